@@ -1,0 +1,207 @@
+/**
+ * Stack settings: every `tenant-fleet:*` key read into one typed, validated object with
+ * its default in code (the mock runtime does not apply `Pulumi.yaml` defaults, and the
+ * program must not depend on them). A bad setting is a problem naming the stack file
+ * and the key.
+ */
+import { z } from "zod";
+import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
+import { KNOWN_JURISDICTIONS, isResidency } from "../tenants/regions";
+import { closest, InputError, type Problem } from "../tenants/problems";
+
+export const NAMESPACE = "tenant-fleet";
+
+export type SecretScope = "repository" | "environment";
+
+export interface StackSettings {
+  readonly stack: string;
+  /** Path of the tenants file, relative to the project root. */
+  readonly tenantsFile: string;
+  readonly secretScope: SecretScope;
+  /** Protect data-bearing resources (Neon projects, backup buckets, KMS keys). */
+  readonly protect: boolean;
+  /** Neon organisation id; required for organisation-scoped accounts. Fixed at project creation. */
+  readonly neonOrgId?: string;
+  readonly github: {
+    readonly owner: string;
+    readonly repository: string;
+    /** Branch that receives generated workflows and whose runs may read secrets. */
+    readonly branch: string;
+  };
+  /** Residencies tenants of this stack may declare. */
+  readonly allowedResidencies: readonly string[];
+  /** ARN of an existing GitHub OIDC provider in the AWS account, to reuse instead of creating one. */
+  readonly oidcProviderArn?: string;
+}
+
+const GITHUB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
+const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
+const NEON_ORG = /^org-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const OIDC_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+const GIT_BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._\/-]{1,200}$/;
+
+/** One entry per setting: key, schema over the raw string, default, documentation. */
+interface SettingSpec {
+  readonly schema: z.ZodType;
+  readonly description: string;
+  readonly default?: unknown;
+  readonly required?: string;
+}
+
+const bool = z.preprocess(
+  (v) => (v === "true" || v === true ? true : v === "false" || v === false ? false : v),
+  z.boolean({ error: (iss) => `${JSON.stringify(iss.input)} is not true or false` }),
+);
+
+const stringList = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v.split(",").map((s) => s.trim()).filter(Boolean);
+    }
+  },
+  z.array(z.string({ error: (iss) => `${JSON.stringify(iss.input)} is not a string` }), { error: (iss) => `${JSON.stringify(iss.input)} is not a list` }),
+);
+
+function pattern(re: RegExp, rule: string) {
+  return z.string().regex(re, { error: (iss) => `${JSON.stringify(iss.input)} is not valid; ${rule}` });
+}
+
+export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
+  tenantsFile: {
+    schema: z.string().min(1, { error: "the path is empty; name the tenants file, e.g. tenants/tenants.yaml" }),
+    default: "tenants/tenants.yaml",
+    description: "Path of the tenants file, relative to the project root.",
+  },
+  secretScope: {
+    schema: z.enum(["repository", "environment"], { error: (iss) => `${JSON.stringify(iss.input)} is not a secret scope; use repository or environment` }),
+    default: "repository",
+    description: "Where tenant connection strings go: repository (one Actions secret per tenant, up to ~90 tenants) or environment (one GitHub environment per tenant; scales).",
+  },
+  protect: {
+    schema: bool,
+    default: true,
+    description: "Protect data-bearing resources (Neon projects, backup buckets, KMS keys) from deletion. Keep true in prod.",
+  },
+  neonOrgId: {
+    schema: pattern(NEON_ORG, "a Neon organisation id looks like org-cool-breeze-12345678 (Neon console, Organization settings)"),
+    description: "Neon organisation id that owns the tenant projects. Required for organisation accounts; fixed once projects exist.",
+  },
+  githubOwner: {
+    schema: pattern(GITHUB_NAME, "a GitHub owner is the user or organisation name, letters, digits and hyphens"),
+    required: "set the owner of the application repository that receives secrets and workflows",
+    description: "Owner (user or organisation) of the application repository that receives secrets and workflows.",
+  },
+  githubRepository: {
+    schema: pattern(GITHUB_REPO, "a repository name is letters, digits, '.', '_' and '-'"),
+    required: "set the name of the application repository that receives secrets and workflows",
+    description: "Name of the application repository that receives secrets and workflows.",
+  },
+  githubBranch: {
+    schema: pattern(GIT_BRANCH, "a branch name such as main"),
+    default: "main",
+    description: "Default branch of the application repository: generated workflows are committed there, and only its runs may read tenant secrets.",
+  },
+  allowedResidencies: {
+    schema: stringList,
+    default: KNOWN_JURISDICTIONS,
+    description: "Residencies (EU or ISO 3166-1 alpha-2 codes) that tenants of this stack may declare.",
+  },
+  oidcProviderArn: {
+    schema: pattern(OIDC_ARN, "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
+    description: "ARN of an existing GitHub OIDC provider in the AWS account to reuse (an account holds one per URL). Empty: the stack creates it.",
+  },
+});
+
+/** Where the raw values came from, for messages. */
+export interface SettingsSource {
+  readonly stack: string;
+  /** Stack file name as shown to the user, e.g. `Pulumi.prod.yaml`. */
+  readonly file: string;
+  /** Its text, to point at the line of a bad key; optional. */
+  readonly text?: string;
+}
+
+/** Finds `tenant-fleet:key` in a stack file's `config:` mapping. */
+export function locateKey(text: string | undefined, key: string): { line: number; col: number } {
+  if (!text) return { line: 1, col: 1 };
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const config = doc.get("config", true);
+  if (isMap(config)) {
+    for (const pair of config.items) {
+      if (isScalar(pair.key) && String(pair.key.value) === `${NAMESPACE}:${key}`) {
+        const node = (pair.value as Node | null) ?? (pair.key as Node);
+        return lines.linePos(node.range?.[0] ?? 0);
+      }
+    }
+    return lines.linePos(config.range?.[0] ?? 0);
+  }
+  return { line: 1, col: 1 };
+}
+
+/**
+ * Reads settings from raw config values (`key` without namespace → string, as Pulumi
+ * hands them over; lists and booleans may also arrive as JSON text).
+ */
+export function parseStackSettings(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource): { settings?: StackSettings; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const values: Record<string, unknown> = {};
+  const at = (key: string, message: string): Problem => ({
+    severity: "error",
+    file: source.file,
+    ...locateKey(source.text, key),
+    path: `${NAMESPACE}:${key}`,
+    message,
+  });
+
+  for (const key of Object.keys(raw)) {
+    if (!(key in SETTINGS)) {
+      const guess = closest(key, Object.keys(SETTINGS));
+      problems.push(at(key, `unknown setting; ${guess ? `did you mean ${NAMESPACE}:${guess}?` : `known settings are ${Object.keys(SETTINGS).join(", ")}`}`));
+    }
+  }
+  for (const [key, spec] of Object.entries(SETTINGS)) {
+    const given = raw[key];
+    if (given === undefined || given === "") {
+      if (spec.required) problems.push(at(key, `missing; ${spec.required}: pulumi config set ${NAMESPACE}:${key} <value> --stack ${source.stack}`));
+      values[key] = spec.default;
+      continue;
+    }
+    const parsed = spec.schema.safeParse(given);
+    if (parsed.success) values[key] = parsed.data;
+    else problems.push(at(key, parsed.error.issues[0].message));
+  }
+
+  const residencies = values.allowedResidencies as string[] | undefined;
+  if (Array.isArray(residencies)) {
+    const bad = residencies.filter((r) => !isResidency(r));
+    if (bad.length) problems.push(at("allowedResidencies", `${bad.map((b) => JSON.stringify(b)).join(", ")} ${bad.length === 1 ? "is" : "are"} not EU or an ISO 3166-1 alpha-2 country code; Neon regions serve ${KNOWN_JURISDICTIONS.join(", ")}`));
+    else if (residencies.length === 0) problems.push(at("allowedResidencies", `the list is empty; list the residencies this stack may serve, e.g. ["EU", "GB"]`));
+  }
+  if (problems.length) return { problems };
+
+  const settings: StackSettings = {
+    stack: source.stack,
+    tenantsFile: values.tenantsFile as string,
+    secretScope: values.secretScope as SecretScope,
+    protect: values.protect as boolean,
+    neonOrgId: values.neonOrgId as string | undefined,
+    github: {
+      owner: values.githubOwner as string,
+      repository: values.githubRepository as string,
+      branch: values.githubBranch as string,
+    },
+    allowedResidencies: Object.freeze([...(values.allowedResidencies as string[])]),
+    oidcProviderArn: values.oidcProviderArn as string | undefined,
+  };
+  return { settings: Object.freeze(settings), problems: [] };
+}
+
+export function parseStackSettingsOrThrow(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource): StackSettings {
+  const { settings, problems } = parseStackSettings(raw, source);
+  if (!settings) throw new InputError(problems);
+  return settings;
+}

@@ -1,0 +1,366 @@
+/**
+ * Loads `tenants.yaml`: YAML with positions, the zod schema, then the rules that need the
+ * region catalog, the stack settings or several tenants at once. Every problem is
+ * collected and positioned; the result is either a frozen fleet or a list of problems,
+ * never an exception (except for bugs).
+ */
+import { readFileSync } from "node:fs";
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
+import { z } from "zod";
+import { TenantsFileSchema, TenantSchema, DefaultsSchema, CU_MAX_SPREAD, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type TenantInput, type DefaultsInput } from "./schema";
+import { findRegion, activeRegionsFor, isResidency, canonicalResidency, KNOWN_JURISDICTIONS, type NeonRegion } from "./regions";
+import { githubNameProblems } from "./naming";
+import { CODE_DEFAULTS, deepFreeze, type Fleet, type Tenant } from "./model";
+import { closest, formatPath, sortProblems, InputError, type Problem, type Severity } from "./problems";
+
+export interface LoadContext {
+  /** Residencies the stack allows; undefined allows every residency. */
+  readonly allowedResidencies?: readonly string[];
+  /** Where that list comes from, for messages, e.g. `Pulumi.prod.yaml tenant-fleet:allowedResidencies`. */
+  readonly allowedResidenciesSource?: string;
+}
+
+export interface LoadResult {
+  readonly fleet?: Fleet;
+  /** Errors and warnings, sorted by position. The fleet is present only when there is no error. */
+  readonly problems: readonly Problem[];
+}
+
+type Path = readonly (string | number)[];
+
+/** Maps document paths to line and column. */
+class Locator {
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+    readonly file: string,
+  ) {}
+
+  private lineCol(offset: number): { line: number; col: number } {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, col };
+  }
+
+  /** Offset of the node at `path`, or of the deepest ancestor that exists. */
+  offsetOf(path: Path): number {
+    let node: unknown = this.doc.contents;
+    let offset = (node as Node | null)?.range?.[0] ?? 0;
+    for (const part of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
+        if (!pair) break;
+        const value = pair.value as Node | null;
+        offset = value?.range?.[0] ?? (pair.key as Node).range?.[0] ?? offset;
+        if (!value) break;
+        node = value;
+      } else if (isSeq(node) && typeof part === "number" && node.items[part]) {
+        node = node.items[part];
+        offset = (node as Node).range?.[0] ?? offset;
+      } else {
+        break;
+      }
+    }
+    return offset;
+  }
+
+  /** Offset of the key `key` in the mapping at `path`. */
+  keyOffset(path: Path, key: string): number {
+    let node: unknown = this.doc.getIn(path as (string | number)[], true);
+    if (path.length === 0) node = this.doc.contents;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+      const keyNode = pair?.key as Node | undefined;
+      if (keyNode?.range) return keyNode.range[0];
+    }
+    return this.offsetOf(path);
+  }
+
+  problem(severity: Severity, offset: number, path: Path, message: string): Problem {
+    return { severity, file: this.file, ...this.lineCol(offset), path: formatPath(path), message };
+  }
+
+  at(path: Path, message: string, severity: Severity = "error"): Problem {
+    return this.problem(severity, this.offsetOf(path), path, message);
+  }
+}
+
+const MISSING_HINTS: Record<string, string> = {
+  version: "add version: 1 at the top of the file",
+  tenants: "add a tenants: list with at least one tenant",
+  id: "add id: <lowercase slug>, e.g. id: acme-corp",
+  name: "add name: <display name>, e.g. name: ACME Corp",
+  region: "add region: <Neon region id>, e.g. region: aws-eu-central-1",
+  residency: "add residency: <EU or ISO country code>, e.g. residency: EU",
+  status: "add status: active (or retired)",
+};
+
+/** Keys the schema allows for the object at `path`, for "did you mean" hints. */
+function allowedKeys(path: Path): string[] {
+  let schema: z.ZodType = TenantsFileSchema;
+  for (const part of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(part)];
+    if (!schema) return [];
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+function getIn(data: unknown, path: Path): unknown {
+  let v = data;
+  for (const part of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[part];
+  }
+  return v;
+}
+
+function schemaProblems(issues: readonly z.core.$ZodIssue[], data: unknown, loc: Locator): Problem[] {
+  const out: Problem[] = [];
+  for (const iss of issues) {
+    const path = iss.path as (string | number)[];
+    if (iss.code === "unrecognized_keys") {
+      const allowed = allowedKeys(path);
+      for (const key of iss.keys) {
+        const guess = closest(key, allowed);
+        const hint = guess ? `did you mean "${guess}"?` : `allowed keys here are ${allowed.join(", ")}`;
+        out.push(loc.problem("error", loc.keyOffset(path, key), [...path, key], `unknown key "${key}"; ${hint}`));
+      }
+      continue;
+    }
+    const parentPath = path.slice(0, -1);
+    const key = path[path.length - 1];
+    const parent = getIn(data, parentPath);
+    const isMissing =
+      iss.code === "invalid_type" &&
+      typeof key === "string" &&
+      parent !== null &&
+      typeof parent === "object" &&
+      !Array.isArray(parent) &&
+      !(key in (parent as object));
+    if (isMissing) {
+      const hint = MISSING_HINTS[key] ?? `add ${key}`;
+      out.push(loc.problem("error", loc.offsetOf(parentPath), parentPath.length ? parentPath : [key], `missing required key "${key}"; ${hint}`));
+      continue;
+    }
+    if (iss.code === "invalid_type" && path.length === 0) {
+      out.push(loc.at([], `the file is not a mapping; it starts with version: 1 and a tenants: list`));
+      continue;
+    }
+    out.push(loc.at(path, iss.message));
+  }
+  return out;
+}
+
+function regionLabel(r: NeonRegion): string {
+  return `${r.id} (${r.city}, ${r.country})`;
+}
+
+function alternatives(residency: string): string {
+  const regions = activeRegionsFor(residency);
+  return regions.length ? `use ${regions.map(regionLabel).join(" or ")}` : `no active Neon region serves ${residency}`;
+}
+
+const CU_STEPS = "0.25, 0.5 or a whole number from 1 to 16";
+function isCuStep(v: number): boolean {
+  return v === 0.25 || v === 0.5 || (Number.isInteger(v) && v >= 1 && v <= 16);
+}
+
+/** Field-level compute rules the schema cannot express, for one block as written. */
+function computeFieldProblems(compute: DefaultsInput["compute"], path: Path, loc: Locator): Problem[] {
+  const out: Problem[] = [];
+  if (!compute) return out;
+  for (const key of ["minCu", "maxCu"] as const) {
+    const v = compute[key];
+    if (v !== undefined && !isCuStep(v)) out.push(loc.at([...path, key], `${v} is not a Neon compute size; use ${CU_STEPS}`));
+  }
+  const s = compute.suspendAfterSeconds;
+  if (s !== undefined && s > 0 && s < MIN_SUSPEND_SECONDS) {
+    out.push(loc.at([...path, "suspendAfterSeconds"], `${s} is not accepted by Neon; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}`));
+  }
+  return out;
+}
+
+function scheduleWarnings(schedule: string | undefined, path: Path, loc: Locator): Problem[] {
+  if (!schedule) return [];
+  const minute = schedule.trim().split(/\s+/)[0];
+  if (minute === "0" || minute === "*" || minute === "00") {
+    return [loc.at(path, `"${schedule}" runs at minute ${minute === "*" ? "every minute" : "0"}; GitHub delays scheduled runs at the top of the hour, pick a minute such as 17`, "warning")];
+  }
+  return [];
+}
+
+interface Entry {
+  readonly index: number;
+  /** The fields of the entry that passed their own schema (all of them when the file is valid). */
+  readonly raw: Partial<TenantInput>;
+}
+
+/** Keeps the fields that are individually valid, so rules across fields still run on a broken file. */
+function validFields<T extends z.ZodObject>(schema: T, value: unknown): Partial<z.infer<T>> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    const r = field.safeParse(v);
+    if (r.success) out[key] = r.data;
+  }
+  return out as Partial<z.infer<T>>;
+}
+
+function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly Entry[], ctx: LoadContext, loc: Locator): Problem[] {
+  const out: Problem[] = [];
+  {
+    out.push(...computeFieldProblems(defaults.compute, ["defaults", "compute"], loc));
+    out.push(...scheduleWarnings(defaults.backup?.schedule, ["defaults", "backup", "schedule"], loc));
+  }
+  const ids = new Map<string, number>();
+  const names = new Map<string, number>();
+  for (const { index, raw } of entries) {
+    const base: Path = ["tenants", index];
+    const region = raw.region === undefined ? undefined : findRegion(raw.region);
+    if (region && region.status.state === "retired") {
+      const fix = alternatives(raw.residency && isResidency(raw.residency) ? raw.residency : region.country);
+      out.push(loc.at([...base, "region"], `"${region.id}" is retired: ${region.status.reason}; ${fix}`));
+    }
+
+    const canonical = raw.residency === undefined ? undefined : canonicalResidency(raw.residency);
+    if (raw.residency === undefined) {
+      // reported by the schema
+    } else if (canonical) {
+      out.push(loc.at([...base, "residency"], `"${raw.residency}" is a deprecated code; write ${canonical}`));
+    } else if (!isResidency(raw.residency)) {
+      out.push(loc.at([...base, "residency"], `"${raw.residency}" is not an ISO 3166-1 alpha-2 country code or EU; Neon regions serve ${KNOWN_JURISDICTIONS.join(", ")}`));
+    } else {
+      if (ctx.allowedResidencies && !ctx.allowedResidencies.includes(raw.residency)) {
+        const source = ctx.allowedResidenciesSource ?? "tenant-fleet:allowedResidencies";
+        out.push(loc.at([...base, "residency"], `residency "${raw.residency}" is not allowed by this stack (${source} is ${ctx.allowedResidencies.join(", ") || "empty"}); add it there after review, or correct the tenant`));
+      }
+      if (region && region.status.state === "active" && !region.jurisdictions.includes(raw.residency)) {
+        out.push(loc.at([...base, "region"], `"${raw.region}" is in ${region.city}, ${region.country}, outside the declared residency ${raw.residency}; ${alternatives(raw.residency)}`));
+      }
+    }
+
+    const firstId = raw.id === undefined ? undefined : ids.get(raw.id);
+    if (firstId !== undefined) {
+      out.push(loc.at([...base, "id"], `duplicate id "${raw.id}" (also tenants[${firstId}]); ids are unique and never reused`));
+    } else if (raw.id !== undefined) ids.set(raw.id, index);
+    const nameKey = raw.name?.toLowerCase().replace(/\s+/g, " ");
+    const firstName = nameKey === undefined ? undefined : names.get(nameKey);
+    if (firstName !== undefined) {
+      out.push(loc.at([...base, "name"], `duplicate name "${raw.name}" (also tenants[${firstName}]); give each tenant its own display name`));
+    } else if (nameKey !== undefined) names.set(nameKey, index);
+
+    out.push(...computeFieldProblems(raw.compute, [...base, "compute"], loc));
+    const compute = { ...CODE_DEFAULTS.compute, ...defaults?.compute, ...raw.compute };
+    const computePath: Path = raw.compute ? [...base, "compute"] : defaults.compute ? ["defaults", "compute"] : base;
+    if (compute.minCu > compute.maxCu) {
+      out.push(loc.at(computePath, `minCu ${compute.minCu} is above maxCu ${compute.maxCu}; lower minCu or raise maxCu`));
+    } else if (compute.maxCu - compute.minCu > CU_MAX_SPREAD) {
+      out.push(loc.at(computePath, `maxCu ${compute.maxCu} − minCu ${compute.minCu} is ${compute.maxCu - compute.minCu} CU; Neon allows at most ${CU_MAX_SPREAD} CU between them, raise minCu or lower maxCu`));
+    }
+    out.push(...scheduleWarnings(raw.backup?.schedule, [...base, "backup", "schedule"], loc));
+  }
+  const nameProblems = githubNameProblems([...ids.keys()]);
+  for (const { index, raw } of entries) {
+    const why = raw.id === undefined ? undefined : nameProblems.get(raw.id);
+    if (why) out.push(loc.at(["tenants", index, "id"], why));
+  }
+  return out;
+}
+
+function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): Tenant {
+  return {
+    id: raw.id,
+    name: raw.name,
+    region: raw.region,
+    residency: raw.residency,
+    status: raw.status,
+    pgVersion: raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion,
+    historyRetentionHours: raw.historyRetentionHours ?? defaults?.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours,
+    compute: { ...CODE_DEFAULTS.compute, ...defaults?.compute, ...raw.compute },
+    quota: { ...defaults?.quota, ...raw.quota },
+    backup: { ...CODE_DEFAULTS.backup, ...defaults?.backup, ...raw.backup },
+    database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
+  };
+}
+
+/** Parses and validates the text of a tenants file. `file` is used in messages only. */
+export function parseTenants(text: string, file: string, ctx: LoadContext = {}): LoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const loc = new Locator(doc, lines, file);
+  const yamlProblems: Problem[] = [];
+  for (const e of doc.errors) {
+    const what = e.code === "DUPLICATE_KEY" ? "duplicate key; each key may appear once per mapping, remove or rename the repeat" : `${e.message.split("\n")[0]}; fix the YAML syntax`;
+    yamlProblems.push(loc.problem("error", e.pos[0], [], what));
+  }
+  if (yamlProblems.length) return { problems: sortProblems(yamlProblems) };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { problems: [loc.at([], `${err instanceof Error ? err.message : String(err)}; remove the aliases`)] };
+  }
+  if (data === null || data === undefined) {
+    return { problems: [loc.at([], "the file is empty; it starts with version: 1 and a tenants: list")] };
+  }
+
+  const parsed = TenantsFileSchema.safeParse(data, { reportInput: true });
+  const problems: Problem[] = [];
+  let defaults: Partial<DefaultsInput> = {};
+  let entries: Entry[] = [];
+  if (parsed.success) {
+    defaults = parsed.data.defaults ?? {};
+    entries = parsed.data.tenants.map((raw, index) => ({ index, raw }));
+  } else {
+    problems.push(...schemaProblems(parsed.error.issues, data, loc));
+    // Keep checking the fields that did parse, so one run reports every problem.
+    const record = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
+    defaults = validFields(DefaultsSchema, record.defaults);
+    if (Array.isArray(record.tenants)) {
+      entries = record.tenants.map((t, index) => ({ index, raw: validFields(TenantSchema, t) }));
+    }
+  }
+  problems.push(...semanticProblems(defaults, entries, ctx, loc));
+  const sorted = sortProblems(problems);
+  if (!parsed.success || sorted.some((p) => p.severity === "error")) return { problems: sorted };
+
+  const fleet: Fleet = {
+    file,
+    version: 1,
+    tenants: parsed.data.tenants.map((t) => resolveTenant(t, parsed.data.defaults)),
+  };
+  return { fleet: deepFreeze(fleet), problems: sorted };
+}
+
+/** Reads and validates a tenants file; a missing or unreadable file is a problem too. */
+export function loadTenantsFile(path: string, ctx: LoadContext = {}, displayPath: string = path): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "the file does not exist" : code === "EISDIR" ? "it is a directory, not a file" : code === "EACCES" ? "permission denied" : `it cannot be read (${code ?? String(err)})`;
+    return {
+      problems: [{ severity: "error", file: displayPath, line: 1, col: 1, path: "", message: `cannot read the tenants file: ${why}; check tenant-fleet:tenantsFile in the stack settings (or --tenants)` }],
+    };
+  }
+  return parseTenants(text, displayPath, ctx);
+}
+
+/** The fleet, or an InputError carrying every problem. Warnings are returned alongside. */
+export function loadFleetOrThrow(path: string, ctx: LoadContext = {}, displayPath: string = path): { fleet: Fleet; warnings: Problem[] } {
+  const result = loadTenantsFile(path, ctx, displayPath);
+  if (!result.fleet) throw new InputError(result.problems.filter((p) => p.severity === "error"));
+  return { fleet: result.fleet, warnings: result.problems.filter((p) => p.severity === "warning") };
+}

@@ -1,0 +1,81 @@
+/**
+ * The typed, frozen tenant model every other module reads. Built by `load.ts` from a
+ * validated tenants file; every optional setting resolved (tenant, then `defaults`, then
+ * the code defaults below), units kept as people write them (hours, GiB, CU).
+ */
+
+export type TenantStatus = "active" | "retired";
+
+export interface ComputeSettings {
+  readonly minCu: number;
+  readonly maxCu: number;
+  /** -1 never, 0 Neon's default (300 s), else seconds. */
+  readonly suspendAfterSeconds: number;
+}
+
+export interface QuotaSettings {
+  readonly activeTimeHours?: number;
+  readonly computeTimeHours?: number;
+  readonly writtenDataGiB?: number;
+  readonly dataTransferGiB?: number;
+  readonly logicalSizeGiB?: number;
+}
+
+export interface BackupSettings {
+  /** Five-field cron, UTC. */
+  readonly schedule: string;
+  readonly retentionDays: number;
+  readonly enabled: boolean;
+}
+
+export interface DatabaseNames {
+  readonly branch: string;
+  readonly name: string;
+  readonly role: string;
+}
+
+export interface Tenant {
+  readonly id: string;
+  readonly name: string;
+  readonly region: string;
+  readonly residency: string;
+  readonly status: TenantStatus;
+  readonly pgVersion: number;
+  readonly historyRetentionHours: number;
+  readonly compute: ComputeSettings;
+  readonly quota: QuotaSettings;
+  readonly backup: BackupSettings;
+  readonly database: DatabaseNames;
+}
+
+export interface Fleet {
+  /** The tenants file as the user named it (relative paths stay relative). */
+  readonly file: string;
+  readonly version: 1;
+  readonly tenants: readonly Tenant[];
+}
+
+/**
+ * Code defaults, applied when neither the tenant nor the file's `defaults` block sets a
+ * value. The database names are part of the contract: changing them would replace every
+ * Neon project that relies on them, so they never change.
+ */
+export const CODE_DEFAULTS = Object.freeze({
+  pgVersion: 17,
+  historyRetentionHours: 24,
+  compute: Object.freeze({ minCu: 0.25, maxCu: 2, suspendAfterSeconds: 300 }),
+  backup: Object.freeze({ schedule: "17 3 * * *", retentionDays: 14, enabled: true }),
+  database: Object.freeze({ branch: "main", name: "app", role: "app_owner" }),
+});
+
+export function activeTenants(fleet: Fleet): Tenant[] {
+  return fleet.tenants.filter((t) => t.status === "active");
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}

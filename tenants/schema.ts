@@ -1,0 +1,219 @@
+/**
+ * The tenants file contract, written once with zod. The same schema validates the file
+ * at run time and produces the committed `tenants.schema.json` that editors use
+ * (`npm run schema` rewrites it; a test fails when it is stale).
+ *
+ * The schema checks shape, types and ranges. Rules that need the region catalog, the
+ * stack settings or several tenants at once live in `validate.ts`.
+ */
+import { z } from "zod";
+import { CronExpressionParser } from "cron-parser";
+import { ALL_REGION_IDS, ACTIVE_REGION_IDS } from "./regions";
+
+export const SCHEMA_VERSION = 1;
+
+/** Lowercase slug: starts with a letter, single hyphens between letters and digits. */
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+export const TENANT_ID_MAX = 40;
+/**
+ * Display names: letters, digits, spaces and a few punctuation marks. No quotes other
+ * than the apostrophe, no `$`, braces, backticks, backslashes, `#`, `|`, `;`, `<`, `>` or
+ * control characters, so a name can never become YAML, shell or a GitHub expression.
+ */
+export const DISPLAY_NAME_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N} .,&'()+/-]*[\p{L}\p{M}\p{N}.)])?$/u;
+export const DISPLAY_NAME_MAX = 64;
+/** Postgres role and database names we accept: plain lowercase identifiers. */
+export const PG_IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+export const BRANCH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Residency as written: two capital letters (validation checks it is a real code or EU). */
+export const RESIDENCY_PATTERN = /^[A-Z]{2}$/;
+
+export const PG_VERSIONS = [14, 15, 16, 17, 18] as const;
+export const MAX_PITR_HOURS = 720;
+export const MAX_SUSPEND_SECONDS = 604_800;
+export const MIN_SUSPEND_SECONDS = 60;
+export const CU_MIN = 0.25;
+export const CU_MAX = 16;
+export const CU_MAX_SPREAD = 8;
+export const RETENTION_DAYS_MAX = 3650;
+
+function describe(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a mapping";
+  if (typeof input === "string") return JSON.stringify(input);
+  return String(input);
+}
+
+/** An integer within [min, max] whose errors name the value, the range and the fix. */
+function intIn(min: number, max: number, what: string) {
+  return z
+    .number({ error: (iss) => `${describe(iss.input)} is not a number; ${what} is a whole number from ${min} to ${max}` })
+    .int({ error: (iss) => `${describe(iss.input)} is not a whole number; ${what} is a whole number from ${min} to ${max}` })
+    .min(min, { error: (iss) => `${describe(iss.input)} is below ${min}; ${what} is a whole number from ${min} to ${max}` })
+    .max(max, { error: (iss) => `${describe(iss.input)} is above ${max}; ${what} is a whole number from ${min} to ${max}` });
+}
+
+function numberIn(min: number, max: number, what: string) {
+  return z
+    .number({ error: (iss) => `${describe(iss.input)} is not a number; ${what} is a number from ${min} to ${max}` })
+    .min(min, { error: (iss) => `${describe(iss.input)} is below ${min}; ${what} is a number from ${min} to ${max}` })
+    .max(max, { error: (iss) => `${describe(iss.input)} is above ${max}; ${what} is a number from ${min} to ${max}` });
+}
+
+function text(pattern: RegExp, max: number, rule: string) {
+  return z
+    .string({ error: (iss) => `${describe(iss.input)} is not a string; ${rule}` })
+    .min(1, { error: () => `the value is empty; ${rule}` })
+    .max(max, { error: (iss) => `${describe(iss.input)} is longer than ${max} characters; ${rule}` })
+    .regex(pattern, { error: (iss) => `${describe(iss.input)} is not allowed; ${rule}` });
+}
+
+/** A standard five-field cron expression as GitHub Actions accepts it (UTC). */
+export function cronProblem(expr: string): string | undefined {
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    return `${JSON.stringify(expr)} has ${fields.length} field${fields.length === 1 ? "" : "s"}; write five: minute hour day-of-month month day-of-week, e.g. "17 3 * * *"`;
+  }
+  if (fields.some((f) => !/^[0-9*,/-]+$/.test(f) && !/^[A-Za-z0-9*,/-]+$/.test(f))) {
+    return `${JSON.stringify(expr)} is not a valid cron expression; use digits, "*", ",", "-" and "/" only, e.g. "17 3 * * *"`;
+  }
+  try {
+    CronExpressionParser.parse(expr, { tz: "UTC" });
+    return undefined;
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    return `${JSON.stringify(expr)} is not a valid cron expression (${why}); write five fields, e.g. "17 3 * * *"`;
+  }
+}
+
+const cron = z
+  .string({ error: (iss) => `${describe(iss.input)} is not a string; a schedule is a quoted five-field cron expression such as "17 3 * * *"` })
+  .superRefine((value, ctx) => {
+    const problem = cronProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+  })
+  .meta({ description: "Five-field cron expression in UTC, e.g. \"17 3 * * *\". Avoid minute 0: GitHub delays top-of-the-hour runs." });
+
+const cu = numberIn(CU_MIN, CU_MAX, "a compute size").meta({
+  description: "Compute units: 0.25, 0.5 or a whole number up to 16.",
+});
+
+export const ComputeSchema = z
+  .strictObject({
+    minCu: cu.optional(),
+    maxCu: cu.optional(),
+    suspendAfterSeconds: z
+      .number({ error: (iss) => `${describe(iss.input)} is not a number; suspendAfterSeconds is -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}` })
+      .int({ error: (iss) => `${describe(iss.input)} is not a whole number of seconds; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}` })
+      .min(-1, { error: (iss) => `${describe(iss.input)} is not accepted by Neon; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}` })
+      .max(MAX_SUSPEND_SECONDS, { error: (iss) => `${describe(iss.input)} is above Neon's maximum; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}` })
+      .optional()
+      .meta({ description: "-1 never suspends, 0 uses Neon's default (300 s), otherwise 60 to 604800 seconds." }),
+  })
+  .meta({ description: "Autoscaling range and scale-to-zero of the tenant's default compute." });
+
+const quotaField = (what: string, unit: string) =>
+  numberIn(0, 1_000_000, what).optional().meta({ description: `${what} per billing period, in ${unit} (0 = unlimited).` });
+
+export const QuotaSchema = z
+  .strictObject({
+    activeTimeHours: quotaField("active compute time", "hours"),
+    computeTimeHours: quotaField("CPU time", "hours"),
+    writtenDataGiB: quotaField("data written", "GiB"),
+    dataTransferGiB: quotaField("data transfer", "GiB"),
+    logicalSizeGiB: numberIn(0, 1_000_000, "logical size").optional().meta({ description: "Per-branch logical size limit in GiB (0 = unlimited)." }),
+  })
+  .meta({ description: "Neon project quotas in hours and GiB; converted to seconds and bytes for the provider." });
+
+export const BackupSchema = z
+  .strictObject({
+    schedule: cron.optional(),
+    retentionDays: intIn(1, RETENTION_DAYS_MAX, "retentionDays").optional(),
+    enabled: z.boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write enabled: true or enabled: false` }).optional(),
+  })
+  .meta({ description: "Nightly pg_dump to the tenant's regional S3 vault." });
+
+export const DatabaseSchema = z
+  .strictObject({
+    branch: text(BRANCH_NAME_PATTERN, 63, "a branch name is lowercase letters, digits and single hyphens, e.g. main").optional(),
+    name: text(PG_IDENTIFIER_PATTERN, 63, "a database name is a lowercase identifier (letters, digits, _), e.g. app").optional(),
+    role: text(PG_IDENTIFIER_PATTERN, 63, "a role name is a lowercase identifier (letters, digits, _), e.g. app_owner").optional(),
+  })
+  .meta({ description: "Names of the default branch, database and owner role. Fixed at creation: changing them replaces the Neon project." });
+
+const pgVersion = z
+  .number({ error: (iss) => `${describe(iss.input)} is not a number; pgVersion is one of ${PG_VERSIONS.join(", ")}` })
+  .int({ error: (iss) => `${describe(iss.input)} is not a Postgres major version; use one of ${PG_VERSIONS.join(", ")}` })
+  .min(14, { error: (iss) => `Postgres ${describe(iss.input)} is not offered by Neon; use one of ${PG_VERSIONS.join(", ")}` })
+  .max(18, { error: (iss) => `Postgres ${describe(iss.input)} is not offered by Neon; use one of ${PG_VERSIONS.join(", ")}` })
+  .meta({ description: "Postgres major version (14–18). Fixed at creation: changing it replaces the Neon project." });
+
+const historyRetentionHours = numberIn(0, MAX_PITR_HOURS, "historyRetentionHours (the point-in-time restore window)").meta({
+  description: "Point-in-time restore window in hours (0–720; your Neon plan may allow less).",
+});
+
+/** Every per-tenant setting that the `defaults` block may also carry. */
+const tenantSettings = {
+  pgVersion: pgVersion.optional(),
+  historyRetentionHours: historyRetentionHours.optional(),
+  compute: ComputeSchema.optional(),
+  quota: QuotaSchema.optional(),
+  backup: BackupSchema.optional(),
+  database: DatabaseSchema.optional(),
+};
+
+export const DefaultsSchema = z.strictObject(tenantSettings).meta({
+  description: "Settings every tenant inherits unless it sets its own.",
+});
+
+export const TenantSchema = z
+  .strictObject({
+    id: text(TENANT_ID_PATTERN, TENANT_ID_MAX, `an id is a lowercase slug of at most ${TENANT_ID_MAX} characters: a letter first, then letters, digits and single hyphens, e.g. acme-corp`).meta({
+      description: "Stable key: lowercase slug, unique, never renamed (it names the Neon project resource, secrets and backup prefix).",
+    }),
+    name: text(DISPLAY_NAME_PATTERN, DISPLAY_NAME_MAX, `a name is up to ${DISPLAY_NAME_MAX} letters, digits, spaces and . , & ' ( ) + / - , starting with a letter or digit`).meta({
+      description: "Display name; becomes the Neon project name.",
+    }),
+    region: z
+      .enum(ALL_REGION_IDS as [string, ...string[]], {
+        error: (iss) => `${describe(iss.input)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`,
+      })
+      .meta({ description: "Neon region id. Fixed at creation: Neon cannot move a project between regions." }),
+    residency: z
+      .string({ error: (iss) => `${describe(iss.input)} is not a string; residency is an ISO 3166-1 alpha-2 country code (DE, GB, US, ...) or EU` })
+      .regex(RESIDENCY_PATTERN, { error: (iss) => `${describe(iss.input)} is not a residency; write an ISO 3166-1 alpha-2 country code in capitals (DE, GB, US, ...) or EU` })
+      .meta({ description: "Declared jurisdiction of the tenant's data: ISO 3166-1 alpha-2 country code or EU." }),
+    status: z
+      .enum(["active", "retired"], {
+        error: (iss) => `${describe(iss.input)} is not a status; use active or retired`,
+      })
+      .meta({ description: "active, or retired: the database is kept, secrets, backups and migrations stop." }),
+    ...tenantSettings,
+  })
+  .meta({ description: "One customer: one Neon project." });
+
+export const TenantsFileSchema = z
+  .strictObject({
+    version: z.literal(SCHEMA_VERSION, {
+      error: (iss) => `version ${describe(iss.input)} is not supported by this tenant-fleet; write version: ${SCHEMA_VERSION}`,
+    }),
+    defaults: DefaultsSchema.optional(),
+    tenants: z
+      .array(TenantSchema, { error: (iss) => `${describe(iss.input)} is not a list; tenants is a list of tenant entries (- id: ...)` })
+      .min(1, { error: () => "the fleet is empty; add at least one tenant (a fleet whose customers have all left keeps them as status: retired)" }),
+  })
+  .meta({
+    title: "tenant-fleet tenants file",
+    description: "The fleet of tenants: one Neon project per tenant, backups and GitHub wiring derived from it.",
+  });
+
+export type TenantsFileInput = z.infer<typeof TenantsFileSchema>;
+export type TenantInput = z.infer<typeof TenantSchema>;
+export type DefaultsInput = z.infer<typeof DefaultsSchema>;
+
+/** The JSON Schema committed as `tenants/tenants.schema.json`. */
+export function tenantsJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(TenantsFileSchema, { target: "draft-2020-12", unrepresentable: "any" }) as Record<string, unknown>;
+  return { $id: "https://tenant-fleet.invalid/tenants.schema.json", ...schema };
+}
