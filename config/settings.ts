@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
 import { KNOWN_JURISDICTIONS, isResidency } from "../tenants/regions";
-import { closest, InputError, type Problem } from "../tenants/problems";
+import { closest, InputError, sortProblems, type Problem } from "../tenants/problems";
 
 export const NAMESPACE = "tenant-fleet";
 
@@ -122,10 +122,12 @@ export interface SettingsSource {
   readonly file: string;
   /** Its text, to point at the line of a bad key; optional. */
   readonly text?: string;
+  /** Keys given on the command line (`--config`), reported as such rather than in the file. */
+  readonly overridden?: ReadonlySet<string>;
 }
 
 /** Finds `tenant-fleet:key` in a stack file's `config:` mapping. */
-export function locateKey(text: string | undefined, key: string): { line: number; col: number } {
+export function locateKey(text: string | undefined, key: string, atKey = false): { line: number; col: number } {
   if (!text) return { line: 1, col: 1 };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
@@ -133,7 +135,7 @@ export function locateKey(text: string | undefined, key: string): { line: number
   if (isMap(config)) {
     for (const pair of config.items) {
       if (isScalar(pair.key) && String(pair.key.value) === `${NAMESPACE}:${key}`) {
-        const node = (pair.value as Node | null) ?? (pair.key as Node);
+        const node = atKey ? (pair.key as Node) : ((pair.value as Node | null) ?? (pair.key as Node));
         return lines.linePos(node.range?.[0] ?? 0);
       }
     }
@@ -149,10 +151,9 @@ export function locateKey(text: string | undefined, key: string): { line: number
 export function parseStackSettings(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource): { settings?: StackSettings; problems: Problem[] } {
   const problems: Problem[] = [];
   const values: Record<string, unknown> = {};
-  const at = (key: string, message: string): Problem => ({
+  const at = (key: string, message: string, atKey = false): Problem => ({
     severity: "error",
-    file: source.file,
-    ...locateKey(source.text, key),
+    ...(source.overridden?.has(key) ? { file: "--config", line: 1, col: 1 } : { file: source.file, ...locateKey(source.text, key, atKey) }),
     path: `${NAMESPACE}:${key}`,
     message,
   });
@@ -160,7 +161,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
   for (const key of Object.keys(raw)) {
     if (!(key in SETTINGS)) {
       const guess = closest(key, Object.keys(SETTINGS));
-      problems.push(at(key, `unknown setting; ${guess ? `did you mean ${NAMESPACE}:${guess}?` : `known settings are ${Object.keys(SETTINGS).join(", ")}`}`));
+      problems.push(at(key, `unknown setting; ${guess ? `did you mean ${NAMESPACE}:${guess}?` : `known settings are ${Object.keys(SETTINGS).join(", ")}`}`, true));
     }
   }
   for (const [key, spec] of Object.entries(SETTINGS)) {
@@ -181,7 +182,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     if (bad.length) problems.push(at("allowedResidencies", `${bad.map((b) => JSON.stringify(b)).join(", ")} ${bad.length === 1 ? "is" : "are"} not EU or an ISO 3166-1 alpha-2 country code; Neon regions serve ${KNOWN_JURISDICTIONS.join(", ")}`));
     else if (residencies.length === 0) problems.push(at("allowedResidencies", `the list is empty; list the residencies this stack may serve, e.g. ["EU", "GB"]`));
   }
-  if (problems.length) return { problems };
+  if (problems.length) return { problems: sortProblems(problems) };
 
   const settings: StackSettings = {
     stack: source.stack,

@@ -139,7 +139,6 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[], data: unknown, loc:
     const key = path[path.length - 1];
     const parent = getIn(data, parentPath);
     const isMissing =
-      iss.code === "invalid_type" &&
       typeof key === "string" &&
       parent !== null &&
       typeof parent === "object" &&

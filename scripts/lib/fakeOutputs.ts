@@ -1,0 +1,28 @@
+/**
+ * Plausible provider outputs for the mock runtime, so that code reading them (hosts,
+ * connection strings, ARNs) runs offline. Values are obviously fake.
+ */
+export function fakeOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  switch (type) {
+    case "neon:index/project:Project": {
+      const region = String(inputs.regionId ?? "aws-us-east-1").replace(/^aws-/, "");
+      const host = `ep-${slug}-00000000.${region}.aws.neon.tech`;
+      const db = inputs.branch?.databaseName ?? "neondb";
+      const role = inputs.branch?.roleName ?? "neondb_owner";
+      return {
+        databaseHost: host,
+        databaseHostPooler: host.replace(/^(ep-[^.]+)/, "$1-pooler"),
+        databaseName: db,
+        databaseUser: role,
+        databasePassword: "fake-password",
+        connectionUri: `postgresql://${role}:fake-password@${host}/${db}?sslmode=require&channel_binding=require`,
+        connectionUriPooler: `postgresql://${role}:fake-password@${host.replace(/^(ep-[^.]+)/, "$1-pooler")}/${db}?sslmode=require&channel_binding=require`,
+        defaultBranchId: `br-${slug}`,
+        defaultEndpointId: `ep-${slug}`,
+      };
+    }
+    default:
+      return {};
+  }
+}

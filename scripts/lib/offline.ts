@@ -1,0 +1,155 @@
+/**
+ * Runs the Pulumi program under Pulumi's mock runtime and records every registration:
+ * type, name, parent, inputs (secrets replaced by "[secret]") and the resource options
+ * that only the monitor sees (protect, retainOnDelete, deleteBeforeReplace,
+ * ignoreChanges). Used by the offline plan, the benchmark and the tests.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { fakeOutputs } from "./fakeOutputs";
+
+export const SECRET = "[secret]";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface RecordedOptions {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: readonly string[];
+}
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** Name of the parent resource (the stack for top-level resources). */
+  readonly parent: string;
+  readonly custom: boolean;
+  /** Inputs with secrets as "[secret]" and resource references as their URN. */
+  readonly inputs: Record<string, unknown>;
+  /** Inputs as the monitor received them, secret markers included (tests assert on them). */
+  readonly wireInputs: Record<string, unknown>;
+  readonly options: RecordedOptions;
+  readonly provider?: string;
+  readonly packageRef?: string;
+  readonly version?: string;
+  readonly additionalSecretOutputs: readonly string[];
+}
+
+export interface OfflineRun {
+  readonly resources: readonly RecordedResource[];
+  /** Stack outputs as plain values; secret outputs appear as "[secret]". */
+  readonly outputs: Record<string, unknown>;
+  /** Stack outputs as Pulumi reported them, to check which are secret. */
+  readonly secretOutputs: readonly string[];
+  /** Messages the program logged through pulumi.log. */
+  readonly logs: readonly string[];
+}
+
+export interface OfflineOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Full keys (`tenant-fleet:tenantsFile`) to string values, as Pulumi hands them to a program. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys?: readonly string[];
+  /** Loads the program; its module exports are the stack outputs. */
+  readonly program: () => Promise<Record<string, unknown>>;
+}
+
+/** Replaces secret markers and resource references in wire values. */
+export function redact(value: unknown): unknown {
+  if (value === UNKNOWN) return "[unknown]";
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    const v = value as Record<string, unknown>;
+    if (v[SIG_KEY] === SECRET_SIG) return SECRET;
+    if (v[SIG_KEY] === RESOURCE_SIG) return v.urn;
+    if (SIG_KEY in v) return "[asset]";
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x)]));
+  }
+  return value;
+}
+
+/** True when the wire value is marked secret. */
+export function isWireSecret(value: unknown): boolean {
+  return !!value && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+function nameFromUrn(urn: string): string {
+  return urn.split("::").pop() ?? urn;
+}
+
+export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
+  const recorded: RecordedResource[] = [];
+  const logs: string[] = [];
+  pulumi.runtime.setAllConfig({ ...opts.config }, [...(opts.secretKeys ?? [])]);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({
+        id: args.custom ? `${args.name}-id` : undefined,
+        state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) },
+      }),
+      call: (args) => args.inputs,
+    },
+    opts.project,
+    opts.stack,
+    true,
+  );
+
+  const runtime = pulumi.runtime as unknown as { getMonitor(): Record<string, unknown> };
+  const monitor = runtime.getMonitor() as {
+    registerResource(req: any, cb: (err: unknown, res: unknown) => void): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, cb) => {
+    const wire = req.getObject()?.toJavaScript() ?? {};
+    const parentUrn: string = req.getParent();
+    recorded.push({
+      type: req.getType(),
+      name: req.getName(),
+      urn: "",
+      parent: parentUrn ? nameFromUrn(parentUrn) : "",
+      custom: req.getCustom(),
+      inputs: redact(wire) as Record<string, unknown>,
+      wireInputs: wire,
+      options: {
+        protect: req.hasProtect?.() ? req.getProtect() : !!req.getProtect?.(),
+        retainOnDelete: req.hasRetainondelete?.() ? req.getRetainondelete() : !!req.getRetainondelete?.(),
+        deleteBeforeReplace: !!req.getDeletebeforereplace(),
+        ignoreChanges: req.getIgnorechangesList(),
+      },
+      provider: req.getProvider() || undefined,
+      packageRef: req.getPackageref?.() || undefined,
+      version: req.getVersion() || undefined,
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    });
+    register(req, cb);
+  };
+  const engine = pulumi.log as unknown as Record<string, (msg: string) => void>;
+  const originals = { info: engine.info, warn: engine.warn, error: engine.error };
+  for (const level of ["info", "warn", "error"] as const) {
+    engine[level] = (msg: string) => {
+      logs.push(`${level}: ${msg}`);
+    };
+  }
+  let outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  try {
+    const stackOutputs = (await pulumi.runtime.runInPulumiStack(opts.program)) ?? {};
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+    for (const [key, value] of Object.entries(stackOutputs)) {
+      const out = pulumi.output(value);
+      const resolved = await (out as any).promise();
+      const secret = await (out as any).isSecret;
+      if (secret) secretOutputs.push(key);
+      outputs[key] = secret ? SECRET : resolved;
+    }
+  } finally {
+    Object.assign(engine, originals);
+  }
+  outputs = Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
+  return { resources: recorded.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, secretOutputs, logs };
+}

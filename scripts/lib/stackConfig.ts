@@ -1,0 +1,74 @@
+/**
+ * Reads a stack's configuration the way `pulumi up` would hand it to the program:
+ * `Pulumi.yaml` defaults, then `Pulumi.<stack>.yaml`, then `--config` overrides. Secure
+ * values cannot be decrypted offline; they become placeholders marked secret.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { NAMESPACE } from "../../config/settings";
+
+export interface StackConfig {
+  readonly project: string;
+  readonly stack: string;
+  readonly stackFile: string;
+  readonly stackFileText: string;
+  readonly config: Record<string, string>;
+  readonly secretKeys: string[];
+  /** Keys (without namespace) set by --config. */
+  readonly overridden: Set<string>;
+}
+
+export class UsageError extends Error {}
+
+function asConfigString(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+export function listStacks(root: string): string[] {
+  return readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+export function readStackConfig(root: string, stack: string, overrides: readonly string[] = []): StackConfig {
+  const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    config?: Record<string, { default?: unknown }>;
+  };
+  const stackFile = `Pulumi.${stack}.yaml`;
+  let stackFileText: string;
+  try {
+    stackFileText = readFileSync(path.join(root, stackFile), "utf8");
+  } catch {
+    throw new UsageError(`${stackFile}: no such stack; stacks here: ${listStacks(root).join(", ")}`);
+  }
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, decl] of Object.entries(project.config ?? {})) {
+    const full = key.includes(":") ? key : `${NAMESPACE}:${key}`;
+    if (decl && typeof decl === "object" && decl.default !== undefined && decl.default !== "") {
+      config[full] = asConfigString(decl.default);
+    }
+  }
+  const stackDoc = (parse(stackFileText) ?? {}) as { config?: Record<string, unknown> };
+  for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
+    if (value && typeof value === "object" && "secure" in (value as object)) {
+      config[key] = "[secret]";
+      secretKeys.push(key);
+    } else {
+      config[key] = asConfigString(value);
+    }
+  }
+  const overridden = new Set<string>();
+  for (const o of overrides) {
+    const eq = o.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--config ${o}: write --config KEY=VALUE, e.g. --config secretScope=environment`);
+    const key = o.slice(0, eq);
+    const full = key.includes(":") ? key : `${NAMESPACE}:${key}`;
+    config[full] = o.slice(eq + 1);
+    if (full.startsWith(`${NAMESPACE}:`)) overridden.add(full.slice(NAMESPACE.length + 1));
+  }
+  return { project: project.name, stack, stackFile, stackFileText, config, secretKeys, overridden };
+}

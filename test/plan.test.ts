@@ -1,0 +1,70 @@
+/** The offline plan as a user runs it: a real process, real files, real exit codes. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./program";
+
+function plan(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NEON_API_KEY: "", INIT_CWD: ROOT },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("npm run plan", () => {
+  it("prints the sample fleet with no arguments", () => {
+    const r = plan();
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("tenant-fleet plan · stack prod · tenants/tenants.yaml");
+    expect(r.stdout).toContain("6 tenants: 5 active, 1 retired");
+    expect(r.stdout).toMatch(/acme-corp\s+active\s+aws-eu-central-1 \(Frankfurt, DE\)/);
+    expect(r.stdout).toMatch(/old-mill\s+retired/);
+  });
+
+  it("prints one JSON document with --json", () => {
+    const r = plan("--stack", "dev", "--json");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(["stack", "tenants", "resources", "outputs", "warnings"]);
+    expect(doc.stack).toBe("dev");
+    expect(doc.tenants.map((t: { id: string }) => t.id)).toEqual(["dev-eu", "dev-us"]);
+    expect(doc.tenants[0]).toMatchObject({ id: "dev-eu", name: "Dev EU Tenant", region: "aws-eu-central-1", residency: "EU", status: "active", historyRetentionHours: 6 });
+    for (const res of doc.resources) {
+      expect(Object.keys(res)).toEqual(["type", "name", "parent", "inputs", "options"]);
+      expect(Object.keys(res.options)).toEqual(["protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges"]);
+    }
+  });
+
+  it("prints every problem of a broken tenants file with file:line:col and exits 1", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tf-plan-"));
+    const file = path.join(dir, "broken.yaml");
+    writeFileSync(file, "version: 1\ntenants:\n  - id: acme-corp\n    name: ACME\n    region: aws-eu-west-1\n    residency: EU\n    status: active\n    regoin: x\n");
+    const r = plan("--tenants", file);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `${file}:5:13: tenants[0].region: "aws-eu-west-1" is not a Neon region; use one of aws-us-east-1, aws-us-east-2, aws-us-west-2, aws-eu-central-1, aws-eu-west-2, aws-ap-southeast-1, aws-ap-southeast-2, aws-sa-east-1`,
+      `${file}:8:5: tenants[0].regoin: unknown key "regoin"; did you mean "region"?`,
+      "2 problems; nothing was planned.",
+    ]);
+  });
+
+  it("applies --config overrides and reports bad ones", () => {
+    expect(plan("--config", "secretScope=environment").stdout).toContain("secret scope environment");
+    const r = plan("--config", "secretScope=repo");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`--config:1:1: tenant-fleet:secretScope: "repo" is not a secret scope; use repository or environment`);
+  });
+
+  it("refuses an unknown stack or option with a usage message", () => {
+    expect(plan("--stack", "staging")).toMatchObject({ code: 2, stderr: "Pulumi.staging.yaml: no such stack; stacks here: dev, prod\n" });
+    const r = plan("--bogus");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("usage: npm run plan --");
+  });
+});

@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderSchema, SCHEMA_FILE } from "../scripts/write-schema";
+import { parseTenants } from "../tenants/load";
+
+const ROOT = path.resolve(__dirname, "..");
+
+describe("tenants.schema.json", () => {
+  it("is what the zod schema produces (run `npm run schema` after changing tenants/schema.ts)", () => {
+    expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(renderSchema());
+  });
+
+  it("forbids unknown keys and requires the contract's keys", () => {
+    const schema = JSON.parse(renderSchema());
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(["version", "tenants"]);
+    const tenant = schema.properties.tenants.items;
+    expect(tenant.additionalProperties).toBe(false);
+    expect(tenant.required).toEqual(["id", "name", "region", "residency", "status"]);
+    expect(tenant.properties.region.enum).toContain("aws-eu-central-1");
+  });
+
+  it.each(["tenants/tenants.yaml", "tenants/tenants.dev.yaml"])("%s points editors at the schema and is valid", (file) => {
+    const text = readFileSync(path.join(ROOT, file), "utf8");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=./tenants.schema.json");
+    const result = parseTenants(text, file);
+    expect(result.problems).toEqual([]);
+    expect(result.fleet!.tenants.length).toBeGreaterThan(0);
+  });
+});
