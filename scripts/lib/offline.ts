@@ -26,6 +26,8 @@ export interface RecordedResource {
   readonly urn: string;
   /** Name of the parent resource (the stack for top-level resources). */
   readonly parent: string;
+  /** URN of the parent resource. */
+  readonly parentUrn: string;
   readonly custom: boolean;
   /** Inputs with secrets as "[secret]" and resource references as their URN. */
   readonly inputs: Record<string, unknown>;
@@ -106,11 +108,12 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
   monitor.registerResource = (req: any, cb) => {
     const wire = req.getObject()?.toJavaScript() ?? {};
     const parentUrn: string = req.getParent();
-    recorded.push({
+    const entry: { -readonly [K in keyof RecordedResource]: RecordedResource[K] } = {
       type: req.getType(),
       name: req.getName(),
       urn: "",
       parent: parentUrn ? nameFromUrn(parentUrn) : "",
+      parentUrn: parentUrn ?? "",
       custom: req.getCustom(),
       inputs: redact(wire) as Record<string, unknown>,
       wireInputs: wire,
@@ -124,8 +127,12 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       packageRef: req.getPackageref?.() || undefined,
       version: req.getVersion() || undefined,
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    };
+    recorded.push(entry);
+    register(req, (err: unknown, res: any) => {
+      if (res?.getUrn) entry.urn = res.getUrn();
+      cb(err, res);
     });
-    register(req, cb);
   };
   const engine = pulumi.log as unknown as Record<string, (msg: string) => void>;
   const originals = { info: engine.info, warn: engine.warn, error: engine.error };

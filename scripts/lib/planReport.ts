@@ -47,10 +47,10 @@ function flags(r: RecordedResource): string {
   return f.length ? `  [${f.join("; ")}]` : "";
 }
 
-function tree(resources: readonly RecordedResource[], parent: string, depth: number, out: string[]): void {
-  for (const r of resources.filter((x) => x.parent === parent)) {
+function tree(resources: readonly RecordedResource[], parentUrn: string, depth: number, out: string[]): void {
+  for (const r of resources.filter((x) => x.parentUrn === parentUrn)) {
     out.push(`${"  ".repeat(depth)}${r.type}  ${r.name}${flags(r)}`);
-    tree(resources, r.name, depth + 1, out);
+    tree(resources, r.urn, depth + 1, out);
   }
 }
 
@@ -72,12 +72,12 @@ export function renderPlanText(stack: string, fleet: Fleet, settings: StackSetti
     );
   }
   lines.push("");
-  const top = run.resources.filter((r) => !run.resources.some((p) => p.name === r.parent));
+  const top = run.resources.filter((r) => !run.resources.some((p) => p.urn === r.parentUrn));
   lines.push(`Resources (${run.resources.length} registrations)`);
   const out: string[] = [];
   for (const root of top) {
     out.push(`  ${root.type}  ${root.name}${flags(root)}`);
-    tree(run.resources, root.name, 2, out);
+    tree(run.resources, root.urn, 2, out);
   }
   lines.push(...(out.length ? out : ["  (none)"]));
   lines.push("");

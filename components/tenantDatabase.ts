@@ -1,0 +1,51 @@
+/**
+ * TenantDatabase: one tenant's Neon project. Named from the tenant id, so list order
+ * never matters; protected and retained on delete where the stack protects data.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as neon from "@pulumi/neon";
+import type { Tenant } from "../tenants/model";
+import { asSdkArgs, projectArgs } from "./tenantDatabaseArgs";
+
+export interface TenantDatabaseArgs {
+  readonly tenant: Tenant;
+  /** Neon organisation that owns the project; fixed once the project exists. */
+  readonly orgId?: string;
+  /** The stack's explicit Neon provider. */
+  readonly provider: neon.Provider;
+  /**
+   * Protect the project and keep it in Neon if it ever leaves the program. Default true:
+   * turning it off is a deliberate, per-stack decision (the dev stack).
+   */
+  readonly protect?: boolean;
+}
+
+export class TenantDatabase extends pulumi.ComponentResource {
+  static readonly TYPE = "tenant-fleet:index:TenantDatabase";
+
+  readonly tenantId: string;
+  readonly project: neon.Project;
+  /** Neon project id, e.g. shiny-cell-31746257. */
+  readonly projectId: pulumi.Output<string>;
+  /** Host of the default (direct) endpoint. */
+  readonly host: pulumi.Output<string>;
+  /** Direct (non-pooler) connection string of the default role and database. Secret. */
+  readonly connectionUri: pulumi.Output<string>;
+
+  constructor(args: TenantDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const { tenant } = args;
+    super(TenantDatabase.TYPE, tenant.id, {}, opts);
+    const protect = args.protect ?? true;
+    this.tenantId = tenant.id;
+    this.project = new neon.Project(tenant.id, asSdkArgs(projectArgs(tenant, args.orgId)), {
+      parent: this,
+      provider: args.provider,
+      protect,
+      retainOnDelete: protect,
+    });
+    this.projectId = this.project.id;
+    this.host = this.project.databaseHost;
+    this.connectionUri = pulumi.secret(this.project.connectionUri);
+    this.registerOutputs({ projectId: this.projectId, host: this.host });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Pure mapping from a tenant to the Neon project it declares. Units are converted here
+ * (hours → seconds, GiB → bytes), nowhere else.
+ */
+import type * as neon from "@pulumi/neon";
+import type { QuotaSettings, Tenant } from "../tenants/model";
+
+export const SECONDS_PER_HOUR = 3600;
+export const BYTES_PER_GIB = 2 ** 30;
+
+/** Plain (non-Output) project arguments: everything here is known before deployment. */
+export interface PlainProjectArgs {
+  readonly name: string;
+  readonly regionId: string;
+  readonly pgVersion: number;
+  readonly orgId?: string;
+  readonly historyRetentionSeconds: number;
+  readonly defaultEndpointSettings: {
+    readonly autoscalingLimitMinCu: number;
+    readonly autoscalingLimitMaxCu: number;
+    readonly suspendTimeoutSeconds: number;
+  };
+  readonly quota?: {
+    readonly activeTimeSeconds?: number;
+    readonly computeTimeSeconds?: number;
+    readonly writtenDataBytes?: number;
+    readonly dataTransferBytes?: number;
+    readonly logicalSizeBytes?: number;
+  };
+  readonly branch: { readonly name: string; readonly databaseName: string; readonly roleName: string };
+}
+
+/** The properties whose change makes the provider replace the project (its data is lost). */
+export const REPLACEMENT_PROPERTIES = ["regionId", "pgVersion", "orgId", "branch"] as const;
+
+function quotaArgs(q: QuotaSettings): PlainProjectArgs["quota"] {
+  const hours = (h: number | undefined) => (h === undefined ? undefined : Math.round(h * SECONDS_PER_HOUR));
+  const gib = (g: number | undefined) => (g === undefined ? undefined : Math.round(g * BYTES_PER_GIB));
+  const quota = {
+    activeTimeSeconds: hours(q.activeTimeHours),
+    computeTimeSeconds: hours(q.computeTimeHours),
+    writtenDataBytes: gib(q.writtenDataGiB),
+    dataTransferBytes: gib(q.dataTransferGiB),
+    logicalSizeBytes: gib(q.logicalSizeGiB),
+  };
+  const set = Object.fromEntries(Object.entries(quota).filter(([, v]) => v !== undefined));
+  return Object.keys(set).length ? set : undefined;
+}
+
+export function projectArgs(tenant: Tenant, orgId: string | undefined): PlainProjectArgs {
+  const args: PlainProjectArgs = {
+    name: tenant.name,
+    regionId: tenant.region,
+    pgVersion: tenant.pgVersion,
+    ...(orgId ? { orgId } : {}),
+    historyRetentionSeconds: Math.round(tenant.historyRetentionHours * SECONDS_PER_HOUR),
+    defaultEndpointSettings: {
+      autoscalingLimitMinCu: tenant.compute.minCu,
+      autoscalingLimitMaxCu: tenant.compute.maxCu,
+      suspendTimeoutSeconds: tenant.compute.suspendAfterSeconds,
+    },
+    ...(quotaArgs(tenant.quota) ? { quota: quotaArgs(tenant.quota) } : {}),
+    branch: { name: tenant.database.branch, databaseName: tenant.database.name, roleName: tenant.database.role },
+  };
+  return args;
+}
+
+/** Compile-time check that the plain arguments fit the SDK's ProjectArgs. */
+export function asSdkArgs(args: PlainProjectArgs): neon.ProjectArgs {
+  return args;
+}
