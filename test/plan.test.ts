@@ -1,6 +1,6 @@
 /** The offline plan as a user runs it: a real process, real files, real exit codes. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -52,6 +52,15 @@ describe("npm run plan", () => {
       `${file}:8:5: tenants[0].regoin: unknown key "regoin"; did you mean "region"?`,
       "2 problems; nothing was planned.",
     ]);
+  });
+
+  it("prints exactly what the README shows for the broken example file", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const block = /```text\n\$ npm run plan -- --tenants test\/fixtures\/broken-tenants\.yaml\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const r = plan("--tenants", "test/fixtures/broken-tenants.yaml");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(block![1]);
   });
 
   it("applies --config overrides and reports bad ones", () => {
