@@ -5,6 +5,9 @@
 import { loadStackInputs } from "./config/stack";
 import { createNeonProvider } from "./components/neonProvider";
 import { TenantDatabase } from "./components/tenantDatabase";
+import { BackupVault } from "./components/backupVault";
+import { GithubOidcRole } from "./components/githubOidcRole";
+import { planVaults } from "./components/backupPolicy";
 import { activeTenants } from "./tenants/model";
 import { getRegion } from "./tenants/regions";
 
@@ -16,6 +19,25 @@ const neonProvider = createNeonProvider();
 const databases = fleet.tenants.map(
   (tenant) => new TenantDatabase({ tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
 );
+
+// Backups stay in the tenant's jurisdiction: one vault per AWS region in use.
+const vaults = planVaults(fleet.tenants).map((plan) => ({
+  plan,
+  vault: new BackupVault(`backups-${plan.awsRegion}`, {
+    plan,
+    stack: settings.stack,
+    encryption: settings.backup.encryption,
+    objectLock: settings.backup.objectLock,
+    protect: settings.protect,
+  }),
+}));
+const backupRole = new GithubOidcRole("github-backups", {
+  repository: settings.github,
+  secretScope: settings.secretScope,
+  existingProviderArn: settings.oidcProviderArn,
+  vaults: vaults.map(({ plan, vault }) => ({ vault, writerIds: plan.writers.map((t) => t.id) })),
+  stack: settings.stack,
+});
 
 /** The fleet as declared: one row per tenant (the auditors' view). */
 export const tenants = fleet.tenants.map((t) => ({
@@ -31,5 +53,9 @@ export const tenants = fleet.tenants.map((t) => ({
 export const databasesByTenant = Object.fromEntries(
   databases.map((db, i) => [db.tenantId, { projectId: db.projectId, region: fleet.tenants[i].region, host: db.host }]),
 );
+/** Per AWS region in use: the backup bucket and its region. */
+export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion }]));
+/** The role GitHub workflows assume for backups and restore drills. */
+export const backupRoleArn = backupRole.roleArn;
 export const activeTenantCount = activeTenants(fleet).length;
 export const secretScope = settings.secretScope;

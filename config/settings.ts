@@ -27,11 +27,20 @@ export interface StackSettings {
     readonly repository: string;
     /** Branch that receives generated workflows and whose runs may read secrets. */
     readonly branch: string;
+    /** Numeric owner and repository ids, for OIDC subjects of repositories created after 2026-07-15. */
+    readonly ownerId?: string;
+    readonly repositoryId?: string;
   };
   /** Residencies tenants of this stack may declare. */
   readonly allowedResidencies: readonly string[];
   /** ARN of an existing GitHub OIDC provider in the AWS account, to reuse instead of creating one. */
   readonly oidcProviderArn?: string;
+  readonly backup: {
+    /** `kms`: a customer-managed key per vault (default); `s3`: SSE-S3. */
+    readonly encryption: "kms" | "s3";
+    /** S3 Object Lock default retention mode; irreversible once a bucket has it. */
+    readonly objectLock: "off" | "governance" | "compliance";
+  };
 }
 
 const GITHUB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
@@ -109,6 +118,24 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     default: KNOWN_JURISDICTIONS,
     description: "Residencies (EU or ISO 3166-1 alpha-2 codes) that tenants of this stack may declare.",
   },
+  githubOwnerId: {
+    schema: pattern(/^[0-9]{1,20}$/, "the numeric id of the owner (gh api users/OWNER --jq .id)"),
+    description: "Numeric id of the repository owner. Set it, with githubRepositoryId, when the repository's OIDC subjects carry ids (repositories created after 2026-07-15).",
+  },
+  githubRepositoryId: {
+    schema: pattern(/^[0-9]{1,20}$/, "the numeric id of the repository (gh api repos/OWNER/REPO --jq .id)"),
+    description: "Numeric id of the application repository; see githubOwnerId.",
+  },
+  backupEncryption: {
+    schema: z.enum(["kms", "s3"], { error: (iss) => `${JSON.stringify(iss.input)} is not a backup encryption; use kms (a customer-managed key per vault) or s3 (SSE-S3)` }),
+    default: "kms",
+    description: "Default encryption of the backup vaults: kms (customer-managed key per region, bucket keys on) or s3 (SSE-S3).",
+  },
+  backupObjectLock: {
+    schema: z.enum(["off", "governance", "compliance"], { error: (iss) => `${JSON.stringify(iss.input)} is not an Object Lock mode; use off, governance or compliance` }),
+    default: "off",
+    description: "S3 Object Lock on new backup vaults: off, governance or compliance. Irreversible: a bucket can never turn it off.",
+  },
   oidcProviderArn: {
     schema: pattern(OIDC_ARN, "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
     description: "ARN of an existing GitHub OIDC provider in the AWS account to reuse (an account holds one per URL). Empty: the stack creates it.",
@@ -182,6 +209,10 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     if (bad.length) problems.push(at("allowedResidencies", `${bad.map((b) => JSON.stringify(b)).join(", ")} ${bad.length === 1 ? "is" : "are"} not EU or an ISO 3166-1 alpha-2 country code; Neon regions serve ${KNOWN_JURISDICTIONS.join(", ")}`));
     else if (residencies.length === 0) problems.push(at("allowedResidencies", `the list is empty; list the residencies this stack may serve, e.g. ["EU", "GB"]`));
   }
+  if ((values.githubOwnerId === undefined) !== (values.githubRepositoryId === undefined)) {
+    const missing = values.githubOwnerId === undefined ? "githubOwnerId" : "githubRepositoryId";
+    problems.push(at(missing, `missing; githubOwnerId and githubRepositoryId go together: set both or neither`));
+  }
   if (problems.length) return { problems: sortProblems(problems) };
 
   const settings: StackSettings = {
@@ -194,9 +225,15 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       owner: values.githubOwner as string,
       repository: values.githubRepository as string,
       branch: values.githubBranch as string,
+      ownerId: values.githubOwnerId as string | undefined,
+      repositoryId: values.githubRepositoryId as string | undefined,
     },
     allowedResidencies: Object.freeze([...(values.allowedResidencies as string[])]),
     oidcProviderArn: values.oidcProviderArn as string | undefined,
+    backup: {
+      encryption: values.backupEncryption as "kms" | "s3",
+      objectLock: values.backupObjectLock as "off" | "governance" | "compliance",
+    },
   };
   return { settings: Object.freeze(settings), problems: [] };
 }

@@ -23,9 +23,10 @@ describe("stack settings", () => {
       secretScope: "repository",
       protect: true,
       neonOrgId: undefined,
-      github: { owner: "example-saas", repository: "app", branch: "main" },
+      github: { owner: "example-saas", repository: "app", branch: "main", ownerId: undefined, repositoryId: undefined },
       allowedResidencies: ["AU", "BR", "DE", "EU", "GB", "SG", "US"],
       oidcProviderArn: undefined,
+      backup: { encryption: "kms", objectLock: "off" },
     });
   });
 
@@ -53,11 +54,18 @@ describe("stack settings", () => {
     ["githubOwner", "bad owner", `"bad owner" is not valid; a GitHub owner is the user or organisation name, letters, digits and hyphens`],
     ["allowedResidencies", '["EU","Europe"]', `"Europe" is not EU or an ISO 3166-1 alpha-2 country code; Neon regions serve AU, BR, DE, EU, GB, SG, US`],
     ["allowedResidencies", "[]", `the list is empty; list the residencies this stack may serve, e.g. ["EU", "GB"]`],
+    ["backupEncryption", "sse", `"sse" is not a backup encryption; use kms (a customer-managed key per vault) or s3 (SSE-S3)`],
+    ["backupObjectLock", "on", `"on" is not an Object Lock mode; use off, governance or compliance`],
     ["oidcProviderArn", "arn:aws:iam::123:oidc-provider/example.com", `"arn:aws:iam::123:oidc-provider/example.com" is not valid; the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com`],
   ])("rejects %s = %s", (key, value, message) => {
     const { settings, problems } = parseStackSettings({ ...minimal, [key]: value }, { stack: "prod", file: "Pulumi.prod.yaml" });
     expect(settings).toBeUndefined();
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([`tenant-fleet:${key}: ${message}`]);
+  });
+
+  it("wants both GitHub ids or neither", () => {
+    const { problems } = parseStackSettings({ ...minimal, githubOwnerId: "123" }, { stack: "prod", file: "Pulumi.prod.yaml" });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["tenant-fleet:githubRepositoryId: missing; githubOwnerId and githubRepositoryId go together: set both or neither"]);
   });
 
   it("reports --config overrides as such", () => {

@@ -22,6 +22,16 @@ export function fakeOutputs(type: string, name: string, inputs: Record<string, a
         defaultEndpointId: `ep-${slug}`,
       };
     }
+    case "aws:s3/bucket:Bucket": {
+      const bucket = `${inputs.bucketPrefix ?? `${slug}-`}0000000000000000000000000`.slice(0, 63);
+      return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${inputs.region}.amazonaws.com` };
+    }
+    case "aws:kms/key:Key":
+      return { keyId: `${slug}-0000`, arn: `arn:aws:kms:${inputs.region ?? "us-east-1"}:123456789012:key/${slug}-0000` };
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      return { arn: `arn:aws:iam::123456789012:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}` };
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::123456789012:role/${slug}`, name: slug };
     default:
       return {};
   }

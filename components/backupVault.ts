@@ -1,0 +1,123 @@
+/**
+ * BackupVault: the S3 bucket (and KMS key) that holds the backups of every tenant whose
+ * database is in one AWS region. One per region in use, never one per tenant.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { bucketPolicy, bucketPrefix, lifecycleRules, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "./backupPolicy";
+
+export interface BackupVaultArgs {
+  readonly plan: VaultPlan;
+  readonly stack: string;
+  /** Default `kms`: a customer-managed key in the vault's region, bucket keys on. */
+  readonly encryption?: BackupEncryption;
+  /** Default `off`. Irreversible once a bucket has it. */
+  readonly objectLock?: ObjectLockMode;
+  /** Protect and retain the bucket and key. Default true. */
+  readonly protect?: boolean;
+}
+
+export class BackupVault extends pulumi.ComponentResource {
+  static readonly TYPE = "tenant-fleet:index:BackupVault";
+
+  readonly awsRegion: string;
+  readonly bucket: aws.s3.Bucket;
+  readonly key?: aws.kms.Key;
+  readonly bucketName: pulumi.Output<string>;
+  readonly bucketArn: pulumi.Output<string>;
+  readonly keyArn?: pulumi.Output<string>;
+
+  constructor(name: string, args: BackupVaultArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super(BackupVault.TYPE, name, {}, opts);
+    const { plan } = args;
+    const region = plan.awsRegion;
+    const encryption = args.encryption ?? "kms";
+    const objectLock = args.objectLock ?? "off";
+    const protect = args.protect ?? true;
+    const child = { parent: this };
+    const data = { parent: this, protect, retainOnDelete: protect };
+    const tags = { "tenant-fleet:stack": args.stack, "tenant-fleet:purpose": "tenant-backups", "tenant-fleet:residencies": plan.residencies.join(" ") };
+    this.awsRegion = region;
+
+    if (encryption === "kms") {
+      this.key = new aws.kms.Key(
+        `${name}-key`,
+        {
+          region,
+          description: `tenant-fleet ${args.stack}: backups of tenant databases in ${region}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          tags,
+        },
+        data,
+      );
+      new aws.kms.Alias(`${name}-key-alias`, { region, name: `alias/tenant-fleet-${args.stack}-backups`, targetKeyId: this.key.keyId }, child);
+      this.keyArn = this.key.arn;
+    }
+
+    this.bucket = new aws.s3.Bucket(
+      name,
+      {
+        region,
+        bucketPrefix: bucketPrefix(args.stack, region),
+        objectLockEnabled: objectLock !== "off" ? true : undefined,
+        tags,
+      },
+      data,
+    );
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    const bucket = this.bucket.id;
+
+    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { region, bucket, versioningConfiguration: { status: "Enabled" } }, child);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        region,
+        bucket,
+        rules: [
+          encryption === "kms"
+            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key!.arn }, bucketKeyEnabled: true }
+            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+        ],
+      },
+      child,
+    );
+    new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      { region, bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      child,
+    );
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      {
+        region,
+        bucket,
+        policy: pulumi
+          .all([this.bucket.arn, this.key?.arn])
+          .apply(([bucketArn, keyArn]) => JSON.stringify(bucketPolicy(bucketArn, encryption, keyArn))),
+      },
+      child,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      { region, bucket, rules: lifecycleRules(plan.retentions).map((r) => ({ ...r })) },
+      { parent: this, dependsOn: [versioning] },
+    );
+    if (objectLock !== "off") {
+      new aws.s3.BucketObjectLockConfiguration(
+        `${name}-object-lock`,
+        {
+          region,
+          bucket,
+          objectLockEnabled: "Enabled",
+          // Locked for the shortest retention here, so the lifecycle can still expire every backup on time.
+          rule: { defaultRetention: { mode: objectLock.toUpperCase(), days: Math.min(...plan.retentions) } },
+        },
+        { parent: this, dependsOn: [versioning] },
+      );
+    }
+    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, region });
+  }
+}
