@@ -3,21 +3,28 @@
  * role and the application repository's wiring, all derived from tenants/tenants.yaml.
  */
 import { loadStackInputs } from "./config/stack";
+import { GITHUB_TOKEN, NEON_API_KEY, requireCredentials } from "./components/credentials";
 import { createNeonProvider } from "./components/neonProvider";
 import { TenantDatabase } from "./components/tenantDatabase";
+import { planVaults } from "./components/backupPolicy";
 import { BackupVault } from "./components/backupVault";
 import { GithubOidcRole } from "./components/githubOidcRole";
-import { planVaults } from "./components/backupPolicy";
+import { renderWorkflows } from "./components/workflows";
+import { createGithubProvider, RepositoryWiring } from "./components/repositoryWiring";
 import { activeTenants } from "./tenants/model";
 import { getRegion } from "./tenants/regions";
 
 const { settings, fleet } = loadStackInputs();
+requireCredentials([NEON_API_KEY, GITHUB_TOKEN]);
 
 // Every tenant keeps its database, retired ones included: retiring stops secrets,
 // backups and migrations, never the data.
 const neonProvider = createNeonProvider();
-const databases = fleet.tenants.map(
-  (tenant) => new TenantDatabase({ tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
+const databases = new Map(
+  fleet.tenants.map((tenant) => [
+    tenant.id,
+    new TenantDatabase({ tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
+  ]),
 );
 
 // Backups stay in the tenant's jurisdiction: one vault per AWS region in use.
@@ -39,6 +46,32 @@ const backupRole = new GithubOidcRole("github-backups", {
   stack: settings.stack,
 });
 
+// The application repository: tenant secrets, variables and generated workflows.
+const wiring = new RepositoryWiring(
+  "app-repository",
+  {
+    owner: settings.github.owner,
+    repository: settings.github.repository,
+    branch: settings.github.branch,
+    scope: settings.secretScope,
+    tenants: activeTenants(fleet).map((t) => ({ id: t.id, connectionUri: databases.get(t.id)!.connectionUri })),
+    roleArn: backupRole.roleArn,
+    vaults: vaults.map(({ plan, vault }) => ({ awsRegion: plan.awsRegion, bucket: vault.bucketName, kmsKeyArn: vault.keyArn })),
+    workflows: renderWorkflows(fleet.tenants, {
+      scope: settings.secretScope,
+      encryption: settings.backup.encryption,
+      branch: settings.github.branch,
+      source: settings.tenantsFile,
+      migrations: settings.workflows.migrationsCommand
+        ? { command: settings.workflows.migrationsCommand, paths: settings.workflows.migrationsPaths }
+        : undefined,
+      restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
+    }),
+    source: settings.tenantsFile,
+  },
+  { providers: [createGithubProvider(settings.github.owner)] },
+);
+
 /** The fleet as declared: one row per tenant (the auditors' view). */
 export const tenants = fleet.tenants.map((t) => ({
   id: t.id,
@@ -51,11 +84,13 @@ export const tenants = fleet.tenants.map((t) => ({
 }));
 /** Per tenant: Neon project id, region and host. Connection strings are never exported. */
 export const databasesByTenant = Object.fromEntries(
-  databases.map((db, i) => [db.tenantId, { projectId: db.projectId, region: fleet.tenants[i].region, host: db.host }]),
+  fleet.tenants.map((t) => [t.id, { projectId: databases.get(t.id)!.projectId, region: t.region, host: databases.get(t.id)!.host }]),
 );
 /** Per AWS region in use: the backup bucket and its region. */
 export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion }]));
 /** The role GitHub workflows assume for backups and restore drills. */
 export const backupRoleArn = backupRole.roleArn;
+/** What the application repository receives (names only). */
+export const githubWiring = wiring.summary;
 export const activeTenantCount = activeTenants(fleet).length;
 export const secretScope = settings.secretScope;

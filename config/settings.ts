@@ -8,6 +8,8 @@ import { z } from "zod";
 import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
 import { KNOWN_JURISDICTIONS, isResidency } from "../tenants/regions";
 import { closest, InputError, sortProblems, type Problem } from "../tenants/problems";
+import { cronProblem } from "../tenants/schema";
+import { GITHUB_REPOSITORY_SECRET_LIMIT, type LoadContext } from "../tenants/load";
 
 export const NAMESPACE = "tenant-fleet";
 
@@ -35,6 +37,17 @@ export interface StackSettings {
   readonly allowedResidencies: readonly string[];
   /** ARN of an existing GitHub OIDC provider in the AWS account, to reuse instead of creating one. */
   readonly oidcProviderArn?: string;
+  /** Generated workflows in the application repository. */
+  readonly workflows: {
+    /** Command that migrates one tenant database (DATABASE_URL in its environment); no migrations workflow when unset. */
+    readonly migrationsCommand?: string;
+    /** Paths whose change on the default branch runs the migrations. */
+    readonly migrationsPaths: readonly string[];
+    /** Cron of the weekly restore drill. */
+    readonly restoreDrillSchedule: string;
+    /** Repository secrets kept free for the repository's own use (repository scope). */
+    readonly repositorySecretHeadroom: number;
+  };
   readonly backup: {
     /** `kms`: a customer-managed key per vault (default); `s3`: SSE-S3. */
     readonly encryption: "kms" | "s3";
@@ -136,6 +149,38 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     default: "off",
     description: "S3 Object Lock on new backup vaults: off, governance or compliance. Irreversible: a bucket can never turn it off.",
   },
+  migrationsCommand: {
+    schema: z
+      .string()
+      .min(1)
+      .refine((v) => !v.includes("${{") && !/[\r\n]/.test(v), { error: "a migrations command is one line and contains no ${{ }} expression; put longer logic in a script in the repository" }),
+    description: "Command the migrations workflow runs for each tenant, with DATABASE_URL set (e.g. npm ci && npm run migrate). Unset: no migrations workflow.",
+  },
+  migrationsPaths: {
+    schema: stringList.pipe(z.array(z.string().min(1).refine((v) => !v.includes("${{"), { error: "a path filter contains no ${{ }} expression" })).min(1, { error: "the list is empty; list the paths whose change runs migrations, e.g. [\"migrations/**\"]" })),
+    default: ["migrations/**"],
+    description: "Paths on the default branch whose change runs the migrations workflow.",
+  },
+  restoreDrillSchedule: {
+    schema: z.string().superRefine((v, ctx) => {
+      const problem = cronProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    default: "41 4 * * 1",
+    description: "Cron (UTC) of the weekly restore drill.",
+  },
+  repositorySecretHeadroom: {
+    schema: z.preprocess(
+      (v) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v),
+      z
+        .number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number; keep 0 to 99 repository secrets free` })
+        .int({ error: (iss) => `${iss.input} is not a whole number; keep 0 to 99 repository secrets free` })
+        .min(0, { error: (iss) => `${iss.input} is below 0; keep 0 to 99 repository secrets free` })
+        .max(99, { error: (iss) => `${iss.input} is above 99; keep 0 to 99 repository secrets free` }),
+    ),
+    default: 10,
+    description: "Repository secrets left free for the repository's own use; with secretScope repository the fleet may hold 100 minus this many active tenants.",
+  },
   oidcProviderArn: {
     schema: pattern(OIDC_ARN, "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
     description: "ARN of an existing GitHub OIDC provider in the AWS account to reuse (an account holds one per URL). Empty: the stack creates it.",
@@ -230,12 +275,27 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     },
     allowedResidencies: Object.freeze([...(values.allowedResidencies as string[])]),
     oidcProviderArn: values.oidcProviderArn as string | undefined,
+    workflows: {
+      migrationsCommand: values.migrationsCommand as string | undefined,
+      migrationsPaths: Object.freeze([...(values.migrationsPaths as string[])]),
+      restoreDrillSchedule: values.restoreDrillSchedule as string,
+      repositorySecretHeadroom: values.repositorySecretHeadroom as number,
+    },
     backup: {
       encryption: values.backupEncryption as "kms" | "s3",
       objectLock: values.backupObjectLock as "off" | "governance" | "compliance",
     },
   };
   return { settings: Object.freeze(settings), problems: [] };
+}
+
+/** What validating the tenants file needs to know about the stack. */
+export function fleetContext(settings: StackSettings, stackFile: string): LoadContext {
+  return {
+    allowedResidencies: settings.allowedResidencies,
+    allowedResidenciesSource: `${stackFile} ${NAMESPACE}:allowedResidencies`,
+    repositorySecretLimit: settings.secretScope === "repository" ? GITHUB_REPOSITORY_SECRET_LIMIT - settings.workflows.repositorySecretHeadroom : undefined,
+  };
 }
 
 export function parseStackSettingsOrThrow(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource): StackSettings {

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE, parseStackSettingsOrThrow, type StackSettings } from "./settings";
+import { NAMESPACE, fleetContext, parseStackSettingsOrThrow, type StackSettings } from "./settings";
 import { loadFleetOrThrow } from "../tenants/load";
 import { formatProblem, isInputError } from "../tenants/problems";
 import type { Fleet } from "../tenants/model";
@@ -51,7 +51,7 @@ export function loadStackInputs(): StackInputs {
     });
     const { fleet, warnings } = loadFleetOrThrow(
       path.resolve(PROJECT_ROOT, settings.tenantsFile),
-      { allowedResidencies: settings.allowedResidencies, allowedResidenciesSource: `${stackFile} ${NAMESPACE}:allowedResidencies` },
+      fleetContext(settings, stackFile),
       settings.tenantsFile,
     );
     for (const w of warnings) pulumi.log.warn(formatProblem(w));

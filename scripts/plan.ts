@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../config/stack";
-import { NAMESPACE, parseStackSettings } from "../config/settings";
+import { NAMESPACE, fleetContext, parseStackSettings } from "../config/settings";
 import { loadTenantsFile } from "../tenants/load";
 import { formatProblem, type Problem } from "../tenants/problems";
 import { readStackConfig, UsageError } from "./lib/stackConfig";
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   if (settings) {
     fleetResult = loadTenantsFile(
       path.resolve(PROJECT_ROOT, settings.tenantsFile),
-      { allowedResidencies: settings.allowedResidencies, allowedResidenciesSource: `${stackConfig.stackFile} ${NAMESPACE}:allowedResidencies` },
+      fleetContext(settings, stackConfig.stackFile),
       settings.tenantsFile,
     );
     problems.push(...fleetResult.problems);
@@ -86,11 +86,9 @@ async function main(argv: string[]): Promise<number> {
   const printed = new Set(problems.map(formatProblem));
   for (const line of run.logs) if (![...printed].some((p) => line.endsWith(p))) process.stderr.write(`${line}\n`);
 
-  if (args.json) {
-    process.stdout.write(`${JSON.stringify(planDocument(stackConfig.stack, fleetResult.fleet, settings, run, problems), null, 2)}\n`);
-  } else {
-    process.stdout.write(renderPlanText(stackConfig.stack, fleetResult.fleet, settings, run));
-  }
+  const text = args.json ? `${JSON.stringify(planDocument(stackConfig.stack, fleetResult.fleet, settings, run, problems), null, 2)}\n` : renderPlanText(stackConfig.stack, fleetResult.fleet, settings, run);
+  // Wait until the text is flushed: a pipe takes it in 64 KiB pieces, and exit() would cut it.
+  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
   return 0;
 }
 

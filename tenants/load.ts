@@ -18,7 +18,15 @@ export interface LoadContext {
   readonly allowedResidencies?: readonly string[];
   /** Where that list comes from, for messages, e.g. `Pulumi.prod.yaml tenant-fleet:allowedResidencies`. */
   readonly allowedResidenciesSource?: string;
+  /**
+   * With repository-scoped secrets: how many tenant secrets the repository can hold
+   * (GitHub's 100 minus the headroom the stack keeps). Undefined: no limit (environment scope).
+   */
+  readonly repositorySecretLimit?: number;
 }
+
+/** GitHub's limit of Actions secrets per repository. */
+export const GITHUB_REPOSITORY_SECRET_LIMIT = 100;
 
 export interface LoadResult {
   readonly fleet?: Fleet;
@@ -267,6 +275,15 @@ function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly En
       out.push(loc.at(computePath, `maxCu ${compute.maxCu} − minCu ${compute.minCu} is ${compute.maxCu - compute.minCu} CU; Neon allows at most ${CU_MAX_SPREAD} CU between them, raise minCu or lower maxCu`));
     }
     out.push(...scheduleWarnings(raw.backup?.schedule, [...base, "backup", "schedule"], loc));
+  }
+  const active = entries.filter((e) => e.raw.status === "active").length;
+  if (ctx.repositorySecretLimit !== undefined && active > ctx.repositorySecretLimit) {
+    out.push(
+      loc.at(
+        ["tenants"],
+        `${active} active tenants need ${active} repository secrets; GitHub allows ${GITHUB_REPOSITORY_SECRET_LIMIT} per repository and this stack keeps ${GITHUB_REPOSITORY_SECRET_LIMIT - ctx.repositorySecretLimit} for the repository's own, so at most ${ctx.repositorySecretLimit} tenants fit; set tenant-fleet:secretScope to environment (one GitHub environment per tenant)`,
+      ),
+    );
   }
   const nameProblems = githubNameProblems([...ids.keys()]);
   for (const { index, raw } of entries) {

@@ -9,7 +9,7 @@ function inVault(run: OfflineRun, region: string): RecordedResource[] {
   const vault = run.resources.find((r) => r.type === "tenant-fleet:index:BackupVault" && r.name === `backups-${region}`)!;
   return run.resources.filter((r) => r.parentUrn === vault.urn);
 }
-function one(list: RecordedResource[], type: string): RecordedResource {
+function one(list: readonly RecordedResource[], type: string): RecordedResource {
   const found = list.filter((r) => r.type === type);
   expect(found, type).toHaveLength(1);
   return found[0];

@@ -40,6 +40,14 @@ describe("npm run plan", () => {
     }
   });
 
+  it("prints the whole JSON document through a pipe, however long, with secrets as [secret]", () => {
+    const r = plan("--json");
+    expect(r.stdout.length).toBeGreaterThan(65536);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.resources.filter((x: { type: string }) => x.type === "github:index/actionsSecret:ActionsSecret").map((x: { inputs: { value: string } }) => x.inputs.value)).toEqual(Array(5).fill("[secret]"));
+    expect(r.stdout).not.toMatch(/postgres(ql)?:\/\//);
+  });
+
   it("prints every problem of a broken tenants file with file:line:col and exits 1", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tf-plan-"));
     const file = path.join(dir, "broken.yaml");

@@ -6,7 +6,7 @@ import { runOffline, type OfflineRun } from "../scripts/lib/offline";
 
 export const ROOT = path.resolve(__dirname, "..");
 
-export async function runProgram(stack: string, overrides: readonly string[] = [], env: Record<string, string | undefined> = {}): Promise<OfflineRun> {
+export async function runProgram(stack: string, overrides: readonly string[] = [], env: Record<string, string | undefined> = {}, preview = true): Promise<OfflineRun> {
   const cfg = readStackConfig(ROOT, stack, overrides);
   vi.resetModules();
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -19,6 +19,7 @@ export async function runProgram(stack: string, overrides: readonly string[] = [
       config: cfg.config,
       secretKeys: cfg.secretKeys,
       program: () => import("../index"),
+      preview,
     });
   } finally {
     for (const [k, v] of Object.entries(saved)) {

@@ -26,6 +26,7 @@ describe("stack settings", () => {
       github: { owner: "example-saas", repository: "app", branch: "main", ownerId: undefined, repositoryId: undefined },
       allowedResidencies: ["AU", "BR", "DE", "EU", "GB", "SG", "US"],
       oidcProviderArn: undefined,
+      workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10 },
       backup: { encryption: "kms", objectLock: "off" },
     });
   });
@@ -54,6 +55,10 @@ describe("stack settings", () => {
     ["githubOwner", "bad owner", `"bad owner" is not valid; a GitHub owner is the user or organisation name, letters, digits and hyphens`],
     ["allowedResidencies", '["EU","Europe"]', `"Europe" is not EU or an ISO 3166-1 alpha-2 country code; Neon regions serve AU, BR, DE, EU, GB, SG, US`],
     ["allowedResidencies", "[]", `the list is empty; list the residencies this stack may serve, e.g. ["EU", "GB"]`],
+    ["migrationsCommand", "npm run migrate -- ${{ github.event.inputs.x }}", "a migrations command is one line and contains no ${{ }} expression; put longer logic in a script in the repository"],
+    ["restoreDrillSchedule", "weekly", `"weekly" has 1 field; write five: minute hour day-of-month month day-of-week, e.g. "17 3 * * *"`],
+    ["repositorySecretHeadroom", "-3", `-3 is below 0; keep 0 to 99 repository secrets free`],
+    ["repositorySecretHeadroom", "ten", `"ten" is not a whole number; keep 0 to 99 repository secrets free`],
     ["backupEncryption", "sse", `"sse" is not a backup encryption; use kms (a customer-managed key per vault) or s3 (SSE-S3)`],
     ["backupObjectLock", "on", `"on" is not an Object Lock mode; use off, governance or compliance`],
     ["oidcProviderArn", "arn:aws:iam::123:oidc-provider/example.com", `"arn:aws:iam::123:oidc-provider/example.com" is not valid; the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com`],

@@ -58,6 +58,8 @@ export interface OfflineOptions {
   readonly secretKeys?: readonly string[];
   /** Loads the program; its module exports are the stack outputs. */
   readonly program: () => Promise<Record<string, unknown>>;
+  /** Run as a preview (default) or as an update, where credentials are required. */
+  readonly preview?: boolean;
 }
 
 /** Replaces secret markers and resource references in wire values. */
@@ -97,7 +99,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     },
     opts.project,
     opts.stack,
-    true,
+    opts.preview ?? true,
   );
 
   const runtime = pulumi.runtime as unknown as { getMonitor(): Record<string, unknown> };

@@ -1,0 +1,97 @@
+/**
+ * RepositoryWiring: what the application repository receives. Tenant connection strings
+ * as Actions secrets (repository scope) or one environment per tenant (environment
+ * scope), non-secret values as Actions variables, and the generated workflow files.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as github from "@pulumi/github";
+import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
+import { credential, GITHUB_TOKEN } from "./credentials";
+import { VARIABLES, type RenderedWorkflow } from "./workflows";
+import type { SecretScope } from "./backupPolicy";
+
+export interface RepositoryWiringArgs {
+  readonly owner: string;
+  readonly repository: string;
+  readonly branch: string;
+  readonly scope: SecretScope;
+  /** Active tenants and their direct connection strings (secret). Retired tenants are not wired. */
+  readonly tenants: readonly { readonly id: string; readonly connectionUri: pulumi.Output<string> }[];
+  readonly roleArn: pulumi.Input<string>;
+  readonly vaults: readonly { readonly awsRegion: string; readonly bucket: pulumi.Input<string>; readonly kmsKeyArn?: pulumi.Input<string> }[];
+  readonly workflows: readonly RenderedWorkflow[];
+  /** Name of the tenants file, for commit messages. */
+  readonly source: string;
+}
+
+export function createGithubProvider(owner: string, name = "github"): github.Provider {
+  return new github.Provider(name, { owner, token: credential(GITHUB_TOKEN) });
+}
+
+/** The resource name of a workflow file: its file name without the extension. */
+export function workflowResourceName(path: string): string {
+  return `workflow-${path.split("/").pop()!.replace(/\.ya?ml$/, "")}`;
+}
+
+export class RepositoryWiring extends pulumi.ComponentResource {
+  static readonly TYPE = "tenant-fleet:index:RepositoryWiring";
+
+  /** Names of the secrets, environments, variables and workflow files, for operators. */
+  readonly summary: {
+    readonly secrets: string[];
+    readonly environments: string[];
+    readonly variables: string[];
+    readonly workflows: string[];
+  };
+
+  constructor(name: string, args: RepositoryWiringArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super(RepositoryWiring.TYPE, name, {}, opts);
+    const child = { parent: this };
+    const repository = args.repository;
+    const secrets: string[] = [];
+    const environments: string[] = [];
+
+    for (const t of args.tenants) {
+      const value = pulumi.secret(t.connectionUri);
+      if (args.scope === "repository") {
+        const secretName = repositorySecretName(t.id);
+        new github.ActionsSecret(`${t.id}-database-url`, { repository, secretName, value }, child);
+        secrets.push(secretName);
+      } else {
+        const envName = environmentName(t.id);
+        const env = new github.RepositoryEnvironment(
+          envName,
+          { repository, environment: envName, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } },
+          child,
+        );
+        new github.RepositoryEnvironmentDeploymentPolicy(`${envName}-branch`, { repository, environment: env.environment, branchPattern: args.branch }, child);
+        new github.ActionsEnvironmentSecret(`${envName}-database-url`, { repository, environment: env.environment, secretName: ENVIRONMENT_SECRET_NAME, value }, child);
+        environments.push(envName);
+        secrets.push(`${envName}/${ENVIRONMENT_SECRET_NAME}`);
+      }
+    }
+
+    const vaultMap = pulumi
+      .all(args.vaults.map((v) => pulumi.all([v.bucket, v.kmsKeyArn]).apply(([bucket, kmsKeyArn]) => [v.awsRegion, kmsKeyArn ? { bucket, kmsKeyArn } : { bucket }] as const)))
+      .apply((entries) => JSON.stringify(Object.fromEntries(entries)));
+    new github.ActionsVariable("var-aws-role-arn", { repository, variableName: VARIABLES.roleArn, value: args.roleArn }, child);
+    new github.ActionsVariable("var-backup-vaults", { repository, variableName: VARIABLES.vaults, value: vaultMap }, child);
+
+    for (const w of args.workflows) {
+      new github.RepositoryFile(
+        workflowResourceName(w.path),
+        {
+          repository,
+          branch: args.branch,
+          file: w.path,
+          content: w.content,
+          commitMessage: `tenant-fleet: regenerate ${w.path} from ${args.source}`,
+          overwriteOnCreate: true,
+        },
+        child,
+      );
+    }
+    this.summary = { secrets: secrets.sort(), environments: environments.sort(), variables: [VARIABLES.roleArn, VARIABLES.vaults], workflows: args.workflows.map((w) => w.path) };
+    this.registerOutputs({});
+  }
+}

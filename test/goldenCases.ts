@@ -1,0 +1,24 @@
+/** The fleets and settings whose generated workflows are kept as golden files. */
+import * as path from "node:path";
+import { loadTenantsFile } from "../tenants/load";
+import { renderWorkflows, type RenderedWorkflow, type WorkflowSettings } from "../components/workflows";
+
+const ROOT = path.resolve(__dirname, "..");
+
+export interface GoldenCase {
+  readonly name: string;
+  readonly workflows: RenderedWorkflow[];
+}
+
+export function goldenCases(): GoldenCase[] {
+  const prod = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "tenants/tenants.yaml").fleet!;
+  const dev = loadTenantsFile(path.join(ROOT, "tenants/tenants.dev.yaml"), {}, "tenants/tenants.dev.yaml").fleet!;
+  const base: Omit<WorkflowSettings, "scope" | "encryption" | "source"> = { branch: "main", restoreDrillSchedule: "41 4 * * 1" };
+  return [
+    {
+      name: "prod-repository-kms",
+      workflows: renderWorkflows(prod.tenants, { ...base, scope: "repository", encryption: "kms", source: prod.file, migrations: { command: "npm ci && npm run migrate", paths: ["migrations/**"] } }),
+    },
+    { name: "dev-environment-s3", workflows: renderWorkflows(dev.tenants, { ...base, scope: "environment", encryption: "s3", source: dev.file }) },
+  ];
+}

@@ -1,0 +1,143 @@
+/** The application repository's wiring under the mock runtime, and the limits that guard it. */
+import { describe, expect, it } from "vitest";
+import { isWireSecret, SECRET } from "../scripts/lib/offline";
+import { renderWorkflows } from "../components/workflows";
+import { loadTenantsFile, parseTenants } from "../tenants/load";
+import { fleetContext, parseStackSettings } from "../config/settings";
+import { formatProblem } from "../tenants/problems";
+import * as path from "node:path";
+import { ROOT, runProgram } from "./program";
+import { ACME, fleetYaml } from "./helpers";
+
+const ACTIVE = ["acme-corp", "brightwave", "northwind", "pacific-health", "thames-logistics"];
+
+describe("repository-scoped secrets (prod)", async () => {
+  const run = await runProgram("prod");
+  const secrets = run.resources.filter((r) => r.type === "github:index/actionsSecret:ActionsSecret");
+
+  it("gives each active tenant one Actions secret <ID>_DATABASE_URL holding its connection string as a secret", () => {
+    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["ACME_CORP_DATABASE_URL", "BRIGHTWAVE_DATABASE_URL", "NORTHWIND_DATABASE_URL", "PACIFIC_HEALTH_DATABASE_URL", "THAMES_LOGISTICS_DATABASE_URL"]);
+    for (const s of secrets) {
+      expect(s.inputs).toEqual({ repository: "app", secretName: s.inputs.secretName, value: SECRET });
+      expect(isWireSecret(s.wireInputs.value)).toBe(true);
+    }
+    expect(run.resources.some((r) => r.type.startsWith("github:index/repositoryEnvironment"))).toBe(false);
+  });
+
+  it("wires nothing for the retired tenant", () => {
+    expect(JSON.stringify(run.resources.filter((r) => r.type.startsWith("github:")).map((r) => r.inputs))).not.toMatch(/OLD_MILL|old-mill/);
+  });
+
+  it("sets the role ARN and the vaults as variables, not secrets", () => {
+    const vars = Object.fromEntries(run.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => [r.inputs.variableName, r.inputs.value]));
+    expect(Object.keys(vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS"]);
+    expect(vars.TENANT_FLEET_AWS_ROLE_ARN).toMatch(/^arn:aws:iam::/);
+    const vaults = JSON.parse(vars.TENANT_FLEET_BACKUP_VAULTS as string);
+    expect(Object.keys(vaults)).toEqual(["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]);
+    expect(vaults["eu-central-1"]).toEqual({ bucket: expect.stringMatching(/^tf-prod-bk-eu-central-1-/), kmsKeyArn: expect.stringMatching(/^arn:aws:kms:eu-central-1:/) });
+  });
+
+  it("commits the generated workflows to the default branch, with the content the renderer produces", () => {
+    const files = run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile");
+    const fleet = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "tenants/tenants.yaml").fleet!;
+    const expected = renderWorkflows(fleet.tenants, {
+      scope: "repository",
+      encryption: "kms",
+      branch: "main",
+      source: "tenants/tenants.yaml",
+      migrations: { command: "npm ci && npm run migrate", paths: ["migrations/**"] },
+      restoreDrillSchedule: "41 4 * * 1",
+    });
+    expect(files.map((f) => [f.inputs.file, f.inputs.content, f.inputs.branch, f.inputs.overwriteOnCreate])).toEqual(expected.map((w) => [w.path, w.content, "main", true]));
+  });
+
+  it("uses one GitHub provider for the configured owner", () => {
+    const providers = run.resources.filter((r) => r.type === "pulumi:providers:github");
+    expect(providers).toHaveLength(1);
+    expect(providers[0].inputs.owner).toBe("example-saas");
+    for (const r of run.resources.filter((x) => x.type.startsWith("github:index/"))) expect(r.provider).toMatch(/pulumi:providers:github::github::/);
+  });
+
+  it("keeps at most 3 registrations per tenant beyond the shared ones", () => {
+    const perTenant = run.resources.filter((r) => ["tenant-fleet:index:TenantDatabase", "neon:index/project:Project", "github:index/actionsSecret:ActionsSecret"].includes(r.type));
+    expect(perTenant.length).toBeLessThanOrEqual(3 * 6);
+  });
+
+  it("exports the names of what the repository receives", () => {
+    expect(run.outputs.githubWiring).toEqual({
+      secrets: ACTIVE.map((id) => `${id.toUpperCase().replace(/-/g, "_")}_DATABASE_URL`).sort(),
+      environments: [],
+      variables: ["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS"],
+      workflows: [
+        ".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml",
+        ".github/workflows/tenant-fleet-backup-43-5-x-x-x.yml",
+        ".github/workflows/tenant-fleet-migrations.yml",
+        ".github/workflows/tenant-fleet-restore-drill.yml",
+      ],
+    });
+  });
+});
+
+describe("environment-scoped secrets", async () => {
+  const run = await runProgram("prod", ["secretScope=environment"]);
+
+  it("gives each active tenant an environment restricted to the default branch, holding DATABASE_URL", () => {
+    const envs = run.resources.filter((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment");
+    expect(envs.map((e) => e.inputs.environment).sort()).toEqual(ACTIVE.map((id) => `tenant-${id}`));
+    for (const e of envs) expect(e.inputs.deploymentBranchPolicy).toEqual({ protectedBranches: false, customBranchPolicies: true });
+    const policies = run.resources.filter((r) => r.type === "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy");
+    expect(policies.map((p) => [p.inputs.environment, p.inputs.branchPattern]).sort()).toEqual(ACTIVE.map((id) => [`tenant-${id}`, "main"]));
+    const secrets = run.resources.filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+    expect(secrets).toHaveLength(ACTIVE.length);
+    for (const s of secrets) {
+      expect(s.inputs.secretName).toBe("DATABASE_URL");
+      expect(isWireSecret(s.wireInputs.value)).toBe(true);
+    }
+    expect(run.resources.filter((r) => r.type === "github:index/actionsSecret:ActionsSecret")).toEqual([]);
+  });
+});
+
+describe("the 100-repository-secret limit", () => {
+  const settingsFor = (scope: string) => parseStackSettings({ githubOwner: "o", githubRepository: "r", secretScope: scope }, { stack: "prod", file: "Pulumi.prod.yaml" }).settings!;
+  const fleet = (n: number) => fleetYaml(Array.from({ length: n }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` })));
+
+  it("refuses more active tenants than fit with repository-scoped secrets, and says to switch scope", () => {
+    const result = parseTenants(fleet(91), "tenants.yaml", fleetContext(settingsFor("repository"), "Pulumi.prod.yaml"));
+    expect(result.fleet).toBeUndefined();
+    expect(result.problems.map(formatProblem)).toEqual([
+      "tenants.yaml:3:3: tenants: 91 active tenants need 91 repository secrets; GitHub allows 100 per repository and this stack keeps 10 for the repository's own, so at most 90 tenants fit; set tenant-fleet:secretScope to environment (one GitHub environment per tenant)",
+    ]);
+    expect(parseTenants(fleet(90), "tenants.yaml", fleetContext(settingsFor("repository"), "Pulumi.prod.yaml")).fleet).toBeDefined();
+  });
+
+  it("has no such limit with environment-scoped secrets", () => {
+    expect(parseTenants(fleet(300), "tenants.yaml", fleetContext(settingsFor("environment"), "Pulumi.prod.yaml")).fleet).toBeDefined();
+  });
+});
+
+describe("credentials", () => {
+  it("stop a real update, naming every missing one and the scopes; previews run without them", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { requireCredentials, NEON_API_KEY, GITHUB_TOKEN } = await import("../components/credentials");
+    const saved = { neon: process.env.NEON_API_KEY, gh: process.env.GITHUB_TOKEN };
+    delete process.env.NEON_API_KEY;
+    delete process.env.GITHUB_TOKEN;
+    try {
+      pulumi.runtime.setAllConfig({});
+      await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", false);
+      expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).toThrow(/^neon:apiKey is not set: .*NEON_API_KEY\ngithub:token is not set: .*repo and workflow scopes/);
+      await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", true);
+      expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).not.toThrow();
+    } finally {
+      if (saved.neon !== undefined) process.env.NEON_API_KEY = saved.neon;
+      if (saved.gh !== undefined) process.env.GITHUB_TOKEN = saved.gh;
+    }
+  });
+
+  it("are secrets on the wire when given through the environment", async () => {
+    const run = await runProgram("prod", [], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
+    const github = run.resources.find((r) => r.type === "pulumi:providers:github")!;
+    expect(isWireSecret(github.wireInputs.token)).toBe(true);
+    expect(JSON.stringify(run.resources.map((r) => r.inputs))).not.toMatch(/napi_x|ghp_y/);
+  });
+});
