@@ -12,7 +12,7 @@ import { GithubOidcRole } from "./components/githubOidcRole";
 import { renderWorkflows } from "./components/workflows";
 import { createGithubProvider, RepositoryWiring } from "./components/repositoryWiring";
 import { activeTenants } from "./tenants/model";
-import { getRegion } from "./tenants/regions";
+import { regionsReport } from "./review/regions";
 
 const { settings, fleet } = loadStackInputs();
 requireCredentials([NEON_API_KEY, GITHUB_TOKEN]);
@@ -72,16 +72,12 @@ const wiring = new RepositoryWiring(
   { providers: [createGithubProvider(settings.github.owner)] },
 );
 
-/** The fleet as declared: one row per tenant (the auditors' view). */
-export const tenants = fleet.tenants.map((t) => ({
-  id: t.id,
-  name: t.name,
-  status: t.status,
-  residency: t.residency,
-  region: t.region,
-  city: getRegion(t.region).city,
-  country: getRegion(t.region).country,
-}));
+// The auditors' view, from the same module as `npm run regions`.
+const residency = regionsReport(fleet);
+/** Per tenant: declared residency, database region, backup region, schedule, retention, PITR. */
+export const tenants = residency.rows;
+/** Whether every database and backup lies inside its tenant's declared residency. */
+export const residencyCheck = residency.check;
 /** Per tenant: Neon project id, region and host. Connection strings are never exported. */
 export const databasesByTenant = Object.fromEntries(
   fleet.tenants.map((t) => [t.id, { projectId: databases.get(t.id)!.projectId, region: t.region, host: databases.get(t.id)!.host }]),

@@ -1,20 +1,35 @@
 /**
  * The offline plan: runs index.ts under Pulumi's mock runtime with a stack's config, no
- * credentials and no network, and prints what the stack declares.
+ * credentials and no network, and prints what the stack declares. With --base, prints
+ * the tenant-level diff against a git ref instead, and fails on unacknowledged
+ * destructive changes.
  *
  *   npm run plan -- [--stack dev|prod] [--tenants FILE] [--config KEY=VALUE ...] [--json]
+ *   npm run plan -- --base <git ref> [--format text|md|json]
  */
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../config/stack";
-import { NAMESPACE, fleetContext, parseStackSettings } from "../config/settings";
-import { loadTenantsFile } from "../tenants/load";
-import { formatProblem, type Problem } from "../tenants/problems";
+import { formatProblem } from "../tenants/problems";
 import { readStackConfig, UsageError } from "./lib/stackConfig";
+import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
 import { runOffline } from "./lib/offline";
 import { renderPlanText, planDocument } from "./lib/planReport";
+import { baseSide } from "./lib/baseSide";
+import { diffFleets, diffPasses } from "../review/diff";
+import { diffDocument, renderDiffMarkdown, renderDiffText } from "../review/diffReport";
+import { GitError } from "../review/git";
 
-const USAGE = "usage: npm run plan -- [--stack dev|prod] [--tenants FILE] [--config KEY=VALUE ...] [--json]";
+const USAGE = [
+  "usage: npm run plan -- [--stack dev|prod] [--tenants FILE] [--config KEY=VALUE ...] [--json]",
+  "       npm run plan -- --base <git ref> [--stack S] [--format text|md|json]",
+].join("\n");
+
+type Format = "text" | "md" | "json";
+
+function write(text: string): Promise<void> {
+  // Resolve once flushed: a pipe takes output in 64 KiB pieces and exit() would cut it.
+  return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+}
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -26,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
         tenants: { type: "string" },
         config: { type: "string", multiple: true, default: [] },
         json: { type: "boolean", default: false },
+        base: { type: "string" },
+        format: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: false,
@@ -35,45 +52,35 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
+    await write(`${USAGE}\n`);
     return 0;
   }
+  const format: Format = args.json ? "json" : ((args.format ?? "text") as Format);
+  if (!["text", "md", "json"].includes(format)) throw new UsageError(`--format ${args.format}: use text, md or json\n${USAGE}`);
+  if (format === "md" && !args.base) throw new UsageError(`--format md goes with --base (the pull-request comment)\n${USAGE}`);
 
   const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
-  if (args.tenants) {
-    const fromCwd = path.resolve(process.env.INIT_CWD ?? process.cwd(), args.tenants);
-    const rel = path.relative(PROJECT_ROOT, fromCwd);
-    stackConfig.config[`${NAMESPACE}:tenantsFile`] = rel.startsWith("..") ? fromCwd : rel;
-  }
+  applyTenantsOverride(stackConfig, args.tenants);
 
-  // Validate first, through the same modules the program uses, so every problem is
-  // printed once with its position and nothing runs on a bad input.
-  const raw = Object.fromEntries(
-    Object.entries(stackConfig.config)
-      .filter(([k]) => k.startsWith(`${NAMESPACE}:`))
-      .map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]),
-  );
-  const { settings, problems: settingProblems } = parseStackSettings(raw, {
-    stack: stackConfig.stack,
-    file: stackConfig.stackFile,
-    text: stackConfig.stackFileText,
-    overridden: stackConfig.overridden,
-  });
-  const problems: Problem[] = [...settingProblems];
-  let fleetResult;
-  if (settings) {
-    fleetResult = loadTenantsFile(
-      path.resolve(PROJECT_ROOT, settings.tenantsFile),
-      fleetContext(settings, stackConfig.stackFile),
-      settings.tenantsFile,
-    );
-    problems.push(...fleetResult.problems);
-  }
+  const { settings, fleet, problems } = loadWorkingTree(stackConfig);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
-  if (!settings || !fleetResult?.fleet) {
+  if (!settings || !fleet) {
     const errors = problems.filter((p) => p.severity === "error").length;
     process.stderr.write(`${errors} problem${errors === 1 ? "" : "s"}; nothing was planned.\n`);
     return 1;
+  }
+
+  if (args.base) {
+    const base = baseSide(PROJECT_ROOT, args.base, stackConfig.stack);
+    if ("problems" in base) {
+      for (const p of base.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      process.stderr.write(`the tenants file at ${args.base} is invalid, so nothing can be compared with it; fix the base branch first\n`);
+      return 1;
+    }
+    const diff = diffFleets(base.side, { fleet, stack: { neonOrgId: settings.neonOrgId, protect: settings.protect } });
+    const meta = { base: args.base, stack: stackConfig.stack, file: settings.tenantsFile };
+    await write(format === "json" ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n` : format === "md" ? renderDiffMarkdown(diff, meta) : renderDiffText(diff, meta));
+    return diffPasses(diff) ? 0 : 1;
   }
 
   const run = await runOffline({
@@ -83,21 +90,22 @@ async function main(argv: string[]): Promise<number> {
     secretKeys: stackConfig.secretKeys,
     program: () => import("../index"),
   });
-  const printed = new Set(problems.map(formatProblem));
-  for (const line of run.logs) if (![...printed].some((p) => line.endsWith(p))) process.stderr.write(`${line}\n`);
-
-  const text = args.json ? `${JSON.stringify(planDocument(stackConfig.stack, fleetResult.fleet, settings, run, problems), null, 2)}\n` : renderPlanText(stackConfig.stack, fleetResult.fleet, settings, run);
-  // Wait until the text is flushed: a pipe takes it in 64 KiB pieces, and exit() would cut it.
-  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+  const printed = problems.map(formatProblem);
+  for (const line of run.logs) if (!printed.some((p) => line.endsWith(p))) process.stderr.write(`${line}\n`);
+  await write(format === "json" ? `${JSON.stringify(planDocument(stackConfig.stack, fleet, settings, run, problems), null, 2)}\n` : renderPlanText(stackConfig.stack, fleet, settings, run));
   return 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    if (err instanceof UsageError || (err && (err as Error).name === "RunError")) {
+    if (err instanceof UsageError || err instanceof GitError) {
       process.stderr.write(`${(err as Error).message}\n`);
-      process.exit(err instanceof UsageError ? 2 : 1);
+      process.exit(2);
+    }
+    if (err && (err as Error).name === "RunError") {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exit(1);
     }
     process.stderr.write(`tenant-fleet plan: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(70);

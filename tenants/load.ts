@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
 import { z } from "zod";
-import { TenantsFileSchema, TenantSchema, DefaultsSchema, CU_MAX_SPREAD, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type TenantInput, type DefaultsInput } from "./schema";
+import { TenantsFileSchema, TenantSchema, DefaultsSchema, AcknowledgementSchema, type AcknowledgementInput, CU_MAX_SPREAD, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type TenantInput, type DefaultsInput } from "./schema";
 import { findRegion, activeRegionsFor, isResidency, canonicalResidency, KNOWN_JURISDICTIONS, type NeonRegion } from "./regions";
 import { githubNameProblems } from "./naming";
 import { CODE_DEFAULTS, deepFreeze, type Fleet, type Tenant } from "./model";
@@ -223,7 +223,7 @@ function validFields<T extends z.ZodObject>(schema: T, value: unknown): Partial<
   return out as Partial<z.infer<T>>;
 }
 
-function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly Entry[], ctx: LoadContext, loc: Locator): Problem[] {
+function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly Entry[], acks: readonly Partial<AcknowledgementInput>[], ctx: LoadContext, loc: Locator): Problem[] {
   const out: Problem[] = [];
   {
     out.push(...computeFieldProblems(defaults.compute, ["defaults", "compute"], loc));
@@ -276,6 +276,12 @@ function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly En
     }
     out.push(...scheduleWarnings(raw.backup?.schedule, [...base, "backup", "schedule"], loc));
   }
+  acks.forEach((a, index) => {
+    if (!a.change) return;
+    const stackWide = a.change === "orgId" || a.change === "protection";
+    if (stackWide && a.tenant !== undefined) out.push(loc.at(["acknowledgements", index, "tenant"], `a ${a.change} change is stack-wide; remove tenant from this acknowledgement`));
+    if (!stackWide && a.tenant === undefined) out.push(loc.at(["acknowledgements", index], `a ${a.change} change belongs to one tenant; add tenant: <id>`));
+  });
   const active = entries.filter((e) => e.raw.status === "active").length;
   if (ctx.repositorySecretLimit !== undefined && active > ctx.repositorySecretLimit) {
     out.push(
@@ -335,9 +341,11 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
   const problems: Problem[] = [];
   let defaults: Partial<DefaultsInput> = {};
   let entries: Entry[] = [];
+  let acks: Partial<AcknowledgementInput>[] = [];
   if (parsed.success) {
     defaults = parsed.data.defaults ?? {};
     entries = parsed.data.tenants.map((raw, index) => ({ index, raw }));
+    acks = parsed.data.acknowledgements ?? [];
   } else {
     problems.push(...schemaProblems(parsed.error.issues, data, loc));
     // Keep checking the fields that did parse, so one run reports every problem.
@@ -346,8 +354,9 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
     if (Array.isArray(record.tenants)) {
       entries = record.tenants.map((t, index) => ({ index, raw: validFields(TenantSchema, t) }));
     }
+    if (Array.isArray(record.acknowledgements)) acks = record.acknowledgements.map((a) => validFields(AcknowledgementSchema, a));
   }
-  problems.push(...semanticProblems(defaults, entries, ctx, loc));
+  problems.push(...semanticProblems(defaults, entries, acks, ctx, loc));
   const sorted = sortProblems(problems);
   if (!parsed.success || sorted.some((p) => p.severity === "error")) return { problems: sorted };
 
@@ -355,6 +364,7 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
     file,
     version: 1,
     tenants: parsed.data.tenants.map((t) => resolveTenant(t, parsed.data.defaults)),
+    acknowledgements: (parsed.data.acknowledgements ?? []).map((a) => ({ ...a })),
   };
   return { fleet: deepFreeze(fleet), problems: sorted };
 }

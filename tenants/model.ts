@@ -48,11 +48,22 @@ export interface Tenant {
   readonly database: DatabaseNames;
 }
 
+export type AcknowledgedChange = "region" | "pgVersion" | "database" | "removal" | "orgId" | "protection";
+
+/** A reviewed acceptance of one destructive change, written in the tenants file. */
+export interface Acknowledgement {
+  /** Tenant id; absent for stack-wide changes. */
+  readonly tenant?: string;
+  readonly change: AcknowledgedChange;
+  readonly reason: string;
+}
+
 export interface Fleet {
   /** The tenants file as the user named it (relative paths stay relative). */
   readonly file: string;
   readonly version: 1;
   readonly tenants: readonly Tenant[];
+  readonly acknowledgements: readonly Acknowledgement[];
 }
 
 /**

@@ -77,6 +77,12 @@ export function activeRegionsFor(residency: string): NeonRegion[] {
   return NEON_REGIONS.filter((r) => r.status.state === "active" && r.jurisdictions.includes(residency));
 }
 
+/** Country and jurisdictions of an AWS region, from the catalog's AWS regions. */
+export function awsRegionPlace(awsRegion: string): { country: string; city: string; jurisdictions: readonly string[] } | undefined {
+  const r = NEON_REGIONS.find((x) => x.cloud === "aws" && x.cloudRegion === awsRegion);
+  return r ? { country: r.country, city: r.city, jurisdictions: r.jurisdictions } : undefined;
+}
+
 /** Every jurisdiction some region serves, sorted. */
 export const KNOWN_JURISDICTIONS: readonly string[] = Object.freeze(
   [...new Set(NEON_REGIONS.flatMap((r) => r.jurisdictions))].sort(),

@@ -193,12 +193,35 @@ export const TenantSchema = z
   })
   .meta({ description: "One customer: one Neon project." });
 
+/** Kinds of destructive change a reviewed acknowledgement can accept. */
+export const ACKNOWLEDGEABLE_CHANGES = ["region", "pgVersion", "database", "removal", "orgId", "protection"] as const;
+
+export const AcknowledgementSchema = z
+  .strictObject({
+    tenant: text(TENANT_ID_PATTERN, TENANT_ID_MAX, "the id of the tenant whose destructive change is accepted; omit it for stack-wide changes (orgId, protection)")
+      .optional()
+      .meta({ description: "Tenant id; omitted for stack-wide changes (orgId, protection)." }),
+    change: z
+      .enum(ACKNOWLEDGEABLE_CHANGES, { error: (iss) => `${describe(iss.input)} is not a change that needs acknowledging; use one of ${ACKNOWLEDGEABLE_CHANGES.join(", ")}` })
+      .meta({ description: "The destructive change accepted." }),
+    reason: z
+      .string({ error: (iss) => `${describe(iss.input)} is not a string; say why the change is safe, with a ticket` })
+      .min(10, { error: () => "the reason is too short; say why the change is safe (data migrated, erasure approved, ...) with a ticket reference" })
+      .max(500, { error: () => "the reason is longer than 500 characters; link a ticket instead" })
+      .meta({ description: "Why this destructive change is intended and safe: data migrated, erasure request approved, ticket." }),
+  })
+  .meta({ description: "A reviewed acceptance of one destructive change, visible in the pull request's diff." });
+
 export const TenantsFileSchema = z
   .strictObject({
     version: z.literal(SCHEMA_VERSION, {
       error: (iss) => `version ${describe(iss.input)} is not supported by this tenant-fleet; write version: ${SCHEMA_VERSION}`,
     }),
     defaults: DefaultsSchema.optional(),
+    acknowledgements: z
+      .array(AcknowledgementSchema, { error: (iss) => `${describe(iss.input)} is not a list; acknowledgements is a list of { tenant, change, reason }` })
+      .optional()
+      .meta({ description: "Reviewed acceptances of destructive changes in this pull request; remove them once merged." }),
     tenants: z
       .array(TenantSchema, { error: (iss) => `${describe(iss.input)} is not a list; tenants is a list of tenant entries (- id: ...)` })
       .min(1, { error: () => "the fleet is empty; add at least one tenant (a fleet whose customers have all left keeps them as status: retired)" }),
@@ -211,6 +234,7 @@ export const TenantsFileSchema = z
 export type TenantsFileInput = z.infer<typeof TenantsFileSchema>;
 export type TenantInput = z.infer<typeof TenantSchema>;
 export type DefaultsInput = z.infer<typeof DefaultsSchema>;
+export type AcknowledgementInput = z.infer<typeof AcknowledgementSchema>;
 
 /** The JSON Schema committed as `tenants/tenants.schema.json`. */
 export function tenantsJsonSchema(): Record<string, unknown> {

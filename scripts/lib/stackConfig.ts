@@ -33,10 +33,6 @@ export function listStacks(root: string): string[] {
 }
 
 export function readStackConfig(root: string, stack: string, overrides: readonly string[] = []): StackConfig {
-  const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
-    name: string;
-    config?: Record<string, { default?: unknown }>;
-  };
   const stackFile = `Pulumi.${stack}.yaml`;
   let stackFileText: string;
   try {
@@ -44,6 +40,16 @@ export function readStackConfig(root: string, stack: string, overrides: readonly
   } catch {
     throw new UsageError(`${stackFile}: no such stack; stacks here: ${listStacks(root).join(", ")}`);
   }
+  return stackConfigFromText(readFileSync(path.join(root, "Pulumi.yaml"), "utf8"), stack, stackFileText, overrides);
+}
+
+/** The same from file contents (for example as they were at a git ref). */
+export function stackConfigFromText(projectText: string, stack: string, stackFileText: string, overrides: readonly string[] = []): StackConfig {
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const project = parse(projectText) as {
+    name: string;
+    config?: Record<string, { default?: unknown }>;
+  };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, decl] of Object.entries(project.config ?? {})) {

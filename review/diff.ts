@@ -1,0 +1,173 @@
+/**
+ * The tenant-level diff of a pull request: what changes per tenant and for the stack,
+ * which changes are destructive (the Neon project would be replaced or deleted, or
+ * protection dropped), and which of those the tenants file acknowledges. Pure.
+ */
+import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../tenants/model";
+
+export type ChangeClass = "safe" | "destructive";
+
+export interface FieldChange {
+  readonly field: string;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly class: ChangeClass;
+  /** For destructive changes: the acknowledgement kind that accepts it. */
+  readonly kind?: AcknowledgedChange;
+  readonly why: string;
+  /** The acknowledgement that accepts this destructive change, if any. */
+  readonly acknowledgement?: Acknowledgement;
+}
+
+export type TenantChange = "added" | "removed" | "retired" | "reactivated" | "changed";
+
+export interface TenantDiff {
+  readonly id: string;
+  readonly name: string;
+  readonly change: TenantChange;
+  readonly changes: readonly FieldChange[];
+}
+
+/** The stack settings whose change matters to tenant data. */
+export interface StackView {
+  readonly neonOrgId?: string;
+  readonly protect: boolean;
+}
+
+export interface Side {
+  readonly fleet: Fleet;
+  readonly stack: StackView;
+}
+
+export interface FleetDiff {
+  readonly tenants: readonly TenantDiff[];
+  readonly stack: readonly FieldChange[];
+  /** Acknowledgements that match no destructive change of this diff: remove them. */
+  readonly unusedAcknowledgements: readonly Acknowledgement[];
+  readonly summary: {
+    readonly added: number;
+    readonly removed: number;
+    readonly retired: number;
+    readonly reactivated: number;
+    readonly changed: number;
+    readonly destructive: number;
+    readonly unacknowledged: number;
+  };
+}
+
+const REPLACES = "Neon cannot change this in place: the provider replaces the project and the tenant's data is lost";
+
+interface FieldRule {
+  readonly class: ChangeClass;
+  readonly kind?: AcknowledgedChange;
+  readonly why: string;
+}
+
+function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
+  if (field === "region") return { class: "destructive", kind: "region", why: REPLACES };
+  if (field === "pgVersion") return { class: "destructive", kind: "pgVersion", why: REPLACES };
+  if (field.startsWith("database.")) return { class: "destructive", kind: "database", why: REPLACES };
+  if (field === "status") {
+    return after === "retired"
+      ? { class: "safe", why: "keeps the database and its backups; removes its secret and stops its backups and migrations" }
+      : { class: "safe", why: "wires the tenant's secret, backups and migrations again" };
+  }
+  if (field === "residency") return { class: "safe", why: `declared jurisdiction changes from ${String(before)} to ${String(after)}; the region must still lie inside it` };
+  if (field.startsWith("backup.")) return { class: "safe", why: "changes the generated backup workflows" };
+  return { class: "safe", why: "updated in place" };
+}
+
+/** A tenant as flat `field → value` pairs, for comparison. */
+export function flattenTenant(t: Tenant): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const walk = (prefix: string, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    else out.set(prefix, v);
+  };
+  walk("", t);
+  out.delete("id");
+  return out;
+}
+
+function compareTenant(before: Tenant, after: Tenant): FieldChange[] {
+  const a = flattenTenant(before);
+  const b = flattenTenant(after);
+  const fields = [...new Set([...a.keys(), ...b.keys()])];
+  return fields
+    .filter((f) => JSON.stringify(a.get(f)) !== JSON.stringify(b.get(f)))
+    .map((field) => ({ field, before: a.get(field), after: b.get(field), ...ruleFor(field, a.get(field), b.get(field)) }));
+}
+
+function acknowledge(changes: FieldChange[], acks: readonly Acknowledgement[], tenant: string | undefined, used: Set<Acknowledgement>): FieldChange[] {
+  return changes.map((c) => {
+    if (c.class !== "destructive") return c;
+    const ack = acks.find((a) => a.change === c.kind && a.tenant === tenant);
+    if (!ack) return c;
+    used.add(ack);
+    return { ...c, acknowledgement: ack };
+  });
+}
+
+export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
+  const acks = after.fleet.acknowledgements;
+  const used = new Set<Acknowledgement>();
+  const old = new Map((before?.fleet.tenants ?? []).map((t) => [t.id, t]));
+  const now = new Map(after.fleet.tenants.map((t) => [t.id, t]));
+  const tenants: TenantDiff[] = [];
+
+  for (const t of after.fleet.tenants) {
+    const prev = old.get(t.id);
+    if (!prev) {
+      tenants.push({ id: t.id, name: t.name, change: "added", changes: [{ field: "tenant", before: undefined, after: t.status, class: "safe", why: t.status === "active" ? "creates its Neon project, secret, backups and migrations" : "creates its Neon project (retired: not wired)" }] });
+      continue;
+    }
+    const changes = acknowledge(compareTenant(prev, t), acks, t.id, used);
+    if (!changes.length) continue;
+    const statusChange = changes.find((c) => c.field === "status");
+    const change: TenantChange = statusChange ? (statusChange.after === "retired" ? "retired" : "reactivated") : "changed";
+    tenants.push({ id: t.id, name: t.name, change, changes });
+  }
+  for (const t of before?.fleet.tenants ?? []) {
+    if (now.has(t.id)) continue;
+    const why =
+      t.status === "active"
+        ? "an active tenant's line is gone: its secret and backups stop and Pulumi would delete its Neon project (a protected stack refuses; retire it instead)"
+        : "the retired tenant's line is gone: Pulumi forgets its Neon project (retained on delete in protected stacks) — the last step of the erasure path";
+    const changes = acknowledge([{ field: "tenant", before: t.status, after: undefined, class: "destructive", kind: "removal", why }], acks, t.id, used);
+    tenants.push({ id: t.id, name: t.name, change: "removed", changes });
+  }
+
+  const stackChanges: FieldChange[] = [];
+  if (before && before.stack.neonOrgId !== after.stack.neonOrgId) {
+    stackChanges.push({ field: "tenant-fleet:neonOrgId", before: before.stack.neonOrgId, after: after.stack.neonOrgId, class: "destructive", kind: "orgId", why: `${REPLACES}, for every tenant` });
+  }
+  if (before && before.stack.protect && !after.stack.protect) {
+    stackChanges.push({ field: "tenant-fleet:protect", before: true, after: false, class: "destructive", kind: "protection", why: "tenant projects, buckets and keys lose their protection: a later change could delete them" });
+  } else if (before && !before.stack.protect && after.stack.protect) {
+    stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
+  }
+  const stack = acknowledge(stackChanges, acks, undefined, used);
+
+  const all = [...tenants.flatMap((t) => t.changes), ...stack];
+  const destructive = all.filter((c) => c.class === "destructive");
+  tenants.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return {
+    tenants,
+    stack,
+    unusedAcknowledgements: acks.filter((a) => !used.has(a)),
+    summary: {
+      added: tenants.filter((t) => t.change === "added").length,
+      removed: tenants.filter((t) => t.change === "removed").length,
+      retired: tenants.filter((t) => t.change === "retired").length,
+      reactivated: tenants.filter((t) => t.change === "reactivated").length,
+      changed: tenants.filter((t) => t.change === "changed").length,
+      destructive: destructive.length,
+      unacknowledged: destructive.filter((c) => !c.acknowledgement).length,
+    },
+  };
+}
+
+/** True when the diff may merge: every destructive change is acknowledged. */
+export function diffPasses(diff: FleetDiff): boolean {
+  return diff.summary.unacknowledged === 0;
+}

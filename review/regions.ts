@@ -1,0 +1,83 @@
+/**
+ * The auditors' regions report: per tenant its declared residency, database region and
+ * backup region, and the check that both lie inside the residency. Built from the same
+ * catalog and vault planning the stack uses, so it cannot disagree with `pulumi up`.
+ */
+import type { Fleet } from "../tenants/model";
+import { awsRegionPlace, getRegion, residencyName } from "../tenants/regions";
+import { planVaults } from "../components/backupPolicy";
+
+export interface RegionRow {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly residency: string;
+  readonly residencyName: string;
+  readonly neonRegion: string;
+  readonly city: string;
+  readonly country: string;
+  readonly backupRegion: string;
+  readonly backupCountry: string;
+  readonly backupSchedule: string;
+  readonly backupRetentionDays: number;
+  readonly backupsEnabled: boolean;
+  readonly pitrHours: number;
+  readonly databaseInResidency: boolean;
+  readonly backupInResidency: boolean;
+}
+
+export interface JurisdictionSummary {
+  readonly residency: string;
+  readonly name: string;
+  readonly active: number;
+  readonly retired: number;
+  readonly neonRegions: readonly string[];
+  readonly backupRegions: readonly string[];
+}
+
+export interface RegionsReport {
+  readonly rows: readonly RegionRow[];
+  readonly jurisdictions: readonly JurisdictionSummary[];
+  readonly check: { readonly tenants: number; readonly outside: readonly string[]; readonly held: boolean };
+}
+
+export function regionsReport(fleet: Fleet): RegionsReport {
+  const backupRegionOf = new Map(planVaults(fleet.tenants).flatMap((v) => v.tenants.map((t) => [t.id, v.awsRegion] as const)));
+  const rows: RegionRow[] = fleet.tenants.map((t) => {
+    const region = getRegion(t.region);
+    const backupRegion = backupRegionOf.get(t.id)!;
+    const backupPlace = awsRegionPlace(backupRegion);
+    return {
+      id: t.id,
+      name: t.name,
+      status: t.status,
+      residency: t.residency,
+      residencyName: residencyName(t.residency),
+      neonRegion: t.region,
+      city: region.city,
+      country: region.country,
+      backupRegion,
+      backupCountry: backupPlace?.country ?? "unknown",
+      backupSchedule: t.backup.schedule,
+      backupRetentionDays: t.backup.retentionDays,
+      backupsEnabled: t.status === "active" && t.backup.enabled,
+      pitrHours: t.historyRetentionHours,
+      databaseInResidency: region.jurisdictions.includes(t.residency),
+      backupInResidency: !!backupPlace?.jurisdictions.includes(t.residency),
+    };
+  });
+  const residencies = [...new Set(rows.map((r) => r.residency))].sort();
+  const jurisdictions = residencies.map((residency) => {
+    const here = rows.filter((r) => r.residency === residency);
+    return {
+      residency,
+      name: residencyName(residency),
+      active: here.filter((r) => r.status === "active").length,
+      retired: here.filter((r) => r.status === "retired").length,
+      neonRegions: [...new Set(here.map((r) => r.neonRegion))].sort(),
+      backupRegions: [...new Set(here.map((r) => r.backupRegion))].sort(),
+    };
+  });
+  const outside = rows.filter((r) => !r.databaseInResidency || !r.backupInResidency).map((r) => r.id);
+  return { rows, jurisdictions, check: { tenants: rows.length, outside, held: outside.length === 0 } };
+}

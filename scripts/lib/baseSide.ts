@@ -1,0 +1,27 @@
+/** The stack's tenants file and data-relevant settings as they were at a git ref. */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { NAMESPACE, SETTINGS } from "../../config/settings";
+import { parseTenants } from "../../tenants/load";
+import type { Problem } from "../../tenants/problems";
+import type { Side } from "../../review/diff";
+import { fileAtRef, resolveRef } from "../../review/git";
+import { stackConfigFromText } from "./stackConfig";
+
+/** `side` undefined: the tenants file did not exist at the ref (every tenant is new). */
+export function baseSide(root: string, ref: string, stack: string): { side: Side | undefined } | { problems: readonly Problem[] } {
+  resolveRef(ref, root);
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const projectText = fileAtRef(ref, "Pulumi.yaml", root) ?? readFileSync(path.join(root, "Pulumi.yaml"), "utf8");
+  const stackText = fileAtRef(ref, stackFile, root) ?? "config: {}\n";
+  const cfg = stackConfigFromText(projectText, stack, stackText).config;
+  const get = (key: string) => cfg[`${NAMESPACE}:${key}`];
+  const tenantsFile = get("tenantsFile") || String(SETTINGS.tenantsFile.default);
+  const protect = (get("protect") ?? String(SETTINGS.protect.default)) !== "false";
+  const neonOrgId = get("neonOrgId") || undefined;
+  const text = fileAtRef(ref, tenantsFile, root);
+  if (text === undefined) return { side: undefined };
+  const result = parseTenants(text, `${ref}:${tenantsFile}`);
+  if (!result.fleet) return { problems: result.problems.filter((p) => p.severity === "error") };
+  return { side: { fleet: result.fleet, stack: { neonOrgId, protect } } };
+}

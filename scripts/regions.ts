@@ -1,0 +1,88 @@
+/**
+ * The auditors' regions report, offline, through the same modules the stack uses.
+ *
+ *   npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--tenants FILE] [--config KEY=VALUE ...]
+ *
+ * With --format md and --out, the SVG picture is written next to the Markdown and linked from it.
+ */
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../config/stack";
+import { formatProblem } from "../tenants/problems";
+import { readStackConfig, UsageError } from "./lib/stackConfig";
+import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
+import { regionsReport } from "../review/regions";
+import { regionsCsv, regionsJson, regionsMarkdown, regionsSvg } from "../review/regionsFormat";
+
+const USAGE = "usage: npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--tenants FILE] [--config KEY=VALUE ...]";
+const FORMATS = ["md", "csv", "json", "svg"] as const;
+
+function write(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        stack: { type: "string", default: "prod" },
+        format: { type: "string", default: "md" },
+        out: { type: "string" },
+        tenants: { type: "string" },
+        config: { type: "string", multiple: true, default: [] },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    await write(`${USAGE}\n`);
+    return 0;
+  }
+  const format = args.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw new UsageError(`--format ${args.format}: use ${FORMATS.join(", ")}\n${USAGE}`);
+
+  const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
+  applyTenantsOverride(stackConfig, args.tenants);
+  const { settings, fleet, problems } = loadWorkingTree(stackConfig);
+  for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+  if (!settings || !fleet) {
+    process.stderr.write("the report needs a valid tenants file and stack settings; nothing was written.\n");
+    return 1;
+  }
+  const report = regionsReport(fleet);
+  const meta = { stack: stackConfig.stack, file: settings.tenantsFile };
+  const out = args.out ? path.resolve(process.env.INIT_CWD ?? process.cwd(), args.out) : undefined;
+  let svgName: string | undefined;
+  if (out && format === "md") {
+    const svgFile = out.replace(/\.md$/i, "") + ".svg";
+    writeFileSync(svgFile, regionsSvg(report, meta));
+    svgName = path.basename(svgFile);
+  }
+  const text = format === "md" ? regionsMarkdown(report, meta, svgName) : format === "csv" ? regionsCsv(report) : format === "json" ? regionsJson(report, meta) : regionsSvg(report, meta);
+  if (out) {
+    writeFileSync(out, text);
+    process.stderr.write(`wrote ${out}${svgName ? ` and ${path.join(path.dirname(out), svgName)}` : ""}\n`);
+  } else {
+    await write(text);
+  }
+  return report.check.held ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`tenant-fleet regions: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,207 @@
+/** The tenant diff against a base branch, with fixtures in a temporary git repository. */
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { baseSide } from "../scripts/lib/baseSide";
+import { diffFleets, diffPasses, type FleetDiff } from "../review/diff";
+import { renderDiffMarkdown, renderDiffText } from "../review/diffReport";
+import { GitError } from "../review/git";
+import { parseTenants } from "../tenants/load";
+import { ROOT } from "./program";
+import { ACME, NORTHWIND, fleetYaml } from "./helpers";
+
+const RETIRED = { id: "old-mill", name: "Old Mill", region: "aws-us-east-1", residency: "US", status: "retired" };
+const BASE_TENANTS = fleetYaml([ACME, NORTHWIND, RETIRED]);
+const BASE_STACK = "config:\n  tenant-fleet:protect: true\n  tenant-fleet:neonOrgId: org-a-1\n  tenant-fleet:githubOwner: o\n  tenant-fleet:githubRepository: r\n";
+
+/** A git repository whose HEAD holds the base fleet; returns its directory. */
+function repoWithBase(tenants = BASE_TENANTS, stack = BASE_STACK): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-diff-"));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+  git("init", "-q");
+  git("config", "user.email", "t@example.invalid");
+  git("config", "user.name", "t");
+  copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stack);
+  mkdirSync(path.join(dir, "tenants"));
+  writeFileSync(path.join(dir, "tenants/tenants.yaml"), tenants);
+  git("add", "-A");
+  git("commit", "-qm", "base");
+  return dir;
+}
+
+function diffAgainstBase(after: string, opts: { stack?: { neonOrgId?: string; protect: boolean }; base?: string; baseStack?: string } = {}): FleetDiff {
+  const dir = repoWithBase(opts.base, opts.baseStack);
+  const base = baseSide(dir, "HEAD", "prod");
+  if ("problems" in base) throw new Error("base invalid");
+  const fleet = parseTenants(after, "tenants/tenants.yaml").fleet!;
+  return diffFleets(base.side, { fleet, stack: opts.stack ?? { neonOrgId: "org-a-1", protect: true } });
+}
+
+function classes(d: FleetDiff): string[] {
+  return [...d.stack.map((c) => `(stack) ${c.field} ${c.class}${c.acknowledgement ? " ack" : ""}`), ...d.tenants.flatMap((t) => t.changes.map((c) => `${t.id} ${t.change} ${c.field} ${c.class}${c.acknowledgement ? " ack" : ""}`))];
+}
+
+describe("tenant diff: every change class", () => {
+  it("no change", () => {
+    const d = diffAgainstBase(BASE_TENANTS);
+    expect(classes(d)).toEqual([]);
+    expect(diffPasses(d)).toBe(true);
+  });
+
+  it("added tenant: safe", () => {
+    const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND, RETIRED, { ...ACME, id: "zeta", name: "Zeta" }]));
+    expect(classes(d)).toEqual(["zeta added tenant safe"]);
+    expect(d.summary).toMatchObject({ added: 1, destructive: 0 });
+  });
+
+  it("retired and reactivated tenants: safe", () => {
+    const d = diffAgainstBase(fleetYaml([{ ...ACME, status: "retired" }, NORTHWIND, { ...RETIRED, status: "active" }]));
+    expect(classes(d)).toEqual(["acme-corp retired status safe", "old-mill reactivated status safe"]);
+    expect(diffPasses(d)).toBe(true);
+  });
+
+  it("in-place changes (compute, PITR, name, backup, residency): safe, with before and after", () => {
+    const d = diffAgainstBase(fleetYaml([{ ...ACME, name: "ACME Corporation", historyRetentionHours: "48", compute: "{ maxCu: 4 }", backup: "{ retentionDays: 30 }", residency: "DE" }, NORTHWIND, RETIRED]));
+    expect(d.tenants[0].changes.map((c) => [c.field, c.before, c.after, c.class])).toEqual([
+      ["name", "ACME Corp", "ACME Corporation", "safe"],
+      ["residency", "EU", "DE", "safe"],
+      ["historyRetentionHours", 24, 48, "safe"],
+      ["compute.maxCu", 2, 4, "safe"],
+      ["backup.retentionDays", 14, 30, "safe"],
+    ]);
+    expect(diffPasses(d)).toBe(true);
+  });
+
+  it.each([
+    ["region", { region: "aws-eu-west-2", residency: "GB" }, "region"],
+    ["Postgres version", { pgVersion: "16" }, "pgVersion"],
+    ["database names", { database: "{ name: appdb }" }, "database.name"],
+    ["branch name", { database: "{ branch: trunk }" }, "database.branch"],
+  ])("%s change: destructive, fails until acknowledged", (_, change, field) => {
+    const d = diffAgainstBase(fleetYaml([{ ...ACME, ...change }, NORTHWIND, RETIRED]));
+    expect(classes(d)).toContain(`acme-corp changed ${field} destructive`);
+    expect(diffPasses(d)).toBe(false);
+    const kind = d.tenants[0].changes.find((c) => c.field === field)!.kind;
+    const acked = diffAgainstBase(fleetYaml([{ ...ACME, ...change }, NORTHWIND, RETIRED], `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n`));
+    expect(classes(acked)).toContain(`acme-corp changed ${field} destructive ack`);
+    expect(diffPasses(acked)).toBe(true);
+  });
+
+  it("removing an active tenant: destructive", () => {
+    const d = diffAgainstBase(fleetYaml([NORTHWIND, RETIRED]));
+    expect(classes(d)).toEqual(["acme-corp removed tenant destructive"]);
+    expect(d.tenants[0].changes[0].why).toMatch(/retire it instead/);
+    expect(diffPasses(d)).toBe(false);
+  });
+
+  it("removing a retired tenant: destructive too, the acknowledged last step of erasure", () => {
+    const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND]));
+    expect(classes(d)).toEqual(["old-mill removed tenant destructive"]);
+    const acked = diffAgainstBase(fleetYaml([ACME, NORTHWIND], "acknowledgements:\n  - tenant: old-mill\n    change: removal\n    reason: Erasure request ER-7 approved; project deleted in Neon\n"));
+    expect(diffPasses(acked)).toBe(true);
+  });
+
+  it("changing the Neon organisation: destructive for the whole stack", () => {
+    const d = diffAgainstBase(BASE_TENANTS, { stack: { neonOrgId: "org-b-2", protect: true } });
+    expect(classes(d)).toEqual(["(stack) tenant-fleet:neonOrgId destructive"]);
+    expect(diffPasses(d)).toBe(false);
+  });
+
+  it("turning protection off: destructive; on: safe", () => {
+    expect(classes(diffAgainstBase(BASE_TENANTS, { stack: { neonOrgId: "org-a-1", protect: false } }))).toEqual(["(stack) tenant-fleet:protect destructive"]);
+    const on = diffAgainstBase(BASE_TENANTS, { baseStack: BASE_STACK.replace("protect: true", "protect: false") });
+    expect(classes(on)).toEqual(["(stack) tenant-fleet:protect safe"]);
+  });
+
+  it("reports acknowledgements that match nothing, without failing", () => {
+    const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND, RETIRED], "acknowledgements:\n  - tenant: acme-corp\n    change: region\n    reason: Left over from the last pull request\n"));
+    expect(d.unusedAcknowledgements).toEqual([{ tenant: "acme-corp", change: "region", reason: "Left over from the last pull request" }]);
+    expect(diffPasses(d)).toBe(true);
+    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain("warning: acknowledgement acme-corp/region matches no change against HEAD; remove it");
+  });
+
+  it("treats every tenant as added when the base has no tenants file", () => {
+    const dir = repoWithBase();
+    execFileSync("git", ["rm", "-q", "tenants/tenants.yaml"], { cwd: dir });
+    execFileSync("git", ["commit", "-qm", "no fleet"], { cwd: dir });
+    const base = baseSide(dir, "HEAD", "prod");
+    expect(base).toEqual({ side: undefined });
+    const d = diffFleets(undefined, { fleet: parseTenants(BASE_TENANTS, "t").fleet!, stack: { protect: true } });
+    expect(d.summary.added).toBe(3);
+  });
+
+  it("refuses an invalid base or an unknown ref", () => {
+    const dir = repoWithBase("version: 1\ntenants: []\n");
+    const base = baseSide(dir, "HEAD", "prod");
+    expect("problems" in base && base.problems[0].file).toBe("HEAD:tenants/tenants.yaml");
+    expect(() => baseSide(dir, "no-such-branch", "prod")).toThrow(GitError);
+    expect(() => baseSide(dir, "--upload-pack=evil", "prod")).toThrow(GitError);
+  });
+
+  it("validates acknowledgements in the tenants file", () => {
+    const r = parseTenants(fleetYaml([ACME], "acknowledgements:\n  - change: region\n    reason: short\n  - tenant: acme-corp\n    change: protection\n    reason: Protection off for the migration window\n"), "t.yaml");
+    expect(r.problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`)).toEqual([
+      '3:5 acknowledgements[0]: a region change belongs to one tenant; add tenant: <id>',
+      "4:13 acknowledgements[0].reason: the reason is too short; say why the change is safe (data migrated, erasure approved, ...) with a ticket reference",
+      "5:13 acknowledgements[1].tenant: a protection change is stack-wide; remove tenant from this acknowledgement",
+    ]);
+  });
+});
+
+describe("diff output", () => {
+  const d = diffAgainstBase(fleetYaml([{ ...ACME, region: "aws-eu-west-2", residency: "GB" }, NORTHWIND]));
+
+  it("puts destructive changes first, as errors, with the acknowledgement to add", () => {
+    const text = renderDiffText(d, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" });
+    const lines = text.split("\n");
+    expect(lines[1]).toBe("0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 2 destructive changes not acknowledged: this change must not merge as it is");
+    expect(lines[3]).toMatch(/^error: acme-corp: region: aws-eu-west-2|^error: acme-corp: region: aws-eu-central-1 → aws-eu-west-2/);
+    expect(text).toContain('add to acknowledgements: { tenant: acme-corp, change: region, reason: "..." }');
+  });
+
+  it("renders Markdown for a pull-request comment with a caution and two tables", () => {
+    const md = renderDiffMarkdown(d, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" });
+    expect(md).toContain("> [!CAUTION]");
+    expect(md.indexOf("#### Destructive changes")).toBeLessThan(md.indexOf("#### Other changes"));
+    for (const line of md.split("\n").filter((l) => l.startsWith("| acme-corp") || l.startsWith("| old-mill"))) {
+      expect(line.split(/(?<!\\)\|/).length - 2).toBe(line.startsWith("| acme-corp | residency") ? 5 : 6);
+    }
+  });
+});
+
+describe("npm run plan -- --base", () => {
+  function plan(...args: string[]) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-diff-cli-"));
+  const changed = path.join(dir, "tenants.yaml");
+  writeFileSync(changed, readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8").replace("region: aws-us-east-2", "region: aws-us-west-2"));
+
+  it("exits 0 without changes", () => {
+    const r = plan("--base", "HEAD");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("no destructive change");
+  });
+
+  it("exits 1 on an unacknowledged destructive change, in every format", () => {
+    const text = plan("--base", "HEAD", "--tenants", changed);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("error: northwind: region: aws-us-east-2 → aws-us-west-2");
+    const md = plan("--base", "HEAD", "--tenants", changed, "--format", "md");
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain("| northwind | region | aws-us-east-2 | aws-us-west-2 |");
+    const json = plan("--base", "HEAD", "--tenants", changed, "--json");
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ base: "HEAD", stack: "prod", passes: false, summary: { destructive: 1, unacknowledged: 1 } });
+  });
+
+  it("names a missing ref as a usage error", () => {
+    const r = plan("--base", "no-such-ref");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^--base no-such-ref: no such commit here/);
+  });
+});

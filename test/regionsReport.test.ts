@@ -1,0 +1,157 @@
+/** The auditors' regions report: content, the residency check, and every format with hostile names. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { regionsReport } from "../review/regions";
+import { regionsCsv, regionsJson, regionsMarkdown, regionsSvg } from "../review/regionsFormat";
+import { csvField, mdCell, xmlText } from "../review/escape";
+import { loadTenantsFile } from "../tenants/load";
+import type { Fleet } from "../tenants/model";
+import { ROOT, runProgram } from "./program";
+
+const sample = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "tenants/tenants.yaml").fleet!;
+const meta = { stack: "prod", file: "tenants/tenants.yaml" };
+
+/** Names no tenants file may hold, to prove the formats hold even if validation were bypassed. */
+const HOSTILE = ['Pipe | Corp', "Line\nBreak", "<script>alert(1)</script>", "=HYPERLINK(\"http://x\")", '"Quoted", Inc', "**bold** _it_ `code` [link](x)", "+SUM(A1)", "-1+1", "@cmd", "Tab\there"];
+function hostileFleet(): Fleet {
+  return { ...sample, tenants: sample.tenants.map((t, i) => ({ ...t, name: HOSTILE[i % HOSTILE.length] })) };
+}
+
+/** Minimal RFC 4180 reader, to check that CSV output reads back to the same cells. */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") row.push(cell), (cell = "");
+    else if (ch === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
+    else cell += ch;
+  }
+  return rows;
+}
+
+describe("regions report", () => {
+  const report = regionsReport(sample);
+
+  it("gives every tenant its residency, database region with city and country, and backup region", () => {
+    expect(report.rows.find((r) => r.id === "thames-logistics")).toEqual({
+      id: "thames-logistics",
+      name: "Thames Logistics Ltd",
+      status: "active",
+      residency: "GB",
+      residencyName: "United Kingdom",
+      neonRegion: "aws-eu-west-2",
+      city: "London",
+      country: "GB",
+      backupRegion: "eu-west-2",
+      backupCountry: "GB",
+      backupSchedule: "17 3 * * *",
+      backupRetentionDays: 14,
+      backupsEnabled: true,
+      pitrHours: 168,
+      databaseInResidency: true,
+      backupInResidency: true,
+    });
+    expect(report.rows.find((r) => r.id === "old-mill")).toMatchObject({ status: "retired", backupsEnabled: false });
+  });
+
+  it("summarises per jurisdiction and shows that the residency check held", () => {
+    expect(report.jurisdictions.map((j) => [j.residency, j.active, j.retired, j.neonRegions.join(" ")])).toEqual([
+      ["DE", 1, 0, "aws-eu-central-1"],
+      ["EU", 1, 0, "aws-eu-central-1"],
+      ["GB", 1, 0, "aws-eu-west-2"],
+      ["US", 2, 1, "aws-us-east-1 aws-us-east-2 aws-us-west-2"],
+    ]);
+    expect(report.check).toEqual({ tenants: 6, outside: [], held: true });
+    expect(regionsMarkdown(report, meta)).toContain("Residency check held: all 6 tenants have their database and their backups inside their declared residency.");
+  });
+
+  it("flags a tenant outside its residency (which validation makes impossible)", () => {
+    const bad: Fleet = { ...sample, tenants: sample.tenants.map((t) => (t.id === "acme-corp" ? { ...t, region: "aws-us-east-2" } : t)) };
+    const r = regionsReport(bad);
+    expect(r.check).toEqual({ tenants: 6, outside: ["acme-corp"], held: false });
+    expect(regionsMarkdown(r, meta)).toContain("RESIDENCY VIOLATION: acme-corp has a database or backup region outside the declared residency.");
+    expect(regionsSvg(r, meta)).toContain("RESIDENCY VIOLATION: acme-corp");
+  });
+
+  it("is the table the stack exports", async () => {
+    const run = await runProgram("prod");
+    expect(run.outputs.tenants).toEqual(JSON.parse(JSON.stringify(report.rows)));
+    expect(run.outputs.residencyCheck).toEqual(report.check);
+  });
+});
+
+describe("formats stay intact with hostile names", () => {
+  const report = regionsReport(hostileFleet());
+
+  it("Markdown: every row keeps its columns and no markup survives", () => {
+    const md = regionsMarkdown(report, meta);
+    const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| tenant") && !l.startsWith("| residency") && /\| (active|retired) \|/.test(l));
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(14);
+    expect(md).not.toContain("<script>");
+    expect(md).not.toMatch(/\[link\]\(x\)/);
+    expect(mdCell("a|b\nc")).toBe("a\\|b c");
+  });
+
+  it("CSV: reads back to the same cells, formulas defused", () => {
+    const rows = readCsv(regionsCsv(report));
+    expect(rows).toHaveLength(7);
+    expect(rows.every((r) => r.length === 14)).toBe(true);
+    const names = rows.slice(1).map((r) => r[1]);
+    expect(names).toEqual(report.rows.map((r) => (/^[=+\-@\t\r]/.test(r.name) ? `'${r.name}` : r.name)));
+    expect(csvField("=1+1")).toBe(`"'=1+1"`);
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+  });
+
+  it("JSON: round-trips", () => {
+    expect(JSON.parse(regionsJson(report, meta)).rows.map((r: { name: string }) => r.name)).toEqual(report.rows.map((r) => r.name));
+  });
+
+  it("SVG: escaped text, no script, balanced tags", () => {
+    const svg = regionsSvg(regionsReport({ ...hostileFleet(), tenants: hostileFleet().tenants }), { stack: "<b>&", file: "t.yaml" });
+    expect(svg).not.toMatch(/<script|<b>/);
+    expect(svg).toContain("&lt;b&gt;&amp;");
+    const opened = (svg.match(/<(text|svg|style|title)\b/g) ?? []).length;
+    const closed = (svg.match(/<\/(text|svg|style|title)>/g) ?? []).length;
+    expect(opened).toBe(closed);
+    expect(xmlText(`a"'<>&\u0001`)).toBe("a&quot;&apos;&lt;&gt;&amp;");
+  });
+});
+
+describe("npm run regions", () => {
+  function regions(...args: string[]) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it("prints Markdown by default, and CSV, JSON or SVG on request", () => {
+    expect(regions().stdout).toMatch(/^# Tenant data residency: stack prod/);
+    expect(regions("--format", "csv").stdout.split("\r\n")[0]).toBe("tenant,name,status,declared residency,database region,database city,database country,backup region,backup country,backup schedule (UTC),backup retention (days),PITR window (hours),database in residency,backup in residency");
+    expect(JSON.parse(regions("--format", "json", "--stack", "dev").stdout).rows.map((r: { id: string }) => r.id)).toEqual(["dev-eu", "dev-us"]);
+    expect(regions("--format", "svg").stdout).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+
+  it("writes the SVG next to the Markdown and links it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tf-regions-"));
+    const r = regions("--out", path.join(dir, "residency.md"));
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, "residency.md"), "utf8")).toContain("![Tenants per region and jurisdiction](residency.svg)");
+    expect(readFileSync(path.join(dir, "residency.svg"), "utf8")).toContain("residency check held");
+  });
+
+  it("refuses a broken tenants file and a bad format", () => {
+    expect(regions("--tenants", "test/fixtures/broken-tenants.yaml").code).toBe(1);
+    expect(regions("--format", "pdf")).toMatchObject({ code: 2 });
+  });
+});
