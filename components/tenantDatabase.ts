@@ -46,6 +46,8 @@ export class TenantDatabase extends pulumi.ComponentResource {
     this.projectId = this.project.id;
     this.host = this.project.databaseHost;
     this.connectionUri = pulumi.secret(this.project.connectionUri);
-    this.registerOutputs({ projectId: this.projectId, host: this.host });
+    // The tenant's declaration travels with its database, so the policy pack can check the
+    // project's region against the residency without reading the tenants file.
+    this.registerOutputs({ tenantId: tenant.id, residency: tenant.residency, regionId: tenant.region, projectId: this.projectId, host: this.host });
   }
 }

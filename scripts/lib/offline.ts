@@ -38,6 +38,8 @@ export interface RecordedResource {
   readonly packageRef?: string;
   readonly version?: string;
   readonly additionalSecretOutputs: readonly string[];
+  /** Outputs a component registered (registerOutputs), secrets as "[secret]". */
+  outputs?: Record<string, unknown>;
 }
 
 export interface OfflineRun {
@@ -135,6 +137,12 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       if (res?.getUrn) entry.urn = res.getUrn();
       cb(err, res);
     });
+  };
+  const registerOutputs = (monitor as any).registerResourceOutputs.bind(monitor);
+  (monitor as any).registerResourceOutputs = (req: any, cb: (err: unknown, res: unknown) => void) => {
+    const entry = recorded.find((r) => r.urn === req.getUrn());
+    if (entry) entry.outputs = redact(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    registerOutputs(req, cb);
   };
   const engine = pulumi.log as unknown as Record<string, (msg: string) => void>;
   const originals = { info: engine.info, warn: engine.warn, error: engine.error };

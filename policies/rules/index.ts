@@ -1,0 +1,21 @@
+/** Every rule of the pack, in the order the pack registers them. */
+import { neonProjectResidency } from "./neonProjectResidency";
+import { backupVaultHardening } from "./backupVaultHardening";
+import { backupVaultJurisdiction } from "./backupVaultJurisdiction";
+import { oidcRoleTrust } from "./oidcRoleTrust";
+import { backupRoleNoDelete } from "./backupRoleNoDelete";
+import { dataResourcesProtected } from "./dataResourcesProtected";
+import { workflowNoLiteralCredentials } from "./workflowNoLiteralCredentials";
+import { workflowActionsPinned } from "./workflowActionsPinned";
+import type { Rule } from "./types";
+
+export const RULES: readonly Rule<any>[] = Object.freeze([
+  neonProjectResidency,
+  backupVaultHardening,
+  backupVaultJurisdiction,
+  oidcRoleTrust,
+  backupRoleNoDelete,
+  dataResourcesProtected,
+  workflowNoLiteralCredentials,
+  workflowActionsPinned,
+]);
