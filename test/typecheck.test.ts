@@ -17,4 +17,10 @@ describe("TypeScript", () => {
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);
   });
+
+  it("compiles the policy pack", () => {
+    const r = tsc("--noEmit", "-p", "policies");
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
 });

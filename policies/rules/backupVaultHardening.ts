@@ -1,7 +1,7 @@
 import { asArray, isBackupBucket, policyDocument, TYPES, type Rule, type RuleResource } from "./types";
 
 /** What a hardened vault is missing, in words an operator can act on. */
-export function vaultGaps(bucket: RuleResource, siblings: readonly RuleResource[]): string[] {
+export function vaultGaps(siblings: readonly RuleResource[]): string[] {
   const of = (type: string) => siblings.filter((s) => s.type === type);
   const gaps: string[] = [];
   if (!of(TYPES.versioning).some((v) => v.props.versioningConfiguration?.status === "Enabled")) gaps.push("versioning (BucketVersioning status Enabled)");
@@ -30,7 +30,7 @@ export const backupVaultHardening: Rule = {
   validate(resources) {
     return resources.filter(isBackupBucket).flatMap((bucket) => {
       const siblings = resources.filter((r) => r !== bucket && r.parentUrn === bucket.parentUrn);
-      const gaps = vaultGaps(bucket, siblings);
+      const gaps = vaultGaps(siblings);
       return gaps.length ? [{ urn: bucket.urn, message: `backup bucket ${bucket.name} lacks ${gaps.join("; ")}; build vaults with the BackupVault component, which declares all of them` }] : [];
     });
   },

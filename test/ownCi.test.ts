@@ -1,0 +1,68 @@
+/** This stack's own CI workflows: GitHub's parser, pinned actions, permissions, and when `pulumi up` may run. */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
+import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
+import { ROOT } from "./program";
+import { workflowErrors } from "./workflowParser";
+
+const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
+type Job = { permissions?: Record<string, string>; steps: { uses?: string; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
+
+describe.each(["preview.yml", "deploy.yml"])("%s", (name) => {
+  const text = read(name);
+  const wf = parse(text);
+  const jobs = wf.jobs as Record<string, Job>;
+
+  it("passes GitHub's workflow parser", async () => {
+    expect(await workflowErrors(name, text)).toEqual([]);
+  });
+
+  it("pins every action to a commit SHA with its version, and holds no literal credential", () => {
+    expect(unpinnedActions(text)).toEqual([]);
+    for (const line of text.split("\n").filter((l) => /uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    expect(credentialFindings(text)).toEqual([]);
+  });
+
+  it("grants nothing at the top and least privilege per job", () => {
+    expect(wf.permissions).toEqual({});
+    for (const [id, job] of Object.entries(jobs)) {
+      expect(job.permissions, id).toBeDefined();
+      expect(job.permissions!.contents, id).toBe("read");
+      const pulumi = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+      expect(job.permissions!["id-token"], id).toBe(pulumi ? "write" : undefined);
+    }
+  });
+});
+
+describe("when pulumi runs", () => {
+  const preview = parse(read("preview.yml"));
+  const deploy = parse(read("deploy.yml"));
+  const commands = (wf: { jobs: Record<string, Job> }) => Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with?.command));
+
+  it("previews on pull requests, with the policy pack and a PR comment, never up", () => {
+    expect(Object.keys(preview.on)).toEqual(["pull_request"]);
+    expect(commands(preview)).toEqual(["preview"]);
+    const step = preview.jobs.preview.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
+    expect(step.with).toMatchObject({ "comment-on-pr": true, policyPacks: "policies", policyPackConfigs: "policies/config.${{ matrix.stack }}.json" });
+    expect(preview.jobs.preview.strategy.matrix.stack).toEqual(["dev", "prod"]);
+    expect(preview.jobs.preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+  });
+
+  it("runs the tenant diff against the base branch and fails on unacknowledged destructive changes", () => {
+    const script = preview.jobs["tenant-diff"].steps.find((s: { id?: string }) => s.id === "diff").run as string;
+    expect(script).toContain('npm run --silent plan -- --stack "${STACK}" --base "origin/${BASE_REF}" --format md');
+    expect(preview.jobs["tenant-diff"].steps.at(-1).if).toBe("steps.diff.outputs.status != '0'");
+  });
+
+  it("updates on merge: dev, then prod behind its environment, one update at a time", () => {
+    expect(Object.keys(deploy.on)).toEqual(["push", "workflow_dispatch"]);
+    expect(deploy.on.push.branches).toEqual(["main"]);
+    expect(deploy.concurrency).toEqual({ group: "tenant-fleet-deploy", "cancel-in-progress": false });
+    expect(commands(deploy)).toEqual(["up", "up"]);
+    expect(deploy.jobs["up-dev"]).toMatchObject({ needs: "test", environment: "dev" });
+    expect(deploy.jobs["up-prod"]).toMatchObject({ needs: "up-dev", environment: "prod" });
+  });
+});
