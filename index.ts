@@ -11,6 +11,9 @@ import { BackupVault } from "./components/backupVault";
 import { GithubOidcRole } from "./components/githubOidcRole";
 import { renderWorkflows } from "./components/workflows";
 import { createGithubProvider, RepositoryWiring } from "./components/repositoryWiring";
+import { DevTestProject } from "./components/devProject";
+import { renderDevWorkflows } from "./components/devWorkflows";
+import { devWorkflowApiKey } from "./components/credentials";
 import { activeTenants } from "./tenants/model";
 import { regionsReport } from "./review/regions";
 
@@ -47,6 +50,22 @@ const backupRole = new GithubOidcRole("github-backups", {
 });
 
 // The application repository: tenant secrets, variables and generated workflows.
+const githubProvider = createGithubProvider(settings.github.owner);
+
+// Dev/test: one non-prod project, seeded main branch, a branch per pull request.
+const devProject = settings.devProject
+  ? new DevTestProject("dev-test", {
+      settings: settings.devProject,
+      stack: settings.stack,
+      orgId: settings.neonOrgId,
+      repository: settings.github.repository,
+      workflowApiKey: devWorkflowApiKey(),
+      protect: settings.protect,
+      neonProvider,
+      githubProvider,
+    })
+  : undefined;
+
 const wiring = new RepositoryWiring(
   "app-repository",
   {
@@ -57,7 +76,8 @@ const wiring = new RepositoryWiring(
     tenants: activeTenants(fleet).map((t) => ({ id: t.id, connectionUri: databases.get(t.id)!.connectionUri })),
     roleArn: backupRole.roleArn,
     vaults: vaults.map(({ plan, vault }) => ({ awsRegion: plan.awsRegion, bucket: vault.bucketName, kmsKeyArn: vault.keyArn })),
-    workflows: renderWorkflows(fleet.tenants, {
+    workflows: [
+      ...renderWorkflows(fleet.tenants, {
       scope: settings.secretScope,
       encryption: settings.backup.encryption,
       branch: settings.github.branch,
@@ -66,10 +86,12 @@ const wiring = new RepositoryWiring(
         ? { command: settings.workflows.migrationsCommand, paths: settings.workflows.migrationsPaths }
         : undefined,
       restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
-    }),
+      }),
+      ...renderDevWorkflows(settings.devProject, settings.github.branch),
+    ],
     source: settings.tenantsFile,
   },
-  { providers: [createGithubProvider(settings.github.owner)] },
+  { providers: [githubProvider] },
 );
 
 // The auditors' view, from the same module as `npm run regions`.
@@ -88,5 +110,7 @@ export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [
 export const backupRoleArn = backupRole.roleArn;
 /** What the application repository receives (names only). */
 export const githubWiring = wiring.summary;
+/** The dev/test project's id, or null in stacks without one (it is never a tenant). */
+export const devTestProjectId = devProject?.projectId ?? null;
 export const activeTenantCount = activeTenants(fleet).length;
 export const secretScope = settings.secretScope;

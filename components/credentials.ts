@@ -39,3 +39,8 @@ export function requireCredentials(needed: readonly Credential[]): void {
     throw new pulumi.RunError(missing.map((c) => `${c.configKey} is not set: ${c.fix}`).join("\n"));
   }
 }
+
+/** The dev/test project's workflow key (secret config only: it must never sit in plaintext). */
+export function devWorkflowApiKey(): pulumi.Output<string> | undefined {
+  return new pulumi.Config("tenant-fleet").getSecret("devNeonApiKey");
+}

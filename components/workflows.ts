@@ -48,7 +48,7 @@ export interface RenderedWorkflow {
   /** Path in the repository, e.g. `.github/workflows/tenant-fleet-backup-17-3-x-x-x.yml`. */
   readonly path: string;
   readonly content: string;
-  readonly kind: "backup" | "migrations" | "restore-drill";
+  readonly kind: "backup" | "migrations" | "restore-drill" | "dev-seed" | "dev-preview" | "dev-cleanup";
   readonly tenantIds: readonly string[];
 }
 

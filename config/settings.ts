@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
-import { KNOWN_JURISDICTIONS, isResidency } from "../tenants/regions";
+import { ACTIVE_REGION_IDS, KNOWN_JURISDICTIONS, isResidency } from "../tenants/regions";
 import { closest, InputError, sortProblems, type Problem } from "../tenants/problems";
 import { cronProblem } from "../tenants/schema";
 import { GITHUB_REPOSITORY_SECRET_LIMIT, type LoadContext } from "../tenants/load";
@@ -48,12 +48,30 @@ export interface StackSettings {
     /** Repository secrets kept free for the repository's own use (repository scope). */
     readonly repositorySecretHeadroom: number;
   };
+  /** The dev/test Neon project and its preview branches; undefined when off. */
+  readonly devProject?: DevProjectSettings;
   readonly backup: {
     /** `kms`: a customer-managed key per vault (default); `s3`: SSE-S3. */
     readonly encryption: "kms" | "s3";
     /** S3 Object Lock default retention mode; irreversible once a bucket has it. */
     readonly objectLock: "off" | "governance" | "compliance";
   };
+}
+
+export interface DevProjectSettings {
+  readonly region: string;
+  readonly pgVersion: number;
+  /** SQL file in the application repository applied to the main branch. */
+  readonly seedFile: string;
+  /** Command that seeds the main branch instead of the SQL file (DATABASE_URL set). */
+  readonly seedCommand?: string;
+  /** Paths whose change on the default branch re-runs the seed. */
+  readonly seedPaths: readonly string[];
+  /** Command run against each pull request's branch (DATABASE_URL set); none when unset. */
+  readonly previewCommand?: string;
+  /** Preview branches older than this are deleted by the cleanup job. */
+  readonly branchMaxAgeHours: number;
+  readonly cleanupSchedule: string;
 }
 
 const GITHUB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
@@ -181,6 +199,61 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     default: 10,
     description: "Repository secrets left free for the repository's own use; with secretScope repository the fleet may hold 100 minus this many active tenants.",
   },
+  devProject: {
+    schema: bool,
+    default: false,
+    description: "Create the dev/test Neon project (seeded main branch, one child branch per pull request). On in dev, off in prod.",
+  },
+  devProjectRegion: {
+    schema: z.enum(ACTIVE_REGION_IDS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an active Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` }),
+    default: "aws-us-east-2",
+    description: "Neon region of the dev/test project.",
+  },
+  devPgVersion: {
+    schema: z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v), z.number().int().min(14, { error: (iss) => `Postgres ${iss.input} is not offered by Neon; use 14 to 18` }).max(18, { error: (iss) => `Postgres ${iss.input} is not offered by Neon; use 14 to 18` })),
+    default: 17,
+    description: "Postgres major of the dev/test project (match the tenants').",
+  },
+  devSeedFile: {
+    schema: pattern(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+\.sql$/, "a path of a .sql file in the application repository, e.g. db/seed.sql"),
+    default: "db/seed.sql",
+    description: "SQL file in the application repository that seeds the dev/test main branch with test data.",
+  },
+  devSeedCommand: {
+    schema: z
+      .string()
+      .min(1)
+      .refine((v) => !v.includes("${{") && !/[\r\n]/.test(v), { error: "a command is one line and contains no ${{ }} expression; put longer logic in a script in the repository" }),
+    description: "Command that seeds the dev/test main branch instead of devSeedFile (DATABASE_URL set). Never a copy of a tenant's data.",
+  },
+  devSeedPaths: {
+    schema: stringList.pipe(z.array(z.string().min(1).refine((v) => !v.includes("${{"), { error: "a path filter contains no ${{ }} expression" }))),
+    description: "Paths whose change on the default branch re-runs the seed (default: the seed file).",
+  },
+  devPreviewCommand: {
+    schema: z
+      .string()
+      .min(1)
+      .refine((v) => !v.includes("${{") && !/[\r\n]/.test(v), { error: "a command is one line and contains no ${{ }} expression; put longer logic in a script in the repository" }),
+    description: "Command run for each pull request against its own Neon branch (DATABASE_URL set), e.g. npm ci && npm test.",
+  },
+  devBranchMaxAgeHours: {
+    schema: z.preprocess((v) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v), z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number of hours` }).int().min(1, { error: (iss) => `${iss.input} is below 1; keep preview branches 1 to 720 hours` }).max(720, { error: (iss) => `${iss.input} is above 720; keep preview branches 1 to 720 hours` })),
+    default: 72,
+    description: "Preview branches older than this many hours are deleted by the scheduled cleanup.",
+  },
+  devBranchCleanupSchedule: {
+    schema: z.string().superRefine((v, ctx) => {
+      const problem = cronProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    default: "23 */6 * * *",
+    description: "Cron (UTC) of the cleanup of preview branches left behind.",
+  },
+  devNeonApiKey: {
+    schema: z.string().min(1),
+    description: "Secret: a Neon API key scoped to the dev/test project, for the preview-branch workflows only (pulumi config set --secret).",
+  },
   oidcProviderArn: {
     schema: pattern(OIDC_ARN, "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
     description: "ARN of an existing GitHub OIDC provider in the AWS account to reuse (an account holds one per URL). Empty: the stack creates it.",
@@ -281,6 +354,18 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       restoreDrillSchedule: values.restoreDrillSchedule as string,
       repositorySecretHeadroom: values.repositorySecretHeadroom as number,
     },
+    devProject: values.devProject
+      ? {
+          region: values.devProjectRegion as string,
+          pgVersion: values.devPgVersion as number,
+          seedFile: values.devSeedFile as string,
+          seedCommand: values.devSeedCommand as string | undefined,
+          seedPaths: Object.freeze([...((values.devSeedPaths as string[] | undefined) ?? [values.devSeedFile as string])]),
+          previewCommand: values.devPreviewCommand as string | undefined,
+          branchMaxAgeHours: values.devBranchMaxAgeHours as number,
+          cleanupSchedule: values.devBranchCleanupSchedule as string,
+        }
+      : undefined,
     backup: {
       encryption: values.backupEncryption as "kms" | "s3",
       objectLock: values.backupObjectLock as "off" | "governance" | "compliance",

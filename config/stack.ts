@@ -9,7 +9,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, fleetContext, parseStackSettingsOrThrow, type StackSettings } from "./settings";
 import { loadFleetOrThrow } from "../tenants/load";
-import { formatProblem, isInputError } from "../tenants/problems";
+import { formatProblem, InputError, isInputError } from "../tenants/problems";
+import { devSeedProblems } from "./devSeed";
 import type { Fleet } from "../tenants/model";
 
 /** The project root: where Pulumi.yaml and the tenants file live. */
@@ -44,16 +45,15 @@ export function loadStackInputs(): StackInputs {
   const stack = pulumi.getStack();
   const stackFile = `Pulumi.${stack}.yaml`;
   try {
-    const settings = parseStackSettingsOrThrow(rawSettings(), {
-      stack,
-      file: stackFile,
-      text: readOptional(path.join(PROJECT_ROOT, stackFile)),
-    });
+    const source = { stack, file: stackFile, text: readOptional(path.join(PROJECT_ROOT, stackFile)) };
+    const settings = parseStackSettingsOrThrow(rawSettings(), source);
     const { fleet, warnings } = loadFleetOrThrow(
       path.resolve(PROJECT_ROOT, settings.tenantsFile),
       fleetContext(settings, stackFile),
       settings.tenantsFile,
     );
+    const seed = devSeedProblems(settings, fleet, source);
+    if (seed.length) throw new InputError(seed);
     for (const w of warnings) pulumi.log.warn(formatProblem(w));
     return { settings, fleet };
   } catch (err) {

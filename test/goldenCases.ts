@@ -2,6 +2,9 @@
 import * as path from "node:path";
 import { loadTenantsFile } from "../tenants/load";
 import { renderWorkflows, type RenderedWorkflow, type WorkflowSettings } from "../components/workflows";
+import { renderDevWorkflows } from "../components/devWorkflows";
+import { readStackConfig } from "../scripts/lib/stackConfig";
+import { parseStackSettings, NAMESPACE } from "../config/settings";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -20,5 +23,13 @@ export function goldenCases(): GoldenCase[] {
       workflows: renderWorkflows(prod.tenants, { ...base, scope: "repository", encryption: "kms", source: prod.file, migrations: { command: "npm ci && npm run migrate", paths: ["migrations/**"] } }),
     },
     { name: "dev-environment-s3", workflows: renderWorkflows(dev.tenants, { ...base, scope: "environment", encryption: "s3", source: dev.file }) },
+    { name: "dev-test-project", workflows: renderDevWorkflows(devStackSettings().devProject, "main") },
   ];
+}
+
+/** The dev stack's settings as Pulumi.dev.yaml gives them. */
+function devStackSettings() {
+  const cfg = readStackConfig(ROOT, "dev").config;
+  const raw = Object.fromEntries(Object.entries(cfg).filter(([k]) => k.startsWith(`${NAMESPACE}:`)).map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]));
+  return parseStackSettings(raw, { stack: "dev", file: "Pulumi.dev.yaml" }).settings!;
 }

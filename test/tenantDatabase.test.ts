@@ -108,7 +108,8 @@ describe("TenantDatabase names and options do not depend on the file", async () 
   });
 
   it("leaves protection off only where the stack says so (dev)", () => {
-    const projects = dev.resources.filter((r) => r.type === PROJECT);
+    const components = new Set(dev.resources.filter((r) => r.type === "tenant-fleet:index:TenantDatabase").map((r) => r.urn));
+    const projects = dev.resources.filter((r) => r.type === PROJECT && components.has(r.parentUrn));
     expect(projects.map((p) => p.name).sort()).toEqual(["dev-eu", "dev-us"]);
     for (const p of projects) expect(p.options).toMatchObject({ protect: false, retainOnDelete: false });
   });

@@ -31,7 +31,8 @@ function jobs(w: RenderedWorkflow): Job[] {
 }
 
 const allVariants: [string, RenderedWorkflow[]][] = [
-  ...goldenCases().map((c): [string, RenderedWorkflow[]] => [c.name, c.workflows]),
+  // The dev/test workflows have their own suite (test/devProject.test.ts).
+  ...goldenCases().map((c): [string, RenderedWorkflow[]] => [c.name, c.workflows.filter((w) => !w.kind.startsWith("dev-"))]),
   ["environment-kms", renderWorkflows(syntheticFleet(3), { ...SETTINGS, scope: "environment" })],
   ["repository-s3-no-migrations", renderWorkflows(syntheticFleet(3), { ...SETTINGS, encryption: "s3", migrations: undefined })],
 ];

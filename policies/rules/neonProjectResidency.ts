@@ -29,6 +29,7 @@ export const neonProjectResidency: Rule<NeonResidencyConfig> = {
       if (region.status.state !== "active") {
         out.push({ urn: p.urn, message: `Neon project ${p.name} is in ${region.id}, which is retired (${region.status.reason}); move the tenant to an active region in its jurisdiction` });
       }
+      if (parent?.type === TYPES.devTestProject) continue; // test data only: no tenant residency applies
       if (!residency) {
         out.push({ urn: p.urn, message: `Neon project ${p.name} has no tenant residency to check against; declare it through the TenantDatabase component` });
         continue;

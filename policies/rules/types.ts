@@ -50,6 +50,7 @@ export function asArray<T>(v: T | readonly T[] | undefined): T[] {
 export const TYPES = Object.freeze({
   neonProject: "neon:index/project:Project",
   tenantDatabase: "tenant-fleet:index:TenantDatabase",
+  devTestProject: "tenant-fleet:index:DevTestProject",
   bucket: "aws:s3/bucket:Bucket",
   versioning: "aws:s3/bucketVersioning:BucketVersioning",
   encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",

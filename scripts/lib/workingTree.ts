@@ -6,6 +6,7 @@ import { loadTenantsFile } from "../../tenants/load";
 import type { Fleet } from "../../tenants/model";
 import type { Problem } from "../../tenants/problems";
 import type { StackConfig } from "./stackConfig";
+import { devSeedProblems } from "../../config/devSeed";
 
 /** `--tenants FILE`: relative to where the user ran the command, like `pulumi --config`. */
 export function applyTenantsOverride(stackConfig: StackConfig, file: string | undefined): void {
@@ -22,13 +23,11 @@ export function loadWorkingTree(stackConfig: StackConfig): { settings?: StackSet
       .filter(([k]) => k.startsWith(`${NAMESPACE}:`))
       .map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]),
   );
-  const { settings, problems } = parseStackSettings(raw, {
-    stack: stackConfig.stack,
-    file: stackConfig.stackFile,
-    text: stackConfig.stackFileText,
-    overridden: stackConfig.overridden,
-  });
+  const source = { stack: stackConfig.stack, file: stackConfig.stackFile, text: stackConfig.stackFileText, overridden: stackConfig.overridden };
+  const { settings, problems } = parseStackSettings(raw, source);
   if (!settings) return { problems };
   const result = loadTenantsFile(path.resolve(PROJECT_ROOT, settings.tenantsFile), fleetContext(settings, stackConfig.stackFile), settings.tenantsFile);
-  return { settings, fleet: result.fleet, problems: [...problems, ...result.problems] };
+  if (!result.fleet) return { settings, problems: [...problems, ...result.problems] };
+  const seed = devSeedProblems(settings, result.fleet, source);
+  return { settings, fleet: seed.length ? undefined : result.fleet, problems: [...problems, ...result.problems, ...seed] };
 }

@@ -1,0 +1,194 @@
+/** The dev/test project: branch naming, the generated workflows, seeding rules, and absence where it is off. */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { parse } from "yaml";
+import { previewBranchName, PREVIEW_BRANCH_SCRIPT, renderDevWorkflows, DEV_ENVIRONMENT } from "../components/devWorkflows";
+import { devProjectArgs } from "../components/devProject";
+import { devSeedProblems } from "../config/devSeed";
+import { parseStackSettings, type DevProjectSettings } from "../config/settings";
+import { parseTenants } from "../tenants/load";
+import { formatProblem } from "../tenants/problems";
+import { isWireSecret } from "../scripts/lib/offline";
+import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
+import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
+import { runProgram } from "./program";
+import { workflowErrors } from "./workflowParser";
+import { ACME, fleetYaml } from "./helpers";
+
+const DEV: DevProjectSettings = {
+  region: "aws-us-east-2",
+  pgVersion: 17,
+  seedFile: "db/seed.sql",
+  seedPaths: ["db/seed.sql"],
+  previewCommand: "npm ci && npm test",
+  branchMaxAgeHours: 72,
+  cleanupSchedule: "23 */6 * * *",
+};
+
+function bashBranchName(pr: string, headRef: string): { name: string; code: number | null } {
+  const r = spawnSync("bash", ["-c", `set -euo pipefail\n${PREVIEW_BRANCH_SCRIPT}\nprintf '%s' "\${name}"`], { env: { PATH: process.env.PATH, PR_NUMBER: pr, HEAD_REF: headRef }, encoding: "utf8" });
+  return { name: r.stdout, code: r.status };
+}
+
+describe("preview branch names", () => {
+  it("are preview/pr-<number>-<head branch slug>", () => {
+    expect(previewBranchName(42, "feature/Add-Users")).toBe("preview/pr-42-feature-add-users");
+    expect(previewBranchName(7, "___")).toBe("preview/pr-7");
+    expect(previewBranchName(123456789, "x".repeat(300))).toBe(`preview/pr-123456789-${"x".repeat(40)}`);
+    expect(() => previewBranchName(0, "a")).toThrow();
+  });
+
+  it("are short, safe and stable for any pull request number and head branch", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2_147_483_647 }), fc.string({ maxLength: 255, unit: "grapheme" }), (pr, ref) => {
+        const name = previewBranchName(pr, ref);
+        expect(name.length).toBeLessThanOrEqual(62);
+        expect(name).toMatch(/^preview\/pr-\d+(-[a-z0-9]+(-[a-z0-9]+)*)?$/);
+        expect(previewBranchName(pr, ref)).toBe(name);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("are computed identically by the workflow's bash", () => {
+    const refs = ["feature/Add-Users", "fix: $(rm -rf /)", "a'b\"c`d`", "ünïcødé-branch", "--x--", "", "dependabot/npm_and_yarn/@types/node-20.19.1", "x".repeat(100), "日本語/ブランチ", "İstanbul-\u212Aelvin"];
+    for (const ref of refs) expect(bashBranchName("42", ref)).toEqual({ name: previewBranchName(42, ref), code: 0 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 99999 }), fc.oneof(fc.string({ maxLength: 60 }), fc.string({ maxLength: 30, unit: "grapheme" })), (pr, ref) => {
+        fc.pre(!ref.includes("\u0000"));
+        expect(bashBranchName(String(pr), ref).name).toBe(previewBranchName(pr, ref));
+      }),
+      { numRuns: 60 },
+    );
+    expect(bashBranchName("12; echo pwned", "x").code).not.toBe(0);
+  });
+});
+
+describe("dev/test workflows", () => {
+  const workflows = renderDevWorkflows(DEV, "main");
+
+  it("are three files: seed, preview branch, cleanup", () => {
+    expect(workflows.map((w) => w.path)).toEqual([
+      ".github/workflows/tenant-fleet-dev-seed.yml",
+      ".github/workflows/tenant-fleet-dev-preview-branch.yml",
+      ".github/workflows/tenant-fleet-dev-branch-cleanup.yml",
+    ]);
+    expect(renderDevWorkflows(undefined, "main")).toEqual([]);
+  });
+
+  it.each(renderDevWorkflows(DEV, "main").map((w) => [w.path, w] as const))("%s passes GitHub's parser, pins actions, holds no credential", async (_, w) => {
+    expect(await workflowErrors(w.path, w.content)).toEqual([]);
+    expect(unpinnedActions(w.content)).toEqual([]);
+    expect(credentialFindings(w.content)).toEqual([]);
+    const wf = parse(w.content);
+    expect(wf.permissions).toEqual({});
+    for (const job of Object.values(wf.jobs) as { environment: string; steps: { run?: string }[]; env: Record<string, string> }[]) {
+      expect(job.environment).toBe(DEV_ENVIRONMENT);
+      expect(job.env.NEON_API_KEY).toBe("${{ secrets.NEON_API_KEY }}");
+      for (const step of job.steps) if (step.run) expect(step.run).not.toContain("${{");
+    }
+  });
+
+  it("creates the branch on open and update, deletes it on close, and skips forks", () => {
+    const wf = parse(workflows[1].content);
+    expect(wf.on.pull_request.types).toEqual(["opened", "reopened", "synchronize", "closed"]);
+    expect(wf.jobs.branch.if).toBe("github.event.action != 'closed' && github.event.pull_request.head.repo.full_name == github.repository");
+    expect(wf.jobs.delete.if).toBe("github.event.action == 'closed' && github.event.pull_request.head.repo.full_name == github.repository");
+    expect(wf.jobs.branch.env.HEAD_REF).toBe("${{ github.head_ref }}");
+    expect(wf.jobs.test.needs).toBe("branch");
+    const run = wf.jobs.test.steps[1].run as string;
+    expect(run).toContain('echo "::add-mask::${uri}"');
+    expect(run.indexOf("::add-mask::")).toBeLessThan(run.indexOf("npm ci && npm test"));
+    expect(run).not.toMatch(/echo "\$\{(uri|DATABASE_URL)\}"/);
+  });
+
+  it("seeds from the SQL file, or the configured command, on dispatch and when the seed changes", () => {
+    const seed = parse(workflows[0].content);
+    expect(seed.on).toEqual({ push: { branches: ["main"], paths: ["db/seed.sql"] }, workflow_dispatch: {} });
+    expect(seed.jobs.seed.steps[1].run).toContain('psql "${DATABASE_URL}" --set ON_ERROR_STOP=1 --single-transaction --file "${SEED_FILE}"');
+    const custom = parse(renderDevWorkflows({ ...DEV, seedCommand: "npm run seed" }, "main")[0].content);
+    expect(custom.jobs.seed.steps[1].run).toContain("\nnpm run seed\n");
+  });
+
+  it("cleans up on the configured schedule, deleting preview branches older than the configured age", () => {
+    const cleanup = parse(workflows[2].content);
+    expect(cleanup.on.schedule).toEqual([{ cron: "23 */6 * * *" }]);
+    expect(cleanup.jobs.cleanup.env.MAX_AGE_HOURS).toBe("72");
+    expect(cleanup.jobs.cleanup.steps[0].run).toContain('select(.name | startswith($prefix))');
+    expect(cleanup.jobs.cleanup.steps[0].run).toContain('--arg prefix "preview/pr-"');
+  });
+
+  it("the project is small, with test-data history, on the configured region", () => {
+    expect(devProjectArgs(DEV, "dev", "org-a-1")).toEqual({
+      name: "tenant-fleet dev dev-test",
+      regionId: "aws-us-east-2",
+      pgVersion: 17,
+      orgId: "org-a-1",
+      historyRetentionSeconds: 21600,
+      defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
+      branch: { name: "main", databaseName: "app", roleName: "app_owner" },
+    });
+  });
+});
+
+describe("seeding is never from a tenant", () => {
+  const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
+  const settings = (extra: Record<string, string>) => parseStackSettings({ githubOwner: "o", githubRepository: "r", devProject: "true", ...extra }, { stack: "dev", file: "Pulumi.dev.yaml" }).settings!;
+  const source = { stack: "dev", file: "Pulumi.dev.yaml" };
+
+  it.each([
+    ["devSeedCommand", "psql $ACME_CORP_DATABASE_URL -f dump.sql", "it names tenant acme-corp"],
+    ["devSeedCommand", "./copy-from.sh acme-corp", "it names tenant acme-corp"],
+    ["devSeedCommand", "pg_dump $PROD | psql $DATABASE_URL", "it dumps a database"],
+    ["devSeedCommand", "psql postgresql://x@ep-1.us-east-2.aws.neon.tech/app -f s.sql", "it names a Neon host"],
+    ["devSeedFile", "db/acme-corp.sql", "it names tenant acme-corp"],
+  ])("refuses %s = %s", (key, value, why) => {
+    const problems = devSeedProblems(settings({ [key]: value }), fleet, source).map(formatProblem);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`Pulumi.dev.yaml:1:1: tenant-fleet:${key}: ${JSON.stringify(value)} is refused: ${why}`);
+    expect(problems[0]).toContain("The dev/test project holds test data only, never a tenant's");
+  });
+
+  it("accepts test data", () => {
+    expect(devSeedProblems(settings({ devSeedCommand: "npm run db:seed -- --fixtures test/fixtures" }), fleet, source)).toEqual([]);
+    expect(devSeedProblems(settings({}), fleet, source)).toEqual([]);
+  });
+});
+
+describe("in the stacks", async () => {
+  const prod = await runProgram("prod");
+  const dev = await runProgram("dev", ["devNeonApiKey=napi_devscoped_offline"]);
+
+  it("nothing of it exists where it is off (prod)", () => {
+    expect(prod.resources.filter((r) => r.type === "tenant-fleet:index:DevTestProject" || r.parentUrn.includes("DevTestProject"))).toEqual([]);
+    expect(prod.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs.file)).not.toContain(".github/workflows/tenant-fleet-dev-seed.yml");
+    expect(JSON.stringify(prod.resources.map((r) => r.inputs))).not.toContain(DEV_ENVIRONMENT);
+    expect(prod.outputs.devTestProjectId).toBeNull();
+  });
+
+  it("the dev stack has the project, never listed as a tenant, and its workflows", () => {
+    const component = dev.resources.find((r) => r.type === "tenant-fleet:index:DevTestProject")!;
+    const project = dev.resources.find((r) => r.type === "neon:index/project:Project" && r.parentUrn === component.urn)!;
+    expect(project.inputs).toMatchObject({ regionId: "aws-us-east-2", branch: { name: "main", databaseName: "app", roleName: "app_owner" } });
+    expect(project.options).toMatchObject({ protect: false, retainOnDelete: false });
+    expect((dev.outputs.tenants as { id: string }[]).map((t) => t.id)).toEqual(["dev-eu", "dev-us"]);
+    const files = dev.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs.file);
+    expect(files).toEqual(expect.arrayContaining([".github/workflows/tenant-fleet-dev-seed.yml", ".github/workflows/tenant-fleet-dev-preview-branch.yml", ".github/workflows/tenant-fleet-dev-branch-cleanup.yml"]));
+    expect(dev.outputs.devTestProjectId).toBe("dev-test-id");
+  });
+
+  it("keeps the workflows' Neon key a secret of their environment only", () => {
+    const secret = dev.resources.find((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret" && r.inputs.secretName === "NEON_API_KEY")!;
+    expect(secret.inputs.environment).toBe(DEV_ENVIRONMENT);
+    expect(isWireSecret(secret.wireInputs.value)).toBe(true);
+    expect(JSON.stringify(dev.resources.map((r) => r.inputs))).not.toContain("napi_devscoped_offline");
+  });
+
+  it("is protected like tenant projects where the stack protects data", async () => {
+    const protectedDev = await runProgram("dev", ["protect=true"]);
+    const component = protectedDev.resources.find((r) => r.type === "tenant-fleet:index:DevTestProject")!;
+    const project = protectedDev.resources.find((r) => r.type === "neon:index/project:Project" && r.parentUrn === component.urn)!;
+    expect(project.options).toMatchObject({ protect: true, retainOnDelete: true });
+  });
+});
