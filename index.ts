@@ -9,7 +9,8 @@ import { TenantDatabase } from "./components/tenantDatabase";
 import { planVaults } from "./components/backupPolicy";
 import { BackupVault } from "./components/backupVault";
 import { GithubOidcRole } from "./components/githubOidcRole";
-import { renderWorkflows } from "./components/workflows";
+import { fleetNames, renderWorkflows } from "./components/workflows";
+import { shardKey } from "./config/shards";
 import { createGithubProvider, RepositoryWiring } from "./components/repositoryWiring";
 import { DevTestProject } from "./components/devProject";
 import { renderDevWorkflows } from "./components/devWorkflows";
@@ -17,7 +18,9 @@ import { devWorkflowApiKey } from "./components/credentials";
 import { activeTenants } from "./tenants/model";
 import { regionsReport } from "./review/regions";
 
-const { settings, fleet } = loadStackInputs();
+const { settings, fleet, shards } = loadStackInputs();
+// Shards sharing the application repository write under their own names.
+const names = fleetNames(shardKey(settings.stack, shards));
 requireCredentials([NEON_API_KEY, GITHUB_TOKEN]);
 
 // Every tenant keeps its database, retired ones included: retiring stops secrets,
@@ -86,10 +89,12 @@ const wiring = new RepositoryWiring(
         ? { command: settings.workflows.migrationsCommand, paths: settings.workflows.migrationsPaths }
         : undefined,
       restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
+        names,
       }),
       ...renderDevWorkflows(settings.devProject, settings.github.branch),
     ],
     source: settings.tenantsFile,
+    names,
   },
   { providers: [githubProvider] },
 );

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
 import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
 import { credential, GITHUB_TOKEN } from "./credentials";
-import { VARIABLES, type RenderedWorkflow } from "./workflows";
+import { fleetNames, type FleetNames, type RenderedWorkflow } from "./workflows";
 import type { SecretScope } from "./backupPolicy";
 
 export interface RepositoryWiringArgs {
@@ -22,6 +22,8 @@ export interface RepositoryWiringArgs {
   readonly workflows: readonly RenderedWorkflow[];
   /** Name of the tenants file, for commit messages. */
   readonly source: string;
+  /** Variable names (shards sharing a repository get their own); default: an unsharded stack's. */
+  readonly names?: FleetNames;
 }
 
 export function createGithubProvider(owner: string, name = "github"): github.Provider {
@@ -52,7 +54,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     const environments: string[] = [];
 
     for (const t of args.tenants) {
-      const value = pulumi.secret(t.connectionUri);
+      const value = t.connectionUri; // already a secret (TenantDatabase)
       if (args.scope === "repository") {
         const secretName = repositorySecretName(t.id);
         new github.ActionsSecret(`${t.id}-database-url`, { repository, secretName, value }, child);
@@ -74,8 +76,9 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     const vaultMap = pulumi
       .all(args.vaults.map((v) => pulumi.all([v.bucket, v.kmsKeyArn]).apply(([bucket, kmsKeyArn]) => [v.awsRegion, kmsKeyArn ? { bucket, kmsKeyArn } : { bucket }] as const)))
       .apply((entries) => JSON.stringify(Object.fromEntries(entries)));
-    new github.ActionsVariable("var-aws-role-arn", { repository, variableName: VARIABLES.roleArn, value: args.roleArn }, child);
-    new github.ActionsVariable("var-backup-vaults", { repository, variableName: VARIABLES.vaults, value: vaultMap }, child);
+    const names = args.names ?? fleetNames();
+    new github.ActionsVariable("var-aws-role-arn", { repository, variableName: names.roleArnVariable, value: args.roleArn }, child);
+    new github.ActionsVariable("var-backup-vaults", { repository, variableName: names.vaultsVariable, value: vaultMap }, child);
 
     for (const w of args.workflows) {
       new github.RepositoryFile(
@@ -91,7 +94,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
         child,
       );
     }
-    this.summary = { secrets: secrets.sort(), environments: environments.sort(), variables: [VARIABLES.roleArn, VARIABLES.vaults], workflows: args.workflows.map((w) => w.path) };
+    this.summary = { secrets: secrets.sort(), environments: environments.sort(), variables: [names.roleArnVariable, names.vaultsVariable], workflows: args.workflows.map((w) => w.path) };
     this.registerOutputs({});
   }
 }

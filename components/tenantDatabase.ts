@@ -45,9 +45,12 @@ export class TenantDatabase extends pulumi.ComponentResource {
     });
     this.projectId = this.project.id;
     this.host = this.project.databaseHost;
+    // The engine marks it secret (additionalSecretOutputs); wrapping it again here keeps
+    // it secret even where that marking is absent (the mock runtime, a regenerated SDK).
     this.connectionUri = pulumi.secret(this.project.connectionUri);
     // The tenant's declaration travels with its database, so the policy pack can check the
     // project's region against the residency without reading the tenants file.
-    this.registerOutputs({ tenantId: tenant.id, residency: tenant.residency, regionId: tenant.region, projectId: this.projectId, host: this.host });
+    // Plain values only: per-tenant Outputs here would cost promises for nothing.
+    this.registerOutputs({ tenantId: tenant.id, residency: tenant.residency, regionId: tenant.region });
   }
 }

@@ -31,6 +31,27 @@ export const VARIABLES = Object.freeze({
   roleArn: "TENANT_FLEET_AWS_ROLE_ARN",
   vaults: "TENANT_FLEET_BACKUP_VAULTS",
 });
+
+/**
+ * The names a stack writes into the application repository. Shards sharing a repository
+ * get their own (`tenant-fleet-prod-eu-backup-….yml`, `TENANT_FLEET_AWS_ROLE_ARN_PROD_EU`),
+ * so they never overwrite each other's files or variables.
+ */
+export interface FleetNames {
+  /** File and concurrency-group prefix, e.g. `tenant-fleet` or `tenant-fleet-prod-eu`. */
+  readonly prefix: string;
+  readonly roleArnVariable: string;
+  readonly vaultsVariable: string;
+}
+
+export function fleetNames(shardKey = ""): FleetNames {
+  const suffix = shardKey ? `_${shardKey.toUpperCase().replace(/-/g, "_")}` : "";
+  return {
+    prefix: shardKey ? `tenant-fleet-${shardKey}` : "tenant-fleet",
+    roleArnVariable: `${VARIABLES.roleArn}${suffix}`,
+    vaultsVariable: `${VARIABLES.vaults}${suffix}`,
+  };
+}
 /** Slack on top of a schedule's longest gap before a backup counts as stale (queueing, run time). */
 export const BACKUP_AGE_SLACK_HOURS = 6;
 
@@ -42,6 +63,8 @@ export interface WorkflowSettings {
   readonly source: string;
   readonly migrations?: { readonly command: string; readonly paths: readonly string[] };
   readonly restoreDrillSchedule: string;
+  /** Names in the repository; default: an unsharded stack's. */
+  readonly names?: FleetNames;
 }
 
 export interface RenderedWorkflow {
@@ -62,8 +85,18 @@ export function scheduleSlug(cron: string): string {
     .join("-");
 }
 
-/** Longest gap between two runs of a schedule, in hours, over the coming year. */
+const gapCache = new Map<string, number>();
+
+/** Longest gap between two runs of a schedule, in hours, over the coming year (memoised: fleets share few schedules). */
 export function longestGapHours(cron: string): number {
+  const cached = gapCache.get(cron);
+  if (cached !== undefined) return cached;
+  const hours = computeLongestGap(cron);
+  gapCache.set(cron, hours);
+  return hours;
+}
+
+function computeLongestGap(cron: string): number {
   const it = CronExpressionParser.parse(cron, { tz: "UTC", currentDate: new Date("2027-01-01T00:00:00Z") });
   let prev = it.next().getTime();
   let longest = 0;
@@ -134,14 +167,16 @@ export function renderYaml(body: object, comment: string): string {
 }
 const render = renderYaml;
 
-const VAULT_EXPR = `fromJSON(vars.${VARIABLES.vaults})[matrix.tenant.aws_region]`;
+function vaultExpr(names: FleetNames): string {
+  return `fromJSON(vars.${names.vaultsVariable})[matrix.tenant.aws_region]`;
+}
 
-function awsCredentialsStep(sessionName: string): object {
+function awsCredentialsStep(sessionName: string, names: FleetNames): object {
   return {
     name: "AWS credentials (OIDC)",
     uses: ACTIONS.configureAwsCredentials.uses,
     with: {
-      "role-to-assume": `\${{ vars.${VARIABLES.roleArn} }}`,
+      "role-to-assume": `\${{ vars.${names.roleArnVariable} }}`,
       "aws-region": "${{ matrix.tenant.aws_region }}",
       "role-session-name": sessionName,
     },
@@ -186,11 +221,12 @@ function backupWorkflow(schedule: string, tenants: readonly Tenant[], part: numb
   const slug = scheduleSlug(schedule);
   const suffix = parts > 1 ? `-part${part}` : "";
   const binding = tenantSecretBinding(settings.scope);
+  const names = settings.names ?? fleetNames();
   const body = {
     name: `tenant-fleet backups (${schedule})${parts > 1 ? ` ${part}/${parts}` : ""}`,
     on: { schedule: [{ cron: schedule }], workflow_dispatch: {} },
     permissions: {},
-    concurrency: { group: `tenant-fleet-backup-${slug}${suffix}`, "cancel-in-progress": false },
+    concurrency: { group: `${names.prefix}-backup-${slug}${suffix}`, "cancel-in-progress": false },
     jobs: {
       backup: {
         name: "backup ${{ matrix.tenant.id }}",
@@ -203,29 +239,30 @@ function backupWorkflow(schedule: string, tenants: readonly Tenant[], part: numb
           TENANT_ID: "${{ matrix.tenant.id }}",
           PG_MAJOR: "${{ matrix.tenant.pg }}",
           RETENTION_DAYS: "${{ matrix.tenant.retention_days }}",
-          BACKUP_BUCKET: `\${{ ${VAULT_EXPR}.bucket }}`,
-          ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${VAULT_EXPR}.kmsKeyArn }}` } : {}),
+          BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
+          ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${vaultExpr(names)}.kmsKeyArn }}` } : {}),
         },
         steps: [
-          awsCredentialsStep("tenant-fleet-backup"),
+          awsCredentialsStep("tenant-fleet-backup", names),
           installPgClientStep(),
           { name: "Dump, check and upload", shell: "bash", env: { DATABASE_URL: binding.databaseUrl }, run: `${backupScript(settings.encryption)}\n` },
         ],
       },
     },
   };
-  const path = `${WORKFLOW_DIR}/tenant-fleet-backup-${slug}${suffix}.yml`;
+  const path = `${WORKFLOW_DIR}/${names.prefix}-backup-${slug}${suffix}.yml`;
   return { path, kind: "backup", tenantIds: tenants.map((t) => t.id), content: render(body, header(`Nightly backups of ${tenants.length} tenant(s) on "${schedule}" (UTC)`, settings)) };
 }
 
 function migrationsWorkflow(tenants: readonly Tenant[], part: number, parts: number, settings: WorkflowSettings, migrations: NonNullable<WorkflowSettings["migrations"]>): RenderedWorkflow {
   const suffix = parts > 1 ? `-part${part}` : "";
+  const names = settings.names ?? fleetNames();
   const binding = tenantSecretBinding(settings.scope);
   const body = {
     name: `tenant-fleet migrations${parts > 1 ? ` ${part}/${parts}` : ""}`,
     on: { push: { branches: [settings.branch], paths: [...migrations.paths] }, workflow_dispatch: {} },
     permissions: {},
-    concurrency: { group: `tenant-fleet-migrations${suffix}`, "cancel-in-progress": false },
+    concurrency: { group: `${names.prefix}-migrations${suffix}`, "cancel-in-progress": false },
     jobs: {
       migrate: {
         name: "migrate ${{ matrix.tenant.id }}",
@@ -247,7 +284,7 @@ function migrationsWorkflow(tenants: readonly Tenant[], part: number, parts: num
     },
   };
   return {
-    path: `${WORKFLOW_DIR}/tenant-fleet-migrations${suffix}.yml`,
+    path: `${WORKFLOW_DIR}/${names.prefix}-migrations${suffix}.yml`,
     kind: "migrations",
     tenantIds: tenants.map((t) => t.id),
     content: render(body, header(`Schema migrations of ${tenants.length} tenant(s) on push to ${settings.branch} and on demand`, settings)),
@@ -277,11 +314,12 @@ function drillScript(): string {
 
 function restoreDrillWorkflow(tenants: readonly Tenant[], part: number, parts: number, settings: WorkflowSettings): RenderedWorkflow {
   const suffix = parts > 1 ? `-part${part}` : "";
+  const names = settings.names ?? fleetNames();
   const body = {
     name: `tenant-fleet restore drill${parts > 1 ? ` ${part}/${parts}` : ""}`,
     on: { schedule: [{ cron: settings.restoreDrillSchedule }], workflow_dispatch: {} },
     permissions: {},
-    concurrency: { group: `tenant-fleet-restore-drill${suffix}`, "cancel-in-progress": false },
+    concurrency: { group: `${names.prefix}-restore-drill${suffix}`, "cancel-in-progress": false },
     jobs: {
       drill: {
         name: "restore ${{ matrix.tenant.id }}",
@@ -301,14 +339,14 @@ function restoreDrillWorkflow(tenants: readonly Tenant[], part: number, parts: n
           TENANT_ID: "${{ matrix.tenant.id }}",
           PG_MAJOR: "${{ matrix.tenant.pg }}",
           MAX_AGE_HOURS: "${{ matrix.tenant.max_age_hours }}",
-          BACKUP_BUCKET: `\${{ ${VAULT_EXPR}.bucket }}`,
+          BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
         },
-        steps: [awsCredentialsStep("tenant-fleet-restore-drill"), installPgClientStep(), { name: "Restore the newest backup", shell: "bash", run: `${drillScript()}\n` }],
+        steps: [awsCredentialsStep("tenant-fleet-restore-drill", names), installPgClientStep(), { name: "Restore the newest backup", shell: "bash", run: `${drillScript()}\n` }],
       },
     },
   };
   return {
-    path: `${WORKFLOW_DIR}/tenant-fleet-restore-drill${suffix}.yml`,
+    path: `${WORKFLOW_DIR}/${names.prefix}-restore-drill${suffix}.yml`,
     kind: "restore-drill",
     tenantIds: tenants.map((t) => t.id),
     content: render(body, header(`Weekly restore drill of ${tenants.length} tenant(s): the newest backup must exist, be fresh and restore`, settings)),

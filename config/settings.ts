@@ -6,10 +6,9 @@
  */
 import { z } from "zod";
 import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
-import { ACTIVE_REGION_IDS, KNOWN_JURISDICTIONS, isResidency } from "../tenants/regions";
+import { ACTIVE_REGION_IDS, ALL_REGION_IDS, KNOWN_JURISDICTIONS, isResidency } from "../tenants/regions";
 import { closest, InputError, sortProblems, type Problem } from "../tenants/problems";
 import { cronProblem } from "../tenants/schema";
-import { GITHUB_REPOSITORY_SECRET_LIMIT, type LoadContext } from "../tenants/load";
 
 export const NAMESPACE = "tenant-fleet";
 
@@ -47,6 +46,16 @@ export interface StackSettings {
     readonly restoreDrillSchedule: string;
     /** Repository secrets kept free for the repository's own use (repository scope). */
     readonly repositorySecretHeadroom: number;
+  };
+  /** The part of the fleet this stack owns; undefined: every tenant of its tenants file. */
+  readonly shard?: {
+    readonly residencies?: readonly string[];
+    readonly regions?: readonly string[];
+  };
+  /** Limits of the Neon plan, when declared. */
+  readonly neonLimits: {
+    readonly projects?: number;
+    readonly historyRetentionHours?: number;
   };
   /** The dev/test Neon project and its preview branches; undefined when off. */
   readonly devProject?: DevProjectSettings;
@@ -86,6 +95,8 @@ interface SettingSpec {
   readonly description: string;
   readonly default?: unknown;
   readonly required?: string;
+  /** Raw values that mean "unset" (the Pulumi.yaml defaults of optional lists and limits). */
+  readonly unset?: readonly string[];
 }
 
 const bool = z.preprocess(
@@ -199,6 +210,26 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     default: 10,
     description: "Repository secrets left free for the repository's own use; with secretScope repository the fleet may hold 100 minus this many active tenants.",
   },
+  shardResidencies: {
+    unset: ["[]"],
+    schema: stringList,
+    description: "Shard by jurisdiction: this stack owns the tenants whose residency is listed (with shardRegions, both must match). Unset: every tenant of the file.",
+  },
+  shardRegions: {
+    unset: ["[]"],
+    schema: stringList,
+    description: "Shard by Neon region: this stack owns the tenants in these regions (with shardResidencies, both must match).",
+  },
+  neonProjectLimit: {
+    unset: ["0"],
+    schema: z.preprocess((v) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v), z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number` }).int().min(1, { error: (iss) => `${iss.input} is below 1` })),
+    description: "Projects your Neon plan allows in the organisation (tenants of this stack, retired ones included, plus the dev/test project). Unset: not checked.",
+  },
+  neonMaxHistoryRetentionHours: {
+    unset: ["0"],
+    schema: z.preprocess((v) => (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v), z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a number` }).min(0, { error: (iss) => `${iss.input} is below 0` }).max(720, { error: (iss) => `${iss.input} is above 720` })),
+    description: "Longest point-in-time restore window your Neon plan allows, in hours (Free 6, Launch 168, Scale 720). Unset: not checked.",
+  },
   devProject: {
     schema: bool,
     default: false,
@@ -227,6 +258,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     description: "Command that seeds the dev/test main branch instead of devSeedFile (DATABASE_URL set). Never a copy of a tenant's data.",
   },
   devSeedPaths: {
+    unset: ["[]"],
     schema: stringList.pipe(z.array(z.string().min(1).refine((v) => !v.includes("${{"), { error: "a path filter contains no ${{ }} expression" }))),
     description: "Paths whose change on the default branch re-runs the seed (default: the seed file).",
   },
@@ -311,7 +343,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
   }
   for (const [key, spec] of Object.entries(SETTINGS)) {
     const given = raw[key];
-    if (given === undefined || given === "") {
+    if (given === undefined || given === "" || spec.unset?.includes(given.replace(/\s+/g, ""))) {
       if (spec.required) problems.push(at(key, `missing; ${spec.required}: pulumi config set ${NAMESPACE}:${key} <value> --stack ${source.stack}`));
       values[key] = spec.default;
       continue;
@@ -326,6 +358,12 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     const bad = residencies.filter((r) => !isResidency(r));
     if (bad.length) problems.push(at("allowedResidencies", `${bad.map((b) => JSON.stringify(b)).join(", ")} ${bad.length === 1 ? "is" : "are"} not EU or an ISO 3166-1 alpha-2 country code; Neon regions serve ${KNOWN_JURISDICTIONS.join(", ")}`));
     else if (residencies.length === 0) problems.push(at("allowedResidencies", `the list is empty; list the residencies this stack may serve, e.g. ["EU", "GB"]`));
+  }
+  for (const r of (values.shardResidencies as string[] | undefined) ?? []) {
+    if (!isResidency(r)) problems.push(at("shardResidencies", `${JSON.stringify(r)} is not EU or an ISO 3166-1 alpha-2 country code`));
+  }
+  for (const r of (values.shardRegions as string[] | undefined) ?? []) {
+    if (!ALL_REGION_IDS.includes(r)) problems.push(at("shardRegions", `${JSON.stringify(r)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`));
   }
   if ((values.githubOwnerId === undefined) !== (values.githubRepositoryId === undefined)) {
     const missing = values.githubOwnerId === undefined ? "githubOwnerId" : "githubRepositoryId";
@@ -354,6 +392,17 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       restoreDrillSchedule: values.restoreDrillSchedule as string,
       repositorySecretHeadroom: values.repositorySecretHeadroom as number,
     },
+    shard:
+      values.shardResidencies || values.shardRegions
+        ? {
+            ...(values.shardResidencies ? { residencies: Object.freeze([...(values.shardResidencies as string[])]) } : {}),
+            ...(values.shardRegions ? { regions: Object.freeze([...(values.shardRegions as string[])]) } : {}),
+          }
+        : undefined,
+    neonLimits: {
+      projects: values.neonProjectLimit as number | undefined,
+      historyRetentionHours: values.neonMaxHistoryRetentionHours as number | undefined,
+    },
     devProject: values.devProject
       ? {
           region: values.devProjectRegion as string,
@@ -372,15 +421,6 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     },
   };
   return { settings: Object.freeze(settings), problems: [] };
-}
-
-/** What validating the tenants file needs to know about the stack. */
-export function fleetContext(settings: StackSettings, stackFile: string): LoadContext {
-  return {
-    allowedResidencies: settings.allowedResidencies,
-    allowedResidenciesSource: `${stackFile} ${NAMESPACE}:allowedResidencies`,
-    repositorySecretLimit: settings.secretScope === "repository" ? GITHUB_REPOSITORY_SECRET_LIMIT - settings.workflows.repositorySecretHeadroom : undefined,
-  };
 }
 
 export function parseStackSettingsOrThrow(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource): StackSettings {

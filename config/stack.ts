@@ -7,19 +7,14 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE, fleetContext, parseStackSettingsOrThrow, type StackSettings } from "./settings";
-import { loadFleetOrThrow } from "../tenants/load";
-import { formatProblem, InputError, isInputError } from "../tenants/problems";
-import { devSeedProblems } from "./devSeed";
+import { NAMESPACE, type StackSettings } from "./settings";
+import { formatProblem, InputError } from "../tenants/problems";
+import { resolveStackInputs } from "./inputs";
+import type { ShardStack } from "./shards";
 import type { Fleet } from "../tenants/model";
 
 /** The project root: where Pulumi.yaml and the tenants file live. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
-
-export interface StackInputs {
-  readonly settings: StackSettings;
-  readonly fleet: Fleet;
-}
 
 function readOptional(file: string): string | undefined {
   try {
@@ -41,23 +36,13 @@ export function rawSettings(): Record<string, string> {
 }
 
 /** Reads and validates settings and tenants, or stops the program with every problem. */
-export function loadStackInputs(): StackInputs {
+export function loadStackInputs(): { settings: StackSettings; fleet: Fleet; shards: readonly ShardStack[] } {
   const stack = pulumi.getStack();
   const stackFile = `Pulumi.${stack}.yaml`;
-  try {
-    const source = { stack, file: stackFile, text: readOptional(path.join(PROJECT_ROOT, stackFile)) };
-    const settings = parseStackSettingsOrThrow(rawSettings(), source);
-    const { fleet, warnings } = loadFleetOrThrow(
-      path.resolve(PROJECT_ROOT, settings.tenantsFile),
-      fleetContext(settings, stackFile),
-      settings.tenantsFile,
-    );
-    const seed = devSeedProblems(settings, fleet, source);
-    if (seed.length) throw new InputError(seed);
-    for (const w of warnings) pulumi.log.warn(formatProblem(w));
-    return { settings, fleet };
-  } catch (err) {
-    if (isInputError(err)) throw new pulumi.RunError(err.message);
-    throw err;
+  const inputs = resolveStackInputs(rawSettings(), { stack, file: stackFile, text: readOptional(path.join(PROJECT_ROOT, stackFile)) }, PROJECT_ROOT);
+  if (!inputs.settings || !inputs.fleet) {
+    throw new pulumi.RunError(new InputError(inputs.problems.filter((p) => p.severity === "error")).message);
   }
+  for (const w of inputs.problems.filter((p) => p.severity === "warning")) pulumi.log.warn(formatProblem(w));
+  return { settings: inputs.settings, fleet: inputs.fleet, shards: inputs.shards };
 }

@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../config/stack";
 import { formatProblem } from "../tenants/problems";
-import { readStackConfig, UsageError } from "./lib/stackConfig";
+import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
 import { runOffline } from "./lib/offline";
 import { renderPlanText, planDocument } from "./lib/planReport";

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../config/stack";
 import { formatProblem } from "../tenants/problems";
-import { readStackConfig, UsageError } from "./lib/stackConfig";
+import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
 import { regionsReport } from "../review/regions";
 import { regionsCsv, regionsJson, regionsMarkdown, regionsSvg } from "../review/regionsFormat";

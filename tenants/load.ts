@@ -23,7 +23,25 @@ export interface LoadContext {
    * (GitHub's 100 minus the headroom the stack keeps). Undefined: no limit (environment scope).
    */
   readonly repositorySecretLimit?: number;
+  /** Does a tenant count against that limit (its stack uses repository secrets in the same repository)? Default: yes. */
+  readonly countsForSecretLimit?: (t: { residency?: string; region?: string }) => boolean;
+  /** Sharded stacks: the stacks sharing this file that own a tenant (exactly one must). */
+  readonly owners?: (t: { residency?: string; region?: string }) => string[];
+  /** This stack's name (with owners: it validates only the tenants it owns against its limits). */
+  readonly stack?: string;
+  /** How the sharing stacks divide the fleet, for messages. */
+  readonly shardSummary?: string;
+  /** Neon plan limits the stack declares. */
+  readonly neonProjectLimit?: number;
+  readonly neonMaxHistoryRetentionHours?: number;
+  /** Projects beyond the tenants' (the dev/test project). */
+  readonly extraProjects?: number;
+  /** Above this many tenants in one stack the loader warns (see npm run bench). */
+  readonly recommendedStackSize?: number;
 }
+
+/** S3 allows this many lifecycle rules per bucket (one per distinct retention, plus housekeeping). */
+export const S3_LIFECYCLE_RULE_LIMIT = 1000;
 
 /** GitHub's limit of Actions secrets per repository. */
 export const GITHUB_REPOSITORY_SECRET_LIMIT = 100;
@@ -282,7 +300,47 @@ function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly En
     if (stackWide && a.tenant !== undefined) out.push(loc.at(["acknowledgements", index, "tenant"], `a ${a.change} change is stack-wide; remove tenant from this acknowledgement`));
     if (!stackWide && a.tenant === undefined) out.push(loc.at(["acknowledgements", index], `a ${a.change} change belongs to one tenant; add tenant: <id>`));
   });
-  const active = entries.filter((e) => e.raw.status === "active").length;
+  const mine = (raw: Partial<TenantInput>) => !ctx.owners || !ctx.stack || ctx.owners(raw).includes(ctx.stack);
+  if (ctx.owners) {
+    for (const { index, raw } of entries) {
+      if (raw.residency === undefined || raw.region === undefined) continue;
+      const owners = ctx.owners(raw);
+      if (owners.length === 0) {
+        out.push(loc.at(["tenants", index, "residency"], `no stack sharing this file owns a tenant with residency ${raw.residency} in ${raw.region} (${ctx.shardSummary}); add it to one stack's tenant-fleet:shardResidencies or shardRegions`));
+      } else if (owners.length > 1) {
+        out.push(loc.at(["tenants", index, "residency"], `stacks ${owners.join(" and ")} both own this tenant (${ctx.shardSummary}); narrow their shard settings so exactly one does`));
+      }
+    }
+  }
+  const owned = entries.filter((e) => mine(e.raw));
+  const retentionsByVault = new Map<string, Set<number>>();
+  for (const { index, raw } of owned) {
+    const region = raw.region === undefined ? undefined : findRegion(raw.region);
+    if (!region) continue;
+    const retentions = retentionsByVault.get(region.backupAwsRegion) ?? new Set<number>();
+    retentions.add(raw.backup?.retentionDays ?? defaults.backup?.retentionDays ?? CODE_DEFAULTS.backup.retentionDays);
+    retentionsByVault.set(region.backupAwsRegion, retentions);
+    if (retentions.size + 1 > S3_LIFECYCLE_RULE_LIMIT && retentions.size === S3_LIFECYCLE_RULE_LIMIT) {
+      out.push(loc.at(["tenants", index, "backup"], `${region.backupAwsRegion} would need ${retentions.size + 1} lifecycle rules (one per distinct retentionDays, plus housekeeping) and S3 allows ${S3_LIFECYCLE_RULE_LIMIT}; use fewer distinct retention periods`));
+    }
+  }
+  if (ctx.neonMaxHistoryRetentionHours !== undefined) {
+    for (const { index, raw } of owned) {
+      const hours = raw.historyRetentionHours ?? defaults.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours;
+      if (hours > ctx.neonMaxHistoryRetentionHours) {
+        const where: Path = raw.historyRetentionHours !== undefined ? ["tenants", index, "historyRetentionHours"] : defaults.historyRetentionHours !== undefined ? ["defaults", "historyRetentionHours"] : ["tenants", index];
+        out.push(loc.at(where, `a PITR window of ${hours} h is above the ${ctx.neonMaxHistoryRetentionHours} h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan`));
+      }
+    }
+  }
+  const projects = owned.length + (ctx.extraProjects ?? 0);
+  if (ctx.neonProjectLimit !== undefined && projects > ctx.neonProjectLimit) {
+    out.push(loc.at(["tenants"], `this stack needs ${projects} Neon projects (${owned.length} tenants${ctx.extraProjects ? ` and ${ctx.extraProjects} dev/test` : ""}) and the Neon plan allows ${ctx.neonProjectLimit} (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit`));
+  }
+  if (ctx.recommendedStackSize !== undefined && owned.length > ctx.recommendedStackSize) {
+    out.push(loc.at(["tenants"], `this stack holds ${owned.length} tenants, more than the ${ctx.recommendedStackSize} a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)`, "warning"));
+  }
+  const active = entries.filter((e) => e.raw.status === "active" && (ctx.countsForSecretLimit ? ctx.countsForSecretLimit(e.raw) : mine(e.raw))).length;
   if (ctx.repositorySecretLimit !== undefined && active > ctx.repositorySecretLimit) {
     out.push(
       loc.at(

@@ -69,8 +69,17 @@ function text(pattern: RegExp, max: number, rule: string) {
     .regex(pattern, { error: (iss) => `${describe(iss.input)} is not allowed; ${rule}` });
 }
 
-/** A standard five-field cron expression as GitHub Actions accepts it (UTC). */
+const cronCache = new Map<string, string | undefined>();
+
+/** A standard five-field cron expression as GitHub Actions accepts it (UTC); memoised per expression. */
 export function cronProblem(expr: string): string | undefined {
+  if (cronCache.has(expr)) return cronCache.get(expr);
+  const problem = checkCron(expr);
+  if (cronCache.size < 10_000) cronCache.set(expr, problem);
+  return problem;
+}
+
+function checkCron(expr: string): string | undefined {
   const fields = expr.trim().split(/\s+/);
   if (fields.length !== 5) {
     return `${JSON.stringify(expr)} has ${fields.length} field${fields.length === 1 ? "" : "s"}; write five: minute hour day-of-month month day-of-week, e.g. "17 3 * * *"`;

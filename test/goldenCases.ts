@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { loadTenantsFile } from "../tenants/load";
 import { renderWorkflows, type RenderedWorkflow, type WorkflowSettings } from "../components/workflows";
 import { renderDevWorkflows } from "../components/devWorkflows";
-import { readStackConfig } from "../scripts/lib/stackConfig";
+import { readStackConfig } from "../config/stackFiles";
 import { parseStackSettings, NAMESPACE } from "../config/settings";
 
 const ROOT = path.resolve(__dirname, "..");

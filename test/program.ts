@@ -1,7 +1,7 @@
 /** Runs index.ts under the mock runtime with a stack file's config (test helper). */
 import * as path from "node:path";
 import { vi } from "vitest";
-import { readStackConfig } from "../scripts/lib/stackConfig";
+import { readStackConfig } from "../config/stackFiles";
 import { runOffline, type OfflineRun } from "../scripts/lib/offline";
 
 export const ROOT = path.resolve(__dirname, "..");

@@ -26,6 +26,9 @@ describe("stack settings", () => {
       github: { owner: "example-saas", repository: "app", branch: "main", ownerId: undefined, repositoryId: undefined },
       allowedResidencies: ["AU", "BR", "DE", "EU", "GB", "SG", "US"],
       oidcProviderArn: undefined,
+      shard: undefined,
+      neonLimits: { projects: undefined, historyRetentionHours: undefined },
+      devProject: undefined,
       workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10 },
       backup: { encryption: "kms", objectLock: "off" },
     });

@@ -6,7 +6,7 @@ import { parseTenants } from "../../tenants/load";
 import type { Problem } from "../../tenants/problems";
 import type { Side } from "../../review/diff";
 import { fileAtRef, resolveRef } from "../../review/git";
-import { stackConfigFromText } from "./stackConfig";
+import { stackConfigFromText } from "../../config/stackFiles";
 
 /** `side` undefined: the tenants file did not exist at the ref (every tenant is new). */
 export function baseSide(root: string, ref: string, stack: string): { side: Side | undefined } | { problems: readonly Problem[] } {

@@ -1,12 +1,9 @@
 /** Settings and fleet of the working tree, validated through the same modules as the program. */
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../config/stack";
-import { NAMESPACE, fleetContext, parseStackSettings, type StackSettings } from "../../config/settings";
-import { loadTenantsFile } from "../../tenants/load";
-import type { Fleet } from "../../tenants/model";
-import type { Problem } from "../../tenants/problems";
-import type { StackConfig } from "./stackConfig";
-import { devSeedProblems } from "../../config/devSeed";
+import { NAMESPACE } from "../../config/settings";
+import { resolveStackInputs, type StackInputs } from "../../config/inputs";
+import type { StackConfig } from "../../config/stackFiles";
 
 /** `--tenants FILE`: relative to where the user ran the command, like `pulumi --config`. */
 export function applyTenantsOverride(stackConfig: StackConfig, file: string | undefined): void {
@@ -17,17 +14,11 @@ export function applyTenantsOverride(stackConfig: StackConfig, file: string | un
   stackConfig.overridden.add("tenantsFile");
 }
 
-export function loadWorkingTree(stackConfig: StackConfig): { settings?: StackSettings; fleet?: Fleet; problems: Problem[] } {
+export function loadWorkingTree(stackConfig: StackConfig): StackInputs {
   const raw = Object.fromEntries(
     Object.entries(stackConfig.config)
       .filter(([k]) => k.startsWith(`${NAMESPACE}:`))
       .map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]),
   );
-  const source = { stack: stackConfig.stack, file: stackConfig.stackFile, text: stackConfig.stackFileText, overridden: stackConfig.overridden };
-  const { settings, problems } = parseStackSettings(raw, source);
-  if (!settings) return { problems };
-  const result = loadTenantsFile(path.resolve(PROJECT_ROOT, settings.tenantsFile), fleetContext(settings, stackConfig.stackFile), settings.tenantsFile);
-  if (!result.fleet) return { settings, problems: [...problems, ...result.problems] };
-  const seed = devSeedProblems(settings, result.fleet, source);
-  return { settings, fleet: seed.length ? undefined : result.fleet, problems: [...problems, ...result.problems, ...seed] };
+  return resolveStackInputs(raw, { stack: stackConfig.stack, file: stackConfig.stackFile, text: stackConfig.stackFileText, overridden: stackConfig.overridden }, PROJECT_ROOT);
 }

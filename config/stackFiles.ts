@@ -5,8 +5,8 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
-import { NAMESPACE } from "../../config/settings";
+import { LineCounter, parseDocument } from "yaml";
+import { NAMESPACE } from "./settings";
 
 export interface StackConfig {
   readonly project: string;
@@ -20,6 +20,18 @@ export interface StackConfig {
 }
 
 export class UsageError extends Error {}
+
+/** YAML of a project or stack file; a syntax error names the file, line and column. */
+function parseYaml(text: string, file: string): unknown {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const { line, col } = lines.linePos(e.pos[0]);
+    throw new UsageError(`${file}:${line}:${col}: ${e.message.split("\n")[0]}; fix the YAML syntax`);
+  }
+  return doc.toJS();
+}
 
 function asConfigString(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
@@ -46,7 +58,7 @@ export function readStackConfig(root: string, stack: string, overrides: readonly
 /** The same from file contents (for example as they were at a git ref). */
 export function stackConfigFromText(projectText: string, stack: string, stackFileText: string, overrides: readonly string[] = []): StackConfig {
   const stackFile = `Pulumi.${stack}.yaml`;
-  const project = parse(projectText) as {
+  const project = parseYaml(projectText, "Pulumi.yaml") as {
     name: string;
     config?: Record<string, { default?: unknown }>;
   };
@@ -58,7 +70,7 @@ export function stackConfigFromText(projectText: string, stack: string, stackFil
       config[full] = asConfigString(decl.default);
     }
   }
-  const stackDoc = (parse(stackFileText) ?? {}) as { config?: Record<string, unknown> };
+  const stackDoc = (parseYaml(stackFileText, stackFile) ?? {}) as { config?: Record<string, unknown> };
   for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
     if (value && typeof value === "object" && "secure" in (value as object)) {
       config[key] = "[secret]";

@@ -1,0 +1,153 @@
+/** Shards sharing one tenants file, collisions between them, and the limits the loader enforces. */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveStackInputs } from "../config/inputs";
+import { readStackConfig } from "../config/stackFiles";
+import { NAMESPACE } from "../config/settings";
+import { fleetNames, renderWorkflows } from "../components/workflows";
+import { parseTenants } from "../tenants/load";
+import { formatProblem } from "../tenants/problems";
+import { ROOT } from "./program";
+import { ACME, fleetYaml } from "./helpers";
+
+const BASE = "  tenant-fleet:githubOwner: example-saas\n  tenant-fleet:githubRepository: app\n";
+
+/** A project directory with the given stack files (config lines) and tenants file. */
+function project(stacks: Record<string, string>, tenants = readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8")): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-shards-"));
+  copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  mkdirSync(path.join(dir, "tenants"));
+  writeFileSync(path.join(dir, "tenants/tenants.yaml"), tenants);
+  for (const [name, lines] of Object.entries(stacks)) writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), `config:\n${BASE}${lines}`);
+  return dir;
+}
+
+function inputs(dir: string, stack: string) {
+  const cfg = readStackConfig(dir, stack);
+  const raw = Object.fromEntries(Object.entries(cfg.config).filter(([k]) => k.startsWith(`${NAMESPACE}:`)).map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]));
+  const r = resolveStackInputs(raw, { stack, file: cfg.stackFile, text: cfg.stackFileText }, dir);
+  return { ...r, lines: r.problems.map(formatProblem) };
+}
+
+const EU = "  tenant-fleet:shardResidencies: [EU, DE, GB]\n  tenant-fleet:oidcProviderArn: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\n";
+const US = "  tenant-fleet:shardResidencies: [US]\n";
+
+describe("shards", () => {
+  it("give every tenant to exactly one stack sharing the file", () => {
+    const dir = project({ "prod-eu": EU, "prod-us": US });
+    const eu = inputs(dir, "prod-eu");
+    const us = inputs(dir, "prod-us");
+    expect(eu.lines).toEqual([]);
+    expect(us.lines).toEqual([]);
+    expect(eu.fleet!.tenants.map((t) => t.id)).toEqual(["acme-corp", "brightwave", "thames-logistics"]);
+    expect(us.fleet!.tenants.map((t) => t.id)).toEqual(["northwind", "pacific-health", "old-mill"]);
+    expect(eu.shards.map((s) => s.stack)).toEqual(["prod-eu", "prod-us"]);
+  });
+
+  it("refuses a tenant no shard owns, at its line", () => {
+    const dir = project({ "prod-eu": EU, "prod-us": "  tenant-fleet:shardResidencies: [US]\n  tenant-fleet:shardRegions: [aws-us-east-2]\n" });
+    expect(inputs(dir, "prod-eu").lines).toEqual([
+      "tenants/tenants.yaml:45:16: tenants[4].residency: no stack sharing this file owns a tenant with residency US in aws-us-west-2 (prod-eu: residencies EU, DE, GB; prod-us: residencies US in regions aws-us-east-2); add it to one stack's tenant-fleet:shardResidencies or shardRegions",
+      "tenants/tenants.yaml:52:16: tenants[5].residency: no stack sharing this file owns a tenant with residency US in aws-us-east-1 (prod-eu: residencies EU, DE, GB; prod-us: residencies US in regions aws-us-east-2); add it to one stack's tenant-fleet:shardResidencies or shardRegions",
+    ]);
+    expect(inputs(dir, "prod-eu").fleet).toBeUndefined();
+  });
+
+  it("refuses a tenant two shards own", () => {
+    const dir = project({ "prod-eu": EU, "prod-all": "" });
+    const lines = inputs(dir, "prod-eu").lines;
+    expect(lines[0]).toBe("tenants/tenants.yaml:16:16: tenants[0].residency: stacks prod-all and prod-eu both own this tenant (prod-all: every tenant; prod-eu: residencies EU, DE, GB); narrow their shard settings so exactly one does");
+  });
+
+  it("keep GitHub names apart and refuse the collisions they cannot avoid", () => {
+    const dir = project({ "prod-eu": `${EU}  tenant-fleet:devProject: true\n`, "Prod_EU": "  tenant-fleet:shardResidencies: [SG]\n  tenant-fleet:devProject: true\n", "prod-us": US });
+    expect(inputs(dir, "prod-eu").lines).toEqual([
+      "Pulumi.prod-eu.yaml:3:34: tenant-fleet:githubRepository: stacks prod-eu and Prod_EU write to example-saas/app under the same name prod-eu; rename one stack",
+      "Pulumi.prod-eu.yaml:6:28: tenant-fleet:devProject: stacks Prod_EU, prod-eu all create the dev/test project in example-saas/app; keep devProject on in one of them",
+    ]);
+  });
+
+  it("warns when several shards would create the account's one OIDC provider", () => {
+    const dir = project({ "prod-eu": "  tenant-fleet:shardResidencies: [EU, DE, GB]\n", "prod-us": US });
+    expect(inputs(dir, "prod-eu").lines).toEqual([]);
+    expect(inputs(dir, "prod-us").lines).toEqual([
+      "Pulumi.prod-us.yaml:2:3: warning: tenant-fleet:oidcProviderArn: stacks prod-eu, prod-us would each create the GitHub OIDC provider, and an AWS account holds one; where they share an account, set this to the ARN of the provider prod-eu creates",
+    ]);
+    expect(inputs(dir, "prod-us").fleet).toBeDefined();
+  });
+
+  it("share the repository's 100 secrets when they write to the same repository", () => {
+    const many = fleetYaml([
+      ...Array.from({ length: 50 }, (_, i) => ({ ...ACME, id: `eu-${i}`, name: `EU ${i}` })),
+      ...Array.from({ length: 50 }, (_, i) => ({ ...ACME, id: `us-${i}`, name: `US ${i}`, region: "aws-us-east-2", residency: "US" })),
+    ]);
+    const dir = project({ "prod-eu": EU, "prod-us": US }, many);
+    expect(inputs(dir, "prod-eu").lines[0]).toMatch(/^tenants\/tenants.yaml:3:3: tenants: 100 active tenants need 100 repository secrets; .* at most 90 tenants fit/);
+    const apart = project({ "prod-eu": EU, "prod-us": US.replace("[US]", "[US]\n  tenant-fleet:secretScope: environment") }, many);
+    expect(inputs(apart, "prod-eu").lines).toEqual([]);
+  });
+
+  it("skip another stack file that does not parse (its own run reports it)", () => {
+    const dir = project({ "prod-eu": "  tenant-fleet:shardResidencies: [EU, DE, GB, US]\n", broken: "  tenant-fleet:protect: [oops\n" });
+    expect(inputs(dir, "prod-eu").lines).toEqual([]);
+  });
+
+  it("name workflow files and variables per shard", () => {
+    const names = fleetNames("prod-eu");
+    expect(names).toEqual({ prefix: "tenant-fleet-prod-eu", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN_PROD_EU", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS_PROD_EU" });
+    expect(fleetNames()).toEqual({ prefix: "tenant-fleet", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS" });
+    const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
+    const ws = renderWorkflows(fleet.tenants, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1", names });
+    expect(ws.map((w) => path.basename(w.path))).toEqual(["tenant-fleet-prod-eu-backup-17-3-x-x-x.yml", "tenant-fleet-prod-eu-restore-drill.yml"]);
+    for (const w of ws) {
+      expect(w.content).toContain("vars.TENANT_FLEET_AWS_ROLE_ARN_PROD_EU");
+      expect(w.content).toContain("fromJSON(vars.TENANT_FLEET_BACKUP_VAULTS_PROD_EU)");
+      expect(w.content).toContain("group: tenant-fleet-prod-eu-");
+    }
+  });
+});
+
+describe("limits enforced before production", () => {
+  it("Neon projects per plan", () => {
+    const dir = project({ prod: "  tenant-fleet:neonProjectLimit: 5\n" });
+    expect(inputs(dir, "prod").lines).toEqual([
+      "tenants/tenants.yaml:13:3: tenants: this stack needs 6 Neon projects (6 tenants) and the Neon plan allows 5 (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit",
+    ]);
+    expect(inputs(project({ prod: "  tenant-fleet:neonProjectLimit: 6\n" }), "prod").lines).toEqual([]);
+  });
+
+  it("the plan's PITR window, at the tenant or the default that sets it", () => {
+    const dir = project({ prod: "  tenant-fleet:neonMaxHistoryRetentionHours: 48\n" });
+    expect(inputs(dir, "prod").lines).toEqual([
+      "tenants/tenants.yaml:32:28: tenants[2].historyRetentionHours: a PITR window of 168 h is above the 48 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan",
+    ]);
+    const free = project({ prod: "  tenant-fleet:neonMaxHistoryRetentionHours: 6\n" });
+    expect(inputs(free, "prod").lines[0]).toBe("tenants/tenants.yaml:9:26: defaults.historyRetentionHours: a PITR window of 24 h is above the 6 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan");
+  });
+
+  it("1,000 lifecycle rules per bucket", () => {
+    const tenants = Array.from({ length: 1000 }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}`, backup: `{ retentionDays: ${i + 1} }` }));
+    const r = parseTenants(fleetYaml(tenants), "t.yaml");
+    expect(r.problems.map(formatProblem)).toEqual([
+      "t.yaml:6002:13: tenants[999].backup: eu-central-1 would need 1001 lifecycle rules (one per distinct retentionDays, plus housekeeping) and S3 allows 1000; use fewer distinct retention periods",
+    ]);
+    expect(parseTenants(fleetYaml(tenants.slice(0, 999)), "t.yaml").fleet).toBeDefined();
+  });
+
+  it("a stack larger than the recommended size is a warning", () => {
+    const r = parseTenants(fleetYaml([ACME, { ...ACME, id: "b", name: "B" }, { ...ACME, id: "c", name: "C" }]), "t.yaml", { recommendedStackSize: 2 });
+    expect(r.fleet).toBeDefined();
+    expect(r.problems.map(formatProblem)).toEqual([
+      "t.yaml:3:3: warning: tenants: this stack holds 3 tenants, more than the 2 a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)",
+    ]);
+  });
+
+  it("256 matrix jobs per run: workflows split, never refused", () => {
+    const tenants = Array.from({ length: 300 }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` }));
+    const fleet = parseTenants(fleetYaml(tenants), "t.yaml", { repositorySecretLimit: undefined }).fleet!;
+    const ws = renderWorkflows(fleet.tenants, { scope: "environment", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" });
+    expect(ws.filter((w) => w.kind === "backup").map((w) => w.tenantIds.length)).toEqual([256, 44]);
+  });
+});
