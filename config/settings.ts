@@ -116,6 +116,33 @@ const stringList = z.preprocess(
   z.array(z.string({ error: (iss) => `${JSON.stringify(iss.input)} is not a string` }), { error: (iss) => `${JSON.stringify(iss.input)} is not a list` }),
 );
 
+/** A number given as text or number, within [min, max]; every message ends with `rule`. */
+function numberSetting(min: number, max: number, rule: string, integer = true) {
+  const number = z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a ${integer ? "whole " : ""}number; ${rule}` });
+  return z.preprocess(
+    (v) => (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v),
+    (integer ? number.int({ error: (iss) => `${iss.input} is not a whole number; ${rule}` }) : number)
+      .min(min, { error: (iss) => `${iss.input} is below ${min}; ${rule}` })
+      .max(max, { error: (iss) => `${iss.input} is above ${max}; ${rule}` }),
+  );
+}
+
+/** A five-field cron expression (UTC). */
+function cronSetting() {
+  return z.string().superRefine((v, ctx) => {
+    const problem = cronProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
+/** A one-line shell command from the stack settings: no newline, no GitHub expression. */
+function commandSetting(what: string) {
+  return z
+    .string()
+    .min(1)
+    .refine((v) => !v.includes("${{") && !/[\r\n]/.test(v), { error: `${what} is one line and contains no \${{ }} expression; put longer logic in a script in the repository` });
+}
+
 function pattern(re: RegExp, rule: string) {
   return z.string().regex(re, { error: (iss) => `${JSON.stringify(iss.input)} is not valid; ${rule}` });
 }
@@ -179,10 +206,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     description: "S3 Object Lock on new backup vaults: off, governance or compliance. Irreversible: a bucket can never turn it off.",
   },
   migrationsCommand: {
-    schema: z
-      .string()
-      .min(1)
-      .refine((v) => !v.includes("${{") && !/[\r\n]/.test(v), { error: "a migrations command is one line and contains no ${{ }} expression; put longer logic in a script in the repository" }),
+    schema: commandSetting("a migrations command"),
     description: "Command the migrations workflow runs for each tenant, with DATABASE_URL set (e.g. npm ci && npm run migrate). Unset: no migrations workflow.",
   },
   migrationsPaths: {
@@ -191,22 +215,12 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     description: "Paths on the default branch whose change runs the migrations workflow.",
   },
   restoreDrillSchedule: {
-    schema: z.string().superRefine((v, ctx) => {
-      const problem = cronProblem(v);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+    schema: cronSetting(),
     default: "41 4 * * 1",
     description: "Cron (UTC) of the weekly restore drill.",
   },
   repositorySecretHeadroom: {
-    schema: z.preprocess(
-      (v) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v),
-      z
-        .number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number; keep 0 to 99 repository secrets free` })
-        .int({ error: (iss) => `${iss.input} is not a whole number; keep 0 to 99 repository secrets free` })
-        .min(0, { error: (iss) => `${iss.input} is below 0; keep 0 to 99 repository secrets free` })
-        .max(99, { error: (iss) => `${iss.input} is above 99; keep 0 to 99 repository secrets free` }),
-    ),
+    schema: numberSetting(0, 99, "keep 0 to 99 repository secrets free"),
     default: 10,
     description: "Repository secrets left free for the repository's own use; with secretScope repository the fleet may hold 100 minus this many active tenants.",
   },
@@ -222,12 +236,12 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
   },
   neonProjectLimit: {
     unset: ["0"],
-    schema: z.preprocess((v) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v), z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number` }).int().min(1, { error: (iss) => `${iss.input} is below 1` })),
+    schema: numberSetting(1, 1_000_000, "the number of projects the Neon plan allows"),
     description: "Projects your Neon plan allows in the organisation (tenants of this stack, retired ones included, plus the dev/test project). Unset: not checked.",
   },
   neonMaxHistoryRetentionHours: {
     unset: ["0"],
-    schema: z.preprocess((v) => (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v), z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a number` }).min(0, { error: (iss) => `${iss.input} is below 0` }).max(720, { error: (iss) => `${iss.input} is above 720` })),
+    schema: numberSetting(0, 720, "the PITR window the Neon plan allows, in hours", false),
     description: "Longest point-in-time restore window your Neon plan allows, in hours (Free 6, Launch 168, Scale 720). Unset: not checked.",
   },
   devProject: {
@@ -241,7 +255,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     description: "Neon region of the dev/test project.",
   },
   devPgVersion: {
-    schema: z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v), z.number().int().min(14, { error: (iss) => `Postgres ${iss.input} is not offered by Neon; use 14 to 18` }).max(18, { error: (iss) => `Postgres ${iss.input} is not offered by Neon; use 14 to 18` })),
+    schema: numberSetting(14, 18, "Neon offers Postgres 14 to 18"),
     default: 17,
     description: "Postgres major of the dev/test project (match the tenants').",
   },
@@ -251,10 +265,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     description: "SQL file in the application repository that seeds the dev/test main branch with test data.",
   },
   devSeedCommand: {
-    schema: z
-      .string()
-      .min(1)
-      .refine((v) => !v.includes("${{") && !/[\r\n]/.test(v), { error: "a command is one line and contains no ${{ }} expression; put longer logic in a script in the repository" }),
+    schema: commandSetting("a seed command"),
     description: "Command that seeds the dev/test main branch instead of devSeedFile (DATABASE_URL set). Never a copy of a tenant's data.",
   },
   devSeedPaths: {
@@ -263,22 +274,16 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     description: "Paths whose change on the default branch re-runs the seed (default: the seed file).",
   },
   devPreviewCommand: {
-    schema: z
-      .string()
-      .min(1)
-      .refine((v) => !v.includes("${{") && !/[\r\n]/.test(v), { error: "a command is one line and contains no ${{ }} expression; put longer logic in a script in the repository" }),
+    schema: commandSetting("a preview command"),
     description: "Command run for each pull request against its own Neon branch (DATABASE_URL set), e.g. npm ci && npm test.",
   },
   devBranchMaxAgeHours: {
-    schema: z.preprocess((v) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v), z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number of hours` }).int().min(1, { error: (iss) => `${iss.input} is below 1; keep preview branches 1 to 720 hours` }).max(720, { error: (iss) => `${iss.input} is above 720; keep preview branches 1 to 720 hours` })),
+    schema: numberSetting(1, 720, "keep preview branches 1 to 720 hours"),
     default: 72,
     description: "Preview branches older than this many hours are deleted by the scheduled cleanup.",
   },
   devBranchCleanupSchedule: {
-    schema: z.string().superRefine((v, ctx) => {
-      const problem = cronProblem(v);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+    schema: cronSetting(),
     default: "23 */6 * * *",
     description: "Cron (UTC) of the cleanup of preview branches left behind.",
   },

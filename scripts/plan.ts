@@ -9,6 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../config/stack";
+import { runMain, write } from "./lib/cli";
 import { formatProblem } from "../tenants/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
@@ -17,7 +18,6 @@ import { renderPlanText, planDocument } from "./lib/planReport";
 import { baseSide } from "./lib/baseSide";
 import { diffFleets, diffPasses } from "../review/diff";
 import { diffDocument, renderDiffMarkdown, renderDiffText } from "../review/diffReport";
-import { GitError } from "../review/git";
 
 const USAGE = [
   "usage: npm run plan -- [--stack dev|prod] [--tenants FILE] [--config KEY=VALUE ...] [--json]",
@@ -26,10 +26,6 @@ const USAGE = [
 
 type Format = "text" | "md" | "json";
 
-function write(text: string): Promise<void> {
-  // Resolve once flushed: a pipe takes output in 64 KiB pieces and exit() would cut it.
-  return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
-}
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -96,18 +92,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    if (err instanceof UsageError || err instanceof GitError) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exit(2);
-    }
-    if (err && (err as Error).name === "RunError") {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`tenant-fleet plan: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(70);
-  },
-);
+runMain("tenant-fleet plan", main);

@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../config/stack";
+import { runMain, write } from "./lib/cli";
 import { formatProblem } from "../tenants/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
@@ -18,9 +19,6 @@ import { regionsCsv, regionsJson, regionsMarkdown, regionsSvg } from "../review/
 const USAGE = "usage: npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--tenants FILE] [--config KEY=VALUE ...]";
 const FORMATS = ["md", "csv", "json", "svg"] as const;
 
-function write(text: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
-}
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -75,14 +73,4 @@ async function main(argv: string[]): Promise<number> {
   return report.check.held ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`tenant-fleet regions: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(70);
-  },
-);
+runMain("tenant-fleet regions", main);

@@ -1,0 +1,31 @@
+/** What the offline commands share: flushed output, exit codes, and no stack trace for known errors. */
+import { UsageError } from "../../config/stackFiles";
+import { GitError } from "../../review/git";
+
+/** Resolves once the text is flushed: a pipe takes output in 64 KiB pieces and exit() would cut it. */
+export function write(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Runs a command's main and exits with its code. Usage and git errors exit 2 and a
+ * RunError (invalid input under the program) exits 1, each as one message; anything
+ * else is a bug and keeps its stack trace.
+ */
+export function runMain(name: string, main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      if (err instanceof UsageError || err instanceof GitError) {
+        process.stderr.write(`${(err as Error).message}\n`);
+        process.exit(2);
+      }
+      if (err && (err as Error).name === "RunError") {
+        process.stderr.write(`${(err as Error).message}\n`);
+        process.exit(1);
+      }
+      process.stderr.write(`${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(70);
+    },
+  );
+}
