@@ -59,7 +59,7 @@ export function renderPlanText(stack: string, fleet: Fleet, settings: StackSetti
   const lines: string[] = [];
   lines.push(`tenant-fleet plan · stack ${stack} · ${fleet.file} (offline, mock runtime: nothing is created)`);
   lines.push(
-    `${fleet.tenants.length} tenants: ${active} active, ${fleet.tenants.length - active} retired · secret scope ${settings.secretScope} · protection ${settings.protect ? "on" : "off"} · GitHub ${settings.github.owner}/${settings.github.repository}@${settings.github.branch}`,
+    `${fleet.tenants.length} tenant${fleet.tenants.length === 1 ? "" : "s"}: ${active} active, ${fleet.tenants.length - active} retired · secret scope ${settings.secretScope} · protection ${settings.protect ? "on" : "off"} · GitHub ${settings.github.owner}/${settings.github.repository}@${settings.github.branch}`,
   );
   lines.push("");
   lines.push("Tenants");
