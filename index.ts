@@ -3,7 +3,7 @@
  * role and the application repository's wiring, all derived from tenants/tenants.yaml.
  */
 import { loadStackInputs } from "./config/stack";
-import { GITHUB_TOKEN, NEON_API_KEY, requireCredentials } from "./components/credentials";
+import { devWorkflowApiKey, GITHUB_TOKEN, NEON_API_KEY, requireCredentials } from "./components/credentials";
 import { createNeonProvider } from "./components/neonProvider";
 import { TenantDatabase } from "./components/tenantDatabase";
 import { planVaults } from "./components/backupPolicy";
@@ -14,7 +14,6 @@ import { shardKey } from "./config/shards";
 import { createGithubProvider, RepositoryWiring } from "./components/repositoryWiring";
 import { DevTestProject } from "./components/devProject";
 import { renderDevWorkflows } from "./components/devWorkflows";
-import { devWorkflowApiKey } from "./components/credentials";
 import { activeTenants } from "./tenants/model";
 import { regionsReport } from "./review/regions";
 

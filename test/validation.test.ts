@@ -11,7 +11,12 @@
  *   8     <extra keys>
  */
 import { describe, expect, it } from "vitest";
-import { parseTenants } from "../tenants/load";
+import { loadTenantsFile, parseTenants } from "../tenants/load";
+import { githubNameProblems } from "../tenants/naming";
+import { formatProblem } from "../tenants/problems";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { ACME, NORTHWIND, fleetYaml, problemLines } from "./helpers";
 
 const F = "tenants.yaml";
@@ -273,6 +278,27 @@ describe("tenants file validation", () => {
     expect(result.fleet).toBeDefined();
     expect(problemLines(fleetYaml([{ ...ACME, backup: '{ schedule: "0 3 * * *" }' }]))).toEqual([
       `${F}:8:25: warning: tenants[0].backup.schedule: "0 3 * * *" runs at minute 0; GitHub delays scheduled runs at the top of the hour, pick a minute such as 17`,
+    ]);
+  });
+});
+
+describe("files and derived names", () => {
+  it("reports a missing file and a directory, naming the setting to fix", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tf-files-"));
+    expect(loadTenantsFile(path.join(dir, "nope.yaml"), {}, "tenants/nope.yaml").problems.map(formatProblem)).toEqual([
+      "tenants/nope.yaml:1:1: cannot read the tenants file: the file does not exist; check tenant-fleet:tenantsFile in the stack settings (or --tenants)",
+    ]);
+    expect(loadTenantsFile(dir, {}, "tenants").problems.map(formatProblem)).toEqual([
+      "tenants:1:1: cannot read the tenants file: it is a directory, not a file; check tenant-fleet:tenantsFile in the stack settings (or --tenants)",
+    ]);
+  });
+
+  it("finds ids whose GitHub secret or environment names would collide or are reserved", () => {
+    // The id pattern (lowercase, no "_") already keeps valid ids apart; the check guards the mapping itself.
+    expect([...githubNameProblems(["acme-corp", "acme_corp", "Acme-Corp", "github-x"])]).toEqual([
+      ["acme_corp", "the id collides with tenant acme-corp once turned into the GitHub names ACME_CORP_DATABASE_URL / tenant-acme_corp; choose a distinct id"],
+      ["Acme-Corp", "the id collides with tenant acme-corp once turned into the GitHub names ACME_CORP_DATABASE_URL / tenant-Acme-Corp; choose a distinct id"],
+      ["github-x", 'the id would become the secret name GITHUB_X_DATABASE_URL, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"'],
     ]);
   });
 });
