@@ -205,3 +205,18 @@ describe("npm run plan -- --base", () => {
     expect(r.stderr).toMatch(/^--base no-such-ref: no such commit here/);
   });
 });
+
+describe("tenant diff in a sharded stack", () => {
+  it("compares only the tenants the stack owns, and shows a tenant moving away as removed", () => {
+    const stack = `${BASE_STACK}  tenant-fleet:shardResidencies: [EU]\n`;
+    const dir = repoWithBase(BASE_TENANTS, stack);
+    const base = baseSide(dir, "HEAD", "prod");
+    if ("problems" in base) throw new Error("base invalid");
+    expect(base.side!.fleet.tenants.map((t) => t.id)).toEqual(["acme-corp"]);
+    const now = parseTenants(BASE_TENANTS, "t.yaml").fleet!;
+    const mine = { ...now, tenants: now.tenants.filter((t) => t.residency === "EU") };
+    expect(diffFleets(base.side, { fleet: mine, stack: { neonOrgId: "org-a-1", protect: true } }).summary.destructive).toBe(0);
+    const moved = { ...now, tenants: [] };
+    expect(classes(diffFleets(base.side, { fleet: moved, stack: { neonOrgId: "org-a-1", protect: true } }))).toEqual(["acme-corp removed tenant destructive"]);
+  });
+});
