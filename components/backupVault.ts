@@ -51,7 +51,9 @@ export class BackupVault extends pulumi.ComponentResource {
         },
         data,
       );
-      new aws.kms.Alias(`${name}-key-alias`, { region, name: `alias/tenant-fleet-${args.stack}-backups`, targetKeyId: this.key.keyId }, child);
+      // KMS alias names allow letters, digits, "/", "_" and "-" only (stack names may hold ".").
+      const alias = `alias/tenant-fleet-${args.stack.replace(/[^A-Za-z0-9/_-]/g, "-")}-backups`;
+      new aws.kms.Alias(`${name}-key-alias`, { region, name: alias, targetKeyId: this.key.keyId }, child);
       this.keyArn = this.key.arn;
     }
 
