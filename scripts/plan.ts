@@ -7,9 +7,8 @@
  *   npm run plan -- [--stack dev|prod] [--tenants FILE] [--config KEY=VALUE ...] [--json]
  *   npm run plan -- --base <git ref> [--format text|md|json]
  */
-import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../config/stack";
-import { runMain, write } from "./lib/cli";
+import { parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
 import { formatProblem } from "../tenants/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
@@ -28,25 +27,11 @@ type Format = "text" | "md" | "json";
 
 
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", default: "prod" },
-        tenants: { type: "string" },
-        config: { type: "string", multiple: true, default: [] },
-        json: { type: "boolean", default: false },
-        base: { type: "string" },
-        format: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const args = parseCommandLine(
+    argv,
+    { ...STACK_OPTIONS, json: { type: "boolean", default: false }, base: { type: "string" }, format: { type: "string" } },
+    USAGE,
+  );
   if (args.help) {
     await write(`${USAGE}\n`);
     return 0;

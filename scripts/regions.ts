@@ -7,9 +7,8 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../config/stack";
-import { runMain, write } from "./lib/cli";
+import { parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
 import { formatProblem } from "../tenants/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
@@ -21,24 +20,7 @@ const FORMATS = ["md", "csv", "json", "svg"] as const;
 
 
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", default: "prod" },
-        format: { type: "string", default: "md" },
-        out: { type: "string" },
-        tenants: { type: "string" },
-        config: { type: "string", multiple: true, default: [] },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const args = parseCommandLine(argv, { ...STACK_OPTIONS, format: { type: "string", default: "md" }, out: { type: "string" } }, USAGE);
   if (args.help) {
     await write(`${USAGE}\n`);
     return 0;

@@ -1,4 +1,5 @@
 /** What the offline commands share: flushed output, exit codes, and no stack trace for known errors. */
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../../config/stackFiles";
 import { GitError } from "../../review/git";
 
@@ -28,4 +29,21 @@ export function runMain(name: string, main: (argv: string[]) => Promise<number>)
       process.exit(70);
     },
   );
+}
+
+/** Options every stack-reading command takes: which stack, which tenants file, which overrides. */
+export const STACK_OPTIONS = {
+  stack: { type: "string", default: "prod" },
+  tenants: { type: "string" },
+  config: { type: "string", multiple: true, default: [] },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+/** parseArgs with the command's usage: a bad option is a UsageError (exit 2, usage shown). */
+export function parseCommandLine<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${usage}`);
+  }
 }
