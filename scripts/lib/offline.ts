@@ -119,7 +119,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       parent: parentUrn ? nameFromUrn(parentUrn) : "",
       parentUrn: parentUrn ?? "",
       custom: req.getCustom(),
-      inputs: redact(wire) as Record<string, unknown>,
+      inputs: {},
       wireInputs: wire,
       options: {
         protect: req.hasProtect?.() ? req.getProtect() : !!req.getProtect?.(),
@@ -132,15 +132,22 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       version: req.getVersion() || undefined,
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     };
+    // The redacted copy is made when first read: the benchmark never reads it.
+    let redacted: Record<string, unknown> | undefined;
+    Object.defineProperty(entry, "inputs", { enumerable: true, get: () => (redacted ??= redact(wire) as Record<string, unknown>) });
     recorded.push(entry);
     register(req, (err: unknown, res: any) => {
-      if (res?.getUrn) entry.urn = res.getUrn();
+      if (res?.getUrn) {
+        entry.urn = res.getUrn();
+        byUrn.set(entry.urn, entry);
+      }
       cb(err, res);
     });
   };
+  const byUrn = new Map<string, RecordedResource>();
   const registerOutputs = (monitor as any).registerResourceOutputs.bind(monitor);
   (monitor as any).registerResourceOutputs = (req: any, cb: (err: unknown, res: unknown) => void) => {
-    const entry = recorded.find((r) => r.urn === req.getUrn());
+    const entry = byUrn.get(req.getUrn());
     if (entry) entry.outputs = redact(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
     registerOutputs(req, cb);
   };
