@@ -2,19 +2,31 @@
  * One benchmark measurement in a fresh process (the parent, scripts/bench.ts, starts it
  * with the node arguments Pulumi.yaml gives the real program). Prints one JSON line.
  *
- *   bench-child program <tenants> <repository|environment>
+ *   bench-child program <tenants> <repository|environment> [recording.json]
  *   bench-child floor <registrations>
+ *   bench-child sdk <recording.json>
+ *
+ * `program` writes what it registered to the recording (after the clock stops) for `sdk`,
+ * the floor that replays those registrations with the same SDK classes.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { runOffline } from "./lib/offline";
 import { syntheticTenantsYaml } from "./lib/syntheticFleet";
+import { replayInput, type Replayed } from "./lib/replayInput";
+
+const PROGRAMS: Record<string, () => Promise<Record<string, unknown>>> = {
+  program: () => import("../index"),
+  floor: () => import("./lib/floor"),
+  sdk: () => import("./lib/sdkFloor"),
+};
 
 async function main(): Promise<void> {
-  const [mode, countText, scope = "environment"] = process.argv.slice(2);
-  const count = Number(countText);
+  if (!PROGRAMS[process.argv[2]]) throw new Error(`bench-child: unknown mode ${process.argv[2]}`);
+  const [mode, countText, scope = "environment", recording] = process.argv.slice(2);
+  const count = mode === "sdk" ? 0 : Number(countText);
   const config: Record<string, string> = {
     "tenant-fleet:githubOwner": "bench",
     "tenant-fleet:githubRepository": "app",
@@ -23,6 +35,7 @@ async function main(): Promise<void> {
     "tenant-fleet:migrationsCommand": "npm run migrate",
   };
   if (mode === "floor") process.env.TENANT_FLEET_FLOOR_REGISTRATIONS = String(count);
+  if (mode === "sdk") replayInput.recorded = JSON.parse(readFileSync(countText, "utf8")) as Replayed[];
   if (mode === "program") {
     const dir = mkdtempSync(path.join(tmpdir(), "tf-bench-"));
     const file = path.join(dir, "tenants.yaml");
@@ -34,10 +47,11 @@ async function main(): Promise<void> {
     project: "tenant-fleet",
     stack: "bench",
     config,
-    program: mode === "program" ? () => import("../index") : () => import("./lib/floor"),
+    program: PROGRAMS[mode],
   });
   const ms = performance.now() - start;
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  if (mode === "program" && recording) writeFileSync(recording, JSON.stringify(run.resources.map(({ wireInputs: _, ...r }) => r)));
   process.stdout.write(`${JSON.stringify({ mode, count, scope, ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), registrations: run.resources.length })}\n`);
 }
 

@@ -1,28 +1,28 @@
 /**
- * The fleet benchmark: our program under the mock runtime against a floor program that
- * registers the same number of plain resources with the same SDK, each measurement in a
- * fresh process with the node arguments Pulumi.yaml gives the real program. Prints figures;
- * never fails on them.
+ * The fleet benchmark: our program under the mock runtime against two floors, each
+ * measurement in a fresh process with the node arguments Pulumi.yaml gives the real program:
  *
- *   npm run bench -- [--sizes 100,1000,2000,10000] [--json]
+ * - the SDK floor replays exactly the registrations our program made (same SDK classes,
+ *   names, parents, providers, options and values) and nothing else, so ours ÷ SDK floor is
+ *   the price of our own code;
+ * - the plain floor registers as many plain three-property resources with the same SDK, so
+ *   SDK floor ÷ plain floor is the price of the resource types themselves.
+ *
+ * The three run interleaved, `--runs` times each (default 5 up to 1,000 tenants, 3 up to
+ * 2,000, 1 above), and the median time is reported (a shared machine's noise is ±20 %).
+ * Prints figures; never fails on them.
+ *
+ *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--json]
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
+import { renderBench, summarise, type Mode, type Row, type Sample } from "./lib/benchReport";
 
 const ROOT = path.resolve(__dirname, "..");
-
-interface Sample {
-  readonly mode: "program" | "floor";
-  readonly count: number;
-  readonly scope: string;
-  readonly ms: number;
-  readonly maxRssMiB: number;
-  readonly registrations: number;
-}
 
 /** `runtime.options.nodeargs` of Pulumi.yaml, split like a shell would for simple flags. */
 export function pulumiNodeArgs(): string[] {
@@ -41,16 +41,31 @@ function measure(args: string[]): Sample {
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Sample;
 }
 
-function pad(v: string | number, n: number): string {
-  const s = String(v);
-  return s.length >= n ? s : " ".repeat(n - s.length) + s;
+function measureCase(tenants: number, scope: string, runs: number): Row {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tf-bench-rec-"));
+  const recording = path.join(dir, "registrations.json");
+  const samples: Record<Mode, Sample[]> = { program: [], sdk: [], floor: [] };
+  try {
+    for (let i = 0; i < runs; i++) {
+      const ours = measure(["program", String(tenants), scope, recording]);
+      samples.program.push(ours);
+      samples.sdk.push(measure(["sdk", recording]));
+      samples.floor.push(measure(["floor", String(ours.registrations)]));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { tenants, scope, ours: summarise(samples.program), sdk: summarise(samples.sdk), floor: summarise(samples.floor) };
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { sizes: { type: "string" }, json: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: { sizes: { type: "string" }, runs: { type: "string" }, json: { type: "boolean", default: false } },
+  });
   const memoryGiB = os.totalmem() / 2 ** 30;
   const sizes = values.sizes ? values.sizes.split(",").map(Number) : memoryGiB >= 20 ? [100, 1000, 2000, 10000] : [100, 1000, 2000];
-  const rows: { tenants: number; scope: string; ours: Sample; floor: Sample }[] = [];
+  const runsFor = (tenants: number) => (values.runs ? Number(values.runs) : tenants > 2000 ? 1 : tenants > 1000 ? 3 : 5);
+  const rows: Row[] = [];
   const failed: string[] = [];
   const log = (s: string) => process.stderr.write(`${s}\n`);
   log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${memoryGiB.toFixed(0)} GiB, node ${process.version}; node args: ${pulumiNodeArgs().join(" ") || "(none)"}`);
@@ -58,11 +73,9 @@ function main(): void {
   // Repository-scoped secrets stop at 90 tenants (GitHub's 100 secrets minus headroom).
   const cases: [number, string][] = [[90, "repository"], ...sizes.map((n): [number, string] => [n, "environment"])];
   for (const [tenants, scope] of cases) {
-    log(`measuring ${tenants} tenants (${scope} secrets) ...`);
+    log(`measuring ${tenants} tenants (${scope} secrets), ${runsFor(tenants)} run(s) ...`);
     try {
-      const ours = measure(["program", String(tenants), scope]);
-      const floor = measure(["floor", String(ours.registrations)]);
-      rows.push({ tenants, scope, ours, floor });
+      rows.push(measureCase(tenants, scope, runsFor(tenants)));
     } catch (err) {
       failed.push(`${tenants} tenants (${scope}): did not complete: ${(err as Error).message}`);
     }
@@ -72,30 +85,7 @@ function main(): void {
     process.stdout.write(`${JSON.stringify({ nodeArgs: pulumiNodeArgs(), cpus: os.cpus().length, memoryGiB: Math.round(memoryGiB), rows, failed }, null, 2)}\n`);
     return;
   }
-  const lines = [
-    `${pad("tenants", 8)} ${pad("secrets", 11)} ${pad("registrations", 13)} ${pad("per tenant", 10)} ${pad("ours s", 7)} ${pad("floor s", 7)} ${pad("time ×", 6)} ${pad("ours MiB", 8)} ${pad("floor MiB", 9)} ${pad("mem ×", 6)}`,
-  ];
-  for (const r of rows) {
-    const perTenant = ((r.ours.registrations - fixedRegistrations(rows)) / r.tenants).toFixed(2);
-    lines.push(
-      `${pad(r.tenants, 8)} ${pad(r.scope, 11)} ${pad(r.ours.registrations, 13)} ${pad(perTenant, 10)} ${pad((r.ours.ms / 1000).toFixed(2), 7)} ${pad((r.floor.ms / 1000).toFixed(2), 7)} ${pad((r.ours.ms / r.floor.ms).toFixed(2), 6)} ${pad(r.ours.maxRssMiB, 8)} ${pad(r.floor.maxRssMiB, 9)} ${pad((r.ours.maxRssMiB / r.floor.maxRssMiB).toFixed(2), 6)}`,
-    );
-  }
-  const env = rows.filter((r) => r.scope === "environment").sort((a, b) => a.tenants - b.tenants);
-  for (let i = 1; i < env.length; i++) {
-    const [a, b] = [env[i - 1], env[i]];
-    lines.push(`growth ${a.tenants}→${b.tenants}: ${(((b.ours.ms - a.ours.ms) / (b.tenants - a.tenants)) * 1000 / 1000).toFixed(2)} s and ${(((b.ours.maxRssMiB - a.ours.maxRssMiB) / (b.tenants - a.tenants)) * 1000).toFixed(0)} MiB per 1,000 more tenants`);
-  }
-  lines.push(...failed);
-  process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-/** Registrations that do not grow with tenants (vaults, role, providers, files), from the two smallest environment runs. */
-function fixedRegistrations(rows: readonly { tenants: number; scope: string; ours: Sample }[]): number {
-  const env = rows.filter((r) => r.scope === "environment").sort((a, b) => a.tenants - b.tenants);
-  if (env.length < 2) return 0;
-  const slope = (env[1].ours.registrations - env[0].ours.registrations) / (env[1].tenants - env[0].tenants);
-  return Math.round(env[0].ours.registrations - slope * env[0].tenants);
+  process.stdout.write(renderBench(rows, failed));
 }
 
 if (require.main === module) main();

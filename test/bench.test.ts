@@ -1,0 +1,126 @@
+/**
+ * The benchmark's SDK floor must register exactly what the program registered, or its
+ * ratio measures nothing. Replays the prod stack's plan and compares registration by
+ * registration.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { readStackConfig } from "../config/stackFiles";
+import { isWireSecret, runOffline, type OfflineRun, type RecordedResource } from "../scripts/lib/offline";
+import { replayInput } from "../scripts/lib/replayInput";
+import { sdkClass } from "../scripts/lib/sdkFloor";
+import { fixedRegistrations, perTenant, renderBench, summarise, targetLines, type Row, type Sample } from "../scripts/lib/benchReport";
+import { ROOT, runProgram } from "./program";
+
+function shape(r: RecordedResource) {
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    parentUrn: r.parentUrn,
+    custom: r.custom,
+    provider: r.provider,
+    inputs: r.inputs,
+    options: r.options,
+    outputs: r.outputs,
+  };
+}
+
+describe("SDK floor of the benchmark", () => {
+  it("resolves type tokens to the SDK classes", async () => {
+    const aws = await import("@pulumi/aws");
+    const github = await import("@pulumi/github");
+    const neon = await import("@pulumi/neon");
+    expect(sdkClass("aws:s3/bucket:Bucket")).toBe(aws.s3.Bucket);
+    expect(sdkClass("aws:iam/rolePolicy:RolePolicy")).toBe(aws.iam.RolePolicy);
+    expect(sdkClass("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")).toBe(github.ActionsEnvironmentSecret);
+    expect(sdkClass("neon:index/project:Project")).toBe(neon.Project);
+    expect(sdkClass("pulumi:providers:neon")).toBe(neon.Provider);
+    expect(() => sdkClass("gcp:storage/bucket:Bucket")).toThrow(/no SDK for package gcp/);
+    expect(() => sdkClass("aws:s3/nothing:Nothing")).toThrow(/no class for aws:s3\/nothing:Nothing/);
+  });
+
+  it.each(["prod", "dev"])("replays the %s stack registration for registration", async (stack) => {
+    const ours: OfflineRun = await runProgram(stack);
+    replayInput.recorded = JSON.parse(JSON.stringify(ours.resources.map(({ wireInputs: _, ...r }) => r)));
+    const cfg = readStackConfig(ROOT, stack, []);
+    vi.resetModules();
+    const floor = await runOffline({
+      project: cfg.project,
+      stack: cfg.stack,
+      config: cfg.config,
+      secretKeys: cfg.secretKeys,
+      program: async () => {
+        // The replay module must see the recording set above after the module reset.
+        const input = await import("../scripts/lib/replayInput");
+        input.replayInput.recorded = replayInput.recorded;
+        return import("../scripts/lib/sdkFloor");
+      },
+    });
+    expect(floor.resources.length).toBe(ours.resources.length);
+    const byUrn = new Map(floor.resources.map((r) => [r.urn, shape(r)]));
+    for (const r of ours.resources) expect(byUrn.get(r.urn), r.urn).toEqual(shape(r));
+    // Secret inputs stay secret in the replay (the SDKs pay for them as ours do).
+    const secretInputs = (run: OfflineRun) => run.resources.flatMap((r) => Object.entries(r.wireInputs).filter(([, v]) => isWireSecret(v)).map(([k]) => `${r.urn}.${k}`)).sort();
+    expect(secretInputs(floor)).toEqual(secretInputs(ours));
+    expect(secretInputs(ours).length).toBeGreaterThan(0);
+  });
+});
+
+function sample(ms: number, maxRssMiB: number, registrations = 100): Sample {
+  return { mode: "program", count: 0, scope: "environment", ms, maxRssMiB, registrations };
+}
+
+function row(tenants: number, scope: string, ours: [number, number, number], sdk: [number, number], floor: [number, number]): Row {
+  return {
+    tenants,
+    scope,
+    ours: summarise([sample(ours[0], ours[1], ours[2])]),
+    sdk: summarise([sample(sdk[0], sdk[1], ours[2])]),
+    floor: summarise([sample(floor[0], floor[1], ours[2])]),
+  };
+}
+
+describe("benchmark report", () => {
+  it("takes the median time and the peak memory of repeated runs", () => {
+    const m = summarise([sample(5200, 900), sample(4800, 950), sample(9000, 910)]);
+    expect(m).toEqual({ ms: 5200, maxRssMiB: 950, registrations: 100, runsMs: [5200, 4800, 9000] });
+    expect(summarise([sample(2, 1), sample(1, 1)]).ms).toBe(2);
+    expect(() => summarise([])).toThrow(/no samples/);
+  });
+
+  // 100 tenants: 594 registrations, 1,000: 5,103 → 5.01 per tenant and 93 fixed.
+  const rows: Row[] = [
+    row(90, "repository", [1200, 360, 364], [800, 340], [370, 290]),
+    row(100, "environment", [1300, 390, 594], [860, 370], [490, 320]),
+    row(1000, "environment", [4900, 960, 5103], [4000, 920], [2100, 590]),
+  ];
+
+  it("derives the fixed and per-tenant registrations from the environment runs", () => {
+    expect(fixedRegistrations(rows)).toBe(93);
+    expect(perTenant(rows[2], 93)).toBeCloseTo(5.01, 2);
+    expect(perTenant(rows[0], 93)).toBeCloseTo(3.01, 2);
+    expect(fixedRegistrations(rows.slice(0, 2))).toBeUndefined();
+  });
+
+  it("prints ratios to both floors, growth and each target met or missed", () => {
+    const text = renderBench(rows, []);
+    const lines = text.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/tenants +secrets +regs +\/tenant +ours s +sdk s +×sdk +plain s +×plain/);
+    expect(lines[3].trim().split(/ +/)).toEqual(["1000", "environment", "5103", "5.01", "4.90", "4.00", "1.23", "2.10", "2.33", "960", "920", "1.04", "590", "1.63"]);
+    expect(text).toContain("growth 100→1000, per 1,000 more tenants: ours 4.00 s and 633 MiB, SDK floor 3.49 s and 611 MiB");
+    expect(targetLines(rows, [])).toEqual([
+      "targets:",
+      "  met    within 1.3× of the SDK floor at 1000 tenants: time 1.23×, memory 1.04×",
+      "  missed within 1.3× of the plain floor at 1000 tenants: time 2.33×, memory 1.63×",
+      "  met    at most 3 registrations per tenant with repository secrets: 3.01",
+      "  met    1,000 tenants under 5 s: 4.90 s (median of 1)",
+    ]);
+  });
+
+  it("reports a 10,000-tenant run that did not complete as a missed target", () => {
+    const failed = ["10000 tenants (environment): did not complete: bench-child program 10000 environment failed: heap out of memory"];
+    const lines = targetLines(rows, failed);
+    expect(lines.at(-1)).toBe("  missed 10,000 tenants in one process");
+    expect(renderBench(rows, failed)).toContain(failed[0]);
+  });
+});
