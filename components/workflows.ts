@@ -6,11 +6,11 @@
  * Nothing a tenant wrote reaches a script or an expression: matrices carry only validated
  * ids, region ids and numbers; scripts read them from the environment, always quoted.
  */
-import { CronExpressionParser } from "cron-parser";
 import { Document, isScalar, visit, Scalar } from "yaml";
 import type { Tenant } from "../tenants/model";
 import { getRegion } from "../tenants/regions";
 import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
+import { longestGapHours } from "./cronGap";
 import { BACKUP_TIMESTAMP_DATE_FORMAT, RETENTION_TAG, type BackupEncryption, type SecretScope } from "./backupPolicy";
 
 /** Third-party actions, pinned to full commit SHAs. */
@@ -83,29 +83,6 @@ export function scheduleSlug(cron: string): string {
     .split(/\s+/)
     .map((f) => f.replace(/\*/g, "x").replace(/\//g, "s").replace(/,/g, "c").toLowerCase())
     .join("-");
-}
-
-const gapCache = new Map<string, number>();
-
-/** Longest gap between two runs of a schedule, in hours, over the coming year (memoised: fleets share few schedules). */
-export function longestGapHours(cron: string): number {
-  const cached = gapCache.get(cron);
-  if (cached !== undefined) return cached;
-  const hours = computeLongestGap(cron);
-  gapCache.set(cron, hours);
-  return hours;
-}
-
-function computeLongestGap(cron: string): number {
-  const it = CronExpressionParser.parse(cron, { tz: "UTC", currentDate: new Date("2027-01-01T00:00:00Z") });
-  let prev = it.next().getTime();
-  let longest = 0;
-  for (let i = 0; i < 400; i++) {
-    const next = it.next().getTime();
-    longest = Math.max(longest, next - prev);
-    prev = next;
-  }
-  return Math.ceil(longest / 3_600_000);
 }
 
 /** How old the newest backup may be before the restore drill fails. */
