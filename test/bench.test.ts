@@ -110,11 +110,17 @@ describe("benchmark report", () => {
     expect(text).toContain("growth 100→1000, per 1,000 more tenants: ours 4.00 s and 633 MiB, SDK floor 3.49 s and 611 MiB");
     expect(targetLines(rows, [])).toEqual([
       "targets:",
-      "  met    within 1.3× of the SDK floor at 1000 tenants: time 1.23×, memory 1.04×",
-      "  missed within 1.3× of the plain floor at 1000 tenants: time 2.33×, memory 1.63×",
+      "  met    within 1.3× of the SDK floor (1000: 1.23× time, 1.04× memory)",
+      "  missed within 1.3× of the plain floor (1000: 2.33× time, 1.63× memory)",
       "  met    at most 3 registrations per tenant with repository secrets: 3.01",
       "  met    1,000 tenants under 5 s: 4.90 s (median of 1)",
     ]);
+  });
+
+  it("judges the ratios at every size from 1,000 tenants", () => {
+    const slow = [...rows, row(2000, "environment", [12000, 1700, 10115], [9000, 1500], [4500, 900])];
+    expect(targetLines(slow, [])[1]).toBe("  missed within 1.3× of the SDK floor (1000: 1.23× time, 1.04× memory; 2000: 1.33× time, 1.13× memory)");
+    expect(targetLines(rows.slice(0, 2), [])[1]).toBe("  missed within 1.3× of the SDK floor (100: 1.51× time, 1.05× memory)");
   });
 
   it("reports a 10,000-tenant run that did not complete as a missed target", () => {

@@ -114,14 +114,17 @@ export function targetLines(rows: readonly Row[], failed: readonly string[]): st
   const mark = (ok: boolean) => (ok ? "met   " : "missed");
   const out = ["targets:"];
   const env = byTenants(rows, "environment");
-  const largest = env.at(-1);
-  if (largest) {
-    const t = largest.ours.ms / largest.sdk.ms;
-    const m = largest.ours.maxRssMiB / largest.sdk.maxRssMiB;
-    const tp = largest.ours.ms / largest.floor.ms;
-    const mp = largest.ours.maxRssMiB / largest.floor.maxRssMiB;
-    out.push(`  ${mark(t <= TARGETS.ratio && m <= TARGETS.ratio)} within ${TARGETS.ratio}× of the SDK floor at ${largest.tenants} tenants: time ${t.toFixed(2)}×, memory ${m.toFixed(2)}×`);
-    out.push(`  ${mark(tp <= TARGETS.ratio && mp <= TARGETS.ratio)} within ${TARGETS.ratio}× of the plain floor at ${largest.tenants} tenants: time ${tp.toFixed(2)}×, memory ${mp.toFixed(2)}×`);
+  // The ratios are about scale: judged at every size from 1,000 tenants (fixed costs such
+  // as loading modules dominate below), or at the largest size when none is that big.
+  const atScale = env.filter((r) => r.tenants >= 1000);
+  const judged = atScale.length > 0 ? atScale : env.slice(-1);
+  if (judged.length > 0) {
+    for (const [label, floor] of [["SDK floor", (r: Row) => r.sdk], ["plain floor", (r: Row) => r.floor]] as const) {
+      const figures = judged.map((r) => ({ tenants: r.tenants, time: r.ours.ms / floor(r).ms, memory: r.ours.maxRssMiB / floor(r).maxRssMiB }));
+      const ok = figures.every((f) => f.time <= TARGETS.ratio && f.memory <= TARGETS.ratio);
+      const detail = figures.map((f) => `${f.tenants}: ${f.time.toFixed(2)}× time, ${f.memory.toFixed(2)}× memory`).join("; ");
+      out.push(`  ${mark(ok)} within ${TARGETS.ratio}× of the ${label} (${detail})`);
+    }
   }
   const fixed = fixedRegistrations(rows);
   const repo = rows.find((r) => r.scope === "repository");
