@@ -46,8 +46,11 @@ describe("when pulumi runs", () => {
     expect(Object.keys(preview.on)).toEqual(["pull_request"]);
     expect(commands(preview)).toEqual(["preview"]);
     const step = preview.jobs.preview.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
-    expect(step.with).toMatchObject({ "comment-on-pr": true, policyPacks: "policies", policyPackConfigs: "policies/config.${{ matrix.stack }}.json" });
-    expect(preview.jobs.preview.strategy.matrix.stack).toEqual(["dev", "prod"]);
+    expect(step.with).toMatchObject({ "comment-on-pr": true, policyPacks: "policies", policyPackConfigs: "${{ matrix.policyConfig }}", "stack-name": "${{ matrix.stack }}" });
+    // Every stack of the project, from its stack files.
+    expect(preview.jobs.preview.strategy.matrix).toBe("${{ fromJSON(needs.stacks.outputs.all) }}");
+    expect(preview.jobs["tenant-diff"].strategy.matrix).toBe("${{ fromJSON(needs.stacks.outputs.all) }}");
+    expect(preview.jobs.preview.needs).toEqual(["stacks", "test", "tenant-diff"]);
     expect(preview.jobs.preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
   });
 
@@ -57,12 +60,28 @@ describe("when pulumi runs", () => {
     expect(preview.jobs["tenant-diff"].steps.at(-1).if).toBe("steps.diff.outputs.status != '0'");
   });
 
-  it("updates on merge: dev, then prod behind its environment, one update at a time", () => {
+  it("updates on merge: the dev stacks, then the prod stacks behind their environment, one deploy at a time", () => {
     expect(Object.keys(deploy.on)).toEqual(["push", "workflow_dispatch"]);
     expect(deploy.on.push.branches).toEqual(["main"]);
     expect(deploy.concurrency).toEqual({ group: "tenant-fleet-deploy", "cancel-in-progress": false });
     expect(commands(deploy)).toEqual(["up", "up"]);
-    expect(deploy.jobs["up-dev"]).toMatchObject({ needs: "test", environment: "dev" });
-    expect(deploy.jobs["up-prod"]).toMatchObject({ needs: "up-dev", environment: "prod" });
+    expect(deploy.jobs["up-dev"]).toMatchObject({ needs: ["stacks", "test"], environment: "dev", if: "needs.stacks.outputs.dev_count != '0'" });
+    expect(deploy.jobs["up-prod"]).toMatchObject({ needs: ["stacks", "test", "up-dev"], environment: "prod" });
+    // Prod runs after dev succeeded or when there is no dev stack, never after a failure.
+    expect(deploy.jobs["up-prod"].if).toBe("${{ !cancelled() && !failure() && needs.stacks.outputs.prod_count != '0' }}");
+    for (const [job, tier] of [["up-dev", "dev"], ["up-prod", "prod"]]) {
+      expect(deploy.jobs[job].strategy).toEqual({ "fail-fast": false, "max-parallel": 2, matrix: `\${{ fromJSON(needs.stacks.outputs.${tier}) }}` });
+      const step = deploy.jobs[job].steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
+      expect(step.with).toMatchObject({ command: "up", "stack-name": "${{ matrix.stack }}", policyPackConfigs: "${{ matrix.policyConfig }}" });
+    }
+  });
+
+  it.each([["preview.yml", preview], ["deploy.yml", deploy]])("%s lists the stacks with npm run stacks into the job outputs it reads", (_, wf) => {
+    const job = wf.jobs.stacks;
+    const step = job.steps.find((s: { id?: string }) => s.id === "list");
+    expect(step.run).toContain('npm run --silent stacks -- --github-output >> "${GITHUB_OUTPUT}"');
+    const read = new Set([...JSON.stringify(wf.jobs).matchAll(/needs\.stacks\.outputs\.(\w+)/g)].map((m) => m[1]));
+    expect(Object.keys(job.outputs).sort()).toEqual([...read].sort());
+    for (const [key, value] of Object.entries(job.outputs)) expect(value).toBe(`\${{ steps.list.outputs.${key} }}`);
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * The stacks CI runs, read from the project's stack files, so that adding a shard
+ * (`Pulumi.prod-us.yaml` and its policy config) is configuration: the preview and deploy
+ * workflows build their matrices from this list instead of naming stacks.
+ *
+ * A stack's tier follows its `protect` setting: protected stacks are prod (deployed after
+ * the dev stacks, behind the prod environment's reviewers), the others dev. Each stack needs
+ * `policies/config.<stack>.json`, and what that file tells the policy pack must agree with
+ * the stack's own settings (repository, residencies, protection); a disagreement is an
+ * error at the policy config's line, since the pack would otherwise enforce the wrong thing.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import { NAMESPACE, parseStackSettings } from "./settings";
+import { listStacks, readStackConfig } from "./stackFiles";
+import type { Problem } from "../tenants/problems";
+
+export type Tier = "dev" | "prod";
+
+export interface CiStack {
+  readonly stack: string;
+  readonly tier: Tier;
+  /** Path from the project root, as the workflows pass it to pulumi/actions. */
+  readonly policyConfig: string;
+}
+
+export function policyConfigPath(stack: string): string {
+  return `policies/config.${stack}.json`;
+}
+
+/** Where a rule's key (or the rule's setting) sits in a JSON policy config. */
+function locate(text: string, rule: string, key?: string): { line: number; col: number } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  let node: Node | null | undefined = doc.contents as Node | null;
+  for (const step of key ? [rule, key] : [rule]) {
+    if (!isMap(node)) break;
+    const pair: Pair<unknown, unknown> | undefined = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
+    if (!pair) break;
+    node = (pair.value as Node | null) ?? (pair.key as Node);
+  }
+  return lines.linePos(node?.range?.[0] ?? 0);
+}
+
+/** The stacks of a project and every problem that stops CI from running them as they are. */
+export function ciStacks(root: string): { stacks: CiStack[]; problems: Problem[] } {
+  const stacks: CiStack[] = [];
+  const problems: Problem[] = [];
+  for (const stack of listStacks(root)) {
+    const cfg = readStackConfig(root, stack);
+    const raw = Object.fromEntries(
+      Object.entries(cfg.config)
+        .filter(([k]) => k.startsWith(`${NAMESPACE}:`))
+        .map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]),
+    );
+    const { settings, problems: settingProblems } = parseStackSettings(raw, { stack, file: cfg.stackFile, text: cfg.stackFileText });
+    problems.push(...settingProblems.filter((p) => p.severity === "error"));
+    if (!settings) continue;
+
+    const file = policyConfigPath(stack);
+    const fix = `copy policies/config.${settings.protect ? "prod" : "dev"}.json to ${file} and set its values from ${cfg.stackFile}`;
+    let text: string;
+    try {
+      text = readFileSync(path.join(root, file), "utf8");
+    } catch {
+      problems.push({ severity: "error", file: cfg.stackFile, line: 1, col: 1, path: "", message: `stack ${stack} has no policy config ${file}; ${fix}` });
+      continue;
+    }
+    let config: Record<string, Record<string, unknown> | undefined>;
+    try {
+      config = JSON.parse(text);
+    } catch (err) {
+      problems.push({ severity: "error", file, line: 1, col: 1, path: "", message: `not valid JSON (${(err as Error).message}); ${fix}` });
+      continue;
+    }
+    const at = (rule: string, key: string, message: string): Problem => ({ severity: "error", file, ...locate(text, rule, key), path: `${rule}.${key}`, message });
+
+    const repository = `${settings.github.owner}/${settings.github.repository}`;
+    const trusted = config["oidc-role-trust"]?.repository;
+    if (trusted !== repository) {
+      problems.push(at("oidc-role-trust", "repository", `${JSON.stringify(trusted ?? null)} is not the repository ${cfg.stackFile} wires (${repository}); write "${repository}"`));
+    }
+    const allowed = config["neon-project-residency"]?.allowedResidencies;
+    const wanted = [...settings.allowedResidencies].sort();
+    if (!Array.isArray(allowed) || JSON.stringify([...allowed].sort()) !== JSON.stringify(wanted)) {
+      problems.push(at("neon-project-residency", "allowedResidencies", `${JSON.stringify(allowed ?? null)} differs from tenant-fleet:allowedResidencies in ${cfg.stackFile}; write ${JSON.stringify(settings.allowedResidencies)}`));
+    }
+    const requireProtection = config["data-resources-protected"]?.requireProtection ?? true;
+    if (requireProtection !== settings.protect) {
+      problems.push(at("data-resources-protected", "requireProtection", `${JSON.stringify(requireProtection)} differs from tenant-fleet:protect (${settings.protect}) in ${cfg.stackFile}; write ${settings.protect}`));
+    }
+    stacks.push({ stack, tier: settings.protect ? "prod" : "dev", policyConfig: file });
+  }
+  return { stacks, problems };
+}
+
+/** GitHub Actions matrices (`{"include": [...]}`) for the workflows' `fromJSON`. */
+export function ciMatrices(stacks: readonly CiStack[]): Record<"all" | Tier, { include: { stack: string; policyConfig: string }[] }> {
+  const entries = (tier?: Tier) => stacks.filter((s) => !tier || s.tier === tier).map((s) => ({ stack: s.stack, policyConfig: s.policyConfig }));
+  return { all: { include: entries() }, dev: { include: entries("dev") }, prod: { include: entries("prod") } };
+}

@@ -1,0 +1,52 @@
+/**
+ * The stacks this project's CI runs, from the stack files: each stack's tier (dev or prod,
+ * from its `protect` setting) and policy config, checked against the stack's settings.
+ *
+ *   npm run stacks                      # a table
+ *   npm run stacks -- --json            # the GitHub Actions matrices: {"all", "dev", "prod"}
+ *   npm run stacks -- --github-output   # key=value lines for $GITHUB_OUTPUT (the workflows)
+ *
+ * Exits 1, listing every problem, when a stack cannot run as it is.
+ */
+import { PROJECT_ROOT } from "../config/stack";
+import { ciMatrices, ciStacks } from "../config/ciStacks";
+import { formatProblem, sortProblems } from "../tenants/problems";
+import { parseCommandLine, runMain, write } from "./lib/cli";
+
+const USAGE = "usage: npm run stacks -- [--json | --github-output]";
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCommandLine(
+    argv,
+    { json: { type: "boolean", default: false }, "github-output": { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    USAGE,
+  );
+  if (args.help) {
+    await write(`${USAGE}\n`);
+    return 0;
+  }
+  const { stacks, problems } = ciStacks(PROJECT_ROOT);
+  if (problems.length > 0) {
+    for (const p of sortProblems(problems)) process.stderr.write(`${formatProblem(p)}\n`);
+    process.stderr.write("CI runs no stack until these are fixed.\n");
+    return 1;
+  }
+  const matrices = ciMatrices(stacks);
+  if (args["github-output"]) {
+    const lines = [
+      ...Object.entries(matrices).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+      `dev_count=${matrices.dev.include.length}`,
+      `prod_count=${matrices.prod.include.length}`,
+    ];
+    await write(`${lines.join("\n")}\n`);
+  } else if (args.json) {
+    await write(`${JSON.stringify(matrices, null, 2)}\n`);
+  } else {
+    const rows = [["stack", "tier", "policy config"], ...stacks.map((s) => [s.stack, s.tier, s.policyConfig])];
+    const width = (i: number) => Math.max(...rows.map((r) => r[i].length));
+    await write(`${rows.map((r) => r.map((c, i) => (i < 2 ? c.padEnd(width(i)) : c)).join("  ")).join("\n")}\n`);
+  }
+  return 0;
+}
+
+runMain("tenant-fleet stacks", main);
