@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from "yaml";
-import { NAMESPACE, parseStackSettings } from "./settings";
+import { parseStackSettings, projectSettings } from "./settings";
 import { listStacks, readStackConfig } from "./stackFiles";
 import type { Problem } from "../tenants/problems";
 
@@ -49,11 +49,7 @@ export function ciStacks(root: string): { stacks: CiStack[]; problems: Problem[]
   const problems: Problem[] = [];
   for (const stack of listStacks(root)) {
     const cfg = readStackConfig(root, stack);
-    const raw = Object.fromEntries(
-      Object.entries(cfg.config)
-        .filter(([k]) => k.startsWith(`${NAMESPACE}:`))
-        .map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]),
-    );
+    const raw = projectSettings(cfg.config);
     const { settings, problems: settingProblems } = parseStackSettings(raw, { stack, file: cfg.stackFile, text: cfg.stackFileText });
     problems.push(...settingProblems.filter((p) => p.severity === "error"));
     if (!settings) continue;

@@ -12,6 +12,12 @@ import { cronProblem } from "../tenants/schema";
 
 export const NAMESPACE = "tenant-fleet";
 
+/** The `tenant-fleet:*` entries of a stack's config, keyed without the namespace (other namespaces dropped). */
+export function projectSettings(config: Readonly<Record<string, string>>): Record<string, string> {
+  const prefix = `${NAMESPACE}:`;
+  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
 export type SecretScope = "repository" | "environment";
 
 export interface StackSettings {

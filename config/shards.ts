@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { listStacks, readStackConfig } from "./stackFiles";
-import { NAMESPACE, locateKey, parseStackSettings, type StackSettings } from "./settings";
+import { NAMESPACE, locateKey, parseStackSettings, projectSettings, type StackSettings } from "./settings";
 import type { Problem } from "../tenants/problems";
 
 export interface ShardStack {
@@ -55,7 +55,7 @@ export function shardStacks(root: string, self: { stack: string; settings: Stack
     } catch {
       continue; // a stack file that does not parse is reported by that stack's own run
     }
-    const raw = Object.fromEntries(Object.entries(cfg.config).filter(([k]) => k.startsWith(`${NAMESPACE}:`)).map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]));
+    const raw = projectSettings(cfg.config);
     const { settings } = parseStackSettings(raw, { stack, file: cfg.stackFile, text: cfg.stackFileText });
     if (settings && path.normalize(settings.tenantsFile) === path.normalize(self.settings.tenantsFile)) out.push({ stack, file: cfg.stackFile, text: cfg.stackFileText, settings });
   }

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE, type StackSettings } from "./settings";
+import { projectSettings, type StackSettings } from "./settings";
 import { formatProblem, InputError } from "../tenants/problems";
 import { resolveStackInputs } from "./inputs";
 import type { ShardStack } from "./shards";
@@ -26,13 +26,7 @@ function readOptional(file: string): string | undefined {
 
 /** Raw `tenant-fleet:*` values of the running stack, keyed without the namespace. */
 export function rawSettings(): Record<string, string> {
-  const all = pulumi.runtime.allConfig();
-  const prefix = `${NAMESPACE}:`;
-  return Object.fromEntries(
-    Object.entries(all)
-      .filter(([k]) => k.startsWith(prefix))
-      .map(([k, v]) => [k.slice(prefix.length), v]),
-  );
+  return projectSettings(pulumi.runtime.allConfig());
 }
 
 /** Reads and validates settings and tenants, or stops the program with every problem. */

@@ -4,7 +4,7 @@ import { loadTenantsFile } from "../tenants/load";
 import { renderWorkflows, type RenderedWorkflow, type WorkflowSettings } from "../components/workflows";
 import { renderDevWorkflows } from "../components/devWorkflows";
 import { readStackConfig } from "../config/stackFiles";
-import { parseStackSettings, NAMESPACE } from "../config/settings";
+import { parseStackSettings, projectSettings } from "../config/settings";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -30,6 +30,6 @@ export function goldenCases(): GoldenCase[] {
 /** The dev stack's settings as Pulumi.dev.yaml gives them. */
 function devStackSettings() {
   const cfg = readStackConfig(ROOT, "dev").config;
-  const raw = Object.fromEntries(Object.entries(cfg).filter(([k]) => k.startsWith(`${NAMESPACE}:`)).map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]));
+  const raw = projectSettings(cfg);
   return parseStackSettings(raw, { stack: "dev", file: "Pulumi.dev.yaml" }).settings!;
 }

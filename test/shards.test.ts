@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveStackInputs } from "../config/inputs";
 import { readStackConfig } from "../config/stackFiles";
-import { NAMESPACE } from "../config/settings";
+import { projectSettings } from "../config/settings";
 import { fleetNames, renderWorkflows } from "../components/workflows";
 import { parseTenants } from "../tenants/load";
 import { formatProblem } from "../tenants/problems";
@@ -26,7 +26,7 @@ function project(stacks: Record<string, string>, tenants = readFileSync(path.joi
 
 function inputs(dir: string, stack: string) {
   const cfg = readStackConfig(dir, stack);
-  const raw = Object.fromEntries(Object.entries(cfg.config).filter(([k]) => k.startsWith(`${NAMESPACE}:`)).map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]));
+  const raw = projectSettings(cfg.config);
   const r = resolveStackInputs(raw, { stack, file: cfg.stackFile, text: cfg.stackFileText }, dir);
   return { ...r, lines: r.problems.map(formatProblem) };
 }

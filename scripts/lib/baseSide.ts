@@ -1,7 +1,7 @@
 /** The stack's tenants file and data-relevant settings as they were at a git ref. */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { NAMESPACE, SETTINGS, parseStackSettings } from "../../config/settings";
+import { NAMESPACE, SETTINGS, parseStackSettings, projectSettings } from "../../config/settings";
 import { owns } from "../../config/shards";
 import { parseTenants } from "../../tenants/load";
 import type { Problem } from "../../tenants/problems";
@@ -26,7 +26,7 @@ export function baseSide(root: string, ref: string, stack: string): { side: Side
   if (!result.fleet) return { problems: result.problems.filter((p) => p.severity === "error") };
   // A sharded stack compares only the tenants it owned at the ref: a tenant that moved to
   // another shard shows as removed here (its project would be deleted by this stack).
-  const raw = Object.fromEntries(Object.entries(cfg).filter(([k]) => k.startsWith(`${NAMESPACE}:`)).map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]));
+  const raw = projectSettings(cfg);
   const baseSettings = parseStackSettings(raw, { stack, file: stackFile }).settings;
   const fleet = baseSettings ? { ...result.fleet, tenants: result.fleet.tenants.filter((t) => owns(baseSettings, t)) } : result.fleet;
   return { side: { fleet, stack: { neonOrgId, protect } } };

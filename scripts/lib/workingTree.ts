@@ -1,7 +1,7 @@
 /** Settings and fleet of the working tree, validated through the same modules as the program. */
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../config/stack";
-import { NAMESPACE } from "../../config/settings";
+import { NAMESPACE, projectSettings } from "../../config/settings";
 import { resolveStackInputs, type StackInputs } from "../../config/inputs";
 import type { StackConfig } from "../../config/stackFiles";
 
@@ -15,10 +15,6 @@ export function applyTenantsOverride(stackConfig: StackConfig, file: string | un
 }
 
 export function loadWorkingTree(stackConfig: StackConfig): StackInputs {
-  const raw = Object.fromEntries(
-    Object.entries(stackConfig.config)
-      .filter(([k]) => k.startsWith(`${NAMESPACE}:`))
-      .map(([k, v]) => [k.slice(NAMESPACE.length + 1), v]),
-  );
+  const raw = projectSettings(stackConfig.config);
   return resolveStackInputs(raw, { stack: stackConfig.stack, file: stackConfig.stackFile, text: stackConfig.stackFileText, overridden: stackConfig.overridden }, PROJECT_ROOT);
 }
