@@ -12,15 +12,18 @@
  * 2,000, 1 above), and the median time is reported (a shared machine's noise is ±20 %).
  * Prints figures; never fails on them.
  *
- *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--json]
+ * Then the start-up at 1,000 tenants under each TypeScript loader (`--startup N`, 0 skips).
+ *
+ *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--startup 1000] [--json]
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { renderBench, summarise, type Mode, type Row, type Sample } from "./lib/benchReport";
+import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./lib/benchReport";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -30,15 +33,24 @@ export function pulumiNodeArgs(): string[] {
   return (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter(Boolean);
 }
 
-function measure(args: string[]): Sample {
-  const r = spawnSync(process.execPath, [...pulumiNodeArgs(), "--import", "tsx", path.join(ROOT, "scripts/bench-child.ts"), ...args], {
+/** How a measurement's process loads TypeScript: tsx (the tables), or Pulumi's own loader. */
+interface Launch {
+  readonly loaderArgs: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+const TSX: Launch = { loaderArgs: ["--import", "tsx"] };
+
+function measure(args: string[], launch: Launch = TSX): Sample & { processMs: number } {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [...pulumiNodeArgs(), ...launch.loaderArgs, path.join(ROOT, "scripts/bench-child.ts"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "" },
+    env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "", ...launch.env },
   });
+  const processMs = Math.round(performance.now() - start);
   if (r.status !== 0) throw new Error(`bench-child ${args.join(" ")} failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Sample;
+  return { ...(JSON.parse(r.stdout.trim().split("\n").pop()!) as Sample), processMs };
 }
 
 function measureCase(tenants: number, scope: string, runs: number): Row {
@@ -58,13 +70,49 @@ function measureCase(tenants: number, scope: string, runs: number): Row {
   return { tenants, scope, ours: summarise(samples.program), sdk: summarise(samples.sdk), floor: summarise(samples.floor) };
 }
 
+const LOADER = path.join(ROOT, "scripts/lib/pulumiTsLoader.cjs");
+
+/**
+ * Start-up under each TypeScript loader: the whole process, from spawn to exit, with cold
+ * caches as on a fresh CI runner. `pulumi up` loads the program with ts-node and type-checks
+ * it unless PULUMI_NODEJS_TRANSPILE_ONLY=true; the tables above use tsx.
+ */
+function measureStartup(tenants: number, runs: number): StartupRow[] {
+  const variants: { loader: string; launch: (cache: string) => Launch }[] = [
+    { loader: "tsx (the tables above)", launch: () => ({ loaderArgs: TSX.loaderArgs, env: { TSX_DISABLE_CACHE: "1" } }) },
+    {
+      loader: "ts-node, type-checked (pulumi up's default)",
+      launch: (cache) => ({ loaderArgs: [LOADER], env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false", TS_NODE_CACHE_DIRECTORY: cache } }),
+    },
+    {
+      loader: "ts-node, transpile-only (PULUMI_NODEJS_TRANSPILE_ONLY=true)",
+      launch: (cache) => ({ loaderArgs: [LOADER], env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", TS_NODE_CACHE_DIRECTORY: cache } }),
+    },
+  ];
+  const samples = variants.map(() => [] as (Sample & { processMs: number })[]);
+  for (let i = 0; i < runs; i++) {
+    variants.forEach((v, j) => {
+      const cache = mkdtempSync(path.join(os.tmpdir(), "tf-bench-ts-node-"));
+      try {
+        samples[j].push(measure(["program", String(tenants), "environment"], v.launch(cache)));
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    });
+  }
+  return variants.map((v, j) => {
+    const s = samples[j];
+    return { loader: v.loader, tenants, processMs: summarise(s.map((x) => ({ ...x, ms: x.processMs }))).ms, program: summarise(s) };
+  });
+}
+
 function main(): void {
   const { values } = parseArgs({
-    options: { sizes: { type: "string" }, runs: { type: "string" }, json: { type: "boolean", default: false } },
+    options: { sizes: { type: "string" }, runs: { type: "string" }, startup: { type: "string" }, json: { type: "boolean", default: false } },
   });
   const memoryGiB = os.totalmem() / 2 ** 30;
-  const sizes = values.sizes ? values.sizes.split(",").map(Number) : memoryGiB >= 20 ? [100, 1000, 2000, 10000] : [100, 1000, 2000];
-  const runsFor = (tenants: number) => (values.runs ? Number(values.runs) : tenants > 2000 ? 1 : tenants > 1000 ? 3 : 5);
+  const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : memoryGiB >= 20 ? [100, 1000, 2000, 10000] : [100, 1000, 2000];
+  const runsFor = (tenants: number) => (values.runs ? count("--runs", values.runs) : tenants > 2000 ? 1 : tenants > 1000 ? 3 : 5);
   const rows: Row[] = [];
   const failed: string[] = [];
   const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -81,11 +129,38 @@ function main(): void {
     }
   }
 
+  // Start-up under Pulumi's own TypeScript loader; --startup 0 skips it.
+  const startupTenants = values.startup === undefined ? 1000 : count("--startup", values.startup, 0);
+  let startup: StartupRow[] = [];
+  if (startupTenants > 0) {
+    const runs = values.runs ? count("--runs", values.runs) : 3;
+    log(`measuring start-up under each TypeScript loader, ${startupTenants} tenants, ${runs} run(s) ...`);
+    try {
+      startup = measureStartup(startupTenants, runs);
+    } catch (err) {
+      failed.push(`start-up at ${startupTenants} tenants: did not complete: ${(err as Error).message}`);
+    }
+  }
+
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ nodeArgs: pulumiNodeArgs(), cpus: os.cpus().length, memoryGiB: Math.round(memoryGiB), rows, failed }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ nodeArgs: pulumiNodeArgs(), cpus: os.cpus().length, memoryGiB: Math.round(memoryGiB), rows, startup, failed }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(renderBench(rows, failed));
+  process.stdout.write(renderBench(rows, failed) + renderStartup(startup));
 }
 
-if (require.main === module) main();
+/** A whole number of at least `min` from the command line, or an error that says so. */
+function count(flag: string, text: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} ${JSON.stringify(text)}: expected a whole number of at least ${min}`);
+  return n;
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}

@@ -8,7 +8,7 @@ import { readStackConfig } from "../config/stackFiles";
 import { isWireSecret, runOffline, type OfflineRun, type RecordedResource } from "../scripts/lib/offline";
 import { replayInput } from "../scripts/lib/replayInput";
 import { sdkClass } from "../scripts/lib/sdkFloor";
-import { fixedRegistrations, perTenant, renderBench, summarise, targetLines, type Row, type Sample } from "../scripts/lib/benchReport";
+import { fixedRegistrations, perTenant, renderBench, renderStartup, summarise, targetLines, type Row, type Sample } from "../scripts/lib/benchReport";
 import { ROOT, runProgram } from "./program";
 
 function shape(r: RecordedResource) {
@@ -121,6 +121,21 @@ describe("benchmark report", () => {
     const slow = [...rows, row(2000, "environment", [12000, 1700, 10115], [9000, 1500], [4500, 900])];
     expect(targetLines(slow, [])[1]).toBe("  missed within 1.3× of the SDK floor (1000: 1.23× time, 1.04× memory; 2000: 1.33× time, 1.13× memory)");
     expect(targetLines(rows.slice(0, 2), [])[1]).toBe("  missed within 1.3× of the SDK floor (100: 1.51× time, 1.05× memory)");
+  });
+
+  it("prints the start-up under each loader, or nothing when it was skipped", () => {
+    const measured = (ms: number, mib: number) => summarise([sample(ms, mib), sample(ms + 100, mib - 10), sample(ms + 200, mib - 20)]);
+    const text = renderStartup([
+      { loader: "tsx", tenants: 1000, processMs: 6900, program: measured(5600, 960) },
+      { loader: "ts-node, type-checked", tenants: 1000, processMs: 17250, program: measured(8100, 1500) },
+    ]);
+    expect(text.trimEnd().split("\n")).toEqual([
+      "start-up at 1,000 tenants, cold caches as on a fresh CI runner (median of 3):",
+      "  loader                process s program s peak MiB",
+      "  tsx                        6.90      5.70      960",
+      "  ts-node, type-checked     17.25      8.20     1500",
+    ]);
+    expect(renderStartup([])).toBe("");
   });
 
   it("reports a 10,000-tenant run that did not complete as a missed target", () => {

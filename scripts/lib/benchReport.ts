@@ -139,3 +139,25 @@ export function targetLines(rows: readonly Row[], failed: readonly string[]): st
   if (tenThousand || tenThousandFailed) out.push(`  ${mark(!!tenThousand && !tenThousandFailed)} 10,000 tenants in one process${tenThousand ? `: ${seconds(tenThousand.ours.ms)} s, ${tenThousand.ours.maxRssMiB} MiB` : ""}`);
   return out;
 }
+
+/** Start-up under one TypeScript loader: the whole process, and the program's part of it. */
+export interface StartupRow {
+  readonly loader: string;
+  readonly tenants: number;
+  /** Median wall time from spawning the process to its exit. */
+  readonly processMs: number;
+  /** The program under the mock runtime, as in the tables (median time, peak RSS). */
+  readonly program: Measured;
+}
+
+/** The start-up table, and how much the first loader's type check adds; empty without rows. */
+export function renderStartup(rows: readonly StartupRow[]): string {
+  if (rows.length === 0) return "";
+  const width = Math.max(6, ...rows.map((r) => r.loader.length));
+  const lines = [
+    `start-up at ${rows[0].tenants.toLocaleString("en-US")} tenants, cold caches as on a fresh CI runner (median of ${rows[0].program.runsMs.length}):`,
+    `  ${"loader".padEnd(width)} ${pad("process s", 9)} ${pad("program s", 9)} ${pad("peak MiB", 8)}`,
+    ...rows.map((r) => `  ${r.loader.padEnd(width)} ${pad(seconds(r.processMs), 9)} ${pad(seconds(r.program.ms), 9)} ${pad(r.program.maxRssMiB, 8)}`),
+  ];
+  return `${lines.join("\n")}\n`;
+}
