@@ -76,6 +76,18 @@ describe("when pulumi runs", () => {
     }
   });
 
+  it.each([["preview.yml", preview], ["deploy.yml", deploy]])("%s skips ts-node's type check only in jobs that wait for npm test, which type-checks", (_, wf) => {
+    const jobs = wf.jobs as Record<string, Job & { steps: { uses?: string; run?: string; env?: Record<string, string> }[] }>;
+    expect(jobs.test.steps.map((s) => s.run)).toContain("npm test");
+    const pulumiJobs = Object.entries(jobs).filter(([, j]) => j.steps.some((s) => s.uses?.startsWith("pulumi/actions@")));
+    expect(pulumiJobs.length).toBeGreaterThan(0);
+    for (const [id, job] of pulumiJobs) {
+      expect(job.needs, id).toContain("test");
+      const step = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+      expect(step.env?.PULUMI_NODEJS_TRANSPILE_ONLY, id).toBe("true");
+    }
+  });
+
   it.each([["preview.yml", preview], ["deploy.yml", deploy]])("%s lists the stacks with npm run stacks into the job outputs it reads", (_, wf) => {
     const job = wf.jobs.stacks;
     const step = job.steps.find((s: { id?: string }) => s.id === "list");
