@@ -9,7 +9,7 @@ import { ROOT } from "./program";
 import { workflowErrors } from "./workflowParser";
 
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
-type Job = { permissions?: Record<string, string>; steps: { uses?: string; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
+type Job = { permissions?: Record<string, string>; steps: { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
 
 describe.each(["preview.yml", "deploy.yml"])("%s", (name) => {
   const text = read(name);
@@ -77,7 +77,7 @@ describe("when pulumi runs", () => {
   });
 
   it.each([["preview.yml", preview], ["deploy.yml", deploy]])("%s skips ts-node's type check only in jobs that wait for npm test, which type-checks", (_, wf) => {
-    const jobs = wf.jobs as Record<string, Job & { steps: { uses?: string; run?: string; env?: Record<string, string> }[] }>;
+    const jobs = wf.jobs as Record<string, Job>;
     expect(jobs.test.steps.map((s) => s.run)).toContain("npm test");
     const pulumiJobs = Object.entries(jobs).filter(([, j]) => j.steps.some((s) => s.uses?.startsWith("pulumi/actions@")));
     expect(pulumiJobs.length).toBeGreaterThan(0);
