@@ -112,7 +112,9 @@ function main(): void {
   });
   const memoryGiB = os.totalmem() / 2 ** 30;
   const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : memoryGiB >= 20 ? [100, 1000, 2000, 10000] : [100, 1000, 2000];
-  const runsFor = (tenants: number) => (values.runs ? count("--runs", values.runs) : tenants > 2000 ? 1 : tenants > 1000 ? 3 : 5);
+  const runs = values.runs === undefined ? undefined : count("--runs", values.runs);
+  const runsFor = (tenants: number) => runs ?? (tenants > 2000 ? 1 : tenants > 1000 ? 3 : 5);
+  const startupTenants = values.startup === undefined ? 1000 : count("--startup", values.startup, 0);
   const rows: Row[] = [];
   const failed: string[] = [];
   const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -130,13 +132,11 @@ function main(): void {
   }
 
   // Start-up under Pulumi's own TypeScript loader; --startup 0 skips it.
-  const startupTenants = values.startup === undefined ? 1000 : count("--startup", values.startup, 0);
   let startup: StartupRow[] = [];
   if (startupTenants > 0) {
-    const runs = values.runs ? count("--runs", values.runs) : 3;
-    log(`measuring start-up under each TypeScript loader, ${startupTenants} tenants, ${runs} run(s) ...`);
+    log(`measuring start-up under each TypeScript loader, ${startupTenants} tenants, ${runs ?? 3} run(s) ...`);
     try {
-      startup = measureStartup(startupTenants, runs);
+      startup = measureStartup(startupTenants, runs ?? 3);
     } catch (err) {
       failed.push(`start-up at ${startupTenants} tenants: did not complete: ${(err as Error).message}`);
     }
