@@ -7,8 +7,10 @@
  *   bench-child sdk <recording.json>
  *
  * `program` writes what it registered to the recording (after the clock stops) for `sdk`,
- * the floor that replays those registrations with the same SDK classes.
+ * the floor that replays those registrations with the same SDK classes. With
+ * TENANT_FLEET_BENCH_PROMISES=1 it also counts the promises the run creates.
  */
+import { createHook } from "node:async_hooks";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -42,6 +44,11 @@ async function main(): Promise<void> {
     writeFileSync(file, syntheticTenantsYaml(count));
     config["tenant-fleet:tenantsFile"] = file;
   }
+  // Promises the run creates: a measure of the SDK's work that machine noise cannot move.
+  // Counting slows the run, so the parent asks for it in separate, untimed runs.
+  let promises = 0;
+  const counter = process.env.TENANT_FLEET_BENCH_PROMISES === "1" ? createHook({ init: (_id, type) => void (type === "PROMISE" && promises++) }) : undefined;
+  counter?.enable();
   const start = performance.now();
   const run = await runOffline({
     project: "tenant-fleet",
@@ -50,9 +57,10 @@ async function main(): Promise<void> {
     program: PROGRAMS[mode],
   });
   const ms = performance.now() - start;
+  counter?.disable();
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
   if (mode === "program" && recording) writeFileSync(recording, JSON.stringify(run.resources.map(({ wireInputs: _, ...r }) => r)));
-  process.stdout.write(`${JSON.stringify({ mode, count, scope, ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), registrations: run.resources.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ mode, count, scope, ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), registrations: run.resources.length, ...(counter ? { promises } : {}) })}\n`);
 }
 
 main().then(

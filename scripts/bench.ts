@@ -13,8 +13,10 @@
  * Prints figures; never fails on them.
  *
  * Then the start-up at 1,000 tenants under each TypeScript loader (`--startup N`, 0 skips).
+ * `--promises` adds one untimed run per program that counts the promises it creates: the
+ * SDK's work, in a figure that machine noise cannot move.
  *
- *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--startup 1000] [--json]
+ *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--startup 1000] [--promises] [--json]
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -53,7 +55,7 @@ function measure(args: string[], launch: Launch = TSX): Sample & { processMs: nu
   return { ...(JSON.parse(r.stdout.trim().split("\n").pop()!) as Sample), processMs };
 }
 
-function measureCase(tenants: number, scope: string, runs: number): Row {
+function measureCase(tenants: number, scope: string, runs: number, countPromises: boolean): Row {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tf-bench-rec-"));
   const recording = path.join(dir, "registrations.json");
   const samples: Record<Mode, Sample[]> = { program: [], sdk: [], floor: [] };
@@ -64,10 +66,21 @@ function measureCase(tenants: number, scope: string, runs: number): Row {
       samples.sdk.push(measure(["sdk", recording]));
       samples.floor.push(measure(["floor", String(ours.registrations)]));
     }
+    const row: Row = { tenants, scope, ours: summarise(samples.program), sdk: summarise(samples.sdk), floor: summarise(samples.floor) };
+    if (!countPromises) return row;
+    const counting: Launch = { loaderArgs: TSX.loaderArgs, env: { TENANT_FLEET_BENCH_PROMISES: "1" } };
+    const promisesOf = (args: string[]) => measure(args, counting).promises ?? 0;
+    return {
+      ...row,
+      promises: {
+        ours: promisesOf(["program", String(tenants), scope]),
+        sdk: promisesOf(["sdk", recording]),
+        floor: promisesOf(["floor", String(row.ours.registrations)]),
+      },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { tenants, scope, ours: summarise(samples.program), sdk: summarise(samples.sdk), floor: summarise(samples.floor) };
 }
 
 const LOADER = path.join(ROOT, "scripts/lib/pulumiTsLoader.cjs");
@@ -108,7 +121,7 @@ function measureStartup(tenants: number, runs: number): StartupRow[] {
 
 function main(): void {
   const { values } = parseArgs({
-    options: { sizes: { type: "string" }, runs: { type: "string" }, startup: { type: "string" }, json: { type: "boolean", default: false } },
+    options: { sizes: { type: "string" }, runs: { type: "string" }, startup: { type: "string" }, promises: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
   });
   const memoryGiB = os.totalmem() / 2 ** 30;
   const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : memoryGiB >= 20 ? [100, 1000, 2000, 10000] : [100, 1000, 2000];
@@ -125,7 +138,7 @@ function main(): void {
   for (const [tenants, scope] of cases) {
     log(`measuring ${tenants} tenants (${scope} secrets), ${runsFor(tenants)} run(s) ...`);
     try {
-      rows.push(measureCase(tenants, scope, runsFor(tenants)));
+      rows.push(measureCase(tenants, scope, runsFor(tenants), values.promises));
     } catch (err) {
       failed.push(`${tenants} tenants (${scope}): did not complete: ${(err as Error).message}`);
     }

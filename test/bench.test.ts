@@ -8,7 +8,7 @@ import { readStackConfig } from "../config/stackFiles";
 import { isWireSecret, runOffline, type OfflineRun, type RecordedResource } from "../scripts/lib/offline";
 import { replayInput } from "../scripts/lib/replayInput";
 import { sdkClass } from "../scripts/lib/sdkFloor";
-import { fixedRegistrations, perTenant, renderBench, renderStartup, summarise, targetLines, type Row, type Sample } from "../scripts/lib/benchReport";
+import { fixedRegistrations, perTenant, promiseLines, renderBench, renderStartup, summarise, targetLines, type Row, type Sample } from "../scripts/lib/benchReport";
 import { ROOT, runProgram } from "./program";
 
 function shape(r: RecordedResource) {
@@ -121,6 +121,16 @@ describe("benchmark report", () => {
     const slow = [...rows, row(2000, "environment", [12000, 1700, 10115], [9000, 1500], [4500, 900])];
     expect(targetLines(slow, [])[1]).toBe("  missed within 1.3× of the SDK floor (1000: 1.23× time, 1.04× memory; 2000: 1.33× time, 1.13× memory)");
     expect(targetLines(rows.slice(0, 2), [])[1]).toBe("  missed within 1.3× of the SDK floor (100: 1.51× time, 1.05× memory)");
+  });
+
+  it("prints the promises each program created where they were counted", () => {
+    expect(promiseLines(rows)).toEqual([]);
+    const counted = [rows[0], { ...rows[2], promises: { ours: 3086415, sdk: 2660283, floor: 1265801 } }];
+    const lines = promiseLines(counted);
+    expect(lines[0]).toBe("promises created (one untimed run each):");
+    expect(lines[1].trim().split(/ +/)).toEqual(["tenants", "secrets", "ours", "sdk", "×sdk", "plain", "×plain", "ours-sdk/tenant"]);
+    expect(lines.slice(2).map((l) => l.trim().split(/ +/))).toEqual([["1000", "environment", "3086415", "2660283", "1.16", "1265801", "2.44", "426"]]);
+    expect(renderBench(counted, [])).toContain(lines[2]);
   });
 
   it("prints the start-up under each loader, or nothing when it was skipped", () => {

@@ -14,6 +14,8 @@ export interface Sample {
   readonly ms: number;
   readonly maxRssMiB: number;
   readonly registrations: number;
+  /** Promises created during the run, when the parent asked for them to be counted. */
+  readonly promises?: number;
 }
 
 /** Median time and peak memory of repeated samples of one mode. */
@@ -32,6 +34,8 @@ export interface Row {
   readonly sdk: Measured;
   /** The plain floor: as many three-property resources. */
   readonly floor: Measured;
+  /** Promises each program created, counted in separate untimed runs (`--promises`). */
+  readonly promises?: { readonly ours: number; readonly sdk: number; readonly floor: number };
 }
 
 /** What the fleet-scale issue asks of the figures. */
@@ -105,8 +109,22 @@ export function renderBench(rows: readonly Row[], failed: readonly string[]): st
         `SDK floor ${seconds(per(a.sdk.ms, b.sdk.ms))} s and ${per(a.sdk.maxRssMiB, b.sdk.maxRssMiB).toFixed(0)} MiB`,
     );
   }
-  lines.push(...failed, ...targetLines(rows, failed));
+  lines.push(...promiseLines(rows), ...failed, ...targetLines(rows, failed));
   return `${lines.join("\n")}\n`;
+}
+
+/** Promises created per program, where counted: the same work on any machine, any day. */
+export function promiseLines(rows: readonly Row[]): string[] {
+  const counted = rows.filter((r) => r.promises);
+  if (counted.length === 0) return [];
+  const header: [string, number][] = [["tenants", 8], ["secrets", 11], ["ours", 10], ["sdk", 10], ["×sdk", 5], ["plain", 10], ["×plain", 6], ["ours-sdk/tenant", 15]];
+  const lines = ["promises created (one untimed run each):", header.map(([h, n]) => pad(h, n)).join(" ")];
+  for (const r of counted) {
+    const p = r.promises!;
+    const cells = [r.tenants, r.scope, p.ours, p.sdk, ratio(p.ours, p.sdk), p.floor, ratio(p.ours, p.floor), ((p.ours - p.sdk) / r.tenants).toFixed(0)];
+    lines.push(cells.map((c, i) => pad(c, header[i][1])).join(" "));
+  }
+  return lines;
 }
 
 /** Each target of the issue with the figure that meets or misses it. */
