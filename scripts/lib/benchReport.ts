@@ -79,6 +79,11 @@ function pad(v: string | number, n: number): string {
   return s.length >= n ? s : " ".repeat(n - s.length) + s;
 }
 
+/** Right-aligned columns: the header line, then one line per row of cells. */
+function columns(header: readonly (readonly [string, number])[], rows: readonly (readonly (string | number)[])[]): string[] {
+  return [header.map(([h, n]) => pad(h, n)).join(" "), ...rows.map((cells) => cells.map((c, i) => pad(c, header[i][1])).join(" "))];
+}
+
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
@@ -89,17 +94,18 @@ export function renderBench(rows: readonly Row[], failed: readonly string[]): st
     ["ours s", 7], ["sdk s", 6], ["×sdk", 5], ["plain s", 7], ["×plain", 6],
     ["ours MiB", 8], ["sdk MiB", 7], ["×sdk", 5], ["plain MiB", 9], ["×plain", 6],
   ];
-  const lines = [header.map(([h, n]) => pad(h, n)).join(" ")];
   const fixed = fixedRegistrations(rows);
-  for (const r of rows) {
-    const per = perTenant(r, fixed);
-    const cells = [
-      r.tenants, r.scope, r.ours.registrations, per === undefined ? "n/a" : per.toFixed(2),
-      seconds(r.ours.ms), seconds(r.sdk.ms), ratio(r.ours.ms, r.sdk.ms), seconds(r.floor.ms), ratio(r.ours.ms, r.floor.ms),
-      r.ours.maxRssMiB, r.sdk.maxRssMiB, ratio(r.ours.maxRssMiB, r.sdk.maxRssMiB), r.floor.maxRssMiB, ratio(r.ours.maxRssMiB, r.floor.maxRssMiB),
-    ];
-    lines.push(cells.map((c, i) => pad(c, header[i][1])).join(" "));
-  }
+  const lines = columns(
+    header,
+    rows.map((r) => {
+      const per = perTenant(r, fixed);
+      return [
+        r.tenants, r.scope, r.ours.registrations, per === undefined ? "n/a" : per.toFixed(2),
+        seconds(r.ours.ms), seconds(r.sdk.ms), ratio(r.ours.ms, r.sdk.ms), seconds(r.floor.ms), ratio(r.ours.ms, r.floor.ms),
+        r.ours.maxRssMiB, r.sdk.maxRssMiB, ratio(r.ours.maxRssMiB, r.sdk.maxRssMiB), r.floor.maxRssMiB, ratio(r.ours.maxRssMiB, r.floor.maxRssMiB),
+      ];
+    }),
+  );
   const env = byTenants(rows, "environment");
   for (let i = 1; i < env.length; i++) {
     const [a, b] = [env[i - 1], env[i]];
@@ -118,13 +124,11 @@ export function promiseLines(rows: readonly Row[]): string[] {
   const counted = rows.filter((r) => r.promises);
   if (counted.length === 0) return [];
   const header: [string, number][] = [["tenants", 8], ["secrets", 11], ["ours", 10], ["sdk", 10], ["×sdk", 5], ["plain", 10], ["×plain", 6], ["ours-sdk/tenant", 15]];
-  const lines = ["promises created (one untimed run each):", header.map(([h, n]) => pad(h, n)).join(" ")];
-  for (const r of counted) {
+  const cells = counted.map((r) => {
     const p = r.promises!;
-    const cells = [r.tenants, r.scope, p.ours, p.sdk, ratio(p.ours, p.sdk), p.floor, ratio(p.ours, p.floor), ((p.ours - p.sdk) / r.tenants).toFixed(0)];
-    lines.push(cells.map((c, i) => pad(c, header[i][1])).join(" "));
-  }
-  return lines;
+    return [r.tenants, r.scope, p.ours, p.sdk, ratio(p.ours, p.sdk), p.floor, ratio(p.ours, p.floor), ((p.ours - p.sdk) / r.tenants).toFixed(0)];
+  });
+  return ["promises created (one untimed run each):", ...columns(header, cells)];
 }
 
 /** Each target of the issue with the figure that meets or misses it. */
@@ -168,7 +172,7 @@ export interface StartupRow {
   readonly program: Measured;
 }
 
-/** The start-up table, and how much the first loader's type check adds; empty without rows. */
+/** The start-up table, one line per loader; empty when the start-up was not measured. */
 export function renderStartup(rows: readonly StartupRow[]): string {
   if (rows.length === 0) return "";
   const width = Math.max(6, ...rows.map((r) => r.loader.length));
