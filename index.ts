@@ -80,14 +80,14 @@ const wiring = new RepositoryWiring(
     vaults: vaults.map(({ plan, vault }) => ({ awsRegion: plan.awsRegion, bucket: vault.bucketName, kmsKeyArn: vault.keyArn })),
     workflows: [
       ...renderWorkflows(fleet.tenants, {
-      scope: settings.secretScope,
-      encryption: settings.backup.encryption,
-      branch: settings.github.branch,
-      source: settings.tenantsFile,
-      migrations: settings.workflows.migrationsCommand
-        ? { command: settings.workflows.migrationsCommand, paths: settings.workflows.migrationsPaths }
-        : undefined,
-      restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
+        scope: settings.secretScope,
+        encryption: settings.backup.encryption,
+        branch: settings.github.branch,
+        source: settings.tenantsFile,
+        migrations: settings.workflows.migrationsCommand
+          ? { command: settings.workflows.migrationsCommand, paths: settings.workflows.migrationsPaths }
+          : undefined,
+        restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
         names,
       }),
       ...renderDevWorkflows(settings.devProject, settings.github.branch),
