@@ -1,6 +1,6 @@
 /**
- * tenant-fleet: one Neon project per tenant, regional backup vaults, one GitHub OIDC
- * role and the application repository's wiring, all derived from tenants/tenants.yaml.
+ * tenant-fleet: one Neon project per tenant, regional backup vaults, a GitHub OIDC role
+ * per purpose and the application repository's wiring, all derived from tenants/tenants.yaml.
  */
 import { loadStackInputs } from "./config/stack";
 import { devWorkflowApiKey, GITHUB_TOKEN, NEON_API_KEY, requireCredentials } from "./components/credentials";
@@ -8,8 +8,8 @@ import { createNeonProvider } from "./components/neonProvider";
 import { TenantDatabase } from "./components/tenantDatabase";
 import { planVaults } from "./components/backupPolicy";
 import { BackupVault } from "./components/backupVault";
-import { GithubOidcRole } from "./components/githubOidcRole";
-import { fleetNames, renderWorkflows } from "./components/workflows";
+import { WorkflowRoles } from "./components/workflowRoles";
+import { fleetNames, renderWorkflows, workflowSettings } from "./components/workflows";
 import { shardKey } from "./config/shards";
 import { createGithubProvider, RepositoryWiring } from "./components/repositoryWiring";
 import { DevTestProject } from "./components/devProject";
@@ -32,8 +32,21 @@ const databases = new Map(
   ]),
 );
 
-// Backups stay in the tenant's jurisdiction: one vault per AWS region in use.
-const vaults = planVaults(fleet.tenants).map((plan) => ({
+// The application repository's generated workflows, and one AWS role per purpose that
+// only those files, on the default branch, can assume.
+const githubProvider = createGithubProvider(settings.github.owner);
+const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
+const roles = new WorkflowRoles("github-backups", {
+  repository: settings.github,
+  workflows,
+  existingProviderArn: settings.oidcProviderArn,
+  stack: settings.stack,
+  githubProvider,
+});
+
+// Backups stay in the tenant's jurisdiction: one vault per AWS region in use (or kept
+// while it still holds backups), write-once for CI, its key deletable by break-glass only.
+const vaults = planVaults(fleet.tenants, settings.backup.keep).map((plan) => ({
   plan,
   vault: new BackupVault(`backups-${plan.awsRegion}`, {
     plan,
@@ -41,18 +54,15 @@ const vaults = planVaults(fleet.tenants).map((plan) => ({
     encryption: settings.backup.encryption,
     objectLock: settings.backup.objectLock,
     protect: settings.protect,
+    access: {
+      writerRoleArn: plan.backedUp.length ? roles.arnOf("backupWriter") : undefined,
+      readerRoleArn: plan.backedUp.length ? roles.arnOf("drillReader") : undefined,
+      keyAdministrators: settings.backup.keyAdministrators,
+      breakGlassArn: settings.backup.breakGlassPrincipal,
+    },
   }),
 }));
-const backupRole = new GithubOidcRole("github-backups", {
-  repository: settings.github,
-  secretScope: settings.secretScope,
-  existingProviderArn: settings.oidcProviderArn,
-  vaults: vaults.map(({ plan, vault }) => ({ vault, writerIds: plan.writers.map((t) => t.id) })),
-  stack: settings.stack,
-});
-
-// The application repository: tenant secrets, variables and generated workflows.
-const githubProvider = createGithubProvider(settings.github.owner);
+roles.grant(vaults.map(({ plan, vault }) => ({ vault, tenants: plan.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) })));
 
 // Dev/test: one non-prod project, seeded main branch, a branch per pull request.
 const devProject = settings.devProject
@@ -68,6 +78,7 @@ const devProject = settings.devProject
     })
   : undefined;
 
+// The application repository: tenant secrets, variables and generated workflows.
 const wiring = new RepositoryWiring(
   "app-repository",
   {
@@ -76,22 +87,9 @@ const wiring = new RepositoryWiring(
     branch: settings.github.branch,
     scope: settings.secretScope,
     tenants: activeTenants(fleet).map((t) => ({ id: t.id, connectionUri: databases.get(t.id)!.connectionUri })),
-    roleArn: backupRole.roleArn,
+    roleArns: { backupWriter: roles.arnOf("backupWriter"), drillReader: roles.arnOf("drillReader") },
     vaults: vaults.map(({ plan, vault }) => ({ awsRegion: plan.awsRegion, bucket: vault.bucketName, kmsKeyArn: vault.keyArn })),
-    workflows: [
-      ...renderWorkflows(fleet.tenants, {
-        scope: settings.secretScope,
-        encryption: settings.backup.encryption,
-        branch: settings.github.branch,
-        source: settings.tenantsFile,
-        migrations: settings.workflows.migrationsCommand
-          ? { command: settings.workflows.migrationsCommand, paths: settings.workflows.migrationsPaths }
-          : undefined,
-        restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
-        names,
-      }),
-      ...renderDevWorkflows(settings.devProject, settings.github.branch),
-    ],
+    workflows: [...workflows, ...renderDevWorkflows(settings.devProject, settings.github.branch)],
     source: settings.tenantsFile,
     names,
   },
@@ -110,8 +108,10 @@ export const databasesByTenant = Object.fromEntries(
 );
 /** Per AWS region in use: the backup bucket and its region. */
 export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion }]));
-/** The role GitHub workflows assume for backups and restore drills. */
-export const backupRoleArn = backupRole.roleArn;
+/** The role the generated backup workflows assume (upload only). */
+export const backupRoleArn = roles.arnOf("backupWriter") ?? null;
+/** The role the generated restore-drill workflows assume (read only). */
+export const drillRoleArn = roles.arnOf("drillReader") ?? null;
 /** What the application repository receives (names only). */
 export const githubWiring = wiring.summary;
 /** The dev/test project's id, or null in stacks without one (it is never a tenant). */

@@ -1,21 +1,25 @@
 /**
- * Pure, typed builders for everything about backups that an auditor reads: which vault
- * serves which tenants, the object key layout, lifecycle rules, the bucket policy, and
- * the GitHub OIDC role's trust and permission documents. No Pulumi here: plain data in,
- * plain data out, unit-tested as data.
+ * Pure, typed builders for the resource side of the backups: which vault serves which
+ * tenants, the object key layout, the lifecycle rules, the bucket policy and the key
+ * policy. No Pulumi here: plain data in, plain data out, unit-tested as data and proven by
+ * evaluation (test/leastPrivilege.test.ts). The workflow roles' own documents (trust and
+ * permissions) are in ./workflowAccess.ts.
  */
 import type { Tenant } from "../tenants/model";
 import { getRegion } from "../tenants/regions";
-import { backupPrefix, environmentName } from "../tenants/naming";
+import { backupPrefix, retentionClassPrefix } from "../tenants/naming";
 
 // ---------------------------------------------------------------------------------------
 // IAM vocabulary
 
+export type PrincipalElement = "*" | { readonly AWS?: string | readonly string[]; readonly Federated?: string | readonly string[] };
+
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
-  readonly Principal?: "*" | { readonly AWS?: string | readonly string[]; readonly Federated?: string };
-  readonly Action: string | readonly string[];
+  readonly Principal?: PrincipalElement;
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
@@ -25,27 +29,57 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
-/** Writing a backup and its retention tag. Never a delete: expiry is the lifecycle's job. */
-export const BACKUP_WRITE_ACTIONS = Object.freeze(["s3:PutObject", "s3:PutObjectTagging"] as const);
-/** Reading backups back, for restore drills. */
-export const BACKUP_READ_ACTIONS = Object.freeze(["s3:GetObject", "s3:GetObjectTagging"] as const);
-/** Finding the newest backup of a tenant. */
+export function policy(statements: readonly PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Uploading a backup, single PUT or multipart (and abandoning a multipart upload). Never a read, a tag or a delete. */
+export const BACKUP_UPLOAD_ACTIONS = Object.freeze(["s3:PutObject", "s3:AbortMultipartUpload"] as const);
+/** Reading one backup back (GetObject also covers HeadObject). */
+export const BACKUP_READ_ACTIONS = Object.freeze(["s3:GetObject"] as const);
+/** Finding a tenant's newest backup. */
 export const BACKUP_LIST_ACTIONS = Object.freeze(["s3:ListBucket"] as const);
-/** SSE-KMS: encrypt on upload, decrypt on download. */
-export const VAULT_KEY_ACTIONS = Object.freeze(["kms:GenerateDataKey", "kms:Decrypt"] as const);
-/** Actions the backup role must never hold (a compromised workflow cannot erase backups). */
-export const FORBIDDEN_BACKUP_ROLE_ACTIONS = Object.freeze([
-  "s3:*",
+/** SSE-KMS uploads: a data key to encrypt, and Decrypt because multipart uploads re-read it. */
+export const UPLOAD_KEY_ACTIONS = Object.freeze(["kms:GenerateDataKey", "kms:Decrypt"] as const);
+/** SSE-KMS downloads. */
+export const READ_KEY_ACTIONS = Object.freeze(["kms:Decrypt"] as const);
+/**
+ * What key administrators may do: manage the key and its policy, never use it (they cannot
+ * decrypt a backup) and never disable it or schedule its deletion (break-glass only).
+ */
+export const KEY_ADMIN_ACTIONS = Object.freeze([
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Get*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:CancelKeyDeletion",
+  "kms:DeleteAlias",
+  "kms:RotateKeyOnDemand",
+] as const);
+/** Losing these loses every backup of a region at once: denied to all but the break-glass principal. */
+export const KEY_DESTRUCTION_ACTIONS = Object.freeze(["kms:ScheduleKeyDeletion", "kms:DisableKey"] as const);
+/**
+ * Erasing or shortening backups: deletes, tag changes (legacy backups are retained by tag),
+ * retention and legal-hold changes, governance bypass and deleting the bucket. Denied in
+ * the bucket policy to every principal but the break-glass one.
+ */
+export const BACKUP_DESTRUCTION_ACTIONS = Object.freeze([
   "s3:DeleteObject",
   "s3:DeleteObjectVersion",
-  "s3:DeleteBucket",
-  "s3:PutLifecycleConfiguration",
-  "s3:PutBucketPolicy",
-  "s3:PutBucketVersioning",
+  "s3:PutObjectTagging",
+  "s3:PutObjectVersionTagging",
+  "s3:DeleteObjectTagging",
+  "s3:DeleteObjectVersionTagging",
   "s3:PutObjectRetention",
+  "s3:PutObjectLegalHold",
   "s3:BypassGovernanceRetention",
-  "kms:*",
-  "kms:ScheduleKeyDeletion",
+  "s3:DeleteBucket",
 ] as const);
 
 // ---------------------------------------------------------------------------------------
@@ -54,10 +88,10 @@ export const FORBIDDEN_BACKUP_ROLE_ACTIONS = Object.freeze([
 export type BackupEncryption = "kms" | "s3";
 export type ObjectLockMode = "off" | "governance" | "compliance";
 
-/** The object tag the workflow sets and the lifecycle rules match. */
-export const RETENTION_TAG = "retention-days";
-/** How long an overwritten or expired backup version is kept before it is removed. */
-export const NONCURRENT_VERSION_DAYS = 7;
+/** The object tag that retained backups written before retention classes. */
+export const LEGACY_RETENTION_TAG = "retention-days";
+/** Noncurrent versions are kept at least this long, and at least as long as the longest retention. */
+export const MIN_NONCURRENT_VERSION_DAYS = 7;
 /** Incomplete multipart uploads are cleaned up after this many days. */
 export const INCOMPLETE_UPLOAD_DAYS = 1;
 
@@ -68,43 +102,66 @@ export function backupTimestamp(at: Date): string {
 /** The same format for `date -u +…` in workflow scripts. */
 export const BACKUP_TIMESTAMP_DATE_FORMAT = "%Y%m%dT%H%M%SZ";
 
-/** `<tenant-id>/<UTC timestamp>.dump` */
-export function backupKey(tenantId: string, at: Date): string {
-  return `${backupPrefix(tenantId)}${backupTimestamp(at)}.dump`;
+/** `retain-<days>d/<tenant-id>/<UTC timestamp>.dump` */
+export function backupKey(tenantId: string, retentionDays: number, at: Date): string {
+  return `${backupPrefix(tenantId, retentionDays)}${backupTimestamp(at)}.dump`;
 }
 
 export interface VaultPlan {
   /** AWS region of the bucket and its key. */
   readonly awsRegion: string;
-  /** Every tenant whose backups live here (retired ones keep theirs until they expire). */
+  /** Every tenant in the tenants file whose backups live here (retired ones keep theirs until they expire). */
   readonly tenants: readonly Tenant[];
-  /** Tenants that back up now: active with backups enabled. */
-  readonly writers: readonly Tenant[];
-  /** Distinct retention periods, ascending: one lifecycle rule each. */
+  /** Tenants that back up now (active, backups enabled): the writers and the drilled. */
+  readonly backedUp: readonly Tenant[];
+  /**
+   * Retention classes, ascending: one lifecycle rule each. The same in every vault of the
+   * stack (every tenant's retention plus `keepRetentionDays`), so a class stays while any
+   * tenant anywhere uses it or the stack keeps it.
+   */
   readonly retentions: readonly number[];
-  /** Jurisdictions of the tenants here (for the audit). */
+  /** Jurisdictions of the tenants here (for the audit); empty for a vault kept with no tenant. */
   readonly residencies: readonly string[];
+  /** True when no tenant of the file backs up here any more and `keepVaultRegions` keeps the vault. */
+  readonly kept: boolean;
+}
+
+/** What the stack keeps beyond its tenants: vaults and retention classes that still hold backups. */
+export interface VaultKeeping {
+  readonly regions?: readonly string[];
+  readonly retentionDays?: readonly number[];
+}
+
+function byId(a: Tenant, b: Tenant): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Every retention class of a stack: its tenants' retentions and those it keeps. */
+export function retentionClasses(tenants: readonly Tenant[], keep: VaultKeeping = {}): number[] {
+  return [...new Set([...tenants.map((t) => t.backup.retentionDays), ...(keep.retentionDays ?? [])])].sort((a, b) => a - b);
+}
+
+/** Every AWS region that holds a vault: its tenants' backup regions and those it keeps. */
+export function vaultRegions(tenants: readonly Tenant[], keep: VaultKeeping = {}): string[] {
+  return [...new Set([...tenants.map((t) => getRegion(t.region).backupAwsRegion), ...(keep.regions ?? [])])].sort();
 }
 
 /**
- * One vault per AWS region that has tenants. Regions and tenants are sorted (by region,
- * by id) so that reordering the tenants file never changes a policy document.
+ * One vault per AWS region that has tenants or is kept. Regions and tenants are sorted
+ * (by region, by id) so that reordering the tenants file never changes a policy document.
  */
-export function planVaults(tenants: readonly Tenant[]): VaultPlan[] {
-  const byRegion = new Map<string, Tenant[]>();
-  for (const t of [...tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const aws = getRegion(t.region).backupAwsRegion;
-    byRegion.set(aws, [...(byRegion.get(aws) ?? []), t]);
-  }
-  return [...byRegion.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([awsRegion, list]) => ({
-      awsRegion,
-      tenants: list,
-      writers: list.filter((t) => t.status === "active" && t.backup.enabled),
-      retentions: [...new Set(list.map((t) => t.backup.retentionDays))].sort((a, b) => a - b),
-      residencies: [...new Set(list.map((t) => t.residency))].sort(),
-    }));
+export function planVaults(tenants: readonly Tenant[], keep: VaultKeeping = {}): VaultPlan[] {
+  const retentions = retentionClasses(tenants, keep);
+  const byRegion = new Map<string, Tenant[]>(vaultRegions(tenants, keep).map((r) => [r, []]));
+  for (const t of [...tenants].sort(byId)) byRegion.get(getRegion(t.region).backupAwsRegion)!.push(t);
+  return [...byRegion.entries()].map(([awsRegion, list]) => ({
+    awsRegion,
+    tenants: list,
+    backedUp: list.filter((t) => t.status === "active" && t.backup.enabled),
+    retentions,
+    residencies: [...new Set(list.map((t) => t.residency))].sort(),
+    kept: list.length === 0,
+  }));
 }
 
 /** Bucket name prefix (S3 allows 37 characters; the provider appends a unique suffix). */
@@ -123,18 +180,32 @@ export interface LifecycleRule {
   readonly abortIncompleteMultipartUpload?: { readonly daysAfterInitiation: number };
 }
 
+/** How long noncurrent versions stay: at least the longest retention, so a replaced or deleted backup outlives its own retention. */
+export function noncurrentVersionDays(retentions: readonly number[]): number {
+  return Math.max(MIN_NONCURRENT_VERSION_DAYS, ...retentions);
+}
+
 /**
- * Retention without one rule per tenant: one rule per distinct retention, matching the
- * tag the workflow sets, plus one bucket-wide rule for noncurrent versions, expired
- * delete markers and incomplete uploads.
+ * Retention without one rule per tenant: per retention class, one rule expiring its key
+ * prefix (`retain-14d/`) and one expiring the backups written before classes existed by
+ * their tag; plus one bucket-wide rule for noncurrent versions, expired delete markers and
+ * incomplete uploads.
  */
 export function lifecycleRules(retentions: readonly number[]): LifecycleRule[] {
   return [
     ...retentions.map(
       (days): LifecycleRule => ({
-        id: `retention-${days}d`,
+        id: `retain-${days}d`,
         status: "Enabled",
-        filter: { tag: { key: RETENTION_TAG, value: String(days) } },
+        filter: { prefix: retentionClassPrefix(days) },
+        expiration: { days },
+      }),
+    ),
+    ...retentions.map(
+      (days): LifecycleRule => ({
+        id: `legacy-retention-${days}d`,
+        status: "Enabled",
+        filter: { tag: { key: LEGACY_RETENTION_TAG, value: String(days) } },
         expiration: { days },
       }),
     ),
@@ -143,30 +214,60 @@ export function lifecycleRules(retentions: readonly number[]): LifecycleRule[] {
       status: "Enabled",
       filter: { prefix: "" },
       expiration: { expiredObjectDeleteMarker: true },
-      noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS },
+      noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays(retentions) },
       abortIncompleteMultipartUpload: { daysAfterInitiation: INCOMPLETE_UPLOAD_DAYS },
     },
   ];
 }
 
-/** Denies any request without TLS and any upload not encrypted the vault's way. */
-export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, keyArn?: string): PolicyDocument {
+/** Who the vault's policies name. */
+export interface VaultAccess {
+  /** The backup writer role (absent when no tenant here backs up). */
+  readonly writerRoleArn?: string;
+  /** The restore-drill reader role. */
+  readonly readerRoleArn?: string;
+  /** IAM principals that administer the vault key: the identities that run `pulumi up`. */
+  readonly keyAdministrators: readonly string[];
+  /** The one principal that may delete backups and schedule key deletion; none when unset. */
+  readonly breakGlassArn?: string;
+}
+
+function exceptBreakGlass(breakGlassArn?: string): Pick<PolicyStatement, "Condition"> {
+  return breakGlassArn ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": breakGlassArn } } } : {};
+}
+
+/**
+ * The bucket policy grants nothing; it only denies, to everyone it concerns, whatever the
+ * identity policies of the account might otherwise allow:
+ * - any request without TLS;
+ * - an upload that would replace an existing backup (S3 conditional writes: `PutObject` and
+ *   `CompleteMultipartUpload` must carry `If-None-Match: *`; the multipart steps that cannot
+ *   carry it are exempt through `s3:ObjectCreationOperation`), and server-side copies;
+ * - an upload naming another encryption or key (checked where the header exists, so that
+ *   multipart parts, which carry none, pass; default encryption covers requests without it);
+ * - deletes, tag and retention changes, to all but the break-glass principal;
+ * - to each workflow role, every action but its own.
+ */
+export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, keyArn: string | undefined, access: Omit<VaultAccess, "keyAdministrators">): PolicyDocument {
+  const objects = `${bucketArn}/*`;
   const statements: PolicyStatement[] = [
+    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, objects], Condition: { Bool: { "aws:SecureTransport": "false" } } },
     {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [bucketArn, `${bucketArn}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
-    {
-      Sid: "DenyUnencryptedUploads",
+      Sid: "DenyOverwrites",
       Effect: "Deny",
       Principal: "*",
       Action: "s3:PutObject",
-      Resource: `${bucketArn}/*`,
-      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": encryption === "kms" ? "aws:kms" : "AES256" } },
+      Resource: objects,
+      Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } },
+    },
+    { Sid: "DenyCopies", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { Null: { "s3:x-amz-copy-source": "false" } } },
+    {
+      Sid: "DenyOtherEncryption",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": encryption === "kms" ? "aws:kms" : "AES256" } },
     },
   ];
   if (encryption === "kms") {
@@ -176,144 +277,59 @@ export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, ke
       Effect: "Deny",
       Principal: "*",
       Action: "s3:PutObject",
-      Resource: `${bucketArn}/*`,
-      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
+      Resource: objects,
+      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
     });
   }
-  return { Version: "2012-10-17", Statement: statements };
+  statements.push({
+    Sid: "DenyErasureButBreakGlass",
+    Effect: "Deny",
+    Principal: "*",
+    Action: [...BACKUP_DESTRUCTION_ACTIONS],
+    Resource: [bucketArn, objects],
+    ...exceptBreakGlass(access.breakGlassArn),
+  });
+  const roleBoundary = (Sid: string, roleArn: string | undefined, allowed: readonly string[]) =>
+    roleArn
+      ? [{ Sid, Effect: "Deny" as const, Principal: "*" as const, NotAction: [...allowed], Resource: [bucketArn, objects], Condition: { ArnEquals: { "aws:PrincipalArn": roleArn } } }]
+      : [];
+  statements.push(...roleBoundary("BackupWriterUploadsOnly", access.writerRoleArn, BACKUP_UPLOAD_ACTIONS));
+  statements.push(...roleBoundary("DrillReaderReadsOnly", access.readerRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_LIST_ACTIONS]));
+  return policy(statements);
 }
 
-// ---------------------------------------------------------------------------------------
-// GitHub OIDC
-
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
-export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
-
-export interface GithubRepositoryRef {
-  readonly owner: string;
-  readonly repository: string;
-  readonly branch: string;
-  /** Numeric ids, for repositories whose OIDC subjects carry them (created after 2026-07-15). */
-  readonly ownerId?: string;
-  readonly repositoryId?: string;
+/** `s3.<region>.amazonaws.com`: the only way workflow roles may use a vault key. */
+export function s3ViaService(awsRegion: string): string {
+  return `s3.${awsRegion}.amazonaws.com`;
 }
-
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-const BRANCH = /^[A-Za-z0-9._\/-]{1,200}$/;
-const NUMERIC = /^[0-9]{1,20}$/;
-
-/** `repo:OWNER/REPO`, or `repo:OWNER@ID/REPO@ID` when the ids are known. Refuses anything wildcard-like. */
-export function subjectRepository(repo: GithubRepositoryRef): string {
-  if (!OWNER.test(repo.owner) || !REPO.test(repo.repository)) {
-    throw new Error(`refusing an OIDC subject for ${JSON.stringify(`${repo.owner}/${repo.repository}`)}: owner and repository must be literal names`);
-  }
-  if (!BRANCH.test(repo.branch) || repo.branch.includes("*")) {
-    throw new Error(`refusing an OIDC subject for branch ${JSON.stringify(repo.branch)}: it must be a literal branch name`);
-  }
-  for (const id of [repo.ownerId, repo.repositoryId]) {
-    if (id !== undefined && !NUMERIC.test(id)) throw new Error(`refusing an OIDC subject with id ${JSON.stringify(id)}: ids are numbers`);
-  }
-  if ((repo.ownerId === undefined) !== (repo.repositoryId === undefined)) {
-    throw new Error("refusing an OIDC subject with only one of the owner and repository ids: give both or neither");
-  }
-  const owner = repo.ownerId ? `${repo.owner}@${repo.ownerId}` : repo.owner;
-  const name = repo.repositoryId ? `${repo.repository}@${repo.repositoryId}` : repo.repository;
-  return `repo:${owner}/${name}`;
-}
-
-export type SecretScope = "repository" | "environment";
 
 /**
- * The subjects allowed to assume the backup role: the default branch of the configured
- * repository, and with environment-scoped secrets its tenant environments. Never a pull
- * request (so never a fork), never another repository.
+ * An explicit key policy instead of AWS's default (which lets any IAM administrator of the
+ * account use, disable or delete the key): named administrators manage it, the workflow
+ * roles use it only through S3 in its region, and nobody but the break-glass principal can
+ * disable it or schedule its deletion.
  */
-export function trustedSubjects(repo: GithubRepositoryRef, scope: SecretScope): { exact: string[]; patterns: string[] } {
-  const base = subjectRepository(repo);
-  const exact = [`${base}:ref:refs/heads/${repo.branch}`];
-  const patterns = scope === "environment" ? [`${base}:environment:${environmentName("*")}`] : [];
-  return { exact, patterns };
-}
-
-export function trustPolicy(oidcProviderArn: string, repo: GithubRepositoryRef, scope: SecretScope): PolicyDocument {
-  const { exact, patterns } = trustedSubjects(repo, scope);
+export function vaultKeyPolicy(awsRegion: string, access: VaultAccess): PolicyDocument {
+  if (!access.keyAdministrators.length) throw new Error("internal: a vault key needs at least one administrator");
+  const viaS3 = { StringEquals: { "kms:ViaService": s3ViaService(awsRegion) } };
   const statements: PolicyStatement[] = [
-    {
-      Sid: "GithubDefaultBranch",
-      Effect: "Allow",
-      Principal: { Federated: oidcProviderArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: {
-          [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-          [`${GITHUB_OIDC_HOST}:sub`]: exact,
-        },
-      },
-    },
+    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: [...KEY_ADMIN_ACTIONS], Resource: "*" },
   ];
-  if (patterns.length) {
+  if (access.writerRoleArn) {
+    statements.push({ Sid: "BackupWriterEncryptsThroughS3", Effect: "Allow", Principal: { AWS: access.writerRoleArn }, Action: [...UPLOAD_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+  }
+  if (access.readerRoleArn) {
+    statements.push({ Sid: "DrillReaderDecryptsThroughS3", Effect: "Allow", Principal: { AWS: access.readerRoleArn }, Action: [...READ_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+  }
+  if (access.breakGlassArn) {
     statements.push({
-      Sid: "GithubTenantEnvironments",
+      Sid: "BreakGlass",
       Effect: "Allow",
-      Principal: { Federated: oidcProviderArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE },
-        StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: patterns },
-      },
+      Principal: { AWS: access.breakGlassArn },
+      Action: [...KEY_DESTRUCTION_ACTIONS, "kms:CancelKeyDeletion", "kms:EnableKey", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
+      Resource: "*",
     });
   }
-  return { Version: "2012-10-17", Statement: statements };
-}
-
-export interface VaultGrant {
-  readonly bucketArn: string;
-  /** KMS key of the vault, when it encrypts with one. */
-  readonly keyArn?: string;
-  /** Tenants allowed to write here: their prefixes. */
-  readonly writerIds: readonly string[];
-}
-
-/** IAM allows 10,240 characters of inline policy per role; keep room for whitespace. */
-export const INLINE_POLICY_BUDGET = 9_000;
-
-/**
- * Least privilege for the backup role: write under each writing tenant's prefix, read
- * back for restore drills, use the vault keys. No delete of any kind.
- * When listing every prefix would pass IAM's inline-policy size, writes are granted on
- * the bucket's backup keys (`*​/*.dump`) instead, and `narrowed` is false.
- */
-export function backupRolePolicy(grants: readonly VaultGrant[]): { document: PolicyDocument; narrowed: boolean } {
-  const statements = (perTenant: boolean): PolicyStatement[] => {
-    const s: PolicyStatement[] = [];
-    const writes = grants.flatMap((g) => (perTenant ? g.writerIds.map((id) => `${g.bucketArn}/${backupPrefix(id)}*`) : g.writerIds.length ? [`${g.bucketArn}/*/*.dump`] : []));
-    if (writes.length) s.push({ Sid: "WriteTenantBackups", Effect: "Allow", Action: [...BACKUP_WRITE_ACTIONS], Resource: writes });
-    if (grants.length) {
-      s.push({ Sid: "ReadBackupsForRestoreDrills", Effect: "Allow", Action: [...BACKUP_READ_ACTIONS], Resource: grants.map((g) => `${g.bucketArn}/*`) });
-      s.push({ Sid: "ListBackups", Effect: "Allow", Action: [...BACKUP_LIST_ACTIONS], Resource: grants.map((g) => g.bucketArn) });
-    }
-    const keys = grants.map((g) => g.keyArn).filter((k): k is string => !!k);
-    if (keys.length) s.push({ Sid: "UseVaultKeys", Effect: "Allow", Action: [...VAULT_KEY_ACTIONS], Resource: keys });
-    return s;
-  };
-  const narrowed = canNarrowWrites(grants.map((g) => ({ writers: g.writerIds, hasKey: !!g.keyArn })));
-  return { document: { Version: "2012-10-17", Statement: statements(narrowed) }, narrowed };
-}
-
-/** Longest ARNs possible, so the choice depends only on the tenants, never on generated names. */
-const WORST_BUCKET_ARN = `arn:aws:s3:::${"x".repeat(63)}`;
-const WORST_KEY_ARN = `arn:aws-us-gov:kms:ap-southeast-2:123456789012:key/${"0".repeat(36)}`;
-
-/** Whether per-tenant write prefixes fit IAM's inline policy size, decided on plain data. */
-export function canNarrowWrites(vaults: readonly { writers: readonly string[]; hasKey: boolean }[]): boolean {
-  const grants = vaults.map((v) => ({ bucketArn: WORST_BUCKET_ARN, keyArn: v.hasKey ? WORST_KEY_ARN : undefined, writerIds: v.writers }));
-  const statements: PolicyStatement[] = [
-    { Sid: "WriteTenantBackups", Effect: "Allow", Action: [...BACKUP_WRITE_ACTIONS], Resource: grants.flatMap((g) => g.writerIds.map((id) => `${g.bucketArn}/${backupPrefix(id)}*`)) },
-    { Sid: "ReadBackupsForRestoreDrills", Effect: "Allow", Action: [...BACKUP_READ_ACTIONS], Resource: grants.map((g) => `${g.bucketArn}/*`) },
-    { Sid: "ListBackups", Effect: "Allow", Action: [...BACKUP_LIST_ACTIONS], Resource: grants.map((g) => g.bucketArn) },
-    { Sid: "UseVaultKeys", Effect: "Allow", Action: [...VAULT_KEY_ACTIONS], Resource: grants.flatMap((g) => (g.keyArn ? [g.keyArn] : [])) },
-  ];
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements }).length <= INLINE_POLICY_BUDGET;
+  statements.push({ Sid: "DenyKeyDestructionButBreakGlass", Effect: "Deny", Principal: "*", Action: [...KEY_DESTRUCTION_ACTIONS], Resource: "*", ...exceptBreakGlass(access.breakGlassArn) });
+  return policy(statements);
 }

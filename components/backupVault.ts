@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketPolicy, bucketPrefix, lifecycleRules, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "./backupPolicy";
+import { bucketPolicy, bucketPrefix, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "./backupPolicy";
 
 export interface BackupVaultArgs {
   readonly plan: VaultPlan;
@@ -13,8 +13,17 @@ export interface BackupVaultArgs {
   readonly encryption?: BackupEncryption;
   /** Default `off`. Irreversible once a bucket has it. */
   readonly objectLock?: ObjectLockMode;
-  /** Protect and retain the bucket and key. Default true. */
+  /** Protect and retain the bucket, the key and every resource that hardens them. Default true. */
   readonly protect?: boolean;
+  /** Who the bucket and key policies name. */
+  readonly access: {
+    /** The backup writer role, when tenants here back up. */
+    readonly writerRoleArn?: pulumi.Input<string>;
+    /** The restore-drill reader role, when tenants here are drilled. */
+    readonly readerRoleArn?: pulumi.Input<string>;
+    readonly keyAdministrators: readonly string[];
+    readonly breakGlassArn?: string;
+  };
 }
 
 export class BackupVault extends pulumi.ComponentResource {
@@ -34,9 +43,15 @@ export class BackupVault extends pulumi.ComponentResource {
     const encryption = args.encryption ?? "kms";
     const objectLock = args.objectLock ?? "off";
     const protect = args.protect ?? true;
-    const child = { parent: this };
+    // Every resource of the vault is protected and retained alike: losing the versioning,
+    // lifecycle, policy or public access block of a vault exposes or strands backups.
     const data = { parent: this, protect, retainOnDelete: protect };
-    const tags = { "tenant-fleet:stack": args.stack, "tenant-fleet:purpose": "tenant-backups", "tenant-fleet:residencies": plan.residencies.join(" ") };
+    const tags = {
+      "tenant-fleet:stack": args.stack,
+      "tenant-fleet:purpose": "tenant-backups",
+      "tenant-fleet:residencies": plan.residencies.join(" "),
+      ...(plan.kept ? { "tenant-fleet:kept": "true" } : {}),
+    };
     this.awsRegion = region;
 
     if (encryption === "kms") {
@@ -47,13 +62,18 @@ export class BackupVault extends pulumi.ComponentResource {
           description: `tenant-fleet ${args.stack}: backups of tenant databases in ${region}`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
+          policy: pulumi
+            .all([args.access.writerRoleArn, args.access.readerRoleArn])
+            .apply(([writerRoleArn, readerRoleArn]) =>
+              JSON.stringify(vaultKeyPolicy(region, { writerRoleArn, readerRoleArn, keyAdministrators: args.access.keyAdministrators, breakGlassArn: args.access.breakGlassArn })),
+            ),
           tags,
         },
         data,
       );
       // KMS alias names allow letters, digits, "/", "_" and "-" only (stack names may hold ".").
       const alias = `alias/tenant-fleet-${args.stack.replace(/[^A-Za-z0-9/_-]/g, "-")}-backups`;
-      new aws.kms.Alias(`${name}-key-alias`, { region, name: alias, targetKeyId: this.key.keyId }, child);
+      new aws.kms.Alias(`${name}-key-alias`, { region, name: alias, targetKeyId: this.key.keyId }, data);
       this.keyArn = this.key.arn;
     }
 
@@ -71,7 +91,7 @@ export class BackupVault extends pulumi.ComponentResource {
     this.bucketArn = this.bucket.arn;
     const bucket = this.bucket.id;
 
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { region, bucket, versioningConfiguration: { status: "Enabled" } }, child);
+    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { region, bucket, versioningConfiguration: { status: "Enabled" } }, data);
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       {
@@ -83,31 +103,33 @@ export class BackupVault extends pulumi.ComponentResource {
             : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
         ],
       },
-      child,
+      data,
     );
     new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
       { region, bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
+      data,
     );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, data);
     new aws.s3.BucketPolicy(
       `${name}-policy`,
       {
         region,
         bucket,
         policy: pulumi
-          .all([this.bucket.arn, this.key?.arn])
-          .apply(([bucketArn, keyArn]) => JSON.stringify(bucketPolicy(bucketArn, encryption, keyArn))),
+          .all([this.bucket.arn, this.key?.arn, args.access.writerRoleArn, args.access.readerRoleArn])
+          .apply(([bucketArn, keyArn, writerRoleArn, readerRoleArn]) =>
+            JSON.stringify(bucketPolicy(bucketArn, encryption, keyArn, { writerRoleArn, readerRoleArn, breakGlassArn: args.access.breakGlassArn })),
+          ),
       },
-      child,
+      data,
     );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       { region, bucket, rules: lifecycleRules(plan.retentions).map((r) => ({ ...r })) },
-      { parent: this, dependsOn: [versioning] },
+      { ...data, dependsOn: [versioning] },
     );
-    if (objectLock !== "off") {
+    if (objectLock !== "off" && plan.retentions.length) {
       new aws.s3.BucketObjectLockConfiguration(
         `${name}-object-lock`,
         {
@@ -117,7 +139,7 @@ export class BackupVault extends pulumi.ComponentResource {
           // Locked for the shortest retention here, so the lifecycle can still expire every backup on time.
           rule: { defaultRetention: { mode: objectLock.toUpperCase(), days: Math.min(...plan.retentions) } },
         },
-        { parent: this, dependsOn: [versioning] },
+        { ...data, dependsOn: [versioning] },
       );
     }
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, region });

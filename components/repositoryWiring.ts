@@ -8,7 +8,7 @@ import * as github from "@pulumi/github";
 import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
 import { credential, GITHUB_TOKEN } from "./credentials";
 import { fleetNames, type FleetNames, type RenderedWorkflow } from "./workflows";
-import type { SecretScope } from "./backupPolicy";
+import type { RolePurpose, SecretScope } from "./workflowAccess";
 
 export interface RepositoryWiringArgs {
   readonly owner: string;
@@ -17,7 +17,8 @@ export interface RepositoryWiringArgs {
   readonly scope: SecretScope;
   /** Active tenants and their direct connection strings (secret). Retired tenants are not wired. */
   readonly tenants: readonly { readonly id: string; readonly connectionUri: pulumi.Output<string> }[];
-  readonly roleArn: pulumi.Input<string>;
+  /** The workflow roles, by purpose; a purpose without workflows has none. */
+  readonly roleArns: Partial<Record<RolePurpose, pulumi.Input<string>>>;
   readonly vaults: readonly { readonly awsRegion: string; readonly bucket: pulumi.Input<string>; readonly kmsKeyArn?: pulumi.Input<string> }[];
   readonly workflows: readonly RenderedWorkflow[];
   /** Name of the tenants file, for commit messages. */
@@ -77,8 +78,18 @@ export class RepositoryWiring extends pulumi.ComponentResource {
       .all(args.vaults.map((v) => pulumi.all([v.bucket, v.kmsKeyArn]).apply(([bucket, kmsKeyArn]) => [v.awsRegion, kmsKeyArn ? { bucket, kmsKeyArn } : { bucket }] as const)))
       .apply((entries) => JSON.stringify(Object.fromEntries(entries)));
     const names = args.names ?? fleetNames();
-    new github.ActionsVariable("var-aws-role-arn", { repository, variableName: names.roleArnVariable, value: args.roleArn }, child);
+    const variables: string[] = [];
+    const roleVariables: [string, string, pulumi.Input<string> | undefined][] = [
+      ["var-aws-role-arn", names.roleArnVariable, args.roleArns.backupWriter],
+      ["var-drill-role-arn", names.drillRoleArnVariable, args.roleArns.drillReader],
+    ];
+    for (const [resourceName, variableName, value] of roleVariables) {
+      if (value === undefined) continue;
+      new github.ActionsVariable(resourceName, { repository, variableName, value }, child);
+      variables.push(variableName);
+    }
     new github.ActionsVariable("var-backup-vaults", { repository, variableName: names.vaultsVariable, value: vaultMap }, child);
+    variables.push(names.vaultsVariable);
 
     for (const w of args.workflows) {
       new github.RepositoryFile(
@@ -94,7 +105,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
         child,
       );
     }
-    this.summary = { secrets: secrets.sort(), environments: environments.sort(), variables: [names.roleArnVariable, names.vaultsVariable], workflows: args.workflows.map((w) => w.path) };
+    this.summary = { secrets: secrets.sort(), environments: environments.sort(), variables, workflows: args.workflows.map((w) => w.path) };
     this.registerOutputs({});
   }
 }

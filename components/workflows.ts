@@ -9,9 +9,11 @@
 import { Document, isScalar, visit, Scalar } from "yaml";
 import type { Tenant } from "../tenants/model";
 import { getRegion } from "../tenants/regions";
-import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
+import { backupPrefix, ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
 import { longestGapHours } from "./cronGap";
-import { BACKUP_TIMESTAMP_DATE_FORMAT, RETENTION_TAG, type BackupEncryption, type SecretScope } from "./backupPolicy";
+import { BACKUP_TIMESTAMP_DATE_FORMAT, type BackupEncryption } from "./backupPolicy";
+import type { SecretScope } from "./workflowAccess";
+import type { StackSettings } from "../config/settings";
 
 /** Third-party actions, pinned to full commit SHAs. */
 export const ACTIONS = Object.freeze({
@@ -28,9 +30,13 @@ export const RUNNER = "ubuntu-24.04";
 export const WORKFLOW_DIR = ".github/workflows";
 /** Variables the stack sets in the repository (values are not secret). */
 export const VARIABLES = Object.freeze({
+  /** The backup writer role (the name predates the drill's own role). */
   roleArn: "TENANT_FLEET_AWS_ROLE_ARN",
+  drillRoleArn: "TENANT_FLEET_DRILL_ROLE_ARN",
   vaults: "TENANT_FLEET_BACKUP_VAULTS",
 });
+/** How far a backup's name may run ahead of S3's record of its upload (runner clock skew). */
+export const CLOCK_SKEW_SECONDS = 300;
 
 /**
  * The names a stack writes into the application repository. Shards sharing a repository
@@ -40,7 +46,10 @@ export const VARIABLES = Object.freeze({
 export interface FleetNames {
   /** File and concurrency-group prefix, e.g. `tenant-fleet` or `tenant-fleet-prod-eu`. */
   readonly prefix: string;
+  /** The backup writer role's ARN. */
   readonly roleArnVariable: string;
+  /** The restore-drill reader role's ARN. */
+  readonly drillRoleArnVariable: string;
   readonly vaultsVariable: string;
 }
 
@@ -49,6 +58,7 @@ export function fleetNames(shardKey = ""): FleetNames {
   return {
     prefix: shardKey ? `tenant-fleet-${shardKey}` : "tenant-fleet",
     roleArnVariable: `${VARIABLES.roleArn}${suffix}`,
+    drillRoleArnVariable: `${VARIABLES.drillRoleArn}${suffix}`,
     vaultsVariable: `${VARIABLES.vaults}${suffix}`,
   };
 }
@@ -75,6 +85,19 @@ export interface RenderedWorkflow {
   readonly tenantIds: readonly string[];
 }
 
+
+/** The workflow settings a stack's settings give, under the names of its shard. */
+export function workflowSettings(settings: StackSettings, names: FleetNames): WorkflowSettings {
+  return {
+    scope: settings.secretScope,
+    encryption: settings.backup.encryption,
+    branch: settings.github.branch,
+    source: settings.tenantsFile,
+    migrations: settings.workflows.migrationsCommand ? { command: settings.workflows.migrationsCommand, paths: settings.workflows.migrationsPaths } : undefined,
+    restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
+    names,
+  };
+}
 
 /** `17 3 * * *` → `17-3-x-x-x`: stable, file-name safe. */
 export function scheduleSlug(cron: string): string {
@@ -108,7 +131,7 @@ function backupEntry(t: Tenant, scope: SecretScope) {
   return { id: t.id, ...secretRef(t, scope), pg: t.pgVersion, aws_region: getRegion(t.region).backupAwsRegion, retention_days: t.backup.retentionDays };
 }
 function drillEntry(t: Tenant) {
-  return { id: t.id, pg: t.pgVersion, aws_region: getRegion(t.region).backupAwsRegion, max_age_hours: maxBackupAgeHours(t.backup.schedule) };
+  return { id: t.id, pg: t.pgVersion, aws_region: getRegion(t.region).backupAwsRegion, retention_days: t.backup.retentionDays, max_age_hours: maxBackupAgeHours(t.backup.schedule) };
 }
 
 /** The job-level settings that give a tenant job its database URL, per secret scope. */
@@ -148,12 +171,12 @@ function vaultExpr(names: FleetNames): string {
   return `fromJSON(vars.${names.vaultsVariable})[matrix.tenant.aws_region]`;
 }
 
-function awsCredentialsStep(sessionName: string, names: FleetNames): object {
+function awsCredentialsStep(sessionName: string, roleVariable: string): object {
   return {
     name: "AWS credentials (OIDC)",
     uses: ACTIONS.configureAwsCredentials.uses,
     with: {
-      "role-to-assume": `\${{ vars.${names.roleArnVariable} }}`,
+      "role-to-assume": `\${{ vars.${roleVariable} }}`,
       "aws-region": "${{ matrix.tenant.aws_region }}",
       "role-session-name": sessionName,
     },
@@ -173,9 +196,13 @@ function installPgClientStep(): object {
   return { name: "Postgres client of the tenant's major version", shell: "bash", run: `${INSTALL_PG_CLIENT}\n` };
 }
 
+/** The tenant's key prefix as the scripts spell it, from the one definition of the layout. */
+const SHELL_BACKUP_PREFIX = backupPrefix("${TENANT_ID}", "${RETENTION_DAYS}");
+
+/** A new object only (`If-None-Match: *`): the bucket policy refuses anything that could replace a backup. */
 function uploadCommand(encryption: BackupEncryption): string {
   const sse = encryption === "kms" ? '--server-side-encryption aws:kms --ssekms-key-id "${BACKUP_KMS_KEY}"' : "--server-side-encryption AES256";
-  return `aws s3api put-object --bucket "\${BACKUP_BUCKET}" --key "\${key}" --body "\${dump}" --tagging "${RETENTION_TAG}=\${RETENTION_DAYS}" ${sse} > /dev/null`;
+  return `aws s3api put-object --bucket "\${BACKUP_BUCKET}" --key "\${key}" --body "\${dump}" --if-none-match '*' ${sse} > /dev/null`;
 }
 
 function backupScript(encryption: BackupEncryption): string {
@@ -183,7 +210,7 @@ function backupScript(encryption: BackupEncryption): string {
     "set -euo pipefail",
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
     `stamp="$(date -u +${BACKUP_TIMESTAMP_DATE_FORMAT})"`,
-    'key="${TENANT_ID}/${stamp}.dump"',
+    `key="${SHELL_BACKUP_PREFIX}\${stamp}.dump"`,
     'dump="${RUNNER_TEMP}/${TENANT_ID}.dump"',
     '"${bin}/pg_dump" --format=custom --no-owner --no-privileges --file="${dump}" --dbname="${DATABASE_URL}"',
     'if [ ! -s "${dump}" ]; then echo "::error::the dump of ${TENANT_ID} is empty"; exit 1; fi',
@@ -194,16 +221,16 @@ function backupScript(encryption: BackupEncryption): string {
   ].join("\n");
 }
 
-function backupWorkflow(schedule: string, tenants: readonly Tenant[], part: number, parts: number, settings: WorkflowSettings): RenderedWorkflow {
-  const slug = scheduleSlug(schedule);
-  const suffix = parts > 1 ? `-part${part}` : "";
+function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): RenderedWorkflow {
+  const { tenants, part, parts } = file;
+  const schedule = file.schedule!;
   const binding = tenantSecretBinding(settings.scope);
   const names = settings.names ?? fleetNames();
   const body = {
     name: `tenant-fleet backups (${schedule})${parts > 1 ? ` ${part}/${parts}` : ""}`,
     on: { schedule: [{ cron: schedule }], workflow_dispatch: {} },
     permissions: {},
-    concurrency: { group: `${names.prefix}-backup-${slug}${suffix}`, "cancel-in-progress": false },
+    concurrency: { group: concurrencyGroup(file.path), "cancel-in-progress": false },
     jobs: {
       backup: {
         name: "backup ${{ matrix.tenant.id }}",
@@ -220,26 +247,24 @@ function backupWorkflow(schedule: string, tenants: readonly Tenant[], part: numb
           ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${vaultExpr(names)}.kmsKeyArn }}` } : {}),
         },
         steps: [
-          awsCredentialsStep("tenant-fleet-backup", names),
+          awsCredentialsStep("tenant-fleet-backup", names.roleArnVariable),
           installPgClientStep(),
           { name: "Dump, check and upload", shell: "bash", env: { DATABASE_URL: binding.databaseUrl }, run: `${backupScript(settings.encryption)}\n` },
         ],
       },
     },
   };
-  const path = `${WORKFLOW_DIR}/${names.prefix}-backup-${slug}${suffix}.yml`;
-  return { path, kind: "backup", tenantIds: tenants.map((t) => t.id), content: render(body, header(`Nightly backups of ${tenants.length} tenant(s) on "${schedule}" (UTC)`, settings)) };
+  return { path: file.path, kind: "backup", tenantIds: tenants.map((t) => t.id), content: render(body, header(`Nightly backups of ${tenants.length} tenant(s) on "${schedule}" (UTC)`, settings)) };
 }
 
-function migrationsWorkflow(tenants: readonly Tenant[], part: number, parts: number, settings: WorkflowSettings, migrations: NonNullable<WorkflowSettings["migrations"]>): RenderedWorkflow {
-  const suffix = parts > 1 ? `-part${part}` : "";
-  const names = settings.names ?? fleetNames();
+function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, migrations: NonNullable<WorkflowSettings["migrations"]>): RenderedWorkflow {
+  const { tenants, part, parts } = file;
   const binding = tenantSecretBinding(settings.scope);
   const body = {
     name: `tenant-fleet migrations${parts > 1 ? ` ${part}/${parts}` : ""}`,
     on: { push: { branches: [settings.branch], paths: [...migrations.paths] }, workflow_dispatch: {} },
     permissions: {},
-    concurrency: { group: `${names.prefix}-migrations${suffix}`, "cancel-in-progress": false },
+    concurrency: { group: concurrencyGroup(file.path), "cancel-in-progress": false },
     jobs: {
       migrate: {
         name: "migrate ${{ matrix.tenant.id }}",
@@ -261,42 +286,64 @@ function migrationsWorkflow(tenants: readonly Tenant[], part: number, parts: num
     },
   };
   return {
-    path: `${WORKFLOW_DIR}/${names.prefix}-migrations${suffix}.yml`,
+    path: file.path,
     kind: "migrations",
     tenantIds: tenants.map((t) => t.id),
     content: render(body, header(`Schema migrations of ${tenants.length} tenant(s) on push to ${settings.branch} and on demand`, settings)),
   };
 }
 
+/**
+ * Finds the newest backup of the tenant in its retention class, over every page of the
+ * listing. Keys are named by the time the dump started and S3 records when the upload
+ * finished, so a key dated after its own upload (beyond clock skew) was not written by the
+ * backup job: the drill fails on it instead of trusting it as "newest" forever. Objects
+ * whose names are not backups are ignored. Writes `key` and `age_minutes` to the step output.
+ */
+function newestBackupScript(): string {
+  return [
+    "set -euo pipefail",
+    `prefix="${SHELL_BACKUP_PREFIX}"`,
+    'listing="${RUNNER_TEMP}/${TENANT_ID}.listing.json"',
+    'aws s3api list-objects-v2 --bucket "${BACKUP_BUCKET}" --prefix "${prefix}" --output json > "${listing}"',
+    `jq -r --arg prefix "\${prefix}" '(.Contents // [])[] | select(.Key | startswith($prefix)) | select(.Key | ltrimstr($prefix) | test("^[0-9]{8}T[0-9]{6}Z\\\\.dump$")) | [.Key, (.Key | ltrimstr($prefix) | rtrimstr(".dump") | strptime("${BACKUP_TIMESTAMP_DATE_FORMAT}") | mktime), (.LastModified | sub("\\\\.[0-9]+"; "") | sub("(\\\\+00:00|Z)$"; "Z") | fromdateiso8601)] | @tsv' "\${listing}" > "\${listing}.tsv"`,
+    'newest="" newest_at=0 forged=()',
+    'while IFS=$\'\\t\' read -r key taken uploaded; do',
+    '  if [ "${taken}" -gt $(( uploaded + CLOCK_SKEW_SECONDS )) ]; then forged+=("${key}"); continue; fi',
+    '  if [ "${taken}" -gt "${newest_at}" ]; then newest="${key}"; newest_at="${taken}"; fi',
+    'done < "${listing}.tsv"',
+    'if [ "${#forged[@]}" -gt 0 ]; then echo "::error::${#forged[@]} backup(s) of ${TENANT_ID} are dated after their own upload, so the backup job did not write them: ${forged[*]}. Investigate before trusting this vault"; exit 1; fi',
+    'if [ -z "${newest}" ]; then echo "::error::no backup of ${TENANT_ID} under s3://${BACKUP_BUCKET}/${prefix}"; exit 1; fi',
+    'age_minutes=$(( ( $(date -u +%s) - newest_at ) / 60 ))',
+    'if [ "${age_minutes}" -gt $(( MAX_AGE_HOURS * 60 )) ]; then echo "::error::the newest backup of ${TENANT_ID} (${newest}) is $(( age_minutes / 60 )) h $(( age_minutes % 60 )) min old; its schedule allows ${MAX_AGE_HOURS} h"; exit 1; fi',
+    'echo "key=${newest}" >> "${GITHUB_OUTPUT}"',
+    'echo "age_minutes=${age_minutes}" >> "${GITHUB_OUTPUT}"',
+  ].join("\n");
+}
+
 function drillScript(): string {
   return [
     "set -euo pipefail",
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
-    'key="$(aws s3api list-objects-v2 --bucket "${BACKUP_BUCKET}" --prefix "${TENANT_ID}/" --query \'sort_by(Contents || `[]`, &Key)[-1].Key\' --output text)"',
-    'if [ -z "${key}" ] || [ "${key}" = "None" ]; then echo "::error::no backup of ${TENANT_ID} in ${BACKUP_BUCKET}"; exit 1; fi',
-    'stamp="$(basename "${key}" .dump)"',
-    'taken="$(date -u -d "${stamp:0:4}-${stamp:4:2}-${stamp:6:2}T${stamp:9:2}:${stamp:11:2}:${stamp:13:2}Z" +%s)"',
-    'age_hours=$(( ( $(date -u +%s) - taken ) / 3600 ))',
-    'if [ "${age_hours}" -gt "${MAX_AGE_HOURS}" ]; then echo "::error::the newest backup of ${TENANT_ID} (${key}) is ${age_hours} h old; its schedule allows ${MAX_AGE_HOURS} h"; exit 1; fi',
     'dump="${RUNNER_TEMP}/${TENANT_ID}.dump"',
-    'aws s3api get-object --bucket "${BACKUP_BUCKET}" --key "${key}" "${dump}" > /dev/null',
-    'if [ ! -s "${dump}" ]; then echo "::error::${key} is empty"; exit 1; fi',
+    'aws s3api get-object --bucket "${BACKUP_BUCKET}" --key "${BACKUP_KEY}" "${dump}" > /dev/null',
+    'if [ ! -s "${dump}" ]; then echo "::error::${BACKUP_KEY} is empty"; exit 1; fi',
     '"${bin}/pg_restore" --list "${dump}" > /dev/null',
     '"${bin}/createdb" --host=localhost --username=postgres drill',
     '"${bin}/pg_restore" --host=localhost --username=postgres --dbname=drill --no-owner --no-privileges --exit-on-error "${dump}"',
     'tables="$("${bin}/psql" --host=localhost --username=postgres --dbname=drill -tAc "select count(*) from information_schema.tables where table_schema not in (\'pg_catalog\', \'information_schema\')")"',
-    'echo "restored ${key} (${age_hours} h old) into Postgres ${PG_MAJOR}: ${tables} tables"',
+    'echo "restored ${BACKUP_KEY} (${AGE_MINUTES} min old) into Postgres ${PG_MAJOR}: ${tables} tables"',
   ].join("\n");
 }
 
-function restoreDrillWorkflow(tenants: readonly Tenant[], part: number, parts: number, settings: WorkflowSettings): RenderedWorkflow {
-  const suffix = parts > 1 ? `-part${part}` : "";
+function restoreDrillWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): RenderedWorkflow {
+  const { tenants, part, parts } = file;
   const names = settings.names ?? fleetNames();
   const body = {
     name: `tenant-fleet restore drill${parts > 1 ? ` ${part}/${parts}` : ""}`,
     on: { schedule: [{ cron: settings.restoreDrillSchedule }], workflow_dispatch: {} },
     permissions: {},
-    concurrency: { group: `${names.prefix}-restore-drill${suffix}`, "cancel-in-progress": false },
+    concurrency: { group: concurrencyGroup(file.path), "cancel-in-progress": false },
     jobs: {
       drill: {
         name: "restore ${{ matrix.tenant.id }}",
@@ -315,39 +362,77 @@ function restoreDrillWorkflow(tenants: readonly Tenant[], part: number, parts: n
         env: {
           TENANT_ID: "${{ matrix.tenant.id }}",
           PG_MAJOR: "${{ matrix.tenant.pg }}",
+          RETENTION_DAYS: "${{ matrix.tenant.retention_days }}",
           MAX_AGE_HOURS: "${{ matrix.tenant.max_age_hours }}",
           BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
         },
-        steps: [awsCredentialsStep("tenant-fleet-restore-drill", names), installPgClientStep(), { name: "Restore the newest backup", shell: "bash", run: `${drillScript()}\n` }],
+        steps: [
+          awsCredentialsStep("tenant-fleet-restore-drill", names.drillRoleArnVariable),
+          { name: "Find the newest backup", id: "newest", shell: "bash", env: { CLOCK_SKEW_SECONDS: String(CLOCK_SKEW_SECONDS) }, run: `${newestBackupScript()}\n` },
+          installPgClientStep(),
+          {
+            name: "Restore it",
+            shell: "bash",
+            env: { BACKUP_KEY: "${{ steps.newest.outputs.key }}", AGE_MINUTES: "${{ steps.newest.outputs.age_minutes }}" },
+            run: `${drillScript()}\n`,
+          },
+        ],
       },
     },
   };
   return {
-    path: `${WORKFLOW_DIR}/${names.prefix}-restore-drill${suffix}.yml`,
+    path: file.path,
     kind: "restore-drill",
     tenantIds: tenants.map((t) => t.id),
     content: render(body, header(`Weekly restore drill of ${tenants.length} tenant(s): the newest backup must exist, be fresh and restore`, settings)),
   };
 }
 
-/** Every generated workflow for a fleet, in a stable order. Retired tenants get none. */
-export function renderWorkflows(tenants: readonly Tenant[], settings: WorkflowSettings): RenderedWorkflow[] {
+/** One generated workflow file before it is rendered: its kind, path and tenants. */
+export interface PlannedWorkflow {
+  readonly kind: "backup" | "migrations" | "restore-drill";
+  readonly path: string;
+  readonly tenants: readonly Tenant[];
+  /** 1-based part of a kind (and schedule) split past the matrix limit, and how many parts there are. */
+  readonly part: number;
+  readonly parts: number;
+  /** Backups: the cron they run on. */
+  readonly schedule?: string;
+}
+
+/** The concurrency group of a file: its name without the extension (unique per file). */
+function concurrencyGroup(path: string): string {
+  return path.split("/").pop()!.replace(/\.ya?ml$/, "");
+}
+
+/**
+ * Every generated file of a fleet, in a stable order, without rendering: the one place
+ * that decides which files exist and what they are called (the OIDC trust of each role
+ * names exactly these paths). Retired tenants get none.
+ */
+export function planWorkflows(tenants: readonly Tenant[], settings: Pick<WorkflowSettings, "migrations" | "names">): PlannedWorkflow[] {
+  const names = settings.names ?? fleetNames();
   const active = tenants.filter((t) => t.status === "active").sort(byId);
   const backedUp = active.filter((t) => t.backup.enabled);
-  const out: RenderedWorkflow[] = [];
-
-  const schedules = [...new Set(backedUp.map((t) => t.backup.schedule))].sort();
-  for (const schedule of schedules) {
-    const parts = chunk(backedUp.filter((t) => t.backup.schedule === schedule));
-    parts.forEach((p, i) => out.push(backupWorkflow(schedule, p, i + 1, parts.length, settings)));
+  const out: PlannedWorkflow[] = [];
+  const add = (kind: PlannedWorkflow["kind"], stem: string, list: readonly Tenant[], schedule?: string) => {
+    const parts = chunk(list);
+    parts.forEach((p, i) => {
+      const suffix = parts.length > 1 ? `-part${i + 1}` : "";
+      out.push({ kind, path: `${WORKFLOW_DIR}/${names.prefix}-${stem}${suffix}.yml`, tenants: p, part: i + 1, parts: parts.length, ...(schedule ? { schedule } : {}) });
+    });
+  };
+  for (const schedule of [...new Set(backedUp.map((t) => t.backup.schedule))].sort()) {
+    add("backup", `backup-${scheduleSlug(schedule)}`, backedUp.filter((t) => t.backup.schedule === schedule), schedule);
   }
-  if (settings.migrations && active.length) {
-    const parts = chunk(active);
-    parts.forEach((p, i) => out.push(migrationsWorkflow(p, i + 1, parts.length, settings, settings.migrations!)));
-  }
-  if (backedUp.length) {
-    const parts = chunk(backedUp);
-    parts.forEach((p, i) => out.push(restoreDrillWorkflow(p, i + 1, parts.length, settings)));
-  }
+  if (settings.migrations && active.length) add("migrations", "migrations", active);
+  if (backedUp.length) add("restore-drill", "restore-drill", backedUp);
   return out;
+}
+
+/** Every generated workflow for a fleet, in the order planWorkflows gives. */
+export function renderWorkflows(tenants: readonly Tenant[], settings: WorkflowSettings): RenderedWorkflow[] {
+  return planWorkflows(tenants, settings).map((file) =>
+    file.kind === "backup" ? backupWorkflow(file, settings) : file.kind === "migrations" ? migrationsWorkflow(file, settings, settings.migrations!) : restoreDrillWorkflow(file, settings),
+  );
 }

@@ -7,8 +7,10 @@ import * as path from "node:path";
 import { loadTenantsFile, GITHUB_REPOSITORY_SECRET_LIMIT, type LoadContext } from "../tenants/load";
 import type { Fleet } from "../tenants/model";
 import type { Problem } from "../tenants/problems";
-import { NAMESPACE, parseStackSettings, type SettingsSource, type StackSettings } from "./settings";
-import { describeShard, owns, shardCollisions, shardStacks, type ShardStack } from "./shards";
+import { locateKey, NAMESPACE, parseStackSettings, type SettingsSource, type StackSettings } from "./settings";
+import { describeShard, owns, shardCollisions, shardKey, shardStacks, type ShardStack } from "./shards";
+import { fleetNames, planWorkflows, workflowSettings } from "../components/workflows";
+import { ROLE_PURPOSES, trustPolicyLength } from "../components/workflowAccess";
 import { devSeedProblems } from "./devSeed";
 
 /** Tenants per stack above which the loader warns: see the benchmark in the README. */
@@ -57,5 +59,42 @@ export function resolveStackInputs(raw: Readonly<Record<string, string | undefin
   if (result.fleet) problems.push(...devSeedProblems(settings, result.fleet, source));
   if (!result.fleet || problems.some((p) => p.severity === "error")) return { settings, problems, shards };
   const fleet: Fleet = Object.freeze({ ...result.fleet, tenants: Object.freeze(result.fleet.tenants.filter((t) => owns(settings, t))) });
+  problems.push(...accessProblems(settings, fleet, shards, source));
+  if (problems.some((p) => p.severity === "error")) return { settings, problems, shards };
   return { settings, fleet, problems, shards };
+}
+
+/**
+ * What the workflow roles need from the stack: trust policies that fit IAM's limit in this
+ * account, and a word when nobody could ever erase a backup or retire a key.
+ */
+export function accessProblems(settings: StackSettings, fleet: Fleet, shards: readonly ShardStack[], source: SettingsSource): Problem[] {
+  const at = (key: string, severity: Problem["severity"], message: string): Problem => ({ severity, file: source.file, ...locateKey(source.text, key), path: `${NAMESPACE}:${key}`, message });
+  const problems: Problem[] = [];
+  const files = planWorkflows(fleet.tenants, workflowSettings(settings, fleetNames(shardKey(settings.stack, shards))));
+  const limit = settings.backup.trustPolicyLengthLimit;
+  for (const [purpose, { workflowKind }] of Object.entries(ROLE_PURPOSES)) {
+    const paths = files.filter((f) => f.kind === workflowKind).map((f) => f.path);
+    if (!paths.length) continue;
+    const length = trustPolicyLength(settings.github, paths);
+    if (length > limit) {
+      problems.push(
+        at(
+          "trustPolicyLengthLimit",
+          "error",
+          `the ${purpose} role would trust ${paths.length} workflow files, a ${length}-character trust policy, and IAM allows ${limit} in this account; use fewer distinct backup schedules, shard the stack (shardResidencies, shardRegions), or request a higher "Role trust policy length" quota (at most 8192) and set ${NAMESPACE}:trustPolicyLengthLimit to it`,
+        ),
+      );
+    }
+  }
+  if (!settings.backup.breakGlassPrincipal && fleet.tenants.length) {
+    problems.push(
+      at(
+        "breakGlassPrincipal",
+        "warning",
+        `not set: nobody can delete a backup, change its tags, or disable or schedule the deletion of a vault key (erasure requests and decommissioning need it); name the one IAM role for that: pulumi config set ${NAMESPACE}:breakGlassPrincipal arn:aws:iam::ACCOUNT:role/NAME --stack ${settings.stack}`,
+      ),
+    );
+  }
+  return problems;
 }

@@ -6,9 +6,14 @@
  */
 import { z } from "zod";
 import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
-import { ACTIVE_REGION_IDS, ALL_REGION_IDS, KNOWN_JURISDICTIONS, isResidency } from "../tenants/regions";
+import { ACTIVE_REGION_IDS, ALL_REGION_IDS, KNOWN_JURISDICTIONS, NEON_REGIONS, isResidency } from "../tenants/regions";
+import { RETENTION_DAYS_MAX } from "../tenants/schema";
+import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../components/workflowAccess";
 import { closest, InputError, sortProblems, type Problem } from "../tenants/problems";
 import { cronProblem } from "../tenants/schema";
+
+/** AWS regions that can hold a backup vault: the backup regions of the region catalog. */
+export const VAULT_REGIONS: readonly string[] = Object.freeze([...new Set(NEON_REGIONS.map((r) => r.backupAwsRegion))].sort());
 
 export const NAMESPACE = "tenant-fleet";
 
@@ -70,6 +75,14 @@ export interface StackSettings {
     readonly encryption: "kms" | "s3";
     /** S3 Object Lock default retention mode; irreversible once a bucket has it. */
     readonly objectLock: "off" | "governance" | "compliance";
+    /** IAM roles or users that administer the vault keys: whoever runs `pulumi up`. */
+    readonly keyAdministrators: readonly string[];
+    /** The one principal that may delete backups and disable or delete keys; none when unset. */
+    readonly breakGlassPrincipal?: string;
+    /** Vaults and retention classes kept after their last tenant left the tenants file. */
+    readonly keep: { readonly regions: readonly string[]; readonly retentionDays: readonly number[] };
+    /** IAM's limit on a role's trust policy in this account (2,048 unless a quota increase raised it). */
+    readonly trustPolicyLengthLimit: number;
   };
 }
 
@@ -94,6 +107,9 @@ const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const NEON_ORG = /^org-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const OIDC_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 const GIT_BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._\/-]{1,200}$/;
+/** An IAM role or user, by exact ARN (no wildcard: a key policy must name principals). */
+const IAM_PRINCIPAL_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
+const IAM_PRINCIPAL_RULE = "an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)";
 
 /** One entry per setting: key, schema over the raw string, default, documentation. */
 interface SettingSpec {
@@ -297,6 +313,43 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     schema: z.string().min(1),
     description: "Secret: a Neon API key scoped to the dev/test project, for the preview-branch workflows only (pulumi config set --secret).",
   },
+  keyAdministrators: {
+    unset: ["[]"],
+    schema: stringList.pipe(z.array(pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE))),
+    description: "IAM roles or users that administer the vault keys (backupEncryption kms): every identity that runs pulumi up for this stack. They manage the keys and their policies; they cannot use them, disable them or schedule their deletion.",
+  },
+  breakGlassPrincipal: {
+    schema: pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE),
+    description: "The one IAM role or user that may delete backups, change their tags and disable or schedule the deletion of the vault keys (erasure, decommissioning). Unset: nobody can, until the bucket and key policies change.",
+  },
+  keepVaultRegions: {
+    unset: ["[]"],
+    schema: stringList.pipe(z.array(z.enum(VAULT_REGIONS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region that holds backup vaults; use one of ${VAULT_REGIONS.join(", ")}` }))),
+    description: "AWS regions whose backup vault the stack keeps although no tenant of the tenants file backs up there any more (after erasing a region's last tenant, until its backups have expired).",
+  },
+  keepRetentionDays: {
+    unset: ["[]"],
+    schema: z.preprocess(
+      (v) => {
+        if (typeof v !== "string") return v;
+        try {
+          return JSON.parse(v);
+        } catch {
+          return v.split(",").map((s) => s.trim()).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+        }
+      },
+      z.array(
+        z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number of days` }).int({ error: (iss) => `${iss.input} is not a whole number of days` }).min(1, { error: `a retention is 1 to ${RETENTION_DAYS_MAX} days` }).max(RETENTION_DAYS_MAX, { error: `a retention is 1 to ${RETENTION_DAYS_MAX} days` }),
+        { error: (iss) => `${JSON.stringify(iss.input)} is not a list of days, e.g. [14, 30]` },
+      ),
+    ),
+    description: "Retention classes (days) whose lifecycle rule every vault keeps although no tenant uses them any more, so the backups already in them still expire.",
+  },
+  trustPolicyLengthLimit: {
+    schema: numberSetting(TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX, `IAM allows ${TRUST_POLICY_LIMIT_DEFAULT} characters by default and up to ${TRUST_POLICY_LIMIT_MAX} after a quota increase (Service Quotas, IAM, "Role trust policy length")`),
+    default: TRUST_POLICY_LIMIT_DEFAULT,
+    description: "The role trust policy length IAM allows in this AWS account; raise it only after the quota increase is granted.",
+  },
   oidcProviderArn: {
     schema: pattern(OIDC_ARN, "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
     description: "ARN of an existing GitHub OIDC provider in the AWS account to reuse (an account holds one per URL). Empty: the stack creates it.",
@@ -376,6 +429,24 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
   for (const r of (values.shardRegions as string[] | undefined) ?? []) {
     if (!ALL_REGION_IDS.includes(r)) problems.push(at("shardRegions", `${JSON.stringify(r)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`));
   }
+  const admins = (values.keyAdministrators as string[] | undefined) ?? [];
+  const adminsGiven = (raw.keyAdministrators ?? "").replace(/\s+/g, "") !== "" && raw.keyAdministrators?.replace(/\s+/g, "") !== "[]";
+  if (values.backupEncryption === "kms" && !adminsGiven) {
+    problems.push(
+      at(
+        "keyAdministrators",
+        `missing; the vault keys need named administrators (backupEncryption kms): list the IAM roles that run pulumi up for this stack, e.g. pulumi config set --path '${NAMESPACE}:keyAdministrators[0]' arn:aws:iam::123456789012:role/tenant-fleet-deploy --stack ${source.stack}`,
+      ),
+    );
+  }
+  const accounts = new Map<string, string>();
+  for (const key of ["keyAdministrators", "breakGlassPrincipal", "oidcProviderArn"]) {
+    for (const arn of [values[key]].flat().filter((v): v is string => typeof v === "string")) accounts.set(arn.split(":")[4], key);
+  }
+  if (accounts.size > 1) {
+    const [first, second] = [...accounts.entries()];
+    problems.push(at(second[1], `names AWS account ${second[0]} while ${NAMESPACE}:${first[1]} names ${first[0]}; the vaults, roles and keys of a stack live in one account: use its principals`));
+  }
   if ((values.githubOwnerId === undefined) !== (values.githubRepositoryId === undefined)) {
     const missing = values.githubOwnerId === undefined ? "githubOwnerId" : "githubRepositoryId";
     problems.push(at(missing, `missing; githubOwnerId and githubRepositoryId go together: set both or neither`));
@@ -429,6 +500,13 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     backup: {
       encryption: values.backupEncryption as "kms" | "s3",
       objectLock: values.backupObjectLock as "off" | "governance" | "compliance",
+      keyAdministrators: Object.freeze([...new Set(admins)].sort()),
+      breakGlassPrincipal: values.breakGlassPrincipal as string | undefined,
+      keep: {
+        regions: Object.freeze([...new Set((values.keepVaultRegions as string[] | undefined) ?? [])].sort()),
+        retentionDays: Object.freeze([...new Set((values.keepRetentionDays as number[] | undefined) ?? [])].sort((a, b) => a - b)),
+      },
+      trustPolicyLengthLimit: values.trustPolicyLengthLimit as number,
     },
   };
   return { settings: Object.freeze(settings), problems: [] };

@@ -9,7 +9,15 @@ import { RULES } from "./rules";
 import type { RuleResource } from "./rules/types";
 
 function toRuleResource(r: PolicyResource): RuleResource {
-  return { type: r.type, name: r.name, urn: r.urn, props: r.props, protect: !!r.opts?.protect, parentUrn: r.parent?.urn ?? r.opts?.parent };
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: r.props,
+    protect: !!r.opts?.protect,
+    parentUrn: r.parent?.urn ?? r.opts?.parent,
+    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)])),
+  };
 }
 
 const policies: StackValidationPolicy[] = RULES.map((rule) => ({

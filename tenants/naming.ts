@@ -16,8 +16,22 @@ export function environmentName(tenantId: string): string {
 /** Secret name inside a tenant environment. */
 export const ENVIRONMENT_SECRET_NAME = "DATABASE_URL";
 
-/** S3 key prefix of a tenant's backups: `<tenant-id>/`. */
-export function backupPrefix(tenantId: string): string {
+/**
+ * `14` → `retain-14d/`: the key prefix of one retention class. The lifecycle expires each
+ * class by prefix, so a backup's retention is part of its key and nobody can shorten it
+ * after upload (a tag could be rewritten). Strings let scripts pass shell variables.
+ */
+export function retentionClassPrefix(retentionDays: number | string): string {
+  return `retain-${retentionDays}d/`;
+}
+
+/** S3 key prefix of a tenant's backups in its retention class: `retain-14d/acme-corp/`. */
+export function backupPrefix(tenantId: string, retentionDays: number | string): string {
+  return `${retentionClassPrefix(retentionDays)}${tenantId}/`;
+}
+
+/** Where backups went before retention classes (`acme-corp/…`, retained by a `retention-days` tag). */
+export function legacyBackupPrefix(tenantId: string): string {
   return `${tenantId}/`;
 }
 

@@ -1,43 +1,44 @@
-/** The backup documents as data: keys, vault grouping, lifecycle, bucket policy, trust and permissions. */
+/**
+ * The backup documents as data: key layout, vault planning, lifecycle, bucket and key
+ * policies, OIDC subjects and trust, the roles' permissions and their sizes. What the
+ * documents allow and deny is proven by evaluation in test/leastPrivilege.test.ts.
+ */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { backupKey, backupTimestamp, bucketPolicy, bucketPrefix, lifecycleRules, planVaults, vaultKeyPolicy } from "../components/backupPolicy";
 import {
-  backupKey,
-  backupRolePolicy,
-  backupTimestamp,
-  bucketPolicy,
-  bucketPrefix,
-  FORBIDDEN_BACKUP_ROLE_ACTIONS,
-  lifecycleRules,
-  planVaults,
-  trustPolicy,
-  trustedSubjects,
-  type PolicyDocument,
-} from "../components/backupPolicy";
+  backupWriterPolicy,
+  drillReaderPolicy,
+  grantScopes,
+  policyLength,
+  TRUST_POLICY_LIMIT_DEFAULT,
+  trustPolicyLength,
+  workflowSubject,
+  workflowTrustPolicy,
+} from "../components/workflowAccess";
+import { planWorkflows } from "../components/workflows";
 import { parseTenants } from "../tenants/load";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 
 const repo = { owner: "example-saas", repository: "app", branch: "main" };
 const OIDC = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
-
-function actions(doc: PolicyDocument): string[] {
-  return doc.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => (Array.isArray(s.Action) ? [...s.Action] : [s.Action as string]));
-}
+const WRITER = "arn:aws:iam::123456789012:role/writer";
+const READER = "arn:aws:iam::123456789012:role/reader";
+const DEPLOY = "arn:aws:iam::123456789012:role/deploy";
+const BREAK_GLASS = "arn:aws:iam::123456789012:role/break-glass";
 
 describe("backup object keys", () => {
-  it("are <tenant-id>/<UTC timestamp>.dump", () => {
-    expect(backupKey("acme-corp", new Date("2026-11-22T03:17:05.123Z"))).toBe("acme-corp/20261122T031705Z.dump");
+  it("are retain-<days>d/<tenant-id>/<UTC timestamp>.dump", () => {
+    expect(backupKey("acme-corp", 14, new Date("2026-11-22T03:17:05.123Z"))).toBe("retain-14d/acme-corp/20261122T031705Z.dump");
     expect(backupTimestamp(new Date("2027-01-02T00:00:00Z"))).toBe("20270102T000000Z");
   });
 
-  it("sort in time order, whatever the dates", () => {
+  it("sort in time order within a tenant's class, whatever the dates", () => {
     const date = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2999-12-31T23:59:59Z"), noInvalidDate: true });
     fc.assert(
       fc.property(date, date, (a, b) => {
-        const [ka, kb] = [backupKey("t", a), backupKey("t", b)];
-        const secA = Math.floor(a.getTime() / 1000);
-        const secB = Math.floor(b.getTime() / 1000);
-        expect(Math.sign(ka.localeCompare(kb))).toBe(Math.sign(secA - secB));
+        const [ka, kb] = [backupKey("t", 30, a), backupKey("t", 30, b)];
+        expect(Math.sign(ka.localeCompare(kb))).toBe(Math.sign(Math.floor(a.getTime() / 1000) - Math.floor(b.getTime() / 1000)));
       }),
     );
   });
@@ -59,9 +60,23 @@ describe("vault planning", () => {
     const plans = planVaults(fleet.tenants);
     expect(plans.map((p) => p.awsRegion)).toEqual(["eu-central-1", "us-east-2"]);
     expect(plans[0].tenants.map((t) => t.id)).toEqual(["acme-corp", "brightwave", "gone", "quiet"]);
-    expect(plans[0].writers.map((t) => t.id)).toEqual(["acme-corp", "brightwave"]);
-    expect(plans[0].retentions).toEqual([14, 30, 90]);
+    expect(plans[0].backedUp.map((t) => t.id)).toEqual(["acme-corp", "brightwave"]);
     expect(plans[0].residencies).toEqual(["DE", "EU"]);
+    expect(plans.map((p) => p.kept)).toEqual([false, false]);
+  });
+
+  it("gives every vault every retention class of the stack, retired tenants' included", () => {
+    for (const plan of planVaults(fleet.tenants)) expect(plan.retentions).toEqual([14, 30, 90]);
+  });
+
+  it("keeps the vaults and classes the stack names, with nobody behind them", () => {
+    const plans = planVaults(fleet.tenants, { regions: ["eu-west-2"], retentionDays: [7] });
+    expect(plans.map((p) => [p.awsRegion, p.kept, p.tenants.length])).toEqual([
+      ["eu-central-1", false, 4],
+      ["eu-west-2", true, 0],
+      ["us-east-2", false, 1],
+    ]);
+    expect(plans[1].retentions).toEqual([7, 14, 30, 90]);
   });
 
   it("names buckets with a prefix S3 accepts for any stack name", () => {
@@ -78,153 +93,163 @@ describe("vault planning", () => {
 });
 
 describe("lifecycle", () => {
-  it("has one rule per distinct retention keyed on the object tag, plus housekeeping", () => {
+  it("expires each retention class by its key prefix, legacy backups by their tag, and keeps noncurrent versions as long as the longest retention", () => {
     expect(lifecycleRules([14, 30])).toEqual([
-      { id: "retention-14d", status: "Enabled", filter: { tag: { key: "retention-days", value: "14" } }, expiration: { days: 14 } },
-      { id: "retention-30d", status: "Enabled", filter: { tag: { key: "retention-days", value: "30" } }, expiration: { days: 30 } },
+      { id: "retain-14d", status: "Enabled", filter: { prefix: "retain-14d/" }, expiration: { days: 14 } },
+      { id: "retain-30d", status: "Enabled", filter: { prefix: "retain-30d/" }, expiration: { days: 30 } },
+      { id: "legacy-retention-14d", status: "Enabled", filter: { tag: { key: "retention-days", value: "14" } }, expiration: { days: 14 } },
+      { id: "legacy-retention-30d", status: "Enabled", filter: { tag: { key: "retention-days", value: "30" } }, expiration: { days: 30 } },
       {
         id: "housekeeping",
         status: "Enabled",
         filter: { prefix: "" },
         expiration: { expiredObjectDeleteMarker: true },
-        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        noncurrentVersionExpiration: { noncurrentDays: 30 },
         abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
       },
     ]);
+    expect(lifecycleRules([1]).at(-1)!.noncurrentVersionExpiration).toEqual({ noncurrentDays: 7 });
+  });
+
+  it("stays within S3's 1,000 rules per bucket for any set of classes a stack can have", () => {
+    expect(lifecycleRules(Array.from({ length: 499 }, (_, i) => i + 1))).toHaveLength(999);
   });
 });
 
 describe("bucket policy", () => {
   const arn = "arn:aws:s3:::b";
-  it("denies requests without TLS and uploads not encrypted with the vault key", () => {
-    expect(bucketPolicy(arn, "kms", "arn:aws:kms:eu-central-1:1:key/k")).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-        { Sid: "DenyUnencryptedUploads", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } } },
-        { Sid: "DenyOtherKmsKeys", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-central-1:1:key/k" } } },
-      ],
-    });
+  it("only denies: no TLS, overwrites, copies, other encryption or keys, erasure but by break-glass, and each role's other actions", () => {
+    const doc = bucketPolicy(arn, "kms", "arn:aws:kms:eu-central-1:1:key/k", { writerRoleArn: WRITER, readerRoleArn: READER, breakGlassArn: BREAK_GLASS });
+    expect(doc.Statement.map((s) => [s.Sid, s.Effect])).toEqual([
+      ["DenyInsecureTransport", "Deny"],
+      ["DenyOverwrites", "Deny"],
+      ["DenyCopies", "Deny"],
+      ["DenyOtherEncryption", "Deny"],
+      ["DenyOtherKmsKeys", "Deny"],
+      ["DenyErasureButBreakGlass", "Deny"],
+      ["BackupWriterUploadsOnly", "Deny"],
+      ["DrillReaderReadsOnly", "Deny"],
+    ]);
+    expect(doc.Statement[1].Condition).toEqual({ Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } });
+    expect(doc.Statement[3].Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+    expect(doc.Statement[5].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } });
   });
 
-  it("requires SSE-S3 headers when the vault uses SSE-S3", () => {
-    const doc = bucketPolicy(arn, "s3");
-    expect(doc.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyUnencryptedUploads"]);
-    expect(doc.Statement[1].Condition).toEqual({ StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" } });
+  it("with SSE-S3 names no key, and without a break-glass principal denies erasure to everyone", () => {
+    const doc = bucketPolicy(arn, "s3", undefined, {});
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOverwrites", "DenyCopies", "DenyOtherEncryption", "DenyErasureButBreakGlass"]);
+    expect(doc.Statement[3].Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "AES256" } });
+    expect(doc.Statement[4].Condition).toBeUndefined();
   });
 });
 
-describe("OIDC trust policy", () => {
-  it("pins aud and sub to the default branch of the configured repository", () => {
-    expect(trustPolicy(OIDC, repo, "repository")).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "GithubDefaultBranch",
-          Effect: "Allow",
-          Principal: { Federated: OIDC },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: {
-            StringEquals: {
-              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-              "token.actions.githubusercontent.com:sub": ["repo:example-saas/app:ref:refs/heads/main"],
-            },
-          },
-        },
-      ],
-    });
+describe("key policy", () => {
+  it("names administrators, lets the roles use the key only through S3 in its region, and keeps destruction to break-glass", () => {
+    const doc = vaultKeyPolicy("eu-west-2", { keyAdministrators: [DEPLOY], writerRoleArn: WRITER, readerRoleArn: READER, breakGlassArn: BREAK_GLASS });
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["KeyAdministration", "BackupWriterEncryptsThroughS3", "DrillReaderDecryptsThroughS3", "BreakGlass", "DenyKeyDestructionButBreakGlass"]);
+    expect(doc.Statement[0].Action).not.toContain("kms:Decrypt");
+    expect(doc.Statement[0].Action).not.toContain("kms:Disable*");
+    expect(doc.Statement[2]).toMatchObject({ Principal: { AWS: READER }, Action: ["kms:Decrypt"], Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } } });
   });
 
-  it("adds the tenant environments of the same repository with environment-scoped secrets", () => {
-    const doc = trustPolicy(OIDC, repo, "environment");
-    expect(doc.Statement[1]).toEqual({
-      Sid: "GithubTenantEnvironments",
-      Effect: "Allow",
-      Principal: { Federated: OIDC },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-        StringLike: { "token.actions.githubusercontent.com:sub": ["repo:example-saas/app:environment:tenant-*"] },
-      },
-    });
+  it("without a break-glass principal denies destruction to everyone, and refuses a key without administrators", () => {
+    const doc = vaultKeyPolicy("eu-west-2", { keyAdministrators: [DEPLOY] });
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["KeyAdministration", "DenyKeyDestructionButBreakGlass"]);
+    expect(doc.Statement[1].Condition).toBeUndefined();
+    expect(() => vaultKeyPolicy("eu-west-2", { keyAdministrators: [] })).toThrow(/administrator/);
   });
+});
 
-  it("uses owner and repository ids in subjects when they are configured", () => {
-    expect(trustedSubjects({ ...repo, ownerId: "123", repositoryId: "456" }, "repository").exact).toEqual(["repo:example-saas@123/app@456:ref:refs/heads/main"]);
-    expect(() => trustedSubjects({ ...repo, ownerId: "123" }, "repository")).toThrow(/give both or neither/);
+describe("OIDC subjects and trust", () => {
+  const path = ".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml";
+
+  it("names the repository, the workflow file and the default branch", () => {
+    expect(workflowSubject(repo, path)).toBe(`repo:example-saas/app:job_workflow_ref:example-saas/app/${path}@refs/heads/main`);
+    expect(workflowSubject({ ...repo, ownerId: "123", repositoryId: "456" }, path)).toBe(`repo:example-saas@123/app@456:job_workflow_ref:example-saas/app/${path}@refs/heads/main`);
   });
 
   it.each([
-    [{ ...repo, owner: "*" }],
-    [{ ...repo, repository: "*" }],
-    [{ ...repo, owner: "example-saas/app:ref:refs/heads/main,repo:evil" }],
-    [{ ...repo, repository: "app:pull_request" }],
-    [{ ...repo, branch: "*" }],
-    [{ ...repo, ownerId: "1*", repositoryId: "2" }],
-  ])("cannot be produced for another repository, a wildcard or a pull request: %o", (bad) => {
-    expect(() => trustPolicy(OIDC, bad, "repository")).toThrow(/refusing/);
+    [{ ...repo, owner: "*" }, path],
+    [{ ...repo, repository: "*" }, path],
+    [{ ...repo, owner: "example-saas/app:ref:refs/heads/main,repo:evil" }, path],
+    [{ ...repo, repository: "app:pull_request" }, path],
+    [{ ...repo, branch: "*" }, path],
+    [{ ...repo, ownerId: "1*", repositoryId: "2" }, path],
+    [{ ...repo, ownerId: "1" }, path],
+    [repo, ".github/workflows/*.yml"],
+    [repo, ".github/workflows/x.yml@refs/heads/main"],
+    [repo, "other/x.yml"],
+  ])("cannot be produced for a wildcard, another repository or another kind of ref: %o %s", (bad, p) => {
+    expect(() => workflowSubject(bad, p)).toThrow(/refusing/);
   });
 
-  it("always pins aud and sub, never admits pull requests, never leaves the repository", () => {
-    const name = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9-]{0,20}[A-Za-z0-9]$/);
-    fc.assert(
-      fc.property(name, fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/), fc.stringMatching(/^[a-z][a-z0-9/-]{0,20}$/), fc.constantFrom("repository", "environment") as fc.Arbitrary<"repository" | "environment">, (owner, repository, branch, scope) => {
-        const doc = trustPolicy(OIDC, { owner, repository, branch }, scope);
-        for (const s of doc.Statement) {
-          expect(s.Action).toBe("sts:AssumeRoleWithWebIdentity");
-          expect(s.Principal).toEqual({ Federated: OIDC });
-          expect(s.Condition?.StringEquals?.["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
-          const subs = [s.Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"], s.Condition?.StringLike?.["token.actions.githubusercontent.com:sub"]].flat().filter(Boolean) as string[];
-          expect(subs.length).toBeGreaterThan(0);
-          for (const sub of subs) {
-            expect(sub.startsWith(`repo:${owner}/${repository}:`)).toBe(true);
-            expect(sub).not.toContain("pull_request");
-            // The only wildcard allowed is the tenant environments of this very repository.
-            if (sub.includes("*")) expect(sub).toBe(`repo:${owner}/${repository}:environment:tenant-*`);
-          }
-        }
-      }),
-      { numRuns: 300 },
-    );
+  it("trusts exact subjects only, with aud pinned, from GitHub's provider", () => {
+    const doc = workflowTrustPolicy(OIDC, [workflowSubject(repo, path)]);
+    expect(doc.Statement).toEqual([
+      {
+        Sid: "GeneratedWorkflowsOnDefaultBranch",
+        Effect: "Allow",
+        Principal: { Federated: OIDC },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": [workflowSubject(repo, path)] } },
+      },
+    ]);
+    expect(() => workflowTrustPolicy(OIDC, [])).toThrow(/at least one/);
+  });
+
+  it("fits IAM's default trust policy size at 2,000 tenants on one schedule (8 backup files and 8 drill files)", async () => {
+    const tenants = parseTenants(
+      fleetYaml(Array.from({ length: 2000 }, (_, i) => ({ ...ACME, id: `tenant-${String(i).padStart(4, "0")}`, name: `Tenant ${i}` }))),
+      "t.yaml",
+    ).fleet!.tenants;
+    const files = planWorkflows(tenants, {});
+    for (const kind of ["backup", "restore-drill"] as const) {
+      const paths = files.filter((f) => f.kind === kind).map((f) => f.path);
+      expect(paths).toHaveLength(8);
+      expect(trustPolicyLength(repo, paths)).toBeLessThanOrEqual(TRUST_POLICY_LIMIT_DEFAULT);
+    }
   });
 });
 
-describe("backup role permissions", () => {
+describe("workflow role permissions", () => {
   const grants = [
-    { bucketArn: "arn:aws:s3:::eu", keyArn: "arn:aws:kms:eu-central-1:1:key/a", writerIds: ["acme-corp", "brightwave"] },
-    { bucketArn: "arn:aws:s3:::us", keyArn: "arn:aws:kms:us-east-2:1:key/b", writerIds: [] },
+    { awsRegion: "eu-central-1", bucketArn: "arn:aws:s3:::eu", keyArn: "arn:aws:kms:eu-central-1:1:key/a", tenants: [{ id: "acme-corp", retentionDays: 14 }, { id: "brightwave", retentionDays: 35 }] },
+    { awsRegion: "us-east-2", bucketArn: "arn:aws:s3:::us", keyArn: "arn:aws:kms:us-east-2:1:key/b", tenants: [] },
   ];
 
-  it("writes under each writing tenant's prefix, reads for drills, uses the vault keys", () => {
-    const { document, narrowed } = backupRolePolicy(grants);
-    expect(narrowed).toBe(true);
-    expect(document).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "WriteTenantBackups", Effect: "Allow", Action: ["s3:PutObject", "s3:PutObjectTagging"], Resource: ["arn:aws:s3:::eu/acme-corp/*", "arn:aws:s3:::eu/brightwave/*"] },
-        { Sid: "ReadBackupsForRestoreDrills", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging"], Resource: ["arn:aws:s3:::eu/*", "arn:aws:s3:::us/*"] },
-        { Sid: "ListBackups", Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::eu", "arn:aws:s3:::us"] },
-        { Sid: "UseVaultKeys", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: ["arn:aws:kms:eu-central-1:1:key/a", "arn:aws:kms:us-east-2:1:key/b"] },
-      ],
-    });
+  it("lets the writer upload new objects under each tenant's prefix, and nothing else", () => {
+    expect(backupWriterPolicy(grants, "tenant").Statement).toEqual([
+      { Sid: "UploadNewBackups", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"] },
+      { Sid: "NeverReplaceABackup", Effect: "Deny", Action: "s3:PutObject", Resource: "*", Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } } },
+      { Sid: "EncryptThroughS3", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: ["arn:aws:kms:eu-central-1:1:key/a"], Condition: { StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com"] } } },
+    ]);
   });
 
-  it("never grants a delete or a way to change retention, and every statement has a Sid", () => {
+  it("lets the reader list and read each drilled tenant's prefix", () => {
+    expect(drillReaderPolicy(grants, "tenant").Statement).toEqual([
+      { Sid: "ListDrilledBackups0", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::eu", Condition: { StringEquals: { "s3:prefix": ["retain-14d/acme-corp/", "retain-35d/brightwave/"] } } },
+      { Sid: "ReadDrilledBackups", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"] },
+      { Sid: "DecryptThroughS3", Effect: "Allow", Action: ["kms:Decrypt"], Resource: ["arn:aws:kms:eu-central-1:1:key/a"], Condition: { StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com"] } } },
+    ]);
+  });
+
+  it("keeps per-tenant prefixes while they fit IAM's inline policy size, then grants retention classes", () => {
+    const vault = (n: number) => [{ awsRegion: "eu-central-1", hasKey: true, tenants: Array.from({ length: n }, (_, i) => ({ id: `tenant-${i}`, retentionDays: 14 + (i % 3) })) }];
+    expect(grantScopes(vault(40))).toEqual({ backupWriter: "tenant", drillReader: "tenant" });
+    expect(grantScopes(vault(400))).toEqual({ backupWriter: "class", drillReader: "class" });
+    const wide = backupWriterPolicy([{ ...grants[0], tenants: vault(400)[0].tenants }], "class");
+    expect(wide.Statement[0].Resource).toEqual(["arn:aws:s3:::eu/retain-14d/*", "arn:aws:s3:::eu/retain-15d/*", "arn:aws:s3:::eu/retain-16d/*"]);
+  });
+
+  it("decides the scope so that the real document always fits, whatever the ids", () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/), { maxLength: 400 }), (ids) => {
-        const { document } = backupRolePolicy([{ ...grants[0], writerIds: ids }]);
-        for (const a of actions(document)) expect(FORBIDDEN_BACKUP_ROLE_ACTIONS).not.toContain(a);
-        for (const a of actions(document)) expect(a).not.toMatch(/Delete|\*/);
-        for (const s of document.Statement) expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/);
+      fc.property(fc.array(fc.record({ id: fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/), retentionDays: fc.integer({ min: 1, max: 3650 }) }), { maxLength: 300 }), (tenants) => {
+        const scopes = grantScopes([{ awsRegion: "ap-southeast-2", hasKey: true, tenants }]);
+        const real = [{ awsRegion: "ap-southeast-2", bucketArn: `arn:aws:s3:::${"b".repeat(63)}`, keyArn: `arn:aws:kms:ap-southeast-2:123456789012:key/${"0".repeat(36)}`, tenants }];
+        expect(policyLength(backupWriterPolicy(real, scopes.backupWriter))).toBeLessThanOrEqual(10_240);
+        expect(policyLength(drillReaderPolicy(real, scopes.drillReader))).toBeLessThanOrEqual(10_240);
       }),
-      { numRuns: 50 },
+      { numRuns: 60 },
     );
-  });
-
-  it("falls back to the backup keys of the bucket when per-tenant prefixes would pass IAM's size limit", () => {
-    const many = Array.from({ length: 400 }, (_, i) => `tenant-${i}`);
-    const { document, narrowed } = backupRolePolicy([{ ...grants[0], writerIds: many }]);
-    expect(narrowed).toBe(false);
-    expect(document.Statement[0]).toEqual({ Sid: "WriteTenantBackups", Effect: "Allow", Action: ["s3:PutObject", "s3:PutObjectTagging"], Resource: ["arn:aws:s3:::eu/*/*.dump"] });
   });
 });

@@ -1,88 +1,131 @@
-/** Backup vaults and the OIDC role as the prod stack declares them (mock runtime). */
+/** Backup vaults and the workflow roles as the stacks declare them (mock runtime). */
 import { describe, expect, it } from "vitest";
 import { runProgram } from "./program";
 import type { OfflineRun, RecordedResource } from "../scripts/lib/offline";
 
 const OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const DEPLOY = "arn:aws:iam::123456789012:role/tenant-fleet-deploy";
+const BREAK_GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
+const REGIONS = ["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"];
 
 function inVault(run: OfflineRun, region: string): RecordedResource[] {
   const vault = run.resources.find((r) => r.type === "tenant-fleet:index:BackupVault" && r.name === `backups-${region}`)!;
   return run.resources.filter((r) => r.parentUrn === vault.urn);
 }
-function one(list: readonly RecordedResource[], type: string): RecordedResource {
-  const found = list.filter((r) => r.type === type);
+function one(list: readonly RecordedResource[], type: string, name?: string): RecordedResource {
+  const found = list.filter((r) => r.type === type && (name === undefined || r.name === name));
   expect(found, type).toHaveLength(1);
   return found[0];
 }
+const json = (r: RecordedResource, key: string) => JSON.parse(r.inputs[key] as string);
 
 describe("backups in the prod stack", async () => {
   const run = await runProgram("prod");
   const vaults = run.resources.filter((r) => r.type === "tenant-fleet:index:BackupVault");
 
   it("has one vault per AWS region in use, not per tenant", () => {
-    expect(vaults.map((v) => v.name).sort()).toEqual(["backups-eu-central-1", "backups-eu-west-2", "backups-us-east-1", "backups-us-east-2", "backups-us-west-2"]);
+    expect(vaults.map((v) => v.name).sort()).toEqual(REGIONS.map((r) => `backups-${r}`));
     expect(run.resources.filter((r) => r.type === "aws:s3/bucket:Bucket")).toHaveLength(5);
   });
 
-  it.each(["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"])("hardens the %s vault, every resource in that region", (region) => {
+  it.each(REGIONS)("hardens the %s vault, every resource in that region, all protected and retained", (region) => {
     const children = inVault(run, region);
-    for (const r of children.filter((c) => c.type.startsWith("aws:s3") || c.type.startsWith("aws:kms"))) expect(r.inputs.region, r.type).toBe(region);
-
-    const bucket = one(children, "aws:s3/bucket:Bucket");
-    const key = one(children, "aws:kms/key:Key");
-    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
-    for (const data of [bucket, key]) expect(data.options).toMatchObject({ protect: true, retainOnDelete: true });
-
+    for (const r of children) {
+      expect(r.inputs.region, r.type).toBe(region);
+      expect(r.options, `${r.type} ${r.name}`).toMatchObject({ protect: true, retainOnDelete: true });
+    }
+    expect(one(children, "aws:kms/key:Key").inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     expect(one(children, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration).toEqual({ status: "Enabled" });
     expect(one(children, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: expect.stringMatching(new RegExp(`^arn:aws:kms:${region}:`)) }, bucketKeyEnabled: true },
     ]);
     expect(one(children, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
     expect(one(children, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
-    const policy = JSON.parse(one(children, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy as string);
-    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyUnencryptedUploads", "DenyOtherKmsKeys"]);
+    const policy = json(one(children, "aws:s3/bucketPolicy:BucketPolicy"), "policy");
+    expect(policy.Statement.filter((s: { Effect: string }) => s.Effect !== "Deny")).toEqual([]);
     const rules = one(children, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { id: string }[];
     expect(rules.at(-1)!.id).toBe("housekeeping");
-    expect(rules.filter((r) => r.id.startsWith("retention-")).length).toBeGreaterThan(0);
     expect(children.some((c) => c.type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).toBe(false);
   });
 
-  it("keeps a retention rule per distinct retention of the tenants in the region", () => {
-    const rules = one(inVault(run, "eu-central-1"), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { id: string }[];
-    expect(rules.map((r) => r.id)).toEqual(["retention-14d", "retention-35d", "housekeeping"]);
+  it("gives every vault the stack's retention classes, by key prefix, plus the tag rules of backups written before classes", () => {
+    for (const region of REGIONS) {
+      const rules = one(inVault(run, region), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { id: string; filter: unknown; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
+      expect(rules.map((r) => r.id)).toEqual(["retain-14d", "retain-30d", "retain-35d", "legacy-retention-14d", "legacy-retention-30d", "legacy-retention-35d", "housekeeping"]);
+      expect(rules[0].filter).toEqual({ prefix: "retain-14d/" });
+      expect(rules.at(-1)!.noncurrentVersionExpiration).toEqual({ noncurrentDays: 35 });
+    }
   });
 
-  it("creates the GitHub OIDC provider without a thumbprint and a role pinned to the repository's default branch", () => {
+  it("gives each key an explicit policy: named administrators, workflow roles through S3, deletion by break-glass only", () => {
+    const key = json(one(inVault(run, "eu-west-2"), "aws:kms/key:Key"), "policy");
+    expect(key.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["KeyAdministration", "BackupWriterEncryptsThroughS3", "DrillReaderDecryptsThroughS3", "BreakGlass", "DenyKeyDestructionButBreakGlass"]);
+    expect(key.Statement[0].Principal).toEqual({ AWS: [DEPLOY] });
+    expect(key.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } });
+    expect(key.Statement[4].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } });
+    expect(JSON.stringify(key)).not.toMatch(/:root"/);
+  });
+
+  it("leaves the workflow roles out of the key and bucket policies of a vault nobody backs up to", () => {
+    const children = inVault(run, "us-east-1");
+    expect(JSON.stringify(json(one(children, "aws:kms/key:Key"), "policy"))).not.toMatch(/github-backups/);
+    expect(JSON.stringify(json(one(children, "aws:s3/bucketPolicy:BucketPolicy"), "policy"))).not.toMatch(/github-backups/);
+  });
+
+  it("creates the GitHub OIDC provider without a thumbprint, under the URN it had before the roles were split", () => {
     const provider = one(run.resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
     expect(provider.inputs).toEqual({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
-    const role = one(run.resources, "aws:iam/role:Role");
-    const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
-    expect(trust.Statement).toHaveLength(1);
-    expect(trust.Statement[0].Principal).toEqual({ Federated: OIDC_ARN });
-    expect(trust.Statement[0].Condition.StringEquals).toEqual({
-      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-      "token.actions.githubusercontent.com:sub": ["repo:example-saas/app:ref:refs/heads/main"],
-    });
-    const permissions = JSON.parse(one(run.resources, "aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
-    expect(permissions.Statement[0].Resource).toEqual([
-      expect.stringMatching(/eu-central-1.*\/acme-corp\/\*$/),
-      expect.stringMatching(/eu-central-1.*\/brightwave\/\*$/),
-      expect.stringMatching(/eu-west-2.*\/thames-logistics\/\*$/),
-      expect.stringMatching(/us-east-2.*\/northwind\/\*$/),
-      expect.stringMatching(/us-west-2.*\/pacific-health\/\*$/),
-    ]);
-    expect(JSON.stringify(permissions)).not.toMatch(/Delete/);
+    expect(provider.name).toBe("github-backups-provider");
+    const component = one(run.resources, "tenant-fleet:index:WorkflowRoles");
+    expect(component.name).toBe("github-backups");
+    expect(JSON.stringify(component.aliases)).toContain('"type":"tenant-fleet:index:GithubOidcRole"');
+    expect(JSON.stringify(provider.aliases)).toContain("tenant-fleet:index:GithubOidcRole::github-backups");
   });
 
-  it("exports each vault's bucket and region, and the role ARN", () => {
-    expect(Object.keys(run.outputs.backupVaults as object).sort()).toEqual(["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]);
+  it("has one role per purpose, each trusted only by its own workflow files on the default branch", () => {
+    const trust = (name: string) => json(one(run.resources, "aws:iam/role:Role", name), "assumeRolePolicy");
+    const subjects = (name: string) => trust(name).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+    const ref = (file: string) => `repo:example-saas/app:job_workflow_ref:example-saas/app/.github/workflows/${file}@refs/heads/main`;
+    expect(subjects("github-backups-backup-writer")).toEqual([ref("tenant-fleet-backup-17-3-x-x-x.yml"), ref("tenant-fleet-backup-43-5-x-x-x.yml")]);
+    expect(subjects("github-backups-drill-reader")).toEqual([ref("tenant-fleet-restore-drill.yml")]);
+    for (const name of ["github-backups-backup-writer", "github-backups-drill-reader"]) {
+      expect(trust(name).Statement).toHaveLength(1);
+      expect(trust(name).Statement[0].Principal).toEqual({ Federated: OIDC_ARN });
+      expect(Object.keys(trust(name).Statement[0].Condition)).toEqual(["StringEquals"]);
+    }
+  });
+
+  it("sets the repository's OIDC subject to the claims the trusts name, and keeps it if the stack goes", () => {
+    const template = one(run.resources, "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate");
+    expect(template.inputs).toEqual({ repository: "app", useDefault: false, includeClaimKeys: ["repo", "job_workflow_ref"] });
+    expect(template.options.retainOnDelete).toBe(true);
+    expect(template.provider).toMatch(/pulumi:providers:github::github::/);
+  });
+
+  it("grants the writer uploads under each backed-up tenant's prefix in its class, and the reader the same prefixes to read", () => {
+    const writer = json(one(run.resources, "aws:iam/rolePolicy:RolePolicy", "github-backups-backup-writer-permissions"), "policy");
+    expect(writer.Statement[0].Resource).toEqual([
+      expect.stringMatching(/eu-central-1.*\/retain-14d\/acme-corp\/\*$/),
+      expect.stringMatching(/eu-central-1.*\/retain-35d\/brightwave\/\*$/),
+      expect.stringMatching(/eu-west-2.*\/retain-14d\/thames-logistics\/\*$/),
+      expect.stringMatching(/us-east-2.*\/retain-30d\/northwind\/\*$/),
+      expect.stringMatching(/us-west-2.*\/retain-14d\/pacific-health\/\*$/),
+    ]);
+    const reader = json(one(run.resources, "aws:iam/rolePolicy:RolePolicy", "github-backups-drill-reader-permissions"), "policy");
+    expect(reader.Statement.find((s: { Sid: string }) => s.Sid === "ReadDrilledBackups").Resource).toEqual(writer.Statement[0].Resource);
+    expect(JSON.stringify([writer, reader])).not.toMatch(/Delete|Tagging|"s3:\*"|"kms:\*"/);
+  });
+
+  it("exports each vault's bucket and region, and both role ARNs", () => {
+    expect(Object.keys(run.outputs.backupVaults as object).sort()).toEqual(REGIONS);
     expect((run.outputs.backupVaults as Record<string, unknown>)["eu-west-2"]).toEqual({ bucket: expect.stringMatching(/^tf-prod-bk-eu-west-2-/), region: "eu-west-2" });
-    expect(run.outputs.backupRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(run.outputs.backupRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-backup-writer/);
+    expect(run.outputs.drillRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-drill-reader/);
   });
 });
 
 describe("backup settings", async () => {
-  const sse = await runProgram("prod", ["backupEncryption=s3", "backupObjectLock=governance", `oidcProviderArn=${OIDC_ARN}`, "secretScope=environment"]);
+  const sse = await runProgram("prod", ["backupEncryption=s3", "backupObjectLock=governance", `oidcProviderArn=${OIDC_ARN}`, "secretScope=environment", 'keepVaultRegions=["sa-east-1"]', "keepRetentionDays=[90]"]);
 
   it("uses SSE-S3 without keys when asked", () => {
     expect(sse.resources.filter((r) => r.type === "aws:kms/key:Key")).toEqual([]);
@@ -90,19 +133,30 @@ describe("backup settings", async () => {
     expect(one(children, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
   });
 
-  it("turns on Object Lock for the shortest retention in the vault", () => {
+  it("turns on Object Lock for the shortest retention class", () => {
     const children = inVault(sse, "eu-central-1");
     expect(one(children, "aws:s3/bucket:Bucket").inputs.objectLockEnabled).toBe(true);
     expect(one(children, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").inputs).toMatchObject({
       objectLockEnabled: "Enabled",
       rule: { defaultRetention: { mode: "GOVERNANCE", days: 14 } },
     });
+    expect(one(children, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").options).toMatchObject({ protect: true, retainOnDelete: true });
   });
 
-  it("reuses an existing OIDC provider and trusts the tenant environments", () => {
+  it("keeps a vault and a retention class the stack names, with no tenant behind them", () => {
+    const kept = inVault(sse, "sa-east-1");
+    expect(one(kept, "aws:s3/bucket:Bucket").options).toMatchObject({ protect: true, retainOnDelete: true });
+    const rules = one(kept, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { id: string }[];
+    expect(rules.map((r) => r.id)).toContain("retain-90d");
+    expect(JSON.stringify(json(one(kept, "aws:s3/bucketPolicy:BucketPolicy"), "policy"))).not.toMatch(/github-backups/);
+  });
+
+  it("reuses an existing OIDC provider, and the trusts stay exact in environment scope (no environment pattern)", () => {
     expect(sse.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toEqual([]);
-    const trust = JSON.parse(one(sse.resources, "aws:iam/role:Role").inputs.assumeRolePolicy as string);
-    expect(trust.Statement.map((s: { Principal: unknown }) => s.Principal)).toEqual([{ Federated: OIDC_ARN }, { Federated: OIDC_ARN }]);
-    expect(trust.Statement[1].Condition.StringLike).toEqual({ "token.actions.githubusercontent.com:sub": ["repo:example-saas/app:environment:tenant-*"] });
+    for (const role of sse.resources.filter((r) => r.type === "aws:iam/role:Role")) {
+      const trust = json(role, "assumeRolePolicy");
+      expect(trust.Statement.map((s: { Principal: unknown }) => s.Principal)).toEqual([{ Federated: OIDC_ARN }]);
+      expect(JSON.stringify(trust)).not.toMatch(/StringLike|environment|\*/);
+    }
   });
 });

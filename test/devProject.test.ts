@@ -134,7 +134,7 @@ describe("dev/test workflows", () => {
 
 describe("seeding is never from a tenant", () => {
   const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
-  const settings = (extra: Record<string, string>) => parseStackSettings({ githubOwner: "o", githubRepository: "r", devProject: "true", ...extra }, { stack: "dev", file: "Pulumi.dev.yaml" }).settings!;
+  const settings = (extra: Record<string, string>) => parseStackSettings({ githubOwner: "o", githubRepository: "r", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]', devProject: "true", ...extra }, { stack: "dev", file: "Pulumi.dev.yaml" }).settings!;
   const source = { stack: "dev", file: "Pulumi.dev.yaml" };
 
   it.each([

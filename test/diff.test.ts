@@ -14,7 +14,7 @@ import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 
 const RETIRED = { id: "old-mill", name: "Old Mill", region: "aws-us-east-1", residency: "US", status: "retired" };
 const BASE_TENANTS = fleetYaml([ACME, NORTHWIND, RETIRED]);
-const BASE_STACK = "config:\n  tenant-fleet:protect: true\n  tenant-fleet:neonOrgId: org-a-1\n  tenant-fleet:githubOwner: o\n  tenant-fleet:githubRepository: r\n";
+const BASE_STACK = "config:\n  tenant-fleet:protect: true\n  tenant-fleet:neonOrgId: org-a-1\n  tenant-fleet:githubOwner: o\n  tenant-fleet:githubRepository: r\n  tenant-fleet:keyAdministrators: [\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]\n";
 
 /** A git repository whose HEAD holds the base fleet; returns its directory. */
 function repoWithBase(tenants = BASE_TENANTS, stack = BASE_STACK): string {

@@ -12,34 +12,56 @@ import type { RuleResource } from "../policies/rules/types";
 import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
 import { dangerousActions } from "../policies/rules/backupRoleNoDelete";
-import { trustPolicy, bucketPolicy, lifecycleRules } from "../components/backupPolicy";
-import type { RecordedResource } from "../scripts/lib/offline";
+import { bucketPolicy, lifecycleRules, vaultKeyPolicy } from "../components/backupPolicy";
+import { backupWriterPolicy, workflowSubject, workflowTrustPolicy } from "../components/workflowAccess";
+import { toRuleResources } from "../scripts/lib/offline";
 import { ROOT, runProgram } from "./program";
 
 const rule = (name: string) => RULES.find((r) => r.name === name)!;
 const OIDC = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const GHES = "arn:aws:iam::123456789012:oidc-provider/ghes.example.com/_services/token";
 const repo = { owner: "example-saas", repository: "app", branch: "main" };
+const TRUST_CONFIG = { repository: "example-saas/app", branch: "main" };
+const SUB = workflowSubject(repo, ".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml");
+const BUCKET_ARN = "arn:aws:s3:::tf-prod-bk-eu-central-1-abc";
+const KEY_ARN = "arn:aws:kms:eu-central-1:123456789012:key/k";
+const DEPLOY = "arn:aws:iam::123456789012:role/deploy";
 
 function res(type: string, name: string, props: Record<string, any>, extra: Partial<RuleResource> = {}): RuleResource {
-  return { type, name, urn: `urn:pulumi:prod::tenant-fleet::${type}::${name}`, props, protect: true, ...extra };
+  return { type, name, urn: `urn:pulumi:prod::tenant-fleet::${type}::${name}`, props, protect: true, retainOnDelete: true, ...extra };
 }
 
-function vault(overrides: Record<string, Record<string, any> | null> = {}, bucketProps: Record<string, any> = {}): RuleResource[] {
-  const parentUrn = "urn:vault";
+const BUCKET_TAGS = { "tenant-fleet:purpose": "tenant-backups", "tenant-fleet:residencies": "DE EU" };
+
+/** A vault whose children name their bucket; overrides replace a child's props, null drops it. */
+function vault(overrides: Record<string, Record<string, any> | null> = {}, bucketProps: Record<string, any> = {}, childExtra: Partial<RuleResource> = {}): RuleResource[] {
+  const bucket = res("aws:s3/bucket:Bucket", "backups-eu-central-1", { region: "eu-central-1", bucket: "tf-prod-bk-eu-central-1-abc", arn: BUCKET_ARN, tags: BUCKET_TAGS, ...bucketProps });
+  const key = res("aws:kms/key:Key", "backups-eu-central-1-key", { region: "eu-central-1", arn: KEY_ARN, tags: BUCKET_TAGS, policy: JSON.stringify(vaultKeyPolicy("eu-central-1", { keyAdministrators: [DEPLOY] })) });
   const parts: Record<string, [string, Record<string, any>]> = {
     versioning: ["aws:s3/bucketVersioning:BucketVersioning", { versioningConfiguration: { status: "Enabled" } }],
-    encryption: ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "k" }, bucketKeyEnabled: true }] }],
+    encryption: ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }] }],
     pab: ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }],
     ownership: ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerEnforced" } }],
-    policy: ["aws:s3/bucketPolicy:BucketPolicy", { policy: JSON.stringify(bucketPolicy("arn:aws:s3:::b", "kms", "arn:k")) }],
-    lifecycle: ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", { rules: lifecycleRules([14]) }],
+    policy: ["aws:s3/bucketPolicy:BucketPolicy", { policy: JSON.stringify(bucketPolicy(BUCKET_ARN, "kms", KEY_ARN, {})) }],
+    lifecycle: ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", { rules: lifecycleRules([14, 30]) }],
   };
-  const bucket = res("aws:s3/bucket:Bucket", "backups-eu-central-1", { region: "eu-central-1", tags: { "tenant-fleet:purpose": "tenant-backups", "tenant-fleet:residencies": "DE EU" }, ...bucketProps }, { parentUrn });
   const children = Object.entries(parts)
     .filter(([k]) => overrides[k] !== null)
-    .map(([k, [type, props]]) => res(type, `backups-eu-central-1-${k}`, { ...props, ...(overrides[k] ?? {}) }, { parentUrn }));
-  return [bucket, ...children];
+    .map(([k, [type, props]]) => res(type, `backups-eu-central-1-${k}`, { bucket: "backups-eu-central-1-id", ...props, ...(overrides[k] ?? {}) }, { propertyDependencies: { bucket: [bucket.urn] }, ...childExtra }));
+  return [bucket, key, ...children];
 }
+
+/** A workflow role, and whatever else grants it permissions. */
+function workflowRole(trust: unknown = workflowTrustPolicy(OIDC, [SUB]), props: Record<string, any> = {}): RuleResource {
+  return res("aws:iam/role:Role", "writer", { name: "writer-abc", arn: "arn:aws:iam::123456789012:role/writer-abc", assumeRolePolicy: JSON.stringify(trust), ...props });
+}
+const roleUrn = workflowRole().urn;
+const grant = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
+const rolePolicy = (policy: string) => res("aws:iam/rolePolicy:RolePolicy", "writer-permissions", { role: "writer-abc", policy }, { propertyDependencies: { role: [roleUrn] } });
+const WRITER_DOC = JSON.stringify(backupWriterPolicy([{ awsRegion: "eu-central-1", bucketArn: BUCKET_ARN, keyArn: KEY_ARN, tenants: [{ id: "acme-corp", retentionDays: 14 }] }], "tenant"));
+const trustWith = (...statements: object[]) => ({ Version: "2012-10-17", Statement: [...workflowTrustPolicy(OIDC, [SUB]).Statement, ...statements] });
+const githubStatement = (Condition: object, Federated = OIDC) => ({ Effect: "Allow", Principal: { Federated }, Action: "sts:AssumeRoleWithWebIdentity", Condition });
+const AUD = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
 
 function tenantDb(residency: string, regionId: string, protect = true): RuleResource[] {
   return [
@@ -69,37 +91,96 @@ const fixtures: Fixture[] = [
   { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ ownership: { rule: { objectOwnership: "ObjectWriter" } } }), message: /BucketOwnerEnforced/ },
   { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ policy: { policy: JSON.stringify({ Statement: [] }) } }), message: /denies requests without TLS/ },
   { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ lifecycle: null }), message: /lifecycle retention/ },
-  { rule: "backup-vault-jurisdiction", config: {}, compliant: vault(), violating: vault({}, { tags: { "tenant-fleet:purpose": "tenant-backups", "tenant-fleet:residencies": "EU GB" } }), message: /serves tenants with residency GB/ },
+  // The review's bypasses, one fixture each.
   {
-    rule: "oidc-role-trust",
-    config: { repository: "example-saas/app" },
-    compliant: [res("aws:iam/role:Role", "r", { assumeRolePolicy: JSON.stringify(trustPolicy(OIDC, repo, "environment")) })],
-    violating: [res("aws:iam/role:Role", "r", { assumeRolePolicy: JSON.stringify(trustPolicy(OIDC, { ...repo, repository: "other" }, "repository")) })],
-    message: /outside repo:example-saas\/app/,
+    rule: "backup-vault-hardening",
+    config: {},
+    compliant: vault(),
+    violating: vault({ policy: { policy: JSON.stringify(bucketPolicy("arn:aws:s3:::another-bucket", "kms", KEY_ARN, {})) } }),
+    message: /denies requests without TLS \(aws:SecureTransport false\) on this bucket.*refuses uploads replacing an object/,
   },
   {
-    rule: "oidc-role-trust",
-    config: { repository: "example-saas/app" },
-    compliant: [res("aws:iam/role:Role", "r", { assumeRolePolicy: JSON.stringify(trustPolicy(OIDC, { ...repo, ownerId: "1", repositoryId: "2" }, "repository")) })],
-    violating: [res("aws:iam/role:Role", "r", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Federated: OIDC }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:example-saas/app:*" } } }] }) })],
-    message: /does not pin token.actions.githubusercontent.com:aud.*wildcard/,
+    rule: "backup-vault-hardening",
+    config: {},
+    compliant: vault(),
+    violating: vault({ policy: { policy: JSON.stringify({ ...bucketPolicy(BUCKET_ARN, "kms", KEY_ARN, {}), Statement: [...bucketPolicy(BUCKET_ARN, "kms", KEY_ARN, {}).Statement, { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:*", Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`] }] }) } }),
+    message: /grants nothing \(statement Partner allows access/,
   },
   {
-    rule: "oidc-role-trust",
-    config: { repository: "example-saas/app" },
-    compliant: [res("aws:iam/role:Role", "other-role", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) })],
-    violating: [res("aws:iam/role:Role", "r", { assumeRolePolicy: JSON.stringify({ Statement: [{ Sid: "Prs", Effect: "Allow", Principal: { Federated: OIDC }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:example-saas/app:pull_request" } } }] }) })],
-    message: /statement Prs trusts pull requests/,
+    rule: "backup-vault-hardening",
+    config: {},
+    compliant: vault(),
+    violating: vault({ lifecycle: { rules: [...lifecycleRules([14]), { id: "tidy", status: "Enabled", filter: { prefix: "" }, expiration: { days: 1 } }] } }),
+    message: /lifecycle rule tidy expires objects outside a retention class after 1 day/,
+  },
+  {
+    rule: "backup-vault-hardening",
+    config: {},
+    compliant: vault(),
+    violating: vault({ lifecycle: { rules: lifecycleRules([30]).map((r) => (r.id === "housekeeping" ? { ...r, noncurrentVersionExpiration: { noncurrentDays: 7 } } : r)) } }),
+    message: /removes noncurrent versions after 7 day\(s\), before the longest retention \(30 days\)/,
+  },
+  {
+    // A complete sibling under the same parent does not harden a bucket it does not configure.
+    rule: "backup-vault-hardening",
+    config: {},
+    compliant: vault(),
+    violating: [
+      ...vault({}, { bucket: "sibling", arn: "arn:aws:s3:::sibling" }).slice(0, 2),
+      ...vault().slice(2).map((r) => ({ ...r, propertyDependencies: { bucket: ["urn:pulumi:prod::tenant-fleet::aws:s3/bucket:Bucket::other"] }, props: { ...r.props, bucket: "other" } })),
+    ],
+    message: /lacks versioning/,
+  },
+  { rule: "backup-vault-jurisdiction", config: {}, compliant: vault(), violating: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "EU GB" } }), message: /serves tenants with residency GB/ },
+  { rule: "backup-vault-jurisdiction", config: {}, compliant: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "", "tenant-fleet:kept": "true" } }), violating: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "" } }), message: /does not say which residencies/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(workflowTrustPolicy(OIDC, [workflowSubject({ ...repo, repository: "other" }, ".github/workflows/x.yml")]))], message: /does not pin .*sub.*exact workflow files of example-saas\/app/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole(workflowTrustPolicy(OIDC, [workflowSubject({ ...repo, ownerId: "1", repositoryId: "2" }, ".github/workflows/x.yml")]))], violating: [workflowRole({ Statement: [githubStatement({ StringLike: { "token.actions.githubusercontent.com:sub": "repo:example-saas/app:*" } })] })], message: /does not pin token.actions.githubusercontent.com:aud.*any workflow on the default branch/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [res("aws:iam/role:Role", "lambda", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) })], violating: [workflowRole({ Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] })], message: /statement Anyone lets any principal of any account assume the role/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith({ Sid: "Second", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRoleWithWebIdentity" }))], message: /statement Second lets any principal/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith(githubStatement({ StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": SUB.replace("17-3", "1?-3") } })))], message: /does not pin .*sub/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith(githubStatement({ stringequals: AUD, stringlike: { "Token.Actions.GitHubUserContent.com:Sub": "repo:example-saas/app:*" } })))], message: /any workflow on the default branch .*can assume it/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith(githubStatement({ StringEquals: AUD, StringEqualsIfExists: { "token.actions.githubusercontent.com:sub": SUB } })))], message: /does not pin token.actions.githubusercontent.com:sub/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith(githubStatement({ StringEquals: { "ghes.example.com/_services/token:aud": "sts.amazonaws.com", "ghes.example.com/_services/token:sub": SUB } }, GHES)))], message: /trusts the identity provider .*ghes\.example\.com/ },
+  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(workflowTrustPolicy(OIDC, [SUB.replace("@refs/heads/main", "@refs/heads/feature")]))], message: /does not pin .*sub/ },
+  { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(), rolePolicy(WRITER_DOC)], violating: [workflowRole(), rolePolicy(grant(["s3:PutObject", "s3:Delete*"]))], message: /is allowed s3:DeleteObject, s3:DeleteObjectVersion, s3:DeleteBucket.* by role policy writer-permissions/ },
+  {
+    rule: "backup-role-no-delete",
+    config: {},
+    compliant: [workflowRole(), res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lambda-logs", { role: "other", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" })],
+    violating: [workflowRole(), res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-full", { role: "writer-abc", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" })],
+    message: /gets arn:aws:iam::aws:policy\/AmazonS3FullAccess from policy attachment s3-full: a policy the stack does not declare cannot be checked/,
+  },
+  { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(), rolePolicy(WRITER_DOC)], violating: [workflowRole(), rolePolicy(grant(["kms:PutKeyPolicy"]))], message: /is allowed kms:PutKeyPolicy/ },
+  { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(undefined, { inlinePolicies: [{ name: "w", policy: WRITER_DOC }] })], violating: [workflowRole(undefined, { inlinePolicies: [{ name: "ops", policy: grant(["s3:PutBucketPolicy"]) }] })], message: /is allowed s3:PutBucketPolicy by inline policy ops/ },
+  {
+    rule: "backup-role-no-delete",
+    config: {},
+    compliant: [workflowRole()],
+    violating: [
+      workflowRole(),
+      res("aws:iam/policy:Policy", "tidy", { arn: "arn:aws:iam::123456789012:policy/tidy", policy: grant(["s3:PutLifecycleConfiguration"]) }),
+      res("aws:iam/policyAttachment:PolicyAttachment", "tidy-to-writer", { roles: ["writer-abc"], policyArn: "arn:aws:iam::123456789012:policy/tidy" }),
+    ],
+    message: /is allowed s3:PutLifecycleConfiguration by policy attachment tidy-to-writer of policy tidy/,
   },
   {
     rule: "backup-role-no-delete",
     config: {},
-    compliant: [res("aws:iam/rolePolicy:RolePolicy", "p", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: "*" }, { Effect: "Deny", Action: "s3:*", Resource: "*" }] }) })],
-    violating: [res("aws:iam/rolePolicy:RolePolicy", "p", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:Delete*"], Resource: "*" }] }) })],
-    message: /allows s3:Delete\*/,
+    compliant: [workflowRole(undefined, { managedPolicyArns: [] })],
+    violating: [workflowRole(undefined, { managedPolicyArns: ["arn:aws:iam::123456789012:policy/replicate"] }), res("aws:iam/policy:Policy", "replicate", { arn: "arn:aws:iam::123456789012:policy/replicate", policy: grant(["s3:PutReplicationConfiguration"]) })],
+    message: /is allowed s3:PutReplicationConfiguration/,
   },
-  { rule: "data-resources-protected", config: { requireProtection: true }, compliant: [...tenantDb("EU", "aws-eu-central-1"), ...vault()], violating: tenantDb("EU", "aws-eu-central-1", false), message: /neon:index\/project:Project acme-corp holds tenant data and is not protected/ },
-  { rule: "data-resources-protected", config: { requireProtection: false }, compliant: tenantDb("EU", "aws-eu-central-1", false), violating: vault().map((r) => ({ ...r, protect: false })).concat(res("aws:kms/key:Key", "k", {}, { protect: false })), message: /aws:kms\/key:Key k holds tenant data/ },
+  { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(), rolePolicy(WRITER_DOC)], violating: [workflowRole(), rolePolicy(JSON.stringify({ Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }))], message: /NotAction/ },
+  {
+    rule: "backup-key-policy",
+    config: {},
+    compliant: vault().slice(1, 2),
+    violating: vault().slice(1, 2).map((k) => ({ ...k, props: { ...k.props, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }) } })),
+    message: /any IAM administrator of the account may kms:ScheduleKeyDeletion/,
+  },
+  { rule: "data-resources-protected", config: { requireProtection: true }, compliant: [...tenantDb("EU", "aws-eu-central-1"), ...vault()], violating: tenantDb("EU", "aws-eu-central-1", false), message: /neon:index\/project:Project acme-corp holds or guards tenant data and is not protected/ },
+  { rule: "data-resources-protected", config: { requireProtection: false }, compliant: tenantDb("EU", "aws-eu-central-1", false), violating: vault().map((r) => ({ ...r, protect: false })), message: /aws:kms\/key:Key backups-eu-central-1-key holds or guards tenant data/ },
+  { rule: "data-resources-protected", config: { requireProtection: true }, compliant: vault(), violating: vault({}, {}, { retainOnDelete: false }), message: /BucketLifecycleConfiguration backups-eu-central-1-lifecycle holds or guards tenant data and is not retained on delete/ },
   { rule: "workflow-no-literal-credentials", config: {}, compliant: file(`${WORKFLOW}      - env:\n          DATABASE_URL: \${{ secrets.DATABASE_URL }}\n          POSTGRES_HOST_AUTH_METHOD: trust\n`), violating: file(`${WORKFLOW}      - env:\n          DATABASE_URL: postgresql://app:s3cr3t@ep-x.neon.tech/app\n`), message: /a database URL with a password/ },
   { rule: "workflow-no-literal-credentials", config: {}, compliant: file(WORKFLOW, "README.md"), violating: file(`${WORKFLOW}      - env:\n          POSTGRES_PASSWORD: hunter2\n`), message: /a literal password/ },
   { rule: "workflow-actions-pinned", config: {}, compliant: file(WORKFLOW), violating: file(`${WORKFLOW}      - uses: aws-actions/configure-aws-credentials@v4\n`), message: /uses aws-actions\/configure-aws-credentials@v4 without a full commit SHA/ },
@@ -123,7 +204,8 @@ describe("policy rules: compliant and violating fixtures", () => {
   it("helpers catch what they promise", () => {
     expect(unpinnedActions("- uses: a/b@v1\n  uses: 'c/d@main'\n- uses: e/f@0123456789abcdef0123456789abcdef01234567\n- uses: docker://alpine@sha256:" + "a".repeat(64))).toEqual(["a/b@v1", "c/d@main"]);
     expect(credentialFindings("key: AKIAABCDEFGHIJKLMNOP\ntoken: ghp_" + "a".repeat(36))).toEqual(["an AWS access key id", "a GitHub token"]);
-    expect(dangerousActions({ Statement: [{ Effect: "Allow", Action: "s3:*" }, { Effect: "Allow", Action: "kms:Schedule*" }, { Effect: "Allow", Action: "s3:Get*" }] })).toEqual(["s3:*", "kms:Schedule*"]);
+    expect(dangerousActions({ Statement: [{ Effect: "Allow", Action: "kms:Schedule*" }, { Effect: "Allow", Action: "s3:Get*" }, { Effect: "Deny", Action: "s3:*" }] })).toEqual(["kms:ScheduleKeyDeletion"]);
+    expect(dangerousActions({ Statement: [{ Effect: "Allow", Action: "S3:*" }] })).toContain("s3:PutBucketPolicy");
   });
 });
 
@@ -135,6 +217,7 @@ describe("the pack's inventory", () => {
       ["backup-vault-jurisdiction", "mandatory"],
       ["oidc-role-trust", "mandatory"],
       ["backup-role-no-delete", "mandatory"],
+      ["backup-key-policy", "mandatory"],
       ["data-resources-protected", "mandatory"],
       ["workflow-no-literal-credentials", "mandatory"],
       ["workflow-actions-pinned", "mandatory"],
@@ -153,18 +236,15 @@ describe("the pack's inventory", () => {
     expect(config["neon-project-residency"].allowedResidencies).toEqual(settings["tenant-fleet:allowedResidencies"]);
     expect(config["data-resources-protected"].requireProtection).toBe(settings["tenant-fleet:protect"]);
     expect(config["oidc-role-trust"].repository).toBe(`${settings["tenant-fleet:githubOwner"]}/${settings["tenant-fleet:githubRepository"]}`);
+    expect(config["oidc-role-trust"].branch).toBe(settings["tenant-fleet:githubBranch"] ?? "main");
     expect(Object.keys(config).every((k) => RULES.some((r) => r.name === k))).toBe(true);
   });
 });
 
-function asRuleResources(resources: readonly RecordedResource[]): RuleResource[] {
-  return resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.custom ? r.inputs : (r.outputs ?? {}), protect: r.options.protect, parentUrn: r.parentUrn }));
-}
-
 describe("the pack against what the program declares", async () => {
-  const prod = asRuleResources((await runProgram("prod")).resources);
+  const prod = toRuleResources(await runProgram("prod"));
   const prodConfig = JSON.parse(readFileSync(path.join(ROOT, "policies/config.prod.json"), "utf8"));
-  const devRun = asRuleResources((await runProgram("dev")).resources);
+  const devRun = toRuleResources(await runProgram("dev"));
 
   it("the prod stack passes every rule", () => {
     for (const r of RULES) expect(r.validate(prod, prodConfig[r.name] ?? {}), r.name).toEqual([]);

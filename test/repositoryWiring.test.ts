@@ -29,10 +29,11 @@ describe("repository-scoped secrets (prod)", async () => {
     expect(JSON.stringify(run.resources.filter((r) => r.type.startsWith("github:")).map((r) => r.inputs))).not.toMatch(/OLD_MILL|old-mill/);
   });
 
-  it("sets the role ARN and the vaults as variables, not secrets", () => {
+  it("sets each workflow role's ARN and the vaults as variables, not secrets", () => {
     const vars = Object.fromEntries(run.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => [r.inputs.variableName, r.inputs.value]));
-    expect(Object.keys(vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS"]);
-    expect(vars.TENANT_FLEET_AWS_ROLE_ARN).toMatch(/^arn:aws:iam::/);
+    expect(Object.keys(vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_DRILL_ROLE_ARN"]);
+    expect(vars.TENANT_FLEET_AWS_ROLE_ARN).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-backup-writer/);
+    expect(vars.TENANT_FLEET_DRILL_ROLE_ARN).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-drill-reader/);
     const vaults = JSON.parse(vars.TENANT_FLEET_BACKUP_VAULTS as string);
     expect(Object.keys(vaults)).toEqual(["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]);
     expect(vaults["eu-central-1"]).toEqual({ bucket: expect.stringMatching(/^tf-prod-bk-eu-central-1-/), kmsKeyArn: expect.stringMatching(/^arn:aws:kms:eu-central-1:/) });
@@ -68,7 +69,7 @@ describe("repository-scoped secrets (prod)", async () => {
     expect(run.outputs.githubWiring).toEqual({
       secrets: ACTIVE.map((id) => `${id.toUpperCase().replace(/-/g, "_")}_DATABASE_URL`).sort(),
       environments: [],
-      variables: ["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS"],
+      variables: ["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_DRILL_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS"],
       workflows: [
         ".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml",
         ".github/workflows/tenant-fleet-backup-43-5-x-x-x.yml",
@@ -99,7 +100,7 @@ describe("environment-scoped secrets", async () => {
 });
 
 describe("the 100-repository-secret limit", () => {
-  const settingsFor = (scope: string) => parseStackSettings({ githubOwner: "o", githubRepository: "r", secretScope: scope }, { stack: "prod", file: "Pulumi.prod.yaml" }).settings!;
+  const settingsFor = (scope: string) => parseStackSettings({ githubOwner: "o", githubRepository: "r", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]', secretScope: scope }, { stack: "prod", file: "Pulumi.prod.yaml" }).settings!;
   const fleet = (n: number) => fleetYaml(Array.from({ length: n }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` })));
 
   it("refuses more active tenants than fit with repository-scoped secrets, and says to switch scope", () => {

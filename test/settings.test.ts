@@ -8,7 +8,8 @@ const STACK_FILE = `config:
   tenant-fleet:protekt: true
 `;
 const source = { stack: "prod", file: "Pulumi.prod.yaml", text: STACK_FILE };
-const minimal = { githubOwner: "example-saas", githubRepository: "app" };
+const DEPLOY = "arn:aws:iam::123456789012:role/tenant-fleet-deploy";
+const minimal = { githubOwner: "example-saas", githubRepository: "app", keyAdministrators: JSON.stringify([DEPLOY]) };
 
 function lines(raw: Record<string, string>) {
   return parseStackSettings(raw, source).problems.map(formatProblem);
@@ -30,8 +31,34 @@ describe("stack settings", () => {
       neonLimits: { projects: undefined, historyRetentionHours: undefined },
       devProject: undefined,
       workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10 },
-      backup: { encryption: "kms", objectLock: "off" },
+      backup: {
+        encryption: "kms",
+        objectLock: "off",
+        keyAdministrators: [DEPLOY],
+        breakGlassPrincipal: undefined,
+        keep: { regions: [], retentionDays: [] },
+        trustPolicyLengthLimit: 2048,
+      },
     });
+  });
+
+  it("wants named key administrators for KMS vaults, and none for SSE-S3", () => {
+    const { keyAdministrators: _, ...without } = minimal;
+    expect(lines(without)).toEqual([
+      `Pulumi.prod.yaml:2:3: tenant-fleet:keyAdministrators: missing; the vault keys need named administrators (backupEncryption kms): list the IAM roles that run pulumi up for this stack, e.g. pulumi config set --path 'tenant-fleet:keyAdministrators[0]' arn:aws:iam::123456789012:role/tenant-fleet-deploy --stack prod`,
+    ]);
+    expect(lines({ ...without, backupEncryption: "s3" })).toEqual([]);
+  });
+
+  it("keeps every AWS principal of a stack in one account", () => {
+    expect(lines({ ...minimal, breakGlassPrincipal: "arn:aws:iam::999999999999:role/break-glass" })).toEqual([
+      `Pulumi.prod.yaml:2:3: tenant-fleet:breakGlassPrincipal: names AWS account 999999999999 while tenant-fleet:keyAdministrators names 123456789012; the vaults, roles and keys of a stack live in one account: use its principals`,
+    ]);
+  });
+
+  it("reads the kept vaults and retention classes, sorted and without repeats", () => {
+    const { settings } = parseStackSettings({ ...minimal, keepVaultRegions: '["eu-west-2","eu-central-1","eu-west-2"]', keepRetentionDays: "[90, 14, 90]" }, source);
+    expect(settings!.backup.keep).toEqual({ regions: ["eu-central-1", "eu-west-2"], retentionDays: [14, 90] });
   });
 
   it("reads booleans and lists the way Pulumi hands them over", () => {
@@ -47,7 +74,7 @@ describe("stack settings", () => {
   });
 
   it("says how to set a missing required setting", () => {
-    expect(lines({ githubOwner: "example-saas" })).toEqual([
+    expect(lines({ githubOwner: "example-saas", keyAdministrators: minimal.keyAdministrators })).toEqual([
       `Pulumi.prod.yaml:2:3: tenant-fleet:githubRepository: missing; set the name of the application repository that receives secrets and workflows: pulumi config set tenant-fleet:githubRepository <value> --stack prod`,
     ]);
   });
@@ -64,6 +91,12 @@ describe("stack settings", () => {
     ["repositorySecretHeadroom", "ten", `"ten" is not a whole number; keep 0 to 99 repository secrets free`],
     ["backupEncryption", "sse", `"sse" is not a backup encryption; use kms (a customer-managed key per vault) or s3 (SSE-S3)`],
     ["backupObjectLock", "on", `"on" is not an Object Lock mode; use off, governance or compliance`],
+    ["keyAdministrators", '["arn:aws:iam::123456789012:role/*"]', `"arn:aws:iam::123456789012:role/*" is not valid; an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)`],
+    ["breakGlassPrincipal", "arn:aws:iam::123456789012:root", `"arn:aws:iam::123456789012:root" is not valid; an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)`],
+    ["keepVaultRegions", '["eu-west-9"]', `"eu-west-9" is not an AWS region that holds backup vaults; use one of ap-southeast-1, ap-southeast-2, eu-central-1, eu-west-2, sa-east-1, us-east-1, us-east-2, us-west-2`],
+    ["keepRetentionDays", '["fourteen"]', `"fourteen" is not a whole number of days`],
+    ["keepRetentionDays", "[0]", `a retention is 1 to 3650 days`],
+    ["trustPolicyLengthLimit", "9000", `9000 is above 8192; IAM allows 2048 characters by default and up to 8192 after a quota increase (Service Quotas, IAM, "Role trust policy length")`],
     ["oidcProviderArn", "arn:aws:iam::123:oidc-provider/example.com", `"arn:aws:iam::123:oidc-provider/example.com" is not valid; the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com`],
   ])("rejects %s = %s", (key, value, message) => {
     const { settings, problems } = parseStackSettings({ ...minimal, [key]: value }, { stack: "prod", file: "Pulumi.prod.yaml" });

@@ -12,7 +12,7 @@ import { formatProblem } from "../tenants/problems";
 import { ROOT } from "./program";
 import { ACME, fleetYaml } from "./helpers";
 
-const BASE = "  tenant-fleet:githubOwner: example-saas\n  tenant-fleet:githubRepository: app\n";
+const BASE = "  tenant-fleet:githubOwner: example-saas\n  tenant-fleet:githubRepository: app\n  tenant-fleet:keyAdministrators: [\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]\n  tenant-fleet:breakGlassPrincipal: arn:aws:iam::123456789012:role/break-glass\n";
 
 /** A project directory with the given stack files (config lines) and tenants file. */
 function project(stacks: Record<string, string>, tenants = readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8")): string {
@@ -65,7 +65,7 @@ describe("shards", () => {
     const dir = project({ "prod-eu": `${EU}  tenant-fleet:devProject: true\n`, "Prod_EU": "  tenant-fleet:shardResidencies: [SG]\n  tenant-fleet:devProject: true\n", "prod-us": US });
     expect(inputs(dir, "prod-eu").lines).toEqual([
       "Pulumi.prod-eu.yaml:3:34: tenant-fleet:githubRepository: stacks prod-eu and Prod_EU write to example-saas/app under the same name prod-eu; rename one stack",
-      "Pulumi.prod-eu.yaml:6:28: tenant-fleet:devProject: stacks Prod_EU, prod-eu all create the dev/test project in example-saas/app; keep devProject on in one of them",
+      "Pulumi.prod-eu.yaml:8:28: tenant-fleet:devProject: stacks Prod_EU, prod-eu all create the dev/test project in example-saas/app; keep devProject on in one of them",
     ]);
   });
 
@@ -96,13 +96,18 @@ describe("shards", () => {
 
   it("name workflow files and variables per shard", () => {
     const names = fleetNames("prod-eu");
-    expect(names).toEqual({ prefix: "tenant-fleet-prod-eu", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN_PROD_EU", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS_PROD_EU" });
-    expect(fleetNames()).toEqual({ prefix: "tenant-fleet", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS" });
+    expect(names).toEqual({
+      prefix: "tenant-fleet-prod-eu",
+      roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN_PROD_EU",
+      drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN_PROD_EU",
+      vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS_PROD_EU",
+    });
+    expect(fleetNames()).toEqual({ prefix: "tenant-fleet", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN", drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS" });
     const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
     const ws = renderWorkflows(fleet.tenants, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1", names });
     expect(ws.map((w) => path.basename(w.path))).toEqual(["tenant-fleet-prod-eu-backup-17-3-x-x-x.yml", "tenant-fleet-prod-eu-restore-drill.yml"]);
     for (const w of ws) {
-      expect(w.content).toContain("vars.TENANT_FLEET_AWS_ROLE_ARN_PROD_EU");
+      expect(w.content).toContain(w.kind === "backup" ? "vars.TENANT_FLEET_AWS_ROLE_ARN_PROD_EU" : "vars.TENANT_FLEET_DRILL_ROLE_ARN_PROD_EU");
       expect(w.content).toContain("fromJSON(vars.TENANT_FLEET_BACKUP_VAULTS_PROD_EU)");
       expect(w.content).toContain("group: tenant-fleet-prod-eu-");
     }

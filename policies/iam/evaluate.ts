@@ -269,7 +269,7 @@ export function principalMatches(statement: Statement, principal: Principal): Pr
   return best;
 }
 
-function actionApplies(s: Statement, action: string): boolean {
+export function actionApplies(s: Statement, action: string): boolean {
   if (s.NotAction !== undefined) return !asList(s.NotAction).some((a) => actionMatches(String(a), action));
   return asList(s.Action).some((a) => actionMatches(String(a), action));
 }
@@ -356,6 +356,11 @@ export function evaluate(req: Request, target: Target, identity: readonly Policy
   }
   if (sameAccount) return resource.allow === "direct" || identityAllows ? "allow" : "implicit-deny";
   return resource.allow && identityAllows ? "allow" : "implicit-deny";
+}
+
+/** Whether any Allow statement of a document covers the action, whatever its resources and conditions. */
+export function mayAllowAction(doc: PolicyLike | undefined, action: string): boolean {
+  return statementsOf(doc).some((s) => s.Effect === "Allow" && actionApplies(s, action));
 }
 
 /** A policy that allows everything: stands in for identity policies nobody here can see. */

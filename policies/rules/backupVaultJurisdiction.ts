@@ -1,5 +1,5 @@
 import { awsRegionPlace } from "../../tenants/regions";
-import { isBackupBucket, RESIDENCIES_TAG, type Rule } from "./types";
+import { isBackupBucket, KEPT_TAG, RESIDENCIES_TAG, type Rule } from "./types";
 
 /** A backup bucket serves only tenants whose residency contains the bucket's region. */
 export const backupVaultJurisdiction: Rule = {
@@ -12,6 +12,7 @@ export const backupVaultJurisdiction: Rule = {
       const place = region ? awsRegionPlace(region) : undefined;
       const residencies = String(bucket.props.tags?.[RESIDENCIES_TAG] ?? "").split(/\s+/).filter(Boolean);
       if (!place) return [{ urn: bucket.urn, message: `backup bucket ${bucket.name} has no known region (${JSON.stringify(region)}); set the per-resource region of the vault` }];
+      if (!residencies.length && bucket.props.tags?.[KEPT_TAG] === "true") return []; // kept after its last tenant left: serves nobody now
       if (!residencies.length) return [{ urn: bucket.urn, message: `backup bucket ${bucket.name} does not say which residencies it serves (tag ${RESIDENCIES_TAG}); build vaults with the BackupVault component` }];
       const outside = residencies.filter((r) => !place.jurisdictions.includes(r));
       return outside.length

@@ -4,6 +4,7 @@ import { backupVaultHardening } from "./backupVaultHardening";
 import { backupVaultJurisdiction } from "./backupVaultJurisdiction";
 import { oidcRoleTrust } from "./oidcRoleTrust";
 import { backupRoleNoDelete } from "./backupRoleNoDelete";
+import { backupKeyPolicy } from "./backupKeyPolicy";
 import { dataResourcesProtected } from "./dataResourcesProtected";
 import { workflowNoLiteralCredentials } from "./workflowNoLiteralCredentials";
 import { workflowActionsPinned } from "./workflowActionsPinned";
@@ -15,6 +16,7 @@ export const RULES: readonly Rule<any>[] = Object.freeze([
   backupVaultJurisdiction,
   oidcRoleTrust,
   backupRoleNoDelete,
+  backupKeyPolicy,
   dataResourcesProtected,
   workflowNoLiteralCredentials,
   workflowActionsPinned,

@@ -1,51 +1,130 @@
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../components/backupPolicy";
-import { asArray, policyDocument, TYPES, type Rule } from "./types";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../components/workflowAccess";
+import { accountOf, actionApplies, asList, evaluate, statementsOf, type PolicyLike, type Request } from "../iam/evaluate";
+import { trustOf } from "./roles";
+import { TYPES, type Rule } from "./types";
 
 export interface OidcTrustConfig {
   /** `owner/repository` of the application repository. */
   readonly repository: string;
+  /** Its default branch, the only ref whose workflow files may assume a role. */
+  readonly branch?: string;
 }
 
-/** Problems of one trust document for a role assumed through GitHub's OIDC provider. */
-export function trustProblems(doc: { Statement?: any[] }, repository: string): string[] {
-  const problems: string[] = [];
-  const [owner, repo] = repository.split("/");
-  const base = new RegExp(`^repo:${escape(owner)}(@\\d+)?/${escape(repo)}(@\\d+)?:`);
-  for (const s of asArray(doc.Statement).filter((x: any) => x?.Effect === "Allow")) {
-    const federated = asArray(s?.Principal?.Federated).map(String);
-    if (!federated.some((f) => f.endsWith(`oidc-provider/${GITHUB_OIDC_HOST}`))) continue;
-    const sid = s.Sid ? ` ${s.Sid}` : "";
-    const aud = s?.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:aud`];
-    if (aud !== GITHUB_OIDC_AUDIENCE && !(Array.isArray(aud) && aud.length === 1 && aud[0] === GITHUB_OIDC_AUDIENCE)) problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals`);
-    const subs = [...asArray(s?.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`]), ...asArray(s?.Condition?.StringLike?.[`${GITHUB_OIDC_HOST}:sub`])].map(String);
-    if (!subs.length) problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:sub`);
-    for (const sub of subs) {
-      if (!base.test(sub)) problems.push(`statement${sid} trusts ${sub}, outside repo:${repository}`);
-      else if (sub.includes(":pull_request")) problems.push(`statement${sid} trusts pull requests (${sub}), so forks could assume the role`);
-      else if (sub.includes("*") && !/:environment:tenant-\*$/.test(sub)) problems.push(`statement${sid} uses a wildcard in ${sub}; only the tenant environments (environment:tenant-*) may be matched by pattern`);
-    }
-  }
-  return problems;
-}
+const ASSUME_ACTIONS = ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRole", "sts:AssumeRoleWithSAML"];
+const GITHUB_PROVIDER = new RegExp(`^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, "\\.")}$`);
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The GitHub OIDC role trusts only the configured repository, with aud and sub pinned. */
+/** The subject of a generated workflow file of the repository on its default branch, and nothing else. */
+export function workflowSubjectPattern(repository: string, branch: string): RegExp {
+  const [owner, repo] = repository.split("/");
+  return new RegExp(`^repo:${escape(owner)}(@\\d+)?/${escape(repo)}(@\\d+)?:job_workflow_ref:${escape(owner)}/${escape(repo)}/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/heads/${escape(branch)}$`);
+}
+
+/** Values an operator pins a key to exactly: StringEquals, or StringLike without wildcards; never IfExists or a set operator. */
+function exactPins(condition: unknown, key: string): string[][] {
+  const pins: string[][] = [];
+  if (!condition || typeof condition !== "object") return pins;
+  for (const [op, block] of Object.entries(condition as Record<string, unknown>)) {
+    const base = op.toLowerCase();
+    if (base !== "stringequals" && base !== "stringlike") continue;
+    if (!block || typeof block !== "object") continue;
+    for (const [k, v] of Object.entries(block as Record<string, unknown>)) {
+      if (k.toLowerCase() !== key.toLowerCase()) continue;
+      const values = asList(v).map(String);
+      if (base === "stringlike" && values.some((x) => /[*?]/.test(x))) continue;
+      pins.push(values);
+    }
+  }
+  return pins;
+}
+
+/** Tokens that must never assume a workflow role: other refs, files, repositories, contexts, audiences. */
+export function hostileTokens(repository: string, branch: string, allowed: readonly string[]): { sub: string; aud: string; why: string }[] {
+  const aud = GITHUB_OIDC_AUDIENCE;
+  const base = `repo:${repository}`;
+  const file = (f: string, ref = `refs/heads/${branch}`) => `${base}:job_workflow_ref:${repository}/.github/workflows/${f}@${ref}`;
+  const out = [
+    { sub: `${base}:ref:refs/heads/${branch}`, aud, why: "any workflow on the default branch (GitHub's default subject)" },
+    { sub: `${base}:pull_request`, aud, why: "a pull request" },
+    { sub: `${base}:environment:tenant-hostile`, aud, why: "a job in an environment" },
+    { sub: file("hostile.yml"), aud, why: "another workflow file on the default branch" },
+    { sub: file("hostile.yml", "refs/heads/hostile"), aud, why: "another workflow file on another branch" },
+    { sub: `repo:hostile/${repository.split("/")[1]}:job_workflow_ref:hostile/${repository.split("/")[1]}/.github/workflows/hostile.yml@refs/heads/${branch}`, aud, why: "another repository" },
+  ];
+  for (const a of allowed) {
+    out.push({ sub: a.replace(`@refs/heads/${branch}`, "@refs/heads/hostile"), aud, why: "a generated file on another branch" });
+    out.push({ sub: a.replace(`@refs/heads/${branch}`, "@refs/pull/1/merge"), aud, why: "a generated file in a pull request" });
+    out.push({ sub: a.replace(`@refs/heads/${branch}`, "@refs/tags/v1"), aud, why: "a generated file at a tag" });
+    out.push({ sub: a, aud: `https://github.com/${repository.split("/")[0]}`, why: "a generated file with another audience" });
+  }
+  return out;
+}
+
+/** Problems of one trust document: who can assume the role, by meaning. */
+export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[] {
+  const branch = config.branch ?? "main";
+  const pattern = workflowSubjectPattern(config.repository, branch);
+  const problems: string[] = [];
+  const providers = new Set<string>();
+  const allowed: string[] = [];
+  for (const [i, s] of statementsOf(doc).entries()) {
+    if (s.Effect !== "Allow" || !ASSUME_ACTIONS.some((a) => actionApplies(s, a))) continue;
+    const sid = s.Sid ? ` ${String(s.Sid)}` : ` #${i + 1}`;
+    if (s.NotPrincipal !== undefined) {
+      problems.push(`statement${sid} lets every principal but a list assume the role (NotPrincipal)`);
+      continue;
+    }
+    const principal = s.Principal as unknown;
+    const entries = principal === "*" ? [["*", "*"]] : Object.entries((principal ?? {}) as Record<string, unknown>).flatMap(([k, v]) => asList(v).map((x) => [k.toLowerCase(), String(x)]));
+    for (const [kind, value] of entries) {
+      if (kind === "*" || (kind === "aws" && value === "*")) {
+        problems.push(`statement${sid} lets any principal of any account assume the role`);
+      } else if (kind === "federated" && !GITHUB_PROVIDER.test(value)) {
+        problems.push(`statement${sid} trusts the identity provider ${value}; only GitHub.com's provider (${GITHUB_OIDC_HOST}) may assume a workflow role`);
+      } else if (kind === "federated") {
+        providers.add(value);
+        const aud = exactPins(s.Condition, `${GITHUB_OIDC_HOST}:aud`);
+        if (!aud.some((v) => v.length > 0 && v.every((x) => x === GITHUB_OIDC_AUDIENCE))) problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals`);
+        const subs = exactPins(s.Condition, `${GITHUB_OIDC_HOST}:sub`).filter((v) => v.length > 0 && v.every((x) => pattern.test(x)));
+        if (!subs.length) {
+          problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:sub with StringEquals to exact workflow files of ${config.repository} on ${branch} (repo:OWNER/REPO:job_workflow_ref:OWNER/REPO/.github/workflows/FILE@refs/heads/${branch})`);
+        } else allowed.push(...subs.flat());
+      }
+    }
+  }
+  // Then by evaluation: no token a workflow author could obtain elsewhere gets in.
+  const provider = [...providers][0] ?? "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+  const account = accountOf(provider) ?? "123456789012";
+  for (const t of hostileTokens(config.repository, branch, allowed)) {
+    const req: Request = {
+      principal: { kind: "federated", provider },
+      action: "sts:AssumeRoleWithWebIdentity",
+      resource: `arn:aws:iam::${account}:role/workflow`,
+      context: { [`${GITHUB_OIDC_HOST}:sub`]: t.sub, [`${GITHUB_OIDC_HOST}:aud`]: t.aud },
+    };
+    if (evaluate(req, { service: "trust", account, resourcePolicy: doc }) === "allow") problems.push(`${t.why} can assume it (subject ${t.sub})`);
+  }
+  return [...new Set(problems)];
+}
+
+/** Roles assumable through GitHub's OIDC provider trust only exact workflow files of the repository's default branch. */
 export const oidcRoleTrust: Rule<OidcTrustConfig> = {
   name: "oidc-role-trust",
-  description: "A role assumable through GitHub's OIDC provider pins aud to sts.amazonaws.com and sub to the configured repository (its default branch or tenant environments), never pull requests or other repositories.",
+  description:
+    "A role's trust lets no principal of any account in, no identity provider but GitHub.com's, and through GitHub only tokens with aud sts.amazonaws.com whose subject names an exact workflow file of the configured repository on its default branch; checked by evaluating hostile tokens (other branches, files, pull requests, environments, repositories, audiences).",
   enforcementLevel: "mandatory",
-  configSchema: { properties: { repository: { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" } }, required: ["repository"] },
+  configSchema: { properties: { repository: { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" }, branch: { type: "string", default: "main" } }, required: ["repository"] },
   validate(resources, config) {
     return resources
       .filter((r) => r.type === TYPES.role)
       .flatMap((role) => {
-        const doc = policyDocument(role.props.assumeRolePolicy);
+        const doc = trustOf(role);
         if (!doc) return [];
-        const problems = trustProblems(doc, config.repository);
-        return problems.length ? [{ urn: role.urn, message: `role ${role.name}: ${problems.join("; ")}; build the role with the GithubOidcRole component for ${config.repository}` }] : [];
+        const problems = trustProblems(doc, config);
+        return problems.length ? [{ urn: role.urn, message: `role ${role.name}: ${problems.join("; ")}; build workflow roles with the WorkflowRoles component for ${config.repository}` }] : [];
       });
   },
 };

@@ -13,7 +13,11 @@ export interface RuleResource {
   /** Inputs of custom resources; registered outputs of components. Unknown values are undefined. */
   readonly props: Readonly<Record<string, any>>;
   readonly protect: boolean;
+  /** Known where the engine reports it (the offline plan); CrossGuard's analyzer protocol does not carry it. */
+  readonly retainOnDelete?: boolean;
   readonly parentUrn?: string;
+  /** Per property, the URNs of the resources its value came from: how a child names "its" bucket, role or key. */
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Violation {
@@ -59,8 +63,13 @@ export const TYPES = Object.freeze({
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
   lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   kmsKey: "aws:kms/key:Key",
+  kmsAlias: "aws:kms/alias:Alias",
+  objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  managedPolicy: "aws:iam/policy:Policy",
+  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
   repositoryFile: "github:index/repositoryFile:RepositoryFile",
 });
 
@@ -68,7 +77,33 @@ export const TYPES = Object.freeze({
 export const BACKUP_PURPOSE_TAG = "tenant-fleet:purpose";
 export const BACKUP_PURPOSE = "tenant-backups";
 export const RESIDENCIES_TAG = "tenant-fleet:residencies";
+/** A vault the stack keeps after its last tenant left (it serves no residency any more). */
+export const KEPT_TAG = "tenant-fleet:kept";
 
 export function isBackupBucket(r: RuleResource): boolean {
   return r.type === TYPES.bucket && r.props.tags?.[BACKUP_PURPOSE_TAG] === BACKUP_PURPOSE;
+}
+
+export function isBackupKey(r: RuleResource): boolean {
+  return r.type === TYPES.kmsKey && r.props.tags?.[BACKUP_PURPOSE_TAG] === BACKUP_PURPOSE;
+}
+
+/** Whether `r` took the value of `property` from `target` (e.g. a BucketPolicy's `bucket` from a Bucket). */
+export function dependsOn(r: RuleResource, property: string, target: RuleResource): boolean {
+  return (r.propertyDependencies?.[property] ?? []).includes(target.urn);
+}
+
+/**
+ * The resources that configure a bucket: those whose `bucket` came from it or, when the
+ * engine gave no dependencies, that name the same bucket. Never a sibling by position.
+ */
+export function configuringBucket(resources: readonly RuleResource[], bucket: RuleResource): RuleResource[] {
+  const name = bucket.props.bucket ?? bucket.props.id;
+  return resources.filter((r) => r !== bucket && r.type.startsWith("aws:s3/") && (dependsOn(r, "bucket", bucket) || (name !== undefined && r.props.bucket === name)));
+}
+
+/** The bucket's ARN when known (`arn` output, or built from its name). */
+export function bucketArnOf(bucket: RuleResource): string | undefined {
+  if (typeof bucket.props.arn === "string") return bucket.props.arn;
+  return typeof bucket.props.bucket === "string" ? `arn:aws:s3:::${bucket.props.bucket}` : undefined;
 }

@@ -27,7 +27,14 @@ export function fakeOutputs(type: string, name: string, inputs: Record<string, a
       return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${inputs.region}.amazonaws.com` };
     }
     case "aws:kms/key:Key":
-      return { keyId: `${slug}-0000`, arn: `arn:aws:kms:${inputs.region ?? "us-east-1"}:123456789012:key/${slug}-0000` };
+      return {
+        keyId: `${slug}-0000`,
+        arn: `arn:aws:kms:${inputs.region ?? "us-east-1"}:123456789012:key/${slug}-0000`,
+        // Without a policy AWS applies its default one, which hands the key to the account's IAM policies.
+        ...(inputs.policy === undefined
+          ? { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }) }
+          : {}),
+      };
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return { arn: `arn:aws:iam::123456789012:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}` };
     case "aws:iam/role:Role":

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { fakeOutputs } from "./fakeOutputs";
+import type { RuleResource } from "../../policies/rules/types";
 
 export const SECRET = "[secret]";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -38,8 +39,14 @@ export interface RecordedResource {
   readonly packageRef?: string;
   readonly version?: string;
   readonly additionalSecretOutputs: readonly string[];
+  /** Per input property, the URNs of the resources it was computed from. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** Aliases as the monitor received them (old names, types or parents the resource answers to). */
+  readonly aliases: readonly unknown[];
   /** Outputs a component registered (registerOutputs), secrets as "[secret]". */
   outputs?: Record<string, unknown>;
+  /** A custom resource's state as the mock provider returned it (inputs and outputs), secrets as "[secret]". */
+  state?: Record<string, unknown>;
 }
 
 export interface OfflineRun {
@@ -131,6 +138,10 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       packageRef: req.getPackageref?.() || undefined,
       version: req.getVersion() || undefined,
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      propertyDependencies: Object.fromEntries(
+        (req.getPropertydependenciesMap?.()?.entries?.() ? [...req.getPropertydependenciesMap().entries()] : []).map(([k, v]: [string, any]) => [k, v.getUrnsList()]),
+      ),
+      aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.toObject()),
     };
     // The redacted copy is made when first read: the benchmark never reads it.
     let redacted: Record<string, unknown> | undefined;
@@ -140,6 +151,10 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       if (res?.getUrn) {
         entry.urn = res.getUrn();
         byUrn.set(entry.urn, entry);
+        if (entry.custom) {
+          let state: Record<string, unknown> | undefined;
+          Object.defineProperty(entry, "state", { enumerable: true, get: () => (state ??= redact(res.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>) });
+        }
       }
       cb(err, res);
     });
@@ -176,4 +191,22 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
   }
   outputs = Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
   return { resources: recorded.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, secretOutputs, logs };
+}
+
+/**
+ * The run as the policy pack sees a stack: custom resources with their state (inputs and
+ * provider outputs, as CrossGuard's `props`), components with their registered outputs,
+ * resource options and property dependencies.
+ */
+export function toRuleResources(run: OfflineRun): RuleResource[] {
+  return run.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: r.custom ? (r.state ?? r.inputs) : (r.outputs ?? {}),
+    protect: r.options.protect,
+    retainOnDelete: r.options.retainOnDelete,
+    parentUrn: r.parentUrn,
+    propertyDependencies: r.propertyDependencies,
+  }));
 }

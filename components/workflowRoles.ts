@@ -1,0 +1,128 @@
+/**
+ * WorkflowRoles: the AWS roles the application repository's generated workflows assume
+ * through GitHub's OIDC provider, one per purpose (backup writer, drill reader), each
+ * trusted only by the exact workflow files that need it on the default branch. Also sets
+ * the repository's OIDC subject template that makes those files visible in the token.
+ *
+ * The roles and the vaults name each other (key and bucket policies name the roles; the
+ * roles' permissions name the buckets and keys), so permissions are attached after the
+ * vaults exist: construct this component, then the vaults, then call `grant`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as github from "@pulumi/github";
+import type { BackupVault } from "./backupVault";
+import type { RenderedWorkflow } from "./workflows";
+import {
+  backupWriterPolicy,
+  drillReaderPolicy,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_URL,
+  grantScopes,
+  OIDC_SUBJECT_CLAIM_KEYS,
+  ROLE_PURPOSES,
+  workflowSubject,
+  workflowTrustPolicy,
+  type GithubRepositoryRef,
+  type RolePurpose,
+  type VaultGrant,
+} from "./workflowAccess";
+
+export interface WorkflowRolesArgs {
+  readonly repository: GithubRepositoryRef;
+  /** The generated workflow files: each role trusts those of its kind. */
+  readonly workflows: readonly Pick<RenderedWorkflow, "kind" | "path">[];
+  /** Existing GitHub OIDC provider to reuse (an account holds one per URL); else one is created. */
+  readonly existingProviderArn?: string;
+  readonly stack: string;
+  /** Provider for the application repository (the OIDC subject template). */
+  readonly githubProvider: pulumi.ProviderResource;
+}
+
+const ROLE_NAMES: Record<RolePurpose, string> = { backupWriter: "backup-writer", drillReader: "drill-reader" };
+
+export class WorkflowRoles extends pulumi.ComponentResource {
+  static readonly TYPE = "tenant-fleet:index:WorkflowRoles";
+
+  readonly providerArn: pulumi.Output<string>;
+  /** Roles by purpose; a purpose without workflow files gets no role. */
+  readonly roles: Partial<Record<RolePurpose, aws.iam.Role>>;
+  private granted = false;
+
+  constructor(
+    private readonly name: string,
+    args: WorkflowRolesArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    // Until this release the stack had one role in a GithubOidcRole component: the alias
+    // keeps the OIDC provider's URN, so it is not replaced (an account holds one per URL).
+    super(WorkflowRoles.TYPE, name, {}, { ...opts, aliases: [...(opts.aliases ?? []), { type: "tenant-fleet:index:GithubOidcRole" }] });
+    const child = { parent: this };
+    if (args.existingProviderArn) {
+      this.providerArn = pulumi.output(args.existingProviderArn);
+    } else {
+      // GitHub's OIDC provider needs no thumbprint: AWS trusts its certificate authority.
+      const provider = new aws.iam.OpenIdConnectProvider(
+        `${name}-provider`,
+        { url: GITHUB_OIDC_URL, clientIdLists: [GITHUB_OIDC_AUDIENCE] },
+        { parent: this, aliases: [{ parent: pulumi.createUrn(name, "tenant-fleet:index:GithubOidcRole") }] },
+      );
+      this.providerArn = provider.arn;
+    }
+
+    this.roles = {};
+    for (const purpose of Object.keys(ROLE_PURPOSES) as RolePurpose[]) {
+      const paths = args.workflows.filter((w) => w.kind === ROLE_PURPOSES[purpose].workflowKind).map((w) => w.path);
+      if (!paths.length) continue;
+      const subjects = paths.map((p) => workflowSubject(args.repository, p));
+      this.roles[purpose] = new aws.iam.Role(
+        `${name}-${ROLE_NAMES[purpose]}`,
+        {
+          description: `tenant-fleet ${args.stack}: ${ROLE_PURPOSES[purpose].description}; assumed only by ${paths.length} generated workflow file(s) of ${args.repository.owner}/${args.repository.repository} on ${args.repository.branch}`,
+          assumeRolePolicy: this.providerArn.apply((arn) => JSON.stringify(workflowTrustPolicy(arn, subjects))),
+          maxSessionDuration: 3600,
+          tags: { "tenant-fleet:stack": args.stack, "tenant-fleet:purpose": purpose },
+        },
+        child,
+      );
+    }
+
+    // The subject names the workflow file and its ref; repository-wide, so it is set after
+    // the trusts that expect it, and kept if the stack goes (other roles may rely on it).
+    new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
+      `${name}-oidc-subject`,
+      { repository: args.repository.repository, useDefault: false, includeClaimKeys: [...OIDC_SUBJECT_CLAIM_KEYS] },
+      { parent: this, provider: args.githubProvider, retainOnDelete: true, dependsOn: Object.values(this.roles) },
+    );
+    this.registerOutputs({ providerArn: this.providerArn, roleArns: Object.fromEntries(Object.entries(this.roles).map(([k, r]) => [k, r!.arn])) });
+  }
+
+  arnOf(purpose: RolePurpose): pulumi.Output<string> | undefined {
+    return this.roles[purpose]?.arn;
+  }
+
+  /**
+   * Attaches each role's permissions: per vault, the prefixes of the tenants it serves
+   * there. Past IAM's inline size the grant widens to retention classes and the plan warns.
+   */
+  grant(vaults: readonly { readonly vault: BackupVault; readonly tenants: VaultGrant["tenants"] }[]): void {
+    if (this.granted) throw new Error("internal: WorkflowRoles.grant is called once");
+    this.granted = true;
+    const scopes = grantScopes(vaults.map((v) => ({ awsRegion: v.vault.awsRegion, hasKey: v.vault.keyArn !== undefined, tenants: v.tenants })));
+    const grants = pulumi.all(
+      vaults.map(({ vault, tenants }) =>
+        pulumi.all([vault.bucketArn, vault.keyArn]).apply(([bucketArn, keyArn]): VaultGrant => ({ awsRegion: vault.awsRegion, bucketArn, keyArn, tenants })),
+      ),
+    );
+    const documents = { backupWriter: backupWriterPolicy, drillReader: drillReaderPolicy };
+    for (const [purpose, role] of Object.entries(this.roles) as [RolePurpose, aws.iam.Role][]) {
+      if (scopes[purpose] === "class") {
+        pulumi.log.warn(
+          `the ${purpose} role is granted whole retention classes (retain-<days>d/*) in each vault instead of one prefix per tenant: ${vaults.reduce((n, v) => n + v.tenants.length, 0)} tenant prefixes would pass IAM's inline policy size; shard the stack to keep per-tenant scope`,
+          this,
+        );
+      }
+      new aws.iam.RolePolicy(`${this.name}-${ROLE_NAMES[purpose]}-permissions`, { role: role.id, policy: grants.apply((g) => JSON.stringify(documents[purpose](g, scopes[purpose]))) }, { parent: this });
+    }
+  }
+}
