@@ -243,8 +243,10 @@ function exceptBreakGlass(breakGlassArn?: string): Pick<PolicyStatement, "Condit
  * - an upload that would replace an existing backup (S3 conditional writes: `PutObject` and
  *   `CompleteMultipartUpload` must carry `If-None-Match: *`; the multipart steps that cannot
  *   carry it are exempt through `s3:ObjectCreationOperation`), and server-side copies;
- * - an upload naming another encryption or key (checked where the header exists, so that
- *   multipart parts, which carry none, pass; default encryption covers requests without it);
+ * - an upload naming another encryption or key: only where the request carries the header
+ *   (Null false), since multipart parts carry none and default encryption covers requests
+ *   without it (a negated operator, with or without IfExists, matches a missing header and
+ *   would refuse every part);
  * - deletes, tag and retention changes, to all but the break-glass principal;
  * - to each workflow role, every action but its own.
  */
@@ -267,7 +269,7 @@ export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, ke
       Principal: "*",
       Action: "s3:PutObject",
       Resource: objects,
-      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": encryption === "kms" ? "aws:kms" : "AES256" } },
+      Condition: { Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": encryption === "kms" ? "aws:kms" : "AES256" } },
     },
   ];
   if (encryption === "kms") {
@@ -278,7 +280,7 @@ export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, ke
       Principal: "*",
       Action: "s3:PutObject",
       Resource: objects,
-      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
+      Condition: { Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
     });
   }
   statements.push({

@@ -131,14 +131,14 @@ describe("bucket policy", () => {
       ["DrillReaderReadsOnly", "Deny"],
     ]);
     expect(doc.Statement[1].Condition).toEqual({ Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } });
-    expect(doc.Statement[3].Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+    expect(doc.Statement[3].Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } });
     expect(doc.Statement[5].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } });
   });
 
   it("with SSE-S3 names no key, and without a break-glass principal denies erasure to everyone", () => {
     const doc = bucketPolicy(arn, "s3", undefined, {});
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOverwrites", "DenyCopies", "DenyOtherEncryption", "DenyErasureButBreakGlass"]);
-    expect(doc.Statement[3].Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "AES256" } });
+    expect(doc.Statement[3].Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" } });
     expect(doc.Statement[4].Condition).toBeUndefined();
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * The AWS side of a stack as the evaluator needs it, read from the resources the real
+ * program declared under the mock runtime: each workflow role's trust and permissions
+ * (every path the pack knows), each vault's bucket policy and key policy.
+ */
+import { ALLOW_EVERYTHING, evaluate, type Decision, type PolicyLike, type RequestContext } from "../policies/iam/evaluate";
+import { permissionsOf, trustOf } from "../policies/rules/roles";
+import { bucketArnOf, configuringBucket, isBackupBucket, isBackupKey, policyDocument, TYPES, type RuleResource } from "../policies/rules/types";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../components/workflowAccess";
+import { toRuleResources, type OfflineRun } from "../scripts/lib/offline";
+
+export const ACCOUNT = "123456789012";
+
+export interface WorldRole {
+  readonly arn: string;
+  readonly trust: PolicyLike;
+  readonly identity: readonly PolicyLike[];
+}
+
+export interface WorldVault {
+  readonly region: string;
+  readonly bucketArn: string;
+  readonly bucketPolicy: PolicyLike;
+  readonly keyArn?: string;
+  readonly keyPolicy?: PolicyLike;
+}
+
+export interface World {
+  readonly provider: string;
+  readonly writer?: WorldRole;
+  readonly reader?: WorldRole;
+  readonly vaults: ReadonlyMap<string, WorldVault>;
+}
+
+function role(resources: readonly RuleResource[], name: string): WorldRole | undefined {
+  const r = resources.find((x) => x.type === TYPES.role && x.name === name);
+  if (!r) return undefined;
+  const identity = permissionsOf(r, resources).map((s) => {
+    if (!s.document) throw new Error(`${name}: ${s.from} cannot be evaluated`);
+    return s.document;
+  });
+  return { arn: String(r.props.arn), trust: trustOf(r)!, identity };
+}
+
+export function worldOf(run: OfflineRun): World {
+  const resources = toRuleResources(run);
+  const vaults = new Map<string, WorldVault>();
+  for (const bucket of resources.filter(isBackupBucket)) {
+    const region = String(bucket.props.region);
+    const policy = configuringBucket(resources, bucket).find((r) => r.type === TYPES.bucketPolicy)!;
+    const key = resources.find((r) => isBackupKey(r) && r.props.region === region);
+    vaults.set(region, {
+      region,
+      bucketArn: bucketArnOf(bucket)!,
+      bucketPolicy: policyDocument(policy.props.policy)!,
+      keyArn: key ? String(key.props.arn) : undefined,
+      keyPolicy: key ? policyDocument(key.props.policy) : undefined,
+    });
+  }
+  const provider = resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")?.props.arn ?? `arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`;
+  return { provider: String(provider), writer: role(resources, "github-backups-backup-writer"), reader: role(resources, "github-backups-drill-reader"), vaults };
+}
+
+/** A principal and the identity policies it carries: a workflow role, or someone hypothetical with every IAM permission. */
+export interface Caller {
+  readonly arn: string;
+  readonly identity: readonly PolicyLike[];
+}
+
+export const asCaller = (r: WorldRole): Caller => ({ arn: r.arn, identity: r.identity });
+export const admin = (name: string, account = ACCOUNT): Caller => ({ arn: `arn:aws:iam::${account}:role/${name}`, identity: [ALLOW_EVERYTHING] });
+
+/** An S3 request to a vault, over TLS, with the global keys AWS always sets. */
+export function s3(world: World, region: string, caller: Caller, action: string, resource: string, context: RequestContext = {}): Decision {
+  const vault = world.vaults.get(region)!;
+  const ctx = { "aws:SecureTransport": true, "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.arn.split(":")[4], ...context };
+  return evaluate({ principal: { kind: "aws", arn: caller.arn }, action, resource, context: ctx }, { service: "default", account: ACCOUNT, resourcePolicy: vault.bucketPolicy }, caller.identity);
+}
+
+/** A KMS request on a vault key, either made by S3 on the caller's behalf or directly. */
+export function kms(world: World, region: string, caller: Caller, action: string, viaS3: boolean): Decision {
+  const vault = world.vaults.get(region)!;
+  const ctx: RequestContext = { "aws:PrincipalArn": caller.arn, ...(viaS3 ? { "kms:ViaService": `s3.${region}.amazonaws.com` } : {}) };
+  return evaluate({ principal: { kind: "aws", arn: caller.arn }, action, resource: vault.keyArn!, context: ctx }, { service: "kms", account: ACCOUNT, resourcePolicy: vault.keyPolicy }, caller.identity);
+}
+
+/** Whether a GitHub token with this subject (and audience, from this provider) may assume the role. */
+export function assume(world: World, r: WorldRole, sub: string, aud: string = GITHUB_OIDC_AUDIENCE, provider = world.provider): Decision {
+  return evaluate(
+    {
+      principal: { kind: "federated", provider },
+      action: "sts:AssumeRoleWithWebIdentity",
+      resource: r.arn,
+      context: { [`${GITHUB_OIDC_HOST}:sub`]: sub, [`${GITHUB_OIDC_HOST}:aud`]: aud },
+    },
+    { service: "trust", account: ACCOUNT, resourcePolicy: r.trust },
+  );
+}

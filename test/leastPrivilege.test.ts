@@ -1,0 +1,291 @@
+/**
+ * Least privilege, proven by evaluation: the documents the real program declares (dev and
+ * prod, both secret scopes, random fleets, a fleet large enough to widen the grants) are
+ * evaluated against generated requests. For every principal that is not the intended
+ * workflow, assuming a role is denied; for each role, every action outside its job is
+ * denied; overwrite, retag, delete, key deletion and cross-tenant reads are denied; the
+ * intended requests, multipart uploads included, are allowed.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { planVaults, type VaultPlan } from "../components/backupPolicy";
+import { grantScopes, workflowSubject, type GithubRepositoryRef } from "../components/workflowAccess";
+import { planWorkflows, workflowSettings, fleetNames } from "../components/workflows";
+import { backupPrefix, legacyBackupPrefix } from "../tenants/naming";
+import { loadWorkingTree } from "../scripts/lib/workingTree";
+import { readStackConfig } from "../config/stackFiles";
+import type { StackSettings } from "../config/settings";
+import type { Tenant } from "../tenants/model";
+import { ROOT, runProgram } from "./program";
+import { admin, asCaller, assume, kms, s3, worldOf, type Caller, type World } from "./iamWorld";
+import { ACME, fleetYaml } from "./helpers";
+
+/** Actions of S3, KMS, IAM and STS a compromised workflow might try (AWS service authorization reference). */
+const S3_ACTIONS = [
+  "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectAcl", "s3:GetObjectAttributes", "s3:PutObject", "s3:PutObjectAcl",
+  "s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging",
+  "s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:RestoreObject",
+  "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutReplicationConfiguration",
+  "s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketAcl", "s3:PutBucketObjectLockConfiguration",
+  "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention", "s3:DeleteBucket", "s3:GetBucketPolicy", "s3:PutBucketTagging",
+  "s3:ReplicateObject", "s3:ReplicateDelete", "s3:PutBucketNotification", "s3:PutBucketLogging", "s3:PutAccelerateConfiguration",
+];
+const KMS_ACTIONS = [
+  "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant",
+  "kms:RetireGrant", "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:DisableKey", "kms:EnableKey", "kms:PutKeyPolicy",
+  "kms:GetKeyPolicy", "kms:DescribeKey", "kms:UpdateKeyDescription", "kms:TagResource", "kms:UntagResource", "kms:DisableKeyRotation", "kms:CreateAlias", "kms:DeleteAlias",
+];
+const IDENTITY_ACTIONS = ["iam:PassRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "sts:AssumeRole", "sts:GetFederationToken"];
+
+const STAMP = "20261122T031705Z.dump";
+
+interface Stack {
+  readonly label: string;
+  readonly world: World;
+  readonly settings: StackSettings;
+  readonly tenants: readonly Tenant[];
+  readonly plans: readonly VaultPlan[];
+  readonly subjects: { readonly backupWriter: string[]; readonly drillReader: string[] };
+  readonly scopes: ReturnType<typeof grantScopes>;
+}
+
+async function stack(label: string, stackName: string, overrides: string[] = []): Promise<Stack> {
+  const run = await runProgram(stackName, overrides);
+  const { settings, fleet } = loadWorkingTree(readStackConfig(ROOT, stackName, overrides));
+  const plans = planVaults(fleet!.tenants, settings!.backup.keep);
+  const files = planWorkflows(fleet!.tenants, workflowSettings(settings!, fleetNames()));
+  const subjectsOf = (kind: string) => files.filter((f) => f.kind === kind).map((f) => workflowSubject(settings!.github, f.path));
+  return {
+    label,
+    world: worldOf(run),
+    settings: settings!,
+    tenants: fleet!.tenants,
+    plans,
+    subjects: { backupWriter: subjectsOf("backup"), drillReader: subjectsOf("restore-drill") },
+    scopes: grantScopes(plans.map((p) => ({ awsRegion: p.awsRegion, hasKey: settings!.backup.encryption === "kms", tenants: p.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) }))),
+  };
+}
+
+/** A random fleet in the regions the prod stack allows, written where the program can read it. */
+const REGIONS: [string, string][] = [["aws-eu-central-1", "EU"], ["aws-eu-central-1", "DE"], ["aws-eu-west-2", "GB"], ["aws-us-east-1", "US"], ["aws-us-east-2", "US"], ["aws-us-west-2", "US"]];
+const tenantArb = fc.record({
+  region: fc.constantFrom(...REGIONS),
+  status: fc.constantFrom("active", "active", "active", "retired"),
+  enabled: fc.constantFrom(true, true, true, false),
+  retention: fc.constantFrom(7, 14, 30, 35, 90),
+  schedule: fc.constantFrom("17 3 * * *", "43 5 * * *", "5 1 * * *"),
+});
+interface TenantSpec {
+  readonly region: readonly [string, string];
+  readonly status: string;
+  readonly enabled: boolean;
+  readonly retention: number;
+  readonly schedule: string;
+}
+function writeFleet(spec: readonly TenantSpec[]): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-fleet-"));
+  const file = path.join(dir, "tenants.yaml");
+  writeFileSync(
+    file,
+    fleetYaml(
+      spec.map((t, i) => ({
+        ...ACME,
+        id: `tenant-${String(i).padStart(3, "0")}`,
+        name: `Tenant ${i}`,
+        region: t.region[0],
+        residency: t.region[1],
+        status: t.status,
+        backup: `{ enabled: ${t.enabled}, retentionDays: ${t.retention}, schedule: "${t.schedule}" }`,
+      })),
+    ),
+  );
+  return file;
+}
+
+const object = (bucketArn: string, t: Tenant, retention = t.backup.retentionDays) => `${bucketArn}/${backupPrefix(t.id, retention)}${STAMP}`;
+
+/** Every property of this suite, for one stack. */
+function checkStack(s: Stack): void {
+  const { world } = s;
+  const repo: GithubRepositoryRef = s.settings.github;
+  const writer = world.writer && asCaller(world.writer);
+  const reader = world.reader && asCaller(world.reader);
+  const sse = s.settings.backup.encryption === "kms" ? "aws:kms" : "AES256";
+
+  // Trust: the intended files get in; nothing a workflow author controls elsewhere does.
+  for (const [purpose, r] of [["backupWriter", world.writer], ["drillReader", world.reader]] as const) {
+    if (!r) continue;
+    for (const sub of s.subjects[purpose]) expect(assume(world, r, sub), `${s.label} ${purpose} ${sub}`).toBe("allow");
+    const other = purpose === "backupWriter" ? s.subjects.drillReader : s.subjects.backupWriter;
+    for (const sub of other) expect(assume(world, r, sub), `${s.label} ${purpose} must not trust ${sub}`).toBe("implicit-deny");
+    const own = s.subjects[purpose][0];
+    const base = `repo:${repo.owner}/${repo.repository}`;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.stringMatching(/^[a-z][a-z0-9._/-]{0,30}$/).filter((b) => b !== repo.branch).map((b) => own.replace(`@refs/heads/${repo.branch}`, `@refs/heads/${b}`)),
+          fc.integer({ min: 1, max: 99999 }).map((n) => own.replace(`@refs/heads/${repo.branch}`, `@refs/pull/${n}/merge`)),
+          fc.stringMatching(/^v[0-9.]{1,8}$/).map((t) => own.replace(`@refs/heads/${repo.branch}`, `@refs/tags/${t}`)),
+          fc.stringMatching(/^[a-z][a-z0-9-]{0,20}\.ya?ml$/).map((f) => `${base}:job_workflow_ref:${repo.owner}/${repo.repository}/.github/workflows/${f}@refs/heads/${repo.branch}`).filter((sub) => !s.subjects[purpose].includes(sub)),
+          fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/).filter((o) => o !== repo.owner).map((o) => own.replaceAll(`${repo.owner}/`, `${o}/`)),
+          fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/).map((e) => `${base}:environment:${e}`),
+          fc.constantFrom(...s.tenants.map((t) => `${base}:environment:tenant-${t.id}`)),
+          fc.constant(`${base}:ref:refs/heads/${repo.branch}`),
+          fc.constant(`${base}:pull_request`),
+        ),
+        (sub) => {
+          expect(assume(world, r, sub), sub).toBe("implicit-deny");
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(assume(world, r, own, `https://github.com/${repo.owner}`)).toBe("implicit-deny");
+    expect(assume(world, r, own, undefined, "arn:aws:iam::123456789012:oidc-provider/ghes.example.com/_services/token")).toBe("implicit-deny");
+    expect(assume(world, r, own, undefined, "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com")).toBe("implicit-deny");
+  }
+
+  for (const plan of s.plans) {
+    const vault = world.vaults.get(plan.awsRegion)!;
+    const put = (extra: Record<string, unknown>) => ({ "s3:ObjectCreationOperation": true, "s3:if-none-match": "*", "s3:x-amz-server-side-encryption": sse, ...(vault.keyArn ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": vault.keyArn } : {}), ...extra }) as Record<string, string | boolean>;
+    const others = s.tenants.filter((t) => !plan.backedUp.includes(t));
+
+    for (const t of plan.backedUp) {
+      const key = object(vault.bucketArn, t);
+      // The writer: a single PUT and every step of a multipart upload, only as a new object.
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({})), `${s.label} ${t.id} put`).toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, { "s3:ObjectCreationOperation": false, "s3:x-amz-server-side-encryption": sse })).toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, { "s3:ObjectCreationOperation": false })).toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:AbortMultipartUpload", key)).toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:if-none-match": undefined as unknown as string })), "overwrite").toBe("explicit-deny");
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:x-amz-copy-source": `${vault.bucketArn.slice(13)}/x` })), "copy").toBe("explicit-deny");
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:x-amz-server-side-encryption": sse === "AES256" ? "aws:kms" : "AES256" })), "other encryption").toBe("explicit-deny");
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObjectTagging", key), "retag").not.toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:DeleteObjectVersion", key), "delete").not.toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:GetObject", key), "writer reads").not.toBe("allow");
+      if (s.scopes.backupWriter === "tenant") {
+        expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", object(vault.bucketArn, t, 1), put({})), "shorter class").not.toBe("allow");
+      }
+      // The reader: list and read this tenant's class prefix, decrypt through S3.
+      expect(s3(world, plan.awsRegion, reader!, "s3:ListBucket", vault.bucketArn, { "s3:prefix": backupPrefix(t.id, t.backup.retentionDays) })).toBe("allow");
+      expect(s3(world, plan.awsRegion, reader!, "s3:GetObject", key)).toBe("allow");
+      expect(s3(world, plan.awsRegion, reader!, "s3:PutObject", key, put({})), "reader writes").not.toBe("allow");
+      expect(s3(world, plan.awsRegion, reader!, "s3:DeleteObject", key), "reader deletes").not.toBe("allow");
+      expect(s3(world, plan.awsRegion, reader!, "s3:GetObject", `${vault.bucketArn}/${legacyBackupPrefix(t.id)}${STAMP}`), "legacy layout").not.toBe("allow");
+    }
+    if (plan.backedUp.length) {
+      expect(s3(world, plan.awsRegion, reader!, "s3:ListBucket", vault.bucketArn, {}), "list everything").not.toBe("allow");
+      expect(s3(world, plan.awsRegion, reader!, "s3:ListBucket", vault.bucketArn, { "s3:prefix": "" }), "list everything").not.toBe("allow");
+    }
+    // Cross-tenant: nobody the stack does not back up is written or read, retired tenants included.
+    for (const t of others) {
+      if (s.scopes.backupWriter === "tenant") expect(s3(world, plan.awsRegion, writer ?? admin("none", "999999999999"), "s3:PutObject", object(vault.bucketArn, t), put({})), `${s.label} write ${t.id}`).not.toBe("allow");
+      if (s.scopes.drillReader === "tenant") {
+        expect(s3(world, plan.awsRegion, reader ?? admin("none", "999999999999"), "s3:GetObject", object(vault.bucketArn, t)), `${s.label} read ${t.id}`).not.toBe("allow");
+        expect(s3(world, plan.awsRegion, reader ?? admin("none", "999999999999"), "s3:ListBucket", vault.bucketArn, { "s3:prefix": backupPrefix(t.id, t.backup.retentionDays) })).not.toBe("allow");
+      }
+    }
+    // Every action outside each role's job is denied, on the bucket, any object and the key.
+    const resourcesOf = [vault.bucketArn, `${vault.bucketArn}/*`, ...plan.backedUp.slice(0, 3).map((t) => object(vault.bucketArn, t))];
+    for (const [caller, allowed] of [
+      [writer, ["s3:PutObject", "s3:AbortMultipartUpload"]],
+      [reader, ["s3:GetObject", "s3:ListBucket"]],
+    ] as [Caller | undefined, string[]][]) {
+      if (!caller) continue;
+      for (const action of S3_ACTIONS.filter((a) => !allowed.includes(a))) {
+        for (const resource of resourcesOf) expect(s3(world, plan.awsRegion, caller, action, resource, put({ "s3:prefix": "retain-14d/" })), `${s.label} ${caller.arn} ${action} ${resource}`).not.toBe("allow");
+      }
+      for (const action of IDENTITY_ACTIONS) expect(s3(world, plan.awsRegion, caller, action, "arn:aws:iam::123456789012:role/admin"), action).not.toBe("allow");
+    }
+    fc.assert(
+      fc.property(fc.stringMatching(/^(s3|kms|iam|sts|ec2|secretsmanager):[A-Z][A-Za-z]{2,30}$/), (action) => {
+        for (const [caller, allowed] of [[writer, ["s3:PutObject", "s3:AbortMultipartUpload"]], [reader, ["s3:GetObject", "s3:ListBucket"]]] as [Caller | undefined, string[]][]) {
+          if (!caller || allowed.includes(action)) continue;
+          expect(s3(world, plan.awsRegion, caller, action, `${vault.bucketArn}/*`, put({}))).not.toBe("allow");
+        }
+      }),
+      { numRuns: 100 },
+    );
+
+    // Someone with every IAM permission in the account cannot erase, retag or overwrite; another account cannot read.
+    const root = admin("account-admin");
+    const anyKey = plan.backedUp[0] ? object(vault.bucketArn, plan.backedUp[0]) : `${vault.bucketArn}/retain-14d/x/${STAMP}`;
+    for (const action of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectTagging", "s3:DeleteObjectTagging", "s3:BypassGovernanceRetention"]) {
+      expect(s3(world, plan.awsRegion, root, action, anyKey), `${s.label} admin ${action}`).toBe("explicit-deny");
+    }
+    expect(s3(world, plan.awsRegion, root, "s3:DeleteBucket", vault.bucketArn)).toBe("explicit-deny");
+    expect(s3(world, plan.awsRegion, root, "s3:PutObject", anyKey, put({ "s3:if-none-match": undefined as unknown as string }))).toBe("explicit-deny");
+    expect(s3(world, plan.awsRegion, admin("outsider", "999999999999"), "s3:GetObject", anyKey)).toBe("implicit-deny");
+    expect(s3(world, plan.awsRegion, writer ?? root, "s3:GetObject", anyKey, { "aws:SecureTransport": false })).toBe("explicit-deny");
+    const breakGlass = s.settings.backup.breakGlassPrincipal;
+    if (breakGlass) expect(s3(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, "s3:DeleteObjectVersion", anyKey), "break-glass erases").toBe("allow");
+
+    // Keys: only through S3 for the roles; administrators manage but never use, disable or delete; break-glass alone destroys.
+    if (vault.keyArn) {
+      const serves = plan.backedUp.length > 0;
+      for (const [caller, actions] of [
+        [writer, ["kms:GenerateDataKey", "kms:Decrypt"]],
+        [reader, ["kms:Decrypt"]],
+      ] as [Caller | undefined, string[]][]) {
+        if (!caller) continue;
+        for (const action of KMS_ACTIONS) {
+          const expected = serves && actions.includes(action) ? "allow" : "deny";
+          expect(kms(world, plan.awsRegion, caller, action, true) === "allow" ? "allow" : "deny", `${s.label} ${caller.arn} ${action} via S3 in ${plan.awsRegion}`).toBe(expected);
+          expect(kms(world, plan.awsRegion, caller, action, false), `${action} directly`).not.toBe("allow");
+        }
+      }
+      for (const a of s.settings.backup.keyAdministrators) {
+        const keyAdmin = { arn: a, identity: root.identity };
+        expect(kms(world, plan.awsRegion, keyAdmin, "kms:PutKeyPolicy", false)).toBe("allow");
+        for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:Decrypt", "kms:GenerateDataKey"]) expect(kms(world, plan.awsRegion, keyAdmin, action, true), `admin ${action}`).not.toBe("allow");
+      }
+      for (const action of KMS_ACTIONS) expect(kms(world, plan.awsRegion, root, action, true), `account admin ${action}`).not.toBe("allow");
+      expect(kms(world, plan.awsRegion, admin("outsider", "999999999999"), "kms:Decrypt", true)).not.toBe("allow");
+      if (breakGlass) expect(kms(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, "kms:ScheduleKeyDeletion", false)).toBe("allow");
+    }
+  }
+}
+
+describe("the sample stacks, both secret scopes", async () => {
+  // One at a time: the mock runtime is process-global.
+  const stacks: Stack[] = [];
+  stacks.push(await stack("prod, repository scope, KMS", "prod"));
+  stacks.push(await stack("prod, environment scope, KMS", "prod", ["secretScope=environment"]));
+  stacks.push(await stack("dev, environment scope, no break-glass", "dev"));
+  stacks.push(await stack("dev, repository scope, SSE-S3", "dev", ["secretScope=repository", "backupEncryption=s3"]));
+
+  it.each(stacks.map((s) => [s.label, s] as const))("%s: every property holds", (_, s) => {
+    expect(s.world.writer && s.world.reader).toBeTruthy();
+    checkStack(s);
+  });
+
+  it("gives the roles per-tenant scope in the sample stacks", () => {
+    for (const s of stacks) expect(s.scopes).toEqual({ backupWriter: "tenant", drillReader: "tenant" });
+  });
+});
+
+describe("random fleets", () => {
+  it("hold every property, in both scopes", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(tenantArb, { minLength: 1, maxLength: 14 }), fc.constantFrom("repository", "environment"), async (spec, scope) => {
+        const file = writeFleet(spec);
+        const s = await stack(`random ${scope}`, "prod", [`tenantsFile=${file}`, `secretScope=${scope}`, 'allowedResidencies=["EU","DE","GB","US"]']);
+        checkStack(s);
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  it("hold at a size that widens the grants to retention classes (still no cross-class, retired or other-vault access)", async () => {
+    const spec = Array.from({ length: 240 }, (_, i) => ({ region: REGIONS[i % 2], status: i % 11 === 0 ? "retired" : "active", enabled: i % 13 !== 0, retention: [14, 30][i % 2], schedule: "17 3 * * *" }));
+    const s = await stack("240 tenants, environment scope", "prod", [`tenantsFile=${writeFleet(spec)}`, "secretScope=environment", 'allowedResidencies=["EU","DE","GB","US"]']);
+    expect(s.scopes).toEqual({ backupWriter: "class", drillReader: "class" });
+    checkStack(s);
+    // Class scope still confines each role to the classes its tenants use in each vault.
+    const vault = s.world.vaults.get("eu-central-1")!;
+    expect(s3(s.world, "eu-central-1", asCaller(s.world.writer!), "s3:PutObject", `${vault.bucketArn}/retain-1d/tenant-000/${STAMP}`, { "s3:ObjectCreationOperation": true, "s3:if-none-match": "*" })).not.toBe("allow");
+    expect(s3(s.world, "eu-central-1", asCaller(s.world.reader!), "s3:GetObject", `${vault.bucketArn}/retain-90d/tenant-000/${STAMP}`)).not.toBe("allow");
+  }, 120_000);
+});
