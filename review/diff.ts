@@ -4,6 +4,7 @@
  * protection dropped), and which of those the tenants file acknowledges. Pure.
  */
 import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../tenants/model";
+import { retentionClasses, vaultRegions, type VaultKeeping } from "../components/backupPolicy";
 
 export type ChangeClass = "safe" | "destructive";
 
@@ -32,6 +33,8 @@ export interface TenantDiff {
 export interface StackView {
   readonly neonOrgId?: string;
   readonly protect: boolean;
+  /** Vaults and retention classes the stack keeps beyond its tenants (keepVaultRegions, keepRetentionDays). */
+  readonly keep?: VaultKeeping;
 }
 
 export interface Side {
@@ -146,6 +149,7 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
   } else if (before && !before.stack.protect && after.stack.protect) {
     stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
   }
+  if (before) stackChanges.push(...backupLayoutChanges(before, after));
   const stack = acknowledge(stackChanges, acks, undefined, used);
 
   const all = [...tenants.flatMap((t) => t.changes), ...stack];
@@ -165,6 +169,39 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
       unacknowledged: destructive.filter((c) => !c.acknowledgement).length,
     },
   };
+}
+
+/**
+ * A vault or retention class that leaves the program: the vault's versioning, lifecycle,
+ * policy and public access block would be removed while backups may still be in it, and a
+ * class's rule would stop expiring the backups already under its prefix (an erased tenant's
+ * among them). Both are kept by a stack setting until the backups have expired.
+ */
+function backupLayoutChanges(before: Side, after: Side): FieldChange[] {
+  const out: FieldChange[] = [];
+  const headRegions = new Set(vaultRegions(after.fleet.tenants, after.stack.keep));
+  for (const region of vaultRegions(before.fleet.tenants, before.stack.keep).filter((r) => !headRegions.has(r))) {
+    out.push({
+      field: `backup vault ${region}`,
+      before: "kept",
+      after: undefined,
+      class: "destructive",
+      kind: "vault",
+      why: `no tenant backs up to ${region} any more, and its backups are there until their retention ends: removing the vault strips its versioning, lifecycle, policy and public access block (the bucket and key are retained, unmanaged). Keep it with tenant-fleet:keepVaultRegions until the last backup has expired`,
+    });
+  }
+  const headClasses = new Set(retentionClasses(after.fleet.tenants, after.stack.keep));
+  for (const days of retentionClasses(before.fleet.tenants, before.stack.keep).filter((d) => !headClasses.has(d))) {
+    out.push({
+      field: `retention class ${days}d`,
+      before: "expires",
+      after: undefined,
+      class: "destructive",
+      kind: "retention",
+      why: `no tenant keeps backups ${days} days any more: without its lifecycle rule, the backups already under retain-${days}d/ never expire (an erased tenant's included). Keep it with tenant-fleet:keepRetentionDays for ${days} days after the last such backup`,
+    });
+  }
+  return out;
 }
 
 /** True when the diff may merge: every destructive change is acknowledged. */

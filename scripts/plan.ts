@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`the tenants file at ${args.base} is invalid, so nothing can be compared with it; fix the base branch first\n`);
       return 1;
     }
-    const diff = diffFleets(base.side, { fleet, stack: { neonOrgId: settings.neonOrgId, protect: settings.protect } });
+    const diff = diffFleets(base.side, { fleet, stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep } });
     const meta = { base: args.base, stack: stackConfig.stack, file: settings.tenantsFile };
     await write(format === "json" ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n` : format === "md" ? renderDiffMarkdown(diff, meta) : renderDiffText(diff, meta));
     return diffPasses(diff) ? 0 : 1;

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
 import { z } from "zod";
-import { TenantsFileSchema, TenantSchema, DefaultsSchema, AcknowledgementSchema, type AcknowledgementInput, CU_MAX_SPREAD, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type TenantInput, type DefaultsInput } from "./schema";
+import { TenantsFileSchema, TenantSchema, DefaultsSchema, AcknowledgementSchema, type AcknowledgementInput, CU_MAX_SPREAD, STACK_WIDE_CHANGES, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type TenantInput, type DefaultsInput } from "./schema";
 import { findRegion, activeRegionsFor, isResidency, canonicalResidency, KNOWN_JURISDICTIONS, type NeonRegion } from "./regions";
 import { githubNameProblems } from "./naming";
 import { CODE_DEFAULTS, deepFreeze, type Fleet, type Tenant } from "./model";
@@ -296,7 +296,7 @@ function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly En
   }
   acks.forEach((a, index) => {
     if (!a.change) return;
-    const stackWide = a.change === "orgId" || a.change === "protection";
+    const stackWide = STACK_WIDE_CHANGES.includes(a.change);
     if (stackWide && a.tenant !== undefined) out.push(loc.at(["acknowledgements", index, "tenant"], `a ${a.change} change is stack-wide; remove tenant from this acknowledgement`));
     if (!stackWide && a.tenant === undefined) out.push(loc.at(["acknowledgements", index], `a ${a.change} change belongs to one tenant; add tenant: <id>`));
   });

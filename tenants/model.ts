@@ -48,7 +48,7 @@ export interface Tenant {
   readonly database: DatabaseNames;
 }
 
-export type AcknowledgedChange = "region" | "pgVersion" | "database" | "removal" | "orgId" | "protection";
+export type AcknowledgedChange = "region" | "pgVersion" | "database" | "removal" | "orgId" | "protection" | "vault" | "retention";
 
 /** A reviewed acceptance of one destructive change, written in the tenants file. */
 export interface Acknowledgement {

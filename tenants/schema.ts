@@ -203,13 +203,15 @@ export const TenantSchema = z
   .meta({ description: "One customer: one Neon project." });
 
 /** Kinds of destructive change a reviewed acknowledgement can accept. */
-export const ACKNOWLEDGEABLE_CHANGES = ["region", "pgVersion", "database", "removal", "orgId", "protection"] as const;
+export const ACKNOWLEDGEABLE_CHANGES = ["region", "pgVersion", "database", "removal", "orgId", "protection", "vault", "retention"] as const;
+/** The acknowledgeable changes that concern the whole stack, not one tenant. */
+export const STACK_WIDE_CHANGES: readonly (typeof ACKNOWLEDGEABLE_CHANGES)[number][] = ["orgId", "protection", "vault", "retention"];
 
 export const AcknowledgementSchema = z
   .strictObject({
-    tenant: text(TENANT_ID_PATTERN, TENANT_ID_MAX, "the id of the tenant whose destructive change is accepted; omit it for stack-wide changes (orgId, protection)")
+    tenant: text(TENANT_ID_PATTERN, TENANT_ID_MAX, "the id of the tenant whose destructive change is accepted; omit it for stack-wide changes (orgId, protection, vault, retention)")
       .optional()
-      .meta({ description: "Tenant id; omitted for stack-wide changes (orgId, protection)." }),
+      .meta({ description: "Tenant id; omitted for stack-wide changes (orgId, protection, vault, retention)." }),
     change: z
       .enum(ACKNOWLEDGEABLE_CHANGES, { error: (iss) => `${describe(iss.input)} is not a change that needs acknowledging; use one of ${ACKNOWLEDGEABLE_CHANGES.join(", ")}` })
       .meta({ description: "The destructive change accepted." }),

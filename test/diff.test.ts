@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { baseSide } from "../scripts/lib/baseSide";
-import { diffFleets, diffPasses, type FleetDiff } from "../review/diff";
+import { diffFleets, diffPasses, type FleetDiff, type StackView } from "../review/diff";
 import { renderDiffMarkdown, renderDiffText } from "../review/diffReport";
 import { GitError } from "../review/git";
 import { parseTenants } from "../tenants/load";
@@ -32,7 +32,7 @@ function repoWithBase(tenants = BASE_TENANTS, stack = BASE_STACK): string {
   return dir;
 }
 
-function diffAgainstBase(after: string, opts: { stack?: { neonOrgId?: string; protect: boolean }; base?: string; baseStack?: string } = {}): FleetDiff {
+function diffAgainstBase(after: string, opts: { stack?: StackView; base?: string; baseStack?: string } = {}): FleetDiff {
   const dir = repoWithBase(opts.base, opts.baseStack);
   const base = baseSide(dir, "HEAD", "prod");
   if ("problems" in base) throw new Error("base invalid");
@@ -85,23 +85,53 @@ describe("tenant diff: every change class", () => {
     expect(classes(d)).toContain(`acme-corp changed ${field} destructive`);
     expect(diffPasses(d)).toBe(false);
     const kind = d.tenants[0].changes.find((c) => c.field === field)!.kind;
-    const acked = diffAgainstBase(fleetYaml([{ ...ACME, ...change }, NORTHWIND, RETIRED], `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n`));
+    // Moving the region's only tenant away leaves its old vault holding backups: kept by setting.
+    const keep = { neonOrgId: "org-a-1", protect: true, keep: { regions: ["eu-central-1"] } };
+    const acked = diffAgainstBase(fleetYaml([{ ...ACME, ...change }, NORTHWIND, RETIRED], `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n`), { stack: keep });
     expect(classes(acked)).toContain(`acme-corp changed ${field} destructive ack`);
     expect(diffPasses(acked)).toBe(true);
   });
 
   it("removing an active tenant: destructive", () => {
     const d = diffAgainstBase(fleetYaml([NORTHWIND, RETIRED]));
-    expect(classes(d)).toEqual(["acme-corp removed tenant destructive"]);
+    expect(classes(d)).toEqual(["(stack) backup vault eu-central-1 destructive", "acme-corp removed tenant destructive"]);
     expect(d.tenants[0].changes[0].why).toMatch(/retire it instead/);
     expect(diffPasses(d)).toBe(false);
   });
 
   it("removing a retired tenant: destructive too, the acknowledged last step of erasure", () => {
-    const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND]));
-    expect(classes(d)).toEqual(["old-mill removed tenant destructive"]);
-    const acked = diffAgainstBase(fleetYaml([ACME, NORTHWIND], "acknowledgements:\n  - tenant: old-mill\n    change: removal\n    reason: Erasure request ER-7 approved; project deleted in Neon\n"));
+    const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND, { ...RETIRED, id: "old-barn", name: "Old Barn" }]));
+    expect(classes(d)).toEqual(["old-barn added tenant safe", "old-mill removed tenant destructive"]);
+    const acked = diffAgainstBase(fleetYaml([ACME, NORTHWIND, { ...RETIRED, id: "old-barn", name: "Old Barn" }], "acknowledgements:\n  - tenant: old-mill\n    change: removal\n    reason: Erasure request ER-7 approved; project deleted in Neon\n"));
     expect(diffPasses(acked)).toBe(true);
+  });
+
+  it("erasing the last tenant of a region: the vault leaving is destructive, kept by keepVaultRegions or acknowledged", () => {
+    const ack = "acknowledgements:\n  - tenant: old-mill\n    change: removal\n    reason: Erasure request ER-7 approved; project deleted in Neon\n";
+    const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND], ack));
+    expect(classes(d)).toEqual(["(stack) backup vault us-east-1 destructive", "old-mill removed tenant destructive ack"]);
+    expect(d.stack[0].why).toMatch(/strips its versioning, lifecycle, policy and public access block.*keepVaultRegions/);
+    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain("error: (stack): backup vault us-east-1: kept → (none): no tenant backs up to us-east-1 any more");
+    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain('not acknowledged: add to acknowledgements: { change: vault, reason: "..." }');
+    expect(diffPasses(d)).toBe(false);
+    const kept = diffAgainstBase(fleetYaml([ACME, NORTHWIND], ack), { stack: { neonOrgId: "org-a-1", protect: true, keep: { regions: ["us-east-1"] } } });
+    expect(classes(kept)).toEqual(["old-mill removed tenant destructive ack"]);
+    const accepted = diffAgainstBase(fleetYaml([ACME, NORTHWIND], `${ack}  - change: vault\n    reason: Last backup of us-east-1 expired on 2027-01-04 (OPS-9)\n`));
+    expect(diffPasses(accepted)).toBe(true);
+  });
+
+  it("a retention class leaving the stack is destructive: its backups would never expire", () => {
+    const thirty = "{ retentionDays: 30 }";
+    const d = diffAgainstBase(fleetYaml([{ ...ACME, backup: thirty }, { ...NORTHWIND, backup: thirty }, { ...RETIRED, backup: thirty }]));
+    expect(classes(d).filter((c) => c.startsWith("(stack)"))).toEqual(["(stack) retention class 14d destructive"]);
+    expect(d.stack[0].why).toMatch(/retain-14d\/ never expire.*keepRetentionDays/);
+    const kept = diffAgainstBase(fleetYaml([{ ...ACME, backup: thirty }, { ...NORTHWIND, backup: thirty }, { ...RETIRED, backup: thirty }]), { stack: { neonOrgId: "org-a-1", protect: true, keep: { retentionDays: [14] } } });
+    expect(kept.stack).toEqual([]);
+  });
+
+  it("reads what the base kept from the base's stack file", () => {
+    const d = diffAgainstBase(BASE_TENANTS, { baseStack: `${BASE_STACK}  tenant-fleet:keepVaultRegions: ["sa-east-1"]\n  tenant-fleet:keepRetentionDays: [90]\n` });
+    expect(classes(d)).toEqual(["(stack) backup vault sa-east-1 destructive", "(stack) retention class 90d destructive"]);
   });
 
   it("changing the Neon organisation: destructive for the whole stack", () => {
@@ -142,11 +172,12 @@ describe("tenant diff: every change class", () => {
   });
 
   it("validates acknowledgements in the tenants file", () => {
-    const r = parseTenants(fleetYaml([ACME], "acknowledgements:\n  - change: region\n    reason: short\n  - tenant: acme-corp\n    change: protection\n    reason: Protection off for the migration window\n"), "t.yaml");
+    const r = parseTenants(fleetYaml([ACME], "acknowledgements:\n  - change: region\n    reason: short\n  - tenant: acme-corp\n    change: protection\n    reason: Protection off for the migration window\n  - tenant: acme-corp\n    change: vault\n    reason: The us-east-1 vault is empty since 2027-01\n"), "t.yaml");
     expect(r.problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`)).toEqual([
       '3:5 acknowledgements[0]: a region change belongs to one tenant; add tenant: <id>',
       "4:13 acknowledgements[0].reason: the reason is too short; say why the change is safe (data migrated, erasure approved, ...) with a ticket reference",
       "5:13 acknowledgements[1].tenant: a protection change is stack-wide; remove tenant from this acknowledgement",
+      "8:13 acknowledgements[2].tenant: a vault change is stack-wide; remove tenant from this acknowledgement",
     ]);
   });
 });
@@ -157,8 +188,10 @@ describe("diff output", () => {
   it("puts destructive changes first, as errors, with the acknowledgement to add", () => {
     const text = renderDiffText(d, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" });
     const lines = text.split("\n");
-    expect(lines[1]).toBe("0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 2 destructive changes not acknowledged: this change must not merge as it is");
-    expect(lines[3]).toMatch(/^error: acme-corp: region: aws-eu-west-2|^error: acme-corp: region: aws-eu-central-1 → aws-eu-west-2/);
+    expect(lines[1]).toBe("0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 4 destructive changes not acknowledged: this change must not merge as it is");
+    expect(lines[3]).toMatch(/^error: \(stack\): backup vault eu-central-1: kept → \(none\)/);
+    expect(lines[4]).toMatch(/^error: \(stack\): backup vault us-east-1: kept → \(none\)/);
+    expect(lines[5]).toMatch(/^error: acme-corp: region: aws-eu-central-1 → aws-eu-west-2/);
     expect(text).toContain('add to acknowledgements: { tenant: acme-corp, change: region, reason: "..." }');
   });
 
@@ -191,12 +224,13 @@ describe("npm run plan -- --base", () => {
     const text = plan("--base", "HEAD", "--tenants", changed);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain("error: northwind: region: aws-us-east-2 → aws-us-west-2");
+    expect(text.stdout).toContain("error: (stack): backup vault us-east-2: kept → (none)");
     const md = plan("--base", "HEAD", "--tenants", changed, "--format", "md");
     expect(md.code).toBe(1);
     expect(md.stdout).toContain("| northwind | region | aws-us-east-2 | aws-us-west-2 |");
     const json = plan("--base", "HEAD", "--tenants", changed, "--json");
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ base: "HEAD", stack: "prod", passes: false, summary: { destructive: 1, unacknowledged: 1 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ base: "HEAD", stack: "prod", passes: false, summary: { destructive: 2, unacknowledged: 2 } });
   });
 
   it("names a missing ref as a usage error", () => {
@@ -217,6 +251,10 @@ describe("tenant diff in a sharded stack", () => {
     const mine = { ...now, tenants: now.tenants.filter((t) => t.residency === "EU") };
     expect(diffFleets(base.side, { fleet: mine, stack: { neonOrgId: "org-a-1", protect: true } }).summary.destructive).toBe(0);
     const moved = { ...now, tenants: [] };
-    expect(classes(diffFleets(base.side, { fleet: moved, stack: { neonOrgId: "org-a-1", protect: true } }))).toEqual(["acme-corp removed tenant destructive"]);
+    expect(classes(diffFleets(base.side, { fleet: moved, stack: { neonOrgId: "org-a-1", protect: true } }))).toEqual([
+      "(stack) backup vault eu-central-1 destructive",
+      "(stack) retention class 14d destructive",
+      "acme-corp removed tenant destructive",
+    ]);
   });
 });

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { NAMESPACE, SETTINGS, parseStackSettings, projectSettings } from "../../config/settings";
+import type { VaultKeeping } from "../../components/backupPolicy";
 import { owns } from "../../config/shards";
 import { parseTenants } from "../../tenants/load";
 import type { Problem } from "../../tenants/problems";
@@ -29,5 +30,15 @@ export function baseSide(root: string, ref: string, stack: string): { side: Side
   const raw = projectSettings(cfg);
   const baseSettings = parseStackSettings(raw, { stack, file: stackFile }).settings;
   const fleet = baseSettings ? { ...result.fleet, tenants: result.fleet.tenants.filter((t) => owns(baseSettings, t)) } : result.fleet;
-  return { side: { fleet, stack: { neonOrgId, protect } } };
+  return { side: { fleet, stack: { neonOrgId, protect, keep: keeping(get) } } };
+}
+
+/** The vaults and retention classes the stack kept at the ref (read on their own, so that an older stack file still counts). */
+function keeping(get: (key: string) => string | undefined): VaultKeeping {
+  const read = (key: "keepVaultRegions" | "keepRetentionDays") => {
+    const raw = get(key);
+    const parsed = raw === undefined ? undefined : SETTINGS[key].schema.safeParse(raw);
+    return parsed?.success ? (parsed.data as never[]) : [];
+  };
+  return { regions: read("keepVaultRegions"), retentionDays: read("keepRetentionDays") };
 }
