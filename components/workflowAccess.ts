@@ -120,8 +120,8 @@ export type RolePurpose = "backupWriter" | "drillReader";
 
 /** What each role is for, and the generated workflow kind that assumes it. */
 export const ROLE_PURPOSES = Object.freeze({
-  backupWriter: { workflowKind: "backup", description: "uploads new backups of the tenants that back up; cannot read, overwrite, retag or delete" },
-  drillReader: { workflowKind: "restore-drill", description: "lists and reads the backups of the tenants it drills; cannot write or delete" },
+  backupWriter: { workflowKind: "backup", title: "backup writer", description: "uploads new backups of the tenants that back up; cannot read, overwrite, retag or delete" },
+  drillReader: { workflowKind: "restore-drill", title: "drill reader", description: "lists and reads the backups of the tenants it drills; cannot write or delete" },
 } as const);
 
 /** One vault as the roles see it: its ARNs and the tenants (with their retention class) they serve there. */

@@ -118,7 +118,7 @@ export class WorkflowRoles extends pulumi.ComponentResource {
     for (const [purpose, role] of Object.entries(this.roles) as [RolePurpose, aws.iam.Role][]) {
       if (scopes[purpose] === "class") {
         pulumi.log.warn(
-          `the ${purpose} role is granted whole retention classes (retain-<days>d/*) in each vault instead of one prefix per tenant: ${vaults.reduce((n, v) => n + v.tenants.length, 0)} tenant prefixes would pass IAM's inline policy size; shard the stack to keep per-tenant scope`,
+          `the ${ROLE_PURPOSES[purpose].title} role is granted whole retention classes (retain-<days>d/*) in each vault instead of one prefix per tenant: ${vaults.reduce((n, v) => n + v.tenants.length, 0)} tenant prefixes would pass IAM's inline policy size; shard the stack to keep per-tenant scope`,
           this,
         );
       }

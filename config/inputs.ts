@@ -73,7 +73,7 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
   const problems: Problem[] = [];
   const files = planWorkflows(fleet.tenants, workflowSettings(settings, fleetNames(shardKey(settings.stack, shards))));
   const limit = settings.backup.trustPolicyLengthLimit;
-  for (const [purpose, { workflowKind }] of Object.entries(ROLE_PURPOSES)) {
+  for (const { workflowKind, title } of Object.values(ROLE_PURPOSES)) {
     const paths = files.filter((f) => f.kind === workflowKind).map((f) => f.path);
     if (!paths.length) continue;
     const length = trustPolicyLength(settings.github, paths);
@@ -82,7 +82,7 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
         at(
           "trustPolicyLengthLimit",
           "error",
-          `the ${purpose} role would trust ${paths.length} workflow files, a ${length}-character trust policy, and IAM allows ${limit} in this account; use fewer distinct backup schedules, shard the stack (shardResidencies, shardRegions), or request a higher "Role trust policy length" quota (at most 8192) and set ${NAMESPACE}:trustPolicyLengthLimit to it`,
+          `the ${title} role would trust ${paths.length} workflow files, a ${length}-character trust policy, and IAM allows ${limit} in this account; use fewer distinct backup schedules, shard the stack (shardResidencies, shardRegions), or request a higher "Role trust policy length" quota (at most 8192) and set ${NAMESPACE}:trustPolicyLengthLimit to it`,
         ),
       );
     }

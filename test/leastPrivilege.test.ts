@@ -50,6 +50,8 @@ interface Stack {
   readonly plans: readonly VaultPlan[];
   readonly subjects: { readonly backupWriter: string[]; readonly drillReader: string[] };
   readonly scopes: ReturnType<typeof grantScopes>;
+  /** What the program logged (the plan's warnings). */
+  readonly logs: readonly string[];
 }
 
 async function stack(label: string, stackName: string, overrides: string[] = []): Promise<Stack> {
@@ -65,6 +67,7 @@ async function stack(label: string, stackName: string, overrides: string[] = [])
     tenants: fleet!.tenants,
     plans,
     subjects: { backupWriter: subjectsOf("backup"), drillReader: subjectsOf("restore-drill") },
+    logs: run.logs,
     scopes: grantScopes(plans.map((p) => ({ awsRegion: p.awsRegion, hasKey: settings!.backup.encryption === "kms", tenants: p.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) }))),
   };
 }
@@ -282,6 +285,7 @@ describe("random fleets", () => {
     const spec = Array.from({ length: 240 }, (_, i) => ({ region: REGIONS[i % 2], status: i % 11 === 0 ? "retired" : "active", enabled: i % 13 !== 0, retention: [14, 30][i % 2], schedule: "17 3 * * *" }));
     const s = await stack("240 tenants, environment scope", "prod", [`tenantsFile=${writeFleet(spec)}`, "secretScope=environment", 'allowedResidencies=["EU","DE","GB","US"]']);
     expect(s.scopes).toEqual({ backupWriter: "class", drillReader: "class" });
+    expect(s.logs.filter((l) => l.includes("is granted whole retention classes")).map((l) => l.split(" is granted")[0])).toEqual(["warn: the backup writer role", "warn: the drill reader role"]);
     checkStack(s);
     // Class scope still confines each role to the classes its tenants use in each vault.
     const vault = s.world.vaults.get("eu-central-1")!;

@@ -149,6 +149,19 @@ describe("limits enforced before production", () => {
     ]);
   });
 
+  it("IAM's role trust policy length: too many backup files is refused at the setting, with the ways out; a raised quota admits them", () => {
+    const schedules = Array.from({ length: 14 }, (_, i) => `${10 + i} 3 * * *`);
+    const tenants = schedules.map((cron, i) => ({ ...ACME, id: `t${i}`, name: `T${i}`, backup: `{ schedule: "${cron}" }` }));
+    const dir = project({ prod: "  tenant-fleet:secretScope: environment\n" }, fleetYaml(tenants));
+    const refused = inputs(dir, "prod");
+    expect(refused.fleet).toBeUndefined();
+    expect(refused.lines).toEqual([
+      `Pulumi.prod.yaml:2:3: tenant-fleet:trustPolicyLengthLimit: the backup writer role would trust 14 workflow files, a 2166-character trust policy, and IAM allows 2048 in this account; use fewer distinct backup schedules, shard the stack (shardResidencies, shardRegions), or request a higher "Role trust policy length" quota (at most 8192) and set tenant-fleet:trustPolicyLengthLimit to it`,
+    ]);
+    const raised = project({ prod: "  tenant-fleet:secretScope: environment\n  tenant-fleet:trustPolicyLengthLimit: 4096\n" }, fleetYaml(tenants));
+    expect(inputs(raised, "prod").lines).toEqual([]);
+  });
+
   it("256 matrix jobs per run: workflows split, never refused", () => {
     const tenants = Array.from({ length: 300 }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` }));
     const fleet = parseTenants(fleetYaml(tenants), "t.yaml", { repositorySecretLimit: undefined }).fleet!;
