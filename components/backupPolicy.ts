@@ -45,10 +45,11 @@ export const UPLOAD_KEY_ACTIONS = Object.freeze(["kms:GenerateDataKey", "kms:Dec
 export const READ_KEY_ACTIONS = Object.freeze(["kms:Decrypt"] as const);
 /**
  * What key administrators may do: manage the key and its policy, never use it (they cannot
- * decrypt a backup) and never disable it or schedule its deletion (break-glass only).
+ * decrypt a backup, nor create a grant that would let anyone do so) and never disable it or
+ * schedule its deletion (break-glass only).
  */
 export const KEY_ADMIN_ACTIONS = Object.freeze([
-  "kms:Create*",
+  "kms:CreateAlias",
   "kms:Describe*",
   "kms:Enable*",
   "kms:List*",

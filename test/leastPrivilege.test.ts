@@ -242,7 +242,7 @@ function checkStack(s: Stack): void {
       for (const a of s.settings.backup.keyAdministrators) {
         const keyAdmin = { arn: a, identity: root.identity };
         expect(kms(world, plan.awsRegion, keyAdmin, "kms:PutKeyPolicy", false)).toBe("allow");
-        for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:Decrypt", "kms:GenerateDataKey"]) expect(kms(world, plan.awsRegion, keyAdmin, action, true), `admin ${action}`).not.toBe("allow");
+        for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:ReEncryptFrom"]) expect(kms(world, plan.awsRegion, keyAdmin, action, true), `admin ${action}`).not.toBe("allow");
       }
       for (const action of KMS_ACTIONS) expect(kms(world, plan.awsRegion, root, action, true), `account admin ${action}`).not.toBe("allow");
       expect(kms(world, plan.awsRegion, admin("outsider", "999999999999"), "kms:Decrypt", true)).not.toBe("allow");
