@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     "tenant-fleet:secretScope": scope,
     "tenant-fleet:protect": "true",
     "tenant-fleet:migrationsCommand": "npm run migrate",
+    "tenant-fleet:keyAdministrators": '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]',
+    "tenant-fleet:breakGlassPrincipal": "arn:aws:iam::123456789012:role/tenant-fleet-break-glass",
   };
   if (mode === "floor") process.env.TENANT_FLEET_FLOOR_REGISTRATIONS = String(count);
   if (mode === "sdk") replayInput.recorded = JSON.parse(readFileSync(countText, "utf8")) as Replayed[];

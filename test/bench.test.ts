@@ -155,3 +155,19 @@ describe("benchmark report", () => {
     expect(renderBench(rows, failed)).toContain(failed[0]);
   });
 });
+
+describe("the bench's child process", () => {
+  it("plans a synthetic fleet with the bench's own stack config (which must stay valid as settings change)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const recording = path.join(mkdtempSync(path.join(tmpdir(), "tf-bench-test-")), "registrations.json");
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/bench-child.ts"), "program", "5", "repository", recording], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const line = JSON.parse(r.stdout);
+    expect(line).toMatchObject({ mode: "program", count: 5, scope: "repository" });
+    expect(line.registrations).toBeGreaterThan(5 * 3);
+  });
+});
