@@ -40,6 +40,15 @@ const allVariants: [string, RenderedWorkflow[]][] = [
 const everyWorkflow = allVariants.flatMap(([variant, ws]) => ws.map((w): [string, RenderedWorkflow] => [`${variant} ${path.basename(w.path)}`, w]));
 
 describe("every generated workflow", () => {
+  it.each(everyWorkflow.filter(([, w]) => w.kind === "backup" || w.kind === "restore-drill"))(
+    "%s, which assumes an AWS role, runs only on its schedule or by hand: no other workflow can call it, no pull request or other run can start it",
+    (_, w) => {
+      // The roles trust this file's job_workflow_ref on the default branch; a workflow_call
+      // trigger would let another file's job run under that very subject.
+      expect(Object.keys(parse(w.content).on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    },
+  );
+
   it.each(everyWorkflow)("%s passes GitHub's workflow parser", async (_, w) => {
     expect(await workflowErrors(w.path, w.content)).toEqual([]);
   });
