@@ -13,6 +13,7 @@ import { backupPrefix, ENVIRONMENT_SECRET_NAME, environmentName, repositorySecre
 import { longestGapHours } from "./cronGap";
 import { BACKUP_TIMESTAMP_DATE_FORMAT, type BackupEncryption } from "./backupPolicy";
 import type { SecretScope } from "./workflowAccess";
+import { postgresImage } from "./images";
 import type { StackSettings } from "../config/settings";
 
 /** Third-party actions, pinned to full commit SHAs. */
@@ -71,7 +72,8 @@ export interface WorkflowSettings {
   readonly branch: string;
   /** The tenants file the workflows were generated from, named in the header. */
   readonly source: string;
-  readonly migrations?: { readonly command: string; readonly paths: readonly string[] };
+  /** `setupCommand` installs what the migrations need, in a step that holds no secret. */
+  readonly migrations?: { readonly command: string; readonly setupCommand?: string; readonly paths: readonly string[] };
   readonly restoreDrillSchedule: string;
   /** Names in the repository; default: an unsharded stack's. */
   readonly names?: FleetNames;
@@ -93,7 +95,9 @@ export function workflowSettings(settings: StackSettings, names: FleetNames): Wo
     encryption: settings.backup.encryption,
     branch: settings.github.branch,
     source: settings.tenantsFile,
-    migrations: settings.workflows.migrationsCommand ? { command: settings.workflows.migrationsCommand, paths: settings.workflows.migrationsPaths } : undefined,
+    migrations: settings.workflows.migrationsCommand
+      ? { command: settings.workflows.migrationsCommand, setupCommand: settings.workflows.migrationsSetupCommand, paths: settings.workflows.migrationsPaths }
+      : undefined,
     restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
     names,
   };
@@ -131,15 +135,49 @@ function backupEntry(t: Tenant, scope: SecretScope) {
   return { id: t.id, ...secretRef(t, scope), pg: t.pgVersion, aws_region: getRegion(t.region).backupAwsRegion, retention_days: t.backup.retentionDays };
 }
 function drillEntry(t: Tenant) {
-  return { id: t.id, pg: t.pgVersion, aws_region: getRegion(t.region).backupAwsRegion, retention_days: t.backup.retentionDays, max_age_hours: maxBackupAgeHours(t.backup.schedule) };
+  return {
+    id: t.id,
+    pg: t.pgVersion,
+    pg_image: postgresImage(t.pgVersion),
+    aws_region: getRegion(t.region).backupAwsRegion,
+    retention_days: t.backup.retentionDays,
+    max_age_hours: maxBackupAgeHours(t.backup.schedule),
+  };
 }
 
-/** The job-level settings that give a tenant job its database URL, per secret scope. */
-function tenantSecretBinding(scope: SecretScope): { environment?: string; databaseUrl: string } {
+/**
+ * The job-level settings that give a tenant job its database URL, per secret scope, and
+ * how messages name that secret (never its value).
+ */
+function tenantSecretBinding(scope: SecretScope): { environment?: string; databaseUrl: string; label: string } {
   return scope === "environment"
-    ? { environment: environmentName("${{ matrix.tenant.id }}"), databaseUrl: `\${{ secrets.${ENVIRONMENT_SECRET_NAME} }}` }
-    : { databaseUrl: "${{ secrets[matrix.tenant.secret] }}" };
+    ? {
+        environment: environmentName("${{ matrix.tenant.id }}"),
+        databaseUrl: `\${{ secrets.${ENVIRONMENT_SECRET_NAME} }}`,
+        label: `secret ${ENVIRONMENT_SECRET_NAME} of environment ${environmentName("${{ matrix.tenant.id }}")}`,
+      }
+    : { databaseUrl: "${{ secrets[matrix.tenant.secret] }}", label: "secret ${{ matrix.tenant.secret }}" };
 }
+
+/**
+ * Runs a job only for the default branch (its schedule, a push to it, or a dispatch of it):
+ * a dispatch of a generated file on another ref stops before any step. This guards the
+ * generated files only; a workflow someone writes on another branch is not bound by it,
+ * which is why production secrets belong in environments restricted to the default branch.
+ */
+export function defaultBranchOnly(branch: string): { if: string } {
+  return { if: `github.ref == 'refs/heads/${branch}'` };
+}
+
+/**
+ * Bash for a step that holds DATABASE_URL: a missing secret is named, not met with a
+ * socket error, and the password is masked in the log before any tool could print it.
+ */
+const DATABASE_URL_PRELUDE = [
+  'if [ -z "${DATABASE_URL:-}" ]; then echo "::error::${SECRET_LABEL} is empty or missing for ${TENANT_ID}: pulumi up writes it, and only runs of the default branch can read it"; exit 1; fi',
+  'userinfo="${DATABASE_URL#*://}"; userinfo="${userinfo%%@*}"',
+  'case "${userinfo}" in *:*) echo "::add-mask::${userinfo#*:}";; esac',
+];
 
 function header(kind: string, settings: WorkflowSettings): string {
   return [
@@ -205,14 +243,29 @@ function uploadCommand(encryption: BackupEncryption): string {
   return `aws s3api put-object --bucket "\${BACKUP_BUCKET}" --key "\${key}" --body "\${dump}" --if-none-match '*' ${sse} > /dev/null`;
 }
 
+/**
+ * libpq's messages for a malformed connection string quote the string back; those are
+ * replaced by a message naming the tenant and the secret, and any other message is shown
+ * with the connection string cut out (the password is masked already).
+ */
+const PG_DUMP = [
+  'if ! "${bin}/pg_dump" --format=custom --no-owner --no-privileges --file="${dump}" --dbname="${DATABASE_URL}" 2> "${dump}.err"; then',
+  '  reason="$(head -n 1 "${dump}.err")"',
+  '  case "${reason}" in *"connection info string"*|*"invalid URI"*|*"invalid connection option"*|*"invalid sslmode"*|*"invalid channel_binding"*|*"invalid integer value"*|*"invalid percent-encoded"*) reason="it does not hold a valid connection string";; esac',
+  '  echo "::error::pg_dump could not back up ${TENANT_ID} with the connection string in ${SECRET_LABEL}: ${reason//"${DATABASE_URL}"/[the connection string]}"',
+  "  exit 1",
+  "fi",
+];
+
 function backupScript(encryption: BackupEncryption): string {
   return [
     "set -euo pipefail",
+    ...DATABASE_URL_PRELUDE,
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
     `stamp="$(date -u +${BACKUP_TIMESTAMP_DATE_FORMAT})"`,
     `key="${SHELL_BACKUP_PREFIX}\${stamp}.dump"`,
     'dump="${RUNNER_TEMP}/${TENANT_ID}.dump"',
-    '"${bin}/pg_dump" --format=custom --no-owner --no-privileges --file="${dump}" --dbname="${DATABASE_URL}"',
+    ...PG_DUMP,
     'if [ ! -s "${dump}" ]; then echo "::error::the dump of ${TENANT_ID} is empty"; exit 1; fi',
     '"${bin}/pg_restore" --list "${dump}" > /dev/null',
     uploadCommand(encryption),
@@ -236,6 +289,7 @@ function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): Rend
         name: "backup ${{ matrix.tenant.id }}",
         "runs-on": RUNNER,
         "timeout-minutes": 60,
+        ...defaultBranchOnly(settings.branch),
         ...(binding.environment ? { environment: binding.environment } : {}),
         permissions: { "id-token": "write", contents: "read" },
         strategy: { "fail-fast": false, "max-parallel": BACKUP_MAX_PARALLEL, matrix: { tenant: tenants.map((t) => backupEntry(t, settings.scope)) } },
@@ -246,10 +300,11 @@ function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): Rend
           BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
           ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${vaultExpr(names)}.kmsKeyArn }}` } : {}),
         },
+        // Tools first: nothing that downloads or installs runs while AWS credentials exist.
         steps: [
-          awsCredentialsStep("tenant-fleet-backup", names.roleArnVariable),
           installPgClientStep(),
-          { name: "Dump, check and upload", shell: "bash", env: { DATABASE_URL: binding.databaseUrl }, run: `${backupScript(settings.encryption)}\n` },
+          awsCredentialsStep("tenant-fleet-backup", names.roleArnVariable),
+          { name: "Dump, check and upload", shell: "bash", env: { DATABASE_URL: binding.databaseUrl, SECRET_LABEL: binding.label }, run: `${backupScript(settings.encryption)}\n` },
         ],
       },
     },
@@ -270,6 +325,7 @@ function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, m
         name: "migrate ${{ matrix.tenant.id }}",
         "runs-on": RUNNER,
         "timeout-minutes": 30,
+        ...defaultBranchOnly(settings.branch),
         ...(binding.environment ? { environment: binding.environment } : {}),
         permissions: { contents: "read" },
         strategy: {
@@ -278,9 +334,16 @@ function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, m
           matrix: { tenant: tenants.map((t) => ({ id: t.id, ...secretRef(t, settings.scope) })) },
         },
         env: { TENANT_ID: "${{ matrix.tenant.id }}" },
+        // Dependencies install in a step that holds no secret; only the migration sees DATABASE_URL.
         steps: [
           { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-          { name: "Migrate", shell: "bash", env: { DATABASE_URL: binding.databaseUrl }, run: `set -euo pipefail\n${migrations.command}\n` },
+          ...(migrations.setupCommand ? [{ name: "Install (no secrets)", shell: "bash", run: `set -euo pipefail\n${migrations.setupCommand}\n` }] : []),
+          {
+            name: "Migrate",
+            shell: "bash",
+            env: { DATABASE_URL: binding.databaseUrl, SECRET_LABEL: binding.label },
+            run: `${["set -euo pipefail", ...DATABASE_URL_PRELUDE, migrations.command].join("\n")}\n`,
+          },
         ],
       },
     },
@@ -349,11 +412,13 @@ function restoreDrillWorkflow(file: PlannedWorkflow, settings: WorkflowSettings)
         name: "restore ${{ matrix.tenant.id }}",
         "runs-on": RUNNER,
         "timeout-minutes": 60,
+        ...defaultBranchOnly(settings.branch),
         permissions: { "id-token": "write", contents: "read" },
         strategy: { "fail-fast": false, "max-parallel": DRILL_MAX_PARALLEL, matrix: { tenant: tenants.map(drillEntry) } },
         services: {
           postgres: {
-            image: "postgres:${{ matrix.tenant.pg }}",
+            // Pinned by digest (components/images.ts): this container receives the tenant's data.
+            image: "${{ matrix.tenant.pg_image }}",
             env: { POSTGRES_HOST_AUTH_METHOD: "trust" },
             ports: ["5432:5432"],
             options: "--health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 30",
@@ -367,9 +432,9 @@ function restoreDrillWorkflow(file: PlannedWorkflow, settings: WorkflowSettings)
           BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
         },
         steps: [
+          installPgClientStep(),
           awsCredentialsStep("tenant-fleet-restore-drill", names.drillRoleArnVariable),
           { name: "Find the newest backup", id: "newest", shell: "bash", env: { CLOCK_SKEW_SECONDS: String(CLOCK_SKEW_SECONDS) }, run: `${newestBackupScript()}\n` },
-          installPgClientStep(),
           {
             name: "Restore it",
             shell: "bash",

@@ -20,7 +20,7 @@ export function goldenCases(): GoldenCase[] {
   return [
     {
       name: "prod-repository-kms",
-      workflows: renderWorkflows(prod.tenants, { ...base, scope: "repository", encryption: "kms", source: prod.file, migrations: { command: "npm ci && npm run migrate", paths: ["migrations/**"] } }),
+      workflows: renderWorkflows(prod.tenants, { ...base, scope: "repository", encryption: "kms", source: prod.file, migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"] } }),
     },
     { name: "dev-environment-s3", workflows: renderWorkflows(dev.tenants, { ...base, scope: "environment", encryption: "s3", source: dev.file }) },
     { name: "dev-test-project", workflows: renderDevWorkflows(devStackSettings().devProject, "main") },

@@ -17,7 +17,7 @@ const SETTINGS: WorkflowSettings = {
   encryption: "kms",
   branch: "main",
   source: "tenants/tenants.yaml",
-  migrations: { command: "npm ci && npm run migrate", paths: ["migrations/**", "db/**"] },
+  migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**", "db/**"] },
   restoreDrillSchedule: "41 4 * * 1",
 };
 
