@@ -4,7 +4,7 @@
  * close), and a scheduled cleanup of branches left behind. They call the Neon API with a
  * key that only these workflows read (the `neon-dev-branches` environment). Pure.
  */
-import { ACTIONS, renderYaml, RUNNER, WORKFLOW_DIR, type RenderedWorkflow } from "./workflows";
+import { ACTIONS, defaultBranchOnly, renderYaml, RUNNER, WORKFLOW_DIR, type RenderedWorkflow } from "./workflows";
 import type { DevProjectSettings } from "../config/settings";
 
 export const DEV_ENVIRONMENT = "neon-dev-branches";
@@ -50,21 +50,34 @@ function header(kind: string): string {
   ].join("\n");
 }
 
-const apiEnv = {
+/** Where the API lives and which project: not secret, set on the job. */
+const projectEnv = {
   NEON_API: NEON_API,
-  NEON_API_KEY: "${{ secrets.NEON_API_KEY }}",
   NEON_PROJECT_ID: `\${{ vars.${DEV_PROJECT_VARIABLE} }}`,
 };
+/** The API key: only on the steps that call the API, never on one that runs the repository's code. */
+const apiKeyEnv = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" };
 
-/** Bash: the masked connection string of a branch ("" = the default branch) into DATABASE_URL. */
-function connectionScript(branchIdVar: string | undefined): string[] {
+/**
+ * A step that asks Neon for the connection string of a branch ("" = the default branch)
+ * and hands it, masked, to the job's later steps as DATABASE_URL. The key stays here.
+ */
+function connectionStep(branchIdVar: string | undefined): object {
   const query = `database_name=${DEV_DATABASE.name}&role_name=${DEV_DATABASE.role}${branchIdVar ? `&branch_id=\${${branchIdVar}}` : ""}`;
-  return [
+  const script = [
+    "set -euo pipefail",
+    API_FUNCTION,
     `uri="$(api "\${NEON_API}/projects/\${NEON_PROJECT_ID}/connection_uri?${query}" | jq -r '.uri')"`,
     'if [ -z "${uri}" ] || [ "${uri}" = "null" ]; then echo "::error::Neon returned no connection string"; exit 1; fi',
     'echo "::add-mask::${uri}"',
-    'export DATABASE_URL="${uri}"',
+    'echo "DATABASE_URL=${uri}" >> "${GITHUB_ENV}"',
   ];
+  return { name: "Connection string of the branch (the only step with the Neon API key)", shell: "bash", env: apiKeyEnv, run: `${script.join("\n")}\n` };
+}
+
+/** Installs what the commands need, before any secret exists in the job. */
+function setupSteps(dev: DevProjectSettings): object[] {
+  return dev.setupCommand ? [{ name: "Install (no secrets)", shell: "bash", run: `set -euo pipefail\n${dev.setupCommand}\n` }] : [];
 }
 
 function seedWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow {
@@ -79,12 +92,15 @@ function seedWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow
         name: "seed the dev/test main branch",
         "runs-on": RUNNER,
         "timeout-minutes": 30,
+        ...defaultBranchOnly(branch),
         environment: DEV_ENVIRONMENT,
         permissions: { contents: "read" },
-        env: { ...apiEnv, SEED_FILE: dev.seedFile },
+        env: { ...projectEnv, SEED_FILE: dev.seedFile },
         steps: [
           { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-          { name: "Apply the test data", shell: "bash", run: `${["set -euo pipefail", API_FUNCTION, ...connectionScript(undefined), seed].join("\n")}\n` },
+          ...setupSteps(dev),
+          connectionStep(undefined),
+          { name: "Apply the test data", shell: "bash", run: `set -euo pipefail\n${seed}\n` },
         ],
       },
     },
@@ -132,8 +148,8 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
       environment: DEV_ENVIRONMENT,
       permissions: {},
       outputs: { branch_id: "${{ steps.ensure.outputs.branch_id }}", branch_name: "${{ steps.ensure.outputs.branch_name }}" },
-      env: { ...apiEnv, ...prEnv },
-      steps: [{ id: "ensure", name: "Create or reuse the branch", shell: "bash", run: `${ensure.join("\n")}\n` }],
+      env: { ...projectEnv, ...prEnv },
+      steps: [{ id: "ensure", name: "Create or reuse the branch", shell: "bash", env: apiKeyEnv, run: `${ensure.join("\n")}\n` }],
     },
   };
   if (dev.previewCommand) {
@@ -144,10 +160,13 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
       "timeout-minutes": 60,
       environment: DEV_ENVIRONMENT,
       permissions: { contents: "read" },
-      env: { ...apiEnv, BRANCH_ID: "${{ needs.branch.outputs.branch_id }}" },
+      env: { ...projectEnv, BRANCH_ID: "${{ needs.branch.outputs.branch_id }}" },
+      // The pull request's code runs only after the key's step, in steps that never hold the key.
       steps: [
         { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-        { name: "Run with DATABASE_URL of the branch", shell: "bash", run: `${["set -euo pipefail", API_FUNCTION, ...connectionScript("BRANCH_ID"), dev.previewCommand].join("\n")}\n` },
+        ...setupSteps(dev),
+        connectionStep("BRANCH_ID"),
+        { name: "Run with DATABASE_URL of the branch", shell: "bash", run: `set -euo pipefail\n${dev.previewCommand}\n` },
       ],
     };
   }
@@ -158,8 +177,8 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
     "timeout-minutes": 10,
     environment: DEV_ENVIRONMENT,
     permissions: {},
-    env: { ...apiEnv, ...prEnv },
-    steps: [{ name: "Delete the branch", shell: "bash", run: `${remove.join("\n")}\n` }],
+    env: { ...projectEnv, ...prEnv },
+    steps: [{ name: "Delete the branch", shell: "bash", env: apiKeyEnv, run: `${remove.join("\n")}\n` }],
   };
   const body = {
     name: "tenant-fleet dev preview branch",
@@ -176,7 +195,7 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
   };
 }
 
-function cleanupWorkflow(dev: DevProjectSettings): RenderedWorkflow {
+function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow {
   const script = [
     "set -euo pipefail",
     API_FUNCTION,
@@ -198,10 +217,11 @@ function cleanupWorkflow(dev: DevProjectSettings): RenderedWorkflow {
         name: "delete preview branches left behind",
         "runs-on": RUNNER,
         "timeout-minutes": 10,
+        ...defaultBranchOnly(branch),
         environment: DEV_ENVIRONMENT,
         permissions: {},
-        env: { ...apiEnv, MAX_AGE_HOURS: String(dev.branchMaxAgeHours) },
-        steps: [{ name: "Delete old preview branches", shell: "bash", run: `${script.join("\n")}\n` }],
+        env: { ...projectEnv, MAX_AGE_HOURS: String(dev.branchMaxAgeHours) },
+        steps: [{ name: "Delete old preview branches", shell: "bash", env: apiKeyEnv, run: `${script.join("\n")}\n` }],
       },
     },
   };
@@ -211,5 +231,5 @@ function cleanupWorkflow(dev: DevProjectSettings): RenderedWorkflow {
 /** The dev/test workflows; none when the dev project is off. */
 export function renderDevWorkflows(dev: DevProjectSettings | undefined, branch: string): RenderedWorkflow[] {
   if (!dev) return [];
-  return [seedWorkflow(dev, branch), previewWorkflow(dev), cleanupWorkflow(dev)];
+  return [seedWorkflow(dev, branch), previewWorkflow(dev), cleanupWorkflow(dev, branch)];
 }

@@ -87,6 +87,15 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
       );
     }
   }
+  if (settings.protect && settings.secretScope === "repository" && fleet.tenants.some((t) => t.status === "active")) {
+    problems.push(
+      at(
+        "secretScope",
+        "warning",
+        `repository scope in a protected stack: every workflow on every branch of ${settings.github.owner}/${settings.github.repository} can read every tenant's connection string, so anyone who can push a branch can; use secretScope environment for production (one environment per tenant, readable only by runs of ${settings.github.branch})`,
+      ),
+    );
+  }
   if (!settings.backup.breakGlassPrincipal && fleet.tenants.length) {
     problems.push(
       at(

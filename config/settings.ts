@@ -11,6 +11,11 @@ import { RETENTION_DAYS_MAX } from "../tenants/schema";
 import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../components/workflowAccess";
 import { closest, InputError, sortProblems, type Problem } from "../tenants/problems";
 import { cronProblem } from "../tenants/schema";
+import { installSteps } from "./commands";
+
+export function shorten(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 
 /** AWS regions that can hold a backup vault: the backup regions of the region catalog. */
 export const VAULT_REGIONS: readonly string[] = Object.freeze([...new Set(NEON_REGIONS.map((r) => r.backupAwsRegion))].sort());
@@ -51,6 +56,8 @@ export interface StackSettings {
   readonly workflows: {
     /** Command that migrates one tenant database (DATABASE_URL in its environment); no migrations workflow when unset. */
     readonly migrationsCommand?: string;
+    /** Installs what the migrations need, in a step that holds no secret (e.g. npm ci). */
+    readonly migrationsSetupCommand?: string;
     /** Paths whose change on the default branch runs the migrations. */
     readonly migrationsPaths: readonly string[];
     /** Cron of the weekly restore drill. */
@@ -97,6 +104,8 @@ export interface DevProjectSettings {
   readonly seedPaths: readonly string[];
   /** Command run against each pull request's branch (DATABASE_URL set); none when unset. */
   readonly previewCommand?: string;
+  /** Installs what the seed and preview commands need, in a step that holds no secret. */
+  readonly setupCommand?: string;
   /** Preview branches older than this are deleted by the cleanup job. */
   readonly branchMaxAgeHours: number;
   readonly cleanupSchedule: string;
@@ -229,7 +238,11 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
   },
   migrationsCommand: {
     schema: commandSetting("a migrations command"),
-    description: "Command the migrations workflow runs for each tenant, with DATABASE_URL set (e.g. npm ci && npm run migrate). Unset: no migrations workflow.",
+    description: "Command the migrations workflow runs for each tenant, with DATABASE_URL set (e.g. npm run migrate). It may not install or download code: that goes in migrationsSetupCommand. Unset: no migrations workflow.",
+  },
+  migrationsSetupCommand: {
+    schema: commandSetting("a setup command"),
+    description: "Command the migrations workflow runs before the migrations, in a step that holds no secret: installing dependencies (e.g. npm ci). Unset: nothing is installed.",
   },
   migrationsPaths: {
     schema: stringList.pipe(z.array(z.string().min(1).refine((v) => !v.includes("${{"), { error: "a path filter contains no ${{ }} expression" })).min(1, { error: "the list is empty; list the paths whose change runs migrations, e.g. [\"migrations/**\"]" })),
@@ -295,9 +308,13 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     schema: stringList.pipe(z.array(z.string().min(1).refine((v) => !v.includes("${{"), { error: "a path filter contains no ${{ }} expression" }))),
     description: "Paths whose change on the default branch re-runs the seed (default: the seed file).",
   },
+  devSetupCommand: {
+    schema: commandSetting("a setup command"),
+    description: "Command the dev/test seed and preview jobs run first, in a step that holds no secret: installing dependencies (e.g. npm ci).",
+  },
   devPreviewCommand: {
     schema: commandSetting("a preview command"),
-    description: "Command run for each pull request against its own Neon branch (DATABASE_URL set), e.g. npm ci && npm test.",
+    description: "Command run for each pull request against its own Neon branch (DATABASE_URL set, never the Neon API key), e.g. npm test. Installs go in devSetupCommand.",
   },
   devBranchMaxAgeHours: {
     schema: numberSetting(1, 720, "keep preview branches 1 to 720 hours"),
@@ -429,6 +446,13 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
   for (const r of (values.shardRegions as string[] | undefined) ?? []) {
     if (!ALL_REGION_IDS.includes(r)) problems.push(at("shardRegions", `${JSON.stringify(r)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`));
   }
+  for (const [key, setup] of [["migrationsCommand", "migrationsSetupCommand"], ["devSeedCommand", "devSetupCommand"], ["devPreviewCommand", "devSetupCommand"]] as const) {
+    const command = values[key] as string | undefined;
+    const installs = command ? installSteps(command) : [];
+    if (installs.length) {
+      problems.push(at(key, `${JSON.stringify(shorten(command!))} installs or downloads code (${installs.join(", ")}) in the step that holds DATABASE_URL; move that to ${NAMESPACE}:${setup}, which runs before it without any secret`));
+    }
+  }
   const admins = (values.keyAdministrators as string[] | undefined) ?? [];
   const adminsGiven = (raw.keyAdministrators ?? "").replace(/\s+/g, "") !== "" && raw.keyAdministrators?.replace(/\s+/g, "") !== "[]";
   if (values.backupEncryption === "kms" && !adminsGiven) {
@@ -470,6 +494,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     oidcProviderArn: values.oidcProviderArn as string | undefined,
     workflows: {
       migrationsCommand: values.migrationsCommand as string | undefined,
+      migrationsSetupCommand: values.migrationsSetupCommand as string | undefined,
       migrationsPaths: Object.freeze([...(values.migrationsPaths as string[])]),
       restoreDrillSchedule: values.restoreDrillSchedule as string,
       repositorySecretHeadroom: values.repositorySecretHeadroom as number,
@@ -493,6 +518,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
           seedCommand: values.devSeedCommand as string | undefined,
           seedPaths: Object.freeze([...((values.devSeedPaths as string[] | undefined) ?? [values.devSeedFile as string])]),
           previewCommand: values.devPreviewCommand as string | undefined,
+          setupCommand: values.devSetupCommand as string | undefined,
           branchMaxAgeHours: values.devBranchMaxAgeHours as number,
           cleanupSchedule: values.devBranchCleanupSchedule as string,
         }

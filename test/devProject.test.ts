@@ -21,7 +21,8 @@ const DEV: DevProjectSettings = {
   pgVersion: 17,
   seedFile: "db/seed.sql",
   seedPaths: ["db/seed.sql"],
-  previewCommand: "npm ci && npm test",
+  previewCommand: "npm test",
+  setupCommand: "npm ci",
   branchMaxAgeHours: 72,
   cleanupSchedule: "23 */6 * * *",
 };
@@ -83,11 +84,21 @@ describe("dev/test workflows", () => {
     expect(credentialFindings(w.content)).toEqual([]);
     const wf = parse(w.content);
     expect(wf.permissions).toEqual({});
-    for (const job of Object.values(wf.jobs) as { environment: string; steps: { run?: string }[]; env: Record<string, string> }[]) {
+    let keyed = 0;
+    for (const job of Object.values(wf.jobs) as { environment: string; steps: { run?: string; env?: Record<string, string> }[]; env: Record<string, string> }[]) {
       expect(job.environment).toBe(DEV_ENVIRONMENT);
-      expect(job.env.NEON_API_KEY).toBe("${{ secrets.NEON_API_KEY }}");
-      for (const step of job.steps) if (step.run) expect(step.run).not.toContain("${{");
+      // The Neon key is never job-wide: only the steps that call Neon's API see it, and none of them installs or runs the repository's code.
+      expect(job.env.NEON_API_KEY).toBeUndefined();
+      for (const step of job.steps) {
+        if (step.run) expect(step.run).not.toContain("${{");
+        if (step.env?.NEON_API_KEY === undefined) continue;
+        keyed++;
+        expect(step.env.NEON_API_KEY).toBe("${{ secrets.NEON_API_KEY }}");
+        expect(step.run).toMatch(/^set -euo pipefail\napi\(\) \{ curl /);
+        expect(step.run).not.toMatch(/\b(npm|npx|yarn|pnpm|pip|make)\b|\s\.\//);
+      }
     }
+    expect(keyed).toBeGreaterThan(0);
   });
 
   it("creates the branch on open and update, deletes it on close, and skips forks", () => {
@@ -97,18 +108,25 @@ describe("dev/test workflows", () => {
     expect(wf.jobs.delete.if).toBe("github.event.action == 'closed' && github.event.pull_request.head.repo.full_name == github.repository");
     expect(wf.jobs.branch.env.HEAD_REF).toBe("${{ github.head_ref }}");
     expect(wf.jobs.test.needs).toBe("branch");
-    const run = wf.jobs.test.steps[1].run as string;
-    expect(run).toContain('echo "::add-mask::${uri}"');
-    expect(run.indexOf("::add-mask::")).toBeLessThan(run.indexOf("npm ci && npm test"));
-    expect(run).not.toMatch(/echo "\$\{(uri|DATABASE_URL)\}"/);
+    const steps = wf.jobs.test.steps as { name: string; run?: string; env?: Record<string, string> }[];
+    expect(steps.map((s) => s.name)).toEqual(["Check out", "Install (no secrets)", "Connection string of the branch (the only step with the Neon API key)", "Run with DATABASE_URL of the branch"]);
+    // The key is on the one step that calls the API, before any of the pull request's code runs.
+    expect(wf.jobs.test.env.NEON_API_KEY).toBeUndefined();
+    expect(steps.map((s) => s.env?.NEON_API_KEY)).toEqual([undefined, undefined, "${{ secrets.NEON_API_KEY }}", undefined]);
+    expect(steps[1].run).toBe("set -euo pipefail\nnpm ci\n");
+    expect(steps[2].run).toContain('echo "::add-mask::${uri}"');
+    expect(steps[2].run!.indexOf("::add-mask::")).toBeLessThan(steps[2].run!.indexOf('>> "${GITHUB_ENV}"'));
+    expect(steps[3].run).toBe("set -euo pipefail\nnpm test\n");
+    for (const s of steps) expect(s.run ?? "").not.toMatch(/echo "\$\{(uri|DATABASE_URL)\}"/);
   });
 
   it("seeds from the SQL file, or the configured command, on dispatch and when the seed changes", () => {
     const seed = parse(workflows[0].content);
     expect(seed.on).toEqual({ push: { branches: ["main"], paths: ["db/seed.sql"] }, workflow_dispatch: {} });
-    expect(seed.jobs.seed.steps[1].run).toContain('psql "${DATABASE_URL}" --set ON_ERROR_STOP=1 --single-transaction --file "${SEED_FILE}"');
+    expect(seed.jobs.seed.steps.at(-1).run).toContain('psql "${DATABASE_URL}" --set ON_ERROR_STOP=1 --single-transaction --file "${SEED_FILE}"');
     const custom = parse(renderDevWorkflows({ ...DEV, seedCommand: "npm run seed" }, "main")[0].content);
-    expect(custom.jobs.seed.steps[1].run).toContain("\nnpm run seed\n");
+    expect(custom.jobs.seed.steps.at(-1).run).toBe("set -euo pipefail\nnpm run seed\n");
+    expect(custom.jobs.seed.steps.at(-1).env).toBeUndefined();
   });
 
   it("cleans up on the configured schedule, deleting preview branches older than the configured age", () => {
@@ -137,21 +155,50 @@ describe("seeding is never from a tenant", () => {
   const settings = (extra: Record<string, string>) => parseStackSettings({ githubOwner: "o", githubRepository: "r", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]', devProject: "true", ...extra }, { stack: "dev", file: "Pulumi.dev.yaml" }).settings!;
   const source = { stack: "dev", file: "Pulumi.dev.yaml" };
 
+  const TENANT = "it names tenant acme-corp";
+  const DUMP = "it dumps a database";
+  const OTHER_DB = "it connects to a database of its own";
+  const OPAQUE = "it cannot be checked without running it";
   it.each([
-    ["devSeedCommand", "psql $ACME_CORP_DATABASE_URL -f dump.sql", "it names tenant acme-corp"],
-    ["devSeedCommand", "./copy-from.sh acme-corp", "it names tenant acme-corp"],
-    ["devSeedCommand", "pg_dump $PROD | psql $DATABASE_URL", "it dumps a database"],
+    ["devSeedCommand", "psql $ACME_CORP_DATABASE_URL -f dump.sql", TENANT],
+    ["devSeedCommand", "./copy-from.sh acme-corp", TENANT],
+    ["devSeedCommand", "./copy-from.sh acme%2Dcorp", TENANT],
+    ["devSeedCommand", "pg_dump $DATABASE_URL > /tmp/x.sql", DUMP],
+    ["devSeedCommand", 'pg_dum""p "$DATABASE_URL"', DUMP],
+    ["devSeedCommand", "pg_dum\\p x", DUMP],
+    ["devSeedCommand", "$'\\x70g_dump' x", DUMP],
+    ["devSeedCommand", "'pg'_dumpall", DUMP],
+    ["devSeedCommand", "/usr/lib/postgresql/17/bin/pg_dump x", DUMP],
+    ["devSeedCommand", "env bash -c 'pg_du\"m\"p x | psql \"$DATABASE_URL\"'", DUMP],
     ["devSeedCommand", "psql postgresql://x@ep-1.us-east-2.aws.neon.tech/app -f s.sql", "it names a Neon host"],
-    ["devSeedFile", "db/acme-corp.sql", "it names tenant acme-corp"],
+    ["devSeedCommand", "psql postgresql://x@ep-1%2Eus-east-2.aws.neon%2Etech/app -f s.sql", "it names a Neon host"],
+    ["devSeedCommand", "psql postgresql://x@10.0.0.7/app -f s.sql", OTHER_DB],
+    ["devSeedCommand", "psql -h db.internal -f s.sql", OTHER_DB],
+    ["devSeedCommand", "PGHOST=db.internal psql -f s.sql", OTHER_DB],
+    ["devSeedCommand", "psql 'host=db.internal dbname=app' -f s.sql", OTHER_DB],
+    ["devSeedCommand", "pg_du${X}mp x", OPAQUE],
+    ["devSeedCommand", "echo $(cat cmd.txt)", OPAQUE],
+    ["devSeedCommand", "eval \"$(cat cmd.txt)\"", OPAQUE],
+    ["devSeedCommand", "echo cGdfZHVtcA== | base64 -d | sh", OPAQUE],
+    ["devSeedCommand", "node -e \"require('child_process').execSync('pg_'+'dump')\"", OPAQUE],
+    ["devPreviewCommand", "npm test -- --db $ACME_CORP_DATABASE_URL", TENANT],
+    ["devSeedFile", "db/acme-corp.sql", TENANT],
   ])("refuses %s = %s", (key, value, why) => {
     const problems = devSeedProblems(settings({ [key]: value }), fleet, source).map(formatProblem);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain(`Pulumi.dev.yaml:1:1: tenant-fleet:${key}: ${JSON.stringify(value)} is refused: ${why}`);
+    expect(problems[0]).toContain(`Pulumi.dev.yaml:1:1: tenant-fleet:${key}: ${JSON.stringify(value)} is refused: `);
+    expect(problems[0]).toContain(why);
     expect(problems[0]).toContain("The dev/test project holds test data only, never a tenant's");
   });
 
   it("accepts test data", () => {
-    expect(devSeedProblems(settings({ devSeedCommand: "npm run db:seed -- --fixtures test/fixtures" }), fleet, source)).toEqual([]);
+    for (const command of [
+      "npm run db:seed -- --fixtures test/fixtures",
+      'psql "$DATABASE_URL" --set ON_ERROR_STOP=1 -f db/seed.sql',
+      "./scripts/seed.sh && npm run db:check",
+      "bash -c 'psql \"${DATABASE_URL}\" -f db/seed.sql'",
+      "npx --no prisma db seed",
+    ]) expect(devSeedProblems(settings({ devSeedCommand: command }), fleet, source)).toEqual([]);
     expect(devSeedProblems(settings({}), fleet, source)).toEqual([]);
   });
 });

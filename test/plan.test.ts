@@ -44,7 +44,7 @@ describe("npm run plan", () => {
     const r = plan("--json");
     expect(r.stdout.length).toBeGreaterThan(65536);
     const doc = JSON.parse(r.stdout);
-    expect(doc.resources.filter((x: { type: string }) => x.type === "github:index/actionsSecret:ActionsSecret").map((x: { inputs: { value: string } }) => x.inputs.value)).toEqual(Array(5).fill("[secret]"));
+    expect(doc.resources.filter((x: { type: string }) => x.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map((x: { inputs: { value: string } }) => x.inputs.value)).toEqual(Array(5).fill("[secret]"));
     expect(r.stdout).not.toMatch(/postgres(ql)?:\/\//);
   });
 

@@ -13,7 +13,7 @@ import { ACME, fleetYaml } from "./helpers";
 const ACTIVE = ["acme-corp", "brightwave", "northwind", "pacific-health", "thames-logistics"];
 
 describe("repository-scoped secrets (prod)", async () => {
-  const run = await runProgram("prod");
+  const run = await runProgram("prod", ["secretScope=repository"]);
   const secrets = run.resources.filter((r) => r.type === "github:index/actionsSecret:ActionsSecret");
 
   it("gives each active tenant one Actions secret <ID>_DATABASE_URL holding its connection string as a secret", () => {
@@ -47,7 +47,7 @@ describe("repository-scoped secrets (prod)", async () => {
       encryption: "kms",
       branch: "main",
       source: "tenants/tenants.yaml",
-      migrations: { command: "npm ci && npm run migrate", paths: ["migrations/**"] },
+      migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"] },
       restoreDrillSchedule: "41 4 * * 1",
     });
     expect(files.map((f) => [f.inputs.file, f.inputs.content, f.inputs.branch, f.inputs.overwriteOnCreate])).toEqual(expected.map((w) => [w.path, w.content, "main", true]));
