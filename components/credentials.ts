@@ -17,10 +17,36 @@ export const NEON_API_KEY: Credential = {
   fix: "pulumi config set --secret neon:apiKey <key> (a Neon API key of the organisation), or export NEON_API_KEY",
 };
 
+export interface GithubPermission {
+  /** The repository permission as GitHub's App and fine-grained token settings name it. */
+  readonly permission: string;
+  readonly access: "read" | "write";
+  /** The resource types of @pulumi/github v6 that need it. */
+  readonly resourceTypes: readonly string[];
+  readonly why: string;
+}
+
+/**
+ * Every repository permission the stack's GitHub credential needs, on the one application
+ * repository, and nothing else: the App's permissions, the fine-grained token's, and the
+ * README's table all come from this list (test/credentials.test.ts checks the program
+ * registers no GitHub resource type missing from it).
+ */
+export const GITHUB_PERMISSIONS: readonly GithubPermission[] = [
+  { permission: "Metadata", access: "read", resourceTypes: [], why: "every App and fine-grained token has it; reads the repository" },
+  { permission: "Contents", access: "write", resourceTypes: ["github:index/repositoryFile:RepositoryFile"], why: "commits the generated workflows to the default branch" },
+  { permission: "Workflows", access: "write", resourceTypes: ["github:index/repositoryFile:RepositoryFile"], why: "GitHub refuses writes under .github/workflows/ without it" },
+  { permission: "Secrets", access: "write", resourceTypes: ["github:index/actionsSecret:ActionsSecret"], why: "repository-scoped connection strings (secretScope repository)" },
+  { permission: "Variables", access: "write", resourceTypes: ["github:index/actionsVariable:ActionsVariable"], why: "role ARNs, vaults and the dev project id, which are not secret" },
+  { permission: "Administration", access: "write", resourceTypes: ["github:index/repositoryEnvironment:RepositoryEnvironment", "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"], why: "per-tenant and dev environments and their branch policies" },
+  { permission: "Environments", access: "write", resourceTypes: ["github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"], why: "environment-scoped connection strings and the dev project's Neon key" },
+  { permission: "Actions", access: "write", resourceTypes: ["github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate"], why: "the OIDC subject template the AWS roles' trust depends on" },
+];
+
 export const GITHUB_TOKEN: Credential = {
   configKey: "github:token",
   envVar: "GITHUB_TOKEN",
-  fix: "pulumi config set --secret github:token <token>, or export GITHUB_TOKEN: a token with the repo and workflow scopes (fine-grained: Secrets, Variables, Environments, Contents and Workflows read/write on the application repository); without workflow scope GitHub refuses to write .github/workflows/*",
+  fix: `export GITHUB_TOKEN (CI: a GitHub App installation token from actions/create-github-app-token, scoped to the application repository), or pulumi config set --secret github:token <fine-grained token>; either needs, on the application repository only: ${GITHUB_PERMISSIONS.map((p) => `${p.permission} ${p.access}`).join(", ")}. Without Workflows write GitHub refuses to write .github/workflows/*`,
 };
 
 export function credential(c: Credential): pulumi.Output<string> | undefined {
@@ -29,6 +55,18 @@ export function credential(c: Credential): pulumi.Output<string> | undefined {
   if (fromConfig) return fromConfig;
   const fromEnv = process.env[c.envVar];
   return fromEnv ? pulumi.secret(fromEnv) : undefined;
+}
+
+/**
+ * The Neon key of a preview that has none. The provider only checks at configure time that
+ * a key is non-empty (neon-sdk-go NewClient) and calls the API on create, read, update and
+ * delete, none of which a preview without --refresh does; so a pull request's preview needs
+ * no Neon credential at all, and a real update without one stops in requireCredentials.
+ */
+export const PREVIEW_NEON_API_KEY = "preview-without-a-neon-key";
+
+export function neonApiKey(): pulumi.Output<string> | undefined {
+  return credential(NEON_API_KEY) ?? (pulumi.runtime.isDryRun() ? pulumi.secret(PREVIEW_NEON_API_KEY) : undefined);
 }
 
 /** Stops a real update that lacks credentials; lists every missing one. */

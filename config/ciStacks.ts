@@ -4,7 +4,9 @@
  * workflows build their matrices from this list instead of naming stacks.
  *
  * A stack's tier follows its `protect` setting: protected stacks are prod (deployed after
- * the dev stacks, behind the prod environment's reviewers), the others dev. Each stack needs
+ * the dev stacks, behind the prod environment's reviewers), the others dev. Given the
+ * protection each stack had on the base branch, a stack protected there stays prod: a
+ * pull request that sets `protect: false` cannot move its own deploy into the dev tier. Each stack needs
  * `policies/config.<stack>.json`, and what that file tells the policy pack must agree with
  * the stack's own settings (repository, residencies, protection); a disagreement is an
  * error at the policy config's line, since the pack would otherwise enforce the wrong thing.
@@ -21,6 +23,11 @@ export type Tier = "dev" | "prod";
 export interface CiStack {
   readonly stack: string;
   readonly tier: Tier;
+  /** Set when the tier comes from the base branch rather than the stack file as it is. */
+  readonly tierFromBase?: true;
+  /** The application repository, for the GitHub App token scoped to it. */
+  readonly githubOwner: string;
+  readonly githubRepository: string;
   /** Path from the project root, as the workflows pass it to pulumi/actions. */
   readonly policyConfig: string;
 }
@@ -43,8 +50,17 @@ function locate(text: string, rule: string, key?: string): { line: number; col: 
   return lines.linePos(node?.range?.[0] ?? 0);
 }
 
+/** Whether each stack was protected on the base branch (undefined: the stack did not exist there). */
+export type BaseProtection = (stack: string) => boolean | undefined;
+
+/** Prod when the stack is protected now or was on the base branch. */
+export function tierOf(protect: boolean, protectedAtBase: boolean | undefined): { tier: Tier; tierFromBase?: true } {
+  if (protect) return { tier: "prod" };
+  return protectedAtBase ? { tier: "prod", tierFromBase: true } : { tier: "dev" };
+}
+
 /** The stacks of a project and every problem that stops CI from running them as they are. */
-export function ciStacks(root: string): { stacks: CiStack[]; problems: Problem[] } {
+export function ciStacks(root: string, baseProtection?: BaseProtection): { stacks: CiStack[]; problems: Problem[] } {
   const stacks: CiStack[] = [];
   const problems: Problem[] = [];
   for (const stack of listStacks(root)) {
@@ -86,13 +102,21 @@ export function ciStacks(root: string): { stacks: CiStack[]; problems: Problem[]
     if (requireProtection !== settings.protect) {
       problems.push(at("data-resources-protected", "requireProtection", `${JSON.stringify(requireProtection)} differs from tenant-fleet:protect (${settings.protect}) in ${cfg.stackFile}; write ${settings.protect}`));
     }
-    stacks.push({ stack, tier: settings.protect ? "prod" : "dev", policyConfig: file });
+    stacks.push({ stack, ...tierOf(settings.protect, baseProtection?.(stack)), policyConfig: file, githubOwner: settings.github.owner, githubRepository: settings.github.repository });
   }
   return { stacks, problems };
 }
 
 /** GitHub Actions matrices (`{"include": [...]}`) for the workflows' `fromJSON`. */
-export function ciMatrices(stacks: readonly CiStack[]): Record<"all" | Tier, { include: { stack: string; policyConfig: string }[] }> {
-  const entries = (tier?: Tier) => stacks.filter((s) => !tier || s.tier === tier).map((s) => ({ stack: s.stack, policyConfig: s.policyConfig }));
+export interface MatrixEntry {
+  readonly stack: string;
+  readonly policyConfig: string;
+  readonly githubOwner: string;
+  readonly githubRepository: string;
+}
+
+export function ciMatrices(stacks: readonly CiStack[]): Record<"all" | Tier, { include: MatrixEntry[] }> {
+  const entries = (tier?: Tier) =>
+    stacks.filter((s) => !tier || s.tier === tier).map((s) => ({ stack: s.stack, policyConfig: s.policyConfig, githubOwner: s.githubOwner, githubRepository: s.githubRepository }));
   return { all: { include: entries() }, dev: { include: entries("dev") }, prod: { include: entries("prod") } };
 }

@@ -22,6 +22,11 @@ export const VAULT_REGIONS: readonly string[] = Object.freeze([...new Set(NEON_R
 
 export const NAMESPACE = "tenant-fleet";
 
+/** A stack's protection from its raw config (any value but "false" protects, as the setting's default does). */
+export function protectFromConfig(config: Readonly<Record<string, string>>): boolean {
+  return (config[`${NAMESPACE}:protect`] ?? String(SETTINGS.protect.default)) !== "false";
+}
+
 /** The `tenant-fleet:*` entries of a stack's config, keyed without the namespace (other namespaces dropped). */
 export function projectSettings(config: Readonly<Record<string, string>>): Record<string, string> {
   const prefix = `${NAMESPACE}:`;

@@ -8,12 +8,12 @@ function git(args: string[], cwd: string): string {
 }
 
 /** Fails with a usable message when `ref` does not name a commit. */
-export function resolveRef(ref: string, cwd: string): string {
-  if (ref.startsWith("-")) throw new GitError(`--base ${ref}: not a git ref`);
+export function resolveRef(ref: string, cwd: string, option = "--base"): string {
+  if (ref.startsWith("-")) throw new GitError(`${option} ${ref}: not a git ref`);
   try {
     return git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], cwd).trim();
   } catch {
-    throw new GitError(`--base ${ref}: no such commit here; fetch it first (git fetch origin <branch>) or name another ref`);
+    throw new GitError(`${option} ${ref}: no such commit here; fetch it first (git fetch origin <branch>) or name another ref`);
   }
 }
 

@@ -5,6 +5,9 @@
  *   npm run stacks                      # a table
  *   npm run stacks -- --json            # the GitHub Actions matrices: {"all", "dev", "prod"}
  *   npm run stacks -- --github-output   # key=value lines for $GITHUB_OUTPUT (the workflows)
+ *   npm run stacks -- --tiers-from <git ref> [...]
+ *                                       # a stack protected at the ref stays prod (deploy.yml
+ *                                       # passes the commit before the push)
  *
  * Exits 1, listing every problem, when a stack cannot run as it is.
  */
@@ -12,24 +15,31 @@ import { PROJECT_ROOT } from "../config/stack";
 import { ciMatrices, ciStacks } from "../config/ciStacks";
 import { formatProblem, sortProblems } from "../tenants/problems";
 import { parseCommandLine, runMain, write } from "./lib/cli";
+import { protectedAtRef } from "./lib/baseSide";
+import { resolveRef } from "../review/git";
 
-const USAGE = "usage: npm run stacks -- [--json | --github-output]";
+const USAGE = "usage: npm run stacks -- [--json | --github-output] [--tiers-from <git ref>]";
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(
     argv,
-    { json: { type: "boolean", default: false }, "github-output": { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    { json: { type: "boolean", default: false }, "github-output": { type: "boolean", default: false }, "tiers-from": { type: "string" }, help: { type: "boolean", short: "h", default: false } },
     USAGE,
   );
   if (args.help) {
     await write(`${USAGE}\n`);
     return 0;
   }
-  const { stacks, problems } = ciStacks(PROJECT_ROOT);
+  const base = args["tiers-from"];
+  if (base !== undefined) resolveRef(base, PROJECT_ROOT, "--tiers-from");
+  const { stacks, problems } = ciStacks(PROJECT_ROOT, base === undefined ? undefined : (stack) => protectedAtRef(PROJECT_ROOT, base, stack));
   if (problems.length > 0) {
     for (const p of sortProblems(problems)) process.stderr.write(`${formatProblem(p)}\n`);
     process.stderr.write("CI runs no stack until these are fixed.\n");
     return 1;
+  }
+  for (const s of stacks.filter((x) => x.tierFromBase)) {
+    process.stderr.write(`${s.stack}: protect is false in Pulumi.${s.stack}.yaml but true at ${base}; it deploys as prod, behind the prod environment's reviewers\n`);
   }
   const matrices = ciMatrices(stacks);
   if (args["github-output"]) {
@@ -42,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   } else if (args.json) {
     await write(`${JSON.stringify(matrices, null, 2)}\n`);
   } else {
-    const rows = [["stack", "tier", "policy config"], ...stacks.map((s) => [s.stack, s.tier, s.policyConfig])];
+    const rows = [["stack", "tier", "policy config"], ...stacks.map((s) => [s.stack, s.tierFromBase ? `${s.tier} (from ${base})` : s.tier, s.policyConfig])];
     const width = (i: number) => Math.max(...rows.map((r) => r[i].length));
     await write(`${rows.map((r) => r.map((c, i) => (i < 2 ? c.padEnd(width(i)) : c)).join("  ")).join("\n")}\n`);
   }

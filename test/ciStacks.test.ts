@@ -4,7 +4,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ciMatrices, ciStacks } from "../config/ciStacks";
+import { execFileSync } from "node:child_process";
+import { ciMatrices, ciStacks, tierOf } from "../config/ciStacks";
+import { protectedAtRef } from "../scripts/lib/baseSide";
 import { formatProblem } from "../tenants/problems";
 import { ROOT } from "./program";
 
@@ -27,15 +29,11 @@ describe("stacks CI runs", () => {
   it("reads this project's stacks: dev by its protect setting, prod likewise", () => {
     const { stacks, problems } = ciStacks(ROOT);
     expect(problems).toEqual([]);
-    expect(stacks).toEqual([
-      { stack: "dev", tier: "dev", policyConfig: "policies/config.dev.json" },
-      { stack: "prod", tier: "prod", policyConfig: "policies/config.prod.json" },
-    ]);
-    expect(ciMatrices(stacks)).toEqual({
-      all: { include: [{ stack: "dev", policyConfig: "policies/config.dev.json" }, { stack: "prod", policyConfig: "policies/config.prod.json" }] },
-      dev: { include: [{ stack: "dev", policyConfig: "policies/config.dev.json" }] },
-      prod: { include: [{ stack: "prod", policyConfig: "policies/config.prod.json" }] },
-    });
+    const dev = { stack: "dev", policyConfig: "policies/config.dev.json", githubOwner: "example-saas", githubRepository: "app-dev" };
+    const prod = { stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app" };
+    expect(stacks).toEqual([{ ...dev, tier: "dev" }, { ...prod, tier: "prod" }]);
+    // Each entry names the application repository, which the deploy's GitHub App token is scoped to.
+    expect(ciMatrices(stacks)).toEqual({ all: { include: [dev, prod] }, dev: { include: [dev] }, prod: { include: [prod] } });
   });
 
   it("runs a new shard once its stack file and policy config exist, with no workflow edit", () => {
@@ -73,6 +71,40 @@ describe("stacks CI runs", () => {
   });
 });
 
+describe("a stack's tier comes from the base branch too", () => {
+  it("is prod when protected now or at the base, dev only when neither", () => {
+    expect(tierOf(true, undefined)).toEqual({ tier: "prod" });
+    expect(tierOf(true, false)).toEqual({ tier: "prod" });
+    expect(tierOf(false, true)).toEqual({ tier: "prod", tierFromBase: true });
+    expect(tierOf(false, false)).toEqual({ tier: "dev" });
+    expect(tierOf(false, undefined)).toEqual({ tier: "dev" });
+  });
+
+  it("keeps prod in the prod tier when a pull request sets protect: false (and its policy config to match)", () => {
+    const dir = project({ "Pulumi.prod-us.yaml": usShard, "policies/config.prod-us.json": usPolicy });
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+    git("init", "-q");
+    git("add", ".");
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base");
+    // The pull request: prod unprotected, consistently, so that nothing else objects; a new stack besides.
+    writeFileSync(path.join(dir, "Pulumi.prod.yaml"), prodStackFile.replace("tenant-fleet:protect: true", "tenant-fleet:protect: false"));
+    writeFileSync(path.join(dir, "policies/config.prod.json"), prodPolicy.replace('"requireProtection": true', '"requireProtection": false'));
+    writeFileSync(path.join(dir, "Pulumi.sandbox.yaml"), readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+    writeFileSync(path.join(dir, "policies/config.sandbox.json"), readFileSync(path.join(ROOT, "policies/config.dev.json"), "utf8"));
+    expect(ciStacks(dir).stacks.find((s) => s.stack === "prod")!.tier).toBe("dev");
+    const { stacks, problems } = ciStacks(dir, (stack) => protectedAtRef(dir, "HEAD", stack));
+    expect(problems).toEqual([]);
+    expect(stacks.map((s) => [s.stack, s.tier, s.tierFromBase ?? false])).toEqual([
+      ["dev", "dev", false],
+      ["prod", "prod", true],
+      ["prod-us", "prod", false],
+      ["sandbox", "dev", false],
+    ]);
+    // A stack that did not exist at the base has only its own tier.
+    expect(protectedAtRef(dir, "HEAD", "sandbox")).toBeUndefined();
+  });
+});
+
 describe("npm run stacks", () => {
   const stacks = (...args: string[]) => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/stacks.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
@@ -86,13 +118,20 @@ describe("npm run stacks", () => {
     expect(JSON.parse(stacks("--json").stdout)).toEqual(ciMatrices(ciStacks(ROOT).stacks));
     const out = stacks("--github-output").stdout.trimEnd().split("\n");
     expect(out.map((l) => l.split("=")[0])).toEqual(["all", "dev", "prod", "dev_count", "prod_count"]);
-    expect(JSON.parse(out[2].slice("prod=".length))).toEqual({ include: [{ stack: "prod", policyConfig: "policies/config.prod.json" }] });
+    expect(JSON.parse(out[2].slice("prod=".length))).toEqual({ include: [{ stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app" }] });
     expect(out.slice(3)).toEqual(["dev_count=1", "prod_count=1"]);
   });
 
   it("refuses an unknown option with the usage line", () => {
     const r = stacks("--matrix");
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("usage: npm run stacks -- [--json | --github-output]");
+    expect(r.stderr).toContain("usage: npm run stacks -- [--json | --github-output] [--tiers-from <git ref>]");
+  });
+
+  it("reads tiers from a base commit, and names a missing one as a usage error", () => {
+    expect(stacks("--tiers-from", "HEAD")).toEqual(stacks());
+    const r = stacks("--tiers-from", "no-such-ref", "--github-output");
+    expect(r).toMatchObject({ code: 2, stdout: "" });
+    expect(r.stderr).toMatch(/^--tiers-from no-such-ref: no such commit here/);
   });
 });

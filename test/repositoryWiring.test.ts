@@ -1,4 +1,5 @@
 /** The application repository's wiring under the mock runtime, and the limits that guard it. */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isWireSecret, SECRET } from "../scripts/lib/offline";
 import { renderWorkflows } from "../components/workflows";
@@ -127,13 +128,40 @@ describe("credentials", () => {
     try {
       pulumi.runtime.setAllConfig({});
       await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", false);
-      expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).toThrow(/^neon:apiKey is not set: .*NEON_API_KEY\ngithub:token is not set: .*repo and workflow scopes/);
+      expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).toThrow(/^neon:apiKey is not set: .*NEON_API_KEY\ngithub:token is not set: export GITHUB_TOKEN \(CI: a GitHub App installation token.*Workflows write/);
       await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", true);
       expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).not.toThrow();
     } finally {
       if (saved.neon !== undefined) process.env.NEON_API_KEY = saved.neon;
       if (saved.gh !== undefined) process.env.GITHUB_TOKEN = saved.gh;
     }
+  });
+
+  it("let a preview run with no Neon key: the provider gets a placeholder, as a secret, and never a real key", async () => {
+    const { PREVIEW_NEON_API_KEY } = await import("../components/credentials");
+    const wire = (run: Awaited<ReturnType<typeof runProgram>>) => run.resources.find((r) => r.type === "pulumi:providers:neon")!.wireInputs.apiKey as { value: string };
+    const without = await runProgram("prod", [], { NEON_API_KEY: undefined, GITHUB_TOKEN: undefined });
+    expect(isWireSecret(wire(without))).toBe(true);
+    expect(wire(without).value).toBe(PREVIEW_NEON_API_KEY);
+    const given = await runProgram("prod", [], { NEON_API_KEY: "napi_real" });
+    expect(isWireSecret(wire(given))).toBe(true);
+    expect(wire(given).value).toBe("napi_real");
+    // A real update never falls back to the placeholder: it stops for the missing key.
+    await expect(runProgram("prod", [], { NEON_API_KEY: undefined, GITHUB_TOKEN: undefined }, false)).rejects.toThrow(/neon:apiKey is not set/);
+  });
+
+  it("need only the GitHub permissions the README lists, for every GitHub resource the program registers", async () => {
+    const { GITHUB_PERMISSIONS } = await import("../components/credentials");
+    const covered = new Set(GITHUB_PERMISSIONS.flatMap((p) => p.resourceTypes));
+    const registered = new Set<string>();
+    for (const [stack, overrides] of [["prod", ["secretScope=repository"]], ["prod", ["secretScope=environment"]], ["dev", ["devNeonApiKey=k"]]] as const) {
+      const run = await runProgram(stack, overrides);
+      for (const r of run.resources) if (r.type.startsWith("github:index/")) registered.add(r.type);
+    }
+    expect([...registered].filter((t) => !covered.has(t))).toEqual([]);
+    expect([...covered].filter((t) => !registered.has(t))).toEqual([]);
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    for (const p of GITHUB_PERMISSIONS) expect(readme).toContain(`| ${p.permission} | ${p.access} |`);
   });
 
   it("are secrets on the wire when given through the environment", async () => {

@@ -1,7 +1,7 @@
 /** The stack's tenants file and data-relevant settings as they were at a git ref. */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { NAMESPACE, SETTINGS, parseStackSettings, projectSettings } from "../../config/settings";
+import { NAMESPACE, SETTINGS, parseStackSettings, projectSettings, protectFromConfig } from "../../config/settings";
 import type { VaultKeeping } from "../../components/backupPolicy";
 import { owns } from "../../config/shards";
 import { parseTenants } from "../../tenants/load";
@@ -19,7 +19,7 @@ export function baseSide(root: string, ref: string, stack: string): { side: Side
   const cfg = stackConfigFromText(projectText, stack, stackText).config;
   const get = (key: string) => cfg[`${NAMESPACE}:${key}`];
   const tenantsFile = get("tenantsFile") || String(SETTINGS.tenantsFile.default);
-  const protect = (get("protect") ?? String(SETTINGS.protect.default)) !== "false";
+  const protect = protectFromConfig(cfg);
   const neonOrgId = get("neonOrgId") || undefined;
   const text = fileAtRef(ref, tenantsFile, root);
   if (text === undefined) return { side: undefined };
@@ -31,6 +31,19 @@ export function baseSide(root: string, ref: string, stack: string): { side: Side
   const baseSettings = parseStackSettings(raw, { stack, file: stackFile }).settings;
   const fleet = baseSettings ? { ...result.fleet, tenants: result.fleet.tenants.filter((t) => owns(baseSettings, t)) } : result.fleet;
   return { side: { fleet, stack: { neonOrgId, protect, keep: keeping(get) } } };
+}
+
+/** Whether the stack was protected at the ref; undefined when its stack file did not exist there. */
+export function protectedAtRef(root: string, ref: string, stack: string): boolean | undefined {
+  const stackText = fileAtRef(ref, `Pulumi.${stack}.yaml`, root);
+  if (stackText === undefined) return undefined;
+  const projectText = fileAtRef(ref, "Pulumi.yaml", root) ?? readFileSync(path.join(root, "Pulumi.yaml"), "utf8");
+  try {
+    return protectFromConfig(stackConfigFromText(projectText, stack, stackText).config);
+  } catch {
+    // Unreadable at the ref: nothing says it was unprotected, so the stricter tier.
+    return true;
+  }
 }
 
 /** The vaults and retention classes the stack kept at the ref (read on their own, so that an older stack file still counts). */
