@@ -1,5 +1,7 @@
 /** This stack's own CI workflows: GitHub's parser, pinned actions, permissions, and when `pulumi up` may run. */
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -7,6 +9,7 @@ import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
 import { ROOT } from "./program";
 import { workflowErrors } from "./workflowParser";
+import { trustFindings, type Workflow } from "./ciTrust";
 
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
 type Job = { permissions?: Record<string, string>; steps: { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
@@ -31,8 +34,8 @@ describe.each(["preview.yml", "deploy.yml"])("%s", (name) => {
     for (const [id, job] of Object.entries(jobs)) {
       expect(job.permissions, id).toBeDefined();
       expect(job.permissions!.contents, id).toBe("read");
-      const pulumi = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
-      expect(job.permissions!["id-token"], id).toBe(pulumi ? "write" : undefined);
+      const aws = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      expect(job.permissions!["id-token"], id).toBe(aws ? "write" : undefined);
     }
   });
 });
@@ -40,23 +43,38 @@ describe.each(["preview.yml", "deploy.yml"])("%s", (name) => {
 describe("when pulumi runs", () => {
   const preview = parse(read("preview.yml"));
   const deploy = parse(read("deploy.yml"));
-  const commands = (wf: { jobs: Record<string, Job> }) => Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with?.command));
+  const commands = (wf: { jobs: Record<string, Job> }) => Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with?.command).filter((c) => c !== undefined));
 
-  it("previews on pull requests, with the policy pack and a PR comment, never up", () => {
+  it("previews on pull requests with the policy pack, outputs suppressed, never up", () => {
     expect(Object.keys(preview.on)).toEqual(["pull_request"]);
-    expect(commands(preview)).toEqual(["preview"]);
-    const step = preview.jobs.preview.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
-    expect(step.with).toMatchObject({ "comment-on-pr": true, policyPacks: "policies", policyPackConfigs: "${{ matrix.policyConfig }}", "stack-name": "${{ matrix.stack }}" });
+    expect(commands(preview)).toEqual([]);
+    const step = preview.jobs.preview.steps.find((s: { id?: string }) => s.id === "preview");
+    expect(step.run).toContain('pulumi preview --stack "${STACK}" --policy-pack policies --policy-pack-config "${POLICY_CONFIG}" --diff --suppress-outputs --non-interactive');
+    expect(step.env).toMatchObject({ STACK: "${{ matrix.stack }}", POLICY_CONFIG: "${{ matrix.policyConfig }}" });
     // Every stack of the project, from its stack files.
     expect(preview.jobs.preview.strategy.matrix).toBe("${{ fromJSON(needs.stacks.outputs.all) }}");
     expect(preview.jobs["tenant-diff"].strategy.matrix).toBe("${{ fromJSON(needs.stacks.outputs.all) }}");
     expect(preview.jobs.preview.needs).toEqual(["stacks", "test", "tenant-diff"]);
     expect(preview.jobs.preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(preview.jobs.preview.environment).toBe("preview");
+  });
+
+  it("comments each stack's report as its own comment, from artifacts, in jobs that run no code of the pull request", () => {
+    for (const [job, kind, source] of [["comment-tenant-diff", "tenant-diff", "tenant-diff"], ["comment-preview", "preview", "preview"]]) {
+      const upload = preview.jobs[source].steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/upload-artifact@"));
+      expect(upload).toMatchObject({ if: "always()", with: { name: `${kind}-\${{ matrix.stack }}`, path: "report/" } });
+      expect(preview.jobs[source].steps.find((s: { id?: string }) => s.id === source.replace("tenant-", "")).run).toContain(`report="report/${kind}-\${STACK}"`);
+      const steps = preview.jobs[job].steps;
+      expect(preview.jobs[job].needs).toBe(source);
+      expect(steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/download-artifact@")).with).toEqual({ pattern: `${kind}-*`, path: "reports", "merge-multiple": true });
+      expect(steps.at(-1).run).toBe("set -euo pipefail\nnode scripts/pr-comment.mjs --from reports\n");
+      expect(preview.jobs[job].permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    }
   });
 
   it("runs the tenant diff against the base branch and fails on unacknowledged destructive changes", () => {
     const script = preview.jobs["tenant-diff"].steps.find((s: { id?: string }) => s.id === "diff").run as string;
-    expect(script).toContain('npm run --silent plan -- --stack "${STACK}" --base "origin/${BASE_REF}" --format md');
+    expect(script).toContain('npm run --silent plan -- --stack "${STACK}" --base "origin/${BASE_REF}" --format md > "${report}/comment.md"');
     expect(preview.jobs["tenant-diff"].steps.at(-1).if).toBe("steps.diff.outputs.status != '0'");
   });
 
@@ -65,10 +83,10 @@ describe("when pulumi runs", () => {
     expect(deploy.on.push.branches).toEqual(["main"]);
     expect(deploy.concurrency).toEqual({ group: "tenant-fleet-deploy", "cancel-in-progress": false });
     expect(commands(deploy)).toEqual(["up", "up"]);
-    expect(deploy.jobs["up-dev"]).toMatchObject({ needs: ["stacks", "test"], environment: "dev", if: "needs.stacks.outputs.dev_count != '0'" });
+    expect(deploy.jobs["up-dev"]).toMatchObject({ needs: ["stacks", "test"], environment: "dev", if: "github.ref == 'refs/heads/main' && needs.stacks.outputs.dev_count != '0'" });
     expect(deploy.jobs["up-prod"]).toMatchObject({ needs: ["stacks", "test", "up-dev"], environment: "prod" });
     // Prod runs after dev succeeded or when there is no dev stack, never after a failure.
-    expect(deploy.jobs["up-prod"].if).toBe("${{ !cancelled() && !failure() && needs.stacks.outputs.prod_count != '0' }}");
+    expect(deploy.jobs["up-prod"].if).toBe("${{ !cancelled() && !failure() && github.ref == 'refs/heads/main' && needs.stacks.outputs.prod_count != '0' }}");
     for (const [job, tier] of [["up-dev", "dev"], ["up-prod", "prod"]]) {
       expect(deploy.jobs[job].strategy).toEqual({ "fail-fast": false, "max-parallel": 2, matrix: `\${{ fromJSON(needs.stacks.outputs.${tier}) }}` });
       const step = deploy.jobs[job].steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
@@ -79,11 +97,12 @@ describe("when pulumi runs", () => {
   it.each([["preview.yml", preview], ["deploy.yml", deploy]])("%s skips ts-node's type check only in jobs that wait for npm test, which type-checks", (_, wf) => {
     const jobs = wf.jobs as Record<string, Job>;
     expect(jobs.test.steps.map((s) => s.run)).toContain("npm test");
-    const pulumiJobs = Object.entries(jobs).filter(([, j]) => j.steps.some((s) => s.uses?.startsWith("pulumi/actions@")));
+    const runsPulumi = (s: Job["steps"][number]) => (s.uses?.startsWith("pulumi/actions@") && s.with?.command) || /\bpulumi (preview|up)\b/.test(s.run ?? "");
+    const pulumiJobs = Object.entries(jobs).filter(([, j]) => j.steps.some(runsPulumi));
     expect(pulumiJobs.length).toBeGreaterThan(0);
     for (const [id, job] of pulumiJobs) {
       expect(job.needs, id).toContain("test");
-      const step = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+      const step = job.steps.find(runsPulumi)!;
       expect(step.env?.PULUMI_NODEJS_TRANSPILE_ONLY, id).toBe("true");
     }
   });
@@ -91,9 +110,82 @@ describe("when pulumi runs", () => {
   it.each([["preview.yml", preview], ["deploy.yml", deploy]])("%s lists the stacks with npm run stacks into the job outputs it reads", (_, wf) => {
     const job = wf.jobs.stacks;
     const step = job.steps.find((s: { id?: string }) => s.id === "list");
-    expect(step.run).toContain('npm run --silent stacks -- --github-output >> "${GITHUB_OUTPUT}"');
+    expect(step.run).toMatch(/npm run --silent stacks -- (--tiers-from "\$\{base\}" )?--github-output >> "\$\{GITHUB_OUTPUT\}"/);
     const read = new Set([...JSON.stringify(wf.jobs).matchAll(/needs\.stacks\.outputs\.(\w+)/g)].map((m) => m[1]));
     expect(Object.keys(job.outputs).sort()).toEqual([...read].sort());
     for (const [key, value] of Object.entries(job.outputs)) expect(value).toBe(`\${{ steps.list.outputs.${key} }}`);
+  });
+});
+
+describe("trust boundaries of this stack's own CI", () => {
+  const preview = parse(read("preview.yml")) as Workflow;
+  const deploy = parse(read("deploy.yml")) as Workflow;
+  const plant = (wf: Workflow, change: (copy: Workflow) => void): Workflow => {
+    const copy = structuredClone(wf);
+    change(copy);
+    return copy;
+  };
+  const step = (wf: Workflow, job: string, test: (s: Job["steps"][number]) => boolean) => wf.jobs[job].steps.find(test)!;
+
+  it("hold on the real files: no pull-request job can write or decrypt without approval, deploy credentials only in dev and prod on main", () => {
+    expect(trustFindings("preview.yml", preview)).toEqual([]);
+    expect(trustFindings("deploy.yml", deploy)).toEqual([]);
+  });
+
+  it("give the preview only the read-only Pulumi token and the passphrase, behind the preview environment", () => {
+    const names = JSON.stringify(preview.jobs.preview).match(/secrets\.\w+/g);
+    expect([...new Set(names)].sort()).toEqual(["secrets.PULUMI_ACCESS_TOKEN", "secrets.PULUMI_CONFIG_PASSPHRASE"]);
+    for (const [id, job] of Object.entries(preview.jobs)) if (id !== "preview") expect(JSON.stringify(job), id).not.toMatch(/secrets\./);
+  });
+
+  it.each<[string, "preview" | "deploy", (wf: Workflow) => void, RegExp]>([
+    ["the organisation's Neon key in the preview", "preview", (wf) => (step(wf, "preview", (s) => s.id === "preview").env!.NEON_API_KEY = "${{ secrets.NEON_API_KEY }}"), /preview: a pull-request job holds NEON_API_KEY/],
+    ["a secret in a job without approval", "preview", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").env!.PULUMI_CONFIG_PASSPHRASE = "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"), /tenant-diff: holds secrets \(PULUMI_CONFIG_PASSPHRASE\) without waiting for approval/],
+    ["every secret at once", "preview", (wf) => (step(wf, "test", (s) => s.run === "npm test").env = { ALL: "${{ toJSON(secrets) }}" }), /test: reads every secret at once/],
+    ["the prod environment in a pull request", "preview", (wf) => (wf.jobs.preview.environment = "prod"), /preview: a pull-request job names environment prod/],
+    ["a write token next to the pull request's code", "preview", (wf) => (wf.jobs["tenant-diff"].permissions!["pull-requests"] = "write"), /tenant-diff: runs the pull request's code with pull-requests: write/],
+    ["the comment job running npm", "preview", (wf) => wf.jobs["comment-preview"].steps.push({ run: "npm ci" }), /comment-preview: a job that writes runs more than the comment script/],
+    ["the comment job checking out everything", "preview", (wf) => delete step(wf, "comment-tenant-diff", (s) => !!s.uses?.startsWith("actions/checkout@")).with!["sparse-checkout"], /comment-tenant-diff: a job that writes checks out more than the comment script/],
+    ["pulumi/actions commenting itself", "preview", (wf) => Object.assign(step(wf, "preview", (s) => !!s.uses?.startsWith("pulumi/actions@")), { with: { command: "preview", "comment-on-pr": true } }), /pulumi\/actions runs "preview"/],
+    ["outputs shown", "preview", (wf) => (step(wf, "preview", (s) => s.id === "preview").run = step(wf, "preview", (s) => s.id === "preview").run!.replace(" --suppress-outputs", "")), /pulumi preview without --suppress-outputs/],
+    ["pull_request_target", "preview", (wf) => (wf.on = { pull_request_target: {} }), /triggered by pull_request_target/],
+    ["a secret at job level", "deploy", (wf) => (wf.jobs["up-prod"].env = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" }), /up-prod: job-level env holds secrets \(NEON_API_KEY\)/],
+    ["deploy credentials outside an environment", "deploy", (wf) => delete wf.jobs["up-prod"].environment, /up-prod: holds NEON_API_KEY, TENANT_FLEET_APP_PRIVATE_KEY, PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE outside the dev and prod environments|up-prod: holds TENANT_FLEET_APP_PRIVATE_KEY/],
+    ["a dispatch on any branch", "deploy", (wf) => (wf.jobs["up-dev"].if = "needs.stacks.outputs.dev_count != '0'"), /up-dev: holds secrets without checking github.ref == 'refs\/heads\/main'/],
+    ["an install after the credentials", "deploy", (wf) => wf.jobs["up-prod"].steps.splice(-1, 0, { run: "npm install left-pad" }), /up-prod: "npm install left-pad" installs after credentials are in the job/],
+    ["a personal token instead of the App's", "deploy", (wf) => (step(wf, "up-prod", (s) => s.with?.command === "up").env!.GITHUB_TOKEN = "${{ secrets.TENANT_FLEET_GITHUB_TOKEN }}"), /up-prod: pulumi up's GitHub token is not the App installation token/],
+    ["an App token for every repository", "deploy", (wf) => delete step(wf, "up-dev", (s) => !!s.uses?.startsWith("actions/create-github-app-token@")).with!.repositories, /up-dev: the App token is not scoped to the stack's one application repository/],
+    ["tiers from the merged files only", "deploy", (wf) => (step(wf, "stacks", (s) => s.id === "list").run = 'npm run --silent stacks -- --github-output >> "${GITHUB_OUTPUT}"\n'), /stacks: stack tiers do not consult the commit before the push/],
+  ])("catch a planted violation: %s", (_, file, change, finding) => {
+    const findings = trustFindings(`${file}.yml`, plant(file === "preview" ? preview : deploy, change));
+    expect(findings.some((f) => finding.test(f)), findings.join("\n")).toBe(true);
+  });
+});
+
+describe("deploy.yml's base for stack tiers, run under bash", () => {
+  const script = (parse(read("deploy.yml")) as Workflow).jobs.stacks.steps.find((s) => s.id === "list")!.run!;
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-tiers-"));
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" }).trim();
+  git("init", "-q");
+  git("commit", "-q", "--allow-empty", "-m", "one");
+  const first = git("rev-parse", "HEAD");
+  git("commit", "-q", "--allow-empty", "-m", "two");
+  git("commit", "-q", "--allow-empty", "-m", "three");
+  const parent = git("rev-parse", "HEAD^");
+  // npm stands in for itself: it prints the ref it was given.
+  mkdirSync(path.join(dir, "bin"));
+  writeFileSync(path.join(dir, "bin/npm"), '#!/bin/sh\nwhile [ "$1" != "--tiers-from" ]; do shift; done\necho "tiers-from=$2"\n', { mode: 0o755 });
+  const run = (before: string | undefined) => {
+    const out = path.join(dir, "out");
+    const r = spawnSync("bash", ["-c", script], { cwd: dir, encoding: "utf8", env: { PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, GITHUB_OUTPUT: out, ...(before === undefined ? {} : { BEFORE: before }) } });
+    expect(r.status, r.stderr).toBe(0);
+    return [...new Set(r.stdout.trim().split("\n"))];
+  };
+
+  it("is the commit before the push when the runner has it, else the first parent", () => {
+    expect(run(first)).toEqual([`tiers-from=${first}`]);
+    expect(run("")).toEqual([`tiers-from=${parent}`]);
+    expect(run("0000000000000000000000000000000000000000")).toEqual([`tiers-from=${parent}`]);
+    expect(run("deadbeef")).toEqual([`tiers-from=${parent}`]);
   });
 });

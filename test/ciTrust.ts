@@ -1,0 +1,109 @@
+/**
+ * The trust rules of this stack's own CI (.github/workflows/preview.yml and deploy.yml),
+ * as checks over the parsed workflow: what a pull request's code can hold, where deploy
+ * credentials live, and what runs next to them. test/ownCi.test.ts runs them on the real
+ * files and on copies with planted violations.
+ */
+
+export interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+}
+export interface Job {
+  if?: string;
+  needs?: string | string[];
+  environment?: string | { name: string };
+  permissions?: Record<string, string>;
+  env?: Record<string, string>;
+  strategy?: { matrix?: unknown };
+  steps: Step[];
+}
+export interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+/** Secrets a pull request's preview may hold: read state and decrypt it, behind approval. */
+export const PREVIEW_SECRETS = ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
+/** Credentials that change the fleet; only dev and prod environment jobs on the default branch. */
+export const DEPLOY_SECRETS = ["NEON_API_KEY", "TENANT_FLEET_APP_PRIVATE_KEY", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
+const DEPLOY_ENVIRONMENTS = ["dev", "prod"];
+const ON_DEFAULT_BRANCH = "github.ref == 'refs/heads/main'";
+const COMMENT_SCRIPT = "node scripts/pr-comment.mjs --from reports";
+
+function secretsIn(value: unknown): string[] {
+  const text = JSON.stringify(value ?? null);
+  const names = [...text.matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+  if (/secrets\s*\[|toJSON\(\s*secrets\s*\)/i.test(text)) names.push("*");
+  return [...new Set(names)];
+}
+
+const environmentOf = (job: Job) => (typeof job.environment === "string" ? job.environment : job.environment?.name);
+const isInstall = (step: Step) => /\b(npm|yarn|pnpm)\s+(ci|install|i)\b|\bapt(-get)?\s+install\b|\|\s*(ba)?sh\b/.test(step.run ?? "");
+/** Steps that run code from the checked-out tree (the pull request's, in preview.yml). */
+const runsRepositoryCode = (step: Step) => /\b(npm|npx|pulumi|node|tsx)\b/.test(step.run ?? "") && step.run !== `set -euo pipefail\n${COMMENT_SCRIPT}\n`;
+const writes = (job: Job) => Object.entries(job.permissions ?? {}).filter(([k, v]) => v === "write" && k !== "id-token").map(([k]) => k);
+
+export function trustFindings(file: string, wf: Workflow): string[] {
+  const out: string[] = [];
+  const onPullRequest = "pull_request" in wf.on || "pull_request_target" in wf.on || "workflow_run" in wf.on;
+  if ("pull_request_target" in wf.on || "workflow_run" in wf.on) out.push(`${file}: triggered by pull_request_target or workflow_run, which run with the base repository's secrets`);
+  if (secretsIn(wf.env).length) out.push(`${file}: workflow-level env holds secrets (${secretsIn(wf.env).join(", ")})`);
+  if (wf.permissions === undefined || JSON.stringify(wf.permissions) !== "{}") out.push(`${file}: top-level permissions are not {}`);
+
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const at = `${file} ${id}`;
+    const env = environmentOf(job);
+    const jobSecrets = secretsIn(job);
+    if (secretsIn(job.env).length) out.push(`${at}: job-level env holds secrets (${secretsIn(job.env).join(", ")}); give them to the one step that needs them`);
+    if (jobSecrets.includes("*")) out.push(`${at}: reads every secret at once`);
+
+    // Nothing installs after a secret or a cloud credential is in the job.
+    const firstCredential = job.steps.findIndex((s) => secretsIn(s).length > 0 || s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    if (firstCredential >= 0) {
+      for (const s of job.steps.slice(firstCredential)) if (isInstall(s)) out.push(`${at}: "${s.run?.trim()}" installs after credentials are in the job`);
+    }
+
+    if (onPullRequest) {
+      const beyondPreview = jobSecrets.filter((s) => !PREVIEW_SECRETS.includes(s));
+      if (beyondPreview.length) out.push(`${at}: a pull-request job holds ${beyondPreview.join(", ")}`);
+      if (jobSecrets.length && env !== "preview") out.push(`${at}: holds secrets (${jobSecrets.join(", ")}) without waiting for approval in the preview environment`);
+      if (env && env !== "preview") out.push(`${at}: a pull-request job names environment ${env}`);
+      if (writes(job).length && job.steps.some(runsRepositoryCode)) out.push(`${at}: runs the pull request's code with ${writes(job).join(", ")}: write`);
+      if (writes(job).length) {
+        const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
+        if (checkout && checkout.with?.["sparse-checkout"] !== "scripts/pr-comment.mjs") out.push(`${at}: a job that writes checks out more than the comment script`);
+        if (job.steps.some((s) => s.run && s.run !== `set -euo pipefail\n${COMMENT_SCRIPT}\n`)) out.push(`${at}: a job that writes runs more than the comment script`);
+      }
+      for (const s of job.steps) {
+        if (s.uses?.startsWith("pulumi/actions@") && s.with?.command) out.push(`${at}: pulumi/actions runs "${s.with.command}" (it comments with a write token and shows outputs); install the CLI only and run pulumi preview`);
+        if (/\bpulumi\s+(up|update|destroy|refresh|import|state|stack\s+export|config\s+get)\b/.test(s.run ?? "")) out.push(`${at}: runs "${/\bpulumi\s+\S+/.exec(s.run!)![0]}"`);
+        if (/\bpulumi\s+preview\b/.test(s.run ?? "") && !/--suppress-outputs/.test(s.run!)) out.push(`${at}: pulumi preview without --suppress-outputs`);
+        if (s.uses?.startsWith("actions/create-github-app-token@")) out.push(`${at}: mints a GitHub App token in a pull-request job`);
+        if (s.env && Object.keys(s.env).some((k) => k === "GITHUB_TOKEN" || k === "GH_TOKEN") && !(s.run === `set -euo pipefail\n${COMMENT_SCRIPT}\n` && s.env.GITHUB_TOKEN === "${{ github.token }}")) {
+          out.push(`${at}: step "${s.name ?? s.uses ?? s.run}" receives a GitHub token`);
+        }
+      }
+    } else {
+      const deploySecrets = jobSecrets.filter((s) => DEPLOY_SECRETS.includes(s));
+      if (deploySecrets.length && !DEPLOY_ENVIRONMENTS.includes(env ?? "")) out.push(`${at}: holds ${deploySecrets.join(", ")} outside the dev and prod environments`);
+      if (jobSecrets.length && !(job.if ?? "").includes(ON_DEFAULT_BRANCH)) out.push(`${at}: holds secrets without checking ${ON_DEFAULT_BRANCH}`);
+      const up = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up");
+      if (up) {
+        if (up.env?.GITHUB_TOKEN !== "${{ steps.app.outputs.token }}") out.push(`${at}: pulumi up's GitHub token is not the App installation token`);
+        const app = job.steps.find((s) => s.uses?.startsWith("actions/create-github-app-token@"));
+        if (!app || app.with?.repositories !== "${{ matrix.githubRepository }}" || app.with?.owner !== "${{ matrix.githubOwner }}") out.push(`${at}: the App token is not scoped to the stack's one application repository`);
+        if (up.with?.["suppress-outputs"] !== true) out.push(`${at}: pulumi up shows stack outputs in the log`);
+      }
+      for (const s of job.steps) if (/npm run --silent stacks\b/.test(s.run ?? "") && !/--tiers-from "\$\{base\}"/.test(s.run!)) out.push(`${at}: stack tiers do not consult the commit before the push`);
+    }
+  }
+  return out;
+}
