@@ -171,12 +171,15 @@ export function defaultBranchOnly(branch: string): { if: string } {
 
 /**
  * Bash for a step that holds DATABASE_URL: a missing secret is named, not met with a
- * socket error, and the password is masked in the log before any tool could print it.
+ * socket error, the password is masked in the log before any tool could print it, and
+ * the parts of the string (user, password, host, database) are kept for redaction.
  */
 const DATABASE_URL_PRELUDE = [
   'if [ -z "${DATABASE_URL:-}" ]; then echo "::error::${SECRET_LABEL} is empty or missing for ${TENANT_ID}: pulumi up writes it, and only runs of the default branch can read it"; exit 1; fi',
-  'userinfo="${DATABASE_URL#*://}"; userinfo="${userinfo%%@*}"',
-  'case "${userinfo}" in *:*) echo "::add-mask::${userinfo#*:}";; esac',
+  'url_rest="${DATABASE_URL#*://}"; url_userinfo=""; case "${url_rest}" in *@*) url_userinfo="${url_rest%%@*}"; url_rest="${url_rest#*@}";; esac',
+  'url_user="${url_userinfo%%:*}"; url_password=""; case "${url_userinfo}" in *:*) url_password="${url_userinfo#*:}";; esac',
+  'url_host="${url_rest%%[/?]*}"; if [[ "${url_host}" =~ ^(.*):[0-9]+$ ]]; then url_host="${BASH_REMATCH[1]}"; fi; url_db=""; case "${url_rest}" in */*) url_db="${url_rest#*/}"; url_db="${url_db%%\\?*}";; esac',
+  'if [ -n "${url_password}" ]; then echo "::add-mask::${url_password}"; fi',
 ];
 
 function header(kind: string, settings: WorkflowSettings): string {
@@ -244,15 +247,32 @@ function uploadCommand(encryption: BackupEncryption): string {
 }
 
 /**
- * libpq's messages for a malformed connection string quote the string back; those are
- * replaced by a message naming the tenant and the secret, and any other message is shown
- * with the connection string cut out (the password is masked already).
+ * pg_dump's failure, said without a value from the secret: libpq's messages quote the
+ * connection string back (a malformed one), or its host, user or database. Known
+ * failures become a fixed sentence naming the tenant and the secret; any other first
+ * line is shown with every part of the connection string cut out.
  */
 const PG_DUMP = [
-  'if ! "${bin}/pg_dump" --format=custom --no-owner --no-privileges --file="${dump}" --dbname="${DATABASE_URL}" 2> "${dump}.err"; then',
-  '  reason="$(head -n 1 "${dump}.err")"',
-  '  case "${reason}" in *"connection info string"*|*"invalid URI"*|*"invalid connection option"*|*"invalid sslmode"*|*"invalid channel_binding"*|*"invalid integer value"*|*"invalid percent-encoded"*) reason="it does not hold a valid connection string";; esac',
-  '  echo "::error::pg_dump could not back up ${TENANT_ID} with the connection string in ${SECRET_LABEL}: ${reason//"${DATABASE_URL}"/[the connection string]}"',
+  'status=0',
+  '"${bin}/pg_dump" --format=custom --no-owner --no-privileges --file="${dump}" --dbname="${DATABASE_URL}" 2> "${dump}.err" || status=$?',
+  'if [ "${status}" -ne 0 ]; then',
+  '  first="$(head -n 1 "${dump}.err")"',
+  '  case "${first}" in',
+  '    *"connection info string"*|*"invalid URI"*|*"invalid connection option"*|*"invalid sslmode"*|*"invalid channel_binding"*|*"invalid integer value"*|*"invalid percent-encoded"*|*\'missing "="\'*|*"unterminated quoted string"*) reason="it does not hold a valid connection string";;',
+  '    *"could not translate host name"*) reason="its host name does not resolve";;',
+  '    *"password authentication failed"*|*"no password supplied"*|*"password must be"*) reason="the server refused its user or password";;',
+  '    *"server version mismatch"*) reason="pg_dump ${PG_MAJOR} is older than the server; the tenant\'s pgVersion must be the server\'s major";;',
+  '    *"SSL"*|*"channel binding"*|*"certificate"*) reason="the TLS or channel-binding handshake failed";;',
+  '    *"Connection refused"*|*"timeout expired"*|*"timed out"*|*"No route to host"*|*"Network is unreachable"*) reason="its server did not answer";;',
+  '    *"does not exist"*) reason="its role or database does not exist on the server";;',
+  '    *)',
+  '      reason="${first//"${DATABASE_URL}"/[connection string]}"',
+  '      for part in "${url_password}" "${url_user}" "${url_host}" "${url_db}"; do',
+  '        if [ "${#part}" -ge 3 ]; then reason="${reason//"${part}"/[from the secret]}"; fi',
+  '      done',
+  '      reason="exit ${status}: ${reason}";;',
+  '  esac',
+  '  echo "::error::pg_dump could not back up ${TENANT_ID} with the connection string in ${SECRET_LABEL}: ${reason}"',
   "  exit 1",
   "fi",
 ];

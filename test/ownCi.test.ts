@@ -12,7 +12,7 @@ import { workflowErrors } from "./workflowParser";
 import { trustFindings, type Workflow } from "./ciTrust";
 
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
-type Job = { permissions?: Record<string, string>; steps: { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
+type Job = { permissions?: Record<string, string>; steps: { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
 
 describe.each(["preview.yml", "deploy.yml"])("%s", (name) => {
   const text = read(name);

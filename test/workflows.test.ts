@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ACTIONS, chunk, maxBackupAgeHours, MAX_MATRIX_JOBS, renderWorkflows, scheduleSlug, type RenderedWorkflow, type WorkflowSettings } from "../components/workflows";
 import { longestGapHours } from "../components/cronGap";
+import { PINNED_IMAGE, POSTGRES_IMAGES, postgresImage } from "../components/images";
+import { PG_VERSIONS } from "../tenants/schema";
 import { parseTenants } from "../tenants/load";
 import type { Tenant } from "../tenants/model";
 import { goldenCases } from "./goldenCases";
@@ -26,7 +28,7 @@ function syntheticFleet(n: number, extra: Record<string, string> = {}): Tenant[]
   return [...parseTenants(fleetYaml(tenants), "synthetic.yaml").fleet!.tenants];
 }
 
-type Job = { permissions?: Record<string, string>; strategy?: { matrix: { tenant: unknown[] } }; steps: { uses?: string; run?: string; env?: Record<string, string> }[]; env?: Record<string, string> };
+type Job = { if?: string; permissions?: Record<string, string>; strategy?: { matrix: { tenant: unknown[] } }; steps: { uses?: string; run?: string; env?: Record<string, string> }[]; env?: Record<string, string> };
 function jobs(w: RenderedWorkflow): Job[] {
   return Object.values(parse(w.content).jobs as Record<string, Job>);
 }
@@ -88,6 +90,58 @@ describe("every generated workflow", () => {
       for (const step of job.steps) if (step.env?.DATABASE_URL) expect(step.run).toBeDefined();
     }
     expect(w.content).not.toMatch(/postgres(ql)?:\/\//);
+  });
+
+  it.each(everyWorkflow)("%s holds a credential only in jobs that refuse any ref but the default branch", (_, w) => {
+    for (const job of jobs(w)) {
+      const credential = JSON.stringify(job).includes("secrets") || job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      expect(credential).toBe(true);
+      expect(job.if).toBe("github.ref == 'refs/heads/main'");
+    }
+  });
+
+  it.each(everyWorkflow)("%s installs its tools before any credential, and no step holding a secret installs or runs tests", (_, w) => {
+    const installs = /\b(npm|yarn|pnpm)\s+(ci|install|i|test)\b|\bapt(-get)?\s+(install|update)\b|\|\s*(sudo\s+)?(ba)?sh\b|\bpip3?\s+install\b|apt\.postgresql\.org\.sh/;
+    for (const job of jobs(w)) {
+      const first = job.steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") || JSON.stringify(s.env ?? {}).includes("secrets"));
+      expect(first).toBeGreaterThanOrEqual(0);
+      for (const s of job.steps.slice(first)) expect(s.run ?? "").not.toMatch(installs);
+      // The installs that exist happen before, where nothing secret is in the job.
+      expect(job.steps.slice(0, first).some((s) => installs.test(s.run ?? "")) || w.kind === "migrations").toBe(true);
+    }
+  });
+
+  it.each(everyWorkflow)("%s masks the password before any command can see the connection string", (_, w) => {
+    for (const job of jobs(w)) {
+      for (const s of job.steps.filter((x) => x.env?.DATABASE_URL)) {
+        const lines = s.run!.split("\n");
+        const mask = lines.findIndex((l) => l.includes('echo "::add-mask::${url_password}"'));
+        const firstUse = lines.findIndex((l, i) => i > 0 && l.includes("${DATABASE_URL}") && !l.startsWith("url_rest=") && !l.startsWith("if [ -z"));
+        expect(mask).toBeGreaterThan(0);
+        if (firstUse >= 0) expect(mask).toBeLessThan(firstUse);
+        expect(s.env!.SECRET_LABEL).toMatch(/^secret /);
+      }
+    }
+  });
+
+  it.each(everyWorkflow)("%s runs only container images pinned by digest, from components/images.ts", (_, w) => {
+    for (const job of jobs(w) as (Job & { services?: Record<string, { image: string }>; container?: string | { image: string } })[]) {
+      const images = [...Object.values(job.services ?? {}).map((x) => x.image), ...(job.container ? [typeof job.container === "string" ? job.container : job.container.image] : [])];
+      for (const image of images) {
+        const entries = image === "${{ matrix.tenant.pg_image }}" ? (job.strategy!.matrix.tenant as { pg_image: string }[]).map((t) => t.pg_image) : [image];
+        for (const e of entries) {
+          expect(e).toMatch(PINNED_IMAGE);
+          expect(Object.values(POSTGRES_IMAGES).map((p) => `postgres:${p.tag}@${p.digest}`)).toContain(e);
+        }
+      }
+    }
+  });
+
+  it("has a pinned Postgres image for every major the tenants file accepts", () => {
+    for (const major of PG_VERSIONS) expect(postgresImage(major)).toMatch(PINNED_IMAGE);
+    const drill = renderWorkflows(syntheticFleet(5).map((t, i) => ({ ...t, pgVersion: PG_VERSIONS[i] })), SETTINGS).find((w) => w.kind === "restore-drill")!;
+    const matrix = jobs(drill)[0].strategy!.matrix.tenant as { pg_image: string }[];
+    expect(matrix.map((t) => t.pg_image)).toEqual(PG_VERSIONS.map(postgresImage));
   });
 
   it.each(everyWorkflow)("%s never runs more than 256 matrix jobs", (_, w) => {
