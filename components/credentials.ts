@@ -9,12 +9,15 @@ export interface Credential {
   readonly configKey: string;
   readonly envVar: string;
   readonly fix: string;
+  /** Where CI's deploys take it from instead of the stack file. */
+  readonly inCi: string;
 }
 
 export const NEON_API_KEY: Credential = {
   configKey: "neon:apiKey",
   envVar: "NEON_API_KEY",
-  fix: "pulumi config set --secret neon:apiKey <key> (a Neon API key of the organisation), or export NEON_API_KEY",
+  inCi: "the NEON_API_KEY secret of the dev or prod environment",
+  fix: "export NEON_API_KEY=<a Neon API key of the organisation> (in CI, the dev or prod environment's secret); pulumi config set --secret neon:apiKey also works, but then whoever can decrypt the stack's config holds it",
 };
 
 export interface GithubPermission {
@@ -46,7 +49,8 @@ export const GITHUB_PERMISSIONS: readonly GithubPermission[] = [
 export const GITHUB_TOKEN: Credential = {
   configKey: "github:token",
   envVar: "GITHUB_TOKEN",
-  fix: `export GITHUB_TOKEN (CI: a GitHub App installation token from actions/create-github-app-token, scoped to the application repository), or pulumi config set --secret github:token <fine-grained token>; either needs, on the application repository only: ${GITHUB_PERMISSIONS.map((p) => `${p.permission} ${p.access}`).join(", ")}. Without Workflows write GitHub refuses to write .github/workflows/*`,
+  inCi: "the GitHub App token the deploy jobs mint (README \"Credentials\")",
+  fix: `export GITHUB_TOKEN (CI: a GitHub App installation token from actions/create-github-app-token, scoped to the application repository; a workstation: a fine-grained token); either needs, on the application repository only: ${GITHUB_PERMISSIONS.map((p) => `${p.permission} ${p.access}`).join(", ")}. Without Workflows write GitHub refuses to write .github/workflows/*`,
 };
 
 export function credential(c: Credential): pulumi.Output<string> | undefined {

@@ -7,11 +7,12 @@ import * as path from "node:path";
 import { loadTenantsFile, GITHUB_REPOSITORY_SECRET_LIMIT, type LoadContext } from "../tenants/load";
 import type { Fleet } from "../tenants/model";
 import type { Problem } from "../tenants/problems";
-import { locateKey, NAMESPACE, parseStackSettings, type SettingsSource, type StackSettings } from "./settings";
+import { locateConfigKey, locateKey, NAMESPACE, parseStackSettings, type SettingsSource, type StackSettings } from "./settings";
 import { describeShard, owns, shardCollisions, shardKey, shardStacks, type ShardStack } from "./shards";
 import { fleetNames, planWorkflows, workflowSettings } from "../components/workflows";
 import { ROLE_PURPOSES, trustPolicyLength } from "../components/workflowAccess";
 import { devSeedProblems } from "./devSeed";
+import { GITHUB_TOKEN, NEON_API_KEY } from "../components/credentials";
 
 /** Tenants per stack above which the loader warns: see the benchmark in the README. */
 export const RECOMMENDED_STACK_SIZE = 2000;
@@ -95,6 +96,20 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
         `repository scope in a protected stack: every workflow on every branch of ${settings.github.owner}/${settings.github.repository} can read every tenant's connection string, so anyone who can push a branch can; use secretScope environment for production (one environment per tenant, readable only by runs of ${settings.github.branch})`,
       ),
     );
+  }
+  // Deploy credentials in the stack file are readable by whoever decrypts its config, and
+  // a pull request's preview must (README "Credentials"): they belong in the environment.
+  for (const c of [NEON_API_KEY, GITHUB_TOKEN]) {
+    const where = locateConfigKey(source.text, c.configKey, true);
+    if (where) {
+      problems.push({
+        severity: "warning",
+        file: source.file,
+        ...where,
+        path: c.configKey,
+        message: `in the stack file, where anyone who can decrypt this stack's config can use it, an approved pull-request preview included; deploys take it from ${c.inCi}, so run pulumi config rm ${c.configKey} --stack ${settings.stack}`,
+      });
+    }
   }
   if (!settings.backup.breakGlassPrincipal && fleet.tenants.length) {
     problems.push(

@@ -192,7 +192,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
   secretScope: {
     schema: z.enum(["repository", "environment"], { error: (iss) => `${JSON.stringify(iss.input)} is not a secret scope; use repository or environment` }),
     default: "repository",
-    description: "Where tenant connection strings go: repository (one Actions secret per tenant, up to ~90 tenants) or environment (one GitHub environment per tenant; scales).",
+    description: "Where tenant connection strings go: repository (one Actions secret per tenant, up to ~90 tenants; any workflow run on any branch can read them all) or environment (one GitHub environment per tenant, readable only by default-branch jobs that name it; scales; use it in production).",
   },
   protect: {
     schema: bool,
@@ -391,20 +391,31 @@ export interface SettingsSource {
 
 /** Finds `tenant-fleet:key` in a stack file's `config:` mapping. */
 export function locateKey(text: string | undefined, key: string, atKey = false): { line: number; col: number } {
+  return locateConfigKey(text, `${NAMESPACE}:${key}`, atKey) ?? configStart(text);
+}
+
+function configStart(text: string | undefined): { line: number; col: number } {
   if (!text) return { line: 1, col: 1 };
+  const lines = new LineCounter();
+  const config = parseDocument(text, { lineCounter: lines }).get("config", true);
+  return isMap(config) ? lines.linePos(config.range?.[0] ?? 0) : { line: 1, col: 1 };
+}
+
+/** Where a full config key (`neon:apiKey`) sits in a stack file, or undefined when it is not there. */
+export function locateConfigKey(text: string | undefined, fullKey: string, atKey = false): { line: number; col: number } | undefined {
+  if (!text) return undefined;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const config = doc.get("config", true);
   if (isMap(config)) {
     for (const pair of config.items) {
-      if (isScalar(pair.key) && String(pair.key.value) === `${NAMESPACE}:${key}`) {
+      if (isScalar(pair.key) && String(pair.key.value) === fullKey) {
         const node = atKey ? (pair.key as Node) : ((pair.value as Node | null) ?? (pair.key as Node));
         return lines.linePos(node.range?.[0] ?? 0);
       }
     }
-    return lines.linePos(config.range?.[0] ?? 0);
   }
-  return { line: 1, col: 1 };
+  return undefined;
 }
 
 /**

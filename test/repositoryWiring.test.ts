@@ -128,7 +128,7 @@ describe("credentials", () => {
     try {
       pulumi.runtime.setAllConfig({});
       await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", false);
-      expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).toThrow(/^neon:apiKey is not set: .*NEON_API_KEY\ngithub:token is not set: export GITHUB_TOKEN \(CI: a GitHub App installation token.*Workflows write/);
+      expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).toThrow(/^neon:apiKey is not set: export NEON_API_KEY=.*\ngithub:token is not set: export GITHUB_TOKEN \(CI: a GitHub App installation token.*Workflows write/);
       await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", true);
       expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).not.toThrow();
     } finally {

@@ -176,3 +176,14 @@ describe("limits enforced before production", () => {
     expect(ws.filter((w) => w.kind === "backup").map((w) => w.tenantIds.length)).toEqual([256, 44]);
   });
 });
+
+describe("deploy credentials in a stack file", () => {
+  it("are warned about at their line: an approved preview can decrypt them", () => {
+    const dir = project({ prod: "  tenant-fleet:secretScope: environment\n  neon:apiKey:\n    secure: v1:AAAABBBBCCCC\n  github:token:\n    secure: v1:DDDDEEEEFFFF\n" });
+    expect(inputs(dir, "prod").lines).toEqual([
+      "Pulumi.prod.yaml:7:3: warning: neon:apiKey: in the stack file, where anyone who can decrypt this stack's config can use it, an approved pull-request preview included; deploys take it from the NEON_API_KEY secret of the dev or prod environment, so run pulumi config rm neon:apiKey --stack prod",
+      "Pulumi.prod.yaml:9:3: warning: github:token: in the stack file, where anyone who can decrypt this stack's config can use it, an approved pull-request preview included; deploys take it from the GitHub App token the deploy jobs mint (README \"Credentials\"), so run pulumi config rm github:token --stack prod",
+    ]);
+    expect(inputs(project({ prod: "  tenant-fleet:secretScope: environment\n" }), "prod").lines).toEqual([]);
+  });
+});
