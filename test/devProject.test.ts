@@ -123,6 +123,8 @@ describe("dev/test workflows", () => {
   it("seeds from the SQL file, or the configured command, on dispatch and when the seed changes", () => {
     const seed = parse(workflows[0].content);
     expect(seed.on).toEqual({ push: { branches: ["main"], paths: ["db/seed.sql"] }, workflow_dispatch: {} });
+    // A dispatch on another branch would run that branch's seed with the dev key's connection.
+    expect(seed.jobs.seed.if).toBe("github.ref == 'refs/heads/main'");
     expect(seed.jobs.seed.steps.at(-1).run).toContain('psql "${DATABASE_URL}" --set ON_ERROR_STOP=1 --single-transaction --file "${SEED_FILE}"');
     const custom = parse(renderDevWorkflows({ ...DEV, seedCommand: "npm run seed" }, "main")[0].content);
     expect(custom.jobs.seed.steps.at(-1).run).toBe("set -euo pipefail\nnpm run seed\n");
@@ -132,6 +134,7 @@ describe("dev/test workflows", () => {
   it("cleans up on the configured schedule, deleting preview branches older than the configured age", () => {
     const cleanup = parse(workflows[2].content);
     expect(cleanup.on.schedule).toEqual([{ cron: "23 */6 * * *" }]);
+    expect(cleanup.jobs.cleanup.if).toBe("github.ref == 'refs/heads/main'");
     expect(cleanup.jobs.cleanup.env.MAX_AGE_HOURS).toBe("72");
     expect(cleanup.jobs.cleanup.steps[0].run).toContain('select(.name | startswith($prefix))');
     expect(cleanup.jobs.cleanup.steps[0].run).toContain('--arg prefix "preview/pr-"');
