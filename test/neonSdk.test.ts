@@ -1,166 +1,125 @@
 /**
- * Conformance of sdks/neon (the local @pulumi/neon package) with the provider facts kept
- * in test/fixtures: names, types and required-ness of every input and output, type
- * tokens, secret outputs, the parameterization and the package registration on the wire.
+ * sdks/neon (the local @pulumi/neon package) against what `pulumi package add
+ * terraform-provider kislerdm/neon 0.15.0` generates. The comparisons are semantic (type
+ * surfaces read with the TypeScript compiler API, package facts read as data), so a real
+ * regeneration, with its quote style, `Input<T | undefined>` spellings, postinstall script
+ * and Pulumi.yaml entry, passes them too.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { bridge, expectedSurface } from "../scripts/neon/bridge";
+import { readSurface } from "../scripts/neon/surface";
+import { renderSdk, writeSdk } from "../scripts/neon/render";
+import { NEON_VERSION, neonFacts, packageFacts } from "../scripts/neon/generate";
 import { ROOT } from "./program";
 
 const SDK = path.join(ROOT, "sdks/neon");
-const facts = JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/neon-provider-schema.json"), "utf8"));
-type Field = { type: string; required?: boolean; output?: boolean; optional?: boolean };
+const model = bridge(neonFacts());
+const surface = readSurface(SDK);
 
-/** The TypeScript type the generated SDK uses for a fact's type, in args and in outputs. */
-function expectedInputType(t: string): string {
-  if (t === "number[]") return "pulumi.Input<pulumi.Input<number>[]>";
-  if (t.startsWith("number")) return "pulumi.Input<number>";
-  if (t === "string" || t === "boolean") return `pulumi.Input<${t}>`;
-  if (t === "string[]") return "pulumi.Input<pulumi.Input<string>[]>";
-  if (t === "map<string,string>") return "pulumi.Input<{ [key: string]: pulumi.Input<string> }>";
-  const nested = /^([A-Z]\w+)/.exec(t);
-  if (nested) return `pulumi.Input<inputs.${nested[1]}>`;
-  throw new Error(`unmapped fact type ${t}`);
-}
-function baseType(t: string): string {
-  if (t === "number[]") return t;
-  if (t.startsWith("number")) return "number";
-  if (t === "map<string,string>") return "{ [key: string]: string }";
-  const nested = /^([A-Z]\w+)/.exec(t);
-  return nested ? `outputs.${nested[1]}` : t;
-}
-
-interface Member {
-  name: string;
-  type: string;
-  optional: boolean;
-}
-function parse(file: string): ts.SourceFile {
-  return ts.createSourceFile(file, readFileSync(path.join(SDK, file), "utf8"), ts.ScriptTarget.ES2022, true);
-}
-function interfaceMembers(sf: ts.SourceFile, name: string): Member[] {
-  const decl = sf.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
-  if (!decl) throw new Error(`${sf.fileName}: no interface ${name}`);
-  return decl.members.filter(ts.isPropertySignature).map((m) => ({
-    name: (m.name as ts.Identifier).text,
-    type: m.type!.getText(sf).replace(/\s+/g, " "),
-    optional: !!m.questionToken,
-  }));
-}
-function classOutputs(sf: ts.SourceFile, name: string): Member[] {
-  const decl = sf.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === name);
-  if (!decl) throw new Error(`${sf.fileName}: no class ${name}`);
-  return decl.members
-    .filter((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword))
-    .map((m) => {
-      const text = m.type!.getText(sf).replace(/\s+/g, " ");
-      const inner = /^pulumi\.Output<(.*)>$/.exec(text)?.[1] ?? text;
-      return { name: (m.name as ts.Identifier).text, type: inner.replace(/ \| undefined$/, ""), optional: inner.endsWith("| undefined") };
-    });
-}
-
-const RESOURCES = Object.entries(facts.resources as Record<string, { token: string; inputs: Record<string, Field>; outputs: Record<string, Field>; sdkSecretOutputs?: string[] }>);
-
-describe("sdks/neon conforms to the provider facts", () => {
-  it("covers exactly the five resources", () => {
-    expect(RESOURCES.map(([n]) => n).sort()).toEqual(["Branch", "Database", "Endpoint", "Project", "Role"]);
+describe("the bridge rules", () => {
+  it("reproduce a real generated SDK: @sst-provider/neon 0.13.0 (pulumi package add, terraform-provider 1.1.1)", () => {
+    // The surface of that package was read from its published declarations by
+    // `npx tsx scripts/neon/surface.ts <unpacked package>`; the facts from the provider's
+    // v0.13.0 source by scripts/neon/goSchema.ts.
+    const generated = JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/neon/sst-provider-neon-0.13.0.surface.json"), "utf8"));
+    expect(expectedSurface(bridge(neonFacts("0.13.0")))).toEqual(generated);
   });
 
-  describe.each(RESOURCES)("%s", (name, res) => {
-    const sf = parse(`${name.toLowerCase()}.ts`);
-
-    it("has the type token", () => {
-      expect(sf.getFullText()).toContain(`public static readonly __pulumiType = "${res.token}";`);
-    });
-
-    it("takes every input with its type and required-ness", () => {
-      const args = interfaceMembers(sf, `${name}Args`);
-      expect(args.map((a) => a.name).sort()).toEqual(Object.keys(res.inputs).sort());
-      for (const a of args) {
-        const fact = res.inputs[a.name];
-        expect({ name: a.name, type: a.type, optional: a.optional }).toEqual({ name: a.name, type: expectedInputType(fact.type), optional: !fact.required });
-      }
-    });
-
-    it("exposes every output with its type", () => {
-      const outs = classOutputs(sf, name);
-      const names = outs.map((o) => o.name);
-      for (const key of Object.keys(res.outputs)) if (key !== "id") expect(names).toContain(key);
-      for (const o of outs) {
-        const fact = res.outputs[o.name] ?? res.inputs[o.name];
-        expect(fact, `${name}.${o.name} is not in the facts`).toBeDefined();
-        expect({ name: o.name, type: o.type }).toEqual({ name: o.name, type: baseType(fact.type) });
-      }
-    });
-
-    it("marks the provider's secret outputs", () => {
-      const m = /additionalSecretOutputs: \[([^\]]*)\]/.exec(sf.getFullText());
-      const declared = m ? m[1].split(",").map((s) => s.trim().replace(/"/g, "")).filter(Boolean) : [];
-      expect(declared.sort()).toEqual([...(res.sdkSecretOutputs ?? [])].sort());
-    });
-  });
-
-  it.each(Object.entries(facts.types as Record<string, { fields: Record<string, Field> }>))("nested type %s matches in inputs and outputs", (typeName, t) => {
-    const input = interfaceMembers(parse("types/input.ts"), typeName);
-    const output = interfaceMembers(parse("types/output.ts"), typeName);
-    const inputFacts = Object.entries(t.fields).filter(([, f]) => !f.output);
-    expect(input.map((m) => m.name).sort()).toEqual(inputFacts.map(([k]) => k).sort());
-    for (const m of input) {
-      const f = t.fields[m.name];
-      expect({ name: m.name, type: m.type, optional: m.optional }).toEqual({ name: m.name, type: expectedInputType(f.type), optional: !f.required });
+  it("agree with the hand-compiled provider facts on tokens, inputs, replacement and secrets", () => {
+    const facts = JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/neon-provider-schema.json"), "utf8"));
+    for (const [name, r] of Object.entries(facts.resources as Record<string, { token: string; inputs: Record<string, { required?: boolean; forcesReplacement?: boolean }>; sdkSecretOutputs?: string[] }>)) {
+      const m = model.resources.find((x) => x.name === name)!;
+      expect(m.token).toBe(r.token);
+      const inputs = m.properties.filter((p) => p.input);
+      expect(inputs.map((p) => p.name).sort(), name).toEqual(Object.keys(r.inputs).sort());
+      for (const p of inputs) expect([name, p.name, p.forceNew], "ForceNew").toEqual([name, p.name, Boolean(r.inputs[p.name].forcesReplacement)]);
+      expect(m.properties.filter((p) => p.secret).map((p) => p.name).sort()).toEqual([...(r.sdkSecretOutputs ?? [])].sort());
     }
-    expect(output.map((m) => m.name).sort()).toEqual(Object.keys(t.fields).sort());
-    for (const m of output) expect({ name: m.name, type: m.type }).toEqual({ name: m.name, type: baseType(t.fields[m.name].type) });
+  });
+});
+
+describe("sdks/neon", () => {
+  it("has exactly the type surface the generator gives kislerdm/neon 0.15.0: every resource, function, input, output and nested type", () => {
+    expect(surface).toEqual(expectedSurface(model));
+    expect(Object.keys(surface.resources)).toEqual(["ApiKey", "Branch", "Database", "Endpoint", "JwksUrl", "OrgApiKey", "Project", "ProjectPermission", "Provider", "Role", "VpcEndpointAssignment", "VpcEndpointRestriction"]);
+    expect(Object.keys(surface.functions).sort()).toEqual(["getBranchEndpoints", "getBranchRolePassword", "getBranchRoles", "getBranches", "getProject"].sort());
+  });
+
+  it("says where an output may be undefined, as the bridge does, and takes a nested block's id as an optional input", () => {
+    const out = (r: string, p: string) => surface.resources[r].outputs[p].optional;
+    for (const p of ["branch", "defaultEndpointSettings", "historyRetentionSeconds", "maintenanceWindow", "orgId", "quota"]) expect(out("Project", p), `Project.${p}`).toBe(true);
+    expect(out("Branch", "protected")).toBe(true);
+    expect(out("Endpoint", "type")).toBe(true);
+    for (const p of ["connectionUri", "regionId", "pgVersion", "name"]) expect(out("Project", p), `Project.${p}`).toBe(false);
+    for (const t of ["ProjectDefaultEndpointSettings", "ProjectQuota"]) for (const [f, p] of Object.entries(surface.outputTypes[t])) expect(p.optional, `${t}.${f}`).toBe(false);
+    for (const t of ["ProjectBranch", "ProjectDefaultEndpointSettings"]) expect(surface.inputTypes[t].id).toEqual({ type: "string", optional: true });
+  });
+
+  it("registers one resource module per resource, as the runtime looks them up", () => {
+    expect(surface.modules).toEqual(model.resources.map((r) => r.module).sort());
+    expect(surface.modules).toContain("index/project");
+  });
+
+  it("is what npm run neon-sdk writes: sources and compiled bin/, byte for byte", () => {
+    // Inside the project, so that the compiler finds @pulumi/pulumi as it does for sdks/neon.
+    mkdirSync(path.join(ROOT, "node_modules/.cache"), { recursive: true });
+    const out = mkdtempSync(path.join(ROOT, "node_modules/.cache/neon-sdk-"));
+    writeSdk(out, renderSdk(model, packageFacts(), "ours"), "ours");
+    const walk = (dir: string, base = dir): string[] =>
+      readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f), base) : [path.relative(base, path.join(dir, f))]));
+    const written = walk(out).sort();
+    expect(walk(SDK).filter((f) => f !== "README.md").sort()).toEqual(written);
+    try {
+      for (const f of written) expect(readFileSync(path.join(SDK, f), "utf8"), `${f} is stale: run npm run neon-sdk`).toBe(readFileSync(path.join(out, f), "utf8"));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it("carries the parameterization of kislerdm/neon 0.15.0 in package.json", () => {
     const pkg = JSON.parse(readFileSync(path.join(SDK, "package.json"), "utf8"));
-    expect(pkg.name).toBe("@pulumi/neon");
-    expect(pkg.version).toBe("0.15.0");
-    expect(pkg.pulumi).toEqual({
-      resource: true,
-      name: "terraform-provider",
-      version: "1.3.0",
-      parameterization: { name: "neon", version: "0.15.0", value: pkg.pulumi.parameterization.value },
-    });
-    expect(Buffer.from(pkg.pulumi.parameterization.value, "base64").toString("utf8")).toBe('{"remote":{"url":"registry.opentofu.org/kislerdm/neon","version":"0.15.0"}}');
-    expect(pkg.scripts?.install ?? pkg.scripts?.postinstall ?? pkg.scripts?.preinstall).toBeUndefined();
+    expect(pkg).toMatchObject({ name: "@pulumi/neon", version: NEON_VERSION, main: "bin/index.js" });
+    expect(pkg.pulumi).toEqual({ resource: true, name: "terraform-provider", version: "1.3.0", parameterization: { name: "neon", version: NEON_VERSION, value: pkg.pulumi.parameterization.value } });
+    expect(Buffer.from(pkg.pulumi.parameterization.value, "base64").toString("utf8")).toBe(`{"remote":{"url":"registry.opentofu.org/kislerdm/neon","version":"${NEON_VERSION}"}}`);
     const root = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
     expect(root.dependencies["@pulumi/neon"]).toBe("file:sdks/neon");
   });
 
-  it("is recorded in Pulumi.yaml the way `pulumi package add` records it", async () => {
-    const { parse: parseYaml } = await import("yaml");
-    const project = parseYaml(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
-    expect(project.packages).toEqual({ neon: { source: "terraform-provider", version: "1.3.0", parameters: ["kislerdm/neon", "0.15.0"] } });
-  });
-
-  it("ships compiled JavaScript that matches its TypeScript source", () => {
-    const out = mkdtempSync(path.join(tmpdir(), "neon-sdk-"));
-    execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", SDK, "--outDir", out], { cwd: ROOT });
-    const walk = (dir: string, base = dir): string[] =>
-      readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f), base) : [path.relative(base, path.join(dir, f))]));
-    const built = walk(out).sort();
-    expect(walk(path.join(SDK, "bin")).sort()).toEqual(built);
-    for (const f of built) expect(readFileSync(path.join(SDK, "bin", f), "utf8"), `${f} is stale: run npx tsc -p sdks/neon`).toBe(readFileSync(path.join(out, f), "utf8"));
+  it("is recorded in Pulumi.yaml as pulumi package add records it (any spelling the CLI writes)", () => {
+    expect(neonPackageEntry(parseYaml(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")))).toEqual({ bridge: "terraform-provider", provider: "kislerdm/neon", version: NEON_VERSION });
+    // The spellings a CLI may write: a registry-qualified provider, a `v` on the version, a pinned bridge.
+    expect(neonPackageEntry({ packages: { neon: { source: "terraform-provider", version: "1.3.0", parameters: ["registry.opentofu.org/kislerdm/neon", "v0.15.0"] } } })).toEqual({ bridge: "terraform-provider", provider: "kislerdm/neon", version: "0.15.0" });
+    expect(neonPackageEntry({ packages: { neon: { source: "pulumi/terraform-provider", parameters: ["kislerdm/neon", "0.15.0"] } } })).toEqual({ bridge: "terraform-provider", provider: "kislerdm/neon", version: "0.15.0" });
+    expect(neonPackageEntry({ packages: { neon: "terraform-provider@1.3.0" } })).toBeUndefined();
   });
 
   it("loads under plain Node from the installed dependency", () => {
-    const r = spawnSync(process.execPath, ["-e", "const n = require('@pulumi/neon'); console.log([n.Provider, n.Project, n.Branch, n.Endpoint, n.Role, n.Database].map(c => c.__pulumiType).join(' '))"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-e", "const n = require('@pulumi/neon'); console.log([n.Provider, n.Project, n.ApiKey, n.VpcEndpointRestriction].map(c => c.__pulumiType).join(' '), typeof n.getProject, typeof n.getBranchesOutput)"], { cwd: ROOT, encoding: "utf8" });
     expect(r.stderr).toBe("");
-    expect(r.stdout.trim()).toBe("neon neon:index/project:Project neon:index/branch:Branch neon:index/endpoint:Endpoint neon:index/role:Role neon:index/database:Database");
+    expect(r.stdout.trim()).toBe("neon neon:index/project:Project neon:index/apiKey:ApiKey neon:index/vpcEndpointRestriction:VpcEndpointRestriction function function");
   });
 });
 
+/** The neon entry of a Pulumi.yaml `packages` block, normalised; undefined when it is not the bridged provider. */
+export function neonPackageEntry(project: { packages?: Record<string, unknown> }): { bridge: string; provider: string; version: string } | undefined {
+  const entry = project.packages?.neon as { source?: string; parameters?: unknown[] } | undefined;
+  if (!entry || typeof entry !== "object" || !entry.source || !Array.isArray(entry.parameters)) return undefined;
+  const bridgeName = entry.source.split("/").pop()!.split("@")[0];
+  const [provider, version] = entry.parameters.map(String);
+  return { bridge: bridgeName, provider: provider.split("/").slice(-2).join("/"), version: version.replace(/^v/, "") };
+}
+
 describe("sdks/neon on the wire (mock runtime)", () => {
-  it("registers the package once and passes its reference, version and secret outputs with every resource", async () => {
-    const packages: unknown[] = [];
-    const registered: { type: string; packageRef: string; version: string; secrets: string[]; inputs: string[] }[] = [];
+  const runtimeSettings = () => require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+  async function deployment(program: (neon: typeof import("@pulumi/neon")) => void) {
+    const packages: { name: string; version: string; url: string; pkg: string; pkgVersion: string; value: string }[] = [];
+    const registered: { type: string; packageRef: string; version: string; secrets: string[]; inputs: Record<string, unknown> }[] = [];
     await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, "p", "s");
     const monitor = (pulumi.runtime as any).getMonitor();
     const regPkg = monitor.registerPackage.bind(monitor);
@@ -171,33 +130,86 @@ describe("sdks/neon on the wire (mock runtime)", () => {
     };
     const reg = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, cb: any) => {
-      registered.push({ type: req.getType(), packageRef: req.getPackageref(), version: req.getVersion(), secrets: req.getAdditionalsecretoutputsList(), inputs: Object.keys(req.getObject().toJavaScript()).sort() });
+      registered.push({ type: req.getType(), packageRef: req.getPackageref(), version: req.getVersion(), secrets: req.getAdditionalsecretoutputsList(), inputs: req.getObject().toJavaScript() });
       reg(req, cb);
     };
-    const neon = await import("@pulumi/neon");
-    const provider = new neon.Provider("p", { apiKey: pulumi.secret("k") });
-    const project = new neon.Project("pr", { regionId: "aws-eu-central-1", pgVersion: 17, historyRetentionSeconds: 3600 }, { provider });
-    const branch = new neon.Branch("b", { projectId: project.id }, { provider });
-    new neon.Endpoint("e", { projectId: project.id, branchId: branch.id }, { provider });
-    const role = new neon.Role("r", { projectId: project.id, branchId: branch.id, name: "app" }, { provider });
-    new neon.Database("d", { projectId: project.id, branchId: branch.id, ownerName: role.name }, { provider });
-    await new Promise((r) => setTimeout(r, 200));
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    program(await import("@pulumi/neon"));
+    await new Promise((r) => setTimeout(r, 100));
+    await runtimeSettings().waitForRPCs();
+    return { packages, registered };
+  }
 
-    expect(packages).toEqual([
-      { name: "terraform-provider", version: "1.3.0", url: "", pkg: "neon", pkgVersion: "0.15.0", value: '{"remote":{"url":"registry.opentofu.org/kislerdm/neon","version":"0.15.0"}}' },
-    ]);
-    expect(registered.map((r) => r.type).sort()).toEqual(["neon:index/branch:Branch", "neon:index/database:Database", "neon:index/endpoint:Endpoint", "neon:index/project:Project", "neon:index/role:Role", "pulumi:providers:neon"]);
-    for (const r of registered) {
+  it("registers the package once per deployment and passes its reference and secret outputs with every resource", async () => {
+    const run = () =>
+      deployment((neon) => {
+        const provider = new neon.Provider("p", { apiKey: pulumi.secret("k") });
+        const project = new neon.Project("pr", { regionId: "aws-eu-central-1", pgVersion: 17, historyRetentionSeconds: 3600 }, { provider });
+        const branch = new neon.Branch("b", { projectId: project.id }, { provider });
+        new neon.Endpoint("e", { projectId: project.id, branchId: branch.id }, { provider });
+        const role = new neon.Role("r", { projectId: project.id, branchId: branch.id, name: "app" }, { provider });
+        new neon.Database("d", { projectId: project.id, branchId: branch.id, ownerName: role.name }, { provider });
+        new neon.ApiKey("k", {}, { provider });
+      });
+    const first = await run();
+    const wire = { name: "terraform-provider", version: "1.3.0", url: "", pkg: "neon", pkgVersion: NEON_VERSION, value: `{"remote":{"url":"registry.opentofu.org/kislerdm/neon","version":"${NEON_VERSION}"}}` };
+    expect(first.packages).toEqual([wire]);
+    expect(first.registered.map((r) => r.type).sort()).toEqual(["neon:index/apiKey:ApiKey", "neon:index/branch:Branch", "neon:index/database:Database", "neon:index/endpoint:Endpoint", "neon:index/project:Project", "neon:index/role:Role", "pulumi:providers:neon"]);
+    for (const r of first.registered) {
       expect(r.packageRef).toBe("mock-uuid");
       // With a package reference the SDK sends no version: the package registration carries it.
       expect(r.version).toBe("");
     }
-    expect(require("@pulumi/neon/bin/utilities").resourceOptsDefaults()).toEqual({ version: "0.15.0" });
-    const byType = Object.fromEntries(registered.map((r) => [r.type.split(":").pop(), r]));
+    const byType = Object.fromEntries(first.registered.map((r) => [r.type.split(":").pop(), r]));
     expect(byType.Project.secrets.sort()).toEqual(["connectionUri", "connectionUriPooler", "databasePassword"]);
     expect(byType.Role.secrets).toEqual(["password"]);
+    expect(byType.ApiKey.secrets).toEqual(["key"]);
     expect(byType.Branch.secrets).toEqual([]);
-    expect(byType.Project.inputs).toEqual(["historyRetentionSeconds", "pgVersion", "regionId"]);
+    expect(Object.keys(byType.Project.inputs).sort()).toEqual(["historyRetentionSeconds", "pgVersion", "regionId"]);
+    // A second deployment in the same process (the Automation API) registers with its own engine.
+    const second = await run();
+    expect(second.packages).toEqual([wire]);
+  });
+
+  it("never reads NEON_API_KEY itself: a key reaches the provider's inputs only when the program passes it", async () => {
+    const saved = process.env.NEON_API_KEY;
+    process.env.NEON_API_KEY = "napi_from_the_environment";
+    try {
+      const { registered } = await deployment((neon) => {
+        new neon.Provider("p");
+        expect(neon.config.apiKey).toBeUndefined();
+      });
+      expect(JSON.stringify(registered)).not.toContain("napi_from_the_environment");
+    } finally {
+      if (saved === undefined) delete process.env.NEON_API_KEY;
+      else process.env.NEON_API_KEY = saved;
+    }
+  });
+
+  it("rehydrates a Neon resource reference into its class", async () => {
+    const rpc = require("@pulumi/pulumi/runtime/rpc");
+    let urns: { project: string; provider: string } | undefined;
+    await deployment((neon) => {
+      const provider = new neon.Provider("p");
+      const project = new neon.Project("x", {}, { provider });
+      urns = { project: "urn:pulumi:s::p::neon:index/project:Project::x", provider: "urn:pulumi:s::p::pulumi:providers:neon::p" };
+      void project;
+    });
+    const neon = await import("@pulumi/neon");
+    // The runtime finds a resource's module by the middle of its type token.
+    for (const r of model.resources) expect(rpc.getResourceModule("neon", r.module, NEON_VERSION), r.token).toBeDefined();
+    const project = rpc.deserializeProperty({ [rpc.specialSigKey]: rpc.specialResourceSig, urn: urns!.project, packageVersion: NEON_VERSION });
+    const provider = rpc.deserializeProperty({ [rpc.specialSigKey]: rpc.specialResourceSig, urn: urns!.provider, packageVersion: NEON_VERSION });
+    await runtimeSettings().waitForRPCs();
+    expect(neon.Project.isInstance(project)).toBe(true);
+    expect(neon.Provider.isInstance(provider)).toBe(true);
+    expect(typeof provider.terraformConfig).toBe("function");
+  });
+
+  it("refuses to run under a CLI without parameterized packages, naming the version it needs", async () => {
+    await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s");
+    const state = require("@pulumi/pulumi/runtime/state");
+    state.getStore().supportsParameterization = false;
+    const neon = await import("@pulumi/neon");
+    expect(() => new neon.Provider("old-cli")).toThrow(/^@pulumi\/neon needs a Pulumi CLI that supports parameterized packages: Pulumi v3\.238\.0 or later/);
   });
 });

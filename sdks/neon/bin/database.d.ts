@@ -1,37 +1,73 @@
 import * as pulumi from "@pulumi/pulumi";
 /**
- * A database on a Neon branch. Renames update in place; a new owner, branch or project
- * replaces it.
+ * Project Database. See details: https://neon.tech/docs/manage/databases/
  *
- * Import: `pulumi import neon:index/database:Database <name> <project_id>/<branch_id>/<database_name>`
+ * Changing `branchId`, `ownerName`, `projectId` replaces the resource: the provider deletes it and creates a new one.
+ *
+ * Import: `pulumi import neon:index/database:Database <name> <id>`
  */
 export declare class Database extends pulumi.CustomResource {
+    /** Gets an existing Database resource's state with the given name, ID, and optional extra properties used to qualify the lookup. */
     static get(name: string, id: pulumi.Input<pulumi.ID>, state?: DatabaseState, opts?: pulumi.CustomResourceOptions): Database;
+    /** True when `obj` is a Database, even across multiple copies of the SDK. */
     static isInstance(obj: any): obj is Database;
+    /**
+     * Branch ID.
+     */
     readonly branchId: pulumi.Output<string>;
     readonly databaseId: pulumi.Output<string>;
+    /**
+     * Database name.
+     */
     readonly name: pulumi.Output<string>;
+    /**
+     * Role name of the database owner.
+     */
     readonly ownerName: pulumi.Output<string>;
+    /**
+     * Project ID.
+     */
     readonly projectId: pulumi.Output<string>;
+    /** Create a Database resource with the given unique name, arguments, and options. */
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.CustomResourceOptions);
 }
+/** Input properties used for looking up and filtering Database resources. */
 export interface DatabaseState {
+    /**
+     * Branch ID.
+     */
     branchId?: pulumi.Input<string>;
     databaseId?: pulumi.Input<string>;
+    /**
+     * Database name.
+     */
     name?: pulumi.Input<string>;
+    /**
+     * Role name of the database owner.
+     */
     ownerName?: pulumi.Input<string>;
+    /**
+     * Project ID.
+     */
     projectId?: pulumi.Input<string>;
 }
 /** The set of arguments for constructing a Database resource. */
 export interface DatabaseArgs {
-    /** Branch id. Changing it replaces the database. */
+    /**
+     * Branch ID.
+     */
     branchId: pulumi.Input<string>;
-    /** Bridge artefact of the Terraform `id`; do not set. */
     databaseId?: pulumi.Input<string>;
-    /** Database name; Pulumi autonames it when omitted. Renames in place. */
+    /**
+     * Database name.
+     */
     name?: pulumi.Input<string>;
-    /** Owner role name. Changing it replaces the database. */
+    /**
+     * Role name of the database owner.
+     */
     ownerName: pulumi.Input<string>;
-    /** Project id. Changing it replaces the database. */
+    /**
+     * Project ID.
+     */
     projectId: pulumi.Input<string>;
 }

@@ -2,49 +2,116 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "./types/input";
 import * as outputs from "./types/output";
 /**
- * A Neon project: its default branch, database, role and compute endpoint.
+ * Neon Project.
  *
- * Changing `regionId`, `pgVersion`, `orgId` or the `branch` block replaces the project,
- * deleting its data. Protect projects that hold data.
+ * See details: https://neon.tech/docs/get-started-with-neon/setting-up-a-project/
+ * API: https://api-docs.neon.tech/reference/createproject
  *
- * Import: `pulumi import neon:index/project:Project <name> <project_id>`
+ * Changing `branch`, `orgId`, `pgVersion`, `regionId` replaces the resource: the provider deletes it and creates a new one.
+ *
+ * Import: `pulumi import neon:index/project:Project <name> <id>`
  */
 export declare class Project extends pulumi.CustomResource {
-    /** Gets an existing Project's state by name and Neon project id. */
+    /** Gets an existing Project resource's state with the given name, ID, and optional extra properties used to qualify the lookup. */
     static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ProjectState, opts?: pulumi.CustomResourceOptions): Project;
     /** True when `obj` is a Project, even across multiple copies of the SDK. */
     static isInstance(obj: any): obj is Project;
+    /**
+     * A list of IP addresses that are allowed to connect to the endpoints.
+     * Note that the feature is available to the Neon Scale plans only. Details: https://neon.tech/docs/manage/projects#configure-ip-allow
+     */
     readonly allowedIps: pulumi.Output<string[] | undefined>;
     readonly allowedIpsProtectedBranchesOnly: pulumi.Output<string | undefined>;
     readonly blockPublicConnections: pulumi.Output<string | undefined>;
     readonly blockVpcConnections: pulumi.Output<string | undefined>;
-    /** Default branch, role and database as read back, with the branch id. */
-    readonly branch: pulumi.Output<outputs.ProjectBranch>;
+    readonly branch: pulumi.Output<outputs.ProjectBranch | undefined>;
+    /**
+     * Provisioner The Neon compute provisioner.
+     * Specify the k8s-neonvm provisioner to create a compute endpoint that supports Autoscaling.
+     */
     readonly computeProvisioner: pulumi.Output<string>;
-    /** Direct connection URI of the default role and database. Secret. */
+    /**
+     * Default connection uri. **Note** that it contains access credentials.
+     */
     readonly connectionUri: pulumi.Output<string>;
-    /** Connection URI through the pooler host. Secret. */
+    /**
+     * Default connection uri with the traffic via pooler. **Note** that it contains access credentials.
+     */
     readonly connectionUriPooler: pulumi.Output<string>;
-    /** Host of the default endpoint. */
+    /**
+     * Default database host.
+     */
     readonly databaseHost: pulumi.Output<string>;
-    /** Host of the default endpoint's pooler. */
+    /**
+     * Default endpoint host via pooler.
+     */
     readonly databaseHostPooler: pulumi.Output<string>;
+    /**
+     * Default database name.
+     */
     readonly databaseName: pulumi.Output<string>;
-    /** Password of `databaseUser`. Secret. */
+    /**
+     * Default database access password.
+     */
     readonly databasePassword: pulumi.Output<string>;
+    /**
+     * Default database role.
+     */
     readonly databaseUser: pulumi.Output<string>;
+    /**
+     * Default branch ID.
+     */
     readonly defaultBranchId: pulumi.Output<string>;
+    /**
+     * Set default branch as protected. **Note** that the default value is false.
+     */
     readonly defaultBranchProtected: pulumi.Output<boolean | undefined>;
+    /**
+     * Default endpoint ID.
+     */
     readonly defaultEndpointId: pulumi.Output<string>;
-    readonly defaultEndpointSettings: pulumi.Output<outputs.ProjectDefaultEndpointSettings>;
+    readonly defaultEndpointSettings: pulumi.Output<outputs.ProjectDefaultEndpointSettings | undefined>;
     readonly enableLogicalReplication: pulumi.Output<string | undefined>;
     readonly hipaa: pulumi.Output<string | undefined>;
-    readonly historyRetentionSeconds: pulumi.Output<number>;
-    readonly maintenanceWindow: pulumi.Output<outputs.ProjectMaintenanceWindow>;
+    /**
+     * The number of seconds to retain the point-in-time restore (PITR) backup history for this project.
+     * Default: 1 day, see https://neon.tech/docs/reference/glossary#point-in-time-restore.
+     */
+    readonly historyRetentionSeconds: pulumi.Output<number | undefined>;
+    /**
+     * A time period during which Neon may perform maintenance on the project's infrastructure. During this time, the project's compute endpoints may be unavailable and existing connections can be interrupted.
+     */
+    readonly maintenanceWindow: pulumi.Output<outputs.ProjectMaintenanceWindow | undefined>;
+    /**
+     * Project name.
+     */
     readonly name: pulumi.Output<string>;
-    readonly orgId: pulumi.Output<string>;
+    /**
+     * Identifier of the organisation to which this project belongs.
+     */
+    readonly orgId: pulumi.Output<string | undefined>;
+    /**
+     * Postgres version
+     */
     readonly pgVersion: pulumi.Output<number>;
-    readonly quota: pulumi.Output<outputs.ProjectQuota>;
+    /**
+     * Per-project consumption quota. If the quota is exceeded, all active computes
+     * are automatically suspended and it will not be possible to start them with
+     * an API method call or incoming proxy connections. The only exception is
+     * logical_size_bytes, which is applied on per-branch basis, i.e., only the
+     * compute on the branch that exceeds the logical_size quota will be suspended.
+     *
+     * Quotas are enforced based on per-project consumption metrics with the same names,
+     * which are reset at the end of each billing period (the first day of the month).
+     * Logical size is also an exception in this case, as it represents the total size
+     * of data stored in a branch, so it is not reset.
+     *
+     * The zero value per attributed means 'unlimited'.
+     */
+    readonly quota: pulumi.Output<outputs.ProjectQuota | undefined>;
+    /**
+     * Deployment region: https://neon.tech/docs/introduction/regions
+     */
     readonly regionId: pulumi.Output<string>;
     readonly storePassword: pulumi.Output<string | undefined>;
     /** Create a Project resource with the given unique name, arguments, and options. */
@@ -52,70 +119,167 @@ export declare class Project extends pulumi.CustomResource {
 }
 /** Input properties used for looking up and filtering Project resources. */
 export interface ProjectState {
+    /**
+     * A list of IP addresses that are allowed to connect to the endpoints.
+     * Note that the feature is available to the Neon Scale plans only. Details: https://neon.tech/docs/manage/projects#configure-ip-allow
+     */
     allowedIps?: pulumi.Input<pulumi.Input<string>[]>;
     allowedIpsProtectedBranchesOnly?: pulumi.Input<string>;
     blockPublicConnections?: pulumi.Input<string>;
     blockVpcConnections?: pulumi.Input<string>;
     branch?: pulumi.Input<inputs.ProjectBranch>;
+    /**
+     * Provisioner The Neon compute provisioner.
+     * Specify the k8s-neonvm provisioner to create a compute endpoint that supports Autoscaling.
+     */
     computeProvisioner?: pulumi.Input<string>;
+    /**
+     * Default connection uri. **Note** that it contains access credentials.
+     */
     connectionUri?: pulumi.Input<string>;
+    /**
+     * Default connection uri with the traffic via pooler. **Note** that it contains access credentials.
+     */
     connectionUriPooler?: pulumi.Input<string>;
+    /**
+     * Default database host.
+     */
     databaseHost?: pulumi.Input<string>;
+    /**
+     * Default endpoint host via pooler.
+     */
     databaseHostPooler?: pulumi.Input<string>;
+    /**
+     * Default database name.
+     */
     databaseName?: pulumi.Input<string>;
+    /**
+     * Default database access password.
+     */
     databasePassword?: pulumi.Input<string>;
+    /**
+     * Default database role.
+     */
     databaseUser?: pulumi.Input<string>;
+    /**
+     * Default branch ID.
+     */
     defaultBranchId?: pulumi.Input<string>;
+    /**
+     * Set default branch as protected. **Note** that the default value is false.
+     */
     defaultBranchProtected?: pulumi.Input<boolean>;
+    /**
+     * Default endpoint ID.
+     */
     defaultEndpointId?: pulumi.Input<string>;
     defaultEndpointSettings?: pulumi.Input<inputs.ProjectDefaultEndpointSettings>;
     enableLogicalReplication?: pulumi.Input<string>;
     hipaa?: pulumi.Input<string>;
+    /**
+     * The number of seconds to retain the point-in-time restore (PITR) backup history for this project.
+     * Default: 1 day, see https://neon.tech/docs/reference/glossary#point-in-time-restore.
+     */
     historyRetentionSeconds?: pulumi.Input<number>;
+    /**
+     * A time period during which Neon may perform maintenance on the project's infrastructure. During this time, the project's compute endpoints may be unavailable and existing connections can be interrupted.
+     */
     maintenanceWindow?: pulumi.Input<inputs.ProjectMaintenanceWindow>;
+    /**
+     * Project name.
+     */
     name?: pulumi.Input<string>;
+    /**
+     * Identifier of the organisation to which this project belongs.
+     */
     orgId?: pulumi.Input<string>;
+    /**
+     * Postgres version
+     */
     pgVersion?: pulumi.Input<number>;
+    /**
+     * Per-project consumption quota. If the quota is exceeded, all active computes
+     * are automatically suspended and it will not be possible to start them with
+     * an API method call or incoming proxy connections. The only exception is
+     * logical_size_bytes, which is applied on per-branch basis, i.e., only the
+     * compute on the branch that exceeds the logical_size quota will be suspended.
+     *
+     * Quotas are enforced based on per-project consumption metrics with the same names,
+     * which are reset at the end of each billing period (the first day of the month).
+     * Logical size is also an exception in this case, as it represents the total size
+     * of data stored in a branch, so it is not reset.
+     *
+     * The zero value per attributed means 'unlimited'.
+     */
     quota?: pulumi.Input<inputs.ProjectQuota>;
+    /**
+     * Deployment region: https://neon.tech/docs/introduction/regions
+     */
     regionId?: pulumi.Input<string>;
     storePassword?: pulumi.Input<string>;
 }
 /** The set of arguments for constructing a Project resource. */
 export interface ProjectArgs {
-    /** IP allow list (Scale plan). */
+    /**
+     * A list of IP addresses that are allowed to connect to the endpoints.
+     * Note that the feature is available to the Neon Scale plans only. Details: https://neon.tech/docs/manage/projects#configure-ip-allow
+     */
     allowedIps?: pulumi.Input<pulumi.Input<string>[]>;
-    /** "yes" | "no": apply the allow list to protected branches only. */
     allowedIpsProtectedBranchesOnly?: pulumi.Input<string>;
-    /** "yes" | "no": block connections from the public internet. */
     blockPublicConnections?: pulumi.Input<string>;
-    /** "yes" | "no": block connections through VPC endpoints. */
     blockVpcConnections?: pulumi.Input<string>;
-    /** Default branch, role and database names. Fixed at creation: changing any replaces the project. */
     branch?: pulumi.Input<inputs.ProjectBranch>;
-    /** k8s-pod | k8s-neonvm. */
+    /**
+     * Provisioner The Neon compute provisioner.
+     * Specify the k8s-neonvm provisioner to create a compute endpoint that supports Autoscaling.
+     */
     computeProvisioner?: pulumi.Input<string>;
-    /** Protect the default branch (paid plans). */
+    /**
+     * Set default branch as protected. **Note** that the default value is false.
+     */
     defaultBranchProtected?: pulumi.Input<boolean>;
-    /** Settings of the default compute endpoint. */
     defaultEndpointSettings?: pulumi.Input<inputs.ProjectDefaultEndpointSettings>;
-    /** "yes" | "no": wal_level=logical; cannot be disabled once enabled. */
     enableLogicalReplication?: pulumi.Input<string>;
-    /** "yes" | "no": HIPAA compliance; cannot be disabled. */
     hipaa?: pulumi.Input<string>;
-    /** Point-in-time restore window, seconds. The provider's default (86400) exceeds the Free plan: always set it. */
+    /**
+     * The number of seconds to retain the point-in-time restore (PITR) backup history for this project.
+     * Default: 1 day, see https://neon.tech/docs/reference/glossary#point-in-time-restore.
+     */
     historyRetentionSeconds?: pulumi.Input<number>;
-    /** Maintenance window (paid plans). */
+    /**
+     * A time period during which Neon may perform maintenance on the project's infrastructure. During this time, the project's compute endpoints may be unavailable and existing connections can be interrupted.
+     */
     maintenanceWindow?: pulumi.Input<inputs.ProjectMaintenanceWindow>;
-    /** Project name; Pulumi autonames it when omitted. */
+    /**
+     * Project name.
+     */
     name?: pulumi.Input<string>;
-    /** Organisation id (org-...). Changing it replaces the project. */
+    /**
+     * Identifier of the organisation to which this project belongs.
+     */
     orgId?: pulumi.Input<string>;
-    /** Postgres major version, 14–18. Changing it replaces the project. */
+    /**
+     * Postgres version
+     */
     pgVersion?: pulumi.Input<number>;
-    /** Consumption quota per billing period. */
+    /**
+     * Per-project consumption quota. If the quota is exceeded, all active computes
+     * are automatically suspended and it will not be possible to start them with
+     * an API method call or incoming proxy connections. The only exception is
+     * logical_size_bytes, which is applied on per-branch basis, i.e., only the
+     * compute on the branch that exceeds the logical_size quota will be suspended.
+     *
+     * Quotas are enforced based on per-project consumption metrics with the same names,
+     * which are reset at the end of each billing period (the first day of the month).
+     * Logical size is also an exception in this case, as it represents the total size
+     * of data stored in a branch, so it is not reset.
+     *
+     * The zero value per attributed means 'unlimited'.
+     */
     quota?: pulumi.Input<inputs.ProjectQuota>;
-    /** Region id, e.g. aws-eu-central-1. Changing it replaces the project. */
+    /**
+     * Deployment region: https://neon.tech/docs/introduction/regions
+     */
     regionId?: pulumi.Input<string>;
-    /** "yes" | "no": store role passwords (needed for connectionUri). */
     storePassword?: pulumi.Input<string>;
 }

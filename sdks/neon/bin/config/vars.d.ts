@@ -1,2 +1,6 @@
-/** API access key (`neon:apiKey`; falls back to the NEON_API_KEY environment variable). */
+/**
+ * API access key. Default is read from the environment variable `NEON_API_KEY`.
+ *
+ * Stack config `neon:apiKey`; only the config, never the environment (the Terraform provider reads that itself).
+ */
 export declare const apiKey: string | undefined;

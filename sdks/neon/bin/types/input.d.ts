@@ -1,37 +1,125 @@
 import * as pulumi from "@pulumi/pulumi";
-export interface ProjectBranch {
-    /** Default branch name (Neon default `main`). Changing it replaces the project. */
+export interface GetBranchEndpointsEndpoint {
+    /**
+     * Endpoint URI.
+     */
+    host?: string;
+    /**
+     * Endpoint ID.
+     */
+    id?: string;
+    proxyHost?: string;
+    /**
+     * Deployment region: https://neon.tech/docs/introduction/regions
+     */
+    regionId?: string;
+    /**
+     * Access type.
+     */
+    type?: string;
+}
+export interface GetBranchEndpointsEndpointArgs {
+    /**
+     * Endpoint URI.
+     */
+    host?: pulumi.Input<string>;
+    /**
+     * Endpoint ID.
+     */
+    id?: pulumi.Input<string>;
+    proxyHost?: pulumi.Input<string>;
+    /**
+     * Deployment region: https://neon.tech/docs/introduction/regions
+     */
+    regionId?: pulumi.Input<string>;
+    /**
+     * Access type.
+     */
+    type?: pulumi.Input<string>;
+}
+export interface GetBranchRolesRole {
+    /**
+     * Role name.
+     */
+    name?: string;
+    protected?: boolean;
+}
+export interface GetBranchRolesRoleArgs {
+    /**
+     * Role name.
+     */
     name?: pulumi.Input<string>;
-    /** Default role name. Changing it replaces the project. */
-    roleName?: pulumi.Input<string>;
-    /** Default database name, owned by `roleName`. Changing it replaces the project. */
+    protected?: pulumi.Input<boolean>;
+}
+export interface ProjectBranch {
+    /**
+     * The name of the default database provisioned upon creation of new project. It's owned by the default role (`role_name`).
+     * If not specified, the default database name will be used.
+     */
     databaseName?: pulumi.Input<string>;
+    /**
+     * Branch ID.
+     */
+    id?: pulumi.Input<string>;
+    /**
+     * The name of the default branch provisioned upon creation of new project.
+     * If not specified, the default branch name will be used.
+     */
+    name?: pulumi.Input<string>;
+    /**
+     * The name of the default role provisioned upon creation of new project.
+     * If not specified, the default role name will be used.
+     */
+    roleName?: pulumi.Input<string>;
 }
 export interface ProjectDefaultEndpointSettings {
-    /** Minimum compute units; sent only if > 0. */
-    autoscalingLimitMinCu?: pulumi.Input<number>;
-    /** Maximum compute units; sent only if > 0. */
     autoscalingLimitMaxCu?: pulumi.Input<number>;
-    /** -1 never suspend, 0 Neon's default (300 s), up to 604800. */
+    autoscalingLimitMinCu?: pulumi.Input<number>;
+    /**
+     * Endpoint ID.
+     */
+    id?: pulumi.Input<string>;
+    /**
+     * Duration of inactivity in seconds after which the compute endpoint is automatically suspended.
+     * The value 0 means use the global default.
+     * The value -1 means never suspend. The default value is 300 seconds (5 minutes).
+     * The maximum value is 604800 seconds (1 week)
+     */
     suspendTimeoutSeconds?: pulumi.Input<number>;
 }
-export interface ProjectQuota {
-    /** Wall-clock compute time per billing period, seconds (0 = unlimited). */
-    activeTimeSeconds?: pulumi.Input<number>;
-    /** CPU seconds per billing period (0 = unlimited). */
-    computeTimeSeconds?: pulumi.Input<number>;
-    /** Data written across branches per billing period, bytes (0 = unlimited). */
-    writtenDataBytes?: pulumi.Input<number>;
-    /** Egress via proxy per billing period, bytes (0 = unlimited). */
-    dataTransferBytes?: pulumi.Input<number>;
-    /** Per-branch logical size limit, bytes (0 = unlimited). */
-    logicalSizeBytes?: pulumi.Input<number>;
-}
 export interface ProjectMaintenanceWindow {
-    /** 1 = Monday .. 7 = Sunday. */
-    weekdays: pulumi.Input<pulumi.Input<number>[]>;
-    /** HH:MM, UTC. */
-    startTime: pulumi.Input<string>;
-    /** HH:MM, UTC. */
+    /**
+     * End time of the maintenance window, in the format of "HH:MM". Uses UTC.
+     */
     endTime: pulumi.Input<string>;
+    /**
+     * Start time of the maintenance window, in the format of "HH:MM". Uses UTC.
+     */
+    startTime: pulumi.Input<string>;
+    /**
+     * A list of weekdays when the maintenance window is active. Encoded as ints, where 1 - Monday, and 7 - Sunday.
+     */
+    weekdays: pulumi.Input<pulumi.Input<number>[]>;
+}
+export interface ProjectQuota {
+    /**
+     * The total amount of wall-clock time allowed to be spent by the project's compute endpoints.
+     */
+    activeTimeSeconds?: pulumi.Input<number>;
+    /**
+     * The total amount of CPU seconds allowed to be spent by the project's compute endpoints.
+     */
+    computeTimeSeconds?: pulumi.Input<number>;
+    /**
+     * Total amount of data transferred from all of a project's branches using the proxy.
+     */
+    dataTransferBytes?: pulumi.Input<number>;
+    /**
+     * Limit on the logical size of every project's branch.
+     */
+    logicalSizeBytes?: pulumi.Input<number>;
+    /**
+     * Total amount of data written to all of a project's branches.
+     */
+    writtenDataBytes?: pulumi.Input<number>;
 }
