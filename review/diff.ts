@@ -142,7 +142,19 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
 
   const stackChanges: FieldChange[] = [];
   if (before && before.stack.neonOrgId !== after.stack.neonOrgId) {
-    stackChanges.push({ field: "tenant-fleet:neonOrgId", before: before.stack.neonOrgId, after: after.stack.neonOrgId, class: "destructive", kind: "orgId", why: `${REPLACES}, for every tenant` });
+    if (before.stack.neonOrgId !== undefined && after.stack.neonOrgId === undefined) {
+      // The provider suppresses the diff of an org_id removed from config (DiffSuppressFunc in
+      // resource_project.go): nothing is replaced; only projects created later are affected.
+      stackChanges.push({
+        field: "tenant-fleet:neonOrgId",
+        before: before.stack.neonOrgId,
+        after: undefined,
+        class: "safe",
+        why: `existing projects stay in ${before.stack.neonOrgId} (the provider ignores a removed organisation id); projects created from now on get none: Neon puts them in the API key's organisation, or refuses them for a personal key`,
+      });
+    } else {
+      stackChanges.push({ field: "tenant-fleet:neonOrgId", before: before.stack.neonOrgId, after: after.stack.neonOrgId, class: "destructive", kind: "orgId", why: `${REPLACES}, for every tenant` });
+    }
   }
   if (before && before.stack.protect && !after.stack.protect) {
     stackChanges.push({ field: "tenant-fleet:protect", before: true, after: false, class: "destructive", kind: "protection", why: "tenant projects, buckets and keys lose their protection: a later change could delete them" });

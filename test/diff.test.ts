@@ -138,6 +138,16 @@ describe("tenant diff: every change class", () => {
     const d = diffAgainstBase(BASE_TENANTS, { stack: { neonOrgId: "org-b-2", protect: true } });
     expect(classes(d)).toEqual(["(stack) tenant-fleet:neonOrgId destructive"]);
     expect(diffPasses(d)).toBe(false);
+    // Naming one where there was none is a change the provider does not suppress: also a replacement.
+    const named = diffAgainstBase(BASE_TENANTS, { baseStack: BASE_STACK.replace("  tenant-fleet:neonOrgId: org-a-1\n", ""), stack: { neonOrgId: "org-a-1", protect: true } });
+    expect(classes(named)).toEqual(["(stack) tenant-fleet:neonOrgId destructive"]);
+  });
+
+  it("removing the Neon organisation: safe, and says what really happens", () => {
+    const d = diffAgainstBase(BASE_TENANTS, { stack: { protect: true } });
+    expect(classes(d)).toEqual(["(stack) tenant-fleet:neonOrgId safe"]);
+    expect(diffPasses(d)).toBe(true);
+    expect(d.stack[0].why).toBe("existing projects stay in org-a-1 (the provider ignores a removed organisation id); projects created from now on get none: Neon puts them in the API key's organisation, or refuses them for a personal key");
   });
 
   it("turning protection off: destructive; on: safe", () => {

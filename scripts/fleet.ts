@@ -1,0 +1,162 @@
+/**
+ * Fleet operations that read the real Neon organisation.
+ *
+ *   npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json]
+ *
+ * `orphans` lists the organisation's Neon projects that no tenant (or dev/test project) of
+ * any stack of this project declares, and the further projects named like a tenant's: the
+ * ones the provider's retried creates leave behind (review/orphans.ts says how). With the
+ * stacks' `pulumi stack export` documents it says exactly which projects Pulumi tracks.
+ * Needs NEON_API_KEY (read access to the organisation's projects); reads only.
+ *
+ * Exit status: 0 every listed project is owned; 1 orphans found (listed); 2 the check could
+ * not be made (usage, invalid stack or tenants file, credentials, API error, incomplete listing).
+ */
+import { readFileSync } from "node:fs";
+import { createApiClient } from "@neondatabase/api-client";
+import { PROJECT_ROOT } from "../config/stack";
+import { listStacks, readStackConfig, UsageError } from "../config/stackFiles";
+import { projectSettings } from "../config/settings";
+import { resolveStackInputs } from "../config/inputs";
+import { projectArgs } from "../components/tenantDatabaseArgs";
+import { devProjectArgs } from "../components/devProject";
+import { findOrphans, trackedProjectIds, type DeclaredProject, type ListedProject } from "../review/orphans";
+import { formatProblem } from "../tenants/problems";
+import { parseCommandLine, runMain, write } from "./lib/cli";
+
+const USAGE = "usage: npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
+
+class CheckError extends Error {}
+
+/** What every stack declares, by Neon organisation. */
+function declaredByOrg(root: string): Map<string, DeclaredProject[]> {
+  const out = new Map<string, DeclaredProject[]>();
+  const problems: string[] = [];
+  for (const stack of listStacks(root)) {
+    const cfg = readStackConfig(root, stack);
+    const r = resolveStackInputs(projectSettings(cfg.config), { stack, file: cfg.stackFile, text: cfg.stackFileText }, root);
+    if (!r.settings || !r.fleet) {
+      problems.push(...r.problems.filter((p) => p.severity === "error").map(formatProblem));
+      continue;
+    }
+    const org = r.settings.neonOrgId ?? "(no organisation)";
+    const list = out.get(org) ?? [];
+    for (const t of r.fleet.tenants) {
+      const a = projectArgs(t, r.settings.neonOrgId);
+      list.push({ stack, owner: `tenant ${t.id}`, name: a.name, regionId: a.regionId });
+    }
+    if (r.settings.devProject) {
+      const a = devProjectArgs(r.settings.devProject, stack, r.settings.neonOrgId);
+      list.push({ stack, owner: "dev/test project", name: a.name, regionId: a.regionId });
+    }
+    out.set(org, list);
+  }
+  if (problems.length) throw new CheckError(`${problems.join("\n")}\nownership cannot be decided while a stack's settings or tenants file is invalid; fix them first`);
+  return out;
+}
+
+async function listProjects(apiKey: string, orgId: string, baseURL: string | undefined): Promise<ListedProject[]> {
+  const api = createApiClient({ apiKey, ...(baseURL ? { baseURL } : {}) });
+  const projects: ListedProject[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 0; ; page++) {
+    const limit = 400;
+    let data;
+    try {
+      data = (await api.listProjects({ org_id: orgId, limit, ...(cursor ? { cursor } : {}) })).data;
+    } catch (err) {
+      const e = err as { response?: { status?: number; data?: { message?: string } }; message?: string };
+      const answer = e.response?.status ? `HTTP ${e.response.status}: ${e.response.data?.message ?? ""}` : `no answer (${e.message ?? "unknown error"})`;
+      throw new CheckError(`Neon's API could not list the projects of ${orgId}: ${answer.trim()}; check NEON_API_KEY and the network`);
+    }
+    if (data.unavailable_project_ids?.length) {
+      throw new CheckError(`Neon listed ${orgId} only in part: ${data.unavailable_project_ids.length} project(s) could not be fetched in time (${data.unavailable_project_ids.slice(0, 5).join(", ")}); run the check again`);
+    }
+    projects.push(...data.projects.map((p) => ({ id: p.id, name: p.name, region_id: p.region_id, created_at: p.created_at })));
+    const next = data.pagination?.cursor;
+    if (data.projects.length < limit || !next) return projects;
+    if (seen.has(next) || page > 1000) throw new CheckError(`Neon's pagination of ${orgId} does not advance (cursor ${next}); run the check again`);
+    seen.add(next);
+    cursor = next;
+  }
+}
+
+async function orphans(argv: string[]): Promise<number> {
+  const args = parseCommandLine(argv, { org: { type: "string" }, state: { type: "string", multiple: true, default: [] }, json: { type: "boolean", default: false }, "api-url": { type: "string" }, help: { type: "boolean", short: "h", default: false } }, USAGE);
+  if (args.help) {
+    await write(`${USAGE}\n`);
+    return 0;
+  }
+  const apiKey = process.env.NEON_API_KEY;
+  if (!apiKey) throw new UsageError("NEON_API_KEY is not set: a Neon API key that can list the organisation's projects");
+  const declared = declaredByOrg(PROJECT_ROOT);
+  const orgs = args.org ? [args.org] : [...declared.keys()].filter((o) => o !== "(no organisation)");
+  if (!orgs.length) throw new UsageError(`no stack names tenant-fleet:neonOrgId; say which organisation: --org <org id>\n${USAGE}`);
+  let tracked: Set<string> | undefined;
+  if (args.state.length) {
+    tracked = new Set();
+    for (const file of args.state) {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(readFileSync(file, "utf8"));
+      } catch (err) {
+        throw new UsageError(`--state ${file}: ${(err as Error).message}; pass the output of pulumi stack export --stack <stack>`);
+      }
+      try {
+        for (const id of trackedProjectIds(doc)) tracked.add(id);
+      } catch (err) {
+        throw new UsageError(`--state ${file}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  const reports = [];
+  for (const org of orgs) {
+    const listed = await listProjects(apiKey, org, args["api-url"] ?? process.env.NEON_API_URL);
+    reports.push({ org, listed: listed.length, ...findOrphans(declared.get(org) ?? [], listed, tracked) });
+  }
+  const found = reports.reduce((n, r) => n + r.orphans, 0);
+  if (args.json) {
+    await write(`${JSON.stringify({ orgs: reports, orphans: found, exact: tracked !== undefined }, null, 2)}\n`);
+    return found ? 1 : 0;
+  }
+  const lines: string[] = [];
+  for (const r of reports) {
+    const stacks = [...new Set((declared.get(r.org) ?? []).map((d) => d.stack))].join(", ") || "none";
+    lines.push(`Neon organisation ${r.org}: ${r.listed} project(s) listed; stacks declaring projects there: ${stacks}`);
+    for (const v of r.verdicts.filter((x) => x.kind !== "owned")) {
+      lines.push(`  ${v.kind === "duplicate" ? "orphan " : "unowned"}  ${v.project.id}  ${JSON.stringify(v.project.name)}  ${v.project.region_id}  created ${v.project.created_at}: ${v.why}`);
+    }
+    for (const m of r.missing) lines.push(`  missing  ${m.owner} (${m.stack}): no project ${JSON.stringify(m.name)} in ${m.regionId} (not created yet, or deleted outside Pulumi)`);
+  }
+  lines.push(
+    found
+      ? `${found} project(s) no tenant owns. Nothing was changed: look at each in the Neon console (its branches, its size, when it was last active) before deleting it there; a duplicate may hold writes that went to it.`
+      : `every listed project is owned${tracked ? " and tracked" : ""}.`,
+  );
+  await write(`${lines.join("\n")}\n`);
+  return found ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "orphans") {
+    try {
+      return await orphans(rest);
+    } catch (err) {
+      if (err instanceof CheckError) {
+        process.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+  }
+  if (command === undefined || command === "-h" || command === "--help") {
+    await write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+}
+
+runMain("tenant-fleet fleet", main);
