@@ -90,7 +90,7 @@ describe("when pulumi runs", () => {
     for (const [job, tier] of [["up-dev", "dev"], ["up-prod", "prod"]]) {
       expect(deploy.jobs[job].strategy).toEqual({ "fail-fast": false, "max-parallel": 2, matrix: `\${{ fromJSON(needs.stacks.outputs.${tier}) }}` });
       const step = deploy.jobs[job].steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
-      expect(step.with).toMatchObject({ command: "up", "stack-name": "${{ matrix.stack }}", policyPackConfigs: "${{ matrix.policyConfig }}" });
+      expect(step.with).toMatchObject({ command: "up", "stack-name": "${{ matrix.stack }}", policyPackConfigs: "${{ matrix.policyConfig }}", parallel: 10 });
     }
   });
 
