@@ -68,15 +68,8 @@ export interface ResourceModel {
   readonly properties: readonly Property[];
 }
 
-export interface FunctionModel {
-  readonly tfName: string;
-  readonly name: string;
-  readonly module: string;
-  readonly token: string;
-  readonly description?: string;
-  /** Arguments and result fields. */
-  readonly properties: readonly Property[];
-}
+/** A data source as a `get<Name>` function: its properties are arguments (those with `input`) and result fields. */
+export type FunctionModel = ResourceModel;
 
 export interface Model {
   readonly packageName: "neon";
@@ -210,8 +203,8 @@ function propsOf(entries: [string, string, boolean][]): Props {
   return Object.fromEntries(entries.map(([n, type, optional]) => [n, { type, optional }] as const).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Function argument types are plain in `get<X>` and `<Type>Args` in `get<X>Output`. */
-function argTypeNames(model: Model): Set<string> {
+/** Nested types used as function arguments: plain in `get<X>`, and `<Type>Args` in `get<X>Output`. */
+export function functionArgTypes(model: Model): Set<string> {
   const names = new Set<string>();
   const walk = (t: PType) => {
     if (t.kind === "object") {
@@ -254,7 +247,7 @@ export function expectedSurface(model: Model): Surface {
     };
   }
   const inputTypes: Surface["inputTypes"] = {};
-  const argTypes = argTypeNames(model);
+  const argTypes = functionArgTypes(model);
   for (const t of model.inputTypes) {
     const fields = (suffix: string) => propsOf(t.properties.map((p) => [p.name, typeText(p.type, suffix), p.inputOptional]));
     inputTypes[t.name] = fields("");

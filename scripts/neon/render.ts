@@ -13,7 +13,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
-import type { FunctionModel, Model, NestedType, PType, ResourceModel } from "./bridge";
+import { functionArgTypes, type FunctionModel, type Model, type NestedType, type PType, type ResourceModel } from "./bridge";
 
 export type Style = "ours" | "generator";
 
@@ -194,19 +194,6 @@ function functionFile(ctx: Ctx, f: FunctionModel): string {
     "",
   ];
   return lines.join("\n");
-}
-
-/** Nested types used as function arguments get a plain and an `Args` (Input-wrapped) form. */
-function functionArgTypes(model: Model): Set<string> {
-  const names = new Set<string>();
-  const walk = (t: PType) => {
-    if (t.kind === "object") {
-      names.add(t.name);
-      for (const p of model.inputTypes.find((x) => x.name === t.name)?.properties ?? []) walk(p.type);
-    } else if (t.kind !== "primitive") walk(t.of);
-  };
-  for (const f of model.functions) for (const p of f.properties) if (p.input) walk(p.type);
-  return names;
 }
 
 function typesFile(ctx: Ctx, side: "input" | "output"): string {
