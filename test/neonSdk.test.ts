@@ -14,7 +14,7 @@ import { parse as parseYaml } from "yaml";
 import { bridge, expectedSurface } from "../scripts/neon/bridge";
 import { readSurface } from "../scripts/neon/surface";
 import { renderSdk, writeSdk } from "../scripts/neon/render";
-import { NEON_VERSION, neonFacts, packageFacts } from "../scripts/neon/generate";
+import { NEON_VERSION, neonFacts, packageFacts, surfaceFile } from "../scripts/neon/generate";
 import { ROOT } from "./program";
 
 const SDK = path.join(ROOT, "sdks/neon");
@@ -48,6 +48,10 @@ describe("sdks/neon", () => {
     expect(surface).toEqual(expectedSurface(model));
     expect(Object.keys(surface.resources)).toEqual(["ApiKey", "Branch", "Database", "Endpoint", "JwksUrl", "OrgApiKey", "Project", "ProjectPermission", "Provider", "Role", "VpcEndpointAssignment", "VpcEndpointRestriction"]);
     expect(Object.keys(surface.functions).sort()).toEqual(["getBranchEndpoints", "getBranchRolePassword", "getBranchRoles", "getBranches", "getProject"].sort());
+  });
+
+  it("is recorded for review in test/fixtures/neon/surface-0.15.0.json (npm run neon-sdk writes it)", () => {
+    expect(JSON.parse(readFileSync(surfaceFile(), "utf8"))).toEqual(expectedSurface(model));
   });
 
   it("says where an output may be undefined, as the bridge does, and takes a nested block's id as an optional input", () => {

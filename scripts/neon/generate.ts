@@ -5,11 +5,13 @@
  *
  * test/fixtures/neon/tfschema-<version>.json (read from the provider's Go source by
  * scripts/neon/goSchema.ts) → bridge rules (scripts/neon/bridge.ts) → TypeScript sources and
- * their compiled bin/ (scripts/neon/render.ts). sdks/neon/README.md is ours and kept.
+ * their compiled bin/ (scripts/neon/render.ts). sdks/neon/README.md is ours and kept. It also
+ * writes test/fixtures/neon/surface-<version>.json, the type surface those facts imply, so a
+ * review sees which outputs may be undefined and which nested inputs take an id.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { bridge } from "./bridge";
+import { bridge, expectedSurface } from "./bridge";
 import type { TfSchema } from "./goSchema";
 import { renderSdk, writeSdk, type PackageFacts } from "./render";
 
@@ -18,6 +20,10 @@ export const ROOT = path.resolve(__dirname, "../..");
 
 export function neonFacts(version = NEON_VERSION): TfSchema {
   return JSON.parse(readFileSync(path.join(ROOT, `test/fixtures/neon/tfschema-${version}.json`), "utf8"));
+}
+
+export function surfaceFile(version = NEON_VERSION): string {
+  return path.join(ROOT, `test/fixtures/neon/surface-${version}.json`);
 }
 
 export function packageFacts(version = NEON_VERSION): PackageFacts {
@@ -30,6 +36,9 @@ export function packageFacts(version = NEON_VERSION): PackageFacts {
 
 if (process.argv[1] && /generate\.ts$/.test(process.argv[1])) {
   const dir = path.join(ROOT, "sdks/neon");
-  writeSdk(dir, renderSdk(bridge(neonFacts()), packageFacts(), "ours"), "ours", ["README.md"]);
-  process.stdout.write(`wrote ${path.relative(ROOT, dir)}\n`);
+  const model = bridge(neonFacts());
+  writeSdk(dir, renderSdk(model, packageFacts(), "ours"), "ours", ["README.md"]);
+  // The surface those facts imply, for review: which outputs may be undefined, which nested inputs take an id.
+  writeFileSync(surfaceFile(), `${JSON.stringify(expectedSurface(model), null, 2)}\n`);
+  process.stdout.write(`wrote ${path.relative(ROOT, dir)} and ${path.relative(ROOT, surfaceFile())}\n`);
 }
