@@ -15,45 +15,14 @@
 import { readFileSync } from "node:fs";
 import { createApiClient } from "@neondatabase/api-client";
 import { PROJECT_ROOT } from "../config/stack";
-import { listStacks, readStackConfig, UsageError } from "../config/stackFiles";
-import { projectSettings } from "../config/settings";
-import { resolveStackInputs } from "../config/inputs";
-import { projectArgs } from "../components/tenantDatabaseArgs";
-import { devProjectArgs } from "../components/devProject";
-import { findOrphans, trackedProjectIds, type DeclaredProject, type ListedProject } from "../review/orphans";
-import { formatProblem } from "../tenants/problems";
+import { UsageError } from "../config/stackFiles";
+import { findOrphans, trackedProjectIds, type ListedProject } from "../review/orphans";
+import { declaredByOrg, DeclarationError } from "./lib/declaredProjects";
 import { parseCommandLine, runMain, write } from "./lib/cli";
 
 const USAGE = "usage: npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
 
 class CheckError extends Error {}
-
-/** What every stack declares, by Neon organisation. */
-function declaredByOrg(root: string): Map<string, DeclaredProject[]> {
-  const out = new Map<string, DeclaredProject[]>();
-  const problems: string[] = [];
-  for (const stack of listStacks(root)) {
-    const cfg = readStackConfig(root, stack);
-    const r = resolveStackInputs(projectSettings(cfg.config), { stack, file: cfg.stackFile, text: cfg.stackFileText }, root);
-    if (!r.settings || !r.fleet) {
-      problems.push(...r.problems.filter((p) => p.severity === "error").map(formatProblem));
-      continue;
-    }
-    const org = r.settings.neonOrgId ?? "(no organisation)";
-    const list = out.get(org) ?? [];
-    for (const t of r.fleet.tenants) {
-      const a = projectArgs(t, r.settings.neonOrgId);
-      list.push({ stack, owner: `tenant ${t.id}`, name: a.name, regionId: a.regionId });
-    }
-    if (r.settings.devProject) {
-      const a = devProjectArgs(r.settings.devProject, stack, r.settings.neonOrgId);
-      list.push({ stack, owner: "dev/test project", name: a.name, regionId: a.regionId });
-    }
-    out.set(org, list);
-  }
-  if (problems.length) throw new CheckError(`${problems.join("\n")}\nownership cannot be decided while a stack's settings or tenants file is invalid; fix them first`);
-  return out;
-}
 
 async function listProjects(apiKey: string, orgId: string, baseURL: string | undefined): Promise<ListedProject[]> {
   const api = createApiClient({ apiKey, ...(baseURL ? { baseURL } : {}) });
@@ -145,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       return await orphans(rest);
     } catch (err) {
-      if (err instanceof CheckError) {
+      if (err instanceof CheckError || err instanceof DeclarationError) {
         process.stderr.write(`${err.message}\n`);
         return 2;
       }

@@ -7,11 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findOrphans, trackedProjectIds, type DeclaredProject, type ListedProject } from "../review/orphans";
-import { listStacks, readStackConfig } from "../config/stackFiles";
-import { projectSettings } from "../config/settings";
-import { resolveStackInputs } from "../config/inputs";
-import { projectArgs } from "../components/tenantDatabaseArgs";
-import { devProjectArgs } from "../components/devProject";
+import { declaredByOrg } from "../scripts/lib/declaredProjects";
 import { ROOT } from "./program";
 
 const ACME: DeclaredProject = { stack: "prod", owner: "tenant acme-corp", name: "Acme Corp", regionId: "aws-eu-central-1" };
@@ -62,23 +58,12 @@ describe("which projects no tenant owns", () => {
   });
 });
 
-/** Every project the stacks of this repository declare, as the command computes them. */
-function declaredHere(): DeclaredProject[] {
-  return listStacks(ROOT).flatMap((stack) => {
-    const cfg = readStackConfig(ROOT, stack);
-    const r = resolveStackInputs(projectSettings(cfg.config), { stack, file: cfg.stackFile, text: cfg.stackFileText }, ROOT);
-    const tenants = r.fleet!.tenants.map((t) => ({ stack, owner: `tenant ${t.id}`, ...projectArgs(t, r.settings!.neonOrgId) }));
-    const dev = r.settings!.devProject ? [{ stack, owner: "dev/test project", ...devProjectArgs(r.settings!.devProject, stack, r.settings!.neonOrgId) }] : [];
-    return [...tenants, ...dev].map((d) => ({ stack: d.stack, owner: d.owner, name: d.name, regionId: d.regionId }));
-  });
-}
-
 describe("npm run fleet -- orphans", () => {
   const ORG = "org-quiet-river-40213377";
   const KEY = "napi_test_key";
   const item = JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/neon/list-projects-item.json"), "utf8"));
   delete item._about;
-  const declared = declaredHere();
+  const declared = [...declaredByOrg(ROOT).values()].flat();
   // The organisation as Neon would list it: every declared project, a retried create's
   // duplicate of the first tenant, and 400 projects of another team, so the listing takes two pages.
   const projects = [

@@ -76,6 +76,17 @@ function optionalInput(ctx: Ctx, name: string, type: string, optional: boolean):
   return ctx.style === "generator" && type.startsWith("pulumi.Input<") ? `${name}?: ${type.replace(/>$/, " | undefined>")}` : `${name}?: ${type}`;
 }
 
+/** The header and imports of a resource's or function's module. */
+function moduleHead({ q }: Ctx, nested: boolean): string[] {
+  return [
+    ...HEADER,
+    `import * as pulumi from ${q("@pulumi/pulumi")};`,
+    ...(nested ? [`import * as inputs from ${q("./types/input")};`, `import * as outputs from ${q("./types/output")};`] : []),
+    `import * as utilities from ${q("./utilities")};`,
+    "",
+  ];
+}
+
 const usesType = (props: readonly { type: PType }[]) => props.some((p) => JSON.stringify(p.type).includes('"object"'));
 
 function resourceFile(ctx: Ctx, r: ResourceModel): string {
@@ -87,11 +98,7 @@ function resourceFile(ctx: Ctx, r: ResourceModel): string {
   const replacing = r.properties.filter((p) => p.forceNew && p.input).map((p) => `\`${p.name}\``);
   const nested = usesType(r.properties);
   const lines = [
-    ...HEADER,
-    `import * as pulumi from ${q("@pulumi/pulumi")};`,
-    ...(nested ? [`import * as inputs from ${q("./types/input")};`, `import * as outputs from ${q("./types/output")};`] : []),
-    `import * as utilities from ${q("./utilities")};`,
-    "",
+    ...moduleHead(ctx, nested),
     ...doc([r.description, replacing.length ? `Changing ${replacing.join(", ")} replaces the resource: the provider deletes it and creates a new one.` : undefined, `Import: \`pulumi import ${r.token} <name> <id>\``].filter(Boolean).join("\n\n"), ""),
     `export class ${r.name} extends pulumi.CustomResource {`,
     `    /** Gets an existing ${r.name} resource's state with the given name, ID, and optional extra properties used to qualify the lookup. */`,
@@ -162,11 +169,7 @@ function functionFile(ctx: Ctx, f: FunctionModel): string {
     "    }, opts, utilities.getPackage());",
   ];
   const lines = [
-    ...HEADER,
-    `import * as pulumi from ${q("@pulumi/pulumi")};`,
-    ...(nested ? [`import * as inputs from ${q("./types/input")};`, `import * as outputs from ${q("./types/output")};`] : []),
-    `import * as utilities from ${q("./utilities")};`,
-    "",
+    ...moduleHead(ctx, nested),
     ...doc(f.description, ""),
     `export function ${f.name}(args: ${cap}Args, opts?: pulumi.InvokeOptions): Promise<${cap}Result> {`,
     ...call("invoke"),

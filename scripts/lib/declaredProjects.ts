@@ -1,0 +1,39 @@
+/** The Neon projects every stack of a project declares (its tenants' and its dev/test project), by organisation. */
+import { listStacks, readStackConfig } from "../../config/stackFiles";
+import { projectSettings } from "../../config/settings";
+import { resolveStackInputs } from "../../config/inputs";
+import { projectArgs } from "../../components/tenantDatabaseArgs";
+import { devProjectArgs } from "../../components/devProject";
+import type { DeclaredProject } from "../../review/orphans";
+import { formatProblem } from "../../tenants/problems";
+
+/** A stack's settings or tenants file is invalid, so what it declares is unknown. */
+export class DeclarationError extends Error {}
+
+/** What every stack declares, by Neon organisation. */
+export function declaredByOrg(root: string): Map<string, DeclaredProject[]> {
+  const out = new Map<string, DeclaredProject[]>();
+  const problems: string[] = [];
+  for (const stack of listStacks(root)) {
+    const cfg = readStackConfig(root, stack);
+    const r = resolveStackInputs(projectSettings(cfg.config), { stack, file: cfg.stackFile, text: cfg.stackFileText }, root);
+    if (!r.settings || !r.fleet) {
+      problems.push(...r.problems.filter((p) => p.severity === "error").map(formatProblem));
+      continue;
+    }
+    const org = r.settings.neonOrgId ?? "(no organisation)";
+    const list = out.get(org) ?? [];
+    for (const t of r.fleet.tenants) {
+      const a = projectArgs(t, r.settings.neonOrgId);
+      list.push({ stack, owner: `tenant ${t.id}`, name: a.name, regionId: a.regionId });
+    }
+    if (r.settings.devProject) {
+      const a = devProjectArgs(r.settings.devProject, stack, r.settings.neonOrgId);
+      list.push({ stack, owner: "dev/test project", name: a.name, regionId: a.regionId });
+    }
+    out.set(org, list);
+  }
+  if (problems.length) throw new DeclarationError(`${problems.join("\n")}\nownership cannot be decided while a stack's settings or tenants file is invalid; fix them first`);
+  return out;
+}
+
