@@ -176,7 +176,19 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
   let outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
   try {
-    const stackOutputs = (await pulumi.runtime.runInPulumiStack(opts.program)) ?? {};
+    // A program that throws (a missing credential, bad input) must reject this call only:
+    // left to the Stack resource, its rejection also escapes as an unhandled one.
+    let failure: { error: unknown } | undefined;
+    const program = async () => {
+      try {
+        return await opts.program();
+      } catch (error) {
+        failure = { error };
+        return {};
+      }
+    };
+    const stackOutputs = (await pulumi.runtime.runInPulumiStack(program)) ?? {};
+    if (failure) throw failure.error;
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
     for (const [key, value] of Object.entries(stackOutputs)) {
