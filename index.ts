@@ -86,7 +86,7 @@ const wiring = new RepositoryWiring(
     repository: settings.github.repository,
     branch: settings.github.branch,
     scope: settings.secretScope,
-    tenants: activeTenants(fleet).map((t) => ({ id: t.id, connectionUri: databases.get(t.id)!.connectionUri })),
+    tenants: activeTenants(fleet).map((t) => ({ id: t.id, connectionUri: databases.get(t.id)!.connectionUri, host: databases.get(t.id)!.host })),
     roleArns: { backupWriter: roles.arnOf("backupWriter"), drillReader: roles.arnOf("drillReader") },
     vaults: vaults.map(({ plan, vault }) => ({ awsRegion: plan.awsRegion, bucket: vault.bucketName, kmsKeyArn: vault.keyArn })),
     workflows: [...workflows, ...renderDevWorkflows(settings.devProject, settings.github.branch)],

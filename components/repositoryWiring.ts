@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
 import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
 import { credential, GITHUB_TOKEN } from "./credentials";
-import { fleetNames, type FleetNames, type RenderedWorkflow } from "./workflows";
+import { fleetNames, hostsVariable, type FleetNames, type RenderedWorkflow } from "./workflows";
 import type { RolePurpose, SecretScope } from "./workflowAccess";
 
 export interface RepositoryWiringArgs {
@@ -15,8 +15,8 @@ export interface RepositoryWiringArgs {
   readonly repository: string;
   readonly branch: string;
   readonly scope: SecretScope;
-  /** Active tenants and their direct connection strings (secret). Retired tenants are not wired. */
-  readonly tenants: readonly { readonly id: string; readonly connectionUri: pulumi.Output<string> }[];
+  /** Active tenants, their direct connection strings (secret) and database hosts. Retired tenants are not wired. */
+  readonly tenants: readonly { readonly id: string; readonly connectionUri: pulumi.Output<string>; readonly host: pulumi.Input<string> }[];
   /** The workflow roles, by purpose; a purpose without workflows has none. */
   readonly roleArns: Partial<Record<RolePurpose, pulumi.Input<string>>>;
   readonly vaults: readonly { readonly awsRegion: string; readonly bucket: pulumi.Input<string>; readonly kmsKeyArn?: pulumi.Input<string> }[];
@@ -90,6 +90,16 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     }
     new github.ActionsVariable("var-backup-vaults", { repository, variableName: names.vaultsVariable, value: vaultMap }, child);
     variables.push(names.vaultsVariable);
+
+    // Each backup file's tenants and the host the stack created for each: a backup whose
+    // connection string points anywhere else fails (components/backupScripts.ts).
+    const hostOf = new Map(args.tenants.map((t) => [t.id, t.host]));
+    for (const w of args.workflows.filter((x) => x.kind === "backup")) {
+      const variableName = hostsVariable(w.path);
+      const value = pulumi.all(w.tenantIds.map((id) => pulumi.output(hostOf.get(id)!).apply((host) => [id, host] as const))).apply((entries) => JSON.stringify(Object.fromEntries(entries)));
+      new github.ActionsVariable(`var-${variableName.toLowerCase().replace(/_/g, "-")}`, { repository, variableName, value }, child);
+      variables.push(variableName);
+    }
 
     for (const w of args.workflows) {
       new github.RepositoryFile(

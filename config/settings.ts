@@ -69,6 +69,9 @@ export interface StackSettings {
     readonly restoreDrillSchedule: string;
     /** Repository secrets kept free for the repository's own use (repository scope). */
     readonly repositorySecretHeadroom: number;
+    /** Label of the issue a failing scheduled workflow opens, and who it is assigned to. */
+    readonly alertLabel: string;
+    readonly alertAssignees: readonly string[];
   };
   /** The part of the fleet this stack owns; undefined: every tenant of its tenants file. */
   readonly shard?: {
@@ -258,6 +261,17 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     schema: cronSetting(),
     default: "41 4 * * 1",
     description: "Cron (UTC) of the weekly restore drill.",
+  },
+  alertLabel: {
+    schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._:-]{0,49}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a label this stack writes; use up to 50 letters, digits, spaces and . _ : -, e.g. tenant-fleet-alert` }),
+    default: "tenant-fleet-alert",
+    description: "Label of the one issue per scheduled workflow (backups, restore drill) that opens when a run fails and closes on the next green run.",
+  },
+  alertAssignees: {
+    unset: ["[]"],
+    schema: stringList.pipe(z.array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a GitHub login` })).max(10, { error: "GitHub assigns at most 10 people to an issue" })),
+    default: [],
+    description: "GitHub logins assigned to a failure issue (they get GitHub's notification); they need access to the application repository.",
   },
   repositorySecretHeadroom: {
     schema: numberSetting(0, 99, "keep 0 to 99 repository secrets free"),
@@ -514,6 +528,8 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       migrationsPaths: Object.freeze([...(values.migrationsPaths as string[])]),
       restoreDrillSchedule: values.restoreDrillSchedule as string,
       repositorySecretHeadroom: values.repositorySecretHeadroom as number,
+      alertLabel: values.alertLabel as string,
+      alertAssignees: Object.freeze([...(values.alertAssignees as string[])]),
     },
     shard:
       values.shardResidencies || values.shardRegions

@@ -26,6 +26,10 @@ export interface BackupSettings {
   readonly schedule: string;
   readonly retentionDays: number;
   readonly enabled: boolean;
+  /** Job timeout of this tenant's backup and restore drill. */
+  readonly timeoutMinutes: number;
+  /** Until this date (inclusive, UTC) a backup of a database without tables only warns. */
+  readonly emptyAllowedUntil?: string;
 }
 
 export interface DatabaseNames {
@@ -75,7 +79,7 @@ export const CODE_DEFAULTS = Object.freeze({
   pgVersion: 17,
   historyRetentionHours: 24,
   compute: Object.freeze({ minCu: 0.25, maxCu: 2, suspendAfterSeconds: 300 }),
-  backup: Object.freeze({ schedule: "17 3 * * *", retentionDays: 14, enabled: true }),
+  backup: Object.freeze({ schedule: "17 3 * * *", retentionDays: 14, enabled: true, timeoutMinutes: 60 }),
   database: Object.freeze({ branch: "main", name: "app", role: "app_owner" }),
 });
 

@@ -135,11 +135,23 @@ export const QuotaSchema = z
   })
   .meta({ description: "Neon project quotas in hours and GiB; converted to seconds and bytes for the provider." });
 
+/** A calendar date, YYYY-MM-DD. */
+export const ISO_DATE_PATTERN = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
+/** GitHub-hosted runners stop any job after 6 hours. */
+export const BACKUP_TIMEOUT_MINUTES_MIN = 10;
+export const BACKUP_TIMEOUT_MINUTES_MAX = 360;
+
 export const BackupSchema = z
   .strictObject({
     schedule: cron.optional(),
     retentionDays: intIn(1, RETENTION_DAYS_MAX, "retentionDays").optional(),
     enabled: z.boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write enabled: true or enabled: false` }).optional(),
+    timeoutMinutes: intIn(BACKUP_TIMEOUT_MINUTES_MIN, BACKUP_TIMEOUT_MINUTES_MAX, "timeoutMinutes")
+      .meta({ description: "How long one backup (dump and upload) and one restore drill of this tenant may run; raise it for large databases (about 10 min per 10 GB of dump is a safe start)." })
+      .optional(),
+    emptyAllowedUntil: text(ISO_DATE_PATTERN, 10, "a date is written YYYY-MM-DD, e.g. 2027-01-31")
+      .meta({ description: "A new tenant whose schema is not there yet: until this date (UTC, inclusive) a backup of a database without tables warns instead of failing. Remove it once the schema exists." })
+      .optional(),
   })
   .meta({ description: "Nightly pg_dump to the tenant's regional S3 vault." });
 

@@ -21,14 +21,17 @@ const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
 const backup = renderWorkflows(fleet.tenants, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" }).find((w) => w.kind === "backup")!;
 const step = (Object.values(parse(backup.content).jobs)[0] as { steps: { name: string; run: string }[] }).steps.find((s) => s.name === "Dump, check and upload")!;
 
-function runStep(databaseUrl: string, bin?: string): { code: number | null; out: string } {
+/** The host part of a URL-form string, as the stack would expect it (none for a key=value string). */
+const hostOf = (url: string) => (url.startsWith("postgresql://") ? url.replace(/^[^@]*@/, "").replace(/[:/?].*$/, "") : "ep-cool-lab-a1b2.eu-central-1.aws.neon.tech");
+
+function runStep(databaseUrl: string, bin?: string, extraPath = ""): { code: number | null; out: string } {
   const temp = mkdtempSync(path.join(tmpdir(), "tf-backup-"));
   const script = bin ? step.run.replace('bin="/usr/lib/postgresql/${PG_MAJOR}/bin"', `bin="${bin}"`) : step.run;
   const r = spawnSync("bash", ["-c", script], {
     encoding: "utf8",
     // stdin not a socket: Debian's bash would read ~/.bashrc as if run by sshd.
     stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, SECRET_LABEL: "secret ACME_CORP_DATABASE_URL", TENANT_ID: "acme-corp", PG_MAJOR: major ?? "15", RETENTION_DAYS: "14", RUNNER_TEMP: temp, BACKUP_BUCKET: "b", BACKUP_KMS_KEY: "k" },
+    env: { PATH: `${extraPath}${process.env.PATH}`, EXPECTED_DB_HOST: hostOf(databaseUrl), HOSTS_VARIABLE: "TENANT_FLEET_BACKUP_17_3_X_X_X_DB_HOSTS", BACKUP_PART_BYTES: "5242880", DATABASE_URL: databaseUrl, SECRET_LABEL: "secret ACME_CORP_DATABASE_URL", TENANT_ID: "acme-corp", PG_MAJOR: major ?? "15", RETENTION_DAYS: "14", RUNNER_TEMP: temp, BACKUP_BUCKET: "b", BACKUP_KMS_KEY: "k" },
   });
   return { code: r.status, out: r.stdout + r.stderr };
 }
@@ -39,17 +42,24 @@ const shown = (out: string) => out.split("\n").filter((l) => !l.startsWith("::ad
 describe.runIf(major)(`the backup step's pg_dump failures (PostgreSQL ${major} client)`, () => {
   it.each([
     ["a malformed option", "postgresql://acme_owner:Pw-7hQ2x-secret@ep-cool-lab-a1b2.eu-central-1.aws.neon.tech/acme_db?sslmode=bogus", "it does not hold a valid connection string"],
-    ["not a URL at all", "host-acme password=Pw-7hQ2x-secret user", "it does not hold a valid connection string"],
     ["an impossible port", "postgresql://acme_owner:Pw-7hQ2x-secret@ep-cool-lab-a1b2.example:99999999999/acme_db", "it does not hold a valid connection string"],
     ["a host that does not resolve", "postgresql://acme_owner:Pw-7hQ2x-secret@ep-cool-lab-a1b2.invalid/acme_db", "its host name does not resolve"],
     ["a server that is not there", "postgresql://acme_owner:Pw-7hQ2x-secret@127.0.0.1:1/acme_db", "its server did not answer"],
   ])("%s: names the tenant and the secret, prints nothing of the string", (_, url, reason) => {
     const { code, out } = runStep(url);
     expect(code).toBe(1);
-    expect(out).toContain(`::error::pg_dump could not back up acme-corp with the connection string in secret ACME_CORP_DATABASE_URL: ${reason}`);
+    expect(out).toContain(`::error::psql could not back up acme-corp with the connection string in secret ACME_CORP_DATABASE_URL: ${reason}`);
     for (const part of ["Pw-7hQ2x-secret", "acme_owner", "ep-cool-lab-a1b2", "acme_db", "127.0.0.1", "host-acme"]) expect(shown(out)).not.toContain(part);
     // The password is masked before pg_dump runs, when the string has one in URL form.
     if (url.startsWith("postgresql://")) expect(out.indexOf("::add-mask::Pw-7hQ2x-secret")).toBeLessThan(out.indexOf("::error::"));
+  });
+
+  it("refuses a string for another database than the stack created, before connecting", () => {
+    const { code, out } = runStep("host-acme password=Pw-7hQ2x-secret user");
+    expect(code).toBe(1);
+    expect(shown(out).trim()).toBe(
+      "::error::the connection string in secret ACME_CORP_DATABASE_URL does not point at the database the stack created for acme-corp (host ep-cool-lab-a1b2.eu-central-1.aws.neon.tech); it may hold another tenant's string. pulumi up writes the right one",
+    );
   });
 
   it("names a missing secret instead of failing on a socket", () => {
@@ -63,10 +73,14 @@ describe("an unforeseen pg_dump message", () => {
   it("is shown with every part of the connection string cut out", () => {
     const bin = mkdtempSync(path.join(tmpdir(), "tf-pgbin-"));
     mkdirSync(bin, { recursive: true });
-    // A pg_dump stand-in whose message quotes the host, user, database and password back.
+    // psql answers the statistics query; aws starts the upload; then pg_dump fails with a
+    // message that quotes the host, user, database and password back.
+    writeFileSync(path.join(bin, "psql"), "#!/bin/sh\nprintf 'server\\t170002\\t\\ntable\\tpublic.t\\t5\\n'\n");
+    writeFileSync(path.join(bin, "aws"), "#!/bin/sh\necho upload-id\n");
+    for (const tool of ["psql", "aws"]) chmodSync(path.join(bin, tool), 0o755);
     writeFileSync(path.join(bin, "pg_dump"), '#!/bin/sh\necho "pg_dump: error: query failed on ep-cool-lab-a1b2.eu-central-1.aws.neon.tech for acme_owner in acme_db (auth Pw-7hQ2x-secret)" >&2\nexit 1\n');
     chmodSync(path.join(bin, "pg_dump"), 0o755);
-    const { code, out } = runStep("postgresql://acme_owner:Pw-7hQ2x-secret@ep-cool-lab-a1b2.eu-central-1.aws.neon.tech:5432/acme_db?sslmode=require&channel_binding=require", bin);
+    const { code, out } = runStep("postgresql://acme_owner:Pw-7hQ2x-secret@ep-cool-lab-a1b2.eu-central-1.aws.neon.tech:5432/acme_db?sslmode=require&channel_binding=require", bin, `${bin}:`);
     expect(code).toBe(1);
     expect(shown(out).trim()).toBe(
       "::error::pg_dump could not back up acme-corp with the connection string in secret ACME_CORP_DATABASE_URL: exit 1: pg_dump: error: query failed on [from the secret] for [from the secret] in [from the secret] (auth [from the secret])",

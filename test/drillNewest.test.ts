@@ -2,8 +2,9 @@
  * The restore drill's "Find the newest backup" step, run for real: its script from the
  * generated workflow, under bash with jq, against listings an `aws` stand-in prints (the
  * one substitution: the AWS CLI, whose JSON output for a multi-page listing is one merged
- * document). Forged keys dated after their own upload fail the drill; so do stale and
- * missing backups, to the minute.
+ * document). A backup counts once its manifest exists (a dump without one is unfinished).
+ * Forged keys dated after their own upload fail the drill; so do stale and missing
+ * backups, to the minute. The runtime suite (runtime/) runs the same step against S3.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -26,7 +27,9 @@ interface Listed {
   readonly at: Date;
 }
 
-const named = (takenAt: Date, uploadedAt = new Date(takenAt.getTime() + 3 * MINUTE)): Listed => ({ key: `${PREFIX}${backupTimestamp(takenAt)}.dump`, at: uploadedAt });
+const named = (takenAt: Date, uploadedAt = new Date(takenAt.getTime() + 3 * MINUTE)): Listed => ({ key: `${PREFIX}${backupTimestamp(takenAt)}.manifest.json`, at: uploadedAt });
+const dumpOf = (l: Listed) => l.key.replace(/\.manifest\.json$/, ".dump");
+const unfinished = (takenAt: Date): Listed => ({ key: `${PREFIX}${backupTimestamp(takenAt)}.dump`, at: new Date(takenAt.getTime() + MINUTE) });
 
 function runStep(objects: readonly Listed[], maxAgeHours = 30) {
   const dir = mkdtempSync(path.join(tmpdir(), "tf-drill-"));
@@ -60,19 +63,20 @@ describe("the drill's newest backup", () => {
   const now = Date.now();
   const hoursAgo = (h: number) => new Date(now - h * 60 * MINUTE);
 
-  it("is the newest well-named key, whatever else is under the prefix", () => {
-    const r = runStep([named(hoursAgo(50)), named(hoursAgo(26)), { key: `${PREFIX}notes.txt`, at: hoursAgo(1) }, { key: `${PREFIX}20261301T000000Z.dump.part`, at: hoursAgo(1) }]);
+  it("is the newest complete backup, whatever else is under the prefix", () => {
+    const r = runStep([named(hoursAgo(50)), named(hoursAgo(26)), unfinished(hoursAgo(2)), { key: `${PREFIX}notes.txt`, at: hoursAgo(1) }, { key: `${PREFIX}20261301T000000Z.dump.part`, at: hoursAgo(1) }]);
     expect(r.stderr + r.stdout).toBe("");
     expect(r.status).toBe(0);
-    expect(r.outputs.key).toBe(named(hoursAgo(26)).key);
+    expect(r.outputs.key).toBe(dumpOf(named(hoursAgo(26))));
+    expect(r.outputs.manifest).toBe(named(hoursAgo(26)).key);
     expect(Number(r.outputs.age_minutes)).toBeGreaterThanOrEqual(26 * 60 - 1);
     expect(Number(r.outputs.age_minutes)).toBeLessThanOrEqual(26 * 60 + 1);
   });
 
   it("fails on a key dated in the future instead of trusting it as newest forever", () => {
-    const r = runStep([named(hoursAgo(5)), { key: `${PREFIX}99991231T000000Z.dump`, at: hoursAgo(2) }]);
+    const r = runStep([named(hoursAgo(5)), { key: `${PREFIX}99991231T000000Z.manifest.json`, at: hoursAgo(2) }]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`::error::1 backup(s) of acme-corp are dated after their own upload, so the backup job did not write them: ${PREFIX}99991231T000000Z.dump`);
+    expect(r.stdout).toContain(`::error::1 backup(s) of acme-corp are dated after their own upload, so the backup job did not write them: ${PREFIX}99991231T000000Z.manifest.json`);
   });
 
   it("accepts a name ahead of its upload by less than the clock skew, not by more", () => {
@@ -91,14 +95,14 @@ describe("the drill's newest backup", () => {
   it("fails when the tenant has no backup in its class", () => {
     const r = runStep([{ key: `${PREFIX}readme.md`, at: hoursAgo(1) }]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`::error::no backup of acme-corp under s3://tf-prod-bk-eu-central-1-x/${PREFIX}`);
+    expect(r.stdout).toContain(`::error::no complete backup of acme-corp under s3://tf-prod-bk-eu-central-1-x/${PREFIX}`);
   });
 
   it("reads a listing of more than 1,000 backups as one (every page), and still names one key", () => {
     const many = Array.from({ length: 1500 }, (_, i) => named(hoursAgo(1500 - i + 1)));
     const r = runStep(many);
     expect(r.status).toBe(0);
-    expect(r.outputs.key).toBe(named(hoursAgo(2)).key);
+    expect(r.outputs.key).toBe(dumpOf(named(hoursAgo(2))));
     expect(r.outputs.key).not.toContain("\n");
   });
 });

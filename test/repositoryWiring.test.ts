@@ -32,7 +32,11 @@ describe("repository-scoped secrets (prod)", async () => {
 
   it("sets each workflow role's ARN and the vaults as variables, not secrets", () => {
     const vars = Object.fromEntries(run.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => [r.inputs.variableName, r.inputs.value]));
-    expect(Object.keys(vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_DRILL_ROLE_ARN"]);
+    expect(Object.keys(vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_17_3_X_X_X_DB_HOSTS", "TENANT_FLEET_BACKUP_43_5_X_X_X_DB_HOSTS", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_DRILL_ROLE_ARN"]);
+    // Each backup file's tenants and the database host the stack created for each.
+    const hosts = JSON.parse(vars.TENANT_FLEET_BACKUP_43_5_X_X_X_DB_HOSTS as string);
+    expect(hosts).toEqual({ northwind: run.outputs.databasesByTenant && (run.outputs.databasesByTenant as Record<string, { host: string }>).northwind.host });
+    expect(hosts.northwind).toMatch(/\.neon\.tech$/);
     expect(vars.TENANT_FLEET_AWS_ROLE_ARN).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-backup-writer/);
     expect(vars.TENANT_FLEET_DRILL_ROLE_ARN).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-drill-reader/);
     const vaults = JSON.parse(vars.TENANT_FLEET_BACKUP_VAULTS as string);
@@ -70,7 +74,7 @@ describe("repository-scoped secrets (prod)", async () => {
     expect(run.outputs.githubWiring).toEqual({
       secrets: ACTIVE.map((id) => `${id.toUpperCase().replace(/-/g, "_")}_DATABASE_URL`).sort(),
       environments: [],
-      variables: ["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_DRILL_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS"],
+      variables: ["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_DRILL_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_BACKUP_17_3_X_X_X_DB_HOSTS", "TENANT_FLEET_BACKUP_43_5_X_X_X_DB_HOSTS"],
       workflows: [
         ".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml",
         ".github/workflows/tenant-fleet-backup-43-5-x-x-x.yml",

@@ -30,7 +30,7 @@ describe("stack settings", () => {
       shard: undefined,
       neonLimits: { projects: undefined, historyRetentionHours: undefined },
       devProject: undefined,
-      workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10 },
+      workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10, alertLabel: "tenant-fleet-alert", alertAssignees: [] },
       backup: {
         encryption: "kms",
         objectLock: "off",

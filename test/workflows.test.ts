@@ -29,8 +29,11 @@ function syntheticFleet(n: number, extra: Record<string, string> = {}): Tenant[]
 }
 
 type Job = { if?: string; permissions?: Record<string, string>; strategy?: { matrix: { tenant: unknown[] } }; steps: { uses?: string; run?: string; env?: Record<string, string> }[]; env?: Record<string, string> };
+/** The tenant jobs (one matrix entry per tenant); the alert job is checked on its own. */
 function jobs(w: RenderedWorkflow): Job[] {
-  return Object.values(parse(w.content).jobs as Record<string, Job>);
+  return Object.entries(parse(w.content).jobs as Record<string, Job>)
+    .filter(([id]) => id !== "alert")
+    .map(([, job]) => job);
 }
 
 const allVariants: [string, RenderedWorkflow[]][] = [
@@ -146,6 +149,25 @@ describe("every generated workflow", () => {
 
   it.each(everyWorkflow)("%s never runs more than 256 matrix jobs", (_, w) => {
     for (const job of jobs(w)) expect(job.strategy!.matrix.tenant.length).toBeLessThanOrEqual(MAX_MATRIX_JOBS);
+  });
+
+  it.each(everyWorkflow)("%s: a scheduled workflow ends with the alert job, which alone may write issues and holds no other credential", (_, w) => {
+    const all = parse(w.content).jobs as Record<string, Job & { needs?: string[] }>;
+    const alert = all.alert;
+    if (w.kind === "migrations") return expect(alert).toBeUndefined();
+    expect(alert.needs).toEqual(Object.keys(all).filter((id) => id !== "alert"));
+    expect(alert.if).toBe("always() && github.ref == 'refs/heads/main'");
+    expect(alert.permissions).toEqual({ issues: "write", actions: "read" });
+    expect(JSON.stringify(alert)).not.toMatch(/secrets\.|secrets\[|configure-aws-credentials/);
+    for (const job of jobs(w)) expect(job.permissions).not.toHaveProperty("issues");
+  });
+
+  it.each(everyWorkflow)("%s: backups and migrations of one tenant share a concurrency group", (_, w) => {
+    for (const job of jobs(w)) {
+      const group = (job as Job & { concurrency?: { group: string } }).concurrency?.group;
+      if (w.kind === "restore-drill") expect(group).toBeUndefined();
+      else expect(group).toBe("tenant-fleet-database-${{ matrix.tenant.id }}");
+    }
   });
 });
 

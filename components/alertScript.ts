@@ -1,0 +1,57 @@
+/**
+ * The alert job's bash: GitHub mails a scheduled run's failure only to whoever last
+ * changed its cron line (here, the token behind `pulumi up`), so each scheduled workflow
+ * keeps one issue of its own instead. Plain curl and jq against the REST API with the
+ * job's GITHUB_TOKEN (`issues: write`, `actions: read`): nothing external, nothing
+ * installed.
+ *
+ * Environment: GH_TOKEN, RESULT (the tenant job's result), JOB_PREFIX, ALERT_LABEL,
+ * ALERT_ASSIGNEES (JSON array), and the runner's GITHUB_API_URL, GITHUB_SERVER_URL,
+ * GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_WORKFLOW, RUNNER_TEMP.
+ *
+ * The issue is found by its exact title among the open issues the Actions bot opened
+ * (a label alone could be dropped when the token may not set labels).
+ */
+export function alertScript(): string {
+  return [
+    "set -euo pipefail",
+    'api() { curl -sS --fail-with-body --retry 3 -H "Authorization: Bearer ${GH_TOKEN}" -H "Accept: application/vnd.github+json" -H "X-GitHub-Api-Version: 2022-11-28" "$@"; }',
+    'repo="${GITHUB_API_URL}/repos/${GITHUB_REPOSITORY}"',
+    'run_url="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}"',
+    'title="tenant-fleet: ${GITHUB_WORKFLOW} is failing"',
+    'work="$(mktemp -d "${RUNNER_TEMP}/alert.XXXXXX")"',
+    // Every tenant job of this attempt, over all pages.
+    "page=1",
+    ': > "${work}/jobs.ndjson"',
+    "while :; do",
+    '  api "${repo}/actions/runs/${GITHUB_RUN_ID}/attempts/${GITHUB_RUN_ATTEMPT}/jobs?per_page=100&page=${page}" > "${work}/page.json"',
+    "  jq -c '.jobs[]' \"${work}/page.json\" >> \"${work}/jobs.ndjson\"",
+    "  if [ \"$(jq '.jobs | length' \"${work}/page.json\")\" -lt 100 ]; then break; fi",
+    "  page=$(( page + 1 ))",
+    "done",
+    "jq -r --arg p \"${JOB_PREFIX}\" 'select(.name | startswith($p)) | select(.conclusion != \"success\" and .conclusion != \"skipped\") | \"- \\(.name | ltrimstr($p)): \\(.conclusion // \"did not finish\") (\\(.html_url))\"' \"${work}/jobs.ndjson\" > \"${work}/failed.txt\"",
+    'failed="$(wc -l < "${work}/failed.txt")"',
+    'if [ "${failed}" -eq 0 ] && [ "${RESULT}" != "success" ]; then echo "- the run itself: ${RESULT}" > "${work}/failed.txt"; failed=1; fi',
+    // The open issue of this workflow, if any.
+    "api \"${repo}/issues?state=open&creator=github-actions%5Bbot%5D&per_page=100\" | jq -r --arg t \"${title}\" '[.[] | select(.title == $t and (.pull_request | not))][0].number // empty' > \"${work}/issue\"",
+    'issue="$(cat "${work}/issue")"',
+    'if [ "${failed}" -gt 0 ]; then',
+    '  body="$(printf \'[Run %s](%s) of %s failed for %s tenant(s):\\n\\n%s\\n\\nThis issue closes itself after the next run in which every tenant succeeds.\' "${GITHUB_RUN_ID}" "${run_url}" "${GITHUB_WORKFLOW}" "${failed}" "$(cat "${work}/failed.txt")")"',
+    '  if [ -n "${issue}" ]; then',
+    "    jq -n --arg body \"${body}\" '{body: $body}' | api -X POST \"${repo}/issues/${issue}/comments\" --data-binary @- > /dev/null",
+    '    echo "::error::${failed} tenant job(s) failed; commented on issue #${issue}"',
+    "  else",
+    "    issue=\"$(jq -n --arg title \"${title}\" --arg body \"${body}\" --arg label \"${ALERT_LABEL}\" --argjson assignees \"${ALERT_ASSIGNEES}\" '{title: $title, body: $body, labels: [$label], assignees: $assignees}' | api -X POST \"${repo}/issues\" --data-binary @- | jq -r .number)\"",
+    '    echo "::error::${failed} tenant job(s) failed; opened issue #${issue}"',
+    "  fi",
+    "  exit 1",
+    "fi",
+    'if [ -n "${issue}" ]; then',
+    "  jq -n --arg body \"[Run ${GITHUB_RUN_ID}](${run_url}): every tenant succeeded.\" '{body: $body}' | api -X POST \"${repo}/issues/${issue}/comments\" --data-binary @- > /dev/null",
+    "  jq -n '{state: \"closed\", state_reason: \"completed\"}' | api -X PATCH \"${repo}/issues/${issue}\" --data-binary @- > /dev/null",
+    '  echo "every tenant succeeded; closed issue #${issue}"',
+    "else",
+    '  echo "every tenant succeeded"',
+    "fi",
+  ].join("\n");
+}

@@ -1,0 +1,279 @@
+/**
+ * The bash of the generated backup and restore-drill jobs. Pure strings: the workflows
+ * module places them in steps; the runtime suite (runtime/) runs them for real.
+ *
+ * A backup is verified before it counts: the connection string must point at the host
+ * the stack created for the tenant, the database must hold tables (unless the tenant is
+ * marked new), the dump's table of contents must list every table the database has, and
+ * the upload streams in parts that S3 checks (Content-MD5) and completes only as a new
+ * object. A manifest written last (same prefix, `.manifest.json`) records what was dumped;
+ * a dump without one is unfinished. The drill trusts only manifests, checks the download
+ * against it (size, SHA-256), restores, and compares tables and row counts.
+ */
+import { backupPrefix } from "../tenants/naming";
+import { BACKUP_TIMESTAMP_DATE_FORMAT, type BackupEncryption } from "./backupPolicy";
+
+/** Streamed upload part size: 128 MiB parts reach S3's 10,000-part limit at 1.25 TiB; one part at a time sits on the runner's disk. */
+export const BACKUP_PART_BYTES = 128 * 1024 * 1024;
+/** How long pg_dump waits for a table lock before failing (instead of queueing behind a migration's ALTER and holding up every reader behind it). */
+export const PG_DUMP_LOCK_WAIT_TIMEOUT = "60s";
+/** A restored table may differ from the manifest's estimate by this many rows, or this share of the estimate, whichever is larger (estimates come from the planner's statistics). */
+export const ROW_TOLERANCE_ROWS = 100;
+export const ROW_TOLERANCE_PERCENT = 20;
+/** How far a backup's name may run ahead of S3's record of its upload (runner clock skew). */
+export const CLOCK_SKEW_SECONDS = 300;
+/** The manifest's format; the drill refuses one it does not know. */
+export const MANIFEST_FORMAT = 1;
+export const MANIFEST_SUFFIX = ".manifest.json";
+
+/** The tenant's key prefix as the scripts spell it, from the one definition of the layout. */
+const SHELL_BACKUP_PREFIX = backupPrefix("${TENANT_ID}", "${RETENTION_DAYS}");
+
+/**
+ * Bash for a step that holds DATABASE_URL: a missing secret is named, not met with a
+ * socket error, the password is masked in the log before any tool could print it, and
+ * the parts of the string (user, password, host, database) are kept for redaction.
+ */
+export const DATABASE_URL_PRELUDE = [
+  'if [ -z "${DATABASE_URL:-}" ]; then echo "::error::${SECRET_LABEL} is empty or missing for ${TENANT_ID}: pulumi up writes it, and only runs of the default branch can read it"; exit 1; fi',
+  'url_rest="${DATABASE_URL#*://}"; url_userinfo=""; case "${url_rest}" in *@*) url_userinfo="${url_rest%%@*}"; url_rest="${url_rest#*@}";; esac',
+  'url_user="${url_userinfo%%:*}"; url_password=""; case "${url_userinfo}" in *:*) url_password="${url_userinfo#*:}";; esac',
+  'url_host="${url_rest%%[/?]*}"; if [[ "${url_host}" =~ ^(.*):[0-9]+$ ]]; then url_host="${BASH_REMATCH[1]}"; fi; url_db=""; case "${url_rest}" in */*) url_db="${url_rest#*/}"; url_db="${url_db%%\\?*}";; esac',
+  'if [ -n "${url_password}" ]; then echo "::add-mask::${url_password}"; fi',
+];
+
+/**
+ * `explain TOOL STATUS ERRFILE`: a libpq tool's failure, said without a value from the
+ * secret: libpq's messages quote the connection string back (a malformed one), or its
+ * host, user or database. Known failures become a fixed sentence naming the tenant and
+ * the secret; any other first line is shown with every part of the string cut out.
+ */
+const EXPLAIN_FUNCTION = [
+  "explain() {",
+  '  local first reason part',
+  '  first="$(head -n 1 "$3")"',
+  '  case "${first}" in',
+  '    *"connection info string"*|*"invalid URI"*|*"invalid connection option"*|*"invalid sslmode"*|*"invalid channel_binding"*|*"invalid integer value"*|*"invalid percent-encoded"*|*\'missing "="\'*|*"unterminated quoted string"*) reason="it does not hold a valid connection string";;',
+  '    *"could not translate host name"*) reason="its host name does not resolve";;',
+  '    *"password authentication failed"*|*"no password supplied"*|*"password must be"*) reason="the server refused its user or password";;',
+  '    *"server version mismatch"*) reason="pg_dump ${PG_MAJOR} is older than the server; the tenant\'s pgVersion must be the server\'s major";;',
+  '    *"SSL"*|*"channel binding"*|*"certificate"*) reason="the TLS or channel-binding handshake failed";;',
+  '    *"Connection refused"*|*"timeout expired"*|*"timed out"*|*"No route to host"*|*"Network is unreachable"*) reason="its server did not answer";;',
+  '    *"could not obtain lock"*|*"lock timeout"*|*"canceling statement due to statement timeout"*) reason="a table stayed locked for ' + PG_DUMP_LOCK_WAIT_TIMEOUT + ' (a migration or a long transaction); the next run retries";;',
+  '    *"does not exist"*) reason="its role or database does not exist on the server";;',
+  '    *)',
+  '      reason="${first//"${DATABASE_URL}"/[connection string]}"',
+  '      for part in "${url_password}" "${url_user}" "${url_host}" "${url_db}"; do',
+  '        if [ "${#part}" -ge 3 ]; then reason="${reason//"${part}"/[from the secret]}"; fi',
+  '      done',
+  '      reason="exit $2: ${reason}";;',
+  '  esac',
+  '  echo "::error::$1 could not back up ${TENANT_ID} with the connection string in ${SECRET_LABEL}: ${reason}"',
+  "}",
+];
+
+/**
+ * The database's tables (not extension members) and the planner's row estimate of each
+ * (statistics, or the live-tuple counter when never analysed), and the server version.
+ */
+const STATS_SQL = [
+  "select 'server', current_setting('server_version_num'), ''",
+  "union all",
+  "select 'table', format('%I.%I', n.nspname, c.relname), coalesce(nullif(c.reltuples, -1)::bigint, s.n_live_tup, 0)::text",
+  "from pg_class c join pg_namespace n on n.oid = c.relnamespace left join pg_stat_user_tables s on s.relid = c.oid",
+  "where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)'",
+  "and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')",
+].join(" ");
+
+/** Exact row counts of every user table of the restored database, as `name<TAB>rows`. */
+const COUNT_SQL = [
+  "select format('select %L, count(*) from %I.%I;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname)",
+  "from pg_class c join pg_namespace n on n.oid = c.relnamespace",
+  "where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)'",
+  "and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')",
+].join(" ");
+
+function sseArgs(encryption: BackupEncryption): string {
+  return encryption === "kms" ? '--server-side-encryption aws:kms --ssekms-key-id "${BACKUP_KMS_KEY}"' : "--server-side-encryption AES256";
+}
+
+/**
+ * The backup step. Environment: TENANT_ID, PG_MAJOR, RETENTION_DAYS, BACKUP_BUCKET,
+ * BACKUP_KMS_KEY (kms), EXPECTED_DB_HOST, EMPTY_ALLOWED_UNTIL, BACKUP_PART_BYTES,
+ * DATABASE_URL, SECRET_LABEL, RUNNER_TEMP.
+ */
+export function backupScript(encryption: BackupEncryption): string {
+  const sse = sseArgs(encryption);
+  return [
+    "set -euo pipefail",
+    ...DATABASE_URL_PRELUDE,
+    ...EXPLAIN_FUNCTION,
+    'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
+    // The host the stack created for this tenant; a string for any other database fails here.
+    'if [ -z "${EXPECTED_DB_HOST:-}" ]; then echo "::error::no expected database host for ${TENANT_ID} in the repository variable ${HOSTS_VARIABLE}: pulumi up writes it"; exit 1; fi',
+    'if [ "${url_host,,}" != "${EXPECTED_DB_HOST,,}" ]; then echo "::error::the connection string in ${SECRET_LABEL} does not point at the database the stack created for ${TENANT_ID} (host ${EXPECTED_DB_HOST}); it may hold another tenant\'s string. pulumi up writes the right one"; exit 1; fi',
+    `stamp="$(date -u +${BACKUP_TIMESTAMP_DATE_FORMAT})"`,
+    `key="${SHELL_BACKUP_PREFIX}\${stamp}.dump"`,
+    `manifest_key="${SHELL_BACKUP_PREFIX}\${stamp}${MANIFEST_SUFFIX}"`,
+    'work="$(mktemp -d "${RUNNER_TEMP}/${TENANT_ID}.backup.XXXXXX")"',
+    // What the database holds, before the dump: the manifest and the checks compare against it.
+    'status=0',
+    `"\${bin}/psql" -X -q -At -F $'\\t' -v ON_ERROR_STOP=1 --dbname="\${DATABASE_URL}" -c "${STATS_SQL}" > "\${work}/stats.tsv" 2> "\${work}/stats.err" || status=$?`,
+    'if [ "${status}" -ne 0 ]; then explain psql "${status}" "${work}/stats.err"; exit 1; fi',
+    "server_version=\"$(awk -F'\\t' '$1 == \"server\" { print $2 }' \"${work}/stats.tsv\")\"",
+    "awk -F'\\t' '$1 == \"table\" { print $2 \"\\t\" $3 }' \"${work}/stats.tsv\" > \"${work}/tables.tsv\"",
+    'table_count="$(wc -l < "${work}/tables.tsv")"',
+    'empty_allowed=false',
+    'if [ "${table_count}" -eq 0 ]; then',
+    '  if [ -n "${EMPTY_ALLOWED_UNTIL:-}" ] && [ "$(date -u +%Y-%m-%d)" \\< "${EMPTY_ALLOWED_UNTIL}" -o "$(date -u +%Y-%m-%d)" = "${EMPTY_ALLOWED_UNTIL}" ]; then',
+    '    empty_allowed=true',
+    '    echo "::warning::${TENANT_ID}\'s database has no tables; backed up anyway because the tenant is new (backup.emptyAllowedUntil: ${EMPTY_ALLOWED_UNTIL})"',
+    "  else",
+    '    echo "::error::${TENANT_ID}\'s database has no tables, so a backup of it would restore nothing: the secret may point at the wrong database, or the schema was never migrated. For a new tenant, set backup.emptyAllowedUntil in the tenants file"',
+    "    exit 1",
+    "  fi",
+    "fi",
+    // One multipart upload, fed by pg_dump through split: one part on disk at a time.
+    `upload_id="$(aws s3api create-multipart-upload --bucket "\${BACKUP_BUCKET}" --key "\${key}" ${sse} --content-type application/octet-stream --query UploadId --output text)"`,
+    'abort() { aws s3api abort-multipart-upload --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" > /dev/null 2>&1 || true; }',
+    "trap 'abort' ERR",
+    'export BACKUP_BUCKET key upload_id work',
+    "upload_part() {",
+    "  set -euo pipefail",
+    '  cat > "${FILE}"',
+    '  local n=$(( 10#${FILE##*.} )) md5 etag',
+    '  md5="$(openssl md5 -binary "${FILE}" | base64)"',
+    '  etag="$(aws s3api upload-part --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" --part-number "${n}" --body "${FILE}" --content-md5 "${md5}" --query ETag --output text)"',
+    "  printf '%s\\t%s\\t%s\\n' \"${n}\" \"${etag}\" \"$(stat -c %s \"${FILE}\")\" >> \"${work}/parts.tsv\"",
+    '  rm -f "${FILE}"',
+    "}",
+    "export -f upload_part",
+    'mkfifo "${work}/sha.fifo" "${work}/toc.fifo"',
+    "sha256sum < \"${work}/sha.fifo\" | cut -d ' ' -f 1 > \"${work}/sha256\" &",
+    "sha_pid=$!",
+    '"${bin}/pg_restore" --list < "${work}/toc.fifo" > "${work}/toc.txt" 2> "${work}/toc.err" &',
+    "toc_pid=$!",
+    "set +e",
+    `"\${bin}/pg_dump" --format=custom --no-owner --no-privileges --lock-wait-timeout=${PG_DUMP_LOCK_WAIT_TIMEOUT} --dbname="\${DATABASE_URL}" 2> "\${work}/dump.err" \\`,
+    '  | tee --output-error=warn-nopipe "${work}/sha.fifo" "${work}/toc.fifo" 2> "${work}/tee.err" \\',
+    '  | SHELL=/bin/bash split --bytes="${BACKUP_PART_BYTES}" --numeric-suffixes=1 --suffix-length=5 --filter=upload_part - "${work}/part." 2> "${work}/split.err"',
+    'statuses=("${PIPESTATUS[@]}")',
+    'wait "${sha_pid}"; wait "${toc_pid}"; toc_status=$?',
+    "set -e",
+    'if [ "${statuses[0]}" -ne 0 ]; then abort; explain pg_dump "${statuses[0]}" "${work}/dump.err"; exit 1; fi',
+    'if [ "${statuses[2]}" -ne 0 ]; then abort; echo "::error::the upload of ${TENANT_ID}\'s dump to s3://${BACKUP_BUCKET}/${key} failed: $(grep -v \'^$\' "${work}/split.err" | tail -n 3 | tr \'\\n\' \' \')"; exit 1; fi',
+    'if [ "${toc_status}" -ne 0 ]; then abort; echo "::error::pg_restore cannot read the dump of ${TENANT_ID}: $(head -n 1 "${work}/toc.err")"; exit 1; fi',
+    "dumped_tables=\"$(awk '$4 == \"TABLE\" && $5 == \"DATA\"' \"${work}/toc.txt\" | wc -l)\"",
+    'if [ "${dumped_tables}" -ne "${table_count}" ]; then abort; echo "::error::the dump of ${TENANT_ID} holds the data of ${dumped_tables} table(s), the database ${table_count}: not uploaded"; exit 1; fi',
+    "bytes=\"$(awk -F'\\t' '{ s += $3 } END { print s + 0 }' \"${work}/parts.tsv\" 2> /dev/null || echo 0)\"",
+    'if [ "${bytes}" -eq 0 ]; then abort; echo "::error::the dump of ${TENANT_ID} is empty"; exit 1; fi',
+    "sort -n \"${work}/parts.tsv\" | jq -R -s '{Parts: [split(\"\\n\")[] | select(length > 0) | split(\"\\t\") | {PartNumber: (.[0] | tonumber), ETag: .[1]}]}' > \"${work}/parts.json\"",
+    'parts="$(jq \'.Parts | length\' "${work}/parts.json")"',
+    'aws s3api complete-multipart-upload --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" --multipart-upload "file://${work}/parts.json" --if-none-match \'*\' > /dev/null',
+    "trap - ERR",
+    // The manifest last: its presence says the dump above is complete and checked.
+    [
+      "jq -n",
+      `--argjson format ${MANIFEST_FORMAT}`,
+      '--arg tenant "${TENANT_ID}" --arg key "${key}" --arg host "${EXPECTED_DB_HOST}" --arg database "${url_db}"',
+      '--arg server_version "${server_version}" --arg pg_dump "$("${bin}/pg_dump" --version)"',
+      '--arg started_at "${stamp}" --arg finished_at "$(date -u +%Y%m%dT%H%M%SZ)"',
+      '--argjson bytes "${bytes}" --arg sha256 "$(cat "${work}/sha256")" --argjson parts "${parts}" --argjson part_bytes "${BACKUP_PART_BYTES}"',
+      '--argjson empty_allowed "${empty_allowed}"',
+      '--rawfile tables "${work}/tables.tsv"',
+      "'{format: $format, tenant: $tenant, key: $key, host: $host, database: $database, server_version: $server_version, pg_dump: $pg_dump, started_at: $started_at, finished_at: $finished_at, bytes: $bytes, sha256: $sha256, parts: $parts, part_bytes: $part_bytes, empty_allowed: $empty_allowed, tables: ($tables | split(\"\\n\") | map(select(length > 0) | split(\"\\t\") | {key: .[0], value: (.[1] | tonumber)}) | from_entries)}'",
+      '> "${work}/manifest.json"',
+    ].join(" "),
+    `aws s3api put-object --bucket "\${BACKUP_BUCKET}" --key "\${manifest_key}" --body "\${work}/manifest.json" --content-type application/json --if-none-match '*' ${sse} > /dev/null`,
+    'echo "backed up ${TENANT_ID} to s3://${BACKUP_BUCKET}/${key}: ${bytes} bytes in ${parts} part(s), ${table_count} table(s), Postgres ${server_version}"',
+    'rm -rf "${work}"',
+  ].join("\n");
+}
+
+/**
+ * Finds the tenant's newest complete backup (the newest manifest) in its retention class,
+ * over every page of the listing. Keys are named by the time the dump started and S3
+ * records when the upload finished, so a key dated after its own upload (beyond clock
+ * skew) was not written by the backup job: the drill fails on it. Objects whose names are
+ * not manifests are ignored. Writes `key` (the dump), `manifest` and `age_minutes`.
+ */
+export function newestBackupScript(): string {
+  const manifestPattern = `^[0-9]{8}T[0-9]{6}Z${MANIFEST_SUFFIX.replace(/\./g, "\\\\.")}$`;
+  return [
+    "set -euo pipefail",
+    `prefix="${SHELL_BACKUP_PREFIX}"`,
+    'listing="${RUNNER_TEMP}/${TENANT_ID}.listing.json"',
+    'aws s3api list-objects-v2 --bucket "${BACKUP_BUCKET}" --prefix "${prefix}" --output json > "${listing}"',
+    `jq -r --arg prefix "\${prefix}" '(.Contents // [])[] | select(.Key | startswith($prefix)) | select(.Key | ltrimstr($prefix) | test("${manifestPattern}")) | [.Key, (.Key | ltrimstr($prefix) | rtrimstr("${MANIFEST_SUFFIX}") | strptime("${BACKUP_TIMESTAMP_DATE_FORMAT}") | mktime), (.LastModified | sub("\\\\.[0-9]+"; "") | sub("(\\\\+00:00|Z)$"; "Z") | fromdateiso8601)] | @tsv' "\${listing}" > "\${listing}.tsv"`,
+    'newest="" newest_at=0 forged=()',
+    'while IFS=$\'\\t\' read -r key taken uploaded; do',
+    '  if [ "${taken}" -gt $(( uploaded + CLOCK_SKEW_SECONDS )) ]; then forged+=("${key}"); continue; fi',
+    '  if [ "${taken}" -gt "${newest_at}" ]; then newest="${key}"; newest_at="${taken}"; fi',
+    'done < "${listing}.tsv"',
+    'if [ "${#forged[@]}" -gt 0 ]; then echo "::error::${#forged[@]} backup(s) of ${TENANT_ID} are dated after their own upload, so the backup job did not write them: ${forged[*]}. Investigate before trusting this vault"; exit 1; fi',
+    'if [ -z "${newest}" ]; then echo "::error::no complete backup of ${TENANT_ID} under s3://${BACKUP_BUCKET}/${prefix} (a complete backup has a .manifest.json beside its .dump)"; exit 1; fi',
+    'now="$(date -u +%s)"',
+    'if [ "${newest_at}" -gt $(( now + CLOCK_SKEW_SECONDS )) ]; then echo "::error::the newest backup of ${TENANT_ID} (${newest}) is dated in the future, beyond ${CLOCK_SKEW_SECONDS} s of clock skew"; exit 1; fi',
+    'age_minutes=$(( ( now - newest_at ) / 60 ))',
+    'if [ "${age_minutes}" -gt $(( MAX_AGE_HOURS * 60 )) ]; then echo "::error::the newest backup of ${TENANT_ID} (${newest}) is $(( age_minutes / 60 )) h $(( age_minutes % 60 )) min old; its schedule allows ${MAX_AGE_HOURS} h"; exit 1; fi',
+    `echo "key=\${newest%${MANIFEST_SUFFIX}}.dump" >> "\${GITHUB_OUTPUT}"`,
+    'echo "manifest=${newest}" >> "${GITHUB_OUTPUT}"',
+    'echo "age_minutes=${age_minutes}" >> "${GITHUB_OUTPUT}"',
+  ].join("\n");
+}
+
+/**
+ * The restore step: the manifest, then the dump checked against it (tenant, size,
+ * SHA-256), restored into the job's Postgres, and its tables and row counts compared.
+ * Environment: TENANT_ID, PG_MAJOR, BACKUP_BUCKET, BACKUP_KEY, MANIFEST_KEY, AGE_MINUTES,
+ * EMPTY_ALLOWED_UNTIL, RUNNER_TEMP; the job's Postgres on localhost as postgres.
+ */
+export function drillScript(): string {
+  const psql = '"${bin}/psql" -X -q --host=localhost --username=postgres';
+  return [
+    "set -euo pipefail",
+    'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
+    'work="$(mktemp -d "${RUNNER_TEMP}/${TENANT_ID}.drill.XXXXXX")"',
+    'dump="${work}/backup.dump" manifest="${work}/manifest.json"',
+    'aws s3api get-object --bucket "${BACKUP_BUCKET}" --key "${MANIFEST_KEY}" "${manifest}" > /dev/null',
+    `if ! jq -e '.format == ${MANIFEST_FORMAT} and (.tables | type) == "object" and (.bytes | type) == "number" and (.sha256 | type) == "string"' "\${manifest}" > /dev/null; then echo "::error::\${MANIFEST_KEY} is not a tenant-fleet manifest of format ${MANIFEST_FORMAT}"; exit 1; fi`,
+    'if [ "$(jq -r .tenant "${manifest}")" != "${TENANT_ID}" ] || [ "$(jq -r .key "${manifest}")" != "${BACKUP_KEY}" ]; then echo "::error::${MANIFEST_KEY} describes $(jq -r .tenant "${manifest}")/$(jq -r .key "${manifest}"), not ${TENANT_ID}\'s ${BACKUP_KEY}"; exit 1; fi',
+    'aws s3api get-object --bucket "${BACKUP_BUCKET}" --key "${BACKUP_KEY}" "${dump}" > /dev/null',
+    'size="$(stat -c %s "${dump}")" expected_size="$(jq -r .bytes "${manifest}")"',
+    'if [ "${size}" -ne "${expected_size}" ]; then echo "::error::${BACKUP_KEY} is ${size} bytes; its manifest says ${expected_size}"; exit 1; fi',
+    "sha=\"$(sha256sum \"${dump}\" | cut -d ' ' -f 1)\"",
+    'if [ "${sha}" != "$(jq -r .sha256 "${manifest}")" ]; then echo "::error::${BACKUP_KEY} does not match the SHA-256 in its manifest: it changed after the backup wrote it"; exit 1; fi',
+    '"${bin}/createdb" --host=localhost --username=postgres drill',
+    '"${bin}/pg_restore" --host=localhost --username=postgres --dbname=drill --no-owner --no-privileges --exit-on-error "${dump}"',
+    `${psql} --dbname=drill -At -F $'\\t' -v ON_ERROR_STOP=1 -c "${COUNT_SQL}" > "\${work}/count.sql"`,
+    `${psql} --dbname=drill -At -F $'\\t' -v ON_ERROR_STOP=1 < "\${work}/count.sql" > "\${work}/restored.tsv"`,
+    'tables="$(wc -l < "${work}/restored.tsv")"',
+    'if [ "${tables}" -eq 0 ]; then',
+    '  if [ "$(jq -r .empty_allowed "${manifest}")" = true ] && [ -n "${EMPTY_ALLOWED_UNTIL:-}" ] && ! [ "$(date -u +%Y-%m-%d)" \\> "${EMPTY_ALLOWED_UNTIL}" ]; then',
+    '    echo "::warning::${BACKUP_KEY} restored no table; allowed until ${EMPTY_ALLOWED_UNTIL} (backup.emptyAllowedUntil)"; exit 0',
+    "  fi",
+    '  echo "::error::${BACKUP_KEY} restored no table"; exit 1',
+    "fi",
+    // Every table of the manifest restored, none more, each row count within the tolerance.
+    [
+      "jq -r -n",
+      `--argjson abs ${ROW_TOLERANCE_ROWS} --argjson pct ${ROW_TOLERANCE_PERCENT}`,
+      '--slurpfile m "${manifest}" --rawfile restored "${work}/restored.tsv"',
+      "'($m[0].tables) as $want",
+      '| ($restored | split("\\n") | map(select(length > 0) | split("\\t") | {key: .[0], value: (.[1] | tonumber)}) | from_entries) as $got',
+      '| ([$want | keys[] | select($got[.] == null) | "missing table \\(.)"]',
+      '+ [$got | keys[] | select($want[.] == null) | "table \\(.) is not in the manifest"]',
+      '+ [$want | to_entries[] | select($got[.key] != null) | . as $t | ($got[$t.key]) as $n',
+      '   | select((($n - $t.value) | fabs) > ([$abs, ($t.value * $pct / 100)] | max)) | "\\($t.key): \\($n) rows restored, about \\($t.value) backed up"])',
+      "| .[]'",
+      '> "${work}/mismatch.txt"',
+    ].join(" "),
+    'if [ -s "${work}/mismatch.txt" ]; then',
+    '  echo "::error::${BACKUP_KEY} does not restore what its manifest recorded ($(wc -l < "${work}/mismatch.txt") difference(s)): $(head -n 5 "${work}/mismatch.txt" | paste -sd \';\' -)"',
+    "  exit 1",
+    "fi",
+    'rows="$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/restored.tsv")"',
+    'echo "restored ${BACKUP_KEY} (${AGE_MINUTES} min old, ${size} bytes) into Postgres ${PG_MAJOR}: ${tables} tables and ${rows} rows, as its manifest recorded"',
+    'rm -rf "${work}"',
+  ].join("\n");
+}

@@ -1,0 +1,160 @@
+/**
+ * The generated backup and restore-drill jobs, run for real: PostgreSQL, S3 behind the
+ * stack's policies, the AWS CLI, the workflow's own expressions. Each defect of issue 18
+ * that concerns backups has a test here that fails on the scripts before it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { backupPrefix } from "../tenants/naming";
+import { MANIFEST_SUFFIX } from "../components/backupScripts";
+import { backupTimestamp } from "../components/backupPolicy";
+import { seedDatabase, startWorld, type World } from "./harness";
+import { recordTiming } from "./timings";
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+  seedDatabase(world.tenantDb, "app");
+});
+afterAll(async () => world?.stop());
+
+const PART = 5 * 1024 * 1024;
+const prefixOf = (tenantId: string) => backupPrefix(tenantId, 14);
+const step = (r: { steps: { name: string; seconds: number }[] }, name: string) => r.steps.find((s) => s.name === name)!;
+
+describe("a nightly backup and the weekly drill of a real database", () => {
+  it("streams the dump in parts the bucket policy accepts, writes a manifest last, and the drill restores exactly what it recorded", async () => {
+    // Enough rows that the dump spans several 5 MiB parts (S3's smallest).
+    world.tenantDb.sql("app", "set role app_owner; insert into orders select g, 1 + g % 1000, g, md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) from generate_series(3001, 100000) g; analyze orders");
+    const backup = await world.backup("acme-corp", { partBytes: PART });
+    expect(backup.errors).toEqual([]);
+    expect(backup.result, backup.log).toBe("success");
+    const objects = await world.s3.list(world.bucketOf("acme-corp"));
+    const dump = objects.find((o) => o.key.startsWith(prefixOf("acme-corp")) && o.key.endsWith(".dump"))!;
+    const manifestKey = dump.key.replace(/\.dump$/, MANIFEST_SUFFIX);
+    expect(objects.map((o) => o.key)).toContain(manifestKey);
+    const manifest = JSON.parse((await world.s3.read(world.bucketOf("acme-corp"), manifestKey)).toString());
+    expect(manifest).toMatchObject({ format: 1, tenant: "acme-corp", key: dump.key, host: world.repo.databases.get("acme-corp")!.host, bytes: dump.size, empty_allowed: false });
+    expect(manifest.tables).toEqual({ "public.customers": 1000, "public.orders": 100000, 'audit."Events"': 10 });
+    expect(manifest.parts).toBeGreaterThanOrEqual(2);
+    expect(Number(manifest.server_version)).toBeGreaterThan(100000);
+    // Every request the CLI made was one the stack's policies allow, and the upload was multipart.
+    const calls = world.s3.calls.filter((c) => c.role.endsWith("backup-writer"));
+    expect(calls.filter((c) => c.status >= 400)).toEqual([]);
+    expect(calls.map((c) => c.operation)).toEqual(["CreateMultipartUpload", ...Array(manifest.parts).fill("UploadPart"), "CompleteMultipartUpload", "PutObject"]);
+    for (const c of calls) expect(c.decisions.every((d) => d.decision === "allow")).toBe(true);
+
+    const drill = await world.drill("acme-corp");
+    expect(drill.errors).toEqual([]);
+    expect(drill.result, drill.log).toBe("success");
+    expect(drill.log).toContain(`restored ${dump.key}`);
+    expect(drill.log).toContain("3 tables and 101010 rows, as its manifest recorded");
+    recordTiming("small", { dumpAndUpload: step(backup, "Dump, check and upload").seconds, restoreAndCheck: step(drill, "Restore it").seconds, bytes: dump.size });
+  });
+
+  it("fails the backup of a database without tables, which used to upload a 900-byte dump green", async () => {
+    world.tenantDb.sql("postgres", "drop database if exists empty_db");
+    world.tenantDb.sql("postgres", "create database empty_db owner app_owner");
+    const r = await world.backup("brightwave", { secret: world.secretFor("brightwave", "empty_db") });
+    expect(r.result, r.log).toBe("failure");
+    expect(r.errors).toEqual([
+      "brightwave's database has no tables, so a backup of it would restore nothing: the secret may point at the wrong database, or the schema was never migrated. For a new tenant, set backup.emptyAllowedUntil in the tenants file",
+    ]);
+    expect((await world.s3.list(world.bucketOf("brightwave"))).filter((o) => o.key.startsWith(prefixOf("brightwave")))).toEqual([]);
+  });
+
+  it("backs up a new tenant's empty database with a warning while the tenants file allows it, and the drill accepts it", async () => {
+    world.tenantDb.sql("postgres", "drop database if exists fresh");
+    world.tenantDb.sql("postgres", "create database fresh owner app_owner");
+    const r = await world.backup("fresh-start", { secret: world.secretFor("fresh-start", "fresh") });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual(["fresh-start's database has no tables; backed up anyway because the tenant is new (backup.emptyAllowedUntil: 2099-12-31)"]);
+    const drill = await world.drill("fresh-start");
+    expect(drill.result, drill.log).toBe("success");
+    expect(drill.warnings[0]).toMatch(/restored no table; allowed until 2099-12-31/);
+    // The tenant's timeout comes from the tenants file.
+    expect(r.settings.timeoutMinutes).toBe("90");
+  });
+
+  it("refuses a secret that holds another tenant's connection string", async () => {
+    const r = await world.backup("brightwave", { secret: world.secretFor("acme-corp") });
+    expect(r.result, r.log).toBe("failure");
+    expect(r.errors[0]).toContain("does not point at the database the stack created for brightwave");
+    expect(r.log).not.toContain("pw-not-checked");
+  });
+
+  it("names a missing secret instead of failing on a socket", async () => {
+    const r = await world.backup("brightwave", { secret: "" });
+    expect(r.errors).toEqual(["secret BRIGHTWAVE_DATABASE_URL is empty or missing for brightwave: pulumi up writes it, and only runs of the default branch can read it"]);
+  });
+});
+
+describe("the drill, against what can be under a tenant's prefix", () => {
+  const bucket = () => world.bucketOf("acme-corp");
+  const stamp = (hoursAgo: number) => backupTimestamp(new Date(Date.now() - hoursAgo * 3_600_000));
+
+  it("finds the newest of more than 1,000 backups and ignores hand-made objects", async () => {
+    // 1,100 older complete backups (listings come in pages of 1,000) and two hand-made objects.
+    for (let i = 0; i < 1100; i++) await world.s3.plant(bucket(), `${prefixOf("acme-corp")}${stamp(100 + i)}${MANIFEST_SUFFIX}`, "{}");
+    await world.s3.plant(bucket(), `${prefixOf("acme-corp")}notes.txt`, "hand-made");
+    await world.s3.plant(bucket(), `${prefixOf("acme-corp")}zz-latest.dump`, "hand-made");
+    const drill = await world.drill("acme-corp");
+    expect(drill.errors).toEqual([]);
+    expect(drill.result, drill.log).toBe("success");
+  });
+
+  it("fails when the newest backup does not restore the tables and rows its manifest recorded", async () => {
+    const objects = await world.s3.list(bucket());
+    const real = objects.filter((o) => o.key.startsWith(prefixOf("acme-corp")) && o.key.endsWith(MANIFEST_SUFFIX)).map((o) => o.key).sort().at(-1)!;
+    const manifest = JSON.parse((await world.s3.read(bucket(), real)).toString());
+    const dump = await world.s3.read(bucket(), manifest.key);
+    const key = `${prefixOf("acme-corp")}${stamp(0)}`;
+    const forged = { ...manifest, key: `${key}.dump`, tables: { ...manifest.tables, "public.orders": 150000, "public.invoices": 5 } };
+    await world.s3.plant(bucket(), `${key}.dump`, dump);
+    await world.s3.plant(bucket(), `${key}${MANIFEST_SUFFIX}`, JSON.stringify(forged));
+    const drill = await world.drill("acme-corp");
+    expect(drill.result, drill.log).toBe("failure");
+    expect(drill.errors[0]).toMatch(/does not restore what its manifest recorded \(2 difference\(s\)\): missing table public\.invoices;public\.orders: 100000 rows restored, about 150000 backed up/);
+  });
+
+  it("fails when the dump changed after the backup wrote it", async () => {
+    const key = `${prefixOf("acme-corp")}${stamp(-0.01)}`;
+    const objects = await world.s3.list(bucket());
+    const real = objects.filter((o) => o.key.startsWith(prefixOf("acme-corp")) && o.key.endsWith(MANIFEST_SUFFIX)).map((o) => o.key).sort().at(-1)!;
+    const manifest = JSON.parse((await world.s3.read(bucket(), real)).toString());
+    const dump = Buffer.from(await world.s3.read(bucket(), manifest.key));
+    dump[dump.length - 10] ^= 0xff;
+    await world.s3.plant(bucket(), `${key}.dump`, dump);
+    await world.s3.plant(bucket(), `${key}${MANIFEST_SUFFIX}`, JSON.stringify({ ...manifest, key: `${key}.dump` }));
+    const drill = await world.drill("acme-corp");
+    expect(drill.result, drill.log).toBe("failure");
+    expect(drill.errors[0]).toContain("does not match the SHA-256 in its manifest");
+  });
+});
+
+describe("locks", () => {
+  it("gives up on a table a migration holds instead of queueing behind it", async () => {
+    const { spawn } = await import("node:child_process");
+    // A migration holding ACCESS EXCLUSIVE on orders for longer than pg_dump waits.
+    const holder = spawn(`${world.tenantDb.bin}/psql`, ["-X", "-h", "127.0.0.1", "-p", String(world.tenantDb.port), "-U", "postgres", "-d", "app", "-c", "begin; lock table orders in access exclusive mode; select pg_sleep(120); commit;"], { stdio: "ignore" });
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      const started = Date.now();
+      const r = await world.backup("acme-corp", { partBytes: PART });
+      expect(r.result, r.log).toBe("failure");
+      expect(r.errors[0]).toMatch(/pg_dump could not back up acme-corp .*: a table stayed locked for 60s/);
+      expect(Date.now() - started).toBeLessThan(100_000);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it("backs up and migrates one tenant in one concurrency group, and different tenants apart", async () => {
+    const migrations = [...world.repo.workflows].find(([p]) => p.endsWith("-migrations.yml"));
+    const backup = [...world.repo.workflows].find(([p]) => p.includes("-backup-"))!;
+    const group = (text: string, job: string, id: string) => String(parse(text).jobs[job].concurrency.group).replace("${{ matrix.tenant.id }}", id);
+    expect(group(backup[1], "backup", "acme-corp")).toBe("tenant-fleet-database-acme-corp");
+    if (migrations) expect(group(migrations[1], "migrate", "acme-corp")).toBe(group(backup[1], "backup", "acme-corp"));
+    expect(group(backup[1], "backup", "brightwave")).not.toBe(group(backup[1], "backup", "acme-corp"));
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * S3 on loopback: s3rver (MIT, npm) stores the objects; in front of it, a gateway that
+ * does what s3rver does not and real S3 would:
+ * - every request is authorised by the stack's own policies, evaluated by the project's
+ *   IAM evaluator (policies/iam/evaluate.ts): the caller's role policy, the vault's bucket
+ *   policy and, for SSE-KMS vaults, the key policy through S3. A denied request gets S3's
+ *   403 AccessDenied; every decision is recorded for the tests.
+ * - conditional writes: PutObject and CompleteMultipartUpload with `If-None-Match: *`
+ *   fail with 412 PreconditionFailed when the key exists.
+ * The gateway stands in for S3's HTTPS endpoint, so requests count as over TLS.
+ * Callers sign with an access key named after their role (see credentialsFor).
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { Decision, RequestContext } from "../../policies/iam/evaluate";
+import { asCaller, kms, s3, type World, type WorldRole } from "../../test/iamWorld";
+import { freePort } from "./ports";
+
+// s3rver ships CommonJS without types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require("@20minutes/s3rver");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DUMMY_ACCOUNT } = require("@20minutes/s3rver/lib/models/account");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3Object = require("@20minutes/s3rver/lib/models/object");
+
+export interface S3Call {
+  readonly role: string;
+  /** The S3 API operation, as AWS names it. */
+  readonly operation: string;
+  readonly bucket: string;
+  readonly key?: string;
+  /** Each IAM action the operation needs, with the decision the stack's policies give. */
+  readonly decisions: readonly { readonly action: string; readonly decision: Decision }[];
+  readonly status: number;
+}
+
+export interface S3Service {
+  readonly endpoint: string;
+  readonly calls: S3Call[];
+  /** Environment for an AWS CLI acting as this role. */
+  credentialsFor(roleArn: string): Record<string, string>;
+  /** Objects of a bucket (key → bytes), read from s3rver's store. */
+  list(bucket: string): Promise<{ key: string; size: number }[]>;
+  read(bucket: string, key: string): Promise<Buffer>;
+  /** Puts an object directly into the store, as someone outside the fleet's roles would have. */
+  plant(bucket: string, key: string, body: Buffer | string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Operation {
+  readonly name: string;
+  readonly actions: readonly string[];
+  readonly creates: boolean;
+  readonly resource: "bucket" | "object";
+}
+
+/** Which S3 operation a path-style request is, and the IAM actions AWS checks for it. */
+export function operationOf(method: string, key: string | undefined, query: URLSearchParams, headers: IncomingMessage["headers"]): Operation {
+  if (!key) {
+    if (method === "GET" || method === "HEAD") return { name: "ListObjectsV2", actions: ["s3:ListBucket"], creates: false, resource: "bucket" };
+    return { name: `${method} bucket`, actions: ["s3:CreateBucket"], creates: false, resource: "bucket" };
+  }
+  if (method === "POST" && query.has("uploads")) return { name: "CreateMultipartUpload", actions: ["s3:PutObject"], creates: false, resource: "object" };
+  if (method === "PUT" && query.has("uploadId")) return { name: "UploadPart", actions: ["s3:PutObject"], creates: false, resource: "object" };
+  if (method === "POST" && query.has("uploadId")) return { name: "CompleteMultipartUpload", actions: ["s3:PutObject"], creates: true, resource: "object" };
+  if (method === "DELETE" && query.has("uploadId")) return { name: "AbortMultipartUpload", actions: ["s3:AbortMultipartUpload"], creates: false, resource: "object" };
+  if (method === "PUT" && query.has("tagging")) return { name: "PutObjectTagging", actions: ["s3:PutObjectTagging"], creates: false, resource: "object" };
+  if (method === "PUT" && headers["x-amz-copy-source"]) return { name: "CopyObject", actions: ["s3:PutObject"], creates: true, resource: "object" };
+  if (method === "PUT") return { name: "PutObject", actions: ["s3:PutObject"], creates: true, resource: "object" };
+  if (method === "GET" || method === "HEAD") return { name: method === "GET" ? "GetObject" : "HeadObject", actions: ["s3:GetObject"], creates: false, resource: "object" };
+  if (method === "DELETE") return { name: "DeleteObject", actions: ["s3:DeleteObject"], creates: false, resource: "object" };
+  return { name: `${method} object`, actions: [`s3:${method}`], creates: false, resource: "object" };
+}
+
+const header = (headers: IncomingMessage["headers"], name: string): string | undefined => {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { "content-type": "application/xml" });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+}
+
+export async function startS3(world: World): Promise<S3Service> {
+  const directory = mkdtempSync(path.join(tmpdir(), "tf-s3-"));
+  const bucketRegion = new Map<string, string>();
+  for (const [region, vault] of world.vaults) bucketRegion.set(vault.bucketArn.replace(/^arn:[^:]+:s3:::/, ""), region);
+  const roles = new Map<string, WorldRole>();
+  for (const role of [world.writer, world.reader]) {
+    if (!role) continue;
+    const keyId = role.arn.split("/").pop()!;
+    roles.set(keyId, role);
+    DUMMY_ACCOUNT.createKeyPair(keyId, `secret-${keyId}`);
+  }
+  const backendPort = await freePort();
+  const backend = new S3rver({ address: "127.0.0.1", port: backendPort, directory, silent: true, vhostBuckets: false, configureBuckets: [...bucketRegion.keys()].map((name) => ({ name })) });
+  await backend.run();
+  const calls: S3Call[] = [];
+
+  const gateway: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? "/", "http://gateway");
+      const [, bucket = "", ...rest] = url.pathname.split("/");
+      const key = rest.length ? decodeURIComponent(rest.join("/")) : undefined;
+      const op = operationOf(req.method ?? "GET", key, url.searchParams, req.headers);
+      const keyId = /Credential=([^/]+)\//.exec(header(req.headers, "authorization") ?? "")?.[1] ?? "";
+      const role = roles.get(keyId);
+      const region = bucketRegion.get(bucket);
+      const record = (decisions: S3Call["decisions"], status: number) => calls.push({ role: keyId, operation: op.name, bucket, key, decisions, status });
+      if (!role || !region) {
+        record([], 403);
+        return s3Error(res, 403, "AccessDenied", role ? `no vault ${bucket}` : `unknown caller ${keyId}`);
+      }
+      const vault = world.vaults.get(region)!;
+      const context: RequestContext = {
+        "s3:ObjectCreationOperation": op.creates,
+        ...(header(req.headers, "if-none-match") ? { "s3:if-none-match": header(req.headers, "if-none-match")! } : {}),
+        ...(header(req.headers, "x-amz-server-side-encryption") ? { "s3:x-amz-server-side-encryption": header(req.headers, "x-amz-server-side-encryption")! } : {}),
+        ...(header(req.headers, "x-amz-server-side-encryption-aws-kms-key-id") ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": header(req.headers, "x-amz-server-side-encryption-aws-kms-key-id")! } : {}),
+        ...(header(req.headers, "x-amz-copy-source") ? { "s3:x-amz-copy-source": header(req.headers, "x-amz-copy-source")! } : {}),
+        ...(op.resource === "bucket" ? { "s3:prefix": url.searchParams.get("prefix") ?? "" } : {}),
+      };
+      const resource = op.resource === "bucket" ? vault.bucketArn : `${vault.bucketArn}/${key}`;
+      const decisions: { action: string; decision: Decision }[] = op.actions.map((action) => ({ action, decision: s3(world, region, asCaller(role), action, resource, context) }));
+      // SSE-KMS: S3 asks KMS on the caller's behalf (a data key to write, Decrypt to read or to add parts).
+      if (vault.keyArn) {
+        const kmsActions = op.name === "GetObject" || op.name === "HeadObject" ? ["kms:Decrypt"] : ["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"].includes(op.name) ? ["kms:GenerateDataKey", ...(op.name === "PutObject" ? [] : ["kms:Decrypt"])] : [];
+        for (const action of kmsActions) decisions.push({ action, decision: kms(world, region, asCaller(role), action, true) });
+      }
+      if (decisions.some((d) => d.decision !== "allow")) {
+        record(decisions, 403);
+        req.resume();
+        return s3Error(res, 403, "AccessDenied", `${keyId} may not ${op.name} ${resource}: ${decisions.map((d) => `${d.action} ${d.decision}`).join(", ")}`);
+      }
+      if (op.creates && header(req.headers, "if-none-match") === "*" && (await backend.store.existsObject(bucket, key))) {
+        record(decisions, 412);
+        req.resume();
+        return s3Error(res, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+      }
+      const headers = { ...req.headers };
+      delete headers.expect;
+      const upstream = httpRequest({ host: "127.0.0.1", port: backendPort, method: req.method, path: req.url, headers }, (answer) => {
+        record(decisions, answer.statusCode ?? 0);
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on("error", (e) => s3Error(res, 502, "InternalError", e.message));
+      req.pipe(upstream);
+    })().catch((e: unknown) => s3Error(res, 500, "InternalError", String(e)));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => gateway.listen(port, "127.0.0.1", resolve));
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    credentialsFor(roleArn) {
+      const keyId = roleArn.split("/").pop()!;
+      if (!roles.has(keyId)) throw new Error(`no role ${roleArn} in the stack`);
+      return { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: `secret-${keyId}` };
+    },
+    async list(bucket) {
+      const out = await backend.store.listObjects(bucket, { maxKeys: 100000 });
+      return (out.objects ?? []).map((o: { key: string; metadata: Record<string, string> }) => ({ key: o.key, size: Number(o.metadata["content-length"]) }));
+    },
+    async read(bucket, key) {
+      const object = await backend.store.getObject(bucket, key);
+      const chunks: Buffer[] = [];
+      for await (const c of object.content) chunks.push(Buffer.from(c));
+      return Buffer.concat(chunks);
+    },
+    async plant(bucket, key, body) {
+      const { Readable } = await import("node:stream");
+      const content = Buffer.from(body);
+      await backend.store.putObject(new S3Object(bucket, key, Readable.from([content]), { "content-type": "application/octet-stream", "content-length": String(content.length) }));
+    },
+    async stop() {
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+      await backend.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Everything the runtime suite does differently from a GitHub-hosted runner, in one
+ * place. The generated `run:` scripts themselves run unchanged; only these stand-ins:
+ *
+ * 1. `aws-actions/configure-aws-credentials`: instead of an OIDC token exchanged for the
+ *    role, the step sets credentials that the S3 gateway maps to the same role, whose
+ *    requests it then authorises with the stack's own policies (runtime/services/s3.ts).
+ * 2. `actions/checkout`: skipped (the scripts under test do not read the repository).
+ * 3. The Postgres client install (the step named PG_CLIENT_STEP_NAME, apt.postgresql.org):
+ *    skipped; this machine's client and server (Debian's, one major) are used, so a
+ *    tenant's `pg` in the matrix becomes this machine's major.
+ * 4. The drill's `services.postgres` container: a local cluster, reached as `localhost`
+ *    through PGPORT.
+ * 5. The AWS CLI is Debian's awscli 2.9.19 with runtime/awscli/tf_cli_compat.py, which
+ *    adds the two things it predates (`--if-none-match`, AWS_ENDPOINT_URL); GitHub's
+ *    runners carry a current CLI v2 that has both.
+ * 6. BACKUP_PART_BYTES, when a test asks: lowered so a dump of a few MB spans several parts.
+ * 8. s3rver encrypts its listing continuation tokens with DES, which needs Node's legacy
+ *    OpenSSL provider: `npm run test:runtime` sets NODE_OPTIONS=--openssl-legacy-provider.
+ * 7. GITHUB_API_URL and GITHUB_SERVER_URL point at the suite's GitHub API stand-in
+ *    (runtime/services/github.ts); the job's token is a fixed test string.
+ */
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { ACTIONS, PG_CLIENT_STEP_NAME } from "../components/workflows";
+
+export type Substitute = { kind: "skip"; why: string } | { kind: "env"; env: Record<string, string>; why: string };
+
+export interface Substitutions {
+  forStep(step: { name?: string; uses?: string }, ctx: { with: Record<string, string>; matrix: unknown; env: Record<string, string> }): Substitute | undefined;
+  jobEnv(env: Record<string, string>): Record<string, string>;
+}
+
+/** Debian's AWS CLI (awscli package); the one the suite runs. */
+export const AWS_CLI = "/usr/bin/aws";
+
+/** A matrix entry as this machine runs it: the tenant's Postgres major becomes the local one (3). */
+export function localMatrix<T extends { pg?: number | string }>(entry: T, localMajor: string): T {
+  return { ...entry, pg: Number(localMajor) };
+}
+
+export interface RunnerSetup {
+  /** Environment every step gets: PATH with the AWS CLI, its config, the endpoints. */
+  readonly env: Record<string, string>;
+  readonly substitutions: (options?: { partBytes?: number; credentialsFor?: (roleArn: string) => Record<string, string> }) => Substitutions;
+}
+
+export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }): RunnerSetup {
+  if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: .ci/run installs Debian's awscli package (apt-get install awscli)`);
+  const home = mkdtempSync(path.join(tmpdir(), "tf-runner-home-"));
+  const bin = path.join(home, "bin");
+  mkdirSync(bin);
+  symlinkSync(AWS_CLI, path.join(bin, "aws"));
+  const config = path.join(home, "aws-config");
+  writeFileSync(config, `[default]\ncli_pager =\n[plugins]\ncli_legacy_plugin_path = ${path.join(__dirname, "awscli")}\ntfcompat = tf_cli_compat\n`);
+  const env: Record<string, string> = {
+    PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: home,
+    LANG: "C.UTF-8",
+    AWS_CONFIG_FILE: config,
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, "no-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_PAGER: "",
+    ...(endpoints.s3 ? { AWS_ENDPOINT_URL: endpoints.s3 } : {}),
+    ...(endpoints.drillPgPort ? { PGPORT: String(endpoints.drillPgPort) } : {}),
+    ...(endpoints.githubApi ? { GITHUB_API_URL: endpoints.githubApi, GITHUB_SERVER_URL: "https://github.com" } : { GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_SERVER_URL: "https://github.com" }),
+  };
+  return {
+    env,
+    substitutions: (options = {}) => ({
+      forStep(step, ctx) {
+        if (step.uses === ACTIONS.configureAwsCredentials.uses) {
+          if (!options.credentialsFor) throw new Error("this job assumes an AWS role; give the suite's S3 service");
+          const region = ctx.with["aws-region"];
+          return { kind: "env", env: { ...options.credentialsFor(ctx.with["role-to-assume"]), AWS_REGION: region, AWS_DEFAULT_REGION: region }, why: `credentials of ${ctx.with["role-to-assume"]}` };
+        }
+        if (step.uses === ACTIONS.checkout.uses) return { kind: "skip", why: "checkout" };
+        if (step.name === PG_CLIENT_STEP_NAME) return { kind: "skip", why: "this machine's Postgres client" };
+        return undefined;
+      },
+      jobEnv(env) {
+        return options.partBytes !== undefined && env.BACKUP_PART_BYTES !== undefined ? { ...env, BACKUP_PART_BYTES: String(options.partBytes) } : env;
+      },
+    }),
+  };
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+/** The runtime suite (runtime/): generated scripts run for real against local services. */
+export default defineConfig({
+  test: {
+    include: ["runtime/**/*.test.ts"],
+    environment: "node",
+    // Each file starts its own PostgreSQL clusters and S3; the mock runtime is process-global.
+    pool: "forks",
+    fileParallelism: false,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    reporters: ["default", "json"],
+    outputFile: { json: "reports/vitest-runtime.json" },
+    server: { deps: { inline: [/@actions\/workflow-parser/, /@actions\/expressions/] } },
+  },
+});
