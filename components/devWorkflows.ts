@@ -40,7 +40,21 @@ export const PREVIEW_BRANCH_SCRIPT = [
   `name="${PREVIEW_BRANCH_PREFIX}\${PR_NUMBER}\${slug:+-\${slug}}"`,
 ].join("\n");
 
-const API_FUNCTION = 'api() { curl -fsS --retry 3 --retry-all-errors -H "Authorization: Bearer ${NEON_API_KEY}" -H "Accept: application/json" -H "Content-Type: application/json" "$@"; }';
+/**
+ * `api URL`: a read (GET), retried on any error since reading twice changes nothing.
+ * `api_write METHOD URL [BODY]`: one request, never retried by curl (a POST whose answer
+ * was lost may have created the branch); leaves the answer in the file `reply` and its
+ * HTTP status in `code` (000 when no answer came).
+ */
+const API_FUNCTION = [
+  'api() { curl -fsS --retry 3 --retry-all-errors -H "Authorization: Bearer ${NEON_API_KEY}" -H "Accept: application/json" "$@"; }',
+  'reply="$(mktemp)"',
+  "api_write() {",
+  '  code="$(curl -sS -o "${reply}" -w \'%{http_code}\' -X "$1" -H "Authorization: Bearer ${NEON_API_KEY}" -H "Accept: application/json" -H "Content-Type: application/json" "$2" ${3:+-d "$3"} || true)"',
+  "}",
+].join("\n");
+/** Polls for a branch to be ready this many times, 2 s apart, before the job fails. */
+export const BRANCH_READY_POLLS = 60;
 
 function header(kind: string): string {
   return [
@@ -112,23 +126,39 @@ const FROM_THIS_REPOSITORY = "github.event.pull_request.head.repo.full_name == g
 
 function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
   const prEnv = { PR_NUMBER: "${{ github.event.pull_request.number }}", HEAD_REF: "${{ github.head_ref }}" };
-  const findBranch = `id="$(api "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches" | jq -r --arg name "\${name}" '[.branches[] | select(.name == $name) | .id][0] // ""')"`;
+  const findBranch = 'find_branch() { api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" \'$n | @uri\')" | jq -r --arg name "${name}" \'[.branches[] | select(.name == $name) | .id][0] // ""\'; }';
+  // Create once; after a failed POST, look the name up before anything else: a POST whose
+  // answer was lost may have created the branch. Only a POST Neon refused for a retryable
+  // reason (locked, throttled, 5xx) and that left no branch is sent again.
   const ensure = [
     "set -euo pipefail",
     API_FUNCTION,
     PREVIEW_BRANCH_SCRIPT,
     findBranch,
-    'if [ -z "${id}" ]; then',
-    `  id="$(api -X POST "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches" -d "$(jq -n --arg name "\${name}" '{branch: {name: $name}, endpoints: [{type: "read_write"}]}')" | jq -r '.branch.id')"`,
-    '  echo "created Neon branch ${name} (${id})"',
-    "else",
-    '  echo "reusing Neon branch ${name} (${id})"',
-    "fi",
-    "for _ in $(seq 1 60); do",
+    'id="$(find_branch)"',
+    'if [ -n "${id}" ]; then echo "reusing Neon branch ${name} (${id})"; fi',
+    "attempt=0",
+    'while [ -z "${id}" ]; do',
+    "  attempt=$(( attempt + 1 ))",
+    `  api_write POST "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches" "$(jq -cn --arg name "\${name}" '{branch: {name: $name}, endpoints: [{type: "read_write"}]}')"`,
+    '  case "${code}" in',
+    '    2??) id="$(jq -r .branch.id "${reply}")"; echo "created Neon branch ${name} (${id})"; break;;',
+    "  esac",
+    '  id="$(find_branch)"',
+    '  if [ -n "${id}" ]; then echo "Neon answered ${code} to the create, but branch ${name} exists (${id}): using it"; break; fi',
+    '  case "${code}" in',
+    '    000|423|429|5??) if [ "${attempt}" -lt 3 ]; then echo "Neon answered ${code} and created nothing; trying again"; sleep $(( attempt * 5 )); continue; fi;;',
+    "  esac",
+    '  echo "::error::Neon refused to create branch ${name} (HTTP ${code}): $(jq -r \'.message // empty\' "${reply}" 2> /dev/null | head -c 300)"',
+    "  exit 1",
+    "done",
+    'state=""',
+    `for _ in $(seq 1 ${BRANCH_READY_POLLS}); do`,
     `  state="$(api "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches/\${id}" | jq -r '.branch.current_state')"`,
     '  if [ "${state}" = "ready" ]; then break; fi',
     "  sleep 2",
     "done",
+    `if [ "\${state}" != "ready" ]; then echo "::error::Neon branch \${name} (\${id}) is still \${state:-unknown} after ${BRANCH_READY_POLLS * 2} s; the tests would run against a branch that is not there yet"; exit 1; fi`,
     'echo "branch_id=${id}" >> "${GITHUB_OUTPUT}"',
     'echo "branch_name=${name}" >> "${GITHUB_OUTPUT}"',
   ];
@@ -137,7 +167,14 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
     API_FUNCTION,
     PREVIEW_BRANCH_SCRIPT,
     findBranch,
-    'if [ -n "${id}" ]; then api -X DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}" > /dev/null; echo "deleted Neon branch ${name}"; else echo "no Neon branch ${name}"; fi',
+    'id="$(find_branch)"',
+    'if [ -z "${id}" ]; then echo "no Neon branch ${name}"; exit 0; fi',
+    'api_write DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}"',
+    'case "${code}" in',
+    '  2??) echo "deleted Neon branch ${name}";;',
+    '  404) echo "Neon branch ${name} was already gone";;',
+    "  *) echo \"::error::Neon did not delete branch ${name} (HTTP ${code}): $(jq -r '.message // empty' \"${reply}\" 2> /dev/null | head -c 300)\"; exit 1;;",
+    "esac",
   ];
   const jobs: Record<string, object> = {
     branch: {
@@ -201,11 +238,18 @@ function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkf
     API_FUNCTION,
     'cutoff="$(date -u -d "-${MAX_AGE_HOURS} hours" +%s)"',
     `api "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches" | jq -r --arg prefix "${PREVIEW_BRANCH_PREFIX}" --argjson cutoff "\${cutoff}" '.branches[] | select(.name | startswith($prefix)) | select((.created_at | sub("\\\\.[0-9]+"; "") | fromdateiso8601) < $cutoff) | "\\(.id) \\(.name)"' > old-branches.txt`,
+    // Every old branch is tried; one already gone (a closed pull request's job was first) is fine.
+    "failed=0 deleted=0",
     'while read -r id name; do',
-    '  api -X DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}" > /dev/null',
-    '  echo "deleted ${name} (older than ${MAX_AGE_HOURS} h)"',
+    '  api_write DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}" < /dev/null',
+    '  case "${code}" in',
+    '    2??) deleted=$(( deleted + 1 )); echo "deleted ${name} (older than ${MAX_AGE_HOURS} h)";;',
+    '    404) echo "${name} was already gone";;',
+    "    *) failed=$(( failed + 1 )); echo \"::error::Neon did not delete ${name} (HTTP ${code}): $(jq -r '.message // empty' \"${reply}\" 2> /dev/null | head -c 300)\";;",
+    "  esac",
     "done < old-branches.txt",
-    'echo "$(wc -l < old-branches.txt) preview branch(es) deleted"',
+    'echo "${deleted} preview branch(es) deleted"',
+    'if [ "${failed}" -gt 0 ]; then exit 1; fi',
   ];
   const body = {
     name: "tenant-fleet dev branch cleanup",

@@ -47,6 +47,8 @@ export interface RunContext {
   readonly workflowName?: string;
   /** Environment every step gets from the runner (PATH, the services' endpoints). */
   readonly runnerEnv: Record<string, string>;
+  /** More of the github context (event, head_ref) for the job's trigger. */
+  readonly github?: Record<string, unknown>;
 }
 
 const STATUS_FUNCTIONS = ["success", "failure", "always", "cancelled"] as const;
@@ -153,7 +155,7 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
   if (!job) throw new Error(`no job ${jobId} in ${workflow.name}`);
   const temp = mkdtempSync(path.join(tmpdir(), "tf-runner-"));
   const contexts: Record<string, Json> = {
-    github: { ref: ctx.ref, repository: ctx.repository, workflow: ctx.workflowName ?? workflow.name, run_id: ctx.runId ?? "4242", event_name: "schedule", token: ctx.secrets.GITHUB_TOKEN ?? "" },
+    github: { ref: ctx.ref, repository: ctx.repository, workflow: ctx.workflowName ?? workflow.name, run_id: ctx.runId ?? "4242", event_name: "schedule", token: ctx.secrets.GITHUB_TOKEN ?? "", ...((ctx.github ?? {}) as Record<string, Json>) },
     vars: ctx.vars,
     secrets: ctx.secrets,
     matrix: matrix ?? null,

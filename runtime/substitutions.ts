@@ -17,8 +17,11 @@
  * 6. BACKUP_PART_BYTES, when a test asks: lowered so a dump of a few MB spans several parts.
  * 8. s3rver encrypts its listing continuation tokens with DES, which needs Node's legacy
  *    OpenSSL provider: `npm run test:runtime` sets NODE_OPTIONS=--openssl-legacy-provider.
- * 7. GITHUB_API_URL and GITHUB_SERVER_URL point at the suite's GitHub API stand-in
- *    (runtime/services/github.ts); the job's token is a fixed test string.
+ * 7. GITHUB_API_URL and GITHUB_SERVER_URL point at the suite's GitHub API stand-in, and
+ *    NEON_API (the dev workflows' job variable) at its Neon API stand-in
+ *    (runtime/services/fakeApis.ts); tokens and keys are fixed test strings.
+ * 9. `sleep`, when a test asks: returns at once, so polling loops (a branch that never
+ *    becomes ready: 60 polls 2 s apart) run their full count in no time.
  */
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,15 +46,16 @@ export function localMatrix<T extends { pg?: number | string }>(entry: T, localM
 export interface RunnerSetup {
   /** Environment every step gets: PATH with the AWS CLI, its config, the endpoints. */
   readonly env: Record<string, string>;
-  readonly substitutions: (options?: { partBytes?: number; credentialsFor?: (roleArn: string) => Record<string, string> }) => Substitutions;
+  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string> }) => Substitutions;
 }
 
-export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }): RunnerSetup {
+export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }, options: { instantSleep?: boolean } = {}): RunnerSetup {
   if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: .ci/run installs Debian's awscli package (apt-get install awscli)`);
   const home = mkdtempSync(path.join(tmpdir(), "tf-runner-home-"));
   const bin = path.join(home, "bin");
   mkdirSync(bin);
   symlinkSync(AWS_CLI, path.join(bin, "aws"));
+  if (options.instantSleep) writeFileSync(path.join(bin, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   const config = path.join(home, "aws-config");
   writeFileSync(config, `[default]\ncli_pager =\n[plugins]\ncli_legacy_plugin_path = ${path.join(__dirname, "awscli")}\ntfcompat = tf_cli_compat\n`);
   const env: Record<string, string> = {
@@ -80,7 +84,10 @@ export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; gith
         return undefined;
       },
       jobEnv(env) {
-        return options.partBytes !== undefined && env.BACKUP_PART_BYTES !== undefined ? { ...env, BACKUP_PART_BYTES: String(options.partBytes) } : env;
+        const out = { ...env };
+        if (options.partBytes !== undefined && out.BACKUP_PART_BYTES !== undefined) out.BACKUP_PART_BYTES = String(options.partBytes);
+        if (options.neonApi !== undefined && out.NEON_API !== undefined) out.NEON_API = options.neonApi;
+        return out;
       },
     }),
   };
