@@ -1,0 +1,43 @@
+/**
+ * The migrations workflow as it behaves today, run for real: every tenant's job runs the
+ * command on its own (fail-fast off), so a migration that fails on one tenant leaves the
+ * fleet half-migrated. Waves, stop-on-failure and the catalog are issue 22; this test pins
+ * the behaviour that issue starts from, and that a failing tenant is reported by name.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { runJob } from "./actions";
+import { workflowFor } from "./fleet";
+import { FIXTURE_TENANTS, seedDatabase, startWorld, type World } from "./harness";
+import { localMatrix } from "./substitutions";
+import { repositorySecretName } from "../tenants/naming";
+
+const MIGRATION = `psql "$DATABASE_URL" -X -v ON_ERROR_STOP=1 -c "alter table customers add column tier text"`;
+let world: World;
+beforeAll(async () => {
+  world = await startWorld("prod", ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`, "migrationsSetupCommand=", `migrationsCommand=${MIGRATION}`]);
+  seedDatabase(world.tenantDb, "acme_db");
+  world.tenantDb.sql("postgres", "create database bright_db owner app_owner");
+});
+afterAll(async () => world?.stop());
+
+async function migrate(tenantId: string, database: string) {
+  const w = workflowFor(world.repo, /-migrations\.yml$/, "migrate", tenantId);
+  return runJob(
+    w.content,
+    "migrate",
+    { tenant: localMatrix(w.entry, world.tenantDb.major) } as never,
+    { repository: "example-saas/app", ref: "refs/heads/main", vars: world.repo.vars, secrets: { [repositorySecretName(tenantId)]: world.secretFor(tenantId, database) }, runnerEnv: world.runner.env },
+    world.runner.substitutions(),
+  );
+}
+
+it("migrates each tenant on its own: one failure leaves the others migrated (a half-migrated fleet)", async () => {
+  const [acme, bright] = [await migrate("acme-corp", "acme_db"), await migrate("brightwave", "bright_db")];
+  expect(acme.result, acme.log).toBe("success");
+  expect(bright.result).toBe("failure");
+  expect(bright.log).toContain('relation "customers" does not exist');
+  expect(world.tenantDb.sql("acme_db", "select count(*) from information_schema.columns where table_name = 'customers' and column_name = 'tier'")).toBe("1");
+  // The failed tenant's job says which tenant; nothing rolls the migrated one back.
+  expect(bright.settings.name).toBe("migrate brightwave");
+  expect(bright.settings.concurrency).toBe("tenant-fleet-database-brightwave");
+});
