@@ -9,7 +9,8 @@ import { repositoryOf, workflowFor, type Repository } from "./fleet";
 import { startPostgres, type PgCluster } from "./services/postgres";
 import { startS3, type S3Service } from "./services/s3";
 import { localMatrix, runnerSetup, type RunnerSetup } from "./substitutions";
-import { repositorySecretName } from "../tenants/naming";
+import { parse } from "yaml";
+import { ENVIRONMENT_SECRET_NAME, repositorySecretName } from "../tenants/naming";
 import { VARIABLES } from "../components/workflows";
 
 export const FIXTURE_TENANTS = "runtime/fixtures/tenants.yaml";
@@ -58,7 +59,9 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
       async backup(tenantId, options = {}) {
         const w = workflowFor(repo, /-backup-/, "backup", tenantId);
         const secret = options.secret ?? world.secretFor(tenantId);
-        return runJob(w.content, "backup", { tenant: localMatrix(w.entry, tenantDb.major) } as never, context({ [repositorySecretName(tenantId)]: secret }), runner.substitutions({ partBytes: options.partBytes, credentialsFor: (arn) => s3.credentialsFor(arn) }));
+        // Environment scope: the tenant's environment holds DATABASE_URL; repository scope: a secret per tenant.
+        const scoped = (parse(w.content) as { jobs: { backup: { environment?: string } } }).jobs.backup.environment !== undefined;
+        return runJob(w.content, "backup", { tenant: localMatrix(w.entry, tenantDb.major) } as never, context({ [scoped ? ENVIRONMENT_SECRET_NAME : repositorySecretName(tenantId)]: secret }), runner.substitutions({ partBytes: options.partBytes, credentialsFor: (arn) => s3.credentialsFor(arn) }));
       },
       async drill(tenantId) {
         const w = workflowFor(repo, /-restore-drill/, "drill", tenantId);

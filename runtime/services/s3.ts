@@ -7,10 +7,12 @@
  *   403 AccessDenied; every decision is recorded for the tests.
  * - conditional writes: PutObject and CompleteMultipartUpload with `If-None-Match: *`
  *   fail with 412 PreconditionFailed when the key exists.
+ * - Content-MD5: a body that does not match it fails with 400 BadDigest.
  * The gateway stands in for S3's HTTPS endpoint, so requests count as over TLS.
  * Callers sign with an access key named after their role (see credentialsFor).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -143,13 +145,25 @@ export async function startS3(world: World): Promise<S3Service> {
       }
       const headers = { ...req.headers };
       delete headers.expect;
+      let body: Buffer | undefined;
+      const md5 = header(req.headers, "content-md5");
+      if (md5) {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(Buffer.from(c));
+        body = Buffer.concat(chunks);
+        if (createHash("md5").update(body).digest("base64") !== md5) {
+          record(decisions, 400);
+          return s3Error(res, 400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
+        }
+      }
       const upstream = httpRequest({ host: "127.0.0.1", port: backendPort, method: req.method, path: req.url, headers }, (answer) => {
         record(decisions, answer.statusCode ?? 0);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
       upstream.on("error", (e) => s3Error(res, 502, "InternalError", e.message));
-      req.pipe(upstream);
+      if (body) upstream.end(body);
+      else req.pipe(upstream);
     })().catch((e: unknown) => s3Error(res, 500, "InternalError", String(e)));
   });
   const port = await freePort();
