@@ -171,6 +171,9 @@ export function backupScript(encryption: BackupEncryption): string {
     'if [ "${dumped_tables}" -ne "${table_count}" ]; then abort; echo "::error::the dump of ${TENANT_ID} holds the data of ${dumped_tables} table(s), the database ${table_count}: not uploaded"; exit 1; fi',
     "bytes=\"$(awk -F'\\t' '{ s += $3 } END { print s + 0 }' \"${work}/parts.tsv\" 2> /dev/null || echo 0)\"",
     'if [ "${bytes}" -eq 0 ]; then abort; echo "::error::the dump of ${TENANT_ID} is empty"; exit 1; fi',
+    // S3's own record of the upload: every part, its size and ETag, as sent (S3 checked each part's MD5 on receipt).
+    'aws s3api list-parts --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" --output json > "${work}/listed.json"',
+    "if [ \"$(jq -r '(.Parts // [])[] | \"\\(.PartNumber)\\t\\(.ETag)\\t\\(.Size)\"' \"${work}/listed.json\" | sort -n)\" != \"$(sort -n \"${work}/parts.tsv\")\" ]; then abort; echo \"::error::S3's record of the upload of ${TENANT_ID}'s dump differs from the parts sent (a part missing, replaced or of another size): not completed\"; exit 1; fi",
     "sort -n \"${work}/parts.tsv\" | jq -R -s '{Parts: [split(\"\\n\")[] | select(length > 0) | split(\"\\t\") | {PartNumber: (.[0] | tonumber), ETag: .[1]}]}' > \"${work}/parts.json\"",
     'parts="$(jq \'.Parts | length\' "${work}/parts.json")"',
     'aws s3api complete-multipart-upload --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" --multipart-upload "file://${work}/parts.json" --if-none-match \'*\' > /dev/null',

@@ -40,7 +40,7 @@ describe("a nightly backup and the weekly drill of a real database", () => {
     // Every request the CLI made was one the stack's policies allow, and the upload was multipart.
     const calls = world.s3.calls.filter((c) => c.role.endsWith("backup-writer"));
     expect(calls.filter((c) => c.status >= 400)).toEqual([]);
-    expect(calls.map((c) => c.operation)).toEqual(["CreateMultipartUpload", ...Array(manifest.parts).fill("UploadPart"), "CompleteMultipartUpload", "PutObject"]);
+    expect(calls.map((c) => c.operation)).toEqual(["CreateMultipartUpload", ...Array(manifest.parts).fill("UploadPart"), "ListParts", "CompleteMultipartUpload", "PutObject"]);
     for (const c of calls) expect(c.decisions.every((d) => d.decision === "allow")).toBe(true);
 
     const drill = await world.drill("acme-corp");
@@ -49,6 +49,14 @@ describe("a nightly backup and the weekly drill of a real database", () => {
     expect(drill.log).toContain(`restored ${dump.key}`);
     expect(drill.log).toContain("3 tables and 101010 rows, as its manifest recorded");
     recordTiming("small", { dumpBytes: dump.size, parts: manifest.parts, ...stepTimings(backup.log), ...stepTimings(drill.log) });
+  });
+
+  it("does not complete an upload when S3's record of its parts differs from what was sent, and aborts it", async () => {
+    world.s3.loseNextPart = true;
+    const r = await world.backup("acme-corp", { partBytes: PART });
+    expect(r.result).toBe("failure");
+    expect(r.errors).toEqual(["S3's record of the upload of acme-corp's dump differs from the parts sent (a part missing, replaced or of another size): not completed"]);
+    expect(world.s3.calls.at(-1)!.operation).toBe("AbortMultipartUpload");
   });
 
   it("fails the backup of a database without tables, which used to upload a 900-byte dump green", async () => {

@@ -219,7 +219,7 @@ describe("workflow role permissions", () => {
 
   it("lets the writer upload new objects under each tenant's prefix, and nothing else", () => {
     expect(backupWriterPolicy(grants, "tenant").Statement).toEqual([
-      { Sid: "UploadNewBackups", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"] },
+      { Sid: "UploadNewBackups", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"] },
       { Sid: "NeverReplaceABackup", Effect: "Deny", Action: "s3:PutObject", Resource: "*", Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } } },
       { Sid: "EncryptThroughS3", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: ["arn:aws:kms:eu-central-1:1:key/a"], Condition: { StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com"] } } },
     ]);

@@ -162,6 +162,7 @@ function checkStack(s: Stack): void {
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, { "s3:ObjectCreationOperation": false, "s3:x-amz-server-side-encryption": sse })).toBe("allow");
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, { "s3:ObjectCreationOperation": false })).toBe("allow");
       expect(s3(world, plan.awsRegion, writer!, "s3:AbortMultipartUpload", key)).toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:ListMultipartUploadParts", key), "the writer checks its upload's parts").toBe("allow");
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:if-none-match": undefined as unknown as string })), "overwrite").toBe("explicit-deny");
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:x-amz-copy-source": `${vault.bucketArn.slice(13)}/x` })), "copy").toBe("explicit-deny");
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:x-amz-server-side-encryption": sse === "AES256" ? "aws:kms" : "AES256" })), "other encryption").toBe("explicit-deny");
@@ -193,7 +194,7 @@ function checkStack(s: Stack): void {
     // Every action outside each role's job is denied, on the bucket, any object and the key.
     const resourcesOf = [vault.bucketArn, `${vault.bucketArn}/*`, ...plan.backedUp.slice(0, 3).map((t) => object(vault.bucketArn, t))];
     for (const [caller, allowed] of [
-      [writer, ["s3:PutObject", "s3:AbortMultipartUpload"]],
+      [writer, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]],
       [reader, ["s3:GetObject", "s3:ListBucket"]],
     ] as [Caller | undefined, string[]][]) {
       if (!caller) continue;
@@ -204,7 +205,7 @@ function checkStack(s: Stack): void {
     }
     fc.assert(
       fc.property(fc.stringMatching(/^(s3|kms|iam|sts|ec2|secretsmanager):[A-Z][A-Za-z]{2,30}$/), (action) => {
-        for (const [caller, allowed] of [[writer, ["s3:PutObject", "s3:AbortMultipartUpload"]], [reader, ["s3:GetObject", "s3:ListBucket"]]] as [Caller | undefined, string[]][]) {
+        for (const [caller, allowed] of [[writer, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]], [reader, ["s3:GetObject", "s3:ListBucket"]]] as [Caller | undefined, string[]][]) {
           if (!caller || allowed.includes(action)) continue;
           expect(s3(world, plan.awsRegion, caller, action, `${vault.bucketArn}/*`, put({}))).not.toBe("allow");
         }

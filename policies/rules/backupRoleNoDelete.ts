@@ -65,7 +65,7 @@ export const backupRoleNoDelete: Rule = {
           }
           const bad = source.document ? dangerousActions(source.document) : [];
           return bad.length
-            ? [{ urn: role.urn, message: `role ${role.name} is allowed ${bad.join(", ")} by ${source.from}, which could erase backups, weaken a vault or key, or escalate; a backup writer uploads (s3:PutObject, s3:AbortMultipartUpload) and a drill reader reads (s3:GetObject, s3:ListBucket), each with its key through S3` }]
+            ? [{ urn: role.urn, message: `role ${role.name} is allowed ${bad.join(", ")} by ${source.from}, which could erase backups, weaken a vault or key, or escalate; a backup writer uploads (s3:PutObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts) and a drill reader reads (s3:GetObject, s3:ListBucket), each with its key through S3` }]
             : [];
         }),
       );

@@ -8,12 +8,13 @@
  * - conditional writes: PutObject and CompleteMultipartUpload with `If-None-Match: *`
  *   fail with 412 PreconditionFailed when the key exists.
  * - Content-MD5: a body that does not match it fails with 400 BadDigest.
+ * - ListParts (s3rver has none): S3's record of an upload's parts, read from s3rver's store.
  * The gateway stands in for S3's HTTPS endpoint, so requests count as over TLS.
  * Callers sign with an access key named after their role (see credentialsFor).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Decision, RequestContext } from "../../policies/iam/evaluate";
@@ -42,6 +43,8 @@ export interface S3Call {
 export interface S3Service {
   readonly endpoint: string;
   readonly calls: S3Call[];
+  /** Test hook: answer the next UploadPart as stored without storing it (S3's record then lacks it). */
+  loseNextPart: boolean;
   /** Environment for an AWS CLI acting as this role. */
   credentialsFor(roleArn: string): Record<string, string>;
   /** Objects of a bucket (key → bytes), read from s3rver's store. */
@@ -68,6 +71,7 @@ export function operationOf(method: string, key: string | undefined, query: URLS
   if (method === "POST" && query.has("uploads")) return { name: "CreateMultipartUpload", actions: ["s3:PutObject"], creates: false, resource: "object" };
   if (method === "PUT" && query.has("uploadId")) return { name: "UploadPart", actions: ["s3:PutObject"], creates: false, resource: "object" };
   if (method === "POST" && query.has("uploadId")) return { name: "CompleteMultipartUpload", actions: ["s3:PutObject"], creates: true, resource: "object" };
+  if (method === "GET" && query.has("uploadId")) return { name: "ListParts", actions: ["s3:ListMultipartUploadParts"], creates: false, resource: "object" };
   if (method === "DELETE" && query.has("uploadId")) return { name: "AbortMultipartUpload", actions: ["s3:AbortMultipartUpload"], creates: false, resource: "object" };
   if (method === "PUT" && query.has("tagging")) return { name: "PutObjectTagging", actions: ["s3:PutObjectTagging"], creates: false, resource: "object" };
   if (method === "PUT" && headers["x-amz-copy-source"]) return { name: "CopyObject", actions: ["s3:PutObject"], creates: true, resource: "object" };
@@ -102,6 +106,17 @@ export async function startS3(world: World): Promise<S3Service> {
   const backend = new S3rver({ address: "127.0.0.1", port: backendPort, directory, silent: true, vhostBuckets: false, configureBuckets: [...bucketRegion.keys()].map((name) => ({ name })) });
   await backend.run();
   const calls: S3Call[] = [];
+  const listParts = (res: ServerResponse, bucket: string, key: string, uploadId: string) => {
+    const dir = path.join(backend.store.getResourcePath(bucket, undefined, "uploads"), uploadId);
+    if (!/^[0-9a-f]+$/.test(uploadId) || !existsSync(dir)) return s3Error(res, 404, "NoSuchUpload", "The specified upload does not exist.");
+    const parts = readdirSync(dir)
+      .filter((f) => /^\d+$/.test(f))
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((n) => `<Part><PartNumber>${n}</PartNumber><LastModified>${statSync(path.join(dir, String(n))).mtime.toISOString()}</LastModified><ETag>&quot;${readFileSync(path.join(dir, `${n}.md5`), "utf8")}&quot;</ETag><Size>${statSync(path.join(dir, String(n))).size}</Size></Part>`);
+    res.writeHead(200, { "content-type": "application/xml" });
+    res.end(`<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>${parts.length}</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>${parts.join("")}</ListPartsResult>`);
+  };
 
   const gateway: Server = createServer((req, res) => {
     void (async () => {
@@ -143,6 +158,17 @@ export async function startS3(world: World): Promise<S3Service> {
         req.resume();
         return s3Error(res, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
       }
+      if (op.name === "UploadPart" && service.loseNextPart) {
+        service.loseNextPart = false;
+        for await (const _ of req) void _;
+        record(decisions, 200);
+        res.writeHead(200, { etag: '"00000000000000000000000000000000"' });
+        return res.end();
+      }
+      if (op.name === "ListParts") {
+        record(decisions, 200);
+        return listParts(res, bucket, key!, url.searchParams.get("uploadId") ?? "");
+      }
       const headers = { ...req.headers };
       delete headers.expect;
       let body: Buffer | undefined;
@@ -169,9 +195,10 @@ export async function startS3(world: World): Promise<S3Service> {
   const port = await freePort();
   await new Promise<void>((resolve) => gateway.listen(port, "127.0.0.1", resolve));
 
-  return {
+  const service: S3Service = {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    loseNextPart: false,
     credentialsFor(roleArn) {
       const keyId = roleArn.split("/").pop()!;
       if (!roles.has(keyId)) throw new Error(`no role ${roleArn} in the stack`);
@@ -198,4 +225,5 @@ export async function startS3(world: World): Promise<S3Service> {
       rmSync(directory, { recursive: true, force: true });
     },
   };
+  return service;
 }
