@@ -19,21 +19,19 @@
  *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--startup 1000] [--promises] [--json]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { parse } from "yaml";
+import { pulumiNodeArgs } from "./launch.mjs";
+import { syntheticTenantsYaml } from "./lib/syntheticFleet";
+import { NEON_REGIONS } from "../tenants/regions";
 import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./lib/benchReport";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** `runtime.options.nodeargs` of Pulumi.yaml, split like a shell would for simple flags. */
-export function pulumiNodeArgs(): string[] {
-  const project = parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { nodeargs?: string } } };
-  return (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter(Boolean);
-}
+export { pulumiNodeArgs };
 
 /** How a measurement's process loads TypeScript: tsx (the tables), or Pulumi's own loader. */
 interface Launch {
@@ -55,18 +53,40 @@ function measure(args: string[], launch: Launch = TSX): Sample & { processMs: nu
   return { ...(JSON.parse(r.stdout.trim().split("\n").pop()!) as Sample), processMs };
 }
 
+/**
+ * `npm run plan` as users run it (scripts/launch.mjs, the prod stack's settings) on the same
+ * synthetic fleet, every residency allowed: wall time of the whole process.
+ */
+function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): number {
+  const residencies = [...new Set(NEON_REGIONS.flatMap((r) => r.jurisdictions))];
+  const start = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts", "--tenants", tenantsFile, "--config", `secretScope=${scope}`, "--config", `allowedResidencies=${JSON.stringify(residencies)}`, ...(json ? ["--json"] : [])],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "" } },
+  );
+  const ms = Math.round(performance.now() - start);
+  if (r.status !== 0) throw new Error(`npm run plan${json ? " -- --json" : ""} failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  return ms;
+}
+
 function measureCase(tenants: number, scope: string, runs: number, countPromises: boolean): Row {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tf-bench-rec-"));
   const recording = path.join(dir, "registrations.json");
+  const tenantsFile = path.join(dir, "tenants.yaml");
+  writeFileSync(tenantsFile, syntheticTenantsYaml(tenants));
   const samples: Record<Mode, Sample[]> = { program: [], sdk: [], floor: [] };
+  const commands = { plan: [] as number[], planJson: [] as number[] };
   try {
     for (let i = 0; i < runs; i++) {
       const ours = measure(["program", String(tenants), scope, recording]);
       samples.program.push(ours);
       samples.sdk.push(measure(["sdk", recording]));
       samples.floor.push(measure(["floor", String(ours.registrations)]));
+      commands.plan.push(measurePlanCommand(tenantsFile, scope, false));
+      commands.planJson.push(measurePlanCommand(tenantsFile, scope, true));
     }
-    const row: Row = { tenants, scope, ours: summarise(samples.program), sdk: summarise(samples.sdk), floor: summarise(samples.floor) };
+    const row: Row = { tenants, scope, ours: summarise(samples.program), sdk: summarise(samples.sdk), floor: summarise(samples.floor), commands };
     if (!countPromises) return row;
     const counting: Launch = { loaderArgs: TSX.loaderArgs, env: { TENANT_FLEET_BENCH_PROMISES: "1" } };
     const promisesOf = (args: string[]) => measure(args, counting).promises ?? 0;

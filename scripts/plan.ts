@@ -64,17 +64,36 @@ async function main(argv: string[]): Promise<number> {
     return diffPasses(diff) ? 0 : 1;
   }
 
+  // Progress on a terminal only: nothing on a pipe, a file or with --json.
+  const progress = format !== "json" && process.stderr.isTTY ? terminalProgress(`${fleet.tenants.length} tenant(s) loaded from ${settings.tenantsFile}`) : undefined;
   const run = await runOffline({
     project: stackConfig.project,
     stack: stackConfig.stack,
     config: stackConfig.config,
     secretKeys: stackConfig.secretKeys,
     program: () => import("../index"),
-  });
+    onRegister: progress?.update,
+  }).finally(() => progress?.done());
   const printed = problems.map(formatProblem);
   for (const line of run.logs) if (!printed.some((p) => line.endsWith(p))) process.stderr.write(`${line}\n`);
   await write(format === "json" ? `${JSON.stringify(planDocument(stackConfig.stack, fleet, settings, run, problems), null, 2)}\n` : renderPlanText(stackConfig.stack, fleet, settings, run));
   return 0;
+}
+
+/** One status line on stderr, rewritten at most four times a second, erased when done. */
+function terminalProgress(loaded: string): { update: (registered: number) => void; done: () => void } {
+  let last = 0;
+  const show = (text: string) => process.stderr.write(`\r\x1b[2K${text}`);
+  show(loaded);
+  return {
+    update(registered) {
+      const now = Date.now();
+      if (now - last < 250) return;
+      last = now;
+      show(`${loaded}; ${registered} resources registered`);
+    },
+    done: () => show(""),
+  };
 }
 
 runMain("tenant-fleet plan", main);

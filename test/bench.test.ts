@@ -8,7 +8,7 @@ import { readStackConfig } from "../config/stackFiles";
 import { isWireSecret, runOffline, type OfflineRun, type RecordedResource } from "../scripts/lib/offline";
 import { replayInput } from "../scripts/lib/replayInput";
 import { sdkClass } from "../scripts/lib/sdkFloor";
-import { fixedRegistrations, perTenant, promiseLines, renderBench, renderStartup, summarise, targetLines, type Row, type Sample } from "../scripts/lib/benchReport";
+import { commandLines, fixedRegistrations, perTenant, promiseLines, renderBench, renderStartup, summarise, targetLines, type Row, type Sample } from "../scripts/lib/benchReport";
 import { ROOT, runProgram } from "./program";
 
 function shape(r: RecordedResource) {
@@ -131,6 +131,21 @@ describe("benchmark report", () => {
     expect(lines[1].trim().split(/ +/)).toEqual(["tenants", "secrets", "ours", "sdk", "×sdk", "plain", "×plain", "ours-sdk/tenant"]);
     expect(lines.slice(2).map((l) => l.trim().split(/ +/))).toEqual([["1000", "environment", "3086415", "2660283", "1.16", "1265801", "2.44", "426"]]);
     expect(renderBench(counted, [])).toContain(lines[2]);
+  });
+
+  it("prints the commands users run beside the program's whole process, and judges the plan at 1,000 tenants", () => {
+    expect(commandLines(rows)).toEqual([]);
+    const withProcess = (r: Row, processMs: number, plan: number[], planJson: number[]): Row => ({ ...r, ours: { ...r.ours, processMs }, commands: { plan, planJson } });
+    const measured = [withProcess(rows[1], 2500, [2900, 2700, 3100], [2800, 2800, 2600]), withProcess(rows[2], 7000, [8200, 8000, 8400], [8600, 8100, 8300])];
+    const lines = commandLines(measured);
+    expect(lines[0]).toBe("the commands users run (whole process, spawn to exit):");
+    expect(lines.slice(2).map((l) => l.trim().split(/ +/))).toEqual([
+      ["100", "environment", "2.50", "2.90", "1.16", "2.80", "1.12"],
+      ["1000", "environment", "7.00", "8.20", "1.17", "8.30", "1.19"],
+    ]);
+    expect(targetLines([rows[0], ...measured], [])).toContain("  met    npm run plan within 1.3× of the program and under 10 s at 1,000 tenants: 8.30 s (program 7.00 s)");
+    const slow = withProcess(rows[2], 9000, [12500], [12000]);
+    expect(targetLines([rows[0], rows[1], slow], [])).toContain("  missed npm run plan within 1.3× of the program and under 10 s at 1,000 tenants: 12.50 s (program 9.00 s)");
   });
 
   it("prints the start-up under each loader, or nothing when it was skipped", () => {

@@ -15,6 +15,31 @@ function plan(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+describe("scripts/launch.mjs (npm run plan, npm run regions)", () => {
+  it("runs a script with the node arguments Pulumi.yaml gives the program", async () => {
+    const { pulumiNodeArgs } = await import("../scripts/launch.mjs");
+    expect(pulumiNodeArgs()).toContain("--stack-trace-limit=0");
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts/launch.mjs"), "test/fixtures/print-node-args.ts"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const printed = JSON.parse(r.stdout) as { execArgv: string[]; stackTraceLimit: number };
+    expect(printed.stackTraceLimit).toBe(0);
+    for (const a of pulumiNodeArgs()) expect(printed.execArgv).toContain(a);
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.plan).toBe("node scripts/launch.mjs scripts/plan.ts");
+    expect(pkg.scripts.regions).toBe("node scripts/launch.mjs scripts/regions.ts");
+  });
+
+  it("shows progress on a terminal only", () => {
+    // util-linux's script gives the command a terminal.
+    const tty = spawnSync("script", ["-qec", `"${process.execPath}" scripts/launch.mjs scripts/plan.ts`, "/dev/null"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NEON_API_KEY: "" } });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/6 tenant\(s\) loaded from tenants\/tenants\.yaml; \d+ resources registered/);
+    const piped = spawnSync(process.execPath, [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NEON_API_KEY: "" } });
+    expect(piped.status).toBe(0);
+    expect(piped.stderr).toBe("");
+  });
+});
+
 describe("npm run plan", () => {
   it("prints the sample fleet with no arguments", () => {
     const r = plan();

@@ -69,6 +69,8 @@ export interface OfflineOptions {
   readonly program: () => Promise<Record<string, unknown>>;
   /** Run as a preview (default) or as an update, where credentials are required. */
   readonly preview?: boolean;
+  /** Called with the running count after each registration (progress on a terminal). */
+  readonly onRegister?: (count: number) => void;
 }
 
 /** Replaces secret markers and resource references in wire values. */
@@ -147,6 +149,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     let redacted: Record<string, unknown> | undefined;
     Object.defineProperty(entry, "inputs", { enumerable: true, get: () => (redacted ??= redact(wire) as Record<string, unknown>) });
     recorded.push(entry);
+    opts.onRegister?.(recorded.length);
     register(req, (err: unknown, res: any) => {
       if (res?.getUrn) {
         entry.urn = res.getUrn();
