@@ -30,7 +30,12 @@ export interface CiStack {
   readonly githubRepository: string;
   /** Path from the project root, as the workflows pass it to pulumi/actions. */
   readonly policyConfig: string;
+  /** The stack's `aws:region`: where the deploy and preview jobs sign in to AWS. */
+  readonly awsRegion: string;
 }
+
+/** An AWS region id as `aws:region` takes it (eu-central-1, us-gov-west-1, ap-southeast-2). */
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/;
 
 export function policyConfigPath(stack: string): string {
   return `policies/config.${stack}.json`;
@@ -70,6 +75,15 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
     problems.push(...settingProblems.filter((p) => p.severity === "error"));
     if (!settings) continue;
 
+    const awsRegion = cfg.config["aws:region"];
+    if (!awsRegion || !AWS_REGION.test(awsRegion)) {
+      const at = cfg.stackFileText.split("\n").findIndex((l) => /^\s+aws:region:/.test(l));
+      const line = at >= 0 ? at + 1 : 1;
+      const col = at >= 0 ? cfg.stackFileText.split("\n")[at].indexOf("aws:region:") + "aws:region: ".length + 1 : 1;
+      problems.push({ severity: "error", file: cfg.stackFile, line, col, path: "aws:region", message: `${awsRegion ? `${JSON.stringify(awsRegion)} is not an AWS region` : `not set in stack ${stack}`}; CI signs in to AWS there and the AWS provider needs it: pulumi config set aws:region <region, e.g. eu-central-1> --stack ${stack}` });
+      continue;
+    }
+
     const file = policyConfigPath(stack);
     const fix = `copy policies/config.${settings.protect ? "prod" : "dev"}.json to ${file} and set its values from ${cfg.stackFile}`;
     let text: string;
@@ -102,7 +116,7 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
     if (requireProtection !== settings.protect) {
       problems.push(at("data-resources-protected", "requireProtection", `${JSON.stringify(requireProtection)} differs from tenant-fleet:protect (${settings.protect}) in ${cfg.stackFile}; write ${settings.protect}`));
     }
-    stacks.push({ stack, ...tierOf(settings.protect, baseProtection?.(stack)), policyConfig: file, githubOwner: settings.github.owner, githubRepository: settings.github.repository });
+    stacks.push({ stack, ...tierOf(settings.protect, baseProtection?.(stack)), policyConfig: file, githubOwner: settings.github.owner, githubRepository: settings.github.repository, awsRegion });
   }
   return { stacks, problems };
 }
@@ -113,10 +127,11 @@ export interface MatrixEntry {
   readonly policyConfig: string;
   readonly githubOwner: string;
   readonly githubRepository: string;
+  readonly awsRegion: string;
 }
 
 export function ciMatrices(stacks: readonly CiStack[]): Record<"all" | Tier, { include: MatrixEntry[] }> {
   const entries = (tier?: Tier) =>
-    stacks.filter((s) => !tier || s.tier === tier).map((s) => ({ stack: s.stack, policyConfig: s.policyConfig, githubOwner: s.githubOwner, githubRepository: s.githubRepository }));
+    stacks.filter((s) => !tier || s.tier === tier).map((s) => ({ stack: s.stack, policyConfig: s.policyConfig, githubOwner: s.githubOwner, githubRepository: s.githubRepository, awsRegion: s.awsRegion }));
   return { all: { include: entries() }, dev: { include: entries("dev") }, prod: { include: entries("prod") } };
 }

@@ -4,7 +4,7 @@
  * (`npm run schema` rewrites it; a test fails when it is stale).
  *
  * The schema checks shape, types and ranges. Rules that need the region catalog, the
- * stack settings or several tenants at once live in `validate.ts`.
+ * stack settings or several tenants at once live in `load.ts`.
  */
 import { z } from "zod";
 import { CronExpressionParser } from "cron-parser";

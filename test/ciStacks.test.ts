@@ -29,8 +29,8 @@ describe("stacks CI runs", () => {
   it("reads this project's stacks: dev by its protect setting, prod likewise", () => {
     const { stacks, problems } = ciStacks(ROOT);
     expect(problems).toEqual([]);
-    const dev = { stack: "dev", policyConfig: "policies/config.dev.json", githubOwner: "example-saas", githubRepository: "app-dev" };
-    const prod = { stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app" };
+    const dev = { stack: "dev", policyConfig: "policies/config.dev.json", githubOwner: "example-saas", githubRepository: "app-dev", awsRegion: "eu-central-1" };
+    const prod = { stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app", awsRegion: "eu-central-1" };
     expect(stacks).toEqual([{ ...dev, tier: "dev" }, { ...prod, tier: "prod" }]);
     // Each entry names the application repository, which the deploy's GitHub App token is scoped to.
     expect(ciMatrices(stacks)).toEqual({ all: { include: [dev, prod] }, dev: { include: [dev] }, prod: { include: [prod] } });
@@ -41,6 +41,18 @@ describe("stacks CI runs", () => {
     const { stacks, problems } = ciStacks(project({ "Pulumi.prod-us.yaml": usShard, "policies/config.prod-us.json": usPolicy }));
     expect(problems).toEqual([]);
     expect(ciMatrices(stacks).prod.include.map((s) => s.stack)).toEqual(["prod", "prod-us"]);
+  });
+
+  it("signs in to AWS in each stack's own aws:region, and refuses a stack without one", () => {
+    const usEast = usShard.replace("aws:region: eu-central-1", "aws:region: us-east-2");
+    const { stacks } = ciStacks(project({ "Pulumi.prod-us.yaml": usEast, "policies/config.prod-us.json": usPolicy }));
+    expect(ciMatrices(stacks).prod.include.map((s) => [s.stack, s.awsRegion])).toEqual([["prod", "eu-central-1"], ["prod-us", "us-east-2"]]);
+    const missing = ciStacks(project({ "Pulumi.prod-us.yaml": usShard.replace(/  aws:region: .*\n/, ""), "policies/config.prod-us.json": usPolicy }));
+    expect(missing.problems.map(formatProblem)).toEqual([
+      "Pulumi.prod-us.yaml:1:1: aws:region: not set in stack prod-us; CI signs in to AWS there and the AWS provider needs it: pulumi config set aws:region <region, e.g. eu-central-1> --stack prod-us",
+    ]);
+    const bad = ciStacks(project({ "Pulumi.prod-us.yaml": usShard.replace("aws:region: eu-central-1", "aws:region: Frankfurt"), "policies/config.prod-us.json": usPolicy }));
+    expect(bad.problems.map(formatProblem)[0]).toMatch(/^Pulumi\.prod-us\.yaml:\d+:15: aws:region: "Frankfurt" is not an AWS region;/);
   });
 
   it("refuses a stack without a policy config, saying which file to copy", () => {
@@ -118,7 +130,7 @@ describe("npm run stacks", () => {
     expect(JSON.parse(stacks("--json").stdout)).toEqual(ciMatrices(ciStacks(ROOT).stacks));
     const out = stacks("--github-output").stdout.trimEnd().split("\n");
     expect(out.map((l) => l.split("=")[0])).toEqual(["all", "dev", "prod", "dev_count", "prod_count"]);
-    expect(JSON.parse(out[2].slice("prod=".length))).toEqual({ include: [{ stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app" }] });
+    expect(JSON.parse(out[2].slice("prod=".length))).toEqual({ include: [{ stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app", awsRegion: "eu-central-1" }] });
     expect(out.slice(3)).toEqual(["dev_count=1", "prod_count=1"]);
   });
 
