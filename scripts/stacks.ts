@@ -52,9 +52,9 @@ async function main(argv: string[]): Promise<number> {
   } else if (args.json) {
     await write(`${JSON.stringify(matrices, null, 2)}\n`);
   } else {
-    const rows = [["stack", "tier", "policy config"], ...stacks.map((s) => [s.stack, s.tierFromBase ? `${s.tier} (from ${base})` : s.tier, s.policyConfig])];
+    const rows = [["stack", "tier", "policy config", "repository", "aws region"], ...stacks.map((s) => [s.stack, s.tierFromBase ? `${s.tier} (from ${base})` : s.tier, s.policyConfig, `${s.githubOwner}/${s.githubRepository}`, s.awsRegion])];
     const width = (i: number) => Math.max(...rows.map((r) => r[i].length));
-    await write(`${rows.map((r) => r.map((c, i) => (i < 2 ? c.padEnd(width(i)) : c)).join("  ")).join("\n")}\n`);
+    await write(`${rows.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(width(i)) : c)).join("  ")).join("\n")}\n`);
   }
   return 0;
 }

@@ -126,7 +126,14 @@ describe("npm run stacks", () => {
   it("prints a table, the matrices as JSON, and key=value lines for $GITHUB_OUTPUT", () => {
     const table = stacks();
     expect(table).toMatchObject({ code: 0, stderr: "" });
-    expect(table.stdout).toBe("stack  tier  policy config\ndev    dev   policies/config.dev.json\nprod   prod  policies/config.prod.json\n");
+    expect(table.stdout).toBe(
+      [
+        "stack  tier  policy config              repository            aws region",
+        "dev    dev   policies/config.dev.json   example-saas/app-dev  eu-central-1",
+        "prod   prod  policies/config.prod.json  example-saas/app      eu-central-1",
+        "",
+      ].join("\n"),
+    );
     expect(JSON.parse(stacks("--json").stdout)).toEqual(ciMatrices(ciStacks(ROOT).stacks));
     const out = stacks("--github-output").stdout.trimEnd().split("\n");
     expect(out.map((l) => l.split("=")[0])).toEqual(["all", "dev", "prod", "dev_count", "prod_count"]);
