@@ -136,6 +136,42 @@ interface SettingSpec {
   readonly required?: string;
   /** Raw values that mean "unset" (the Pulumi.yaml defaults of optional lists and limits). */
   readonly unset?: readonly string[];
+  /** The element type of a list whose elements are not strings (Pulumi.yaml `items`). */
+  readonly itemType?: "integer";
+  /** Set with `pulumi config set --secret` only, so not declared in Pulumi.yaml (a declared key needs a default). */
+  readonly secretOnly?: true;
+}
+
+/** A setting as Pulumi.yaml's `config:` block declares it. */
+export interface PulumiConfigDeclaration {
+  readonly type: "string" | "boolean" | "integer" | "array";
+  readonly items?: { readonly type: "string" | "integer" };
+  readonly description: string;
+  readonly default?: unknown;
+}
+
+/**
+ * The `config:` block of Pulumi.yaml, derived from SETTINGS (the one declaration of each
+ * setting): the type from the default (or from what "unset" looks like), optional settings
+ * defaulting to their unset value, required ones to none, secret-only ones left out.
+ * `npm run schema` writes it; a test fails when the file is stale.
+ */
+export function pulumiConfigBlock(): Record<string, PulumiConfigDeclaration> {
+  const out: Record<string, PulumiConfigDeclaration> = {};
+  for (const [key, spec] of Object.entries(SETTINGS)) {
+    if (spec.secretOnly) continue;
+    const d = spec.default;
+    const unset = spec.unset?.[0];
+    const type = typeof d === "boolean" ? "boolean" : typeof d === "number" || unset === "0" ? "integer" : Array.isArray(d) || unset === "[]" ? "array" : "string";
+    const fallback = type === "array" ? [] : type === "integer" ? 0 : "";
+    out[key] = {
+      type,
+      ...(type === "array" ? { items: { type: spec.itemType ?? "string" } } : {}),
+      description: spec.description,
+      ...(spec.required ? {} : { default: d ?? fallback }),
+    };
+  }
+  return out;
 }
 
 const bool = z.preprocess(
@@ -346,6 +382,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     description: "Cron (UTC) of the cleanup of preview branches left behind.",
   },
   devNeonApiKey: {
+    secretOnly: true,
     schema: z.string().min(1),
     description: "Secret: a Neon API key scoped to the dev/test project, for the preview-branch workflows only (pulumi config set --secret).",
   },
@@ -365,6 +402,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
   },
   keepRetentionDays: {
     unset: ["[]"],
+    itemType: "integer",
     schema: z.preprocess(
       (v) => {
         if (typeof v !== "string") return v;

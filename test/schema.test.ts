@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -5,6 +6,20 @@ import { renderSchema, SCHEMA_FILE } from "../scripts/write-schema";
 import { parseTenants } from "../tenants/load";
 
 const ROOT = path.resolve(__dirname, "..");
+
+describe("Pulumi.yaml's config block", () => {
+  it("is the one the stack settings declare (npm run schema rewrites it)", async () => {
+    const { renderProjectFile, PROJECT_FILE } = await import("../scripts/write-schema");
+    const { pulumiConfigBlock, SETTINGS } = await import("../config/settings");
+    const text = readFileSync(PROJECT_FILE, "utf8");
+    expect(text).toBe(renderProjectFile(text));
+    // Every setting but the secret-only ones is declared, with the code's description and default.
+    const declared = (parse(text) as { config: Record<string, { description: string; default?: unknown }> }).config;
+    expect(Object.keys(declared)).toEqual(Object.keys(SETTINGS).filter((k) => !SETTINGS[k].secretOnly));
+    expect(declared).toEqual(pulumiConfigBlock());
+    for (const [key, spec] of Object.entries(SETTINGS)) if (spec.default !== undefined) expect(declared[key].default, key).toEqual(spec.default);
+  });
+});
 
 describe("tenants.schema.json", () => {
   it("is what the zod schema produces (run `npm run schema` after changing tenants/schema.ts)", () => {
