@@ -140,6 +140,25 @@ interface SettingSpec {
   readonly itemType?: "integer";
   /** Set with `pulumi config set --secret` only, so not declared in Pulumi.yaml (a declared key needs a default). */
   readonly secretOnly?: true;
+  /** Where the README lists it: the main settings table, or the dev/test project's. */
+  readonly group?: "dev";
+}
+
+/** A default as the README's tables show it. */
+function defaultCell(spec: SettingSpec): string {
+  if (spec.required) return "required";
+  const d = spec.default;
+  if (d === undefined) return "unset";
+  if (typeof d === "string") return /\s/.test(d) ? `\`"${d}"\`` : `\`${d}\``;
+  return `\`${JSON.stringify(d)}\``;
+}
+
+/** The README's settings table of one group, generated from SETTINGS (`npm run schema` writes it). */
+export function settingsTable(group?: "dev"): string {
+  const rows = Object.entries(SETTINGS)
+    .filter(([, spec]) => spec.group === group)
+    .map(([key, spec]) => `| \`${key}\`${spec.secretOnly ? " (secret)" : ""} | ${defaultCell(spec)} | ${spec.description.replace(/\|/g, "\\|")} |`);
+  return ["| key (`tenant-fleet:`) | default | meaning |", "|---|---|---|", ...rows].join("\n");
 }
 
 /** A setting as Pulumi.yaml's `config:` block declares it. */
@@ -236,7 +255,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
   protect: {
     schema: bool,
     default: true,
-    description: "Protect data-bearing resources (Neon projects, backup buckets, KMS keys) from deletion. Keep true in prod.",
+    description: "Protect data-bearing resources (Neon projects, backup buckets, KMS keys) and retain them on delete. false only in dev.",
   },
   neonOrgId: {
     schema: pattern(NEON_ORG, "a Neon organisation id looks like org-cool-breeze-12345678 (Neon console, Organization settings)"),
@@ -335,53 +354,64 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     description: "Longest point-in-time restore window your Neon plan allows, in hours (Free 6, Launch 168, Scale 720). Unset: not checked.",
   },
   devProject: {
+    group: "dev",
     schema: bool,
     default: false,
     description: "Create the dev/test Neon project (seeded main branch, one child branch per pull request). On in dev, off in prod.",
   },
   devProjectRegion: {
+    group: "dev",
     schema: z.enum(ACTIVE_REGION_IDS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an active Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` }),
     default: "aws-us-east-2",
     description: "Neon region of the dev/test project.",
   },
   devPgVersion: {
+    group: "dev",
     schema: numberSetting(14, 18, "Neon offers Postgres 14 to 18"),
     default: 17,
     description: "Postgres major of the dev/test project (match the tenants').",
   },
   devSeedFile: {
+    group: "dev",
     schema: pattern(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+\.sql$/, "a path of a .sql file in the application repository, e.g. db/seed.sql"),
     default: "db/seed.sql",
     description: "SQL file in the application repository that seeds the dev/test main branch with test data.",
   },
   devSeedCommand: {
+    group: "dev",
     schema: commandSetting("a seed command"),
     description: "Command that seeds the dev/test main branch instead of devSeedFile (DATABASE_URL set). Never a copy of a tenant's data.",
   },
   devSeedPaths: {
+    group: "dev",
     unset: ["[]"],
     schema: stringList.pipe(z.array(z.string().min(1).refine((v) => !v.includes("${{"), { error: "a path filter contains no ${{ }} expression" }))),
     description: "Paths whose change on the default branch re-runs the seed (default: the seed file).",
   },
   devSetupCommand: {
+    group: "dev",
     schema: commandSetting("a setup command"),
     description: "Command the dev/test seed and preview jobs run first, in a step that holds no secret: installing dependencies (e.g. npm ci).",
   },
   devPreviewCommand: {
+    group: "dev",
     schema: commandSetting("a preview command"),
     description: "Command run for each pull request against its own Neon branch (DATABASE_URL set, never the Neon API key), e.g. npm test. Installs go in devSetupCommand.",
   },
   devBranchMaxAgeHours: {
+    group: "dev",
     schema: numberSetting(1, 720, "keep preview branches 1 to 720 hours"),
     default: 72,
     description: "Preview branches older than this many hours are deleted by the scheduled cleanup.",
   },
   devBranchCleanupSchedule: {
+    group: "dev",
     schema: cronSetting(),
     default: "23 */6 * * *",
     description: "Cron (UTC) of the cleanup of preview branches left behind.",
   },
   devNeonApiKey: {
+    group: "dev",
     secretOnly: true,
     schema: z.string().min(1),
     description: "Secret: a Neon API key scoped to the dev/test project, for the preview-branch workflows only (pulumi config set --secret).",
@@ -389,7 +419,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
   keyAdministrators: {
     unset: ["[]"],
     schema: stringList.pipe(z.array(pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE))),
-    description: "IAM roles or users that administer the vault keys (backupEncryption kms): every identity that runs pulumi up for this stack. They manage the keys and their policies; they cannot use them, disable them or schedule their deletion.",
+    description: "IAM roles or users that administer the vault keys; required with backupEncryption kms: every identity that runs pulumi up for this stack (KMS refuses a key policy that would lock its caller out). They manage the keys and their policies; they cannot use them, disable them or schedule their deletion.",
   },
   breakGlassPrincipal: {
     schema: pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE),
@@ -422,7 +452,7 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
   trustPolicyLengthLimit: {
     schema: numberSetting(TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX, `IAM allows ${TRUST_POLICY_LIMIT_DEFAULT} characters by default and up to ${TRUST_POLICY_LIMIT_MAX} after a quota increase (Service Quotas, IAM, "Role trust policy length")`),
     default: TRUST_POLICY_LIMIT_DEFAULT,
-    description: "The role trust policy length IAM allows in this AWS account; raise it only after the quota increase is granted.",
+    description: "The role trust policy length IAM allows in this AWS account (2048 by default); raise it, up to 8192, only after the Service Quotas increase is granted.",
   },
   oidcProviderArn: {
     schema: pattern(OIDC_ARN, "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),

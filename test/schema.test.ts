@@ -21,6 +21,16 @@ describe("Pulumi.yaml's config block", () => {
   });
 });
 
+describe("the README's settings tables", () => {
+  it("are the ones the stack settings declare (npm run schema rewrites them)", async () => {
+    const { renderReadme, README_FILE } = await import("../scripts/write-schema");
+    const text = readFileSync(README_FILE, "utf8");
+    expect(text).toBe(renderReadme(text));
+    const { SETTINGS } = await import("../config/settings");
+    for (const key of Object.keys(SETTINGS)) expect(text).toContain(`| \`${key}\``);
+  });
+});
+
 describe("tenants.schema.json", () => {
   it("is what the zod schema produces (run `npm run schema` after changing tenants/schema.ts)", () => {
     expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(renderSchema());
