@@ -3,6 +3,7 @@
  * per purpose and the application repository's wiring, all derived from tenants/tenants.yaml.
  */
 import { loadStackInputs } from "./config/stack";
+import { refuseSampleFleet } from "./config/sampleFleet";
 import { devWorkflowApiKey, GITHUB_TOKEN, NEON_API_KEY, requireCredentials } from "./components/credentials";
 import { createNeonProvider } from "./components/neonProvider";
 import { TenantDatabase } from "./components/tenantDatabase";
@@ -21,6 +22,7 @@ const { settings, fleet, shards } = loadStackInputs();
 // Shards sharing the application repository write under their own names.
 const names = fleetNames(shardKey(settings.stack, shards));
 requireCredentials([NEON_API_KEY, GITHUB_TOKEN]);
+refuseSampleFleet(fleet, settings.tenantsFile);
 
 // Every tenant keeps its database, retired ones included: retiring stops secrets,
 // backups and migrations, never the data.

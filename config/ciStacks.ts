@@ -35,7 +35,7 @@ export interface CiStack {
 }
 
 /** An AWS region id as `aws:region` takes it (eu-central-1, us-gov-west-1, ap-southeast-2). */
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/;
+export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/;
 
 export function policyConfigPath(stack: string): string {
   return `policies/config.${stack}.json`;

@@ -423,6 +423,7 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
     version: 1,
     tenants: parsed.data.tenants.map((t) => resolveTenant(t, parsed.data.defaults)),
     acknowledgements: (parsed.data.acknowledgements ?? []).map((a) => ({ ...a })),
+    example: parsed.data.example === true,
   };
   return { fleet: deepFreeze(fleet), problems: sorted };
 }

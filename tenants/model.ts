@@ -68,6 +68,8 @@ export interface Fleet {
   readonly version: 1;
   readonly tenants: readonly Tenant[];
   readonly acknowledgements: readonly Acknowledgement[];
+  /** A sample fleet (`example: true`): planned, never deployed. */
+  readonly example: boolean;
 }
 
 /**

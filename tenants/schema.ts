@@ -240,6 +240,10 @@ export const TenantsFileSchema = z
     version: z.literal(SCHEMA_VERSION, {
       error: (iss) => `version ${describe(iss.input)} is not supported by this tenant-fleet; write version: ${SCHEMA_VERSION}`,
     }),
+    example: z
+      .literal(true, { error: (iss) => `${describe(iss.input)} is not true; write example: true on a sample fleet, or remove the line for your own` })
+      .optional()
+      .meta({ description: "A sample fleet: npm run plan shows it, pulumi up refuses to create it. Remove the line once the tenants are your own." }),
     defaults: DefaultsSchema.optional(),
     acknowledgements: z
       .array(AcknowledgementSchema, { error: (iss) => `${describe(iss.input)} is not a list; acknowledgements is a list of { tenant, change, reason }` })

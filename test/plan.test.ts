@@ -55,7 +55,7 @@ describe("npm run plan", () => {
     const r = plan("--stack", "dev", "--json");
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(["stack", "tenants", "resources", "outputs", "warnings"]);
+    expect(Object.keys(doc)).toEqual(["stack", "example", "tenants", "resources", "outputs", "warnings"]);
     expect(doc.stack).toBe("dev");
     expect(doc.tenants.map((t: { id: string }) => t.id)).toEqual(["dev-eu", "dev-us"]);
     expect(doc.tenants[0]).toMatchObject({ id: "dev-eu", name: "Dev EU Tenant", region: "aws-eu-central-1", residency: "EU", status: "active", historyRetentionHours: 6 });

@@ -169,7 +169,7 @@ describe("credentials", () => {
   });
 
   it("are secrets on the wire when given through the environment", async () => {
-    const run = await runProgram("prod", [], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
+    const run = await runProgram("prod", ["tenantsFile=runtime/fixtures/tenants.yaml"], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
     const github = run.resources.find((r) => r.type === "pulumi:providers:github")!;
     expect(isWireSecret(github.wireInputs.token)).toBe(true);
     expect(JSON.stringify(run.resources.map((r) => r.inputs))).not.toMatch(/napi_x|ghp_y/);

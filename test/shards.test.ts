@@ -56,8 +56,8 @@ describe("shards", () => {
   it("refuses a tenant no shard owns, at its line", () => {
     const dir = project({ "prod-eu": EU, "prod-us": "  tenant-fleet:shardResidencies: [US]\n  tenant-fleet:shardRegions: [aws-us-east-2]\n" });
     expect(inputs(dir, "prod-eu").lines).toEqual([
-      "tenants/tenants.yaml:45:16: tenants[4].residency: no stack sharing this file owns a tenant with residency US in aws-us-west-2 (prod-eu: residencies EU, DE, GB; prod-us: residencies US in regions aws-us-east-2); add it to one stack's tenant-fleet:shardResidencies or shardRegions",
-      "tenants/tenants.yaml:52:16: tenants[5].residency: no stack sharing this file owns a tenant with residency US in aws-us-east-1 (prod-eu: residencies EU, DE, GB; prod-us: residencies US in regions aws-us-east-2); add it to one stack's tenant-fleet:shardResidencies or shardRegions",
+      "tenants/tenants.yaml:47:16: tenants[4].residency: no stack sharing this file owns a tenant with residency US in aws-us-west-2 (prod-eu: residencies EU, DE, GB; prod-us: residencies US in regions aws-us-east-2); add it to one stack's tenant-fleet:shardResidencies or shardRegions",
+      "tenants/tenants.yaml:54:16: tenants[5].residency: no stack sharing this file owns a tenant with residency US in aws-us-east-1 (prod-eu: residencies EU, DE, GB; prod-us: residencies US in regions aws-us-east-2); add it to one stack's tenant-fleet:shardResidencies or shardRegions",
     ]);
     expect(inputs(dir, "prod-eu").fleet).toBeUndefined();
   });
@@ -65,7 +65,7 @@ describe("shards", () => {
   it("refuses a tenant two shards own", () => {
     const dir = project({ "prod-eu": EU, "prod-all": "" });
     const lines = inputs(dir, "prod-eu").lines;
-    expect(lines[0]).toBe("tenants/tenants.yaml:16:16: tenants[0].residency: stacks prod-all and prod-eu both own this tenant (prod-all: every tenant; prod-eu: residencies EU, DE, GB); narrow their shard settings so exactly one does");
+    expect(lines[0]).toBe("tenants/tenants.yaml:18:16: tenants[0].residency: stacks prod-all and prod-eu both own this tenant (prod-all: every tenant; prod-eu: residencies EU, DE, GB); narrow their shard settings so exactly one does");
   });
 
   it("keep GitHub names apart and refuse the collisions they cannot avoid", () => {
@@ -125,7 +125,7 @@ describe("limits enforced before production", () => {
   it("Neon projects per plan", () => {
     const dir = project({ prod: "  tenant-fleet:neonProjectLimit: 5\n" });
     expect(inputs(dir, "prod").lines).toEqual([
-      "tenants/tenants.yaml:13:3: tenants: this stack needs 6 Neon projects (6 tenants) and the Neon plan allows 5 (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit",
+      "tenants/tenants.yaml:15:3: tenants: this stack needs 6 Neon projects (6 tenants) and the Neon plan allows 5 (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit",
     ]);
     expect(inputs(project({ prod: "  tenant-fleet:neonProjectLimit: 6\n" }), "prod").lines).toEqual([]);
   });
@@ -133,10 +133,10 @@ describe("limits enforced before production", () => {
   it("the plan's PITR window, at the tenant or the default that sets it", () => {
     const dir = project({ prod: "  tenant-fleet:neonMaxHistoryRetentionHours: 48\n" });
     expect(inputs(dir, "prod").lines).toEqual([
-      "tenants/tenants.yaml:32:28: tenants[2].historyRetentionHours: a PITR window of 168 h is above the 48 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan",
+      "tenants/tenants.yaml:34:28: tenants[2].historyRetentionHours: a PITR window of 168 h is above the 48 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan",
     ]);
     const free = project({ prod: "  tenant-fleet:neonMaxHistoryRetentionHours: 6\n" });
-    expect(inputs(free, "prod").lines[0]).toBe("tenants/tenants.yaml:9:26: defaults.historyRetentionHours: a PITR window of 24 h is above the 6 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan");
+    expect(inputs(free, "prod").lines[0]).toBe("tenants/tenants.yaml:11:26: defaults.historyRetentionHours: a PITR window of 24 h is above the 6 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan");
   });
 
   it("1,000 lifecycle rules per bucket", () => {

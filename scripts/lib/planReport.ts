@@ -7,6 +7,8 @@ import type { OfflineRun, RecordedResource } from "./offline";
 
 export interface PlanDocument {
   readonly stack: string;
+  /** The tenants file is a sample fleet, which pulumi up refuses. */
+  readonly example: boolean;
   readonly tenants: readonly Tenant[];
   readonly resources: readonly {
     type: string;
@@ -22,6 +24,7 @@ export interface PlanDocument {
 export function planDocument(stack: string, fleet: Fleet, _settings: StackSettings, run: OfflineRun, problems: readonly Problem[] = []): PlanDocument {
   return {
     stack,
+    example: fleet.example,
     tenants: fleet.tenants,
     resources: run.resources.map((r) => ({
       type: r.type,
@@ -58,6 +61,7 @@ export function renderPlanText(stack: string, fleet: Fleet, settings: StackSetti
   const active = fleet.tenants.filter((t) => t.status === "active").length;
   const lines: string[] = [];
   lines.push(`tenant-fleet plan · stack ${stack} · ${fleet.file} (offline, mock runtime: nothing is created)`);
+  if (fleet.example) lines.push("sample fleet (example: true): pulumi up refuses it until its tenants are yours and the line is removed");
   lines.push(
     `${fleet.tenants.length} tenant${fleet.tenants.length === 1 ? "" : "s"}: ${active} active, ${fleet.tenants.length - active} retired · secret scope ${settings.secretScope} · protection ${settings.protect ? "on" : "off"} · GitHub ${settings.github.owner}/${settings.github.repository}@${settings.github.branch}`,
   );

@@ -1,0 +1,97 @@
+/**
+ * `npm run init` as a new team runs it, in a copy of the project: it writes a stack of their
+ * own that plans at once, refuses to overwrite, and checks its input like a stack file;
+ * `pulumi up` refuses the sample fleets and the starter until they are made one's own.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, runProgram } from "./program";
+import { sampleFleetRefusal } from "../config/sampleFleet";
+import { loadTenantsFile } from "../tenants/load";
+
+const FILES = ["index.ts", "components", "config", "review", "scripts", "tenants", "policies", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"];
+
+function copyOfProject(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-init-"));
+  for (const f of FILES) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+const run = (dir: string, script: string, ...args: string[]) => {
+  const r = spawnSync(process.execPath, [path.join(dir, "scripts/launch.mjs"), script, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "", INIT_CWD: dir } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+const ARGS = ["--stack", "acme", "--github-owner", "acme-inc", "--github-repository", "billing", "--aws-region", "us-east-2", "--key-administrator", "arn:aws:iam::111122223333:role/deploy", "--neon-org", "org-bold-sun-12345678"];
+
+describe("npm run init", () => {
+  it("writes a stack file, its policy config and a starter fleet that plan at once, and refuses to overwrite them", () => {
+    const dir = copyOfProject();
+    const r = run(dir, "scripts/init.ts", ...ARGS);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("wrote Pulumi.acme.yaml: the stack's settings (repository acme-inc/billing@main, Neon organisation org-bold-sun-12345678, AWS us-east-2, residencies US, protection on, secrets per GitHub environment)");
+    expect(JSON.parse(readFileSync(path.join(dir, "policies/config.acme.json"), "utf8"))).toEqual({
+      "neon-project-residency": { allowedResidencies: ["US"] },
+      "oidc-role-trust": { repository: "acme-inc/billing", branch: "main" },
+      "data-resources-protected": { requireProtection: true },
+    });
+    expect(readFileSync(path.join(dir, "tenants/acme.yaml"), "utf8")).toContain("example: true\n");
+
+    const plan = run(dir, "scripts/plan.ts", "--stack", "acme", "--json");
+    expect(plan.code).toBe(0);
+    const doc = JSON.parse(plan.stdout) as { example: boolean; tenants: { id: string; region: string }[]; resources: { type: string; inputs: Record<string, unknown> }[] };
+    expect(doc.example).toBe(true);
+    expect(doc.tenants.map((t) => [t.id, t.region])).toEqual([["first-customer", "aws-us-east-2"]]);
+    expect(doc.resources.filter((x) => x.type === "github:index/repositoryFile:RepositoryFile").every((x) => x.inputs.repository === "billing")).toBe(true);
+    // CI reads the new stack with its own region.
+    const stacks = run(dir, "scripts/stacks.ts", "--json");
+    expect(JSON.parse(stacks.stdout).all.include).toContainEqual({ stack: "acme", policyConfig: "policies/config.acme.json", githubOwner: "acme-inc", githubRepository: "billing", awsRegion: "us-east-2" });
+
+    const again = run(dir, "scripts/init.ts", ...ARGS);
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim()).toBe("Pulumi.acme.yaml and policies/config.acme.json already exist; nothing was written. Pass --force to replace them");
+    expect(run(dir, "scripts/init.ts", ...ARGS, "--force").code).toBe(0);
+  });
+
+  it("refuses bad input before writing anything, with the stack file's own rules", () => {
+    const dir = copyOfProject();
+    const bad = run(dir, "scripts/init.ts", ...ARGS.map((a) => (a === "us-east-2" ? "Ohio" : a)));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--aws-region "Ohio" is not an AWS region; e.g. eu-central-1');
+    const residency = run(dir, "scripts/init.ts", ...ARGS, "--residency", "Europe");
+    expect(residency.code).toBe(1);
+    expect(residency.stderr).toMatch(/tenant-fleet:allowedResidencies: .*Europe/);
+    expect(residency.stderr).toContain("nothing was written");
+    expect(run(dir, "scripts/init.ts", "--stack", "acme").stderr).toContain("missing --github-owner, --github-repository, --aws-region");
+    expect(existsSync(path.join(dir, "Pulumi.acme.yaml"))).toBe(false);
+  });
+});
+
+describe("the sample fleets", () => {
+  it("are marked as examples, planned, and refused by a real update with the way out", async () => {
+    for (const file of ["tenants/tenants.yaml", "tenants/tenants.dev.yaml"]) {
+      const fleet = loadTenantsFile(path.join(ROOT, file), {}, file).fleet!;
+      expect(fleet.example, file).toBe(true);
+      expect(sampleFleetRefusal(fleet, file)).toMatch(new RegExp(`^${file.replace(/\./g, "\\.")} is a sample fleet \\(example: true\\): pulumi up does not create its tenants\\.\\nStart your own: npm run init`));
+    }
+    expect((await runProgram("prod")).resources.length).toBeGreaterThan(10);
+    await expect(runProgram("prod", [], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false)).rejects.toThrow(/tenants\/tenants\.yaml is a sample fleet \(example: true\)/);
+  });
+
+  it("lets a real update through once the example line is gone", async () => {
+    const dir = mkdtempSync(path.join(ROOT, "tenants", ".own-"));
+    const own = path.join(dir, "own.yaml");
+    writeFileSync(own, readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8").replace(/\nexample: true\n/, "\n"));
+    try {
+      const r = await runProgram("prod", [`tenantsFile=${path.relative(ROOT, own)}`], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
+      expect(r.resources.some((x) => x.type === "neon:index/project:Project")).toBe(true);
+    } finally {
+      spawnSync("rm", ["-rf", dir]);
+    }
+  });
+});
