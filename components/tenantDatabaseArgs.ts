@@ -30,9 +30,6 @@ export interface PlainProjectArgs {
   readonly branch: { readonly name: string; readonly databaseName: string; readonly roleName: string };
 }
 
-/** The properties whose change makes the provider replace the project (its data is lost). */
-export const REPLACEMENT_PROPERTIES = ["regionId", "pgVersion", "orgId", "branch"] as const;
-
 function quotaArgs(q: QuotaSettings): PlainProjectArgs["quota"] {
   const hours = (h: number | undefined) => (h === undefined ? undefined : Math.round(h * SECONDS_PER_HOUR));
   const gib = (g: number | undefined) => (g === undefined ? undefined : Math.round(g * BYTES_PER_GIB));

@@ -1,7 +1,8 @@
 /**
  * The generated backup and restore-drill jobs, run for real: PostgreSQL, S3 behind the
- * stack's policies, the AWS CLI, the workflow's own expressions. Each defect of issue 18
- * that concerns backups has a test here that fails on the scripts before it.
+ * stack's policies, the AWS CLI, the workflow's own expressions. Each way a backup or drill
+ * used to lie (green on an empty database, a single PUT, no lock timeout, …) has a test here
+ * that fails on the scripts before they were fixed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";

@@ -1,8 +1,8 @@
 /**
  * The migrations workflow as it behaves today, run for real: every tenant's job runs the
  * command on its own (fail-fast off), so a migration that fails on one tenant leaves the
- * fleet half-migrated. Waves, stop-on-failure and the catalog are issue 22; this test pins
- * the behaviour that issue starts from, and that a failing tenant is reported by name.
+ * fleet half-migrated. Waves, stop-on-failure and a migrations catalog are still to come;
+ * this test pins the behaviour they start from, and that a failing tenant is named.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runJob } from "./actions";

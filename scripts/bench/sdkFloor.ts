@@ -10,7 +10,7 @@
  * clock starts); the SDK modules load inside the timed run, as ours do.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET } from "./offline";
+import { SECRET } from "../lib/offline";
 import { replayInput, type Replayed } from "./replayInput";
 
 type ResourceClass = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.Resource;

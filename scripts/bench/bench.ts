@@ -24,12 +24,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { pulumiNodeArgs } from "./launch.mjs";
-import { syntheticTenantsYaml } from "./lib/syntheticFleet";
-import { NEON_REGIONS } from "../tenants/regions";
-import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./lib/benchReport";
+import { pulumiNodeArgs } from "../launch.mjs";
+import { syntheticTenantsYaml } from "./syntheticFleet";
+import { NEON_REGIONS } from "../../tenants/regions";
+import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./report";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 
 export { pulumiNodeArgs };
 
@@ -42,7 +42,7 @@ const TSX: Launch = { loaderArgs: ["--import", "tsx"] };
 
 function measure(args: string[], launch: Launch = TSX): Sample & { processMs: number } {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [...pulumiNodeArgs(), ...launch.loaderArgs, path.join(ROOT, "scripts/bench-child.ts"), ...args], {
+  const r = spawnSync(process.execPath, [...pulumiNodeArgs(), ...launch.loaderArgs, path.join(ROOT, "scripts/bench/child.ts"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
@@ -103,7 +103,7 @@ function measureCase(tenants: number, scope: string, runs: number, countPromises
   }
 }
 
-const LOADER = path.join(ROOT, "scripts/lib/pulumiTsLoader.cjs");
+const LOADER = path.join(ROOT, "scripts/bench/pulumiTsLoader.cjs");
 
 /**
  * Start-up under each TypeScript loader: the whole process, from spawn to exit, with cold

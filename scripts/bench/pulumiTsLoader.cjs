@@ -11,7 +11,7 @@
  * under tsx); a test checks that it type-checks by default and not when told otherwise.
  * Plain JavaScript, because a TypeScript loader cannot be loaded by itself.
  *
- *   node [Pulumi.yaml nodeargs] scripts/lib/pulumiTsLoader.cjs <entry.ts> [args...]
+ *   node [Pulumi.yaml nodeargs] scripts/bench/pulumiTsLoader.cjs <entry.ts> [args...]
  *
  * Run from the project root (ts-node reads ./tsconfig.json, as the Pulumi CLI's does).
  */
@@ -20,7 +20,7 @@ const tsutils = require("@pulumi/pulumi/tsutils");
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
-  process.stderr.write("usage: node scripts/lib/pulumiTsLoader.cjs <entry.ts> [args...]\n");
+  process.stderr.write("usage: node scripts/bench/pulumiTsLoader.cjs <entry.ts> [args...]\n");
   process.exit(2);
 }
 

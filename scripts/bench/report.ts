@@ -44,7 +44,7 @@ export interface Row {
   readonly commands?: { readonly plan: readonly number[]; readonly planJson: readonly number[] };
 }
 
-/** What the fleet-scale issue asks of the figures. */
+/** The figures the benchmark judges itself against. */
 export const TARGETS = {
   ratio: 1.3,
   repositoryRegistrationsPerTenant: 3,

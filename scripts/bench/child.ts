@@ -1,5 +1,5 @@
 /**
- * One benchmark measurement in a fresh process (the parent, scripts/bench.ts, starts it
+ * One benchmark measurement in a fresh process (the parent, scripts/bench/bench.ts, starts it
  * with the node arguments Pulumi.yaml gives the real program). Prints one JSON line.
  *
  *   bench-child program <tenants> <repository|environment> [recording.json]
@@ -15,14 +15,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { runOffline } from "./lib/offline";
-import { syntheticTenantsYaml } from "./lib/syntheticFleet";
-import { replayInput, type Replayed } from "./lib/replayInput";
+import { runOffline } from "../lib/offline";
+import { syntheticTenantsYaml } from "./syntheticFleet";
+import { replayInput, type Replayed } from "./replayInput";
 
 const PROGRAMS: Record<string, () => Promise<Record<string, unknown>>> = {
-  program: () => import("../index"),
-  floor: () => import("./lib/floor"),
-  sdk: () => import("./lib/sdkFloor"),
+  program: () => import("../../index"),
+  floor: () => import("./floor"),
+  sdk: () => import("./sdkFloor"),
 };
 
 async function main(): Promise<void> {
