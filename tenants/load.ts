@@ -7,7 +7,8 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
 import { z } from "zod";
-import { TenantsFileSchema, TenantSchema, DefaultsSchema, AcknowledgementSchema, type AcknowledgementInput, CU_MAX_SPREAD, STACK_WIDE_CHANGES, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type TenantInput, type DefaultsInput } from "./schema";
+import { remove as confusableSkeleton } from "confusables";
+import { describe as quote, TenantsFileSchema, TenantSchema, DefaultsSchema, AcknowledgementSchema, type AcknowledgementInput, CU_MAX_SPREAD, STACK_WIDE_CHANGES, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type TenantInput, type DefaultsInput } from "./schema";
 import { findRegion, activeRegionsFor, isResidency, canonicalResidency, KNOWN_JURISDICTIONS, type NeonRegion } from "./regions";
 import { githubNameProblems } from "./naming";
 import { CODE_DEFAULTS, deepFreeze, type Fleet, type Tenant } from "./model";
@@ -249,6 +250,7 @@ function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly En
   }
   const ids = new Map<string, number>();
   const names = new Map<string, number>();
+  const lookalikes = new Map<string, { index: number; name: string }>();
   for (const { index, raw } of entries) {
     const base: Path = ["tenants", index];
     const region = raw.region === undefined ? undefined : findRegion(raw.region);
@@ -281,8 +283,15 @@ function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly En
     const nameKey = raw.name?.toLowerCase().replace(/\s+/g, " ");
     const firstName = nameKey === undefined ? undefined : names.get(nameKey);
     if (firstName !== undefined) {
-      out.push(loc.at([...base, "name"], `duplicate name "${raw.name}" (also tenants[${firstName}]); give each tenant its own display name`));
-    } else if (nameKey !== undefined) names.set(nameKey, index);
+      out.push(loc.at([...base, "name"], `duplicate name ${quote(raw.name)} (also tenants[${firstName}]); give each tenant its own display name`));
+    } else if (nameKey !== undefined && typeof raw.name === "string") {
+      names.set(nameKey, index);
+      // Names that read alike (Cyrillic "А" for Latin "A", "Café" and "Cafe") confuse reviewers and support.
+      const skeleton = confusableSkeleton(raw.name.normalize("NFKC")).toLowerCase().replace(/\s+/g, " ");
+      const twin = lookalikes.get(skeleton);
+      if (twin) out.push(loc.at([...base, "name"], `${quote(raw.name)} looks like tenants[${twin.index}]'s ${quote(twin.name)}; if they are different customers, make the names easy to tell apart`, "warning"));
+      else lookalikes.set(skeleton, { index, name: raw.name });
+    }
 
     out.push(...computeFieldProblems(raw.compute, [...base, "compute"], loc));
     const compute = { ...CODE_DEFAULTS.compute, ...defaults?.compute, ...raw.compute };

@@ -16,12 +16,20 @@ export const SCHEMA_VERSION = 1;
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 export const TENANT_ID_MAX = 40;
 /**
- * Display names: letters, digits, spaces and a few punctuation marks. No quotes other
- * than the apostrophe, no `$`, braces, backticks, backslashes, `#`, `|`, `;`, `<`, `>` or
- * control characters, so a name can never become YAML, shell or a GitHub expression.
+ * Display names are data: any printable Unicode (`Café & Co — Zürich`, `Toys"R"Us`,
+ * `AT&T Inc.®`), up to Neon's limit for a project name. Refused are only the characters
+ * text can hide or reorder: controls, format characters (zero-width, bidi overrides),
+ * line and paragraph separators, private-use and unassigned code points, lone surrogates.
+ * A name never reaches a workflow or a script; every output escapes it for its format.
  */
-export const DISPLAY_NAME_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N} .,&'()+/-]*[\p{L}\p{M}\p{N}.)])?$/u;
-export const DISPLAY_NAME_MAX = 64;
+export const DISPLAY_NAME_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+/** Neon's limit for a project name (ProjectCreateRequest.name, maxLength 256), in characters. */
+export const DISPLAY_NAME_MAX = 256;
+
+/** A code point as U+XXXX. */
+export function codePoint(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
 /** Postgres role and database names we accept: plain lowercase identifiers. */
 export const PG_IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 export const BRANCH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -37,13 +45,29 @@ export const CU_MAX = 16;
 export const CU_MAX_SPREAD = 8;
 export const RETENTION_DAYS_MAX = 3650;
 
-function describe(input: unknown): string {
+/** A value as an error quotes it: strings escaped (no character that could hide or reorder the message) and cut at 80. */
+export function describe(input: unknown): string {
   if (input === null) return "null";
   if (Array.isArray(input)) return "a list";
   if (typeof input === "object") return "a mapping";
-  if (typeof input === "string") return JSON.stringify(input);
+  if (typeof input === "string") {
+    const chars = [...input];
+    const shown = chars.length > 80 ? `${chars.slice(0, 77).join("")}…` : input;
+    return JSON.stringify(shown).replace(/[\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  }
   return String(input);
 }
+
+const displayName = z
+  .string({ error: (iss) => `${describe(iss.input)} is not a string; a name is text, e.g. name: ACME Corp` })
+  .superRefine((name, ctx) => {
+    const fail = (message: string) => ctx.addIssue({ code: "custom", message, input: name });
+    const bad = DISPLAY_NAME_FORBIDDEN.exec(name);
+    if (name.trim() === "") fail("the name is empty; write the customer's display name, e.g. name: ACME Corp");
+    else if (bad) fail(`${describe(name)} contains ${codePoint(bad[0])}, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`);
+    else if (name !== name.trim()) fail(`${describe(name)} starts or ends with a space; remove it`);
+    else if ([...name].length > DISPLAY_NAME_MAX) fail(`${describe(name)} is longer than ${DISPLAY_NAME_MAX} characters (Neon's limit for a project name); shorten it`);
+  });
 
 /** An integer within [min, max] whose errors name the value, the range and the fix. */
 function intIn(min: number, max: number, what: string) {
@@ -193,8 +217,10 @@ export const TenantSchema = z
     id: text(TENANT_ID_PATTERN, TENANT_ID_MAX, `an id is a lowercase slug of at most ${TENANT_ID_MAX} characters: a letter first, then letters, digits and single hyphens, e.g. acme-corp`).meta({
       description: "Stable key: lowercase slug, unique, never renamed (it names the Neon project resource, secrets and backup prefix).",
     }),
-    name: text(DISPLAY_NAME_PATTERN, DISPLAY_NAME_MAX, `a name is up to ${DISPLAY_NAME_MAX} letters, digits, spaces and . , & ' ( ) + / - , starting with a letter or digit`).meta({
-      description: "Display name; becomes the Neon project name.",
+    name: displayName.meta({
+      description: `Display name; becomes the Neon project name. Any printable text up to ${DISPLAY_NAME_MAX} characters; no control, format (zero-width, bidi) or unassigned characters, no leading or trailing space.`,
+      minLength: 1,
+      maxLength: DISPLAY_NAME_MAX,
     }),
     region: z
       .enum(ALL_REGION_IDS as [string, ...string[]], {

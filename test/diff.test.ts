@@ -205,6 +205,19 @@ describe("diff output", () => {
     expect(text).toContain('add to acknowledgements: { tenant: acme-corp, change: region, reason: "..." }');
   });
 
+  it("keeps a renamed tenant's hostile but valid name inert in the Markdown comment and the text", () => {
+    const name = 'Toys"R"Us | <b>*Ops*</b> [x](http://e) `rm` #1';
+    const renamed = diffAgainstBase(fleetYaml([{ ...ACME, name: JSON.stringify(name) }, NORTHWIND, RETIRED]));
+    const md = renderDiffMarkdown(renamed, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" });
+    const row = md.split("\n").find((l) => l.startsWith("| acme-corp | name"))!;
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(5);
+    expect(md).not.toContain("<b>");
+    // Link, code and emphasis syntax arrive escaped, so GitHub shows them as text.
+    expect(row).toContain("\\[x\\](http://e) \\`rm\\`");
+    expect(row).toContain("&lt;b&gt;\\*Ops\\*&lt;/b&gt;");
+    expect(renderDiffText(renamed, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" })).toContain(name);
+  });
+
   it("renders Markdown for a pull-request comment with a caution and two tables", () => {
     const md = renderDiffMarkdown(d, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" });
     expect(md).toContain("> [!CAUTION]");

@@ -111,9 +111,29 @@ const cases: Case[] = [
     expected: [`${F}:3:9: tenants[0].id: the id would become the secret name GITHUB_TOOLS_DATABASE_URL, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"`],
   },
   {
-    rule: "name that could inject into a shell or expression",
-    text: fleetYaml([{ ...ACME, name: '"ACME ${{ secrets.X }}"' }]),
-    expected: [`${F}:4:11: tenants[0].name: "ACME \${{ secrets.X }}" is not allowed; a name is up to 64 letters, digits, spaces and . , & ' ( ) + / - , starting with a letter or digit`],
+    rule: "name with a bidi override, shown escaped",
+    text: fleetYaml([{ ...ACME, name: '"ACME \\u202Egnp.exe"' }]),
+    expected: [`${F}:4:11: tenants[0].name: "ACME \\u{202e}gnp.exe" contains U+202E, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`],
+  },
+  {
+    rule: "name with a zero-width space",
+    text: fleetYaml([{ ...ACME, name: '"AC\\u200BME"' }]),
+    expected: [`${F}:4:11: tenants[0].name: "AC\\u{200b}ME" contains U+200B, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`],
+  },
+  {
+    rule: "name with a control character",
+    text: fleetYaml([{ ...ACME, name: '"ACME\\u001b[31m"' }]),
+    expected: [`${F}:4:11: tenants[0].name: "ACME\\u001b[31m" contains U+001B, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`],
+  },
+  {
+    rule: "name with a leading space",
+    text: fleetYaml([{ ...ACME, name: '" ACME"' }]),
+    expected: [`${F}:4:11: tenants[0].name: " ACME" starts or ends with a space; remove it`],
+  },
+  {
+    rule: "name longer than Neon allows, quoted shortened",
+    text: fleetYaml([{ ...ACME, name: "A".repeat(257) }]),
+    expected: [`${F}:4:11: tenants[0].name: "${"A".repeat(77)}…" is longer than 256 characters (Neon's limit for a project name); shorten it`],
   },
   {
     rule: "unknown region",
@@ -252,6 +272,22 @@ const cases: Case[] = [
     expected: [`${F}:8:23: tenants[0].database.name: "app; drop" is not allowed; a database name is a lowercase identifier (letters, digits, _), e.g. app`],
   },
 ];
+
+describe("display names are data", () => {
+  it.each(["Café & Co — Zürich", "Yahoo!", "E*TRADE", 'Toys"R"Us', "AT&T Inc.®", "ACME ${{ secrets.X }}; rm -rf /", "株式会社 三菱", "O'Brien <Ops> | #1"])("accepts %s", (name) => {
+    const r = parseTenants(fleetYaml([{ ...ACME, name: JSON.stringify(name) }]), "t.yaml");
+    expect(r.problems).toEqual([]);
+    expect(r.fleet!.tenants[0].name).toBe(name);
+  });
+
+  it("warns when two names look alike (Cyrillic letters for Latin, accents), and only then", () => {
+    expect(problemLines(fleetYaml([ACME, { ...NORTHWIND, name: "АСМЕ Corp" }]))).toEqual([
+      "tenants.yaml:9:11: warning: tenants[1].name: \"АСМЕ Corp\" looks like tenants[0]'s \"ACME Corp\"; if they are different customers, make the names easy to tell apart",
+    ]);
+    expect(problemLines(fleetYaml([{ ...ACME, name: "Café Nord" }, { ...NORTHWIND, name: "Cafe Nord" }]))).toHaveLength(1);
+    expect(problemLines(fleetYaml([ACME, NORTHWIND]))).toEqual([]);
+  });
+});
 
 describe("tenants file validation", () => {
   it.each(cases)("$rule", ({ text, expected, ctx }) => {
