@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from "yaml";
-import { parseStackSettings, projectSettings } from "./settings";
+import { locateConfigKey, parseStackSettings, projectSettings } from "./settings";
 import { listStacks, readStackConfig } from "./stackFiles";
 import type { Problem } from "../tenants/problems";
 
@@ -77,9 +77,7 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
 
     const awsRegion = cfg.config["aws:region"];
     if (!awsRegion || !AWS_REGION.test(awsRegion)) {
-      const at = cfg.stackFileText.split("\n").findIndex((l) => /^\s+aws:region:/.test(l));
-      const line = at >= 0 ? at + 1 : 1;
-      const col = at >= 0 ? cfg.stackFileText.split("\n")[at].indexOf("aws:region:") + "aws:region: ".length + 1 : 1;
+      const { line, col } = locateConfigKey(cfg.stackFileText, "aws:region") ?? { line: 1, col: 1 };
       problems.push({ severity: "error", file: cfg.stackFile, line, col, path: "aws:region", message: `${awsRegion ? `${JSON.stringify(awsRegion)} is not an AWS region` : `not set in stack ${stack}`}; CI signs in to AWS there and the AWS provider needs it: pulumi config set aws:region <region, e.g. eu-central-1> --stack ${stack}` });
       continue;
     }

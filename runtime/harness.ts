@@ -27,6 +27,8 @@ export interface World {
   secretFor(tenantId: string, database?: string): string;
   backup(tenantId: string, options?: { secret?: string; partBytes?: number }): Promise<JobResult>;
   drill(tenantId: string): Promise<JobResult>;
+  /** The migrations job for the tenant, against one database of the tenant cluster (repository scope). */
+  migrate(tenantId: string, database: string): Promise<JobResult>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,10 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
         // The service container is new for every job: drop what the drill restored.
         drillDb.sql("postgres", "drop database if exists drill");
         return result;
+      },
+      async migrate(tenantId, database) {
+        const w = workflowFor(repo, /-migrations\.yml$/, "migrate", tenantId);
+        return runJob(w.content, "migrate", { tenant: localMatrix(w.entry, tenantDb.major) } as never, context({ [repositorySecretName(tenantId)]: world.secretFor(tenantId, database) }), runner.substitutions());
       },
       async stop() {
         for (const s of started.reverse()) await s.stop();

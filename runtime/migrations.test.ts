@@ -5,11 +5,7 @@
  * this test pins the behaviour they start from, and that a failing tenant is named.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runJob } from "./actions";
-import { workflowFor } from "./fleet";
 import { FIXTURE_TENANTS, seedDatabase, startWorld, type World } from "./harness";
-import { localMatrix } from "./substitutions";
-import { repositorySecretName } from "../tenants/naming";
 
 const MIGRATION = `psql "$DATABASE_URL" -X -v ON_ERROR_STOP=1 -c "alter table customers add column tier text"`;
 let world: World;
@@ -20,19 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-async function migrate(tenantId: string, database: string) {
-  const w = workflowFor(world.repo, /-migrations\.yml$/, "migrate", tenantId);
-  return runJob(
-    w.content,
-    "migrate",
-    { tenant: localMatrix(w.entry, world.tenantDb.major) } as never,
-    { repository: "example-saas/app", ref: "refs/heads/main", vars: world.repo.vars, secrets: { [repositorySecretName(tenantId)]: world.secretFor(tenantId, database) }, runnerEnv: world.runner.env },
-    world.runner.substitutions(),
-  );
-}
-
 it("migrates each tenant on its own: one failure leaves the others migrated (a half-migrated fleet)", async () => {
-  const [acme, bright] = [await migrate("acme-corp", "acme_db"), await migrate("brightwave", "bright_db")];
+  const [acme, bright] = [await world.migrate("acme-corp", "acme_db"), await world.migrate("brightwave", "bright_db")];
   expect(acme.result, acme.log).toBe("success");
   expect(bright.result).toBe("failure");
   expect(bright.log).toContain('relation "customers" does not exist');
