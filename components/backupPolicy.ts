@@ -6,7 +6,7 @@
  * permissions) are in ./workflowAccess.ts.
  */
 import type { Tenant } from "../tenants/model";
-import { getRegion } from "../tenants/regions";
+import { backupRegionOf } from "../tenants/placement";
 import { backupPrefix, retentionClassPrefix } from "../tenants/naming";
 
 // ---------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ export function retentionClasses(tenants: readonly Tenant[], keep: VaultKeeping 
 
 /** Every AWS region that holds a vault: its tenants' backup regions and those it keeps. */
 export function vaultRegions(tenants: readonly Tenant[], keep: VaultKeeping = {}): string[] {
-  return [...new Set([...tenants.map((t) => getRegion(t.region).backupAwsRegion), ...(keep.regions ?? [])])].sort();
+  return [...new Set([...tenants.map((t) => backupRegionOf(t.region)), ...(keep.regions ?? [])])].sort();
 }
 
 /**
@@ -155,7 +155,7 @@ export function vaultRegions(tenants: readonly Tenant[], keep: VaultKeeping = {}
 export function planVaults(tenants: readonly Tenant[], keep: VaultKeeping = {}): VaultPlan[] {
   const retentions = retentionClasses(tenants, keep);
   const byRegion = new Map<string, Tenant[]>(vaultRegions(tenants, keep).map((r) => [r, []]));
-  for (const t of [...tenants].sort(byId)) byRegion.get(getRegion(t.region).backupAwsRegion)!.push(t);
+  for (const t of [...tenants].sort(byId)) byRegion.get(backupRegionOf(t.region))!.push(t);
   return [...byRegion.entries()].map(([awsRegion, list]) => ({
     awsRegion,
     tenants: list,

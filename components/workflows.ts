@@ -8,7 +8,7 @@
  */
 import { Document, isScalar, visit, Scalar } from "yaml";
 import type { Tenant } from "../tenants/model";
-import { getRegion } from "../tenants/regions";
+import { backupRegionOf } from "../tenants/placement";
 import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
 import { longestGapHours } from "./cronGap";
 import type { BackupEncryption } from "./backupPolicy";
@@ -145,7 +145,7 @@ function backupEntry(t: Tenant, scope: SecretScope) {
     id: t.id,
     ...secretRef(t, scope),
     pg: t.pgVersion,
-    aws_region: getRegion(t.region).backupAwsRegion,
+    aws_region: backupRegionOf(t.region),
     retention_days: t.backup.retentionDays,
     timeout_minutes: t.backup.timeoutMinutes,
     ...emptyAllowed(t),
@@ -156,7 +156,7 @@ function drillEntry(t: Tenant) {
     id: t.id,
     pg: t.pgVersion,
     pg_image: postgresImage(t.pgVersion),
-    aws_region: getRegion(t.region).backupAwsRegion,
+    aws_region: backupRegionOf(t.region),
     retention_days: t.backup.retentionDays,
     max_age_hours: maxBackupAgeHours(t.backup.schedule),
     timeout_minutes: t.backup.timeoutMinutes,

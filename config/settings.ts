@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
-import { ACTIVE_REGION_IDS, ALL_REGION_IDS, KNOWN_JURISDICTIONS, NEON_REGIONS, isResidency } from "../tenants/regions";
+import { ACTIVE_REGION_IDS, ALL_REGION_IDS, KNOWN_JURISDICTIONS, VAULT_REGIONS, isResidency } from "../tenants/regions";
 import { RETENTION_DAYS_MAX } from "../tenants/schema";
 import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../components/workflowAccess";
 import { closest, InputError, sortProblems, type Problem } from "../tenants/problems";
@@ -18,7 +18,6 @@ export function shorten(text: string, max = 80): string {
 }
 
 /** AWS regions that can hold a backup vault: the backup regions of the region catalog. */
-export const VAULT_REGIONS: readonly string[] = Object.freeze([...new Set(NEON_REGIONS.map((r) => r.backupAwsRegion))].sort());
 
 export const NAMESPACE = "tenant-fleet";
 
@@ -542,7 +541,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     if (!isResidency(r)) problems.push(at("shardResidencies", `${JSON.stringify(r)} is not EU or an ISO 3166-1 alpha-2 country code`));
   }
   for (const r of (values.shardRegions as string[] | undefined) ?? []) {
-    if (!ALL_REGION_IDS.includes(r)) problems.push(at("shardRegions", `${JSON.stringify(r)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`));
+    if (!(ALL_REGION_IDS as readonly string[]).includes(r)) problems.push(at("shardRegions", `${JSON.stringify(r)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`));
   }
   for (const [key, setup] of [["migrationsCommand", "migrationsSetupCommand"], ["devSeedCommand", "devSetupCommand"], ["devPreviewCommand", "devSetupCommand"]] as const) {
     const command = values[key] as string | undefined;

@@ -1,11 +1,11 @@
 /**
  * The auditors' regions report: per tenant its declared residency, database region and
  * backup region, and the check that both lie inside the residency. Built from the same
- * catalog and vault planning the stack uses, so it cannot disagree with `pulumi up`.
+ * placement the stack's vaults and policies use, so it cannot disagree with `pulumi up`.
  */
 import type { Fleet } from "../tenants/model";
-import { awsRegionPlace, getRegion, residencyName } from "../tenants/regions";
-import { planVaults } from "../components/backupPolicy";
+import { residencyName } from "../tenants/regions";
+import { placementOf } from "../tenants/placement";
 
 export interface RegionRow {
   readonly id: string;
@@ -42,11 +42,8 @@ export interface RegionsReport {
 }
 
 export function regionsReport(fleet: Fleet): RegionsReport {
-  const backupRegionOf = new Map(planVaults(fleet.tenants).flatMap((v) => v.tenants.map((t) => [t.id, v.awsRegion] as const)));
   const rows: RegionRow[] = fleet.tenants.map((t) => {
-    const region = getRegion(t.region);
-    const backupRegion = backupRegionOf.get(t.id)!;
-    const backupPlace = awsRegionPlace(backupRegion);
+    const { database, backup } = placementOf(t);
     return {
       id: t.id,
       name: t.name,
@@ -54,16 +51,16 @@ export function regionsReport(fleet: Fleet): RegionsReport {
       residency: t.residency,
       residencyName: residencyName(t.residency),
       neonRegion: t.region,
-      city: region.city,
-      country: region.country,
-      backupRegion,
-      backupCountry: backupPlace?.country ?? "unknown",
+      city: database.city,
+      country: database.country,
+      backupRegion: backup.awsRegion,
+      backupCountry: backup.country,
       backupSchedule: t.backup.schedule,
       backupRetentionDays: t.backup.retentionDays,
       backupsEnabled: t.status === "active" && t.backup.enabled,
       pitrHours: t.historyRetentionHours,
-      databaseInResidency: region.jurisdictions.includes(t.residency),
-      backupInResidency: !!backupPlace?.jurisdictions.includes(t.residency),
+      databaseInResidency: database.inResidency,
+      backupInResidency: backup.inResidency,
     };
   });
   const residencies = [...new Set(rows.map((r) => r.residency))].sort();

@@ -11,6 +11,7 @@ import { remove as confusableSkeleton } from "confusables";
 import { describe as quote, TenantsFileSchema, TenantSchema, DefaultsSchema, AcknowledgementSchema, type AcknowledgementInput, CU_MAX_SPREAD, STACK_WIDE_CHANGES, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type TenantInput, type DefaultsInput } from "./schema";
 import { findRegion, activeRegionsFor, isResidency, canonicalResidency, KNOWN_JURISDICTIONS, type NeonRegion } from "./regions";
 import { githubNameProblems } from "./naming";
+import { backupRegionOf, liesIn } from "./placement";
 import { CODE_DEFAULTS, deepFreeze, type Fleet, type Tenant } from "./model";
 import { closest, formatPath, sortProblems, InputError, type Problem, type Severity } from "./problems";
 
@@ -271,7 +272,7 @@ function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly En
         const source = ctx.allowedResidenciesSource ?? "tenant-fleet:allowedResidencies";
         out.push(loc.at([...base, "residency"], `residency "${raw.residency}" is not allowed by this stack (${source} is ${ctx.allowedResidencies.join(", ") || "empty"}); add it there after review, or correct the tenant`));
       }
-      if (region && region.status.state === "active" && !region.jurisdictions.includes(raw.residency)) {
+      if (region && region.status.state === "active" && !liesIn(region, raw.residency)) {
         out.push(loc.at([...base, "region"], `"${raw.region}" is in ${region.city}, ${region.country}, outside the declared residency ${raw.residency}; ${alternatives(raw.residency)}`));
       }
     }
@@ -324,13 +325,13 @@ function semanticProblems(defaults: Partial<DefaultsInput>, entries: readonly En
   const owned = entries.filter((e) => mine(e.raw));
   const retentionsByVault = new Map<string, Set<number>>();
   for (const { index, raw } of owned) {
-    const region = raw.region === undefined ? undefined : findRegion(raw.region);
-    if (!region) continue;
-    const retentions = retentionsByVault.get(region.backupAwsRegion) ?? new Set<number>();
+    if (raw.region === undefined) continue;
+    const vault = backupRegionOf(raw.region);
+    const retentions = retentionsByVault.get(vault) ?? new Set<number>();
     retentions.add(raw.backup?.retentionDays ?? defaults.backup?.retentionDays ?? CODE_DEFAULTS.backup.retentionDays);
-    retentionsByVault.set(region.backupAwsRegion, retentions);
+    retentionsByVault.set(vault, retentions);
     if (retentions.size + 1 > S3_LIFECYCLE_RULE_LIMIT && retentions.size === S3_LIFECYCLE_RULE_LIMIT) {
-      out.push(loc.at(["tenants", index, "backup"], `${region.backupAwsRegion} would need ${retentions.size + 1} lifecycle rules (one per distinct retentionDays, plus housekeeping) and S3 allows ${S3_LIFECYCLE_RULE_LIMIT}; use fewer distinct retention periods`));
+      out.push(loc.at(["tenants", index, "backup"], `${vault} would need ${retentions.size + 1} lifecycle rules (one per distinct retentionDays, plus housekeeping) and S3 allows ${S3_LIFECYCLE_RULE_LIMIT}; use fewer distinct retention periods`));
     }
   }
   if (ctx.neonMaxHistoryRetentionHours !== undefined) {

@@ -4,6 +4,8 @@
  * the code defaults below), units kept as people write them (hours, GiB, CU).
  */
 
+import type { RegionId } from "./regions";
+
 export type TenantStatus = "active" | "retired";
 
 export interface ComputeSettings {
@@ -41,7 +43,7 @@ export interface DatabaseNames {
 export interface Tenant {
   readonly id: string;
   readonly name: string;
-  readonly region: string;
+  readonly region: RegionId;
   readonly residency: string;
   readonly status: TenantStatus;
   readonly pgVersion: number;

@@ -10,22 +10,41 @@ export type RegionStatus =
   | { readonly state: "active" }
   | { readonly state: "retired"; readonly since: string; readonly reason: string };
 
-export interface NeonRegion {
+/** Where a data centre is: its city, its country, and every residency it lies inside. */
+export interface Place {
+  readonly city: string;
+  /** ISO 3166-1 alpha-2 country code of the data centre. */
+  readonly country: string;
+  /** Every residency (country code or `EU`) a tenant can declare and still be kept here. */
+  readonly jurisdictions: readonly string[];
+}
+
+/** The AWS regions that can hold a vault: one per place a Neon region sends its backups. */
+const AWS_PLACES = {
+  "us-east-1": { city: "N. Virginia", country: "US", jurisdictions: ["US"] },
+  "us-east-2": { city: "Ohio", country: "US", jurisdictions: ["US"] },
+  "us-west-2": { city: "Oregon", country: "US", jurisdictions: ["US"] },
+  "eu-central-1": { city: "Frankfurt", country: "DE", jurisdictions: ["DE", "EU"] },
+  "eu-west-2": { city: "London", country: "GB", jurisdictions: ["GB"] },
+  "ap-southeast-1": { city: "Singapore", country: "SG", jurisdictions: ["SG"] },
+  "ap-southeast-2": { city: "Sydney", country: "AU", jurisdictions: ["AU"] },
+  "sa-east-1": { city: "São Paulo", country: "BR", jurisdictions: ["BR"] },
+} as const satisfies Record<string, Place>;
+
+/** An AWS region that holds backups (a key of the table above). */
+export type AwsRegionId = keyof typeof AWS_PLACES;
+
+export interface NeonRegion extends Place {
   /** Neon region id, e.g. `aws-eu-central-1`. */
-  readonly id: string;
+  readonly id: RegionId;
   readonly cloud: "aws" | "azure";
-  /** The cloud's own region name (for AWS, where the tenant's backup vault lives). */
+  /** The cloud's own region name. */
   readonly cloudRegion: string;
   /**
    * The AWS region that holds backups for tenants in this Neon region. For AWS regions
    * it is the same region; for Azure it is the AWS region in the same jurisdiction.
    */
-  readonly backupAwsRegion: string;
-  readonly city: string;
-  /** ISO 3166-1 alpha-2 country code of the data centre. */
-  readonly country: string;
-  /** Every residency (country code or `EU`) a tenant can declare and still be served here. */
-  readonly jurisdictions: readonly string[];
+  readonly backupAwsRegion: AwsRegionId;
   readonly status: RegionStatus;
 }
 
@@ -36,40 +55,59 @@ const AZURE_RETIRED: RegionStatus = {
   reason: "Neon's Azure regions stopped taking new projects on 2026-04-07 and lost support on 2026-08-27",
 };
 
-function region(r: NeonRegion): NeonRegion {
-  return Object.freeze({ ...r, jurisdictions: Object.freeze([...r.jurisdictions]) });
+/** An AWS Neon region: same place as the AWS region that keeps its backups. */
+function aws(region: AwsRegionId) {
+  return { cloud: "aws", cloudRegion: region, backupAwsRegion: region, ...AWS_PLACES[region], status: ACTIVE } as const;
 }
 
-export const NEON_REGIONS: readonly NeonRegion[] = Object.freeze([
-  region({ id: "aws-us-east-1", cloud: "aws", cloudRegion: "us-east-1", backupAwsRegion: "us-east-1", city: "N. Virginia", country: "US", jurisdictions: ["US"], status: ACTIVE }),
-  region({ id: "aws-us-east-2", cloud: "aws", cloudRegion: "us-east-2", backupAwsRegion: "us-east-2", city: "Ohio", country: "US", jurisdictions: ["US"], status: ACTIVE }),
-  region({ id: "aws-us-west-2", cloud: "aws", cloudRegion: "us-west-2", backupAwsRegion: "us-west-2", city: "Oregon", country: "US", jurisdictions: ["US"], status: ACTIVE }),
-  region({ id: "aws-eu-central-1", cloud: "aws", cloudRegion: "eu-central-1", backupAwsRegion: "eu-central-1", city: "Frankfurt", country: "DE", jurisdictions: ["DE", "EU"], status: ACTIVE }),
-  region({ id: "aws-eu-west-2", cloud: "aws", cloudRegion: "eu-west-2", backupAwsRegion: "eu-west-2", city: "London", country: "GB", jurisdictions: ["GB"], status: ACTIVE }),
-  region({ id: "aws-ap-southeast-1", cloud: "aws", cloudRegion: "ap-southeast-1", backupAwsRegion: "ap-southeast-1", city: "Singapore", country: "SG", jurisdictions: ["SG"], status: ACTIVE }),
-  region({ id: "aws-ap-southeast-2", cloud: "aws", cloudRegion: "ap-southeast-2", backupAwsRegion: "ap-southeast-2", city: "Sydney", country: "AU", jurisdictions: ["AU"], status: ACTIVE }),
-  region({ id: "aws-sa-east-1", cloud: "aws", cloudRegion: "sa-east-1", backupAwsRegion: "sa-east-1", city: "São Paulo", country: "BR", jurisdictions: ["BR"], status: ACTIVE }),
-  region({ id: "azure-eastus2", cloud: "azure", cloudRegion: "eastus2", backupAwsRegion: "us-east-1", city: "Virginia", country: "US", jurisdictions: ["US"], status: AZURE_RETIRED }),
-  region({ id: "azure-westus3", cloud: "azure", cloudRegion: "westus3", backupAwsRegion: "us-west-2", city: "Arizona", country: "US", jurisdictions: ["US"], status: AZURE_RETIRED }),
-  region({ id: "azure-gwc", cloud: "azure", cloudRegion: "germanywestcentral", backupAwsRegion: "eu-central-1", city: "Frankfurt", country: "DE", jurisdictions: ["DE", "EU"], status: AZURE_RETIRED }),
-]);
+/** A retired Azure Neon region, its backups in the AWS region of the same jurisdiction. */
+function azure(cloudRegion: string, city: string, backupAwsRegion: AwsRegionId) {
+  const { country, jurisdictions } = AWS_PLACES[backupAwsRegion];
+  return { cloud: "azure", cloudRegion, backupAwsRegion, city, country, jurisdictions, status: AZURE_RETIRED } as const;
+}
 
-const BY_ID = new Map(NEON_REGIONS.map((r) => [r.id, r]));
+const CATALOG = {
+  "aws-us-east-1": aws("us-east-1"),
+  "aws-us-east-2": aws("us-east-2"),
+  "aws-us-west-2": aws("us-west-2"),
+  "aws-eu-central-1": aws("eu-central-1"),
+  "aws-eu-west-2": aws("eu-west-2"),
+  "aws-ap-southeast-1": aws("ap-southeast-1"),
+  "aws-ap-southeast-2": aws("ap-southeast-2"),
+  "aws-sa-east-1": aws("sa-east-1"),
+  "azure-eastus2": azure("eastus2", "Virginia", "us-east-1"),
+  "azure-westus3": azure("westus3", "Arizona", "us-west-2"),
+  "azure-gwc": azure("germanywestcentral", "Frankfurt", "eu-central-1"),
+};
 
-export const ALL_REGION_IDS: readonly string[] = Object.freeze(NEON_REGIONS.map((r) => r.id));
-export const ACTIVE_REGION_IDS: readonly string[] = Object.freeze(
+/** A Neon region id the catalog knows (the schema accepts nothing else). */
+export type RegionId = keyof typeof CATALOG;
+
+export const NEON_REGIONS: readonly NeonRegion[] = Object.freeze(
+  (Object.entries(CATALOG) as [RegionId, Omit<NeonRegion, "id">][]).map(([id, r]) => Object.freeze({ id, ...r, jurisdictions: Object.freeze([...r.jurisdictions]) })),
+);
+
+const BY_ID = new Map<string, NeonRegion>(NEON_REGIONS.map((r) => [r.id, r]));
+
+export const ALL_REGION_IDS: readonly RegionId[] = Object.freeze(NEON_REGIONS.map((r) => r.id));
+export const ACTIVE_REGION_IDS: readonly RegionId[] = Object.freeze(
   NEON_REGIONS.filter((r) => r.status.state === "active").map((r) => r.id),
 );
+
+/** Every AWS region a vault can be in, sorted. */
+export const VAULT_REGIONS: readonly AwsRegionId[] = Object.freeze((Object.keys(AWS_PLACES) as AwsRegionId[]).sort());
+
+export function isRegionId(id: string): id is RegionId {
+  return BY_ID.has(id);
+}
 
 export function findRegion(id: string): NeonRegion | undefined {
   return BY_ID.get(id);
 }
 
-/** The region, or an exception: for code that runs after validation has accepted the id. */
-export function getRegion(id: string): NeonRegion {
-  const r = BY_ID.get(id);
-  if (!r) throw new Error(`internal: region ${id} was not validated`);
-  return r;
+/** The region of an id the type system already vouches for. */
+export function getRegion(id: RegionId): NeonRegion {
+  return BY_ID.get(id)!;
 }
 
 /** Active regions that can serve a tenant with this declared residency. */
@@ -77,10 +115,9 @@ export function activeRegionsFor(residency: string): NeonRegion[] {
   return NEON_REGIONS.filter((r) => r.status.state === "active" && r.jurisdictions.includes(residency));
 }
 
-/** Country and jurisdictions of an AWS region, from the catalog's AWS regions. */
-export function awsRegionPlace(awsRegion: string): { country: string; city: string; jurisdictions: readonly string[] } | undefined {
-  const r = NEON_REGIONS.find((x) => x.cloud === "aws" && x.cloudRegion === awsRegion);
-  return r ? { country: r.country, city: r.city, jurisdictions: r.jurisdictions } : undefined;
+/** Where an AWS region is, from the AWS table itself (not from a Neon region that happens to share its name). */
+export function awsRegionPlace(awsRegion: string): Place | undefined {
+  return Object.hasOwn(AWS_PLACES, awsRegion) ? AWS_PLACES[awsRegion as AwsRegionId] : undefined;
 }
 
 /** Every jurisdiction some region serves, sorted. */

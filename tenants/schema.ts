@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { CronExpressionParser } from "cron-parser";
-import { ALL_REGION_IDS, ACTIVE_REGION_IDS } from "./regions";
+import { ALL_REGION_IDS, ACTIVE_REGION_IDS, type RegionId } from "./regions";
 
 export const SCHEMA_VERSION = 1;
 
@@ -223,7 +223,7 @@ export const TenantSchema = z
       maxLength: DISPLAY_NAME_MAX,
     }),
     region: z
-      .enum(ALL_REGION_IDS as [string, ...string[]], {
+      .enum(ALL_REGION_IDS as [RegionId, ...RegionId[]], {
         error: (iss) => `${describe(iss.input)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`,
       })
       .meta({ description: "Neon region id. Fixed at creation: Neon cannot move a project between regions." }),

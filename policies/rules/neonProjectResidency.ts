@@ -1,4 +1,5 @@
 import { findRegion } from "../../tenants/regions";
+import { liesIn } from "../../tenants/placement";
 import { TYPES, type Rule } from "./types";
 
 export interface NeonResidencyConfig {
@@ -37,7 +38,7 @@ export const neonProjectResidency: Rule<NeonResidencyConfig> = {
       if (!config.allowedResidencies.includes(residency)) {
         out.push({ urn: p.urn, message: `Neon project ${p.name} belongs to a tenant with residency ${residency}, which this stack does not allow (${config.allowedResidencies.join(", ") || "none"}); add it to tenant-fleet:allowedResidencies and the policy config after review, or move the tenant to another stack` });
       }
-      if (!region.jurisdictions.includes(residency)) {
+      if (!liesIn(region, residency)) {
         out.push({ urn: p.urn, message: `Neon project ${p.name} is in ${region.id} (${region.city}, ${region.country}), outside its tenant's residency ${residency}; choose a region that serves ${residency}` });
       }
     }

@@ -1,7 +1,7 @@
 /** Renders an offline run as the plan's JSON document and as text for a terminal. */
 import type { Fleet, Tenant } from "../../tenants/model";
 import type { StackSettings } from "../../config/settings";
-import { getRegion } from "../../tenants/regions";
+import { placementOf } from "../../tenants/placement";
 import { formatProblem, type Problem } from "../../tenants/problems";
 import type { OfflineRun, RecordedResource } from "./offline";
 
@@ -69,7 +69,7 @@ export function renderPlanText(stack: string, fleet: Fleet, settings: StackSetti
   lines.push("Tenants");
   const idWidth = Math.max(...fleet.tenants.map((t) => t.id.length), 2) + 2;
   for (const t of fleet.tenants) {
-    const r = getRegion(t.region);
+    const r = placementOf(t).database;
     const backup = t.status !== "active" ? "no backups (retired)" : t.backup.enabled ? `backup "${t.backup.schedule}" kept ${t.backup.retentionDays}d` : "backups off";
     lines.push(
       `  ${pad(t.id, idWidth)}${pad(t.status, 8)} ${pad(`${t.region} (${r.city}, ${r.country})`, 38)} residency ${pad(t.residency, 3)} pg${t.pgVersion}  PITR ${t.historyRetentionHours}h  ${t.compute.minCu}–${t.compute.maxCu} CU  ${backup}`,
