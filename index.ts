@@ -4,19 +4,21 @@
  */
 import { loadStackInputs } from "./config/stack";
 import { refuseSampleFleet } from "./config/sampleFleet";
-import { devWorkflowApiKey, GITHUB_TOKEN, NEON_API_KEY, requireCredentials } from "./components/credentials";
-import { createNeonProvider } from "./components/neonProvider";
+import { credential, devWorkflowApiKey, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./config/credentials";
+import * as neon from "@pulumi/neon";
 import { TenantDatabase } from "./components/tenantDatabase";
-import { planVaults } from "./components/backupPolicy";
+import { planVaults } from "./vaults/plan";
 import { BackupVault } from "./components/backupVault";
 import { WorkflowRoles } from "./components/workflowRoles";
-import { fleetNames, renderWorkflows, workflowSettings } from "./components/workflows";
+import { renderWorkflows, workflowSettings } from "./workflows/render";
 import { shardKey } from "./config/shards";
-import { createGithubProvider, RepositoryWiring } from "./components/repositoryWiring";
+import * as github from "@pulumi/github";
+import { RepositoryWiring } from "./components/repositoryWiring";
 import { DevTestProject } from "./components/devProject";
-import { renderDevWorkflows } from "./components/devWorkflows";
+import { renderDevWorkflows } from "./workflows/dev";
 import { activeTenants } from "./tenants/model";
 import { regionsReport } from "./review/regions";
+import { fleetNames } from "./repository/contract";
 
 const { settings, fleet, shards } = loadStackInputs();
 // Shards sharing the application repository write under their own names.
@@ -26,17 +28,18 @@ refuseSampleFleet(fleet, settings.tenantsFile);
 
 // Every tenant keeps its database, retired ones included: retiring stops secrets,
 // backups and migrations, never the data.
-const neonProvider = createNeonProvider();
+// One explicit Neon provider; its key is a Pulumi secret however it was given.
+const neonProvider = new neon.Provider("neon", { apiKey: neonApiKey() });
 const databases = new Map(
   fleet.tenants.map((tenant) => [
     tenant.id,
-    new TenantDatabase({ tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
+    new TenantDatabase(tenant.id, { tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
   ]),
 );
 
 // The application repository's generated workflows, and one AWS role per purpose that
 // only those files, on the default branch, can assume.
-const githubProvider = createGithubProvider(settings.github.owner);
+const githubProvider = new github.Provider("github", { owner: settings.github.owner, token: credential(GITHUB_TOKEN) });
 const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
 const roles = new WorkflowRoles("github-backups", {
   repository: settings.github,

@@ -4,24 +4,28 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketPolicy, bucketPrefix, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "./backupPolicy";
+import { bucketPolicy, bucketPrefix, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "../vaults/plan";
 
 export interface BackupVaultArgs {
+  /** The vault's AWS region, tenants, retention classes and residencies (vaults/plan.ts). */
   readonly plan: VaultPlan;
+  /** Stack name, part of the bucket's name prefix and the key's alias. */
   readonly stack: string;
-  /** Default `kms`: a customer-managed key in the vault's region, bucket keys on. */
+  /** A customer-managed key in the vault's region with bucket keys on, or SSE-S3. @default "kms" */
   readonly encryption?: BackupEncryption;
-  /** Default `off`. Irreversible once a bucket has it. */
+  /** S3 Object Lock on a new bucket; irreversible once a bucket has it. @default "off" */
   readonly objectLock?: ObjectLockMode;
-  /** Protect and retain the bucket, the key and every resource that hardens them. Default true. */
+  /** Protect and retain the bucket, the key and every resource that hardens them. @default true */
   readonly protect?: boolean;
   /** Who the bucket and key policies name. */
   readonly access: {
-    /** The backup writer role, when tenants here back up. */
+    /** The backup writer role, when tenants here back up. @default none: nobody may write */
     readonly writerRoleArn?: pulumi.Input<string>;
-    /** The restore-drill reader role, when tenants here are drilled. */
+    /** The restore-drill reader role, when tenants here are drilled. @default none: nobody may read */
     readonly readerRoleArn?: pulumi.Input<string>;
+    /** Who administers the key (required with kms: every identity that runs pulumi up). */
     readonly keyAdministrators: readonly string[];
+    /** The one principal that may delete backups and disable or delete the key. @default none: nobody can */
     readonly breakGlassArn?: string;
   };
 }

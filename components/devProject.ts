@@ -7,32 +7,26 @@ import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@pulumi/neon";
 import * as github from "@pulumi/github";
 import type { DevProjectSettings } from "../config/settings";
-import { DEV_DATABASE, DEV_ENVIRONMENT, DEV_PROJECT_VARIABLE } from "./devWorkflows";
+import { DEV_ENVIRONMENT, DEV_PROJECT_VARIABLE } from "../workflows/dev";
+import { devProjectArgs } from "../projects/args";
 
 export interface DevTestProjectArgs {
+  /** Region, Postgres major and seed of the dev/test project (`tenant-fleet:devProject`). */
   readonly settings: DevProjectSettings;
+  /** Stack name, part of the Neon project's name. */
   readonly stack: string;
+  /** Neon organisation that owns the project. @default none: the API key's organisation */
   readonly orgId?: string;
+  /** The application repository (name only) that receives the environment and variable. */
   readonly repository: string;
-  /** Neon API key scoped to this project, for the preview-branch workflows only. */
+  /** Neon API key scoped to this project, for the preview-branch workflows only. @default none: the environment gets no key and the branch workflows cannot run */
   readonly workflowApiKey?: pulumi.Output<string>;
+  /** Protect the project and retain it on delete. @default true */
   readonly protect?: boolean;
+  /** The stack's explicit Neon provider. */
   readonly neonProvider: neon.Provider;
+  /** The stack's explicit GitHub provider. */
   readonly githubProvider: github.Provider;
-}
-
-/** Plain arguments of the dev/test project (tested without the engine). */
-export function devProjectArgs(dev: DevProjectSettings, stack: string, orgId: string | undefined) {
-  return {
-    name: `tenant-fleet ${stack} dev-test`,
-    regionId: dev.region,
-    pgVersion: dev.pgVersion,
-    ...(orgId ? { orgId } : {}),
-    // Six hours of history: enough to undo a bad seed, and within Neon's Free plan.
-    historyRetentionSeconds: 6 * 3600,
-    defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
-    branch: { name: DEV_DATABASE.branch, databaseName: DEV_DATABASE.name, roleName: DEV_DATABASE.role },
-  };
 }
 
 export class DevTestProject extends pulumi.ComponentResource {

@@ -5,37 +5,44 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
-import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
-import { credential, GITHUB_TOKEN } from "./credentials";
-import { fleetNames, hostsVariable, type FleetNames, type RenderedWorkflow } from "./workflows";
-import type { RolePurpose, SecretScope } from "./workflowAccess";
+import { type RenderedWorkflow } from "../workflows/render";
+import type { RolePurpose, SecretScope } from "../iam/workflowAccess";
+import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName, fleetNames, hostsVariable, type FleetNames } from "../repository/contract";
 
 export interface RepositoryWiringArgs {
+  /** Owner (user or organisation) of the application repository. */
   readonly owner: string;
+  /** The application repository's name. */
   readonly repository: string;
+  /** Its default branch: workflow files are committed there, and only its runs read tenant secrets. */
   readonly branch: string;
+  /** Tenant connection strings as repository secrets, or one environment per tenant. */
   readonly scope: SecretScope;
   /** Active tenants, their direct connection strings (secret) and database hosts. Retired tenants are not wired. */
   readonly tenants: readonly { readonly id: string; readonly connectionUri: pulumi.Output<string>; readonly host: pulumi.Input<string> }[];
   /** The workflow roles, by purpose; a purpose without workflows has none. */
   readonly roleArns: Partial<Record<RolePurpose, pulumi.Input<string>>>;
+  /** Each vault's region, bucket and key, published as one variable for the workflows. */
   readonly vaults: readonly { readonly awsRegion: string; readonly bucket: pulumi.Input<string>; readonly kmsKeyArn?: pulumi.Input<string> }[];
+  /** The generated workflow files to commit. */
   readonly workflows: readonly RenderedWorkflow[];
   /** Name of the tenants file, for commit messages. */
   readonly source: string;
-  /** Variable names (shards sharing a repository get their own); default: an unsharded stack's. */
+  /** Variable names (shards sharing a repository get their own). @default fleetNames(): an unsharded stack's */
   readonly names?: FleetNames;
 }
 
-export function createGithubProvider(owner: string, name = "github"): github.Provider {
-  return new github.Provider(name, { owner, token: credential(GITHUB_TOKEN) });
-}
-
 /** The resource name of a workflow file: its file name without the extension. */
-export function workflowResourceName(path: string): string {
+function workflowResourceName(path: string): string {
   return `workflow-${path.split("/").pop()!.replace(/\.ya?ml$/, "")}`;
 }
 
+/**
+ * Children are named from the GitHub object each one writes (`tenant-acme-corp`,
+ * `var-backup-vaults`, `workflow-tenant-fleet-backup-…`), which is unique in the repository,
+ * and not prefixed with the component's name: renaming them would change the URN of every
+ * secret and file of every deployed stack.
+ */
 export class RepositoryWiring extends pulumi.ComponentResource {
   static readonly TYPE = "tenant-fleet:index:RepositoryWiring";
 
@@ -92,7 +99,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     variables.push(names.vaultsVariable);
 
     // Each backup file's tenants and the host the stack created for each: a backup whose
-    // connection string points anywhere else fails (components/backupScripts.ts).
+    // connection string points anywhere else fails (workflows/backupScripts.ts).
     const hostOf = new Map(args.tenants.map((t) => [t.id, t.host]));
     for (const w of args.workflows.filter((x) => x.kind === "backup")) {
       const variableName = hostsVariable(w.path);

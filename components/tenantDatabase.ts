@@ -5,17 +5,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@pulumi/neon";
 import type { Tenant } from "../tenants/model";
-import { asSdkArgs, projectArgs } from "./tenantDatabaseArgs";
+import { asSdkArgs, projectArgs } from "../projects/args";
 
 export interface TenantDatabaseArgs {
+  /** The tenant, resolved and validated by the loader. */
   readonly tenant: Tenant;
-  /** Neon organisation that owns the project; fixed once the project exists. */
+  /** Neon organisation that owns the project; fixed once the project exists. @default none: the API key's organisation */
   readonly orgId?: string;
   /** The stack's explicit Neon provider. */
   readonly provider: neon.Provider;
   /**
    * Protect the project and keep it in Neon if it ever leaves the program. Default true:
    * turning it off is a deliberate, per-stack decision (the dev stack).
+   * @default true
    */
   readonly protect?: boolean;
 }
@@ -32,12 +34,16 @@ export class TenantDatabase extends pulumi.ComponentResource {
   /** Direct (non-pooler) connection string of the default role and database. Secret. */
   readonly connectionUri: pulumi.Output<string>;
 
-  constructor(args: TenantDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
+  /**
+   * @param name the tenant id. The project carries the same name (not `${name}-project`):
+   *   a data-bearing resource's URN never changes, and the id is unique in the stack.
+   */
+  constructor(name: string, args: TenantDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const { tenant } = args;
-    super(TenantDatabase.TYPE, tenant.id, {}, opts);
+    super(TenantDatabase.TYPE, name, {}, opts);
     const protect = args.protect ?? true;
     this.tenantId = tenant.id;
-    this.project = new neon.Project(tenant.id, asSdkArgs(projectArgs(tenant, args.orgId)), {
+    this.project = new neon.Project(name, asSdkArgs(projectArgs(tenant, args.orgId)), {
       parent: this,
       provider: args.provider,
       protect,

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import type { BackupVault } from "./backupVault";
-import type { RenderedWorkflow } from "./workflows";
+import type { RenderedWorkflow } from "../workflows/render";
 import {
   backupWriterPolicy,
   drillReaderPolicy,
@@ -26,14 +26,16 @@ import {
   type GithubRepositoryRef,
   type RolePurpose,
   type VaultGrant,
-} from "./workflowAccess";
+} from "../iam/workflowAccess";
 
 export interface WorkflowRolesArgs {
+  /** The application repository whose workflow files may assume the roles. */
   readonly repository: GithubRepositoryRef;
   /** The generated workflow files: each role trusts those of its kind. */
   readonly workflows: readonly Pick<RenderedWorkflow, "kind" | "path">[];
-  /** Existing GitHub OIDC provider to reuse (an account holds one per URL); else one is created. */
+  /** Existing GitHub OIDC provider to reuse (an account holds one per URL). @default none: the component creates one */
   readonly existingProviderArn?: string;
+  /** Stack name, part of the roles' names. */
   readonly stack: string;
   /** Provider for the application repository (the OIDC subject template). */
   readonly githubProvider: pulumi.ProviderResource;

@@ -13,10 +13,10 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import { Positions, type Position } from "../diagnostics/positions";
 import { locateConfigKey, parseStackSettings, projectSettings } from "./settings";
 import { listStacks, readStackConfig } from "./stackFiles";
-import type { Problem } from "../tenants/problems";
+import type { Problem } from "../diagnostics/problems";
 
 export type Tier = "dev" | "prod";
 
@@ -42,17 +42,8 @@ export function policyConfigPath(stack: string): string {
 }
 
 /** Where a rule's key (or the rule's setting) sits in a JSON policy config. */
-function locate(text: string, rule: string, key?: string): { line: number; col: number } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  let node: Node | null | undefined = doc.contents as Node | null;
-  for (const step of key ? [rule, key] : [rule]) {
-    if (!isMap(node)) break;
-    const pair: Pair<unknown, unknown> | undefined = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
-    if (!pair) break;
-    node = (pair.value as Node | null) ?? (pair.key as Node);
-  }
-  return lines.linePos(node?.range?.[0] ?? 0);
+function locate(text: string, rule: string, key?: string): Position {
+  return Positions.of(text, "").at(key ? [rule, key] : [rule]);
 }
 
 /** Whether each stack was protected on the base branch (undefined: the stack did not exist there). */

@@ -12,13 +12,13 @@
  * What it cannot promise: what a script or package script it calls does; that is the
  * application repository's code and its review. The boundary that holds regardless is
  * the workflows themselves: they reference no tenant secret and carry only the dev
- * project's own Neon key (components/devWorkflows.ts).
+ * project's own Neon key (workflows/dev.ts).
  */
 import type { Fleet } from "../tenants/model";
-import { environmentName, repositorySecretName } from "../tenants/naming";
-import type { Problem } from "../tenants/problems";
+import type { Problem } from "../diagnostics/problems";
 import { decodedWord, parseCommand } from "./commands";
 import { locateKey, NAMESPACE, shorten, type SettingsSource, type StackSettings } from "./settings";
+import { environmentName, repositorySecretName } from "../repository/contract";
 
 function mentions(text: string, word: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_-])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^A-Za-z0-9_-])`, "i").test(text);

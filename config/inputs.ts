@@ -6,15 +6,16 @@
 import * as path from "node:path";
 import { loadTenantsFile, GITHUB_REPOSITORY_SECRET_LIMIT, type LoadContext } from "../tenants/load";
 import type { Fleet } from "../tenants/model";
-import type { Problem } from "../tenants/problems";
+import type { Problem } from "../diagnostics/problems";
 import { locateConfigKey, locateKey, NAMESPACE, parseStackSettings, type SettingsSource, type StackSettings } from "./settings";
 import { describeShard, owns, shardCollisions, shardKey, shardStacks, type ShardStack } from "./shards";
-import { fleetNames, planWorkflows, workflowSettings } from "../components/workflows";
-import { ROLE_PURPOSES, trustPolicyLength } from "../components/workflowAccess";
+import { planWorkflows, workflowSettings } from "../workflows/render";
+import { ROLE_PURPOSES, trustPolicyLength } from "../iam/workflowAccess";
 import { devSeedProblems } from "./devSeed";
-import { GITHUB_TOKEN, NEON_API_KEY } from "../components/credentials";
+import { GITHUB_TOKEN, NEON_API_KEY } from "./credentials";
+import { fleetNames } from "../repository/contract";
 
-/** Tenants per stack above which the loader warns: see the benchmark in the README. */
+/** Tenants per stack above which the loader warns: see docs/scale.md. */
 export const RECOMMENDED_STACK_SIZE = 2000;
 
 /** What validating the tenants file needs to know about the stack and its shards. */
@@ -22,22 +23,25 @@ export function fleetContext(settings: StackSettings, stackFile: string, shards:
   const repo = (s: StackSettings) => `${s.github.owner}/${s.github.repository}`.toLowerCase();
   const sharded = shards.length > 1;
   return {
-    allowedResidencies: settings.allowedResidencies,
-    allowedResidenciesSource: `${stackFile} ${NAMESPACE}:allowedResidencies`,
-    repositorySecretLimit: settings.secretScope === "repository" ? GITHUB_REPOSITORY_SECRET_LIMIT - settings.workflows.repositorySecretHeadroom : undefined,
+    residencies: { allowed: settings.allowedResidencies, source: `${stackFile} ${NAMESPACE}:allowedResidencies` },
+    limits: {
+      repositorySecrets: settings.secretScope === "repository" ? GITHUB_REPOSITORY_SECRET_LIMIT - settings.workflows.repositorySecretHeadroom : undefined,
+      neonProjects: settings.neonLimits.projects,
+      neonHistoryRetentionHours: settings.neonLimits.historyRetentionHours,
+      extraProjects: settings.devProject ? 1 : 0,
+      recommendedTenants: RECOMMENDED_STACK_SIZE,
+    },
     ...(sharded
       ? {
-          stack: settings.stack,
-          owners: (t) => shards.filter((s) => owns(s.settings, t)).map((s) => s.stack),
-          shardSummary: shards.map((s) => `${s.stack}: ${describeShard(s.settings)}`).join("; "),
-          // Shards writing repository secrets to the same repository share its 100 secrets.
-          countsForSecretLimit: (t) => shards.some((s) => owns(s.settings, t) && s.settings.secretScope === "repository" && repo(s.settings) === repo(settings)),
+          shards: {
+            stack: settings.stack,
+            owners: (t) => shards.filter((s) => owns(s.settings, t)).map((s) => s.stack),
+            summary: shards.map((s) => `${s.stack}: ${describeShard(s.settings)}`).join("; "),
+            // Shards writing repository secrets to the same repository share its 100 secrets.
+            countsForSecretLimit: (t) => shards.some((s) => owns(s.settings, t) && s.settings.secretScope === "repository" && repo(s.settings) === repo(settings)),
+          },
         }
       : {}),
-    neonProjectLimit: settings.neonLimits.projects,
-    neonMaxHistoryRetentionHours: settings.neonLimits.historyRetentionHours,
-    extraProjects: settings.devProject ? 1 : 0,
-    recommendedStackSize: RECOMMENDED_STACK_SIZE,
   };
 }
 
@@ -98,7 +102,7 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
     );
   }
   // Deploy credentials in the stack file are readable by whoever decrypts its config, and
-  // a pull request's preview must (README "Credentials"): they belong in the environment.
+  // a pull request's preview must (docs/deploying.md "Credentials"): they belong in the environment.
   for (const c of [NEON_API_KEY, GITHUB_TOKEN]) {
     const where = locateConfigKey(source.text, c.configKey, true);
     if (where) {

@@ -5,11 +5,11 @@
  * and the key.
  */
 import { z } from "zod";
-import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
+import { Positions, type Position } from "../diagnostics/positions";
 import { ACTIVE_REGION_IDS, ALL_REGION_IDS, KNOWN_JURISDICTIONS, VAULT_REGIONS, isResidency } from "../tenants/regions";
 import { RETENTION_DAYS_MAX } from "../tenants/schema";
-import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../components/workflowAccess";
-import { closest, InputError, sortProblems, type Problem } from "../tenants/problems";
+import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../iam/workflowAccess";
+import { closest, InputError, sortProblems, type Problem } from "../diagnostics/problems";
 import { cronProblem } from "../tenants/schema";
 import { installSteps } from "./commands";
 
@@ -34,88 +34,70 @@ export function projectSettings(config: Readonly<Record<string, string>>): Recor
 
 export type SecretScope = "repository" | "environment";
 
+/**
+ * A stack's settings as the program reads them: the declared settings (SETTINGS, where each
+ * is documented), grouped by what they configure. Every field's type is its setting's
+ * parsed type, so the declaration is the one source; the fields not in SETTINGS are derived.
+ */
 export interface StackSettings {
+  /** The stack's name (not a setting). */
   readonly stack: string;
-  /** Path of the tenants file, relative to the project root. */
-  readonly tenantsFile: string;
-  readonly secretScope: SecretScope;
-  /** Protect data-bearing resources (Neon projects, backup buckets, KMS keys). */
-  readonly protect: boolean;
-  /** Neon organisation id; required for organisation-scoped accounts. Fixed at project creation. */
-  readonly neonOrgId?: string;
+  readonly tenantsFile: Setting<"tenantsFile">;
+  readonly secretScope: Setting<"secretScope">;
+  readonly protect: Setting<"protect">;
+  readonly neonOrgId: Setting<"neonOrgId">;
   readonly github: {
-    readonly owner: string;
-    readonly repository: string;
-    /** Branch that receives generated workflows and whose runs may read secrets. */
-    readonly branch: string;
-    /** Numeric owner and repository ids, for OIDC subjects of repositories created after 2026-07-15. */
-    readonly ownerId?: string;
-    readonly repositoryId?: string;
+    readonly owner: Setting<"githubOwner">;
+    readonly repository: Setting<"githubRepository">;
+    readonly branch: Setting<"githubBranch">;
+    readonly ownerId: Setting<"githubOwnerId">;
+    readonly repositoryId: Setting<"githubRepositoryId">;
   };
-  /** Residencies tenants of this stack may declare. */
-  readonly allowedResidencies: readonly string[];
-  /** ARN of an existing GitHub OIDC provider in the AWS account, to reuse instead of creating one. */
-  readonly oidcProviderArn?: string;
-  /** Generated workflows in the application repository. */
+  readonly allowedResidencies: Readonly<Setting<"allowedResidencies">>;
+  readonly oidcProviderArn: Setting<"oidcProviderArn">;
   readonly workflows: {
-    /** Command that migrates one tenant database (DATABASE_URL in its environment); no migrations workflow when unset. */
-    readonly migrationsCommand?: string;
-    /** Installs what the migrations need, in a step that holds no secret (e.g. npm ci). */
-    readonly migrationsSetupCommand?: string;
-    /** Paths whose change on the default branch runs the migrations. */
-    readonly migrationsPaths: readonly string[];
-    /** Cron of the weekly restore drill. */
-    readonly restoreDrillSchedule: string;
-    /** Repository secrets kept free for the repository's own use (repository scope). */
-    readonly repositorySecretHeadroom: number;
-    /** Label of the issue a failing scheduled workflow opens, and who it is assigned to. */
-    readonly alertLabel: string;
-    readonly alertAssignees: readonly string[];
+    readonly migrationsCommand: Setting<"migrationsCommand">;
+    readonly migrationsSetupCommand: Setting<"migrationsSetupCommand">;
+    readonly migrationsPaths: Readonly<Setting<"migrationsPaths">>;
+    readonly restoreDrillSchedule: Setting<"restoreDrillSchedule">;
+    readonly repositorySecretHeadroom: Setting<"repositorySecretHeadroom">;
+    readonly alertLabel: Setting<"alertLabel">;
+    readonly alertAssignees: Readonly<Setting<"alertAssignees">>;
   };
   /** The part of the fleet this stack owns; undefined: every tenant of its tenants file. */
   readonly shard?: {
-    readonly residencies?: readonly string[];
-    readonly regions?: readonly string[];
+    readonly residencies?: Readonly<NonNullable<Setting<"shardResidencies">>>;
+    readonly regions?: Readonly<NonNullable<Setting<"shardRegions">>>;
   };
-  /** Limits of the Neon plan, when declared. */
   readonly neonLimits: {
-    readonly projects?: number;
-    readonly historyRetentionHours?: number;
+    readonly projects: Setting<"neonProjectLimit">;
+    readonly historyRetentionHours: Setting<"neonMaxHistoryRetentionHours">;
   };
-  /** The dev/test Neon project and its preview branches; undefined when off. */
+  /** The dev/test Neon project and its preview branches; undefined when `devProject` is off. */
   readonly devProject?: DevProjectSettings;
   readonly backup: {
-    /** `kms`: a customer-managed key per vault (default); `s3`: SSE-S3. */
-    readonly encryption: "kms" | "s3";
-    /** S3 Object Lock default retention mode; irreversible once a bucket has it. */
-    readonly objectLock: "off" | "governance" | "compliance";
-    /** IAM roles or users that administer the vault keys: whoever runs `pulumi up`. */
+    readonly encryption: Setting<"backupEncryption">;
+    readonly objectLock: Setting<"backupObjectLock">;
+    /** Deduplicated and sorted. */
     readonly keyAdministrators: readonly string[];
-    /** The one principal that may delete backups and disable or delete keys; none when unset. */
-    readonly breakGlassPrincipal?: string;
-    /** Vaults and retention classes kept after their last tenant left the tenants file. */
+    readonly breakGlassPrincipal: Setting<"breakGlassPrincipal">;
+    /** Deduplicated and sorted. */
     readonly keep: { readonly regions: readonly string[]; readonly retentionDays: readonly number[] };
-    /** IAM's limit on a role's trust policy in this account (2,048 unless a quota increase raised it). */
-    readonly trustPolicyLengthLimit: number;
+    readonly trustPolicyLengthLimit: Setting<"trustPolicyLengthLimit">;
   };
 }
 
 export interface DevProjectSettings {
-  readonly region: string;
-  readonly pgVersion: number;
-  /** SQL file in the application repository applied to the main branch. */
-  readonly seedFile: string;
-  /** Command that seeds the main branch instead of the SQL file (DATABASE_URL set). */
-  readonly seedCommand?: string;
-  /** Paths whose change on the default branch re-runs the seed. */
+  readonly region: Setting<"devProjectRegion">;
+  readonly pgVersion: Setting<"devPgVersion">;
+  readonly seedFile: Setting<"devSeedFile">;
+  readonly seedCommand: Setting<"devSeedCommand">;
+  /** `devSeedPaths`, else the seed file itself. */
   readonly seedPaths: readonly string[];
-  /** Command run against each pull request's branch (DATABASE_URL set); none when unset. */
-  readonly previewCommand?: string;
-  /** Installs what the seed and preview commands need, in a step that holds no secret. */
-  readonly setupCommand?: string;
-  /** Preview branches older than this are deleted by the cleanup job. */
-  readonly branchMaxAgeHours: number;
-  readonly cleanupSchedule: string;
+  readonly previewCommand: Setting<"devPreviewCommand">;
+  readonly setupCommand: Setting<"devSetupCommand">;
+  readonly branchMaxAgeHours: Setting<"devBranchMaxAgeHours">;
+  readonly cleanupSchedule: Setting<"devBranchCleanupSchedule">;
 }
 
 const GITHUB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
@@ -139,11 +121,11 @@ interface SettingSpec {
   readonly itemType?: "integer";
   /** Set with `pulumi config set --secret` only, so not declared in Pulumi.yaml (a declared key needs a default). */
   readonly secretOnly?: true;
-  /** Where the README lists it: the main settings table, or the dev/test project's. */
+  /** Where the docs list it: the main settings table (docs/settings.md), or the dev/test project's (docs/dev.md). */
   readonly group?: "dev";
 }
 
-/** A default as the README's tables show it. */
+/** A default as the generated tables show it. */
 function defaultCell(spec: SettingSpec): string {
   if (spec.required) return "required";
   const d = spec.default;
@@ -152,12 +134,28 @@ function defaultCell(spec: SettingSpec): string {
   return `\`${JSON.stringify(d)}\``;
 }
 
-/** The README's settings table of one group, generated from SETTINGS (`npm run schema` writes it). */
+/** The full settings table of one group (docs/settings.md, docs/dev.md), generated from SETTINGS (`npm run schema` writes it). */
 export function settingsTable(group?: "dev"): string {
   const rows = Object.entries(SETTINGS)
     .filter(([, spec]) => spec.group === group)
     .map(([key, spec]) => `| \`${key}\`${spec.secretOnly ? " (secret)" : ""} | ${defaultCell(spec)} | ${spec.description.replace(/\|/g, "\\|")} |`);
   return ["| key (`tenant-fleet:`) | default | meaning |", "|---|---|---|", ...rows].join("\n");
+}
+
+/** The first sentence of a description, shortened at a word to about `max` characters. */
+function firstSentence(text: string, max = 100): string {
+  const end = text.search(/(?<!\be\.g|\bi\.e)[.:;](\s|$)/);
+  const sentence = end < 0 ? text : text.slice(0, end);
+  if (sentence.length <= max) return sentence;
+  return `${sentence.slice(0, sentence.lastIndexOf(" ", max - 1))} …`;
+}
+
+/** The README's short table: every setting but the dev ones, its default and what it is, in a line. */
+export function settingsSummary(): string {
+  const rows = Object.entries(SETTINGS)
+    .filter(([, spec]) => spec.group === undefined)
+    .map(([key, spec]) => `| \`${key}\` | ${defaultCell(spec)} | ${firstSentence(spec.description).replace(/\|/g, "\\|")} |`);
+  return ["| key (`tenant-fleet:`) | default | what it is |", "|---|---|---|", ...rows].join("\n");
 }
 
 /** A setting as Pulumi.yaml's `config:` block declares it. */
@@ -240,7 +238,7 @@ function pattern(re: RegExp, rule: string) {
   return z.string().regex(re, { error: (iss) => `${JSON.stringify(iss.input)} is not valid; ${rule}` });
 }
 
-export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
+const DECLARED = {
   tenantsFile: {
     schema: z.string().min(1, { error: "the path is empty; name the tenants file, e.g. tenants/tenants.yaml" }),
     default: "tenants/tenants.yaml",
@@ -457,7 +455,15 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze({
     schema: pattern(OIDC_ARN, "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
     description: "ARN of an existing GitHub OIDC provider in the AWS account to reuse (an account holds one per URL). Empty: the stack creates it.",
   },
-});
+} satisfies Record<string, SettingSpec>;
+
+/** Every setting, declared once: key, schema, default, description, group (see SettingSpec). */
+export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze(DECLARED);
+
+export type SettingKey = keyof typeof DECLARED;
+
+/** A setting's value once parsed: its schema's output, or undefined for an optional setting without a default. */
+export type Setting<K extends SettingKey> = z.output<(typeof DECLARED)[K]["schema"]> | ((typeof DECLARED)[K] extends { default: unknown } | { required: string } ? never : undefined);
 
 /** Where the raw values came from, for messages. */
 export interface SettingsSource {
@@ -471,32 +477,17 @@ export interface SettingsSource {
 }
 
 /** Finds `tenant-fleet:key` in a stack file's `config:` mapping. */
-export function locateKey(text: string | undefined, key: string, atKey = false): { line: number; col: number } {
+export function locateKey(text: string | undefined, key: string, atKey = false): Position {
   return locateConfigKey(text, `${NAMESPACE}:${key}`, atKey) ?? configStart(text);
 }
 
-function configStart(text: string | undefined): { line: number; col: number } {
-  if (!text) return { line: 1, col: 1 };
-  const lines = new LineCounter();
-  const config = parseDocument(text, { lineCounter: lines }).get("config", true);
-  return isMap(config) ? lines.linePos(config.range?.[0] ?? 0) : { line: 1, col: 1 };
+function configStart(text: string | undefined): Position {
+  return text ? Positions.of(text, "").find(["config"]) ?? { line: 1, col: 1 } : { line: 1, col: 1 };
 }
 
 /** Where a full config key (`neon:apiKey`) sits in a stack file, or undefined when it is not there. */
-export function locateConfigKey(text: string | undefined, fullKey: string, atKey = false): { line: number; col: number } | undefined {
-  if (!text) return undefined;
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const config = doc.get("config", true);
-  if (isMap(config)) {
-    for (const pair of config.items) {
-      if (isScalar(pair.key) && String(pair.key.value) === fullKey) {
-        const node = atKey ? (pair.key as Node) : ((pair.value as Node | null) ?? (pair.key as Node));
-        return lines.linePos(node.range?.[0] ?? 0);
-      }
-    }
-  }
-  return undefined;
+export function locateConfigKey(text: string | undefined, fullKey: string, atKey = false): Position | undefined {
+  return text ? Positions.of(text, "").find(["config", fullKey], atKey) : undefined;
 }
 
 /**
@@ -574,64 +565,66 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
   }
   if (problems.length) return { problems: sortProblems(problems) };
 
+  // The one place the parsed values meet their declared types.
+  const v = <K extends SettingKey>(key: K): Setting<K> => values[key] as Setting<K>;
   const settings: StackSettings = {
     stack: source.stack,
-    tenantsFile: values.tenantsFile as string,
-    secretScope: values.secretScope as SecretScope,
-    protect: values.protect as boolean,
-    neonOrgId: values.neonOrgId as string | undefined,
+    tenantsFile: v("tenantsFile"),
+    secretScope: v("secretScope"),
+    protect: v("protect"),
+    neonOrgId: v("neonOrgId"),
     github: {
-      owner: values.githubOwner as string,
-      repository: values.githubRepository as string,
-      branch: values.githubBranch as string,
-      ownerId: values.githubOwnerId as string | undefined,
-      repositoryId: values.githubRepositoryId as string | undefined,
+      owner: v("githubOwner"),
+      repository: v("githubRepository"),
+      branch: v("githubBranch"),
+      ownerId: v("githubOwnerId"),
+      repositoryId: v("githubRepositoryId"),
     },
-    allowedResidencies: Object.freeze([...(values.allowedResidencies as string[])]),
-    oidcProviderArn: values.oidcProviderArn as string | undefined,
+    allowedResidencies: Object.freeze([...v("allowedResidencies")]),
+    oidcProviderArn: v("oidcProviderArn"),
     workflows: {
-      migrationsCommand: values.migrationsCommand as string | undefined,
-      migrationsSetupCommand: values.migrationsSetupCommand as string | undefined,
-      migrationsPaths: Object.freeze([...(values.migrationsPaths as string[])]),
-      restoreDrillSchedule: values.restoreDrillSchedule as string,
-      repositorySecretHeadroom: values.repositorySecretHeadroom as number,
-      alertLabel: values.alertLabel as string,
-      alertAssignees: Object.freeze([...(values.alertAssignees as string[])]),
+      migrationsCommand: v("migrationsCommand"),
+      migrationsSetupCommand: v("migrationsSetupCommand"),
+      migrationsPaths: Object.freeze([...v("migrationsPaths")]),
+      restoreDrillSchedule: v("restoreDrillSchedule"),
+      repositorySecretHeadroom: v("repositorySecretHeadroom"),
+      alertLabel: v("alertLabel"),
+      alertAssignees: Object.freeze([...v("alertAssignees")]),
     },
     shard:
-      values.shardResidencies || values.shardRegions
+      v("shardResidencies") || v("shardRegions")
         ? {
-            ...(values.shardResidencies ? { residencies: Object.freeze([...(values.shardResidencies as string[])]) } : {}),
-            ...(values.shardRegions ? { regions: Object.freeze([...(values.shardRegions as string[])]) } : {}),
+            ...(v("shardResidencies") ? { residencies: Object.freeze([...v("shardResidencies")!]) } : {}),
+            ...(v("shardRegions") ? { regions: Object.freeze([...v("shardRegions")!]) } : {}),
           }
         : undefined,
     neonLimits: {
-      projects: values.neonProjectLimit as number | undefined,
-      historyRetentionHours: values.neonMaxHistoryRetentionHours as number | undefined,
+      projects: v("neonProjectLimit"),
+      historyRetentionHours: v("neonMaxHistoryRetentionHours"),
     },
-    devProject: values.devProject
+    devProject: v("devProject")
       ? {
-          region: values.devProjectRegion as string,
-          pgVersion: values.devPgVersion as number,
-          seedFile: values.devSeedFile as string,
-          seedCommand: values.devSeedCommand as string | undefined,
-          seedPaths: Object.freeze([...((values.devSeedPaths as string[] | undefined) ?? [values.devSeedFile as string])]),
-          previewCommand: values.devPreviewCommand as string | undefined,
-          setupCommand: values.devSetupCommand as string | undefined,
-          branchMaxAgeHours: values.devBranchMaxAgeHours as number,
-          cleanupSchedule: values.devBranchCleanupSchedule as string,
+          region: v("devProjectRegion"),
+          pgVersion: v("devPgVersion"),
+          seedFile: v("devSeedFile"),
+          seedCommand: v("devSeedCommand"),
+          seedPaths: Object.freeze([...(v("devSeedPaths") ?? [v("devSeedFile")])]),
+          previewCommand: v("devPreviewCommand"),
+          setupCommand: v("devSetupCommand"),
+          branchMaxAgeHours: v("devBranchMaxAgeHours"),
+          cleanupSchedule: v("devBranchCleanupSchedule"),
         }
       : undefined,
     backup: {
-      encryption: values.backupEncryption as "kms" | "s3",
-      objectLock: values.backupObjectLock as "off" | "governance" | "compliance",
+      encryption: v("backupEncryption"),
+      objectLock: v("backupObjectLock"),
       keyAdministrators: Object.freeze([...new Set(admins)].sort()),
-      breakGlassPrincipal: values.breakGlassPrincipal as string | undefined,
+      breakGlassPrincipal: v("breakGlassPrincipal"),
       keep: {
-        regions: Object.freeze([...new Set((values.keepVaultRegions as string[] | undefined) ?? [])].sort()),
-        retentionDays: Object.freeze([...new Set((values.keepRetentionDays as number[] | undefined) ?? [])].sort((a, b) => a - b)),
+        regions: Object.freeze([...new Set(v("keepVaultRegions") ?? [])].sort()),
+        retentionDays: Object.freeze([...new Set(v("keepRetentionDays") ?? [])].sort((a, b) => a - b)),
       },
-      trustPolicyLengthLimit: values.trustPolicyLengthLimit as number,
+      trustPolicyLengthLimit: v("trustPolicyLengthLimit"),
     },
   };
   return { settings: Object.freeze(settings), problems: [] };

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import { listStacks, readStackConfig } from "./stackFiles";
 import { NAMESPACE, locateKey, parseStackSettings, projectSettings, type StackSettings } from "./settings";
-import type { Problem } from "../tenants/problems";
+import type { Problem } from "../diagnostics/problems";
 
 export interface ShardStack {
   readonly stack: string;

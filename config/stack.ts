@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { projectSettings, type StackSettings } from "./settings";
-import { formatProblem, InputError } from "../tenants/problems";
+import { formatProblem, InputError } from "../diagnostics/problems";
 import { resolveStackInputs } from "./inputs";
 import type { ShardStack } from "./shards";
 import type { Fleet } from "../tenants/model";

@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { Positions } from "../diagnostics/positions";
 import { NAMESPACE } from "./settings";
 
 export interface StackConfig {
@@ -23,14 +23,10 @@ export class UsageError extends Error {}
 
 /** YAML of a project or stack file; a syntax error names the file, line and column. */
 function parseYaml(text: string, file: string): unknown {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const { line, col } = lines.linePos(e.pos[0]);
-    throw new UsageError(`${file}:${line}:${col}: ${e.message.split("\n")[0]}; fix the YAML syntax`);
-  }
-  return doc.toJS();
+  const positions = Positions.of(text, file);
+  const [e] = positions.syntaxErrors();
+  if (e) throw new UsageError(`${file}:${e.position.line}:${e.position.col}: ${e.message}; fix the YAML syntax`);
+  return positions.doc.toJS();
 }
 
 function asConfigString(v: unknown): string {

@@ -4,7 +4,8 @@
  * protection dropped), and which of those the tenants file acknowledges. Pure.
  */
 import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../tenants/model";
-import { retentionClasses, vaultRegions, type VaultKeeping } from "../components/backupPolicy";
+import { CHANGE_KINDS, kindOfTenantField } from "../tenants/changeKinds";
+import { retentionClasses, vaultRegions, type VaultKeeping } from "../vaults/plan";
 
 export type ChangeClass = "safe" | "destructive";
 
@@ -58,8 +59,6 @@ export interface FleetDiff {
   };
 }
 
-const REPLACES = "Neon cannot change this in place: the provider replaces the project and the tenant's data is lost";
-
 interface FieldRule {
   readonly class: ChangeClass;
   readonly kind?: AcknowledgedChange;
@@ -67,9 +66,8 @@ interface FieldRule {
 }
 
 function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
-  if (field === "region") return { class: "destructive", kind: "region", why: REPLACES };
-  if (field === "pgVersion") return { class: "destructive", kind: "pgVersion", why: REPLACES };
-  if (field.startsWith("database.")) return { class: "destructive", kind: "database", why: REPLACES };
+  const kind = kindOfTenantField(field);
+  if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
   if (field === "status") {
     return after === "retired"
       ? { class: "safe", why: "keeps the database and its backups; removes its secret and stops its backups and migrations" }
@@ -153,11 +151,11 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
         why: `existing projects stay in ${before.stack.neonOrgId} (the provider ignores a removed organisation id); projects created from now on get none: Neon puts them in the API key's organisation, or refuses them for a personal key`,
       });
     } else {
-      stackChanges.push({ field: "tenant-fleet:neonOrgId", before: before.stack.neonOrgId, after: after.stack.neonOrgId, class: "destructive", kind: "orgId", why: `${REPLACES}, for every tenant` });
+      stackChanges.push({ field: "tenant-fleet:neonOrgId", before: before.stack.neonOrgId, after: after.stack.neonOrgId, class: "destructive", kind: "orgId", why: CHANGE_KINDS.orgId.why });
     }
   }
   if (before && before.stack.protect && !after.stack.protect) {
-    stackChanges.push({ field: "tenant-fleet:protect", before: true, after: false, class: "destructive", kind: "protection", why: "tenant projects, buckets and keys lose their protection: a later change could delete them" });
+    stackChanges.push({ field: "tenant-fleet:protect", before: true, after: false, class: "destructive", kind: "protection", why: CHANGE_KINDS.protection.why });
   } else if (before && !before.stack.protect && after.stack.protect) {
     stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
   }

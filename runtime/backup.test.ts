@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { backupPrefix } from "../tenants/naming";
-import { MANIFEST_SUFFIX } from "../components/backupScripts";
-import { backupTimestamp } from "../components/backupPolicy";
+import { MANIFEST_SUFFIX } from "../workflows/backupScripts";
+import { backupTimestamp } from "../vaults/plan";
 import { seedDatabase, startWorld, type World } from "./harness";
 import { recordTiming, stepTimings } from "./timings";
 

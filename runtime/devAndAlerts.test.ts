@@ -8,7 +8,7 @@ import { runJob, type RunContext } from "./actions";
 import { repositoryOf, type Repository } from "./fleet";
 import { startFakeGithub, startFakeNeon, type FakeGithub, type FakeNeon } from "./services/fakeApis";
 import { runnerSetup, type RunnerSetup } from "./substitutions";
-import { DEV_PROJECT_VARIABLE, previewBranchName } from "../components/devWorkflows";
+import { DEV_PROJECT_VARIABLE, previewBranchName } from "../workflows/dev";
 import { FIXTURE_TENANTS } from "./harness";
 
 const REPOSITORY = "example-saas/app";

@@ -10,8 +10,7 @@ import { startPostgres, type PgCluster } from "./services/postgres";
 import { startS3, type S3Service } from "./services/s3";
 import { localMatrix, runnerSetup, type RunnerSetup } from "./substitutions";
 import { parse } from "yaml";
-import { ENVIRONMENT_SECRET_NAME, repositorySecretName } from "../tenants/naming";
-import { VARIABLES } from "../components/workflows";
+import { ENVIRONMENT_SECRET_NAME, repositorySecretName, VARIABLES } from "../repository/contract";
 
 export const FIXTURE_TENANTS = "runtime/fixtures/tenants.yaml";
 

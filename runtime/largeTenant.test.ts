@@ -4,7 +4,7 @@
  * disk. The step times land in reports/runtime-timings.json for the issue's note.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { MANIFEST_SUFFIX } from "../components/backupScripts";
+import { MANIFEST_SUFFIX } from "../workflows/backupScripts";
 import { seedDatabase, startWorld, type World } from "./harness";
 import { recordTiming, stepTimings } from "./timings";
 

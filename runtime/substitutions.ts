@@ -26,7 +26,7 @@
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { ACTIONS, PG_CLIENT_STEP_NAME } from "../components/workflows";
+import { ACTIONS, PG_CLIENT_STEP_NAME } from "../workflows/render";
 
 export type Substitute = { kind: "skip"; why: string } | { kind: "env"; env: Record<string, string>; why: string };
 

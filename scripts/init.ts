@@ -18,7 +18,7 @@ import { UsageError } from "../config/stackFiles";
 import { parseStackSettings, projectSettings } from "../config/settings";
 import { AWS_REGION, policyConfigPath } from "../config/ciStacks";
 import { NEON_REGIONS } from "../tenants/regions";
-import { formatProblem } from "../tenants/problems";
+import { formatProblem } from "../diagnostics/problems";
 
 const USAGE = [
   "usage: npm run init -- --stack <name> --github-owner <owner> --github-repository <name> --aws-region <region>",
@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
   const stackText = [
     `# Stack ${stack}, written by npm run init. Credentials never go here: deploys get NEON_API_KEY`,
     "# and the GitHub App token from the CI environment, or from the shell for one command",
-    '# (README "Credentials").',
+    '# (docs/deploying.md "Credentials").',
     stringify({ config }, { lineWidth: 0 }),
   ].join("\n");
 

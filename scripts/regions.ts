@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../config/stack";
 import { parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
-import { formatProblem } from "../tenants/problems";
+import { formatProblem } from "../diagnostics/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
 import { regionsReport } from "../review/regions";

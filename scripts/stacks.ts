@@ -13,7 +13,7 @@
  */
 import { PROJECT_ROOT } from "../config/stack";
 import { ciMatrices, ciStacks } from "../config/ciStacks";
-import { formatProblem, sortProblems } from "../tenants/problems";
+import { formatProblem, sortProblems } from "../diagnostics/problems";
 import { parseCommandLine, runMain, write } from "./lib/cli";
 import { protectedAtRef } from "./lib/baseSide";
 import { resolveRef } from "../review/git";

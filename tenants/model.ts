@@ -54,7 +54,8 @@ export interface Tenant {
   readonly database: DatabaseNames;
 }
 
-export type AcknowledgedChange = "region" | "pgVersion" | "database" | "removal" | "orgId" | "protection" | "vault" | "retention";
+import type { AcknowledgedChange } from "./changeKinds";
+export type { AcknowledgedChange } from "./changeKinds";
 
 /** A reviewed acceptance of one destructive change, written in the tenants file. */
 export interface Acknowledgement {

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { CronExpressionParser } from "cron-parser";
 import { ALL_REGION_IDS, ACTIVE_REGION_IDS, type RegionId } from "./regions";
+import { ACKNOWLEDGEABLE_CHANGES, STACK_WIDE_CHANGES } from "./changeKinds";
 
 export const SCHEMA_VERSION = 1;
 
@@ -240,19 +241,16 @@ export const TenantSchema = z
   })
   .meta({ description: "One customer: one Neon project." });
 
-/** Kinds of destructive change a reviewed acknowledgement can accept. */
-export const ACKNOWLEDGEABLE_CHANGES = ["region", "pgVersion", "database", "removal", "orgId", "protection", "vault", "retention"] as const;
-/** The acknowledgeable changes that concern the whole stack, not one tenant. */
-export const STACK_WIDE_CHANGES: readonly (typeof ACKNOWLEDGEABLE_CHANGES)[number][] = ["orgId", "protection", "vault", "retention"];
+const stackWide = STACK_WIDE_CHANGES.join(", ");
 
 export const AcknowledgementSchema = z
   .strictObject({
-    tenant: text(TENANT_ID_PATTERN, TENANT_ID_MAX, "the id of the tenant whose destructive change is accepted; omit it for stack-wide changes (orgId, protection, vault, retention)")
+    tenant: text(TENANT_ID_PATTERN, TENANT_ID_MAX, `the id of the tenant whose destructive change is accepted; omit it for stack-wide changes (${stackWide})`)
       .optional()
-      .meta({ description: "Tenant id; omitted for stack-wide changes (orgId, protection, vault, retention)." }),
+      .meta({ description: `Tenant id; omitted for stack-wide changes (${stackWide}).` }),
     change: z
       .enum(ACKNOWLEDGEABLE_CHANGES, { error: (iss) => `${describe(iss.input)} is not a change that needs acknowledging; use one of ${ACKNOWLEDGEABLE_CHANGES.join(", ")}` })
-      .meta({ description: "The destructive change accepted." }),
+      .meta({ description: "The destructive change accepted (the kinds are listed in tenants/changeKinds.ts)." }),
     reason: z
       .string({ error: (iss) => `${describe(iss.input)} is not a string; say why the change is safe, with a ticket` })
       .min(10, { error: () => "the reason is too short; say why the change is safe (data migrated, erasure approved, ...) with a ticket reference" })

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderWorkflows } from "../components/workflows";
+import { renderWorkflows } from "../workflows/render";
 import { parseTenants } from "../tenants/load";
 import { ACME, fleetYaml } from "./helpers";
 
@@ -27,7 +27,7 @@ const hostOf = (url: string) => (url.startsWith("postgresql://") ? url.replace(/
 function runStep(databaseUrl: string, bin?: string, extraPath = ""): { code: number | null; out: string } {
   const temp = mkdtempSync(path.join(tmpdir(), "tf-backup-"));
   const script = bin ? step.run.replace('bin="/usr/lib/postgresql/${PG_MAJOR}/bin"', `bin="${bin}"`) : step.run;
-  const r = spawnSync("bash", ["-c", script], {
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-c", script], {
     encoding: "utf8",
     // stdin not a socket: Debian's bash would read ~/.bashrc as if run by sshd.
     stdio: ["ignore", "pipe", "pipe"],

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { backupKey, backupTimestamp, bucketPolicy, bucketPrefix, lifecycleRules, planVaults, vaultKeyPolicy } from "../components/backupPolicy";
+import { backupKey, backupTimestamp, bucketPolicy, bucketPrefix, lifecycleRules, planVaults, vaultKeyPolicy } from "../vaults/plan";
 import {
   backupWriterPolicy,
   drillReaderPolicy,
@@ -15,8 +15,8 @@ import {
   trustPolicyLength,
   workflowSubject,
   workflowTrustPolicy,
-} from "../components/workflowAccess";
-import { planWorkflows } from "../components/workflows";
+} from "../iam/workflowAccess";
+import { planWorkflows } from "../workflows/render";
 import { parseTenants } from "../tenants/load";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { ciMatrices, ciStacks, tierOf } from "../config/ciStacks";
 import { protectedAtRef } from "../scripts/lib/baseSide";
-import { formatProblem } from "../tenants/problems";
+import { formatProblem } from "../diagnostics/problems";
 import { ROOT } from "./program";
 
 /** A copy of the project's stack files and policy configs, plus whatever a case adds. */

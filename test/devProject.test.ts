@@ -3,12 +3,12 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { previewBranchName, PREVIEW_BRANCH_SCRIPT, renderDevWorkflows, DEV_ENVIRONMENT } from "../components/devWorkflows";
-import { devProjectArgs } from "../components/devProject";
+import { previewBranchName, PREVIEW_BRANCH_SCRIPT, renderDevWorkflows, DEV_ENVIRONMENT } from "../workflows/dev";
+import { devProjectArgs } from "../projects/args";
 import { devSeedProblems } from "../config/devSeed";
 import { parseStackSettings, type DevProjectSettings } from "../config/settings";
 import { parseTenants } from "../tenants/load";
-import { formatProblem } from "../tenants/problems";
+import { formatProblem } from "../diagnostics/problems";
 import { isWireSecret } from "../scripts/lib/offline";
 import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
@@ -20,6 +20,7 @@ const DEV: DevProjectSettings = {
   region: "aws-us-east-2",
   pgVersion: 17,
   seedFile: "db/seed.sql",
+  seedCommand: undefined,
   seedPaths: ["db/seed.sql"],
   previewCommand: "npm test",
   setupCommand: "npm ci",
@@ -28,7 +29,7 @@ const DEV: DevProjectSettings = {
 };
 
 function bashBranchName(pr: string, headRef: string): { name: string; code: number | null } {
-  const r = spawnSync("bash", ["-c", `set -euo pipefail\n${PREVIEW_BRANCH_SCRIPT}\nprintf '%s' "\${name}"`], { env: { PATH: process.env.PATH, PR_NUMBER: pr, HEAD_REF: headRef }, encoding: "utf8" });
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-c", `set -euo pipefail\n${PREVIEW_BRANCH_SCRIPT}\nprintf '%s' "\${name}"`], { env: { PATH: process.env.PATH, PR_NUMBER: pr, HEAD_REF: headRef }, encoding: "utf8" });
   return { name: r.stdout, code: r.status };
 }
 

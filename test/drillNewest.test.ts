@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { backupTimestamp } from "../components/backupPolicy";
+import { backupTimestamp } from "../vaults/plan";
 import { backupPrefix } from "../tenants/naming";
 import { goldenCases } from "./goldenCases";
 

@@ -1,8 +1,8 @@
 /** The fleets and settings whose generated workflows are kept as golden files. */
 import * as path from "node:path";
 import { loadTenantsFile } from "../tenants/load";
-import { renderWorkflows, type RenderedWorkflow, type WorkflowSettings } from "../components/workflows";
-import { renderDevWorkflows } from "../components/devWorkflows";
+import { renderWorkflows, type RenderedWorkflow, type WorkflowSettings } from "../workflows/render";
+import { renderDevWorkflows } from "../workflows/dev";
 import { readStackConfig } from "../config/stackFiles";
 import { parseStackSettings, projectSettings } from "../config/settings";
 

@@ -6,7 +6,7 @@
 import { ALLOW_EVERYTHING, evaluate, type Decision, type PolicyLike, type RequestContext } from "../policies/iam/evaluate";
 import { permissionsOf, trustOf } from "../policies/rules/roles";
 import { bucketArnOf, configuringBucket, isBackupBucket, isBackupKey, policyDocument, TYPES, type RuleResource } from "../policies/rules/types";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../components/workflowAccess";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../iam/workflowAccess";
 import { toRuleResources, type OfflineRun } from "../scripts/lib/offline";
 
 export const ACCOUNT = "123456789012";

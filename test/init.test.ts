@@ -8,11 +8,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runProgram } from "./program";
+import { projectFiles, ROOT, runProgram } from "./program";
 import { sampleFleetRefusal } from "../config/sampleFleet";
 import { loadTenantsFile } from "../tenants/load";
 
-const FILES = ["index.ts", "components", "config", "review", "scripts", "tenants", "policies", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"];
+const FILES = projectFiles();
 
 function copyOfProject(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "tf-init-"));

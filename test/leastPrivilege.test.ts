@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { planVaults, type VaultPlan } from "../components/backupPolicy";
-import { grantScopes, workflowSubject, type GithubRepositoryRef } from "../components/workflowAccess";
-import { planWorkflows, workflowSettings, fleetNames } from "../components/workflows";
+import { planVaults, type VaultPlan } from "../vaults/plan";
+import { grantScopes, workflowSubject, type GithubRepositoryRef } from "../iam/workflowAccess";
+import { planWorkflows, workflowSettings } from "../workflows/render";
 import { backupPrefix, legacyBackupPrefix } from "../tenants/naming";
 import { loadWorkingTree } from "../scripts/lib/workingTree";
 import { readStackConfig } from "../config/stackFiles";
@@ -22,6 +22,7 @@ import type { Tenant } from "../tenants/model";
 import { ROOT, runProgram } from "./program";
 import { admin, asCaller, assume, kms, s3, worldOf, type Caller, type World } from "./iamWorld";
 import { ACME, fleetYaml } from "./helpers";
+import { fleetNames } from "../repository/contract";
 
 /** Actions of S3, KMS, IAM and STS a compromised workflow might try (AWS service authorization reference). */
 const S3_ACTIONS = [

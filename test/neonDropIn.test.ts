@@ -15,9 +15,9 @@ import { bridge, expectedSurface } from "../scripts/neon/bridge";
 import { readSurface } from "../scripts/neon/surface";
 import { renderSdk, writeSdk } from "../scripts/neon/render";
 import { neonFacts, packageFacts } from "../scripts/neon/generate";
-import { ROOT } from "./program";
+import { projectFiles, ROOT } from "./program";
 
-const PROJECT_FILES = ["index.ts", "components", "config", "review", "scripts", "tenants", "test", "policies", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "package.json", "tsconfig.json"];
+const PROJECT_FILES = projectFiles(true);
 
 /** A copy of the project whose @pulumi/neon is a generator-shaped SDK, sharing every other installed package. */
 function projectWithGeneratedSdk(): string {

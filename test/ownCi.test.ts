@@ -47,6 +47,9 @@ describe("when pulumi runs", () => {
 
   it("previews on pull requests with the policy pack, outputs suppressed, never up", () => {
     expect(Object.keys(preview.on)).toEqual(["pull_request"]);
+    // Only prose skips the preview: every folder of code, today's and tomorrow's, runs it.
+    expect(preview.on.pull_request.paths).toBeUndefined();
+    expect(preview.on.pull_request["paths-ignore"]).toEqual(["**.md", "docs/**"]);
     expect(commands(preview)).toEqual([]);
     const step = preview.jobs.preview.steps.find((s: { id?: string }) => s.id === "preview");
     expect(step.run).toContain('pulumi preview --stack "${STACK}" --policy-pack policies --policy-pack-config "${POLICY_CONFIG}" --diff --suppress-outputs --non-interactive');
@@ -177,7 +180,7 @@ describe("deploy.yml's base for stack tiers, run under bash", () => {
   writeFileSync(path.join(dir, "bin/npm"), '#!/bin/sh\nwhile [ "$1" != "--tiers-from" ]; do shift; done\necho "tiers-from=$2"\n', { mode: 0o755 });
   const run = (before: string | undefined) => {
     const out = path.join(dir, "out");
-    const r = spawnSync("bash", ["-c", script], { cwd: dir, encoding: "utf8", env: { PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, GITHUB_OUTPUT: out, ...(before === undefined ? {} : { BEFORE: before }) } });
+    const r = spawnSync("bash", ["--noprofile", "--norc", "-c", script], { cwd: dir, encoding: "utf8", env: { PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, GITHUB_OUTPUT: out, ...(before === undefined ? {} : { BEFORE: before }) } });
     expect(r.status, r.stderr).toBe(0);
     return [...new Set(r.stdout.trim().split("\n"))];
   };

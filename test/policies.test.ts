@@ -12,8 +12,8 @@ import type { RuleResource } from "../policies/rules/types";
 import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
 import { dangerousActions } from "../policies/rules/backupRoleNoDelete";
-import { bucketPolicy, lifecycleRules, vaultKeyPolicy } from "../components/backupPolicy";
-import { backupWriterPolicy, workflowSubject, workflowTrustPolicy } from "../components/workflowAccess";
+import { bucketPolicy, lifecycleRules, vaultKeyPolicy } from "../vaults/plan";
+import { backupWriterPolicy, workflowSubject, workflowTrustPolicy } from "../iam/workflowAccess";
 import { toRuleResources } from "../scripts/lib/offline";
 import { ROOT, runProgram } from "./program";
 

@@ -1,4 +1,5 @@
 /** Runs index.ts under the mock runtime with a stack file's config (test helper). */
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { vi } from "vitest";
 import { readStackConfig } from "../config/stackFiles";
@@ -27,4 +28,15 @@ export async function runProgram(stack: string, overrides: readonly string[] = [
       else process.env[k] = v;
     }
   }
+}
+
+/**
+ * What a copy of the project needs to run its program and commands: the folders of code
+ * tsconfig.json compiles (its one list, so a new folder is copied too), the policy pack,
+ * and the project's files. `withTests` adds the test and runtime folders.
+ */
+export function projectFiles(withTests = false): string[] {
+  const include = (JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as { include: string[] }).include;
+  const tops = [...new Set(include.map((g) => g.split("/")[0]))].filter((f) => withTests || (f !== "test" && f !== "runtime"));
+  return [...tops, "policies", "Pulumi.yaml", ...readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)), "package.json", "tsconfig.json"];
 }

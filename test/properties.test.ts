@@ -9,7 +9,7 @@ import { parseTenants } from "../tenants/load";
 import { ALL_REGION_IDS } from "../tenants/regions";
 
 function checkOutcome(text: string): void {
-  const result = parseTenants(text, "fuzz.yaml", { allowedResidencies: ["EU", "DE", "GB", "US"] });
+  const result = parseTenants(text, "fuzz.yaml", { residencies: { allowed: ["EU", "DE", "GB", "US"], source: "tenant-fleet:allowedResidencies" } });
   const errors = result.problems.filter((p) => p.severity === "error");
   const lineCount = text.split("\n").length;
   for (const p of result.problems) {

@@ -2,11 +2,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isWireSecret, SECRET } from "../scripts/lib/offline";
-import { renderWorkflows } from "../components/workflows";
+import { renderWorkflows } from "../workflows/render";
 import { loadTenantsFile, parseTenants } from "../tenants/load";
 import { parseStackSettings } from "../config/settings";
 import { fleetContext } from "../config/inputs";
-import { formatProblem } from "../tenants/problems";
+import { formatProblem } from "../diagnostics/problems";
 import * as path from "node:path";
 import { ROOT, runProgram } from "./program";
 import { ACME, fleetYaml } from "./helpers";
@@ -125,7 +125,7 @@ describe("the 100-repository-secret limit", () => {
 describe("credentials", () => {
   it("stop a real update, naming every missing one and the scopes; previews run without them", async () => {
     const pulumi = await import("@pulumi/pulumi");
-    const { requireCredentials, NEON_API_KEY, GITHUB_TOKEN } = await import("../components/credentials");
+    const { requireCredentials, NEON_API_KEY, GITHUB_TOKEN } = await import("../config/credentials");
     const saved = { neon: process.env.NEON_API_KEY, gh: process.env.GITHUB_TOKEN };
     delete process.env.NEON_API_KEY;
     delete process.env.GITHUB_TOKEN;
@@ -142,7 +142,7 @@ describe("credentials", () => {
   });
 
   it("let a preview run with no Neon key: the provider gets a placeholder, as a secret, and never a real key", async () => {
-    const { PREVIEW_NEON_API_KEY } = await import("../components/credentials");
+    const { PREVIEW_NEON_API_KEY } = await import("../config/credentials");
     const wire = (run: Awaited<ReturnType<typeof runProgram>>) => run.resources.find((r) => r.type === "pulumi:providers:neon")!.wireInputs.apiKey as { value: string };
     const without = await runProgram("prod", [], { NEON_API_KEY: undefined, GITHUB_TOKEN: undefined });
     expect(isWireSecret(wire(without))).toBe(true);
@@ -154,8 +154,8 @@ describe("credentials", () => {
     await expect(runProgram("prod", [], { NEON_API_KEY: undefined, GITHUB_TOKEN: undefined }, false)).rejects.toThrow(/neon:apiKey is not set/);
   });
 
-  it("need only the GitHub permissions the README lists, for every GitHub resource the program registers", async () => {
-    const { GITHUB_PERMISSIONS } = await import("../components/credentials");
+  it("need only the GitHub permissions docs/deploying.md lists, for every GitHub resource the program registers", async () => {
+    const { GITHUB_PERMISSIONS } = await import("../config/credentials");
     const covered = new Set(GITHUB_PERMISSIONS.flatMap((p) => p.resourceTypes));
     const registered = new Set<string>();
     for (const [stack, overrides] of [["prod", ["secretScope=repository"]], ["prod", ["secretScope=environment"]], ["dev", ["devNeonApiKey=k"]]] as const) {
@@ -164,8 +164,8 @@ describe("credentials", () => {
     }
     expect([...registered].filter((t) => !covered.has(t))).toEqual([]);
     expect([...covered].filter((t) => !registered.has(t))).toEqual([]);
-    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-    for (const p of GITHUB_PERMISSIONS) expect(readme).toContain(`| ${p.permission} | ${p.access} |`);
+    const doc = readFileSync(path.join(ROOT, "docs/deploying.md"), "utf8");
+    for (const p of GITHUB_PERMISSIONS) expect(doc).toContain(`| ${p.permission} | ${p.access} |`);
   });
 
   it("are secrets on the wire when given through the environment", async () => {

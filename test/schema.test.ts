@@ -21,13 +21,19 @@ describe("Pulumi.yaml's config block", () => {
   });
 });
 
-describe("the README's settings tables", () => {
-  it("are the ones the stack settings declare (npm run schema rewrites them)", async () => {
-    const { renderReadme, README_FILE } = await import("../scripts/write-schema");
-    const text = readFileSync(README_FILE, "utf8");
-    expect(text).toBe(renderReadme(text));
+describe("the generated Markdown tables", () => {
+  it("are the ones the settings and the change kinds declare (npm run schema rewrites them)", async () => {
+    const { renderMarkdown, markdownPath, GENERATED_MARKDOWN } = await import("../scripts/write-schema");
+    for (const file of Object.keys(GENERATED_MARKDOWN)) {
+      const text = readFileSync(markdownPath(file), "utf8");
+      expect(text, file).toBe(renderMarkdown(file, text));
+    }
     const { SETTINGS } = await import("../config/settings");
-    for (const key of Object.keys(SETTINGS)) expect(text).toContain(`| \`${key}\``);
+    const full = readFileSync(markdownPath("docs/settings.md"), "utf8") + readFileSync(markdownPath("docs/dev.md"), "utf8");
+    for (const key of Object.keys(SETTINGS)) expect(full).toContain(`| \`${key}\``);
+    const { ACKNOWLEDGEABLE_CHANGES } = await import("../tenants/changeKinds");
+    const readme = readFileSync(markdownPath("README.md"), "utf8");
+    for (const kind of ACKNOWLEDGEABLE_CHANGES) expect(readme).toContain(`| \`${kind}\` |`);
   });
 });
 

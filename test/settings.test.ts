@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseStackSettings } from "../config/settings";
-import { formatProblem } from "../tenants/problems";
+import { formatProblem } from "../diagnostics/problems";
 
 const STACK_FILE = `config:
   tenant-fleet:secretScope: repo

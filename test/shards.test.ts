@@ -6,11 +6,12 @@ import { describe, expect, it } from "vitest";
 import { resolveStackInputs } from "../config/inputs";
 import { readStackConfig } from "../config/stackFiles";
 import { projectSettings } from "../config/settings";
-import { fleetNames, renderWorkflows } from "../components/workflows";
+import { renderWorkflows } from "../workflows/render";
 import { parseTenants } from "../tenants/load";
-import { formatProblem } from "../tenants/problems";
+import { formatProblem } from "../diagnostics/problems";
 import { ROOT } from "./program";
 import { ACME, fleetYaml } from "./helpers";
+import { fleetNames } from "../repository/contract";
 
 const BASE = "  tenant-fleet:githubOwner: example-saas\n  tenant-fleet:githubRepository: app\n  tenant-fleet:keyAdministrators: [\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]\n  tenant-fleet:breakGlassPrincipal: arn:aws:iam::123456789012:role/break-glass\n";
 
@@ -149,7 +150,7 @@ describe("limits enforced before production", () => {
   });
 
   it("a stack larger than the recommended size is a warning", () => {
-    const r = parseTenants(fleetYaml([ACME, { ...ACME, id: "b", name: "B" }, { ...ACME, id: "c", name: "C" }]), "t.yaml", { recommendedStackSize: 2 });
+    const r = parseTenants(fleetYaml([ACME, { ...ACME, id: "b", name: "B" }, { ...ACME, id: "c", name: "C" }]), "t.yaml", { limits: { recommendedTenants: 2 } });
     expect(r.fleet).toBeDefined();
     expect(r.problems.map(formatProblem)).toEqual([
       "t.yaml:3:3: warning: tenants: this stack holds 3 tenants, more than the 2 a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)",
@@ -171,7 +172,7 @@ describe("limits enforced before production", () => {
 
   it("256 matrix jobs per run: workflows split, never refused", () => {
     const tenants = Array.from({ length: 300 }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` }));
-    const fleet = parseTenants(fleetYaml(tenants), "t.yaml", { repositorySecretLimit: undefined }).fleet!;
+    const fleet = parseTenants(fleetYaml(tenants), "t.yaml", {}).fleet!;
     const ws = renderWorkflows(fleet.tenants, { scope: "environment", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" });
     expect(ws.filter((w) => w.kind === "backup").map((w) => w.tenantIds.length)).toEqual([256, 44]);
   });
@@ -182,7 +183,7 @@ describe("deploy credentials in a stack file", () => {
     const dir = project({ prod: "  tenant-fleet:secretScope: environment\n  neon:apiKey:\n    secure: v1:AAAABBBBCCCC\n  github:token:\n    secure: v1:DDDDEEEEFFFF\n" });
     expect(inputs(dir, "prod").lines).toEqual([
       "Pulumi.prod.yaml:7:3: warning: neon:apiKey: in the stack file, where anyone who can decrypt this stack's config can use it, an approved pull-request preview included; deploys take it from the NEON_API_KEY secret of the dev or prod environment, so run pulumi config rm neon:apiKey --stack prod",
-      "Pulumi.prod.yaml:9:3: warning: github:token: in the stack file, where anyone who can decrypt this stack's config can use it, an approved pull-request preview included; deploys take it from the GitHub App token the deploy jobs mint (README \"Credentials\"), so run pulumi config rm github:token --stack prod",
+      "Pulumi.prod.yaml:9:3: warning: github:token: in the stack file, where anyone who can decrypt this stack's config can use it, an approved pull-request preview included; deploys take it from the GitHub App token the deploy jobs mint (docs/deploying.md \"Credentials\"), so run pulumi config rm github:token --stack prod",
     ]);
     expect(inputs(project({ prod: "  tenant-fleet:secretScope: environment\n" }), "prod").lines).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { projectArgs } from "../components/tenantDatabaseArgs";
+import { projectArgs } from "../projects/args";
 import { parseTenants } from "../tenants/load";
 import { isWireSecret, SECRET } from "../scripts/lib/offline";
 import { ROOT, runProgram } from "./program";

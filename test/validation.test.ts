@@ -11,13 +11,13 @@
  *   8     <extra keys>
  */
 import { describe, expect, it } from "vitest";
-import { loadTenantsFile, parseTenants } from "../tenants/load";
-import { githubNameProblems } from "../tenants/naming";
-import { formatProblem } from "../tenants/problems";
+import { loadTenantsFile, parseTenants, type LoadContext } from "../tenants/load";
+import { formatProblem } from "../diagnostics/problems";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ACME, NORTHWIND, fleetYaml, problemLines } from "./helpers";
+import { githubNameProblems } from "../repository/contract";
 
 const F = "tenants.yaml";
 const ACTIVE_LIST = "aws-us-east-1, aws-us-east-2, aws-us-west-2, aws-eu-central-1, aws-eu-west-2, aws-ap-southeast-1, aws-ap-southeast-2, aws-sa-east-1";
@@ -26,7 +26,7 @@ interface Case {
   readonly rule: string;
   readonly text: string;
   readonly expected: readonly string[];
-  readonly ctx?: { allowedResidencies?: string[]; allowedResidenciesSource?: string };
+  readonly ctx?: LoadContext;
 }
 
 const cases: Case[] = [
@@ -173,7 +173,7 @@ const cases: Case[] = [
   {
     rule: "residency the stack does not allow",
     text: fleetYaml([NORTHWIND]),
-    ctx: { allowedResidencies: ["EU", "GB"], allowedResidenciesSource: "Pulumi.prod.yaml tenant-fleet:allowedResidencies" },
+    ctx: { residencies: { allowed: ["EU", "GB"], source: "Pulumi.prod.yaml tenant-fleet:allowedResidencies" } },
     expected: [`${F}:6:16: tenants[0].residency: residency "US" is not allowed by this stack (Pulumi.prod.yaml tenant-fleet:allowedResidencies is EU, GB); add it there after review, or correct the tenant`],
   },
   {

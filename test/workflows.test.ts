@@ -3,9 +3,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ACTIONS, chunk, maxBackupAgeHours, MAX_MATRIX_JOBS, renderWorkflows, scheduleSlug, type RenderedWorkflow, type WorkflowSettings } from "../components/workflows";
-import { longestGapHours } from "../components/cronGap";
-import { PINNED_IMAGE, POSTGRES_IMAGES, postgresImage } from "../components/images";
+import { ACTIONS, chunk, maxBackupAgeHours, MAX_MATRIX_JOBS, renderWorkflows, scheduleSlug, type RenderedWorkflow, type WorkflowSettings } from "../workflows/render";
+import { longestGapHours } from "../workflows/cronGap";
+import { PINNED_IMAGE, POSTGRES_IMAGES, postgresImage } from "../workflows/images";
 import { PG_VERSIONS } from "../tenants/schema";
 import { parseTenants } from "../tenants/load";
 import type { Tenant } from "../tenants/model";
@@ -127,7 +127,7 @@ describe("every generated workflow", () => {
     }
   });
 
-  it.each(everyWorkflow)("%s runs only container images pinned by digest, from components/images.ts", (_, w) => {
+  it.each(everyWorkflow)("%s runs only container images pinned by digest, from workflows/images.ts", (_, w) => {
     for (const job of jobs(w) as (Job & { services?: Record<string, { image: string }>; container?: string | { image: string } })[]) {
       const images = [...Object.values(job.services ?? {}).map((x) => x.image), ...(job.container ? [typeof job.container === "string" ? job.container : job.container.image] : [])];
       for (const image of images) {

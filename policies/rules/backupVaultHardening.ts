@@ -1,5 +1,5 @@
 import { ALLOW_EVERYTHING, asList, evaluate, statementsOf, type PolicyLike, type Request } from "../iam/evaluate";
-import { LEGACY_RETENTION_TAG } from "../../components/backupPolicy";
+import { LEGACY_RETENTION_TAG } from "../../vaults/plan";
 import { bucketArnOf, configuringBucket, isBackupBucket, policyDocument, TYPES, type Rule, type RuleResource } from "./types";
 
 const CLASS_PREFIX = /^retain-(\d+)d\/$/;

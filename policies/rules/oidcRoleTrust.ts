@@ -1,4 +1,4 @@
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../components/workflowAccess";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../iam/workflowAccess";
 import { accountOf, actionApplies, asList, evaluate, statementsOf, type PolicyLike, type Request } from "../iam/evaluate";
 import { trustOf } from "./roles";
 import { TYPES, type Rule } from "./types";

@@ -2,10 +2,10 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { NAMESPACE, SETTINGS, parseStackSettings, projectSettings, protectFromConfig } from "../../config/settings";
-import type { VaultKeeping } from "../../components/backupPolicy";
+import type { VaultKeeping } from "../../vaults/plan";
 import { owns } from "../../config/shards";
 import { parseTenants } from "../../tenants/load";
-import type { Problem } from "../../tenants/problems";
+import type { Problem } from "../../diagnostics/problems";
 import type { Side } from "../../review/diff";
 import { fileAtRef, resolveRef } from "../../review/git";
 import { stackConfigFromText } from "../../config/stackFiles";

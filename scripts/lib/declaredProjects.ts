@@ -2,10 +2,10 @@
 import { listStacks, readStackConfig } from "../../config/stackFiles";
 import { projectSettings } from "../../config/settings";
 import { resolveStackInputs } from "../../config/inputs";
-import { projectArgs } from "../../components/tenantDatabaseArgs";
-import { devProjectArgs } from "../../components/devProject";
+import { projectArgs } from "../../projects/args";
+import { devProjectArgs } from "../../projects/args";
 import type { DeclaredProject } from "../../review/orphans";
-import { formatProblem } from "../../tenants/problems";
+import { formatProblem } from "../../diagnostics/problems";
 
 /** A stack's settings or tenants file is invalid, so what it declares is unknown. */
 export class DeclarationError extends Error {}

@@ -2,7 +2,7 @@
 import type { Fleet, Tenant } from "../../tenants/model";
 import type { StackSettings } from "../../config/settings";
 import { placementOf } from "../../tenants/placement";
-import { formatProblem, type Problem } from "../../tenants/problems";
+import { formatProblem, type Problem } from "../../diagnostics/problems";
 import type { OfflineRun, RecordedResource } from "./offline";
 
 export interface PlanDocument {

@@ -26,7 +26,7 @@ export const POSTGRES_IMAGES: Readonly<Record<number, PinnedImage>> = Object.fre
 /** `postgres:17.11@sha256:…` for a Postgres major the catalog knows. */
 export function postgresImage(major: number): string {
   const image = POSTGRES_IMAGES[major];
-  if (!image) throw new Error(`internal: no pinned postgres image for major ${major}; add it to components/images.ts`);
+  if (!image) throw new Error(`internal: no pinned postgres image for major ${major}; add it to workflows/images.ts`);
   return `postgres:${image.tag}@${image.digest}`;
 }
 

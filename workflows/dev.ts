@@ -4,8 +4,9 @@
  * close), and a scheduled cleanup of branches left behind. They call the Neon API with a
  * key that only these workflows read (the `neon-dev-branches` environment). Pure.
  */
-import { ACTIONS, defaultBranchOnly, renderYaml, RUNNER, WORKFLOW_DIR, type RenderedWorkflow } from "./workflows";
+import { ACTIONS, defaultBranchOnly, renderYaml, RUNNER, type RenderedWorkflow } from "./render";
 import type { DevProjectSettings } from "../config/settings";
+import { WORKFLOW_DIR } from "../repository/contract";
 
 export const DEV_ENVIRONMENT = "neon-dev-branches";
 export const DEV_PROJECT_VARIABLE = "TENANT_FLEET_DEV_PROJECT_ID";

@@ -9,16 +9,16 @@
 import { Document, isScalar, visit, Scalar } from "yaml";
 import type { Tenant } from "../tenants/model";
 import { backupRegionOf } from "../tenants/placement";
-import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName } from "../tenants/naming";
 import { longestGapHours } from "./cronGap";
-import type { BackupEncryption } from "./backupPolicy";
+import type { BackupEncryption } from "../vaults/plan";
 import { alertScript } from "./alertScript";
 import { BACKUP_PART_BYTES, backupScript, CLOCK_SKEW_SECONDS, DATABASE_URL_PRELUDE, drillScript, newestBackupScript } from "./backupScripts";
 
 export { CLOCK_SKEW_SECONDS };
-import type { SecretScope } from "./workflowAccess";
+import type { SecretScope } from "../iam/workflowAccess";
 import { postgresImage } from "./images";
 import type { StackSettings } from "../config/settings";
+import { ENVIRONMENT_SECRET_NAME, type FleetNames, WORKFLOW_DIR, concurrencyGroup, environmentName, fleetNames, hostsVariable, repositorySecretName } from "../repository/contract";
 
 /** Third-party actions, pinned to full commit SHAs. */
 export const ACTIONS = Object.freeze({
@@ -32,39 +32,6 @@ export const BACKUP_MAX_PARALLEL = 8;
 export const MIGRATION_MAX_PARALLEL = 4;
 export const DRILL_MAX_PARALLEL = 4;
 export const RUNNER = "ubuntu-24.04";
-export const WORKFLOW_DIR = ".github/workflows";
-/** Variables the stack sets in the repository (values are not secret). */
-export const VARIABLES = Object.freeze({
-  /** The backup writer role (the name predates the drill's own role). */
-  roleArn: "TENANT_FLEET_AWS_ROLE_ARN",
-  drillRoleArn: "TENANT_FLEET_DRILL_ROLE_ARN",
-  vaults: "TENANT_FLEET_BACKUP_VAULTS",
-});
-
-/**
- * The names a stack writes into the application repository. Shards sharing a repository
- * get their own (`tenant-fleet-prod-eu-backup-….yml`, `TENANT_FLEET_AWS_ROLE_ARN_PROD_EU`),
- * so they never overwrite each other's files or variables.
- */
-export interface FleetNames {
-  /** File and concurrency-group prefix, e.g. `tenant-fleet` or `tenant-fleet-prod-eu`. */
-  readonly prefix: string;
-  /** The backup writer role's ARN. */
-  readonly roleArnVariable: string;
-  /** The restore-drill reader role's ARN. */
-  readonly drillRoleArnVariable: string;
-  readonly vaultsVariable: string;
-}
-
-export function fleetNames(shardKey = ""): FleetNames {
-  const suffix = shardKey ? `_${shardKey.toUpperCase().replace(/-/g, "_")}` : "";
-  return {
-    prefix: shardKey ? `tenant-fleet-${shardKey}` : "tenant-fleet",
-    roleArnVariable: `${VARIABLES.roleArn}${suffix}`,
-    drillRoleArnVariable: `${VARIABLES.drillRoleArn}${suffix}`,
-    vaultsVariable: `${VARIABLES.vaults}${suffix}`,
-  };
-}
 /** Slack on top of a schedule's longest gap before a backup counts as stale (queueing, run time). */
 export const BACKUP_AGE_SLACK_HOURS = 6;
 
@@ -229,14 +196,6 @@ export function tenantDatabaseConcurrency(names: FleetNames): { group: string; "
   return { group: `${names.prefix}-database-\${{ matrix.tenant.id }}`, "cancel-in-progress": false };
 }
 
-/**
- * The repository variable holding, for the tenants of one backup file, the database host
- * the stack created for each (JSON: tenant id → host): `TENANT_FLEET_BACKUP_17_3_X_X_X_DB_HOSTS`.
- * One per file keeps each under GitHub's 48 KB variable limit (256 tenants per file).
- */
-export function hostsVariable(path: string): string {
-  return `${concurrencyGroup(path).toUpperCase().replace(/[^A-Z0-9]/g, "_")}_DB_HOSTS`;
-}
 
 /**
  * The last job of a scheduled workflow: opens one issue per workflow when a run fails
@@ -408,7 +367,7 @@ function restoreDrillWorkflow(file: PlannedWorkflow, settings: WorkflowSettings)
         strategy: { "fail-fast": false, "max-parallel": DRILL_MAX_PARALLEL, matrix: { tenant: tenants.map(drillEntry) } },
         services: {
           postgres: {
-            // Pinned by digest (components/images.ts): this container receives the tenant's data.
+            // Pinned by digest (workflows/images.ts): this container receives the tenant's data.
             image: "${{ matrix.tenant.pg_image }}",
             env: { POSTGRES_HOST_AUTH_METHOD: "trust" },
             ports: ["5432:5432"],
@@ -459,10 +418,6 @@ export interface PlannedWorkflow {
 }
 
 /** The concurrency group of a file: its name without the extension (unique per file). */
-function concurrencyGroup(path: string): string {
-  return path.split("/").pop()!.replace(/\.ya?ml$/, "");
-}
-
 /**
  * Every generated file of a fleet, in a stable order, without rendering: the one place
  * that decides which files exist and what they are called (the OIDC trust of each role

@@ -16,7 +16,7 @@ import {
   UPLOAD_KEY_ACTIONS,
   type PolicyDocument,
   type PolicyStatement,
-} from "./backupPolicy";
+} from "../vaults/plan";
 
 // ---------------------------------------------------------------------------------------
 // GitHub OIDC

@@ -32,7 +32,7 @@ export interface GithubPermission {
 /**
  * Every repository permission the stack's GitHub credential needs, on the one application
  * repository, and nothing else: the App's permissions, the fine-grained token's, and the
- * README's table all come from this list (test/credentials.test.ts checks the program
+ * docs/deploying.md table all come from this list (test/credentials.test.ts checks the program
  * registers no GitHub resource type missing from it).
  */
 export const GITHUB_PERMISSIONS: readonly GithubPermission[] = [
@@ -49,7 +49,7 @@ export const GITHUB_PERMISSIONS: readonly GithubPermission[] = [
 export const GITHUB_TOKEN: Credential = {
   configKey: "github:token",
   envVar: "GITHUB_TOKEN",
-  inCi: "the GitHub App token the deploy jobs mint (README \"Credentials\")",
+  inCi: "the GitHub App token the deploy jobs mint (docs/deploying.md \"Credentials\")",
   fix: `export GITHUB_TOKEN (CI: a GitHub App installation token from actions/create-github-app-token, scoped to the application repository; a workstation: a fine-grained token); either needs, on the application repository only: ${GITHUB_PERMISSIONS.map((p) => `${p.permission} ${p.access}`).join(", ")}. Without Workflows write GitHub refuses to write .github/workflows/*`,
 };
 

@@ -11,7 +11,7 @@
  * against it (size, SHA-256), restores, and compares tables and row counts.
  */
 import { backupPrefix } from "../tenants/naming";
-import { BACKUP_TIMESTAMP_DATE_FORMAT, type BackupEncryption } from "./backupPolicy";
+import { BACKUP_TIMESTAMP_DATE_FORMAT, type BackupEncryption } from "../vaults/plan";
 
 /** Streamed upload part size: 128 MiB parts reach S3's 10,000-part limit at 1.25 TiB; one part at a time sits on the runner's disk. */
 export const BACKUP_PART_BYTES = 128 * 1024 * 1024;

@@ -4,6 +4,8 @@
  */
 import type * as neon from "@pulumi/neon";
 import type { QuotaSettings, Tenant } from "../tenants/model";
+import type { DevProjectSettings } from "../config/settings";
+import { DEV_DATABASE } from "../workflows/dev";
 
 export const SECONDS_PER_HOUR = 3600;
 export const BYTES_PER_GIB = 2 ** 30;
@@ -65,4 +67,18 @@ export function projectArgs(tenant: Tenant, orgId: string | undefined): PlainPro
 /** Compile-time check that the plain arguments fit the SDK's ProjectArgs. */
 export function asSdkArgs(args: PlainProjectArgs): neon.ProjectArgs {
   return args;
+}
+
+/** Plain arguments of the dev/test project (tested without the engine). */
+export function devProjectArgs(dev: DevProjectSettings, stack: string, orgId: string | undefined) {
+  return {
+    name: `tenant-fleet ${stack} dev-test`,
+    regionId: dev.region,
+    pgVersion: dev.pgVersion,
+    ...(orgId ? { orgId } : {}),
+    // Six hours of history: enough to undo a bad seed, and within Neon's Free plan.
+    historyRetentionSeconds: 6 * 3600,
+    defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
+    branch: { name: DEV_DATABASE.branch, databaseName: DEV_DATABASE.name, roleName: DEV_DATABASE.role },
+  };
 }

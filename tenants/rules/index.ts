@@ -1,0 +1,31 @@
+/**
+ * The rules of a tenants file beyond its schema: those that need the region catalog, the
+ * stack's settings and limits, or several tenants at once. Each is a small named function
+ * of the parsed file; all run, so one run reports every problem.
+ */
+import { regionAndResidency } from "./regions";
+import { distinctNames, uniqueIds } from "./identity";
+import { computeSizes } from "./compute";
+import { scheduleMinutes } from "./schedules";
+import { acknowledgementScope } from "./acknowledgements";
+import { oneOwner } from "./shards";
+import { lifecycleRulesPerVault, neonProjects, pitrWithinPlan, repositorySecrets, stackSize } from "./limits";
+import type { Rule } from "./types";
+
+export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
+  regionAndResidency,
+  uniqueIds,
+  distinctNames,
+  computeSizes,
+  scheduleMinutes,
+  acknowledgementScope,
+  oneOwner,
+  lifecycleRulesPerVault,
+  pitrWithinPlan,
+  neonProjects,
+  stackSize,
+  repositorySecrets,
+});
+
+export type { LoadContext, Rule, RuleInput, Entry, Placeable } from "./types";
+export { GITHUB_REPOSITORY_SECRET_LIMIT, S3_LIFECYCLE_RULE_LIMIT } from "./limits";

@@ -1,0 +1,68 @@
+/** The stack fits the limits of S3, Neon and GitHub it will meet, checked before anything is created. */
+import { CODE_DEFAULTS } from "../model";
+import { backupRegionOf } from "../placement";
+import type { Problem } from "../../diagnostics/problems";
+import type { Rule } from "./types";
+
+/** S3 allows this many lifecycle rules per bucket (one per distinct retention, plus housekeeping). */
+export const S3_LIFECYCLE_RULE_LIMIT = 1000;
+
+/** GitHub's limit of Actions secrets per repository. */
+export const GITHUB_REPOSITORY_SECRET_LIMIT = 100;
+
+export const lifecycleRulesPerVault: Rule = ({ defaults, owned, at }) => {
+  const out: Problem[] = [];
+  const retentionsByVault = new Map<string, Set<number>>();
+  for (const { index, raw } of owned) {
+    if (raw.region === undefined) continue;
+    const vault = backupRegionOf(raw.region);
+    const retentions = retentionsByVault.get(vault) ?? new Set<number>();
+    retentions.add(raw.backup?.retentionDays ?? defaults.backup?.retentionDays ?? CODE_DEFAULTS.backup.retentionDays);
+    retentionsByVault.set(vault, retentions);
+    if (retentions.size === S3_LIFECYCLE_RULE_LIMIT) {
+      out.push(at.error(["tenants", index, "backup"], `${vault} would need ${retentions.size + 1} lifecycle rules (one per distinct retentionDays, plus housekeeping) and S3 allows ${S3_LIFECYCLE_RULE_LIMIT}; use fewer distinct retention periods`));
+    }
+  }
+  return out;
+};
+
+export const pitrWithinPlan: Rule = ({ defaults, owned, ctx, at }) => {
+  const max = ctx.limits?.neonHistoryRetentionHours;
+  if (max === undefined) return [];
+  const out: Problem[] = [];
+  for (const { index, raw } of owned) {
+    const hours = raw.historyRetentionHours ?? defaults.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours;
+    if (hours <= max) continue;
+    const where = raw.historyRetentionHours !== undefined ? ["tenants", index, "historyRetentionHours"] : defaults.historyRetentionHours !== undefined ? ["defaults", "historyRetentionHours"] : ["tenants", index];
+    out.push(at.error(where, `a PITR window of ${hours} h is above the ${max} h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan`));
+  }
+  return out;
+};
+
+export const neonProjects: Rule = ({ owned, ctx, at }) => {
+  const limit = ctx.limits?.neonProjects;
+  const extra = ctx.limits?.extraProjects ?? 0;
+  const projects = owned.length + extra;
+  if (limit === undefined || projects <= limit) return [];
+  return [at.error(["tenants"], `this stack needs ${projects} Neon projects (${owned.length} tenants${extra ? ` and ${extra} dev/test` : ""}) and the Neon plan allows ${limit} (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit`)];
+};
+
+export const stackSize: Rule = ({ owned, ctx, at }) => {
+  const recommended = ctx.limits?.recommendedTenants;
+  if (recommended === undefined || owned.length <= recommended) return [];
+  return [at.error(["tenants"], `this stack holds ${owned.length} tenants, more than the ${recommended} a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)`, "warning")];
+};
+
+export const repositorySecrets: Rule = ({ entries, owned, ctx, at }) => {
+  const limit = ctx.limits?.repositorySecrets;
+  if (limit === undefined) return [];
+  const counts = ctx.shards ? (e: (typeof entries)[number]) => ctx.shards!.countsForSecretLimit(e.raw) : (e: (typeof entries)[number]) => owned.includes(e);
+  const active = entries.filter((e) => e.raw.status === "active" && counts(e)).length;
+  if (active <= limit) return [];
+  return [
+    at.error(
+      ["tenants"],
+      `${active} active tenants need ${active} repository secrets; GitHub allows ${GITHUB_REPOSITORY_SECRET_LIMIT} per repository and this stack keeps ${GITHUB_REPOSITORY_SECRET_LIMIT - limit} for the repository's own, so at most ${limit} tenants fit; set tenant-fleet:secretScope to environment (one GitHub environment per tenant)`,
+    ),
+  ];
+};

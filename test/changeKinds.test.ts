@@ -1,0 +1,55 @@
+/**
+ * The catalogue of destructive changes against the provider's own facts: a kind that says
+ * the provider replaces the project names ForceNew inputs of neon:Project, and every
+ * ForceNew input the stack sets for a tenant belongs to some kind, so no replacing change
+ * can pass the tenant diff as "safe".
+ */
+import { describe, expect, it } from "vitest";
+import { bridge } from "../scripts/neon/bridge";
+import { neonFacts } from "../scripts/neon/generate";
+import { ACKNOWLEDGEABLE_CHANGES, CHANGE_KINDS, STACK_WIDE_CHANGES, changeKindsTable, kindOfTenantField, type ChangeKind } from "../tenants/changeKinds";
+import { AcknowledgementSchema } from "../tenants/schema";
+import { projectArgs } from "../projects/args";
+import { flattenTenant } from "../review/diff";
+import { fleetYaml, ACME } from "./helpers";
+import { parseTenants } from "../tenants/load";
+
+const project = bridge(neonFacts()).resources.find((r) => r.token === "neon:index/project:Project")!;
+const forceNew = new Set(project.properties.filter((p) => p.forceNew && p.input).map((p) => p.name));
+const tenant = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!.tenants[0];
+
+describe("the change kinds", () => {
+  it("name only inputs the provider replaces the project for", () => {
+    for (const kind of ACKNOWLEDGEABLE_CHANGES) {
+      for (const input of (CHANGE_KINDS[kind] as ChangeKind).projectInputs) expect(forceNew, `${kind}: ${input}`).toContain(input);
+    }
+  });
+
+  it("cover every replace-forcing input the stack sets for a tenant", () => {
+    const set = Object.keys(projectArgs(tenant, "org-1")).filter((k) => forceNew.has(k));
+    expect(set.sort()).toEqual(["branch", "orgId", "pgVersion", "regionId"]);
+    const covered = new Set(ACKNOWLEDGEABLE_CHANGES.flatMap((k) => (CHANGE_KINDS[k] as ChangeKind).projectInputs));
+    expect(set.filter((k) => !covered.has(k))).toEqual([]);
+  });
+
+  it("classify the tenant fields that reach a replace-forcing input, and no others", () => {
+    const fields = [...flattenTenant(tenant).keys()];
+    const destructive = fields.filter((f) => kindOfTenantField(f) !== undefined).sort();
+    expect(destructive).toEqual(["database.branch", "database.name", "database.role", "pgVersion", "region"]);
+    expect(kindOfTenantField("database.name")).toBe("database");
+    expect(kindOfTenantField("databases")).toBeUndefined();
+    expect(kindOfTenantField("compute.minCu")).toBeUndefined();
+  });
+
+  it("are what the schema accepts, with stack-wide ones refusing a tenant", () => {
+    for (const kind of ACKNOWLEDGEABLE_CHANGES) expect(AcknowledgementSchema.safeParse({ change: kind, reason: "ticket OPS-1 approved" }).success).toBe(true);
+    expect(AcknowledgementSchema.safeParse({ change: "rename", reason: "ticket OPS-1 approved" }).success).toBe(false);
+    expect([...STACK_WIDE_CHANGES].sort()).toEqual(["orgId", "protection", "retention", "vault"]);
+  });
+
+  it("make one README row each", () => {
+    const rows = changeKindsTable().split("\n").slice(2);
+    expect(rows.map((r) => /^\| `(\w+)` \|/.exec(r)?.[1])).toEqual([...ACKNOWLEDGEABLE_CHANGES]);
+    expect(rows.find((r) => r.startsWith("| `region`"))).toContain("yes (`regionId`)");
+  });
+});
