@@ -7,14 +7,14 @@
  * the dev stacks, behind the prod environment's reviewers), the others dev. Given the
  * protection each stack had on the base branch, a stack protected there stays prod: a
  * pull request that sets `protect: false` cannot move its own deploy into the dev tier. Each stack needs
- * `policies/config.<stack>.json`, and what that file tells the policy pack must agree with
- * the stack's own settings (repository, residencies, protection); a disagreement is an
- * error at the policy config's line, since the pack would otherwise enforce the wrong thing.
+ * `policies/config.<stack>.json`, which is derived from the stack's own settings
+ * (policyConfigFor; `npm run schema` and `npm run init` write it); a file that says anything
+ * else is an error at its line, since the pack would otherwise enforce the wrong thing.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Positions, type Position } from "../diagnostics/positions";
-import { locateConfigKey, parseStackSettings, projectSettings } from "./settings";
+import { locateConfigKey, parseStackSettings, projectSettings, type StackSettings } from "./settings";
 import { listStacks, readStackConfig } from "./stackFiles";
 import type { Problem } from "../diagnostics/problems";
 
@@ -39,6 +39,20 @@ export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/;
 
 export function policyConfigPath(stack: string): string {
   return `policies/config.${stack}.json`;
+}
+
+/** What the policy pack checks a stack against, each value derived from one of the stack's settings. */
+export function policyConfigFor(settings: StackSettings) {
+  return {
+    "neon-project-residency": { allowedResidencies: [...settings.allowedResidencies] },
+    "oidc-role-trust": { repository: `${settings.github.owner}/${settings.github.repository}`, branch: settings.github.branch },
+    "data-resources-protected": { requireProtection: settings.protect },
+  };
+}
+
+/** The policy config file's text (`npm run schema` and `npm run init` write it). */
+export function renderPolicyConfig(settings: StackSettings): string {
+  return `${JSON.stringify(policyConfigFor(settings), null, 2)}\n`;
 }
 
 /** Where a rule's key (or the rule's setting) sits in a JSON policy config. */
@@ -74,7 +88,7 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
     }
 
     const file = policyConfigPath(stack);
-    const fix = `copy policies/config.${settings.protect ? "prod" : "dev"}.json to ${file} and set its values from ${cfg.stackFile}`;
+    const fix = `run npm run schema, which writes ${file} from ${cfg.stackFile}`;
     let text: string;
     try {
       text = readFileSync(path.join(root, file), "utf8");
@@ -89,21 +103,16 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
       problems.push({ severity: "error", file, line: 1, col: 1, path: "", message: `not valid JSON (${(err as Error).message}); ${fix}` });
       continue;
     }
-    const at = (rule: string, key: string, message: string): Problem => ({ severity: "error", file, ...locate(text, rule, key), path: `${rule}.${key}`, message });
-
-    const repository = `${settings.github.owner}/${settings.github.repository}`;
-    const trusted = config["oidc-role-trust"]?.repository;
-    if (trusted !== repository) {
-      problems.push(at("oidc-role-trust", "repository", `${JSON.stringify(trusted ?? null)} is not the repository ${cfg.stackFile} wires (${repository}); write "${repository}"`));
-    }
-    const allowed = config["neon-project-residency"]?.allowedResidencies;
-    const wanted = [...settings.allowedResidencies].sort();
-    if (!Array.isArray(allowed) || JSON.stringify([...allowed].sort()) !== JSON.stringify(wanted)) {
-      problems.push(at("neon-project-residency", "allowedResidencies", `${JSON.stringify(allowed ?? null)} differs from tenant-fleet:allowedResidencies in ${cfg.stackFile}; write ${JSON.stringify(settings.allowedResidencies)}`));
-    }
-    const requireProtection = config["data-resources-protected"]?.requireProtection ?? true;
-    if (requireProtection !== settings.protect) {
-      problems.push(at("data-resources-protected", "requireProtection", `${JSON.stringify(requireProtection)} differs from tenant-fleet:protect (${settings.protect}) in ${cfg.stackFile}; write ${settings.protect}`));
+    // Every value the settings imply, compared where the file says it (sets compared as sets).
+    const sameValue = (a: unknown, b: unknown) => JSON.stringify(Array.isArray(a) ? [...a].sort() : a) === JSON.stringify(Array.isArray(b) ? [...b].sort() : b);
+    const wanted = policyConfigFor(settings);
+    for (const [rule, values] of Object.entries(wanted)) {
+      for (const [key, value] of Object.entries(values)) {
+        const found = config[rule]?.[key];
+        if (!sameValue(found, value)) {
+          problems.push({ severity: "error", file, ...locate(text, rule, key), path: `${rule}.${key}`, message: `${JSON.stringify(found ?? null)} is not what ${cfg.stackFile} says (${JSON.stringify(value)}); ${fix}` });
+        }
+      }
     }
     stacks.push({ stack, ...tierOf(settings.protect, baseProtection?.(stack)), policyConfig: file, githubOwner: settings.github.owner, githubRepository: settings.github.repository, awsRegion });
   }

@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from "../config/stack";
 import { parseCommandLine, runMain, write } from "./lib/cli";
 import { UsageError } from "../config/stackFiles";
 import { parseStackSettings, projectSettings } from "../config/settings";
-import { AWS_REGION, policyConfigPath } from "../config/ciStacks";
+import { AWS_REGION, policyConfigPath, renderPolicyConfig } from "../config/ciStacks";
 import { NEON_REGIONS } from "../tenants/regions";
 import { formatProblem } from "../diagnostics/problems";
 
@@ -100,16 +100,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const policy = {
-    "neon-project-residency": { allowedResidencies: residencies },
-    "oidc-role-trust": { repository: `${args["github-owner"]}/${args["github-repository"]}`, branch: args["github-branch"] },
-    "data-resources-protected": { requireProtection: protect },
-  };
   const wrote: string[] = [];
   writeFileSync(path.join(PROJECT_ROOT, stackFile), stackText);
   wrote.push(`${stackFile}: the stack's settings (repository ${args["github-owner"]}/${args["github-repository"]}@${args["github-branch"]}, ${args["neon-org"] ? `Neon organisation ${args["neon-org"]}` : "Neon personal account (no --neon-org)"}, AWS ${awsRegion}, residencies ${residencies.join(", ")}, protection ${protect ? "on" : "off"}, secrets per GitHub environment)`);
   mkdirSync(path.join(PROJECT_ROOT, "policies"), { recursive: true });
-  writeFileSync(path.join(PROJECT_ROOT, policyFile), `${JSON.stringify(policy, null, 2)}\n`);
+  writeFileSync(path.join(PROJECT_ROOT, policyFile), renderPolicyConfig(settings));
   wrote.push(`${policyFile}: what the policy pack checks this stack against (the same repository, residencies and protection)`);
   if (!existsSync(path.join(PROJECT_ROOT, tenantsFile))) {
     const starter = [

@@ -8,7 +8,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { isScalar, parseDocument, Scalar, visit } from "yaml";
 import { tenantsJsonSchema } from "../tenants/schema";
-import { pulumiConfigBlock, settingsSummary, settingsTable } from "../config/settings";
+import { parseStackSettings, projectSettings, pulumiConfigBlock, settingsSummary, settingsTable } from "../config/settings";
+import { listStacks, readStackConfig } from "../config/stackFiles";
+import { policyConfigPath, renderPolicyConfig } from "../config/ciStacks";
+import { formatProblem } from "../diagnostics/problems";
 import { changeKindsTable } from "../tenants/changeKinds";
 
 export const SCHEMA_FILE = path.resolve(__dirname, "..", "tenants", "tenants.schema.json");
@@ -79,6 +82,18 @@ if (require.main === module) {
   process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
   writeFileSync(PROJECT_FILE, renderProjectFile(readFileSync(PROJECT_FILE, "utf8")));
   process.stdout.write(`wrote the config block of ${path.relative(process.cwd(), PROJECT_FILE)}\n`);
+  for (const stack of listStacks(ROOT)) {
+    const cfg = readStackConfig(ROOT, stack);
+    const { settings, problems } = parseStackSettings(projectSettings(cfg.config), { stack, file: cfg.stackFile, text: cfg.stackFileText });
+    if (!settings) {
+      for (const p of problems.filter((x) => x.severity === "error")) process.stderr.write(`${formatProblem(p)}\n`);
+      process.stderr.write(`${policyConfigPath(stack)} not written: fix ${cfg.stackFile} first\n`);
+      process.exitCode = 1;
+      continue;
+    }
+    writeFileSync(path.join(ROOT, policyConfigPath(stack)), renderPolicyConfig(settings));
+    process.stdout.write(`wrote ${policyConfigPath(stack)} from ${cfg.stackFile}\n`);
+  }
   for (const file of Object.keys(GENERATED_MARKDOWN)) {
     writeFileSync(markdownPath(file), renderMarkdown(file, readFileSync(markdownPath(file), "utf8")));
     process.stdout.write(`wrote the generated tables of ${file}\n`);

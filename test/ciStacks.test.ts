@@ -55,21 +55,23 @@ describe("stacks CI runs", () => {
     expect(bad.problems.map(formatProblem)[0]).toMatch(/^Pulumi\.prod-us\.yaml:\d+:15: aws:region: "Frankfurt" is not an AWS region;/);
   });
 
-  it("refuses a stack without a policy config, saying which file to copy", () => {
+  it("refuses a stack without a policy config, saying which command writes it", () => {
     const { problems } = ciStacks(project({ "Pulumi.prod-us.yaml": usShard }));
     expect(problems.map(formatProblem)).toEqual([
-      "Pulumi.prod-us.yaml:1:1: stack prod-us has no policy config policies/config.prod-us.json; copy policies/config.prod.json to policies/config.prod-us.json and set its values from Pulumi.prod-us.yaml",
+      "Pulumi.prod-us.yaml:1:1: stack prod-us has no policy config policies/config.prod-us.json; run npm run schema, which writes policies/config.prod-us.json from Pulumi.prod-us.yaml",
     ]);
   });
 
   it("refuses a policy config that disagrees with its stack, at the line of each value", () => {
     // prod's config copied for the US shard, with the dev repository and no protection.
-    const wrongRepo = prodPolicy.replace('"example-saas/app"', '"example-saas/app-dev"').replace('"requireProtection": true', '"requireProtection": false');
+    const wrongRepo = prodPolicy.replace('"example-saas/app"', '"example-saas/app-dev"').replace('"requireProtection": true', '"requireProtection": false').replace('"branch": "main"', '"branch": "release"');
     const { problems } = ciStacks(project({ "Pulumi.prod-us.yaml": usShard, "policies/config.prod-us.json": wrongRepo }));
+    const fix = "run npm run schema, which writes policies/config.prod-us.json from Pulumi.prod-us.yaml";
     expect(problems.map(formatProblem)).toEqual([
-      'policies/config.prod-us.json:3:38: oidc-role-trust.repository: "example-saas/app-dev" is not the repository Pulumi.prod-us.yaml wires (example-saas/app); write "example-saas/app"',
-      'policies/config.prod-us.json:2:53: neon-project-residency.allowedResidencies: ["EU","DE","GB","US"] differs from tenant-fleet:allowedResidencies in Pulumi.prod-us.yaml; write ["US"]',
-      "policies/config.prod-us.json:4:54: data-resources-protected.requireProtection: false differs from tenant-fleet:protect (true) in Pulumi.prod-us.yaml; write true",
+      `policies/config.prod-us.json:3:27: neon-project-residency.allowedResidencies: ["EU","DE","GB","US"] is not what Pulumi.prod-us.yaml says (["US"]); ${fix}`,
+      `policies/config.prod-us.json:11:19: oidc-role-trust.repository: "example-saas/app-dev" is not what Pulumi.prod-us.yaml says ("example-saas/app"); ${fix}`,
+      `policies/config.prod-us.json:12:15: oidc-role-trust.branch: "release" is not what Pulumi.prod-us.yaml says ("main"); ${fix}`,
+      `policies/config.prod-us.json:15:26: data-resources-protected.requireProtection: false is not what Pulumi.prod-us.yaml says (true); ${fix}`,
     ]);
   });
 
@@ -77,7 +79,7 @@ describe("stacks CI runs", () => {
     const badSetting = usShard.replace("tenant-fleet:protect: true", "tenant-fleet:protect: maybe");
     const { problems } = ciStacks(project({ "Pulumi.prod-us.yaml": badSetting, "Pulumi.prod-eu.yaml": prodStackFile, "policies/config.prod-eu.json": "{ nope" }));
     const lines = problems.map(formatProblem);
-    expect(lines[0]).toMatch(/^policies\/config\.prod-eu\.json:1:1: not valid JSON \(.+\); copy policies\/config\.prod\.json to policies\/config\.prod-eu\.json/);
+    expect(lines[0]).toMatch(/^policies\/config\.prod-eu\.json:1:1: not valid JSON \(.+\); run npm run schema, which writes policies\/config\.prod-eu\.json/);
     expect(lines[1]).toMatch(/^Pulumi\.prod-us\.yaml:\d+:\d+: tenant-fleet:protect: /);
     expect(lines).toHaveLength(2);
   });
