@@ -17,6 +17,9 @@
  * SDK's work, in a figure that machine noise cannot move.
  *
  *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--startup 1000] [--promises] [--json]
+ *
+ * `--api` instead counts the GitHub API calls of the plans at each size (githubApi.ts): a
+ * fresh up, adding one tenant, a refresh, and the least wall-clock GitHub's limits allow.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +31,8 @@ import { pulumiNodeArgs } from "../launch.mjs";
 import { syntheticTenantsYaml } from "./syntheticFleet";
 import { NEON_REGIONS } from "../../tenants/regions";
 import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./report";
+import { budgetOf, changeBudget, unknownTypes, type PlannedResource } from "./githubApi";
+import { renderApi, type ApiRow } from "./apiReport";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -57,7 +62,7 @@ function measure(args: string[], launch: Launch = TSX): Sample & { processMs: nu
  * `npm run plan` as users run it (scripts/launch.mjs, the prod stack's settings) on the same
  * synthetic fleet, every residency allowed: wall time of the whole process.
  */
-function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): number {
+function runPlanCommand(tenantsFile: string, scope: string, json: boolean): { ms: number; stdout: string } {
   const residencies = [...new Set(NEON_REGIONS.flatMap((r) => r.jurisdictions))];
   const start = performance.now();
   const r = spawnSync(
@@ -67,7 +72,28 @@ function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): 
   );
   const ms = Math.round(performance.now() - start);
   if (r.status !== 0) throw new Error(`npm run plan${json ? " -- --json" : ""} failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
-  return ms;
+  return { ms, stdout: r.stdout };
+}
+
+function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): number {
+  return runPlanCommand(tenantsFile, scope, json).ms;
+}
+
+/** The GitHub API budget of the plans of `tenants` and of the same fleet with one tenant added. */
+function measureApi(tenants: number, scope: string): ApiRow {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tf-bench-api-"));
+  try {
+    const plan = (text: string): PlannedResource[] => {
+      const file = path.join(dir, "tenants.yaml");
+      writeFileSync(file, text);
+      return (JSON.parse(runPlanCommand(file, scope, true).stdout) as { resources: PlannedResource[] }).resources;
+    };
+    const before = plan(syntheticTenantsYaml(tenants));
+    const after = plan(syntheticTenantsYaml(tenants, { addedAt: Math.floor(tenants / 2) }));
+    return { tenants, scope, unknown: unknownTypes(after), up: budgetOf(before, "create"), addOne: changeBudget(before, after), refresh: budgetOf(before, "refresh") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function measureCase(tenants: number, scope: string, runs: number, countPromises: boolean): Row {
@@ -141,8 +167,22 @@ function measureStartup(tenants: number, runs: number): StartupRow[] {
 
 function main(): void {
   const { values } = parseArgs({
-    options: { sizes: { type: "string" }, runs: { type: "string" }, startup: { type: "string" }, promises: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+    options: {
+      sizes: { type: "string" },
+      runs: { type: "string" },
+      startup: { type: "string" },
+      promises: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      api: { type: "boolean", default: false },
+    },
   });
+  if (values.api) {
+    const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [100, 1000];
+    // 89 + 1 fits the 90 repository secrets a repository leaves the fleet.
+    const rows = [measureApi(89, "repository"), ...sizes.map((n) => measureApi(n, "environment"))];
+    process.stdout.write(values.json ? `${JSON.stringify({ rows }, null, 2)}\n` : renderApi(rows));
+    return;
+  }
   const memoryGiB = os.totalmem() / 2 ** 30;
   const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : memoryGiB >= 20 ? [100, 1000, 2000, 10000] : [100, 1000, 2000];
   const runs = values.runs === undefined ? undefined : count("--runs", values.runs);

@@ -5,7 +5,11 @@ import { NEON_REGIONS } from "../../tenants/regions";
 const REGIONS = NEON_REGIONS.filter((r) => r.status.state === "active");
 const SCHEDULES = ["17 3 * * *", "43 2 * * *", "29 4 * * *"];
 
-export function syntheticTenantsYaml(count: number, opts: { retiredEvery?: number } = {}): string {
+/**
+ * `count` tenants `t-000000`, `t-000001`, …; with `addedAt`, one more tenant whose id sorts
+ * right after that index (`t-000500-added`), as a team adding a customer would.
+ */
+export function syntheticTenantsYaml(count: number, opts: { retiredEvery?: number; addedAt?: number } = {}): string {
   const tenants = Array.from({ length: count }, (_, i) => {
     const region = REGIONS[i % REGIONS.length];
     return {
@@ -17,5 +21,9 @@ export function syntheticTenantsYaml(count: number, opts: { retiredEvery?: numbe
       ...(i % 7 === 0 ? { backup: { schedule: SCHEDULES[i % SCHEDULES.length], retentionDays: 30 } } : {}),
     };
   });
+  if (opts.addedAt !== undefined) {
+    const like = tenants[opts.addedAt];
+    tenants.splice(opts.addedAt + 1, 0, { ...like, id: `${like.id}-added`, name: `${like.name} (added)`, status: "active" });
+  }
   return stringify({ version: 1, defaults: { backup: { schedule: SCHEDULES[0], retentionDays: 14 } }, tenants }, { lineWidth: 0 });
 }
