@@ -20,6 +20,8 @@
  *
  * `--api` instead counts the GitHub API calls of the plans at each size (githubApi.ts): a
  * fresh up, adding one tenant, a refresh, and the least wall-clock GitHub's limits allow.
+ * `--runners [--setup-seconds S] [--dump-seconds D]` models one night of backups from the
+ * generated workflow files (runners.ts): jobs, billed minutes, wall-clock at 20/60/500 jobs.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +35,12 @@ import { NEON_REGIONS } from "../../tenants/regions";
 import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./report";
 import { budgetOf, changeBudget, unknownTypes, type PlannedResource } from "./githubApi";
 import { renderApi, type ApiRow } from "./apiReport";
+import { DEFAULT_JOB_MODEL, jobsOf, renderRunners, runnerRow, type JobModel, type RunnerRow } from "./runners";
+import { readStackConfig } from "../../config/stackFiles";
+import { parseStackSettingsOrThrow, projectSettings } from "../../config/settings";
+import { parseTenants } from "../../tenants/load";
+import { renderWorkflows, workflowSettings } from "../../workflows/render";
+import { fleetNames } from "../../repository/contract";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -77,6 +85,16 @@ function runPlanCommand(tenantsFile: string, scope: string, json: boolean): { ms
 
 function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): number {
   return runPlanCommand(tenantsFile, scope, json).ms;
+}
+
+/** One night of backups for `tenants` synthetic tenants, from the workflows the prod stack's settings generate. */
+function modelRunners(tenants: number, model: JobModel): RunnerRow {
+  const cfg = readStackConfig(ROOT, "prod", ["secretScope=environment"]);
+  const settings = parseStackSettingsOrThrow(projectSettings(cfg.config), { stack: "prod", file: cfg.stackFile, text: cfg.stackFileText });
+  const fleet = parseTenants(syntheticTenantsYaml(tenants), "synthetic.yaml").fleet!;
+  const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, fleetNames()));
+  const nightly = workflows.filter((w) => w.kind === "backup").flatMap((w) => jobsOf(w.path, w.content, model));
+  return runnerRow(tenants, workflows.length, nightly);
 }
 
 /** The GitHub API budget of the plans of `tenants` and of the same fleet with one tenant added. */
@@ -174,8 +192,21 @@ function main(): void {
       promises: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       api: { type: "boolean", default: false },
+      runners: { type: "boolean", default: false },
+      "setup-seconds": { type: "string" },
+      "dump-seconds": { type: "string" },
     },
   });
+  if (values.runners) {
+    const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [10, 100, 1000, 10000];
+    const model: JobModel = {
+      setupSeconds: values["setup-seconds"] === undefined ? DEFAULT_JOB_MODEL.setupSeconds : count("--setup-seconds", values["setup-seconds"], 0),
+      dumpSeconds: values["dump-seconds"] === undefined ? DEFAULT_JOB_MODEL.dumpSeconds : count("--dump-seconds", values["dump-seconds"], 0),
+    };
+    const rows = sizes.map((n) => modelRunners(n, model));
+    process.stdout.write(values.json ? `${JSON.stringify({ model, rows }, null, 2)}\n` : renderRunners(rows, model));
+    return;
+  }
   if (values.api) {
     const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [100, 1000];
     // 89 + 1 fits the 90 repository secrets a repository leaves the fleet.
