@@ -17,6 +17,8 @@ import { RepositoryWiring } from "./components/repositoryWiring";
 import { DevTestProject } from "./components/devProject";
 import { renderDevWorkflows } from "./workflows/dev";
 import { activeTenants } from "./tenants/model";
+import { placementOf } from "./tenants/placement";
+import { credentialLocation } from "./repository/contract";
 import { regionsReport } from "./review/regions";
 import { fleetNames } from "./repository/contract";
 
@@ -107,9 +109,17 @@ const residency = regionsReport(fleet);
 export const tenants = residency.rows;
 /** Whether every database and backup lies inside its tenant's declared residency. */
 export const residencyCheck = residency.check;
-/** Per tenant: Neon project id, region and host. Connection strings are never exported. */
+/**
+ * Per tenant, its route: Neon project id, region, the AWS region of its backups, the direct
+ * and pooled hosts, and where its connection string lives (null once retired). Connection
+ * strings themselves are never exported.
+ */
 export const databasesByTenant = Object.fromEntries(
-  fleet.tenants.map((t) => [t.id, { projectId: databases.get(t.id)!.projectId, region: t.region, host: databases.get(t.id)!.host }]),
+  fleet.tenants.map((t) => {
+    const db = databases.get(t.id)!;
+    const credential = t.status === "active" ? credentialLocation(t.id, settings.secretScope) : null;
+    return [t.id, { projectId: db.projectId, region: t.region, awsRegion: placementOf(t).backup.awsRegion, host: db.host, poolerHost: db.poolerHost, credential }];
+  }),
 );
 /** Per AWS region in use: the backup bucket and its region. */
 export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion }]));

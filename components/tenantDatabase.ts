@@ -31,6 +31,8 @@ export class TenantDatabase extends pulumi.ComponentResource {
   readonly projectId: pulumi.Output<string>;
   /** Host of the default (direct) endpoint. */
   readonly host: pulumi.Output<string>;
+  /** Host of the same endpoint through Neon's connection pooler (PgBouncer), for the application. */
+  readonly poolerHost: pulumi.Output<string>;
   /** Direct (non-pooler) connection string of the default role and database. Secret. */
   readonly connectionUri: pulumi.Output<string>;
 
@@ -51,6 +53,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     });
     this.projectId = this.project.id;
     this.host = this.project.databaseHost;
+    this.poolerHost = this.project.databaseHostPooler;
     // The engine marks it secret (additionalSecretOutputs); wrapping it again here keeps
     // it secret even where that marking is absent (the mock runtime, a regenerated SDK).
     this.connectionUri = pulumi.secret(this.project.connectionUri);

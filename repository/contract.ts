@@ -18,6 +18,15 @@ export function environmentName(tenantId: string): string {
 /** Secret name inside a tenant environment. */
 export const ENVIRONMENT_SECRET_NAME = "DATABASE_URL";
 
+/** Where an active tenant's connection string lives in the application repository, by secret scope. */
+export type CredentialLocation =
+  | { readonly scope: "repository"; readonly secret: string }
+  | { readonly scope: "environment"; readonly environment: string; readonly secret: string };
+
+export function credentialLocation(tenantId: string, scope: "repository" | "environment"): CredentialLocation {
+  return scope === "repository" ? { scope, secret: repositorySecretName(tenantId) } : { scope, environment: environmentName(tenantId), secret: ENVIRONMENT_SECRET_NAME };
+}
+
 export const WORKFLOW_DIR = ".github/workflows";
 /** Variables the stack sets in the repository (values are not secret). */
 export const VARIABLES = Object.freeze({

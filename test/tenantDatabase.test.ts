@@ -80,10 +80,18 @@ describe("TenantDatabase in the prod stack (mock runtime)", async () => {
     for (const p of projects) expect(p.provider).toMatch(/[:$]pulumi:providers:neon::neon::/);
   });
 
-  it("exports project id, region and host per tenant, and no connection string or key anywhere", () => {
-    expect(run.outputs.databasesByTenant).toMatchObject({
-      "acme-corp": { projectId: "acme-corp-id", region: "aws-eu-central-1", host: expect.stringMatching(/^ep-acme-corp-.*\.neon\.tech$/) },
+  it("exports each tenant's route (project, regions, direct and pooled host, where its credential lives), and no connection string or key anywhere", () => {
+    const routes = run.outputs.databasesByTenant as Record<string, Record<string, unknown>>;
+    expect(routes["acme-corp"]).toEqual({
+      projectId: "acme-corp-id",
+      region: "aws-eu-central-1",
+      awsRegion: "eu-central-1",
+      host: expect.stringMatching(/^ep-acme-corp-[^.]*\.[a-z0-9.-]*neon\.tech$/),
+      poolerHost: expect.stringMatching(/^ep-acme-corp-[^.]*-pooler\.[a-z0-9.-]*neon\.tech$/),
+      credential: { scope: "environment", environment: "tenant-acme-corp", secret: "DATABASE_URL" },
     });
+    const retired = Object.entries(routes).filter(([, r]) => r.credential === null).map(([id]) => id);
+    expect(retired).toEqual(["old-mill"]); // the sample fleet's one retired tenant
     const everything = JSON.stringify({ outputs: run.outputs, inputs: run.resources.map((r) => r.inputs), logs: run.logs });
     expect(everything).not.toMatch(/postgres(ql)?:\/\//);
     expect(everything).not.toContain("fake-password");
