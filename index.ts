@@ -4,7 +4,7 @@
  */
 import { loadStackInputs } from "./config/stack";
 import { refuseSampleFleet } from "./config/sampleFleet";
-import { credential, devWorkflowApiKey, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./config/credentials";
+import { credential, devWorkflowApiKey, GITHUB_PACING, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./config/credentials";
 import * as neon from "@pulumi/neon";
 import { TenantDatabase } from "./components/tenantDatabase";
 import { planVaults } from "./vaults/plan";
@@ -41,7 +41,7 @@ const databases = new Map(
 
 // The application repository's generated workflows, and one AWS role per purpose that
 // only those files, on the default branch, can assume.
-const githubProvider = new github.Provider("github", { owner: settings.github.owner, token: credential(GITHUB_TOKEN) });
+const githubProvider = new github.Provider("github", { owner: settings.github.owner, token: credential(GITHUB_TOKEN), ...GITHUB_PACING });
 const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
 const roles = new WorkflowRoles("github-backups", {
   repository: settings.github,

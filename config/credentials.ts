@@ -86,3 +86,13 @@ export function requireCredentials(needed: readonly Credential[]): void {
 export function devWorkflowApiKey(): pulumi.Output<string> | undefined {
   return new pulumi.Config("tenant-fleet").getSecret("devNeonApiKey");
 }
+
+/**
+ * How the GitHub provider paces its calls, pinned rather than left to defaults that may
+ * change: one request at a time, a second between writes (GitHub's guidance for avoiding
+ * secondary rate limits, and under its 80 content-creating requests a minute), waiting out a
+ * `Retry-After` when GitHub asks. These are terraform-provider-github v6's defaults with its
+ * legacy client; docs/scale.md has what they cost a large first deploy.
+ */
+export const GITHUB_PACING = Object.freeze({ legacyClient: true, parallelRequests: false, writeDelayMs: 1000, readDelayMs: 0, maxRetries: 3, retryDelayMs: 1000 });
+

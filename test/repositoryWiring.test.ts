@@ -168,6 +168,15 @@ describe("credentials", () => {
     for (const p of GITHUB_PERMISSIONS) expect(doc).toContain(`| ${p.permission} | ${p.access} |`);
   });
 
+  it("pace the GitHub provider explicitly: serial requests, a second between writes, retries", async () => {
+    const { GITHUB_PACING } = await import("../config/credentials");
+    const run = await runProgram("prod", []);
+    const github = run.resources.find((r) => r.type === "pulumi:providers:github")!;
+    // The SDK hands provider inputs over as strings, as the engine passes provider config.
+    expect(github.inputs).toMatchObject({ legacyClient: "true", parallelRequests: "false", writeDelayMs: "1000", readDelayMs: "0", maxRetries: "3", retryDelayMs: "1000" });
+    expect(GITHUB_PACING.writeDelayMs).toBeGreaterThanOrEqual(1000); // GitHub: at least one second between writes
+  });
+
   it("are secrets on the wire when given through the environment", async () => {
     const run = await runProgram("prod", ["tenantsFile=runtime/fixtures/tenants.yaml"], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
     const github = run.resources.find((r) => r.type === "pulumi:providers:github")!;

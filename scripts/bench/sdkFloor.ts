@@ -51,6 +51,23 @@ function revive(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A provider's inputs arrive as the engine passes provider config: every value that is not a
+ * string JSON-encoded (`"true"`, `"1000"`). The program gave booleans and numbers; give them back.
+ */
+function providerValues(inputs: Record<string, unknown>): Record<string, unknown> {
+  const decode = (v: unknown) => {
+    if (typeof v !== "string") return v;
+    try {
+      const parsed: unknown = JSON.parse(v);
+      return typeof parsed === "string" ? v : parsed;
+    } catch {
+      return v;
+    }
+  };
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, decode(v)]));
+}
+
 class Bare extends pulumi.ComponentResource {
   constructor(type: string, name: string, outputs: pulumi.Inputs, opts: pulumi.ComponentResourceOptions) {
     super(type, name, {}, opts);
@@ -74,7 +91,8 @@ export function replay(recorded: readonly Replayed[]): number {
     };
     let resource: pulumi.Resource;
     if (r.custom) {
-      resource = new (sdkClass(r.type))(r.name, revive(r.inputs) as Record<string, unknown>, opts);
+      const inputs = revive(r.inputs) as Record<string, unknown>;
+      resource = new (sdkClass(r.type))(r.name, r.type.startsWith("pulumi:providers:") ? providerValues(inputs) : inputs, opts);
     } else {
       resource = new Bare(r.type, r.name, revive(r.outputs ?? {}) as pulumi.Inputs, opts);
     }
