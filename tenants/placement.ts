@@ -4,7 +4,7 @@
  * planning, the workflows, the regions report and both residency policy rules ask
  * this module, so the answer cannot differ between the plan, the stack and the audit.
  */
-import { awsRegionPlace, findRegion, getRegion, type AwsRegionId, type Place, type RegionId } from "./regions";
+import { awsRegionPlace, getRegion, type AwsRegionId, type Place, type RegionId } from "./regions";
 
 export type { RegionId, AwsRegionId } from "./regions";
 
@@ -42,9 +42,5 @@ export function placementOf(tenant: { readonly region: RegionId; readonly reside
   return { residency: tenant.residency, database, backup, held: database.inResidency && backup.inResidency };
 }
 
-/** The same question for ids read from resources (policy pack): undefined for an unknown region. */
-export function placeOfNeonRegion(id: string): Place | undefined {
-  return findRegion(id);
-}
-
+/** Where an AWS region read from a resource (policy pack) is; undefined for one that holds no vault. */
 export { awsRegionPlace as placeOfAwsRegion };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ALL_REGION_IDS, KNOWN_JURISDICTIONS, NEON_REGIONS, VAULT_REGIONS } from "../tenants/regions";
-import { backupRegionOf, liesIn, placementOf, placeOfAwsRegion, placeOfNeonRegion } from "../tenants/placement";
+import { ALL_REGION_IDS, KNOWN_JURISDICTIONS, NEON_REGIONS, VAULT_REGIONS, findRegion } from "../tenants/regions";
+import { backupRegionOf, liesIn, placementOf, placeOfAwsRegion } from "../tenants/placement";
 
 describe("placement", () => {
   it("keeps backups inside every residency the database lies in, for every region and residency", () => {
@@ -12,7 +12,7 @@ describe("placement", () => {
         expect(p.backup.awsRegion).toBe(backupRegionOf(region));
         if (p.database.inResidency) expect(p.backup.inResidency).toBe(true);
         expect(p.held).toBe(p.database.inResidency && p.backup.inResidency);
-        expect(p.database.inResidency).toBe(liesIn(placeOfNeonRegion(region)!, residency));
+        expect(p.database.inResidency).toBe(liesIn(findRegion(region)!, residency));
         expect(p.backup.inResidency).toBe(liesIn(placeOfAwsRegion(p.backup.awsRegion)!, residency));
       }),
     );
@@ -35,7 +35,7 @@ describe("placement", () => {
   });
 
   it("knows no place for an unknown region (policy input)", () => {
-    expect(placeOfNeonRegion("aws-mars-1")).toBeUndefined();
+    expect(findRegion("aws-mars-1")).toBeUndefined();
     expect(placeOfAwsRegion("toString")).toBeUndefined();
     expect(placeOfAwsRegion("mars-1")).toBeUndefined();
   });

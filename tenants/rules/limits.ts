@@ -53,10 +53,11 @@ export const stackSize: Rule = ({ owned, ctx, at }) => {
   return [at.error(["tenants"], `this stack holds ${owned.length} tenants, more than the ${recommended} a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)`, "warning")];
 };
 
-export const repositorySecrets: Rule = ({ entries, owned, ctx, at }) => {
+export const repositorySecrets: Rule = ({ entries, ctx, at }) => {
   const limit = ctx.limits?.repositorySecrets;
   if (limit === undefined) return [];
-  const counts = ctx.shards ? (e: (typeof entries)[number]) => ctx.shards!.countsForSecretLimit(e.raw) : (e: (typeof entries)[number]) => owned.includes(e);
+  // Unsharded, this stack owns every entry; sharded, a tenant counts when its stack writes repository secrets here.
+  const counts = (e: (typeof entries)[number]) => !ctx.shards || ctx.shards.countsForSecretLimit(e.raw);
   const active = entries.filter((e) => e.raw.status === "active" && counts(e)).length;
   if (active <= limit) return [];
   return [
