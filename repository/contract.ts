@@ -5,6 +5,13 @@
  * changing one renames something a deployed repository relies on.
  */
 
+/**
+ * Where tenant connection strings live: GitHub (one repository secret per tenant, or one
+ * environment per tenant) or the tenant's own AWS region (SSM SecureString parameters).
+ */
+export const SECRET_SCOPES = ["repository", "environment", "region"] as const;
+export type SecretScope = (typeof SECRET_SCOPES)[number];
+
 /** `acme-corp` → `ACME_CORP_DATABASE_URL` (repository-scoped Actions secret). */
 export function repositorySecretName(tenantId: string): string {
   return `${tenantId.toUpperCase().replace(/-/g, "_")}_DATABASE_URL`;
@@ -18,13 +25,35 @@ export function environmentName(tenantId: string): string {
 /** Secret name inside a tenant environment. */
 export const ENVIRONMENT_SECRET_NAME = "DATABASE_URL";
 
-/** Where an active tenant's connection string lives in the application repository, by secret scope. */
+/** The two connection strings of a tenant in the region scope: pooled for the application, direct for dumps and migrations. */
+export const CREDENTIAL_KINDS = ["pooled", "direct"] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** The stack's SSM path: every parameter of the stack lives under it (`/tenant-fleet/prod/`). */
+export function parameterPath(stack: string): string {
+  return `/tenant-fleet/${stack}/`;
+}
+
+/** `/tenant-fleet/prod/acme-corp/pooled-url`: a tenant's connection string in the region scope. */
+export function credentialParameter(stack: string, tenantId: string, kind: CredentialKind): string {
+  return `${parameterPath(stack)}${tenantId}/${kind}-url`;
+}
+
+/** Where an active tenant's connection string lives, by secret scope. */
 export type CredentialLocation =
   | { readonly scope: "repository"; readonly secret: string }
-  | { readonly scope: "environment"; readonly environment: string; readonly secret: string };
+  | { readonly scope: "environment"; readonly environment: string; readonly secret: string }
+  | { readonly scope: "region"; readonly awsRegion: string; readonly parameter: string; readonly directParameter: string };
 
-export function credentialLocation(tenantId: string, scope: "repository" | "environment"): CredentialLocation {
-  return scope === "repository" ? { scope, secret: repositorySecretName(tenantId) } : { scope, environment: environmentName(tenantId), secret: ENVIRONMENT_SECRET_NAME };
+export function credentialLocation(tenantId: string, scope: SecretScope, where: { readonly stack: string; readonly awsRegion: string }): CredentialLocation {
+  switch (scope) {
+    case "repository":
+      return { scope, secret: repositorySecretName(tenantId) };
+    case "environment":
+      return { scope, environment: environmentName(tenantId), secret: ENVIRONMENT_SECRET_NAME };
+    case "region":
+      return { scope, awsRegion: where.awsRegion, parameter: credentialParameter(where.stack, tenantId, "pooled"), directParameter: credentialParameter(where.stack, tenantId, "direct") };
+  }
 }
 
 export const WORKFLOW_DIR = ".github/workflows";
@@ -33,6 +62,7 @@ export const VARIABLES = Object.freeze({
   /** The backup writer role (the name predates the drill's own role). */
   roleArn: "TENANT_FLEET_AWS_ROLE_ARN",
   drillRoleArn: "TENANT_FLEET_DRILL_ROLE_ARN",
+  migrationsRoleArn: "TENANT_FLEET_MIGRATIONS_ROLE_ARN",
   vaults: "TENANT_FLEET_BACKUP_VAULTS",
 });
 
@@ -48,6 +78,8 @@ export interface FleetNames {
   readonly roleArnVariable: string;
   /** The restore-drill reader role's ARN. */
   readonly drillRoleArnVariable: string;
+  /** The migrations role's ARN (region scope: it reads the tenants' parameters). */
+  readonly migrationsRoleArnVariable: string;
   readonly vaultsVariable: string;
 }
 
@@ -57,21 +89,13 @@ export function fleetNames(shardKey = ""): FleetNames {
     prefix: shardKey ? `tenant-fleet-${shardKey}` : "tenant-fleet",
     roleArnVariable: `${VARIABLES.roleArn}${suffix}`,
     drillRoleArnVariable: `${VARIABLES.drillRoleArn}${suffix}`,
+    migrationsRoleArnVariable: `${VARIABLES.migrationsRoleArn}${suffix}`,
     vaultsVariable: `${VARIABLES.vaults}${suffix}`,
   };
 }
 /** A workflow file's concurrency group prefix: its file name without the extension. */
 export function concurrencyGroup(path: string): string {
   return path.split("/").pop()!.replace(/\.ya?ml$/, "");
-}
-
-/**
- * The repository variable holding, for the tenants of one backup file, the database host
- * the stack created for each (JSON: tenant id → host): `TENANT_FLEET_BACKUP_17_3_X_X_X_DB_HOSTS`.
- * One per file keeps each under GitHub's 48 KB variable limit (256 tenants per file).
- */
-export function hostsVariable(path: string): string {
-  return `${concurrencyGroup(path).toUpperCase().replace(/[^A-Z0-9]/g, "_")}_DB_HOSTS`;
 }
 
 /**

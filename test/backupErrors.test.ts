@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderWorkflows } from "../workflows/render";
+import { backupScript } from "../workflows/backupScripts";
 import { parseTenants } from "../tenants/load";
 import { ACME, fleetYaml } from "./helpers";
 
@@ -19,7 +20,9 @@ const major = existsSync(PG_ROOT) ? readdirSync(PG_ROOT).filter((d) => existsSyn
 
 const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
 const backup = renderWorkflows(fleet.tenants, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" }).find((w) => w.kind === "backup")!;
-const step = (Object.values(parse(backup.content).jobs)[0] as { steps: { name: string; run: string }[] }).steps.find((s) => s.name === "Dump, check and upload")!;
+// Each tenant's script, as the batch step writes it out and runs it (workflows/batchScripts.ts).
+const batchStep = (parse(backup.content).jobs.backup as { steps: { name: string; run: string }[] }).steps.find((s) => s.name === "Dump, check and upload each tenant")!;
+const step = { run: backupScript("kms") };
 
 /** The host part of a URL-form string, as the stack would expect it (none for a key=value string). */
 const hostOf = (url: string) => (url.startsWith("postgresql://") ? url.replace(/^[^@]*@/, "").replace(/[:/?].*$/, "") : "ep-cool-lab-a1b2.eu-central-1.aws.neon.tech");
@@ -31,13 +34,17 @@ function runStep(databaseUrl: string, bin?: string, extraPath = ""): { code: num
     encoding: "utf8",
     // stdin not a socket: Debian's bash would read ~/.bashrc as if run by sshd.
     stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: `${extraPath}${process.env.PATH}`, EXPECTED_DB_HOST: hostOf(databaseUrl), HOSTS_VARIABLE: "TENANT_FLEET_BACKUP_17_3_X_X_X_DB_HOSTS", BACKUP_PART_BYTES: "5242880", DATABASE_URL: databaseUrl, SECRET_LABEL: "secret ACME_CORP_DATABASE_URL", TENANT_ID: "acme-corp", PG_MAJOR: major ?? "15", RETENTION_DAYS: "14", RUNNER_TEMP: temp, BACKUP_BUCKET: "b", BACKUP_KMS_KEY: "k" },
+    env: { PATH: `${extraPath}${process.env.PATH}`, EXPECTED_DB_HOST: hostOf(databaseUrl), MANIFEST: ".github/tenant-fleet/tenant-fleet.json", BACKUP_PART_BYTES: "5242880", DATABASE_URL: databaseUrl, SECRET_LABEL: "secret ACME_CORP_DATABASE_URL", TENANT_ID: "acme-corp", PG_MAJOR: major ?? "15", RETENTION_DAYS: "14", RUNNER_TEMP: temp, BACKUP_BUCKET: "b", BACKUP_KMS_KEY: "k" },
   });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
 /** Output lines other than the mask command, which the runner swallows. */
 const shown = (out: string) => out.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n");
+
+it("is the script the generated backup job runs for each tenant", () => {
+  expect(batchStep.run).toContain(`\n${step.run}\nTENANT_FLEET_TENANT_SCRIPT\n`);
+});
 
 describe.runIf(major)(`the backup step's pg_dump failures (PostgreSQL ${major} client)`, () => {
   it.each([

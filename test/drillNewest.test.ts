@@ -15,9 +15,12 @@ import { parse } from "yaml";
 import { backupTimestamp } from "../vaults/plan";
 import { backupPrefix } from "../tenants/naming";
 import { goldenCases } from "./goldenCases";
+import { newestBackupScript } from "../workflows/backupScripts";
 
 const drill = goldenCases()[0].workflows.find((w) => w.kind === "restore-drill")!;
-const step = (parse(drill.content).jobs.drill.steps as { name: string; env?: Record<string, string>; run?: string }[]).find((s) => s.name === "Find the newest backup")!;
+// The first part of each tenant's drill script, as the batch step writes it out and runs it.
+const batchStep = (parse(drill.content).jobs.drill.steps as { name: string; env?: Record<string, string>; run?: string }[]).find((s) => s.name === "Find, verify and restore each tenant's newest backup")!;
+const step = { run: newestBackupScript(), env: { CLOCK_SKEW_SECONDS: String(parse(drill.content).jobs.drill.env.CLOCK_SKEW_SECONDS) } };
 const PREFIX = backupPrefix("acme-corp", 14);
 const MINUTE = 60_000;
 
@@ -61,6 +64,9 @@ function runStep(objects: readonly Listed[], maxAgeHours = 30) {
 
 describe("the drill's newest backup", () => {
   const now = Date.now();
+  it("is the script the generated drill job runs first for each tenant", () => {
+    expect(batchStep.run).toContain(`\n${step.run}\n`);
+  });
   const hoursAgo = (h: number) => new Date(now - h * 60 * MINUTE);
 
   it("is the newest complete backup, whatever else is under the prefix", () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { resolveStackInputs } from "../config/inputs";
 import { readStackConfig } from "../config/stackFiles";
 import { projectSettings } from "../config/settings";
+import { MAX_MATRIX_JOBS, planFleetBatches } from "../repository/manifest";
 import { renderWorkflows } from "../workflows/render";
 import { parseTenants } from "../tenants/load";
 import { formatProblem } from "../diagnostics/problems";
@@ -47,7 +48,7 @@ describe("shards", () => {
     expect(eu.lines).toEqual([]);
     expect(us.lines).toEqual([]);
     expect(eu.scopeWarnings).toEqual([
-      "Pulumi.prod-eu.yaml:2:3: warning: tenant-fleet:secretScope: repository scope in a protected stack: every workflow on every branch of example-saas/app can read every tenant's connection string, so anyone who can push a branch can; use secretScope environment for production (one environment per tenant, readable only by runs of main)",
+      "Pulumi.prod-eu.yaml:2:3: warning: tenant-fleet:secretScope: repository scope in a protected stack: every workflow on every branch of example-saas/app can read every tenant's connection string, so anyone who can push a branch can; use secretScope environment (one environment per tenant, readable only by runs of main) or region (SSM parameters in the tenant's AWS region, readable only by the generated workflows' roles) for production",
     ]);
     expect(eu.fleet!.tenants.map((t) => t.id)).toEqual(["acme-corp", "brightwave", "thames-logistics"]);
     expect(us.fleet!.tenants.map((t) => t.id)).toEqual(["northwind", "pacific-health", "old-mill"]);
@@ -108,9 +109,10 @@ describe("shards", () => {
       prefix: "tenant-fleet-prod-eu",
       roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN_PROD_EU",
       drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN_PROD_EU",
+      migrationsRoleArnVariable: "TENANT_FLEET_MIGRATIONS_ROLE_ARN_PROD_EU",
       vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS_PROD_EU",
     });
-    expect(fleetNames()).toEqual({ prefix: "tenant-fleet", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN", drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS" });
+    expect(fleetNames()).toEqual({ prefix: "tenant-fleet", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN", drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN", migrationsRoleArnVariable: "TENANT_FLEET_MIGRATIONS_ROLE_ARN", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS" });
     const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
     const ws = renderWorkflows(fleet.tenants, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1", names });
     expect(ws.map((w) => path.basename(w.path))).toEqual(["tenant-fleet-prod-eu-backup-17-3-x-x-x.yml", "tenant-fleet-prod-eu-restore-drill.yml"]);
@@ -118,6 +120,8 @@ describe("shards", () => {
       expect(w.content).toContain(w.kind === "backup" ? "vars.TENANT_FLEET_AWS_ROLE_ARN_PROD_EU" : "vars.TENANT_FLEET_DRILL_ROLE_ARN_PROD_EU");
       expect(w.content).toContain("fromJSON(vars.TENANT_FLEET_BACKUP_VAULTS_PROD_EU)");
       expect(w.content).toContain("group: tenant-fleet-prod-eu-");
+      // Each shard reads its own manifest.
+      expect(w.content).toContain("MANIFEST: .github/tenant-fleet/tenant-fleet-prod-eu.json");
     }
   });
 });
@@ -170,11 +174,14 @@ describe("limits enforced before production", () => {
     expect(inputs(raised, "prod").lines).toEqual([]);
   });
 
-  it("256 matrix jobs per run: workflows split, never refused", () => {
+  it("256 matrix jobs per run: one file per schedule, its tenants in slots of 256, never refused", () => {
     const tenants = Array.from({ length: 300 }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` }));
     const fleet = parseTenants(fleetYaml(tenants), "t.yaml", {}).fleet!;
     const ws = renderWorkflows(fleet.tenants, { scope: "environment", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" });
-    expect(ws.filter((w) => w.kind === "backup").map((w) => w.tenantIds.length)).toEqual([256, 44]);
+    expect(ws.filter((w) => w.kind === "backup")).toHaveLength(1);
+    const plan = planFleetBatches(fleet.tenants, { scope: "environment", batchSize: 50, migrations: false }).backup.get("17 3 * * *")!;
+    expect(plan.batches).toHaveLength(300);
+    expect(Math.ceil(plan.batches.length / MAX_MATRIX_JOBS)).toBe(2);
   });
 });
 

@@ -1,12 +1,11 @@
-/** Generated workflows: GitHub's parser, golden files, pinning, permissions, chunking, injection. */
+/** Generated workflows: GitHub's parser, golden files, pinning, permissions, slots, injection. */
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ACTIONS, chunk, maxBackupAgeHours, MAX_MATRIX_JOBS, renderWorkflows, scheduleSlug, type RenderedWorkflow, type WorkflowSettings } from "../workflows/render";
+import { ACTIONS, chunk, maxBackupAgeHours, renderWorkflows, scheduleSlug, slotJobIds, type RenderedWorkflow, type WorkflowSettings } from "../workflows/render";
+import { ENVIRONMENT_SLOTS } from "../repository/manifest";
 import { longestGapHours } from "../workflows/cronGap";
-import { PINNED_IMAGE, POSTGRES_IMAGES, postgresImage } from "../workflows/images";
-import { PG_VERSIONS } from "../tenants/schema";
 import { parseTenants } from "../tenants/load";
 import type { Tenant } from "../tenants/model";
 import { goldenCases } from "./goldenCases";
@@ -28,18 +27,20 @@ function syntheticFleet(n: number, extra: Record<string, string> = {}): Tenant[]
   return [...parseTenants(fleetYaml(tenants), "synthetic.yaml").fleet!.tenants];
 }
 
-type Job = { if?: string; permissions?: Record<string, string>; strategy?: { matrix: { tenant: unknown[] } }; steps: { uses?: string; run?: string; env?: Record<string, string> }[]; env?: Record<string, string> };
-/** The tenant jobs (one matrix entry per tenant); the alert job is checked on its own. */
+type Job = { if?: string; needs?: string[]; permissions?: Record<string, string>; strategy?: { matrix: { batch: string } }; steps: { name?: string; uses?: string; run?: string; env?: Record<string, string> }[]; env?: Record<string, string> };
+/** The batch jobs (one matrix entry per batch); the planning and alert jobs are checked on their own. */
 function jobs(w: RenderedWorkflow): Job[] {
   return Object.entries(parse(w.content).jobs as Record<string, Job>)
-    .filter(([id]) => id !== "alert")
+    .filter(([id]) => id !== "alert" && id !== "plan")
     .map(([, job]) => job);
 }
+const planJob = (w: RenderedWorkflow): Job => parse(w.content).jobs.plan;
 
 const allVariants: [string, RenderedWorkflow[]][] = [
   // The dev/test workflows have their own suite (test/devProject.test.ts).
   ...goldenCases().map((c): [string, RenderedWorkflow[]] => [c.name, c.workflows.filter((w) => !w.kind.startsWith("dev-"))]),
   ["environment-kms", renderWorkflows(syntheticFleet(3), { ...SETTINGS, scope: "environment" })],
+  ["region-kms", renderWorkflows(syntheticFleet(3), { ...SETTINGS, scope: "region" })],
   ["repository-s3-no-migrations", renderWorkflows(syntheticFleet(3), { ...SETTINGS, encryption: "s3", migrations: undefined })],
 ];
 const everyWorkflow = allVariants.flatMap(([variant, ws]) => ws.map((w): [string, RenderedWorkflow] => [`${variant} ${path.basename(w.path)}`, w]));
@@ -66,10 +67,27 @@ describe("every generated workflow", () => {
 
   it.each(everyWorkflow)("%s grants no permission at the top and least privilege per job", (_, w) => {
     expect(parse(w.content).permissions).toEqual({});
+    // Migrations assume a role only where credentials live in AWS (region scope).
+    const assumesRole = w.kind !== "migrations" || w.content.includes("configure-aws-credentials");
     for (const job of jobs(w)) {
-      expect(Object.keys(job.permissions ?? {}).sort()).toEqual(w.kind === "migrations" ? ["contents"] : ["contents", "id-token"]);
+      expect(Object.keys(job.permissions ?? {}).sort()).toEqual(assumesRole ? ["contents", "id-token"] : ["contents"]);
       expect(job.permissions!.contents).toBe("read");
     }
+    expect(planJob(w).permissions).toEqual({ contents: "read" });
+  });
+
+  it.each(everyWorkflow)("%s lists no tenant: its batch jobs take their matrix from the planning job, slot by slot", (_, w) => {
+    // A job reads one environment's secrets: the environment scope runs a tenant per job, in slots.
+    const environment = w.content.includes("environment: tenant-");
+    const ids = Object.keys(parse(w.content).jobs).filter((id) => id !== "alert" && id !== "plan");
+    expect(ids).toEqual(slotJobIds(ids[0], environment ? "environment" : "repository", w.kind !== "restore-drill"));
+    expect(ids).toHaveLength(environment ? ENVIRONMENT_SLOTS : 1);
+    jobs(w).forEach((job, i) => {
+      expect(job.needs).toEqual(["plan"]);
+      expect(job.strategy!.matrix).toEqual({ batch: `\${{ fromJSON(needs.plan.outputs.slot_${i + 1}) }}` });
+      expect(job.if).toBe(`github.ref == 'refs/heads/main' && needs.plan.outputs.slot_${i + 1} != '[]'`);
+    });
+    for (const t of ["tenant-0000", "tenant-0001", "tenant-0002"]) expect(w.content).not.toContain(t);
   });
 
   it.each(everyWorkflow)("%s starts with the generated header and keeps expressions out of scripts", (_, w) => {
@@ -87,10 +105,10 @@ describe("every generated workflow", () => {
 
   it.each(everyWorkflow)("%s reads secrets only through a step's environment", (_, w) => {
     const refs = [...w.content.matchAll(/\$\{\{\s*secrets(\.|\[)[^}]*\}\}/g)].map((m) => m[0]);
-    for (const r of refs) expect(["${{ secrets.DATABASE_URL }}", "${{ secrets[matrix.tenant.secret] }}"]).toContain(r);
+    for (const r of refs) expect(r).toMatch(/^\$\{\{ (secrets\.DATABASE_URL|secrets\[matrix\.batch\.secrets\[\d+\]\]) \}\}$/);
     for (const job of jobs(w)) {
       expect(JSON.stringify(job.env ?? {})).not.toContain("secrets");
-      for (const step of job.steps) if (step.env?.DATABASE_URL) expect(step.run).toBeDefined();
+      for (const step of job.steps) if (JSON.stringify(step.env ?? {}).includes("secrets")) expect(step.run).toBeDefined();
     }
     expect(w.content).not.toMatch(/postgres(ql)?:\/\//);
   });
@@ -99,8 +117,11 @@ describe("every generated workflow", () => {
     for (const job of jobs(w)) {
       const credential = JSON.stringify(job).includes("secrets") || job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
       expect(credential).toBe(true);
-      expect(job.if).toBe("github.ref == 'refs/heads/main'");
+      expect(job.if!.startsWith("github.ref == 'refs/heads/main' && ")).toBe(true);
     }
+    // The planning job reads the manifest only, and only on the default branch too.
+    expect(JSON.stringify(planJob(w))).not.toMatch(/\$\{\{[^}]*secrets|configure-aws-credentials|id-token/);
+    expect(planJob(w).if).toBe("github.ref == 'refs/heads/main'");
   });
 
   it.each(everyWorkflow)("%s installs its tools before any credential, and no step holding a secret installs or runs tests", (_, w) => {
@@ -116,39 +137,29 @@ describe("every generated workflow", () => {
 
   it.each(everyWorkflow)("%s masks the password before any command can see the connection string", (_, w) => {
     for (const job of jobs(w)) {
-      for (const s of job.steps.filter((x) => x.env?.DATABASE_URL)) {
-        const lines = s.run!.split("\n");
-        const mask = lines.findIndex((l) => l.includes('echo "::add-mask::${url_password}"'));
-        const firstUse = lines.findIndex((l, i) => i > 0 && l.includes("${DATABASE_URL}") && !l.startsWith("url_rest=") && !l.startsWith("if [ -z"));
-        expect(mask).toBeGreaterThan(0);
-        if (firstUse >= 0) expect(mask).toBeLessThan(firstUse);
-        expect(s.env!.SECRET_LABEL).toMatch(/^secret /);
+      const run = job.steps.at(-1)!.run!;
+      // Each tenant's script, as the batch step writes it out.
+      const tenantScript = run.split("TENANT_FLEET_TENANT_SCRIPT")[1];
+      if (w.kind === "restore-drill") {
+        expect(tenantScript).not.toContain("DATABASE_URL");
+        continue;
       }
+      const lines = tenantScript.split("\n");
+      const mask = lines.findIndex((l) => l.includes('echo "::add-mask::${url_password}"'));
+      const firstUse = lines.findIndex((l) => l.includes("${DATABASE_URL}") && !l.startsWith("url_rest=") && !l.startsWith("if [ -z"));
+      expect(mask).toBeGreaterThan(0);
+      if (firstUse >= 0) expect(mask).toBeLessThan(firstUse);
+      // A string read from SSM is masked in the job's own output as soon as it is read.
+      if (run.includes("aws ssm get-parameter")) expect(run).toMatch(/--with-decryption [^\n]*\n[^\n]*\n[^\n]*\n\s*if \[ -n "\$\{url\}" \]; then echo "::add-mask::\$\{url\}"/);
     }
   });
 
   it.each(everyWorkflow)("%s runs only container images pinned by digest, from workflows/images.ts", (_, w) => {
     for (const job of jobs(w) as (Job & { services?: Record<string, { image: string }>; container?: string | { image: string } })[]) {
       const images = [...Object.values(job.services ?? {}).map((x) => x.image), ...(job.container ? [typeof job.container === "string" ? job.container : job.container.image] : [])];
-      for (const image of images) {
-        const entries = image === "${{ matrix.tenant.pg_image }}" ? (job.strategy!.matrix.tenant as { pg_image: string }[]).map((t) => t.pg_image) : [image];
-        for (const e of entries) {
-          expect(e).toMatch(PINNED_IMAGE);
-          expect(Object.values(POSTGRES_IMAGES).map((p) => `postgres:${p.tag}@${p.digest}`)).toContain(e);
-        }
-      }
+      // The image comes from the manifest's batch, which pins it (test/manifest.test.ts).
+      for (const image of images) expect(image).toBe("${{ matrix.batch.pg_image }}");
     }
-  });
-
-  it("has a pinned Postgres image for every major the tenants file accepts", () => {
-    for (const major of PG_VERSIONS) expect(postgresImage(major)).toMatch(PINNED_IMAGE);
-    const drill = renderWorkflows(syntheticFleet(5).map((t, i) => ({ ...t, pgVersion: PG_VERSIONS[i] })), SETTINGS).find((w) => w.kind === "restore-drill")!;
-    const matrix = jobs(drill)[0].strategy!.matrix.tenant as { pg_image: string }[];
-    expect(matrix.map((t) => t.pg_image)).toEqual(PG_VERSIONS.map(postgresImage));
-  });
-
-  it.each(everyWorkflow)("%s never runs more than 256 matrix jobs", (_, w) => {
-    for (const job of jobs(w)) expect(job.strategy!.matrix.tenant.length).toBeLessThanOrEqual(MAX_MATRIX_JOBS);
   });
 
   it.each(everyWorkflow)("%s: a scheduled workflow ends with the alert job, which alone may write issues and holds no other credential", (_, w) => {
@@ -157,16 +168,22 @@ describe("every generated workflow", () => {
     if (w.kind === "migrations") return expect(alert).toBeUndefined();
     expect(alert.needs).toEqual(Object.keys(all).filter((id) => id !== "alert"));
     expect(alert.if).toBe("always() && github.ref == 'refs/heads/main'");
-    expect(alert.permissions).toEqual({ issues: "write", actions: "read" });
+    expect(alert.permissions).toEqual({ issues: "write", actions: "read", checks: "read" });
     expect(JSON.stringify(alert)).not.toMatch(/secrets\.|secrets\[|configure-aws-credentials/);
     for (const job of jobs(w)) expect(job.permissions).not.toHaveProperty("issues");
   });
 
-  it.each(everyWorkflow)("%s: backups and migrations of one tenant share a concurrency group", (_, w) => {
+  it.each(everyWorkflow)("%s: backups and migrations of one tenant never overlap (the tenant's lock; environment-scope jobs also share a group)", (_, w) => {
     for (const job of jobs(w)) {
       const group = (job as Job & { concurrency?: { group: string } }).concurrency?.group;
-      if (w.kind === "restore-drill") expect(group).toBeUndefined();
-      else expect(group).toBe("tenant-fleet-database-${{ matrix.tenant.id }}");
+      const run = job.steps.at(-1)!.run!;
+      if (w.kind === "restore-drill") {
+        expect(group).toBeUndefined();
+        expect(run).not.toContain("take_lock");
+        continue;
+      }
+      expect(run).toContain('take_lock "${id}" "${url}" "${log}"');
+      expect(group).toBe(w.content.includes("environment: tenant-") ? "tenant-fleet-database-${{ matrix.batch.key }}" : undefined);
     }
   });
 });
@@ -189,33 +206,22 @@ describe("workflow layout", () => {
     expect(parse(ws[0].content).on.schedule).toEqual([{ cron: "17 3 * * *" }]);
   });
 
-  it("chunks past 256 tenants into parts, each under the matrix limit", async () => {
-    const ws = renderWorkflows(syntheticFleet(600), SETTINGS);
-    expect(ws.map((w) => path.basename(w.path))).toEqual([
-      "tenant-fleet-backup-17-3-x-x-x-part1.yml",
-      "tenant-fleet-backup-17-3-x-x-x-part2.yml",
-      "tenant-fleet-backup-17-3-x-x-x-part3.yml",
-      "tenant-fleet-migrations-part1.yml",
-      "tenant-fleet-migrations-part2.yml",
-      "tenant-fleet-migrations-part3.yml",
-      "tenant-fleet-restore-drill-part1.yml",
-      "tenant-fleet-restore-drill-part2.yml",
-      "tenant-fleet-restore-drill-part3.yml",
-    ]);
-    const backups = ws.filter((w) => w.kind === "backup");
-    expect(backups.map((w) => w.tenantIds.length)).toEqual([256, 256, 88]);
-    expect(new Set(backups.flatMap((w) => w.tenantIds)).size).toBe(600);
-    expect(new Set(ws.map((w) => parse(w.content).concurrency.group)).size).toBe(ws.length);
-    expect(await workflowErrors(backups[2].path, backups[2].content)).toEqual([]);
+  it("writes the same files, byte for byte, for 10 and 10,000 tenants: the manifest holds the fleet", async () => {
+    for (const scope of ["repository", "environment", "region"] as const) {
+      const small = renderWorkflows(syntheticFleet(10), { ...SETTINGS, scope });
+      const large = renderWorkflows(syntheticFleet(10_000), { ...SETTINGS, scope });
+      expect(large).toEqual(small);
+      expect(small.map((w) => path.basename(w.path))).toEqual(["tenant-fleet-backup-17-3-x-x-x.yml", "tenant-fleet-migrations.yml", "tenant-fleet-restore-drill.yml"]);
+      for (const w of large) expect(await workflowErrors(w.path, w.content)).toEqual([]);
+    }
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
   });
 
-  it("leaves retired tenants and disabled backups out", () => {
+  it("leaves out the kinds no active tenant needs", () => {
     const [a, b, c] = syntheticFleet(3);
-    const ws = renderWorkflows([a, { ...b, status: "retired" }, { ...c, backup: { ...c.backup, enabled: false } }], SETTINGS);
-    expect(ws.find((w) => w.kind === "backup")!.tenantIds).toEqual([a.id]);
-    expect(ws.find((w) => w.kind === "migrations")!.tenantIds).toEqual([a.id, c.id]);
-    expect(ws.find((w) => w.kind === "restore-drill")!.tenantIds).toEqual([a.id]);
+    const kinds = (ts: Tenant[]) => renderWorkflows(ts, SETTINGS).map((w) => w.kind);
+    expect(kinds([a, { ...b, status: "retired" }, { ...c, backup: { ...c.backup, enabled: false } }])).toEqual(["backup", "migrations", "restore-drill"]);
+    expect(kinds([{ ...a, backup: { ...a.backup, enabled: false } }])).toEqual(["migrations"]);
     expect(renderWorkflows([{ ...a, status: "retired" }], SETTINGS)).toEqual([]);
   });
 

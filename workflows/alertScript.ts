@@ -1,3 +1,5 @@
+import { FAILED_TENANTS_TITLE } from "./batchScripts";
+
 /**
  * The alert job's bash: GitHub mails a scheduled run's failure only to whoever last
  * changed its cron line (here, the token behind `pulumi up`), so each scheduled workflow
@@ -5,7 +7,11 @@
  * job's GITHUB_TOKEN (`issues: write`, `actions: read`): nothing external, nothing
  * installed.
  *
- * Environment: GH_TOKEN, RESULT (the tenant job's result), JOB_PREFIX, ALERT_LABEL,
+ * A failed batch job names its failed tenants in an annotation (`checks: read`), so the issue
+ * lists tenants, not batches; a job that failed without one (cancelled, timed out, a
+ * single-tenant job) is listed by its name.
+ *
+ * Environment: GH_TOKEN, RESULT (the tenant jobs' result), JOB_PREFIX, ALERT_LABEL,
  * ALERT_ASSIGNEES (JSON array), and the runner's GITHUB_API_URL, GITHUB_SERVER_URL,
  * GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_WORKFLOW, RUNNER_TEMP.
  *
@@ -31,7 +37,19 @@ export function alertScript(): string {
     "  if [ \"$(jq '.jobs | length' \"${work}/page.json\")\" -lt 100 ]; then break; fi",
     "  page=$(( page + 1 ))",
     "done",
-    "jq -r --arg p \"${JOB_PREFIX}\" 'select(.name | startswith($p)) | select(.conclusion != \"success\" and .conclusion != \"skipped\") | \"- \\(.name | ltrimstr($p)): \\(.conclusion // \"did not finish\") (\\(.html_url))\"' \"${work}/jobs.ndjson\" > \"${work}/failed.txt\"",
+    // Each failed tenant job; a batch job names its failed tenants in one annotation (workflows/batchScripts.ts).
+    "jq -c --arg p \"${JOB_PREFIX}\" 'select(.name | startswith($p)) | select(.conclusion != \"success\" and .conclusion != \"skipped\") | {job: (.name | ltrimstr($p)), conclusion: (.conclusion // \"did not finish\"), url: .html_url, check: (.check_run_url // \"\")}' \"${work}/jobs.ndjson\" > \"${work}/failed.ndjson\"",
+    ': > "${work}/failed.txt"',
+    "while IFS= read -r job; do",
+    "  name=\"$(jq -r .job <<< \"${job}\")\" conclusion=\"$(jq -r .conclusion <<< \"${job}\")\" url=\"$(jq -r .url <<< \"${job}\")\" check=\"$(jq -r .check <<< \"${job}\")\"",
+    '  tenants=""',
+    `  if [ -n "\${check}" ]; then tenants="$(api "\${check}/annotations?per_page=100" | jq -r --arg t "${FAILED_TENANTS_TITLE}" '[.[] | select(.title == $t) | .message] | join(" ")' || true)"; fi`,
+    '  if [ -n "${tenants}" ]; then',
+    '    for t in ${tenants}; do echo "- ${t}: failed in ${name} (${url})" >> "${work}/failed.txt"; done',
+    "  else",
+    '    echo "- ${name}: ${conclusion} (${url})" >> "${work}/failed.txt"',
+    "  fi",
+    'done < "${work}/failed.ndjson"',
     'failed="$(wc -l < "${work}/failed.txt")"',
     'if [ "${failed}" -eq 0 ] && [ "${RESULT}" != "success" ]; then echo "- the run itself: ${RESULT}" > "${work}/failed.txt"; failed=1; fi',
     // The open issue of this workflow, if any.

@@ -110,7 +110,7 @@ export function backupScript(encryption: BackupEncryption): string {
     ...EXPLAIN_FUNCTION,
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
     // The host the stack created for this tenant; a string for any other database fails here.
-    'if [ -z "${EXPECTED_DB_HOST:-}" ]; then echo "::error::no expected database host for ${TENANT_ID} in the repository variable ${HOSTS_VARIABLE}: pulumi up writes it"; exit 1; fi',
+    'if [ -z "${EXPECTED_DB_HOST:-}" ]; then echo "::error::no expected database host for ${TENANT_ID} in the fleet manifest ${MANIFEST}: pulumi up writes it"; exit 1; fi',
     'if [ "${url_host,,}" != "${EXPECTED_DB_HOST,,}" ]; then echo "::error::the connection string in ${SECRET_LABEL} does not point at the database the stack created for ${TENANT_ID} (host ${EXPECTED_DB_HOST}); it may hold another tenant\'s string. pulumi up writes the right one"; exit 1; fi',
     `stamp="$(date -u +${BACKUP_TIMESTAMP_DATE_FORMAT})"`,
     `key="${SHELL_BACKUP_PREFIX}\${stamp}.dump"`,
@@ -234,7 +234,8 @@ export function newestBackupScript(): string {
  * The restore step: the manifest, then the dump checked against it (tenant, size,
  * SHA-256), restored into the job's Postgres, and its tables and row counts compared.
  * Environment: TENANT_ID, PG_MAJOR, BACKUP_BUCKET, BACKUP_KEY, MANIFEST_KEY, AGE_MINUTES,
- * EMPTY_ALLOWED_UNTIL, RUNNER_TEMP; the job's Postgres on localhost as postgres.
+ * EMPTY_ALLOWED_UNTIL, DRILL_DATABASE (default drill), RUNNER_TEMP; the job's Postgres on
+ * localhost as postgres.
  */
 export function drillScript(): string {
   const psql = '"${bin}/psql" -X -q --host=localhost --username=postgres';
@@ -255,11 +256,12 @@ export function drillScript(): string {
     "sha=\"$(sha256sum \"${dump}\" | cut -d ' ' -f 1)\"",
     'if [ "${sha}" != "$(jq -r .sha256 "${manifest}")" ]; then echo "::error::${BACKUP_KEY} does not match the SHA-256 in its manifest: it changed after the backup wrote it"; exit 1; fi',
     't_verified="$(ms)"',
-    '"${bin}/createdb" --host=localhost --username=postgres drill',
-    '"${bin}/pg_restore" --host=localhost --username=postgres --dbname=drill --no-owner --no-privileges --exit-on-error "${dump}"',
+    'drill_db="${DRILL_DATABASE:-drill}"',
+    '"${bin}/createdb" --host=localhost --username=postgres "${drill_db}"',
+    '"${bin}/pg_restore" --host=localhost --username=postgres --dbname="${drill_db}" --no-owner --no-privileges --exit-on-error "${dump}"',
     't_restored="$(ms)"',
-    `${psql} --dbname=drill -At -F $'\\t' -v ON_ERROR_STOP=1 -c "${COUNT_SQL}" > "\${work}/count.sql"`,
-    `${psql} --dbname=drill -At -F $'\\t' -v ON_ERROR_STOP=1 < "\${work}/count.sql" > "\${work}/restored.tsv"`,
+    `${psql} --dbname="\${drill_db}" -At -F $'\\t' -v ON_ERROR_STOP=1 -c "${COUNT_SQL}" > "\${work}/count.sql"`,
+    `${psql} --dbname="\${drill_db}" -At -F $'\\t' -v ON_ERROR_STOP=1 < "\${work}/count.sql" > "\${work}/restored.tsv"`,
     'tables="$(wc -l < "${work}/restored.tsv")"',
     'if [ "${tables}" -eq 0 ]; then',
     '  if [ "$(jq -r .empty_allowed "${manifest}")" = true ] && [ -n "${EMPTY_ALLOWED_UNTIL:-}" ] && ! [ "$(date -u +%Y-%m-%d)" \\> "${EMPTY_ALLOWED_UNTIL}" ]; then',
@@ -290,4 +292,22 @@ export function drillScript(): string {
     'echo "timings (ms): download $(( t_downloaded - t_start )), verify $(( t_verified - t_downloaded )), restore $(( t_restored - t_verified )), check $(( $(ms) - t_restored ))"',
     'rm -rf "${work}"',
   ].join("\n");
+}
+
+/**
+ * One tenant's drill as a batch job runs it: find the newest backup, then restore it.
+ * Environment: as newestBackupScript and drillScript, with GITHUB_OUTPUT the tenant's own file.
+ */
+export function drillTenantScript(): string {
+  return [
+    newestBackupScript(),
+    'BACKUP_KEY="$(sed -n \'s/^key=//p\' "${GITHUB_OUTPUT}")" MANIFEST_KEY="$(sed -n \'s/^manifest=//p\' "${GITHUB_OUTPUT}")" AGE_MINUTES="$(sed -n \'s/^age_minutes=//p\' "${GITHUB_OUTPUT}")"',
+    "export BACKUP_KEY MANIFEST_KEY AGE_MINUTES",
+    drillScript(),
+  ].join("\n");
+}
+
+/** One tenant's migration: the connection string checked and masked, then the team's command. */
+export function migrationTenantScript(command: string): string {
+  return ["set -euo pipefail", ...DATABASE_URL_PRELUDE, command].join("\n");
 }

@@ -91,3 +91,11 @@ export function longestGapHours(cron: string): number {
   cache.set(cron, hours);
   return hours;
 }
+
+/** Slack on top of a schedule's longest gap before a backup counts as stale (queueing, run time). */
+export const BACKUP_AGE_SLACK_HOURS = 6;
+
+/** How old the newest backup may be before the restore drill fails. */
+export function maxBackupAgeHours(cron: string): number {
+  return longestGapHours(cron) + BACKUP_AGE_SLACK_HOURS;
+}

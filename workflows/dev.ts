@@ -120,7 +120,7 @@ function seedWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow
       },
     },
   };
-  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-seed.yml`, kind: "dev-seed", tenantIds: [], content: renderYaml(body, header("Seeds the dev/test project's main branch with test data, never a tenant's")) };
+  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-seed.yml`, kind: "dev-seed", content: renderYaml(body, header("Seeds the dev/test project's main branch with test data, never a tenant's")) };
 }
 
 const FROM_THIS_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository";
@@ -228,7 +228,7 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
   return {
     path: `${WORKFLOW_DIR}/tenant-fleet-dev-preview-branch.yml`,
     kind: "dev-preview",
-    tenantIds: [],
+   
     content: renderYaml(body, header("A Neon branch of the dev/test project per pull request, deleted when it closes. Pull requests from forks get no secrets and no branch")),
   };
 }
@@ -270,7 +270,7 @@ function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkf
       },
     },
   };
-  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-branch-cleanup.yml`, kind: "dev-cleanup", tenantIds: [], content: renderYaml(body, header(`Deletes preview branches older than ${dev.branchMaxAgeHours} h`)) };
+  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-branch-cleanup.yml`, kind: "dev-cleanup", content: renderYaml(body, header(`Deletes preview branches older than ${dev.branchMaxAgeHours} h`)) };
 }
 
 /** The dev/test workflows; none when the dev project is off. */

@@ -8,17 +8,16 @@
  */
 import { Document, isScalar, visit, Scalar } from "yaml";
 import type { Tenant } from "../tenants/model";
-import { backupRegionOf } from "../tenants/placement";
-import { longestGapHours } from "./cronGap";
+import { BACKUP_AGE_SLACK_HOURS, maxBackupAgeHours } from "./cronGap";
 import type { BackupEncryption } from "../vaults/plan";
 import { alertScript } from "./alertScript";
-import { BACKUP_PART_BYTES, backupScript, CLOCK_SKEW_SECONDS, DATABASE_URL_PRELUDE, drillScript, newestBackupScript } from "./backupScripts";
+import { BACKUP_PART_BYTES, backupScript, CLOCK_SKEW_SECONDS, drillTenantScript, migrationTenantScript } from "./backupScripts";
+import { batchScript, planScript, type BatchKind } from "./batchScripts";
 
 export { CLOCK_SKEW_SECONDS };
-import type { SecretScope } from "../iam/workflowAccess";
-import { postgresImage } from "./images";
-import type { StackSettings } from "../config/settings";
-import { ENVIRONMENT_SECRET_NAME, type FleetNames, WORKFLOW_DIR, concurrencyGroup, environmentName, fleetNames, hostsVariable, repositorySecretName } from "../repository/contract";
+import { defaultOf, type StackSettings } from "../config/settings";
+import { ENVIRONMENT_SECRET_NAME, type FleetNames, type SecretScope, WORKFLOW_DIR, concurrencyGroup, environmentName, fleetNames } from "../repository/contract";
+import { effectiveBatchSize, ENVIRONMENT_SLOTS, MANIFEST_DIR, manifestPath, MAX_MATRIX_JOBS } from "../repository/manifest";
 
 /** Third-party actions, pinned to full commit SHAs. */
 export const ACTIONS = Object.freeze({
@@ -26,14 +25,13 @@ export const ACTIONS = Object.freeze({
   configureAwsCredentials: { uses: "aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502", version: "v4.0.2" },
 });
 
-/** GitHub runs at most 256 jobs from one matrix. */
-export const MAX_MATRIX_JOBS = 256;
+export { MAX_MATRIX_JOBS };
+/** Batch jobs of one workflow that run at once (each works on BATCH_PARALLELISM tenants). */
 export const BACKUP_MAX_PARALLEL = 8;
 export const MIGRATION_MAX_PARALLEL = 4;
 export const DRILL_MAX_PARALLEL = 4;
 export const RUNNER = "ubuntu-24.04";
-/** Slack on top of a schedule's longest gap before a backup counts as stale (queueing, run time). */
-export const BACKUP_AGE_SLACK_HOURS = 6;
+export { BACKUP_AGE_SLACK_HOURS, maxBackupAgeHours };
 
 export interface WorkflowSettings {
   readonly scope: SecretScope;
@@ -48,6 +46,10 @@ export interface WorkflowSettings {
   readonly names?: FleetNames;
   /** The failure issue of scheduled workflows: its label and assignees (default: tenant-fleet-alert, nobody). */
   readonly alerts?: { readonly label: string; readonly assignees: readonly string[] };
+  /** Tenants per batch job (repository and region scopes). @default the batchSize setting's */
+  readonly batchSize?: number;
+  /** Tenants a backup or drill job works on at once. @default the batchParallelism setting's */
+  readonly batchParallelism?: number;
 }
 
 export interface RenderedWorkflow {
@@ -55,9 +57,11 @@ export interface RenderedWorkflow {
   readonly path: string;
   readonly content: string;
   readonly kind: "backup" | "migrations" | "restore-drill" | "dev-seed" | "dev-preview" | "dev-cleanup";
-  readonly tenantIds: readonly string[];
 }
 
+/** The settings' defaults, for callers that build WorkflowSettings by hand. */
+export const DEFAULT_BATCH_SIZE = defaultOf("batchSize");
+export const DEFAULT_BATCH_PARALLELISM = defaultOf("batchParallelism");
 
 /** The workflow settings a stack's settings give, under the names of its shard. */
 export function workflowSettings(settings: StackSettings, names: FleetNames): WorkflowSettings {
@@ -72,6 +76,8 @@ export function workflowSettings(settings: StackSettings, names: FleetNames): Wo
     restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
     names,
     alerts: { label: settings.workflows.alertLabel, assignees: settings.workflows.alertAssignees },
+    batchSize: settings.workflows.batchSize,
+    batchParallelism: settings.workflows.batchParallelism,
   };
 }
 
@@ -84,65 +90,37 @@ export function scheduleSlug(cron: string): string {
     .join("-");
 }
 
-/** How old the newest backup may be before the restore drill fails. */
-export function maxBackupAgeHours(cron: string): number {
-  return longestGapHours(cron) + BACKUP_AGE_SLACK_HOURS;
-}
-
 export function chunk<T>(items: readonly T[], size = MAX_MATRIX_JOBS): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
-function byId(a: Tenant, b: Tenant): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** Matrix jobs per kind: one matrix of batches, or, where a job reads a tenant's environment, slots of one tenant each. */
+export function slotCount(scope: SecretScope, credentials = true): number {
+  return scope === "environment" && credentials ? ENVIRONMENT_SLOTS : 1;
 }
 
-/** Matrix entries carry only validated ids, region ids and numbers. */
-function secretRef(t: Tenant, scope: SecretScope): { secret?: string } {
-  return scope === "repository" ? { secret: repositorySecretName(t.id) } : {};
-}
-/** A new tenant's backups may find no tables until this date (only when the tenants file says so). */
-function emptyAllowed(t: Tenant): { empty_allowed_until?: string } {
-  return t.backup.emptyAllowedUntil ? { empty_allowed_until: t.backup.emptyAllowedUntil } : {};
-}
-function backupEntry(t: Tenant, scope: SecretScope) {
-  return {
-    id: t.id,
-    ...secretRef(t, scope),
-    pg: t.pgVersion,
-    aws_region: backupRegionOf(t.region),
-    retention_days: t.backup.retentionDays,
-    timeout_minutes: t.backup.timeoutMinutes,
-    ...emptyAllowed(t),
-  };
-}
-function drillEntry(t: Tenant) {
-  return {
-    id: t.id,
-    pg: t.pgVersion,
-    pg_image: postgresImage(t.pgVersion),
-    aws_region: backupRegionOf(t.region),
-    retention_days: t.backup.retentionDays,
-    max_age_hours: maxBackupAgeHours(t.backup.schedule),
-    timeout_minutes: t.backup.timeoutMinutes,
-    ...emptyAllowed(t),
-  };
+/** Job ids of a kind's slots: `backup`, then `backup-2` … (environment scope). */
+export function slotJobIds(jobId: string, scope: SecretScope, credentials = true): string[] {
+  return Array.from({ length: slotCount(scope, credentials) }, (_, i) => (i === 0 ? jobId : `${jobId}-${i + 1}`));
 }
 
 /**
- * The job-level settings that give a tenant job its database URL, per secret scope, and
- * how messages name that secret (never its value).
+ * How a batch job's step gets each tenant's connection string, per secret scope: named
+ * repository secrets in numbered variables (only the batch's own, never the whole
+ * `secrets` context), the job's environment, or SSM through the job's role. The label says
+ * where a tenant's string lives (never its value).
  */
-function tenantSecretBinding(scope: SecretScope): { environment?: string; databaseUrl: string; label: string } {
-  return scope === "environment"
-    ? {
-        environment: environmentName("${{ matrix.tenant.id }}"),
-        databaseUrl: `\${{ secrets.${ENVIRONMENT_SECRET_NAME} }}`,
-        label: `secret ${ENVIRONMENT_SECRET_NAME} of environment ${environmentName("${{ matrix.tenant.id }}")}`,
-      }
-    : { databaseUrl: "${{ secrets[matrix.tenant.secret] }}", label: "secret ${{ matrix.tenant.secret }}" };
+function credentialBinding(scope: SecretScope, slots: number): { source: "slots" | "environment" | "parameter"; env: Record<string, string> } {
+  switch (scope) {
+    case "repository":
+      return { source: "slots", env: Object.fromEntries(Array.from({ length: slots }, (_, i) => [`DATABASE_URL_${i + 1}`, `\${{ secrets[matrix.batch.secrets[${i}]] }}`])) };
+    case "environment":
+      return { source: "environment", env: { DATABASE_URL: `\${{ secrets.${ENVIRONMENT_SECRET_NAME} }}` } };
+    case "region":
+      return { source: "parameter", env: {} };
+  }
 }
 
 /**
@@ -193,7 +171,7 @@ export const DEFAULT_ALERTS = Object.freeze({ label: "tenant-fleet-alert", assig
  * which then counts as a failure for the alert job.
  */
 export function tenantDatabaseConcurrency(names: FleetNames): { group: string; "cancel-in-progress": false } {
-  return { group: `${names.prefix}-database-\${{ matrix.tenant.id }}`, "cancel-in-progress": false };
+  return { group: `${names.prefix}-database-\${{ matrix.batch.key }}`, "cancel-in-progress": false };
 }
 
 
@@ -202,22 +180,23 @@ export function tenantDatabaseConcurrency(names: FleetNames): { group: string; "
  * (naming the failed tenants and linking the run), comments on it while it stays red, and
  * closes it on the next fully green run. Only this job holds `issues: write`.
  */
-function alertJob(needs: string, jobPrefix: string, settings: WorkflowSettings): object {
+function alertJob(needs: readonly string[], jobPrefix: string, settings: WorkflowSettings): object {
   const alerts = settings.alerts ?? DEFAULT_ALERTS;
   return {
     name: "tell people",
-    needs: [needs],
+    needs: [...needs],
     if: `always() && ${defaultBranchOnly(settings.branch).if}`,
     "runs-on": RUNNER,
     "timeout-minutes": 10,
-    permissions: { issues: "write", actions: "read" },
+    permissions: { issues: "write", actions: "read", checks: "read" },
     steps: [
       {
         name: "Open, update or close the failure issue",
         shell: "bash",
         env: {
           GH_TOKEN: "${{ github.token }}",
-          RESULT: `\${{ needs.${needs}.result }}`,
+          // The planning job's and every batch job's: failure when any failed or was cancelled.
+          RESULT: "${{ (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')) && 'failure' || 'success' }}",
           JOB_PREFIX: jobPrefix,
           ALERT_LABEL: alerts.label,
           ALERT_ASSIGNEES: JSON.stringify(alerts.assignees),
@@ -229,7 +208,7 @@ function alertJob(needs: string, jobPrefix: string, settings: WorkflowSettings):
 }
 
 function vaultExpr(names: FleetNames): string {
-  return `fromJSON(vars.${names.vaultsVariable})[matrix.tenant.aws_region]`;
+  return `fromJSON(vars.${names.vaultsVariable})[matrix.batch.aws_region]`;
 }
 
 function awsCredentialsStep(sessionName: string, roleVariable: string): object {
@@ -238,7 +217,7 @@ function awsCredentialsStep(sessionName: string, roleVariable: string): object {
     uses: ACTIONS.configureAwsCredentials.uses,
     with: {
       "role-to-assume": `\${{ vars.${roleVariable} }}`,
-      "aws-region": "${{ matrix.tenant.aws_region }}",
+      "aws-region": "${{ matrix.batch.aws_region }}",
       "role-session-name": sessionName,
     },
   };
@@ -260,187 +239,241 @@ function installPgClientStep(): object {
   return { name: PG_CLIENT_STEP_NAME, shell: "bash", run: `${INSTALL_PG_CLIENT}\n` };
 }
 
-function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): RenderedWorkflow {
-  const { tenants, part, parts } = file;
-  const schedule = file.schedule!;
-  const binding = tenantSecretBinding(settings.scope);
+
+/** Checks out only the fleet manifest, from the commit being run, without keeping the token. */
+function manifestCheckoutStep(): object {
+  return {
+    name: "Fleet manifest",
+    uses: ACTIONS.checkout.uses,
+    with: { "persist-credentials": false, "sparse-checkout": MANIFEST_DIR, "sparse-checkout-cone-mode": false },
+  };
+}
+
+/** What distinguishes one kind of tenant workflow from another. */
+interface KindSpec {
+  readonly kind: PlannedWorkflow["kind"];
+  readonly batchKind: BatchKind;
+  /** The batch job's id (slots add `-2` …) and its name's prefix (the alert job finds it by it). */
+  readonly jobId: string;
+  readonly jobPrefix: string;
+  readonly name: string;
+  readonly description: string;
+  readonly on: object;
+  readonly schedule?: string;
+  readonly maxParallel: number;
+  /** Tenants one job works on at once. */
+  readonly parallelism: number;
+  /** The AWS role the job assumes (its variable), if any. */
+  readonly role?: { readonly variable: string; readonly session: string };
+  /** Whether the job reads tenants' connection strings. */
+  readonly credentials: boolean;
+  readonly env: Record<string, string>;
+  /** Steps before the AWS credentials (tools), after the checkout. */
+  readonly tools: readonly object[];
+  readonly checkout: object;
+  readonly stepName: string;
+  readonly tenantScript: string;
+  readonly drill?: boolean;
+  readonly alert: boolean;
+}
+
+/**
+ * A tenant workflow: a planning job that reads the manifest, one batch job per slot (one
+ * slot, or the environment scope's forty) whose matrix is the plan's output, and the
+ * alert job. Slots share one definition of their env and steps (YAML anchors).
+ */
+function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec: KindSpec): RenderedWorkflow {
   const names = settings.names ?? fleetNames();
+  const slots = slotJobIds(spec.jobId, settings.scope, spec.credentials);
+  const batchSize = effectiveBatchSize(settings.scope, settings.batchSize ?? DEFAULT_BATCH_SIZE, spec.credentials);
+  const binding = spec.credentials ? credentialBinding(settings.scope, batchSize) : { source: "none" as const, env: {} };
+  const branchOnly = defaultBranchOnly(settings.branch);
+  const needsAws = spec.role !== undefined;
+  const env = {
+    MANIFEST: manifestPath(names),
+    BATCH_KIND: spec.batchKind,
+    ...(spec.schedule ? { BATCH_SCHEDULE: spec.schedule } : {}),
+    BATCH_KEY: "${{ matrix.batch.key }}",
+    BATCH_PARALLELISM: String(spec.parallelism),
+    CREDENTIAL_SOURCE: binding.source,
+    PG_MAJOR: "${{ matrix.batch.pg }}",
+    ...spec.env,
+  };
+  // Tools first: nothing that downloads or installs runs while AWS credentials exist.
+  const steps = [
+    spec.checkout,
+    ...spec.tools,
+    ...(spec.role ? [awsCredentialsStep(spec.role.session, spec.role.variable)] : []),
+    { name: spec.stepName, shell: "bash", ...(Object.keys(binding.env).length ? { env: binding.env } : {}), run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials })}\n` },
+  ];
+  const slotJob = (i: number) => ({
+    name: `${spec.jobPrefix}\${{ matrix.batch.key }}`,
+    needs: ["plan"],
+    if: `${branchOnly.if} && needs.plan.outputs.slot_${i + 1} != '[]'`,
+    "runs-on": RUNNER,
+    "timeout-minutes": "${{ matrix.batch.timeout_minutes }}",
+    ...(settings.scope === "environment" && spec.credentials
+      ? { environment: environmentName("${{ matrix.batch.key }}"), concurrency: tenantDatabaseConcurrency(names) }
+      : {}),
+    permissions: needsAws ? { "id-token": "write", contents: "read" } : { contents: "read" },
+    strategy: { "fail-fast": false, "max-parallel": spec.maxParallel, matrix: { batch: `\${{ fromJSON(needs.plan.outputs.slot_${i + 1}) }}` } },
+    ...(spec.drill ? { services: drillServices() } : {}),
+    env,
+    steps,
+  });
   const body = {
-    name: `tenant-fleet backups (${schedule})${parts > 1 ? ` ${part}/${parts}` : ""}`,
-    on: { schedule: [{ cron: schedule }], workflow_dispatch: {} },
+    name: spec.name,
+    on: spec.on,
     permissions: {},
     concurrency: { group: concurrencyGroup(file.path), "cancel-in-progress": false },
     jobs: {
-      backup: {
-        name: `${BACKUP_JOB_PREFIX}\${{ matrix.tenant.id }}`,
+      plan: {
+        name: "plan",
         "runs-on": RUNNER,
-        "timeout-minutes": "${{ matrix.tenant.timeout_minutes }}",
-        ...defaultBranchOnly(settings.branch),
-        concurrency: tenantDatabaseConcurrency(names),
-        ...(binding.environment ? { environment: binding.environment } : {}),
-        permissions: { "id-token": "write", contents: "read" },
-        strategy: { "fail-fast": false, "max-parallel": BACKUP_MAX_PARALLEL, matrix: { tenant: tenants.map((t) => backupEntry(t, settings.scope)) } },
-        env: {
-          TENANT_ID: "${{ matrix.tenant.id }}",
-          PG_MAJOR: "${{ matrix.tenant.pg }}",
-          RETENTION_DAYS: "${{ matrix.tenant.retention_days }}",
-          BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
-          ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${vaultExpr(names)}.kmsKeyArn }}` } : {}),
-          HOSTS_VARIABLE: hostsVariable(file.path),
-          EXPECTED_DB_HOST: `\${{ fromJSON(vars.${hostsVariable(file.path)} || '{}')[matrix.tenant.id] }}`,
-          EMPTY_ALLOWED_UNTIL: "${{ matrix.tenant.empty_allowed_until }}",
-          BACKUP_PART_BYTES: String(BACKUP_PART_BYTES),
-        },
-        // Tools first: nothing that downloads or installs runs while AWS credentials exist.
+        "timeout-minutes": 10,
+        ...branchOnly,
+        permissions: { contents: "read" },
+        outputs: Object.fromEntries(slots.map((_, i) => [`slot_${i + 1}`, `\${{ steps.plan.outputs.slot_${i + 1} }}`])),
         steps: [
-          installPgClientStep(),
-          awsCredentialsStep("tenant-fleet-backup", names.roleArnVariable),
-          { name: "Dump, check and upload", shell: "bash", env: { DATABASE_URL: binding.databaseUrl, SECRET_LABEL: binding.label }, run: `${backupScript(settings.encryption)}\n` },
+          manifestCheckoutStep(),
+          {
+            name: "Plan the batches from the fleet manifest",
+            id: "plan",
+            shell: "bash",
+            env: {
+              MANIFEST: manifestPath(names),
+              BATCH_KIND: spec.batchKind,
+              ...(spec.schedule ? { BATCH_SCHEDULE: spec.schedule } : {}),
+              SLOTS: String(slots.length),
+              BATCH_PARALLELISM: String(spec.parallelism),
+              WITH_SECRETS: String(binding.source === "slots"),
+            },
+            run: `${planScript()}\n`,
+          },
         ],
       },
-      alert: alertJob("backup", BACKUP_JOB_PREFIX, settings),
+      ...Object.fromEntries(slots.map((id, i) => [id, slotJob(i)])),
+      ...(spec.alert ? { alert: alertJob(["plan", ...slots], spec.jobPrefix, settings) } : {}),
     },
   };
-  return { path: file.path, kind: "backup", tenantIds: tenants.map((t) => t.id), content: render(body, header(`Nightly backups of ${tenants.length} tenant(s) on "${schedule}" (UTC)`, settings)) };
+  return { path: file.path, kind: spec.kind, content: render(body, header(spec.description, settings)) };
+}
+
+function drillServices(): object {
+  return {
+    postgres: {
+      // Pinned by digest (workflows/images.ts, through the manifest): this container receives tenants' data.
+      image: "${{ matrix.batch.pg_image }}",
+      env: { POSTGRES_HOST_AUTH_METHOD: "trust" },
+      ports: ["5432:5432"],
+      options: "--health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 30",
+    },
+  };
+}
+
+function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): RenderedWorkflow {
+  const schedule = file.schedule!;
+  const names = settings.names ?? fleetNames();
+  return tenantWorkflow(file, settings, {
+    kind: "backup",
+    batchKind: "backup",
+    jobId: "backup",
+    jobPrefix: BACKUP_JOB_PREFIX,
+    name: `tenant-fleet backups (${schedule})`,
+    description: `Nightly backups of the tenants on "${schedule}" (UTC), in batches from ${manifestPath(names)}`,
+    on: { schedule: [{ cron: schedule }], workflow_dispatch: {} },
+    schedule,
+    maxParallel: BACKUP_MAX_PARALLEL,
+    parallelism: settings.batchParallelism ?? DEFAULT_BATCH_PARALLELISM,
+    role: { variable: names.roleArnVariable, session: "tenant-fleet-backup" },
+    credentials: true,
+    env: {
+      BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
+      ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${vaultExpr(names)}.kmsKeyArn }}` } : {}),
+      BACKUP_PART_BYTES: String(BACKUP_PART_BYTES),
+    },
+    checkout: manifestCheckoutStep(),
+    tools: [installPgClientStep()],
+    stepName: "Dump, check and upload each tenant",
+    tenantScript: backupScript(settings.encryption),
+    alert: true,
+  });
 }
 
 function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, migrations: NonNullable<WorkflowSettings["migrations"]>): RenderedWorkflow {
-  const { tenants, part, parts } = file;
-  const binding = tenantSecretBinding(settings.scope);
-  const body = {
-    name: `tenant-fleet migrations${parts > 1 ? ` ${part}/${parts}` : ""}`,
-    on: { push: { branches: [settings.branch], paths: [...migrations.paths] }, workflow_dispatch: {} },
-    permissions: {},
-    concurrency: { group: concurrencyGroup(file.path), "cancel-in-progress": false },
-    jobs: {
-      migrate: {
-        name: "migrate ${{ matrix.tenant.id }}",
-        "runs-on": RUNNER,
-        "timeout-minutes": 30,
-        ...defaultBranchOnly(settings.branch),
-        concurrency: tenantDatabaseConcurrency(settings.names ?? fleetNames()),
-        ...(binding.environment ? { environment: binding.environment } : {}),
-        permissions: { contents: "read" },
-        strategy: {
-          "fail-fast": false,
-          "max-parallel": MIGRATION_MAX_PARALLEL,
-          matrix: { tenant: tenants.map((t) => ({ id: t.id, ...secretRef(t, settings.scope) })) },
-        },
-        env: { TENANT_ID: "${{ matrix.tenant.id }}" },
-        // Dependencies install in a step that holds no secret; only the migration sees DATABASE_URL.
-        steps: [
-          { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-          ...(migrations.setupCommand ? [{ name: "Install (no secrets)", shell: "bash", run: `set -euo pipefail\n${migrations.setupCommand}\n` }] : []),
-          {
-            name: "Migrate",
-            shell: "bash",
-            env: { DATABASE_URL: binding.databaseUrl, SECRET_LABEL: binding.label },
-            run: `${["set -euo pipefail", ...DATABASE_URL_PRELUDE, migrations.command].join("\n")}\n`,
-          },
-        ],
-      },
-    },
-  };
-  return {
-    path: file.path,
+  const names = settings.names ?? fleetNames();
+  return tenantWorkflow(file, settings, {
     kind: "migrations",
-    tenantIds: tenants.map((t) => t.id),
-    content: render(body, header(`Schema migrations of ${tenants.length} tenant(s) on push to ${settings.branch} and on demand`, settings)),
-  };
+    batchKind: "migrations",
+    jobId: "migrate",
+    jobPrefix: "migrate ",
+    name: "tenant-fleet migrations",
+    description: `Schema migrations of every active tenant on push to ${settings.branch} and on demand, in batches from ${manifestPath(names)}`,
+    on: { push: { branches: [settings.branch], paths: [...migrations.paths] }, workflow_dispatch: {} },
+    maxParallel: MIGRATION_MAX_PARALLEL,
+    // One tenant at a time within a job: the migration tool shares the job's working tree.
+    parallelism: 1,
+    ...(settings.scope === "region" ? { role: { variable: names.migrationsRoleArnVariable, session: "tenant-fleet-migrations" } } : {}),
+    credentials: true,
+    env: {},
+    checkout: { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
+    // Dependencies install in a step that holds no secret; only the migrations see DATABASE_URL.
+    tools: migrations.setupCommand ? [{ name: "Install (no secrets)", shell: "bash", run: `set -euo pipefail\n${migrations.setupCommand}\n` }] : [],
+    stepName: "Migrate each tenant",
+    tenantScript: migrationTenantScript(migrations.command),
+    alert: false,
+  });
 }
 
 function restoreDrillWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): RenderedWorkflow {
-  const { tenants, part, parts } = file;
   const names = settings.names ?? fleetNames();
-  const body = {
-    name: `tenant-fleet restore drill${parts > 1 ? ` ${part}/${parts}` : ""}`,
-    on: { schedule: [{ cron: settings.restoreDrillSchedule }], workflow_dispatch: {} },
-    permissions: {},
-    concurrency: { group: concurrencyGroup(file.path), "cancel-in-progress": false },
-    jobs: {
-      drill: {
-        name: `${DRILL_JOB_PREFIX}\${{ matrix.tenant.id }}`,
-        "runs-on": RUNNER,
-        "timeout-minutes": "${{ matrix.tenant.timeout_minutes }}",
-        ...defaultBranchOnly(settings.branch),
-        permissions: { "id-token": "write", contents: "read" },
-        strategy: { "fail-fast": false, "max-parallel": DRILL_MAX_PARALLEL, matrix: { tenant: tenants.map(drillEntry) } },
-        services: {
-          postgres: {
-            // Pinned by digest (workflows/images.ts): this container receives the tenant's data.
-            image: "${{ matrix.tenant.pg_image }}",
-            env: { POSTGRES_HOST_AUTH_METHOD: "trust" },
-            ports: ["5432:5432"],
-            options: "--health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 30",
-          },
-        },
-        env: {
-          TENANT_ID: "${{ matrix.tenant.id }}",
-          PG_MAJOR: "${{ matrix.tenant.pg }}",
-          RETENTION_DAYS: "${{ matrix.tenant.retention_days }}",
-          MAX_AGE_HOURS: "${{ matrix.tenant.max_age_hours }}",
-          EMPTY_ALLOWED_UNTIL: "${{ matrix.tenant.empty_allowed_until }}",
-          BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
-        },
-        steps: [
-          installPgClientStep(),
-          awsCredentialsStep("tenant-fleet-restore-drill", names.drillRoleArnVariable),
-          { name: "Find the newest backup", id: "newest", shell: "bash", env: { CLOCK_SKEW_SECONDS: String(CLOCK_SKEW_SECONDS) }, run: `${newestBackupScript()}\n` },
-          {
-            name: "Restore it",
-            shell: "bash",
-            env: { BACKUP_KEY: "${{ steps.newest.outputs.key }}", MANIFEST_KEY: "${{ steps.newest.outputs.manifest }}", AGE_MINUTES: "${{ steps.newest.outputs.age_minutes }}" },
-            run: `${drillScript()}\n`,
-          },
-        ],
-      },
-      alert: alertJob("drill", DRILL_JOB_PREFIX, settings),
-    },
-  };
-  return {
-    path: file.path,
+  return tenantWorkflow(file, settings, {
     kind: "restore-drill",
-    tenantIds: tenants.map((t) => t.id),
-    content: render(body, header(`Weekly restore drill of ${tenants.length} tenant(s): the newest backup must exist, be fresh and restore`, settings)),
-  };
+    batchKind: "restoreDrill",
+    jobId: "drill",
+    jobPrefix: DRILL_JOB_PREFIX,
+    name: "tenant-fleet restore drill",
+    description: `Weekly restore drill: each tenant's newest backup must exist, be fresh and restore; batches from ${manifestPath(names)}`,
+    on: { schedule: [{ cron: settings.restoreDrillSchedule }], workflow_dispatch: {} },
+    maxParallel: DRILL_MAX_PARALLEL,
+    parallelism: settings.batchParallelism ?? DEFAULT_BATCH_PARALLELISM,
+    role: { variable: names.drillRoleArnVariable, session: "tenant-fleet-restore-drill" },
+    credentials: false,
+    env: { BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`, CLOCK_SKEW_SECONDS: String(CLOCK_SKEW_SECONDS) },
+    checkout: manifestCheckoutStep(),
+    tools: [installPgClientStep()],
+    stepName: "Find, verify and restore each tenant's newest backup",
+    tenantScript: drillTenantScript(),
+    drill: true,
+    alert: true,
+  });
 }
 
-/** One generated workflow file before it is rendered: its kind, path and tenants. */
+/** One generated workflow file before it is rendered: its kind, path and (backups) schedule. */
 export interface PlannedWorkflow {
   readonly kind: "backup" | "migrations" | "restore-drill";
   readonly path: string;
-  readonly tenants: readonly Tenant[];
-  /** 1-based part of a kind (and schedule) split past the matrix limit, and how many parts there are. */
-  readonly part: number;
-  readonly parts: number;
   /** Backups: the cron they run on. */
   readonly schedule?: string;
 }
 
-/** The concurrency group of a file: its name without the extension (unique per file). */
 /**
  * Every generated file of a fleet, in a stable order, without rendering: the one place
  * that decides which files exist and what they are called (the OIDC trust of each role
- * names exactly these paths). Retired tenants get none.
+ * names exactly these paths). One per backup schedule, one for the drill, one for the
+ * migrations: never a file per tenant or per part of the fleet, so adding a tenant
+ * rewrites only the manifest. Retired tenants get none.
  */
 export function planWorkflows(tenants: readonly Tenant[], settings: Pick<WorkflowSettings, "migrations" | "names">): PlannedWorkflow[] {
   const names = settings.names ?? fleetNames();
-  const active = tenants.filter((t) => t.status === "active").sort(byId);
+  const active = tenants.filter((t) => t.status === "active");
   const backedUp = active.filter((t) => t.backup.enabled);
-  const out: PlannedWorkflow[] = [];
-  const add = (kind: PlannedWorkflow["kind"], stem: string, list: readonly Tenant[], schedule?: string) => {
-    const parts = chunk(list);
-    parts.forEach((p, i) => {
-      const suffix = parts.length > 1 ? `-part${i + 1}` : "";
-      out.push({ kind, path: `${WORKFLOW_DIR}/${names.prefix}-${stem}${suffix}.yml`, tenants: p, part: i + 1, parts: parts.length, ...(schedule ? { schedule } : {}) });
-    });
-  };
-  for (const schedule of [...new Set(backedUp.map((t) => t.backup.schedule))].sort()) {
-    add("backup", `backup-${scheduleSlug(schedule)}`, backedUp.filter((t) => t.backup.schedule === schedule), schedule);
-  }
-  if (settings.migrations && active.length) add("migrations", "migrations", active);
-  if (backedUp.length) add("restore-drill", "restore-drill", backedUp);
-  return out;
+  const path = (stem: string) => `${WORKFLOW_DIR}/${names.prefix}-${stem}.yml`;
+  return [
+    ...[...new Set(backedUp.map((t) => t.backup.schedule))].sort().map((schedule): PlannedWorkflow => ({ kind: "backup", path: path(`backup-${scheduleSlug(schedule)}`), schedule })),
+    ...(settings.migrations && active.length ? [{ kind: "migrations" as const, path: path("migrations") }] : []),
+    ...(backedUp.length ? [{ kind: "restore-drill" as const, path: path("restore-drill") }] : []),
+  ];
 }
 
 /** Every generated workflow for a fleet, in the order planWorkflows gives. */

@@ -1,0 +1,191 @@
+/**
+ * The bash that turns the fleet manifest into jobs, and a job into its tenants.
+ *
+ * The planning job reads the manifest (repository/manifest.ts) from the commit being run
+ * and prints the matrix of each job slot: one entry per batch with only its key, AWS
+ * region, Postgres major, timeout and (repository scope) the names of its tenants'
+ * secrets. A batch job then reads its batch's tenants from the same manifest and runs the
+ * per-tenant script of its kind for each (backupScripts.ts), a few at a time, each under
+ * its own timeout and its own credential. Every tenant is attempted whatever the others
+ * do; the job prints each tenant's log in a group, writes a table to the job summary, and
+ * fails naming the failed tenants in one annotation the alert job reads.
+ */
+import { MANIFEST_FORMAT, MAX_MATRIX_JOBS } from "../repository/manifest";
+
+/** Each batch kind as the manifest names its batches. */
+export type BatchKind = "backup" | "restoreDrill" | "migrations";
+
+/** The title of the annotation that names a batch job's failed tenants (the alert job reads it). */
+export const FAILED_TENANTS_TITLE = "tenant-fleet failed tenants";
+/** Minutes a migration of one tenant may take. */
+export const MIGRATION_TIMEOUT_MINUTES = 30;
+/**
+ * The advisory lock every backup and migration of a tenant holds on its database while it
+ * runs (one key: advisory locks are per database, and each tenant has its own), so the two
+ * never overlap whichever jobs, workflows or batches they come from. GitHub's concurrency
+ * groups cannot do this for batches, and cancel the pending run of a busy group.
+ */
+export const TENANT_LOCK_KEY = 128034967727732; // "tenant" in ASCII, as a number
+/** How long a backup or migration waits for the other to finish before it fails. */
+export const TENANT_LOCK_WAIT_SECONDS = 1800;
+export const TENANT_LOCK_POLL_SECONDS = 5;
+/** GitHub-hosted jobs stop at six hours. */
+export const JOB_TIMEOUT_CAP_MINUTES = 360;
+/** A batch job's own minutes on top of its tenants' (checkout, client, credentials). */
+export const JOB_OVERHEAD_MINUTES = 15;
+
+/** jq: the batches of this kind (and schedule), from the manifest. */
+const BATCHES_OF_KIND = 'if $kind == "backup" then (.batches.backup[$schedule] // []) else (.batches[$kind] // []) end';
+
+/** Refuses a manifest that is missing or of another format, naming the file and the ref. */
+const CHECK_MANIFEST = [
+  'if [ ! -f "${MANIFEST}" ]; then echo "::error::the fleet manifest ${MANIFEST} is missing at ${GITHUB_REF}: pulumi up writes it (and the workflows that read it) in one deploy"; exit 1; fi',
+  `if ! jq -e '.format == ${MANIFEST_FORMAT}' "\${MANIFEST}" > /dev/null 2>&1; then echo "::error::\${MANIFEST} is not a tenant-fleet manifest of format ${MANIFEST_FORMAT}: run pulumi up to rewrite it"; exit 1; fi`,
+];
+
+/**
+ * The planning step. Environment: MANIFEST, BATCH_KIND, BATCH_SCHEDULE (backups),
+ * SLOTS, BATCH_PARALLELISM, WITH_SECRETS (true in the repository scope). Writes
+ * `slot_1` … `slot_<SLOTS>`: JSON arrays of at most 256 matrix entries each.
+ */
+export function planScript(): string {
+  const entry = [
+    "{key, aws_region: .awsRegion, pg}",
+    '+ (if .pgImage then {pg_image: .pgImage} else {} end)',
+    `+ {timeout_minutes: ([((.tenants | length) / $parallel | ceil) * ([.tenants[] | ($t[.].backup.timeoutMinutes // ${MIGRATION_TIMEOUT_MINUTES})] | max) + ${JOB_OVERHEAD_MINUTES}, ${JOB_TIMEOUT_CAP_MINUTES}] | min)}`,
+    "+ (if $secrets then {secrets: [.tenants[] | $t[.].credential.secret]} else {} end)",
+  ].join(" ");
+  return [
+    "set -euo pipefail",
+    ...CHECK_MANIFEST,
+    'plan="${RUNNER_TEMP}/batches.json"',
+    `jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [(${BATCHES_OF_KIND})[] | ${entry}]' "\${MANIFEST}" > "\${plan}"`,
+    'count="$(jq length "${plan}")"',
+    `if [ "\${count}" -gt $(( SLOTS * ${MAX_MATRIX_JOBS} )) ]; then echo "::error::\${MANIFEST} plans \${count} jobs and this workflow runs at most $(( SLOTS * ${MAX_MATRIX_JOBS} )): run pulumi up, which replans the batches"; exit 1; fi`,
+    "for slot in $(seq 1 \"${SLOTS}\"); do",
+    `  echo "slot_\${slot}=$(jq -c --argjson i "\${slot}" '.[($i - 1) * ${MAX_MATRIX_JOBS}:$i * ${MAX_MATRIX_JOBS}]' "\${plan}")" >> "\${GITHUB_OUTPUT}"`,
+    "done",
+    "tenants=\"$(jq --arg kind \"${BATCH_KIND}\" --arg schedule \"${BATCH_SCHEDULE:-}\" '[(" + BATCHES_OF_KIND + ")[].tenants | length] | add // 0' \"${MANIFEST}\")\"",
+    'echo "${tenants} tenant(s) in ${count} job(s) from ${MANIFEST}"',
+  ].join("\n");
+}
+
+/**
+ * `take_lock ID URL LOG`: holds the tenant's advisory lock in a psql session of its own
+ * (a coprocess, ended by release_lock) until the run is over. Waits while another backup
+ * or migration holds it; a string that does not connect is left to the tenant script to
+ * explain (it fails there with the reason).
+ */
+const LOCK_FUNCTIONS = [
+  "take_lock() {",
+  '  local id="$1" url="$2" log="$3" waited=0 answer=""',
+  '  local psql_bin="/usr/lib/postgresql/${PG_MAJOR}/bin/psql"; [ -x "${psql_bin}" ] || psql_bin=psql',
+  '  coproc LOCK { "${psql_bin}" -X -q -At --dbname="${url}" 2> /dev/null; }',
+  "  while :; do",
+  `    echo "select pg_try_advisory_lock(${TENANT_LOCK_KEY});" >&"\${LOCK[1]}" 2> /dev/null || return 0`,
+  '    answer=""; read -r -t 60 answer <&"${LOCK[0]}" 2> /dev/null || return 0',
+  '    if [ "${answer}" = t ]; then',
+  '      if [ "${waited}" -gt 0 ]; then echo "waited ${waited} s for the lock of ${id} (another backup or migration of it was running)" >> "${log}"; fi',
+  "      return 0",
+  "    fi",
+  `    if [ "\${waited}" -ge ${TENANT_LOCK_WAIT_SECONDS} ]; then echo "::error::another backup or migration of \${id} held its lock for ${TENANT_LOCK_WAIT_SECONDS / 60} min; this run gave up (the next one retries)" >> "\${log}"; release_lock; return 1; fi`,
+  `    sleep ${TENANT_LOCK_POLL_SECONDS}; waited=$(( waited + ${TENANT_LOCK_POLL_SECONDS} ))`,
+  "  done",
+  "}",
+  // Ending the session releases the lock.
+  'release_lock() { if [ -n "${LOCK_PID:-}" ]; then kill "${LOCK_PID}" 2> /dev/null || true; wait "${LOCK_PID}" 2> /dev/null || true; fi; }',
+];
+
+/** What a kind's batch job gives each tenant's run, read from the manifest. */
+const TENANT_FIELDS = [
+  "(.key + 1)",
+  ".value",
+  '($x.host // "")',
+  '($x.backup.retentionDays // "")',
+  `($x.backup.timeoutMinutes // ${MIGRATION_TIMEOUT_MINUTES})`,
+  '($x.backup.maxAgeHours // "")',
+  '($x.backup.emptyAllowedUntil // "")',
+  '($x.credential | if .scope == "repository" then "secret \\(.secret)" elif .scope == "environment" then "secret \\(.secret) of environment \\(.environment)" else "parameter \\(.directParameter) in \\(.awsRegion)" end)',
+  '($x.credential.directParameter // "")',
+  "$x.awsRegion",
+].join(", ");
+
+/**
+ * A batch job's step: every tenant of the batch through `tenantScript`, BATCH_PARALLELISM
+ * at a time. Environment: MANIFEST, BATCH_KIND, BATCH_SCHEDULE, BATCH_KEY,
+ * BATCH_PARALLELISM, CREDENTIAL_SOURCE (`slots`: DATABASE_URL_<n> for the batch's n-th
+ * tenant; `environment`: DATABASE_URL; `parameter`: read from SSM with the job's role;
+ * `none`), and whatever the tenant script reads besides its per-tenant variables
+ * (TENANT_ID, RETENTION_DAYS, EXPECTED_DB_HOST, MAX_AGE_HOURS, EMPTY_ALLOWED_UNTIL,
+ * DATABASE_URL, SECRET_LABEL, DRILL_DATABASE).
+ */
+export function batchScript(tenantScript: string, options: { readonly drill?: boolean; readonly lock?: boolean } = {}): string {
+  const delimiter = "TENANT_FLEET_TENANT_SCRIPT";
+  if (tenantScript.split("\n").includes(delimiter)) throw new Error("internal: the tenant script contains the heredoc delimiter");
+  return [
+    "set -euo pipefail",
+    ...CHECK_MANIFEST,
+    'work="$(mktemp -d "${RUNNER_TEMP}/batch.XXXXXX")"',
+    `cat > "\${work}/tenant.sh" <<'${delimiter}'`,
+    tenantScript,
+    delimiter,
+    `if ! jq -r -e --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg key "\${BATCH_KEY}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | ([(${BATCHES_OF_KIND})[] | select(.key == $key)][0] // error("no batch")) | .tenants | to_entries[] | $t[.value] as $x | if $x == null then error("no tenant") else [${TENANT_FIELDS}] | map(tostring) | join("\\u001f") end' "\${MANIFEST}" > "\${work}/tenants.tsv" 2> "\${work}/tenants.err"; then`,
+    '  echo "::error::${MANIFEST} has no batch ${BATCH_KEY} of ${BATCH_KIND} whose tenants it lists ($(head -n 1 "${work}/tenants.err")): the manifest changed since this run was planned, or was edited by hand; run pulumi up"',
+    "  exit 1",
+    "fi",
+    ...(options.lock ? LOCK_FUNCTIONS : []),
+    "run_one() {",
+    '  local index="$1" id="$2" host="$3" retention="$4" minutes="$5" max_age="$6" empty_until="$7" label="$8" parameter="$9" aws_region="${10}"',
+    '  local log="${work}/${index}.log" status=0 url="" started',
+    '  started="$(date +%s)"',
+    '  : > "${log}"',
+    '  case "${CREDENTIAL_SOURCE}" in',
+    '    slots) local slot="DATABASE_URL_${index}"; url="${!slot:-}";;',
+    '    environment) url="${DATABASE_URL:-}";;',
+    "    parameter)",
+    '      if ! url="$(aws ssm get-parameter --region "${aws_region}" --name "${parameter}" --with-decryption --query Parameter.Value --output text 2> "${work}/${index}.ssm.err")"; then',
+    '        echo "::error::could not read ${label} for ${id}: $(grep -v \'^$\' "${work}/${index}.ssm.err" | tail -n 1)" >> "${log}"; status=1; url=""',
+    "      fi",
+    // Masked in the job's own output at once, before anything could print it.
+    '      if [ -n "${url}" ]; then echo "::add-mask::${url}"; fi;;',
+    "  esac",
+    ...(options.lock ? ['  if [ "${status}" -eq 0 ]; then take_lock "${id}" "${url}" "${log}" || status=$?; fi'] : []),
+    '  if [ "${status}" -eq 0 ]; then',
+    '    ( export TENANT_ID="${id}" EXPECTED_DB_HOST="${host}" RETENTION_DAYS="${retention}" MAX_AGE_HOURS="${max_age}" EMPTY_ALLOWED_UNTIL="${empty_until}" SECRET_LABEL="${label}" DATABASE_URL="${url}" DRILL_DATABASE="drill_${index}" GITHUB_OUTPUT="${work}/${index}.out"',
+    '      exec timeout --kill-after=30 "$(( minutes * 60 ))" bash --noprofile --norc -eo pipefail "${work}/tenant.sh" ) >> "${log}" 2>&1 || status=$?',
+    '    if [ "${status}" -eq 124 ] || [ "${status}" -eq 137 ]; then echo "::error::${id} did not finish within its ${minutes} min (backup.timeoutMinutes) and was stopped" >> "${log}"; fi',
+    "  fi",
+    ...(options.lock ? ["  release_lock"] : []),
+    '  if [ "${status}" -ne 0 ] && ! grep -q "^::error::" "${log}"; then echo "::error::${id} failed (exit ${status}); its log is in the group above" >> "${log}"; fi',
+    ...(options.drill ? ['  "/usr/lib/postgresql/${PG_MAJOR}/bin/dropdb" --host=localhost --username=postgres --if-exists "drill_${index}" >> "${log}" 2>&1 || true'] : []),
+    "  printf '%s\\t%s\\t%s\\t%s\\n' \"${index}\" \"${id}\" \"${status}\" \"$(( $(date +%s) - started ))\" > \"${work}/${index}.result\"",
+    "}",
+    "running=0",
+    "while IFS=$'\\x1f' read -r index id host retention minutes max_age empty_until label parameter aws_region; do",
+    '  run_one "${index}" "${id}" "${host}" "${retention}" "${minutes}" "${max_age}" "${empty_until}" "${label}" "${parameter}" "${aws_region}" &',
+    "  running=$(( running + 1 ))",
+    '  if [ "${running}" -ge "${BATCH_PARALLELISM}" ]; then wait -n || true; running=$(( running - 1 )); fi',
+    'done < "${work}/tenants.tsv"',
+    "wait || true",
+    // Each tenant's log in order, then the table and the verdict.
+    "failed=()",
+    'total="$(wc -l < "${work}/tenants.tsv")"',
+    '{ echo "### ${BATCH_KIND} ${BATCH_KEY}: ${total} tenant(s)"; echo; echo "| tenant | result | seconds | detail |"; echo "|---|---|---|---|"; } >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
+    "while IFS=$'\\x1f' read -r index id _; do",
+    '  if [ -f "${work}/${index}.result" ]; then IFS=$\'\\t\' read -r _ _ status seconds < "${work}/${index}.result"; else status="lost" seconds=0; fi',
+    '  if [ "${status}" = 0 ]; then verdict="ok"; else verdict="failed"; failed+=("${id}"); fi',
+    '  echo "::group::${id}: ${verdict} (${seconds} s)"',
+    '  cat "${work}/${index}.log" 2> /dev/null || true',
+    '  echo "::endgroup::"',
+    "  detail=\"$(grep -h '^::error::' \"${work}/${index}.log\" 2> /dev/null | head -n 1 | sed -e 's/^::error:://' -e 's/|/\\\\|/g' | cut -c 1-300 || true)\"",
+    '  echo "| ${id} | ${verdict} | ${seconds} | ${detail} |" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
+    'done < "${work}/tenants.tsv"',
+    'rm -rf "${work}"',
+    'if [ "${#failed[@]}" -gt 0 ]; then',
+    `  echo "::error title=${FAILED_TENANTS_TITLE}::\${failed[*]}"`,
+    '  echo "${#failed[@]} of ${total} tenant(s) failed: ${failed[*]}"',
+    "  exit 1",
+    "fi",
+    'echo "all ${total} tenant(s) of ${BATCH_KEY} succeeded"',
+  ].join("\n");
+}
