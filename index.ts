@@ -21,6 +21,10 @@ import { placementOf } from "./tenants/placement";
 import { credentialLocation } from "./repository/contract";
 import { regionsReport } from "./review/regions";
 import { fleetNames } from "./repository/contract";
+import * as pulumi from "@pulumi/pulumi";
+import { TenantCredentials } from "./components/tenantCredentials";
+import { applicationCredentialsPolicy as applicationPolicy } from "./iam/credentials";
+import { batchWarnings, credentialRegions, fleetManifest, manifestPath, planFleetBatches, renderManifest } from "./repository/manifest";
 
 const { settings, fleet, shards } = loadStackInputs();
 // Shards sharing the application repository write under their own names.
@@ -43,11 +47,15 @@ const databases = new Map(
 // only those files, on the default branch, can assume.
 const githubProvider = new github.Provider("github", { owner: settings.github.owner, token: credential(GITHUB_TOKEN), ...GITHUB_PACING });
 const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
+// The fleet manifest the workflows read at run time: the only file adding a tenant changes.
+const manifestSettings = { stack: settings.stack, source: settings.tenantsFile, scope: settings.secretScope, batchSize: settings.workflows.batchSize, migrations: Boolean(settings.workflows.migrationsCommand) };
+for (const warning of batchWarnings(planFleetBatches(fleet.tenants, manifestSettings))) pulumi.log.warn(warning);
 const roles = new WorkflowRoles("github-backups", {
   repository: settings.github,
   workflows,
   existingProviderArn: settings.oidcProviderArn,
   stack: settings.stack,
+  scope: settings.secretScope,
   githubProvider,
 });
 
@@ -69,7 +77,28 @@ const vaults = planVaults(fleet.tenants, settings.backup.keep).map((plan) => ({
     },
   }),
 }));
-roles.grant(vaults.map(({ plan, vault }) => ({ vault, tenants: plan.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) })));
+// Region scope: each active tenant's connection strings as SSM parameters in its backup
+// region, under a key of that region; GitHub then holds nothing per tenant.
+const credentials =
+  settings.secretScope === "region"
+    ? credentialRegions(fleet.tenants, manifestSettings.migrations).map((region) => ({
+        ...region,
+        credentials: new TenantCredentials(`credentials-${region.awsRegion}`, {
+          stack: settings.stack,
+          awsRegion: region.awsRegion,
+          tenants: region.active.map((t) => ({ id: t.id, residency: t.residency, direct: databases.get(t.id)!.connectionUri, pooled: databases.get(t.id)!.pooledConnectionUri })),
+          keyAdministrators: settings.backup.keyAdministrators,
+          workflowReaders: [roles.arnOf("backupWriter"), roles.arnOf("migrator")].filter((arn) => arn !== undefined),
+          applicationReaders: settings.applicationRoleArns,
+          breakGlassArn: settings.backup.breakGlassPrincipal,
+          protect: settings.protect,
+        }),
+      }))
+    : [];
+roles.grant(
+  vaults.map(({ plan, vault }) => ({ vault, tenants: plan.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) })),
+  settings.secretScope === "region" ? { stack: settings.stack, regions: credentials } : undefined,
+);
 
 // Dev/test: one non-prod project, seeded main branch, a branch per pull request.
 const devProject = settings.devProject
@@ -93,8 +122,14 @@ const wiring = new RepositoryWiring(
     repository: settings.github.repository,
     branch: settings.github.branch,
     scope: settings.secretScope,
-    tenants: activeTenants(fleet).map((t) => ({ id: t.id, connectionUri: databases.get(t.id)!.connectionUri, host: databases.get(t.id)!.host })),
-    roleArns: { backupWriter: roles.arnOf("backupWriter"), drillReader: roles.arnOf("drillReader") },
+    tenants: activeTenants(fleet).map((t) => ({ id: t.id, connectionUri: databases.get(t.id)!.connectionUri })),
+    manifest: {
+      path: manifestPath(names),
+      content: pulumi
+        .all(Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.host])))
+        .apply((hosts) => renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts))))),
+    },
+    roleArns: { backupWriter: roles.arnOf("backupWriter"), drillReader: roles.arnOf("drillReader"), migrator: roles.arnOf("migrator") },
     vaults: vaults.map(({ plan, vault }) => ({ awsRegion: plan.awsRegion, bucket: vault.bucketName, kmsKeyArn: vault.keyArn })),
     workflows: [...workflows, ...renderDevWorkflows(settings.devProject, settings.github.branch)],
     source: settings.tenantsFile,
@@ -117,8 +152,9 @@ export const residencyCheck = residency.check;
 export const databasesByTenant = Object.fromEntries(
   fleet.tenants.map((t) => {
     const db = databases.get(t.id)!;
-    const credential = t.status === "active" ? credentialLocation(t.id, settings.secretScope) : null;
-    return [t.id, { projectId: db.projectId, region: t.region, awsRegion: placementOf(t).backup.awsRegion, host: db.host, poolerHost: db.poolerHost, credential }];
+    const awsRegion = placementOf(t).backup.awsRegion;
+    const credential = t.status === "active" ? credentialLocation(t.id, settings.secretScope, { stack: settings.stack, awsRegion }) : null;
+    return [t.id, { projectId: db.projectId, region: t.region, awsRegion, host: db.host, poolerHost: db.poolerHost, credential }];
   }),
 );
 /** Per AWS region in use: the backup bucket and its region. */
@@ -127,6 +163,15 @@ export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [
 export const backupRoleArn = roles.arnOf("backupWriter") ?? null;
 /** The role the generated restore-drill workflows assume (read only). */
 export const drillRoleArn = roles.arnOf("drillReader") ?? null;
+/** The role the generated migrations workflow assumes to read tenants' parameters (region scope), or null. */
+export const migrationsRoleArn = roles.arnOf("migrator") ?? null;
+/**
+ * Region scope: the IAM policy to attach to the application's runtime roles (listed in
+ * applicationRoleArns): read the pooled string of this stack's tenants, through SSM only.
+ */
+export const applicationCredentialsPolicy = credentials.length
+  ? pulumi.all(credentials.map((c) => c.credentials.keyArn.apply((keyArn) => ({ awsRegion: c.awsRegion, keyArn, tenants: c.active.map((t) => t.id) })))).apply((g) => JSON.stringify(applicationPolicy(settings.stack, g)))
+  : null;
 /** What the application repository receives (names only). */
 export const githubWiring = wiring.summary;
 /** The dev/test project's id, or null in stacks without one (it is never a tenant). */

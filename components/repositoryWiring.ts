@@ -1,13 +1,14 @@
 /**
  * RepositoryWiring: what the application repository receives. Tenant connection strings
  * as Actions secrets (repository scope) or one environment per tenant (environment
- * scope), non-secret values as Actions variables, and the generated workflow files.
+ * scope), nothing per tenant in the region scope; non-secret values as Actions variables;
+ * the generated workflow files and the fleet manifest they read.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
 import { type RenderedWorkflow } from "../workflows/render";
 import type { RolePurpose, SecretScope } from "../iam/workflowAccess";
-import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName, fleetNames, hostsVariable, type FleetNames } from "../repository/contract";
+import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName, fleetNames, type FleetNames } from "../repository/contract";
 
 export interface RepositoryWiringArgs {
   /** Owner (user or organisation) of the application repository. */
@@ -16,10 +17,17 @@ export interface RepositoryWiringArgs {
   readonly repository: string;
   /** Its default branch: workflow files are committed there, and only its runs read tenant secrets. */
   readonly branch: string;
-  /** Tenant connection strings as repository secrets, or one environment per tenant. */
+  /** Tenant connection strings as repository secrets, one environment per tenant, or none here (region scope: SSM). */
   readonly scope: SecretScope;
-  /** Active tenants, their direct connection strings (secret) and database hosts. Retired tenants are not wired. */
-  readonly tenants: readonly { readonly id: string; readonly connectionUri: pulumi.Output<string>; readonly host: pulumi.Input<string> }[];
+  /** Active tenants and their direct connection strings (secret). Retired tenants are not wired; the region scope wires none. */
+  readonly tenants: readonly { readonly id: string; readonly connectionUri: pulumi.Output<string> }[];
+  /** The fleet manifest the workflows read: its path and its text (written once per deploy). */
+  readonly manifest: {
+    /** Where in the repository, `.github/tenant-fleet/<prefix>.json`. */
+    readonly path: string;
+    /** Its text: repository/manifest.ts renderManifest, once the hosts are known. */
+    readonly content: pulumi.Input<string>;
+  };
   /** The workflow roles, by purpose; a purpose without workflows has none. */
   readonly roleArns: Partial<Record<RolePurpose, pulumi.Input<string>>>;
   /** Each vault's region, bucket and key, published as one variable for the workflows. */
@@ -52,6 +60,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     readonly environments: string[];
     readonly variables: string[];
     readonly workflows: string[];
+    readonly manifest: string;
   };
 
   constructor(name: string, args: RepositoryWiringArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -61,7 +70,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     const secrets: string[] = [];
     const environments: string[] = [];
 
-    for (const t of args.tenants) {
+    for (const t of args.scope === "region" ? [] : args.tenants) {
       const value = t.connectionUri; // already a secret (TenantDatabase)
       if (args.scope === "repository") {
         const secretName = repositorySecretName(t.id);
@@ -89,6 +98,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     const roleVariables: [string, string, pulumi.Input<string> | undefined][] = [
       ["var-aws-role-arn", names.roleArnVariable, args.roleArns.backupWriter],
       ["var-drill-role-arn", names.drillRoleArnVariable, args.roleArns.drillReader],
+      ["var-migrations-role-arn", names.migrationsRoleArnVariable, args.roleArns.migrator],
     ];
     for (const [resourceName, variableName, value] of roleVariables) {
       if (value === undefined) continue;
@@ -98,15 +108,20 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     new github.ActionsVariable("var-backup-vaults", { repository, variableName: names.vaultsVariable, value: vaultMap }, child);
     variables.push(names.vaultsVariable);
 
-    // Each backup file's tenants and the host the stack created for each: a backup whose
-    // connection string points anywhere else fails (workflows/backupScripts.ts).
-    const hostOf = new Map(args.tenants.map((t) => [t.id, t.host]));
-    for (const w of args.workflows.filter((x) => x.kind === "backup")) {
-      const variableName = hostsVariable(w.path);
-      const value = pulumi.all(w.tenantIds.map((id) => pulumi.output(hostOf.get(id)!).apply((host) => [id, host] as const))).apply((entries) => JSON.stringify(Object.fromEntries(entries)));
-      new github.ActionsVariable(`var-${variableName.toLowerCase().replace(/_/g, "-")}`, { repository, variableName, value }, child);
-      variables.push(variableName);
-    }
+    // The manifest: what the workflows run over. One file however many tenants, so adding
+    // a tenant is one commit.
+    new github.RepositoryFile(
+      "fleet-manifest",
+      {
+        repository,
+        branch: args.branch,
+        file: args.manifest.path,
+        content: args.manifest.content,
+        commitMessage: `tenant-fleet: update ${args.manifest.path} from ${args.source}`,
+        overwriteOnCreate: true,
+      },
+      child,
+    );
 
     for (const w of args.workflows) {
       new github.RepositoryFile(
@@ -122,7 +137,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
         child,
       );
     }
-    this.summary = { secrets: secrets.sort(), environments: environments.sort(), variables, workflows: args.workflows.map((w) => w.path) };
+    this.summary = { secrets: secrets.sort(), environments: environments.sort(), variables, workflows: args.workflows.map((w) => w.path), manifest: args.manifest.path };
     this.registerOutputs({});
   }
 }

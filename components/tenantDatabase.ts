@@ -35,6 +35,8 @@ export class TenantDatabase extends pulumi.ComponentResource {
   readonly poolerHost: pulumi.Output<string>;
   /** Direct (non-pooler) connection string of the default role and database. Secret. */
   readonly connectionUri: pulumi.Output<string>;
+  /** The same through the pooler, for the application (region scope publishes it). Secret. */
+  readonly pooledConnectionUri: pulumi.Output<string>;
 
   /**
    * @param name the tenant id. The project carries the same name (not `${name}-project`):
@@ -57,6 +59,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     // The engine marks it secret (additionalSecretOutputs); wrapping it again here keeps
     // it secret even where that marking is absent (the mock runtime, a regenerated SDK).
     this.connectionUri = pulumi.secret(this.project.connectionUri);
+    this.pooledConnectionUri = pulumi.secret(this.project.connectionUriPooler);
     // The tenant's declaration travels with its database, so the policy pack can check the
     // project's region against the residency without reading the tenants file.
     // Plain values only: per-tenant Outputs here would cost promises for nothing.

@@ -12,10 +12,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import type { BackupVault } from "./backupVault";
+import type { TenantCredentials } from "./tenantCredentials";
 import type { RenderedWorkflow } from "../workflows/render";
 import {
   backupWriterPolicy,
   drillReaderPolicy,
+  migratorPolicy,
+  rolePurposes,
+  type CredentialAccess,
+  type SecretScope,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_URL,
   grantScopes,
@@ -37,11 +42,13 @@ export interface WorkflowRolesArgs {
   readonly existingProviderArn?: string;
   /** Stack name, part of the roles' names. */
   readonly stack: string;
+  /** The secret scope: the region scope adds the migrations role (it reads tenants' parameters). */
+  readonly scope: SecretScope;
   /** Provider for the application repository (the OIDC subject template). */
   readonly githubProvider: pulumi.ProviderResource;
 }
 
-const ROLE_NAMES: Record<RolePurpose, string> = { backupWriter: "backup-writer", drillReader: "drill-reader" };
+const ROLE_NAMES: Record<RolePurpose, string> = { backupWriter: "backup-writer", drillReader: "drill-reader", migrator: "migrations" };
 
 export class WorkflowRoles extends pulumi.ComponentResource {
   static readonly TYPE = "tenant-fleet:index:WorkflowRoles";
@@ -73,7 +80,7 @@ export class WorkflowRoles extends pulumi.ComponentResource {
     }
 
     this.roles = {};
-    for (const purpose of Object.keys(ROLE_PURPOSES) as RolePurpose[]) {
+    for (const purpose of rolePurposes(args.scope)) {
       const paths = args.workflows.filter((w) => w.kind === ROLE_PURPOSES[purpose].workflowKind).map((w) => w.path);
       if (!paths.length) continue;
       const subjects = paths.map((p) => workflowSubject(args.repository, p));
@@ -105,26 +112,47 @@ export class WorkflowRoles extends pulumi.ComponentResource {
 
   /**
    * Attaches each role's permissions: per vault, the prefixes of the tenants it serves
-   * there. Past IAM's inline size the grant widens to retention classes and the plan warns.
+   * there; in the region scope, per region, their parameters. Past IAM's inline size the
+   * grant widens to retention classes (and the stack's parameters) and the plan warns.
    */
-  grant(vaults: readonly { readonly vault: BackupVault; readonly tenants: VaultGrant["tenants"] }[]): void {
+  grant(
+    vaults: readonly { readonly vault: BackupVault; readonly tenants: VaultGrant["tenants"] }[],
+    credentials?: { readonly stack: string; readonly regions: readonly { readonly credentials: TenantCredentials; readonly backedUp: readonly string[]; readonly migrated: readonly string[] }[] },
+  ): void {
     if (this.granted) throw new Error("internal: WorkflowRoles.grant is called once");
     this.granted = true;
-    const scopes = grantScopes(vaults.map((v) => ({ awsRegion: v.vault.awsRegion, hasKey: v.vault.keyArn !== undefined, tenants: v.tenants })));
+    const scopes = grantScopes(
+      vaults.map((v) => ({ awsRegion: v.vault.awsRegion, hasKey: v.vault.keyArn !== undefined, tenants: v.tenants })),
+      credentials && {
+        stack: credentials.stack,
+        backedUp: credentials.regions.map((r) => ({ awsRegion: r.credentials.awsRegion, tenants: r.backedUp })),
+        migrated: credentials.regions.map((r) => ({ awsRegion: r.credentials.awsRegion, tenants: r.migrated })),
+      },
+    );
     const grants = pulumi.all(
       vaults.map(({ vault, tenants }) =>
         pulumi.all([vault.bucketArn, vault.keyArn]).apply(([bucketArn, keyArn]): VaultGrant => ({ awsRegion: vault.awsRegion, bucketArn, keyArn, tenants })),
       ),
     );
-    const documents = { backupWriter: backupWriterPolicy, drillReader: drillReaderPolicy };
+    const access = (pick: "backedUp" | "migrated"): pulumi.Output<CredentialAccess | undefined> =>
+      credentials
+        ? pulumi
+            .all(credentials.regions.map((r) => r.credentials.keyArn.apply((keyArn) => ({ awsRegion: r.credentials.awsRegion, keyArn, tenants: r[pick] }))))
+            .apply((g) => ({ stack: credentials.stack, grants: g }))
+        : pulumi.output(undefined);
+    const documents: Record<RolePurpose, () => pulumi.Output<object>> = {
+      backupWriter: () => pulumi.all([grants, access("backedUp")]).apply(([g, c]) => backupWriterPolicy(g, scopes.backupWriter, c)),
+      drillReader: () => grants.apply((g) => drillReaderPolicy(g, scopes.drillReader)),
+      migrator: () => access("migrated").apply((c) => migratorPolicy(c!, scopes.migrator)),
+    };
     for (const [purpose, role] of Object.entries(this.roles) as [RolePurpose, aws.iam.Role][]) {
       if (scopes[purpose] === "class") {
         pulumi.log.warn(
-          `the ${ROLE_PURPOSES[purpose].title} role is granted whole retention classes (retain-<days>d/*) in each vault instead of one prefix per tenant: ${vaults.reduce((n, v) => n + v.tenants.length, 0)} tenant prefixes would pass IAM's inline policy size; shard the stack to keep per-tenant scope`,
+          `the ${ROLE_PURPOSES[purpose].title} role is granted whole retention classes (retain-<days>d/*) and the stack's parameters in each region instead of one prefix and parameter per tenant: per-tenant grants would pass IAM's inline policy size; shard the stack to keep per-tenant scope`,
           this,
         );
       }
-      new aws.iam.RolePolicy(`${this.name}-${ROLE_NAMES[purpose]}-permissions`, { role: role.id, policy: grants.apply((g) => JSON.stringify(documents[purpose](g, scopes[purpose]))) }, { parent: this });
+      new aws.iam.RolePolicy(`${this.name}-${ROLE_NAMES[purpose]}-permissions`, { role: role.id, policy: documents[purpose]().apply((d) => JSON.stringify(d)) }, { parent: this });
     }
   }
 }

@@ -4,7 +4,7 @@
  * with everything the settings imply (residencies, limits, shards), then the dev seed.
  */
 import * as path from "node:path";
-import { loadTenantsFile, GITHUB_REPOSITORY_SECRET_LIMIT, type LoadContext } from "../tenants/load";
+import { loadTenantsFile, GITHUB_REPOSITORY_SECRET_LIMIT, SSM_STANDARD_PARAMETER_LIMIT, type LoadContext } from "../tenants/load";
 import type { Fleet } from "../tenants/model";
 import type { Problem } from "../diagnostics/problems";
 import { locateConfigKey, locateKey, NAMESPACE, parseStackSettings, type SettingsSource, type StackSettings } from "./settings";
@@ -26,6 +26,7 @@ export function fleetContext(settings: StackSettings, stackFile: string, shards:
     residencies: { allowed: settings.allowedResidencies, source: `${stackFile} ${NAMESPACE}:allowedResidencies` },
     limits: {
       repositorySecrets: settings.secretScope === "repository" ? GITHUB_REPOSITORY_SECRET_LIMIT - settings.workflows.repositorySecretHeadroom : undefined,
+      parametersPerRegion: settings.secretScope === "region" ? SSM_STANDARD_PARAMETER_LIMIT : undefined,
       neonProjects: settings.neonLimits.projects,
       neonHistoryRetentionHours: settings.neonLimits.historyRetentionHours,
       extraProjects: settings.devProject ? 1 : 0,
@@ -97,7 +98,7 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
       at(
         "secretScope",
         "warning",
-        `repository scope in a protected stack: every workflow on every branch of ${settings.github.owner}/${settings.github.repository} can read every tenant's connection string, so anyone who can push a branch can; use secretScope environment for production (one environment per tenant, readable only by runs of ${settings.github.branch})`,
+        `repository scope in a protected stack: every workflow on every branch of ${settings.github.owner}/${settings.github.repository} can read every tenant's connection string, so anyone who can push a branch can; use secretScope environment (one environment per tenant, readable only by runs of ${settings.github.branch}) or region (SSM parameters in the tenant's AWS region, readable only by the generated workflows' roles) for production`,
       ),
     );
   }

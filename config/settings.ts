@@ -12,6 +12,7 @@ import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../iam/workf
 import { closest, InputError, sortProblems, type Problem } from "../diagnostics/problems";
 import { cronProblem } from "../tenants/schema";
 import { installSteps } from "./commands";
+import { SECRET_SCOPES } from "../repository/contract";
 
 export function shorten(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -32,7 +33,7 @@ export function projectSettings(config: Readonly<Record<string, string>>): Recor
   return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
 
-export type SecretScope = "repository" | "environment";
+export type { SecretScope } from "../repository/contract";
 
 /**
  * A stack's settings as the program reads them: the declared settings (SETTINGS, where each
@@ -55,12 +56,16 @@ export interface StackSettings {
   };
   readonly allowedResidencies: Readonly<Setting<"allowedResidencies">>;
   readonly oidcProviderArn: Setting<"oidcProviderArn">;
+  /** Deduplicated and sorted. */
+  readonly applicationRoleArns: readonly string[];
   readonly workflows: {
     readonly migrationsCommand: Setting<"migrationsCommand">;
     readonly migrationsSetupCommand: Setting<"migrationsSetupCommand">;
     readonly migrationsPaths: Readonly<Setting<"migrationsPaths">>;
     readonly restoreDrillSchedule: Setting<"restoreDrillSchedule">;
     readonly repositorySecretHeadroom: Setting<"repositorySecretHeadroom">;
+    readonly batchSize: Setting<"batchSize">;
+    readonly batchParallelism: Setting<"batchParallelism">;
     readonly alertLabel: Setting<"alertLabel">;
     readonly alertAssignees: Readonly<Setting<"alertAssignees">>;
   };
@@ -143,7 +148,7 @@ export function settingsTable(group?: "dev"): string {
 }
 
 /** The first sentence of a description, shortened at a word to about `max` characters. */
-function firstSentence(text: string, max = 100): string {
+function firstSentence(text: string, max = 72): string {
   const end = text.search(/(?<!\be\.g|\bi\.e)[.:;](\s|$)/);
   const sentence = end < 0 ? text : text.slice(0, end);
   if (sentence.length <= max) return sentence;
@@ -245,9 +250,9 @@ const DECLARED = {
     description: "Path of the tenants file, relative to the project root.",
   },
   secretScope: {
-    schema: z.enum(["repository", "environment"], { error: (iss) => `${JSON.stringify(iss.input)} is not a secret scope; use repository or environment` }),
+    schema: z.enum(SECRET_SCOPES, { error: (iss) => `${JSON.stringify(iss.input)} is not a secret scope; use repository, environment or region` }),
     default: "repository",
-    description: "Where tenant connection strings go: repository (one Actions secret per tenant, up to ~90 tenants; any workflow run on any branch can read them all) or environment (one GitHub environment per tenant, readable only by default-branch jobs that name it; scales; use it in production).",
+    description: "Where tenant connection strings go: repository (one Actions secret per tenant, up to ~90 tenants; any workflow run on any branch can read them all), environment (one GitHub environment per tenant, readable only by default-branch jobs that name it; one job per tenant) or region (SSM SecureString parameters in the tenant's backup AWS region under a customer-managed key; GitHub holds nothing per tenant; only the roles of the generated workflows and the applicationRoleArns can read them; batched jobs; use it for large fleets).",
   },
   protect: {
     schema: bool,
@@ -324,6 +329,21 @@ const DECLARED = {
     schema: stringList.pipe(z.array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a GitHub login` })).max(10, { error: "GitHub assigns at most 10 people to an issue" })),
     default: [],
     description: "GitHub logins assigned to a failure issue (they get GitHub's notification); they need access to the application repository.",
+  },
+  batchSize: {
+    schema: numberSetting(1, 100, "a batch holds 1 to 100 tenants"),
+    default: 50,
+    description: "Tenants per backup, restore-drill or migrations job in the repository and region scopes (tenants of one AWS region and Postgres major). Raised automatically, with a warning, when a schedule would need more than 256 jobs. The environment scope runs one tenant per job (a job reads one environment).",
+  },
+  batchParallelism: {
+    schema: numberSetting(1, 16, "run 1 to 16 tenants at once in a job"),
+    default: 8,
+    description: "How many tenants of a batch one backup or restore-drill job works on at once (migrations run one tenant at a time).",
+  },
+  applicationRoleArns: {
+    unset: ["[]"],
+    schema: stringList.pipe(z.array(pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE))),
+    description: "With secretScope region: the application's runtime IAM roles, which the credentials keys let decrypt the tenants' pooled connection strings through SSM (attach the stack output applicationCredentialsPolicy to them).",
   },
   repositorySecretHeadroom: {
     schema: numberSetting(0, 99, "keep 0 to 99 repository secrets free"),
@@ -462,6 +482,11 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = Object.freeze(DEC
 
 export type SettingKey = keyof typeof DECLARED;
 
+/** A setting's declared default, typed as the setting (for code that builds settings by hand). */
+export function defaultOf<K extends SettingKey>(key: K): Setting<K> {
+  return (DECLARED[key] as SettingSpec).default as Setting<K>;
+}
+
 /** A setting's value once parsed: its schema's output, or undefined for an optional setting without a default. */
 export type Setting<K extends SettingKey> = z.output<(typeof DECLARED)[K]["schema"]> | ((typeof DECLARED)[K] extends { default: unknown } | { required: string } ? never : undefined);
 
@@ -543,16 +568,19 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
   }
   const admins = (values.keyAdministrators as string[] | undefined) ?? [];
   const adminsGiven = (raw.keyAdministrators ?? "").replace(/\s+/g, "") !== "" && raw.keyAdministrators?.replace(/\s+/g, "") !== "[]";
-  if (values.backupEncryption === "kms" && !adminsGiven) {
+  if ((values.backupEncryption === "kms" || values.secretScope === "region") && !adminsGiven) {
     problems.push(
       at(
         "keyAdministrators",
-        `missing; the vault keys need named administrators (backupEncryption kms): list the IAM roles that run pulumi up for this stack, e.g. pulumi config set --path '${NAMESPACE}:keyAdministrators[0]' arn:aws:iam::123456789012:role/tenant-fleet-deploy --stack ${source.stack}`,
+        `missing; the ${values.backupEncryption === "kms" ? "vault keys" : "credentials keys"} need named administrators (${values.backupEncryption === "kms" ? "backupEncryption kms" : "secretScope region"}): list the IAM roles that run pulumi up for this stack, e.g. pulumi config set --path '${NAMESPACE}:keyAdministrators[0]' arn:aws:iam::123456789012:role/tenant-fleet-deploy --stack ${source.stack}`,
       ),
     );
   }
   const accounts = new Map<string, string>();
-  for (const key of ["keyAdministrators", "breakGlassPrincipal", "oidcProviderArn"]) {
+  if (values.secretScope !== "region" && ((values.applicationRoleArns as string[] | undefined) ?? []).length) {
+    problems.push(at("applicationRoleArns", `is set while secretScope is ${values.secretScope}; only the region scope keeps credentials in AWS for the application to read: set secretScope region, or remove applicationRoleArns`));
+  }
+  for (const key of ["keyAdministrators", "breakGlassPrincipal", "oidcProviderArn", "applicationRoleArns"]) {
     for (const arn of [values[key]].flat().filter((v): v is string => typeof v === "string")) accounts.set(arn.split(":")[4], key);
   }
   if (accounts.size > 1) {
@@ -582,12 +610,15 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     },
     allowedResidencies: Object.freeze([...v("allowedResidencies")]),
     oidcProviderArn: v("oidcProviderArn"),
+    applicationRoleArns: Object.freeze([...new Set(v("applicationRoleArns"))].sort()),
     workflows: {
       migrationsCommand: v("migrationsCommand"),
       migrationsSetupCommand: v("migrationsSetupCommand"),
       migrationsPaths: Object.freeze([...v("migrationsPaths")]),
       restoreDrillSchedule: v("restoreDrillSchedule"),
       repositorySecretHeadroom: v("repositorySecretHeadroom"),
+      batchSize: v("batchSize"),
+      batchParallelism: v("batchParallelism"),
       alertLabel: v("alertLabel"),
       alertAssignees: Object.freeze([...v("alertAssignees")]),
     },

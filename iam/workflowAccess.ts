@@ -35,7 +35,9 @@ export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
  */
 export const OIDC_SUBJECT_CLAIM_KEYS = Object.freeze(["repo", "job_workflow_ref"] as const);
 
-export type SecretScope = "repository" | "environment";
+export type { SecretScope } from "../repository/contract";
+import type { SecretScope } from "../repository/contract";
+import { credentialReadStatements, type CredentialGrant } from "./credentials";
 
 export interface GithubRepositoryRef {
   readonly owner: string;
@@ -116,13 +118,28 @@ export function trustPolicyLength(repo: GithubRepositoryRef, paths: readonly str
 // ---------------------------------------------------------------------------------------
 // Permissions
 
-export type RolePurpose = "backupWriter" | "drillReader";
+export type RolePurpose = "backupWriter" | "drillReader" | "migrator";
 
-/** What each role is for, and the generated workflow kind that assumes it. */
+/**
+ * What each role is for, and the generated workflow kind that assumes it. `regionScopeOnly`:
+ * the role exists only where tenants' credentials live in AWS (secretScope region).
+ */
 export const ROLE_PURPOSES = Object.freeze({
-  backupWriter: { workflowKind: "backup", title: "backup writer", description: "uploads new backups of the tenants that back up; cannot read, overwrite, retag or delete" },
-  drillReader: { workflowKind: "restore-drill", title: "drill reader", description: "lists and reads the backups of the tenants it drills; cannot write or delete" },
+  backupWriter: { workflowKind: "backup", title: "backup writer", regionScopeOnly: false, description: "uploads new backups of the tenants that back up (and, in the region scope, reads their direct connection strings); cannot read, overwrite, retag or delete backups" },
+  drillReader: { workflowKind: "restore-drill", title: "drill reader", regionScopeOnly: false, description: "lists and reads the backups of the tenants it drills; cannot write or delete" },
+  migrator: { workflowKind: "migrations", title: "migrations", regionScopeOnly: true, description: "reads the direct connection strings of the tenants it migrates; no backup access" },
 } as const);
+
+/** The purposes a stack has roles for, by secret scope. */
+export function rolePurposes(scope: SecretScope): RolePurpose[] {
+  return (Object.keys(ROLE_PURPOSES) as RolePurpose[]).filter((p) => scope === "region" || !ROLE_PURPOSES[p].regionScopeOnly);
+}
+
+/** The region scope's credentials a role reads: the stack (its SSM path) and, per region, the key and tenants. */
+export interface CredentialAccess {
+  readonly stack: string;
+  readonly grants: readonly CredentialGrant[];
+}
 
 /** One vault as the roles see it: its ARNs and the tenants (with their retention class) they serve there. */
 export interface VaultGrant {
@@ -169,7 +186,7 @@ function keyStatement(Sid: string, grants: readonly VaultGrant[], actions: reado
  * backs up, in that tenant's retention class, and only as a new object; use the vault keys
  * only through S3. Nothing else: no read, list, tag or delete.
  */
-export function backupWriterPolicy(grants: readonly VaultGrant[], scope: GrantScope): PolicyDocument {
+export function backupWriterPolicy(grants: readonly VaultGrant[], scope: GrantScope, credentials?: CredentialAccess): PolicyDocument {
   const used = grants.filter((g) => g.tenants.length);
   const resources = used.flatMap((g) => objectPrefixes(g, scope).map((p) => `${g.bucketArn}/${p}*`));
   return policy([
@@ -182,7 +199,15 @@ export function backupWriterPolicy(grants: readonly VaultGrant[], scope: GrantSc
       Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } },
     },
     ...keyStatement("EncryptThroughS3", used, UPLOAD_KEY_ACTIONS),
+    ...(credentials ? credentialReadStatements(credentials.stack, credentials.grants, "direct", scope) : []),
   ]);
+}
+
+/** The migrations role (region scope): read the direct strings of the tenants it migrates, through SSM; nothing else. */
+export function migratorPolicy(credentials: CredentialAccess, scope: GrantScope): PolicyDocument {
+  const statements = credentialReadStatements(credentials.stack, credentials.grants, "direct", scope);
+  if (!statements.length) throw new Error("internal: a migrations role needs tenants to read");
+  return policy(statements);
 }
 
 /**
@@ -222,12 +247,28 @@ function worstGrants(vaults: readonly VaultShape[]): VaultGrant[] {
   return vaults.map((v) => ({ awsRegion: v.awsRegion, bucketArn: WORST_BUCKET_ARN, keyArn: v.hasKey ? WORST_KEY_ARN : undefined, tenants: v.tenants }));
 }
 
-/** Per role, per-tenant prefixes where they fit IAM's inline policy size, else per retention class. Decided on plain data. */
-export function grantScopes(vaults: readonly VaultShape[]): Record<RolePurpose, GrantScope> {
+/** Credentials as plain data: per region, the tenants a role reads there. */
+export interface CredentialShape {
+  readonly awsRegion: string;
+  readonly tenants: readonly string[];
+}
+
+function worstCredentials(stack: string, shapes: readonly CredentialShape[] | undefined): CredentialAccess | undefined {
+  return shapes ? { stack, grants: shapes.map((c) => ({ awsRegion: c.awsRegion, keyArn: WORST_KEY_ARN, tenants: c.tenants })) } : undefined;
+}
+
+/**
+ * Per role, per-tenant prefixes (and parameters) where they fit IAM's inline policy size,
+ * else per retention class (and the stack's parameters in each region). Decided on plain data.
+ */
+export function grantScopes(vaults: readonly VaultShape[], credentials?: { readonly stack: string; readonly backedUp: readonly CredentialShape[]; readonly migrated: readonly CredentialShape[] }): Record<RolePurpose, GrantScope> {
   const worst = worstGrants(vaults);
   const fits = (doc: PolicyDocument) => policyLength(doc) <= INLINE_POLICY_BUDGET;
+  const backedUp = worstCredentials(credentials?.stack ?? "", credentials?.backedUp);
+  const migrated = worstCredentials(credentials?.stack ?? "", credentials?.migrated);
   return {
-    backupWriter: fits(backupWriterPolicy(worst, "tenant")) ? "tenant" : "class",
+    backupWriter: fits(backupWriterPolicy(worst, "tenant", backedUp)) ? "tenant" : "class",
     drillReader: fits(drillReaderPolicy(worst, "tenant")) ? "tenant" : "class",
+    migrator: !migrated || !migrated.grants.some((g) => g.tenants.length) || fits(migratorPolicy(migrated, "tenant")) ? "tenant" : "class",
   };
 }

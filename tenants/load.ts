@@ -13,7 +13,7 @@ import { sortProblems, InputError, type Problem } from "../diagnostics/problems"
 import { Positions } from "../diagnostics/positions";
 
 export type { LoadContext } from "./rules";
-export { GITHUB_REPOSITORY_SECRET_LIMIT, S3_LIFECYCLE_RULE_LIMIT } from "./rules";
+export { GITHUB_REPOSITORY_SECRET_LIMIT, S3_LIFECYCLE_RULE_LIMIT, SSM_STANDARD_PARAMETER_LIMIT } from "./rules";
 
 export interface LoadResult {
   readonly fleet?: Fleet;

@@ -197,7 +197,7 @@ describe("OIDC subjects and trust", () => {
     expect(() => workflowTrustPolicy(OIDC, [])).toThrow(/at least one/);
   });
 
-  it("fits IAM's default trust policy size at 2,000 tenants on one schedule (8 backup files and 8 drill files)", async () => {
+  it("fits IAM's default trust policy size at 2,000 tenants on one schedule (one backup file and one drill file, whatever the fleet size)", async () => {
     const tenants = parseTenants(
       fleetYaml(Array.from({ length: 2000 }, (_, i) => ({ ...ACME, id: `tenant-${String(i).padStart(4, "0")}`, name: `Tenant ${i}` }))),
       "t.yaml",
@@ -205,7 +205,7 @@ describe("OIDC subjects and trust", () => {
     const files = planWorkflows(tenants, {});
     for (const kind of ["backup", "restore-drill"] as const) {
       const paths = files.filter((f) => f.kind === kind).map((f) => f.path);
-      expect(paths).toHaveLength(8);
+      expect(paths).toHaveLength(1);
       expect(trustPolicyLength(repo, paths)).toBeLessThanOrEqual(TRUST_POLICY_LIMIT_DEFAULT);
     }
   });
@@ -235,8 +235,14 @@ describe("workflow role permissions", () => {
 
   it("keeps per-tenant prefixes while they fit IAM's inline policy size, then grants retention classes", () => {
     const vault = (n: number) => [{ awsRegion: "eu-central-1", hasKey: true, tenants: Array.from({ length: n }, (_, i) => ({ id: `tenant-${i}`, retentionDays: 14 + (i % 3) })) }];
-    expect(grantScopes(vault(40))).toEqual({ backupWriter: "tenant", drillReader: "tenant" });
-    expect(grantScopes(vault(400))).toEqual({ backupWriter: "class", drillReader: "class" });
+    expect(grantScopes(vault(40))).toEqual({ backupWriter: "tenant", drillReader: "tenant", migrator: "tenant" });
+    expect(grantScopes(vault(400))).toEqual({ backupWriter: "class", drillReader: "class", migrator: "tenant" });
+    // Region scope: the parameters count too, for the writer and the migrations role.
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `tenant-${i}`);
+    const credentials = (n: number) => ({ stack: "prod", backedUp: [{ awsRegion: "eu-central-1", tenants: ids(n) }], migrated: [{ awsRegion: "eu-central-1", tenants: ids(n) }] });
+    expect(grantScopes(vault(30), credentials(30))).toEqual({ backupWriter: "tenant", drillReader: "tenant", migrator: "tenant" });
+    expect(grantScopes(vault(60), credentials(60))).toEqual({ backupWriter: "class", drillReader: "tenant", migrator: "tenant" });
+    expect(grantScopes(vault(200), credentials(200))).toEqual({ backupWriter: "class", drillReader: "class", migrator: "class" });
     const wide = backupWriterPolicy([{ ...grants[0], tenants: vault(400)[0].tenants }], "class");
     expect(wide.Statement[0].Resource).toEqual(["arn:aws:s3:::eu/retain-14d/*", "arn:aws:s3:::eu/retain-15d/*", "arn:aws:s3:::eu/retain-16d/*"]);
   });

@@ -7,6 +7,11 @@ import { ALLOW_EVERYTHING, evaluate, type Decision, type PolicyLike, type Reques
 import { permissionsOf, trustOf } from "../policies/rules/roles";
 import { bucketArnOf, configuringBucket, isBackupBucket, isBackupKey, policyDocument, TYPES, type RuleResource } from "../policies/rules/types";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../iam/workflowAccess";
+import { arnParts, PARAMETER_CONTEXT_KEY, ssmViaService } from "../iam/credentials";
+import { BACKUP_PURPOSE_TAG } from "../policies/rules/types";
+
+/** Credentials keys carry this purpose tag (set by TenantCredentials). */
+export const CREDENTIALS_PURPOSE = "tenant-credentials";
 import { toRuleResources, type OfflineRun } from "../scripts/lib/offline";
 
 export const ACCOUNT = "123456789012";
@@ -25,11 +30,22 @@ export interface WorldVault {
   readonly keyPolicy?: PolicyLike;
 }
 
+/** A region's credentials key and parameters (region scope). */
+export interface WorldCredentials {
+  readonly region: string;
+  readonly keyArn: string;
+  readonly keyPolicy: PolicyLike;
+  /** Parameter names in the region, each with its ARN. */
+  readonly parameters: ReadonlyMap<string, string>;
+}
+
 export interface World {
   readonly provider: string;
   readonly writer?: WorldRole;
   readonly reader?: WorldRole;
+  readonly migrator?: WorldRole;
   readonly vaults: ReadonlyMap<string, WorldVault>;
+  readonly credentials: ReadonlyMap<string, WorldCredentials>;
 }
 
 function role(resources: readonly RuleResource[], name: string): WorldRole | undefined {
@@ -57,8 +73,27 @@ export function worldOf(run: OfflineRun): World {
       keyPolicy: key ? policyDocument(key.props.policy) : undefined,
     });
   }
+  const credentials = new Map<string, WorldCredentials>();
+  for (const key of resources.filter((r) => r.type === TYPES.kmsKey && r.props.tags?.[BACKUP_PURPOSE_TAG] === CREDENTIALS_PURPOSE)) {
+    const region = String(key.props.region);
+    const keyArn = String(key.props.arn);
+    const { partition, account } = arnParts(keyArn);
+    const parameters = new Map(
+      resources
+        .filter((r) => r.type === "aws:ssm/parameter:Parameter" && r.props.region === region)
+        .map((r) => [String(r.props.name), `arn:${partition}:ssm:${region}:${account}:parameter${String(r.props.name)}`] as const),
+    );
+    credentials.set(region, { region, keyArn, keyPolicy: policyDocument(key.props.policy)!, parameters });
+  }
   const provider = resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")?.props.arn ?? `arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`;
-  return { provider: String(provider), writer: role(resources, "github-backups-backup-writer"), reader: role(resources, "github-backups-drill-reader"), vaults };
+  return {
+    provider: String(provider),
+    writer: role(resources, "github-backups-backup-writer"),
+    reader: role(resources, "github-backups-drill-reader"),
+    migrator: role(resources, "github-backups-migrations"),
+    vaults,
+    credentials,
+  };
 }
 
 /** A principal and the identity policies it carries: a workflow role, or someone hypothetical with every IAM permission. */
@@ -95,4 +130,27 @@ export function assume(world: World, r: WorldRole, sub: string, aud: string = GI
     },
     { service: "trust", account: ACCOUNT, resourcePolicy: r.trust },
   );
+}
+
+/**
+ * SSM GetParameter of a SecureString with decryption, as AWS decides it: the caller's
+ * identity policy for ssm:GetParameter on the parameter (parameters have no resource
+ * policy), then KMS Decrypt by SSM on the caller's behalf, with the parameter's ARN as
+ * encryption context, against the key policy. Both must allow.
+ */
+export function ssmRead(world: World, region: string, caller: Caller, name: string): { action: string; decision: Decision }[] {
+  const creds = world.credentials.get(region);
+  const arn = creds?.parameters.get(name) ?? `arn:aws:ssm:${region}:${ACCOUNT}:parameter${name}`;
+  const ctx: RequestContext = { "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.arn.split(":")[4] };
+  const get = evaluate({ principal: { kind: "aws", arn: caller.arn }, action: "ssm:GetParameter", resource: arn, context: ctx }, { service: "default", account: ACCOUNT }, caller.identity);
+  if (!creds) return [{ action: "ssm:GetParameter", decision: get }];
+  const decrypt = evaluate(
+    { principal: { kind: "aws", arn: caller.arn }, action: "kms:Decrypt", resource: creds.keyArn, context: { ...ctx, "kms:ViaService": ssmViaService(region), [PARAMETER_CONTEXT_KEY]: arn } },
+    { service: "kms", account: ACCOUNT, resourcePolicy: creds.keyPolicy },
+    caller.identity,
+  );
+  return [
+    { action: "ssm:GetParameter", decision: get },
+    { action: "kms:Decrypt", decision: decrypt },
+  ];
 }

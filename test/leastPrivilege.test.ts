@@ -20,7 +20,8 @@ import { readStackConfig } from "../config/stackFiles";
 import type { StackSettings } from "../config/settings";
 import type { Tenant } from "../tenants/model";
 import { ROOT, runProgram } from "./program";
-import { admin, asCaller, assume, kms, s3, worldOf, type Caller, type World } from "./iamWorld";
+import { admin, asCaller, assume, kms, s3, ssmRead, worldOf, type Caller, type World } from "./iamWorld";
+import { credentialParameter } from "../repository/contract";
 import { ACME, fleetYaml } from "./helpers";
 import { fleetNames } from "../repository/contract";
 
@@ -49,10 +50,12 @@ interface Stack {
   readonly settings: StackSettings;
   readonly tenants: readonly Tenant[];
   readonly plans: readonly VaultPlan[];
-  readonly subjects: { readonly backupWriter: string[]; readonly drillReader: string[] };
+  readonly subjects: { readonly backupWriter: string[]; readonly drillReader: string[]; readonly migrator: string[] };
   readonly scopes: ReturnType<typeof grantScopes>;
   /** What the program logged (the plan's warnings). */
   readonly logs: readonly string[];
+  /** Region scope: the output policy for the application's runtime roles. */
+  readonly applicationPolicy?: string;
 }
 
 async function stack(label: string, stackName: string, overrides: string[] = []): Promise<Stack> {
@@ -67,8 +70,9 @@ async function stack(label: string, stackName: string, overrides: string[] = [])
     settings: settings!,
     tenants: fleet!.tenants,
     plans,
-    subjects: { backupWriter: subjectsOf("backup"), drillReader: subjectsOf("restore-drill") },
+    subjects: { backupWriter: subjectsOf("backup"), drillReader: subjectsOf("restore-drill"), migrator: subjectsOf("migrations") },
     logs: run.logs,
+    applicationPolicy: (run.outputs.applicationCredentialsPolicy as string | null) ?? undefined,
     scopes: grantScopes(plans.map((p) => ({ awsRegion: p.awsRegion, hasKey: settings!.backup.encryption === "kms", tenants: p.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) }))),
   };
 }
@@ -110,6 +114,62 @@ function writeFleet(spec: readonly TenantSpec[]): string {
 }
 
 const object = (bucketArn: string, t: Tenant, retention = t.backup.retentionDays) => `${bucketArn}/${backupPrefix(t.id, retention)}${STAMP}`;
+
+/**
+ * Region scope: who can read which connection string. Each workflow role reads the direct
+ * strings of the tenants it serves (never a pooled one), the application's role the pooled
+ * ones only, the drill role and everyone else nothing: not an account administrator, not
+ * the key's administrators outside SSM, not another account.
+ */
+function checkCredentials(s: Stack): void {
+  const { world } = s;
+  if (!world.credentials.size) return;
+  const allowed = (caller: Caller, region: string, name: string) => ssmRead(world, region, caller, name).every((d) => d.decision === "allow");
+  const app = s.applicationPolicy && s.settings.applicationRoleArns.length ? { arn: s.settings.applicationRoleArns[0], identity: [JSON.parse(s.applicationPolicy)] } : undefined;
+  const active = s.tenants.filter((t) => t.status === "active");
+  // The migrations role: only the migrations file on the default branch assumes it.
+  if (world.migrator) {
+    for (const sub of s.subjects.migrator) expect(assume(world, world.migrator, sub)).toBe("allow");
+    for (const sub of [...s.subjects.backupWriter, ...s.subjects.drillReader]) expect(assume(world, world.migrator, sub), sub).toBe("implicit-deny");
+    for (const r of [world.writer, world.reader]) for (const sub of s.subjects.migrator) if (r) expect(assume(world, r, sub)).toBe("implicit-deny");
+  }
+  for (const t of s.tenants) {
+    const region = s.plans.find((p) => p.tenants.includes(t))!.awsRegion;
+    const direct = credentialParameter(s.settings.stack, t.id, "direct");
+    const pooled = credentialParameter(s.settings.stack, t.id, "pooled");
+    const isActive = t.status === "active";
+    if (!isActive) {
+      // A retired tenant's strings are deleted with its route: nothing is left to read.
+      for (const [, c] of world.credentials) expect([...c.parameters.keys()].some((n) => n.includes(`/${t.id}/`)), `${t.id} is retired`).toBe(false);
+      continue;
+    }
+    expect(world.credentials.get(region)!.parameters.has(direct), `${t.id} has its parameter in ${region}`).toBe(true);
+    // Backups read the direct strings of the tenants they back up.
+    if (world.writer) {
+      const expected = t.backup.enabled || s.scopes.backupWriter === "class";
+      expect(allowed(asCaller(world.writer), region, direct), `${s.label} writer reads ${t.id}`).toBe(expected);
+      expect(allowed(asCaller(world.writer), region, pooled), `${s.label} writer reads ${t.id}'s pooled string`).toBe(false);
+    }
+    if (world.migrator) {
+      expect(allowed(asCaller(world.migrator), region, direct), `${s.label} migrations read ${t.id}`).toBe(true);
+      expect(allowed(asCaller(world.migrator), region, pooled)).toBe(false);
+    }
+    if (world.reader) expect(allowed(asCaller(world.reader), region, direct), "the drill reads no connection string").toBe(false);
+    if (app) {
+      expect(allowed(app, region, pooled), `the application reads ${t.id}'s pooled string`).toBe(true);
+      expect(allowed(app, region, direct), "the application never reads a direct string").toBe(false);
+    }
+    for (const caller of [admin("account-admin"), admin("outsider", "999999999999"), ...s.settings.backup.keyAdministrators.map((a) => ({ arn: a, identity: admin("x").identity }))]) {
+      expect(ssmRead(world, region, caller, direct).find((d) => d.action === "kms:Decrypt")!.decision, `${caller.arn} decrypts ${t.id}`).toBe(s.settings.backup.keyAdministrators.includes(caller.arn) ? "allow" : "implicit-deny");
+    }
+  }
+  // Another stack's parameters in the same regions are out of reach.
+  for (const [region] of world.credentials) {
+    const other = `/tenant-fleet/other-stack/${active[0]?.id ?? "x"}/direct-url`;
+    for (const r of [world.writer, world.migrator]) if (r) expect(allowed(asCaller(r), region, other), `${r.arn} reads another stack`).toBe(false);
+    if (app) expect(allowed(app, region, other.replace("direct", "pooled"))).toBe(false);
+  }
+}
 
 /** Every property of this suite, for one stack. */
 function checkStack(s: Stack): void {
@@ -251,13 +311,15 @@ function checkStack(s: Stack): void {
       if (breakGlass) expect(kms(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, "kms:ScheduleKeyDeletion", false)).toBe("allow");
     }
   }
+  checkCredentials(s);
 }
 
-describe("the sample stacks, both secret scopes", async () => {
+describe("the sample stacks, every secret scope", async () => {
   // One at a time: the mock runtime is process-global.
   const stacks: Stack[] = [];
   stacks.push(await stack("prod, repository scope, KMS", "prod"));
   stacks.push(await stack("prod, environment scope, KMS", "prod", ["secretScope=environment"]));
+  stacks.push(await stack("prod, region scope, KMS, an application role", "prod", ["secretScope=region", 'applicationRoleArns=["arn:aws:iam::123456789012:role/app-runtime"]']));
   stacks.push(await stack("dev, environment scope, no break-glass", "dev"));
   stacks.push(await stack("dev, repository scope, SSE-S3", "dev", ["secretScope=repository", "backupEncryption=s3"]));
 
@@ -267,14 +329,16 @@ describe("the sample stacks, both secret scopes", async () => {
   });
 
   it("gives the roles per-tenant scope in the sample stacks", () => {
-    for (const s of stacks) expect(s.scopes).toEqual({ backupWriter: "tenant", drillReader: "tenant" });
+    for (const s of stacks) expect(s.scopes).toEqual({ backupWriter: "tenant", drillReader: "tenant", migrator: "tenant" });
+    expect(stacks.filter((s) => s.world.credentials.size).map((s) => s.label)).toEqual(["prod, region scope, KMS, an application role"]);
+    expect(stacks.filter((s) => s.world.migrator).map((s) => s.label)).toEqual(["prod, region scope, KMS, an application role"]);
   });
 });
 
 describe("random fleets", () => {
-  it("hold every property, in both scopes", async () => {
+  it("hold every property, in every scope", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(tenantArb, { minLength: 1, maxLength: 14 }), fc.constantFrom("repository", "environment"), async (spec, scope) => {
+      fc.asyncProperty(fc.array(tenantArb, { minLength: 1, maxLength: 14 }), fc.constantFrom("repository", "environment", "region"), async (spec, scope) => {
         const file = writeFleet(spec);
         const s = await stack(`random ${scope}`, "prod", [`tenantsFile=${file}`, `secretScope=${scope}`, 'allowedResidencies=["EU","DE","GB","US"]']);
         checkStack(s);
@@ -286,7 +350,7 @@ describe("random fleets", () => {
   it("hold at a size that widens the grants to retention classes (still no cross-class, retired or other-vault access)", async () => {
     const spec = Array.from({ length: 240 }, (_, i) => ({ region: REGIONS[i % 2], status: i % 11 === 0 ? "retired" : "active", enabled: i % 13 !== 0, retention: [14, 30][i % 2], schedule: "17 3 * * *" }));
     const s = await stack("240 tenants, environment scope", "prod", [`tenantsFile=${writeFleet(spec)}`, "secretScope=environment", 'allowedResidencies=["EU","DE","GB","US"]']);
-    expect(s.scopes).toEqual({ backupWriter: "class", drillReader: "class" });
+    expect(s.scopes).toEqual({ backupWriter: "class", drillReader: "class", migrator: "tenant" });
     expect(s.logs.filter((l) => l.includes("is granted whole retention classes")).map((l) => l.split(" is granted")[0])).toEqual(["warn: the backup writer role", "warn: the drill reader role"]);
     checkStack(s);
     // Class scope still confines each role to the classes its tenants use in each vault.

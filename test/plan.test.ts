@@ -103,7 +103,7 @@ describe("npm run plan", () => {
     expect(plan("--config", "secretScope=environment").stdout).toContain("secret scope environment");
     const r = plan("--config", "secretScope=repo");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`--config:1:1: tenant-fleet:secretScope: "repo" is not a secret scope; use repository or environment`);
+    expect(r.stderr).toContain(`--config:1:1: tenant-fleet:secretScope: "repo" is not a secret scope; use repository, environment or region`);
   });
 
   it("refuses an unknown stack or option with a usage message", () => {

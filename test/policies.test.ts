@@ -34,6 +34,18 @@ function res(type: string, name: string, props: Record<string, any>, extra: Part
 const BUCKET_TAGS = { "tenant-fleet:purpose": "tenant-backups", "tenant-fleet:residencies": "DE EU" };
 
 /** A vault whose children name their bucket; overrides replace a child's props, null drops it. */
+/** A region-scope parameter as TenantCredentials declares it. */
+function credential(props: Record<string, any> = {}): RuleResource {
+  return res("aws:ssm/parameter:Parameter", "credentials-eu-central-1-acme-corp-direct", {
+    region: "eu-central-1",
+    name: "/tenant-fleet/prod/acme-corp/direct-url",
+    type: "SecureString",
+    keyId: "arn:aws:kms:eu-central-1:123456789012:key/credentials",
+    tags: { "tenant-fleet:tenant": "acme-corp", "tenant-fleet:residency": "EU" },
+    ...props,
+  });
+}
+
 function vault(overrides: Record<string, Record<string, any> | null> = {}, bucketProps: Record<string, any> = {}, childExtra: Partial<RuleResource> = {}): RuleResource[] {
   const bucket = res("aws:s3/bucket:Bucket", "backups-eu-central-1", { region: "eu-central-1", bucket: "tf-prod-bk-eu-central-1-abc", arn: BUCKET_ARN, tags: BUCKET_TAGS, ...bucketProps });
   const key = res("aws:kms/key:Key", "backups-eu-central-1-key", { region: "eu-central-1", arn: KEY_ARN, tags: BUCKET_TAGS, policy: JSON.stringify(vaultKeyPolicy("eu-central-1", { keyAdministrators: [DEPLOY] })) });
@@ -133,6 +145,9 @@ const fixtures: Fixture[] = [
   },
   { rule: "backup-vault-jurisdiction", config: {}, compliant: vault(), violating: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "EU GB" } }), message: /serves tenants with residency GB/ },
   { rule: "backup-vault-jurisdiction", config: {}, compliant: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "", "tenant-fleet:kept": "true" } }), violating: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "" } }), message: /does not say which residencies/ },
+  { rule: "tenant-credentials-jurisdiction", config: {}, compliant: [credential()], violating: [credential({ region: "us-east-1" })], message: /is in us-east-1 \(.*\), outside its residency EU/ },
+  { rule: "tenant-credentials-jurisdiction", config: {}, compliant: [credential()], violating: [credential({ type: "String", keyId: undefined })], message: /as "String"; it must be a SecureString[\s\S]*AWS's default key/ },
+  { rule: "tenant-credentials-jurisdiction", config: {}, compliant: [credential()], violating: [credential({ tags: { "tenant-fleet:tenant": "acme-corp" } })], message: /does not say its tenant's residency/ },
   { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(workflowTrustPolicy(OIDC, [workflowSubject({ ...repo, repository: "other" }, ".github/workflows/x.yml")]))], message: /does not pin .*sub.*exact workflow files of example-saas\/app/ },
   { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole(workflowTrustPolicy(OIDC, [workflowSubject({ ...repo, ownerId: "1", repositoryId: "2" }, ".github/workflows/x.yml")]))], violating: [workflowRole({ Statement: [githubStatement({ StringLike: { "token.actions.githubusercontent.com:sub": "repo:example-saas/app:*" } })] })], message: /does not pin token.actions.githubusercontent.com:aud.*any workflow on the default branch/ },
   { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [res("aws:iam/role:Role", "lambda", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) })], violating: [workflowRole({ Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] })], message: /statement Anyone lets any principal of any account assume the role/ },
@@ -215,6 +230,7 @@ describe("the pack's inventory", () => {
       ["neon-project-residency", "mandatory"],
       ["backup-vault-hardening", "mandatory"],
       ["backup-vault-jurisdiction", "mandatory"],
+      ["tenant-credentials-jurisdiction", "mandatory"],
       ["oidc-role-trust", "mandatory"],
       ["backup-role-no-delete", "mandatory"],
       ["backup-key-policy", "mandatory"],
@@ -245,9 +261,12 @@ describe("the pack against what the program declares", async () => {
   const prod = toRuleResources(await runProgram("prod"));
   const prodConfig = JSON.parse(readFileSync(path.join(ROOT, "policies/config.prod.json"), "utf8"));
   const devRun = toRuleResources(await runProgram("dev"));
+  const regionScope = toRuleResources(await runProgram("prod", ["secretScope=region"]));
 
-  it("the prod stack passes every rule", () => {
+  it("the prod stack passes every rule, in the region scope too (its SSM parameters checked)", () => {
     for (const r of RULES) expect(r.validate(prod, prodConfig[r.name] ?? {}), r.name).toEqual([]);
+    for (const r of RULES) expect(r.validate(regionScope, prodConfig[r.name] ?? {}), r.name).toEqual([]);
+    expect(regionScope.filter((x) => x.type === "aws:ssm/parameter:Parameter").length).toBeGreaterThan(0);
   });
 
   it("the dev stack passes with its config, and fails protection with prod's", () => {

@@ -26,17 +26,18 @@ describe("repository-scoped secrets (prod)", async () => {
     expect(run.resources.some((r) => r.type.startsWith("github:index/repositoryEnvironment"))).toBe(false);
   });
 
-  it("wires nothing for the retired tenant", () => {
-    expect(JSON.stringify(run.resources.filter((r) => r.type.startsWith("github:")).map((r) => r.inputs))).not.toMatch(/OLD_MILL|old-mill/);
+  it("wires nothing for the retired tenant: the manifest names it only among the retired, so the application refuses it", () => {
+    const manifestFile = run.resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.inputs.file === ".github/tenant-fleet/tenant-fleet.json")!;
+    const manifest = JSON.parse(String(manifestFile.inputs.content));
+    expect(manifest.retired).toEqual(["old-mill"]);
+    expect(JSON.stringify({ ...manifest, retired: [] })).not.toMatch(/OLD_MILL|old-mill/);
+    const others = run.resources.filter((r) => r.type.startsWith("github:") && r !== manifestFile);
+    expect(JSON.stringify(others.map((r) => r.inputs))).not.toMatch(/OLD_MILL|old-mill/);
   });
 
   it("sets each workflow role's ARN and the vaults as variables, not secrets", () => {
     const vars = Object.fromEntries(run.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => [r.inputs.variableName, r.inputs.value]));
-    expect(Object.keys(vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_17_3_X_X_X_DB_HOSTS", "TENANT_FLEET_BACKUP_43_5_X_X_X_DB_HOSTS", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_DRILL_ROLE_ARN"]);
-    // Each backup file's tenants and the database host the stack created for each.
-    const hosts = JSON.parse(vars.TENANT_FLEET_BACKUP_43_5_X_X_X_DB_HOSTS as string);
-    expect(hosts).toEqual({ northwind: run.outputs.databasesByTenant && (run.outputs.databasesByTenant as Record<string, { host: string }>).northwind.host });
-    expect(hosts.northwind).toMatch(/\.neon\.tech$/);
+    expect(Object.keys(vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_DRILL_ROLE_ARN"]);
     expect(vars.TENANT_FLEET_AWS_ROLE_ARN).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-backup-writer/);
     expect(vars.TENANT_FLEET_DRILL_ROLE_ARN).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-drill-reader/);
     const vaults = JSON.parse(vars.TENANT_FLEET_BACKUP_VAULTS as string);
@@ -45,7 +46,7 @@ describe("repository-scoped secrets (prod)", async () => {
   });
 
   it("commits the generated workflows to the default branch, with the content the renderer produces", () => {
-    const files = run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile");
+    const files = run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile" && String(r.inputs.file).startsWith(".github/workflows/"));
     const fleet = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "tenants/tenants.yaml").fleet!;
     const expected = renderWorkflows(fleet.tenants, {
       scope: "repository",
@@ -56,6 +57,15 @@ describe("repository-scoped secrets (prod)", async () => {
       restoreDrillSchedule: "41 4 * * 1",
     });
     expect(files.map((f) => [f.inputs.file, f.inputs.content, f.inputs.branch, f.inputs.overwriteOnCreate])).toEqual(expected.map((w) => [w.path, w.content, "main", true]));
+  });
+
+  it("commits the fleet manifest once, with the host the stack created for each active tenant", () => {
+    const file = run.resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.inputs.file === ".github/tenant-fleet/tenant-fleet.json")!;
+    expect(file.inputs.branch).toBe("main");
+    const manifest = JSON.parse(String(file.inputs.content));
+    const routes = run.outputs.databasesByTenant as Record<string, { host: string }>;
+    expect(manifest.tenants.map((t: { id: string; host: string }) => [t.id, t.host])).toEqual(ACTIVE.map((id) => [id, routes[id].host]));
+    expect(manifest.tenants[0].host).toMatch(/\.neon\.tech$/);
   });
 
   it("uses one GitHub provider for the configured owner", () => {
@@ -74,7 +84,8 @@ describe("repository-scoped secrets (prod)", async () => {
     expect(run.outputs.githubWiring).toEqual({
       secrets: ACTIVE.map((id) => `${id.toUpperCase().replace(/-/g, "_")}_DATABASE_URL`).sort(),
       environments: [],
-      variables: ["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_DRILL_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_BACKUP_17_3_X_X_X_DB_HOSTS", "TENANT_FLEET_BACKUP_43_5_X_X_X_DB_HOSTS"],
+      variables: ["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_DRILL_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS"],
+      manifest: ".github/tenant-fleet/tenant-fleet.json",
       workflows: [
         ".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml",
         ".github/workflows/tenant-fleet-backup-43-5-x-x-x.yml",
@@ -104,6 +115,49 @@ describe("environment-scoped secrets", async () => {
   });
 });
 
+describe("region-scoped credentials", async () => {
+  const run = await runProgram("prod", ["secretScope=region", 'applicationRoleArns=["arn:aws:iam::123456789012:role/app-runtime"]']);
+  const parameters = run.resources.filter((r) => r.type === "aws:ssm/parameter:Parameter");
+
+  it("writes nothing per tenant to GitHub: no secret, no environment, one manifest", () => {
+    const github = run.resources.filter((r) => r.type.startsWith("github:index/"));
+    expect(github.filter((r) => /actionsSecret|actionsEnvironmentSecret|repositoryEnvironment/.test(r.type))).toEqual([]);
+    expect(github.map((r) => r.type).sort()).toEqual([
+      "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate",
+      "github:index/actionsVariable:ActionsVariable",
+      "github:index/actionsVariable:ActionsVariable",
+      "github:index/actionsVariable:ActionsVariable",
+      "github:index/actionsVariable:ActionsVariable",
+      "github:index/repositoryFile:RepositoryFile",
+      "github:index/repositoryFile:RepositoryFile",
+      "github:index/repositoryFile:RepositoryFile",
+      "github:index/repositoryFile:RepositoryFile",
+      "github:index/repositoryFile:RepositoryFile",
+    ]);
+  });
+
+  it("keeps each active tenant's pooled and direct strings as SecureStrings in its backup region, under the region's own key", () => {
+    const keys = new Map(run.resources.filter((r) => r.type === "aws:kms/key:Key" && (r.inputs.tags as Record<string, string>)["tenant-fleet:purpose"] === "tenant-credentials").map((k) => [k.inputs.region, k]));
+    expect([...keys.keys()].sort()).toEqual(["eu-central-1", "eu-west-2", "us-east-2", "us-west-2"]);
+    expect(parameters).toHaveLength(ACTIVE.length * 2);
+    const routes = run.outputs.databasesByTenant as Record<string, { awsRegion: string; credential: { parameter: string; directParameter: string } }>;
+    for (const p of parameters) {
+      const tenant = (p.inputs.tags as Record<string, string>)["tenant-fleet:tenant"];
+      expect(p.inputs).toMatchObject({ type: "SecureString", tier: "Standard", region: routes[tenant].awsRegion, keyId: keys.get(routes[tenant].awsRegion)!.state!.arn });
+      expect([routes[tenant].credential.parameter, routes[tenant].credential.directParameter]).toContain(p.inputs.name);
+      expect(isWireSecret(p.wireInputs.value)).toBe(true);
+    }
+    expect(JSON.stringify(parameters.map((p) => p.inputs.name))).not.toContain("old-mill");
+  });
+
+  it("outputs the application's policy: the stack's pooled strings in its regions, through SSM only", () => {
+    const doc = JSON.parse(String(run.outputs.applicationCredentialsPolicy));
+    expect(doc.Statement[0]).toEqual({ Sid: "ReadTenantPooledStrings", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: expect.arrayContaining(["arn:aws:ssm:eu-central-1:123456789012:parameter/tenant-fleet/prod/*/pooled-url"]) });
+    expect(doc.Statement[0].Resource).toHaveLength(4);
+    expect(doc.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": ["ssm.eu-central-1.amazonaws.com", "ssm.eu-west-2.amazonaws.com", "ssm.us-east-2.amazonaws.com", "ssm.us-west-2.amazonaws.com"] } });
+  });
+});
+
 describe("the 100-repository-secret limit", () => {
   const settingsFor = (scope: string) => parseStackSettings({ githubOwner: "o", githubRepository: "r", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]', secretScope: scope }, { stack: "prod", file: "Pulumi.prod.yaml" }).settings!;
   const fleet = (n: number) => fleetYaml(Array.from({ length: n }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` })));
@@ -112,9 +166,18 @@ describe("the 100-repository-secret limit", () => {
     const result = parseTenants(fleet(91), "tenants.yaml", fleetContext(settingsFor("repository"), "Pulumi.prod.yaml"));
     expect(result.fleet).toBeUndefined();
     expect(result.problems.map(formatProblem)).toEqual([
-      "tenants.yaml:3:3: tenants: 91 active tenants need 91 repository secrets; GitHub allows 100 per repository and this stack keeps 10 for the repository's own, so at most 90 tenants fit; set tenant-fleet:secretScope to environment (one GitHub environment per tenant)",
+      "tenants.yaml:3:3: tenants: 91 active tenants need 91 repository secrets; GitHub allows 100 per repository and this stack keeps 10 for the repository's own, so at most 90 tenants fit; set tenant-fleet:secretScope to region (SSM parameters in each tenant's AWS region, batched jobs) or environment (one GitHub environment and job per tenant)",
     ]);
     expect(parseTenants(fleet(90), "tenants.yaml", fleetContext(settingsFor("repository"), "Pulumi.prod.yaml")).fleet).toBeDefined();
+  });
+
+  it("counts two SSM parameters per active tenant and region against Parameter Store's 10,000 with region-scoped credentials", () => {
+    const refused = parseTenants(fleet(5001), "tenants.yaml", fleetContext(settingsFor("region"), "Pulumi.prod.yaml"));
+    expect(refused.problems.map(formatProblem)).toEqual([
+      expect.stringContaining("warning: tenants: this stack holds 5001 tenants"),
+      "tenants.yaml:3:3: tenants: 5001 active tenants keep their connection strings in eu-central-1: 10002 SSM parameters, and a region holds 10000 standard parameters per account; shard the stack (shardRegions, shardResidencies) or give the stacks separate AWS accounts",
+    ]);
+    expect(parseTenants(fleet(300), "tenants.yaml", fleetContext(settingsFor("region"), "Pulumi.prod.yaml")).fleet).toBeDefined();
   });
 
   it("has no such limit with environment-scoped secrets", () => {

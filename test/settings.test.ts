@@ -26,11 +26,12 @@ describe("stack settings", () => {
       neonOrgId: undefined,
       github: { owner: "example-saas", repository: "app", branch: "main", ownerId: undefined, repositoryId: undefined },
       allowedResidencies: ["AU", "BR", "DE", "EU", "GB", "SG", "US"],
+      applicationRoleArns: [],
       oidcProviderArn: undefined,
       shard: undefined,
       neonLimits: { projects: undefined, historyRetentionHours: undefined },
       devProject: undefined,
-      workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10, alertLabel: "tenant-fleet-alert", alertAssignees: [] },
+      workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10, batchSize: 50, batchParallelism: 8, alertLabel: "tenant-fleet-alert", alertAssignees: [] },
       backup: {
         encryption: "kms",
         objectLock: "off",
@@ -68,7 +69,7 @@ describe("stack settings", () => {
 
   it("names the stack file, the line and the key of every bad setting", () => {
     expect(lines({ ...minimal, secretScope: "repo", protekt: "true" })).toEqual([
-      `Pulumi.prod.yaml:2:29: tenant-fleet:secretScope: "repo" is not a secret scope; use repository or environment`,
+      `Pulumi.prod.yaml:2:29: tenant-fleet:secretScope: "repo" is not a secret scope; use repository, environment or region`,
       `Pulumi.prod.yaml:4:3: tenant-fleet:protekt: unknown setting; did you mean tenant-fleet:protect?`,
     ]);
   });
@@ -111,6 +112,6 @@ describe("stack settings", () => {
 
   it("reports --config overrides as such", () => {
     const { problems } = parseStackSettings({ ...minimal, secretScope: "x" }, { ...source, overridden: new Set(["secretScope"]) });
-    expect(problems.map(formatProblem)).toEqual([`--config:1:1: tenant-fleet:secretScope: "x" is not a secret scope; use repository or environment`]);
+    expect(problems.map(formatProblem)).toEqual([`--config:1:1: tenant-fleet:secretScope: "x" is not a secret scope; use repository, environment or region`]);
   });
 });

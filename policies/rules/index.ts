@@ -2,6 +2,7 @@
 import { neonProjectResidency } from "./neonProjectResidency";
 import { backupVaultHardening } from "./backupVaultHardening";
 import { backupVaultJurisdiction } from "./backupVaultJurisdiction";
+import { tenantCredentialsJurisdiction } from "./tenantCredentialsJurisdiction";
 import { oidcRoleTrust } from "./oidcRoleTrust";
 import { backupRoleNoDelete } from "./backupRoleNoDelete";
 import { backupKeyPolicy } from "./backupKeyPolicy";
@@ -14,6 +15,7 @@ export const RULES: readonly Rule<any>[] = Object.freeze([
   neonProjectResidency,
   backupVaultHardening,
   backupVaultJurisdiction,
+  tenantCredentialsJurisdiction,
   oidcRoleTrust,
   backupRoleNoDelete,
   backupKeyPolicy,

@@ -9,7 +9,7 @@ import { computeSizes } from "./compute";
 import { scheduleMinutes } from "./schedules";
 import { acknowledgementScope } from "./acknowledgements";
 import { oneOwner } from "./shards";
-import { lifecycleRulesPerVault, neonProjects, pitrWithinPlan, repositorySecrets, stackSize } from "./limits";
+import { credentialParameters, lifecycleRulesPerVault, neonProjects, pitrWithinPlan, repositorySecrets, stackSize } from "./limits";
 import type { Rule } from "./types";
 
 export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
@@ -25,7 +25,8 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   neonProjects,
   stackSize,
   repositorySecrets,
+  credentialParameters,
 });
 
 export type { LoadContext, Rule, RuleInput, Entry, Placeable } from "./types";
-export { GITHUB_REPOSITORY_SECRET_LIMIT, S3_LIFECYCLE_RULE_LIMIT } from "./limits";
+export { GITHUB_REPOSITORY_SECRET_LIMIT, S3_LIFECYCLE_RULE_LIMIT, SSM_STANDARD_PARAMETER_LIMIT } from "./limits";

@@ -7,6 +7,9 @@ import type { Rule } from "./types";
 /** S3 allows this many lifecycle rules per bucket (one per distinct retention, plus housekeeping). */
 export const S3_LIFECYCLE_RULE_LIMIT = 1000;
 
+/** SSM Parameter Store's limit of standard parameters per region and account. */
+export const SSM_STANDARD_PARAMETER_LIMIT = 10_000;
+
 /** GitHub's limit of Actions secrets per repository. */
 export const GITHUB_REPOSITORY_SECRET_LIMIT = 100;
 
@@ -63,7 +66,23 @@ export const repositorySecrets: Rule = ({ entries, ctx, at }) => {
   return [
     at.error(
       ["tenants"],
-      `${active} active tenants need ${active} repository secrets; GitHub allows ${GITHUB_REPOSITORY_SECRET_LIMIT} per repository and this stack keeps ${GITHUB_REPOSITORY_SECRET_LIMIT - limit} for the repository's own, so at most ${limit} tenants fit; set tenant-fleet:secretScope to environment (one GitHub environment per tenant)`,
+      `${active} active tenants need ${active} repository secrets; GitHub allows ${GITHUB_REPOSITORY_SECRET_LIMIT} per repository and this stack keeps ${GITHUB_REPOSITORY_SECRET_LIMIT - limit} for the repository's own, so at most ${limit} tenants fit; set tenant-fleet:secretScope to region (SSM parameters in each tenant's AWS region, batched jobs) or environment (one GitHub environment and job per tenant)`,
     ),
   ];
+};
+
+export const credentialParameters: Rule = ({ owned, ctx, at }) => {
+  const limit = ctx.limits?.parametersPerRegion;
+  if (limit === undefined) return [];
+  const perRegion = new Map<string, number>();
+  for (const { raw } of owned) {
+    if (raw.status !== "active" || raw.region === undefined) continue;
+    const r = backupRegionOf(raw.region);
+    perRegion.set(r, (perRegion.get(r) ?? 0) + 2);
+  }
+  return [...perRegion]
+    .filter(([, n]) => n > limit)
+    .map(([region, n]) =>
+      at.error(["tenants"], `${n / 2} active tenants keep their connection strings in ${region}: ${n} SSM parameters, and a region holds ${limit} standard parameters per account; shard the stack (shardRegions, shardResidencies) or give the stacks separate AWS accounts`),
+    );
 };

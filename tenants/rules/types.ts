@@ -18,6 +18,8 @@ export interface LoadContext {
     readonly neonHistoryRetentionHours?: number;
     /** With repository-scoped secrets: how many tenant secrets the repository can hold. */
     readonly repositorySecrets?: number;
+    /** With region-scoped credentials: SSM parameters one AWS region of the account holds (two per active tenant). */
+    readonly parametersPerRegion?: number;
     /** Above this many tenants in one stack the loader warns (see npm run bench). */
     readonly recommendedTenants?: number;
     /** Projects beyond the tenants' (the dev/test project). */
