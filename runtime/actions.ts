@@ -8,7 +8,7 @@
  * What cannot run here is substituted, and only in runtime/substitutions.ts.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
@@ -33,6 +33,8 @@ export interface JobResult {
   /** Lines of the `::error::` workflow commands. */
   readonly errors: string[];
   readonly warnings: string[];
+  /** What the steps wrote to GITHUB_STEP_SUMMARY. */
+  readonly summary: string;
   /** The job's evaluated settings (timeout, concurrency, name). */
   readonly settings: { name: string; timeoutMinutes?: string; concurrency?: string };
 }
@@ -171,7 +173,7 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
     timeoutMinutes: job["timeout-minutes"] !== undefined ? interpolate(String(job["timeout-minutes"]), contexts) : undefined,
     concurrency: job.concurrency ? interpolate(job.concurrency.group, contexts) : undefined,
   };
-  if (!condition(job.if, contexts, "success")) return { result: "skipped", steps: [], log: "", errors: [], warnings: [], settings };
+  if (!condition(job.if, contexts, "success")) return { result: "skipped", steps: [], log: "", errors: [], warnings: [], summary: "", settings };
 
   const envOf = (layer: Record<string, string> | undefined): Record<string, string> => Object.fromEntries(Object.entries(layer ?? {}).map(([k, v]) => [k, interpolate(String(v), contexts)]));
   let env: Record<string, string> = { ...envOf(workflow.env) };
@@ -204,12 +206,21 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
       GITHUB_RUN_ATTEMPT: "1",
       GITHUB_WORKFLOW: String((contexts.github as Record<string, Json>).workflow),
       RUNNER_TEMP: temp,
+      GITHUB_WORKSPACE: temp,
+      GITHUB_STEP_SUMMARY: path.join(temp, "step_summary.md"),
       CI: "true",
       GITHUB_ACTIONS: "true",
     };
     const substitute = substitutions.forStep(step, { with: envOf(step.with), matrix, env: runnerEnv });
     let result: { code: number; output: string; seconds: number };
     if (substitute?.kind === "skip") result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
+    else if (substitute?.kind === "files") {
+      for (const [file, content] of Object.entries(substitute.files)) {
+        mkdirSync(path.dirname(path.join(temp, file)), { recursive: true });
+        writeFileSync(path.join(temp, file), content);
+      }
+      result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
+    }
     else if (substitute?.kind === "env") {
       for (const [k, v] of Object.entries(substitute.env)) appendFileSync(githubEnv, `${k}=${v}\n`);
       result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
@@ -237,5 +248,7 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
     }
   }
   const commands = (kind: string) => log.split("\n").filter((l) => l.startsWith(`::${kind}::`)).map((l) => l.slice(kind.length + 4));
-  return { result: status, steps, log, errors: commands("error"), warnings: commands("warning"), settings };
+  const summaryFile = path.join(temp, "step_summary.md");
+  const summary = existsSync(summaryFile) ? readFileSync(summaryFile, "utf8") : "";
+  return { result: status, steps, log, errors: commands("error"), warnings: commands("warning"), summary, settings };
 }

@@ -9,6 +9,7 @@ import { repositoryOf, type Repository } from "./fleet";
 import { startFakeGithub, startFakeNeon, type FakeGithub, type FakeNeon } from "./services/fakeApis";
 import { runnerSetup, type RunnerSetup } from "./substitutions";
 import { DEV_PROJECT_VARIABLE, previewBranchName } from "../workflows/dev";
+import { FAILED_TENANTS_TITLE } from "../workflows/batchScripts";
 import { FIXTURE_TENANTS } from "./harness";
 
 const REPOSITORY = "example-saas/app";
@@ -119,7 +120,7 @@ describe("the alert job of a scheduled workflow", () => {
       backupFile()[1],
       "alert",
       undefined,
-      { repository: REPOSITORY, ref: "refs/heads/main", vars: prod.vars, secrets: { GITHUB_TOKEN }, needs: { backup: { result } }, runId: String(1000 + github.calls.length), workflowName: "tenant-fleet backups (17 3 * * *)", runnerEnv: runner.env },
+      { repository: REPOSITORY, ref: "refs/heads/main", vars: prod.vars, secrets: { GITHUB_TOKEN }, needs: { plan: { result: "success" }, backup: { result } }, runId: String(1000 + github.calls.length), workflowName: "tenant-fleet backups (17 3 * * *)", runnerEnv: runner.env },
       runner.substitutions(),
     );
 
@@ -162,6 +163,30 @@ describe("the alert job of a scheduled workflow", () => {
     github.jobs[1] = { ...github.jobs[1], conclusion: "failure" };
     await alert("failure");
     expect(github.issues.map((i) => i.state)).toEqual(["closed", "open"]);
+  });
+
+  it("names the failed tenants of a batch job from its annotation, and a batch that failed without one by its key", async () => {
+    github.issues.length = 0;
+    github.jobs = [
+      { name: "backup eu-central-1-pg17-1", conclusion: "failure", html_url: "https://github.com/x/1", check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/901` },
+      { name: "backup eu-west-2-pg17-1", conclusion: "success", html_url: "https://github.com/x/2", check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/902` },
+      { name: "backup us-east-2-pg16-1", conclusion: "cancelled", html_url: "https://github.com/x/3", check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/903` },
+    ];
+    github.annotations = {
+      "901": [
+        { title: "", message: "brightwave's database has no tables", annotation_level: "failure" },
+        { title: FAILED_TENANTS_TITLE, message: "brightwave fresh-start", annotation_level: "failure" },
+      ],
+    };
+    const r = await alert("failure");
+    expect(r.result).toBe("failure");
+    const body = github.issues[0].body;
+    expect(body).toContain("failed for 3 tenant(s)");
+    expect(body).toContain("- brightwave: failed in eu-central-1-pg17-1 (https://github.com/x/1)");
+    expect(body).toContain("- fresh-start: failed in eu-central-1-pg17-1 (https://github.com/x/1)");
+    expect(body).toContain("- us-east-2-pg16-1: cancelled (https://github.com/x/3)");
+    expect(body).not.toContain("eu-west-2");
+    github.annotations = {};
   });
 
   it("reads every page of a run's jobs (256 tenants), and reports a run that failed before any tenant job", async () => {

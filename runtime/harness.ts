@@ -5,14 +5,21 @@
  * down; test files call it in afterAll, so a failed test still cleans up.
  */
 import { runJob, type JobResult, type RunContext } from "./actions";
-import { repositoryOf, workflowFor, type Repository } from "./fleet";
+import { batchFor, KINDS, narrowedFiles, repositoryOf, type Repository, type RunKind } from "./fleet";
 import { startPostgres, type PgCluster } from "./services/postgres";
 import { startS3, type S3Service } from "./services/s3";
 import { localMatrix, runnerSetup, type RunnerSetup } from "./substitutions";
-import { parse } from "yaml";
-import { ENVIRONMENT_SECRET_NAME, repositorySecretName, VARIABLES } from "../repository/contract";
+import { ENVIRONMENT_SECRET_NAME, VARIABLES } from "../repository/contract";
 
 export const FIXTURE_TENANTS = "runtime/fixtures/tenants.yaml";
+
+export interface BatchRun {
+  /** The planning job, run for real over the manifest. */
+  readonly plan: JobResult;
+  /** The batch job, with the matrix entry the plan gave for the batch. */
+  readonly job: JobResult;
+  readonly entry: Record<string, unknown>;
+}
 
 export interface World {
   readonly repo: Repository;
@@ -24,9 +31,16 @@ export interface World {
   bucketOf(tenantId: string): string;
   /** The connection string `pulumi up` would store for the tenant, routed to the tenant cluster. */
   secretFor(tenantId: string, database?: string): string;
+  /**
+   * Runs the planning job and then the batch job of a kind for the batch that holds the
+   * first tenant: the stack's own batch (`narrow` false) or that batch narrowed to these
+   * tenants. Each tenant's connection string goes where the stack's scope keeps it (a
+   * repository secret, the environment's secret, or an SSM parameter); `""` leaves it out.
+   */
+  runBatch(kind: RunKind, tenantIds: readonly string[], options?: { secrets?: Record<string, string>; partBytes?: number; narrow?: boolean }): Promise<BatchRun>;
   backup(tenantId: string, options?: { secret?: string; partBytes?: number }): Promise<JobResult>;
   drill(tenantId: string): Promise<JobResult>;
-  /** The migrations job for the tenant, against one database of the tenant cluster (repository scope). */
+  /** The migrations job for the tenant, against one database of the tenant cluster. */
   migrate(tenantId: string, database: string): Promise<JobResult>;
   stop(): Promise<void>;
 }
@@ -42,8 +56,9 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
     const s3 = await startS3(repo.world);
     started.push(s3);
     const runner = runnerSetup({ s3: s3.endpoint, drillPgPort: drillDb.port });
-    const context = (secrets: Record<string, string>): RunContext => ({ repository: "example-saas/app", ref: "refs/heads/main", vars: repo.vars, secrets, runnerEnv: runner.env });
+    const context = (secrets: Record<string, string>, needs?: RunContext["needs"]): RunContext => ({ repository: "example-saas/app", ref: "refs/heads/main", vars: repo.vars, secrets, needs, runnerEnv: runner.env });
     const vaults = JSON.parse(repo.vars[VARIABLES.vaults]) as Record<string, { bucket: string }>;
+    const tenantOf = (id: string) => repo.manifest.tenants.find((t) => t.id === id)!;
     const world: World = {
       repo,
       tenantDb,
@@ -51,29 +66,43 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
       s3,
       runner,
       bucketOf(tenantId) {
-        const { entry } = workflowFor(repo, /-backup-/, "backup", tenantId);
-        return vaults[String(entry.aws_region)].bucket;
+        return vaults[tenantOf(tenantId).awsRegion].bucket;
       },
       secretFor(tenantId, database = "app") {
         return tenantDb.url(database, "app_owner", repo.databases.get(tenantId)!.host);
       },
+      async runBatch(kind, tenantIds, options = {}) {
+        const { content, batch } = batchFor(repo, kind, tenantIds[0]);
+        const files = options.narrow === false ? { ...repo.files } : narrowedFiles(repo, kind, batch.key, tenantIds);
+        const subs = runner.substitutions({ partBytes: options.partBytes, files, credentialsFor: (arn) => s3.credentialsFor(arn) });
+        const plan = await runJob(content, "plan", undefined, context({}), subs);
+        if (plan.result !== "success") throw new Error(`the planning job failed:\n${plan.log}`);
+        const slot = plan.steps.find((s) => s.outputs.slot_1 !== undefined)!.outputs.slot_1;
+        const entry = (JSON.parse(slot) as Record<string, unknown>[]).find((e) => e.key === batch.key);
+        if (!entry) throw new Error(`the plan has no entry for ${batch.key}: ${slot}`);
+        const secrets: Record<string, string> = {};
+        const members = options.narrow === false ? batch.tenants : tenantIds;
+        for (const id of members) {
+          const value = options.secrets?.[id] ?? world.secretFor(id);
+          const credential = tenantOf(id).credential;
+          if (value === "") continue;
+          if (credential.scope === "repository") secrets[credential.secret] = value;
+          else if (credential.scope === "environment") secrets[ENVIRONMENT_SECRET_NAME] = value;
+          else s3.putParameter(credential.awsRegion, credential.directParameter, value);
+        }
+        const job = await runJob(content, KINDS[kind].jobId, { batch: localMatrix(entry, kind === "drill" ? drillDb.major : tenantDb.major) } as never, context(secrets, { plan: { result: "success", outputs: plan.steps.at(-1)!.outputs } }), subs);
+        // The service container is new for every job: drop what the drill restored.
+        if (kind === "drill") for (const db of tenantIds.map((_, i) => `drill_${i + 1}`)) drillDb.sql("postgres", `drop database if exists ${db}`);
+        return { plan, job, entry };
+      },
       async backup(tenantId, options = {}) {
-        const w = workflowFor(repo, /-backup-/, "backup", tenantId);
-        const secret = options.secret ?? world.secretFor(tenantId);
-        // Environment scope: the tenant's environment holds DATABASE_URL; repository scope: a secret per tenant.
-        const scoped = (parse(w.content) as { jobs: { backup: { environment?: string } } }).jobs.backup.environment !== undefined;
-        return runJob(w.content, "backup", { tenant: localMatrix(w.entry, tenantDb.major) } as never, context({ [scoped ? ENVIRONMENT_SECRET_NAME : repositorySecretName(tenantId)]: secret }), runner.substitutions({ partBytes: options.partBytes, credentialsFor: (arn) => s3.credentialsFor(arn) }));
+        return (await world.runBatch("backup", [tenantId], { secrets: options.secret !== undefined ? { [tenantId]: options.secret } : {}, partBytes: options.partBytes })).job;
       },
       async drill(tenantId) {
-        const w = workflowFor(repo, /-restore-drill/, "drill", tenantId);
-        const result = await runJob(w.content, "drill", { tenant: localMatrix(w.entry, drillDb.major) } as never, context({}), runner.substitutions({ credentialsFor: (arn) => s3.credentialsFor(arn) }));
-        // The service container is new for every job: drop what the drill restored.
-        drillDb.sql("postgres", "drop database if exists drill");
-        return result;
+        return (await world.runBatch("drill", [tenantId])).job;
       },
       async migrate(tenantId, database) {
-        const w = workflowFor(repo, /-migrations\.yml$/, "migrate", tenantId);
-        return runJob(w.content, "migrate", { tenant: localMatrix(w.entry, tenantDb.major) } as never, context({ [repositorySecretName(tenantId)]: world.secretFor(tenantId, database) }), runner.substitutions());
+        return (await world.runBatch("migrate", [tenantId], { secrets: { [tenantId]: world.secretFor(tenantId, database) } })).job;
       },
       async stop() {
         for (const s of started.reverse()) await s.stop();

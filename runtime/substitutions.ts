@@ -5,7 +5,10 @@
  * 1. `aws-actions/configure-aws-credentials`: instead of an OIDC token exchanged for the
  *    role, the step sets credentials that the S3 gateway maps to the same role, whose
  *    requests it then authorises with the stack's own policies (runtime/services/s3.ts).
- * 2. `actions/checkout`: skipped (the scripts under test do not read the repository).
+ * 2. `actions/checkout`: writes the files the program would commit (the fleet manifest)
+ *    into the job's workspace, or, given none, is skipped. A test of one tenant narrows
+ *    the manifest's batch to that tenant (runtime/harness.ts); the batch tests run the
+ *    stack's own batches.
  * 3. The Postgres client install (the step named PG_CLIENT_STEP_NAME, apt.postgresql.org):
  *    skipped; this machine's client and server (Debian's, one major) are used, so a
  *    tenant's `pg` in the matrix becomes this machine's major.
@@ -22,13 +25,16 @@
  *    (runtime/services/fakeApis.ts); tokens and keys are fixed test strings.
  * 9. `sleep`, when a test asks: returns at once, so polling loops (a branch that never
  *    becomes ready: 60 polls 2 s apart) run their full count in no time.
+ * 10. SSM Parameter Store (region scope): the S3 gateway answers GetParameter for the
+ *    parameters a test puts, authorised by the stack's role and key policies
+ *    (runtime/services/s3.ts); the CLI reaches it through AWS_ENDPOINT_URL like S3.
  */
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ACTIONS, PG_CLIENT_STEP_NAME } from "../workflows/render";
 
-export type Substitute = { kind: "skip"; why: string } | { kind: "env"; env: Record<string, string>; why: string };
+export type Substitute = { kind: "skip"; why: string } | { kind: "env"; env: Record<string, string>; why: string } | { kind: "files"; files: Record<string, string>; why: string };
 
 export interface Substitutions {
   forStep(step: { name?: string; uses?: string }, ctx: { with: Record<string, string>; matrix: unknown; env: Record<string, string> }): Substitute | undefined;
@@ -46,7 +52,7 @@ export function localMatrix<T extends { pg?: number | string }>(entry: T, localM
 export interface RunnerSetup {
   /** Environment every step gets: PATH with the AWS CLI, its config, the endpoints. */
   readonly env: Record<string, string>;
-  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string> }) => Substitutions;
+  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string>; files?: Record<string, string> }) => Substitutions;
 }
 
 export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }, options: { instantSleep?: boolean } = {}): RunnerSetup {
@@ -79,7 +85,7 @@ export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; gith
           const region = ctx.with["aws-region"];
           return { kind: "env", env: { ...options.credentialsFor(ctx.with["role-to-assume"]), AWS_REGION: region, AWS_DEFAULT_REGION: region }, why: `credentials of ${ctx.with["role-to-assume"]}` };
         }
-        if (step.uses === ACTIONS.checkout.uses) return { kind: "skip", why: "checkout" };
+        if (step.uses === ACTIONS.checkout.uses) return options.files ? { kind: "files", files: options.files, why: `checkout of ${Object.keys(options.files).join(", ")}` } : { kind: "skip", why: "checkout" };
         if (step.name === PG_CLIENT_STEP_NAME) return { kind: "skip", why: "this machine's Postgres client" };
         return undefined;
       },

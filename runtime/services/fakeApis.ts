@@ -3,7 +3,8 @@
  * state those scripts touch, and able to misbehave the ways the real ones do:
  * - Neon (branches of the dev/test project): a create that fails after it committed, a
  *   branch that never becomes ready, a branch deleted by someone else first (404).
- * - GitHub (the alert job): a run's jobs, and the repository's issues and comments.
+ * - GitHub (the alert job): a run's jobs, their check runs' annotations, and the
+ *   repository's issues and comments.
  * Paths, methods and JSON shapes are those of the public REST APIs the scripts use.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -120,14 +121,16 @@ export interface FakeGithub {
   readonly calls: Call[];
   readonly issues: FakeIssue[];
   /** The jobs of the current run, as the Actions API lists them. */
-  jobs: { name: string; conclusion: string | null; html_url: string }[];
+  jobs: { name: string; conclusion: string | null; html_url: string; check_run_url?: string }[];
+  /** Annotations by check run id (a job's check_run_url ends with it). */
+  annotations: Record<string, { title: string; message: string; annotation_level: string }[]>;
   stop(): Promise<void>;
 }
 
 export async function startFakeGithub(repository: string, token: string): Promise<FakeGithub> {
   const calls: Call[] = [];
   const issues: FakeIssue[] = [];
-  const fake: Partial<FakeGithub> & { issues: FakeIssue[]; calls: Call[]; jobs: FakeGithub["jobs"] } = { calls, issues, jobs: [] };
+  const fake: Partial<FakeGithub> & { issues: FakeIssue[]; calls: Call[]; jobs: FakeGithub["jobs"]; annotations: FakeGithub["annotations"] } = { calls, issues, jobs: [], annotations: {} };
   const base = `/repos/${repository}`;
   const view = (i: FakeIssue) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: i.labels.map((name) => ({ name })), user: { login: i.creator } });
   const { url, server } = await serve((req, u, body) => {
@@ -138,6 +141,8 @@ export async function startFakeGithub(repository: string, token: string): Promis
       const page = Number(u.searchParams.get("page") ?? 1);
       return [200, { total_count: fake.jobs.length, jobs: fake.jobs.slice((page - 1) * per, page * per) }];
     }
+    const annotations = new RegExp(`^${base}/check-runs/(\\d+)/annotations$`).exec(u.pathname);
+    if (annotations) return [200, fake.annotations[annotations[1]] ?? []];
     if (u.pathname === `${base}/issues` && req.method === "GET") {
       const creator = u.searchParams.get("creator");
       return [200, issues.filter((i) => i.state === u.searchParams.get("state") && (!creator || i.creator === creator)).map(view)];

@@ -9,6 +9,10 @@
  *   fail with 412 PreconditionFailed when the key exists.
  * - Content-MD5: a body that does not match it fails with 400 BadDigest.
  * - ListParts (s3rver has none): S3's record of an upload's parts, read from s3rver's store.
+ * - SSM GetParameter (region scope), a local stand-in for Parameter Store: the parameters
+ *   the test puts, each read authorised as AWS would (the role's ssm:GetParameter, then
+ *   KMS Decrypt through SSM with the parameter's ARN as encryption context, against the
+ *   credentials key's policy), answered in SSM's JSON protocol.
  * The gateway stands in for S3's HTTPS endpoint, so requests count as over TLS.
  * Callers sign with an access key named after their role (see credentialsFor).
  */
@@ -18,7 +22,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Decision, RequestContext } from "../../policies/iam/evaluate";
-import { asCaller, kms, s3, type World, type WorldRole } from "../../test/iamWorld";
+import { asCaller, kms, s3, ssmRead, type World, type WorldRole } from "../../test/iamWorld";
 import { freePort } from "./ports";
 
 // s3rver ships CommonJS without types.
@@ -40,9 +44,22 @@ export interface S3Call {
   readonly status: number;
 }
 
+/** One SSM request through the gateway. */
+export interface SsmCall {
+  readonly role: string;
+  readonly operation: string;
+  readonly region: string;
+  readonly name: string;
+  readonly decisions: readonly { readonly action: string; readonly decision: Decision }[];
+  readonly status: number;
+}
+
 export interface S3Service {
   readonly endpoint: string;
   readonly calls: S3Call[];
+  readonly ssmCalls: SsmCall[];
+  /** Stores a SecureString parameter (what `pulumi up` writes in the region scope). */
+  putParameter(region: string, name: string, value: string): void;
   /** Test hook: answer the next UploadPart as stored without storing it (S3's record then lacks it). */
   loseNextPart: boolean;
   /** Environment for an AWS CLI acting as this role. */
@@ -96,7 +113,7 @@ export async function startS3(world: World): Promise<S3Service> {
   const bucketRegion = new Map<string, string>();
   for (const [region, vault] of world.vaults) bucketRegion.set(vault.bucketArn.replace(/^arn:[^:]+:s3:::/, ""), region);
   const roles = new Map<string, WorldRole>();
-  for (const role of [world.writer, world.reader]) {
+  for (const role of [world.writer, world.reader, world.migrator]) {
     if (!role) continue;
     const keyId = role.arn.split("/").pop()!;
     roles.set(keyId, role);
@@ -106,6 +123,31 @@ export async function startS3(world: World): Promise<S3Service> {
   const backend = new S3rver({ address: "127.0.0.1", port: backendPort, directory, silent: true, vhostBuckets: false, configureBuckets: [...bucketRegion.keys()].map((name) => ({ name })) });
   await backend.run();
   const calls: S3Call[] = [];
+  const ssmCalls: SsmCall[] = [];
+  const parameters = new Map<string, string>();
+  const ssm = async (req: IncomingMessage, res: ServerResponse, target: string, keyId: string) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(Buffer.from(c));
+    const body = JSON.parse(Buffer.concat(chunks).toString() || "{}") as { Name?: string; WithDecryption?: boolean };
+    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\/ssm\//.exec(header(req.headers, "authorization") ?? "")?.[1] ?? "";
+    const name = String(body.Name ?? "");
+    const answer = (status: number, payload: object, decisions: SsmCall["decisions"] = []) => {
+      ssmCalls.push({ role: keyId, operation: target, region, name, decisions, status });
+      res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
+      res.end(JSON.stringify(payload));
+    };
+    const role = roles.get(keyId);
+    if (target !== "GetParameter") return answer(400, { __type: "InvalidAction", message: `the stand-in serves GetParameter only, not ${target}` });
+    if (!role) return answer(400, { __type: "UnrecognizedClientException", message: `unknown caller ${keyId}` });
+    const decisions = ssmRead(world, region, asCaller(role), name);
+    if (decisions[0].decision !== "allow") return answer(400, { __type: "AccessDeniedException", message: `User: ${role.arn} is not authorized to perform: ssm:GetParameter on resource: ${name} because no identity-based policy allows the ssm:GetParameter action` }, decisions);
+    const value = parameters.get(`${region}\u0000${name}`);
+    if (value === undefined) return answer(400, { __type: "ParameterNotFound", message: "" }, decisions);
+    if (body.WithDecryption && decisions.some((d) => d.decision !== "allow")) {
+      return answer(400, { __type: "AccessDeniedException", message: `User: ${role.arn} is not authorized to perform: kms:Decrypt (through SSM) on the key of ${name}` }, decisions);
+    }
+    return answer(200, { Parameter: { Name: name, Type: "SecureString", Value: body.WithDecryption ? value : "(encrypted)", Version: 1, ARN: world.credentials.get(region)?.parameters.get(name) ?? "" } }, decisions);
+  };
   const listParts = (res: ServerResponse, bucket: string, key: string, uploadId: string) => {
     const dir = path.join(backend.store.getResourcePath(bucket, undefined, "uploads"), uploadId);
     if (!/^[0-9a-f]+$/.test(uploadId) || !existsSync(dir)) return s3Error(res, 404, "NoSuchUpload", "The specified upload does not exist.");
@@ -121,6 +163,8 @@ export async function startS3(world: World): Promise<S3Service> {
   const gateway: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://gateway");
+      const target = /^AmazonSSM\.(\w+)$/.exec(header(req.headers, "x-amz-target") ?? "");
+      if (target) return ssm(req, res, target[1], /Credential=([^/]+)\//.exec(header(req.headers, "authorization") ?? "")?.[1] ?? "");
       const [, bucket = "", ...rest] = url.pathname.split("/");
       const key = rest.length ? decodeURIComponent(rest.join("/")) : undefined;
       const op = operationOf(req.method ?? "GET", key, url.searchParams, req.headers);
@@ -198,6 +242,10 @@ export async function startS3(world: World): Promise<S3Service> {
   const service: S3Service = {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    ssmCalls,
+    putParameter(region, name, value) {
+      parameters.set(`${region}\u0000${name}`, value);
+    },
     loseNextPart: false,
     credentialsFor(roleArn) {
       const keyId = roleArn.split("/").pop()!;
