@@ -27,10 +27,8 @@ interface GeneratedBlock {
 
 /** Per Markdown file (relative to the project), the blocks generated into it. */
 export const GENERATED_MARKDOWN: Readonly<Record<string, readonly GeneratedBlock[]>> = {
-  "README.md": [
-    { name: "settings summary", source: "config/settings.ts", render: settingsSummary },
-    { name: "change kinds table", source: "tenants/changeKinds.ts", render: changeKindsTable },
-  ],
+  "README.md": [{ name: "settings summary", source: "config/settings.ts", render: settingsSummary }],
+  "docs/tenants-file.md": [{ name: "change kinds table", source: "tenants/changeKinds.ts", render: changeKindsTable }],
   "docs/settings.md": [{ name: "settings table", source: "config/settings.ts", render: () => settingsTable() }],
   "docs/dev.md": [{ name: "dev settings table", source: "config/settings.ts", render: () => settingsTable("dev") }],
 };

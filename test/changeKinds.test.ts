@@ -47,7 +47,7 @@ describe("the change kinds", () => {
     expect([...STACK_WIDE_CHANGES].sort()).toEqual(["orgId", "protection", "retention", "vault"]);
   });
 
-  it("make one README row each", () => {
+  it("make one row each in the catalogue (docs/tenants-file.md)", () => {
     const rows = changeKindsTable().split("\n").slice(2);
     expect(rows.map((r) => /^\| `(\w+)` \|/.exec(r)?.[1])).toEqual([...ACKNOWLEDGEABLE_CHANGES]);
     expect(rows.find((r) => r.startsWith("| `region`"))).toContain("yes (`regionId`)");

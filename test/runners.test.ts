@@ -1,6 +1,8 @@
 /** The runner-minute model of `npm run bench -- --runners`, on real generated workflows and on hand-made ones. */
 import { describe, expect, it } from "vitest";
-import { billedMinutes, jobsOf, runnerRow, wallClockSeconds, type Job } from "../scripts/bench/runners";
+import { parse } from "yaml";
+import { billedMinutes, jobsOf, runnerRow, slotResolver, wallClockSeconds, type Job } from "../scripts/bench/runners";
+import { planFleetBatches } from "../repository/manifest";
 import { renderWorkflows } from "../workflows/render";
 import { parseTenants } from "../tenants/load";
 import { syntheticTenantsYaml } from "../scripts/bench/syntheticFleet";
@@ -9,14 +11,30 @@ const SETTINGS = { scope: "environment" as const, encryption: "kms" as const, br
 const MODEL = { setupSeconds: 60, dumpSeconds: 10 };
 
 describe("the runner-minute model", () => {
-  it("counts one job per backed-up tenant and one alert per backup file in today's workflows", () => {
+  const nightOf = (scope: "environment" | "region", parallel: number) => {
     const fleet = parseTenants(syntheticTenantsYaml(300), "t.yaml").fleet!;
-    const backups = renderWorkflows(fleet.tenants, SETTINGS).filter((w) => w.kind === "backup");
-    const jobs = backups.flatMap((w) => jobsOf(w.path, w.content, MODEL));
+    const settings = { ...SETTINGS, scope, batchSize: 50, batchParallelism: parallel };
+    const batches = planFleetBatches(fleet.tenants, { scope, batchSize: 50, migrations: false });
+    const backups = renderWorkflows(fleet.tenants, settings).filter((w) => w.kind === "backup");
+    const jobs = backups.flatMap((w) => jobsOf(w.path, w.content, MODEL, slotResolver(batches.backup.get(parse(w.content).on.schedule[0].cron)!.batches), parallel));
+    return { backups, jobs, batches };
+  };
+
+  it("counts one job per backed-up tenant in the environment scope, from the planning job's slots, plus the planning and alert jobs", () => {
+    const { backups, jobs } = nightOf("environment", 1);
     expect(jobs.filter((j) => j.tenants === 1)).toHaveLength(300);
-    expect(jobs.filter((j) => j.tenants === 0)).toHaveLength(backups.length);
-    // 70 s per tenant job bills 2 minutes; an alert bills 1.
-    expect(billedMinutes(jobs)).toBe(300 * 2 + backups.length);
+    // Per file: the planning job, the alert, and thirty-nine empty slots that run nothing.
+    expect(jobs.filter((j) => j.tenants === 0)).toHaveLength(backups.length * 2);
+    // 70 s per tenant job bills 2 minutes; the planning and alert jobs 1 each.
+    expect(billedMinutes(jobs)).toBe(300 * 2 + backups.length * 2);
+  });
+
+  it("counts one job per batch in the region scope", () => {
+    const { jobs, batches } = nightOf("region", 8);
+    const planned = [...batches.backup.values()].flatMap((p) => p.batches);
+    expect(jobs.filter((j) => j.tenants > 0).map((j) => j.tenants)).toEqual(planned.map((b) => b.tenants.length));
+    expect(planned.reduce((n, b) => n + b.tenants.length, 0)).toBe(300);
+    for (const j of jobs.filter((x) => x.tenants > 0)) expect(j.seconds).toBe(60 + Math.ceil(j.tenants / 8) * 10);
   });
 
   it("reads batches from a matrix the workflow builds at run time", () => {

@@ -32,8 +32,12 @@ describe("the generated Markdown tables", () => {
     const full = readFileSync(markdownPath("docs/settings.md"), "utf8") + readFileSync(markdownPath("docs/dev.md"), "utf8");
     for (const key of Object.keys(SETTINGS)) expect(full).toContain(`| \`${key}\``);
     const { ACKNOWLEDGEABLE_CHANGES } = await import("../tenants/changeKinds");
+    const catalogue = readFileSync(markdownPath("docs/tenants-file.md"), "utf8");
     const readme = readFileSync(markdownPath("README.md"), "utf8");
-    for (const kind of ACKNOWLEDGEABLE_CHANGES) expect(readme).toContain(`| \`${kind}\` |`);
+    for (const kind of ACKNOWLEDGEABLE_CHANGES) {
+      expect(catalogue).toContain(`| \`${kind}\` |`);
+      expect(readme).toContain(`\`${kind}\``);
+    }
   });
 });
 

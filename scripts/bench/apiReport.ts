@@ -42,9 +42,10 @@ export function renderApi(rows: readonly ApiRow[]): string {
   out.push(`  least wall-clock bound by: ${bound}`);
   out.push("");
   out.push("targets:");
-  const thousand = rows.find((r) => r.tenants === 1000);
+  const thousand = rows.find((r) => r.tenants === 1000 && r.scope === "region");
   const upCalls = thousand ? thousand.up.reads + thousand.up.writes : undefined;
-  out.push(`  missed GitHub API calls to create a 1,000-tenant fleet in region scope under 200: there is no region scope yet${upCalls === undefined ? "" : `; environment scope makes ${upCalls.toLocaleString("en")}`}`);
+  if (upCalls === undefined) out.push("  (no 1,000-tenant region-scope row: add 1000 to --sizes for the target)");
+  else out.push(`  ${upCalls < 200 ? "met   " : "missed"} GitHub API calls to create a 1,000-tenant fleet in region scope under 200: ${upCalls.toLocaleString("en")}`);
   const files = Math.max(...rows.map((r) => r.addOne.filesWritten));
   out.push(`  ${files <= 1 ? "met   " : "missed"} files written when one tenant is added: 1 (largest here: ${files})`);
   return `${out.join("\n")}\n`;

@@ -35,12 +35,14 @@ import { NEON_REGIONS } from "../../tenants/regions";
 import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./report";
 import { budgetOf, changeBudget, unknownTypes, type PlannedResource } from "./githubApi";
 import { renderApi, type ApiRow } from "./apiReport";
-import { DEFAULT_JOB_MODEL, jobsOf, renderRunners, runnerRow, type JobModel, type RunnerRow } from "./runners";
+import { DEFAULT_JOB_MODEL, jobsOf, renderRunners, runnerRow, slotResolver, type JobModel, type RunnerRow } from "./runners";
 import { readStackConfig } from "../../config/stackFiles";
 import { parseStackSettingsOrThrow, projectSettings } from "../../config/settings";
 import { parseTenants } from "../../tenants/load";
 import { renderWorkflows, workflowSettings } from "../../workflows/render";
-import { fleetNames } from "../../repository/contract";
+import { fleetNames, type SecretScope } from "../../repository/contract";
+import { planFleetBatches } from "../../repository/manifest";
+import { parse } from "yaml";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -88,13 +90,25 @@ function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): 
 }
 
 /** One night of backups for `tenants` synthetic tenants, from the workflows the prod stack's settings generate. */
-function modelRunners(tenants: number, model: JobModel): RunnerRow {
-  const cfg = readStackConfig(ROOT, "prod", ["secretScope=environment"]);
+/**
+ * One night of backups of a synthetic fleet in a scope: the generated workflows, and the
+ * jobs their planning jobs would start from the manifest the stack would commit.
+ */
+function modelRunners(tenants: number, model: JobModel, scope: SecretScope, overrides: readonly string[] = [], concentrated = false): RunnerRow {
+  const cfg = readStackConfig(ROOT, "prod", [`secretScope=${scope}`, ...overrides]);
   const settings = parseStackSettingsOrThrow(projectSettings(cfg.config), { stack: "prod", file: cfg.stackFile, text: cfg.stackFileText });
-  const fleet = parseTenants(syntheticTenantsYaml(tenants), "synthetic.yaml").fleet!;
-  const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, fleetNames()));
-  const nightly = workflows.filter((w) => w.kind === "backup").flatMap((w) => jobsOf(w.path, w.content, model));
-  return runnerRow(tenants, workflows.length, nightly);
+  const fleet = parseTenants(syntheticTenantsYaml(tenants, { concentrated }), "synthetic.yaml").fleet!;
+  const names = fleetNames();
+  const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
+  const batches = planFleetBatches(fleet.tenants, { scope, batchSize: settings.workflows.batchSize, migrations: false });
+  const nightly = workflows
+    .filter((w) => w.kind === "backup")
+    .flatMap((w) => {
+      const schedule = (parse(w.content) as { on: { schedule: { cron: string }[] } }).on.schedule[0].cron;
+      return jobsOf(w.path, w.content, model, slotResolver(batches.backup.get(schedule)?.batches ?? []), scope === "environment" ? 1 : settings.workflows.batchParallelism);
+    });
+  const schedules = new Set(fleet.tenants.filter((t) => t.status === "active" && t.backup.enabled).map((t) => t.backup.schedule)).size;
+  return runnerRow(tenants, workflows.length + 1, nightly, concentrated ? `${scope}*` : scope, schedules);
 }
 
 /** The GitHub API budget of the plans of `tenants` and of the same fleet with one tenant added. */
@@ -195,6 +209,8 @@ function main(): void {
       runners: { type: "boolean", default: false },
       "setup-seconds": { type: "string" },
       "dump-seconds": { type: "string" },
+      "batch-size": { type: "string" },
+      parallelism: { type: "string" },
     },
   });
   if (values.runners) {
@@ -203,14 +219,22 @@ function main(): void {
       setupSeconds: values["setup-seconds"] === undefined ? DEFAULT_JOB_MODEL.setupSeconds : count("--setup-seconds", values["setup-seconds"], 0),
       dumpSeconds: values["dump-seconds"] === undefined ? DEFAULT_JOB_MODEL.dumpSeconds : count("--dump-seconds", values["dump-seconds"], 0),
     };
-    const rows = sizes.map((n) => modelRunners(n, model));
+    // The stack's batch settings, or the ones to try.
+    const overrides = [
+      ...(values["batch-size"] === undefined ? [] : [`batchSize=${count("--batch-size", values["batch-size"])}`]),
+      ...(values.parallelism === undefined ? [] : [`batchParallelism=${count("--parallelism", values.parallelism)}`]),
+    ];
+    const rows = [
+      ...sizes.flatMap((n) => [...(n <= 90 ? (["repository"] as const) : []), "environment" as const, "region" as const].map((scope) => modelRunners(n, model, scope, overrides))),
+      ...sizes.map((n) => modelRunners(n, model, "region", overrides, true)),
+    ];
     process.stdout.write(values.json ? `${JSON.stringify({ model, rows }, null, 2)}\n` : renderRunners(rows, model));
     return;
   }
   if (values.api) {
     const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [100, 1000];
     // 89 + 1 fits the 90 repository secrets a repository leaves the fleet.
-    const rows = [measureApi(89, "repository"), ...sizes.map((n) => measureApi(n, "environment"))];
+    const rows = [measureApi(89, "repository"), ...sizes.flatMap((n) => [measureApi(n, "environment"), measureApi(n, "region")])];
     process.stdout.write(values.json ? `${JSON.stringify({ rows }, null, 2)}\n` : renderApi(rows));
     return;
   }

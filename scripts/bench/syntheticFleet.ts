@@ -6,19 +6,21 @@ const REGIONS = NEON_REGIONS.filter((r) => r.status.state === "active");
 const SCHEDULES = ["17 3 * * *", "43 2 * * *", "29 4 * * *"];
 
 /**
- * `count` tenants `t-000000`, `t-000001`, …; with `addedAt`, one more tenant whose id sorts
+ * `count` tenants (spread over every active region and three schedules, or concentrated) `t-000000`, `t-000001`, …; with `addedAt`, one more tenant whose id sorts
  * right after that index (`t-000500-added`), as a team adding a customer would.
  */
-export function syntheticTenantsYaml(count: number, opts: { retiredEvery?: number; addedAt?: number } = {}): string {
+export function syntheticTenantsYaml(count: number, opts: { retiredEvery?: number; addedAt?: number; concentrated?: boolean } = {}): string {
+  // Concentrated: the first three regions and the default schedule only (a fleet that grew in a few markets).
+  const regions = opts.concentrated ? REGIONS.slice(0, 3) : REGIONS;
   const tenants = Array.from({ length: count }, (_, i) => {
-    const region = REGIONS[i % REGIONS.length];
+    const region = regions[i % regions.length];
     return {
       id: `t-${String(i).padStart(6, "0")}`,
       name: `Tenant ${i}`,
       region: region.id,
       residency: region.jurisdictions[region.jurisdictions.length - 1],
       status: opts.retiredEvery && i % opts.retiredEvery === opts.retiredEvery - 1 ? "retired" : "active",
-      ...(i % 7 === 0 ? { backup: { schedule: SCHEDULES[i % SCHEDULES.length], retentionDays: 30 } } : {}),
+      ...(i % 7 === 0 && !opts.concentrated ? { backup: { schedule: SCHEDULES[i % SCHEDULES.length], retentionDays: 30 } } : {}),
     };
   });
   if (opts.addedAt !== undefined) {
