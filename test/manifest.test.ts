@@ -181,6 +181,18 @@ describe("the planning job over 10,000 tenants", () => {
     expect(r.stdout).toContain("::error::.github/tenant-fleet/tenant-fleet.json is not a tenant-fleet manifest of format 1: run pulumi up to rewrite it");
   });
 
+  it("repository scope: refuses a manifest that would feed a batch job any secret but a tenant's", () => {
+    const fleet = [...parseTenants(fleetYaml([ACME]), "t.yaml").fleet!.tenants];
+    const manifest = fleetManifest(fleet, { ...SETTINGS, scope: "repository" }, hostsOf(fleet));
+    const forged = { ...manifest, tenants: manifest.tenants.map((t) => ({ ...t, credential: { scope: "repository" as const, secret: "NEON_API_KEY" } })) };
+    const backup = renderWorkflows(fleet, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" })[0];
+    const r = runPlan(forged, backup);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error::.github/tenant-fleet/tenant-fleet.json cannot be planned: jq: error (at .github/tenant-fleet/tenant-fleet.json:');
+    expect(r.stdout).toContain("NEON_API_KEY is not a tenant secret name");
+    expect(r.outputs).toEqual({});
+  });
+
   it("repository scope: each batch's entry names its tenants' secrets, in order", () => {
     const fleet = [...parseTenants(fleetYaml([ACME, { ...ACME, id: "brightwave", name: "Brightwave" }]), "t.yaml").fleet!.tenants];
     const manifest = fleetManifest(fleet, { ...SETTINGS, scope: "repository" }, hostsOf(fleet));

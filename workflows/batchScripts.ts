@@ -53,13 +53,14 @@ export function planScript(): string {
     "{key, aws_region: .awsRegion, pg}",
     '+ (if .pgImage then {pg_image: .pgImage} else {} end)',
     `+ {timeout_minutes: ([((.tenants | length) / $parallel | ceil) * ([.tenants[] | ($t[.].backup.timeoutMinutes // ${MIGRATION_TIMEOUT_MINUTES})] | max) + ${JOB_OVERHEAD_MINUTES}, ${JOB_TIMEOUT_CAP_MINUTES}] | min)}`,
-    "+ (if $secrets then {secrets: [.tenants[] | $t[.].credential.secret]} else {} end)",
+    // Only tenant secret names reach the batch job's `secrets[…]` lookups, whatever the manifest says.
+    '+ (if $secrets then {secrets: [.tenants[] | $t[.].credential.secret | if type == "string" and test("^[A-Z][A-Z0-9_]*_DATABASE_URL$") then . else error("\\(tostring) is not a tenant secret name") end]} else {} end)',
   ].join(" ");
   return [
     "set -euo pipefail",
     ...CHECK_MANIFEST,
     'plan="${RUNNER_TEMP}/batches.json"',
-    `jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [(${BATCHES_OF_KIND})[] | ${entry}]' "\${MANIFEST}" > "\${plan}"`,
+    `jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [(${BATCHES_OF_KIND})[] | ${entry}]' "\${MANIFEST}" > "\${plan}" 2> "\${plan}.err" || { echo "::error::\${MANIFEST} cannot be planned: $(head -n 1 "\${plan}.err")"; exit 1; }`,
     'count="$(jq length "${plan}")"',
     `if [ "\${count}" -gt $(( SLOTS * ${MAX_MATRIX_JOBS} )) ]; then echo "::error::\${MANIFEST} plans \${count} jobs and this workflow runs at most $(( SLOTS * ${MAX_MATRIX_JOBS} )): run pulumi up, which replans the batches"; exit 1; fi`,
     "for slot in $(seq 1 \"${SLOTS}\"); do",
