@@ -10,7 +10,7 @@
  * `kms:ViaService` says it is only through SSM of that region.
  */
 import { credentialParameter, parameterPath, type CredentialKind } from "../repository/contract";
-import { KEY_ADMIN_ACTIONS, KEY_DESTRUCTION_ACTIONS, policy, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
+import { KEY_ADMIN_ACTIONS, keyBreakGlass, policy, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
 
 /** The one SSM action a reader needs (the AWS CLI's get-parameter, the SDK's GetParameterCommand). */
 export const PARAMETER_READ_ACTIONS = Object.freeze(["ssm:GetParameter"] as const);
@@ -80,23 +80,7 @@ export function credentialsKeyPolicy(access: CredentialsKeyAccess): PolicyDocume
   if (access.applicationReaders.length) {
     statements.push({ Sid: "ApplicationDecryptsPooledStringsThroughSsm", Effect: "Allow", Principal: { AWS: [...access.applicationReaders] }, Action: [...PARAMETER_DECRYPT_ACTIONS], Resource: "*", Condition: through(["pooled"]) });
   }
-  if (access.breakGlassArn) {
-    statements.push({
-      Sid: "BreakGlass",
-      Effect: "Allow",
-      Principal: { AWS: access.breakGlassArn },
-      Action: [...KEY_DESTRUCTION_ACTIONS, "kms:CancelKeyDeletion", "kms:EnableKey", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
-      Resource: "*",
-    });
-  }
-  statements.push({
-    Sid: "DenyKeyDestructionButBreakGlass",
-    Effect: "Deny",
-    Principal: "*",
-    Action: [...KEY_DESTRUCTION_ACTIONS],
-    Resource: "*",
-    ...(access.breakGlassArn ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": access.breakGlassArn } } } : {}),
-  });
+  statements.push(...keyBreakGlass(access.breakGlassArn));
   return policy(statements);
 }
 

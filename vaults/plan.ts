@@ -325,15 +325,28 @@ export function vaultKeyPolicy(awsRegion: string, access: VaultAccess): PolicyDo
   if (access.readerRoleArn) {
     statements.push({ Sid: "DrillReaderDecryptsThroughS3", Effect: "Allow", Principal: { AWS: access.readerRoleArn }, Action: [...READ_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
   }
-  if (access.breakGlassArn) {
-    statements.push({
-      Sid: "BreakGlass",
-      Effect: "Allow",
-      Principal: { AWS: access.breakGlassArn },
-      Action: [...KEY_DESTRUCTION_ACTIONS, "kms:CancelKeyDeletion", "kms:EnableKey", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
-      Resource: "*",
-    });
-  }
-  statements.push({ Sid: "DenyKeyDestructionButBreakGlass", Effect: "Deny", Principal: "*", Action: [...KEY_DESTRUCTION_ACTIONS], Resource: "*", ...exceptBreakGlass(access.breakGlassArn) });
+  statements.push(...keyBreakGlass(access.breakGlassArn));
   return policy(statements);
+}
+
+/**
+ * The end of every customer-managed key policy of the stack: the break-glass principal
+ * (when there is one) alone may disable the key or schedule its deletion, and undo that;
+ * everyone else is denied both, whatever else allows them.
+ */
+export function keyBreakGlass(breakGlassArn: string | undefined): PolicyStatement[] {
+  return [
+    ...(breakGlassArn
+      ? [
+          {
+            Sid: "BreakGlass",
+            Effect: "Allow" as const,
+            Principal: { AWS: breakGlassArn },
+            Action: [...KEY_DESTRUCTION_ACTIONS, "kms:CancelKeyDeletion", "kms:EnableKey", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
+            Resource: "*",
+          },
+        ]
+      : []),
+    { Sid: "DenyKeyDestructionButBreakGlass", Effect: "Deny", Principal: "*", Action: [...KEY_DESTRUCTION_ACTIONS], Resource: "*", ...exceptBreakGlass(breakGlassArn) },
+  ];
 }
