@@ -37,7 +37,7 @@ export interface GithubPermission {
  */
 export const GITHUB_PERMISSIONS: readonly GithubPermission[] = [
   { permission: "Metadata", access: "read", resourceTypes: [], why: "every App and fine-grained token has it; reads the repository" },
-  { permission: "Contents", access: "write", resourceTypes: ["github:index/repositoryFile:RepositoryFile"], why: "commits the generated workflows to the default branch" },
+  { permission: "Contents", access: "write", resourceTypes: ["github:index/repositoryFile:RepositoryFile"], why: "commits the generated workflows and the fleet manifest to the default branch" },
   { permission: "Workflows", access: "write", resourceTypes: ["github:index/repositoryFile:RepositoryFile"], why: "GitHub refuses writes under .github/workflows/ without it" },
   { permission: "Secrets", access: "write", resourceTypes: ["github:index/actionsSecret:ActionsSecret"], why: "repository-scoped connection strings (secretScope repository)" },
   { permission: "Variables", access: "write", resourceTypes: ["github:index/actionsVariable:ActionsVariable"], why: "role ARNs, vaults and the dev project id, which are not secret" },
