@@ -13,6 +13,7 @@ import { closest, InputError, sortProblems, type Problem } from "../diagnostics/
 import { cronProblem } from "../tenants/schema";
 import { installSteps } from "./commands";
 import { SECRET_SCOPES } from "../repository/contract";
+import { normaliseCron } from "../workflows/cronGrammar";
 
 export function shorten(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -232,11 +233,23 @@ function cronSetting() {
 }
 
 /** A one-line shell command from the stack settings: no newline, no GitHub expression. */
+/** Line breaks as Unicode knows them: a command or path holding one could start a second line in a generated file. */
+export const LINE_BREAKS = /[\r\n\u0085\u2028\u2029]/;
+
 function commandSetting(what: string) {
   return z
     .string()
     .min(1)
-    .refine((v) => !v.includes("${{") && !/[\r\n]/.test(v), { error: `${what} is one line and contains no \${{ }} expression; put longer logic in a script in the repository` });
+    .refine((v) => !v.includes("${{") && !LINE_BREAKS.test(v), { error: `${what} is one line (no line break of any kind, U+2028 and U+0085 included) and contains no \${{ }} expression; put longer logic in a script in the repository` });
+}
+
+/** A path or path filter: one line, no control character, no expression. */
+function pathSetting(what: string) {
+  return z
+    .string()
+    .min(1, { error: `the ${what} is empty` })
+    .refine((v) => !v.includes("${{"), { error: `a ${what} contains no \${{ }} expression` })
+    .refine((v) => !LINE_BREAKS.test(v) && !/[\p{Cc}\p{Cf}]/u.test(v), { error: (iss) => `${JSON.stringify(String(iss.input).slice(0, 80))} holds a line break or control character; a ${what} is one line of printable characters` });
 }
 
 function pattern(re: RegExp, rule: string) {
@@ -245,7 +258,7 @@ function pattern(re: RegExp, rule: string) {
 
 const DECLARED = {
   tenantsFile: {
-    schema: z.string().min(1, { error: "the path is empty; name the tenants file, e.g. tenants/tenants.yaml" }),
+    schema: pathSetting("tenants file path"),
     default: "tenants/tenants.yaml",
     description: "Path of the tenants file, relative to the project root.",
   },
@@ -310,7 +323,7 @@ const DECLARED = {
     description: "Command the migrations workflow runs before the migrations, in a step that holds no secret: installing dependencies (e.g. npm ci). Unset: nothing is installed.",
   },
   migrationsPaths: {
-    schema: stringList.pipe(z.array(z.string().min(1).refine((v) => !v.includes("${{"), { error: "a path filter contains no ${{ }} expression" })).min(1, { error: "the list is empty; list the paths whose change runs migrations, e.g. [\"migrations/**\"]" })),
+    schema: stringList.pipe(z.array(pathSetting("path filter")).min(1, { error: "the list is empty; list the paths whose change runs migrations, e.g. [\"migrations/**\"]" })),
     default: ["migrations/**"],
     description: "Paths on the default branch whose change runs the migrations workflow.",
   },
@@ -402,7 +415,7 @@ const DECLARED = {
   devSeedPaths: {
     group: "dev",
     unset: ["[]"],
-    schema: stringList.pipe(z.array(z.string().min(1).refine((v) => !v.includes("${{"), { error: "a path filter contains no ${{ }} expression" }))),
+    schema: stringList.pipe(z.array(pathSetting("path filter"))),
     description: "Paths whose change on the default branch re-runs the seed (default: the seed file).",
   },
   devSetupCommand: {
@@ -615,7 +628,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       migrationsCommand: v("migrationsCommand"),
       migrationsSetupCommand: v("migrationsSetupCommand"),
       migrationsPaths: Object.freeze([...v("migrationsPaths")]),
-      restoreDrillSchedule: v("restoreDrillSchedule"),
+      restoreDrillSchedule: normaliseCron(v("restoreDrillSchedule")),
       repositorySecretHeadroom: v("repositorySecretHeadroom"),
       batchSize: v("batchSize"),
       batchParallelism: v("batchParallelism"),
@@ -643,7 +656,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
           previewCommand: v("devPreviewCommand"),
           setupCommand: v("devSetupCommand"),
           branchMaxAgeHours: v("devBranchMaxAgeHours"),
-          cleanupSchedule: v("devBranchCleanupSchedule"),
+          cleanupSchedule: normaliseCron(v("devBranchCleanupSchedule")),
         }
       : undefined,
     backup: {

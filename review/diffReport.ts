@@ -8,8 +8,11 @@ export interface DiffMeta {
   readonly file: string;
 }
 
+/** A value for a terminal or a comment: strings with any control or format character escaped (it could erase or reorder lines). */
 function show(v: unknown): string {
-  return v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v);
+  if (v === undefined) return "(none)";
+  if (typeof v !== "string") return JSON.stringify(v);
+  return v.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 function verdict(diff: FleetDiff): string {
@@ -38,7 +41,7 @@ export function renderDiffText(diff: FleetDiff, meta: DiffMeta): string {
   const all = rows(diff);
   const destructive = all.filter((r) => r.c.class === "destructive");
   for (const { who, c } of destructive) {
-    const status = c.acknowledgement ? `acknowledged: ${c.acknowledgement.reason}` : `not acknowledged: add to acknowledgements: { ${who === "(stack)" ? "" : `tenant: ${who}, `}change: ${c.kind}, reason: "..." }`;
+    const status = c.acknowledgement ? `acknowledged: ${show(c.acknowledgement.reason)}` : `not acknowledged: add to acknowledgements: { ${who === "(stack)" ? "" : `tenant: ${who}, `}change: ${c.kind}, reason: "..." }`;
     lines.push(`${c.acknowledgement ? "warning" : "error"}: ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)}: ${c.why}; ${status}`);
   }
   for (const { who, c } of all.filter((r) => r.c.class === "safe")) lines.push(`  ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)} (${c.why})`);
@@ -60,7 +63,7 @@ export function renderDiffMarkdown(diff: FleetDiff, meta: DiffMeta): string {
   if (destructive.length) {
     out.push("", "#### Destructive changes", "", "| tenant | field | before | after | why | acknowledged |", "|---|---|---|---|---|---|");
     for (const { who, c } of destructive) {
-      out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} | ${c.acknowledgement ? `yes: ${mdCell(c.acknowledgement.reason)}` : "**no**"} |`);
+      out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} | ${c.acknowledgement ? `yes: ${mdCell(show(c.acknowledgement.reason))}` : "**no**"} |`);
     }
   }
   if (safe.length) {

@@ -11,6 +11,7 @@ import { schemaProblems, validFields } from "./schemaProblems";
 import { RULES, type Entry, type LoadContext } from "./rules";
 import { sortProblems, InputError, type Problem } from "../diagnostics/problems";
 import { Positions } from "../diagnostics/positions";
+import { normaliseCron } from "../workflows/cronGrammar";
 
 export type { LoadContext } from "./rules";
 export { GITHUB_REPOSITORY_SECRET_LIMIT, S3_LIFECYCLE_RULE_LIMIT, SSM_STANDARD_PARAMETER_LIMIT } from "./rules";
@@ -19,6 +20,11 @@ export interface LoadResult {
   readonly fleet?: Fleet;
   /** Errors and warnings, sorted by position. The fleet is present only when there is no error. */
   readonly problems: readonly Problem[];
+}
+
+/** One spelling per schedule (`MON` and ` mon`, spaces): schedules group tenants into workflow files. */
+function normaliseSchedule<T extends { schedule: string }>(backup: T): T {
+  return { ...backup, schedule: normaliseCron(backup.schedule) };
 }
 
 function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): Tenant {
@@ -32,13 +38,15 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): T
     historyRetentionHours: raw.historyRetentionHours ?? defaults?.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours,
     compute: { ...CODE_DEFAULTS.compute, ...defaults?.compute, ...raw.compute },
     quota: { ...defaults?.quota, ...raw.quota },
-    backup: { ...CODE_DEFAULTS.backup, ...defaults?.backup, ...raw.backup },
+    backup: normaliseSchedule({ ...CODE_DEFAULTS.backup, ...defaults?.backup, ...raw.backup }),
     database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
   };
 }
 
 /** Parses and validates the text of a tenants file. `file` is used in messages only. */
 export function parseTenants(text: string, file: string, ctx: LoadContext = {}): LoadResult {
+  const deep = nestingProblem(text);
+  if (deep) return { problems: [{ severity: "error", file, line: deep.line, col: deep.col, path: "", message: deep.message }] };
   const at = Positions.of(text, file, { uniqueKeys: true, strict: true });
   const yamlProblems: Problem[] = at.syntaxErrors().map((e) => ({
     severity: "error",
@@ -92,6 +100,50 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
     example: parsed.data.example === true,
   };
   return { fleet: deepFreeze(fleet), problems: sorted };
+}
+
+/** A tenants file nests a few levels (tenants → tenant → backup → key); past this it is not one, and a parser would recurse that deep. */
+export const MAX_NESTING = 32;
+
+/**
+ * The first place the text nests deeper than MAX_NESTING, by indentation of block
+ * mappings and sequences (counted in indentation steps) or by open flow brackets, before
+ * any parser recurses into it.
+ */
+export function nestingProblem(text: string): { line: number; col: number; message: string } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const content = line.replace(/^[ -]*/, "");
+    if (content === "" || content.startsWith("#")) continue;
+    const indent = line.length - line.replace(/^ */, "").length + (line.trimStart().match(/^(- +)+/)?.[0].length ?? 0);
+    while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
+    indents.push(indent);
+    if (indents.length > MAX_NESTING) {
+      return { line: i + 1, col: indent + 1, message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one` };
+    }
+    let quote: string | undefined;
+    for (let c = 0; c < line.length; c++) {
+      const ch = line[c];
+      if (quote) {
+        if (ch === quote) quote = undefined;
+        continue;
+      }
+      if (ch === "'" || ch === '"') quote = ch;
+      else if (ch === "#" && (c === 0 || line[c - 1] === " ")) break;
+      else if (ch === "[" || ch === "{") flow++;
+      else if ((ch === "]" || ch === "}") && flow > 0) flow--;
+      if (indents.length + flow > MAX_NESTING) {
+        return { line: i + 1, col: c + 1, message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one` };
+      }
+    }
+    if (indents.length + flow > MAX_NESTING) {
+      return { line: i + 1, col: indent + 1, message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one` };
+    }
+  }
+  return undefined;
 }
 
 /** Reads and validates a tenants file; a missing or unreadable file is a problem too. */

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { CronExpressionParser } from "cron-parser";
+import { githubCronProblem, normaliseCron } from "../workflows/cronGrammar";
 import { ALL_REGION_IDS, ACTIVE_REGION_IDS, type RegionId } from "./regions";
 import { ACKNOWLEDGEABLE_CHANGES, STACK_WIDE_CHANGES } from "./changeKinds";
 
@@ -96,7 +97,10 @@ function text(pattern: RegExp, max: number, rule: string) {
 
 const cronCache = new Map<string, string | undefined>();
 
-/** A standard five-field cron expression as GitHub Actions accepts it (UTC); memoised per expression. */
+/**
+ * A five-field cron expression as GitHub's scheduler accepts it (UTC; grammar in
+ * workflows/cronGrammar.ts), normalised first (spaces, case); memoised per expression.
+ */
 export function cronProblem(expr: string): string | undefined {
   if (cronCache.has(expr)) return cronCache.get(expr);
   const problem = checkCron(expr);
@@ -105,19 +109,14 @@ export function cronProblem(expr: string): string | undefined {
 }
 
 function checkCron(expr: string): string | undefined {
-  const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5) {
-    return `${JSON.stringify(expr)} has ${fields.length} field${fields.length === 1 ? "" : "s"}; write five: minute hour day-of-month month day-of-week, e.g. "17 3 * * *"`;
-  }
-  if (fields.some((f) => !/^[0-9*,/-]+$/.test(f) && !/^[A-Za-z0-9*,/-]+$/.test(f))) {
-    return `${JSON.stringify(expr)} is not a valid cron expression; use digits, "*", ",", "-" and "/" only, e.g. "17 3 * * *"`;
-  }
+  const problem = githubCronProblem(expr);
+  if (problem) return `${describe(expr)} is not a schedule GitHub runs: ${problem}; e.g. "17 3 * * *" (03:17 UTC daily)`;
   try {
-    CronExpressionParser.parse(expr, { tz: "UTC" });
+    CronExpressionParser.parse(normaliseCron(expr), { tz: "UTC" });
     return undefined;
   } catch (err) {
     const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    return `${JSON.stringify(expr)} is not a valid cron expression (${why}); write five fields, e.g. "17 3 * * *"`;
+    return `${describe(expr)} is not a valid cron expression (${describe(why)}); write five fields, e.g. "17 3 * * *"`;
   }
 }
 
@@ -147,8 +146,28 @@ export const ComputeSchema = z
   })
   .meta({ description: "Autoscaling range and scale-to-zero of the tenant's default compute." });
 
-const quotaField = (what: string, unit: string) =>
-  numberIn(0, 1_000_000, what).optional().meta({ description: `${what} per billing period, in ${unit} (0 = unlimited).` });
+/** Seconds per hour and bytes per GiB: the units the provider takes (projects/args.ts converts). */
+const UNITS = { hours: { factor: 3600, unit: "second", exact: true }, GiB: { factor: 2 ** 30, unit: "byte", exact: false } } as const;
+
+/**
+ * A number that survives conversion to the provider's whole units: a positive value is at
+ * least one unit (1e-300 hours would become 0 seconds, which Neon reads as `zero`), and
+ * hours are a whole number of seconds.
+ */
+function convertible(schema: z.ZodNumber, unit: keyof typeof UNITS, zero: string) {
+  const { factor, unit: base, exact } = UNITS[unit];
+  return schema.superRefine((v, ctx) => {
+    const converted = v * factor;
+    if (v > 0 && converted < 1) {
+      ctx.addIssue({ code: "custom", input: v, message: `${describe(v)} ${unit} is less than one ${base}, which Neon would read as 0 (${zero}); write 0 for ${zero}, or at least ${(1 / factor).toPrecision(3)}` });
+    } else if (exact && Math.abs(converted - Math.round(converted)) > 1e-6) {
+      ctx.addIssue({ code: "custom", input: v, message: `${describe(v)} ${unit} is ${converted.toFixed(2)} ${base}s, not a whole number of them; write a value Neon can keep as it is, e.g. ${(Math.round(converted) / factor).toString()}` });
+    }
+  });
+}
+
+const quotaField = (what: string, unit: "hours" | "GiB") =>
+  convertible(numberIn(0, 1_000_000, what), unit, "unlimited").optional().meta({ description: `${what} per billing period, in ${unit} (0 = unlimited).` });
 
 export const QuotaSchema = z
   .strictObject({
@@ -156,7 +175,7 @@ export const QuotaSchema = z
     computeTimeHours: quotaField("CPU time", "hours"),
     writtenDataGiB: quotaField("data written", "GiB"),
     dataTransferGiB: quotaField("data transfer", "GiB"),
-    logicalSizeGiB: numberIn(0, 1_000_000, "logical size").optional().meta({ description: "Per-branch logical size limit in GiB (0 = unlimited)." }),
+    logicalSizeGiB: quotaField("logical size", "GiB").meta({ description: "Per-branch logical size limit in GiB (0 = unlimited)." }),
   })
   .meta({ description: "Neon project quotas in hours and GiB; converted to seconds and bytes for the provider." });
 
@@ -195,7 +214,7 @@ const pgVersion = z
   .max(18, { error: (iss) => `Postgres ${describe(iss.input)} is not offered by Neon; use one of ${PG_VERSIONS.join(", ")}` })
   .meta({ description: "Postgres major version (14–18). Fixed at creation: changing it replaces the Neon project." });
 
-const historyRetentionHours = numberIn(0, MAX_PITR_HOURS, "historyRetentionHours (the point-in-time restore window)").meta({
+const historyRetentionHours = convertible(numberIn(0, MAX_PITR_HOURS, "historyRetentionHours (the point-in-time restore window)"), "hours", "no point-in-time restore").meta({
   description: "Point-in-time restore window in hours (0–720; your Neon plan may allow less).",
 });
 
@@ -255,7 +274,10 @@ export const AcknowledgementSchema = z
       .string({ error: (iss) => `${describe(iss.input)} is not a string; say why the change is safe, with a ticket` })
       .min(10, { error: () => "the reason is too short; say why the change is safe (data migrated, erasure approved, ...) with a ticket reference" })
       .max(500, { error: () => "the reason is longer than 500 characters; link a ticket instead" })
-      .meta({ description: "Why this destructive change is intended and safe: data migrated, erasure request approved, ticket." }),
+      .refine((r) => !DISPLAY_NAME_FORBIDDEN.test(r), {
+        error: (iss) => `${describe(iss.input)} contains ${codePoint(DISPLAY_NAME_FORBIDDEN.exec(String(iss.input))![0])}, a control, format or unassigned character that could hide or rewrite the review's output; write the reason in printable characters`,
+      })
+      .meta({ description: "Why this destructive change is intended and safe: data migrated, erasure request approved, ticket. Printable characters only." }),
   })
   .meta({ description: "A reviewed acceptance of one destructive change, visible in the pull request's diff." });
 

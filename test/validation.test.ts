@@ -249,12 +249,12 @@ const cases: Case[] = [
   {
     rule: "cron with the wrong number of fields",
     text: fleetYaml([{ ...ACME, backup: '{ schedule: "3 * * *" }' }]),
-    expected: [`${F}:8:25: tenants[0].backup.schedule: "3 * * *" has 4 fields; write five: minute hour day-of-month month day-of-week, e.g. "17 3 * * *"`],
+    expected: [`${F}:8:25: tenants[0].backup.schedule: "3 * * *" is not a schedule GitHub runs: it has 4 fields; GitHub takes five: minute hour day-of-month month day-of-week; e.g. "17 3 * * *" (03:17 UTC daily)`],
   },
   {
     rule: "cron with an impossible value",
     text: fleetYaml([{ ...ACME, backup: '{ schedule: "17 25 * * *" }' }]),
-    expected: [`${F}:8:25: tenants[0].backup.schedule: "17 25 * * *" is not a valid cron expression (Constraint error, got value 25 expected range 0-23); write five fields, e.g. "17 3 * * *"`],
+    expected: [`${F}:8:25: tenants[0].backup.schedule: "17 25 * * *" is not a schedule GitHub runs: the hour field "25" is not 0–23; e.g. "17 3 * * *" (03:17 UTC daily)`],
   },
   {
     rule: "retention of 0 days",

@@ -6,6 +6,7 @@
  * Nothing a tenant wrote reaches a script or an expression: matrices carry only validated
  * ids, region ids and numbers; scripts read them from the environment, always quoted.
  */
+import { createHash } from "node:crypto";
 import { Document, isScalar, visit, Scalar } from "yaml";
 import type { Tenant } from "../tenants/model";
 import { BACKUP_AGE_SLACK_HOURS, maxBackupAgeHours } from "./cronGap";
@@ -88,6 +89,21 @@ export function scheduleSlug(cron: string): string {
     .split(/\s+/)
     .map((f) => f.replace(/\*/g, "x").replace(/\//g, "s").replace(/,/g, "c").toLowerCase())
     .join("-");
+}
+
+/**
+ * Each schedule's file-name slug. Two schedules whose slugs coincide (`1-2 3 * * *` and
+ * `1 2-3 * * *` both read `1-2-3-x-x-x`) each get a short hash of the schedule appended, so
+ * no two workflow files (and resources) share a name; every other slug stays as it was.
+ */
+export function scheduleSlugs(schedules: readonly string[]): Map<string, string> {
+  const bySlug = new Map<string, string[]>();
+  for (const s of schedules) bySlug.set(scheduleSlug(s), [...(bySlug.get(scheduleSlug(s)) ?? []), s]);
+  const out = new Map<string, string>();
+  for (const [slug, group] of bySlug) {
+    for (const s of group) out.set(s, group.length > 1 ? `${slug}-${createHash("sha256").update(s).digest("hex").slice(0, 6)}` : slug);
+  }
+  return out;
 }
 
 export function chunk<T>(items: readonly T[], size = MAX_MATRIX_JOBS): T[][] {
@@ -469,8 +485,10 @@ export function planWorkflows(tenants: readonly Tenant[], settings: Pick<Workflo
   const active = tenants.filter((t) => t.status === "active");
   const backedUp = active.filter((t) => t.backup.enabled);
   const path = (stem: string) => `${WORKFLOW_DIR}/${names.prefix}-${stem}.yml`;
+  const schedules = [...new Set(backedUp.map((t) => t.backup.schedule))].sort();
+  const slugs = scheduleSlugs(schedules);
   return [
-    ...[...new Set(backedUp.map((t) => t.backup.schedule))].sort().map((schedule): PlannedWorkflow => ({ kind: "backup", path: path(`backup-${scheduleSlug(schedule)}`), schedule })),
+    ...schedules.map((schedule): PlannedWorkflow => ({ kind: "backup", path: path(`backup-${slugs.get(schedule)}`), schedule })),
     ...(settings.migrations && active.length ? [{ kind: "migrations" as const, path: path("migrations") }] : []),
     ...(backedUp.length ? [{ kind: "restore-drill" as const, path: path("restore-drill") }] : []),
   ];

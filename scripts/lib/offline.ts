@@ -153,6 +153,8 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     register(req, (err: unknown, res: any) => {
       if (res?.getUrn) {
         entry.urn = res.getUrn();
+        // The engine refuses a second resource with the same URN; so does the offline plan.
+        if (byUrn.has(entry.urn)) duplicates.push(entry.urn);
         byUrn.set(entry.urn, entry);
         if (entry.custom) {
           let state: Record<string, unknown> | undefined;
@@ -163,6 +165,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     });
   };
   const byUrn = new Map<string, RecordedResource>();
+  const duplicates: string[] = [];
   const registerOutputs = (monitor as any).registerResourceOutputs.bind(monitor);
   (monitor as any).registerResourceOutputs = (req: any, cb: (err: unknown, res: unknown) => void) => {
     const entry = byUrn.get(req.getUrn());
@@ -194,6 +197,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     if (failure) throw failure.error;
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
+    if (duplicates.length) throw new Error(`duplicate resource URN ${duplicates[0]}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more)` : ""}: pulumi up would refuse it; two resources of the program have the same type, parent and name`);
     for (const [key, value] of Object.entries(stackOutputs)) {
       const out = pulumi.output(value);
       const resolved = await (out as any).promise();
