@@ -6,6 +6,7 @@
 import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../tenants/model";
 import { CHANGE_KINDS, kindOfTenantField } from "../tenants/changeKinds";
 import { retentionClasses, vaultRegions, type VaultKeeping } from "../vaults/plan";
+import { longestGapHours } from "../workflows/cronGap";
 
 export type ChangeClass = "safe" | "destructive";
 
@@ -65,9 +66,33 @@ interface FieldRule {
   readonly why: string;
 }
 
+/**
+ * How a protection field moved: lower retention, backups off, a longer gap between backups,
+ * a shorter PITR window weaken it (why), anything else does not (undefined).
+ */
+export function weakening(field: string, before: unknown, after: unknown): string | undefined {
+  switch (field) {
+    case "backup.enabled":
+      return before === true && after === false ? "weakens protection: nightly backups stop (the drill stops too)" : undefined;
+    case "backup.retentionDays":
+      return Number(after) < Number(before) ? `weakens protection: backups are kept ${String(after)} days instead of ${String(before)}` : undefined;
+    case "historyRetentionHours":
+      return Number(after) < Number(before) ? `weakens protection: the point-in-time restore window shrinks from ${String(before)} h to ${String(after)} h` : undefined;
+    case "backup.schedule": {
+      const [a, b] = [longestGapHours(String(before)), longestGapHours(String(after))];
+      return b > a ? `weakens protection: the longest gap between backups grows from ${a} h to ${b} h` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
 function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   const kind = kindOfTenantField(field);
-  if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
+  if (kind === "weakening") {
+    const why = weakening(field, before, after);
+    if (why) return { class: "destructive", kind, why };
+  } else if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
   if (field === "status") {
     return after === "retired"
       ? { class: "safe", why: "keeps the database and its backups; removes its secret and stops its backups and migrations" }

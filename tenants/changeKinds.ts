@@ -47,6 +47,13 @@ export const CHANGE_KINDS = {
     why: REPLACES,
     instead: "keep the names; rename inside Postgres if needed",
   },
+  weakening: {
+    scope: "tenant",
+    fields: ["backup.enabled", "backup.retentionDays", "backup.schedule", "historyRetentionHours"],
+    projectInputs: [],
+    why: "weakens the tenant's protection: backups stop, are kept a shorter time or taken less often, or the point-in-time restore window shrinks",
+    instead: "keep the protection; when lowering it is intended (a contract change), acknowledge it with the approval",
+  },
   removal: {
     scope: "tenant",
     fields: ["the tenant's line"],
@@ -92,7 +99,10 @@ export const ACKNOWLEDGEABLE_CHANGES = Object.keys(CHANGE_KINDS) as [Acknowledge
 /** The kinds that concern the whole stack, not one tenant. */
 export const STACK_WIDE_CHANGES: readonly AcknowledgedChange[] = ACKNOWLEDGEABLE_CHANGES.filter((k) => CHANGE_KINDS[k].scope === "stack");
 
-/** The destructive kind of a change to one tenant field (`region`, `database.name`), if any. */
+/**
+ * The destructive kind a change to one tenant field (`region`, `database.name`) can be, if
+ * any. A `weakening` field is destructive only in one direction (the diff decides).
+ */
 export function kindOfTenantField(field: string): AcknowledgedChange | undefined {
   return ACKNOWLEDGEABLE_CHANGES.find(
     (k) => CHANGE_KINDS[k].scope === "tenant" && CHANGE_KINDS[k].fields.some((f: string) => f === field || (f.endsWith(".*") && field.startsWith(f.slice(0, -1)))),

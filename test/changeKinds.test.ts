@@ -34,8 +34,10 @@ describe("the change kinds", () => {
 
   it("classify the tenant fields that reach a replace-forcing input, and no others", () => {
     const fields = [...flattenTenant(tenant).keys()];
-    const destructive = fields.filter((f) => kindOfTenantField(f) !== undefined).sort();
+    const destructive = fields.filter((f) => kindOfTenantField(f) !== undefined && kindOfTenantField(f) !== "weakening").sort();
     expect(destructive).toEqual(["database.branch", "database.name", "database.role", "pgVersion", "region"]);
+    // The protection fields, destructive only when lowered (the diff decides the direction).
+    expect(fields.filter((f) => kindOfTenantField(f) === "weakening").sort()).toEqual(["backup.enabled", "backup.retentionDays", "backup.schedule", "historyRetentionHours"]);
     expect(kindOfTenantField("database.name")).toBe("database");
     expect(kindOfTenantField("databases")).toBeUndefined();
     expect(kindOfTenantField("compute.minCu")).toBeUndefined();

@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { baseSide } from "../scripts/lib/baseSide";
 import { diffFleets, diffPasses, type FleetDiff, type StackView } from "../review/diff";
 import { renderDiffMarkdown, renderDiffText } from "../review/diffReport";
@@ -73,6 +74,42 @@ describe("tenant diff: every change class", () => {
       ["backup.retentionDays", 14, 30, "safe"],
     ]);
     expect(diffPasses(d)).toBe(true);
+  });
+
+  it.each([
+    ["backups off", { backup: "{ enabled: false }" }, "backup.enabled", "weakens protection: nightly backups stop (the drill stops too)"],
+    ["a shorter retention", { backup: "{ retentionDays: 1 }" }, "backup.retentionDays", "weakens protection: backups are kept 1 days instead of 14"],
+    ["a shorter PITR window", { historyRetentionHours: "0" }, "historyRetentionHours", "weakens protection: the point-in-time restore window shrinks from 24 h to 0 h"],
+    ["fewer backups", { backup: '{ schedule: "17 3 * * 1" }' }, "backup.schedule", "weakens protection: the longest gap between backups grows from 24 h to 168 h"],
+  ])("%s: weakens protection, fails unless acknowledged (change: weakening)", (_, fields, field, why) => {
+    const d = diffAgainstBase(fleetYaml([{ ...ACME, ...fields }, NORTHWIND, RETIRED]));
+    const c = d.tenants[0].changes.find((x) => x.field === field)!;
+    expect([c.class, c.kind, c.why]).toEqual(["destructive", "weakening", why]);
+    expect(diffPasses(d)).toBe(false);
+    const acked = diffAgainstBase(`${fleetYaml([{ ...ACME, ...fields }, NORTHWIND, RETIRED])}acknowledgements:\n  - { tenant: acme-corp, change: weakening, reason: "contract OPS-12 lowers the plan" }\n`);
+    expect(diffPasses(acked)).toBe(true);
+  });
+
+  it("raising protection is safe, and any random change that lowers a protection field fails until acknowledged", () => {
+    expect(diffPasses(diffAgainstBase(fleetYaml([{ ...ACME, backup: '{ retentionDays: 35, schedule: "17 3,15 * * *" }', historyRetentionHours: "72" }, NORTHWIND, RETIRED])))).toBe(true);
+    fc.assert(
+      fc.property(
+        fc.record({ enabled: fc.boolean(), retention: fc.integer({ min: 1, max: 60 }), pitr: fc.integer({ min: 0, max: 168 }), weekly: fc.boolean() }),
+        fc.record({ enabled: fc.boolean(), retention: fc.integer({ min: 1, max: 60 }), pitr: fc.integer({ min: 0, max: 168 }), weekly: fc.boolean() }),
+        (a, b) => {
+          const fleet = (x: typeof a) =>
+            parseTenants(fleetYaml([{ ...ACME, historyRetentionHours: String(x.pitr), backup: `{ enabled: ${x.enabled}, retentionDays: ${x.retention}, schedule: "${x.weekly ? "17 3 * * 1" : "17 3 * * *"}" }` }]), "t").fleet!;
+          const d = diffFleets({ fleet: fleet(a), stack: { protect: true } }, { fleet: fleet(b), stack: { protect: true } });
+          const lowered = (a.enabled && !b.enabled) || b.retention < a.retention || b.pitr < a.pitr || (!a.weekly && b.weekly);
+          const tenantLevel = d.tenants.flatMap((t) => t.changes).filter((c) => c.class === "destructive");
+          expect(tenantLevel.length > 0).toBe(lowered);
+          for (const c of tenantLevel) expect(c.kind).toBe("weakening");
+          // A retention class that leaves is the stack's own destructive change (its backups would never expire).
+          for (const c of d.stack) expect(c.kind).toBe("retention");
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it.each([
