@@ -7,8 +7,10 @@ import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../tena
 import { CHANGE_KINDS, kindOfTenantField } from "../tenants/changeKinds";
 import { retentionClasses, vaultRegions, type VaultKeeping } from "../vaults/plan";
 import { longestGapHours } from "../workflows/cronGap";
+import { SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../config/settings";
 
-export type ChangeClass = "safe" | "destructive";
+/** safe; review: shown to the reviewer, does not fail; destructive: fails unless acknowledged. */
+export type ChangeClass = "safe" | "review" | "destructive";
 
 export interface FieldChange {
   readonly field: string;
@@ -37,6 +39,8 @@ export interface StackView {
   readonly protect: boolean;
   /** Vaults and retention classes the stack keeps beyond its tenants (keepVaultRegions, keepRetentionDays). */
   readonly keep?: VaultKeeping;
+  /** Every `tenant-fleet:*` setting as the stack file gives it (raw, without the namespace): each is compared by its SETTING_REVIEW class. */
+  readonly settings?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Side {
@@ -57,6 +61,8 @@ export interface FleetDiff {
     readonly changed: number;
     readonly destructive: number;
     readonly unacknowledged: number;
+    /** Changes shown for review that do not fail the diff. */
+    readonly review: number;
   };
 }
 
@@ -185,6 +191,7 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
     stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
   }
   if (before) stackChanges.push(...backupLayoutChanges(before, after));
+  if (before?.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
   const stack = acknowledge(stackChanges, acks, undefined, used);
 
   const all = [...tenants.flatMap((t) => t.changes), ...stack];
@@ -202,6 +209,7 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
       changed: tenants.filter((t) => t.change === "changed").length,
       destructive: destructive.length,
       unacknowledged: destructive.filter((c) => !c.acknowledgement).length,
+      review: all.filter((c) => c.class === "review").length,
     },
   };
 }
@@ -235,6 +243,34 @@ function backupLayoutChanges(before: Side, after: Side): FieldChange[] {
       kind: "retention",
       why: `no tenant keeps backups ${days} days any more: without its lifecycle rule, the backups already under retain-${days}d/ never expire (an erased tenant's included). Keep it with tenant-fleet:keepRetentionDays for ${days} days after the last such backup`,
     });
+  }
+  return out;
+}
+
+/** A setting's value as the stack runs with it: parsed, or its default when unset. */
+function settingValue(raw: Readonly<Record<string, string | undefined>>, key: SettingKey): unknown {
+  const spec = SETTINGS[key];
+  const given = raw[key];
+  if (given === undefined || given === "" || spec.unset?.includes(given.replace(/\s+/g, ""))) return spec.default;
+  const parsed = spec.schema.safeParse(given);
+  return parsed.success ? parsed.data : given;
+}
+
+/**
+ * Every stack setting that changes, classed by SETTING_REVIEW next to its declaration: a
+ * destructive one fails unless acknowledged (its kind), a review one is shown, a safe one
+ * listed. Secret settings say that they changed, never their values.
+ */
+function settingChanges(before: Readonly<Record<string, string | undefined>>, after: Readonly<Record<string, string | undefined>>): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const [key, review] of Object.entries(SETTING_REVIEW) as [SettingKey, SettingReview][]) {
+    if (review.class === "elsewhere") continue;
+    const [b, a] = [settingValue(before, key), settingValue(after, key)];
+    if (JSON.stringify(b) === JSON.stringify(a)) continue;
+    const secret = SETTINGS[key].secretOnly === true;
+    const shown = { field: `tenant-fleet:${key}`, before: secret ? (b === undefined ? undefined : "(secret)") : b, after: secret ? (a === undefined ? undefined : "(secret, changed)") : a };
+    if (review.class === "destructive" && (!review.when || review.when(b, a))) out.push({ ...shown, class: "destructive", kind: review.kind, why: review.why });
+    else out.push({ ...shown, class: review.class === "safe" ? "safe" : "review", why: review.why });
   }
   return out;
 }

@@ -44,6 +44,7 @@ export function renderDiffText(diff: FleetDiff, meta: DiffMeta): string {
     const status = c.acknowledgement ? `acknowledged: ${show(c.acknowledgement.reason)}` : `not acknowledged: add to acknowledgements: { ${who === "(stack)" ? "" : `tenant: ${who}, `}change: ${c.kind}, reason: "..." }`;
     lines.push(`${c.acknowledgement ? "warning" : "error"}: ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)}: ${c.why}; ${status}`);
   }
+  for (const { who, c } of all.filter((r) => r.c.class === "review")) lines.push(`note: ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)}: ${c.why}; review it`);
   for (const { who, c } of all.filter((r) => r.c.class === "safe")) lines.push(`  ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)} (${c.why})`);
   for (const a of diff.unusedAcknowledgements) lines.push(`warning: acknowledgement ${a.tenant ? `${a.tenant}/` : ""}${a.change} matches no change against ${meta.base}; remove it`);
   if (!all.length) lines.push("  no tenant or stack change");
@@ -65,6 +66,11 @@ export function renderDiffMarkdown(diff: FleetDiff, meta: DiffMeta): string {
     for (const { who, c } of destructive) {
       out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} | ${c.acknowledgement ? `yes: ${mdCell(show(c.acknowledgement.reason))}` : "**no**"} |`);
     }
+  }
+  const review = all.filter((r) => r.c.class === "review");
+  if (review.length) {
+    out.push("", "#### Changes to review", "", "| tenant | field | before | after | why it matters |", "|---|---|---|---|---|");
+    for (const { who, c } of review) out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} |`);
   }
   if (safe.length) {
     out.push("", "#### Other changes", "", "| tenant | field | before | after | effect |", "|---|---|---|---|---|");

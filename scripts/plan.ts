@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from "../config/stack";
 import { parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
 import { formatProblem } from "../diagnostics/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
+import { projectSettings } from "../config/settings";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
 import { runOffline } from "./lib/offline";
 import { renderPlanText, planDocument } from "./lib/planReport";
@@ -58,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`the tenants file at ${args.base} is invalid, so nothing can be compared with it; fix the base branch first\n`);
       return 1;
     }
-    const diff = diffFleets(base.side, { fleet, stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep } });
+    const diff = diffFleets(base.side, { fleet, stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep, settings: projectSettings(stackConfig.config) } });
     const meta = { base: args.base, stack: stackConfig.stack, file: settings.tenantsFile };
     await write(format === "json" ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n` : format === "md" ? renderDiffMarkdown(diff, meta) : renderDiffText(diff, meta));
     return diffPasses(diff) ? 0 : 1;

@@ -68,6 +68,27 @@ export const CHANGE_KINDS = {
     why: `${REPLACES}, for every tenant`,
     instead: "keep the organisation; move projects with Neon's transfer API outside the stack",
   },
+  repository: {
+    scope: "stack",
+    fields: ["tenant-fleet:githubOwner", "tenant-fleet:githubRepository"],
+    projectInputs: [],
+    why: "every connection string (repository and environment scopes), workflow and role trust moves to another repository: whoever controls it can read the tenants' databases",
+    instead: "keep the repository; to move, create the new repository's wiring first and acknowledge with the approval",
+  },
+  secretScope: {
+    scope: "stack",
+    fields: ["tenant-fleet:secretScope"],
+    projectInputs: [],
+    why: "where every tenant's connection string lives and who can read it changes (to repository scope: every workflow on every branch)",
+    instead: "change scope on purpose, acknowledged with the review of who can read the strings afterwards",
+  },
+  encryption: {
+    scope: "stack",
+    fields: ["tenant-fleet:backupEncryption"],
+    projectInputs: [],
+    why: "the vault keys that decrypt the backups already taken leave the program (kms to s3); their deletion is then one step away",
+    instead: "keep kms while backups under the keys exist",
+  },
   protection: {
     scope: "stack",
     fields: ["tenant-fleet:protect"],

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { baseSide } from "../scripts/lib/baseSide";
 import { diffFleets, diffPasses, type FleetDiff, type StackView } from "../review/diff";
+import { SETTING_REVIEW } from "../config/settings";
+import { ACKNOWLEDGEABLE_CHANGES } from "../tenants/changeKinds";
 import { renderDiffMarkdown, renderDiffText } from "../review/diffReport";
 import { GitError } from "../review/git";
 import { parseTenants } from "../tenants/load";
@@ -265,6 +267,46 @@ describe("diff output", () => {
   });
 });
 
+describe("stack settings in the diff", () => {
+  const fleet = parseTenants(BASE_TENANTS, "t").fleet!;
+  const BASE = { githubOwner: "example-saas", githubRepository: "app", secretScope: "environment", backupEncryption: "kms", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]' };
+  const diff = (after: Record<string, string>, before: Record<string, string> = BASE, acks = "") =>
+    diffFleets({ fleet, stack: { protect: true, settings: before } }, { fleet: acks ? parseTenants(`${BASE_TENANTS}${acks}`, "t").fleet! : fleet, stack: { protect: true, settings: after } });
+  const stackClasses = (d: FleetDiff) => d.stack.map((c) => `${c.field} ${c.class}${c.kind ? ` ${c.kind}` : ""}`);
+
+  it.each([
+    ["another repository", { githubRepository: "elsewhere" }, "tenant-fleet:githubRepository destructive repository"],
+    ["another owner", { githubOwner: "someone" }, "tenant-fleet:githubOwner destructive repository"],
+    ["a scope change", { secretScope: "repository" }, "tenant-fleet:secretScope destructive secretScope"],
+    ["kms to s3", { backupEncryption: "s3" }, "tenant-fleet:backupEncryption destructive encryption"],
+  ])("%s fails unless acknowledged", (_, change, expected) => {
+    const d = diff({ ...BASE, ...change });
+    expect(stackClasses(d)).toEqual([expected]);
+    expect(diffPasses(d)).toBe(false);
+    const kind = expected.split(" ").at(-1);
+    expect(diffPasses(diff({ ...BASE, ...change }, BASE, `acknowledgements:\n  - { change: ${kind}, reason: "approved in OPS-77 by the data owner" }\n`))).toBe(true);
+  });
+
+  it("s3 to kms, new key administrators, another branch: shown for review, not failing; batch size: safe", () => {
+    const d = diff({ ...BASE, backupEncryption: "kms", githubBranch: "trunk", batchSize: "20", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/x"]' }, { ...BASE, backupEncryption: "s3" });
+    expect(stackClasses(d)).toEqual(["tenant-fleet:githubBranch review", "tenant-fleet:backupEncryption review", "tenant-fleet:batchSize safe", "tenant-fleet:keyAdministrators review"]);
+    expect(diffPasses(d)).toBe(true);
+    expect(d.summary.review).toBe(3);
+    expect(renderDiffMarkdown(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain("#### Changes to review");
+  });
+
+  it("unset and default are the same value, and a secret setting's value is never shown", () => {
+    expect(diff({ ...BASE, batchSize: "50" }).stack).toEqual([]);
+    const d = diff({ ...BASE, devNeonApiKey: "neon-key-2" }, { ...BASE, devNeonApiKey: "neon-key-1" });
+    expect(d.stack.map((c) => [c.field, c.before, c.after, c.class])).toEqual([["tenant-fleet:devNeonApiKey", "(secret)", "(secret, changed)", "review"]]);
+    expect(JSON.stringify(d)).not.toContain("neon-key");
+  });
+
+  it("every destructive setting names a kind of the catalogue", () => {
+    for (const [key, r] of Object.entries(SETTING_REVIEW)) if (r.class === "destructive") expect(ACKNOWLEDGEABLE_CHANGES, key).toContain(r.kind);
+  });
+});
+
 describe("npm run plan -- --base", () => {
   function plan(...args: string[]) {
     const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
@@ -291,6 +333,15 @@ describe("npm run plan -- --base", () => {
     const json = plan("--base", "HEAD", "--tenants", changed, "--json");
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ base: "HEAD", stack: "prod", passes: false, summary: { destructive: 2, unacknowledged: 2 } });
+  });
+
+  it("compares the stack settings too: another repository fails, a new key administrator is shown for review", () => {
+    const moved = plan("--base", "HEAD", "--config", "githubRepository=other-app");
+    expect(moved.code).toBe(1);
+    expect(moved.stdout).toContain("error: (stack): tenant-fleet:githubRepository: app → other-app: connection strings, workflows and role trusts move to another repository; not acknowledged: add to acknowledgements: { change: repository");
+    const admins = plan("--base", "HEAD", "--config", 'keyAdministrators=["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/someone-else"]');
+    expect(admins.code).toBe(0);
+    expect(admins.stdout).toMatch(/^note: \(stack\): tenant-fleet:keyAdministrators: .* changes who the stack's keys, roles or trusts name; review it$/m);
   });
 
   it("names a missing ref as a usage error", () => {
