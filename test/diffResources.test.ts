@@ -1,0 +1,96 @@
+/**
+ * The tenant diff against what the program really registers: for random pairs of fleets,
+ * the real program runs on both under the mock runtime, and every Neon project it would
+ * delete or replace (a replace-forcing input of the provider changed) and every backup
+ * vault it would drop must be a destructive change of the diff, naming that tenant or
+ * vault. The diff is checked against the resources, not against itself.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { bridge } from "../scripts/neon/bridge";
+import { neonFacts } from "../scripts/neon/generate";
+import { diffFleets } from "../review/diff";
+import { parseTenants } from "../tenants/load";
+import type { RecordedResource } from "../scripts/lib/offline";
+import { runProgram } from "./program";
+import { ACME, fleetYaml } from "./helpers";
+
+const project = bridge(neonFacts()).resources.find((r) => r.token === "neon:index/project:Project")!;
+const FORCE_NEW = project.properties.filter((p) => p.forceNew && p.input).map((p) => p.name);
+const PLACES: [string, string][] = [["aws-eu-central-1", "EU"], ["aws-eu-west-2", "GB"], ["aws-us-east-2", "US"]];
+
+const tenantArb = fc.record({
+  place: fc.integer({ min: 0, max: PLACES.length - 1 }),
+  pg: fc.constantFrom(16, 17),
+  database: fc.constantFrom("app", "main_db"),
+  status: fc.constantFrom("active", "active", "retired"),
+});
+type Spec = (typeof tenantArb extends fc.Arbitrary<infer T> ? T : never) | undefined;
+
+function fleetText(specs: readonly Spec[]): string {
+  const tenants = specs.flatMap((t, i) =>
+    t ? [{ ...ACME, id: `t-${i}`, name: `T ${i}`, region: PLACES[t.place][0], residency: PLACES[t.place][1], pgVersion: String(t.pg), status: t.status, database: `{ name: ${t.database} }` }] : [],
+  );
+  return fleetYaml(tenants);
+}
+
+function write(text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "tf-pair-")), "tenants.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+const projects = (rs: readonly RecordedResource[]) => new Map(rs.filter((r) => r.type === "neon:index/project:Project").map((r) => [r.name, r]));
+const vaults = (rs: readonly RecordedResource[]) => new Set(rs.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name.replace(/^backups-/, "")));
+
+/** What the program would do to each project and vault between two fleets, from its registrations. */
+async function resourceChanges(a: string, b: string) {
+  const overrides = (file: string) => [`tenantsFile=${file}`, 'allowedResidencies=["EU","GB","US"]', "protect=false"];
+  const [runA, runB] = [await runProgram("prod", overrides(write(a))), await runProgram("prod", overrides(write(b)))];
+  const [pa, pb] = [projects(runA.resources), projects(runB.resources)];
+  const deleted = [...pa.keys()].filter((n) => !pb.has(n));
+  const replaced = [...pa].flatMap(([n, r]) => {
+    const next = pb.get(n);
+    const keys = next ? FORCE_NEW.filter((k) => JSON.stringify(r.inputs[k]) !== JSON.stringify(next.inputs[k])) : [];
+    return keys.length ? [[n, keys] as const] : [];
+  });
+  const [va, vb] = [vaults(runA.resources), vaults(runB.resources)];
+  return { deleted, replaced, droppedVaults: [...va].filter((r) => !vb.has(r)).sort() };
+}
+
+describe("the tenant diff against the program's resources", () => {
+  it("sees what the program does: a region change replaces the project (regionId), a removed line deletes it, its vault goes", async () => {
+    const a = fleetText([{ place: 0, pg: 17, database: "app", status: "active" }, { place: 2, pg: 17, database: "app", status: "active" }]);
+    const b = fleetText([{ place: 1, pg: 17, database: "app", status: "active" }, undefined]);
+    const r = await resourceChanges(a, b);
+    expect(r).toEqual({ deleted: ["t-1"], replaced: [["t-0", ["regionId"]]], droppedVaults: ["eu-central-1", "us-east-2"] });
+    const diff = diffFleets({ fleet: parseTenants(a, "a").fleet!, stack: { protect: false } }, { fleet: parseTenants(b, "b").fleet!, stack: { protect: false } });
+    expect(diff.summary.unacknowledged).toBe(4);
+  }, 60_000);
+
+  it("classes every project deleted or replaced, and every vault dropped, as destructive", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(tenantArb, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.option(tenantArb, { nil: undefined }), { minLength: 5, maxLength: 5 }),
+        async (before, changes) => {
+          // The head: each tenant kept, changed (a new spec) or removed (a hole), by position.
+          const after: Spec[] = before.map((t, i) => (changes[i] === undefined ? (i % 2 ? undefined : t) : changes[i]));
+          const [a, b] = [fleetText(before), fleetText(after)];
+          const r = await resourceChanges(a, b);
+          const diff = diffFleets({ fleet: parseTenants(a, "a").fleet!, stack: { protect: false } }, { fleet: parseTenants(b, "b").fleet!, stack: { protect: false } });
+          const destructiveFor = (id: string) => diff.tenants.find((t) => t.id === id)?.changes.some((c) => c.class === "destructive") ?? false;
+          for (const name of r.deleted) expect(destructiveFor(name), `${name} is deleted by the program`).toBe(true);
+          for (const [name, keys] of r.replaced) expect(destructiveFor(name), `${name} is replaced (${keys.join(", ")})`).toBe(true);
+          for (const region of r.droppedVaults) {
+            expect(diff.stack.some((c) => c.field === `backup vault ${region}` && c.class === "destructive"), `vault ${region} is dropped`).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 8 },
+    );
+  }, 240_000);
+});
