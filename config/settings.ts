@@ -594,6 +594,17 @@ export function locateConfigKey(text: string | undefined, fullKey: string, atKey
 }
 
 /**
+ * One setting from its raw config value: its default when unset (absent, empty, or a value
+ * Pulumi.yaml uses for "unset"), else the parsed value, or why it does not parse.
+ */
+export function readSetting(key: SettingKey, given: string | undefined): { value: unknown; unset: boolean } | { problem: string; unset: false } {
+  const spec: SettingSpec = SETTINGS[key];
+  if (given === undefined || given === "" || spec.unset?.includes(given.replace(/\s+/g, ""))) return { value: spec.default, unset: true };
+  const parsed = spec.schema.safeParse(given);
+  return parsed.success ? { value: parsed.data, unset: false } : { problem: parsed.error.issues[0].message, unset: false };
+}
+
+/**
  * Reads settings from raw config values (`key` without namespace → string, as Pulumi
  * hands them over; lists and booleans may also arrive as JSON text).
  */
@@ -614,15 +625,10 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     }
   }
   for (const [key, spec] of Object.entries(SETTINGS)) {
-    const given = raw[key];
-    if (given === undefined || given === "" || spec.unset?.includes(given.replace(/\s+/g, ""))) {
-      if (spec.required) problems.push(at(key, `missing; ${spec.required}: pulumi config set ${NAMESPACE}:${key} <value> --stack ${source.stack}`));
-      values[key] = spec.default;
-      continue;
-    }
-    const parsed = spec.schema.safeParse(given);
-    if (parsed.success) values[key] = parsed.data;
-    else problems.push(at(key, parsed.error.issues[0].message));
+    const read = readSetting(key as SettingKey, raw[key]);
+    if (read.unset && spec.required) problems.push(at(key, `missing; ${spec.required}: pulumi config set ${NAMESPACE}:${key} <value> --stack ${source.stack}`));
+    if ("problem" in read) problems.push(at(key, read.problem));
+    else values[key] = read.value;
   }
 
   const residencies = values.allowedResidencies as string[] | undefined;

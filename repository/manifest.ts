@@ -118,12 +118,6 @@ export interface ManifestSettings {
   readonly migrations: boolean;
 }
 
-export interface KindPlan {
-  readonly plan: BatchPlan;
-  /** The cron of a backup schedule. */
-  readonly schedule?: string;
-}
-
 /** Every batch of the fleet, by kind (backups by schedule), before any host is known. */
 export interface FleetBatches {
   readonly backup: ReadonlyMap<string, BatchPlan>;

@@ -7,7 +7,7 @@ import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../tena
 import { CHANGE_KINDS, kindOfTenantField } from "../tenants/changeKinds";
 import { retentionClasses, vaultRegions, type VaultKeeping } from "../vaults/plan";
 import { longestGapHours } from "../workflows/cronGap";
-import { SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../config/settings";
+import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../config/settings";
 
 /** safe; review: shown to the reviewer, does not fail; destructive: fails unless acknowledged. */
 export type ChangeClass = "safe" | "review" | "destructive";
@@ -247,13 +247,10 @@ function backupLayoutChanges(before: Side, after: Side): FieldChange[] {
   return out;
 }
 
-/** A setting's value as the stack runs with it: parsed, or its default when unset. */
+/** A setting's value as the stack runs with it: parsed, its default when unset, the raw text when it does not parse. */
 function settingValue(raw: Readonly<Record<string, string | undefined>>, key: SettingKey): unknown {
-  const spec = SETTINGS[key];
-  const given = raw[key];
-  if (given === undefined || given === "" || spec.unset?.includes(given.replace(/\s+/g, ""))) return spec.default;
-  const parsed = spec.schema.safeParse(given);
-  return parsed.success ? parsed.data : given;
+  const read = readSetting(key, raw[key]);
+  return "value" in read ? read.value : raw[key];
 }
 
 /**
