@@ -26,7 +26,9 @@ export function planDocument(stack: string, fleet: Fleet, _settings: StackSettin
     stack,
     example: fleet.example,
     tenants: fleet.tenants,
-    resources: run.resources.map((r) => ({
+    // By URN, not registration order: registrations that wait on an output interleave
+    // differently from run to run, and two plans must compare line by line.
+    resources: [...run.resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)).map((r) => ({
       type: r.type,
       name: r.name,
       parent: r.parent,
