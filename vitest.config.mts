@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     environment: "node",
+    // Test fleets are written to temporary directories, outside the project: tests of the
+    // refusal itself (test/hardening.test.ts) clear this.
+    env: { TENANT_FLEET_ALLOW_OUTSIDE_PROJECT: "1" },
     // The Pulumi mock runtime is process-global: run files in separate processes.
     pool: "forks",
     testTimeout: 60_000,

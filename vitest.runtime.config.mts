@@ -5,6 +5,9 @@ export default defineConfig({
   test: {
     include: ["runtime/**/*.test.ts"],
     environment: "node",
+    // Test fleets are written to temporary directories, outside the project: tests of the
+    // refusal itself (test/hardening.test.ts) clear this.
+    env: { TENANT_FLEET_ALLOW_OUTSIDE_PROJECT: "1" },
     // Each file starts its own PostgreSQL clusters and S3; the mock runtime is process-global.
     pool: "forks",
     fileParallelism: false,

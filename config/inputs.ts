@@ -3,11 +3,12 @@
  * and for the offline tools (the plan, the regions report): settings, then the tenants file
  * with everything the settings imply (residencies, limits, shards), then the dev seed.
  */
+import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { loadTenantsFile, GITHUB_REPOSITORY_SECRET_LIMIT, SSM_STANDARD_PARAMETER_LIMIT, type LoadContext } from "../tenants/load";
 import type { Fleet } from "../tenants/model";
 import type { Problem } from "../diagnostics/problems";
-import { locateConfigKey, locateKey, NAMESPACE, parseStackSettings, type SettingsSource, type StackSettings } from "./settings";
+import { locateConfigKey, locateKey, NAMESPACE, parseStackSettings, shorten, type SettingsSource, type StackSettings } from "./settings";
 import { describeShard, owns, shardCollisions, shardKey, shardStacks, type ShardStack } from "./shards";
 import { planWorkflows, workflowSettings } from "../workflows/render";
 import { ROLE_PURPOSES, trustPolicyLength } from "../iam/workflowAccess";
@@ -55,10 +56,34 @@ export interface StackInputs {
   readonly shards: readonly ShardStack[];
 }
 
+/** Set to 1 (or `--allow-outside-project` on the command line) to read a tenants file outside the project. */
+export const ALLOW_OUTSIDE_PROJECT = "TENANT_FLEET_ALLOW_OUTSIDE_PROJECT";
+
+/**
+ * Where a tenants file really is when it lies outside the project (after following links),
+ * else undefined. A file that does not exist is left to the loader to report.
+ */
+export function outsideProject(root: string, file: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return undefined;
+  }
+  const rel = path.relative(realpathSync(root), real);
+  return rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? real : undefined;
+}
+
 export function resolveStackInputs(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource, root: string): StackInputs {
   const parsed = parseStackSettings(raw, source);
   if (!parsed.settings) return { problems: parsed.problems, shards: [] };
   const settings = parsed.settings;
+  const outside = process.env[ALLOW_OUTSIDE_PROJECT] === "1" ? undefined : outsideProject(root, path.resolve(root, settings.tenantsFile));
+  if (outside !== undefined) {
+    const where = source.overridden?.has("tenantsFile") ? { file: "--tenants", line: 1, col: 1 } : { file: source.file, ...locateKey(source.text, "tenantsFile") };
+    const message = `${NAMESPACE}:tenantsFile: ${JSON.stringify(shorten(settings.tenantsFile))} is ${JSON.stringify(shorten(outside))}, outside the project (${root}): a pull request or a link could make the stack read any file; keep the tenants file in the project, or run with --allow-outside-project (${ALLOW_OUTSIDE_PROJECT}=1) when that is what you mean`;
+    return { settings, problems: [{ severity: "error", ...where, path: `${NAMESPACE}:tenantsFile`, message }], shards: [] };
+  }
   const shards = shardStacks(root, { stack: settings.stack, settings });
   const result = loadTenantsFile(path.resolve(root, settings.tenantsFile), fleetContext(settings, source.file, shards), settings.tenantsFile);
   const problems: Problem[] = [...result.problems, ...shardCollisions(settings.stack, shards, source.text)];

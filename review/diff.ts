@@ -8,6 +8,7 @@ import { CHANGE_KINDS, kindOfTenantField } from "../tenants/changeKinds";
 import { retentionClasses, vaultRegions, type VaultKeeping } from "../vaults/plan";
 import { longestGapHours } from "../workflows/cronGap";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../config/settings";
+import type { ResourceFinding } from "./resources";
 
 /** safe; review: shown to the reviewer, does not fail; destructive: fails unless acknowledged. */
 export type ChangeClass = "safe" | "review" | "destructive";
@@ -53,6 +54,8 @@ export interface FleetDiff {
   readonly stack: readonly FieldChange[];
   /** Acknowledgements that match no destructive change of this diff: remove them. */
   readonly unusedAcknowledgements: readonly Acknowledgement[];
+  /** The resource-level proof underneath, when both programs were planned: every finding, whether a tenant or stack change explains it. */
+  readonly resources?: readonly ExplainedFinding[];
   readonly summary: {
     readonly added: number;
     readonly removed: number;
@@ -140,7 +143,17 @@ function acknowledge(changes: FieldChange[], acks: readonly Acknowledgement[], t
   });
 }
 
-export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
+/** A resource-level finding and the tenant or stack change that accounts for it (none: the code did it). */
+export interface ExplainedFinding extends ResourceFinding {
+  readonly explainedBy?: string;
+}
+
+/**
+ * The tenant-level diff of two sides; with `resources` (the findings of both programs'
+ * registrations), every destructive finding that no destructive tenant or stack change
+ * accounts for becomes a stack change of its own (`change: code`).
+ */
+export function diffFleets(before: Side | undefined, after: Side, resources?: readonly ResourceFinding[]): FleetDiff {
   const acks = after.fleet.acknowledgements;
   const used = new Set<Acknowledgement>();
   const old = new Map((before?.fleet.tenants ?? []).map((t) => [t.id, t]));
@@ -192,6 +205,10 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
   }
   if (before) stackChanges.push(...backupLayoutChanges(before, after));
   if (before?.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
+  const explained = resources?.map((f) => explain(f, tenants, stackChanges));
+  for (const f of explained ?? []) {
+    if (f.class === "destructive" && !f.explainedBy) stackChanges.push({ field: `resource ${f.type} ${f.name}`, before: "deployed", after: f.change, class: "destructive", kind: "code", why: `${f.change} by a change of the code: neither the tenants file nor the stack settings account for it (the proof is under "resources")` });
+  }
   const stack = acknowledge(stackChanges, acks, undefined, used);
 
   const all = [...tenants.flatMap((t) => t.changes), ...stack];
@@ -201,6 +218,7 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
     tenants,
     stack,
     unusedAcknowledgements: acks.filter((a) => !used.has(a)),
+    ...(explained ? { resources: explained } : {}),
     summary: {
       added: tenants.filter((t) => t.change === "added").length,
       removed: tenants.filter((t) => t.change === "removed").length,
@@ -212,6 +230,25 @@ export function diffFleets(before: Side | undefined, after: Side): FleetDiff {
       review: all.filter((c) => c.class === "review").length,
     },
   };
+}
+
+/** Which stack-wide kinds account for which resource findings. */
+const EXPLAINS: Partial<Record<AcknowledgedChange, (f: ResourceFinding, c: FieldChange) => boolean>> = {
+  protection: (f) => f.change === "unprotected",
+  repository: (f) => f.change === "secret-moved",
+  secretScope: (f) => f.change === "secret-moved" || f.change === "deleted",
+  encryption: (f) => f.vault !== undefined && f.type === "aws:kms/key:Key",
+  orgId: (f) => f.change === "replaced" && f.type === "neon:index/project:Project",
+  vault: (f, c) => f.vault !== undefined && c.field === `backup vault ${f.vault}`,
+};
+
+/** The destructive change of the tenants file or the settings a finding follows from, if any. */
+function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[]): ExplainedFinding {
+  if (f.class !== "destructive") return f;
+  const own = f.tenant === undefined ? undefined : tenants.find((t) => t.id === f.tenant)?.changes.find((c) => c.class === "destructive");
+  if (own) return { ...f, explainedBy: `${f.tenant}: ${own.field}` };
+  const setting = stack.find((c) => c.class === "destructive" && c.kind !== undefined && EXPLAINS[c.kind]?.(f, c));
+  return setting ? { ...f, explainedBy: setting.field } : f;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The tenant diff as terminal text, as Markdown for a pull-request comment, and as JSON. */
-import type { FieldChange, FleetDiff } from "./diff";
+import type { ExplainedFinding, FieldChange, FleetDiff } from "./diff";
+import { resourceCounts } from "./resources";
 import { mdCell } from "./escape";
 
 export interface DiffMeta {
@@ -36,6 +37,22 @@ function rows(diff: FleetDiff): Row[] {
   return [...diff.stack.map((c) => ({ who: "(stack)", c })), ...diff.tenants.flatMap((t) => t.changes.map((c) => ({ who: t.id, c })))];
 }
 
+/** One line of counts for the resource-level diff, or undefined when the programs were not compared. */
+function resourceLine(diff: FleetDiff): string | undefined {
+  if (!diff.resources) return undefined;
+  const n = resourceCounts(diff.resources);
+  return `resources, base program → head program: ${n.created} created, ${n.deleted} deleted, ${n.replaced} replaced, ${n.changed} updated, ${n.unprotected} unprotected, ${n["secret-moved"]} secrets sent elsewhere, ${n["iam-widened"]} IAM documents allowing more`;
+}
+
+/** The findings a person reads: destructive ones (with what accounts for them) and those to review. */
+const shownFindings = (diff: FleetDiff): ExplainedFinding[] => (diff.resources ?? []).filter((f) => f.class !== "safe");
+
+function findingText(f: ExplainedFinding): string {
+  const who = f.tenant ? ` (tenant ${f.tenant})` : f.vault ? ` (vault ${f.vault})` : "";
+  const because = f.class === "destructive" ? (f.explainedBy ? `; follows from ${show(f.explainedBy)}, above` : "; the code did it, see (stack) above") : "; review it";
+  return `${f.type} ${show(f.name)}${who}: ${f.change}: ${show(f.detail)}${because}`;
+}
+
 export function renderDiffText(diff: FleetDiff, meta: DiffMeta): string {
   const lines = [`tenant diff · stack ${meta.stack} · ${meta.file} · against ${meta.base}`, `${counts(diff)} · ${verdict(diff)}`, ""];
   const all = rows(diff);
@@ -48,6 +65,11 @@ export function renderDiffText(diff: FleetDiff, meta: DiffMeta): string {
   for (const { who, c } of all.filter((r) => r.c.class === "safe")) lines.push(`  ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)} (${c.why})`);
   for (const a of diff.unusedAcknowledgements) lines.push(`warning: acknowledgement ${a.tenant ? `${a.tenant}/` : ""}${a.change} matches no change against ${meta.base}; remove it`);
   if (!all.length) lines.push("  no tenant or stack change");
+  const counted = resourceLine(diff);
+  if (counted) {
+    lines.push("", counted);
+    for (const f of shownFindings(diff)) lines.push(`  ${f.class === "destructive" ? "destroys" : "review"}: ${findingText(f)}`);
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -81,10 +103,20 @@ export function renderDiffMarkdown(diff: FleetDiff, meta: DiffMeta): string {
     for (const a of diff.unusedAcknowledgements) out.push(`- ${mdCell(a.tenant ?? "(stack)")} / ${mdCell(a.change)}: matches no change`);
   }
   if (!all.length) out.push("", "No tenant or stack change.");
+  const counted = resourceLine(diff);
+  if (counted) {
+    out.push("", "<details><summary>What pulumi up would do (the base commit's program against the head's)</summary>", "", mdCell(counted));
+    const shown = shownFindings(diff);
+    if (shown.length) {
+      out.push("", "| class | resource | tenant or vault | change | detail | follows from |", "|---|---|---|---|---|---|");
+      for (const f of shown) out.push(`| ${f.class} | ${mdCell(`${f.type} ${f.name}`)} | ${mdCell(f.tenant ?? (f.vault ? `vault ${f.vault}` : ""))} | ${f.change} | ${mdCell(show(f.detail))} | ${f.class === "destructive" ? mdCell(f.explainedBy ?? "the code (see above)") : ""} |`);
+    }
+    out.push("", "</details>");
+  }
   return `${out.join("\n")}\n`;
 }
 
-/** `--json`: `{ base, stack, file, passes, summary, tenants, stackChanges, unusedAcknowledgements }`. */
+/** `--json`: `{ base, stack, file, passes, summary, tenants, stackChanges, unusedAcknowledgements, resources? }` (`resources`: counts and the findings that are not safe). */
 export function diffDocument(diff: FleetDiff, meta: DiffMeta): object {
   return {
     base: meta.base,
@@ -95,5 +127,6 @@ export function diffDocument(diff: FleetDiff, meta: DiffMeta): object {
     tenants: diff.tenants,
     stackChanges: diff.stack,
     unusedAcknowledgements: diff.unusedAcknowledgements,
+    ...(diff.resources ? { resources: { counts: resourceCounts(diff.resources), findings: shownFindings(diff) } } : {}),
   };
 }

@@ -4,24 +4,23 @@
  * the tenant-level diff against a git ref instead, and fails on unacknowledged
  * destructive changes.
  *
- *   npm run plan -- [--stack dev|prod] [--tenants FILE] [--config KEY=VALUE ...] [--json]
- *   npm run plan -- --base <git ref> [--format text|md|json]
+ *   npm run plan -- [--stack dev|prod] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...] [--json]
+ *   npm run plan -- --base <git ref> [--format text|md|json] [--tenants-only]
+ *   npm run plan -- --head <dir> [--sandbox] [--format text|md|json]    (CI: run from the base's checkout)
  */
 import { PROJECT_ROOT } from "../config/stack";
 import { parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
 import { formatProblem } from "../diagnostics/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
-import { projectSettings } from "../config/settings";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
 import { runOffline } from "./lib/offline";
 import { renderPlanText, planDocument } from "./lib/planReport";
-import { baseSide } from "./lib/baseSide";
-import { diffFleets, diffPasses } from "../review/diff";
-import { diffDocument, renderDiffMarkdown, renderDiffText } from "../review/diffReport";
+import { runReview } from "./lib/review";
 
 const USAGE = [
-  "usage: npm run plan -- [--stack dev|prod] [--tenants FILE] [--config KEY=VALUE ...] [--json]",
-  "       npm run plan -- --base <git ref> [--stack S] [--format text|md|json]",
+  "usage: npm run plan -- [--stack dev|prod] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...] [--json]",
+  "       npm run plan -- --base <git ref> [--stack S] [--format text|md|json] [--tenants-only]",
+  "       npm run plan -- --head <dir> [--stack S] [--format text|md|json] [--sandbox] [--tenants-only]",
 ].join("\n");
 
 type Format = "text" | "md" | "json";
@@ -30,7 +29,15 @@ type Format = "text" | "md" | "json";
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(
     argv,
-    { ...STACK_OPTIONS, json: { type: "boolean", default: false }, base: { type: "string" }, format: { type: "string" } },
+    {
+      ...STACK_OPTIONS,
+      json: { type: "boolean", default: false },
+      base: { type: "string" },
+      head: { type: "string" },
+      sandbox: { type: "boolean", default: false },
+      "tenants-only": { type: "boolean", default: false },
+      format: { type: "string" },
+    },
     USAGE,
   );
   if (args.help) {
@@ -39,10 +46,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const format: Format = args.json ? "json" : ((args.format ?? "text") as Format);
   if (!["text", "md", "json"].includes(format)) throw new UsageError(`--format ${args.format}: use text, md or json\n${USAGE}`);
-  if (format === "md" && !args.base) throw new UsageError(`--format md goes with --base (the pull-request comment)\n${USAGE}`);
+  const reviewing = args.base !== undefined || args.head !== undefined;
+  if (format === "md" && !reviewing) throw new UsageError(`--format md goes with --base or --head (the pull-request comment)\n${USAGE}`);
+  if (args.base && args.head) throw new UsageError(`--base and --head: give one; --base REF compares this tree with REF, --head DIR compares DIR with this tree\n${USAGE}`);
+  if ((args.sandbox || args["tenants-only"]) && !reviewing) throw new UsageError(`--sandbox and --tenants-only go with --base or --head\n${USAGE}`);
 
   const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
-  applyTenantsOverride(stackConfig, args.tenants);
+  applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
 
   const { settings, fleet, problems } = loadWorkingTree(stackConfig);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
@@ -52,18 +62,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  if (args.base) {
-    const base = baseSide(PROJECT_ROOT, args.base, stackConfig.stack);
-    if ("problems" in base) {
-      for (const p of base.problems) process.stderr.write(`${formatProblem(p)}\n`);
-      process.stderr.write(`the tenants file at ${args.base} is invalid, so nothing can be compared with it; fix the base branch first\n`);
-      return 1;
-    }
-    const diff = diffFleets(base.side, { fleet, stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep, settings: projectSettings(stackConfig.config) } });
-    const meta = { base: args.base, stack: stackConfig.stack, file: settings.tenantsFile };
-    await write(format === "json" ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n` : format === "md" ? renderDiffMarkdown(diff, meta) : renderDiffText(diff, meta));
-    return diffPasses(diff) ? 0 : 1;
-  }
+  if (reviewing) return runReview({ base: args.base, head: args.head, format, sandbox: args.sandbox!, tenantsOnly: args["tenants-only"]! }, stackConfig, settings, fleet);
 
   // Progress on a terminal only: nothing on a pipe, a file or with --json.
   const progress = format !== "json" && process.stderr.isTTY ? terminalProgress(`${fleet.tenants.length} tenant(s) loaded from ${settings.tenantsFile}`) : undefined;

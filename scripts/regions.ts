@@ -1,7 +1,7 @@
 /**
  * The auditors' regions report, offline, through the same modules the stack uses.
  *
- *   npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--tenants FILE] [--config KEY=VALUE ...]
+ *   npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...]
  *
  * With --format md and --out, the SVG picture is written next to the Markdown and linked from it.
  */
@@ -15,7 +15,7 @@ import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
 import { regionsReport } from "../review/regions";
 import { regionsCsv, regionsJson, regionsMarkdown, regionsSvg } from "../review/regionsFormat";
 
-const USAGE = "usage: npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--tenants FILE] [--config KEY=VALUE ...]";
+const USAGE = "usage: npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...]";
 const FORMATS = ["md", "csv", "json", "svg"] as const;
 
 
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${args.format}: use ${FORMATS.join(", ")}\n${USAGE}`);
 
   const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
-  applyTenantsOverride(stackConfig, args.tenants);
+  applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
   const { settings, fleet, problems } = loadWorkingTree(stackConfig);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!settings || !fleet) {

@@ -110,6 +110,13 @@ export const CHANGE_KINDS = {
     why: "backups already under a retention class whose lifecycle rule goes would never expire (an erased tenant's included)",
     instead: "keep it with tenant-fleet:keepRetentionDays until those backups have expired",
   },
+  code: {
+    scope: "stack",
+    fields: ["resource <type> <name>"],
+    projectInputs: [],
+    why: "the program itself (its code, not the tenants file or the stack settings) deletes or replaces a resource holding tenant data or its key, lowers a protection, or sends a secret somewhere new",
+    instead: "change the code so that it keeps the resource (an alias keeps a renamed one); when the change is intended, acknowledge it with the approval",
+  },
 } as const satisfies Record<string, ChangeKind>;
 
 /** A kind of destructive change a reviewed acknowledgement can accept. */

@@ -13,6 +13,7 @@ export interface Step {
   if?: string;
   env?: Record<string, string>;
   with?: Record<string, unknown>;
+  "working-directory"?: string;
 }
 export interface Job {
   if?: string;
@@ -51,10 +52,49 @@ const isInstall = (step: Step) => /\b(npm|yarn|pnpm)\s+(ci|install|i)\b|\bapt(-g
 const runsRepositoryCode = (step: Step) => /\b(npm|npx|pulumi|node|tsx)\b/.test(step.run ?? "") && step.run !== `set -euo pipefail\n${COMMENT_SCRIPT}\n`;
 const writes = (job: Job) => Object.entries(job.permissions ?? {}).filter(([k, v]) => v === "write" && k !== "id-token").map(([k]) => k);
 
+/** A checkout of the pull request's own commit (its head or its merge ref), not the base's. */
+const checksOutPullRequest = (s: Step) => !!s.uses?.startsWith("actions/checkout@") && /pull_request\.head|refs\/pull\//.test(JSON.stringify(s.with?.ref ?? "") + JSON.stringify(s.with?.repository ?? ""));
+/** The one way the base's checker may plan the pull request's program: in the sandbox. */
+const SANDBOXED_PLAN = /npm run --silent plan -- --stack "\$\{STACK\}" --head \.\.\/(\S+) --sandbox /;
+
+/**
+ * pull_request_target runs the base branch's file with the base repository's token, cache
+ * scope and secrets: allowed only in the shape tenant-diff.yml has. No secret, no OIDC, no
+ * cache; the pull request's commit checked out as data in a directory of its own, never with
+ * credentials; nothing run there but an install without scripts; its program planned only
+ * through `plan --head … --sandbox`; and no job that writes sees it.
+ */
+function pullRequestTargetFindings(file: string, wf: Workflow): string[] {
+  const out: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const at = `${file} ${id}`;
+    if (secretsIn(job).length) out.push(`${at}: a pull_request_target job reads secrets (${secretsIn(job).join(", ")})`);
+    if (job.permissions?.["id-token"]) out.push(`${at}: a pull_request_target job can mint an OIDC token`);
+    for (const s of job.steps) {
+      if (s.uses?.startsWith("actions/cache@") || (s.uses?.startsWith("actions/setup-node@") && s.with?.cache)) out.push(`${at}: uses a cache, which a pull_request_target job writes in the base branch's scope`);
+      if (s.uses?.startsWith("actions/checkout@") && s.with?.["persist-credentials"] !== false) out.push(`${at}: a checkout keeps its credentials`);
+    }
+    const heads = job.steps.filter(checksOutPullRequest);
+    if (!heads.length) continue;
+    if (writes(job).length) out.push(`${at}: checks out the pull request with ${writes(job).join(", ")}: write`);
+    const dirs = heads.map((s) => String(s.with?.path ?? "")).map((d) => d.replace(/^\.\//, "").replace(/\/$/, ""));
+    if (dirs.some((d) => d === "" || d === ".")) out.push(`${at}: checks out the pull request into the workspace root, where every step runs`);
+    for (const s of job.steps.filter((x) => x.run)) {
+      const wd = (s["working-directory"] ?? "").replace(/^\.\//, "").replace(/\/$/, "");
+      if (dirs.includes(wd) && s.run!.trim() !== "npm ci --ignore-scripts") out.push(`${at}: runs "${s.run!.trim().split("\n")[0]}" in the pull request's checkout`);
+      if (!wd && runsRepositoryCode(s)) out.push(`${at}: runs "${s.run!.trim().split("\n")[0]}" outside a checkout of its own`);
+      const plansHead = /--head\b/.test(s.run!);
+      if (plansHead && !(SANDBOXED_PLAN.test(s.run!) && dirs.includes(SANDBOXED_PLAN.exec(s.run!)![1]))) out.push(`${at}: plans the pull request's program outside the sandbox (plan --head ../<checkout> --sandbox)`);
+    }
+  }
+  return out;
+}
+
 export function trustFindings(file: string, wf: Workflow): string[] {
   const out: string[] = [];
   const onPullRequest = "pull_request" in wf.on || "pull_request_target" in wf.on || "workflow_run" in wf.on;
-  if ("pull_request_target" in wf.on || "workflow_run" in wf.on) out.push(`${file}: triggered by pull_request_target or workflow_run, which run with the base repository's secrets`);
+  if ("workflow_run" in wf.on) out.push(`${file}: triggered by workflow_run, which runs with the base repository's secrets`);
+  if ("pull_request_target" in wf.on) out.push(...pullRequestTargetFindings(file, wf));
   if (secretsIn(wf.env).length) out.push(`${file}: workflow-level env holds secrets (${secretsIn(wf.env).join(", ")})`);
   if (wf.permissions === undefined || JSON.stringify(wf.permissions) !== "{}") out.push(`${file}: top-level permissions are not {}`);
 

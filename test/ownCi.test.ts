@@ -14,7 +14,7 @@ import { trustFindings, type Workflow } from "./ciTrust";
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
 type Job = { permissions?: Record<string, string>; steps: { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
 
-describe.each(["preview.yml", "deploy.yml"])("%s", (name) => {
+describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml"])("%s", (name) => {
   const text = read(name);
   const wf = parse(text);
   const jobs = wf.jobs as Record<string, Job>;
@@ -42,6 +42,7 @@ describe.each(["preview.yml", "deploy.yml"])("%s", (name) => {
 
 describe("when pulumi runs", () => {
   const preview = parse(read("preview.yml"));
+  const tenantDiff = parse(read("tenant-diff.yml"));
   const deploy = parse(read("deploy.yml"));
   const commands = (wf: { jobs: Record<string, Job> }) => Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with?.command).filter((c) => c !== undefined));
 
@@ -56,17 +57,18 @@ describe("when pulumi runs", () => {
     expect(step.env).toMatchObject({ STACK: "${{ matrix.stack }}", POLICY_CONFIG: "${{ matrix.policyConfig }}" });
     // Every stack of the project, from its stack files.
     expect(preview.jobs.preview.strategy.matrix).toBe("${{ fromJSON(needs.stacks.outputs.all) }}");
-    expect(preview.jobs["tenant-diff"].strategy.matrix).toBe("${{ fromJSON(needs.stacks.outputs.all) }}");
-    expect(preview.jobs.preview.needs).toEqual(["stacks", "test", "tenant-diff"]);
+    expect(tenantDiff.jobs["tenant-diff"].strategy.matrix).toBe("${{ fromJSON(needs.stacks.outputs.all) }}");
+    expect(preview.jobs.preview.needs).toEqual(["stacks", "test"]);
     expect(preview.jobs.preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(preview.jobs.preview.environment).toBe("preview");
   });
 
   it("comments each stack's report as its own comment, from artifacts, in jobs that run no code of the pull request", () => {
-    for (const [job, kind, source] of [["comment-tenant-diff", "tenant-diff", "tenant-diff"], ["comment-preview", "preview", "preview"]]) {
+    for (const [wf, job, kind, source] of [[tenantDiff, "comment-tenant-diff", "tenant-diff", "tenant-diff"], [preview, "comment-preview", "preview", "preview"]] as const) {
+      const preview = wf;
       const upload = preview.jobs[source].steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/upload-artifact@"));
       expect(upload).toMatchObject({ if: "always()", with: { name: `${kind}-\${{ matrix.stack }}`, path: "report/" } });
-      expect(preview.jobs[source].steps.find((s: { id?: string }) => s.id === source.replace("tenant-", "")).run).toContain(`report="report/${kind}-\${STACK}"`);
+      expect(preview.jobs[source].steps.find((s: { id?: string }) => s.id === source.replace("tenant-", "")).run).toMatch(new RegExp(`report="(\\.\\./)?report/${kind}-\\$\\{STACK\\}"`));
       const steps = preview.jobs[job].steps;
       expect(preview.jobs[job].needs).toBe(source);
       expect(steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/download-artifact@")).with).toEqual({ pattern: `${kind}-*`, path: "reports", "merge-multiple": true });
@@ -75,10 +77,19 @@ describe("when pulumi runs", () => {
     }
   });
 
-  it("runs the tenant diff against the base branch and fails on unacknowledged destructive changes", () => {
-    const script = preview.jobs["tenant-diff"].steps.find((s: { id?: string }) => s.id === "diff").run as string;
-    expect(script).toContain('npm run --silent plan -- --stack "${STACK}" --base "origin/${BASE_REF}" --format md > "${report}/comment.md"');
-    expect(preview.jobs["tenant-diff"].steps.at(-1).if).toBe("steps.diff.outputs.status != '0'");
+  it("runs the tenant diff with the base branch's checker on the pull request merged into it, and fails on unacknowledged destructive changes", () => {
+    expect(Object.keys(tenantDiff.on)).toEqual(["pull_request_target"]);
+    expect(tenantDiff.on.pull_request_target.branches).toEqual(["main"]);
+    const steps = tenantDiff.jobs["tenant-diff"].steps as Job["steps"];
+    const checkouts = steps.filter((s) => s.uses?.startsWith("actions/checkout@")).map((s) => s.with);
+    expect(checkouts).toEqual([
+      { path: "base", "persist-credentials": false },
+      { ref: "refs/pull/${{ github.event.pull_request.number }}/merge", path: "head", "persist-credentials": false },
+    ]);
+    const diff = steps.find((s) => s.id === "diff") as Job["steps"][number] & { "working-directory": string };
+    expect(diff["working-directory"]).toBe("base");
+    expect(diff.run).toContain('npm run --silent plan -- --stack "${STACK}" --head ../head --sandbox --format md > "${report}/comment.md"');
+    expect((steps.at(-1) as { if?: string }).if).toBe("steps.diff.outputs.status != '0'");
   });
 
   it("updates on merge: the dev stacks, then the prod stacks behind their environment, one deploy at a time", () => {
@@ -122,6 +133,7 @@ describe("when pulumi runs", () => {
 
 describe("trust boundaries of this stack's own CI", () => {
   const preview = parse(read("preview.yml")) as Workflow;
+  const tenantDiff = parse(read("tenant-diff.yml")) as Workflow;
   const deploy = parse(read("deploy.yml")) as Workflow;
   const plant = (wf: Workflow, change: (copy: Workflow) => void): Workflow => {
     const copy = structuredClone(wf);
@@ -132,6 +144,7 @@ describe("trust boundaries of this stack's own CI", () => {
 
   it("hold on the real files: no pull-request job can write or decrypt without approval, deploy credentials only in dev and prod on main", () => {
     expect(trustFindings("preview.yml", preview)).toEqual([]);
+    expect(trustFindings("tenant-diff.yml", tenantDiff)).toEqual([]);
     expect(trustFindings("deploy.yml", deploy)).toEqual([]);
   });
 
@@ -139,19 +152,29 @@ describe("trust boundaries of this stack's own CI", () => {
     const names = JSON.stringify(preview.jobs.preview).match(/secrets\.\w+/g);
     expect([...new Set(names)].sort()).toEqual(["secrets.PULUMI_ACCESS_TOKEN", "secrets.PULUMI_CONFIG_PASSPHRASE"]);
     for (const [id, job] of Object.entries(preview.jobs)) if (id !== "preview") expect(JSON.stringify(job), id).not.toMatch(/secrets\./);
+    expect(JSON.stringify(tenantDiff)).not.toMatch(/secrets\./);
   });
 
-  it.each<[string, "preview" | "deploy", (wf: Workflow) => void, RegExp]>([
+  it.each<[string, "preview" | "deploy" | "tenant-diff", (wf: Workflow) => void, RegExp]>([
     ["the organisation's Neon key in the preview", "preview", (wf) => (step(wf, "preview", (s) => s.id === "preview").env!.NEON_API_KEY = "${{ secrets.NEON_API_KEY }}"), /preview: a pull-request job holds NEON_API_KEY/],
-    ["a secret in a job without approval", "preview", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").env!.PULUMI_CONFIG_PASSPHRASE = "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"), /tenant-diff: holds secrets \(PULUMI_CONFIG_PASSPHRASE\) without waiting for approval/],
+    ["a secret in a job without approval", "preview", (wf) => (step(wf, "test", (s) => s.run === "npm test").env = { PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" }), /test: holds secrets \(PULUMI_CONFIG_PASSPHRASE\) without waiting for approval/],
     ["every secret at once", "preview", (wf) => (step(wf, "test", (s) => s.run === "npm test").env = { ALL: "${{ toJSON(secrets) }}" }), /test: reads every secret at once/],
     ["the prod environment in a pull request", "preview", (wf) => (wf.jobs.preview.environment = "prod"), /preview: a pull-request job names environment prod/],
-    ["a write token next to the pull request's code", "preview", (wf) => (wf.jobs["tenant-diff"].permissions!["pull-requests"] = "write"), /tenant-diff: runs the pull request's code with pull-requests: write/],
+    ["a write token next to the pull request's code", "preview", (wf) => (wf.jobs.test.permissions!["pull-requests"] = "write"), /test: runs the pull request's code with pull-requests: write/],
     ["the comment job running npm", "preview", (wf) => wf.jobs["comment-preview"].steps.push({ run: "npm ci" }), /comment-preview: a job that writes runs more than the comment script/],
-    ["the comment job checking out everything", "preview", (wf) => delete step(wf, "comment-tenant-diff", (s) => !!s.uses?.startsWith("actions/checkout@")).with!["sparse-checkout"], /comment-tenant-diff: a job that writes checks out more than the comment script/],
+    ["the comment job checking out everything", "tenant-diff", (wf) => delete step(wf, "comment-tenant-diff", (s) => !!s.uses?.startsWith("actions/checkout@")).with!["sparse-checkout"], /comment-tenant-diff: a job that writes checks out more than the comment script/],
     ["pulumi/actions commenting itself", "preview", (wf) => Object.assign(step(wf, "preview", (s) => !!s.uses?.startsWith("pulumi/actions@")), { with: { command: "preview", "comment-on-pr": true } }), /pulumi\/actions runs "preview"/],
     ["outputs shown", "preview", (wf) => (step(wf, "preview", (s) => s.id === "preview").run = step(wf, "preview", (s) => s.id === "preview").run!.replace(" --suppress-outputs", "")), /pulumi preview without --suppress-outputs/],
-    ["pull_request_target", "preview", (wf) => (wf.on = { pull_request_target: {} }), /triggered by pull_request_target/],
+    ["workflow_run", "preview", (wf) => (wf.on = { workflow_run: {} }), /triggered by workflow_run/],
+    ["pull_request_target around the preview's secrets", "preview", (wf) => (wf.on = { pull_request_target: {} }), /preview: a pull_request_target job reads secrets \(PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE\)/],
+    ["a secret in the diff", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").env!.NEON_API_KEY = "${{ secrets.NEON_API_KEY }}"), /tenant-diff: a pull_request_target job reads secrets \(NEON_API_KEY\)/],
+    ["a cache in the diff", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => !!s.uses?.startsWith("actions/setup-node@")).with!.cache = "npm"), /tenant-diff: uses a cache/],
+    ["the pull request's checkout keeping its token", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.with?.path === "head").with!["persist-credentials"] = true), /tenant-diff: a checkout keeps its credentials/],
+    ["the pull request in the workspace root", "tenant-diff", (wf) => delete step(wf, "tenant-diff", (s) => s.with?.path === "head").with!.path, /tenant-diff: checks out the pull request into the workspace root/],
+    ["the pull request's install scripts", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === "npm ci --ignore-scripts").run = "npm ci"), /tenant-diff: runs "npm ci" in the pull request's checkout/],
+    ["the pull request's checker", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff")["working-directory"] = "head"), /tenant-diff: runs "set -uo pipefail" in the pull request's checkout/],
+    ["the program planned outside the sandbox", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace(" --sandbox", "")), /tenant-diff: plans the pull request's program outside the sandbox/],
+    ["a write token beside the pull request's checkout", "tenant-diff", (wf) => (wf.jobs["tenant-diff"].permissions!["pull-requests"] = "write"), /tenant-diff: checks out the pull request with pull-requests: write/],
     ["a secret at job level", "deploy", (wf) => (wf.jobs["up-prod"].env = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" }), /up-prod: job-level env holds secrets \(NEON_API_KEY\)/],
     ["deploy credentials outside an environment", "deploy", (wf) => delete wf.jobs["up-prod"].environment, /up-prod: holds NEON_API_KEY, TENANT_FLEET_APP_PRIVATE_KEY, PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE outside the dev and prod environments|up-prod: holds TENANT_FLEET_APP_PRIVATE_KEY/],
     ["a dispatch on any branch", "deploy", (wf) => (wf.jobs["up-dev"].if = "needs.stacks.outputs.dev_count != '0'"), /up-dev: holds secrets without checking github.ref == 'refs\/heads\/main'/],
@@ -160,7 +183,7 @@ describe("trust boundaries of this stack's own CI", () => {
     ["an App token for every repository", "deploy", (wf) => delete step(wf, "up-dev", (s) => !!s.uses?.startsWith("actions/create-github-app-token@")).with!.repositories, /up-dev: the App token is not scoped to the stack's one application repository/],
     ["tiers from the merged files only", "deploy", (wf) => (step(wf, "stacks", (s) => s.id === "list").run = 'npm run --silent stacks -- --github-output >> "${GITHUB_OUTPUT}"\n'), /stacks: stack tiers do not consult the commit before the push/],
   ])("catch a planted violation: %s", (_, file, change, finding) => {
-    const findings = trustFindings(`${file}.yml`, plant(file === "preview" ? preview : deploy, change));
+    const findings = trustFindings(`${file}.yml`, plant({ preview, deploy, "tenant-diff": tenantDiff }[file], change));
     expect(findings.some((f) => finding.test(f)), findings.join("\n")).toBe(true);
   });
 });

@@ -77,7 +77,7 @@ function runPlanCommand(tenantsFile: string, scope: string, json: boolean): { ms
   const start = performance.now();
   const r = spawnSync(
     process.execPath,
-    [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts", "--tenants", tenantsFile, "--config", `secretScope=${scope}`, "--config", `allowedResidencies=${JSON.stringify(residencies)}`, ...(json ? ["--json"] : [])],
+    [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts", "--tenants", tenantsFile, "--allow-outside-project", "--config", `secretScope=${scope}`, "--config", `allowedResidencies=${JSON.stringify(residencies)}`, ...(json ? ["--json"] : [])],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "" } },
   );
   const ms = Math.round(performance.now() - start);

@@ -35,6 +35,7 @@ export function runMain(name: string, main: (argv: string[]) => Promise<number>)
 export const STACK_OPTIONS = {
   stack: { type: "string", default: "prod" },
   tenants: { type: "string" },
+  "allow-outside-project": { type: "boolean", default: false },
   config: { type: "string", multiple: true, default: [] },
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];

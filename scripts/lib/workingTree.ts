@@ -2,11 +2,15 @@
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../config/stack";
 import { NAMESPACE, projectSettings } from "../../config/settings";
-import { resolveStackInputs, type StackInputs } from "../../config/inputs";
+import { ALLOW_OUTSIDE_PROJECT, resolveStackInputs, type StackInputs } from "../../config/inputs";
 import type { StackConfig } from "../../config/stackFiles";
 
-/** `--tenants FILE`: relative to where the user ran the command, like `pulumi --config`. */
-export function applyTenantsOverride(stackConfig: StackConfig, file: string | undefined): void {
+/**
+ * `--tenants FILE`: relative to where the user ran the command, like `pulumi --config`.
+ * `--allow-outside-project`: the user means a file outside the project (refused otherwise).
+ */
+export function applyTenantsOverride(stackConfig: StackConfig, file: string | undefined, allowOutside = false): void {
+  if (allowOutside) process.env[ALLOW_OUTSIDE_PROJECT] = "1";
   if (!file) return;
   const fromCwd = path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
   const rel = path.relative(PROJECT_ROOT, fromCwd);

@@ -1,0 +1,219 @@
+/**
+ * The resource-level diff: what `pulumi up` would do, from the registrations of two offline
+ * plans (the base commit's program and the head's, each with its own code and stack files).
+ * It is the proof under the tenant-level summary: every resource deleted or replaced, every
+ * protection lowered, every secret sent somewhere new and every IAM grant added, classed
+ * safe, review or destructive. Pure: the plans come in as data.
+ */
+import { actionMatches, arnMatches, asList, statementsOf, type PolicyLike, type Statement } from "../policies/iam/evaluate";
+import type { ChangeClass } from "./diff";
+
+/** One registration as `npm run plan -- --json` prints it. */
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
+}
+
+export type ResourceChange = "created" | "deleted" | "replaced" | "changed" | "unprotected" | "secret-moved" | "iam-widened";
+
+export interface ResourceFinding {
+  readonly type: string;
+  readonly name: string;
+  readonly change: ResourceChange;
+  readonly class: ChangeClass;
+  /** What exactly: the replace-forcing inputs, the protection lowered, the new destination, the grants added. */
+  readonly detail: string;
+  /** The tenant the resource belongs to, when it belongs to one. */
+  readonly tenant?: string;
+  /** The backup vault (AWS region) the resource belongs to, when it belongs to one. */
+  readonly vault?: string;
+}
+
+/** Where tenant data (or the key to it) lives: losing one of these loses data. */
+export const DATA_BEARING: ReadonlySet<string> = new Set(["neon:index/project:Project", "aws:s3/bucket:Bucket", "aws:kms/key:Key"]);
+
+/**
+ * Inputs whose change makes the provider replace the resource (ForceNew in the provider's
+ * schema), for the data-bearing types besides Neon's, whose facts come from its schema
+ * (`scripts/neon`). From terraform-provider-aws: aws_s3_bucket `bucket`, `bucket_prefix`,
+ * `object_lock_enabled`; aws_kms_key `customer_master_key_spec`, `key_usage`,
+ * `multi_region`, `custom_key_store_id`, `xks_key_id`; aws_ssm_parameter `name`.
+ */
+export const AWS_REPLACE_FORCING: Readonly<Record<string, readonly string[]>> = {
+  "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
+  "aws:kms/key:Key": ["customerMasterKeySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"],
+  "aws:ssm/parameter:Parameter": ["name"],
+};
+
+/** The inputs of each type that hold an IAM document. */
+export const POLICY_INPUTS: Readonly<Record<string, readonly string[]>> = {
+  "aws:iam/role:Role": ["assumeRolePolicy"],
+  "aws:iam/rolePolicy:RolePolicy": ["policy"],
+  "aws:kms/key:Key": ["policy"],
+  "aws:s3/bucketPolicy:BucketPolicy": ["policy"],
+};
+
+/** Inputs that say where a secret-bearing resource delivers its value. */
+const DESTINATION_INPUTS = ["repository", "environment", "name", "keyId"] as const;
+
+const SECRET = "[secret]";
+
+export interface ResourceContext {
+  /** Replace-forcing inputs per type (the provider facts). */
+  readonly replaceForcing: Readonly<Record<string, readonly string[]>>;
+  /** Every tenant id of either side, to say whose a resource is. */
+  readonly tenantIds: readonly string[];
+}
+
+const keyOf = (r: PlannedResource) => `${r.type}\u0000${r.parent}\u0000${r.name}`;
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function holdsSecret(v: unknown): boolean {
+  if (v === SECRET) return true;
+  if (Array.isArray(v)) return v.some(holdsSecret);
+  if (v && typeof v === "object") return Object.values(v).some(holdsSecret);
+  return false;
+}
+
+/** Whose a resource is: the tenant whose component it sits under or whose id its name carries (the longest that fits), else the vault's region. */
+function owner(r: PlannedResource, byName: ReadonlyMap<string, PlannedResource>, ids: readonly string[]): { tenant?: string; vault?: string } {
+  for (let at: PlannedResource | undefined = r, depth = 0; at && depth < 32; at = at.parent === at.name && at !== r ? undefined : byName.get(at.parent), depth++) {
+    if (at.type === "tenant-fleet:index:TenantDatabase") return { tenant: at.name };
+    if (at.type === "tenant-fleet:index:BackupVault") return { vault: at.name.replace(/^backups-/, "") };
+  }
+  const fits = ids.filter((id) => new RegExp(`(^|-)${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-|$)`).test(r.name)).sort((a, b) => b.length - a.length);
+  return fits.length ? { tenant: fits[0] } : {};
+}
+
+/** One grant of a statement, as text that compares: effect, principal, action, resource, condition. */
+interface Grant {
+  readonly effect: string;
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly condition: string;
+  /** NotAction / NotResource statements compare as their whole text. */
+  readonly negated: boolean;
+}
+
+function principals(s: Statement): string[] {
+  const p = (s as { Principal?: unknown }).Principal;
+  if (p === undefined) return ["(identity)"];
+  if (typeof p === "string") return [p];
+  return Object.entries(p as Record<string, unknown>).flatMap(([k, v]) => asList(v).map((x) => `${k}:${String(x)}`));
+}
+
+function grantsOf(doc: unknown): Grant[] {
+  let parsed: PolicyLike | undefined;
+  try {
+    parsed = (typeof doc === "string" ? JSON.parse(doc) : doc) as PolicyLike;
+  } catch {
+    return [{ effect: "Allow", principal: "?", action: "?", resource: String(doc), condition: "", negated: true }];
+  }
+  const out: Grant[] = [];
+  for (const s of statementsOf(parsed)) {
+    const raw = s as Record<string, unknown>;
+    const effect = String(raw.Effect);
+    const condition = raw.Condition === undefined ? "" : JSON.stringify(raw.Condition);
+    if (raw.NotAction !== undefined || raw.NotResource !== undefined || raw.NotPrincipal !== undefined) {
+      out.push({ effect, principal: JSON.stringify(raw.Principal ?? raw.NotPrincipal ?? null), action: JSON.stringify(raw.Action ?? raw.NotAction), resource: JSON.stringify(raw.Resource ?? raw.NotResource), condition, negated: true });
+      continue;
+    }
+    for (const principal of principals(s)) for (const action of asList(raw.Action)) for (const resource of asList(raw.Resource ?? "*")) {
+      out.push({ effect, principal, action: String(action), resource: String(resource), condition, negated: false });
+    }
+  }
+  return out;
+}
+
+/** A base grant covers a head grant: same effect, principal and condition, its action and resource patterns match the head's. */
+function covers(base: Grant, head: Grant): boolean {
+  if (base.effect !== head.effect || base.principal !== head.principal || base.condition !== head.condition || base.negated !== head.negated) return false;
+  if (head.negated) return base.action === head.action && base.resource === head.resource;
+  return actionMatches(base.action, head.action) && (base.resource === head.resource || arnMatches(base.resource, head.resource));
+}
+
+const showGrant = (g: Grant) => `${g.effect} ${g.principal === "(identity)" ? "" : `${g.principal} `}${g.action} on ${g.resource}${g.condition ? ` if ${g.condition}` : ""}`;
+
+/**
+ * What the head's document allows that the base's did not: Allow grants no base Allow grant
+ * covers, and Deny grants the head no longer has. Each as text.
+ */
+export function widenedGrants(base: unknown, head: unknown): string[] {
+  const [b, h] = [grantsOf(base), grantsOf(head)];
+  const added = h.filter((g) => g.effect === "Allow" && !b.some((x) => covers(x, g))).map(showGrant);
+  const lifted = b.filter((g) => g.effect === "Deny" && !h.some((x) => covers(g, x) && covers(x, g))).map((g) => `no longer: ${showGrant(g)}`);
+  return [...added, ...lifted];
+}
+
+const MAX_SHOWN = 5;
+const list = (items: readonly string[]) => (items.length > MAX_SHOWN ? `${items.slice(0, MAX_SHOWN).join("; ")}; and ${items.length - MAX_SHOWN} more` : items.join("; "));
+
+/**
+ * Every change between two plans that matters to data or access. Creations and plain input
+ * changes are counted (safe); deletions and replacements of data-bearing resources, lowered
+ * protection and secrets delivered somewhere new are destructive; replacements of other
+ * resources and widened IAM documents are for review.
+ */
+export function diffResources(base: readonly PlannedResource[], head: readonly PlannedResource[], ctx: ResourceContext): ResourceFinding[] {
+  const out: ResourceFinding[] = [];
+  const before = new Map(base.map((r) => [keyOf(r), r]));
+  const after = new Map(head.map((r) => [keyOf(r), r]));
+  // Parents are components (a bucket may share its vault component's name).
+  const components = (rs: readonly PlannedResource[]) => new Map(rs.filter((r) => r.type.startsWith("tenant-fleet:")).map((r) => [r.name, r]));
+  const [baseByName, headByName] = [components(base), components(head)];
+  const whose = (r: PlannedResource, side: ReadonlyMap<string, PlannedResource>) => owner(r, side, ctx.tenantIds);
+  const secretRepositories = new Set(base.filter((r) => Object.values(r.inputs).some(holdsSecret)).map((r) => r.inputs.repository).filter((x) => x !== undefined).map(String));
+
+  for (const [key, r] of before) {
+    const next = after.get(key);
+    const at = { type: r.type, name: r.name, ...whose(r, baseByName) };
+    if (!next) {
+      const data = DATA_BEARING.has(r.type);
+      const detail = `${data ? "holds tenant data or the key to it" : "leaves the program"}${r.options.retainOnDelete ? " (retained on delete: Pulumi forgets it, its configuration stays as it is)" : ""}${r.options.protect ? "; it is protected, so pulumi up refuses until protection is lifted" : ""}`;
+      out.push({ ...at, change: "deleted", class: data || r.options.protect ? "destructive" : "safe", detail });
+      continue;
+    }
+    const forcing = (ctx.replaceForcing[r.type] ?? []).filter((k) => !same(r.inputs[k], next.inputs[k]));
+    if (forcing.length) {
+      out.push({ ...at, change: "replaced", class: DATA_BEARING.has(r.type) ? "destructive" : "review", detail: `the provider replaces it: ${forcing.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}` });
+    }
+    const lowered = (["protect", "retainOnDelete"] as const).filter((o) => r.options[o] && !next.options[o]);
+    if (lowered.length) out.push({ ...at, change: "unprotected", class: "destructive", detail: `${lowered.join(" and ")} turned off: a later change could delete it` });
+    if (Object.values(next.inputs).some(holdsSecret)) {
+      const moved = DESTINATION_INPUTS.filter((k) => k in r.inputs || k in next.inputs).filter((k) => !same(r.inputs[k], next.inputs[k]));
+      if (moved.length) out.push({ ...at, change: "secret-moved", class: "destructive", detail: `its secret goes elsewhere: ${moved.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}` });
+    }
+    for (const input of POLICY_INPUTS[r.type] ?? []) {
+      if (same(r.inputs[input], next.inputs[input])) continue;
+      const widened = widenedGrants(r.inputs[input], next.inputs[input]);
+      if (widened.length) out.push({ ...at, change: "iam-widened", class: "review", detail: `${input} allows more: ${list(widened)}` });
+    }
+    if (!forcing.length && !same(r.inputs, next.inputs)) out.push({ ...at, change: "changed", class: "safe", detail: "updated in place" });
+  }
+  for (const [key, r] of after) {
+    if (before.has(key)) continue;
+    const at = { type: r.type, name: r.name, ...whose(r, headByName) };
+    const repository = r.inputs.repository;
+    if (repository !== undefined && Object.values(r.inputs).some(holdsSecret) && secretRepositories.size && !secretRepositories.has(String(repository))) {
+      out.push({ ...at, change: "secret-moved", class: "destructive", detail: `a secret is written to repository ${JSON.stringify(repository)}, which held none of the stack's secrets before` });
+    }
+    const grants = (POLICY_INPUTS[r.type] ?? []).flatMap((input) => widenedGrants(undefined, r.inputs[input]));
+    if (grants.length) out.push({ ...at, change: "iam-widened", class: "review", detail: `a new document allows: ${list(grants)}` });
+    out.push({ ...at, change: "created", class: "safe", detail: "created" });
+  }
+  return out.sort((a, b) => rank(a) - rank(b) || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+const CLASS_RANK: Record<ChangeClass, number> = { destructive: 0, review: 1, safe: 2 };
+const rank = (f: ResourceFinding) => CLASS_RANK[f.class];
+
+/** Counts per change and type, for the summary of what is safe. */
+export function resourceCounts(findings: readonly ResourceFinding[]): Record<ResourceChange, number> {
+  const counts = { created: 0, deleted: 0, replaced: 0, changed: 0, unprotected: 0, "secret-moved": 0, "iam-widened": 0 } as Record<ResourceChange, number>;
+  for (const f of findings) counts[f.change]++;
+  return counts;
+}
