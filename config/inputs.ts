@@ -81,7 +81,8 @@ export function resolveStackInputs(raw: Readonly<Record<string, string | undefin
   const outside = process.env[ALLOW_OUTSIDE_PROJECT] === "1" ? undefined : outsideProject(root, path.resolve(root, settings.tenantsFile));
   if (outside !== undefined) {
     const where = source.overridden?.has("tenantsFile") ? { file: "--tenants", line: 1, col: 1 } : { file: source.file, ...locateKey(source.text, "tenantsFile") };
-    const message = `${NAMESPACE}:tenantsFile: ${JSON.stringify(shorten(settings.tenantsFile))} is ${JSON.stringify(shorten(outside))}, outside the project (${root}): a pull request or a link could make the stack read any file; keep the tenants file in the project, or run with --allow-outside-project (${ALLOW_OUTSIDE_PROJECT}=1) when that is what you mean`;
+    const named = path.resolve(root, settings.tenantsFile);
+    const message = `${JSON.stringify(shorten(settings.tenantsFile))} ${named === outside ? "is" : `leads to ${JSON.stringify(shorten(outside))},`} outside the project (${root}): a pull request or a link could make the stack read any file; keep the tenants file in the project, or run with --allow-outside-project (${ALLOW_OUTSIDE_PROJECT}=1) when that is what you mean`;
     return { settings, problems: [{ severity: "error", ...where, path: `${NAMESPACE}:tenantsFile`, message }], shards: [] };
   }
   const shards = shardStacks(root, { stack: settings.stack, settings });

@@ -15,7 +15,11 @@ import { neonFacts } from "../scripts/neon/generate";
 import { diffFleets } from "../review/diff";
 import { parseTenants } from "../tenants/load";
 import type { RecordedResource } from "../scripts/lib/offline";
-import { runProgram } from "./program";
+import { ROOT, runProgram } from "./program";
+import { DATA_BEARING, diffResources, type PlannedResource } from "../review/resources";
+import { replaceForcing } from "../scripts/lib/review";
+import { readStackConfig } from "../config/stackFiles";
+import { projectSettings } from "../config/settings";
 import { ACME, fleetYaml } from "./helpers";
 
 const project = bridge(neonFacts()).resources.find((r) => r.token === "neon:index/project:Project")!;
@@ -93,4 +97,56 @@ describe("the tenant diff against the program's resources", () => {
       { numRuns: 8 },
     );
   }, 240_000);
+
+  const settingsArb = fc.record({
+    protect: fc.boolean(),
+    secretScope: fc.constantFrom("repository", "environment", "region"),
+    backupEncryption: fc.constantFrom("kms", "s3"),
+    githubRepository: fc.constantFrom("app", "app-2"),
+  });
+  type Settings = typeof settingsArb extends fc.Arbitrary<infer T> ? T : never;
+
+  it("with the programs' registrations: for random fleets and settings, every data-bearing resource deleted or replaced and every protection lowered fails the diff", async () => {
+    const forcing = replaceForcing();
+    let losing = 0;
+    const planned = (rs: readonly RecordedResource[]): PlannedResource[] => rs.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: r.options }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(tenantArb, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.option(tenantArb, { nil: undefined }), { minLength: 4, maxLength: 4 }),
+        settingsArb,
+        settingsArb,
+        async (before, changes, sa, sb) => {
+          const after: Spec[] = before.map((t, i) => (changes[i] === undefined ? (i % 2 ? undefined : t) : changes[i]));
+          const [a, b] = [fleetText(before), fleetText(after)];
+          const overrides = (file: string, st: Settings) => [`tenantsFile=${file}`, 'allowedResidencies=["EU","GB","US"]', ...Object.entries(st).map(([k, v]) => `${k}=${v}`)];
+          const [oa, ob] = [overrides(write(a), sa), overrides(write(b), sb)];
+          const [ra, rb] = [planned((await runProgram("prod", oa)).resources), planned((await runProgram("prod", ob)).resources)];
+          const key = (r: PlannedResource) => `${r.type} ${r.parent} ${r.name}`;
+          const head = new Map(rb.map((r) => [key(r), r]));
+          // What pulumi up would do to data, computed here from the registrations alone.
+          const lost = ra.filter((r) => {
+            const next = head.get(key(r));
+            if (!next) return DATA_BEARING.has(r.type);
+            const replaced = (forcing[r.type] ?? []).some((k) => JSON.stringify(r.inputs[k]) !== JSON.stringify(next.inputs[k]));
+            return (replaced && DATA_BEARING.has(r.type)) || (r.options.protect && !next.options.protect) || (r.options.retainOnDelete && !next.options.retainOnDelete);
+          });
+          const findings = diffResources(ra, rb, { replaceForcing: forcing, tenantIds: [...new Set([...before, ...after].map((_, i) => `t-${i}`))] });
+          for (const r of lost) expect(findings.some((f) => f.class === "destructive" && f.type === r.type && f.name === r.name), `${key(r)} loses data or protection`).toBe(true);
+          const side = (text: string, o: string[]) => {
+            const cfg = readStackConfig(ROOT, "prod", o);
+            return { fleet: parseTenants(text, "t").fleet!, stack: { protect: cfg.config["tenant-fleet:protect"] !== "false", settings: projectSettings(cfg.config) } };
+          };
+          const diff = diffFleets(side(a, oa), side(b, ob), findings);
+          if (lost.length) losing++;
+          if (lost.length) expect(diff.summary.unacknowledged, lost.map(key).join(", ")).toBeGreaterThan(0);
+          // Every destructive finding is either accounted for by a failing change of the files, or fails as a change of the code.
+          for (const f of diff.resources!.filter((x) => x.class === "destructive" && !x.explainedBy)) expect(diff.stack.some((c) => c.kind === "code" && c.field === `resource ${f.type} ${f.name}`)).toBe(true);
+        },
+      ),
+      { numRuns: 12 },
+    );
+    // The property was exercised: some pairs lost data or protection.
+    expect(losing).toBeGreaterThan(0);
+  }, 300_000);
 });

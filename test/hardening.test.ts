@@ -4,6 +4,10 @@
  * schedules GitHub rejects or spells twice, line breaks Unicode knows, and resource
  * names the engine would refuse.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseTenants, MAX_NESTING } from "../tenants/load";
@@ -13,6 +17,8 @@ import { planWorkflows, scheduleSlugs } from "../workflows/render";
 import { parseStackSettings } from "../config/settings";
 import { formatProblem } from "../diagnostics/problems";
 import { ACME, fleetYaml } from "./helpers";
+import { outsideProject } from "../config/inputs";
+import { ROOT } from "./program";
 
 const lines = (text: string) => parseTenants(text, "t.yaml").problems.map(formatProblem);
 
@@ -157,5 +163,36 @@ describe("the offline plan", () => {
         },
       }),
     ).rejects.toThrow(/^duplicate resource URN urn:pulumi:prod::tenant-fleet::pulumi:pulumi:Stack\$github:index\/repositoryFile:RepositoryFile::workflow-same: pulumi up would refuse it/);
+  });
+});
+
+describe("a tenants file outside the project", () => {
+  const plan = (env: NodeJS.ProcessEnv, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", env });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  // The suites allow outside files for their temporary fleets; these runs do not.
+  const strict = { ...process.env, INIT_CWD: ROOT, TENANT_FLEET_ALLOW_OUTSIDE_PROJECT: undefined };
+  const outside = path.join(mkdtempSync(path.join(tmpdir(), "tf-outside-")), "tenants.yaml");
+  writeFileSync(outside, readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8"));
+
+  it("is refused with the file, the real path and the flag, and planned when the flag says so", () => {
+    const r = plan(strict, "--tenants", outside);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`--tenants:1:1: tenant-fleet:tenantsFile: ${JSON.stringify(outside)} is outside the project (${ROOT})`);
+    expect(r.stderr).toContain("run with --allow-outside-project");
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(plan(strict, "--tenants", outside, "--allow-outside-project").code).toBe(0);
+  }, 60_000);
+
+  it("is found through a link: a committed link to any file on the machine is refused", () => {
+    const project = mkdtempSync(path.join(tmpdir(), "tf-project-"));
+    symlinkSync(outside, path.join(project, "tenants.yaml"));
+    expect(outsideProject(project, path.join(project, "tenants.yaml"))).toBe(realpathSync(outside));
+    writeFileSync(path.join(project, "real.yaml"), "version: 1\n");
+    expect(outsideProject(project, path.join(project, "real.yaml"))).toBeUndefined();
+    expect(outsideProject(project, path.join(project, "missing.yaml"))).toBeUndefined();
+    expect(outsideProject(project, path.join(project, "../elsewhere.yaml"))).toBeUndefined();
+    expect(outsideProject(project, outside)).toBe(realpathSync(outside));
   });
 });

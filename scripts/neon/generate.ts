@@ -3,7 +3,7 @@
  *
  *   npm run neon-sdk
  *
- * test/fixtures/neon/tfschema-<version>.json (read from the provider's Go source by
+ * scripts/neon/facts/tfschema-<version>.json (read from the provider's Go source by
  * scripts/neon/goSchema.ts) → bridge rules (scripts/neon/bridge.ts) → TypeScript sources and
  * their compiled bin/ (scripts/neon/render.ts). sdks/neon/README.md is ours and kept. It also
  * writes test/fixtures/neon/surface-<version>.json, the type surface those facts imply, so a
@@ -19,7 +19,7 @@ export const NEON_VERSION = "0.15.0";
 export const ROOT = path.resolve(__dirname, "../..");
 
 export function neonFacts(version = NEON_VERSION): TfSchema {
-  return JSON.parse(readFileSync(path.join(ROOT, `test/fixtures/neon/tfschema-${version}.json`), "utf8"));
+  return JSON.parse(readFileSync(path.join(ROOT, `scripts/neon/facts/tfschema-${version}.json`), "utf8"));
 }
 
 export function surfaceFile(version = NEON_VERSION): string {

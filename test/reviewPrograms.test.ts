@@ -1,0 +1,90 @@
+/**
+ * The tenant diff runs both programs with their own code: a change of a code default that
+ * replaces every project fails although neither the tenants file nor a setting changed (it
+ * passed with exit 0 before), from the head's side (`--base REF`) and from the base's side
+ * (`--head DIR`, as CI runs it, with the base's checker).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { projectFiles, ROOT } from "./program";
+
+const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" });
+
+/** A git repository holding the project, with one commit that changes the default database name in code. */
+function repository(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-review-"));
+  for (const f of [...projectFiles(), "scripts", ".gitignore"]) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  git(dir, "init", "-q");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "base");
+  const model = path.join(dir, "tenants/model.ts");
+  const text = readFileSync(model, "utf8");
+  expect(text).toContain('name: "app", role');
+  writeFileSync(model, text.replace('name: "app", role', 'name: "appdb", role'));
+  git(dir, "commit", "-qam", "a code default");
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+function plan(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(cwd, "scripts/plan.ts"), ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd }, maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("the tenant diff of a change of code", () => {
+  const head = repository();
+  const base = mkdtempSync(path.join(tmpdir(), "tf-review-base-"));
+  git(base, "clone", "-q", head, ".");
+  git(base, "checkout", "-q", "HEAD~1");
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(base, "node_modules"));
+  afterAll(() => {
+    rmSync(head, { recursive: true, force: true });
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it("passes an unchanged tree, having planned both programs", () => {
+    const r = plan(head, "--base", "HEAD");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("resources, base program → head program: 0 created, 0 deleted, 0 replaced, 0 updated");
+  }, 120_000);
+
+  it("fails with --base: every project is replaced by the code, not by the files", () => {
+    const r = plan(head, "--base", "HEAD~1", "--json");
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.summary).toMatchObject({ added: 0, changed: 0, removed: 0, unacknowledged: 6 });
+    expect(doc.tenants).toEqual([]);
+    expect(doc.stackChanges.map((c: { kind: string; field: string }) => [c.kind, c.field])).toEqual(
+      ["acme-corp", "brightwave", "northwind", "old-mill", "pacific-health", "thames-logistics"].map((id) => ["code", `resource neon:index/project:Project ${id}`]),
+    );
+    expect(doc.resources.counts).toMatchObject({ replaced: 6, deleted: 0 });
+    expect(doc.resources.findings[0].detail).toContain('"databaseName":"appdb"');
+  }, 120_000);
+
+  it("fails with --head from the base's checkout (the base's checker), and passes once acknowledged", () => {
+    const r = plan(base, "--head", head);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("6 destructive changes not acknowledged");
+    expect(r.stdout).toMatch(/^error: \(stack\): resource neon:index\/project:Project acme-corp: deployed → replaced: replaced by a change of the code/m);
+    const tenants = path.join(head, "tenants/tenants.yaml");
+    writeFileSync(tenants, `${readFileSync(tenants, "utf8")}\nacknowledgements:\n  - change: code\n    reason: "OPS-77: every project recreated on purpose"\n`);
+    const ok = plan(base, "--head", head);
+    expect(ok.stdout).toContain("6 destructive changes, all acknowledged in the tenants file");
+    expect(ok.code).toBe(0);
+  }, 180_000);
+
+  it("says why when the head's program cannot be planned", () => {
+    const broken = mkdtempSync(path.join(tmpdir(), "tf-review-broken-"));
+    cpSync(head, broken, { recursive: true, verbatimSymlinks: true });
+    writeFileSync(path.join(broken, "index.ts"), "throw new Error('a program that does not start');\n");
+    const r = plan(base, "--head", broken);
+    rmSync(broken, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the head (${broken}): its program could not be planned (stack prod)`);
+    expect(r.stderr).not.toMatch(/internal error/);
+  }, 120_000);
+});
