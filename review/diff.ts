@@ -87,6 +87,8 @@ export function weakening(field: string, before: unknown, after: unknown): strin
       return Number(after) < Number(before) ? `weakens protection: backups are kept ${String(after)} days instead of ${String(before)}` : undefined;
     case "historyRetentionHours":
       return Number(after) < Number(before) ? `weakens protection: the point-in-time restore window shrinks from ${String(before)} h to ${String(after)} h` : undefined;
+    case "backup.rpoHours":
+      return after === undefined ? `weakens protection: the stated RPO of ${String(before)} h is dropped` : before !== undefined && Number(after) > Number(before) ? `weakens protection: the stated RPO grows from ${String(before)} h to ${String(after)} h` : undefined;
     case "backup.schedule": {
       const [a, b] = [longestGapHours(String(before)), longestGapHours(String(after))];
       return b > a ? `weakens protection: the longest gap between backups grows from ${a} h to ${b} h` : undefined;

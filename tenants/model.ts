@@ -32,6 +32,8 @@ export interface BackupSettings {
   readonly timeoutMinutes: number;
   /** Until this date (inclusive, UTC) a backup of a database without tables only warns. */
   readonly emptyAllowedUntil?: string;
+  /** The recovery point objective, hours: no gap between backups may be longer. */
+  readonly rpoHours?: number;
 }
 
 export interface DatabaseNames {

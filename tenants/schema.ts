@@ -185,6 +185,9 @@ export const ISO_DATE_PATTERN = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[0
 export const BACKUP_TIMEOUT_MINUTES_MIN = 10;
 export const BACKUP_TIMEOUT_MINUTES_MAX = 360;
 
+/** The longest RPO a tenant can state, hours (a week: the longest gap a schedule GitHub runs can leave). */
+export const RPO_HOURS_MAX = 168;
+
 export const BackupSchema = z
   .strictObject({
     schedule: cron.optional(),
@@ -192,6 +195,9 @@ export const BackupSchema = z
     enabled: z.boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write enabled: true or enabled: false` }).optional(),
     timeoutMinutes: intIn(BACKUP_TIMEOUT_MINUTES_MIN, BACKUP_TIMEOUT_MINUTES_MAX, "timeoutMinutes")
       .meta({ description: "How long one backup (dump and upload) and one restore drill of this tenant may run; raise it for large databases (about 10 min per 10 GB of dump is a safe start)." })
+      .optional(),
+    rpoHours: intIn(1, RPO_HOURS_MAX, "rpoHours")
+      .meta({ description: "The recovery point objective promised for this tenant, hours: the schedule must never leave a longer gap between two backups (checked), and raising or removing it weakens protection in the tenant diff." })
       .optional(),
     emptyAllowedUntil: text(ISO_DATE_PATTERN, 10, "a date is written YYYY-MM-DD, e.g. 2027-01-31")
       .meta({ description: "A new tenant whose schema is not there yet: until this date (UTC, inclusive) a backup of a database without tables warns instead of failing. Remove it once the schema exists." })

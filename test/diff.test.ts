@@ -14,6 +14,7 @@ import { GitError } from "../review/git";
 import { parseTenants } from "../tenants/load";
 import { ROOT } from "./program";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
+import { formatProblem } from "../diagnostics/problems";
 
 const RETIRED = { id: "old-mill", name: "Old Mill", region: "aws-us-east-1", residency: "US", status: "retired" };
 const BASE_TENANTS = fleetYaml([ACME, NORTHWIND, RETIRED]);
@@ -90,6 +91,19 @@ describe("tenant diff: every change class", () => {
     expect(diffPasses(d)).toBe(false);
     const acked = diffAgainstBase(`${fleetYaml([{ ...ACME, ...fields }, NORTHWIND, RETIRED])}acknowledgements:\n  - { tenant: acme-corp, change: weakening, reason: "contract OPS-12 lowers the plan" }\n`);
     expect(diffPasses(acked)).toBe(true);
+  });
+
+  it("a stated RPO: the schedule must keep it; raising or dropping it weakens protection", () => {
+    const fleet = (backup: string) => parseTenants(fleetYaml([{ ...ACME, backup }]), "tenants.yaml");
+    expect(fleet('{ rpoHours: 12 }').problems.map(formatProblem)).toEqual([
+      'tenants.yaml:8:25: tenants[0].backup.rpoHours: the schedule "17 3 * * *" leaves up to 24 h between backups, longer than the stated RPO of 12 h; schedule backups at least every 12 h (e.g. "17 */12 * * *") or state the RPO the schedule keeps',
+    ]);
+    const side = (backup: string) => ({ fleet: fleet(backup).fleet!, stack: { protect: true } });
+    const base = side('{ rpoHours: 12, schedule: "17 3,15 * * *" }');
+    const whys = (backup: string) => diffFleets(base, side(backup)).tenants[0]?.changes.filter((c) => c.class === "destructive").map((c) => [c.kind, c.why]);
+    expect(whys('{ rpoHours: 24, schedule: "17 3,15 * * *" }')).toEqual([["weakening", "weakens protection: the stated RPO grows from 12 h to 24 h"]]);
+    expect(whys('{ schedule: "17 3,15 * * *" }')).toEqual([["weakening", "weakens protection: the stated RPO of 12 h is dropped"]]);
+    expect(whys('{ rpoHours: 6, schedule: "17 */6 * * *" }')).toEqual([]);
   });
 
   it("raising protection is safe, and any random change that lowers a protection field fails until acknowledged", () => {

@@ -6,7 +6,7 @@
 import { regionAndResidency } from "./regions";
 import { distinctNames, uniqueIds } from "./identity";
 import { computeSizes } from "./compute";
-import { scheduleMinutes } from "./schedules";
+import { scheduleKeepsRpo, scheduleMinutes } from "./schedules";
 import { acknowledgementScope } from "./acknowledgements";
 import { oneOwner } from "./shards";
 import { credentialParameters, lifecycleRulesPerVault, neonProjects, pitrWithinPlan, repositorySecrets, stackSize } from "./limits";
@@ -18,6 +18,7 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   distinctNames,
   computeSizes,
   scheduleMinutes,
+  scheduleKeepsRpo,
   acknowledgementScope,
   oneOwner,
   lifecycleRulesPerVault,

@@ -2,6 +2,8 @@
 import type { Problem } from "../../diagnostics/problems";
 import type { DocPath, Positions } from "../../diagnostics/positions";
 import type { Rule } from "./types";
+import { longestGapHours } from "../../workflows/cronGap";
+import { CODE_DEFAULTS } from "../model";
 
 function minuteWarning(schedule: string | undefined, path: DocPath, at: Positions): Problem[] {
   if (!schedule) return [];
@@ -16,3 +18,21 @@ export const scheduleMinutes: Rule = ({ defaults, entries, at }) => [
   ...minuteWarning(defaults.backup?.schedule, ["defaults", "backup", "schedule"], at),
   ...entries.flatMap(({ index, raw }) => minuteWarning(raw.backup?.schedule, ["tenants", index, "backup", "schedule"], at)),
 ];
+
+/** A stated RPO the schedule keeps: its longest gap between two backups is not longer. */
+export const scheduleKeepsRpo: Rule = ({ defaults, entries, at }) =>
+  entries.flatMap(({ index, raw }) => {
+    const rpo = raw.backup?.rpoHours ?? defaults.backup?.rpoHours;
+    const enabled = raw.backup?.enabled ?? defaults.backup?.enabled ?? CODE_DEFAULTS.backup.enabled;
+    if (rpo === undefined || !enabled) return [];
+    const schedule = raw.backup?.schedule ?? defaults.backup?.schedule ?? CODE_DEFAULTS.backup.schedule;
+    let gap: number;
+    try {
+      gap = longestGapHours(schedule);
+    } catch {
+      return []; // the schedule's own problem is reported where it is
+    }
+    if (gap <= rpo) return [];
+    const path = raw.backup?.rpoHours !== undefined ? ["tenants", index, "backup", "rpoHours"] : raw.backup?.schedule !== undefined ? ["tenants", index, "backup", "schedule"] : ["tenants", index];
+    return [at.error(path, `the schedule "${schedule}" leaves up to ${gap} h between backups, longer than the stated RPO of ${rpo} h; schedule backups at least every ${rpo} h (e.g. "17 */${Math.min(rpo, 24)} * * *") or state the RPO the schedule keeps`)];
+  });
