@@ -48,7 +48,7 @@ const databases = new Map(
 const githubProvider = new github.Provider("github", { owner: settings.github.owner, token: credential(GITHUB_TOKEN), ...GITHUB_PACING });
 const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
 // The fleet manifest the workflows read at run time: the only file adding a tenant changes.
-const manifestSettings = { stack: settings.stack, source: settings.tenantsFile, scope: settings.secretScope, batchSize: settings.workflows.batchSize, migrations: Boolean(settings.workflows.migrationsCommand) };
+const manifestSettings = { stack: settings.stack, source: settings.tenantsFile, scope: settings.secretScope, batchSize: settings.workflows.batchSize, migrations: Boolean(settings.workflows.migrationsCommand), waves: settings.workflows.migrationWaves };
 for (const warning of batchWarnings(planFleetBatches(fleet.tenants, manifestSettings))) pulumi.log.warn(warning);
 const roles = new WorkflowRoles("github-backups", {
   repository: settings.github,

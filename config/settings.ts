@@ -64,6 +64,10 @@ export interface StackSettings {
     readonly migrationsCommand: Setting<"migrationsCommand">;
     readonly migrationsSetupCommand: Setting<"migrationsSetupCommand">;
     readonly migrationsPaths: Readonly<Setting<"migrationsPaths">>;
+    readonly migrationWaves: Readonly<Setting<"migrationWaves">>;
+    readonly migrationFailureBudget: Setting<"migrationFailureBudget">;
+    readonly migrationVersionQuery: Setting<"migrationVersionQuery">;
+    readonly migrationsTargetCommand: Setting<"migrationsTargetCommand">;
     readonly restoreDrillSchedule: Setting<"restoreDrillSchedule">;
     readonly repositorySecretHeadroom: Setting<"repositorySecretHeadroom">;
     readonly batchSize: Setting<"batchSize">;
@@ -129,7 +133,7 @@ interface SettingSpec {
   /** Set with `pulumi config set --secret` only, so not declared in Pulumi.yaml (a declared key needs a default). */
   readonly secretOnly?: true;
   /** Where the docs list it: the main settings table (docs/settings.md), or the dev/test project's (docs/dev.md). */
-  readonly group?: "dev";
+  readonly group?: "dev" | "migrations";
 }
 
 /** A default as the generated tables show it. */
@@ -142,7 +146,7 @@ function defaultCell(spec: SettingSpec): string {
 }
 
 /** The full settings table of one group (docs/settings.md, docs/dev.md), generated from SETTINGS (`npm run schema` writes it). */
-export function settingsTable(group?: "dev"): string {
+export function settingsTable(group?: "dev" | "migrations"): string {
   const rows = Object.entries(SETTINGS)
     .filter(([, spec]) => spec.group === group)
     .map(([key, spec]) => `| \`${key}\`${spec.secretOnly ? " (secret)" : ""} | ${defaultCell(spec)} | ${spec.description.replace(/\|/g, "\\|")} |`);
@@ -316,17 +320,48 @@ const DECLARED = {
     description: "S3 Object Lock on new backup vaults: off, governance or compliance. Irreversible: a bucket can never turn it off.",
   },
   migrationsCommand: {
+    group: "migrations",
     schema: commandSetting("a migrations command"),
     description: "Command the migrations workflow runs for each tenant, with DATABASE_URL set (e.g. npm run migrate). It may not install or download code: that goes in migrationsSetupCommand. Unset: no migrations workflow.",
   },
   migrationsSetupCommand: {
+    group: "migrations",
     schema: commandSetting("a setup command"),
     description: "Command the migrations workflow runs before the migrations, in a step that holds no secret: installing dependencies (e.g. npm ci). Unset: nothing is installed.",
   },
   migrationsPaths: {
+    group: "migrations",
     schema: stringList.pipe(z.array(pathSetting("path filter")).min(1, { error: "the list is empty; list the paths whose change runs migrations, e.g. [\"migrations/**\"]" })),
     default: ["migrations/**"],
     description: "Paths on the default branch whose change runs the migrations workflow.",
+  },
+  migrationWaves: {
+    group: "migrations",
+    schema: stringList.pipe(
+      z
+        .array(pattern(/^[a-z][a-z0-9-]{0,29}$/, "a wave is lowercase letters, digits and hyphens, e.g. canary"))
+        .min(1, { error: 'the list is empty; name the waves in order, e.g. ["canary","early","general"]' })
+        .max(10, { error: "more than 10 waves; a rollout needs a few" })
+        .refine((w) => new Set(w).size === w.length, { error: "a wave is named twice" }),
+    ),
+    default: ["canary", "early", "general"],
+    description: "The migration waves, in the order they run; a tenant's rollout names one (unset: the last). Each wave starts only when the one before stayed within migrationFailureBudget.",
+  },
+  migrationFailureBudget: {
+    group: "migrations",
+    schema: pattern(/^(?:[0-9]{1,5}|(?:100|[1-9]?[0-9])%)$/, "a count of tenants (e.g. 2) or a percentage of the wave (e.g. 5%)"),
+    default: "0",
+    description: "Failed tenants a wave may have and the rollout still go on to the next wave: a count (2) or a percentage of the wave's tenants (5%, rounded down). Every failure still fails the run and opens the alert.",
+  },
+  migrationVersionQuery: {
+    group: "migrations",
+    schema: commandSetting("a version query"),
+    description: "SQL that returns a tenant's schema version as one value (the migrations record it before and after, and skip a tenant already at the target), e.g. select coalesce(max(created_at), 0) from drizzle.__drizzle_migrations (docs/migrations.md: Drizzle, Prisma, Atlas, plain SQL). Unset: versions are not read.",
+  },
+  migrationsTargetCommand: {
+    group: "migrations",
+    schema: commandSetting("a target version command"),
+    description: "Command that prints the version the migrations bring a tenant to (run in the repository, with no secret), compared with migrationVersionQuery to skip tenants already there. Unset: every tenant runs the migrations command (which must then be idempotent, as migration tools are).",
   },
   restoreDrillSchedule: {
     schema: cronSetting(),
@@ -530,6 +565,10 @@ export const SETTING_REVIEW = {
   migrationsCommand: { class: "review", why: REVIEW_RUNS },
   migrationsSetupCommand: { class: "review", why: "changes what installs before the migrations" },
   migrationsPaths: { class: "safe", why: "changes which pushes run the migrations" },
+  migrationWaves: { class: "review", why: "changes the order tenants are migrated in, and which go first" },
+  migrationFailureBudget: { class: "review", why: "changes how many tenants may fail before a rollout stops" },
+  migrationVersionQuery: { class: "review", why: "changes what runs against every tenant's database before and after its migration" },
+  migrationsTargetCommand: { class: "review", why: REVIEW_RUNS },
   restoreDrillSchedule: { class: "safe", why: "the weekly drill runs at another time" },
   alertLabel: { class: "safe", why: "failure issues carry another label" },
   alertAssignees: { class: "safe", why: "failure issues go to other people" },
@@ -699,6 +738,10 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       migrationsCommand: v("migrationsCommand"),
       migrationsSetupCommand: v("migrationsSetupCommand"),
       migrationsPaths: Object.freeze([...v("migrationsPaths")]),
+      migrationWaves: Object.freeze([...v("migrationWaves")]),
+      migrationFailureBudget: v("migrationFailureBudget"),
+      migrationVersionQuery: v("migrationVersionQuery"),
+      migrationsTargetCommand: v("migrationsTargetCommand"),
       restoreDrillSchedule: normaliseCron(v("restoreDrillSchedule")),
       repositorySecretHeadroom: v("repositorySecretHeadroom"),
       batchSize: v("batchSize"),

@@ -14,7 +14,8 @@ import { maxBackupAgeHours } from "../workflows/cronGap";
 import { postgresImage } from "../workflows/images";
 import { credentialLocation, type CredentialLocation, type FleetNames, type SecretScope } from "./contract";
 
-export const MANIFEST_FORMAT = 1;
+/** 2: migrations batches carry their wave (a workflow of format 1 would find none). */
+export const MANIFEST_FORMAT = 2;
 /** The folder of the manifests, beside the workflows (one file per stack or shard). */
 export const MANIFEST_DIR = ".github/tenant-fleet";
 /** GitHub runs at most 256 jobs from one matrix. */
@@ -75,7 +76,7 @@ function jobCount(sizes: readonly number[], size: number): number {
  * id. When that needs more than `maxBatches` jobs, the size grows to the smallest that
  * fits (the caller warns); `size` 1 keys each batch by its tenant's id.
  */
-export function planBatches(tenants: readonly Batchable[], requested: number, maxBatches: number): BatchPlan {
+export function planBatches(tenants: readonly Batchable[], requested: number, maxBatches: number, keyPrefix = ""): BatchPlan {
   if (!Number.isInteger(requested) || requested < 1) throw new Error(`internal: batch size ${requested}`);
   const grouped = groups(tenants);
   const sizes = grouped.map((g) => g.length);
@@ -101,7 +102,7 @@ export function planBatches(tenants: readonly Batchable[], requested: number, ma
       const members = group.slice(i * each, (i + 1) * each);
       if (!members.length) continue;
       const { awsRegion, pg } = members[0];
-      batches.push({ key: size === 1 ? members[0].id : `${awsRegion}-pg${pg}-${i + 1}`, awsRegion, pg, tenants: members.map((t) => t.id) });
+      batches.push({ key: size === 1 ? members[0].id : `${keyPrefix}${awsRegion}-pg${pg}-${i + 1}`, awsRegion, pg, tenants: members.map((t) => t.id) });
     }
   }
   return { batches, size, requested };
@@ -116,13 +117,26 @@ export interface ManifestSettings {
   readonly batchSize: number;
   /** Whether the stack generates a migrations workflow. */
   readonly migrations: boolean;
+  /** The migration waves in order (tenants without a rollout go in the last); default one wave, `general`. */
+  readonly waves?: readonly string[];
+}
+
+/** The waves of a stack, in order: its setting, or one wave. */
+export function wavesOf(settings: Pick<ManifestSettings, "waves">): readonly string[] {
+  return settings.waves?.length ? settings.waves : ["general"];
+}
+
+/** A tenant's migration wave: its rollout, else the last wave. */
+export function waveOf(t: Tenant, waves: readonly string[]): string {
+  return t.rollout ?? waves[waves.length - 1];
 }
 
 /** Every batch of the fleet, by kind (backups by schedule), before any host is known. */
 export interface FleetBatches {
   readonly backup: ReadonlyMap<string, BatchPlan>;
   readonly restoreDrill?: BatchPlan;
-  readonly migrations?: BatchPlan;
+  /** Per wave, in the waves' order (a wave without tenants has no entry). */
+  readonly migrations?: ReadonlyMap<string, BatchPlan>;
 }
 
 function byId(a: Tenant, b: Tenant): number {
@@ -147,16 +161,22 @@ export function maxJobs(scope: SecretScope, credentials = true): number {
 }
 
 /** The batches of every kind of job; retired tenants get none. */
-export function planFleetBatches(tenants: readonly Tenant[], settings: Pick<ManifestSettings, "scope" | "batchSize" | "migrations">): FleetBatches {
+export function planFleetBatches(tenants: readonly Tenant[], settings: Pick<ManifestSettings, "scope" | "batchSize" | "migrations" | "waves">): FleetBatches {
   const active = tenants.filter((t) => t.status === "active").sort(byId);
   const backedUp = active.filter((t) => t.backup.enabled);
-  const plan = (list: readonly Tenant[], credentials = true) => planBatches(list.map(batchable), effectiveBatchSize(settings.scope, settings.batchSize, credentials), maxJobs(settings.scope, credentials));
+  const plan = (list: readonly Tenant[], credentials = true, keyPrefix = "") => planBatches(list.map(batchable), effectiveBatchSize(settings.scope, settings.batchSize, credentials), maxJobs(settings.scope, credentials), keyPrefix);
+  const waves = wavesOf(settings);
+  const migrations = new Map<string, BatchPlan>();
+  for (const wave of waves) {
+    const members = active.filter((t) => waveOf(t, waves) === wave);
+    if (members.length) migrations.set(wave, plan(members, true, `${wave}-`));
+  }
   const backup = new Map<string, BatchPlan>();
   for (const schedule of [...new Set(backedUp.map((t) => t.backup.schedule))].sort()) backup.set(schedule, plan(backedUp.filter((t) => t.backup.schedule === schedule)));
   return {
     backup,
     ...(backedUp.length ? { restoreDrill: plan(backedUp, false) } : {}),
-    ...(settings.migrations && active.length ? { migrations: plan(active) } : {}),
+    ...(settings.migrations && active.length ? { migrations } : {}),
   };
 }
 
@@ -182,6 +202,8 @@ export interface ManifestTenant {
 export interface ManifestBatch extends Batch {
   /** Restore drill: the pinned Postgres image of the batch's major. */
   readonly pgImage?: string;
+  /** Migrations: the wave the batch is migrated in. */
+  readonly wave?: string;
 }
 
 export interface FleetManifest {
@@ -237,7 +259,7 @@ export function fleetManifest(tenants: readonly Tenant[], settings: ManifestSett
     batches: {
       backup: Object.fromEntries([...batches.backup].map(([schedule, plan]) => [schedule, plan.batches])),
       restoreDrill: (batches.restoreDrill?.batches ?? []).map((b) => ({ ...b, pgImage: postgresImage(b.pg) })),
-      migrations: batches.migrations?.batches ?? [],
+      migrations: [...(batches.migrations ?? [])].flatMap(([wave, plan]) => plan.batches.map((b) => ({ ...b, wave }))),
     },
   };
 }
@@ -270,7 +292,11 @@ export function renderManifest(m: FleetManifest): string {
 
 /** Warnings for the plan: a kind whose batches had to grow past the requested size. */
 export function batchWarnings(batches: FleetBatches): string[] {
-  const kinds: [string, BatchPlan | undefined][] = [...[...batches.backup].map(([s, p]): [string, BatchPlan] => [`backups on "${s}"`, p]), ["the restore drill", batches.restoreDrill], ["migrations", batches.migrations]];
+  const kinds: [string, BatchPlan | undefined][] = [
+    ...[...batches.backup].map(([s, p]): [string, BatchPlan] => [`backups on "${s}"`, p]),
+    ["the restore drill", batches.restoreDrill],
+    ...[...(batches.migrations ?? [])].map(([w, p]): [string, BatchPlan] => [`migrations of wave ${w}`, p]),
+  ];
   return kinds
     .filter(([, p]) => p && p.size > p.requested)
     .map(([what, p]) => `${what} would need more than ${MAX_MATRIX_JOBS} jobs with ${p!.requested} tenant(s) per job, so each job serves up to ${p!.size}; raise tenant-fleet:batchSize or shard the stack to keep jobs short`);

@@ -8,7 +8,7 @@
  * What cannot run here is substituted, and only in runtime/substitutions.ts.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
@@ -221,7 +221,11 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
       }
       result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
     }
-    else if (substitute?.kind === "env") {
+    else if (substitute?.kind === "copy") {
+      mkdirSync(substitute.to, { recursive: true });
+      for (const from of substitute.from) if (existsSync(from)) cpSync(from, substitute.to, { recursive: true });
+      result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
+    } else if (substitute?.kind === "env") {
       for (const [k, v] of Object.entries(substitute.env)) appendFileSync(githubEnv, `${k}=${v}\n`);
       result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
     } else if (step.run !== undefined) {
@@ -251,4 +255,50 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
   const summaryFile = path.join(temp, "step_summary.md");
   const summary = existsSync(summaryFile) ? readFileSync(summaryFile, "utf8") : "";
   return { result: status, steps, log, errors: commands("error"), warnings: commands("warning"), summary, settings };
+}
+
+export interface WorkflowRun {
+  /** Per job, in the file's order: its result (the matrix's, all entries together) and each entry's run. */
+  readonly jobs: Record<string, { readonly result: "success" | "failure" | "skipped"; readonly runs: JobResult[] }>;
+}
+
+/**
+ * Runs a whole workflow as GitHub would schedule it, one job after the other in the file's
+ * order (every `needs` comes earlier): a job whose `if` has no status function runs only
+ * when every job it needs succeeded; a matrix from an expression runs once per entry (one
+ * at a time); a job's outputs are its steps'. `skip` names jobs left out (the alert, which
+ * needs GitHub's API).
+ */
+export async function runWorkflow(
+  workflowText: string,
+  ctx: Omit<RunContext, "needs">,
+  substitutions: Substitutions,
+  options: { skip?: readonly string[]; entry?: (entry: Json) => Json } = {},
+): Promise<WorkflowRun> {
+  const workflow = parse(workflowText) as { jobs: Record<string, { if?: string; needs?: string | string[]; strategy?: { matrix?: Record<string, unknown> } }> };
+  const done: Record<string, { result: "success" | "failure" | "skipped"; outputs: Record<string, string>; runs: JobResult[] }> = {};
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    if (options.skip?.includes(id)) continue;
+    const needs = typeof job.needs === "string" ? [job.needs] : (job.needs ?? []);
+    for (const n of needs) if (!done[n] && !options.skip?.includes(n)) throw new Error(`job ${id} needs ${n}, which has not run`);
+    const needsContext = Object.fromEntries(needs.filter((n) => done[n]).map((n) => [n, { result: done[n].result, outputs: done[n].outputs }]));
+    const statusFunction = /\b(always|failure|cancelled|success)\s*\(/.test(job.if ?? "");
+    if (!statusFunction && needs.some((n) => done[n]?.result !== "success")) {
+      done[id] = { result: "skipped", outputs: {}, runs: [] };
+      continue;
+    }
+    const matrix = job.strategy?.matrix;
+    let entries: (Json | undefined)[] = [undefined];
+    if (matrix) {
+      const [[key, value]] = Object.entries(matrix);
+      const list = typeof value === "string" ? JSON.parse(JSON.stringify(evaluateExpression(value.replace(/^\$\{\{\s*|\s*\}\}$/g, ""), { needs: needsContext as Json }), data.replacer)) : value;
+      entries = Array.isArray(list) ? list.map((e) => ({ [key]: (options.entry ? options.entry(e as Json) : e) as Json })) : [];
+    }
+    const runs: JobResult[] = [];
+    for (const entry of entries) runs.push(await runJob(workflowText, id, entry, { ...ctx, needs: needsContext }, substitutions));
+    const ran = runs.filter((r) => r.result !== "skipped");
+    const result = !ran.length ? "skipped" : ran.some((r) => r.result === "failure") ? "failure" : "success";
+    done[id] = { result, outputs: Object.assign({}, ...runs.flatMap((r) => r.steps.map((s) => s.outputs))), runs };
+  }
+  return { jobs: Object.fromEntries(Object.entries(done).map(([id, j]) => [id, { result: j.result, runs: j.runs }])) };
 }

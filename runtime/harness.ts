@@ -4,7 +4,11 @@
  * container), S3 behind the policy gateway, and the runner setup. `stop()` tears all of it
  * down; test files call it in afterAll, so a failed test still cleans up.
  */
-import { runJob, type JobResult, type RunContext } from "./actions";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { runJob, runWorkflow, type JobResult, type RunContext, type WorkflowRun } from "./actions";
 import { batchFor, KINDS, narrowedFiles, repositoryOf, type Repository, type RunKind } from "./fleet";
 import { startPostgres, type PgCluster } from "./services/postgres";
 import { startS3, type S3Service } from "./services/s3";
@@ -38,6 +42,13 @@ export interface World {
    * repository secret, the environment's secret, or an SSM parameter); `""` leaves it out.
    */
   runBatch(kind: RunKind, tenantIds: readonly string[], options?: { secrets?: Record<string, string>; partBytes?: number; narrow?: boolean }): Promise<BatchRun>;
+  /**
+   * Runs a kind's whole workflow (planning job, every batch job, migrations' wave gates) over
+   * the stack's manifest, as GitHub would schedule it; the alert job is left out. Each
+   * tenant's string is its `secrets` entry, else the tenant's `app` database; `files`
+   * replaces the committed files (a later deploy's manifest).
+   */
+  runWorkflow(kind: RunKind, options?: { secrets?: Record<string, string>; files?: Record<string, string>; runId?: string }): Promise<WorkflowRun>;
   backup(tenantId: string, options?: { secret?: string; partBytes?: number }): Promise<JobResult>;
   drill(tenantId: string): Promise<JobResult>;
   /** The migrations job for the tenant, against one database of the tenant cluster. */
@@ -74,10 +85,13 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
       async runBatch(kind, tenantIds, options = {}) {
         const { content, batch } = batchFor(repo, kind, tenantIds[0]);
         const files = options.narrow === false ? { ...repo.files } : narrowedFiles(repo, kind, batch.key, tenantIds);
-        const subs = runner.substitutions({ partBytes: options.partBytes, files, credentialsFor: (arn) => s3.credentialsFor(arn) });
+        const subs = runner.substitutions({ partBytes: options.partBytes, files, credentialsFor: (arn) => s3.credentialsFor(arn), artifacts: mkdtempSync(path.join(tmpdir(), "tf-artifacts-")) });
         const plan = await runJob(content, "plan", undefined, context({}), subs);
         if (plan.result !== "success") throw new Error(`the planning job failed:\n${plan.log}`);
-        const slot = plan.steps.find((s) => s.outputs.slot_1 !== undefined)!.outputs.slot_1;
+        // Migrations run wave by wave: the batch's wave names its slot and its job.
+        const waves = JSON.parse((parse(content) as { jobs: { plan: { steps: { env?: Record<string, string> }[] } } }).jobs.plan.steps.at(-1)!.env?.WAVES ?? "null") as string[] | null;
+        const round = waves && batch.wave ? `w${waves.indexOf(batch.wave) + 1}` : undefined;
+        const slot = plan.steps.find((s) => s.outputs[round ? `${round}_slot_1` : "slot_1"] !== undefined)!.outputs[round ? `${round}_slot_1` : "slot_1"];
         const entry = (JSON.parse(slot) as Record<string, unknown>[]).find((e) => e.key === batch.key);
         if (!entry) throw new Error(`the plan has no entry for ${batch.key}: ${slot}`);
         const secrets: Record<string, string> = {};
@@ -90,10 +104,28 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
           else if (credential.scope === "environment") secrets[ENVIRONMENT_SECRET_NAME] = value;
           else s3.putParameter(credential.awsRegion, credential.directParameter, value);
         }
-        const job = await runJob(content, KINDS[kind].jobId, { batch: localMatrix(entry, kind === "drill" ? drillDb.major : tenantDb.major) } as never, context(secrets, { plan: { result: "success", outputs: plan.steps.at(-1)!.outputs } }), subs);
+        const job = await runJob(content, round ? `${KINDS[kind].jobId}-${round}` : KINDS[kind].jobId, { batch: localMatrix(entry, kind === "drill" ? drillDb.major : tenantDb.major) } as never, context(secrets, { plan: { result: "success", outputs: plan.steps.at(-1)!.outputs } }), subs);
         // The service container is new for every job: drop what the drill restored.
         if (kind === "drill") for (const db of tenantIds.map((_, i) => `drill_${i + 1}`)) drillDb.sql("postgres", `drop database if exists ${db}`);
         return { plan, job, entry };
+      },
+      async runWorkflow(kind, options = {}) {
+        const files = options.files ?? repo.files;
+        const manifest = JSON.parse(files[repo.manifestPath]) as typeof repo.manifest;
+        const content = [...repo.workflows].find(([p]) => KINDS[kind].file.test(p))![1];
+        const subs = runner.substitutions({ files, credentialsFor: (arn) => s3.credentialsFor(arn), artifacts: mkdtempSync(path.join(tmpdir(), "tf-artifacts-")) });
+        const secrets: Record<string, string> = {};
+        for (const t of manifest.tenants) {
+          const value = options.secrets?.[t.id] ?? world.secretFor(t.id);
+          if (value === "") continue;
+          if (t.credential.scope === "repository") secrets[t.credential.secret] = value;
+          else if (t.credential.scope === "region") s3.putParameter(t.credential.awsRegion, t.credential.directParameter, value);
+          else throw new Error("runWorkflow stands in for the repository and region scopes (an environment job reads one tenant's environment)");
+        }
+        return runWorkflow(content, { ...context(secrets), runId: options.runId }, subs, {
+          skip: ["alert"],
+          entry: (e) => ({ ...(e as Record<string, unknown>), pg: Number(kind === "drill" ? drillDb.major : tenantDb.major) }) as never,
+        });
       },
       async backup(tenantId, options = {}) {
         return (await world.runBatch("backup", [tenantId], { secrets: options.secret !== undefined ? { [tenantId]: options.secret } : {}, partBytes: options.partBytes })).job;

@@ -1,39 +1,197 @@
 /**
- * The migrations workflow, run for real: one job migrates its batch of tenants one after
- * the other, attempts every tenant whatever the others do, names the failed ones, and
- * fails. Nothing rolls a migrated tenant back, so a failure still leaves the fleet
- * half-migrated: waves, a failure budget and a record of versions are the migrations
- * issue's; this pins the behaviour they start from.
+ * The migrations workflow, run for real against PostgreSQL: whole runs of the generated
+ * file (planning job, a batch job per wave, each wave's gate) over the program's manifest.
+ * A batch attempts every tenant and names the failed; the canary wave's failure stops the
+ * rollout; a failure within the budget lets the wave finish and the next go on; each
+ * tenant's version before and after and its WAL position before are kept; a second run
+ * migrates only the tenants not at the target; a tenant a later deploy adds is migrated by
+ * the run that deploy's manifest starts.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_TENANTS, seedDatabase, startWorld, type World } from "./harness";
-import { FAILED_TENANTS_TITLE } from "../workflows/batchScripts";
+import { repositoryOf } from "./fleet";
+import { FAILED_TENANTS_TITLE, ROLLOUT_STOPPED_TITLE } from "../workflows/batchScripts";
 
-const MIGRATION = `psql "$DATABASE_URL" -X -v ON_ERROR_STOP=1 -c "alter table customers add column tier text"`;
-let world: World;
-beforeAll(async () => {
-  world = await startWorld("prod", ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`, "migrationsSetupCommand=", `migrationsCommand=${MIGRATION}`]);
-  seedDatabase(world.tenantDb, "acme_db");
-  seedDatabase(world.tenantDb, "fresh_db", 10);
-  world.tenantDb.sql("postgres", "create database bright_db owner app_owner");
-});
-afterAll(async () => world?.stop());
+/** A migration tool in one line: version 2 adds a column, recorded in schema_migrations. */
+const MIGRATION = `psql "$DATABASE_URL" -X -q -1 -v ON_ERROR_STOP=1 -c "create table if not exists schema_migrations (version int primary key); alter table customers add column if not exists tier text; insert into schema_migrations values (2) on conflict do nothing"`;
+const VERSION_QUERY = "select coalesce(max(version), 0) from schema_migrations";
+const settings = (fixture: string, budget: string) => [
+  "secretScope=repository",
+  `tenantsFile=${fixture}`,
+  "migrationsSetupCommand=",
+  `migrationsCommand=${MIGRATION}`,
+  `migrationVersionQuery=${VERSION_QUERY}`,
+  "migrationsTargetCommand=echo 2",
+  `migrationFailureBudget=${budget}`,
+];
+const hasTier = (world: World, db: string) => world.tenantDb.sql(db, "select count(*) from information_schema.columns where table_name = 'customers' and column_name = 'tier'") === "1";
+/** A tenant's database: seeded (customers exists) or bare (its migration fails). */
+const database = (world: World, id: string, seeded: boolean) => {
+  const db = id.replace(/-/g, "_");
+  world.tenantDb.sql("postgres", "do $$ begin if not exists (select from pg_roles where rolname = 'app_owner') then create role app_owner login; end if; end $$");
+  if (seeded) seedDatabase(world.tenantDb, db, 10);
+  else {
+    world.tenantDb.sql("postgres", `drop database if exists ${db}`);
+    world.tenantDb.sql("postgres", `create database ${db} owner app_owner`);
+  }
+  return world.secretFor(id, db);
+};
 
-const hasTier = (db: string) => world.tenantDb.sql(db, "select count(*) from information_schema.columns where table_name = 'customers' and column_name = 'tier'");
-
-it("migrates every tenant of the batch, names the one that failed, and fails the job (a half-migrated fleet)", async () => {
-  const { job, entry } = await world.runBatch("migrate", ["acme-corp"], {
-    narrow: false,
-    secrets: { "acme-corp": world.secretFor("acme-corp", "acme_db"), brightwave: world.secretFor("brightwave", "bright_db"), "fresh-start": world.secretFor("fresh-start", "fresh_db") },
+describe("a batch", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld("prod", ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`, "migrationsSetupCommand=", `migrationsCommand=${MIGRATION}`]);
+    seedDatabase(world.tenantDb, "acme_db");
+    seedDatabase(world.tenantDb, "fresh_db", 10);
+    world.tenantDb.sql("postgres", "create database bright_db owner app_owner");
   });
-  expect(entry.key).toBe("eu-central-1-pg17-1");
-  expect(job.result).toBe("failure");
-  expect(job.settings.name).toBe("migrate eu-central-1-pg17-1");
-  expect(job.log).toContain('relation "customers" does not exist');
-  expect(job.log).toContain(`::error title=${FAILED_TENANTS_TITLE}::brightwave`);
-  // Every tenant was attempted: the one after the failure too.
-  expect([hasTier("acme_db"), hasTier("fresh_db")]).toEqual(["1", "1"]);
-  expect(job.summary).toMatch(/\| acme-corp \| ok \|/);
-  expect(job.summary).toMatch(/\| brightwave \| failed \|/);
-  expect(job.summary).toMatch(/\| fresh-start \| ok \|/);
+  afterAll(async () => world?.stop());
+
+  it("migrates every tenant of the batch, names the one that failed, and fails the job", async () => {
+    const { job, entry } = await world.runBatch("migrate", ["acme-corp"], {
+      narrow: false,
+      secrets: { "acme-corp": world.secretFor("acme-corp", "acme_db"), brightwave: world.secretFor("brightwave", "bright_db"), "fresh-start": world.secretFor("fresh-start", "fresh_db") },
+    });
+    // No rollout in the file: every tenant is in the last wave, the general population.
+    expect(entry.key).toBe("general-eu-central-1-pg17-1");
+    expect(job.result).toBe("failure");
+    expect(job.settings.name).toBe("migrate general-eu-central-1-pg17-1");
+    expect(job.log).toContain('relation "customers" does not exist');
+    expect(job.log).toContain(`::error title=${FAILED_TENANTS_TITLE}::brightwave`);
+    // Every tenant was attempted: the one after the failure too.
+    expect([hasTier(world, "acme_db"), hasTier(world, "fresh_db")]).toEqual([true, true]);
+    expect(job.summary).toMatch(/\| acme-corp \| ok \|/);
+    expect(job.summary).toMatch(/\| brightwave \| failed \|/);
+    expect(job.summary).toMatch(/\| fresh-start \| ok \|/);
+  });
 });
+
+describe("waves with no failure budget", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld("prod", settings("runtime/fixtures/rollout.yaml", "0"));
+  });
+  afterAll(async () => world?.stop());
+
+  it("stops the rollout at a failed canary: the later waves are not migrated", async () => {
+    const secrets = {
+      "canary-co": database(world, "canary-co", false),
+      "early-one": database(world, "early-one", true),
+      "early-two": database(world, "early-two", true),
+      "late-one": database(world, "late-one", true),
+      "late-two": database(world, "late-two", true),
+    };
+    const run = await world.runWorkflow("migrate", { secrets });
+    expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result]))).toEqual({
+      plan: "success",
+      "migrate-w1": "failure",
+      gate_w1: "failure",
+      "migrate-w2": "skipped",
+      gate_w2: "skipped",
+      "migrate-w3": "skipped",
+      gate_w3: "skipped",
+    });
+    const gate = run.jobs.gate_w1.runs[0];
+    expect(gate.log).toContain(`::error title=${ROLLOUT_STOPPED_TITLE}::wave canary: 1 of 1 tenant(s) failed or did not report, over the failure budget of 0 (0): the later waves are not migrated; failed: canary-co`);
+    for (const db of ["early_one", "early_two", "late_one", "late_two"]) expect(hasTier(world, db), db).toBe(false);
+  });
+});
+
+describe("waves with a failure budget of one tenant", () => {
+  let world: World;
+  let secrets: Record<string, string>;
+  beforeAll(async () => {
+    world = await startWorld("prod", settings("runtime/fixtures/rollout.yaml", "1"));
+    secrets = {
+      "canary-co": database(world, "canary-co", true),
+      "early-one": database(world, "early-one", true),
+      "early-two": database(world, "early-two", false),
+      "late-one": database(world, "late-one", true),
+      "late-two": database(world, "late-two", true),
+    };
+    // late-two is at the target already (migrated by hand, say): it is left alone.
+    world.tenantDb.sql("late_two", "set role app_owner; create table schema_migrations (version int primary key); insert into schema_migrations values (2)");
+  });
+  afterAll(async () => world?.stop());
+
+  it("lets a wave with a failure inside the budget finish, goes on to the next, and keeps each tenant's versions and WAL position", async () => {
+    const run = await world.runWorkflow("migrate", { secrets });
+    expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result]))).toEqual({
+      plan: "success",
+      "migrate-w1": "success",
+      gate_w1: "success",
+      // The early wave's job fails (early-two), so the run is red and the alert names it ...
+      "migrate-w2": "failure",
+      // ... but one failure is within the budget: the general population is migrated.
+      gate_w2: "success",
+      "migrate-w3": "success",
+      gate_w3: "success",
+    });
+    expect(run.jobs["migrate-w2"].runs[0].log).toContain(`::error title=${FAILED_TENANTS_TITLE}::early-two`);
+    expect(run.jobs.gate_w2.runs[0].log).toContain("wave early: 1 of 2 tenant(s) failed or did not report, within the failure budget of 1 (1): the next wave goes ahead");
+    for (const db of ["canary_co", "early_one", "late_one"]) expect(hasTier(world, db), db).toBe(true);
+    expect(hasTier(world, "late_two")).toBe(false);
+
+    // What the gates read: per tenant its result, the version before and after, the WAL position before.
+    const kept = readKept(run.jobs.gate_w3.runs[0].log).concat(readKept(run.jobs.gate_w2.runs[0].log), readKept(run.jobs.gate_w1.runs[0].log));
+    expect(kept.map(([id, result, , before, after]) => [id, result, before, after]).sort()).toEqual([
+      ["canary-co", "ok", "", "2"],
+      ["early-one", "ok", "", "2"],
+      ["early-two", "failed", "", ""],
+      ["late-one", "ok", "", "2"],
+      ["late-two", "current", "2", "2"],
+    ]);
+    for (const [id, , , , , lsn] of kept) expect(lsn, id).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(run.jobs["migrate-w3"].runs[0].summary).toMatch(/\| late-two \| current \| \d+ \| version 2 → 2 \|/);
+  });
+
+  it("migrates on the next run only the tenants not at the target: the failed one, once fixed", async () => {
+    seedDatabase(world.tenantDb, "early_two", 10);
+    const run = await world.runWorkflow("migrate", { secrets });
+    expect(Object.values(run.jobs).map((j) => j.result)).not.toContain("failure");
+    const kept = [1, 2, 3].flatMap((w) => readKept(run.jobs[`gate_w${w}`].runs[0].log));
+    expect(kept.map(([id, result]) => [id, result]).sort()).toEqual([
+      ["canary-co", "current"],
+      ["early-one", "current"],
+      ["early-two", "ok"],
+      ["late-one", "current"],
+      ["late-two", "current"],
+    ]);
+    expect(hasTier(world, "early_two")).toBe(true);
+  });
+
+  it("migrates a tenant the next deploy onboards, in the run that deploy's manifest starts", async () => {
+    const fixture = "runtime/fixtures/rollout.yaml";
+    const added = readFileSync(path.join(__dirname, "..", fixture), "utf8") + "\n  - id: newcomer\n    name: Newcomer\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n";
+    const later = await repositoryOf("prod", settings(writeFixture(added), "1"));
+    // The workflows do not change with the fleet; only the manifest does, and it is on the workflow's push paths.
+    const body = (text: string) => text.split("\n").slice(1).join("\n"); // the header names the tenants file
+    expect([...later.workflows.values()].map(body)).toEqual([...world.repo.workflows.values()].map(body));
+    const migrations = [...later.workflows].find(([p]) => p.endsWith("-migrations.yml"))![1];
+    expect(migrations).toContain(`      - ${later.manifestPath}\n`);
+    const db = "newcomer";
+    world.tenantDb.sql("postgres", `create database ${db} owner app_owner`);
+    world.tenantDb.sql(db, "set role app_owner; create table customers (id bigint primary key)");
+    const run = await world.runWorkflow("migrate", { files: later.files, secrets: { ...secrets, newcomer: world.tenantDb.url(db, "app_owner", later.databases.get("newcomer")!.host) } });
+    const kept = [1, 2, 3].flatMap((w) => readKept(run.jobs[`gate_w${w}`].runs[0].log));
+    expect(kept.filter(([, result]) => result === "ok").map(([id]) => id)).toEqual(["newcomer"]);
+    expect(hasTier(world, db)).toBe(true);
+  });
+});
+
+/** The result lines a gate read, as it prints them: id, result, seconds, version before, after, WAL position before. */
+function readKept(log: string): string[][] {
+  return log
+    .split("\n")
+    .filter((l) => /^[a-z0-9-]+\t(ok|current|failed)\t/.test(l))
+    .map((l) => l.split("\t"));
+}
+
+function writeFixture(text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "tf-rollout-")), "tenants.yaml");
+  writeFileSync(file, text);
+  return file;
+}

@@ -25,16 +25,23 @@
  *    (runtime/services/fakeApis.ts); tokens and keys are fixed test strings.
  * 9. `sleep`, when a test asks: returns at once, so polling loops (a branch that never
  *    becomes ready: 60 polls 2 s apart) run their full count in no time.
+ * 11. `actions/upload-artifact` and `actions/download-artifact` (the migrations' results for
+ *    their wave's gate): a directory per artifact in the run's store; a download by pattern
+ *    merges the matching ones, as `merge-multiple` does.
  * 10. SSM Parameter Store (region scope): the S3 gateway answers GetParameter for the
  *    parameters a test puts, authorised by the stack's role and key policies
  *    (runtime/services/s3.ts); the CLI reaches it through AWS_ENDPOINT_URL like S3.
  */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ACTIONS, PG_CLIENT_STEP_NAME } from "../workflows/render";
 
-export type Substitute = { kind: "skip"; why: string } | { kind: "env"; env: Record<string, string>; why: string } | { kind: "files"; files: Record<string, string>; why: string };
+export type Substitute =
+  | { kind: "skip"; why: string }
+  | { kind: "env"; env: Record<string, string>; why: string }
+  | { kind: "files"; files: Record<string, string>; why: string }
+  | { kind: "copy"; from: string[]; to: string; why: string };
 
 export interface Substitutions {
   forStep(step: { name?: string; uses?: string }, ctx: { with: Record<string, string>; matrix: unknown; env: Record<string, string> }): Substitute | undefined;
@@ -52,7 +59,7 @@ export function localMatrix<T extends { pg?: number | string }>(entry: T, localM
 export interface RunnerSetup {
   /** Environment every step gets: PATH with the AWS CLI, its config, the endpoints. */
   readonly env: Record<string, string>;
-  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string>; files?: Record<string, string> }) => Substitutions;
+  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string>; files?: Record<string, string>; artifacts?: string }) => Substitutions;
 }
 
 export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }, options: { instantSleep?: boolean } = {}): RunnerSetup {
@@ -87,6 +94,13 @@ export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; gith
         }
         if (step.uses === ACTIONS.checkout.uses) return options.files ? { kind: "files", files: options.files, why: `checkout of ${Object.keys(options.files).join(", ")}` } : { kind: "skip", why: "checkout" };
         if (step.name === PG_CLIENT_STEP_NAME) return { kind: "skip", why: "this machine's Postgres client" };
+        if (step.uses === ACTIONS.uploadArtifact.uses || step.uses === ACTIONS.downloadArtifact.uses) {
+          if (!options.artifacts) throw new Error("this job keeps or reads artifacts; give the run an artifact store");
+          if (step.uses === ACTIONS.uploadArtifact.uses) return { kind: "copy", from: [ctx.with.path], to: path.join(options.artifacts, ctx.with.name), why: `artifact ${ctx.with.name}` };
+          const pattern = new RegExp(`^${ctx.with.pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+          const names = readdirSync(options.artifacts).filter((n) => pattern.test(n));
+          return { kind: "copy", from: names.map((n) => path.join(options.artifacts!, n)), to: ctx.with.path, why: `artifacts ${names.join(", ") || "(none)"}` };
+        }
         return undefined;
       },
       jobEnv(env) {

@@ -31,6 +31,7 @@ export const GENERATED_MARKDOWN: Readonly<Record<string, readonly GeneratedBlock
   "docs/tenants-file.md": [{ name: "change kinds table", source: "tenants/changeKinds.ts", render: changeKindsTable }],
   "docs/settings.md": [{ name: "settings table", source: "config/settings.ts", render: () => settingsTable() }],
   "docs/dev.md": [{ name: "dev settings table", source: "config/settings.ts", render: () => settingsTable("dev") }],
+  "docs/migrations.md": [{ name: "migrations settings table", source: "config/settings.ts", render: () => settingsTable("migrations") }],
 };
 
 /** A Markdown file with each of its generated blocks rewritten between its markers. */

@@ -54,6 +54,8 @@ export interface Tenant {
   readonly quota: QuotaSettings;
   readonly backup: BackupSettings;
   readonly database: DatabaseNames;
+  /** Its migration wave; unset: the stack's last wave. */
+  readonly rollout?: string;
 }
 
 import type { AcknowledgedChange } from "./changeKinds";

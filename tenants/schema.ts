@@ -224,8 +224,14 @@ const historyRetentionHours = convertible(numberIn(0, MAX_PITR_HOURS, "historyRe
   description: "Point-in-time restore window in hours (0–720; your Neon plan may allow less).",
 });
 
+/** A migration wave's name: lowercase letters, digits and hyphens. */
+export const WAVE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,29}$/;
+
 /** Every per-tenant setting that the `defaults` block may also carry. */
 const tenantSettings = {
+  rollout: text(WAVE_NAME_PATTERN, 30, "a wave is lowercase letters, digits and hyphens, e.g. canary")
+    .meta({ description: "The migration wave the tenant is migrated in (one of the stack's migrationWaves; unset: the last, the general population)." })
+    .optional(),
   pgVersion: pgVersion.optional(),
   historyRetentionHours: historyRetentionHours.optional(),
   compute: ComputeSchema.optional(),

@@ -119,7 +119,7 @@ describe("the fleet manifest", () => {
   it("runs the environment scope's backups a tenant per job (the drill, which reads no secret, in batches)", () => {
     const plan = planFleetBatches(tenants, { scope: "environment", batchSize: 50, migrations: true });
     for (const p of plan.backup.values()) expect(p.batches.every((b) => b.tenants.length === 1)).toBe(true);
-    expect(plan.migrations!.batches.every((b) => b.tenants.length === 1)).toBe(true);
+    for (const p of plan.migrations!.values()) expect(p.batches.every((b) => b.tenants.length === 1)).toBe(true);
     expect(plan.restoreDrill!.size).toBe(50);
   });
 
@@ -176,9 +176,9 @@ describe("the planning job over 10,000 tenants", () => {
   it("refuses a missing manifest and one of another format, naming it", () => {
     const tenantsSmall = fleetOf(3);
     const backup = renderWorkflows(tenantsSmall, { scope: "region", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" })[0];
-    const r = runPlan({ ...fleetManifest(tenantsSmall, SETTINGS, hostsOf(tenantsSmall)), format: 2 as 1 }, backup);
+    const r = runPlan({ ...fleetManifest(tenantsSmall, SETTINGS, hostsOf(tenantsSmall)), format: 1 as 2 }, backup);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain("::error::.github/tenant-fleet/tenant-fleet.json is not a tenant-fleet manifest of format 1: run pulumi up to rewrite it");
+    expect(r.stdout).toContain("::error::.github/tenant-fleet/tenant-fleet.json is not a tenant-fleet manifest of format 2: run pulumi up to rewrite it");
   });
 
   it("repository scope: refuses a manifest that would feed a batch job any secret but a tenant's", () => {
@@ -199,5 +199,58 @@ describe("the planning job over 10,000 tenants", () => {
     const backup = renderWorkflows(fleet, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" })[0];
     const entries = JSON.parse(runPlan(manifest, backup).outputs.slot_1);
     expect(entries).toEqual([{ key: "eu-central-1-pg17-1", aws_region: "eu-central-1", pg: 17, timeout_minutes: 75, secrets: ["ACME_CORP_DATABASE_URL", "BRIGHTWAVE_DATABASE_URL"] }]);
+  });
+});
+
+describe("migration waves", () => {
+  const WAVES = ["canary", "early", "general"];
+  const fleet = [
+    ...parseTenants(
+      fleetYaml([
+        { ...ACME, id: "a-canary", rollout: "canary" },
+        { ...ACME, id: "b-early", name: "B", rollout: "early" },
+        { ...ACME, id: "c-late", name: "C" },
+        { ...ACME, id: "d-late", name: "D", region: "aws-us-east-2", residency: "US" },
+      ]),
+      "t.yaml",
+      { waves: { names: WAVES, source: "Pulumi.prod.yaml tenant-fleet:migrationWaves" } },
+    ).fleet!.tenants,
+  ];
+  const settings = { ...SETTINGS, scope: "region" as const, migrations: true, waves: WAVES };
+  const manifest = fleetManifest(fleet, settings, hostsOf(fleet));
+  const workflows = renderWorkflows(fleet, { scope: "region", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1", migrations: { command: "npm run migrate", paths: ["migrations/**"], waves: WAVES } });
+  const migrations = workflows.find((w) => w.kind === "migrations")!;
+
+  it("batch each wave on its own, in the waves' order, a tenant without a rollout in the last", () => {
+    expect(manifest.batches.migrations.map((b) => [b.wave, b.key, b.tenants])).toEqual([
+      ["canary", "canary-eu-central-1-pg17-1", ["a-canary"]],
+      ["early", "early-eu-central-1-pg17-1", ["b-early"]],
+      ["general", "general-eu-central-1-pg17-1", ["c-late"]],
+      ["general", "general-us-east-2-pg17-1", ["d-late"]],
+    ]);
+  });
+
+  it("are planned wave by wave by the planning job: w<n>_slot_1 and w<n>_tenants", () => {
+    const r = runPlan(manifest, migrations);
+    expect(r.status, r.stderr).toBe(0);
+    expect(Object.keys(r.outputs).sort()).toEqual(["w1_slot_1", "w1_tenants", "w2_slot_1", "w2_tenants", "w3_slot_1", "w3_tenants"]);
+    expect([r.outputs.w1_tenants, r.outputs.w2_tenants, r.outputs.w3_tenants]).toEqual(["1", "1", "2"]);
+    expect((JSON.parse(r.outputs.w3_slot_1) as { key: string }[]).map((e) => e.key)).toEqual(["general-eu-central-1-pg17-1", "general-us-east-2-pg17-1"]);
+  });
+
+  it("refuse a manifest with a batch of a wave the workflow does not run: those tenants would never be migrated", () => {
+    const stray = { ...manifest, batches: { ...manifest.batches, migrations: manifest.batches.migrations.map((b, i) => (i === 0 ? { ...b, wave: "pilot" } : b)) } };
+    const r = runPlan(stray, migrations);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("::error::.github/tenant-fleet/tenant-fleet.json has batches of wave pilot, which this workflow does not run (its waves: canary, early, general): run pulumi up, which writes both");
+    expect(r.outputs).toEqual({});
+  });
+
+  it("name only the stack's waves: another is refused at its line", () => {
+    const r = parseTenants(fleetYaml([{ ...ACME, rollout: "pilot" }]), "t.yaml", { waves: { names: WAVES, source: "Pulumi.prod.yaml tenant-fleet:migrationWaves" } });
+    expect(r.fleet).toBeUndefined();
+    expect(r.problems.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([
+      '8:14 "pilot" is not a migration wave of this stack (Pulumi.prod.yaml tenant-fleet:migrationWaves is canary, early, general); use one of them, or add the wave there',
+    ]);
   });
 });

@@ -53,7 +53,7 @@ describe("repository-scoped secrets (prod)", async () => {
       encryption: "kms",
       branch: "main",
       source: "tenants/tenants.yaml",
-      migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"] },
+      migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"], waves: ["canary", "early", "general"], failureBudget: "0" },
       restoreDrillSchedule: "41 4 * * 1",
     });
     expect(files.map((f) => [f.inputs.file, f.inputs.content, f.inputs.branch, f.inputs.overwriteOnCreate])).toEqual(expected.map((w) => [w.path, w.content, "main", true]));

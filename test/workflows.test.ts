@@ -31,10 +31,12 @@ type Job = { if?: string; needs?: string[]; permissions?: Record<string, string>
 /** The batch jobs (one matrix entry per batch); the planning and alert jobs are checked on their own. */
 function jobs(w: RenderedWorkflow): Job[] {
   return Object.entries(parse(w.content).jobs as Record<string, Job>)
-    .filter(([id]) => id !== "alert" && id !== "plan")
+    .filter(([id]) => id !== "alert" && id !== "plan" && !id.startsWith("gate_"))
     .map(([, job]) => job);
 }
 const planJob = (w: RenderedWorkflow): Job => parse(w.content).jobs.plan;
+/** The batch step: the one that writes each tenant's script out and runs it. */
+const batchStep = (job: Job) => job.steps.find((s) => s.run?.includes("TENANT_FLEET_TENANT_SCRIPT"))!;
 
 const allVariants: [string, RenderedWorkflow[]][] = [
   // The dev/test workflows have their own suite (test/devProject.test.ts).
@@ -76,17 +78,24 @@ describe("every generated workflow", () => {
     expect(planJob(w).permissions).toEqual({ contents: "read" });
   });
 
-  it.each(everyWorkflow)("%s lists no tenant: its batch jobs take their matrix from the planning job, slot by slot", (_, w) => {
+  it.each(everyWorkflow)("%s lists no tenant: its batch jobs take their matrix from the planning job, slot by slot (migrations: wave by wave)", (_, w) => {
     // A job reads one environment's secrets: the environment scope runs a tenant per job, in slots.
     const environment = w.content.includes("environment: tenant-");
-    const ids = Object.keys(parse(w.content).jobs).filter((id) => id !== "alert" && id !== "plan");
-    expect(ids).toEqual(slotJobIds(ids[0], environment ? "environment" : "repository", w.kind !== "restore-drill"));
-    expect(ids).toHaveLength(environment ? ENVIRONMENT_SLOTS : 1);
-    jobs(w).forEach((job, i) => {
-      expect(job.needs).toEqual(["plan"]);
-      expect(job.strategy!.matrix).toEqual({ batch: `\${{ fromJSON(needs.plan.outputs.slot_${i + 1}) }}` });
-      expect(job.if).toBe(`github.ref == 'refs/heads/main' && needs.plan.outputs.slot_${i + 1} != '[]'`);
-    });
+    const all = Object.keys(parse(w.content).jobs).filter((id) => id !== "alert" && id !== "plan");
+    const waves = w.kind === "migrations" ? all.filter((id) => id.startsWith("gate_")).length : 0;
+    const rounds = waves ? Array.from({ length: waves }, (_, r) => r) : [undefined];
+    for (const round of rounds) {
+      const prefix = round === undefined ? "" : `w${round + 1}_`;
+      const ids = all.filter((id) => (round === undefined ? !id.startsWith("gate_") : new RegExp(`^migrate-w${round + 1}(-\\d+)?$`).test(id)));
+      expect(ids).toEqual(slotJobIds(round === undefined ? ids[0] : `migrate-w${round + 1}`, environment ? "environment" : "repository", w.kind !== "restore-drill"));
+      expect(ids).toHaveLength(environment ? ENVIRONMENT_SLOTS : 1);
+      ids.forEach((id, i) => {
+        const job = parse(w.content).jobs[id] as Job;
+        expect(job.needs).toEqual(round ? ["plan", `gate_w${round}`] : ["plan"]);
+        expect(job.strategy!.matrix).toEqual({ batch: `\${{ fromJSON(needs.plan.outputs.${prefix}slot_${i + 1}) }}` });
+        expect(job.if).toBe(`github.ref == 'refs/heads/main' && needs.plan.outputs.${prefix}slot_${i + 1} != '[]'`);
+      });
+    }
     for (const t of ["tenant-0000", "tenant-0001", "tenant-0002"]) expect(w.content).not.toContain(t);
   });
 
@@ -137,7 +146,7 @@ describe("every generated workflow", () => {
 
   it.each(everyWorkflow)("%s masks the password before any command can see the connection string", (_, w) => {
     for (const job of jobs(w)) {
-      const run = job.steps.at(-1)!.run!;
+      const run = batchStep(job).run!;
       // Each tenant's script, as the batch step writes it out.
       const tenantScript = run.split("TENANT_FLEET_TENANT_SCRIPT")[1];
       if (w.kind === "restore-drill") {
@@ -162,10 +171,9 @@ describe("every generated workflow", () => {
     }
   });
 
-  it.each(everyWorkflow)("%s: a scheduled workflow ends with the alert job, which alone may write issues and holds no other credential", (_, w) => {
+  it.each(everyWorkflow)("%s: ends with the alert job, which alone may write issues and holds no other credential", (_, w) => {
     const all = parse(w.content).jobs as Record<string, Job & { needs?: string[] }>;
     const alert = all.alert;
-    if (w.kind === "migrations") return expect(alert).toBeUndefined();
     expect(alert.needs).toEqual(Object.keys(all).filter((id) => id !== "alert"));
     expect(alert.if).toBe("always() && github.ref == 'refs/heads/main'");
     expect(alert.permissions).toEqual({ issues: "write", actions: "read", checks: "read" });
@@ -176,7 +184,7 @@ describe("every generated workflow", () => {
   it.each(everyWorkflow)("%s: backups and migrations of one tenant never overlap (the tenant's lock; environment-scope jobs also share a group)", (_, w) => {
     for (const job of jobs(w)) {
       const group = (job as Job & { concurrency?: { group: string } }).concurrency?.group;
-      const run = job.steps.at(-1)!.run!;
+      const run = batchStep(job).run!;
       if (w.kind === "restore-drill") {
         expect(group).toBeUndefined();
         expect(run).not.toContain("take_lock");
@@ -185,6 +193,41 @@ describe("every generated workflow", () => {
       expect(run).toContain('take_lock "${id}" "${url}" "${log}"');
       expect(group).toBe(w.content.includes("environment: tenant-") ? "tenant-fleet-database-${{ matrix.batch.key }}" : undefined);
     }
+  });
+});
+
+describe("migrations in waves", () => {
+  const w = renderWorkflows(syntheticFleet(3), { ...SETTINGS, migrations: { ...SETTINGS.migrations!, waves: ["canary", "general"], failureBudget: "10%", versionQuery: "select max(id) from drizzle.__drizzle_migrations", targetCommand: "node scripts/target-version.mjs" } }).find((x) => x.kind === "migrations")!;
+  const all = parse(w.content).jobs as Record<string, Job & { name: string; if: string; needs: string[]; permissions: object; steps: (Job["steps"][number] & { with?: Record<string, unknown>; if?: string; "continue-on-error"?: boolean })[] }>;
+
+  it("run each wave after the gate of the one before, and judge each with a gate that runs whatever its jobs did", () => {
+    expect(Object.keys(all)).toEqual(["plan", "migrate-w1", "gate_w1", "migrate-w2", "gate_w2", "alert"]);
+    expect(all["migrate-w2"].needs).toEqual(["plan", "gate_w1"]);
+    expect(all.gate_w1).toMatchObject({ name: "wave canary: within the failure budget?", needs: ["plan", "migrate-w1"], if: "always() && github.ref == 'refs/heads/main' && needs.plan.result == 'success'", permissions: {} });
+    expect(all.gate_w2.needs).toEqual(["plan", "migrate-w2", "gate_w1"]);
+    // A stopped wave stops every later one: the gate after it does not run, so neither does the next wave.
+    expect(all.gate_w2.if).toBe("always() && github.ref == 'refs/heads/main' && needs.plan.result == 'success' && needs.gate_w1.result == 'success'");
+    expect(all.alert.needs).toEqual(["plan", "migrate-w1", "gate_w1", "migrate-w2", "gate_w2"]);
+    const gate = all.gate_w2.steps;
+    expect(gate[0]).toMatchObject({ uses: `${ACTIONS.downloadArtifact.uses}`, "continue-on-error": true, with: { pattern: "tenant-fleet-results-w2-*", "merge-multiple": true } });
+    expect(gate[1].env).toEqual({ WAVE: "general", PLANNED: "${{ needs.plan.outputs.w2_tenants }}", BUDGET: "10%", RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results" });
+    expect(JSON.stringify(all.gate_w1)).not.toMatch(/secrets/);
+  });
+
+  it("keep each batch's results for its gate, whatever the batch did, and read the target version in a step without secrets", () => {
+    const steps = all["migrate-w1"].steps;
+    expect(steps.at(-1)).toMatchObject({ if: "always()", uses: ACTIONS.uploadArtifact.uses, with: { name: "tenant-fleet-results-w1-${{ matrix.batch.key }}", path: "${{ runner.temp }}/tenant-fleet-results/" } });
+    const target = steps.findIndex((s) => s.name === "Target version (no secrets)");
+    const batch = steps.findIndex((s) => s.run?.includes("TENANT_FLEET_TENANT_SCRIPT"));
+    expect(target).toBeGreaterThan(0);
+    expect(target).toBeLessThan(batch);
+    expect(JSON.stringify(steps[target])).not.toMatch(/secrets\.|secrets\[/);
+    expect(steps[target].run).toContain('target="$(node scripts/target-version.mjs)"');
+    expect(all["migrate-w1"].env).toMatchObject({ VERSION_QUERY: "select max(id) from drizzle.__drizzle_migrations" });
+  });
+
+  it("run on the deploy that changes the manifest, so a new tenant is migrated before it serves traffic", () => {
+    expect(parse(w.content).on.push.paths).toEqual(["migrations/**", "db/**", ".github/tenant-fleet/tenant-fleet.json"]);
   });
 });
 

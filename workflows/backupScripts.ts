@@ -307,7 +307,36 @@ export function drillTenantScript(): string {
   ].join("\n");
 }
 
-/** One tenant's migration: the connection string checked and masked, then the team's command. */
+/**
+ * One tenant's migration: the connection string checked and masked; with VERSION_QUERY,
+ * the schema version read before (a schema without the tool's table yet reads as none) and
+ * the WAL position recorded, so the tenant can be restored to just before; a tenant
+ * already at TARGET_VERSION is left alone (result=current); then the team's command, and
+ * the version after, which must be the target when one is known. Writes result,
+ * version_before, version_after and lsn_before to GITHUB_OUTPUT (the tenant's own file).
+ */
 export function migrationTenantScript(command: string): string {
-  return ["set -euo pipefail", ...DATABASE_URL_PRELUDE, command].join("\n");
+  return [
+    "set -euo pipefail",
+    ...DATABASE_URL_PRELUDE,
+    'psql_bin="/usr/lib/postgresql/${PG_MAJOR}/bin/psql"; [ -x "${psql_bin}" ] || psql_bin=psql',
+    'read_version() { "${psql_bin}" -X -q -At -v ON_ERROR_STOP=1 --dbname="${DATABASE_URL}" -c "${VERSION_QUERY}" 2> "${RUNNER_TEMP:-/tmp}/version.err.$$" | tail -n 1; }',
+    'version_before=""',
+    'if [ -n "${VERSION_QUERY:-}" ]; then version_before="$(read_version)" || version_before=""; fi',
+    'lsn_before="$("${psql_bin}" -X -q -At --dbname="${DATABASE_URL}" -c "select pg_current_wal_lsn()" 2> /dev/null)" || { echo "::error::${TENANT_ID}: its database did not answer before the migration (${SECRET_LABEL})"; exit 1; }',
+    '{ echo "version_before=${version_before}"; echo "lsn_before=${lsn_before}"; } >> "${GITHUB_OUTPUT}"',
+    'echo "${TENANT_ID}: schema version ${version_before:-(none)}, WAL ${lsn_before} before the migration"',
+    'if [ -n "${TARGET_VERSION:-}" ] && [ "${version_before}" = "${TARGET_VERSION}" ]; then',
+    '  { echo "result=current"; echo "version_after=${version_before}"; } >> "${GITHUB_OUTPUT}"',
+    '  echo "${TENANT_ID} is at ${TARGET_VERSION} already: not migrated"',
+    "  exit 0",
+    "fi",
+    command,
+    'if [ -n "${VERSION_QUERY:-}" ]; then',
+    '  version_after="$(read_version)" || { echo "::error::${TENANT_ID}: the version query failed after the migration: $(head -n 1 "${RUNNER_TEMP:-/tmp}/version.err.$$")"; exit 1; }',
+    '  echo "version_after=${version_after}" >> "${GITHUB_OUTPUT}"',
+    '  echo "${TENANT_ID}: schema version ${version_after} after the migration"',
+    '  if [ -n "${TARGET_VERSION:-}" ] && [ "${version_after}" != "${TARGET_VERSION}" ]; then echo "::error::${TENANT_ID} is at version ${version_after:-(none)} after its migration, not the target ${TARGET_VERSION}"; exit 1; fi',
+    "fi",
+  ].join("\n");
 }

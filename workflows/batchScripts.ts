@@ -56,18 +56,32 @@ export function planScript(): string {
     // Only tenant secret names reach the batch job's `secrets[…]` lookups, whatever the manifest says.
     '+ (if $secrets then {secrets: [.tenants[] | $t[.].credential.secret | if type == "string" and test("^[A-Z][A-Z0-9_]*_DATABASE_URL$") then . else error("\\(tostring) is not a tenant secret name") end]} else {} end)',
   ].join(" ");
+  const ofWave = '(' + BATCHES_OF_KIND + ')[] | select($wave == "" or .wave == $wave)';
   return [
     "set -euo pipefail",
     ...CHECK_MANIFEST,
-    'plan="${RUNNER_TEMP}/batches.json"',
-    `jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [(${BATCHES_OF_KIND})[] | ${entry}]' "\${MANIFEST}" > "\${plan}" 2> "\${plan}.err" || { echo "::error::\${MANIFEST} cannot be planned: $(head -n 1 "\${plan}.err")"; exit 1; }`,
-    'count="$(jq length "${plan}")"',
-    `if [ "\${count}" -gt $(( SLOTS * ${MAX_MATRIX_JOBS} )) ]; then echo "::error::\${MANIFEST} plans \${count} jobs and this workflow runs at most $(( SLOTS * ${MAX_MATRIX_JOBS} )): run pulumi up, which replans the batches"; exit 1; fi`,
-    "for slot in $(seq 1 \"${SLOTS}\"); do",
-    `  echo "slot_\${slot}=$(jq -c --argjson i "\${slot}" '.[($i - 1) * ${MAX_MATRIX_JOBS}:$i * ${MAX_MATRIX_JOBS}]' "\${plan}")" >> "\${GITHUB_OUTPUT}"`,
-    "done",
-    "tenants=\"$(jq --arg kind \"${BATCH_KIND}\" --arg schedule \"${BATCH_SCHEDULE:-}\" '[(" + BATCHES_OF_KIND + ")[].tenants | length] | add // 0' \"${MANIFEST}\")\"",
-    'echo "${tenants} tenant(s) in ${count} job(s) from ${MANIFEST}"',
+    // plan_batches WAVE PREFIX: the batches (of one wave, or all) as PREFIXslot_N outputs, and PREFIXtenants.
+    "plan_batches() {",
+    '  local wave="$1" prefix="$2" plan="${RUNNER_TEMP}/batches-$2.json" count tenants',
+    `  jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [${ofWave} | ${entry}]' "\${MANIFEST}" > "\${plan}" 2> "\${plan}.err" || { echo "::error::\${MANIFEST} cannot be planned: $(head -n 1 "\${plan}.err")"; exit 1; }`,
+    '  count="$(jq length "${plan}")"',
+    `  if [ "\${count}" -gt $(( SLOTS * ${MAX_MATRIX_JOBS} )) ]; then echo "::error::\${MANIFEST} plans \${count} jobs\${wave:+ in wave \${wave}} and this workflow runs at most $(( SLOTS * ${MAX_MATRIX_JOBS} )): run pulumi up, which replans the batches"; exit 1; fi`,
+    '  for slot in $(seq 1 "${SLOTS}"); do',
+    `    echo "\${prefix}slot_\${slot}=$(jq -c --argjson i "\${slot}" '.[($i - 1) * ${MAX_MATRIX_JOBS}:$i * ${MAX_MATRIX_JOBS}]' "\${plan}")" >> "\${GITHUB_OUTPUT}"`,
+    "  done",
+    `  tenants="$(jq --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" '[${ofWave} | .tenants | length] | add // 0' "\${MANIFEST}")"`,
+    '  echo "${prefix}tenants=${tenants}" >> "${GITHUB_OUTPUT}"',
+    '  echo "${tenants} tenant(s) in ${count} job(s)${wave:+ of wave ${wave}} from ${MANIFEST}"',
+    "}",
+    'if [ -n "${WAVES:-}" ]; then',
+    // A batch of a wave this workflow does not run would never be migrated: refuse the manifest.
+    `  stray="$(jq -r --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --argjson waves "\${WAVES}" '[(${BATCHES_OF_KIND})[] | select(.wave as $w | $waves | index($w) | not) | .wave // "(none)"] | unique | join(", ")' "\${MANIFEST}")"`,
+    `  if [ -n "\${stray}" ]; then echo "::error::\${MANIFEST} has batches of wave \${stray}, which this workflow does not run (its waves: $(jq -r 'join(", ")' <<< "\${WAVES}")): run pulumi up, which writes both"; exit 1; fi`,
+    "  n=0",
+    `  while read -r wave; do n=$(( n + 1 )); plan_batches "\${wave}" "w\${n}_"; done < <(jq -r '.[]' <<< "\${WAVES}")`,
+    "else",
+    '  plan_batches "" ""',
+    "fi",
   ].join("\n");
 }
 
@@ -179,6 +193,16 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     '  cat "${work}/${index}.log" 2> /dev/null || true',
     '  echo "::endgroup::"',
     "  detail=\"$(grep -h '^::error::' \"${work}/${index}.log\" 2> /dev/null | head -n 1 | sed -e 's/^::error:://' -e 's/|/\\\\|/g' | cut -c 1-300 || true)\"",
+    // RESULTS_DIR: one line per tenant for the wave's gate (and the record): id, result, seconds, versions, WAL position.
+    '  if [ -n "${RESULTS_DIR:-}" ]; then',
+    '    mkdir -p "${RESULTS_DIR}"',
+    "    field() { grep -m 1 \"^$1=\" \"${work}/${index}.out\" 2> /dev/null | cut -d = -f 2- | tr -d '\\t\\r' | cut -c 1-200 || true; }",
+    '    result="$(field result)"; if [ "${status}" != 0 ]; then result="failed"; elif [ -z "${result}" ]; then result="ok"; fi',
+    '    version_before="$(field version_before)"; version_after="$(field version_after)"; lsn_before="$(field lsn_before)"',
+    "    printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' \"${id}\" \"${result}\" \"${seconds}\" \"${version_before}\" \"${version_after}\" \"${lsn_before}\" >> \"${RESULTS_DIR}/${BATCH_KEY}.tsv\"",
+    '    if [ "${result}" = current ]; then verdict="current"; fi',
+    '    if [ -z "${detail}" ] && [ -n "${version_before}${version_after}" ]; then detail="version ${version_before:-(none)} → ${version_after:-${version_before:-(none)}}"; fi',
+    "  fi",
     '  echo "| ${id} | ${verdict} | ${seconds} | ${detail} |" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
     'done < "${work}/tenants.tsv"',
     'rm -rf "${work}"',
@@ -188,5 +212,42 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     "  exit 1",
     "fi",
     'echo "all ${total} tenant(s) of ${BATCH_KEY} succeeded"',
+  ].join("\n");
+}
+
+/** The title of the annotation that says a rollout stopped at a wave. */
+export const ROLLOUT_STOPPED_TITLE = "tenant-fleet rollout stopped";
+
+/**
+ * A wave's gate: reads the result lines its batch jobs left (RESULTS_DIR, one file per
+ * batch: id, result, seconds, versions, WAL position), counts every tenant that failed or
+ * never reported (a job that died before writing counts its tenants as failed: PLANNED is
+ * what the plan gave the wave), and fails when that exceeds BUDGET (`N` tenants or `P%` of
+ * the wave, rounded down): the next wave needs this job to succeed. Environment: WAVE,
+ * PLANNED, BUDGET, RESULTS_DIR.
+ */
+export function gateScript(): string {
+  return [
+    "set -euo pipefail",
+    'mkdir -p "${RESULTS_DIR}"',
+    // The plan gives every wave a count; none at all means the plan did not say, which is not zero.
+    'if ! [[ "${PLANNED:-}" =~ ^[0-9]+$ ]]; then echo "::error::the plan gave no tenant count for wave ${WAVE}: the rollout stops"; exit 1; fi',
+    "recorded=0; migrated=0; current=0; failed=()",
+    // Every line read, in the log: tenant, result, seconds, version before and after, WAL position before.
+    'echo "::group::results of wave ${WAVE}"; find "${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} +; echo "::endgroup::"',
+    "while IFS=$'\\t' read -r id result _; do",
+    '  [ -n "${id}" ] || continue',
+    "  recorded=$(( recorded + 1 ))",
+    '  case "${result}" in ok) migrated=$(( migrated + 1 ));; current) current=$(( current + 1 ));; *) failed+=("${id}");; esac',
+    'done < <(find "${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} +)',
+    "missing=$(( PLANNED - recorded )); if [ \"${missing}\" -lt 0 ]; then missing=0; fi",
+    'failures=$(( ${#failed[@]} + missing ))',
+    'case "${BUDGET}" in *%) allowed=$(( PLANNED * ${BUDGET%\\%} / 100 ));; *) allowed="${BUDGET}";; esac',
+    '{ echo "### wave ${WAVE}: ${PLANNED} tenant(s)"; echo; echo "${migrated} migrated, ${current} already at the target, ${#failed[@]} failed, ${missing} did not report; failure budget ${BUDGET} (${allowed} tenant(s))"; } >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
+    'if [ "${failures}" -gt "${allowed}" ]; then',
+    `  echo "::error title=${ROLLOUT_STOPPED_TITLE}::wave \${WAVE}: \${failures} of \${PLANNED} tenant(s) failed or did not report, over the failure budget of \${allowed} (\${BUDGET}): the later waves are not migrated\${failed:+; failed: \${failed[*]}}"`,
+    "  exit 1",
+    "fi",
+    'echo "wave ${WAVE}: ${failures} of ${PLANNED} tenant(s) failed or did not report, within the failure budget of ${allowed} (${BUDGET}): the next wave goes ahead"',
   ].join("\n");
 }

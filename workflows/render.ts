@@ -13,17 +13,19 @@ import { BACKUP_AGE_SLACK_HOURS, maxBackupAgeHours } from "./cronGap";
 import type { BackupEncryption } from "../vaults/plan";
 import { alertScript } from "./alertScript";
 import { BACKUP_PART_BYTES, backupScript, CLOCK_SKEW_SECONDS, drillTenantScript, migrationTenantScript } from "./backupScripts";
-import { batchScript, planScript, type BatchKind } from "./batchScripts";
+import { batchScript, gateScript, planScript, type BatchKind } from "./batchScripts";
 
 export { CLOCK_SKEW_SECONDS };
 import { defaultOf, type StackSettings } from "../config/settings";
 import { ENVIRONMENT_SECRET_NAME, type FleetNames, type SecretScope, WORKFLOW_DIR, concurrencyGroup, environmentName, fleetNames } from "../repository/contract";
-import { effectiveBatchSize, ENVIRONMENT_SLOTS, MANIFEST_DIR, manifestPath, MAX_MATRIX_JOBS } from "../repository/manifest";
+import { effectiveBatchSize, ENVIRONMENT_SLOTS, MANIFEST_DIR, manifestPath, MAX_MATRIX_JOBS, wavesOf } from "../repository/manifest";
 
 /** Third-party actions, pinned to full commit SHAs. */
 export const ACTIONS = Object.freeze({
   checkout: { uses: "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683", version: "v4.2.2" },
   configureAwsCredentials: { uses: "aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502", version: "v4.0.2" },
+  uploadArtifact: { uses: "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", version: "v7.0.0" },
+  downloadArtifact: { uses: "actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", version: "v8.0.1" },
 });
 
 export { MAX_MATRIX_JOBS };
@@ -41,7 +43,17 @@ export interface WorkflowSettings {
   /** The tenants file the workflows were generated from, named in the header. */
   readonly source: string;
   /** `setupCommand` installs what the migrations need, in a step that holds no secret. */
-  readonly migrations?: { readonly command: string; readonly setupCommand?: string; readonly paths: readonly string[] };
+  readonly migrations?: {
+    readonly command: string;
+    readonly setupCommand?: string;
+    readonly paths: readonly string[];
+    /** The waves in order (default: one, `general`), and the failures each may have before the rollout stops (`N` or `P%`, default 0). */
+    readonly waves?: readonly string[];
+    readonly failureBudget?: string;
+    /** SQL giving a tenant's schema version; a command printing the target version (no secret). */
+    readonly versionQuery?: string;
+    readonly targetCommand?: string;
+  };
   readonly restoreDrillSchedule: string;
   /** Names in the repository; default: an unsharded stack's. */
   readonly names?: FleetNames;
@@ -72,7 +84,15 @@ export function workflowSettings(settings: StackSettings, names: FleetNames): Wo
     branch: settings.github.branch,
     source: settings.tenantsFile,
     migrations: settings.workflows.migrationsCommand
-      ? { command: settings.workflows.migrationsCommand, setupCommand: settings.workflows.migrationsSetupCommand, paths: settings.workflows.migrationsPaths }
+      ? {
+          command: settings.workflows.migrationsCommand,
+          setupCommand: settings.workflows.migrationsSetupCommand,
+          paths: settings.workflows.migrationsPaths,
+          waves: settings.workflows.migrationWaves,
+          failureBudget: settings.workflows.migrationFailureBudget,
+          versionQuery: settings.workflows.migrationVersionQuery,
+          targetCommand: settings.workflows.migrationsTargetCommand,
+        }
       : undefined,
     restoreDrillSchedule: settings.workflows.restoreDrillSchedule,
     names,
@@ -291,7 +311,14 @@ interface KindSpec {
   readonly tenantScript: string;
   readonly drill?: boolean;
   readonly alert: boolean;
+  /** Migrations: the waves in order, each gated on the one before staying within the budget. */
+  readonly waves?: { readonly names: readonly string[]; readonly budget: string };
 }
+
+/** Where a batch job leaves its tenants' result lines for its wave's gate. */
+const RESULTS_DIR = "${{ runner.temp }}/tenant-fleet-results";
+/** The artifact of one batch's results: `<prefix>-w<n>-<batch key>`. */
+export const RESULTS_ARTIFACT = "tenant-fleet-results";
 
 /**
  * A tenant workflow: a planning job that reads the manifest, one batch job per slot (one
@@ -305,6 +332,12 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
   const binding = spec.credentials ? credentialBinding(settings.scope, batchSize) : { source: "none" as const, env: {} };
   const branchOnly = defaultBranchOnly(settings.branch);
   const needsAws = spec.role !== undefined;
+  // Without waves, one round of slots (`slot_N` outputs, jobs `backup`, `backup-2` …); with
+  // waves, a round per wave (`w1_slot_N`, jobs `migrate-w1` …) and a gate after each.
+  const rounds: (string | undefined)[] = spec.waves ? [...spec.waves.names] : [undefined];
+  const output = (round: number, i: number) => (spec.waves ? `w${round + 1}_slot_${i + 1}` : `slot_${i + 1}`);
+  const jobIdOf = (round: number, slot: string) => (spec.waves ? slot.replace(spec.jobId, `${spec.jobId}-w${round + 1}`) : slot);
+  const gateId = (round: number) => `gate_w${round + 1}`;
   const env = {
     MANIFEST: manifestPath(names),
     BATCH_KIND: spec.batchKind,
@@ -315,28 +348,70 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
     PG_MAJOR: "${{ matrix.batch.pg }}",
     ...spec.env,
   };
+  // The runner context is not available to a job's env, only to its steps'.
+  const stepEnv = { ...binding.env, ...(spec.waves ? { RESULTS_DIR } : {}) };
   // Tools first: nothing that downloads or installs runs while AWS credentials exist.
-  const steps = [
+  const steps = (round: number) => [
     spec.checkout,
     ...spec.tools,
     ...(spec.role ? [awsCredentialsStep(spec.role.session, spec.role.variable)] : []),
-    { name: spec.stepName, shell: "bash", ...(Object.keys(binding.env).length ? { env: binding.env } : {}), run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials })}\n` },
+    { name: spec.stepName, shell: "bash", ...(Object.keys(stepEnv).length ? { env: stepEnv } : {}), run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials })}\n` },
+    ...(spec.waves
+      ? [
+          {
+            name: "Keep the results for the wave's gate",
+            if: "always()",
+            uses: ACTIONS.uploadArtifact.uses,
+            with: { name: `${RESULTS_ARTIFACT}-w${round + 1}-\${{ matrix.batch.key }}`, path: `${RESULTS_DIR}/`, "if-no-files-found": "ignore", "retention-days": 30, overwrite: true },
+          },
+        ]
+      : []),
   ];
-  const slotJob = (i: number) => ({
+  // One list per round, shared by its slots: the file says it once and the slots alias it.
+  const stepsOf = rounds.map((_, round) => steps(round));
+  const slotJob = (round: number, i: number) => ({
     name: `${spec.jobPrefix}\${{ matrix.batch.key }}`,
-    needs: ["plan"],
-    if: `${branchOnly.if} && needs.plan.outputs.slot_${i + 1} != '[]'`,
+    needs: round > 0 ? ["plan", gateId(round - 1)] : ["plan"],
+    if: `${branchOnly.if} && needs.plan.outputs.${output(round, i)} != '[]'`,
     "runs-on": RUNNER,
     "timeout-minutes": "${{ matrix.batch.timeout_minutes }}",
     ...(settings.scope === "environment" && spec.credentials
       ? { environment: environmentName("${{ matrix.batch.key }}"), concurrency: tenantDatabaseConcurrency(names) }
       : {}),
     permissions: needsAws ? { "id-token": "write", contents: "read" } : { contents: "read" },
-    strategy: { "fail-fast": false, "max-parallel": spec.maxParallel, matrix: { batch: `\${{ fromJSON(needs.plan.outputs.slot_${i + 1}) }}` } },
+    strategy: { "fail-fast": false, "max-parallel": spec.maxParallel, matrix: { batch: `\${{ fromJSON(needs.plan.outputs.${output(round, i)}) }}` } },
     ...(spec.drill ? { services: drillServices() } : {}),
     env,
-    steps,
+    steps: stepsOf[round],
   });
+  const gateJob = (round: number) => ({
+    name: `wave ${rounds[round]}: within the failure budget?`,
+    needs: ["plan", ...slots.map((slot) => jobIdOf(round, slot)), ...(round > 0 ? [gateId(round - 1)] : [])],
+    // Runs whatever its batch jobs did (it judges them); never after a stopped wave.
+    if: `always() && ${branchOnly.if} && needs.plan.result == 'success'${round > 0 ? ` && needs.${gateId(round - 1)}.result == 'success'` : ""}`,
+    "runs-on": RUNNER,
+    "timeout-minutes": 10,
+    permissions: {},
+    steps: [
+      {
+        name: "The wave's results",
+        uses: ACTIONS.downloadArtifact.uses,
+        // No artifact at all (every job of the wave died early) is judged below, not here.
+        "continue-on-error": true,
+        with: { pattern: `${RESULTS_ARTIFACT}-w${round + 1}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true },
+      },
+      {
+        name: "Stop the rollout when the wave is over its failure budget",
+        shell: "bash",
+        env: { WAVE: rounds[round], PLANNED: `\${{ needs.plan.outputs.w${round + 1}_tenants }}`, BUDGET: spec.waves!.budget, RESULTS_DIR },
+        run: `${gateScript()}\n`,
+      },
+    ],
+  });
+  const batchJobs = rounds.flatMap((_, round) => [
+    ...slots.map((slot, i) => [jobIdOf(round, slot), slotJob(round, i)] as const),
+    ...(spec.waves ? [[gateId(round), gateJob(round)] as const] : []),
+  ]);
   const body = {
     name: spec.name,
     on: spec.on,
@@ -349,7 +424,12 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
         "timeout-minutes": 10,
         ...branchOnly,
         permissions: { contents: "read" },
-        outputs: Object.fromEntries(slots.map((_, i) => [`slot_${i + 1}`, `\${{ steps.plan.outputs.slot_${i + 1} }}`])),
+        outputs: Object.fromEntries(
+          rounds.flatMap((_, round) => [
+            ...slots.map((_s, i) => [output(round, i), `\${{ steps.plan.outputs.${output(round, i)} }}`]),
+            ...(spec.waves ? [[`w${round + 1}_tenants`, `\${{ steps.plan.outputs.w${round + 1}_tenants }}`]] : []),
+          ]),
+        ),
         steps: [
           manifestCheckoutStep(),
           {
@@ -360,6 +440,7 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
               MANIFEST: manifestPath(names),
               BATCH_KIND: spec.batchKind,
               ...(spec.schedule ? { BATCH_SCHEDULE: spec.schedule } : {}),
+              ...(spec.waves ? { WAVES: JSON.stringify(spec.waves.names) } : {}),
               SLOTS: String(slots.length),
               BATCH_PARALLELISM: String(spec.parallelism),
               WITH_SECRETS: String(binding.source === "slots"),
@@ -368,8 +449,8 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
           },
         ],
       },
-      ...Object.fromEntries(slots.map((id, i) => [id, slotJob(i)])),
-      ...(spec.alert ? { alert: alertJob(["plan", ...slots], spec.jobPrefix, settings) } : {}),
+      ...Object.fromEntries(batchJobs),
+      ...(spec.alert ? { alert: alertJob(["plan", ...batchJobs.map(([id]) => id)], spec.jobPrefix, settings) } : {}),
     },
   };
   return { path: file.path, kind: spec.kind, content: render(body, header(spec.description, settings)) };
@@ -418,26 +499,34 @@ function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): Rend
 
 function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, migrations: NonNullable<WorkflowSettings["migrations"]>): RenderedWorkflow {
   const names = settings.names ?? fleetNames();
+  const waves = wavesOf({ waves: migrations.waves });
   return tenantWorkflow(file, settings, {
     kind: "migrations",
     batchKind: "migrations",
     jobId: "migrate",
     jobPrefix: "migrate ",
     name: "tenant-fleet migrations",
-    description: `Schema migrations of every active tenant on push to ${settings.branch} and on demand, in batches from ${manifestPath(names)}`,
-    on: { push: { branches: [settings.branch], paths: [...migrations.paths] }, workflow_dispatch: {} },
+    description: `Schema migrations of every active tenant on push to ${settings.branch} (and when a deploy changes the fleet), wave by wave (${waves.join(", ")}), in batches from ${manifestPath(names)}`,
+    // The manifest is on the list: the deploy that onboards a tenant migrates it (tenants already at the target are left alone).
+    on: { push: { branches: [settings.branch], paths: [...migrations.paths, manifestPath(names)] }, workflow_dispatch: {} },
     maxParallel: MIGRATION_MAX_PARALLEL,
     // One tenant at a time within a job: the migration tool shares the job's working tree.
     parallelism: 1,
     ...(settings.scope === "region" ? { role: { variable: names.migrationsRoleArnVariable, session: "tenant-fleet-migrations" } } : {}),
     credentials: true,
-    env: {},
+    env: migrations.versionQuery ? { VERSION_QUERY: migrations.versionQuery } : {},
     checkout: { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-    // Dependencies install in a step that holds no secret; only the migrations see DATABASE_URL.
-    tools: migrations.setupCommand ? [{ name: "Install (no secrets)", shell: "bash", run: `set -euo pipefail\n${migrations.setupCommand}\n` }] : [],
+    // Dependencies install, and the target version is read, in steps that hold no secret; only the migrations see DATABASE_URL.
+    tools: [
+      ...(migrations.setupCommand ? [{ name: "Install (no secrets)", shell: "bash", run: `set -euo pipefail\n${migrations.setupCommand}\n` }] : []),
+      ...(migrations.targetCommand
+        ? [{ name: "Target version (no secrets)", shell: "bash", run: `set -euo pipefail\ntarget="$(${migrations.targetCommand})"\nif [ -z "\${target}" ]; then echo "::error::the target version command printed nothing"; exit 1; fi\nif [[ "\${target}" == *$'\\n'* ]]; then echo "::error::the target version command printed more than one line"; exit 1; fi\necho "TARGET_VERSION=\${target}" >> "\${GITHUB_ENV}"\necho "target version: \${target}"\n` }]
+        : []),
+    ],
     stepName: "Migrate each tenant",
     tenantScript: migrationTenantScript(migrations.command),
-    alert: false,
+    alert: true,
+    waves: { names: waves, budget: migrations.failureBudget ?? "0" },
   });
 }
 

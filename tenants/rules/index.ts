@@ -6,7 +6,7 @@
 import { regionAndResidency } from "./regions";
 import { distinctNames, uniqueIds } from "./identity";
 import { computeSizes } from "./compute";
-import { scheduleKeepsRpo, scheduleMinutes } from "./schedules";
+import { rolloutWaves, scheduleKeepsRpo, scheduleMinutes } from "./schedules";
 import { acknowledgementScope } from "./acknowledgements";
 import { oneOwner } from "./shards";
 import { credentialParameters, lifecycleRulesPerVault, neonProjects, pitrWithinPlan, repositorySecrets, stackSize } from "./limits";
@@ -19,6 +19,7 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   computeSizes,
   scheduleMinutes,
   scheduleKeepsRpo,
+  rolloutWaves,
   acknowledgementScope,
   oneOwner,
   lifecycleRulesPerVault,

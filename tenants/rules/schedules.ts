@@ -36,3 +36,12 @@ export const scheduleKeepsRpo: Rule = ({ defaults, entries, at }) =>
     const path = raw.backup?.rpoHours !== undefined ? ["tenants", index, "backup", "rpoHours"] : raw.backup?.schedule !== undefined ? ["tenants", index, "backup", "schedule"] : ["tenants", index];
     return [at.error(path, `the schedule "${schedule}" leaves up to ${gap} h between backups, longer than the stated RPO of ${rpo} h; schedule backups at least every ${rpo} h (e.g. "17 */${Math.min(rpo, 24)} * * *") or state the RPO the schedule keeps`)];
   });
+
+/** Each rollout names one of the stack's migration waves. */
+export const rolloutWaves: Rule = ({ defaults, entries, ctx, at }) => {
+  const waves = ctx.waves;
+  if (!waves) return [];
+  const check = (wave: string | undefined, path: DocPath): Problem[] =>
+    wave === undefined || waves.names.includes(wave) ? [] : [at.error(path, `"${wave}" is not a migration wave of this stack (${waves.source} is ${waves.names.join(", ")}); use one of them, or add the wave there`)];
+  return [...check(defaults.rollout, ["defaults", "rollout"]), ...entries.flatMap(({ index, raw }) => check(raw.rollout, ["tenants", index, "rollout"]))];
+};

@@ -25,6 +25,8 @@ export interface LoadContext {
     /** Projects beyond the tenants' (the dev/test project). */
     readonly extraProjects?: number;
   };
+  /** The stack's migration waves in order, and where they are set (for messages). Absent: any wave name. */
+  readonly waves?: { readonly names: readonly string[]; readonly source: string };
   /** Stacks sharing this tenants file, each owning part of it. */
   readonly shards?: {
     /** This stack: it checks only the tenants it owns against its limits. */

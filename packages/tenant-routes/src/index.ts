@@ -17,7 +17,8 @@ import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 
 /** The part of the manifest this module reads (repository/manifest.ts writes all of it). */
 export interface RouteManifest {
-  readonly format: 1;
+  /** 1, or 2 (migrations batches gained their wave; the tenants this module reads did not change). */
+  readonly format: 1 | 2;
   readonly stack: string;
   readonly secretScope: string;
   readonly tenants: readonly {
@@ -65,7 +66,7 @@ export function readManifest(value: unknown): RouteManifest {
   const m = value as Partial<RouteManifest> | null;
   const problem = (what: string) => new Error(`not a tenant-fleet manifest: ${what}`);
   if (!m || typeof m !== "object") throw problem("not an object");
-  if (m.format !== 1) throw problem(`format ${JSON.stringify(m.format)}, this module reads format 1`);
+  if (m.format !== 1 && m.format !== 2) throw problem(`format ${JSON.stringify(m.format)}, this module reads formats 1 and 2`);
   if (typeof m.stack !== "string" || !Array.isArray(m.tenants) || !Array.isArray(m.retired)) throw problem("stack, tenants or retired is missing");
   for (const t of m.tenants) {
     if (!t || typeof t.id !== "string" || typeof t.awsRegion !== "string" || !t.credential || typeof t.credential.scope !== "string") throw problem(`a tenant entry is malformed: ${JSON.stringify(t).slice(0, 80)}`);

@@ -108,7 +108,7 @@ describe("TenantRoutes", () => {
   });
 
   it("refuses a file that is not a manifest at start-up", () => {
-    expect(() => readManifest({ format: 2 })).toThrow("format 2, this module reads format 1");
+    expect(() => readManifest({ format: 3 })).toThrow("format 3, this module reads formats 1 and 2");
     expect(() => readManifest(null)).toThrow("not an object");
     expect(() => new TenantRoutes({ manifest: { format: 1, stack: "p", tenants: [{ id: 3 }], retired: [] } })).toThrow("a tenant entry is malformed");
   });
