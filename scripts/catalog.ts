@@ -1,0 +1,85 @@
+/**
+ * The fleet catalog's commands, against the database CATALOG_DATABASE_URL names (its owner's
+ * string: the catalog project's; never a tenant's).
+ *
+ *   npm run catalog -- migrate                       apply the catalog's schema migrations
+ *   npm run catalog -- sync --stack S --outputs F    upsert the stack's tenants (F: pulumi stack output --json)
+ *   npm run status [-- --json] [--target V]          the fleet: versions, who is behind, failed, never migrated; last backup and drill
+ */
+import { readFileSync } from "node:fs";
+import { Client } from "pg";
+import { parseCommandLine, runMain, write } from "./lib/cli";
+import { UsageError } from "../config/stackFiles";
+import { fleetStatus, migrateCatalog, renderStatus, syncTenants, tenantRecords, tenantsFromOutputs } from "../catalog/catalog";
+
+export const CATALOG_URL_VARIABLE = "CATALOG_DATABASE_URL";
+const USAGE = [
+  "usage: npm run catalog -- migrate",
+  "       npm run catalog -- sync --stack S --outputs FILE   (FILE: pulumi stack output --json; - for stdin)",
+  "       npm run status [-- --json] [--target VERSION]",
+  `       with ${CATALOG_URL_VARIABLE} set to the catalog's connection string`,
+].join("\n");
+
+/** A RunError: exits 1 with its message. */
+class CatalogError extends Error {
+  override name = "RunError";
+}
+
+async function connect(): Promise<Client> {
+  const url = process.env[CATALOG_URL_VARIABLE];
+  if (!url) throw new CatalogError(`${CATALOG_URL_VARIABLE} is not set: give the catalog's connection string (the stack output catalog says where it is)`);
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    // The driver's message may quote the host; never the string itself.
+    throw new CatalogError(`cannot connect to the catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
+  }
+  return client;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h") {
+    await write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  if (!["migrate", "sync", "status"].includes(command)) throw new UsageError(`${command}: not a catalog command\n${USAGE}`);
+  const args = parseCommandLine(rest, { stack: { type: "string" }, outputs: { type: "string" }, json: { type: "boolean", default: false }, target: { type: "string" } }, USAGE);
+  if (command === "sync" && (!args.stack || !args.outputs)) throw new UsageError(`sync needs --stack and --outputs\n${USAGE}`);
+  let outputs: unknown;
+  if (command === "sync") {
+    try {
+      outputs = JSON.parse(readFileSync(args.outputs === "-" ? 0 : args.outputs!, "utf8"));
+    } catch (err) {
+      throw new CatalogError(`--outputs ${args.outputs}: not the JSON of pulumi stack output --json (${(err as Error).message.split("\n")[0]})`);
+    }
+  }
+  let tenants: ReturnType<typeof tenantsFromOutputs> = [];
+  try {
+    if (command === "sync") tenants = tenantsFromOutputs(outputs);
+  } catch (err) {
+    throw new CatalogError((err as Error).message);
+  }
+  const db = await connect();
+  try {
+    if (command === "migrate") {
+      const applied = await migrateCatalog(db);
+      await write(applied.length ? `applied ${applied.join(", ")}\n` : "the catalog's schema is current\n");
+    } else if (command === "sync") {
+      const n = await syncTenants(db, args.stack!, tenants);
+      await write(`${n} tenant(s) of stack ${args.stack} synced\n`);
+    } else {
+      const status = fleetStatus(await tenantRecords(db), args.target);
+      await write(args.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
+    }
+  } catch (err) {
+    if ((err as Error).name === "RunError") throw err;
+    throw new CatalogError(`the catalog said: ${(err as Error).message.split("\n")[0]}`);
+  } finally {
+    await db.end();
+  }
+  return 0;
+}
+
+runMain("tenant-fleet catalog", main);
