@@ -81,7 +81,12 @@ export interface FleetNames {
   /** The migrations role's ARN (region scope: it reads the tenants' parameters). */
   readonly migrationsRoleArnVariable: string;
   readonly vaultsVariable: string;
+  /** The fleet catalog's writer string (insert only), which the migrations' gates record with. */
+  readonly catalogSecret: string;
 }
+
+/** The repository secret that holds the fleet catalog's writer string (docs/migrations.md). */
+export const CATALOG_SECRET = "TENANT_FLEET_CATALOG_URL";
 
 export function fleetNames(shardKey = ""): FleetNames {
   const suffix = shardKey ? `_${shardKey.toUpperCase().replace(/-/g, "_")}` : "";
@@ -91,6 +96,7 @@ export function fleetNames(shardKey = ""): FleetNames {
     drillRoleArnVariable: `${VARIABLES.drillRoleArn}${suffix}`,
     migrationsRoleArnVariable: `${VARIABLES.migrationsRoleArn}${suffix}`,
     vaultsVariable: `${VARIABLES.vaults}${suffix}`,
+    catalogSecret: `${CATALOG_SECRET}${suffix}`,
   };
 }
 /** A workflow file's concurrency group prefix: its file name without the extension. */

@@ -48,7 +48,7 @@ export interface World {
    * tenant's string is its `secrets` entry, else the tenant's `app` database; `files`
    * replaces the committed files (a later deploy's manifest).
    */
-  runWorkflow(kind: RunKind, options?: { secrets?: Record<string, string>; files?: Record<string, string>; runId?: string }): Promise<WorkflowRun>;
+  runWorkflow(kind: RunKind, options?: { secrets?: Record<string, string>; files?: Record<string, string>; runId?: string; repositorySecrets?: Record<string, string> }): Promise<WorkflowRun>;
   backup(tenantId: string, options?: { secret?: string; partBytes?: number }): Promise<JobResult>;
   drill(tenantId: string): Promise<JobResult>;
   /** The migrations job for the tenant, against one database of the tenant cluster. */
@@ -114,7 +114,7 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
         const manifest = JSON.parse(files[repo.manifestPath]) as typeof repo.manifest;
         const content = [...repo.workflows].find(([p]) => KINDS[kind].file.test(p))![1];
         const subs = runner.substitutions({ files, credentialsFor: (arn) => s3.credentialsFor(arn), artifacts: mkdtempSync(path.join(tmpdir(), "tf-artifacts-")) });
-        const secrets: Record<string, string> = {};
+        const secrets: Record<string, string> = { ...options.repositorySecrets };
         for (const t of manifest.tenants) {
           const value = options.secrets?.[t.id] ?? world.secretFor(t.id);
           if (value === "") continue;

@@ -14,6 +14,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_TENANTS, seedDatabase, startWorld, type World } from "./harness";
 import { repositoryOf } from "./fleet";
 import { FAILED_TENANTS_TITLE, ROLLOUT_STOPPED_TITLE } from "../workflows/batchScripts";
+import { spawnSync } from "node:child_process";
+import { CATALOG_WRITER_ROLE } from "../catalog/catalog";
+import { runProgram } from "../test/program";
+import { CATALOG_SECRET } from "../repository/contract";
+
+const ROOT = path.resolve(__dirname, "..");
+/** `npm run catalog -- …` against the catalog database of the tenant cluster, as its owner. */
+function catalog(world: World, args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/catalog.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    input,
+    env: { ...process.env, CATALOG_DATABASE_URL: `postgresql://catalog_owner@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable` },
+  });
+  if (r.status !== 0) throw new Error(`npm run catalog -- ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
 
 /** A migration tool in one line: version 2 adds a column, recorded in schema_migrations. */
 const MIGRATION = `psql "$DATABASE_URL" -X -q -1 -v ON_ERROR_STOP=1 -c "create table if not exists schema_migrations (version int primary key); alter table customers add column if not exists tier text; insert into schema_migrations values (2) on conflict do nothing"`;
@@ -103,8 +120,18 @@ describe("waves with no failure budget", () => {
 describe("waves with a failure budget of one tenant", () => {
   let world: World;
   let secrets: Record<string, string>;
+  /** The catalog's writer string, as the repository secret the gates record with. */
+  let catalogSecret: Record<string, string>;
   beforeAll(async () => {
     world = await startWorld("prod", settings("runtime/fixtures/rollout.yaml", "1"));
+    // The fleet catalog on the same cluster: migrated and synced from the program's outputs as a deploy would.
+    world.tenantDb.sql("postgres", `create role catalog_owner login; create role ${CATALOG_WRITER_ROLE} login`);
+    world.tenantDb.sql("postgres", "create database catalog owner catalog_owner");
+    world.tenantDb.sql("catalog", "create extension citext");
+    catalog(world, ["migrate"]);
+    const outputs = (await runProgram("prod", settings("runtime/fixtures/rollout.yaml", "1"))).outputs;
+    catalog(world, ["sync", "--stack", "prod", "--outputs", "-"], JSON.stringify(outputs));
+    catalogSecret = { [CATALOG_SECRET]: world.tenantDb.url("catalog", CATALOG_WRITER_ROLE, "catalog.example.neon.tech") };
     secrets = {
       "canary-co": database(world, "canary-co", true),
       "early-one": database(world, "early-one", true),
@@ -118,7 +145,7 @@ describe("waves with a failure budget of one tenant", () => {
   afterAll(async () => world?.stop());
 
   it("lets a wave with a failure inside the budget finish, goes on to the next, and keeps each tenant's versions and WAL position", async () => {
-    const run = await world.runWorkflow("migrate", { secrets });
+    const run = await world.runWorkflow("migrate", { secrets, repositorySecrets: catalogSecret, runId: "101" });
     expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result]))).toEqual({
       plan: "success",
       "migrate-w1": "success",
@@ -146,11 +173,19 @@ describe("waves with a failure budget of one tenant", () => {
     ]);
     for (const [id, , , , , lsn] of kept) expect(lsn, id).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
     expect(run.jobs["migrate-w3"].runs[0].summary).toMatch(/\| late-two \| current \| \d+ \| version 2 → 2 \|/);
+
+    // Each gate recorded its wave in the fleet catalog, and npm run status shows the fleet from it.
+    for (const w of [1, 2, 3]) expect(run.jobs[`gate_w${w}`].runs[0].log).toMatch(/recorded \d tenant\(s\) of wave \w+ in the fleet catalog/);
+    expect(world.tenantDb.sql("catalog", "select string_agg(tenant_id || ':' || result || ':' || coalesce(version_after, '-') || ':' || (lsn_before is not null) || ':' || run_id, ',' order by tenant_id) from migration_runs")).toBe(
+      "canary-co:ok:2:true:101,early-one:ok:2:true:101,early-two:failed:-:true:101,late-one:ok:2:true:101,late-two:current:2:true:101",
+    );
+    const status = JSON.parse(catalog(world, ["status", "--json"]));
+    expect(status).toMatchObject({ target: "2", versions: { "2": 4, "(none)": 1 }, failed: ["early-two"], neverMigrated: [] });
   });
 
   it("migrates on the next run only the tenants not at the target: the failed one, once fixed", async () => {
     seedDatabase(world.tenantDb, "early_two", 10);
-    const run = await world.runWorkflow("migrate", { secrets });
+    const run = await world.runWorkflow("migrate", { secrets, repositorySecrets: catalogSecret, runId: "102" });
     expect(Object.values(run.jobs).map((j) => j.result)).not.toContain("failure");
     const kept = [1, 2, 3].flatMap((w) => readKept(run.jobs[`gate_w${w}`].runs[0].log));
     expect(kept.map(([id, result]) => [id, result]).sort()).toEqual([
@@ -161,6 +196,8 @@ describe("waves with a failure budget of one tenant", () => {
       ["late-two", "current"],
     ]);
     expect(hasTier(world, "early_two")).toBe(true);
+    const status = JSON.parse(catalog(world, ["status", "--json"]));
+    expect(status).toMatchObject({ target: "2", versions: { "2": 5 }, behind: [], failed: [], neverMigrated: [] });
   });
 
   it("migrates a tenant the next deploy onboards, in the run that deploy's manifest starts", async () => {

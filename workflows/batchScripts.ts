@@ -251,3 +251,40 @@ export function gateScript(): string {
     'echo "wave ${WAVE}: ${failures} of ${PLANNED} tenant(s) failed or did not report, within the failure budget of ${allowed} (${BUDGET}): the next wave goes ahead"',
   ].join("\n");
 }
+
+/**
+ * Records a wave's results in the fleet catalog (docs/migrations.md) as its insert-only
+ * writer: one migration_runs row per tenant, run and attempt (a re-run is a new attempt). Without the catalog's secret it says so and records nothing.
+ * Environment: CATALOG_URL, CATALOG_SECRET (its name), WAVE, RESULTS_DIR, and the runner's
+ * GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_SERVER_URL, GITHUB_REPOSITORY.
+ */
+export function recordScript(): string {
+  const toRows = [
+    'split("\\n") | map(select(length > 0) | split("\\t")',
+    "| {tenant_id: .[0], result: .[1], seconds: (.[2] | tonumber? // null),",
+    'version_before: (.[3] | if . == "" then null else . end), version_after: (.[4] | if . == "" then null else . end),',
+    'lsn_before: (.[5] | if . == "" then null else . end), wave: $wave})',
+  ].join(" ");
+  return [
+    "set -euo pipefail",
+    'if [ -z "${CATALOG_URL:-}" ]; then echo "no fleet catalog (the secret ${CATALOG_SECRET} is not set): the results of wave ${WAVE} stay in this run\'s artifacts"; exit 0; fi',
+    'mkdir -p "${RESULTS_DIR}"',
+    `rows="$(find "\${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} + | jq -R -s -c --arg wave "\${WAVE}" '${toRows}')"`,
+    'count="$(jq length <<< "${rows}")"',
+    'if [ "${count}" = 0 ]; then echo "no result of wave ${WAVE} to record"; exit 0; fi',
+    'psql_err="$(mktemp)"',
+    'if ! psql -X -q -v ON_ERROR_STOP=1 --dbname="${CATALOG_URL}" -v rows="${rows}" -v run_id="${GITHUB_RUN_ID}" -v attempt="${GITHUB_RUN_ATTEMPT:-1}" -v run_url="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}" > /dev/null 2> "${psql_err}" <<\'SQL\'',
+    "insert into migration_runs (tenant_id, run_id, run_attempt, run_url, wave, result, version_before, version_after, lsn_before, seconds)",
+    "select r.tenant_id, :'run_id'::bigint, :'attempt'::int, :'run_url', r.wave, r.result, r.version_before, r.version_after, r.lsn_before::pg_lsn, r.seconds",
+    // No ON CONFLICT: it needs SELECT, which the writer has not; a run attempt reaches a gate once.
+    "from json_to_recordset(:'rows'::json) as r (tenant_id text, wave text, result text, version_before text, version_after text, lsn_before text, seconds int);",
+    "SQL",
+    "then",
+    '  reason="$(grep -m 1 ERROR "${psql_err}" || head -n 1 "${psql_err}")"',
+    '  case "${reason}" in *"foreign key"*) reason="${reason} (a tenant the catalog does not know: run npm run catalog -- sync after pulumi up)";; esac',
+    '  echo "::error title=tenant-fleet catalog::the results of wave ${WAVE} were not recorded in the fleet catalog: ${reason}"',
+    "  exit 1",
+    "fi",
+    'echo "recorded ${count} tenant(s) of wave ${WAVE} in the fleet catalog"',
+  ].join("\n");
+}

@@ -13,7 +13,7 @@ import { BACKUP_AGE_SLACK_HOURS, maxBackupAgeHours } from "./cronGap";
 import type { BackupEncryption } from "../vaults/plan";
 import { alertScript } from "./alertScript";
 import { BACKUP_PART_BYTES, backupScript, CLOCK_SKEW_SECONDS, drillTenantScript, migrationTenantScript } from "./backupScripts";
-import { batchScript, gateScript, planScript, type BatchKind } from "./batchScripts";
+import { batchScript, gateScript, planScript, recordScript, type BatchKind } from "./batchScripts";
 
 export { CLOCK_SKEW_SECONDS };
 import { defaultOf, type StackSettings } from "../config/settings";
@@ -399,6 +399,14 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
         // No artifact at all (every job of the wave died early) is judged below, not here.
         "continue-on-error": true,
         with: { pattern: `${RESULTS_ARTIFACT}-w${round + 1}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true },
+      },
+      {
+        // Recorded whatever the verdict; a catalog that refuses the rows is an error of its own, not the wave's.
+        name: "Record the wave in the fleet catalog",
+        shell: "bash",
+        "continue-on-error": true,
+        env: { CATALOG_URL: `\${{ secrets.${names.catalogSecret} }}`, CATALOG_SECRET: names.catalogSecret, WAVE: rounds[round], RESULTS_DIR },
+        run: `${recordScript()}\n`,
       },
       {
         name: "Stop the rollout when the wave is over its failure budget",
