@@ -341,19 +341,20 @@ describe("npm run plan -- --base", () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain("error: northwind: region: aws-us-east-2 → aws-us-west-2");
     expect(text.stdout).toContain("error: (stack): backup vault us-east-2: kept → (none)");
-    const md = plan("--base", "HEAD", "--tenants", changed, "--format", "md");
+    // The programs' layer is test/reviewPrograms.test.ts's subject; the other formats need only the files'.
+    const md = plan("--base", "HEAD", "--tenants", changed, "--format", "md", "--tenants-only");
     expect(md.code).toBe(1);
     expect(md.stdout).toContain("| northwind | region | aws-us-east-2 | aws-us-west-2 |");
-    const json = plan("--base", "HEAD", "--tenants", changed, "--json");
+    const json = plan("--base", "HEAD", "--tenants", changed, "--json", "--tenants-only");
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ base: "HEAD", stack: "prod", passes: false, summary: { destructive: 2, unacknowledged: 2 } });
   });
 
   it("compares the stack settings too: another repository fails, a new key administrator is shown for review", () => {
-    const moved = plan("--base", "HEAD", "--config", "githubRepository=other-app");
+    const moved = plan("--base", "HEAD", "--config", "githubRepository=other-app", "--tenants-only");
     expect(moved.code).toBe(1);
     expect(moved.stdout).toContain("error: (stack): tenant-fleet:githubRepository: app → other-app: connection strings, workflows and role trusts move to another repository; not acknowledged: add to acknowledgements: { change: repository");
-    const admins = plan("--base", "HEAD", "--config", 'keyAdministrators=["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/someone-else"]');
+    const admins = plan("--base", "HEAD", "--config", 'keyAdministrators=["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/someone-else"]', "--tenants-only");
     expect(admins.code).toBe(0);
     expect(admins.stdout).toMatch(/^note: \(stack\): tenant-fleet:keyAdministrators: .* changes who the stack's keys, roles or trusts name; review it$/m);
   });
