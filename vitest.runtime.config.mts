@@ -10,7 +10,9 @@ export default defineConfig({
     env: { TENANT_FLEET_ALLOW_OUTSIDE_PROJECT: "1" },
     // Each file starts its own PostgreSQL clusters and S3; the mock runtime is process-global.
     pool: "forks",
-    fileParallelism: false,
+    // Two files at a time (each with its own clusters, S3 and ports): the suite is mostly waiting on
+    // PostgreSQL and the AWS CLI, and the machine has two cores.
+    maxWorkers: 2,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     reporters: ["default", "json"],

@@ -8,7 +8,6 @@
  * Paths, methods and JSON shapes are those of the public REST APIs the scripts use.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { freePort } from "./ports";
 
 export interface Call {
   readonly method: string;
@@ -39,8 +38,9 @@ async function serve(handler: (req: IncomingMessage, url: URL, body: unknown) =>
       })
       .catch((e: unknown) => send(res, 500, { message: String(e) }));
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  // Port 0: the kernel picks a free port and this server holds it at once (files run in parallel).
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
   return { url: `http://127.0.0.1:${port}`, server };
 }
 

@@ -5,7 +5,7 @@
  * to run as root, so as root the cluster runs as Debian's `postgres` user.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { freePort } from "./ports";
@@ -43,7 +43,6 @@ export async function startPostgres(name: string): Promise<PgCluster> {
   const root = mkdtempSync(path.join(tmpdir(), `tf-pg-${name}-`));
   if (process.getuid?.() === 0) chownSync(root, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), Number(execFileSync("id", ["-g", "postgres"]).toString().trim()));
   const data = path.join(root, "data");
-  const port = await freePort();
   const run = (cmd: string, args: string[]) => {
     const [c, a] = asPostgres(cmd, args);
     const r = spawnSync(c, a, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -51,7 +50,18 @@ export async function startPostgres(name: string): Promise<PgCluster> {
     return r.stdout;
   };
   run(path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
-  run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(root, "log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c full_page_writes=off`, "start"]);
+  // pg_ctl takes a port number: another test file may take a free one first, so try again on a clash.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(root, `log-${attempt}`), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c full_page_writes=off`, "start"]);
+      break;
+    } catch (e) {
+      const log = existsSync(path.join(root, `log-${attempt}`)) ? readFileSync(path.join(root, `log-${attempt}`), "utf8") : "";
+      if (attempt >= 5 || !/could not bind|Address already in use/.test(`${String(e)}${log}`)) throw e;
+    }
+  }
   const cluster: PgCluster = {
     port,
     major,

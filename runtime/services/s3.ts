@@ -119,9 +119,19 @@ export async function startS3(world: World): Promise<S3Service> {
     roles.set(keyId, role);
     DUMMY_ACCOUNT.createKeyPair(keyId, `secret-${keyId}`);
   }
-  const backendPort = await freePort();
-  const backend = new S3rver({ address: "127.0.0.1", port: backendPort, directory, silent: true, vhostBuckets: false, configureBuckets: [...bucketRegion.keys()].map((name) => ({ name })) });
-  await backend.run();
+  // s3rver takes a port number: another file may take a free one first, so try again on a clash.
+  let backend: InstanceType<typeof S3rver> | undefined;
+  let backendPort = 0;
+  for (let attempt = 1; !backend; attempt++) {
+    backendPort = await freePort();
+    const candidate = new S3rver({ address: "127.0.0.1", port: backendPort, directory, silent: true, vhostBuckets: false, configureBuckets: [...bucketRegion.keys()].map((name) => ({ name })) });
+    try {
+      await candidate.run();
+      backend = candidate;
+    } catch (e) {
+      if (attempt >= 5 || !/EADDRINUSE/.test(String(e))) throw e;
+    }
+  }
   const calls: S3Call[] = [];
   const ssmCalls: SsmCall[] = [];
   const parameters = new Map<string, string>();
@@ -236,8 +246,9 @@ export async function startS3(world: World): Promise<S3Service> {
       else req.pipe(upstream);
     })().catch((e: unknown) => s3Error(res, 500, "InternalError", String(e)));
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => gateway.listen(port, "127.0.0.1", resolve));
+  // Port 0: the kernel picks a free port and this server holds it at once (files run in parallel).
+  await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+  const port = (gateway.address() as { port: number }).port;
 
   const service: S3Service = {
     endpoint: `http://127.0.0.1:${port}`,
