@@ -54,6 +54,8 @@ const writes = (job: Job) => Object.entries(job.permissions ?? {}).filter(([k, v
 
 /** A checkout of the pull request's own commit (its head or its merge ref), not the base's. */
 const checksOutPullRequest = (s: Step) => !!s.uses?.startsWith("actions/checkout@") && /pull_request\.head|refs\/pull\//.test(JSON.stringify(s.with?.ref ?? "") + JSON.stringify(s.with?.repository ?? ""));
+/** The one command that may run in the pull request's checkout: an install of its packages that runs none of their scripts and ignores its .npmrc. */
+const HEAD_INSTALL = "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund";
 /** The one way the base's checker may plan the pull request's program: in the sandbox. */
 const SANDBOXED_PLAN = /npm run --silent plan -- --stack "\$\{STACK\}" --head \.\.\/(\S+) --sandbox /;
 
@@ -81,7 +83,7 @@ function pullRequestTargetFindings(file: string, wf: Workflow): string[] {
     if (dirs.some((d) => d === "" || d === ".")) out.push(`${at}: checks out the pull request into the workspace root, where every step runs`);
     for (const s of job.steps.filter((x) => x.run)) {
       const wd = (s["working-directory"] ?? "").replace(/^\.\//, "").replace(/\/$/, "");
-      if (dirs.includes(wd) && s.run!.trim() !== "npm ci --ignore-scripts") out.push(`${at}: runs "${s.run!.trim().split("\n")[0]}" in the pull request's checkout`);
+      if (dirs.includes(wd) && s.run!.trim() !== HEAD_INSTALL) out.push(`${at}: runs "${s.run!.trim().split("\n")[0]}" in the pull request's checkout`);
       if (!wd && runsRepositoryCode(s)) out.push(`${at}: runs "${s.run!.trim().split("\n")[0]}" outside a checkout of its own`);
       const plansHead = /--head\b/.test(s.run!);
       if (plansHead && !(SANDBOXED_PLAN.test(s.run!) && dirs.includes(SANDBOXED_PLAN.exec(s.run!)![1]))) out.push(`${at}: plans the pull request's program outside the sandbox (plan --head ../<checkout> --sandbox)`);
