@@ -51,6 +51,8 @@ export interface RunContext {
   readonly runnerEnv: Record<string, string>;
   /** More of the github context (event, head_ref) for the job's trigger. */
   readonly github?: Record<string, unknown>;
+  /** A manual run's inputs (workflow_dispatch); empty for other triggers. */
+  readonly inputs?: Record<string, string>;
 }
 
 const STATUS_FUNCTIONS = ["success", "failure", "always", "cancelled"] as const;
@@ -160,6 +162,7 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
     github: { ref: ctx.ref, repository: ctx.repository, workflow: ctx.workflowName ?? workflow.name, run_id: ctx.runId ?? "4242", event_name: "schedule", token: ctx.secrets.GITHUB_TOKEN ?? "", ...((ctx.github ?? {}) as Record<string, Json>) },
     vars: ctx.vars,
     secrets: ctx.secrets,
+    inputs: ctx.inputs ?? {},
     matrix: matrix ?? null,
     needs: (ctx.needs ?? {}) as Json,
     strategy: {},
@@ -291,7 +294,7 @@ export async function runWorkflow(
     let entries: (Json | undefined)[] = [undefined];
     if (matrix) {
       const [[key, value]] = Object.entries(matrix);
-      const list = typeof value === "string" ? JSON.parse(JSON.stringify(evaluateExpression(value.replace(/^\$\{\{\s*|\s*\}\}$/g, ""), { needs: needsContext as Json }), data.replacer)) : value;
+      const list = typeof value === "string" ? JSON.parse(JSON.stringify(evaluateExpression(value.replace(/^\$\{\{\s*|\s*\}\}$/g, ""), { needs: needsContext as Json, inputs: (ctx.inputs ?? {}) as Json }), data.replacer)) : value;
       entries = Array.isArray(list) ? list.map((e) => ({ [key]: (options.entry ? options.entry(e as Json) : e) as Json })) : [];
     }
     const runs: JobResult[] = [];

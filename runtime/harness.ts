@@ -48,7 +48,7 @@ export interface World {
    * tenant's string is its `secrets` entry, else the tenant's `app` database; `files`
    * replaces the committed files (a later deploy's manifest).
    */
-  runWorkflow(kind: RunKind, options?: { secrets?: Record<string, string>; files?: Record<string, string>; runId?: string; repositorySecrets?: Record<string, string> }): Promise<WorkflowRun>;
+  runWorkflow(kind: RunKind, options?: { secrets?: Record<string, string>; files?: Record<string, string>; runId?: string; repositorySecrets?: Record<string, string>; inputs?: Record<string, string> }): Promise<WorkflowRun>;
   backup(tenantId: string, options?: { secret?: string; partBytes?: number }): Promise<JobResult>;
   drill(tenantId: string): Promise<JobResult>;
   /** The migrations job for the tenant, against one database of the tenant cluster. */
@@ -122,7 +122,7 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
           else if (t.credential.scope === "region") s3.putParameter(t.credential.awsRegion, t.credential.directParameter, value);
           else throw new Error("runWorkflow stands in for the repository and region scopes (an environment job reads one tenant's environment)");
         }
-        return runWorkflow(content, { ...context(secrets), runId: options.runId }, subs, {
+        return runWorkflow(content, { ...context(secrets), runId: options.runId, inputs: options.inputs }, subs, {
           skip: ["alert"],
           entry: (e) => ({ ...(e as Record<string, unknown>), pg: Number(kind === "drill" ? drillDb.major : tenantDb.major) }) as never,
         });

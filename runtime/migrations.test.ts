@@ -200,6 +200,21 @@ describe("waves with a failure budget of one tenant", () => {
     expect(status).toMatchObject({ target: "2", versions: { "2": 5 }, behind: [], failed: [], neverMigrated: [] });
   });
 
+  it("runs by hand for some tenants or one wave, and refuses a tenant the manifest does not have", async () => {
+    // Whatever their version, the others are not even looked at: only the named tenant's line is kept.
+    world.tenantDb.sql("early_one", "delete from schema_migrations");
+    const one = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "early-one", wave: "all" } });
+    expect([1, 2, 3].flatMap((w) => readKept(one.jobs[`gate_w${w}`].runs[0].log)).map(([id, result]) => [id, result])).toEqual([["early-one", "ok"]]);
+    expect(one.jobs["migrate-w1"].result).toBe("skipped");
+    const wave = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "", wave: "general" } });
+    expect([1, 2, 3].flatMap((w) => readKept(wave.jobs[`gate_w${w}`].runs[0].log)).map(([id]) => id).sort()).toEqual(["late-one", "late-two"]);
+    const unknown = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "early-one, nobody", wave: "all" } });
+    expect(unknown.jobs.plan.result).toBe("failure");
+    expect(unknown.jobs.plan.runs[0].log).toContain("::error::not an active tenant of .github/tenant-fleet/tenant-fleet.json: nobody");
+    const hostile = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "early-one; rm -rf /", wave: "all" } });
+    expect(hostile.jobs.plan.runs[0].log).toContain("::error::the tenants input may hold tenant ids");
+  });
+
   it("migrates a tenant the next deploy onboards, in the run that deploy's manifest starts", async () => {
     const fixture = "runtime/fixtures/rollout.yaml";
     const added = readFileSync(path.join(__dirname, "..", fixture), "utf8") + "\n  - id: newcomer\n    name: Newcomer\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n";

@@ -146,7 +146,8 @@ function runPlan(manifest: FleetManifest, w: { content: string }): { status: num
     cwd: dir,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH, RUNNER_TEMP: dir, GITHUB_OUTPUT: output, GITHUB_REF: "refs/heads/main", ...step.env },
+    // Expressions (a manual run's inputs) are empty on a scheduled or pushed run.
+    env: { PATH: process.env.PATH, RUNNER_TEMP: dir, GITHUB_OUTPUT: output, GITHUB_REF: "refs/heads/main", ...Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, v.includes("${{") ? "" : v])) },
   });
   const text = readFileSync(output, "utf8");
   const outputs = Object.fromEntries(text.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));

@@ -229,6 +229,17 @@ describe("migrations in waves", () => {
     expect(all["migrate-w1"].env).toMatchObject({ VERSION_QUERY: "select max(id) from drizzle.__drizzle_migrations" });
   });
 
+  it("run by hand for some tenants or one wave: inputs reach the planning job through its environment, never its script", () => {
+    expect(parse(w.content).on.workflow_dispatch.inputs).toEqual({
+      tenants: { description: "Only these tenants (ids, comma-separated); empty: every tenant", type: "string", required: false, default: "" },
+      wave: { description: "Only this wave", type: "choice", required: false, default: "all", options: ["all", "canary", "general"] },
+    });
+    const plan = parse(w.content).jobs.plan.steps.at(-1);
+    expect(plan.env).toMatchObject({ ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}" });
+    expect(plan.run).not.toContain("inputs.");
+    expect(all["migrate-w1"].env).toMatchObject({ BATCH_ONLY: "${{ join(matrix.batch.only || fromJSON('[]'), ' ') }}" });
+  });
+
   it("run on the deploy that changes the manifest, so a new tenant is migrated before it serves traffic", () => {
     expect(parse(w.content).on.push.paths).toEqual(["migrations/**", "db/**", ".github/tenant-fleet/tenant-fleet.json"]);
   });

@@ -55,21 +55,31 @@ export function planScript(): string {
     `+ {timeout_minutes: ([((.tenants | length) / $parallel | ceil) * ([.tenants[] | ($t[.].backup.timeoutMinutes // ${MIGRATION_TIMEOUT_MINUTES})] | max) + ${JOB_OVERHEAD_MINUTES}, ${JOB_TIMEOUT_CAP_MINUTES}] | min)}`,
     // Only tenant secret names reach the batch job's `secrets[…]` lookups, whatever the manifest says.
     '+ (if $secrets then {secrets: [.tenants[] | $t[.].credential.secret | if type == "string" and test("^[A-Z][A-Z0-9_]*_DATABASE_URL$") then . else error("\\(tostring) is not a tenant secret name") end]} else {} end)',
+    // A run for some tenants only: the batch job migrates those of its batch and no other.
+    '+ (if ($only | length) > 0 then {only: [.tenants[] | select(IN($only[]))]} else {} end)',
   ].join(" ");
-  const ofWave = '(' + BATCHES_OF_KIND + ')[] | select($wave == "" or .wave == $wave)';
+  const ofWave = '(' + BATCHES_OF_KIND + ')[] | select($wave == "" or .wave == $wave) | select(($only | length) == 0 or any(.tenants[]; IN($only[])))';
+  const counted = '.tenants | if ($only | length) > 0 then map(select(IN($only[]))) else . end | length';
   return [
     "set -euo pipefail",
     ...CHECK_MANIFEST,
     // plan_batches WAVE PREFIX: the batches (of one wave, or all) as PREFIXslot_N outputs, and PREFIXtenants.
+    // ONLY_TENANTS (a manual run's input): ids, comma or space separated; each must be an active tenant.
+    "ids_pattern='^[a-z0-9, -]*$'",
+    'if ! [[ "${ONLY_TENANTS:-}" =~ ${ids_pattern} ]]; then echo "::error::the tenants input may hold tenant ids (lowercase letters, digits, hyphens) separated by commas or spaces"; exit 1; fi',
+    `only="$(jq -c -n --arg s "\${ONLY_TENANTS:-}" '[$s | splits("[, ]+") | select(length > 0)] | unique')"`,
+    `unknown="$(jq -r --argjson only "\${only}" '[.tenants[].id] as $ids | [$only[] | select(IN($ids[]) | not)] | join(", ")' "\${MANIFEST}")"`,
+    'if [ -n "${unknown}" ]; then echo "::error::not an active tenant of ${MANIFEST}: ${unknown}"; exit 1; fi',
+    'if [ "${only}" != "[]" ]; then echo "only the tenants ${only}"; fi',
     "plan_batches() {",
     '  local wave="$1" prefix="$2" plan="${RUNNER_TEMP}/batches-$2.json" count tenants',
-    `  jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [${ofWave} | ${entry}]' "\${MANIFEST}" > "\${plan}" 2> "\${plan}.err" || { echo "::error::\${MANIFEST} cannot be planned: $(head -n 1 "\${plan}.err")"; exit 1; }`,
+    `  jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" --argjson only "\${only}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [${ofWave} | ${entry}]' "\${MANIFEST}" > "\${plan}" 2> "\${plan}.err" || { echo "::error::\${MANIFEST} cannot be planned: $(head -n 1 "\${plan}.err")"; exit 1; }`,
     '  count="$(jq length "${plan}")"',
     `  if [ "\${count}" -gt $(( SLOTS * ${MAX_MATRIX_JOBS} )) ]; then echo "::error::\${MANIFEST} plans \${count} jobs\${wave:+ in wave \${wave}} and this workflow runs at most $(( SLOTS * ${MAX_MATRIX_JOBS} )): run pulumi up, which replans the batches"; exit 1; fi`,
     '  for slot in $(seq 1 "${SLOTS}"); do',
     `    echo "\${prefix}slot_\${slot}=$(jq -c --argjson i "\${slot}" '.[($i - 1) * ${MAX_MATRIX_JOBS}:$i * ${MAX_MATRIX_JOBS}]' "\${plan}")" >> "\${GITHUB_OUTPUT}"`,
     "  done",
-    `  tenants="$(jq --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" '[${ofWave} | .tenants | length] | add // 0' "\${MANIFEST}")"`,
+    `  tenants="$(jq --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" --argjson only "\${only}" '[${ofWave} | ${counted}] | add // 0' "\${MANIFEST}")"`,
     '  echo "${prefix}tenants=${tenants}" >> "${GITHUB_OUTPUT}"',
     '  echo "${tenants} tenant(s) in ${count} job(s)${wave:+ of wave ${wave}} from ${MANIFEST}"',
     "}",
@@ -78,7 +88,9 @@ export function planScript(): string {
     `  stray="$(jq -r --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --argjson waves "\${WAVES}" '[(${BATCHES_OF_KIND})[] | select(.wave as $w | $waves | index($w) | not) | .wave // "(none)"] | unique | join(", ")' "\${MANIFEST}")"`,
     `  if [ -n "\${stray}" ]; then echo "::error::\${MANIFEST} has batches of wave \${stray}, which this workflow does not run (its waves: $(jq -r 'join(", ")' <<< "\${WAVES}")): run pulumi up, which writes both"; exit 1; fi`,
     "  n=0",
-    `  while read -r wave; do n=$(( n + 1 )); plan_batches "\${wave}" "w\${n}_"; done < <(jq -r '.[]' <<< "\${WAVES}")`,
+    // ONLY_WAVE (a manual run's input, `all` or empty for every wave): the other waves plan nothing.
+    `  if [ -n "\${ONLY_WAVE:-}" ] && [ "\${ONLY_WAVE}" != all ] && ! jq -e --arg w "\${ONLY_WAVE}" 'index($w)' <<< "\${WAVES}" > /dev/null; then echo "::error::\${ONLY_WAVE} is not a wave of this workflow ($(jq -r 'join(", ")' <<< "\${WAVES}"))"; exit 1; fi`,
+    `  while read -r wave; do n=$(( n + 1 )); if [ -n "\${ONLY_WAVE:-}" ] && [ "\${ONLY_WAVE}" != all ] && [ "\${wave}" != "\${ONLY_WAVE}" ]; then plan_batches "(not this run)" "w\${n}_"; else plan_batches "\${wave}" "w\${n}_"; fi; done < <(jq -r '.[]' <<< "\${WAVES}")`,
     "else",
     '  plan_batches "" ""',
     "fi",
@@ -147,6 +159,11 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     `if ! jq -r -e --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg key "\${BATCH_KEY}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | ([(${BATCHES_OF_KIND})[] | select(.key == $key)][0] // error("no batch")) | .tenants | to_entries[] | $t[.value] as $x | if $x == null then error("no tenant") else [${TENANT_FIELDS}] | map(tostring) | join("\\u001f") end' "\${MANIFEST}" > "\${work}/tenants.tsv" 2> "\${work}/tenants.err"; then`,
     '  echo "::error::${MANIFEST} has no batch ${BATCH_KEY} of ${BATCH_KIND} whose tenants it lists ($(head -n 1 "${work}/tenants.err")): the manifest changed since this run was planned, or was edited by hand; run pulumi up"',
     "  exit 1",
+    "fi",
+    // BATCH_ONLY (space-separated ids, a manual run for some tenants): the others of the batch are left alone.
+    'if [ -n "${BATCH_ONLY:-}" ]; then',
+    "  awk -F $'\\x1f' -v only=\" ${BATCH_ONLY} \" 'index(only, \" \" $2 \" \") > 0' \"${work}/tenants.tsv\" > \"${work}/tenants.only\"",
+    '  mv "${work}/tenants.only" "${work}/tenants.tsv"',
     "fi",
     ...(options.lock ? LOCK_FUNCTIONS : []),
     "run_one() {",

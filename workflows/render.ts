@@ -448,7 +448,7 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
               MANIFEST: manifestPath(names),
               BATCH_KIND: spec.batchKind,
               ...(spec.schedule ? { BATCH_SCHEDULE: spec.schedule } : {}),
-              ...(spec.waves ? { WAVES: JSON.stringify(spec.waves.names) } : {}),
+              ...(spec.waves ? { WAVES: JSON.stringify(spec.waves.names), ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}" } : {}),
               SLOTS: String(slots.length),
               BATCH_PARALLELISM: String(spec.parallelism),
               WITH_SECRETS: String(binding.source === "slots"),
@@ -516,13 +516,26 @@ function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, m
     name: "tenant-fleet migrations",
     description: `Schema migrations of every active tenant on push to ${settings.branch} (and when a deploy changes the fleet), wave by wave (${waves.join(", ")}), in batches from ${manifestPath(names)}`,
     // The manifest is on the list: the deploy that onboards a tenant migrates it (tenants already at the target are left alone).
-    on: { push: { branches: [settings.branch], paths: [...migrations.paths, manifestPath(names)] }, workflow_dispatch: {} },
+    on: {
+      push: { branches: [settings.branch], paths: [...migrations.paths, manifestPath(names)] },
+      // A manual run can migrate some tenants, or one wave; tenants at the target are left alone either way.
+      workflow_dispatch: {
+        inputs: {
+          tenants: { description: "Only these tenants (ids, comma-separated); empty: every tenant", type: "string", required: false, default: "" },
+          wave: { description: "Only this wave", type: "choice", required: false, default: "all", options: ["all", ...waves] },
+        },
+      },
+    },
     maxParallel: MIGRATION_MAX_PARALLEL,
     // One tenant at a time within a job: the migration tool shares the job's working tree.
     parallelism: 1,
     ...(settings.scope === "region" ? { role: { variable: names.migrationsRoleArnVariable, session: "tenant-fleet-migrations" } } : {}),
     credentials: true,
-    env: migrations.versionQuery ? { VERSION_QUERY: migrations.versionQuery } : {},
+    env: {
+      // The tenants of a manual run for some tenants (empty: the whole batch).
+      BATCH_ONLY: "${{ join(matrix.batch.only || fromJSON('[]'), ' ') }}",
+      ...(migrations.versionQuery ? { VERSION_QUERY: migrations.versionQuery } : {}),
+    },
     checkout: { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
     // Dependencies install, and the target version is read, in steps that hold no secret; only the migrations see DATABASE_URL.
     tools: [
