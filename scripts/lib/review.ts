@@ -12,7 +12,6 @@
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../config/stack";
 import { projectSettings, type StackSettings } from "../../config/settings";
-import { resolveStackInputs } from "../../config/inputs";
 import { readStackConfig, type StackConfig } from "../../config/stackFiles";
 import type { Fleet } from "../../tenants/model";
 import { formatProblem } from "../../diagnostics/problems";
@@ -25,6 +24,7 @@ import { baseSide } from "./baseSide";
 import { runOffline } from "./offline";
 import { exportRef, planProgramAt } from "./programPlan";
 import { write } from "./cli";
+import { loadWorkingTree } from "./workingTree";
 
 export interface ReviewArgs {
   readonly base?: string;
@@ -55,7 +55,7 @@ function sideAt(dir: string, stack: string): Side | string {
   } catch (err) {
     return `--head ${dir}: ${(err as Error).message}`;
   }
-  const inputs = resolveStackInputs(projectSettings(cfg.config), { stack, file: `${path.basename(dir)}/${cfg.stackFile}`, text: cfg.stackFileText }, dir);
+  const inputs = loadWorkingTree(cfg, dir, `${path.basename(dir)}/${cfg.stackFile}`);
   if (!inputs.settings || !inputs.fleet) return inputs.problems.filter((p) => p.severity === "error").map(formatProblem).join("\n");
   return ownSide(cfg, inputs.settings, inputs.fleet);
 }

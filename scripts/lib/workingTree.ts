@@ -18,7 +18,8 @@ export function applyTenantsOverride(stackConfig: StackConfig, file: string | un
   stackConfig.overridden.add("tenantsFile");
 }
 
-export function loadWorkingTree(stackConfig: StackConfig): StackInputs {
+/** A checkout's settings and fleet (this project's, or another's read as data: `--head DIR`), its stack file named `fileLabel` in messages. */
+export function loadWorkingTree(stackConfig: StackConfig, root = PROJECT_ROOT, fileLabel = stackConfig.stackFile): StackInputs {
   const raw = projectSettings(stackConfig.config);
-  return resolveStackInputs(raw, { stack: stackConfig.stack, file: stackConfig.stackFile, text: stackConfig.stackFileText, overridden: stackConfig.overridden }, PROJECT_ROOT);
+  return resolveStackInputs(raw, { stack: stackConfig.stack, file: fileLabel, text: stackConfig.stackFileText, overridden: stackConfig.overridden }, root);
 }
