@@ -9,9 +9,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { CATALOG_WRITER_ROLE, scramVerifier } from "./writer";
 
-/** The role the generated jobs write history with: insert only, no update, delete or read. */
-export const CATALOG_WRITER_ROLE = "tenant_fleet_writer";
+export { CATALOG_WRITER_ROLE };
 const MIGRATIONS_DIR = path.join(__dirname, "migrations");
 /** The advisory lock a catalog migration holds, so two deploys never migrate at once. */
 const CATALOG_LOCK_KEY = 6147711133;
@@ -31,10 +31,14 @@ export function catalogMigrations(dir = MIGRATIONS_DIR): { version: number; name
 
 /**
  * Applies every migration not yet applied, each in its own transaction under an advisory
- * lock (two deploys cannot interleave), then (re)grants the writer its inserts. Returns the
- * names applied.
+ * lock (two deploys cannot interleave), then (re)grants the writer its inserts. With
+ * `writerPassword` (catalog/writer.ts: derived from the owner's), the writer role is
+ * created, or its password set, first: a login role with no attribute and no membership.
+ * Returns the names applied.
  */
-export async function migrateCatalog(db: Queryable, migrations = catalogMigrations()): Promise<string[]> {
+export async function migrateCatalog(db: Queryable, migrations = catalogMigrations(), writerPassword?: string): Promise<string[]> {
+  // It is interpolated into SQL (CREATE ROLE takes no parameters): hex only, checked here.
+  if (writerPassword !== undefined && !/^[0-9a-f]{64}$/.test(writerPassword)) throw new Error("internal: the writer's password is not a derived one");
   const applied: string[] = [];
   await db.query("select pg_advisory_lock($1)", [CATALOG_LOCK_KEY]);
   try {
@@ -53,6 +57,29 @@ export async function migrateCatalog(db: Queryable, migrations = catalogMigratio
       }
       applied.push(m.name);
     }
+    if (writerPassword !== undefined) {
+      // Its SCRAM verifier, not the password: the server (and its statement log) never sees it.
+      // Only what a non-superuser owner may say; the attributes it may not set are checked below.
+      const attributes = `login password '${scramVerifier(writerPassword)}' noinherit connection limit 20`;
+      await db.query(
+        `do $$ begin if exists (select from pg_roles where rolname = '${CATALOG_WRITER_ROLE}') then
+           alter role ${CATALOG_WRITER_ROLE} with ${attributes};
+         else
+           create role ${CATALOG_WRITER_ROLE} with ${attributes};
+         end if; end $$`,
+      );
+    }
+    const writer = (
+      await db.query<{ powers: string[] }>(
+        `select array_remove(array[case when rolsuper then 'superuser' end, case when rolcreatedb then 'createdb' end, case when rolcreaterole then 'createrole' end,
+                case when rolreplication then 'replication' end, case when rolbypassrls then 'bypassrls' end]
+                || array(select 'member of ' || g.rolname from pg_auth_members m join pg_roles g on g.oid = m.roleid where m.member = r.oid), null) as powers
+           from pg_roles r where rolname = $1`,
+        [CATALOG_WRITER_ROLE],
+      )
+    ).rows[0];
+    if (writer?.powers.length) throw new Error(`the writer role ${CATALOG_WRITER_ROLE} has ${writer.powers.join(", ")}, so it could do more than insert history: drop it (drop role ${CATALOG_WRITER_ROLE}) and migrate again`);
+    await db.query("revoke create on schema public from public");
     await db.query("revoke all on all tables in schema public from public");
     await db.query(
       `do $$ begin if exists (select from pg_roles where rolname = '${CATALOG_WRITER_ROLE}') then

@@ -11,11 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type PgCluster } from "./services/postgres";
 import { runProgram } from "../test/program";
 import { CATALOG_WRITER_ROLE } from "../catalog/catalog";
+import { catalogWriterPassword } from "../catalog/writer";
 
 const ROOT = path.resolve(__dirname, "..");
 let pg: PgCluster;
 let outputs: string;
-const url = (user: string) => `postgresql://${user}@127.0.0.1:${pg.port}/catalog?sslmode=disable`;
+/** The owner's password: the writer's is derived from it (catalog/writer.ts). */
+const OWNER_PASSWORD = "owner-Pa55:/@";
+const url = (user: string, password = user === "catalog_owner" ? OWNER_PASSWORD : "") =>
+  `postgresql://${user}${password ? `:${encodeURIComponent(password)}` : ""}@127.0.0.1:${pg.port}/catalog?sslmode=disable`;
 const catalog = (args: string[], options: { user?: string; input?: string } = {}) => {
   const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/catalog.ts"), ...args], {
     cwd: ROOT,
@@ -27,14 +31,14 @@ const catalog = (args: string[], options: { user?: string; input?: string } = {}
 };
 /** SQL as the writer role, as a generated job would send it; the error when refused. */
 const asWriter = (sql: string) => {
-  const r = spawnSync(path.join(pg.bin, "psql"), ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url(CATALOG_WRITER_ROLE), "-c", sql], { encoding: "utf8" });
+  const r = spawnSync(path.join(pg.bin, "psql"), ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url(CATALOG_WRITER_ROLE, catalogWriterPassword(OWNER_PASSWORD)), "-c", sql], { encoding: "utf8" });
   return r.status === 0 ? "ok" : r.stderr.trim();
 };
 
 beforeAll(async () => {
   pg = await startPostgres("catalog");
-  pg.sql("postgres", "create role catalog_owner login");
-  pg.sql("postgres", `create role ${CATALOG_WRITER_ROLE} login`);
+  // Like a Neon project's owner: it may create roles, and is no superuser.
+  pg.sql("postgres", "create role catalog_owner login createrole");
   pg.sql("postgres", "create database catalog owner catalog_owner");
   // citext is an extension the owner may not create on a plain cluster; Neon lets a project's owner.
   pg.sql("catalog", "create extension citext");
@@ -47,8 +51,8 @@ describe("the fleet catalog", () => {
   it("migrates its schema once, and a second time changes nothing", () => {
     const first = catalog(["migrate"]);
     expect(first.stderr).toBe("");
-    expect(first.stdout).toBe("applied 0001_init.sql\n");
-    expect(catalog(["migrate"]).stdout).toBe("the catalog's schema is current\n");
+    expect(first.stdout).toBe(`applied 0001_init.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`);
+    expect(catalog(["migrate"]).stdout).toMatch(/^the catalog's schema is current\n/);
     expect(pg.sql("catalog", "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'public'")).toBe("backups,catalog_schema_migrations,drills,migration_runs,tenants");
   });
 
@@ -78,6 +82,22 @@ describe("the fleet catalog", () => {
     expect(asWriter("insert into migration_runs (tenant_id, run_id, result) values ('nobody', 1, 'ok')")).toMatch(/violates foreign key constraint/);
   });
 
+  it("creates the writer as a plain login role whose password is the one the stack derives, stored as a SCRAM verifier", () => {
+    // A role with no attribute and no membership (Neon's API would have made it a neon_superuser).
+    expect(pg.sql("postgres", `select rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolreplication, rolbypassrls, rolcanlogin, (select count(*) from pg_auth_members where member = r.oid) from pg_roles r where rolname = '${CATALOG_WRITER_ROLE}'`)).toBe("f|f|f|f|f|f|t|0");
+    expect(pg.sql("postgres", `select rolpassword like 'SCRAM-SHA-256$4096:%' from pg_authid where rolname = '${CATALOG_WRITER_ROLE}'`)).toBe("t");
+    pg.requirePassword("catalog", CATALOG_WRITER_ROLE);
+    const login = (password: string) => spawnSync(path.join(pg.bin, "psql"), ["-X", "-At", url(CATALOG_WRITER_ROLE, password), "-c", "select current_user"], { encoding: "utf8" });
+    const good = login(catalogWriterPassword(OWNER_PASSWORD));
+    expect([good.status, good.stdout.trim()]).toEqual([0, CATALOG_WRITER_ROLE]);
+    const wrong = login(catalogWriterPassword("another owner password"));
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/password authentication failed/);
+    // A second migrate (a later deploy) keeps the same password working.
+    expect(catalog(["migrate"]).code).toBe(0);
+    expect(login(catalogWriterPassword(OWNER_PASSWORD)).status).toBe(0);
+  });
+
   it("shows the fleet: per version, behind, failed, never migrated, last backup and drill", () => {
     const insert = (sql: string) => expect(asWriter(sql)).toBe("ok");
     insert("insert into migration_runs (tenant_id, run_id, wave, result, version_before, version_after, lsn_before) values ('early-one', 1, 'early', 'ok', '1', '2', '0/16B3750'), ('early-two', 1, 'early', 'failed', '1', null, '0/16B3758'), ('late-one', 1, 'general', 'ok', null, '1', '0/16B3760')");
@@ -95,6 +115,14 @@ describe("the fleet catalog", () => {
     expect(text).toMatch(/^newest migration failed: early-two$/m);
     expect(text).toMatch(/^never migrated: late-two$/m);
     expect(text).toMatch(/^canary-co\s+active\s+2\s+ok 2026-\d\d-\d\d \d\d:\d\d:\d\d\s+ok /m);
+  });
+
+  it("refuses a writer role that could do more than insert", () => {
+    pg.sql("postgres", `alter role ${CATALOG_WRITER_ROLE} createdb`);
+    const r = catalog(["migrate"]);
+    expect([r.code, r.stderr.trim()]).toEqual([1, `the catalog said: the writer role ${CATALOG_WRITER_ROLE} has createdb, so it could do more than insert history: drop it (drop role ${CATALOG_WRITER_ROLE}) and migrate again`]);
+    pg.sql("postgres", `alter role ${CATALOG_WRITER_ROLE} nocreatedb`);
+    expect(catalog(["migrate"]).code).toBe(0);
   });
 
   it("says what is wrong without a stack trace: no URL, an unreachable catalog, bad outputs", () => {

@@ -2,7 +2,7 @@
  * The fleet catalog's commands, against the database CATALOG_DATABASE_URL names (its owner's
  * string: the catalog project's; never a tenant's).
  *
- *   npm run catalog -- migrate                       apply the catalog's schema migrations
+ *   npm run catalog -- migrate                       apply the catalog's schema migrations; create the writer role (password derived from the owner's)
  *   npm run catalog -- sync --stack S --outputs F    upsert the stack's tenants (F: pulumi stack output --json)
  *   npm run status [-- --json] [--target V]          the fleet: versions, who is behind, failed, never migrated; last backup and drill
  */
@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { Client } from "pg";
 import { parseCommandLine, runMain, write } from "./lib/cli";
 import { UsageError } from "../config/stackFiles";
+import { passwordOf, catalogWriterPassword, CATALOG_WRITER_ROLE } from "../catalog/writer";
 import { fleetStatus, migrateCatalog, renderStatus, syncTenants, tenantRecords, tenantsFromOutputs } from "../catalog/catalog";
 
 export const CATALOG_URL_VARIABLE = "CATALOG_DATABASE_URL";
@@ -61,11 +62,19 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     throw new CatalogError((err as Error).message);
   }
+  let writerPassword: string | undefined;
+  try {
+    // The writer's password follows from the owner's (catalog/writer.ts), as the stack derives it.
+    if (command === "migrate" && process.env[CATALOG_URL_VARIABLE]) writerPassword = catalogWriterPassword(passwordOf(process.env[CATALOG_URL_VARIABLE]));
+  } catch (err) {
+    throw new CatalogError(`${CATALOG_URL_VARIABLE}: ${(err as Error).message}`);
+  }
   const db = await connect();
   try {
     if (command === "migrate") {
-      const applied = await migrateCatalog(db);
+      const applied = await migrateCatalog(db, undefined, writerPassword);
       await write(applied.length ? `applied ${applied.join(", ")}\n` : "the catalog's schema is current\n");
+      await write(`the writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`);
     } else if (command === "sync") {
       const n = await syncTenants(db, args.stack!, tenants);
       await write(`${n} tenant(s) of stack ${args.stack} synced\n`);

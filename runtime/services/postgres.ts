@@ -5,7 +5,7 @@
  * to run as root, so as root the cluster runs as Debian's `postgres` user.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { freePort } from "./ports";
@@ -29,6 +29,8 @@ export interface PgCluster {
   sql(database: string, sql: string): string;
   /** A URL naming `host`, routed to this cluster by libpq's hostaddr. */
   url(database: string, user: string, host: string, password?: string): string;
+  /** From now on `user` must give its password (SCRAM) to reach `database` over TCP; everyone else stays trusted. */
+  requirePassword(database: string, user: string): void;
   stop(): void;
 }
 
@@ -76,6 +78,11 @@ export async function startPostgres(name: string): Promise<PgCluster> {
     },
     url(database, user, host, password = "pw-not-checked") {
       return `postgresql://${user}:${password}@${host}:${port}/${database}?hostaddr=127.0.0.1&sslmode=disable`;
+    },
+    requirePassword(database, user) {
+      const hba = path.join(data, "pg_hba.conf");
+      writeFileSync(hba, `host ${database} ${user} 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, "utf8")}`);
+      cluster.sql("postgres", "select pg_reload_conf()");
     },
     stop() {
       try {
