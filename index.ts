@@ -18,11 +18,13 @@ import { DevTestProject } from "./components/devProject";
 import { renderDevWorkflows } from "./workflows/dev";
 import { activeTenants } from "./tenants/model";
 import { placementOf } from "./tenants/placement";
-import { credentialLocation } from "./repository/contract";
+import { catalogWriterLocation, credentialLocation } from "./repository/contract";
 import { regionsReport } from "./review/regions";
 import { fleetNames } from "./repository/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantCredentials } from "./components/tenantCredentials";
+import { FleetCatalog } from "./components/fleetCatalog";
+import { CATALOG_DATABASE } from "./catalog/writer";
 import { applicationCredentialsPolicy as applicationPolicy } from "./iam/credentials";
 import { batchWarnings, credentialRegions, fleetManifest, manifestPath, planFleetBatches, renderManifest } from "./repository/manifest";
 
@@ -114,6 +116,11 @@ const devProject = settings.devProject
     })
   : undefined;
 
+// The fleet catalog: metadata the deploy syncs and the generated jobs append to.
+const catalog = settings.catalog
+  ? new FleetCatalog("fleet-catalog", { region: settings.catalog.region, stack: settings.stack, orgId: settings.neonOrgId, protect: settings.protect, provider: neonProvider })
+  : undefined;
+
 // The application repository: tenant secrets, variables and generated workflows.
 const wiring = new RepositoryWiring(
   "app-repository",
@@ -134,6 +141,7 @@ const wiring = new RepositoryWiring(
     workflows: [...workflows, ...renderDevWorkflows(settings.devProject, settings.github.branch)],
     source: settings.tenantsFile,
     names,
+    catalogWriterUrl: catalog?.writerUrl,
   },
   { providers: [githubProvider] },
 );
@@ -174,6 +182,12 @@ export const applicationCredentialsPolicy = credentials.length
   : null;
 /** What the application repository receives (names only). */
 export const githubWiring = wiring.summary;
+/** The fleet catalog: its project, host and database, and where the generated jobs' writer string lives; null without one. */
+export const fleetCatalog = catalog
+  ? { projectId: catalog.projectId, region: settings.catalog!.region, host: catalog.host, database: CATALOG_DATABASE, writer: catalogWriterLocation(settings.secretScope, names) }
+  : null;
+/** The catalog owner's string (secret), for the deploy's npm run catalog -- migrate and sync; null without one. */
+export const catalogOwnerUrl = catalog?.ownerUrl ?? null;
 /** The dev/test project's id, or null in stacks without one (it is never a tenant). */
 export const devTestProjectId = devProject?.projectId ?? null;
 export const activeTenantCount = activeTenants(fleet).length;

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
 import { type RenderedWorkflow } from "../workflows/render";
 import type { RolePurpose, SecretScope } from "../iam/workflowAccess";
-import { ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName, fleetNames, type FleetNames } from "../repository/contract";
+import { catalogWriterLocation, ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName, fleetNames, type FleetNames } from "../repository/contract";
 
 export interface RepositoryWiringArgs {
   /** Owner (user or organisation) of the application repository. */
@@ -38,6 +38,8 @@ export interface RepositoryWiringArgs {
   readonly source: string;
   /** Variable names (shards sharing a repository get their own). @default fleetNames(): an unsharded stack's */
   readonly names?: FleetNames;
+  /** The fleet catalog's insert-only writer string (secret), when the stack creates the catalog. @default none */
+  readonly catalogWriterUrl?: pulumi.Output<string>;
 }
 
 /** The resource name of a workflow file: its file name without the extension. */
@@ -90,10 +92,31 @@ export class RepositoryWiring extends pulumi.ComponentResource {
       }
     }
 
+    const names = args.names ?? fleetNames();
+    // The catalog's writer string, held as the scope holds tenants' strings: a repository
+    // secret, or (environment and region scopes) an environment restricted to the default
+    // branch, which only the generated jobs that record enter. It may only insert history.
+    if (args.catalogWriterUrl) {
+      const where = catalogWriterLocation(args.scope, names);
+      if (where.scope === "repository") {
+        new github.ActionsSecret(`${name}-catalog-writer`, { repository, secretName: where.secret, value: args.catalogWriterUrl }, child);
+        secrets.push(where.secret);
+      } else {
+        const env = new github.RepositoryEnvironment(
+          `${name}-catalog-environment`,
+          { repository, environment: where.environment, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } },
+          child,
+        );
+        new github.RepositoryEnvironmentDeploymentPolicy(`${name}-catalog-branch`, { repository, environment: env.environment, branchPattern: args.branch }, child);
+        new github.ActionsEnvironmentSecret(`${name}-catalog-writer`, { repository, environment: env.environment, secretName: where.secret, value: args.catalogWriterUrl }, child);
+        environments.push(where.environment);
+        secrets.push(`${where.environment}/${where.secret}`);
+      }
+    }
+
     const vaultMap = pulumi
       .all(args.vaults.map((v) => pulumi.all([v.bucket, v.kmsKeyArn]).apply(([bucket, kmsKeyArn]) => [v.awsRegion, kmsKeyArn ? { bucket, kmsKeyArn } : { bucket }] as const)))
       .apply((entries) => JSON.stringify(Object.fromEntries(entries)));
-    const names = args.names ?? fleetNames();
     const variables: string[] = [];
     const roleVariables: [string, string, pulumi.Input<string> | undefined][] = [
       ["var-aws-role-arn", names.roleArnVariable, args.roleArns.backupWriter],

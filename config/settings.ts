@@ -86,6 +86,8 @@ export interface StackSettings {
   };
   /** The dev/test Neon project and its preview branches; undefined when `devProject` is off. */
   readonly devProject?: DevProjectSettings;
+  /** The fleet catalog's project; undefined when `catalog` is off. */
+  readonly catalog?: { readonly region: NonNullable<Setting<"catalogRegion">> };
   readonly backup: {
     readonly encryption: Setting<"backupEncryption">;
     readonly objectLock: Setting<"backupObjectLock">;
@@ -363,6 +365,17 @@ const DECLARED = {
     schema: commandSetting("a target version command"),
     description: "Command that prints the version the migrations bring a tenant to (run in the repository, with no secret), compared with migrationVersionQuery to skip tenants already there. Unset: every tenant runs the migrations command (which must then be idempotent, as migration tools are).",
   },
+  catalog: {
+    group: "migrations",
+    schema: bool,
+    default: false,
+    description: "Create the fleet catalog: a small Neon project (catalogRegion) of metadata only (tenants, migration runs, backups, drills), whose insert-only writer string the stack keeps for the generated jobs like a tenant's (docs/migrations.md).",
+  },
+  catalogRegion: {
+    group: "migrations",
+    schema: z.enum(ACTIVE_REGION_IDS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an active Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` }),
+    description: "Neon region of the fleet catalog (required with catalog): it holds every tenant's id, name, region and history, so choose a region your auditors accept for that metadata.",
+  },
   restoreDrillSchedule: {
     schema: cronSetting(),
     default: "41 4 * * 1",
@@ -569,6 +582,8 @@ export const SETTING_REVIEW = {
   migrationFailureBudget: { class: "review", why: "changes how many tenants may fail before a rollout stops" },
   migrationVersionQuery: { class: "review", why: "changes what runs against every tenant's database before and after its migration" },
   migrationsTargetCommand: { class: "review", why: REVIEW_RUNS },
+  catalog: { class: "review", why: "the fleet catalog's project and its writer secret come or go (its history goes with a deleted project)" },
+  catalogRegion: { class: "review", why: "the fleet catalog's project would be replaced, and its history with it" },
   restoreDrillSchedule: { class: "safe", why: "the weekly drill runs at another time" },
   alertLabel: { class: "safe", why: "failure issues carry another label" },
   alertAssignees: { class: "safe", why: "failure issues go to other people" },
@@ -710,6 +725,9 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     const [first, second] = [...accounts.entries()];
     problems.push(at(second[1], `names AWS account ${second[0]} while ${NAMESPACE}:${first[1]} names ${first[0]}; the vaults, roles and keys of a stack live in one account: use its principals`));
   }
+  if (values.catalog === true && values.catalogRegion === undefined) {
+    problems.push(at("catalogRegion", `missing; the fleet catalog (catalog: true) needs a Neon region for its project, which holds every tenant's id, name and history: pulumi config set ${NAMESPACE}:catalogRegion aws-eu-central-1 --stack ${source.stack} (a region your auditors accept)`));
+  }
   if ((values.githubOwnerId === undefined) !== (values.githubRepositoryId === undefined)) {
     const missing = values.githubOwnerId === undefined ? "githubOwnerId" : "githubRepositoryId";
     problems.push(at(missing, `missing; githubOwnerId and githubRepositoryId go together: set both or neither`));
@@ -773,6 +791,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
           cleanupSchedule: normaliseCron(v("devBranchCleanupSchedule")),
         }
       : undefined,
+    catalog: v("catalog") ? { region: v("catalogRegion")! } : undefined,
     backup: {
       encryption: v("backupEncryption"),
       objectLock: v("backupObjectLock"),

@@ -6,6 +6,7 @@ import type * as neon from "@pulumi/neon";
 import type { QuotaSettings, Tenant } from "../tenants/model";
 import type { DevProjectSettings } from "../config/settings";
 import { DEV_DATABASE } from "../workflows/dev";
+import { CATALOG_DATABASE, CATALOG_OWNER_ROLE } from "../catalog/writer";
 
 export const SECONDS_PER_HOUR = 3600;
 export const BYTES_PER_GIB = 2 ** 30;
@@ -80,5 +81,19 @@ export function devProjectArgs(dev: DevProjectSettings, stack: string, orgId: st
     historyRetentionSeconds: 6 * 3600,
     defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
     branch: { name: DEV_DATABASE.branch, databaseName: DEV_DATABASE.name, roleName: DEV_DATABASE.role },
+  };
+}
+
+/** Plain arguments of the fleet catalog's project: small, metadata only, Postgres 17. */
+export function catalogProjectArgs(region: string, stack: string, orgId: string | undefined) {
+  return {
+    name: `tenant-fleet ${stack} catalog`,
+    regionId: region,
+    pgVersion: 17,
+    ...(orgId ? { orgId } : {}),
+    // Six hours of history (every Neon plan allows it): the catalog's rows are append-only.
+    historyRetentionSeconds: 6 * 3600,
+    defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
+    branch: { name: "main", databaseName: CATALOG_DATABASE, roleName: CATALOG_OWNER_ROLE },
   };
 }

@@ -81,8 +81,13 @@ export interface FleetNames {
   /** The migrations role's ARN (region scope: it reads the tenants' parameters). */
   readonly migrationsRoleArnVariable: string;
   readonly vaultsVariable: string;
-  /** The fleet catalog's writer string (insert only), which the migrations' gates record with. */
+  /** The fleet catalog's writer string (insert only), which the generated jobs record with. */
   readonly catalogSecret: string;
+  /**
+   * The environment that holds it in the environment and region scopes (restricted to the
+   * default branch). Underscores: no tenant's environment (`tenant-<id>`, ids use hyphens) can take it.
+   */
+  readonly catalogEnvironment: string;
 }
 
 /** The repository secret that holds the fleet catalog's writer string (docs/migrations.md). */
@@ -97,8 +102,18 @@ export function fleetNames(shardKey = ""): FleetNames {
     migrationsRoleArnVariable: `${VARIABLES.migrationsRoleArn}${suffix}`,
     vaultsVariable: `${VARIABLES.vaults}${suffix}`,
     catalogSecret: `${CATALOG_SECRET}${suffix}`,
+    catalogEnvironment: `tenant_fleet_catalog${suffix.toLowerCase()}`,
   };
 }
+/**
+ * Where the fleet catalog's writer string lives when the stack creates the catalog: a
+ * repository secret, or in the environment and region scopes a secret of the catalog's
+ * environment (one stack-wide, insert-only credential to metadata, not a tenant's).
+ */
+export function catalogWriterLocation(scope: SecretScope, names: FleetNames): { readonly scope: "repository"; readonly secret: string } | { readonly scope: "environment"; readonly environment: string; readonly secret: string } {
+  return scope === "repository" ? { scope, secret: names.catalogSecret } : { scope: "environment", environment: names.catalogEnvironment, secret: names.catalogSecret };
+}
+
 /** A workflow file's concurrency group prefix: its file name without the extension. */
 export function concurrencyGroup(path: string): string {
   return path.split("/").pop()!.replace(/\.ya?ml$/, "");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { catalogMigrations, fleetStatus, tenantsFromOutputs, type TenantRecord } from "../catalog/catalog";
 import { runProgram } from "./program";
+import { CATALOG_WRITER_ROLE, catalogWriterPassword, catalogWriterUrl, passwordOf, scramVerifier } from "../catalog/writer";
 
 const rec = (id: string, version: string | null | undefined, result?: string, status = "active"): TenantRecord => ({
   id,
@@ -52,5 +53,64 @@ describe("the catalog's inputs", () => {
     expect(m.map((x) => x.version)).toEqual([...new Set(m.map((x) => x.version))].sort((a, b) => a - b));
     expect(m[0].name).toBe("0001_init.sql");
     expect(m[0].sql).toMatch(/create table migration_runs/);
+  });
+});
+
+describe("the catalog the stack creates (catalog: true)", () => {
+  it("derives the writer's password from the owner's, the same every time and different per owner", () => {
+    const a = catalogWriterPassword("owner-one");
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(catalogWriterPassword("owner-one")).toBe(a);
+    expect(catalogWriterPassword("owner-two")).not.toBe(a);
+    expect(a).not.toContain("owner-one");
+    expect(() => catalogWriterPassword("")).toThrow("internal");
+  });
+
+  it("gives the writer a TLS connection string to the catalog database, and reads the owner's password out of a string", () => {
+    const url = new URL(catalogWriterUrl("ep-cool-1.eu-central-1.aws.neon.tech", "p@ss/word"));
+    expect([url.protocol, url.username, url.password, url.hostname, url.pathname, url.searchParams.get("sslmode")]).toEqual(["postgresql:", CATALOG_WRITER_ROLE, catalogWriterPassword("p@ss/word"), "ep-cool-1.eu-central-1.aws.neon.tech", "/catalog", "require"]);
+    expect(passwordOf("postgresql://catalog_owner:p%40ss%2Fword@h/catalog")).toBe("p@ss/word");
+    expect(() => passwordOf("postgresql://catalog_owner@h/catalog")).toThrow("has no password");
+    expect(() => passwordOf("not a url")).toThrow("not a URL");
+  });
+
+  it("writes a SCRAM-SHA-256 verifier in Postgres's form, salted anew each time", () => {
+    const v = scramVerifier("secret");
+    expect(v).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/);
+    expect(scramVerifier("secret")).not.toBe(v);
+    expect(scramVerifier("secret", Buffer.alloc(16, 1))).toBe(scramVerifier("secret", Buffer.alloc(16, 1)));
+  });
+
+  it.each(["repository", "environment", "region"] as const)("creates a protected Neon project and keeps the writer's string as the %s scope keeps strings", async (scope) => {
+    const extra = scope === "region" ? ["keyAdministrators=[\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]"] : [];
+    // Not a preview: the outputs are known (fake), so secrecy is checked on real values.
+    const run = await runProgram("prod", ["tenantsFile=runtime/fixtures/rollout.yaml", "catalog=true", "catalogRegion=aws-eu-central-1", `secretScope=${scope}`, ...extra], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
+    const of = (type: string) => run.resources.filter((r) => r.type === type);
+    const project = run.resources.find((r) => r.type === "neon:index/project:Project" && r.name === "fleet-catalog")!;
+    expect(project.inputs).toMatchObject({ regionId: "aws-eu-central-1", pgVersion: 17, branch: { databaseName: "catalog", roleName: "catalog_owner" } });
+    expect(project.options).toMatchObject({ protect: true, retainOnDelete: true });
+    const writer = run.resources.filter((r) => r.name === "app-repository-catalog-writer");
+    expect(writer).toHaveLength(1);
+    expect(writer[0].inputs).toMatchObject({ secretName: "TENANT_FLEET_CATALOG_URL", value: "[secret]" });
+    if (scope === "repository") {
+      expect(writer[0].type).toBe("github:index/actionsSecret:ActionsSecret");
+      expect(run.outputs.fleetCatalog).toMatchObject({ region: "aws-eu-central-1", database: "catalog", writer: { scope: "repository", secret: "TENANT_FLEET_CATALOG_URL" } });
+    } else {
+      expect(writer[0].type).toBe("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+      const env = of("github:index/repositoryEnvironment:RepositoryEnvironment").find((r) => r.inputs.environment === "tenant_fleet_catalog")!;
+      expect(env.inputs).toMatchObject({ deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } });
+      expect(of("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy").find((r) => r.name === "app-repository-catalog-branch")!.inputs).toMatchObject({ branchPattern: "main" });
+      expect(run.outputs.fleetCatalog).toMatchObject({ writer: { scope: "environment", environment: "tenant_fleet_catalog", secret: "TENANT_FLEET_CATALOG_URL" } });
+    }
+    // The owner's string is an output for the deploy, and a secret; no string reaches an output or an input in clear.
+    expect(run.secretOutputs).toContain("catalogOwnerUrl");
+    const clear = /postgres(ql)?:\/\//.test(JSON.stringify([run.outputs, run.resources.map((r) => r.inputs)]));
+    expect(clear).toBe(false);
+  });
+
+  it("without catalog: true, creates nothing and outputs null", async () => {
+    const run = await runProgram("prod");
+    expect(run.resources.filter((r) => r.name.includes("catalog"))).toEqual([]);
+    expect([run.outputs.fleetCatalog, run.outputs.catalogOwnerUrl]).toEqual([null, null]);
   });
 });

@@ -22,7 +22,8 @@ export function goldenCases(): GoldenCase[] {
       name: "prod-repository-kms",
       workflows: renderWorkflows(prod.tenants, { ...base, scope: "repository", encryption: "kms", source: prod.file, migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"] } }),
     },
-    { name: "dev-environment-s3", workflows: renderWorkflows(dev.tenants, { ...base, scope: "environment", encryption: "s3", source: dev.file }) },
+    // With a stack-created catalog, whose writer string lives in its own environment.
+    { name: "dev-environment-s3", workflows: renderWorkflows(dev.tenants, { ...base, scope: "environment", encryption: "s3", source: dev.file, catalog: { environment: "tenant_fleet_catalog" } }) },
     { name: "dev-test-project", workflows: renderDevWorkflows(devStackSettings().devProject, "main") },
   ];
 }

@@ -31,7 +31,7 @@ type Job = { if?: string; needs?: string[]; permissions?: Record<string, string>
 /** The batch jobs (one matrix entry per batch); the planning and alert jobs are checked on their own. */
 function jobs(w: RenderedWorkflow): Job[] {
   return Object.entries(parse(w.content).jobs as Record<string, Job>)
-    .filter(([id]) => id !== "alert" && id !== "plan" && !id.startsWith("gate_"))
+    .filter(([id]) => id !== "alert" && id !== "plan" && id !== "record" && !id.startsWith("gate_"))
     .map(([, job]) => job);
 }
 const planJob = (w: RenderedWorkflow): Job => parse(w.content).jobs.plan;
@@ -81,7 +81,7 @@ describe("every generated workflow", () => {
   it.each(everyWorkflow)("%s lists no tenant: its batch jobs take their matrix from the planning job, slot by slot (migrations: wave by wave)", (_, w) => {
     // A job reads one environment's secrets: the environment scope runs a tenant per job, in slots.
     const environment = w.content.includes("environment: tenant-");
-    const all = Object.keys(parse(w.content).jobs).filter((id) => id !== "alert" && id !== "plan");
+    const all = Object.keys(parse(w.content).jobs).filter((id) => id !== "alert" && id !== "plan" && id !== "record");
     const waves = w.kind === "migrations" ? all.filter((id) => id.startsWith("gate_")).length : 0;
     const rounds = waves ? Array.from({ length: waves }, (_, r) => r) : [undefined];
     for (const round of rounds) {
@@ -213,7 +213,7 @@ describe("migrations in waves", () => {
     expect(gate[1].env).toEqual({ WAVE: "general", PLANNED: "${{ needs.plan.outputs.w2_tenants }}", BUDGET: "10%", RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results" });
     // The gate holds one secret, the catalog's insert-only writer, in the one step that records.
     const holding = all.gate_w1.steps.filter((x) => JSON.stringify(x).includes("secrets."));
-    expect(holding.map((x) => [x.name, x.env])).toEqual([["Record the wave in the fleet catalog", { CATALOG_URL: "${{ secrets.TENANT_FLEET_CATALOG_URL }}", CATALOG_SECRET: "TENANT_FLEET_CATALOG_URL", WAVE: "canary", RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results" }]]);
+    expect(holding.map((x) => [x.name, x.env])).toEqual([["Record the wave in the fleet catalog", { CATALOG_URL: "${{ secrets.TENANT_FLEET_CATALOG_URL }}", CATALOG_SECRET: "TENANT_FLEET_CATALOG_URL", WHAT: "wave canary", WAVE: "canary", RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results" }]]);
     expect((holding[0] as { "continue-on-error"?: boolean })["continue-on-error"]).toBe(true);
   });
 

@@ -193,6 +193,8 @@ export function backupScript(encryption: BackupEncryption): string {
     ].join(" "),
     `aws s3api put-object --bucket "\${BACKUP_BUCKET}" --key "\${manifest_key}" --body "\${work}/manifest.json" --content-type application/json --if-none-match '*' ${sse} > /dev/null`,
     'echo "backed up ${TENANT_ID} to s3://${BACKUP_BUCKET}/${key}: ${bytes} bytes in ${parts} part(s), ${table_count} table(s), Postgres ${server_version}"',
+    // For the fleet catalog (RESULT_RECORDS): the object, its size, its tables and their rows.
+    "{ echo \"key=${key}\"; echo \"bytes=${bytes}\"; echo \"tables=${table_count}\"; echo \"rows=$(awk -F'\\t' '{ s += $2 } END { print s + 0 }' \"${work}/tables.tsv\")\"; } >> \"${GITHUB_OUTPUT:-/dev/null}\"",
     'echo "timings (ms): inspect $(( t_dump - t_start )), dump and upload $(( t_uploaded - t_dump )), complete and manifest $(( $(ms) - t_uploaded ))"',
     'rm -rf "${work}"',
   ].join("\n");

@@ -15,6 +15,17 @@ import { MANIFEST_FORMAT, MAX_MATRIX_JOBS } from "../repository/manifest";
 /** Each batch kind as the manifest names its batches. */
 export type BatchKind = "backup" | "restoreDrill" | "migrations";
 
+/**
+ * What a batch job keeps per tenant for the fleet catalog, after its id, result and
+ * seconds: the tenant script's GITHUB_OUTPUT keys, in order, and the catalog's table and
+ * columns they go to (catalog/migrations/).
+ */
+export const RESULT_RECORDS = Object.freeze({
+  migrations: { table: "migration_runs", fields: ["version_before", "version_after", "lsn_before"], columns: { version_before: "text", version_after: "text", lsn_before: "pg_lsn" } },
+  backup: { table: "backups", fields: ["key", "bytes", "tables", "rows"], columns: { object_key: "text", bytes: "bigint", tables: "int", rows: "bigint" } },
+  restoreDrill: { table: "drills", fields: ["key"], columns: { object_key: "text" } },
+} as const satisfies Record<BatchKind, { table: string; fields: readonly string[]; columns: Record<string, string> }>);
+
 /** The title of the annotation that names a batch job's failed tenants (the alert job reads it). */
 export const FAILED_TENANTS_TITLE = "tenant-fleet failed tenants";
 /** Minutes a migration of one tenant may take. */
@@ -146,7 +157,8 @@ const TENANT_FIELDS = [
  * (TENANT_ID, RETENTION_DAYS, EXPECTED_DB_HOST, MAX_AGE_HOURS, EMPTY_ALLOWED_UNTIL,
  * DATABASE_URL, SECRET_LABEL, DRILL_DATABASE).
  */
-export function batchScript(tenantScript: string, options: { readonly drill?: boolean; readonly lock?: boolean } = {}): string {
+export function batchScript(tenantScript: string, options: { readonly drill?: boolean; readonly lock?: boolean; readonly kind?: BatchKind } = {}): string {
+  const fields: readonly string[] = RESULT_RECORDS[options.kind ?? "migrations"].fields;
   const delimiter = "TENANT_FLEET_TENANT_SCRIPT";
   if (tenantScript.split("\n").includes(delimiter)) throw new Error("internal: the tenant script contains the heredoc delimiter");
   return [
@@ -210,15 +222,17 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     '  cat "${work}/${index}.log" 2> /dev/null || true',
     '  echo "::endgroup::"',
     "  detail=\"$(grep -h '^::error::' \"${work}/${index}.log\" 2> /dev/null | head -n 1 | sed -e 's/^::error:://' -e 's/|/\\\\|/g' | cut -c 1-300 || true)\"",
-    // RESULTS_DIR: one line per tenant for the wave's gate (and the record): id, result, seconds, versions, WAL position.
+    // RESULTS_DIR: one line per tenant for the wave's gate and the catalog: id, result, seconds, then the kind's fields (RESULT_RECORDS).
     '  if [ -n "${RESULTS_DIR:-}" ]; then',
     '    mkdir -p "${RESULTS_DIR}"',
     "    field() { grep -m 1 \"^$1=\" \"${work}/${index}.out\" 2> /dev/null | cut -d = -f 2- | tr -d '\\t\\r' | cut -c 1-200 || true; }",
     '    result="$(field result)"; if [ "${status}" != 0 ]; then result="failed"; elif [ -z "${result}" ]; then result="ok"; fi',
-    '    version_before="$(field version_before)"; version_after="$(field version_after)"; lsn_before="$(field lsn_before)"',
-    "    printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' \"${id}\" \"${result}\" \"${seconds}\" \"${version_before}\" \"${version_after}\" \"${lsn_before}\" >> \"${RESULTS_DIR}/${BATCH_KEY}.tsv\"",
+    `    line="\${id}"$'\\t'"\${result}"$'\\t'"\${seconds}"; for f in ${fields.join(" ")}; do line+=$'\\t'"$(field "\${f}")"; done`,
+    '    printf \'%s\\n\' "${line}" >> "${RESULTS_DIR}/${BATCH_KEY}.tsv"',
     '    if [ "${result}" = current ]; then verdict="current"; fi',
-    '    if [ -z "${detail}" ] && [ -n "${version_before}${version_after}" ]; then detail="version ${version_before:-(none)} → ${version_after:-${version_before:-(none)}}"; fi',
+    ...(fields.includes("version_before")
+      ? ['    version_before="$(field version_before)"; version_after="$(field version_after)"', '    if [ -z "${detail}" ] && [ -n "${version_before}${version_after}" ]; then detail="version ${version_before:-(none)} → ${version_after:-${version_before:-(none)}}"; fi']
+      : []),
     "  fi",
     '  echo "| ${id} | ${verdict} | ${seconds} | ${detail} |" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
     'done < "${work}/tenants.tsv"',
@@ -270,38 +284,47 @@ export function gateScript(): string {
 }
 
 /**
- * Records a wave's results in the fleet catalog (docs/migrations.md) as its insert-only
- * writer: one migration_runs row per tenant, run and attempt (a re-run is a new attempt). Without the catalog's secret it says so and records nothing.
- * Environment: CATALOG_URL, CATALOG_SECRET (its name), WAVE, RESULTS_DIR, and the runner's
- * GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_SERVER_URL, GITHUB_REPOSITORY.
+ * Records a run's results in the fleet catalog (docs/migrations.md) as its insert-only
+ * writer: one row per tenant, run and attempt (a re-run is a new attempt) in the kind's
+ * table (RESULT_RECORDS), the wave's for migrations. Without the catalog's secret it says
+ * so and records nothing. The rows reach psql as a variable, never as SQL text.
+ * Environment: CATALOG_URL, CATALOG_SECRET (its name), WHAT (what is recorded, for
+ * messages), WAVE (migrations), RESULTS_DIR, and the runner's GITHUB_RUN_ID,
+ * GITHUB_RUN_ATTEMPT, GITHUB_SERVER_URL, GITHUB_REPOSITORY.
  */
-export function recordScript(): string {
+export function recordScript(kind: BatchKind): string {
+  const record = RESULT_RECORDS[kind];
+  const columns = Object.entries(record.columns);
+  const wave = kind === "migrations";
   const toRows = [
     'split("\\n") | map(select(length > 0) | split("\\t")',
     "| {tenant_id: .[0], result: .[1], seconds: (.[2] | tonumber? // null),",
-    'version_before: (.[3] | if . == "" then null else . end), version_after: (.[4] | if . == "" then null else . end),',
-    'lsn_before: (.[5] | if . == "" then null else . end), wave: $wave})',
+    columns.map(([name], i) => `${name}: (.[${i + 3}] // "" | if . == "" then null else . end)`).join(", "),
+    wave ? ", wave: $wave})" : "})",
   ].join(" ");
+  const targets = ["tenant_id", "run_id", "run_attempt", "run_url", ...(wave ? ["wave"] : []), "result", ...columns.map(([name]) => name), "seconds"];
+  const values = ["r.tenant_id", ":'run_id'::bigint", ":'attempt'::int", ":'run_url'", ...(wave ? ["r.wave"] : []), "r.result", ...columns.map(([name, type]) => (type === "text" ? `r.${name}` : `r.${name}::${type}`)), "r.seconds"];
+  const recordset = ["tenant_id text", ...(wave ? ["wave text"] : []), "result text", ...columns.map(([name]) => `${name} text`), "seconds int"];
   return [
     "set -euo pipefail",
-    'if [ -z "${CATALOG_URL:-}" ]; then echo "no fleet catalog (the secret ${CATALOG_SECRET} is not set): the results of wave ${WAVE} stay in this run\'s artifacts"; exit 0; fi',
+    'if [ -z "${CATALOG_URL:-}" ]; then echo "no fleet catalog (the secret ${CATALOG_SECRET} is not set): the results of ${WHAT} stay in this run\'s artifacts"; exit 0; fi',
     'mkdir -p "${RESULTS_DIR}"',
-    `rows="$(find "\${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} + | jq -R -s -c --arg wave "\${WAVE}" '${toRows}')"`,
+    `rows="$(find "\${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} + | jq -R -s -c --arg wave "\${WAVE:-}" '${toRows}')"`,
     'count="$(jq length <<< "${rows}")"',
-    'if [ "${count}" = 0 ]; then echo "no result of wave ${WAVE} to record"; exit 0; fi',
+    'if [ "${count}" = 0 ]; then echo "no result of ${WHAT} to record"; exit 0; fi',
     'psql_err="$(mktemp)"',
     'if ! psql -X -q -v ON_ERROR_STOP=1 --dbname="${CATALOG_URL}" -v rows="${rows}" -v run_id="${GITHUB_RUN_ID}" -v attempt="${GITHUB_RUN_ATTEMPT:-1}" -v run_url="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}" > /dev/null 2> "${psql_err}" <<\'SQL\'',
-    "insert into migration_runs (tenant_id, run_id, run_attempt, run_url, wave, result, version_before, version_after, lsn_before, seconds)",
-    "select r.tenant_id, :'run_id'::bigint, :'attempt'::int, :'run_url', r.wave, r.result, r.version_before, r.version_after, r.lsn_before::pg_lsn, r.seconds",
-    // No ON CONFLICT: it needs SELECT, which the writer has not; a run attempt reaches a gate once.
-    "from json_to_recordset(:'rows'::json) as r (tenant_id text, wave text, result text, version_before text, version_after text, lsn_before text, seconds int);",
+    `insert into ${record.table} (${targets.join(", ")})`,
+    `select ${values.join(", ")}`,
+    // No ON CONFLICT: it needs SELECT, which the writer has not; a run attempt records once.
+    `from json_to_recordset(:'rows'::json) as r (${recordset.join(", ")});`,
     "SQL",
     "then",
     '  reason="$(grep -m 1 ERROR "${psql_err}" || head -n 1 "${psql_err}")"',
     '  case "${reason}" in *"foreign key"*) reason="${reason} (a tenant the catalog does not know: run npm run catalog -- sync after pulumi up)";; esac',
-    '  echo "::error title=tenant-fleet catalog::the results of wave ${WAVE} were not recorded in the fleet catalog: ${reason}"',
+    '  echo "::error title=tenant-fleet catalog::the results of ${WHAT} were not recorded in the fleet catalog: ${reason}"',
     "  exit 1",
     "fi",
-    'echo "recorded ${count} tenant(s) of wave ${WAVE} in the fleet catalog"',
+    'echo "recorded ${count} tenant(s) of ${WHAT} in the fleet catalog"',
   ].join("\n");
 }

@@ -17,7 +17,7 @@ import { batchScript, gateScript, planScript, recordScript, type BatchKind } fro
 
 export { CLOCK_SKEW_SECONDS };
 import { defaultOf, type StackSettings } from "../config/settings";
-import { ENVIRONMENT_SECRET_NAME, type FleetNames, type SecretScope, WORKFLOW_DIR, concurrencyGroup, environmentName, fleetNames } from "../repository/contract";
+import { catalogWriterLocation, ENVIRONMENT_SECRET_NAME, type FleetNames, type SecretScope, WORKFLOW_DIR, concurrencyGroup, environmentName, fleetNames } from "../repository/contract";
 import { effectiveBatchSize, ENVIRONMENT_SLOTS, MANIFEST_DIR, manifestPath, MAX_MATRIX_JOBS, wavesOf } from "../repository/manifest";
 
 /** Third-party actions, pinned to full commit SHAs. */
@@ -63,6 +63,12 @@ export interface WorkflowSettings {
   readonly batchSize?: number;
   /** Tenants a backup or drill job works on at once. @default the batchParallelism setting's */
   readonly batchParallelism?: number;
+  /**
+   * The stack's fleet catalog, when it creates one: the environment whose secret holds the
+   * writer string (environment and region scopes), which the recording jobs enter. Without
+   * it they read a repository secret of the same name, if someone set one.
+   */
+  readonly catalog?: { readonly environment?: string };
 }
 
 export interface RenderedWorkflow {
@@ -99,7 +105,12 @@ export function workflowSettings(settings: StackSettings, names: FleetNames): Wo
     alerts: { label: settings.workflows.alertLabel, assignees: settings.workflows.alertAssignees },
     batchSize: settings.workflows.batchSize,
     batchParallelism: settings.workflows.batchParallelism,
+    catalog: settings.catalog ? catalogOf(catalogWriterLocation(settings.secretScope, names)) : undefined,
   };
+}
+
+function catalogOf(where: ReturnType<typeof catalogWriterLocation>): WorkflowSettings["catalog"] {
+  return where.scope === "environment" ? { environment: where.environment } : {};
 }
 
 /** `17 3 * * *` → `17-3-x-x-x`: stable, file-name safe. */
@@ -349,23 +360,19 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
     ...spec.env,
   };
   // The runner context is not available to a job's env, only to its steps'.
-  const stepEnv = { ...binding.env, ...(spec.waves ? { RESULTS_DIR } : {}) };
+  const stepEnv = { ...binding.env, RESULTS_DIR };
   // Tools first: nothing that downloads or installs runs while AWS credentials exist.
   const steps = (round: number) => [
     spec.checkout,
     ...spec.tools,
     ...(spec.role ? [awsCredentialsStep(spec.role.session, spec.role.variable)] : []),
-    { name: spec.stepName, shell: "bash", ...(Object.keys(stepEnv).length ? { env: stepEnv } : {}), run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials })}\n` },
-    ...(spec.waves
-      ? [
-          {
-            name: "Keep the results for the wave's gate",
-            if: "always()",
-            uses: ACTIONS.uploadArtifact.uses,
-            with: { name: `${RESULTS_ARTIFACT}-w${round + 1}-\${{ matrix.batch.key }}`, path: `${RESULTS_DIR}/`, "if-no-files-found": "ignore", "retention-days": 30, overwrite: true },
-          },
-        ]
-      : []),
+    { name: spec.stepName, shell: "bash", env: stepEnv, run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials, kind: spec.batchKind })}\n` },
+    {
+      name: spec.waves ? "Keep the results for the wave's gate" : "Keep the results for the fleet catalog",
+      if: "always()",
+      uses: ACTIONS.uploadArtifact.uses,
+      with: { name: `${RESULTS_ARTIFACT}-${spec.waves ? `w${round + 1}-` : ""}\${{ matrix.batch.key }}`, path: `${RESULTS_DIR}/`, "if-no-files-found": "ignore", "retention-days": 30, overwrite: true },
+    },
   ];
   // One list per round, shared by its slots: the file says it once and the slots alias it.
   const stepsOf = rounds.map((_, round) => steps(round));
@@ -391,6 +398,7 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
     if: `always() && ${branchOnly.if} && needs.plan.result == 'success'${round > 0 ? ` && needs.${gateId(round - 1)}.result == 'success'` : ""}`,
     "runs-on": RUNNER,
     "timeout-minutes": 10,
+    ...catalogEnvironment(settings),
     permissions: {},
     steps: [
       {
@@ -400,14 +408,8 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
         "continue-on-error": true,
         with: { pattern: `${RESULTS_ARTIFACT}-w${round + 1}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true },
       },
-      {
-        // Recorded whatever the verdict; a catalog that refuses the rows is an error of its own, not the wave's.
-        name: "Record the wave in the fleet catalog",
-        shell: "bash",
-        "continue-on-error": true,
-        env: { CATALOG_URL: `\${{ secrets.${names.catalogSecret} }}`, CATALOG_SECRET: names.catalogSecret, WAVE: rounds[round], RESULTS_DIR },
-        run: `${recordScript()}\n`,
-      },
+      // Recorded whatever the verdict; a catalog that refuses the rows is an error of its own, not the wave's.
+      { ...recordStep(spec.batchKind, `wave ${rounds[round]}`, names, rounds[round]), "continue-on-error": true },
       {
         name: "Stop the rollout when the wave is over its failure budget",
         shell: "bash",
@@ -416,10 +418,27 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
       },
     ],
   });
-  const batchJobs = rounds.flatMap((_, round) => [
-    ...slots.map((slot, i) => [jobIdOf(round, slot), slotJob(round, i)] as const),
-    ...(spec.waves ? [[gateId(round), gateJob(round)] as const] : []),
-  ]);
+  // Without waves, and when the stack has a catalog, one job after the batches records them all in it.
+  const recordJob = () => ({
+    name: "record in the fleet catalog",
+    needs: ["plan", ...slots],
+    if: `always() && ${branchOnly.if} && needs.plan.result == 'success'`,
+    "runs-on": RUNNER,
+    "timeout-minutes": 10,
+    ...catalogEnvironment(settings),
+    permissions: {},
+    steps: [
+      { name: "The run's results", uses: ACTIONS.downloadArtifact.uses, "continue-on-error": true, with: { pattern: `${RESULTS_ARTIFACT}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true } },
+      recordStep(spec.batchKind, spec.name, names),
+    ],
+  });
+  const batchJobs = [
+    ...rounds.flatMap((_, round) => [
+      ...slots.map((slot, i) => [jobIdOf(round, slot), slotJob(round, i)] as const),
+      ...(spec.waves ? [[gateId(round), gateJob(round)] as const] : []),
+    ]),
+    ...(!spec.waves && settings.catalog ? [["record", recordJob()] as const] : []),
+  ];
   const body = {
     name: spec.name,
     on: spec.on,
@@ -462,6 +481,21 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
     },
   };
   return { path: file.path, kind: spec.kind, content: render(body, header(spec.description, settings)) };
+}
+
+/** A recording job enters the catalog's environment when the stack keeps the writer string there. */
+function catalogEnvironment(settings: WorkflowSettings): { environment?: string } {
+  return settings.catalog?.environment ? { environment: settings.catalog.environment } : {};
+}
+
+/** The step that records a run's (or a wave's) result lines in the fleet catalog. */
+function recordStep(kind: BatchKind, what: string, names: FleetNames, wave?: string): object {
+  return {
+    name: wave ? "Record the wave in the fleet catalog" : "Record the results in the fleet catalog",
+    shell: "bash",
+    env: { CATALOG_URL: `\${{ secrets.${names.catalogSecret} }}`, CATALOG_SECRET: names.catalogSecret, WHAT: what, ...(wave ? { WAVE: wave } : {}), RESULTS_DIR },
+    run: `${recordScript(kind)}\n`,
+  };
 }
 
 function drillServices(): object {

@@ -198,10 +198,13 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
     if (duplicates.length) throw new Error(`duplicate resource URN ${duplicates[0]}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more)` : ""}: pulumi up would refuse it; two resources of the program have the same type, parent and name`);
+    // runInPulumiStack gives the outputs resolved (their secrecy gone); the Stack's own
+    // registration carries them as the engine receives them, secrets marked.
+    const registered = recorded.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
     for (const [key, value] of Object.entries(stackOutputs)) {
       const out = pulumi.output(value);
       const resolved = await (out as any).promise();
-      const secret = await (out as any).isSecret;
+      const secret = (await (out as any).isSecret) || registered[key] === SECRET;
       if (secret) secretOutputs.push(key);
       outputs[key] = secret ? SECRET : resolved;
     }
