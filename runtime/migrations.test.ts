@@ -26,7 +26,7 @@ function catalog(world: World, args: string[], input?: string) {
     cwd: ROOT,
     encoding: "utf8",
     input,
-    env: { ...process.env, CATALOG_DATABASE_URL: `postgresql://catalog_owner@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable` },
+    env: { ...process.env, CATALOG_DATABASE_URL: `postgresql://catalog_owner:owner-pw@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable` },
   });
   if (r.status !== 0) throw new Error(`npm run catalog -- ${args.join(" ")}: ${r.stderr}`);
   return r.stdout;
@@ -37,6 +37,9 @@ const MIGRATION = `psql "$DATABASE_URL" -X -q -1 -v ON_ERROR_STOP=1 -c "create t
 const VERSION_QUERY = "select coalesce(max(version), 0) from schema_migrations";
 const settings = (fixture: string, budget: string) => [
   "secretScope=repository",
+  // The stack's own catalog: its backups and drills get a job that records them.
+  "catalog=true",
+  "catalogRegion=aws-eu-central-1",
   `tenantsFile=${fixture}`,
   "migrationsSetupCommand=",
   `migrationsCommand=${MIGRATION}`,
@@ -125,7 +128,7 @@ describe("waves with a failure budget of one tenant", () => {
   beforeAll(async () => {
     world = await startWorld("prod", settings("runtime/fixtures/rollout.yaml", "1"));
     // The fleet catalog on the same cluster: migrated and synced from the program's outputs as a deploy would.
-    world.tenantDb.sql("postgres", `create role catalog_owner login; create role ${CATALOG_WRITER_ROLE} login`);
+    world.tenantDb.sql("postgres", `create role catalog_owner login createrole; create role ${CATALOG_WRITER_ROLE} login`);
     world.tenantDb.sql("postgres", "create database catalog owner catalog_owner");
     world.tenantDb.sql("catalog", "create extension citext");
     catalog(world, ["migrate"]);
@@ -198,6 +201,22 @@ describe("waves with a failure budget of one tenant", () => {
     expect(hasTier(world, "early_two")).toBe(true);
     const status = JSON.parse(catalog(world, ["status", "--json"]));
     expect(status).toMatchObject({ target: "2", versions: { "2": 5 }, behind: [], failed: [], neverMigrated: [] });
+  });
+
+  it("records the night's backups and the weekly drill in the fleet catalog, and status shows them", async () => {
+    const night = await world.runWorkflow("backup", { secrets, repositorySecrets: catalogSecret, runId: "201" });
+    expect(Object.fromEntries(Object.entries(night.jobs).map(([id, j]) => [id, j.result]))).toEqual({ plan: "success", backup: "success", record: "success" });
+    expect(night.jobs.record.runs[0].log).toContain("recorded 5 tenant(s) of tenant-fleet backups (17 3 * * *) in the fleet catalog");
+    const rows = world.tenantDb.sql("catalog", "select string_agg(tenant_id || ':' || result || ':' || (object_key like 'retain-14d/' || tenant_id || '/%.dump') || ':' || (bytes > 0) || ':' || tables || ':' || run_id || ':' || (run_url like '%/actions/runs/201'), ',' order by tenant_id) from backups");
+    // Each row carries the tables the tenant's database has (the dump was checked against them).
+    const tables = (id: string) => world.tenantDb.sql(id.replace(/-/g, "_"), "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')");
+    expect(rows).toBe(["canary-co", "early-one", "early-two", "late-one", "late-two"].map((id) => `${id}:ok:true:true:${tables(id)}:201:true`).join(","));
+    const drill = await world.runWorkflow("drill", { repositorySecrets: catalogSecret, runId: "202" });
+    expect(Object.fromEntries(Object.entries(drill.jobs).map(([id, j]) => [id, j.result]))).toEqual({ plan: "success", drill: "success", record: "success" });
+    // The drill restored the very dump the night recorded.
+    expect(world.tenantDb.sql("catalog", "select count(*) from drills d join backups b using (tenant_id, object_key) where d.result = 'ok' and d.run_id = 202")).toBe("5");
+    const status = JSON.parse(catalog(world, ["status", "--json"]));
+    for (const t of status.tenants) expect(t, t.id).toMatchObject({ backup: { result: "ok" }, drill: { result: "ok" } });
   });
 
   it("runs by hand for some tenants or one wave, and refuses a tenant the manifest does not have", async () => {
