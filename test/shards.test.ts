@@ -112,8 +112,9 @@ describe("shards", () => {
       migrationsRoleArnVariable: "TENANT_FLEET_MIGRATIONS_ROLE_ARN_PROD_EU",
       vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS_PROD_EU",
       catalogSecret: "TENANT_FLEET_CATALOG_URL_PROD_EU",
+      catalogEnvironment: "tenant_fleet_catalog_prod_eu",
     });
-    expect(fleetNames()).toEqual({ prefix: "tenant-fleet", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN", drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN", migrationsRoleArnVariable: "TENANT_FLEET_MIGRATIONS_ROLE_ARN", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS", catalogSecret: "TENANT_FLEET_CATALOG_URL" });
+    expect(fleetNames()).toEqual({ prefix: "tenant-fleet", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN", drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN", migrationsRoleArnVariable: "TENANT_FLEET_MIGRATIONS_ROLE_ARN", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS", catalogSecret: "TENANT_FLEET_CATALOG_URL", catalogEnvironment: "tenant_fleet_catalog" });
     const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
     const ws = renderWorkflows(fleet.tenants, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1", names });
     expect(ws.map((w) => path.basename(w.path))).toEqual(["tenant-fleet-prod-eu-backup-17-3-x-x-x.yml", "tenant-fleet-prod-eu-restore-drill.yml"]);
