@@ -726,7 +726,8 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
     problems.push(at(second[1], `names AWS account ${second[0]} while ${NAMESPACE}:${first[1]} names ${first[0]}; the vaults, roles and keys of a stack live in one account: use its principals`));
   }
   if (values.catalog === true && values.catalogRegion === undefined) {
-    problems.push(at("catalogRegion", `missing; the fleet catalog (catalog: true) needs a Neon region for its project, which holds every tenant's id, name and history: pulumi config set ${NAMESPACE}:catalogRegion aws-eu-central-1 --stack ${source.stack} (a region your auditors accept)`));
+    // At the catalog key, which is where the user said it (catalogRegion is not in the file).
+    problems.push(at("catalog", `is true, but ${NAMESPACE}:catalogRegion is unset: the fleet catalog's project holds every tenant's id, name and history, so name a Neon region your auditors accept: pulumi config set ${NAMESPACE}:catalogRegion aws-eu-central-1 --stack ${source.stack}`));
   }
   if ((values.githubOwnerId === undefined) !== (values.githubRepositoryId === undefined)) {
     const missing = values.githubOwnerId === undefined ? "githubOwnerId" : "githubRepositoryId";

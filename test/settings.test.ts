@@ -51,6 +51,17 @@ describe("stack settings", () => {
     expect(lines({ ...without, backupEncryption: "s3" })).toEqual([]);
   });
 
+  it("wants a region for the fleet catalog the stack creates, said at the catalog key, and an active Neon region", () => {
+    const text = "config:\n  tenant-fleet:githubOwner: example-saas\n  tenant-fleet:catalog: true\n";
+    const { problems } = parseStackSettings({ ...minimal, catalog: "true" }, { ...source, text });
+    expect(problems.map(formatProblem)).toEqual([
+      "Pulumi.prod.yaml:3:25: tenant-fleet:catalog: is true, but tenant-fleet:catalogRegion is unset: the fleet catalog's project holds every tenant's id, name and history, so name a Neon region your auditors accept: pulumi config set tenant-fleet:catalogRegion aws-eu-central-1 --stack prod",
+    ]);
+    expect(lines({ ...minimal, catalog: "true", catalogRegion: "aws-mars-1" })[0]).toMatch(/tenant-fleet:catalogRegion: "aws-mars-1" is not an active Neon region; use one of aws-/);
+    expect(parseStackSettings({ ...minimal, catalog: "true", catalogRegion: "aws-eu-central-1" }, source).settings!.catalog).toEqual({ region: "aws-eu-central-1" });
+    expect(parseStackSettings({ ...minimal, catalogRegion: "aws-eu-central-1" }, source).settings!.catalog).toBeUndefined();
+  });
+
   it("keeps every AWS principal of a stack in one account", () => {
     expect(lines({ ...minimal, breakGlassPrincipal: "arn:aws:iam::999999999999:role/break-glass" })).toEqual([
       `Pulumi.prod.yaml:2:3: tenant-fleet:breakGlassPrincipal: names AWS account 999999999999 while tenant-fleet:keyAdministrators names 123456789012; the vaults, roles and keys of a stack live in one account: use its principals`,
