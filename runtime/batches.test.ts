@@ -47,7 +47,7 @@ describe("a batch of three tenants", () => {
     expect(job.summary).toMatch(/\| brightwave \| failed \| \d+ \| psql could not back up brightwave/);
     expect(job.summary).toMatch(/\| fresh-start \| ok \|/);
     // The job installed one client and took one set of credentials for the three.
-    expect(job.steps.map((s) => s.name)).toEqual(["Fleet manifest", "Postgres client of the tenant's major version", "AWS credentials (OIDC)", "Dump, check and upload each tenant"]);
+    expect(job.steps.map((s) => s.name)).toEqual(["Fleet manifest", "Postgres client of the tenant's major version", "AWS credentials (OIDC)", "Dump, check and upload each tenant", "Keep the results for the fleet catalog"]);
   });
 
   it("drills the batch, each tenant restored into its own database, and names the tenant without a backup", async () => {
