@@ -31,7 +31,8 @@ export function fleetContext(settings: StackSettings, stackFile: string, shards:
       parametersPerRegion: settings.secretScope === "region" ? SSM_STANDARD_PARAMETER_LIMIT : undefined,
       neonProjects: settings.neonLimits.projects,
       neonHistoryRetentionHours: settings.neonLimits.historyRetentionHours,
-      extraProjects: settings.devProject ? 1 : 0,
+      // The stack's own projects: the dev/test project and the fleet catalog.
+      extraProjects: (settings.devProject ? 1 : 0) + (settings.catalog ? 1 : 0),
       recommendedTenants: RECOMMENDED_STACK_SIZE,
     },
     ...(sharded

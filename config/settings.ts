@@ -425,7 +425,7 @@ const DECLARED = {
   neonProjectLimit: {
     unset: ["0"],
     schema: numberSetting(1, 1_000_000, "the number of projects the Neon plan allows"),
-    description: "Projects your Neon plan allows in the organisation (tenants of this stack, retired ones included, plus the dev/test project). Unset: not checked.",
+    description: "Projects your Neon plan allows in the organisation (tenants of this stack, retired ones included, plus the dev/test project and the fleet catalog). Unset: not checked.",
   },
   neonMaxHistoryRetentionHours: {
     unset: ["0"],

@@ -135,6 +135,10 @@ describe("limits enforced before production", () => {
       "tenants/tenants.yaml:15:3: tenants: this stack needs 6 Neon projects (6 tenants) and the Neon plan allows 5 (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit",
     ]);
     expect(inputs(project({ prod: "  tenant-fleet:neonProjectLimit: 6\n" }), "prod").lines).toEqual([]);
+    // The fleet catalog is a project of the stack's own.
+    expect(inputs(project({ prod: "  tenant-fleet:neonProjectLimit: 6\n  tenant-fleet:catalog: true\n  tenant-fleet:catalogRegion: aws-eu-central-1\n" }), "prod").lines).toEqual([
+      "tenants/tenants.yaml:15:3: tenants: this stack needs 7 Neon projects (6 tenants and 1 of the stack's own: dev/test, catalog) and the Neon plan allows 6 (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit",
+    ]);
   });
 
   it("the plan's PITR window, at the tenant or the default that sets it", () => {

@@ -47,7 +47,7 @@ export const neonProjects: Rule = ({ owned, ctx, at }) => {
   const extra = ctx.limits?.extraProjects ?? 0;
   const projects = owned.length + extra;
   if (limit === undefined || projects <= limit) return [];
-  return [at.error(["tenants"], `this stack needs ${projects} Neon projects (${owned.length} tenants${extra ? ` and ${extra} dev/test` : ""}) and the Neon plan allows ${limit} (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit`)];
+  return [at.error(["tenants"], `this stack needs ${projects} Neon projects (${owned.length} tenants${extra ? ` and ${extra} of the stack's own: dev/test, catalog` : ""}) and the Neon plan allows ${limit} (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit`)];
 };
 
 export const stackSize: Rule = ({ owned, ctx, at }) => {
