@@ -70,6 +70,7 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
     const context = (secrets: Record<string, string>, needs?: RunContext["needs"]): RunContext => ({ repository: "example-saas/app", ref: "refs/heads/main", vars: repo.vars, secrets, needs, runnerEnv: runner.env });
     const vaults = JSON.parse(repo.vars[VARIABLES.vaults]) as Record<string, { bucket: string }>;
     const tenantOf = (id: string) => repo.manifest.tenants.find((t) => t.id === id)!;
+    const artifactsByRun = new Map<string, string>();
     const world: World = {
       repo,
       tenantDb,
@@ -113,7 +114,10 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
         const files = options.files ?? repo.files;
         const manifest = JSON.parse(files[repo.manifestPath]) as typeof repo.manifest;
         const content = [...repo.workflows].find(([p]) => KINDS[kind].file.test(p))![1];
-        const subs = runner.substitutions({ files, credentialsFor: (arn) => s3.credentialsFor(arn), artifacts: mkdtempSync(path.join(tmpdir(), "tf-artifacts-")) });
+        // Each run's artifact store is kept by its id, for a later retry of that run.
+        const artifacts = mkdtempSync(path.join(tmpdir(), "tf-artifacts-"));
+        if (options.runId) artifactsByRun.set(options.runId, artifacts);
+        const subs = runner.substitutions({ files, credentialsFor: (arn) => s3.credentialsFor(arn), artifacts, artifactsOf: (id) => artifactsByRun.get(id) });
         const secrets: Record<string, string> = { ...options.repositorySecrets };
         for (const t of manifest.tenants) {
           const value = options.secrets?.[t.id] ?? world.secretFor(t.id);

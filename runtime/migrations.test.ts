@@ -234,6 +234,35 @@ describe("waves with a failure budget of one tenant", () => {
     expect(hostile.jobs.plan.runs[0].log).toContain("::error::the tenants input may hold tenant ids");
   });
 
+  it("retries what a run left undone, and runs by hand for the tenants behind a version", async () => {
+    // Run 101 (the first test) failed early-two and migrated or found current every other tenant.
+    const retry = await world.runWorkflow("migrate", { secrets, repositorySecrets: catalogSecret, runId: "103", inputs: { tenants: "", wave: "all", retry_run: "101", behind: "" } });
+    expect(retry.jobs.plan.runs[0].log).toContain("retrying what run 101 left undone: early-two");
+    expect([1, 2, 3].flatMap((w) => readKept(retry.jobs[`gate_w${w}`].runs[0].log)).map(([id]) => id)).toEqual(["early-two"]);
+    const gone = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "", wave: "all", retry_run: "999", behind: "" } });
+    expect(gone.jobs.plan.runs[0].log).toContain("::error::run 999 kept no migration results (not a run of this workflow, or its results expired after 30 days): name the tenants instead");
+    const both = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "early-one", wave: "all", retry_run: "101", behind: "" } });
+    expect(both.jobs.plan.runs[0].log).toContain("::error::give the tenants input or retry_run, not both");
+
+    // early-one falls back to version 1; a run for the tenants behind 2 migrates it and leaves the rest alone.
+    world.tenantDb.sql("early_one", "delete from schema_migrations; insert into schema_migrations values (1)");
+    const behind = await world.runWorkflow("migrate", { secrets, repositorySecrets: catalogSecret, runId: "104", inputs: { tenants: "", wave: "all", retry_run: "", behind: "2" } });
+    const kept = [1, 2, 3].flatMap((w) => readKept(behind.jobs[`gate_w${w}`].runs[0].log));
+    expect(kept.map(([id, result, , before, after]) => [id, result, before, after]).sort()).toEqual([
+      ["canary-co", "skipped", "2", "2"],
+      ["early-one", "ok", "1", "2"],
+      ["early-two", "skipped", "2", "2"],
+      ["late-one", "skipped", "2", "2"],
+      ["late-two", "skipped", "2", "2"],
+    ]);
+    expect(Object.values(behind.jobs).map((j) => j.result)).not.toContain("failure");
+    expect(behind.jobs.gate_w2.runs[0].summary).toContain("1 migrated, 0 already at the target, 1 not behind the version asked, 0 failed, 0 did not report");
+    // Only the tenant that was migrated is history; the ones left alone did nothing.
+    expect(world.tenantDb.sql("catalog", "select string_agg(tenant_id || ':' || result, ',') from migration_runs where run_id = 104")).toBe("early-one:ok");
+    const hostile = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "", wave: "all", retry_run: "", behind: "2; rm -rf /" } });
+    expect(hostile.jobs.plan.runs[0].log).toContain("::error::the behind input is a schema version");
+  });
+
   it("migrates a tenant the next deploy onboards, in the run that deploy's manifest starts", async () => {
     const fixture = "runtime/fixtures/rollout.yaml";
     const added = readFileSync(path.join(__dirname, "..", fixture), "utf8") + "\n  - id: newcomer\n    name: Newcomer\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n";
@@ -257,7 +286,7 @@ describe("waves with a failure budget of one tenant", () => {
 function readKept(log: string): string[][] {
   return log
     .split("\n")
-    .filter((l) => /^[a-z0-9-]+\t(ok|current|failed)\t/.test(l))
+    .filter((l) => /^[a-z0-9-]+\t(ok|current|skipped|failed)\t/.test(l))
     .map((l) => l.split("\t"));
 }
 

@@ -25,9 +25,10 @@
  *    (runtime/services/fakeApis.ts); tokens and keys are fixed test strings.
  * 9. `sleep`, when a test asks: returns at once, so polling loops (a branch that never
  *    becomes ready: 60 polls 2 s apart) run their full count in no time.
- * 11. `actions/upload-artifact` and `actions/download-artifact` (the migrations' results for
- *    their wave's gate): a directory per artifact in the run's store; a download by pattern
- *    merges the matching ones, as `merge-multiple` does.
+ * 11. `actions/upload-artifact` and `actions/download-artifact` (the batches' results for
+ *    their wave's gate or the record job): a directory per artifact in the run's store; a
+ *    download by pattern merges the matching ones, as `merge-multiple` does; a download with
+ *    `run-id` (a retry) reads the store the suite kept for that run id.
  * 10. SSM Parameter Store (region scope): the S3 gateway answers GetParameter for the
  *    parameters a test puts, authorised by the stack's role and key policies
  *    (runtime/services/s3.ts); the CLI reaches it through AWS_ENDPOINT_URL like S3.
@@ -59,7 +60,7 @@ export function localMatrix<T extends { pg?: number | string }>(entry: T, localM
 export interface RunnerSetup {
   /** Environment every step gets: PATH with the AWS CLI, its config, the endpoints. */
   readonly env: Record<string, string>;
-  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string>; files?: Record<string, string>; artifacts?: string }) => Substitutions;
+  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string>; files?: Record<string, string>; artifacts?: string; artifactsOf?: (runId: string) => string | undefined }) => Substitutions;
 }
 
 export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }, options: { instantSleep?: boolean } = {}): RunnerSetup {
@@ -98,8 +99,10 @@ export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; gith
           if (!options.artifacts) throw new Error("this job keeps or reads artifacts; give the run an artifact store");
           if (step.uses === ACTIONS.uploadArtifact.uses) return { kind: "copy", from: [ctx.with.path], to: path.join(options.artifacts, ctx.with.name), why: `artifact ${ctx.with.name}` };
           const pattern = new RegExp(`^${ctx.with.pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-          const names = readdirSync(options.artifacts).filter((n) => pattern.test(n));
-          return { kind: "copy", from: names.map((n) => path.join(options.artifacts!, n)), to: ctx.with.path, why: `artifacts ${names.join(", ") || "(none)"}` };
+          // Another run's artifacts (a retry): the store kept for that run id, or none.
+          const store = ctx.with["run-id"] ? options.artifactsOf?.(ctx.with["run-id"]) : options.artifacts;
+          const names = store ? readdirSync(store).filter((n) => pattern.test(n)) : [];
+          return { kind: "copy", from: names.map((n) => path.join(store!, n)), to: ctx.with.path, why: `artifacts ${names.join(", ") || "(none)"}${ctx.with["run-id"] ? ` of run ${ctx.with["run-id"]}` : ""}` };
         }
         return undefined;
       },

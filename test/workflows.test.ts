@@ -75,7 +75,9 @@ describe("every generated workflow", () => {
       expect(Object.keys(job.permissions ?? {}).sort()).toEqual(assumesRole ? ["contents", "id-token"] : ["contents"]);
       expect(job.permissions!.contents).toBe("read");
     }
-    expect(planJob(w).permissions).toEqual({ contents: "read" });
+    // The migrations' planning job may read another run's results (a retry); it holds no secret.
+    expect(planJob(w).permissions).toEqual(w.kind === "migrations" ? { contents: "read", actions: "read" } : { contents: "read" });
+    expect(JSON.stringify(planJob(w))).not.toMatch(/secrets\./);
   });
 
   it.each(everyWorkflow)("%s lists no tenant: its batch jobs take their matrix from the planning job, slot by slot (migrations: wave by wave)", (_, w) => {
@@ -233,11 +235,21 @@ describe("migrations in waves", () => {
     expect(parse(w.content).on.workflow_dispatch.inputs).toEqual({
       tenants: { description: "Only these tenants (ids, comma-separated); empty: every tenant", type: "string", required: false, default: "" },
       wave: { description: "Only this wave", type: "choice", required: false, default: "all", options: ["all", "canary", "general"] },
+      retry_run: { description: "Only what this run (its id) left undone: its failed tenants and those a stopped wave never reached", type: "string", required: false, default: "" },
+      behind: { description: "Only tenants whose schema version is behind this one (as the version query prints it)", type: "string", required: false, default: "" },
     });
     const plan = parse(w.content).jobs.plan.steps.at(-1);
-    expect(plan.env).toMatchObject({ ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}" });
+    expect(plan.env).toMatchObject({ ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}", RETRY_RUN: "${{ inputs.retry_run }}" });
     expect(plan.run).not.toContain("inputs.");
     expect(all["migrate-w1"].env).toMatchObject({ BATCH_ONLY: "${{ join(matrix.batch.only || fromJSON('[]'), ' ') }}" });
+    // A retry reads the results the other run kept, only when asked, as an action's input (never a script's text).
+    expect(parse(w.content).jobs.plan.steps[1]).toMatchObject({ if: "inputs.retry_run != ''", uses: ACTIONS.downloadArtifact.uses, with: { pattern: "tenant-fleet-results-w*", "run-id": "${{ inputs.retry_run }}", "github-token": "${{ github.token }}" } });
+    // The version asked reaches the planning job (which checks it) and the batch jobs (which compare) through their environment.
+    expect(all["migrate-w1"].env).toMatchObject({ ONLY_BEHIND: "${{ inputs.behind }}" });
+    expect(plan.env).toMatchObject({ ONLY_BEHIND: "${{ inputs.behind }}" });
+    // Without a version query there is no version to be behind.
+    const unversioned = renderWorkflows(syntheticFleet(3), SETTINGS).find((x) => x.kind === "migrations")!;
+    expect(unversioned.content).not.toContain("inputs.behind");
   });
 
   it("run on the deploy that changes the manifest, so a new tenant is migrated before it serves traffic", () => {

@@ -313,7 +313,8 @@ export function drillTenantScript(): string {
  * One tenant's migration: the connection string checked and masked; with VERSION_QUERY,
  * the schema version read before (a schema without the tool's table yet reads as none) and
  * the WAL position recorded, so the tenant can be restored to just before; a tenant
- * already at TARGET_VERSION is left alone (result=current); then the team's command, and
+ * already at TARGET_VERSION is left alone (result=current), and with ONLY_BEHIND one at or
+ * past that version (result=skipped, `sort -V` order); then the team's command, and
  * the version after, which must be the target when one is known. Writes result,
  * version_before, version_after and lsn_before to GITHUB_OUTPUT (the tenant's own file).
  */
@@ -328,6 +329,12 @@ export function migrationTenantScript(command: string): string {
     'lsn_before="$("${psql_bin}" -X -q -At --dbname="${DATABASE_URL}" -c "select pg_current_wal_lsn()" 2> /dev/null)" || { echo "::error::${TENANT_ID}: its database did not answer before the migration (${SECRET_LABEL})"; exit 1; }',
     '{ echo "version_before=${version_before}"; echo "lsn_before=${lsn_before}"; } >> "${GITHUB_OUTPUT}"',
     'echo "${TENANT_ID}: schema version ${version_before:-(none)}, WAL ${lsn_before} before the migration"',
+    // ONLY_BEHIND (a manual run for the tenants behind a version): one at or past it is left alone.
+    'if [ -n "${ONLY_BEHIND:-}" ] && [ -n "${version_before}" ] && [ "$(printf \'%s\\n%s\\n\' "${version_before}" "${ONLY_BEHIND}" | sort -V | head -n 1)" = "${ONLY_BEHIND}" ]; then',
+    '  { echo "result=skipped"; echo "version_after=${version_before}"; } >> "${GITHUB_OUTPUT}"',
+    '  echo "${TENANT_ID} is at ${version_before}, not behind ${ONLY_BEHIND}: left alone"',
+    "  exit 0",
+    "fi",
     'if [ -n "${TARGET_VERSION:-}" ] && [ "${version_before}" = "${TARGET_VERSION}" ]; then',
     '  { echo "result=current"; echo "version_after=${version_before}"; } >> "${GITHUB_OUTPUT}"',
     '  echo "${TENANT_ID} is at ${TARGET_VERSION} already: not migrated"',

@@ -81,7 +81,20 @@ export function planScript(): string {
     `only="$(jq -c -n --arg s "\${ONLY_TENANTS:-}" '[$s | splits("[, ]+") | select(length > 0)] | unique')"`,
     `unknown="$(jq -r --argjson only "\${only}" '[.tenants[].id] as $ids | [$only[] | select(IN($ids[]) | not)] | join(", ")' "\${MANIFEST}")"`,
     'if [ -n "${unknown}" ]; then echo "::error::not an active tenant of ${MANIFEST}: ${unknown}"; exit 1; fi',
-    'if [ "${only}" != "[]" ]; then echo "only the tenants ${only}"; fi',
+    // RETRY_RUN (a manual run's input): every tenant that run did not leave migrated or at the
+    // target (failed, or never reached behind a stopped wave), from the results it kept in RETRY_DIR.
+    'if [ -n "${RETRY_RUN:-}" ]; then',
+    '  if ! [[ "${RETRY_RUN}" =~ ^[0-9]{1,20}$ ]]; then echo "::error::the retry_run input is the id of a run of this workflow (digits, as in …/actions/runs/<id>)"; exit 1; fi',
+    '  if [ "${only}" != "[]" ]; then echo "::error::give the tenants input or retry_run, not both"; exit 1; fi',
+    '  mkdir -p "${RETRY_DIR}"',
+    '  if [ -z "$(find "${RETRY_DIR}" -name "*.tsv" -type f -print -quit)" ]; then echo "::error::run ${RETRY_RUN} kept no migration results (not a run of this workflow, or its results expired after 30 days): name the tenants instead"; exit 1; fi',
+    `  done_ids="$(find "\${RETRY_DIR}" -name "*.tsv" -type f -exec cat {} + | jq -R -s -c 'split("\\n") | map(split("\\t") | select(.[1] == "ok" or .[1] == "current") | .[0])')"`,
+    `  only="$(jq -c --argjson done "\${done_ids}" '[.tenants[].id | select(IN($done[]) | not)] | if length == 0 then ["(none)"] else . end' "\${MANIFEST}")"`,
+    '  echo "retrying what run ${RETRY_RUN} left undone: $(jq -r \'if . == ["(none)"] then "nothing" else join(", ") end\' <<< "${only}")"',
+    "fi",
+    // ONLY_BEHIND (a manual run's input): checked here; each batch job compares it with the tenant's version.
+    'if [ -n "${ONLY_BEHIND:-}" ] && ! [[ "${ONLY_BEHIND}" =~ ^[A-Za-z0-9._:+-]{1,100}$ ]]; then echo "::error::the behind input is a schema version (letters, digits and . _ : + -), as the version query prints it"; exit 1; fi',
+    'if [ "${only}" != "[]" ] && [ -z "${RETRY_RUN:-}" ]; then echo "only the tenants ${only}"; fi',
     "plan_batches() {",
     '  local wave="$1" prefix="$2" plan="${RUNNER_TEMP}/batches-$2.json" count tenants',
     `  jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" --argjson only "\${only}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [${ofWave} | ${entry}]' "\${MANIFEST}" > "\${plan}" 2> "\${plan}.err" || { echo "::error::\${MANIFEST} cannot be planned: $(head -n 1 "\${plan}.err")"; exit 1; }`,
@@ -229,7 +242,7 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     '    result="$(field result)"; if [ "${status}" != 0 ]; then result="failed"; elif [ -z "${result}" ]; then result="ok"; fi',
     `    line="\${id}"$'\\t'"\${result}"$'\\t'"\${seconds}"; for f in ${fields.join(" ")}; do line+=$'\\t'"$(field "\${f}")"; done`,
     '    printf \'%s\\n\' "${line}" >> "${RESULTS_DIR}/${BATCH_KEY}.tsv"',
-    '    if [ "${result}" = current ]; then verdict="current"; fi',
+    '    case "${result}" in current|skipped) verdict="${result}";; esac',
     ...(fields.includes("version_before")
       ? ['    version_before="$(field version_before)"; version_after="$(field version_after)"', '    if [ -z "${detail}" ] && [ -n "${version_before}${version_after}" ]; then detail="version ${version_before:-(none)} → ${version_after:-${version_before:-(none)}}"; fi']
       : []),
@@ -263,18 +276,18 @@ export function gateScript(): string {
     'mkdir -p "${RESULTS_DIR}"',
     // The plan gives every wave a count; none at all means the plan did not say, which is not zero.
     'if ! [[ "${PLANNED:-}" =~ ^[0-9]+$ ]]; then echo "::error::the plan gave no tenant count for wave ${WAVE}: the rollout stops"; exit 1; fi',
-    "recorded=0; migrated=0; current=0; failed=()",
+    "recorded=0; migrated=0; current=0; skipped=0; failed=()",
     // Every line read, in the log: tenant, result, seconds, version before and after, WAL position before.
     'echo "::group::results of wave ${WAVE}"; find "${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} +; echo "::endgroup::"',
     "while IFS=$'\\t' read -r id result _; do",
     '  [ -n "${id}" ] || continue',
     "  recorded=$(( recorded + 1 ))",
-    '  case "${result}" in ok) migrated=$(( migrated + 1 ));; current) current=$(( current + 1 ));; *) failed+=("${id}");; esac',
+    '  case "${result}" in ok) migrated=$(( migrated + 1 ));; current) current=$(( current + 1 ));; skipped) skipped=$(( skipped + 1 ));; *) failed+=("${id}");; esac',
     'done < <(find "${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} +)',
     "missing=$(( PLANNED - recorded )); if [ \"${missing}\" -lt 0 ]; then missing=0; fi",
     'failures=$(( ${#failed[@]} + missing ))',
     'case "${BUDGET}" in *%) allowed=$(( PLANNED * ${BUDGET%\\%} / 100 ));; *) allowed="${BUDGET}";; esac',
-    '{ echo "### wave ${WAVE}: ${PLANNED} tenant(s)"; echo; echo "${migrated} migrated, ${current} already at the target, ${#failed[@]} failed, ${missing} did not report; failure budget ${BUDGET} (${allowed} tenant(s))"; } >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
+    '{ echo "### wave ${WAVE}: ${PLANNED} tenant(s)"; echo; echo "${migrated} migrated, ${current} already at the target, ${skipped} not behind the version asked, ${#failed[@]} failed, ${missing} did not report; failure budget ${BUDGET} (${allowed} tenant(s))"; } >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
     'if [ "${failures}" -gt "${allowed}" ]; then',
     `  echo "::error title=${ROLLOUT_STOPPED_TITLE}::wave \${WAVE}: \${failures} of \${PLANNED} tenant(s) failed or did not report, over the failure budget of \${allowed} (\${BUDGET}): the later waves are not migrated\${failed:+; failed: \${failed[*]}}"`,
     "  exit 1",
@@ -297,7 +310,8 @@ export function recordScript(kind: BatchKind): string {
   const columns = Object.entries(record.columns);
   const wave = kind === "migrations";
   const toRows = [
-    'split("\\n") | map(select(length > 0) | split("\\t")',
+    // A tenant left alone by a manual run's version filter did nothing worth a row.
+    'split("\\n") | map(select(length > 0) | split("\\t") | select(.[1] != "skipped")',
     "| {tenant_id: .[0], result: .[1], seconds: (.[2] | tonumber? // null),",
     columns.map(([name], i) => `${name}: (.[${i + 3}] // "" | if . == "" then null else . end)`).join(", "),
     wave ? ", wave: $wave})" : "})",

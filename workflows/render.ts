@@ -328,6 +328,8 @@ interface KindSpec {
 
 /** Where a batch job leaves its tenants' result lines for its wave's gate. */
 const RESULTS_DIR = "${{ runner.temp }}/tenant-fleet-results";
+/** Where a retry's planning job puts the results of the run it retries. */
+const RETRY_DIR = "${{ runner.temp }}/tenant-fleet-retry";
 /** The artifact of one batch's results: `<prefix>-w<n>-<batch key>`. */
 export const RESULTS_ARTIFACT = "tenant-fleet-results";
 
@@ -450,7 +452,8 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
         "runs-on": RUNNER,
         "timeout-minutes": 10,
         ...branchOnly,
-        permissions: { contents: "read" },
+        // Migrations: reading another run's results (a retry) needs actions: read.
+        permissions: spec.waves ? { contents: "read", actions: "read" } : { contents: "read" },
         outputs: Object.fromEntries(
           rounds.flatMap((_, round) => [
             ...slots.map((_s, i) => [output(round, i), `\${{ steps.plan.outputs.${output(round, i)} }}`]),
@@ -459,6 +462,18 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
         ),
         steps: [
           manifestCheckoutStep(),
+          ...(spec.waves
+            ? [
+                {
+                  name: "Results of the run to retry",
+                  if: "inputs.retry_run != ''",
+                  uses: ACTIONS.downloadArtifact.uses,
+                  // A run without results is judged by the plan, which names it.
+                  "continue-on-error": true,
+                  with: { pattern: `${RESULTS_ARTIFACT}-w*`, path: `${RETRY_DIR}/`, "merge-multiple": true, "run-id": "${{ inputs.retry_run }}", "github-token": "${{ github.token }}" },
+                },
+              ]
+            : []),
           {
             name: "Plan the batches from the fleet manifest",
             id: "plan",
@@ -467,7 +482,9 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
               MANIFEST: manifestPath(names),
               BATCH_KIND: spec.batchKind,
               ...(spec.schedule ? { BATCH_SCHEDULE: spec.schedule } : {}),
-              ...(spec.waves ? { WAVES: JSON.stringify(spec.waves.names), ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}" } : {}),
+              ...(spec.waves
+                ? { WAVES: JSON.stringify(spec.waves.names), ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}", RETRY_RUN: "${{ inputs.retry_run }}", RETRY_DIR, ...(spec.env.ONLY_BEHIND ? { ONLY_BEHIND: "${{ inputs.behind }}" } : {}) }
+                : {}),
               SLOTS: String(slots.length),
               BATCH_PARALLELISM: String(spec.parallelism),
               WITH_SECRETS: String(binding.source === "slots"),
@@ -557,6 +574,8 @@ function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, m
         inputs: {
           tenants: { description: "Only these tenants (ids, comma-separated); empty: every tenant", type: "string", required: false, default: "" },
           wave: { description: "Only this wave", type: "choice", required: false, default: "all", options: ["all", ...waves] },
+          retry_run: { description: "Only what this run (its id) left undone: its failed tenants and those a stopped wave never reached", type: "string", required: false, default: "" },
+          ...(migrations.versionQuery ? { behind: { description: "Only tenants whose schema version is behind this one (as the version query prints it)", type: "string", required: false, default: "" } } : {}),
         },
       },
     },
@@ -568,6 +587,7 @@ function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, m
     env: {
       // The tenants of a manual run for some tenants (empty: the whole batch).
       BATCH_ONLY: "${{ join(matrix.batch.only || fromJSON('[]'), ' ') }}",
+      ...(migrations.versionQuery ? { ONLY_BEHIND: "${{ inputs.behind }}" } : {}),
       ...(migrations.versionQuery ? { VERSION_QUERY: migrations.versionQuery } : {}),
     },
     checkout: { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
