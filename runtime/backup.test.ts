@@ -11,6 +11,7 @@ import { MANIFEST_SUFFIX } from "../workflows/backupScripts";
 import { TENANT_LOCK_KEY } from "../workflows/batchScripts";
 import { backupTimestamp } from "../vaults/plan";
 import { seedDatabase, startWorld, type World } from "./harness";
+import { startFakeGithub, type FakeGithub } from "./services/fakeApis";
 import { recordTiming, stepTimings } from "./timings";
 
 let world: World;
@@ -183,5 +184,58 @@ describe("locks", () => {
     }
     const drill = [...world.repo.workflows].find(([p]) => p.endsWith("-restore-drill.yml"))![1];
     expect(drill).not.toContain("pg_try_advisory_lock");
+  });
+});
+
+describe("a tenant new to the fleet manifest", () => {
+  let fresh: World;
+  let github: FakeGithub;
+  const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+  beforeAll(async () => {
+    github = await startFakeGithub("example-saas/app", "ghs_run_token");
+    fresh = await startWorld(undefined, undefined, { url: github.url, token: "ghs_run_token" });
+    fresh.tenantDb.sql("postgres", "do $$ begin if not exists (select from pg_roles where rolname = 'app_owner') then create role app_owner login; end if; end $$");
+    fresh.tenantDb.sql("postgres", "create database empty_db owner app_owner");
+  });
+  afterAll(async () => {
+    await fresh?.stop();
+    await github?.stop();
+  });
+  const manifestWithout = (id: string) => {
+    const m = JSON.parse(fresh.repo.files[fresh.repo.manifestPath]);
+    return { ...m, tenants: m.tenants.filter((t: { id: string }) => t.id !== id) };
+  };
+
+  it("is backed up with a warning while its database is still empty, and the drill accepts that dump", async () => {
+    // A month ago the manifest had every tenant but brightwave; brightwave came in three days ago.
+    github.history = [
+      { sha: "a".repeat(40), date: days(30), path: fresh.repo.manifestPath, content: manifestWithout("brightwave") },
+      { sha: "b".repeat(40), date: days(3), path: fresh.repo.manifestPath, content: JSON.parse(fresh.repo.files[fresh.repo.manifestPath]) },
+    ];
+    const { plan, job } = await fresh.runBatch("backup", ["brightwave"], { secrets: { brightwave: fresh.secretFor("brightwave", "empty_db") } });
+    expect(plan.log).toContain("new in the last 7 days: brightwave");
+    // The history was asked as of seven days ago, with the run's own token.
+    expect(github.calls.find((c) => c.path.includes("/commits?"))!.path).toMatch(/path=\.github%2Ftenant-fleet%2Ftenant-fleet\.json|path=\.github\/tenant-fleet\/tenant-fleet\.json/);
+    expect(job.result, job.log).toBe("success");
+    expect(job.warnings).toEqual(["brightwave's database has no tables; backed up anyway because the tenant is new to the fleet manifest (its schema is migrated when it is onboarded)"]);
+    const drill = await fresh.drill("brightwave");
+    expect(drill.result, drill.log).toBe("success");
+    expect(drill.warnings[0]).toMatch(/restored no table; it was taken while brightwave was new to the fleet manifest/);
+  });
+
+  it("is not new once the manifest listed it before the window: an empty database fails again", async () => {
+    github.history = [{ sha: "c".repeat(40), date: days(30), path: fresh.repo.manifestPath, content: JSON.parse(fresh.repo.files[fresh.repo.manifestPath]) }];
+    const { plan, job } = await fresh.runBatch("backup", ["brightwave"], { secrets: { brightwave: fresh.secretFor("brightwave", "empty_db") } });
+    expect(plan.log).not.toContain("new in the last");
+    expect(job.result).toBe("failure");
+    expect(job.errors[0]).toMatch(/^brightwave's database has no tables/);
+  });
+
+  it("counts every tenant new while the manifest is younger than the window, and no one when the history cannot be read", async () => {
+    github.history = [{ sha: "d".repeat(40), date: days(2), path: fresh.repo.manifestPath, content: {} }];
+    expect((await fresh.runBatch("backup", ["brightwave"], { secrets: { brightwave: fresh.secretFor("brightwave", "empty_db") } })).job.result).toBe("success");
+    // The existing world has no API to ask: the plan warns, and an empty database fails as before (the test above this block).
+    const { plan } = await world.runBatch("backup", ["acme-corp"]);
+    expect(plan.log).toMatch(/::warning::could not read the history of \.github\/tenant-fleet\/tenant-fleet\.json .*: no tenant counts as new tonight/);
   });
 });

@@ -56,7 +56,13 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(stack = "prod", overrides: readonly string[] = ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`]): Promise<World> {
+/** A GitHub API stand-in for the jobs (runtime/services/fakeApis.ts), and the run's token it accepts. */
+export interface WorldGithub {
+  readonly url: string;
+  readonly token: string;
+}
+
+export async function startWorld(stack = "prod", overrides: readonly string[] = ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`], github?: WorldGithub): Promise<World> {
   const repo = await repositoryOf(stack, overrides);
   const started: { stop(): unknown }[] = [];
   try {
@@ -66,8 +72,9 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
     started.push(drillDb);
     const s3 = await startS3(repo.world);
     started.push(s3);
-    const runner = runnerSetup({ s3: s3.endpoint, drillPgPort: drillDb.port });
-    const context = (secrets: Record<string, string>, needs?: RunContext["needs"]): RunContext => ({ repository: "example-saas/app", ref: "refs/heads/main", vars: repo.vars, secrets, needs, runnerEnv: runner.env });
+    const runner = runnerSetup({ s3: s3.endpoint, drillPgPort: drillDb.port, githubApi: github?.url });
+    // github.token is the run's token: the stand-in's, when the world has one.
+    const context = (secrets: Record<string, string>, needs?: RunContext["needs"]): RunContext => ({ repository: "example-saas/app", ref: "refs/heads/main", vars: repo.vars, secrets: github ? { GITHUB_TOKEN: github.token, ...secrets } : secrets, needs, runnerEnv: runner.env });
     const vaults = JSON.parse(repo.vars[VARIABLES.vaults]) as Record<string, { bucket: string }>;
     const tenantOf = (id: string) => repo.manifest.tenants.find((t) => t.id === id)!;
     const artifactsByRun = new Map<string, string>();

@@ -68,6 +68,8 @@ export function planScript(): string {
     '+ (if $secrets then {secrets: [.tenants[] | $t[.].credential.secret | if type == "string" and test("^[A-Z][A-Z0-9_]*_DATABASE_URL$") then . else error("\\(tostring) is not a tenant secret name") end]} else {} end)',
     // A run for some tenants only: the batch job migrates those of its batch and no other.
     '+ (if ($only | length) > 0 then {only: [.tenants[] | select(IN($only[]))]} else {} end)',
+    // Backups: the batch's tenants that are new (not in the manifest NEW_TENANT_DAYS ago).
+    '+ ([.tenants[] | select(IN($new[]))] | if length > 0 then {new: .} else {} end)',
   ].join(" ");
   const ofWave = '(' + BATCHES_OF_KIND + ')[] | select($wave == "" or .wave == $wave) | select(($only | length) == 0 or any(.tenants[]; IN($only[])))';
   const counted = '.tenants | if ($only | length) > 0 then map(select(IN($only[]))) else . end | length';
@@ -95,9 +97,30 @@ export function planScript(): string {
     // ONLY_BEHIND (a manual run's input): checked here; each batch job compares it with the tenant's version.
     'if [ -n "${ONLY_BEHIND:-}" ] && ! [[ "${ONLY_BEHIND}" =~ ^[A-Za-z0-9._:+-]{1,100}$ ]]; then echo "::error::the behind input is a schema version (letters, digits and . _ : + -), as the version query prints it"; exit 1; fi',
     'if [ "${only}" != "[]" ] && [ -z "${RETRY_RUN:-}" ]; then echo "only the tenants ${only}"; fi',
+    // NEW_TENANT_DAYS (backups): the tenants the manifest did not list that many days ago,
+    // from its history through GitHub's API (the run's own token, contents: read). An empty
+    // database of a new tenant is backed up with a warning; the API failing makes no one new.
+    "new='[]'",
+    'if [ -n "${NEW_TENANT_DAYS:-}" ]; then',
+    '  since="$(date -u -d "-${NEW_TENANT_DAYS} days" +%Y-%m-%dT%H:%M:%SZ)"',
+    '  api() { curl -fsS --max-time 30 --retry 2 -H "Authorization: Bearer ${GH_TOKEN:-}" -H "X-GitHub-Api-Version: 2022-11-28" "$@"; }',
+    '  if before="$(api -H "Accept: application/vnd.github+json" "${GITHUB_API_URL}/repos/${GITHUB_REPOSITORY}/commits?path=${MANIFEST}&sha=${GITHUB_SHA:-HEAD}&until=${since}&per_page=1" 2> "${RUNNER_TEMP}/history.err" | jq -r \'.[0].sha // ""\')"; then',
+    '    if [ -z "${before}" ]; then',
+    // No manifest that long ago: the fleet itself is new.
+    `      new="$(jq -c '[.tenants[].id]' "\${MANIFEST}")"`,
+    '    elif old="$(api -H "Accept: application/vnd.github.raw+json" "${GITHUB_API_URL}/repos/${GITHUB_REPOSITORY}/contents/${MANIFEST}?ref=${before}" 2> "${RUNNER_TEMP}/history.err" | jq -c \'[.tenants[]?.id]\')"; then',
+    `      new="$(jq -c --argjson old "\${old}" '[.tenants[].id | select(IN($old[]) | not)]' "\${MANIFEST}")"`,
+    "    else",
+    '      echo "::warning::could not read ${MANIFEST} as of ${before} ($(head -n 1 "${RUNNER_TEMP}/history.err")): no tenant counts as new tonight"',
+    "    fi",
+    "  else",
+    '    echo "::warning::could not read the history of ${MANIFEST} ($(head -n 1 "${RUNNER_TEMP}/history.err")): no tenant counts as new tonight"',
+    "  fi",
+    '  if [ "${new}" != "[]" ]; then echo "new in the last ${NEW_TENANT_DAYS} days: $(jq -r \'join(", ")\' <<< "${new}")"; fi',
+    "fi",
     "plan_batches() {",
     '  local wave="$1" prefix="$2" plan="${RUNNER_TEMP}/batches-$2.json" count tenants',
-    `  jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" --argjson only "\${only}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [${ofWave} | ${entry}]' "\${MANIFEST}" > "\${plan}" 2> "\${plan}.err" || { echo "::error::\${MANIFEST} cannot be planned: $(head -n 1 "\${plan}.err")"; exit 1; }`,
+    `  jq -c --arg kind "\${BATCH_KIND}" --arg schedule "\${BATCH_SCHEDULE:-}" --arg wave "\${wave}" --argjson parallel "\${BATCH_PARALLELISM}" --argjson secrets "\${WITH_SECRETS}" --argjson only "\${only}" --argjson new "\${new}" '(.tenants | map({key: .id, value: .}) | from_entries) as $t | [${ofWave} | ${entry}]' "\${MANIFEST}" > "\${plan}" 2> "\${plan}.err" || { echo "::error::\${MANIFEST} cannot be planned: $(head -n 1 "\${plan}.err")"; exit 1; }`,
     '  count="$(jq length "${plan}")"',
     `  if [ "\${count}" -gt $(( SLOTS * ${MAX_MATRIX_JOBS} )) ]; then echo "::error::\${MANIFEST} plans \${count} jobs\${wave:+ in wave \${wave}} and this workflow runs at most $(( SLOTS * ${MAX_MATRIX_JOBS} )): run pulumi up, which replans the batches"; exit 1; fi`,
     '  for slot in $(seq 1 "${SLOTS}"); do',
@@ -208,7 +231,9 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     "  esac",
     ...(options.lock ? ['  if [ "${status}" -eq 0 ]; then take_lock "${id}" "${url}" "${log}" || status=$?; fi'] : []),
     '  if [ "${status}" -eq 0 ]; then',
-    '    ( export TENANT_ID="${id}" EXPECTED_DB_HOST="${host}" RETENTION_DAYS="${retention}" MAX_AGE_HOURS="${max_age}" EMPTY_ALLOWED_UNTIL="${empty_until}" SECRET_LABEL="${label}" DATABASE_URL="${url}" DRILL_DATABASE="drill_${index}" GITHUB_OUTPUT="${work}/${index}.out"',
+    // BATCH_NEW: the tenants of the batch the plan found new (backups).
+    '    local new_tenant=false; if [[ " ${BATCH_NEW:-} " == *" ${id} "* ]]; then new_tenant=true; fi',
+    '    ( export TENANT_ID="${id}" EXPECTED_DB_HOST="${host}" RETENTION_DAYS="${retention}" MAX_AGE_HOURS="${max_age}" EMPTY_ALLOWED_UNTIL="${empty_until}" NEW_TENANT="${new_tenant}" SECRET_LABEL="${label}" DATABASE_URL="${url}" DRILL_DATABASE="drill_${index}" GITHUB_OUTPUT="${work}/${index}.out"',
     '      exec timeout --kill-after=30 "$(( minutes * 60 ))" bash --noprofile --norc -eo pipefail "${work}/tenant.sh" ) >> "${log}" 2>&1 || status=$?',
     '    if [ "${status}" -eq 124 ] || [ "${status}" -eq 137 ]; then echo "::error::${id} did not finish within its ${minutes} min (backup.timeoutMinutes) and was stopped" >> "${log}"; fi',
     "  fi",

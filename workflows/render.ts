@@ -328,6 +328,8 @@ interface KindSpec {
 
 /** Where a batch job leaves its tenants' result lines for its wave's gate. */
 const RESULTS_DIR = "${{ runner.temp }}/tenant-fleet-results";
+/** A tenant the fleet manifest did not list this many days ago is new: its database may still be empty. */
+export const NEW_TENANT_DAYS = 7;
 /** Where a retry's planning job puts the results of the run it retries. */
 const RETRY_DIR = "${{ runner.temp }}/tenant-fleet-retry";
 /** The artifact of one batch's results: `<prefix>-w<n>-<batch key>`. */
@@ -488,6 +490,8 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
               SLOTS: String(slots.length),
               BATCH_PARALLELISM: String(spec.parallelism),
               WITH_SECRETS: String(binding.source === "slots"),
+              // Backups: who is new to the manifest, read from its history with the run's token.
+              ...(spec.batchKind === "backup" ? { NEW_TENANT_DAYS: String(NEW_TENANT_DAYS), GH_TOKEN: "${{ github.token }}" } : {}),
             },
             run: `${planScript()}\n`,
           },
@@ -545,6 +549,8 @@ function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): Rend
     credentials: true,
     env: {
       BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
+      // The batch's tenants the plan found new (an empty database is allowed, with a warning).
+      BATCH_NEW: "${{ join(matrix.batch.new || fromJSON('[]'), ' ') }}",
       ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${vaultExpr(names)}.kmsKeyArn }}` } : {}),
       BACKUP_PART_BYTES: String(BACKUP_PART_BYTES),
     },

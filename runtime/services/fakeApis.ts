@@ -124,13 +124,15 @@ export interface FakeGithub {
   jobs: { name: string; conclusion: string | null; html_url: string; check_run_url?: string }[];
   /** Annotations by check run id (a job's check_run_url ends with it). */
   annotations: Record<string, { title: string; message: string; annotation_level: string }[]>;
+  /** Commits of repository files (the fleet manifest's history): the commits and contents APIs answer from it. */
+  history: { sha: string; date: string; path: string; content: unknown }[];
   stop(): Promise<void>;
 }
 
 export async function startFakeGithub(repository: string, token: string): Promise<FakeGithub> {
   const calls: Call[] = [];
   const issues: FakeIssue[] = [];
-  const fake: Partial<FakeGithub> & { issues: FakeIssue[]; calls: Call[]; jobs: FakeGithub["jobs"]; annotations: FakeGithub["annotations"] } = { calls, issues, jobs: [], annotations: {} };
+  const fake: Partial<FakeGithub> & { issues: FakeIssue[]; calls: Call[]; jobs: FakeGithub["jobs"]; annotations: FakeGithub["annotations"]; history: FakeGithub["history"] } = { calls, issues, jobs: [], annotations: {}, history: [] };
   const base = `/repos/${repository}`;
   const view = (i: FakeIssue) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: i.labels.map((name) => ({ name })), user: { login: i.creator } });
   const { url, server } = await serve((req, u, body) => {
@@ -140,6 +142,20 @@ export async function startFakeGithub(repository: string, token: string): Promis
       const per = Number(u.searchParams.get("per_page") ?? 30);
       const page = Number(u.searchParams.get("page") ?? 1);
       return [200, { total_count: fake.jobs.length, jobs: fake.jobs.slice((page - 1) * per, page * per) }];
+    }
+    if (u.pathname === `${base}/commits` && req.method === "GET") {
+      // Newest first, as GitHub lists them; `until` and `path` filter, `per_page` bounds.
+      const until = u.searchParams.get("until");
+      const commits = fake.history
+        .filter((c) => c.path === u.searchParams.get("path") && (!until || c.date <= until))
+        .sort((a, b) => (a.date < b.date ? 1 : -1))
+        .slice(0, Number(u.searchParams.get("per_page") ?? 30));
+      return [200, commits.map((c) => ({ sha: c.sha, commit: { committer: { date: c.date } } }))];
+    }
+    const contents = new RegExp(`^${base}/contents/(.+)$`).exec(u.pathname);
+    if (contents) {
+      const c = fake.history.find((x) => x.path === contents[1] && x.sha === u.searchParams.get("ref"));
+      return c ? [200, c.content] : [404, { message: "Not Found" }];
     }
     const annotations = new RegExp(`^${base}/check-runs/(\\d+)/annotations$`).exec(u.pathname);
     if (annotations) return [200, fake.annotations[annotations[1]] ?? []];
