@@ -222,3 +222,37 @@ export function renderStatus(s: FleetStatus): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/** What a restore of one tenant can use, from the catalog (operations/restore.ts plans with it). */
+export interface RestoreFacts {
+  /** Backups that completed, each verified when a drill restored it. */
+  readonly dumps: readonly { key: string; takenAt: Date; verified: boolean }[];
+  /** The migrations run asked for: the WAL position before its first attempt, and when that attempt began. */
+  readonly migration?: { lsn: string; at: Date };
+}
+
+/** `…/20261202T031700Z.dump` → when the dump began (the key says it), else undefined. */
+export function dumpTime(key: string): Date | undefined {
+  const m = /(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.dump$/.exec(key);
+  return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : undefined;
+}
+
+export async function restoreFacts(db: Queryable, tenantId: string, run?: number): Promise<RestoreFacts> {
+  const rows = (
+    await db.query<{ object_key: string; recorded_at: Date; verified: boolean }>(
+      `select b.object_key, b.recorded_at, exists (select from drills d where d.tenant_id = b.tenant_id and d.object_key = b.object_key and d.result = 'ok') as verified
+         from backups b where b.tenant_id = $1 and b.result = 'ok' and b.object_key is not null`,
+      [tenantId],
+    )
+  ).rows;
+  const dumps = rows.map((r) => ({ key: r.object_key, takenAt: dumpTime(r.object_key) ?? new Date(r.recorded_at), verified: r.verified }));
+  if (run === undefined) return { dumps };
+  const m = (
+    await db.query<{ lsn: string; at: Date }>(
+      `select lsn_before::text as lsn, recorded_at - make_interval(secs => coalesce(seconds, 0)) as at
+         from migration_runs where tenant_id = $1 and run_id = $2 and lsn_before is not null order by run_attempt limit 1`,
+      [tenantId, run],
+    )
+  ).rows[0];
+  return { dumps, ...(m ? { migration: { lsn: m.lsn, at: new Date(m.at) } } : {}) };
+}

@@ -219,6 +219,28 @@ describe("waves with a failure budget of one tenant", () => {
     for (const t of status.tenants) expect(t, t.id).toMatchObject({ backup: { result: "ok" }, drill: { result: "ok" } });
   });
 
+  it("plans a tenant's restore from what the catalog recorded: just before a migration, or the dump a drill verified", () => {
+    const tenant = (args: string[]) => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/tenant.ts"), ...args, "--tenants", "runtime/fixtures/rollout.yaml", "--json"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, CATALOG_DATABASE_URL: `postgresql://catalog_owner:owner-pw@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable` },
+      });
+      return { code: r.status, plan: r.stdout ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };
+    };
+    // Run 101 recorded early-one's WAL position before its migration: the restore goes to exactly that.
+    const lsn = world.tenantDb.sql("catalog", "select lsn_before from migration_runs where tenant_id = 'early-one' and run_id = 101");
+    const before = tenant(["restore", "early-one", "--to", "before-migration", "101"]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.plan).toMatchObject({ tenant: "early-one", action: "branch-restore", branch: "main", source: { lsn } });
+    // Asked for a dump: the one the night recorded and the drill restored.
+    const key = world.tenantDb.sql("catalog", "select object_key from backups where tenant_id = 'early-one' and run_id = 201");
+    const dump = tenant(["restore", "early-one", "--to", new Date().toISOString(), "--from-dump"]);
+    expect(dump.plan).toMatchObject({ action: "dump-restore", dump: key });
+    const none = tenant(["restore", "early-one", "--to", "before-migration", "999"]);
+    expect([none.code, none.stderr.trim()]).toEqual([1, "the fleet catalog has no WAL position of migrations run 999 for this tenant (was it migrated in that run?)"]);
+  });
+
   it("runs by hand for some tenants or one wave, and refuses a tenant the manifest does not have", async () => {
     // Whatever their version, the others are not even looked at: only the named tenant's line is kept.
     world.tenantDb.sql("early_one", "delete from schema_migrations");
