@@ -42,14 +42,13 @@ function parseTarget(to: string, facts: RestoreFacts | undefined): RestoreTarget
 }
 
 function render(plan: RestorePlan, tenant: string): string {
-  switch (plan.action) {
-    case "branch-restore":
-      return `restore ${tenant}: Neon branch restore of ${plan.branch} to ${"timestamp" in plan.source ? plan.source.timestamp : `WAL position ${plan.source.lsn}`}\n  current state kept as branch ${plan.preserveUnderName} (undo: restore ${plan.branch} from it)\n  ${plan.why}\n`;
-    case "dump-restore":
-      return `restore ${tenant}: dump ${plan.dump} (taken ${plan.takenAt}) into a new branch ${plan.newBranch}; ${plan.gapHours} h before the point asked for are not in it\n  ${plan.why}\n`;
-    case "refuse":
-      return `cannot restore ${tenant}: ${plan.why}\n`;
+  if (plan.action === "branch-restore") {
+    return `restore ${tenant}: Neon branch restore of ${plan.branch} to ${"timestamp" in plan.source ? plan.source.timestamp : `WAL position ${plan.source.lsn}`}\n  current state kept as branch ${plan.preserveUnderName} (undo: restore ${plan.branch} from it)\n  ${plan.why}\n`;
   }
+  if (plan.action === "dump-restore") {
+    return `restore ${tenant}: dump ${plan.dump} (taken ${plan.takenAt}) into a new branch ${plan.newBranch}; ${plan.gapHours} h before the point asked for are not in it\n  ${plan.why}\n`;
+  }
+  return `cannot restore ${tenant}: ${plan.why}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
