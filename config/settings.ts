@@ -122,6 +122,11 @@ const GIT_BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._\/-]{1,200}
 const IAM_PRINCIPAL_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
 const IAM_PRINCIPAL_RULE = "an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)";
 
+/** A Neon region a new project may be created in (the dev/test project's, the catalog's). */
+function activeNeonRegion() {
+  return z.enum(ACTIVE_REGION_IDS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an active Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` });
+}
+
 /** One entry per setting: key, schema over the raw string, default, documentation. */
 interface SettingSpec {
   readonly schema: z.ZodType;
@@ -373,7 +378,7 @@ const DECLARED = {
   },
   catalogRegion: {
     group: "migrations",
-    schema: z.enum(ACTIVE_REGION_IDS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an active Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` }),
+    schema: activeNeonRegion(),
     description: "Neon region of the fleet catalog (required with catalog): it holds every tenant's id, name, region and history, so choose a region your auditors accept for that metadata.",
   },
   restoreDrillSchedule: {
@@ -440,7 +445,7 @@ const DECLARED = {
   },
   devProjectRegion: {
     group: "dev",
-    schema: z.enum(ACTIVE_REGION_IDS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an active Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` }),
+    schema: activeNeonRegion(),
     default: "aws-us-east-2",
     description: "Neon region of the dev/test project.",
   },

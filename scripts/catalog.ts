@@ -7,37 +7,18 @@
  *   npm run status [-- --json] [--target V]          the fleet: versions, who is behind, failed, never migrated; last backup and drill
  */
 import { readFileSync } from "node:fs";
-import { Client } from "pg";
-import { parseCommandLine, runMain, write } from "./lib/cli";
+import { CATALOG_URL_VARIABLE, connectCatalog } from "./lib/catalogClient";
+import { CommandError, parseCommandLine, runMain, write } from "./lib/cli";
 import { UsageError } from "../config/stackFiles";
 import { passwordOf, catalogWriterPassword, CATALOG_WRITER_ROLE } from "../catalog/writer";
 import { fleetStatus, migrateCatalog, renderStatus, syncTenants, tenantRecords, tenantsFromOutputs } from "../catalog/catalog";
 
-export const CATALOG_URL_VARIABLE = "CATALOG_DATABASE_URL";
 const USAGE = [
   "usage: npm run catalog -- migrate",
   "       npm run catalog -- sync --stack S --outputs FILE   (FILE: pulumi stack output --json; - for stdin)",
   "       npm run status [-- --json] [--target VERSION]",
   `       with ${CATALOG_URL_VARIABLE} set to the catalog's connection string`,
 ].join("\n");
-
-/** A RunError: exits 1 with its message. */
-class CatalogError extends Error {
-  override name = "RunError";
-}
-
-async function connect(): Promise<Client> {
-  const url = process.env[CATALOG_URL_VARIABLE];
-  if (!url) throw new CatalogError(`${CATALOG_URL_VARIABLE} is not set: give the catalog's connection string (the stack output catalog says where it is)`);
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
-  try {
-    await client.connect();
-  } catch (err) {
-    // The driver's message may quote the host; never the string itself.
-    throw new CatalogError(`cannot connect to the catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
-  }
-  return client;
-}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -53,23 +34,23 @@ async function main(argv: string[]): Promise<number> {
     try {
       outputs = JSON.parse(readFileSync(args.outputs === "-" ? 0 : args.outputs!, "utf8"));
     } catch (err) {
-      throw new CatalogError(`--outputs ${args.outputs}: not the JSON of pulumi stack output --json (${(err as Error).message.split("\n")[0]})`);
+      throw new CommandError(`--outputs ${args.outputs}: not the JSON of pulumi stack output --json (${(err as Error).message.split("\n")[0]})`);
     }
   }
   let tenants: ReturnType<typeof tenantsFromOutputs> = [];
   try {
     if (command === "sync") tenants = tenantsFromOutputs(outputs);
   } catch (err) {
-    throw new CatalogError((err as Error).message);
+    throw new CommandError((err as Error).message);
   }
   let writerPassword: string | undefined;
   try {
     // The writer's password follows from the owner's (catalog/writer.ts), as the stack derives it.
     if (command === "migrate" && process.env[CATALOG_URL_VARIABLE]) writerPassword = catalogWriterPassword(passwordOf(process.env[CATALOG_URL_VARIABLE]));
   } catch (err) {
-    throw new CatalogError(`${CATALOG_URL_VARIABLE}: ${(err as Error).message}`);
+    throw new CommandError(`${CATALOG_URL_VARIABLE}: ${(err as Error).message}`);
   }
-  const db = await connect();
+  const db = await connectCatalog();
   try {
     if (command === "migrate") {
       const applied = await migrateCatalog(db, undefined, writerPassword);
@@ -84,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if ((err as Error).name === "RunError") throw err;
-    throw new CatalogError(`the catalog said: ${(err as Error).message.split("\n")[0]}`);
+    throw new CommandError(`the catalog said: ${(err as Error).message.split("\n")[0]}`);
   } finally {
     await db.end();
   }

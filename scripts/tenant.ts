@@ -8,9 +8,9 @@
  * point into a new branch, else why not. Dumps, drills and migration runs come from the fleet
  * catalog (CATALOG_DATABASE_URL); without it only the window is known.
  */
-import { Client } from "pg";
+import { CATALOG_URL_VARIABLE, connectCatalog } from "./lib/catalogClient";
 import { PROJECT_ROOT } from "../config/stack";
-import { parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
+import { CommandError, parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
 import { formatProblem } from "../diagnostics/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
@@ -18,10 +18,6 @@ import { planRestore, type RestorePlan, type RestoreTarget } from "../operations
 import { restoreFacts, type RestoreFacts } from "../catalog/catalog";
 
 const USAGE = "usage: npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--from-dump] [--json] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]\n       TIME: 2026-12-02T09:00:00Z; LSN: 0/16B3748; RUN: a migrations run id; the catalog (CATALOG_DATABASE_URL) gives dumps and runs";
-
-class OperationError extends Error {
-  override name = "RunError";
-}
 
 /** `--to before-migration 101` is two words on the command line; the parser takes one. */
 function joinTarget(argv: string[]): string[] {
@@ -32,8 +28,8 @@ function joinTarget(argv: string[]): string[] {
 function parseTarget(to: string, facts: RestoreFacts | undefined): RestoreTarget {
   const run = /^before-migration:(\d{1,20})$/.exec(to);
   if (run) {
-    if (!facts) throw new OperationError("--to before-migration needs the fleet catalog, which records each run's WAL position: set CATALOG_DATABASE_URL");
-    if (!facts.migration) throw new OperationError(`the fleet catalog has no WAL position of migrations run ${run[1]} for this tenant (was it migrated in that run?)`);
+    if (!facts) throw new CommandError("--to before-migration needs the fleet catalog, which records each run's WAL position: set CATALOG_DATABASE_URL");
+    if (!facts.migration) throw new CommandError(`the fleet catalog has no WAL position of migrations run ${run[1]} for this tenant (was it migrated in that run?)`);
     return { kind: "before-migration", run: Number(run[1]), lsn: facts.migration.lsn, at: facts.migration.at };
   }
   if (/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i.test(to)) return { kind: "lsn", lsn: to };
@@ -67,18 +63,16 @@ async function main(argv: string[]): Promise<number> {
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!fleet) return 1;
   const tenant = fleet.tenants.find((t) => t.id === id);
-  if (!tenant) throw new OperationError(`${JSON.stringify(id.slice(0, 60))} is not a tenant of ${fleet.file}`);
+  if (!tenant) throw new CommandError(`${JSON.stringify(id.slice(0, 60))} is not a tenant of ${fleet.file}`);
 
   let facts: RestoreFacts | undefined;
-  const url = process.env.CATALOG_DATABASE_URL;
-  if (url) {
-    const db = new Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+  if (process.env[CATALOG_URL_VARIABLE]) {
+    const db = await connectCatalog();
     try {
-      await db.connect();
       const run = /^before-migration:(\d+)$/.exec(args.to)?.[1];
       facts = await restoreFacts(db, tenant.id, run === undefined ? undefined : Number(run));
     } catch (err) {
-      throw new OperationError(`the fleet catalog (CATALOG_DATABASE_URL): ${(err as Error).message.split("\n")[0]}`);
+      throw new CommandError(`the fleet catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
     } finally {
       await db.end().catch(() => undefined);
     }

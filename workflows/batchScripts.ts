@@ -45,6 +45,11 @@ export const JOB_TIMEOUT_CAP_MINUTES = 360;
 /** A batch job's own minutes on top of its tenants' (checkout, client, credentials). */
 export const JOB_OVERHEAD_MINUTES = 15;
 
+/** Shell: every result line batch jobs left under a directory (one .tsv file per batch). */
+function resultLines(dirVariable: string): string {
+  return `find "\${${dirVariable}}" -name "*.tsv" -type f -exec cat {} +`;
+}
+
 /** jq: the batches of this kind (and schedule), from the manifest. */
 const BATCHES_OF_KIND = 'if $kind == "backup" then (.batches.backup[$schedule] // []) else (.batches[$kind] // []) end';
 
@@ -90,7 +95,7 @@ export function planScript(): string {
     '  if [ "${only}" != "[]" ]; then echo "::error::give the tenants input or retry_run, not both"; exit 1; fi',
     '  mkdir -p "${RETRY_DIR}"',
     '  if [ -z "$(find "${RETRY_DIR}" -name "*.tsv" -type f -print -quit)" ]; then echo "::error::run ${RETRY_RUN} kept no migration results (not a run of this workflow, or its results expired after 30 days): name the tenants instead"; exit 1; fi',
-    `  done_ids="$(find "\${RETRY_DIR}" -name "*.tsv" -type f -exec cat {} + | jq -R -s -c 'split("\\n") | map(split("\\t") | select(.[1] == "ok" or .[1] == "current") | .[0])')"`,
+    `  done_ids="$(${resultLines("RETRY_DIR")} | jq -R -s -c 'split("\\n") | map(split("\\t") | select(.[1] == "ok" or .[1] == "current") | .[0])')"`,
     `  only="$(jq -c --argjson done "\${done_ids}" '[.tenants[].id | select(IN($done[]) | not)] | if length == 0 then ["(none)"] else . end' "\${MANIFEST}")"`,
     '  echo "retrying what run ${RETRY_RUN} left undone: $(jq -r \'if . == ["(none)"] then "nothing" else join(", ") end\' <<< "${only}")"',
     "fi",
@@ -303,12 +308,12 @@ export function gateScript(): string {
     'if ! [[ "${PLANNED:-}" =~ ^[0-9]+$ ]]; then echo "::error::the plan gave no tenant count for wave ${WAVE}: the rollout stops"; exit 1; fi',
     "recorded=0; migrated=0; current=0; skipped=0; failed=()",
     // Every line read, in the log: tenant, result, seconds, version before and after, WAL position before.
-    'echo "::group::results of wave ${WAVE}"; find "${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} +; echo "::endgroup::"',
+    `echo "::group::results of wave \${WAVE}"; ${resultLines("RESULTS_DIR")}; echo "::endgroup::"`,
     "while IFS=$'\\t' read -r id result _; do",
     '  [ -n "${id}" ] || continue',
     "  recorded=$(( recorded + 1 ))",
     '  case "${result}" in ok) migrated=$(( migrated + 1 ));; current) current=$(( current + 1 ));; skipped) skipped=$(( skipped + 1 ));; *) failed+=("${id}");; esac',
-    'done < <(find "${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} +)',
+    `done < <(${resultLines("RESULTS_DIR")})`,
     "missing=$(( PLANNED - recorded )); if [ \"${missing}\" -lt 0 ]; then missing=0; fi",
     'failures=$(( ${#failed[@]} + missing ))',
     'case "${BUDGET}" in *%) allowed=$(( PLANNED * ${BUDGET%\\%} / 100 ));; *) allowed="${BUDGET}";; esac',
@@ -348,7 +353,7 @@ export function recordScript(kind: BatchKind): string {
     "set -euo pipefail",
     'if [ -z "${CATALOG_URL:-}" ]; then echo "no fleet catalog (the secret ${CATALOG_SECRET} is not set): the results of ${WHAT} stay in this run\'s artifacts"; exit 0; fi',
     'mkdir -p "${RESULTS_DIR}"',
-    `rows="$(find "\${RESULTS_DIR}" -name "*.tsv" -type f -exec cat {} + | jq -R -s -c --arg wave "\${WAVE:-}" '${toRows}')"`,
+    `rows="$(${resultLines("RESULTS_DIR")} | jq -R -s -c --arg wave "\${WAVE:-}" '${toRows}')"`,
     'count="$(jq length <<< "${rows}")"',
     'if [ "${count}" = 0 ]; then echo "no result of ${WHAT} to record"; exit 0; fi',
     'psql_err="$(mktemp)"',

@@ -8,6 +8,11 @@ export function write(text: string): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
 }
 
+/** An error of the command's input or surroundings: exits 1 with its message (runMain treats a RunError so). */
+export class CommandError extends Error {
+  override name = "RunError";
+}
+
 /**
  * Runs a command's main and exits with its code. Usage and git errors exit 2 and a
  * RunError (invalid input under the program) exits 1, each as one message; anything
