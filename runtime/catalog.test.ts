@@ -127,7 +127,7 @@ describe("the fleet catalog", () => {
 
   it("says what is wrong without a stack trace: no URL, an unreachable catalog, bad outputs", () => {
     const none = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/catalog.ts"), "status"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CATALOG_DATABASE_URL: "" } });
-    expect([none.status, none.stderr.trim()]).toEqual([1, "CATALOG_DATABASE_URL is not set: give the catalog's connection string (the stack output catalog says where it is)"]);
+    expect([none.status, none.stderr.trim()]).toEqual([1, "CATALOG_DATABASE_URL is not set: give the catalog owner's connection string (a stack with catalog: true has it: pulumi stack output --show-secrets catalogOwnerUrl)"]);
     const bad = catalog(["sync", "--stack", "prod", "--outputs", "-"], { input: '{"tenants": [{"id": 1}]}' });
     expect([bad.code, bad.stderr.trim()]).toEqual([1, "tenants[0] of the stack outputs is not { id, name, neonRegion, residency, status }"]);
     const usage = catalog(["rollback"]);
