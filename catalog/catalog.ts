@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CATALOG_WRITER_ROLE, scramVerifier } from "./writer";
+import type { OperationRecord } from "../operations/record";
 
 export { CATALOG_WRITER_ROLE };
 const MIGRATIONS_DIR = path.join(__dirname, "migrations");
@@ -255,4 +256,14 @@ export async function restoreFacts(db: Queryable, tenantId: string, run?: number
     )
   ).rows[0];
   return { dumps, ...(m ? { migration: { lsn: m.lsn, at: new Date(m.at) } } : {}) };
+}
+
+/** Appends one tenant operation's record (operations/record.ts) to the catalog; an erasure that completed also marks the tenant erased. */
+export async function insertOperation(db: Queryable, r: OperationRecord): Promise<void> {
+  await db.query(
+    `insert into operations (tenant_id, stack, kind, ticket, requested_by, run_id, run_attempt, run_url, result, plan, detail, error, started_at, finished_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14)`,
+    [r.tenant, r.stack, r.kind, r.ticket, r.requestedBy, r.run?.id ?? null, r.run?.attempt ?? null, r.run?.url ?? null, r.result, JSON.stringify(r.plan), JSON.stringify(r.detail), r.error ?? null, r.startedAt, r.finishedAt],
+  );
+  if (r.kind === "erase" && r.result === "ok") await db.query("update tenants set erased_at = $2 where id = $1 and erased_at is null", [r.tenant, r.finishedAt]);
 }

@@ -97,6 +97,8 @@ export interface StackSettings {
     /** Deduplicated and sorted. */
     readonly keep: { readonly regions: readonly string[]; readonly retentionDays: readonly number[] };
     readonly trustPolicyLengthLimit: Setting<"trustPolicyLengthLimit">;
+    /** Tenant exports: how long a shared link works, how long the export stays. */
+    readonly exports: { readonly linkHours: Setting<"exportLinkHours">; readonly retentionDays: Setting<"exportRetentionDays"> };
   };
 }
 
@@ -140,7 +142,7 @@ interface SettingSpec {
   /** Set with `pulumi config set --secret` only, so not declared in Pulumi.yaml (a declared key needs a default). */
   readonly secretOnly?: true;
   /** Where the docs list it: the main settings table (docs/settings.md), or the dev/test project's (docs/dev.md). */
-  readonly group?: "dev" | "migrations";
+  readonly group?: "dev" | "migrations" | "operations";
 }
 
 /** A default as the generated tables show it. */
@@ -153,7 +155,7 @@ function defaultCell(spec: SettingSpec): string {
 }
 
 /** The full settings table of one group (docs/settings.md, docs/dev.md), generated from SETTINGS (`npm run schema` writes it). */
-export function settingsTable(group?: "dev" | "migrations"): string {
+export function settingsTable(group?: SettingSpec["group"]): string {
   const rows = Object.entries(SETTINGS)
     .filter(([, spec]) => spec.group === group)
     .map(([key, spec]) => `| \`${key}\`${spec.secretOnly ? " (secret)" : ""} | ${defaultCell(spec)} | ${spec.description.replace(/\|/g, "\\|")} |`);
@@ -509,6 +511,18 @@ const DECLARED = {
     schema: pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE),
     description: "The one IAM role or user that may delete backups, change their tags and disable or schedule the deletion of the vault keys (erasure, decommissioning). Unset: nobody can, until the bucket and key policies change.",
   },
+  exportLinkHours: {
+    schema: numberSetting(1, 168, "a link lives 1 to 168 hours (S3 signs for at most 7 days)"),
+    default: 24,
+    group: "operations",
+    description: "How long the presigned link to a tenant's export (npm run tenant -- share) works, hours. Whoever holds the link can download the export until then.",
+  },
+  exportRetentionDays: {
+    schema: numberSetting(1, 365, "keep exports 1 to 365 days"),
+    default: 7,
+    group: "operations",
+    description: "Days an export stays in the tenant's vault under exports/<id>/ before the lifecycle deletes it (its own rule, apart from the backups' retention classes).",
+  },
   keepVaultRegions: {
     unset: ["[]"],
     schema: stringList.pipe(z.array(z.enum(VAULT_REGIONS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region that holds backup vaults; use one of ${VAULT_REGIONS.join(", ")}` }))),
@@ -613,6 +627,8 @@ export const SETTING_REVIEW = {
   devNeonApiKey: { class: "review", why: "the dev/test workflows' Neon key changes (its value is never shown)" },
   keyAdministrators: { class: "review", why: REVIEW_IAM },
   breakGlassPrincipal: { class: "review", why: "the one principal that may delete backups and keys changes" },
+  exportLinkHours: { class: "review", why: "export links work for longer or shorter" },
+  exportRetentionDays: { class: "review", why: "exports are kept longer or deleted sooner" },
   keepVaultRegions: { class: "elsewhere", why: "compared by the diff's vault rule" },
   keepRetentionDays: { class: "elsewhere", why: "compared by the diff's retention rule" },
   trustPolicyLengthLimit: { class: "safe", why: "the plan's trust-size check moves" },
@@ -808,6 +824,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
         retentionDays: Object.freeze([...new Set(v("keepRetentionDays") ?? [])].sort((a, b) => a - b)),
       },
       trustPolicyLengthLimit: v("trustPolicyLengthLimit"),
+      exports: { linkHours: v("exportLinkHours"), retentionDays: v("exportRetentionDays") },
     },
   };
   return { settings: Object.freeze(settings), problems: [] };

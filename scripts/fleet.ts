@@ -13,43 +13,14 @@
  * not be made (usage, invalid stack or tenants file, credentials, API error, incomplete listing).
  */
 import { readFileSync } from "node:fs";
-import { createApiClient } from "@neondatabase/api-client";
+import { listProjects, neonApi, NeonApiError } from "./lib/neonApi";
 import { PROJECT_ROOT } from "../config/stack";
 import { UsageError } from "../config/stackFiles";
-import { findOrphans, trackedProjectIds, type ListedProject } from "../review/orphans";
+import { findOrphans, trackedProjectIds } from "../review/orphans";
 import { declaredByOrg, DeclarationError } from "./lib/declaredProjects";
 import { parseCommandLine, runMain, write } from "./lib/cli";
 
 const USAGE = "usage: npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
-
-class CheckError extends Error {}
-
-async function listProjects(apiKey: string, orgId: string, baseURL: string | undefined): Promise<ListedProject[]> {
-  const api = createApiClient({ apiKey, ...(baseURL ? { baseURL } : {}) });
-  const projects: ListedProject[] = [];
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  for (let page = 0; ; page++) {
-    const limit = 400;
-    let data;
-    try {
-      data = (await api.listProjects({ org_id: orgId, limit, ...(cursor ? { cursor } : {}) })).data;
-    } catch (err) {
-      const e = err as { response?: { status?: number; data?: { message?: string } }; message?: string };
-      const answer = e.response?.status ? `HTTP ${e.response.status}: ${e.response.data?.message ?? ""}` : `no answer (${e.message ?? "unknown error"})`;
-      throw new CheckError(`Neon's API could not list the projects of ${orgId}: ${answer.trim()}; check NEON_API_KEY and the network`);
-    }
-    if (data.unavailable_project_ids?.length) {
-      throw new CheckError(`Neon listed ${orgId} only in part: ${data.unavailable_project_ids.length} project(s) could not be fetched in time (${data.unavailable_project_ids.slice(0, 5).join(", ")}); run the check again`);
-    }
-    projects.push(...data.projects.map((p) => ({ id: p.id, name: p.name, region_id: p.region_id, created_at: p.created_at })));
-    const next = data.pagination?.cursor;
-    if (data.projects.length < limit || !next) return projects;
-    if (seen.has(next) || page > 1000) throw new CheckError(`Neon's pagination of ${orgId} does not advance (cursor ${next}); run the check again`);
-    seen.add(next);
-    cursor = next;
-  }
-}
 
 async function orphans(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, { org: { type: "string" }, state: { type: "string", multiple: true, default: [] }, json: { type: "boolean", default: false }, "api-url": { type: "string" }, help: { type: "boolean", short: "h", default: false } }, USAGE);
@@ -57,8 +28,7 @@ async function orphans(argv: string[]): Promise<number> {
     await write(`${USAGE}\n`);
     return 0;
   }
-  const apiKey = process.env.NEON_API_KEY;
-  if (!apiKey) throw new UsageError("NEON_API_KEY is not set: a Neon API key that can list the organisation's projects");
+  const api = neonApi("list the organisation's projects", args["api-url"]);
   const declared = declaredByOrg(PROJECT_ROOT);
   const orgs = args.org ? [args.org] : [...declared.keys()].filter((o) => o !== "(no organisation)");
   if (!orgs.length) throw new UsageError(`no stack names tenant-fleet:neonOrgId; say which organisation: --org <org id>\n${USAGE}`);
@@ -82,7 +52,7 @@ async function orphans(argv: string[]): Promise<number> {
 
   const reports = [];
   for (const org of orgs) {
-    const listed = await listProjects(apiKey, org, args["api-url"] ?? process.env.NEON_API_URL);
+    const listed = await listProjects(api, org);
     reports.push({ org, listed: listed.length, ...findOrphans(declared.get(org) ?? [], listed, tracked) });
   }
   const found = reports.reduce((n, r) => n + r.orphans, 0);
@@ -114,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       return await orphans(rest);
     } catch (err) {
-      if (err instanceof CheckError || err instanceof DeclarationError) {
+      if (err instanceof NeonApiError || err instanceof DeclarationError) {
         process.stderr.write(`${err.message}\n`);
         return 2;
       }

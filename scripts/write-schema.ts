@@ -32,6 +32,7 @@ export const GENERATED_MARKDOWN: Readonly<Record<string, readonly GeneratedBlock
   "docs/settings.md": [{ name: "settings table", source: "config/settings.ts", render: () => settingsTable() }],
   "docs/dev.md": [{ name: "dev settings table", source: "config/settings.ts", render: () => settingsTable("dev") }],
   "docs/migrations.md": [{ name: "migrations settings table", source: "config/settings.ts", render: () => settingsTable("migrations") }],
+  "docs/operations.md": [{ name: "operations settings table", source: "config/settings.ts", render: () => settingsTable("operations") }],
 };
 
 /** A Markdown file with each of its generated blocks rewritten between its markers. */

@@ -41,6 +41,7 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): T
     backup: normaliseSchedule({ ...CODE_DEFAULTS.backup, ...defaults?.backup, ...raw.backup }),
     database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
     ...((raw.rollout ?? defaults?.rollout) !== undefined ? { rollout: raw.rollout ?? defaults?.rollout } : {}),
+    ...(raw.legalHold !== undefined ? { legalHold: raw.legalHold } : {}),
   };
 }
 

@@ -56,6 +56,8 @@ export interface Tenant {
   readonly database: DatabaseNames;
   /** Its migration wave; unset: the stack's last wave. */
   readonly rollout?: string;
+  /** Why its data must be kept: erasure is refused while set. */
+  readonly legalHold?: string;
 }
 
 import type { AcknowledgedChange } from "./changeKinds";

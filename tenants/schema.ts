@@ -244,6 +244,20 @@ export const DefaultsSchema = z.strictObject(tenantSettings).meta({
   description: "Settings every tenant inherits unless it sets its own.",
 });
 
+/**
+ * Free text a reviewer reads (an acknowledgement's reason, a legal hold): 10 to 500
+ * printable characters, so it can neither hide nor rewrite the review's output.
+ */
+function reasonText(noun: string, ask: string) {
+  return z
+    .string({ error: (iss) => `${describe(iss.input)} is not a string; ${ask}` })
+    .min(10, { error: () => `the ${noun} is too short; ${ask}` })
+    .max(500, { error: () => `the ${noun} is longer than 500 characters; link a ticket instead` })
+    .refine((r) => !DISPLAY_NAME_FORBIDDEN.test(r), {
+      error: (iss) => `${describe(iss.input)} contains ${codePoint(DISPLAY_NAME_FORBIDDEN.exec(String(iss.input))![0])}, a control, format or unassigned character that could hide or rewrite the review's output; write the ${noun} in printable characters`,
+    });
+}
+
 export const TenantSchema = z
   .strictObject({
     id: text(TENANT_ID_PATTERN, TENANT_ID_MAX, `an id is a lowercase slug of at most ${TENANT_ID_MAX} characters: a letter first, then letters, digits and single hyphens, e.g. acme-corp`).meta({
@@ -268,6 +282,9 @@ export const TenantSchema = z
         error: (iss) => `${describe(iss.input)} is not a status; use active or retired`,
       })
       .meta({ description: "active, or retired: the database is kept, secrets, backups and migrations stop." }),
+    legalHold: reasonText("hold", "say why the tenant's data must be kept, with the case or ticket reference")
+      .meta({ description: "Why this tenant's data must be kept (a case or ticket reference): while it is set, npm run tenant -- erase refuses." })
+      .optional(),
     ...tenantSettings,
   })
   .meta({ description: "One customer: one Neon project." });
@@ -282,13 +299,7 @@ export const AcknowledgementSchema = z
     change: z
       .enum(ACKNOWLEDGEABLE_CHANGES, { error: (iss) => `${describe(iss.input)} is not a change that needs acknowledging; use one of ${ACKNOWLEDGEABLE_CHANGES.join(", ")}` })
       .meta({ description: "The destructive change accepted (the kinds are listed in tenants/changeKinds.ts)." }),
-    reason: z
-      .string({ error: (iss) => `${describe(iss.input)} is not a string; say why the change is safe, with a ticket` })
-      .min(10, { error: () => "the reason is too short; say why the change is safe (data migrated, erasure approved, ...) with a ticket reference" })
-      .max(500, { error: () => "the reason is longer than 500 characters; link a ticket instead" })
-      .refine((r) => !DISPLAY_NAME_FORBIDDEN.test(r), {
-        error: (iss) => `${describe(iss.input)} contains ${codePoint(DISPLAY_NAME_FORBIDDEN.exec(String(iss.input))![0])}, a control, format or unassigned character that could hide or rewrite the review's output; write the reason in printable characters`,
-      })
+    reason: reasonText("reason", "say why the change is safe (data migrated, erasure approved, ...) with a ticket reference")
       .meta({ description: "Why this destructive change is intended and safe: data migrated, erasure request approved, ticket. Printable characters only." }),
   })
   .meta({ description: "A reviewed acceptance of one destructive change, visible in the pull request's diff." });
