@@ -70,6 +70,7 @@ const vaults = planVaults(fleet.tenants, settings.backup.keep).map((plan) => ({
     stack: settings.stack,
     encryption: settings.backup.encryption,
     objectLock: settings.backup.objectLock,
+    exportRetentionDays: settings.backup.exports.retentionDays,
     protect: settings.protect,
     access: {
       writerRoleArn: plan.backedUp.length ? roles.arnOf("backupWriter") : undefined,
@@ -165,8 +166,8 @@ export const databasesByTenant = Object.fromEntries(
     return [t.id, { projectId: db.projectId, region: t.region, awsRegion, host: db.host, poolerHost: db.poolerHost, credential }];
   }),
 );
-/** Per AWS region in use: the backup bucket and its region. */
-export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion }]));
+/** Per AWS region in use: the backup bucket, its region and its KMS key (null with S3-managed keys). */
+export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion, kmsKeyArn: vault.keyArn ?? null }]));
 /** The role the generated backup workflows assume (upload only). */
 export const backupRoleArn = roles.arnOf("backupWriter") ?? null;
 /** The role the generated restore-drill workflows assume (read only). */

@@ -15,6 +15,8 @@ export interface BackupVaultArgs {
   readonly encryption?: BackupEncryption;
   /** S3 Object Lock on a new bucket; irreversible once a bucket has it. @default "off" */
   readonly objectLock?: ObjectLockMode;
+  /** Days tenants' exports stay under exports/ (their own lifecycle rule); none: no export rule. */
+  readonly exportRetentionDays?: number;
   /** Protect and retain the bucket, the key and every resource that hardens them. @default true */
   readonly protect?: boolean;
   /** Who the bucket and key policies name. */
@@ -130,7 +132,7 @@ export class BackupVault extends pulumi.ComponentResource {
     );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
-      { region, bucket, rules: lifecycleRules(plan.retentions).map((r) => ({ ...r })) },
+      { region, bucket, rules: lifecycleRules(plan.retentions, args.exportRetentionDays).map((r) => ({ ...r })) },
       { ...data, dependsOn: [versioning] },
     );
     if (objectLock !== "off" && plan.retentions.length) {

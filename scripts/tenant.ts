@@ -1,13 +1,20 @@
 /**
- * Tenant operations, planned before anything is done (issue: tenant operations).
+ * Tenant operations: each planned and shown before anything is done; `--apply` carries it
+ * out (the dispatch workflows in .github/workflows/tenant-*.yml run it behind an approval)
+ * and leaves a record (--record FILE, and the fleet catalog's operations table).
  *
- *   npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--from-dump] [--json] [--stack S]
+ *   npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--from-dump]
+ *   npm run tenant -- export ID [--format custom|plain]
+ *   npm run tenant -- share ID KEY
+ *   npm run tenant -- erase ID
+ *   each: [--json] [--apply --ticket T [--outputs F] [--record F]] [--stack S] [--tenants F] [--config K=V ...]
  *
- * Prints what a restore of the tenant would do: Neon's branch restore inside its PITR window
- * (the current state kept under a preserved branch), else the newest verified dump before the
- * point into a new branch, else why not. Dumps, drills and migration runs come from the fleet
- * catalog (CATALOG_DATABASE_URL); without it only the window is known.
+ * Dumps, drills and migration runs come from the fleet catalog (CATALOG_DATABASE_URL);
+ * Neon through NEON_API_KEY; the vaults through the AWS CLI's credentials (the operations
+ * role; erasure: the break-glass role). F for --outputs: pulumi stack output --json.
  */
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { CATALOG_URL_VARIABLE, connectCatalog } from "./lib/catalogClient";
 import { PROJECT_ROOT } from "../config/stack";
 import { CommandError, parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
@@ -15,9 +22,30 @@ import { formatProblem } from "../diagnostics/problems";
 import { readStackConfig, UsageError } from "../config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
 import { planRestore, type RestorePlan, type RestoreTarget } from "../operations/restore";
-import { restoreFacts, type RestoreFacts } from "../catalog/catalog";
+import { planErasure, NEON_PROJECT_RECOVERY_DAYS, type ErasurePlan } from "../operations/erase";
+import { EXPORT_FORMATS, planExport, type ExportFormat, type ExportPlan } from "../operations/export";
+import { OPERATION_RECORD_FORMAT, requesterOf, runOf, ticketProblem, type OperationKind, type OperationRecord } from "../operations/record";
+import { insertOperation, restoreFacts, type RestoreFacts } from "../catalog/catalog";
+import { retentionClasses } from "../vaults/plan";
+import { exportPrefix } from "../tenants/naming";
+import { backupRegionOf } from "../tenants/placement";
+import type { Tenant } from "../tenants/model";
+import type { StackSettings } from "../config/settings";
+import { neonApi, type NeonApi } from "./lib/neonApi";
+import { branchRestore, deleteProject, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
 
-const USAGE = "usage: npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--from-dump] [--json] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]\n       TIME: 2026-12-02T09:00:00Z; LSN: 0/16B3748; RUN: a migrations run id; the catalog (CATALOG_DATABASE_URL) gives dumps and runs";
+const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
+const USAGE = [
+  `usage: npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--from-dump] ${COMMON}`,
+  `       npm run tenant -- export ID [--format custom|plain] ${COMMON}`,
+  "       npm run tenant -- share ID KEY [--outputs FILE] [--stack S]",
+  `       npm run tenant -- erase ID ${COMMON}`,
+  "       TIME: 2026-12-02T09:00:00Z; LSN: 0/16B3748; RUN: a migrations run id; KEY: an export's object key",
+  "       --outputs: pulumi stack output --json (project ids, vaults); the catalog (CATALOG_DATABASE_URL) gives dumps and runs and records operations",
+].join("\n");
+
+const OPERATIONS = ["restore", "export", "share", "erase"] as const;
+type Command = (typeof OPERATIONS)[number];
 
 /** `--to before-migration 101` is two words on the command line; the parser takes one. */
 function joinTarget(argv: string[]): string[] {
@@ -37,7 +65,7 @@ function parseTarget(to: string, facts: RestoreFacts | undefined): RestoreTarget
   throw new UsageError(`--to ${JSON.stringify(to.slice(0, 60))}: give a time with its zone (2026-12-02T09:00:00Z), a WAL position (0/16B3748) or before-migration RUN\n${USAGE}`);
 }
 
-function render(plan: RestorePlan, tenant: string): string {
+function renderRestore(plan: RestorePlan, tenant: string): string {
   if (plan.action === "branch-restore") {
     return `restore ${tenant}: Neon branch restore of ${plan.branch} to ${"timestamp" in plan.source ? plan.source.timestamp : `WAL position ${plan.source.lsn}`}\n  current state kept as branch ${plan.preserveUnderName} (undo: restore ${plan.branch} from it)\n  ${plan.why}\n`;
   }
@@ -47,49 +75,220 @@ function render(plan: RestorePlan, tenant: string): string {
   return `cannot restore ${tenant}: ${plan.why}\n`;
 }
 
+function renderExport(plan: ExportPlan): string {
+  return `export ${plan.tenant}: a ${plan.format === "plain" ? "custom-format dump and its plain SQL" : "custom-format dump"} to ${plan.plainKey ?? plan.key} in its vault (${plan.awsRegion}), checked like a backup; kept ${plan.retentionDays} day(s); npm run tenant -- share ${plan.tenant} KEY gives a link that works ${plan.linkSeconds / 3600} h\n`;
+}
+
+function renderErasure(plan: ErasurePlan): string {
+  if (plan.action === "refuse") return `cannot erase: ${plan.why}\n`;
+  return [
+    `erase ${plan.tenant}: delete the Neon project ${JSON.stringify(plan.neonProject.name)} (${plan.neonProject.regionId}; Neon can recover it for ${NEON_PROJECT_RECOVERY_DAYS} days, then it is gone)`,
+    `  and every object version under ${plan.prefixes.join(", ")} in its vault (${plan.awsRegion})${plan.bypassGovernance ? ", bypassing governance-mode locks" : ""}, as ${plan.role}`,
+    `  afterwards: ${plan.afterwards.join("; ")}`,
+    "",
+  ].join("\n");
+}
+
+/** The catalog's facts for a restore, or undefined without a catalog. */
+async function catalogFacts(tenant: Tenant, to: string, quiet: boolean): Promise<RestoreFacts | undefined> {
+  if (!process.env[CATALOG_URL_VARIABLE]) {
+    if (!quiet) process.stderr.write("no fleet catalog (CATALOG_DATABASE_URL unset): the dumps are unknown, so only a restore inside the window can be planned\n");
+    return undefined;
+  }
+  const db = await connectCatalog();
+  try {
+    const run = /^before-migration:(\d+)$/.exec(to)?.[1];
+    return await restoreFacts(db, tenant.id, run === undefined ? undefined : Number(run));
+  } catch (err) {
+    throw new CommandError(`the fleet catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
+function readOutputs(file: string | undefined, tenant: Tenant, awsRegion: string): StackFacts {
+  if (!file) return {};
+  let outputs: unknown;
+  try {
+    outputs = JSON.parse(readFileSync(file === "-" ? 0 : file, "utf8"));
+  } catch (err) {
+    throw new CommandError(`--outputs ${file}: not the JSON of pulumi stack output --json (${(err as Error).message.split("\n")[0]})`);
+  }
+  return stackFactsOf(outputs, tenant.id, awsRegion);
+}
+
+function bucketOf(facts: StackFacts, awsRegion: string): string {
+  if (!facts.bucket) throw new CommandError(`the vault of ${awsRegion} is not known: pass --outputs FILE (pulumi stack output --json > FILE), whose backupVaults names it`);
+  return facts.bucket;
+}
+
+/**
+ * Carries out an operation and records it whatever happens: the record file, then the
+ * catalog. A failure to record is a failure of the command (the file still holds it).
+ */
+async function carryOut(kind: OperationKind, tenant: Tenant, settings: StackSettings, ticket: string, plan: unknown, recordFile: string | undefined, work: () => Promise<Record<string, unknown>>): Promise<number> {
+  const startedAt = new Date().toISOString();
+  let detail: Record<string, unknown> = {};
+  let error: string | undefined;
+  try {
+    detail = await work();
+  } catch (err) {
+    if ((err as Error).name !== "RunError") throw err;
+    error = (err as Error).message;
+  }
+  const run = runOf(process.env);
+  const record: OperationRecord = {
+    format: OPERATION_RECORD_FORMAT,
+    kind,
+    tenant: tenant.id,
+    stack: settings.stack,
+    ticket,
+    requestedBy: requesterOf(process.env),
+    ...(run ? { run } : {}),
+    result: error ? "failed" : "ok",
+    plan,
+    detail,
+    ...(error ? { error } : {}),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+  if (recordFile) writeFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), recordFile), `${JSON.stringify(record, null, 2)}\n`);
+  let recorded = "no fleet catalog: recorded in the file only";
+  if (process.env[CATALOG_URL_VARIABLE]) {
+    const db = await connectCatalog();
+    try {
+      await insertOperation(db, record);
+      recorded = "recorded in the fleet catalog";
+    } catch (err) {
+      throw new CommandError(`the ${kind} of ${tenant.id} ${record.result === "ok" ? "was done" : "failed"} but the fleet catalog refused its record: ${(err as Error).message.split("\n")[0]}${recordFile ? `; the record is in ${recordFile}` : ""}`);
+    } finally {
+      await db.end().catch(() => undefined);
+    }
+  }
+  if (error) {
+    process.stderr.write(`${error}\n${recorded}\n`);
+    return 1;
+  }
+  await write(`${kind} of ${tenant.id} done: ${JSON.stringify(detail)}\n${recorded}${recordFile ? `; record: ${recordFile}` : ""}\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, id, ...rest] = joinTarget(argv);
   if (!command || command === "--help" || command === "-h") {
     await write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  if (command !== "restore") throw new UsageError(`${command}: not a tenant operation (restore)\n${USAGE}`);
-  if (!id || id.startsWith("--")) throw new UsageError(`restore needs a tenant id\n${USAGE}`);
-  const args = parseCommandLine(rest, { ...STACK_OPTIONS, to: { type: "string" }, "from-dump": { type: "boolean", default: false }, json: { type: "boolean", default: false } }, USAGE);
-  if (!args.to) throw new UsageError(`restore needs --to\n${USAGE}`);
+  if (!OPERATIONS.includes(command as Command)) throw new UsageError(`${command}: not a tenant operation (${OPERATIONS.join(", ")})\n${USAGE}`);
+  if (!id || id.startsWith("--")) throw new UsageError(`${command} needs a tenant id\n${USAGE}`);
+  const positional = command === "share" ? rest.shift() : undefined;
+  if (command === "share" && (!positional || positional.startsWith("--"))) throw new UsageError(`share needs the export's object key (the export printed it)\n${USAGE}`);
+  const args = parseCommandLine(
+    rest,
+    {
+      ...STACK_OPTIONS,
+      to: { type: "string" },
+      "from-dump": { type: "boolean", default: false },
+      format: { type: "string", default: "custom" },
+      json: { type: "boolean", default: false },
+      apply: { type: "boolean", default: false },
+      ticket: { type: "string" },
+      outputs: { type: "string" },
+      record: { type: "string" },
+    },
+    USAGE,
+  );
+  if (args.apply) {
+    const problem = ticketProblem(args.ticket);
+    if (problem) throw new UsageError(`${problem}\n${USAGE}`);
+  }
   const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
-  const { fleet, problems } = loadWorkingTree(stackConfig);
+  const { settings, fleet, problems } = loadWorkingTree(stackConfig);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
-  if (!fleet) return 1;
+  if (!fleet || !settings) return 1;
   const tenant = fleet.tenants.find((t) => t.id === id);
   if (!tenant) throw new CommandError(`${JSON.stringify(id.slice(0, 60))} is not a tenant of ${fleet.file}`);
+  const api = (): NeonApi => neonApi(`${command} a tenant's project`);
+  const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, ...plan }, null, 2)}\n` : text);
+  const now = new Date();
 
-  let facts: RestoreFacts | undefined;
-  if (process.env[CATALOG_URL_VARIABLE]) {
-    const db = await connectCatalog();
-    try {
-      const run = /^before-migration:(\d+)$/.exec(args.to)?.[1];
-      facts = await restoreFacts(db, tenant.id, run === undefined ? undefined : Number(run));
-    } catch (err) {
-      throw new CommandError(`the fleet catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
-    } finally {
-      await db.end().catch(() => undefined);
+  if (command === "restore") {
+    if (!args.to) throw new UsageError(`restore needs --to\n${USAGE}`);
+    const facts = await catalogFacts(tenant, args.to, args.json);
+    const plan = planRestore({
+      tenantId: tenant.id,
+      now,
+      historyRetentionHours: tenant.historyRetentionHours,
+      branch: tenant.database.branch,
+      target: parseTarget(args.to, facts),
+      dumps: facts?.dumps ?? [],
+      preferDump: args["from-dump"],
+    });
+    if (!args.apply || plan.action === "refuse") {
+      await show(plan, renderRestore(plan, tenant.id));
+      return plan.action === "refuse" ? 1 : 0;
     }
-  } else if (!args.json) {
-    process.stderr.write("no fleet catalog (CATALOG_DATABASE_URL unset): the dumps are unknown, so only a restore inside the window can be planned\n");
+    const awsRegion = backupRegionOf(tenant.region);
+    const outputs = readOutputs(args.outputs, tenant, awsRegion);
+    return carryOut("restore", tenant, settings, args.ticket!, plan, args.record, async () => {
+      const neon = api();
+      const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
+      if (plan.action === "branch-restore") return branchRestore(neon, project, plan);
+      const bucket = bucketOf(outputs, awsRegion);
+      const target = await dumpRestoreTarget(neon, project, tenant, plan);
+      const restored = await restoreDump(tenant, plan, bucket, target.url, now);
+      return { project: project.id, branch: target.branchId, branchName: plan.newBranch, database: "restored", dump: plan.dump, ...restored };
+    });
   }
-  const plan = planRestore({
-    tenantId: tenant.id,
-    now: new Date(),
-    historyRetentionHours: tenant.historyRetentionHours,
-    branch: tenant.database.branch,
-    target: parseTarget(args.to, facts),
-    dumps: facts?.dumps ?? [],
-    preferDump: args["from-dump"],
+
+  if (command === "export" || command === "share") {
+    if (!EXPORT_FORMATS.includes(args.format as ExportFormat)) throw new UsageError(`--format ${JSON.stringify(args.format!.slice(0, 20))}: use ${EXPORT_FORMATS.join(" or ")}\n${USAGE}`);
+    const plan = planExport(tenant, args.format as ExportFormat, now, settings.backup.exports);
+    const outputs = readOutputs(args.outputs, tenant, plan.awsRegion);
+    if (command === "share") {
+      const key = positional!;
+      if (!key.startsWith(exportPrefix(tenant.id)) || !/^[A-Za-z0-9._/-]+\.(dump|sql|manifest\.json)$/.test(key) || key.includes("..")) {
+        throw new UsageError(`${JSON.stringify(key.slice(0, 80))} is not an export of ${tenant.id}: give a key under ${exportPrefix(tenant.id)} ending .dump, .sql or .manifest.json`);
+      }
+      const bucket = bucketOf(outputs, plan.awsRegion);
+      const signed = await runScript('set -euo pipefail\naws s3 presign "s3://${BUCKET}/${KEY}" --expires-in "${SECONDS}" --region "${REGION}"', { BUCKET: bucket, KEY: key, SECONDS: String(plan.linkSeconds), REGION: plan.awsRegion, }, { echo: false });
+      if (signed.code !== 0) throw new CommandError(`the link could not be signed: ${signed.output.trim().split("\n").at(-1)}`);
+      await write(`${signed.output.trim()}\n`);
+      process.stderr.write(`a link to s3://${bucket}/${key}, working for ${plan.linkSeconds / 3600} h (exportLinkHours); whoever holds it can download the export: send it to the customer only\n`);
+      return 0;
+    }
+    if (!args.apply) {
+      await show(plan, renderExport(plan));
+      return 0;
+    }
+    return carryOut("export", tenant, settings, args.ticket!, plan, args.record, async () => {
+      const neon = api();
+      const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
+      const url = await tenantUrl(neon, project, tenant);
+      return { project: project.id, ...(await exportTenant(tenant, plan, { bucket: bucketOf(outputs, plan.awsRegion), encryption: settings.backup.encryption, kmsKeyArn: outputs.kmsKeyArn }, url)) };
+    });
+  }
+
+  const plan = planErasure({ tenant, retentionClasses: retentionClasses(fleet.tenants, settings.backup.keep), objectLock: settings.backup.objectLock, breakGlassPrincipal: settings.backup.breakGlassPrincipal });
+  if (!args.apply || plan.action === "refuse") {
+    await show(plan, renderErasure(plan));
+    return plan.action === "refuse" ? 1 : 0;
+  }
+  const outputs = readOutputs(args.outputs, tenant, plan.awsRegion);
+  return carryOut("erase", tenant, settings, args.ticket!, plan, args.record, async () => {
+    const neon = api();
+    const bucket = bucketOf(outputs, plan.awsRegion);
+    // The backups first: a project deleted with its backups left would be an erasure half done and harder to finish.
+    const objects = await erasePrefixes(plan, bucket);
+    const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs).catch((err: Error) => {
+      // Gone already (an earlier run deleted it): nothing left to delete there.
+      if (/no Neon project is named|project not found|HTTP 404/.test(err.message)) return undefined;
+      throw err;
+    });
+    const deleted = project ? await deleteProject(neon, project) : { project: null, note: "no project left to delete (an earlier run deleted it)" };
+    return { bucket, objects, neonProject: deleted, neonRecoverableUntil: new Date(Date.now() + NEON_PROJECT_RECOVERY_DAYS * 86_400_000).toISOString(), afterwards: plan.afterwards };
   });
-  await write(args.json ? `${JSON.stringify({ tenant: tenant.id, ...plan }, null, 2)}\n` : render(plan, tenant.id));
-  return plan.action === "refuse" ? 1 : 0;
 }
 
 runMain("tenant-fleet tenant", main);

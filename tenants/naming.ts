@@ -22,3 +22,11 @@ export function backupPrefix(tenantId: string, retentionDays: number | string): 
 export function legacyBackupPrefix(tenantId: string): string {
   return `${tenantId}/`;
 }
+
+/** Where tenants' exports go in their vault, apart from the backups' retention classes; expired by its own lifecycle rule. */
+export const EXPORTS_PREFIX = "exports/";
+
+/** `exports/acme-corp/`: one tenant's exports. */
+export function exportPrefix(tenantId: string): string {
+  return `${EXPORTS_PREFIX}${tenantId}/`;
+}

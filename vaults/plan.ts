@@ -7,7 +7,7 @@
  */
 import type { Tenant } from "../tenants/model";
 import { backupRegionOf } from "../tenants/placement";
-import { backupPrefix, retentionClassPrefix } from "../tenants/naming";
+import { backupPrefix, EXPORTS_PREFIX, retentionClassPrefix } from "../tenants/naming";
 
 // ---------------------------------------------------------------------------------------
 // IAM vocabulary
@@ -191,9 +191,9 @@ export function noncurrentVersionDays(retentions: readonly number[]): number {
  * Retention without one rule per tenant: per retention class, one rule expiring its key
  * prefix (`retain-14d/`) and one expiring the backups written before classes existed by
  * their tag; plus one bucket-wide rule for noncurrent versions, expired delete markers and
- * incomplete uploads.
+ * incomplete uploads. With `exportRetentionDays`, one more rule expires tenants' exports.
  */
-export function lifecycleRules(retentions: readonly number[]): LifecycleRule[] {
+export function lifecycleRules(retentions: readonly number[], exportRetentionDays?: number): LifecycleRule[] {
   return [
     ...retentions.map(
       (days): LifecycleRule => ({
@@ -211,6 +211,7 @@ export function lifecycleRules(retentions: readonly number[]): LifecycleRule[] {
         expiration: { days },
       }),
     ),
+    ...(exportRetentionDays !== undefined ? [{ id: "exports", status: "Enabled" as const, filter: { prefix: EXPORTS_PREFIX }, expiration: { days: exportRetentionDays } }] : []),
     {
       id: "housekeeping",
       status: "Enabled",

@@ -93,14 +93,15 @@ const COUNT_SQL = [
   "and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')",
 ].join(" ");
 
-function sseArgs(encryption: BackupEncryption): string {
+export function sseArgs(encryption: BackupEncryption): string {
   return encryption === "kms" ? '--server-side-encryption aws:kms --ssekms-key-id "${BACKUP_KMS_KEY}"' : "--server-side-encryption AES256";
 }
 
 /**
  * The backup step. Environment: TENANT_ID, PG_MAJOR, RETENTION_DAYS, BACKUP_BUCKET,
  * BACKUP_KMS_KEY (kms), EXPECTED_DB_HOST, EMPTY_ALLOWED_UNTIL, BACKUP_PART_BYTES,
- * DATABASE_URL, SECRET_LABEL, RUNNER_TEMP.
+ * DATABASE_URL, SECRET_LABEL, RUNNER_TEMP; OBJECT_STEM (optional) names the object without
+ * its suffix, for an export.
  */
 export function backupScript(encryption: BackupEncryption): string {
   const sse = sseArgs(encryption);
@@ -113,8 +114,10 @@ export function backupScript(encryption: BackupEncryption): string {
     'if [ -z "${EXPECTED_DB_HOST:-}" ]; then echo "::error::no expected database host for ${TENANT_ID} in the fleet manifest ${MANIFEST}: pulumi up writes it"; exit 1; fi',
     'if [ "${url_host,,}" != "${EXPECTED_DB_HOST,,}" ]; then echo "::error::the connection string in ${SECRET_LABEL} does not point at the database the stack created for ${TENANT_ID} (host ${EXPECTED_DB_HOST}); it may hold another tenant\'s string. pulumi up writes the right one"; exit 1; fi',
     `stamp="$(date -u +${BACKUP_TIMESTAMP_DATE_FORMAT})"`,
-    `key="${SHELL_BACKUP_PREFIX}\${stamp}.dump"`,
-    `manifest_key="${SHELL_BACKUP_PREFIX}\${stamp}${MANIFEST_SUFFIX}"`,
+    // OBJECT_STEM: a tenant's export (exports/<id>/<stamp>) instead of a backup in its retention class.
+    `stem="\${OBJECT_STEM:-${SHELL_BACKUP_PREFIX}\${stamp}}"`,
+    'key="${stem}.dump"',
+    `manifest_key="\${stem}${MANIFEST_SUFFIX}"`,
     'work="$(mktemp -d "${RUNNER_TEMP}/${TENANT_ID}.backup.XXXXXX")"',
     'ms() { echo $(( $(date +%s%N) / 1000000 )); }',
     't_start="$(ms)"',
@@ -241,10 +244,11 @@ export function newestBackupScript(): string {
  * SHA-256), restored into the job's Postgres, and its tables and row counts compared.
  * Environment: TENANT_ID, PG_MAJOR, BACKUP_BUCKET, BACKUP_KEY, MANIFEST_KEY, AGE_MINUTES,
  * EMPTY_ALLOWED_UNTIL, DRILL_DATABASE (default drill), RUNNER_TEMP; the job's Postgres on
- * localhost as postgres.
+ * localhost as postgres. With RESTORE_URL (a tenant's restore from a dump), the empty
+ * database it names instead: the same checks, into the branch the restore created.
  */
 export function drillScript(): string {
-  const psql = '"${bin}/psql" -X -q --host=localhost --username=postgres';
+  const psql = '"${bin}/psql" -X -q "${target[@]}"';
   return [
     "set -euo pipefail",
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
@@ -262,12 +266,17 @@ export function drillScript(): string {
     "sha=\"$(sha256sum \"${dump}\" | cut -d ' ' -f 1)\"",
     'if [ "${sha}" != "$(jq -r .sha256 "${manifest}")" ]; then echo "::error::${BACKUP_KEY} does not match the SHA-256 in its manifest: it changed after the backup wrote it"; exit 1; fi',
     't_verified="$(ms)"',
-    'drill_db="${DRILL_DATABASE:-drill}"',
-    '"${bin}/createdb" --host=localhost --username=postgres "${drill_db}"',
-    '"${bin}/pg_restore" --host=localhost --username=postgres --dbname="${drill_db}" --no-owner --no-privileges --exit-on-error "${dump}"',
+    'if [ -n "${RESTORE_URL:-}" ]; then',
+    '  target=(--dbname="${RESTORE_URL}")',
+    "else",
+    '  drill_db="${DRILL_DATABASE:-drill}"',
+    '  "${bin}/createdb" --host=localhost --username=postgres "${drill_db}"',
+    '  target=(--host=localhost --username=postgres --dbname="${drill_db}")',
+    "fi",
+    '"${bin}/pg_restore" "${target[@]}" --no-owner --no-privileges --exit-on-error "${dump}"',
     't_restored="$(ms)"',
-    `${psql} --dbname="\${drill_db}" -At -F $'\\t' -v ON_ERROR_STOP=1 -c "${COUNT_SQL}" > "\${work}/count.sql"`,
-    `${psql} --dbname="\${drill_db}" -At -F $'\\t' -v ON_ERROR_STOP=1 < "\${work}/count.sql" > "\${work}/restored.tsv"`,
+    `${psql} -At -F $'\\t' -v ON_ERROR_STOP=1 -c "${COUNT_SQL}" > "\${work}/count.sql"`,
+    `${psql} -At -F $'\\t' -v ON_ERROR_STOP=1 < "\${work}/count.sql" > "\${work}/restored.tsv"`,
     'tables="$(wc -l < "${work}/restored.tsv")"',
     'if [ "${tables}" -eq 0 ]; then',
     '  if [ "$(jq -r .empty_allowed "${manifest}")" = true ] && [ -n "${EMPTY_ALLOWED_UNTIL:-}" ] && ! [ "$(date -u +%Y-%m-%d)" \\> "${EMPTY_ALLOWED_UNTIL}" ]; then',

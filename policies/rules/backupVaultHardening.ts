@@ -1,5 +1,6 @@
 import { ALLOW_EVERYTHING, asList, evaluate, statementsOf, type PolicyLike, type Request } from "../iam/evaluate";
 import { LEGACY_RETENTION_TAG } from "../../vaults/plan";
+import { EXPORTS_PREFIX } from "../../tenants/naming";
 import { bucketArnOf, configuringBucket, isBackupBucket, policyDocument, TYPES, type Rule, type RuleResource } from "./types";
 
 const CLASS_PREFIX = /^retain-(\d+)d\/$/;
@@ -55,7 +56,9 @@ export function lifecycleGaps(rules: readonly LifecycleRuleLike[]): string[] {
     const byPrefix = filter?.prefix !== undefined && !filter.tag && !filter.and ? CLASS_PREFIX.exec(filter.prefix) : null;
     const byTag = filter?.tag && filter.prefix === undefined && !filter.and && filter.tag.key === LEGACY_RETENTION_TAG ? filter.tag.value : undefined;
     const classDays = byPrefix ? Number(byPrefix[1]) : byTag !== undefined ? Number(byTag) : undefined;
-    if (classDays === undefined) gaps.push(`lifecycle rule ${r.id} expires objects outside a retention class after ${days} day(s) (expire only retain-<days>d/ prefixes, or legacy backups by their ${LEGACY_RETENTION_TAG} tag)`);
+    // Exports are copies handed to a customer, not backups: their own rule may expire them.
+    if (filter?.prefix === EXPORTS_PREFIX && !filter.tag && !filter.and) continue;
+    if (classDays === undefined) gaps.push(`lifecycle rule ${r.id} expires objects outside a retention class after ${days} day(s) (expire only retain-<days>d/ prefixes, legacy backups by their ${LEGACY_RETENTION_TAG} tag, or ${EXPORTS_PREFIX})`);
     else if (classDays !== days) gaps.push(`lifecycle rule ${r.id} expires the ${classDays}-day retention class after ${days} day(s)`);
     else classes.push(days);
   }

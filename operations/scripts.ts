@@ -1,0 +1,72 @@
+/**
+ * Bash the tenant operations run (and the runtime suite runs against the S3 emulator),
+ * beside the generated workflows' scripts in workflows/backupScripts.ts.
+ */
+
+/**
+ * Deletes every version and delete marker under each prefix (a versioned vault keeps a
+ * deleted object as a noncurrent version: deleting the key alone erases nothing), a page
+ * of at most 1,000 at a time, then lists each prefix again: anything left is an error.
+ * A listed key outside its prefix stops the script before any delete. Governance-mode
+ * locks are bypassed when BYPASS_GOVERNANCE is true (only the break-glass role may).
+ * Environment: ERASE_BUCKET, ERASE_PREFIXES (one per line), BYPASS_GOVERNANCE,
+ * RESULT_FILE (gets `prefix<TAB>deleted` lines), RUNNER_TEMP.
+ */
+export function eraseScript(): string {
+  return [
+    "set -euo pipefail",
+    'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/erase.XXXXXX")"',
+    'bypass=(); if [ "${BYPASS_GOVERNANCE}" = true ]; then bypass=(--bypass-governance-retention); fi',
+    ': > "${RESULT_FILE}"',
+    'while IFS= read -r prefix; do',
+    '  [ -n "${prefix}" ] || continue',
+    '  deleted=0',
+    "  while :; do",
+    '    aws s3api list-object-versions --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --max-items 1000 --output json > "${work}/page.json"',
+    "    jq -c --arg prefix \"${prefix}\" '{Objects: [((.Versions // [])[], (.DeleteMarkers // [])[]) | {Key, VersionId}], Quiet: true} | if any(.Objects[]; .Key | startswith($prefix) | not) then error(\"a listed key lies outside \" + $prefix) else . end' \"${work}/page.json\" > \"${work}/delete.json\"",
+    "    n=\"$(jq '.Objects | length' \"${work}/delete.json\")\"",
+    '    if [ "${n}" -eq 0 ]; then break; fi',
+    '    aws s3api delete-objects --bucket "${ERASE_BUCKET}" --delete "file://${work}/delete.json" "${bypass[@]}" --output json > "${work}/deleted.json"',
+    "    if [ \"$(jq '(.Errors // []) | length' \"${work}/deleted.json\")\" -ne 0 ]; then",
+    "      echo \"::error::S3 refused to delete $(jq '.Errors | length' \"${work}/deleted.json\") object version(s) under s3://${ERASE_BUCKET}/${prefix}: $(jq -r '.Errors[0] | \"\\(.Key) \\(.VersionId // \"\"): \\(.Code) \\(.Message)\"' \"${work}/deleted.json\")\"",
+    "      exit 1",
+    "    fi",
+    '    deleted=$(( deleted + n ))',
+    "  done",
+    '  printf \'%s\\t%s\\n\' "${prefix}" "${deleted}" >> "${RESULT_FILE}"',
+    '  echo "erased ${deleted} object version(s) under s3://${ERASE_BUCKET}/${prefix}"',
+    'done <<< "${ERASE_PREFIXES}"',
+    // Proof, not hope: each prefix listed once more, versions and markers included.
+    'while IFS= read -r prefix; do',
+    '  [ -n "${prefix}" ] || continue',
+    '  left="$(aws s3api list-object-versions --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --max-items 1 --output json | jq \'((.Versions // []) + (.DeleteMarkers // [])) | length\')"',
+    '  if [ "${left}" -ne 0 ]; then echo "::error::s3://${ERASE_BUCKET}/${prefix} still holds object versions after the erasure"; exit 1; fi',
+    'done <<< "${ERASE_PREFIXES}"',
+    'rm -rf "${work}"',
+  ].join("\n");
+}
+
+/** S3 takes at most 5 GiB in one PUT; a conditional write (If-None-Match) has no multipart copy. */
+export const SINGLE_PUT_LIMIT_BYTES = 5 * 1024 ** 3;
+
+/**
+ * A plain-SQL copy of an export the backup script just wrote: the custom dump read back,
+ * turned into SQL by pg_restore (no owners, no privileges: the customer's roles differ),
+ * and uploaded beside it as a new object. Environment: EXPORT_BUCKET, DUMP_KEY, PLAIN_KEY,
+ * PG_MAJOR, BACKUP_KMS_KEY (kms), RUNNER_TEMP. Writes `plain_bytes` to RESULT_FILE.
+ */
+export function plainExportScript(sse: string): string {
+  return [
+    "set -euo pipefail",
+    'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
+    'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/plain.XXXXXX")"',
+    'aws s3api get-object --bucket "${EXPORT_BUCKET}" --key "${DUMP_KEY}" "${work}/export.dump" > /dev/null',
+    '"${bin}/pg_restore" --no-owner --no-privileges --file="${work}/export.sql" "${work}/export.dump"',
+    'bytes="$(stat -c %s "${work}/export.sql")"',
+    `if [ "\${bytes}" -gt ${SINGLE_PUT_LIMIT_BYTES} ]; then echo "::error::the plain SQL export is \${bytes} bytes, more than S3 takes in one upload; hand over the custom-format dump (\${DUMP_KEY}) instead"; exit 1; fi`,
+    `aws s3api put-object --bucket "\${EXPORT_BUCKET}" --key "\${PLAIN_KEY}" --body "\${work}/export.sql" --content-type application/sql --if-none-match '*' ${sse} > /dev/null`,
+    'echo "plain_bytes=${bytes}" >> "${RESULT_FILE}"',
+    'echo "wrote the plain SQL export s3://${EXPORT_BUCKET}/${PLAIN_KEY} (${bytes} bytes)"',
+    'rm -rf "${work}"',
+  ].join("\n");
+}

@@ -1,0 +1,200 @@
+/**
+ * Carrying out the tenant operations the planners in operations/ decide: Neon's API for
+ * projects and branches (scripts/lib/neonApi.ts), the AWS CLI and the Postgres client
+ * through the same shell the generated workflows run (workflows/backupScripts.ts,
+ * operations/scripts.ts). Each returns what it did, for the operation's record.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { Tenant } from "../../tenants/model";
+import type { RestorePlan } from "../../operations/restore";
+import type { ErasurePlan } from "../../operations/erase";
+import { backupScript, drillScript, MANIFEST_SUFFIX, sseArgs } from "../../workflows/backupScripts";
+import { eraseScript, plainExportScript } from "../../operations/scripts";
+import type { ExportPlan } from "../../operations/export";
+import type { BackupEncryption } from "../../vaults/plan";
+import { call, findBranch, findProject, NeonApiError, waitForOperations, type NeonApi, type Waiting } from "./neonApi";
+import { CommandError } from "./cli";
+import type { ListedProject } from "../../review/orphans";
+
+/** The database a restore from a dump creates on its new branch, owned by the tenant's role. */
+export const RESTORED_DATABASE = "restored";
+
+/** What the stack's outputs (`pulumi stack output --json`) tell an operation. */
+export interface StackFacts {
+  /** The tenant's project id, as Pulumi tracks it. */
+  readonly projectId?: string;
+  /** The tenant's vault bucket. */
+  readonly bucket?: string;
+  /** Its key (SSE-KMS vaults). */
+  readonly kmsKeyArn?: string;
+}
+
+/** The tenant's facts in `pulumi stack output --json` (databasesByTenant, backupVaults). */
+export function stackFactsOf(outputs: unknown, tenantId: string, awsRegion: string): StackFacts {
+  const o = outputs as { databasesByTenant?: Record<string, { projectId?: unknown }>; backupVaults?: Record<string, { bucket?: unknown; kmsKeyArn?: unknown }> } | null;
+  if (!o || typeof o !== "object" || (!o.databasesByTenant && !o.backupVaults)) throw new CommandError("--outputs: not the JSON of pulumi stack output --json (no databasesByTenant or backupVaults)");
+  const projectId = o.databasesByTenant?.[tenantId]?.projectId;
+  const bucket = o.backupVaults?.[awsRegion]?.bucket;
+  const kmsKeyArn = o.backupVaults?.[awsRegion]?.kmsKeyArn;
+  return { ...(typeof projectId === "string" ? { projectId } : {}), ...(typeof bucket === "string" ? { bucket } : {}), ...(typeof kmsKeyArn === "string" ? { kmsKeyArn } : {}) };
+}
+
+/**
+ * The tenant's Neon project: the one Pulumi tracks (from the outputs), checked against the
+ * declared name and region, else the one project of that name.
+ */
+export async function tenantProject(api: NeonApi, tenant: Tenant, orgId: string | undefined, facts: StackFacts): Promise<ListedProject> {
+  if (!facts.projectId) return findProject(api, orgId, tenant.name, tenant.region);
+  const { project } = await call(`read the project ${facts.projectId}`, () => api.getProject(facts.projectId!));
+  if (project.name !== tenant.name || project.region_id !== tenant.region) {
+    throw new NeonApiError(`the stack's outputs name ${facts.projectId} as ${tenant.id}'s project, but Neon says it is ${JSON.stringify(project.name)} in ${project.region_id} (the tenants file: ${JSON.stringify(tenant.name)} in ${tenant.region}); refresh the stack (pulumi refresh) before operating on the tenant`);
+  }
+  return { id: project.id, name: project.name, region_id: project.region_id, created_at: project.created_at };
+}
+
+/** Neon's branch restore, the current state kept under the plan's preserved name. */
+export async function branchRestore(api: NeonApi, project: ListedProject, plan: Extract<RestorePlan, { action: "branch-restore" }>, waiting?: Waiting): Promise<Record<string, unknown>> {
+  const branch = await findBranch(api, project.id, plan.branch);
+  const source = "timestamp" in plan.source ? { source_timestamp: plan.source.timestamp } : { source_lsn: plan.source.lsn };
+  const done = await call(`restore ${plan.branch} of ${project.id}`, () =>
+    api.restoreProjectBranch(project.id, branch.id, { source_branch_id: branch.id, ...source, preserve_under_name: plan.preserveUnderName }),
+  );
+  await waitForOperations(api, project.id, done.operations, waiting);
+  return { project: project.id, branch: branch.id, branchName: plan.branch, restoredTo: plan.source, preservedAs: plan.preserveUnderName, operations: done.operations.map((o) => o.id) };
+}
+
+/**
+ * A new branch for a restore from a dump, with an empty database owned by the tenant's
+ * role, and its connection string (a secret: never printed, never recorded).
+ */
+export async function dumpRestoreTarget(api: NeonApi, project: ListedProject, tenant: Tenant, plan: Extract<RestorePlan, { action: "dump-restore" }>, waiting?: Waiting): Promise<{ branchId: string; url: string }> {
+  const parent = await findBranch(api, project.id, tenant.database.branch);
+  const created = await call(`create the branch ${plan.newBranch} in ${project.id}`, () =>
+    api.createProjectBranch(project.id, { branch: { name: plan.newBranch, parent_id: parent.id }, endpoints: [{ type: "read_write" }] } as Parameters<NeonApi["createProjectBranch"]>[1]),
+  );
+  await waitForOperations(api, project.id, created.operations, waiting);
+  const db = await call(`create the database ${RESTORED_DATABASE} on ${plan.newBranch}`, () =>
+    api.createProjectBranchDatabase(project.id, created.branch.id, { database: { name: RESTORED_DATABASE, owner_name: tenant.database.role } }),
+  );
+  await waitForOperations(api, project.id, db.operations, waiting);
+  const { uri } = await call(`read the connection string of ${plan.newBranch}`, () =>
+    api.getConnectionUri({ projectId: project.id, branch_id: created.branch.id, database_name: RESTORED_DATABASE, role_name: tenant.database.role, pooled: false }),
+  );
+  return { branchId: created.branch.id, url: uri };
+}
+
+/** Runs a bash script with only the environment given (plus PATH, HOME and the AWS settings); its output passes through to stderr unless `echo` is false. */
+export function runScript(script: string, env: Record<string, string>, options: { echo?: boolean } = {}): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(PATH|HOME|LANG|TMPDIR|RUNNER_TEMP|AWS_[A-Z_]+|PG[A-Z]+)$/.test(k) && k !== "PGPASSWORD")) as Record<string, string>;
+    const child = spawn("bash", ["-c", script], { env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const pass = (d: Buffer) => {
+      output += d.toString();
+      if (options.echo !== false) process.stderr.write(d);
+    };
+    child.stdout.on("data", pass);
+    child.stderr.on("data", pass);
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/**
+ * The dump restored into the target with the drill's own checks (manifest, size, SHA-256,
+ * every table and its rows), by the drill's script.
+ */
+export async function restoreDump(tenant: Tenant, plan: Extract<RestorePlan, { action: "dump-restore" }>, bucket: string, url: string, now: Date): Promise<Record<string, unknown>> {
+  const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-restore-"));
+  const { code, output } = await runScript(drillScript(), {
+    TENANT_ID: tenant.id,
+    PG_MAJOR: String(tenant.pgVersion),
+    BACKUP_BUCKET: bucket,
+    BACKUP_KEY: plan.dump,
+    MANIFEST_KEY: plan.dump.replace(/\.dump$/, MANIFEST_SUFFIX),
+    AGE_MINUTES: String(Math.round((now.getTime() - Date.parse(plan.takenAt)) / 60_000)),
+    RESTORE_URL: url,
+    RUNNER_TEMP: work,
+  });
+  if (code !== 0) throw new CommandError(`the restore of ${plan.dump} into ${plan.newBranch} failed (exit ${code}): ${lastError(output)}; the branch is left as it is for a look, delete it in the console when done`);
+  const summary = /restored (\S+) .*: (\d+) tables and (\d+) rows/.exec(output);
+  return { tables: summary ? Number(summary[2]) : undefined, rows: summary ? Number(summary[3]) : undefined };
+}
+
+function lastError(output: string): string {
+  const errors = output.split("\n").filter((l) => l.startsWith("::error::"));
+  return (errors.at(-1) ?? output.trim().split("\n").at(-1) ?? "").replace(/^::error::/, "").slice(0, 400);
+}
+
+/** Every object version under the plan's prefixes deleted (operations/scripts.ts), as the break-glass role. */
+export async function erasePrefixes(plan: Extract<ErasurePlan, { action: "erase" }>, bucket: string): Promise<{ deleted: number; byPrefix: Record<string, number> }> {
+  const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-erase-"));
+  const result = path.join(work, "erased.tsv");
+  const { code, output } = await runScript(eraseScript(), { ERASE_BUCKET: bucket, ERASE_PREFIXES: plan.prefixes.join("\n"), BYPASS_GOVERNANCE: String(plan.bypassGovernance), RESULT_FILE: result, RUNNER_TEMP: work });
+  if (code !== 0) throw new CommandError(`erasing ${plan.tenant}'s objects in s3://${bucket} failed (exit ${code}): ${lastError(output)}; run the erasure again: it deletes what is left`);
+  const byPrefix: Record<string, number> = {};
+  for (const line of readFileSync(result, "utf8").split("\n").filter(Boolean)) {
+    const [prefix, n] = line.split("\t");
+    byPrefix[prefix] = (byPrefix[prefix] ?? 0) + Number(n);
+  }
+  return { deleted: Object.values(byPrefix).reduce((a, b) => a + b, 0), byPrefix };
+}
+
+/** Deletes the tenant's Neon project (Neon keeps a deleted project recoverable for a few days; the record says when it was asked). */
+export async function deleteProject(api: NeonApi, project: ListedProject): Promise<Record<string, unknown>> {
+  await call(`delete the project ${project.id}`, () => api.deleteProject(project.id));
+  return { project: project.id, name: project.name, region: project.region_id };
+}
+
+/** The tenant's direct connection string from Neon (a secret: never printed, never recorded). */
+export async function tenantUrl(api: NeonApi, project: ListedProject, tenant: Tenant): Promise<string> {
+  const branch = await findBranch(api, project.id, tenant.database.branch);
+  const { uri } = await call(`read ${tenant.id}'s connection string`, () =>
+    api.getConnectionUri({ projectId: project.id, branch_id: branch.id, database_name: tenant.database.name, role_name: tenant.database.role, pooled: false }),
+  );
+  return uri;
+}
+
+/**
+ * The export, by the backup script itself under the export's stem: the same checks (the
+ * host is the project's, the database has tables, the dump holds every table's data, a
+ * new object only) and the same manifest beside it; then, in plain format, the SQL copy.
+ */
+export async function exportTenant(tenant: Tenant, plan: ExportPlan, target: { bucket: string; encryption: BackupEncryption; kmsKeyArn?: string }, url: string): Promise<Record<string, unknown>> {
+  if (target.encryption === "kms" && !target.kmsKeyArn) throw new CommandError(`the vault in ${plan.awsRegion} encrypts with KMS and the stack's outputs give no kmsKeyArn for it: pass --outputs from pulumi stack output --json after pulumi up`);
+  const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-export-"));
+  const results = path.join(work, "results");
+  const host = new URL(url).hostname;
+  const env = {
+    TENANT_ID: tenant.id,
+    PG_MAJOR: String(tenant.pgVersion),
+    RETENTION_DAYS: String(tenant.backup.retentionDays),
+    BACKUP_BUCKET: target.bucket,
+    ...(target.kmsKeyArn ? { BACKUP_KMS_KEY: target.kmsKeyArn } : {}),
+    EXPECTED_DB_HOST: host,
+    BACKUP_PART_BYTES: process.env.BACKUP_PART_BYTES ?? String(64 * 1024 * 1024),
+    DATABASE_URL: url,
+    SECRET_LABEL: `the connection string Neon gave for ${tenant.id}`,
+    OBJECT_STEM: plan.stem,
+    GITHUB_OUTPUT: results,
+    RUNNER_TEMP: work,
+  };
+  const dumped = await runScript(backupScript(target.encryption), env);
+  if (dumped.code !== 0) throw new CommandError(`the export of ${tenant.id} failed (exit ${dumped.code}): ${lastError(dumped.output)}`);
+  if (plan.plainKey) {
+    const plain = await runScript(plainExportScript(sseArgs(target.encryption)), { EXPORT_BUCKET: target.bucket, DUMP_KEY: plan.key, PLAIN_KEY: plan.plainKey, PG_MAJOR: env.PG_MAJOR, ...(target.kmsKeyArn ? { BACKUP_KMS_KEY: target.kmsKeyArn } : {}), RESULT_FILE: results, RUNNER_TEMP: work });
+    if (plain.code !== 0) throw new CommandError(`the plain SQL export of ${tenant.id} failed (exit ${plain.code}): ${lastError(plain.output)}; the custom-format export ${plan.key} is complete`);
+  }
+  const fields = Object.fromEntries(readFileSync(results, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  return {
+    bucket: target.bucket,
+    key: fields.key,
+    manifest: plan.key.replace(/\.dump$/, MANIFEST_SUFFIX),
+    ...(plan.plainKey ? { plainKey: plan.plainKey, plainBytes: Number(fields.plain_bytes) } : {}),
+    bytes: Number(fields.bytes),
+    tables: Number(fields.tables),
+    rows: Number(fields.rows),
+  };
+}
