@@ -93,7 +93,7 @@ export interface Waiting {
 
 /** Waits until every operation a call started has finished; one that fails is an error naming it. */
 export async function waitForOperations(api: NeonApi, projectId: string, operations: readonly Operation[], waiting: Waiting = {}): Promise<void> {
-  const pollMs = waiting.pollMs ?? 2000;
+  const pollMs = waiting.pollMs ?? (Number(process.env.NEON_API_POLL_MS) || 2000);
   const deadline = Date.now() + (waiting.timeoutMs ?? 600_000);
   let current = [...operations];
   for (;;) {

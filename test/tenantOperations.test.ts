@@ -1,0 +1,200 @@
+/**
+ * `npm run tenant -- restore|export|erase`: the pure planners for export and erasure, and
+ * the commands carrying out their plans against Neon's API on loopback (test/neonApiFake.ts,
+ * responses in the shapes of Neon's API reference): which calls, in which order, with which
+ * bodies, and the record each leaves, failures included. The parts that need Postgres and
+ * S3 run in runtime/operations.test.ts.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ROOT } from "./program";
+import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
+import { planErasure, type ErasureRequest } from "../operations/erase";
+import { planExport } from "../operations/export";
+import { ticketProblem, runOf } from "../operations/record";
+import { CODE_DEFAULTS, type Tenant } from "../tenants/model";
+
+const tenant = (over: Partial<Tenant> = {}): Tenant => ({
+  id: "old-mill",
+  name: "Old Mill Bakery",
+  region: "aws-us-east-1",
+  residency: "US",
+  status: "retired",
+  pgVersion: 17,
+  historyRetentionHours: 24,
+  compute: CODE_DEFAULTS.compute,
+  quota: {},
+  backup: CODE_DEFAULTS.backup,
+  database: CODE_DEFAULTS.database,
+  ...over,
+});
+const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
+
+describe("planErasure", () => {
+  const request = (over: Partial<ErasureRequest> = {}): ErasureRequest => ({ tenant: tenant(), retentionClasses: [14, 30], objectLock: "governance", breakGlassPrincipal: GLASS, ...over });
+
+  it("deletes the project and every prefix the tenant's data can be under, as the break-glass role", () => {
+    expect(planErasure(request())).toEqual({
+      action: "erase",
+      tenant: "old-mill",
+      neonProject: { name: "Old Mill Bakery", regionId: "aws-us-east-1" },
+      awsRegion: "us-east-1",
+      prefixes: ["retain-14d/old-mill/", "retain-30d/old-mill/", "old-mill/", "exports/old-mill/"],
+      bypassGovernance: true,
+      role: GLASS,
+      afterwards: [expect.stringMatching(/^remove old-mill's line from the tenants file, acknowledging the change "removal"/)],
+    });
+    expect(planErasure(request({ objectLock: "off" }))).toMatchObject({ bypassGovernance: false });
+  });
+
+  it("refuses an active tenant, a legal hold, a stack without break-glass and compliance-locked vaults, saying why", () => {
+    expect(planErasure(request({ tenant: tenant({ status: "active" }) })).why).toMatch(/^old-mill is active: retire it first/);
+    expect(planErasure(request({ tenant: tenant({ legalHold: "Case 2026-114: litigation hold" }) })).why).toBe(
+      'old-mill is under legal hold ("Case 2026-114: litigation hold"): its data must be kept; remove legalHold in a reviewed change when the hold ends',
+    );
+    expect(planErasure(request({ breakGlassPrincipal: undefined })).why).toMatch(/names no breakGlassPrincipal/);
+    expect(planErasure(request({ objectLock: "compliance" })).why).toMatch(/compliance mode: nobody can delete old-mill's backups before their retention ends \(up to 30 days/);
+  });
+});
+
+describe("planExport", () => {
+  it("writes under exports/<id>/ in the tenant's own vault, with the stack's link and retention settings", () => {
+    const at = new Date("2026-12-02T09:30:00Z");
+    expect(planExport(tenant({ region: "aws-eu-central-1" }), "plain", at, { linkHours: 24, retentionDays: 7 })).toEqual({
+      action: "export",
+      tenant: "old-mill",
+      format: "plain",
+      awsRegion: "eu-central-1",
+      stem: "exports/old-mill/20261202T093000Z",
+      key: "exports/old-mill/20261202T093000Z.dump",
+      plainKey: "exports/old-mill/20261202T093000Z.sql",
+      linkSeconds: 86_400,
+      retentionDays: 7,
+    });
+    expect(planExport(tenant(), "custom", at, { linkHours: 1, retentionDays: 30 }).plainKey).toBeUndefined();
+  });
+});
+
+describe("operation records", () => {
+  it("takes a ticket reference and nothing a shell or a log could misread", () => {
+    expect(ticketProblem("SEC-1234")).toBeUndefined();
+    expect(ticketProblem("https://tracker.example/issues/12")).toBeUndefined();
+    expect(ticketProblem(undefined)).toMatch(/^--ticket is required/);
+    for (const bad of ["a;b", "$(id)", "x\ny", " lead", "x".repeat(201)]) expect(ticketProblem(bad), bad).toMatch(/is not a ticket reference/);
+  });
+
+  it("names the run that carried it out", () => {
+    expect(runOf({ GITHUB_RUN_ID: "7012345", GITHUB_RUN_ATTEMPT: "2", GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "example-saas/tenant-fleet" })).toEqual({
+      id: 7012345,
+      attempt: 2,
+      url: "https://github.com/example-saas/tenant-fleet/actions/runs/7012345",
+    });
+    expect(runOf({})).toBeUndefined();
+  });
+});
+
+describe("carrying out against Neon's API", () => {
+  let neon: FakeNeonApi;
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-ops-"));
+  const tenants = path.join(ROOT, "test/fixtures/operations-tenants.yaml");
+  beforeAll(async () => {
+    neon = await startFakeNeonApi();
+  });
+  afterAll(() => neon.stop());
+  beforeEach(() => {
+    neon.calls.length = 0;
+    neon.projects.clear();
+    neon.branches.clear();
+    neon.addProject({ id: "quiet-lake-123456", name: "ACME Corp", region_id: "aws-eu-central-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
+    neon.addProject({ id: "dusty-mill-654321", name: "Old Mill Bakery", region_id: "aws-us-east-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
+  });
+
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/tenant.ts"), ...args, "--tenants", path.relative(ROOT, tenants)], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, NEON_API_KEY: FAKE_NEON_KEY, NEON_API_URL: neon.url, NEON_API_POLL_MS: "5", ...env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+  const record = (file: string) => JSON.parse(readFileSync(file, "utf8"));
+
+  it("restores a branch inside the window with Neon's restore, keeping the current state, and records it", async () => {
+    const file = path.join(dir, "restore.json");
+    const at = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    const r = await run(["restore", "acme-corp", "--to", at, "--apply", "--ticket", "SEC-1234", "--record", file], { GITHUB_RUN_ID: "99", GITHUB_ACTOR: "ops-lead" });
+    expect(r.stderr).toContain("no fleet catalog");
+    expect(r.code, r.stderr).toBe(0);
+    const body = neon.calls.find((c) => c.path.endsWith("/restore"))!.body as Record<string, string>;
+    expect(neon.calls.map((c) => `${c.method} ${c.path.split("?")[0]}`)).toEqual([
+      "GET /projects",
+      "GET /projects/quiet-lake-123456/branches",
+      "POST /projects/quiet-lake-123456/branches/br-quiet-lake-123456-main/restore",
+      expect.stringMatching(/^GET \/projects\/quiet-lake-123456\/operations\/[0-9a-f-]+$/),
+      expect.stringMatching(/^GET \/projects\/quiet-lake-123456\/operations\/[0-9a-f-]+$/),
+    ]);
+    expect(body).toEqual({ source_branch_id: "br-quiet-lake-123456-main", source_timestamp: new Date(at).toISOString(), preserve_under_name: expect.stringMatching(/^main-before-restore-\d{8}t\d{6}z$/) });
+    // The preserved branch holds the state before: the restore can be undone.
+    expect([...neon.branches.values()].map((b) => b.name)).toContain(body.preserve_under_name);
+    expect(record(file)).toMatchObject({
+      format: 1,
+      kind: "restore",
+      tenant: "acme-corp",
+      stack: "prod",
+      ticket: "SEC-1234",
+      requestedBy: "ops-lead",
+      run: { id: 99, attempt: 1 },
+      result: "ok",
+      plan: { action: "branch-restore", branch: "main" },
+      detail: { project: "quiet-lake-123456", branch: "br-quiet-lake-123456-main", preservedAs: body.preserve_under_name },
+    });
+  });
+
+  it("records a failed operation as failed, with Neon's error, and exits 1", async () => {
+    neon.failNextOperation = true;
+    const file = path.join(dir, "failed.json");
+    const r = await run(["restore", "acme-corp", "--to", "0/16B3748", "--apply", "--ticket", "SEC-1", "--record", file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Neon's operation restore_branch \([0-9a-f-]+\) on quiet-lake-123456 failed: injected failure/);
+    expect(record(file)).toMatchObject({ result: "failed", error: expect.stringMatching(/injected failure/), plan: { source: { lsn: "0/16B3748" } } });
+  });
+
+  it("operates only on the project Pulumi tracks, and only when Neon agrees it is the tenant's", async () => {
+    const outputs = path.join(dir, "outputs.json");
+    writeFileSync(outputs, JSON.stringify({ databasesByTenant: { "acme-corp": { projectId: "dusty-mill-654321" } }, backupVaults: {} }));
+    const r = await run(["restore", "acme-corp", "--to", "0/1", "--apply", "--ticket", "SEC-2", "--outputs", outputs]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the stack\'s outputs name dusty-mill-654321 as acme-corp\'s project, but Neon says it is "Old Mill Bakery" in aws-us-east-1');
+    expect(neon.calls.some((c) => c.method === "POST")).toBe(false);
+    // A retried create's duplicate: two projects of the name, and no guess which one.
+    neon.addProject({ id: "quiet-lake-999999", name: "ACME Corp", region_id: "aws-eu-central-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
+    const twice = await run(["restore", "acme-corp", "--to", "0/1", "--apply", "--ticket", "SEC-2"]);
+    expect(twice.stderr).toMatch(/2 Neon projects are named "ACME Corp" \(quiet-lake-123456, quiet-lake-999999\)/);
+    expect(neon.calls.some((c) => c.method === "POST")).toBe(false);
+  });
+
+  it("refuses to erase a tenant under legal hold or still active, and touches nothing", async () => {
+    const held = await run(["erase", "held-co", "--apply", "--ticket", "GDPR-77"]);
+    expect([held.code, held.stdout.trim()]).toEqual([1, 'cannot erase: held-co is under legal hold ("Case 2026-114: litigation hold until the appeal ends"): its data must be kept; remove legalHold in a reviewed change when the hold ends']);
+    const active = await run(["erase", "acme-corp", "--apply", "--ticket", "GDPR-77"]);
+    expect(active.stdout).toMatch(/^cannot erase: acme-corp is active: retire it first/);
+    expect(neon.calls).toEqual([]);
+  });
+
+  it("needs a ticket and the stack's outputs before it erases anything", async () => {
+    const noTicket = await run(["erase", "old-mill", "--apply"]);
+    expect([noTicket.code, noTicket.stderr.split("\n")[0]]).toEqual([2, "--ticket is required: the change or erasure request this operation carries out (e.g. --ticket SEC-1234)"]);
+    const file = path.join(dir, "erase-no-vault.json");
+    const noVault = await run(["erase", "old-mill", "--apply", "--ticket", "GDPR-77", "--record", file]);
+    expect(noVault.code).toBe(1);
+    expect(record(file)).toMatchObject({ kind: "erase", result: "failed", error: expect.stringMatching(/^the vault of us-east-1 is not known: pass --outputs FILE/) });
+    expect(neon.projects.has("dusty-mill-654321")).toBe(true);
+  });
+});
