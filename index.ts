@@ -10,6 +10,7 @@ import { TenantDatabase } from "./components/tenantDatabase";
 import { planVaults } from "./vaults/plan";
 import { BackupVault } from "./components/backupVault";
 import { WorkflowRoles } from "./components/workflowRoles";
+import { OperationsRole } from "./components/operationsRole";
 import { renderWorkflows, workflowSettings } from "./workflows/render";
 import { shardKey } from "./config/shards";
 import * as github from "@pulumi/github";
@@ -61,6 +62,11 @@ const roles = new WorkflowRoles("github-backups", {
   githubProvider,
 });
 
+// Tenant operations (restores from dumps, exports) from the stack's own repository, behind its environment.
+const operations = settings.backup.operationsRepository
+  ? new OperationsRole("tenant-operations", { repository: settings.backup.operationsRepository, providerArn: roles.providerArn, stack: settings.stack })
+  : undefined;
+
 // Backups stay in the tenant's jurisdiction: one vault per AWS region in use (or kept
 // while it still holds backups), write-once for CI, its key deletable by break-glass only.
 const vaults = planVaults(fleet.tenants, settings.backup.keep).map((plan) => ({
@@ -75,6 +81,7 @@ const vaults = planVaults(fleet.tenants, settings.backup.keep).map((plan) => ({
     access: {
       writerRoleArn: plan.backedUp.length ? roles.arnOf("backupWriter") : undefined,
       readerRoleArn: plan.backedUp.length ? roles.arnOf("drillReader") : undefined,
+      operatorRoleArn: operations?.arn,
       keyAdministrators: settings.backup.keyAdministrators,
       breakGlassArn: settings.backup.breakGlassPrincipal,
     },
@@ -98,6 +105,7 @@ const credentials =
         }),
       }))
     : [];
+operations?.grant(vaults.map(({ plan, vault }) => ({ vault, tenants: plan.tenants.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) })));
 roles.grant(
   vaults.map(({ plan, vault }) => ({ vault, tenants: plan.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) })),
   settings.secretScope === "region" ? { stack: settings.stack, regions: credentials } : undefined,
@@ -172,6 +180,8 @@ export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [
 export const backupRoleArn = roles.arnOf("backupWriter") ?? null;
 /** The role the generated restore-drill workflows assume (read only). */
 export const drillRoleArn = roles.arnOf("drillReader") ?? null;
+/** The role this stack's tenant-restore and tenant-export workflows assume (operationsRepository), or null. */
+export const operationsRoleArn = operations?.arn ?? null;
 /** The role the generated migrations workflow assumes to read tenants' parameters (region scope), or null. */
 export const migrationsRoleArn = roles.arnOf("migrator") ?? null;
 /**

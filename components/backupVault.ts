@@ -25,6 +25,8 @@ export interface BackupVaultArgs {
     readonly writerRoleArn?: pulumi.Input<string>;
     /** The restore-drill reader role, when tenants here are drilled. @default none: nobody may read */
     readonly readerRoleArn?: pulumi.Input<string>;
+    /** The operations role (restores from dumps, exports); none: the stack has no operations repository. */
+    readonly operatorRoleArn?: pulumi.Input<string>;
     /** Who administers the key (required with kms: every identity that runs pulumi up). */
     readonly keyAdministrators: readonly string[];
     /** The one principal that may delete backups and disable or delete the key. @default none: nobody can */
@@ -69,9 +71,9 @@ export class BackupVault extends pulumi.ComponentResource {
           enableKeyRotation: true,
           deletionWindowInDays: 30,
           policy: pulumi
-            .all([args.access.writerRoleArn, args.access.readerRoleArn])
-            .apply(([writerRoleArn, readerRoleArn]) =>
-              JSON.stringify(vaultKeyPolicy(region, { writerRoleArn, readerRoleArn, keyAdministrators: args.access.keyAdministrators, breakGlassArn: args.access.breakGlassArn })),
+            .all([args.access.writerRoleArn, args.access.readerRoleArn, args.access.operatorRoleArn])
+            .apply(([writerRoleArn, readerRoleArn, operatorRoleArn]) =>
+              JSON.stringify(vaultKeyPolicy(region, { writerRoleArn, readerRoleArn, operatorRoleArn, keyAdministrators: args.access.keyAdministrators, breakGlassArn: args.access.breakGlassArn })),
             ),
           tags,
         },
@@ -123,9 +125,9 @@ export class BackupVault extends pulumi.ComponentResource {
         region,
         bucket,
         policy: pulumi
-          .all([this.bucket.arn, this.key?.arn, args.access.writerRoleArn, args.access.readerRoleArn])
-          .apply(([bucketArn, keyArn, writerRoleArn, readerRoleArn]) =>
-            JSON.stringify(bucketPolicy(bucketArn, encryption, keyArn, { writerRoleArn, readerRoleArn, breakGlassArn: args.access.breakGlassArn })),
+          .all([this.bucket.arn, this.key?.arn, args.access.writerRoleArn, args.access.readerRoleArn, args.access.operatorRoleArn])
+          .apply(([bucketArn, keyArn, writerRoleArn, readerRoleArn, operatorRoleArn]) =>
+            JSON.stringify(bucketPolicy(bucketArn, encryption, keyArn, { writerRoleArn, readerRoleArn, operatorRoleArn, breakGlassArn: args.access.breakGlassArn })),
           ),
       },
       data,

@@ -99,6 +99,8 @@ export interface StackSettings {
     readonly trustPolicyLengthLimit: Setting<"trustPolicyLengthLimit">;
     /** Tenant exports: how long a shared link works, how long the export stays. */
     readonly exports: { readonly linkHours: Setting<"exportLinkHours">; readonly retentionDays: Setting<"exportRetentionDays"> };
+    /** The stack's own repository, whose tenant-operations environment assumes the operations role. */
+    readonly operationsRepository: Setting<"operationsRepository">;
   };
 }
 
@@ -511,6 +513,11 @@ const DECLARED = {
     schema: pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE),
     description: "The one IAM role or user that may delete backups, change their tags and disable or schedule the deletion of the vault keys (erasure, decommissioning). Unset: nobody can, until the bucket and key policies change.",
   },
+  operationsRepository: {
+    schema: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/[A-Za-z0-9._-]{1,100}$/, "OWNER/REPOSITORY of the repository that holds this stack, e.g. example-saas/tenant-fleet"),
+    group: "operations",
+    description: "The repository that holds this stack (OWNER/REPOSITORY): the stack creates the operations role that its tenant-restore and tenant-export workflows assume, trusted only for jobs in its tenant-operations environment. Unset: no operations role (restores inside the PITR window still work; restores from dumps and exports need the role).",
+  },
   exportLinkHours: {
     schema: numberSetting(1, 168, "a link lives 1 to 168 hours (S3 signs for at most 7 days)"),
     default: 24,
@@ -627,6 +634,7 @@ export const SETTING_REVIEW = {
   devNeonApiKey: { class: "review", why: "the dev/test workflows' Neon key changes (its value is never shown)" },
   keyAdministrators: { class: "review", why: REVIEW_IAM },
   breakGlassPrincipal: { class: "review", why: "the one principal that may delete backups and keys changes" },
+  operationsRepository: { class: "review", why: "another repository's tenant-operations environment may read every backup and write exports" },
   exportLinkHours: { class: "review", why: "export links work for longer or shorter" },
   exportRetentionDays: { class: "review", why: "exports are kept longer or deleted sooner" },
   keepVaultRegions: { class: "elsewhere", why: "compared by the diff's vault rule" },
@@ -825,6 +833,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       },
       trustPolicyLengthLimit: v("trustPolicyLengthLimit"),
       exports: { linkHours: v("exportLinkHours"), retentionDays: v("exportRetentionDays") },
+      operationsRepository: v("operationsRepository"),
     },
   };
   return { settings: Object.freeze(settings), problems: [] };

@@ -44,6 +44,8 @@ export interface World {
   readonly writer?: WorldRole;
   readonly reader?: WorldRole;
   readonly migrator?: WorldRole;
+  /** The operations role of the stack's own repository (operationsRepository). */
+  readonly operator?: WorldRole;
   readonly vaults: ReadonlyMap<string, WorldVault>;
   readonly credentials: ReadonlyMap<string, WorldCredentials>;
 }
@@ -91,6 +93,7 @@ export function worldOf(run: OfflineRun): World {
     writer: role(resources, "github-backups-backup-writer"),
     reader: role(resources, "github-backups-drill-reader"),
     migrator: role(resources, "github-backups-migrations"),
+    operator: role(resources, "tenant-operations-role"),
     vaults,
     credentials,
   };

@@ -21,6 +21,7 @@ export interface PolicyStatement {
   readonly Action?: string | readonly string[];
   readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
@@ -229,6 +230,8 @@ export interface VaultAccess {
   readonly writerRoleArn?: string;
   /** The restore-drill reader role. */
   readonly readerRoleArn?: string;
+  /** The operations role (restores from dumps, exports), when the stack has one. */
+  readonly operatorRoleArn?: string;
   /** IAM principals that administer the vault key: the identities that run `pulumi up`. */
   readonly keyAdministrators: readonly string[];
   /** The one principal that may delete backups and schedule key deletion; none when unset. */
@@ -300,6 +303,11 @@ export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, ke
       : [];
   statements.push(...roleBoundary("BackupWriterUploadsOnly", access.writerRoleArn, BACKUP_UPLOAD_ACTIONS));
   statements.push(...roleBoundary("DrillReaderReadsOnly", access.readerRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_LIST_ACTIONS]));
+  // The operations role reads and uploads; it uploads only under exports/, whatever its identity policy says.
+  statements.push(...roleBoundary("OperatorReadsAndExportsOnly", access.operatorRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_UPLOAD_ACTIONS]));
+  if (access.operatorRoleArn) {
+    statements.push({ Sid: "OperatorUploadsOnlyExports", Effect: "Deny", Principal: "*", Action: [...BACKUP_UPLOAD_ACTIONS], NotResource: `${bucketArn}/${EXPORTS_PREFIX}*`, Condition: { ArnEquals: { "aws:PrincipalArn": access.operatorRoleArn } } });
+  }
   return policy(statements);
 }
 
@@ -322,6 +330,9 @@ export function vaultKeyPolicy(awsRegion: string, access: VaultAccess): PolicyDo
   ];
   if (access.writerRoleArn) {
     statements.push({ Sid: "BackupWriterEncryptsThroughS3", Effect: "Allow", Principal: { AWS: access.writerRoleArn }, Action: [...UPLOAD_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+  }
+  if (access.operatorRoleArn) {
+    statements.push({ Sid: "OperatorUsesThroughS3", Effect: "Allow", Principal: { AWS: access.operatorRoleArn }, Action: [...UPLOAD_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
   }
   if (access.readerRoleArn) {
     statements.push({ Sid: "DrillReaderDecryptsThroughS3", Effect: "Allow", Principal: { AWS: access.readerRoleArn }, Action: [...READ_KEY_ACTIONS], Resource: "*", Condition: viaS3 });

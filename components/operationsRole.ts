@@ -1,0 +1,51 @@
+/**
+ * OperationsRole: the AWS role the tenant-operations workflows of the stack's own
+ * repository assume (restores from dumps, exports), trusted only for jobs in its
+ * tenant-operations environment, with the permissions of iam/operations.ts. Like the
+ * workflow roles, it and the vaults name each other: construct it, then the vaults (which
+ * bound it in their bucket and key policies), then call `grant`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { BackupVault } from "./backupVault";
+import { OPERATIONS_ENVIRONMENT, operationsTrustPolicy, operatorPolicy } from "../iam/operations";
+import type { VaultGrant } from "../iam/workflowAccess";
+
+export interface OperationsRoleArgs {
+  /** OWNER/REPOSITORY of the stack's repository. */
+  readonly repository: string;
+  readonly providerArn: pulumi.Input<string>;
+  readonly stack: string;
+}
+
+export class OperationsRole extends pulumi.ComponentResource {
+  static readonly TYPE = "tenant-fleet:index:OperationsRole";
+  readonly role: aws.iam.Role;
+  readonly arn: pulumi.Output<string>;
+
+  constructor(
+    private readonly name: string,
+    args: OperationsRoleArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    super(OperationsRole.TYPE, name, {}, opts);
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `tenant-fleet ${args.stack}: tenant operations (restores from dumps, exports); reads backups, writes new exports; assumed only by jobs of ${args.repository} in its ${OPERATIONS_ENVIRONMENT} environment`,
+        assumeRolePolicy: pulumi.output(args.providerArn).apply((arn) => JSON.stringify(operationsTrustPolicy(arn, args.repository))),
+        maxSessionDuration: 3600,
+        tags: { "tenant-fleet:stack": args.stack, "tenant-fleet:purpose": "operator" },
+      },
+      { parent: this },
+    );
+    this.arn = this.role.arn;
+    this.registerOutputs({ arn: this.arn });
+  }
+
+  /** Its permissions over the vaults, once they exist. */
+  grant(vaults: readonly { readonly vault: BackupVault; readonly tenants: VaultGrant["tenants"] }[]): void {
+    const grants = pulumi.all(vaults.map(({ vault, tenants }) => pulumi.all([vault.bucketArn, vault.keyArn]).apply(([bucketArn, keyArn]): VaultGrant => ({ awsRegion: vault.awsRegion, bucketArn, keyArn, tenants }))));
+    new aws.iam.RolePolicy(`${this.name}-permissions`, { role: this.role.id, policy: grants.apply((g) => JSON.stringify(operatorPolicy(g))) }, { parent: this });
+  }
+}
