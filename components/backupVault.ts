@@ -15,7 +15,7 @@ export interface BackupVaultArgs {
   readonly encryption?: BackupEncryption;
   /** S3 Object Lock on a new bucket; irreversible once a bucket has it. @default "off" */
   readonly objectLock?: ObjectLockMode;
-  /** Days tenants' exports stay under exports/ (their own lifecycle rule); none: no export rule. */
+  /** Days tenants' exports stay under exports/ (their own lifecycle rule). @default none: no export rule */
   readonly exportRetentionDays?: number;
   /** Protect and retain the bucket, the key and every resource that hardens them. @default true */
   readonly protect?: boolean;
@@ -25,7 +25,7 @@ export interface BackupVaultArgs {
     readonly writerRoleArn?: pulumi.Input<string>;
     /** The restore-drill reader role, when tenants here are drilled. @default none: nobody may read */
     readonly readerRoleArn?: pulumi.Input<string>;
-    /** The operations role (restores from dumps, exports); none: the stack has no operations repository. */
+    /** The operations role (restores from dumps, exports). @default none: the stack has no operations repository */
     readonly operatorRoleArn?: pulumi.Input<string>;
     /** Who administers the key (required with kms: every identity that runs pulumi up). */
     readonly keyAdministrators: readonly string[];

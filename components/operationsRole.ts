@@ -14,7 +14,9 @@ import type { VaultGrant } from "../iam/workflowAccess";
 export interface OperationsRoleArgs {
   /** OWNER/REPOSITORY of the stack's repository. */
   readonly repository: string;
+  /** The account's GitHub OIDC provider (the workflow roles' one). */
   readonly providerArn: pulumi.Input<string>;
+  /** Stack name, in the role's description and tags. */
   readonly stack: string;
 }
 

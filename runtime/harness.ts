@@ -4,6 +4,7 @@
  * container), S3 behind the policy gateway, and the runner setup. `stop()` tears all of it
  * down; test files call it in afterAll, so a failed test still cleans up.
  */
+import type { WorldRole } from "../test/iamWorld";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -62,7 +63,8 @@ export interface WorldGithub {
   readonly token: string;
 }
 
-export async function startWorld(stack = "prod", overrides: readonly string[] = ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`], github?: WorldGithub): Promise<World> {
+/** `callers`: principals the S3 gateway accepts beyond the stack's roles (the break-glass principal). */
+export async function startWorld(stack = "prod", overrides: readonly string[] = ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`], github?: WorldGithub, callers: readonly WorldRole[] = []): Promise<World> {
   const repo = await repositoryOf(stack, overrides);
   const started: { stop(): unknown }[] = [];
   try {
@@ -70,7 +72,7 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
     started.push(tenantDb);
     const drillDb = await startPostgres("drill");
     started.push(drillDb);
-    const s3 = await startS3(repo.world);
+    const s3 = await startS3(repo.world, callers);
     started.push(s3);
     const runner = runnerSetup({ s3: s3.endpoint, drillPgPort: drillDb.port, githubApi: github?.url });
     // github.token is the run's token: the stand-in's, when the world has one.

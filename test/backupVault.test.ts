@@ -51,8 +51,10 @@ describe("backups in the prod stack", async () => {
   it("gives every vault the stack's retention classes, by key prefix, plus the tag rules of backups written before classes", () => {
     for (const region of REGIONS) {
       const rules = one(inVault(run, region), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { id: string; filter: unknown; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
-      expect(rules.map((r) => r.id)).toEqual(["retain-14d", "retain-30d", "retain-35d", "legacy-retention-14d", "legacy-retention-30d", "legacy-retention-35d", "housekeeping"]);
+      expect(rules.map((r) => r.id)).toEqual(["retain-14d", "retain-30d", "retain-35d", "legacy-retention-14d", "legacy-retention-30d", "legacy-retention-35d", "exports", "housekeeping"]);
       expect(rules[0].filter).toEqual({ prefix: "retain-14d/" });
+      // Exports have their own rule (exportRetentionDays, default 7), apart from the backups.
+      expect(rules.find((r) => r.id === "exports")).toMatchObject({ filter: { prefix: "exports/" }, expiration: { days: 7 } });
       expect(rules.at(-1)!.noncurrentVersionExpiration).toEqual({ noncurrentDays: 35 });
     }
   });
@@ -118,7 +120,7 @@ describe("backups in the prod stack", async () => {
 
   it("exports each vault's bucket and region, and both role ARNs", () => {
     expect(Object.keys(run.outputs.backupVaults as object).sort()).toEqual(REGIONS);
-    expect((run.outputs.backupVaults as Record<string, unknown>)["eu-west-2"]).toEqual({ bucket: expect.stringMatching(/^tf-prod-bk-eu-west-2-/), region: "eu-west-2" });
+    expect((run.outputs.backupVaults as Record<string, unknown>)["eu-west-2"]).toEqual({ bucket: expect.stringMatching(/^tf-prod-bk-eu-west-2-/), region: "eu-west-2", kmsKeyArn: expect.stringMatching(/^arn:aws:kms:/) });
     expect(run.outputs.backupRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-backup-writer/);
     expect(run.outputs.drillRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-drill-reader/);
   });

@@ -39,6 +39,7 @@ describe("stack settings", () => {
         breakGlassPrincipal: undefined,
         keep: { regions: [], retentionDays: [] },
         trustPolicyLengthLimit: 2048,
+        exports: { linkHours: 24, retentionDays: 7 },
       },
     });
   });

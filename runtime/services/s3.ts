@@ -9,6 +9,11 @@
  *   fail with 412 PreconditionFailed when the key exists.
  * - Content-MD5: a body that does not match it fails with 400 BadDigest.
  * - ListParts (s3rver has none): S3's record of an upload's parts, read from s3rver's store.
+ * - ListObjectVersions and DeleteObjects (erasure): s3rver keeps no versions, so each
+ *   object is its one version, `null`, as in a bucket that was never versioned; every key
+ *   of a DeleteObjects request is authorised on its own (s3:DeleteObject, and
+ *   s3:DeleteObjectVersion for a version, s3:BypassGovernanceRetention when asked), and a
+ *   denied key comes back among the result's Errors, as S3 answers.
  * - SSM GetParameter (region scope), a local stand-in for Parameter Store: the parameters
  *   the test puts, each read authorised as AWS would (the role's ssm:GetParameter, then
  *   KMS Decrypt through SSM with the parameter's ARN as encryption context, against the
@@ -82,6 +87,8 @@ interface Operation {
 /** Which S3 operation a path-style request is, and the IAM actions AWS checks for it. */
 export function operationOf(method: string, key: string | undefined, query: URLSearchParams, headers: IncomingMessage["headers"]): Operation {
   if (!key) {
+    if (method === "GET" && query.has("versions")) return { name: "ListObjectVersions", actions: ["s3:ListBucketVersions"], creates: false, resource: "bucket" };
+    if (method === "POST" && query.has("delete")) return { name: "DeleteObjects", actions: [], creates: false, resource: "bucket" };
     if (method === "GET" || method === "HEAD") return { name: "ListObjectsV2", actions: ["s3:ListBucket"], creates: false, resource: "bucket" };
     return { name: `${method} bucket`, actions: ["s3:CreateBucket"], creates: false, resource: "bucket" };
   }
@@ -108,12 +115,18 @@ function s3Error(res: ServerResponse, status: number, code: string, message: str
   res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
 }
 
-export async function startS3(world: World): Promise<S3Service> {
+const xml = (v: string) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * The vaults on loopback. `callers`: principals beyond the stack's workflow roles (the
+ * break-glass principal, whose own policy the stack does not write), by ARN and policy.
+ */
+export async function startS3(world: World, callers: readonly WorldRole[] = []): Promise<S3Service> {
   const directory = mkdtempSync(path.join(tmpdir(), "tf-s3-"));
   const bucketRegion = new Map<string, string>();
   for (const [region, vault] of world.vaults) bucketRegion.set(vault.bucketArn.replace(/^arn:[^:]+:s3:::/, ""), region);
   const roles = new Map<string, WorldRole>();
-  for (const role of [world.writer, world.reader, world.migrator]) {
+  for (const role of [world.writer, world.reader, world.migrator, world.operator, ...callers]) {
     if (!role) continue;
     const keyId = role.arn.split("/").pop()!;
     roles.set(keyId, role);
@@ -178,7 +191,8 @@ export async function startS3(world: World): Promise<S3Service> {
       const [, bucket = "", ...rest] = url.pathname.split("/");
       const key = rest.length ? decodeURIComponent(rest.join("/")) : undefined;
       const op = operationOf(req.method ?? "GET", key, url.searchParams, req.headers);
-      const keyId = /Credential=([^/]+)\//.exec(header(req.headers, "authorization") ?? "")?.[1] ?? "";
+      // A presigned URL carries its credential in the query (X-Amz-Credential), a signed request in its header.
+      const keyId = /Credential=([^/]+)\//.exec(header(req.headers, "authorization") ?? "")?.[1] ?? url.searchParams.get("X-Amz-Credential")?.split("/")[0] ?? "";
       const role = roles.get(keyId);
       const region = bucketRegion.get(bucket);
       const record = (decisions: S3Call["decisions"], status: number) => calls.push({ role: keyId, operation: op.name, bucket, key, decisions, status });
@@ -206,6 +220,45 @@ export async function startS3(world: World): Promise<S3Service> {
         record(decisions, 403);
         req.resume();
         return s3Error(res, 403, "AccessDenied", `${keyId} may not ${op.name} ${resource}: ${decisions.map((d) => `${d.action} ${d.decision}`).join(", ")}`);
+      }
+      if (op.name === "ListObjectVersions") {
+        record(decisions, 200);
+        const prefix = url.searchParams.get("prefix") ?? "";
+        const max = Math.min(Number(url.searchParams.get("max-keys") ?? 1000) || 1000, 1000);
+        const listed = await backend.store.listObjects(bucket, { prefix, startAfter: url.searchParams.get("key-marker") ?? "", maxKeys: max + 1 });
+        const objects = (listed.objects ?? []) as { key: string; lastModifiedDate: Date; metadata: Record<string, string> }[];
+        const page = objects.slice(0, max);
+        const truncated = objects.length > max;
+        const versions = page.map((o) => `<Version><Key>${xml(o.key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${new Date(o.lastModifiedDate).toISOString()}</LastModified><ETag>&quot;${o.metadata.etag ?? ""}&quot;</ETag><Size>${o.metadata["content-length"] ?? 0}</Size><StorageClass>STANDARD</StorageClass></Version>`);
+        res.writeHead(200, { "content-type": "application/xml" });
+        return res.end(`<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextKeyMarker>${xml(page.at(-1)!.key)}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : ""}${versions.join("")}</ListVersionsResult>`);
+      }
+      if (op.name === "DeleteObjects") {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(Buffer.from(c));
+        const text = Buffer.concat(chunks).toString();
+        const bypass = header(req.headers, "x-amz-bypass-governance-retention") === "true";
+        const entries = [...text.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map((m) => ({
+          key: (/<Key>([\s\S]*?)<\/Key>/.exec(m[1])?.[1] ?? "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"),
+          version: /<VersionId>([\s\S]*?)<\/VersionId>/.exec(m[1])?.[1],
+        }));
+        const deleted: string[] = [];
+        const errors: string[] = [];
+        for (const e of entries) {
+          const objectArn = `${vault.bucketArn}/${e.key}`;
+          const actions = ["s3:DeleteObject", ...(e.version ? ["s3:DeleteObjectVersion"] : []), ...(bypass ? ["s3:BypassGovernanceRetention"] : [])];
+          const perKey = actions.map((action) => ({ action, decision: s3(world, region, asCaller(role), action, objectArn, context) }));
+          calls.push({ role: keyId, operation: "DeleteObjects", bucket, key: e.key, decisions: perKey, status: perKey.every((d) => d.decision === "allow") ? 200 : 403 });
+          if (perKey.some((d) => d.decision !== "allow")) {
+            errors.push(`<Error><Key>${xml(e.key)}</Key>${e.version ? `<VersionId>${e.version}</VersionId>` : ""}<Code>AccessDenied</Code><Message>Access Denied</Message></Error>`);
+            continue;
+          }
+          await backend.store.deleteObject(bucket, e.key);
+          deleted.push(`<Deleted><Key>${xml(e.key)}</Key>${e.version ? `<VersionId>${e.version}</VersionId>` : ""}</Deleted>`);
+        }
+        res.writeHead(200, { "content-type": "application/xml" });
+        const quiet = /<Quiet>true<\/Quiet>/.test(text);
+        return res.end(`<?xml version="1.0" encoding="UTF-8"?><DeleteResult>${quiet ? "" : deleted.join("")}${errors.join("")}</DeleteResult>`);
       }
       if (op.creates && header(req.headers, "if-none-match") === "*" && (await backend.store.existsObject(bucket, key))) {
         record(decisions, 412);

@@ -19,6 +19,15 @@ import { call, findBranch, findProject, NeonApiError, waitForOperations, type Ne
 import { CommandError } from "./cli";
 import type { ListedProject } from "../../review/orphans";
 
+/**
+ * The Postgres client's major version: PG_CLIENT_MAJOR when set (the workflows install the
+ * newest client, which reads and writes every older server), else the tenant's.
+ */
+export function clientMajor(tenant: Tenant): string {
+  const m = process.env.PG_CLIENT_MAJOR;
+  return m && /^\d{2}$/.test(m) ? m : String(tenant.pgVersion);
+}
+
 /** The database a restore from a dump creates on its new branch, owned by the tenant's role. */
 export const RESTORED_DATABASE = "restored";
 
@@ -110,7 +119,7 @@ export async function restoreDump(tenant: Tenant, plan: Extract<RestorePlan, { a
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-restore-"));
   const { code, output } = await runScript(drillScript(), {
     TENANT_ID: tenant.id,
-    PG_MAJOR: String(tenant.pgVersion),
+    PG_MAJOR: clientMajor(tenant),
     BACKUP_BUCKET: bucket,
     BACKUP_KEY: plan.dump,
     MANIFEST_KEY: plan.dump.replace(/\.dump$/, MANIFEST_SUFFIX),
@@ -169,7 +178,7 @@ export async function exportTenant(tenant: Tenant, plan: ExportPlan, target: { b
   const host = new URL(url).hostname;
   const env = {
     TENANT_ID: tenant.id,
-    PG_MAJOR: String(tenant.pgVersion),
+    PG_MAJOR: clientMajor(tenant),
     RETENTION_DAYS: String(tenant.backup.retentionDays),
     BACKUP_BUCKET: target.bucket,
     ...(target.kmsKeyArn ? { BACKUP_KMS_KEY: target.kmsKeyArn } : {}),

@@ -1,0 +1,204 @@
+/**
+ * The tenant operations, run for real on loopback: `npm run tenant -- … --apply` against
+ * Neon's API on loopback (test/neonApiFake.ts) whose branches and connection strings lead
+ * to the local PostgreSQL cluster, the vaults behind the S3 gateway that authorises every
+ * request with the stack's own policies (the operations role, the break-glass principal),
+ * and the fleet catalog on the same cluster. A restore from a verified dump, an export in
+ * both formats and its shared link, and an erasure, each with the record it leaves; the
+ * wrong principal and a legal hold are refused.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runProgram } from "../test/program";
+import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "../test/neonApiFake";
+import { ALLOW_EVERYTHING } from "../policies/iam/evaluate";
+import { seedDatabase, startWorld, type World } from "./harness";
+import { CATALOG_WRITER_ROLE } from "../catalog/catalog";
+
+const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
+const SETTINGS = ["secretScope=repository", "tenantsFile=runtime/fixtures/operations.yaml", "operationsRepository=example-saas/tenant-fleet", "backupObjectLock=governance"];
+const REGION = "eu-central-1";
+
+describe("tenant operations", () => {
+  let world: World;
+  let neon: FakeNeonApi;
+  let outputs: string;
+  let bucket: string;
+  let operatorArn: string;
+  const dir = mkdtempSync(path.join(tmpdir(), "tf-operations-"));
+  const catalogUrl = () => `postgresql://catalog_owner:owner-pw@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable`;
+
+  beforeAll(async () => {
+    world = await startWorld("prod", SETTINGS, undefined, [{ arn: GLASS, trust: {}, identity: [ALLOW_EVERYTHING] }]);
+    seedDatabase(world.tenantDb, "keep_co", 500);
+    neon = await startFakeNeonApi();
+    const run = await runProgram("prod", SETTINGS);
+    operatorArn = String(run.outputs.operationsRoleArn);
+    const vaults = run.outputs.backupVaults as Record<string, { bucket: string; kmsKeyArn: string | null }>;
+    bucket = vaults[REGION].bucket;
+    expect(bucket).toBe(world.bucketOf("keep-co"));
+    const projects = run.outputs.databasesByTenant as Record<string, { projectId: string }>;
+    for (const [id, name] of [["keep-co", "Keep Co"], ["gone-co", "Gone Co"], ["held-co", "Held Co"]]) {
+      neon.addProject({ id: projects[id].projectId, name, region_id: "aws-eu-central-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
+    }
+    outputs = path.join(dir, "outputs.json");
+    writeFileSync(outputs, JSON.stringify(run.outputs));
+    // The fleet catalog, migrated and synced as a deploy would.
+    world.tenantDb.sql("postgres", `create role catalog_owner login createrole password 'owner-pw'; create role ${CATALOG_WRITER_ROLE} login`);
+    world.tenantDb.sql("postgres", "create database catalog owner catalog_owner");
+    world.tenantDb.sql("catalog", "create extension citext");
+    for (const args of [["migrate"], ["sync", "--stack", "prod", "--outputs", outputs]]) {
+      const r = await command("scripts/catalog.ts", args, { CATALOG_DATABASE_URL: catalogUrl() });
+      if (r.code !== 0) throw new Error(`catalog ${args[0]}: ${r.stderr}`);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await neon?.stop();
+    await world?.stop();
+  });
+
+  function command(script: string, args: string[], env: Record<string, string>) {
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...world.runner.env, ...env } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+  /** The tenant command as the operations workflow runs it: Neon's key, the catalog, the role's credentials. */
+  const tenant = (args: string[], roleArn = operatorArn) =>
+    command("scripts/tenant.ts", [...args, "--tenants", "runtime/fixtures/operations.yaml", "--config", SETTINGS[2], "--config", SETTINGS[3], "--outputs", outputs], {
+      NEON_API_KEY: FAKE_NEON_KEY,
+      NEON_API_URL: neon.url,
+      NEON_API_POLL_MS: "5",
+      CATALOG_DATABASE_URL: catalogUrl(),
+      PG_CLIENT_MAJOR: world.tenantDb.major,
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      GITHUB_RUN_ID: "4242",
+      GITHUB_ACTOR: "ops-lead",
+      ...world.s3.credentialsFor(roleArn),
+    });
+  /** keep-co's string to one database of the cluster, through the host the stack created for it. */
+  const keepUrl = (database: string) => world.secretFor("keep-co", database);
+  const counts = (database: string) => world.tenantDb.sql(database, "select (select count(*) from customers) || '/' || (select count(*) from orders) || '/' || (select count(*) from audit.\"Events\")");
+  const operations = () => world.tenantDb.sql("catalog", "select string_agg(kind || ':' || tenant_id || ':' || result || ':' || ticket || ':' || requested_by || ':' || run_id, ',' order by id) from operations");
+
+  it("restores a tenant from the dump a drill verified into a new branch, with the drill's checks, and records it", async () => {
+    neon.connectionUri = (_branch, database) => keepUrl(database === "restored" ? "keep_co_restored" : "keep_co");
+    const backup = await world.backup("keep-co", { secret: keepUrl("keep_co") });
+    expect(backup.result, backup.log).toBe("success");
+    const key = (await world.s3.list(bucket)).map((o) => o.key).find((k) => k.startsWith("retain-14d/keep-co/") && k.endsWith(".dump"))!;
+    // What the night and the drill would have recorded: the dump, and that a drill restored it.
+    world.tenantDb.sql("catalog", `insert into backups (tenant_id, run_id, object_key, result) values ('keep-co', 301, '${key}', 'ok'); insert into drills (tenant_id, run_id, object_key, result) values ('keep-co', 302, '${key}', 'ok')`);
+    // The database Neon would create on the new branch, empty and owned by the tenant's role.
+    world.tenantDb.sql("postgres", "create database keep_co_restored owner app_owner");
+    world.tenantDb.sql("keep_co", "insert into customers values (100001, 'written after the backup')");
+    const record = path.join(dir, "restore.json");
+    const r = await tenant(["restore", "keep-co", "--to", new Date().toISOString(), "--from-dump", "--apply", "--ticket", "INC-77", "--record", record]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/restored retain-14d\/keep-co\/\d{8}T\d{6}Z\.dump .*: 3 tables and 2010 rows, as its manifest recorded/);
+    // The dump's state: the row written after it is not there; the tenant's own database is untouched.
+    expect(counts("keep_co_restored")).toBe("500/1500/10");
+    expect(counts("keep_co")).toBe("501/1500/10");
+    const created = neon.calls.find((c) => c.method === "POST" && c.path.endsWith("/branches"))!;
+    expect(created.body).toEqual({ branch: { name: expect.stringMatching(/^restore-\d{8}t\d{6}z$/), parent_id: expect.stringMatching(/-main$/) }, endpoints: [{ type: "read_write" }] });
+    expect(neon.calls.find((c) => c.path.endsWith("/databases"))!.body).toEqual({ database: { name: "restored", owner_name: "app_owner" } });
+    expect(JSON.parse(readFileSync(record, "utf8"))).toMatchObject({ kind: "restore", result: "ok", plan: { action: "dump-restore", dump: key }, detail: { database: "restored", dump: key, tables: 3, rows: 2010 } });
+    expect(JSON.stringify(JSON.parse(readFileSync(record, "utf8")))).not.toMatch(/postgres(ql)?:\/\//);
+    expect(operations()).toBe("restore:keep-co:ok:INC-77:ops-lead:4242");
+  });
+
+  it("exports a tenant to exports/<id>/ in its vault, checked like a backup, with plain SQL, and shares it by a link that expires", async () => {
+    neon.connectionUri = () => keepUrl("keep_co");
+    const record = path.join(dir, "export.json");
+    const r = await tenant(["export", "keep-co", "--format", "plain", "--apply", "--ticket", "CS-1001", "--record", record]);
+    expect(r.code, r.stderr).toBe(0);
+    const detail = JSON.parse(readFileSync(record, "utf8")).detail;
+    expect(detail).toMatchObject({ key: expect.stringMatching(/^exports\/keep-co\/\d{8}T\d{6}Z\.dump$/), plainKey: expect.stringMatching(/^exports\/keep-co\/\d{8}T\d{6}Z\.sql$/), tables: 3, rows: 2011 });
+    const listed = (await world.s3.list(bucket)).map((o) => o.key).filter((k) => k.startsWith("exports/keep-co/"));
+    expect(listed.sort()).toEqual([detail.key, detail.key.replace(/\.dump$/, ".manifest.json"), detail.plainKey].sort());
+    const sql = (await world.s3.read(bucket, detail.plainKey)).toString();
+    expect(sql).toContain("CREATE TABLE public.customers");
+    expect(sql).not.toMatch(/OWNER TO|GRANT /);
+    const manifest = JSON.parse((await world.s3.read(bucket, detail.key.replace(/\.dump$/, ".manifest.json"))).toString());
+    expect(manifest).toMatchObject({ tenant: "keep-co", key: detail.key, tables: { "public.customers": 501, "public.orders": 1500, 'audit."Events"': 10 } });
+    // Every request was the operations role's, and allowed by the stack's policies.
+    expect(world.s3.calls.filter((c) => c.key?.startsWith("exports/")).every((c) => c.role === operatorArn.split("/").pop() && c.status < 300)).toBe(true);
+
+    const share = await tenant(["share", "keep-co", detail.key]);
+    expect(share.code, share.stderr).toBe(0);
+    const link = new URL(share.stdout.trim());
+    expect(link.searchParams.get("X-Amz-Expires")).toBe("86400");
+    const body = await new Promise<Buffer>((resolve, reject) =>
+      request(link, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))));
+      })
+        .on("error", reject)
+        .end(),
+    );
+    expect(body.equals(await world.s3.read(bucket, detail.key))).toBe(true);
+    const refused = await tenant(["share", "keep-co", "retain-14d/keep-co/20261122T031705Z.dump"]);
+    expect([refused.code, refused.stderr.split("\n")[0]]).toEqual([2, '"retain-14d/keep-co/20261122T031705Z.dump" is not an export of keep-co: give a key under exports/keep-co/ ending .dump, .sql or .manifest.json']);
+  });
+
+  it("erases a retired tenant as the break-glass principal: every object under its prefixes, then its project, with a record the auditor keeps", async () => {
+    const stamp = "20261101T031700Z";
+    const planted = [`retain-14d/gone-co/${stamp}.dump`, `retain-14d/gone-co/${stamp}.manifest.json`, `gone-co/20250101T000000Z.dump`, `exports/gone-co/${stamp}.dump`];
+    for (const key of planted) await world.s3.plant(bucket, key, `data of ${key}`);
+    const before = (await world.s3.list(bucket)).map((o) => o.key).filter((k) => !k.includes("gone-co"));
+    const goneProject = [...neon.projects.values()].find((p) => p.name === "Gone Co")!.id;
+
+    // The operations role cannot erase: S3 refuses, and the project is left as it is.
+    const wrong = await tenant(["erase", "gone-co", "--apply", "--ticket", "GDPR-9", "--record", path.join(dir, "wrong.json")]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/AccessDenied|refused to delete|not authorized|Access Denied/);
+    expect(neon.projects.has(goneProject)).toBe(true);
+    expect((await world.s3.list(bucket)).filter((o) => o.key.includes("gone-co"))).toHaveLength(planted.length);
+
+    const record = path.join(dir, "erase.json");
+    const r = await tenant(["erase", "gone-co", "--apply", "--ticket", "GDPR-9", "--record", record], GLASS);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await world.s3.list(bucket)).map((o) => o.key).filter((k) => k.includes("gone-co"))).toEqual([]);
+    // Nobody else's objects went with it.
+    expect((await world.s3.list(bucket)).map((o) => o.key).filter((k) => !k.includes("gone-co")).sort()).toEqual(before.sort());
+    expect(neon.projects.has(goneProject)).toBe(false);
+    const erasure = JSON.parse(readFileSync(record, "utf8"));
+    expect(erasure).toMatchObject({
+      kind: "erase",
+      tenant: "gone-co",
+      ticket: "GDPR-9",
+      requestedBy: "ops-lead",
+      result: "ok",
+      detail: { bucket, objects: { deleted: 4, byPrefix: { "retain-14d/gone-co/": 2, "gone-co/": 1, "exports/gone-co/": 1 } }, neonProject: { project: goneProject, name: "Gone Co" }, neonRecoverableUntil: expect.any(String) },
+    });
+    expect(world.s3.calls.filter((c) => c.operation === "DeleteObjects" && c.status === 200).every((c) => c.role === GLASS.split("/").pop())).toBe(true);
+    expect(world.tenantDb.sql("catalog", "select (erased_at is not null) || ':' || status from tenants where id = 'gone-co'")).toBe("true:retired");
+    expect(operations()).toMatch(/erase:gone-co:failed:GDPR-9:ops-lead:4242,erase:gone-co:ok:GDPR-9:ops-lead:4242$/);
+    // The audit trail holds: nobody rewrites or deletes a record, not even the catalog's owner.
+    expect(() => world.tenantDb.sql("catalog", "set role catalog_owner; delete from operations")).toThrow(/append-only/);
+
+    // Run again (a retry after a partial failure): nothing left, and it says so.
+    const again = await tenant(["erase", "gone-co", "--apply", "--ticket", "GDPR-9"], GLASS);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("no project left to delete");
+  });
+
+  it("refuses to erase a tenant under legal hold, and touches nothing", async () => {
+    await world.s3.plant(bucket, "retain-14d/held-co/20261101T031700Z.dump", "kept");
+    const calls = neon.calls.length;
+    const r = await tenant(["erase", "held-co", "--apply", "--ticket", "GDPR-10"], GLASS);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^cannot erase: held-co is under legal hold/);
+    expect(neon.calls.length).toBe(calls);
+    expect((await world.s3.list(bucket)).some((o) => o.key === "retain-14d/held-co/20261101T031700Z.dump")).toBe(true);
+  });
+});
