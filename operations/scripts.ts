@@ -23,7 +23,8 @@ export function eraseScript(): string {
     '  deleted=0',
     "  while :; do",
     '    aws s3api list-object-versions --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --max-items 1000 --output json > "${work}/page.json"',
-    "    jq -c --arg prefix \"${prefix}\" '{Objects: [((.Versions // [])[], (.DeleteMarkers // [])[]) | {Key, VersionId}], Quiet: true} | if any(.Objects[]; .Key | startswith($prefix) | not) then error(\"a listed key lies outside \" + $prefix) else . end' \"${work}/page.json\" > \"${work}/delete.json\"",
+    // An empty listing prints nothing at all: read it as no versions.
+    "    jq -c -n --arg prefix \"${prefix}\" '(try input catch {}) | {Objects: [((.Versions // [])[], (.DeleteMarkers // [])[]) | {Key, VersionId}], Quiet: true} | if any(.Objects[]; .Key | startswith($prefix) | not) then error(\"a listed key lies outside \" + $prefix) else . end' \"${work}/page.json\" > \"${work}/delete.json\"",
     "    n=\"$(jq '.Objects | length' \"${work}/delete.json\")\"",
     '    if [ "${n}" -eq 0 ]; then break; fi',
     '    aws s3api delete-objects --bucket "${ERASE_BUCKET}" --delete "file://${work}/delete.json" "${bypass[@]}" --output json > "${work}/deleted.json"',
@@ -39,7 +40,7 @@ export function eraseScript(): string {
     // Proof, not hope: each prefix listed once more, versions and markers included.
     'while IFS= read -r prefix; do',
     '  [ -n "${prefix}" ] || continue',
-    '  left="$(aws s3api list-object-versions --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --max-items 1 --output json | jq \'((.Versions // []) + (.DeleteMarkers // [])) | length\')"',
+    '  left="$(aws s3api list-object-versions --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --max-items 1 --output json | jq -n \'(try input catch {}) | ((.Versions // []) + (.DeleteMarkers // [])) | length\')"',
     '  if [ "${left}" -ne 0 ]; then echo "::error::s3://${ERASE_BUCKET}/${prefix} still holds object versions after the erasure"; exit 1; fi',
     'done <<< "${ERASE_PREFIXES}"',
     'rm -rf "${work}"',

@@ -229,7 +229,7 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
         const objects = (listed.objects ?? []) as { key: string; lastModifiedDate: Date; metadata: Record<string, string> }[];
         const page = objects.slice(0, max);
         const truncated = objects.length > max;
-        const versions = page.map((o) => `<Version><Key>${xml(o.key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${new Date(o.lastModifiedDate).toISOString()}</LastModified><ETag>&quot;${o.metadata.etag ?? ""}&quot;</ETag><Size>${o.metadata["content-length"] ?? 0}</Size><StorageClass>STANDARD</StorageClass></Version>`);
+        const versions = page.map((o) => `<Version><Key>${xml(o.key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${new Date(o.lastModifiedDate).toISOString()}</LastModified><ETag>&quot;${(o.metadata.etag ?? "").replace(/"/g, "")}&quot;</ETag><Size>${o.metadata["content-length"] ?? 0}</Size><StorageClass>STANDARD</StorageClass></Version>`);
         res.writeHead(200, { "content-type": "application/xml" });
         return res.end(`<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextKeyMarker>${xml(page.at(-1)!.key)}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : ""}${versions.join("")}</ListVersionsResult>`);
       }
