@@ -210,7 +210,8 @@ async function main(argv: string[]): Promise<number> {
   const tenant = fleet.tenants.find((t) => t.id === id);
   if (!tenant) throw new CommandError(`${JSON.stringify(id.slice(0, 60))} is not a tenant of ${fleet.file}`);
   const api = (): NeonApi => neonApi(`${command} a tenant's project`);
-  const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, ...plan }, null, 2)}\n` : text);
+  // The JSON names the vault's AWS region: the operation workflows assume their role there.
+  const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), ...plan }, null, 2)}\n` : text);
   const now = new Date();
 
   if (command === "restore") {

@@ -1,10 +1,12 @@
 /**
- * Rewrites test/golden/: the workflows the sample fleets generate, for review in pull
- * requests. A test fails when they differ from what the code renders.
+ * Rewrites test/golden/ (the workflows the sample fleets generate, for review in pull
+ * requests) and this repository's tenant-operation workflows (operations/workflows.ts).
+ * A test fails when either differs from what the code renders.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { goldenCases } from "../test/goldenCases";
+import { renderOperationWorkflows } from "../operations/workflows";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIR = path.join(ROOT, "test", "golden");
@@ -17,4 +19,5 @@ for (const c of goldenCases()) {
     writeFileSync(file, w.content);
   }
 }
-process.stdout.write(`wrote ${path.relative(process.cwd(), DIR)}\n`);
+for (const w of renderOperationWorkflows()) writeFileSync(path.join(ROOT, w.path), w.content);
+process.stdout.write(`wrote ${path.relative(process.cwd(), DIR)} and ${renderOperationWorkflows().map((w) => w.path).join(", ")}\n`);

@@ -5,6 +5,8 @@
  * files and on copies with planted violations.
  */
 
+import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../iam/operations";
+
 export interface Step {
   id?: string;
   name?: string;
@@ -35,7 +37,8 @@ export interface Workflow {
 export const PREVIEW_SECRETS = ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
 /** Credentials that change the fleet; only dev and prod environment jobs on the default branch. */
 export const DEPLOY_SECRETS = ["NEON_API_KEY", "TENANT_FLEET_APP_PRIVATE_KEY", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
-const DEPLOY_ENVIRONMENTS = ["dev", "prod"];
+/** Where deploy credentials may be: the deploy's environments, and the tenant operations' (each with reviewers of its own). */
+const DEPLOY_ENVIRONMENTS = ["dev", "prod", OPERATIONS_ENVIRONMENT, ERASURE_ENVIRONMENT];
 const ON_DEFAULT_BRANCH = "github.ref == 'refs/heads/main'";
 const COMMENT_SCRIPT = "node scripts/pr-comment.mjs --from reports";
 
@@ -135,7 +138,7 @@ export function trustFindings(file: string, wf: Workflow): string[] {
       }
     } else {
       const deploySecrets = jobSecrets.filter((s) => DEPLOY_SECRETS.includes(s));
-      if (deploySecrets.length && !DEPLOY_ENVIRONMENTS.includes(env ?? "")) out.push(`${at}: holds ${deploySecrets.join(", ")} outside the dev and prod environments`);
+      if (deploySecrets.length && !DEPLOY_ENVIRONMENTS.includes(env ?? "")) out.push(`${at}: holds ${deploySecrets.join(", ")} outside the dev, prod and tenant-operation environments`);
       if (jobSecrets.length && !(job.if ?? "").includes(ON_DEFAULT_BRANCH)) out.push(`${at}: holds secrets without checking ${ON_DEFAULT_BRANCH}`);
       const up = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up");
       if (up) {

@@ -14,7 +14,7 @@ import { trustFindings, type Workflow } from "./ciTrust";
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
 type Job = { permissions?: Record<string, string>; steps: { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
 
-describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml"])("%s", (name) => {
+describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml", "tenant-restore.yml", "tenant-export.yml", "tenant-erase.yml"])("%s", (name) => {
   const text = read(name);
   const wf = parse(text);
   const jobs = wf.jobs as Record<string, Job>;
@@ -177,7 +177,7 @@ describe("trust boundaries of this stack's own CI", () => {
     ["the program planned outside the sandbox", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace(" --sandbox", "")), /tenant-diff: plans the pull request's program outside the sandbox/],
     ["a write token beside the pull request's checkout", "tenant-diff", (wf) => (wf.jobs["tenant-diff"].permissions!["pull-requests"] = "write"), /tenant-diff: checks out the pull request with pull-requests: write/],
     ["a secret at job level", "deploy", (wf) => (wf.jobs["up-prod"].env = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" }), /up-prod: job-level env holds secrets \(NEON_API_KEY\)/],
-    ["deploy credentials outside an environment", "deploy", (wf) => delete wf.jobs["up-prod"].environment, /up-prod: holds NEON_API_KEY, TENANT_FLEET_APP_PRIVATE_KEY, PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE outside the dev and prod environments|up-prod: holds TENANT_FLEET_APP_PRIVATE_KEY/],
+    ["deploy credentials outside an environment", "deploy", (wf) => delete wf.jobs["up-prod"].environment, /up-prod: holds NEON_API_KEY, TENANT_FLEET_APP_PRIVATE_KEY, PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE outside the dev, prod and tenant-operation environments|up-prod: holds TENANT_FLEET_APP_PRIVATE_KEY/],
     ["a dispatch on any branch", "deploy", (wf) => (wf.jobs["up-dev"].if = "needs.stacks.outputs.dev_count != '0'"), /up-dev: holds secrets without checking github.ref == 'refs\/heads\/main'/],
     ["an install after the credentials", "deploy", (wf) => wf.jobs["up-prod"].steps.splice(-1, 0, { run: "npm install left-pad" }), /up-prod: "npm install left-pad" installs after credentials are in the job/],
     ["a personal token instead of the App's", "deploy", (wf) => (step(wf, "up-prod", (s) => s.with?.command === "up").env!.GITHUB_TOKEN = "${{ secrets.TENANT_FLEET_GITHUB_TOKEN }}"), /up-prod: pulumi up's GitHub token is not the App installation token/],

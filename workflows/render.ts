@@ -190,15 +190,15 @@ function header(kind: string, settings: WorkflowSettings): string {
 
 const VERSION_OF = new Map<string, string>(Object.values(ACTIONS).map((a) => [a.uses, a.version]));
 
-/** YAML text of a workflow: pinned actions carry their version as a comment, cron strings are quoted. */
-export function renderYaml(body: object, comment: string): string {
+/** YAML text of a workflow: pinned actions carry their version as a comment (`versions` adds actions beyond ACTIONS), cron strings are quoted. */
+export function renderYaml(body: object, comment: string, versions: ReadonlyMap<string, string> = VERSION_OF): string {
   const doc = new Document(body);
   doc.commentBefore = comment;
   visit(doc, {
     Pair(_, pair) {
       if (!isScalar(pair.key) || !isScalar(pair.value)) return;
       const value = pair.value as Scalar;
-      if (pair.key.value === "uses" && VERSION_OF.has(String(value.value))) value.comment = ` ${VERSION_OF.get(String(value.value))}`;
+      if (pair.key.value === "uses" && versions.has(String(value.value))) value.comment = ` ${versions.get(String(value.value))}`;
       if (pair.key.value === "cron") value.type = Scalar.QUOTE_DOUBLE;
     },
   });
@@ -270,7 +270,8 @@ function awsCredentialsStep(sessionName: string, roleVariable: string): object {
   };
 }
 
-const INSTALL_PG_CLIENT = [
+/** Installs the Postgres client of major PG_MAJOR from PGDG (the tenant's, or the newest for the operations). */
+export const INSTALL_PG_CLIENT = [
   "set -euo pipefail",
   "sudo apt-get update -qq",
   "sudo apt-get install -y -qq postgresql-common",
