@@ -1,14 +1,15 @@
-/** The Neon projects every stack of a project declares (its tenants' and its dev/test project), by organisation. */
+/** The Neon projects every stack of a project declares (its tenants', its dev/test project and its fleet catalog), by organisation. */
+import { CommandError } from "./cli";
 import { listStacks, readStackConfig } from "../../config/stackFiles";
 import { projectSettings } from "../../config/settings";
 import { resolveStackInputs } from "../../config/inputs";
 import { projectArgs } from "../../projects/args";
-import { devProjectArgs } from "../../projects/args";
+import { catalogProjectArgs, devProjectArgs } from "../../projects/args";
 import type { DeclaredProject } from "../../review/orphans";
 import { formatProblem } from "../../diagnostics/problems";
 
 /** A stack's settings or tenants file is invalid, so what it declares is unknown. */
-export class DeclarationError extends Error {}
+export class DeclarationError extends CommandError {}
 
 /** What every stack declares, by Neon organisation. */
 export function declaredByOrg(root: string): Map<string, DeclaredProject[]> {
@@ -30,6 +31,10 @@ export function declaredByOrg(root: string): Map<string, DeclaredProject[]> {
     if (r.settings.devProject) {
       const a = devProjectArgs(r.settings.devProject, stack, r.settings.neonOrgId);
       list.push({ stack, owner: "dev/test project", name: a.name, regionId: a.regionId });
+    }
+    if (r.settings.catalog) {
+      const a = catalogProjectArgs(r.settings.catalog.region, stack, r.settings.neonOrgId);
+      list.push({ stack, owner: "fleet catalog", name: a.name, regionId: a.regionId });
     }
     out.set(org, list);
   }

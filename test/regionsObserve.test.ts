@@ -1,0 +1,91 @@
+/**
+ * `npm run regions -- --observe`: the declared report beside where Neon says each tenant's
+ * project is, and every project of the organisation no stack declares; against Neon's API
+ * on loopback (test/neonApiFake.ts). A project in another region (outside the residency),
+ * a missing one, a retried create's duplicate and another team's project are each reported
+ * and exit 1; the organisation as declared exits 0.
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ROOT } from "./program";
+import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
+
+const ORG = "org-quiet-river-40213377";
+const SAMPLE: [string, string][] = [
+  ["ACME Corp", "aws-eu-central-1"],
+  ["Brightwave GmbH", "aws-eu-central-1"],
+  ["Thames Logistics Ltd", "aws-eu-west-2"],
+  ["Northwind Traders", "aws-us-east-2"],
+  ["Pacific Health", "aws-us-west-2"],
+  ["Old Mill Bakery", "aws-us-east-1"],
+];
+
+describe("npm run regions -- --observe", () => {
+  let neon: FakeNeonApi;
+  beforeAll(async () => {
+    neon = await startFakeNeonApi();
+  });
+  afterAll(() => neon.stop());
+  beforeEach(() => {
+    neon.projects.clear();
+    neon.calls.length = 0;
+  });
+  const add = (i: number, name: string, region: string) => neon.addProject({ id: `p-${i}`, name, region_id: region, pg_version: 17, org_id: ORG });
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), "--observe", "--api-url", neon.url, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, NEON_API_KEY: FAKE_NEON_KEY } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it("holds when every tenant's project is where the file says and nothing else is there", async () => {
+    SAMPLE.forEach(([name, region], i) => add(i, name, region));
+    const r = await run(["--format", "json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.observed).toMatchObject({ org: ORG, held: true, unowned: [] });
+    expect(doc.observed.rows.map((x: { tenant: string; status: string }) => `${x.tenant}:${x.status}`)).toEqual(["acme-corp", "brightwave", "thames-logistics", "northwind", "pacific-health", "old-mill"].map((t) => `${t}:as declared`));
+    expect(neon.calls.map((c) => c.path)).toEqual([`/projects?org_id=${ORG}&limit=400`]);
+  });
+
+  it("reports a project in another region, a missing one, a duplicate and another team's project, and exits 1", async () => {
+    add(0, "ACME Corp", "aws-eu-central-1");
+    add(1, "Brightwave GmbH", "aws-us-east-1"); // DE data in Virginia
+    add(2, "Thames Logistics Ltd", "aws-eu-west-2");
+    add(3, "Northwind Traders", "aws-us-east-2");
+    add(4, "Northwind Traders", "aws-us-east-2"); // a retried create
+    add(5, "Old Mill Bakery", "aws-us-east-1");
+    add(6, "Someone else's experiment", "aws-eu-central-1");
+    const r = await run(["--format", "json"]);
+    expect(r.code).toBe(1);
+    const o = JSON.parse(r.stdout).observed;
+    const row = (t: string) => o.rows.find((x: { tenant: string }) => x.tenant === t);
+    expect(row("brightwave")).toEqual({ tenant: "brightwave", residency: "DE", declaredRegion: "aws-eu-central-1", status: "other region", projects: [{ id: "p-1", region: "aws-us-east-1", inResidency: false }] });
+    expect(row("pacific-health")).toMatchObject({ status: "missing", projects: [] });
+    expect(row("northwind")).toMatchObject({ status: "duplicates", projects: [{ id: "p-3" }, { id: "p-4" }] });
+    expect(o.unowned.map((p: { id: string }) => p.id).sort()).toEqual(["p-1", "p-4", "p-6"]);
+    expect(o.held).toBe(false);
+    const md = await run([]);
+    expect(md.stdout).toContain(`## Observed in Neon (${ORG})`);
+    expect(md.stdout).toContain("| brightwave | DE | aws-eu-central-1 | other region | p-1 (aws-us-east-1) | **no** |");
+    expect(md.stdout).toMatch(/- p-6 "Someone else's experiment" in aws-eu-central-1/);
+  });
+
+  it("says what is wrong without a key, or with a format it cannot observe in", async () => {
+    const csv = await run(["--format", "csv"]);
+    expect([csv.code, csv.stderr.split("\n")[0]]).toEqual([2, "--observe reports in md or json, not csv"]);
+    neon.projects.clear();
+    const child = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), "--observe"], { cwd: ROOT, env: { PATH: process.env.PATH } });
+      let stderr = "";
+      c.stderr.on("data", (d) => (stderr += d));
+      c.on("close", (code) => resolve({ code, stderr }));
+    });
+    expect([child.code, child.stderr.trim()]).toEqual([2, "NEON_API_KEY is not set: a Neon API key that can list the organisation's projects"]);
+  });
+});
