@@ -51,7 +51,7 @@ const databases = new Map(
 const githubProvider = new github.Provider("github", { owner: settings.github.owner, token: credential(GITHUB_TOKEN), ...GITHUB_PACING });
 const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
 // The fleet manifest the workflows read at run time: the only file adding a tenant changes.
-const manifestSettings = { stack: settings.stack, source: settings.tenantsFile, scope: settings.secretScope, batchSize: settings.workflows.batchSize, migrations: Boolean(settings.workflows.migrationsCommand), waves: settings.workflows.migrationWaves };
+const manifestSettings = { stack: settings.stack, source: settings.tenantsFile, scope: settings.secretScope, batchSize: settings.workflows.batchSize, migrations: Boolean(settings.workflows.migrationsCommand), waves: settings.workflows.migrationWaves, runners: settings.workflows.runnerLabels };
 for (const warning of batchWarnings(planFleetBatches(fleet.tenants, manifestSettings))) pulumi.log.warn(warning);
 const roles = new WorkflowRoles("github-backups", {
   repository: settings.github,
@@ -156,7 +156,7 @@ const wiring = new RepositoryWiring(
 );
 
 // The auditors' view, from the same module as `npm run regions`.
-const residency = regionsReport(fleet);
+const residency = regionsReport(fleet, settings.workflows.runnerLabels);
 /** Per tenant: declared residency, database region, backup region, schedule, retention, PITR. */
 export const tenants = residency.rows;
 /** Whether every database and backup lies inside its tenant's declared residency. */

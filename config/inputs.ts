@@ -144,6 +144,21 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
       });
     }
   }
+  // Where tenants' data is processed: once the stack maps runners, a residency left out runs on GitHub-hosted runners.
+  const mapped = settings.workflows.runnerLabels;
+  if (Object.keys(mapped).length) {
+    const unmapped = fleet.tenants.filter((t) => t.status === "active" && !mapped[t.residency]);
+    if (unmapped.length) {
+      const residencies = [...new Set(unmapped.map((t) => t.residency))].sort();
+      problems.push(
+        at(
+          "runnerLabels",
+          "warning",
+          `maps no runner for ${residencies.join(", ")}: the backups, drills, migrations, restores and exports of ${unmapped.length} active tenant(s) (${unmapped.slice(0, 5).map((t) => t.id).join(", ")}${unmapped.length > 5 ? ", ..." : ""}) run on GitHub-hosted runners, outside their jurisdiction; add ${residencies.map((r) => `${r}=LABELS`).join(", ")} to ${NAMESPACE}:runnerLabels`,
+        ),
+      );
+    }
+  }
   if (!settings.backup.breakGlassPrincipal && fleet.tenants.length) {
     problems.push(
       at(

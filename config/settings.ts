@@ -74,6 +74,8 @@ export interface StackSettings {
     readonly batchParallelism: Setting<"batchParallelism">;
     readonly alertLabel: Setting<"alertLabel">;
     readonly alertAssignees: Readonly<Setting<"alertAssignees">>;
+    /** Runner labels per residency: where jobs that hold a tenant's data run. */
+    readonly runnerLabels: NonNullable<Setting<"runnerLabels">>;
   };
   /** The part of the fleet this stack owns; undefined: every tenant of its tenants file. */
   readonly shard?: {
@@ -513,6 +515,17 @@ const DECLARED = {
     schema: pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE),
     description: "The one IAM role or user that may delete backups, change their tags and disable or schedule the deletion of the vault keys (erasure, decommissioning). Unset: nobody can, until the bucket and key policies change.",
   },
+  runnerLabels: {
+    unset: ["[]"],
+    group: "operations",
+    schema: stringList.pipe(
+      z
+        .array(pattern(/^[A-Z]{2}=[A-Za-z0-9._-]{1,100}(,[A-Za-z0-9._-]{1,100}){0,9}$/, "RESIDENCY=LABEL[,LABEL...], e.g. EU=self-hosted,linux,eu-central-1 (a residency as tenants declare it, then the runner labels of machines inside it)"))
+        .refine((items) => new Set(items.map((i) => i.split("=")[0])).size === items.length, { error: "a residency is mapped twice; give each residency one list of labels" })
+        .transform((items) => Object.freeze(Object.fromEntries(items.map((i) => [i.slice(0, 2), Object.freeze(i.slice(3).split(","))])) as Readonly<Record<string, readonly string[]>>)),
+    ),
+    description: "Where jobs that hold a tenant's data run, per residency: RESIDENCY=LABEL[,LABEL...] (runner labels of self-hosted or larger runners inside that jurisdiction). Backups, drills and migrations of a batch whose tenants share a mapping run there, and so do restores and exports; GitHub-hosted runners are not in any tenant's jurisdiction, so an active tenant without a mapping is a warning and the regions report says where its data is processed.",
+  },
   operationsRepository: {
     schema: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/[A-Za-z0-9._-]{1,100}$/, "OWNER/REPOSITORY of the repository that holds this stack, e.g. example-saas/tenant-fleet"),
     group: "operations",
@@ -634,6 +647,7 @@ export const SETTING_REVIEW = {
   devNeonApiKey: { class: "review", why: "the dev/test workflows' Neon key changes (its value is never shown)" },
   keyAdministrators: { class: "review", why: REVIEW_IAM },
   breakGlassPrincipal: { class: "review", why: "the one principal that may delete backups and keys changes" },
+  runnerLabels: { class: "review", why: "tenants' data is processed on other machines" },
   operationsRepository: { class: "review", why: "another repository's tenant-operations environment may read every backup and write exports" },
   exportLinkHours: { class: "review", why: "export links work for longer or shorter" },
   exportRetentionDays: { class: "review", why: "exports are kept longer or deleted sooner" },
@@ -796,6 +810,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       batchParallelism: v("batchParallelism"),
       alertLabel: v("alertLabel"),
       alertAssignees: Object.freeze([...v("alertAssignees")]),
+      runnerLabels: v("runnerLabels") ?? {},
     },
     shard:
       v("shardResidencies") || v("shardRegions")

@@ -129,6 +129,8 @@ function render(spec: OperationSpec): string {
       '{ echo "### ${TENANT}: ${GITHUB_WORKFLOW} (${STACK}), ticket ${TICKET}"; echo; echo "\\`\\`\\`"; cat "${RUNNER_TEMP}/plan.txt"; echo "\\`\\`\\`"; } >> "${GITHUB_STEP_SUMMARY}"',
       'cat "${RUNNER_TEMP}/plan.txt"',
       'echo "aws_region=$(jq -r \'.awsRegion // empty\' "${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "${GITHUB_OUTPUT}"',
+      // Where the apply job runs: the tenant's residency's runner labels (runnerLabels), else GitHub-hosted.
+      `echo "runs_on=$(jq -c '.runsOn // "${RUNNER}"' "\${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "\${GITHUB_OUTPUT}"`,
       spec.planWithoutCatalogMayRefuse
         ? 'if [ "${status}" -ne 0 ]; then echo "::warning::planned without the fleet catalog; the apply job plans again with it, and refuses if it must"; fi'
         : 'exit "${status}"',
@@ -173,14 +175,15 @@ function render(spec: OperationSpec): string {
         "runs-on": RUNNER,
         "timeout-minutes": 10,
         permissions: { contents: "read" },
-        outputs: { aws_region: "${{ steps.plan.outputs.aws_region }}" },
+        outputs: { aws_region: "${{ steps.plan.outputs.aws_region }}", runs_on: "${{ steps.plan.outputs.runs_on }}" },
         steps: [...setupSteps(), planStep],
       },
       apply: {
         name: `${spec.kind} (approved in ${spec.environment})`,
         needs: "plan",
         if: `${ON_MAIN} && needs.plan.outputs.aws_region != ''`,
-        "runs-on": RUNNER,
+        // The tenant's data is processed where its residency's runners are (runnerLabels), else on GitHub-hosted runners.
+        "runs-on": "${{ fromJSON(needs.plan.outputs.runs_on) }}",
         "timeout-minutes": 180,
         environment: spec.environment,
         permissions: { contents: "read", "id-token": "write" },

@@ -37,6 +37,8 @@ export interface Batch {
   readonly awsRegion: string;
   readonly pg: number;
   readonly tenants: readonly string[];
+  /** The runner labels its jobs run on (runnerLabels); absent: GitHub-hosted. */
+  readonly runsOn?: readonly string[];
 }
 
 export interface BatchPlan {
@@ -50,17 +52,18 @@ interface Batchable {
   readonly id: string;
   readonly awsRegion: string;
   readonly pg: number;
+  readonly runsOn?: readonly string[];
 }
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Tenants grouped by AWS region and Postgres major, each group sorted by id. */
+/** Tenants grouped by AWS region, Postgres major and runner, each group sorted by id. */
 function groups(tenants: readonly Batchable[]): Batchable[][] {
   const byGroup = new Map<string, Batchable[]>();
   for (const t of [...tenants].sort((a, b) => compare(a.id, b.id))) {
-    const key = `${t.awsRegion}\u0000${String(t.pg).padStart(4, "0")}`;
+    const key = `${t.awsRegion}\u0000${String(t.pg).padStart(4, "0")}\u0000${(t.runsOn ?? []).join(",")}`;
     byGroup.set(key, [...(byGroup.get(key) ?? []), t]);
   }
   return [...byGroup.entries()].sort(([a], [b]) => compare(a, b)).map(([, g]) => g);
@@ -94,6 +97,12 @@ export function planBatches(tenants: readonly Batchable[], requested: number, ma
     size = lo;
   }
   const batches: Batch[] = [];
+  // Groups of one region and major that differ by runner are numbered apart: `eu-central-1-pg17-r2-1`.
+  const runnerIndex = new Map<string, string[]>();
+  for (const g of grouped) {
+    const rk = `${g[0].awsRegion}-pg${g[0].pg}`;
+    runnerIndex.set(rk, [...new Set([...(runnerIndex.get(rk) ?? []), (g[0].runsOn ?? []).join(",")])]);
+  }
   for (const group of grouped) {
     // Even batches: a group of 26 with size 25 gives 13 + 13, not 25 + 1.
     const count = Math.ceil(group.length / size);
@@ -101,8 +110,10 @@ export function planBatches(tenants: readonly Batchable[], requested: number, ma
     for (let i = 0; i < count; i++) {
       const members = group.slice(i * each, (i + 1) * each);
       if (!members.length) continue;
-      const { awsRegion, pg } = members[0];
-      batches.push({ key: size === 1 ? members[0].id : `${keyPrefix}${awsRegion}-pg${pg}-${i + 1}`, awsRegion, pg, tenants: members.map((t) => t.id) });
+      const { awsRegion, pg, runsOn } = members[0];
+      const runners = runnerIndex.get(`${awsRegion}-pg${pg}`)!;
+      const r = runners.length > 1 ? `r${runners.indexOf((runsOn ?? []).join(",")) + 1}-` : "";
+      batches.push({ key: size === 1 ? members[0].id : `${keyPrefix}${awsRegion}-pg${pg}-${r}${i + 1}`, awsRegion, pg, tenants: members.map((t) => t.id), ...(runsOn?.length ? { runsOn } : {}) });
     }
   }
   return { batches, size, requested };
@@ -119,6 +130,8 @@ export interface ManifestSettings {
   readonly migrations: boolean;
   /** The migration waves in order (tenants without a rollout go in the last); default one wave, `general`. */
   readonly waves?: readonly string[];
+  /** Runner labels per residency (runnerLabels): a batch's jobs run where its tenants' residency maps. */
+  readonly runners?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The waves of a stack, in order: its setting, or one wave. */
@@ -143,8 +156,14 @@ function byId(a: Tenant, b: Tenant): number {
   return compare(a.id, b.id);
 }
 
-function batchable(t: Tenant): Batchable {
-  return { id: t.id, awsRegion: backupRegionOf(t.region), pg: t.pgVersion };
+/** The runner labels a tenant's data may be processed on, from runnerLabels; undefined: none mapped (GitHub-hosted). */
+export function runnerOf(t: Pick<Tenant, "residency">, runners: Readonly<Record<string, readonly string[]>> = {}): readonly string[] | undefined {
+  return runners[t.residency];
+}
+
+function batchable(t: Tenant, runners?: Readonly<Record<string, readonly string[]>>): Batchable {
+  const runsOn = runnerOf(t, runners);
+  return { id: t.id, awsRegion: backupRegionOf(t.region), pg: t.pgVersion, ...(runsOn ? { runsOn } : {}) };
 }
 
 /**
@@ -161,10 +180,10 @@ export function maxJobs(scope: SecretScope, credentials = true): number {
 }
 
 /** The batches of every kind of job; retired tenants get none. */
-export function planFleetBatches(tenants: readonly Tenant[], settings: Pick<ManifestSettings, "scope" | "batchSize" | "migrations" | "waves">): FleetBatches {
+export function planFleetBatches(tenants: readonly Tenant[], settings: Pick<ManifestSettings, "scope" | "batchSize" | "migrations" | "waves" | "runners">): FleetBatches {
   const active = tenants.filter((t) => t.status === "active").sort(byId);
   const backedUp = active.filter((t) => t.backup.enabled);
-  const plan = (list: readonly Tenant[], credentials = true, keyPrefix = "") => planBatches(list.map(batchable), effectiveBatchSize(settings.scope, settings.batchSize, credentials), maxJobs(settings.scope, credentials), keyPrefix);
+  const plan = (list: readonly Tenant[], credentials = true, keyPrefix = "") => planBatches(list.map((t) => batchable(t, settings.runners)), effectiveBatchSize(settings.scope, settings.batchSize, credentials), maxJobs(settings.scope, credentials), keyPrefix);
   const waves = wavesOf(settings);
   const migrations = new Map<string, BatchPlan>();
   for (const wave of waves) {

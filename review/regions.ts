@@ -6,6 +6,10 @@
 import type { Fleet } from "../tenants/model";
 import { residencyName } from "../tenants/regions";
 import { placementOf } from "../tenants/placement";
+import { runnerOf } from "../repository/manifest";
+
+/** What the report says of a tenant whose jobs run on GitHub-hosted runners. */
+export const GITHUB_HOSTED = "GitHub-hosted (no jurisdiction)";
 
 export interface RegionRow {
   readonly id: string;
@@ -24,6 +28,10 @@ export interface RegionRow {
   readonly pitrHours: number;
   readonly databaseInResidency: boolean;
   readonly backupInResidency: boolean;
+  /** Where dumps, drills, migrations, restores and exports of its data run: runner labels, or GitHub-hosted. */
+  readonly processedOn: string;
+  /** On runners the stack maps for its residency (runnerLabels). */
+  readonly processedInResidency: boolean;
 }
 
 export interface JurisdictionSummary {
@@ -38,10 +46,14 @@ export interface JurisdictionSummary {
 export interface RegionsReport {
   readonly rows: readonly RegionRow[];
   readonly jurisdictions: readonly JurisdictionSummary[];
-  readonly check: { readonly tenants: number; readonly outside: readonly string[]; readonly held: boolean };
+  /**
+   * `held`: every database and backup inside its residency. `processedOutside`: active
+   * tenants whose jobs run on GitHub-hosted runners (a warning, not a failure of the check).
+   */
+  readonly check: { readonly tenants: number; readonly outside: readonly string[]; readonly held: boolean; readonly processedOutside: readonly string[] };
 }
 
-export function regionsReport(fleet: Fleet): RegionsReport {
+export function regionsReport(fleet: Fleet, runners: Readonly<Record<string, readonly string[]>> = {}): RegionsReport {
   const rows: RegionRow[] = fleet.tenants.map((t) => {
     const { database, backup } = placementOf(t);
     return {
@@ -61,6 +73,8 @@ export function regionsReport(fleet: Fleet): RegionsReport {
       pitrHours: t.historyRetentionHours,
       databaseInResidency: database.inResidency,
       backupInResidency: backup.inResidency,
+      processedOn: runnerOf(t, runners)?.join(", ") ?? GITHUB_HOSTED,
+      processedInResidency: runnerOf(t, runners) !== undefined,
     };
   });
   const residencies = [...new Set(rows.map((r) => r.residency))].sort();
@@ -76,5 +90,6 @@ export function regionsReport(fleet: Fleet): RegionsReport {
     };
   });
   const outside = rows.filter((r) => !r.databaseInResidency || !r.backupInResidency).map((r) => r.id);
-  return { rows, jurisdictions, check: { tenants: rows.length, outside, held: outside.length === 0 } };
+  const processedOutside = rows.filter((r) => r.status === "active" && !r.processedInResidency).map((r) => r.id);
+  return { rows, jurisdictions, check: { tenants: rows.length, outside, held: outside.length === 0, processedOutside } };
 }

@@ -22,12 +22,17 @@ const COLUMNS: readonly [keyof RegionRow, string][] = [
   ["pitrHours", "PITR window (hours)"],
   ["databaseInResidency", "database in residency"],
   ["backupInResidency", "backup in residency"],
+  ["processedOn", "jobs run on"],
+  ["processedInResidency", "jobs in residency"],
 ];
 
 function checkLine(report: RegionsReport): string {
-  return report.check.held
+  const processing = report.check.processedOutside.length
+    ? ` Processing: the jobs that hold the data of ${report.check.processedOutside.length} active tenant(s) run on GitHub-hosted runners, which are in no tenant's jurisdiction (map runners with tenant-fleet:runnerLabels).`
+    : "";
+  return (report.check.held
     ? `Residency check held: all ${report.check.tenants} tenants have their database and their backups inside their declared residency.`
-    : `RESIDENCY VIOLATION: ${report.check.outside.join(", ")} ${report.check.outside.length === 1 ? "has" : "have"} a database or backup region outside the declared residency.`;
+    : `RESIDENCY VIOLATION: ${report.check.outside.join(", ")} ${report.check.outside.length === 1 ? "has" : "have"} a database or backup region outside the declared residency.`) + processing;
 }
 
 export function regionsMarkdown(report: RegionsReport, meta: ReportMeta, svgFile?: string): string {

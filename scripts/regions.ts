@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("the report needs a valid tenants file and stack settings; nothing was written.\n");
     return 1;
   }
-  const report = regionsReport(fleet);
+  const report = regionsReport(fleet, settings.workflows.runnerLabels);
   const meta = { stack: stackConfig.stack, file: settings.tenantsFile };
   let observed: { org: string; observation: Observation } | undefined;
   if (args.observe) {

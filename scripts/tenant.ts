@@ -29,6 +29,7 @@ import { insertOperation, restoreFacts, type RestoreFacts } from "../catalog/cat
 import { retentionClasses } from "../vaults/plan";
 import { exportPrefix } from "../tenants/naming";
 import { backupRegionOf } from "../tenants/placement";
+import { runnerOf } from "../repository/manifest";
 import type { Tenant } from "../tenants/model";
 import type { StackSettings } from "../config/settings";
 import { neonApi, type NeonApi } from "./lib/neonApi";
@@ -210,8 +211,8 @@ async function main(argv: string[]): Promise<number> {
   const tenant = fleet.tenants.find((t) => t.id === id);
   if (!tenant) throw new CommandError(`${JSON.stringify(id.slice(0, 60))} is not a tenant of ${fleet.file}`);
   const api = (): NeonApi => neonApi(`${command} a tenant's project`);
-  // The JSON names the vault's AWS region: the operation workflows assume their role there.
-  const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), ...plan }, null, 2)}\n` : text);
+  // The JSON names the vault's AWS region (the workflows assume their role there) and the runner labels its data may be processed on.
+  const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n` : text);
   const now = new Date();
 
   if (command === "restore") {

@@ -255,3 +255,42 @@ describe("migration waves", () => {
     ]);
   });
 });
+
+describe("runners per residency (runnerLabels)", () => {
+  const fleet = [
+    ...parseTenants(
+      fleetYaml([
+        { ...ACME, id: "a-eu", residency: "EU" },
+        { ...ACME, id: "b-de", name: "B", residency: "DE" },
+        { ...ACME, id: "c-eu", name: "C", residency: "EU" },
+        { ...ACME, id: "d-us", name: "D", region: "aws-us-east-2", residency: "US" },
+      ]),
+      "t.yaml",
+    ).fleet!.tenants,
+  ];
+  const runners = { EU: ["self-hosted", "linux", "eu-central-1"], DE: ["self-hosted", "frankfurt"] };
+
+  it("puts tenants of one region and major on different runners in different batches, and leaves the unmapped on GitHub-hosted", () => {
+    const plan = planFleetBatches(fleet, { ...SETTINGS, scope: "repository", batchSize: 50, runners });
+    expect(plan.backup.get("17 3 * * *")!.batches.map((b) => [b.key, b.tenants.join(","), b.runsOn?.join(",") ?? "github"])).toEqual([
+      ["eu-central-1-pg17-r1-1", "b-de", "self-hosted,frankfurt"],
+      ["eu-central-1-pg17-r2-1", "a-eu,c-eu", "self-hosted,linux,eu-central-1"],
+      ["us-east-2-pg17-1", "d-us", "github"],
+    ]);
+    // Without a mapping nothing changes: one batch per region and major, keys as before.
+    expect(planFleetBatches(fleet, { ...SETTINGS, scope: "repository", batchSize: 50 }).backup.get("17 3 * * *")!.batches.map((b) => b.key)).toEqual(["eu-central-1-pg17-1", "us-east-2-pg17-1"]);
+  });
+
+  it("gives each matrix entry its runner, and the job's runs-on is that or GitHub-hosted, as GitHub's evaluator reads it", async () => {
+    const { evaluateExpression } = await import("../runtime/actions");
+    const { data } = await import("@actions/expressions");
+    const manifest = fleetManifest(fleet, { ...SETTINGS, scope: "repository", batchSize: 50, runners }, hostsOf(fleet));
+    const backup = renderWorkflows(fleet, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" })[0];
+    const entries = JSON.parse(runPlan(manifest, backup).outputs.slot_1) as { key: string; runs_on?: string[] }[];
+    expect(entries.map((e) => e.runs_on ?? null)).toEqual([["self-hosted", "frankfurt"], ["self-hosted", "linux", "eu-central-1"], null]);
+    const runsOn = String(parse(backup.content).jobs.backup["runs-on"]).replace(/^\$\{\{\s*|\s*\}\}$/g, "");
+    const on = (entry: object) => JSON.parse(JSON.stringify(evaluateExpression(runsOn, { matrix: { batch: entry } } as never), data.replacer));
+    expect(on(entries[0])).toEqual(["self-hosted", "frankfurt"]);
+    expect(on(entries[2])).toBe("ubuntu-24.04");
+  });
+});

@@ -56,7 +56,7 @@ describe("the plan job's script, under bash", () => {
   it("plans an export and names the vault's region for the apply job", () => {
     const r = run("export", { TENANT: "acme-corp", FORMAT: "plain" });
     expect(r.code, r.stdout).toBe(0);
-    expect(r.output).toBe("aws_region=eu-central-1\n");
+    expect(r.output).toBe('aws_region=eu-central-1\nruns_on="ubuntu-24.04"\n');
     expect(r.summary).toContain("### acme-corp: tenant export (prod), ticket SEC-1");
     expect(r.summary).toMatch(/export acme-corp: a custom-format dump and its plain SQL to exports\/acme-corp\/\d{8}T\d{6}Z\.sql/);
   });
@@ -71,7 +71,7 @@ describe("the plan job's script, under bash", () => {
     const r = run("restore", { TENANT: "thames-logistics", TO: "2020-01-01T00:00:00Z", FROM_DUMP: "false" });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("::warning::planned without the fleet catalog");
-    expect(r.output).toBe("aws_region=eu-west-2\n");
+    expect(r.output).toBe('aws_region=eu-west-2\nruns_on="ubuntu-24.04"\n');
   });
 
   it("treats hostile inputs as data", () => {

@@ -68,6 +68,7 @@ export function planScript(): string {
   const entry = [
     "{key, aws_region: .awsRegion, pg}",
     '+ (if .pgImage then {pg_image: .pgImage} else {} end)',
+    '+ (if .runsOn then {runs_on: .runsOn} else {} end)',
     `+ {timeout_minutes: ([((.tenants | length) / $parallel | ceil) * ([.tenants[] | ($t[.].backup.timeoutMinutes // ${MIGRATION_TIMEOUT_MINUTES})] | max) + ${JOB_OVERHEAD_MINUTES}, ${JOB_TIMEOUT_CAP_MINUTES}] | min)}`,
     // Only tenant secret names reach the batch job's `secrets[…]` lookups, whatever the manifest says.
     '+ (if $secrets then {secrets: [.tenants[] | $t[.].credential.secret | if type == "string" and test("^[A-Z][A-Z0-9_]*_DATABASE_URL$") then . else error("\\(tostring) is not a tenant secret name") end]} else {} end)',

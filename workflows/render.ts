@@ -385,7 +385,8 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
     name: `${spec.jobPrefix}\${{ matrix.batch.key }}`,
     needs: round > 0 ? ["plan", gateId(round - 1)] : ["plan"],
     if: `${branchOnly.if} && needs.plan.outputs.${output(round, i)} != '[]'`,
-    "runs-on": RUNNER,
+    // The batch's runner labels (runnerLabels) when its tenants' residency maps to some, else GitHub-hosted.
+    "runs-on": `\${{ matrix.batch.runs_on || '${RUNNER}' }}`,
     "timeout-minutes": "${{ matrix.batch.timeout_minutes }}",
     ...(settings.scope === "environment" && spec.credentials
       ? { environment: environmentName("${{ matrix.batch.key }}"), concurrency: tenantDatabaseConcurrency(names) }
