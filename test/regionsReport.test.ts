@@ -61,6 +61,9 @@ describe("regions report", () => {
       pitrHours: 168,
       databaseInResidency: true,
       backupInResidency: true,
+      // No runnerLabels: its jobs run on GitHub-hosted runners (test/processing.test.ts maps some).
+      processedOn: "GitHub-hosted (no jurisdiction)",
+      processedInResidency: false,
     });
     expect(report.rows.find((r) => r.id === "old-mill")).toMatchObject({ status: "retired", backupsEnabled: false });
   });
@@ -72,14 +75,14 @@ describe("regions report", () => {
       ["GB", 1, 0, "aws-eu-west-2"],
       ["US", 2, 1, "aws-us-east-1 aws-us-east-2 aws-us-west-2"],
     ]);
-    expect(report.check).toEqual({ tenants: 6, outside: [], held: true });
+    expect(report.check).toEqual({ tenants: 6, outside: [], held: true, processedOutside: ["acme-corp", "brightwave", "thames-logistics", "northwind", "pacific-health"] });
     expect(regionsMarkdown(report, meta)).toContain("Residency check held: all 6 tenants have their database and their backups inside their declared residency.");
   });
 
   it("flags a tenant outside its residency (which validation makes impossible)", () => {
     const bad: Fleet = { ...sample, tenants: sample.tenants.map((t) => (t.id === "acme-corp" ? { ...t, region: "aws-us-east-2" } : t)) };
     const r = regionsReport(bad);
-    expect(r.check).toEqual({ tenants: 6, outside: ["acme-corp"], held: false });
+    expect(r.check).toMatchObject({ tenants: 6, outside: ["acme-corp"], held: false });
     expect(regionsMarkdown(r, meta)).toContain("RESIDENCY VIOLATION: acme-corp has a database or backup region outside the declared residency.");
     expect(regionsSvg(r, meta)).toContain("RESIDENCY VIOLATION: acme-corp");
   });
@@ -98,7 +101,7 @@ describe("formats stay intact with hostile names", () => {
     const md = regionsMarkdown(report, meta);
     const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| tenant") && !l.startsWith("| residency") && /\| (active|retired) \|/.test(l));
     expect(rows).toHaveLength(6);
-    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(14);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(16);
     expect(md).not.toContain("<script>");
     expect(md).not.toMatch(/\[link\]\(x\)/);
     expect(mdCell("a|b\nc")).toBe("a\\|b c");
@@ -107,7 +110,7 @@ describe("formats stay intact with hostile names", () => {
   it("CSV: reads back to the same cells, formulas defused", () => {
     const rows = readCsv(regionsCsv(report));
     expect(rows).toHaveLength(7);
-    expect(rows.every((r) => r.length === 14)).toBe(true);
+    expect(rows.every((r) => r.length === 16)).toBe(true);
     const names = rows.slice(1).map((r) => r[1]);
     expect(names).toEqual(report.rows.map((r) => (/^[=+\-@\t\r]/.test(r.name) ? `'${r.name}` : r.name)));
     expect(csvField("=1+1")).toBe(`"'=1+1"`);
@@ -137,7 +140,7 @@ describe("npm run regions", () => {
 
   it("prints Markdown by default, and CSV, JSON or SVG on request", () => {
     expect(regions().stdout).toMatch(/^# Tenant data residency: stack prod/);
-    expect(regions("--format", "csv").stdout.split("\r\n")[0]).toBe("tenant,name,status,declared residency,database region,database city,database country,backup region,backup country,backup schedule (UTC),backup retention (days),PITR window (hours),database in residency,backup in residency");
+    expect(regions("--format", "csv").stdout.split("\r\n")[0]).toBe("tenant,name,status,declared residency,database region,database city,database country,backup region,backup country,backup schedule (UTC),backup retention (days),PITR window (hours),database in residency,backup in residency,jobs run on,jobs in residency");
     expect(JSON.parse(regions("--format", "json", "--stack", "dev").stdout).rows.map((r: { id: string }) => r.id)).toEqual(["dev-eu", "dev-us"]);
     expect(regions("--format", "svg").stdout).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });

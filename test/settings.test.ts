@@ -31,7 +31,7 @@ describe("stack settings", () => {
       shard: undefined,
       neonLimits: { projects: undefined, historyRetentionHours: undefined },
       devProject: undefined,
-      workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], migrationWaves: ["canary", "early", "general"], migrationFailureBudget: "0", migrationVersionQuery: undefined, migrationsTargetCommand: undefined, restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10, batchSize: 50, batchParallelism: 8, alertLabel: "tenant-fleet-alert", alertAssignees: [] },
+      workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], migrationWaves: ["canary", "early", "general"], migrationFailureBudget: "0", migrationVersionQuery: undefined, migrationsTargetCommand: undefined, restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10, batchSize: 50, batchParallelism: 8, alertLabel: "tenant-fleet-alert", alertAssignees: [], runnerLabels: {} },
       backup: {
         encryption: "kms",
         objectLock: "off",
