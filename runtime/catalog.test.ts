@@ -51,9 +51,9 @@ describe("the fleet catalog", () => {
   it("migrates its schema once, and a second time changes nothing", () => {
     const first = catalog(["migrate"]);
     expect(first.stderr).toBe("");
-    expect(first.stdout).toBe(`applied 0001_init.sql, 0002_run_details.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`);
+    expect(first.stdout).toBe(`applied 0001_init.sql, 0002_run_details.sql, 0003_operations.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`);
     expect(catalog(["migrate"]).stdout).toMatch(/^the catalog's schema is current\n/);
-    expect(pg.sql("catalog", "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'public'")).toBe("backups,catalog_schema_migrations,drills,migration_runs,tenants");
+    expect(pg.sql("catalog", "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'public'")).toBe("backups,catalog_schema_migrations,drills,migration_runs,operations,tenants");
   });
 
   it("syncs the stack's tenants from its outputs, idempotently, and records a retirement once", () => {
@@ -80,6 +80,8 @@ describe("the fleet catalog", () => {
     expect(asWriter("select * from migration_runs")).toMatch(/permission denied for table migration_runs/);
     expect(asWriter("insert into tenants (id, stack, name, region, residency, status) values ('x', 'p', 'x', 'r', 'EU', 'active')")).toMatch(/permission denied for table tenants/);
     expect(asWriter("insert into migration_runs (tenant_id, run_id, result) values ('nobody', 1, 'ok')")).toMatch(/violates foreign key constraint/);
+    // Tenant operations are recorded by their own approved jobs, with the owner's string: the generated jobs' writer cannot forge one.
+    expect(asWriter("insert into operations (tenant_id, stack, kind, ticket, requested_by, result, plan, started_at) values ('canary-co', 'prod', 'erase', 'X-1', 'x', 'ok', '{}', now())")).toMatch(/permission denied for table operations/);
   });
 
   it("creates the writer as a plain login role whose password is the one the stack derives, stored as a SCRAM verifier", () => {
