@@ -7,6 +7,7 @@ import { refuseSampleFleet } from "./config/sampleFleet";
 import { credential, devWorkflowApiKey, GITHUB_PACING, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./config/credentials";
 import * as neon from "@pulumi/neon";
 import { TenantDatabase } from "./components/tenantDatabase";
+import { moveResourceName, moveTarget } from "./operations/move";
 import { planVaults } from "./vaults/plan";
 import { BackupVault } from "./components/backupVault";
 import { WorkflowRoles } from "./components/workflowRoles";
@@ -44,6 +45,15 @@ const databases = new Map(
     tenant.id,
     new TenantDatabase(tenant.id, { tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
   ]),
+);
+
+// A tenant being moved gets its target project beside the current one (operations/move.ts);
+// everything else stays on the current project until the cutover.
+const moveTargets = new Map(
+  fleet.tenants.flatMap((t) => {
+    const target = moveTarget(t);
+    return target ? [[t.id, new TenantDatabase(moveResourceName(t.id), { tenant: target, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect })] as const] : [];
+  }),
 );
 
 // The application repository's generated workflows, and one AWS role per purpose that
@@ -174,6 +184,8 @@ export const databasesByTenant = Object.fromEntries(
     return [t.id, { projectId: db.projectId, region: t.region, awsRegion, host: db.host, poolerHost: db.poolerHost, credential }];
   }),
 );
+/** Per tenant being moved: the target project (stage one: created beside the current one, which still serves). */
+export const moves = Object.fromEntries(fleet.tenants.filter((t) => moveTargets.has(t.id)).map((t) => [t.id, { projectId: moveTargets.get(t.id)!.projectId, ...t.move!, stage: "copy" }]));
 /** Per AWS region in use: the backup bucket, its region and its KMS key (null with S3-managed keys). */
 export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion, kmsKeyArn: vault.keyArn ?? null }]));
 /** The role the generated backup workflows assume (upload only). */

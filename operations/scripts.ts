@@ -71,3 +71,35 @@ export function plainExportScript(sse: string): string {
     'rm -rf "${work}"',
   ].join("\n");
 }
+
+/**
+ * A move's copy: the source database dumped and restored into the target's, which must
+ * hold no table, then both compared: the same tables, each with the same exact row count
+ * (COUNT_SQL, the drill's). Environment: SOURCE_URL, TARGET_URL (secrets: masked, never
+ * printed), PG_MAJOR, TENANT_ID, RUNNER_TEMP, RESULT_FILE (gets `tables=` and `rows=`).
+ */
+export function copyCompareScript(countSql: string): string {
+  const psql = (url: string) => `"\${bin}/psql" -X -q -At -F $'\\t' -v ON_ERROR_STOP=1 --dbname="\${${url}}"`;
+  return [
+    "set -euo pipefail",
+    'for u in "${SOURCE_URL}" "${TARGET_URL}"; do p="${u#*://}"; p="${p%%@*}"; case "${p}" in *:*) echo "::add-mask::${p#*:}";; esac; done',
+    'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
+    'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/move.XXXXXX")"',
+    'trap \'rm -rf "${work}"\' EXIT',
+    `count() { ${psql("1")} -c "${countSql}" > "\${work}/$2.sql"; ${psql("1")} < "\${work}/$2.sql" | sort > "\${work}/$2.tsv"; }`,
+    `existing="$(${psql("TARGET_URL")} -c "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')")"`,
+    'if [ "${existing}" -ne 0 ]; then echo "::error::the target database of ${TENANT_ID} already holds ${existing} table(s): a move copies into an empty database; nothing was copied"; exit 1; fi',
+    '"${bin}/pg_dump" --format=custom --no-owner --no-privileges --dbname="${SOURCE_URL}" --file="${work}/source.dump"',
+    '"${bin}/pg_restore" --no-owner --no-privileges --exit-on-error --dbname="${TARGET_URL}" "${work}/source.dump"',
+    'count "${SOURCE_URL}" source',
+    'count "${TARGET_URL}" target',
+    'if ! diff -q "${work}/source.tsv" "${work}/target.tsv" > /dev/null; then',
+    '  echo "::error::${TENANT_ID}: the target differs from the source after the copy: $(diff "${work}/source.tsv" "${work}/target.tsv" | grep \'^[<>]\' | head -n 5 | tr \'\\t\\n\' \'= \')(writes during the copy? pause them and copy again into an empty target)"',
+    "  exit 1",
+    "fi",
+    'tables="$(wc -l < "${work}/source.tsv")" rows="$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/source.tsv")"',
+    'if [ "${tables}" -eq 0 ]; then echo "::error::${TENANT_ID}\'s database has no tables: nothing to move"; exit 1; fi',
+    '{ echo "tables=${tables}"; echo "rows=${rows}"; } >> "${RESULT_FILE}"',
+    'echo "copied ${TENANT_ID}: ${tables} tables and ${rows} rows, the same on both sides"',
+  ].join("\n");
+}

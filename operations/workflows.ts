@@ -1,6 +1,6 @@
 /**
  * The dispatch workflows of this stack's own repository that carry out tenant operations
- * (.github/workflows/tenant-restore.yml, tenant-export.yml, tenant-erase.yml), rendered
+ * (.github/workflows/tenant-restore.yml, tenant-export.yml, tenant-erase.yml, tenant-move.yml), rendered
  * from typed objects. Pure; `npm run golden` writes them and a test fails when the files
  * in the repository differ.
  *
@@ -33,11 +33,11 @@ const ON_MAIN = "github.ref == 'refs/heads/main'";
 type Input = { readonly description: string; readonly type: "string" | "boolean" | "choice"; readonly required: boolean; readonly default?: string | boolean; readonly options?: readonly string[] };
 
 interface OperationSpec {
-  readonly kind: "restore" | "export" | "erase";
+  readonly kind: "restore" | "export" | "erase" | "move";
   readonly title: string;
   readonly environment: string;
-  /** The repository variable (of the environment) holding the role to assume. */
-  readonly roleVariable: string;
+  /** The repository variable (of the environment) holding the role to assume; none: the job needs no AWS. */
+  readonly roleVariable?: string;
   readonly inputs: Readonly<Record<string, Input>>;
   /** Environment variables from inputs, beside STACK, TENANT and TICKET. */
   readonly env: Readonly<Record<string, string>>;
@@ -83,6 +83,16 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     title: "tenant erase",
     environment: ERASURE_ENVIRONMENT,
     roleVariable: "TENANT_FLEET_BREAK_GLASS_ROLE_ARN",
+    inputs: { ...COMMON_INPUTS },
+    env: {},
+    args: ":",
+    planWithoutCatalogMayRefuse: false,
+  },
+  {
+    kind: "move",
+    title: "tenant move",
+    environment: OPERATIONS_ENVIRONMENT,
+    // Database to database through Neon: no vault, no AWS.
     inputs: { ...COMMON_INPUTS },
     env: {},
     args: ":",
@@ -186,16 +196,20 @@ function render(spec: OperationSpec): string {
         "runs-on": "${{ fromJSON(needs.plan.outputs.runs_on) }}",
         "timeout-minutes": 180,
         environment: spec.environment,
-        permissions: { contents: "read", "id-token": "write" },
+        permissions: spec.roleVariable ? { contents: "read", "id-token": "write" } : { contents: "read" },
         steps: [
           ...setupSteps(),
           { name: "Postgres client (newest major)", shell: "bash", env: { PG_MAJOR: String(OPERATIONS_PG_MAJOR) }, run: `${INSTALL_PG_CLIENT}\n` },
           { name: "Pulumi CLI (install only)", uses: OPERATION_ACTIONS.pulumi.uses },
-          {
-            name: "AWS credentials (OIDC)",
-            uses: ACTIONS.configureAwsCredentials.uses,
-            with: { "role-to-assume": `\${{ vars.${spec.roleVariable} }}`, "aws-region": "${{ needs.plan.outputs.aws_region }}", "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}` },
-          },
+          ...(spec.roleVariable
+            ? [
+                {
+                  name: "AWS credentials (OIDC)",
+                  uses: ACTIONS.configureAwsCredentials.uses,
+                  with: { "role-to-assume": `\${{ vars.${spec.roleVariable} }}`, "aws-region": "${{ needs.plan.outputs.aws_region }}", "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}` },
+                },
+              ]
+            : []),
           applyStep,
           {
             name: "Keep the operation's record",

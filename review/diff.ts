@@ -111,6 +111,13 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   }
   if (field === "residency") return { class: "safe", why: `declared jurisdiction changes from ${String(before)} to ${String(after)}; the region must still lie inside it` };
   if (field.startsWith("backup.")) return { class: "safe", why: "changes the generated backup workflows" };
+  if (field.startsWith("move.")) {
+    return before === undefined
+      ? { class: "safe", why: "move: the target project is created beside the current one, which keeps serving; npm run tenant -- move copies and compares the data" }
+      : after === undefined
+        ? { class: "safe", why: "move withdrawn: the target project leaves the program (a protected stack refuses to delete it; the resource review says so)" }
+        : { class: "safe", why: "move: the target changes before any cutover (the resource review shows a replaced target)" };
+  }
   return { class: "safe", why: "updated in place" };
 }
 

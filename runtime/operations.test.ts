@@ -29,6 +29,7 @@ describe("tenant operations", () => {
   let outputs: string;
   let bucket: string;
   let operatorArn: string;
+  let targetProject: string;
   const dir = mkdtempSync(path.join(tmpdir(), "tf-operations-"));
   const catalogUrl = () => `postgresql://catalog_owner:owner-pw@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable`;
 
@@ -45,6 +46,9 @@ describe("tenant operations", () => {
     for (const [id, name] of [["keep-co", "Keep Co"], ["gone-co", "Gone Co"], ["held-co", "Held Co"]]) {
       neon.addProject({ id: projects[id].projectId, name, region_id: "aws-eu-central-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
     }
+    const moves = run.outputs.moves as Record<string, { projectId: string }>;
+    neon.addProject({ id: moves["keep-co"].projectId, name: "Keep Co [g2]", region_id: "aws-eu-central-1", pg_version: 18, org_id: "org-quiet-river-40213377" });
+    targetProject = moves["keep-co"].projectId;
     outputs = path.join(dir, "outputs.json");
     writeFileSync(outputs, JSON.stringify(run.outputs));
     // The fleet catalog, migrated and synced as a deploy would.
@@ -192,6 +196,24 @@ describe("tenant operations", () => {
     const again = await tenant(["erase", "gone-co", "--apply", "--ticket", "GDPR-9"], GLASS);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("no project left to delete");
+  });
+
+  it("moves a tenant, stage one: copies its database into the empty target and compares every table's rows", async () => {
+    // The target project's database (Neon creates it empty with the project).
+    world.tenantDb.sql("postgres", "create database keep_co_g2 owner app_owner");
+    neon.connectionUri = (branch) => keepUrl(branch === `br-${targetProject}-main` ? "keep_co_g2" : "keep_co");
+    const record = path.join(dir, "move.json");
+    const r = await tenant(["move", "keep-co", "--apply", "--ticket", "CHG-2026-0042", "--record", record], operatorArn);
+    expect(r.code, r.stderr).toBe(0);
+    expect(counts("keep_co_g2")).toBe(counts("keep_co"));
+    const moved = JSON.parse(readFileSync(record, "utf8"));
+    expect(moved).toMatchObject({ kind: "move", result: "ok", plan: { action: "copy", target: { resource: "keep-co-g2", pgVersion: 18 } }, detail: { target: targetProject, tables: 3 } });
+    expect(moved.detail.rows).toBe(Number(world.tenantDb.sql("keep_co", "select (select count(*) from customers) + (select count(*) from orders) + (select count(*) from audit.\"Events\")")));
+    // A second copy into the now full target is refused before anything is written.
+    const again = await tenant(["move", "keep-co", "--apply", "--ticket", "CHG-2026-0042"], operatorArn);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("the target database of keep-co already holds 3 table(s): a move copies into an empty database; nothing was copied");
+    expect(world.tenantDb.sql("catalog", "select string_agg(result, ',' order by id) from operations where kind = 'move'")).toBe("ok,failed");
   });
 
   it("refuses to erase a tenant under legal hold, and touches nothing", async () => {

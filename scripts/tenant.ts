@@ -33,7 +33,8 @@ import { runnerOf } from "../repository/manifest";
 import type { Tenant } from "../tenants/model";
 import type { StackSettings } from "../config/settings";
 import { neonApi, type NeonApi } from "./lib/neonApi";
-import { branchRestore, deleteProject, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
+import { planMove, moveTarget } from "../operations/move";
+import { branchRestore, copyAndCompare, deleteProject, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [
@@ -41,11 +42,12 @@ const USAGE = [
   `       npm run tenant -- export ID [--format custom|plain] ${COMMON}`,
   "       npm run tenant -- share ID KEY [--outputs FILE] [--stack S]",
   `       npm run tenant -- erase ID ${COMMON}`,
+  `       npm run tenant -- move ID ${COMMON}`,
   "       TIME: 2026-12-02T09:00:00Z; LSN: 0/16B3748; RUN: a migrations run id; KEY: an export's object key",
   "       --outputs: pulumi stack output --json (project ids, vaults); the catalog (CATALOG_DATABASE_URL) gives dumps and runs and records operations",
 ].join("\n");
 
-const OPERATIONS = ["restore", "export", "share", "erase"] as const;
+const OPERATIONS = ["restore", "export", "share", "erase", "move"] as const;
 type Command = (typeof OPERATIONS)[number];
 
 /** `--to before-migration 101` is two words on the command line; the parser takes one. */
@@ -269,6 +271,23 @@ async function main(argv: string[]): Promise<number> {
       const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
       const url = await tenantUrl(neon, project, tenant);
       return { project: project.id, ...(await exportTenant(tenant, plan, { bucket: bucketOf(outputs, plan.awsRegion), encryption: settings.backup.encryption, kmsKeyArn: outputs.kmsKeyArn }, url)) };
+    });
+  }
+
+  if (command === "move") {
+    const plan = planMove(tenant);
+    const target = moveTarget(tenant);
+    if (!args.apply || plan.action === "refuse" || !target) {
+      await show(plan, plan.action === "refuse" ? `cannot move: ${plan.why}\n` : `move ${tenant.id} (stage one, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`);
+      return plan.action === "refuse" ? 1 : 0;
+    }
+    const outputs = readOutputs(args.outputs, tenant, backupRegionOf(tenant.region));
+    return carryOut("move", tenant, settings, args.ticket!, plan, args.record, async () => {
+      const neon = api();
+      const source = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
+      const targetProject = await tenantProject(neon, target, settings.neonOrgId, { projectId: outputs.moveProjectId });
+      const copied = await copyAndCompare(tenant, target, await tenantUrl(neon, source, tenant), await tenantUrl(neon, targetProject, target));
+      return { source: source.id, target: targetProject.id, targetRegion: target.region, targetPgVersion: target.pgVersion, ...copied };
     });
   }
 

@@ -58,6 +58,8 @@ export interface Tenant {
   readonly rollout?: string;
   /** Why its data must be kept: erasure is refused while set. */
   readonly legalHold?: string;
+  /** A move in progress: the target project's region and major (resolved), and the approving ticket. */
+  readonly move?: { readonly region: RegionId; readonly pgVersion: number; readonly ticket: string };
 }
 
 import type { AcknowledgedChange } from "./changeKinds";

@@ -258,6 +258,20 @@ function reasonText(noun: string, ask: string) {
     });
 }
 
+/** A tenant's move to another region or Postgres major (issue: tenant operations), stage one: the target beside the current project. */
+export const MoveSchema = z
+  .strictObject({
+    region: z
+      .enum(ALL_REGION_IDS as [RegionId, ...RegionId[]], { error: (iss) => `${describe(iss.input)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` })
+      .meta({ description: "The Neon region of the target project; it must lie inside the tenant's residency." }),
+    pgVersion: pgVersion.optional().meta({ description: "The target's Postgres major (default: the tenant's); not lower than the current one." }),
+    ticket: reasonText("ticket", "name the change that approves the move, e.g. CHG-1234 (at least 10 characters)").meta({ description: "The change or request approving the move." }),
+  })
+  .meta({
+    description:
+      "Moves the tenant without changing its id: the stack creates the target project beside the current one (resource <id>-g2, project name '<name> [g2]'), npm run tenant -- move copies the data and compares every table's rows. Routes, secrets and backups stay on the current project (cutover and finish are not built yet).",
+  });
+
 export const TenantSchema = z
   .strictObject({
     id: text(TENANT_ID_PATTERN, TENANT_ID_MAX, `an id is a lowercase slug of at most ${TENANT_ID_MAX} characters: a letter first, then letters, digits and single hyphens, e.g. acme-corp`).meta({
@@ -282,6 +296,7 @@ export const TenantSchema = z
         error: (iss) => `${describe(iss.input)} is not a status; use active or retired`,
       })
       .meta({ description: "active, or retired: the database is kept, secrets, backups and migrations stop." }),
+    move: MoveSchema.optional(),
     legalHold: reasonText("hold", "say why the tenant's data must be kept, with the case or ticket reference")
       .meta({ description: "Why this tenant's data must be kept (a case or ticket reference): while it is set, npm run tenant -- erase refuses." })
       .optional(),

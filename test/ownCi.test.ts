@@ -14,7 +14,7 @@ import { trustFindings, type Workflow } from "./ciTrust";
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
 type Job = { permissions?: Record<string, string>; steps: { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
 
-describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml", "tenant-restore.yml", "tenant-export.yml", "tenant-erase.yml"])("%s", (name) => {
+describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml", "tenant-restore.yml", "tenant-export.yml", "tenant-erase.yml", "tenant-move.yml"])("%s", (name) => {
   const text = read(name);
   const wf = parse(text);
   const jobs = wf.jobs as Record<string, Job>;

@@ -86,7 +86,7 @@ const STATS_SQL = [
 ].join(" ");
 
 /** Exact row counts of every user table of the restored database, as `name<TAB>rows`. */
-const COUNT_SQL = [
+export const COUNT_SQL = [
   "select format('select %L, count(*) from %I.%I;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname)",
   "from pg_class c join pg_namespace n on n.oid = c.relnamespace",
   "where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)'",

@@ -11,8 +11,8 @@ import * as path from "node:path";
 import type { Tenant } from "../../tenants/model";
 import type { RestorePlan } from "../../operations/restore";
 import type { ErasurePlan } from "../../operations/erase";
-import { backupScript, drillScript, MANIFEST_SUFFIX, sseArgs } from "../../workflows/backupScripts";
-import { eraseScript, plainExportScript } from "../../operations/scripts";
+import { backupScript, COUNT_SQL, drillScript, MANIFEST_SUFFIX, sseArgs } from "../../workflows/backupScripts";
+import { copyCompareScript, eraseScript, plainExportScript } from "../../operations/scripts";
 import type { ExportPlan } from "../../operations/export";
 import type { BackupEncryption } from "../../vaults/plan";
 import { call, findBranch, findProject, NeonApiError, waitForOperations, type NeonApi, type Waiting } from "./neonApi";
@@ -39,16 +39,20 @@ export interface StackFacts {
   readonly bucket?: string;
   /** Its key (SSE-KMS vaults). */
   readonly kmsKeyArn?: string;
+  /** A move's target project, as Pulumi tracks it (the `moves` output). */
+  readonly moveProjectId?: string;
 }
 
 /** The tenant's facts in `pulumi stack output --json` (databasesByTenant, backupVaults). */
 export function stackFactsOf(outputs: unknown, tenantId: string, awsRegion: string): StackFacts {
-  const o = outputs as { databasesByTenant?: Record<string, { projectId?: unknown }>; backupVaults?: Record<string, { bucket?: unknown; kmsKeyArn?: unknown }> } | null;
+  const o = outputs as { databasesByTenant?: Record<string, { projectId?: unknown }>; backupVaults?: Record<string, { bucket?: unknown; kmsKeyArn?: unknown }>; moves?: Record<string, { projectId?: unknown }> } | null;
   if (!o || typeof o !== "object" || (!o.databasesByTenant && !o.backupVaults)) throw new CommandError("--outputs: not the JSON of pulumi stack output --json (no databasesByTenant or backupVaults)");
   const projectId = o.databasesByTenant?.[tenantId]?.projectId;
   const bucket = o.backupVaults?.[awsRegion]?.bucket;
   const kmsKeyArn = o.backupVaults?.[awsRegion]?.kmsKeyArn;
-  return { ...(typeof projectId === "string" ? { projectId } : {}), ...(typeof bucket === "string" ? { bucket } : {}), ...(typeof kmsKeyArn === "string" ? { kmsKeyArn } : {}) };
+  const moveProjectId = o.moves?.[tenantId]?.projectId;
+  return {
+    ...(typeof moveProjectId === "string" ? { moveProjectId } : {}), ...(typeof projectId === "string" ? { projectId } : {}), ...(typeof bucket === "string" ? { bucket } : {}), ...(typeof kmsKeyArn === "string" ? { kmsKeyArn } : {}) };
 }
 
 /**
@@ -206,4 +210,14 @@ export async function exportTenant(tenant: Tenant, plan: ExportPlan, target: { b
     tables: Number(fields.tables),
     rows: Number(fields.rows),
   };
+}
+
+/** A move's copy and comparison (operations/scripts.ts), with the newer of the two majors' client. */
+export async function copyAndCompare(tenant: Tenant, target: Tenant, sourceUrl: string, targetUrl: string): Promise<Record<string, unknown>> {
+  const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-move-"));
+  const results = path.join(work, "results");
+  const { code, output } = await runScript(copyCompareScript(COUNT_SQL), { SOURCE_URL: sourceUrl, TARGET_URL: targetUrl, PG_MAJOR: clientMajor(target), TENANT_ID: tenant.id, RUNNER_TEMP: work, RESULT_FILE: results });
+  if (code !== 0) throw new CommandError(`the copy of ${tenant.id} into its move target failed (exit ${code}): ${lastError(output)}`);
+  const fields = Object.fromEntries(readFileSync(results, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => l.split("=") as [string, string]));
+  return { tables: Number(fields.tables), rows: Number(fields.rows) };
 }

@@ -45,9 +45,11 @@ export const pitrWithinPlan: Rule = ({ defaults, owned, ctx, at }) => {
 export const neonProjects: Rule = ({ owned, ctx, at }) => {
   const limit = ctx.limits?.neonProjects;
   const extra = ctx.limits?.extraProjects ?? 0;
-  const projects = owned.length + extra;
+  // A tenant being moved has two projects until the move finishes.
+  const moving = owned.filter((t) => t.raw.move).length;
+  const projects = owned.length + moving + extra;
   if (limit === undefined || projects <= limit) return [];
-  return [at.error(["tenants"], `this stack needs ${projects} Neon projects (${owned.length} tenants${extra ? ` and ${extra} of the stack's own: dev/test, catalog` : ""}) and the Neon plan allows ${limit} (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit`)];
+  return [at.error(["tenants"], `this stack needs ${projects} Neon projects (${owned.length} tenants${moving ? `, ${moving} move target(s)` : ""}${extra ? ` and ${extra} of the stack's own: dev/test, catalog` : ""}) and the Neon plan allows ${limit} (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit`)];
 };
 
 export const stackSize: Rule = ({ owned, ctx, at }) => {
