@@ -7,7 +7,7 @@ import { refuseSampleFleet } from "./config/sampleFleet";
 import { credential, devWorkflowApiKey, GITHUB_PACING, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./config/credentials";
 import * as neon from "@pulumi/neon";
 import { TenantDatabase } from "./components/tenantDatabase";
-import { moveResourceName, moveTarget } from "./operations/move";
+import { moveResourceName, moveTarget, servingFleet } from "./operations/move";
 import { planVaults } from "./vaults/plan";
 import { BackupVault } from "./components/backupVault";
 import { WorkflowRoles } from "./components/workflowRoles";
@@ -30,31 +30,34 @@ import { CATALOG_DATABASE } from "./catalog/writer";
 import { applicationCredentialsPolicy as applicationPolicy } from "./iam/credentials";
 import { batchWarnings, credentialRegions, fleetManifest, manifestPath, planFleetBatches, renderManifest } from "./repository/manifest";
 
-const { settings, fleet, shards } = loadStackInputs();
+const { settings, fleet: declared, shards } = loadStackInputs();
 // Shards sharing the application repository write under their own names.
 const names = fleetNames(shardKey(settings.stack, shards));
 requireCredentials([NEON_API_KEY, GITHUB_TOKEN]);
-refuseSampleFleet(fleet, settings.tenantsFile);
+refuseSampleFleet(declared, settings.tenantsFile);
 
 // Every tenant keeps its database, retired ones included: retiring stops secrets,
 // backups and migrations, never the data.
 // One explicit Neon provider; its key is a Pulumi secret however it was given.
 const neonProvider = new neon.Provider("neon", { apiKey: neonApiKey() });
-const databases = new Map(
-  fleet.tenants.map((tenant) => [
+const projects = new Map(
+  declared.tenants.map((tenant) => [
     tenant.id,
     new TenantDatabase(tenant.id, { tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
   ]),
 );
 
-// A tenant being moved gets its target project beside the current one (operations/move.ts);
-// everything else stays on the current project until the cutover.
+// A tenant being moved gets its target project beside the current one (operations/move.ts).
 const moveTargets = new Map(
-  fleet.tenants.flatMap((t) => {
+  declared.tenants.flatMap((t) => {
     const target = moveTarget(t);
     return target ? [[t.id, new TenantDatabase(moveResourceName(t.id), { tenant: target, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect })] as const] : [];
   }),
 );
+
+// Everything below sees each tenant where it is served: its move target once cut over.
+const fleet = servingFleet(declared);
+const databases = new Map(fleet.tenants.map((t) => [t.id, (t.move?.cutover ? moveTargets.get(t.id) : undefined) ?? projects.get(t.id)!]));
 
 // The application repository's generated workflows, and one AWS role per purpose that
 // only those files, on the default branch, can assume.
@@ -185,7 +188,7 @@ export const databasesByTenant = Object.fromEntries(
   }),
 );
 /** Per tenant being moved: the target project (stage one: created beside the current one, which still serves). */
-export const moves = Object.fromEntries(fleet.tenants.filter((t) => moveTargets.has(t.id)).map((t) => [t.id, { projectId: moveTargets.get(t.id)!.projectId, ...t.move!, stage: "copy" }]));
+export const moves = Object.fromEntries(fleet.tenants.filter((t) => moveTargets.has(t.id)).map((t) => [t.id, { projectId: moveTargets.get(t.id)!.projectId, ...t.move!, stage: t.move!.cutover ? "cutover" : "copy" }]));
 /** Per AWS region in use: the backup bucket, its region and its KMS key (null with S3-managed keys). */
 export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion, kmsKeyArn: vault.keyArn ?? null }]));
 /** The role the generated backup workflows assume (upload only). */

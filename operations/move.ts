@@ -7,9 +7,11 @@
  * keeps its resource name, so its URN never changes), project name `<name> [g2]` (so
  * the two are never confused by name), the target region and major, protected like the
  * tenant's. `npm run tenant -- move ID --apply` copies the current database into it and
- * compares every table's rows. Routes, secrets, backups and migrations stay on the current
- * project; switching them (cutover) and releasing the source (finish) are not built yet.
+ * compares every table's rows. Until `cutover: true`, routes, secrets, backups and
+ * migrations stay on the current project; from then on they are the target's (servingTenant)
+ * and the current project stays, protected. Releasing it (finish) is not built yet.
  */
+import type { Fleet } from "../tenants/model";
 import type { Tenant } from "../tenants/model";
 import { backupRegionOf } from "../tenants/placement";
 
@@ -28,6 +30,23 @@ export function moveTarget(t: Tenant): Tenant | undefined {
   return { ...rest, name: `${t.name} [g${MOVE_GENERATION}]`, region: t.move.region, pgVersion: t.move.pgVersion };
 }
 
+/**
+ * The tenant as everything but the project declarations sees it: its move target's region
+ * and major once the move is cut over, else as declared. The display name stays the tenant's.
+ */
+export function servingTenant(t: Tenant): Tenant {
+  return t.move?.cutover && t.status === "active" ? { ...t, region: t.move.region, pgVersion: t.move.pgVersion } : t;
+}
+
+export function servingFleet(fleet: Fleet): Fleet {
+  return Object.freeze({ ...fleet, tenants: Object.freeze(fleet.tenants.map(servingTenant)) });
+}
+
+/** The project an operation on the tenant works on: the move's target once cut over, else its own. */
+export function operatedTenant(t: Tenant): Tenant {
+  return t.move?.cutover ? (moveTarget(t) ?? t) : t;
+}
+
 export type MovePlan =
   | {
       readonly action: "copy";
@@ -42,6 +61,7 @@ export type MovePlan =
 export function planMove(t: Tenant): MovePlan {
   const target = moveTarget(t);
   if (!target || !t.move) return { action: "refuse", why: `${t.id} has no move in the tenants file: add move: { region, pgVersion, ticket } to it, merge and deploy, so the stack creates the target project` };
+  if (t.move.cutover) return { action: "refuse", why: `${t.id}'s move is cut over: the target serves the application and is not copied into again` };
   return {
     action: "copy",
     tenant: t.id,

@@ -111,6 +111,8 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   }
   if (field === "residency") return { class: "safe", why: `declared jurisdiction changes from ${String(before)} to ${String(after)}; the region must still lie inside it` };
   if (field.startsWith("backup.")) return { class: "safe", why: "changes the generated backup workflows" };
+  if (field === "move.cutover" && after === true) return { class: "safe", why: "move cutover: routes, secrets, backups and migrations switch to the target project; the current one stays, protected" };
+  if (field === "move.cutover" && before === true) return { class: "safe", why: "move cutover undone: routes, secrets, backups and migrations return to the current project (writes made on the target since stay there)" };
   if (field.startsWith("move.")) {
     return before === undefined
       ? { class: "safe", why: "move: the target project is created beside the current one, which keeps serving; npm run tenant -- move copies and compares the data" }

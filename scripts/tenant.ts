@@ -33,7 +33,7 @@ import { runnerOf } from "../repository/manifest";
 import type { Tenant } from "../tenants/model";
 import type { StackSettings } from "../config/settings";
 import { neonApi, type NeonApi } from "./lib/neonApi";
-import { planMove, moveTarget } from "../operations/move";
+import { planMove, moveTarget, operatedTenant } from "../operations/move";
 import { branchRestore, copyAndCompare, deleteProject, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
@@ -210,8 +210,10 @@ async function main(argv: string[]): Promise<number> {
   const { settings, fleet, problems } = loadWorkingTree(stackConfig);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!fleet || !settings) return 1;
-  const tenant = fleet.tenants.find((t) => t.id === id);
-  if (!tenant) throw new CommandError(`${JSON.stringify(id.slice(0, 60))} is not a tenant of ${fleet.file}`);
+  const declared = fleet.tenants.find((t) => t.id === id);
+  if (!declared) throw new CommandError(`${JSON.stringify(id.slice(0, 60))} is not a tenant of ${fleet.file}`);
+  // A move cut over: restores and exports work on the project that serves (the target).
+  const tenant = command === "move" ? declared : operatedTenant(declared);
   const api = (): NeonApi => neonApi(`${command} a tenant's project`);
   // The JSON names the vault's AWS region (the workflows assume their role there) and the runner labels its data may be processed on.
   const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n` : text);

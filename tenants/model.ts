@@ -59,7 +59,7 @@ export interface Tenant {
   /** Why its data must be kept: erasure is refused while set. */
   readonly legalHold?: string;
   /** A move in progress: the target project's region and major (resolved), and the approving ticket. */
-  readonly move?: { readonly region: RegionId; readonly pgVersion: number; readonly ticket: string };
+  readonly move?: { readonly region: RegionId; readonly pgVersion: number; readonly ticket: string; readonly cutover: boolean };
 }
 
 import type { AcknowledgedChange } from "./changeKinds";

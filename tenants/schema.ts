@@ -266,10 +266,14 @@ export const MoveSchema = z
       .meta({ description: "The Neon region of the target project; it must lie inside the tenant's residency." }),
     pgVersion: pgVersion.optional().meta({ description: "The target's Postgres major (default: the tenant's); not lower than the current one." }),
     ticket: reasonText("ticket", "name the change that approves the move, e.g. CHG-1234 (at least 10 characters)").meta({ description: "The change or request approving the move." }),
+    cutover: z
+      .boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write cutover: true once the copy is checked` })
+      .optional()
+      .meta({ description: "Once the copy is checked: routes, secrets, backups and migrations switch to the target project; the current one stays, protected." }),
   })
   .meta({
     description:
-      "Moves the tenant without changing its id: the stack creates the target project beside the current one (resource <id>-g2, project name '<name> [g2]'), npm run tenant -- move copies the data and compares every table's rows. Routes, secrets and backups stay on the current project (cutover and finish are not built yet).",
+      "Moves the tenant without changing its id: the stack creates the target project beside the current one (resource <id>-g2, project name '<name> [g2]'), npm run tenant -- move copies the data and compares every table's rows; cutover: true then switches routes, secrets, backups and migrations to it (finishing the move is not built yet).",
   });
 
 export const TenantSchema = z
