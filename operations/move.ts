@@ -1,6 +1,6 @@
 /**
  * Moving a tenant to another region or Postgres major without changing its id (issue:
- * tenant operations), stage one. Pure: the tenant's `move` in, the target project the
+ * tenant operations), up to the cutover. Pure: the tenant's `move` in, the target project the
  * stack creates beside the current one and the copy's plan out.
  *
  * The target is the tenant's next generation: resource `<id>-g2` (the current project
@@ -71,7 +71,7 @@ export function planMove(t: Tenant): MovePlan {
     steps: [
       `dump ${t.id}'s database from ${t.region} (Postgres ${t.pgVersion}) and restore it into the target's, which must be empty (${target.region}, Postgres ${target.pgVersion})`,
       "compare: every table on both sides, and each table's exact row count; a difference fails (writes during the copy: pause them and run again)",
-      "routes, secrets, backups and migrations stay on the current project (cutover is not built yet)",
+      "routes, secrets, backups and migrations stay on the current project until cutover: true in the move block switches them to the target",
     ],
   };
 }

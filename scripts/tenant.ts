@@ -280,7 +280,7 @@ async function main(argv: string[]): Promise<number> {
     const plan = planMove(tenant);
     const target = moveTarget(tenant);
     if (!args.apply || plan.action === "refuse" || !target) {
-      await show(plan, plan.action === "refuse" ? `cannot move: ${plan.why}\n` : `move ${tenant.id} (stage one, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`);
+      await show(plan, plan.action === "refuse" ? `cannot move: ${plan.why}\n` : `move ${tenant.id} (copy and compare, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`);
       return plan.action === "refuse" ? 1 : 0;
     }
     const outputs = readOutputs(args.outputs, tenant, backupRegionOf(tenant.region));

@@ -258,7 +258,7 @@ function reasonText(noun: string, ask: string) {
     });
 }
 
-/** A tenant's move to another region or Postgres major (issue: tenant operations), stage one: the target beside the current project. */
+/** A tenant's move to another region or Postgres major (issue: tenant operations): the target beside the current project, then the cutover. */
 export const MoveSchema = z
   .strictObject({
     region: z
