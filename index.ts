@@ -7,7 +7,8 @@ import { refuseSampleFleet } from "./config/sampleFleet";
 import { credential, devWorkflowApiKey, GITHUB_PACING, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./config/credentials";
 import * as neon from "@pulumi/neon";
 import { TenantDatabase } from "./components/tenantDatabase";
-import { moveResourceName, moveTarget, servingFleet } from "./operations/move";
+import { moveTarget, servingFleet } from "./operations/move";
+import { projectResourceName } from "./tenants/naming";
 import { planVaults } from "./vaults/plan";
 import { BackupVault } from "./components/backupVault";
 import { WorkflowRoles } from "./components/workflowRoles";
@@ -37,13 +38,13 @@ requireCredentials([NEON_API_KEY, GITHUB_TOKEN]);
 refuseSampleFleet(declared, settings.tenantsFile);
 
 // Every tenant keeps its database, retired ones included: retiring stops secrets,
-// backups and migrations, never the data.
+// backups and migrations, never the data. A finished move releases its source.
 // One explicit Neon provider; its key is a Pulumi secret however it was given.
 const neonProvider = new neon.Provider("neon", { apiKey: neonApiKey() });
 const projects = new Map(
   declared.tenants.map((tenant) => [
     tenant.id,
-    new TenantDatabase(tenant.id, { tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
+    new TenantDatabase(projectResourceName(tenant), { tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect, released: tenant.move?.finish }),
   ]),
 );
 
@@ -51,7 +52,7 @@ const projects = new Map(
 const moveTargets = new Map(
   declared.tenants.flatMap((t) => {
     const target = moveTarget(t);
-    return target ? [[t.id, new TenantDatabase(moveResourceName(t.id), { tenant: target, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect })] as const] : [];
+    return target ? [[t.id, new TenantDatabase(projectResourceName(target), { tenant: target, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect })] as const] : [];
   }),
 );
 
@@ -187,8 +188,12 @@ export const databasesByTenant = Object.fromEntries(
     return [t.id, { projectId: db.projectId, region: t.region, awsRegion, host: db.host, poolerHost: db.poolerHost, credential }];
   }),
 );
-/** Per tenant being moved: the target project (stage one: created beside the current one, which still serves). */
-export const moves = Object.fromEntries(fleet.tenants.filter((t) => moveTargets.has(t.id)).map((t) => [t.id, { projectId: moveTargets.get(t.id)!.projectId, ...t.move!, stage: t.move!.cutover ? "cutover" : "copy" }]));
+/** Per tenant being moved: the target project, the source it moves from, and the stage (copy, cutover, finish). */
+export const moves = Object.fromEntries(
+  fleet.tenants
+    .filter((t) => moveTargets.has(t.id))
+    .map((t) => [t.id, { projectId: moveTargets.get(t.id)!.projectId, sourceProjectId: projects.get(t.id)!.projectId, ...t.move!, stage: t.move!.finish ? "finish" : t.move!.cutover ? "cutover" : "copy" }]),
+);
 /** Per AWS region in use: the backup bucket, its region and its KMS key (null with S3-managed keys). */
 export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion, kmsKeyArn: vault.keyArn ?? null }]));
 /** The role the generated backup workflows assume (upload only). */

@@ -126,12 +126,13 @@ export function tenantsFromOutputs(outputs: unknown): CatalogTenant[] {
 export async function syncTenants(db: Queryable, stack: string, tenants: readonly CatalogTenant[]): Promise<number> {
   if (!tenants.length) return 0;
   const rows = await db.query(
-    `insert into tenants (id, stack, name, region, residency, status, neon_project_id, retired_at)
-     select t.id, $1, t.name, t.region, t.residency, t.status, t.neon_project_id, case when t.status = 'retired' then now() end
+    `insert into tenants (id, stack, name, region, residency, status, neon_project_id, neon_project_since, retired_at)
+     select t.id, $1, t.name, t.region, t.residency, t.status, t.neon_project_id, case when t.neon_project_id is not null then now() end, case when t.status = 'retired' then now() end
      from jsonb_to_recordset($2::jsonb) as t (id citext, name text, region text, residency text, status text, neon_project_id text)
      on conflict (id) do update set
        stack = excluded.stack, name = excluded.name, region = excluded.region, residency = excluded.residency,
        status = excluded.status, neon_project_id = coalesce(excluded.neon_project_id, tenants.neon_project_id),
+       neon_project_since = case when excluded.neon_project_id is distinct from tenants.neon_project_id and excluded.neon_project_id is not null then now() else tenants.neon_project_since end,
        retired_at = case when excluded.status = 'retired' then coalesce(tenants.retired_at, now()) end,
        synced_at = now()
      returning id`,
@@ -256,6 +257,28 @@ export async function restoreFacts(db: Queryable, tenantId: string, run?: number
     )
   ).rows[0];
   return { dumps, ...(m ? { migration: { lsn: m.lsn, at: new Date(m.at) } } : {}) };
+}
+
+/** What finishing a move needs to know (operations/move.ts planFinish): which project serves the tenant, since when, and its backups and drills since. */
+export interface ServingFacts {
+  readonly projectId: string | null;
+  readonly since: Date | null;
+  /** Successful backups and drills recorded since the project began to serve. */
+  readonly backups: number;
+  readonly drills: number;
+}
+
+export async function servingFacts(db: Queryable, tenantId: string): Promise<ServingFacts | undefined> {
+  const row = (
+    await db.query<{ neon_project_id: string | null; since: Date | null; backups: string; drills: string }>(
+      `select t.neon_project_id, t.neon_project_since as since,
+              (select count(*) from backups b where b.tenant_id = t.id and b.result = 'ok' and b.recorded_at >= t.neon_project_since) as backups,
+              (select count(*) from drills d where d.tenant_id = t.id and d.result = 'ok' and d.recorded_at >= t.neon_project_since) as drills
+         from tenants t where t.id = $1`,
+      [tenantId],
+    )
+  ).rows[0];
+  return row ? { projectId: row.neon_project_id, since: row.since ? new Date(row.since) : null, backups: Number(row.backups), drills: Number(row.drills) } : undefined;
 }
 
 /** Appends one tenant operation's record (operations/record.ts) to the catalog; an erasure that completed also marks the tenant erased. */

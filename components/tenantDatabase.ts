@@ -20,6 +20,13 @@ export interface TenantDatabaseArgs {
    * @default true
    */
   readonly protect?: boolean;
+  /**
+   * A finished move's source (operations/move.ts): unprotected and retained on delete, so
+   * that the tenant's line can become the target's (Pulumi then forgets this project without
+   * deleting it) and `npm run tenant -- move ID --finish` deletes it in Neon, with its record.
+   * @default false
+   */
+  readonly released?: boolean;
 }
 
 export class TenantDatabase extends pulumi.ComponentResource {
@@ -39,8 +46,9 @@ export class TenantDatabase extends pulumi.ComponentResource {
   readonly pooledConnectionUri: pulumi.Output<string>;
 
   /**
-   * @param name the tenant id. The project carries the same name (not `${name}-project`):
-   *   a data-bearing resource's URN never changes, and the id is unique in the stack.
+   * @param name the tenant id at the project's generation (projectResourceName: `acme-corp`,
+   *   after a move `acme-corp-g2`). The project carries the same name (not `${name}-project`):
+   *   a data-bearing resource's URN never changes, and the name is unique in the stack.
    */
   constructor(name: string, args: TenantDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const { tenant } = args;
@@ -50,8 +58,8 @@ export class TenantDatabase extends pulumi.ComponentResource {
     this.project = new neon.Project(name, asSdkArgs(projectArgs(tenant, args.orgId)), {
       parent: this,
       provider: args.provider,
-      protect,
-      retainOnDelete: protect,
+      protect: protect && !args.released,
+      retainOnDelete: protect || Boolean(args.released),
     });
     this.projectId = this.project.id;
     this.host = this.project.databaseHost;
@@ -63,6 +71,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     // The tenant's declaration travels with its database, so the policy pack can check the
     // project's region against the residency without reading the tenants file.
     // Plain values only: per-tenant Outputs here would cost promises for nothing.
-    this.registerOutputs({ tenantId: tenant.id, residency: tenant.residency, regionId: tenant.region });
+    // A released project says so, for the policy pack's protection rule (a finished move's source).
+    this.registerOutputs({ tenantId: tenant.id, residency: tenant.residency, regionId: tenant.region, ...(args.released ? { released: true } : {}) });
   }
 }

@@ -101,6 +101,8 @@ export interface StackSettings {
     readonly trustPolicyLengthLimit: Setting<"trustPolicyLengthLimit">;
     /** Tenant exports: how long a shared link works, how long the export stays. */
     readonly exports: { readonly linkHours: Setting<"exportLinkHours">; readonly retentionDays: Setting<"exportRetentionDays"> };
+    /** Days a moved tenant's target serves before its source may be deleted (npm run tenant -- move ID --finish). */
+    readonly moveGraceDays: Setting<"moveGraceDays">;
     /** The stack's own repository, whose tenant-operations environment assumes the operations role. */
     readonly operationsRepository: Setting<"operationsRepository">;
   };
@@ -543,6 +545,12 @@ const DECLARED = {
     group: "operations",
     description: "Days an export stays in the tenant's vault under exports/<id>/ before the lifecycle deletes it (its own rule, apart from the backups' retention classes).",
   },
+  moveGraceDays: {
+    schema: numberSetting(1, 365, "wait 1 to 365 days after a move's cutover"),
+    default: 7,
+    group: "operations",
+    description: "Days a moved tenant's target project serves (counted from the catalog's record of the cutover) before npm run tenant -- move ID --finish may delete the source project; a backup and a restore drill of the target since the cutover are required too.",
+  },
   keepVaultRegions: {
     unset: ["[]"],
     schema: stringList.pipe(z.array(z.enum(VAULT_REGIONS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region that holds backup vaults; use one of ${VAULT_REGIONS.join(", ")}` }))),
@@ -651,6 +659,7 @@ export const SETTING_REVIEW = {
   operationsRepository: { class: "review", why: "another repository's tenant-operations environment may read every backup and write exports" },
   exportLinkHours: { class: "review", why: "export links work for longer or shorter" },
   exportRetentionDays: { class: "review", why: "exports are kept longer or deleted sooner" },
+  moveGraceDays: { class: "review", why: "a moved tenant's source project may be deleted sooner or later after the cutover" },
   keepVaultRegions: { class: "elsewhere", why: "compared by the diff's vault rule" },
   keepRetentionDays: { class: "elsewhere", why: "compared by the diff's retention rule" },
   trustPolicyLengthLimit: { class: "safe", why: "the plan's trust-size check moves" },
@@ -848,6 +857,7 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
       },
       trustPolicyLengthLimit: v("trustPolicyLengthLimit"),
       exports: { linkHours: v("exportLinkHours"), retentionDays: v("exportRetentionDays") },
+      moveGraceDays: v("moveGraceDays"),
       operationsRepository: v("operationsRepository"),
     },
   };

@@ -1,13 +1,14 @@
 /**
  * The dispatch workflows of this stack's own repository that carry out tenant operations
- * (.github/workflows/tenant-restore.yml, tenant-export.yml, tenant-erase.yml, tenant-move.yml), rendered
+ * (.github/workflows/tenant-restore.yml, tenant-export.yml, tenant-erase.yml, tenant-move.yml,
+ * tenant-move-finish.yml), rendered
  * from typed objects. Pure; `npm run golden` writes them and a test fails when the files
  * in the repository differ.
  *
  * Each has two jobs. `plan` holds no secret: it plans the operation with the inputs
  * (`npm run tenant -- … --json`, shown in the run's summary) for the reviewers to read.
- * `apply` waits for approval in its environment (tenant-operations; erasure:
- * tenant-erasure, with reviewers of its own), installs everything before any credential,
+ * `apply` waits for approval in its environment (tenant-operations; erasure and a move's
+ * finish, which deletes the source project: tenant-erasure, with reviewers of its own), installs everything before any credential,
  * and runs the same command with `--apply`: Neon's key and the Pulumi token from the
  * environment, the stack's outputs and the catalog owner's string (masked) from Pulumi,
  * AWS through OIDC as the operations role (erasure: the break-glass role). The operation's
@@ -33,7 +34,9 @@ const ON_MAIN = "github.ref == 'refs/heads/main'";
 type Input = { readonly description: string; readonly type: "string" | "boolean" | "choice"; readonly required: boolean; readonly default?: string | boolean; readonly options?: readonly string[] };
 
 interface OperationSpec {
-  readonly kind: "restore" | "export" | "erase" | "move";
+  /** The workflow's name (tenant-<kind>.yml) and, unless `command` says otherwise, the command's. */
+  readonly kind: "restore" | "export" | "erase" | "move" | "move-finish";
+  readonly command?: "move";
   readonly title: string;
   readonly environment: string;
   /** The repository variable (of the environment) holding the role to assume; none: the job needs no AWS. */
@@ -98,6 +101,18 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     args: ":",
     planWithoutCatalogMayRefuse: false,
   },
+  {
+    // Deletes the released source of a finished move: its own approval, the erasure's reviewers.
+    kind: "move-finish",
+    command: "move",
+    title: "tenant move finish",
+    environment: ERASURE_ENVIRONMENT,
+    inputs: { ...COMMON_INPUTS },
+    env: {},
+    args: "args+=(--finish)",
+    // The grace period, backups and drills since the cutover are the catalog's to prove: the apply job plans again with it.
+    planWithoutCatalogMayRefuse: true,
+  },
 ];
 
 export function operationWorkflowPath(kind: OperationSpec["kind"]): string {
@@ -111,7 +126,7 @@ function commandPrelude(spec: OperationSpec): string {
     'if ! [[ "${STACK}" =~ ^[a-z0-9][a-z0-9-]{0,62}$ ]]; then echo "::error::stack ${STACK@Q} is not a stack name"; exit 2; fi',
     // It names the record's file too: a tenant id's shape, before anything uses it.
     'if ! [[ "${TENANT}" =~ ^[a-z][a-z0-9-]{0,62}$ ]]; then echo "::error::tenant ${TENANT@Q} is not a tenant id"; exit 2; fi',
-    `args=(${spec.kind} "\${TENANT}" --stack "\${STACK}")`,
+    `args=(${spec.command ?? spec.kind} "\${TENANT}" --stack "\${STACK}")`,
     spec.args,
   ].join("\n");
 }

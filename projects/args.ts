@@ -6,6 +6,7 @@ import type * as neon from "@pulumi/neon";
 import type { QuotaSettings, Tenant } from "../tenants/model";
 import type { DevProjectSettings } from "../config/settings";
 import { DEV_DATABASE } from "../workflows/dev";
+import { projectName } from "../tenants/naming";
 import { CATALOG_DATABASE, CATALOG_OWNER_ROLE } from "../catalog/writer";
 
 export const SECONDS_PER_HOUR = 3600;
@@ -49,7 +50,7 @@ function quotaArgs(q: QuotaSettings): PlainProjectArgs["quota"] {
 
 export function projectArgs(tenant: Tenant, orgId: string | undefined): PlainProjectArgs {
   const args: PlainProjectArgs = {
-    name: tenant.name,
+    name: projectName(tenant),
     regionId: tenant.region,
     pgVersion: tenant.pgVersion,
     ...(orgId ? { orgId } : {}),

@@ -5,6 +5,7 @@
  */
 import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../tenants/model";
 import { CHANGE_KINDS, kindOfTenantField } from "../tenants/changeKinds";
+import { finishedTenant } from "../operations/move";
 import { retentionClasses, vaultRegions, type VaultKeeping } from "../vaults/plan";
 import { longestGapHours } from "../workflows/cronGap";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../config/settings";
@@ -100,7 +101,10 @@ export function weakening(field: string, before: unknown, after: unknown): strin
 
 function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   const kind = kindOfTenantField(field);
-  if (kind === "weakening") {
+  if (kind === "moveFinish") {
+    if (after === true) return { class: "destructive", kind, why: CHANGE_KINDS.moveFinish.why };
+    if (before === true) return { class: "safe", why: "move finish undone: the source project is protected again" };
+  } else if (kind === "weakening") {
     const why = weakening(field, before, after);
     if (why) return { class: "destructive", kind, why };
   } else if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
@@ -121,6 +125,17 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
         : { class: "safe", why: "move: the target changes before any cutover (the resource review shows a replaced target)" };
   }
   return { class: "safe", why: "updated in place" };
+}
+
+/** The field change of a finished move: the name `move` with `finished` after is what explains the source's resource leaving (explain). */
+function finishedChange(prev: Tenant): FieldChange {
+  return {
+    field: "move",
+    before: "finish",
+    after: "finished",
+    class: "safe",
+    why: `move finished: the tenant is its generation ${prev.generation + 1} project (${prev.move!.region}, Postgres ${prev.move!.pgVersion}; same resource, nothing created or replaced); the released source leaves the program and Pulumi forgets it (retained on delete): npm run tenant -- move ${prev.id} --finish deletes it in Neon`,
+  };
 }
 
 /** A tenant as flat `field → value` pairs, for comparison. */
@@ -177,7 +192,10 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
       tenants.push({ id: t.id, name: t.name, change: "added", changes: [{ field: "tenant", before: undefined, after: t.status, class: "safe", why: t.status === "active" ? "creates its Neon project, secret, backups and migrations" : "creates its Neon project (retired: not wired)" }] });
       continue;
     }
-    const changes = acknowledge(compareTenant(prev, t), acks, t.id, used);
+    // A finished move's line becomes its target's: compared with the target, the move itself is one safe change.
+    const finished = finishedTenant(prev);
+    const done = finished !== undefined && !t.move && t.generation === finished.generation;
+    const changes = acknowledge(done ? [finishedChange(prev), ...compareTenant(finished, t)] : compareTenant(prev, t), acks, t.id, used);
     if (!changes.length) continue;
     const statusChange = changes.find((c) => c.field === "status");
     const change: TenantChange = statusChange ? (statusChange.after === "retired" ? "retired" : "reactivated") : "changed";
@@ -256,8 +274,11 @@ const EXPLAINS: Partial<Record<AcknowledgedChange, (f: ResourceFinding, c: Field
 /** The destructive change of the tenants file or the settings a finding follows from, if any. */
 function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[]): ExplainedFinding {
   if (f.class !== "destructive") return f;
-  const own = f.tenant === undefined ? undefined : tenants.find((t) => t.id === f.tenant)?.changes.find((c) => c.class === "destructive");
+  const mine = f.tenant === undefined ? [] : (tenants.find((t) => t.id === f.tenant)?.changes ?? []);
+  const own = mine.find((c) => c.class === "destructive");
   if (own) return { ...f, explainedBy: `${f.tenant}: ${own.field}` };
+  // A finished move's released source: retained on delete, Pulumi forgets it; deleting it is the finish operation's.
+  if (f.change === "deleted" && f.retained && mine.some((c) => c.field === "move" && c.after === "finished")) return { ...f, explainedBy: `${f.tenant}: move finished` };
   const setting = stack.find((c) => c.class === "destructive" && c.kind !== undefined && EXPLAINS[c.kind]?.(f, c));
   return setting ? { ...f, explainedBy: setting.field } : f;
 }

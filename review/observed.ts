@@ -8,6 +8,8 @@ import type { Fleet } from "../tenants/model";
 import { findRegion } from "../tenants/regions";
 import { liesIn } from "../tenants/placement";
 import { findOrphans, type DeclaredProject, type ListedProject } from "./orphans";
+import { projectsOf } from "../operations/move";
+import { projectName } from "../tenants/naming";
 
 export type ObservedStatus =
   /** One project of the tenant's name, in the declared region. */
@@ -23,6 +25,8 @@ export interface ObservedRow {
   readonly tenant: string;
   readonly residency: string;
   readonly declaredRegion: string;
+  /** A move in progress: its target's region (the target project is expected too). */
+  readonly moveRegion?: string;
   readonly status: ObservedStatus;
   /** Each project of the tenant's name: its id, the region Neon reports and whether that lies inside the residency. */
   readonly projects: readonly { readonly id: string; readonly region: string; readonly inResidency: boolean }[];
@@ -38,13 +42,16 @@ export interface Observation {
 
 export function observeRegions(fleet: Fleet, listed: readonly ListedProject[], declared: readonly DeclaredProject[]): Observation {
   const rows = fleet.tenants.map((t): ObservedRow => {
-    const mine = listed.filter((p) => p.name === t.name).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+    // Its own project and, during a move, the target: each expected once, in its region.
+    const expected = projectsOf(t).map((p) => ({ name: projectName(p), region: p.region }));
+    const found = expected.map((e) => listed.filter((p) => p.name === e.name));
+    const mine = found.flat().sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
     const projects = mine.map((p) => {
       const region = findRegion(p.region_id);
       return { id: p.id, region: p.region_id, inResidency: region !== undefined && liesIn(region, t.residency) };
     });
-    const status: ObservedStatus = !mine.length ? "missing" : mine.length > 1 ? "duplicates" : mine[0].region_id === t.region ? "as declared" : "other region";
-    return { tenant: t.id, residency: t.residency, declaredRegion: t.region, status, projects };
+    const status: ObservedStatus = found.some((f) => !f.length) ? "missing" : found.some((f) => f.length > 1) ? "duplicates" : found.every((f, i) => f[0].region_id === expected[i].region) ? "as declared" : "other region";
+    return { tenant: t.id, residency: t.residency, declaredRegion: t.region, ...(t.move && t.status === "active" ? { moveRegion: t.move.region } : {}), status, projects };
   });
   const unowned = findOrphans(declared, listed)
     .verdicts.filter((v) => v.kind !== "owned")
@@ -61,7 +68,7 @@ export function observationMarkdown(o: Observation, org: string): string {
     "",
     "| tenant | residency | declared region | observed | project | inside residency |",
     "|---|---|---|---|---|---|",
-    ...o.rows.map((r) => `| ${r.tenant} | ${r.residency} | ${r.declaredRegion} | ${r.status} | ${r.projects.map((p) => `${p.id} (${p.region})`).join(", ") || "none"} | ${r.projects.length ? r.projects.map((p) => (p.inResidency ? "yes" : "**no**")).join(", ") : "n/a"} |`),
+    ...o.rows.map((r) => `| ${r.tenant} | ${r.residency} | ${r.declaredRegion}${r.moveRegion ? ` (moving to ${r.moveRegion})` : ""} | ${r.status} | ${r.projects.map((p) => `${p.id} (${p.region})`).join(", ") || "none"} | ${r.projects.length ? r.projects.map((p) => (p.inResidency ? "yes" : "**no**")).join(", ") : "n/a"} |`),
     "",
     o.unowned.length ? `Projects no tenant owns (${o.unowned.length}):` : "Every project of the organisation is owned by a tenant or by a stack's own project.",
     ...o.unowned.map((p) => `- ${p.id} ${JSON.stringify(p.name)} in ${p.region_id}, created ${p.created_at}: ${p.why}`),

@@ -30,6 +30,8 @@ export interface ResourceFinding {
   readonly tenant?: string;
   /** The backup vault (AWS region) the resource belongs to, when it belongs to one. */
   readonly vault?: string;
+  /** A deleted resource retained on delete: Pulumi forgets it and it stays as it is. */
+  readonly retained?: boolean;
 }
 
 /** Where tenant data (or the key to it) lives: losing one of these loses data. */
@@ -81,7 +83,11 @@ function holdsSecret(v: unknown): boolean {
 /** Whose a resource is: the tenant whose component it sits under or whose id its name carries (the longest that fits), else the vault's region. */
 function owner(r: PlannedResource, byName: ReadonlyMap<string, PlannedResource>, ids: readonly string[]): { tenant?: string; vault?: string } {
   for (let at: PlannedResource | undefined = r, depth = 0; at && depth < 32; at = at.parent === at.name && at !== r ? undefined : byName.get(at.parent), depth++) {
-    if (at.type === "tenant-fleet:index:TenantDatabase") return { tenant: at.name };
+    if (at.type === "tenant-fleet:index:TenantDatabase") {
+      // A later generation's project (acme-corp-g2) is its tenant's, unless a tenant has that id.
+      const later = /^(.+)-g\d+$/.exec(at.name);
+      return { tenant: later && ids.includes(later[1]) && !ids.includes(at.name) ? later[1] : at.name };
+    }
     if (at.type === "tenant-fleet:index:BackupVault") return { vault: at.name.replace(/^backups-/, "") };
   }
   const fits = ids.filter((id) => new RegExp(`(^|-)${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-|$)`).test(r.name)).sort((a, b) => b.length - a.length);
@@ -174,7 +180,7 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
     if (!next) {
       const data = DATA_BEARING.has(r.type);
       const detail = `${data ? "holds tenant data or the key to it" : "leaves the program"}${r.options.retainOnDelete ? " (retained on delete: Pulumi forgets it, its configuration stays as it is)" : ""}${r.options.protect ? "; it is protected, so pulumi up refuses until protection is lifted" : ""}`;
-      out.push({ ...at, change: "deleted", class: data || r.options.protect ? "destructive" : "safe", detail });
+      out.push({ ...at, change: "deleted", class: data || r.options.protect ? "destructive" : "safe", detail, ...(r.options.retainOnDelete ? { retained: true } : {}) });
       continue;
     }
     const forcing = (ctx.replaceForcing[r.type] ?? []).filter((k) => !same(r.inputs[k], next.inputs[k]));

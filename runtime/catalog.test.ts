@@ -51,7 +51,7 @@ describe("the fleet catalog", () => {
   it("migrates its schema once, and a second time changes nothing", () => {
     const first = catalog(["migrate"]);
     expect(first.stderr).toBe("");
-    expect(first.stdout).toBe(`applied 0001_init.sql, 0002_run_details.sql, 0003_operations.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`);
+    expect(first.stdout).toBe(`applied 0001_init.sql, 0002_run_details.sql, 0003_operations.sql, 0004_serving_since.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`);
     expect(catalog(["migrate"]).stdout).toMatch(/^the catalog's schema is current\n/);
     expect(pg.sql("catalog", "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'public'")).toBe("backups,catalog_schema_migrations,drills,migration_runs,operations,tenants");
   });

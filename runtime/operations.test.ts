@@ -76,8 +76,8 @@ describe("tenant operations", () => {
     });
   }
   /** The tenant command as the operations workflow runs it: Neon's key, the catalog, the role's credentials. */
-  const tenant = (args: string[], roleArn = operatorArn) =>
-    command("scripts/tenant.ts", [...args, "--tenants", "runtime/fixtures/operations.yaml", "--config", SETTINGS[2], "--config", SETTINGS[3], "--outputs", outputs], {
+  const tenant = (args: string[], roleArn = operatorArn, files = { tenants: "runtime/fixtures/operations.yaml", outputs }) =>
+    command("scripts/tenant.ts", [...args, "--tenants", files.tenants, "--config", SETTINGS[2], "--config", SETTINGS[3], "--outputs", files.outputs], {
       NEON_API_KEY: FAKE_NEON_KEY,
       NEON_API_URL: neon.url,
       NEON_API_POLL_MS: "5",
@@ -198,7 +198,7 @@ describe("tenant operations", () => {
     expect(again.stdout).toContain("no project left to delete");
   });
 
-  it("moves a tenant, stage one: copies its database into the empty target and compares every table's rows", async () => {
+  it("moves a tenant: copies its database into the empty target and compares every table's rows", async () => {
     // The target project's database (Neon creates it empty with the project).
     world.tenantDb.sql("postgres", "create database keep_co_g2 owner app_owner");
     neon.connectionUri = (branch) => keepUrl(branch === `br-${targetProject}-main` ? "keep_co_g2" : "keep_co");
@@ -214,6 +214,47 @@ describe("tenant operations", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("the target database of keep-co already holds 3 table(s): a move copies into an empty database; nothing was copied");
     expect(world.tenantDb.sql("catalog", "select string_agg(result, ',' order by id) from operations where kind = 'move'")).toBe("ok,failed");
+  });
+
+  it("finishes the move: refused until the target has served through the grace period with a backup and a drill, then deletes the source and nothing else", async () => {
+    // The deploy of cutover: true, finish: true: the target serves, the catalog's sync records since when.
+    const FINISH = "runtime/fixtures/operations-finish.yaml";
+    const run = await runProgram("prod", [...SETTINGS.filter((s) => !s.startsWith("tenantsFile=")), `tenantsFile=${FINISH}`]);
+    const moves = run.outputs.moves as Record<string, { projectId: string; sourceProjectId: string; stage: string }>;
+    expect(moves["keep-co"]).toMatchObject({ projectId: targetProject, stage: "finish" });
+    const source = moves["keep-co"].sourceProjectId;
+    expect((run.outputs.databasesByTenant as Record<string, { projectId: string }>)["keep-co"].projectId).toBe(targetProject);
+    const finished = path.join(dir, "outputs-finish.json");
+    writeFileSync(finished, JSON.stringify(run.outputs));
+    const sync = await command("scripts/catalog.ts", ["sync", "--stack", "prod", "--outputs", finished], { CATALOG_DATABASE_URL: catalogUrl() });
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(world.tenantDb.sql("catalog", "select neon_project_id || ' ' || (now() - neon_project_since < interval '1 minute') from tenants where id = 'keep-co'")).toBe(`${targetProject} true`);
+    const finish = (record?: string) => tenant(["move", "keep-co", "--finish", "--apply", "--ticket", "CHG-2026-0042", ...(record ? ["--record", record] : [])], operatorArn, { tenants: FINISH, outputs: finished });
+    const deletes = () => neon.calls.filter((c) => c.method === "DELETE").map((c) => c.path);
+    const before = deletes();
+    const early = await finish();
+    expect([early.code, early.stdout]).toEqual([1, expect.stringMatching(/^cannot finish the move: the target has served keep-co since .*; the grace period \(moveGraceDays: 7\) ends /)]);
+    // A week and a day later (the catalog's clock moved back: the cutover 8 days ago, the earlier backups and drills before it), no backup of the target yet: refused.
+    world.tenantDb.sql("catalog", "update tenants set neon_project_since = now() - interval '8 days' where id = 'keep-co'");
+    world.tenantDb.sql("catalog", "update backups set recorded_at = recorded_at - interval '9 days' where tenant_id = 'keep-co'; update drills set recorded_at = recorded_at - interval '9 days' where tenant_id = 'keep-co'");
+    world.tenantDb.sql("catalog", "insert into backups (tenant_id, run_id, object_key, result, recorded_at) values ('keep-co', 401, 'retain-14d/keep-co/old.dump', 'ok', now() - interval '9 days')");
+    const unbacked = await finish();
+    expect([unbacked.code, unbacked.stdout]).toEqual([1, expect.stringMatching(/no successful backup of keep-co is recorded since the target began to serve/)]);
+    world.tenantDb.sql("catalog", "insert into backups (tenant_id, run_id, object_key, result) values ('keep-co', 402, 'retain-14d/keep-co/new.dump', 'ok'); insert into drills (tenant_id, run_id, object_key, result) values ('keep-co', 403, 'retain-14d/keep-co/new.dump', 'ok')");
+    expect(deletes()).toEqual(before);
+    const record = path.join(dir, "finish.json");
+    const r = await finish(record);
+    expect(r.code, r.stderr).toBe(0);
+    // Exactly one project deleted, the source; the target untouched.
+    expect(deletes()).toEqual([...before, `/projects/${source}`]);
+    expect(neon.calls.some((c) => c.method === "GET" && c.path === `/projects/${targetProject}`)).toBe(true);
+    expect(JSON.parse(readFileSync(record, "utf8"))).toMatchObject({ kind: "move", result: "ok", plan: { action: "finish", source: { projectId: source }, target: { projectId: targetProject } }, detail: { step: "finish", target: targetProject, deleted: { project: source } } });
+    expect(world.tenantDb.sql("catalog", "select plan->>'action' || ':' || result from operations where kind = 'move' order by id desc limit 1")).toBe("finish:ok");
+    // Run again: the source is gone, and it says so without deleting anything else.
+    const again = await finish();
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("no source project left to delete");
+    expect(deletes()).toEqual([...before, `/projects/${source}`]);
   });
 
   it("refuses to erase a tenant under legal hold, and touches nothing", async () => {

@@ -22,6 +22,7 @@ import { observationMarkdown, observeRegions, type Observation } from "../review
 import { listProjects, neonApi } from "./lib/neonApi";
 import { declaredByOrg } from "./lib/declaredProjects";
 import { projectArgs } from "../projects/args";
+import { projectsOf } from "../operations/move";
 import type { DeclaredProject } from "../review/orphans";
 
 const USAGE = "usage: npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--observe [--org ORG]] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...]";
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     // What every stack declares there (their own projects included), and this fleet's tenants.
     const declared = new Map<string, DeclaredProject>();
     for (const d of declaredByOrg(PROJECT_ROOT).get(org) ?? []) declared.set(`${d.name}\u0000${d.regionId}`, d);
-    for (const t of fleet.tenants) {
+    for (const t of fleet.tenants.flatMap(projectsOf)) {
       const a = projectArgs(t, org);
       declared.set(`${a.name}\u0000${a.regionId}`, { stack: stackConfig.stack, owner: `tenant ${t.id}`, name: a.name, regionId: a.regionId });
     }

@@ -7,6 +7,7 @@
  *   npm run tenant -- export ID [--format custom|plain]
  *   npm run tenant -- share ID KEY
  *   npm run tenant -- erase ID
+ *   npm run tenant -- move ID [--finish]
  *   each: [--json] [--apply --ticket T [--outputs F] [--record F]] [--stack S] [--tenants F] [--config K=V ...]
  *
  * Dumps, drills and migration runs come from the fleet catalog (CATALOG_DATABASE_URL);
@@ -25,7 +26,7 @@ import { planRestore, type RestorePlan, type RestoreTarget } from "../operations
 import { planErasure, NEON_PROJECT_RECOVERY_DAYS, type ErasurePlan } from "../operations/erase";
 import { EXPORT_FORMATS, planExport, type ExportFormat, type ExportPlan } from "../operations/export";
 import { OPERATION_RECORD_FORMAT, requesterOf, runOf, ticketProblem, type OperationKind, type OperationRecord } from "../operations/record";
-import { insertOperation, restoreFacts, type RestoreFacts } from "../catalog/catalog";
+import { insertOperation, restoreFacts, servingFacts, type RestoreFacts, type ServingFacts } from "../catalog/catalog";
 import { retentionClasses } from "../vaults/plan";
 import { exportPrefix } from "../tenants/naming";
 import { backupRegionOf } from "../tenants/placement";
@@ -33,7 +34,7 @@ import { runnerOf } from "../repository/manifest";
 import type { Tenant } from "../tenants/model";
 import type { StackSettings } from "../config/settings";
 import { neonApi, type NeonApi } from "./lib/neonApi";
-import { planMove, moveTarget, operatedTenant } from "../operations/move";
+import { planFinish, planMove, moveTarget, operatedTenant, type FinishPlan } from "../operations/move";
 import { branchRestore, copyAndCompare, deleteProject, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
@@ -42,7 +43,7 @@ const USAGE = [
   `       npm run tenant -- export ID [--format custom|plain] ${COMMON}`,
   "       npm run tenant -- share ID KEY [--outputs FILE] [--stack S]",
   `       npm run tenant -- erase ID ${COMMON}`,
-  `       npm run tenant -- move ID ${COMMON}`,
+  `       npm run tenant -- move ID [--finish] ${COMMON}`,
   "       TIME: 2026-12-02T09:00:00Z; LSN: 0/16B3748; RUN: a migrations run id; KEY: an export's object key",
   "       --outputs: pulumi stack output --json (project ids, vaults); the catalog (CATALOG_DATABASE_URL) gives dumps and runs and records operations",
 ].join("\n");
@@ -176,6 +177,52 @@ async function carryOut(kind: OperationKind, tenant: Tenant, settings: StackSett
   return 0;
 }
 
+function renderFinish(plan: FinishPlan): string {
+  if (plan.action === "refuse") return `cannot finish the move: ${plan.why}\n`;
+  return [
+    `finish ${plan.tenant}'s move (ticket ${plan.ticket}): delete the source project ${plan.source.projectId} ${JSON.stringify(plan.source.name)} (${plan.source.region}, resource ${plan.source.resource}; Neon can recover it for ${NEON_PROJECT_RECOVERY_DAYS} days, then it is gone)`,
+    `  the target ${plan.target.projectId} ${JSON.stringify(plan.target.name)} (${plan.target.region}, Postgres ${plan.target.pgVersion}, resource ${plan.target.resource}) serves and stays`,
+    ...plan.checks.map((c) => `  checked: ${c}`),
+    `  afterwards: ${plan.afterwards.join("; ")}`,
+    "",
+  ].join("\n");
+}
+
+/** The catalog's record of who serves the tenant, or undefined without a catalog. */
+async function catalogServing(tenant: Tenant): Promise<ServingFacts | undefined> {
+  if (!process.env[CATALOG_URL_VARIABLE]) return undefined;
+  const db = await connectCatalog();
+  try {
+    return await servingFacts(db, tenant.id);
+  } catch (err) {
+    throw new CommandError(`the fleet catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
+/** `move ID --finish`: deletes a finished move's released source project, once the catalog proves the target serves, backed up and drilled. */
+async function finishMove(tenant: Tenant, settings: StackSettings, args: { apply?: boolean; ticket?: string; outputs?: string; record?: string }, show: (plan: object, text: string) => Promise<void>, now: Date): Promise<number> {
+  const outputs = readOutputs(args.outputs, tenant, backupRegionOf(tenant.region));
+  const plan = planFinish(tenant, { now, graceDays: settings.backup.moveGraceDays, serving: await catalogServing(tenant), sourceProjectId: outputs.moveSourceProjectId, targetProjectId: outputs.moveProjectId });
+  if (!args.apply || plan.action === "refuse") {
+    await show(plan, renderFinish(plan));
+    return plan.action === "refuse" ? 1 : 0;
+  }
+  const target = moveTarget(tenant)!;
+  return carryOut("move", tenant, settings, args.ticket!, plan, args.record, async () => {
+    const neon = neonApi("finish a tenant's move");
+    // Both checked against the file before anything is deleted: the target must be what serves, the source what the tenant's line declares.
+    const serving = await tenantProject(neon, target, settings.neonOrgId, { projectId: plan.target.projectId! });
+    const source = await tenantProject(neon, tenant, settings.neonOrgId, { projectId: plan.source.projectId! }).catch((err: Error) => {
+      if (/project not found|HTTP 404/.test(err.message)) return undefined;
+      throw err;
+    });
+    const deleted = source ? await deleteProject(neon, source) : { project: null, note: "no source project left to delete (an earlier run deleted it)" };
+    return { step: "finish", target: serving.id, deleted, neonRecoverableUntil: new Date(Date.now() + NEON_PROJECT_RECOVERY_DAYS * 86_400_000).toISOString(), afterwards: plan.afterwards };
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, id, ...rest] = joinTarget(argv);
   if (!command || command === "--help" || command === "-h") {
@@ -192,6 +239,7 @@ async function main(argv: string[]): Promise<number> {
       ...STACK_OPTIONS,
       to: { type: "string" },
       "from-dump": { type: "boolean", default: false },
+      finish: { type: "boolean", default: false },
       format: { type: "string", default: "custom" },
       json: { type: "boolean", default: false },
       apply: { type: "boolean", default: false },
@@ -215,6 +263,7 @@ async function main(argv: string[]): Promise<number> {
   // A move cut over: restores and exports work on the project that serves (the target).
   const tenant = command === "move" ? declared : operatedTenant(declared);
   const api = (): NeonApi => neonApi(`${command} a tenant's project`);
+  if (args.finish && command !== "move") throw new UsageError(`--finish belongs to move\n${USAGE}`);
   // The JSON names the vault's AWS region (the workflows assume their role there) and the runner labels its data may be processed on.
   const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n` : text);
   const now = new Date();
@@ -276,6 +325,7 @@ async function main(argv: string[]): Promise<number> {
     });
   }
 
+  if (command === "move" && args.finish) return finishMove(tenant, settings, args, show, now);
   if (command === "move") {
     const plan = planMove(tenant);
     const target = moveTarget(tenant);

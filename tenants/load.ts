@@ -35,6 +35,7 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): T
     residency: raw.residency,
     status: raw.status,
     pgVersion: raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion,
+    generation: raw.generation ?? 1,
     historyRetentionHours: raw.historyRetentionHours ?? defaults?.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours,
     compute: { ...CODE_DEFAULTS.compute, ...defaults?.compute, ...raw.compute },
     quota: { ...defaults?.quota, ...raw.quota },
@@ -42,7 +43,7 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): T
     database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
     ...((raw.rollout ?? defaults?.rollout) !== undefined ? { rollout: raw.rollout ?? defaults?.rollout } : {}),
     ...(raw.legalHold !== undefined ? { legalHold: raw.legalHold } : {}),
-    ...(raw.move ? { move: { region: raw.move.region, pgVersion: raw.move.pgVersion ?? raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion, ticket: raw.move.ticket, cutover: raw.move.cutover ?? false } } : {}),
+    ...(raw.move ? { move: { region: raw.move.region, pgVersion: raw.move.pgVersion ?? raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion, ticket: raw.move.ticket, cutover: raw.move.cutover ?? false, finish: raw.move.finish ?? false } } : {}),
   };
 }
 

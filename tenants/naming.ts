@@ -1,5 +1,5 @@
 /**
- * Backup key names derived from a tenant id. Pure and stable: the same id always yields
+ * Project and backup key names derived from a tenant id. Pure and stable: the same id always yields
  * the same names, whatever the order of the tenants file. The names a tenant gets in
  * GitHub are in repository/contract.ts.
  */
@@ -29,4 +29,18 @@ export const EXPORTS_PREFIX = "exports/";
 /** `exports/acme-corp/`: one tenant's exports. */
 export function exportPrefix(tenantId: string): string {
   return `${EXPORTS_PREFIX}${tenantId}/`;
+}
+
+/**
+ * The Pulumi resource name of a tenant's project at a generation: `acme-corp` for its
+ * first, `acme-corp-g2` for the target of its first move. A finished move keeps the
+ * target's name (the tenant's line says generation: 2), so its URN never changes.
+ */
+export function projectResourceName(t: { readonly id: string; readonly generation: number }): string {
+  return t.generation === 1 ? t.id : `${t.id}-g${t.generation}`;
+}
+
+/** The Neon project name at a generation: the display name, then ` [g2]` from the second on (two projects of a move never share a name). */
+export function projectName(t: { readonly name: string; readonly generation: number }): string {
+  return t.generation === 1 ? t.name : `${t.name} [g${t.generation}]`;
 }

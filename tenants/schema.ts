@@ -27,6 +27,8 @@ export const TENANT_ID_MAX = 40;
 export const DISPLAY_NAME_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
 /** Neon's limit for a project name (ProjectCreateRequest.name, maxLength 256), in characters. */
 export const DISPLAY_NAME_MAX = 256;
+/** A tenant's generations (operations/move.ts): its first project and each finished move's target. */
+export const MAX_GENERATION = 99;
 
 /** A code point as U+XXXX. */
 export function codePoint(ch: string): string {
@@ -258,7 +260,7 @@ function reasonText(noun: string, ask: string) {
     });
 }
 
-/** A tenant's move to another region or Postgres major (issue: tenant operations): the target beside the current project, then the cutover. */
+/** A tenant's move to another region or Postgres major (issue: tenant operations): the target beside the current project, the cutover, then the finish. */
 export const MoveSchema = z
   .strictObject({
     region: z
@@ -270,10 +272,14 @@ export const MoveSchema = z
       .boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write cutover: true once the copy is checked` })
       .optional()
       .meta({ description: "Once the copy is checked: routes, secrets, backups and migrations switch to the target project; the current one stays, protected." }),
+    finish: z
+      .boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write finish: true once the target has served through the grace period` })
+      .optional()
+      .meta({ description: "After the cutover and its grace period: the current (source) project is released (unprotected, retained on delete) so that npm run tenant -- move ID --finish can delete it and the tenant's line can become the target's (region, pgVersion, generation)." }),
   })
   .meta({
     description:
-      "Moves the tenant without changing its id: the stack creates the target project beside the current one (resource <id>-g2, project name '<name> [g2]'), npm run tenant -- move copies the data and compares every table's rows; cutover: true then switches routes, secrets, backups and migrations to it (finishing the move is not built yet).",
+      "Moves the tenant without changing its id: the stack creates the target project beside the current one (its next generation: resource <id>-g2, project name '<name> [g2]'), npm run tenant -- move copies the data and compares every table's rows; cutover: true then switches routes, secrets, backups and migrations to it; finish: true releases the source, which npm run tenant -- move ID --finish deletes.",
   });
 
 export const TenantSchema = z
@@ -301,6 +307,13 @@ export const TenantSchema = z
       })
       .meta({ description: "active, or retired: the database is kept, secrets, backups and migrations stop." }),
     move: MoveSchema.optional(),
+    generation: z
+      .number({ error: (iss) => `${describe(iss.input)} is not a number; generation counts the tenant's finished moves plus one (1, 2, ...)` })
+      .int({ error: (iss) => `${describe(iss.input)} is not a whole number; generation counts the tenant's finished moves plus one (1, 2, ...)` })
+      .min(1, { error: () => "generation starts at 1 (the project the tenant was created with); use 1 or more" })
+      .max(MAX_GENERATION, { error: () => `generation is at most ${MAX_GENERATION}` })
+      .optional()
+      .meta({ description: "Which of the tenant's projects is its own: 1 (default, resource <id>) or, after a finished move, the move's target (resource <id>-g<generation>, project name '<name> [g<generation>]'). Set only when finishing a move; any other change would create a new, empty project." }),
     legalHold: reasonText("hold", "say why the tenant's data must be kept, with the case or ticket reference")
       .meta({ description: "Why this tenant's data must be kept (a case or ticket reference): while it is set, npm run tenant -- erase refuses." })
       .optional(),

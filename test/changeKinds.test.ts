@@ -32,10 +32,12 @@ describe("the change kinds", () => {
     expect(set.filter((k) => !covered.has(k))).toEqual([]);
   });
 
-  it("classify the tenant fields that reach a replace-forcing input, and no others", () => {
+  it("classify the tenant fields that reach a replace-forcing input or a new resource, and no others", () => {
     const fields = [...flattenTenant(tenant).keys()];
     const destructive = fields.filter((f) => kindOfTenantField(f) !== undefined && kindOfTenantField(f) !== "weakening").sort();
-    expect(destructive).toEqual(["database.branch", "database.name", "database.role", "pgVersion", "region"]);
+    // generation names the project's resource: another generation is another (new, empty) project.
+    expect(destructive).toEqual(["database.branch", "database.name", "database.role", "generation", "pgVersion", "region"]);
+    expect(kindOfTenantField("move.finish")).toBe("moveFinish");
     // The protection fields, destructive only when lowered (the diff decides the direction).
     expect(fields.filter((f) => kindOfTenantField(f) === "weakening").sort()).toEqual(["backup.enabled", "backup.retentionDays", "backup.schedule", "historyRetentionHours"]);
     expect(kindOfTenantField("database.name")).toBe("database");

@@ -29,11 +29,12 @@ describe.each(OPERATION_WORKFLOWS.map((s) => [s.kind, s] as const))("tenant-%s.y
     expect(trustFindings(file, wf)).toEqual([]);
     expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
     expect(JSON.stringify(wf.jobs.plan)).not.toMatch(/secrets\.|id-token/);
-    expect(wf.jobs.apply).toMatchObject({ needs: "plan", environment: kind === "erase" ? "tenant-erasure" : "tenant-operations" });
+    // Deleting data (an erasure, a move's source) has its own approval.
+    expect(wf.jobs.apply).toMatchObject({ needs: "plan", environment: kind === "erase" || kind === "move-finish" ? "tenant-erasure" : "tenant-operations" });
     expect(wf.jobs.apply.if).toContain("github.ref == 'refs/heads/main'");
     const role = wf.jobs.apply.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    // A move goes database to database through Neon: no AWS, no OIDC token.
-    if (kind === "move") {
+    // A move goes database to database through Neon, and its finish deletes a project there: no AWS, no OIDC token.
+    if (kind === "move" || kind === "move-finish") {
       expect([role, wf.jobs.apply.permissions]).toEqual([undefined, { contents: "read" }]);
       return;
     }

@@ -269,6 +269,21 @@ describe("the pack against what the program declares", async () => {
     expect(regionScope.filter((x) => x.type === "aws:ssm/parameter:Parameter").length).toBeGreaterThan(0);
   });
 
+  it("a move passes every rule at each stage; only the finished move's released source may be unprotected, and only while retained", async () => {
+    for (const stage of ["move", "move-cutover", "move-finish"]) {
+      const run = toRuleResources(await runProgram("prod", [`tenantsFile=test/fixtures/${stage}-tenants.yaml`]));
+      for (const r of RULES) expect(r.validate(run, prodConfig[r.name] ?? {}), `${stage}: ${r.name}`).toEqual([]);
+      if (stage !== "move-finish") continue;
+      const source = run.find((x) => x.type === "neon:index/project:Project" && x.name === "acme-corp")!;
+      expect(source.protect).toBe(false);
+      const dropped = run.map((x) => (x === source ? { ...x, retainOnDelete: false } : x));
+      expect(rule("data-resources-protected").validate(dropped, { requireProtection: true })).toEqual([expect.objectContaining({ message: expect.stringMatching(/acme-corp holds or guards tenant data and is not retained on delete/) })]);
+      // Another tenant's project unprotected is still refused: the release is the parent's, per project.
+      const other = run.map((x) => (x.type === "neon:index/project:Project" && x.name === "northwind" ? { ...x, protect: false } : x));
+      expect(rule("data-resources-protected").validate(other, { requireProtection: true })).toEqual([expect.objectContaining({ message: expect.stringMatching(/northwind holds or guards tenant data and is not protected/) })]);
+    }
+  });
+
   it("the dev stack passes with its config, and fails protection with prod's", () => {
     const devConfig = JSON.parse(readFileSync(path.join(ROOT, "policies/config.dev.json"), "utf8"));
     for (const r of RULES) expect(r.validate(devRun, devConfig[r.name] ?? {}), r.name).toEqual([]);

@@ -10,6 +10,12 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./program";
 import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
+import { observationMarkdown, observeRegions } from "../review/observed";
+import { projectsOf } from "../operations/move";
+import { projectName } from "../tenants/naming";
+import { parseTenants } from "../tenants/load";
+import type { Fleet } from "../tenants/model";
+import { ACME, fleetYaml } from "./helpers";
 
 const ORG = "org-quiet-river-40213377";
 const SAMPLE: [string, string][] = [
@@ -87,5 +93,28 @@ describe("npm run regions -- --observe", () => {
       c.on("close", (code) => resolve({ code, stderr }));
     });
     expect([child.code, child.stderr.trim()]).toEqual([2, "NEON_API_KEY is not set: a Neon API key that can list the organisation's projects"]);
+  });
+});
+
+describe("observeRegions during and after a move", () => {
+  const at = (id: string, name: string, region: string, day: number) => ({ id, name, region_id: region, created_at: `2026-11-${String(day).padStart(2, "0")}T00:00:00Z` });
+  const declaredOf = (fleet: Fleet) => fleet.tenants.flatMap(projectsOf).map((t) => ({ stack: "prod", owner: `tenant ${t.id}`, name: projectName(t), regionId: t.region }));
+
+  it("expects both projects of a tenant being moved, and a finished move's generation by its own name", () => {
+    const moving = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!;
+    const both = [at("p-1", "ACME Corp", "aws-eu-central-1", 1), at("p-2", "ACME Corp [g2]", "aws-eu-central-1", 20)];
+    const o = observeRegions(moving, both, declaredOf(moving));
+    expect(o.rows).toEqual([expect.objectContaining({ tenant: "acme-corp", status: "as declared", moveRegion: "aws-eu-central-1", projects: [expect.objectContaining({ id: "p-1" }), expect.objectContaining({ id: "p-2" })] })]);
+    // The target is the tenant's, not a project nobody owns.
+    expect([o.unowned, o.held]).toEqual([[], true]);
+    // The target not created yet: missing.
+    expect(observeRegions(moving, both.slice(0, 1), declaredOf(moving)).rows[0].status).toBe("missing");
+    expect(observationMarkdown(o, "org-x")).toContain("| acme-corp | EU | aws-eu-central-1 (moving to aws-eu-central-1) | as declared | p-1 (aws-eu-central-1), p-2 (aws-eu-central-1) |");
+
+    const finished = parseTenants(fleetYaml([{ ...ACME, pgVersion: "18", generation: "2" }]), "t.yaml").fleet!;
+    const after = observeRegions(finished, both.slice(1), declaredOf(finished));
+    expect(after.rows[0]).toMatchObject({ status: "as declared", projects: [{ id: "p-2" }] });
+    // The deleted source, were it still there, is nobody's.
+    expect(observeRegions(finished, both, declaredOf(finished)).unowned.map((p) => p.id)).toEqual(["p-1"]);
   });
 });

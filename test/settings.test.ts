@@ -40,6 +40,7 @@ describe("stack settings", () => {
         keep: { regions: [], retentionDays: [] },
         trustPolicyLengthLimit: 2048,
         exports: { linkHours: 24, retentionDays: 7 },
+        moveGraceDays: 7,
       },
     });
   });

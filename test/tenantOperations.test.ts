@@ -24,6 +24,7 @@ const tenant = (over: Partial<Tenant> = {}): Tenant => ({
   residency: "US",
   status: "retired",
   pgVersion: 17,
+  generation: 1,
   historyRetentionHours: 24,
   compute: CODE_DEFAULTS.compute,
   quota: {},

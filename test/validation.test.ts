@@ -350,6 +350,7 @@ describe("the resolved model", () => {
     expect(fleet.tenants[0]).toEqual({
       ...ACME,
       pgVersion: 17,
+      generation: 1,
       historyRetentionHours: 48,
       compute: { minCu: 0.5, maxCu: 2, suspendAfterSeconds: 300 },
       quota: {},

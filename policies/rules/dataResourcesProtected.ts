@@ -23,13 +23,19 @@ export function dataResources(resources: readonly RuleResource[]): RuleResource[
 export const dataResourcesProtected: Rule<ProtectionConfig> = {
   name: "data-resources-protected",
   description:
-    "Tenant Neon projects, backup buckets and keys, and every resource that configures a vault (versioning, lifecycle, bucket policy, public access block, encryption, ownership, object lock, key alias) are protected and retained on delete in stacks that require protection (retain-on-delete is checked where the engine reports it: the offline plan and tests; CrossGuard's protocol does not carry it).",
+    "Tenant Neon projects, backup buckets and keys, and every resource that configures a vault (versioning, lifecycle, bucket policy, public access block, encryption, ownership, object lock, key alias) are protected and retained on delete in stacks that require protection (retain-on-delete is checked where the engine reports it: the offline plan and tests; CrossGuard's protocol does not carry it). A finished move's source project, released by the tenants file, need only be retained.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { requireProtection: { type: "boolean", default: true } } },
   validate(resources, config) {
     if (config.requireProtection === false) return [];
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    // A finished move's source, released by the tenants file (reviewed as moveFinish): retained on delete, no longer protected.
+    const released = (r: RuleResource) => {
+      const parent = r.parentUrn ? byUrn.get(r.parentUrn) : undefined;
+      return r.type === TYPES.neonProject && parent?.type === TYPES.tenantDatabase && parent.props.released === true;
+    };
     return dataResources(resources).flatMap((r) => {
-      const missing = [...(!r.protect ? ["protected"] : []), ...(r.retainOnDelete === false ? ["retained on delete"] : [])];
+      const missing = [...(!r.protect && !released(r) ? ["protected"] : []), ...(r.retainOnDelete === false ? ["retained on delete"] : [])];
       return missing.length ? [{ urn: r.urn, message: `${r.type} ${r.name} holds or guards tenant data and is not ${missing.join(" or ")}; set tenant-fleet:protect to true for this stack` }] : [];
     });
   },

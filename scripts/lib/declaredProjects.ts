@@ -7,6 +7,7 @@ import { projectArgs } from "../../projects/args";
 import { catalogProjectArgs, devProjectArgs } from "../../projects/args";
 import type { DeclaredProject } from "../../review/orphans";
 import { formatProblem } from "../../diagnostics/problems";
+import { projectsOf } from "../../operations/move";
 
 /** A stack's settings or tenants file is invalid, so what it declares is unknown. */
 export class DeclarationError extends CommandError {}
@@ -24,7 +25,8 @@ export function declaredByOrg(root: string): Map<string, DeclaredProject[]> {
     }
     const org = r.settings.neonOrgId ?? "(no organisation)";
     const list = out.get(org) ?? [];
-    for (const t of r.fleet.tenants) {
+    // A tenant being moved owns its target too.
+    for (const t of r.fleet.tenants.flatMap(projectsOf)) {
       const a = projectArgs(t, r.settings.neonOrgId);
       list.push({ stack, owner: `tenant ${t.id}`, name: a.name, regionId: a.regionId });
     }

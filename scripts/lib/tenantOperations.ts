@@ -18,6 +18,7 @@ import type { BackupEncryption } from "../../vaults/plan";
 import { call, findBranch, findProject, NeonApiError, waitForOperations, type NeonApi, type Waiting } from "./neonApi";
 import { CommandError } from "./cli";
 import type { ListedProject } from "../../review/orphans";
+import { projectName } from "../../tenants/naming";
 
 /**
  * The Postgres client's major version: PG_CLIENT_MAJOR when set (the workflows install the
@@ -41,18 +42,22 @@ export interface StackFacts {
   readonly kmsKeyArn?: string;
   /** A move's target project, as Pulumi tracks it (the `moves` output). */
   readonly moveProjectId?: string;
+  /** The project the move leaves (the `moves` output), which its finish deletes. */
+  readonly moveSourceProjectId?: string;
 }
 
 /** The tenant's facts in `pulumi stack output --json` (databasesByTenant, backupVaults). */
 export function stackFactsOf(outputs: unknown, tenantId: string, awsRegion: string): StackFacts {
-  const o = outputs as { databasesByTenant?: Record<string, { projectId?: unknown }>; backupVaults?: Record<string, { bucket?: unknown; kmsKeyArn?: unknown }>; moves?: Record<string, { projectId?: unknown }> } | null;
+  const o = outputs as { databasesByTenant?: Record<string, { projectId?: unknown }>; backupVaults?: Record<string, { bucket?: unknown; kmsKeyArn?: unknown }>; moves?: Record<string, { projectId?: unknown; sourceProjectId?: unknown }> } | null;
   if (!o || typeof o !== "object" || (!o.databasesByTenant && !o.backupVaults)) throw new CommandError("--outputs: not the JSON of pulumi stack output --json (no databasesByTenant or backupVaults)");
   const projectId = o.databasesByTenant?.[tenantId]?.projectId;
   const bucket = o.backupVaults?.[awsRegion]?.bucket;
   const kmsKeyArn = o.backupVaults?.[awsRegion]?.kmsKeyArn;
   const moveProjectId = o.moves?.[tenantId]?.projectId;
+  const moveSourceProjectId = o.moves?.[tenantId]?.sourceProjectId;
   return {
-    ...(typeof moveProjectId === "string" ? { moveProjectId } : {}), ...(typeof projectId === "string" ? { projectId } : {}), ...(typeof bucket === "string" ? { bucket } : {}), ...(typeof kmsKeyArn === "string" ? { kmsKeyArn } : {}) };
+    ...(typeof moveProjectId === "string" ? { moveProjectId } : {}),
+    ...(typeof moveSourceProjectId === "string" ? { moveSourceProjectId } : {}), ...(typeof projectId === "string" ? { projectId } : {}), ...(typeof bucket === "string" ? { bucket } : {}), ...(typeof kmsKeyArn === "string" ? { kmsKeyArn } : {}) };
 }
 
 /**
@@ -60,10 +65,11 @@ export function stackFactsOf(outputs: unknown, tenantId: string, awsRegion: stri
  * declared name and region, else the one project of that name.
  */
 export async function tenantProject(api: NeonApi, tenant: Tenant, orgId: string | undefined, facts: StackFacts): Promise<ListedProject> {
-  if (!facts.projectId) return findProject(api, orgId, tenant.name, tenant.region);
+  const name = projectName(tenant);
+  if (!facts.projectId) return findProject(api, orgId, name, tenant.region);
   const { project } = await call(`read the project ${facts.projectId}`, () => api.getProject(facts.projectId!));
-  if (project.name !== tenant.name || project.region_id !== tenant.region) {
-    throw new NeonApiError(`the stack's outputs name ${facts.projectId} as ${tenant.id}'s project, but Neon says it is ${JSON.stringify(project.name)} in ${project.region_id} (the tenants file: ${JSON.stringify(tenant.name)} in ${tenant.region}); refresh the stack (pulumi refresh) before operating on the tenant`);
+  if (project.name !== name || project.region_id !== tenant.region) {
+    throw new NeonApiError(`the stack's outputs name ${facts.projectId} as ${tenant.id}'s project, but Neon says it is ${JSON.stringify(project.name)} in ${project.region_id} (the tenants file: ${JSON.stringify(name)} in ${tenant.region}); refresh the stack (pulumi refresh) before operating on the tenant`);
   }
   return { id: project.id, name: project.name, region_id: project.region_id, created_at: project.created_at };
 }

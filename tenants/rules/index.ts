@@ -10,7 +10,7 @@ import { rolloutWaves, scheduleKeepsRpo, scheduleMinutes } from "./schedules";
 import { acknowledgementScope } from "./acknowledgements";
 import { oneOwner } from "./shards";
 import { credentialParameters, lifecycleRulesPerVault, neonProjects, pitrWithinPlan, repositorySecrets, stackSize } from "./limits";
-import { moveTarget } from "./move";
+import { moveTarget, projectNames } from "./move";
 import type { Rule } from "./types";
 
 export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
@@ -30,6 +30,7 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   repositorySecrets,
   credentialParameters,
   moveTarget,
+  projectNames,
 });
 
 export type { LoadContext, Rule, RuleInput, Entry, Placeable } from "./types";
