@@ -55,32 +55,61 @@ export function operatedTenant(t: Tenant): Tenant {
   return t.move?.cutover ? (moveTarget(t) ?? t) : t;
 }
 
+/** The publication, replication slot and subscription of a move by logical replication: one per tenant database, fixed. */
+export const MOVE_REPLICATION_NAME = "tenant_fleet_move";
+
 export type MovePlan =
   | {
-      readonly action: "copy";
+      /** copy: dump and restore; replicate: schema, then logical replication from the source; catch-up: wait, sequences, compare, stop replicating. */
+      readonly action: "copy" | "replicate" | "catch-up";
       readonly tenant: string;
       readonly ticket: string;
+      readonly method: "dump" | "logical";
       readonly source: { readonly name: string; readonly region: string; readonly pgVersion: number; readonly awsRegion: string };
       readonly target: { readonly name: string; readonly region: string; readonly pgVersion: number; readonly awsRegion: string; readonly resource: string };
       readonly steps: readonly string[];
     }
   | { readonly action: "refuse"; readonly why: string };
 
-export function planMove(t: Tenant): MovePlan {
+/** The move's next step: `move ID` copies (dump) or starts replicating (logical); `move ID --catch-up` ends a replication. */
+export function planMove(t: Tenant, catchUp = false): MovePlan {
   const target = moveTarget(t);
   if (!target || !t.move) return { action: "refuse", why: `${t.id} has no move in the tenants file: add move: { region, pgVersion, ticket } to it, merge and deploy, so the stack creates the target project` };
   if (t.move.cutover) return { action: "refuse", why: `${t.id}'s move is cut over: the target serves the application and is not copied into again` };
+  const logical = t.move.method === "logical";
+  if (catchUp && !logical) return { action: "refuse", why: `${t.id} moves by dump (move.method): there is no replication to catch up; move ${t.id} copies once, with writes paused` };
+  const where = `${target.region}, Postgres ${target.pgVersion}`;
+  const compare = "compare: every table on both sides, and each table's exact row count; a difference fails";
+  const after = "routes, secrets, backups and migrations stay on the current project until cutover: true in the move block switches them to the target";
+  const steps = catchUp
+    ? [
+        `wait until the target has applied everything the source had written when the step began (writes to ${t.id} paused)`,
+        "copy every sequence's value from the source (logical replication does not carry them)",
+        `${compare} (writes during the catch-up: pause them and run it again)`,
+        `stop replicating: drop the subscription on the target, the replication slot and the publication ${MOVE_REPLICATION_NAME} on the source`,
+        after,
+      ]
+    : logical
+      ? [
+          `check the source: wal_level=logical (the stack sets it for a logical move), and every table has a primary key or REPLICA IDENTITY FULL (else its updates and deletes would fail on the source)`,
+          `copy the schema into the target's database, which must be empty (${where})`,
+          `publish every table of the source (publication and replication slot ${MOVE_REPLICATION_NAME}) and subscribe the target to it: the tables are copied, then every change follows`,
+          `wait until every table is copied; the target keeps following the source until move ${t.id} --catch-up`,
+          after,
+        ]
+      : [
+          `dump ${t.id}'s database from ${t.region} (Postgres ${t.pgVersion}) and restore it into the target's, which must be empty (${where})`,
+          `${compare} (writes during the copy: pause them and run again)`,
+          after,
+        ];
   return {
-    action: "copy",
+    action: catchUp ? "catch-up" : logical ? "replicate" : "copy",
     tenant: t.id,
     ticket: t.move.ticket,
+    method: t.move.method,
     source: { name: projectName(t), region: t.region, pgVersion: t.pgVersion, awsRegion: backupRegionOf(t.region) },
     target: { name: projectName(target), region: target.region, pgVersion: target.pgVersion, awsRegion: backupRegionOf(target.region), resource: projectResourceName(target) },
-    steps: [
-      `dump ${t.id}'s database from ${t.region} (Postgres ${t.pgVersion}) and restore it into the target's, which must be empty (${target.region}, Postgres ${target.pgVersion})`,
-      "compare: every table on both sides, and each table's exact row count; a difference fails (writes during the copy: pause them and run again)",
-      "routes, secrets, backups and migrations stay on the current project until cutover: true in the move block switches them to the target",
-    ],
+    steps,
   };
 }
 

@@ -2,6 +2,7 @@
  * Bash the tenant operations run (and the runtime suite runs against the S3 emulator),
  * beside the generated workflows' scripts in workflows/backupScripts.ts.
  */
+import { USER_TABLES_SQL } from "../workflows/backupScripts";
 
 /**
  * Deletes every version and delete marker under each prefix (a versioned vault keeps a
@@ -67,6 +68,31 @@ export function plainExportScript(sse: string): string {
   ].join("\n");
 }
 
+const movePsql = (url: string) => `"\${bin}/psql" -X -q -At -F $'\\t' -v ON_ERROR_STOP=1 --dbname="\${${url}}"`;
+
+/** The start every move script shares: masked passwords, the client, a work directory, `count URL NAME` (every table's exact rows, sorted) and `compared WHAT` (source and target alike, or fail). */
+function movePrelude(countSql: string): string[] {
+  return [
+    "set -euo pipefail",
+    'for u in "${SOURCE_URL}" "${TARGET_URL}"; do p="${u#*://}"; p="${p%%@*}"; case "${p}" in *:*) echo "::add-mask::${p#*:}";; esac; done',
+    'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
+    'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/move.XXXXXX")"',
+    'trap \'rm -rf "${work}"\' EXIT',
+    `count() { ${movePsql("1")} -c "${countSql}" > "\${work}/$2.sql"; ${movePsql("1")} < "\${work}/$2.sql" | sort > "\${work}/$2.tsv"; }`,
+    "compared() {",
+    '  count "${SOURCE_URL}" source',
+    '  count "${TARGET_URL}" target',
+    '  if ! diff -q "${work}/source.tsv" "${work}/target.tsv" > /dev/null; then',
+    '    echo "::error::${TENANT_ID}: the target differs from the source after $1: $(diff "${work}/source.tsv" "${work}/target.tsv" | grep \'^[<>]\' | head -n 5 | tr \'\\t\\n\' \'= \')(writes during $1? pause them and run it again)"',
+    "    exit 1",
+    "  fi",
+    '  tables="$(wc -l < "${work}/source.tsv")" rows="$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/source.tsv")"',
+    '  if [ "${tables}" -eq 0 ]; then echo "::error::${TENANT_ID}\'s database has no tables: nothing to move"; exit 1; fi',
+    '  { echo "tables=${tables}"; echo "rows=${rows}"; } >> "${RESULT_FILE}"',
+    "}",
+  ];
+}
+
 /**
  * A move's copy: the source database dumped and restored into the target's, which must
  * hold no table, then both compared: the same tables, each with the same exact row count
@@ -74,27 +100,114 @@ export function plainExportScript(sse: string): string {
  * printed), PG_MAJOR, TENANT_ID, RUNNER_TEMP, RESULT_FILE (gets `tables=` and `rows=`).
  */
 export function copyCompareScript(countSql: string): string {
-  const psql = (url: string) => `"\${bin}/psql" -X -q -At -F $'\\t' -v ON_ERROR_STOP=1 --dbname="\${${url}}"`;
   return [
-    "set -euo pipefail",
-    'for u in "${SOURCE_URL}" "${TARGET_URL}"; do p="${u#*://}"; p="${p%%@*}"; case "${p}" in *:*) echo "::add-mask::${p#*:}";; esac; done',
-    'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
-    'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/move.XXXXXX")"',
-    'trap \'rm -rf "${work}"\' EXIT',
-    `count() { ${psql("1")} -c "${countSql}" > "\${work}/$2.sql"; ${psql("1")} < "\${work}/$2.sql" | sort > "\${work}/$2.tsv"; }`,
-    `existing="$(${psql("TARGET_URL")} -c "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')")"`,
+    ...movePrelude(countSql),
+    `existing="$(${movePsql("TARGET_URL")} -c "select count(*) ${USER_TABLES_SQL}")"`,
     'if [ "${existing}" -ne 0 ]; then echo "::error::the target database of ${TENANT_ID} already holds ${existing} table(s): a move copies into an empty database; nothing was copied"; exit 1; fi',
     '"${bin}/pg_dump" --format=custom --no-owner --no-privileges --dbname="${SOURCE_URL}" --file="${work}/source.dump"',
     '"${bin}/pg_restore" --no-owner --no-privileges --exit-on-error --dbname="${TARGET_URL}" "${work}/source.dump"',
-    'count "${SOURCE_URL}" source',
-    'count "${TARGET_URL}" target',
-    'if ! diff -q "${work}/source.tsv" "${work}/target.tsv" > /dev/null; then',
-    '  echo "::error::${TENANT_ID}: the target differs from the source after the copy: $(diff "${work}/source.tsv" "${work}/target.tsv" | grep \'^[<>]\' | head -n 5 | tr \'\\t\\n\' \'= \')(writes during the copy? pause them and copy again into an empty target)"',
-    "  exit 1",
-    "fi",
-    'tables="$(wc -l < "${work}/source.tsv")" rows="$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/source.tsv")"',
-    'if [ "${tables}" -eq 0 ]; then echo "::error::${TENANT_ID}\'s database has no tables: nothing to move"; exit 1; fi',
-    '{ echo "tables=${tables}"; echo "rows=${rows}"; } >> "${RESULT_FILE}"',
+    "compared 'the copy'",
     'echo "copied ${TENANT_ID}: ${tables} tables and ${rows} rows, the same on both sides"',
+  ].join("\n");
+}
+
+/** Tables whose updates and deletes a publication cannot carry: no replica identity, or the default one without a primary key (or a chosen index gone). */
+const WITHOUT_IDENTITY_SQL = `select coalesce(string_agg(format('%I.%I', n.nspname, c.relname), ', ' order by 1), '') ${USER_TABLES_SQL} and (c.relreplident = 'n' or (c.relreplident = 'd' and not exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary)) or (c.relreplident = 'i' and not exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)))`;
+
+/**
+ * A move by logical replication, its start: the source checked (wal_level=logical, every
+ * table with a replica identity), the schema copied into the target's empty database in one
+ * transaction, every table published, a slot made on the source, and the target subscribed
+ * to it (the slot made apart from the subscription, which also works within one cluster);
+ * then it waits up to WAIT_SECONDS for every table's first copy. Whatever fails after the
+ * publication exists is undone (subscription, slot, publication), so no slot is left holding
+ * the source's WAL. A target holding only an earlier attempt's empty schema is reused.
+ * Environment: as copyCompareScript, and NAME (publication, slot, subscription),
+ * WAIT_SECONDS. RESULT_FILE gets `tables=` and `ready=` (tables copied when it stopped waiting).
+ */
+export function replicateScript(countSql: string): string {
+  const src = movePsql("SOURCE_URL");
+  const tgt = movePsql("TARGET_URL");
+  return [
+    ...movePrelude(countSql),
+    `wal="$(${src} -c "show wal_level")"`,
+    'if [ "${wal}" != logical ]; then echo "::error::the source of ${TENANT_ID} runs wal_level=${wal}: a logical move needs logical (the stack sets it on the source for move.method logical: deploy the move first); nothing was changed"; exit 1; fi',
+    `if [ "$(${tgt} -c "select count(*) from pg_subscription where subname = '\${NAME}'")" -ne 0 ]; then echo "::error::the target of \${TENANT_ID} already subscribes to the source (\${NAME}): run the catch-up, or drop the subscription; nothing was changed"; exit 1; fi`,
+    `missing="$(${src} -c "${WITHOUT_IDENTITY_SQL}")"`,
+    'if [ -n "${missing}" ]; then echo "::error::${TENANT_ID}: these tables have no primary key or replica identity, so their updates and deletes would fail on the source once published: ${missing:0:300}; give each a primary key or ALTER TABLE … REPLICA IDENTITY FULL, or move by dump (method: dump); nothing was changed"; exit 1; fi',
+    `${src} -c "select format('%I.%I', n.nspname, c.relname) ${USER_TABLES_SQL} order by 1" > "\${work}/tables.txt"`,
+    'if ! [ -s "${work}/tables.txt" ]; then echo "::error::${TENANT_ID}\'s database has no tables: nothing to move"; exit 1; fi',
+    `${tgt} -c "select format('%I.%I', n.nspname, c.relname) ${USER_TABLES_SQL} order by 1" > "\${work}/target-tables.txt"`,
+    'if [ -s "${work}/target-tables.txt" ]; then',
+    // An earlier attempt's schema, with no row in it: reused; anything else is refused.
+    '  count "${TARGET_URL}" target',
+    '  if ! cmp -s "${work}/tables.txt" "${work}/target-tables.txt" || [ "$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/target.tsv")" -ne 0 ]; then',
+    '    echo "::error::the target database of ${TENANT_ID} already holds $(wc -l < "${work}/target-tables.txt") table(s) with data or another schema: a move copies into an empty database; nothing was changed"; exit 1',
+    "  fi",
+    '  echo "the target holds the source\'s schema from an earlier attempt, without rows: reusing it"',
+    "else",
+    '  "${bin}/pg_dump" --schema-only --format=custom --no-owner --no-privileges --no-publications --no-subscriptions --dbname="${SOURCE_URL}" --file="${work}/schema.dump"',
+    '  "${bin}/pg_restore" --no-owner --no-privileges --exit-on-error --single-transaction --dbname="${TARGET_URL}" "${work}/schema.dump"',
+    "fi",
+    "undo() {",
+    '  echo "::error::${TENANT_ID}: the replication could not be started; undoing it (subscription, slot, publication)"',
+    `  ${tgt} -c "select 1" > /dev/null 2>&1 && ${tgt} -c "do \\$\\$ begin if exists (select from pg_subscription where subname = '\${NAME}') then execute 'alter subscription \${NAME} disable'; execute 'alter subscription \${NAME} set (slot_name = none)'; execute 'drop subscription \${NAME}'; end if; end \\$\\$" || true`,
+    `  ${src} -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '\${NAME}'" > /dev/null || true`,
+    `  ${src} -c "drop publication if exists \${NAME}" || true`,
+    "}",
+    `trap 'status=$?; if [ "\${status}" -ne 0 ]; then undo; fi; rm -rf "\${work}"' EXIT`,
+    `${src} -c "create publication \${NAME} for table $(paste -sd, "\${work}/tables.txt")"`,
+    `${src} -c "select pg_create_logical_replication_slot('\${NAME}', 'pgoutput')" > /dev/null`,
+    `${tgt} -v source="\${SOURCE_URL}" -v name="\${NAME}" <<'SQL'`,
+    `create subscription :"name" connection :'source' publication :"name" with (create_slot = false, slot_name = :'name', copy_data = true);`,
+    "SQL",
+    // From here the replication stands: a timeout leaves it running, and says so.
+    `trap 'rm -rf "\${work}"' EXIT`,
+    'tables="$(wc -l < "${work}/tables.txt")"',
+    "deadline=$(( SECONDS + WAIT_SECONDS ))",
+    "while :; do",
+    `  ready="$(${tgt} -c "select count(*) from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid where s.subname = '\${NAME}' and r.srsubstate = 'r'")"`,
+    '  if [ "${ready}" -ge "${tables}" ] || [ "${SECONDS}" -ge "${deadline}" ]; then break; fi',
+    "  sleep 1",
+    "done",
+    '{ echo "tables=${tables}"; echo "ready=${ready}"; } >> "${RESULT_FILE}"',
+    'if [ "${ready}" -lt "${tables}" ]; then echo "::warning::${TENANT_ID}: ${ready} of ${tables} tables copied after ${WAIT_SECONDS} s; the replication goes on, and the catch-up waits for the rest"; fi',
+    'echo "replicating ${TENANT_ID} into its move target: ${ready} of ${tables} tables copied, every change follows until the catch-up"',
+  ].join("\n");
+}
+
+/**
+ * A move by logical replication, its end (writes to the tenant paused): every table copied,
+ * then the target has confirmed everything the source had written when the step began, every
+ * sequence's value is copied (replication does not carry them), both sides compared like a
+ * copy, and the replication dropped on both sides (the subscription, which drops its slot, then
+ * the publication; a slot left behind is dropped). Environment: as replicateScript.
+ * RESULT_FILE gets `tables=`, `rows=` and `sequences=`.
+ */
+export function catchUpScript(countSql: string): string {
+  const src = movePsql("SOURCE_URL");
+  const tgt = movePsql("TARGET_URL");
+  return [
+    ...movePrelude(countSql),
+    `if [ "$(${tgt} -c "select count(*) from pg_subscription where subname = '\${NAME}'")" -eq 0 ]; then echo "::error::the target of \${TENANT_ID} does not subscribe to the source (\${NAME}): start the replication first (move without --catch-up)"; exit 1; fi`,
+    "deadline=$(( SECONDS + WAIT_SECONDS ))",
+    `until [ "$(${tgt} -c "select count(*) from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid where s.subname = '\${NAME}' and r.srsubstate <> 'r'")" -eq 0 ]; do`,
+    '  if [ "${SECONDS}" -ge "${deadline}" ]; then echo "::error::${TENANT_ID}: tables are still being copied after ${WAIT_SECONDS} s; run the catch-up again later (the target\'s log says why if a table is stuck)"; exit 1; fi',
+    "  sleep 1",
+    "done",
+    `lsn="$(${src} -c "select pg_current_wal_lsn()")"`,
+    `until [ "$(${src} -c "select coalesce(bool_and(confirmed_flush_lsn >= '\${lsn}'), false) from pg_replication_slots where slot_name = '\${NAME}'")" = t ]; do`,
+    '  if [ "${SECONDS}" -ge "${deadline}" ]; then echo "::error::${TENANT_ID}: the target has not confirmed the source\'s changes up to ${lsn} after ${WAIT_SECONDS} s; is the subscription running? nothing was changed"; exit 1; fi',
+    "  sleep 1",
+    "done",
+    `${src} -c "select format('select setval(%L, %s, %s);', format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), (last_value is not null)::text) from pg_sequences where schemaname not in ('pg_catalog', 'information_schema')" > "\${work}/sequences.sql"`,
+    `${tgt} < "\${work}/sequences.sql" > /dev/null`,
+    'sequences="$(wc -l < "${work}/sequences.sql")"',
+    "compared 'the catch-up'",
+    `${tgt} -c "drop subscription \${NAME}"`,
+    `${src} -c "drop publication if exists \${NAME}"`,
+    `${src} -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '\${NAME}'" > /dev/null`,
+    'echo "sequences=${sequences}" >> "${RESULT_FILE}"',
+    'echo "caught up ${TENANT_ID}: ${tables} tables and ${rows} rows the same on both sides, ${sequences} sequence(s) copied; the replication is dropped: set cutover: true"',
   ].join("\n");
 }

@@ -96,9 +96,12 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     title: "tenant move",
     environment: OPERATIONS_ENVIRONMENT,
     // Database to database through Neon: no vault, no AWS.
-    inputs: { ...COMMON_INPUTS },
-    env: {},
-    args: ":",
+    inputs: {
+      ...COMMON_INPUTS,
+      catch_up: { description: "A move by logical replication: wait for the target, copy sequences, compare, stop replicating (writes paused)", type: "boolean", required: false, default: false },
+    },
+    env: { CATCH_UP: "${{ inputs.catch_up }}" },
+    args: 'if [ "${CATCH_UP}" = true ]; then args+=(--catch-up); fi',
     planWithoutCatalogMayRefuse: false,
   },
   {

@@ -32,6 +32,8 @@ export interface PlainProjectArgs {
     readonly logicalSizeBytes?: number;
   };
   readonly branch: { readonly name: string; readonly databaseName: string; readonly roleName: string };
+  /** wal_level=logical, for a move by logical replication out of this project (Neon: in place, cannot be turned off, restarts its computes once). */
+  readonly enableLogicalReplication?: "yes";
 }
 
 function quotaArgs(q: QuotaSettings): PlainProjectArgs["quota"] {
@@ -62,6 +64,8 @@ export function projectArgs(tenant: Tenant, orgId: string | undefined): PlainPro
     },
     ...(quotaArgs(tenant.quota) ? { quota: quotaArgs(tenant.quota) } : {}),
     branch: { name: tenant.database.branch, databaseName: tenant.database.name, roleName: tenant.database.role },
+    // The source of a move by logical replication publishes its changes to the target.
+    ...(tenant.move?.method === "logical" && tenant.status === "active" ? { enableLogicalReplication: "yes" as const } : {}),
   };
   return args;
 }

@@ -117,6 +117,7 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   if (field.startsWith("backup.")) return { class: "safe", why: "changes the generated backup workflows" };
   if (field === "move.cutover" && after === true) return { class: "safe", why: "move cutover: routes, secrets, backups and migrations switch to the target project; the current one stays, protected" };
   if (field === "move.cutover" && before === true) return { class: "safe", why: "move cutover undone: routes, secrets, backups and migrations return to the current project (writes made on the target since stay there)" };
+  if (field === "move.method" && after === "logical") return { class: "review", why: "move by logical replication: the source project is switched to wal_level=logical (Neon restarts its computes once, and it cannot be turned off); every table needs a primary key or REPLICA IDENTITY FULL" };
   if (field.startsWith("move.")) {
     return before === undefined
       ? { class: "safe", why: "move: the target project is created beside the current one, which keeps serving; npm run tenant -- move copies and compares the data" }

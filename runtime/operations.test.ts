@@ -30,6 +30,7 @@ describe("tenant operations", () => {
   let bucket: string;
   let operatorArn: string;
   let targetProject: string;
+  let liveTarget: string;
   const dir = mkdtempSync(path.join(tmpdir(), "tf-operations-"));
   const catalogUrl = () => `postgresql://catalog_owner:owner-pw@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable`;
 
@@ -48,6 +49,9 @@ describe("tenant operations", () => {
     }
     const moves = run.outputs.moves as Record<string, { projectId: string }>;
     neon.addProject({ id: moves["keep-co"].projectId, name: "Keep Co [g2]", region_id: "aws-eu-central-1", pg_version: 18, org_id: "org-quiet-river-40213377" });
+    neon.addProject({ id: projects["live-co"].projectId, name: "Live Co", region_id: "aws-eu-central-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
+    neon.addProject({ id: moves["live-co"].projectId, name: "Live Co [g2]", region_id: "aws-eu-central-1", pg_version: 18, org_id: "org-quiet-river-40213377" });
+    liveTarget = moves["live-co"].projectId;
     targetProject = moves["keep-co"].projectId;
     outputs = path.join(dir, "outputs.json");
     writeFileSync(outputs, JSON.stringify(run.outputs));
@@ -255,6 +259,63 @@ describe("tenant operations", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("no source project left to delete");
     expect(deletes()).toEqual([...before, `/projects/${source}`]);
+  });
+
+  it("moves a tenant by logical replication: refuses a table without identity and changes nothing, replicates, then the catch-up brings what was written meanwhile and the sequences, compares, and leaves no replication behind", async () => {
+    seedDatabase(world.tenantDb, "live_co", 200);
+    world.tenantDb.sql("live_co", "set role app_owner; create table tickets (id bigserial primary key, body text); insert into tickets (body) select 'ticket ' || g from generate_series(1, 50) g");
+    world.tenantDb.sql("postgres", "create database live_co_g2 owner app_owner");
+    world.tenantDb.sql("postgres", "alter role app_owner replication");
+    const liveUrl = (database: string) => world.secretFor("live-co", database);
+    neon.connectionUri = (branch) => liveUrl(branch === `br-${liveTarget}-main` ? "live_co_g2" : "live_co");
+    const move = (...extra: string[]) => tenant(["move", "live-co", "--apply", "--ticket", "CHG-2026-0043", ...extra], operatorArn);
+    const replication = () => world.tenantDb.sql("postgres", "select (select count(*) from pg_replication_slots) || '/' || (select count(*) from pg_stat_activity where backend_type in ('logical replication worker', 'walsender'))");
+    const counts = (database: string) => world.tenantDb.sql(database, "select (select count(*) from customers) || '/' || (select count(*) from orders) || '/' || (select count(*) from audit.\"Events\") || '/' || (select count(*) from tickets)");
+    try {
+      // audit."Events" has no primary key: its updates would fail on the source once published.
+      const refused = await move();
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('these tables have no primary key or replica identity, so their updates and deletes would fail on the source once published: audit."Events"');
+      expect([world.tenantDb.sql("live_co_g2", "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')"), replication()]).toEqual(["0", "0/0"]);
+      world.tenantDb.sql("live_co", 'alter table audit."Events" replica identity full');
+      // The target refuses the subscription (Postgres 15: superusers only) after the source published and made its slot: all of it undone.
+      const undone = await move();
+      expect(undone.code).toBe(1);
+      expect(undone.stderr).toContain("the replication could not be started; undoing it (subscription, slot, publication)");
+      expect(undone.stderr).toContain("must be superuser to create subscriptions");
+      expect([replication(), world.tenantDb.sql("live_co", "select count(*) from pg_publication")]).toEqual(["0/0", "0"]);
+      // Neon's tenant role belongs to neon_superuser, which may subscribe; the local role stands in as a superuser.
+      world.tenantDb.sql("postgres", "alter role app_owner superuser");
+
+      const started = await move("--record", path.join(dir, "replicate.json"));
+      expect(started.code, started.stderr).toBe(0);
+      // The schema the undone attempt left, without rows, is reused.
+      expect(started.stderr + started.stdout).toContain("the target holds the source's schema from an earlier attempt, without rows: reusing it");
+      expect(JSON.parse(readFileSync(path.join(dir, "replicate.json"), "utf8"))).toMatchObject({ kind: "move", result: "ok", plan: { action: "replicate", method: "logical" }, detail: { step: "replicate", target: liveTarget, tables: 4, ready: 4 } });
+      expect(counts("live_co_g2")).toBe(counts("live_co"));
+      // The application writes on: inserts, an update, a delete, a sequence moving on.
+      world.tenantDb.sql("live_co", "insert into customers values (900001, 'after the copy'); update customers set name = 'renamed' where id = 7; delete from orders where id = 3; insert into tickets (body) select 'later ' || g from generate_series(1, 25) g; insert into audit.\"Events\"(what) values ('late')");
+      const early = await move("--finish");
+      expect(early.code).toBe(1);
+
+      const done = await move("--catch-up", "--record", path.join(dir, "catch-up.json"));
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stderr + done.stdout).toContain("the replication is dropped: set cutover: true");
+      expect(counts("live_co_g2")).toBe(counts("live_co"));
+      expect(world.tenantDb.sql("live_co_g2", "select name from customers where id = 7")).toBe("renamed");
+      // The sequence continues where the source's is: the next ticket does not collide.
+      expect(world.tenantDb.sql("live_co_g2", "select nextval('tickets_id_seq')")).toBe("76");
+      expect(JSON.parse(readFileSync(path.join(dir, "catch-up.json"), "utf8"))).toMatchObject({ plan: { action: "catch-up" }, detail: { step: "catch-up", tables: 4, sequences: 1 } });
+      // Nothing keeps the source's WAL: no slot, no publication, no subscription, no worker.
+      expect(replication()).toBe("0/0");
+      expect(world.tenantDb.sql("live_co", "select count(*) from pg_publication")).toBe("0");
+      expect(world.tenantDb.sql("live_co_g2", "select count(*) from pg_subscription")).toBe("0");
+      // A second catch-up has nothing to catch up.
+      const again = await move("--catch-up");
+      expect([again.code, again.stderr]).toEqual([1, expect.stringContaining("does not subscribe to the source")]);
+    } finally {
+      world.tenantDb.sql("postgres", "alter role app_owner nosuperuser noreplication");
+    }
   });
 
   it("refuses to erase a tenant under legal hold, and touches nothing", async () => {

@@ -7,7 +7,7 @@
  *   npm run tenant -- export ID [--format custom|plain]
  *   npm run tenant -- share ID KEY
  *   npm run tenant -- erase ID
- *   npm run tenant -- move ID [--finish]
+ *   npm run tenant -- move ID [--catch-up | --finish]
  *   each: [--json] [--apply --ticket T [--outputs F] [--record F]] [--stack S] [--tenants F] [--config K=V ...]
  *
  * Dumps, drills and migration runs come from the fleet catalog (CATALOG_DATABASE_URL);
@@ -35,7 +35,7 @@ import type { Tenant } from "../tenants/model";
 import type { StackSettings } from "../config/settings";
 import { neonApi, type NeonApi } from "./lib/neonApi";
 import { planFinish, planMove, moveTarget, operatedTenant, type FinishPlan } from "../operations/move";
-import { branchRestore, copyAndCompare, deleteProject, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
+import { branchRestore, moveData, deleteProject, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [
@@ -43,7 +43,7 @@ const USAGE = [
   `       npm run tenant -- export ID [--format custom|plain] ${COMMON}`,
   "       npm run tenant -- share ID KEY [--outputs FILE] [--stack S]",
   `       npm run tenant -- erase ID ${COMMON}`,
-  `       npm run tenant -- move ID [--finish] ${COMMON}`,
+  `       npm run tenant -- move ID [--catch-up | --finish] ${COMMON}`,
   "       TIME: 2026-12-02T09:00:00Z; LSN: 0/16B3748; RUN: a migrations run id; KEY: an export's object key",
   "       --outputs: pulumi stack output --json (project ids, vaults); the catalog (CATALOG_DATABASE_URL) gives dumps and runs and records operations",
 ].join("\n");
@@ -240,6 +240,7 @@ async function main(argv: string[]): Promise<number> {
       to: { type: "string" },
       "from-dump": { type: "boolean", default: false },
       finish: { type: "boolean", default: false },
+      "catch-up": { type: "boolean", default: false },
       format: { type: "string", default: "custom" },
       json: { type: "boolean", default: false },
       apply: { type: "boolean", default: false },
@@ -263,7 +264,8 @@ async function main(argv: string[]): Promise<number> {
   // A move cut over: restores and exports work on the project that serves (the target).
   const tenant = command === "move" ? declared : operatedTenant(declared);
   const api = (): NeonApi => neonApi(`${command} a tenant's project`);
-  if (args.finish && command !== "move") throw new UsageError(`--finish belongs to move\n${USAGE}`);
+  if ((args.finish || args["catch-up"]) && command !== "move") throw new UsageError(`--finish and --catch-up belong to move\n${USAGE}`);
+  if (args.finish && args["catch-up"]) throw new UsageError(`--finish or --catch-up, not both\n${USAGE}`);
   // The JSON names the vault's AWS region (the workflows assume their role there) and the runner labels its data may be processed on.
   const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n` : text);
   const now = new Date();
@@ -327,10 +329,11 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === "move" && args.finish) return finishMove(tenant, settings, args, show, now);
   if (command === "move") {
-    const plan = planMove(tenant);
+    const plan = planMove(tenant, args["catch-up"]);
     const target = moveTarget(tenant);
     if (!args.apply || plan.action === "refuse" || !target) {
-      await show(plan, plan.action === "refuse" ? `cannot move: ${plan.why}\n` : `move ${tenant.id} (copy and compare, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`);
+      const what = { copy: "copy and compare", replicate: "start logical replication", "catch-up": "catch up and stop replicating" };
+      await show(plan, plan.action === "refuse" ? `cannot move: ${plan.why}\n` : `move ${tenant.id} (${what[plan.action]}, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`);
       return plan.action === "refuse" ? 1 : 0;
     }
     const outputs = readOutputs(args.outputs, tenant, backupRegionOf(tenant.region));
@@ -338,8 +341,8 @@ async function main(argv: string[]): Promise<number> {
       const neon = api();
       const source = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
       const targetProject = await tenantProject(neon, target, settings.neonOrgId, { projectId: outputs.moveProjectId });
-      const copied = await copyAndCompare(tenant, target, await tenantUrl(neon, source, tenant), await tenantUrl(neon, targetProject, target));
-      return { source: source.id, target: targetProject.id, targetRegion: target.region, targetPgVersion: target.pgVersion, ...copied };
+      const moved = await moveData(plan.action, tenant, target, await tenantUrl(neon, source, tenant), await tenantUrl(neon, targetProject, target));
+      return { step: plan.action, source: source.id, target: targetProject.id, targetRegion: target.region, targetPgVersion: target.pgVersion, ...moved };
     });
   }
 

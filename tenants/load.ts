@@ -43,7 +43,7 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): T
     database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
     ...((raw.rollout ?? defaults?.rollout) !== undefined ? { rollout: raw.rollout ?? defaults?.rollout } : {}),
     ...(raw.legalHold !== undefined ? { legalHold: raw.legalHold } : {}),
-    ...(raw.move ? { move: { region: raw.move.region, pgVersion: raw.move.pgVersion ?? raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion, ticket: raw.move.ticket, cutover: raw.move.cutover ?? false, finish: raw.move.finish ?? false } } : {}),
+    ...(raw.move ? { move: { region: raw.move.region, pgVersion: raw.move.pgVersion ?? raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion, ticket: raw.move.ticket, method: raw.move.method ?? "dump", cutover: raw.move.cutover ?? false, finish: raw.move.finish ?? false } } : {}),
   };
 }
 

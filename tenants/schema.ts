@@ -27,6 +27,9 @@ export const TENANT_ID_MAX = 40;
 export const DISPLAY_NAME_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
 /** Neon's limit for a project name (ProjectCreateRequest.name, maxLength 256), in characters. */
 export const DISPLAY_NAME_MAX = 256;
+/** How a move copies the data (operations/move.ts): one dump and restore, or logical replication. */
+export const MOVE_METHODS = ["dump", "logical"] as const;
+export type MoveMethod = (typeof MOVE_METHODS)[number];
 /** A tenant's generations (operations/move.ts): its first project and each finished move's target. */
 export const MAX_GENERATION = 99;
 
@@ -268,6 +271,10 @@ export const MoveSchema = z
       .meta({ description: "The Neon region of the target project; it must lie inside the tenant's residency." }),
     pgVersion: pgVersion.optional().meta({ description: "The target's Postgres major (default: the tenant's); not lower than the current one." }),
     ticket: reasonText("ticket", "name the change that approves the move, e.g. CHG-1234 (at least 10 characters)").meta({ description: "The change or request approving the move." }),
+    method: z
+      .enum(MOVE_METHODS, { error: (iss) => `${describe(iss.input)} is not a move method; use dump (copy once, writes paused) or logical (replicate, then catch up and pause writes only for the cutover)` })
+      .optional()
+      .meta({ description: "How the data reaches the target: dump (default: one dump and restore while writes are paused) or logical (Postgres logical replication from the source, which the stack switches to wal_level=logical; every table needs a primary key or REPLICA IDENTITY FULL)." }),
     cutover: z
       .boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write cutover: true once the copy is checked` })
       .optional()

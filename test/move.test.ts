@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { diffResources, type PlannedResource } from "../review/resources";
 import { replaceForcing } from "../scripts/lib/review";
 import { planFinish, type FinishFacts } from "../operations/move";
+import { projectArgs } from "../projects/args";
 import { parseTenants } from "../tenants/load";
 import { formatProblem } from "../diagnostics/problems";
 import { diffFleets } from "../review/diff";
@@ -24,7 +25,7 @@ const problems = (move: string, extra: Record<string, string> = {}) => parseTena
 describe("the move block", () => {
   it("resolves the target's major to the tenant's when not given", () => {
     const fleet = parseTenants(fleetYaml([{ ...ACME, pgVersion: "16", move: '{ region: aws-eu-central-1, pgVersion: 17, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!;
-    expect(fleet.tenants[0].move).toEqual({ region: "aws-eu-central-1", pgVersion: 17, ticket: "CHG-2026-0042", cutover: false, finish: false });
+    expect(fleet.tenants[0].move).toEqual({ region: "aws-eu-central-1", pgVersion: 17, ticket: "CHG-2026-0042", method: "dump", cutover: false, finish: false });
     expect(parseTenants(fleetYaml([{ ...ACME, region: "aws-us-east-2", residency: "US", move: '{ region: aws-us-east-1, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!.tenants[0].move).toMatchObject({ pgVersion: 17 });
   });
 
@@ -60,7 +61,7 @@ describe("the program, copy", () => {
     expect(projects.find((r) => r.name === "acme-corp")!.inputs).toMatchObject({ name: "ACME Corp", pgVersion: 17 });
     expect(projects.map((r) => r.name).sort()).toEqual(["acme-corp", "acme-corp-g2", "northwind"]);
     const moves = run.outputs.moves as Record<string, { projectId: string; stage: string }>;
-    expect(moves).toEqual({ "acme-corp": { projectId: expect.any(String), sourceProjectId: expect.any(String), region: "aws-eu-central-1", pgVersion: 18, ticket: "CHG-2026-0042", cutover: false, finish: false, stage: "copy" } });
+    expect(moves).toEqual({ "acme-corp": { projectId: expect.any(String), sourceProjectId: expect.any(String), region: "aws-eu-central-1", pgVersion: 18, ticket: "CHG-2026-0042", method: "dump", cutover: false, finish: false, stage: "copy" } });
     // Routes stay on the current project until the cutover.
     const routes = run.outputs.databasesByTenant as Record<string, { projectId: string }>;
     expect(routes["acme-corp"].projectId).not.toBe(moves["acme-corp"].projectId);
@@ -160,6 +161,29 @@ describe("finishing a move, in the program and the diffs", () => {
     const skipped = diffFleets({ fleet: fleet("move-cutover"), stack: { protect: true } }, { fleet: fleet("move-finished"), stack: { protect: true } }, diffResources(planned(cut.resources), planned(done.resources), ctx));
     expect(skipped.tenants[0].changes.filter((c) => c.class === "destructive").map((c) => c.kind).sort()).toEqual(["generation", "pgVersion"]);
     expect(skipped.summary.unacknowledged).toBeGreaterThan(0);
+  });
+});
+
+describe("a move by logical replication", () => {
+  const logical = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: logical }' }]), "t.yaml").fleet!.tenants[0];
+
+  it("switches the source, and only the source, to wal_level=logical, and the review says so", () => {
+    expect(projectArgs(logical, undefined).enableLogicalReplication).toBe("yes");
+    expect(projectArgs(moveTarget(logical)!, undefined).enableLogicalReplication).toBeUndefined();
+    const dump = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!;
+    expect(projectArgs(dump.tenants[0], undefined).enableLogicalReplication).toBeUndefined();
+    const d = diffFleets({ fleet: dump, stack: { protect: true } }, { fleet: { ...dump, tenants: [logical] }, stack: { protect: true } });
+    expect(d.tenants[0].changes).toEqual([expect.objectContaining({ field: "move.method", class: "review", why: expect.stringMatching(/wal_level=logical \(Neon restarts its computes once, and it cannot be turned off\)/) })]);
+    expect(parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: stream }' }]), "t.yaml").problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/tenants\[0\]\.move\.method: "stream" is not a move method; use dump .* or logical/),
+    ]);
+  });
+
+  it("starts replicating, then catches up; a dump move has nothing to catch up", () => {
+    expect(planMove(logical)).toMatchObject({ action: "replicate", method: "logical", steps: expect.arrayContaining([expect.stringMatching(/every table has a primary key or REPLICA IDENTITY FULL/)]) });
+    expect(planMove(logical, true)).toMatchObject({ action: "catch-up", steps: expect.arrayContaining([expect.stringMatching(/copy every sequence's value/)]) });
+    const dump = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!.tenants[0];
+    expect(planMove(dump, true)).toMatchObject({ action: "refuse", why: expect.stringMatching(/moves by dump \(move\.method\): there is no replication to catch up/) });
   });
 });
 

@@ -86,12 +86,14 @@ const STATS_SQL = [
 ].join(" ");
 
 /** Exact row counts of every user table of the restored database, as `name<TAB>rows`. */
-export const COUNT_SQL = [
-  "select format('select %L, count(*) from %I.%I;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname)",
+/** The tenant's own tables (`c`, in schema `n`): ordinary tables outside the system schemas, none an extension's. */
+export const USER_TABLES_SQL = [
   "from pg_class c join pg_namespace n on n.oid = c.relnamespace",
   "where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)'",
   "and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')",
 ].join(" ");
+
+export const COUNT_SQL = `select format('select %L, count(*) from %I.%I;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname) ${USER_TABLES_SQL}`;
 
 export function sseArgs(encryption: BackupEncryption): string {
   return encryption === "kms" ? '--server-side-encryption aws:kms --ssekms-key-id "${BACKUP_KMS_KEY}"' : "--server-side-encryption AES256";

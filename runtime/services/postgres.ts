@@ -57,7 +57,8 @@ export async function startPostgres(name: string): Promise<PgCluster> {
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
     try {
-      run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(root, `log-${attempt}`), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c full_page_writes=off`, "start"]);
+      // wal_level=logical: a move by logical replication publishes from one database of the cluster to another (Neon: enableLogicalReplication).
+      run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(root, `log-${attempt}`), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c full_page_writes=off -c wal_level=logical`, "start"]);
       break;
     } catch (e) {
       const log = existsSync(path.join(root, `log-${attempt}`)) ? readFileSync(path.join(root, `log-${attempt}`), "utf8") : "";

@@ -12,7 +12,8 @@ import type { Tenant } from "../../tenants/model";
 import type { RestorePlan } from "../../operations/restore";
 import type { ErasurePlan } from "../../operations/erase";
 import { backupScript, COUNT_SQL, drillScript, MANIFEST_SUFFIX, sseArgs } from "../../workflows/backupScripts";
-import { copyCompareScript, eraseScript, plainExportScript } from "../../operations/scripts";
+import { catchUpScript, copyCompareScript, eraseScript, plainExportScript, replicateScript } from "../../operations/scripts";
+import { MOVE_REPLICATION_NAME } from "../../operations/move";
 import type { ExportPlan } from "../../operations/export";
 import type { BackupEncryption } from "../../vaults/plan";
 import { call, findBranch, findProject, NeonApiError, waitForOperations, type NeonApi, type Waiting } from "./neonApi";
@@ -143,8 +144,10 @@ export async function restoreDump(tenant: Tenant, plan: Extract<RestorePlan, { a
 }
 
 function lastError(output: string): string {
-  const errors = output.split("\n").filter((l) => l.startsWith("::error::"));
-  return (errors.at(-1) ?? output.trim().split("\n").at(-1) ?? "").replace(/^::error::/, "").slice(0, 400);
+  const lines = output.split("\n");
+  // The script's own words first, then what Postgres or its client said, then the last line.
+  const said = lines.filter((l) => l.startsWith("::error::")).at(-1) ?? lines.filter((l) => /^(ERROR|FATAL):|^(psql|pg_dump|pg_restore): error:/.test(l)).at(-1);
+  return (said ?? output.trim().split("\n").at(-1) ?? "").replace(/^::error::/, "").slice(0, 400);
 }
 
 /** Every object version under the plan's prefixes deleted (operations/scripts.ts), as the break-glass role. */
@@ -219,11 +222,24 @@ export async function exportTenant(tenant: Tenant, plan: ExportPlan, target: { b
 }
 
 /** A move's copy and comparison (operations/scripts.ts), with the newer of the two majors' client. */
-export async function copyAndCompare(tenant: Tenant, target: Tenant, sourceUrl: string, targetUrl: string): Promise<Record<string, unknown>> {
+/** How long a logical move's steps wait for the first copy and for the catch-up (MOVE_WAIT_SECONDS; the workflow job has 180 minutes). */
+function moveWaitSeconds(): string {
+  const s = process.env.MOVE_WAIT_SECONDS;
+  return s && /^\d{1,5}$/.test(s) ? s : "7200";
+}
+
+/**
+ * A move's data step between the two databases: `copy` (dump and restore, then compare),
+ * `replicate` (schema, publication, slot, subscription, first copy) or `catch-up` (wait,
+ * sequences, compare, drop the replication). The numbers it reports come from its result file.
+ */
+export async function moveData(step: "copy" | "replicate" | "catch-up", tenant: Tenant, target: Tenant, sourceUrl: string, targetUrl: string): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-move-"));
   const results = path.join(work, "results");
-  const { code, output } = await runScript(copyCompareScript(COUNT_SQL), { SOURCE_URL: sourceUrl, TARGET_URL: targetUrl, PG_MAJOR: clientMajor(target), TENANT_ID: tenant.id, RUNNER_TEMP: work, RESULT_FILE: results });
-  if (code !== 0) throw new CommandError(`the copy of ${tenant.id} into its move target failed (exit ${code}): ${lastError(output)}`);
+  const script = { copy: copyCompareScript, replicate: replicateScript, "catch-up": catchUpScript }[step](COUNT_SQL);
+  const env = { SOURCE_URL: sourceUrl, TARGET_URL: targetUrl, PG_MAJOR: clientMajor(target), TENANT_ID: tenant.id, RUNNER_TEMP: work, RESULT_FILE: results, NAME: MOVE_REPLICATION_NAME, WAIT_SECONDS: moveWaitSeconds() };
+  const { code, output } = await runScript(script, env);
+  if (code !== 0) throw new CommandError(`the ${step === "copy" ? "copy" : step === "replicate" ? "replication" : "catch-up"} of ${tenant.id} into its move target failed (exit ${code}): ${lastError(output)}`);
   const fields = Object.fromEntries(readFileSync(results, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => l.split("=") as [string, string]));
-  return { tables: Number(fields.tables), rows: Number(fields.rows) };
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Number(v)]));
 }
