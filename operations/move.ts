@@ -33,6 +33,16 @@ export function projectsOf(t: Tenant): Tenant[] {
   return target ? [t, target] : [t];
 }
 
+/**
+ * While a tenant moves by logical replication (until its cutover), the fleet's migrations
+ * skip it: DDL is not replicated, and a migrated source stops the replication (the target
+ * lacks the new column). The cutover's deploy changes the manifest, which runs the
+ * migrations again, now on the target.
+ */
+export function migrationsHeld(t: Tenant): boolean {
+  return t.status === "active" && t.move?.method === "logical" && !t.move.cutover;
+}
+
 /** The tenant's line once its move is finished: the target's region, major and generation, no move. */
 export function finishedTenant(t: Tenant): Tenant | undefined {
   return t.move?.finish ? moveTarget(t) : undefined;

@@ -10,6 +10,7 @@
  */
 import type { Tenant } from "../tenants/model";
 import { backupRegionOf } from "../tenants/placement";
+import { migrationsHeld } from "../operations/move";
 import { maxBackupAgeHours } from "../workflows/cronGap";
 import { postgresImage } from "../workflows/images";
 import { credentialLocation, type CredentialLocation, type FleetNames, type SecretScope } from "./contract";
@@ -179,7 +180,7 @@ export function maxJobs(scope: SecretScope, credentials = true): number {
   return scope === "environment" && credentials ? ENVIRONMENT_SLOTS * MAX_MATRIX_JOBS : MAX_MATRIX_JOBS;
 }
 
-/** The batches of every kind of job; retired tenants get none. */
+/** The batches of every kind of job; retired tenants get none, and a tenant replicating into its move target gets no migrations (operations/move.ts). */
 export function planFleetBatches(tenants: readonly Tenant[], settings: Pick<ManifestSettings, "scope" | "batchSize" | "migrations" | "waves" | "runners">): FleetBatches {
   const active = tenants.filter((t) => t.status === "active").sort(byId);
   const backedUp = active.filter((t) => t.backup.enabled);
@@ -187,7 +188,7 @@ export function planFleetBatches(tenants: readonly Tenant[], settings: Pick<Mani
   const waves = wavesOf(settings);
   const migrations = new Map<string, BatchPlan>();
   for (const wave of waves) {
-    const members = active.filter((t) => waveOf(t, waves) === wave);
+    const members = active.filter((t) => waveOf(t, waves) === wave && !migrationsHeld(t));
     if (members.length) migrations.set(wave, plan(members, true, `${wave}-`));
   }
   const backup = new Map<string, BatchPlan>();

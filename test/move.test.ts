@@ -11,6 +11,9 @@ import { diffResources, type PlannedResource } from "../review/resources";
 import { replaceForcing } from "../scripts/lib/review";
 import { planFinish, type FinishFacts } from "../operations/move";
 import { projectArgs } from "../projects/args";
+import { planFleetBatches } from "../repository/manifest";
+import { servingFleet } from "../operations/move";
+import type { Fleet } from "../tenants/model";
 import { parseTenants } from "../tenants/load";
 import { formatProblem } from "../diagnostics/problems";
 import { diffFleets } from "../review/diff";
@@ -177,6 +180,19 @@ describe("a move by logical replication", () => {
     expect(parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: stream }' }]), "t.yaml").problems.map(formatProblem)).toEqual([
       expect.stringMatching(/tenants\[0\]\.move\.method: "stream" is not a move method; use dump .* or logical/),
     ]);
+  });
+
+  it("holds the tenant's migrations while it replicates, and says so at its line; the cutover migrates the target", () => {
+    const text = (move: string) => fleetYaml([{ ...ACME, move }, { ...ACME, id: "other", name: "Other" }]);
+    const replicating = parseTenants(text('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: logical }'), "t.yaml");
+    expect(replicating.problems.map(formatProblem)).toEqual([expect.stringMatching(/^t\.yaml:8:\d+: warning: tenants\[0\]\.move\.method: while the tenant replicates into its move target, the fleet's migrations skip it/)]);
+    const migrated = (fleet: Fleet) => [...planFleetBatches(servingFleet(fleet).tenants, { scope: "repository", batchSize: 10, migrations: true, waves: undefined, runners: undefined }).migrations!.values()].flatMap((p) => p.batches.flatMap((b) => b.tenants)).sort();
+    expect(migrated(replicating.fleet!)).toEqual(["other"]);
+    const cut = parseTenants(text('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: logical, cutover: true }'), "t.yaml");
+    expect(cut.problems).toEqual([]);
+    expect(migrated(cut.fleet!)).toEqual(["acme-corp", "other"]);
+    // A move by dump keeps migrating: its copy is taken with writes (migrations included) paused.
+    expect(migrated(parseTenants(text('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }'), "t.yaml").fleet!)).toEqual(["acme-corp", "other"]);
   });
 
   it("starts replicating, then catches up; a dump move has nothing to catch up", () => {

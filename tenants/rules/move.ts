@@ -30,6 +30,7 @@ export const moveTarget: Rule = ({ entries, defaults, at }) => {
     const next = (raw.generation ?? 1) + 1;
     if (next > MAX_GENERATION) out.push(at.error(base, `the tenant is at generation ${raw.generation}, the last; it is not moved again`));
     if (raw.name && [...projectName({ name: raw.name, generation: next })].length > DISPLAY_NAME_MAX) out.push(at.error(["tenants", index, "name"], `the name is too long for a move: the target project is named '${"<name>"} [g${next}]' and Neon allows ${DISPLAY_NAME_MAX} characters; shorten it`));
+    if (raw.move.method === "logical" && !raw.move.cutover && raw.status === "active") out.push(at.error([...base, "method"], "while the tenant replicates into its move target, the fleet's migrations skip it (DDL is not replicated and would stop the replication); the cutover's deploy migrates the target", "warning"));
     if (raw.move.finish && !raw.move.cutover) out.push(at.error([...base, "finish"], "a move finishes after its cutover: set cutover: true first, deploy, and let the target serve through the grace period (moveGraceDays)"));
     if (raw.move.region === raw.region && target === current) out.push(at.error(base, `the target is the tenant's own region and major (${raw.region}, Postgres ${current}); change move.region or move.pgVersion, or remove move`));
   }
