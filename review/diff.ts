@@ -101,10 +101,7 @@ export function weakening(field: string, before: unknown, after: unknown): strin
 
 function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   const kind = kindOfTenantField(field);
-  if (kind === "moveFinish") {
-    if (after === true) return { class: "destructive", kind, why: CHANGE_KINDS.moveFinish.why };
-    if (before === true) return { class: "safe", why: "move finish undone: the source project is protected again" };
-  } else if (kind === "weakening") {
+  if (kind === "weakening") {
     const why = weakening(field, before, after);
     if (why) return { class: "destructive", kind, why };
   } else if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
@@ -115,6 +112,8 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   }
   if (field === "residency") return { class: "safe", why: `declared jurisdiction changes from ${String(before)} to ${String(after)}; the region must still lie inside it` };
   if (field.startsWith("backup.")) return { class: "safe", why: "changes the generated backup workflows" };
+  if (field === "move.finish" && after === true) return { class: "safe", why: "move finish: the source project is released (no longer protected, still retained on delete: Pulumi never deletes it); npm run tenant -- move --finish deletes it once the target has served through the grace period, backed up and drilled" };
+  if (field === "move.finish" && before === true) return { class: "safe", why: "move finish undone: the source project is protected again" };
   if (field === "move.cutover" && after === true) return { class: "safe", why: "move cutover: routes, secrets, backups and migrations switch to the target project; the current one stays, protected" };
   if (field === "move.cutover" && before === true) return { class: "safe", why: "move cutover undone: routes, secrets, backups and migrations return to the current project (writes made on the target since stay there)" };
   if (field === "move.method" && after === "logical") return { class: "review", why: "move by logical replication: the source project is switched to wal_level=logical (Neon restarts its computes once, and it cannot be turned off); every table needs a primary key or REPLICA IDENTITY FULL" };
@@ -278,7 +277,8 @@ function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: read
   const mine = f.tenant === undefined ? [] : (tenants.find((t) => t.id === f.tenant)?.changes ?? []);
   const own = mine.find((c) => c.class === "destructive");
   if (own) return { ...f, explainedBy: `${f.tenant}: ${own.field}` };
-  // A finished move's released source: retained on delete, Pulumi forgets it; deleting it is the finish operation's.
+  // A finished move's source: released (unprotected, still retained), then forgotten by Pulumi; deleting it is the finish operation's.
+  if (f.change === "unprotected" && f.lowered?.join() === "protect" && f.type === "neon:index/project:Project" && mine.some((c) => c.field === "move.finish" && c.after === true)) return { ...f, explainedBy: `${f.tenant}: move.finish` };
   if (f.change === "deleted" && f.retained && mine.some((c) => c.field === "move" && c.after === "finished")) return { ...f, explainedBy: `${f.tenant}: move finished` };
   const setting = stack.find((c) => c.class === "destructive" && c.kind !== undefined && EXPLAINS[c.kind]?.(f, c));
   return setting ? { ...f, explainedBy: setting.field } : f;

@@ -32,6 +32,8 @@ export interface ResourceFinding {
   readonly vault?: string;
   /** A deleted resource retained on delete: Pulumi forgets it and it stays as it is. */
   readonly retained?: boolean;
+  /** An unprotected resource: the options turned off. */
+  readonly lowered?: readonly ("protect" | "retainOnDelete")[];
 }
 
 /** Where tenant data (or the key to it) lives: losing one of these loses data. */
@@ -188,7 +190,7 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
       out.push({ ...at, change: "replaced", class: DATA_BEARING.has(r.type) ? "destructive" : "review", detail: `the provider replaces it: ${forcing.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}` });
     }
     const lowered = (["protect", "retainOnDelete"] as const).filter((o) => r.options[o] && !next.options[o]);
-    if (lowered.length) out.push({ ...at, change: "unprotected", class: "destructive", detail: `${lowered.join(" and ")} turned off: a later change could delete it` });
+    if (lowered.length) out.push({ ...at, change: "unprotected", class: "destructive", detail: `${lowered.join(" and ")} turned off: a later change could delete it`, lowered });
     if (Object.values(next.inputs).some(holdsSecret)) {
       const moved = DESTINATION_INPUTS.filter((k) => k in r.inputs || k in next.inputs).filter((k) => !same(r.inputs[k], next.inputs[k]));
       if (moved.length) out.push({ ...at, change: "secret-moved", class: "destructive", detail: `its secret goes elsewhere: ${moved.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}` });

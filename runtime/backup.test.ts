@@ -13,6 +13,7 @@ import { backupTimestamp } from "../vaults/plan";
 import { seedDatabase, startWorld, type World } from "./harness";
 import { startFakeGithub, type FakeGithub } from "./services/fakeApis";
 import { recordTiming, stepTimings } from "./timings";
+import { runProgram } from "../test/program";
 
 let world: World;
 beforeAll(async () => {
@@ -237,5 +238,30 @@ describe("a tenant new to the fleet manifest", () => {
     // The existing world has no API to ask: the plan warns, and an empty database fails as before (the test above this block).
     const { plan } = await world.runBatch("backup", ["acme-corp"]);
     expect(plan.log).toMatch(/::warning::could not read the history of \.github\/tenant-fleet\/tenant-fleet\.json .*: no tenant counts as new tonight/);
+  });
+});
+
+describe("a tenant after its move's cutover", () => {
+  let moved: World;
+  const SETTINGS = ["secretScope=repository", "tenantsFile=test/fixtures/move-cutover-tenants.yaml"];
+  beforeAll(async () => {
+    moved = await startWorld("prod", SETTINGS);
+    seedDatabase(moved.tenantDb, "app");
+  });
+  afterAll(async () => moved?.stop());
+
+  it("is backed up from the target, and a string for the project it moved from fails the host check", async () => {
+    const r = await moved.backup("acme-corp");
+    expect(r.result, r.log).toBe("success");
+    const keys = (await moved.s3.list(moved.bucketOf("acme-corp"))).map((o) => o.key);
+    expect(keys.some((k) => k.startsWith(prefixOf("acme-corp")) && k.endsWith(".dump"))).toBe(true);
+    // The project it moved from is still there (protected), with its own host: a secret left pointing at it is refused.
+    const run = await runProgram("prod", SETTINGS);
+    const source = run.resources.find((x) => x.type === "neon:index/project:Project" && x.name === "acme-corp")!;
+    const oldHost = (source.state as { databaseHost: string }).databaseHost;
+    expect(moved.secretFor("acme-corp")).not.toContain(oldHost);
+    const stale = await moved.backup("acme-corp", { secret: moved.tenantDb.url("app", "app_owner", oldHost) });
+    expect(stale.result, stale.log).toBe("failure");
+    expect(stale.errors[0]).toContain("does not point at the database the stack created for acme-corp");
   });
 });

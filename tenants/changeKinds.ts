@@ -61,13 +61,6 @@ export const CHANGE_KINDS = {
     why: "the tenant's project becomes another resource (<id>-g<generation>): a new, empty project is created and the current one leaves the program",
     instead: "change generation only to finish a move: the line becomes the move's target (region, pgVersion, generation) once finish: true is deployed",
   },
-  moveFinish: {
-    scope: "tenant",
-    fields: ["move.finish"],
-    projectInputs: [],
-    why: "the move's source project loses its protection (it stays retained on delete): npm run tenant -- move ID --finish deletes it in Neon, and the tenant's line may then become the target's",
-    instead: "finish once the target has served through the grace period (moveGraceDays) with a backup and a drill, acknowledged with the approval",
-  },
   removal: {
     scope: "tenant",
     fields: ["the tenant's line"],

@@ -37,7 +37,8 @@ describe("the change kinds", () => {
     const destructive = fields.filter((f) => kindOfTenantField(f) !== undefined && kindOfTenantField(f) !== "weakening").sort();
     // generation names the project's resource: another generation is another (new, empty) project.
     expect(destructive).toEqual(["database.branch", "database.name", "database.role", "generation", "pgVersion", "region"]);
-    expect(kindOfTenantField("move.finish")).toBe("moveFinish");
+    // A move's stages are moves, never destructive: the finish releases the source, retained on delete.
+    expect(kindOfTenantField("move.finish")).toBeUndefined();
     // The protection fields, destructive only when lowered (the diff decides the direction).
     expect(fields.filter((f) => kindOfTenantField(f) === "weakening").sort()).toEqual(["backup.enabled", "backup.retentionDays", "backup.schedule", "historyRetentionHours"]);
     expect(kindOfTenantField("database.name")).toBe("database");

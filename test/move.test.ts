@@ -148,11 +148,15 @@ describe("finishing a move, in the program and the diffs", () => {
 
     const fleet = (f: string) => parseTenants(readFileSync(path.join(ROOT, `test/fixtures/${f}-tenants.yaml`), "utf8"), "t.yaml").fleet!;
     const ctx = { replaceForcing: replaceForcing(), tenantIds: ["acme-corp", "northwind"] };
-    // finish: true is destructive (the source loses its protection) and needs its acknowledgement.
+    // finish: true is a stage of the move: the source's protection lowered (retain on delete kept) is what it explains, and nothing fails.
     const released = diffFleets({ fleet: fleet("move-cutover"), stack: { protect: true } }, { fleet: fleet("move-finish"), stack: { protect: true } }, diffResources(planned(cut.resources), planned(fin.resources), ctx));
-    expect(released.tenants[0].changes).toEqual([expect.objectContaining({ field: "move.finish", class: "destructive", kind: "moveFinish" })]);
-    expect(released.resources!.filter((f) => f.class === "destructive")).toEqual([expect.objectContaining({ name: "acme-corp", tenant: "acme-corp", change: "unprotected", explainedBy: "acme-corp: move.finish" })]);
-    expect(released.stack).toEqual([]);
+    expect(released.tenants[0].changes).toEqual([expect.objectContaining({ field: "move.finish", class: "safe", why: expect.stringMatching(/^move finish: the source project is released/) })]);
+    expect(released.resources!.filter((f) => f.class === "destructive")).toEqual([expect.objectContaining({ name: "acme-corp", tenant: "acme-corp", change: "unprotected", lowered: ["protect"], explainedBy: "acme-corp: move.finish" })]);
+    expect([released.stack, released.summary.unacknowledged]).toEqual([[], 0]);
+    // Had the program dropped retain-on-delete too, the finish would not account for it: a change of the code, failing.
+    const dropped = planned(fin.resources).map((r) => (r.type === PROJECT && r.name === "acme-corp" ? { ...r, options: { ...r.options, retainOnDelete: false } } : r));
+    const unsafe = diffFleets({ fleet: fleet("move-cutover"), stack: { protect: true } }, { fleet: fleet("move-finish"), stack: { protect: true } }, diffResources(planned(cut.resources), dropped, ctx));
+    expect(unsafe.stack).toEqual([expect.objectContaining({ kind: "code", field: "resource neon:index/project:Project acme-corp" })]);
     // The rewritten line: one safe change; the source's resource leaves, retained, explained by it; nothing else destructive.
     const finished = diffFleets({ fleet: fleet("move-finish"), stack: { protect: true } }, { fleet: fleet("move-finished"), stack: { protect: true } }, diffResources(planned(fin.resources), planned(done.resources), ctx));
     expect(finished.tenants[0].changes.map((c) => [c.field, c.class])).toEqual([["move", "safe"]]);

@@ -29,7 +29,7 @@ export const dataResourcesProtected: Rule<ProtectionConfig> = {
   validate(resources, config) {
     if (config.requireProtection === false) return [];
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    // A finished move's source, released by the tenants file (reviewed as moveFinish): retained on delete, no longer protected.
+    // A finished move's source, released by the tenants file (the review shows it as move.finish): retained on delete, no longer protected.
     const released = (r: RuleResource) => {
       const parent = r.parentUrn ? byUrn.get(r.parentUrn) : undefined;
       return r.type === TYPES.neonProject && parent?.type === TYPES.tenantDatabase && parent.props.released === true;
