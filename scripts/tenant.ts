@@ -250,6 +250,8 @@ async function main(argv: string[]): Promise<number> {
     },
     USAGE,
   );
+  if ((args.finish || args["catch-up"]) && command !== "move") throw new UsageError(`--finish and --catch-up belong to move\n${USAGE}`);
+  if (args.finish && args["catch-up"]) throw new UsageError(`--finish or --catch-up, not both\n${USAGE}`);
   if (args.apply) {
     const problem = ticketProblem(args.ticket);
     if (problem) throw new UsageError(`${problem}\n${USAGE}`);
@@ -264,8 +266,6 @@ async function main(argv: string[]): Promise<number> {
   // A move cut over: restores and exports work on the project that serves (the target).
   const tenant = command === "move" ? declared : operatedTenant(declared);
   const api = (): NeonApi => neonApi(`${command} a tenant's project`);
-  if ((args.finish || args["catch-up"]) && command !== "move") throw new UsageError(`--finish and --catch-up belong to move\n${USAGE}`);
-  if (args.finish && args["catch-up"]) throw new UsageError(`--finish or --catch-up, not both\n${USAGE}`);
   // The JSON names the vault's AWS region (the workflows assume their role there) and the runner labels its data may be processed on.
   const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n` : text);
   const now = new Date();
