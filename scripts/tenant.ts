@@ -35,7 +35,7 @@ import type { Tenant } from "../tenants/model";
 import type { StackSettings } from "../config/settings";
 import { neonApi, type NeonApi } from "./lib/neonApi";
 import { planFinish, planMove, moveTarget, operatedTenant, type FinishPlan } from "../operations/move";
-import { branchRestore, moveData, deleteProject, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
+import { branchRestore, moveData, deleteProjectIfPresent, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [
@@ -99,10 +99,15 @@ async function catalogFacts(tenant: Tenant, to: string, quiet: boolean): Promise
     if (!quiet) process.stderr.write("no fleet catalog (CATALOG_DATABASE_URL unset): the dumps are unknown, so only a restore inside the window can be planned\n");
     return undefined;
   }
+  const run = /^before-migration:(\d+)$/.exec(to)?.[1];
+  return readCatalog((db) => restoreFacts(db, tenant.id, run === undefined ? undefined : Number(run)));
+}
+
+/** One read of the fleet catalog, its failure a one-line error of the command. */
+async function readCatalog<T>(read: (db: Awaited<ReturnType<typeof connectCatalog>>) => Promise<T>): Promise<T> {
   const db = await connectCatalog();
   try {
-    const run = /^before-migration:(\d+)$/.exec(to)?.[1];
-    return await restoreFacts(db, tenant.id, run === undefined ? undefined : Number(run));
+    return await read(db);
   } catch (err) {
     throw new CommandError(`the fleet catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
   } finally {
@@ -190,15 +195,7 @@ function renderFinish(plan: FinishPlan): string {
 
 /** The catalog's record of who serves the tenant, or undefined without a catalog. */
 async function catalogServing(tenant: Tenant): Promise<ServingFacts | undefined> {
-  if (!process.env[CATALOG_URL_VARIABLE]) return undefined;
-  const db = await connectCatalog();
-  try {
-    return await servingFacts(db, tenant.id);
-  } catch (err) {
-    throw new CommandError(`the fleet catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
-  } finally {
-    await db.end().catch(() => undefined);
-  }
+  return process.env[CATALOG_URL_VARIABLE] ? readCatalog((db) => servingFacts(db, tenant.id)) : undefined;
 }
 
 /** `move ID --finish`: deletes a finished move's released source project, once the catalog proves the target serves, backed up and drilled. */
@@ -214,11 +211,7 @@ async function finishMove(tenant: Tenant, settings: StackSettings, args: { apply
     const neon = neonApi("finish a tenant's move");
     // Both checked against the file before anything is deleted: the target must be what serves, the source what the tenant's line declares.
     const serving = await tenantProject(neon, target, settings.neonOrgId, { projectId: plan.target.projectId! });
-    const source = await tenantProject(neon, tenant, settings.neonOrgId, { projectId: plan.source.projectId! }).catch((err: Error) => {
-      if (/project not found|HTTP 404/.test(err.message)) return undefined;
-      throw err;
-    });
-    const deleted = source ? await deleteProject(neon, source) : { project: null, note: "no source project left to delete (an earlier run deleted it)" };
+    const deleted = await deleteProjectIfPresent(neon, tenant, settings.neonOrgId, { projectId: plan.source.projectId! }, "source project");
     return { step: "finish", target: serving.id, deleted, neonRecoverableUntil: new Date(Date.now() + NEON_PROJECT_RECOVERY_DAYS * 86_400_000).toISOString(), afterwards: plan.afterwards };
   });
 }
@@ -357,12 +350,7 @@ async function main(argv: string[]): Promise<number> {
     const bucket = bucketOf(outputs, plan.awsRegion);
     // The backups first: a project deleted with its backups left would be an erasure half done and harder to finish.
     const objects = await erasePrefixes(plan, bucket);
-    const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs).catch((err: Error) => {
-      // Gone already (an earlier run deleted it): nothing left to delete there.
-      if (/no Neon project is named|project not found|HTTP 404/.test(err.message)) return undefined;
-      throw err;
-    });
-    const deleted = project ? await deleteProject(neon, project) : { project: null, note: "no project left to delete (an earlier run deleted it)" };
+    const deleted = await deleteProjectIfPresent(neon, tenant, settings.neonOrgId, outputs);
     return { bucket, objects, neonProject: deleted, neonRecoverableUntil: new Date(Date.now() + NEON_PROJECT_RECOVERY_DAYS * 86_400_000).toISOString(), afterwards: plan.afterwards };
   });
 }

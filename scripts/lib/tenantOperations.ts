@@ -170,6 +170,18 @@ export async function deleteProject(api: NeonApi, project: ListedProject): Promi
   return { project: project.id, name: project.name, region: project.region_id };
 }
 
+/**
+ * The tenant's project (checked like tenantProject) deleted, or a note that it is gone
+ * already: a run after one that deleted it finds nothing left, and says so.
+ */
+export async function deleteProjectIfPresent(api: NeonApi, tenant: Tenant, orgId: string | undefined, facts: StackFacts, what = "project"): Promise<Record<string, unknown>> {
+  const project = await tenantProject(api, tenant, orgId, facts).catch((err: Error) => {
+    if (/no Neon project is named|project not found|HTTP 404/.test(err.message)) return undefined;
+    throw err;
+  });
+  return project ? deleteProject(api, project) : { project: null, note: `no ${what} left to delete (an earlier run deleted it)` };
+}
+
 /** The tenant's direct connection string from Neon (a secret: never printed, never recorded). */
 export async function tenantUrl(api: NeonApi, project: ListedProject, tenant: Tenant): Promise<string> {
   const branch = await findBranch(api, project.id, tenant.database.branch);
