@@ -311,6 +311,8 @@ describe("tenant operations", () => {
       expect(replication()).toBe("0/0");
       expect(world.tenantDb.sql("live_co", "select count(*) from pg_publication")).toBe("0");
       expect(world.tenantDb.sql("live_co_g2", "select count(*) from pg_subscription")).toBe("0");
+      // The source's string went into the subscription only: no record, no output of either step holds it.
+      for (const text of [readFileSync(path.join(dir, "replicate.json"), "utf8"), readFileSync(path.join(dir, "catch-up.json"), "utf8"), started.stdout, done.stdout]) expect(text).not.toMatch(/postgres(ql)?:\/\//);
       // A second catch-up has nothing to catch up.
       const again = await move("--catch-up");
       expect([again.code, again.stderr]).toEqual([1, expect.stringContaining("does not subscribe to the source")]);
