@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ALLOW_EVERYTHING, arnMatches, conditionHolds, evaluate, globMatch, type PolicyLike, type Request } from "../policies/iam/evaluate";
+import { ALLOW_EVERYTHING, arnMatches, conditionHolds, evaluate, globMatch, mayAllow, type Decision, type PolicyLike, type Request } from "../policies/iam/evaluate";
 
 const A = "111122223333";
 const B = "444455556666";
@@ -180,12 +180,13 @@ describe("condition operators ('IAM JSON policy elements: Condition operators')"
     expect(conditionHolds({ NumericLessThanEquals: { "s3:max-keys": "10" } }, { "s3:max-keys": "11" })).toBe(false);
   });
 
-  it("errs towards access on an operator it does not know: an Allow applies, a Deny does not", () => {
+  it("errs towards access on an operator it does not know: an Allow may apply, a Deny proves nothing; the answer says unknown", () => {
     const odd = { DateLessThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } };
     expect(conditionHolds(odd, { "aws:CurrentTime": "2026-01-01T00:00:00Z" })).toBe("unknown");
-    expect(evaluate(get(alice), s3(), [allow("s3:GetObject", "*", odd)])).toBe("allow");
+    expect(evaluate(get(alice), s3(), [allow("s3:GetObject", "*", odd)])).toBe("unknown");
     const deny: PolicyLike = { Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: odd }] };
-    expect(evaluate(get(alice), s3(), [ALLOW_EVERYTHING, deny])).toBe("allow");
+    expect(evaluate(get(alice), s3(), [ALLOW_EVERYTHING, deny])).toBe("unknown");
+    expect(evaluate(get(alice), s3(), [deny])).toBe("implicit-deny");
   });
 });
 
@@ -231,5 +232,55 @@ describe("web identity trust ('Creating a role for OIDC federation')", () => {
   it("does not let IAM users assume a role their account is not trusted for", () => {
     const target = { service: "trust" as const, account: A, resourcePolicy: trust };
     expect(evaluate({ principal: alice, action: "sts:AssumeRole", resource: `arn:aws:iam::${A}:role/ci` }, target, [ALLOW_EVERYTHING])).toBe("implicit-deny");
+  });
+});
+
+describe("what the evaluator cannot decide is \"unknown\", never a deny (its rule: err towards access)", () => {
+  const KEY = `arn:aws:kms:eu-central-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const session: Request["principal"] = { kind: "aws", arn: `arn:aws:iam::${A}:role/alice` };
+
+  // AWS JSON policy elements: NotPrincipal (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
+  // NotPrincipal is meant for Deny; with Allow it grants everyone but the listed principals, and
+  // a role's callers are its sessions (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION), which a
+  // list naming the role's ARN does not name. A caller the list names may therefore be allowed.
+  it("an Allow with NotPrincipal naming the caller's role is unknown; a caller it does not name is allowed", () => {
+    const everyoneBut: PolicyLike = { Statement: [{ Effect: "Allow", NotPrincipal: { AWS: alice.kind === "aws" ? alice.arn : "" }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }] };
+    expect(evaluate(get(session), s3(everyoneBut))).toBe("unknown");
+    expect(evaluate(get(bob), s3(everyoneBut), [ALLOW_EVERYTHING])).toBe("allow");
+    const keyEveryoneBut: PolicyLike = { Statement: [{ Effect: "Allow", NotPrincipal: { AWS: [`arn:aws:iam::${A}:role/alice`, `arn:aws:iam::${A}:root`] }, Action: "kms:Decrypt", Resource: "*" }] };
+    expect(evaluate({ principal: session, action: "kms:Decrypt", resource: KEY }, { service: "kms", account: A, resourcePolicy: keyEveryoneBut })).toBe("unknown");
+  });
+
+  // IAM policy elements: Variables and tags (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+  // `${aws:PrincipalTag/team}`, `${aws:username}` and the like are replaced by the request's
+  // values before matching; the evaluator does not resolve them, so it cannot compare them as text.
+  it("a policy variable in a Resource or a Condition value is unknown, in an Allow and in a Deny", () => {
+    const tagged = allow("s3:GetObject", `${BUCKET}/\${aws:PrincipalTag/team}/*`);
+    expect(evaluate(get(alice, `${BUCKET}/search/report.csv`), s3(), [tagged])).toBe("unknown");
+    const byCondition = allow("s3:GetObject", "*", { StringEquals: { "s3:ExistingObjectTag/team": "${aws:PrincipalTag/team}" } });
+    expect(evaluate(get(alice, `${BUCKET}/x`, { "s3:ExistingObjectTag/team": "search", "aws:PrincipalTag/team": "search" }), s3(), [byCondition])).toBe("unknown");
+    expect(conditionHolds({ StringEquals: { "s3:ExistingObjectTag/team": "${aws:PrincipalTag/team}" } }, { "s3:ExistingObjectTag/team": "search" })).toBe("unknown");
+    // A Deny that may not apply does not prove a denial; one that surely applies still does.
+    const denyOthers: PolicyLike = { Statement: [{ Effect: "Deny", Action: "s3:*", NotResource: `${BUCKET}/\${aws:PrincipalTag/team}/*` }] };
+    expect(evaluate(get(alice, `${BUCKET}/search/report.csv`), s3(), [ALLOW_EVERYTHING, denyOthers])).toBe("unknown");
+    const denyAll: PolicyLike = { Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }] };
+    expect(evaluate(get(alice), s3(), [tagged, denyAll])).toBe("explicit-deny");
+    // Where a variable cannot matter (no statement could allow), the answer stays a deny.
+    expect(evaluate({ principal: alice, action: "s3:PutObject", resource: `${BUCKET}/x` }, s3(), [tagged])).toBe("implicit-deny");
+  });
+
+  // AWS JSON policy elements: Principal, "Canonical user principals"
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-canonical-users):
+  // a canonical user ID stands for an AWS account, which the evaluator cannot map to an account id.
+  it("a CanonicalUser principal may be the caller's account: unknown", () => {
+    const canonical: PolicyLike = { Statement: [{ Effect: "Allow", Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }] };
+    expect(evaluate(get(bob), s3(canonical), [ALLOW_EVERYTHING])).toBe("unknown");
+    expect(evaluate(get({ kind: "anonymous" }), s3(canonical))).toBe("implicit-deny");
+    const denyCanonical: PolicyLike = { Statement: [{ Effect: "Deny", Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" }, Action: "s3:*", Resource: "*" }] };
+    expect(evaluate(get(alice), s3(denyCanonical), [ALLOW_EVERYTHING])).toBe("unknown");
+  });
+
+  it("mayAllow counts unknown as access, so no caller reads it as a proof of denial", () => {
+    expect(["allow", "unknown", "implicit-deny", "explicit-deny"].map((d) => mayAllow(d as Decision))).toEqual([true, true, false, false]);
   });
 });

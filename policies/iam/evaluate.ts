@@ -13,10 +13,25 @@
  *   - web identity (AssumeRoleWithWebIdentity): only the role's trust policy decides.
  *
  * Not modelled (the project emits none of them): SCPs and RCPs, permissions boundaries,
- * session policies, policy variables, IP and date operators. Where a document uses
- * something this evaluator does not understand, it errs on the side of access: an unknown
- * condition makes an Allow apply and a Deny not apply, so a proof that something is
- * denied is never weakened by what the evaluator cannot read.
+ * session policies, IP and date operators. Where a document uses something this evaluator
+ * cannot decide, it errs on the side of access and says so: the answer is "unknown" (an
+ * Allow that may apply counts as access, a Deny that may apply does not count as a
+ * denial), so a proof that something is denied is never weakened by what the evaluator
+ * cannot read. Besides unknown operators, three constructs are undecidable here:
+ *
+ *   - an Allow with NotPrincipal that names the caller: AWS matches a role's callers by
+ *     their session ARN (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`), which a list
+ *     naming the role does not name, and NotPrincipal with Allow is not supported
+ *     ("AWS JSON policy elements: NotPrincipal",
+ *     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html);
+ *   - policy variables (`${aws:PrincipalTag/team}`, `${aws:username}`, ...) in a Resource,
+ *     NotResource or Condition value: AWS substitutes the request's values first
+ *     ("IAM policy elements: Variables and tags",
+ *     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html);
+ *   - `CanonicalUser` principals: a canonical user ID stands for an AWS account, which
+ *     the evaluator cannot map to an account id ("AWS JSON policy elements: Principal",
+ *     canonical user principals,
+ *     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
  */
 
 export type ContextValue = string | number | boolean | readonly string[];
@@ -44,7 +59,13 @@ export interface Request {
 /** Where a statement sits: identity policies have no Principal; resource policies must have one. */
 export type PolicyPlace = "identity" | "resource";
 
-export type Decision = "allow" | "explicit-deny" | "implicit-deny";
+/** "unknown": the documents use something the evaluator cannot decide, and access is possible. */
+export type Decision = "allow" | "unknown" | "explicit-deny" | "implicit-deny";
+
+/** Whether a decision leaves access possible: what every search for a gap must ask ("unknown" included). */
+export function mayAllow(decision: Decision): boolean {
+  return decision === "allow" || decision === "unknown";
+}
 
 /** A policy document as parsed JSON; anything malformed simply matches nothing. */
 export interface PolicyLike {
@@ -130,7 +151,13 @@ type Tri = boolean | "unknown";
 
 const NEGATED = new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "numericnotequals"]);
 
+/** A policy variable (`${aws:PrincipalTag/team}`): AWS substitutes the request's value before matching. */
+export function hasPolicyVariable(value: string): boolean {
+  return value.includes("${");
+}
+
 function compare(base: string, item: string, value: string): Tri {
+  if (hasPolicyVariable(value)) return "unknown";
   switch (base) {
     case "stringequals":
     case "stringnotequals":
@@ -231,16 +258,25 @@ export function conditionHolds(condition: unknown, context: RequestContext | und
 /** How a resource policy's principal names the caller: directly, through its account, or not at all. */
 export type PrincipalMatch = "direct" | "account" | false;
 
+/** How a statement applies: the principal match, and whether anything in it was undecidable. */
+export interface Applies {
+  readonly match: Exclude<PrincipalMatch, false>;
+  /** False when the statement may apply, but something in it could not be decided (it may not). */
+  readonly certain: boolean;
+}
+
 function principalEntries(p: unknown): { kind: string; value: string }[] {
   if (p === "*") return [{ kind: "*", value: "*" }];
   if (!p || typeof p !== "object") return [];
   return Object.entries(p as Record<string, unknown>).flatMap(([kind, v]) => asList(v).map((value) => ({ kind: kind.toLowerCase(), value: String(value) })));
 }
 
-function entryMatches(e: { kind: string; value: string }, principal: Principal): PrincipalMatch {
+function entryMatches(e: { kind: string; value: string }, principal: Principal): PrincipalMatch | "unknown" {
   if (e.kind === "*" || (e.kind === "aws" && e.value === "*")) return "direct";
   switch (principal.kind) {
     case "aws": {
+      // A canonical user ID is an account the evaluator cannot name: it may be the caller's.
+      if (e.kind === "canonicaluser") return "unknown";
       if (e.kind !== "aws") return false;
       if (e.value === principal.arn) return "direct";
       const account = accountOf(principal.arn);
@@ -256,15 +292,22 @@ function entryMatches(e: { kind: string; value: string }, principal: Principal):
   }
 }
 
-export function principalMatches(statement: Statement, principal: Principal): PrincipalMatch {
+/**
+ * Whether the statement's Principal or NotPrincipal names the caller. NotPrincipal that
+ * names the caller excludes it from a Deny (towards access); from an Allow it may not:
+ * AWS matches a role's callers by their session ARN, which the list does not name.
+ */
+export function principalMatches(statement: Statement, principal: Principal): PrincipalMatch | "unknown" {
   if (statement.NotPrincipal !== undefined) {
-    return principalEntries(statement.NotPrincipal).some((e) => entryMatches(e, principal) === "direct") ? false : "direct";
+    const named = principalEntries(statement.NotPrincipal).some((e) => entryMatches(e, principal) === "direct");
+    if (!named) return "direct";
+    return statement.Effect === "Allow" ? "unknown" : false;
   }
-  let best: PrincipalMatch = false;
+  let best: PrincipalMatch | "unknown" = false;
   for (const e of principalEntries(statement.Principal)) {
     const m = entryMatches(e, principal);
     if (m === "direct") return "direct";
-    if (m === "account") best = "account";
+    if (m === "account" || (m === "unknown" && best === false)) best = m;
   }
   return best;
 }
@@ -274,47 +317,78 @@ export function actionApplies(s: Statement, action: string): boolean {
   return asList(s.Action).some((a) => actionMatches(String(a), action));
 }
 
-function resourceApplies(s: Statement, resource: string, place: PolicyPlace): boolean {
-  if (s.NotResource !== undefined) return !asList(s.NotResource).some((r) => arnMatches(String(r), resource));
+/** One Resource pattern against the resource; a policy variable in it cannot be decided. */
+function resourceMatches(pattern: string, resource: string): Tri {
+  if (hasPolicyVariable(pattern)) return "unknown";
+  return arnMatches(pattern, resource);
+}
+
+function anyOf(results: readonly Tri[]): Tri {
+  return results.includes(true) ? true : results.includes("unknown") ? "unknown" : false;
+}
+
+function resourceApplies(s: Statement, resource: string, place: PolicyPlace): Tri {
+  if (s.NotResource !== undefined) {
+    const listed = anyOf(asList(s.NotResource).map((r) => resourceMatches(String(r), resource)));
+    return listed === "unknown" ? "unknown" : !listed;
+  }
   // A trust policy has no Resource: it applies to the role it is attached to.
   if (s.Resource === undefined) return place === "resource";
-  return asList(s.Resource).some((r) => arnMatches(String(r), resource));
+  return anyOf(asList(s.Resource).map((r) => resourceMatches(String(r), resource)));
 }
 
 /**
- * Whether a statement applies to a request, and for resource policies how the principal
- * matched. Unknown conditions make an Allow apply and a Deny not apply.
+ * Whether a statement applies to a request, for resource policies how the principal
+ * matched, and whether that is certain. What cannot be decided (an unknown condition
+ * operator, a policy variable, NotPrincipal with Allow, a canonical user) makes the
+ * statement apply uncertainly: an Allow counts as possible access, a Deny as no proof.
  */
-export function statementApplies(s: Statement, req: Request, place: PolicyPlace): PrincipalMatch {
+export function statementApplies(s: Statement, req: Request, place: PolicyPlace): Applies | false {
   const effect = s.Effect;
   if (effect !== "Allow" && effect !== "Deny") return false;
-  let match: PrincipalMatch = "direct";
+  let match: PrincipalMatch | "unknown" = "direct";
   if (place === "resource") {
     match = principalMatches(s, req.principal);
     if (!match) return false;
   }
-  if (!actionApplies(s, req.action) || !resourceApplies(s, req.resource, place)) return false;
+  if (!actionApplies(s, req.action)) return false;
+  const resource = resourceApplies(s, req.resource, place);
+  if (!resource) return false;
   const holds = conditionHolds(s.Condition, req.context);
-  if (holds === "unknown") return effect === "Allow" ? match : false;
-  return holds ? match : false;
+  if (!holds) return false;
+  const certain = match !== "unknown" && resource === true && holds === true;
+  return { match: match === "unknown" ? "direct" : match, certain };
 }
 
 interface DocumentVerdict {
+  /** A Deny surely applies. */
   readonly deny: boolean;
+  /** A Deny may apply (something in it could not be decided). */
+  readonly mayDeny: boolean;
   readonly allow: PrincipalMatch;
 }
 
-export function judgeDocument(doc: PolicyLike | undefined, req: Request, place: PolicyPlace): DocumentVerdict {
+/**
+ * One document's verdict. `possible` counts the Allows that may apply (the most access
+ * the document can give); otherwise only those that surely apply. Denies count only when
+ * they surely apply; `mayDeny` reports the others.
+ */
+export function judgeDocument(doc: PolicyLike | undefined, req: Request, place: PolicyPlace, possible = true): DocumentVerdict {
   let deny = false;
+  let mayDeny = false;
   let allow: PrincipalMatch = false;
   for (const s of statementsOf(doc)) {
-    const m = statementApplies(s, req, place);
-    if (!m) continue;
-    if (s.Effect === "Deny") deny = true;
-    else if (m === "direct") allow = "direct";
-    else if (!allow) allow = "account";
+    const a = statementApplies(s, req, place);
+    if (!a) continue;
+    if (s.Effect === "Deny") {
+      if (a.certain) deny = true;
+      else mayDeny = true;
+    } else if (a.certain || possible) {
+      if (a.match === "direct") allow = "direct";
+      else if (!allow) allow = "account";
+    }
   }
-  return { deny, allow };
+  return { deny, mayDeny, allow };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -329,14 +403,8 @@ export interface Target {
   readonly resourcePolicy?: PolicyLike;
 }
 
-/**
- * The decision for one request. `identity` holds the caller's identity policies; for a
- * caller in another account whose policies are not known, pass a policy that allows
- * everything to ask "could any principal of that account do this?".
- */
-export function evaluate(req: Request, target: Target, identity: readonly PolicyLike[] = []): Decision {
-  const resource = judgeDocument(target.resourcePolicy, req, "resource");
-  const ids = identity.map((d) => judgeDocument(d, req, "identity"));
+/** AWS's evaluation order over verdicts that are each taken as certain. */
+function decide(req: Request, target: Target, resource: DocumentVerdict, ids: readonly DocumentVerdict[]): Exclude<Decision, "unknown"> {
   if (resource.deny || ids.some((v) => v.deny)) return "explicit-deny";
   const identityAllows = ids.some((v) => v.allow === "direct");
   const callerAccount = req.principal.kind === "aws" ? accountOf(req.principal.arn) : undefined;
@@ -356,6 +424,25 @@ export function evaluate(req: Request, target: Target, identity: readonly Policy
   }
   if (sameAccount) return resource.allow === "direct" || identityAllows ? "allow" : "implicit-deny";
   return resource.allow && identityAllows ? "allow" : "implicit-deny";
+}
+
+/**
+ * The decision for one request. `identity` holds the caller's identity policies; for a
+ * caller in another account whose policies are not known, pass a policy that allows
+ * everything to ask "could any principal of that account do this?". "unknown" when the
+ * answer depends on something the evaluator cannot decide and access is possible.
+ */
+export function evaluate(req: Request, target: Target, identity: readonly PolicyLike[] = []): Decision {
+  const judge = (possible: boolean) => ({
+    resource: judgeDocument(target.resourcePolicy, req, "resource", possible),
+    ids: identity.map((d) => judgeDocument(d, req, "identity", possible)),
+  });
+  const most = judge(true);
+  const atMost = decide(req, target, most.resource, most.ids);
+  if (atMost !== "allow") return atMost;
+  const least = judge(false);
+  const mayDeny = least.resource.mayDeny || least.ids.some((v) => v.mayDeny);
+  return decide(req, target, least.resource, least.ids) === "allow" && !mayDeny ? "allow" : "unknown";
 }
 
 /** Whether any Allow statement of a document covers the action, whatever its resources and conditions. */
