@@ -1,5 +1,5 @@
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../iam/workflowAccess";
-import { accountOf, actionApplies, asList, evaluate, statementsOf, type PolicyLike, type Request } from "../iam/evaluate";
+import { accountOf, actionApplies, asList, evaluate, mayAllow, statementsOf, type PolicyLike, type Request } from "../iam/evaluate";
 import { trustOf } from "./roles";
 import { TYPES, type Rule } from "./types";
 
@@ -22,6 +22,14 @@ export function workflowSubjectPattern(repository: string, branch: string): RegE
   const [owner, repo] = repository.split("/");
   return new RegExp(`^repo:${escape(owner)}(@\\d+)?/${escape(repo)}(@\\d+)?:job_workflow_ref:${escape(owner)}/${escape(repo)}/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/heads/${escape(branch)}$`);
 }
+
+/** Principals a role of this stack must never trust, by their key in a Principal element (lower case). */
+const OTHER_PRINCIPALS: Readonly<Record<string, string>> = {
+  aws: "the AWS principal",
+  service: "the AWS service",
+  canonicaluser: "the canonical user (an AWS account)",
+};
+const ONLY_GITHUB = `a role of this stack is assumed only through GitHub.com's OIDC provider (arn:aws:iam::ACCOUNT:oidc-provider/${GITHUB_OIDC_HOST}): remove this principal from the trust (a role for an account, a person or a service belongs outside this stack)`;
 
 /** Values an operator pins a key to exactly: StringEquals, or StringLike without wildcards; never IfExists or a set operator. */
 function exactPins(condition: unknown, key: string): string[][] {
@@ -71,12 +79,13 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
   const providers = new Set<string>();
   const allowed: string[] = [];
   for (const [i, s] of statementsOf(doc).entries()) {
-    if (s.Effect !== "Allow" || !ASSUME_ACTIONS.some((a) => actionApplies(s, a))) continue;
+    if (s.Effect !== "Allow") continue;
     const sid = s.Sid ? ` ${String(s.Sid)}` : ` #${i + 1}`;
     if (s.NotPrincipal !== undefined) {
-      problems.push(`statement${sid} lets every principal but a list assume the role (NotPrincipal)`);
+      problems.push(`statement${sid} lets every principal but a list assume the role (NotPrincipal); name GitHub's OIDC provider as the only Principal`);
       continue;
     }
+    const assumes = ASSUME_ACTIONS.some((a) => actionApplies(s, a));
     const principal = s.Principal as unknown;
     const entries = principal === "*" ? [["*", "*"]] : Object.entries((principal ?? {}) as Record<string, unknown>).flatMap(([k, v]) => asList(v).map((x) => [k.toLowerCase(), String(x)]));
     for (const [kind, value] of entries) {
@@ -84,7 +93,9 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
         problems.push(`statement${sid} lets any principal of any account assume the role`);
       } else if (kind === "federated" && !GITHUB_PROVIDER.test(value)) {
         problems.push(`statement${sid} trusts the identity provider ${value}; only GitHub.com's provider (${GITHUB_OIDC_HOST}) may assume a workflow role`);
-      } else if (kind === "federated") {
+      } else if (kind !== "federated") {
+        problems.push(`statement${sid} trusts ${OTHER_PRINCIPALS[kind] ?? `the ${kind} principal`} ${value}; ${ONLY_GITHUB}`);
+      } else if (assumes) {
         providers.add(value);
         const aud = exactPins(s.Condition, `${GITHUB_OIDC_HOST}:aud`);
         if (!aud.some((v) => v.length > 0 && v.every((x) => x === GITHUB_OIDC_AUDIENCE))) problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals`);
@@ -105,7 +116,7 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
       resource: `arn:aws:iam::${account}:role/workflow`,
       context: { [`${GITHUB_OIDC_HOST}:sub`]: t.sub, [`${GITHUB_OIDC_HOST}:aud`]: t.aud },
     };
-    if (evaluate(req, { service: "trust", account, resourcePolicy: doc }) === "allow") problems.push(`${t.why} can assume it (subject ${t.sub})`);
+    if (mayAllow(evaluate(req, { service: "trust", account, resourcePolicy: doc }))) problems.push(`${t.why} can assume it (subject ${t.sub})`);
   }
   return [...new Set(problems)];
 }
@@ -114,7 +125,7 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
 export const oidcRoleTrust: Rule<OidcTrustConfig> = {
   name: "oidc-role-trust",
   description:
-    "A role's trust lets no principal of any account in, no identity provider but GitHub.com's, and through GitHub only tokens with aud sts.amazonaws.com whose subject names an exact workflow file of the configured repository on its default branch; checked by evaluating hostile tokens (other branches, files, pull requests, environments, repositories, audiences).",
+    "A role's trust allows no principal but GitHub.com's OIDC provider (no AWS account, role, user or service, no canonical user, no \"*\", no other identity provider, no NotPrincipal), and through GitHub only tokens with aud sts.amazonaws.com whose subject names an exact workflow file of the configured repository on its default branch; checked by evaluating hostile tokens (other branches, files, pull requests, environments, repositories, audiences).",
   enforcementLevel: "mandatory",
   configSchema: { properties: { repository: { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" }, branch: { type: "string", default: "main" } }, required: ["repository"] },
   validate(resources, config) {
