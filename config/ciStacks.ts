@@ -47,6 +47,7 @@ export function policyConfigFor(settings: StackSettings) {
     "neon-project-residency": { allowedResidencies: [...settings.allowedResidencies] },
     "oidc-role-trust": { repository: `${settings.github.owner}/${settings.github.repository}`, branch: settings.github.branch },
     "data-resources-protected": { requireProtection: settings.protect },
+    "backup-key-policy": { keyAdministrators: [...settings.backup.keyAdministrators], breakGlassPrincipal: settings.backup.breakGlassPrincipal },
   };
 }
 

@@ -39,6 +39,7 @@ describe("npm run init", () => {
       "neon-project-residency": { allowedResidencies: ["US"] },
       "oidc-role-trust": { repository: "acme-inc/billing", branch: "main" },
       "data-resources-protected": { requireProtection: true },
+      "backup-key-policy": { keyAdministrators: ["arn:aws:iam::111122223333:role/deploy"] },
     });
     expect(readFileSync(path.join(dir, "tenants/acme.yaml"), "utf8")).toContain("example: true\n");
 

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RULES } from "../policies/rules";
+import { actionMatches } from "../policies/iam/evaluate";
 import type { RuleResource } from "../policies/rules/types";
 import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
@@ -74,6 +75,24 @@ const WRITER_DOC = JSON.stringify(backupWriterPolicy([{ awsRegion: "eu-central-1
 const trustWith = (...statements: object[]) => ({ Version: "2012-10-17", Statement: [...workflowTrustPolicy(OIDC, [SUB]).Statement, ...statements] });
 const githubStatement = (Condition: object, Federated = OIDC) => ({ Effect: "Allow", Principal: { Federated }, Action: "sts:AssumeRoleWithWebIdentity", Condition });
 const AUD = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
+
+const BREAK_GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
+const KEY_CONFIG = { keyAdministrators: [DEPLOY], breakGlassPrincipal: BREAK_GLASS };
+/** A vault key whose policy is the program's own (administrators, break-glass, optional roles) plus extra statements. */
+function keyWith(extra?: object, access: Partial<Parameters<typeof vaultKeyPolicy>[1]> = {}): RuleResource[] {
+  const doc = vaultKeyPolicy("eu-central-1", { keyAdministrators: [DEPLOY], breakGlassArn: BREAK_GLASS, ...access });
+  const key = vault()[1];
+  return [{ ...key, props: { ...key.props, policy: JSON.stringify({ ...doc, Statement: [...doc.Statement, ...(extra ? [extra] : [])] }) } }];
+}
+
+/** The keys with their administrators' kms:Put* (PutKeyPolicy) taken away, as when only break-glass may rewrite the policy. */
+function adminsManageOnly(keys: RuleResource[]): RuleResource[] {
+  return keys.map((k) => {
+    const doc = JSON.parse(k.props.policy) as { Statement: { Sid?: string; Action?: string[] }[] };
+    const Statement = doc.Statement.map((st) => (st.Sid === "KeyAdministration" ? { ...st, Action: st.Action!.filter((a) => !actionMatches(a, "kms:PutKeyPolicy")) } : st));
+    return { ...k, props: { ...k.props, policy: JSON.stringify({ ...doc, Statement }) } };
+  });
+}
 
 function tenantDb(residency: string, regionId: string, protect = true): RuleResource[] {
   return [
@@ -195,11 +214,21 @@ const fixtures: Fixture[] = [
   { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(), rolePolicy(WRITER_DOC)], violating: [workflowRole(), rolePolicy(JSON.stringify({ Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }))], message: /NotAction/ },
   {
     rule: "backup-key-policy",
-    config: {},
+    config: KEY_CONFIG,
     compliant: vault().slice(1, 2),
     violating: vault().slice(1, 2).map((k) => ({ ...k, props: { ...k.props, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }) } })),
     message: /any IAM administrator of the account may kms:ScheduleKeyDeletion/,
   },
+  // Key use for a principal the stack does not know: enumerated from the document, not probed with a made-up outsider (issue 31, finding 5).
+  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "PartnerDecrypts", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:role/partner" }, Action: "kms:Decrypt", Resource: "*" }), message: /statement PartnerDecrypts lets arn:aws:iam::999999999999:role\/partner use the key \(kms:Decrypt\), and it is none of the key administrators, the stack's roles or the break-glass principal; .*let only the stack's roles use the key/ },
+  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "Grants", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::999999999999:root"] }, Action: ["kms:CreateGrant", "kms:ListGrants"], Resource: "*" }), message: /statement Grants lets account 999999999999 \(any of its IAM principals its IAM policies allow\) use the key \(kms:CreateGrant\)/ },
+  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "Analytics", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/analytics" }, Action: "kms:*", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } } }), message: /statement Analytics lets arn:aws:iam::123456789012:role\/analytics use the key \(kms:Decrypt, kms:Encrypt, kms:GenerateDataKey,.*kms:CreateGrant, kms:PutKeyPolicy\)/ },
+  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "Trail", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*", Resource: "*" }), message: /statement Trail lets Service principal cloudtrail.amazonaws.com use the key \(kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext\)/ },
+  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "AllBut", Effect: "Allow", NotPrincipal: { AWS: DEPLOY }, Action: "kms:ReEncrypt*", Resource: "*" }), message: /statement AllBut lets every principal but .* use the key \(kms:ReEncryptFrom, kms:ReEncryptTo\)/ },
+  // The stack's own roles may use the key; the same grant to a role the stack does not declare fails.
+  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: [workflowRole(), ...keyWith(undefined, { writerRoleArn: workflowRole().props.arn })], violating: keyWith(undefined, { writerRoleArn: workflowRole().props.arn }), message: /statement BackupWriterEncryptsThroughS3 lets arn:aws:iam::123456789012:role\/writer-abc use the key \(kms:Decrypt, kms:GenerateDataKey\)/ },
+  // Without the pack config, the key administrators are unknown: their kms:Put* (PutKeyPolicy) is refused until npm run schema writes it.
+  { rule: "backup-key-policy", config: {}, compliant: adminsManageOnly(keyWith(undefined, { breakGlassArn: undefined })), violating: keyWith(undefined, { breakGlassArn: undefined }), message: /statement KeyAdministration lets arn:aws:iam::123456789012:role\/deploy use the key \(kms:PutKeyPolicy\)/ },
   { rule: "data-resources-protected", config: { requireProtection: true }, compliant: [...tenantDb("EU", "aws-eu-central-1"), ...vault()], violating: tenantDb("EU", "aws-eu-central-1", false), message: /neon:index\/project:Project acme-corp holds or guards tenant data and is not protected/ },
   { rule: "data-resources-protected", config: { requireProtection: false }, compliant: tenantDb("EU", "aws-eu-central-1", false), violating: vault().map((r) => ({ ...r, protect: false })), message: /aws:kms\/key:Key backups-eu-central-1-key holds or guards tenant data/ },
   { rule: "data-resources-protected", config: { requireProtection: true }, compliant: vault(), violating: vault({}, {}, { retainOnDelete: false }), message: /BucketLifecycleConfiguration backups-eu-central-1-lifecycle holds or guards tenant data and is not retained on delete/ },
@@ -260,6 +289,8 @@ describe("the pack's inventory", () => {
     expect(config["data-resources-protected"].requireProtection).toBe(settings["tenant-fleet:protect"]);
     expect(config["oidc-role-trust"].repository).toBe(`${settings["tenant-fleet:githubOwner"]}/${settings["tenant-fleet:githubRepository"]}`);
     expect(config["oidc-role-trust"].branch).toBe(settings["tenant-fleet:githubBranch"] ?? "main");
+    expect(config["backup-key-policy"].keyAdministrators).toEqual(settings["tenant-fleet:keyAdministrators"]);
+    expect(config["backup-key-policy"].breakGlassPrincipal).toBe(settings["tenant-fleet:breakGlassPrincipal"]);
     expect(Object.keys(config).every((k) => RULES.some((r) => r.name === k))).toBe(true);
   });
 });
@@ -289,6 +320,29 @@ describe("the pack against what the program declares", async () => {
       const other = run.map((x) => (x.type === "neon:index/project:Project" && x.name === "northwind" ? { ...x, protect: false } : x));
       expect(rule("data-resources-protected").validate(other, { requireProtection: true })).toEqual([expect.objectContaining({ message: expect.stringMatching(/northwind holds or guards tenant data and is not protected/) })]);
     }
+  });
+
+  it("backup-key-policy accepts the program's vault keys whether the key administrators or break-glass alone hold PutKeyPolicy, and refuses key use by anyone else", () => {
+    const keyRule = rule("backup-key-policy");
+    const config = prodConfig["backup-key-policy"];
+    const keys = prod.filter((r) => r.type === "aws:kms/key:Key" && r.props.tags?.["tenant-fleet:purpose"] === "tenant-backups");
+    expect(keys.length).toBeGreaterThan(0);
+    type Doc = { Statement: { Sid?: string; Action?: string | string[] }[] };
+    const rewrite = (change: (doc: Doc) => Doc) => prod.map((r) => (keys.includes(r) ? { ...r, props: { ...r.props, policy: JSON.stringify(change(JSON.parse(r.props.policy))) } } : r));
+    const actions = (st: { Action?: string | string[] }) => (Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : []);
+    const withActions = (doc: Doc, sid: string, f: (a: string[]) => string[]) => ({ ...doc, Statement: doc.Statement.map((st) => (st.Sid === sid ? { ...st, Action: f(actions(st)) } : st)) });
+    // Before the change: the administrators hold kms:Put*. After: only break-glass holds kms:PutKeyPolicy.
+    const before = rewrite((d) => withActions(d, "KeyAdministration", (a) => [...new Set([...a, "kms:Put*"])]));
+    const after = rewrite((d) => withActions(withActions(d, "KeyAdministration", (a) => a.filter((x) => !actionMatches(x, "kms:PutKeyPolicy"))), "BreakGlass", (a) => [...new Set([...a, "kms:PutKeyPolicy"])]));
+    expect(keyRule.validate(prod, config)).toEqual([]);
+    expect(keyRule.validate(before, config)).toEqual([]);
+    expect(keyRule.validate(after, config)).toEqual([]);
+    const partner = rewrite((d) => ({ ...d, Statement: [...d.Statement, { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:role/partner" }, Action: ["kms:Decrypt", "kms:CreateGrant"], Resource: "*" }] }));
+    const violations = keyRule.validate(partner, config);
+    expect(violations.map((v) => v.urn).sort()).toEqual(keys.map((k) => k.urn).sort());
+    for (const v of violations) expect(v.message).toMatch(/statement Partner lets arn:aws:iam::999999999999:role\/partner use the key \(kms:Decrypt, kms:CreateGrant\)/);
+    // Break-glass is allowed because the config names it: without it, its PutKeyPolicy is refused.
+    expect(keyRule.validate(after, { ...config, breakGlassPrincipal: undefined }).length).toBe(keys.length);
   });
 
   it("the dev stack passes with its config, and fails protection with prod's", () => {
