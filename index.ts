@@ -132,6 +132,7 @@ const devProject = settings.devProject
       stack: settings.stack,
       orgId: settings.neonOrgId,
       repository: settings.github.repository,
+      branch: settings.github.branch,
       workflowApiKey: devWorkflowApiKey(),
       protect: settings.protect,
       neonProvider,

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@pulumi/neon";
 import * as github from "@pulumi/github";
 import type { DevProjectSettings } from "../config/settings";
-import { DEV_ENVIRONMENT, DEV_PROJECT_VARIABLE } from "../workflows/dev";
+import { DEV_ENVIRONMENT, DEV_PROJECT_VARIABLE, PULL_REQUEST_REF_PATTERN } from "../workflows/dev";
 import { devProjectArgs } from "../projects/args";
 
 export interface DevTestProjectArgs {
@@ -19,6 +19,8 @@ export interface DevTestProjectArgs {
   readonly orgId?: string;
   /** The application repository (name only) that receives the environment and variable. */
   readonly repository: string;
+  /** The repository's default branch: with pull requests' merge refs, the only refs the environment admits. */
+  readonly branch: string;
   /** Neon API key scoped to this project, for the preview-branch workflows only. @default none: the environment gets no key and the branch workflows cannot run */
   readonly workflowApiKey?: pulumi.Output<string>;
   /** Protect the project and retain it on delete. @default true */
@@ -42,9 +44,17 @@ export class DevTestProject extends pulumi.ComponentResource {
     this.projectId = this.project.id;
 
     const gh = { parent: this, provider: args.githubProvider };
-    // Pull requests from any branch of the repository (not forks) may use this environment:
-    // its only secret is a key scoped to the dev/test project.
-    const env = new github.RepositoryEnvironment(`${name}-environment`, { repository: args.repository, environment: DEV_ENVIRONMENT }, gh);
+    // Only the default branch (seed, cleanup) and pull requests' merge refs (preview branches)
+    // may use this environment: a push or a dispatch on any other branch or tag gets no key.
+    // Pull requests from forks get no secrets from GitHub; its only secret is a key scoped to
+    // the dev/test project.
+    const env = new github.RepositoryEnvironment(
+      `${name}-environment`,
+      { repository: args.repository, environment: DEV_ENVIRONMENT, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } },
+      gh,
+    );
+    new github.RepositoryEnvironmentDeploymentPolicy(`${name}-environment-default-branch`, { repository: args.repository, environment: env.environment, branchPattern: args.branch }, gh);
+    new github.RepositoryEnvironmentDeploymentPolicy(`${name}-environment-pull-requests`, { repository: args.repository, environment: env.environment, branchPattern: PULL_REQUEST_REF_PATTERN }, gh);
     if (args.workflowApiKey) {
       new github.ActionsEnvironmentSecret(`${name}-neon-api-key`, { repository: args.repository, environment: env.environment, secretName: "NEON_API_KEY", value: args.workflowApiKey }, gh);
     } else {

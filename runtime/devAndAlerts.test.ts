@@ -83,6 +83,27 @@ describe("the dev/test preview branch and cleanup", () => {
     expect((await run(preview(), "delete", context("closed"))).log).toContain(`no Neon branch ${name}`);
   });
 
+  it("installs the pull request's dependencies in a job without the key; the test job fetches the string first, then unpacks that install and runs", async () => {
+    // A setup command that leaves a mark and records what it could see; a preview command that checks both.
+    const setup = "mkdir -p node_modules && echo installed > node_modules/marker && env > install-env.txt";
+    const check = 'grep -qx installed node_modules/marker && ! grep -q NEON_API_KEY install-env.txt && ! env | grep -q NEON_API_KEY && test -n "$DATABASE_URL" && echo preview-ran';
+    const custom = await repositoryOf("dev", ["devNeonApiKey=napi_offline", `devSetupCommand=${setup}`, `devPreviewCommand=${check}`]);
+    const workflow = [...custom.workflows].find(([p]) => p.endsWith("tenant-fleet-dev-preview-branch.yml"))![1];
+    const artifacts = `${runner.env.HOME}/dev-artifacts-${Date.now()}`;
+    const substitutions = runner.substitutions({ neonApi: neon.url, artifacts });
+    const ctx = { ...context("synchronize"), vars: custom.vars };
+    const install = await runJob(workflow, "install", undefined, ctx, substitutions);
+    expect(install.result, install.log).toBe("success");
+    expect(install.log).not.toContain(NEON_KEY);
+    const test = await runJob(workflow, "test", undefined, { ...ctx, needs: { branch: { result: "success", outputs: { branch_id: "br-pr-7" } }, install: { result: "success" } } }, substitutions);
+    expect(test.result, test.log).toBe("success");
+    expect(test.steps.map((s) => s.name)).toEqual(["Connection string of the branch (the only step with the Neon API key)", "The installed workspace", "Unpack it", "Run with DATABASE_URL of the branch"]);
+    expect(test.log).toContain("preview-ran");
+    expect(test.log).not.toContain(NEON_KEY);
+    // The key asked Neon for this pull request's branch, in the job's first step (the order above).
+    expect(neon.calls.filter((c) => c.path.includes("/connection_uri")).at(-1)!.path).toContain("branch_id=br-pr-7");
+  });
+
   it("cleanup goes on past a branch deleted under it (404) and deletes the rest", async () => {
     neon.branches.clear();
     const old = new Date(Date.now() - 10 * 24 * 3_600_000).toISOString();

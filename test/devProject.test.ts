@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { previewBranchName, PREVIEW_BRANCH_SCRIPT, renderDevWorkflows, DEV_ENVIRONMENT } from "../workflows/dev";
+import { previewBranchName, PREVIEW_BRANCH_SCRIPT, renderDevWorkflows, DEV_ENVIRONMENT, DEV_WORKSPACE_ARTIFACT, PULL_REQUEST_REF_PATTERN } from "../workflows/dev";
+import { ACTIONS } from "../workflows/render";
 import { devProjectArgs } from "../projects/args";
 import { devSeedProblems } from "../config/devSeed";
 import { parseStackSettings, type DevProjectSettings } from "../config/settings";
@@ -86,10 +87,16 @@ describe("dev/test workflows", () => {
     const wf = parse(w.content);
     expect(wf.permissions).toEqual({});
     let keyed = 0;
-    for (const job of Object.values(wf.jobs) as { environment: string; steps: { run?: string; env?: Record<string, string> }[]; env: Record<string, string> }[]) {
+    for (const [id, job] of Object.entries(wf.jobs) as [string, { environment?: string; steps: { run?: string; uses?: string; env?: Record<string, string> }[]; env?: Record<string, string> }][]) {
+      // The job that installs the pull request's dependencies has no environment, hence no key, and names no secret.
+      if (id === "install") {
+        expect(job.environment).toBeUndefined();
+        expect(JSON.stringify(job)).not.toContain("secrets.");
+        continue;
+      }
       expect(job.environment).toBe(DEV_ENVIRONMENT);
       // The Neon key is never job-wide: only the steps that call Neon's API see it, and none of them installs or runs the repository's code.
-      expect(job.env.NEON_API_KEY).toBeUndefined();
+      expect(job.env?.NEON_API_KEY).toBeUndefined();
       for (const step of job.steps) {
         if (step.run) expect(step.run).not.toContain("${{");
         if (step.env?.NEON_API_KEY === undefined) continue;
@@ -108,15 +115,24 @@ describe("dev/test workflows", () => {
     expect(wf.jobs.branch.if).toBe("github.event.action != 'closed' && github.event.pull_request.head.repo.full_name == github.repository");
     expect(wf.jobs.delete.if).toBe("github.event.action == 'closed' && github.event.pull_request.head.repo.full_name == github.repository");
     expect(wf.jobs.branch.env.HEAD_REF).toBe("${{ github.head_ref }}");
-    expect(wf.jobs.test.needs).toBe("branch");
-    const steps = wf.jobs.test.steps as { name: string; run?: string; env?: Record<string, string> }[];
-    expect(steps.map((s) => s.name)).toEqual(["Check out", "Install (no secrets)", "Connection string of the branch (the only step with the Neon API key)", "Run with DATABASE_URL of the branch"]);
-    // The key is on the one step that calls the API, before any of the pull request's code runs.
+    // The pull request's install runs in a job without the environment; the test job never runs it.
+    expect(wf.jobs.install.if).toBe(wf.jobs.branch.if);
+    expect(wf.jobs.install.environment).toBeUndefined();
+    expect(wf.jobs.install.permissions).toEqual({ contents: "read" });
+    const install = wf.jobs.install.steps as { name: string; uses?: string; run?: string; with?: Record<string, unknown> }[];
+    expect(install.map((s) => s.name)).toEqual(["Check out", "Install (this job holds no secret and no key)", "Pack the installed workspace", "Hand it to the test job"]);
+    expect(install[1].run).toBe("set -euo pipefail\nnpm ci\n");
+    expect(install[3]).toMatchObject({ uses: ACTIONS.uploadArtifact.uses, with: { name: DEV_WORKSPACE_ARTIFACT, "retention-days": 1 } });
+    expect(wf.jobs.test.needs).toEqual(["branch", "install"]);
+    const steps = wf.jobs.test.steps as { name: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[];
+    expect(steps.map((s) => s.name)).toEqual(["Connection string of the branch (the only step with the Neon API key)", "The installed workspace", "Unpack it", "Run with DATABASE_URL of the branch"]);
+    // The key is on the one step that calls the API, the job's first: nothing of the pull request exists in the job before it.
     expect(wf.jobs.test.env.NEON_API_KEY).toBeUndefined();
-    expect(steps.map((s) => s.env?.NEON_API_KEY)).toEqual([undefined, undefined, "${{ secrets.NEON_API_KEY }}", undefined]);
-    expect(steps[1].run).toBe("set -euo pipefail\nnpm ci\n");
-    expect(steps[2].run).toContain('echo "::add-mask::${uri}"');
-    expect(steps[2].run!.indexOf("::add-mask::")).toBeLessThan(steps[2].run!.indexOf('>> "${GITHUB_ENV}"'));
+    expect(steps.map((s) => s.env?.NEON_API_KEY)).toEqual(["${{ secrets.NEON_API_KEY }}", undefined, undefined, undefined]);
+    expect(steps.some((s) => s.uses === ACTIONS.checkout.uses || /npm ci|npm install/.test(s.run ?? ""))).toBe(false);
+    expect(steps[1]).toMatchObject({ uses: ACTIONS.downloadArtifact.uses, with: { pattern: DEV_WORKSPACE_ARTIFACT, path: install[3].with!.path } });
+    expect(steps[0].run).toContain('echo "::add-mask::${uri}"');
+    expect(steps[0].run!.indexOf("::add-mask::")).toBeLessThan(steps[0].run!.indexOf('>> "${GITHUB_ENV}"'));
     expect(steps[3].run).toBe("set -euo pipefail\nnpm test\n");
     for (const s of steps) expect(s.run ?? "").not.toMatch(/echo "\$\{(uri|DATABASE_URL)\}"/);
   });
@@ -227,6 +243,17 @@ describe("in the stacks", async () => {
     const files = dev.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs.file);
     expect(files).toEqual(expect.arrayContaining([".github/workflows/tenant-fleet-dev-seed.yml", ".github/workflows/tenant-fleet-dev-preview-branch.yml", ".github/workflows/tenant-fleet-dev-branch-cleanup.yml"]));
     expect(dev.outputs.devTestProjectId).toBe("dev-test-id");
+  });
+
+  it("admits only the default branch and pull requests' merge refs to the environment that holds the key", () => {
+    const env = dev.resources.find((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" && r.inputs.environment === DEV_ENVIRONMENT)!;
+    expect(env.inputs.deploymentBranchPolicy).toEqual({ protectedBranches: false, customBranchPolicies: true });
+    const policies = dev.resources.filter((r) => r.type === "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy" && r.inputs.environment === DEV_ENVIRONMENT);
+    expect(policies.map((p) => [p.inputs.repository, p.inputs.branchPattern, p.inputs.tagPattern])).toEqual([
+      ["app-dev", "main", undefined],
+      ["app-dev", PULL_REQUEST_REF_PATTERN, undefined],
+    ]);
+    expect(PULL_REQUEST_REF_PATTERN).toBe("refs/pull/*/merge");
   });
 
   it("keeps the workflows' Neon key a secret of their environment only", () => {

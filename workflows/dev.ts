@@ -9,6 +9,19 @@ import type { DevProjectSettings } from "../config/settings";
 import { WORKFLOW_DIR } from "../repository/contract";
 
 export const DEV_ENVIRONMENT = "neon-dev-branches";
+/**
+ * The refs the dev environment admits besides the default branch: the merge refs of pull
+ * requests. Since 2025-12-08 GitHub evaluates an environment's deployment branch rules for
+ * `pull_request` jobs against the ref the job runs on, `refs/pull/<number>/merge`, not the
+ * head branch ("Actions pull_request_target and environment branch protections changes",
+ * https://github.blog/changelog/2025-11-07-actions-pull_request_target-and-environment-branch-protections-changes);
+ * rule patterns are `File.fnmatch` patterns whose `*` does not match `/` ("Deployment
+ * branches and tags", https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#deployment-branches-and-tags).
+ */
+export const PULL_REQUEST_REF_PATTERN = "refs/pull/*/merge";
+/** The artifact that carries the pull request's installed workspace from the keyless install job to the test job. */
+export const DEV_WORKSPACE_ARTIFACT = "tenant-fleet-dev-workspace";
+const WORKSPACE_DIR = `\${{ runner.temp }}/${DEV_WORKSPACE_ARTIFACT}`;
 export const DEV_PROJECT_VARIABLE = "TENANT_FLEET_DEV_PROJECT_ID";
 export const NEON_API = "https://console.neon.tech/api/v2";
 export const PREVIEW_BRANCH_PREFIX = "preview/pr-";
@@ -91,8 +104,8 @@ function connectionStep(branchIdVar: string | undefined): object {
 }
 
 /** Installs what the commands need, before any secret exists in the job. */
-function setupSteps(dev: DevProjectSettings): object[] {
-  return dev.setupCommand ? [{ name: "Install (no secrets)", shell: "bash", run: `set -euo pipefail\n${dev.setupCommand}\n` }] : [];
+function setupSteps(dev: DevProjectSettings, name = "Install (no secrets)"): object[] {
+  return dev.setupCommand ? [{ name, shell: "bash", run: `set -euo pipefail\n${dev.setupCommand}\n` }] : [];
 }
 
 function seedWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow {
@@ -191,19 +204,42 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
     },
   };
   if (dev.previewCommand) {
+    // The pull request's install (its dependencies' install scripts included) runs in a job
+    // with no environment, hence no key; the test job unpacks what it built only after its
+    // key step, and never runs the setup command itself.
+    jobs.install = {
+      name: "install the pull request's dependencies (no environment, no key)",
+      if: `github.event.action != 'closed' && ${FROM_THIS_REPOSITORY}`,
+      "runs-on": RUNNER,
+      "timeout-minutes": 30,
+      permissions: { contents: "read" },
+      steps: [
+        { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
+        ...setupSteps(dev, "Install (this job holds no secret and no key)"),
+        {
+          name: "Pack the installed workspace",
+          shell: "bash",
+          env: { WORKSPACE_DIR },
+          // Never packs itself: the runner's temp directory is outside the workspace on GitHub's runners, not everywhere.
+          run: `set -euo pipefail\nmkdir -p "\${WORKSPACE_DIR}"\ntar --exclude="./${DEV_WORKSPACE_ARTIFACT}" -czf "\${WORKSPACE_DIR}/workspace.tgz" .\n`,
+        },
+        { name: "Hand it to the test job", uses: ACTIONS.uploadArtifact.uses, with: { name: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "retention-days": 1, overwrite: true } },
+      ],
+    };
     jobs.test = {
       name: "run against the pull request's branch",
-      needs: "branch",
+      needs: ["branch", "install"],
       "runs-on": RUNNER,
       "timeout-minutes": 60,
       environment: DEV_ENVIRONMENT,
       permissions: { contents: "read" },
       env: { ...projectEnv, BRANCH_ID: "${{ needs.branch.outputs.branch_id }}" },
-      // The pull request's code runs only after the key's step, in steps that never hold the key.
+      // The key's step comes first: nothing of the pull request exists in this job before it,
+      // and the pull request's code then runs in steps that never hold the key.
       steps: [
-        { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-        ...setupSteps(dev),
         connectionStep("BRANCH_ID"),
+        { name: "The installed workspace", uses: ACTIONS.downloadArtifact.uses, with: { pattern: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "merge-multiple": true } },
+        { name: "Unpack it", shell: "bash", env: { WORKSPACE_DIR }, run: 'set -euo pipefail\ntar -xzf "${WORKSPACE_DIR}/workspace.tgz"\nrm -rf "${WORKSPACE_DIR}"\n' },
         { name: "Run with DATABASE_URL of the branch", shell: "bash", run: `set -euo pipefail\n${dev.previewCommand}\n` },
       ],
     };
