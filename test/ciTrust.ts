@@ -12,6 +12,7 @@ export interface Step {
   name?: string;
   uses?: string;
   run?: string;
+  shell?: string;
   if?: string;
   env?: Record<string, string>;
   with?: Record<string, unknown>;
@@ -62,6 +63,48 @@ const HEAD_INSTALL = "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fu
 /** The one way the base's checker may plan the pull request's program: in the sandbox. */
 const SANDBOXED_PLAN = /npm run --silent plan -- --stack "\$\{STACK\}" --head \.\.\/(\S+) --sandbox /;
 
+/** The sandbox the pull request's program runs in: bubblewrap from the distribution, installed before anything of the pull request is on the runner. */
+const SANDBOX_INSTALL = /\bapt-get install\b.*\bbubblewrap\b/;
+/** A shell given by absolute path (setup-node puts a world-writable tool cache first on PATH). */
+const ABSOLUTE_SHELL = /^\/(usr\/)?bin\/bash\s/;
+/** Commands a step may run after the pull request's program ran: bash's own words, and binaries by absolute path. */
+const BASH_OWN = new Set(["if", "then", "else", "elif", "fi", "[", "[[", "test", "echo", "printf", "exit", "true", "false", ":", "{", "}"]);
+
+/** The first word of every command in `script`'s lines after the first that matches `from` (quoted text blanked first). */
+function commandsAfter(script: string, from: RegExp): string[] {
+  const lines = script.split("\n");
+  const at = lines.findIndex((l) => from.test(l));
+  if (at < 0) return [];
+  return lines
+    .slice(at + 1)
+    .map((l) => l.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "Q").replace(/#.*$/, ""))
+    .flatMap((l) => l.split(/;|&&|\|\||\||\bthen\b|\belse\b/))
+    .map((c) => c.trim().replace(/^[{(!]\s*/, "").split(/\s+/)[0])
+    .filter((w) => w && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+}
+
+/**
+ * Where the pull request's program is planned: bubblewrap is installed before the pull
+ * request is checked out; the planning step's shell and every command after the plan are
+ * bash's own or given by absolute path; the verdict is that step's exit status (the plan's),
+ * with no `run:` step after it that a replaced tool on PATH could turn into a pass.
+ */
+function sandboxedPlanFindings(at: string, job: Job): string[] {
+  const out: string[] = [];
+  const head = job.steps.findIndex(checksOutPullRequest);
+  const install = job.steps.findIndex((s) => SANDBOX_INSTALL.test(s.run ?? ""));
+  if (install < 0 || install > head) out.push(`${at}: bubblewrap is not installed before the pull request is checked out`);
+  const plan = job.steps.findIndex((s) => SANDBOXED_PLAN.test(s.run ?? ""));
+  if (plan < 0) return out;
+  const step = job.steps[plan];
+  if (!ABSOLUTE_SHELL.test(step.shell ?? "")) out.push(`${at}: the step that plans the pull request's program finds its shell on PATH (shell: ${step.shell ?? "bash"}); give /usr/bin/bash`);
+  for (const word of commandsAfter(step.run!, SANDBOXED_PLAN)) if (!BASH_OWN.has(word) && !word.startsWith("/")) out.push(`${at}: runs "${word}" from PATH after the pull request's program ran; give it by absolute path`);
+  const lines = step.run!.trim().split("\n");
+  if (!/\|\| status=\$\?$/.test(lines.find((l) => SANDBOXED_PLAN.test(l))!) || lines.at(-1) !== 'exit "${status}"') out.push(`${at}: the verdict is not the planning step's exit status (plan … || status=$? … exit "\${status}")`);
+  for (const s of job.steps.slice(plan + 1)) if (s.run) out.push(`${at}: runs "${s.run.trim().split("\n")[0]}" after the pull request's program ran; decide in the step that plans it`);
+  return out;
+}
+
 /**
  * pull_request_target runs the base branch's file with the base repository's token, cache
  * scope and secrets: allowed only in the shape tenant-diff.yml has. No secret, no OIDC, no
@@ -91,6 +134,7 @@ function pullRequestTargetFindings(file: string, wf: Workflow): string[] {
       const plansHead = /--head\b/.test(s.run!);
       if (plansHead && !(SANDBOXED_PLAN.test(s.run!) && dirs.includes(SANDBOXED_PLAN.exec(s.run!)![1]))) out.push(`${at}: plans the pull request's program outside the sandbox (plan --head ../<checkout> --sandbox)`);
     }
+    out.push(...sandboxedPlanFindings(at, job));
   }
   return out;
 }

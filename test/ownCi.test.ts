@@ -88,8 +88,23 @@ describe("when pulumi runs", () => {
     ]);
     const diff = steps.find((s) => s.id === "diff") as Job["steps"][number] & { "working-directory": string };
     expect(diff["working-directory"]).toBe("base");
-    expect(diff.run).toContain('npm run --silent plan -- --stack "${STACK}" --head ../head --sandbox --format md > "${report}/comment.md"');
-    expect((steps.at(-1) as { if?: string }).if).toBe("steps.diff.outputs.status != '0'");
+    expect(diff.run).toContain('npm run --silent plan -- --stack "${STACK}" --head ../head --sandbox --format md > "${report}/comment.md" 2> ../plan-errors.txt || status=$?');
+  });
+
+  it("plans the pull request's program in bubblewrap, installed first, and fails in that same step, by binaries no PATH entry can replace", () => {
+    const steps = tenantDiff.jobs["tenant-diff"].steps as (Job["steps"][number] & { shell?: string })[];
+    // Installed before any checkout: nothing of the pull request is on the runner yet.
+    expect(steps[0].run).toMatch(/^\/usr\/bin\/sudo \/usr\/bin\/apt-get install -y -q --no-install-recommends bubblewrap$/m);
+    expect(steps[0].run).toContain(`/usr/bin/bwrap --version`);
+    // Ubuntu's documented profile for bwrap when unprivileged user namespaces are restricted.
+    expect(steps[0].run).toContain(`'profile bwrap /usr/bin/bwrap flags=(unconfined) {' '  userns,' '}'`);
+    const diff = steps.find((s) => s.id === "diff")!;
+    expect(diff.shell).toBe("/usr/bin/bash --noprofile --norc -euo pipefail {0}");
+    expect(diff.run!.trim().split("\n").at(-1)).toBe('exit "${status}"');
+    // After the diff, only the artifact upload (the runner's own node): no step decides the verdict later.
+    expect(steps.slice(steps.indexOf(diff) + 1).map((s) => s.uses?.split("@")[0])).toEqual(["actions/upload-artifact"]);
+    // A report that could not be written says so without quoting anything the plan printed.
+    expect(diff.run).not.toMatch(/~~~|```|cat \.\.\/plan-errors\.txt[^>]*>[^&]/);
   });
 
   it("updates on merge: the dev stacks, then the prod stacks behind their environment, one deploy at a time", () => {
@@ -173,7 +188,13 @@ describe("trust boundaries of this stack's own CI", () => {
     ["the pull request in the workspace root", "tenant-diff", (wf) => delete step(wf, "tenant-diff", (s) => s.with?.path === "head").with!.path, /tenant-diff: checks out the pull request into the workspace root/],
     ["the pull request's install scripts", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund").run = "npm ci"), /tenant-diff: runs "npm ci" in the pull request's checkout/],
     ["the pull request's .npmrc", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund").run = "npm ci --ignore-scripts"), /tenant-diff: runs "npm ci --ignore-scripts" in the pull request's checkout/],
-    ["the pull request's checker", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff")["working-directory"] = "head"), /tenant-diff: runs "set -uo pipefail" in the pull request's checkout/],
+    ["the pull request's checker", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff")["working-directory"] = "head"), /tenant-diff: runs "report=.*" in the pull request's checkout/],
+    ["no bubblewrap", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.shift(), /tenant-diff: bubblewrap is not installed before the pull request is checked out/],
+    ["bubblewrap installed after the pull request is on the runner", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.splice(3, 0, wf.jobs["tenant-diff"].steps.shift()!), /tenant-diff: bubblewrap is not installed before the pull request is checked out/],
+    ["the diff's shell from PATH", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").shell = "bash"), /tenant-diff: the step that plans the pull request's program finds its shell on PATH \(shell: bash\)/],
+    ["a tool from PATH after the plan", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace("/usr/bin/cat ../plan-errors.txt", "cat ../plan-errors.txt")), /tenant-diff: runs "cat" from PATH after the pull request's program ran/],
+    ["a verdict that is not the plan's", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace('exit "${status}"', "exit 0")), /tenant-diff: the verdict is not the planning step's exit status/],
+    ["a later verdict step", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.push({ if: "steps.diff.outputs.status != '0'", shell: "bash", run: "exit 1" }), /tenant-diff: runs "exit 1" after the pull request's program ran; decide in the step that plans it/],
     ["the program planned outside the sandbox", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace(" --sandbox", "")), /tenant-diff: plans the pull request's program outside the sandbox/],
     ["a write token beside the pull request's checkout", "tenant-diff", (wf) => (wf.jobs["tenant-diff"].permissions!["pull-requests"] = "write"), /tenant-diff: checks out the pull request with pull-requests: write/],
     ["a secret at job level", "deploy", (wf) => (wf.jobs["up-prod"].env = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" }), /up-prod: job-level env holds secrets \(NEON_API_KEY\)/],
