@@ -1,7 +1,7 @@
 /** The tenant diff as terminal text, as Markdown for a pull-request comment, and as JSON. */
 import type { ExplainedFinding, FieldChange, FleetDiff } from "./diff";
 import { resourceCounts } from "./resources";
-import { mdCell } from "./escape";
+import { mdCell, mdFence } from "./escape";
 
 export interface DiffMeta {
   readonly base: string;
@@ -114,6 +114,16 @@ export function renderDiffMarkdown(diff: FleetDiff, meta: DiffMeta): string {
     out.push("", "</details>");
   }
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * The comment when there is no diff to show: the head's tenants file or settings are
+ * invalid, or its program could not be planned. What went wrong is the head's own text
+ * (its values, its program's stderr): it is shown fenced and defanged (mdFence), never as
+ * Markdown.
+ */
+export function renderDiffFailureMarkdown(stack: string, message: string): string {
+  return [`### tenant-fleet: tenant diff for \`${mdCell(stack)}\` could not run`, "", "> [!CAUTION]", "> The change could not be compared with the base: this change must not merge as it is.", "", mdFence(message)].join("\n");
 }
 
 /** `--json`: `{ base, stack, file, passes, summary, tenants, stackChanges, unusedAcknowledgements, resources? }` (`resources`: counts and the findings that are not safe). */

@@ -1,8 +1,42 @@
-/** Escaping for the report formats: Markdown table cells, CSV fields, XML text. */
+/** Escaping for the report formats: Markdown table cells and blocks, CSV fields, XML text. */
 
-/** A Markdown table cell: no pipes, no line breaks, no HTML, no emphasis, code or link syntax. */
+/** Joins what it sits in; invisible, and no Markdown or HTML syntax starts with it. */
+const ZERO_WIDTH_JOINER = "\u200d";
+
+/**
+ * Text of someone else's (a pull request's: its tenants file, its program's output, its
+ * errors) made inert for every place GitHub renders Markdown, before any other escaping:
+ * `@` never starts a mention or an e-mail link, `<` never starts HTML or an autolink,
+ * `scheme://`, `www.` and `](` never make a link, `![` never an image. A zero-width joiner
+ * goes after each, so the text reads and copies the same. Every renderer of such text
+ * (mdCell, mdFence) goes through here.
+ */
+export function defang(text: string): string {
+  return text
+    .replace(/[@<]/g, `$&${ZERO_WIDTH_JOINER}`)
+    .replace(/([a-z][a-z0-9+.-]*):\/\//gi, `$1${ZERO_WIDTH_JOINER}://`)
+    .replace(/\b(www)\./gi, `$1${ZERO_WIDTH_JOINER}.`)
+    .replace(/\]\(/g, `]${ZERO_WIDTH_JOINER}(`)
+    .replace(/!\[/g, `!${ZERO_WIDTH_JOINER}[`);
+}
+
+/**
+ * Someone else's text as a fenced code block, shown as it is: the fence is a run of `~`
+ * longer than any in the text, so no line of it closes the block early (CommonMark: a
+ * closing fence is at least as long as the opening one), and the text is defanged in case
+ * a renderer shows it outside the block. Line endings become `\n`, other control
+ * characters U+FFFD.
+ */
+export function mdFence(text: string, info = "text"): string {
+  const body = defang(text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd")).replace(/\n$/, "");
+  const longest = Math.max(0, ...[...body.matchAll(/~+/g)].map((m) => m[0].length));
+  const fence = "~".repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${body}\n${fence}\n`;
+}
+
+/** A Markdown table cell: no pipes, no line breaks, no HTML, no emphasis, code or link syntax, nothing that mentions or links (defang). */
 export function mdCell(value: unknown): string {
-  const s = value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value);
+  const s = defang(value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value));
   return s
     .replace(/\r?\n|\r/g, " ")
     .replace(/&/g, "&amp;")

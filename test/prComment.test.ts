@@ -1,11 +1,17 @@
-/** scripts/pr-comment.mjs against a local stand-in for GitHub's issue-comments API: one comment per report, edited in place, nobody else's touched. */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+/**
+ * scripts/pr-comment.mjs against a local stand-in for GitHub's issue-comments API: one
+ * comment per report, edited in place, nobody else's touched. And what of a pull request's
+ * text reaches a comment (review/escape.ts): fenced and defanged, whatever it holds.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mdCell, mdFence } from "../review/escape";
 import { ROOT } from "./program";
 
 interface Comment { id: number; body: string; user: { login: string } }
@@ -131,5 +137,89 @@ describe("pull-request comments", () => {
     expect((await run(api, reports({}), { PR_NUMBER: "7; rm -rf /" })).stderr).toBe('pr-comment: PR_NUMBER "7; rm -rf /" is not a pull request number\n');
     expect((await run(api, reports({}), { GITHUB_TOKEN: "" })).stderr).toBe("pr-comment: GITHUB_TOKEN is not set\n");
     expect(gh.calls.length).toBe(before);
+  });
+});
+
+/** Pieces a hostile pull request would put in its text: fences of both kinds and lengths, line endings, mentions, HTML, links, images, Markdown blocks. */
+const HOSTILE = fc.constantFrom("~", "~~~", "~~~~~~~~", "`", "```", "````", "\n", "\r\n", "\r", " ", "   ", "@octocat", "@", "team@", "<img src=x onerror=alert(1)>", "</details>", "<!--", "<https://e.vil>", "](https://e.vil/x.png)", "![x]", "[x]", "https://e.vil", "HTTP://E.VIL", "www.e.vil", "WWW.E.VIL", "mailto:a@b.c", "### passes", "> [!NOTE]", "|", "\\", "\t", "\u0000", "\u001b[2K", "a", "é");
+const hostileText = fc.array(fc.oneof(HOSTILE, fc.string({ maxLength: 6 })), { maxLength: 40 }).map((a) => a.join(""));
+
+/** What would make GitHub mention, link, embed or render HTML, found in rendered Markdown. */
+function liveSyntax(md: string): string[] {
+  const found: string[] = [];
+  if (/@[A-Za-z0-9_-]/.test(md)) found.push("a mention or an e-mail address");
+  if (/<[A-Za-z/!?]/.test(md)) found.push("an HTML tag or comment");
+  if (/\]\(/.test(md)) found.push("a link: ](");
+  if (/!\[/.test(md)) found.push("an image: ![");
+  if (/[a-z][a-z0-9+.-]*:\/\//i.test(md)) found.push("a URL");
+  if (/\bwww\./i.test(md)) found.push("a www. autolink");
+  return found;
+}
+
+describe("a pull request's text in a comment", () => {
+  it("in a fence, is shown as it is, and no line of it closes the fence early", () => {
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        const lines = mdFence(text).split("\n");
+        expect(lines.at(-1)).toBe("");
+        const fence = /^(~{3,})text$/.exec(lines[0])![1];
+        expect(lines.at(-2)).toBe(fence);
+        const inner = lines.slice(1, -2);
+        // CommonMark: a line of at least as many `~` (up to 3 spaces before, spaces after) closes it.
+        for (const line of inner) expect(line).not.toMatch(new RegExp(`^ {0,3}~{${fence.length},}\\s*$`));
+        expect(liveSyntax(inner.join("\n"))).toEqual([]);
+        // Nothing lost but the line endings (as \n) and control characters (as U+FFFD): the joiners are invisible.
+        const shown = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd").replace(/\n$/, "");
+        expect(inner.join("\n").replaceAll("\u200d", "")).toBe(shown);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("in a table cell, stays on one line and neither mentions, links, embeds nor renders HTML", () => {
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        const cell = mdCell(text);
+        expect(cell).not.toMatch(/[\r\n]/);
+        expect(liveSyntax(cell)).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  describe("npm run plan -- --head DIR --format md, for a head whose program fails and whose tenants file names a hostile tenant", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tf-hostile-head-"));
+    const head = path.join(dir, "head");
+    const forged = ["~~~~~~~~~~~~", "### tenant-fleet: tenant diff passes", "@octocat @example-saas/owners <img src=https://e.vil/x.png>", "[approve](https://e.vil) www.e.vil", "````"].join("\n");
+    beforeAll(() => {
+      cpSync(ROOT, head, { recursive: true, filter: (src) => !/\/(node_modules|\.git|reports)$/.test(src) });
+      symlinkSync(path.join(ROOT, "node_modules"), path.join(head, "node_modules"));
+      writeFileSync(path.join(head, "scripts/plan.ts"), `process.stderr.write(${JSON.stringify(`${forged}\n`)});\nprocess.exit(1);\n`);
+      const tenants = path.join(head, "tenants/tenants.yaml");
+      writeFileSync(tenants, readFileSync(tenants, "utf8").replace("name: ACME Corp", "name: \"@octocat <img src=x> ![x](https://e.vil/x.png) www.e.vil\""));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const plan = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), "--head", head, "--format", "md", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+
+    it("shows the tenant's new name in its table cell, defanged", () => {
+      const r = plan("--tenants-only");
+      expect(r.status, r.stderr).toBe(0);
+      const row = r.stdout.split("\n").find((l) => l.startsWith("| acme-corp | name |"))!;
+      expect(row).toContain("octocat");
+      expect(liveSyntax(row)).toEqual([]);
+    });
+
+    it("says it could not run, with the program's stderr in a fence its own fences cannot close, and fails", () => {
+      const r = plan();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(forged);
+      const md = r.stdout;
+      expect(md).toMatch(/^### tenant-fleet: tenant diff for `prod` could not run\n\n> \[!CAUTION\]\n/);
+      const fence = /^(~{13,})text$/m.exec(md)![1];
+      const body = md.slice(md.indexOf(`${fence}text\n`) + fence.length + 5, md.lastIndexOf(`\n${fence}\n`));
+      expect(body.replaceAll("\u200d", "")).toContain(forged);
+      expect(md.endsWith(`\n${fence}\n`)).toBe(true);
+      expect(liveSyntax(md)).toEqual([]);
+    });
   });
 });

@@ -16,13 +16,13 @@ import { readStackConfig, type StackConfig } from "../../config/stackFiles";
 import type { Fleet } from "../../tenants/model";
 import { formatProblem } from "../../diagnostics/problems";
 import { diffFleets, diffPasses, type Side } from "../../review/diff";
-import { diffDocument, renderDiffMarkdown, renderDiffText } from "../../review/diffReport";
+import { diffDocument, renderDiffFailureMarkdown, renderDiffMarkdown, renderDiffText } from "../../review/diffReport";
 import { AWS_REPLACE_FORCING, diffResources, type PlannedResource } from "../../review/resources";
 import { bridge } from "../neon/bridge";
 import { neonFacts } from "../neon/generate";
 import { baseSide } from "./baseSide";
 import { runOffline } from "./offline";
-import { exportRef, planProgramAt } from "./programPlan";
+import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
 import { write } from "./cli";
 import { loadWorkingTree } from "./workingTree";
 
@@ -67,8 +67,10 @@ async function ownPlan(stackConfig: StackConfig): Promise<PlannedResource[]> {
 
 export async function runReview(args: ReviewArgs, stackConfig: StackConfig, settings: StackSettings, fleet: Fleet): Promise<number> {
   const stack = stackConfig.stack;
-  const fail = (message: string) => {
+  // On stderr as ever; with --format md also the comment saying so (the head's text fenced).
+  const fail = async (message: string) => {
     process.stderr.write(`${message}\n`);
+    if (args.format === "md") await write(renderDiffFailureMarkdown(stack, message));
     return 1;
   };
   let before: Side | undefined;
@@ -104,7 +106,14 @@ export async function runReview(args: ReviewArgs, stackConfig: StackConfig, sett
   }
   let findings;
   if (!args.tenantsOnly && before) {
-    const [basePlan, headPlan] = await plans();
+    let planned: [PlannedResource[], PlannedResource[]];
+    try {
+      planned = await plans();
+    } catch (err) {
+      if (err instanceof ProgramPlanError) return fail(err.message);
+      throw err;
+    }
+    const [basePlan, headPlan] = planned;
     const tenantIds = [...new Set([...before.fleet.tenants, ...after.fleet.tenants].map((t) => t.id))];
     findings = diffResources(basePlan, headPlan, { replaceForcing: replaceForcing(), tenantIds });
   }
