@@ -92,9 +92,12 @@ const vaults = planVaults(fleet.tenants, settings.backup.keep).map((plan) => ({
     objectLock: settings.backup.objectLock,
     exportRetentionDays: settings.backup.exports.retentionDays,
     protect: settings.protect,
+    // Every vault names the stack's roles, whoever backs up there: a tenant joining or leaving
+    // a region then never changes a vault's policies (a break-glass change once a vault has a
+    // break-glass principal). Their own policies grant them nothing in a vault with no tenant.
     access: {
-      writerRoleArn: plan.backedUp.length ? roles.arnOf("backupWriter") : undefined,
-      readerRoleArn: plan.backedUp.length ? roles.arnOf("drillReader") : undefined,
+      writerRoleArn: roles.arnOf("backupWriter"),
+      readerRoleArn: roles.arnOf("drillReader"),
       operatorRoleArn: operations?.arn,
       keyAdministrators: settings.backup.keyAdministrators,
       breakGlassArn: settings.backup.breakGlassPrincipal,

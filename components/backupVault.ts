@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketPolicy, bucketPrefix, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "../vaults/plan";
+import { bucketPolicy, bucketPrefix, keyBypassesLockoutCheck, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "../vaults/plan";
 
 export interface BackupVaultArgs {
   /** The vault's AWS region, tenants, retention classes and residencies (vaults/plan.ts). */
@@ -29,7 +29,12 @@ export interface BackupVaultArgs {
     readonly operatorRoleArn?: pulumi.Input<string>;
     /** Who administers the key (required with kms: every identity that runs pulumi up). */
     readonly keyAdministrators: readonly string[];
-    /** The one principal that may delete backups and disable or delete the key. @default none: nobody can */
+    /**
+     * The one principal that may delete backups, disable or delete the key and, once the vault
+     * exists, change its configuration (lifecycle, policies, versioning, public access,
+     * ownership, encryption, Object Lock). @default none: nobody can delete or destroy, and the
+     * configuration stays with the identities IAM allows (the deploy identity)
+     */
     readonly breakGlassArn?: string;
   };
 }
@@ -70,6 +75,10 @@ export class BackupVault extends pulumi.ComponentResource {
           description: `tenant-fleet ${args.stack}: backups of tenant databases in ${region}`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
+          // With break-glass, the policy keeps kms:PutKeyPolicy from the key administrators,
+          // the very identity that creates the key: KMS refuses that without bypassing its
+          // lockout check, and bypassing it is the intent (vaults/plan.ts keyBypassesLockoutCheck).
+          bypassPolicyLockoutSafetyCheck: keyBypassesLockoutCheck(args.access),
           policy: pulumi
             .all([args.access.writerRoleArn, args.access.readerRoleArn, args.access.operatorRoleArn])
             .apply(([writerRoleArn, readerRoleArn, operatorRoleArn]) =>
@@ -100,7 +109,7 @@ export class BackupVault extends pulumi.ComponentResource {
     const bucket = this.bucket.id;
 
     const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { region, bucket, versioningConfiguration: { status: "Enabled" } }, data);
-    new aws.s3.BucketServerSideEncryptionConfiguration(
+    const encryptionConfiguration = new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       {
         region,
@@ -113,12 +122,35 @@ export class BackupVault extends pulumi.ComponentResource {
       },
       data,
     );
-    new aws.s3.BucketPublicAccessBlock(
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
       { region, bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
       data,
     );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, data);
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, data);
+    const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      { region, bucket, rules: lifecycleRules(plan.retentions, args.exportRetentionDays).map((r) => ({ ...r })) },
+      { ...data, dependsOn: [versioning] },
+    );
+    const objectLockConfiguration =
+      objectLock !== "off" && plan.retentions.length
+        ? new aws.s3.BucketObjectLockConfiguration(
+            `${name}-object-lock`,
+            {
+              region,
+              bucket,
+              objectLockEnabled: "Enabled",
+              // Locked for the shortest retention here, so the lifecycle can still expire every backup on time.
+              rule: { defaultRetention: { mode: objectLock.toUpperCase(), days: Math.min(...plan.retentions) } },
+            },
+            { ...data, dependsOn: [versioning] },
+          )
+        : undefined;
+    // The policy comes last: once it exists, it denies every change to the resources above to
+    // all but break-glass, so a fresh `pulumi up` by the deploy identity must have created them
+    // first. Later deploys find them unchanged unless the vault's configuration changes, which
+    // is a break-glass deploy (docs/deploying.md "Vault custody").
     new aws.s3.BucketPolicy(
       `${name}-policy`,
       {
@@ -130,26 +162,8 @@ export class BackupVault extends pulumi.ComponentResource {
             JSON.stringify(bucketPolicy(bucketArn, encryption, keyArn, { writerRoleArn, readerRoleArn, operatorRoleArn, breakGlassArn: args.access.breakGlassArn })),
           ),
       },
-      data,
+      { ...data, dependsOn: [versioning, encryptionConfiguration, publicAccess, ownership, lifecycle, ...(objectLockConfiguration ? [objectLockConfiguration] : [])] },
     );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      { region, bucket, rules: lifecycleRules(plan.retentions, args.exportRetentionDays).map((r) => ({ ...r })) },
-      { ...data, dependsOn: [versioning] },
-    );
-    if (objectLock !== "off" && plan.retentions.length) {
-      new aws.s3.BucketObjectLockConfiguration(
-        `${name}-object-lock`,
-        {
-          region,
-          bucket,
-          objectLockEnabled: "Enabled",
-          // Locked for the shortest retention here, so the lifecycle can still expire every backup on time.
-          rule: { defaultRetention: { mode: objectLock.toUpperCase(), days: Math.min(...plan.retentions) } },
-        },
-        { ...data, dependsOn: [versioning] },
-      );
-    }
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, region });
   }
 }

@@ -164,7 +164,7 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
       at(
         "breakGlassPrincipal",
         "warning",
-        `not set: nobody can delete a backup, change its tags, or disable or schedule the deletion of a vault key (erasure requests and decommissioning need it); name the one IAM role for that: pulumi config set ${NAMESPACE}:breakGlassPrincipal arn:aws:iam::ACCOUNT:role/NAME --stack ${settings.stack}`,
+        `not set: nobody can delete a backup, change its tags, or disable or schedule the deletion of a vault key (erasure requests and decommissioning need it), and the vaults' lifecycle, policies, versioning and key policies stay changeable by the identities that run pulumi up (docs/deploying.md "Vault custody"); name the one IAM role for that: pulumi config set ${NAMESPACE}:breakGlassPrincipal arn:aws:iam::ACCOUNT:role/NAME --stack ${settings.stack}`,
       ),
     );
   }

@@ -10,7 +10,7 @@
  * `kms:ViaService` says it is only through SSM of that region.
  */
 import { credentialParameter, parameterPath, type CredentialKind } from "../repository/contract";
-import { KEY_ADMIN_ACTIONS, keyBreakGlass, policy, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
+import { KEY_ADMIN_ACTIONS, KEY_POLICY_ACTIONS, keyBreakGlass, policy, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
 
 /** The one SSM action a reader needs (the AWS CLI's get-parameter, the SDK's GetParameterCommand). */
 export const PARAMETER_READ_ACTIONS = Object.freeze(["ssm:GetParameter"] as const);
@@ -71,7 +71,10 @@ export function credentialsKeyPolicy(access: CredentialsKeyAccess): PolicyDocume
     StringLike: { [PARAMETER_CONTEXT_KEY]: kinds.map((k) => stackParameters(where, access.stack, k)) },
   });
   const statements: PolicyStatement[] = [
-    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: [...KEY_ADMIN_ACTIONS], Resource: "*" },
+    // Unlike a vault key, the administrators keep PutKeyPolicy here: the key holds nothing
+    // they cannot rewrite (they write every parameter it protects, from Neon's answers), and
+    // adding an application role (applicationRoleArns) must not need break-glass.
+    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: [...KEY_ADMIN_ACTIONS, ...KEY_POLICY_ACTIONS], Resource: "*" },
     { Sid: "StackWritesItsParametersThroughSsm", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: [...PARAMETER_WRITE_KEY_ACTIONS], Resource: "*", Condition: through(["direct", "pooled"]) },
   ];
   if (access.workflowReaders.length) {

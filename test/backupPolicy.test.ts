@@ -6,6 +6,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { backupKey, backupTimestamp, bucketPolicy, bucketPrefix, lifecycleRules, planVaults, vaultKeyPolicy } from "../vaults/plan";
+import { credentialsKeyPolicy } from "../iam/credentials";
+import { actionMatches } from "../policies/iam/evaluate";
+import { VAULT_SETTINGS } from "./iamWorld";
 import {
   backupWriterPolicy,
   drillReaderPolicy,
@@ -116,9 +119,12 @@ describe("lifecycle", () => {
   });
 });
 
+/** Whether a statement's actions (wildcards included) name this action. */
+const allows = (s: { Action?: string | readonly string[] }, action: string) => [s.Action ?? []].flat().some((a) => actionMatches(a, action));
+
 describe("bucket policy", () => {
   const arn = "arn:aws:s3:::b";
-  it("only denies: no TLS, overwrites, copies, other encryption or keys, erasure but by break-glass, and each role's other actions", () => {
+  it("only denies: no TLS, overwrites, copies, other encryption or keys, erasure and configuration changes but by break-glass, and each role's other actions", () => {
     const doc = bucketPolicy(arn, "kms", "arn:aws:kms:eu-central-1:1:key/k", { writerRoleArn: WRITER, readerRoleArn: READER, breakGlassArn: BREAK_GLASS });
     expect(doc.Statement.map((s) => [s.Sid, s.Effect])).toEqual([
       ["DenyInsecureTransport", "Deny"],
@@ -127,15 +133,18 @@ describe("bucket policy", () => {
       ["DenyOtherEncryption", "Deny"],
       ["DenyOtherKmsKeys", "Deny"],
       ["DenyErasureButBreakGlass", "Deny"],
+      ["DenyVaultConfigurationButBreakGlass", "Deny"],
       ["BackupWriterUploadsOnly", "Deny"],
       ["DrillReaderReadsOnly", "Deny"],
     ]);
     expect(doc.Statement[1].Condition).toEqual({ Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } });
     expect(doc.Statement[3].Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } });
     expect(doc.Statement[5].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } });
+    // The vault's configuration: every setting that decides how long backups stay and who may reach them, the bucket itself as resource.
+    expect(doc.Statement[6]).toEqual({ Sid: "DenyVaultConfigurationButBreakGlass", Effect: "Deny", Principal: "*", Action: [...VAULT_SETTINGS], Resource: arn, Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } } });
   });
 
-  it("with SSE-S3 names no key, and without a break-glass principal denies erasure to everyone", () => {
+  it("with SSE-S3 names no key; without a break-glass principal denies erasure to everyone and leaves the configuration to IAM (a guard nobody could pass would freeze the vault)", () => {
     const doc = bucketPolicy(arn, "s3", undefined, {});
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOverwrites", "DenyCopies", "DenyOtherEncryption", "DenyErasureButBreakGlass"]);
     expect(doc.Statement[3].Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" } });
@@ -144,19 +153,34 @@ describe("bucket policy", () => {
 });
 
 describe("key policy", () => {
-  it("names administrators, lets the roles use the key only through S3 in its region, and keeps destruction to break-glass", () => {
+  it("names administrators, lets the roles use the key only through S3 in its region, and keeps destruction and policy changes to break-glass", () => {
     const doc = vaultKeyPolicy("eu-west-2", { keyAdministrators: [DEPLOY], writerRoleArn: WRITER, readerRoleArn: READER, breakGlassArn: BREAK_GLASS });
-    expect(doc.Statement.map((s) => s.Sid)).toEqual(["KeyAdministration", "BackupWriterEncryptsThroughS3", "DrillReaderDecryptsThroughS3", "BreakGlass", "DenyKeyDestructionButBreakGlass"]);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["KeyAdministration", "BackupWriterEncryptsThroughS3", "DrillReaderDecryptsThroughS3", "BreakGlass", "DenyKeyDestructionButBreakGlass", "DenyKeyPolicyChangesButBreakGlass"]);
     expect(doc.Statement[0].Action).not.toContain("kms:Decrypt");
     expect(doc.Statement[0].Action).not.toContain("kms:Disable*");
+    // No Put* at all (kms:PutKeyPolicy is the only KMS action it would match): an administrator who could rewrite the policy could grant itself the deletion.
+    expect((doc.Statement[0].Action as string[]).filter((a) => /^kms:Put/.test(a))).toEqual([]);
+    expect(doc.Statement[0].Action).toContain("kms:CancelKeyDeletion");
+    expect(doc.Statement[5]).toEqual({ Sid: "DenyKeyPolicyChangesButBreakGlass", Effect: "Deny", Principal: "*", Action: ["kms:PutKeyPolicy"], Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } } });
+    expect(doc.Statement[3].Action).toContain("kms:PutKeyPolicy");
     expect(doc.Statement[2]).toMatchObject({ Principal: { AWS: READER }, Action: ["kms:Decrypt"], Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } } });
   });
 
-  it("without a break-glass principal denies destruction to everyone, and refuses a key without administrators", () => {
+  it("without a break-glass principal denies destruction to everyone, leaves the policy to the administrators (else nobody could ever change it), and refuses a key without administrators", () => {
     const doc = vaultKeyPolicy("eu-west-2", { keyAdministrators: [DEPLOY] });
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["KeyAdministration", "DenyKeyDestructionButBreakGlass"]);
+    expect(allows(doc.Statement[0], "kms:PutKeyPolicy")).toBe(true);
     expect(doc.Statement[1].Condition).toBeUndefined();
     expect(() => vaultKeyPolicy("eu-west-2", { keyAdministrators: [] })).toThrow(/administrator/);
+  });
+});
+
+describe("credentials key policy", () => {
+  it("keeps kms:PutKeyPolicy with its administrators (they write every parameter it protects) and destruction with break-glass", () => {
+    const doc = credentialsKeyPolicy({ stack: "prod", awsRegion: "eu-west-2", keyAdministrators: [DEPLOY], workflowReaders: [WRITER], applicationReaders: [], breakGlassArn: BREAK_GLASS });
+    expect(doc.Statement[0]).toMatchObject({ Sid: "KeyAdministration", Principal: { AWS: [DEPLOY] } });
+    expect(allows(doc.Statement[0], "kms:PutKeyPolicy")).toBe(true);
+    expect(doc.Statement.map((s) => s.Sid)).not.toContain("DenyKeyPolicyChangesButBreakGlass");
   });
 });
 

@@ -59,19 +59,46 @@ describe("backups in the prod stack", async () => {
     }
   });
 
-  it("gives each key an explicit policy: named administrators, workflow roles through S3, deletion by break-glass only", () => {
+  it("gives each key an explicit policy: named administrators, workflow roles through S3, deletion and policy changes by break-glass only", () => {
     const key = json(one(inVault(run, "eu-west-2"), "aws:kms/key:Key"), "policy");
-    expect(key.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["KeyAdministration", "BackupWriterEncryptsThroughS3", "DrillReaderDecryptsThroughS3", "BreakGlass", "DenyKeyDestructionButBreakGlass"]);
+    expect(key.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["KeyAdministration", "BackupWriterEncryptsThroughS3", "DrillReaderDecryptsThroughS3", "BreakGlass", "DenyKeyDestructionButBreakGlass", "DenyKeyPolicyChangesButBreakGlass"]);
     expect(key.Statement[0].Principal).toEqual({ AWS: [DEPLOY] });
     expect(key.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } });
     expect(key.Statement[4].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } });
+    expect(key.Statement[5].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } });
     expect(JSON.stringify(key)).not.toMatch(/:root"/);
   });
 
-  it("leaves the workflow roles out of the key and bucket policies of a vault nobody backs up to", () => {
-    const children = inVault(run, "us-east-1");
-    expect(JSON.stringify(json(one(children, "aws:kms/key:Key"), "policy"))).not.toMatch(/github-backups/);
-    expect(JSON.stringify(json(one(children, "aws:s3/bucketPolicy:BucketPolicy"), "policy"))).not.toMatch(/github-backups/);
+  it("creates each key knowingly past KMS's lockout check: its policy keeps kms:PutKeyPolicy from the deploy role that creates it", () => {
+    for (const region of REGIONS) expect(one(inVault(run, region), "aws:kms/key:Key").inputs.bypassPolicyLockoutSafetyCheck, region).toBe(true);
+  });
+
+  it("creates the bucket policy last, after everything it then keeps to break-glass, so a fresh pulumi up by the deploy role succeeds", () => {
+    for (const region of REGIONS) {
+      const children = inVault(run, region);
+      const policy = one(children, "aws:s3/bucketPolicy:BucketPolicy");
+      for (const type of [
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      ]) {
+        expect(policy.dependencies, `${region}: the policy waits for ${type}`).toContain(one(children, type).urn);
+      }
+    }
+  });
+
+  it("names the workflow roles in every vault, one nobody backs up to included, so a tenant joining or leaving a region never changes a vault's policies", () => {
+    const policies = (region: string) => [json(one(inVault(run, region), "aws:kms/key:Key"), "policy"), json(one(inVault(run, region), "aws:s3/bucketPolicy:BucketPolicy"), "policy")];
+    const [key, bucket] = policies("us-east-1");
+    expect(key.Statement.map((s: { Sid: string }) => s.Sid)).toContain("BackupWriterEncryptsThroughS3");
+    expect(bucket.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(expect.arrayContaining(["BackupWriterUploadsOnly", "DrillReaderReadsOnly"]));
+    // The same documents as a vault that serves tenants, but for its own bucket, key and region.
+    const strip = (doc: unknown, region: string) => JSON.stringify(doc).replace(new RegExp(region, "g"), "R").replace(/tf-prod-bk-R-[a-z0-9-]+/g, "B").replace(/key\/[0-9a-f-]+/g, "key/K");
+    const [servedKey, servedBucket] = policies("eu-west-2");
+    expect(strip(key, "us-east-1")).toBe(strip(servedKey, "eu-west-2"));
+    expect(strip(bucket, "us-east-1")).toBe(strip(servedBucket, "eu-west-2"));
   });
 
   it("creates the GitHub OIDC provider without a thumbprint, under the URN it had before the roles were split", () => {
@@ -150,7 +177,13 @@ describe("backup settings", async () => {
     expect(one(kept, "aws:s3/bucket:Bucket").options).toMatchObject({ protect: true, retainOnDelete: true });
     const rules = one(kept, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { id: string }[];
     expect(rules.map((r) => r.id)).toContain("retain-90d");
-    expect(JSON.stringify(json(one(kept, "aws:s3/bucketPolicy:BucketPolicy"), "policy"))).not.toMatch(/github-backups/);
+    // Its policy names the roles (bounding them) like every vault's, so a tenant moving in changes nothing in it.
+    expect(JSON.stringify(json(one(kept, "aws:s3/bucketPolicy:BucketPolicy"), "policy"))).toMatch(/github-backups-backup-writer/);
+  });
+
+  it("creates the Object Lock configuration before the bucket policy too", () => {
+    const children = inVault(sse, "eu-central-1");
+    expect(one(children, "aws:s3/bucketPolicy:BucketPolicy").dependencies).toContain(one(children, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").urn);
   });
 
   it("reuses an existing OIDC provider, and the trusts stay exact in environment scope (no environment pattern)", () => {

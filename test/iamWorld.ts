@@ -16,6 +16,19 @@ import { toRuleResources, type OfflineRun } from "../scripts/lib/offline";
 
 export const ACCOUNT = "123456789012";
 
+/**
+ * What the identities that run `pulumi up` (the key administrators) must not do to a vault
+ * that exists when the stack has a break-glass principal (issue 31, finding 4): change how it
+ * keeps backups (lifecycle, bucket policy, versioning, public access, Object Lock, ownership,
+ * encryption, replication), or rewrite, disable or schedule the deletion of its key. Written
+ * out here, apart from the program's own constants, as the specification the tests hold it to.
+ */
+export const VAULT_SETTINGS = Object.freeze([
+  "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketObjectLockConfiguration", "s3:PutBucketOwnershipControls", "s3:PutEncryptionConfiguration", "s3:PutReplicationConfiguration",
+]);
+export const KEY_CUSTODY = Object.freeze(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]);
+
 export interface WorldRole {
   readonly arn: string;
   readonly trust: PolicyLike;

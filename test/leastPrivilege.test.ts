@@ -20,7 +20,8 @@ import { readStackConfig } from "../config/stackFiles";
 import type { StackSettings } from "../config/settings";
 import type { Tenant } from "../tenants/model";
 import { ROOT, runProgram } from "./program";
-import { admin, asCaller, assume, kms, s3, ssmRead, worldOf, type Caller, type World } from "./iamWorld";
+import { admin, asCaller, assume, KEY_CUSTODY, kms, s3, ssmRead, VAULT_SETTINGS, worldOf, type Caller, type World } from "./iamWorld";
+import { ALLOW_EVERYTHING } from "../policies/iam/evaluate";
 import { credentialParameter } from "../repository/contract";
 import { ACME, fleetYaml } from "./helpers";
 import { fleetNames } from "../repository/contract";
@@ -287,28 +288,50 @@ function checkStack(s: Stack): void {
     const breakGlass = s.settings.backup.breakGlassPrincipal;
     if (breakGlass) expect(s3(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, "s3:DeleteObjectVersion", anyKey), "break-glass erases").toBe("allow");
 
+    // The vault's configuration: with break-glass, nobody else may change it once the bucket
+    // policy exists, not the key administrators (who run pulumi up) nor an account admin;
+    // without break-glass it stays with IAM (the policy names no guard nobody could pass).
+    const deployers = s.settings.backup.keyAdministrators.map((a) => ({ arn: a, identity: root.identity }));
+    for (const action of [...VAULT_SETTINGS, "s3:DeleteBucket"]) {
+      for (const who of [...deployers, root]) {
+        const expected = breakGlass || action === "s3:DeleteBucket" ? "explicit-deny" : "allow";
+        expect(s3(world, plan.awsRegion, who, action, vault.bucketArn), `${s.label} ${who.arn} ${action}`).toBe(expected);
+      }
+      if (breakGlass) expect(s3(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, action, vault.bucketArn), `break-glass ${action}`).toBe("allow");
+    }
+    // A vault nobody backs up to names the roles too (so its policies never change with the tenants), yet they can do nothing there.
+    if (!plan.backedUp.length) {
+      const someKey = `${vault.bucketArn}/retain-14d/x/${STAMP}`;
+      if (writer) expect(s3(world, plan.awsRegion, writer, "s3:PutObject", someKey, put({})), `${s.label} writer in an empty vault`).not.toBe("allow");
+      if (reader) for (const [action, resource] of [["s3:GetObject", someKey], ["s3:ListBucket", vault.bucketArn]]) expect(s3(world, plan.awsRegion, reader, action, resource, { "s3:prefix": "retain-14d/" }), `${s.label} reader in an empty vault`).not.toBe("allow");
+    }
+
     // Keys: only through S3 for the roles; administrators manage but never use, disable or delete; break-glass alone destroys.
     if (vault.keyArn) {
-      const serves = plan.backedUp.length > 0;
       for (const [caller, actions] of [
         [writer, ["kms:GenerateDataKey", "kms:Decrypt"]],
         [reader, ["kms:Decrypt"]],
       ] as [Caller | undefined, string[]][]) {
         if (!caller) continue;
         for (const action of KMS_ACTIONS) {
-          const expected = serves && actions.includes(action) ? "allow" : "deny";
+          // The key policy names the roles in every vault; what they may encrypt or decrypt is decided by S3 (above) first.
+          const expected = actions.includes(action) ? "allow" : "deny";
           expect(kms(world, plan.awsRegion, caller, action, true) === "allow" ? "allow" : "deny", `${s.label} ${caller.arn} ${action} via S3 in ${plan.awsRegion}`).toBe(expected);
           expect(kms(world, plan.awsRegion, caller, action, false), `${action} directly`).not.toBe("allow");
         }
       }
-      for (const a of s.settings.backup.keyAdministrators) {
-        const keyAdmin = { arn: a, identity: root.identity };
-        expect(kms(world, plan.awsRegion, keyAdmin, "kms:PutKeyPolicy", false)).toBe("allow");
+      for (const keyAdmin of deployers) {
+        // What pulumi up does to an existing key: read it, its policy and tags, rotate, tag, alias; and rescue it from a deletion.
+        for (const action of ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:EnableKeyRotation", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:CancelKeyDeletion"]) {
+          expect(kms(world, plan.awsRegion, keyAdmin, action, false), `${s.label} deployer ${action}`).toBe("allow");
+        }
+        // With break-glass, rewriting the policy is break-glass's alone; without, someone must be able to.
+        expect(kms(world, plan.awsRegion, keyAdmin, "kms:PutKeyPolicy", false), `${s.label} deployer kms:PutKeyPolicy`).toBe(breakGlass ? "explicit-deny" : "allow");
         for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:ReEncryptFrom"]) expect(kms(world, plan.awsRegion, keyAdmin, action, true), `admin ${action}`).not.toBe("allow");
       }
       for (const action of KMS_ACTIONS) expect(kms(world, plan.awsRegion, root, action, true), `account admin ${action}`).not.toBe("allow");
       expect(kms(world, plan.awsRegion, admin("outsider", "999999999999"), "kms:Decrypt", true)).not.toBe("allow");
-      if (breakGlass) expect(kms(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, "kms:ScheduleKeyDeletion", false)).toBe("allow");
+      if (breakGlass) for (const action of [...KEY_CUSTODY, "kms:CancelKeyDeletion"]) expect(kms(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, action, false), `break-glass ${action}`).toBe("allow");
     }
   }
   checkCredentials(s);
@@ -358,4 +381,38 @@ describe("random fleets", () => {
     expect(s3(s.world, "eu-central-1", asCaller(s.world.writer!), "s3:PutObject", `${vault.bucketArn}/retain-1d/tenant-000/${STAMP}`, { "s3:ObjectCreationOperation": true, "s3:if-none-match": "*" })).not.toBe("allow");
     expect(s3(s.world, "eu-central-1", asCaller(s.world.reader!), "s3:GetObject", `${vault.bucketArn}/retain-90d/tenant-000/${STAMP}`)).not.toBe("allow");
   }, 120_000);
+});
+
+describe("the deploy identity cannot make backups disappear on its own (issue 31, finding 4)", async () => {
+  const s = await stack("prod", "prod");
+  const deploy = s.settings.backup.keyAdministrators[0];
+  const glass = s.settings.backup.breakGlassPrincipal!;
+  // Sessions: what AWS sets for a request by a session of a role (aws:PrincipalArn is the role's ARN, the caller the session's).
+  const session = (roleArn: string, name: string): Caller => ({ arn: roleArn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + `/${name}`, identity: [ALLOW_EVERYTHING] });
+  const asRole = (roleArn: string) => ({ "aws:PrincipalArn": roleArn });
+
+  it("names the deploy role and break-glass (prod stack)", () => {
+    expect(deploy).toBe("arn:aws:iam::123456789012:role/tenant-fleet-deploy");
+    expect(glass).toBe("arn:aws:iam::123456789012:role/tenant-fleet-break-glass");
+  });
+
+  it("the deploy role, even with every IAM permission, cannot change a vault's lifecycle, policies, versioning, public access, Object Lock, ownership, encryption or replication; break-glass can", () => {
+    for (const [region, vault] of s.world.vaults) {
+      for (const action of VAULT_SETTINGS) {
+        expect(s3(s.world, region, session(deploy, "deploy"), action, vault.bucketArn, asRole(deploy)), `deploy ${action} ${region}`).toBe("explicit-deny");
+        expect(s3(s.world, region, session(glass, "custody"), action, vault.bucketArn, asRole(glass)), `break-glass ${action} ${region}`).toBe("allow");
+      }
+    }
+  });
+
+  it("the deploy role cannot rewrite, disable or schedule the deletion of a vault key; break-glass can; the dev stack's deploy role cannot even read it", () => {
+    const dev = "arn:aws:iam::123456789012:role/tenant-fleet-deploy-dev";
+    for (const [region] of s.world.vaults) {
+      for (const action of KEY_CUSTODY) {
+        expect(kms(s.world, region, { arn: deploy, identity: [ALLOW_EVERYTHING] }, action, false), `deploy ${action}`).toBe("explicit-deny");
+        expect(kms(s.world, region, { arn: glass, identity: [ALLOW_EVERYTHING] }, action, false), `break-glass ${action}`).toBe("allow");
+      }
+      for (const action of ["kms:DescribeKey", "kms:GetKeyPolicy", ...KEY_CUSTODY]) expect(kms(s.world, region, { arn: dev, identity: [ALLOW_EVERYTHING] }, action, false), `dev deploy ${action}`).not.toBe("allow");
+    }
+  });
 });

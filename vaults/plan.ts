@@ -46,16 +46,19 @@ export const UPLOAD_KEY_ACTIONS = Object.freeze(["kms:GenerateDataKey", "kms:Dec
 /** SSE-KMS downloads. */
 export const READ_KEY_ACTIONS = Object.freeze(["kms:Decrypt"] as const);
 /**
- * What key administrators may do: manage the key and its policy, never use it (they cannot
- * decrypt a backup, nor create a grant that would let anyone do so) and never disable it or
- * schedule its deletion (break-glass only).
+ * What key administrators (the identities that run `pulumi up`) may do to a key: everything
+ * `pulumi up` needs after creating it (describe, read its policy, enable rotation, tag,
+ * manage its alias), never use it (they cannot decrypt a backup, nor create a grant that
+ * would let anyone do so), never disable it or schedule its deletion, and not rewrite its
+ * policy (KEY_POLICY_ACTIONS, which a vault key gives break-glass alone). They keep
+ * `CancelKeyDeletion` and `EnableKey`: both only undo a destruction, so a second party can
+ * rescue a key break-glass scheduled for deletion within its 30-day window.
  */
 export const KEY_ADMIN_ACTIONS = Object.freeze([
   "kms:CreateAlias",
   "kms:Describe*",
   "kms:Enable*",
   "kms:List*",
-  "kms:Put*",
   "kms:Update*",
   "kms:Revoke*",
   "kms:Get*",
@@ -65,8 +68,42 @@ export const KEY_ADMIN_ACTIONS = Object.freeze([
   "kms:DeleteAlias",
   "kms:RotateKeyOnDemand",
 ] as const);
+/**
+ * Rewriting a key's policy: whoever holds it can grant itself anything, the deletion this
+ * policy denies included (KMS has no condition on the new policy's content).
+ */
+export const KEY_POLICY_ACTIONS = Object.freeze(["kms:PutKeyPolicy"] as const);
 /** Losing these loses every backup of a region at once: denied to all but the break-glass principal. */
 export const KEY_DESTRUCTION_ACTIONS = Object.freeze(["kms:ScheduleKeyDeletion", "kms:DisableKey"] as const);
+/**
+ * Changing how a vault keeps its backups, once it exists: lifecycle (expiry), the bucket
+ * policy itself, versioning, the public access block, Object Lock defaults, ownership (ACLs),
+ * default encryption (another key) and replication (a copy of every backup elsewhere).
+ * Each also covers its delete API: DeleteBucketLifecycle needs s3:PutLifecycleConfiguration,
+ * DeletePublicAccessBlock s3:PutBucketPublicAccessBlock, DeleteBucketOwnershipControls
+ * s3:PutBucketOwnershipControls, DeleteBucketEncryption s3:PutEncryptionConfiguration,
+ * DeleteBucketReplication s3:PutReplicationConfiguration (the "Permissions" section of each
+ * operation in the Amazon S3 API Reference, https://docs.aws.amazon.com/AmazonS3/latest/API/).
+ * S3 offers no condition key on a lifecycle's or a policy's content
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html),
+ * so "only longer retention" cannot be expressed: these go to break-glass as a whole.
+ * Denied in the bucket policy to every principal but the break-glass one (VAULT_GUARD_SID).
+ */
+export const VAULT_CONFIGURATION_ACTIONS = Object.freeze([
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketVersioning",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutReplicationConfiguration",
+] as const);
+/** The bucket policy statement that keeps a vault's configuration to break-glass. */
+export const VAULT_GUARD_SID = "DenyVaultConfigurationButBreakGlass";
+/** The key policy statement that keeps a vault key's policy to break-glass. */
+export const KEY_POLICY_GUARD_SID = "DenyKeyPolicyChangesButBreakGlass";
 /**
  * Erasing or shortening backups: deletes, tag changes (legacy backups are retained by tag),
  * retention and legal-hold changes, governance bypass and deleting the bucket. Denied in
@@ -234,10 +271,44 @@ export interface VaultAccess {
   readonly operatorRoleArn?: string;
   /** IAM principals that administer the vault key: the identities that run `pulumi up`. */
   readonly keyAdministrators: readonly string[];
-  /** The one principal that may delete backups and schedule key deletion; none when unset. */
+  /**
+   * The one principal that may delete backups, schedule key deletion and, once a vault
+   * exists, change its configuration and its key's policy. Unset: nobody may delete or
+   * destroy, and the configuration stays with whoever IAM allows (the deploy identity).
+   */
   readonly breakGlassArn?: string;
 }
 
+/**
+ * Whether a vault's configuration and key policy are kept to break-glass: only when there is
+ * a break-glass principal. Without one, guarding them would freeze every vault for good (a
+ * key policy nobody may change can only be fixed by AWS Support), so they stay with the
+ * deploy identity as before and the stack's plan warns (config/inputs.ts).
+ */
+export function vaultGuarded(access: Pick<VaultAccess, "breakGlassArn">): boolean {
+  return access.breakGlassArn !== undefined;
+}
+
+/**
+ * `bypassPolicyLockoutSafetyCheck` for a vault key: true exactly when its policy keeps
+ * `kms:PutKeyPolicy` from the key administrators, that is from the identity that creates the
+ * key. KMS refuses such a policy unless the request bypasses the check ("use this parameter
+ * only when you intend to prevent the principal that is making the request from making a
+ * subsequent PutKeyPolicy request", CreateKey in the AWS KMS API Reference,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html): here that is the
+ * intent. The key stays manageable by break-glass, which the policy allows PutKeyPolicy.
+ */
+export function keyBypassesLockoutCheck(access: Pick<VaultAccess, "breakGlassArn">): boolean {
+  return vaultGuarded(access);
+}
+
+/**
+ * Everyone but break-glass. `aws:PrincipalArn` is the role's ARN for any session of the role,
+ * never the `sts:…:assumed-role/…` session ARN ("Do not specify the assumed role session ARN
+ * as a value for this condition key", aws:PrincipalArn in the IAM User Guide,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn),
+ * so every session the erasure or custody job opens is excepted, and nobody else.
+ */
 function exceptBreakGlass(breakGlassArn?: string): Pick<PolicyStatement, "Condition"> {
   return breakGlassArn ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": breakGlassArn } } } : {};
 }
@@ -254,6 +325,10 @@ function exceptBreakGlass(breakGlassArn?: string): Pick<PolicyStatement, "Condit
  *   without it (a negated operator, with or without IfExists, matches a missing header and
  *   would refuse every part);
  * - deletes, tag and retention changes, to all but the break-glass principal;
+ * - with a break-glass principal, any change to the vault's configuration (lifecycle, this
+ *   policy, versioning, public access block, Object Lock, ownership, encryption, replication)
+ *   to all but break-glass: the deploy identity creates them before this policy exists
+ *   (components/backupVault.ts orders them) and cannot change them afterwards;
  * - to each workflow role, every action but its own.
  */
 export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, keyArn: string | undefined, access: Omit<VaultAccess, "keyAdministrators">): PolicyDocument {
@@ -297,6 +372,9 @@ export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, ke
     Resource: [bucketArn, objects],
     ...exceptBreakGlass(access.breakGlassArn),
   });
+  if (vaultGuarded(access)) {
+    statements.push({ Sid: VAULT_GUARD_SID, Effect: "Deny", Principal: "*", Action: [...VAULT_CONFIGURATION_ACTIONS], Resource: bucketArn, ...exceptBreakGlass(access.breakGlassArn) });
+  }
   const roleBoundary = (Sid: string, roleArn: string | undefined, allowed: readonly string[]) =>
     roleArn
       ? [{ Sid, Effect: "Deny" as const, Principal: "*" as const, NotAction: [...allowed], Resource: [bucketArn, objects], Condition: { ArnEquals: { "aws:PrincipalArn": roleArn } } }]
@@ -320,13 +398,16 @@ export function s3ViaService(awsRegion: string): string {
  * An explicit key policy instead of AWS's default (which lets any IAM administrator of the
  * account use, disable or delete the key): named administrators manage it, the workflow
  * roles use it only through S3 in its region, and nobody but the break-glass principal can
- * disable it or schedule its deletion.
+ * disable it or schedule its deletion. With a break-glass principal, nobody else may rewrite
+ * the policy either (an administrator who could would grant itself the deletion); the key is
+ * then created with `keyBypassesLockoutCheck`.
  */
 export function vaultKeyPolicy(awsRegion: string, access: VaultAccess): PolicyDocument {
   if (!access.keyAdministrators.length) throw new Error("internal: a vault key needs at least one administrator");
   const viaS3 = { StringEquals: { "kms:ViaService": s3ViaService(awsRegion) } };
+  const guarded = vaultGuarded(access);
   const statements: PolicyStatement[] = [
-    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: [...KEY_ADMIN_ACTIONS], Resource: "*" },
+    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: guarded ? [...KEY_ADMIN_ACTIONS] : [...KEY_ADMIN_ACTIONS, ...KEY_POLICY_ACTIONS], Resource: "*" },
   ];
   if (access.writerRoleArn) {
     statements.push({ Sid: "BackupWriterEncryptsThroughS3", Effect: "Allow", Principal: { AWS: access.writerRoleArn }, Action: [...UPLOAD_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
@@ -338,6 +419,7 @@ export function vaultKeyPolicy(awsRegion: string, access: VaultAccess): PolicyDo
     statements.push({ Sid: "DrillReaderDecryptsThroughS3", Effect: "Allow", Principal: { AWS: access.readerRoleArn }, Action: [...READ_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
   }
   statements.push(...keyBreakGlass(access.breakGlassArn));
+  if (guarded) statements.push({ Sid: KEY_POLICY_GUARD_SID, Effect: "Deny", Principal: "*", Action: [...KEY_POLICY_ACTIONS], Resource: "*", ...exceptBreakGlass(access.breakGlassArn) });
   return policy(statements);
 }
 
@@ -354,7 +436,7 @@ export function keyBreakGlass(breakGlassArn: string | undefined): PolicyStatemen
             Sid: "BreakGlass",
             Effect: "Allow" as const,
             Principal: { AWS: breakGlassArn },
-            Action: [...KEY_DESTRUCTION_ACTIONS, "kms:CancelKeyDeletion", "kms:EnableKey", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
+            Action: [...KEY_DESTRUCTION_ACTIONS, "kms:CancelKeyDeletion", "kms:EnableKey", "kms:DescribeKey", "kms:GetKeyPolicy", ...KEY_POLICY_ACTIONS],
             Resource: "*",
           },
         ]

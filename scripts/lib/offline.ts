@@ -41,6 +41,8 @@ export interface RecordedResource {
   readonly additionalSecretOutputs: readonly string[];
   /** Per input property, the URNs of the resources it was computed from. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** Every URN the engine waits for before this resource (its inputs' resources and `dependsOn`). */
+  readonly dependencies: readonly string[];
   /** Aliases as the monitor received them (old names, types or parents the resource answers to). */
   readonly aliases: readonly unknown[];
   /** Outputs a component registered (registerOutputs), secrets as "[secret]". */
@@ -144,6 +146,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
         (req.getPropertydependenciesMap?.()?.entries?.() ? [...req.getPropertydependenciesMap().entries()] : []).map(([k, v]: [string, any]) => [k, v.getUrnsList()]),
       ),
       aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.toObject()),
+      dependencies: req.getDependenciesList?.() ?? [],
     };
     // The redacted copy is made when first read: the benchmark never reads it.
     let redacted: Record<string, unknown> | undefined;
