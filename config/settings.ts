@@ -511,11 +511,11 @@ const DECLARED = {
   keyAdministrators: {
     unset: ["[]"],
     schema: stringList.pipe(z.array(pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE))),
-    description: "IAM roles or users that administer the vault keys; required with backupEncryption kms: every identity that runs pulumi up for this stack (KMS refuses a key policy that would lock its caller out). They manage the keys and their policies; they cannot use them, disable them or schedule their deletion.",
+    description: "IAM roles or users that administer the vault keys; required with backupEncryption kms: every identity that runs pulumi up for this stack (KMS refuses a key policy that would lock its caller out). They manage the keys (and, without a breakGlassPrincipal, their policies); they cannot use them, disable them or schedule their deletion. List one deploy role per tier: each stack only its own.",
   },
   breakGlassPrincipal: {
     schema: pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE),
-    description: "The one IAM role or user that may delete backups, change their tags and disable or schedule the deletion of the vault keys (erasure, decommissioning). Unset: nobody can, until the bucket and key policies change.",
+    description: "The one IAM role or user that may delete backups, change their tags and disable or schedule the deletion of the vault keys (erasure, decommissioning), and the only one that may change an existing vault's lifecycle, bucket policy, versioning, public access block, Object Lock, ownership, encryption or replication, or rewrite its key policy (docs/deploying.md, vault custody). Unset: nobody can delete or destroy, and the vaults' configuration and key policies stay with the keyAdministrators.",
   },
   runnerLabels: {
     unset: ["[]"],
