@@ -103,8 +103,9 @@ describe("when pulumi runs", () => {
     expect(diff.run!.trim().split("\n").at(-1)).toBe('exit "${status}"');
     // After the diff, only the artifact upload (the runner's own node): no step decides the verdict later.
     expect(steps.slice(steps.indexOf(diff) + 1).map((s) => s.uses?.split("@")[0])).toEqual(["actions/upload-artifact"]);
-    // A report that could not be written says so without quoting anything the plan printed.
-    expect(diff.run).not.toMatch(/~~~|```|cat \.\.\/plan-errors\.txt[^>]*>[^&]/);
+    // A report that could not be written says so without quoting anything the plan printed (plan --format md fences the head's errors itself).
+    expect(diff.run).not.toMatch(/~~~|```/);
+    expect(diff.run!.match(/plan-errors\.txt.*/g)).toEqual(["plan-errors.txt || status=$?", "plan-errors.txt >&2"]);
   });
 
   it("updates on merge: the dev stacks, then the prod stacks behind their environment, one deploy at a time", () => {
