@@ -321,7 +321,8 @@ function checkStack(s: Stack): void {
         }
       }
       for (const keyAdmin of deployers) {
-        // What pulumi up does to an existing key: read it, its policy and tags, rotate, tag, alias; and rescue it from a deletion.
+        // What pulumi up does to a key it created (terraform-provider-aws internal/service/kms/key.go: create enables rotation, read
+        // calls DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags; update the description and tags), its alias; and a rescue.
         for (const action of ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:EnableKeyRotation", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:CancelKeyDeletion"]) {
           expect(kms(world, plan.awsRegion, keyAdmin, action, false), `${s.label} deployer ${action}`).toBe("allow");
         }
