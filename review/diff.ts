@@ -10,6 +10,7 @@ import { retentionClasses, vaultRegions, type VaultKeeping } from "../vaults/pla
 import { longestGapHours } from "../workflows/cronGap";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../config/settings";
 import type { ResourceFinding } from "./resources";
+import { AWS_TYPES } from "./weakening";
 
 /** safe; review: shown to the reviewer, does not fail; destructive: fails unless acknowledged. */
 export type ChangeClass = "safe" | "review" | "destructive";
@@ -234,9 +235,13 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
   }
   if (before) stackChanges.push(...backupLayoutChanges(before, after));
   if (before?.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
-  const explained = resources?.map((f) => explain(f, tenants, stackChanges));
+  const principals = configuredPrincipals(after.stack.settings);
+  const explained = resources?.map((f) => explain(f, tenants, stackChanges, principals));
   for (const f of explained ?? []) {
-    if (f.class === "destructive" && !f.explainedBy) stackChanges.push({ field: `resource ${f.type} ${f.name}`, before: "deployed", after: f.change, class: "destructive", kind: "code", why: `${f.change} by a change of the code: neither the tenants file nor the stack settings account for it (the proof is under "resources")` });
+    if (f.class !== "destructive" || f.explainedBy) continue;
+    // What a weakening or a grant would let whom do is the reason itself: say it here, not only under "resources".
+    const what = f.change === "weakened" || f.change === "iam-widened" ? `: ${f.detail}` : "";
+    stackChanges.push({ field: `resource ${f.type} ${f.name}`, before: "deployed", after: f.change, class: "destructive", kind: "code", why: `${f.change} by a change of the code${what}: neither the tenants file nor the stack settings account for it (the proof is under "resources")` });
   }
   const stack = acknowledge(stackChanges, acks, undefined, used);
 
@@ -266,22 +271,45 @@ const EXPLAINS: Partial<Record<AcknowledgedChange, (f: ResourceFinding, c: Field
   protection: (f) => f.change === "unprotected",
   repository: (f) => f.change === "secret-moved",
   secretScope: (f) => f.change === "secret-moved" || f.change === "deleted",
-  encryption: (f) => f.vault !== undefined && f.type === "aws:kms/key:Key",
+  // The vault keys leave: the key, the default encryption that named it and the bucket policy's key statements.
+  encryption: (f) => f.vault !== undefined && [AWS_TYPES.key, AWS_TYPES.encryption, AWS_TYPES.bucketPolicy].includes(f.type as never),
   orgId: (f) => f.change === "replaced" && f.type === "neon:index/project:Project",
   vault: (f, c) => f.vault !== undefined && c.field === `backup vault ${f.vault}`,
 };
 
+/**
+ * The settings that name the principals the stack's own key, bucket and trust policies grant
+ * their privileges to by design: the deploy identities (key administrators), break-glass,
+ * and the OIDC provider the roles trust. The application roles are not among them: a
+ * privilege granted to one is never by design.
+ */
+const PRINCIPAL_SETTINGS = ["keyAdministrators", "breakGlassPrincipal", "oidcProviderArn"] as const satisfies readonly SettingKey[];
+
+/** The principals each of those settings names in a side's stack settings. */
+function configuredPrincipals(settings: Readonly<Record<string, string | undefined>> | undefined): ReadonlyMap<string, ReadonlySet<string>> {
+  if (!settings) return new Map();
+  return new Map(PRINCIPAL_SETTINGS.map((key) => [`tenant-fleet:${key}`, new Set([settingValue(settings, key)].flat().filter((v): v is string => typeof v === "string"))]));
+}
+
+/** The field of a retention class leaving the stack (backupLayoutChanges), which accounts for its lifecycle rules. */
+const retentionField = (days: number) => `retention class ${days}d`;
+
 /** The destructive change of the tenants file or the settings a finding follows from, if any. */
-function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[]): ExplainedFinding {
+function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[], principals: ReadonlyMap<string, ReadonlySet<string>>): ExplainedFinding {
   if (f.class !== "destructive") return f;
+  // A lifecycle rule of a retention class that leaves the stack (itself failing until acknowledged).
+  if (f.classes?.length && f.classes.every((d) => stack.some((c) => c.kind === "retention" && c.field === retentionField(d)))) return { ...f, explainedBy: f.classes.map(retentionField).join(", ") };
+  // A grant to the deploy identities, break-glass or the OIDC provider the settings name: the stack's design, reviewed with the setting.
+  const naming = f.principals?.length ? f.principals.map((p) => [...principals].find(([, named]) => named.has(p))?.[0]) : undefined;
+  if (naming?.every((s) => s !== undefined)) return { ...f, explainedBy: [...new Set(naming)].join(", ") };
   const mine = f.tenant === undefined ? [] : (tenants.find((t) => t.id === f.tenant)?.changes ?? []);
   const own = mine.find((c) => c.class === "destructive");
   if (own) return { ...f, explainedBy: `${f.tenant}: ${own.field}` };
   // A finished move's source: released (unprotected, still retained), then forgotten by Pulumi; deleting it is the finish operation's.
   if (f.change === "unprotected" && f.lowered?.join() === "protect" && f.type === "neon:index/project:Project" && mine.some((c) => c.field === "move.finish" && c.after === true)) return { ...f, explainedBy: `${f.tenant}: move.finish` };
   if (f.change === "deleted" && f.retained && mine.some((c) => c.field === "move" && c.after === "finished")) return { ...f, explainedBy: `${f.tenant}: move finished` };
-  const setting = stack.find((c) => c.class === "destructive" && c.kind !== undefined && EXPLAINS[c.kind]?.(f, c));
-  return setting ? { ...f, explainedBy: setting.field } : f;
+  const change = stack.find((c) => c.class === "destructive" && c.kind !== undefined && EXPLAINS[c.kind]?.(f, c));
+  return change ? { ...f, explainedBy: change.field } : f;
 }
 
 /**
@@ -306,7 +334,7 @@ function backupLayoutChanges(before: Side, after: Side): FieldChange[] {
   const headClasses = new Set(retentionClasses(after.fleet.tenants, after.stack.keep));
   for (const days of retentionClasses(before.fleet.tenants, before.stack.keep).filter((d) => !headClasses.has(d))) {
     out.push({
-      field: `retention class ${days}d`,
+      field: retentionField(days),
       before: "expires",
       after: undefined,
       class: "destructive",

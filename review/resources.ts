@@ -5,8 +5,10 @@
  * protection lowered, every secret sent somewhere new and every IAM grant added, classed
  * safe, review or destructive. Pure: the plans come in as data.
  */
-import { actionMatches, arnMatches, asList, statementsOf, type PolicyLike, type Statement } from "../policies/iam/evaluate";
 import type { ChangeClass } from "./diff";
+import { IAM_DOCUMENTS, knownFrom, VAULT_HARDENING, weakenings, type Weakening } from "./weakening";
+
+export { widenedGrants } from "./grants";
 
 /** One registration as `npm run plan -- --json` prints it. */
 export interface PlannedResource {
@@ -17,7 +19,7 @@ export interface PlannedResource {
   readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
 }
 
-export type ResourceChange = "created" | "deleted" | "replaced" | "changed" | "unprotected" | "secret-moved" | "iam-widened";
+export type ResourceChange = "created" | "deleted" | "replaced" | "changed" | "unprotected" | "secret-moved" | "iam-widened" | "weakened";
 
 export interface ResourceFinding {
   readonly type: string;
@@ -34,6 +36,10 @@ export interface ResourceFinding {
   readonly retained?: boolean;
   /** An unprotected resource: the options turned off. */
   readonly lowered?: readonly ("protect" | "retainOnDelete")[];
+  /** A sweeping grant of a resource or trust policy: the principals it names (a stack setting that names exactly these accounts for it). */
+  readonly principals?: readonly string[];
+  /** A weakened lifecycle: the retention classes (days) it concerns (each class leaving the stack accounts for it). */
+  readonly classes?: readonly number[];
 }
 
 /** Where tenant data (or the key to it) lives: losing one of these loses data. */
@@ -52,13 +58,8 @@ export const AWS_REPLACE_FORCING: Readonly<Record<string, readonly string[]>> = 
   "aws:ssm/parameter:Parameter": ["name"],
 };
 
-/** The inputs of each type that hold an IAM document. */
-export const POLICY_INPUTS: Readonly<Record<string, readonly string[]>> = {
-  "aws:iam/role:Role": ["assumeRolePolicy"],
-  "aws:iam/rolePolicy:RolePolicy": ["policy"],
-  "aws:kms/key:Key": ["policy"],
-  "aws:s3/bucketPolicy:BucketPolicy": ["policy"],
-};
+/** The inputs of each type that hold an IAM document (the table with how each is judged: IAM_DOCUMENTS in review/weakening.ts). */
+export const POLICY_INPUTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(Object.entries(IAM_DOCUMENTS).map(([type, docs]) => [type, docs.map((d) => d.input)]));
 
 /** Inputs that say where a secret-bearing resource delivers its value. */
 const DESTINATION_INPUTS = ["repository", "environment", "name", "keyId"] as const;
@@ -96,75 +97,13 @@ function owner(r: PlannedResource, byName: ReadonlyMap<string, PlannedResource>,
   return fits.length ? { tenant: fits[0] } : {};
 }
 
-/** One grant of a statement, as text that compares: effect, principal, action, resource, condition. */
-interface Grant {
-  readonly effect: string;
-  readonly principal: string;
-  readonly action: string;
-  readonly resource: string;
-  readonly condition: string;
-  /** NotAction / NotResource statements compare as their whole text. */
-  readonly negated: boolean;
-}
-
-function principals(s: Statement): string[] {
-  const p = (s as { Principal?: unknown }).Principal;
-  if (p === undefined) return ["(identity)"];
-  if (typeof p === "string") return [p];
-  return Object.entries(p as Record<string, unknown>).flatMap(([k, v]) => asList(v).map((x) => `${k}:${String(x)}`));
-}
-
-function grantsOf(doc: unknown): Grant[] {
-  let parsed: PolicyLike | undefined;
-  try {
-    parsed = (typeof doc === "string" ? JSON.parse(doc) : doc) as PolicyLike;
-  } catch {
-    return [{ effect: "Allow", principal: "?", action: "?", resource: String(doc), condition: "", negated: true }];
-  }
-  const out: Grant[] = [];
-  for (const s of statementsOf(parsed)) {
-    const raw = s as Record<string, unknown>;
-    const effect = String(raw.Effect);
-    const condition = raw.Condition === undefined ? "" : JSON.stringify(raw.Condition);
-    if (raw.NotAction !== undefined || raw.NotResource !== undefined || raw.NotPrincipal !== undefined) {
-      out.push({ effect, principal: JSON.stringify(raw.Principal ?? raw.NotPrincipal ?? null), action: JSON.stringify(raw.Action ?? raw.NotAction), resource: JSON.stringify(raw.Resource ?? raw.NotResource), condition, negated: true });
-      continue;
-    }
-    for (const principal of principals(s)) for (const action of asList(raw.Action)) for (const resource of asList(raw.Resource ?? "*")) {
-      out.push({ effect, principal, action: String(action), resource: String(resource), condition, negated: false });
-    }
-  }
-  return out;
-}
-
-/** A base grant covers a head grant: same effect, principal and condition, its action and resource patterns match the head's. */
-function covers(base: Grant, head: Grant): boolean {
-  if (base.effect !== head.effect || base.principal !== head.principal || base.condition !== head.condition || base.negated !== head.negated) return false;
-  if (head.negated) return base.action === head.action && base.resource === head.resource;
-  return actionMatches(base.action, head.action) && (base.resource === head.resource || arnMatches(base.resource, head.resource));
-}
-
-const showGrant = (g: Grant) => `${g.effect} ${g.principal === "(identity)" ? "" : `${g.principal} `}${g.action} on ${g.resource}${g.condition ? ` if ${g.condition}` : ""}`;
-
-/**
- * What the head's document allows that the base's did not: Allow grants no base Allow grant
- * covers, and Deny grants the head no longer has. Each as text.
- */
-export function widenedGrants(base: unknown, head: unknown): string[] {
-  const [b, h] = [grantsOf(base), grantsOf(head)];
-  const added = h.filter((g) => g.effect === "Allow" && !b.some((x) => covers(x, g))).map(showGrant);
-  const lifted = b.filter((g) => g.effect === "Deny" && !h.some((x) => covers(g, x) && covers(x, g))).map((g) => `no longer: ${showGrant(g)}`);
-  return [...added, ...lifted];
-}
-
-const MAX_SHOWN = 5;
-const list = (items: readonly string[]) => (items.length > MAX_SHOWN ? `${items.slice(0, MAX_SHOWN).join("; ")}; and ${items.length - MAX_SHOWN} more` : items.join("; "));
-
 /**
  * Every change between two plans that matters to data or access. Creations and plain input
  * changes are counted (safe); deletions and replacements of data-bearing resources, lowered
- * protection and secrets delivered somewhere new are destructive; replacements of other
- * resources and widened IAM documents are for review.
+ * protection, secrets delivered somewhere new, a vault's hardening weakened or removed and
+ * IAM granted sweepingly or through kinds the stack never writes are destructive
+ * (review/weakening.ts); replacements of other resources and narrowly widened IAM
+ * documents are for review.
  */
 export function diffResources(base: readonly PlannedResource[], head: readonly PlannedResource[], ctx: ResourceContext): ResourceFinding[] {
   const out: ResourceFinding[] = [];
@@ -174,6 +113,7 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
   const components = (rs: readonly PlannedResource[]) => new Map(rs.filter((r) => r.type.startsWith("tenant-fleet:")).map((r) => [r.name, r]));
   const [baseByName, headByName] = [components(base), components(head)];
   const whose = (r: PlannedResource, side: ReadonlyMap<string, PlannedResource>) => owner(r, side, ctx.tenantIds);
+  const known = knownFrom(base, head);
   const secretRepositories = new Set(base.filter((r) => Object.values(r.inputs).some(holdsSecret)).map((r) => r.inputs.repository).filter((x) => x !== undefined).map(String));
 
   for (const [key, r] of before) {
@@ -181,8 +121,10 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
     const at = { type: r.type, name: r.name, ...whose(r, baseByName) };
     if (!next) {
       const data = DATA_BEARING.has(r.type);
-      const detail = `${data ? "holds tenant data or the key to it" : "leaves the program"}${r.options.retainOnDelete ? " (retained on delete: Pulumi forgets it, its configuration stays as it is)" : ""}${r.options.protect ? "; it is protected, so pulumi up refuses until protection is lifted" : ""}`;
-      out.push({ ...at, change: "deleted", class: data || r.options.protect ? "destructive" : "safe", detail, ...(r.options.retainOnDelete ? { retained: true } : {}) });
+      const hardening = VAULT_HARDENING[r.type];
+      const what = data ? "holds tenant data or the key to it" : hardening ? `hardens a vault (${hardening}) and leaves the program: ${r.options.retainOnDelete ? "nothing enforces it any more" : "Pulumi removes it"}` : "leaves the program";
+      const detail = `${what}${r.options.retainOnDelete ? " (retained on delete: Pulumi forgets it, its configuration stays as it is)" : ""}${r.options.protect ? "; it is protected, so pulumi up refuses until protection is lifted" : ""}`;
+      out.push({ ...at, change: "deleted", class: data || hardening || r.options.protect ? "destructive" : "safe", detail, ...(r.options.retainOnDelete ? { retained: true } : {}) });
       continue;
     }
     const forcing = (ctx.replaceForcing[r.type] ?? []).filter((k) => !same(r.inputs[k], next.inputs[k]));
@@ -195,11 +137,7 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
       const moved = DESTINATION_INPUTS.filter((k) => k in r.inputs || k in next.inputs).filter((k) => !same(r.inputs[k], next.inputs[k]));
       if (moved.length) out.push({ ...at, change: "secret-moved", class: "destructive", detail: `its secret goes elsewhere: ${moved.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}` });
     }
-    for (const input of POLICY_INPUTS[r.type] ?? []) {
-      if (same(r.inputs[input], next.inputs[input])) continue;
-      const widened = widenedGrants(r.inputs[input], next.inputs[input]);
-      if (widened.length) out.push({ ...at, change: "iam-widened", class: "review", detail: `${input} allows more: ${list(widened)}` });
-    }
+    for (const w of weakenings(r, next, known)) out.push({ ...at, ...finding(w) });
     if (!forcing.length && !same(r.inputs, next.inputs)) out.push({ ...at, change: "changed", class: "safe", detail: "updated in place" });
   }
   for (const [key, r] of after) {
@@ -209,19 +147,21 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
     if (repository !== undefined && Object.values(r.inputs).some(holdsSecret) && secretRepositories.size && !secretRepositories.has(String(repository))) {
       out.push({ ...at, change: "secret-moved", class: "destructive", detail: `a secret is written to repository ${JSON.stringify(repository)}, which held none of the stack's secrets before` });
     }
-    const grants = (POLICY_INPUTS[r.type] ?? []).flatMap((input) => widenedGrants(undefined, r.inputs[input]));
-    if (grants.length) out.push({ ...at, change: "iam-widened", class: "review", detail: `a new document allows: ${list(grants)}` });
+    for (const w of weakenings(undefined, r, known)) out.push({ ...at, ...finding(w) });
     out.push({ ...at, change: "created", class: "safe", detail: "created" });
   }
   return out.sort((a, b) => rank(a) - rank(b) || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+/** A finding of review/weakening.ts as a resource finding (its optional fields only when set). */
+const finding = (w: Weakening) => ({ change: w.change, class: w.class, detail: w.detail, ...(w.principals ? { principals: w.principals } : {}), ...(w.classes ? { classes: w.classes } : {}) });
 
 const CLASS_RANK: Record<ChangeClass, number> = { destructive: 0, review: 1, safe: 2 };
 const rank = (f: ResourceFinding) => CLASS_RANK[f.class];
 
 /** Counts per change and type, for the summary of what is safe. */
 export function resourceCounts(findings: readonly ResourceFinding[]): Record<ResourceChange, number> {
-  const counts = { created: 0, deleted: 0, replaced: 0, changed: 0, unprotected: 0, "secret-moved": 0, "iam-widened": 0 } as Record<ResourceChange, number>;
+  const counts = { created: 0, deleted: 0, replaced: 0, changed: 0, unprotected: 0, "secret-moved": 0, "iam-widened": 0, weakened: 0 } as Record<ResourceChange, number>;
   for (const f of findings) counts[f.change]++;
   return counts;
 }

@@ -61,11 +61,14 @@ describe("diffResources", () => {
   it("shows an IAM document that allows more for review, and one that allows less not at all", () => {
     const role = (doc: string) => res("aws:iam/rolePolicy:RolePolicy", "writer-permissions", { policy: doc });
     const narrow = policy({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::vault/retain-30d/acme/*" });
-    const wide = policy({ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::vault/retain-30d/acme/*" });
+    const wide = policy({ Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: "arn:aws:s3:::vault/retain-30d/acme/*" });
     const wider = policy({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::vault/*" });
     expect(diffResources([role(narrow)], [role(wide)], ctx).filter((f) => f.class === "review")).toEqual([
-      expect.objectContaining({ change: "iam-widened", detail: "policy allows more: Allow s3:DeleteObject on arn:aws:s3:::vault/retain-30d/acme/*" }),
+      expect.objectContaining({ change: "iam-widened", detail: "policy allows more: Allow s3:AbortMultipartUpload on arn:aws:s3:::vault/retain-30d/acme/*" }),
     ]);
+    // Deleting backups is privileged: the same widening with s3:DeleteObject fails (test/diffResources.test.ts has the rest).
+    const deleting = policy({ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::vault/retain-30d/acme/*" });
+    expect(diffResources([role(narrow)], [role(deleting)], ctx).filter((f) => f.change === "iam-widened").map((f) => f.class)).toEqual(["destructive"]);
     expect(diffResources([role(narrow)], [role(wider)], ctx).some((f) => f.change === "iam-widened")).toBe(true);
     expect(diffResources([role(wider)], [role(narrow)], ctx).some((f) => f.change === "iam-widened")).toBe(false);
     expect(diffResources([role(wide)], [role(narrow)], ctx).some((f) => f.change === "iam-widened")).toBe(false);

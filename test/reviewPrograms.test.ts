@@ -13,18 +13,26 @@ import { projectFiles, ROOT } from "./program";
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" });
 
-/** A git repository holding the project, with one commit that changes the default database name in code. */
-function repository(): string {
+/** Rewrites one file of a checkout, refusing to run on a text that lacks what it replaces. */
+function edit(dir: string, file: string, from: string, to: string): void {
+  const text = readFileSync(path.join(dir, file), "utf8");
+  expect(text).toContain(from);
+  writeFileSync(path.join(dir, file), text.replaceAll(from, to));
+}
+
+/** The change of code of the head commit: by default, the default database name. */
+const renameDatabase = (dir: string) => edit(dir, "tenants/model.ts", 'name: "app", role', 'name: "appdb", role');
+
+/** A git repository holding the project, with one commit that changes code. */
+function repository(change: (dir: string) => void = renameDatabase): string {
   const dir = mkdtempSync(path.join(tmpdir(), "tf-review-"));
   for (const f of [...projectFiles(), "scripts", ".gitignore"]) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
   git(dir, "init", "-q");
   git(dir, "add", "-A");
   git(dir, "commit", "-qm", "base");
-  const model = path.join(dir, "tenants/model.ts");
-  const text = readFileSync(model, "utf8");
-  expect(text).toContain('name: "app", role');
-  writeFileSync(model, text.replace('name: "app", role', 'name: "appdb", role'));
-  git(dir, "commit", "-qam", "a code default");
+  change(dir);
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "a change of code");
   symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   return dir;
 }
@@ -87,4 +95,29 @@ describe("the tenant diff of a change of code", () => {
     expect(r.stderr).toContain(`the head (${broken}): its program could not be planned (stack prod)`);
     expect(r.stderr).not.toMatch(/internal error/);
   }, 120_000);
+});
+
+describe("the tenant diff of code that wipes backups or grants admin", () => {
+  // The lifecycle expires every class after a day, and the backup writer gets AdministratorAccess.
+  const head = repository((dir) => {
+    edit(dir, "vaults/plan.ts", "expiration: { days },", "expiration: { days: 1 },");
+    writeFileSync(
+      path.join(dir, "index.ts"),
+      `${readFileSync(path.join(dir, "index.ts"), "utf8")}\nimport * as awsIam from "@pulumi/aws";\nnew awsIam.iam.RolePolicyAttachment("ops-admin", { role: "github-backups-backup-writer", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });\n`,
+    );
+  });
+  afterAll(() => rmSync(head, { recursive: true, force: true }));
+
+  it("fails with --base, saying what the code would let whom do", () => {
+    const r = plan(head, "--base", "HEAD~1", "--json");
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    const why = (field: string) => doc.stackChanges.find((c: { field: string }) => c.field === field)?.why;
+    expect(why("resource aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration backups-eu-central-1-lifecycle")).toMatch(/^weakened by a change of the code: rule "retain-14d" expires backups after 1 days: those of the retention class 14d are deleted before their retention ends/);
+    expect(why("resource aws:iam/rolePolicyAttachment:RolePolicyAttachment ops-admin")).toMatch(
+      /^iam-widened by a change of the code: role github-backups-backup-writer gets the managed policy arn:aws:iam::aws:policy\/AdministratorAccess \(AdministratorAccess: \* on \*\) by ops-admin: anyone who can assume github-backups-backup-writer \(its trust: Federated:arn:aws:iam::123456789012:oidc-provider\/token\.actions\.githubusercontent\.com for repo:example-saas\/app:job_workflow_ref:.*\) gets full admin of the account/,
+    );
+    expect(doc.stackChanges.every((c: { kind: string }) => c.kind === "code")).toBe(true);
+    expect(doc.resources.counts).toMatchObject({ weakened: doc.resources.findings.filter((f: { change: string }) => f.change === "weakened").length, "iam-widened": 1 });
+  }, 180_000);
 });

@@ -1,0 +1,271 @@
+/**
+ * The resource review against head programs that weaken a vault or grant IAM: the real
+ * program runs under the mock runtime as the base, and again as the head with a change of
+ * code on top (a stack transformation that rewrites a vault resource's arguments, as an edit
+ * of components/backupVault.ts would; or `@pulumi/aws` resources the edit adds). Every such
+ * head fails the diff as a change of the code, saying what it would let whom do; the
+ * unchanged program, on both sample stacks, gives no finding.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { readStackConfig } from "../config/stackFiles";
+import { projectSettings } from "../config/settings";
+import { diffFleets, diffPasses } from "../review/diff";
+import { diffResources, type PlannedResource } from "../review/resources";
+import { replaceForcing } from "../scripts/lib/review";
+import { runOffline } from "../scripts/lib/offline";
+import { parseTenants } from "../tenants/load";
+import { ROOT } from "./program";
+
+type Pulumi = typeof import("@pulumi/pulumi");
+type Aws = typeof import("@pulumi/aws");
+
+interface HeadCode {
+  /** Rewrites one resource's arguments (a stack transformation), as an edit of the component would. */
+  readonly transform?: (type: string, name: string, props: Record<string, any>) => Record<string, any> | undefined;
+  /** Resources the edit adds, after the program ran. */
+  readonly add?: (aws: Aws, pulumi: Pulumi) => void;
+}
+
+/** One stack's program, as it is or with a change of code on top. */
+async function plan(stack: string, code: HeadCode = {}, overrides: readonly string[] = []): Promise<PlannedResource[]> {
+  const cfg = readStackConfig(ROOT, stack, overrides);
+  vi.resetModules();
+  const run = await runOffline({
+    project: cfg.project,
+    stack: cfg.stack,
+    config: cfg.config,
+    secretKeys: cfg.secretKeys,
+    program: async () => {
+      const pulumi = await import("@pulumi/pulumi");
+      if (code.transform) {
+        const t = code.transform;
+        pulumi.runtime.registerStackTransformation((a) => {
+          const props = t(a.type, a.name, a.props as Record<string, any>);
+          return props ? { props, opts: a.opts } : undefined;
+        });
+      }
+      const outputs = await import("../index");
+      code.add?.(await import("@pulumi/aws"), pulumi);
+      return outputs;
+    },
+  });
+  return run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete } }));
+}
+
+/** The stack's own tenants file. */
+const tenantsText = (stack: string) => readFileSync(path.join(ROOT, readStackConfig(ROOT, stack).config["tenant-fleet:tenantsFile"]), "utf8");
+
+/** Each side's files: the tenants file's text and stack setting overrides (default: the stack's own, unchanged). */
+interface Files {
+  readonly text?: string;
+  readonly overrides?: readonly string[];
+}
+
+/** The tenant diff of the two sides' files with the two programs' findings underneath; `acknowledge`: the head's file accepts `change: code`. */
+function review(stack: string, base: PlannedResource[], head: PlannedResource[], acknowledge = false, files: { base?: Files; head?: Files } = {}) {
+  const side = (f: Files = {}, ack = false) => {
+    const cfg = readStackConfig(ROOT, stack, f.overrides ?? []);
+    const text = f.text ?? tenantsText(stack);
+    const acked = ack ? `${text}\nacknowledgements:\n  - change: code\n    reason: "SEC-1: reviewed"\n` : text;
+    return { fleet: parseTenants(acked, "t.yaml").fleet!, stack: { protect: cfg.config["tenant-fleet:protect"] !== "false", settings: projectSettings(cfg.config) } };
+  };
+  const [before, after] = [side(files.base), side(files.head, acknowledge)];
+  const tenantIds = [...new Set([...before.fleet.tenants, ...after.fleet.tenants].map((t) => t.id))];
+  return diffFleets(before, after, diffResources(base, head, { replaceForcing: replaceForcing(), tenantIds }));
+}
+
+/** The failing stack changes of a diff, as `field: why`. */
+/** A tenants file in a temporary directory (the stack's tenantsFile override). */
+function write(text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "tf-weak-")), "tenants.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+const failures = (d: ReturnType<typeof review>) => d.stack.filter((c) => c.class === "destructive" && !c.acknowledgement).map((c) => `${c.field}: ${c.why}`);
+
+const TRUST = "Federated:arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com for repo:example-saas/app:job_workflow_ref:example-saas/app/.github/workflows/tenant-fleet-backup-17-3-x-x-x.yml@refs/heads/main, repo:example-saas/app:job_workflow_ref:example-saas/app/.github/workflows/tenant-fleet-backup-43-5-x-x-x.yml@refs/heads/main";
+const WRITER = "github-backups-backup-writer";
+const FULL_ADMIN = ["*"];
+
+describe("the resource review of a head that weakens a vault or grants IAM (prod)", async () => {
+  const base = await plan("prod");
+
+  it("finds nothing in the unchanged program, on both sample stacks", async () => {
+    for (const [stack, plans] of [["prod", [base, await plan("prod")]], ["dev", [await plan("dev"), await plan("dev")]]] as const) {
+      const d = review(stack, plans[0], plans[1]);
+      expect(d.resources!.filter((f) => f.class !== "safe"), stack).toEqual([]);
+      expect(diffPasses(d), stack).toBe(true);
+    }
+  }, 60_000);
+
+  it("a lifecycle that expires the vaults after 1 day fails, naming the retention classes it cuts short", async () => {
+    const head = await plan("prod", {
+      transform: (type, _name, props) => (type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration" ? { ...props, rules: props.rules.map((r: any) => (r.expiration?.days ? { ...r, expiration: { days: 1 } } : r)) } : undefined),
+    });
+    const d = review("prod", base, head);
+    expect(diffPasses(d)).toBe(false);
+    expect(failures(d)).toContain(
+      'resource aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration backups-eu-central-1-lifecycle: weakened by a change of the code: rule "retain-14d" expires backups after 1 days: those of the retention class 14d are deleted before their retention ends, and anyone restoring later finds nothing: neither the tenants file nor the stack settings account for it (the proof is under "resources")',
+    );
+    // Every vault, every class rule and its legacy twin.
+    expect(d.resources!.filter((f) => f.change === "weakened" && f.class === "destructive").map((f) => f.vault)).toEqual(expect.arrayContaining(["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]));
+    expect(d.resources!.find((f) => f.name === "backups-eu-central-1-lifecycle" && f.detail.includes('"legacy-retention-35d"'))?.classes).toEqual([35]);
+    // Acknowledged as a change of the code, it passes: the existing mechanism.
+    expect(diffPasses(review("prod", base, head, true))).toBe(true);
+  }, 60_000);
+
+  it("suspended versioning, a public access block turned off and ACLs back on each fail", async () => {
+    const head = await plan("prod", {
+      transform: (type, name, props) =>
+        !name.startsWith("backups-eu-west-2")
+          ? undefined
+          : type === "aws:s3/bucketVersioning:BucketVersioning"
+            ? { ...props, versioningConfiguration: { status: "Suspended" } }
+            : type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+              ? { ...props, blockPublicPolicy: false, restrictPublicBuckets: false }
+              : type === "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+                ? { ...props, rule: { objectOwnership: "ObjectWriter" } }
+                : undefined,
+    });
+    expect(failures(review("prod", base, head))).toEqual([
+      expect.stringMatching(/^resource aws:s3\/bucketOwnershipControls:BucketOwnershipControls backups-eu-west-2-ownership: weakened by a change of the code: object ownership ObjectWriter: ACLs count again/),
+      expect.stringMatching(/^resource aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock backups-eu-west-2-public-access: weakened by a change of the code: blockPublicPolicy, restrictPublicBuckets off: a bucket policy or ACL may then open the backups to anyone on the internet/),
+      expect.stringMatching(/^resource aws:s3\/bucketVersioning:BucketVersioning backups-eu-west-2-versioning: weakened by a change of the code: versioning Suspended: a deleted or overwritten backup is gone at once/),
+    ]);
+  }, 60_000);
+
+  it("default encryption moved off the vault key by code (not by the backupEncryption setting) fails", async () => {
+    const head = await plan("prod", {
+      transform: (type, name, props) =>
+        type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" && name.startsWith("backups-us-east-2") ? { ...props, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } : undefined,
+    });
+    expect(failures(review("prod", base, head))).toEqual([expect.stringMatching(/^resource aws:s3\/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration backups-us-east-2-encryption: weakened by a change of the code: default encryption leaves the vault key/)]);
+  }, 60_000);
+
+  it("a hardening resource dropped from a vault fails, even where nothing protects it", () => {
+    const head = base.filter((r) => r.name !== "backups-us-west-2-public-access");
+    const unprotectedBase = base.map((r) => ({ ...r, options: { protect: false, retainOnDelete: false } }));
+    const d = review("prod", unprotectedBase, head.map((r) => ({ ...r, options: { protect: false, retainOnDelete: false } })));
+    expect(failures(d)).toEqual([expect.stringMatching(/^resource aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock backups-us-west-2-public-access: deleted by a change of the code/)]);
+    expect(d.resources!.find((f) => f.name === "backups-us-west-2-public-access")).toMatchObject({ change: "deleted", class: "destructive", vault: "us-west-2", detail: expect.stringContaining("hardens a vault (the public access block") });
+  });
+
+  it("AdministratorAccess in a role's managedPolicyArns fails, saying who gets full admin", async () => {
+    const head = await plan("prod", {
+      transform: (type, name, props) => (type === "aws:iam/role:Role" && name === WRITER ? { ...props, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } : undefined),
+    });
+    expect(failures(review("prod", base, head))).toEqual([
+      `resource aws:iam/role:Role ${WRITER}: iam-widened by a change of the code: role ${WRITER} gets the managed policy arn:aws:iam::aws:policy/AdministratorAccess (AdministratorAccess: * on *) by managedPolicyArns: anyone who can assume ${WRITER} (its trust: ${TRUST}) gets full admin of the account: neither the tenants file nor the stack settings account for it (the proof is under "resources")`,
+    ]);
+  }, 60_000);
+
+  it("an inline *:* policy fails, as a role's inlinePolicies and as the role policy the stack writes", async () => {
+    const admin = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: FULL_ADMIN, Resource: "*" }] });
+    const inline = await plan("prod", {
+      transform: (type, name, props) => (type === "aws:iam/role:Role" && name === WRITER ? { ...props, inlinePolicies: [{ name: "ops", policy: admin }] } : undefined),
+    });
+    expect(failures(review("prod", base, inline))).toEqual([
+      `resource aws:iam/role:Role ${WRITER}: iam-widened by a change of the code: role ${WRITER} may Allow * on * (its new inline policy "ops"): anyone who can assume ${WRITER} (its trust: ${TRUST}) gets full admin of the account: neither the tenants file nor the stack settings account for it (the proof is under "resources")`,
+    ]);
+    const rolePolicy = await plan("prod", {
+      transform: (type, name, props) => {
+        if (type !== "aws:iam/rolePolicy:RolePolicy" || name !== `${WRITER}-permissions`) return undefined;
+        return { ...props, policy: (props.policy as any).apply((p: string) => JSON.stringify({ ...JSON.parse(p), Statement: [...JSON.parse(p).Statement, { Sid: "Ops", Effect: "Allow", Action: "*", Resource: "*" }] })) };
+      },
+    });
+    expect(failures(review("prod", base, rolePolicy))).toEqual([expect.stringMatching(new RegExp(`^resource aws:iam/rolePolicy:RolePolicy ${WRITER}-permissions: iam-widened by a change of the code: role ${WRITER} may Allow \\* on \\* \\(its policy ${WRITER}-permissions\\): anyone who can assume ${WRITER} \\(its trust: .*\\) gets full admin of the account`))]);
+  }, 60_000);
+
+  it("attachments, standalone, user and group policies, exclusive sets and a KMS grant to another account each fail (the real @pulumi/aws types)", async () => {
+    const head = await plan("prod", {
+      add: (aws) => {
+        const doc = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:DeleteObject", Resource: "*" }] });
+        new aws.iam.RolePolicyAttachment("writer-admin", { role: "github-backups-backup-writer-id", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+        new aws.iam.PolicyAttachment("everyone-s3", { policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess", roles: ["github-backups-drill-reader-id"] });
+        new aws.iam.Policy("cleanup", { policy: doc });
+        new aws.iam.UserPolicy("ci-user", { user: "ci", policy: doc });
+        new aws.iam.GroupPolicyAttachment("ops-iam", { group: "ops", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
+        new aws.iam.RolePolicyAttachmentsExclusive("writer-managed", { roleName: "github-backups-backup-writer", policyArns: ["arn:aws:iam::123456789012:policy/extra"] });
+        new aws.kms.Grant("partner", { keyId: "backups-eu-central-1-key-0000", granteePrincipal: "arn:aws:iam::999999999999:root", operations: ["Decrypt", "DescribeKey"] });
+      },
+    });
+    const d = review("prod", base, head);
+    const why = (field: string) => d.stack.find((c) => c.field === field)?.why;
+    expect(why("resource aws:iam/rolePolicyAttachment:RolePolicyAttachment writer-admin")).toContain(`role ${WRITER} gets the managed policy arn:aws:iam::aws:policy/AdministratorAccess (AdministratorAccess: * on *) by writer-admin: anyone who can assume ${WRITER} (its trust: ${TRUST}) gets full admin of the account`);
+    expect(why("resource aws:iam/policyAttachment:PolicyAttachment everyone-s3")).toContain("role github-backups-drill-reader gets the managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess (AmazonS3FullAccess: s3:* on *) by everyone-s3: anyone who can assume github-backups-drill-reader (its trust: Federated:");
+    expect(why("resource aws:iam/policyAttachment:PolicyAttachment everyone-s3")).toContain("can delete every backup and strip the vaults' protection");
+    expect(why("resource aws:iam/policy:Policy cleanup")).toContain("new managed policy cleanup allows Allow s3:DeleteObject on *: whoever it is attached to can delete backups or strip a vault's protection");
+    expect(why("resource aws:iam/userPolicy:UserPolicy ci-user")).toContain("user ci may Allow s3:DeleteObject on * (its new policy ci-user): whoever holds ci's credentials can delete backups");
+    expect(why("resource aws:iam/groupPolicyAttachment:GroupPolicyAttachment ops-iam")).toContain("group ops gets the managed policy arn:aws:iam::aws:policy/IAMFullAccess (IAMFullAccess: iam:* on *) by ops-iam: every member of ops can make itself or anyone admin");
+    expect(why("resource aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive writer-managed")).toContain(`role ${WRITER} keeps the managed policy arn:aws:iam::123456789012:policy/extra (the account's own: its document cannot be read offline) attached, and any other detached, by writer-managed: anyone who can assume ${WRITER}`);
+    expect(why("resource aws:kms/grant:Grant partner")).toContain(
+      "KMS grant partner lets arn:aws:iam::999999999999:root (another account, 999999999999) Decrypt, DescribeKey with key backups-eu-central-1-key-0000: it can decrypt what the key protects (every backup of its vault) without the key policy saying so",
+    );
+    expect(d.summary.unacknowledged).toBe(7);
+  }, 60_000);
+
+  it("an object lock cut below the shortest retention class, or from compliance to governance, fails", async () => {
+    const locked = ["backupObjectLock=compliance"];
+    const lockedBase = await plan("prod", {}, locked);
+    const head = await plan("prod", { transform: (type, name, props) => (type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration" && name.startsWith("backups-eu-central-1") ? { ...props, rule: { defaultRetention: { mode: "GOVERNANCE", days: 1 } } } : undefined) }, locked);
+    const d = diffResources(lockedBase, head, { replaceForcing: replaceForcing(), tenantIds: [] }).filter((f) => f.class === "destructive");
+    expect(d.map((f) => [f.name, f.detail])).toEqual([
+      ["backups-eu-central-1-object-lock", "object lock mode GOVERNANCE: whoever holds s3:BypassGovernanceRetention may delete locked backups"],
+      ["backups-eu-central-1-object-lock", "the object lock holds backups 1 days, shorter than the shortest retention class (14d)"],
+    ]);
+  }, 60_000);
+
+  it("what the files or settings explain does not fail as code: a retention class leaving, a shorter class added, break-glass or the encryption changed", async () => {
+    const text = tenantsText("prod");
+    // brightwave alone keeps 35 days: moving it to 14 takes the class (and its lifecycle rules) away; the class change itself fails, the rules follow from it.
+    const fewer = text.replace("backup: { retentionDays: 35 }", "backup: { retentionDays: 14 }");
+    expect(fewer).not.toBe(text);
+    const d = review("prod", base, await plan("prod", {}, [`tenantsFile=${write(fewer)}`]), false, { head: { text: fewer } });
+    expect(new Set(d.resources!.filter((f) => f.change === "weakened").map((f) => f.explainedBy))).toEqual(new Set(["retention class 35d"]));
+    expect(d.stack.filter((c) => c.class === "destructive").map((c) => c.kind)).toEqual(["retention"]);
+    // A tenant keeping backups 7 days adds a class shorter than every other: nothing is cut short.
+    const seven = `${text}\n  - id: zeta\n    name: Zeta\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n    backup: { retentionDays: 7 }\n`;
+    const added = review("prod", base, await plan("prod", {}, [`tenantsFile=${write(seven)}`]), false, { head: { text: seven } });
+    expect(added.resources!.filter((f) => f.class === "destructive")).toEqual([]);
+    expect(diffPasses(added)).toBe(true);
+    // Another break-glass principal: its grants and the Denies that now except it follow from the setting (shown for review).
+    const glass = ["breakGlassPrincipal=arn:aws:iam::123456789012:role/tenant-fleet-break-glass-2"];
+    const moved = review("prod", base, await plan("prod", {}, glass), false, { head: { overrides: glass } });
+    expect(moved.resources!.filter((f) => f.class === "destructive").length).toBeGreaterThan(0);
+    expect(new Set(moved.resources!.filter((f) => f.class === "destructive").map((f) => f.explainedBy))).toEqual(new Set(["tenant-fleet:breakGlassPrincipal"]));
+    expect(diffPasses(moved)).toBe(true);
+    // SSE-S3 to the vault keys: new key policies for the administrators and break-glass the settings name.
+    const s3 = ["backupEncryption=s3"];
+    const keyed = review("prod", await plan("prod", {}, s3), base, false, { base: { overrides: s3 } });
+    expect(keyed.resources!.filter((f) => f.class === "destructive" && !f.explainedBy)).toEqual([]);
+    expect(diffPasses(keyed)).toBe(true);
+    // A Deny of erasure that excepts someone no setting names fails.
+    const stranger = await plan("prod", {
+      transform: (type, _name, props) => (type === "aws:s3/bucketPolicy:BucketPolicy" ? { ...props, policy: (props.policy as any).apply((p: string) => p.replaceAll("role/tenant-fleet-break-glass", "role/contractor")) } : undefined),
+    });
+    expect(failures(review("prod", base, stranger))).toContainEqual(expect.stringMatching(/^resource aws:s3\/bucketPolicy:BucketPolicy backups-eu-central-1-policy: iam-widened by a change of the code: .*a Deny of privileged actions now excepts arn:aws:iam::123456789012:role\/contractor/));
+  }, 120_000);
+
+  it("reads a key's and a bucket's own switches, every lifecycle rule, and a trust opened to another account or a service", () => {
+    const tweak = (name: string, change: (inputs: Record<string, any>) => Record<string, any>) => base.map((r) => (r.name === name ? { ...r, inputs: change(r.inputs as Record<string, any>) } : r));
+    const destroys = (head: PlannedResource[]) => diffResources(base, head, { replaceForcing: replaceForcing(), tenantIds: [] }).filter((f) => f.class === "destructive").map((f) => `${f.name}: ${f.detail}`);
+    const lifecycle = "backups-eu-central-1-lifecycle";
+    const housekeeping = (change: (rule: any) => any) => tweak(lifecycle, (i) => ({ ...i, rules: i.rules.flatMap((r: any) => (r.id === "housekeeping" ? change(r) : [r])) }));
+    const trust = (Principal: object) => tweak(WRITER, (i) => ({ ...i, assumeRolePolicy: JSON.stringify({ ...JSON.parse(i.assumeRolePolicy), Statement: [...JSON.parse(i.assumeRolePolicy).Statement, { Effect: "Allow", Principal, Action: "sts:AssumeRole" }] }) }));
+    expect(destroys(tweak("backups-eu-central-1-key", (i) => ({ ...i, isEnabled: false })))).toEqual(["backups-eu-central-1-key: the key is disabled: no backup it protects can be decrypted"]);
+    expect(destroys(tweak("backups-eu-central-1-key", (i) => ({ ...i, deletionWindowInDays: 7 })))).toEqual(["backups-eu-central-1-key: a scheduled deletion completes after 7 days instead of 30: less time to cancel it"]);
+    expect(destroys(tweak("backups-eu-central-1", (i) => ({ ...i, forceDestroy: true })))).toEqual(["backups-eu-central-1: forceDestroy: deleting the bucket deletes every backup in it first"]);
+    expect(destroys(housekeeping(() => []))).toEqual([`${lifecycle}: rule "housekeeping" is gone (or disabled): what it expired or cleaned up (the whole bucket) stays for ever, an erased tenant's backups included`]);
+    expect(destroys(housekeeping((r) => [{ ...r, noncurrentVersionExpiration: { noncurrentDays: 3 } }]))).toEqual([
+      `${lifecycle}: rule "housekeeping" keeps noncurrent versions 3 days: an overwritten or deleted backup of the classes 14d, 30d, 35d is gone before its retention ends`,
+    ]);
+    expect(destroys(trust({ AWS: "arn:aws:iam::999999999999:root" }))).toEqual([
+      `${WRITER}: trust (assumeRolePolicy) allows more: Allow AWS:arn:aws:iam::999999999999:root sts:AssumeRole on *: AWS:arn:aws:iam::999999999999:root (not trusted before: another account, anyone, or a new service or provider) may assume ${WRITER} and do everything it may`,
+    ]);
+    expect(destroys(trust({ Service: "ec2.amazonaws.com" }))).toHaveLength(1);
+  });
+});
