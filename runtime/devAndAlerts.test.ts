@@ -4,7 +4,10 @@
  * against a GitHub API stand-in: the generated scripts run unchanged under bash.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runJob, type RunContext } from "./actions";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { join } from "node:path";
+import { runJob, runWorkflow, type RunContext } from "./actions";
 import { repositoryOf, type Repository } from "./fleet";
 import { startFakeGithub, startFakeNeon, type FakeGithub, type FakeNeon } from "./services/fakeApis";
 import { runnerSetup, type RunnerSetup } from "./substitutions";
@@ -142,7 +145,7 @@ describe("the alert job of a scheduled workflow", () => {
       "alert",
       undefined,
       { repository: REPOSITORY, ref: "refs/heads/main", vars: prod.vars, secrets: { GITHUB_TOKEN }, needs: { plan: { result: "success" }, backup: { result } }, runId: String(1000 + github.calls.length), workflowName: "tenant-fleet backups (17 3 * * *)", runnerEnv: runner.env },
-      runner.substitutions(),
+      runner.substitutions({ artifacts: fs.mkdtempSync(join(os.tmpdir(), "tf-artifacts-")) }),
     );
 
   beforeAll(async () => {
@@ -208,6 +211,43 @@ describe("the alert job of a scheduled workflow", () => {
     expect(body).toContain("- us-east-2-pg16-1: cancelled (https://github.com/x/3)");
     expect(body).not.toContain("eu-west-2");
     github.annotations = {};
+  });
+
+  it("names all 12 failed tenants of one batch, though GitHub keeps only 10 error annotations of its step", async () => {
+    // Twelve tenants in one batch (the default batch is 50), every secret missing: each tenant's log has its own error.
+    const ids = Array.from({ length: 12 }, (_, i) => `shop-${String(i + 1).padStart(2, "0")}`);
+    const fixture = join(fs.mkdtempSync(join(os.tmpdir(), "tf-twelve-")), "tenants.yaml");
+    fs.writeFileSync(fixture, ["version: 1", "defaults:", "  pgVersion: 17", "tenants:", ...ids.flatMap((id) => [`  - id: ${id}`, `    name: Shop ${id.slice(5)}`, "    region: aws-eu-central-1", "    residency: EU", "    status: active"])].join("\n") + "\n");
+    const twelve = await repositoryOf("prod", ["secretScope=repository", `tenantsFile=${fixture}`, "migrationsSetupCommand=", "migrationsCommand=true"]);
+    const migrations = [...twelve.workflows].find(([p]) => p.endsWith("-migrations.yml"))![1];
+    const artifacts = fs.mkdtempSync(join(os.tmpdir(), "tf-artifacts-"));
+    const ctx = { repository: REPOSITORY, ref: "refs/heads/main", vars: twelve.vars, secrets: { GITHUB_TOKEN }, runId: "3012", workflowName: "tenant-fleet migrations", runnerEnv: runner.env };
+    const run = await runWorkflow(migrations, ctx, runner.substitutions({ files: twelve.files, artifacts }), { skip: ["alert"] });
+    const batch = run.jobs["migrate-w3"].runs[0];
+    expect(batch.result).toBe("failure");
+    // What GitHub shows of the step: its first 10 errors, the list of failed tenants first among them.
+    expect(batch.annotations.filter((a) => a.level === "error")).toHaveLength(10);
+    expect(batch.annotations[0]).toMatchObject({ level: "error", title: FAILED_TENANTS_TITLE, message: ids.join(" ") });
+    expect(batch.summary).toContain(`Failed (12): ${ids.join(" ")}`);
+
+    github.issues.length = 0;
+    github.jobs = [{ name: "migrate general-eu-central-1-pg17-1", conclusion: "failure", html_url: "https://github.com/x/12", check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/912` }];
+    // The check run's annotations are the ones the runner kept, as GitHub's API would list them.
+    github.annotations = { "912": batch.annotations.map((a) => ({ title: a.title ?? "", message: a.message, annotation_level: a.level === "error" ? "failure" : a.level })) };
+    // The migrations workflow's own alert job, after this run's jobs.
+    const needs = Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, { result: j.result }]));
+    const alertOf = (store: string) => runJob(migrations, "alert", undefined, { ...ctx, needs }, runner.substitutions({ artifacts: store }));
+    const fromAnnotation = await alertOf(fs.mkdtempSync(join(os.tmpdir(), "tf-artifacts-")));
+    expect(fromAnnotation.result).toBe("failure");
+    expect(github.issues[0].body).toContain("failed for 12 tenant(s)");
+    for (const id of ids) expect(github.issues[0].body).toContain(`- ${id}: failed in general-eu-central-1-pg17-1 (https://github.com/x/12)`);
+
+    // Without any annotation, the result lines the batch kept name them all the same.
+    github.issues.length = 0;
+    github.annotations = {};
+    await alertOf(artifacts);
+    expect(github.issues[0].body).toContain("failed for 12 tenant(s)");
+    for (const id of ids) expect(github.issues[0].body).toContain(`- ${id}: failed in general-eu-central-1-pg17-1`);
   });
 
   it("reads every page of a run's jobs (256 tenants), and reports a run that failed before any tenant job", async () => {

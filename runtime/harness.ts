@@ -114,7 +114,11 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
           else if (credential.scope === "environment") secrets[ENVIRONMENT_SECRET_NAME] = value;
           else s3.putParameter(credential.awsRegion, credential.directParameter, value);
         }
-        const job = await runJob(content, round ? `${KINDS[kind].jobId}-${round}` : KINDS[kind].jobId, { batch: localMatrix(entry, kind === "drill" ? drillDb.major : tenantDb.major) } as never, context(secrets, { plan: { result: "success", outputs: plan.steps.at(-1)!.outputs } }), subs);
+        const jobId = round ? `${KINDS[kind].jobId}-${round}` : KINDS[kind].jobId;
+        // Every job it needs (a later wave's: the gate before it) succeeded; the plan's outputs are the ones just planned.
+        const needed = [(parse(content) as { jobs: Record<string, { needs?: string[] }> }).jobs[jobId].needs ?? []].flat();
+        const needs = Object.fromEntries(needed.map((n) => [n, n === "plan" ? { result: "success", outputs: plan.outputs } : { result: "success" }]));
+        const job = await runJob(content, jobId, { batch: localMatrix(entry, kind === "drill" ? drillDb.major : tenantDb.major) } as never, context(secrets, needs), subs);
         // The service container is new for every job: drop what the drill restored.
         if (kind === "drill") for (const db of tenantIds.map((_, i) => `drill_${i + 1}`)) drillDb.sql("postgres", `drop database if exists ${db}`);
         return { plan, job, entry };

@@ -5,7 +5,10 @@
  * rollout; a failure within the budget lets the wave finish and the next go on; each
  * tenant's version before and after and its WAL position before are kept; a second run
  * migrates only the tenants not at the target; a tenant a later deploy adds is migrated by
- * the run that deploy's manifest starts.
+ * the run that deploy's manifest starts. The runner applies GitHub's job rules (a skipped or
+ * failed job before the gate skips a later wave unless its `if:` accepts that), so the shapes
+ * that matter each run whole: the default waves with nothing in the first two, a canary
+ * failing within and over the budget, a retry of a later wave, a schedule with nothing planned.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,6 +89,24 @@ describe("a batch", () => {
     expect(job.summary).toMatch(/\| acme-corp \| ok \|/);
     expect(job.summary).toMatch(/\| brightwave \| failed \|/);
     expect(job.summary).toMatch(/\| fresh-start \| ok \|/);
+  });
+
+  it("migrates every tenant in the default waves when no tenant names a rollout: the empty canary and early waves do not stop the general one", async () => {
+    // The stack's default waves are canary, early, general; this fleet names none, so the first two plan nothing.
+    seedDatabase(world.tenantDb, "bright_db", 10);
+    const run = await world.runWorkflow("migrate", { secrets: { "acme-corp": world.secretFor("acme-corp", "acme_db"), brightwave: world.secretFor("brightwave", "bright_db"), "fresh-start": world.secretFor("fresh-start", "fresh_db") } });
+    expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result]))).toEqual({
+      plan: "success",
+      "migrate-w1": "skipped",
+      gate_w1: "success",
+      "migrate-w2": "skipped",
+      gate_w2: "success",
+      "migrate-w3": "success",
+      gate_w3: "success",
+    });
+    expect(run.jobs.gate_w1.runs[0].log).toContain("wave canary: 0 of 0 tenant(s) failed or did not report, within the failure budget of 0 (0): the next wave goes ahead");
+    expect(run.jobs.gate_w3.runs[0].log).toContain("wave general: 0 of 3 tenant(s) failed or did not report");
+    for (const db of ["acme_db", "bright_db", "fresh_db"]) expect(hasTier(world, db), db).toBe(true);
   });
 });
 
@@ -260,6 +281,8 @@ describe("waves with a failure budget of one tenant", () => {
     // Run 101 (the first test) failed early-two and migrated or found current every other tenant.
     const retry = await world.runWorkflow("migrate", { secrets, repositorySecrets: catalogSecret, runId: "103", inputs: { tenants: "", wave: "all", retry_run: "101", behind: "" } });
     expect(retry.jobs.plan.runs[0].log).toContain("retrying what run 101 left undone: early-two");
+    // The canary wave has nothing left to do: its job is skipped, and the early wave still runs.
+    expect(Object.fromEntries(Object.entries(retry.jobs).map(([id, j]) => [id, j.result]))).toEqual({ plan: "success", "migrate-w1": "skipped", gate_w1: "success", "migrate-w2": "success", gate_w2: "success", "migrate-w3": "skipped", gate_w3: "success" });
     expect([1, 2, 3].flatMap((w) => readKept(retry.jobs[`gate_w${w}`].runs[0].log)).map(([id]) => id)).toEqual(["early-two"]);
     const gone = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "", wave: "all", retry_run: "999", behind: "" } });
     expect(gone.jobs.plan.runs[0].log).toContain("::error::run 999 kept no migration results (not a run of this workflow, or its results expired after 30 days): name the tenants instead");
@@ -301,6 +324,30 @@ describe("waves with a failure budget of one tenant", () => {
     const kept = [1, 2, 3].flatMap((w) => readKept(run.jobs[`gate_w${w}`].runs[0].log));
     expect(kept.filter(([, result]) => result === "ok").map(([id]) => id)).toEqual(["newcomer"]);
     expect(hasTier(world, db)).toBe(true);
+  });
+
+  it("goes on after a canary that failed within the budget: the early and general waves run", async () => {
+    // canary-co's secret names a database without the table its migration alters: it fails, one tenant, within the budget of one.
+    seedDatabase(world.tenantDb, "early_two", 10); // whatever the earlier tests left: the later waves' tenants can be migrated
+    world.tenantDb.sql("postgres", "drop database if exists canary_bare");
+    world.tenantDb.sql("postgres", "create database canary_bare owner app_owner");
+    const run = await world.runWorkflow("migrate", { secrets: { ...secrets, "canary-co": world.secretFor("canary-co", "canary_bare") } });
+    expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result]))).toEqual({ plan: "success", "migrate-w1": "failure", gate_w1: "success", "migrate-w2": "success", gate_w2: "success", "migrate-w3": "success", gate_w3: "success" });
+    expect(run.jobs.gate_w1.runs[0].log).toContain("wave canary: 1 of 1 tenant(s) failed or did not report, within the failure budget of 1 (1): the next wave goes ahead");
+    expect([2, 3].flatMap((w) => readKept(run.jobs[`gate_w${w}`].runs[0].log)).map(([id]) => id).sort()).toEqual(["early-one", "early-two", "late-one", "late-two"]);
+  });
+
+  it("runs backups and the drill for a schedule the manifest plans nothing on: the batch job is skipped, not failed, and the record job still runs", async () => {
+    const manifest = JSON.parse(world.repo.files[world.repo.manifestPath]) as { batches: { backup: Record<string, unknown[]>; restoreDrill: unknown[] } };
+    for (const schedule of Object.keys(manifest.batches.backup)) manifest.batches.backup[schedule] = [];
+    manifest.batches.restoreDrill = [];
+    const files = { ...world.repo.files, [world.repo.manifestPath]: JSON.stringify(manifest) };
+    for (const kind of ["backup", "drill"] as const) {
+      const run = await world.runWorkflow(kind, { files, repositorySecrets: catalogSecret });
+      expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result])), kind).toEqual({ plan: "success", [kind]: "skipped", record: "success" });
+      expect(run.jobs.plan.runs[0].log).toContain("0 tenant(s) in 0 job(s)");
+      expect(run.jobs.record.runs[0].log).toMatch(/no result of .* to record/);
+    }
   });
 });
 

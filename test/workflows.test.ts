@@ -95,7 +95,9 @@ describe("every generated workflow", () => {
         const job = parse(w.content).jobs[id] as Job;
         expect(job.needs).toEqual(round ? ["plan", `gate_w${round}`] : ["plan"]);
         expect(job.strategy!.matrix).toEqual({ batch: `\${{ fromJSON(needs.plan.outputs.${prefix}slot_${i + 1}) }}` });
-        expect(job.if).toBe(`github.ref == 'refs/heads/main' && needs.plan.outputs.${prefix}slot_${i + 1} != '[]'`);
+        // A later wave's jobs accept a skipped or failed ancestor behind the gate (GitHub's implicit success() would not).
+        const after = round ? `!cancelled() && github.ref == 'refs/heads/main' && needs.plan.result == 'success' && needs.gate_w${round}.result == 'success' && ` : "github.ref == 'refs/heads/main' && ";
+        expect(job.if).toBe(`${after}needs.plan.outputs.${prefix}slot_${i + 1} != '[]'`);
       });
     }
     for (const t of ["tenant-0000", "tenant-0001", "tenant-0002"]) expect(w.content).not.toContain(t);
@@ -205,6 +207,8 @@ describe("migrations in waves", () => {
   it("run each wave after the gate of the one before, and judge each with a gate that runs whatever its jobs did", () => {
     expect(Object.keys(all)).toEqual(["plan", "migrate-w1", "gate_w1", "migrate-w2", "gate_w2", "alert"]);
     expect(all["migrate-w2"].needs).toEqual(["plan", "gate_w1"]);
+    // Not success(): an empty canary's skipped job, or its failure within the budget, is behind gate_w1.
+    expect(all["migrate-w2"].if).toBe("!cancelled() && github.ref == 'refs/heads/main' && needs.plan.result == 'success' && needs.gate_w1.result == 'success' && needs.plan.outputs.w2_slot_1 != '[]'");
     expect(all.gate_w1).toMatchObject({ name: "wave canary: within the failure budget?", needs: ["plan", "migrate-w1"], if: "always() && github.ref == 'refs/heads/main' && needs.plan.result == 'success'", permissions: {} });
     expect(all.gate_w2.needs).toEqual(["plan", "migrate-w2", "gate_w1"]);
     // A stopped wave stops every later one: the gate after it does not run, so neither does the next wave.

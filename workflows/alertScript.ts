@@ -7,11 +7,13 @@ import { FAILED_TENANTS_TITLE } from "./batchScripts";
  * job's GITHUB_TOKEN (`issues: write`, `actions: read`): nothing external, nothing
  * installed.
  *
- * A failed batch job names its failed tenants in an annotation (`checks: read`), so the issue
- * lists tenants, not batches; a job that failed without one (cancelled, timed out, a
- * single-tenant job) is listed by its name.
+ * The issue lists tenants, not batches. A failed batch job's tenants come from the result
+ * lines it kept (RESULTS_DIR, `<batch key>.tsv`, the artifacts the job before this one
+ * downloads): a file holds every tenant, where GitHub shows only a step's first 10 error
+ * annotations. Without lines, from the annotation the batch job writes first (`checks: read`);
+ * a job that failed with neither (cancelled, timed out before its lines) is listed by its name.
  *
- * Environment: GH_TOKEN, RESULT (the tenant jobs' result), JOB_PREFIX, ALERT_LABEL,
+ * Environment: GH_TOKEN, RESULT (the tenant jobs' result), JOB_PREFIX, RESULTS_DIR, ALERT_LABEL,
  * ALERT_ASSIGNEES (JSON array), and the runner's GITHUB_API_URL, GITHUB_SERVER_URL,
  * GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_WORKFLOW, RUNNER_TEMP.
  *
@@ -37,13 +39,15 @@ export function alertScript(): string {
     "  if [ \"$(jq '.jobs | length' \"${work}/page.json\")\" -lt 100 ]; then break; fi",
     "  page=$(( page + 1 ))",
     "done",
-    // Each failed tenant job; a batch job names its failed tenants in one annotation (workflows/batchScripts.ts).
+    // Each failed tenant job; a batch job keeps a result line per tenant and names its failed tenants in its first annotation (workflows/batchScripts.ts).
     "jq -c --arg p \"${JOB_PREFIX}\" 'select(.name | startswith($p)) | select(.conclusion != \"success\" and .conclusion != \"skipped\") | {job: (.name | ltrimstr($p)), conclusion: (.conclusion // \"did not finish\"), url: .html_url, check: (.check_run_url // \"\")}' \"${work}/jobs.ndjson\" > \"${work}/failed.ndjson\"",
     ': > "${work}/failed.txt"',
     "while IFS= read -r job; do",
     "  name=\"$(jq -r .job <<< \"${job}\")\" conclusion=\"$(jq -r .conclusion <<< \"${job}\")\" url=\"$(jq -r .url <<< \"${job}\")\" check=\"$(jq -r .check <<< \"${job}\")\"",
     '  tenants=""',
-    `  if [ -n "\${check}" ]; then tenants="$(api "\${check}/annotations?per_page=100" | jq -r --arg t "${FAILED_TENANTS_TITLE}" '[.[] | select(.title == $t) | .message] | join(" ")' || true)"; fi`,
+    // The job's name after the prefix is its batch key, and its lines' file name (ids only: the key of a generated job).
+    `  if [[ "\${name}" =~ ^[A-Za-z0-9._-]+$ ]] && [ -f "\${RESULTS_DIR:-/nonexistent}/\${name}.tsv" ]; then tenants="$(awk -F '\\t' '$2 == "failed" && $1 ~ /^[a-z0-9-]+$/ { printf "%s ", $1 }' "\${RESULTS_DIR}/\${name}.tsv")"; fi`,
+    `  if [ -z "\${tenants}" ] && [ -n "\${check}" ]; then tenants="$(api "\${check}/annotations?per_page=100" | jq -r --arg t "${FAILED_TENANTS_TITLE}" '[.[] | select(.title == $t) | .message] | join(" ")' || true)"; fi`,
     '  if [ -n "${tenants}" ]; then',
     '    for t in ${tenants}; do echo "- ${t}: failed in ${name} (${url})" >> "${work}/failed.txt"; done',
     "  else",

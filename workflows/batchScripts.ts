@@ -7,8 +7,9 @@
  * secrets. A batch job then reads its batch's tenants from the same manifest and runs the
  * per-tenant script of its kind for each (backupScripts.ts), a few at a time, each under
  * its own timeout and its own credential. Every tenant is attempted whatever the others
- * do; the job prints each tenant's log in a group, writes a table to the job summary, and
- * fails naming the failed tenants in one annotation the alert job reads.
+ * do; the job names the failed tenants first (its first annotation, the top of its summary),
+ * prints each tenant's log in a group, writes a table to the job summary, keeps one result
+ * line per tenant (the wave's gate, the catalog and the alert job read them), and fails.
  */
 import { MANIFEST_FORMAT, MAX_MATRIX_JOBS } from "../repository/manifest";
 
@@ -255,13 +256,20 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     '  if [ "${running}" -ge "${BATCH_PARALLELISM}" ]; then wait -n || true; running=$(( running - 1 )); fi',
     'done < "${work}/tenants.tsv"',
     "wait || true",
-    // Each tenant's log in order, then the table and the verdict.
+    // The failed tenants first, in the step's first annotation and at the top of its summary: GitHub
+    // keeps only a step's first 10 error annotations, and each failed tenant's log below has its own.
     "failed=()",
+    "while IFS=$'\\x1f' read -r index id _; do",
+    '  status="lost"; if [ -f "${work}/${index}.result" ]; then IFS=$\'\\t\' read -r _ _ status _ < "${work}/${index}.result"; fi',
+    '  if [ "${status}" != 0 ]; then failed+=("${id}"); fi',
+    'done < "${work}/tenants.tsv"',
+    `if [ "\${#failed[@]}" -gt 0 ]; then echo "::error title=${FAILED_TENANTS_TITLE}::\${failed[*]}"; fi`,
+    // Then each tenant's log in order, the table and the verdict.
     'total="$(wc -l < "${work}/tenants.tsv")"',
-    '{ echo "### ${BATCH_KIND} ${BATCH_KEY}: ${total} tenant(s)"; echo; echo "| tenant | result | seconds | detail |"; echo "|---|---|---|---|"; } >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
+    '{ echo "### ${BATCH_KIND} ${BATCH_KEY}: ${total} tenant(s)"; echo; if [ "${#failed[@]}" -gt 0 ]; then echo "Failed (${#failed[@]}): ${failed[*]}"; echo; fi; echo "| tenant | result | seconds | detail |"; echo "|---|---|---|---|"; } >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
     "while IFS=$'\\x1f' read -r index id _; do",
     '  if [ -f "${work}/${index}.result" ]; then IFS=$\'\\t\' read -r _ _ status seconds < "${work}/${index}.result"; else status="lost" seconds=0; fi',
-    '  if [ "${status}" = 0 ]; then verdict="ok"; else verdict="failed"; failed+=("${id}"); fi',
+    '  if [ "${status}" = 0 ]; then verdict="ok"; else verdict="failed"; fi',
     '  echo "::group::${id}: ${verdict} (${seconds} s)"',
     '  cat "${work}/${index}.log" 2> /dev/null || true',
     '  echo "::endgroup::"',
@@ -282,7 +290,6 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     'done < "${work}/tenants.tsv"',
     'rm -rf "${work}"',
     'if [ "${#failed[@]}" -gt 0 ]; then',
-    `  echo "::error title=${FAILED_TENANTS_TITLE}::\${failed[*]}"`,
     '  echo "${#failed[@]} of ${total} tenant(s) failed: ${failed[*]}"',
     "  exit 1",
     "fi",

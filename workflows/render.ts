@@ -237,11 +237,14 @@ function alertJob(needs: readonly string[], jobPrefix: string, settings: Workflo
     "timeout-minutes": 10,
     permissions: { issues: "write", actions: "read", checks: "read" },
     steps: [
+      // The batch jobs' result lines name every failed tenant; annotations are capped (10 errors a step).
+      runResultsStep(),
       {
         name: "Open, update or close the failure issue",
         shell: "bash",
         env: {
           GH_TOKEN: "${{ github.token }}",
+          RESULTS_DIR,
           // The planning job's and every batch job's: failure when any failed or was cancelled.
           RESULT: "${{ (contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')) && 'failure' || 'success' }}",
           JOB_PREFIX: jobPrefix,
@@ -384,7 +387,13 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
   const slotJob = (round: number, i: number) => ({
     name: `${spec.jobPrefix}\${{ matrix.batch.key }}`,
     needs: round > 0 ? ["plan", gateId(round - 1)] : ["plan"],
-    if: `${branchOnly.if} && needs.plan.outputs.${output(round, i)} != '[]'`,
+    // A later wave's jobs follow the wave before through its gate, whose own needs may have been
+    // skipped (an empty wave, a slot left empty, a resumed run) or failed (within the budget):
+    // GitHub's implicit success() is false after any such ancestor, so they say which results
+    // they accept: the plan's and the gate's success, and the run not cancelled.
+    if: round > 0
+      ? `!cancelled() && ${branchOnly.if} && needs.plan.result == 'success' && needs.${gateId(round - 1)}.result == 'success' && needs.plan.outputs.${output(round, i)} != '[]'`
+      : `${branchOnly.if} && needs.plan.outputs.${output(round, i)} != '[]'`,
     // The batch's runner labels (runnerLabels) when its tenants' residency maps to some, else GitHub-hosted.
     "runs-on": `\${{ matrix.batch.runs_on || '${RUNNER}' }}`,
     "timeout-minutes": "${{ matrix.batch.timeout_minutes }}",
@@ -434,7 +443,7 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
     ...catalogEnvironment(settings),
     permissions: {},
     steps: [
-      { name: "The run's results", uses: ACTIONS.downloadArtifact.uses, "continue-on-error": true, with: { pattern: `${RESULTS_ARTIFACT}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true } },
+      runResultsStep(),
       recordStep(spec.batchKind, spec.name, names),
     ],
   });
@@ -504,6 +513,11 @@ function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec:
     },
   };
   return { path: file.path, kind: spec.kind, content: render(body, header(spec.description, settings)) };
+}
+
+/** Every batch job's result lines of this run, in RESULTS_DIR (none at all is the reader's to judge). */
+function runResultsStep(): object {
+  return { name: "The run's results", uses: ACTIONS.downloadArtifact.uses, "continue-on-error": true, with: { pattern: `${RESULTS_ARTIFACT}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true } };
 }
 
 /** A recording job enters the catalog's environment when the stack keeps the writer string there. */
