@@ -70,17 +70,19 @@ const ABSOLUTE_SHELL = /^\/(usr\/)?bin\/bash\s/;
 /** Commands a step may run after the pull request's program ran: bash's own words, and binaries by absolute path. */
 const BASH_OWN = new Set(["if", "then", "else", "elif", "fi", "[", "[[", "test", "echo", "printf", "exit", "true", "false", ":", "{", "}"]);
 
-/** The first word of every command in `script`'s lines after the first that matches `from` (quoted text blanked first). */
+/** The first word of every command in `script`'s lines after the first that matches `from` (quoted text blanked first, comment lines skipped), and of every `$(…)`. */
 function commandsAfter(script: string, from: RegExp): string[] {
   const lines = script.split("\n");
   const at = lines.findIndex((l) => from.test(l));
   if (at < 0) return [];
-  return lines
-    .slice(at + 1)
-    .map((l) => l.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "Q").replace(/#.*$/, ""))
+  const after = lines.slice(at + 1).filter((l) => !/^\s*#/.test(l));
+  const substituted = after.flatMap((l) => [...l.matchAll(/\$\(\s*([^\s)|;]+)/g)].map((m) => m[1]));
+  return after
+    .map((l) => l.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "Q"))
     .flatMap((l) => l.split(/;|&&|\|\||\||\bthen\b|\belse\b/))
     .map((c) => c.trim().replace(/^[{(!]\s*/, "").split(/\s+/)[0])
-    .filter((w) => w && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    .filter((w) => w && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w))
+    .concat(substituted);
 }
 
 /**

@@ -105,7 +105,10 @@ describe("when pulumi runs", () => {
     expect(steps.slice(steps.indexOf(diff) + 1).map((s) => s.uses?.split("@")[0])).toEqual(["actions/upload-artifact"]);
     // A report that could not be written says so without quoting anything the plan printed (plan --format md fences the head's errors itself).
     expect(diff.run).not.toMatch(/~~~|```/);
-    expect(diff.run!.match(/plan-errors\.txt.*/g)).toEqual(["plan-errors.txt || status=$?", "plan-errors.txt >&2"]);
+    expect(diff.run!.match(/plan-errors\.txt.*/g)).toEqual(["plan-errors.txt || status=$?", "plan-errors.txt"]);
+    // In the log, the head's errors cannot issue workflow commands: they are off, under a token made after the head ran.
+    expect(diff.run).toContain('echo "::stop-commands::${token}"\n/usr/bin/cat ../plan-errors.txt\necho "::${token}::"\n');
+    expect(diff.run).toContain('token="$(/usr/bin/od -An -N16 -tx1 /dev/urandom | /usr/bin/tr -d \' \\n\')"');
   });
 
   it("updates on merge: the dev stacks, then the prod stacks behind their environment, one deploy at a time", () => {
@@ -194,6 +197,7 @@ describe("trust boundaries of this stack's own CI", () => {
     ["bubblewrap installed after the pull request is on the runner", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.splice(3, 0, wf.jobs["tenant-diff"].steps.shift()!), /tenant-diff: bubblewrap is not installed before the pull request is checked out/],
     ["the diff's shell from PATH", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").shell = "bash"), /tenant-diff: the step that plans the pull request's program finds its shell on PATH \(shell: bash\)/],
     ["a tool from PATH after the plan", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace("/usr/bin/cat ../plan-errors.txt", "cat ../plan-errors.txt")), /tenant-diff: runs "cat" from PATH after the pull request's program ran/],
+    ["a tool from PATH in a substitution after the plan", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace("$(/usr/bin/od", "$(od")), /tenant-diff: runs "od" from PATH after the pull request's program ran/],
     ["a verdict that is not the plan's", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace('exit "${status}"', "exit 0")), /tenant-diff: the verdict is not the planning step's exit status/],
     ["a later verdict step", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.push({ if: "steps.diff.outputs.status != '0'", shell: "bash", run: "exit 1" }), /tenant-diff: runs "exit 1" after the pull request's program ran; decide in the step that plans it/],
     ["the program planned outside the sandbox", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace(" --sandbox", "")), /tenant-diff: plans the pull request's program outside the sandbox/],
