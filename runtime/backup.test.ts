@@ -125,7 +125,7 @@ describe("the drill, against what can be under a tenant's prefix", () => {
     await world.s3.plant(bucket(), `${key}${MANIFEST_SUFFIX}`, JSON.stringify(forged));
     const drill = await world.drill("acme-corp");
     expect(drill.result, drill.log).toBe("failure");
-    expect(drill.errors[0]).toMatch(/does not restore what its manifest recorded \(2 difference\(s\)\): missing table public\.invoices;public\.orders: 100000 rows restored, about 150000 backed up/);
+    expect(drill.errors[0]).toMatch(/does not restore what its manifest recorded \(2 difference\(s\), exact row counts, taken in the dump's snapshot\): missing table public\.invoices;public\.orders: 100000 rows restored, 150000 backed up/);
   });
 
   it("fails when the dump changed after the backup wrote it", async () => {
@@ -143,6 +143,81 @@ describe("the drill, against what can be under a tenant's prefix", () => {
   });
 });
 
+describe("row counts the drill can trust (exact, in the dump's own snapshot)", () => {
+  const bucket = () => world.bucketOf("brightwave");
+  const prefix = prefixOf("brightwave");
+  const stamp = (secondsAhead: number) => backupTimestamp(new Date(Date.now() + secondsAhead * 1000));
+  const newestManifest = async () => (await world.s3.list(bucket())).map((o) => o.key).filter((k) => k.startsWith(prefix) && k.endsWith(MANIFEST_SUFFIX)).sort().at(-1)!;
+  /** A copy of the real backup under a newer name, with its manifest changed by `edit`. */
+  const plantCopy = async (real: Record<string, unknown>, secondsAhead: number, edit: (m: Record<string, unknown>) => Record<string, unknown>) => {
+    const key = `${prefix}${stamp(secondsAhead)}`;
+    await world.s3.plant(bucket(), `${key}.dump`, await world.s3.read(bucket(), String(real.key)));
+    await world.s3.plant(bucket(), `${key}${MANIFEST_SUFFIX}`, JSON.stringify(edit({ ...real, key: `${key}.dump` })));
+    return key;
+  };
+
+  it("records exact counts where the planner's estimate is stale: the drill passes, a count changed by one row fails it, an older manifest's estimate is judged within the tolerance", async () => {
+    seedDatabase(world.tenantDb, "bright_exact", 100);
+    // Statistics taken at 4,000 rows, then 1,000 deleted before autovacuum looks again: the estimate stays 4,000.
+    world.tenantDb.sql("bright_exact", "set role app_owner; create table stale (id int primary key, v text) with (autovacuum_enabled = off); insert into stale select g, md5(g::text) from generate_series(1, 4000) g");
+    world.tenantDb.sql("bright_exact", "vacuum analyze stale");
+    world.tenantDb.sql("bright_exact", "delete from stale where id <= 1000");
+    expect(world.tenantDb.sql("bright_exact", "select reltuples::bigint || '/' || (select count(*) from stale) from pg_class where relname = 'stale'")).toBe("4000/3000");
+
+    const backup = await world.backup("brightwave", { secret: world.secretFor("brightwave", "bright_exact") });
+    expect(backup.result, backup.log).toBe("success");
+    const real = JSON.parse((await world.s3.read(bucket(), await newestManifest())).toString());
+    expect(real).toMatchObject({ format: 1, row_counts: "exact", tables: { "public.stale": 3000, "public.customers": 100, "public.orders": 300, 'audit."Events"': 10 } });
+    const drill = await world.drill("brightwave");
+    expect(drill.errors).toEqual([]);
+    expect(drill.result, drill.log).toBe("success");
+    expect(drill.log).toContain("4 tables and 3410 rows, as its manifest recorded (exact row counts, taken in the dump's snapshot)");
+
+    // One row more in the manifest than the dump holds: exact means exact.
+    await plantCopy(real, 2, (m) => ({ ...m, tables: { ...(m.tables as object), "public.stale": 3001 } }));
+    const tampered = await world.drill("brightwave");
+    expect(tampered.result, tampered.log).toBe("failure");
+    expect(tampered.errors[0]).toMatch(/does not restore what its manifest recorded \(1 difference\(s\), exact row counts, taken in the dump's snapshot\): public\.stale: 3000 rows restored, 3001 backed up$/);
+
+    // A manifest from before exact counts (no row_counts): its estimates are judged within the tolerance, and the drill says so.
+    const { row_counts: _, ...older } = real;
+    await plantCopy(older, 4, (m) => ({ ...m, tables: { ...(m.tables as object), "public.stale": 3198 } }));
+    const old = await world.drill("brightwave");
+    expect(old.result, old.log).toBe("success");
+    expect(old.log).toContain("as its manifest recorded (row counts within 20 % or 100 rows of the planner's estimates, which this older manifest recorded)");
+  });
+
+  it("skips an object named like a backup at a time that does not exist, with a warning, instead of failing on it", async () => {
+    await world.s3.plant(bucket(), `${prefix}20261399T259999Z${MANIFEST_SUFFIX}`, "{}");
+    const drill = await world.drill("brightwave");
+    expect(drill.result, drill.log).toBe("success");
+    expect(drill.warnings).toEqual([`ignored 1 object(s) of brightwave named like a backup but not at a real UTC time (YYYYMMDDTHHMMSSZ), which the backup job never writes: ${prefix}20261399T259999Z${MANIFEST_SUFFIX}`]);
+  });
+});
+
+describe("the order of a backup's checks", () => {
+  it("refuses another tenant's string before anything connects with it, the tenant's lock session included", async () => {
+    // A server standing in for the other tenant's database: it counts who connects, and hangs up.
+    const { createServer } = await import("node:net");
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const other = `postgresql://app_owner:pw-not-checked@${world.repo.databases.get("acme-corp")!.host}:${port}/app?hostaddr=127.0.0.1&sslmode=disable&connect_timeout=5`;
+      const r = await world.backup("brightwave", { secret: other });
+      expect(r.result, r.log).toBe("failure");
+      expect(r.errors[0]).toContain("does not point at the database the stack created for brightwave");
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe("locks", () => {
   it("gives up on a table a migration holds instead of queueing behind it", async () => {
     const { spawn } = await import("node:child_process");
@@ -153,7 +228,8 @@ describe("locks", () => {
       const started = Date.now();
       const r = await world.backup("acme-corp", { partBytes: PART });
       expect(r.result, r.log).toBe("failure");
-      expect(r.errors[0]).toMatch(/pg_dump could not back up acme-corp .*: a table stayed locked for 60s/);
+      // The exact counts come first (in the dump's snapshot), and wait no longer than pg_dump would.
+      expect(r.errors[0]).toMatch(/psql could not back up acme-corp .*: a table stayed locked for 60s/);
       expect(Date.now() - started).toBeLessThan(100_000);
     } finally {
       holder.kill();

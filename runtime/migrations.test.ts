@@ -110,6 +110,30 @@ describe("a batch", () => {
   });
 });
 
+describe("a secret holding another tenant's string", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld("prod", ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`, "migrationsSetupCommand=", `migrationsCommand=${MIGRATION}`, `migrationVersionQuery=${VERSION_QUERY}`, "migrationsTargetCommand=echo 2"]);
+    // acme-corp's database is at the target already; brightwave's real one is not migrated yet.
+    seedDatabase(world.tenantDb, "acme_db", 10);
+    world.tenantDb.sql("acme_db", "set role app_owner; create table schema_migrations (version int primary key); insert into schema_migrations values (2); alter table customers add column tier text");
+    seedDatabase(world.tenantDb, "bright_db", 10);
+  });
+  afterAll(async () => world?.stop());
+
+  it("is refused before it connects, instead of reading the other tenant's version as the tenant's", async () => {
+    const other = world.secretFor("acme-corp", "acme_db");
+    const { job } = await world.runBatch("migrate", ["brightwave"], { secrets: { brightwave: other } });
+    expect(job.result, job.log).toBe("failure");
+    expect(job.log).toContain(`::error::the connection string in secret BRIGHTWAVE_DATABASE_URL does not point at the database the stack created for brightwave (host ${world.repo.databases.get("brightwave")!.host}); it may hold another tenant's string. pulumi up writes the right one`);
+    expect(job.summary).toMatch(/\| brightwave \| failed \|/);
+    expect(job.summary).not.toMatch(/current/);
+    // brightwave's real database is not migrated (the run does not pretend it is current), and acme-corp's is as it was.
+    expect(hasTier(world, "bright_db")).toBe(false);
+    expect(world.tenantDb.sql("acme_db", "select string_agg(version::text, ',') from schema_migrations")).toBe("2");
+  });
+});
+
 describe("waves with no failure budget", () => {
   let world: World;
   beforeAll(async () => {

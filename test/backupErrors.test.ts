@@ -80,9 +80,10 @@ describe("an unforeseen pg_dump message", () => {
   it("is shown with every part of the connection string cut out", () => {
     const bin = mkdtempSync(path.join(tmpdir(), "tf-pgbin-"));
     mkdirSync(bin, { recursive: true });
-    // psql answers the statistics query; aws starts the upload; then pg_dump fails with a
-    // message that quotes the host, user, database and password back.
-    writeFileSync(path.join(bin, "psql"), "#!/bin/sh\nprintf 'server\\t170002\\t\\ntable\\tpublic.t\\t5\\n'\n");
+    // psql exports a snapshot (the session that holds it stays open) and counts in it; aws
+    // starts the upload; then pg_dump fails with a message that quotes the host, user,
+    // database and password back.
+    writeFileSync(path.join(bin, "psql"), "#!/bin/sh\ncase \"$*\" in *snapshot=*) printf 'server\\t170002\\npublic.t\\t5\\n';; *) echo 00000003-0000001B-1; exec cat > /dev/null;; esac\n");
     writeFileSync(path.join(bin, "aws"), "#!/bin/sh\necho upload-id\n");
     for (const tool of ["psql", "aws"]) chmodSync(path.join(bin, tool), 0o755);
     writeFileSync(path.join(bin, "pg_dump"), '#!/bin/sh\necho "pg_dump: error: query failed on ep-cool-lab-a1b2.eu-central-1.aws.neon.tech for acme_owner in acme_db (auth Pw-7hQ2x-secret)" >&2\nexit 1\n');

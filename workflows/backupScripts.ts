@@ -6,9 +6,11 @@
  * the stack created for the tenant, the database must hold tables (unless the tenant is
  * marked new), the dump's table of contents must list every table the database has, and
  * the upload streams in parts that S3 checks (Content-MD5) and completes only as a new
- * object. A manifest written last (same prefix, `.manifest.json`) records what was dumped;
- * a dump without one is unfinished. The drill trusts only manifests, checks the download
- * against it (size, SHA-256), restores, and compares tables and row counts.
+ * object. A manifest written last (same prefix, `.manifest.json`) records what was dumped,
+ * with every table's exact row count taken in the snapshot the dump was made from; a dump
+ * without one is unfinished. The drill trusts only manifests, checks the download against
+ * it (size, SHA-256), restores, and compares tables and row counts (exactly; within a
+ * tolerance for older manifests, which recorded the planner's estimates).
  */
 import { backupPrefix } from "../tenants/naming";
 import { BACKUP_TIMESTAMP_DATE_FORMAT, type BackupEncryption } from "../vaults/plan";
@@ -17,7 +19,7 @@ import { BACKUP_TIMESTAMP_DATE_FORMAT, type BackupEncryption } from "../vaults/p
 export const BACKUP_PART_BYTES = 128 * 1024 * 1024;
 /** How long pg_dump waits for a table lock before failing (instead of queueing behind a migration's ALTER and holding up every reader behind it). */
 export const PG_DUMP_LOCK_WAIT_TIMEOUT = "60s";
-/** A restored table may differ from the manifest's estimate by this many rows, or this share of the estimate, whichever is larger (estimates come from the planner's statistics). */
+/** Older manifests only (no `row_counts: "exact"`): a restored table may differ from the manifest's estimate by this many rows, or this share of the estimate, whichever is larger (estimates came from the planner's statistics). */
 export const ROW_TOLERANCE_ROWS = 100;
 export const ROW_TOLERANCE_PERCENT = 20;
 /** How far a backup's name may run ahead of S3's record of its upload (runner clock skew). */
@@ -25,9 +27,21 @@ export const CLOCK_SKEW_SECONDS = 300;
 /** The manifest's format; the drill refuses one it does not know. */
 export const MANIFEST_FORMAT = 1;
 export const MANIFEST_SUFFIX = ".manifest.json";
+/**
+ * The manifest's `row_counts` when its `tables` are exact counts, taken with count(*) in the
+ * snapshot pg_dump dumped; a manifest without the field (older backups) holds estimates.
+ */
+export const EXACT_ROW_COUNTS = "exact";
 
 /** The tenant's key prefix as the scripts spell it, from the one definition of the layout. */
 const SHELL_BACKUP_PREFIX = backupPrefix("${TENANT_ID}", "${RETENTION_DAYS}");
+
+/**
+ * `host_of URL`: the host a connection URI names (after the user and password, before the
+ * port, path or query), as written. The tenant scripts' host check and the batch job's lock
+ * (batchScripts.ts) read a string's host with this one function.
+ */
+export const HOST_OF_FUNCTION = 'host_of() { local rest="${1#*://}" host; case "${rest}" in *@*) rest="${rest#*@}";; esac; host="${rest%%[/?]*}"; if [[ "${host}" =~ ^(.*):[0-9]+$ ]]; then host="${BASH_REMATCH[1]}"; fi; printf \'%s\' "${host}"; }';
 
 /**
  * Bash for a step that holds DATABASE_URL: a missing secret is named, not met with a
@@ -36,10 +50,21 @@ const SHELL_BACKUP_PREFIX = backupPrefix("${TENANT_ID}", "${RETENTION_DAYS}");
  */
 export const DATABASE_URL_PRELUDE = [
   'if [ -z "${DATABASE_URL:-}" ]; then echo "::error::${SECRET_LABEL} is empty or missing for ${TENANT_ID}: pulumi up writes it, and only runs of the default branch can read it"; exit 1; fi',
+  HOST_OF_FUNCTION,
   'url_rest="${DATABASE_URL#*://}"; url_userinfo=""; case "${url_rest}" in *@*) url_userinfo="${url_rest%%@*}"; url_rest="${url_rest#*@}";; esac',
   'url_user="${url_userinfo%%:*}"; url_password=""; case "${url_userinfo}" in *:*) url_password="${url_userinfo#*:}";; esac',
-  'url_host="${url_rest%%[/?]*}"; if [[ "${url_host}" =~ ^(.*):[0-9]+$ ]]; then url_host="${BASH_REMATCH[1]}"; fi; url_db=""; case "${url_rest}" in */*) url_db="${url_rest#*/}"; url_db="${url_db%%\\?*}";; esac',
   'if [ -n "${url_password}" ]; then echo "::add-mask::${url_password}"; fi',
+  'url_host="$(host_of "${DATABASE_URL}")"; url_db=""; case "${url_rest}" in */*) url_db="${url_rest#*/}"; url_db="${url_db%%\\?*}";; esac',
+];
+
+/**
+ * After DATABASE_URL_PRELUDE, before anything connects with the string: it must name the
+ * host the stack created for the tenant (EXPECTED_DB_HOST, from the fleet manifest), so a
+ * secret holding another tenant's string fails here. Backups and migrations check alike.
+ */
+export const HOST_CHECK = [
+  'if [ -z "${EXPECTED_DB_HOST:-}" ]; then echo "::error::no expected database host for ${TENANT_ID} in the fleet manifest ${MANIFEST}: pulumi up writes it"; exit 1; fi',
+  'if [ "${url_host,,}" != "${EXPECTED_DB_HOST,,}" ]; then echo "::error::the connection string in ${SECRET_LABEL} does not point at the database the stack created for ${TENANT_ID} (host ${EXPECTED_DB_HOST}); it may hold another tenant\'s string. pulumi up writes the right one"; exit 1; fi',
 ];
 
 /**
@@ -72,20 +97,6 @@ const EXPLAIN_FUNCTION = [
   "}",
 ];
 
-/**
- * The database's tables (not extension members) and the planner's row estimate of each
- * (statistics, or the live-tuple counter when never analysed), and the server version.
- */
-const STATS_SQL = [
-  "select 'server', current_setting('server_version_num'), ''",
-  "union all",
-  "select 'table', format('%I.%I', n.nspname, c.relname), coalesce(nullif(c.reltuples, -1)::bigint, s.n_live_tup, 0)::text",
-  "from pg_class c join pg_namespace n on n.oid = c.relnamespace left join pg_stat_user_tables s on s.relid = c.oid",
-  "where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)'",
-  "and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')",
-].join(" ");
-
-/** Exact row counts of every user table of the restored database, as `name<TAB>rows`. */
 /** The tenant's own tables (`c`, in schema `n`): ordinary tables outside the system schemas, none an extension's. */
 export const USER_TABLES_SQL = [
   "from pg_class c join pg_namespace n on n.oid = c.relnamespace",
@@ -93,6 +104,7 @@ export const USER_TABLES_SQL = [
   "and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')",
 ].join(" ");
 
+/** A statement per table that prints its exact row count as `name<TAB>rows` (the backup runs them in the dump's snapshot, the drill in the restored database). */
 export const COUNT_SQL = `select format('select %L, count(*) from %I.%I;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname) ${USER_TABLES_SQL}`;
 
 export function sseArgs(encryption: BackupEncryption): string {
@@ -113,8 +125,7 @@ export function backupScript(encryption: BackupEncryption): string {
     ...EXPLAIN_FUNCTION,
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
     // The host the stack created for this tenant; a string for any other database fails here.
-    'if [ -z "${EXPECTED_DB_HOST:-}" ]; then echo "::error::no expected database host for ${TENANT_ID} in the fleet manifest ${MANIFEST}: pulumi up writes it"; exit 1; fi',
-    'if [ "${url_host,,}" != "${EXPECTED_DB_HOST,,}" ]; then echo "::error::the connection string in ${SECRET_LABEL} does not point at the database the stack created for ${TENANT_ID} (host ${EXPECTED_DB_HOST}); it may hold another tenant\'s string. pulumi up writes the right one"; exit 1; fi',
+    ...HOST_CHECK,
     `stamp="$(date -u +${BACKUP_TIMESTAMP_DATE_FORMAT})"`,
     // OBJECT_STEM: a tenant's export (exports/<id>/<stamp>) instead of a backup in its retention class.
     `stem="\${OBJECT_STEM:-${SHELL_BACKUP_PREFIX}\${stamp}}"`,
@@ -123,12 +134,30 @@ export function backupScript(encryption: BackupEncryption): string {
     'work="$(mktemp -d "${RUNNER_TEMP}/${TENANT_ID}.backup.XXXXXX")"',
     'ms() { echo $(( $(date +%s%N) / 1000000 )); }',
     't_start="$(ms)"',
-    // What the database holds, before the dump: the manifest and the checks compare against it.
+    // One snapshot for the counts and the dump: a session exports it and holds its transaction
+    // open until pg_dump is done (pg_export_snapshot needs a direct connection, not Neon's
+    // pooler: the host checked above is the direct one). Every table's exact row count is
+    // taken in it, so the manifest records what the dump holds.
     'status=0',
-    `"\${bin}/psql" -X -q -At -F $'\\t' -v ON_ERROR_STOP=1 --dbname="\${DATABASE_URL}" -c "${STATS_SQL}" > "\${work}/stats.tsv" 2> "\${work}/stats.err" || status=$?`,
+    'coproc SNAPSHOT { exec "${bin}/psql" -X -q -At -v ON_ERROR_STOP=1 --dbname="${DATABASE_URL}" 2> "${work}/snapshot.err"; }',
+    'snapshot_pid="${SNAPSHOT_PID}"',
+    'end_snapshot() { if [ -n "${snapshot_pid:-}" ]; then kill "${snapshot_pid}" 2> /dev/null || true; wait "${snapshot_pid}" 2> /dev/null || true; snapshot_pid=""; fi; }',
+    "trap end_snapshot EXIT",
+    'echo "begin isolation level repeatable read, read only; select pg_export_snapshot();" 1>&"${SNAPSHOT[1]}" 2> /dev/null || true',
+    'snapshot=""; read -r -t 120 snapshot <&"${SNAPSHOT[0]}" 2> /dev/null || true',
+    'if ! [[ "${snapshot}" =~ ^[0-9A-F-]+$ ]]; then wait "${snapshot_pid}" 2> /dev/null || status=$?; snapshot_pid=""; explain psql "${status}" "${work}/snapshot.err"; exit 1; fi',
+    `"\${bin}/psql" -X -q -At -F $'\\t' -v ON_ERROR_STOP=1 -v snapshot="\${snapshot}" --dbname="\${DATABASE_URL}" > "\${work}/stats.tsv" 2> "\${work}/stats.err" <<'SQL' || status=$?`,
+    // A table a migration holds locked fails the count as it would fail pg_dump: no queueing behind it.
+    `set lock_timeout = '${PG_DUMP_LOCK_WAIT_TIMEOUT}';`,
+    "begin isolation level repeatable read, read only;",
+    "set transaction snapshot :'snapshot';",
+    "select 'server', current_setting('server_version_num');",
+    `${COUNT_SQL} \\gexec`,
+    "commit;",
+    "SQL",
     'if [ "${status}" -ne 0 ]; then explain psql "${status}" "${work}/stats.err"; exit 1; fi',
     "server_version=\"$(awk -F'\\t' '$1 == \"server\" { print $2 }' \"${work}/stats.tsv\")\"",
-    "awk -F'\\t' '$1 == \"table\" { print $2 \"\\t\" $3 }' \"${work}/stats.tsv\" > \"${work}/tables.tsv\"",
+    "awk -F'\\t' '$1 != \"server\"' \"${work}/stats.tsv\" > \"${work}/tables.tsv\"",
     'table_count="$(wc -l < "${work}/tables.tsv")"',
     'empty_allowed=false empty_reason=""',
     'if [ "${table_count}" -eq 0 ]; then',
@@ -166,12 +195,13 @@ export function backupScript(encryption: BackupEncryption): string {
     "toc_pid=$!",
     't_dump="$(ms)"',
     "set +e",
-    `"\${bin}/pg_dump" --format=custom --no-owner --no-privileges --lock-wait-timeout=${PG_DUMP_LOCK_WAIT_TIMEOUT} --dbname="\${DATABASE_URL}" 2> "\${work}/dump.err" \\`,
+    `"\${bin}/pg_dump" --format=custom --no-owner --no-privileges --lock-wait-timeout=${PG_DUMP_LOCK_WAIT_TIMEOUT} --snapshot="\${snapshot}" --dbname="\${DATABASE_URL}" 2> "\${work}/dump.err" \\`,
     '  | tee --output-error=warn-nopipe "${work}/sha.fifo" "${work}/toc.fifo" 2> "${work}/tee.err" \\',
     '  | SHELL=/bin/bash split --bytes="${BACKUP_PART_BYTES}" --numeric-suffixes=1 --suffix-length=5 --filter=upload_part - "${work}/part." 2> "${work}/split.err"',
     'statuses=("${PIPESTATUS[@]}")',
     'wait "${sha_pid}"; wait "${toc_pid}"; toc_status=$?',
     't_uploaded="$(ms)"',
+    "end_snapshot",
     "set -e",
     'if [ "${statuses[0]}" -ne 0 ]; then abort; explain pg_dump "${statuses[0]}" "${work}/dump.err"; exit 1; fi',
     'if [ "${statuses[2]}" -ne 0 ]; then abort; echo "::error::the upload of ${TENANT_ID}\'s dump to s3://${BACKUP_BUCKET}/${key} failed: $(grep -v \'^$\' "${work}/split.err" | tail -n 3 | tr \'\\n\' \' \')"; exit 1; fi',
@@ -196,8 +226,8 @@ export function backupScript(encryption: BackupEncryption): string {
       '--arg started_at "${stamp}" --arg finished_at "$(date -u +%Y%m%dT%H%M%SZ)"',
       '--argjson bytes "${bytes}" --arg sha256 "$(cat "${work}/sha256")" --argjson parts "${parts}" --argjson part_bytes "${BACKUP_PART_BYTES}"',
       '--argjson empty_allowed "${empty_allowed}" --arg empty_reason "${empty_reason}"',
-      '--rawfile tables "${work}/tables.tsv"',
-      "'{format: $format, tenant: $tenant, key: $key, host: $host, database: $database, server_version: $server_version, pg_dump: $pg_dump, started_at: $started_at, finished_at: $finished_at, bytes: $bytes, sha256: $sha256, parts: $parts, part_bytes: $part_bytes, empty_allowed: $empty_allowed, empty_reason: $empty_reason, tables: ($tables | split(\"\\n\") | map(select(length > 0) | split(\"\\t\") | {key: .[0], value: (.[1] | tonumber)}) | from_entries)}'",
+      `--arg row_counts ${EXACT_ROW_COUNTS} --rawfile tables "\${work}/tables.tsv"`,
+      "'{format: $format, tenant: $tenant, key: $key, host: $host, database: $database, server_version: $server_version, pg_dump: $pg_dump, started_at: $started_at, finished_at: $finished_at, bytes: $bytes, sha256: $sha256, parts: $parts, part_bytes: $part_bytes, empty_allowed: $empty_allowed, empty_reason: $empty_reason, row_counts: $row_counts, tables: ($tables | split(\"\\n\") | map(select(length > 0) | split(\"\\t\") | {key: .[0], value: (.[1] | tonumber)}) | from_entries)}'",
       '> "${work}/manifest.json"',
     ].join(" "),
     `aws s3api put-object --bucket "\${BACKUP_BUCKET}" --key "\${manifest_key}" --body "\${work}/manifest.json" --content-type application/json --if-none-match '*' ${sse} > /dev/null`,
@@ -223,12 +253,16 @@ export function newestBackupScript(): string {
     `prefix="${SHELL_BACKUP_PREFIX}"`,
     'listing="${RUNNER_TEMP}/${TENANT_ID}.listing.json"',
     'aws s3api list-objects-v2 --bucket "${BACKUP_BUCKET}" --prefix "${prefix}" --output json > "${listing}"',
-    `jq -r --arg prefix "\${prefix}" '(.Contents // [])[] | select(.Key | startswith($prefix)) | select(.Key | ltrimstr($prefix) | test("${manifestPattern}")) | [.Key, (.Key | ltrimstr($prefix) | rtrimstr("${MANIFEST_SUFFIX}") | strptime("${BACKUP_TIMESTAMP_DATE_FORMAT}") | mktime), (.LastModified | sub("\\\\.[0-9]+"; "") | sub("(\\\\+00:00|Z)$"; "Z") | fromdateiso8601)] | @tsv' "\${listing}" > "\${listing}.tsv"`,
-    'newest="" newest_at=0 forged=()',
+    // A name shaped like a stamp but not a real UTC time (month 13, 25 h, 31 November: strptime
+    // fails, or mktime moves it to another time) is no backup of the job's: "invalid".
+    `jq -r --arg prefix "\${prefix}" '(.Contents // [])[] | select(.Key | startswith($prefix)) | select(.Key | ltrimstr($prefix) | test("${manifestPattern}")) | (.Key | ltrimstr($prefix) | rtrimstr("${MANIFEST_SUFFIX}")) as $stamp | ($stamp | try (strptime("${BACKUP_TIMESTAMP_DATE_FORMAT}") | mktime) catch null) as $taken | if $taken != null and ($taken | gmtime | strftime("${BACKUP_TIMESTAMP_DATE_FORMAT}")) == $stamp then [.Key, $taken, (.LastModified | sub("\\\\.[0-9]+"; "") | sub("(\\\\+00:00|Z)$"; "Z") | fromdateiso8601)] else [.Key, "invalid", ""] end | @tsv' "\${listing}" > "\${listing}.tsv"`,
+    'newest="" newest_at=0 forged=() invalid=()',
     'while IFS=$\'\\t\' read -r key taken uploaded; do',
+    '  if [ "${taken}" = invalid ]; then invalid+=("${key}"); continue; fi',
     '  if [ "${taken}" -gt $(( uploaded + CLOCK_SKEW_SECONDS )) ]; then forged+=("${key}"); continue; fi',
     '  if [ "${taken}" -gt "${newest_at}" ]; then newest="${key}"; newest_at="${taken}"; fi',
     'done < "${listing}.tsv"',
+    'if [ "${#invalid[@]}" -gt 0 ]; then echo "::warning::ignored ${#invalid[@]} object(s) of ${TENANT_ID} named like a backup but not at a real UTC time (YYYYMMDDTHHMMSSZ), which the backup job never writes: ${invalid[*]}"; fi',
     'if [ "${#forged[@]}" -gt 0 ]; then echo "::error::${#forged[@]} backup(s) of ${TENANT_ID} are dated after their own upload, so the backup job did not write them: ${forged[*]}. Investigate before trusting this vault"; exit 1; fi',
     'if [ -z "${newest}" ]; then echo "::error::no complete backup of ${TENANT_ID} under s3://${BACKUP_BUCKET}/${prefix} (a complete backup has a .manifest.json beside its .dump)"; exit 1; fi',
     'now="$(date -u +%s)"',
@@ -290,26 +324,30 @@ export function drillScript(): string {
     "  fi",
     '  echo "::error::${BACKUP_KEY} restored no table"; exit 1',
     "fi",
-    // Every table of the manifest restored, none more, each row count within the tolerance.
+    // Every table of the manifest restored, none more, each with the row count the manifest
+    // recorded: exactly (counted in the dump's snapshot), or within the tolerance of an older
+    // manifest's estimates.
+    `if [ "$(jq -r '.row_counts // ""' "\${manifest}")" = ${EXACT_ROW_COUNTS} ]; then exact=true method="exact row counts, taken in the dump's snapshot"; else exact=false method="row counts within ${ROW_TOLERANCE_PERCENT} % or ${ROW_TOLERANCE_ROWS} rows of the planner's estimates, which this older manifest recorded"; fi`,
     [
       "jq -r -n",
-      `--argjson abs ${ROW_TOLERANCE_ROWS} --argjson pct ${ROW_TOLERANCE_PERCENT}`,
+      `--argjson abs ${ROW_TOLERANCE_ROWS} --argjson pct ${ROW_TOLERANCE_PERCENT} --argjson exact "\${exact}"`,
       '--slurpfile m "${manifest}" --rawfile restored "${work}/restored.tsv"',
       "'($m[0].tables) as $want",
       '| ($restored | split("\\n") | map(select(length > 0) | split("\\t") | {key: .[0], value: (.[1] | tonumber)}) | from_entries) as $got',
       '| ([$want | keys[] | select($got[.] == null) | "missing table \\(.)"]',
       '+ [$got | keys[] | select($want[.] == null) | "table \\(.) is not in the manifest"]',
       '+ [$want | to_entries[] | select($got[.key] != null) | . as $t | ($got[$t.key]) as $n',
-      '   | select((($n - $t.value) | fabs) > ([$abs, ($t.value * $pct / 100)] | max)) | "\\($t.key): \\($n) rows restored, about \\($t.value) backed up"])',
+      '   | if $exact then select($n != $t.value) | "\\($t.key): \\($n) rows restored, \\($t.value) backed up"',
+      '     else select((($n - $t.value) | fabs) > ([$abs, ($t.value * $pct / 100)] | max)) | "\\($t.key): \\($n) rows restored, about \\($t.value) backed up" end])',
       "| .[]'",
       '> "${work}/mismatch.txt"',
     ].join(" "),
     'if [ -s "${work}/mismatch.txt" ]; then',
-    '  echo "::error::${BACKUP_KEY} does not restore what its manifest recorded ($(wc -l < "${work}/mismatch.txt") difference(s)): $(head -n 5 "${work}/mismatch.txt" | paste -sd \';\' -)"',
+    '  echo "::error::${BACKUP_KEY} does not restore what its manifest recorded ($(wc -l < "${work}/mismatch.txt") difference(s), ${method}): $(head -n 5 "${work}/mismatch.txt" | paste -sd \';\' -)"',
     "  exit 1",
     "fi",
     'rows="$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/restored.tsv")"',
-    'echo "restored ${BACKUP_KEY} (${AGE_MINUTES} min old, ${size} bytes) into Postgres ${PG_MAJOR}: ${tables} tables and ${rows} rows, as its manifest recorded"',
+    'echo "restored ${BACKUP_KEY} (${AGE_MINUTES} min old, ${size} bytes) into Postgres ${PG_MAJOR}: ${tables} tables and ${rows} rows, as its manifest recorded (${method})"',
     'echo "timings (ms): download $(( t_downloaded - t_start )), verify $(( t_verified - t_downloaded )), restore $(( t_restored - t_verified )), check $(( $(ms) - t_restored ))"',
     'rm -rf "${work}"',
   ].join("\n");
@@ -329,7 +367,8 @@ export function drillTenantScript(): string {
 }
 
 /**
- * One tenant's migration: the connection string checked and masked; with VERSION_QUERY,
+ * One tenant's migration: the connection string masked and its host checked against the
+ * fleet manifest (HOST_CHECK, as backups do); with VERSION_QUERY,
  * the schema version read before (a schema without the tool's table yet reads as none) and
  * the WAL position recorded, so the tenant can be restored to just before; a tenant
  * already at TARGET_VERSION is left alone (result=current), and with ONLY_BEHIND one at or
@@ -341,6 +380,8 @@ export function migrationTenantScript(command: string): string {
   return [
     "set -euo pipefail",
     ...DATABASE_URL_PRELUDE,
+    // Another tenant's string fails here, before it connects (it would read that tenant's version).
+    ...HOST_CHECK,
     'psql_bin="/usr/lib/postgresql/${PG_MAJOR}/bin/psql"; [ -x "${psql_bin}" ] || psql_bin=psql',
     'read_version() { "${psql_bin}" -X -q -At -v ON_ERROR_STOP=1 --dbname="${DATABASE_URL}" -c "${VERSION_QUERY}" 2> "${RUNNER_TEMP:-/tmp}/version.err.$$" | tail -n 1; }',
     'version_before=""',

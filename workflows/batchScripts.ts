@@ -12,6 +12,7 @@
  * line per tenant (the wave's gate, the catalog and the alert job read them), and fails.
  */
 import { MANIFEST_FORMAT, MAX_MATRIX_JOBS } from "../repository/manifest";
+import { HOST_OF_FUNCTION } from "./backupScripts";
 
 /** Each batch kind as the manifest names its batches. */
 export type BatchKind = "backup" | "restoreDrill" | "migrations";
@@ -155,9 +156,13 @@ export function planScript(): string {
  * `take_lock ID URL LOG`: holds the tenant's advisory lock in a psql session of its own
  * (a coprocess, ended by release_lock) until the run is over. Waits while another backup
  * or migration holds it; a string that does not connect is left to the tenant script to
- * explain (it fails there with the reason).
+ * explain (it fails there with the reason). Taken only with a string for the tenant's own
+ * host (`host_matches URL HOST`, the tenant scripts' HOST_CHECK reading): any other string
+ * never connects, and the tenant script refuses it.
  */
 const LOCK_FUNCTIONS = [
+  HOST_OF_FUNCTION,
+  'host_matches() { local h; h="$(host_of "$1")"; [ -n "$2" ] && [ "${h,,}" = "${2,,}" ]; }',
   "take_lock() {",
   '  local id="$1" url="$2" log="$3" waited=0 answer=""',
   '  local psql_bin="/usr/lib/postgresql/${PG_MAJOR}/bin/psql"; [ -x "${psql_bin}" ] || psql_bin=psql',
@@ -236,7 +241,7 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     // Masked in the job's own output at once, before anything could print it.
     '      if [ -n "${url}" ]; then echo "::add-mask::${url}"; fi;;',
     "  esac",
-    ...(options.lock ? ['  if [ "${status}" -eq 0 ]; then take_lock "${id}" "${url}" "${log}" || status=$?; fi'] : []),
+    ...(options.lock ? ['  if [ "${status}" -eq 0 ] && host_matches "${url}" "${host}"; then take_lock "${id}" "${url}" "${log}" || status=$?; fi'] : []),
     '  if [ "${status}" -eq 0 ]; then',
     // BATCH_NEW: the tenants of the batch the plan found new (backups).
     '    local new_tenant=false; if [[ " ${BATCH_NEW:-} " == *" ${id} "* ]]; then new_tenant=true; fi',
