@@ -89,7 +89,7 @@ export function planMove(t: Tenant, catchUp = false): MovePlan {
   const logical = t.move.method === "logical";
   if (catchUp && !logical) return { action: "refuse", why: `${t.id} moves by dump (move.method): there is no replication to catch up; move ${t.id} copies once, with writes paused` };
   const where = `${target.region}, Postgres ${target.pgVersion}`;
-  const compare = "compare: every table on both sides, and each table's exact row count; a difference fails";
+  const compare = "compare: every table on both sides, each table's exact row count and content checksum; a difference fails";
   const after = "routes, secrets, backups and migrations stay on the current project until cutover: true in the move block switches them to the target";
   const steps = catchUp
     ? [
@@ -108,8 +108,9 @@ export function planMove(t: Tenant, catchUp = false): MovePlan {
           after,
         ]
       : [
+          `pause ${t.id}'s writes: its database read-only for new sessions, the sessions opened before ended (made writable again when the copy ends, failed or not)`,
           `dump ${t.id}'s database from ${t.region} (Postgres ${t.pgVersion}) and restore it into the target's, which must be empty (${where})`,
-          `${compare} (writes during the copy: pause them and run again)`,
+          `${compare} (a write that got past the pause: run it again)`,
           after,
         ];
   return {

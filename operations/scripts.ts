@@ -70,20 +70,38 @@ export function plainExportScript(sse: string): string {
 
 const movePsql = (url: string) => `"\${bin}/psql" -X -q -At -F $'\\t' -v ON_ERROR_STOP=1 --dbname="\${${url}}"`;
 
-/** The start every move script shares: masked passwords, the client, a work directory, `count URL NAME` (every table's exact rows, sorted) and `compared WHAT` (source and target alike, or fail). */
-function movePrelude(countSql: string): string[] {
+/**
+ * Per table of the tenant's (USER_TABLES_SQL), a statement that prints `name<TAB>rows<TAB>sum<TAB>sum`:
+ * its exact row count and a checksum of its content, the sums over its rows of the first and
+ * of the last 64 bits of the md5 of the row's text. A hash of the rows as a multiset: one scan
+ * in any order and constant memory (no sort, no primary key needed, however large the table),
+ * and any changed, missing or extra row changes it, an update that leaves the count alone too.
+ */
+export const TABLE_CONTENT_SQL = `select format('select %L, count(*), coalesce(sum((''x'' || left(h, 16))::bit(64)::bigint::numeric), 0), coalesce(sum((''x'' || right(h, 16))::bit(64)::bigint::numeric), 0) from (select md5(row(t.*)::text) as h from %I.%I t) r;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname) ${USER_TABLES_SQL}`;
+
+/** A row's text depends on these settings (time zone, date, interval, float, bytea and money output): both sides print rows alike. */
+const ROW_TEXT_SETTINGS = "set timezone = 'UTC'; set datestyle = 'ISO, YMD'; set intervalstyle = 'postgres'; set extra_float_digits = 1; set bytea_output = 'hex'; set lc_monetary = 'C';";
+
+/**
+ * The start every move script shares: masked passwords, the client, a work directory,
+ * `count URL NAME` (every table's exact rows and content checksum, TABLE_CONTENT_SQL, sorted)
+ * and `compared WHAT` (source and target alike, table by table, or fail naming the tables).
+ */
+function movePrelude(contentSql: string): string[] {
   return [
     "set -euo pipefail",
     'for u in "${SOURCE_URL}" "${TARGET_URL}"; do p="${u#*://}"; p="${p%%@*}"; case "${p}" in *:*) echo "::add-mask::${p#*:}";; esac; done',
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
     'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/move.XXXXXX")"',
     'trap \'rm -rf "${work}"\' EXIT',
-    `count() { ${movePsql("1")} -c "${countSql}" > "\${work}/$2.sql"; ${movePsql("1")} < "\${work}/$2.sql" | sort > "\${work}/$2.tsv"; }`,
+    `count() { ${movePsql("1")} -c "${contentSql}" > "\${work}/$2.sql"; { echo "${ROW_TEXT_SETTINGS}"; cat "\${work}/$2.sql"; } | ${movePsql("1")} | sort > "\${work}/$2.tsv"; }`,
     "compared() {",
     '  count "${SOURCE_URL}" source',
     '  count "${TARGET_URL}" target',
     '  if ! diff -q "${work}/source.tsv" "${work}/target.tsv" > /dev/null; then',
-    '    echo "::error::${TENANT_ID}: the target differs from the source after $1: $(diff "${work}/source.tsv" "${work}/target.tsv" | grep \'^[<>]\' | head -n 5 | tr \'\\t\\n\' \'= \')(writes during $1? pause them and run it again)"',
+    // Table by table: missing on a side, other row counts, or the same count with other content.
+    `    differences="$(awk -F'\\t' 'NR == FNR { s[$1] = $2; c[$1] = $3 FS $4; next } { t[$1] = $2; d[$1] = $3 FS $4 } END { for (k in s) if (!(k in t)) print k ": not at the target"; else if (s[k] != t[k]) print k ": " s[k] " rows at the source, " t[k] " at the target"; else if (c[k] != d[k]) print k ": " s[k] " rows on both sides, other content (checksums differ)"; for (k in t) if (!(k in s)) print k ": only at the target" }' "\${work}/source.tsv" "\${work}/target.tsv" | sort)"`,
+    '    echo "::error::${TENANT_ID}: the target differs from the source after $1 ($(wc -l <<< "${differences}") table(s)): $(head -n 5 <<< "${differences}" | paste -sd \';\' -) (writes during $1? pause them and run it again)"',
     "    exit 1",
     "  fi",
     '  tables="$(wc -l < "${work}/source.tsv")" rows="$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/source.tsv")"',
@@ -93,21 +111,71 @@ function movePrelude(countSql: string): string[] {
   ];
 }
 
+/** How long a move by dump waits for the source's sessions from before the pause to end (those the tenant's role may not end itself). */
+export const MOVE_PAUSE_WAIT_SECONDS = 60;
+
+/** `t` when the database itself is set read-only for new sessions (ALTER DATABASE … SET default_transaction_read_only). */
+const DATABASE_READ_ONLY_SQL = "select exists (select from pg_db_role_setting r cross join unnest(r.setconfig) s where r.setrole = 0 and r.setdatabase = (select oid from pg_database where datname = current_database()) and s in ('default_transaction_read_only=on', 'default_transaction_read_only=true'))";
+
+/** The source's client sessions opened before PAUSED_AT (a bash variable), other than the asking one; a session whose start the tenant's role may not see counts. */
+const EARLIER_SESSIONS = "from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (backend_type = 'client backend' or backend_type is null) and coalesce(backend_start < '${paused_at}'::timestamptz, true)";
+
 /**
- * A move's copy: the source database dumped and restored into the target's, which must
- * hold no table, then both compared: the same tables, each with the same exact row count
- * (COUNT_SQL, the drill's). Environment: SOURCE_URL, TARGET_URL (secrets: masked, never
- * printed), PG_MAJOR, TENANT_ID, RUNNER_TEMP, RESULT_FILE (gets `tables=` and `rows=`).
+ * A move's copy, with the source's writes paused: the source database set read-only for new
+ * sessions (ALTER DATABASE … SET default_transaction_read_only = on) and every session opened
+ * before ended (waiting up to MOVE_PAUSE_WAIT_SECONDS for those the tenant's role may not end),
+ * dumped and restored into the target's, which must hold no table, then both compared table
+ * by table: the same tables, each with the same exact row count and the same content checksum
+ * (TABLE_CONTENT_SQL). The source is made writable again when the script ends, failed or not
+ * (unless it was read-only before). Environment: SOURCE_URL, TARGET_URL (secrets: masked,
+ * never printed), PG_MAJOR, TENANT_ID, RUNNER_TEMP, RESULT_FILE (gets `tables=`, `rows=` and
+ * `sessions_ended=`).
  */
-export function copyCompareScript(countSql: string): string {
+export function copyCompareScript(contentSql: string): string {
+  const src = movePsql("SOURCE_URL");
+  const alterDatabase = (change: string) => `do \\$\\$ begin execute format('alter database %I ${change}', current_database()); end \\$\\$`;
   return [
-    ...movePrelude(countSql),
+    ...movePrelude(contentSql),
     `existing="$(${movePsql("TARGET_URL")} -c "select count(*) ${USER_TABLES_SQL}")"`,
     'if [ "${existing}" -ne 0 ]; then echo "::error::the target database of ${TENANT_ID} already holds ${existing} table(s): a move copies into an empty database; nothing was copied"; exit 1; fi',
+    // Writes paused for the copy, and restored however the script ends (a new session's default; the reset itself runs read-write).
+    "paused=false",
+    "resume_writes() {",
+    '  if [ "${paused}" != true ]; then return 0; fi',
+    `  if ${src} -c "set default_transaction_read_only = off" -c "${alterDatabase("reset default_transaction_read_only")}" > /dev/null 2> "\${work}/resume.err"; then`,
+    '    paused=false',
+    '    echo "writes to the source of ${TENANT_ID} are allowed again (its database is no longer read-only); what is written from now on is not in the target: keep the application\'s writes paused until the cutover"',
+    "  else",
+    '    paused=false',
+    '    echo "::error::the source database of ${TENANT_ID} stays read-only: resetting it failed ($(head -n 1 "${work}/resume.err")); as its owner run ALTER DATABASE <its name> RESET default_transaction_read_only"',
+    "    return 1",
+    "  fi",
+    "}",
+    `trap 'status=$?; resume_writes || true; rm -rf "\${work}"; exit "\${status}"' EXIT`,
+    `if [ "$(${src} -c "${DATABASE_READ_ONLY_SQL}")" = t ]; then`,
+    '  echo "the source database of ${TENANT_ID} is read-only already (ALTER DATABASE … SET default_transaction_read_only): it is copied as it is and left so"',
+    "else",
+    '  paused=true',
+    `  ${src} -c "${alterDatabase("set default_transaction_read_only = on")}"`,
+    "fi",
+    `paused_at="$(${src} -c "select clock_timestamp()")"`,
+    // Sessions opened before the pause could still write: each ended (those of the tenant's role), then waited for.
+    `deadline=$(( SECONDS + ${MOVE_PAUSE_WAIT_SECONDS} )) ended=0`,
+    "while :; do",
+    `  left="$(${src} -c "select count(*) ${EARLIER_SESSIONS}")"`,
+    '  if [ "${left}" -eq 0 ]; then break; fi',
+    `  if [ "\${SECONDS}" -ge "\${deadline}" ]; then echo "::error::\${left} session(s) opened before the pause are still connected to the source of \${TENANT_ID} after ${MOVE_PAUSE_WAIT_SECONDS} s (another role's, which the tenant's role may not end): they could write during the copy; end them, then run the move again. Nothing was copied"; exit 1; fi`,
+        // Those the role may signal: its own (and its member roles'), or any but a superuser's with pg_signal_backend.
+    `  ended=$(( ended + $(${src} -c "select count(*) filter (where pg_terminate_backend(pid)) ${EARLIER_SESSIONS} and (pg_has_role(usesysid, 'member') or (pg_has_role('pg_signal_backend', 'member') and not coalesce((select rolsuper from pg_roles where oid = usesysid), true)))") ))`,
+    "  sleep 1",
+    "done",
+    'echo "writes to ${TENANT_ID} are paused for the copy: its source database is read-only for new sessions, ${ended} session(s) opened before were ended"',
     '"${bin}/pg_dump" --format=custom --no-owner --no-privileges --dbname="${SOURCE_URL}" --file="${work}/source.dump"',
     '"${bin}/pg_restore" --no-owner --no-privileges --exit-on-error --dbname="${TARGET_URL}" "${work}/source.dump"',
     "compared 'the copy'",
-    'echo "copied ${TENANT_ID}: ${tables} tables and ${rows} rows, the same on both sides"',
+    'echo "sessions_ended=${ended}" >> "${RESULT_FILE}"',
+    'echo "copied ${TENANT_ID} with its writes paused: ${tables} tables and ${rows} rows, the same on both sides (every table\'s row count and content checksum)"',
+    "resume_writes",
   ].join("\n");
 }
 
@@ -125,11 +193,11 @@ const WITHOUT_IDENTITY_SQL = `select coalesce(string_agg(format('%I.%I', n.nspna
  * Environment: as copyCompareScript, and NAME (publication, slot, subscription),
  * WAIT_SECONDS. RESULT_FILE gets `tables=` and `ready=` (tables copied when it stopped waiting).
  */
-export function replicateScript(countSql: string): string {
+export function replicateScript(contentSql: string): string {
   const src = movePsql("SOURCE_URL");
   const tgt = movePsql("TARGET_URL");
   return [
-    ...movePrelude(countSql),
+    ...movePrelude(contentSql),
     `wal="$(${src} -c "show wal_level")"`,
     'if [ "${wal}" != logical ]; then echo "::error::the source of ${TENANT_ID} runs wal_level=${wal}: a logical move needs logical (the stack sets it on the source for move.method logical: deploy the move first); nothing was changed"; exit 1; fi',
     `if [ "$(${tgt} -c "select count(*) from pg_subscription where subname = '\${NAME}'")" -ne 0 ]; then echo "::error::the target of \${TENANT_ID} already subscribes to the source (\${NAME}): run the catch-up, or drop the subscription; nothing was changed"; exit 1; fi`,
@@ -184,11 +252,11 @@ export function replicateScript(countSql: string): string {
  * the publication; a slot left behind is dropped). Environment: as replicateScript.
  * RESULT_FILE gets `tables=`, `rows=` and `sequences=`.
  */
-export function catchUpScript(countSql: string): string {
+export function catchUpScript(contentSql: string): string {
   const src = movePsql("SOURCE_URL");
   const tgt = movePsql("TARGET_URL");
   return [
-    ...movePrelude(countSql),
+    ...movePrelude(contentSql),
     `if [ "$(${tgt} -c "select count(*) from pg_subscription where subname = '\${NAME}'")" -eq 0 ]; then echo "::error::the target of \${TENANT_ID} does not subscribe to the source (\${NAME}): start the replication first (move without --catch-up)"; exit 1; fi`,
     "deadline=$(( SECONDS + WAIT_SECONDS ))",
     `until [ "$(${tgt} -c "select count(*) from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid where s.subname = '\${NAME}' and r.srsubstate <> 'r'")" -eq 0 ]; do`,

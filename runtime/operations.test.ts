@@ -18,6 +18,9 @@ import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "../test/neonA
 import { ALLOW_EVERYTHING } from "../policies/iam/evaluate";
 import { seedDatabase, startWorld, type World } from "./harness";
 import { CATALOG_WRITER_ROLE } from "../catalog/catalog";
+import { startPostgres, type PgCluster } from "./services/postgres";
+import { runScript } from "../scripts/lib/tenantOperations";
+import { copyCompareScript, TABLE_CONTENT_SQL } from "../operations/scripts";
 
 const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
 const SETTINGS = ["secretScope=repository", "tenantsFile=runtime/fixtures/operations.yaml", "operationsRepository=example-saas/tenant-fleet", "backupObjectLock=governance"];
@@ -329,5 +332,73 @@ describe("tenant operations", () => {
     expect(r.stdout).toMatch(/^cannot erase: held-co is under legal hold/);
     expect(neon.calls.length).toBe(calls);
     expect((await world.s3.list(bucket)).some((o) => o.key === "retain-14d/held-co/20261101T031700Z.dump")).toBe(true);
+  });
+});
+
+describe("a move by dump while the application keeps updating rows (the row counts never change)", () => {
+  let pg: PgCluster;
+  const writers: ReturnType<typeof spawn>[] = [];
+  beforeAll(async () => {
+    pg = await startPostgres("move");
+  });
+  afterAll(() => {
+    for (const w of writers) w.kill("SIGKILL");
+    pg?.stop();
+  });
+
+  const url = (database: string) => pg.url(database, "app_owner", "keep-co.example.neon.tech");
+  const orders = (database: string) => pg.sql(database, "select count(*) || ' rows, total ' || sum(total) from orders");
+  /** The move's copy step as `tenant move` runs it (scripts/lib/tenantOperations.ts moveData), between two databases of the cluster. */
+  async function copy(source: string, target: string) {
+    pg.sql("postgres", `create database ${target} owner app_owner`);
+    const work = mkdtempSync(path.join(tmpdir(), "tf-move-"));
+    return runScript(copyCompareScript(TABLE_CONTENT_SQL), { SOURCE_URL: url(source), TARGET_URL: url(target), PG_MAJOR: pg.major, TENANT_ID: "keep-co", RUNNER_TEMP: work, RESULT_FILE: path.join(work, "result") }, { echo: false });
+  }
+  /** The application as the tenant's role, updating orders until stopped; resolves once its first update is in. */
+  async function write(database: string, command: string[]) {
+    const before = orders(database);
+    const child = spawn(command[0], command.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    writers.push(child);
+    let said = "";
+    child.stderr!.on("data", (d) => (said += d));
+    for (let i = 0; i < 100 && orders(database) === before; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(orders(database)).not.toBe(before);
+    return {
+      said: () => said,
+      stop() {
+        child.kill("SIGKILL");
+        pg.sql("postgres", `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${database}' and usename = 'app_owner'`);
+      },
+    };
+  }
+  const psql = (database: string, sql: string) => [`${pg.bin}/psql`, "-X", "-q", "-h", "127.0.0.1", "-p", String(pg.port), "-U", "app_owner", "-d", database, "-c", sql];
+
+  it("pauses the writes (the source read-only, the writing session ended) so the copy holds every update, says so, and makes the source writable again", async () => {
+    seedDatabase(pg, "paused_src", 300);
+    // One long session committing an update every few milliseconds, as a busy application would.
+    const app = await write("paused_src", psql("paused_src", "do $$ begin for i in 1..1000000 loop update orders set total = total + 1 where id = 1 + i % 900; commit; perform pg_sleep(0.002); end loop; end $$"));
+    const r = await copy("paused_src", "paused_dst");
+    app.stop();
+    // Today's copy: exit 0 and "the same on both sides" while updates made after the dump are missing from the target.
+    expect([r.code, orders("paused_dst")], r.output).toEqual([0, orders("paused_src")]);
+    expect(r.output).toMatch(/writes to keep-co are paused for the copy: its source database is read-only for new sessions, [1-9]\d* session\(s\) opened before were ended/);
+    expect(r.output).toContain("copied keep-co with its writes paused: 3 tables and 1210 rows, the same on both sides (every table's row count and content checksum)");
+    expect(r.output).toContain("writes to the source of keep-co are allowed again");
+    expect(app.said()).toContain("terminating connection due to administrator command");
+    expect(pg.sql("paused_src", "show default_transaction_read_only")).toBe("off");
+    expect(pg.sql("paused_src", "select count(*) from pg_db_role_setting where setdatabase = (select oid from pg_database where datname = 'paused_src')")).toBe("0");
+  });
+
+  it("fails on an update that gets past the pause (a session asking for read-write itself): the checksums differ where the counts agree, and the source is writable again", async () => {
+    seedDatabase(pg, "stubborn_src", 300);
+    // A new session every few milliseconds, each asking for a read-write transaction, which the database's default does not stop.
+    const loop = `while :; do ${psql("stubborn_src", "begin read write; update orders set total = total + 1 where id = 7; commit;").map((a) => `'${a}'`).join(" ")} > /dev/null 2>&1; sleep 0.01; done`;
+    const app = await write("stubborn_src", ["bash", "-c", loop]);
+    const r = await copy("stubborn_src", "stubborn_dst");
+    app.stop();
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toContain("::error::keep-co: the target differs from the source after the copy (1 table(s)): public.orders: 900 rows on both sides, other content (checksums differ) (writes during the copy? pause them and run it again)");
+    expect(r.output).toContain("writes to the source of keep-co are allowed again");
+    expect(pg.sql("stubborn_src", "show default_transaction_read_only")).toBe("off");
   });
 });

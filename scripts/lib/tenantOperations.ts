@@ -11,8 +11,8 @@ import * as path from "node:path";
 import type { Tenant } from "../../tenants/model";
 import type { RestorePlan } from "../../operations/restore";
 import type { ErasurePlan } from "../../operations/erase";
-import { backupScript, COUNT_SQL, drillScript, MANIFEST_SUFFIX, sseArgs } from "../../workflows/backupScripts";
-import { catchUpScript, copyCompareScript, eraseScript, plainExportScript, replicateScript } from "../../operations/scripts";
+import { backupScript, drillScript, MANIFEST_SUFFIX, sseArgs } from "../../workflows/backupScripts";
+import { catchUpScript, copyCompareScript, eraseScript, plainExportScript, replicateScript, TABLE_CONTENT_SQL } from "../../operations/scripts";
 import { MOVE_REPLICATION_NAME } from "../../operations/move";
 import type { ExportPlan } from "../../operations/export";
 import type { BackupEncryption } from "../../vaults/plan";
@@ -248,7 +248,7 @@ function moveWaitSeconds(): string {
 export async function moveData(step: "copy" | "replicate" | "catch-up", tenant: Tenant, target: Tenant, sourceUrl: string, targetUrl: string): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-move-"));
   const results = path.join(work, "results");
-  const script = { copy: copyCompareScript, replicate: replicateScript, "catch-up": catchUpScript }[step](COUNT_SQL);
+  const script = { copy: copyCompareScript, replicate: replicateScript, "catch-up": catchUpScript }[step](TABLE_CONTENT_SQL);
   const env = { SOURCE_URL: sourceUrl, TARGET_URL: targetUrl, PG_MAJOR: clientMajor(target), TENANT_ID: tenant.id, RUNNER_TEMP: work, RESULT_FILE: results, NAME: MOVE_REPLICATION_NAME, WAIT_SECONDS: moveWaitSeconds() };
   const { code, output } = await runScript(script, env);
   if (code !== 0) throw new CommandError(`the ${step === "copy" ? "copy" : step === "replicate" ? "replication" : "catch-up"} of ${tenant.id} into its move target failed (exit ${code}): ${lastError(output)}`);
