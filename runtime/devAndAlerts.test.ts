@@ -139,13 +139,13 @@ describe("the alert job of a scheduled workflow", () => {
   let github: FakeGithub;
   let runner: RunnerSetup;
   const backupFile = () => [...prod.workflows].find(([p]) => p.includes("-backup-"))!;
-  const alert = (result: string) =>
+  const alert = (result: string, artifacts = fs.mkdtempSync(join(os.tmpdir(), "tf-artifacts-"))) =>
     runJob(
       backupFile()[1],
       "alert",
       undefined,
       { repository: REPOSITORY, ref: "refs/heads/main", vars: prod.vars, secrets: { GITHUB_TOKEN }, needs: { plan: { result: "success" }, backup: { result } }, runId: String(1000 + github.calls.length), workflowName: "tenant-fleet backups (17 3 * * *)", runnerEnv: runner.env },
-      runner.substitutions({ artifacts: fs.mkdtempSync(join(os.tmpdir(), "tf-artifacts-")) }),
+      runner.substitutions({ artifacts }),
     );
 
   beforeAll(async () => {
@@ -248,6 +248,24 @@ describe("the alert job of a scheduled workflow", () => {
     await alertOf(artifacts);
     expect(github.issues[0].body).toContain("failed for 12 tenant(s)");
     for (const id of ids) expect(github.issues[0].body).toContain(`- ${id}: failed in general-eu-central-1-pg17-1`);
+  });
+
+  it("keeps the issue under GitHub's 65,536 characters when thousands of tenants fail, saying how many more there are", async () => {
+    // One batch whose 2,000 tenants all failed, as its result lines say (the run's artifact).
+    const artifacts = fs.mkdtempSync(join(os.tmpdir(), "tf-artifacts-"));
+    fs.mkdirSync(join(artifacts, "tenant-fleet-results-eu-central-1-pg17-1"));
+    const ids = Array.from({ length: 2000 }, (_, i) => `tenant-${String(i + 1).padStart(4, "0")}`);
+    fs.writeFileSync(join(artifacts, "tenant-fleet-results-eu-central-1-pg17-1", "eu-central-1-pg17-1.tsv"), ids.map((id) => `${id}\tfailed\t3\n`).join(""));
+    github.issues.length = 0;
+    github.jobs = [{ name: "backup eu-central-1-pg17-1", conclusion: "failure", html_url: "https://github.com/x/1" }];
+    const r = await alert("failure", artifacts);
+    expect(r.result).toBe("failure");
+    const body = github.issues[0].body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain("failed for 2000 tenant(s)");
+    expect(body).toContain("- tenant-0001: failed in eu-central-1-pg17-1 (https://github.com/x/1)");
+    const listed = body.split("\n").filter((l) => /^- tenant-\d+: failed/.test(l)).length;
+    expect(body).toContain(`- and ${2000 - listed} more: each is in its batch job summary and result lines of the run`);
   });
 
   it("reads every page of a run's jobs (256 tenants), and reports a run that failed before any tenant job", async () => {

@@ -20,6 +20,14 @@ import { FAILED_TENANTS_TITLE } from "./batchScripts";
  * The issue is found by its exact title among the open issues the Actions bot opened
  * (a label alone could be dropped when the token may not set labels).
  */
+/**
+ * Characters of the issue's list of failed tenants: GitHub refuses an issue or comment body
+ * over 65,536 characters ("body is too long (maximum is 65536 characters)", a 422), which would
+ * leave a large failure with no issue at all. Past this the list ends with how many more there
+ * are; each of them is in its batch job's summary and result lines.
+ */
+export const ISSUE_LIST_CHARS = 60_000;
+
 export function alertScript(): string {
   return [
     "set -euo pipefail",
@@ -60,7 +68,8 @@ export function alertScript(): string {
     "api \"${repo}/issues?state=open&creator=github-actions%5Bbot%5D&per_page=100\" | jq -r --arg t \"${title}\" '[.[] | select(.title == $t and (.pull_request | not))][0].number // empty' > \"${work}/issue\"",
     'issue="$(cat "${work}/issue")"',
     'if [ "${failed}" -gt 0 ]; then',
-    '  body="$(printf \'[Run %s](%s) of %s failed for %s tenant(s):\\n\\n%s\\n\\nThis issue closes itself after the next run in which every tenant succeeds.\' "${GITHUB_RUN_ID}" "${run_url}" "${GITHUB_WORKFLOW}" "${failed}" "$(cat "${work}/failed.txt")")"',
+    `  shown="$(awk -v max=${ISSUE_LIST_CHARS} '{ n += length($0) + 1; if (n > max) more++; else print } END { if (more) printf "- and %d more: each is in its batch job summary and result lines of the run\\n", more }' "\${work}/failed.txt")"`,
+    '  body="$(printf \'[Run %s](%s) of %s failed for %s tenant(s):\\n\\n%s\\n\\nThis issue closes itself after the next run in which every tenant succeeds.\' "${GITHUB_RUN_ID}" "${run_url}" "${GITHUB_WORKFLOW}" "${failed}" "${shown}")"',
     '  if [ -n "${issue}" ]; then',
     "    jq -n --arg body \"${body}\" '{body: $body}' | send -X POST \"${repo}/issues/${issue}/comments\" --data-binary @- > /dev/null",
     '    echo "::error::${failed} tenant job(s) failed; commented on issue #${issue}"',
