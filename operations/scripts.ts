@@ -5,41 +5,61 @@
 import { USER_TABLES_SQL } from "../workflows/backupScripts";
 
 /**
- * Deletes every version and delete marker under each prefix (a versioned vault keeps a
- * deleted object as a noncurrent version: deleting the key alone erases nothing), a page
- * of at most 1,000 at a time, until a fresh listing of the prefix (versions and delete
- * markers included) shows nothing: that empty listing is the proof.
- * A listed key outside its prefix stops the script before any delete. Governance-mode
- * locks are bypassed when BYPASS_GOVERNANCE is true (only the break-glass role may).
- * Environment: ERASE_BUCKET, ERASE_PREFIXES (one per line), BYPASS_GOVERNANCE,
- * RESULT_FILE (gets `prefix<TAB>deleted` lines), RUNNER_TEMP.
+ * Lists every version and delete marker under each prefix in one vault (the CLI follows
+ * every page; the prefixes side by side, any failure fails it), as JSON lines `{prefix, Key, VersionId}` appended to LISTING_FILE: what an
+ * erasure checks before it deletes anything (operations/erase.ts listingProblems), and the
+ * proof when it comes back empty. An empty listing prints nothing at all: read as none.
+ * Environment: ERASE_BUCKET, ERASE_REGION, ERASE_PREFIXES (one per line), LISTING_FILE, RUNNER_TEMP.
  */
-export function eraseScript(): string {
+export function eraseListingScript(): string {
+  return [
+    "set -euo pipefail",
+    'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/erase-list.XXXXXX")"',
+    'trap \'rm -rf "${work}"\' EXIT',
+    // The prefixes are listed side by side, then joined in their order.
+    "n=0; pids=()",
+    'while IFS= read -r prefix; do',
+    '  [ -n "${prefix}" ] || continue',
+    "  n=$(( n + 1 ))",
+    '  ( aws s3api list-object-versions --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --output json > "${work}/${n}.json" \\',
+    "    && jq -c -n --arg prefix \"${prefix}\" '(try input catch {}) | ((.Versions // [])[], (.DeleteMarkers // [])[]) | {prefix: $prefix, Key, VersionId}' \"${work}/${n}.json\" > \"${work}/${n}.ndjson\" ) &",
+    '  pids+=("$!")',
+    'done <<< "${ERASE_PREFIXES}"',
+    'for pid in "${pids[@]}"; do wait "${pid}"; done',
+    ': > "${LISTING_FILE}"',
+    'for i in $(seq 1 "${n}"); do cat "${work}/${i}.ndjson" >> "${LISTING_FILE}"; done',
+  ].join("\n");
+}
+
+/**
+ * Deletes exactly the versions of LISTING_FILE (the checked listing, `{prefix, Key,
+ * VersionId}` lines) from one vault, at most 1,000 a request (a versioned vault keeps a
+ * deleted object as a noncurrent version: deleting the key alone erases nothing); any
+ * version S3 refuses stops it. Governance-mode locks are bypassed when BYPASS_GOVERNANCE
+ * is true (only the break-glass role may). Environment: ERASE_BUCKET, ERASE_REGION,
+ * LISTING_FILE, BYPASS_GOVERNANCE, RESULT_FILE (gets `prefix<TAB>deleted` lines), RUNNER_TEMP.
+ */
+export function eraseVersionsScript(): string {
   return [
     "set -euo pipefail",
     'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/erase.XXXXXX")"',
+    'trap \'rm -rf "${work}"\' EXIT',
     'bypass=(); if [ "${BYPASS_GOVERNANCE}" = true ]; then bypass=(--bypass-governance-retention); fi',
     ': > "${RESULT_FILE}"',
-    'while IFS= read -r prefix; do',
-    '  [ -n "${prefix}" ] || continue',
-    '  deleted=0',
-    "  while :; do",
-    '    aws s3api list-object-versions --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --max-items 1000 --output json > "${work}/page.json"',
-    // An empty listing prints nothing at all: read it as no versions.
-    "    jq -c -n --arg prefix \"${prefix}\" '(try input catch {}) | {Objects: [((.Versions // [])[], (.DeleteMarkers // [])[]) | {Key, VersionId}], Quiet: true} | if any(.Objects[]; .Key | startswith($prefix) | not) then error(\"a listed key lies outside \" + $prefix) else . end' \"${work}/page.json\" > \"${work}/delete.json\"",
-    "    n=\"$(jq '.Objects | length' \"${work}/delete.json\")\"",
-    '    if [ "${n}" -eq 0 ]; then break; fi',
-    '    aws s3api delete-objects --bucket "${ERASE_BUCKET}" --delete "file://${work}/delete.json" "${bypass[@]}" --output json > "${work}/deleted.json"',
-    "    if [ \"$(jq '(.Errors // []) | length' \"${work}/deleted.json\")\" -ne 0 ]; then",
-    "      echo \"::error::S3 refused to delete $(jq '.Errors | length' \"${work}/deleted.json\") object version(s) under s3://${ERASE_BUCKET}/${prefix}: $(jq -r '.Errors[0] | \"\\(.Key) \\(.VersionId // \"\"): \\(.Code) \\(.Message)\"' \"${work}/deleted.json\")\"",
-    "      exit 1",
-    "    fi",
-    '    deleted=$(( deleted + n ))',
-    "  done",
-    '  printf \'%s\\t%s\\n\' "${prefix}" "${deleted}" >> "${RESULT_FILE}"',
-    '  echo "erased ${deleted} object version(s) under s3://${ERASE_BUCKET}/${prefix}"',
-    'done <<< "${ERASE_PREFIXES}"',
-    'rm -rf "${work}"',
+    "jq -s -c 'range(0; length; 1000) as $i | .[$i:$i + 1000]' \"${LISTING_FILE}\" > \"${work}/pages.ndjson\"",
+    'while IFS= read -r page; do',
+    "  jq -c '{Objects: [.[] | {Key, VersionId}], Quiet: true}' <<< \"${page}\" > \"${work}/delete.json\"",
+    '  aws s3api delete-objects --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --delete "file://${work}/delete.json" "${bypass[@]}" --output json > "${work}/deleted.json"',
+    // A quiet delete without errors prints nothing: no errors.
+    "  refused=\"$(jq -n '(try input catch {}) | (.Errors // []) | length' \"${work}/deleted.json\")\"",
+    '  if [ "${refused}" -ne 0 ]; then',
+    "    echo \"::error::S3 refused to delete ${refused} object version(s) in s3://${ERASE_BUCKET}: $(jq -r '.Errors[0] | \"\\(.Key) \\(.VersionId // \"\"): \\(.Code) \\(.Message)\"' \"${work}/deleted.json\")\"",
+    "    exit 1",
+    "  fi",
+    "  jq -r '.[].prefix' <<< \"${page}\" >> \"${work}/deleted.txt\"",
+    'done < "${work}/pages.ndjson"',
+    'if [ -s "${work}/deleted.txt" ]; then awk \'{ n[$0]++ } END { for (p in n) printf "%s\\t%d\\n", p, n[p] }\' "${work}/deleted.txt" > "${RESULT_FILE}"; fi',
+    'while IFS=$\'\\t\' read -r prefix n; do echo "erased ${n} object version(s) under s3://${ERASE_BUCKET}/${prefix}"; done < "${RESULT_FILE}"',
   ].join("\n");
 }
 

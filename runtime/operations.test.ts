@@ -23,7 +23,7 @@ import { runScript } from "../scripts/lib/tenantOperations";
 import { copyCompareScript, TABLE_CONTENT_SQL } from "../operations/scripts";
 
 const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
-const SETTINGS = ["secretScope=repository", "tenantsFile=runtime/fixtures/operations.yaml", "operationsRepository=example-saas/tenant-fleet", "backupObjectLock=governance"];
+const SETTINGS = ["secretScope=repository", "tenantsFile=runtime/fixtures/operations.yaml", "operationsRepository=example-saas/tenant-fleet", "backupObjectLock=governance", 'keepVaultRegions=["us-east-1"]'];
 const REGION = "eu-central-1";
 
 describe("tenant operations", () => {
@@ -31,6 +31,8 @@ describe("tenant operations", () => {
   let neon: FakeNeonApi;
   let outputs: string;
   let bucket: string;
+  /** Every vault of the stack by AWS region: eu-central-1, us-east-2 (moved-co) and us-east-1 (kept). */
+  let buckets: Record<string, string>;
   let operatorArn: string;
   let targetProject: string;
   let liveTarget: string;
@@ -45,11 +47,14 @@ describe("tenant operations", () => {
     operatorArn = String(run.outputs.operationsRoleArn);
     const vaults = run.outputs.backupVaults as Record<string, { bucket: string; kmsKeyArn: string | null }>;
     bucket = vaults[REGION].bucket;
+    buckets = Object.fromEntries(Object.entries(vaults).map(([region, v]) => [region, v.bucket]));
     expect(bucket).toBe(world.bucketOf("keep-co"));
     const projects = run.outputs.databasesByTenant as Record<string, { projectId: string }>;
     for (const [id, name] of [["keep-co", "Keep Co"], ["gone-co", "Gone Co"], ["held-co", "Held Co"]]) {
       neon.addProject({ id: projects[id].projectId, name, region_id: "aws-eu-central-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
     }
+    // moved-co's project since its move: generation 2, in us-east-2.
+    neon.addProject({ id: projects["moved-co"].projectId, name: "Moved Co [g2]", region_id: "aws-us-east-2", pg_version: 17, org_id: "org-quiet-river-40213377" });
     const moves = run.outputs.moves as Record<string, { projectId: string }>;
     neon.addProject({ id: moves["keep-co"].projectId, name: "Keep Co [g2]", region_id: "aws-eu-central-1", pg_version: 18, org_id: "org-quiet-river-40213377" });
     neon.addProject({ id: projects["live-co"].projectId, name: "Live Co", region_id: "aws-eu-central-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
@@ -84,7 +89,7 @@ describe("tenant operations", () => {
   }
   /** The tenant command as the operations workflow runs it: Neon's key, the catalog, the role's credentials. */
   const tenant = (args: string[], roleArn = operatorArn, files = { tenants: "runtime/fixtures/operations.yaml", outputs }) =>
-    command("scripts/tenant.ts", [...args, "--tenants", files.tenants, "--config", SETTINGS[2], "--config", SETTINGS[3], "--outputs", files.outputs], {
+    command("scripts/tenant.ts", [...args, "--tenants", files.tenants, ...SETTINGS.slice(2).flatMap((s) => ["--config", s]), "--outputs", files.outputs], {
       NEON_API_KEY: FAKE_NEON_KEY,
       NEON_API_URL: neon.url,
       NEON_API_POLL_MS: "5",
@@ -96,6 +101,8 @@ describe("tenant operations", () => {
       GITHUB_ACTOR: "ops-lead",
       ...world.s3.credentialsFor(roleArn),
     });
+  /** The project id the stack's outputs give a tenant. */
+  const projectOf = (id: string) => (JSON.parse(readFileSync(outputs, "utf8")).databasesByTenant as Record<string, { projectId: string }>)[id].projectId;
   /** keep-co's string to one database of the cluster, through the host the stack created for it. */
   const keepUrl = (database: string) => world.secretFor("keep-co", database);
   const counts = (database: string) => world.tenantDb.sql(database, "select (select count(*) from customers) || '/' || (select count(*) from orders) || '/' || (select count(*) from audit.\"Events\")");
@@ -332,6 +339,91 @@ describe("tenant operations", () => {
     expect(r.stdout).toMatch(/^cannot erase: held-co is under legal hold/);
     expect(neon.calls.length).toBe(calls);
     expect((await world.s3.list(bucket)).some((o) => o.key === "retain-14d/held-co/20261101T031700Z.dump")).toBe(true);
+  });
+
+  /** Every key of every vault, `region:key`, sorted. */
+  const everything = async () => (await Promise.all(Object.entries(buckets).map(async ([region, b]) => (await world.s3.list(b)).map((o) => `${region}:${o.key}`)))).flat().sort();
+
+  it("refuses at its line a tenant whose id is a vault prefix: erasing a retired retain-14d would erase keep-co's backups (issue 31), so nothing is deleted", async () => {
+    const keepBackups = ["20261001T031700Z", "20261002T031700Z", "20261003T031700Z"].map((stamp) => `retain-14d/keep-co/${stamp}.dump`);
+    for (const key of keepBackups) await world.s3.plant(bucket, key, `backup ${key}`);
+    // The operations fleet and a retired tenant retain-14d: its old-layout prefix retain-14d/ is the whole 14-day class.
+    const fleet = readFileSync(path.join(ROOT, "runtime/fixtures/operations.yaml"), "utf8");
+    const file = path.join(dir, "reserved.yaml");
+    writeFileSync(file, `${fleet}\n  - id: retain-14d\n    name: Retain Co\n    region: aws-eu-central-1\n    residency: EU\n    status: retired\n`);
+    const before = await everything();
+    expect(before).toEqual(expect.arrayContaining(keepBackups.map((k) => `${REGION}:${k}`)));
+    const r = await tenant(["erase", "retain-14d", "--apply", "--ticket", "GDPR-11", "--allow-outside-project"], GLASS, { tenants: file, outputs });
+    // Every vault as it was: keep-co's three backups (and every other tenant's under retain-14d/) are there.
+    expect(await everything()).toEqual(before);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `${file}:${fleet.split("\n").length + 1}:9: tenants[5].id: "retain-14d": the id is reserved: the vaults keep a tenant's backups from before retention classes under "retain-14d/", and retain-14d/ holds every tenant's backups kept 14 days (a retention class), so erasing this tenant would erase them; choose another id (not retain-<days>d or exports)`,
+    );
+    expect(world.s3.calls.some((c) => c.operation === "DeleteObjects" && c.key?.startsWith("retain-14d/keep-co/"))).toBe(false);
+  });
+
+  // moved-co's backups from before its move (us-east-1, the vault keepVaultRegions keeps) and after (us-east-2).
+  const movedObjects = {
+    "us-east-1": ["retain-14d/moved-co/20260901T031700Z.dump", "retain-14d/moved-co/20260901T031700Z.manifest.json", "retain-14d/moved-co/20260902T031700Z.dump", "retain-14d/moved-co/20260902T031700Z.manifest.json", "exports/moved-co/20260903T093000Z.dump"],
+    "us-east-2": ["retain-14d/moved-co/20261101T031700Z.dump", "retain-14d/moved-co/20261101T031700Z.manifest.json"],
+  };
+  const FOREIGN = "moved-co/keep-co/20261122T031705Z.dump";
+
+  it("refuses to erase when a vault lists anything but the tenant's own objects under its prefixes, and deletes nothing in any vault", async () => {
+    for (const [region, keys] of Object.entries(movedObjects)) for (const key of keys) await world.s3.plant(buckets[region], key, `data of ${key}`);
+    // keep-co's backup, copied by hand under moved-co's old-layout prefix in the us-east-1 vault.
+    await world.s3.plant(buckets["us-east-1"], FOREIGN, "keep-co's backup");
+    const before = await everything();
+    const deletes = world.s3.calls.filter((c) => c.operation === "DeleteObjects").length;
+    const record = path.join(dir, "erase-foreign.json");
+    const r = await tenant(["erase", "moved-co", "--apply", "--ticket", "GDPR-12", "--record", record], GLASS);
+    // Nothing deleted, in either vault.
+    expect(await everything()).toEqual(before);
+    expect(r.code).toBe(1);
+    const why = `refusing to erase moved-co: what the vaults list under its prefixes is not only its own: s3://${buckets["us-east-1"]}/${FOREIGN} (us-east-1) lies under moved-co/keep-co/: tenant keep-co's objects; nothing was deleted. Find out how these objects came there before erasing`;
+    expect(r.stderr).toContain(why);
+    expect(JSON.parse(readFileSync(record, "utf8"))).toMatchObject({ kind: "erase", tenant: "moved-co", result: "failed", error: why });
+    // No delete was even asked for, and the project stays.
+    expect(world.s3.calls.filter((c) => c.operation === "DeleteObjects")).toHaveLength(deletes);
+    expect(neon.projects.has(projectOf("moved-co"))).toBe(true);
+    // Whoever looks into it takes the copy away (as break-glass); the erasure can go on.
+    // (Not spawnSync: the S3 gateway answers from this process.)
+    const removed = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const aws = spawn("aws", ["s3api", "delete-object", "--bucket", buckets["us-east-1"], "--key", FOREIGN], { env: { ...world.runner.env, ...world.s3.credentialsFor(GLASS), AWS_REGION: "us-east-1" } });
+      let stderr = "";
+      aws.stderr.on("data", (d) => (stderr += d));
+      aws.on("close", (code) => resolve({ code, stderr }));
+    });
+    expect(removed.code, removed.stderr).toBe(0);
+  });
+
+  it("erases a moved tenant in every vault of the stack: the one it left (kept by keepVaultRegions) and its own, each listed in the record (issue 32)", async () => {
+    const others = (await everything()).filter((k) => !k.includes("moved-co"));
+    const project = projectOf("moved-co");
+    const record = path.join(dir, "erase-moved.json");
+    const r = await tenant(["erase", "moved-co", "--apply", "--ticket", "GDPR-13", "--record", record], GLASS);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await everything()).filter((k) => k.includes("moved-co"))).toEqual([]);
+    expect((await everything()).filter((k) => !k.includes("moved-co"))).toEqual(others);
+    expect(neon.projects.has(project)).toBe(false);
+    const erasure = JSON.parse(readFileSync(record, "utf8"));
+    expect(erasure).toMatchObject({
+      kind: "erase",
+      result: "ok",
+      plan: { awsRegion: "us-east-2", vaultRegions: ["eu-central-1", "us-east-1", "us-east-2"] },
+      detail: {
+        bucket: buckets["us-east-2"],
+        objects: { deleted: 7, byPrefix: { "retain-14d/moved-co/": 6, "exports/moved-co/": 1 } },
+        neonProject: { project, name: "Moved Co [g2]" },
+      },
+    });
+    expect(erasure.detail.vaults).toEqual([
+      { awsRegion: "eu-central-1", bucket: buckets["eu-central-1"], found: 0, deleted: 0, byPrefix: {} },
+      { awsRegion: "us-east-1", bucket: buckets["us-east-1"], found: 5, deleted: 5, byPrefix: { "retain-14d/moved-co/": 4, "exports/moved-co/": 1 } },
+      { awsRegion: "us-east-2", bucket: buckets["us-east-2"], found: 2, deleted: 2, byPrefix: { "retain-14d/moved-co/": 2 } },
+    ]);
+    expect(world.s3.calls.filter((c) => c.operation === "DeleteObjects" && c.key?.includes("moved-co")).every((c) => c.role === GLASS.split("/").pop() && c.status === 200)).toBe(true);
   });
 });
 

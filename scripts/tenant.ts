@@ -27,7 +27,7 @@ import { planErasure, NEON_PROJECT_RECOVERY_DAYS, type ErasurePlan } from "../op
 import { EXPORT_FORMATS, planExport, type ExportFormat, type ExportPlan } from "../operations/export";
 import { OPERATION_RECORD_FORMAT, requesterOf, runOf, ticketProblem, type OperationKind, type OperationRecord } from "../operations/record";
 import { insertOperation, restoreFacts, servingFacts, type RestoreFacts, type ServingFacts } from "../catalog/catalog";
-import { retentionClasses } from "../vaults/plan";
+import { retentionClasses, vaultRegions } from "../vaults/plan";
 import { exportPrefix } from "../tenants/naming";
 import { backupRegionOf } from "../tenants/placement";
 import { runnerOf } from "../repository/manifest";
@@ -35,7 +35,7 @@ import type { Tenant } from "../tenants/model";
 import type { StackSettings } from "../config/settings";
 import { neonApi, type NeonApi } from "./lib/neonApi";
 import { planFinish, planMove, moveTarget, operatedTenant, type FinishPlan } from "../operations/move";
-import { branchRestore, moveData, deleteProjectIfPresent, dumpRestoreTarget, erasePrefixes, exportTenant, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
+import { branchRestore, moveData, deleteProject, deleteProjectIfPresent, dumpRestoreTarget, eraseVaults, exportTenant, nothingLeft, presentProject, vaultsOf, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [
@@ -87,7 +87,8 @@ function renderErasure(plan: ErasurePlan): string {
   if (plan.action === "refuse") return `cannot erase: ${plan.why}\n`;
   return [
     `erase ${plan.tenant}: delete the Neon project ${JSON.stringify(plan.neonProject.name)} (${plan.neonProject.regionId}; Neon can recover it for ${NEON_PROJECT_RECOVERY_DAYS} days, then it is gone)`,
-    `  and every object version under ${plan.prefixes.join(", ")} in its vault (${plan.awsRegion})${plan.bypassGovernance ? ", bypassing governance-mode locks" : ""}, as ${plan.role}`,
+    `  and every object version under ${plan.prefixes.join(", ")} in every vault of the stack (${plan.vaultRegions.join(", ")}; its own: ${plan.awsRegion})${plan.bypassGovernance ? ", bypassing governance-mode locks" : ""}, as ${plan.role}`,
+    "  each vault's listing is checked first: a key under these prefixes that is not the tenant's own refuses the erasure before anything is deleted",
     `  afterwards: ${plan.afterwards.join("; ")}`,
     "",
   ].join("\n");
@@ -339,7 +340,7 @@ async function main(argv: string[]): Promise<number> {
     });
   }
 
-  const plan = planErasure({ tenant, retentionClasses: retentionClasses(fleet.tenants, settings.backup.keep), objectLock: settings.backup.objectLock, breakGlassPrincipal: settings.backup.breakGlassPrincipal });
+  const plan = planErasure({ tenant, retentionClasses: retentionClasses(fleet.tenants, settings.backup.keep), vaultRegions: vaultRegions(fleet.tenants, settings.backup.keep), objectLock: settings.backup.objectLock, breakGlassPrincipal: settings.backup.breakGlassPrincipal });
   if (!args.apply || plan.action === "refuse") {
     await show(plan, renderErasure(plan));
     return plan.action === "refuse" ? 1 : 0;
@@ -348,10 +349,20 @@ async function main(argv: string[]): Promise<number> {
   return carryOut("erase", tenant, settings, args.ticket!, plan, args.record, async () => {
     const neon = api();
     const bucket = bucketOf(outputs, plan.awsRegion);
-    // The backups first: a project deleted with its backups left would be an erasure half done and harder to finish.
-    const objects = await erasePrefixes(plan, bucket);
-    const deleted = await deleteProjectIfPresent(neon, tenant, settings.neonOrgId, outputs);
-    return { bucket, objects, neonProject: deleted, neonRecoverableUntil: new Date(Date.now() + NEON_PROJECT_RECOVERY_DAYS * 86_400_000).toISOString(), afterwards: plan.afterwards };
+    const vaults = vaultsOf(plan, outputs);
+    // Everything that can refuse reads first (the project, then every vault's listing), so a refusal deletes nothing.
+    const project = await presentProject(neon, tenant, settings.neonOrgId, outputs);
+    // The backups before the project: a project deleted with its backups left would be an erasure half done and harder to finish.
+    const objects = await eraseVaults(plan, vaults, fleet.tenants.map((t) => t.id).filter((other) => other !== tenant.id));
+    const deleted = project ? await deleteProject(neon, project) : nothingLeft();
+    return {
+      bucket,
+      objects: { deleted: objects.deleted, byPrefix: objects.byPrefix },
+      vaults: objects.vaults,
+      neonProject: deleted,
+      neonRecoverableUntil: new Date(Date.now() + NEON_PROJECT_RECOVERY_DAYS * 86_400_000).toISOString(),
+      afterwards: plan.afterwards,
+    };
   });
 }
 

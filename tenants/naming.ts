@@ -31,6 +31,32 @@ export function exportPrefix(tenantId: string): string {
   return `${EXPORTS_PREFIX}${tenantId}/`;
 }
 
+/** What a top-level prefix of the vault layout holds, for messages: `retain-14d/` → "the retention class of 14 days". */
+export interface LayoutPrefix {
+  /** The prefix as the layout writes it, with its slash: `retain-14d/`, `exports/`. */
+  readonly prefix: string;
+  readonly holds: string;
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The retention class prefixes for ANY number of days, not only the stack's classes: retentionClassPrefix with digits for the days. */
+const RETENTION_CLASS_PATTERN = new RegExp(`^${retentionClassPrefix("\u0000").split("\u0000").map(escaped).join("(\\d+)")}`);
+
+/**
+ * The stack-owned top-level prefix of the vault layout that `path` lies in (retention
+ * classes of any number of days, exports), else undefined. A tenant's own prefixes lie
+ * inside one (`retain-14d/acme/`) or, before retention classes, are top-level themselves
+ * (`acme/`): a tenant id equal to a layout segment would make its old-layout prefix the
+ * whole class, so the tenants file refuses such ids (tenants/rules/reservedIds.ts) and
+ * erasure refuses a prefix that is or holds one (operations/erase.ts).
+ */
+export function layoutPrefixOf(path: string): LayoutPrefix | undefined {
+  const retention = RETENTION_CLASS_PATTERN.exec(path);
+  if (retention) return { prefix: retention[0], holds: `every tenant's backups kept ${retention[1]} days (a retention class)` };
+  if (path.startsWith(EXPORTS_PREFIX)) return { prefix: EXPORTS_PREFIX, holds: "every tenant's exports" };
+  return undefined;
+}
+
 /**
  * The Pulumi resource name of a tenant's project at a generation: `acme-corp` for its
  * first, `acme-corp-g2` for the target of its first move. A finished move keeps the

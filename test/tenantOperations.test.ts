@@ -12,9 +12,11 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./program";
 import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
-import { planErasure, type ErasureRequest } from "../operations/erase";
+import { listingProblems, planErasure, prefixProblem, type ErasureRequest, type ListedVersion } from "../operations/erase";
 import { planExport } from "../operations/export";
 import { ticketProblem, runOf } from "../operations/record";
+import { neonApi } from "../scripts/lib/neonApi";
+import { deleteProjectIfPresent } from "../scripts/lib/tenantOperations";
 import { CODE_DEFAULTS, type Tenant } from "../tenants/model";
 
 const tenant = (over: Partial<Tenant> = {}): Tenant => ({
@@ -39,7 +41,7 @@ describe("planErasure", () => {
     const plan = planErasure(r);
     return plan.action === "refuse" ? plan.why : "";
   };
-  const request = (over: Partial<ErasureRequest> = {}): ErasureRequest => ({ tenant: tenant(), retentionClasses: [14, 30], objectLock: "governance", breakGlassPrincipal: GLASS, ...over });
+  const request = (over: Partial<ErasureRequest> = {}): ErasureRequest => ({ tenant: tenant(), retentionClasses: [14, 30], vaultRegions: ["eu-central-1", "us-east-2"], objectLock: "governance", breakGlassPrincipal: GLASS, ...over });
 
   it("deletes the project and every prefix the tenant's data can be under, as the break-glass role", () => {
     expect(planErasure(request())).toEqual({
@@ -48,6 +50,8 @@ describe("planErasure", () => {
       neonProject: { name: "Old Mill Bakery", regionId: "aws-us-east-1" },
       awsRegion: "us-east-1",
       prefixes: ["retain-14d/old-mill/", "retain-30d/old-mill/", "old-mill/", "exports/old-mill/"],
+      // Every vault of the stack, its own added: a tenant that moved left backups behind.
+      vaultRegions: ["eu-central-1", "us-east-1", "us-east-2"],
       bypassGovernance: true,
       role: GLASS,
       afterwards: [expect.stringMatching(/^remove old-mill's line from the tenants file, acknowledging the change "removal"/)],
@@ -62,6 +66,37 @@ describe("planErasure", () => {
     );
     expect(why(request({ breakGlassPrincipal: undefined }))).toMatch(/names no breakGlassPrincipal/);
     expect(why(request({ objectLock: "compliance" }))).toMatch(/compliance mode: nobody can delete old-mill's backups before their retention ends \(up to 30 days/);
+  });
+});
+
+describe("erasure's checks before it deletes anything", () => {
+  const GONE = tenant({ id: "gone-co", name: "Gone Co" });
+  const listed = (prefix: string, ...keys: string[]): ListedVersion[] => keys.map((key) => ({ awsRegion: "us-east-1", bucket: "vault-use1", prefix, key }));
+
+  it("refuses a prefix that is a top-level prefix of the vault layout (issue 31: a tenant retain-14d)", () => {
+    for (const [id, holds] of [["retain-14d", "every tenant's backups kept 14 days (a retention class)"], ["exports", "every tenant's exports"]]) {
+      const plan = planErasure({ tenant: tenant({ id }), retentionClasses: [14], vaultRegions: [], objectLock: "off", breakGlassPrincipal: GLASS });
+      expect(plan).toEqual({ action: "refuse", why: `the prefix ${id}/ is the vaults' own: it holds ${holds}, and erasing it would erase them; nothing is erased (the tenants file refuses such an id: tenants/rules/reservedIds.ts)` });
+    }
+    expect(prefixProblem("")).toMatch(/is not a tenant's prefix/);
+    expect(prefixProblem("retain-14d/old-mill/")).toBeUndefined();
+  });
+
+  it("accepts a listing of the tenant's own objects, each directly under its prefix", () => {
+    expect(listingProblems([...listed("retain-14d/gone-co/", "retain-14d/gone-co/20261101T031700Z.dump", "retain-14d/gone-co/20261101T031700Z.manifest.json"), ...listed("gone-co/", "gone-co/20250101T000000Z.dump"), ...listed("exports/gone-co/", "exports/gone-co/20261101T031700Z.sql")], ["keep-co"])).toEqual([]);
+  });
+
+  it("refuses a listing that holds another tenant's objects, a layout prefix's or any deeper path, naming each", () => {
+    // What the vault lists under the old-layout prefix of a tenant retain-14d: keep-co's backups.
+    expect(listingProblems(listed("retain-14d/", "retain-14d/keep-co/20261122T031705Z.dump"), ["keep-co"])).toEqual([
+      "s3://vault-use1/retain-14d/keep-co/20261122T031705Z.dump (us-east-1) lies under retain-14d/keep-co/: tenant keep-co's objects",
+    ]);
+    expect(listingProblems([...listed("gone-co/", "gone-co/20250101T000000Z.dump", "gone-co/retain-14d/x.dump", "gone-co/misc/a", "other/x"), ...listed("exports/gone-co/", "exports/gone-co/keep-co/1.dump")], ["keep-co", GONE.id])).toEqual([
+      "s3://vault-use1/gone-co/retain-14d/x.dump (us-east-1) lies under gone-co/retain-14d/: the vault's retain-14d/ (every tenant's backups kept 14 days (a retention class))",
+      "s3://vault-use1/gone-co/misc/a (us-east-1) lies under gone-co/misc/: a path below it, which no object of a tenant has",
+      "s3://vault-use1/other/x (us-east-1) was listed under gone-co/ but lies outside it",
+      "s3://vault-use1/exports/gone-co/keep-co/1.dump (us-east-1) lies under exports/gone-co/keep-co/: tenant keep-co's objects",
+    ]);
   });
 });
 
@@ -191,6 +226,33 @@ describe("carrying out against Neon's API", () => {
     const active = await run(["erase", "acme-corp", "--apply", "--ticket", "GDPR-77"]);
     expect(active.stdout).toMatch(/^cannot erase: acme-corp is active: retire it first/);
     expect(neon.calls).toEqual([]);
+  });
+
+  it("reads a project as gone only when Neon has none of the tenant by id AND none by name (issue 32, finding 7)", async () => {
+    process.env.NEON_API_KEY = FAKE_NEON_KEY;
+    const api = neonApi("test", neon.url);
+    const oldMill = tenant();
+    // The outputs name an id Neon does not know, while "Old Mill Bakery" exists under another id.
+    await expect(deleteProjectIfPresent(api, oldMill, undefined, { projectId: "stale-id-111111" })).rejects.toThrow(
+      'Neon has no project stale-id-111111, the project the stack\'s outputs name for old-mill, but dusty-mill-654321 (aws-us-east-1) is named "Old Mill Bakery": it may be old-mill\'s, created again or imported under another id. Find out which project the stack tracks (pulumi refresh, then npm run fleet -- orphans) and run again with fresh outputs; nothing was deleted',
+    );
+    expect(neon.projects.has("dusty-mill-654321")).toBe(true);
+    expect(neon.calls.some((c) => c.method === "DELETE")).toBe(false);
+    // Gone by id and by name: gone.
+    neon.projects.delete("dusty-mill-654321");
+    expect(await deleteProjectIfPresent(api, oldMill, undefined, { projectId: "stale-id-111111" })).toEqual({ project: null, note: "no project left to delete (an earlier run deleted it)" });
+  });
+
+  it("an erasure whose outputs name a project Neon no longer has, while one of the tenant's name exists, refuses before anything is deleted", async () => {
+    const outputs = path.join(dir, "outputs-stale.json");
+    writeFileSync(outputs, JSON.stringify({ databasesByTenant: { "old-mill": { projectId: "stale-id-111111" } }, backupVaults: { "us-east-1": { bucket: "vault-use1" }, "eu-central-1": { bucket: "vault-euc1" } } }));
+    const file = path.join(dir, "erase-stale.json");
+    // S3 is unreachable: the refusal comes before any request to it.
+    const r = await run(["erase", "old-mill", "--apply", "--ticket", "GDPR-78", "--outputs", outputs, "--record", file], { AWS_ACCESS_KEY_ID: "none", AWS_SECRET_ACCESS_KEY: "none", AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+    expect(r.code).toBe(1);
+    expect(record(file)).toMatchObject({ kind: "erase", result: "failed", error: expect.stringMatching(/^Neon has no project stale-id-111111, .* but dusty-mill-654321 \(aws-us-east-1\) is named "Old Mill Bakery"/) });
+    expect(neon.projects.has("dusty-mill-654321")).toBe(true);
+    expect(neon.calls.some((c) => c.method === "DELETE")).toBe(false);
   });
 
   it("needs a ticket and the stack's outputs before it erases anything", async () => {

@@ -5,18 +5,18 @@
  * operations/scripts.ts). Each returns what it did, for the operation's record.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Tenant } from "../../tenants/model";
 import type { RestorePlan } from "../../operations/restore";
-import type { ErasurePlan } from "../../operations/erase";
+import { listingProblems, type ErasurePlan, type ListedVersion } from "../../operations/erase";
 import { backupScript, drillScript, MANIFEST_SUFFIX, sseArgs } from "../../workflows/backupScripts";
-import { catchUpScript, copyCompareScript, eraseScript, plainExportScript, replicateScript, TABLE_CONTENT_SQL } from "../../operations/scripts";
+import { catchUpScript, copyCompareScript, eraseListingScript, eraseVersionsScript, plainExportScript, replicateScript, TABLE_CONTENT_SQL } from "../../operations/scripts";
 import { MOVE_REPLICATION_NAME } from "../../operations/move";
 import type { ExportPlan } from "../../operations/export";
 import type { BackupEncryption } from "../../vaults/plan";
-import { call, findBranch, findProject, NeonApiError, waitForOperations, type NeonApi, type Waiting } from "./neonApi";
+import { answerOf, call, findBranch, findProject, NeonApiError, waitForOperations, type NeonApi, type Waiting } from "./neonApi";
 import { CommandError } from "./cli";
 import type { ListedProject } from "../../review/orphans";
 import { projectName } from "../../tenants/naming";
@@ -45,6 +45,8 @@ export interface StackFacts {
   readonly moveProjectId?: string;
   /** The project the move leaves (the `moves` output), which its finish deletes. */
   readonly moveSourceProjectId?: string;
+  /** Every vault of the stack, AWS region → bucket (the `backupVaults` output): an erasure reaches each. */
+  readonly vaults?: Readonly<Record<string, string>>;
 }
 
 /** The tenant's facts in `pulumi stack output --json` (databasesByTenant, backupVaults). */
@@ -56,7 +58,9 @@ export function stackFactsOf(outputs: unknown, tenantId: string, awsRegion: stri
   const kmsKeyArn = o.backupVaults?.[awsRegion]?.kmsKeyArn;
   const moveProjectId = o.moves?.[tenantId]?.projectId;
   const moveSourceProjectId = o.moves?.[tenantId]?.sourceProjectId;
+  const vaults = Object.fromEntries(Object.entries(o.backupVaults ?? {}).flatMap(([region, v]) => (typeof v?.bucket === "string" ? [[region, v.bucket]] : [])));
   return {
+    ...(Object.keys(vaults).length ? { vaults } : {}),
     ...(typeof moveProjectId === "string" ? { moveProjectId } : {}),
     ...(typeof moveSourceProjectId === "string" ? { moveSourceProjectId } : {}), ...(typeof projectId === "string" ? { projectId } : {}), ...(typeof bucket === "string" ? { bucket } : {}), ...(typeof kmsKeyArn === "string" ? { kmsKeyArn } : {}) };
 }
@@ -150,18 +154,94 @@ function lastError(output: string): string {
   return (said ?? output.trim().split("\n").at(-1) ?? "").replace(/^::error::/, "").slice(0, 400);
 }
 
-/** Every object version under the plan's prefixes deleted (operations/scripts.ts), as the break-glass role. */
-export async function erasePrefixes(plan: Extract<ErasurePlan, { action: "erase" }>, bucket: string): Promise<{ deleted: number; byPrefix: Record<string, number> }> {
+/** One vault of the stack: its AWS region and bucket (the outputs' backupVaults). */
+export interface Vault {
+  readonly awsRegion: string;
+  readonly bucket: string;
+}
+
+/** What an erasure found and deleted in one vault, for the record. */
+export interface VaultErasure extends Vault {
+  /** Object versions and delete markers listed under the tenant's prefixes before the first delete. */
+  readonly found: number;
+  readonly deleted: number;
+  readonly byPrefix: Record<string, number>;
+}
+
+/** A listing or deletion this many times over without an empty listing: something keeps writing under the prefixes. */
+const ERASURE_ROUNDS = 3;
+
+/** Names the first few of a list, counts the rest. */
+function someOf(items: readonly string[], shown = 5): string {
+  return `${items.slice(0, shown).join("; ")}${items.length > shown ? `; and ${items.length - shown} more` : ""}`;
+}
+
+/** Every version under the plan's prefixes in one vault (operations/scripts.ts), each with its VersionId. */
+async function listVault(plan: Extract<ErasurePlan, { action: "erase" }>, vault: Vault, work: string): Promise<(ListedVersion & { readonly versionId?: string })[]> {
+  const listing = path.join(work, `listing-${vault.awsRegion}.ndjson`);
+  const { code, output } = await runScript(eraseListingScript(), { ERASE_BUCKET: vault.bucket, ERASE_REGION: vault.awsRegion, ERASE_PREFIXES: plan.prefixes.join("\n"), LISTING_FILE: listing, RUNNER_TEMP: work });
+  if (code !== 0) throw new CommandError(`listing ${plan.tenant}'s objects in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; nothing was deleted in this round, run the erasure again`);
+  return readFileSync(listing, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const v = JSON.parse(line) as { prefix: string; Key: string; VersionId?: string | null };
+      return { awsRegion: vault.awsRegion, bucket: vault.bucket, prefix: v.prefix, key: v.Key, ...(v.VersionId ? { versionId: v.VersionId } : {}) };
+    });
+}
+
+/**
+ * The tenant's prefixes erased in every vault of the stack, as the break-glass role: each
+ * round lists every vault first and checks what it lists (operations/erase.ts
+ * listingProblems: a key of anyone but the tenant refuses the erasure before any delete,
+ * in any vault), then deletes exactly the versions listed and checked; the empty listing
+ * of every prefix in every vault that ends it is the proof.
+ */
+export async function eraseVaults(plan: Extract<ErasurePlan, { action: "erase" }>, vaults: readonly Vault[], otherTenants: readonly string[]): Promise<{ deleted: number; byPrefix: Record<string, number>; vaults: VaultErasure[] }> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-erase-"));
-  const result = path.join(work, "erased.tsv");
-  const { code, output } = await runScript(eraseScript(), { ERASE_BUCKET: bucket, ERASE_PREFIXES: plan.prefixes.join("\n"), BYPASS_GOVERNANCE: String(plan.bypassGovernance), RESULT_FILE: result, RUNNER_TEMP: work });
-  if (code !== 0) throw new CommandError(`erasing ${plan.tenant}'s objects in s3://${bucket} failed (exit ${code}): ${lastError(output)}; run the erasure again: it deletes what is left`);
-  const byPrefix: Record<string, number> = {};
-  for (const line of readFileSync(result, "utf8").split("\n").filter(Boolean)) {
-    const [prefix, n] = line.split("\t");
-    byPrefix[prefix] = (byPrefix[prefix] ?? 0) + Number(n);
+  const done = new Map<string, { found: number; deleted: number; byPrefix: Record<string, number> }>(vaults.map((v) => [v.awsRegion, { found: 0, deleted: 0, byPrefix: {} }]));
+  for (let round = 1; ; round++) {
+    const listed = (await Promise.all(vaults.map((v) => listVault(plan, v, work)))).flat();
+    if (!listed.length) break;
+    const problems = listingProblems(listed, otherTenants);
+    if (problems.length) {
+      throw new CommandError(`refusing to erase ${plan.tenant}${round > 1 ? " any further" : ""}: what the vaults list under its prefixes is not only its own: ${someOf(problems)}; ${round > 1 ? "the objects listed earlier are deleted, these and the project are not" : "nothing was deleted"}. Find out how these objects came there before erasing`);
+    }
+    if (round > ERASURE_ROUNDS) throw new CommandError(`${listed.length} object version(s) of ${plan.tenant} are still listed after ${ERASURE_ROUNDS} rounds of deleting: is something still writing under ${plan.prefixes.join(", ")}? The project is not deleted; stop the writer and run the erasure again`);
+    for (const vault of vaults) {
+      const mine = listed.filter((v) => v.awsRegion === vault.awsRegion);
+      const tally = done.get(vault.awsRegion)!;
+      if (round === 1) tally.found = mine.length;
+      if (!mine.length) continue;
+      const listing = path.join(work, `delete-${vault.awsRegion}.ndjson`);
+      writeFileSync(listing, mine.map((v) => JSON.stringify({ prefix: v.prefix, Key: v.key, ...(v.versionId ? { VersionId: v.versionId } : {}) })).join("\n") + "\n");
+      const result = path.join(work, `erased-${vault.awsRegion}.tsv`);
+      const { code, output } = await runScript(eraseVersionsScript(), { ERASE_BUCKET: vault.bucket, ERASE_REGION: vault.awsRegion, LISTING_FILE: listing, BYPASS_GOVERNANCE: String(plan.bypassGovernance), RESULT_FILE: result, RUNNER_TEMP: work });
+      if (code !== 0) throw new CommandError(`erasing ${plan.tenant}'s objects in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; run the erasure again: it deletes what is left`);
+      for (const line of readFileSync(result, "utf8").split("\n").filter(Boolean)) {
+        const [prefix, n] = line.split("\t");
+        tally.byPrefix[prefix] = (tally.byPrefix[prefix] ?? 0) + Number(n);
+        tally.deleted += Number(n);
+      }
+    }
   }
-  return { deleted: Object.values(byPrefix).reduce((a, b) => a + b, 0), byPrefix };
+  const perVault = vaults.map((v) => ({ ...v, ...done.get(v.awsRegion)! }));
+  const byPrefix: Record<string, number> = {};
+  for (const v of perVault) for (const [prefix, n] of Object.entries(v.byPrefix)) byPrefix[prefix] = (byPrefix[prefix] ?? 0) + n;
+  return { deleted: perVault.reduce((a, v) => a + v.deleted, 0), byPrefix, vaults: perVault };
+}
+
+/**
+ * The vault of every region the plan names, from the stack's outputs (backupVaults). A
+ * region the stack declares and the outputs do not name refuses: the erasure would be
+ * incomplete without a word.
+ */
+export function vaultsOf(plan: Extract<ErasurePlan, { action: "erase" }>, facts: StackFacts): Vault[] {
+  const missing = plan.vaultRegions.filter((r) => !facts.vaults?.[r]);
+  if (missing.length) {
+    throw new CommandError(`the vault of ${missing.join(", ")} is not known: pass --outputs FILE (pulumi stack output --json > FILE, after pulumi up), whose backupVaults names every vault of the stack; ${plan.tenant}'s prefixes are erased in each, so nothing was deleted`);
+  }
+  return plan.vaultRegions.map((awsRegion) => ({ awsRegion, bucket: facts.vaults![awsRegion] }));
 }
 
 /** Deletes the tenant's Neon project (Neon keeps a deleted project recoverable for a few days; the record says when it was asked). */
@@ -171,15 +251,48 @@ export async function deleteProject(api: NeonApi, project: ListedProject): Promi
 }
 
 /**
- * The tenant's project (checked like tenantProject) deleted, or a note that it is gone
- * already: a run after one that deleted it finds nothing left, and says so.
+ * The tenant's project that is still there (checked like tenantProject), or undefined when
+ * it is gone: Neon knows no project of the id the outputs name AND none of the tenant's
+ * project name. A 404 on the id while a project of that name exists is not "gone": that
+ * project may be the tenant's (created again, or imported under another id), and nobody
+ * should read the erasure as done; it refuses, before anything is deleted.
  */
-export async function deleteProjectIfPresent(api: NeonApi, tenant: Tenant, orgId: string | undefined, facts: StackFacts, what = "project"): Promise<Record<string, unknown>> {
-  const project = await tenantProject(api, tenant, orgId, facts).catch((err: Error) => {
-    if (/no Neon project is named|project not found|HTTP 404/.test(err.message)) return undefined;
+export async function presentProject(api: NeonApi, tenant: Tenant, orgId: string | undefined, facts: StackFacts, what = "project"): Promise<ListedProject | undefined> {
+  const name = projectName(tenant);
+  if (facts.projectId) {
+    const gone = await api.getProject(facts.projectId).then(
+      () => false,
+      (err: { response?: { status?: number } }) => {
+        if (err.response?.status === 404) return true;
+        throw new NeonApiError(`Neon's API could not read the project ${facts.projectId}: ${answerOf(err)}; check NEON_API_KEY and the network`);
+      },
+    );
+    if (!gone) return tenantProject(api, tenant, orgId, facts);
+    const { projects } = await call(`search for the project ${JSON.stringify(name)}`, () => api.listProjects({ search: name, limit: 100, ...(orgId ? { org_id: orgId } : {}) }));
+    const named = projects.filter((p) => p.name === name);
+    if (!named.length) return undefined;
+    throw new NeonApiError(
+      `Neon has no project ${facts.projectId}, the ${what} the stack's outputs name for ${tenant.id}, but ${named.map((p) => `${p.id} (${p.region_id})`).join(", ")} ${named.length === 1 ? "is" : "are"} named ${JSON.stringify(name)}: it may be ${tenant.id}'s, created again or imported under another id. Find out which project the stack tracks (pulumi refresh, then npm run fleet -- orphans) and run again with fresh outputs; nothing was deleted`,
+    );
+  }
+  return tenantProject(api, tenant, orgId, facts).catch((err: Error) => {
+    if (err.message.startsWith("no Neon project is named")) return undefined;
     throw err;
   });
-  return project ? deleteProject(api, project) : { project: null, note: `no ${what} left to delete (an earlier run deleted it)` };
+}
+
+/** What the record says when the project is gone already: a run after one that deleted it finds nothing left. */
+export function nothingLeft(what = "project"): Record<string, unknown> {
+  return { project: null, note: `no ${what} left to delete (an earlier run deleted it)` };
+}
+
+/**
+ * The tenant's project (checked like tenantProject) deleted, or a note that it is gone
+ * already (presentProject: gone by its id and by its name).
+ */
+export async function deleteProjectIfPresent(api: NeonApi, tenant: Tenant, orgId: string | undefined, facts: StackFacts, what = "project"): Promise<Record<string, unknown>> {
+  const project = await presentProject(api, tenant, orgId, facts, what);
+  return project ? deleteProject(api, project) : nothingLeft(what);
 }
 
 /** The tenant's direct connection string from Neon (a secret: never printed, never recorded). */

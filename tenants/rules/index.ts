@@ -5,6 +5,7 @@
  */
 import { regionAndResidency } from "./regions";
 import { distinctNames, uniqueIds } from "./identity";
+import { reservedIds } from "./reservedIds";
 import { computeSizes } from "./compute";
 import { rolloutWaves, scheduleKeepsRpo, scheduleMinutes } from "./schedules";
 import { acknowledgementScope } from "./acknowledgements";
@@ -16,6 +17,7 @@ import type { Rule } from "./types";
 export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   regionAndResidency,
   uniqueIds,
+  reservedIds,
   distinctNames,
   computeSizes,
   scheduleMinutes,
