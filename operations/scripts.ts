@@ -175,8 +175,9 @@ export function copyCompareScript(contentSql: string): string {
     `if [ "$(${src} -c "${DATABASE_READ_ONLY_SQL}")" = t ]; then`,
     '  echo "the source database of ${TENANT_ID} is read-only already (ALTER DATABASE … SET default_transaction_read_only): it is copied as it is and left so"',
     "else",
-    '  paused=true',
-    `  ${src} -c "${alterDatabase("set default_transaction_read_only = on")}"`,
+    // Only the database's owner may: the tenant's role owns its database.
+    `  if ! ${src} -c "${alterDatabase("set default_transaction_read_only = on")}" 2> "\${work}/pause.err"; then echo "::error::could not pause the writes to \${TENANT_ID}'s source database ($(grep -m 1 ERROR "\${work}/pause.err" || head -n 1 "\${work}/pause.err")): the string's role must own the database; nothing was copied"; exit 1; fi`,
+    "  paused=true",
     "fi",
     `paused_at="$(${src} -c "select clock_timestamp()")"`,
     // Sessions opened before the pause could still write: each ended (those of the tenant's role), then waited for.

@@ -493,4 +493,15 @@ describe("a move by dump while the application keeps updating rows (the row coun
     expect(r.output).toContain("writes to the source of keep-co are allowed again");
     expect(pg.sql("stubborn_src", "show default_transaction_read_only")).toBe("off");
   });
+
+  it("copies nothing when it cannot pause the writes (the string's role does not own the database), and leaves the source as it was", async () => {
+    seedDatabase(pg, "foreign_src", 10);
+    pg.sql("postgres", "alter database foreign_src owner to postgres");
+    const r = await copy("foreign_src", "foreign_dst");
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toContain("::error::could not pause the writes to keep-co's source database (ERROR:  must be owner of database foreign_src): the string's role must own the database; nothing was copied");
+    expect(r.output).not.toContain("stays read-only");
+    expect(pg.sql("foreign_dst", "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')")).toBe("0");
+    expect(pg.sql("foreign_src", "show default_transaction_read_only")).toBe("off");
+  });
 });
