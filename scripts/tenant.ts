@@ -35,7 +35,7 @@ import type { Tenant } from "../tenants/model";
 import type { StackSettings } from "../config/settings";
 import { neonApi, type NeonApi } from "./lib/neonApi";
 import { planFinish, planMove, moveTarget, operatedTenant, type FinishPlan } from "../operations/move";
-import { branchRestore, moveData, deleteProject, deleteProjectIfPresent, dumpRestoreTarget, eraseVaults, exportTenant, nothingLeft, presentProject, vaultsOf, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
+import { branchRestore, moveData, deleteProject, deleteProjectIfPresent, dumpRestoreTarget, eraseVaults, exportTenant, nothingLeft, presentProject, refuseEarlierProjects, vaultsOf, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [
@@ -352,6 +352,7 @@ async function main(argv: string[]): Promise<number> {
     const vaults = vaultsOf(plan, outputs);
     // Everything that can refuse reads first (the project, then every vault's listing), so a refusal deletes nothing.
     const project = await presentProject(neon, tenant, settings.neonOrgId, outputs);
+    await refuseEarlierProjects(neon, tenant, settings.neonOrgId);
     // The backups before the project: a project deleted with its backups left would be an erasure half done and harder to finish.
     const objects = await eraseVaults(plan, vaults, fleet.tenants.map((t) => t.id).filter((other) => other !== tenant.id));
     const deleted = project ? await deleteProject(neon, project) : nothingLeft();

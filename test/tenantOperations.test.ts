@@ -245,13 +245,29 @@ describe("carrying out against Neon's API", () => {
 
   it("an erasure whose outputs name a project Neon no longer has, while one of the tenant's name exists, refuses before anything is deleted", async () => {
     const outputs = path.join(dir, "outputs-stale.json");
-    writeFileSync(outputs, JSON.stringify({ databasesByTenant: { "old-mill": { projectId: "stale-id-111111" } }, backupVaults: { "us-east-1": { bucket: "vault-use1" }, "eu-central-1": { bucket: "vault-euc1" } } }));
+    writeFileSync(outputs, JSON.stringify({ databasesByTenant: { "old-mill": { projectId: "stale-id-111111" } }, backupVaults: { "us-east-1": { bucket: "vault-use1" }, "us-east-2": { bucket: "vault-use2" }, "eu-central-1": { bucket: "vault-euc1" } } }));
     const file = path.join(dir, "erase-stale.json");
     // S3 is unreachable: the refusal comes before any request to it.
     const r = await run(["erase", "old-mill", "--apply", "--ticket", "GDPR-78", "--outputs", outputs, "--record", file], { AWS_ACCESS_KEY_ID: "none", AWS_SECRET_ACCESS_KEY: "none", AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
     expect(r.code).toBe(1);
     expect(record(file)).toMatchObject({ kind: "erase", result: "failed", error: expect.stringMatching(/^Neon has no project stale-id-111111, .* but dusty-mill-654321 \(aws-us-east-1\) is named "Old Mill Bakery"/) });
     expect(neon.projects.has("dusty-mill-654321")).toBe(true);
+    expect(neon.calls.some((c) => c.method === "DELETE")).toBe(false);
+  });
+
+  it("refuses to erase a moved tenant while its project from before the move is still in Neon, before anything is deleted", async () => {
+    neon.addProject({ id: "moved-mill-222222", name: "Moved Mill [g2]", region_id: "aws-us-east-2", pg_version: 17, org_id: "org-quiet-river-40213377" });
+    // The move's released source, never deleted (move --finish was not run): the tenant's data, outside the stack.
+    neon.addProject({ id: "moved-mill-111111", name: "Moved Mill", region_id: "aws-us-east-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
+    const outputs = path.join(dir, "outputs-moved.json");
+    writeFileSync(outputs, JSON.stringify({ databasesByTenant: { "moved-mill": { projectId: "moved-mill-222222" } }, backupVaults: { "us-east-1": { bucket: "vault-use1" }, "us-east-2": { bucket: "vault-use2" }, "eu-central-1": { bucket: "vault-euc1" } } }));
+    const file = path.join(dir, "erase-moved.json");
+    const r = await run(["erase", "moved-mill", "--apply", "--ticket", "GDPR-79", "--outputs", outputs, "--record", file], { AWS_ACCESS_KEY_ID: "none", AWS_SECRET_ACCESS_KEY: "none", AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+    expect(r.code).toBe(1);
+    expect(record(file)).toMatchObject({
+      result: "failed",
+      error: 'Neon still holds moved-mill-111111 "Moved Mill" (aws-us-east-1, generation 1): moved-mill\'s project before a move, which the stack no longer tracks and which holds the tenant\'s data; delete it first (npm run tenant -- move moved-mill --finish deletes a released source; else in Neon\'s console, after checking it is the tenant\'s), then erase again; nothing was deleted',
+    });
     expect(neon.calls.some((c) => c.method === "DELETE")).toBe(false);
   });
 
@@ -262,6 +278,12 @@ describe("carrying out against Neon's API", () => {
     const noVault = await run(["erase", "old-mill", "--apply", "--ticket", "GDPR-77", "--record", file]);
     expect(noVault.code).toBe(1);
     expect(record(file)).toMatchObject({ kind: "erase", result: "failed", error: expect.stringMatching(/^the vault of us-east-1 is not known: pass --outputs FILE/) });
+    // Outputs that name the tenant's own vault but not every vault of the stack: an erasure there would be incomplete.
+    const partial = path.join(dir, "outputs-partial.json");
+    writeFileSync(partial, JSON.stringify({ databasesByTenant: { "old-mill": { projectId: "dusty-mill-654321" } }, backupVaults: { "us-east-1": { bucket: "vault-use1" } } }));
+    const incomplete = await run(["erase", "old-mill", "--apply", "--ticket", "GDPR-77", "--outputs", partial, "--record", file]);
+    expect(incomplete.code).toBe(1);
+    expect(record(file)).toMatchObject({ result: "failed", error: "the vault of eu-central-1, us-east-2 is not known: pass --outputs FILE (pulumi stack output --json > FILE, after pulumi up), whose backupVaults names every vault of the stack; old-mill's prefixes are erased in each, so nothing was deleted" });
     expect(neon.projects.has("dusty-mill-654321")).toBe(true);
   });
 });

@@ -250,6 +250,12 @@ export async function deleteProject(api: NeonApi, project: ListedProject): Promi
   return { project: project.id, name: project.name, region: project.region_id };
 }
 
+/** The projects of exactly this name in the organisation (Neon's list, searched by name). */
+async function projectsNamed(api: NeonApi, orgId: string | undefined, name: string) {
+  const { projects } = await call(`search for the project ${JSON.stringify(name)}`, () => api.listProjects({ search: name, limit: 100, ...(orgId ? { org_id: orgId } : {}) }));
+  return projects.filter((p) => p.name === name);
+}
+
 /**
  * The tenant's project that is still there (checked like tenantProject), or undefined when
  * it is gone: Neon knows no project of the id the outputs name AND none of the tenant's
@@ -268,8 +274,7 @@ export async function presentProject(api: NeonApi, tenant: Tenant, orgId: string
       },
     );
     if (!gone) return tenantProject(api, tenant, orgId, facts);
-    const { projects } = await call(`search for the project ${JSON.stringify(name)}`, () => api.listProjects({ search: name, limit: 100, ...(orgId ? { org_id: orgId } : {}) }));
-    const named = projects.filter((p) => p.name === name);
+    const named = await projectsNamed(api, orgId, name);
     if (!named.length) return undefined;
     throw new NeonApiError(
       `Neon has no project ${facts.projectId}, the ${what} the stack's outputs name for ${tenant.id}, but ${named.map((p) => `${p.id} (${p.region_id})`).join(", ")} ${named.length === 1 ? "is" : "are"} named ${JSON.stringify(name)}: it may be ${tenant.id}'s, created again or imported under another id. Find out which project the stack tracks (pulumi refresh, then npm run fleet -- orphans) and run again with fresh outputs; nothing was deleted`,
@@ -279,6 +284,23 @@ export async function presentProject(api: NeonApi, tenant: Tenant, orgId: string
     if (err.message.startsWith("no Neon project is named")) return undefined;
     throw err;
   });
+}
+
+/**
+ * Refuses an erasure while a project of one of the tenant's earlier generations is still in
+ * Neon: a move whose released source was never deleted (`move ID --finish`) left it outside
+ * the stack, with the tenant's data in it, and an erasure that deleted only the current
+ * project would be incomplete. Exact names, as projectName gives them (`Acme`, `Acme [g2]`).
+ */
+export async function refuseEarlierProjects(api: NeonApi, tenant: Tenant, orgId: string | undefined): Promise<void> {
+  const left: string[] = [];
+  for (let generation = 1; generation < tenant.generation; generation++) {
+    const name = projectName({ name: tenant.name, generation });
+    left.push(...(await projectsNamed(api, orgId, name)).map((p) => `${p.id} ${JSON.stringify(p.name)} (${p.region_id}, generation ${generation})`));
+  }
+  if (left.length) {
+    throw new NeonApiError(`Neon still holds ${left.join(", ")}: ${tenant.id}'s project before a move, which the stack no longer tracks and which holds the tenant's data; delete it first (npm run tenant -- move ${tenant.id} --finish deletes a released source; else in Neon's console, after checking it is the tenant's), then erase again; nothing was deleted`);
+  }
 }
 
 /** What the record says when the project is gone already: a run after one that deleted it finds nothing left. */
