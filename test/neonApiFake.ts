@@ -138,7 +138,12 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
       const search = u.searchParams.get("search") ?? "";
       const org = u.searchParams.get("org_id");
       const list = [...projects.values()].filter((x) => (!org || x.org_id === org) && (x.name.includes(search) || x.id.includes(search)));
-      return [200, { projects: list.map(projectJson), pagination: { cursor: list.at(-1)?.id ?? "" }, applications: {}, integrations: {} }];
+      // Pages as Neon's listProjects documents them: `limit` 1 to 400, default 10; `cursor` from the previous response's pagination.cursor continues after it.
+      const limit = Math.min(Math.max(Number(u.searchParams.get("limit") ?? 10) || 10, 1), 400);
+      const cursor = u.searchParams.get("cursor");
+      const from = cursor ? list.findIndex((x) => x.id === cursor) + 1 : 0;
+      const page = list.slice(from, from + limit);
+      return [200, { projects: page.map(projectJson), pagination: { cursor: page.at(-1)?.id ?? cursor ?? "" }, applications: {}, integrations: {} }];
     }
     const project = /^\/projects\/([a-z0-9-]+)(\/.*)?$/.exec(p);
     if (!project) return [404, { message: `no route ${req.method} ${p}` }];

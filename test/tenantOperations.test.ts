@@ -238,6 +238,11 @@ describe("carrying out against Neon's API", () => {
     );
     expect(neon.projects.has("dusty-mill-654321")).toBe(true);
     expect(neon.calls.some((c) => c.method === "DELETE")).toBe(false);
+    // Behind 400 others whose names contain it (Neon's search matches part of a name): found on the second page.
+    neon.projects.delete("dusty-mill-654321");
+    for (let i = 0; i < 400; i++) neon.addProject({ id: `mill-copy-${i}`, name: `Old Mill Bakery copy ${i}`, region_id: "aws-us-east-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
+    neon.addProject({ id: "dusty-mill-654321", name: "Old Mill Bakery", region_id: "aws-us-east-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
+    await expect(deleteProjectIfPresent(api, oldMill, undefined, { projectId: "stale-id-111111" })).rejects.toThrow(/but dusty-mill-654321 \(aws-us-east-1\) is named "Old Mill Bakery"/);
     // Gone by id and by name: gone.
     neon.projects.delete("dusty-mill-654321");
     expect(await deleteProjectIfPresent(api, oldMill, undefined, { projectId: "stale-id-111111" })).toEqual({ project: null, note: "no project left to delete (an earlier run deleted it)" });

@@ -59,13 +59,31 @@ export async function listProjects(api: NeonApi, orgId: string): Promise<ListedP
 }
 
 /**
+ * The projects of exactly this name in the organisation: Neon's list searched by name (a
+ * partial match), every page of it, since "none of that name" must not rest on a first page.
+ */
+export async function projectsNamed(api: NeonApi, orgId: string | undefined, name: string) {
+  const limit = 400;
+  const named: Awaited<ReturnType<NeonApi["listProjects"]>>["data"]["projects"] = [];
+  let cursor: string | undefined;
+  for (let page = 0; ; page++) {
+    const data = await call(`search for the project ${JSON.stringify(name)}`, () => api.listProjects({ search: name, limit, ...(orgId ? { org_id: orgId } : {}), ...(cursor ? { cursor } : {}) }));
+    if (data.unavailable_project_ids?.length) throw new NeonApiError(`Neon listed the projects named like ${JSON.stringify(name)} only in part (${data.unavailable_project_ids.length} could not be fetched in time); run again`);
+    named.push(...data.projects.filter((p) => p.name === name));
+    const next = data.pagination?.cursor;
+    if (data.projects.length < limit || !next) return named;
+    if (next === cursor || page >= 100) throw new NeonApiError(`Neon's pagination of the projects named like ${JSON.stringify(name)} does not advance; run again`);
+    cursor = next;
+  }
+}
+
+/**
  * The one project named `name` in the organisation (a tenant's project name is declared by
  * projects/args.ts). None, several (a retried create's duplicate) or one in another region
  * is an error that says what to look at: an operation never guesses which project is meant.
  */
 export async function findProject(api: NeonApi, orgId: string | undefined, name: string, regionId: string): Promise<ListedProject> {
-  const data = await call(`search for the project ${JSON.stringify(name)}`, () => api.listProjects({ search: name, limit: 100, ...(orgId ? { org_id: orgId } : {}) }));
-  const exact = data.projects.filter((p) => p.name === name);
+  const exact = await projectsNamed(api, orgId, name);
   if (!exact.length) throw new NeonApiError(`no Neon project is named ${JSON.stringify(name)}${orgId ? ` in ${orgId}` : ""}: has pulumi up created it, or was it deleted outside Pulumi?`);
   if (exact.length > 1) throw new NeonApiError(`${exact.length} Neon projects are named ${JSON.stringify(name)} (${exact.map((p) => p.id).join(", ")}): a retried create left a duplicate; npm run fleet -- orphans --state … says which one Pulumi tracks; resolve it before operating on the tenant`);
   const p = exact[0];

@@ -16,7 +16,7 @@ import { catchUpScript, copyCompareScript, eraseListingScript, eraseVersionsScri
 import { MOVE_REPLICATION_NAME } from "../../operations/move";
 import type { ExportPlan } from "../../operations/export";
 import type { BackupEncryption } from "../../vaults/plan";
-import { answerOf, call, findBranch, findProject, NeonApiError, waitForOperations, type NeonApi, type Waiting } from "./neonApi";
+import { answerOf, call, findBranch, findProject, NeonApiError, projectsNamed, waitForOperations, type NeonApi, type Waiting } from "./neonApi";
 import { CommandError } from "./cli";
 import type { ListedProject } from "../../review/orphans";
 import { projectName } from "../../tenants/naming";
@@ -248,12 +248,6 @@ export function vaultsOf(plan: Extract<ErasurePlan, { action: "erase" }>, facts:
 export async function deleteProject(api: NeonApi, project: ListedProject): Promise<Record<string, unknown>> {
   await call(`delete the project ${project.id}`, () => api.deleteProject(project.id));
   return { project: project.id, name: project.name, region: project.region_id };
-}
-
-/** The projects of exactly this name in the organisation (Neon's list, searched by name). */
-async function projectsNamed(api: NeonApi, orgId: string | undefined, name: string) {
-  const { projects } = await call(`search for the project ${JSON.stringify(name)}`, () => api.listProjects({ search: name, limit: 100, ...(orgId ? { org_id: orgId } : {}) }));
-  return projects.filter((p) => p.name === name);
 }
 
 /**
