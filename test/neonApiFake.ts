@@ -138,7 +138,7 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
       const search = u.searchParams.get("search") ?? "";
       const org = u.searchParams.get("org_id");
       const list = [...projects.values()].filter((x) => (!org || x.org_id === org) && (x.name.includes(search) || x.id.includes(search)));
-      // Pages as Neon's listProjects documents them: `limit` 1 to 400, default 10; `cursor` from the previous response's pagination.cursor continues after it.
+      // Pages as Neon documents listProjects (https://api-docs.neon.tech/reference/listprojects): `limit` 1 to 400, default 10; `cursor` from the previous response's pagination.cursor continues after it.
       const limit = Math.min(Math.max(Number(u.searchParams.get("limit") ?? 10) || 10, 1), 400);
       const cursor = u.searchParams.get("cursor");
       const from = cursor ? list.findIndex((x) => x.id === cursor) + 1 : 0;
