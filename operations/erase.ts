@@ -112,8 +112,8 @@ export interface ListedVersion {
  * every key must be one of the tenant's own objects, directly under its prefix (backups,
  * manifests and exports are `<prefix><name>`). A key below a deeper path is someone else's:
  * another tenant's (`<prefix><other-id>/…`), a layout prefix's, or a path no tenant object
- * has; any such key refuses the whole erasure, in every vault. Returns the problems, at most
- * a few named, the rest counted.
+ * has; any such key refuses the whole erasure, in every vault. Returns one problem per such
+ * key (the command names the first few).
  */
 export function listingProblems(listed: readonly ListedVersion[], otherTenants: readonly string[]): string[] {
   const others = new Set(otherTenants);
