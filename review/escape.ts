@@ -34,14 +34,30 @@ export function mdFence(text: string, info = "text"): string {
   return `${fence}${info}\n${body}\n${fence}\n`;
 }
 
-/** A Markdown table cell: no pipes, no line breaks, no HTML, no emphasis, code or link syntax, nothing that mentions or links (defang). */
+/**
+ * Our own text as a Markdown table cell: no pipes, no line breaks, no HTML, no emphasis,
+ * code or link syntax. For text the stack itself writes (docs tables); someone else's text
+ * goes through mdCell.
+ */
+export function mdText(value: unknown): string {
+  return escapeCell(cellText(value));
+}
+
+/** Someone else's text as a Markdown table cell: mdText's escaping, and nothing that mentions or links (defang). */
 export function mdCell(value: unknown): string {
-  const s = defang(value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value));
-  return s
+  // HTML is escaped first, so defang has no `<` left to mark: `&lt;` is already inert.
+  return escapeCell(cellText(value), defang);
+}
+
+const cellText = (value: unknown): string => (value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value));
+
+function escapeCell(s: string, inert: (text: string) => string = (t) => t): string {
+  const html = s
     .replace(/\r?\n|\r/g, " ")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
+    .replace(/>/g, "&gt;");
+  return inert(html)
     .replace(/([\\`*_\[\]|~])/g, "\\$1")
     .replace(/^([#+=-])/, "\\$1");
 }

@@ -5,7 +5,7 @@
  * dangerous. The schema's acknowledgeable kinds, the model's type, the tenant diff's rules
  * and the catalogue in docs/tenants-file.md are all derived from this one table.
  */
-import { mdCell } from "../review/escape";
+import { mdText } from "../review/escape";
 
 export interface ChangeKind {
   /** One tenant's change (the acknowledgement names the tenant) or the whole stack's. */
@@ -148,9 +148,9 @@ export function kindOfTenantField(field: string): AcknowledgedChange | undefined
 export function changeKindsTable(): string {
   const rows = ACKNOWLEDGEABLE_CHANGES.map((k) => {
     const c: ChangeKind = CHANGE_KINDS[k];
-    const fields = c.fields.map((f) => (f.includes(" ") && !f.includes(":") ? mdCell(f) : `\`${f}\``)).join(", ");
+    const fields = c.fields.map((f) => (f.includes(" ") && !f.includes(":") ? mdText(f) : `\`${f}\``)).join(", ");
     const replaces = c.projectInputs.length ? `yes (${c.projectInputs.map((p) => `\`${p}\``).join(", ")})` : "no";
-    return `| \`${k}\` | ${c.scope} | ${fields} | ${replaces} | ${mdCell(c.why)} | ${mdCell(c.instead)} |`;
+    return `| \`${k}\` | ${c.scope} | ${fields} | ${replaces} | ${mdText(c.why)} | ${mdText(c.instead)} |`;
   });
   return ["| `change:` | scope | what changes | provider replaces the project | why it is destructive | instead |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }

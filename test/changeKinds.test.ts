@@ -56,5 +56,8 @@ describe("the change kinds", () => {
     const rows = changeKindsTable().split("\n").slice(2);
     expect(rows.map((r) => /^\| `(\w+)` \|/.exec(r)?.[1])).toEqual([...ACKNOWLEDGEABLE_CHANGES]);
     expect(rows.find((r) => r.startsWith("| `region`"))).toContain("yes (`regionId`)");
+    // The stack's own text: escaped as Markdown, with nothing invisible added (defang is for a pull request's text).
+    expect(rows.find((r) => r.startsWith("| `vault`"))).toContain("backup vault &lt;region&gt;");
+    expect(changeKindsTable()).not.toContain("\u200d");
   });
 });
