@@ -2,34 +2,34 @@
  * tenant-fleet: one Neon project per tenant, regional backup vaults, a GitHub OIDC role
  * per purpose and the application repository's wiring, all derived from tenants/tenants.yaml.
  */
-import { loadStackInputs } from "./config/stack";
-import { refuseSampleFleet } from "./config/sampleFleet";
-import { credential, devWorkflowApiKey, GITHUB_PACING, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./config/credentials";
+import { loadStackInputs } from "./src/plan/stack";
+import { refuseSampleFleet } from "./src/core/config/sampleFleet";
+import { credential, devWorkflowApiKey, GITHUB_PACING, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./src/core/config/credentials";
 import * as neon from "@pulumi/neon";
 import { TenantDatabase } from "./components/tenantDatabase";
-import { moveTarget, servingFleet } from "./operations/move";
+import { moveTarget, servingFleet } from "./tenants/serving";
 import { projectResourceName } from "./tenants/naming";
-import { planVaults } from "./vaults/plan";
+import { planVaults } from "./src/plan/vaults/plan";
 import { BackupVault } from "./components/backupVault";
 import { WorkflowRoles } from "./components/workflowRoles";
 import { OperationsRole } from "./components/operationsRole";
-import { renderWorkflows, workflowSettings } from "./workflows/render";
-import { shardKey } from "./config/shards";
+import { renderWorkflows, workflowSettings } from "./src/plan/workflows/render";
+import { shardKey } from "./src/core/config/shards";
 import * as github from "@pulumi/github";
 import { RepositoryWiring } from "./components/repositoryWiring";
 import { DevTestProject } from "./components/devProject";
-import { renderDevWorkflows } from "./workflows/dev";
+import { renderDevWorkflows } from "./src/plan/workflows/dev";
 import { activeTenants } from "./tenants/model";
 import { placementOf } from "./tenants/placement";
-import { catalogWriterLocation, credentialLocation } from "./repository/contract";
-import { regionsReport } from "./review/regions";
-import { fleetNames } from "./repository/contract";
+import { catalogWriterLocation, credentialLocation } from "./src/core/repositoryContract";
+import { regionsReport } from "./src/plan/regions";
+import { fleetNames } from "./src/core/repositoryContract";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantCredentials } from "./components/tenantCredentials";
 import { FleetCatalog } from "./components/fleetCatalog";
-import { CATALOG_DATABASE } from "./catalog/writer";
-import { applicationCredentialsPolicy as applicationPolicy } from "./iam/credentials";
-import { batchWarnings, credentialRegions, fleetManifest, manifestPath, planFleetBatches, renderManifest } from "./repository/manifest";
+import { CATALOG_DATABASE } from "./src/plan/projects/catalogWriter";
+import { applicationCredentialsPolicy as applicationPolicy } from "./src/plan/iam/credentials";
+import { batchWarnings, credentialRegions, fleetManifest, manifestPath, planFleetBatches, renderManifest } from "./src/plan/repository/manifest";
 
 const { settings, fleet: declared, shards } = loadStackInputs();
 // Shards sharing the application repository write under their own names.
@@ -48,7 +48,7 @@ const projects = new Map(
   ]),
 );
 
-// A tenant being moved gets its target project beside the current one (operations/move.ts).
+// A tenant being moved gets its target project beside the current one (tenants/serving.ts).
 const moveTargets = new Map(
   declared.tenants.flatMap((t) => {
     const target = moveTarget(t);

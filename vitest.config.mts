@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: ["test/*.test.ts", "packages/*/test/**/*.test.ts"],
     environment: "node",
     // Test fleets are written to temporary directories, outside the project: tests of the
     // refusal itself (test/hardening.test.ts) clear this.

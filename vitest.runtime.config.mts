@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-/** The runtime suite (runtime/): generated scripts run for real against local services. */
+/** The runtime suite (test/runtime/): generated scripts run for real against local services. */
 export default defineConfig({
   test: {
-    include: ["runtime/**/*.test.ts"],
+    include: ["test/runtime/**/*.test.ts"],
     environment: "node",
     // Test fleets are written to temporary directories, outside the project: tests of the
     // refusal itself (test/hardening.test.ts) clear this.

@@ -4,10 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketPolicy, bucketPrefix, keyBypassesLockoutCheck, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "../vaults/plan";
+import { bucketPolicy, bucketPrefix, keyBypassesLockoutCheck, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "../src/plan/vaults/plan";
 
 export interface BackupVaultArgs {
-  /** The vault's AWS region, tenants, retention classes and residencies (vaults/plan.ts). */
+  /** The vault's AWS region, tenants, retention classes and residencies (src/plan/vaults/plan.ts). */
   readonly plan: VaultPlan;
   /** Stack name, part of the bucket's name prefix and the key's alias. */
   readonly stack: string;
@@ -77,7 +77,7 @@ export class BackupVault extends pulumi.ComponentResource {
           deletionWindowInDays: 30,
           // With break-glass, the policy keeps kms:PutKeyPolicy from the key administrators,
           // the very identity that creates the key: KMS refuses that without bypassing its
-          // lockout check, and bypassing it is the intent (vaults/plan.ts keyBypassesLockoutCheck).
+          // lockout check, and bypassing it is the intent (src/plan/vaults/plan.ts keyBypassesLockoutCheck).
           bypassPolicyLockoutSafetyCheck: keyBypassesLockoutCheck(args.access),
           policy: pulumi
             .all([args.access.writerRoleArn, args.access.readerRoleArn, args.access.operatorRoleArn])

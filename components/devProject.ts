@@ -6,9 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@pulumi/neon";
 import * as github from "@pulumi/github";
-import type { DevProjectSettings } from "../config/settings";
-import { DEV_ENVIRONMENT, DEV_PROJECT_VARIABLE, PULL_REQUEST_REF_PATTERN } from "../workflows/dev";
-import { devProjectArgs } from "../projects/args";
+import type { DevProjectSettings } from "../src/core/config/settings";
+import { DEV_ENVIRONMENT, DEV_PROJECT_VARIABLE, PULL_REQUEST_REF_PATTERN } from "../src/plan/workflows/dev";
+import { devProjectArgs } from "../src/plan/projects/args";
 
 export interface DevTestProjectArgs {
   /** Region, Postgres major and seed of the dev/test project (`tenant-fleet:devProject`). */

@@ -2,13 +2,13 @@
  * FleetCatalog: the fleet catalog's Neon project (metadata only: tenants, migration runs,
  * backups, drills; never tenant data). Its owner's string is a secret stack output for the
  * deploy's `npm run catalog -- migrate` and `sync`; the writer's (insert only, its password
- * derived from the owner's, catalog/writer.ts) goes to the application repository, where
+ * derived from the owner's, src/plan/projects/catalogWriter.ts) goes to the application repository, where
  * RepositoryWiring keeps it as the secret scope says. Protected like tenant projects.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@pulumi/neon";
-import { catalogProjectArgs } from "../projects/args";
-import { catalogWriterUrl } from "../catalog/writer";
+import { catalogProjectArgs } from "../src/plan/projects/args";
+import { catalogWriterUrl } from "../src/plan/projects/catalogWriter";
 
 export interface FleetCatalogArgs {
   /** Neon region of the project (`tenant-fleet:catalogRegion`). */

@@ -1,15 +1,16 @@
 /**
  * OperationsRole: the AWS role the tenant-operations workflows of the stack's own
  * repository assume (restores from dumps, exports), trusted only for jobs in its
- * tenant-operations environment, with the permissions of iam/operations.ts. Like the
+ * tenant-operations environment, with the permissions of src/plan/iam/operations.ts. Like the
  * workflow roles, it and the vaults name each other: construct it, then the vaults (which
  * bound it in their bucket and key policies), then call `grant`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { BackupVault } from "./backupVault";
-import { OPERATIONS_ENVIRONMENT, operationsTrustPolicy, operatorPolicy } from "../iam/operations";
-import type { VaultGrant } from "../iam/workflowAccess";
+import { operationsTrustPolicy, operatorPolicy } from "../src/plan/iam/operations";
+import { OPERATIONS_ENVIRONMENT } from "../src/core/repositoryContract";
+import type { VaultGrant } from "../src/plan/iam/workflowAccess";
 
 export interface OperationsRoleArgs {
   /** OWNER/REPOSITORY of the stack's repository. */

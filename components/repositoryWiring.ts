@@ -6,9 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
-import { type RenderedWorkflow } from "../workflows/render";
-import type { RolePurpose, SecretScope } from "../iam/workflowAccess";
-import { catalogWriterLocation, ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName, fleetNames, type FleetNames } from "../repository/contract";
+import { type RenderedWorkflow } from "../src/plan/workflows/render";
+import type { RolePurpose, SecretScope } from "../src/plan/iam/workflowAccess";
+import { catalogWriterLocation, ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName, fleetNames, type FleetNames } from "../src/core/repositoryContract";
 
 export interface RepositoryWiringArgs {
   /** Owner (user or organisation) of the application repository. */
@@ -25,7 +25,7 @@ export interface RepositoryWiringArgs {
   readonly manifest: {
     /** Where in the repository, `.github/tenant-fleet/<prefix>.json`. */
     readonly path: string;
-    /** Its text: repository/manifest.ts renderManifest, once the hosts are known. */
+    /** Its text: src/plan/repository/manifest.ts renderManifest, once the hosts are known. */
     readonly content: pulumi.Input<string>;
   };
   /** The workflow roles, by purpose; a purpose without workflows has none. */

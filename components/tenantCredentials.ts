@@ -7,8 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { credentialsKeyPolicy } from "../iam/credentials";
-import { credentialParameter } from "../repository/contract";
+import { credentialsKeyPolicy } from "../src/plan/iam/credentials";
+import { credentialParameter } from "../src/core/repositoryContract";
 
 export interface TenantCredentialsArgs {
   /** Stack name: the parameters' path (`/tenant-fleet/<stack>/`) and the key's alias. */

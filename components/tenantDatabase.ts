@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@pulumi/neon";
 import type { Tenant } from "../tenants/model";
-import { asSdkArgs, projectArgs } from "../projects/args";
+import { asSdkArgs, projectArgs } from "../src/plan/projects/args";
 
 export interface TenantDatabaseArgs {
   /** The tenant, resolved and validated by the loader. */
@@ -21,7 +21,7 @@ export interface TenantDatabaseArgs {
    */
   readonly protect?: boolean;
   /**
-   * A finished move's source (operations/move.ts): unprotected and retained on delete, so
+   * A finished move's source (src/operations/move.ts): unprotected and retained on delete, so
    * that the tenant's line can become the target's (Pulumi then forgets this project without
    * deleting it) and `npm run tenant -- move ID --finish` deletes it in Neon, with its record.
    * @default false

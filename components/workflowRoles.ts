@@ -13,7 +13,7 @@ import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import type { BackupVault } from "./backupVault";
 import type { TenantCredentials } from "./tenantCredentials";
-import type { RenderedWorkflow } from "../workflows/render";
+import type { RenderedWorkflow } from "../src/plan/workflows/render";
 import {
   backupWriterPolicy,
   drillReaderPolicy,
@@ -31,7 +31,7 @@ import {
   type GithubRepositoryRef,
   type RolePurpose,
   type VaultGrant,
-} from "../iam/workflowAccess";
+} from "../src/plan/iam/workflowAccess";
 
 export interface WorkflowRolesArgs {
   /** The application repository whose workflow files may assume the roles. */

@@ -7,11 +7,11 @@
  *   npm run status [-- --json] [--target V]          the fleet: versions, who is behind, failed, never migrated; last backup and drill
  */
 import { readFileSync } from "node:fs";
-import { CATALOG_URL_VARIABLE, connectCatalog } from "./lib/catalogClient";
-import { CommandError, parseCommandLine, runMain, write } from "./lib/cli";
-import { UsageError } from "../config/stackFiles";
-import { passwordOf, catalogWriterPassword, CATALOG_WRITER_ROLE } from "../catalog/writer";
-import { fleetStatus, migrateCatalog, renderStatus, syncTenants, tenantRecords, tenantsFromOutputs } from "../catalog/catalog";
+import { CATALOG_URL_VARIABLE, connectCatalog } from "../src/operations/catalogClient";
+import { CommandError, parseCommandLine, runMain, write } from "../src/cli/cli";
+import { UsageError } from "../src/core/config/stackFiles";
+import { passwordOf, catalogWriterPassword, CATALOG_WRITER_ROLE } from "../src/plan/projects/catalogWriter";
+import { fleetStatus, migrateCatalog, renderStatus, syncTenants, tenantRecords, tenantsFromOutputs } from "../src/catalog/catalog";
 
 const USAGE = [
   "usage: npm run catalog -- migrate",
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let writerPassword: string | undefined;
   try {
-    // The writer's password follows from the owner's (catalog/writer.ts), as the stack derives it.
+    // The writer's password follows from the owner's (src/plan/projects/catalogWriter.ts), as the stack derives it.
     if (command === "migrate" && process.env[CATALOG_URL_VARIABLE]) writerPassword = catalogWriterPassword(passwordOf(process.env[CATALOG_URL_VARIABLE]));
   } catch (err) {
     throw new CommandError(`${CATALOG_URL_VARIABLE}: ${(err as Error).message}`);

@@ -5,7 +5,7 @@
  *
  * `orphans` lists the organisation's Neon projects that no tenant (or dev/test project) of
  * any stack of this project declares, and the further projects named like a tenant's: the
- * ones the provider's retried creates leave behind (review/orphans.ts says how). With the
+ * ones the provider's retried creates leave behind (src/review/orphans.ts says how). With the
  * stacks' `pulumi stack export` documents it says exactly which projects Pulumi tracks.
  * Needs NEON_API_KEY (read access to the organisation's projects); reads only.
  *
@@ -13,12 +13,12 @@
  * not be made (usage, invalid stack or tenants file, credentials, API error, incomplete listing).
  */
 import { readFileSync } from "node:fs";
-import { listProjects, neonApi, NeonApiError } from "./lib/neonApi";
-import { PROJECT_ROOT } from "../config/stack";
-import { UsageError } from "../config/stackFiles";
-import { findOrphans, trackedProjectIds } from "../review/orphans";
-import { declaredByOrg, DeclarationError } from "./lib/declaredProjects";
-import { parseCommandLine, runMain, write } from "./lib/cli";
+import { listProjects, neonApi, NeonApiError } from "../src/operations/neonApi";
+import { PROJECT_ROOT } from "../src/plan/stack";
+import { UsageError } from "../src/core/config/stackFiles";
+import { findOrphans, trackedProjectIds } from "../src/review/orphans";
+import { declaredByOrg, DeclarationError } from "../src/engine/declaredProjects";
+import { parseCommandLine, runMain, write } from "../src/cli/cli";
 
 const USAGE = "usage: npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
 

@@ -4,7 +4,7 @@
  * stack's tenants file does not exist yet) a starter tenants file with one tenant, marked
  * `example: true` so that `pulumi up` refuses it until you have made it yours. Refuses to
  * overwrite a stack file or policy config without --force. Everything it writes is checked
- * by the same rules as a stack file (config/settings.ts).
+ * by the same rules as a stack file (src/core/config/settings.ts).
  *
  *   npm run init -- --stack prod --github-owner acme --github-repository app \
  *     --neon-org org-... --aws-region eu-central-1 --key-administrator arn:aws:iam::…:role/deploy
@@ -12,13 +12,13 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { PROJECT_ROOT } from "../config/stack";
-import { parseCommandLine, runMain, write } from "./lib/cli";
-import { UsageError } from "../config/stackFiles";
-import { parseStackSettings, projectSettings } from "../config/settings";
-import { AWS_REGION, policyConfigPath, renderPolicyConfig } from "../config/ciStacks";
+import { PROJECT_ROOT } from "../src/plan/stack";
+import { parseCommandLine, runMain, write } from "../src/cli/cli";
+import { UsageError } from "../src/core/config/stackFiles";
+import { parseStackSettings, projectSettings } from "../src/core/config/settings";
+import { AWS_REGION, policyConfigPath, renderPolicyConfig } from "../src/core/config/ciStacks";
 import { NEON_REGIONS } from "../tenants/regions";
-import { formatProblem } from "../diagnostics/problems";
+import { formatProblem } from "../src/core/diagnostics/problems";
 
 const USAGE = [
   "usage: npm run init -- --stack <name> --github-owner <owner> --github-repository <name> --aws-region <region>",

@@ -8,14 +8,14 @@
  *   npm run plan -- --base <git ref> [--format text|md|json] [--tenants-only]
  *   npm run plan -- --head <dir> [--sandbox] [--format text|md|json]    (CI: run from the base's checkout)
  */
-import { PROJECT_ROOT } from "../config/stack";
-import { parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
-import { formatProblem } from "../diagnostics/problems";
-import { readStackConfig, UsageError } from "../config/stackFiles";
-import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
-import { runOffline } from "./lib/offline";
-import { renderPlanText, planDocument } from "./lib/planReport";
-import { runReview } from "./lib/review";
+import { PROJECT_ROOT } from "../src/plan/stack";
+import { parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
+import { formatProblem } from "../src/core/diagnostics/problems";
+import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
+import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
+import { runOffline } from "../src/engine/offline";
+import { renderPlanText, planDocument } from "../src/engine/planReport";
+import { runReview } from "../src/engine/review";
 
 const USAGE = [
   "usage: npm run plan -- [--stack dev|prod] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...] [--json]",

@@ -7,23 +7,23 @@
  * With --format md and --out, the SVG picture is written next to the Markdown and linked from it.
  * With --observe (NEON_API_KEY, read-only), each tenant's project as Neon reports it is set
  * beside the declaration, with every project of the organisation that no stack declares;
- * a difference exits 1 (review/observed.ts).
+ * a difference exits 1 (src/review/observed.ts).
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../config/stack";
-import { parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
-import { formatProblem } from "../diagnostics/problems";
-import { readStackConfig, UsageError } from "../config/stackFiles";
-import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
-import { regionsReport } from "../review/regions";
-import { regionsCsv, regionsJson, regionsMarkdown, regionsSvg } from "../review/regionsFormat";
-import { observationMarkdown, observeRegions, type Observation } from "../review/observed";
-import { listProjects, neonApi } from "./lib/neonApi";
-import { declaredByOrg } from "./lib/declaredProjects";
-import { projectArgs } from "../projects/args";
-import { projectsOf } from "../operations/move";
-import type { DeclaredProject } from "../review/orphans";
+import { PROJECT_ROOT } from "../src/plan/stack";
+import { parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
+import { formatProblem } from "../src/core/diagnostics/problems";
+import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
+import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
+import { regionsReport } from "../src/plan/regions";
+import { regionsCsv, regionsJson, regionsMarkdown, regionsSvg } from "../src/review/regionsFormat";
+import { observationMarkdown, observeRegions, type Observation } from "../src/review/observed";
+import { listProjects, neonApi } from "../src/operations/neonApi";
+import { declaredByOrg } from "../src/engine/declaredProjects";
+import { projectArgs } from "../src/plan/projects/args";
+import { projectsOf } from "../tenants/serving";
+import type { DeclaredProject } from "../src/review/orphans";
 
 const USAGE = "usage: npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--observe [--org ORG]] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...]";
 const FORMATS = ["md", "csv", "json", "svg"] as const;

@@ -11,12 +11,12 @@
  *
  * Exits 1, listing every problem, when a stack cannot run as it is.
  */
-import { PROJECT_ROOT } from "../config/stack";
-import { ciMatrices, ciStacks } from "../config/ciStacks";
-import { formatProblem, sortProblems } from "../diagnostics/problems";
-import { parseCommandLine, runMain, write } from "./lib/cli";
-import { protectedAtRef } from "./lib/baseSide";
-import { resolveRef } from "../review/git";
+import { PROJECT_ROOT } from "../src/plan/stack";
+import { ciMatrices, ciStacks } from "../src/core/config/ciStacks";
+import { formatProblem, sortProblems } from "../src/core/diagnostics/problems";
+import { parseCommandLine, runMain, write } from "../src/cli/cli";
+import { protectedAtRef } from "../src/engine/baseSide";
+import { resolveRef } from "../src/cli/git";
 
 const USAGE = "usage: npm run stacks -- [--json | --github-output] [--tiers-from <git ref>]";
 

@@ -16,26 +16,27 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { CATALOG_URL_VARIABLE, connectCatalog } from "./lib/catalogClient";
-import { PROJECT_ROOT } from "../config/stack";
-import { CommandError, parseCommandLine, runMain, STACK_OPTIONS, write } from "./lib/cli";
-import { formatProblem } from "../diagnostics/problems";
-import { readStackConfig, UsageError } from "../config/stackFiles";
-import { applyTenantsOverride, loadWorkingTree } from "./lib/workingTree";
-import { planRestore, type RestorePlan, type RestoreTarget } from "../operations/restore";
-import { planErasure, NEON_PROJECT_RECOVERY_DAYS, type ErasurePlan } from "../operations/erase";
-import { EXPORT_FORMATS, planExport, type ExportFormat, type ExportPlan } from "../operations/export";
-import { OPERATION_RECORD_FORMAT, requesterOf, runOf, ticketProblem, type OperationKind, type OperationRecord } from "../operations/record";
-import { insertOperation, restoreFacts, servingFacts, type RestoreFacts, type ServingFacts } from "../catalog/catalog";
-import { retentionClasses, vaultRegions } from "../vaults/plan";
+import { CATALOG_URL_VARIABLE, connectCatalog } from "../src/operations/catalogClient";
+import { PROJECT_ROOT } from "../src/plan/stack";
+import { CommandError, parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
+import { formatProblem } from "../src/core/diagnostics/problems";
+import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
+import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
+import { planRestore, type RestorePlan, type RestoreTarget } from "../src/operations/restore";
+import { planErasure, NEON_PROJECT_RECOVERY_DAYS, type ErasurePlan } from "../src/operations/erase";
+import { EXPORT_FORMATS, planExport, type ExportFormat, type ExportPlan } from "../src/operations/export";
+import { OPERATION_RECORD_FORMAT, requesterOf, runOf, ticketProblem, type OperationKind, type OperationRecord } from "../src/catalog/record";
+import { insertOperation, restoreFacts, servingFacts, type RestoreFacts, type ServingFacts } from "../src/catalog/catalog";
+import { retentionClasses, vaultRegions } from "../src/plan/vaults/plan";
 import { exportPrefix } from "../tenants/naming";
 import { backupRegionOf } from "../tenants/placement";
-import { runnerOf } from "../repository/manifest";
+import { runnerOf } from "../src/plan/repository/manifest";
 import type { Tenant } from "../tenants/model";
-import type { StackSettings } from "../config/settings";
-import { neonApi, type NeonApi } from "./lib/neonApi";
-import { planFinish, planMove, moveTarget, operatedTenant, type FinishPlan } from "../operations/move";
-import { branchRestore, moveData, deleteProject, deleteProjectIfPresent, dumpRestoreTarget, eraseVaults, exportTenant, nothingLeft, presentProject, refuseEarlierProjects, vaultsOf, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "./lib/tenantOperations";
+import type { StackSettings } from "../src/core/config/settings";
+import { neonApi, type NeonApi } from "../src/operations/neonApi";
+import { planFinish, planMove, type FinishPlan } from "../src/operations/move";
+import { moveTarget, operatedTenant } from "../tenants/serving";
+import { branchRestore, moveData, deleteProject, deleteProjectIfPresent, dumpRestoreTarget, eraseVaults, exportTenant, nothingLeft, presentProject, refuseEarlierProjects, vaultsOf, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "../src/operations/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [

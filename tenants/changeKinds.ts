@@ -5,7 +5,7 @@
  * dangerous. The schema's acknowledgeable kinds, the model's type, the tenant diff's rules
  * and the catalogue in docs/tenants-file.md are all derived from this one table.
  */
-import { mdText } from "../review/escape";
+import { mdText } from "../src/core/escape";
 
 export interface ChangeKind {
   /** One tenant's change (the acknowledgement names the tenant) or the whole stack's. */

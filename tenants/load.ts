@@ -9,9 +9,9 @@ import { TenantsFileSchema, TenantSchema, DefaultsSchema, AcknowledgementSchema,
 import { CODE_DEFAULTS, deepFreeze, type Fleet, type Tenant } from "./model";
 import { schemaProblems, validFields } from "./schemaProblems";
 import { RULES, type Entry, type LoadContext } from "./rules";
-import { sortProblems, InputError, type Problem } from "../diagnostics/problems";
-import { Positions } from "../diagnostics/positions";
-import { normaliseCron } from "../workflows/cronGrammar";
+import { sortProblems, InputError, type Problem } from "../src/core/diagnostics/problems";
+import { Positions } from "../src/core/diagnostics/positions";
+import { normaliseCron } from "../src/core/cronGrammar";
 
 export type { LoadContext } from "./rules";
 export { GITHUB_REPOSITORY_SECRET_LIMIT, S3_LIFECYCLE_RULE_LIMIT, SSM_STANDARD_PARAMETER_LIMIT } from "./rules";

@@ -1,7 +1,7 @@
 /**
  * Project and backup key names derived from a tenant id. Pure and stable: the same id always yields
  * the same names, whatever the order of the tenants file. The names a tenant gets in
- * GitHub are in repository/contract.ts.
+ * GitHub are in src/core/repositoryContract.ts.
  */
 
 /**
@@ -48,7 +48,7 @@ const RETENTION_CLASS_PATTERN = new RegExp(`^${retentionClassPrefix("\u0000").sp
  * inside one (`retain-14d/acme/`) or, before retention classes, are top-level themselves
  * (`acme/`): a tenant id equal to a layout segment would make its old-layout prefix the
  * whole class, so the tenants file refuses such ids (tenants/rules/reservedIds.ts) and
- * erasure refuses a prefix that is or holds one (operations/erase.ts).
+ * erasure refuses a prefix that is or holds one (src/operations/erase.ts).
  */
 export function layoutPrefixOf(path: string): LayoutPrefix | undefined {
   const retention = RETENTION_CLASS_PATTERN.exec(path);

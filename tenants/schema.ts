@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { CronExpressionParser } from "cron-parser";
-import { githubCronProblem, normaliseCron } from "../workflows/cronGrammar";
+import { githubCronProblem, normaliseCron } from "../src/core/cronGrammar";
 import { ALL_REGION_IDS, ACTIVE_REGION_IDS, type RegionId } from "./regions";
 import { ACKNOWLEDGEABLE_CHANGES, STACK_WIDE_CHANGES } from "./changeKinds";
 
@@ -27,10 +27,10 @@ export const TENANT_ID_MAX = 40;
 export const DISPLAY_NAME_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
 /** Neon's limit for a project name (ProjectCreateRequest.name, maxLength 256), in characters. */
 export const DISPLAY_NAME_MAX = 256;
-/** How a move copies the data (operations/move.ts): one dump and restore, or logical replication. */
+/** How a move copies the data (src/operations/move.ts): one dump and restore, or logical replication. */
 export const MOVE_METHODS = ["dump", "logical"] as const;
 export type MoveMethod = (typeof MOVE_METHODS)[number];
-/** A tenant's generations (operations/move.ts): its first project and each finished move's target. */
+/** A tenant's generations (tenants/serving.ts): its first project and each finished move's target. */
 export const MAX_GENERATION = 99;
 
 /** A code point as U+XXXX. */
@@ -104,7 +104,7 @@ const cronCache = new Map<string, string | undefined>();
 
 /**
  * A five-field cron expression as GitHub's scheduler accepts it (UTC; grammar in
- * workflows/cronGrammar.ts), normalised first (spaces, case); memoised per expression.
+ * src/core/cronGrammar.ts), normalised first (spaces, case); memoised per expression.
  */
 export function cronProblem(expr: string): string | undefined {
   if (cronCache.has(expr)) return cronCache.get(expr);
@@ -151,7 +151,7 @@ export const ComputeSchema = z
   })
   .meta({ description: "Autoscaling range and scale-to-zero of the tenant's default compute." });
 
-/** Seconds per hour and bytes per GiB: the units the provider takes (projects/args.ts converts). */
+/** Seconds per hour and bytes per GiB: the units the provider takes (src/plan/projects/args.ts converts). */
 const UNITS = { hours: { factor: 3600, unit: "second", exact: true }, GiB: { factor: 2 ** 30, unit: "byte", exact: false } } as const;
 
 /**

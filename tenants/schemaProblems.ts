@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import { TenantsFileSchema } from "./schema";
-import { closest, type Problem } from "../diagnostics/problems";
-import type { DocPath, Positions } from "../diagnostics/positions";
+import { closest, type Problem } from "../src/core/diagnostics/problems";
+import type { DocPath, Positions } from "../src/core/diagnostics/positions";
 
 const MISSING_HINTS: Record<string, string> = {
   version: "add version: 1 at the top of the file",

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderWorkflows } from "../workflows/render";
-import { backupScript } from "../workflows/backupScripts";
+import { renderWorkflows } from "../src/plan/workflows/render";
+import { backupScript } from "../src/plan/workflows/backupScripts";
 import { parseTenants } from "../tenants/load";
 import { ACME, fleetYaml } from "./helpers";
 
@@ -20,7 +20,7 @@ const major = existsSync(PG_ROOT) ? readdirSync(PG_ROOT).filter((d) => existsSyn
 
 const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
 const backup = renderWorkflows(fleet.tenants, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" }).find((w) => w.kind === "backup")!;
-// Each tenant's script, as the batch step writes it out and runs it (workflows/batchScripts.ts).
+// Each tenant's script, as the batch step writes it out and runs it (src/plan/workflows/batchScripts.ts).
 const batchStep = (parse(backup.content).jobs.backup as { steps: { name: string; run: string }[] }).steps.find((s) => s.name === "Dump, check and upload each tenant")!;
 const step = { run: backupScript("kms") };
 

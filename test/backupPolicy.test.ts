@@ -5,21 +5,21 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { backupKey, backupTimestamp, bucketPolicy, bucketPrefix, lifecycleRules, planVaults, vaultKeyPolicy } from "../vaults/plan";
-import { credentialsKeyPolicy } from "../iam/credentials";
-import { actionMatches } from "../policies/iam/evaluate";
+import { backupKey, backupTimestamp, bucketPolicy, bucketPrefix, lifecycleRules, planVaults, vaultKeyPolicy } from "../src/plan/vaults/plan";
+import { credentialsKeyPolicy } from "../src/plan/iam/credentials";
+import { actionMatches } from "../src/core/iam/evaluate";
+import { TRUST_POLICY_LIMIT_DEFAULT } from "../src/core/iam/limits";
 import { VAULT_SETTINGS } from "./iamWorld";
 import {
   backupWriterPolicy,
   drillReaderPolicy,
   grantScopes,
   policyLength,
-  TRUST_POLICY_LIMIT_DEFAULT,
   trustPolicyLength,
   workflowSubject,
   workflowTrustPolicy,
-} from "../iam/workflowAccess";
-import { planWorkflows } from "../workflows/render";
+} from "../src/plan/iam/workflowAccess";
+import { planWorkflows } from "../src/plan/workflows/render";
 import { parseTenants } from "../tenants/load";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 

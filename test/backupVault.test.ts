@@ -1,7 +1,7 @@
 /** Backup vaults and the workflow roles as the stacks declare them (mock runtime). */
 import { describe, expect, it } from "vitest";
 import { runProgram } from "./program";
-import type { OfflineRun, RecordedResource } from "../scripts/lib/offline";
+import type { OfflineRun, RecordedResource } from "../src/engine/offline";
 
 const OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 const DEPLOY = "arn:aws:iam::123456789012:role/tenant-fleet-deploy";

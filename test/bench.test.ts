@@ -4,11 +4,11 @@
  * registration.
  */
 import { describe, expect, it, vi } from "vitest";
-import { readStackConfig } from "../config/stackFiles";
-import { isWireSecret, runOffline, type OfflineRun, type RecordedResource } from "../scripts/lib/offline";
-import { replayInput } from "../scripts/bench/replayInput";
-import { sdkClass } from "../scripts/bench/sdkFloor";
-import { commandLines, fixedRegistrations, perTenant, promiseLines, renderBench, renderStartup, summarise, targetLines, type Row, type Sample } from "../scripts/bench/report";
+import { readStackConfig } from "../src/core/config/stackFiles";
+import { isWireSecret, runOffline, type OfflineRun, type RecordedResource } from "../src/engine/offline";
+import { replayInput } from "../src/tools/bench/replayInput";
+import { sdkClass } from "../src/tools/bench/sdkFloor";
+import { commandLines, fixedRegistrations, perTenant, promiseLines, renderBench, renderStartup, summarise, targetLines, type Row, type Sample } from "../src/tools/bench/report";
 import { ROOT, runProgram } from "./program";
 
 function shape(r: RecordedResource) {
@@ -51,9 +51,9 @@ describe("SDK floor of the benchmark", () => {
       secretKeys: cfg.secretKeys,
       program: async () => {
         // The replay module must see the recording set above after the module reset.
-        const input = await import("../scripts/bench/replayInput");
+        const input = await import("../src/tools/bench/replayInput");
         input.replayInput.recorded = replayInput.recorded;
-        return import("../scripts/bench/sdkFloor");
+        return import("../src/tools/bench/sdkFloor");
       },
     });
     expect(floor.resources.length).toBe(ours.resources.length);
@@ -178,7 +178,7 @@ describe("the bench's child process", () => {
     const { tmpdir } = await import("node:os");
     const path = await import("node:path");
     const recording = path.join(mkdtempSync(path.join(tmpdir(), "tf-bench-test-")), "registrations.json");
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/bench/child.ts"), "program", "5", "repository", recording], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "src/tools/bench/child.ts"), "program", "5", "repository", recording], { cwd: ROOT, encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const line = JSON.parse(r.stdout);

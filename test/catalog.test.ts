@@ -1,9 +1,9 @@
-/** The fleet catalog's pure parts: the status summary, the outputs it syncs from, its schema files. (runtime/catalog.test.ts runs it on PostgreSQL.) */
+/** The fleet catalog's pure parts: the status summary, the outputs it syncs from, its schema files. (test/runtime/catalog.test.ts runs it on PostgreSQL.) */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { catalogMigrations, fleetStatus, tenantsFromOutputs, type TenantRecord } from "../catalog/catalog";
+import { catalogMigrations, fleetStatus, tenantsFromOutputs, type TenantRecord } from "../src/catalog/catalog";
 import { runProgram } from "./program";
-import { CATALOG_WRITER_ROLE, catalogWriterPassword, catalogWriterUrl, passwordOf, scramVerifier } from "../catalog/writer";
+import { CATALOG_WRITER_ROLE, catalogWriterPassword, catalogWriterUrl, passwordOf, scramVerifier } from "../src/plan/projects/catalogWriter";
 
 const rec = (id: string, version: string | null | undefined, result?: string, status = "active"): TenantRecord => ({
   id,
@@ -84,7 +84,7 @@ describe("the catalog the stack creates (catalog: true)", () => {
   it.each(["repository", "environment", "region"] as const)("creates a protected Neon project and keeps the writer's string as the %s scope keeps strings", async (scope) => {
     const extra = scope === "region" ? ["keyAdministrators=[\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]"] : [];
     // Not a preview: the outputs are known (fake), so secrecy is checked on real values.
-    const run = await runProgram("prod", ["tenantsFile=runtime/fixtures/rollout.yaml", "catalog=true", "catalogRegion=aws-eu-central-1", `secretScope=${scope}`, ...extra], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
+    const run = await runProgram("prod", ["tenantsFile=test/runtime/fixtures/rollout.yaml", "catalog=true", "catalogRegion=aws-eu-central-1", `secretScope=${scope}`, ...extra], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
     const of = (type: string) => run.resources.filter((r) => r.type === type);
     const project = run.resources.find((r) => r.type === "neon:index/project:Project" && r.name === "fleet-catalog")!;
     expect(project.inputs).toMatchObject({ regionId: "aws-eu-central-1", pgVersion: 17, branch: { databaseName: "catalog", roleName: "catalog_owner" } });

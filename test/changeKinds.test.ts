@@ -5,12 +5,12 @@
  * can pass the tenant diff as "safe".
  */
 import { describe, expect, it } from "vitest";
-import { bridge } from "../scripts/neon/bridge";
-import { neonFacts } from "../scripts/neon/generate";
+import { bridge } from "../src/tools/neon/bridge";
+import { neonFacts } from "../src/tools/neon/generate";
 import { ACKNOWLEDGEABLE_CHANGES, CHANGE_KINDS, STACK_WIDE_CHANGES, changeKindsTable, kindOfTenantField, type ChangeKind } from "../tenants/changeKinds";
 import { AcknowledgementSchema } from "../tenants/schema";
-import { projectArgs } from "../projects/args";
-import { flattenTenant } from "../review/diff";
+import { projectArgs } from "../src/plan/projects/args";
+import { flattenTenant } from "../src/review/diff";
 import { fleetYaml, ACME } from "./helpers";
 import { parseTenants } from "../tenants/load";
 

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { ciMatrices, ciStacks, tierOf } from "../config/ciStacks";
-import { protectedAtRef } from "../scripts/lib/baseSide";
-import { formatProblem } from "../diagnostics/problems";
+import { ciMatrices, ciStacks, tierOf } from "../src/core/config/ciStacks";
+import { protectedAtRef } from "../src/engine/baseSide";
+import { formatProblem } from "../src/core/diagnostics/problems";
 import { ROOT } from "./program";
 
 /** A copy of the project's stack files and policy configs, plus whatever a case adds. */

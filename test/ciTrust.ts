@@ -5,7 +5,7 @@
  * files and on copies with planted violations.
  */
 
-import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../iam/operations";
+import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../src/core/repositoryContract";
 
 export interface Step {
   id?: string;

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { CronExpressionParser } from "cron-parser";
 import { describe, expect, it } from "vitest";
-import { longestGapByStepping, longestGapFromFields, longestGapHours, WINDOW_START, type GapWindow } from "../workflows/cronGap";
+import { longestGapByStepping, longestGapFromFields, longestGapHours, WINDOW_START, type GapWindow } from "../src/core/cronGap";
 
 const parse = (cron: string) => CronExpressionParser.parse(cron, { tz: "UTC", currentDate: new Date(WINDOW_START - 1) });
 

@@ -5,16 +5,16 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { baseSide } from "../scripts/lib/baseSide";
-import { diffFleets, diffPasses, type FleetDiff, type StackView } from "../review/diff";
-import { SETTING_REVIEW } from "../config/settings";
+import { baseSide } from "../src/engine/baseSide";
+import { diffFleets, diffPasses, type FleetDiff, type StackView } from "../src/review/diff";
+import { SETTING_REVIEW } from "../src/core/config/settings";
 import { ACKNOWLEDGEABLE_CHANGES } from "../tenants/changeKinds";
-import { renderDiffMarkdown, renderDiffText } from "../review/diffReport";
-import { GitError } from "../review/git";
+import { renderDiffMarkdown, renderDiffText } from "../src/review/diffReport";
+import { GitError } from "../src/cli/git";
 import { parseTenants } from "../tenants/load";
 import { ROOT } from "./program";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
-import { formatProblem } from "../diagnostics/problems";
+import { formatProblem } from "../src/core/diagnostics/problems";
 
 const RETIRED = { id: "old-mill", name: "Old Mill", region: "aws-us-east-1", residency: "US", status: "retired" };
 const BASE_TENANTS = fleetYaml([ACME, NORTHWIND, RETIRED]);
@@ -265,7 +265,7 @@ describe("diff output", () => {
     const row = md.split("\n").find((l) => l.startsWith("| acme-corp | name"))!;
     expect(row.split(/(?<!\\)\|/).length - 2).toBe(5);
     expect(md).not.toContain("<b>");
-    // Link, code and emphasis syntax arrive escaped, so GitHub shows them as text; a zero-width joiner (review/escape.ts defang) breaks links;
+    // Link, code and emphasis syntax arrive escaped, so GitHub shows them as text; a zero-width joiner (src/core/escape.ts defang) breaks links;
     // tags arrive as entities, which no renderer reads as HTML, with nothing invisible in them.
     expect(row).toContain("\\[x\\]\u200d(http\u200d://e) \\`rm\\`");
     expect(row).toContain("&lt;b&gt;\\*Ops\\*&lt;/b&gt;");

@@ -4,7 +4,7 @@
  * one substitution: the AWS CLI, whose JSON output for a multi-page listing is one merged
  * document). A backup counts once its manifest exists (a dump without one is unfinished).
  * Forged keys dated after their own upload fail the drill; so do stale and missing
- * backups, to the minute. The runtime suite (runtime/) runs the same step against S3.
+ * backups, to the minute. The runtime suite (test/runtime/) runs the same step against S3.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { backupTimestamp } from "../vaults/plan";
+import { backupTimestamp } from "../src/plan/vaults/plan";
 import { backupPrefix } from "../tenants/naming";
-import { goldenCases } from "./goldenCases";
-import { newestBackupScript } from "../workflows/backupScripts";
+import { goldenCases } from "../src/tools/goldenCases";
+import { newestBackupScript } from "../src/plan/workflows/backupScripts";
 
 const drill = goldenCases()[0].workflows.find((w) => w.kind === "restore-drill")!;
 // The first part of each tenant's drill script, as the batch step writes it out and runs it.

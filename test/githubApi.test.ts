@@ -1,8 +1,8 @@
 /** The GitHub API model of `npm run bench -- --api`: every GitHub type the program registers is counted, and the arithmetic is right. */
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { budgetOf, changeBudget, GITHUB_CALLS, minimumMinutes, unknownTypes, type PlannedResource } from "../scripts/bench/githubApi";
-import { syntheticTenantsYaml } from "../scripts/bench/syntheticFleet";
+import { budgetOf, changeBudget, GITHUB_CALLS, minimumMinutes, unknownTypes, type PlannedResource } from "../src/tools/bench/githubApi";
+import { syntheticTenantsYaml } from "../src/tools/bench/syntheticFleet";
 import { runProgram } from "./program";
 
 const SECRET = "github:index/actionsSecret:ActionsSecret";

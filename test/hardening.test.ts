@@ -12,12 +12,12 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseTenants, MAX_NESTING } from "../tenants/load";
 import { cronProblem } from "../tenants/schema";
-import { githubCronProblem, normaliseCron } from "../workflows/cronGrammar";
-import { planWorkflows, scheduleSlugs } from "../workflows/render";
-import { parseStackSettings } from "../config/settings";
-import { formatProblem } from "../diagnostics/problems";
+import { githubCronProblem, normaliseCron } from "../src/core/cronGrammar";
+import { planWorkflows, scheduleSlugs } from "../src/plan/workflows/render";
+import { parseStackSettings } from "../src/core/config/settings";
+import { formatProblem } from "../src/core/diagnostics/problems";
 import { ACME, fleetYaml } from "./helpers";
-import { outsideProject } from "../config/inputs";
+import { outsideProject } from "../src/plan/inputs";
 import { ROOT } from "./program";
 
 const lines = (text: string) => parseTenants(text, "t.yaml").problems.map(formatProblem);
@@ -147,7 +147,7 @@ describe("the offline plan", () => {
   it("fails on two resources with one URN, as pulumi up does", async () => {
     const pulumi = await import("@pulumi/pulumi");
     await expect(
-      (await import("../scripts/lib/offline")).runOffline({
+      (await import("../src/engine/offline")).runOffline({
         project: "tenant-fleet",
         stack: "prod",
         config: {},

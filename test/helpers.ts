@@ -1,5 +1,5 @@
 import { parseTenants, type LoadContext } from "../tenants/load";
-import { formatProblem } from "../diagnostics/problems";
+import { formatProblem } from "../src/core/diagnostics/problems";
 
 /** A tenant entry as YAML lines (two-space list indent), keys in the order given. */
 export function tenantYaml(fields: Record<string, string>): string {

@@ -1,12 +1,12 @@
 /**
- * The IAM evaluator (policies/iam/evaluate.ts) against the evaluation rules AWS documents:
+ * The IAM evaluator (src/core/iam/evaluate.ts) against the evaluation rules AWS documents:
  * the policy evaluation logic (explicit deny, same-account and cross-account requests), KMS
  * key policies, the Principal, NotAction and NotResource elements, and the condition
  * operators with their missing-key semantics. Each case names the rule it encodes.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ALLOW_EVERYTHING, arnMatches, conditionHolds, evaluate, globMatch, mayAllow, type Decision, type PolicyLike, type Request } from "../policies/iam/evaluate";
+import { ALLOW_EVERYTHING, arnMatches, conditionHolds, evaluate, globMatch, mayAllow, type Decision, type PolicyLike, type Request } from "../src/core/iam/evaluate";
 
 const A = "111122223333";
 const B = "444455556666";

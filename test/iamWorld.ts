@@ -3,16 +3,16 @@
  * program declared under the mock runtime: each workflow role's trust and permissions
  * (every path the pack knows), each vault's bucket policy and key policy.
  */
-import { ALLOW_EVERYTHING, evaluate, type Decision, type PolicyLike, type RequestContext } from "../policies/iam/evaluate";
+import { ALLOW_EVERYTHING, evaluate, type Decision, type PolicyLike, type RequestContext } from "../src/core/iam/evaluate";
 import { permissionsOf, trustOf } from "../policies/rules/roles";
 import { bucketArnOf, configuringBucket, isBackupBucket, isBackupKey, policyDocument, TYPES, type RuleResource } from "../policies/rules/types";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../iam/workflowAccess";
-import { arnParts, PARAMETER_CONTEXT_KEY, ssmViaService } from "../iam/credentials";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../src/plan/iam/workflowAccess";
+import { arnParts, PARAMETER_CONTEXT_KEY, ssmViaService } from "../src/plan/iam/credentials";
 import { BACKUP_PURPOSE_TAG } from "../policies/rules/types";
 
 /** Credentials keys carry this purpose tag (set by TenantCredentials). */
 export const CREDENTIALS_PURPOSE = "tenant-credentials";
-import { toRuleResources, type OfflineRun } from "../scripts/lib/offline";
+import { toRuleResources, type OfflineRun } from "../src/engine/offline";
 
 export const ACCOUNT = "123456789012";
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectFiles, ROOT, runProgram } from "./program";
-import { sampleFleetRefusal } from "../config/sampleFleet";
+import { sampleFleetRefusal } from "../src/core/config/sampleFleet";
 import { loadTenantsFile } from "../tenants/load";
 
 const FILES = projectFiles();

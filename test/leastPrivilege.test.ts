@@ -11,20 +11,20 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { planVaults, type VaultPlan } from "../vaults/plan";
-import { grantScopes, workflowSubject, type GithubRepositoryRef } from "../iam/workflowAccess";
-import { planWorkflows, workflowSettings } from "../workflows/render";
+import { planVaults, type VaultPlan } from "../src/plan/vaults/plan";
+import { grantScopes, workflowSubject, type GithubRepositoryRef } from "../src/plan/iam/workflowAccess";
+import { planWorkflows, workflowSettings } from "../src/plan/workflows/render";
 import { backupPrefix, legacyBackupPrefix } from "../tenants/naming";
-import { loadWorkingTree } from "../scripts/lib/workingTree";
-import { readStackConfig } from "../config/stackFiles";
-import type { StackSettings } from "../config/settings";
+import { loadWorkingTree } from "../src/engine/workingTree";
+import { readStackConfig } from "../src/core/config/stackFiles";
+import type { StackSettings } from "../src/core/config/settings";
 import type { Tenant } from "../tenants/model";
 import { ROOT, runProgram } from "./program";
 import { admin, asCaller, assume, KEY_CUSTODY, kms, s3, ssmRead, VAULT_SETTINGS, worldOf, type Caller, type World } from "./iamWorld";
-import { ALLOW_EVERYTHING } from "../policies/iam/evaluate";
-import { credentialParameter } from "../repository/contract";
+import { ALLOW_EVERYTHING } from "../src/core/iam/evaluate";
+import { credentialParameter } from "../src/core/repositoryContract";
 import { ACME, fleetYaml } from "./helpers";
-import { fleetNames } from "../repository/contract";
+import { fleetNames } from "../src/core/repositoryContract";
 
 /** Actions of S3, KMS, IAM and STS a compromised workflow might try (AWS service authorization reference). */
 const S3_ACTIONS = [

@@ -10,13 +10,13 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { batchWarnings, ENVIRONMENT_SLOTS, fleetManifest, manifestPath, MAX_MATRIX_JOBS, planBatches, planFleetBatches, renderManifest, type FleetManifest, type ManifestSettings } from "../repository/manifest";
-import { credentialParameter, fleetNames } from "../repository/contract";
-import { renderWorkflows, type WorkflowSettings } from "../workflows/render";
-import { PINNED_IMAGE } from "../workflows/images";
+import { batchWarnings, ENVIRONMENT_SLOTS, fleetManifest, manifestPath, MAX_MATRIX_JOBS, planBatches, planFleetBatches, renderManifest, type FleetManifest, type ManifestSettings } from "../src/plan/repository/manifest";
+import { credentialParameter, fleetNames } from "../src/core/repositoryContract";
+import { renderWorkflows, type WorkflowSettings } from "../src/plan/workflows/render";
+import { PINNED_IMAGE } from "../src/plan/repository/images";
 import { parseTenants } from "../tenants/load";
 import type { Tenant } from "../tenants/model";
-import { syntheticTenantsYaml } from "../scripts/bench/syntheticFleet";
+import { syntheticTenantsYaml } from "../src/tools/bench/syntheticFleet";
 import { ACME, fleetYaml } from "./helpers";
 
 const REGIONS = ["eu-central-1", "us-east-2", "ap-southeast-1"];
@@ -282,7 +282,7 @@ describe("runners per residency (runnerLabels)", () => {
   });
 
   it("gives each matrix entry its runner, and the job's runs-on is that or GitHub-hosted, as GitHub's evaluator reads it", async () => {
-    const { evaluateExpression } = await import("../runtime/actions");
+    const { evaluateExpression } = await import("./runtime/actions");
     const { data } = await import("@actions/expressions");
     const manifest = fleetManifest(fleet, { ...SETTINGS, scope: "repository", batchSize: 50, runners }, hostsOf(fleet));
     const backup = renderWorkflows(fleet, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" })[0];

@@ -3,21 +3,23 @@
  * program declares beside the current one (mock runtime), the cutover, the finish (the
  * source released, then the line rewritten to the target's generation with the same
  * resource), what the tenant and resource diffs say, and the plans the command prints.
- * The copy runs in runtime/operations.test.ts.
+ * The copy runs in test/runtime/operations.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { diffResources, type PlannedResource } from "../review/resources";
-import { replaceForcing } from "../scripts/lib/review";
-import { planFinish, type FinishFacts } from "../operations/move";
-import { projectArgs } from "../projects/args";
-import { planFleetBatches } from "../repository/manifest";
-import { servingFleet } from "../operations/move";
+import { diffResources } from "../src/review/resources";
+import type { PlannedResource } from "../src/review/findings";
+import { replaceForcing } from "../src/engine/review";
+import { planFinish, type FinishFacts } from "../src/operations/move";
+import { projectArgs } from "../src/plan/projects/args";
+import { planFleetBatches } from "../src/plan/repository/manifest";
+import { servingFleet } from "../tenants/serving";
 import type { Fleet } from "../tenants/model";
 import { parseTenants } from "../tenants/load";
-import { formatProblem } from "../diagnostics/problems";
-import { diffFleets } from "../review/diff";
-import { planMove, moveTarget, operatedTenant, servingTenant } from "../operations/move";
+import { formatProblem } from "../src/core/diagnostics/problems";
+import { diffFleets } from "../src/review/diff";
+import { planMove } from "../src/operations/move";
+import { moveTarget, operatedTenant, servingTenant } from "../tenants/serving";
 import { ROOT, runProgram } from "./program";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";

@@ -1,7 +1,7 @@
 /**
  * The drop-in claim, tested: a user regenerates sdks/neon with `pulumi package add
  * terraform-provider kislerdm/neon 0.15.0` and the project stays green. We cannot run the
- * CLI here, so scripts/neon/render.ts writes an SDK the way the generator lays it out
+ * CLI here, so src/tools/neon/render.ts writes an SDK the way the generator lays it out
  * (bin/ only, single quotes, `pulumi.Input<T | undefined>`, a postinstall script) from the
  * same provider facts; a copy of the project with that SDK in place type-checks, passes the
  * conformance check, and plans the same resources.
@@ -11,10 +11,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bridge, expectedSurface } from "../scripts/neon/bridge";
-import { readSurface } from "../scripts/neon/surface";
-import { renderSdk, writeSdk } from "../scripts/neon/render";
-import { neonFacts, packageFacts } from "../scripts/neon/generate";
+import { bridge, expectedSurface } from "../src/tools/neon/bridge";
+import { readSurface } from "../src/tools/neon/surface";
+import { renderSdk, writeSdk } from "../src/tools/neon/render";
+import { neonFacts, packageFacts } from "../src/tools/neon/generate";
 import { projectFiles, ROOT } from "./program";
 
 const PROJECT_FILES = projectFiles(true);

@@ -1,6 +1,6 @@
-/** scripts/neon/goSchema.ts on Go written the way kislerdm/terraform-provider-neon writes its schemas. */
+/** src/tools/neon/goSchema.ts on Go written the way kislerdm/terraform-provider-neon writes its schemas. */
 import { describe, expect, it } from "vitest";
-import { readProviderSchema, tokenize } from "../scripts/neon/goSchema";
+import { readProviderSchema, tokenize } from "../src/tools/neon/goSchema";
 
 const PROVIDER = `package provider
 

@@ -1,5 +1,5 @@
 /**
- * This repository's tenant-operation workflows (operations/workflows.ts): the files are
+ * This repository's tenant-operation workflows (src/operations/workflows.ts): the files are
  * what the renderer gives, GitHub's parser takes them (test/ownCi.test.ts runs it with the
  * pinning and permission checks), the trust rules hold, and the plan job's own script,
  * run under bash here, plans with the inputs as data: a hostile input is refused, never run.
@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROOT } from "./program";
 import { trustFindings, type Workflow } from "./ciTrust";
-import { OPERATION_WORKFLOWS, operationWorkflowPath, renderOperationWorkflows } from "../operations/workflows";
+import { OPERATION_WORKFLOWS, operationWorkflowPath, renderOperationWorkflows } from "../src/operations/workflows";
 
 const files = renderOperationWorkflows();
 
@@ -21,7 +21,7 @@ describe.each(OPERATION_WORKFLOWS.map((s) => [s.kind, s] as const))("tenant-%s.y
   const text = readFileSync(path.join(ROOT, file), "utf8");
   const wf = parse(text) as Workflow & { on: { workflow_dispatch: { inputs: Record<string, unknown> } } };
 
-  it("is what operations/workflows.ts renders (npm run golden writes it)", () => {
+  it("is what src/operations/workflows.ts renders (npm run golden writes it)", () => {
     expect(text).toBe(files.find((f) => f.path === file)!.content);
   });
 

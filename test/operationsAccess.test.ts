@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram } from "./program";
 import { admin, asCaller, assume, kms, s3, worldOf, type Caller, type World } from "./iamWorld";
-import { ALLOW_EVERYTHING } from "../policies/iam/evaluate";
+import { ALLOW_EVERYTHING } from "../src/core/iam/evaluate";
 
 const REPO = "example-saas/tenant-fleet";
 const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";

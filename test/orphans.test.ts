@@ -6,8 +6,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findOrphans, trackedProjectIds, type DeclaredProject, type ListedProject } from "../review/orphans";
-import { declaredByOrg } from "../scripts/lib/declaredProjects";
+import { findOrphans, trackedProjectIds, type DeclaredProject } from "../src/review/orphans";
+import type { ListedProject } from "../src/core/neonProject";
+import { declaredByOrg } from "../src/engine/declaredProjects";
 import { ROOT } from "./program";
 
 const ACME: DeclaredProject = { stack: "prod", owner: "tenant acme-corp", name: "Acme Corp", regionId: "aws-eu-central-1" };

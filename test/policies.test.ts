@@ -8,14 +8,14 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RULES } from "../policies/rules";
-import { actionMatches } from "../policies/iam/evaluate";
+import { actionMatches } from "../src/core/iam/evaluate";
 import type { RuleResource } from "../policies/rules/types";
 import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
 import { dangerousActions } from "../policies/rules/backupRoleNoDelete";
-import { bucketPolicy, lifecycleRules, vaultKeyPolicy } from "../vaults/plan";
-import { backupWriterPolicy, workflowSubject, workflowTrustPolicy } from "../iam/workflowAccess";
-import { toRuleResources } from "../scripts/lib/offline";
+import { bucketPolicy, lifecycleRules, vaultKeyPolicy } from "../src/plan/vaults/plan";
+import { backupWriterPolicy, workflowSubject, workflowTrustPolicy } from "../src/plan/iam/workflowAccess";
+import { toRuleResources } from "../src/engine/offline";
 import { ROOT, runProgram } from "./program";
 
 const rule = (name: string) => RULES.find((r) => r.name === name)!;

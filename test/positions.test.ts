@@ -1,7 +1,7 @@
 /** The one module that turns a document path into a line and column, for every input file. */
 import { describe, expect, it } from "vitest";
-import { Positions } from "../diagnostics/positions";
-import { locateConfigKey, locateKey } from "../config/settings";
+import { Positions } from "../src/core/diagnostics/positions";
+import { locateConfigKey, locateKey } from "../src/core/config/settings";
 
 const STACK = ["config:", "  aws:region: eu-central-1", "  tenant-fleet:secretScope: repo", "  tenant-fleet:empty:", "  tenant-fleet:list:", "    - a", "    - b", ""].join("\n");
 

@@ -1,7 +1,7 @@
 /**
  * scripts/pr-comment.mjs against a local stand-in for GitHub's issue-comments API: one
  * comment per report, edited in place, nobody else's touched. And what of a pull request's
- * text reaches a comment (review/escape.ts): fenced and defanged, whatever it holds.
+ * text reaches a comment (src/core/escape.ts): fenced and defanged, whatever it holds.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mdCell, mdFence } from "../review/escape";
+import { mdCell, mdFence } from "../src/core/escape";
 import { ROOT } from "./program";
 
 interface Comment { id: number; body: string; user: { login: string } }

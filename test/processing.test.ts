@@ -3,12 +3,12 @@
  * the plan's warning for a residency left on GitHub-hosted runners, and the regions report.
  */
 import { describe, expect, it } from "vitest";
-import { parseStackSettings } from "../config/settings";
-import { formatProblem } from "../diagnostics/problems";
-import { loadWorkingTree } from "../scripts/lib/workingTree";
-import { readStackConfig } from "../config/stackFiles";
-import { regionsReport, GITHUB_HOSTED } from "../review/regions";
-import { regionsMarkdown } from "../review/regionsFormat";
+import { parseStackSettings } from "../src/core/config/settings";
+import { formatProblem } from "../src/core/diagnostics/problems";
+import { loadWorkingTree } from "../src/engine/workingTree";
+import { readStackConfig } from "../src/core/config/stackFiles";
+import { regionsReport, GITHUB_HOSTED } from "../src/plan/regions";
+import { regionsMarkdown } from "../src/review/regionsFormat";
 import { ROOT } from "./program";
 
 const minimal = { neonOrgId: "org-quiet-river-40213377", githubOwner: "example-saas", githubRepository: "app", keyAdministrators: '["arn:aws:iam::123456789012:role/deploy"]' };

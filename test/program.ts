@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { vi } from "vitest";
-import { readStackConfig } from "../config/stackFiles";
-import { runOffline, type OfflineRun } from "../scripts/lib/offline";
+import { readStackConfig } from "../src/core/config/stackFiles";
+import { runOffline, type OfflineRun } from "../src/engine/offline";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -33,10 +33,10 @@ export async function runProgram(stack: string, overrides: readonly string[] = [
 /**
  * What a copy of the project needs to run its program and commands: the folders of code
  * tsconfig.json compiles (its one list, so a new folder is copied too), the policy pack,
- * and the project's files. `withTests` adds the test and runtime folders.
+ * and the project's files. `withTests` adds test/ (the runtime suite, test/runtime/, with it).
  */
 export function projectFiles(withTests = false): string[] {
   const include = (JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as { include: string[] }).include;
-  const tops = [...new Set(include.map((g) => g.split("/")[0]))].filter((f) => withTests || (f !== "test" && f !== "runtime"));
+  const tops = [...new Set(include.map((g) => g.split("/")[0]))].filter((f) => withTests || f !== "test");
   return [...tops, "policies", "Pulumi.yaml", ...readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)), "package.json", "tsconfig.json"];
 }

@@ -1,5 +1,5 @@
 /**
- * The benchmark's stand-in for how `pulumi up` loads TypeScript (scripts/bench/pulumiTsLoader.cjs):
+ * The benchmark's stand-in for how `pulumi up` loads TypeScript (src/tools/bench/pulumiTsLoader.cjs):
  * type-checked by default, as the Pulumi CLI does, and transpile-only when
  * PULUMI_NODEJS_TRANSPILE_ONLY=true, which this stack's CI sets after `npm test` type-checked.
  */
@@ -20,7 +20,7 @@ function load(transpileOnly: string | undefined) {
   const env: NodeJS.ProcessEnv = { ...process.env, TS_NODE_CACHE_DIRECTORY: mkdtempSync(path.join(dir, "cache-")) };
   delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
   if (transpileOnly !== undefined) env.PULUMI_NODEJS_TRANSPILE_ONLY = transpileOnly;
-  return spawnSync(process.execPath, [path.join(ROOT, "scripts/bench/pulumiTsLoader.cjs"), entry, "a", "b"], { cwd: ROOT, env, encoding: "utf8" });
+  return spawnSync(process.execPath, [path.join(ROOT, "src/tools/bench/pulumiTsLoader.cjs"), entry, "a", "b"], { cwd: ROOT, env, encoding: "utf8" });
 }
 
 describe("Pulumi's TypeScript loader, as the benchmark runs it", () => {

@@ -1,12 +1,12 @@
 /** The application repository's wiring under the mock runtime, and the limits that guard it. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isWireSecret, SECRET } from "../scripts/lib/offline";
-import { renderWorkflows } from "../workflows/render";
+import { isWireSecret, SECRET } from "../src/engine/offline";
+import { renderWorkflows } from "../src/plan/workflows/render";
 import { loadTenantsFile, parseTenants } from "../tenants/load";
-import { parseStackSettings } from "../config/settings";
-import { fleetContext } from "../config/inputs";
-import { formatProblem } from "../diagnostics/problems";
+import { parseStackSettings } from "../src/core/config/settings";
+import { fleetContext } from "../src/plan/inputs";
+import { formatProblem } from "../src/core/diagnostics/problems";
 import * as path from "node:path";
 import { ROOT, runProgram } from "./program";
 import { ACME, fleetYaml } from "./helpers";
@@ -188,7 +188,7 @@ describe("the 100-repository-secret limit", () => {
 describe("credentials", () => {
   it("stop a real update, naming every missing one and the scopes; previews run without them", async () => {
     const pulumi = await import("@pulumi/pulumi");
-    const { requireCredentials, NEON_API_KEY, GITHUB_TOKEN } = await import("../config/credentials");
+    const { requireCredentials, NEON_API_KEY, GITHUB_TOKEN } = await import("../src/core/config/credentials");
     const saved = { neon: process.env.NEON_API_KEY, gh: process.env.GITHUB_TOKEN };
     delete process.env.NEON_API_KEY;
     delete process.env.GITHUB_TOKEN;
@@ -205,7 +205,7 @@ describe("credentials", () => {
   });
 
   it("let a preview run with no Neon key: the provider gets a placeholder, as a secret, and never a real key", async () => {
-    const { PREVIEW_NEON_API_KEY } = await import("../config/credentials");
+    const { PREVIEW_NEON_API_KEY } = await import("../src/core/config/credentials");
     const wire = (run: Awaited<ReturnType<typeof runProgram>>) => run.resources.find((r) => r.type === "pulumi:providers:neon")!.wireInputs.apiKey as { value: string };
     const without = await runProgram("prod", [], { NEON_API_KEY: undefined, GITHUB_TOKEN: undefined });
     expect(isWireSecret(wire(without))).toBe(true);
@@ -218,7 +218,7 @@ describe("credentials", () => {
   });
 
   it("need only the GitHub permissions docs/deploying.md lists, for every GitHub resource the program registers", async () => {
-    const { GITHUB_PERMISSIONS } = await import("../config/credentials");
+    const { GITHUB_PERMISSIONS } = await import("../src/core/config/credentials");
     const covered = new Set(GITHUB_PERMISSIONS.flatMap((p) => p.resourceTypes));
     const registered = new Set<string>();
     for (const [stack, overrides] of [["prod", ["secretScope=repository"]], ["prod", ["secretScope=environment"]], ["dev", ["devNeonApiKey=k"]]] as const) {
@@ -232,7 +232,7 @@ describe("credentials", () => {
   });
 
   it("pace the GitHub provider explicitly: serial requests, a second between writes, retries", async () => {
-    const { GITHUB_PACING } = await import("../config/credentials");
+    const { GITHUB_PACING } = await import("../src/core/config/credentials");
     const run = await runProgram("prod", []);
     const github = run.resources.find((r) => r.type === "pulumi:providers:github")!;
     // The SDK hands provider inputs over as strings, as the engine passes provider config.
@@ -241,7 +241,7 @@ describe("credentials", () => {
   });
 
   it("are secrets on the wire when given through the environment", async () => {
-    const run = await runProgram("prod", ["tenantsFile=runtime/fixtures/tenants.yaml"], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
+    const run = await runProgram("prod", ["tenantsFile=test/runtime/fixtures/tenants.yaml"], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
     const github = run.resources.find((r) => r.type === "pulumi:providers:github")!;
     expect(isWireSecret(github.wireInputs.token)).toBe(true);
     expect(JSON.stringify(run.resources.map((r) => r.inputs))).not.toMatch(/napi_x|ghp_y/);

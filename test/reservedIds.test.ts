@@ -10,7 +10,7 @@ import { fleetYaml, problemLines, ACME } from "./helpers";
 import { reservedIdReason } from "../tenants/rules/reservedIds";
 import { EXPORTS_PREFIX, layoutPrefixOf, legacyBackupPrefix, retentionClassPrefix } from "../tenants/naming";
 import { TENANT_ID_MAX, TENANT_ID_PATTERN } from "../tenants/schema";
-import { planErasure } from "../operations/erase";
+import { planErasure } from "../src/operations/erase";
 import type { Tenant } from "../tenants/model";
 import { parseTenants } from "../tenants/load";
 

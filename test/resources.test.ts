@@ -1,8 +1,9 @@
-/** The resource-level diff (review/resources.ts) and how the tenant diff accounts for its findings. */
+/** The resource-level diff (src/review/resources.ts) and how the tenant diff accounts for its findings. */
 import { describe, expect, it } from "vitest";
-import { diffResources, widenedGrants, type PlannedResource } from "../review/resources";
-import { diffFleets } from "../review/diff";
-import { replaceForcing } from "../scripts/lib/review";
+import { diffResources, widenedGrants } from "../src/review/resources";
+import type { PlannedResource } from "../src/review/findings";
+import { diffFleets } from "../src/review/diff";
+import { replaceForcing } from "../src/engine/review";
 import { parseTenants } from "../tenants/load";
 import { ACME, fleetYaml } from "./helpers";
 

@@ -1,7 +1,7 @@
-/** The restore planner (operations/restore.ts): inside the window Neon's branch restore, outside it the newest verified dump before the point, else a refusal that says why. */
+/** The restore planner (src/operations/restore.ts): inside the window Neon's branch restore, outside it the newest verified dump before the point, else a refusal that says why. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { planRestore, windowStart, type Dump, type RestoreRequest } from "../operations/restore";
+import { planRestore, windowStart, type Dump, type RestoreRequest } from "../src/operations/restore";
 
 const NOW = new Date("2026-12-02T12:00:00Z");
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);

@@ -100,7 +100,7 @@ describe("the tenant diff of a change of code", () => {
 describe("the tenant diff of code that wipes backups or grants admin", () => {
   // The lifecycle expires every class after a day, and the backup writer gets AdministratorAccess.
   const head = repository((dir) => {
-    edit(dir, "vaults/plan.ts", "expiration: { days },", "expiration: { days: 1 },");
+    edit(dir, "src/plan/vaults/plan.ts", "expiration: { days },", "expiration: { days: 1 },");
     writeFileSync(
       path.join(dir, "index.ts"),
       `${readFileSync(path.join(dir, "index.ts"), "utf8")}\nimport * as awsIam from "@pulumi/aws";\nnew awsIam.iam.RolePolicyAttachment("ops-admin", { role: "github-backups-backup-writer", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });\n`,

@@ -1,11 +1,11 @@
 /** The runner-minute model of `npm run bench -- --runners`, on real generated workflows and on hand-made ones. */
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { billedMinutes, jobsOf, runnerRow, slotResolver, wallClockSeconds, type Job } from "../scripts/bench/runners";
-import { planFleetBatches } from "../repository/manifest";
-import { renderWorkflows } from "../workflows/render";
+import { billedMinutes, jobsOf, runnerRow, slotResolver, wallClockSeconds, type Job } from "../src/tools/bench/runners";
+import { planFleetBatches } from "../src/plan/repository/manifest";
+import { renderWorkflows } from "../src/plan/workflows/render";
 import { parseTenants } from "../tenants/load";
-import { syntheticTenantsYaml } from "../scripts/bench/syntheticFleet";
+import { syntheticTenantsYaml } from "../src/tools/bench/syntheticFleet";
 
 const SETTINGS = { scope: "environment" as const, encryption: "kms" as const, branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" };
 const MODEL = { setupSeconds: 60, dumpSeconds: 10 };

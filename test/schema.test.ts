@@ -2,15 +2,15 @@ import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderSchema, SCHEMA_FILE } from "../scripts/write-schema";
+import { renderSchema, SCHEMA_FILE } from "../src/tools/schema";
 import { parseTenants } from "../tenants/load";
 
 const ROOT = path.resolve(__dirname, "..");
 
 describe("Pulumi.yaml's config block", () => {
   it("is the one the stack settings declare (npm run schema rewrites it)", async () => {
-    const { renderProjectFile, PROJECT_FILE } = await import("../scripts/write-schema");
-    const { pulumiConfigBlock, SETTINGS } = await import("../config/settings");
+    const { renderProjectFile, PROJECT_FILE } = await import("../src/tools/schema");
+    const { pulumiConfigBlock, SETTINGS } = await import("../src/core/config/settings");
     const text = readFileSync(PROJECT_FILE, "utf8");
     expect(text).toBe(renderProjectFile(text));
     // Every setting but the secret-only ones is declared, with the code's description and default.
@@ -23,12 +23,12 @@ describe("Pulumi.yaml's config block", () => {
 
 describe("the generated Markdown tables", () => {
   it("are the ones the settings and the change kinds declare (npm run schema rewrites them)", async () => {
-    const { renderMarkdown, markdownPath, GENERATED_MARKDOWN } = await import("../scripts/write-schema");
+    const { renderMarkdown, markdownPath, GENERATED_MARKDOWN } = await import("../src/tools/schema");
     for (const file of Object.keys(GENERATED_MARKDOWN)) {
       const text = readFileSync(markdownPath(file), "utf8");
       expect(text, file).toBe(renderMarkdown(file, text));
     }
-    const { SETTINGS } = await import("../config/settings");
+    const { SETTINGS } = await import("../src/core/config/settings");
     const full = ["docs/settings.md", "docs/dev.md", "docs/migrations.md", "docs/operations.md"].map((f) => readFileSync(markdownPath(f), "utf8")).join("");
     for (const key of Object.keys(SETTINGS)) expect(full).toContain(`| \`${key}\``);
     const { ACKNOWLEDGEABLE_CHANGES } = await import("../tenants/changeKinds");

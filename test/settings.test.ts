@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseStackSettings } from "../config/settings";
-import { formatProblem } from "../diagnostics/problems";
+import { parseStackSettings } from "../src/core/config/settings";
+import { formatProblem } from "../src/core/diagnostics/problems";
 
 const STACK_FILE = `config:
   tenant-fleet:secretScope: repo

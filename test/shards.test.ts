@@ -3,16 +3,16 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveStackInputs } from "../config/inputs";
-import { readStackConfig } from "../config/stackFiles";
-import { projectSettings } from "../config/settings";
-import { MAX_MATRIX_JOBS, planFleetBatches } from "../repository/manifest";
-import { renderWorkflows } from "../workflows/render";
+import { resolveStackInputs } from "../src/plan/inputs";
+import { readStackConfig } from "../src/core/config/stackFiles";
+import { projectSettings } from "../src/core/config/settings";
+import { MAX_MATRIX_JOBS, planFleetBatches } from "../src/plan/repository/manifest";
+import { renderWorkflows } from "../src/plan/workflows/render";
 import { parseTenants } from "../tenants/load";
-import { formatProblem } from "../diagnostics/problems";
+import { formatProblem } from "../src/core/diagnostics/problems";
 import { ROOT } from "./program";
 import { ACME, fleetYaml } from "./helpers";
-import { fleetNames } from "../repository/contract";
+import { fleetNames } from "../src/core/repositoryContract";
 
 const BASE = "  tenant-fleet:githubOwner: example-saas\n  tenant-fleet:githubRepository: app\n  tenant-fleet:keyAdministrators: [\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]\n  tenant-fleet:breakGlassPrincipal: arn:aws:iam::123456789012:role/break-glass\n";
 

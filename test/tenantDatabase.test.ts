@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { projectArgs } from "../projects/args";
+import { projectArgs } from "../src/plan/projects/args";
 import { parseTenants } from "../tenants/load";
-import { isWireSecret, SECRET } from "../scripts/lib/offline";
+import { isWireSecret, SECRET } from "../src/engine/offline";
 import { ROOT, runProgram } from "./program";
 import { ACME, fleetYaml } from "./helpers";
 

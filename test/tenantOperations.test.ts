@@ -3,7 +3,7 @@
  * the commands carrying out their plans against Neon's API on loopback (test/neonApiFake.ts,
  * responses in the shapes of Neon's API reference): which calls, in which order, with which
  * bodies, and the record each leaves, failures included. The parts that need Postgres and
- * S3 run in runtime/operations.test.ts.
+ * S3 run in test/runtime/operations.test.ts.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,11 +12,11 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./program";
 import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
-import { listingProblems, planErasure, prefixProblem, type ErasureRequest, type ListedVersion } from "../operations/erase";
-import { planExport } from "../operations/export";
-import { ticketProblem, runOf } from "../operations/record";
-import { neonApi } from "../scripts/lib/neonApi";
-import { deleteProjectIfPresent } from "../scripts/lib/tenantOperations";
+import { listingProblems, planErasure, prefixProblem, type ErasureRequest, type ListedVersion } from "../src/operations/erase";
+import { planExport } from "../src/operations/export";
+import { ticketProblem, runOf } from "../src/catalog/record";
+import { neonApi } from "../src/operations/neonApi";
+import { deleteProjectIfPresent } from "../src/operations/tenantOperations";
 import { CODE_DEFAULTS, type Tenant } from "../tenants/model";
 
 const tenant = (over: Partial<Tenant> = {}): Tenant => ({

@@ -12,12 +12,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadTenantsFile, parseTenants, type LoadContext } from "../tenants/load";
-import { formatProblem } from "../diagnostics/problems";
+import { formatProblem } from "../src/core/diagnostics/problems";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ACME, NORTHWIND, fleetYaml, problemLines } from "./helpers";
-import { githubNameProblems } from "../repository/contract";
+import { githubNameProblems } from "../src/core/repositoryContract";
 
 const F = "tenants.yaml";
 const ACTIVE_LIST = "aws-us-east-1, aws-us-east-2, aws-us-west-2, aws-eu-central-1, aws-eu-west-2, aws-ap-southeast-1, aws-ap-southeast-2, aws-sa-east-1";

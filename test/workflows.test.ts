@@ -3,12 +3,12 @@ import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ACTIONS, chunk, maxBackupAgeHours, renderWorkflows, scheduleSlug, slotJobIds, type RenderedWorkflow, type WorkflowSettings } from "../workflows/render";
-import { ENVIRONMENT_SLOTS } from "../repository/manifest";
-import { longestGapHours } from "../workflows/cronGap";
+import { ACTIONS, chunk, maxBackupAgeHours, renderWorkflows, scheduleSlug, slotJobIds, type RenderedWorkflow, type WorkflowSettings } from "../src/plan/workflows/render";
+import { ENVIRONMENT_SLOTS } from "../src/plan/repository/manifest";
+import { longestGapHours } from "../src/core/cronGap";
 import { parseTenants } from "../tenants/load";
 import type { Tenant } from "../tenants/model";
-import { goldenCases } from "./goldenCases";
+import { goldenCases } from "../src/tools/goldenCases";
 import { workflowErrors } from "./workflowParser";
 import { ACME, fleetYaml } from "./helpers";
 
@@ -167,7 +167,7 @@ describe("every generated workflow", () => {
     }
   });
 
-  it.each(everyWorkflow)("%s runs only container images pinned by digest, from workflows/images.ts", (_, w) => {
+  it.each(everyWorkflow)("%s runs only container images pinned by digest, from src/plan/repository/images.ts", (_, w) => {
     for (const job of jobs(w) as (Job & { services?: Record<string, { image: string }>; container?: string | { image: string } })[]) {
       const images = [...Object.values(job.services ?? {}).map((x) => x.image), ...(job.container ? [typeof job.container === "string" ? job.container : job.container.image] : [])];
       // The image comes from the manifest's batch, which pins it (test/manifest.test.ts).

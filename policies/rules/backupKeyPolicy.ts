@@ -1,4 +1,4 @@
-import { accountOf, actionApplies, ALLOW_EVERYTHING, asList, evaluate, mayAllow, statementsOf, type PolicyLike, type Statement } from "../iam/evaluate";
+import { accountOf, actionApplies, ALLOW_EVERYTHING, asList, evaluate, mayAllow, statementsOf, type PolicyLike, type Statement } from "../../src/core/iam/evaluate";
 import { isBackupKey, policyDocument, TYPES, type Rule, type RuleResource } from "./types";
 
 export interface BackupKeyPolicyConfig {

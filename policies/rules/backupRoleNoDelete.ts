@@ -1,4 +1,4 @@
-import { mayAllowAction, statementsOf, type PolicyLike } from "../iam/evaluate";
+import { mayAllowAction, statementsOf, type PolicyLike } from "../../src/core/iam/evaluate";
 import { permissionsOf, trustOf, trustsWebIdentity } from "./roles";
 import { TYPES, type Rule } from "./types";
 

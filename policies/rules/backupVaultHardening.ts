@@ -1,5 +1,5 @@
-import { ALLOW_EVERYTHING, asList, evaluate, statementsOf, type PolicyLike, type Request } from "../iam/evaluate";
-import { LEGACY_RETENTION_TAG } from "../../vaults/plan";
+import { ALLOW_EVERYTHING, asList, evaluate, statementsOf, type PolicyLike, type Request } from "../../src/core/iam/evaluate";
+import { LEGACY_RETENTION_TAG } from "../../src/plan/vaults/plan";
 import { EXPORTS_PREFIX } from "../../tenants/naming";
 import { bucketArnOf, configuringBucket, isBackupBucket, policyDocument, TYPES, type Rule, type RuleResource } from "./types";
 

@@ -1,5 +1,5 @@
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../iam/workflowAccess";
-import { accountOf, actionApplies, asList, evaluate, mayAllow, statementsOf, type PolicyLike, type Request } from "../iam/evaluate";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../src/plan/iam/workflowAccess";
+import { accountOf, actionApplies, asList, evaluate, mayAllow, statementsOf, type PolicyLike, type Request } from "../../src/core/iam/evaluate";
 import { trustOf } from "./roles";
 import { TYPES, type Rule } from "./types";
 

@@ -2,7 +2,7 @@
  * Every way a permission reaches an IAM role in a stack, and which roles GitHub workflows
  * can assume: the inventory the trust and permission rules judge.
  */
-import { asList, statementsOf, type PolicyLike } from "../iam/evaluate";
+import { asList, statementsOf, type PolicyLike } from "../../src/core/iam/evaluate";
 import { dependsOn, policyDocument, TYPES, type RuleResource } from "./types";
 
 /** One source of a role's permissions: a document to judge, or an ARN whose document the stack does not hold. */

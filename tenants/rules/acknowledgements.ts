@@ -1,6 +1,6 @@
 /** An acknowledgement names a tenant exactly when its kind of change is one tenant's (tenants/changeKinds.ts). */
 import { STACK_WIDE_CHANGES } from "../changeKinds";
-import type { Problem } from "../../diagnostics/problems";
+import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
 export const acknowledgementScope: Rule = ({ acknowledgements, at }) => {

@@ -1,8 +1,8 @@
 /** Compute sizes Neon accepts, as written and as resolved (tenant, then defaults, then code). */
 import { CU_MAX_SPREAD, MIN_SUSPEND_SECONDS, MAX_SUSPEND_SECONDS, type DefaultsInput } from "../schema";
 import { CODE_DEFAULTS } from "../model";
-import type { Problem } from "../../diagnostics/problems";
-import type { DocPath, Positions } from "../../diagnostics/positions";
+import type { Problem } from "../../src/core/diagnostics/problems";
+import type { DocPath, Positions } from "../../src/core/diagnostics/positions";
 import type { Rule } from "./types";
 
 const CU_STEPS = "0.25, 0.5 or a whole number from 1 to 16";

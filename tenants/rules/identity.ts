@@ -1,8 +1,8 @@
 /** Ids and names tell tenants apart: unique ids usable as GitHub names, unique names, look-alike names warned. */
 import { remove as confusableSkeleton } from "confusables";
 import { describe as quote } from "../schema";
-import { githubNameProblems } from "../../repository/contract";
-import type { Problem } from "../../diagnostics/problems";
+import { githubNameProblems } from "../../src/core/repositoryContract";
+import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
 export const uniqueIds: Rule = ({ entries, at }) => {

@@ -1,7 +1,7 @@
 /** The stack fits the limits of S3, Neon and GitHub it will meet, checked before anything is created. */
 import { CODE_DEFAULTS } from "../model";
 import { backupRegionOf } from "../placement";
-import type { Problem } from "../../diagnostics/problems";
+import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
 /** S3 allows this many lifecycle rules per bucket (one per distinct retention, plus housekeeping). */

@@ -9,7 +9,7 @@ import { DISPLAY_NAME_MAX, MAX_GENERATION } from "../schema";
 import { projectName, projectResourceName } from "../naming";
 import { liesIn } from "../placement";
 import { CODE_DEFAULTS } from "../model";
-import type { Problem } from "../../diagnostics/problems";
+import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
 export const moveTarget: Rule = ({ entries, defaults, at }) => {

@@ -1,7 +1,7 @@
 /** Each tenant's region is current and lies inside a residency the stack allows. */
 import { findRegion, activeRegionsFor, isResidency, canonicalResidency, KNOWN_JURISDICTIONS, type NeonRegion } from "../regions";
 import { liesIn } from "../placement";
-import type { Problem } from "../../diagnostics/problems";
+import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
 function regionLabel(r: NeonRegion): string {

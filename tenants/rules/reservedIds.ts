@@ -6,10 +6,10 @@
  * would erase every tenant's backups kept 14 days; a tenant `erasure` would make its
  * environment the one whose reviewers approve erasures.
  */
-import { environmentName } from "../../repository/contract";
-import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../../iam/operations";
+import { environmentName } from "../../src/core/repositoryContract";
+import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../../src/core/repositoryContract";
 import { layoutPrefixOf, legacyBackupPrefix } from "../naming";
-import type { Problem } from "../../diagnostics/problems";
+import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
 /** The GitHub environments the stack's own workflows run in, whose names have a tenant environment's shape. */

@@ -1,8 +1,8 @@
 /** Backup schedules GitHub runs on time: not at the top of the hour. */
-import type { Problem } from "../../diagnostics/problems";
-import type { DocPath, Positions } from "../../diagnostics/positions";
+import type { Problem } from "../../src/core/diagnostics/problems";
+import type { DocPath, Positions } from "../../src/core/diagnostics/positions";
 import type { Rule } from "./types";
-import { longestGapHours } from "../../workflows/cronGap";
+import { longestGapHours } from "../../src/core/cronGap";
 import { CODE_DEFAULTS } from "../model";
 
 function minuteWarning(schedule: string | undefined, path: DocPath, at: Positions): Problem[] {

@@ -1,5 +1,5 @@
 /** In a file shared by shards, exactly one stack owns each tenant. */
-import type { Problem } from "../../diagnostics/problems";
+import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
 export const oneOwner: Rule = ({ entries, ctx, at }) => {

@@ -1,7 +1,7 @@
 /** What every rule of the tenants loader reads, and what it returns. */
 import type { AcknowledgementInput, DefaultsInput, TenantInput } from "../schema";
-import type { Problem } from "../../diagnostics/problems";
-import type { Positions } from "../../diagnostics/positions";
+import type { Problem } from "../../src/core/diagnostics/problems";
+import type { Positions } from "../../src/core/diagnostics/positions";
 
 /** The fields a shard decision reads. */
 export type Placeable = { readonly residency?: string; readonly region?: string };

@@ -15,7 +15,7 @@
  */
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 
-/** The part of the manifest this module reads (repository/manifest.ts writes all of it). */
+/** The part of the manifest this module reads (src/plan/repository/manifest.ts writes all of it). */
 export interface RouteManifest {
   /** 1, or 2 (migrations batches gained their wave; the tenants this module reads did not change). */
   readonly format: 1 | 2;

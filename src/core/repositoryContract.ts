@@ -1,0 +1,152 @@
+/**
+ * The repository contract: every name the stack writes into the application repository
+ * (secrets, environments, variables, workflow files) and that the generated workflows and
+ * the application read. Pure and stable, derived from tenant ids and the stack's shard;
+ * changing one renames something a deployed repository relies on.
+ */
+
+/**
+ * Where tenant connection strings live: GitHub (one repository secret per tenant, or one
+ * environment per tenant) or the tenant's own AWS region (SSM SecureString parameters).
+ */
+export const SECRET_SCOPES = ["repository", "environment", "region"] as const;
+
+/** The environment of the stack's repository whose jobs may assume the operations role (restore, export). */
+export const OPERATIONS_ENVIRONMENT = "tenant-operations";
+/** The environment whose jobs use the break-glass role (erasure), with reviewers of its own. */
+export const ERASURE_ENVIRONMENT = "tenant-erasure";
+export type SecretScope = (typeof SECRET_SCOPES)[number];
+
+/** `acme-corp` → `ACME_CORP_DATABASE_URL` (repository-scoped Actions secret). */
+export function repositorySecretName(tenantId: string): string {
+  return `${tenantId.toUpperCase().replace(/-/g, "_")}_DATABASE_URL`;
+}
+
+/** `acme-corp` → `tenant-acme-corp` (GitHub environment, environment-scoped secrets). */
+export function environmentName(tenantId: string): string {
+  return `tenant-${tenantId}`;
+}
+
+/** Secret name inside a tenant environment. */
+export const ENVIRONMENT_SECRET_NAME = "DATABASE_URL";
+
+/** The two connection strings of a tenant in the region scope: pooled for the application, direct for dumps and migrations. */
+export const CREDENTIAL_KINDS = ["pooled", "direct"] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** The stack's SSM path: every parameter of the stack lives under it (`/tenant-fleet/prod/`). */
+export function parameterPath(stack: string): string {
+  return `/tenant-fleet/${stack}/`;
+}
+
+/** `/tenant-fleet/prod/acme-corp/pooled-url`: a tenant's connection string in the region scope. */
+export function credentialParameter(stack: string, tenantId: string, kind: CredentialKind): string {
+  return `${parameterPath(stack)}${tenantId}/${kind}-url`;
+}
+
+/** Where an active tenant's connection string lives, by secret scope. */
+export type CredentialLocation =
+  | { readonly scope: "repository"; readonly secret: string }
+  | { readonly scope: "environment"; readonly environment: string; readonly secret: string }
+  | { readonly scope: "region"; readonly awsRegion: string; readonly parameter: string; readonly directParameter: string };
+
+export function credentialLocation(tenantId: string, scope: SecretScope, where: { readonly stack: string; readonly awsRegion: string }): CredentialLocation {
+  switch (scope) {
+    case "repository":
+      return { scope, secret: repositorySecretName(tenantId) };
+    case "environment":
+      return { scope, environment: environmentName(tenantId), secret: ENVIRONMENT_SECRET_NAME };
+    case "region":
+      return { scope, awsRegion: where.awsRegion, parameter: credentialParameter(where.stack, tenantId, "pooled"), directParameter: credentialParameter(where.stack, tenantId, "direct") };
+  }
+}
+
+export const WORKFLOW_DIR = ".github/workflows";
+/** Variables the stack sets in the repository (values are not secret). */
+export const VARIABLES = Object.freeze({
+  /** The backup writer role (the name predates the drill's own role). */
+  roleArn: "TENANT_FLEET_AWS_ROLE_ARN",
+  drillRoleArn: "TENANT_FLEET_DRILL_ROLE_ARN",
+  migrationsRoleArn: "TENANT_FLEET_MIGRATIONS_ROLE_ARN",
+  vaults: "TENANT_FLEET_BACKUP_VAULTS",
+});
+
+/**
+ * The names a stack writes into the application repository. Shards sharing a repository
+ * get their own (`tenant-fleet-prod-eu-backup-….yml`, `TENANT_FLEET_AWS_ROLE_ARN_PROD_EU`),
+ * so they never overwrite each other's files or variables.
+ */
+export interface FleetNames {
+  /** File and concurrency-group prefix, e.g. `tenant-fleet` or `tenant-fleet-prod-eu`. */
+  readonly prefix: string;
+  /** The backup writer role's ARN. */
+  readonly roleArnVariable: string;
+  /** The restore-drill reader role's ARN. */
+  readonly drillRoleArnVariable: string;
+  /** The migrations role's ARN (region scope: it reads the tenants' parameters). */
+  readonly migrationsRoleArnVariable: string;
+  readonly vaultsVariable: string;
+  /** The fleet catalog's writer string (insert only), which the generated jobs record with. */
+  readonly catalogSecret: string;
+  /**
+   * The environment that holds it in the environment and region scopes (restricted to the
+   * default branch). Underscores: no tenant's environment (`tenant-<id>`, ids use hyphens) can take it.
+   */
+  readonly catalogEnvironment: string;
+}
+
+/** The repository secret that holds the fleet catalog's writer string (docs/migrations.md). */
+export const CATALOG_SECRET = "TENANT_FLEET_CATALOG_URL";
+
+export function fleetNames(shardKey = ""): FleetNames {
+  const suffix = shardKey ? `_${shardKey.toUpperCase().replace(/-/g, "_")}` : "";
+  return {
+    prefix: shardKey ? `tenant-fleet-${shardKey}` : "tenant-fleet",
+    roleArnVariable: `${VARIABLES.roleArn}${suffix}`,
+    drillRoleArnVariable: `${VARIABLES.drillRoleArn}${suffix}`,
+    migrationsRoleArnVariable: `${VARIABLES.migrationsRoleArn}${suffix}`,
+    vaultsVariable: `${VARIABLES.vaults}${suffix}`,
+    catalogSecret: `${CATALOG_SECRET}${suffix}`,
+    catalogEnvironment: `tenant_fleet_catalog${suffix.toLowerCase()}`,
+  };
+}
+/**
+ * Where the fleet catalog's writer string lives when the stack creates the catalog: a
+ * repository secret, or in the environment and region scopes a secret of the catalog's
+ * environment (one stack-wide, insert-only credential to metadata, not a tenant's).
+ */
+export function catalogWriterLocation(scope: SecretScope, names: FleetNames): { readonly scope: "repository"; readonly secret: string } | { readonly scope: "environment"; readonly environment: string; readonly secret: string } {
+  return scope === "repository" ? { scope, secret: names.catalogSecret } : { scope: "environment", environment: names.catalogEnvironment, secret: names.catalogSecret };
+}
+
+/** A workflow file's concurrency group prefix: its file name without the extension. */
+export function concurrencyGroup(path: string): string {
+  return path.split("/").pop()!.replace(/\.ya?ml$/, "");
+}
+
+/**
+ * Problems that would make a tenant id unusable as a GitHub name, or ids whose derived
+ * names collide (GitHub compares secret and environment names case-insensitively).
+ * Returns, per id that cannot be used, the reason.
+ */
+export function githubNameProblems(ids: readonly string[]): Map<string, string> {
+  const problems = new Map<string, string>();
+  const bySecret = new Map<string, string>();
+  const byEnvironment = new Map<string, string>();
+  for (const id of ids) {
+    const secret = repositorySecretName(id);
+    if (secret.startsWith("GITHUB_")) {
+      problems.set(id, `the id would become the secret name ${secret}, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"`);
+      continue;
+    }
+    const env = environmentName(id).toLowerCase();
+    const other = bySecret.get(secret.toUpperCase()) ?? byEnvironment.get(env);
+    if (other !== undefined && other !== id) {
+      problems.set(id, `the id collides with tenant ${other} once turned into the GitHub names ${secret} / ${environmentName(id)}; choose a distinct id`);
+      continue;
+    }
+    bySecret.set(secret.toUpperCase(), id);
+    byEnvironment.set(env, id);
+  }
+  return problems;
+}

@@ -1,0 +1,125 @@
+/**
+ * The review of a change (`npm run plan -- --base REF` or `--head DIR`): the tenant-level
+ * diff of the two sides' tenants files and stack settings, and underneath it the
+ * resource-level diff of the two programs, each planned by its own code. This process's
+ * code (the checker) classifies; the other side is only ever read or run as data.
+ *
+ * - `--base REF`: this working tree is the head; the base is REF, exported and planned.
+ * - `--head DIR`: this working tree is the base (in CI: the base branch's checkout, so a pull
+ *   request cannot edit the rules it is judged by); the head is the pull request's checkout
+ *   at DIR, its files read by this code and its program run in a sandbox (`--sandbox`).
+ */
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../plan/stack";
+import { projectSettings, type StackSettings } from "../core/config/settings";
+import { readStackConfig, type StackConfig } from "../core/config/stackFiles";
+import type { Fleet } from "../../tenants/model";
+import { formatProblem } from "../core/diagnostics/problems";
+import { diffFleets, diffPasses, type Side } from "../review/diff";
+import { diffDocument, renderDiffFailureMarkdown, renderDiffMarkdown, renderDiffText } from "../review/diffReport";
+import { AWS_REPLACE_FORCING, diffResources } from "../review/resources";
+import type { PlannedResource } from "../review/findings";
+import { bridge } from "../tools/neon/bridge";
+import { neonFacts } from "../tools/neon/generate";
+import { baseSide } from "./baseSide";
+import { runOffline } from "./offline";
+import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
+import { write } from "../cli/cli";
+import { loadWorkingTree } from "./workingTree";
+
+export interface ReviewArgs {
+  readonly base?: string;
+  readonly head?: string;
+  readonly format: "text" | "md" | "json";
+  /** Run the other side's program as nobody, without network (CI, for a pull request's code). */
+  readonly sandbox: boolean;
+  /** Compare tenants files and settings only, without planning either program. */
+  readonly tenantsOnly: boolean;
+}
+
+/** Replace-forcing inputs of every type the programs register: Neon's from its schema, AWS's declared. */
+export function replaceForcing(): Record<string, readonly string[]> {
+  const neon = Object.fromEntries(bridge(neonFacts()).resources.map((r) => [r.token, r.properties.filter((p) => p.forceNew && p.input).map((p) => p.name)]));
+  return { ...AWS_REPLACE_FORCING, ...neon };
+}
+
+/** The working tree's side for the diff. */
+function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet): Side {
+  return { fleet, stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep, settings: projectSettings(stackConfig.config) } };
+}
+
+/** The checkout at `dir`, read by this code: its stack file and tenants file, validated as this code validates. */
+function sideAt(dir: string, stack: string): Side | string {
+  let cfg: StackConfig;
+  try {
+    cfg = readStackConfig(dir, stack);
+  } catch (err) {
+    return `--head ${dir}: ${(err as Error).message}`;
+  }
+  const inputs = loadWorkingTree(cfg, dir, `${path.basename(dir)}/${cfg.stackFile}`);
+  if (!inputs.settings || !inputs.fleet) return inputs.problems.filter((p) => p.severity === "error").map(formatProblem).join("\n");
+  return ownSide(cfg, inputs.settings, inputs.fleet);
+}
+
+async function ownPlan(stackConfig: StackConfig): Promise<PlannedResource[]> {
+  const run = await runOffline({ project: stackConfig.project, stack: stackConfig.stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program: () => import("../../index") });
+  return run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete } }));
+}
+
+export async function runReview(args: ReviewArgs, stackConfig: StackConfig, settings: StackSettings, fleet: Fleet): Promise<number> {
+  const stack = stackConfig.stack;
+  // On stderr as ever; with --format md also the comment saying so (the head's text fenced).
+  const fail = async (message: string) => {
+    process.stderr.write(`${message}\n`);
+    if (args.format === "md") await write(renderDiffFailureMarkdown(stack, message));
+    return 1;
+  };
+  let before: Side | undefined;
+  let after: Side;
+  let label: string;
+  let plans: (() => Promise<[PlannedResource[], PlannedResource[]]>) | undefined;
+  if (args.head) {
+    const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), args.head);
+    const head = sideAt(dir, stack);
+    if (typeof head === "string") return fail(`${head}\nthe head's tenants file or stack settings are invalid, so nothing can be compared with them`);
+    before = ownSide(stackConfig, settings, fleet);
+    after = head;
+    label = args.base ?? "this checkout";
+    plans = async () => [await ownPlan(stackConfig), planProgramAt(dir, stack, { sandbox: args.sandbox, label: `the head (${args.head})` })];
+  } else {
+    const base = baseSide(PROJECT_ROOT, args.base!, stack);
+    if ("problems" in base) {
+      for (const p of base.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return fail(`the tenants file at ${args.base} is invalid, so nothing can be compared with it; fix the base branch first`);
+    }
+    before = base.side;
+    after = ownSide(stackConfig, settings, fleet);
+    label = args.base!;
+    plans = async () => {
+      const exported = exportRef(PROJECT_ROOT, args.base!);
+      try {
+        const theirs = planProgramAt(exported.dir, stack, { sandbox: args.sandbox, label: `the base (${args.base})` });
+        return [theirs, await ownPlan(stackConfig)];
+      } finally {
+        exported.cleanup();
+      }
+    };
+  }
+  let findings;
+  if (!args.tenantsOnly && before) {
+    let planned: [PlannedResource[], PlannedResource[]];
+    try {
+      planned = await plans();
+    } catch (err) {
+      if (err instanceof ProgramPlanError) return fail(err.message);
+      throw err;
+    }
+    const [basePlan, headPlan] = planned;
+    const tenantIds = [...new Set([...before.fleet.tenants, ...after.fleet.tenants].map((t) => t.id))];
+    findings = diffResources(basePlan, headPlan, { replaceForcing: replaceForcing(), tenantIds });
+  }
+  const diff = diffFleets(before, after, findings);
+  const meta = { base: label, stack, file: settings.tenantsFile };
+  await write(args.format === "json" ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n` : args.format === "md" ? renderDiffMarkdown(diff, meta) : renderDiffText(diff, meta));
+  return diffPasses(diff) ? 0 : 1;
+}

@@ -1,0 +1,257 @@
+/**
+ * The dispatch workflows of this stack's own repository that carry out tenant operations
+ * (.github/workflows/tenant-restore.yml, tenant-export.yml, tenant-erase.yml, tenant-move.yml,
+ * tenant-move-finish.yml), rendered
+ * from typed objects. Pure; `npm run golden` writes them and a test fails when the files
+ * in the repository differ.
+ *
+ * Each has two jobs. `plan` holds no secret: it plans the operation with the inputs
+ * (`npm run tenant -- … --json`, shown in the run's summary) for the reviewers to read.
+ * `apply` waits for approval in its environment (tenant-operations; erasure and a move's
+ * finish, which deletes the source project: tenant-erasure, with reviewers of its own), installs everything before any credential,
+ * and runs the same command with `--apply`: Neon's key and the Pulumi token from the
+ * environment, the stack's outputs and the catalog owner's string (masked) from Pulumi,
+ * AWS through OIDC as the operations role (erasure: the break-glass role). The operation's
+ * record is kept as an artifact for 90 days. Inputs reach scripts through the environment
+ * only, and the command checks each.
+ */
+import { ACTIONS, INSTALL_PG_CLIENT, renderYaml } from "../plan/workflows/render";
+import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../core/repositoryContract";
+
+/** Actions these workflows use besides the generated workflows' own (ACTIONS), pinned like them. */
+export const OPERATION_ACTIONS = Object.freeze({
+  setupNode: { uses: "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020", version: "v4.4.0" },
+  pulumi: { uses: "pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58", version: "v6.6.1" },
+});
+
+/** The client the operations install: the newest major Neon offers reads and writes every older server. */
+export const OPERATIONS_PG_MAJOR = 18;
+/** How long a run keeps the operation's record (the auditor downloads what must be kept longer). */
+export const RECORD_RETENTION_DAYS = 90;
+const RUNNER = "ubuntu-24.04";
+const ON_MAIN = "github.ref == 'refs/heads/main'";
+
+type Input = { readonly description: string; readonly type: "string" | "boolean" | "choice"; readonly required: boolean; readonly default?: string | boolean; readonly options?: readonly string[] };
+
+interface OperationSpec {
+  /** The workflow's name (tenant-<kind>.yml) and, unless `command` says otherwise, the command's. */
+  readonly kind: "restore" | "export" | "erase" | "move" | "move-finish";
+  readonly command?: "move";
+  readonly title: string;
+  readonly environment: string;
+  /** The repository variable (of the environment) holding the role to assume; none: the job needs no AWS. */
+  readonly roleVariable?: string;
+  readonly inputs: Readonly<Record<string, Input>>;
+  /** Environment variables from inputs, beside STACK, TENANT and TICKET. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Bash appending the operation's own options to `args`. */
+  readonly args: string;
+  /** A refusal without the catalog is not final (a restore's dumps are known only to it): the plan job reports it and lets the apply job decide. */
+  readonly planWithoutCatalogMayRefuse: boolean;
+}
+
+const COMMON_INPUTS: Record<string, Input> = {
+  stack: { description: "The stack (prod, dev, or a shard)", type: "string", required: true, default: "prod" },
+  tenant: { description: "The tenant's id", type: "string", required: true },
+  ticket: { description: "The change or request this carries out (e.g. SEC-1234)", type: "string", required: true },
+};
+
+export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
+  {
+    kind: "restore",
+    title: "tenant restore",
+    environment: OPERATIONS_ENVIRONMENT,
+    roleVariable: "TENANT_FLEET_OPERATIONS_ROLE_ARN",
+    inputs: {
+      ...COMMON_INPUTS,
+      to: { description: "A time with its zone (2026-12-02T09:00:00Z), a WAL position (0/16B3748), or before-migration RUN", type: "string", required: true },
+      from_dump: { description: "Restore the newest verified dump before that point into a new branch, even inside the PITR window", type: "boolean", required: false, default: false },
+    },
+    env: { TO: "${{ inputs.to }}", FROM_DUMP: "${{ inputs.from_dump }}" },
+    args: 'if [[ "${TO}" == before-migration* ]]; then args+=(--to before-migration "${TO#before-migration }"); else args+=(--to "${TO}"); fi\nif [ "${FROM_DUMP}" = true ]; then args+=(--from-dump); fi',
+    planWithoutCatalogMayRefuse: true,
+  },
+  {
+    kind: "export",
+    title: "tenant export",
+    environment: OPERATIONS_ENVIRONMENT,
+    roleVariable: "TENANT_FLEET_OPERATIONS_ROLE_ARN",
+    inputs: { ...COMMON_INPUTS, format: { description: "custom (pg_restore) or plain (SQL, beside the custom dump)", type: "choice", required: true, default: "custom", options: ["custom", "plain"] } },
+    env: { FORMAT: "${{ inputs.format }}" },
+    args: 'args+=(--format "${FORMAT}")',
+    planWithoutCatalogMayRefuse: false,
+  },
+  {
+    kind: "erase",
+    title: "tenant erase",
+    environment: ERASURE_ENVIRONMENT,
+    roleVariable: "TENANT_FLEET_BREAK_GLASS_ROLE_ARN",
+    inputs: { ...COMMON_INPUTS },
+    env: {},
+    args: ":",
+    planWithoutCatalogMayRefuse: false,
+  },
+  {
+    kind: "move",
+    title: "tenant move",
+    environment: OPERATIONS_ENVIRONMENT,
+    // Database to database through Neon: no vault, no AWS.
+    inputs: {
+      ...COMMON_INPUTS,
+      catch_up: { description: "A move by logical replication: wait for the target, copy sequences, compare, stop replicating (writes paused)", type: "boolean", required: false, default: false },
+    },
+    env: { CATCH_UP: "${{ inputs.catch_up }}" },
+    args: 'if [ "${CATCH_UP}" = true ]; then args+=(--catch-up); fi',
+    planWithoutCatalogMayRefuse: false,
+  },
+  {
+    // Deletes the released source of a finished move: its own approval, the erasure's reviewers.
+    kind: "move-finish",
+    command: "move",
+    title: "tenant move finish",
+    environment: ERASURE_ENVIRONMENT,
+    inputs: { ...COMMON_INPUTS },
+    env: {},
+    args: "args+=(--finish)",
+    // The grace period, backups and drills since the cutover are the catalog's to prove: the apply job plans again with it.
+    planWithoutCatalogMayRefuse: true,
+  },
+];
+
+export function operationWorkflowPath(kind: OperationSpec["kind"]): string {
+  return `.github/workflows/tenant-${kind}.yml`;
+}
+
+/** Checks the stack and tenant inputs (they name files) and builds the command's arguments; the command checks every input again. */
+function commandPrelude(spec: OperationSpec): string {
+  return [
+    "set -euo pipefail",
+    'if ! [[ "${STACK}" =~ ^[a-z0-9][a-z0-9-]{0,62}$ ]]; then echo "::error::stack ${STACK@Q} is not a stack name"; exit 2; fi',
+    // It names the record's file too: a tenant id's shape, before anything uses it.
+    'if ! [[ "${TENANT}" =~ ^[a-z][a-z0-9-]{0,62}$ ]]; then echo "::error::tenant ${TENANT@Q} is not a tenant id"; exit 2; fi',
+    `args=(${spec.command ?? spec.kind} "\${TENANT}" --stack "\${STACK}")`,
+    spec.args,
+  ].join("\n");
+}
+
+function setupSteps(): object[] {
+  return [
+    { uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
+    { uses: OPERATION_ACTIONS.setupNode.uses, with: { "node-version": 20, cache: "npm" } },
+    { run: "npm ci" },
+  ];
+}
+
+function render(spec: OperationSpec): string {
+  const inputEnv = { STACK: "${{ inputs.stack }}", TENANT: "${{ inputs.tenant }}", TICKET: "${{ inputs.ticket }}", ...spec.env };
+  const planStep = {
+    name: "Plan (no secrets)",
+    id: "plan",
+    shell: "bash",
+    env: inputEnv,
+    run: [
+      commandPrelude(spec),
+      'status=0',
+      'npm run --silent tenant -- "${args[@]}" > "${RUNNER_TEMP}/plan.txt" 2>&1 || status=$?',
+      'npm run --silent tenant -- "${args[@]}" --json > "${RUNNER_TEMP}/plan.json" 2> /dev/null || true',
+      '{ echo "### ${TENANT}: ${GITHUB_WORKFLOW} (${STACK}), ticket ${TICKET}"; echo; echo "\\`\\`\\`"; cat "${RUNNER_TEMP}/plan.txt"; echo "\\`\\`\\`"; } >> "${GITHUB_STEP_SUMMARY}"',
+      'cat "${RUNNER_TEMP}/plan.txt"',
+      'echo "aws_region=$(jq -r \'.awsRegion // empty\' "${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "${GITHUB_OUTPUT}"',
+      // Where the apply job runs: the tenant's residency's runner labels (runnerLabels), else GitHub-hosted.
+      `echo "runs_on=$(jq -c '.runsOn // "${RUNNER}"' "\${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "\${GITHUB_OUTPUT}"`,
+      spec.planWithoutCatalogMayRefuse
+        ? 'if [ "${status}" -ne 0 ]; then echo "::warning::planned without the fleet catalog; the apply job plans again with it, and refuses if it must"; fi'
+        : 'exit "${status}"',
+    ].join("\n") + "\n",
+  };
+  const applyStep = {
+    name: `${spec.title} (--apply)`,
+    shell: "bash",
+    env: {
+      ...inputEnv,
+      NEON_API_KEY: "${{ secrets.NEON_API_KEY }}",
+      PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+      PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+      PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+      PG_CLIENT_MAJOR: String(OPERATIONS_PG_MAJOR),
+    },
+    run: [
+      commandPrelude(spec),
+      'if [ -n "${PULUMI_BACKEND_URL}" ]; then pulumi login "${PULUMI_BACKEND_URL}" > /dev/null; fi',
+      'outputs="${RUNNER_TEMP}/outputs.json"',
+      'pulumi stack output --stack "${STACK}" --json > "${outputs}"',
+      // The catalog owner's string (a secret output), masked before anything could print it.
+      'if [ -n "$(jq -r \'.fleetCatalog.projectId // empty\' "${outputs}")" ]; then',
+      '  CATALOG_DATABASE_URL="$(pulumi stack output --stack "${STACK}" --show-secrets catalogOwnerUrl)"',
+      '  echo "::add-mask::${CATALOG_DATABASE_URL}"',
+      "  export CATALOG_DATABASE_URL",
+      "fi",
+      'mkdir -p "${RUNNER_TEMP}/record"',
+      'npm run --silent tenant -- "${args[@]}" --apply --ticket "${TICKET}" --outputs "${outputs}" --record "${RUNNER_TEMP}/record/${TENANT}-${GITHUB_RUN_ID}.json"',
+    ].join("\n") + "\n",
+  };
+  const body = {
+    name: spec.title,
+    on: { workflow_dispatch: { inputs: spec.inputs } },
+    permissions: {},
+    // One operation per tenant at a time, queued, never cancelled mid-way.
+    concurrency: { group: "tenant-operation-${{ inputs.stack }}-${{ inputs.tenant }}", "cancel-in-progress": false },
+    jobs: {
+      plan: {
+        name: "plan",
+        if: ON_MAIN,
+        "runs-on": RUNNER,
+        "timeout-minutes": 10,
+        permissions: { contents: "read" },
+        outputs: { aws_region: "${{ steps.plan.outputs.aws_region }}", runs_on: "${{ steps.plan.outputs.runs_on }}" },
+        steps: [...setupSteps(), planStep],
+      },
+      apply: {
+        name: `${spec.kind} (approved in ${spec.environment})`,
+        needs: "plan",
+        if: `${ON_MAIN} && needs.plan.outputs.aws_region != ''`,
+        // The tenant's data is processed where its residency's runners are (runnerLabels), else on GitHub-hosted runners.
+        "runs-on": "${{ fromJSON(needs.plan.outputs.runs_on) }}",
+        "timeout-minutes": 180,
+        environment: spec.environment,
+        permissions: spec.roleVariable ? { contents: "read", "id-token": "write" } : { contents: "read" },
+        steps: [
+          ...setupSteps(),
+          { name: "Postgres client (newest major)", shell: "bash", env: { PG_MAJOR: String(OPERATIONS_PG_MAJOR) }, run: `${INSTALL_PG_CLIENT}\n` },
+          { name: "Pulumi CLI (install only)", uses: OPERATION_ACTIONS.pulumi.uses },
+          ...(spec.roleVariable
+            ? [
+                {
+                  name: "AWS credentials (OIDC)",
+                  uses: ACTIONS.configureAwsCredentials.uses,
+                  with: { "role-to-assume": `\${{ vars.${spec.roleVariable} }}`, "aws-region": "${{ needs.plan.outputs.aws_region }}", "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}` },
+                },
+              ]
+            : []),
+          applyStep,
+          {
+            name: "Keep the operation's record",
+            if: "always()",
+            uses: ACTIONS.uploadArtifact.uses,
+            with: { name: `tenant-${spec.kind}-record-\${{ github.run_id }}`, path: "${{ runner.temp }}/record/", "if-no-files-found": "warn", "retention-days": RECORD_RETENTION_DAYS },
+          },
+        ],
+      },
+    },
+  };
+  const versions = new Map<string, string>([...Object.values(ACTIONS), ...Object.values(OPERATION_ACTIONS)].map((a) => [a.uses, a.version]));
+  return renderYaml(
+    body,
+    [
+      ` ${spec.title}: npm run tenant -- ${spec.kind}, dispatched by hand. Generated by src/operations/workflows.ts (npm run golden): do not edit.`,
+      ` The plan job holds no secret and shows what will be done; the apply job waits for approval in the ${spec.environment} environment`,
+      ` (required reviewers, main only), then carries it out and keeps the operation's record (docs/operations.md).`,
+    ].join("\n"),
+    versions,
+  );
+}
+
+/** Every operation workflow: path and content. */
+export function renderOperationWorkflows(): { path: string; content: string }[] {
+  return OPERATION_WORKFLOWS.map((spec) => ({ path: operationWorkflowPath(spec.kind), content: render(spec) }));
+}

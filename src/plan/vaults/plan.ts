@@ -1,0 +1,446 @@
+/**
+ * Pure, typed builders for the resource side of the backups: which vault serves which
+ * tenants, the object key layout, the lifecycle rules, the bucket policy and the key
+ * policy. No Pulumi here: plain data in, plain data out, unit-tested as data and proven by
+ * evaluation (test/leastPrivilege.test.ts). The workflow roles' own documents (trust and
+ * permissions) are in ./workflowAccess.ts.
+ */
+import type { Tenant } from "../../../tenants/model";
+import { backupRegionOf } from "../../../tenants/placement";
+import { backupPrefix, EXPORTS_PREFIX, retentionClassPrefix } from "../../../tenants/naming";
+
+// ---------------------------------------------------------------------------------------
+// IAM vocabulary
+
+export type PrincipalElement = "*" | { readonly AWS?: string | readonly string[]; readonly Federated?: string | readonly string[] };
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: PrincipalElement;
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export function policy(statements: readonly PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Uploading a backup, single PUT or multipart (and abandoning a multipart upload). Never a read, a tag or a delete. */
+/** Uploading one backup: single PUT or multipart (PutObject), abandoning a failed upload, and reading back S3's record of the upload's parts before completing it (no object data). */
+export const BACKUP_UPLOAD_ACTIONS = Object.freeze(["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] as const);
+/** Reading one backup back (GetObject also covers HeadObject). */
+export const BACKUP_READ_ACTIONS = Object.freeze(["s3:GetObject"] as const);
+/** Finding a tenant's newest backup. */
+export const BACKUP_LIST_ACTIONS = Object.freeze(["s3:ListBucket"] as const);
+/** SSE-KMS uploads: a data key to encrypt, and Decrypt because multipart uploads re-read it. */
+export const UPLOAD_KEY_ACTIONS = Object.freeze(["kms:GenerateDataKey", "kms:Decrypt"] as const);
+/** SSE-KMS downloads. */
+export const READ_KEY_ACTIONS = Object.freeze(["kms:Decrypt"] as const);
+/**
+ * What key administrators (the identities that run `pulumi up`) may do to a key: everything
+ * `pulumi up` needs after creating it (describe, read its policy, enable rotation, tag,
+ * manage its alias), never use it (they cannot decrypt a backup, nor create a grant that
+ * would let anyone do so), never disable it or schedule its deletion, and not rewrite its
+ * policy (KEY_POLICY_ACTIONS, which a vault key gives break-glass alone). They keep
+ * `CancelKeyDeletion` and `EnableKey`: both only undo a destruction, so a second party can
+ * rescue a key break-glass scheduled for deletion within its 30-day window.
+ */
+export const KEY_ADMIN_ACTIONS = Object.freeze([
+  "kms:CreateAlias",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Get*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:CancelKeyDeletion",
+  "kms:DeleteAlias",
+  "kms:RotateKeyOnDemand",
+] as const);
+/**
+ * Rewriting a key's policy: whoever holds it can grant itself anything, the deletion this
+ * policy denies included (KMS has no condition on the new policy's content).
+ */
+export const KEY_POLICY_ACTIONS = Object.freeze(["kms:PutKeyPolicy"] as const);
+/** Losing these loses every backup of a region at once: denied to all but the break-glass principal. */
+export const KEY_DESTRUCTION_ACTIONS = Object.freeze(["kms:ScheduleKeyDeletion", "kms:DisableKey"] as const);
+/**
+ * Changing how a vault keeps its backups, once it exists: lifecycle (expiry), the bucket
+ * policy itself, versioning, the public access block, Object Lock defaults, ownership (ACLs),
+ * default encryption (another key) and replication (a copy of every backup elsewhere).
+ * Each also covers its delete API: DeleteBucketLifecycle needs s3:PutLifecycleConfiguration,
+ * DeletePublicAccessBlock s3:PutBucketPublicAccessBlock, DeleteBucketOwnershipControls
+ * s3:PutBucketOwnershipControls, DeleteBucketEncryption s3:PutEncryptionConfiguration,
+ * DeleteBucketReplication s3:PutReplicationConfiguration (the "Permissions" section of each
+ * operation in the Amazon S3 API Reference, https://docs.aws.amazon.com/AmazonS3/latest/API/).
+ * S3 offers no condition key on a lifecycle's or a policy's content
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html),
+ * so "only longer retention" cannot be expressed: these go to break-glass as a whole.
+ * Denied in the bucket policy to every principal but the break-glass one (VAULT_GUARD_SID).
+ */
+export const VAULT_CONFIGURATION_ACTIONS = Object.freeze([
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketVersioning",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutReplicationConfiguration",
+] as const);
+/** The bucket policy statement that keeps a vault's configuration to break-glass. */
+export const VAULT_GUARD_SID = "DenyVaultConfigurationButBreakGlass";
+/** The key policy statement that keeps a vault key's policy to break-glass. */
+export const KEY_POLICY_GUARD_SID = "DenyKeyPolicyChangesButBreakGlass";
+/**
+ * Erasing or shortening backups: deletes, tag changes (legacy backups are retained by tag),
+ * retention and legal-hold changes, governance bypass and deleting the bucket. Denied in
+ * the bucket policy to every principal but the break-glass one.
+ */
+export const BACKUP_DESTRUCTION_ACTIONS = Object.freeze([
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:PutObjectTagging",
+  "s3:PutObjectVersionTagging",
+  "s3:DeleteObjectTagging",
+  "s3:DeleteObjectVersionTagging",
+  "s3:PutObjectRetention",
+  "s3:PutObjectLegalHold",
+  "s3:BypassGovernanceRetention",
+  "s3:DeleteBucket",
+] as const);
+
+// ---------------------------------------------------------------------------------------
+// Vaults and keys
+
+export type BackupEncryption = "kms" | "s3";
+export type ObjectLockMode = "off" | "governance" | "compliance";
+
+/** The object tag that retained backups written before retention classes. */
+export const LEGACY_RETENTION_TAG = "retention-days";
+/** Noncurrent versions are kept at least this long, and at least as long as the longest retention. */
+export const MIN_NONCURRENT_VERSION_DAYS = 7;
+/** Incomplete multipart uploads are cleaned up after this many days. */
+export const INCOMPLETE_UPLOAD_DAYS = 1;
+
+/** UTC timestamp in object keys: sortable, no locale names, e.g. 20261122T031700Z. */
+export function backupTimestamp(at: Date): string {
+  return at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+}
+/** The same format for `date -u +…` in workflow scripts. */
+export const BACKUP_TIMESTAMP_DATE_FORMAT = "%Y%m%dT%H%M%SZ";
+
+/** `retain-<days>d/<tenant-id>/<UTC timestamp>.dump` */
+export function backupKey(tenantId: string, retentionDays: number, at: Date): string {
+  return `${backupPrefix(tenantId, retentionDays)}${backupTimestamp(at)}.dump`;
+}
+
+export interface VaultPlan {
+  /** AWS region of the bucket and its key. */
+  readonly awsRegion: string;
+  /** Every tenant in the tenants file whose backups live here (retired ones keep theirs until they expire). */
+  readonly tenants: readonly Tenant[];
+  /** Tenants that back up now (active, backups enabled): the writers and the drilled. */
+  readonly backedUp: readonly Tenant[];
+  /**
+   * Retention classes, ascending: one lifecycle rule each. The same in every vault of the
+   * stack (every tenant's retention plus `keepRetentionDays`), so a class stays while any
+   * tenant anywhere uses it or the stack keeps it.
+   */
+  readonly retentions: readonly number[];
+  /** Jurisdictions of the tenants here (for the audit); empty for a vault kept with no tenant. */
+  readonly residencies: readonly string[];
+  /** True when no tenant of the file backs up here any more and `keepVaultRegions` keeps the vault. */
+  readonly kept: boolean;
+}
+
+/** What the stack keeps beyond its tenants: vaults and retention classes that still hold backups. */
+export interface VaultKeeping {
+  readonly regions?: readonly string[];
+  readonly retentionDays?: readonly number[];
+}
+
+function byId(a: Tenant, b: Tenant): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Every retention class of a stack: its tenants' retentions and those it keeps. */
+export function retentionClasses(tenants: readonly Tenant[], keep: VaultKeeping = {}): number[] {
+  return [...new Set([...tenants.map((t) => t.backup.retentionDays), ...(keep.retentionDays ?? [])])].sort((a, b) => a - b);
+}
+
+/** Every AWS region that holds a vault: its tenants' backup regions and those it keeps. */
+export function vaultRegions(tenants: readonly Tenant[], keep: VaultKeeping = {}): string[] {
+  return [...new Set([...tenants.map((t) => backupRegionOf(t.region)), ...(keep.regions ?? [])])].sort();
+}
+
+/**
+ * One vault per AWS region that has tenants or is kept. Regions and tenants are sorted
+ * (by region, by id) so that reordering the tenants file never changes a policy document.
+ */
+export function planVaults(tenants: readonly Tenant[], keep: VaultKeeping = {}): VaultPlan[] {
+  const retentions = retentionClasses(tenants, keep);
+  const byRegion = new Map<string, Tenant[]>(vaultRegions(tenants, keep).map((r) => [r, []]));
+  for (const t of [...tenants].sort(byId)) byRegion.get(backupRegionOf(t.region))!.push(t);
+  return [...byRegion.entries()].map(([awsRegion, list]) => ({
+    awsRegion,
+    tenants: list,
+    backedUp: list.filter((t) => t.status === "active" && t.backup.enabled),
+    retentions,
+    residencies: [...new Set(list.map((t) => t.residency))].sort(),
+    kept: list.length === 0,
+  }));
+}
+
+/** Bucket name prefix (S3 allows 37 characters; the provider appends a unique suffix). */
+export function bucketPrefix(stack: string, awsRegion: string): string {
+  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  const tail = `-bk-${clean(awsRegion)}-`;
+  return `tf-${clean(stack)}`.slice(0, 37 - tail.length) + tail;
+}
+
+export interface LifecycleRule {
+  readonly id: string;
+  readonly status: "Enabled";
+  readonly filter: { readonly tag?: { readonly key: string; readonly value: string }; readonly prefix?: string };
+  readonly expiration?: { readonly days?: number; readonly expiredObjectDeleteMarker?: boolean };
+  readonly noncurrentVersionExpiration?: { readonly noncurrentDays: number };
+  readonly abortIncompleteMultipartUpload?: { readonly daysAfterInitiation: number };
+}
+
+/** How long noncurrent versions stay: at least the longest retention, so a replaced or deleted backup outlives its own retention. */
+export function noncurrentVersionDays(retentions: readonly number[]): number {
+  return Math.max(MIN_NONCURRENT_VERSION_DAYS, ...retentions);
+}
+
+/**
+ * Retention without one rule per tenant: per retention class, one rule expiring its key
+ * prefix (`retain-14d/`) and one expiring the backups written before classes existed by
+ * their tag; plus one bucket-wide rule for noncurrent versions, expired delete markers and
+ * incomplete uploads. With `exportRetentionDays`, one more rule expires tenants' exports.
+ */
+export function lifecycleRules(retentions: readonly number[], exportRetentionDays?: number): LifecycleRule[] {
+  return [
+    ...retentions.map(
+      (days): LifecycleRule => ({
+        id: `retain-${days}d`,
+        status: "Enabled",
+        filter: { prefix: retentionClassPrefix(days) },
+        expiration: { days },
+      }),
+    ),
+    ...retentions.map(
+      (days): LifecycleRule => ({
+        id: `legacy-retention-${days}d`,
+        status: "Enabled",
+        filter: { tag: { key: LEGACY_RETENTION_TAG, value: String(days) } },
+        expiration: { days },
+      }),
+    ),
+    ...(exportRetentionDays !== undefined ? [{ id: "exports", status: "Enabled" as const, filter: { prefix: EXPORTS_PREFIX }, expiration: { days: exportRetentionDays } }] : []),
+    {
+      id: "housekeeping",
+      status: "Enabled",
+      filter: { prefix: "" },
+      expiration: { expiredObjectDeleteMarker: true },
+      noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays(retentions) },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: INCOMPLETE_UPLOAD_DAYS },
+    },
+  ];
+}
+
+/** Who the vault's policies name. */
+export interface VaultAccess {
+  /** The backup writer role (absent when no tenant here backs up). */
+  readonly writerRoleArn?: string;
+  /** The restore-drill reader role. */
+  readonly readerRoleArn?: string;
+  /** The operations role (restores from dumps, exports), when the stack has one. */
+  readonly operatorRoleArn?: string;
+  /** IAM principals that administer the vault key: the identities that run `pulumi up`. */
+  readonly keyAdministrators: readonly string[];
+  /**
+   * The one principal that may delete backups, schedule key deletion and, once a vault
+   * exists, change its configuration and its key's policy. Unset: nobody may delete or
+   * destroy, and the configuration stays with whoever IAM allows (the deploy identity).
+   */
+  readonly breakGlassArn?: string;
+}
+
+/**
+ * Whether a vault's configuration and key policy are kept to break-glass: only when there is
+ * a break-glass principal. Without one, guarding them would freeze every vault for good (a
+ * key policy nobody may change can only be fixed by AWS Support), so they stay with the
+ * deploy identity as before and the stack's plan warns (src/plan/inputs.ts).
+ */
+export function vaultGuarded(access: Pick<VaultAccess, "breakGlassArn">): boolean {
+  return access.breakGlassArn !== undefined;
+}
+
+/**
+ * `bypassPolicyLockoutSafetyCheck` for a vault key: true exactly when its policy keeps
+ * `kms:PutKeyPolicy` from the key administrators, that is from the identity that creates the
+ * key. KMS refuses such a policy unless the request bypasses the check ("use this parameter
+ * only when you intend to prevent the principal that is making the request from making a
+ * subsequent PutKeyPolicy request", CreateKey in the AWS KMS API Reference,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html): here that is the
+ * intent. The key stays manageable by break-glass, which the policy allows PutKeyPolicy.
+ */
+export function keyBypassesLockoutCheck(access: Pick<VaultAccess, "breakGlassArn">): boolean {
+  return vaultGuarded(access);
+}
+
+/**
+ * Everyone but break-glass. `aws:PrincipalArn` is the role's ARN for any session of the role,
+ * never the `sts:…:assumed-role/…` session ARN ("Do not specify the assumed role session ARN
+ * as a value for this condition key", aws:PrincipalArn in the IAM User Guide,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn),
+ * so every session the erasure or custody job opens is excepted, and nobody else.
+ */
+function exceptBreakGlass(breakGlassArn?: string): Pick<PolicyStatement, "Condition"> {
+  return breakGlassArn ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": breakGlassArn } } } : {};
+}
+
+/**
+ * The bucket policy grants nothing; it only denies, to everyone it concerns, whatever the
+ * identity policies of the account might otherwise allow:
+ * - any request without TLS;
+ * - an upload that would replace an existing backup (S3 conditional writes: `PutObject` and
+ *   `CompleteMultipartUpload` must carry `If-None-Match: *`; the multipart steps that cannot
+ *   carry it are exempt through `s3:ObjectCreationOperation`), and server-side copies;
+ * - an upload naming another encryption or key: only where the request carries the header
+ *   (Null false), since multipart parts carry none and default encryption covers requests
+ *   without it (a negated operator, with or without IfExists, matches a missing header and
+ *   would refuse every part);
+ * - deletes, tag and retention changes, to all but the break-glass principal;
+ * - with a break-glass principal, any change to the vault's configuration (lifecycle, this
+ *   policy, versioning, public access block, Object Lock, ownership, encryption, replication)
+ *   to all but break-glass: the deploy identity creates them before this policy exists
+ *   (components/backupVault.ts orders them) and cannot change them afterwards;
+ * - to each workflow role, every action but its own.
+ */
+export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, keyArn: string | undefined, access: Omit<VaultAccess, "keyAdministrators">): PolicyDocument {
+  const objects = `${bucketArn}/*`;
+  const statements: PolicyStatement[] = [
+    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, objects], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    {
+      Sid: "DenyOverwrites",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } },
+    },
+    { Sid: "DenyCopies", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { Null: { "s3:x-amz-copy-source": "false" } } },
+    {
+      Sid: "DenyOtherEncryption",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": encryption === "kms" ? "aws:kms" : "AES256" } },
+    },
+  ];
+  if (encryption === "kms") {
+    if (!keyArn) throw new Error("internal: a KMS vault needs its key ARN");
+    statements.push({
+      Sid: "DenyOtherKmsKeys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
+    });
+  }
+  statements.push({
+    Sid: "DenyErasureButBreakGlass",
+    Effect: "Deny",
+    Principal: "*",
+    Action: [...BACKUP_DESTRUCTION_ACTIONS],
+    Resource: [bucketArn, objects],
+    ...exceptBreakGlass(access.breakGlassArn),
+  });
+  if (vaultGuarded(access)) {
+    statements.push({ Sid: VAULT_GUARD_SID, Effect: "Deny", Principal: "*", Action: [...VAULT_CONFIGURATION_ACTIONS], Resource: bucketArn, ...exceptBreakGlass(access.breakGlassArn) });
+  }
+  const roleBoundary = (Sid: string, roleArn: string | undefined, allowed: readonly string[]) =>
+    roleArn
+      ? [{ Sid, Effect: "Deny" as const, Principal: "*" as const, NotAction: [...allowed], Resource: [bucketArn, objects], Condition: { ArnEquals: { "aws:PrincipalArn": roleArn } } }]
+      : [];
+  statements.push(...roleBoundary("BackupWriterUploadsOnly", access.writerRoleArn, BACKUP_UPLOAD_ACTIONS));
+  statements.push(...roleBoundary("DrillReaderReadsOnly", access.readerRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_LIST_ACTIONS]));
+  // The operations role reads and uploads; it uploads only under exports/, whatever its identity policy says.
+  statements.push(...roleBoundary("OperatorReadsAndExportsOnly", access.operatorRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_UPLOAD_ACTIONS]));
+  if (access.operatorRoleArn) {
+    statements.push({ Sid: "OperatorUploadsOnlyExports", Effect: "Deny", Principal: "*", Action: [...BACKUP_UPLOAD_ACTIONS], NotResource: `${bucketArn}/${EXPORTS_PREFIX}*`, Condition: { ArnEquals: { "aws:PrincipalArn": access.operatorRoleArn } } });
+  }
+  return policy(statements);
+}
+
+/** `s3.<region>.amazonaws.com`: the only way workflow roles may use a vault key. */
+export function s3ViaService(awsRegion: string): string {
+  return `s3.${awsRegion}.amazonaws.com`;
+}
+
+/**
+ * An explicit key policy instead of AWS's default (which lets any IAM administrator of the
+ * account use, disable or delete the key): named administrators manage it, the workflow
+ * roles use it only through S3 in its region, and nobody but the break-glass principal can
+ * disable it or schedule its deletion. With a break-glass principal, nobody else may rewrite
+ * the policy either (an administrator who could would grant itself the deletion); the key is
+ * then created with `keyBypassesLockoutCheck`.
+ */
+export function vaultKeyPolicy(awsRegion: string, access: VaultAccess): PolicyDocument {
+  if (!access.keyAdministrators.length) throw new Error("internal: a vault key needs at least one administrator");
+  const viaS3 = { StringEquals: { "kms:ViaService": s3ViaService(awsRegion) } };
+  const guarded = vaultGuarded(access);
+  const statements: PolicyStatement[] = [
+    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: guarded ? [...KEY_ADMIN_ACTIONS] : [...KEY_ADMIN_ACTIONS, ...KEY_POLICY_ACTIONS], Resource: "*" },
+  ];
+  if (access.writerRoleArn) {
+    statements.push({ Sid: "BackupWriterEncryptsThroughS3", Effect: "Allow", Principal: { AWS: access.writerRoleArn }, Action: [...UPLOAD_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+  }
+  if (access.operatorRoleArn) {
+    statements.push({ Sid: "OperatorUsesThroughS3", Effect: "Allow", Principal: { AWS: access.operatorRoleArn }, Action: [...UPLOAD_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+  }
+  if (access.readerRoleArn) {
+    statements.push({ Sid: "DrillReaderDecryptsThroughS3", Effect: "Allow", Principal: { AWS: access.readerRoleArn }, Action: [...READ_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+  }
+  statements.push(...keyBreakGlass(access.breakGlassArn));
+  if (guarded) statements.push({ Sid: KEY_POLICY_GUARD_SID, Effect: "Deny", Principal: "*", Action: [...KEY_POLICY_ACTIONS], Resource: "*", ...exceptBreakGlass(access.breakGlassArn) });
+  return policy(statements);
+}
+
+/**
+ * The end of every customer-managed key policy of the stack: the break-glass principal
+ * (when there is one) alone may disable the key or schedule its deletion, and undo that;
+ * everyone else is denied both, whatever else allows them.
+ */
+export function keyBreakGlass(breakGlassArn: string | undefined): PolicyStatement[] {
+  return [
+    ...(breakGlassArn
+      ? [
+          {
+            Sid: "BreakGlass",
+            Effect: "Allow" as const,
+            Principal: { AWS: breakGlassArn },
+            Action: [...KEY_DESTRUCTION_ACTIONS, "kms:CancelKeyDeletion", "kms:EnableKey", "kms:DescribeKey", "kms:GetKeyPolicy", ...KEY_POLICY_ACTIONS],
+            Resource: "*",
+          },
+        ]
+      : []),
+    { Sid: "DenyKeyDestructionButBreakGlass", Effect: "Deny", Principal: "*", Action: [...KEY_DESTRUCTION_ACTIONS], Resource: "*", ...exceptBreakGlass(breakGlassArn) },
+  ];
+}

@@ -1,0 +1,372 @@
+/**
+ * The tenant-level diff of a pull request: what changes per tenant and for the stack,
+ * which changes are destructive (the Neon project would be replaced or deleted, or
+ * protection dropped), and which of those the tenants file acknowledges. Pure.
+ */
+import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../../tenants/model";
+import { CHANGE_KINDS, kindOfTenantField } from "../../tenants/changeKinds";
+import { finishedTenant } from "../../tenants/serving";
+import { retentionClasses, vaultRegions, type VaultKeeping } from "../plan/vaults/plan";
+import { longestGapHours } from "../core/cronGap";
+import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../core/config/settings";
+import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
+
+export interface FieldChange {
+  readonly field: string;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly class: ChangeClass;
+  /** For destructive changes: the acknowledgement kind that accepts it. */
+  readonly kind?: AcknowledgedChange;
+  readonly why: string;
+  /** The acknowledgement that accepts this destructive change, if any. */
+  readonly acknowledgement?: Acknowledgement;
+}
+
+export type TenantChange = "added" | "removed" | "retired" | "reactivated" | "changed";
+
+export interface TenantDiff {
+  readonly id: string;
+  readonly name: string;
+  readonly change: TenantChange;
+  readonly changes: readonly FieldChange[];
+}
+
+/** The stack settings whose change matters to tenant data. */
+export interface StackView {
+  readonly neonOrgId?: string;
+  readonly protect: boolean;
+  /** Vaults and retention classes the stack keeps beyond its tenants (keepVaultRegions, keepRetentionDays). */
+  readonly keep?: VaultKeeping;
+  /** Every `tenant-fleet:*` setting as the stack file gives it (raw, without the namespace): each is compared by its SETTING_REVIEW class. */
+  readonly settings?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Side {
+  readonly fleet: Fleet;
+  readonly stack: StackView;
+}
+
+export interface FleetDiff {
+  readonly tenants: readonly TenantDiff[];
+  readonly stack: readonly FieldChange[];
+  /** Acknowledgements that match no destructive change of this diff: remove them. */
+  readonly unusedAcknowledgements: readonly Acknowledgement[];
+  /** The resource-level proof underneath, when both programs were planned: every finding, whether a tenant or stack change explains it. */
+  readonly resources?: readonly ExplainedFinding[];
+  readonly summary: {
+    readonly added: number;
+    readonly removed: number;
+    readonly retired: number;
+    readonly reactivated: number;
+    readonly changed: number;
+    readonly destructive: number;
+    readonly unacknowledged: number;
+    /** Changes shown for review that do not fail the diff. */
+    readonly review: number;
+  };
+}
+
+interface FieldRule {
+  readonly class: ChangeClass;
+  readonly kind?: AcknowledgedChange;
+  readonly why: string;
+}
+
+/**
+ * How a protection field moved: lower retention, backups off, a longer gap between backups,
+ * a shorter PITR window weaken it (why), anything else does not (undefined).
+ */
+export function weakening(field: string, before: unknown, after: unknown): string | undefined {
+  switch (field) {
+    case "backup.enabled":
+      return before === true && after === false ? "weakens protection: nightly backups stop (the drill stops too)" : undefined;
+    case "backup.retentionDays":
+      return Number(after) < Number(before) ? `weakens protection: backups are kept ${String(after)} days instead of ${String(before)}` : undefined;
+    case "historyRetentionHours":
+      return Number(after) < Number(before) ? `weakens protection: the point-in-time restore window shrinks from ${String(before)} h to ${String(after)} h` : undefined;
+    case "backup.rpoHours":
+      return after === undefined ? `weakens protection: the stated RPO of ${String(before)} h is dropped` : before !== undefined && Number(after) > Number(before) ? `weakens protection: the stated RPO grows from ${String(before)} h to ${String(after)} h` : undefined;
+    case "backup.schedule": {
+      const [a, b] = [longestGapHours(String(before)), longestGapHours(String(after))];
+      return b > a ? `weakens protection: the longest gap between backups grows from ${a} h to ${b} h` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
+  const kind = kindOfTenantField(field);
+  if (kind === "weakening") {
+    const why = weakening(field, before, after);
+    if (why) return { class: "destructive", kind, why };
+  } else if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
+  if (field === "status") {
+    return after === "retired"
+      ? { class: "safe", why: "keeps the database and its backups; removes its secret and stops its backups and migrations" }
+      : { class: "safe", why: "wires the tenant's secret, backups and migrations again" };
+  }
+  if (field === "residency") return { class: "safe", why: `declared jurisdiction changes from ${String(before)} to ${String(after)}; the region must still lie inside it` };
+  if (field.startsWith("backup.")) return { class: "safe", why: "changes the generated backup workflows" };
+  if (field === "move.finish" && after === true) return { class: "safe", why: "move finish: the source project is released (no longer protected, still retained on delete: Pulumi never deletes it); npm run tenant -- move --finish deletes it once the target has served through the grace period, backed up and drilled" };
+  if (field === "move.finish" && before === true) return { class: "safe", why: "move finish undone: the source project is protected again" };
+  if (field === "move.cutover" && after === true) return { class: "safe", why: "move cutover: routes, secrets, backups and migrations switch to the target project; the current one stays, protected" };
+  if (field === "move.cutover" && before === true) return { class: "safe", why: "move cutover undone: routes, secrets, backups and migrations return to the current project (writes made on the target since stay there)" };
+  if (field === "move.method" && after === "logical") return { class: "review", why: "move by logical replication: the source project is switched to wal_level=logical (Neon restarts its computes once, and it cannot be turned off); every table needs a primary key or REPLICA IDENTITY FULL" };
+  if (field.startsWith("move.")) {
+    return before === undefined
+      ? { class: "safe", why: "move: the target project is created beside the current one, which keeps serving; npm run tenant -- move copies and compares the data" }
+      : after === undefined
+        ? { class: "safe", why: "move withdrawn: the target project leaves the program (a protected stack refuses to delete it; the resource review says so)" }
+        : { class: "safe", why: "move: the target changes before any cutover (the resource review shows a replaced target)" };
+  }
+  return { class: "safe", why: "updated in place" };
+}
+
+/** The field change of a finished move: the name `move` with `finished` after is what explains the source's resource leaving (explain). */
+function finishedChange(prev: Tenant): FieldChange {
+  return {
+    field: "move",
+    before: "finish",
+    after: "finished",
+    class: "safe",
+    why: `move finished: the tenant is its generation ${prev.generation + 1} project (${prev.move!.region}, Postgres ${prev.move!.pgVersion}; same resource, nothing created or replaced); the released source leaves the program and Pulumi forgets it (retained on delete): npm run tenant -- move ${prev.id} --finish deletes it in Neon`,
+  };
+}
+
+/** A tenant as flat `field → value` pairs, for comparison. */
+export function flattenTenant(t: Tenant): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const walk = (prefix: string, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    else out.set(prefix, v);
+  };
+  walk("", t);
+  out.delete("id");
+  return out;
+}
+
+function compareTenant(before: Tenant, after: Tenant): FieldChange[] {
+  const a = flattenTenant(before);
+  const b = flattenTenant(after);
+  const fields = [...new Set([...a.keys(), ...b.keys()])];
+  return fields
+    .filter((f) => JSON.stringify(a.get(f)) !== JSON.stringify(b.get(f)))
+    .map((field) => ({ field, before: a.get(field), after: b.get(field), ...ruleFor(field, a.get(field), b.get(field)) }));
+}
+
+function acknowledge(changes: FieldChange[], acks: readonly Acknowledgement[], tenant: string | undefined, used: Set<Acknowledgement>): FieldChange[] {
+  return changes.map((c) => {
+    if (c.class !== "destructive") return c;
+    const ack = acks.find((a) => a.change === c.kind && a.tenant === tenant);
+    if (!ack) return c;
+    used.add(ack);
+    return { ...c, acknowledgement: ack };
+  });
+}
+
+/** A resource-level finding and the tenant or stack change that accounts for it (none: the code did it). */
+export interface ExplainedFinding extends ResourceFinding {
+  readonly explainedBy?: string;
+}
+
+/**
+ * The tenant-level diff of two sides; with `resources` (the findings of both programs'
+ * registrations), every destructive finding that no destructive tenant or stack change
+ * accounts for becomes a stack change of its own (`change: code`).
+ */
+export function diffFleets(before: Side | undefined, after: Side, resources?: readonly ResourceFinding[]): FleetDiff {
+  const acks = after.fleet.acknowledgements;
+  const used = new Set<Acknowledgement>();
+  const old = new Map((before?.fleet.tenants ?? []).map((t) => [t.id, t]));
+  const now = new Map(after.fleet.tenants.map((t) => [t.id, t]));
+  const tenants: TenantDiff[] = [];
+
+  for (const t of after.fleet.tenants) {
+    const prev = old.get(t.id);
+    if (!prev) {
+      tenants.push({ id: t.id, name: t.name, change: "added", changes: [{ field: "tenant", before: undefined, after: t.status, class: "safe", why: t.status === "active" ? "creates its Neon project, secret, backups and migrations" : "creates its Neon project (retired: not wired)" }] });
+      continue;
+    }
+    // A finished move's line becomes its target's: compared with the target, the move itself is one safe change.
+    const finished = finishedTenant(prev);
+    const done = finished !== undefined && !t.move && t.generation === finished.generation;
+    const changes = acknowledge(done ? [finishedChange(prev), ...compareTenant(finished, t)] : compareTenant(prev, t), acks, t.id, used);
+    if (!changes.length) continue;
+    const statusChange = changes.find((c) => c.field === "status");
+    const change: TenantChange = statusChange ? (statusChange.after === "retired" ? "retired" : "reactivated") : "changed";
+    tenants.push({ id: t.id, name: t.name, change, changes });
+  }
+  for (const t of before?.fleet.tenants ?? []) {
+    if (now.has(t.id)) continue;
+    const why =
+      t.status === "active"
+        ? "an active tenant's line is gone: its secret and backups stop and Pulumi would delete its Neon project (a protected stack refuses; retire it instead)"
+        : "the retired tenant's line is gone: Pulumi forgets its Neon project (retained on delete in protected stacks) — the last step of the erasure path";
+    const changes = acknowledge([{ field: "tenant", before: t.status, after: undefined, class: "destructive", kind: "removal", why }], acks, t.id, used);
+    tenants.push({ id: t.id, name: t.name, change: "removed", changes });
+  }
+
+  const stackChanges: FieldChange[] = [];
+  if (before && before.stack.neonOrgId !== after.stack.neonOrgId) {
+    if (before.stack.neonOrgId !== undefined && after.stack.neonOrgId === undefined) {
+      // The provider suppresses the diff of an org_id removed from config (DiffSuppressFunc in
+      // resource_project.go): nothing is replaced; only projects created later are affected.
+      stackChanges.push({
+        field: "tenant-fleet:neonOrgId",
+        before: before.stack.neonOrgId,
+        after: undefined,
+        class: "safe",
+        why: `existing projects stay in ${before.stack.neonOrgId} (the provider ignores a removed organisation id); projects created from now on get none: Neon puts them in the API key's organisation, or refuses them for a personal key`,
+      });
+    } else {
+      stackChanges.push({ field: "tenant-fleet:neonOrgId", before: before.stack.neonOrgId, after: after.stack.neonOrgId, class: "destructive", kind: "orgId", why: CHANGE_KINDS.orgId.why });
+    }
+  }
+  if (before && before.stack.protect && !after.stack.protect) {
+    stackChanges.push({ field: "tenant-fleet:protect", before: true, after: false, class: "destructive", kind: "protection", why: CHANGE_KINDS.protection.why });
+  } else if (before && !before.stack.protect && after.stack.protect) {
+    stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
+  }
+  if (before) stackChanges.push(...backupLayoutChanges(before, after));
+  if (before?.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
+  const principals = configuredPrincipals(after.stack.settings);
+  const explained = resources?.map((f) => explain(f, tenants, stackChanges, principals));
+  for (const f of explained ?? []) {
+    if (f.class !== "destructive" || f.explainedBy) continue;
+    // What a weakening or a grant would let whom do is the reason itself: say it here, not only under "resources".
+    const what = f.change === "weakened" || f.change === "iam-widened" ? `: ${f.detail}` : "";
+    stackChanges.push({ field: `resource ${f.type} ${f.name}`, before: "deployed", after: f.change, class: "destructive", kind: "code", why: `${f.change} by a change of the code${what}: neither the tenants file nor the stack settings account for it (the proof is under "resources")` });
+  }
+  const stack = acknowledge(stackChanges, acks, undefined, used);
+
+  const all = [...tenants.flatMap((t) => t.changes), ...stack];
+  const destructive = all.filter((c) => c.class === "destructive");
+  tenants.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return {
+    tenants,
+    stack,
+    unusedAcknowledgements: acks.filter((a) => !used.has(a)),
+    ...(explained ? { resources: explained } : {}),
+    summary: {
+      added: tenants.filter((t) => t.change === "added").length,
+      removed: tenants.filter((t) => t.change === "removed").length,
+      retired: tenants.filter((t) => t.change === "retired").length,
+      reactivated: tenants.filter((t) => t.change === "reactivated").length,
+      changed: tenants.filter((t) => t.change === "changed").length,
+      destructive: destructive.length,
+      unacknowledged: destructive.filter((c) => !c.acknowledgement).length,
+      review: all.filter((c) => c.class === "review").length,
+    },
+  };
+}
+
+/** Which stack-wide kinds account for which resource findings. */
+const EXPLAINS: Partial<Record<AcknowledgedChange, (f: ResourceFinding, c: FieldChange) => boolean>> = {
+  protection: (f) => f.change === "unprotected",
+  repository: (f) => f.change === "secret-moved",
+  secretScope: (f) => f.change === "secret-moved" || f.change === "deleted",
+  // The vault keys leave: the key, the default encryption that named it and the bucket policy's key statements.
+  encryption: (f) => f.vault !== undefined && [AWS_TYPES.key, AWS_TYPES.encryption, AWS_TYPES.bucketPolicy].includes(f.type as never),
+  orgId: (f) => f.change === "replaced" && f.type === "neon:index/project:Project",
+  vault: (f, c) => f.vault !== undefined && c.field === `backup vault ${f.vault}`,
+};
+
+/**
+ * The settings that name the principals the stack's own key, bucket and trust policies grant
+ * their privileges to by design: the deploy identities (key administrators), break-glass,
+ * and the OIDC provider the roles trust. The application roles are not among them: a
+ * privilege granted to one is never by design.
+ */
+const PRINCIPAL_SETTINGS = ["keyAdministrators", "breakGlassPrincipal", "oidcProviderArn"] as const satisfies readonly SettingKey[];
+
+/** The principals each of those settings names in a side's stack settings. */
+function configuredPrincipals(settings: Readonly<Record<string, string | undefined>> | undefined): ReadonlyMap<string, ReadonlySet<string>> {
+  if (!settings) return new Map();
+  return new Map(PRINCIPAL_SETTINGS.map((key) => [`tenant-fleet:${key}`, new Set([settingValue(settings, key)].flat().filter((v): v is string => typeof v === "string"))]));
+}
+
+/** The field of a retention class leaving the stack (backupLayoutChanges), which accounts for its lifecycle rules. */
+const retentionField = (days: number) => `retention class ${days}d`;
+
+/** The destructive change of the tenants file or the settings a finding follows from, if any. */
+function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[], principals: ReadonlyMap<string, ReadonlySet<string>>): ExplainedFinding {
+  if (f.class !== "destructive") return f;
+  // A lifecycle rule of a retention class that leaves the stack (itself failing until acknowledged).
+  if (f.classes?.length && f.classes.every((d) => stack.some((c) => c.kind === "retention" && c.field === retentionField(d)))) return { ...f, explainedBy: f.classes.map(retentionField).join(", ") };
+  // A grant to the deploy identities, break-glass or the OIDC provider the settings name: the stack's design, reviewed with the setting.
+  const naming = f.principals?.length ? f.principals.map((p) => [...principals].find(([, named]) => named.has(p))?.[0]) : undefined;
+  if (naming?.every((s) => s !== undefined)) return { ...f, explainedBy: [...new Set(naming)].join(", ") };
+  const mine = f.tenant === undefined ? [] : (tenants.find((t) => t.id === f.tenant)?.changes ?? []);
+  const own = mine.find((c) => c.class === "destructive");
+  if (own) return { ...f, explainedBy: `${f.tenant}: ${own.field}` };
+  // A finished move's source: released (unprotected, still retained), then forgotten by Pulumi; deleting it is the finish operation's.
+  if (f.change === "unprotected" && f.lowered?.join() === "protect" && f.type === "neon:index/project:Project" && mine.some((c) => c.field === "move.finish" && c.after === true)) return { ...f, explainedBy: `${f.tenant}: move.finish` };
+  if (f.change === "deleted" && f.retained && mine.some((c) => c.field === "move" && c.after === "finished")) return { ...f, explainedBy: `${f.tenant}: move finished` };
+  const change = stack.find((c) => c.class === "destructive" && c.kind !== undefined && EXPLAINS[c.kind]?.(f, c));
+  return change ? { ...f, explainedBy: change.field } : f;
+}
+
+/**
+ * A vault or retention class that leaves the program: the vault's versioning, lifecycle,
+ * policy and public access block would be removed while backups may still be in it, and a
+ * class's rule would stop expiring the backups already under its prefix (an erased tenant's
+ * among them). Both are kept by a stack setting until the backups have expired.
+ */
+function backupLayoutChanges(before: Side, after: Side): FieldChange[] {
+  const out: FieldChange[] = [];
+  const headRegions = new Set(vaultRegions(after.fleet.tenants, after.stack.keep));
+  for (const region of vaultRegions(before.fleet.tenants, before.stack.keep).filter((r) => !headRegions.has(r))) {
+    out.push({
+      field: `backup vault ${region}`,
+      before: "kept",
+      after: undefined,
+      class: "destructive",
+      kind: "vault",
+      why: `no tenant backs up to ${region} any more, and its backups are there until their retention ends: removing the vault strips its versioning, lifecycle, policy and public access block (the bucket and key are retained, unmanaged). Keep it with tenant-fleet:keepVaultRegions until the last backup has expired`,
+    });
+  }
+  const headClasses = new Set(retentionClasses(after.fleet.tenants, after.stack.keep));
+  for (const days of retentionClasses(before.fleet.tenants, before.stack.keep).filter((d) => !headClasses.has(d))) {
+    out.push({
+      field: retentionField(days),
+      before: "expires",
+      after: undefined,
+      class: "destructive",
+      kind: "retention",
+      why: `no tenant keeps backups ${days} days any more: without its lifecycle rule, the backups already under retain-${days}d/ never expire (an erased tenant's included). Keep it with tenant-fleet:keepRetentionDays for ${days} days after the last such backup`,
+    });
+  }
+  return out;
+}
+
+/** A setting's value as the stack runs with it: parsed, its default when unset, the raw text when it does not parse. */
+function settingValue(raw: Readonly<Record<string, string | undefined>>, key: SettingKey): unknown {
+  const read = readSetting(key, raw[key]);
+  return "value" in read ? read.value : raw[key];
+}
+
+/**
+ * Every stack setting that changes, classed by SETTING_REVIEW next to its declaration: a
+ * destructive one fails unless acknowledged (its kind), a review one is shown, a safe one
+ * listed. Secret settings say that they changed, never their values.
+ */
+function settingChanges(before: Readonly<Record<string, string | undefined>>, after: Readonly<Record<string, string | undefined>>): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const [key, review] of Object.entries(SETTING_REVIEW) as [SettingKey, SettingReview][]) {
+    if (review.class === "elsewhere") continue;
+    const [b, a] = [settingValue(before, key), settingValue(after, key)];
+    if (JSON.stringify(b) === JSON.stringify(a)) continue;
+    const secret = SETTINGS[key].secretOnly === true;
+    const shown = { field: `tenant-fleet:${key}`, before: secret ? (b === undefined ? undefined : "(secret)") : b, after: secret ? (a === undefined ? undefined : "(secret, changed)") : a };
+    if (review.class === "destructive" && (!review.when || review.when(b, a))) out.push({ ...shown, class: "destructive", kind: review.kind, why: review.why });
+    else out.push({ ...shown, class: review.class === "safe" ? "safe" : "review", why: review.why });
+  }
+  return out;
+}
+
+/** True when the diff may merge: every destructive change is acknowledged. */
+export function diffPasses(diff: FleetDiff): boolean {
+  return diff.summary.unacknowledged === 0;
+}

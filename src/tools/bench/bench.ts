@@ -1,0 +1,294 @@
+/**
+ * The fleet benchmark: our program under the mock runtime against two floors, each
+ * measurement in a fresh process with the node arguments Pulumi.yaml gives the real program:
+ *
+ * - the SDK floor replays exactly the registrations our program made (same SDK classes,
+ *   names, parents, providers, options and values) and nothing else, so ours ÷ SDK floor is
+ *   the price of our own code;
+ * - the plain floor registers as many plain three-property resources with the same SDK, so
+ *   SDK floor ÷ plain floor is the price of the resource types themselves.
+ *
+ * The three run interleaved, `--runs` times each (default 5 up to 1,000 tenants, 3 up to
+ * 2,000, 1 above), and the median time is reported (a shared machine's noise is ±20 %).
+ * Prints figures; never fails on them.
+ *
+ * Then the start-up at 1,000 tenants under each TypeScript loader (`--startup N`, 0 skips).
+ * `--promises` adds one untimed run per program that counts the promises it creates: the
+ * SDK's work, in a figure that machine noise cannot move.
+ *
+ *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--startup 1000] [--promises] [--json]
+ *
+ * `--api` instead counts the GitHub API calls of the plans at each size (githubApi.ts): a
+ * fresh up, adding one tenant, a refresh, and the least wall-clock GitHub's limits allow.
+ * `--runners [--setup-seconds S] [--dump-seconds D]` models one night of backups from the
+ * generated workflow files (runners.ts): jobs, billed minutes, wall-clock at 20/60/500 jobs.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { pulumiNodeArgs } from "../../../scripts/launch.mjs";
+import { syntheticTenantsYaml } from "./syntheticFleet";
+import { NEON_REGIONS } from "../../../tenants/regions";
+import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./report";
+import { budgetOf, changeBudget, unknownTypes, type PlannedResource } from "./githubApi";
+import { renderApi, type ApiRow } from "./apiReport";
+import { DEFAULT_JOB_MODEL, jobsOf, renderRunners, runnerRow, slotResolver, type JobModel, type RunnerRow } from "./runners";
+import { readStackConfig } from "../../core/config/stackFiles";
+import { parseStackSettingsOrThrow, projectSettings } from "../../core/config/settings";
+import { parseTenants } from "../../../tenants/load";
+import { renderWorkflows, workflowSettings } from "../../plan/workflows/render";
+import { fleetNames, type SecretScope } from "../../core/repositoryContract";
+import { planFleetBatches } from "../../plan/repository/manifest";
+import { parse } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+
+export { pulumiNodeArgs };
+
+/** How a measurement's process loads TypeScript: tsx (the tables), or Pulumi's own loader. */
+interface Launch {
+  readonly loaderArgs: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+const TSX: Launch = { loaderArgs: ["--import", "tsx"] };
+
+function measure(args: string[], launch: Launch = TSX): Sample & { processMs: number } {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [...pulumiNodeArgs(), ...launch.loaderArgs, path.join(ROOT, "src/tools/bench/child.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "", ...launch.env },
+  });
+  const processMs = Math.round(performance.now() - start);
+  if (r.status !== 0) throw new Error(`bench-child ${args.join(" ")} failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  return { ...(JSON.parse(r.stdout.trim().split("\n").pop()!) as Sample), processMs };
+}
+
+/**
+ * `npm run plan` as users run it (scripts/launch.mjs, the prod stack's settings) on the same
+ * synthetic fleet, every residency allowed: wall time of the whole process.
+ */
+function runPlanCommand(tenantsFile: string, scope: string, json: boolean): { ms: number; stdout: string } {
+  const residencies = [...new Set(NEON_REGIONS.flatMap((r) => r.jurisdictions))];
+  const start = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts", "--tenants", tenantsFile, "--allow-outside-project", "--config", `secretScope=${scope}`, "--config", `allowedResidencies=${JSON.stringify(residencies)}`, ...(json ? ["--json"] : [])],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "" } },
+  );
+  const ms = Math.round(performance.now() - start);
+  if (r.status !== 0) throw new Error(`npm run plan${json ? " -- --json" : ""} failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  return { ms, stdout: r.stdout };
+}
+
+function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): number {
+  return runPlanCommand(tenantsFile, scope, json).ms;
+}
+
+/** One night of backups for `tenants` synthetic tenants, from the workflows the prod stack's settings generate. */
+/**
+ * One night of backups of a synthetic fleet in a scope: the generated workflows, and the
+ * jobs their planning jobs would start from the manifest the stack would commit.
+ */
+function modelRunners(tenants: number, model: JobModel, scope: SecretScope, overrides: readonly string[] = [], concentrated = false): RunnerRow {
+  const cfg = readStackConfig(ROOT, "prod", [`secretScope=${scope}`, ...overrides]);
+  const settings = parseStackSettingsOrThrow(projectSettings(cfg.config), { stack: "prod", file: cfg.stackFile, text: cfg.stackFileText });
+  const fleet = parseTenants(syntheticTenantsYaml(tenants, { concentrated }), "synthetic.yaml").fleet!;
+  const names = fleetNames();
+  const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
+  const batches = planFleetBatches(fleet.tenants, { scope, batchSize: settings.workflows.batchSize, migrations: false });
+  const nightly = workflows
+    .filter((w) => w.kind === "backup")
+    .flatMap((w) => {
+      const schedule = (parse(w.content) as { on: { schedule: { cron: string }[] } }).on.schedule[0].cron;
+      return jobsOf(w.path, w.content, model, slotResolver(batches.backup.get(schedule)?.batches ?? []), scope === "environment" ? 1 : settings.workflows.batchParallelism);
+    });
+  const schedules = new Set(fleet.tenants.filter((t) => t.status === "active" && t.backup.enabled).map((t) => t.backup.schedule)).size;
+  return runnerRow(tenants, workflows.length + 1, nightly, concentrated ? `${scope}*` : scope, schedules);
+}
+
+/** The GitHub API budget of the plans of `tenants` and of the same fleet with one tenant added. */
+function measureApi(tenants: number, scope: string): ApiRow {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tf-bench-api-"));
+  try {
+    const plan = (text: string): PlannedResource[] => {
+      const file = path.join(dir, "tenants.yaml");
+      writeFileSync(file, text);
+      return (JSON.parse(runPlanCommand(file, scope, true).stdout) as { resources: PlannedResource[] }).resources;
+    };
+    const before = plan(syntheticTenantsYaml(tenants));
+    const after = plan(syntheticTenantsYaml(tenants, { addedAt: Math.floor(tenants / 2) }));
+    return { tenants, scope, unknown: unknownTypes(after), up: budgetOf(before, "create"), addOne: changeBudget(before, after), refresh: budgetOf(before, "refresh") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function measureCase(tenants: number, scope: string, runs: number, countPromises: boolean): Row {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tf-bench-rec-"));
+  const recording = path.join(dir, "registrations.json");
+  const tenantsFile = path.join(dir, "tenants.yaml");
+  writeFileSync(tenantsFile, syntheticTenantsYaml(tenants));
+  const samples: Record<Mode, Sample[]> = { program: [], sdk: [], floor: [] };
+  const commands = { plan: [] as number[], planJson: [] as number[] };
+  try {
+    for (let i = 0; i < runs; i++) {
+      const ours = measure(["program", String(tenants), scope, recording]);
+      samples.program.push(ours);
+      samples.sdk.push(measure(["sdk", recording]));
+      samples.floor.push(measure(["floor", String(ours.registrations)]));
+      commands.plan.push(measurePlanCommand(tenantsFile, scope, false));
+      commands.planJson.push(measurePlanCommand(tenantsFile, scope, true));
+    }
+    const row: Row = { tenants, scope, ours: summarise(samples.program), sdk: summarise(samples.sdk), floor: summarise(samples.floor), commands };
+    if (!countPromises) return row;
+    const counting: Launch = { loaderArgs: TSX.loaderArgs, env: { TENANT_FLEET_BENCH_PROMISES: "1" } };
+    const promisesOf = (args: string[]) => measure(args, counting).promises ?? 0;
+    return {
+      ...row,
+      promises: {
+        ours: promisesOf(["program", String(tenants), scope]),
+        sdk: promisesOf(["sdk", recording]),
+        floor: promisesOf(["floor", String(row.ours.registrations)]),
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LOADER = path.join(ROOT, "src/tools/bench/pulumiTsLoader.cjs");
+
+/**
+ * Start-up under each TypeScript loader: the whole process, from spawn to exit, with cold
+ * caches as on a fresh CI runner. `pulumi up` loads the program with ts-node and type-checks
+ * it unless PULUMI_NODEJS_TRANSPILE_ONLY=true; the tables above use tsx.
+ */
+function measureStartup(tenants: number, runs: number): StartupRow[] {
+  const variants: { loader: string; launch: (cache: string) => Launch }[] = [
+    { loader: "tsx (the tables above)", launch: () => ({ loaderArgs: TSX.loaderArgs, env: { TSX_DISABLE_CACHE: "1" } }) },
+    {
+      loader: "ts-node, type-checked (pulumi up's default)",
+      launch: (cache) => ({ loaderArgs: [LOADER], env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false", TS_NODE_CACHE_DIRECTORY: cache } }),
+    },
+    {
+      loader: "ts-node, transpile-only (PULUMI_NODEJS_TRANSPILE_ONLY=true)",
+      launch: (cache) => ({ loaderArgs: [LOADER], env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", TS_NODE_CACHE_DIRECTORY: cache } }),
+    },
+  ];
+  const samples = variants.map(() => [] as (Sample & { processMs: number })[]);
+  for (let i = 0; i < runs; i++) {
+    variants.forEach((v, j) => {
+      const cache = mkdtempSync(path.join(os.tmpdir(), "tf-bench-ts-node-"));
+      try {
+        samples[j].push(measure(["program", String(tenants), "environment"], v.launch(cache)));
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    });
+  }
+  return variants.map((v, j) => {
+    const s = samples[j];
+    return { loader: v.loader, tenants, processMs: summarise(s.map((x) => ({ ...x, ms: x.processMs }))).ms, program: summarise(s) };
+  });
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string" },
+      runs: { type: "string" },
+      startup: { type: "string" },
+      promises: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      api: { type: "boolean", default: false },
+      runners: { type: "boolean", default: false },
+      "setup-seconds": { type: "string" },
+      "dump-seconds": { type: "string" },
+      "batch-size": { type: "string" },
+      parallelism: { type: "string" },
+    },
+  });
+  if (values.runners) {
+    const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [10, 100, 1000, 10000];
+    const model: JobModel = {
+      setupSeconds: values["setup-seconds"] === undefined ? DEFAULT_JOB_MODEL.setupSeconds : count("--setup-seconds", values["setup-seconds"], 0),
+      dumpSeconds: values["dump-seconds"] === undefined ? DEFAULT_JOB_MODEL.dumpSeconds : count("--dump-seconds", values["dump-seconds"], 0),
+    };
+    // The stack's batch settings, or the ones to try.
+    const overrides = [
+      ...(values["batch-size"] === undefined ? [] : [`batchSize=${count("--batch-size", values["batch-size"])}`]),
+      ...(values.parallelism === undefined ? [] : [`batchParallelism=${count("--parallelism", values.parallelism)}`]),
+    ];
+    const rows = [
+      ...sizes.flatMap((n) => [...(n <= 90 ? (["repository"] as const) : []), "environment" as const, "region" as const].map((scope) => modelRunners(n, model, scope, overrides))),
+      ...sizes.map((n) => modelRunners(n, model, "region", overrides, true)),
+    ];
+    process.stdout.write(values.json ? `${JSON.stringify({ model, rows }, null, 2)}\n` : renderRunners(rows, model));
+    return;
+  }
+  if (values.api) {
+    const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [100, 1000];
+    // 89 + 1 fits the 90 repository secrets a repository leaves the fleet.
+    const rows = [measureApi(89, "repository"), ...sizes.flatMap((n) => [measureApi(n, "environment"), measureApi(n, "region")])];
+    process.stdout.write(values.json ? `${JSON.stringify({ rows }, null, 2)}\n` : renderApi(rows));
+    return;
+  }
+  const memoryGiB = os.totalmem() / 2 ** 30;
+  const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : memoryGiB >= 20 ? [100, 1000, 2000, 10000] : [100, 1000, 2000];
+  const runs = values.runs === undefined ? undefined : count("--runs", values.runs);
+  const runsFor = (tenants: number) => runs ?? (tenants > 2000 ? 1 : tenants > 1000 ? 3 : 5);
+  const startupTenants = values.startup === undefined ? 1000 : count("--startup", values.startup, 0);
+  const rows: Row[] = [];
+  const failed: string[] = [];
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${memoryGiB.toFixed(0)} GiB, node ${process.version}; node args: ${pulumiNodeArgs().join(" ") || "(none)"}`);
+
+  // Repository-scoped secrets stop at 90 tenants (GitHub's 100 secrets minus headroom).
+  const cases: [number, string][] = [[90, "repository"], ...sizes.map((n): [number, string] => [n, "environment"])];
+  for (const [tenants, scope] of cases) {
+    log(`measuring ${tenants} tenants (${scope} secrets), ${runsFor(tenants)} run(s) ...`);
+    try {
+      rows.push(measureCase(tenants, scope, runsFor(tenants), values.promises));
+    } catch (err) {
+      failed.push(`${tenants} tenants (${scope}): did not complete: ${(err as Error).message}`);
+    }
+  }
+
+  // Start-up under Pulumi's own TypeScript loader; --startup 0 skips it.
+  let startup: StartupRow[] = [];
+  if (startupTenants > 0) {
+    log(`measuring start-up under each TypeScript loader, ${startupTenants} tenants, ${runs ?? 3} run(s) ...`);
+    try {
+      startup = measureStartup(startupTenants, runs ?? 3);
+    } catch (err) {
+      failed.push(`start-up at ${startupTenants} tenants: did not complete: ${(err as Error).message}`);
+    }
+  }
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ nodeArgs: pulumiNodeArgs(), cpus: os.cpus().length, memoryGiB: Math.round(memoryGiB), rows, startup, failed }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(renderBench(rows, failed) + renderStartup(startup));
+}
+
+/** A whole number of at least `min` from the command line, or an error that says so. */
+function count(flag: string, text: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} ${JSON.stringify(text)}: expected a whole number of at least ${min}`);
+  return n;
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The runner-minute model of `npm run bench -- --runners`: from the generated workflow files
+ * of a fleet, the jobs one night of backups starts, the minutes GitHub bills for them (each
+ * job rounded up to a whole minute), and the wall-clock at a number of concurrent jobs.
+ * Pure: it reads workflow YAML, runs nothing.
+ *
+ * Per job it assumes a setup time (runner start, checkout, Postgres client install, AWS
+ * sign-in) and a dump time per tenant the job handles, run `parallel` at a time; both are
+ * parameters, their defaults from the runtime suite's measurements (docs/backups.md).
+ */
+import { parse } from "yaml";
+import { MAX_MATRIX_JOBS } from "../../plan/repository/manifest";
+
+export interface JobModel {
+  readonly setupSeconds: number;
+  readonly dumpSeconds: number;
+}
+
+/** Defaults: the runtime suite's small tenant took 8 s to inspect, dump, upload and complete; setup is the apt install of the Postgres client plus sign-in on a GitHub runner. */
+export const DEFAULT_JOB_MODEL: JobModel = Object.freeze({ setupSeconds: 60, dumpSeconds: 10 });
+
+export interface Job {
+  readonly workflow: string;
+  readonly job: string;
+  /** Tenants the job handles (1 for a job per tenant). */
+  readonly tenants: number;
+  readonly seconds: number;
+}
+
+/**
+ * The matrices the planning job would print, from the manifest's batches: `slot_<n>` is
+ * the n-th 256 of them, each entry with its tenants (the real entries carry only the key;
+ * the model needs the count).
+ */
+export function slotResolver(batches: readonly { readonly tenants: readonly string[] }[]): (expression: string) => unknown {
+  return (expression) => {
+    const slot = /^\$\{\{\s*fromJSON\(needs\.plan\.outputs\.slot_(\d+)\)\s*\}\}$/.exec(expression.trim());
+    if (!slot) return undefined;
+    const n = Number(slot[1]);
+    return batches.slice((n - 1) * MAX_MATRIX_JOBS, n * MAX_MATRIX_JOBS);
+  };
+}
+
+/** How many jobs a `strategy.matrix` expands to, and the tenants each handles. */
+function expand(matrix: unknown, resolve: (expression: string) => unknown): { tenants: number }[] {
+  // A matrix of one dimension given by an expression (`batch: ${{ fromJSON(...) }}`).
+  if (matrix && typeof matrix === "object" && !Array.isArray(matrix)) {
+    const dims = Object.entries(matrix as Record<string, unknown>);
+    if (dims.length === 1 && typeof dims[0][1] === "string") {
+      const values = resolve(dims[0][1] as string);
+      if (Array.isArray(values)) return values.map((v) => ({ tenants: v && typeof v === "object" && Array.isArray((v as { tenants?: unknown[] }).tenants) ? (v as { tenants: unknown[] }).tenants.length : 1 }));
+    }
+  }
+  const m = typeof matrix === "string" ? resolve(matrix) : matrix;
+  if (m === undefined || m === null) return [{ tenants: 1 }];
+  if (typeof m !== "object" || Array.isArray(m)) throw new Error(`a matrix the model cannot read: ${JSON.stringify(m).slice(0, 80)}`);
+  const entries = Object.entries(m as Record<string, unknown>).filter(([k]) => k !== "include" && k !== "exclude");
+  const combos = entries.reduce((n, [, v]) => n * (Array.isArray(v) ? v.length : 1), entries.length ? 1 : 0);
+  const include = Array.isArray((m as { include?: unknown[] }).include) ? (m as { include: unknown[] }).include : [];
+  const tenantsOf = (x: unknown) => (x && typeof x === "object" && Array.isArray((x as { tenants?: unknown[] }).tenants) ? (x as { tenants: unknown[] }).tenants.length : 1);
+  return [...Array.from({ length: combos }, () => ({ tenants: 1 })), ...include.map((x) => ({ tenants: tenantsOf(x) }))];
+}
+
+/** Every job a workflow file starts in one run, with its modelled duration. */
+export function jobsOf(path: string, yaml: string, model: JobModel = DEFAULT_JOB_MODEL, resolve: (expression: string) => unknown = () => undefined, parallel = 1): Job[] {
+  const doc = parse(yaml) as { jobs: Record<string, { strategy?: { matrix?: unknown }; steps?: unknown[] }> };
+  const out: Job[] = [];
+  for (const [name, job] of Object.entries(doc.jobs)) {
+    const handlesTenants = JSON.stringify(job.steps ?? []).includes("pg_dump");
+    for (const { tenants } of expand(job.strategy?.matrix, resolve)) {
+      const seconds = handlesTenants ? model.setupSeconds + Math.ceil(tenants / parallel) * model.dumpSeconds : 10;
+      out.push({ workflow: path, job: name, tenants: handlesTenants ? tenants : 0, seconds });
+    }
+  }
+  return out;
+}
+
+/** GitHub bills each job in whole minutes, rounded up. */
+export function billedMinutes(jobs: readonly Job[]): number {
+  return jobs.reduce((sum, j) => sum + Math.max(1, Math.ceil(j.seconds / 60)), 0);
+}
+
+/**
+ * Wall-clock of a night's jobs on `concurrency` runners: the tenant jobs, longest first, each
+ * on the runner free soonest, then the jobs that wait for them (the alert).
+ */
+export function wallClockSeconds(jobs: readonly Job[], concurrency: number): number {
+  const work = jobs.filter((j) => j.tenants > 0).map((j) => j.seconds).sort((a, b) => b - a);
+  const after = jobs.filter((j) => j.tenants === 0).reduce((m, j) => Math.max(m, j.seconds), 0);
+  const runners = new Array<number>(Math.min(concurrency, Math.max(1, work.length))).fill(0);
+  for (const s of work) {
+    let i = 0;
+    for (let k = 1; k < runners.length; k++) if (runners[k] < runners[i]) i = k;
+    runners[i] += s;
+  }
+  return Math.max(...runners) + after;
+}
+
+export const CONCURRENCY = [20, 60, 500] as const;
+
+export interface RunnerRow {
+  readonly tenants: number;
+  /** The secret scope; `region*`: the concentrated fleet (three regions, one schedule). */
+  readonly scope: string;
+  /** Distinct backup schedules: workflow files are one per schedule, plus the drill, migrations and the manifest. */
+  readonly schedules: number;
+  readonly files: number;
+  readonly jobs: number;
+  readonly billedMinutes: number;
+  readonly wallClockMinutes: Readonly<Record<(typeof CONCURRENCY)[number], number>>;
+}
+
+export function runnerRow(tenants: number, files: number, jobs: readonly Job[], scope = "environment", schedules = 1): RunnerRow {
+  const wall = Object.fromEntries(CONCURRENCY.map((c) => [c, wallClockSeconds(jobs, c) / 60])) as Record<(typeof CONCURRENCY)[number], number>;
+  return { tenants, scope, schedules, files, jobs: jobs.length, billedMinutes: billedMinutes(jobs), wallClockMinutes: wall };
+}
+
+export function renderRunners(rows: readonly RunnerRow[], model: JobModel): string {
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  const out = [
+    `one night of backups (setup ${model.setupSeconds} s per job, ${model.dumpSeconds} s per tenant; --setup-seconds, --dump-seconds)`,
+    `${pad("tenants", 8)} ${pad("scope", 11)} ${pad("sched.", 6)} ${pad("files", 6)} ${pad("jobs", 6)} ${pad("billed min", 11)} ${CONCURRENCY.map((c) => pad(`wall @${c}`, 10)).join(" ")}`,
+  ];
+  for (const r of rows) out.push(`${pad(r.tenants, 8)} ${pad(r.scope, 11)} ${pad(r.schedules, 6)} ${pad(r.files, 6)} ${pad(r.jobs, 6)} ${pad(r.billedMinutes, 11)} ${CONCURRENCY.map((c) => pad(`${r.wallClockMinutes[c].toFixed(1)} min`, 10)).join(" ")}`);
+  out.push("region*: the same fleet concentrated in three regions on one schedule; the others spread over every active region and three schedules");
+  out.push("", "targets (region scope, 1,000 tenants):");
+  for (const thousand of rows.filter((r) => r.tenants === 1000 && r.scope.startsWith("region"))) {
+    const shape = thousand.scope === "region*" ? "concentrated" : "spread";
+    out.push(`  ${thousand.billedMinutes < 60 ? "met   " : "missed"} nightly backup under 60 billed runner-minutes (${shape}): ${thousand.billedMinutes}`);
+    out.push(`  ${thousand.wallClockMinutes[20] < 15 ? "met   " : "missed"} under 15 minutes wall-clock with 20 concurrent jobs (${shape}): ${thousand.wallClockMinutes[20].toFixed(1)} min`);
+  }
+  const byScope = new Map<string, RunnerRow[]>();
+  for (const r of rows) byScope.set(r.scope, [...(byScope.get(r.scope) ?? []), r]);
+  // Files are one per schedule plus fixed ones: the part that is not the schedules must not move with N.
+  const independent = [...byScope.values()].every((rs) => new Set(rs.map((r) => r.files - r.schedules)).size <= 1);
+  out.push(`  ${independent ? "met   " : "missed"} files besides one per schedule independent of the fleet size: ${[...byScope].map(([scope, rs]) => `${scope} ${rs.map((r) => `${r.files - r.schedules} at ${r.tenants}`).join(", ")}`).join("; ")}`);
+  return `${out.join("\n")}\n`;
+}

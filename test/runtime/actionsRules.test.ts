@@ -1,0 +1,170 @@
+/**
+ * The runner's GitHub rules (test/runtime/actions.ts, where each cites GitHub's page), one test
+ * each, on tiny hand-written workflows: no service, only bash. A runner more lenient than
+ * GitHub lets a generated workflow pass here and fail there (issue 32: the migrations' later
+ * waves skipped after an empty canary), so each rule is held to what GitHub does.
+ */
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { MAX_ANNOTATIONS_PER_JOB, MAX_ANNOTATIONS_PER_STEP, MAX_MATRIX_ENTRIES, runJob, runWorkflow, type RunContext, type WorkflowRun } from "./actions";
+import type { Substitutions } from "./substitutions";
+
+/** Nothing to stand in for: every step is a `run:`. */
+const NONE: Substitutions = { forStep: () => undefined, jobEnv: (env) => env };
+const CTX: Omit<RunContext, "needs" | "run"> = { repository: "example/app", ref: "refs/heads/main", vars: {}, secrets: { TOKEN: "s3cr3t-value" }, runnerEnv: { PATH: "/usr/bin:/bin" } };
+
+type Job = { needs?: string[]; if?: string; outputs?: Record<string, string>; strategy?: object; steps?: object[] };
+const workflow = (jobs: Record<string, Job>) => stringify({ name: "rules", on: "push", jobs: Object.fromEntries(Object.entries(jobs).map(([id, j]) => [id, { "runs-on": "ubuntu-24.04", steps: [{ run: "true" }], ...j }])) });
+const run = (jobs: Record<string, Job>, options: { cancelDuring?: string } = {}) => runWorkflow(workflow(jobs), CTX, NONE, options);
+const results = (r: WorkflowRun) => Object.fromEntries(Object.entries(r.jobs).map(([id, j]) => [id, j.result]));
+const FAIL = [{ run: "exit 1" }];
+
+describe("needs and if", () => {
+  it("skips a job without a status function when an ancestor it needs only through another job failed (NEEDS)", async () => {
+    const r = await run({ a: { steps: FAIL }, b: { needs: ["a"], if: "always()" }, c: { needs: ["b"] } });
+    // b ran and succeeded, yet c is skipped: success() looks at every ancestor, a included.
+    expect(results(r)).toEqual({ a: "failure", b: "success", c: "skipped" });
+  });
+
+  it("skips it too when that ancestor was skipped, and runs it when its if says which results it accepts", async () => {
+    const r = await run({
+      a: { if: "false" },
+      b: { needs: ["a"], if: "always()" },
+      c: { needs: ["b"], if: "needs.b.result == 'success'" },
+      d: { needs: ["b"], if: "!cancelled() && needs.b.result == 'success'" },
+    });
+    expect(results(r)).toEqual({ a: "skipped", b: "success", c: "skipped", d: "success" });
+  });
+
+  it("gives failure() true when any ancestor failed, and always() true whatever happened (IMPLICIT_SUCCESS)", async () => {
+    const r = await run({ a: { steps: FAIL }, b: { needs: ["a"], if: "always()" }, c: { needs: ["b"], if: "failure()" }, d: { needs: ["b"], if: "success()" }, e: { needs: ["d"], if: "always()" } });
+    expect(results(r)).toEqual({ a: "failure", b: "success", c: "success", d: "skipped", e: "success" });
+  });
+
+  it("reads a status function's name from the expression's tokens, not from a string in it", async () => {
+    const r = await run({ a: { steps: FAIL }, b: { needs: ["a"], if: "contains('always() failure()', 'always')" }, c: { needs: ["a"], if: "Always()" } });
+    expect(results(r)).toEqual({ a: "failure", b: "skipped", c: "success" });
+  });
+
+  it("cancels the running job and every later job whose condition is false once the run is cancelled; always() goes on (CANCEL)", async () => {
+    const r = await run({ a: {}, b: { needs: ["a"] }, c: { needs: ["b"], if: "!cancelled()" }, d: { needs: ["b"], if: "always() && needs.b.result == 'cancelled'" }, e: { needs: ["a"], if: "cancelled()" } }, { cancelDuring: "b" });
+    expect(results(r)).toEqual({ a: "success", b: "cancelled", c: "cancelled", d: "success", e: "success" });
+  });
+
+  it("shows a need's result as success, failure, skipped or cancelled in the needs context (RESULTS)", async () => {
+    const r = await run({
+      ok: {},
+      bad: { steps: FAIL },
+      off: { if: "false" },
+      all: { needs: ["ok", "bad", "off"], if: "always()", steps: [{ id: "r", run: 'echo "seen=${{ needs.ok.result }} ${{ needs.bad.result }} ${{ needs.off.result }}" >> "$GITHUB_OUTPUT"' }] },
+    });
+    expect(r.jobs.all.runs[0].steps[0].outputs.seen).toBe("success failure skipped");
+  });
+
+  it("lets a job's if read github, needs, vars and inputs only: a matrix in it is refused (JOB_IF_CONTEXTS)", async () => {
+    await expect(run({ a: { if: "matrix.x == 1", strategy: { matrix: { x: [1] } } } })).rejects.toThrow(/matrix/);
+  });
+});
+
+describe("steps", () => {
+  it("keeps a continue-on-error step's outcome failure and its conclusion success; the job succeeds (RESULTS)", async () => {
+    const r = await run({
+      a: {
+        steps: [
+          { id: "x", run: "exit 3", "continue-on-error": true },
+          { id: "y", if: "steps.x.outcome == 'failure' && steps.x.conclusion == 'success'", run: "echo seen" },
+          { id: "z", if: "failure()", run: "echo not reached" },
+        ],
+      },
+    });
+    const job = r.jobs.a.runs[0];
+    expect(job.result).toBe("success");
+    expect(job.steps.map((s) => [s.outcome, s.conclusion])).toEqual([["failure", "success"], ["success", "success"], ["skipped", "skipped"]]);
+  });
+
+  it("runs a later step after a failure only with failure() or always()", async () => {
+    const r = await run({ a: { steps: [{ run: "exit 1" }, { run: "echo plain" }, { if: "failure()", run: "echo failure" }, { if: "always()", run: "echo always" }] } });
+    expect(r.jobs.a.runs[0].steps.map((s) => s.outcome)).toEqual(["failure", "skipped", "success", "success"]);
+  });
+});
+
+describe("annotations", () => {
+  it("keeps the first 10 errors and 10 warnings of a step: an 11th, however important, is not shown (ANNOTATIONS)", async () => {
+    const lines = [...Array.from({ length: 12 }, (_, i) => `echo "::error::tenant-${i + 1} failed"`), ...Array.from({ length: 12 }, (_, i) => `echo "::warning::note ${i + 1}"`), 'echo "::error title=failed tenants::all twelve"'];
+    const r = await run({ a: { steps: [{ run: lines.join("\n") }] } });
+    const job = r.jobs.a.runs[0];
+    expect(job.annotations.filter((a) => a.level === "error").map((a) => a.message)).toEqual(Array.from({ length: MAX_ANNOTATIONS_PER_STEP }, (_, i) => `tenant-${i + 1} failed`));
+    expect(job.warnings).toHaveLength(MAX_ANNOTATIONS_PER_STEP);
+    expect(job.annotations.some((a) => a.title === "failed tenants")).toBe(false);
+    // The log keeps every line.
+    expect(job.log).toContain("::error title=failed tenants::all twelve");
+  });
+
+  it("keeps 50 annotations per job over all its steps, and reads titles and escapes", async () => {
+    const step = (s: number) => ({ run: Array.from({ length: 10 }, (_, i) => `echo "::error::step ${s} error ${i}"`).join("\n") });
+    const r = await run({ a: { steps: [{ run: 'echo "::notice title=a%2Cb%3A c::line%0Anext 100%25"' }, ...[1, 2, 3, 4, 5, 6].map(step)] } });
+    const job = r.jobs.a.runs[0];
+    expect(job.annotations).toHaveLength(MAX_ANNOTATIONS_PER_JOB);
+    expect(job.annotations[0]).toEqual({ level: "notice", title: "a,b: c", message: "line\nnext 100%", step: "step 1" });
+    expect(job.annotations.at(-1)!.message).toBe("step 5 error 8");
+  });
+
+  it("drops a step summary over 1 MiB with an error annotation, and keeps each step's own (SUMMARY)", async () => {
+    const r = await run({ a: { steps: [{ run: 'echo "first" >> "$GITHUB_STEP_SUMMARY"' }, { run: 'head -c 1100000 /dev/zero | tr "\\0" x >> "$GITHUB_STEP_SUMMARY"' }, { run: 'echo "third" >> "$GITHUB_STEP_SUMMARY"' }] } });
+    const job = r.jobs.a.runs[0];
+    expect(job.summary).toBe("first\nthird\n");
+    expect(job.errors).toEqual(["$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got 1075k."]);
+  });
+});
+
+describe("job outputs", () => {
+  it("passes on only what outputs: declares, evaluated at the job's end (OUTPUTS)", async () => {
+    const r = await run({
+      a: { outputs: { kept: "${{ steps.s.outputs.one }}" }, steps: [{ id: "s", run: 'echo "one=1" >> "$GITHUB_OUTPUT"; echo "two=2" >> "$GITHUB_OUTPUT"' }] },
+      b: { needs: ["a"], steps: [{ id: "r", run: 'echo "seen=[${{ needs.a.outputs.kept }}][${{ needs.a.outputs.two }}]" >> "$GITHUB_OUTPUT"' }] },
+    });
+    expect(r.jobs.b.runs[0].steps[0].outputs.seen).toBe("[1][]");
+  });
+
+  it("fails a job whose outputs exceed 1 MB in UTF-16, and its dependants do not run", async () => {
+    const r = await run({
+      a: { outputs: { big: "${{ steps.s.outputs.big }}" }, steps: [{ id: "s", run: 'echo "big=$(head -c 600000 /dev/zero | tr "\\0" x)" >> "$GITHUB_OUTPUT"' }] },
+      b: { needs: ["a"] },
+    });
+    expect(results(r)).toEqual({ a: "failure", b: "skipped" });
+    expect(r.jobs.a.runs[0].errors[0]).toMatch(/^Fail to evaluate job outputs: 1200006 bytes/);
+  });
+
+  it("leaves out an output that holds a secret, with a warning", async () => {
+    const r = await run({ a: { outputs: { leak: "${{ secrets.TOKEN }}", fine: "ok" } } });
+    expect(r.jobs.a.runs[0].outputs).toEqual({ fine: "ok" });
+    expect(r.jobs.a.runs[0].warnings).toEqual(["Skip output 'leak' since it may contain secret."]);
+  });
+});
+
+describe("matrix", () => {
+  const matrixJob = (n: number) => ({
+    plan: { outputs: { list: "${{ steps.p.outputs.list }}" }, steps: [{ id: "p", run: `echo "list=$(seq 1 ${n} | jq -s -c .)" >> "$GITHUB_OUTPUT"` }] },
+    each: { needs: ["plan"], strategy: { matrix: { n: "${{ fromJSON(needs.plan.outputs.list) }}" } }, steps: [{ if: "false", run: "true" }] },
+  });
+
+  it("runs 256 entries and fails a matrix of 257 before any entry runs (MATRIX)", async () => {
+    const full = await run(matrixJob(MAX_MATRIX_ENTRIES));
+    expect([full.jobs.each.result, full.jobs.each.runs.length]).toEqual(["success", MAX_MATRIX_ENTRIES]);
+    const over = await run(matrixJob(MAX_MATRIX_ENTRIES + 1));
+    expect([over.jobs.each.result, over.jobs.each.runs.length, over.jobs.each.error]).toEqual(["failure", 0, "Error when evaluating 'strategy' for job 'each': Strategy expansion exceeded 256 results for job 'each'"]);
+  });
+
+  it("fails an empty matrix rather than skipping it", async () => {
+    const r = await run({ plan: {}, each: { needs: ["plan"], strategy: { matrix: { n: "${{ fromJSON('[]') }}" } } } });
+    expect([r.jobs.each.result, r.jobs.each.error]).toEqual(["failure", "Error when evaluating 'strategy' for job 'each': Matrix vector 'n' does not contain any values"]);
+  });
+});
+
+describe("a job run on its own", () => {
+  it("takes its direct needs as its ancestors", async () => {
+    const text = workflow({ a: {}, b: { needs: ["a"] } });
+    expect((await runJob(text, "b", undefined, { ...CTX, needs: { a: { result: "skipped" } } }, NONE)).result).toBe("skipped");
+    expect((await runJob(text, "b", undefined, { ...CTX, needs: { a: { result: "success" } } }, NONE)).result).toBe("success");
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Everything the runtime suite does differently from a GitHub-hosted runner, in one
+ * place. The generated `run:` scripts themselves run unchanged; only these stand-ins:
+ *
+ * 1. `aws-actions/configure-aws-credentials`: instead of an OIDC token exchanged for the
+ *    role, the step sets credentials that the S3 gateway maps to the same role, whose
+ *    requests it then authorises with the stack's own policies (test/runtime/services/s3.ts).
+ * 2. `actions/checkout`: writes the files the program would commit (the fleet manifest)
+ *    into the job's workspace, or, given none, is skipped. A test of one tenant narrows
+ *    the manifest's batch to that tenant (test/runtime/harness.ts); the batch tests run the
+ *    stack's own batches.
+ * 3. The Postgres client install (the step named PG_CLIENT_STEP_NAME, apt.postgresql.org):
+ *    skipped; this machine's client and server (Debian's, one major) are used, so a
+ *    tenant's `pg` in the matrix becomes this machine's major.
+ * 4. The drill's `services.postgres` container: a local cluster, reached as `localhost`
+ *    through PGPORT.
+ * 5. The AWS CLI is Debian's awscli 2.9.19 with test/runtime/awscli/tf_cli_compat.py, which
+ *    adds the two things it predates (`--if-none-match`, AWS_ENDPOINT_URL); GitHub's
+ *    runners carry a current CLI v2 that has both.
+ * 6. BACKUP_PART_BYTES, when a test asks: lowered so a dump of a few MB spans several parts.
+ * 8. s3rver encrypts its listing continuation tokens with DES, which needs Node's legacy
+ *    OpenSSL provider: `npm run test:runtime` sets NODE_OPTIONS=--openssl-legacy-provider.
+ * 7. GITHUB_API_URL and GITHUB_SERVER_URL point at the suite's GitHub API stand-in, and
+ *    NEON_API (the dev workflows' job variable) at its Neon API stand-in
+ *    (test/runtime/services/fakeApis.ts); tokens and keys are fixed test strings.
+ * 9. `sleep`, when a test asks: returns at once, so polling loops (a branch that never
+ *    becomes ready: 60 polls 2 s apart) run their full count in no time.
+ * 11. `actions/upload-artifact` and `actions/download-artifact` (the batches' results for
+ *    their wave's gate or the record job): a directory per artifact in the run's store; a
+ *    download by pattern merges the matching ones, as `merge-multiple` does; a download with
+ *    `run-id` (a retry) reads the store the suite kept for that run id.
+ * 10. SSM Parameter Store (region scope): the S3 gateway answers GetParameter for the
+ *    parameters a test puts, authorised by the stack's role and key policies
+ *    (test/runtime/services/s3.ts); the CLI reaches it through AWS_ENDPOINT_URL like S3.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { ACTIONS, PG_CLIENT_STEP_NAME } from "../../src/plan/workflows/render";
+
+export type Substitute =
+  | { kind: "skip"; why: string }
+  | { kind: "env"; env: Record<string, string>; why: string }
+  | { kind: "files"; files: Record<string, string>; why: string }
+  | { kind: "copy"; from: string[]; to: string; why: string };
+
+export interface Substitutions {
+  forStep(step: { name?: string; uses?: string }, ctx: { with: Record<string, string>; matrix: unknown; env: Record<string, string> }): Substitute | undefined;
+  jobEnv(env: Record<string, string>): Record<string, string>;
+}
+
+/** Debian's AWS CLI (awscli package); the one the suite runs. */
+export const AWS_CLI = "/usr/bin/aws";
+
+/** A matrix entry as this machine runs it: the tenant's Postgres major becomes the local one (3). */
+export function localMatrix<T extends { pg?: number | string }>(entry: T, localMajor: string): T {
+  return { ...entry, pg: Number(localMajor) };
+}
+
+export interface RunnerSetup {
+  /** Environment every step gets: PATH with the AWS CLI, its config, the endpoints. */
+  readonly env: Record<string, string>;
+  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string>; files?: Record<string, string>; artifacts?: string; artifactsOf?: (runId: string) => string | undefined }) => Substitutions;
+}
+
+export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }, options: { instantSleep?: boolean } = {}): RunnerSetup {
+  if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: .ci/run installs Debian's awscli package (apt-get install awscli)`);
+  const home = mkdtempSync(path.join(tmpdir(), "tf-runner-home-"));
+  const bin = path.join(home, "bin");
+  mkdirSync(bin);
+  symlinkSync(AWS_CLI, path.join(bin, "aws"));
+  if (options.instantSleep) writeFileSync(path.join(bin, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  const config = path.join(home, "aws-config");
+  writeFileSync(config, `[default]\ncli_pager =\n[plugins]\ncli_legacy_plugin_path = ${path.join(__dirname, "awscli")}\ntfcompat = tf_cli_compat\n`);
+  const env: Record<string, string> = {
+    PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: home,
+    LANG: "C.UTF-8",
+    AWS_CONFIG_FILE: config,
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, "no-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_PAGER: "",
+    ...(endpoints.s3 ? { AWS_ENDPOINT_URL: endpoints.s3 } : {}),
+    ...(endpoints.drillPgPort ? { PGPORT: String(endpoints.drillPgPort) } : {}),
+    ...(endpoints.githubApi ? { GITHUB_API_URL: endpoints.githubApi, GITHUB_SERVER_URL: "https://github.com" } : { GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_SERVER_URL: "https://github.com" }),
+  };
+  return {
+    env,
+    substitutions: (options = {}) => ({
+      forStep(step, ctx) {
+        if (step.uses === ACTIONS.configureAwsCredentials.uses) {
+          if (!options.credentialsFor) throw new Error("this job assumes an AWS role; give the suite's S3 service");
+          const region = ctx.with["aws-region"];
+          return { kind: "env", env: { ...options.credentialsFor(ctx.with["role-to-assume"]), AWS_REGION: region, AWS_DEFAULT_REGION: region }, why: `credentials of ${ctx.with["role-to-assume"]}` };
+        }
+        if (step.uses === ACTIONS.checkout.uses) return options.files ? { kind: "files", files: options.files, why: `checkout of ${Object.keys(options.files).join(", ")}` } : { kind: "skip", why: "checkout" };
+        if (step.name === PG_CLIENT_STEP_NAME) return { kind: "skip", why: "this machine's Postgres client" };
+        if (step.uses === ACTIONS.uploadArtifact.uses || step.uses === ACTIONS.downloadArtifact.uses) {
+          if (!options.artifacts) throw new Error("this job keeps or reads artifacts; give the run an artifact store");
+          if (step.uses === ACTIONS.uploadArtifact.uses) return { kind: "copy", from: [ctx.with.path], to: path.join(options.artifacts, ctx.with.name), why: `artifact ${ctx.with.name}` };
+          const pattern = new RegExp(`^${ctx.with.pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+          // Another run's artifacts (a retry): the store kept for that run id, or none.
+          const store = ctx.with["run-id"] ? options.artifactsOf?.(ctx.with["run-id"]) : options.artifacts;
+          const names = store ? readdirSync(store).filter((n) => pattern.test(n)) : [];
+          return { kind: "copy", from: names.map((n) => path.join(store!, n)), to: ctx.with.path, why: `artifacts ${names.join(", ") || "(none)"}${ctx.with["run-id"] ? ` of run ${ctx.with["run-id"]}` : ""}` };
+        }
+        return undefined;
+      },
+      jobEnv(env) {
+        const out = { ...env };
+        if (options.partBytes !== undefined && out.BACKUP_PART_BYTES !== undefined) out.BACKUP_PART_BYTES = String(options.partBytes);
+        if (options.neonApi !== undefined && out.NEON_API !== undefined) out.NEON_API = options.neonApi;
+        return out;
+      },
+    }),
+  };
+}
