@@ -117,6 +117,13 @@ export const CHANGE_KINDS = {
     why: "backups already under a retention class whose lifecycle rule goes would never expire (an erased tenant's included)",
     instead: "keep it with tenant-fleet:keepRetentionDays until those backups have expired",
   },
+  custody: {
+    scope: "stack",
+    fields: ["tenant-fleet:breakGlassPrincipal", "tenant-fleet:keyAdministrators"],
+    projectInputs: [],
+    why: "who holds the vaults changes: the break-glass principal may delete every backup and schedule the keys' deletion, and the key administrators manage the keys (and, without break-glass, their policies and the vaults' configuration)",
+    instead: "change custody only through the documented break-glass path (docs/deploying.md, vault custody), acknowledged with the approval of who holds the vaults afterwards",
+  },
   code: {
     scope: "stack",
     fields: ["resource <type> <name>"],

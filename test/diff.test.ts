@@ -294,6 +294,8 @@ describe("stack settings in the diff", () => {
     ["another owner", { githubOwner: "someone" }, "tenant-fleet:githubOwner destructive repository"],
     ["a scope change", { secretScope: "repository" }, "tenant-fleet:secretScope destructive secretScope"],
     ["kms to s3", { backupEncryption: "s3" }, "tenant-fleet:backupEncryption destructive encryption"],
+    ["a new key administrator", { keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/x"]' }, "tenant-fleet:keyAdministrators destructive custody"],
+    ["a break-glass principal named", { breakGlassPrincipal: "arn:aws:iam::123456789012:role/tenant-fleet-deploy" }, "tenant-fleet:breakGlassPrincipal destructive custody"],
   ])("%s fails unless acknowledged", (_, change, expected) => {
     const d = diff({ ...BASE, ...change });
     expect(stackClasses(d)).toEqual([expected]);
@@ -302,8 +304,8 @@ describe("stack settings in the diff", () => {
     expect(diffPasses(diff({ ...BASE, ...change }, BASE, `acknowledgements:\n  - { change: ${kind}, reason: "approved in OPS-77 by the data owner" }\n`))).toBe(true);
   });
 
-  it("s3 to kms, new key administrators, another branch: shown for review, not failing; batch size: safe", () => {
-    const d = diff({ ...BASE, backupEncryption: "kms", githubBranch: "trunk", batchSize: "20", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/x"]' }, { ...BASE, backupEncryption: "s3" });
+  it("s3 to kms, another branch: shown for review, not failing; batch size: safe; key administrators reordered: unchanged", () => {
+    const d = diff({ ...BASE, backupEncryption: "kms", githubBranch: "trunk", batchSize: "20", keyAdministrators: '["arn:aws:iam::123456789012:role/x","arn:aws:iam::123456789012:role/tenant-fleet-deploy"]' }, { ...BASE, backupEncryption: "s3", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/x"]' });
     expect(stackClasses(d)).toEqual(["tenant-fleet:githubBranch review", "tenant-fleet:backupEncryption review", "tenant-fleet:batchSize safe", "tenant-fleet:keyAdministrators review"]);
     expect(diffPasses(d)).toBe(true);
     expect(d.summary.review).toBe(3);
@@ -351,13 +353,13 @@ describe("npm run plan -- --base", () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ base: "HEAD", stack: "prod", passes: false, summary: { destructive: 2, unacknowledged: 2 } });
   });
 
-  it("compares the stack settings too: another repository fails, a new key administrator is shown for review", () => {
+  it("compares the stack settings too: another repository fails, a new key administrator fails as custody", () => {
     const moved = plan("--base", "HEAD", "--config", "githubRepository=other-app", "--tenants-only");
     expect(moved.code).toBe(1);
     expect(moved.stdout).toContain("error: (stack): tenant-fleet:githubRepository: app → other-app: connection strings, workflows and role trusts move to another repository; not acknowledged: add to acknowledgements: { change: repository");
     const admins = plan("--base", "HEAD", "--config", 'keyAdministrators=["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/someone-else"]', "--tenants-only");
-    expect(admins.code).toBe(0);
-    expect(admins.stdout).toMatch(/^note: \(stack\): tenant-fleet:keyAdministrators: .* changes who the stack's keys, roles or trusts name; review it$/m);
+    expect(admins.code).toBe(1);
+    expect(admins.stdout).toMatch(/^error: \(stack\): tenant-fleet:keyAdministrators: .* changes; not acknowledged: add to acknowledgements: \{ change: custody/m);
   });
 
   it("names a missing ref as a usage error", () => {

@@ -653,8 +653,14 @@ export const SETTING_REVIEW = {
   devBranchMaxAgeHours: { class: "safe", why: "preview branches live longer or shorter" },
   devBranchCleanupSchedule: { class: "safe", why: "preview cleanup runs at another time" },
   devNeonApiKey: { class: "review", why: "the dev/test workflows' Neon key changes (its value is never shown)" },
-  keyAdministrators: { class: "review", why: REVIEW_IAM },
-  breakGlassPrincipal: { class: "review", why: "the one principal that may delete backups and keys changes" },
+  keyAdministrators: {
+    class: "destructive",
+    kind: "custody",
+    why: "who administers the vault keys (and, without break-glass, their policies and the vaults' configuration) changes",
+    // The same principals in another order are the same administrators.
+    when: (before, after) => JSON.stringify([before].flat().sort()) !== JSON.stringify([after].flat().sort()),
+  },
+  breakGlassPrincipal: { class: "destructive", kind: "custody", why: "the one principal that may delete backups and keys, and change the vaults' configuration, changes" },
   runnerLabels: { class: "review", why: "tenants' data is processed on other machines" },
   operationsRepository: { class: "review", why: "another repository's tenant-operations environment may read every backup and write exports" },
   exportLinkHours: { class: "review", why: "export links work for longer or shorter" },
