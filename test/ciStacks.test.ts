@@ -22,7 +22,7 @@ function project(files: Record<string, string> = {}): string {
 const prodStackFile = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
 const prodPolicy = readFileSync(path.join(ROOT, "policies/config.prod.json"), "utf8");
 // A US shard of prod: its own residencies; the repository and protection are prod's.
-const usShard = prodStackFile.replace(/  tenant-fleet:allowedResidencies:\n(    - \w+\n)+/, "  tenant-fleet:allowedResidencies:\n    - US\n  tenant-fleet:shardResidencies:\n    - US\n");
+const usShard = prodStackFile.replace(/ {2}tenant-fleet:allowedResidencies:\n( {4}- \w+\n)+/, "  tenant-fleet:allowedResidencies:\n    - US\n  tenant-fleet:shardResidencies:\n    - US\n");
 const usPolicy = prodPolicy.replace(/"allowedResidencies": \[[^\]]*\]/, '"allowedResidencies": ["US"]');
 
 describe("stacks CI runs", () => {
@@ -47,7 +47,7 @@ describe("stacks CI runs", () => {
     const usEast = usShard.replace("aws:region: eu-central-1", "aws:region: us-east-2");
     const { stacks } = ciStacks(project({ "Pulumi.prod-us.yaml": usEast, "policies/config.prod-us.json": usPolicy }));
     expect(ciMatrices(stacks).prod.include.map((s) => [s.stack, s.awsRegion])).toEqual([["prod", "eu-central-1"], ["prod-us", "us-east-2"]]);
-    const missing = ciStacks(project({ "Pulumi.prod-us.yaml": usShard.replace(/  aws:region: .*\n/, ""), "policies/config.prod-us.json": usPolicy }));
+    const missing = ciStacks(project({ "Pulumi.prod-us.yaml": usShard.replace(/ {2}aws:region: .*\n/, ""), "policies/config.prod-us.json": usPolicy }));
     expect(missing.problems.map(formatProblem)).toEqual([
       "Pulumi.prod-us.yaml:1:1: aws:region: not set in stack prod-us; CI signs in to AWS there and the AWS provider needs it: pulumi config set aws:region <region, e.g. eu-central-1> --stack prod-us",
     ]);

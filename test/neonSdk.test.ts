@@ -125,6 +125,7 @@ export function neonPackageEntry(project: { packages?: Record<string, unknown> }
 }
 
 describe("sdks/neon on the wire (mock runtime)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime's internals, loaded after the mocks are set
   const runtimeSettings = () => require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
   async function deployment(program: (neon: typeof import("@pulumi/neon")) => void) {
@@ -196,6 +197,7 @@ describe("sdks/neon on the wire (mock runtime)", () => {
   });
 
   it("rehydrates a Neon resource reference into its class", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime's internals, loaded after the mocks are set
     const rpc = require("@pulumi/pulumi/runtime/rpc");
     let urns: { project: string; provider: string } | undefined;
     await deployment((neon) => {
@@ -217,6 +219,7 @@ describe("sdks/neon on the wire (mock runtime)", () => {
 
   it("refuses to run under a CLI without parameterized packages, naming the version it needs", async () => {
     await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime's internals, loaded after the mocks are set
     const state = require("@pulumi/pulumi/runtime/state");
     state.getStore().supportsParameterization = false;
     const neon = await import("@pulumi/neon");

@@ -28,6 +28,7 @@ export function defang(text: string): string {
  * characters U+FFFD.
  */
 export function mdFence(text: string, info = "text"): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
   const body = defang(text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd")).replace(/\n$/, "");
   const longest = Math.max(0, ...[...body.matchAll(/~+/g)].map((m) => m[0].length));
   const fence = "~".repeat(Math.max(3, longest + 1));
@@ -58,7 +59,7 @@ function escapeCell(s: string, inert: (text: string) => string = (t) => t): stri
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;");
   return inert(html)
-    .replace(/([\\`*_\[\]|~])/g, "\\$1")
+    .replace(/([\\`*_[\]|~])/g, "\\$1")
     .replace(/^([#+=-])/, "\\$1");
 }
 
@@ -81,5 +82,6 @@ export function xmlText(value: unknown): string {
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&apos;")
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 }

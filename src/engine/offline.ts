@@ -203,6 +203,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     };
     const stackOutputs = (await pulumi.runtime.runInPulumiStack(program)) ?? {};
     if (failure) throw failure.error;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module of the SDK, loaded only once the program has run
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
     if (duplicates.length) throw new Error(`duplicate resource URN ${duplicates[0]}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more)` : ""}: pulumi up would refuse it; two resources of the program have the same type, parent and name`);

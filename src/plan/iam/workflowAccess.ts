@@ -50,7 +50,7 @@ export interface GithubRepositoryRef {
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-const BRANCH = /^[A-Za-z0-9._\/-]{1,200}$/;
+const BRANCH = /^[A-Za-z0-9._/-]{1,200}$/;
 const NUMERIC = /^[0-9]{1,20}$/;
 const WORKFLOW_PATH = /^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/;
 
