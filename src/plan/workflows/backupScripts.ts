@@ -6,10 +6,12 @@
  * the stack created for the tenant, the database must hold tables (unless the tenant is
  * marked new), the dump's table of contents must list every table the database has, and
  * the upload streams in parts that S3 checks (Content-MD5) and completes only as a new
- * object. A manifest written last (same prefix, `.manifest.json`) records what was dumped,
- * with every table's exact row count taken in the snapshot the dump was made from; a dump
- * without one is unfinished. The drill trusts only manifests, checks the download against
- * it (size, SHA-256), restores, and compares tables and row counts (exactly; within a
+ * object. An extension's configuration tables count as the tenant's (pg_dump dumps their
+ * rows that match the extension's filter; see DUMPED_TABLES_SQL). A manifest written last
+ * (same prefix, `.manifest.json`) records what was dumped, with every table's exact row
+ * count taken in the snapshot the dump was made from; a dump without one is unfinished.
+ * The drill trusts only manifests, checks the download against it (size, SHA-256),
+ * restores, and compares tables and row counts (exactly; within a
  * tolerance for older manifests, which recorded the planner's estimates).
  */
 import { backupPrefix } from "../../../tenants/naming";
@@ -104,8 +106,28 @@ export const USER_TABLES_SQL = [
   "and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')",
 ].join(" ");
 
-/** A statement per table that prints its exact row count as `name<TAB>rows` (the backup runs them in the dump's snapshot, the drill in the restored database). */
-export const COUNT_SQL = `select format('select %L, count(*) from %I.%I;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname) ${USER_TABLES_SQL}`;
+/**
+ * The tables whose data pg_dump dumps (`c` in schema `n`, and `cond`): the tenant's own
+ * (USER_TABLES_SQL) and an extension's configuration tables (`pg_extension.extconfig`:
+ * PostGIS's spatial_ref_sys, pg_cron's cron.job), whose rows pg_dump dumps when they match
+ * the extension's filter (`extcondition`, a `WHERE …` or empty), so `cond` is that filter
+ * for a configuration table and empty for the tenant's own. PostgreSQL's docs, "Extension
+ * Configuration Tables": https://www.postgresql.org/docs/current/extend-extensions.html#EXTEND-EXTENSIONS-CONFIG-TABLES
+ */
+export const DUMPED_TABLES_SQL = [
+  "from pg_class c join pg_namespace n on n.oid = c.relnamespace",
+  "left join lateral (select x.extcondition[array_position(x.extconfig, c.oid)] as extcond from pg_extension x where c.oid = any(x.extconfig) limit 1) e on true",
+  "cross join lateral (select coalesce(e.extcond, '') as cond) f",
+  "where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)'",
+  "and (e.extcond is not null or not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'))",
+].join(" ");
+
+/**
+ * A statement per table that pg_dump dumps (DUMPED_TABLES_SQL) that prints its exact row count
+ * as `name<TAB>rows`, an extension's configuration table counted with its filter, as pg_dump
+ * dumps it (the backup runs them in the dump's snapshot, the drill in the restored database).
+ */
+export const COUNT_SQL = `select format('select %L, count(*) from %I.%I %s;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname, f.cond) ${DUMPED_TABLES_SQL}`;
 
 export function sseArgs(encryption: BackupEncryption): string {
   return encryption === "kms" ? '--server-side-encryption aws:kms --ssekms-key-id "${BACKUP_KMS_KEY}"' : "--server-side-encryption AES256";
