@@ -98,8 +98,18 @@ export const CODE_DEFAULTS = Object.freeze({
   database: Object.freeze({ branch: "main", name: "app", role: "app_owner" }),
 });
 
+/** Whether a tenant is served (active), not retired: the one test of a tenant's status. */
+export function isActive(t: Pick<Tenant, "status">): boolean {
+  return t.status === "active";
+}
+
+/** Whether a tenant is backed up: active, with its backups enabled. */
+export function isBackedUp(t: Pick<Tenant, "status" | "backup">): boolean {
+  return isActive(t) && t.backup.enabled;
+}
+
 export function activeTenants(fleet: Fleet): Tenant[] {
-  return fleet.tenants.filter((t) => t.status === "active");
+  return fleet.tenants.filter(isActive);
 }
 
 export function deepFreeze<T>(value: T): T {

@@ -4,7 +4,9 @@
  * close), and a scheduled cleanup of branches left behind. They call the Neon API with a
  * key that only these workflows read (the `neon-dev-branches` environment). Pure.
  */
-import { ACTIONS, defaultBranchOnly, renderYaml, RUNNER, type RenderedWorkflow } from "./render";
+import { ACTIONS, defaultBranchOnly, renderWorkflow, RUNNER } from "./actions";
+import type { Job, RunStep, Workflow } from "./model";
+import type { RenderedWorkflow } from "./workflowSettings";
 import type { DevProjectSettings } from "../../core/config/settings";
 import { WORKFLOW_DIR } from "../../core/repositoryContract";
 
@@ -90,7 +92,7 @@ const apiKeyEnv = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" };
  * A step that asks Neon for the connection string of a branch ("" = the default branch)
  * and hands it, masked, to the job's later steps as DATABASE_URL. The key stays here.
  */
-function connectionStep(branchIdVar: string | undefined): object {
+function connectionStep(branchIdVar: string | undefined): RunStep {
   const query = `database_name=${DEV_DATABASE.name}&role_name=${DEV_DATABASE.role}${branchIdVar ? `&branch_id=\${${branchIdVar}}` : ""}`;
   const script = [
     "set -euo pipefail",
@@ -104,13 +106,13 @@ function connectionStep(branchIdVar: string | undefined): object {
 }
 
 /** Installs what the commands need, before any secret exists in the job. */
-function setupSteps(dev: DevProjectSettings, name = "Install (no secrets)"): object[] {
+function setupSteps(dev: DevProjectSettings, name = "Install (no secrets)"): RunStep[] {
   return dev.setupCommand ? [{ name, shell: "bash", run: `set -euo pipefail\n${dev.setupCommand}\n` }] : [];
 }
 
 function seedWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow {
   const seed = dev.seedCommand ?? 'psql "${DATABASE_URL}" --set ON_ERROR_STOP=1 --single-transaction --file "${SEED_FILE}"';
-  const body = {
+  const body: Workflow = {
     name: "tenant-fleet dev seed",
     on: { push: { branches: [branch], paths: [...dev.seedPaths] }, workflow_dispatch: {} },
     permissions: {},
@@ -133,22 +135,26 @@ function seedWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow
       },
     },
   };
-  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-seed.yml`, kind: "dev-seed", content: renderYaml(body, header("Seeds the dev/test project's main branch with test data, never a tenant's")) };
+  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-seed.yml`, kind: "dev-seed", content: renderWorkflow(body, header("Seeds the dev/test project's main branch with test data, never a tenant's")) };
 }
 
 const FROM_THIS_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository";
 
-function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
-  const prEnv = { PR_NUMBER: "${{ github.event.pull_request.number }}", HEAD_REF: "${{ github.head_ref }}" };
-  const findBranch = 'find_branch() { api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" \'$n | @uri\')" | jq -r --arg name "${name}" \'[.branches[] | select(.name == $name) | .id][0] // ""\'; }';
+/** The pull request the preview jobs work for: its number and head branch (the branch name is computed from them). */
+const PR_ENV = { PR_NUMBER: "${{ github.event.pull_request.number }}", HEAD_REF: "${{ github.head_ref }}" };
+/** Bash: `find_branch` prints the id of the Neon branch called `${name}`, or nothing. */
+const FIND_BRANCH = 'find_branch() { api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" \'$n | @uri\')" | jq -r --arg name "${name}" \'[.branches[] | select(.name == $name) | .id][0] // ""\'; }';
+
+/** Bash: creates the pull request's Neon branch, or reuses it, and waits until it is ready. */
+function ensureBranchScript(): string[] {
   // Create once; after a failed POST, look the name up before anything else: a POST whose
   // answer was lost may have created the branch. Only a POST Neon refused for a retryable
   // reason (locked, throttled, 5xx) and that left no branch is sent again.
-  const ensure = [
+  return [
     "set -euo pipefail",
     API_FUNCTION,
     PREVIEW_BRANCH_SCRIPT,
-    findBranch,
+    FIND_BRANCH,
     'id="$(find_branch)"',
     'if [ -n "${id}" ]; then echo "reusing Neon branch ${name} (${id})"; fi',
     "attempt=0",
@@ -176,11 +182,15 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
     'echo "branch_id=${id}" >> "${GITHUB_OUTPUT}"',
     'echo "branch_name=${name}" >> "${GITHUB_OUTPUT}"',
   ];
-  const remove = [
+}
+
+/** Bash: deletes the pull request's Neon branch (one already gone is fine). */
+function deleteBranchScript(): string[] {
+  return [
     "set -euo pipefail",
     API_FUNCTION,
     PREVIEW_BRANCH_SCRIPT,
-    findBranch,
+    FIND_BRANCH,
     'id="$(find_branch)"',
     'if [ -z "${id}" ]; then echo "no Neon branch ${name}"; exit 0; fi',
     'api_write DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}"',
@@ -190,7 +200,58 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
     "  *) echo \"::error::Neon did not delete branch ${name} (HTTP ${code}): $(jq -r '.message // empty' \"${reply}\" 2> /dev/null | head -c 300)\"; exit 1;;",
     "esac",
   ];
-  const jobs: Record<string, object> = {
+}
+
+/**
+ * The pull request's install (its dependencies' install scripts included) runs in a job
+ * with no environment, hence no key; the test job unpacks what it built only after its
+ * key step, and never runs the setup command itself.
+ */
+function previewInstallJob(dev: DevProjectSettings): Job {
+  return {
+    name: "install the pull request's dependencies (no environment, no key)",
+    if: `github.event.action != 'closed' && ${FROM_THIS_REPOSITORY}`,
+    "runs-on": RUNNER,
+    "timeout-minutes": 30,
+    permissions: { contents: "read" },
+    steps: [
+      { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
+      ...setupSteps(dev, "Install (this job holds no secret and no key)"),
+      {
+        name: "Pack the installed workspace",
+        shell: "bash",
+        env: { WORKSPACE_DIR },
+        // Never packs itself: the runner's temp directory is outside the workspace on GitHub's runners, not everywhere.
+        run: `set -euo pipefail\nmkdir -p "\${WORKSPACE_DIR}"\ntar --exclude="./${DEV_WORKSPACE_ARTIFACT}" -czf "\${WORKSPACE_DIR}/workspace.tgz" .\n`,
+      },
+      { name: "Hand it to the test job", uses: ACTIONS.uploadArtifact.uses, with: { name: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "retention-days": 1, overwrite: true } },
+    ],
+  };
+}
+
+/** Runs the preview command against the pull request's branch, with what the install job built. */
+function previewTestJob(command: string): Job {
+  return {
+    name: "run against the pull request's branch",
+    needs: ["branch", "install"],
+    "runs-on": RUNNER,
+    "timeout-minutes": 60,
+    environment: DEV_ENVIRONMENT,
+    permissions: { contents: "read" },
+    env: { ...projectEnv, BRANCH_ID: "${{ needs.branch.outputs.branch_id }}" },
+    // The key's step comes first: nothing of the pull request exists in this job before it,
+    // and the pull request's code then runs in steps that never hold the key.
+    steps: [
+      connectionStep("BRANCH_ID"),
+      { name: "The installed workspace", uses: ACTIONS.downloadArtifact.uses, with: { pattern: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "merge-multiple": true } },
+      { name: "Unpack it", shell: "bash", env: { WORKSPACE_DIR }, run: 'set -euo pipefail\ntar -xzf "${WORKSPACE_DIR}/workspace.tgz"\nrm -rf "${WORKSPACE_DIR}"\n' },
+      { name: "Run with DATABASE_URL of the branch", shell: "bash", run: `set -euo pipefail\n${command}\n` },
+    ],
+  };
+}
+
+function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
+  const jobs: Record<string, Job> = {
     branch: {
       name: "Neon branch for this pull request",
       if: `github.event.action != 'closed' && ${FROM_THIS_REPOSITORY}`,
@@ -199,50 +260,13 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
       environment: DEV_ENVIRONMENT,
       permissions: {},
       outputs: { branch_id: "${{ steps.ensure.outputs.branch_id }}", branch_name: "${{ steps.ensure.outputs.branch_name }}" },
-      env: { ...projectEnv, ...prEnv },
-      steps: [{ id: "ensure", name: "Create or reuse the branch", shell: "bash", env: apiKeyEnv, run: `${ensure.join("\n")}\n` }],
+      env: { ...projectEnv, ...PR_ENV },
+      steps: [{ id: "ensure", name: "Create or reuse the branch", shell: "bash", env: apiKeyEnv, run: `${ensureBranchScript().join("\n")}\n` }],
     },
   };
   if (dev.previewCommand) {
-    // The pull request's install (its dependencies' install scripts included) runs in a job
-    // with no environment, hence no key; the test job unpacks what it built only after its
-    // key step, and never runs the setup command itself.
-    jobs.install = {
-      name: "install the pull request's dependencies (no environment, no key)",
-      if: `github.event.action != 'closed' && ${FROM_THIS_REPOSITORY}`,
-      "runs-on": RUNNER,
-      "timeout-minutes": 30,
-      permissions: { contents: "read" },
-      steps: [
-        { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-        ...setupSteps(dev, "Install (this job holds no secret and no key)"),
-        {
-          name: "Pack the installed workspace",
-          shell: "bash",
-          env: { WORKSPACE_DIR },
-          // Never packs itself: the runner's temp directory is outside the workspace on GitHub's runners, not everywhere.
-          run: `set -euo pipefail\nmkdir -p "\${WORKSPACE_DIR}"\ntar --exclude="./${DEV_WORKSPACE_ARTIFACT}" -czf "\${WORKSPACE_DIR}/workspace.tgz" .\n`,
-        },
-        { name: "Hand it to the test job", uses: ACTIONS.uploadArtifact.uses, with: { name: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "retention-days": 1, overwrite: true } },
-      ],
-    };
-    jobs.test = {
-      name: "run against the pull request's branch",
-      needs: ["branch", "install"],
-      "runs-on": RUNNER,
-      "timeout-minutes": 60,
-      environment: DEV_ENVIRONMENT,
-      permissions: { contents: "read" },
-      env: { ...projectEnv, BRANCH_ID: "${{ needs.branch.outputs.branch_id }}" },
-      // The key's step comes first: nothing of the pull request exists in this job before it,
-      // and the pull request's code then runs in steps that never hold the key.
-      steps: [
-        connectionStep("BRANCH_ID"),
-        { name: "The installed workspace", uses: ACTIONS.downloadArtifact.uses, with: { pattern: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "merge-multiple": true } },
-        { name: "Unpack it", shell: "bash", env: { WORKSPACE_DIR }, run: 'set -euo pipefail\ntar -xzf "${WORKSPACE_DIR}/workspace.tgz"\nrm -rf "${WORKSPACE_DIR}"\n' },
-        { name: "Run with DATABASE_URL of the branch", shell: "bash", run: `set -euo pipefail\n${dev.previewCommand}\n` },
-      ],
-    };
+    jobs.install = previewInstallJob(dev);
+    jobs.test = previewTestJob(dev.previewCommand);
   }
   jobs.delete = {
     name: "delete the branch of a closed pull request",
@@ -251,10 +275,10 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
     "timeout-minutes": 10,
     environment: DEV_ENVIRONMENT,
     permissions: {},
-    env: { ...projectEnv, ...prEnv },
-    steps: [{ name: "Delete the branch", shell: "bash", env: apiKeyEnv, run: `${remove.join("\n")}\n` }],
+    env: { ...projectEnv, ...PR_ENV },
+    steps: [{ name: "Delete the branch", shell: "bash", env: apiKeyEnv, run: `${deleteBranchScript().join("\n")}\n` }],
   };
-  const body = {
+  const body: Workflow = {
     name: "tenant-fleet dev preview branch",
     on: { pull_request: { types: ["opened", "reopened", "synchronize", "closed"] } },
     permissions: {},
@@ -264,8 +288,7 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
   return {
     path: `${WORKFLOW_DIR}/tenant-fleet-dev-preview-branch.yml`,
     kind: "dev-preview",
-   
-    content: renderYaml(body, header("A Neon branch of the dev/test project per pull request, deleted when it closes. Pull requests from forks get no secrets and no branch")),
+    content: renderWorkflow(body, header("A Neon branch of the dev/test project per pull request, deleted when it closes. Pull requests from forks get no secrets and no branch")),
   };
 }
 
@@ -288,7 +311,7 @@ function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkf
     'echo "${deleted} preview branch(es) deleted"',
     'if [ "${failed}" -gt 0 ]; then exit 1; fi',
   ];
-  const body = {
+  const body: Workflow = {
     name: "tenant-fleet dev branch cleanup",
     on: { schedule: [{ cron: dev.cleanupSchedule }], workflow_dispatch: {} },
     permissions: {},
@@ -306,7 +329,7 @@ function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkf
       },
     },
   };
-  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-branch-cleanup.yml`, kind: "dev-cleanup", content: renderYaml(body, header(`Deletes preview branches older than ${dev.branchMaxAgeHours} h`)) };
+  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-branch-cleanup.yml`, kind: "dev-cleanup", content: renderWorkflow(body, header(`Deletes preview branches older than ${dev.branchMaxAgeHours} h`)) };
 }
 
 /** The dev/test workflows; none when the dev project is off. */

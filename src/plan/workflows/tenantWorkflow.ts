@@ -1,0 +1,317 @@
+/**
+ * A tenant workflow (backups, migrations, restore drill): a planning job that reads the fleet
+ * manifest, one batch job per slot (one slot, or the environment scope's forty) whose matrix is
+ * the plan's output, a gate after each migration wave or one recording job, and the alert job.
+ * What differs per kind is a KindSpec (kinds.ts); this module builds the jobs from it.
+ *
+ * Slots share one definition of their env and steps: the same objects are handed to every slot,
+ * and the `yaml` package writes them once with anchors and aliases.
+ */
+import { concurrencyGroup, ENVIRONMENT_SECRET_NAME, environmentName, fleetNames, type FleetNames, type SecretScope } from "../../core/repositoryContract";
+import { effectiveBatchSize, ENVIRONMENT_SLOTS, manifestPath } from "../repository/manifest";
+import { ACTIONS, defaultBranchOnly, header, renderWorkflow, RUNNER } from "./actions";
+import { batchScript, gateScript, planScript, type BatchKind } from "./batchScripts";
+import type { ActionStep, Concurrency, Env, Job, RunStep, Step, Triggers, Workflow } from "./model";
+import { alertJob, awsCredentialsStep, catalogEnvironment, drillServices, manifestCheckoutStep, recordStep, RESULTS_ARTIFACT, RESULTS_DIR, RETRY_DIR, runResultsStep } from "./steps";
+import { DEFAULT_BATCH_SIZE, type PlannedWorkflow, type RenderedWorkflow, type WorkflowSettings } from "./workflowSettings";
+
+/** A tenant the fleet manifest did not list this many days ago is new: its database may still be empty. */
+export const NEW_TENANT_DAYS = 7;
+
+/** What distinguishes one kind of tenant workflow from another. */
+export interface KindSpec {
+  readonly kind: PlannedWorkflow["kind"];
+  readonly batchKind: BatchKind;
+  /** The batch job's id (slots add `-2` …) and its name's prefix (the alert job finds it by it). */
+  readonly jobId: string;
+  readonly jobPrefix: string;
+  readonly name: string;
+  readonly description: string;
+  readonly on: Triggers;
+  readonly schedule?: string;
+  readonly maxParallel: number;
+  /** Tenants one job works on at once. */
+  readonly parallelism: number;
+  /** The AWS role the job assumes (its variable), if any. */
+  readonly role?: { readonly variable: string; readonly session: string };
+  /** Whether the job reads tenants' connection strings. */
+  readonly credentials: boolean;
+  readonly env: Env;
+  /** Steps before the AWS credentials (tools), after the checkout. */
+  readonly tools: readonly Step[];
+  readonly checkout: ActionStep;
+  readonly stepName: string;
+  readonly tenantScript: string;
+  readonly drill?: boolean;
+  readonly alert: boolean;
+  /** Migrations: the waves in order, each gated on the one before staying within the budget. */
+  readonly waves?: { readonly names: readonly string[]; readonly budget: string };
+}
+
+/** Matrix jobs per kind: one matrix of batches, or, where a job reads a tenant's environment, slots of one tenant each. */
+export function slotCount(scope: SecretScope, credentials = true): number {
+  return scope === "environment" && credentials ? ENVIRONMENT_SLOTS : 1;
+}
+
+/** Job ids of a kind's slots: `backup`, then `backup-2` … (environment scope). */
+export function slotJobIds(jobId: string, scope: SecretScope, credentials = true): string[] {
+  return Array.from({ length: slotCount(scope, credentials) }, (_, i) => (i === 0 ? jobId : `${jobId}-${i + 1}`));
+}
+
+/** Where a batch job's step finds the tenants' connection strings, and the env that carries them. */
+interface CredentialBinding {
+  readonly source: "slots" | "environment" | "parameter" | "none";
+  readonly env: Env;
+}
+
+/**
+ * How a batch job's step gets each tenant's connection string, per secret scope: named
+ * repository secrets in numbered variables (only the batch's own, never the whole
+ * `secrets` context), the job's environment, or SSM through the job's role. The label says
+ * where a tenant's string lives (never its value).
+ */
+function credentialBinding(scope: SecretScope, slots: number): CredentialBinding {
+  switch (scope) {
+    case "repository":
+      return { source: "slots", env: Object.fromEntries(Array.from({ length: slots }, (_, i) => [`DATABASE_URL_${i + 1}`, `\${{ secrets[matrix.batch.secrets[${i}]] }}`])) };
+    case "environment":
+      return { source: "environment", env: { DATABASE_URL: `\${{ secrets.${ENVIRONMENT_SECRET_NAME} }}` } };
+    case "region":
+      return { source: "parameter", env: {} };
+  }
+}
+
+/**
+ * One concurrency group per tenant database, shared by its backup and its migrations: a
+ * dump never holds locks a migration waits on (and the reads queued behind it). GitHub
+ * keeps one run and one pending job per group; a third arrival cancels the pending one,
+ * which then counts as a failure for the alert job.
+ */
+export function tenantDatabaseConcurrency(names: FleetNames): Concurrency & { "cancel-in-progress": false } {
+  return { group: `${names.prefix}-database-\${{ matrix.batch.key }}`, "cancel-in-progress": false };
+}
+
+/**
+ * One workflow being built: the kind, the stack, and the names of its jobs and outputs.
+ * Without waves, one round of slots (`slot_N` outputs, jobs `backup`, `backup-2` …); with
+ * waves, a round per wave (`w1_slot_N`, jobs `migrate-w1` …) and a gate after each.
+ */
+class Layout {
+  readonly names: FleetNames;
+  readonly slots: string[];
+  readonly binding: CredentialBinding;
+  readonly branchOnly: { if: string };
+  readonly rounds: (string | undefined)[];
+
+  constructor(
+    readonly settings: WorkflowSettings,
+    readonly spec: KindSpec,
+  ) {
+    this.names = settings.names ?? fleetNames();
+    this.slots = slotJobIds(spec.jobId, settings.scope, spec.credentials);
+    const batchSize = effectiveBatchSize(settings.scope, settings.batchSize ?? DEFAULT_BATCH_SIZE, spec.credentials);
+    this.binding = spec.credentials ? credentialBinding(settings.scope, batchSize) : { source: "none", env: {} };
+    this.branchOnly = defaultBranchOnly(settings.branch);
+    this.rounds = spec.waves ? [...spec.waves.names] : [undefined];
+  }
+
+  output(round: number, i: number): string {
+    return this.spec.waves ? `w${round + 1}_slot_${i + 1}` : `slot_${i + 1}`;
+  }
+
+  jobIdOf(round: number, slot: string): string {
+    return this.spec.waves ? slot.replace(this.spec.jobId, `${this.spec.jobId}-w${round + 1}`) : slot;
+  }
+
+  gateId(round: number): string {
+    return `gate_w${round + 1}`;
+  }
+}
+
+/** The env every batch job of the workflow shares (one object: the slots alias it). */
+function batchEnv(l: Layout): Env {
+  const { spec } = l;
+  return {
+    MANIFEST: manifestPath(l.names),
+    BATCH_KIND: spec.batchKind,
+    ...(spec.schedule ? { BATCH_SCHEDULE: spec.schedule } : {}),
+    BATCH_KEY: "${{ matrix.batch.key }}",
+    BATCH_PARALLELISM: String(spec.parallelism),
+    CREDENTIAL_SOURCE: l.binding.source,
+    PG_MAJOR: "${{ matrix.batch.pg }}",
+    ...spec.env,
+  };
+}
+
+/** The steps of a round's batch jobs. Tools first: nothing that downloads or installs runs while AWS credentials exist. */
+function batchSteps(l: Layout, round: number, stepEnv: Env): Step[] {
+  const { spec } = l;
+  return [
+    spec.checkout,
+    ...spec.tools,
+    ...(spec.role ? [awsCredentialsStep(spec.role.session, spec.role.variable)] : []),
+    { name: spec.stepName, shell: "bash", env: stepEnv, run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials, kind: spec.batchKind })}\n` },
+    {
+      name: spec.waves ? "Keep the results for the wave's gate" : "Keep the results for the fleet catalog",
+      if: "always()",
+      uses: ACTIONS.uploadArtifact.uses,
+      with: { name: `${RESULTS_ARTIFACT}-${spec.waves ? `w${round + 1}-` : ""}\${{ matrix.batch.key }}`, path: `${RESULTS_DIR}/`, "if-no-files-found": "ignore", "retention-days": 30, overwrite: true },
+    },
+  ];
+}
+
+/** Slot `i` of a round: a matrix job over the batches the plan put in it. */
+function slotJob(l: Layout, round: number, i: number, env: Env, steps: readonly Step[]): Job {
+  const { spec, settings } = l;
+  const output = l.output(round, i);
+  return {
+    name: `${spec.jobPrefix}\${{ matrix.batch.key }}`,
+    needs: round > 0 ? ["plan", l.gateId(round - 1)] : ["plan"],
+    // A later wave's jobs follow the wave before through its gate, whose own needs may have been
+    // skipped (an empty wave, a slot left empty, a resumed run) or failed (within the budget):
+    // GitHub's implicit success() is false after any such ancestor, so they say which results
+    // they accept: the plan's and the gate's success, and the run not cancelled.
+    if: round > 0
+      ? `!cancelled() && ${l.branchOnly.if} && needs.plan.result == 'success' && needs.${l.gateId(round - 1)}.result == 'success' && needs.plan.outputs.${output} != '[]'`
+      : `${l.branchOnly.if} && needs.plan.outputs.${output} != '[]'`,
+    // The batch's runner labels (runnerLabels) when its tenants' residency maps to some, else GitHub-hosted.
+    "runs-on": `\${{ matrix.batch.runs_on || '${RUNNER}' }}`,
+    "timeout-minutes": "${{ matrix.batch.timeout_minutes }}",
+    ...(settings.scope === "environment" && spec.credentials
+      ? { environment: environmentName("${{ matrix.batch.key }}"), concurrency: tenantDatabaseConcurrency(l.names) }
+      : {}),
+    permissions: spec.role !== undefined ? { "id-token": "write", contents: "read" } : { contents: "read" },
+    strategy: { "fail-fast": false, "max-parallel": spec.maxParallel, matrix: { batch: `\${{ fromJSON(needs.plan.outputs.${output}) }}` } },
+    ...(spec.drill ? { services: drillServices() } : {}),
+    env,
+    steps,
+  };
+}
+
+/** After a wave's batch jobs: records the wave and stops the rollout when it is over its failure budget. */
+function gateJob(l: Layout, round: number): Job {
+  const { spec, rounds } = l;
+  const after = round > 0 ? l.gateId(round - 1) : undefined;
+  return {
+    name: `wave ${rounds[round]}: within the failure budget?`,
+    needs: ["plan", ...l.slots.map((slot) => l.jobIdOf(round, slot)), ...(after ? [after] : [])],
+    // Runs whatever its batch jobs did (it judges them); never after a stopped wave.
+    if: `always() && ${l.branchOnly.if} && needs.plan.result == 'success'${after ? ` && needs.${after}.result == 'success'` : ""}`,
+    "runs-on": RUNNER,
+    "timeout-minutes": 10,
+    ...catalogEnvironment(l.settings),
+    permissions: {},
+    steps: [
+      {
+        name: "The wave's results",
+        uses: ACTIONS.downloadArtifact.uses,
+        // No artifact at all (every job of the wave died early) is judged below, not here.
+        "continue-on-error": true,
+        with: { pattern: `${RESULTS_ARTIFACT}-w${round + 1}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true },
+      },
+      // Recorded whatever the verdict; a catalog that refuses the rows is an error of its own, not the wave's.
+      { ...recordStep(spec.batchKind, `wave ${rounds[round]}`, l.names, rounds[round]), "continue-on-error": true },
+      {
+        name: "Stop the rollout when the wave is over its failure budget",
+        shell: "bash",
+        env: { WAVE: rounds[round]!, PLANNED: `\${{ needs.plan.outputs.w${round + 1}_tenants }}`, BUDGET: spec.waves!.budget, RESULTS_DIR },
+        run: `${gateScript()}\n`,
+      },
+    ],
+  };
+}
+
+/** Without waves, and when the stack has a catalog, one job after the batches records them all in it. */
+function recordJob(l: Layout): Job {
+  return {
+    name: "record in the fleet catalog",
+    needs: ["plan", ...l.slots],
+    if: `always() && ${l.branchOnly.if} && needs.plan.result == 'success'`,
+    "runs-on": RUNNER,
+    "timeout-minutes": 10,
+    ...catalogEnvironment(l.settings),
+    permissions: {},
+    steps: [runResultsStep(), recordStep(l.spec.batchKind, l.spec.name, l.names)],
+  };
+}
+
+/** The env of the planning step: what planScript reads to cut the manifest's batches into slots. */
+function planEnv(l: Layout): Env {
+  const { spec } = l;
+  return {
+    MANIFEST: manifestPath(l.names),
+    BATCH_KIND: spec.batchKind,
+    ...(spec.schedule ? { BATCH_SCHEDULE: spec.schedule } : {}),
+    ...(spec.waves
+      ? { WAVES: JSON.stringify(spec.waves.names), ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}", RETRY_RUN: "${{ inputs.retry_run }}", RETRY_DIR, ...(spec.env.ONLY_BEHIND ? { ONLY_BEHIND: "${{ inputs.behind }}" } : {}) }
+      : {}),
+    SLOTS: String(l.slots.length),
+    BATCH_PARALLELISM: String(spec.parallelism),
+    WITH_SECRETS: String(l.binding.source === "slots"),
+    // Backups: who is new to the manifest, read from its history with the run's token.
+    ...(spec.batchKind === "backup" ? { NEW_TENANT_DAYS: String(NEW_TENANT_DAYS), GH_TOKEN: "${{ github.token }}" } : {}),
+  };
+}
+
+/** The planning job: reads the manifest and gives each slot (of each wave) its batches as an output. */
+function planJob(l: Layout): Job {
+  const { spec } = l;
+  const retryResults: ActionStep = {
+    name: "Results of the run to retry",
+    if: "inputs.retry_run != ''",
+    uses: ACTIONS.downloadArtifact.uses,
+    // A run without results is judged by the plan, which names it.
+    "continue-on-error": true,
+    with: { pattern: `${RESULTS_ARTIFACT}-w*`, path: `${RETRY_DIR}/`, "merge-multiple": true, "run-id": "${{ inputs.retry_run }}", "github-token": "${{ github.token }}" },
+  };
+  const planStep: RunStep = { name: "Plan the batches from the fleet manifest", id: "plan", shell: "bash", env: planEnv(l), run: `${planScript()}\n` };
+  return {
+    name: "plan",
+    "runs-on": RUNNER,
+    "timeout-minutes": 10,
+    ...l.branchOnly,
+    // Migrations: reading another run's results (a retry) needs actions: read.
+    permissions: spec.waves ? { contents: "read", actions: "read" } : { contents: "read" },
+    outputs: Object.fromEntries(
+      l.rounds.flatMap((_, round) => [
+        ...l.slots.map((_s, i) => [l.output(round, i), `\${{ steps.plan.outputs.${l.output(round, i)} }}`]),
+        ...(spec.waves ? [[`w${round + 1}_tenants`, `\${{ steps.plan.outputs.w${round + 1}_tenants }}`]] : []),
+      ]),
+    ),
+    steps: [manifestCheckoutStep(), ...(spec.waves ? [retryResults] : []), planStep],
+  };
+}
+
+/** The batch jobs in file order: each round's slots (then its gate), and the recording job. */
+function batchJobs(l: Layout): [string, Job][] {
+  const env = batchEnv(l);
+  // The runner context is not available to a job's env, only to its steps'.
+  const stepEnv = { ...l.binding.env, RESULTS_DIR };
+  // One list per round, shared by its slots: the file says it once and the slots alias it.
+  const stepsOf = l.rounds.map((_, round) => batchSteps(l, round, stepEnv));
+  return [
+    ...l.rounds.flatMap((_, round) => [
+      ...l.slots.map((slot, i): [string, Job] => [l.jobIdOf(round, slot), slotJob(l, round, i, env, stepsOf[round])]),
+      ...(l.spec.waves ? [[l.gateId(round), gateJob(l, round)] as [string, Job]] : []),
+    ]),
+    ...(!l.spec.waves && l.settings.catalog ? [["record", recordJob(l)] as [string, Job]] : []),
+  ];
+}
+
+/** A tenant workflow of the kind `spec` describes, rendered to its file. */
+export function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec: KindSpec): RenderedWorkflow {
+  const l = new Layout(settings, spec);
+  const jobs = batchJobs(l);
+  const body: Workflow = {
+    name: spec.name,
+    on: spec.on,
+    permissions: {},
+    concurrency: { group: concurrencyGroup(file.path), "cancel-in-progress": false },
+    jobs: {
+      plan: planJob(l),
+      ...Object.fromEntries(jobs),
+      ...(spec.alert ? { alert: alertJob(["plan", ...jobs.map(([id]) => id)], spec.jobPrefix, settings) } : {}),
+    },
+  };
+  return { path: file.path, kind: spec.kind, content: renderWorkflow(body, header(spec.description, settings.source)) };
+}
