@@ -1,7 +1,11 @@
 /**
- * npm run golden: rewrites test/golden/ and this repository's tenant-operation workflows
- * (.github/workflows/tenant-*.yml). The logic is src/tools/golden.ts.
+ * npm run golden: rewrites test/golden/ (test files only) and names each file it wrote. The
+ * logic is src/tools/golden.ts; this repository's tenant-operation workflows, the schema and the
+ * docs tables are written by npm run generate, and this says when they are stale.
  */
 import { writeGolden } from "../src/tools/golden";
+import { plannedChanges } from "../src/tools/generate";
 
-writeGolden();
+for (const file of writeGolden()) process.stdout.write(`wrote ${file}\n`);
+const stale = plannedChanges().filter((c) => !c.path.startsWith("test/"));
+if (stale.length) process.stdout.write(`not written here, and out of date: ${stale.map((c) => c.path).join(", ")}: run npm run generate\n`);

@@ -1,27 +1,31 @@
 /**
- * npm run golden (scripts/write-golden.ts): rewrites test/golden/ (the workflows the sample
- * fleets generate, for review in pull requests) and this repository's tenant-operation
- * workflows (src/operations/workflows.ts). A test fails when either differs from what the code renders.
+ * npm run golden (scripts/write-golden.ts): rewrites test/golden/, the workflows the sample
+ * fleets generate (src/tools/goldenCases.ts), kept for review in pull requests; a test fails when
+ * they differ from what the code renders. Test files only: what the project ships (this
+ * repository's workflows, the schema, the docs tables) is npm run generate's (src/tools/generate.ts).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { goldenCases } from "./goldenCases";
-import { renderOperationWorkflows } from "../operations/workflows";
+import type { GeneratedFile } from "./schema";
 
 /** The project root (this file is src/tools/golden.ts). */
 const ROOT = path.resolve(__dirname, "..", "..");
-const DIR = path.join(ROOT, "test", "golden");
+/** The folder the goldens own, relative to the project: a file in it that no case renders is stale. */
+export const GOLDEN_DIR = path.join("test", "golden");
 
-/** Writes the goldens and the operation workflows, naming them on stdout. */
-export function writeGolden(): void {
-  rmSync(DIR, { recursive: true, force: true });
-  for (const c of goldenCases()) {
-    for (const w of c.workflows) {
-      const file = path.join(DIR, c.name, path.basename(w.path));
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, w.content);
-    }
+/** The golden files, rendered in memory. */
+export function goldenFiles(): GeneratedFile[] {
+  return goldenCases().flatMap((c) => c.workflows.map((w) => ({ path: path.join(GOLDEN_DIR, c.name, path.basename(w.path)), content: w.content })));
+}
+
+/** Rewrites test/golden/ under `root` (the project unless given), stale files removed; returns the paths written, relative to `root`. */
+export function writeGolden(root = ROOT): string[] {
+  rmSync(path.join(root, GOLDEN_DIR), { recursive: true, force: true });
+  const files = goldenFiles();
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(root, f.path)), { recursive: true });
+    writeFileSync(path.join(root, f.path), f.content);
   }
-  for (const w of renderOperationWorkflows()) writeFileSync(path.join(ROOT, w.path), w.content);
-  process.stdout.write(`wrote ${path.relative(process.cwd(), DIR)} and ${renderOperationWorkflows().map((w) => w.path).join(", ")}\n`);
+  return files.map((f) => f.path);
 }

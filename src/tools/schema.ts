@@ -79,26 +79,48 @@ export function renderProjectFile(text: string): string {
   return doc.toString({ lineWidth: 0 });
 }
 
-/** Writes every file generated from a single declaration (npm run schema), naming each on stdout; exit code 1 when a stack file is invalid. */
-export function writeSchemaFiles(): void {
-  writeFileSync(SCHEMA_FILE, renderSchema());
-  process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
-  writeFileSync(PROJECT_FILE, renderProjectFile(readFileSync(PROJECT_FILE, "utf8")));
-  process.stdout.write(`wrote the config block of ${path.relative(process.cwd(), PROJECT_FILE)}\n`);
+/** A file a generator writes: its path relative to the project, its whole text, and what `npm run schema` says of it. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly content: string;
+  readonly note?: string;
+}
+
+/** What a generator renders: its files, and the errors that kept some from being rendered. */
+export interface Generated {
+  readonly files: readonly GeneratedFile[];
+  readonly errors: readonly string[];
+}
+
+/** Every file generated from a single declaration (npm run schema), rendered in memory from the files as they are. */
+export function schemaFiles(): Generated {
+  const files: GeneratedFile[] = [];
+  const errors: string[] = [];
+  const rel = (file: string) => path.relative(ROOT, file);
+  files.push({ path: rel(SCHEMA_FILE), content: renderSchema(), note: path.relative(process.cwd(), SCHEMA_FILE) });
+  files.push({ path: rel(PROJECT_FILE), content: renderProjectFile(readFileSync(PROJECT_FILE, "utf8")), note: `the config block of ${path.relative(process.cwd(), PROJECT_FILE)}` });
   for (const stack of listStacks(ROOT)) {
     const cfg = readStackConfig(ROOT, stack);
     const { settings, problems } = parseStackSettings(projectSettings(cfg.config), { stack, file: cfg.stackFile, text: cfg.stackFileText });
     if (!settings) {
-      for (const p of problems.filter((x) => x.severity === "error")) process.stderr.write(`${formatProblem(p)}\n`);
-      process.stderr.write(`${policyConfigPath(stack)} not written: fix ${cfg.stackFile} first\n`);
-      process.exitCode = 1;
+      errors.push(...problems.filter((x) => x.severity === "error").map(formatProblem), `${policyConfigPath(stack)} not written: fix ${cfg.stackFile} first`);
       continue;
     }
-    writeFileSync(path.join(ROOT, policyConfigPath(stack)), renderPolicyConfig(settings));
-    process.stdout.write(`wrote ${policyConfigPath(stack)} from ${cfg.stackFile}\n`);
+    files.push({ path: policyConfigPath(stack), content: renderPolicyConfig(settings), note: `${policyConfigPath(stack)} from ${cfg.stackFile}` });
   }
   for (const file of Object.keys(GENERATED_MARKDOWN)) {
-    writeFileSync(markdownPath(file), renderMarkdown(file, readFileSync(markdownPath(file), "utf8")));
-    process.stdout.write(`wrote the generated tables of ${file}\n`);
+    files.push({ path: file, content: renderMarkdown(file, readFileSync(markdownPath(file), "utf8")), note: `the generated tables of ${file}` });
   }
+  return { files, errors };
+}
+
+/** Writes every file generated from a single declaration (npm run schema), naming each on stdout; exit code 1 when a stack file is invalid. */
+export function writeSchemaFiles(): void {
+  const { files, errors } = schemaFiles();
+  for (const f of files) {
+    writeFileSync(path.join(ROOT, f.path), f.content);
+    process.stdout.write(`wrote ${f.note ?? f.path}\n`);
+  }
+  for (const e of errors) process.stderr.write(`${e}\n`);
+  if (errors.length) process.exitCode = 1;
 }

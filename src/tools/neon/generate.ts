@@ -34,11 +34,18 @@ export function packageFacts(version = NEON_VERSION): PackageFacts {
   };
 }
 
-if (process.argv[1] && /generate\.ts$/.test(process.argv[1])) {
+/** Rewrites sdks/neon (compiled) and the surface fixture from the facts; returns the paths written, relative to the project. */
+export function writeNeonSdk(): string[] {
   const dir = path.join(ROOT, "sdks/neon");
   const model = bridge(neonFacts());
   writeSdk(dir, renderSdk(model, packageFacts(), "ours"), "ours", ["README.md"]);
   // The surface those facts imply, for review: which outputs may be undefined, which nested inputs take an id.
   writeFileSync(surfaceFile(), `${JSON.stringify(expectedSurface(model), null, 2)}\n`);
-  process.stdout.write(`wrote ${path.relative(ROOT, dir)} and ${path.relative(ROOT, surfaceFile())}\n`);
+  return [path.relative(ROOT, dir), path.relative(ROOT, surfaceFile())];
+}
+
+// Run as `npm run neon-sdk` (this very file, not another generate.ts that imports it).
+if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
+  const [dir, surface] = writeNeonSdk();
+  process.stdout.write(`wrote ${dir} and ${surface}\n`);
 }
