@@ -3,7 +3,8 @@
  * file per schedule), migrations (on push, wave by wave) and the weekly restore drill.
  */
 import { fleetNames } from "../../core/repositoryContract";
-import { manifestPath, wavesOf } from "../repository/manifest";
+import { manifestPath } from "../repository/manifest";
+import { wavesOf } from "../repository/waves";
 import { ACTIONS } from "./actions";
 import { BACKUP_PART_BYTES, backupScript, CLOCK_SKEW_SECONDS, drillTenantScript, migrationTenantScript } from "./backupScripts";
 import type { DispatchInput, RunStep, Triggers } from "./model";

@@ -11,12 +11,12 @@
 import { createHash } from "node:crypto";
 import { isBackedUp, isActive, type Tenant } from "../../../tenants/model";
 import { fleetNames, WORKFLOW_DIR } from "../../core/repositoryContract";
-import { MAX_MATRIX_JOBS } from "../repository/manifest";
+import { MAX_MATRIX_JOBS } from "../repository/limits";
 import { backupWorkflow, migrationsWorkflow, restoreDrillWorkflow } from "./kinds";
 import type { PlannedWorkflow, RenderedWorkflow, WorkflowSettings } from "./workflowSettings";
 
 export { BACKUP_AGE_SLACK_HOURS, maxBackupAgeHours } from "../../core/cronGap";
-export { MAX_MATRIX_JOBS } from "../repository/manifest";
+export { MAX_MATRIX_JOBS } from "../repository/limits";
 export { ACTIONS, defaultBranchOnly, renderWorkflow, renderYaml, RUNNER } from "./actions";
 export { CLOCK_SKEW_SECONDS } from "./backupScripts";
 export { BACKUP_JOB_PREFIX, BACKUP_MAX_PARALLEL, DRILL_JOB_PREFIX, DRILL_MAX_PARALLEL, MIGRATION_MAX_PARALLEL } from "./kinds";

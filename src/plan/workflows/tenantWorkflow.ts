@@ -8,7 +8,8 @@
  * and the `yaml` package writes them once with anchors and aliases.
  */
 import { concurrencyGroup, ENVIRONMENT_SECRET_NAME, environmentName, fleetNames, type FleetNames, type SecretScope } from "../../core/repositoryContract";
-import { effectiveBatchSize, ENVIRONMENT_SLOTS, manifestPath } from "../repository/manifest";
+import { effectiveBatchSize, ENVIRONMENT_SLOTS } from "../repository/limits";
+import { manifestPath } from "../repository/manifest";
 import { ACTIONS, defaultBranchOnly, header, renderWorkflow, RUNNER } from "./actions";
 import { batchScript, gateScript, planScript, type BatchKind } from "./batchScripts";
 import type { ActionStep, Concurrency, Env, Job, RunStep, Step, Triggers, Workflow } from "./model";
