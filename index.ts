@@ -19,7 +19,7 @@ import * as github from "@pulumi/github";
 import { RepositoryWiring } from "./components/repositoryWiring";
 import { DevTestProject } from "./components/devProject";
 import { renderDevWorkflows } from "./src/plan/workflows/dev";
-import { activeTenants } from "./tenants/model";
+import { activeTenants, isActive } from "./tenants/model";
 import { placementOf } from "./tenants/placement";
 import { catalogWriterLocation, credentialLocation } from "./src/core/repositoryContract";
 import { regionsReport } from "./src/plan/regions";
@@ -188,7 +188,7 @@ export const databasesByTenant = Object.fromEntries(
   fleet.tenants.map((t) => {
     const db = databases.get(t.id)!;
     const awsRegion = placementOf(t).backup.awsRegion;
-    const credential = t.status === "active" ? credentialLocation(t.id, settings.secretScope, { stack: settings.stack, awsRegion }) : null;
+    const credential = isActive(t) ? credentialLocation(t.id, settings.secretScope, { stack: settings.stack, awsRegion }) : null;
     return [t.id, { projectId: db.projectId, region: t.region, awsRegion, host: db.host, poolerHost: db.poolerHost, credential }];
   }),
 );

@@ -98,8 +98,8 @@ export const CODE_DEFAULTS = Object.freeze({
   database: Object.freeze({ branch: "main", name: "app", role: "app_owner" }),
 });
 
-/** Whether a tenant is served (active), not retired: the one test of a tenant's status. */
-export function isActive(t: Pick<Tenant, "status">): boolean {
+/** Whether a tenant (or a report's row about one) is served (active), not retired: the one test of a tenant's status. */
+export function isActive(t: { readonly status: string }): boolean {
   return t.status === "active";
 }
 

@@ -8,11 +8,11 @@
  * finished move's line becomes the target's (finishedTenant). The move's own plans (copy,
  * catch-up, finish) are in src/operations/move.ts.
  */
-import type { Fleet, Tenant } from "./model";
+import { isActive, type Fleet, type Tenant } from "./model";
 
 /** The tenant as its target project is declared: same id and database names, the next generation, the target's region and major. */
 export function moveTarget(t: Tenant): Tenant | undefined {
-  if (!t.move || t.status !== "active") return undefined;
+  if (!t.move || !isActive(t)) return undefined;
   const { move: _move, ...rest } = t;
   return { ...rest, generation: t.generation + 1, region: t.move.region, pgVersion: t.move.pgVersion };
 }
@@ -30,7 +30,7 @@ export function projectsOf(t: Tenant): Tenant[] {
  * migrations again, now on the target.
  */
 export function migrationsHeld(t: Tenant): boolean {
-  return t.status === "active" && t.move?.method === "logical" && !t.move.cutover;
+  return isActive(t) && t.move?.method === "logical" && !t.move.cutover;
 }
 
 /** The tenant's line once its move is finished: the target's region, major and generation, no move. */
@@ -43,7 +43,7 @@ export function finishedTenant(t: Tenant): Tenant | undefined {
  * and major once the move is cut over, else as declared. The display name stays the tenant's.
  */
 export function servingTenant(t: Tenant): Tenant {
-  return t.move?.cutover && t.status === "active" ? { ...t, region: t.move.region, pgVersion: t.move.pgVersion } : t;
+  return t.move?.cutover && isActive(t) ? { ...t, region: t.move.region, pgVersion: t.move.pgVersion } : t;
 }
 
 export function servingFleet(fleet: Fleet): Fleet {

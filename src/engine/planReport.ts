@@ -1,5 +1,5 @@
 /** Renders an offline run as the plan's JSON document and as text for a terminal. */
-import type { Fleet, Tenant } from "../../tenants/model";
+import { activeTenants, isActive, type Fleet, type Tenant } from "../../tenants/model";
 import type { StackSettings } from "../core/config/settings";
 import { placementOf } from "../../tenants/placement";
 import { formatProblem, type Problem } from "../core/diagnostics/problems";
@@ -60,7 +60,7 @@ function tree(resources: readonly RecordedResource[], parentUrn: string, depth: 
 }
 
 export function renderPlanText(stack: string, fleet: Fleet, settings: StackSettings, run: OfflineRun): string {
-  const active = fleet.tenants.filter((t) => t.status === "active").length;
+  const active = activeTenants(fleet).length;
   const lines: string[] = [];
   lines.push(`tenant-fleet plan · stack ${stack} · ${fleet.file} (offline, mock runtime: nothing is created)`);
   if (fleet.example) lines.push("sample fleet (example: true): pulumi up refuses it until its tenants are yours and the line is removed");
@@ -72,7 +72,7 @@ export function renderPlanText(stack: string, fleet: Fleet, settings: StackSetti
   const idWidth = Math.max(...fleet.tenants.map((t) => t.id.length), 2) + 2;
   for (const t of fleet.tenants) {
     const r = placementOf(t).database;
-    const backup = t.status !== "active" ? "no backups (retired)" : t.backup.enabled ? `backup "${t.backup.schedule}" kept ${t.backup.retentionDays}d` : "backups off";
+    const backup = !isActive(t) ? "no backups (retired)" : t.backup.enabled ? `backup "${t.backup.schedule}" kept ${t.backup.retentionDays}d` : "backups off";
     lines.push(
       `  ${pad(t.id, idWidth)}${pad(t.status, 8)} ${pad(`${t.region} (${r.city}, ${r.country})`, 38)} residency ${pad(t.residency, 3)} pg${t.pgVersion}  PITR ${t.historyRetentionHours}h  ${t.compute.minCu}–${t.compute.maxCu} CU  ${backup}`,
     );

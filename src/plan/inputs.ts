@@ -6,7 +6,7 @@
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { loadTenantsFile, GITHUB_REPOSITORY_SECRET_LIMIT, SSM_STANDARD_PARAMETER_LIMIT, type LoadContext } from "../../tenants/load";
-import type { Fleet } from "../../tenants/model";
+import { isActive, type Fleet } from "../../tenants/model";
 import type { Problem } from "../core/diagnostics/problems";
 import { locateConfigKey, locateKey, NAMESPACE, parseStackSettings, shorten, type SettingsSource, type StackSettings } from "../core/config/settings";
 import { describeShard, owns, shardCollisions, shardKey, shardStacks, type ShardStack } from "../core/config/shards";
@@ -121,7 +121,7 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
       );
     }
   }
-  if (settings.protect && settings.secretScope === "repository" && fleet.tenants.some((t) => t.status === "active")) {
+  if (settings.protect && settings.secretScope === "repository" && fleet.tenants.some(isActive)) {
     problems.push(
       at(
         "secretScope",
@@ -147,7 +147,7 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
   // Where tenants' data is processed: once the stack maps runners, a residency left out runs on GitHub-hosted runners.
   const mapped = settings.workflows.runnerLabels;
   if (Object.keys(mapped).length) {
-    const unmapped = fleet.tenants.filter((t) => t.status === "active" && !mapped[t.residency]);
+    const unmapped = fleet.tenants.filter((t) => isActive(t) && !mapped[t.residency]);
     if (unmapped.length) {
       const residencies = [...new Set(unmapped.map((t) => t.residency))].sort();
       problems.push(

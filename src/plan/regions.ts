@@ -3,7 +3,7 @@
  * backup region, and the check that both lie inside the residency. Built from the same
  * placement the stack's vaults and policies use, so it cannot disagree with `pulumi up`.
  */
-import type { Fleet } from "../../tenants/model";
+import { isActive, isBackedUp, type Fleet } from "../../tenants/model";
 import { residencyName } from "../../tenants/regions";
 import { placementOf } from "../../tenants/placement";
 import { runnerOf } from "./repository/manifest";
@@ -69,7 +69,7 @@ export function regionsReport(fleet: Fleet, runners: Readonly<Record<string, rea
       backupCountry: backup.country,
       backupSchedule: t.backup.schedule,
       backupRetentionDays: t.backup.retentionDays,
-      backupsEnabled: t.status === "active" && t.backup.enabled,
+      backupsEnabled: isBackedUp(t),
       pitrHours: t.historyRetentionHours,
       databaseInResidency: database.inResidency,
       backupInResidency: backup.inResidency,
@@ -83,13 +83,13 @@ export function regionsReport(fleet: Fleet, runners: Readonly<Record<string, rea
     return {
       residency,
       name: residencyName(residency),
-      active: here.filter((r) => r.status === "active").length,
+      active: here.filter(isActive).length,
       retired: here.filter((r) => r.status === "retired").length,
       neonRegions: [...new Set(here.map((r) => r.neonRegion))].sort(),
       backupRegions: [...new Set(here.map((r) => r.backupRegion))].sort(),
     };
   });
   const outside = rows.filter((r) => !r.databaseInResidency || !r.backupInResidency).map((r) => r.id);
-  const processedOutside = rows.filter((r) => r.status === "active" && !r.processedInResidency).map((r) => r.id);
+  const processedOutside = rows.filter((r) => isActive(r) && !r.processedInResidency).map((r) => r.id);
   return { rows, jurisdictions, check: { tenants: rows.length, outside, held: outside.length === 0, processedOutside } };
 }

@@ -3,7 +3,7 @@
  * (hours → seconds, GiB → bytes), nowhere else.
  */
 import type * as neon from "@pulumi/neon";
-import type { QuotaSettings, Tenant } from "../../../tenants/model";
+import { isActive, type QuotaSettings, type Tenant } from "../../../tenants/model";
 import type { DevProjectSettings } from "../../core/config/settings";
 import { DEV_DATABASE } from "../workflows/dev";
 import { projectName } from "../../../tenants/naming";
@@ -65,7 +65,7 @@ export function projectArgs(tenant: Tenant, orgId: string | undefined): PlainPro
     ...(quotaArgs(tenant.quota) ? { quota: quotaArgs(tenant.quota) } : {}),
     branch: { name: tenant.database.branch, databaseName: tenant.database.name, roleName: tenant.database.role },
     // The source of a move by logical replication publishes its changes to the target.
-    ...(tenant.move?.method === "logical" && tenant.status === "active" ? { enableLogicalReplication: "yes" as const } : {}),
+    ...(tenant.move?.method === "logical" && isActive(tenant) ? { enableLogicalReplication: "yes" as const } : {}),
   };
   return args;
 }

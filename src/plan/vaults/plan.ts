@@ -5,7 +5,7 @@
  * evaluation (test/leastPrivilege.test.ts). The workflow roles' own documents (trust and
  * permissions) are in ./workflowAccess.ts.
  */
-import type { Tenant } from "../../../tenants/model";
+import { isBackedUp, type Tenant } from "../../../tenants/model";
 import { backupRegionOf } from "../../../tenants/placement";
 import { backupPrefix, EXPORTS_PREFIX, retentionClassPrefix } from "../../../tenants/naming";
 
@@ -197,7 +197,7 @@ export function planVaults(tenants: readonly Tenant[], keep: VaultKeeping = {}):
   return [...byRegion.entries()].map(([awsRegion, list]) => ({
     awsRegion,
     tenants: list,
-    backedUp: list.filter((t) => t.status === "active" && t.backup.enabled),
+    backedUp: list.filter(isBackedUp),
     retentions,
     residencies: [...new Set(list.map((t) => t.residency))].sort(),
     kept: list.length === 0,

@@ -39,6 +39,7 @@ import { DEFAULT_JOB_MODEL, jobsOf, renderRunners, runnerRow, slotResolver, type
 import { readStackConfig } from "../../core/config/stackFiles";
 import { parseStackSettingsOrThrow, projectSettings } from "../../core/config/settings";
 import { parseTenants } from "../../../tenants/load";
+import { isBackedUp } from "../../../tenants/model";
 import { renderWorkflows, workflowSettings } from "../../plan/workflows/render";
 import { fleetNames, type SecretScope } from "../../core/repositoryContract";
 import { planFleetBatches } from "../../plan/repository/manifest";
@@ -107,7 +108,7 @@ function modelRunners(tenants: number, model: JobModel, scope: SecretScope, over
       const schedule = (parse(w.content) as { on: { schedule: { cron: string }[] } }).on.schedule[0].cron;
       return jobsOf(w.path, w.content, model, slotResolver(batches.backup.get(schedule)?.batches ?? []), scope === "environment" ? 1 : settings.workflows.batchParallelism);
     });
-  const schedules = new Set(fleet.tenants.filter((t) => t.status === "active" && t.backup.enabled).map((t) => t.backup.schedule)).size;
+  const schedules = new Set(fleet.tenants.filter(isBackedUp).map((t) => t.backup.schedule)).size;
   return runnerRow(tenants, workflows.length + 1, nightly, concentrated ? `${scope}*` : scope, schedules);
 }
 
