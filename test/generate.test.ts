@@ -1,8 +1,10 @@
 /**
  * npm run generate and npm run golden (src/tools/generate.ts, src/tools/golden.ts): on a tree
  * whose generated files are current, generating changes nothing; every generator's output is
- * listed once; and the goldens' writer writes test files only (run into a temporary root).
+ * listed once; the goldens' writer writes test files only (run into a temporary root); and
+ * .gitattributes marks every wholly generated file, and no file written by hand, as generated.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -49,5 +51,29 @@ describe("npm run golden", () => {
     expect(onDisk).toEqual([...written].sort());
     expect(onDisk.filter((f) => !f.startsWith(`test${path.sep}golden${path.sep}`))).toEqual([]);
     for (const f of goldenFiles()) expect(readFileSync(path.join(root, f.path), "utf8")).toBe(f.content);
+  });
+});
+
+/** Each path's linguist-generated attribute as git reads it from .gitattributes. */
+function linguistGenerated(paths: readonly string[]): Record<string, string> {
+  const r = spawnSync("git", ["check-attr", "-z", "linguist-generated", "--", ...paths], { cwd: ROOT, encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  const fields = r.stdout.split("\0");
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 2 < fields.length; i += 3) out[fields[i]] = fields[i + 2];
+  return out;
+}
+
+describe(".gitattributes", () => {
+  it("marks every file a generator writes whole as generated; Pulumi.yaml and the docs (generated blocks only) and the hand-written workflows are not", () => {
+    const partial = new Set(["Pulumi.yaml", ...Object.keys(GENERATED_MARKDOWN)]);
+    const whole = renderAll()
+      .flatMap((g) => g.files.map((f) => f.path))
+      .filter((f) => !partial.has(f));
+    const neon = ["sdks/neon/index.ts", "sdks/neon/bin/index.js", "test/fixtures/neon/surface-0.15.0.json", "src/tools/neon/facts/tfschema-0.15.0.json"];
+    const byHand = [...partial, ".github/workflows/tenant-diff.yml", ".github/workflows/deploy.yml", ".github/workflows/preview.yml", "sdks/neon/README.md", "package.json"];
+    const attrs = linguistGenerated([...whole, ...neon, ...byHand]);
+    expect(Object.fromEntries([...whole, ...neon].map((f) => [f, attrs[f]]))).toEqual(Object.fromEntries([...whole, ...neon].map((f) => [f, "true"])));
+    expect(byHand.filter((f) => attrs[f] === "true")).toEqual([]);
   });
 });

@@ -170,7 +170,8 @@ describe("a pull request's text in a comment", () => {
         expect(liveSyntax(inner.join("\n"))).toEqual([]);
         // Nothing lost but the line endings (as \n) and control characters (as U+FFFD): the joiners are invisible.
         // eslint-disable-next-line no-control-regex -- the control characters mdFence replaces
-        const shown = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd").replace(/\n$/, "");
+        const control = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+        const shown = text.replace(/\r\n?/g, "\n").replace(control, "\ufffd").replace(/\n$/, "");
         expect(inner.join("\n").replaceAll("\u200d", "")).toBe(shown);
       }),
       { numRuns: 500 },
