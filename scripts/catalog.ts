@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
       await write(args.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
     }
   } catch (err) {
-    if ((err as Error).name === "RunError") throw err;
+    if (err instanceof CommandError) throw err;
     throw new CommandError(`the catalog said: ${(err as Error).message.split("\n")[0]}`);
   } finally {
     await db.end();

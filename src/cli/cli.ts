@@ -8,14 +8,18 @@ export function write(text: string): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
 }
 
-/** An error of the command's input or surroundings: exits 1 with its message (runMain treats a RunError so). */
+/**
+ * An error of the command's input or surroundings: runMain exits 1 with its message, no stack
+ * trace. Every such error is this class or a subclass (ProgramPlanError); its name stays
+ * "RunError", which is what the message-only output and older callers know it by.
+ */
 export class CommandError extends Error {
   override name = "RunError";
 }
 
 /**
  * Runs a command's main and exits with its code. Usage and git errors exit 2 and a
- * RunError (invalid input under the program) exits 1, each as one message; anything
+ * CommandError (invalid input under the program) exits 1, each as one message; anything
  * else is a bug and keeps its stack trace.
  */
 export function runMain(name: string, main: (argv: string[]) => Promise<number>): void {
@@ -26,7 +30,7 @@ export function runMain(name: string, main: (argv: string[]) => Promise<number>)
         process.stderr.write(`${(err as Error).message}\n`);
         process.exit(2);
       }
-      if (err && (err as Error).name === "RunError") {
+      if (err instanceof CommandError) {
         process.stderr.write(`${(err as Error).message}\n`);
         process.exit(1);
       }

@@ -9,12 +9,11 @@ import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readl
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { PlannedResource } from "../review/findings";
+import { CommandError } from "../cli/cli";
 import { resolveRef } from "../cli/git";
 
-/** Exits 1 with its message (runMain treats a RunError so): the other side could not be planned. */
-export class ProgramPlanError extends Error {
-  override name = "RunError";
-}
+/** Exits 1 with its message (runMain treats a CommandError so): the other side could not be planned. */
+export class ProgramPlanError extends CommandError {}
 
 /** Directories exportRef made, and the installed packages their node_modules link to (mounted there in the sandbox). */
 const EXPORTED_PACKAGES = new Map<string, string>();

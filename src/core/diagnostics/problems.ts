@@ -57,7 +57,7 @@ export class InputError extends Error {
 }
 
 export function isInputError(err: unknown): err is InputError {
-  return err instanceof Error && err.name === "InputError" && Array.isArray((err as InputError).problems);
+  return err instanceof InputError;
 }
 
 /** Edit distance, for "did you mean" hints. */
