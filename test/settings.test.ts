@@ -70,6 +70,15 @@ describe("stack settings", () => {
     ]);
   });
 
+  it("refuses a break-glass principal that is one of the key administrators (the deploy role), at its line", () => {
+    const text = `config:\n  tenant-fleet:keyAdministrators:\n    - ${DEPLOY}\n  tenant-fleet:breakGlassPrincipal: ${DEPLOY}\n`;
+    const { problems } = parseStackSettings({ ...minimal, breakGlassPrincipal: DEPLOY }, { ...source, text });
+    expect(problems.map(formatProblem)).toEqual([
+      `Pulumi.prod.yaml:4:37: tenant-fleet:breakGlassPrincipal: ${DEPLOY} is also one of tenant-fleet:keyAdministrators (the identities that run pulumi up): the deploy role would then be the one principal that may delete every backup and rewrite the vaults' policies; name a separate break-glass role, held outside CI`,
+    ]);
+    expect(lines({ ...minimal, breakGlassPrincipal: "arn:aws:iam::123456789012:role/tenant-fleet-break-glass" })).toEqual([]);
+  });
+
   it("reads the kept vaults and retention classes, sorted and without repeats", () => {
     const { settings } = parseStackSettings({ ...minimal, keepVaultRegions: '["eu-west-2","eu-central-1","eu-west-2"]', keepRetentionDays: "[90, 14, 90]" }, source);
     expect(settings!.backup.keep).toEqual({ regions: ["eu-central-1", "eu-west-2"], retentionDays: [14, 90] });
