@@ -21,7 +21,7 @@ describe.each(OPERATION_WORKFLOWS.map((s) => [s.kind, s] as const))("tenant-%s.y
   const text = readFileSync(path.join(ROOT, file), "utf8");
   const wf = parse(text) as Workflow & { on: { workflow_dispatch: { inputs: Record<string, unknown> } } };
 
-  it("is what src/operations/workflows.ts renders (npm run golden writes it)", () => {
+  it("is what src/operations/workflows.ts renders (npm run generate writes it)", () => {
     expect(text).toBe(files.find((f) => f.path === file)!.content);
   });
 
