@@ -99,6 +99,17 @@ const movePsql = (url: string) => `"\${bin}/psql" -X -q -At -F $'\\t' -v ON_ERRO
  */
 export const TABLE_CONTENT_SQL = `select format('select %L, count(*), coalesce(sum((''x'' || left(h, 16))::bit(64)::bigint::numeric), 0), coalesce(sum((''x'' || right(h, 16))::bit(64)::bigint::numeric), 0) from (select md5(row(t.*)::text) as h from %I.%I t) r;', format('%I.%I', n.nspname, c.relname), n.nspname, c.relname) ${USER_TABLES_SQL}`;
 
+/** The name the content listings give the database's large objects (no table can be named so: a table's name is `schema.table`). */
+export const LARGE_OBJECTS_NAME = "(large objects)";
+
+/**
+ * The database's large objects as one more line of the content listing, `(large objects)<TAB>count<TAB>sum<TAB>sum`
+ * (TABLE_CONTENT_SQL's sums, over the md5 of each object's id and content), and nothing when it
+ * has none. pg_dump carries them with their ids; a table's checksum never sees them, and
+ * logical replication does not carry them at all.
+ */
+export const LARGE_OBJECTS_SQL = `select '${LARGE_OBJECTS_NAME}', count(*), coalesce(sum(('x' || left(h, 16))::bit(64)::bigint::numeric), 0), coalesce(sum(('x' || right(h, 16))::bit(64)::bigint::numeric), 0) from (select md5(m.oid::text || ':' || md5(lo_get(m.oid))) as h from pg_largeobject_metadata m) r having count(*) > 0`;
+
 /** A row's text depends on these settings (time zone, date, interval, float, bytea and money output): both sides print rows alike. */
 const ROW_TEXT_SETTINGS = "set timezone = 'UTC'; set datestyle = 'ISO, YMD'; set intervalstyle = 'postgres'; set extra_float_digits = 1; set bytea_output = 'hex'; set lc_monetary = 'C';";
 
@@ -114,7 +125,7 @@ function movePrelude(contentSql: string): string[] {
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
     'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/move.XXXXXX")"',
     'trap \'rm -rf "${work}"\' EXIT',
-    `count() { ${movePsql("1")} -c "${contentSql}" > "\${work}/$2.sql"; { echo "${ROW_TEXT_SETTINGS}"; cat "\${work}/$2.sql"; } | ${movePsql("1")} | sort > "\${work}/$2.tsv"; }`,
+    `count() { ${movePsql("1")} -c "${contentSql}" > "\${work}/$2.sql"; { echo "${ROW_TEXT_SETTINGS}"; cat "\${work}/$2.sql"; echo "${LARGE_OBJECTS_SQL};"; } | ${movePsql("1")} | sort > "\${work}/$2.tsv"; }`,
     "compared() {",
     '  count "${SOURCE_URL}" source',
     '  count "${TARGET_URL}" target',
@@ -124,7 +135,8 @@ function movePrelude(contentSql: string): string[] {
     '    echo "::error::${TENANT_ID}: the target differs from the source after $1 ($(wc -l <<< "${differences}") table(s)): $(head -n 5 <<< "${differences}" | paste -sd \';\' -) (writes during $1? pause them and run it again)"',
     "    exit 1",
     "  fi",
-    '  tables="$(wc -l < "${work}/source.tsv")" rows="$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/source.tsv")"',
+    `  tables="$(awk -F'\\t' '$1 != "${LARGE_OBJECTS_NAME}"' "\${work}/source.tsv" | wc -l)" rows="$(awk -F'\\t' '$1 != "${LARGE_OBJECTS_NAME}" { s += $2 } END { print s + 0 }' "\${work}/source.tsv")"`,
+    `  large="$(awk -F'\\t' '$1 == "${LARGE_OBJECTS_NAME}" { print $2 }' "\${work}/source.tsv")"`,
     '  if [ "${tables}" -eq 0 ]; then echo "::error::${TENANT_ID}\'s database has no tables: nothing to move"; exit 1; fi',
     '  { echo "tables=${tables}"; echo "rows=${rows}"; } >> "${RESULT_FILE}"',
     "}",
@@ -137,6 +149,14 @@ export const MOVE_PAUSE_WAIT_SECONDS = 60;
 /** `t` when the database itself is set read-only for new sessions (ALTER DATABASE … SET default_transaction_read_only). */
 const DATABASE_READ_ONLY_SQL = "select exists (select from pg_db_role_setting r cross join unnest(r.setconfig) s where r.setrole = 0 and r.setdatabase = (select oid from pg_database where datname = current_database()) and s in ('default_transaction_read_only=on', 'default_transaction_read_only=true'))";
 
+/**
+ * Every role setting of default_transaction_read_only that outranks the database's (a role's
+ * own, in any database or in this one: PostgreSQL applies database-and-role, then role, then
+ * database settings) and is not "on", as the statements that remove them, `; `-separated.
+ * PostgreSQL's docs, ALTER ROLE: https://www.postgresql.org/docs/current/sql-alterrole.html
+ */
+const READ_ONLY_OVERRIDES_SQL = "select string_agg(format('ALTER ROLE %I%s RESET default_transaction_read_only', r.rolname, case when s.setdatabase = 0 then '' else format(' IN DATABASE %I', current_database()) end), '; ' order by r.rolname) from pg_db_role_setting s join pg_roles r on r.oid = s.setrole cross join unnest(s.setconfig) c where s.setrole <> 0 and s.setdatabase in (0, (select oid from pg_database where datname = current_database())) and c like 'default_transaction_read_only=%' and lower(split_part(c, '=', 2)) not in ('on', 'true', 'yes', '1')";
+
 /** The source's client sessions opened before PAUSED_AT (a bash variable), other than the asking one; a session whose start the tenant's role may not see counts. */
 const EARLIER_SESSIONS = "from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (backend_type = 'client backend' or backend_type is null) and coalesce(backend_start < '${paused_at}'::timestamptz, true)";
 
@@ -144,9 +164,11 @@ const EARLIER_SESSIONS = "from pg_stat_activity where datname = current_database
  * A move's copy, with the source's writes paused: the source database set read-only for new
  * sessions (ALTER DATABASE … SET default_transaction_read_only = on) and every session opened
  * before ended (waiting up to MOVE_PAUSE_WAIT_SECONDS for those the tenant's role may not end),
- * dumped and restored into the target's, which must hold no table, then both compared table
- * by table: the same tables, each with the same exact row count and the same content checksum
- * (TABLE_CONTENT_SQL). The source is made writable again when the script ends, failed or not
+ * the pause verified (no role setting outranks it, READ_ONLY_OVERRIDES_SQL, and a new session
+ * of the string's role is read-only), dumped and restored into the target's, which must hold no
+ * table, then both compared table by table: the same tables, each with the same exact row count
+ * and the same content checksum (TABLE_CONTENT_SQL), and the large objects' count and checksum
+ * (LARGE_OBJECTS_SQL). The source is made writable again when the script ends, failed or not
  * (unless it was read-only before). Environment: SOURCE_URL, TARGET_URL (secrets: masked,
  * never printed), PG_MAJOR, TENANT_ID, RUNNER_TEMP, RESULT_FILE (gets `tables=`, `rows=` and
  * `sessions_ended=`).
@@ -179,6 +201,11 @@ export function copyCompareScript(contentSql: string): string {
     `  if ! ${src} -c "${alterDatabase("set default_transaction_read_only = on")}" 2> "\${work}/pause.err"; then echo "::error::could not pause the writes to \${TENANT_ID}'s source database ($(grep -m 1 ERROR "\${work}/pause.err" || head -n 1 "\${work}/pause.err")): the string's role must own the database; nothing was copied"; exit 1; fi`,
     "  paused=true",
     "fi",
+    // A role's own setting (ALTER ROLE … [IN DATABASE …] SET) outranks the database's: any such override that is not "on" could let that role write.
+    `overrides="$(${src} -c "${READ_ONLY_OVERRIDES_SQL}")"`,
+    'if [ -n "${overrides}" ]; then echo "::error::the writes to ${TENANT_ID}\'s source cannot be paused: a role setting outranks the database\'s read-only default, so new sessions of that role could write during the copy; remove it as the database\'s owner or a superuser (${overrides}), then run the move again. Nothing was copied"; exit 1; fi',
+    // The pause shown, not assumed: a new session of the string's role is read-only.
+    `if [ "$(${src} -c "show transaction_read_only")" != on ]; then echo "::error::a new session of the source of \${TENANT_ID} is not read-only after the pause (show transaction_read_only): its writes are not paused (is PGOPTIONS setting default_transaction_read_only?). Nothing was copied"; exit 1; fi`,
     `paused_at="$(${src} -c "select clock_timestamp()")"`,
     // Sessions opened before the pause could still write: each ended (those of the tenant's role), then waited for.
     `deadline=$(( SECONDS + ${MOVE_PAUSE_WAIT_SECONDS} )) ended=0`,
@@ -195,7 +222,7 @@ export function copyCompareScript(contentSql: string): string {
     '"${bin}/pg_restore" --no-owner --no-privileges --exit-on-error --dbname="${TARGET_URL}" "${work}/source.dump"',
     "compared 'the copy'",
     'echo "sessions_ended=${ended}" >> "${RESULT_FILE}"',
-    'echo "copied ${TENANT_ID} with its writes paused: ${tables} tables and ${rows} rows, the same on both sides (every table\'s row count and content checksum)"',
+    'echo "copied ${TENANT_ID} with its writes paused: ${tables} tables and ${rows} rows${large:+ and ${large} large object(s)}, the same on both sides (every table\'s row count and content checksum${large:+, and the large objects too})"',
     "resume_writes",
   ].join("\n");
 }

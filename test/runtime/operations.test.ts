@@ -494,6 +494,39 @@ describe("a move by dump while the application keeps updating rows (the row coun
     expect(pg.sql("stubborn_src", "show default_transaction_read_only")).toBe("off");
   });
 
+  it("copies nothing when a role setting outranks the pause (ALTER ROLE … IN DATABASE … SET default_transaction_read_only = off), names the statement that removes it, and makes the source writable again", async () => {
+    seedDatabase(pg, "override_src", 10);
+    pg.sql("postgres", "alter role app_owner in database override_src set default_transaction_read_only = off");
+    const r = await copy("override_src", "override_dst");
+    // Before: "writes to keep-co are paused" while a new session of app_owner could write, and exit 0.
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toContain("::error::the writes to keep-co's source cannot be paused: a role setting outranks the database's read-only default, so new sessions of that role could write during the copy; remove it as the database's owner or a superuser (ALTER ROLE app_owner IN DATABASE override_src RESET default_transaction_read_only), then run the move again. Nothing was copied");
+    expect(r.output).not.toContain("are paused for the copy");
+    expect(r.output).toContain("writes to the source of keep-co are allowed again");
+    expect(pg.sql("override_dst", "select count(*) from pg_tables where schemaname = 'public'")).toBe("0");
+  });
+
+  it("compares the large objects too: an update to one during the copy fails the move, where every table agrees", async () => {
+    seedDatabase(pg, "lo_src", 10);
+    const oid = pg.sql("lo_src", "set role app_owner; select lo_from_bytea(0, 'a large object')");
+    pg.sql("lo_src", "set role app_owner; select lo_from_bytea(0, 'another one')");
+    const loop = `while :; do ${psql("lo_src", `begin read write; select lo_put(${oid}, 0, md5(random()::text)::bytea); commit;`).map((a) => `'${a}'`).join(" ")} > /dev/null 2>&1; sleep 0.01; done`;
+    const lo = () => pg.sql("lo_src", `select md5(lo_get(${oid}))`);
+    const before = lo();
+    const child = spawn("bash", ["-c", loop], { stdio: "ignore" });
+    writers.push(child);
+    for (let i = 0; i < 100 && lo() === before; i++) await new Promise((r) => setTimeout(r, 100));
+    const r = await copy("lo_src", "lo_dst");
+    child.kill("SIGKILL");
+    // Before: exit 0, "the same on both sides", with the object's updates lost.
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toContain("::error::keep-co: the target differs from the source after the copy (1 table(s)): (large objects): 2 rows on both sides, other content (checksums differ)");
+    // Left alone, the same database copies whole, large objects compared.
+    const again = await copy("lo_src", "lo_dst2");
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain("copied keep-co with its writes paused: 3 tables and 50 rows and 2 large object(s), the same on both sides (every table's row count and content checksum, and the large objects too)");
+  });
+
   it("copies nothing when it cannot pause the writes (the string's role does not own the database), and leaves the source as it was", async () => {
     seedDatabase(pg, "foreign_src", 10);
     pg.sql("postgres", "alter database foreign_src owner to postgres");
