@@ -4,6 +4,7 @@
 // not counted). Formatting is Prettier's (.prettierrc.json), never ESLint's. The layers and
 // import cycles are dependency-cruiser's (.dependency-cruiser.cjs, npm run lint:deps).
 import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
@@ -12,10 +13,10 @@ const GENERATED = ["sdks/neon/**", "test/golden/**", "reports/**", "**/node_modu
 const SOURCE = ["**/*.ts", "**/*.mts", "**/*.mjs", "**/*.cjs"];
 const TESTS = ["test/**", "packages/*/test/**"];
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: GENERATED },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     files: SOURCE,
     languageOptions: { ecmaVersion: 2023, globals: globals.node },
