@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { BACKUP_PURPOSE, KEPT_TAG, PURPOSE_TAG, RESIDENCIES_TAG, STACK_TAG } from "../src/core/tags";
 import { bucketPolicy, bucketPrefix, keyBypassesLockoutCheck, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "../src/plan/vaults/plan";
 
 export interface BackupVaultArgs {
@@ -60,10 +61,10 @@ export class BackupVault extends pulumi.ComponentResource {
     // lifecycle, policy or public access block of a vault exposes or strands backups.
     const data = { parent: this, protect, retainOnDelete: protect };
     const tags = {
-      "tenant-fleet:stack": args.stack,
-      "tenant-fleet:purpose": "tenant-backups",
-      "tenant-fleet:residencies": plan.residencies.join(" "),
-      ...(plan.kept ? { "tenant-fleet:kept": "true" } : {}),
+      [STACK_TAG]: args.stack,
+      [PURPOSE_TAG]: BACKUP_PURPOSE,
+      [RESIDENCIES_TAG]: plan.residencies.join(" "),
+      ...(plan.kept ? { [KEPT_TAG]: "true" } : {}),
     };
     this.awsRegion = region;
 

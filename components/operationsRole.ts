@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { OPERATOR_PURPOSE, PURPOSE_TAG, STACK_TAG } from "../src/core/tags";
 import type { BackupVault } from "./backupVault";
 import { operationsTrustPolicy, operatorPolicy } from "../src/plan/iam/operations";
 import { OPERATIONS_ENVIRONMENT } from "../src/core/repositoryContract";
@@ -38,7 +39,7 @@ export class OperationsRole extends pulumi.ComponentResource {
         description: `tenant-fleet ${args.stack}: tenant operations (restores from dumps, exports); reads backups, writes new exports; assumed only by jobs of ${args.repository} in its ${OPERATIONS_ENVIRONMENT} environment`,
         assumeRolePolicy: pulumi.output(args.providerArn).apply((arn) => JSON.stringify(operationsTrustPolicy(arn, args.repository))),
         maxSessionDuration: 3600,
-        tags: { "tenant-fleet:stack": args.stack, "tenant-fleet:purpose": "operator" },
+        tags: { [STACK_TAG]: args.stack, [PURPOSE_TAG]: OPERATOR_PURPOSE },
       },
       { parent: this },
     );

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { CREDENTIALS_PURPOSE, PURPOSE_TAG, STACK_TAG } from "../src/core/tags";
 import { credentialsKeyPolicy } from "../src/plan/iam/credentials";
 import { credentialParameter } from "../src/core/repositoryContract";
 
@@ -41,7 +42,7 @@ export class TenantCredentials extends pulumi.ComponentResource {
     super(TenantCredentials.TYPE, name, {}, opts);
     const region = args.awsRegion;
     const protect = args.protect ?? true;
-    const tags = { "tenant-fleet:stack": args.stack, "tenant-fleet:purpose": "tenant-credentials" };
+    const tags = { [STACK_TAG]: args.stack, [PURPOSE_TAG]: CREDENTIALS_PURPOSE };
     this.awsRegion = region;
     const key = new aws.kms.Key(
       `${name}-key`,

@@ -11,6 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
+import { PURPOSE_TAG, STACK_TAG } from "../src/core/tags";
 import type { BackupVault } from "./backupVault";
 import type { TenantCredentials } from "./tenantCredentials";
 import type { RenderedWorkflow } from "../src/plan/workflows/render";
@@ -90,7 +91,7 @@ export class WorkflowRoles extends pulumi.ComponentResource {
           description: `tenant-fleet ${args.stack}: ${ROLE_PURPOSES[purpose].description}; assumed only by ${paths.length} generated workflow file(s) of ${args.repository.owner}/${args.repository.repository} on ${args.repository.branch}`,
           assumeRolePolicy: this.providerArn.apply((arn) => JSON.stringify(workflowTrustPolicy(arn, subjects))),
           maxSessionDuration: 3600,
-          tags: { "tenant-fleet:stack": args.stack, "tenant-fleet:purpose": purpose },
+          tags: { [STACK_TAG]: args.stack, [PURPOSE_TAG]: purpose },
         },
         child,
       );

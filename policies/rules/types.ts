@@ -2,6 +2,7 @@
  * The engine-free shape of a policy rule: plain resources in, violations out. The pack
  * (`policies/index.ts`) adapts each rule to CrossGuard; tests call `validate` directly.
  */
+import { BACKUP_PURPOSE, PURPOSE_TAG } from "../../src/core/tags";
 
 export type EnforcementLevel = "mandatory" | "advisory" | "disabled";
 
@@ -73,19 +74,15 @@ export const TYPES = Object.freeze({
   repositoryFile: "github:index/repositoryFile:RepositoryFile",
 });
 
-/** Backup buckets carry this tag (set by BackupVault). */
-export const BACKUP_PURPOSE_TAG = "tenant-fleet:purpose";
-export const BACKUP_PURPOSE = "tenant-backups";
-export const RESIDENCIES_TAG = "tenant-fleet:residencies";
-/** A vault the stack keeps after its last tenant left (it serves no residency any more). */
-export const KEPT_TAG = "tenant-fleet:kept";
+/** The tags BackupVault sets, declared once in src/core/tags.ts: the pack finds a vault's bucket and key by PURPOSE_TAG = BACKUP_PURPOSE. */
+export { BACKUP_PURPOSE, KEPT_TAG, PURPOSE_TAG as BACKUP_PURPOSE_TAG, RESIDENCIES_TAG } from "../../src/core/tags";
 
 export function isBackupBucket(r: RuleResource): boolean {
-  return r.type === TYPES.bucket && r.props.tags?.[BACKUP_PURPOSE_TAG] === BACKUP_PURPOSE;
+  return r.type === TYPES.bucket && r.props.tags?.[PURPOSE_TAG] === BACKUP_PURPOSE;
 }
 
 export function isBackupKey(r: RuleResource): boolean {
-  return r.type === TYPES.kmsKey && r.props.tags?.[BACKUP_PURPOSE_TAG] === BACKUP_PURPOSE;
+  return r.type === TYPES.kmsKey && r.props.tags?.[PURPOSE_TAG] === BACKUP_PURPOSE;
 }
 
 /** Whether `r` took the value of `property` from `target` (e.g. a BucketPolicy's `bucket` from a Bucket). */
