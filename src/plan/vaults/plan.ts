@@ -34,8 +34,7 @@ export function policy(statements: readonly PolicyStatement[]): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Uploading a backup, single PUT or multipart (and abandoning a multipart upload). Never a read, a tag or a delete. */
-/** Uploading one backup: single PUT or multipart (PutObject), abandoning a failed upload, and reading back S3's record of the upload's parts before completing it (no object data). */
+/** Uploading one backup: single PUT or multipart (PutObject), abandoning a failed upload, and reading back S3's record of the upload's parts before completing it (no object data). Never a read of a backup, a tag or a delete. */
 export const BACKUP_UPLOAD_ACTIONS = Object.freeze(["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] as const);
 /** Reading one backup back (GetObject also covers HeadObject). */
 export const BACKUP_READ_ACTIONS = Object.freeze(["s3:GetObject"] as const);

@@ -1,6 +1,14 @@
 import { FAILED_TENANTS_TITLE } from "./batchScripts";
 
 /**
+ * Characters of the issue's list of failed tenants: GitHub refuses an issue or comment body
+ * over 65,536 characters ("body is too long (maximum is 65536 characters)", a 422), which would
+ * leave a large failure with no issue at all. Past this the list ends with how many more there
+ * are; each of them is in its batch job's summary and result lines.
+ */
+export const ISSUE_LIST_CHARS = 60_000;
+
+/**
  * The alert job's bash: GitHub mails a scheduled run's failure only to whoever last
  * changed its cron line (here, the token behind `pulumi up`), so each scheduled workflow
  * keeps one issue of its own instead. Plain curl and jq against the REST API with the
@@ -20,14 +28,6 @@ import { FAILED_TENANTS_TITLE } from "./batchScripts";
  * The issue is found by its exact title among the open issues the Actions bot opened
  * (a label alone could be dropped when the token may not set labels).
  */
-/**
- * Characters of the issue's list of failed tenants: GitHub refuses an issue or comment body
- * over 65,536 characters ("body is too long (maximum is 65536 characters)", a 422), which would
- * leave a large failure with no issue at all. Past this the list ends with how many more there
- * are; each of them is in its batch job's summary and result lines.
- */
-export const ISSUE_LIST_CHARS = 60_000;
-
 export function alertScript(): string {
   return [
     "set -euo pipefail",

@@ -90,7 +90,6 @@ function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): 
   return runPlanCommand(tenantsFile, scope, json).ms;
 }
 
-/** One night of backups for `tenants` synthetic tenants, from the workflows the prod stack's settings generate. */
 /**
  * One night of backups of a synthetic fleet in a scope: the generated workflows, and the
  * jobs their planning jobs would start from the manifest the stack would commit.
