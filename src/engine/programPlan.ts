@@ -50,6 +50,14 @@ export const SANDBOX_HOME = "/home/sandbox";
 export const BWRAP = "/usr/bin/bwrap";
 const SETPRIV = "/usr/bin/setpriv";
 const SUDO = "/usr/bin/sudo";
+/**
+ * Closes every file descriptor above 2, then execs its arguments: the runner's own
+ * descriptors opened without close-on-exec (a pipe of the job's, inherited through node)
+ * would otherwise pass through setpriv and bwrap into the sandbox. sudo closes them itself
+ * (sudoers(5), closefrom); as root this runs first. bash by absolute path, from the runner's
+ * read-only system, not a tool cache.
+ */
+const CLOSE_FDS = ["/bin/bash", "-c", 'for fd in /proc/$$/fd/*; do fd="${fd##*/}"; if [ "${fd}" -gt 2 ]; then eval "exec ${fd}<&-"; fi; done; exec "$@"', "close-fds"];
 
 /** The read-only system the program runs on: /usr, the merged-/usr links, and the few files of /etc a dynamically linked node reads. */
 const SYSTEM_DIRS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
@@ -83,8 +91,9 @@ export function bwrapArgs(dir: string, nodePath: string, command: string[], moun
 
 /**
  * The command that plans the project at `dir`. With `sandbox`, the program runs in
- * bubblewrap (bwrapArgs), started as nobody: as root through setpriv, else through
- * `sudo -n` (GitHub-hosted runners' user has passwordless sudo). bwrap runs unprivileged,
+ * bubblewrap (bwrapArgs), started as nobody: as root through setpriv (after CLOSE_FDS),
+ * else through `sudo -n` (GitHub-hosted runners' user has passwordless sudo); either way
+ * no descriptor but stdin, stdout and stderr passes in. bwrap runs unprivileged,
  * so inside and outside the program is uid 65534, never the caller and never root; on
  * Ubuntu 24.04 it needs its AppArmor `userns` profile, which tenant-diff.yml loads.
  */
@@ -96,7 +105,7 @@ export function planCommand(dir: string, stack: string, sandbox: boolean, mounts
   }
   const jail = [SETPRIV, `--reuid=${SANDBOX_ID}`, `--regid=${SANDBOX_ID}`, "--clear-groups", "--", BWRAP, ...bwrapArgs(dir, process.execPath, plan(SANDBOX_HEAD), mounts)];
   const asRoot = process.getuid?.() === 0;
-  return { file: asRoot ? jail[0] : SUDO, args: asRoot ? jail.slice(1) : ["-n", ...jail], env: { PATH: "/usr/bin:/bin" } };
+  return { file: asRoot ? CLOSE_FDS[0] : SUDO, args: asRoot ? [...CLOSE_FDS.slice(1), ...jail] : ["-n", ...jail], env: { PATH: "/usr/bin:/bin" } };
 }
 
 /** Runs the plan of the project at `dir` and returns its registrations. */

@@ -41,6 +41,8 @@ interface Probe {
   readBase: string;
   unixSocket: string;
   userns: string;
+  /** The descriptors a program it starts holds (`ls /proc/self/fd`: 0-2, the one ls reads the directory with, and whatever leaked in). */
+  fds: string[];
 }
 
 /** The head's scripts/plan.ts: an attacker's program, in the shape the checker runs. */
@@ -67,10 +69,11 @@ try { readBase = readFileSync(path.join(p.base, "readable.txt"), "utf8"); } catc
 const u = spawnSync("unshare", ["--user", "--map-root-user", "true"], { encoding: "utf8" });
 const userns = u.error ? (u.error as NodeJS.ErrnoException).code ?? "error" : u.status === 0 ? "created" : u.stderr.trim() || "exit " + u.status;
 const pids = readdirSync("/proc").filter((x) => /^\\d+$/.test(x));
+const fds = spawnSync("/usr/bin/ls", ["/proc/self/fd"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).stdout.split("\\n").filter(Boolean).sort((a, b) => Number(a) - Number(b));
 const inputs = {
   uid: process.getuid!(), network: await reach({ host: "127.0.0.1", port: p.port }), processes: pids.length, sawParent: pids.includes(String(p.parent)),
   env: Object.keys(process.env).sort(), secret: process.env.TENANT_FLEET_PROBE_SECRET ?? null, home, marks, tool, readBase,
-  unixSocket: await reach({ path: p.socket }), userns,
+  unixSocket: await reach({ path: p.socket }), userns, fds,
 };
 process.stdout.write(JSON.stringify({ resources: [{ type: "probe:index:Probe", name: "probe", parent: "", inputs, options: { protect: false, retainOnDelete: false } }] }));
 })();
@@ -180,6 +183,39 @@ describe("the sandbox a pull request's program is planned in", () => {
     expect.soft(marksLeft(mark, runner, seen.home)).toEqual([]);
     expect.soft(existsSync(path.join(head, mark))).toBe(false);
     expect.soft(readdirSync(runner.toolCache).sort()).toEqual(["node", "npm"]);
+  });
+});
+
+describe("the file descriptors the sandbox's program holds", () => {
+  // The checker as a runner starts it: with descriptors of the job's open without close-on-exec
+  // (here 100 and 200, as `exec 100<…` in a shell leaves them; a probe on a runner saw fd 251, a
+  // host pipe). Node itself marks low descriptors close-on-exec at start, not these.
+  let runner: Runner;
+  let head: string;
+  beforeAll(async () => {
+    runner = await prepareRunner();
+    head = mkdtempSync(path.join(tmpdir(), "tf-sandbox-fds-"));
+    writeProbe(head, runner, `tf-mark-fds-${process.pid}`);
+    writeFileSync(path.join(head, "check.ts"), `import { planProgramAt } from ${JSON.stringify(path.join(ROOT, "src/engine/programPlan"))};\nprocess.stdout.write(JSON.stringify(planProgramAt(process.argv[2], "prod", { sandbox: process.argv[3] === "sandbox", label: "probe" })[0].inputs.fds));\n`);
+  });
+  afterAll(() => {
+    runner.tcp.close();
+    runner.socketServer.close();
+    rmSync(head, { recursive: true, force: true });
+    rmSync(path.dirname(runner.base), { recursive: true, force: true });
+  });
+  const fdsSeen = (where: "sandbox" | "control"): string[] => {
+    const r = spawnSync("/bin/bash", ["-c", 'exec 100< /dev/null 200> /dev/null; exec "$@"', "checker", process.execPath, "--import", "tsx", path.join(head, "check.ts"), head, where], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as string[];
+  };
+
+  it("outside it (the control), a program the head starts holds the checker's inherited descriptors", () => {
+    expect(fdsSeen("control")).toEqual(expect.arrayContaining(["100", "200"]));
+  });
+
+  it("inside it, only stdin, stdout and stderr (and the one ls opens itself)", () => {
+    expect(fdsSeen("sandbox")).toEqual(["0", "1", "2", "3"]);
   });
 });
 
