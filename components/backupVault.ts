@@ -40,6 +40,89 @@ export interface BackupVaultArgs {
   };
 }
 
+/** How every resource of a vault is created: protected and retained alike, under the vault. */
+interface VaultOptions {
+  readonly parent: pulumi.Resource;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+}
+
+/** The vault's customer-managed key and its alias. */
+function vaultKey(name: string, args: BackupVaultArgs, tags: Record<string, string>, data: VaultOptions): aws.kms.Key {
+  const region = args.plan.awsRegion;
+  const key = new aws.kms.Key(
+    `${name}-key`,
+    {
+      region,
+      description: `tenant-fleet ${args.stack}: backups of tenant databases in ${region}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      // With break-glass, the policy keeps kms:PutKeyPolicy from the key administrators,
+      // the very identity that creates the key: KMS refuses that without bypassing its
+      // lockout check, and bypassing it is the intent (src/plan/vaults/plan.ts keyBypassesLockoutCheck).
+      bypassPolicyLockoutSafetyCheck: keyBypassesLockoutCheck(args.access),
+      policy: pulumi
+        .all([args.access.writerRoleArn, args.access.readerRoleArn, args.access.operatorRoleArn])
+        .apply(([writerRoleArn, readerRoleArn, operatorRoleArn]) =>
+          JSON.stringify(vaultKeyPolicy(region, { writerRoleArn, readerRoleArn, operatorRoleArn, keyAdministrators: args.access.keyAdministrators, breakGlassArn: args.access.breakGlassArn })),
+        ),
+      tags,
+    },
+    data,
+  );
+  // KMS alias names allow letters, digits, "/", "_" and "-" only (stack names may hold ".").
+  const alias = `alias/tenant-fleet-${args.stack.replace(/[^A-Za-z0-9/_-]/g, "-")}-backups`;
+  new aws.kms.Alias(`${name}-key-alias`, { region, name: alias, targetKeyId: key.keyId }, data);
+  return key;
+}
+
+/** What hardens the bucket: versioning, encryption, public access block, ownership, lifecycle and Object Lock, in that order. */
+function bucketHardening(name: string, args: BackupVaultArgs, bucket: pulumi.Input<string>, key: aws.kms.Key | undefined, data: VaultOptions): pulumi.Resource[] {
+  const { plan } = args;
+  const region = plan.awsRegion;
+  const objectLock = args.objectLock ?? "off";
+  const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { region, bucket, versioningConfiguration: { status: "Enabled" } }, data);
+  const encryptionConfiguration = new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-encryption`,
+    {
+      region,
+      bucket,
+      rules: [
+        key
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    },
+    data,
+  );
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    `${name}-public-access`,
+    { region, bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    data,
+  );
+  const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, data);
+  const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+    `${name}-lifecycle`,
+    { region, bucket, rules: lifecycleRules(plan.retentions, args.exportRetentionDays).map((r) => ({ ...r })) },
+    { ...data, dependsOn: [versioning] },
+  );
+  const objectLockConfiguration =
+    objectLock !== "off" && plan.retentions.length
+      ? new aws.s3.BucketObjectLockConfiguration(
+          `${name}-object-lock`,
+          {
+            region,
+            bucket,
+            objectLockEnabled: "Enabled",
+            // Locked for the shortest retention here, so the lifecycle can still expire every backup on time.
+            rule: { defaultRetention: { mode: objectLock.toUpperCase(), days: Math.min(...plan.retentions) } },
+          },
+          { ...data, dependsOn: [versioning] },
+        )
+      : undefined;
+  return [versioning, encryptionConfiguration, publicAccess, ownership, lifecycle, ...(objectLockConfiguration ? [objectLockConfiguration] : [])];
+}
+
 export class BackupVault extends pulumi.ComponentResource {
   static readonly TYPE = "tenant-fleet:index:BackupVault";
 
@@ -59,7 +142,7 @@ export class BackupVault extends pulumi.ComponentResource {
     const protect = args.protect ?? true;
     // Every resource of the vault is protected and retained alike: losing the versioning,
     // lifecycle, policy or public access block of a vault exposes or strands backups.
-    const data = { parent: this, protect, retainOnDelete: protect };
+    const data: VaultOptions = { parent: this, protect, retainOnDelete: protect };
     const tags = {
       [STACK_TAG]: args.stack,
       [PURPOSE_TAG]: BACKUP_PURPOSE,
@@ -67,34 +150,10 @@ export class BackupVault extends pulumi.ComponentResource {
       ...(plan.kept ? { [KEPT_TAG]: "true" } : {}),
     };
     this.awsRegion = region;
-
     if (encryption === "kms") {
-      this.key = new aws.kms.Key(
-        `${name}-key`,
-        {
-          region,
-          description: `tenant-fleet ${args.stack}: backups of tenant databases in ${region}`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          // With break-glass, the policy keeps kms:PutKeyPolicy from the key administrators,
-          // the very identity that creates the key: KMS refuses that without bypassing its
-          // lockout check, and bypassing it is the intent (src/plan/vaults/plan.ts keyBypassesLockoutCheck).
-          bypassPolicyLockoutSafetyCheck: keyBypassesLockoutCheck(args.access),
-          policy: pulumi
-            .all([args.access.writerRoleArn, args.access.readerRoleArn, args.access.operatorRoleArn])
-            .apply(([writerRoleArn, readerRoleArn, operatorRoleArn]) =>
-              JSON.stringify(vaultKeyPolicy(region, { writerRoleArn, readerRoleArn, operatorRoleArn, keyAdministrators: args.access.keyAdministrators, breakGlassArn: args.access.breakGlassArn })),
-            ),
-          tags,
-        },
-        data,
-      );
-      // KMS alias names allow letters, digits, "/", "_" and "-" only (stack names may hold ".").
-      const alias = `alias/tenant-fleet-${args.stack.replace(/[^A-Za-z0-9/_-]/g, "-")}-backups`;
-      new aws.kms.Alias(`${name}-key-alias`, { region, name: alias, targetKeyId: this.key.keyId }, data);
+      this.key = vaultKey(name, args, tags, data);
       this.keyArn = this.key.arn;
     }
-
     this.bucket = new aws.s3.Bucket(
       name,
       {
@@ -108,46 +167,7 @@ export class BackupVault extends pulumi.ComponentResource {
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     const bucket = this.bucket.id;
-
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { region, bucket, versioningConfiguration: { status: "Enabled" } }, data);
-    const encryptionConfiguration = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        region,
-        bucket,
-        rules: [
-          encryption === "kms"
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key!.arn }, bucketKeyEnabled: true }
-            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-        ],
-      },
-      data,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      { region, bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      data,
-    );
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, data);
-    const lifecycle = new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      { region, bucket, rules: lifecycleRules(plan.retentions, args.exportRetentionDays).map((r) => ({ ...r })) },
-      { ...data, dependsOn: [versioning] },
-    );
-    const objectLockConfiguration =
-      objectLock !== "off" && plan.retentions.length
-        ? new aws.s3.BucketObjectLockConfiguration(
-            `${name}-object-lock`,
-            {
-              region,
-              bucket,
-              objectLockEnabled: "Enabled",
-              // Locked for the shortest retention here, so the lifecycle can still expire every backup on time.
-              rule: { defaultRetention: { mode: objectLock.toUpperCase(), days: Math.min(...plan.retentions) } },
-            },
-            { ...data, dependsOn: [versioning] },
-          )
-        : undefined;
+    const hardening = bucketHardening(name, args, bucket, this.key, data);
     // The policy comes last: once it exists, it denies every change to the resources above to
     // all but break-glass, so a fresh `pulumi up` by the deploy identity must have created them
     // first. Later deploys find them unchanged unless the vault's configuration changes, which
@@ -163,7 +183,7 @@ export class BackupVault extends pulumi.ComponentResource {
             JSON.stringify(bucketPolicy(bucketArn, encryption, keyArn, { writerRoleArn, readerRoleArn, operatorRoleArn, breakGlassArn: args.access.breakGlassArn })),
           ),
       },
-      { ...data, dependsOn: [versioning, encryptionConfiguration, publicAccess, ownership, lifecycle, ...(objectLockConfiguration ? [objectLockConfiguration] : [])] },
+      { ...data, dependsOn: hardening },
     );
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, region });
   }

@@ -53,6 +53,107 @@ function workflowResourceName(path: string): string {
  * and not prefixed with the component's name: renaming them would change the URN of every
  * secret and file of every deployed stack.
  */
+/** Where the secrets and environments a wiring creates are listed, for its summary. */
+interface Listing {
+  readonly secrets: string[];
+  readonly environments: string[];
+}
+
+/** The resource names of an environment restricted to the default branch and the one secret it holds. */
+interface EnvironmentResources {
+  readonly environment: string;
+  readonly branch: string;
+  readonly secret: string;
+}
+
+/** An environment only the default branch may enter, holding one secret. */
+function restrictedEnvironmentSecret(resources: EnvironmentResources, repository: string, branch: string, environment: string, secretName: string, value: pulumi.Input<string>, child: pulumi.CustomResourceOptions): void {
+  const env = new github.RepositoryEnvironment(
+    resources.environment,
+    { repository, environment, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } },
+    child,
+  );
+  new github.RepositoryEnvironmentDeploymentPolicy(resources.branch, { repository, environment: env.environment, branchPattern: branch }, child);
+  new github.ActionsEnvironmentSecret(resources.secret, { repository, environment: env.environment, secretName, value }, child);
+}
+
+/** Each tenant's connection string: a repository secret, or a secret of the tenant's environment (none in the region scope). */
+function tenantSecrets(args: RepositoryWiringArgs, child: pulumi.CustomResourceOptions, listing: Listing): void {
+  const repository = args.repository;
+  for (const t of args.scope === "region" ? [] : args.tenants) {
+    const value = t.connectionUri; // already a secret (TenantDatabase)
+    if (args.scope === "repository") {
+      const secretName = repositorySecretName(t.id);
+      new github.ActionsSecret(`${t.id}-database-url`, { repository, secretName, value }, child);
+      listing.secrets.push(secretName);
+    } else {
+      const envName = environmentName(t.id);
+      restrictedEnvironmentSecret({ environment: envName, branch: `${envName}-branch`, secret: `${envName}-database-url` }, repository, args.branch, envName, ENVIRONMENT_SECRET_NAME, value, child);
+      listing.environments.push(envName);
+      listing.secrets.push(`${envName}/${ENVIRONMENT_SECRET_NAME}`);
+    }
+  }
+}
+
+/**
+ * The catalog's writer string, held as the scope holds tenants' strings: a repository
+ * secret, or (environment and region scopes) an environment restricted to the default
+ * branch, which only the generated jobs that record enter. It may only insert history.
+ */
+function catalogWriterSecret(name: string, args: RepositoryWiringArgs, names: FleetNames, child: pulumi.CustomResourceOptions, listing: Listing): void {
+  if (!args.catalogWriterUrl) return;
+  const repository = args.repository;
+  const where = catalogWriterLocation(args.scope, names);
+  if (where.scope === "repository") {
+    new github.ActionsSecret(`${name}-catalog-writer`, { repository, secretName: where.secret, value: args.catalogWriterUrl }, child);
+    listing.secrets.push(where.secret);
+  } else {
+    const resources = { environment: `${name}-catalog-environment`, branch: `${name}-catalog-branch`, secret: `${name}-catalog-writer` };
+    restrictedEnvironmentSecret(resources, repository, args.branch, where.environment, where.secret, args.catalogWriterUrl, child);
+    listing.environments.push(where.environment);
+    listing.secrets.push(`${where.environment}/${where.secret}`);
+  }
+}
+
+/** The repository variables the workflows read: the roles' ARNs and the vaults per AWS region. Returns their names. */
+function repositoryVariables(args: RepositoryWiringArgs, names: FleetNames, child: pulumi.CustomResourceOptions): string[] {
+  const repository = args.repository;
+  const vaultMap = pulumi
+    .all(args.vaults.map((v) => pulumi.all([v.bucket, v.kmsKeyArn]).apply(([bucket, kmsKeyArn]) => [v.awsRegion, kmsKeyArn ? { bucket, kmsKeyArn } : { bucket }] as const)))
+    .apply((entries) => JSON.stringify(Object.fromEntries(entries)));
+  const variables: string[] = [];
+  const roleVariables: [string, string, pulumi.Input<string> | undefined][] = [
+    ["var-aws-role-arn", names.roleArnVariable, args.roleArns.backupWriter],
+    ["var-drill-role-arn", names.drillRoleArnVariable, args.roleArns.drillReader],
+    ["var-migrations-role-arn", names.migrationsRoleArnVariable, args.roleArns.migrator],
+  ];
+  for (const [resourceName, variableName, value] of roleVariables) {
+    if (value === undefined) continue;
+    new github.ActionsVariable(resourceName, { repository, variableName, value }, child);
+    variables.push(variableName);
+  }
+  new github.ActionsVariable("var-backup-vaults", { repository, variableName: names.vaultsVariable, value: vaultMap }, child);
+  variables.push(names.vaultsVariable);
+  return variables;
+}
+
+/** The fleet manifest and the generated workflows, committed to the branch. */
+function repositoryFiles(args: RepositoryWiringArgs, child: pulumi.CustomResourceOptions): void {
+  // The manifest: what the workflows run over. One file however many tenants, so adding
+  // a tenant is one commit.
+  const files = [
+    { resource: "fleet-manifest", path: args.manifest.path, content: args.manifest.content, verb: "update" },
+    ...args.workflows.map((w) => ({ resource: workflowResourceName(w.path), path: w.path, content: w.content, verb: "regenerate" })),
+  ];
+  for (const f of files) {
+    new github.RepositoryFile(
+      f.resource,
+      { repository: args.repository, branch: args.branch, file: f.path, content: f.content, commitMessage: `tenant-fleet: ${f.verb} ${f.path} from ${args.source}`, overwriteOnCreate: true },
+      child,
+    );
+  }
+}
+
 export class RepositoryWiring extends pulumi.ComponentResource {
   static readonly TYPE = "tenant-fleet:index:RepositoryWiring";
 
@@ -68,99 +169,13 @@ export class RepositoryWiring extends pulumi.ComponentResource {
   constructor(name: string, args: RepositoryWiringArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(RepositoryWiring.TYPE, name, {}, opts);
     const child = { parent: this };
-    const repository = args.repository;
-    const secrets: string[] = [];
-    const environments: string[] = [];
-
-    for (const t of args.scope === "region" ? [] : args.tenants) {
-      const value = t.connectionUri; // already a secret (TenantDatabase)
-      if (args.scope === "repository") {
-        const secretName = repositorySecretName(t.id);
-        new github.ActionsSecret(`${t.id}-database-url`, { repository, secretName, value }, child);
-        secrets.push(secretName);
-      } else {
-        const envName = environmentName(t.id);
-        const env = new github.RepositoryEnvironment(
-          envName,
-          { repository, environment: envName, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } },
-          child,
-        );
-        new github.RepositoryEnvironmentDeploymentPolicy(`${envName}-branch`, { repository, environment: env.environment, branchPattern: args.branch }, child);
-        new github.ActionsEnvironmentSecret(`${envName}-database-url`, { repository, environment: env.environment, secretName: ENVIRONMENT_SECRET_NAME, value }, child);
-        environments.push(envName);
-        secrets.push(`${envName}/${ENVIRONMENT_SECRET_NAME}`);
-      }
-    }
-
+    const listing: Listing = { secrets: [], environments: [] };
+    tenantSecrets(args, child, listing);
     const names = args.names ?? fleetNames();
-    // The catalog's writer string, held as the scope holds tenants' strings: a repository
-    // secret, or (environment and region scopes) an environment restricted to the default
-    // branch, which only the generated jobs that record enter. It may only insert history.
-    if (args.catalogWriterUrl) {
-      const where = catalogWriterLocation(args.scope, names);
-      if (where.scope === "repository") {
-        new github.ActionsSecret(`${name}-catalog-writer`, { repository, secretName: where.secret, value: args.catalogWriterUrl }, child);
-        secrets.push(where.secret);
-      } else {
-        const env = new github.RepositoryEnvironment(
-          `${name}-catalog-environment`,
-          { repository, environment: where.environment, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } },
-          child,
-        );
-        new github.RepositoryEnvironmentDeploymentPolicy(`${name}-catalog-branch`, { repository, environment: env.environment, branchPattern: args.branch }, child);
-        new github.ActionsEnvironmentSecret(`${name}-catalog-writer`, { repository, environment: env.environment, secretName: where.secret, value: args.catalogWriterUrl }, child);
-        environments.push(where.environment);
-        secrets.push(`${where.environment}/${where.secret}`);
-      }
-    }
-
-    const vaultMap = pulumi
-      .all(args.vaults.map((v) => pulumi.all([v.bucket, v.kmsKeyArn]).apply(([bucket, kmsKeyArn]) => [v.awsRegion, kmsKeyArn ? { bucket, kmsKeyArn } : { bucket }] as const)))
-      .apply((entries) => JSON.stringify(Object.fromEntries(entries)));
-    const variables: string[] = [];
-    const roleVariables: [string, string, pulumi.Input<string> | undefined][] = [
-      ["var-aws-role-arn", names.roleArnVariable, args.roleArns.backupWriter],
-      ["var-drill-role-arn", names.drillRoleArnVariable, args.roleArns.drillReader],
-      ["var-migrations-role-arn", names.migrationsRoleArnVariable, args.roleArns.migrator],
-    ];
-    for (const [resourceName, variableName, value] of roleVariables) {
-      if (value === undefined) continue;
-      new github.ActionsVariable(resourceName, { repository, variableName, value }, child);
-      variables.push(variableName);
-    }
-    new github.ActionsVariable("var-backup-vaults", { repository, variableName: names.vaultsVariable, value: vaultMap }, child);
-    variables.push(names.vaultsVariable);
-
-    // The manifest: what the workflows run over. One file however many tenants, so adding
-    // a tenant is one commit.
-    new github.RepositoryFile(
-      "fleet-manifest",
-      {
-        repository,
-        branch: args.branch,
-        file: args.manifest.path,
-        content: args.manifest.content,
-        commitMessage: `tenant-fleet: update ${args.manifest.path} from ${args.source}`,
-        overwriteOnCreate: true,
-      },
-      child,
-    );
-
-    for (const w of args.workflows) {
-      new github.RepositoryFile(
-        workflowResourceName(w.path),
-        {
-          repository,
-          branch: args.branch,
-          file: w.path,
-          content: w.content,
-          commitMessage: `tenant-fleet: regenerate ${w.path} from ${args.source}`,
-          overwriteOnCreate: true,
-        },
-        child,
-      );
-    }
-    this.summary = { secrets: secrets.sort(), environments: environments.sort(), variables, workflows: args.workflows.map((w) => w.path), manifest: args.manifest.path };
+    catalogWriterSecret(name, args, names, child, listing);
+    const variables = repositoryVariables(args, names, child);
+    repositoryFiles(args, child);
+    this.summary = { secrets: listing.secrets.sort(), environments: listing.environments.sort(), variables, workflows: args.workflows.map((w) => w.path), manifest: args.manifest.path };
     this.registerOutputs({});
   }
 }
