@@ -11,13 +11,14 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import type { ParseArgsConfig } from "node:util";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { parseCommandLine, runMain, write } from "../src/cli/cli";
 import { UsageError } from "../src/core/config/stackFiles";
 import { parseStackSettings, projectSettings } from "../src/core/config/settings";
 import { AWS_REGION, policyConfigPath, renderPolicyConfig } from "../src/core/config/ciStacks";
-import { NEON_REGIONS } from "../tenants/regions";
+import { NEON_REGIONS, type NeonRegion } from "../tenants/regions";
 import { formatProblem } from "../src/core/diagnostics/problems";
 
 const USAGE = [
@@ -28,29 +29,25 @@ const USAGE = [
 
 const STACK_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseCommandLine(
-    argv,
-    {
-      stack: { type: "string" },
-      "github-owner": { type: "string" },
-      "github-repository": { type: "string" },
-      "github-branch": { type: "string", default: "main" },
-      "neon-org": { type: "string" },
-      "aws-region": { type: "string" },
-      "key-administrator": { type: "string", multiple: true, default: [] },
-      "break-glass": { type: "string" },
-      residency: { type: "string", multiple: true, default: [] },
-      dev: { type: "boolean", default: false },
-      force: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    USAGE,
-  );
-  if (args.help) {
-    await write(`${USAGE}\n`);
-    return 0;
-  }
+const OPTIONS = {
+  stack: { type: "string" },
+  "github-owner": { type: "string" },
+  "github-repository": { type: "string" },
+  "github-branch": { type: "string", default: "main" },
+  "neon-org": { type: "string" },
+  "aws-region": { type: "string" },
+  "key-administrator": { type: "string", multiple: true, default: [] },
+  "break-glass": { type: "string" },
+  residency: { type: "string", multiple: true, default: [] },
+  dev: { type: "boolean", default: false },
+  force: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+type InitArgs = ReturnType<typeof parseCommandLine<typeof OPTIONS>>;
+
+/** The command line, checked: a UsageError names what is missing or malformed. */
+function checkArguments(args: InitArgs): { stack: string; awsRegion: string } {
   const missing = (["stack", "github-owner", "github-repository", "aws-region"] as const).filter((k) => !args[k]);
   if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(", ")}\n${USAGE}`);
   if (args["key-administrator"].length === 0) throw new UsageError(`missing --key-administrator: the IAM role or user that runs pulumi up administers the backup keys\n${USAGE}`);
@@ -58,19 +55,12 @@ async function main(argv: string[]): Promise<number> {
   if (!STACK_NAME.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)}: a stack name is lowercase letters, digits and hyphens, a letter first, e.g. prod or prod-eu`);
   const awsRegion = args["aws-region"]!;
   if (!AWS_REGION.test(awsRegion)) throw new UsageError(`--aws-region ${JSON.stringify(awsRegion)} is not an AWS region; e.g. eu-central-1`);
+  return { stack, awsRegion };
+}
 
-  const stackFile = `Pulumi.${stack}.yaml`;
-  const policyFile = policyConfigPath(stack);
-  const tenantsFile = `tenants/${stack}.yaml`;
-  const existing = [stackFile, policyFile].filter((f) => existsSync(path.join(PROJECT_ROOT, f)));
-  if (existing.length && !args.force) throw new UsageError(`${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Pass --force to replace ${existing.length === 1 ? "it" : "them"}`);
-
-  // The starter tenant sits in a Neon region whose backups land in the stack's AWS region, when one does.
-  const active = NEON_REGIONS.filter((r) => r.status.state === "active");
-  const region = active.find((r) => r.backupAwsRegion === awsRegion) ?? active[0];
-  const residencies = args.residency.length ? args.residency : [region.jurisdictions.at(-1)!];
-  const protect = !args.dev;
-  const config: Record<string, unknown> = {
+/** The stack file's `config:` block. */
+function stackConfig(args: InitArgs, tenantsFile: string, awsRegion: string, residencies: readonly string[], protect: boolean): Record<string, unknown> {
+  return {
     "tenant-fleet:tenantsFile": tenantsFile,
     "tenant-fleet:secretScope": "environment",
     "tenant-fleet:protect": protect,
@@ -83,6 +73,58 @@ async function main(argv: string[]): Promise<number> {
     "tenant-fleet:keyAdministrators": args["key-administrator"],
     ...(args["break-glass"] ? { "tenant-fleet:breakGlassPrincipal": args["break-glass"] } : {}),
   };
+}
+
+/** A starter tenants file of one tenant, marked `example: true` so that pulumi up refuses it until it is edited. */
+function starterTenants(stack: string, region: NeonRegion, residencies: readonly string[]): string {
+  return [
+    "# yaml-language-server: $schema=./tenants.schema.json",
+    `# The tenants of stack ${stack}. A starter written by npm run init: edit the tenant below (or`,
+    "# replace it with your first customer), then remove the example line; until then pulumi up refuses.",
+    "version: 1",
+    "example: true",
+    "tenants:",
+    "  - id: first-customer",
+    "    name: First Customer",
+    `    region: ${region.id}`,
+    `    residency: ${residencies.includes(region.jurisdictions.at(-1)!) ? region.jurisdictions.at(-1) : residencies[0]}`,
+    "    status: active",
+    "",
+  ].join("\n");
+}
+
+/** What the command wrote, and the commands to run next. */
+function report(wrote: readonly string[], stack: string, tenantsFile: string): string {
+  return [
+    ...wrote.map((w) => `wrote ${w}`),
+    "",
+    "next:",
+    `  npm run plan -- --stack ${stack}             # what the stack declares, offline`,
+    `  pulumi stack init ${stack}                   # once, on your Pulumi backend`,
+    `  NEON_API_KEY=… GITHUB_TOKEN=… pulumi up --stack ${stack}   # after editing ${tenantsFile}`,
+    "",
+  ].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCommandLine(argv, OPTIONS, USAGE);
+  if (args.help) {
+    await write(`${USAGE}\n`);
+    return 0;
+  }
+  const { stack, awsRegion } = checkArguments(args);
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const policyFile = policyConfigPath(stack);
+  const tenantsFile = `tenants/${stack}.yaml`;
+  const existing = [stackFile, policyFile].filter((f) => existsSync(path.join(PROJECT_ROOT, f)));
+  if (existing.length && !args.force) throw new UsageError(`${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Pass --force to replace ${existing.length === 1 ? "it" : "them"}`);
+
+  // The starter tenant sits in a Neon region whose backups land in the stack's AWS region, when one does.
+  const active = NEON_REGIONS.filter((r) => r.status.state === "active");
+  const region = active.find((r) => r.backupAwsRegion === awsRegion) ?? active[0];
+  const residencies = args.residency.length ? args.residency : [region.jurisdictions.at(-1)!];
+  const protect = !args.dev;
+  const config = stackConfig(args, tenantsFile, awsRegion, residencies, protect);
   const stackText = [
     `# Stack ${stack}, written by npm run init. Credentials never go here: deploys get NEON_API_KEY`,
     "# and the GitHub App token from the CI environment, or from the shell for one command",
@@ -107,34 +149,10 @@ async function main(argv: string[]): Promise<number> {
   writeFileSync(path.join(PROJECT_ROOT, policyFile), renderPolicyConfig(settings));
   wrote.push(`${policyFile}: what the policy pack checks this stack against (the same repository, residencies and protection)`);
   if (!existsSync(path.join(PROJECT_ROOT, tenantsFile))) {
-    const starter = [
-      "# yaml-language-server: $schema=./tenants.schema.json",
-      `# The tenants of stack ${stack}. A starter written by npm run init: edit the tenant below (or`,
-      "# replace it with your first customer), then remove the example line; until then pulumi up refuses.",
-      "version: 1",
-      "example: true",
-      "tenants:",
-      "  - id: first-customer",
-      "    name: First Customer",
-      `    region: ${region.id}`,
-      `    residency: ${residencies.includes(region.jurisdictions.at(-1)!) ? region.jurisdictions.at(-1) : residencies[0]}`,
-      "    status: active",
-      "",
-    ].join("\n");
-    writeFileSync(path.join(PROJECT_ROOT, tenantsFile), starter);
+    writeFileSync(path.join(PROJECT_ROOT, tenantsFile), starterTenants(stack, region, residencies));
     wrote.push(`${tenantsFile}: a starter fleet of one tenant in ${region.id}, marked example: true`);
   }
-  await write(
-    [
-      ...wrote.map((w) => `wrote ${w}`),
-      "",
-      "next:",
-      `  npm run plan -- --stack ${stack}             # what the stack declares, offline`,
-      `  pulumi stack init ${stack}                   # once, on your Pulumi backend`,
-      `  NEON_API_KEY=… GITHUB_TOKEN=… pulumi up --stack ${stack}   # after editing ${tenantsFile}`,
-      "",
-    ].join("\n"),
-  );
+  await write(report(wrote, stack, tenantsFile));
   return 0;
 }
 
