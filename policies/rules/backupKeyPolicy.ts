@@ -31,7 +31,7 @@ export const KEY_USE_ACTIONS = Object.freeze([
   "kms:PutKeyPolicy",
 ] as const);
 
-function keyAccount(key: { props: Record<string, any> }, doc: PolicyLike): string | undefined {
+function keyAccount(key: Pick<RuleResource, "props">, doc: PolicyLike): string | undefined {
   const fromArn = typeof key.props.arn === "string" ? accountOf(key.props.arn) : undefined;
   if (fromArn) return fromArn;
   for (const s of statementsOf(doc)) {

@@ -1,7 +1,7 @@
 import { ALLOW_EVERYTHING, asList, evaluate, statementsOf, type PolicyLike, type Request } from "../../src/core/iam/evaluate";
 import { LEGACY_RETENTION_TAG } from "../../src/plan/vaults/plan";
 import { EXPORTS_PREFIX } from "../../tenants/naming";
-import { bucketArnOf, configuringBucket, isBackupBucket, policyDocument, TYPES, type Rule, type RuleResource } from "./types";
+import { bucketArnOf, configuringBucket, isBackupBucket, policyDocument, TYPES, type Props, type Rule, type RuleResource } from "./types";
 
 const CLASS_PREFIX = /^retain-(\d+)d\/$/;
 /** Someone with every IAM permission in the account: what the bucket policy must still stop. */
@@ -78,8 +78,8 @@ export function vaultGaps(bucket: RuleResource, members: readonly RuleResource[]
   const of = (type: string) => members.filter((s) => s.type === type);
   const gaps: string[] = [];
   if (!of(TYPES.versioning).some((v) => first(v.props.versioningConfiguration)?.status === "Enabled")) gaps.push("versioning (BucketVersioning status Enabled)");
-  const sse = of(TYPES.encryption).flatMap((e) => asList(e.props.rules));
-  if (!sse.some((r: any) => ["aws:kms", "aws:kms:dsse", "AES256"].includes(first(r?.applyServerSideEncryptionByDefault as any)?.sseAlgorithm))) gaps.push("default encryption (aws:kms with the vault key, or AES256)");
+  const sse = of(TYPES.encryption).flatMap((e) => asList(e.props.rules) as (Props | undefined)[]);
+  if (!sse.some((r) => ["aws:kms", "aws:kms:dsse", "AES256"].includes(first(r?.applyServerSideEncryptionByDefault)?.sseAlgorithm))) gaps.push("default encryption (aws:kms with the vault key, or AES256)");
   const pab = of(TYPES.publicAccessBlock);
   const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
   const missingFlags = flags.filter((f) => !pab.some((p) => p.props[f] === true));

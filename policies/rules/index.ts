@@ -11,6 +11,7 @@ import { workflowNoLiteralCredentials } from "./workflowNoLiteralCredentials";
 import { workflowActionsPinned } from "./workflowActionsPinned";
 import type { Rule } from "./types";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rules whose configs differ: each reads its own shape of the pack config
 export const RULES: readonly Rule<any>[] = Object.freeze([
   neonProjectResidency,
   backupVaultHardening,

@@ -4,6 +4,13 @@
  */
 import { BACKUP_PURPOSE, PURPOSE_TAG } from "../../src/core/tags";
 
+/**
+ * Properties as the engine hands them over: untyped JSON (CrossGuard's PolicyResource.props is
+ * `Record<string, any>`), which the rules read field by field. Declared once, here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the engine's untyped JSON
+export type Props = Readonly<Record<string, any>>;
+
 export type EnforcementLevel = "mandatory" | "advisory" | "disabled";
 
 /** What a rule sees of a resource (CrossGuard's PolicyResource, reduced). */
@@ -12,7 +19,7 @@ export interface RuleResource {
   readonly name: string;
   readonly urn: string;
   /** Inputs of custom resources; registered outputs of components. Unknown values are undefined. */
-  readonly props: Readonly<Record<string, any>>;
+  readonly props: Props;
   readonly protect: boolean;
   /** Known where the engine reports it (the offline plan); CrossGuard's analyzer protocol does not carry it. */
   readonly retainOnDelete?: boolean;
@@ -36,7 +43,7 @@ export interface Rule<C = Record<string, unknown>> {
 }
 
 /** A policy document given as a JSON string or an object; undefined when unknown (preview). */
-export function policyDocument(value: unknown): { Statement?: any[] } | undefined {
+export function policyDocument(value: unknown): { Statement?: Props[] } | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") {
     try {
@@ -45,7 +52,7 @@ export function policyDocument(value: unknown): { Statement?: any[] } | undefine
       return { Statement: [] };
     }
   }
-  return value as { Statement?: any[] };
+  return value as { Statement?: Props[] };
 }
 
 export function asArray<T>(v: T | readonly T[] | undefined): T[] {
