@@ -99,60 +99,51 @@ function nameFromUrn(urn: string): string {
   return urn.split("::").pop() ?? urn;
 }
 
-export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
-  const recorded: RecordedResource[] = [];
-  const logs: string[] = [];
-  pulumi.runtime.setAllConfig({ ...opts.config }, [...(opts.secretKeys ?? [])]);
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => ({
-        id: args.custom ? `${args.name}-id` : undefined,
-        state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) },
-      }),
-      call: (args) => args.inputs,
-    },
-    opts.project,
-    opts.stack,
-    opts.preview ?? true,
-  );
+/** The mock monitor's two calls the plan listens to (proto/resource_pb messages). */
+interface MockMonitor {
+  registerResource(req: RegisterResourceRequest, cb: (err: unknown, res: RegisterResourceResponse | undefined) => void): void;
+  registerResourceOutputs(req: RegisterResourceOutputsRequest, cb: (err: unknown, res: unknown) => void): void;
+}
 
-  // The mock monitor takes the engine's gRPC messages (proto/resource_pb); optional getters
-  // are called with ?. because older SDKs lack some of them.
-  const runtime = pulumi.runtime as unknown as { getMonitor(): Record<string, unknown> };
-  const monitor = runtime.getMonitor() as {
-    registerResource(req: RegisterResourceRequest, cb: (err: unknown, res: RegisterResourceResponse | undefined) => void): void;
-    registerResourceOutputs(req: RegisterResourceOutputsRequest, cb: (err: unknown, res: unknown) => void): void;
+/** One registration as the engine receives it; `inputs` (redacted) is added by the caller. Optional getters are called with ?. because older SDKs lack some of them. */
+function entryOf(req: RegisterResourceRequest, wire: Record<string, unknown>): { -readonly [K in keyof RecordedResource]: RecordedResource[K] } {
+  const parentUrn: string = req.getParent();
+  return {
+    type: req.getType(),
+    name: req.getName(),
+    urn: "",
+    parent: parentUrn ? nameFromUrn(parentUrn) : "",
+    parentUrn: parentUrn ?? "",
+    custom: req.getCustom(),
+    inputs: {},
+    wireInputs: wire,
+    options: {
+      // Unset (an optional field the SDK did not send) is false, as for the engine.
+      protect: !!req.getProtect?.(),
+      retainOnDelete: !!req.getRetainondelete?.(),
+      deleteBeforeReplace: !!req.getDeletebeforereplace(),
+      ignoreChanges: req.getIgnorechangesList(),
+    },
+    provider: req.getProvider() || undefined,
+    packageRef: req.getPackageref?.() || undefined,
+    version: req.getVersion() || undefined,
+    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    propertyDependencies: Object.fromEntries(
+      (req.getPropertydependenciesMap?.()?.entries?.() ? [...req.getPropertydependenciesMap().entries()] : []).map(([k, v]) => [k, v.getUrnsList()]),
+    ),
+    aliases: (req.getAliasesList?.() ?? []).map((a) => a.toObject()),
+    dependencies: req.getDependenciesList?.() ?? [],
   };
+}
+
+/** Records every registration (and a component's registered outputs) into `recorded`; returns the URNs registered twice. */
+function recordRegistrations(monitor: MockMonitor, opts: OfflineOptions, recorded: RecordedResource[]): string[] {
+  const byUrn = new Map<string, RecordedResource>();
+  const duplicates: string[] = [];
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     const wire = req.getObject()?.toJavaScript() ?? {};
-    const parentUrn: string = req.getParent();
-    const entry: { -readonly [K in keyof RecordedResource]: RecordedResource[K] } = {
-      type: req.getType(),
-      name: req.getName(),
-      urn: "",
-      parent: parentUrn ? nameFromUrn(parentUrn) : "",
-      parentUrn: parentUrn ?? "",
-      custom: req.getCustom(),
-      inputs: {},
-      wireInputs: wire,
-      options: {
-        // Unset (an optional field the SDK did not send) is false, as for the engine.
-        protect: !!req.getProtect?.(),
-        retainOnDelete: !!req.getRetainondelete?.(),
-        deleteBeforeReplace: !!req.getDeletebeforereplace(),
-        ignoreChanges: req.getIgnorechangesList(),
-      },
-      provider: req.getProvider() || undefined,
-      packageRef: req.getPackageref?.() || undefined,
-      version: req.getVersion() || undefined,
-      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      propertyDependencies: Object.fromEntries(
-        (req.getPropertydependenciesMap?.()?.entries?.() ? [...req.getPropertydependenciesMap().entries()] : []).map(([k, v]) => [k, v.getUrnsList()]),
-      ),
-      aliases: (req.getAliasesList?.() ?? []).map((a) => a.toObject()),
-      dependencies: req.getDependenciesList?.() ?? [],
-    };
+    const entry = entryOf(req, wire);
     // The redacted copy is made when first read: the benchmark never reads it.
     let redacted: Record<string, unknown> | undefined;
     Object.defineProperty(entry, "inputs", { enumerable: true, get: () => (redacted ??= redact(wire) as Record<string, unknown>) });
@@ -172,14 +163,17 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       cb(err, res);
     });
   };
-  const byUrn = new Map<string, RecordedResource>();
-  const duplicates: string[] = [];
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, cb) => {
     const entry = byUrn.get(req.getUrn());
     if (entry) entry.outputs = redact(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
     registerOutputs(req, cb);
   };
+  return duplicates;
+}
+
+/** Sends the engine log's info, warn and error lines into `logs`; returns what puts them back. */
+function captureLogs(logs: string[]): () => void {
   const engine = pulumi.log as unknown as Record<string, (msg: string) => void>;
   const originals = { info: engine.info, warn: engine.warn, error: engine.error };
   for (const level of ["info", "warn", "error"] as const) {
@@ -187,42 +181,71 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       logs.push(`${level}: ${msg}`);
     };
   }
-  let outputs: Record<string, unknown> = {};
+  return () => Object.assign(engine, originals);
+}
+
+/** Runs the program in a Stack and waits for every registration; its outputs, secrets marked. */
+async function runProgram(opts: OfflineOptions, recorded: readonly RecordedResource[], duplicates: readonly string[]): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[] }> {
+  const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
-  try {
-    // A program that throws (a missing credential, bad input) must reject this call only:
-    // left to the Stack resource, its rejection also escapes as an unhandled one.
-    let failure: { error: unknown } | undefined;
-    const program = async () => {
-      try {
-        return await opts.program();
-      } catch (error) {
-        failure = { error };
-        return {};
-      }
-    };
-    const stackOutputs = (await pulumi.runtime.runInPulumiStack(program)) ?? {};
-    if (failure) throw failure.error;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module of the SDK, loaded only once the program has run
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    await settings.waitForRPCs();
-    if (duplicates.length) throw new Error(`duplicate resource URN ${duplicates[0]}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more)` : ""}: pulumi up would refuse it; two resources of the program have the same type, parent and name`);
-    // runInPulumiStack gives the outputs resolved (their secrecy gone); the Stack's own
-    // registration carries them as the engine receives them, secrets marked.
-    const registered = recorded.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
-    for (const [key, value] of Object.entries(stackOutputs)) {
-      // An Output's resolved value and secrecy, as the SDK's OutputImpl keeps them.
-      const out = pulumi.output(value) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
-      const resolved = await out.promise();
-      const secret = (await out.isSecret) || registered[key] === SECRET;
-      if (secret) secretOutputs.push(key);
-      outputs[key] = secret ? SECRET : resolved;
+  // A program that throws (a missing credential, bad input) must reject this call only:
+  // left to the Stack resource, its rejection also escapes as an unhandled one.
+  let failure: { error: unknown } | undefined;
+  const program = async () => {
+    try {
+      return await opts.program();
+    } catch (error) {
+      failure = { error };
+      return {};
     }
-  } finally {
-    Object.assign(engine, originals);
+  };
+  const stackOutputs = (await pulumi.runtime.runInPulumiStack(program)) ?? {};
+  if (failure) throw failure.error;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module of the SDK, loaded only once the program has run
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+  await settings.waitForRPCs();
+  if (duplicates.length) throw new Error(`duplicate resource URN ${duplicates[0]}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more)` : ""}: pulumi up would refuse it; two resources of the program have the same type, parent and name`);
+  // runInPulumiStack gives the outputs resolved (their secrecy gone); the Stack's own
+  // registration carries them as the engine receives them, secrets marked.
+  const registered = recorded.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
+  for (const [key, value] of Object.entries(stackOutputs)) {
+    // An Output's resolved value and secrecy, as the SDK's OutputImpl keeps them.
+    const out = pulumi.output(value) as unknown as { promise(): Promise<unknown>; isSecret: Promise<boolean> };
+    const resolved = await out.promise();
+    const secret = (await out.isSecret) || registered[key] === SECRET;
+    if (secret) secretOutputs.push(key);
+    outputs[key] = secret ? SECRET : resolved;
   }
-  outputs = Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
-  return { resources: recorded.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, secretOutputs, logs };
+  return { outputs, secretOutputs };
+}
+
+export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
+  const recorded: RecordedResource[] = [];
+  const logs: string[] = [];
+  pulumi.runtime.setAllConfig({ ...opts.config }, [...(opts.secretKeys ?? [])]);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({
+        id: args.custom ? `${args.name}-id` : undefined,
+        state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) },
+      }),
+      call: (args) => args.inputs,
+    },
+    opts.project,
+    opts.stack,
+    opts.preview ?? true,
+  );
+  const runtime = pulumi.runtime as unknown as { getMonitor(): Record<string, unknown> };
+  const duplicates = recordRegistrations(runtime.getMonitor() as unknown as MockMonitor, opts, recorded);
+  const restoreLogs = captureLogs(logs);
+  let run: { outputs: Record<string, unknown>; secretOutputs: string[] };
+  try {
+    run = await runProgram(opts, recorded, duplicates);
+  } finally {
+    restoreLogs();
+  }
+  const outputs = Object.fromEntries(Object.entries(run.outputs).filter(([, v]) => v !== undefined));
+  return { resources: recorded.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, secretOutputs: run.secretOutputs, logs };
 }
 
 /**
