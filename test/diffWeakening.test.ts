@@ -233,12 +233,16 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
     const added = review("prod", base, await plan("prod", {}, [`tenantsFile=${write(seven)}`]), false, { head: { text: seven } });
     expect(added.resources!.filter((f) => f.class === "destructive")).toEqual([]);
     expect(diffPasses(added)).toBe(true);
-    // Another break-glass principal: its grants and the Denies that now except it follow from the setting (shown for review).
+    // Another break-glass principal: its grants and the Denies that now except it follow from the setting, itself a custody change (fails until acknowledged).
     const glass = ["breakGlassPrincipal=arn:aws:iam::123456789012:role/tenant-fleet-break-glass-2"];
-    const moved = review("prod", base, await plan("prod", {}, glass), false, { head: { overrides: glass } });
+    const glassPlan = await plan("prod", {}, glass);
+    const moved = review("prod", base, glassPlan, false, { head: { overrides: glass } });
     expect(moved.resources!.filter((f) => f.class === "destructive").length).toBeGreaterThan(0);
     expect(new Set(moved.resources!.filter((f) => f.class === "destructive").map((f) => f.explainedBy))).toEqual(new Set(["tenant-fleet:breakGlassPrincipal"]));
-    expect(diffPasses(moved)).toBe(true);
+    expect(moved.stack.filter((c) => c.class === "destructive").map((c) => `${c.field} ${c.kind}`)).toEqual(["tenant-fleet:breakGlassPrincipal custody"]);
+    expect(diffPasses(moved)).toBe(false);
+    const custody = `${text}\nacknowledgements:\n  - change: custody\n    reason: "SEC-2: break-glass moves to the new vault officer"\n`;
+    expect(diffPasses(review("prod", base, glassPlan, false, { head: { overrides: glass, text: custody } }))).toBe(true);
     // SSE-S3 to the vault keys: new key policies for the administrators and break-glass the settings name.
     const s3 = ["backupEncryption=s3"];
     const keyed = review("prod", await plan("prod", {}, s3), base, false, { base: { overrides: s3 } });
@@ -269,4 +273,164 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
     ]);
     expect(destroys(trust({ Service: "ec2.amazonaws.com" }))).toHaveLength(1);
   });
+});
+
+/**
+ * The hostile review's variants (issue 31 follow-up): each edits the unchanged prod plan the
+ * way a change of code would, and each must fail as a change of the code. Before the
+ * follow-up, every one passed (as "review", or silently).
+ */
+describe("the hostile review's variants of the prod plan each fail as a change of the code", async () => {
+  const base = await plan("prod");
+  const clone = () => JSON.parse(JSON.stringify(base)) as PlannedResource[];
+  const edited = (change: (rs: PlannedResource[]) => void) => {
+    const rs = clone();
+    change(rs);
+    return rs;
+  };
+  const find = (rs: PlannedResource[], type: string, name: string) => rs.find((r) => r.type.endsWith(type) && r.name === name) as PlannedResource & { inputs: Record<string, any> };
+  const set = (r: PlannedResource, inputs: Record<string, unknown>) => Object.assign(r, { inputs: { ...r.inputs, ...inputs } });
+  const lifecycle = (rs: PlannedResource[]) => find(rs, "BucketLifecycleConfiguration", "backups-eu-central-1-lifecycle");
+  const bucketPolicy = (rs: PlannedResource[]) => find(rs, "BucketPolicy", "backups-eu-central-1-policy");
+  const BUCKET = String(JSON.parse(bucketPolicy(base).inputs.policy as string).Statement[0].Resource[0] ?? JSON.parse(bucketPolicy(base).inputs.policy as string).Statement[0].Resource).replace(/\/\*$/, "");
+  const DEPLOY = "arn:aws:iam::123456789012:role/tenant-fleet-deploy";
+  const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
+  const SUB = "token.actions.githubusercontent.com:sub";
+  /** The diff of the head against the base, with the files unchanged: what fails, as `resource name: why`. */
+  const fails = (head: PlannedResource[]) => {
+    const d = review("prod", base, head);
+    expect(diffPasses(d)).toBe(false);
+    return failures(d);
+  };
+
+  it("the custody Denies' condition flipped (ArnNotEquals → ArnEquals, or another operator) fails on every vault, explained by nothing (finding 1)", () => {
+    const flip = (op: string) =>
+      edited((rs) => {
+        for (const r of rs) if (r.type === "aws:s3/bucketPolicy:BucketPolicy" || r.type === "aws:kms/key:Key") set(r, { policy: (r.inputs.policy as string).replace(/"ArnNotEquals"/g, `"${op}"`) });
+      });
+    for (const op of ["ArnEquals", "ArnNotLikeIfExists"]) {
+      const f = fails(flip(op));
+      for (const vault of ["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]) {
+        expect(f, op).toContainEqual(expect.stringMatching(new RegExp(`^resource aws:s3/bucketPolicy:BucketPolicy backups-${vault}-policy: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes \\(DenyErasureButBreakGlass: .*${op}`)));
+        expect(f, op).toContainEqual(expect.stringMatching(new RegExp(`^resource aws:kms/key:Key backups-${vault}-key: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes`)));
+      }
+    }
+  });
+
+  it("the deploy role added to the custody Denies' exceptions fails, though keyAdministrators names it (finding 2a)", () => {
+    const head = edited((rs) => {
+      const bp = bucketPolicy(rs);
+      set(bp, { policy: (bp.inputs.policy as string).replaceAll(`{"ArnNotEquals":{"aws:PrincipalArn":"${GLASS}"}}`, `{"ArnNotEquals":{"aws:PrincipalArn":["${GLASS}","${DEPLOY}"]}}`) });
+    });
+    expect(bucketPolicy(head).inputs.policy).toContain(DEPLOY);
+    const d = review("prod", base, head);
+    expect(d.resources!.find((f) => f.name === "backups-eu-central-1-policy" && f.class === "destructive")).toMatchObject({ change: "iam-widened" });
+    expect(d.resources!.find((f) => f.name === "backups-eu-central-1-policy" && f.class === "destructive")!.explainedBy).toBeUndefined();
+    expect(failures(d)).toEqual([expect.stringMatching(/^resource aws:s3\/bucketPolicy:BucketPolicy backups-eu-central-1-policy: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes/)]);
+  });
+
+  it("an Allow to the deploy role on a vault is not explained by an unchanged keyAdministrators setting (finding 2)", () => {
+    const head = edited((rs) => {
+      const bp = bucketPolicy(rs);
+      const doc = JSON.parse(bp.inputs.policy as string);
+      doc.Statement.push({ Sid: "Ops", Effect: "Allow", Principal: { AWS: DEPLOY }, Action: "s3:DeleteObjectVersion", Resource: `${BUCKET}/*` });
+      set(bp, { policy: JSON.stringify(doc) });
+    });
+    const d = review("prod", base, head);
+    expect(d.resources!.find((f) => f.name === "backups-eu-central-1-policy" && f.class === "destructive")).toMatchObject({ principals: [DEPLOY] });
+    expect(d.resources!.find((f) => f.name === "backups-eu-central-1-policy" && f.class === "destructive")!.explainedBy).toBeUndefined();
+    expect(diffPasses(d)).toBe(false);
+  });
+
+  it("a second bucket policy, lifecycle or key policy on an existing vault is judged against the one it replaces (finding 3)", () => {
+    const secondPolicy = edited((rs) => {
+      const bp = bucketPolicy(rs);
+      rs.push({ type: bp.type, name: "extra-policy", parent: "", inputs: { bucket: bp.inputs.bucket, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Noop", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "s3:GetBucketLocation", Resource: BUCKET }] }) }, options: { protect: false, retainOnDelete: false } });
+    });
+    expect(fails(secondPolicy)).toContainEqual(expect.stringMatching(/^resource aws:s3\/bucketPolicy:BucketPolicy extra-policy: iam-widened by a change of the code: .*no longer: Deny \* s3:\*/));
+    const secondLifecycle = edited((rs) => {
+      const lc = lifecycle(rs);
+      rs.push({ type: lc.type, name: "tidy", parent: "", inputs: { bucket: lc.inputs.bucket, rules: [{ id: "abort", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 30 } }] }, options: { protect: false, retainOnDelete: false } });
+    });
+    expect(fails(secondLifecycle)).toContainEqual(expect.stringMatching(/^resource aws:s3\/bucketLifecycleConfiguration:BucketLifecycleConfiguration tidy: weakened by a change of the code: rule "retain-14d" is gone/));
+    const keyPolicy = (keyId: string) =>
+      edited((rs) => {
+        const key = find(rs, "Key", "backups-eu-central-1-key");
+        const doc = JSON.parse(key.inputs.policy as string);
+        rs.push({ type: "aws:kms/keyPolicy:KeyPolicy", name: "kp", parent: "", inputs: { keyId, bypassPolicyLockoutSafetyCheck: true, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow") }) }, options: { protect: false, retainOnDelete: false } });
+      });
+    // On the vault key (its id as the plan gives it): the key's Denies are gone.
+    expect(fails(keyPolicy("backups-eu-central-1-key-0000"))).toContainEqual(expect.stringMatching(/^resource aws:kms\/keyPolicy:KeyPolicy kp: iam-widened by a change of the code: .*no longer: Deny/));
+    // On a key the review cannot tie to either program's: it may replace a vault's.
+    expect(fails(keyPolicy("x"))).toContainEqual(expect.stringMatching(/^resource aws:kms\/keyPolicy:KeyPolicy kp: weakened by a change of the code: a KeyPolicy for x, which the review cannot tie to a bucket or key of either program/));
+  });
+
+  it("a new role any workflow may assume, a trust widened to any branch, and backups read by a role that did not read them fail (finding 4)", () => {
+    const writer = (rs: PlannedResource[]) => find(rs, "Role", WRITER);
+    const anyWorkflow = edited((rs) => {
+      const trust = JSON.parse(writer(rs).inputs.assumeRolePolicy as string);
+      trust.Statement = [{ ...trust.Statement[0], Sid: "AnyWorkflow", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { [SUB]: "repo:example-saas/app:*" } } }];
+      rs.push({ type: writer(rs).type, name: "github-backups-auditor", parent: writer(rs).parent, inputs: { name: "tenant-fleet-auditor", assumeRolePolicy: JSON.stringify(trust) }, options: { protect: false, retainOnDelete: false } });
+      rs.push({ type: "aws:iam/rolePolicy:RolePolicy", name: "github-backups-auditor-permissions", parent: writer(rs).parent, inputs: { role: "github-backups-auditor-id", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [BUCKET, `${BUCKET}/*`] }, { Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:eu-central-1:123456789012:key/backups-eu-central-1-key-0000" }] }) }, options: { protect: false, retainOnDelete: false } });
+    });
+    const f = fails(anyWorkflow);
+    expect(f).toContainEqual(expect.stringMatching(/^resource aws:iam\/role:Role github-backups-auditor: iam-widened by a change of the code: a new role tenant-fleet-auditor that GitHub workflows may assume/));
+    expect(f).toContainEqual(expect.stringMatching(/^resource aws:iam\/role:Role github-backups-auditor: iam-widened by a change of the code: new trust \(assumeRolePolicy\) allows more/));
+    expect(f).toContainEqual(expect.stringMatching(/^resource aws:iam\/rolePolicy:RolePolicy github-backups-auditor-permissions: iam-widened by a change of the code: role tenant-fleet-auditor may .*s3:GetObject.* can read backups or connection strings/));
+    const wideTrust = edited((rs) => {
+      const doc = JSON.parse(writer(rs).inputs.assumeRolePolicy as string);
+      doc.Statement.push({ ...doc.Statement[0], Sid: "More", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { [SUB]: "repo:example-saas/*" } } });
+      set(writer(rs), { assumeRolePolicy: JSON.stringify(doc) });
+    });
+    expect(fails(wideTrust)).toEqual([expect.stringMatching(new RegExp(`^resource aws:iam/role:Role ${WRITER}: iam-widened by a change of the code: trust \\(assumeRolePolicy\\) allows more: .*repo:example-saas/\\*`))]);
+    // Another branch, exactly: a subject whose shape no generated workflow has.
+    const otherBranch = edited((rs) => set(writer(rs), { assumeRolePolicy: (writer(rs).inputs.assumeRolePolicy as string).replace("@refs/heads/main", "@refs/heads/feature") }));
+    expect(fails(otherBranch)).toHaveLength(1);
+    const writerReads = edited((rs) => {
+      const rp = find(rs, "RolePolicy", `${WRITER}-permissions`);
+      rs.push({ type: rp.type, name: "writer-read", parent: rp.parent, inputs: { role: rp.inputs.role, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket", "s3:GetObjectVersion"], Resource: [BUCKET, `${BUCKET}/*`] }] }) }, options: { protect: false, retainOnDelete: false } });
+    });
+    expect(fails(writerReads)).toEqual([expect.stringMatching(new RegExp(`^resource aws:iam/rolePolicy:RolePolicy writer-read: iam-widened by a change of the code: role ${WRITER} may .*s3:GetObject`))]);
+  });
+
+  it("a class rule moved or without expiry, a new rule on legacy backups or exports, and any transition fail (finding 5)", () => {
+    const rules = (rs: PlannedResource[]) => lifecycle(rs).inputs.rules as Record<string, any>[];
+    const cases: [string, (rs: PlannedResource[]) => void, RegExp][] = [
+      ["filter moved", (rs) => void (rules(rs).find((r) => r.id === "retain-14d")!.filter = { prefix: "retain-none/" }), /rule "retain-14d" changes: its filter moves from \{"prefix":"retain-14d\/"\} to \{"prefix":"retain-none\/"\}/],
+      ["expiration lost", (rs) => void delete rules(rs).find((r) => r.id === "retain-30d")!.expiration, /rule "retain-30d" changes: it no longer expires anything/],
+      ["legacy prefix", (rs) => void rules(rs).push({ id: "tidy-acme", status: "Enabled", filter: { prefix: "acme-corp/" }, expiration: { days: 1 } }), /new rule "tidy-acme" expires objects under acme-corp\//],
+      ["exports", (rs) => void rules(rs).push({ id: "tidy-exports", status: "Enabled", filter: { prefix: "exports/" }, expiration: { days: 1 } }), /new rule "tidy-exports" expires objects under exports\//],
+      ["transitions", (rs) => void rules(rs).push({ id: "cold", status: "Enabled", filter: { prefix: "" }, transitions: [{ days: 1, storageClass: "DEEP_ARCHIVE" }], noncurrentVersionTransitions: [{ noncurrentDays: 1, storageClass: "GLACIER" }] }), /rule "cold" transitions objects .*DEEP_ARCHIVE.*: archived backups need a retrieval/],
+    ];
+    for (const [what, change, detail] of cases) {
+      expect(fails(edited(change)), what).toContainEqual(expect.stringMatching(new RegExp(`^resource aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration backups-eu-central-1-lifecycle: weakened by a change of the code: .*${detail.source}`)));
+    }
+  });
+
+  it("a tenant environment's branch policy widened to any branch, or dropped, fails (finding 9b)", () => {
+    const star = edited((rs) => set(find(rs, "RepositoryEnvironmentDeploymentPolicy", "tenant-acme-corp-branch"), { branchPattern: "*" }));
+    expect(fails(star)).toEqual([expect.stringMatching(/^resource github:index\/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy tenant-acme-corp-branch: weakened by a change of the code: environment tenant-acme-corp holds a secret: the refs that may deploy change \(branchPattern "main" → "\*"\)/)]);
+    const open = edited((rs) => set(find(rs, "RepositoryEnvironment", "tenant-acme-corp"), { deploymentBranchPolicy: undefined }));
+    expect(fails(open)).toEqual([expect.stringMatching(/^resource github:index\/repositoryEnvironment:RepositoryEnvironment tenant-acme-corp: weakened by a change of the code: environment tenant-acme-corp holds a secret: its protection changes \(deploymentBranchPolicy/)]);
+    const dropped = edited((rs) => rs.splice(rs.indexOf(find(rs, "RepositoryEnvironmentDeploymentPolicy", "tenant-acme-corp-branch")), 1));
+    expect(fails(dropped)).toEqual([expect.stringMatching(/tenant-acme-corp-branch: weakened by a change of the code: environment tenant-acme-corp holds a secret: its deployment policy "main" is gone while the environment stays/)]);
+  });
+
+  it("no false positive: a tenant in a new region (a new vault), a retention class kept by keepRetentionDays, and a retired tenant pass", async () => {
+    const text = tenantsText("prod");
+    const residencies = ['allowedResidencies=["EU","DE","GB","US","SG"]'];
+    const singapore = `${text}\n  - id: lion-city\n    name: Lion City Pte\n    region: aws-ap-southeast-1\n    residency: SG\n    status: active\n`;
+    const newRegion = review("prod", await plan("prod", {}, residencies), await plan("prod", {}, [...residencies, `tenantsFile=${write(singapore)}`]), false, { base: { overrides: residencies }, head: { text: singapore, overrides: residencies } });
+    expect(newRegion.resources!.filter((f) => f.class === "destructive" && !f.explainedBy)).toEqual([]);
+    expect(diffPasses(newRegion)).toBe(true);
+    const keep = ["keepRetentionDays=[90]"];
+    const kept = review("prod", base, await plan("prod", {}, keep), false, { head: { overrides: keep } });
+    expect(kept.resources!.filter((f) => f.class === "destructive")).toEqual([]);
+    expect(diffPasses(kept)).toBe(true);
+    const retired = text.replace(/(id: acme-corp\n(?:.*\n)*?\s+status:) active/, "$1 retired");
+    expect(retired).not.toBe(text);
+    const retire = review("prod", base, await plan("prod", {}, [`tenantsFile=${write(retired)}`]), false, { head: { text: retired } });
+    expect(retire.resources!.filter((f) => f.class === "destructive" && !f.explainedBy)).toEqual([]);
+    expect(diffPasses(retire)).toBe(true);
+  }, 120_000);
 });

@@ -121,3 +121,35 @@ describe("the tenant diff of code that wipes backups or grants admin", () => {
     expect(doc.resources.counts).toMatchObject({ weakened: doc.resources.findings.filter((f: { change: string }) => f.change === "weakened").length, "iam-widened": 1 });
   }, 180_000);
 });
+
+describe("the tenant diff of a stack file that hands custody to the deploy role (issue 31 follow-up, finding 2b)", () => {
+  const DEPLOY = "arn:aws:iam::123456789012:role/tenant-fleet-deploy";
+  const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
+  const OTHER = "arn:aws:iam::123456789012:role/tenant-fleet-vault-officer";
+  // The deploy role named as break-glass: before, rc=0 with only a note.
+  const toDeploy = repository((dir) => edit(dir, "Pulumi.prod.yaml", `tenant-fleet:breakGlassPrincipal: ${GLASS}`, `tenant-fleet:breakGlassPrincipal: ${DEPLOY}`));
+  // Another principal as break-glass: a custody change, failing until acknowledged.
+  const toOther = repository((dir) => edit(dir, "Pulumi.prod.yaml", `tenant-fleet:breakGlassPrincipal: ${GLASS}`, `tenant-fleet:breakGlassPrincipal: ${OTHER}`));
+  afterAll(() => {
+    rmSync(toDeploy, { recursive: true, force: true });
+    rmSync(toOther, { recursive: true, force: true });
+  });
+
+  it("refuses the deploy role as break-glass at the stack file's line", () => {
+    const r = plan(toDeploy, "--base", "HEAD~1");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`Pulumi.prod.yaml:21:37: tenant-fleet:breakGlassPrincipal: ${DEPLOY} is also one of tenant-fleet:keyAdministrators`);
+  }, 180_000);
+
+  it("fails another break-glass principal as custody, and passes it once acknowledged", () => {
+    const r = plan(toOther, "--base", "HEAD~1");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^error: \(stack\): tenant-fleet:breakGlassPrincipal: .*not acknowledged: add to acknowledgements: \{ change: custody/m);
+    // The vaults' Denies now except the new principal: that follows from the setting, not from the code.
+    expect(r.stdout).not.toMatch(/change: code/);
+    writeFileSync(path.join(toOther, "tenants/tenants.yaml"), `${readFileSync(path.join(toOther, "tenants/tenants.yaml"), "utf8")}\nacknowledgements:\n  - change: custody\n    reason: "SEC-9: break-glass moves to the vault officer"\n`);
+    const acked = plan(toOther, "--base", "HEAD~1");
+    expect(acked.stdout).toContain("1 destructive change, all acknowledged in the tenants file");
+    expect(acked.code).toBe(0);
+  }, 240_000);
+});

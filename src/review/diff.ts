@@ -231,7 +231,7 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
   }
   if (before) stackChanges.push(...backupLayoutChanges(before, after));
   if (before?.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
-  const principals = configuredPrincipals(after.stack.settings);
+  const principals = configuredPrincipals(after.stack.settings, new Set(stackChanges.map((c) => c.field)), resources ?? []);
   const explained = resources?.map((f) => explain(f, tenants, stackChanges, principals));
   for (const f of explained ?? []) {
     if (f.class !== "destructive" || f.explainedBy) continue;
@@ -281,23 +281,39 @@ const EXPLAINS: Partial<Record<AcknowledgedChange, (f: ResourceFinding, c: Field
  */
 const PRINCIPAL_SETTINGS = ["keyAdministrators", "breakGlassPrincipal", "oidcProviderArn"] as const satisfies readonly SettingKey[];
 
-/** The principals each of those settings names in a side's stack settings. */
-function configuredPrincipals(settings: Readonly<Record<string, string | undefined>> | undefined): ReadonlyMap<string, ReadonlySet<string>> {
-  if (!settings) return new Map();
-  return new Map(PRINCIPAL_SETTINGS.map((key) => [`tenant-fleet:${key}`, new Set([settingValue(settings, key)].flat().filter((v): v is string => typeof v === "string"))]));
+/** The principals each of those settings names, and where a setting may account for a grant to them. */
+interface ConfiguredPrincipals {
+  /** Every setting's principals, in the head's settings. */
+  readonly all: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Those of the settings this diff changes: the only ones that account for a grant on a vault or role that already exists. */
+  readonly changed: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Vaults whose bucket or key this diff creates: their new documents name the configured principals by design. */
+  readonly fresh: ReadonlySet<string>;
+}
+
+/** The principals each of those settings names in the head's stack settings. */
+function configuredPrincipals(settings: Readonly<Record<string, string | undefined>> | undefined, changed: ReadonlySet<string>, resources: readonly ResourceFinding[]): ConfiguredPrincipals {
+  const all = new Map(settings ? PRINCIPAL_SETTINGS.map((key) => [`tenant-fleet:${key}`, new Set([settingValue(settings, key)].flat().filter((v): v is string => typeof v === "string"))] as const) : []);
+  const fresh = new Set(resources.filter((f) => f.change === "created" && f.vault !== undefined && (f.type === AWS_TYPES.key || f.type === AWS_TYPES.bucket)).map((f) => f.vault!));
+  return { all, changed: new Map([...all].filter(([field]) => changed.has(field))), fresh };
 }
 
 /** The field of a retention class leaving the stack (backupLayoutChanges), which accounts for its lifecycle rules. */
 const retentionField = (days: number) => `retention class ${days}d`;
 
 /** The destructive change of the tenants file or the settings a finding follows from, if any. */
-function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[], principals: ReadonlyMap<string, ReadonlySet<string>>): ExplainedFinding {
+function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[], principals: ConfiguredPrincipals): ExplainedFinding {
   if (f.class !== "destructive") return f;
   // A lifecycle rule of a retention class that leaves the stack (itself failing until acknowledged).
   if (f.classes?.length && f.classes.every((d) => stack.some((c) => c.kind === "retention" && c.field === retentionField(d)))) return { ...f, explainedBy: f.classes.map(retentionField).join(", ") };
-  // A grant to the deploy identities, break-glass or the OIDC provider the settings name: the stack's design, reviewed with the setting.
-  const naming = f.principals?.length ? f.principals.map((p) => [...principals].find(([, named]) => named.has(p))?.[0]) : undefined;
-  if (naming?.every((s) => s !== undefined)) return { ...f, explainedBy: [...new Set(naming)].join(", ") };
+  // A grant to the deploy identities, break-glass or the OIDC provider a setting names, which this diff changes (or on a vault
+  // it creates): the stack's design, reviewed with the setting. A Deny's new exception: only break-glass changing accounts for it.
+  const usable = f.vault !== undefined && principals.fresh.has(f.vault) ? principals.all : principals.changed;
+  const naming = (f.principals ?? []).map((p) => [...usable].find(([, named]) => named.has(p))?.[0]);
+  const glass = "tenant-fleet:breakGlassPrincipal";
+  const excepted = (f.exceptions ?? []).map((p) => (principals.changed.get(glass)?.has(p) ? glass : undefined));
+  const by = [...naming, ...excepted];
+  if (f.principals !== undefined && by.length && by.every((s) => s !== undefined)) return { ...f, explainedBy: [...new Set(by)].join(", ") };
   const mine = f.tenant === undefined ? [] : (tenants.find((t) => t.id === f.tenant)?.changes ?? []);
   const own = mine.find((c) => c.class === "destructive");
   if (own) return { ...f, explainedBy: `${f.tenant}: ${own.field}` };

@@ -36,6 +36,8 @@ export interface ResourceFinding {
   readonly lowered?: readonly ("protect" | "retainOnDelete")[];
   /** A sweeping grant of a resource or trust policy: the principals it names (a stack setting that names exactly these accounts for it). */
   readonly principals?: readonly string[];
+  /** A privileged Deny that now excepts these principals in the planner's break-glass condition (a change of break-glass alone accounts for it). */
+  readonly exceptions?: readonly string[];
   /** A weakened lifecycle: the retention classes (days) it concerns (each class leaving the stack accounts for it). */
   readonly classes?: readonly number[];
 }
@@ -70,4 +72,10 @@ export const AWS_TYPES = {
   encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   acl: "aws:s3/bucketAcl:BucketAcl",
   replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+} as const;
+
+/** The `@pulumi/github` v6 types that protect an environment's secrets (src/review/environments.ts). */
+export const GITHUB_TYPES = {
+  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
 } as const;

@@ -5,8 +5,9 @@
  * protection lowered, every secret sent somewhere new and every IAM grant added, classed
  * safe, review or destructive. Pure: the plans come in as data.
  */
-import type { ChangeClass, PlannedResource, ResourceChange, ResourceFinding } from "./findings";
-import { IAM_DOCUMENTS, knownFrom, VAULT_HARDENING, weakenings, type Weakening } from "./weakening";
+import { AWS_TYPES, type ChangeClass, type PlannedResource, type ResourceChange, type ResourceFinding } from "./findings";
+import { environmentFindings } from "./environments";
+import { IAM_DOCUMENTS, identifiersOf, knownFrom, refersTo, VAULT_HARDENING, weakenings, type Weakening } from "./weakening";
 
 export { widenedGrants } from "./grants";
 
@@ -81,7 +82,7 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
   const components = (rs: readonly PlannedResource[]) => new Map(rs.filter((r) => r.type.startsWith("tenant-fleet:")).map((r) => [r.name, r]));
   const [baseByName, headByName] = [components(base), components(head)];
   const whose = (r: PlannedResource, side: ReadonlyMap<string, PlannedResource>) => owner(r, side, ctx.tenantIds);
-  const known = knownFrom(base, head);
+  const known = knownFrom(base, head, ctx.tenantIds);
   const secretRepositories = new Set(base.filter((r) => Object.values(r.inputs).some(holdsSecret)).map((r) => r.inputs.repository).filter((x) => x !== undefined).map(String));
 
   for (const [key, r] of before) {
@@ -115,14 +116,45 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
     if (repository !== undefined && Object.values(r.inputs).some(holdsSecret) && secretRepositories.size && !secretRepositories.has(String(repository))) {
       out.push({ ...at, change: "secret-moved", class: "destructive", detail: `a secret is written to repository ${JSON.stringify(repository)}, which held none of the stack's secrets before` });
     }
-    for (const w of weakenings(undefined, r, known)) out.push({ ...at, ...finding(w) });
+    const replacing = singletonBefore(r, base, head);
+    if (replacing === "unresolved") {
+      out.push({ ...at, change: "weakened", class: "destructive", detail: `a ${r.type.split(":").pop()} for ${String(r.inputs.bucket ?? r.inputs.keyId ?? "(unknown)")}, which the review cannot tie to a bucket or key of either program: a bucket has one of these and a key one policy, so it may replace an existing vault's` });
+    }
+    for (const w of weakenings(typeof replacing === "object" ? replacing : undefined, r, known)) out.push({ ...at, ...finding(w) });
     out.push({ ...at, change: "created", class: "safe", detail: "created" });
+  }
+  for (const { resource, weakening } of environmentFindings(base, head, (r) => Object.values(r.inputs).some(holdsSecret))) {
+    out.push({ type: resource.type, name: resource.name, ...whose(resource, after.has(keyOf(resource)) ? headByName : baseByName), ...finding(weakening) });
   }
   return out.sort((a, b) => rank(a) - rank(b) || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** Types a bucket has at most one of (S3 keeps one policy, lifecycle, versioning, ... configuration per bucket): a new one replaces the current. */
+const PER_BUCKET: readonly string[] = [AWS_TYPES.bucketPolicy, AWS_TYPES.lifecycle, AWS_TYPES.versioning, AWS_TYPES.publicAccessBlock, AWS_TYPES.objectLock, AWS_TYPES.ownership, AWS_TYPES.encryption, AWS_TYPES.acl, AWS_TYPES.replication];
+
+/**
+ * What a new per-bucket or per-key singleton (a bucket's policy, lifecycle, ... ; a key's
+ * KeyPolicy) replaces: the base's resource of that type on the same bucket, or the key's own
+ * policy; undefined when there is nothing to replace (a new bucket or key, or none yet);
+ * "unresolved" when its bucket or key is none either program declares.
+ */
+function singletonBefore(r: PlannedResource, base: readonly PlannedResource[], head: readonly PlannedResource[]): PlannedResource | "unresolved" | undefined {
+  const perKey = r.type === AWS_TYPES.keyPolicy;
+  if (!perKey && !PER_BUCKET.includes(r.type)) return undefined;
+  const ref = r.inputs[perKey ? "keyId" : "bucket"];
+  if (typeof ref !== "string") return "unresolved";
+  const owner = perKey ? AWS_TYPES.key : AWS_TYPES.bucket;
+  const same = base.find((b) => b.type === r.type && (perKey ? b.inputs.keyId : b.inputs.bucket) === ref);
+  if (same) return same;
+  const key = perKey ? base.find((b) => b.type === owner && refersTo(ref, identifiersOf(b))) : undefined;
+  if (key) return { ...r, inputs: { ...r.inputs, policy: key.inputs.policy } };
+  const known = (rs: readonly PlannedResource[]) => rs.some((b) => b.type === owner && refersTo(ref, identifiersOf(b)));
+  // A bucket of the base without one yet, or a new bucket or key: nothing to replace.
+  return known(base) || known(head) ? undefined : "unresolved";
+}
+
 /** A finding of src/review/weakening.ts as a resource finding (its optional fields only when set). */
-const finding = (w: Weakening) => ({ change: w.change, class: w.class, detail: w.detail, ...(w.principals ? { principals: w.principals } : {}), ...(w.classes ? { classes: w.classes } : {}) });
+const finding = (w: Weakening) => ({ change: w.change, class: w.class, detail: w.detail, ...(w.principals ? { principals: w.principals } : {}), ...(w.exceptions?.length ? { exceptions: w.exceptions } : {}), ...(w.classes ? { classes: w.classes } : {}) });
 
 const CLASS_RANK: Record<ChangeClass, number> = { destructive: 0, review: 1, safe: 2 };
 const rank = (f: ResourceFinding) => CLASS_RANK[f.class];

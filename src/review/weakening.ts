@@ -19,8 +19,8 @@
  *   fails always, since no document behind it can be read offline.
  */
 import { accountOf, actionMatches } from "../core/iam/evaluate";
-import { retentionClassPrefix } from "../../tenants/naming";
-import { BACKUP_DESTRUCTION_ACTIONS, INCOMPLETE_UPLOAD_DAYS, KEY_DESTRUCTION_ACTIONS, LEGACY_RETENTION_TAG } from "../plan/vaults/plan";
+import { EXPORTS_PREFIX, legacyBackupPrefix, retentionClassPrefix } from "../../tenants/naming";
+import { BACKUP_DESTRUCTION_ACTIONS, INCOMPLETE_UPLOAD_DAYS, KEY_DESTRUCTION_ACTIONS, keyBreakGlass, LEGACY_RETENTION_TAG } from "../plan/vaults/plan";
 import { AWS_TYPES, type ChangeClass, type PlannedResource } from "./findings";
 import { grantsOf, IDENTITY, list, showGrant, widening, type Grant } from "./grants";
 
@@ -142,6 +142,8 @@ export interface Weakening {
   readonly detail: string;
   /** The principals a sweeping grant names (resource and trust policies): a setting that introduces exactly these accounts for it. */
   readonly principals?: readonly string[];
+  /** The principals a privileged Deny now excepts, in the planner's own break-glass condition: only a change of break-glass accounts for it. */
+  readonly exceptions?: readonly string[];
   /** The retention classes (days) a lifecycle finding concerns: a class leaving the stack accounts for it. */
   readonly classes?: readonly number[];
 }
@@ -156,12 +158,18 @@ export interface Known {
   readonly held: readonly Grant[];
   /** Retention classes (days) the vaults' lifecycles of either side name. */
   readonly classes: readonly number[];
+  /** The OIDC subjects the base's trusts name, by shape (a generated workflow's file name as `*`). */
+  readonly subjectShapes: ReadonlySet<string>;
+  /** What names a bucket or key the head creates (bucket prefixes, names, fake ids): reads on them come with a new vault. */
+  readonly fresh: readonly string[];
+  /** Every tenant id of either side: their legacy backup prefixes are protected from new lifecycle rules. */
+  readonly tenantIds: readonly string[];
 }
 
 const ACCOUNT_IN_ARN = /arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):/g;
 
 /** What the two plans tell about the stack before anything is judged. */
-export function knownFrom(base: readonly PlannedResource[], head: readonly PlannedResource[]): Known {
+export function knownFrom(base: readonly PlannedResource[], head: readonly PlannedResource[], tenantIds: readonly string[] = []): Known {
   const accounts = new Set<string>();
   for (const r of base) for (const m of JSON.stringify(r.inputs).matchAll(ACCOUNT_IN_ARN)) accounts.add(m[1]);
   const held: Grant[] = [];
@@ -171,15 +179,53 @@ export function knownFrom(base: readonly PlannedResource[], head: readonly Plann
       for (const [, doc] of documents(r.inputs[d.input], d.named)) {
         for (const g of grantsOf(doc)) {
           if (g.principal !== IDENTITY) principals.add(g.principal);
-          if (g.effect === "Allow") held.push(g.principal === IDENTITY ? { ...g, principal: holderKey(r, d.holder, base) } : g);
+          if (g.effect === "Allow") held.push(g.principal === IDENTITY ? { ...g, principal: holderKey(r, d.holder, base) } : ownResource(g, r, d.holder));
         }
       }
     }
   }
   const classes = new Set<number>();
   for (const r of [...base, ...head]) if (r.type === T.lifecycle) for (const rule of rulesOf(r)) for (const d of ruleClasses(rule)) classes.add(d);
-  return { base, head, accounts, principals, held, classes: [...classes].sort((a, b) => a - b) };
+  const subjectShapes = new Set(base.filter((r) => r.type === T.role).flatMap((r) => grantsOf(r.inputs.assumeRolePolicy)).flatMap((g) => subjectsOf(g.condition).map(([, v]) => subjectShape(v))));
+  const baseKeys = new Set(base.map((r) => `${r.type}\u0000${r.name}`));
+  const fresh = head.filter((r) => (r.type === T.bucket || r.type === T.key) && !baseKeys.has(`${r.type}\u0000${r.name}`)).flatMap((r) => identifiersOf(r));
+  return { base, head, accounts, principals, held, classes: [...classes].sort((a, b) => a - b), subjectShapes, fresh, tenantIds };
 }
+
+/** What may name a bucket or key in another resource's inputs: its name, the offline plan's id, its bucket prefix or fixed name. */
+export function identifiersOf(r: PlannedResource): string[] {
+  return [r.name, `${r.name}-id`, `${slug(r.name)}-0000`, r.inputs.bucket, r.inputs.bucketPrefix].filter((v): v is string => typeof v === "string" && v !== "");
+}
+
+/** A reference (an id, a name, an ARN) points at one of these identifiers. */
+export const refersTo = (ref: string, ids: readonly string[]) => ids.some((id) => ref === id || ref.endsWith(`/${id}`) || ref.endsWith(`:${id}`) || ref.split(/[/:]/).some((part) => part.startsWith(id) && id.endsWith("-")));
+
+/** The OIDC subject conditions of a grant: `[operator, value]` for every `…:sub` key. */
+function subjectsOf(condition: string): [string, string][] {
+  const parsed = (condition ? JSON.parse(condition) : {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(parsed).flatMap(([op, keys]) => Object.entries(keys ?? {}).filter(([k]) => k.endsWith(":sub")).flatMap(([, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [op, String(x)])));
+}
+
+/** A subject with its generated workflow's file name as `*`: a new tenant's or kind's workflow has the shape of the base's. */
+const subjectShape = (subject: string) => subject.replace(/(\/\.github\/workflows\/)[^@/]+(@)/, "$1*$2");
+
+/**
+ * A trust that opens a role to more of GitHub than the stack's generated workflows: an OIDC
+ * principal without a subject condition, a wildcard subject (StringLike), or a subject whose
+ * shape no base trust has (another branch, environment, repository or kind of claim).
+ */
+function widensSubjects(g: Grant, known: Known): boolean {
+  if (g.negated || !g.principal.startsWith("Federated:")) return false;
+  const subjects = subjectsOf(g.condition);
+  if (!subjects.length) return true;
+  return subjects.some(([op, v]) => (/Like/i.test(op) && /[*?]/.test(v)) || !known.subjectShapes.has(subjectShape(v)));
+}
+
+/** Reading what a vault holds: its objects and the key that decrypts them. */
+const VAULT_READS = ["s3:GetObject", "s3:GetObjectVersion", "kms:Decrypt"] as const;
+
+/** The bucket (for an object ARN) or key an ARN names: what "that resource" is for a read. */
+const vaultOfArn = (arn: string) => (arn.startsWith("arn:aws:s3:::") ? arn.split("/")[0] : arn);
 
 /** The documents of an input: one, or `[{ name, policy }]` by name. */
 function documents(value: unknown, named?: boolean): [string, unknown][] {
@@ -263,14 +309,23 @@ function foreign(principal: string, known: Known): boolean {
   return true;
 }
 
-/** A widened Allow that no narrow change of the tenants explains: see the module's doc. */
-function sweeping(g: Grant, holder: string, known: Known): boolean {
+/** A resource policy's `*` is the resource it is attached to (a key policy's key): named so, reads compare per key. */
+const ownResource = (g: Grant, r: PlannedResource, holder: Holder): Grant => (holder.kind === "resource" && g.resource === "*" ? { ...g, resource: `self:${r.name}` } : g);
+
+/** A widened Allow that no narrow change of the tenants explains: see the module's doc. `fresh`: the document comes with a new bucket or key. */
+function sweeping(g: Grant, holder: string, known: Known, fresh = false): boolean {
   if (g.negated) return true;
   const who = g.principal === IDENTITY ? holder : g.principal;
   const heldBefore = known.held.some((h) => h.principal === who && !h.negated && actionMatches(h.action, g.action));
   if (isWildcardAction(g.action) && !heldBefore) return true;
   if (matchesAny(g.action, PRIVILEGED_ACTIONS) && !heldBefore) return true;
   if (g.principal === IDENTITY && g.resource === "*" && !heldBefore) return true;
+  if (widensSubjects(g, known)) return true;
+  // Reading a vault's backups: sweeping for a principal that did not read that bucket or key before (unless the vault is new).
+  if (matchesAny(g.action, VAULT_READS) && !fresh && !refersTo(g.resource, known.fresh)) {
+    const readBefore = known.held.some((h) => h.principal === who && !h.negated && actionMatches(h.action, g.action) && (h.resource === "*" || vaultOfArn(h.resource) === vaultOfArn(g.resource)));
+    if (!readBefore) return true;
+  }
   return foreign(g.principal, known);
 }
 
@@ -286,6 +341,15 @@ function leaves(condition: string): string[] {
   return out;
 }
 
+/** The planner's break-glass exception (the condition of its Denies, src/plan/vaults/plan.ts) for one principal, as grants compare it. */
+const exceptionFor = (arn: string) => JSON.stringify(keyBreakGlass(arn).find((s) => s.Effect === "Deny")?.Condition);
+
+/** The principal a condition excepts when it is exactly the planner's break-glass exception; undefined for any other condition. */
+function breakGlassException(condition: string): string | undefined {
+  const values = condition ? leaves(condition) : [];
+  return values.length === 1 && exceptionFor(values[0]) === condition ? values[0] : undefined;
+}
+
 const rawPrincipal = (p: string) => p.replace(/^(AWS|Federated|Service|CanonicalUser):/, "");
 
 /** The IAM documents of one resource, base against head (either may be absent: created or deleted). */
@@ -299,12 +363,17 @@ function documentFindings(before: PlannedResource | undefined, after: PlannedRes
       if (!w.added.length && !w.lifted.length) continue;
       const denies = grantsOf(doc).filter((h) => h.effect === "Deny");
       const again = (g: Grant) => denies.filter((h) => h.sid === g.sid && h.principal === g.principal && h.action === g.action && h.resource === g.resource && h.negated === g.negated);
-      // A Deny gone fails; one still there under another condition moved its exceptions: the values a privileged Deny now excepts fail unless a setting names them.
+      // A Deny gone fails. A privileged Deny still there under another condition fails too: when the
+      // condition is the planner's break-glass exception (for one principal) its new principal is what a
+      // change of break-glass may account for; any other condition (another operator, key or shape) nothing can.
       const gone = w.lifted.filter((g) => !again(g).length);
-      const excepted = [...new Set(w.lifted.filter((g) => again(g).length && (isWildcardAction(g.action) || matchesAny(g.action, PRIVILEGED_ACTIONS))).flatMap((g) => again(g).flatMap((h) => leaves(h.condition).filter((v) => !leaves(g.condition).includes(v)))))];
+      const moved = w.lifted.filter((g) => again(g).length && (isWildcardAction(g.action) || matchesAny(g.action, PRIVILEGED_ACTIONS)));
+      const excepted = [...new Set(moved.flatMap((g) => again(g).flatMap((h) => breakGlassException(h.condition) ?? [])).filter((v) => !moved.some((g) => breakGlassException(g.condition) === v)))];
+      const reshaped = moved.filter((g) => again(g).some((h) => breakGlassException(h.condition) === undefined || (g.condition !== "" && breakGlassException(g.condition) === undefined)));
       const key = holderKey(after, d.holder, known.head);
-      const broad = w.added.filter((g) => sweeping(g, key, known));
-      const fails = !d.routine || broad.length > 0 || gone.length > 0 || excepted.length > 0;
+      const fresh = !before && [after.name, after.inputs.bucket, after.inputs.keyId].some((ref) => typeof ref === "string" && refersTo(ref, known.fresh));
+      const broad = w.added.filter((g) => sweeping(ownResource(g, after, d.holder), key, known, fresh));
+      const fails = !d.routine || broad.length > 0 || gone.length > 0 || moved.length > 0;
       const shown = [...w.added.map(showGrant), ...w.lifted.map((g) => `no longer: ${showGrant(g)}`)];
       const label = `${old.has(name) ? "" : "new "}${d.named ? `${d.what} ${JSON.stringify(name)}` : d.what}`;
       const worst = broad.length ? broad : w.added;
@@ -318,12 +387,19 @@ function documentFindings(before: PlannedResource | undefined, after: PlannedRes
       } else {
         const who = [...new Set(worst.map((g) => (g.principal === "*" ? "anyone" : `${g.principal}${foreign(g.principal, known) ? " (not trusted before: another account, anyone, or a new service or provider)" : ""}`)))];
         const does = d.input === "assumeRolePolicy" ? `may assume ${nameOf(after)} and do everything it may` : consequence(worst);
-        const said = worst.length ? `${list(who)} ${does}` : gone.length ? `a Deny is gone: ${list(gone.map(showGrant))}` : `a Deny of privileged actions now excepts ${list(excepted)}`;
+        const said = worst.length
+          ? `${list(who)} ${does}`
+          : gone.length
+            ? `a Deny is gone: ${list(gone.map(showGrant))}`
+            : reshaped.length
+              ? `the condition of a Deny of privileged actions changes (${list([...new Set(reshaped.map((g) => `${g.sid || g.action}: ${g.condition || "none"} → ${again(g)[0].condition || "none"}`))])}): whoever it no longer denies may destroy backups or rewrite the vault's policies`
+              : `a Deny of privileged actions now excepts ${list(excepted)}`;
         detail = `${label} allows more: ${list(shown)}: ${said}`;
       }
-      const byPrincipal = broad.every((g) => g.principal !== IDENTITY && g.principal !== "*") && !gone.length && (broad.length > 0 || excepted.length > 0);
-      const principals = byPrincipal ? [...new Set([...broad.map((g) => rawPrincipal(g.principal)), ...excepted])] : undefined;
-      out.push({ change: "iam-widened", class: fails ? "destructive" : "review", detail, ...(principals ? { principals } : {}) });
+      // Only a change of settings may account for these principals (src/review/diff.ts); a Deny gone or reshaped, nothing.
+      const byPrincipal = broad.every((g) => g.principal !== IDENTITY && g.principal !== "*") && !broad.some((g) => widensSubjects(g, known)) && !gone.length && !reshaped.length && (broad.length > 0 || excepted.length > 0);
+      const principals = byPrincipal ? [...new Set(broad.map((g) => rawPrincipal(g.principal)))] : undefined;
+      out.push({ change: "iam-widened", class: fails ? "destructive" : "review", detail, ...(principals ? { principals, exceptions: excepted } : {}) });
     }
   }
   return out;
@@ -409,10 +485,13 @@ interface LifecycleRuleInput {
   readonly expiration?: { readonly days?: unknown; readonly date?: unknown };
   readonly noncurrentVersionExpiration?: { readonly noncurrentDays?: unknown };
   readonly abortIncompleteMultipartUpload?: { readonly daysAfterInitiation?: unknown };
+  readonly transitions?: unknown;
+  readonly noncurrentVersionTransitions?: unknown;
 }
 
 const rulesOf = (r: PlannedResource | undefined): LifecycleRuleInput[] => (Array.isArray(r?.inputs.rules) ? (r!.inputs.rules as LifecycleRuleInput[]) : []);
-const enabled = (rule: LifecycleRuleInput) => rule.status === undefined || rule.status === "Enabled";
+/** S3 reads `Enabled` and `Disabled` only; anything but `Disabled` is read as enabled, toward finding more. */
+const enabled = (rule: LifecycleRuleInput) => rule.status !== "Disabled";
 const prefixOf = (rule: LifecycleRuleInput) => String(rule.filter?.prefix ?? rule.filter?.and?.prefix ?? rule.prefix ?? "");
 function tagsOf(rule: LifecycleRuleInput): [string, string][] {
   if (rule.filter?.tag) return [[String(rule.filter.tag.key), String(rule.filter.tag.value)]];
@@ -455,13 +534,46 @@ function lifecycleFindings(before: PlannedResource | undefined, after: PlannedRe
     const abort = Number(rule.abortIncompleteMultipartUpload?.daysAfterInitiation);
     if (Number.isFinite(abort) && abort < baseAbort) out.push({ change: "weakened", class: "destructive", detail: `rule ${JSON.stringify(String(rule.id ?? ""))} aborts incomplete uploads after ${abort} days instead of ${baseAbort}: a backup still uploading is dropped` });
   }
-  const kept = new Set(rules.map((r) => String(r.id)));
-  for (const rule of rulesOf(before).filter(enabled).filter((r) => !kept.has(String(r.id)))) {
+  // Each base rule by what it does, not by its id: the same rule under any id keeps it; the same id doing less is flagged.
+  const baseRules = rulesOf(before).filter(enabled);
+  for (const rule of baseRules.filter((r) => !rules.some((h) => sameRule(h, r)))) {
     const classes = ruleClasses(rule);
-    out.push({ change: "weakened", class: "destructive", classes, detail: `rule ${JSON.stringify(String(rule.id ?? ""))} is gone (or disabled): what it expired or cleaned up (${prefixOf(rule) ? `prefix ${prefixOf(rule)}` : "the whole bucket"}) stays for ever, an erased tenant's backups included` });
+    const where = prefixOf(rule) ? `prefix ${prefixOf(rule)}` : tagsOf(rule).length ? `tag ${tagsOf(rule).map(([k, v]) => `${k}=${v}`).join(", ")}` : "the whole bucket";
+    const next = rules.find((h) => String(h.id) === String(rule.id));
+    if (!next) {
+      out.push({ change: "weakened", class: "destructive", classes, detail: `rule ${JSON.stringify(String(rule.id ?? ""))} is gone (or disabled): what it expired or cleaned up (${where}) stays for ever, an erased tenant's backups included` });
+      continue;
+    }
+    const lost = [
+      JSON.stringify(filterOf(next)) !== JSON.stringify(filterOf(rule)) ? `its filter moves from ${JSON.stringify(filterOf(rule))} to ${JSON.stringify(filterOf(next))}` : "",
+      rule.expiration?.days !== undefined && next.expiration?.days === undefined && next.expiration?.date === undefined ? "it no longer expires anything" : "",
+      rule.noncurrentVersionExpiration?.noncurrentDays !== undefined && next.noncurrentVersionExpiration?.noncurrentDays === undefined ? "it no longer expires noncurrent versions" : "",
+    ].filter(Boolean);
+    if (lost.length) out.push({ change: "weakened", class: "destructive", classes, detail: `rule ${JSON.stringify(String(rule.id ?? ""))} changes: ${lost.join("; ")}: what it expired (${where}) stays for ever or goes at another time, an erased tenant's backups included` });
+  }
+  // A new rule that expires objects under a protected prefix: a class's backups (a new class's own rule aside), a tenant's legacy backups, the exports.
+  const baseIds = new Set(baseRules.map((r) => String(r.id)));
+  const protectedPrefixes = [...known.classes.map(retentionClassPrefix), ...known.tenantIds.map(legacyBackupPrefix), EXPORTS_PREFIX];
+  // A new vault's lifecycle (nothing before it) has no backups yet to lose; a class rule cut short is still caught above.
+  for (const rule of before ? rules.filter((r) => !baseIds.has(String(r.id)) && !baseRules.some((b) => sameRule(r, b))) : []) {
+    const expires = rule.expiration?.days !== undefined || rule.expiration?.date !== undefined || rule.noncurrentVersionExpiration !== undefined;
+    // A class's own rule (the planner's: its prefix or legacy tag, expired after exactly its days) keeps the class's retention.
+    const ownClass = ruleClasses(rule).length === 1 && Number(rule.expiration?.days) === ruleClasses(rule)[0] && rule.noncurrentVersionExpiration === undefined;
+    const hit = protectedPrefixes.filter((p) => p.startsWith(prefixOf(rule)) || prefixOf(rule).startsWith(p));
+    if (expires && !ownClass && hit.length) out.push({ change: "weakened", class: "destructive", detail: `new rule ${JSON.stringify(String(rule.id ?? ""))} expires objects under ${list(hit)}: backups, a tenant's legacy backups or exports there go before their retention ends` });
+  }
+  // Transitions move backups to archive storage: a restore must first wait hours for retrieval, and the drills fail.
+  for (const rule of rules.filter((r) => (r.transitions !== undefined || r.noncurrentVersionTransitions !== undefined) && !baseRules.some((b) => sameRule(r, b)))) {
+    out.push({ change: "weakened", class: "destructive", detail: `rule ${JSON.stringify(String(rule.id ?? ""))} transitions objects (${JSON.stringify([rule.transitions, rule.noncurrentVersionTransitions].filter((t) => t !== undefined))}): archived backups need a retrieval of hours before a restore, and the restore drills fail` });
   }
   return out;
 }
+
+/** A rule's filter, whichever way it is written (the legacy top-level prefix as a filter's). */
+const filterOf = (rule: LifecycleRuleInput): unknown => rule.filter ?? (rule.prefix !== undefined ? { prefix: rule.prefix } : undefined);
+
+/** Two rules that do the same: everything but the id. */
+const sameRule = (a: LifecycleRuleInput, b: LifecycleRuleInput) => JSON.stringify({ ...a, id: undefined, status: undefined }) === JSON.stringify({ ...b, id: undefined, status: undefined });
 
 /** KMS's waiting period when a key sets none (ScheduleKeyDeletion's PendingWindowInDays default). */
 const KMS_DEFAULT_DELETION_WINDOW_DAYS = 30;
@@ -530,10 +642,32 @@ function vaultFindings(before: PlannedResource | undefined, after: PlannedResour
   return out;
 }
 
+const PURPOSE_TAG = "tenant-fleet:purpose";
+const purposeOf = (r: PlannedResource) => (r.inputs.tags as Record<string, unknown> | undefined)?.[PURPOSE_TAG];
+
+/**
+ * A role the head creates that GitHub's OIDC provider may assume: the stack's own roles come
+ * one per purpose (ROLE_PURPOSES, the operations role) from its components; any other is a
+ * new way in for workflows, and fails.
+ */
+function newRoleFindings(before: PlannedResource | undefined, after: PlannedResource, known: Known): Weakening[] {
+  if (before || after.type !== T.role || !grantsOf(after.inputs.assumeRolePolicy).some((g) => g.effect === "Allow" && g.principal.startsWith("Federated:"))) return [];
+  const purpose = purposeOf(after);
+  const parent = known.head.find((r) => r.name === after.parent && r.type.startsWith("tenant-fleet:"));
+  const generated =
+    purpose !== undefined &&
+    parent !== undefined &&
+    !known.base.some((r) => r.type === T.role && purposeOf(r) === purpose) &&
+    known.head.filter((r) => r.type === T.role && purposeOf(r) === purpose).length === 1;
+  if (generated) return [];
+  return [{ change: "iam-widened", class: "destructive", detail: `a new role ${nameOf(after)} that GitHub workflows may assume (its trust: ${trustOf(after)}), not one of the stack's generated roles (one per purpose): whatever it is granted, those workflows get` }];
+}
+
 /** Every finding of this module for one resource, base against head; `before` absent: created. */
 export function weakenings(before: PlannedResource | undefined, after: PlannedResource, known: Known): Weakening[] {
   return [
     ...documentFindings(before, after, known),
+    ...newRoleFindings(before, after, known),
     ...attachmentFindings(before, after, known),
     ...grantFindings(before, after, known),
     ...(after.type === T.lifecycle ? lifecycleFindings(before, after, known) : []),
