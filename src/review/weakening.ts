@@ -11,12 +11,17 @@
  *   more workflow subject) is shown for review, and a sweeping one fails: a wildcard action,
  *   a privileged action (IAM, vault destruction or configuration, key policy, grants) its
  *   principal did not hold anywhere in the base, a principal of another account or anyone,
- *   a new service or identity provider, a NotAction/NotResource/NotPrincipal Allow, or a
- *   Deny statement gone (a Deny whose condition only changed is for review);
+ *   a new service or identity provider, a NotAction/NotResource/NotPrincipal Allow, a Deny
+ *   statement gone or a privileged Deny's condition changed (only the planner's own
+ *   break-glass exception for a new break-glass can be accounted for, by that setting), an
+ *   OIDC trust wider than the generated workflows' subjects, or a vault's objects or key read
+ *   by a principal that did not read them before;
  * - everything the stack never writes (inline policies on a role, managed policy ARNs,
  *   attachments, standalone, user and group policies, key policy resources, inline bucket
  *   policies, KMS grants): any Allow the base does not cover fails, and a managed policy ARN
  *   fails always, since no document behind it can be read offline.
+ * A new role the OIDC provider may assume fails unless it is one of the stack's generated
+ * roles; lifecycle rules compare by what they do, not by their ids.
  */
 import { accountOf, actionMatches } from "../core/iam/evaluate";
 import { EXPORTS_PREFIX, legacyBackupPrefix, retentionClassPrefix } from "../../tenants/naming";
