@@ -77,6 +77,10 @@ describe("stack settings", () => {
       `Pulumi.prod.yaml:4:37: tenant-fleet:breakGlassPrincipal: ${DEPLOY} is also one of tenant-fleet:keyAdministrators (the identities that run pulumi up): the deploy role would then be the one principal that may delete every backup and rewrite the vaults' policies; name a separate break-glass role, held outside CI`,
     ]);
     expect(lines({ ...minimal, breakGlassPrincipal: "arn:aws:iam::123456789012:role/tenant-fleet-break-glass" })).toEqual([]);
+    const app = "arn:aws:iam::123456789012:role/app";
+    expect(lines({ ...minimal, secretScope: "region", applicationRoleArns: JSON.stringify([app]), breakGlassPrincipal: app })).toEqual([
+      `Pulumi.prod.yaml:2:3: tenant-fleet:breakGlassPrincipal: ${app} is also one of tenant-fleet:applicationRoleArns: the application would then be the one principal that may delete every backup; name a separate break-glass role, held outside CI`,
+    ]);
   });
 
   it("reads the kept vaults and retention classes, sorted and without repeats", () => {

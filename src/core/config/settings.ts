@@ -776,6 +776,8 @@ export function parseStackSettings(raw: Readonly<Record<string, string | undefin
   if (breakGlass !== undefined && admins.includes(breakGlass)) {
     // Custody is split on purpose: the deploy identities run pulumi up, break-glass alone may destroy (docs/deploying.md, vault custody).
     problems.push(at("breakGlassPrincipal", `${breakGlass} is also one of ${NAMESPACE}:keyAdministrators (the identities that run pulumi up): the deploy role would then be the one principal that may delete every backup and rewrite the vaults' policies; name a separate break-glass role, held outside CI`));
+  } else if (breakGlass !== undefined && ((values.applicationRoleArns as string[] | undefined) ?? []).includes(breakGlass)) {
+    problems.push(at("breakGlassPrincipal", `${breakGlass} is also one of ${NAMESPACE}:applicationRoleArns: the application would then be the one principal that may delete every backup; name a separate break-glass role, held outside CI`));
   }
   const accounts = new Map<string, string>();
   if (values.secretScope !== "region" && ((values.applicationRoleArns as string[] | undefined) ?? []).length) {
