@@ -3,7 +3,7 @@
  * keeps and how its vaults are locked in; what will be deleted, or why not, out.
  *
  * Erasure deletes the tenant's Neon project and every object version under its backup and
- * export prefixes (all retention classes, and the layout from before them) in EVERY vault of
+ * export prefixes (all retention classes, those each vault lists as well as the stack's, and the layout from before them) in EVERY vault of
  * the stack: a tenant that moved region left backups in the vault it no longer uses, and a
  * vault kept by keepVaultRegions still holds them. It goes through the break-glass role and
  * leaves a record. Before anything is deleted, every prefix is checked twice: by its name
@@ -16,7 +16,7 @@
  * the project alone would leave it half done).
  */
 import type { Tenant } from "../../tenants/model";
-import { backupPrefix, exportPrefix, layoutPrefixOf, legacyBackupPrefix } from "../../tenants/naming";
+import { backupPrefix, EXPORTS_PREFIX, exportPrefix, layoutPrefixOf, legacyBackupPrefix } from "../../tenants/naming";
 import { backupRegionOf } from "../../tenants/placement";
 import type { ObjectLockMode } from "../plan/vaults/plan";
 
@@ -97,6 +97,16 @@ export function prefixProblem(prefix: string): string | undefined {
   const layout = layoutPrefixOf(prefix);
   if (layout?.prefix === prefix) return `the prefix ${prefix} is the vaults' own: it holds ${layout.holds}, and erasing it would erase them`;
   return undefined;
+}
+
+/**
+ * The tenant's prefix in every retention class a vault holds, from its top-level prefixes
+ * (a listing with delimiter `/`): a class the stack no longer declares (its retention
+ * changed, the drop acknowledged) keeps its objects, and its lifecycle rule went with it, so
+ * only the listing finds them. Anything else at the top level is no retention class.
+ */
+export function retentionClassPrefixesIn(topLevel: readonly string[], tenantId: string): string[] {
+  return [...new Set(topLevel)].filter((p) => p !== EXPORTS_PREFIX && layoutPrefixOf(p)?.prefix === p).sort().map((p) => `${p}${tenantId}/`);
 }
 
 /** One object version (or delete marker) a vault listed under one of the erasure's prefixes. */

@@ -32,6 +32,22 @@ export function eraseListingScript(): string {
 }
 
 /**
+ * A vault's top-level prefixes, one a line into PREFIXES_FILE: every version and delete marker
+ * listed with delimiter `/` (the CLI follows every page), so a retention class that only
+ * noncurrent versions are left in is found too. Environment: ERASE_BUCKET, ERASE_REGION,
+ * PREFIXES_FILE, RUNNER_TEMP.
+ */
+export function vaultTopLevelScript(): string {
+  return [
+    "set -euo pipefail",
+    'listing="$(mktemp "${RUNNER_TEMP:-/tmp}/erase-top.XXXXXX")"',
+    'trap \'rm -f "${listing}"\' EXIT',
+    'aws s3api list-object-versions --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --delimiter / --output json > "${listing}"',
+    "jq -r -n '(try input catch {}) | (.CommonPrefixes // [])[] | .Prefix' \"${listing}\" > \"${PREFIXES_FILE}\"",
+  ].join("\n");
+}
+
+/**
  * Deletes exactly the versions of LISTING_FILE (the checked listing, `{prefix, Key,
  * VersionId}` lines) from one vault, at most 1,000 a request (a versioned vault keeps a
  * deleted object as a noncurrent version: deleting the key alone erases nothing); any

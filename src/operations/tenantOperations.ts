@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Tenant } from "../../tenants/model";
 import type { RestorePlan } from "./restore";
-import { listingProblems, type ErasurePlan, type ListedVersion } from "./erase";
+import { listingProblems, prefixProblem, retentionClassPrefixesIn, type ErasurePlan, type ListedVersion } from "./erase";
 import { backupScript, drillScript, MANIFEST_SUFFIX, sseArgs } from "../plan/workflows/backupScripts";
-import { catchUpScript, copyCompareScript, eraseListingScript, eraseVersionsScript, plainExportScript, replicateScript, TABLE_CONTENT_SQL } from "./scripts";
+import { catchUpScript, copyCompareScript, eraseListingScript, eraseVersionsScript, plainExportScript, replicateScript, TABLE_CONTENT_SQL, vaultTopLevelScript } from "./scripts";
 import { MOVE_REPLICATION_NAME } from "./move";
 import type { ExportPlan } from "./export";
 import type { BackupEncryption } from "../plan/vaults/plan";
@@ -166,6 +166,8 @@ export interface VaultErasure extends Vault {
   readonly found: number;
   readonly deleted: number;
   readonly byPrefix: Record<string, number>;
+  /** The tenant's prefixes in retention classes this vault holds and the stack no longer declares (found by listing; absent when none). */
+  readonly discoveredPrefixes?: readonly string[];
 }
 
 /** A listing or deletion this many times over without an empty listing: something keeps writing under the prefixes. */
@@ -176,10 +178,25 @@ function someOf(items: readonly string[], shown = 5): string {
   return `${items.slice(0, shown).join("; ")}${items.length > shown ? `; and ${items.length - shown} more` : ""}`;
 }
 
-/** Every version under the plan's prefixes in one vault (src/operations/scripts.ts), each with its VersionId. */
-async function listVault(plan: Extract<ErasurePlan, { action: "erase" }>, vault: Vault, work: string): Promise<(ListedVersion & { readonly versionId?: string })[]> {
+/**
+ * The tenant's prefixes in one vault beyond the plan's: its prefix in every retention class
+ * the vault holds (listed with delimiter `/`, src/operations/erase.ts retentionClassPrefixesIn),
+ * each checked like the plan's (prefixProblem).
+ */
+async function discoveredPrefixes(plan: Extract<ErasurePlan, { action: "erase" }>, vault: Vault, work: string): Promise<string[]> {
+  const file = path.join(work, `top-${vault.awsRegion}.txt`);
+  const { code, output } = await runScript(vaultTopLevelScript(), { ERASE_BUCKET: vault.bucket, ERASE_REGION: vault.awsRegion, PREFIXES_FILE: file, RUNNER_TEMP: work });
+  if (code !== 0) throw new CommandError(`listing the retention classes in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; nothing was deleted, run the erasure again`);
+  const found = retentionClassPrefixesIn(readFileSync(file, "utf8").split("\n").filter(Boolean), plan.tenant).filter((p) => !plan.prefixes.includes(p));
+  const problem = found.map(prefixProblem).find((p) => p !== undefined);
+  if (problem) throw new CommandError(`refusing to erase ${plan.tenant}: ${problem}; nothing was deleted`);
+  return found;
+}
+
+/** Every version under the prefixes in one vault (src/operations/scripts.ts), each with its VersionId. */
+async function listVault(plan: Extract<ErasurePlan, { action: "erase" }>, vault: Vault, prefixes: readonly string[], work: string): Promise<(ListedVersion & { readonly versionId?: string })[]> {
   const listing = path.join(work, `listing-${vault.awsRegion}.ndjson`);
-  const { code, output } = await runScript(eraseListingScript(), { ERASE_BUCKET: vault.bucket, ERASE_REGION: vault.awsRegion, ERASE_PREFIXES: plan.prefixes.join("\n"), LISTING_FILE: listing, RUNNER_TEMP: work });
+  const { code, output } = await runScript(eraseListingScript(), { ERASE_BUCKET: vault.bucket, ERASE_REGION: vault.awsRegion, ERASE_PREFIXES: prefixes.join("\n"), LISTING_FILE: listing, RUNNER_TEMP: work });
   if (code !== 0) throw new CommandError(`listing ${plan.tenant}'s objects in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; nothing was deleted in this round, run the erasure again`);
   return readFileSync(listing, "utf8")
     .split("\n")
@@ -200,8 +217,10 @@ async function listVault(plan: Extract<ErasurePlan, { action: "erase" }>, vault:
 export async function eraseVaults(plan: Extract<ErasurePlan, { action: "erase" }>, vaults: readonly Vault[], otherTenants: readonly string[]): Promise<{ deleted: number; byPrefix: Record<string, number>; vaults: VaultErasure[] }> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-erase-"));
   const done = new Map<string, { found: number; deleted: number; byPrefix: Record<string, number> }>(vaults.map((v) => [v.awsRegion, { found: 0, deleted: 0, byPrefix: {} }]));
+  // A retention class the stack dropped still holds the tenant's backups: each vault's own classes are listed first.
+  const discovered = new Map(await Promise.all(vaults.map(async (v) => [v.awsRegion, await discoveredPrefixes(plan, v, work)] as const)));
   for (let round = 1; ; round++) {
-    const listed = (await Promise.all(vaults.map((v) => listVault(plan, v, work)))).flat();
+    const listed = (await Promise.all(vaults.map((v) => listVault(plan, v, [...plan.prefixes, ...discovered.get(v.awsRegion)!], work)))).flat();
     if (!listed.length) break;
     const problems = listingProblems(listed, otherTenants);
     if (problems.length) {
@@ -225,7 +244,7 @@ export async function eraseVaults(plan: Extract<ErasurePlan, { action: "erase" }
       }
     }
   }
-  const perVault = vaults.map((v) => ({ ...v, ...done.get(v.awsRegion)! }));
+  const perVault = vaults.map((v) => ({ ...v, ...done.get(v.awsRegion)!, ...(discovered.get(v.awsRegion)!.length ? { discoveredPrefixes: discovered.get(v.awsRegion)! } : {}) }));
   const byPrefix: Record<string, number> = {};
   for (const v of perVault) for (const [prefix, n] of Object.entries(v.byPrefix)) byPrefix[prefix] = (byPrefix[prefix] ?? 0) + n;
   return { deleted: perVault.reduce((a, v) => a + v.deleted, 0), byPrefix, vaults: perVault };

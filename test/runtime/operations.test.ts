@@ -173,8 +173,10 @@ describe("tenant operations", () => {
 
   it("erases a retired tenant as the break-glass principal: every object under its prefixes, then its project, with a record the auditor keeps", async () => {
     const stamp = "20261101T031700Z";
-    const planted = [`retain-14d/gone-co/${stamp}.dump`, `retain-14d/gone-co/${stamp}.manifest.json`, `gone-co/20250101T000000Z.dump`, `exports/gone-co/${stamp}.dump`];
+    // retain-30d/: a class the stack declared before its retention changed to 14 days (the drop acknowledged): no longer in the tenants file, its lifecycle rule gone, only the vault's listing knows it.
+    const planted = [`retain-14d/gone-co/${stamp}.dump`, `retain-14d/gone-co/${stamp}.manifest.json`, `gone-co/20250101T000000Z.dump`, `exports/gone-co/${stamp}.dump`, `retain-30d/gone-co/20250601T031700Z.dump`];
     for (const key of planted) await world.s3.plant(bucket, key, `data of ${key}`);
+    await world.s3.plant(bucket, "retain-30d/keep-co/20250601T031700Z.dump", "keep-co's backup in the dropped class");
     const before = (await world.s3.list(bucket)).map((o) => o.key).filter((k) => !k.includes("gone-co"));
     const goneProject = [...neon.projects.values()].find((p) => p.name === "Gone Co")!.id;
 
@@ -199,8 +201,11 @@ describe("tenant operations", () => {
       ticket: "GDPR-9",
       requestedBy: "ops-lead",
       result: "ok",
-      detail: { bucket, objects: { deleted: 4, byPrefix: { "retain-14d/gone-co/": 2, "gone-co/": 1, "exports/gone-co/": 1 } }, neonProject: { project: goneProject, name: "Gone Co" }, neonRecoverableUntil: expect.any(String) },
+      detail: { bucket, objects: { deleted: 5, byPrefix: { "retain-14d/gone-co/": 2, "gone-co/": 1, "exports/gone-co/": 1, "retain-30d/gone-co/": 1 } }, neonProject: { project: goneProject, name: "Gone Co" }, neonRecoverableUntil: expect.any(String) },
     });
+    // The record names the prefix found in the dropped class, in the vault that holds it.
+    expect(erasure.detail.vaults.filter((v: { discoveredPrefixes?: string[] }) => v.discoveredPrefixes)).toEqual([expect.objectContaining({ bucket, discoveredPrefixes: ["retain-30d/gone-co/"], found: 5, deleted: 5 })]);
+    expect((await world.s3.list(bucket)).map((o) => o.key)).toContain("retain-30d/keep-co/20250601T031700Z.dump");
     expect(world.s3.calls.filter((c) => c.operation === "DeleteObjects" && c.status === 200).every((c) => c.role === GLASS.split("/").pop())).toBe(true);
     expect(world.tenantDb.sql("catalog", "select (erased_at is not null) || ':' || status from tenants where id = 'gone-co'")).toBe("true:retired");
     expect(operations()).toMatch(/erase:gone-co:failed:GDPR-9:ops-lead:4242,erase:gone-co:ok:GDPR-9:ops-lead:4242$/);
@@ -211,6 +216,31 @@ describe("tenant operations", () => {
     const again = await tenant(["erase", "gone-co", "--apply", "--ticket", "GDPR-9"], GLASS);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("no project left to delete");
+  });
+
+  it("the S3 gateway lists versions with a delimiter as S3 does: one CommonPrefixes element per group, none of its keys, each group one result against max-keys, across pages", async () => {
+    for (const key of ["delimited/a/1", "delimited/a/2", "delimited/b", "other/x", "top-level-object"]) await world.s3.plant(bucket, key, key);
+    const top = (await world.s3.list(bucket)).map((o) => o.key);
+    const expected = {
+      prefixes: [...new Set(top.filter((k) => k.includes("/")).map((k) => k.slice(0, k.indexOf("/") + 1)))].sort(),
+      keys: top.filter((k) => !k.includes("/")).sort(),
+    };
+    // --page-size 1: one result a request, so a page ends on a common prefix and the next goes on after it.
+    const listed = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const aws = spawn("aws", ["s3api", "list-object-versions", "--bucket", bucket, "--delimiter", "/", "--page-size", "1", "--output", "json"], { env: { ...world.runner.env, ...world.s3.credentialsFor(GLASS), AWS_REGION: REGION } });
+      let stdout = "";
+      let stderr = "";
+      aws.stdout.on("data", (d) => (stdout += d));
+      aws.stderr.on("data", (d) => (stderr += d));
+      aws.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(listed.code, listed.stderr).toBe(0);
+    const out = JSON.parse(listed.stdout || "{}") as { CommonPrefixes?: { Prefix: string }[]; Versions?: { Key: string }[] };
+    expect(expected.prefixes.length).toBeGreaterThan(1);
+    expect((out.CommonPrefixes ?? []).map((p) => p.Prefix)).toEqual(expected.prefixes);
+    expect((out.Versions ?? []).map((v) => v.Key).sort()).toEqual(expected.keys);
+    const requests = world.s3.calls.filter((c) => c.operation === "ListObjectVersions" && c.role === GLASS.split("/").pop());
+    expect(requests.slice(-(expected.prefixes.length + expected.keys.length)).every((c) => c.status === 200)).toBe(true);
   });
 
   it("moves a tenant: copies its database into the empty target and compares every table's rows", async () => {
@@ -419,7 +449,8 @@ describe("tenant operations", () => {
       },
     });
     expect(erasure.detail.vaults).toEqual([
-      { awsRegion: "eu-central-1", bucket: buckets["eu-central-1"], found: 0, deleted: 0, byPrefix: {} },
+      // The retention class dropped earlier (retain-30d/, keep-co's backup left in it) is searched too: nothing of moved-co's there.
+      { awsRegion: "eu-central-1", bucket: buckets["eu-central-1"], found: 0, deleted: 0, byPrefix: {}, discoveredPrefixes: ["retain-30d/moved-co/"] },
       { awsRegion: "us-east-1", bucket: buckets["us-east-1"], found: 5, deleted: 5, byPrefix: { "retain-14d/moved-co/": 4, "exports/moved-co/": 1 } },
       { awsRegion: "us-east-2", bucket: buckets["us-east-2"], found: 2, deleted: 2, byPrefix: { "retain-14d/moved-co/": 2 } },
     ]);

@@ -9,7 +9,8 @@
  *   fail with 412 PreconditionFailed when the key exists.
  * - Content-MD5: a body that does not match it fails with 400 BadDigest.
  * - ListParts (s3rver has none): S3's record of an upload's parts, read from s3rver's store.
- * - ListObjectVersions and DeleteObjects (erasure): s3rver keeps no versions, so each
+ * - ListObjectVersions (with a delimiter too: listVersionsByDelimiter) and DeleteObjects
+ *   (erasure): s3rver keeps no versions, so each
  *   object is its one version, `null`, as in a bucket that was never versioned; every key
  *   of a DeleteObjects request is authorised on its own (s3:DeleteObject, and
  *   s3:DeleteObjectVersion for a version, s3:BypassGovernanceRetention when asked), and a
@@ -183,6 +184,40 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
     res.end(`<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>${parts.length}</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>${parts.join("")}</ListPartsResult>`);
   };
 
+  /**
+   * ListObjectVersions with a delimiter, as S3 documents it
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html, "delimiter",
+   * "CommonPrefixes", "MaxKeys"): the keys that hold the delimiter after the prefix are grouped
+   * by what lies up to its first occurrence into one CommonPrefixes element each, returned
+   * nowhere else, and each group counts as one result against max-keys; results come in key
+   * order, and a truncated page's NextKeyMarker is its last key or common prefix, after which
+   * the next page goes on (a common prefix's keys are not listed again). Every object is its
+   * one `null` version, as in the listing without a delimiter.
+   */
+  const listVersionsByDelimiter = async (bucket: string, query: URLSearchParams, res: ServerResponse) => {
+    const prefix = query.get("prefix") ?? "";
+    const delimiter = query.get("delimiter")!;
+    const marker = query.get("key-marker") ?? "";
+    const max = Math.min(Number(query.get("max-keys") ?? 1000) || 1000, 1000);
+    const listed = await backend.store.listObjects(bucket, { prefix, startAfter: marker });
+    const objects = (listed.objects ?? []) as { key: string; lastModifiedDate: Date; metadata: Record<string, string> }[];
+    const results: ({ key: string; object: (typeof objects)[number] } | { key: string; common: true })[] = [];
+    for (const o of objects) {
+      if (marker.endsWith(delimiter) && o.key.startsWith(marker)) continue;
+      const at = o.key.indexOf(delimiter, prefix.length);
+      if (at === -1) results.push({ key: o.key, object: o });
+      else if (results.at(-1)?.key !== o.key.slice(0, at + delimiter.length)) results.push({ key: o.key.slice(0, at + delimiter.length), common: true });
+    }
+    const page = results.slice(0, max);
+    const truncated = results.length > max;
+    const body = page.map((r) =>
+      "common" in r
+        ? `<CommonPrefixes><Prefix>${xml(r.key)}</Prefix></CommonPrefixes>`
+        : `<Version><Key>${xml(r.key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${new Date(r.object.lastModifiedDate).toISOString()}</LastModified><ETag>&quot;${(r.object.metadata.etag ?? "").replace(/"/g, "")}&quot;</ETag><Size>${r.object.metadata["content-length"] ?? 0}</Size><StorageClass>STANDARD</StorageClass></Version>`,
+    );
+    res.writeHead(200, { "content-type": "application/xml" });
+    res.end(`<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><Delimiter>${xml(delimiter)}</Delimiter><KeyMarker>${xml(marker)}</KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextKeyMarker>${xml(page.at(-1)!.key)}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : ""}${body.join("")}</ListVersionsResult>`);
+  };
   const gateway: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://gateway");
@@ -208,6 +243,8 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
         ...(header(req.headers, "x-amz-server-side-encryption-aws-kms-key-id") ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": header(req.headers, "x-amz-server-side-encryption-aws-kms-key-id")! } : {}),
         ...(header(req.headers, "x-amz-copy-source") ? { "s3:x-amz-copy-source": header(req.headers, "x-amz-copy-source")! } : {}),
         ...(op.resource === "bucket" ? { "s3:prefix": url.searchParams.get("prefix") ?? "" } : {}),
+        // The condition key S3 sets for a listing with a delimiter (https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
+        ...(op.resource === "bucket" && url.searchParams.get("delimiter") ? { "s3:delimiter": url.searchParams.get("delimiter")! } : {}),
       };
       const resource = op.resource === "bucket" ? vault.bucketArn : `${vault.bucketArn}/${key}`;
       const decisions: { action: string; decision: Decision }[] = op.actions.map((action) => ({ action, decision: s3(world, region, asCaller(role), action, resource, context) }));
@@ -220,6 +257,10 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
         record(decisions, 403);
         req.resume();
         return s3Error(res, 403, "AccessDenied", `${keyId} may not ${op.name} ${resource}: ${decisions.map((d) => `${d.action} ${d.decision}`).join(", ")}`);
+      }
+      if (op.name === "ListObjectVersions" && url.searchParams.get("delimiter")) {
+        record(decisions, 200);
+        return listVersionsByDelimiter(bucket, url.searchParams, res);
       }
       if (op.name === "ListObjectVersions") {
         record(decisions, 200);
