@@ -58,8 +58,12 @@ const writes = (job: Job) => Object.entries(job.permissions ?? {}).filter(([k, v
 
 /** A checkout of the pull request's own commit (its head or its merge ref), not the base's. */
 const checksOutPullRequest = (s: Step) => !!s.uses?.startsWith("actions/checkout@") && /pull_request\.head|refs\/pull\//.test(JSON.stringify(s.with?.ref ?? "") + JSON.stringify(s.with?.repository ?? ""));
-/** The one command that may run in the pull request's checkout: an install of its packages that runs none of their scripts and ignores its .npmrc. */
-const HEAD_INSTALL = "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund";
+/**
+ * The one command that may run in the pull request's checkout: the base's guard against
+ * workspaces and local dependencies outside it (scripts/head-install-guard.mjs, by absolute
+ * path), then an install of its packages that runs none of their scripts and ignores its .npmrc.
+ */
+export const HEAD_INSTALL = 'node "${GITHUB_WORKSPACE}/base/scripts/head-install-guard.mjs" && rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund';
 /** The one way the base's checker may plan the pull request's program: in the sandbox. */
 const SANDBOXED_PLAN = /npm run --silent plan -- --stack "\$\{STACK\}" --head \.\.\/(\S+) --sandbox /;
 

@@ -9,7 +9,7 @@ import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
 import { ROOT } from "./program";
 import { workflowErrors } from "./workflowParser";
-import { trustFindings, type Workflow } from "./ciTrust";
+import { HEAD_INSTALL, trustFindings, type Workflow } from "./ciTrust";
 
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
 type Job = { permissions?: Record<string, string>; steps: { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
@@ -190,8 +190,9 @@ describe("trust boundaries of this stack's own CI", () => {
     ["a cache in the diff", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => !!s.uses?.startsWith("actions/setup-node@")).with!.cache = "npm"), /tenant-diff: uses a cache/],
     ["the pull request's checkout keeping its token", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.with?.path === "head").with!["persist-credentials"] = true), /tenant-diff: a checkout keeps its credentials/],
     ["the pull request in the workspace root", "tenant-diff", (wf) => delete step(wf, "tenant-diff", (s) => s.with?.path === "head").with!.path, /tenant-diff: checks out the pull request into the workspace root/],
-    ["the pull request's install scripts", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund").run = "npm ci"), /tenant-diff: runs "npm ci" in the pull request's checkout/],
-    ["the pull request's .npmrc", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund").run = "npm ci --ignore-scripts"), /tenant-diff: runs "npm ci --ignore-scripts" in the pull request's checkout/],
+    ["the pull request's install scripts", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "npm ci"), /tenant-diff: runs "npm ci" in the pull request's checkout/],
+    ["the pull request's .npmrc", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "npm ci --ignore-scripts"), /tenant-diff: runs "npm ci --ignore-scripts" in the pull request's checkout/],
+    ["the pull request's install without the base's guard (its workspaces could lead outside head/)", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund"), /tenant-diff: runs "rm -f \.npmrc && npm ci --ignore-scripts --no-audit --no-fund" in the pull request's checkout/],
     ["the pull request's checker", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff")["working-directory"] = "head"), /tenant-diff: runs "report=.*" in the pull request's checkout/],
     ["no bubblewrap", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.shift(), /tenant-diff: bubblewrap is not installed before the pull request is checked out/],
     ["bubblewrap installed after the pull request is on the runner", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.splice(3, 0, wf.jobs["tenant-diff"].steps.shift()!), /tenant-diff: bubblewrap is not installed before the pull request is checked out/],
