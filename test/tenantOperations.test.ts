@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./program";
 import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
-import { listingProblems, planErasure, prefixProblem, type ErasureRequest, type ListedVersion } from "../src/operations/erase";
+import { listingProblems, planErasure, prefixProblem, retentionClassPrefixesIn, type ErasureRequest, type ListedVersion } from "../src/operations/erase";
 import { planExport } from "../src/operations/export";
 import { ticketProblem, runOf } from "../src/catalog/record";
 import { neonApi } from "../src/operations/neonApi";
@@ -290,5 +290,12 @@ describe("carrying out against Neon's API", () => {
     expect(incomplete.code).toBe(1);
     expect(record(file)).toMatchObject({ result: "failed", error: "the vault of eu-central-1, us-east-2 is not known: pass --outputs FILE (pulumi stack output --json > FILE, after pulumi up), whose backupVaults names every vault of the stack; old-mill's prefixes are erased in each, so nothing was deleted" });
     expect(neon.projects.has("dusty-mill-654321")).toBe(true);
+  });
+});
+
+describe("the retention classes a vault holds (erasure, review finding 9a)", () => {
+  it("gives the tenant's prefix in every retain-<days>d/ the vault lists at its top, declared or not, and nothing for other top-level prefixes", () => {
+    expect(retentionClassPrefixesIn(["retain-30d/", "exports/", "acme/", "retain-14d/", "retain-d/", "retain-7days/", "retain-14d/"], "gone-co")).toEqual(["retain-14d/gone-co/", "retain-30d/gone-co/"]);
+    expect(retentionClassPrefixesIn([], "gone-co")).toEqual([]);
   });
 });
