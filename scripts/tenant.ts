@@ -31,7 +31,7 @@ import { retentionClasses, vaultRegions } from "../src/plan/vaults/plan";
 import { exportPrefix } from "../tenants/naming";
 import { backupRegionOf } from "../tenants/placement";
 import { runnerOf } from "../src/plan/repository/manifest";
-import type { Tenant } from "../tenants/model";
+import type { Fleet, Tenant } from "../tenants/model";
 import type { StackSettings } from "../src/core/config/settings";
 import { neonApi, type NeonApi } from "../src/operations/neonApi";
 import { planFinish, planMove, type FinishPlan } from "../src/operations/move";
@@ -218,6 +218,35 @@ async function finishMove(tenant: Tenant, settings: StackSettings, args: { apply
   });
 }
 
+const OPTIONS = {
+  ...STACK_OPTIONS,
+  to: { type: "string" },
+  "from-dump": { type: "boolean", default: false },
+  finish: { type: "boolean", default: false },
+  "catch-up": { type: "boolean", default: false },
+  format: { type: "string", default: "custom" },
+  json: { type: "boolean", default: false },
+  apply: { type: "boolean", default: false },
+  ticket: { type: "string" },
+  outputs: { type: "string" },
+  record: { type: "string" },
+} as const;
+
+type Args = ReturnType<typeof parseCommandLine<typeof OPTIONS>>;
+
+/** What every flow of the command works with: the tenant, the stack, the options and how to show a plan. */
+interface Operation {
+  readonly tenant: Tenant;
+  readonly settings: StackSettings;
+  readonly fleet: Fleet;
+  readonly args: Args;
+  readonly now: Date;
+  /** Prints a plan: its JSON (with the vault's AWS region and the runner labels its data may be processed on) or its text. */
+  readonly show: (plan: object, text: string) => Promise<void>;
+  /** Neon's API, for the command that needs it. */
+  readonly api: () => NeonApi;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, id, ...rest] = joinTarget(argv);
   if (!command || command === "--help" || command === "-h") {
@@ -228,23 +257,7 @@ async function main(argv: string[]): Promise<number> {
   if (!id || id.startsWith("--")) throw new UsageError(`${command} needs a tenant id\n${USAGE}`);
   const positional = command === "share" ? rest.shift() : undefined;
   if (command === "share" && (!positional || positional.startsWith("--"))) throw new UsageError(`share needs the export's object key (the export printed it)\n${USAGE}`);
-  const args = parseCommandLine(
-    rest,
-    {
-      ...STACK_OPTIONS,
-      to: { type: "string" },
-      "from-dump": { type: "boolean", default: false },
-      finish: { type: "boolean", default: false },
-      "catch-up": { type: "boolean", default: false },
-      format: { type: "string", default: "custom" },
-      json: { type: "boolean", default: false },
-      apply: { type: "boolean", default: false },
-      ticket: { type: "string" },
-      outputs: { type: "string" },
-      record: { type: "string" },
-    },
-    USAGE,
-  );
+  const args = parseCommandLine(rest, OPTIONS, USAGE);
   if ((args.finish || args["catch-up"]) && command !== "move") throw new UsageError(`--finish and --catch-up belong to move\n${USAGE}`);
   if (args.finish && args["catch-up"]) throw new UsageError(`--finish or --catch-up, not both\n${USAGE}`);
   if (args.apply) {
@@ -260,87 +273,105 @@ async function main(argv: string[]): Promise<number> {
   if (!declared) throw new CommandError(`${JSON.stringify(id.slice(0, 60))} is not a tenant of ${fleet.file}`);
   // A move cut over: restores and exports work on the project that serves (the target).
   const tenant = command === "move" ? declared : operatedTenant(declared);
-  const api = (): NeonApi => neonApi(`${command} a tenant's project`);
-  // The JSON names the vault's AWS region (the workflows assume their role there) and the runner labels its data may be processed on.
-  const show = async (plan: object, text: string) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n` : text);
-  const now = new Date();
+  const op: Operation = {
+    tenant,
+    settings,
+    fleet,
+    args,
+    now: new Date(),
+    show: async (plan, text) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n` : text),
+    api: () => neonApi(`${command} a tenant's project`),
+  };
+  if (command === "restore") return restoreFlow(op);
+  if (command === "share") return shareFlow(op, positional!);
+  if (command === "export") return exportFlow(op);
+  if (command === "move") return args.finish ? finishMove(tenant, settings, args, op.show, op.now) : moveFlow(op);
+  return eraseFlow(op);
+}
 
-  if (command === "restore") {
-    if (!args.to) throw new UsageError(`restore needs --to\n${USAGE}`);
-    const facts = await catalogFacts(tenant, args.to, args.json);
-    const plan = planRestore({
-      tenantId: tenant.id,
-      now,
-      historyRetentionHours: tenant.historyRetentionHours,
-      branch: tenant.database.branch,
-      target: parseTarget(args.to, facts),
-      dumps: facts?.dumps ?? [],
-      preferDump: args["from-dump"],
-    });
-    if (!args.apply || plan.action === "refuse") {
-      await show(plan, renderRestore(plan, tenant.id));
-      return plan.action === "refuse" ? 1 : 0;
-    }
-    const awsRegion = backupRegionOf(tenant.region);
-    const outputs = readOutputs(args.outputs, tenant, awsRegion);
-    return carryOut("restore", tenant, settings, args.ticket!, plan, args.record, async () => {
-      const neon = api();
-      const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
-      if (plan.action === "branch-restore") return branchRestore(neon, project, plan);
-      const bucket = bucketOf(outputs, awsRegion);
-      const target = await dumpRestoreTarget(neon, project, tenant, plan);
-      const restored = await restoreDump(tenant, plan, bucket, target.url, now);
-      return { project: project.id, branch: target.branchId, branchName: plan.newBranch, database: "restored", dump: plan.dump, ...restored };
-    });
+async function restoreFlow({ tenant, settings, args, now, show, api }: Operation): Promise<number> {
+  if (!args.to) throw new UsageError(`restore needs --to\n${USAGE}`);
+  const facts = await catalogFacts(tenant, args.to, args.json);
+  const plan = planRestore({
+    tenantId: tenant.id,
+    now,
+    historyRetentionHours: tenant.historyRetentionHours,
+    branch: tenant.database.branch,
+    target: parseTarget(args.to, facts),
+    dumps: facts?.dumps ?? [],
+    preferDump: args["from-dump"],
+  });
+  if (!args.apply || plan.action === "refuse") {
+    await show(plan, renderRestore(plan, tenant.id));
+    return plan.action === "refuse" ? 1 : 0;
   }
+  const awsRegion = backupRegionOf(tenant.region);
+  const outputs = readOutputs(args.outputs, tenant, awsRegion);
+  return carryOut("restore", tenant, settings, args.ticket!, plan, args.record, async () => {
+    const neon = api();
+    const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
+    if (plan.action === "branch-restore") return branchRestore(neon, project, plan);
+    const bucket = bucketOf(outputs, awsRegion);
+    const target = await dumpRestoreTarget(neon, project, tenant, plan);
+    const restored = await restoreDump(tenant, plan, bucket, target.url, now);
+    return { project: project.id, branch: target.branchId, branchName: plan.newBranch, database: "restored", dump: plan.dump, ...restored };
+  });
+}
 
-  if (command === "export" || command === "share") {
-    if (!EXPORT_FORMATS.includes(args.format as ExportFormat)) throw new UsageError(`--format ${JSON.stringify(args.format!.slice(0, 20))}: use ${EXPORT_FORMATS.join(" or ")}\n${USAGE}`);
-    const plan = planExport(tenant, args.format as ExportFormat, now, settings.backup.exports);
-    const outputs = readOutputs(args.outputs, tenant, plan.awsRegion);
-    if (command === "share") {
-      const key = positional!;
-      if (!key.startsWith(exportPrefix(tenant.id)) || !/^[A-Za-z0-9._/-]+\.(dump|sql|manifest\.json)$/.test(key) || key.includes("..")) {
-        throw new UsageError(`${JSON.stringify(key.slice(0, 80))} is not an export of ${tenant.id}: give a key under ${exportPrefix(tenant.id)} ending .dump, .sql or .manifest.json`);
-      }
-      const bucket = bucketOf(outputs, plan.awsRegion);
-      const signed = await runScript('set -euo pipefail\naws s3 presign "s3://${BUCKET}/${KEY}" --expires-in "${SECONDS}" --region "${REGION}"', { BUCKET: bucket, KEY: key, SECONDS: String(plan.linkSeconds), REGION: plan.awsRegion, }, { echo: false });
-      if (signed.code !== 0) throw new CommandError(`the link could not be signed: ${signed.output.trim().split("\n").at(-1)}`);
-      await write(`${signed.output.trim()}\n`);
-      process.stderr.write(`a link to s3://${bucket}/${key}, working for ${plan.linkSeconds / 3600} h (exportLinkHours); whoever holds it can download the export: send it to the customer only\n`);
-      return 0;
-    }
-    if (!args.apply) {
-      await show(plan, renderExport(plan));
-      return 0;
-    }
-    return carryOut("export", tenant, settings, args.ticket!, plan, args.record, async () => {
-      const neon = api();
-      const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
-      const url = await tenantUrl(neon, project, tenant);
-      return { project: project.id, ...(await exportTenant(tenant, plan, { bucket: bucketOf(outputs, plan.awsRegion), encryption: settings.backup.encryption, kmsKeyArn: outputs.kmsKeyArn }, url)) };
-    });
+function exportPlanOf({ tenant, settings, args, now }: Operation) {
+  if (!EXPORT_FORMATS.includes(args.format as ExportFormat)) throw new UsageError(`--format ${JSON.stringify(args.format!.slice(0, 20))}: use ${EXPORT_FORMATS.join(" or ")}\n${USAGE}`);
+  const plan = planExport(tenant, args.format as ExportFormat, now, settings.backup.exports);
+  return { plan, outputs: readOutputs(args.outputs, tenant, plan.awsRegion) };
+}
+
+async function shareFlow(op: Operation, key: string): Promise<number> {
+  const { tenant } = op;
+  const { plan, outputs } = exportPlanOf(op);
+  if (!key.startsWith(exportPrefix(tenant.id)) || !/^[A-Za-z0-9._/-]+\.(dump|sql|manifest\.json)$/.test(key) || key.includes("..")) {
+    throw new UsageError(`${JSON.stringify(key.slice(0, 80))} is not an export of ${tenant.id}: give a key under ${exportPrefix(tenant.id)} ending .dump, .sql or .manifest.json`);
   }
+  const bucket = bucketOf(outputs, plan.awsRegion);
+  const signed = await runScript('set -euo pipefail\naws s3 presign "s3://${BUCKET}/${KEY}" --expires-in "${SECONDS}" --region "${REGION}"', { BUCKET: bucket, KEY: key, SECONDS: String(plan.linkSeconds), REGION: plan.awsRegion, }, { echo: false });
+  if (signed.code !== 0) throw new CommandError(`the link could not be signed: ${signed.output.trim().split("\n").at(-1)}`);
+  await write(`${signed.output.trim()}\n`);
+  process.stderr.write(`a link to s3://${bucket}/${key}, working for ${plan.linkSeconds / 3600} h (exportLinkHours); whoever holds it can download the export: send it to the customer only\n`);
+  return 0;
+}
 
-  if (command === "move" && args.finish) return finishMove(tenant, settings, args, show, now);
-  if (command === "move") {
-    const plan = planMove(tenant, args["catch-up"]);
-    const target = moveTarget(tenant);
-    if (!args.apply || plan.action === "refuse" || !target) {
-      const what = { copy: "copy and compare", replicate: "start logical replication", "catch-up": "catch up and stop replicating" };
-      await show(plan, plan.action === "refuse" ? `cannot move: ${plan.why}\n` : `move ${tenant.id} (${what[plan.action]}, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`);
-      return plan.action === "refuse" ? 1 : 0;
-    }
-    const outputs = readOutputs(args.outputs, tenant, backupRegionOf(tenant.region));
-    return carryOut("move", tenant, settings, args.ticket!, plan, args.record, async () => {
-      const neon = api();
-      const source = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
-      const targetProject = await tenantProject(neon, target, settings.neonOrgId, { projectId: outputs.moveProjectId });
-      const moved = await moveData(plan.action, tenant, target, await tenantUrl(neon, source, tenant), await tenantUrl(neon, targetProject, target));
-      return { step: plan.action, source: source.id, target: targetProject.id, targetRegion: target.region, targetPgVersion: target.pgVersion, ...moved };
-    });
+async function exportFlow(op: Operation): Promise<number> {
+  const { tenant, settings, args, show, api } = op;
+  const { plan, outputs } = exportPlanOf(op);
+  if (!args.apply) {
+    await show(plan, renderExport(plan));
+    return 0;
   }
+  return carryOut("export", tenant, settings, args.ticket!, plan, args.record, async () => {
+    const neon = api();
+    const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
+    const url = await tenantUrl(neon, project, tenant);
+    return { project: project.id, ...(await exportTenant(tenant, plan, { bucket: bucketOf(outputs, plan.awsRegion), encryption: settings.backup.encryption, kmsKeyArn: outputs.kmsKeyArn }, url)) };
+  });
+}
 
+async function moveFlow({ tenant, settings, args, show, api }: Operation): Promise<number> {
+  const plan = planMove(tenant, args["catch-up"]);
+  const target = moveTarget(tenant);
+  if (!args.apply || plan.action === "refuse" || !target) {
+    const what = { copy: "copy and compare", replicate: "start logical replication", "catch-up": "catch up and stop replicating" };
+    await show(plan, plan.action === "refuse" ? `cannot move: ${plan.why}\n` : `move ${tenant.id} (${what[plan.action]}, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`);
+    return plan.action === "refuse" ? 1 : 0;
+  }
+  const outputs = readOutputs(args.outputs, tenant, backupRegionOf(tenant.region));
+  return carryOut("move", tenant, settings, args.ticket!, plan, args.record, async () => {
+    const neon = api();
+    const source = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
+    const targetProject = await tenantProject(neon, target, settings.neonOrgId, { projectId: outputs.moveProjectId });
+    const moved = await moveData(plan.action, tenant, target, await tenantUrl(neon, source, tenant), await tenantUrl(neon, targetProject, target));
+    return { step: plan.action, source: source.id, target: targetProject.id, targetRegion: target.region, targetPgVersion: target.pgVersion, ...moved };
+  });
+}
+
+async function eraseFlow({ tenant, settings, fleet, args, show, api }: Operation): Promise<number> {
   const plan = planErasure({ tenant, retentionClasses: retentionClasses(fleet.tenants, settings.backup.keep), vaultRegions: vaultRegions(fleet.tenants, settings.backup.keep), objectLock: settings.backup.objectLock, breakGlassPrincipal: settings.backup.breakGlassPrincipal });
   if (!args.apply || plan.action === "refuse") {
     await show(plan, renderErasure(plan));
