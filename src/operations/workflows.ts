@@ -142,9 +142,12 @@ function setupSteps(): object[] {
   ];
 }
 
-function render(spec: OperationSpec): string {
-  const inputEnv = { STACK: "${{ inputs.stack }}", TENANT: "${{ inputs.tenant }}", TICKET: "${{ inputs.ticket }}", ...spec.env };
-  const planStep = {
+/** The environment every step of an operation workflow gets: the dispatch's inputs and the operation's own. */
+type StepEnv = Record<string, string>;
+
+/** The plan job's step: plans without secrets, shows the plan, and says where the apply job runs. */
+function planStep(spec: OperationSpec, inputEnv: StepEnv) {
+  return {
     name: "Plan (no secrets)",
     id: "plan",
     shell: "bash",
@@ -164,7 +167,11 @@ function render(spec: OperationSpec): string {
         : 'exit "${status}"',
     ].join("\n") + "\n",
   };
-  const applyStep = {
+}
+
+/** The apply job's step: reads the stack's outputs (and the catalog owner's string, masked) and carries the plan out. */
+function applyStep(spec: OperationSpec, inputEnv: StepEnv) {
+  return {
     name: `${spec.title} (--apply)`,
     shell: "bash",
     env: {
@@ -190,60 +197,71 @@ function render(spec: OperationSpec): string {
       'npm run --silent tenant -- "${args[@]}" --apply --ticket "${TICKET}" --outputs "${outputs}" --record "${RUNNER_TEMP}/record/${TENANT}-${GITHUB_RUN_ID}.json"',
     ].join("\n") + "\n",
   };
+}
+
+/** Plans without secrets on main; its outputs say the vault's region and where the apply job runs. */
+function planJob(spec: OperationSpec, inputEnv: StepEnv) {
+  return {
+    name: "plan",
+    if: ON_MAIN,
+    "runs-on": RUNNER,
+    "timeout-minutes": 10,
+    permissions: { contents: "read" },
+    outputs: { aws_region: "${{ steps.plan.outputs.aws_region }}", runs_on: "${{ steps.plan.outputs.runs_on }}" },
+    steps: [...setupSteps(), planStep(spec, inputEnv)],
+  };
+}
+
+/** Waits for approval in the operation's environment, then installs, assumes the role and carries the plan out. */
+function applyJob(spec: OperationSpec, inputEnv: StepEnv) {
+  return {
+    name: `${spec.kind} (approved in ${spec.environment})`,
+    needs: "plan",
+    if: `${ON_MAIN} && needs.plan.outputs.aws_region != ''`,
+    // The tenant's data is processed where its residency's runners are (runnerLabels), else on GitHub-hosted runners.
+    "runs-on": "${{ fromJSON(needs.plan.outputs.runs_on) }}",
+    "timeout-minutes": 180,
+    environment: spec.environment,
+    permissions: spec.roleVariable ? { contents: "read", "id-token": "write" } : { contents: "read" },
+    steps: [
+      ...setupSteps(),
+      { name: "Postgres client (newest major)", shell: "bash", env: { PG_MAJOR: String(OPERATIONS_PG_MAJOR) }, run: `${INSTALL_PG_CLIENT}\n` },
+      { name: "Pulumi CLI (install only)", uses: OPERATION_ACTIONS.pulumi.uses },
+      ...(spec.roleVariable
+        ? [
+            {
+              name: "AWS credentials (OIDC)",
+              uses: ACTIONS.configureAwsCredentials.uses,
+              with: { "role-to-assume": `\${{ vars.${spec.roleVariable} }}`, "aws-region": "${{ needs.plan.outputs.aws_region }}", "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}` },
+            },
+          ]
+        : []),
+      applyStep(spec, inputEnv),
+      {
+        name: "Keep the operation's record",
+        if: "always()",
+        uses: ACTIONS.uploadArtifact.uses,
+        with: { name: `tenant-${spec.kind}-record-\${{ github.run_id }}`, path: "${{ runner.temp }}/record/", "if-no-files-found": "warn", "retention-days": RECORD_RETENTION_DAYS },
+      },
+    ],
+  };
+}
+
+function render(spec: OperationSpec): string {
+  const inputEnv = { STACK: "${{ inputs.stack }}", TENANT: "${{ inputs.tenant }}", TICKET: "${{ inputs.ticket }}", ...spec.env };
   const body = {
     name: spec.title,
     on: { workflow_dispatch: { inputs: spec.inputs } },
     permissions: {},
     // One operation per tenant at a time, queued, never cancelled mid-way.
     concurrency: { group: "tenant-operation-${{ inputs.stack }}-${{ inputs.tenant }}", "cancel-in-progress": false },
-    jobs: {
-      plan: {
-        name: "plan",
-        if: ON_MAIN,
-        "runs-on": RUNNER,
-        "timeout-minutes": 10,
-        permissions: { contents: "read" },
-        outputs: { aws_region: "${{ steps.plan.outputs.aws_region }}", runs_on: "${{ steps.plan.outputs.runs_on }}" },
-        steps: [...setupSteps(), planStep],
-      },
-      apply: {
-        name: `${spec.kind} (approved in ${spec.environment})`,
-        needs: "plan",
-        if: `${ON_MAIN} && needs.plan.outputs.aws_region != ''`,
-        // The tenant's data is processed where its residency's runners are (runnerLabels), else on GitHub-hosted runners.
-        "runs-on": "${{ fromJSON(needs.plan.outputs.runs_on) }}",
-        "timeout-minutes": 180,
-        environment: spec.environment,
-        permissions: spec.roleVariable ? { contents: "read", "id-token": "write" } : { contents: "read" },
-        steps: [
-          ...setupSteps(),
-          { name: "Postgres client (newest major)", shell: "bash", env: { PG_MAJOR: String(OPERATIONS_PG_MAJOR) }, run: `${INSTALL_PG_CLIENT}\n` },
-          { name: "Pulumi CLI (install only)", uses: OPERATION_ACTIONS.pulumi.uses },
-          ...(spec.roleVariable
-            ? [
-                {
-                  name: "AWS credentials (OIDC)",
-                  uses: ACTIONS.configureAwsCredentials.uses,
-                  with: { "role-to-assume": `\${{ vars.${spec.roleVariable} }}`, "aws-region": "${{ needs.plan.outputs.aws_region }}", "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}` },
-                },
-              ]
-            : []),
-          applyStep,
-          {
-            name: "Keep the operation's record",
-            if: "always()",
-            uses: ACTIONS.uploadArtifact.uses,
-            with: { name: `tenant-${spec.kind}-record-\${{ github.run_id }}`, path: "${{ runner.temp }}/record/", "if-no-files-found": "warn", "retention-days": RECORD_RETENTION_DAYS },
-          },
-        ],
-      },
-    },
+    jobs: { plan: planJob(spec, inputEnv), apply: applyJob(spec, inputEnv) },
   };
   const versions = new Map<string, string>([...Object.values(ACTIONS), ...Object.values(OPERATION_ACTIONS)].map((a) => [a.uses, a.version]));
   return renderYaml(
     body,
     [
-      ` ${spec.title}: npm run tenant -- ${spec.kind}, dispatched by hand. Generated by src/operations/workflows.ts (npm run golden): do not edit.`,
+      ` ${spec.title}: npm run tenant -- ${spec.kind}, dispatched by hand. Generated by src/operations/workflows.ts (npm run generate): do not edit.`,
       ` The plan job holds no secret and shows what will be done; the apply job waits for approval in the ${spec.environment} environment`,
       ` (required reviewers, main only), then carries it out and keeps the operation's record (docs/operations.md).`,
     ].join("\n"),
