@@ -1,9 +1,8 @@
 /**
  * The dispatch workflows of this stack's own repository that carry out tenant operations
  * (.github/workflows/tenant-restore.yml, tenant-export.yml, tenant-erase.yml, tenant-move.yml,
- * tenant-move-finish.yml), rendered
- * from typed objects. Pure; `npm run golden` writes them and a test fails when the files
- * in the repository differ.
+ * tenant-move-finish.yml), rendered from typed objects. Pure; `npm run generate` writes them
+ * and a test fails when the files in the repository differ.
  *
  * Each has two jobs. `plan` holds no secret: it plans the operation with the inputs
  * (`npm run tenant -- … --json`, shown in the run's summary) for the reviewers to read.
