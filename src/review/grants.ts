@@ -87,3 +87,6 @@ export function widenedGrants(base: unknown, head: unknown): string[] {
 const MAX_SHOWN = 5;
 /** At most five items, then how many more. */
 export const list = (items: readonly string[]) => (items.length > MAX_SHOWN ? `${items.slice(0, MAX_SHOWN).join("; ")}; and ${items.length - MAX_SHOWN} more` : items.join("; "));
+
+/** An input that may be one string or a list of them, as strings. */
+export const asStrings = (v: unknown): string[] => (v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String));
