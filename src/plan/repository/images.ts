@@ -31,4 +31,4 @@ export function postgresImage(major: number): string {
 }
 
 /** An image reference pinned by a sha256 digest. */
-export const PINNED_IMAGE = /^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$/;
+export const PINNED_IMAGE = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$/;
