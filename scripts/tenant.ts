@@ -144,7 +144,7 @@ async function carryOut(kind: OperationKind, tenant: Tenant, settings: StackSett
   try {
     detail = await work();
   } catch (err) {
-    if ((err as Error).name !== "RunError") throw err;
+    if (!(err instanceof CommandError)) throw err;
     error = (err as Error).message;
   }
   const run = runOf(process.env);

@@ -25,6 +25,7 @@
  */
 import { accountOf, actionMatches } from "../core/iam/evaluate";
 import { BACKUP_DESTRUCTION_ACTIONS, KEY_DESTRUCTION_ACTIONS, keyBreakGlass } from "../plan/vaults/plan";
+import { PURPOSE_TAG } from "../core/tags";
 import { AWS_TYPES, type PlannedResource } from "./findings";
 import { asStrings, grantsOf, IDENTITY, list, showGrant, widening, type Grant } from "./grants";
 import { lifecycleClasses, lifecycleFindings, vaultFindings } from "./vaultWeakening";
@@ -451,7 +452,6 @@ function grantFindings(before: PlannedResource | undefined, after: PlannedResour
   return [{ change: "iam-widened", class: "destructive", detail }];
 }
 
-const PURPOSE_TAG = "tenant-fleet:purpose";
 const purposeOf = (r: PlannedResource) => (r.inputs.tags as Record<string, unknown> | undefined)?.[PURPOSE_TAG];
 
 /**

@@ -200,7 +200,7 @@ const DECLARED = {
   },
   devSeedFile: {
     group: "dev",
-    schema: pattern(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+\.sql$/, "a path of a .sql file in the application repository, e.g. db/seed.sql"),
+    schema: pattern(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.sql$/, "a path of a .sql file in the application repository, e.g. db/seed.sql"),
     default: "db/seed.sql",
     description: "SQL file in the application repository that seeds the dev/test main branch with test data.",
   },

@@ -17,9 +17,9 @@ export const GITHUB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
 export const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 export const NEON_ORG = /^org-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const OIDC_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
-export const GIT_BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._\/-]{1,200}$/;
+export const GIT_BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._/-]{1,200}$/;
 /** An IAM role or user, by exact ARN (no wildcard: a key policy must name principals). */
-export const IAM_PRINCIPAL_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
+export const IAM_PRINCIPAL_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
 export const IAM_PRINCIPAL_RULE = "an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)";
 
 /** A Neon region a new project may be created in (the dev/test project's, the catalog's). */
