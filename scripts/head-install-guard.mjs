@@ -102,8 +102,19 @@ export function installProblems(root) {
   return problems;
 }
 
+const USAGE = "usage: node scripts/head-install-guard.mjs [DIR]   (DIR: the pull request's checkout, default .)";
+
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const problems = installProblems(process.argv[2] ?? ".");
+  const args = process.argv.slice(2);
+  if (args[0] === "--help" || args[0] === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (args.length > 1 || args[0]?.startsWith("-")) {
+    process.stderr.write(`head-install-guard: ${JSON.stringify(args.join(" ").slice(0, 80))} is not a directory argument\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const problems = installProblems(args[0] ?? ".");
   for (const p of problems) process.stderr.write(`::error::${p}\n`);
   process.exit(problems.length ? 1 : 0);
 }

@@ -61,3 +61,14 @@ describe("the head's install guard", () => {
     expect(r.stderr).toMatch(/^::error::package\.json:1:1: not valid JSON \(.+\); npm ci would fail on it too$/m);
   });
 });
+
+describe("the guard's command line", () => {
+  it("answers --help with its usage and exit 0, and refuses an option it does not know with exit 2", () => {
+    const help = spawnSync(process.execPath, [GUARD, "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: node scripts\/head-install-guard\.mjs \[DIR\]/);
+    const bad = spawnSync(process.execPath, [GUARD, "--dir", "x"], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("usage:");
+  });
+});

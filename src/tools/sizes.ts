@@ -88,10 +88,18 @@ function numberFlag(args: string[], flag: string, fallback: number): number {
   return value;
 }
 
+const USAGE = "usage: npx tsx src/tools/sizes.ts [--max-function N] [--max-lines N] [PATH ...]";
+
 function main(argv: string[]): number {
   const args = [...argv];
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   const maxFunction = numberFlag(args, "--max-function", 80);
   const maxFile = numberFlag(args, "--max-lines", 500);
+  const unknown = args.find((a) => a.startsWith("-"));
+  if (unknown) throw new Error(`unknown option ${JSON.stringify(unknown.slice(0, 40))}\n${USAGE}`);
   const roots = args.length ? args : DEFAULT_ROOTS;
   const findings = roots.flatMap(sourceFiles).flatMap((file) => measure(file, maxFunction, maxFile));
   for (const f of findings) {
