@@ -145,16 +145,16 @@ const PR_ENV = { PR_NUMBER: "${{ github.event.pull_request.number }}", HEAD_REF:
 /** Bash: `find_branch` prints the id of the Neon branch called `${name}`, or nothing. */
 const FIND_BRANCH = 'find_branch() { api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" \'$n | @uri\')" | jq -r --arg name "${name}" \'[.branches[] | select(.name == $name) | .id][0] // ""\'; }';
 
+/** Bash both branch steps start with: strict mode, the API helpers, the branch's name and its lookup. */
+const BRANCH_PRELUDE = ["set -euo pipefail", API_FUNCTION, PREVIEW_BRANCH_SCRIPT, FIND_BRANCH];
+
 /** Bash: creates the pull request's Neon branch, or reuses it, and waits until it is ready. */
 function ensureBranchScript(): string[] {
   // Create once; after a failed POST, look the name up before anything else: a POST whose
   // answer was lost may have created the branch. Only a POST Neon refused for a retryable
   // reason (locked, throttled, 5xx) and that left no branch is sent again.
   return [
-    "set -euo pipefail",
-    API_FUNCTION,
-    PREVIEW_BRANCH_SCRIPT,
-    FIND_BRANCH,
+    ...BRANCH_PRELUDE,
     'id="$(find_branch)"',
     'if [ -n "${id}" ]; then echo "reusing Neon branch ${name} (${id})"; fi',
     "attempt=0",
@@ -187,10 +187,7 @@ function ensureBranchScript(): string[] {
 /** Bash: deletes the pull request's Neon branch (one already gone is fine). */
 function deleteBranchScript(): string[] {
   return [
-    "set -euo pipefail",
-    API_FUNCTION,
-    PREVIEW_BRANCH_SCRIPT,
-    FIND_BRANCH,
+    ...BRANCH_PRELUDE,
     'id="$(find_branch)"',
     'if [ -z "${id}" ]; then echo "no Neon branch ${name}"; exit 0; fi',
     'api_write DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}"',
