@@ -44,7 +44,13 @@ const neonProvider = new neon.Provider("neon", { apiKey: neonApiKey() });
 const projects = new Map(
   declared.tenants.map((tenant) => [
     tenant.id,
-    new TenantDatabase(projectResourceName(tenant), { tenant, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect, released: tenant.move?.finish }),
+    new TenantDatabase(projectResourceName(tenant), {
+      tenant,
+      orgId: settings.neonOrgId,
+      provider: neonProvider,
+      protect: settings.protect,
+      released: tenant.move?.finish,
+    }),
   ]),
 );
 
@@ -52,7 +58,14 @@ const projects = new Map(
 const moveTargets = new Map(
   declared.tenants.flatMap((t) => {
     const target = moveTarget(t);
-    return target ? [[t.id, new TenantDatabase(projectResourceName(target), { tenant: target, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect })] as const] : [];
+    return target
+      ? [
+          [
+            t.id,
+            new TenantDatabase(projectResourceName(target), { tenant: target, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
+          ] as const,
+        ]
+      : [];
   }),
 );
 
@@ -65,7 +78,15 @@ const databases = new Map(fleet.tenants.map((t) => [t.id, (t.move?.cutover ? mov
 const githubProvider = new github.Provider("github", { owner: settings.github.owner, token: credential(GITHUB_TOKEN), ...GITHUB_PACING });
 const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
 // The fleet manifest the workflows read at run time: the only file adding a tenant changes.
-const manifestSettings = { stack: settings.stack, source: settings.tenantsFile, scope: settings.secretScope, batchSize: settings.workflows.batchSize, migrations: Boolean(settings.workflows.migrationsCommand), waves: settings.workflows.migrationWaves, runners: settings.workflows.runnerLabels };
+const manifestSettings = {
+  stack: settings.stack,
+  source: settings.tenantsFile,
+  scope: settings.secretScope,
+  batchSize: settings.workflows.batchSize,
+  migrations: Boolean(settings.workflows.migrationsCommand),
+  waves: settings.workflows.migrationWaves,
+  runners: settings.workflows.runnerLabels,
+};
 for (const warning of batchWarnings(planFleetBatches(fleet.tenants, manifestSettings))) pulumi.log.warn(warning);
 const roles = new WorkflowRoles("github-backups", {
   repository: settings.github,
@@ -113,7 +134,12 @@ const credentials =
         credentials: new TenantCredentials(`credentials-${region.awsRegion}`, {
           stack: settings.stack,
           awsRegion: region.awsRegion,
-          tenants: region.active.map((t) => ({ id: t.id, residency: t.residency, direct: databases.get(t.id)!.connectionUri, pooled: databases.get(t.id)!.pooledConnectionUri })),
+          tenants: region.active.map((t) => ({
+            id: t.id,
+            residency: t.residency,
+            direct: databases.get(t.id)!.connectionUri,
+            pooled: databases.get(t.id)!.pooledConnectionUri,
+          })),
           keyAdministrators: settings.backup.keyAdministrators,
           workflowReaders: [roles.arnOf("backupWriter"), roles.arnOf("migrator")].filter((arn) => arn !== undefined),
           applicationReaders: settings.applicationRoleArns,
@@ -145,7 +171,13 @@ const devProject = settings.devProject
 
 // The fleet catalog: metadata the deploy syncs and the generated jobs append to.
 const catalog = settings.catalog
-  ? new FleetCatalog("fleet-catalog", { region: settings.catalog.region, stack: settings.stack, orgId: settings.neonOrgId, protect: settings.protect, provider: neonProvider })
+  ? new FleetCatalog("fleet-catalog", {
+      region: settings.catalog.region,
+      stack: settings.stack,
+      orgId: settings.neonOrgId,
+      protect: settings.protect,
+      provider: neonProvider,
+    })
   : undefined;
 
 // The application repository: tenant secrets, variables and generated workflows.
@@ -196,10 +228,20 @@ export const databasesByTenant = Object.fromEntries(
 export const moves = Object.fromEntries(
   fleet.tenants
     .filter((t) => moveTargets.has(t.id))
-    .map((t) => [t.id, { projectId: moveTargets.get(t.id)!.projectId, sourceProjectId: projects.get(t.id)!.projectId, ...t.move!, stage: t.move!.finish ? "finish" : t.move!.cutover ? "cutover" : "copy" }]),
+    .map((t) => [
+      t.id,
+      {
+        projectId: moveTargets.get(t.id)!.projectId,
+        sourceProjectId: projects.get(t.id)!.projectId,
+        ...t.move!,
+        stage: t.move!.finish ? "finish" : t.move!.cutover ? "cutover" : "copy",
+      },
+    ]),
 );
 /** Per AWS region in use: the backup bucket, its region and its KMS key (null with S3-managed keys). */
-export const backupVaults = Object.fromEntries(vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion, kmsKeyArn: vault.keyArn ?? null }]));
+export const backupVaults = Object.fromEntries(
+  vaults.map(({ plan, vault }) => [plan.awsRegion, { bucket: vault.bucketName, region: plan.awsRegion, kmsKeyArn: vault.keyArn ?? null }]),
+);
 /** The role the generated backup workflows assume (upload only). */
 export const backupRoleArn = roles.arnOf("backupWriter") ?? null;
 /** The role the generated restore-drill workflows assume (read only). */
@@ -213,13 +255,21 @@ export const migrationsRoleArn = roles.arnOf("migrator") ?? null;
  * applicationRoleArns): read the pooled string of this stack's tenants, through SSM only.
  */
 export const applicationCredentialsPolicy = credentials.length
-  ? pulumi.all(credentials.map((c) => c.credentials.keyArn.apply((keyArn) => ({ awsRegion: c.awsRegion, keyArn, tenants: c.active.map((t) => t.id) })))).apply((g) => JSON.stringify(applicationPolicy(settings.stack, g)))
+  ? pulumi
+      .all(credentials.map((c) => c.credentials.keyArn.apply((keyArn) => ({ awsRegion: c.awsRegion, keyArn, tenants: c.active.map((t) => t.id) }))))
+      .apply((g) => JSON.stringify(applicationPolicy(settings.stack, g)))
   : null;
 /** What the application repository receives (names only). */
 export const githubWiring = wiring.summary;
 /** The fleet catalog: its project, host and database, and where the generated jobs' writer string lives; null without one. */
 export const fleetCatalog = catalog
-  ? { projectId: catalog.projectId, region: settings.catalog!.region, host: catalog.host, database: CATALOG_DATABASE, writer: catalogWriterLocation(settings.secretScope, names) }
+  ? {
+      projectId: catalog.projectId,
+      region: settings.catalog!.region,
+      host: catalog.host,
+      database: CATALOG_DATABASE,
+      writer: catalogWriterLocation(settings.secretScope, names),
+    }
   : null;
 /** The catalog owner's string (secret), for the deploy's npm run catalog -- migrate and sync; null without one. */
 export const catalogOwnerUrl = catalog?.ownerUrl ?? null;

@@ -5,7 +5,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { BACKUP_PURPOSE, KEPT_TAG, PURPOSE_TAG, RESIDENCIES_TAG, STACK_TAG } from "../src/core/tags";
-import { bucketPolicy, bucketPrefix, keyBypassesLockoutCheck, lifecycleRules, vaultKeyPolicy, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "../src/plan/vaults/plan";
+import {
+  bucketPolicy,
+  bucketPrefix,
+  keyBypassesLockoutCheck,
+  lifecycleRules,
+  vaultKeyPolicy,
+  type BackupEncryption,
+  type ObjectLockMode,
+  type VaultPlan,
+} from "../src/plan/vaults/plan";
 
 export interface BackupVaultArgs {
   /** The vault's AWS region, tenants, retention classes and residencies (src/plan/vaults/plan.ts). */
@@ -64,7 +73,15 @@ function vaultKey(name: string, args: BackupVaultArgs, tags: Record<string, stri
       policy: pulumi
         .all([args.access.writerRoleArn, args.access.readerRoleArn, args.access.operatorRoleArn])
         .apply(([writerRoleArn, readerRoleArn, operatorRoleArn]) =>
-          JSON.stringify(vaultKeyPolicy(region, { writerRoleArn, readerRoleArn, operatorRoleArn, keyAdministrators: args.access.keyAdministrators, breakGlassArn: args.access.breakGlassArn })),
+          JSON.stringify(
+            vaultKeyPolicy(region, {
+              writerRoleArn,
+              readerRoleArn,
+              operatorRoleArn,
+              keyAdministrators: args.access.keyAdministrators,
+              breakGlassArn: args.access.breakGlassArn,
+            }),
+          ),
         ),
       tags,
     },
@@ -77,7 +94,13 @@ function vaultKey(name: string, args: BackupVaultArgs, tags: Record<string, stri
 }
 
 /** What hardens the bucket: versioning, encryption, public access block, ownership, lifecycle and Object Lock, in that order. */
-function bucketHardening(name: string, args: BackupVaultArgs, bucket: pulumi.Input<string>, key: aws.kms.Key | undefined, data: VaultOptions): pulumi.Resource[] {
+function bucketHardening(
+  name: string,
+  args: BackupVaultArgs,
+  bucket: pulumi.Input<string>,
+  key: aws.kms.Key | undefined,
+  data: VaultOptions,
+): pulumi.Resource[] {
   const { plan } = args;
   const region = plan.awsRegion;
   const objectLock = args.objectLock ?? "off";
@@ -180,7 +203,9 @@ export class BackupVault extends pulumi.ComponentResource {
         policy: pulumi
           .all([this.bucket.arn, this.key?.arn, args.access.writerRoleArn, args.access.readerRoleArn, args.access.operatorRoleArn])
           .apply(([bucketArn, keyArn, writerRoleArn, readerRoleArn, operatorRoleArn]) =>
-            JSON.stringify(bucketPolicy(bucketArn, encryption, keyArn, { writerRoleArn, readerRoleArn, operatorRoleArn, breakGlassArn: args.access.breakGlassArn })),
+            JSON.stringify(
+              bucketPolicy(bucketArn, encryption, keyArn, { writerRoleArn, readerRoleArn, operatorRoleArn, breakGlassArn: args.access.breakGlassArn }),
+            ),
           ),
       },
       { ...data, dependsOn: hardening },

@@ -40,7 +40,12 @@ export class DevTestProject extends pulumi.ComponentResource {
   constructor(name: string, args: DevTestProjectArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(DevTestProject.TYPE, name, {}, opts);
     const protect = args.protect ?? true;
-    this.project = new neon.Project(name, devProjectArgs(args.settings, args.stack, args.orgId), { parent: this, provider: args.neonProvider, protect, retainOnDelete: protect });
+    this.project = new neon.Project(name, devProjectArgs(args.settings, args.stack, args.orgId), {
+      parent: this,
+      provider: args.neonProvider,
+      protect,
+      retainOnDelete: protect,
+    });
     this.projectId = this.project.id;
 
     const gh = { parent: this, provider: args.githubProvider };
@@ -53,10 +58,22 @@ export class DevTestProject extends pulumi.ComponentResource {
       { repository: args.repository, environment: DEV_ENVIRONMENT, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } },
       gh,
     );
-    new github.RepositoryEnvironmentDeploymentPolicy(`${name}-environment-default-branch`, { repository: args.repository, environment: env.environment, branchPattern: args.branch }, gh);
-    new github.RepositoryEnvironmentDeploymentPolicy(`${name}-environment-pull-requests`, { repository: args.repository, environment: env.environment, branchPattern: PULL_REQUEST_REF_PATTERN }, gh);
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-environment-default-branch`,
+      { repository: args.repository, environment: env.environment, branchPattern: args.branch },
+      gh,
+    );
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-environment-pull-requests`,
+      { repository: args.repository, environment: env.environment, branchPattern: PULL_REQUEST_REF_PATTERN },
+      gh,
+    );
     if (args.workflowApiKey) {
-      new github.ActionsEnvironmentSecret(`${name}-neon-api-key`, { repository: args.repository, environment: env.environment, secretName: "NEON_API_KEY", value: args.workflowApiKey }, gh);
+      new github.ActionsEnvironmentSecret(
+        `${name}-neon-api-key`,
+        { repository: args.repository, environment: env.environment, secretName: "NEON_API_KEY", value: args.workflowApiKey },
+        gh,
+      );
     } else {
       pulumi.log.warn(
         "the dev/test workflows have no Neon API key yet: after the first pulumi up, create an API key scoped to the dev/test project and run pulumi config set --secret tenant-fleet:devNeonApiKey <key>",

@@ -37,11 +37,18 @@ export class FleetCatalog extends pulumi.ComponentResource {
   constructor(name: string, args: FleetCatalogArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(FleetCatalog.TYPE, name, {}, opts);
     const protect = args.protect ?? true;
-    this.project = new neon.Project(name, catalogProjectArgs(args.region, args.stack, args.orgId), { parent: this, provider: args.provider, protect, retainOnDelete: protect });
+    this.project = new neon.Project(name, catalogProjectArgs(args.region, args.stack, args.orgId), {
+      parent: this,
+      provider: args.provider,
+      protect,
+      retainOnDelete: protect,
+    });
     this.projectId = this.project.id;
     this.host = this.project.databaseHost;
     this.ownerUrl = pulumi.secret(this.project.connectionUri);
-    this.writerUrl = pulumi.secret(pulumi.all([this.project.databaseHost, this.project.databasePassword]).apply(([host, password]) => catalogWriterUrl(host, password)));
+    this.writerUrl = pulumi.secret(
+      pulumi.all([this.project.databaseHost, this.project.databasePassword]).apply(([host, password]) => catalogWriterUrl(host, password)),
+    );
     this.registerOutputs({ projectId: this.projectId, region: args.region });
   }
 }

@@ -49,7 +49,15 @@ export class OperationsRole extends pulumi.ComponentResource {
 
   /** Its permissions over the vaults, once they exist. */
   grant(vaults: readonly { readonly vault: BackupVault; readonly tenants: VaultGrant["tenants"] }[]): void {
-    const grants = pulumi.all(vaults.map(({ vault, tenants }) => pulumi.all([vault.bucketArn, vault.keyArn]).apply(([bucketArn, keyArn]): VaultGrant => ({ awsRegion: vault.awsRegion, bucketArn, keyArn, tenants }))));
-    new aws.iam.RolePolicy(`${this.name}-permissions`, { role: this.role.id, policy: grants.apply((g) => JSON.stringify(operatorPolicy(g))) }, { parent: this });
+    const grants = pulumi.all(
+      vaults.map(({ vault, tenants }) =>
+        pulumi.all([vault.bucketArn, vault.keyArn]).apply(([bucketArn, keyArn]): VaultGrant => ({ awsRegion: vault.awsRegion, bucketArn, keyArn, tenants })),
+      ),
+    );
+    new aws.iam.RolePolicy(
+      `${this.name}-permissions`,
+      { role: this.role.id, policy: grants.apply((g) => JSON.stringify(operatorPolicy(g))) },
+      { parent: this },
+    );
   }
 }

@@ -8,7 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
 import { type RenderedWorkflow } from "../src/plan/workflows/render";
 import type { RolePurpose, SecretScope } from "../src/plan/iam/workflowAccess";
-import { catalogWriterLocation, ENVIRONMENT_SECRET_NAME, environmentName, repositorySecretName, fleetNames, type FleetNames } from "../src/core/repositoryContract";
+import {
+  catalogWriterLocation,
+  ENVIRONMENT_SECRET_NAME,
+  environmentName,
+  repositorySecretName,
+  fleetNames,
+  type FleetNames,
+} from "../src/core/repositoryContract";
 
 export interface RepositoryWiringArgs {
   /** Owner (user or organisation) of the application repository. */
@@ -44,7 +51,10 @@ export interface RepositoryWiringArgs {
 
 /** The resource name of a workflow file: its file name without the extension. */
 function workflowResourceName(path: string): string {
-  return `workflow-${path.split("/").pop()!.replace(/\.ya?ml$/, "")}`;
+  return `workflow-${path
+    .split("/")
+    .pop()!
+    .replace(/\.ya?ml$/, "")}`;
 }
 
 /**
@@ -67,7 +77,15 @@ interface EnvironmentResources {
 }
 
 /** An environment only the default branch may enter, holding one secret. */
-function restrictedEnvironmentSecret(resources: EnvironmentResources, repository: string, branch: string, environment: string, secretName: string, value: pulumi.Input<string>, child: pulumi.CustomResourceOptions): void {
+function restrictedEnvironmentSecret(
+  resources: EnvironmentResources,
+  repository: string,
+  branch: string,
+  environment: string,
+  secretName: string,
+  value: pulumi.Input<string>,
+  child: pulumi.CustomResourceOptions,
+): void {
   const env = new github.RepositoryEnvironment(
     resources.environment,
     { repository, environment, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } },
@@ -88,7 +106,15 @@ function tenantSecrets(args: RepositoryWiringArgs, child: pulumi.CustomResourceO
       listing.secrets.push(secretName);
     } else {
       const envName = environmentName(t.id);
-      restrictedEnvironmentSecret({ environment: envName, branch: `${envName}-branch`, secret: `${envName}-database-url` }, repository, args.branch, envName, ENVIRONMENT_SECRET_NAME, value, child);
+      restrictedEnvironmentSecret(
+        { environment: envName, branch: `${envName}-branch`, secret: `${envName}-database-url` },
+        repository,
+        args.branch,
+        envName,
+        ENVIRONMENT_SECRET_NAME,
+        value,
+        child,
+      );
       listing.environments.push(envName);
       listing.secrets.push(`${envName}/${ENVIRONMENT_SECRET_NAME}`);
     }
@@ -119,7 +145,11 @@ function catalogWriterSecret(name: string, args: RepositoryWiringArgs, names: Fl
 function repositoryVariables(args: RepositoryWiringArgs, names: FleetNames, child: pulumi.CustomResourceOptions): string[] {
   const repository = args.repository;
   const vaultMap = pulumi
-    .all(args.vaults.map((v) => pulumi.all([v.bucket, v.kmsKeyArn]).apply(([bucket, kmsKeyArn]) => [v.awsRegion, kmsKeyArn ? { bucket, kmsKeyArn } : { bucket }] as const)))
+    .all(
+      args.vaults.map((v) =>
+        pulumi.all([v.bucket, v.kmsKeyArn]).apply(([bucket, kmsKeyArn]) => [v.awsRegion, kmsKeyArn ? { bucket, kmsKeyArn } : { bucket }] as const),
+      ),
+    )
     .apply((entries) => JSON.stringify(Object.fromEntries(entries)));
   const variables: string[] = [];
   const roleVariables: [string, string, pulumi.Input<string> | undefined][] = [
@@ -148,7 +178,14 @@ function repositoryFiles(args: RepositoryWiringArgs, child: pulumi.CustomResourc
   for (const f of files) {
     new github.RepositoryFile(
       f.resource,
-      { repository: args.repository, branch: args.branch, file: f.path, content: f.content, commitMessage: `tenant-fleet: ${f.verb} ${f.path} from ${args.source}`, overwriteOnCreate: true },
+      {
+        repository: args.repository,
+        branch: args.branch,
+        file: f.path,
+        content: f.content,
+        commitMessage: `tenant-fleet: ${f.verb} ${f.path} from ${args.source}`,
+        overwriteOnCreate: true,
+      },
       child,
     );
   }
@@ -175,7 +212,13 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     catalogWriterSecret(name, args, names, child, listing);
     const variables = repositoryVariables(args, names, child);
     repositoryFiles(args, child);
-    this.summary = { secrets: listing.secrets.sort(), environments: listing.environments.sort(), variables, workflows: args.workflows.map((w) => w.path), manifest: args.manifest.path };
+    this.summary = {
+      secrets: listing.secrets.sort(),
+      environments: listing.environments.sort(),
+      variables,
+      workflows: args.workflows.map((w) => w.path),
+      manifest: args.manifest.path,
+    };
     this.registerOutputs({});
   }
 }

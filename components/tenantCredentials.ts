@@ -17,7 +17,12 @@ export interface TenantCredentialsArgs {
   /** The AWS region of the key and parameters: the backup region of the tenants here. */
   readonly awsRegion: string;
   /** Active tenants whose backup region this is, with their connection strings (secrets). */
-  readonly tenants: readonly { readonly id: string; readonly residency: string; readonly direct: pulumi.Output<string>; readonly pooled: pulumi.Output<string> }[];
+  readonly tenants: readonly {
+    readonly id: string;
+    readonly residency: string;
+    readonly direct: pulumi.Output<string>;
+    readonly pooled: pulumi.Output<string>;
+  }[];
   /** Who administers the key and writes the parameters: every identity that runs pulumi up. */
   readonly keyAdministrators: readonly string[];
   /** Workflow roles that read direct strings (backup writer, migrations). */
@@ -68,11 +73,18 @@ export class TenantCredentials extends pulumi.ComponentResource {
       { parent: this, protect, retainOnDelete: protect },
     );
     // KMS alias names allow letters, digits, "/", "_" and "-" only (stack names may hold ".").
-    new aws.kms.Alias(`${name}-key-alias`, { region, name: `alias/tenant-fleet-${args.stack.replace(/[^A-Za-z0-9/_-]/g, "-")}-credentials`, targetKeyId: key.keyId }, { parent: this, protect, retainOnDelete: protect });
+    new aws.kms.Alias(
+      `${name}-key-alias`,
+      { region, name: `alias/tenant-fleet-${args.stack.replace(/[^A-Za-z0-9/_-]/g, "-")}-credentials`, targetKeyId: key.keyId },
+      { parent: this, protect, retainOnDelete: protect },
+    );
     this.keyArn = key.arn;
     this.parameters = [];
     for (const t of args.tenants) {
-      for (const [kind, value] of [["pooled", t.pooled], ["direct", t.direct]] as const) {
+      for (const [kind, value] of [
+        ["pooled", t.pooled],
+        ["direct", t.direct],
+      ] as const) {
         const parameterName = credentialParameter(args.stack, t.id, kind);
         new aws.ssm.Parameter(
           `${name}-${t.id}-${kind}`,

@@ -118,7 +118,10 @@ export class WorkflowRoles extends pulumi.ComponentResource {
    */
   grant(
     vaults: readonly { readonly vault: BackupVault; readonly tenants: VaultGrant["tenants"] }[],
-    credentials?: { readonly stack: string; readonly regions: readonly { readonly credentials: TenantCredentials; readonly backedUp: readonly string[]; readonly migrated: readonly string[] }[] },
+    credentials?: {
+      readonly stack: string;
+      readonly regions: readonly { readonly credentials: TenantCredentials; readonly backedUp: readonly string[]; readonly migrated: readonly string[] }[];
+    },
   ): void {
     if (this.granted) throw new Error("internal: WorkflowRoles.grant is called once");
     this.granted = true;
@@ -153,7 +156,11 @@ export class WorkflowRoles extends pulumi.ComponentResource {
           this,
         );
       }
-      new aws.iam.RolePolicy(`${this.name}-${ROLE_NAMES[purpose]}-permissions`, { role: role.id, policy: documents[purpose]().apply((d) => JSON.stringify(d)) }, { parent: this });
+      new aws.iam.RolePolicy(
+        `${this.name}-${ROLE_NAMES[purpose]}-permissions`,
+        { role: role.id, policy: documents[purpose]().apply((d) => JSON.stringify(d)) },
+        { parent: this },
+      );
     }
   }
 }

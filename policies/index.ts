@@ -24,7 +24,12 @@ const policies: StackValidationPolicy[] = RULES.map((rule) => ({
   name: rule.name,
   description: rule.description,
   enforcementLevel: rule.enforcementLevel,
-  configSchema: rule.configSchema ? { properties: rule.configSchema.properties as PolicyConfigSchema["properties"], required: rule.configSchema.required ? [...rule.configSchema.required] : undefined } : undefined,
+  configSchema: rule.configSchema
+    ? {
+        properties: rule.configSchema.properties as PolicyConfigSchema["properties"],
+        required: rule.configSchema.required ? [...rule.configSchema.required] : undefined,
+      }
+    : undefined,
   validateStack: (args, reportViolation) => {
     const config = (args.getConfig?.() ?? {}) as Record<string, unknown>;
     for (const v of rule.validate(args.resources.map(toRuleResource), config)) reportViolation(v.message, v.urn);

@@ -27,7 +27,11 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (!["migrate", "sync", "status"].includes(command)) throw new UsageError(`${command}: not a catalog command\n${USAGE}`);
-  const args = parseCommandLine(rest, { stack: { type: "string" }, outputs: { type: "string" }, json: { type: "boolean", default: false }, target: { type: "string" } }, USAGE);
+  const args = parseCommandLine(
+    rest,
+    { stack: { type: "string" }, outputs: { type: "string" }, json: { type: "boolean", default: false }, target: { type: "string" } },
+    USAGE,
+  );
   if (command === "sync" && (!args.stack || !args.outputs)) throw new UsageError(`sync needs --stack and --outputs\n${USAGE}`);
   let outputs: unknown;
   if (command === "sync") {

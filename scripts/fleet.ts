@@ -23,7 +23,17 @@ import { parseCommandLine, runMain, write } from "../src/cli/cli";
 const USAGE = "usage: npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
 
 async function orphans(argv: string[]): Promise<number> {
-  const args = parseCommandLine(argv, { org: { type: "string" }, state: { type: "string", multiple: true, default: [] }, json: { type: "boolean", default: false }, "api-url": { type: "string" }, help: { type: "boolean", short: "h", default: false } }, USAGE);
+  const args = parseCommandLine(
+    argv,
+    {
+      org: { type: "string" },
+      state: { type: "string", multiple: true, default: [] },
+      json: { type: "boolean", default: false },
+      "api-url": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+  );
   if (args.help) {
     await write(`${USAGE}\n`);
     return 0;
@@ -65,9 +75,12 @@ async function orphans(argv: string[]): Promise<number> {
     const stacks = [...new Set((declared.get(r.org) ?? []).map((d) => d.stack))].join(", ") || "none";
     lines.push(`Neon organisation ${r.org}: ${r.listed} project(s) listed; stacks declaring projects there: ${stacks}`);
     for (const v of r.verdicts.filter((x) => x.kind !== "owned")) {
-      lines.push(`  ${v.kind === "duplicate" ? "orphan " : "unowned"}  ${v.project.id}  ${JSON.stringify(v.project.name)}  ${v.project.region_id}  created ${v.project.created_at}: ${v.why}`);
+      lines.push(
+        `  ${v.kind === "duplicate" ? "orphan " : "unowned"}  ${v.project.id}  ${JSON.stringify(v.project.name)}  ${v.project.region_id}  created ${v.project.created_at}: ${v.why}`,
+      );
     }
-    for (const m of r.missing) lines.push(`  missing  ${m.owner} (${m.stack}): no project ${JSON.stringify(m.name)} in ${m.regionId} (not created yet, or deleted outside Pulumi)`);
+    for (const m of r.missing)
+      lines.push(`  missing  ${m.owner} (${m.stack}): no project ${JSON.stringify(m.name)} in ${m.regionId} (not created yet, or deleted outside Pulumi)`);
   }
   lines.push(
     found

@@ -61,7 +61,10 @@ export function installProblems(root) {
   const abs = path.resolve(root);
   const pkgFile = path.join(abs, "package.json");
   const lockFile = path.join(abs, "package-lock.json");
-  const say = (file, text, value, what) => problems.push(`${shown(file)}:${positionOf(text, value)}: ${what} ${JSON.stringify(value)} leads outside the pull request's checkout, where npm ci would delete or link the runner's files; keep every workspace and local dependency inside the repository`);
+  const say = (file, text, value, what) =>
+    problems.push(
+      `${shown(file)}:${positionOf(text, value)}: ${what} ${JSON.stringify(value)} leads outside the pull request's checkout, where npm ci would delete or link the runner's files; keep every workspace and local dependency inside the repository`,
+    );
   if (existsSync(pkgFile)) {
     const pkg = readJson(pkgFile, problems);
     if (pkg && pkg.doc && typeof pkg.doc === "object") {

@@ -50,9 +50,11 @@ type InitArgs = ReturnType<typeof parseCommandLine<typeof OPTIONS>>;
 function checkArguments(args: InitArgs): { stack: string; awsRegion: string } {
   const missing = (["stack", "github-owner", "github-repository", "aws-region"] as const).filter((k) => !args[k]);
   if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(", ")}\n${USAGE}`);
-  if (args["key-administrator"].length === 0) throw new UsageError(`missing --key-administrator: the IAM role or user that runs pulumi up administers the backup keys\n${USAGE}`);
+  if (args["key-administrator"].length === 0)
+    throw new UsageError(`missing --key-administrator: the IAM role or user that runs pulumi up administers the backup keys\n${USAGE}`);
   const stack = args.stack!;
-  if (!STACK_NAME.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)}: a stack name is lowercase letters, digits and hyphens, a letter first, e.g. prod or prod-eu`);
+  if (!STACK_NAME.test(stack))
+    throw new UsageError(`--stack ${JSON.stringify(stack)}: a stack name is lowercase letters, digits and hyphens, a letter first, e.g. prod or prod-eu`);
   const awsRegion = args["aws-region"]!;
   if (!AWS_REGION.test(awsRegion)) throw new UsageError(`--aws-region ${JSON.stringify(awsRegion)} is not an AWS region; e.g. eu-central-1`);
   return { stack, awsRegion };
@@ -117,7 +119,10 @@ async function main(argv: string[]): Promise<number> {
   const policyFile = policyConfigPath(stack);
   const tenantsFile = `tenants/${stack}.yaml`;
   const existing = [stackFile, policyFile].filter((f) => existsSync(path.join(PROJECT_ROOT, f)));
-  if (existing.length && !args.force) throw new UsageError(`${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Pass --force to replace ${existing.length === 1 ? "it" : "them"}`);
+  if (existing.length && !args.force)
+    throw new UsageError(
+      `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Pass --force to replace ${existing.length === 1 ? "it" : "them"}`,
+    );
 
   // The starter tenant sits in a Neon region whose backups land in the stack's AWS region, when one does.
   const active = NEON_REGIONS.filter((r) => r.status.state === "active");
@@ -144,7 +149,9 @@ async function main(argv: string[]): Promise<number> {
 
   const wrote: string[] = [];
   writeFileSync(path.join(PROJECT_ROOT, stackFile), stackText);
-  wrote.push(`${stackFile}: the stack's settings (repository ${args["github-owner"]}/${args["github-repository"]}@${args["github-branch"]}, ${args["neon-org"] ? `Neon organisation ${args["neon-org"]}` : "Neon personal account (no --neon-org)"}, AWS ${awsRegion}, residencies ${residencies.join(", ")}, protection ${protect ? "on" : "off"}, secrets per GitHub environment)`);
+  wrote.push(
+    `${stackFile}: the stack's settings (repository ${args["github-owner"]}/${args["github-repository"]}@${args["github-branch"]}, ${args["neon-org"] ? `Neon organisation ${args["neon-org"]}` : "Neon personal account (no --neon-org)"}, AWS ${awsRegion}, residencies ${residencies.join(", ")}, protection ${protect ? "on" : "off"}, secrets per GitHub environment)`,
+  );
   mkdirSync(path.join(PROJECT_ROOT, "policies"), { recursive: true });
   writeFileSync(path.join(PROJECT_ROOT, policyFile), renderPolicyConfig(settings));
   wrote.push(`${policyFile}: what the policy pack checks this stack against (the same repository, residencies and protection)`);

@@ -25,7 +25,6 @@ const USAGE = [
 
 type Format = "text" | "md" | "json";
 
-
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(
     argv,
@@ -48,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
   if (!["text", "md", "json"].includes(format)) throw new UsageError(`--format ${args.format}: use text, md or json\n${USAGE}`);
   const reviewing = args.base !== undefined || args.head !== undefined;
   if (format === "md" && !reviewing) throw new UsageError(`--format md goes with --base or --head (the pull-request comment)\n${USAGE}`);
-  if (args.base && args.head) throw new UsageError(`--base and --head: give one; --base REF compares this tree with REF, --head DIR compares DIR with this tree\n${USAGE}`);
+  if (args.base && args.head)
+    throw new UsageError(`--base and --head: give one; --base REF compares this tree with REF, --head DIR compares DIR with this tree\n${USAGE}`);
   if ((args.sandbox || args["tenants-only"]) && !reviewing) throw new UsageError(`--sandbox and --tenants-only go with --base or --head\n${USAGE}`);
 
   const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
@@ -62,10 +62,12 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  if (reviewing) return runReview({ base: args.base, head: args.head, format, sandbox: args.sandbox!, tenantsOnly: args["tenants-only"]! }, stackConfig, settings, fleet);
+  if (reviewing)
+    return runReview({ base: args.base, head: args.head, format, sandbox: args.sandbox!, tenantsOnly: args["tenants-only"]! }, stackConfig, settings, fleet);
 
   // Progress on a terminal only: nothing on a pipe, a file or with --json.
-  const progress = format !== "json" && process.stderr.isTTY ? terminalProgress(`${fleet.tenants.length} tenant(s) loaded from ${settings.tenantsFile}`) : undefined;
+  const progress =
+    format !== "json" && process.stderr.isTTY ? terminalProgress(`${fleet.tenants.length} tenant(s) loaded from ${settings.tenantsFile}`) : undefined;
   const run = await runOffline({
     project: stackConfig.project,
     stack: stackConfig.stack,
@@ -76,7 +78,11 @@ async function main(argv: string[]): Promise<number> {
   }).finally(() => progress?.done());
   const printed = problems.map(formatProblem);
   for (const line of run.logs) if (!printed.some((p) => line.endsWith(p))) process.stderr.write(`${line}\n`);
-  await write(format === "json" ? `${JSON.stringify(planDocument(stackConfig.stack, fleet, settings, run, problems), null, 2)}\n` : renderPlanText(stackConfig.stack, fleet, settings, run));
+  await write(
+    format === "json"
+      ? `${JSON.stringify(planDocument(stackConfig.stack, fleet, settings, run, problems), null, 2)}\n`
+      : renderPlanText(stackConfig.stack, fleet, settings, run),
+  );
   return 0;
 }
 

@@ -25,12 +25,23 @@ import { projectArgs } from "../src/plan/projects/args";
 import { projectsOf } from "../tenants/serving";
 import type { DeclaredProject } from "../src/review/orphans";
 
-const USAGE = "usage: npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--observe [--org ORG]] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...]";
+const USAGE =
+  "usage: npm run regions -- [--stack S] [--format md|csv|json|svg] [--out FILE] [--observe [--org ORG]] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...]";
 const FORMATS = ["md", "csv", "json", "svg"] as const;
 
-
 async function main(argv: string[]): Promise<number> {
-  const args = parseCommandLine(argv, { ...STACK_OPTIONS, format: { type: "string", default: "md" }, out: { type: "string" }, observe: { type: "boolean", default: false }, org: { type: "string" }, "api-url": { type: "string" } }, USAGE);
+  const args = parseCommandLine(
+    argv,
+    {
+      ...STACK_OPTIONS,
+      format: { type: "string", default: "md" },
+      out: { type: "string" },
+      observe: { type: "boolean", default: false },
+      org: { type: "string" },
+      "api-url": { type: "string" },
+    },
+    USAGE,
+  );
   if (args.help) {
     await write(`${USAGE}\n`);
     return 0;
@@ -70,8 +81,19 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(svgFile, regionsSvg(report, meta));
     svgName = path.basename(svgFile);
   }
-  let text = format === "md" ? regionsMarkdown(report, meta, svgName) : format === "csv" ? regionsCsv(report) : format === "json" ? regionsJson(report, meta) : regionsSvg(report, meta);
-  if (observed) text = format === "md" ? `${text}${observationMarkdown(observed.observation, observed.org)}` : `${JSON.stringify({ ...JSON.parse(text), observed: { org: observed.org, ...observed.observation } }, null, 2)}\n`;
+  let text =
+    format === "md"
+      ? regionsMarkdown(report, meta, svgName)
+      : format === "csv"
+        ? regionsCsv(report)
+        : format === "json"
+          ? regionsJson(report, meta)
+          : regionsSvg(report, meta);
+  if (observed)
+    text =
+      format === "md"
+        ? `${text}${observationMarkdown(observed.observation, observed.org)}`
+        : `${JSON.stringify({ ...JSON.parse(text), observed: { org: observed.org, ...observed.observation } }, null, 2)}\n`;
   if (out) {
     writeFileSync(out, text);
     process.stderr.write(`wrote ${out}${svgName ? ` and ${path.join(path.dirname(out), svgName)}` : ""}\n`);

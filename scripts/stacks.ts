@@ -23,7 +23,12 @@ const USAGE = "usage: npm run stacks -- [--json | --github-output] [--tiers-from
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(
     argv,
-    { json: { type: "boolean", default: false }, "github-output": { type: "boolean", default: false }, "tiers-from": { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+    {
+      json: { type: "boolean", default: false },
+      "github-output": { type: "boolean", default: false },
+      "tiers-from": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
     USAGE,
   );
   if (args.help) {
@@ -39,7 +44,9 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   for (const s of stacks.filter((x) => x.tierFromBase)) {
-    process.stderr.write(`${s.stack}: protect is false in Pulumi.${s.stack}.yaml but true at ${base}; it deploys as prod, behind the prod environment's reviewers\n`);
+    process.stderr.write(
+      `${s.stack}: protect is false in Pulumi.${s.stack}.yaml but true at ${base}; it deploys as prod, behind the prod environment's reviewers\n`,
+    );
   }
   const matrices = ciMatrices(stacks);
   if (args["github-output"]) {
@@ -52,7 +59,16 @@ async function main(argv: string[]): Promise<number> {
   } else if (args.json) {
     await write(`${JSON.stringify(matrices, null, 2)}\n`);
   } else {
-    const rows = [["stack", "tier", "policy config", "repository", "aws region"], ...stacks.map((s) => [s.stack, s.tierFromBase ? `${s.tier} (from ${base})` : s.tier, s.policyConfig, `${s.githubOwner}/${s.githubRepository}`, s.awsRegion])];
+    const rows = [
+      ["stack", "tier", "policy config", "repository", "aws region"],
+      ...stacks.map((s) => [
+        s.stack,
+        s.tierFromBase ? `${s.tier} (from ${base})` : s.tier,
+        s.policyConfig,
+        `${s.githubOwner}/${s.githubRepository}`,
+        s.awsRegion,
+      ]),
+    ];
     const width = (i: number) => Math.max(...rows.map((r) => r[i].length));
     await write(`${rows.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(width(i)) : c)).join("  ")).join("\n")}\n`);
   }

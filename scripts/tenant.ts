@@ -36,7 +36,25 @@ import type { StackSettings } from "../src/core/config/settings";
 import { neonApi, type NeonApi } from "../src/operations/neonApi";
 import { planFinish, planMove, type FinishPlan } from "../src/operations/move";
 import { moveTarget, operatedTenant } from "../tenants/serving";
-import { branchRestore, moveData, deleteProject, deleteProjectIfPresent, dumpRestoreTarget, eraseVaults, exportTenant, nothingLeft, presentProject, refuseEarlierProjects, vaultsOf, restoreDump, runScript, stackFactsOf, tenantProject, tenantUrl, type StackFacts } from "../src/operations/tenantOperations";
+import {
+  branchRestore,
+  moveData,
+  deleteProject,
+  deleteProjectIfPresent,
+  dumpRestoreTarget,
+  eraseVaults,
+  exportTenant,
+  nothingLeft,
+  presentProject,
+  refuseEarlierProjects,
+  vaultsOf,
+  restoreDump,
+  runScript,
+  stackFactsOf,
+  tenantProject,
+  tenantUrl,
+  type StackFacts,
+} from "../src/operations/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [
@@ -55,19 +73,25 @@ type Command = (typeof OPERATIONS)[number];
 /** `--to before-migration 101` is two words on the command line; the parser takes one. */
 function joinTarget(argv: string[]): string[] {
   const i = argv.indexOf("--to");
-  return i >= 0 && argv[i + 1] === "before-migration" && argv[i + 2] !== undefined ? [...argv.slice(0, i + 1), `before-migration:${argv[i + 2]}`, ...argv.slice(i + 3)] : argv;
+  return i >= 0 && argv[i + 1] === "before-migration" && argv[i + 2] !== undefined
+    ? [...argv.slice(0, i + 1), `before-migration:${argv[i + 2]}`, ...argv.slice(i + 3)]
+    : argv;
 }
 
 function parseTarget(to: string, facts: RestoreFacts | undefined): RestoreTarget {
   const run = /^before-migration:(\d{1,20})$/.exec(to);
   if (run) {
     if (!facts) throw new CommandError("--to before-migration needs the fleet catalog, which records each run's WAL position: set CATALOG_DATABASE_URL");
-    if (!facts.migration) throw new CommandError(`the fleet catalog has no WAL position of migrations run ${run[1]} for this tenant (was it migrated in that run?)`);
+    if (!facts.migration)
+      throw new CommandError(`the fleet catalog has no WAL position of migrations run ${run[1]} for this tenant (was it migrated in that run?)`);
     return { kind: "before-migration", run: Number(run[1]), lsn: facts.migration.lsn, at: facts.migration.at };
   }
   if (/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i.test(to)) return { kind: "lsn", lsn: to };
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(to) && !Number.isNaN(Date.parse(to))) return { kind: "time", at: new Date(to) };
-  throw new UsageError(`--to ${JSON.stringify(to.slice(0, 60))}: give a time with its zone (2026-12-02T09:00:00Z), a WAL position (0/16B3748) or before-migration RUN\n${USAGE}`);
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(to) && !Number.isNaN(Date.parse(to)))
+    return { kind: "time", at: new Date(to) };
+  throw new UsageError(
+    `--to ${JSON.stringify(to.slice(0, 60))}: give a time with its zone (2026-12-02T09:00:00Z), a WAL position (0/16B3748) or before-migration RUN\n${USAGE}`,
+  );
 }
 
 function renderRestore(plan: RestorePlan, tenant: string): string {
@@ -98,7 +122,8 @@ function renderErasure(plan: ErasurePlan): string {
 /** The catalog's facts for a restore, or undefined without a catalog. */
 async function catalogFacts(tenant: Tenant, to: string, quiet: boolean): Promise<RestoreFacts | undefined> {
   if (!process.env[CATALOG_URL_VARIABLE]) {
-    if (!quiet) process.stderr.write("no fleet catalog (CATALOG_DATABASE_URL unset): the dumps are unknown, so only a restore inside the window can be planned\n");
+    if (!quiet)
+      process.stderr.write("no fleet catalog (CATALOG_DATABASE_URL unset): the dumps are unknown, so only a restore inside the window can be planned\n");
     return undefined;
   }
   const run = /^before-migration:(\d+)$/.exec(to)?.[1];
@@ -129,7 +154,8 @@ function readOutputs(file: string | undefined, tenant: Tenant, awsRegion: string
 }
 
 function bucketOf(facts: StackFacts, awsRegion: string): string {
-  if (!facts.bucket) throw new CommandError(`the vault of ${awsRegion} is not known: pass --outputs FILE (pulumi stack output --json > FILE), whose backupVaults names it`);
+  if (!facts.bucket)
+    throw new CommandError(`the vault of ${awsRegion} is not known: pass --outputs FILE (pulumi stack output --json > FILE), whose backupVaults names it`);
   return facts.bucket;
 }
 
@@ -137,7 +163,15 @@ function bucketOf(facts: StackFacts, awsRegion: string): string {
  * Carries out an operation and records it whatever happens: the record file, then the
  * catalog. A failure to record is a failure of the command (the file still holds it).
  */
-async function carryOut(kind: OperationKind, tenant: Tenant, settings: StackSettings, ticket: string, plan: unknown, recordFile: string | undefined, work: () => Promise<Record<string, unknown>>): Promise<number> {
+async function carryOut(
+  kind: OperationKind,
+  tenant: Tenant,
+  settings: StackSettings,
+  ticket: string,
+  plan: unknown,
+  recordFile: string | undefined,
+  work: () => Promise<Record<string, unknown>>,
+): Promise<number> {
   const startedAt = new Date().toISOString();
   let detail: Record<string, unknown> = {};
   let error: string | undefined;
@@ -171,7 +205,9 @@ async function carryOut(kind: OperationKind, tenant: Tenant, settings: StackSett
       await insertOperation(db, record);
       recorded = "recorded in the fleet catalog";
     } catch (err) {
-      throw new CommandError(`the ${kind} of ${tenant.id} ${record.result === "ok" ? "was done" : "failed"} but the fleet catalog refused its record: ${(err as Error).message.split("\n")[0]}${recordFile ? `; the record is in ${recordFile}` : ""}`);
+      throw new CommandError(
+        `the ${kind} of ${tenant.id} ${record.result === "ok" ? "was done" : "failed"} but the fleet catalog refused its record: ${(err as Error).message.split("\n")[0]}${recordFile ? `; the record is in ${recordFile}` : ""}`,
+      );
     } finally {
       await db.end().catch(() => undefined);
     }
@@ -201,9 +237,21 @@ async function catalogServing(tenant: Tenant): Promise<ServingFacts | undefined>
 }
 
 /** `move ID --finish`: deletes a finished move's released source project, once the catalog proves the target serves, backed up and drilled. */
-async function finishMove(tenant: Tenant, settings: StackSettings, args: { apply?: boolean; ticket?: string; outputs?: string; record?: string }, show: (plan: object, text: string) => Promise<void>, now: Date): Promise<number> {
+async function finishMove(
+  tenant: Tenant,
+  settings: StackSettings,
+  args: { apply?: boolean; ticket?: string; outputs?: string; record?: string },
+  show: (plan: object, text: string) => Promise<void>,
+  now: Date,
+): Promise<number> {
   const outputs = readOutputs(args.outputs, tenant, backupRegionOf(tenant.region));
-  const plan = planFinish(tenant, { now, graceDays: settings.backup.moveGraceDays, serving: await catalogServing(tenant), sourceProjectId: outputs.moveSourceProjectId, targetProjectId: outputs.moveProjectId });
+  const plan = planFinish(tenant, {
+    now,
+    graceDays: settings.backup.moveGraceDays,
+    serving: await catalogServing(tenant),
+    sourceProjectId: outputs.moveSourceProjectId,
+    targetProjectId: outputs.moveProjectId,
+  });
   if (!args.apply || plan.action === "refuse") {
     await show(plan, renderFinish(plan));
     return plan.action === "refuse" ? 1 : 0;
@@ -214,7 +262,13 @@ async function finishMove(tenant: Tenant, settings: StackSettings, args: { apply
     // Both checked against the file before anything is deleted: the target must be what serves, the source what the tenant's line declares.
     const serving = await tenantProject(neon, target, settings.neonOrgId, { projectId: plan.target.projectId! });
     const deleted = await deleteProjectIfPresent(neon, tenant, settings.neonOrgId, { projectId: plan.source.projectId! }, "source project");
-    return { step: "finish", target: serving.id, deleted, neonRecoverableUntil: new Date(Date.now() + NEON_PROJECT_RECOVERY_DAYS * 86_400_000).toISOString(), afterwards: plan.afterwards };
+    return {
+      step: "finish",
+      target: serving.id,
+      deleted,
+      neonRecoverableUntil: new Date(Date.now() + NEON_PROJECT_RECOVERY_DAYS * 86_400_000).toISOString(),
+      afterwards: plan.afterwards,
+    };
   });
 }
 
@@ -256,7 +310,8 @@ async function main(argv: string[]): Promise<number> {
   if (!OPERATIONS.includes(command as Command)) throw new UsageError(`${command}: not a tenant operation (${OPERATIONS.join(", ")})\n${USAGE}`);
   if (!id || id.startsWith("--")) throw new UsageError(`${command} needs a tenant id\n${USAGE}`);
   const positional = command === "share" ? rest.shift() : undefined;
-  if (command === "share" && (!positional || positional.startsWith("--"))) throw new UsageError(`share needs the export's object key (the export printed it)\n${USAGE}`);
+  if (command === "share" && (!positional || positional.startsWith("--")))
+    throw new UsageError(`share needs the export's object key (the export printed it)\n${USAGE}`);
   const args = parseCommandLine(rest, OPTIONS, USAGE);
   if ((args.finish || args["catch-up"]) && command !== "move") throw new UsageError(`--finish and --catch-up belong to move\n${USAGE}`);
   if (args.finish && args["catch-up"]) throw new UsageError(`--finish or --catch-up, not both\n${USAGE}`);
@@ -279,7 +334,12 @@ async function main(argv: string[]): Promise<number> {
     fleet,
     args,
     now: new Date(),
-    show: async (plan, text) => write(args.json ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n` : text),
+    show: async (plan, text) =>
+      write(
+        args.json
+          ? `${JSON.stringify({ tenant: tenant.id, awsRegion: backupRegionOf(tenant.region), runsOn: runnerOf(tenant, settings.workflows.runnerLabels) ?? null, ...plan }, null, 2)}\n`
+          : text,
+      ),
     api: () => neonApi(`${command} a tenant's project`),
   };
   if (command === "restore") return restoreFlow(op);
@@ -319,7 +379,8 @@ async function restoreFlow({ tenant, settings, args, now, show, api }: Operation
 }
 
 function exportPlanOf({ tenant, settings, args, now }: Operation) {
-  if (!EXPORT_FORMATS.includes(args.format as ExportFormat)) throw new UsageError(`--format ${JSON.stringify(args.format!.slice(0, 20))}: use ${EXPORT_FORMATS.join(" or ")}\n${USAGE}`);
+  if (!EXPORT_FORMATS.includes(args.format as ExportFormat))
+    throw new UsageError(`--format ${JSON.stringify(args.format!.slice(0, 20))}: use ${EXPORT_FORMATS.join(" or ")}\n${USAGE}`);
   const plan = planExport(tenant, args.format as ExportFormat, now, settings.backup.exports);
   return { plan, outputs: readOutputs(args.outputs, tenant, plan.awsRegion) };
 }
@@ -328,13 +389,21 @@ async function shareFlow(op: Operation, key: string): Promise<number> {
   const { tenant } = op;
   const { plan, outputs } = exportPlanOf(op);
   if (!key.startsWith(exportPrefix(tenant.id)) || !/^[A-Za-z0-9._/-]+\.(dump|sql|manifest\.json)$/.test(key) || key.includes("..")) {
-    throw new UsageError(`${JSON.stringify(key.slice(0, 80))} is not an export of ${tenant.id}: give a key under ${exportPrefix(tenant.id)} ending .dump, .sql or .manifest.json`);
+    throw new UsageError(
+      `${JSON.stringify(key.slice(0, 80))} is not an export of ${tenant.id}: give a key under ${exportPrefix(tenant.id)} ending .dump, .sql or .manifest.json`,
+    );
   }
   const bucket = bucketOf(outputs, plan.awsRegion);
-  const signed = await runScript('set -euo pipefail\naws s3 presign "s3://${BUCKET}/${KEY}" --expires-in "${SECONDS}" --region "${REGION}"', { BUCKET: bucket, KEY: key, SECONDS: String(plan.linkSeconds), REGION: plan.awsRegion, }, { echo: false });
+  const signed = await runScript(
+    'set -euo pipefail\naws s3 presign "s3://${BUCKET}/${KEY}" --expires-in "${SECONDS}" --region "${REGION}"',
+    { BUCKET: bucket, KEY: key, SECONDS: String(plan.linkSeconds), REGION: plan.awsRegion },
+    { echo: false },
+  );
   if (signed.code !== 0) throw new CommandError(`the link could not be signed: ${signed.output.trim().split("\n").at(-1)}`);
   await write(`${signed.output.trim()}\n`);
-  process.stderr.write(`a link to s3://${bucket}/${key}, working for ${plan.linkSeconds / 3600} h (exportLinkHours); whoever holds it can download the export: send it to the customer only\n`);
+  process.stderr.write(
+    `a link to s3://${bucket}/${key}, working for ${plan.linkSeconds / 3600} h (exportLinkHours); whoever holds it can download the export: send it to the customer only\n`,
+  );
   return 0;
 }
 
@@ -349,7 +418,15 @@ async function exportFlow(op: Operation): Promise<number> {
     const neon = api();
     const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
     const url = await tenantUrl(neon, project, tenant);
-    return { project: project.id, ...(await exportTenant(tenant, plan, { bucket: bucketOf(outputs, plan.awsRegion), encryption: settings.backup.encryption, kmsKeyArn: outputs.kmsKeyArn }, url)) };
+    return {
+      project: project.id,
+      ...(await exportTenant(
+        tenant,
+        plan,
+        { bucket: bucketOf(outputs, plan.awsRegion), encryption: settings.backup.encryption, kmsKeyArn: outputs.kmsKeyArn },
+        url,
+      )),
+    };
   });
 }
 
@@ -358,7 +435,12 @@ async function moveFlow({ tenant, settings, args, show, api }: Operation): Promi
   const target = moveTarget(tenant);
   if (!args.apply || plan.action === "refuse" || !target) {
     const what = { copy: "copy and compare", replicate: "start logical replication", "catch-up": "catch up and stop replicating" };
-    await show(plan, plan.action === "refuse" ? `cannot move: ${plan.why}\n` : `move ${tenant.id} (${what[plan.action]}, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`);
+    await show(
+      plan,
+      plan.action === "refuse"
+        ? `cannot move: ${plan.why}\n`
+        : `move ${tenant.id} (${what[plan.action]}, ticket ${plan.ticket}): ${plan.source.region} Postgres ${plan.source.pgVersion} → ${plan.target.region} Postgres ${plan.target.pgVersion} (project ${JSON.stringify(plan.target.name)}, resource ${plan.target.resource})\n${plan.steps.map((s) => `  - ${s}`).join("\n")}\n`,
+    );
     return plan.action === "refuse" ? 1 : 0;
   }
   const outputs = readOutputs(args.outputs, tenant, backupRegionOf(tenant.region));
@@ -372,7 +454,13 @@ async function moveFlow({ tenant, settings, args, show, api }: Operation): Promi
 }
 
 async function eraseFlow({ tenant, settings, fleet, args, show, api }: Operation): Promise<number> {
-  const plan = planErasure({ tenant, retentionClasses: retentionClasses(fleet.tenants, settings.backup.keep), vaultRegions: vaultRegions(fleet.tenants, settings.backup.keep), objectLock: settings.backup.objectLock, breakGlassPrincipal: settings.backup.breakGlassPrincipal });
+  const plan = planErasure({
+    tenant,
+    retentionClasses: retentionClasses(fleet.tenants, settings.backup.keep),
+    vaultRegions: vaultRegions(fleet.tenants, settings.backup.keep),
+    objectLock: settings.backup.objectLock,
+    breakGlassPrincipal: settings.backup.breakGlassPrincipal,
+  });
   if (!args.apply || plan.action === "refuse") {
     await show(plan, renderErasure(plan));
     return plan.action === "refuse" ? 1 : 0;
@@ -386,7 +474,11 @@ async function eraseFlow({ tenant, settings, fleet, args, show, api }: Operation
     const project = await presentProject(neon, tenant, settings.neonOrgId, outputs);
     await refuseEarlierProjects(neon, tenant, settings.neonOrgId);
     // The backups before the project: a project deleted with its backups left would be an erasure half done and harder to finish.
-    const objects = await eraseVaults(plan, vaults, fleet.tenants.map((t) => t.id).filter((other) => other !== tenant.id));
+    const objects = await eraseVaults(
+      plan,
+      vaults,
+      fleet.tenants.map((t) => t.id).filter((other) => other !== tenant.id),
+    );
     const deleted = project ? await deleteProject(neon, project) : nothingLeft();
     return {
       bucket,

@@ -122,7 +122,8 @@ export const CHANGE_KINDS = {
     fields: ["tenant-fleet:breakGlassPrincipal", "tenant-fleet:keyAdministrators"],
     projectInputs: [],
     why: "who holds the vaults changes: the break-glass principal may delete every backup and schedule the keys' deletion, and the key administrators manage the keys (and, without break-glass, their policies and the vaults' configuration)",
-    instead: "change custody only through the documented break-glass path (docs/deploying.md, vault custody), acknowledged with the approval of who holds the vaults afterwards",
+    instead:
+      "change custody only through the documented break-glass path (docs/deploying.md, vault custody), acknowledged with the approval of who holds the vaults afterwards",
   },
   code: {
     scope: "stack",
@@ -147,7 +148,8 @@ export const STACK_WIDE_CHANGES: readonly AcknowledgedChange[] = ACKNOWLEDGEABLE
  */
 export function kindOfTenantField(field: string): AcknowledgedChange | undefined {
   return ACKNOWLEDGEABLE_CHANGES.find(
-    (k) => CHANGE_KINDS[k].scope === "tenant" && CHANGE_KINDS[k].fields.some((f: string) => f === field || (f.endsWith(".*") && field.startsWith(f.slice(0, -1)))),
+    (k) =>
+      CHANGE_KINDS[k].scope === "tenant" && CHANGE_KINDS[k].fields.some((f: string) => f === field || (f.endsWith(".*") && field.startsWith(f.slice(0, -1)))),
   );
 }
 
@@ -159,5 +161,7 @@ export function changeKindsTable(): string {
     const replaces = c.projectInputs.length ? `yes (${c.projectInputs.map((p) => `\`${p}\``).join(", ")})` : "no";
     return `| \`${k}\` | ${c.scope} | ${fields} | ${replaces} | ${mdText(c.why)} | ${mdText(c.instead)} |`;
   });
-  return ["| `change:` | scope | what changes | provider replaces the project | why it is destructive | instead |", "|---|---|---|---|---|---|", ...rows].join("\n");
+  return ["| `change:` | scope | what changes | provider replaces the project | why it is destructive | instead |", "|---|---|---|---|---|---|", ...rows].join(
+    "\n",
+  );
 }

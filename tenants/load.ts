@@ -5,7 +5,15 @@
  * a list of problems, never an exception (except for bugs).
  */
 import { readFileSync } from "node:fs";
-import { TenantsFileSchema, TenantSchema, DefaultsSchema, AcknowledgementSchema, type AcknowledgementInput, type TenantInput, type DefaultsInput } from "./schema";
+import {
+  TenantsFileSchema,
+  TenantSchema,
+  DefaultsSchema,
+  AcknowledgementSchema,
+  type AcknowledgementInput,
+  type TenantInput,
+  type DefaultsInput,
+} from "./schema";
 import { CODE_DEFAULTS, deepFreeze, type Fleet, type Tenant } from "./model";
 import { schemaProblems, validFields } from "./schemaProblems";
 import { RULES, type Entry, type LoadContext } from "./rules";
@@ -43,7 +51,18 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): T
     database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
     ...((raw.rollout ?? defaults?.rollout) !== undefined ? { rollout: raw.rollout ?? defaults?.rollout } : {}),
     ...(raw.legalHold !== undefined ? { legalHold: raw.legalHold } : {}),
-    ...(raw.move ? { move: { region: raw.move.region, pgVersion: raw.move.pgVersion ?? raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion, ticket: raw.move.ticket, method: raw.move.method ?? "dump", cutover: raw.move.cutover ?? false, finish: raw.move.finish ?? false } } : {}),
+    ...(raw.move
+      ? {
+          move: {
+            region: raw.move.region,
+            pgVersion: raw.move.pgVersion ?? raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion,
+            ticket: raw.move.ticket,
+            method: raw.move.method ?? "dump",
+            cutover: raw.move.cutover ?? false,
+            finish: raw.move.finish ?? false,
+          },
+        }
+      : {}),
   };
 }
 
@@ -57,7 +76,8 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
     file,
     ...e.position,
     path: "",
-    message: e.code === "DUPLICATE_KEY" ? "duplicate key; each key may appear once per mapping, remove or rename the repeat" : `${e.message}; fix the YAML syntax`,
+    message:
+      e.code === "DUPLICATE_KEY" ? "duplicate key; each key may appear once per mapping, remove or rename the repeat" : `${e.message}; fix the YAML syntax`,
   }));
   if (yamlProblems.length) return { problems: sortProblems(yamlProblems) };
   const doc = at.doc;
@@ -126,7 +146,11 @@ export function nestingProblem(text: string): { line: number; col: number; messa
     while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
     indents.push(indent);
     if (indents.length > MAX_NESTING) {
-      return { line: i + 1, col: indent + 1, message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one` };
+      return {
+        line: i + 1,
+        col: indent + 1,
+        message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one`,
+      };
     }
     let quote: string | undefined;
     for (let c = 0; c < line.length; c++) {
@@ -140,11 +164,19 @@ export function nestingProblem(text: string): { line: number; col: number; messa
       else if (ch === "[" || ch === "{") flow++;
       else if ((ch === "]" || ch === "}") && flow > 0) flow--;
       if (indents.length + flow > MAX_NESTING) {
-        return { line: i + 1, col: c + 1, message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one` };
+        return {
+          line: i + 1,
+          col: c + 1,
+          message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one`,
+        };
       }
     }
     if (indents.length + flow > MAX_NESTING) {
-      return { line: i + 1, col: indent + 1, message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one` };
+      return {
+        line: i + 1,
+        col: indent + 1,
+        message: `the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one`,
+      };
     }
   }
   return undefined;
@@ -157,9 +189,25 @@ export function loadTenantsFile(path: string, ctx: LoadContext = {}, displayPath
     text = readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "the file does not exist" : code === "EISDIR" ? "it is a directory, not a file" : code === "EACCES" ? "permission denied" : `it cannot be read (${code ?? String(err)})`;
+    const why =
+      code === "ENOENT"
+        ? "the file does not exist"
+        : code === "EISDIR"
+          ? "it is a directory, not a file"
+          : code === "EACCES"
+            ? "permission denied"
+            : `it cannot be read (${code ?? String(err)})`;
     return {
-      problems: [{ severity: "error", file: displayPath, line: 1, col: 1, path: "", message: `cannot read the tenants file: ${why}; check tenant-fleet:tenantsFile in the stack settings (or --tenants)` }],
+      problems: [
+        {
+          severity: "error",
+          file: displayPath,
+          line: 1,
+          col: 1,
+          path: "",
+          message: `cannot read the tenants file: ${why}; check tenant-fleet:tenantsFile in the stack settings (or --tenants)`,
+        },
+      ],
     };
   }
   return parseTenants(text, displayPath, ctx);

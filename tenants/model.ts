@@ -61,7 +61,14 @@ export interface Tenant {
   /** Which of its projects is the tenant's own: 1, or the target of its last finished move (tenants/serving.ts). */
   readonly generation: number;
   /** A move in progress: the target project's region and major (resolved), the approving ticket and its stage. */
-  readonly move?: { readonly region: RegionId; readonly pgVersion: number; readonly ticket: string; readonly method: "dump" | "logical"; readonly cutover: boolean; readonly finish: boolean };
+  readonly move?: {
+    readonly region: RegionId;
+    readonly pgVersion: number;
+    readonly ticket: string;
+    readonly method: "dump" | "logical";
+    readonly cutover: boolean;
+    readonly finish: boolean;
+  };
 }
 
 import type { AcknowledgedChange } from "./changeKinds";

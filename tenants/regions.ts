@@ -6,9 +6,7 @@
  * decision can never disagree between the plan, the stack and the audit report.
  */
 
-export type RegionStatus =
-  | { readonly state: "active" }
-  | { readonly state: "retired"; readonly since: string; readonly reason: string };
+export type RegionStatus = { readonly state: "active" } | { readonly state: "retired"; readonly since: string; readonly reason: string };
 
 /** Where a data centre is: its city, its country, and every residency it lies inside. */
 export interface Place {
@@ -84,15 +82,15 @@ const CATALOG = {
 export type RegionId = keyof typeof CATALOG;
 
 export const NEON_REGIONS: readonly NeonRegion[] = Object.freeze(
-  (Object.entries(CATALOG) as [RegionId, Omit<NeonRegion, "id">][]).map(([id, r]) => Object.freeze({ id, ...r, jurisdictions: Object.freeze([...r.jurisdictions]) })),
+  (Object.entries(CATALOG) as [RegionId, Omit<NeonRegion, "id">][]).map(([id, r]) =>
+    Object.freeze({ id, ...r, jurisdictions: Object.freeze([...r.jurisdictions]) }),
+  ),
 );
 
 const BY_ID = new Map<string, NeonRegion>(NEON_REGIONS.map((r) => [r.id, r]));
 
 export const ALL_REGION_IDS: readonly RegionId[] = Object.freeze(NEON_REGIONS.map((r) => r.id));
-export const ACTIVE_REGION_IDS: readonly RegionId[] = Object.freeze(
-  NEON_REGIONS.filter((r) => r.status.state === "active").map((r) => r.id),
-);
+export const ACTIVE_REGION_IDS: readonly RegionId[] = Object.freeze(NEON_REGIONS.filter((r) => r.status.state === "active").map((r) => r.id));
 
 /** Every AWS region a vault can be in, sorted. */
 export const VAULT_REGIONS: readonly AwsRegionId[] = Object.freeze((Object.keys(AWS_PLACES) as AwsRegionId[]).sort());
@@ -121,9 +119,7 @@ export function awsRegionPlace(awsRegion: string): Place | undefined {
 }
 
 /** Every jurisdiction some region serves, sorted. */
-export const KNOWN_JURISDICTIONS: readonly string[] = Object.freeze(
-  [...new Set(NEON_REGIONS.flatMap((r) => r.jurisdictions))].sort(),
-);
+export const KNOWN_JURISDICTIONS: readonly string[] = Object.freeze([...new Set(NEON_REGIONS.flatMap((r) => r.jurisdictions))].sort());
 
 // ISO 3166-1 alpha-2 codes that are reserved or user-assigned, never a country.
 const NOT_A_COUNTRY = /^(AA|Q[M-Z]|X[A-Z]|ZZ|EU|EZ|UN)$/;

@@ -65,16 +65,18 @@ export function describe(input: unknown): string {
   return String(input);
 }
 
-const displayName = z
-  .string({ error: (iss) => `${describe(iss.input)} is not a string; a name is text, e.g. name: ACME Corp` })
-  .superRefine((name, ctx) => {
-    const fail = (message: string) => ctx.addIssue({ code: "custom", message, input: name });
-    const bad = DISPLAY_NAME_FORBIDDEN.exec(name);
-    if (name.trim() === "") fail("the name is empty; write the customer's display name, e.g. name: ACME Corp");
-    else if (bad) fail(`${describe(name)} contains ${codePoint(bad[0])}, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`);
-    else if (name !== name.trim()) fail(`${describe(name)} starts or ends with a space; remove it`);
-    else if ([...name].length > DISPLAY_NAME_MAX) fail(`${describe(name)} is longer than ${DISPLAY_NAME_MAX} characters (Neon's limit for a project name); shorten it`);
-  });
+const displayName = z.string({ error: (iss) => `${describe(iss.input)} is not a string; a name is text, e.g. name: ACME Corp` }).superRefine((name, ctx) => {
+  const fail = (message: string) => ctx.addIssue({ code: "custom", message, input: name });
+  const bad = DISPLAY_NAME_FORBIDDEN.exec(name);
+  if (name.trim() === "") fail("the name is empty; write the customer's display name, e.g. name: ACME Corp");
+  else if (bad)
+    fail(
+      `${describe(name)} contains ${codePoint(bad[0])}, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`,
+    );
+  else if (name !== name.trim()) fail(`${describe(name)} starts or ends with a space; remove it`);
+  else if ([...name].length > DISPLAY_NAME_MAX)
+    fail(`${describe(name)} is longer than ${DISPLAY_NAME_MAX} characters (Neon's limit for a project name); shorten it`);
+});
 
 /** An integer within [min, max] whose errors name the value, the range and the fix. */
 function intIn(min: number, max: number, what: string) {
@@ -131,7 +133,7 @@ const cron = z
     const problem = cronProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
   })
-  .meta({ description: "Five-field cron expression in UTC, e.g. \"17 3 * * *\". Avoid minute 0: GitHub delays top-of-the-hour runs." });
+  .meta({ description: 'Five-field cron expression in UTC, e.g. "17 3 * * *". Avoid minute 0: GitHub delays top-of-the-hour runs.' });
 
 const cu = numberIn(CU_MIN, CU_MAX, "a compute size").meta({
   description: "Compute units: 0.25, 0.5 or a whole number up to 16.",
@@ -142,10 +144,22 @@ export const ComputeSchema = z
     minCu: cu.optional(),
     maxCu: cu.optional(),
     suspendAfterSeconds: z
-      .number({ error: (iss) => `${describe(iss.input)} is not a number; suspendAfterSeconds is -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}` })
-      .int({ error: (iss) => `${describe(iss.input)} is not a whole number of seconds; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}` })
-      .min(-1, { error: (iss) => `${describe(iss.input)} is not accepted by Neon; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}` })
-      .max(MAX_SUSPEND_SECONDS, { error: (iss) => `${describe(iss.input)} is above Neon's maximum; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}` })
+      .number({
+        error: (iss) =>
+          `${describe(iss.input)} is not a number; suspendAfterSeconds is -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}`,
+      })
+      .int({
+        error: (iss) =>
+          `${describe(iss.input)} is not a whole number of seconds; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}`,
+      })
+      .min(-1, {
+        error: (iss) =>
+          `${describe(iss.input)} is not accepted by Neon; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}`,
+      })
+      .max(MAX_SUSPEND_SECONDS, {
+        error: (iss) =>
+          `${describe(iss.input)} is above Neon's maximum; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}`,
+      })
       .optional()
       .meta({ description: "-1 never suspends, 0 uses Neon's default (300 s), otherwise 60 to 604800 seconds." }),
   })
@@ -164,15 +178,25 @@ function convertible(schema: z.ZodNumber, unit: keyof typeof UNITS, zero: string
   return schema.superRefine((v, ctx) => {
     const converted = v * factor;
     if (v > 0 && converted < 1) {
-      ctx.addIssue({ code: "custom", input: v, message: `${describe(v)} ${unit} is less than one ${base}, which Neon would read as 0 (${zero}); write 0 for ${zero}, or at least ${(1 / factor).toPrecision(3)}` });
+      ctx.addIssue({
+        code: "custom",
+        input: v,
+        message: `${describe(v)} ${unit} is less than one ${base}, which Neon would read as 0 (${zero}); write 0 for ${zero}, or at least ${(1 / factor).toPrecision(3)}`,
+      });
     } else if (exact && Math.abs(converted - Math.round(converted)) > 1e-6) {
-      ctx.addIssue({ code: "custom", input: v, message: `${describe(v)} ${unit} is ${converted.toFixed(2)} ${base}s, not a whole number of them; write a value Neon can keep as it is, e.g. ${(Math.round(converted) / factor).toString()}` });
+      ctx.addIssue({
+        code: "custom",
+        input: v,
+        message: `${describe(v)} ${unit} is ${converted.toFixed(2)} ${base}s, not a whole number of them; write a value Neon can keep as it is, e.g. ${(Math.round(converted) / factor).toString()}`,
+      });
     }
   });
 }
 
 const quotaField = (what: string, unit: "hours" | "GiB") =>
-  convertible(numberIn(0, 1_000_000, what), unit, "unlimited").optional().meta({ description: `${what} per billing period, in ${unit} (0 = unlimited).` });
+  convertible(numberIn(0, 1_000_000, what), unit, "unlimited")
+    .optional()
+    .meta({ description: `${what} per billing period, in ${unit} (0 = unlimited).` });
 
 export const QuotaSchema = z
   .strictObject({
@@ -199,13 +223,22 @@ export const BackupSchema = z
     retentionDays: intIn(1, RETENTION_DAYS_MAX, "retentionDays").optional(),
     enabled: z.boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write enabled: true or enabled: false` }).optional(),
     timeoutMinutes: intIn(BACKUP_TIMEOUT_MINUTES_MIN, BACKUP_TIMEOUT_MINUTES_MAX, "timeoutMinutes")
-      .meta({ description: "How long one backup (dump and upload) and one restore drill of this tenant may run; raise it for large databases (about 10 min per 10 GB of dump is a safe start)." })
+      .meta({
+        description:
+          "How long one backup (dump and upload) and one restore drill of this tenant may run; raise it for large databases (about 10 min per 10 GB of dump is a safe start).",
+      })
       .optional(),
     rpoHours: intIn(1, RPO_HOURS_MAX, "rpoHours")
-      .meta({ description: "The recovery point objective promised for this tenant, hours: the schedule must never leave a longer gap between two backups (checked), and raising or removing it weakens protection in the tenant diff." })
+      .meta({
+        description:
+          "The recovery point objective promised for this tenant, hours: the schedule must never leave a longer gap between two backups (checked), and raising or removing it weakens protection in the tenant diff.",
+      })
       .optional(),
     emptyAllowedUntil: text(ISO_DATE_PATTERN, 10, "a date is written YYYY-MM-DD, e.g. 2027-01-31")
-      .meta({ description: "A new tenant whose schema is not there yet: until this date (UTC, inclusive) a backup of a database without tables warns instead of failing. Remove it once the schema exists." })
+      .meta({
+        description:
+          "A new tenant whose schema is not there yet: until this date (UTC, inclusive) a backup of a database without tables warns instead of failing. Remove it once the schema exists.",
+      })
       .optional(),
   })
   .meta({ description: "Nightly pg_dump to the tenant's regional S3 vault." });
@@ -225,7 +258,11 @@ const pgVersion = z
   .max(18, { error: (iss) => `Postgres ${describe(iss.input)} is not offered by Neon; use one of ${PG_VERSIONS.join(", ")}` })
   .meta({ description: "Postgres major version (14–18). Fixed at creation: changing it replaces the Neon project." });
 
-const historyRetentionHours = convertible(numberIn(0, MAX_PITR_HOURS, "historyRetentionHours (the point-in-time restore window)"), "hours", "no point-in-time restore").meta({
+const historyRetentionHours = convertible(
+  numberIn(0, MAX_PITR_HOURS, "historyRetentionHours (the point-in-time restore window)"),
+  "hours",
+  "no point-in-time restore",
+).meta({
   description: "Point-in-time restore window in hours (0–720; your Neon plan may allow less).",
 });
 
@@ -259,7 +296,8 @@ function reasonText(noun: string, ask: string) {
     .min(10, { error: () => `the ${noun} is too short; ${ask}` })
     .max(500, { error: () => `the ${noun} is longer than 500 characters; link a ticket instead` })
     .refine((r) => !DISPLAY_NAME_FORBIDDEN.test(r), {
-      error: (iss) => `${describe(iss.input)} contains ${codePoint(DISPLAY_NAME_FORBIDDEN.exec(String(iss.input))![0])}, a control, format or unassigned character that could hide or rewrite the review's output; write the ${noun} in printable characters`,
+      error: (iss) =>
+        `${describe(iss.input)} contains ${codePoint(DISPLAY_NAME_FORBIDDEN.exec(String(iss.input))![0])}, a control, format or unassigned character that could hide or rewrite the review's output; write the ${noun} in printable characters`,
     });
 }
 
@@ -267,22 +305,37 @@ function reasonText(noun: string, ask: string) {
 export const MoveSchema = z
   .strictObject({
     region: z
-      .enum(ALL_REGION_IDS as [RegionId, ...RegionId[]], { error: (iss) => `${describe(iss.input)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` })
+      .enum(ALL_REGION_IDS as [RegionId, ...RegionId[]], {
+        error: (iss) => `${describe(iss.input)} is not a Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`,
+      })
       .meta({ description: "The Neon region of the target project; it must lie inside the tenant's residency." }),
     pgVersion: pgVersion.optional().meta({ description: "The target's Postgres major (default: the tenant's); not lower than the current one." }),
-    ticket: reasonText("ticket", "name the change that approves the move, e.g. CHG-1234 (at least 10 characters)").meta({ description: "The change or request approving the move." }),
+    ticket: reasonText("ticket", "name the change that approves the move, e.g. CHG-1234 (at least 10 characters)").meta({
+      description: "The change or request approving the move.",
+    }),
     method: z
-      .enum(MOVE_METHODS, { error: (iss) => `${describe(iss.input)} is not a move method; use dump (copy once, writes paused) or logical (replicate, then catch up and pause writes only for the cutover)` })
+      .enum(MOVE_METHODS, {
+        error: (iss) =>
+          `${describe(iss.input)} is not a move method; use dump (copy once, writes paused) or logical (replicate, then catch up and pause writes only for the cutover)`,
+      })
       .optional()
-      .meta({ description: "How the data reaches the target: dump (default: one dump and restore while writes are paused) or logical (Postgres logical replication from the source, which the stack switches to wal_level=logical; every table needs a primary key or REPLICA IDENTITY FULL)." }),
+      .meta({
+        description:
+          "How the data reaches the target: dump (default: one dump and restore while writes are paused) or logical (Postgres logical replication from the source, which the stack switches to wal_level=logical; every table needs a primary key or REPLICA IDENTITY FULL).",
+      }),
     cutover: z
       .boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write cutover: true once the copy is checked` })
       .optional()
-      .meta({ description: "Once the copy is checked: routes, secrets, backups and migrations switch to the target project; the current one stays, protected." }),
+      .meta({
+        description: "Once the copy is checked: routes, secrets, backups and migrations switch to the target project; the current one stays, protected.",
+      }),
     finish: z
       .boolean({ error: (iss) => `${describe(iss.input)} is not true or false; write finish: true once the target has served through the grace period` })
       .optional()
-      .meta({ description: "After the cutover and its grace period: the current (source) project is released (unprotected, retained on delete) so that npm run tenant -- move ID --finish can delete it and the tenant's line can become the target's (region, pgVersion, generation)." }),
+      .meta({
+        description:
+          "After the cutover and its grace period: the current (source) project is released (unprotected, retained on delete) so that npm run tenant -- move ID --finish can delete it and the tenant's line can become the target's (region, pgVersion, generation).",
+      }),
   })
   .meta({
     description:
@@ -291,7 +344,11 @@ export const MoveSchema = z
 
 export const TenantSchema = z
   .strictObject({
-    id: text(TENANT_ID_PATTERN, TENANT_ID_MAX, `an id is a lowercase slug of at most ${TENANT_ID_MAX} characters: a letter first, then letters, digits and single hyphens, e.g. acme-corp`).meta({
+    id: text(
+      TENANT_ID_PATTERN,
+      TENANT_ID_MAX,
+      `an id is a lowercase slug of at most ${TENANT_ID_MAX} characters: a letter first, then letters, digits and single hyphens, e.g. acme-corp`,
+    ).meta({
       description: "Stable key: lowercase slug, unique, never renamed (it names the Neon project resource, secrets and backup prefix).",
     }),
     name: displayName.meta({
@@ -306,7 +363,9 @@ export const TenantSchema = z
       .meta({ description: "Neon region id. Fixed at creation: Neon cannot move a project between regions." }),
     residency: z
       .string({ error: (iss) => `${describe(iss.input)} is not a string; residency is an ISO 3166-1 alpha-2 country code (DE, GB, US, ...) or EU` })
-      .regex(RESIDENCY_PATTERN, { error: (iss) => `${describe(iss.input)} is not a residency; write an ISO 3166-1 alpha-2 country code in capitals (DE, GB, US, ...) or EU` })
+      .regex(RESIDENCY_PATTERN, {
+        error: (iss) => `${describe(iss.input)} is not a residency; write an ISO 3166-1 alpha-2 country code in capitals (DE, GB, US, ...) or EU`,
+      })
       .meta({ description: "Declared jurisdiction of the tenant's data: ISO 3166-1 alpha-2 country code or EU." }),
     status: z
       .enum(["active", "retired"], {
@@ -320,7 +379,10 @@ export const TenantSchema = z
       .min(1, { error: () => "generation starts at 1 (the project the tenant was created with); use 1 or more" })
       .max(MAX_GENERATION, { error: () => `generation is at most ${MAX_GENERATION}` })
       .optional()
-      .meta({ description: "Which of the tenant's projects is its own: 1 (default, resource <id>) or, after a finished move, the move's target (resource <id>-g<generation>, project name '<name> [g<generation>]'). Set only when finishing a move; any other change would create a new, empty project." }),
+      .meta({
+        description:
+          "Which of the tenant's projects is its own: 1 (default, resource <id>) or, after a finished move, the move's target (resource <id>-g<generation>, project name '<name> [g<generation>]'). Set only when finishing a move; any other change would create a new, empty project.",
+      }),
     legalHold: reasonText("hold", "say why the tenant's data must be kept, with the case or ticket reference")
       .meta({ description: "Why this tenant's data must be kept (a case or ticket reference): while it is set, npm run tenant -- erase refuses." })
       .optional(),
@@ -336,10 +398,13 @@ export const AcknowledgementSchema = z
       .optional()
       .meta({ description: `Tenant id; omitted for stack-wide changes (${stackWide}).` }),
     change: z
-      .enum(ACKNOWLEDGEABLE_CHANGES, { error: (iss) => `${describe(iss.input)} is not a change that needs acknowledging; use one of ${ACKNOWLEDGEABLE_CHANGES.join(", ")}` })
+      .enum(ACKNOWLEDGEABLE_CHANGES, {
+        error: (iss) => `${describe(iss.input)} is not a change that needs acknowledging; use one of ${ACKNOWLEDGEABLE_CHANGES.join(", ")}`,
+      })
       .meta({ description: "The destructive change accepted (the kinds are listed in tenants/changeKinds.ts)." }),
-    reason: reasonText("reason", "say why the change is safe (data migrated, erasure approved, ...) with a ticket reference")
-      .meta({ description: "Why this destructive change is intended and safe: data migrated, erasure request approved, ticket. Printable characters only." }),
+    reason: reasonText("reason", "say why the change is safe (data migrated, erasure approved, ...) with a ticket reference").meta({
+      description: "Why this destructive change is intended and safe: data migrated, erasure request approved, ticket. Printable characters only.",
+    }),
   })
   .meta({ description: "A reviewed acceptance of one destructive change, visible in the pull request's diff." });
 

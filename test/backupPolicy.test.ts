@@ -138,16 +138,35 @@ describe("bucket policy", () => {
       ["DrillReaderReadsOnly", "Deny"],
     ]);
     expect(doc.Statement[1].Condition).toEqual({ Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } });
-    expect(doc.Statement[3].Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+    expect(doc.Statement[3].Condition).toEqual({
+      Null: { "s3:x-amz-server-side-encryption": "false" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+    });
     expect(doc.Statement[5].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } });
     // The vault's configuration: every setting that decides how long backups stay and who may reach them, the bucket itself as resource.
-    expect(doc.Statement[6]).toEqual({ Sid: "DenyVaultConfigurationButBreakGlass", Effect: "Deny", Principal: "*", Action: [...VAULT_SETTINGS], Resource: arn, Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } } });
+    expect(doc.Statement[6]).toEqual({
+      Sid: "DenyVaultConfigurationButBreakGlass",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...VAULT_SETTINGS],
+      Resource: arn,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } },
+    });
   });
 
   it("with SSE-S3 names no key; without a break-glass principal denies erasure to everyone and leaves the configuration to IAM (a guard nobody could pass would freeze the vault)", () => {
     const doc = bucketPolicy(arn, "s3", undefined, {});
-    expect(doc.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOverwrites", "DenyCopies", "DenyOtherEncryption", "DenyErasureButBreakGlass"]);
-    expect(doc.Statement[3].Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" } });
+    expect(doc.Statement.map((s) => s.Sid)).toEqual([
+      "DenyInsecureTransport",
+      "DenyOverwrites",
+      "DenyCopies",
+      "DenyOtherEncryption",
+      "DenyErasureButBreakGlass",
+    ]);
+    expect(doc.Statement[3].Condition).toEqual({
+      Null: { "s3:x-amz-server-side-encryption": "false" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" },
+    });
     expect(doc.Statement[4].Condition).toBeUndefined();
   });
 });
@@ -155,15 +174,33 @@ describe("bucket policy", () => {
 describe("key policy", () => {
   it("names administrators, lets the roles use the key only through S3 in its region, and keeps destruction and policy changes to break-glass", () => {
     const doc = vaultKeyPolicy("eu-west-2", { keyAdministrators: [DEPLOY], writerRoleArn: WRITER, readerRoleArn: READER, breakGlassArn: BREAK_GLASS });
-    expect(doc.Statement.map((s) => s.Sid)).toEqual(["KeyAdministration", "BackupWriterEncryptsThroughS3", "DrillReaderDecryptsThroughS3", "BreakGlass", "DenyKeyDestructionButBreakGlass", "DenyKeyPolicyChangesButBreakGlass"]);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual([
+      "KeyAdministration",
+      "BackupWriterEncryptsThroughS3",
+      "DrillReaderDecryptsThroughS3",
+      "BreakGlass",
+      "DenyKeyDestructionButBreakGlass",
+      "DenyKeyPolicyChangesButBreakGlass",
+    ]);
     expect(doc.Statement[0].Action).not.toContain("kms:Decrypt");
     expect(doc.Statement[0].Action).not.toContain("kms:Disable*");
     // No Put* at all (kms:PutKeyPolicy is the only KMS action it would match): an administrator who could rewrite the policy could grant itself the deletion.
     expect((doc.Statement[0].Action as string[]).filter((a) => /^kms:Put/.test(a))).toEqual([]);
     expect(doc.Statement[0].Action).toContain("kms:CancelKeyDeletion");
-    expect(doc.Statement[5]).toEqual({ Sid: "DenyKeyPolicyChangesButBreakGlass", Effect: "Deny", Principal: "*", Action: ["kms:PutKeyPolicy"], Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } } });
+    expect(doc.Statement[5]).toEqual({
+      Sid: "DenyKeyPolicyChangesButBreakGlass",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["kms:PutKeyPolicy"],
+      Resource: "*",
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } },
+    });
     expect(doc.Statement[3].Action).toContain("kms:PutKeyPolicy");
-    expect(doc.Statement[2]).toMatchObject({ Principal: { AWS: READER }, Action: ["kms:Decrypt"], Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } } });
+    expect(doc.Statement[2]).toMatchObject({
+      Principal: { AWS: READER },
+      Action: ["kms:Decrypt"],
+      Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } },
+    });
   });
 
   it("without a break-glass principal denies destruction to everyone, leaves the policy to the administrators (else nobody could ever change it), and refuses a key without administrators", () => {
@@ -177,7 +214,14 @@ describe("key policy", () => {
 
 describe("credentials key policy", () => {
   it("keeps kms:PutKeyPolicy with its administrators (they write every parameter it protects) and destruction with break-glass", () => {
-    const doc = credentialsKeyPolicy({ stack: "prod", awsRegion: "eu-west-2", keyAdministrators: [DEPLOY], workflowReaders: [WRITER], applicationReaders: [], breakGlassArn: BREAK_GLASS });
+    const doc = credentialsKeyPolicy({
+      stack: "prod",
+      awsRegion: "eu-west-2",
+      keyAdministrators: [DEPLOY],
+      workflowReaders: [WRITER],
+      applicationReaders: [],
+      breakGlassArn: BREAK_GLASS,
+    });
     expect(doc.Statement[0]).toMatchObject({ Sid: "KeyAdministration", Principal: { AWS: [DEPLOY] } });
     expect(allows(doc.Statement[0], "kms:PutKeyPolicy")).toBe(true);
     expect(doc.Statement.map((s) => s.Sid)).not.toContain("DenyKeyPolicyChangesButBreakGlass");
@@ -189,7 +233,9 @@ describe("OIDC subjects and trust", () => {
 
   it("names the repository, the workflow file and the default branch", () => {
     expect(workflowSubject(repo, path)).toBe(`repo:example-saas/app:job_workflow_ref:example-saas/app/${path}@refs/heads/main`);
-    expect(workflowSubject({ ...repo, ownerId: "123", repositoryId: "456" }, path)).toBe(`repo:example-saas@123/app@456:job_workflow_ref:example-saas/app/${path}@refs/heads/main`);
+    expect(workflowSubject({ ...repo, ownerId: "123", repositoryId: "456" }, path)).toBe(
+      `repo:example-saas@123/app@456:job_workflow_ref:example-saas/app/${path}@refs/heads/main`,
+    );
   });
 
   it.each([
@@ -215,7 +261,12 @@ describe("OIDC subjects and trust", () => {
         Effect: "Allow",
         Principal: { Federated: OIDC },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": [workflowSubject(repo, path)] } },
+        Condition: {
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": [workflowSubject(repo, path)],
+          },
+        },
       },
     ]);
     expect(() => workflowTrustPolicy(OIDC, [])).toThrow(/at least one/);
@@ -237,33 +288,81 @@ describe("OIDC subjects and trust", () => {
 
 describe("workflow role permissions", () => {
   const grants = [
-    { awsRegion: "eu-central-1", bucketArn: "arn:aws:s3:::eu", keyArn: "arn:aws:kms:eu-central-1:1:key/a", tenants: [{ id: "acme-corp", retentionDays: 14 }, { id: "brightwave", retentionDays: 35 }] },
+    {
+      awsRegion: "eu-central-1",
+      bucketArn: "arn:aws:s3:::eu",
+      keyArn: "arn:aws:kms:eu-central-1:1:key/a",
+      tenants: [
+        { id: "acme-corp", retentionDays: 14 },
+        { id: "brightwave", retentionDays: 35 },
+      ],
+    },
     { awsRegion: "us-east-2", bucketArn: "arn:aws:s3:::us", keyArn: "arn:aws:kms:us-east-2:1:key/b", tenants: [] },
   ];
 
   it("lets the writer upload new objects under each tenant's prefix, and nothing else", () => {
     expect(backupWriterPolicy(grants, "tenant").Statement).toEqual([
-      { Sid: "UploadNewBackups", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"] },
-      { Sid: "NeverReplaceABackup", Effect: "Deny", Action: "s3:PutObject", Resource: "*", Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } } },
-      { Sid: "EncryptThroughS3", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: ["arn:aws:kms:eu-central-1:1:key/a"], Condition: { StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com"] } } },
+      {
+        Sid: "UploadNewBackups",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"],
+      },
+      {
+        Sid: "NeverReplaceABackup",
+        Effect: "Deny",
+        Action: "s3:PutObject",
+        Resource: "*",
+        Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } },
+      },
+      {
+        Sid: "EncryptThroughS3",
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: ["arn:aws:kms:eu-central-1:1:key/a"],
+        Condition: { StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com"] } },
+      },
     ]);
   });
 
   it("lets the reader list and read each drilled tenant's prefix", () => {
     expect(drillReaderPolicy(grants, "tenant").Statement).toEqual([
-      { Sid: "ListDrilledBackups0", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::eu", Condition: { StringEquals: { "s3:prefix": ["retain-14d/acme-corp/", "retain-35d/brightwave/"] } } },
-      { Sid: "ReadDrilledBackups", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"] },
-      { Sid: "DecryptThroughS3", Effect: "Allow", Action: ["kms:Decrypt"], Resource: ["arn:aws:kms:eu-central-1:1:key/a"], Condition: { StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com"] } } },
+      {
+        Sid: "ListDrilledBackups0",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: "arn:aws:s3:::eu",
+        Condition: { StringEquals: { "s3:prefix": ["retain-14d/acme-corp/", "retain-35d/brightwave/"] } },
+      },
+      {
+        Sid: "ReadDrilledBackups",
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"],
+      },
+      {
+        Sid: "DecryptThroughS3",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: ["arn:aws:kms:eu-central-1:1:key/a"],
+        Condition: { StringEquals: { "kms:ViaService": ["s3.eu-central-1.amazonaws.com"] } },
+      },
     ]);
   });
 
   it("keeps per-tenant prefixes while they fit IAM's inline policy size, then grants retention classes", () => {
-    const vault = (n: number) => [{ awsRegion: "eu-central-1", hasKey: true, tenants: Array.from({ length: n }, (_, i) => ({ id: `tenant-${i}`, retentionDays: 14 + (i % 3) })) }];
+    const vault = (n: number) => [
+      { awsRegion: "eu-central-1", hasKey: true, tenants: Array.from({ length: n }, (_, i) => ({ id: `tenant-${i}`, retentionDays: 14 + (i % 3) })) },
+    ];
     expect(grantScopes(vault(40))).toEqual({ backupWriter: "tenant", drillReader: "tenant", migrator: "tenant" });
     expect(grantScopes(vault(400))).toEqual({ backupWriter: "class", drillReader: "class", migrator: "tenant" });
     // Region scope: the parameters count too, for the writer and the migrations role.
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `tenant-${i}`);
-    const credentials = (n: number) => ({ stack: "prod", backedUp: [{ awsRegion: "eu-central-1", tenants: ids(n) }], migrated: [{ awsRegion: "eu-central-1", tenants: ids(n) }] });
+    const credentials = (n: number) => ({
+      stack: "prod",
+      backedUp: [{ awsRegion: "eu-central-1", tenants: ids(n) }],
+      migrated: [{ awsRegion: "eu-central-1", tenants: ids(n) }],
+    });
     expect(grantScopes(vault(30), credentials(30))).toEqual({ backupWriter: "tenant", drillReader: "tenant", migrator: "tenant" });
     expect(grantScopes(vault(60), credentials(60))).toEqual({ backupWriter: "class", drillReader: "tenant", migrator: "tenant" });
     expect(grantScopes(vault(200), credentials(200))).toEqual({ backupWriter: "class", drillReader: "class", migrator: "class" });
@@ -273,12 +372,22 @@ describe("workflow role permissions", () => {
 
   it("decides the scope so that the real document always fits, whatever the ids", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ id: fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/), retentionDays: fc.integer({ min: 1, max: 3650 }) }), { maxLength: 300 }), (tenants) => {
-        const scopes = grantScopes([{ awsRegion: "ap-southeast-2", hasKey: true, tenants }]);
-        const real = [{ awsRegion: "ap-southeast-2", bucketArn: `arn:aws:s3:::${"b".repeat(63)}`, keyArn: `arn:aws:kms:ap-southeast-2:123456789012:key/${"0".repeat(36)}`, tenants }];
-        expect(policyLength(backupWriterPolicy(real, scopes.backupWriter))).toBeLessThanOrEqual(10_240);
-        expect(policyLength(drillReaderPolicy(real, scopes.drillReader))).toBeLessThanOrEqual(10_240);
-      }),
+      fc.property(
+        fc.array(fc.record({ id: fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/), retentionDays: fc.integer({ min: 1, max: 3650 }) }), { maxLength: 300 }),
+        (tenants) => {
+          const scopes = grantScopes([{ awsRegion: "ap-southeast-2", hasKey: true, tenants }]);
+          const real = [
+            {
+              awsRegion: "ap-southeast-2",
+              bucketArn: `arn:aws:s3:::${"b".repeat(63)}`,
+              keyArn: `arn:aws:kms:ap-southeast-2:123456789012:key/${"0".repeat(36)}`,
+              tenants,
+            },
+          ];
+          expect(policyLength(backupWriterPolicy(real, scopes.backupWriter))).toBeLessThanOrEqual(10_240);
+          expect(policyLength(drillReaderPolicy(real, scopes.drillReader))).toBeLessThanOrEqual(10_240);
+        },
+      ),
       { numRuns: 60 },
     );
   });

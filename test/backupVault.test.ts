@@ -37,9 +37,17 @@ describe("backups in the prod stack", async () => {
     expect(one(children, "aws:kms/key:Key").inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     expect(one(children, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration).toEqual({ status: "Enabled" });
     expect(one(children, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([
-      { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: expect.stringMatching(new RegExp(`^arn:aws:kms:${region}:`)) }, bucketKeyEnabled: true },
+      {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: expect.stringMatching(new RegExp(`^arn:aws:kms:${region}:`)) },
+        bucketKeyEnabled: true,
+      },
     ]);
-    expect(one(children, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(one(children, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     expect(one(children, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
     const policy = json(one(children, "aws:s3/bucketPolicy:BucketPolicy"), "policy");
     expect(policy.Statement.filter((s: { Effect: string }) => s.Effect !== "Deny")).toEqual([]);
@@ -50,8 +58,21 @@ describe("backups in the prod stack", async () => {
 
   it("gives every vault the stack's retention classes, by key prefix, plus the tag rules of backups written before classes", () => {
     for (const region of REGIONS) {
-      const rules = one(inVault(run, region), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { id: string; filter: unknown; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
-      expect(rules.map((r) => r.id)).toEqual(["retain-14d", "retain-30d", "retain-35d", "legacy-retention-14d", "legacy-retention-30d", "legacy-retention-35d", "exports", "housekeeping"]);
+      const rules = one(inVault(run, region), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as {
+        id: string;
+        filter: unknown;
+        noncurrentVersionExpiration?: { noncurrentDays: number };
+      }[];
+      expect(rules.map((r) => r.id)).toEqual([
+        "retain-14d",
+        "retain-30d",
+        "retain-35d",
+        "legacy-retention-14d",
+        "legacy-retention-30d",
+        "legacy-retention-35d",
+        "exports",
+        "housekeeping",
+      ]);
       expect(rules[0].filter).toEqual({ prefix: "retain-14d/" });
       // Exports have their own rule (exportRetentionDays, default 7), apart from the backups.
       expect(rules.find((r) => r.id === "exports")).toMatchObject({ filter: { prefix: "exports/" }, expiration: { days: 7 } });
@@ -61,7 +82,14 @@ describe("backups in the prod stack", async () => {
 
   it("gives each key an explicit policy: named administrators, workflow roles through S3, deletion and policy changes by break-glass only", () => {
     const key = json(one(inVault(run, "eu-west-2"), "aws:kms/key:Key"), "policy");
-    expect(key.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["KeyAdministration", "BackupWriterEncryptsThroughS3", "DrillReaderDecryptsThroughS3", "BreakGlass", "DenyKeyDestructionButBreakGlass", "DenyKeyPolicyChangesButBreakGlass"]);
+    expect(key.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
+      "KeyAdministration",
+      "BackupWriterEncryptsThroughS3",
+      "DrillReaderDecryptsThroughS3",
+      "BreakGlass",
+      "DenyKeyDestructionButBreakGlass",
+      "DenyKeyPolicyChangesButBreakGlass",
+    ]);
     expect(key.Statement[0].Principal).toEqual({ AWS: [DEPLOY] });
     expect(key.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } });
     expect(key.Statement[4].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } });
@@ -90,12 +118,19 @@ describe("backups in the prod stack", async () => {
   });
 
   it("names the workflow roles in every vault, one nobody backs up to included, so a tenant joining or leaving a region never changes a vault's policies", () => {
-    const policies = (region: string) => [json(one(inVault(run, region), "aws:kms/key:Key"), "policy"), json(one(inVault(run, region), "aws:s3/bucketPolicy:BucketPolicy"), "policy")];
+    const policies = (region: string) => [
+      json(one(inVault(run, region), "aws:kms/key:Key"), "policy"),
+      json(one(inVault(run, region), "aws:s3/bucketPolicy:BucketPolicy"), "policy"),
+    ];
     const [key, bucket] = policies("us-east-1");
     expect(key.Statement.map((s: { Sid: string }) => s.Sid)).toContain("BackupWriterEncryptsThroughS3");
     expect(bucket.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(expect.arrayContaining(["BackupWriterUploadsOnly", "DrillReaderReadsOnly"]));
     // The same documents as a vault that serves tenants, but for its own bucket, key and region.
-    const strip = (doc: unknown, region: string) => JSON.stringify(doc).replace(new RegExp(region, "g"), "R").replace(/tf-prod-bk-R-[a-z0-9-]+/g, "B").replace(/key\/[0-9a-f-]+/g, "key/K");
+    const strip = (doc: unknown, region: string) =>
+      JSON.stringify(doc)
+        .replace(new RegExp(region, "g"), "R")
+        .replace(/tf-prod-bk-R-[a-z0-9-]+/g, "B")
+        .replace(/key\/[0-9a-f-]+/g, "key/K");
     const [servedKey, servedBucket] = policies("eu-west-2");
     expect(strip(key, "us-east-1")).toBe(strip(servedKey, "eu-west-2"));
     expect(strip(bucket, "us-east-1")).toBe(strip(servedBucket, "eu-west-2"));
@@ -125,7 +160,10 @@ describe("backups in the prod stack", async () => {
   });
 
   it("sets the repository's OIDC subject to the claims the trusts name, and keeps it if the stack goes", () => {
-    const template = one(run.resources, "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate");
+    const template = one(
+      run.resources,
+      "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate",
+    );
     expect(template.inputs).toEqual({ repository: "app", useDefault: false, includeClaimKeys: ["repo", "job_workflow_ref"] });
     expect(template.options.retainOnDelete).toBe(true);
     expect(template.provider).toMatch(/pulumi:providers:github::github::/);
@@ -147,19 +185,32 @@ describe("backups in the prod stack", async () => {
 
   it("exports each vault's bucket and region, and both role ARNs", () => {
     expect(Object.keys(run.outputs.backupVaults as object).sort()).toEqual(REGIONS);
-    expect((run.outputs.backupVaults as Record<string, unknown>)["eu-west-2"]).toEqual({ bucket: expect.stringMatching(/^tf-prod-bk-eu-west-2-/), region: "eu-west-2", kmsKeyArn: expect.stringMatching(/^arn:aws:kms:/) });
+    expect((run.outputs.backupVaults as Record<string, unknown>)["eu-west-2"]).toEqual({
+      bucket: expect.stringMatching(/^tf-prod-bk-eu-west-2-/),
+      region: "eu-west-2",
+      kmsKeyArn: expect.stringMatching(/^arn:aws:kms:/),
+    });
     expect(run.outputs.backupRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-backup-writer/);
     expect(run.outputs.drillRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-drill-reader/);
   });
 });
 
 describe("backup settings", async () => {
-  const sse = await runProgram("prod", ["backupEncryption=s3", "backupObjectLock=governance", `oidcProviderArn=${OIDC_ARN}`, "secretScope=environment", 'keepVaultRegions=["sa-east-1"]', "keepRetentionDays=[90]"]);
+  const sse = await runProgram("prod", [
+    "backupEncryption=s3",
+    "backupObjectLock=governance",
+    `oidcProviderArn=${OIDC_ARN}`,
+    "secretScope=environment",
+    'keepVaultRegions=["sa-east-1"]',
+    "keepRetentionDays=[90]",
+  ]);
 
   it("uses SSE-S3 without keys when asked", () => {
     expect(sse.resources.filter((r) => r.type === "aws:kms/key:Key")).toEqual([]);
     const children = inVault(sse, "eu-central-1");
-    expect(one(children, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    expect(one(children, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+    ]);
   });
 
   it("turns on Object Lock for the shortest retention class", () => {
@@ -183,7 +234,9 @@ describe("backup settings", async () => {
 
   it("creates the Object Lock configuration before the bucket policy too", () => {
     const children = inVault(sse, "eu-central-1");
-    expect(one(children, "aws:s3/bucketPolicy:BucketPolicy").dependencies).toContain(one(children, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").urn);
+    expect(one(children, "aws:s3/bucketPolicy:BucketPolicy").dependencies).toContain(
+      one(children, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").urn,
+    );
   });
 
   it("reuses an existing OIDC provider, and the trusts stay exact in environment scope (no environment pattern)", () => {

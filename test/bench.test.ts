@@ -8,7 +8,18 @@ import { readStackConfig } from "../src/core/config/stackFiles";
 import { isWireSecret, runOffline, type OfflineRun, type RecordedResource } from "../src/engine/offline";
 import { replayInput } from "../src/tools/bench/replayInput";
 import { sdkClass } from "../src/tools/bench/sdkFloor";
-import { commandLines, fixedRegistrations, perTenant, promiseLines, renderBench, renderStartup, summarise, targetLines, type Row, type Sample } from "../src/tools/bench/report";
+import {
+  commandLines,
+  fixedRegistrations,
+  perTenant,
+  promiseLines,
+  renderBench,
+  renderStartup,
+  summarise,
+  targetLines,
+  type Row,
+  type Sample,
+} from "../src/tools/bench/report";
 import { ROOT, runProgram } from "./program";
 
 function shape(r: RecordedResource) {
@@ -60,7 +71,14 @@ describe("SDK floor of the benchmark", () => {
     const byUrn = new Map(floor.resources.map((r) => [r.urn, shape(r)]));
     for (const r of ours.resources) expect(byUrn.get(r.urn), r.urn).toEqual(shape(r));
     // Secret inputs stay secret in the replay (the SDKs pay for them as ours do).
-    const secretInputs = (run: OfflineRun) => run.resources.flatMap((r) => Object.entries(r.wireInputs).filter(([, v]) => isWireSecret(v)).map(([k]) => `${r.urn}.${k}`)).sort();
+    const secretInputs = (run: OfflineRun) =>
+      run.resources
+        .flatMap((r) =>
+          Object.entries(r.wireInputs)
+            .filter(([, v]) => isWireSecret(v))
+            .map(([k]) => `${r.urn}.${k}`),
+        )
+        .sort();
     expect(secretInputs(floor)).toEqual(secretInputs(ours));
     expect(secretInputs(ours).length).toBeGreaterThan(0);
   });
@@ -106,7 +124,22 @@ describe("benchmark report", () => {
     const text = renderBench(rows, []);
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toMatch(/tenants +secrets +regs +\/tenant +ours s +sdk s +×sdk +plain s +×plain/);
-    expect(lines[3].trim().split(/ +/)).toEqual(["1000", "environment", "5103", "5.01", "4.90", "4.00", "1.23", "2.10", "2.33", "960", "920", "1.04", "590", "1.63"]);
+    expect(lines[3].trim().split(/ +/)).toEqual([
+      "1000",
+      "environment",
+      "5103",
+      "5.01",
+      "4.90",
+      "4.00",
+      "1.23",
+      "2.10",
+      "2.33",
+      "960",
+      "920",
+      "1.04",
+      "590",
+      "1.63",
+    ]);
     expect(text).toContain("growth 100→1000, per 1,000 more tenants: ours 4.00 s and 633 MiB, SDK floor 3.49 s and 611 MiB");
     expect(targetLines(rows, [])).toEqual([
       "targets:",
@@ -135,7 +168,11 @@ describe("benchmark report", () => {
 
   it("prints the commands users run beside the program's whole process, and judges the plan at 1,000 tenants", () => {
     expect(commandLines(rows)).toEqual([]);
-    const withProcess = (r: Row, processMs: number, plan: number[], planJson: number[]): Row => ({ ...r, ours: { ...r.ours, processMs }, commands: { plan, planJson } });
+    const withProcess = (r: Row, processMs: number, plan: number[], planJson: number[]): Row => ({
+      ...r,
+      ours: { ...r.ours, processMs },
+      commands: { plan, planJson },
+    });
     const measured = [withProcess(rows[1], 2500, [2900, 2700, 3100], [2800, 2800, 2600]), withProcess(rows[2], 7000, [8200, 8000, 8400], [8600, 8100, 8300])];
     const lines = commandLines(measured);
     expect(lines[0]).toBe("the commands users run (whole process, spawn to exit):");
@@ -143,9 +180,13 @@ describe("benchmark report", () => {
       ["100", "environment", "2.50", "2.90", "1.16", "2.80", "1.12"],
       ["1000", "environment", "7.00", "8.20", "1.17", "8.30", "1.19"],
     ]);
-    expect(targetLines([rows[0], ...measured], [])).toContain("  met    npm run plan within 1.3× of the program and under 10 s at 1,000 tenants: 8.30 s (program 7.00 s)");
+    expect(targetLines([rows[0], ...measured], [])).toContain(
+      "  met    npm run plan within 1.3× of the program and under 10 s at 1,000 tenants: 8.30 s (program 7.00 s)",
+    );
     const slow = withProcess(rows[2], 9000, [12500], [12000]);
-    expect(targetLines([rows[0], rows[1], slow], [])).toContain("  missed npm run plan within 1.3× of the program and under 10 s at 1,000 tenants: 12.50 s (program 9.00 s)");
+    expect(targetLines([rows[0], rows[1], slow], [])).toContain(
+      "  missed npm run plan within 1.3× of the program and under 10 s at 1,000 tenants: 12.50 s (program 9.00 s)",
+    );
   });
 
   it("prints the start-up under each loader, or nothing when it was skipped", () => {
@@ -178,7 +219,11 @@ describe("the bench's child process", () => {
     const { tmpdir } = await import("node:os");
     const path = await import("node:path");
     const recording = path.join(mkdtempSync(path.join(tmpdir(), "tf-bench-test-")), "registrations.json");
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "src/tools/bench/child.ts"), "program", "5", "repository", recording], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "src/tools/bench/child.ts"), "program", "5", "repository", recording],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const line = JSON.parse(r.stdout);

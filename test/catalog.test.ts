@@ -25,12 +25,18 @@ describe("fleetStatus", () => {
 
   it("puts every active tenant in exactly one version, and never a retired one", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ v: fc.option(fc.constantFrom("1", "2", "3"), { nil: undefined }), r: fc.constantFrom("ok", "failed", "current"), retired: fc.boolean() }), { maxLength: 30 }), (xs) => {
-        const records = xs.map((x, i) => rec(`t${i}`, x.v, x.v === undefined ? undefined : x.r, x.retired ? "retired" : "active"));
-        const s = fleetStatus(records);
-        expect(Object.values(s.versions).reduce((a, b) => a + b, 0)).toBe(records.filter((r) => r.status === "active").length);
-        for (const id of [...s.behind, ...s.failed, ...s.neverMigrated]) expect(records.find((r) => r.id === id)!.status).toBe("active");
-      }),
+      fc.property(
+        fc.array(
+          fc.record({ v: fc.option(fc.constantFrom("1", "2", "3"), { nil: undefined }), r: fc.constantFrom("ok", "failed", "current"), retired: fc.boolean() }),
+          { maxLength: 30 },
+        ),
+        (xs) => {
+          const records = xs.map((x, i) => rec(`t${i}`, x.v, x.v === undefined ? undefined : x.r, x.retired ? "retired" : "active"));
+          const s = fleetStatus(records);
+          expect(Object.values(s.versions).reduce((a, b) => a + b, 0)).toBe(records.filter((r) => r.status === "active").length);
+          for (const id of [...s.behind, ...s.failed, ...s.neverMigrated]) expect(records.find((r) => r.id === id)!.status).toBe("active");
+        },
+      ),
     );
   });
 });
@@ -45,7 +51,9 @@ describe("the catalog's inputs", () => {
 
   it("refuses outputs of another shape, naming the entry", () => {
     expect(() => tenantsFromOutputs({})).toThrow("the stack outputs have no tenants list");
-    expect(() => tenantsFromOutputs({ tenants: [{ id: "a", name: "A", neonRegion: "r", residency: "EU", status: "gone" }] })).toThrow("tenants[0] of the stack outputs is not");
+    expect(() => tenantsFromOutputs({ tenants: [{ id: "a", name: "A", neonRegion: "r", residency: "EU", status: "gone" }] })).toThrow(
+      "tenants[0] of the stack outputs is not",
+    );
   });
 
   it("has its schema migrations numbered in order, each once", () => {
@@ -68,7 +76,14 @@ describe("the catalog the stack creates (catalog: true)", () => {
 
   it("gives the writer a TLS connection string to the catalog database, and reads the owner's password out of a string", () => {
     const url = new URL(catalogWriterUrl("ep-cool-1.eu-central-1.aws.neon.tech", "p@ss/word"));
-    expect([url.protocol, url.username, url.password, url.hostname, url.pathname, url.searchParams.get("sslmode")]).toEqual(["postgresql:", CATALOG_WRITER_ROLE, catalogWriterPassword("p@ss/word"), "ep-cool-1.eu-central-1.aws.neon.tech", "/catalog", "require"]);
+    expect([url.protocol, url.username, url.password, url.hostname, url.pathname, url.searchParams.get("sslmode")]).toEqual([
+      "postgresql:",
+      CATALOG_WRITER_ROLE,
+      catalogWriterPassword("p@ss/word"),
+      "ep-cool-1.eu-central-1.aws.neon.tech",
+      "/catalog",
+      "require",
+    ]);
     expect(passwordOf("postgresql://catalog_owner:p%40ss%2Fword@h/catalog")).toBe("p@ss/word");
     expect(() => passwordOf("postgresql://catalog_owner@h/catalog")).toThrow("has no password");
     expect(() => passwordOf("not a url")).toThrow("not a URL");
@@ -81,32 +96,50 @@ describe("the catalog the stack creates (catalog: true)", () => {
     expect(scramVerifier("secret", Buffer.alloc(16, 1))).toBe(scramVerifier("secret", Buffer.alloc(16, 1)));
   });
 
-  it.each(["repository", "environment", "region"] as const)("creates a protected Neon project and keeps the writer's string as the %s scope keeps strings", async (scope) => {
-    const extra = scope === "region" ? ["keyAdministrators=[\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]"] : [];
-    // Not a preview: the outputs are known (fake), so secrecy is checked on real values.
-    const run = await runProgram("prod", ["tenantsFile=test/runtime/fixtures/rollout.yaml", "catalog=true", "catalogRegion=aws-eu-central-1", `secretScope=${scope}`, ...extra], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false);
-    const of = (type: string) => run.resources.filter((r) => r.type === type);
-    const project = run.resources.find((r) => r.type === "neon:index/project:Project" && r.name === "fleet-catalog")!;
-    expect(project.inputs).toMatchObject({ regionId: "aws-eu-central-1", pgVersion: 17, branch: { databaseName: "catalog", roleName: "catalog_owner" } });
-    expect(project.options).toMatchObject({ protect: true, retainOnDelete: true });
-    const writer = run.resources.filter((r) => r.name === "app-repository-catalog-writer");
-    expect(writer).toHaveLength(1);
-    expect(writer[0].inputs).toMatchObject({ secretName: "TENANT_FLEET_CATALOG_URL", value: "[secret]" });
-    if (scope === "repository") {
-      expect(writer[0].type).toBe("github:index/actionsSecret:ActionsSecret");
-      expect(run.outputs.fleetCatalog).toMatchObject({ region: "aws-eu-central-1", database: "catalog", writer: { scope: "repository", secret: "TENANT_FLEET_CATALOG_URL" } });
-    } else {
-      expect(writer[0].type).toBe("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
-      const env = of("github:index/repositoryEnvironment:RepositoryEnvironment").find((r) => r.inputs.environment === "tenant_fleet_catalog")!;
-      expect(env.inputs).toMatchObject({ deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } });
-      expect(of("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy").find((r) => r.name === "app-repository-catalog-branch")!.inputs).toMatchObject({ branchPattern: "main" });
-      expect(run.outputs.fleetCatalog).toMatchObject({ writer: { scope: "environment", environment: "tenant_fleet_catalog", secret: "TENANT_FLEET_CATALOG_URL" } });
-    }
-    // The owner's string is an output for the deploy, and a secret; no string reaches an output or an input in clear.
-    expect(run.secretOutputs).toContain("catalogOwnerUrl");
-    const clear = /postgres(ql)?:\/\//.test(JSON.stringify([run.outputs, run.resources.map((r) => r.inputs)]));
-    expect(clear).toBe(false);
-  });
+  it.each(["repository", "environment", "region"] as const)(
+    "creates a protected Neon project and keeps the writer's string as the %s scope keeps strings",
+    async (scope) => {
+      const extra = scope === "region" ? ['keyAdministrators=["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]'] : [];
+      // Not a preview: the outputs are known (fake), so secrecy is checked on real values.
+      const run = await runProgram(
+        "prod",
+        ["tenantsFile=test/runtime/fixtures/rollout.yaml", "catalog=true", "catalogRegion=aws-eu-central-1", `secretScope=${scope}`, ...extra],
+        { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" },
+        false,
+      );
+      const of = (type: string) => run.resources.filter((r) => r.type === type);
+      const project = run.resources.find((r) => r.type === "neon:index/project:Project" && r.name === "fleet-catalog")!;
+      expect(project.inputs).toMatchObject({ regionId: "aws-eu-central-1", pgVersion: 17, branch: { databaseName: "catalog", roleName: "catalog_owner" } });
+      expect(project.options).toMatchObject({ protect: true, retainOnDelete: true });
+      const writer = run.resources.filter((r) => r.name === "app-repository-catalog-writer");
+      expect(writer).toHaveLength(1);
+      expect(writer[0].inputs).toMatchObject({ secretName: "TENANT_FLEET_CATALOG_URL", value: "[secret]" });
+      if (scope === "repository") {
+        expect(writer[0].type).toBe("github:index/actionsSecret:ActionsSecret");
+        expect(run.outputs.fleetCatalog).toMatchObject({
+          region: "aws-eu-central-1",
+          database: "catalog",
+          writer: { scope: "repository", secret: "TENANT_FLEET_CATALOG_URL" },
+        });
+      } else {
+        expect(writer[0].type).toBe("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+        const env = of("github:index/repositoryEnvironment:RepositoryEnvironment").find((r) => r.inputs.environment === "tenant_fleet_catalog")!;
+        expect(env.inputs).toMatchObject({ deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } });
+        expect(
+          of("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy").find(
+            (r) => r.name === "app-repository-catalog-branch",
+          )!.inputs,
+        ).toMatchObject({ branchPattern: "main" });
+        expect(run.outputs.fleetCatalog).toMatchObject({
+          writer: { scope: "environment", environment: "tenant_fleet_catalog", secret: "TENANT_FLEET_CATALOG_URL" },
+        });
+      }
+      // The owner's string is an output for the deploy, and a secret; no string reaches an output or an input in clear.
+      expect(run.secretOutputs).toContain("catalogOwnerUrl");
+      const clear = /postgres(ql)?:\/\//.test(JSON.stringify([run.outputs, run.resources.map((r) => r.inputs)]));
+      expect(clear).toBe(false);
+    },
+  );
 
   it("without catalog: true, creates nothing and outputs null", async () => {
     const run = await runProgram("prod");

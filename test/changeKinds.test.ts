@@ -40,7 +40,12 @@ describe("the change kinds", () => {
     // A move's stages are moves, never destructive: the finish releases the source, retained on delete.
     expect(kindOfTenantField("move.finish")).toBeUndefined();
     // The protection fields, destructive only when lowered (the diff decides the direction).
-    expect(fields.filter((f) => kindOfTenantField(f) === "weakening").sort()).toEqual(["backup.enabled", "backup.retentionDays", "backup.schedule", "historyRetentionHours"]);
+    expect(fields.filter((f) => kindOfTenantField(f) === "weakening").sort()).toEqual([
+      "backup.enabled",
+      "backup.retentionDays",
+      "backup.schedule",
+      "historyRetentionHours",
+    ]);
     expect(kindOfTenantField("database.name")).toBe("database");
     expect(kindOfTenantField("databases")).toBeUndefined();
     expect(kindOfTenantField("compute.minCu")).toBeUndefined();

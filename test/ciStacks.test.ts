@@ -14,7 +14,8 @@ import { ROOT } from "./program";
 function project(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), "tf-stacks-"));
   mkdirSync(path.join(dir, "policies"));
-  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "policies/config.dev.json", "policies/config.prod.json"]) copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "policies/config.dev.json", "policies/config.prod.json"])
+    copyFileSync(path.join(ROOT, f), path.join(dir, f));
   for (const [f, text] of Object.entries(files)) writeFileSync(path.join(dir, f), text);
   return dir;
 }
@@ -22,7 +23,10 @@ function project(files: Record<string, string> = {}): string {
 const prodStackFile = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
 const prodPolicy = readFileSync(path.join(ROOT, "policies/config.prod.json"), "utf8");
 // A US shard of prod: its own residencies; the repository and protection are prod's.
-const usShard = prodStackFile.replace(/ {2}tenant-fleet:allowedResidencies:\n( {4}- \w+\n)+/, "  tenant-fleet:allowedResidencies:\n    - US\n  tenant-fleet:shardResidencies:\n    - US\n");
+const usShard = prodStackFile.replace(
+  / {2}tenant-fleet:allowedResidencies:\n( {4}- \w+\n)+/,
+  "  tenant-fleet:allowedResidencies:\n    - US\n  tenant-fleet:shardResidencies:\n    - US\n",
+);
 const usPolicy = prodPolicy.replace(/"allowedResidencies": \[[^\]]*\]/, '"allowedResidencies": ["US"]');
 
 describe("stacks CI runs", () => {
@@ -31,7 +35,10 @@ describe("stacks CI runs", () => {
     expect(problems).toEqual([]);
     const dev = { stack: "dev", policyConfig: "policies/config.dev.json", githubOwner: "example-saas", githubRepository: "app-dev", awsRegion: "eu-central-1" };
     const prod = { stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app", awsRegion: "eu-central-1" };
-    expect(stacks).toEqual([{ ...dev, tier: "dev" }, { ...prod, tier: "prod" }]);
+    expect(stacks).toEqual([
+      { ...dev, tier: "dev" },
+      { ...prod, tier: "prod" },
+    ]);
     // Each entry names the application repository, which the deploy's GitHub App token is scoped to.
     expect(ciMatrices(stacks)).toEqual({ all: { include: [dev, prod] }, dev: { include: [dev] }, prod: { include: [prod] } });
   });
@@ -46,12 +53,17 @@ describe("stacks CI runs", () => {
   it("signs in to AWS in each stack's own aws:region, and refuses a stack without one", () => {
     const usEast = usShard.replace("aws:region: eu-central-1", "aws:region: us-east-2");
     const { stacks } = ciStacks(project({ "Pulumi.prod-us.yaml": usEast, "policies/config.prod-us.json": usPolicy }));
-    expect(ciMatrices(stacks).prod.include.map((s) => [s.stack, s.awsRegion])).toEqual([["prod", "eu-central-1"], ["prod-us", "us-east-2"]]);
+    expect(ciMatrices(stacks).prod.include.map((s) => [s.stack, s.awsRegion])).toEqual([
+      ["prod", "eu-central-1"],
+      ["prod-us", "us-east-2"],
+    ]);
     const missing = ciStacks(project({ "Pulumi.prod-us.yaml": usShard.replace(/ {2}aws:region: .*\n/, ""), "policies/config.prod-us.json": usPolicy }));
     expect(missing.problems.map(formatProblem)).toEqual([
       "Pulumi.prod-us.yaml:1:1: aws:region: not set in stack prod-us; CI signs in to AWS there and the AWS provider needs it: pulumi config set aws:region <region, e.g. eu-central-1> --stack prod-us",
     ]);
-    const bad = ciStacks(project({ "Pulumi.prod-us.yaml": usShard.replace("aws:region: eu-central-1", "aws:region: Frankfurt"), "policies/config.prod-us.json": usPolicy }));
+    const bad = ciStacks(
+      project({ "Pulumi.prod-us.yaml": usShard.replace("aws:region: eu-central-1", "aws:region: Frankfurt"), "policies/config.prod-us.json": usPolicy }),
+    );
     expect(bad.problems.map(formatProblem)[0]).toMatch(/^Pulumi\.prod-us\.yaml:\d+:15: aws:region: "Frankfurt" is not an AWS region;/);
   });
 
@@ -64,7 +76,10 @@ describe("stacks CI runs", () => {
 
   it("refuses a policy config that disagrees with its stack, at the line of each value", () => {
     // prod's config copied for the US shard, with the dev repository and no protection.
-    const wrongRepo = prodPolicy.replace('"example-saas/app"', '"example-saas/app-dev"').replace('"requireProtection": true', '"requireProtection": false').replace('"branch": "main"', '"branch": "release"');
+    const wrongRepo = prodPolicy
+      .replace('"example-saas/app"', '"example-saas/app-dev"')
+      .replace('"requireProtection": true', '"requireProtection": false')
+      .replace('"branch": "main"', '"branch": "release"');
     const { problems } = ciStacks(project({ "Pulumi.prod-us.yaml": usShard, "policies/config.prod-us.json": wrongRepo }));
     const fix = "run npm run schema, which writes policies/config.prod-us.json from Pulumi.prod-us.yaml";
     expect(problems.map(formatProblem)).toEqual([
@@ -77,7 +92,9 @@ describe("stacks CI runs", () => {
 
   it("reports a policy config that is not JSON, and a stack setting that is wrong", () => {
     const badSetting = usShard.replace("tenant-fleet:protect: true", "tenant-fleet:protect: maybe");
-    const { problems } = ciStacks(project({ "Pulumi.prod-us.yaml": badSetting, "Pulumi.prod-eu.yaml": prodStackFile, "policies/config.prod-eu.json": "{ nope" }));
+    const { problems } = ciStacks(
+      project({ "Pulumi.prod-us.yaml": badSetting, "Pulumi.prod-eu.yaml": prodStackFile, "policies/config.prod-eu.json": "{ nope" }),
+    );
     const lines = problems.map(formatProblem);
     expect(lines[0]).toMatch(/^policies\/config\.prod-eu\.json:1:1: not valid JSON \(.+\); run npm run schema, which writes policies\/config\.prod-eu\.json/);
     expect(lines[1]).toMatch(/^Pulumi\.prod-us\.yaml:\d+:\d+: tenant-fleet:protect: /);
@@ -121,7 +138,10 @@ describe("a stack's tier comes from the base branch too", () => {
 
 describe("npm run stacks", () => {
   const stacks = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/stacks.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/stacks.ts"), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
@@ -139,7 +159,9 @@ describe("npm run stacks", () => {
     expect(JSON.parse(stacks("--json").stdout)).toEqual(ciMatrices(ciStacks(ROOT).stacks));
     const out = stacks("--github-output").stdout.trimEnd().split("\n");
     expect(out.map((l) => l.split("=")[0])).toEqual(["all", "dev", "prod", "dev_count", "prod_count"]);
-    expect(JSON.parse(out[2].slice("prod=".length))).toEqual({ include: [{ stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app", awsRegion: "eu-central-1" }] });
+    expect(JSON.parse(out[2].slice("prod=".length))).toEqual({
+      include: [{ stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app", awsRegion: "eu-central-1" }],
+    });
     expect(out.slice(3)).toEqual(["dev_count=1", "prod_count=1"]);
   });
 

@@ -54,10 +54,15 @@ const environmentOf = (job: Job) => (typeof job.environment === "string" ? job.e
 const isInstall = (step: Step) => /\b(npm|yarn|pnpm)\s+(ci|install|i)\b|\bapt(-get)?\s+install\b|\|\s*(ba)?sh\b/.test(step.run ?? "");
 /** Steps that run code from the checked-out tree (the pull request's, in preview.yml). */
 const runsRepositoryCode = (step: Step) => /\b(npm|npx|pulumi|node|tsx)\b/.test(step.run ?? "") && step.run !== `set -euo pipefail\n${COMMENT_SCRIPT}\n`;
-const writes = (job: Job) => Object.entries(job.permissions ?? {}).filter(([k, v]) => v === "write" && k !== "id-token").map(([k]) => k);
+const writes = (job: Job) =>
+  Object.entries(job.permissions ?? {})
+    .filter(([k, v]) => v === "write" && k !== "id-token")
+    .map(([k]) => k);
 
 /** A checkout of the pull request's own commit (its head or its merge ref), not the base's. */
-const checksOutPullRequest = (s: Step) => !!s.uses?.startsWith("actions/checkout@") && /pull_request\.head|refs\/pull\//.test(JSON.stringify(s.with?.ref ?? "") + JSON.stringify(s.with?.repository ?? ""));
+const checksOutPullRequest = (s: Step) =>
+  !!s.uses?.startsWith("actions/checkout@") &&
+  /pull_request\.head|refs\/pull\//.test(JSON.stringify(s.with?.ref ?? "") + JSON.stringify(s.with?.repository ?? ""));
 /**
  * The one command that may run in the pull request's checkout: the base's guard against
  * workspaces and local dependencies outside it (scripts/head-install-guard.mjs, by absolute
@@ -84,7 +89,13 @@ function commandsAfter(script: string, from: RegExp): string[] {
   return after
     .map((l) => l.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "Q"))
     .flatMap((l) => l.split(/;|&&|\|\||\||\bthen\b|\belse\b/))
-    .map((c) => c.trim().replace(/^[{(!]\s*/, "").split(/\s+/)[0])
+    .map(
+      (c) =>
+        c
+          .trim()
+          .replace(/^[{(!]\s*/, "")
+          .split(/\s+/)[0],
+    )
     .filter((w) => w && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w))
     .concat(substituted);
 }
@@ -103,11 +114,16 @@ function sandboxedPlanFindings(at: string, job: Job): string[] {
   const plan = job.steps.findIndex((s) => SANDBOXED_PLAN.test(s.run ?? ""));
   if (plan < 0) return out;
   const step = job.steps[plan];
-  if (!ABSOLUTE_SHELL.test(step.shell ?? "")) out.push(`${at}: the step that plans the pull request's program finds its shell on PATH (shell: ${step.shell ?? "bash"}); give /usr/bin/bash`);
-  for (const word of commandsAfter(step.run!, SANDBOXED_PLAN)) if (!BASH_OWN.has(word) && !word.startsWith("/")) out.push(`${at}: runs "${word}" from PATH after the pull request's program ran; give it by absolute path`);
+  if (!ABSOLUTE_SHELL.test(step.shell ?? ""))
+    out.push(`${at}: the step that plans the pull request's program finds its shell on PATH (shell: ${step.shell ?? "bash"}); give /usr/bin/bash`);
+  for (const word of commandsAfter(step.run!, SANDBOXED_PLAN))
+    if (!BASH_OWN.has(word) && !word.startsWith("/"))
+      out.push(`${at}: runs "${word}" from PATH after the pull request's program ran; give it by absolute path`);
   const lines = step.run!.trim().split("\n");
-  if (!/\|\| status=\$\?$/.test(lines.find((l) => SANDBOXED_PLAN.test(l))!) || lines.at(-1) !== 'exit "${status}"') out.push(`${at}: the verdict is not the planning step's exit status (plan … || status=$? … exit "\${status}")`);
-  for (const s of job.steps.slice(plan + 1)) if (s.run) out.push(`${at}: runs "${s.run.trim().split("\n")[0]}" after the pull request's program ran; decide in the step that plans it`);
+  if (!/\|\| status=\$\?$/.test(lines.find((l) => SANDBOXED_PLAN.test(l))!) || lines.at(-1) !== 'exit "${status}"')
+    out.push(`${at}: the verdict is not the planning step's exit status (plan … || status=$? … exit "\${status}")`);
+  for (const s of job.steps.slice(plan + 1))
+    if (s.run) out.push(`${at}: runs "${s.run.trim().split("\n")[0]}" after the pull request's program ran; decide in the step that plans it`);
   return out;
 }
 
@@ -125,7 +141,8 @@ function pullRequestTargetFindings(file: string, wf: Workflow): string[] {
     if (secretsIn(job).length) out.push(`${at}: a pull_request_target job reads secrets (${secretsIn(job).join(", ")})`);
     if (job.permissions?.["id-token"]) out.push(`${at}: a pull_request_target job can mint an OIDC token`);
     for (const s of job.steps) {
-      if (s.uses?.startsWith("actions/cache@") || (s.uses?.startsWith("actions/setup-node@") && s.with?.cache)) out.push(`${at}: uses a cache, which a pull_request_target job writes in the base branch's scope`);
+      if (s.uses?.startsWith("actions/cache@") || (s.uses?.startsWith("actions/setup-node@") && s.with?.cache))
+        out.push(`${at}: uses a cache, which a pull_request_target job writes in the base branch's scope`);
       if (s.uses?.startsWith("actions/checkout@") && s.with?.["persist-credentials"] !== false) out.push(`${at}: a checkout keeps its credentials`);
     }
     const heads = job.steps.filter(checksOutPullRequest);
@@ -138,7 +155,8 @@ function pullRequestTargetFindings(file: string, wf: Workflow): string[] {
       if (dirs.includes(wd) && s.run!.trim() !== HEAD_INSTALL) out.push(`${at}: runs "${s.run!.trim().split("\n")[0]}" in the pull request's checkout`);
       if (!wd && runsRepositoryCode(s)) out.push(`${at}: runs "${s.run!.trim().split("\n")[0]}" outside a checkout of its own`);
       const plansHead = /--head\b/.test(s.run!);
-      if (plansHead && !(SANDBOXED_PLAN.test(s.run!) && dirs.includes(SANDBOXED_PLAN.exec(s.run!)![1]))) out.push(`${at}: plans the pull request's program outside the sandbox (plan --head ../<checkout> --sandbox)`);
+      if (plansHead && !(SANDBOXED_PLAN.test(s.run!) && dirs.includes(SANDBOXED_PLAN.exec(s.run!)![1])))
+        out.push(`${at}: plans the pull request's program outside the sandbox (plan --head ../<checkout> --sandbox)`);
     }
     out.push(...sandboxedPlanFindings(at, job));
   }
@@ -169,35 +187,50 @@ export function trustFindings(file: string, wf: Workflow): string[] {
     if (onPullRequest) {
       const beyondPreview = jobSecrets.filter((s) => !PREVIEW_SECRETS.includes(s));
       if (beyondPreview.length) out.push(`${at}: a pull-request job holds ${beyondPreview.join(", ")}`);
-      if (jobSecrets.length && env !== "preview") out.push(`${at}: holds secrets (${jobSecrets.join(", ")}) without waiting for approval in the preview environment`);
+      if (jobSecrets.length && env !== "preview")
+        out.push(`${at}: holds secrets (${jobSecrets.join(", ")}) without waiting for approval in the preview environment`);
       if (env && env !== "preview") out.push(`${at}: a pull-request job names environment ${env}`);
       if (writes(job).length && job.steps.some(runsRepositoryCode)) out.push(`${at}: runs the pull request's code with ${writes(job).join(", ")}: write`);
       if (writes(job).length) {
         const checkout = job.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
-        if (checkout && checkout.with?.["sparse-checkout"] !== "scripts/pr-comment.mjs") out.push(`${at}: a job that writes checks out more than the comment script`);
-        if (job.steps.some((s) => s.run && s.run !== `set -euo pipefail\n${COMMENT_SCRIPT}\n`)) out.push(`${at}: a job that writes runs more than the comment script`);
+        if (checkout && checkout.with?.["sparse-checkout"] !== "scripts/pr-comment.mjs")
+          out.push(`${at}: a job that writes checks out more than the comment script`);
+        if (job.steps.some((s) => s.run && s.run !== `set -euo pipefail\n${COMMENT_SCRIPT}\n`))
+          out.push(`${at}: a job that writes runs more than the comment script`);
       }
       for (const s of job.steps) {
-        if (s.uses?.startsWith("pulumi/actions@") && s.with?.command) out.push(`${at}: pulumi/actions runs "${s.with.command}" (it comments with a write token and shows outputs); install the CLI only and run pulumi preview`);
-        if (/\bpulumi\s+(up|update|destroy|refresh|import|state|stack\s+export|config\s+get)\b/.test(s.run ?? "")) out.push(`${at}: runs "${/\bpulumi\s+\S+/.exec(s.run!)![0]}"`);
+        if (s.uses?.startsWith("pulumi/actions@") && s.with?.command)
+          out.push(
+            `${at}: pulumi/actions runs "${s.with.command}" (it comments with a write token and shows outputs); install the CLI only and run pulumi preview`,
+          );
+        if (/\bpulumi\s+(up|update|destroy|refresh|import|state|stack\s+export|config\s+get)\b/.test(s.run ?? ""))
+          out.push(`${at}: runs "${/\bpulumi\s+\S+/.exec(s.run!)![0]}"`);
         if (/\bpulumi\s+preview\b/.test(s.run ?? "") && !/--suppress-outputs/.test(s.run!)) out.push(`${at}: pulumi preview without --suppress-outputs`);
         if (s.uses?.startsWith("actions/create-github-app-token@")) out.push(`${at}: mints a GitHub App token in a pull-request job`);
-        if (s.env && Object.keys(s.env).some((k) => k === "GITHUB_TOKEN" || k === "GH_TOKEN") && !(s.run === `set -euo pipefail\n${COMMENT_SCRIPT}\n` && s.env.GITHUB_TOKEN === "${{ github.token }}")) {
+        if (
+          s.env &&
+          Object.keys(s.env).some((k) => k === "GITHUB_TOKEN" || k === "GH_TOKEN") &&
+          !(s.run === `set -euo pipefail\n${COMMENT_SCRIPT}\n` && s.env.GITHUB_TOKEN === "${{ github.token }}")
+        ) {
           out.push(`${at}: step "${s.name ?? s.uses ?? s.run}" receives a GitHub token`);
         }
       }
     } else {
       const deploySecrets = jobSecrets.filter((s) => DEPLOY_SECRETS.includes(s));
-      if (deploySecrets.length && !DEPLOY_ENVIRONMENTS.includes(env ?? "")) out.push(`${at}: holds ${deploySecrets.join(", ")} outside the dev, prod and tenant-operation environments`);
+      if (deploySecrets.length && !DEPLOY_ENVIRONMENTS.includes(env ?? ""))
+        out.push(`${at}: holds ${deploySecrets.join(", ")} outside the dev, prod and tenant-operation environments`);
       if (jobSecrets.length && !(job.if ?? "").includes(ON_DEFAULT_BRANCH)) out.push(`${at}: holds secrets without checking ${ON_DEFAULT_BRANCH}`);
       const up = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up");
       if (up) {
         if (up.env?.GITHUB_TOKEN !== "${{ steps.app.outputs.token }}") out.push(`${at}: pulumi up's GitHub token is not the App installation token`);
         const app = job.steps.find((s) => s.uses?.startsWith("actions/create-github-app-token@"));
-        if (!app || app.with?.repositories !== "${{ matrix.githubRepository }}" || app.with?.owner !== "${{ matrix.githubOwner }}") out.push(`${at}: the App token is not scoped to the stack's one application repository`);
+        if (!app || app.with?.repositories !== "${{ matrix.githubRepository }}" || app.with?.owner !== "${{ matrix.githubOwner }}")
+          out.push(`${at}: the App token is not scoped to the stack's one application repository`);
         if (up.with?.["suppress-outputs"] !== true) out.push(`${at}: pulumi up shows stack outputs in the log`);
       }
-      for (const s of job.steps) if (/npm run --silent stacks\b/.test(s.run ?? "") && !/--tiers-from "\$\{base\}"/.test(s.run!)) out.push(`${at}: stack tiers do not consult the commit before the push`);
+      for (const s of job.steps)
+        if (/npm run --silent stacks\b/.test(s.run ?? "") && !/--tiers-from "\$\{base\}"/.test(s.run!))
+          out.push(`${at}: stack tiers do not consult the commit before the push`);
     }
   }
   return out;

@@ -16,7 +16,10 @@ function parse(file: string): ts.SourceFile {
 }
 
 function jsDoc(node: ts.Node): string {
-  return ts.getJSDocCommentsAndTags(node).map((d) => d.getText()).join("\n");
+  return ts
+    .getJSDocCommentsAndTags(node)
+    .map((d) => d.getText())
+    .join("\n");
 }
 
 describe("components/", () => {

@@ -43,11 +43,7 @@ describe("longest gap between runs", () => {
   // Schedules of the shapes people write, at most a few runs a day so stepping stays quick.
   const minute = fc.oneof(fc.integer({ min: 0, max: 59 }).map(String), fc.constantFrom("5,35", "*/20", "10-12"));
   const hour = fc.oneof(fc.integer({ min: 0, max: 23 }).map(String), fc.constantFrom("1,13", "*/12", "3-4"));
-  const dom = fc.oneof(
-    fc.constant("*"),
-    fc.integer({ min: 1, max: 31 }).map(String),
-    fc.constantFrom("1,15", "1-7", "*/10", "28-31", "30"),
-  );
+  const dom = fc.oneof(fc.constant("*"), fc.integer({ min: 1, max: 31 }).map(String), fc.constantFrom("1,15", "1-7", "*/10", "28-31", "30"));
   const month = fc.oneof(fc.constant("*"), fc.integer({ min: 1, max: 12 }).map(String), fc.constantFrom("1-6", "*/3", "2,8", "JAN,JUL"));
   const dow = fc.oneof(fc.constant("*"), fc.integer({ min: 0, max: 7 }).map(String), fc.constantFrom("1-5", "0,6", "MON", "*/2"));
   const schedule = fc.tuple(minute, hour, dom, month, dow).map((f) => f.join(" "));

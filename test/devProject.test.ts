@@ -3,7 +3,14 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { previewBranchName, PREVIEW_BRANCH_SCRIPT, renderDevWorkflows, DEV_ENVIRONMENT, DEV_WORKSPACE_ARTIFACT, PULL_REQUEST_REF_PATTERN } from "../src/plan/workflows/dev";
+import {
+  previewBranchName,
+  PREVIEW_BRANCH_SCRIPT,
+  renderDevWorkflows,
+  DEV_ENVIRONMENT,
+  DEV_WORKSPACE_ARTIFACT,
+  PULL_REQUEST_REF_PATTERN,
+} from "../src/plan/workflows/dev";
 import { ACTIONS } from "../src/plan/workflows/render";
 import { devProjectArgs } from "../src/plan/projects/args";
 import { devSeedProblems } from "../src/core/config/devSeed";
@@ -30,7 +37,10 @@ const DEV: DevProjectSettings = {
 };
 
 function bashBranchName(pr: string, headRef: string): { name: string; code: number | null } {
-  const r = spawnSync("bash", ["--noprofile", "--norc", "-c", `set -euo pipefail\n${PREVIEW_BRANCH_SCRIPT}\nprintf '%s' "\${name}"`], { env: { PATH: process.env.PATH, PR_NUMBER: pr, HEAD_REF: headRef }, encoding: "utf8" });
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-c", `set -euo pipefail\n${PREVIEW_BRANCH_SCRIPT}\nprintf '%s' "\${name}"`], {
+    env: { PATH: process.env.PATH, PR_NUMBER: pr, HEAD_REF: headRef },
+    encoding: "utf8",
+  });
   return { name: r.stdout, code: r.status };
 }
 
@@ -55,7 +65,18 @@ describe("preview branch names", () => {
   });
 
   it("are computed identically by the workflow's bash", () => {
-    const refs = ["feature/Add-Users", "fix: $(rm -rf /)", "a'b\"c`d`", "ünïcødé-branch", "--x--", "", "dependabot/npm_and_yarn/@types/node-20.19.1", "x".repeat(100), "日本語/ブランチ", "İstanbul-\u212Aelvin"];
+    const refs = [
+      "feature/Add-Users",
+      "fix: $(rm -rf /)",
+      "a'b\"c`d`",
+      "ünïcødé-branch",
+      "--x--",
+      "",
+      "dependabot/npm_and_yarn/@types/node-20.19.1",
+      "x".repeat(100),
+      "日本語/ブランチ",
+      "İstanbul-\u212Aelvin",
+    ];
     for (const ref of refs) expect(bashBranchName("42", ref)).toEqual({ name: previewBranchName(42, ref), code: 0 });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 99999 }), fc.oneof(fc.string({ maxLength: 60 }), fc.string({ maxLength: 30, unit: "grapheme" })), (pr, ref) => {
@@ -87,7 +108,10 @@ describe("dev/test workflows", () => {
     const wf = parse(w.content);
     expect(wf.permissions).toEqual({});
     let keyed = 0;
-    for (const [id, job] of Object.entries(wf.jobs) as [string, { environment?: string; steps: { run?: string; uses?: string; env?: Record<string, string> }[]; env?: Record<string, string> }][]) {
+    for (const [id, job] of Object.entries(wf.jobs) as [
+      string,
+      { environment?: string; steps: { run?: string; uses?: string; env?: Record<string, string> }[]; env?: Record<string, string> },
+    ][]) {
       // The job that installs the pull request's dependencies has no environment, hence no key, and names no secret.
       if (id === "install") {
         expect(job.environment).toBeUndefined();
@@ -120,12 +144,22 @@ describe("dev/test workflows", () => {
     expect(wf.jobs.install.environment).toBeUndefined();
     expect(wf.jobs.install.permissions).toEqual({ contents: "read" });
     const install = wf.jobs.install.steps as { name: string; uses?: string; run?: string; with?: Record<string, unknown> }[];
-    expect(install.map((s) => s.name)).toEqual(["Check out", "Install (this job holds no secret and no key)", "Pack the installed workspace", "Hand it to the test job"]);
+    expect(install.map((s) => s.name)).toEqual([
+      "Check out",
+      "Install (this job holds no secret and no key)",
+      "Pack the installed workspace",
+      "Hand it to the test job",
+    ]);
     expect(install[1].run).toBe("set -euo pipefail\nnpm ci\n");
     expect(install[3]).toMatchObject({ uses: ACTIONS.uploadArtifact.uses, with: { name: DEV_WORKSPACE_ARTIFACT, "retention-days": 1 } });
     expect(wf.jobs.test.needs).toEqual(["branch", "install"]);
     const steps = wf.jobs.test.steps as { name: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[];
-    expect(steps.map((s) => s.name)).toEqual(["Connection string of the branch (the only step with the Neon API key)", "The installed workspace", "Unpack it", "Run with DATABASE_URL of the branch"]);
+    expect(steps.map((s) => s.name)).toEqual([
+      "Connection string of the branch (the only step with the Neon API key)",
+      "The installed workspace",
+      "Unpack it",
+      "Run with DATABASE_URL of the branch",
+    ]);
     // The key is on the one step that calls the API, the job's first: nothing of the pull request exists in the job before it.
     expect(wf.jobs.test.env.NEON_API_KEY).toBeUndefined();
     expect(steps.map((s) => s.env?.NEON_API_KEY)).toEqual(["${{ secrets.NEON_API_KEY }}", undefined, undefined, undefined]);
@@ -153,7 +187,7 @@ describe("dev/test workflows", () => {
     expect(cleanup.on.schedule).toEqual([{ cron: "23 */6 * * *" }]);
     expect(cleanup.jobs.cleanup.if).toBe("github.ref == 'refs/heads/main'");
     expect(cleanup.jobs.cleanup.env.MAX_AGE_HOURS).toBe("72");
-    expect(cleanup.jobs.cleanup.steps[0].run).toContain('select(.name | startswith($prefix))');
+    expect(cleanup.jobs.cleanup.steps[0].run).toContain("select(.name | startswith($prefix))");
     expect(cleanup.jobs.cleanup.steps[0].run).toContain('--arg prefix "preview/pr-"');
   });
 
@@ -172,7 +206,11 @@ describe("dev/test workflows", () => {
 
 describe("seeding is never from a tenant", () => {
   const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
-  const settings = (extra: Record<string, string>) => parseStackSettings({ githubOwner: "o", githubRepository: "r", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]', devProject: "true", ...extra }, { stack: "dev", file: "Pulumi.dev.yaml" }).settings!;
+  const settings = (extra: Record<string, string>) =>
+    parseStackSettings(
+      { githubOwner: "o", githubRepository: "r", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]', devProject: "true", ...extra },
+      { stack: "dev", file: "Pulumi.dev.yaml" },
+    ).settings!;
   const source = { stack: "dev", file: "Pulumi.dev.yaml" };
 
   const TENANT = "it names tenant acme-corp";
@@ -189,7 +227,7 @@ describe("seeding is never from a tenant", () => {
     ["devSeedCommand", "$'\\x70g_dump' x", DUMP],
     ["devSeedCommand", "'pg'_dumpall", DUMP],
     ["devSeedCommand", "/usr/lib/postgresql/17/bin/pg_dump x", DUMP],
-    ["devSeedCommand", "env bash -c 'pg_du\"m\"p x | psql \"$DATABASE_URL\"'", DUMP],
+    ["devSeedCommand", 'env bash -c \'pg_du"m"p x | psql "$DATABASE_URL"\'', DUMP],
     ["devSeedCommand", "psql postgresql://x@ep-1.us-east-2.aws.neon.tech/app -f s.sql", "it names a Neon host"],
     ["devSeedCommand", "psql postgresql://x@ep-1%2Eus-east-2.aws.neon%2Etech/app -f s.sql", "it names a Neon host"],
     ["devSeedCommand", "psql postgresql://x@10.0.0.7/app -f s.sql", OTHER_DB],
@@ -198,7 +236,7 @@ describe("seeding is never from a tenant", () => {
     ["devSeedCommand", "psql 'host=db.internal dbname=app' -f s.sql", OTHER_DB],
     ["devSeedCommand", "pg_du${X}mp x", OPAQUE],
     ["devSeedCommand", "echo $(cat cmd.txt)", OPAQUE],
-    ["devSeedCommand", "eval \"$(cat cmd.txt)\"", OPAQUE],
+    ["devSeedCommand", 'eval "$(cat cmd.txt)"', OPAQUE],
     ["devSeedCommand", "echo cGdfZHVtcA== | base64 -d | sh", OPAQUE],
     ["devSeedCommand", "node -e \"require('child_process').execSync('pg_'+'dump')\"", OPAQUE],
     ["devPreviewCommand", "npm test -- --db $ACME_CORP_DATABASE_URL", TENANT],
@@ -218,7 +256,8 @@ describe("seeding is never from a tenant", () => {
       "./scripts/seed.sh && npm run db:check",
       "bash -c 'psql \"${DATABASE_URL}\" -f db/seed.sql'",
       "npx --no prisma db seed",
-    ]) expect(devSeedProblems(settings({ devSeedCommand: command }), fleet, source)).toEqual([]);
+    ])
+      expect(devSeedProblems(settings({ devSeedCommand: command }), fleet, source)).toEqual([]);
     expect(devSeedProblems(settings({}), fleet, source)).toEqual([]);
   });
 });
@@ -229,7 +268,9 @@ describe("in the stacks", async () => {
 
   it("nothing of it exists where it is off (prod)", () => {
     expect(prod.resources.filter((r) => r.type === "tenant-fleet:index:DevTestProject" || r.parentUrn.includes("DevTestProject"))).toEqual([]);
-    expect(prod.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs.file)).not.toContain(".github/workflows/tenant-fleet-dev-seed.yml");
+    expect(prod.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs.file)).not.toContain(
+      ".github/workflows/tenant-fleet-dev-seed.yml",
+    );
     expect(JSON.stringify(prod.resources.map((r) => r.inputs))).not.toContain(DEV_ENVIRONMENT);
     expect(prod.outputs.devTestProjectId).toBeNull();
   });
@@ -241,14 +282,22 @@ describe("in the stacks", async () => {
     expect(project.options).toMatchObject({ protect: false, retainOnDelete: false });
     expect((dev.outputs.tenants as { id: string }[]).map((t) => t.id)).toEqual(["dev-eu", "dev-us"]);
     const files = dev.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs.file);
-    expect(files).toEqual(expect.arrayContaining([".github/workflows/tenant-fleet-dev-seed.yml", ".github/workflows/tenant-fleet-dev-preview-branch.yml", ".github/workflows/tenant-fleet-dev-branch-cleanup.yml"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        ".github/workflows/tenant-fleet-dev-seed.yml",
+        ".github/workflows/tenant-fleet-dev-preview-branch.yml",
+        ".github/workflows/tenant-fleet-dev-branch-cleanup.yml",
+      ]),
+    );
     expect(dev.outputs.devTestProjectId).toBe("dev-test-id");
   });
 
   it("admits only the default branch and pull requests' merge refs to the environment that holds the key", () => {
     const env = dev.resources.find((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" && r.inputs.environment === DEV_ENVIRONMENT)!;
     expect(env.inputs.deploymentBranchPolicy).toEqual({ protectedBranches: false, customBranchPolicies: true });
-    const policies = dev.resources.filter((r) => r.type === "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy" && r.inputs.environment === DEV_ENVIRONMENT);
+    const policies = dev.resources.filter(
+      (r) => r.type === "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy" && r.inputs.environment === DEV_ENVIRONMENT,
+    );
     expect(policies.map((p) => [p.inputs.repository, p.inputs.branchPattern, p.inputs.tagPattern])).toEqual([
       ["app-dev", "main", undefined],
       ["app-dev", PULL_REQUEST_REF_PATTERN, undefined],
@@ -257,7 +306,9 @@ describe("in the stacks", async () => {
   });
 
   it("keeps the workflows' Neon key a secret of their environment only", () => {
-    const secret = dev.resources.find((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret" && r.inputs.secretName === "NEON_API_KEY")!;
+    const secret = dev.resources.find(
+      (r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret" && r.inputs.secretName === "NEON_API_KEY",
+    )!;
     expect(secret.inputs.environment).toBe(DEV_ENVIRONMENT);
     expect(isWireSecret(secret.wireInputs.value)).toBe(true);
     expect(JSON.stringify(dev.resources.map((r) => r.inputs))).not.toContain("napi_devscoped_offline");

@@ -18,7 +18,8 @@ import { formatProblem } from "../src/core/diagnostics/problems";
 
 const RETIRED = { id: "old-mill", name: "Old Mill", region: "aws-us-east-1", residency: "US", status: "retired" };
 const BASE_TENANTS = fleetYaml([ACME, NORTHWIND, RETIRED]);
-const BASE_STACK = "config:\n  tenant-fleet:protect: true\n  tenant-fleet:neonOrgId: org-a-1\n  tenant-fleet:githubOwner: o\n  tenant-fleet:githubRepository: r\n  tenant-fleet:keyAdministrators: [\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]\n";
+const BASE_STACK =
+  'config:\n  tenant-fleet:protect: true\n  tenant-fleet:neonOrgId: org-a-1\n  tenant-fleet:githubOwner: o\n  tenant-fleet:githubRepository: r\n  tenant-fleet:keyAdministrators: ["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]\n';
 
 /** A git repository whose HEAD holds the base fleet; returns its directory. */
 function repoWithBase(tenants = BASE_TENANTS, stack = BASE_STACK): string {
@@ -45,7 +46,10 @@ function diffAgainstBase(after: string, opts: { stack?: StackView; base?: string
 }
 
 function classes(d: FleetDiff): string[] {
-  return [...d.stack.map((c) => `(stack) ${c.field} ${c.class}${c.acknowledgement ? " ack" : ""}`), ...d.tenants.flatMap((t) => t.changes.map((c) => `${t.id} ${t.change} ${c.field} ${c.class}${c.acknowledgement ? " ack" : ""}`))];
+  return [
+    ...d.stack.map((c) => `(stack) ${c.field} ${c.class}${c.acknowledgement ? " ack" : ""}`),
+    ...d.tenants.flatMap((t) => t.changes.map((c) => `${t.id} ${t.change} ${c.field} ${c.class}${c.acknowledgement ? " ack" : ""}`)),
+  ];
 }
 
 describe("tenant diff: every change class", () => {
@@ -68,7 +72,13 @@ describe("tenant diff: every change class", () => {
   });
 
   it("in-place changes (compute, PITR, name, backup, residency): safe, with before and after", () => {
-    const d = diffAgainstBase(fleetYaml([{ ...ACME, name: "ACME Corporation", historyRetentionHours: "48", compute: "{ maxCu: 4 }", backup: "{ retentionDays: 30 }", residency: "DE" }, NORTHWIND, RETIRED]));
+    const d = diffAgainstBase(
+      fleetYaml([
+        { ...ACME, name: "ACME Corporation", historyRetentionHours: "48", compute: "{ maxCu: 4 }", backup: "{ retentionDays: 30 }", residency: "DE" },
+        NORTHWIND,
+        RETIRED,
+      ]),
+    );
     expect(d.tenants[0].changes.map((c) => [c.field, c.before, c.after, c.class])).toEqual([
       ["name", "ACME Corp", "ACME Corporation", "safe"],
       ["residency", "EU", "DE", "safe"],
@@ -82,39 +92,67 @@ describe("tenant diff: every change class", () => {
   it.each([
     ["backups off", { backup: "{ enabled: false }" }, "backup.enabled", "weakens protection: nightly backups stop (the drill stops too)"],
     ["a shorter retention", { backup: "{ retentionDays: 1 }" }, "backup.retentionDays", "weakens protection: backups are kept 1 days instead of 14"],
-    ["a shorter PITR window", { historyRetentionHours: "0" }, "historyRetentionHours", "weakens protection: the point-in-time restore window shrinks from 24 h to 0 h"],
-    ["fewer backups", { backup: '{ schedule: "17 3 * * 1" }' }, "backup.schedule", "weakens protection: the longest gap between backups grows from 24 h to 168 h"],
+    [
+      "a shorter PITR window",
+      { historyRetentionHours: "0" },
+      "historyRetentionHours",
+      "weakens protection: the point-in-time restore window shrinks from 24 h to 0 h",
+    ],
+    [
+      "fewer backups",
+      { backup: '{ schedule: "17 3 * * 1" }' },
+      "backup.schedule",
+      "weakens protection: the longest gap between backups grows from 24 h to 168 h",
+    ],
   ])("%s: weakens protection, fails unless acknowledged (change: weakening)", (_, fields, field, why) => {
     const d = diffAgainstBase(fleetYaml([{ ...ACME, ...fields }, NORTHWIND, RETIRED]));
     const c = d.tenants[0].changes.find((x) => x.field === field)!;
     expect([c.class, c.kind, c.why]).toEqual(["destructive", "weakening", why]);
     expect(diffPasses(d)).toBe(false);
-    const acked = diffAgainstBase(`${fleetYaml([{ ...ACME, ...fields }, NORTHWIND, RETIRED])}acknowledgements:\n  - { tenant: acme-corp, change: weakening, reason: "contract OPS-12 lowers the plan" }\n`);
+    const acked = diffAgainstBase(
+      `${fleetYaml([{ ...ACME, ...fields }, NORTHWIND, RETIRED])}acknowledgements:\n  - { tenant: acme-corp, change: weakening, reason: "contract OPS-12 lowers the plan" }\n`,
+    );
     expect(diffPasses(acked)).toBe(true);
   });
 
   it("a stated RPO: the schedule must keep it; raising or dropping it weakens protection", () => {
     const fleet = (backup: string) => parseTenants(fleetYaml([{ ...ACME, backup }]), "tenants.yaml");
-    expect(fleet('{ rpoHours: 12 }').problems.map(formatProblem)).toEqual([
+    expect(fleet("{ rpoHours: 12 }").problems.map(formatProblem)).toEqual([
       'tenants.yaml:8:25: tenants[0].backup.rpoHours: the schedule "17 3 * * *" leaves up to 24 h between backups, longer than the stated RPO of 12 h; schedule backups at least every 12 h (e.g. "17 */12 * * *") or state the RPO the schedule keeps',
     ]);
     const side = (backup: string) => ({ fleet: fleet(backup).fleet!, stack: { protect: true } });
     const base = side('{ rpoHours: 12, schedule: "17 3,15 * * *" }');
-    const whys = (backup: string) => diffFleets(base, side(backup)).tenants[0]?.changes.filter((c) => c.class === "destructive").map((c) => [c.kind, c.why]);
+    const whys = (backup: string) =>
+      diffFleets(base, side(backup))
+        .tenants[0]?.changes.filter((c) => c.class === "destructive")
+        .map((c) => [c.kind, c.why]);
     expect(whys('{ rpoHours: 24, schedule: "17 3,15 * * *" }')).toEqual([["weakening", "weakens protection: the stated RPO grows from 12 h to 24 h"]]);
     expect(whys('{ schedule: "17 3,15 * * *" }')).toEqual([["weakening", "weakens protection: the stated RPO of 12 h is dropped"]]);
     expect(whys('{ rpoHours: 6, schedule: "17 */6 * * *" }')).toEqual([]);
   });
 
   it("raising protection is safe, and any random change that lowers a protection field fails until acknowledged", () => {
-    expect(diffPasses(diffAgainstBase(fleetYaml([{ ...ACME, backup: '{ retentionDays: 35, schedule: "17 3,15 * * *" }', historyRetentionHours: "72" }, NORTHWIND, RETIRED])))).toBe(true);
+    expect(
+      diffPasses(
+        diffAgainstBase(fleetYaml([{ ...ACME, backup: '{ retentionDays: 35, schedule: "17 3,15 * * *" }', historyRetentionHours: "72" }, NORTHWIND, RETIRED])),
+      ),
+    ).toBe(true);
     fc.assert(
       fc.property(
         fc.record({ enabled: fc.boolean(), retention: fc.integer({ min: 1, max: 60 }), pitr: fc.integer({ min: 0, max: 168 }), weekly: fc.boolean() }),
         fc.record({ enabled: fc.boolean(), retention: fc.integer({ min: 1, max: 60 }), pitr: fc.integer({ min: 0, max: 168 }), weekly: fc.boolean() }),
         (a, b) => {
           const fleet = (x: typeof a) =>
-            parseTenants(fleetYaml([{ ...ACME, historyRetentionHours: String(x.pitr), backup: `{ enabled: ${x.enabled}, retentionDays: ${x.retention}, schedule: "${x.weekly ? "17 3 * * 1" : "17 3 * * *"}" }` }]), "t").fleet!;
+            parseTenants(
+              fleetYaml([
+                {
+                  ...ACME,
+                  historyRetentionHours: String(x.pitr),
+                  backup: `{ enabled: ${x.enabled}, retentionDays: ${x.retention}, schedule: "${x.weekly ? "17 3 * * 1" : "17 3 * * *"}" }`,
+                },
+              ]),
+              "t",
+            ).fleet!;
           const d = diffFleets({ fleet: fleet(a), stack: { protect: true } }, { fleet: fleet(b), stack: { protect: true } });
           const lowered = (a.enabled && !b.enabled) || b.retention < a.retention || b.pitr < a.pitr || (!a.weekly && b.weekly);
           const tenantLevel = d.tenants.flatMap((t) => t.changes).filter((c) => c.class === "destructive");
@@ -140,7 +178,13 @@ describe("tenant diff: every change class", () => {
     const kind = d.tenants[0].changes.find((c) => c.field === field)!.kind;
     // Moving the region's only tenant away leaves its old vault holding backups: kept by setting.
     const keep = { neonOrgId: "org-a-1", protect: true, keep: { regions: ["eu-central-1"] } };
-    const acked = diffAgainstBase(fleetYaml([{ ...ACME, ...change }, NORTHWIND, RETIRED], `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n`), { stack: keep });
+    const acked = diffAgainstBase(
+      fleetYaml(
+        [{ ...ACME, ...change }, NORTHWIND, RETIRED],
+        `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n`,
+      ),
+      { stack: keep },
+    );
     expect(classes(acked)).toContain(`acme-corp changed ${field} destructive ack`);
     expect(diffPasses(acked)).toBe(true);
   });
@@ -155,7 +199,12 @@ describe("tenant diff: every change class", () => {
   it("removing a retired tenant: destructive too, the acknowledged last step of erasure", () => {
     const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND, { ...RETIRED, id: "old-barn", name: "Old Barn" }]));
     expect(classes(d)).toEqual(["old-barn added tenant safe", "old-mill removed tenant destructive"]);
-    const acked = diffAgainstBase(fleetYaml([ACME, NORTHWIND, { ...RETIRED, id: "old-barn", name: "Old Barn" }], "acknowledgements:\n  - tenant: old-mill\n    change: removal\n    reason: Erasure request ER-7 approved; project deleted in Neon\n"));
+    const acked = diffAgainstBase(
+      fleetYaml(
+        [ACME, NORTHWIND, { ...RETIRED, id: "old-barn", name: "Old Barn" }],
+        "acknowledgements:\n  - tenant: old-mill\n    change: removal\n    reason: Erasure request ER-7 approved; project deleted in Neon\n",
+      ),
+    );
     expect(diffPasses(acked)).toBe(true);
   });
 
@@ -164,26 +213,47 @@ describe("tenant diff: every change class", () => {
     const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND], ack));
     expect(classes(d)).toEqual(["(stack) backup vault us-east-1 destructive", "old-mill removed tenant destructive ack"]);
     expect(d.stack[0].why).toMatch(/strips its versioning, lifecycle, policy and public access block.*keepVaultRegions/);
-    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain("error: (stack): backup vault us-east-1: kept → (none): no tenant backs up to us-east-1 any more");
-    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain('not acknowledged: add to acknowledgements: { change: vault, reason: "..." }');
+    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain(
+      "error: (stack): backup vault us-east-1: kept → (none): no tenant backs up to us-east-1 any more",
+    );
+    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain(
+      'not acknowledged: add to acknowledgements: { change: vault, reason: "..." }',
+    );
     expect(diffPasses(d)).toBe(false);
     const kept = diffAgainstBase(fleetYaml([ACME, NORTHWIND], ack), { stack: { neonOrgId: "org-a-1", protect: true, keep: { regions: ["us-east-1"] } } });
     expect(classes(kept)).toEqual(["old-mill removed tenant destructive ack"]);
-    const accepted = diffAgainstBase(fleetYaml([ACME, NORTHWIND], `${ack}  - change: vault\n    reason: Last backup of us-east-1 expired on 2027-01-04 (OPS-9)\n`));
+    const accepted = diffAgainstBase(
+      fleetYaml([ACME, NORTHWIND], `${ack}  - change: vault\n    reason: Last backup of us-east-1 expired on 2027-01-04 (OPS-9)\n`),
+    );
     expect(diffPasses(accepted)).toBe(true);
   });
 
   it("a retention class leaving the stack is destructive: its backups would never expire", () => {
     const thirty = "{ retentionDays: 30 }";
-    const d = diffAgainstBase(fleetYaml([{ ...ACME, backup: thirty }, { ...NORTHWIND, backup: thirty }, { ...RETIRED, backup: thirty }]));
+    const d = diffAgainstBase(
+      fleetYaml([
+        { ...ACME, backup: thirty },
+        { ...NORTHWIND, backup: thirty },
+        { ...RETIRED, backup: thirty },
+      ]),
+    );
     expect(classes(d).filter((c) => c.startsWith("(stack)"))).toEqual(["(stack) retention class 14d destructive"]);
     expect(d.stack[0].why).toMatch(/retain-14d\/ never expire.*keepRetentionDays/);
-    const kept = diffAgainstBase(fleetYaml([{ ...ACME, backup: thirty }, { ...NORTHWIND, backup: thirty }, { ...RETIRED, backup: thirty }]), { stack: { neonOrgId: "org-a-1", protect: true, keep: { retentionDays: [14] } } });
+    const kept = diffAgainstBase(
+      fleetYaml([
+        { ...ACME, backup: thirty },
+        { ...NORTHWIND, backup: thirty },
+        { ...RETIRED, backup: thirty },
+      ]),
+      { stack: { neonOrgId: "org-a-1", protect: true, keep: { retentionDays: [14] } } },
+    );
     expect(kept.stack).toEqual([]);
   });
 
   it("reads what the base kept from the base's stack file", () => {
-    const d = diffAgainstBase(BASE_TENANTS, { baseStack: `${BASE_STACK}  tenant-fleet:keepVaultRegions: ["sa-east-1"]\n  tenant-fleet:keepRetentionDays: [90]\n` });
+    const d = diffAgainstBase(BASE_TENANTS, {
+      baseStack: `${BASE_STACK}  tenant-fleet:keepVaultRegions: ["sa-east-1"]\n  tenant-fleet:keepRetentionDays: [90]\n`,
+    });
     expect(classes(d)).toEqual(["(stack) backup vault sa-east-1 destructive", "(stack) retention class 90d destructive"]);
   });
 
@@ -192,7 +262,10 @@ describe("tenant diff: every change class", () => {
     expect(classes(d)).toEqual(["(stack) tenant-fleet:neonOrgId destructive"]);
     expect(diffPasses(d)).toBe(false);
     // Naming one where there was none is a change the provider does not suppress: also a replacement.
-    const named = diffAgainstBase(BASE_TENANTS, { baseStack: BASE_STACK.replace("  tenant-fleet:neonOrgId: org-a-1\n", ""), stack: { neonOrgId: "org-a-1", protect: true } });
+    const named = diffAgainstBase(BASE_TENANTS, {
+      baseStack: BASE_STACK.replace("  tenant-fleet:neonOrgId: org-a-1\n", ""),
+      stack: { neonOrgId: "org-a-1", protect: true },
+    });
     expect(classes(named)).toEqual(["(stack) tenant-fleet:neonOrgId destructive"]);
   });
 
@@ -200,7 +273,9 @@ describe("tenant diff: every change class", () => {
     const d = diffAgainstBase(BASE_TENANTS, { stack: { protect: true } });
     expect(classes(d)).toEqual(["(stack) tenant-fleet:neonOrgId safe"]);
     expect(diffPasses(d)).toBe(true);
-    expect(d.stack[0].why).toBe("existing projects stay in org-a-1 (the provider ignores a removed organisation id); projects created from now on get none: Neon puts them in the API key's organisation, or refuses them for a personal key");
+    expect(d.stack[0].why).toBe(
+      "existing projects stay in org-a-1 (the provider ignores a removed organisation id); projects created from now on get none: Neon puts them in the API key's organisation, or refuses them for a personal key",
+    );
   });
 
   it("turning protection off: destructive; on: safe", () => {
@@ -210,10 +285,14 @@ describe("tenant diff: every change class", () => {
   });
 
   it("reports acknowledgements that match nothing, without failing", () => {
-    const d = diffAgainstBase(fleetYaml([ACME, NORTHWIND, RETIRED], "acknowledgements:\n  - tenant: acme-corp\n    change: region\n    reason: Left over from the last pull request\n"));
+    const d = diffAgainstBase(
+      fleetYaml([ACME, NORTHWIND, RETIRED], "acknowledgements:\n  - tenant: acme-corp\n    change: region\n    reason: Left over from the last pull request\n"),
+    );
     expect(d.unusedAcknowledgements).toEqual([{ tenant: "acme-corp", change: "region", reason: "Left over from the last pull request" }]);
     expect(diffPasses(d)).toBe(true);
-    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain("warning: acknowledgement acme-corp/region matches no change against HEAD; remove it");
+    expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain(
+      "warning: acknowledgement acme-corp/region matches no change against HEAD; remove it",
+    );
   });
 
   it("treats every tenant as added when the base has no tenants file", () => {
@@ -235,9 +314,15 @@ describe("tenant diff: every change class", () => {
   });
 
   it("validates acknowledgements in the tenants file", () => {
-    const r = parseTenants(fleetYaml([ACME], "acknowledgements:\n  - change: region\n    reason: short\n  - tenant: acme-corp\n    change: protection\n    reason: Protection off for the migration window\n  - tenant: acme-corp\n    change: vault\n    reason: The us-east-1 vault is empty since 2027-01\n"), "t.yaml");
+    const r = parseTenants(
+      fleetYaml(
+        [ACME],
+        "acknowledgements:\n  - change: region\n    reason: short\n  - tenant: acme-corp\n    change: protection\n    reason: Protection off for the migration window\n  - tenant: acme-corp\n    change: vault\n    reason: The us-east-1 vault is empty since 2027-01\n",
+      ),
+      "t.yaml",
+    );
     expect(r.problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`)).toEqual([
-      '3:5 acknowledgements[0]: a region change belongs to one tenant; add tenant: <id>',
+      "3:5 acknowledgements[0]: a region change belongs to one tenant; add tenant: <id>",
       "4:13 acknowledgements[0].reason: the reason is too short; say why the change is safe (data migrated, erasure approved, ...) with a ticket reference",
       "5:13 acknowledgements[1].tenant: a protection change is stack-wide; remove tenant from this acknowledgement",
       "8:13 acknowledgements[2].tenant: a vault change is stack-wide; remove tenant from this acknowledgement",
@@ -251,7 +336,9 @@ describe("diff output", () => {
   it("puts destructive changes first, as errors, with the acknowledgement to add", () => {
     const text = renderDiffText(d, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" });
     const lines = text.split("\n");
-    expect(lines[1]).toBe("0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 4 destructive changes not acknowledged: this change must not merge as it is");
+    expect(lines[1]).toBe(
+      "0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 4 destructive changes not acknowledged: this change must not merge as it is",
+    );
     expect(lines[3]).toMatch(/^error: \(stack\): backup vault eu-central-1: kept → \(none\)/);
     expect(lines[4]).toMatch(/^error: \(stack\): backup vault us-east-1: kept → \(none\)/);
     expect(lines[5]).toMatch(/^error: acme-corp: region: aws-eu-central-1 → aws-eu-west-2/);
@@ -284,9 +371,18 @@ describe("diff output", () => {
 
 describe("stack settings in the diff", () => {
   const fleet = parseTenants(BASE_TENANTS, "t").fleet!;
-  const BASE = { githubOwner: "example-saas", githubRepository: "app", secretScope: "environment", backupEncryption: "kms", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]' };
+  const BASE = {
+    githubOwner: "example-saas",
+    githubRepository: "app",
+    secretScope: "environment",
+    backupEncryption: "kms",
+    keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]',
+  };
   const diff = (after: Record<string, string>, before: Record<string, string> = BASE, acks = "") =>
-    diffFleets({ fleet, stack: { protect: true, settings: before } }, { fleet: acks ? parseTenants(`${BASE_TENANTS}${acks}`, "t").fleet! : fleet, stack: { protect: true, settings: after } });
+    diffFleets(
+      { fleet, stack: { protect: true, settings: before } },
+      { fleet: acks ? parseTenants(`${BASE_TENANTS}${acks}`, "t").fleet! : fleet, stack: { protect: true, settings: after } },
+    );
   const stackClasses = (d: FleetDiff) => d.stack.map((c) => `${c.field} ${c.class}${c.kind ? ` ${c.kind}` : ""}`);
 
   it.each([
@@ -294,19 +390,43 @@ describe("stack settings in the diff", () => {
     ["another owner", { githubOwner: "someone" }, "tenant-fleet:githubOwner destructive repository"],
     ["a scope change", { secretScope: "repository" }, "tenant-fleet:secretScope destructive secretScope"],
     ["kms to s3", { backupEncryption: "s3" }, "tenant-fleet:backupEncryption destructive encryption"],
-    ["a new key administrator", { keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/x"]' }, "tenant-fleet:keyAdministrators destructive custody"],
-    ["a break-glass principal named", { breakGlassPrincipal: "arn:aws:iam::123456789012:role/tenant-fleet-deploy" }, "tenant-fleet:breakGlassPrincipal destructive custody"],
+    [
+      "a new key administrator",
+      { keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/x"]' },
+      "tenant-fleet:keyAdministrators destructive custody",
+    ],
+    [
+      "a break-glass principal named",
+      { breakGlassPrincipal: "arn:aws:iam::123456789012:role/tenant-fleet-deploy" },
+      "tenant-fleet:breakGlassPrincipal destructive custody",
+    ],
   ])("%s fails unless acknowledged", (_, change, expected) => {
     const d = diff({ ...BASE, ...change });
     expect(stackClasses(d)).toEqual([expected]);
     expect(diffPasses(d)).toBe(false);
     const kind = expected.split(" ").at(-1);
-    expect(diffPasses(diff({ ...BASE, ...change }, BASE, `acknowledgements:\n  - { change: ${kind}, reason: "approved in OPS-77 by the data owner" }\n`))).toBe(true);
+    expect(diffPasses(diff({ ...BASE, ...change }, BASE, `acknowledgements:\n  - { change: ${kind}, reason: "approved in OPS-77 by the data owner" }\n`))).toBe(
+      true,
+    );
   });
 
   it("s3 to kms, another branch: shown for review, not failing; batch size: safe; key administrators reordered: unchanged", () => {
-    const d = diff({ ...BASE, backupEncryption: "kms", githubBranch: "trunk", batchSize: "20", keyAdministrators: '["arn:aws:iam::123456789012:role/x","arn:aws:iam::123456789012:role/tenant-fleet-deploy"]' }, { ...BASE, backupEncryption: "s3", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/x"]' });
-    expect(stackClasses(d)).toEqual(["tenant-fleet:githubBranch review", "tenant-fleet:backupEncryption review", "tenant-fleet:batchSize safe", "tenant-fleet:keyAdministrators review"]);
+    const d = diff(
+      {
+        ...BASE,
+        backupEncryption: "kms",
+        githubBranch: "trunk",
+        batchSize: "20",
+        keyAdministrators: '["arn:aws:iam::123456789012:role/x","arn:aws:iam::123456789012:role/tenant-fleet-deploy"]',
+      },
+      { ...BASE, backupEncryption: "s3", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/x"]' },
+    );
+    expect(stackClasses(d)).toEqual([
+      "tenant-fleet:githubBranch review",
+      "tenant-fleet:backupEncryption review",
+      "tenant-fleet:batchSize safe",
+      "tenant-fleet:keyAdministrators review",
+    ]);
     expect(diffPasses(d)).toBe(true);
     expect(d.summary.review).toBe(3);
     expect(renderDiffMarkdown(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain("#### Changes to review");
@@ -326,7 +446,11 @@ describe("stack settings in the diff", () => {
 
 describe("npm run plan -- --base", () => {
   function plan(...args: string[]) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, INIT_CWD: ROOT },
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
   const dir = mkdtempSync(path.join(tmpdir(), "tf-diff-cli-"));
@@ -356,10 +480,20 @@ describe("npm run plan -- --base", () => {
   it("compares the stack settings too: another repository fails, a new key administrator fails as custody", () => {
     const moved = plan("--base", "HEAD", "--config", "githubRepository=other-app", "--tenants-only");
     expect(moved.code).toBe(1);
-    expect(moved.stdout).toContain("error: (stack): tenant-fleet:githubRepository: app → other-app: connection strings, workflows and role trusts move to another repository; not acknowledged: add to acknowledgements: { change: repository");
-    const admins = plan("--base", "HEAD", "--config", 'keyAdministrators=["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/someone-else"]', "--tenants-only");
+    expect(moved.stdout).toContain(
+      "error: (stack): tenant-fleet:githubRepository: app → other-app: connection strings, workflows and role trusts move to another repository; not acknowledged: add to acknowledgements: { change: repository",
+    );
+    const admins = plan(
+      "--base",
+      "HEAD",
+      "--config",
+      'keyAdministrators=["arn:aws:iam::123456789012:role/tenant-fleet-deploy","arn:aws:iam::123456789012:role/someone-else"]',
+      "--tenants-only",
+    );
     expect(admins.code).toBe(1);
-    expect(admins.stdout).toMatch(/^error: \(stack\): tenant-fleet:keyAdministrators: .* changes; not acknowledged: add to acknowledgements: \{ change: custody/m);
+    expect(admins.stdout).toMatch(
+      /^error: \(stack\): tenant-fleet:keyAdministrators: .* changes; not acknowledged: add to acknowledgements: \{ change: custody/m,
+    );
   });
 
   it("names a missing ref as a usage error", () => {

@@ -25,7 +25,11 @@ import { ACME, fleetYaml } from "./helpers";
 
 const project = bridge(neonFacts()).resources.find((r) => r.token === "neon:index/project:Project")!;
 const FORCE_NEW = project.properties.filter((p) => p.forceNew && p.input).map((p) => p.name);
-const PLACES: [string, string][] = [["aws-eu-central-1", "EU"], ["aws-eu-west-2", "GB"], ["aws-us-east-2", "US"]];
+const PLACES: [string, string][] = [
+  ["aws-eu-central-1", "EU"],
+  ["aws-eu-west-2", "GB"],
+  ["aws-us-east-2", "US"],
+];
 
 const tenantArb = fc.record({
   place: fc.integer({ min: 0, max: PLACES.length - 1 }),
@@ -37,7 +41,20 @@ type Spec = (typeof tenantArb extends fc.Arbitrary<infer T> ? T : never) | undef
 
 function fleetText(specs: readonly Spec[]): string {
   const tenants = specs.flatMap((t, i) =>
-    t ? [{ ...ACME, id: `t-${i}`, name: `T ${i}`, region: PLACES[t.place][0], residency: PLACES[t.place][1], pgVersion: String(t.pg), status: t.status, database: `{ name: ${t.database} }` }] : [],
+    t
+      ? [
+          {
+            ...ACME,
+            id: `t-${i}`,
+            name: `T ${i}`,
+            region: PLACES[t.place][0],
+            residency: PLACES[t.place][1],
+            pgVersion: String(t.pg),
+            status: t.status,
+            database: `{ name: ${t.database} }`,
+          },
+        ]
+      : [],
   );
   return fleetYaml(tenants);
 }
@@ -68,11 +85,17 @@ async function resourceChanges(a: string, b: string) {
 
 describe("the tenant diff against the program's resources", () => {
   it("sees what the program does: a region change replaces the project (regionId), a removed line deletes it, its vault goes", async () => {
-    const a = fleetText([{ place: 0, pg: 17, database: "app", status: "active" }, { place: 2, pg: 17, database: "app", status: "active" }]);
+    const a = fleetText([
+      { place: 0, pg: 17, database: "app", status: "active" },
+      { place: 2, pg: 17, database: "app", status: "active" },
+    ]);
     const b = fleetText([{ place: 1, pg: 17, database: "app", status: "active" }, undefined]);
     const r = await resourceChanges(a, b);
     expect(r).toEqual({ deleted: ["t-1"], replaced: [["t-0", ["regionId"]]], droppedVaults: ["eu-central-1", "us-east-2"] });
-    const diff = diffFleets({ fleet: parseTenants(a, "a").fleet!, stack: { protect: false } }, { fleet: parseTenants(b, "b").fleet!, stack: { protect: false } });
+    const diff = diffFleets(
+      { fleet: parseTenants(a, "a").fleet!, stack: { protect: false } },
+      { fleet: parseTenants(b, "b").fleet!, stack: { protect: false } },
+    );
     expect(diff.summary.unacknowledged).toBe(4);
   }, 60_000);
 
@@ -86,12 +109,18 @@ describe("the tenant diff against the program's resources", () => {
           const after: Spec[] = before.map((t, i) => (changes[i] === undefined ? (i % 2 ? undefined : t) : changes[i]));
           const [a, b] = [fleetText(before), fleetText(after)];
           const r = await resourceChanges(a, b);
-          const diff = diffFleets({ fleet: parseTenants(a, "a").fleet!, stack: { protect: false } }, { fleet: parseTenants(b, "b").fleet!, stack: { protect: false } });
+          const diff = diffFleets(
+            { fleet: parseTenants(a, "a").fleet!, stack: { protect: false } },
+            { fleet: parseTenants(b, "b").fleet!, stack: { protect: false } },
+          );
           const destructiveFor = (id: string) => diff.tenants.find((t) => t.id === id)?.changes.some((c) => c.class === "destructive") ?? false;
           for (const name of r.deleted) expect(destructiveFor(name), `${name} is deleted by the program`).toBe(true);
           for (const [name, keys] of r.replaced) expect(destructiveFor(name), `${name} is replaced (${keys.join(", ")})`).toBe(true);
           for (const region of r.droppedVaults) {
-            expect(diff.stack.some((c) => c.field === `backup vault ${region}` && c.class === "destructive"), `vault ${region} is dropped`).toBe(true);
+            expect(
+              diff.stack.some((c) => c.field === `backup vault ${region}` && c.class === "destructive"),
+              `vault ${region} is dropped`,
+            ).toBe(true);
           }
         },
       ),
@@ -110,7 +139,8 @@ describe("the tenant diff against the program's resources", () => {
   it("with the programs' registrations: for random fleets and settings, every data-bearing resource deleted or replaced and every protection lowered fails the diff", async () => {
     const forcing = replaceForcing();
     let losing = 0;
-    const planned = (rs: readonly RecordedResource[]): PlannedResource[] => rs.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: r.options }));
+    const planned = (rs: readonly RecordedResource[]): PlannedResource[] =>
+      rs.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: r.options }));
     await fc.assert(
       fc.asyncProperty(
         fc.array(tenantArb, { minLength: 1, maxLength: 4 }),
@@ -120,7 +150,11 @@ describe("the tenant diff against the program's resources", () => {
         async (before, changes, sa, sb) => {
           const after: Spec[] = before.map((t, i) => (changes[i] === undefined ? (i % 2 ? undefined : t) : changes[i]));
           const [a, b] = [fleetText(before), fleetText(after)];
-          const overrides = (file: string, st: Settings) => [`tenantsFile=${file}`, 'allowedResidencies=["EU","GB","US"]', ...Object.entries(st).map(([k, v]) => `${k}=${v}`)];
+          const overrides = (file: string, st: Settings) => [
+            `tenantsFile=${file}`,
+            'allowedResidencies=["EU","GB","US"]',
+            ...Object.entries(st).map(([k, v]) => `${k}=${v}`),
+          ];
           const [oa, ob] = [overrides(write(a), sa), overrides(write(b), sb)];
           const [ra, rb] = [planned((await runProgram("prod", oa)).resources), planned((await runProgram("prod", ob)).resources)];
           const key = (r: PlannedResource) => `${r.type} ${r.parent} ${r.name}`;
@@ -130,19 +164,31 @@ describe("the tenant diff against the program's resources", () => {
             const next = head.get(key(r));
             if (!next) return DATA_BEARING.has(r.type);
             const replaced = (forcing[r.type] ?? []).some((k) => JSON.stringify(r.inputs[k]) !== JSON.stringify(next.inputs[k]));
-            return (replaced && DATA_BEARING.has(r.type)) || (r.options.protect && !next.options.protect) || (r.options.retainOnDelete && !next.options.retainOnDelete);
+            return (
+              (replaced && DATA_BEARING.has(r.type)) ||
+              (r.options.protect && !next.options.protect) ||
+              (r.options.retainOnDelete && !next.options.retainOnDelete)
+            );
           });
           const findings = diffResources(ra, rb, { replaceForcing: forcing, tenantIds: [...new Set([...before, ...after].map((_, i) => `t-${i}`))] });
-          for (const r of lost) expect(findings.some((f) => f.class === "destructive" && f.type === r.type && f.name === r.name), `${key(r)} loses data or protection`).toBe(true);
+          for (const r of lost)
+            expect(
+              findings.some((f) => f.class === "destructive" && f.type === r.type && f.name === r.name),
+              `${key(r)} loses data or protection`,
+            ).toBe(true);
           const side = (text: string, o: string[]) => {
             const cfg = readStackConfig(ROOT, "prod", o);
-            return { fleet: parseTenants(text, "t").fleet!, stack: { protect: cfg.config["tenant-fleet:protect"] !== "false", settings: projectSettings(cfg.config) } };
+            return {
+              fleet: parseTenants(text, "t").fleet!,
+              stack: { protect: cfg.config["tenant-fleet:protect"] !== "false", settings: projectSettings(cfg.config) },
+            };
           };
           const diff = diffFleets(side(a, oa), side(b, ob), findings);
           if (lost.length) losing++;
           if (lost.length) expect(diff.summary.unacknowledged, lost.map(key).join(", ")).toBeGreaterThan(0);
           // Every destructive finding is either accounted for by a failing change of the files, or fails as a change of the code.
-          for (const f of diff.resources!.filter((x) => x.class === "destructive" && !x.explainedBy)) expect(diff.stack.some((c) => c.kind === "code" && c.field === `resource ${f.type} ${f.name}`)).toBe(true);
+          for (const f of diff.resources!.filter((x) => x.class === "destructive" && !x.explainedBy))
+            expect(diff.stack.some((c) => c.kind === "code" && c.field === `resource ${f.type} ${f.name}`)).toBe(true);
         },
       ),
       { numRuns: 12 },

@@ -53,7 +53,13 @@ async function plan(stack: string, code: HeadCode = {}, overrides: readonly stri
       return outputs;
     },
   });
-  return run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete } }));
+  return run.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    parent: r.parent,
+    inputs: r.inputs,
+    options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
+  }));
 }
 
 /** The stack's own tenants file. */
@@ -71,7 +77,10 @@ function review(stack: string, base: PlannedResource[], head: PlannedResource[],
     const cfg = readStackConfig(ROOT, stack, f.overrides ?? []);
     const text = f.text ?? tenantsText(stack);
     const acked = ack ? `${text}\nacknowledgements:\n  - change: code\n    reason: "SEC-1: reviewed"\n` : text;
-    return { fleet: parseTenants(acked, "t.yaml").fleet!, stack: { protect: cfg.config["tenant-fleet:protect"] !== "false", settings: projectSettings(cfg.config) } };
+    return {
+      fleet: parseTenants(acked, "t.yaml").fleet!,
+      stack: { protect: cfg.config["tenant-fleet:protect"] !== "false", settings: projectSettings(cfg.config) },
+    };
   };
   const [before, after] = [side(files.base), side(files.head, acknowledge)];
   const tenantIds = [...new Set([...before.fleet.tenants, ...after.fleet.tenants].map((t) => t.id))];
@@ -88,7 +97,8 @@ function write(text: string): string {
 
 const failures = (d: ReturnType<typeof review>) => d.stack.filter((c) => c.class === "destructive" && !c.acknowledgement).map((c) => `${c.field}: ${c.why}`);
 
-const TRUST = "Federated:arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com for repo:example-saas/app:job_workflow_ref:example-saas/app/.github/workflows/tenant-fleet-backup-17-3-x-x-x.yml@refs/heads/main, repo:example-saas/app:job_workflow_ref:example-saas/app/.github/workflows/tenant-fleet-backup-43-5-x-x-x.yml@refs/heads/main";
+const TRUST =
+  "Federated:arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com for repo:example-saas/app:job_workflow_ref:example-saas/app/.github/workflows/tenant-fleet-backup-17-3-x-x-x.yml@refs/heads/main, repo:example-saas/app:job_workflow_ref:example-saas/app/.github/workflows/tenant-fleet-backup-43-5-x-x-x.yml@refs/heads/main";
 const WRITER = "github-backups-backup-writer";
 const FULL_ADMIN = ["*"];
 
@@ -96,16 +106,25 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
   const base = await plan("prod");
 
   it("finds nothing in the unchanged program, on both sample stacks", async () => {
-    for (const [stack, plans] of [["prod", [base, await plan("prod")]], ["dev", [await plan("dev"), await plan("dev")]]] as const) {
+    for (const [stack, plans] of [
+      ["prod", [base, await plan("prod")]],
+      ["dev", [await plan("dev"), await plan("dev")]],
+    ] as const) {
       const d = review(stack, plans[0], plans[1]);
-      expect(d.resources!.filter((f) => f.class !== "safe"), stack).toEqual([]);
+      expect(
+        d.resources!.filter((f) => f.class !== "safe"),
+        stack,
+      ).toEqual([]);
       expect(diffPasses(d), stack).toBe(true);
     }
   }, 60_000);
 
   it("a lifecycle that expires the vaults after 1 day fails, naming the retention classes it cuts short", async () => {
     const head = await plan("prod", {
-      transform: (type, _name, props) => (type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration" ? { ...props, rules: props.rules.map((r: any) => (r.expiration?.days ? { ...r, expiration: { days: 1 } } : r)) } : undefined),
+      transform: (type, _name, props) =>
+        type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+          ? { ...props, rules: props.rules.map((r: any) => (r.expiration?.days ? { ...r, expiration: { days: 1 } } : r)) }
+          : undefined,
     });
     const d = review("prod", base, head);
     expect(diffPasses(d)).toBe(false);
@@ -113,7 +132,9 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
       'resource aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration backups-eu-central-1-lifecycle: weakened by a change of the code: rule "retain-14d" expires backups after 1 days: those of the retention class 14d are deleted before their retention ends, and anyone restoring later finds nothing: neither the tenants file nor the stack settings account for it (the proof is under "resources")',
     );
     // Every vault, every class rule and its legacy twin.
-    expect(d.resources!.filter((f) => f.change === "weakened" && f.class === "destructive").map((f) => f.vault)).toEqual(expect.arrayContaining(["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]));
+    expect(d.resources!.filter((f) => f.change === "weakened" && f.class === "destructive").map((f) => f.vault)).toEqual(
+      expect.arrayContaining(["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]),
+    );
     expect(d.resources!.find((f) => f.name === "backups-eu-central-1-lifecycle" && f.detail.includes('"legacy-retention-35d"'))?.classes).toEqual([35]);
     // Acknowledged as a change of the code, it passes: the existing mechanism.
     expect(diffPasses(review("prod", base, head, true))).toBe(true);
@@ -133,31 +154,57 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
                 : undefined,
     });
     expect(failures(review("prod", base, head))).toEqual([
-      expect.stringMatching(/^resource aws:s3\/bucketOwnershipControls:BucketOwnershipControls backups-eu-west-2-ownership: weakened by a change of the code: object ownership ObjectWriter: ACLs count again/),
-      expect.stringMatching(/^resource aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock backups-eu-west-2-public-access: weakened by a change of the code: blockPublicPolicy, restrictPublicBuckets off: a bucket policy or ACL may then open the backups to anyone on the internet/),
-      expect.stringMatching(/^resource aws:s3\/bucketVersioning:BucketVersioning backups-eu-west-2-versioning: weakened by a change of the code: versioning Suspended: a deleted or overwritten backup is gone at once/),
+      expect.stringMatching(
+        /^resource aws:s3\/bucketOwnershipControls:BucketOwnershipControls backups-eu-west-2-ownership: weakened by a change of the code: object ownership ObjectWriter: ACLs count again/,
+      ),
+      expect.stringMatching(
+        /^resource aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock backups-eu-west-2-public-access: weakened by a change of the code: blockPublicPolicy, restrictPublicBuckets off: a bucket policy or ACL may then open the backups to anyone on the internet/,
+      ),
+      expect.stringMatching(
+        /^resource aws:s3\/bucketVersioning:BucketVersioning backups-eu-west-2-versioning: weakened by a change of the code: versioning Suspended: a deleted or overwritten backup is gone at once/,
+      ),
     ]);
   }, 60_000);
 
   it("default encryption moved off the vault key by code (not by the backupEncryption setting) fails", async () => {
     const head = await plan("prod", {
       transform: (type, name, props) =>
-        type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" && name.startsWith("backups-us-east-2") ? { ...props, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } : undefined,
+        type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" && name.startsWith("backups-us-east-2")
+          ? { ...props, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }
+          : undefined,
     });
-    expect(failures(review("prod", base, head))).toEqual([expect.stringMatching(/^resource aws:s3\/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration backups-us-east-2-encryption: weakened by a change of the code: default encryption leaves the vault key/)]);
+    expect(failures(review("prod", base, head))).toEqual([
+      expect.stringMatching(
+        /^resource aws:s3\/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration backups-us-east-2-encryption: weakened by a change of the code: default encryption leaves the vault key/,
+      ),
+    ]);
   }, 60_000);
 
   it("a hardening resource dropped from a vault fails, even where nothing protects it", () => {
     const head = base.filter((r) => r.name !== "backups-us-west-2-public-access");
     const unprotectedBase = base.map((r) => ({ ...r, options: { protect: false, retainOnDelete: false } }));
-    const d = review("prod", unprotectedBase, head.map((r) => ({ ...r, options: { protect: false, retainOnDelete: false } })));
-    expect(failures(d)).toEqual([expect.stringMatching(/^resource aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock backups-us-west-2-public-access: deleted by a change of the code/)]);
-    expect(d.resources!.find((f) => f.name === "backups-us-west-2-public-access")).toMatchObject({ change: "deleted", class: "destructive", vault: "us-west-2", detail: expect.stringContaining("hardens a vault (the public access block") });
+    const d = review(
+      "prod",
+      unprotectedBase,
+      head.map((r) => ({ ...r, options: { protect: false, retainOnDelete: false } })),
+    );
+    expect(failures(d)).toEqual([
+      expect.stringMatching(
+        /^resource aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock backups-us-west-2-public-access: deleted by a change of the code/,
+      ),
+    ]);
+    expect(d.resources!.find((f) => f.name === "backups-us-west-2-public-access")).toMatchObject({
+      change: "deleted",
+      class: "destructive",
+      vault: "us-west-2",
+      detail: expect.stringContaining("hardens a vault (the public access block"),
+    });
   });
 
   it("AdministratorAccess in a role's managedPolicyArns fails, saying who gets full admin", async () => {
     const head = await plan("prod", {
-      transform: (type, name, props) => (type === "aws:iam/role:Role" && name === WRITER ? { ...props, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } : undefined),
+      transform: (type, name, props) =>
+        type === "aws:iam/role:Role" && name === WRITER ? { ...props, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } : undefined,
     });
     expect(failures(review("prod", base, head))).toEqual([
       `resource aws:iam/role:Role ${WRITER}: iam-widened by a change of the code: role ${WRITER} gets the managed policy arn:aws:iam::aws:policy/AdministratorAccess (AdministratorAccess: * on *) by managedPolicyArns: anyone who can assume ${WRITER} (its trust: ${TRUST}) gets full admin of the account: neither the tenants file nor the stack settings account for it (the proof is under "resources")`,
@@ -167,7 +214,8 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
   it("an inline *:* policy fails, as a role's inlinePolicies and as the role policy the stack writes", async () => {
     const admin = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: FULL_ADMIN, Resource: "*" }] });
     const inline = await plan("prod", {
-      transform: (type, name, props) => (type === "aws:iam/role:Role" && name === WRITER ? { ...props, inlinePolicies: [{ name: "ops", policy: admin }] } : undefined),
+      transform: (type, name, props) =>
+        type === "aws:iam/role:Role" && name === WRITER ? { ...props, inlinePolicies: [{ name: "ops", policy: admin }] } : undefined,
     });
     expect(failures(review("prod", base, inline))).toEqual([
       `resource aws:iam/role:Role ${WRITER}: iam-widened by a change of the code: role ${WRITER} may Allow * on * (its new inline policy "ops"): anyone who can assume ${WRITER} (its trust: ${TRUST}) gets full admin of the account: neither the tenants file nor the stack settings account for it (the proof is under "resources")`,
@@ -175,10 +223,21 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
     const rolePolicy = await plan("prod", {
       transform: (type, name, props) => {
         if (type !== "aws:iam/rolePolicy:RolePolicy" || name !== `${WRITER}-permissions`) return undefined;
-        return { ...props, policy: (props.policy as any).apply((p: string) => JSON.stringify({ ...JSON.parse(p), Statement: [...JSON.parse(p).Statement, { Sid: "Ops", Effect: "Allow", Action: "*", Resource: "*" }] })) };
+        return {
+          ...props,
+          policy: (props.policy as any).apply((p: string) =>
+            JSON.stringify({ ...JSON.parse(p), Statement: [...JSON.parse(p).Statement, { Sid: "Ops", Effect: "Allow", Action: "*", Resource: "*" }] }),
+          ),
+        };
       },
     });
-    expect(failures(review("prod", base, rolePolicy))).toEqual([expect.stringMatching(new RegExp(`^resource aws:iam/rolePolicy:RolePolicy ${WRITER}-permissions: iam-widened by a change of the code: role ${WRITER} may Allow \\* on \\* \\(its policy ${WRITER}-permissions\\): anyone who can assume ${WRITER} \\(its trust: .*\\) gets full admin of the account`))]);
+    expect(failures(review("prod", base, rolePolicy))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^resource aws:iam/rolePolicy:RolePolicy ${WRITER}-permissions: iam-widened by a change of the code: role ${WRITER} may Allow \\* on \\* \\(its policy ${WRITER}-permissions\\): anyone who can assume ${WRITER} \\(its trust: .*\\) gets full admin of the account`,
+        ),
+      ),
+    ]);
   }, 60_000);
 
   it("attachments, standalone, user and group policies, exclusive sets and a KMS grant to another account each fail (the real @pulumi/aws types)", async () => {
@@ -190,19 +249,38 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
         new aws.iam.Policy("cleanup", { policy: doc });
         new aws.iam.UserPolicy("ci-user", { user: "ci", policy: doc });
         new aws.iam.GroupPolicyAttachment("ops-iam", { group: "ops", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
-        new aws.iam.RolePolicyAttachmentsExclusive("writer-managed", { roleName: "github-backups-backup-writer", policyArns: ["arn:aws:iam::123456789012:policy/extra"] });
-        new aws.kms.Grant("partner", { keyId: "backups-eu-central-1-key-0000", granteePrincipal: "arn:aws:iam::999999999999:root", operations: ["Decrypt", "DescribeKey"] });
+        new aws.iam.RolePolicyAttachmentsExclusive("writer-managed", {
+          roleName: "github-backups-backup-writer",
+          policyArns: ["arn:aws:iam::123456789012:policy/extra"],
+        });
+        new aws.kms.Grant("partner", {
+          keyId: "backups-eu-central-1-key-0000",
+          granteePrincipal: "arn:aws:iam::999999999999:root",
+          operations: ["Decrypt", "DescribeKey"],
+        });
       },
     });
     const d = review("prod", base, head);
     const why = (field: string) => d.stack.find((c) => c.field === field)?.why;
-    expect(why("resource aws:iam/rolePolicyAttachment:RolePolicyAttachment writer-admin")).toContain(`role ${WRITER} gets the managed policy arn:aws:iam::aws:policy/AdministratorAccess (AdministratorAccess: * on *) by writer-admin: anyone who can assume ${WRITER} (its trust: ${TRUST}) gets full admin of the account`);
-    expect(why("resource aws:iam/policyAttachment:PolicyAttachment everyone-s3")).toContain("role github-backups-drill-reader gets the managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess (AmazonS3FullAccess: s3:* on *) by everyone-s3: anyone who can assume github-backups-drill-reader (its trust: Federated:");
+    expect(why("resource aws:iam/rolePolicyAttachment:RolePolicyAttachment writer-admin")).toContain(
+      `role ${WRITER} gets the managed policy arn:aws:iam::aws:policy/AdministratorAccess (AdministratorAccess: * on *) by writer-admin: anyone who can assume ${WRITER} (its trust: ${TRUST}) gets full admin of the account`,
+    );
+    expect(why("resource aws:iam/policyAttachment:PolicyAttachment everyone-s3")).toContain(
+      "role github-backups-drill-reader gets the managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess (AmazonS3FullAccess: s3:* on *) by everyone-s3: anyone who can assume github-backups-drill-reader (its trust: Federated:",
+    );
     expect(why("resource aws:iam/policyAttachment:PolicyAttachment everyone-s3")).toContain("can delete every backup and strip the vaults' protection");
-    expect(why("resource aws:iam/policy:Policy cleanup")).toContain("new managed policy cleanup allows Allow s3:DeleteObject on *: whoever it is attached to can delete backups or strip a vault's protection");
-    expect(why("resource aws:iam/userPolicy:UserPolicy ci-user")).toContain("user ci may Allow s3:DeleteObject on * (its new policy ci-user): whoever holds ci's credentials can delete backups");
-    expect(why("resource aws:iam/groupPolicyAttachment:GroupPolicyAttachment ops-iam")).toContain("group ops gets the managed policy arn:aws:iam::aws:policy/IAMFullAccess (IAMFullAccess: iam:* on *) by ops-iam: every member of ops can make itself or anyone admin");
-    expect(why("resource aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive writer-managed")).toContain(`role ${WRITER} keeps the managed policy arn:aws:iam::123456789012:policy/extra (the account's own: its document cannot be read offline) attached, and any other detached, by writer-managed: anyone who can assume ${WRITER}`);
+    expect(why("resource aws:iam/policy:Policy cleanup")).toContain(
+      "new managed policy cleanup allows Allow s3:DeleteObject on *: whoever it is attached to can delete backups or strip a vault's protection",
+    );
+    expect(why("resource aws:iam/userPolicy:UserPolicy ci-user")).toContain(
+      "user ci may Allow s3:DeleteObject on * (its new policy ci-user): whoever holds ci's credentials can delete backups",
+    );
+    expect(why("resource aws:iam/groupPolicyAttachment:GroupPolicyAttachment ops-iam")).toContain(
+      "group ops gets the managed policy arn:aws:iam::aws:policy/IAMFullAccess (IAMFullAccess: iam:* on *) by ops-iam: every member of ops can make itself or anyone admin",
+    );
+    expect(why("resource aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive writer-managed")).toContain(
+      `role ${WRITER} keeps the managed policy arn:aws:iam::123456789012:policy/extra (the account's own: its document cannot be read offline) attached, and any other detached, by writer-managed: anyone who can assume ${WRITER}`,
+    );
     expect(why("resource aws:kms/grant:Grant partner")).toContain(
       "KMS grant partner lets arn:aws:iam::999999999999:root (another account, 999999999999) Decrypt, DescribeKey with key backups-eu-central-1-key-0000: it can decrypt what the key protects (every backup of its vault) without the key policy saying so",
     );
@@ -212,7 +290,16 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
   it("an object lock cut below the shortest retention class, or from compliance to governance, fails", async () => {
     const locked = ["backupObjectLock=compliance"];
     const lockedBase = await plan("prod", {}, locked);
-    const head = await plan("prod", { transform: (type, name, props) => (type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration" && name.startsWith("backups-eu-central-1") ? { ...props, rule: { defaultRetention: { mode: "GOVERNANCE", days: 1 } } } : undefined) }, locked);
+    const head = await plan(
+      "prod",
+      {
+        transform: (type, name, props) =>
+          type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration" && name.startsWith("backups-eu-central-1")
+            ? { ...props, rule: { defaultRetention: { mode: "GOVERNANCE", days: 1 } } }
+            : undefined,
+      },
+      locked,
+    );
     const d = diffResources(lockedBase, head, { replaceForcing: replaceForcing(), tenantIds: [] }).filter((f) => f.class === "destructive");
     expect(d.map((f) => [f.name, f.detail])).toEqual([
       ["backups-eu-central-1-object-lock", "object lock mode GOVERNANCE: whoever holds s3:BypassGovernanceRetention may delete locked backups"],
@@ -250,21 +337,48 @@ describe("the resource review of a head that weakens a vault or grants IAM (prod
     expect(diffPasses(keyed)).toBe(true);
     // A Deny of erasure that excepts someone no setting names fails.
     const stranger = await plan("prod", {
-      transform: (type, _name, props) => (type === "aws:s3/bucketPolicy:BucketPolicy" ? { ...props, policy: (props.policy as any).apply((p: string) => p.replaceAll("role/tenant-fleet-break-glass", "role/contractor")) } : undefined),
+      transform: (type, _name, props) =>
+        type === "aws:s3/bucketPolicy:BucketPolicy"
+          ? { ...props, policy: (props.policy as any).apply((p: string) => p.replaceAll("role/tenant-fleet-break-glass", "role/contractor")) }
+          : undefined,
     });
-    expect(failures(review("prod", base, stranger))).toContainEqual(expect.stringMatching(/^resource aws:s3\/bucketPolicy:BucketPolicy backups-eu-central-1-policy: iam-widened by a change of the code: .*a Deny of privileged actions now excepts arn:aws:iam::123456789012:role\/contractor/));
+    expect(failures(review("prod", base, stranger))).toContainEqual(
+      expect.stringMatching(
+        /^resource aws:s3\/bucketPolicy:BucketPolicy backups-eu-central-1-policy: iam-widened by a change of the code: .*a Deny of privileged actions now excepts arn:aws:iam::123456789012:role\/contractor/,
+      ),
+    );
   }, 120_000);
 
   it("reads a key's and a bucket's own switches, every lifecycle rule, and a trust opened to another account or a service", () => {
-    const tweak = (name: string, change: (inputs: Record<string, any>) => Record<string, any>) => base.map((r) => (r.name === name ? { ...r, inputs: change(r.inputs as Record<string, any>) } : r));
-    const destroys = (head: PlannedResource[]) => diffResources(base, head, { replaceForcing: replaceForcing(), tenantIds: [] }).filter((f) => f.class === "destructive").map((f) => `${f.name}: ${f.detail}`);
+    const tweak = (name: string, change: (inputs: Record<string, any>) => Record<string, any>) =>
+      base.map((r) => (r.name === name ? { ...r, inputs: change(r.inputs as Record<string, any>) } : r));
+    const destroys = (head: PlannedResource[]) =>
+      diffResources(base, head, { replaceForcing: replaceForcing(), tenantIds: [] })
+        .filter((f) => f.class === "destructive")
+        .map((f) => `${f.name}: ${f.detail}`);
     const lifecycle = "backups-eu-central-1-lifecycle";
-    const housekeeping = (change: (rule: any) => any) => tweak(lifecycle, (i) => ({ ...i, rules: i.rules.flatMap((r: any) => (r.id === "housekeeping" ? change(r) : [r])) }));
-    const trust = (Principal: object) => tweak(WRITER, (i) => ({ ...i, assumeRolePolicy: JSON.stringify({ ...JSON.parse(i.assumeRolePolicy), Statement: [...JSON.parse(i.assumeRolePolicy).Statement, { Effect: "Allow", Principal, Action: "sts:AssumeRole" }] }) }));
-    expect(destroys(tweak("backups-eu-central-1-key", (i) => ({ ...i, isEnabled: false })))).toEqual(["backups-eu-central-1-key: the key is disabled: no backup it protects can be decrypted"]);
-    expect(destroys(tweak("backups-eu-central-1-key", (i) => ({ ...i, deletionWindowInDays: 7 })))).toEqual(["backups-eu-central-1-key: a scheduled deletion completes after 7 days instead of 30: less time to cancel it"]);
-    expect(destroys(tweak("backups-eu-central-1", (i) => ({ ...i, forceDestroy: true })))).toEqual(["backups-eu-central-1: forceDestroy: deleting the bucket deletes every backup in it first"]);
-    expect(destroys(housekeeping(() => []))).toEqual([`${lifecycle}: rule "housekeeping" is gone (or disabled): what it expired or cleaned up (the whole bucket) stays for ever, an erased tenant's backups included`]);
+    const housekeeping = (change: (rule: any) => any) =>
+      tweak(lifecycle, (i) => ({ ...i, rules: i.rules.flatMap((r: any) => (r.id === "housekeeping" ? change(r) : [r])) }));
+    const trust = (Principal: object) =>
+      tweak(WRITER, (i) => ({
+        ...i,
+        assumeRolePolicy: JSON.stringify({
+          ...JSON.parse(i.assumeRolePolicy),
+          Statement: [...JSON.parse(i.assumeRolePolicy).Statement, { Effect: "Allow", Principal, Action: "sts:AssumeRole" }],
+        }),
+      }));
+    expect(destroys(tweak("backups-eu-central-1-key", (i) => ({ ...i, isEnabled: false })))).toEqual([
+      "backups-eu-central-1-key: the key is disabled: no backup it protects can be decrypted",
+    ]);
+    expect(destroys(tweak("backups-eu-central-1-key", (i) => ({ ...i, deletionWindowInDays: 7 })))).toEqual([
+      "backups-eu-central-1-key: a scheduled deletion completes after 7 days instead of 30: less time to cancel it",
+    ]);
+    expect(destroys(tweak("backups-eu-central-1", (i) => ({ ...i, forceDestroy: true })))).toEqual([
+      "backups-eu-central-1: forceDestroy: deleting the bucket deletes every backup in it first",
+    ]);
+    expect(destroys(housekeeping(() => []))).toEqual([
+      `${lifecycle}: rule "housekeeping" is gone (or disabled): what it expired or cleaned up (the whole bucket) stays for ever, an erased tenant's backups included`,
+    ]);
     expect(destroys(housekeeping((r) => [{ ...r, noncurrentVersionExpiration: { noncurrentDays: 3 } }]))).toEqual([
       `${lifecycle}: rule "housekeeping" keeps noncurrent versions 3 days: an overwritten or deleted backup of the classes 14d, 30d, 35d is gone before its retention ends`,
     ]);
@@ -288,11 +402,15 @@ describe("the hostile review's variants of the prod plan each fail as a change o
     change(rs);
     return rs;
   };
-  const find = (rs: PlannedResource[], type: string, name: string) => rs.find((r) => r.type.endsWith(type) && r.name === name) as PlannedResource & { inputs: Record<string, any> };
+  const find = (rs: PlannedResource[], type: string, name: string) =>
+    rs.find((r) => r.type.endsWith(type) && r.name === name) as PlannedResource & { inputs: Record<string, any> };
   const set = (r: PlannedResource, inputs: Record<string, unknown>) => Object.assign(r, { inputs: { ...r.inputs, ...inputs } });
   const lifecycle = (rs: PlannedResource[]) => find(rs, "BucketLifecycleConfiguration", "backups-eu-central-1-lifecycle");
   const bucketPolicy = (rs: PlannedResource[]) => find(rs, "BucketPolicy", "backups-eu-central-1-policy");
-  const BUCKET = String(JSON.parse(bucketPolicy(base).inputs.policy as string).Statement[0].Resource[0] ?? JSON.parse(bucketPolicy(base).inputs.policy as string).Statement[0].Resource).replace(/\/\*$/, "");
+  const BUCKET = String(
+    JSON.parse(bucketPolicy(base).inputs.policy as string).Statement[0].Resource[0] ??
+      JSON.parse(bucketPolicy(base).inputs.policy as string).Statement[0].Resource,
+  ).replace(/\/\*$/, "");
   const DEPLOY = "arn:aws:iam::123456789012:role/tenant-fleet-deploy";
   const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
   const SUB = "token.actions.githubusercontent.com:sub";
@@ -306,13 +424,27 @@ describe("the hostile review's variants of the prod plan each fail as a change o
   it("the custody Denies' condition flipped (ArnNotEquals → ArnEquals, or another operator) fails on every vault, explained by nothing (finding 1)", () => {
     const flip = (op: string) =>
       edited((rs) => {
-        for (const r of rs) if (r.type === "aws:s3/bucketPolicy:BucketPolicy" || r.type === "aws:kms/key:Key") set(r, { policy: (r.inputs.policy as string).replace(/"ArnNotEquals"/g, `"${op}"`) });
+        for (const r of rs)
+          if (r.type === "aws:s3/bucketPolicy:BucketPolicy" || r.type === "aws:kms/key:Key")
+            set(r, { policy: (r.inputs.policy as string).replace(/"ArnNotEquals"/g, `"${op}"`) });
       });
     for (const op of ["ArnEquals", "ArnNotLikeIfExists"]) {
       const f = fails(flip(op));
       for (const vault of ["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]) {
-        expect(f, op).toContainEqual(expect.stringMatching(new RegExp(`^resource aws:s3/bucketPolicy:BucketPolicy backups-${vault}-policy: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes \\(DenyErasureButBreakGlass: .*${op}`)));
-        expect(f, op).toContainEqual(expect.stringMatching(new RegExp(`^resource aws:kms/key:Key backups-${vault}-key: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes`)));
+        expect(f, op).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `^resource aws:s3/bucketPolicy:BucketPolicy backups-${vault}-policy: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes \\(DenyErasureButBreakGlass: .*${op}`,
+            ),
+          ),
+        );
+        expect(f, op).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `^resource aws:kms/key:Key backups-${vault}-key: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes`,
+            ),
+          ),
+        );
       }
     }
   });
@@ -320,13 +452,22 @@ describe("the hostile review's variants of the prod plan each fail as a change o
   it("the deploy role added to the custody Denies' exceptions fails, though keyAdministrators names it (finding 2a)", () => {
     const head = edited((rs) => {
       const bp = bucketPolicy(rs);
-      set(bp, { policy: (bp.inputs.policy as string).replaceAll(`{"ArnNotEquals":{"aws:PrincipalArn":"${GLASS}"}}`, `{"ArnNotEquals":{"aws:PrincipalArn":["${GLASS}","${DEPLOY}"]}}`) });
+      set(bp, {
+        policy: (bp.inputs.policy as string).replaceAll(
+          `{"ArnNotEquals":{"aws:PrincipalArn":"${GLASS}"}}`,
+          `{"ArnNotEquals":{"aws:PrincipalArn":["${GLASS}","${DEPLOY}"]}}`,
+        ),
+      });
     });
     expect(bucketPolicy(head).inputs.policy).toContain(DEPLOY);
     const d = review("prod", base, head);
     expect(d.resources!.find((f) => f.name === "backups-eu-central-1-policy" && f.class === "destructive")).toMatchObject({ change: "iam-widened" });
     expect(d.resources!.find((f) => f.name === "backups-eu-central-1-policy" && f.class === "destructive")!.explainedBy).toBeUndefined();
-    expect(failures(d)).toEqual([expect.stringMatching(/^resource aws:s3\/bucketPolicy:BucketPolicy backups-eu-central-1-policy: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes/)]);
+    expect(failures(d)).toEqual([
+      expect.stringMatching(
+        /^resource aws:s3\/bucketPolicy:BucketPolicy backups-eu-central-1-policy: iam-widened by a change of the code: .*the condition of a Deny of privileged actions changes/,
+      ),
+    ]);
   });
 
   it("an Allow to the deploy role on a vault is not explained by an unchanged keyAdministrators setting (finding 2)", () => {
@@ -345,82 +486,242 @@ describe("the hostile review's variants of the prod plan each fail as a change o
   it("a second bucket policy, lifecycle or key policy on an existing vault is judged against the one it replaces (finding 3)", () => {
     const secondPolicy = edited((rs) => {
       const bp = bucketPolicy(rs);
-      rs.push({ type: bp.type, name: "extra-policy", parent: "", inputs: { bucket: bp.inputs.bucket, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Noop", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "s3:GetBucketLocation", Resource: BUCKET }] }) }, options: { protect: false, retainOnDelete: false } });
+      rs.push({
+        type: bp.type,
+        name: "extra-policy",
+        parent: "",
+        inputs: {
+          bucket: bp.inputs.bucket,
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              { Sid: "Noop", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "s3:GetBucketLocation", Resource: BUCKET },
+            ],
+          }),
+        },
+        options: { protect: false, retainOnDelete: false },
+      });
     });
-    expect(fails(secondPolicy)).toContainEqual(expect.stringMatching(/^resource aws:s3\/bucketPolicy:BucketPolicy extra-policy: iam-widened by a change of the code: .*no longer: Deny \* s3:\*/));
+    expect(fails(secondPolicy)).toContainEqual(
+      expect.stringMatching(/^resource aws:s3\/bucketPolicy:BucketPolicy extra-policy: iam-widened by a change of the code: .*no longer: Deny \* s3:\*/),
+    );
     const secondLifecycle = edited((rs) => {
       const lc = lifecycle(rs);
-      rs.push({ type: lc.type, name: "tidy", parent: "", inputs: { bucket: lc.inputs.bucket, rules: [{ id: "abort", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 30 } }] }, options: { protect: false, retainOnDelete: false } });
+      rs.push({
+        type: lc.type,
+        name: "tidy",
+        parent: "",
+        inputs: {
+          bucket: lc.inputs.bucket,
+          rules: [{ id: "abort", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 30 } }],
+        },
+        options: { protect: false, retainOnDelete: false },
+      });
     });
-    expect(fails(secondLifecycle)).toContainEqual(expect.stringMatching(/^resource aws:s3\/bucketLifecycleConfiguration:BucketLifecycleConfiguration tidy: weakened by a change of the code: rule "retain-14d" is gone/));
+    expect(fails(secondLifecycle)).toContainEqual(
+      expect.stringMatching(
+        /^resource aws:s3\/bucketLifecycleConfiguration:BucketLifecycleConfiguration tidy: weakened by a change of the code: rule "retain-14d" is gone/,
+      ),
+    );
     const keyPolicy = (keyId: string) =>
       edited((rs) => {
         const key = find(rs, "Key", "backups-eu-central-1-key");
         const doc = JSON.parse(key.inputs.policy as string);
-        rs.push({ type: "aws:kms/keyPolicy:KeyPolicy", name: "kp", parent: "", inputs: { keyId, bypassPolicyLockoutSafetyCheck: true, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow") }) }, options: { protect: false, retainOnDelete: false } });
+        rs.push({
+          type: "aws:kms/keyPolicy:KeyPolicy",
+          name: "kp",
+          parent: "",
+          inputs: {
+            keyId,
+            bypassPolicyLockoutSafetyCheck: true,
+            policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow") }),
+          },
+          options: { protect: false, retainOnDelete: false },
+        });
       });
     // On the vault key (its id as the plan gives it): the key's Denies are gone.
-    expect(fails(keyPolicy("backups-eu-central-1-key-0000"))).toContainEqual(expect.stringMatching(/^resource aws:kms\/keyPolicy:KeyPolicy kp: iam-widened by a change of the code: .*no longer: Deny/));
+    expect(fails(keyPolicy("backups-eu-central-1-key-0000"))).toContainEqual(
+      expect.stringMatching(/^resource aws:kms\/keyPolicy:KeyPolicy kp: iam-widened by a change of the code: .*no longer: Deny/),
+    );
     // On a key the review cannot tie to either program's: it may replace a vault's.
-    expect(fails(keyPolicy("x"))).toContainEqual(expect.stringMatching(/^resource aws:kms\/keyPolicy:KeyPolicy kp: weakened by a change of the code: a KeyPolicy for x, which the review cannot tie to a bucket or key of either program/));
+    expect(fails(keyPolicy("x"))).toContainEqual(
+      expect.stringMatching(
+        /^resource aws:kms\/keyPolicy:KeyPolicy kp: weakened by a change of the code: a KeyPolicy for x, which the review cannot tie to a bucket or key of either program/,
+      ),
+    );
   });
 
   it("a new role any workflow may assume, a trust widened to any branch, and backups read by a role that did not read them fail (finding 4)", () => {
     const writer = (rs: PlannedResource[]) => find(rs, "Role", WRITER);
     const anyWorkflow = edited((rs) => {
       const trust = JSON.parse(writer(rs).inputs.assumeRolePolicy as string);
-      trust.Statement = [{ ...trust.Statement[0], Sid: "AnyWorkflow", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { [SUB]: "repo:example-saas/app:*" } } }];
-      rs.push({ type: writer(rs).type, name: "github-backups-auditor", parent: writer(rs).parent, inputs: { name: "tenant-fleet-auditor", assumeRolePolicy: JSON.stringify(trust) }, options: { protect: false, retainOnDelete: false } });
-      rs.push({ type: "aws:iam/rolePolicy:RolePolicy", name: "github-backups-auditor-permissions", parent: writer(rs).parent, inputs: { role: "github-backups-auditor-id", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [BUCKET, `${BUCKET}/*`] }, { Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:eu-central-1:123456789012:key/backups-eu-central-1-key-0000" }] }) }, options: { protect: false, retainOnDelete: false } });
+      trust.Statement = [
+        {
+          ...trust.Statement[0],
+          Sid: "AnyWorkflow",
+          Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { [SUB]: "repo:example-saas/app:*" } },
+        },
+      ];
+      rs.push({
+        type: writer(rs).type,
+        name: "github-backups-auditor",
+        parent: writer(rs).parent,
+        inputs: { name: "tenant-fleet-auditor", assumeRolePolicy: JSON.stringify(trust) },
+        options: { protect: false, retainOnDelete: false },
+      });
+      rs.push({
+        type: "aws:iam/rolePolicy:RolePolicy",
+        name: "github-backups-auditor-permissions",
+        parent: writer(rs).parent,
+        inputs: {
+          role: "github-backups-auditor-id",
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              { Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [BUCKET, `${BUCKET}/*`] },
+              { Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:eu-central-1:123456789012:key/backups-eu-central-1-key-0000" },
+            ],
+          }),
+        },
+        options: { protect: false, retainOnDelete: false },
+      });
     });
     const f = fails(anyWorkflow);
-    expect(f).toContainEqual(expect.stringMatching(/^resource aws:iam\/role:Role github-backups-auditor: iam-widened by a change of the code: a new role tenant-fleet-auditor that GitHub workflows may assume/));
-    expect(f).toContainEqual(expect.stringMatching(/^resource aws:iam\/role:Role github-backups-auditor: iam-widened by a change of the code: new trust \(assumeRolePolicy\) allows more/));
-    expect(f).toContainEqual(expect.stringMatching(/^resource aws:iam\/rolePolicy:RolePolicy github-backups-auditor-permissions: iam-widened by a change of the code: role tenant-fleet-auditor may .*s3:GetObject.* can read backups or connection strings/));
+    expect(f).toContainEqual(
+      expect.stringMatching(
+        /^resource aws:iam\/role:Role github-backups-auditor: iam-widened by a change of the code: a new role tenant-fleet-auditor that GitHub workflows may assume/,
+      ),
+    );
+    expect(f).toContainEqual(
+      expect.stringMatching(
+        /^resource aws:iam\/role:Role github-backups-auditor: iam-widened by a change of the code: new trust \(assumeRolePolicy\) allows more/,
+      ),
+    );
+    expect(f).toContainEqual(
+      expect.stringMatching(
+        /^resource aws:iam\/rolePolicy:RolePolicy github-backups-auditor-permissions: iam-widened by a change of the code: role tenant-fleet-auditor may .*s3:GetObject.* can read backups or connection strings/,
+      ),
+    );
     const wideTrust = edited((rs) => {
       const doc = JSON.parse(writer(rs).inputs.assumeRolePolicy as string);
-      doc.Statement.push({ ...doc.Statement[0], Sid: "More", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { [SUB]: "repo:example-saas/*" } } });
+      doc.Statement.push({
+        ...doc.Statement[0],
+        Sid: "More",
+        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { [SUB]: "repo:example-saas/*" } },
+      });
       set(writer(rs), { assumeRolePolicy: JSON.stringify(doc) });
     });
-    expect(fails(wideTrust)).toEqual([expect.stringMatching(new RegExp(`^resource aws:iam/role:Role ${WRITER}: iam-widened by a change of the code: trust \\(assumeRolePolicy\\) allows more: .*repo:example-saas/\\*`))]);
+    expect(fails(wideTrust)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^resource aws:iam/role:Role ${WRITER}: iam-widened by a change of the code: trust \\(assumeRolePolicy\\) allows more: .*repo:example-saas/\\*`,
+        ),
+      ),
+    ]);
     // Another branch, exactly: a subject whose shape no generated workflow has.
-    const otherBranch = edited((rs) => set(writer(rs), { assumeRolePolicy: (writer(rs).inputs.assumeRolePolicy as string).replace("@refs/heads/main", "@refs/heads/feature") }));
+    const otherBranch = edited((rs) =>
+      set(writer(rs), { assumeRolePolicy: (writer(rs).inputs.assumeRolePolicy as string).replace("@refs/heads/main", "@refs/heads/feature") }),
+    );
     expect(fails(otherBranch)).toHaveLength(1);
     const writerReads = edited((rs) => {
       const rp = find(rs, "RolePolicy", `${WRITER}-permissions`);
-      rs.push({ type: rp.type, name: "writer-read", parent: rp.parent, inputs: { role: rp.inputs.role, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket", "s3:GetObjectVersion"], Resource: [BUCKET, `${BUCKET}/*`] }] }) }, options: { protect: false, retainOnDelete: false } });
+      rs.push({
+        type: rp.type,
+        name: "writer-read",
+        parent: rp.parent,
+        inputs: {
+          role: rp.inputs.role,
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket", "s3:GetObjectVersion"], Resource: [BUCKET, `${BUCKET}/*`] }],
+          }),
+        },
+        options: { protect: false, retainOnDelete: false },
+      });
     });
-    expect(fails(writerReads)).toEqual([expect.stringMatching(new RegExp(`^resource aws:iam/rolePolicy:RolePolicy writer-read: iam-widened by a change of the code: role ${WRITER} may .*s3:GetObject`))]);
+    expect(fails(writerReads)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^resource aws:iam/rolePolicy:RolePolicy writer-read: iam-widened by a change of the code: role ${WRITER} may .*s3:GetObject`),
+      ),
+    ]);
   });
 
   it("a class rule moved or without expiry, a new rule on legacy backups or exports, and any transition fail (finding 5)", () => {
     const rules = (rs: PlannedResource[]) => lifecycle(rs).inputs.rules as Record<string, any>[];
     const cases: [string, (rs: PlannedResource[]) => void, RegExp][] = [
-      ["filter moved", (rs) => void (rules(rs).find((r) => r.id === "retain-14d")!.filter = { prefix: "retain-none/" }), /rule "retain-14d" changes: its filter moves from \{"prefix":"retain-14d\/"\} to \{"prefix":"retain-none\/"\}/],
-      ["expiration lost", (rs) => void delete rules(rs).find((r) => r.id === "retain-30d")!.expiration, /rule "retain-30d" changes: it no longer expires anything/],
-      ["legacy prefix", (rs) => void rules(rs).push({ id: "tidy-acme", status: "Enabled", filter: { prefix: "acme-corp/" }, expiration: { days: 1 } }), /new rule "tidy-acme" expires objects under acme-corp\//],
-      ["exports", (rs) => void rules(rs).push({ id: "tidy-exports", status: "Enabled", filter: { prefix: "exports/" }, expiration: { days: 1 } }), /new rule "tidy-exports" expires objects under exports\//],
-      ["transitions", (rs) => void rules(rs).push({ id: "cold", status: "Enabled", filter: { prefix: "" }, transitions: [{ days: 1, storageClass: "DEEP_ARCHIVE" }], noncurrentVersionTransitions: [{ noncurrentDays: 1, storageClass: "GLACIER" }] }), /rule "cold" transitions objects .*DEEP_ARCHIVE.*: archived backups need a retrieval/],
+      [
+        "filter moved",
+        (rs) => void (rules(rs).find((r) => r.id === "retain-14d")!.filter = { prefix: "retain-none/" }),
+        /rule "retain-14d" changes: its filter moves from \{"prefix":"retain-14d\/"\} to \{"prefix":"retain-none\/"\}/,
+      ],
+      [
+        "expiration lost",
+        (rs) => void delete rules(rs).find((r) => r.id === "retain-30d")!.expiration,
+        /rule "retain-30d" changes: it no longer expires anything/,
+      ],
+      [
+        "legacy prefix",
+        (rs) => void rules(rs).push({ id: "tidy-acme", status: "Enabled", filter: { prefix: "acme-corp/" }, expiration: { days: 1 } }),
+        /new rule "tidy-acme" expires objects under acme-corp\//,
+      ],
+      [
+        "exports",
+        (rs) => void rules(rs).push({ id: "tidy-exports", status: "Enabled", filter: { prefix: "exports/" }, expiration: { days: 1 } }),
+        /new rule "tidy-exports" expires objects under exports\//,
+      ],
+      [
+        "transitions",
+        (rs) =>
+          void rules(rs).push({
+            id: "cold",
+            status: "Enabled",
+            filter: { prefix: "" },
+            transitions: [{ days: 1, storageClass: "DEEP_ARCHIVE" }],
+            noncurrentVersionTransitions: [{ noncurrentDays: 1, storageClass: "GLACIER" }],
+          }),
+        /rule "cold" transitions objects .*DEEP_ARCHIVE.*: archived backups need a retrieval/,
+      ],
     ];
     for (const [what, change, detail] of cases) {
-      expect(fails(edited(change)), what).toContainEqual(expect.stringMatching(new RegExp(`^resource aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration backups-eu-central-1-lifecycle: weakened by a change of the code: .*${detail.source}`)));
+      expect(fails(edited(change)), what).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^resource aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration backups-eu-central-1-lifecycle: weakened by a change of the code: .*${detail.source}`,
+          ),
+        ),
+      );
     }
   });
 
   it("a tenant environment's branch policy widened to any branch, or dropped, fails (finding 9b)", () => {
     const star = edited((rs) => set(find(rs, "RepositoryEnvironmentDeploymentPolicy", "tenant-acme-corp-branch"), { branchPattern: "*" }));
-    expect(fails(star)).toEqual([expect.stringMatching(/^resource github:index\/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy tenant-acme-corp-branch: weakened by a change of the code: environment tenant-acme-corp holds a secret: the refs that may deploy change \(branchPattern "main" → "\*"\)/)]);
+    expect(fails(star)).toEqual([
+      expect.stringMatching(
+        /^resource github:index\/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy tenant-acme-corp-branch: weakened by a change of the code: environment tenant-acme-corp holds a secret: the refs that may deploy change \(branchPattern "main" → "\*"\)/,
+      ),
+    ]);
     const open = edited((rs) => set(find(rs, "RepositoryEnvironment", "tenant-acme-corp"), { deploymentBranchPolicy: undefined }));
-    expect(fails(open)).toEqual([expect.stringMatching(/^resource github:index\/repositoryEnvironment:RepositoryEnvironment tenant-acme-corp: weakened by a change of the code: environment tenant-acme-corp holds a secret: its protection changes \(deploymentBranchPolicy/)]);
+    expect(fails(open)).toEqual([
+      expect.stringMatching(
+        /^resource github:index\/repositoryEnvironment:RepositoryEnvironment tenant-acme-corp: weakened by a change of the code: environment tenant-acme-corp holds a secret: its protection changes \(deploymentBranchPolicy/,
+      ),
+    ]);
     const dropped = edited((rs) => rs.splice(rs.indexOf(find(rs, "RepositoryEnvironmentDeploymentPolicy", "tenant-acme-corp-branch")), 1));
-    expect(fails(dropped)).toEqual([expect.stringMatching(/tenant-acme-corp-branch: weakened by a change of the code: environment tenant-acme-corp holds a secret: its deployment policy "main" is gone while the environment stays/)]);
+    expect(fails(dropped)).toEqual([
+      expect.stringMatching(
+        /tenant-acme-corp-branch: weakened by a change of the code: environment tenant-acme-corp holds a secret: its deployment policy "main" is gone while the environment stays/,
+      ),
+    ]);
   });
 
   it("no false positive: a tenant in a new region (a new vault), a retention class kept by keepRetentionDays, and a retired tenant pass", async () => {
     const text = tenantsText("prod");
     const residencies = ['allowedResidencies=["EU","DE","GB","US","SG"]'];
     const singapore = `${text}\n  - id: lion-city\n    name: Lion City Pte\n    region: aws-ap-southeast-1\n    residency: SG\n    status: active\n`;
-    const newRegion = review("prod", await plan("prod", {}, residencies), await plan("prod", {}, [...residencies, `tenantsFile=${write(singapore)}`]), false, { base: { overrides: residencies }, head: { text: singapore, overrides: residencies } });
+    const newRegion = review("prod", await plan("prod", {}, residencies), await plan("prod", {}, [...residencies, `tenantsFile=${write(singapore)}`]), false, {
+      base: { overrides: residencies },
+      head: { text: singapore, overrides: residencies },
+    });
     expect(newRegion.resources!.filter((f) => f.class === "destructive" && !f.explainedBy)).toEqual([]);
     expect(diffPasses(newRegion)).toBe(true);
     const keep = ["keepRetentionDays=[90]"];

@@ -19,7 +19,9 @@ import { newestBackupScript } from "../src/plan/workflows/backupScripts";
 
 const drill = goldenCases()[0].workflows.find((w) => w.kind === "restore-drill")!;
 // The first part of each tenant's drill script, as the batch step writes it out and runs it.
-const batchStep = (parse(drill.content).jobs.drill.steps as { name: string; env?: Record<string, string>; run?: string }[]).find((s) => s.name === "Find, verify and restore each tenant's newest backup")!;
+const batchStep = (parse(drill.content).jobs.drill.steps as { name: string; env?: Record<string, string>; run?: string }[]).find(
+  (s) => s.name === "Find, verify and restore each tenant's newest backup",
+)!;
 const step = { run: newestBackupScript(), env: { CLOCK_SKEW_SECONDS: String(parse(drill.content).jobs.drill.env.CLOCK_SKEW_SECONDS) } };
 const PREFIX = backupPrefix("acme-corp", 14);
 const MINUTE = 60_000;
@@ -30,7 +32,10 @@ interface Listed {
   readonly at: Date;
 }
 
-const named = (takenAt: Date, uploadedAt = new Date(takenAt.getTime() + 3 * MINUTE)): Listed => ({ key: `${PREFIX}${backupTimestamp(takenAt)}.manifest.json`, at: uploadedAt });
+const named = (takenAt: Date, uploadedAt = new Date(takenAt.getTime() + 3 * MINUTE)): Listed => ({
+  key: `${PREFIX}${backupTimestamp(takenAt)}.manifest.json`,
+  at: uploadedAt,
+});
 const dumpOf = (l: Listed) => l.key.replace(/\.manifest\.json$/, ".dump");
 const unfinished = (takenAt: Date): Listed => ({ key: `${PREFIX}${backupTimestamp(takenAt)}.dump`, at: new Date(takenAt.getTime() + MINUTE) });
 
@@ -41,7 +46,10 @@ function runStep(objects: readonly Listed[], maxAgeHours = 30) {
   // The CLI's JSON output: every page merged; LastModified as the CLI v2 prints it.
   const listing = { Contents: objects.map((o) => ({ Key: o.key, LastModified: o.at.toISOString().replace(/\.\d{3}Z$/, "+00:00"), Size: 1024 })) };
   writeFileSync(path.join(dir, "listing.json"), JSON.stringify(listing));
-  writeFileSync(path.join(bin, "aws"), `#!/usr/bin/env bash\n[ "$1 $2" = "s3api list-objects-v2" ] || { echo "unexpected aws $*" >&2; exit 2; }\ncat "${path.join(dir, "listing.json")}"\n`);
+  writeFileSync(
+    path.join(bin, "aws"),
+    `#!/usr/bin/env bash\n[ "$1 $2" = "s3api list-objects-v2" ] || { echo "unexpected aws $*" >&2; exit 2; }\ncat "${path.join(dir, "listing.json")}"\n`,
+  );
   chmodSync(path.join(bin, "aws"), 0o755);
   const output = path.join(dir, "github_output");
   writeFileSync(output, "");
@@ -59,7 +67,17 @@ function runStep(objects: readonly Listed[], maxAgeHours = 30) {
       ...step.env,
     },
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, outputs: Object.fromEntries(readFileSync(output, "utf8").split("\n").filter(Boolean).map((l) => l.split("=") as [string, string])) };
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    outputs: Object.fromEntries(
+      readFileSync(output, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("=") as [string, string]),
+    ),
+  };
 }
 
 describe("the drill's newest backup", () => {
@@ -70,7 +88,13 @@ describe("the drill's newest backup", () => {
   const hoursAgo = (h: number) => new Date(now - h * 60 * MINUTE);
 
   it("is the newest complete backup, whatever else is under the prefix", () => {
-    const r = runStep([named(hoursAgo(50)), named(hoursAgo(26)), unfinished(hoursAgo(2)), { key: `${PREFIX}notes.txt`, at: hoursAgo(1) }, { key: `${PREFIX}20261301T000000Z.dump.part`, at: hoursAgo(1) }]);
+    const r = runStep([
+      named(hoursAgo(50)),
+      named(hoursAgo(26)),
+      unfinished(hoursAgo(2)),
+      { key: `${PREFIX}notes.txt`, at: hoursAgo(1) },
+      { key: `${PREFIX}20261301T000000Z.dump.part`, at: hoursAgo(1) },
+    ]);
     expect(r.stderr + r.stdout).toBe("");
     expect(r.status).toBe(0);
     expect(r.outputs.key).toBe(dumpOf(named(hoursAgo(26))));
@@ -82,7 +106,9 @@ describe("the drill's newest backup", () => {
   it("fails on a key dated in the future instead of trusting it as newest forever", () => {
     const r = runStep([named(hoursAgo(5)), { key: `${PREFIX}99991231T000000Z.manifest.json`, at: hoursAgo(2) }]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`::error::1 backup(s) of acme-corp are dated after their own upload, so the backup job did not write them: ${PREFIX}99991231T000000Z.manifest.json`);
+    expect(r.stdout).toContain(
+      `::error::1 backup(s) of acme-corp are dated after their own upload, so the backup job did not write them: ${PREFIX}99991231T000000Z.manifest.json`,
+    );
   });
 
   it("accepts a name ahead of its upload by less than the clock skew, not by more", () => {

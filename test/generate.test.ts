@@ -71,7 +71,14 @@ describe(".gitattributes", () => {
       .flatMap((g) => g.files.map((f) => f.path))
       .filter((f) => !partial.has(f));
     const neon = ["sdks/neon/index.ts", "sdks/neon/bin/index.js", "test/fixtures/neon/surface-0.15.0.json", "src/tools/neon/facts/tfschema-0.15.0.json"];
-    const byHand = [...partial, ".github/workflows/tenant-diff.yml", ".github/workflows/deploy.yml", ".github/workflows/preview.yml", "sdks/neon/README.md", "package.json"];
+    const byHand = [
+      ...partial,
+      ".github/workflows/tenant-diff.yml",
+      ".github/workflows/deploy.yml",
+      ".github/workflows/preview.yml",
+      "sdks/neon/README.md",
+      "package.json",
+    ];
     const attrs = linguistGenerated([...whole, ...neon, ...byHand]);
     expect(Object.fromEntries([...whole, ...neon].map((f) => [f, attrs[f]]))).toEqual(Object.fromEntries([...whole, ...neon].map((f) => [f, "true"])));
     expect(byHand.filter((f) => attrs[f] === "true")).toEqual([]);

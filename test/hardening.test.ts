@@ -30,7 +30,9 @@ describe("nesting", () => {
       block += `${indent}k:\n`;
       indent += "  ";
     }
-    expect(lines(block)).toEqual([`t.yaml:${4 + MAX_NESTING - 1}:${6 + 2 * (MAX_NESTING - 2) + 1}: the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one`]);
+    expect(lines(block)).toEqual([
+      `t.yaml:${4 + MAX_NESTING - 1}:${6 + 2 * (MAX_NESTING - 2) + 1}: the document nests more than ${MAX_NESTING} levels deep here; a tenants file nests a few (tenants, a tenant, its backup, a key), so this is not one`,
+    ]);
     expect(lines(`version: 1\ntenants: ${"[".repeat(5000)}${"]".repeat(5000)}\n`)[0]).toMatch(/^t\.yaml:2:\d+: the document nests more than 32 levels/);
   });
 
@@ -71,20 +73,22 @@ describe("numbers survive conversion to the provider's units", () => {
   });
 
   it("whole seconds and any GiB of at least a byte pass", () => {
-    expect(parseTenants(fleetYaml([{ ...ACME, quota: "{ computeTimeHours: 0.5, writtenDataGiB: 0.1 }", historyRetentionHours: "0.25" }]), "t.yaml").fleet).toBeDefined();
+    expect(
+      parseTenants(fleetYaml([{ ...ACME, quota: "{ computeTimeHours: 0.5, writtenDataGiB: 0.1 }", historyRetentionHours: "0.25" }]), "t.yaml").fleet,
+    ).toBeDefined();
   });
 });
 
 describe("schedules", () => {
   it.each([
-    ["17 3 L * *", "the day of the month field \"l\" is not 1–31 (GitHub has no L, W, H, ? or #)"],
-    ["H 3 * * *", "the minute field \"h\" is not 0–59 (GitHub has no L, W, H, ? or #)"],
+    ["17 3 L * *", 'the day of the month field "l" is not 1–31 (GitHub has no L, W, H, ? or #)'],
+    ["H 3 * * *", 'the minute field "h" is not 0–59 (GitHub has no L, W, H, ? or #)'],
     ["17 3 * * 7", "7 is not a day of the week for GitHub; Sunday is 0 (or SUN)"],
     ["17 3 * * *\n", "it holds a character GitHub's cron does not use"],
     ["17 3 ? * *", "it holds a character GitHub's cron does not use"],
     ["@daily", "it holds a character GitHub's cron does not use"],
     ["0 0 17 3 * * *", "it has 7 fields"],
-    ["17 5-3 * * *", "the hour range \"5-3\" runs backwards"],
+    ["17 5-3 * * *", 'the hour range "5-3" runs backwards'],
   ])("%j is refused as GitHub would", (schedule, why) => {
     expect(cronProblem(schedule)).toContain(why);
   });
@@ -95,7 +99,11 @@ describe("schedules", () => {
       fc.integer({ min: -1, max: 62 }).map(String),
       fc.constantFrom("*", "mon", "SUN", "jan", "Dec", "7", "L", "W", "H", "?", "#", "", "0"),
     );
-    const item = fc.oneof(atom, fc.tuple(atom, atom).map(([a, b]) => `${a}-${b}`), fc.tuple(atom, fc.integer({ min: 0, max: 40 })).map(([a, n]) => `${a}/${n}`));
+    const item = fc.oneof(
+      atom,
+      fc.tuple(atom, atom).map(([a, b]) => `${a}-${b}`),
+      fc.tuple(atom, fc.integer({ min: 0, max: 40 })).map(([a, n]) => `${a}/${n}`),
+    );
     const field = fc.array(item, { minLength: 1, maxLength: 3 }).map((xs) => xs.join(","));
     fc.assert(
       fc.property(fc.array(field, { minLength: 4, maxLength: 6 }), (fields) => {
@@ -116,7 +124,11 @@ describe("schedules", () => {
       "t.yaml",
     ).fleet!;
     expect(fleet.tenants.map((t) => t.backup.schedule)).toEqual(["17 3 * * mon", "17 3 * * mon"]);
-    expect(planWorkflows(fleet.tenants, {}).filter((w) => w.kind === "backup").map((w) => w.path)).toEqual([".github/workflows/tenant-fleet-backup-17-3-x-x-mon.yml"]);
+    expect(
+      planWorkflows(fleet.tenants, {})
+        .filter((w) => w.kind === "backup")
+        .map((w) => w.path),
+    ).toEqual([".github/workflows/tenant-fleet-backup-17-3-x-x-mon.yml"]);
   });
 
   it("that would share a file name get a hash each, and nothing else moves", () => {
@@ -128,7 +140,8 @@ describe("schedules", () => {
   });
 
   it("in the stack settings are normalised and checked the same way", () => {
-    const settings = (extra: Record<string, string>) => parseStackSettings({ githubOwner: "o", githubRepository: "r", backupEncryption: "s3", ...extra }, { stack: "prod", file: "Pulumi.prod.yaml" });
+    const settings = (extra: Record<string, string>) =>
+      parseStackSettings({ githubOwner: "o", githubRepository: "r", backupEncryption: "s3", ...extra }, { stack: "prod", file: "Pulumi.prod.yaml" });
     expect(settings({ restoreDrillSchedule: " 41  4 * * MON" }).settings!.workflows.restoreDrillSchedule).toBe("41 4 * * mon");
     expect(settings({ restoreDrillSchedule: "41 4 * * 7" }).problems.map(formatProblem)[0]).toContain("7 is not a day of the week for GitHub");
   });
@@ -136,7 +149,10 @@ describe("schedules", () => {
 
 describe("line breaks Unicode knows", () => {
   it.each(["\u2028", "\u2029", "\u0085", "\r"])("%j in a command or a path is refused like \\n", (ch) => {
-    const settings = (extra: Record<string, string>) => parseStackSettings({ githubOwner: "o", githubRepository: "r", backupEncryption: "s3", ...extra }, { stack: "prod", file: "Pulumi.prod.yaml" }).problems.map(formatProblem).join("\n");
+    const settings = (extra: Record<string, string>) =>
+      parseStackSettings({ githubOwner: "o", githubRepository: "r", backupEncryption: "s3", ...extra }, { stack: "prod", file: "Pulumi.prod.yaml" })
+        .problems.map(formatProblem)
+        .join("\n");
     expect(settings({ migrationsCommand: `npm run migrate${ch}curl evil` })).toContain("is one line (no line break of any kind");
     expect(settings({ migrationsPaths: JSON.stringify([`migrations/**${ch}x`]) })).toContain("holds a line break or control character");
     expect(settings({ tenantsFile: `tenants/t${ch}.yaml` })).toContain("holds a line break or control character");
@@ -162,13 +178,19 @@ describe("the offline plan", () => {
           return {};
         },
       }),
-    ).rejects.toThrow(/^duplicate resource URN urn:pulumi:prod::tenant-fleet::pulumi:pulumi:Stack\$github:index\/repositoryFile:RepositoryFile::workflow-same: pulumi up would refuse it/);
+    ).rejects.toThrow(
+      /^duplicate resource URN urn:pulumi:prod::tenant-fleet::pulumi:pulumi:Stack\$github:index\/repositoryFile:RepositoryFile::workflow-same: pulumi up would refuse it/,
+    );
   });
 });
 
 describe("a tenants file outside the project", () => {
   const plan = (env: NodeJS.ProcessEnv, ...args: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", env });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env,
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   // The suites allow outside files for their temporary fleets; these runs do not.

@@ -34,25 +34,67 @@ describe("the head's install guard", () => {
   it("passes workspaces, local dependencies and a lockfile that stay inside the head", () => {
     const r = guard({
       "package.json": { name: "app", workspaces: ["packages/*", "./packages/routes"], dependencies: { routes: "file:packages/routes", tsx: "4.19.2" } },
-      "package-lock.json": lock({ "node_modules/routes": { resolved: "packages/routes", link: true }, "packages/routes": { version: "1.0.0" }, "node_modules/tsx": { version: "4.19.2", resolved: "https://registry.npmjs.org/tsx/-/tsx-4.19.2.tgz" } }),
+      "package-lock.json": lock({
+        "node_modules/routes": { resolved: "packages/routes", link: true },
+        "packages/routes": { version: "1.0.0" },
+        "node_modules/tsx": { version: "4.19.2", resolved: "https://registry.npmjs.org/tsx/-/tsx-4.19.2.tgz" },
+      }),
     });
     expect(r).toEqual({ status: 0, stderr: "" });
   });
 
   it.each([
-    ["a workspace outside (the review's repro)", { "package.json": { name: "app", workspaces: ["../base"] } }, 'package.json:4:5: the workspace "../base" leads outside'],
-    ["a workspace glob that climbs out", { "package.json": { name: "app", workspaces: { packages: ["packages/../../*"] } } }, 'package.json:5:7: the workspace "packages/../../*" leads outside'],
-    ["an absolute workspace", { "package.json": { name: "app", workspaces: ["/home/runner/work"] } }, 'package.json:4:5: the workspace "/home/runner/work" leads outside'],
-    ["a file: dependency outside", { "package.json": { name: "app", devDependencies: { base: "file:../base" } } }, 'package.json:4:13: the dependency spec (devDependencies) "file:../base" leads outside'],
-    ["a link: dependency outside", { "package.json": { name: "app", dependencies: { base: "link:../base" } } }, 'package.json:4:13: the dependency spec (dependencies) "link:../base" leads outside'],
-    ["a bare path dependency outside", { "package.json": { name: "app", dependencies: { base: "../base" } } }, 'package.json:4:13: the dependency spec (dependencies) "../base" leads outside'],
-    ["a lockfile package outside", { "package.json": { name: "app" }, "package-lock.json": lock({ "../base": { version: "1.0.0" } }) }, 'package-lock.json:9:5: the package path "../base" leads outside'],
-    ["a lockfile link resolved outside", { "package.json": { name: "app" }, "package-lock.json": lock({ "node_modules/base": { resolved: "../base", link: true } }) }, 'package-lock.json:10:19: the resolved path "../base" leads outside'],
-    ["a version-1 lockfile with a file: version outside", { "package.json": { name: "app" }, "package-lock.json": { name: "app", lockfileVersion: 1, dependencies: { base: { version: "file:../base" } } } }, 'package-lock.json:6:18: the dependency version "file:../base" leads outside'],
+    [
+      "a workspace outside (the review's repro)",
+      { "package.json": { name: "app", workspaces: ["../base"] } },
+      'package.json:4:5: the workspace "../base" leads outside',
+    ],
+    [
+      "a workspace glob that climbs out",
+      { "package.json": { name: "app", workspaces: { packages: ["packages/../../*"] } } },
+      'package.json:5:7: the workspace "packages/../../*" leads outside',
+    ],
+    [
+      "an absolute workspace",
+      { "package.json": { name: "app", workspaces: ["/home/runner/work"] } },
+      'package.json:4:5: the workspace "/home/runner/work" leads outside',
+    ],
+    [
+      "a file: dependency outside",
+      { "package.json": { name: "app", devDependencies: { base: "file:../base" } } },
+      'package.json:4:13: the dependency spec (devDependencies) "file:../base" leads outside',
+    ],
+    [
+      "a link: dependency outside",
+      { "package.json": { name: "app", dependencies: { base: "link:../base" } } },
+      'package.json:4:13: the dependency spec (dependencies) "link:../base" leads outside',
+    ],
+    [
+      "a bare path dependency outside",
+      { "package.json": { name: "app", dependencies: { base: "../base" } } },
+      'package.json:4:13: the dependency spec (dependencies) "../base" leads outside',
+    ],
+    [
+      "a lockfile package outside",
+      { "package.json": { name: "app" }, "package-lock.json": lock({ "../base": { version: "1.0.0" } }) },
+      'package-lock.json:9:5: the package path "../base" leads outside',
+    ],
+    [
+      "a lockfile link resolved outside",
+      { "package.json": { name: "app" }, "package-lock.json": lock({ "node_modules/base": { resolved: "../base", link: true } }) },
+      'package-lock.json:10:19: the resolved path "../base" leads outside',
+    ],
+    [
+      "a version-1 lockfile with a file: version outside",
+      { "package.json": { name: "app" }, "package-lock.json": { name: "app", lockfileVersion: 1, dependencies: { base: { version: "file:../base" } } } },
+      'package-lock.json:6:18: the dependency version "file:../base" leads outside',
+    ],
   ])("refuses %s, naming file:line:col, the value and the fix", (_, files, message) => {
     const r = guard(files);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`::error::${message} the pull request's checkout, where npm ci would delete or link the runner's files; keep every workspace and local dependency inside the repository`);
+    expect(r.stderr).toContain(
+      `::error::${message} the pull request's checkout, where npm ci would delete or link the runner's files; keep every workspace and local dependency inside the repository`,
+    );
   });
 
   it("refuses a package.json that is not JSON, where it is", () => {

@@ -6,15 +6,32 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ALLOW_EVERYTHING, arnMatches, conditionHolds, evaluate, globMatch, mayAllow, type Decision, type PolicyLike, type Request } from "../src/core/iam/evaluate";
+import {
+  ALLOW_EVERYTHING,
+  arnMatches,
+  conditionHolds,
+  evaluate,
+  globMatch,
+  mayAllow,
+  type Decision,
+  type PolicyLike,
+  type Request,
+} from "../src/core/iam/evaluate";
 
 const A = "111122223333";
 const B = "444455556666";
 const alice: Request["principal"] = { kind: "aws", arn: `arn:aws:iam::${A}:role/alice` };
 const bob: Request["principal"] = { kind: "aws", arn: `arn:aws:iam::${B}:role/bob` };
 const BUCKET = "arn:aws:s3:::amzn-s3-demo-bucket";
-const get = (principal: Request["principal"], resource = `${BUCKET}/report.csv`, context = {}): Request => ({ principal, action: "s3:GetObject", resource, context });
-const allow = (Action: unknown, Resource: unknown = "*", Condition?: unknown): PolicyLike => ({ Statement: [{ Effect: "Allow", Action, Resource, ...(Condition ? { Condition } : {}) }] });
+const get = (principal: Request["principal"], resource = `${BUCKET}/report.csv`, context = {}): Request => ({
+  principal,
+  action: "s3:GetObject",
+  resource,
+  context,
+});
+const allow = (Action: unknown, Resource: unknown = "*", Condition?: unknown): PolicyLike => ({
+  Statement: [{ Effect: "Allow", Action, Resource, ...(Condition ? { Condition } : {}) }],
+});
 const s3 = (resourcePolicy?: PolicyLike) => ({ service: "default" as const, account: A, resourcePolicy });
 
 describe("policy evaluation logic (AWS: 'Policy evaluation logic')", () => {
@@ -31,12 +48,16 @@ describe("policy evaluation logic (AWS: 'Policy evaluation logic')", () => {
 
   it("within one account, an identity policy or a resource policy alone allows", () => {
     expect(evaluate(get(alice), s3(), [allow("s3:GetObject", `${BUCKET}/*`)])).toBe("allow");
-    const bucketAllow: PolicyLike = { Statement: [{ Effect: "Allow", Principal: { AWS: alice.kind === "aws" ? alice.arn : "" }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }] };
+    const bucketAllow: PolicyLike = {
+      Statement: [{ Effect: "Allow", Principal: { AWS: alice.kind === "aws" ? alice.arn : "" }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }],
+    };
     expect(evaluate(get(alice), s3(bucketAllow))).toBe("allow");
   });
 
   it("across accounts, needs both the resource policy and the caller's identity policy ('Cross-account policy evaluation logic')", () => {
-    const toAccountB: PolicyLike = { Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }] };
+    const toAccountB: PolicyLike = {
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }],
+    };
     expect(evaluate(get(bob), s3(toAccountB))).toBe("implicit-deny");
     expect(evaluate(get(bob), s3(toAccountB), [allow("s3:GetObject")])).toBe("allow");
     expect(evaluate(get(bob), s3(), [ALLOW_EVERYTHING])).toBe("implicit-deny");
@@ -48,7 +69,7 @@ describe("policy evaluation logic (AWS: 'Policy evaluation logic')", () => {
     expect(evaluate(get(bob), s3(byId))).toBe("implicit-deny");
   });
 
-  it("matches Principal \"*\" and {\"AWS\": \"*\"} alike ('AWS JSON policy elements: Principal')", () => {
+  it('matches Principal "*" and {"AWS": "*"} alike (\'AWS JSON policy elements: Principal\')', () => {
     for (const Principal of ["*", { AWS: "*" }, { AWS: ["*"] }]) {
       const open: PolicyLike = { Statement: [{ Effect: "Allow", Principal, Action: "s3:GetObject", Resource: `${BUCKET}/*` }] };
       expect(evaluate(get(bob), s3(open), [ALLOW_EVERYTHING])).toBe("allow");
@@ -62,7 +83,9 @@ describe("KMS key policies ('Key policies in AWS KMS')", () => {
   const rootDelegation: PolicyLike = { Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: "kms:*", Resource: "*" }] };
 
   it("ignores IAM policies unless the key policy allows the account", () => {
-    const adminsOnly: PolicyLike = { Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:role/key-admin` }, Action: "kms:Describe*", Resource: "*" }] };
+    const adminsOnly: PolicyLike = {
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${A}:role/key-admin` }, Action: "kms:Describe*", Resource: "*" }],
+    };
     expect(evaluate(decrypt(alice), { service: "kms", account: A, resourcePolicy: adminsOnly }, [ALLOW_EVERYTHING])).toBe("implicit-deny");
   });
 
@@ -72,7 +95,9 @@ describe("KMS key policies ('Key policies in AWS KMS')", () => {
   });
 
   it("lets a key policy that names the principal allow on its own", () => {
-    const direct: PolicyLike = { Statement: [{ Effect: "Allow", Principal: { AWS: alice.kind === "aws" ? alice.arn : "" }, Action: "kms:Decrypt", Resource: "*" }] };
+    const direct: PolicyLike = {
+      Statement: [{ Effect: "Allow", Principal: { AWS: alice.kind === "aws" ? alice.arn : "" }, Action: "kms:Decrypt", Resource: "*" }],
+    };
     expect(evaluate(decrypt(alice), { service: "kms", account: A, resourcePolicy: direct })).toBe("allow");
   });
 });
@@ -119,7 +144,10 @@ describe("Action, NotAction, Resource and NotResource", () => {
 
 describe("condition operators ('IAM JSON policy elements: Condition operators')", () => {
   it("ORs the values of one key, ANDs the keys and the operators", () => {
-    const c = { StringEquals: { "aws:PrincipalTag/department": ["finance", "hr", "legal"], "aws:PrincipalTag/role": "audit" }, Bool: { "aws:SecureTransport": "true" } };
+    const c = {
+      StringEquals: { "aws:PrincipalTag/department": ["finance", "hr", "legal"], "aws:PrincipalTag/role": "audit" },
+      Bool: { "aws:SecureTransport": "true" },
+    };
     expect(conditionHolds(c, { "aws:PrincipalTag/department": "hr", "aws:PrincipalTag/role": "audit", "aws:SecureTransport": true })).toBe(true);
     expect(conditionHolds(c, { "aws:PrincipalTag/department": "it", "aws:PrincipalTag/role": "audit", "aws:SecureTransport": true })).toBe(false);
     expect(conditionHolds(c, { "aws:PrincipalTag/department": "hr", "aws:PrincipalTag/role": "audit", "aws:SecureTransport": false })).toBe(false);
@@ -192,7 +220,15 @@ describe("condition operators ('IAM JSON policy elements: Condition operators')"
 
 describe("S3 conditional writes ('Enforce conditional writes on Amazon S3 buckets')", () => {
   const policy: PolicyLike = {
-    Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `${BUCKET}/*`, Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } } }],
+    Statement: [
+      {
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${BUCKET}/*`,
+        Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } },
+      },
+    ],
   };
   const put = (context: Record<string, string | boolean>): Request => ({ principal: alice, action: "s3:PutObject", resource: `${BUCKET}/k`, context });
 
@@ -211,7 +247,12 @@ describe("web identity trust ('Creating a role for OIDC federation')", () => {
         Effect: "Allow",
         Principal: { Federated: provider },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main" } },
+        Condition: {
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main",
+          },
+        },
       },
     ],
   };
@@ -235,7 +276,7 @@ describe("web identity trust ('Creating a role for OIDC federation')", () => {
   });
 });
 
-describe("what the evaluator cannot decide is \"unknown\", never a deny (its rule: err towards access)", () => {
+describe('what the evaluator cannot decide is "unknown", never a deny (its rule: err towards access)', () => {
   const KEY = `arn:aws:kms:eu-central-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const session: Request["principal"] = { kind: "aws", arn: `arn:aws:iam::${A}:role/alice` };
 
@@ -244,11 +285,17 @@ describe("what the evaluator cannot decide is \"unknown\", never a deny (its rul
   // a role's callers are its sessions (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION), which a
   // list naming the role's ARN does not name. A caller the list names may therefore be allowed.
   it("an Allow with NotPrincipal naming the caller's role is unknown; a caller it does not name is allowed", () => {
-    const everyoneBut: PolicyLike = { Statement: [{ Effect: "Allow", NotPrincipal: { AWS: alice.kind === "aws" ? alice.arn : "" }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }] };
+    const everyoneBut: PolicyLike = {
+      Statement: [{ Effect: "Allow", NotPrincipal: { AWS: alice.kind === "aws" ? alice.arn : "" }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }],
+    };
     expect(evaluate(get(session), s3(everyoneBut))).toBe("unknown");
     expect(evaluate(get(bob), s3(everyoneBut), [ALLOW_EVERYTHING])).toBe("allow");
-    const keyEveryoneBut: PolicyLike = { Statement: [{ Effect: "Allow", NotPrincipal: { AWS: [`arn:aws:iam::${A}:role/alice`, `arn:aws:iam::${A}:root`] }, Action: "kms:Decrypt", Resource: "*" }] };
-    expect(evaluate({ principal: session, action: "kms:Decrypt", resource: KEY }, { service: "kms", account: A, resourcePolicy: keyEveryoneBut })).toBe("unknown");
+    const keyEveryoneBut: PolicyLike = {
+      Statement: [{ Effect: "Allow", NotPrincipal: { AWS: [`arn:aws:iam::${A}:role/alice`, `arn:aws:iam::${A}:root`] }, Action: "kms:Decrypt", Resource: "*" }],
+    };
+    expect(evaluate({ principal: session, action: "kms:Decrypt", resource: KEY }, { service: "kms", account: A, resourcePolicy: keyEveryoneBut })).toBe(
+      "unknown",
+    );
   });
 
   // IAM policy elements: Variables and tags (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
@@ -258,8 +305,12 @@ describe("what the evaluator cannot decide is \"unknown\", never a deny (its rul
     const tagged = allow("s3:GetObject", `${BUCKET}/\${aws:PrincipalTag/team}/*`);
     expect(evaluate(get(alice, `${BUCKET}/search/report.csv`), s3(), [tagged])).toBe("unknown");
     const byCondition = allow("s3:GetObject", "*", { StringEquals: { "s3:ExistingObjectTag/team": "${aws:PrincipalTag/team}" } });
-    expect(evaluate(get(alice, `${BUCKET}/x`, { "s3:ExistingObjectTag/team": "search", "aws:PrincipalTag/team": "search" }), s3(), [byCondition])).toBe("unknown");
-    expect(conditionHolds({ StringEquals: { "s3:ExistingObjectTag/team": "${aws:PrincipalTag/team}" } }, { "s3:ExistingObjectTag/team": "search" })).toBe("unknown");
+    expect(evaluate(get(alice, `${BUCKET}/x`, { "s3:ExistingObjectTag/team": "search", "aws:PrincipalTag/team": "search" }), s3(), [byCondition])).toBe(
+      "unknown",
+    );
+    expect(conditionHolds({ StringEquals: { "s3:ExistingObjectTag/team": "${aws:PrincipalTag/team}" } }, { "s3:ExistingObjectTag/team": "search" })).toBe(
+      "unknown",
+    );
     // A Deny that may not apply does not prove a denial; one that surely applies still does.
     const denyOthers: PolicyLike = { Statement: [{ Effect: "Deny", Action: "s3:*", NotResource: `${BUCKET}/\${aws:PrincipalTag/team}/*` }] };
     expect(evaluate(get(alice, `${BUCKET}/search/report.csv`), s3(), [ALLOW_EVERYTHING, denyOthers])).toBe("unknown");
@@ -273,10 +324,23 @@ describe("what the evaluator cannot decide is \"unknown\", never a deny (its rul
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-canonical-users):
   // a canonical user ID stands for an AWS account, which the evaluator cannot map to an account id.
   it("a CanonicalUser principal may be the caller's account: unknown", () => {
-    const canonical: PolicyLike = { Statement: [{ Effect: "Allow", Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }] };
+    const canonical: PolicyLike = {
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" },
+          Action: "s3:GetObject",
+          Resource: `${BUCKET}/*`,
+        },
+      ],
+    };
     expect(evaluate(get(bob), s3(canonical), [ALLOW_EVERYTHING])).toBe("unknown");
     expect(evaluate(get({ kind: "anonymous" }), s3(canonical))).toBe("implicit-deny");
-    const denyCanonical: PolicyLike = { Statement: [{ Effect: "Deny", Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" }, Action: "s3:*", Resource: "*" }] };
+    const denyCanonical: PolicyLike = {
+      Statement: [
+        { Effect: "Deny", Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" }, Action: "s3:*", Resource: "*" },
+      ],
+    };
     expect(evaluate(get(alice), s3(denyCanonical), [ALLOW_EVERYTHING])).toBe("unknown");
   });
 

@@ -24,8 +24,15 @@ export const ACCOUNT = "123456789012";
  * out here, apart from the program's own constants, as the specification the tests hold it to.
  */
 export const VAULT_SETTINGS = Object.freeze([
-  "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutBucketPublicAccessBlock",
-  "s3:PutBucketObjectLockConfiguration", "s3:PutBucketOwnershipControls", "s3:PutEncryptionConfiguration", "s3:PutReplicationConfiguration",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketVersioning",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutReplicationConfiguration",
 ]);
 export const KEY_CUSTODY = Object.freeze(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]);
 
@@ -100,7 +107,9 @@ export function worldOf(run: OfflineRun): World {
     );
     credentials.set(region, { region, keyArn, keyPolicy: policyDocument(key.props.policy)!, parameters });
   }
-  const provider = resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")?.props.arn ?? `arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`;
+  const provider =
+    resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")?.props.arn ??
+    `arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`;
   return {
     provider: String(provider),
     writer: role(resources, "github-backups-backup-writer"),
@@ -125,14 +134,22 @@ export const admin = (name: string, account = ACCOUNT): Caller => ({ arn: `arn:a
 export function s3(world: World, region: string, caller: Caller, action: string, resource: string, context: RequestContext = {}): Decision {
   const vault = world.vaults.get(region)!;
   const ctx = { "aws:SecureTransport": true, "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.arn.split(":")[4], ...context };
-  return evaluate({ principal: { kind: "aws", arn: caller.arn }, action, resource, context: ctx }, { service: "default", account: ACCOUNT, resourcePolicy: vault.bucketPolicy }, caller.identity);
+  return evaluate(
+    { principal: { kind: "aws", arn: caller.arn }, action, resource, context: ctx },
+    { service: "default", account: ACCOUNT, resourcePolicy: vault.bucketPolicy },
+    caller.identity,
+  );
 }
 
 /** A KMS request on a vault key, either made by S3 on the caller's behalf or directly. */
 export function kms(world: World, region: string, caller: Caller, action: string, viaS3: boolean): Decision {
   const vault = world.vaults.get(region)!;
   const ctx: RequestContext = { "aws:PrincipalArn": caller.arn, ...(viaS3 ? { "kms:ViaService": `s3.${region}.amazonaws.com` } : {}) };
-  return evaluate({ principal: { kind: "aws", arn: caller.arn }, action, resource: vault.keyArn!, context: ctx }, { service: "kms", account: ACCOUNT, resourcePolicy: vault.keyPolicy }, caller.identity);
+  return evaluate(
+    { principal: { kind: "aws", arn: caller.arn }, action, resource: vault.keyArn!, context: ctx },
+    { service: "kms", account: ACCOUNT, resourcePolicy: vault.keyPolicy },
+    caller.identity,
+  );
 }
 
 /** Whether a GitHub token with this subject (and audience, from this provider) may assume the role. */
@@ -158,10 +175,19 @@ export function ssmRead(world: World, region: string, caller: Caller, name: stri
   const creds = world.credentials.get(region);
   const arn = creds?.parameters.get(name) ?? `arn:aws:ssm:${region}:${ACCOUNT}:parameter${name}`;
   const ctx: RequestContext = { "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.arn.split(":")[4] };
-  const get = evaluate({ principal: { kind: "aws", arn: caller.arn }, action: "ssm:GetParameter", resource: arn, context: ctx }, { service: "default", account: ACCOUNT }, caller.identity);
+  const get = evaluate(
+    { principal: { kind: "aws", arn: caller.arn }, action: "ssm:GetParameter", resource: arn, context: ctx },
+    { service: "default", account: ACCOUNT },
+    caller.identity,
+  );
   if (!creds) return [{ action: "ssm:GetParameter", decision: get }];
   const decrypt = evaluate(
-    { principal: { kind: "aws", arn: caller.arn }, action: "kms:Decrypt", resource: creds.keyArn, context: { ...ctx, "kms:ViaService": ssmViaService(region), [PARAMETER_CONTEXT_KEY]: arn } },
+    {
+      principal: { kind: "aws", arn: caller.arn },
+      action: "kms:Decrypt",
+      resource: creds.keyArn,
+      context: { ...ctx, "kms:ViaService": ssmViaService(region), [PARAMETER_CONTEXT_KEY]: arn },
+    },
     { service: "kms", account: ACCOUNT, resourcePolicy: creds.keyPolicy },
     caller.identity,
   );

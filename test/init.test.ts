@@ -22,11 +22,28 @@ function copyOfProject(): string {
 }
 
 const run = (dir: string, script: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [path.join(dir, "scripts/launch.mjs"), script, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "", INIT_CWD: dir } });
+  const r = spawnSync(process.execPath, [path.join(dir, "scripts/launch.mjs"), script, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "", INIT_CWD: dir },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
-const ARGS = ["--stack", "acme", "--github-owner", "acme-inc", "--github-repository", "billing", "--aws-region", "us-east-2", "--key-administrator", "arn:aws:iam::111122223333:role/deploy", "--neon-org", "org-bold-sun-12345678"];
+const ARGS = [
+  "--stack",
+  "acme",
+  "--github-owner",
+  "acme-inc",
+  "--github-repository",
+  "billing",
+  "--aws-region",
+  "us-east-2",
+  "--key-administrator",
+  "arn:aws:iam::111122223333:role/deploy",
+  "--neon-org",
+  "org-bold-sun-12345678",
+];
 
 describe("npm run init", () => {
   it("writes a stack file, its policy config and a starter fleet that plan at once, and refuses to overwrite them", () => {
@@ -34,7 +51,9 @@ describe("npm run init", () => {
     const r = run(dir, "scripts/init.ts", ...ARGS);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("wrote Pulumi.acme.yaml: the stack's settings (repository acme-inc/billing@main, Neon organisation org-bold-sun-12345678, AWS us-east-2, residencies US, protection on, secrets per GitHub environment)");
+    expect(r.stdout).toContain(
+      "wrote Pulumi.acme.yaml: the stack's settings (repository acme-inc/billing@main, Neon organisation org-bold-sun-12345678, AWS us-east-2, residencies US, protection on, secrets per GitHub environment)",
+    );
     expect(JSON.parse(readFileSync(path.join(dir, "policies/config.acme.json"), "utf8"))).toEqual({
       "neon-project-residency": { allowedResidencies: ["US"] },
       "oidc-role-trust": { repository: "acme-inc/billing", branch: "main" },
@@ -45,13 +64,23 @@ describe("npm run init", () => {
 
     const plan = run(dir, "scripts/plan.ts", "--stack", "acme", "--json");
     expect(plan.code).toBe(0);
-    const doc = JSON.parse(plan.stdout) as { example: boolean; tenants: { id: string; region: string }[]; resources: { type: string; inputs: Record<string, unknown> }[] };
+    const doc = JSON.parse(plan.stdout) as {
+      example: boolean;
+      tenants: { id: string; region: string }[];
+      resources: { type: string; inputs: Record<string, unknown> }[];
+    };
     expect(doc.example).toBe(true);
     expect(doc.tenants.map((t) => [t.id, t.region])).toEqual([["first-customer", "aws-us-east-2"]]);
     expect(doc.resources.filter((x) => x.type === "github:index/repositoryFile:RepositoryFile").every((x) => x.inputs.repository === "billing")).toBe(true);
     // CI reads the new stack with its own region.
     const stacks = run(dir, "scripts/stacks.ts", "--json");
-    expect(JSON.parse(stacks.stdout).all.include).toContainEqual({ stack: "acme", policyConfig: "policies/config.acme.json", githubOwner: "acme-inc", githubRepository: "billing", awsRegion: "us-east-2" });
+    expect(JSON.parse(stacks.stdout).all.include).toContainEqual({
+      stack: "acme",
+      policyConfig: "policies/config.acme.json",
+      githubOwner: "acme-inc",
+      githubRepository: "billing",
+      awsRegion: "us-east-2",
+    });
 
     const again = run(dir, "scripts/init.ts", ...ARGS);
     expect(again.code).toBe(2);
@@ -78,10 +107,16 @@ describe("the sample fleets", () => {
     for (const file of ["tenants/tenants.yaml", "tenants/tenants.dev.yaml"]) {
       const fleet = loadTenantsFile(path.join(ROOT, file), {}, file).fleet!;
       expect(fleet.example, file).toBe(true);
-      expect(sampleFleetRefusal(fleet, file)).toMatch(new RegExp(`^${file.replace(/\./g, "\\.")} is a sample fleet \\(example: true\\): pulumi up does not create its tenants\\.\\nStart your own: npm run init`));
+      expect(sampleFleetRefusal(fleet, file)).toMatch(
+        new RegExp(
+          `^${file.replace(/\./g, "\\.")} is a sample fleet \\(example: true\\): pulumi up does not create its tenants\\.\\nStart your own: npm run init`,
+        ),
+      );
     }
     expect((await runProgram("prod")).resources.length).toBeGreaterThan(10);
-    await expect(runProgram("prod", [], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false)).rejects.toThrow(/tenants\/tenants\.yaml is a sample fleet \(example: true\)/);
+    await expect(runProgram("prod", [], { NEON_API_KEY: "napi_x", GITHUB_TOKEN: "ghp_y" }, false)).rejects.toThrow(
+      /tenants\/tenants\.yaml is a sample fleet \(example: true\)/,
+    );
   });
 
   it("lets a real update through once the example line is gone", async () => {

@@ -28,20 +28,80 @@ import { fleetNames } from "../src/core/repositoryContract";
 
 /** Actions of S3, KMS, IAM and STS a compromised workflow might try (AWS service authorization reference). */
 const S3_ACTIONS = [
-  "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectAcl", "s3:GetObjectAttributes", "s3:PutObject", "s3:PutObjectAcl",
-  "s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging",
-  "s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:RestoreObject",
-  "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutReplicationConfiguration",
-  "s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketAcl", "s3:PutBucketObjectLockConfiguration",
-  "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention", "s3:DeleteBucket", "s3:GetBucketPolicy", "s3:PutBucketTagging",
-  "s3:ReplicateObject", "s3:ReplicateDelete", "s3:PutBucketNotification", "s3:PutBucketLogging", "s3:PutAccelerateConfiguration",
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:GetObjectTagging",
+  "s3:GetObjectAcl",
+  "s3:GetObjectAttributes",
+  "s3:PutObject",
+  "s3:PutObjectAcl",
+  "s3:PutObjectTagging",
+  "s3:PutObjectVersionTagging",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:DeleteObjectTagging",
+  "s3:DeleteObjectVersionTagging",
+  "s3:ListBucket",
+  "s3:ListBucketVersions",
+  "s3:ListBucketMultipartUploads",
+  "s3:ListMultipartUploadParts",
+  "s3:AbortMultipartUpload",
+  "s3:RestoreObject",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketVersioning",
+  "s3:PutReplicationConfiguration",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutBucketAcl",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutObjectRetention",
+  "s3:PutObjectLegalHold",
+  "s3:BypassGovernanceRetention",
+  "s3:DeleteBucket",
+  "s3:GetBucketPolicy",
+  "s3:PutBucketTagging",
+  "s3:ReplicateObject",
+  "s3:ReplicateDelete",
+  "s3:PutBucketNotification",
+  "s3:PutBucketLogging",
+  "s3:PutAccelerateConfiguration",
 ];
 const KMS_ACTIONS = [
-  "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant",
-  "kms:RetireGrant", "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:DisableKey", "kms:EnableKey", "kms:PutKeyPolicy",
-  "kms:GetKeyPolicy", "kms:DescribeKey", "kms:UpdateKeyDescription", "kms:TagResource", "kms:UntagResource", "kms:DisableKeyRotation", "kms:CreateAlias", "kms:DeleteAlias",
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:CreateGrant",
+  "kms:RetireGrant",
+  "kms:RevokeGrant",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:DisableKey",
+  "kms:EnableKey",
+  "kms:PutKeyPolicy",
+  "kms:GetKeyPolicy",
+  "kms:DescribeKey",
+  "kms:UpdateKeyDescription",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:DisableKeyRotation",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
 ];
-const IDENTITY_ACTIONS = ["iam:PassRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "sts:AssumeRole", "sts:GetFederationToken"];
+const IDENTITY_ACTIONS = [
+  "iam:PassRole",
+  "iam:PutRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:CreateAccessKey",
+  "sts:AssumeRole",
+  "sts:GetFederationToken",
+];
 
 const STAMP = "20261122T031705Z.dump";
 
@@ -74,12 +134,25 @@ async function stack(label: string, stackName: string, overrides: string[] = [])
     subjects: { backupWriter: subjectsOf("backup"), drillReader: subjectsOf("restore-drill"), migrator: subjectsOf("migrations") },
     logs: run.logs,
     applicationPolicy: (run.outputs.applicationCredentialsPolicy as string | null) ?? undefined,
-    scopes: grantScopes(plans.map((p) => ({ awsRegion: p.awsRegion, hasKey: settings!.backup.encryption === "kms", tenants: p.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })) }))),
+    scopes: grantScopes(
+      plans.map((p) => ({
+        awsRegion: p.awsRegion,
+        hasKey: settings!.backup.encryption === "kms",
+        tenants: p.backedUp.map((t) => ({ id: t.id, retentionDays: t.backup.retentionDays })),
+      })),
+    ),
   };
 }
 
 /** A random fleet in the regions the prod stack allows, written where the program can read it. */
-const REGIONS: [string, string][] = [["aws-eu-central-1", "EU"], ["aws-eu-central-1", "DE"], ["aws-eu-west-2", "GB"], ["aws-us-east-1", "US"], ["aws-us-east-2", "US"], ["aws-us-west-2", "US"]];
+const REGIONS: [string, string][] = [
+  ["aws-eu-central-1", "EU"],
+  ["aws-eu-central-1", "DE"],
+  ["aws-eu-west-2", "GB"],
+  ["aws-us-east-1", "US"],
+  ["aws-us-east-2", "US"],
+  ["aws-us-west-2", "US"],
+];
 const tenantArb = fc.record({
   region: fc.constantFrom(...REGIONS),
   status: fc.constantFrom("active", "active", "active", "retired"),
@@ -126,7 +199,10 @@ function checkCredentials(s: Stack): void {
   const { world } = s;
   if (!world.credentials.size) return;
   const allowed = (caller: Caller, region: string, name: string) => ssmRead(world, region, caller, name).every((d) => d.decision === "allow");
-  const app = s.applicationPolicy && s.settings.applicationRoleArns.length ? { arn: s.settings.applicationRoleArns[0], identity: [JSON.parse(s.applicationPolicy)] } : undefined;
+  const app =
+    s.applicationPolicy && s.settings.applicationRoleArns.length
+      ? { arn: s.settings.applicationRoleArns[0], identity: [JSON.parse(s.applicationPolicy)] }
+      : undefined;
   const active = s.tenants.filter((t) => t.status === "active");
   // The migrations role: only the migrations file on the default branch assumes it.
   if (world.migrator) {
@@ -141,7 +217,11 @@ function checkCredentials(s: Stack): void {
     const isActive = t.status === "active";
     if (!isActive) {
       // A retired tenant's strings are deleted with its route: nothing is left to read.
-      for (const [, c] of world.credentials) expect([...c.parameters.keys()].some((n) => n.includes(`/${t.id}/`)), `${t.id} is retired`).toBe(false);
+      for (const [, c] of world.credentials)
+        expect(
+          [...c.parameters.keys()].some((n) => n.includes(`/${t.id}/`)),
+          `${t.id} is retired`,
+        ).toBe(false);
       continue;
     }
     expect(world.credentials.get(region)!.parameters.has(direct), `${t.id} has its parameter in ${region}`).toBe(true);
@@ -160,8 +240,14 @@ function checkCredentials(s: Stack): void {
       expect(allowed(app, region, pooled), `the application reads ${t.id}'s pooled string`).toBe(true);
       expect(allowed(app, region, direct), "the application never reads a direct string").toBe(false);
     }
-    for (const caller of [admin("account-admin"), admin("outsider", "999999999999"), ...s.settings.backup.keyAdministrators.map((a) => ({ arn: a, identity: admin("x").identity }))]) {
-      expect(ssmRead(world, region, caller, direct).find((d) => d.action === "kms:Decrypt")!.decision, `${caller.arn} decrypts ${t.id}`).toBe(s.settings.backup.keyAdministrators.includes(caller.arn) ? "allow" : "implicit-deny");
+    for (const caller of [
+      admin("account-admin"),
+      admin("outsider", "999999999999"),
+      ...s.settings.backup.keyAdministrators.map((a) => ({ arn: a, identity: admin("x").identity })),
+    ]) {
+      expect(ssmRead(world, region, caller, direct).find((d) => d.action === "kms:Decrypt")!.decision, `${caller.arn} decrypts ${t.id}`).toBe(
+        s.settings.backup.keyAdministrators.includes(caller.arn) ? "allow" : "implicit-deny",
+      );
     }
   }
   // Another stack's parameters in the same regions are out of reach.
@@ -181,7 +267,10 @@ function checkStack(s: Stack): void {
   const sse = s.settings.backup.encryption === "kms" ? "aws:kms" : "AES256";
 
   // Trust: the intended files get in; nothing a workflow author controls elsewhere does.
-  for (const [purpose, r] of [["backupWriter", world.writer], ["drillReader", world.reader]] as const) {
+  for (const [purpose, r] of [
+    ["backupWriter", world.writer],
+    ["drillReader", world.reader],
+  ] as const) {
     if (!r) continue;
     for (const sub of s.subjects[purpose]) expect(assume(world, r, sub), `${s.label} ${purpose} ${sub}`).toBe("allow");
     const other = purpose === "backupWriter" ? s.subjects.drillReader : s.subjects.backupWriter;
@@ -191,11 +280,20 @@ function checkStack(s: Stack): void {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.stringMatching(/^[a-z][a-z0-9._/-]{0,30}$/).filter((b) => b !== repo.branch).map((b) => own.replace(`@refs/heads/${repo.branch}`, `@refs/heads/${b}`)),
+          fc
+            .stringMatching(/^[a-z][a-z0-9._/-]{0,30}$/)
+            .filter((b) => b !== repo.branch)
+            .map((b) => own.replace(`@refs/heads/${repo.branch}`, `@refs/heads/${b}`)),
           fc.integer({ min: 1, max: 99999 }).map((n) => own.replace(`@refs/heads/${repo.branch}`, `@refs/pull/${n}/merge`)),
           fc.stringMatching(/^v[0-9.]{1,8}$/).map((t) => own.replace(`@refs/heads/${repo.branch}`, `@refs/tags/${t}`)),
-          fc.stringMatching(/^[a-z][a-z0-9-]{0,20}\.ya?ml$/).map((f) => `${base}:job_workflow_ref:${repo.owner}/${repo.repository}/.github/workflows/${f}@refs/heads/${repo.branch}`).filter((sub) => !s.subjects[purpose].includes(sub)),
-          fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/).filter((o) => o !== repo.owner).map((o) => own.replaceAll(`${repo.owner}/`, `${o}/`)),
+          fc
+            .stringMatching(/^[a-z][a-z0-9-]{0,20}\.ya?ml$/)
+            .map((f) => `${base}:job_workflow_ref:${repo.owner}/${repo.repository}/.github/workflows/${f}@refs/heads/${repo.branch}`)
+            .filter((sub) => !s.subjects[purpose].includes(sub)),
+          fc
+            .stringMatching(/^[a-z][a-z0-9-]{0,20}$/)
+            .filter((o) => o !== repo.owner)
+            .map((o) => own.replaceAll(`${repo.owner}/`, `${o}/`)),
           fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/).map((e) => `${base}:environment:${e}`),
           fc.constantFrom(...s.tenants.map((t) => `${base}:environment:tenant-${t.id}`)),
           fc.constant(`${base}:ref:refs/heads/${repo.branch}`),
@@ -214,20 +312,36 @@ function checkStack(s: Stack): void {
 
   for (const plan of s.plans) {
     const vault = world.vaults.get(plan.awsRegion)!;
-    const put = (extra: Record<string, unknown>) => ({ "s3:ObjectCreationOperation": true, "s3:if-none-match": "*", "s3:x-amz-server-side-encryption": sse, ...(vault.keyArn ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": vault.keyArn } : {}), ...extra }) as Record<string, string | boolean>;
+    const put = (extra: Record<string, unknown>) =>
+      ({
+        "s3:ObjectCreationOperation": true,
+        "s3:if-none-match": "*",
+        "s3:x-amz-server-side-encryption": sse,
+        ...(vault.keyArn ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": vault.keyArn } : {}),
+        ...extra,
+      }) as Record<string, string | boolean>;
     const others = s.tenants.filter((t) => !plan.backedUp.includes(t));
 
     for (const t of plan.backedUp) {
       const key = object(vault.bucketArn, t);
       // The writer: a single PUT and every step of a multipart upload, only as a new object.
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({})), `${s.label} ${t.id} put`).toBe("allow");
-      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, { "s3:ObjectCreationOperation": false, "s3:x-amz-server-side-encryption": sse })).toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, { "s3:ObjectCreationOperation": false, "s3:x-amz-server-side-encryption": sse })).toBe(
+        "allow",
+      );
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, { "s3:ObjectCreationOperation": false })).toBe("allow");
       expect(s3(world, plan.awsRegion, writer!, "s3:AbortMultipartUpload", key)).toBe("allow");
       expect(s3(world, plan.awsRegion, writer!, "s3:ListMultipartUploadParts", key), "the writer checks its upload's parts").toBe("allow");
-      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:if-none-match": undefined as unknown as string })), "overwrite").toBe("explicit-deny");
-      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:x-amz-copy-source": `${vault.bucketArn.slice(13)}/x` })), "copy").toBe("explicit-deny");
-      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:x-amz-server-side-encryption": sse === "AES256" ? "aws:kms" : "AES256" })), "other encryption").toBe("explicit-deny");
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:if-none-match": undefined as unknown as string })), "overwrite").toBe(
+        "explicit-deny",
+      );
+      expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:x-amz-copy-source": `${vault.bucketArn.slice(13)}/x` })), "copy").toBe(
+        "explicit-deny",
+      );
+      expect(
+        s3(world, plan.awsRegion, writer!, "s3:PutObject", key, put({ "s3:x-amz-server-side-encryption": sse === "AES256" ? "aws:kms" : "AES256" })),
+        "other encryption",
+      ).toBe("explicit-deny");
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObjectTagging", key), "retag").not.toBe("allow");
       expect(s3(world, plan.awsRegion, writer!, "s3:DeleteObjectVersion", key), "delete").not.toBe("allow");
       expect(s3(world, plan.awsRegion, writer!, "s3:GetObject", key), "writer reads").not.toBe("allow");
@@ -247,10 +361,21 @@ function checkStack(s: Stack): void {
     }
     // Cross-tenant: nobody the stack does not back up is written or read, retired tenants included.
     for (const t of others) {
-      if (s.scopes.backupWriter === "tenant") expect(s3(world, plan.awsRegion, writer ?? admin("none", "999999999999"), "s3:PutObject", object(vault.bucketArn, t), put({})), `${s.label} write ${t.id}`).not.toBe("allow");
+      if (s.scopes.backupWriter === "tenant")
+        expect(
+          s3(world, plan.awsRegion, writer ?? admin("none", "999999999999"), "s3:PutObject", object(vault.bucketArn, t), put({})),
+          `${s.label} write ${t.id}`,
+        ).not.toBe("allow");
       if (s.scopes.drillReader === "tenant") {
-        expect(s3(world, plan.awsRegion, reader ?? admin("none", "999999999999"), "s3:GetObject", object(vault.bucketArn, t)), `${s.label} read ${t.id}`).not.toBe("allow");
-        expect(s3(world, plan.awsRegion, reader ?? admin("none", "999999999999"), "s3:ListBucket", vault.bucketArn, { "s3:prefix": backupPrefix(t.id, t.backup.retentionDays) })).not.toBe("allow");
+        expect(
+          s3(world, plan.awsRegion, reader ?? admin("none", "999999999999"), "s3:GetObject", object(vault.bucketArn, t)),
+          `${s.label} read ${t.id}`,
+        ).not.toBe("allow");
+        expect(
+          s3(world, plan.awsRegion, reader ?? admin("none", "999999999999"), "s3:ListBucket", vault.bucketArn, {
+            "s3:prefix": backupPrefix(t.id, t.backup.retentionDays),
+          }),
+        ).not.toBe("allow");
       }
     }
     // Every action outside each role's job is denied, on the bucket, any object and the key.
@@ -261,13 +386,21 @@ function checkStack(s: Stack): void {
     ] as [Caller | undefined, string[]][]) {
       if (!caller) continue;
       for (const action of S3_ACTIONS.filter((a) => !allowed.includes(a))) {
-        for (const resource of resourcesOf) expect(s3(world, plan.awsRegion, caller, action, resource, put({ "s3:prefix": "retain-14d/" })), `${s.label} ${caller.arn} ${action} ${resource}`).not.toBe("allow");
+        for (const resource of resourcesOf)
+          expect(
+            s3(world, plan.awsRegion, caller, action, resource, put({ "s3:prefix": "retain-14d/" })),
+            `${s.label} ${caller.arn} ${action} ${resource}`,
+          ).not.toBe("allow");
       }
-      for (const action of IDENTITY_ACTIONS) expect(s3(world, plan.awsRegion, caller, action, "arn:aws:iam::123456789012:role/admin"), action).not.toBe("allow");
+      for (const action of IDENTITY_ACTIONS)
+        expect(s3(world, plan.awsRegion, caller, action, "arn:aws:iam::123456789012:role/admin"), action).not.toBe("allow");
     }
     fc.assert(
       fc.property(fc.stringMatching(/^(s3|kms|iam|sts|ec2|secretsmanager):[A-Z][A-Za-z]{2,30}$/), (action) => {
-        for (const [caller, allowed] of [[writer, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]], [reader, ["s3:GetObject", "s3:ListBucket"]]] as [Caller | undefined, string[]][]) {
+        for (const [caller, allowed] of [
+          [writer, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]],
+          [reader, ["s3:GetObject", "s3:ListBucket"]],
+        ] as [Caller | undefined, string[]][]) {
           if (!caller || allowed.includes(action)) continue;
           expect(s3(world, plan.awsRegion, caller, action, `${vault.bucketArn}/*`, put({}))).not.toBe("allow");
         }
@@ -286,7 +419,8 @@ function checkStack(s: Stack): void {
     expect(s3(world, plan.awsRegion, admin("outsider", "999999999999"), "s3:GetObject", anyKey)).toBe("implicit-deny");
     expect(s3(world, plan.awsRegion, writer ?? root, "s3:GetObject", anyKey, { "aws:SecureTransport": false })).toBe("explicit-deny");
     const breakGlass = s.settings.backup.breakGlassPrincipal;
-    if (breakGlass) expect(s3(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, "s3:DeleteObjectVersion", anyKey), "break-glass erases").toBe("allow");
+    if (breakGlass)
+      expect(s3(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, "s3:DeleteObjectVersion", anyKey), "break-glass erases").toBe("allow");
 
     // The vault's configuration: with break-glass, nobody else may change it once the bucket
     // policy exists, not the key administrators (who run pulumi up) nor an account admin;
@@ -297,13 +431,19 @@ function checkStack(s: Stack): void {
         const expected = breakGlass || action === "s3:DeleteBucket" ? "explicit-deny" : "allow";
         expect(s3(world, plan.awsRegion, who, action, vault.bucketArn), `${s.label} ${who.arn} ${action}`).toBe(expected);
       }
-      if (breakGlass) expect(s3(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, action, vault.bucketArn), `break-glass ${action}`).toBe("allow");
+      if (breakGlass)
+        expect(s3(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, action, vault.bucketArn), `break-glass ${action}`).toBe("allow");
     }
     // A vault nobody backs up to names the roles too (so its policies never change with the tenants), yet they can do nothing there.
     if (!plan.backedUp.length) {
       const someKey = `${vault.bucketArn}/retain-14d/x/${STAMP}`;
       if (writer) expect(s3(world, plan.awsRegion, writer, "s3:PutObject", someKey, put({})), `${s.label} writer in an empty vault`).not.toBe("allow");
-      if (reader) for (const [action, resource] of [["s3:GetObject", someKey], ["s3:ListBucket", vault.bucketArn]]) expect(s3(world, plan.awsRegion, reader, action, resource, { "s3:prefix": "retain-14d/" }), `${s.label} reader in an empty vault`).not.toBe("allow");
+      if (reader)
+        for (const [action, resource] of [
+          ["s3:GetObject", someKey],
+          ["s3:ListBucket", vault.bucketArn],
+        ])
+          expect(s3(world, plan.awsRegion, reader, action, resource, { "s3:prefix": "retain-14d/" }), `${s.label} reader in an empty vault`).not.toBe("allow");
     }
 
     // Keys: only through S3 for the roles; administrators manage but never use, disable or delete; break-glass alone destroys.
@@ -316,23 +456,42 @@ function checkStack(s: Stack): void {
         for (const action of KMS_ACTIONS) {
           // The key policy names the roles in every vault; what they may encrypt or decrypt is decided by S3 (above) first.
           const expected = actions.includes(action) ? "allow" : "deny";
-          expect(kms(world, plan.awsRegion, caller, action, true) === "allow" ? "allow" : "deny", `${s.label} ${caller.arn} ${action} via S3 in ${plan.awsRegion}`).toBe(expected);
+          expect(
+            kms(world, plan.awsRegion, caller, action, true) === "allow" ? "allow" : "deny",
+            `${s.label} ${caller.arn} ${action} via S3 in ${plan.awsRegion}`,
+          ).toBe(expected);
           expect(kms(world, plan.awsRegion, caller, action, false), `${action} directly`).not.toBe("allow");
         }
       }
       for (const keyAdmin of deployers) {
         // What pulumi up does to a key it created (terraform-provider-aws internal/service/kms/key.go: create enables rotation, read
         // calls DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags; update the description and tags), its alias; and a rescue.
-        for (const action of ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:EnableKeyRotation", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:CancelKeyDeletion"]) {
+        for (const action of [
+          "kms:DescribeKey",
+          "kms:GetKeyPolicy",
+          "kms:GetKeyRotationStatus",
+          "kms:ListResourceTags",
+          "kms:EnableKeyRotation",
+          "kms:TagResource",
+          "kms:UntagResource",
+          "kms:UpdateKeyDescription",
+          "kms:CreateAlias",
+          "kms:CancelKeyDeletion",
+        ]) {
           expect(kms(world, plan.awsRegion, keyAdmin, action, false), `${s.label} deployer ${action}`).toBe("allow");
         }
         // With break-glass, rewriting the policy is break-glass's alone; without, someone must be able to.
-        expect(kms(world, plan.awsRegion, keyAdmin, "kms:PutKeyPolicy", false), `${s.label} deployer kms:PutKeyPolicy`).toBe(breakGlass ? "explicit-deny" : "allow");
-        for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:ReEncryptFrom"]) expect(kms(world, plan.awsRegion, keyAdmin, action, true), `admin ${action}`).not.toBe("allow");
+        expect(kms(world, plan.awsRegion, keyAdmin, "kms:PutKeyPolicy", false), `${s.label} deployer kms:PutKeyPolicy`).toBe(
+          breakGlass ? "explicit-deny" : "allow",
+        );
+        for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:ReEncryptFrom"])
+          expect(kms(world, plan.awsRegion, keyAdmin, action, true), `admin ${action}`).not.toBe("allow");
       }
       for (const action of KMS_ACTIONS) expect(kms(world, plan.awsRegion, root, action, true), `account admin ${action}`).not.toBe("allow");
       expect(kms(world, plan.awsRegion, admin("outsider", "999999999999"), "kms:Decrypt", true)).not.toBe("allow");
-      if (breakGlass) for (const action of [...KEY_CUSTODY, "kms:CancelKeyDeletion"]) expect(kms(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, action, false), `break-glass ${action}`).toBe("allow");
+      if (breakGlass)
+        for (const action of [...KEY_CUSTODY, "kms:CancelKeyDeletion"])
+          expect(kms(world, plan.awsRegion, { arn: breakGlass, identity: root.identity }, action, false), `break-glass ${action}`).toBe("allow");
     }
   }
   checkCredentials(s);
@@ -343,7 +502,12 @@ describe("the sample stacks, every secret scope", async () => {
   const stacks: Stack[] = [];
   stacks.push(await stack("prod, repository scope, KMS", "prod"));
   stacks.push(await stack("prod, environment scope, KMS", "prod", ["secretScope=environment"]));
-  stacks.push(await stack("prod, region scope, KMS, an application role", "prod", ["secretScope=region", 'applicationRoleArns=["arn:aws:iam::123456789012:role/app-runtime"]']));
+  stacks.push(
+    await stack("prod, region scope, KMS, an application role", "prod", [
+      "secretScope=region",
+      'applicationRoleArns=["arn:aws:iam::123456789012:role/app-runtime"]',
+    ]),
+  );
   stacks.push(await stack("dev, environment scope, no break-glass", "dev"));
   stacks.push(await stack("dev, repository scope, SSE-S3", "dev", ["secretScope=repository", "backupEncryption=s3"]));
 
@@ -372,14 +536,32 @@ describe("random fleets", () => {
   });
 
   it("hold at a size that widens the grants to retention classes (still no cross-class, retired or other-vault access)", async () => {
-    const spec = Array.from({ length: 240 }, (_, i) => ({ region: REGIONS[i % 2], status: i % 11 === 0 ? "retired" : "active", enabled: i % 13 !== 0, retention: [14, 30][i % 2], schedule: "17 3 * * *" }));
-    const s = await stack("240 tenants, environment scope", "prod", [`tenantsFile=${writeFleet(spec)}`, "secretScope=environment", 'allowedResidencies=["EU","DE","GB","US"]']);
+    const spec = Array.from({ length: 240 }, (_, i) => ({
+      region: REGIONS[i % 2],
+      status: i % 11 === 0 ? "retired" : "active",
+      enabled: i % 13 !== 0,
+      retention: [14, 30][i % 2],
+      schedule: "17 3 * * *",
+    }));
+    const s = await stack("240 tenants, environment scope", "prod", [
+      `tenantsFile=${writeFleet(spec)}`,
+      "secretScope=environment",
+      'allowedResidencies=["EU","DE","GB","US"]',
+    ]);
     expect(s.scopes).toEqual({ backupWriter: "class", drillReader: "class", migrator: "tenant" });
-    expect(s.logs.filter((l) => l.includes("is granted whole retention classes")).map((l) => l.split(" is granted")[0])).toEqual(["warn: the backup writer role", "warn: the drill reader role"]);
+    expect(s.logs.filter((l) => l.includes("is granted whole retention classes")).map((l) => l.split(" is granted")[0])).toEqual([
+      "warn: the backup writer role",
+      "warn: the drill reader role",
+    ]);
     checkStack(s);
     // Class scope still confines each role to the classes its tenants use in each vault.
     const vault = s.world.vaults.get("eu-central-1")!;
-    expect(s3(s.world, "eu-central-1", asCaller(s.world.writer!), "s3:PutObject", `${vault.bucketArn}/retain-1d/tenant-000/${STAMP}`, { "s3:ObjectCreationOperation": true, "s3:if-none-match": "*" })).not.toBe("allow");
+    expect(
+      s3(s.world, "eu-central-1", asCaller(s.world.writer!), "s3:PutObject", `${vault.bucketArn}/retain-1d/tenant-000/${STAMP}`, {
+        "s3:ObjectCreationOperation": true,
+        "s3:if-none-match": "*",
+      }),
+    ).not.toBe("allow");
     expect(s3(s.world, "eu-central-1", asCaller(s.world.reader!), "s3:GetObject", `${vault.bucketArn}/retain-90d/tenant-000/${STAMP}`)).not.toBe("allow");
   }, 120_000);
 });
@@ -389,7 +571,10 @@ describe("the deploy identity cannot make backups disappear on its own (issue 31
   const deploy = s.settings.backup.keyAdministrators[0];
   const glass = s.settings.backup.breakGlassPrincipal!;
   // Sessions: what AWS sets for a request by a session of a role (aws:PrincipalArn is the role's ARN, the caller the session's).
-  const session = (roleArn: string, name: string): Caller => ({ arn: roleArn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + `/${name}`, identity: [ALLOW_EVERYTHING] });
+  const session = (roleArn: string, name: string): Caller => ({
+    arn: roleArn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + `/${name}`,
+    identity: [ALLOW_EVERYTHING],
+  });
   const asRole = (roleArn: string) => ({ "aws:PrincipalArn": roleArn });
 
   it("names the deploy role and break-glass (prod stack)", () => {
@@ -413,7 +598,8 @@ describe("the deploy identity cannot make backups disappear on its own (issue 31
         expect(kms(s.world, region, { arn: deploy, identity: [ALLOW_EVERYTHING] }, action, false), `deploy ${action}`).toBe("explicit-deny");
         expect(kms(s.world, region, { arn: glass, identity: [ALLOW_EVERYTHING] }, action, false), `break-glass ${action}`).toBe("allow");
       }
-      for (const action of ["kms:DescribeKey", "kms:GetKeyPolicy", ...KEY_CUSTODY]) expect(kms(s.world, region, { arn: dev, identity: [ALLOW_EVERYTHING] }, action, false), `dev deploy ${action}`).not.toBe("allow");
+      for (const action of ["kms:DescribeKey", "kms:GetKeyPolicy", ...KEY_CUSTODY])
+        expect(kms(s.world, region, { arn: dev, identity: [ALLOW_EVERYTHING] }, action, false), `dev deploy ${action}`).not.toBe("allow");
     }
   });
 });

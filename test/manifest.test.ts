@@ -10,7 +10,18 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { batchWarnings, ENVIRONMENT_SLOTS, fleetManifest, manifestPath, MAX_MATRIX_JOBS, planBatches, planFleetBatches, renderManifest, type FleetManifest, type ManifestSettings } from "../src/plan/repository/manifest";
+import {
+  batchWarnings,
+  ENVIRONMENT_SLOTS,
+  fleetManifest,
+  manifestPath,
+  MAX_MATRIX_JOBS,
+  planBatches,
+  planFleetBatches,
+  renderManifest,
+  type FleetManifest,
+  type ManifestSettings,
+} from "../src/plan/repository/manifest";
 import { credentialParameter, fleetNames } from "../src/core/repositoryContract";
 import { renderWorkflows, type WorkflowSettings } from "../src/plan/workflows/render";
 import { PINNED_IMAGE } from "../src/plan/repository/images";
@@ -87,7 +98,12 @@ describe("the fleet manifest", () => {
       awsRegion: m.tenants[0].awsRegion,
       pg: 17,
       host: "ep-t-000000.example.neon.tech",
-      credential: { scope: "region", awsRegion: m.tenants[0].awsRegion, parameter: credentialParameter("prod", "t-000000", "pooled"), directParameter: credentialParameter("prod", "t-000000", "direct") },
+      credential: {
+        scope: "region",
+        awsRegion: m.tenants[0].awsRegion,
+        parameter: credentialParameter("prod", "t-000000", "pooled"),
+        directParameter: credentialParameter("prod", "t-000000", "direct"),
+      },
       backup: { schedule: tenants[0].backup.schedule, retentionDays: tenants[0].backup.retentionDays, timeoutMinutes: 60, maxAgeHours: 30 },
     });
     expect(JSON.stringify(m.batches)).not.toContain("gone");
@@ -109,7 +125,14 @@ describe("the fleet manifest", () => {
   it("is the only file that changes when a tenant is added", () => {
     const before = fleetOf(500);
     const after = parseTenants(syntheticTenantsYaml(500, { addedAt: 250 }), "s.yaml").fleet!.tenants;
-    const settings: WorkflowSettings = { scope: "region", encryption: "kms", branch: "main", source: "tenants/tenants.yaml", restoreDrillSchedule: "41 4 * * 1", migrations: { command: "npm run migrate", paths: ["migrations/**"] } };
+    const settings: WorkflowSettings = {
+      scope: "region",
+      encryption: "kms",
+      branch: "main",
+      source: "tenants/tenants.yaml",
+      restoreDrillSchedule: "41 4 * * 1",
+      migrations: { command: "npm run migrate", paths: ["migrations/**"] },
+    };
     expect(renderWorkflows(after, settings)).toEqual(renderWorkflows(before, settings));
     const diff = (a: string, b: string) => b.split("\n").filter((l) => !a.split("\n").includes(l));
     const changed = diff(renderManifest(fleetManifest(before, SETTINGS, hostsOf(before))), renderManifest(fleetManifest(after, SETTINGS, hostsOf(after))));
@@ -135,7 +158,10 @@ describe("the fleet manifest", () => {
 });
 
 /** The planning job's step, run under bash with jq against a manifest on disk; its outputs parsed. */
-function runPlan(manifest: FleetManifest, w: { content: string }): { status: number | null; outputs: Record<string, string>; bytes: number; stdout: string; stderr: string } {
+function runPlan(
+  manifest: FleetManifest,
+  w: { content: string },
+): { status: number | null; outputs: Record<string, string>; bytes: number; stdout: string; stderr: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "tf-plan-"));
   const step = (parse(w.content).jobs.plan.steps as { id?: string; env: Record<string, string>; run: string }[]).find((s) => s.id === "plan")!;
   mkdirSync(path.join(dir, ".github/tenant-fleet"), { recursive: true });
@@ -147,10 +173,21 @@ function runPlan(manifest: FleetManifest, w: { content: string }): { status: num
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     // Expressions (a manual run's inputs) are empty on a scheduled or pushed run.
-    env: { PATH: process.env.PATH, RUNNER_TEMP: dir, GITHUB_OUTPUT: output, GITHUB_REF: "refs/heads/main", ...Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, v.includes("${{") ? "" : v])) },
+    env: {
+      PATH: process.env.PATH,
+      RUNNER_TEMP: dir,
+      GITHUB_OUTPUT: output,
+      GITHUB_REF: "refs/heads/main",
+      ...Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, v.includes("${{") ? "" : v])),
+    },
   });
   const text = readFileSync(output, "utf8");
-  const outputs = Object.fromEntries(text.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const outputs = Object.fromEntries(
+    text
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
   return { status: r.status, outputs, bytes: Buffer.byteLength(text), stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -160,7 +197,9 @@ describe("the planning job over 10,000 tenants", () => {
     it(`${scope} scope: every tenant once, no slot over 256 entries, outputs under GitHub's 1 MB`, () => {
       const settings = { ...SETTINGS, scope };
       const manifest = fleetManifest(tenants, settings, hostsOf(tenants));
-      const backup = renderWorkflows(tenants, { scope, encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" }).find((w) => w.path.endsWith("backup-17-3-x-x-x.yml"))!;
+      const backup = renderWorkflows(tenants, { scope, encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" }).find((w) =>
+        w.path.endsWith("backup-17-3-x-x-x.yml"),
+      )!;
       const r = runPlan(manifest, backup);
       expect(r.status, r.stderr).toBe(0);
       const slots = Object.keys(r.outputs).filter((k) => k.startsWith("slot_"));
@@ -176,7 +215,13 @@ describe("the planning job over 10,000 tenants", () => {
 
   it("refuses a missing manifest and one of another format, naming it", () => {
     const tenantsSmall = fleetOf(3);
-    const backup = renderWorkflows(tenantsSmall, { scope: "region", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" })[0];
+    const backup = renderWorkflows(tenantsSmall, {
+      scope: "region",
+      encryption: "kms",
+      branch: "main",
+      source: "t.yaml",
+      restoreDrillSchedule: "41 4 * * 1",
+    })[0];
     const r = runPlan({ ...fleetManifest(tenantsSmall, SETTINGS, hostsOf(tenantsSmall)), format: 1 as 2 }, backup);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("::error::.github/tenant-fleet/tenant-fleet.json is not a tenant-fleet manifest of format 2: run pulumi up to rewrite it");
@@ -189,7 +234,7 @@ describe("the planning job over 10,000 tenants", () => {
     const backup = renderWorkflows(fleet, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" })[0];
     const r = runPlan(forged, backup);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('::error::.github/tenant-fleet/tenant-fleet.json cannot be planned: jq: error (at .github/tenant-fleet/tenant-fleet.json:');
+    expect(r.stdout).toContain("::error::.github/tenant-fleet/tenant-fleet.json cannot be planned: jq: error (at .github/tenant-fleet/tenant-fleet.json:");
     expect(r.stdout).toContain("NEON_API_KEY is not a tenant secret name");
     expect(r.outputs).toEqual({});
   });
@@ -199,7 +244,9 @@ describe("the planning job over 10,000 tenants", () => {
     const manifest = fleetManifest(fleet, { ...SETTINGS, scope: "repository" }, hostsOf(fleet));
     const backup = renderWorkflows(fleet, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" })[0];
     const entries = JSON.parse(runPlan(manifest, backup).outputs.slot_1);
-    expect(entries).toEqual([{ key: "eu-central-1-pg17-1", aws_region: "eu-central-1", pg: 17, timeout_minutes: 75, secrets: ["ACME_CORP_DATABASE_URL", "BRIGHTWAVE_DATABASE_URL"] }]);
+    expect(entries).toEqual([
+      { key: "eu-central-1-pg17-1", aws_region: "eu-central-1", pg: 17, timeout_minutes: 75, secrets: ["ACME_CORP_DATABASE_URL", "BRIGHTWAVE_DATABASE_URL"] },
+    ]);
   });
 });
 
@@ -219,7 +266,14 @@ describe("migration waves", () => {
   ];
   const settings = { ...SETTINGS, scope: "region" as const, migrations: true, waves: WAVES };
   const manifest = fleetManifest(fleet, settings, hostsOf(fleet));
-  const workflows = renderWorkflows(fleet, { scope: "region", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1", migrations: { command: "npm run migrate", paths: ["migrations/**"], waves: WAVES } });
+  const workflows = renderWorkflows(fleet, {
+    scope: "region",
+    encryption: "kms",
+    branch: "main",
+    source: "t.yaml",
+    restoreDrillSchedule: "41 4 * * 1",
+    migrations: { command: "npm run migrate", paths: ["migrations/**"], waves: WAVES },
+  });
   const migrations = workflows.find((w) => w.kind === "migrations")!;
 
   it("batch each wave on its own, in the waves' order, a tenant without a rollout in the last", () => {
@@ -240,15 +294,22 @@ describe("migration waves", () => {
   });
 
   it("refuse a manifest with a batch of a wave the workflow does not run: those tenants would never be migrated", () => {
-    const stray = { ...manifest, batches: { ...manifest.batches, migrations: manifest.batches.migrations.map((b, i) => (i === 0 ? { ...b, wave: "pilot" } : b)) } };
+    const stray = {
+      ...manifest,
+      batches: { ...manifest.batches, migrations: manifest.batches.migrations.map((b, i) => (i === 0 ? { ...b, wave: "pilot" } : b)) },
+    };
     const r = runPlan(stray, migrations);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain("::error::.github/tenant-fleet/tenant-fleet.json has batches of wave pilot, which this workflow does not run (its waves: canary, early, general): run pulumi up, which writes both");
+    expect(r.stdout).toContain(
+      "::error::.github/tenant-fleet/tenant-fleet.json has batches of wave pilot, which this workflow does not run (its waves: canary, early, general): run pulumi up, which writes both",
+    );
     expect(r.outputs).toEqual({});
   });
 
   it("name only the stack's waves: another is refused at its line", () => {
-    const r = parseTenants(fleetYaml([{ ...ACME, rollout: "pilot" }]), "t.yaml", { waves: { names: WAVES, source: "Pulumi.prod.yaml tenant-fleet:migrationWaves" } });
+    const r = parseTenants(fleetYaml([{ ...ACME, rollout: "pilot" }]), "t.yaml", {
+      waves: { names: WAVES, source: "Pulumi.prod.yaml tenant-fleet:migrationWaves" },
+    });
     expect(r.fleet).toBeUndefined();
     expect(r.problems.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([
       '8:14 "pilot" is not a migration wave of this stack (Pulumi.prod.yaml tenant-fleet:migrationWaves is canary, early, general); use one of them, or add the wave there',
@@ -278,7 +339,11 @@ describe("runners per residency (runnerLabels)", () => {
       ["us-east-2-pg17-1", "d-us", "github"],
     ]);
     // Without a mapping nothing changes: one batch per region and major, keys as before.
-    expect(planFleetBatches(fleet, { ...SETTINGS, scope: "repository", batchSize: 50 }).backup.get("17 3 * * *")!.batches.map((b) => b.key)).toEqual(["eu-central-1-pg17-1", "us-east-2-pg17-1"]);
+    expect(
+      planFleetBatches(fleet, { ...SETTINGS, scope: "repository", batchSize: 50 })
+        .backup.get("17 3 * * *")!
+        .batches.map((b) => b.key),
+    ).toEqual(["eu-central-1-pg17-1", "us-east-2-pg17-1"]);
   });
 
   it("gives each matrix entry its runner, and the job's runs-on is that or GitHub-hosted, as GitHub's evaluator reads it", async () => {

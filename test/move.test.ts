@@ -25,34 +25,76 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ACME, fleetYaml } from "./helpers";
 
-const problems = (move: string, extra: Record<string, string> = {}) => parseTenants(fleetYaml([{ ...ACME, ...extra, move }]), "t.yaml").problems.map(formatProblem);
+const problems = (move: string, extra: Record<string, string> = {}) =>
+  parseTenants(fleetYaml([{ ...ACME, ...extra, move }]), "t.yaml").problems.map(formatProblem);
 
 describe("the move block", () => {
   it("resolves the target's major to the tenant's when not given", () => {
-    const fleet = parseTenants(fleetYaml([{ ...ACME, pgVersion: "16", move: '{ region: aws-eu-central-1, pgVersion: 17, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!;
-    expect(fleet.tenants[0].move).toEqual({ region: "aws-eu-central-1", pgVersion: 17, ticket: "CHG-2026-0042", method: "dump", cutover: false, finish: false });
-    expect(parseTenants(fleetYaml([{ ...ACME, region: "aws-us-east-2", residency: "US", move: '{ region: aws-us-east-1, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!.tenants[0].move).toMatchObject({ pgVersion: 17 });
+    const fleet = parseTenants(
+      fleetYaml([{ ...ACME, pgVersion: "16", move: '{ region: aws-eu-central-1, pgVersion: 17, ticket: "CHG-2026-0042" }' }]),
+      "t.yaml",
+    ).fleet!;
+    expect(fleet.tenants[0].move).toEqual({
+      region: "aws-eu-central-1",
+      pgVersion: 17,
+      ticket: "CHG-2026-0042",
+      method: "dump",
+      cutover: false,
+      finish: false,
+    });
+    expect(
+      parseTenants(fleetYaml([{ ...ACME, region: "aws-us-east-2", residency: "US", move: '{ region: aws-us-east-1, ticket: "CHG-2026-0042" }' }]), "t.yaml")
+        .fleet!.tenants[0].move,
+    ).toMatchObject({ pgVersion: 17 });
   });
 
   it("refuses, at its line, a target outside the residency, an older major, no change, a retired tenant, no ticket", () => {
     expect(problems('{ region: aws-us-east-1, ticket: "CHG-2026-0042" }')).toEqual([
       't.yaml:8:21: tenants[0].move.region: "aws-us-east-1" is in N. Virginia, US, outside the declared residency EU; a move stays inside it: use aws-eu-central-1',
     ]);
-    expect(problems('{ region: aws-eu-central-1, pgVersion: 16, ticket: "CHG-2026-0042" }')[0]).toMatch(/move\.pgVersion: Postgres 16 is older than the tenant's 17; a dump does not restore into an older major/);
-    expect(problems('{ region: aws-eu-central-1, ticket: "CHG-2026-0042" }')[0]).toMatch(/tenants\[0\]\.move: the target is the tenant's own region and major \(aws-eu-central-1, Postgres 17\)/);
+    expect(problems('{ region: aws-eu-central-1, pgVersion: 16, ticket: "CHG-2026-0042" }')[0]).toMatch(
+      /move\.pgVersion: Postgres 16 is older than the tenant's 17; a dump does not restore into an older major/,
+    );
+    expect(problems('{ region: aws-eu-central-1, ticket: "CHG-2026-0042" }')[0]).toMatch(
+      /tenants\[0\]\.move: the target is the tenant's own region and major \(aws-eu-central-1, Postgres 17\)/,
+    );
     expect(problems('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }', { status: "retired" })[0]).toMatch(/a retired tenant is not moved/);
     expect(problems("{ region: aws-eu-central-1, pgVersion: 18 }")).toEqual(['t.yaml:8:11: tenants[0].move: missing required key "ticket"; add ticket']);
   });
 
   it("finishes only after the cutover, and no two projects share a resource or a name", () => {
-    expect(problems('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", finish: true }')[0]).toMatch(/tenants\[0\]\.move\.finish: a move finishes after its cutover: set cutover: true first/);
+    expect(problems('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", finish: true }')[0]).toMatch(
+      /tenants\[0\]\.move\.finish: a move finishes after its cutover: set cutover: true first/,
+    );
     // acme-corp's target would be resource acme-corp-g2: a tenant with that id owns it.
-    const clash = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }, { ...ACME, id: "acme-corp-g2", name: "Other" }]), "t.yaml").problems.map(formatProblem);
-    expect(clash).toEqual([expect.stringMatching(/tenants\[0\]\.move: the move's target project is resource acme-corp-g2, which tenants\[1\] already declares; change this tenant's id or generation$/)]);
-    const named = parseTenants(fleetYaml([{ ...ACME, generation: "2" }, { ...ACME, id: "other", name: "ACME Corp [g2]" }]), "t.yaml").problems.map(formatProblem);
-    expect(named).toEqual([expect.stringMatching(/tenants\[0\]\.generation: its project is named "ACME Corp \[g2\]", like a project of tenants\[1\]; rename one of them$/)]);
-    expect(parseTenants(fleetYaml([{ ...ACME, generation: "0" }]), "t.yaml").problems.map(formatProblem)).toEqual([expect.stringMatching(/tenants\[0\]\.generation: generation starts at 1/)]);
-    expect(parseTenants(fleetYaml([{ ...ACME, generation: "two" }]), "t.yaml").problems.map(formatProblem)).toEqual([expect.stringMatching(/tenants\[0\]\.generation: "two" is not a number/)]);
+    const clash = parseTenants(
+      fleetYaml([
+        { ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' },
+        { ...ACME, id: "acme-corp-g2", name: "Other" },
+      ]),
+      "t.yaml",
+    ).problems.map(formatProblem);
+    expect(clash).toEqual([
+      expect.stringMatching(
+        /tenants\[0\]\.move: the move's target project is resource acme-corp-g2, which tenants\[1\] already declares; change this tenant's id or generation$/,
+      ),
+    ]);
+    const named = parseTenants(
+      fleetYaml([
+        { ...ACME, generation: "2" },
+        { ...ACME, id: "other", name: "ACME Corp [g2]" },
+      ]),
+      "t.yaml",
+    ).problems.map(formatProblem);
+    expect(named).toEqual([
+      expect.stringMatching(/tenants\[0\]\.generation: its project is named "ACME Corp \[g2\]", like a project of tenants\[1\]; rename one of them$/),
+    ]);
+    expect(parseTenants(fleetYaml([{ ...ACME, generation: "0" }]), "t.yaml").problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/tenants\[0\]\.generation: generation starts at 1/),
+    ]);
+    expect(parseTenants(fleetYaml([{ ...ACME, generation: "two" }]), "t.yaml").problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/tenants\[0\]\.generation: "two" is not a number/),
+    ]);
   });
 });
 
@@ -66,7 +108,19 @@ describe("the program, copy", () => {
     expect(projects.find((r) => r.name === "acme-corp")!.inputs).toMatchObject({ name: "ACME Corp", pgVersion: 17 });
     expect(projects.map((r) => r.name).sort()).toEqual(["acme-corp", "acme-corp-g2", "northwind"]);
     const moves = run.outputs.moves as Record<string, { projectId: string; stage: string }>;
-    expect(moves).toEqual({ "acme-corp": { projectId: expect.any(String), sourceProjectId: expect.any(String), region: "aws-eu-central-1", pgVersion: 18, ticket: "CHG-2026-0042", method: "dump", cutover: false, finish: false, stage: "copy" } });
+    expect(moves).toEqual({
+      "acme-corp": {
+        projectId: expect.any(String),
+        sourceProjectId: expect.any(String),
+        region: "aws-eu-central-1",
+        pgVersion: 18,
+        ticket: "CHG-2026-0042",
+        method: "dump",
+        cutover: false,
+        finish: false,
+        stage: "copy",
+      },
+    });
     // Routes stay on the current project until the cutover.
     const routes = run.outputs.databasesByTenant as Record<string, { projectId: string }>;
     expect(routes["acme-corp"].projectId).not.toBe(moves["acme-corp"].projectId);
@@ -92,7 +146,10 @@ describe("the program after the cutover", () => {
   });
 
   it("operates on the target once cut over", () => {
-    const fleet = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", cutover: true }' }]), "t.yaml").fleet!;
+    const fleet = parseTenants(
+      fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", cutover: true }' }]),
+      "t.yaml",
+    ).fleet!;
     expect(operatedTenant(fleet.tenants[0])).toMatchObject({ name: "ACME Corp", generation: 2, pgVersion: 18 });
     expect(servingTenant(fleet.tenants[0])).toMatchObject({ name: "ACME Corp", pgVersion: 18 });
     expect(planMove(fleet.tenants[0])).toMatchObject({ action: "refuse", why: expect.stringMatching(/is cut over/) });
@@ -107,7 +164,10 @@ describe("the tenant diff", () => {
     const changes = d.tenants[0].changes;
     expect(changes.every((c) => c.class === "safe")).toBe(true);
     expect(changes.find((c) => c.field === "move.region")!.why).toMatch(/^move: the target project is created beside the current one, which keeps serving/);
-    const cut = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", cutover: true }' }]), "t.yaml").fleet!;
+    const cut = parseTenants(
+      fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", cutover: true }' }]),
+      "t.yaml",
+    ).fleet!;
     const cutover = diffFleets({ fleet: after, stack: { protect: true } }, { fleet: cut, stack: { protect: true } }).tenants[0].changes;
     expect(cutover.map((c) => [c.field, c.class])).toEqual([["move.cutover", "safe"]]);
     expect(cutover[0].why).toMatch(/^move cutover: routes, secrets, backups and migrations switch to the target project/);
@@ -116,16 +176,27 @@ describe("the tenant diff", () => {
 
 describe("planMove", () => {
   it("plans the copy, or refuses a tenant without a move", () => {
-    const fleet = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }, { ...ACME, id: "other", name: "Other" }]), "t.yaml").fleet!;
-    expect(planMove(fleet.tenants[0])).toMatchObject({ action: "copy", source: { region: "aws-eu-central-1", pgVersion: 17 }, target: { name: "ACME Corp [g2]", pgVersion: 18, resource: "acme-corp-g2" } });
+    const fleet = parseTenants(
+      fleetYaml([
+        { ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' },
+        { ...ACME, id: "other", name: "Other" },
+      ]),
+      "t.yaml",
+    ).fleet!;
+    expect(planMove(fleet.tenants[0])).toMatchObject({
+      action: "copy",
+      source: { region: "aws-eu-central-1", pgVersion: 17 },
+      target: { name: "ACME Corp [g2]", pgVersion: 18, resource: "acme-corp-g2" },
+    });
     expect(planMove(fleet.tenants[1])).toMatchObject({ action: "refuse" });
     expect(moveTarget(fleet.tenants[0])).toMatchObject({ id: "acme-corp", name: "ACME Corp", generation: 2, pgVersion: 18 });
     expect(moveTarget(fleet.tenants[0])!.move).toBeUndefined();
   });
 });
 
-const planned = (rs: readonly { type: string; name: string; parent: string; inputs: Record<string, unknown>; options: PlannedResource["options"] }[]): PlannedResource[] =>
-  rs.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: r.options }));
+const planned = (
+  rs: readonly { type: string; name: string; parent: string; inputs: Record<string, unknown>; options: PlannedResource["options"] }[],
+): PlannedResource[] => rs.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: r.options }));
 const PROJECT = "neon:index/project:Project";
 
 describe("finishing a move, in the program and the diffs", () => {
@@ -151,30 +222,62 @@ describe("finishing a move, in the program and the diffs", () => {
     const fleet = (f: string) => parseTenants(readFileSync(path.join(ROOT, `test/fixtures/${f}-tenants.yaml`), "utf8"), "t.yaml").fleet!;
     const ctx = { replaceForcing: replaceForcing(), tenantIds: ["acme-corp", "northwind"] };
     // finish: true is a stage of the move: the source's protection lowered (retain on delete kept) is what it explains, and nothing fails.
-    const released = diffFleets({ fleet: fleet("move-cutover"), stack: { protect: true } }, { fleet: fleet("move-finish"), stack: { protect: true } }, diffResources(planned(cut.resources), planned(fin.resources), ctx));
-    expect(released.tenants[0].changes).toEqual([expect.objectContaining({ field: "move.finish", class: "safe", why: expect.stringMatching(/^move finish: the source project is released/) })]);
-    expect(released.resources!.filter((f) => f.class === "destructive")).toEqual([expect.objectContaining({ name: "acme-corp", tenant: "acme-corp", change: "unprotected", lowered: ["protect"], explainedBy: "acme-corp: move.finish" })]);
+    const released = diffFleets(
+      { fleet: fleet("move-cutover"), stack: { protect: true } },
+      { fleet: fleet("move-finish"), stack: { protect: true } },
+      diffResources(planned(cut.resources), planned(fin.resources), ctx),
+    );
+    expect(released.tenants[0].changes).toEqual([
+      expect.objectContaining({ field: "move.finish", class: "safe", why: expect.stringMatching(/^move finish: the source project is released/) }),
+    ]);
+    expect(released.resources!.filter((f) => f.class === "destructive")).toEqual([
+      expect.objectContaining({ name: "acme-corp", tenant: "acme-corp", change: "unprotected", lowered: ["protect"], explainedBy: "acme-corp: move.finish" }),
+    ]);
     expect([released.stack, released.summary.unacknowledged]).toEqual([[], 0]);
     // Had the program dropped retain-on-delete too, the finish would not account for it: a change of the code, failing.
-    const dropped = planned(fin.resources).map((r) => (r.type === PROJECT && r.name === "acme-corp" ? { ...r, options: { ...r.options, retainOnDelete: false } } : r));
-    const unsafe = diffFleets({ fleet: fleet("move-cutover"), stack: { protect: true } }, { fleet: fleet("move-finish"), stack: { protect: true } }, diffResources(planned(cut.resources), dropped, ctx));
+    const dropped = planned(fin.resources).map((r) =>
+      r.type === PROJECT && r.name === "acme-corp" ? { ...r, options: { ...r.options, retainOnDelete: false } } : r,
+    );
+    const unsafe = diffFleets(
+      { fleet: fleet("move-cutover"), stack: { protect: true } },
+      { fleet: fleet("move-finish"), stack: { protect: true } },
+      diffResources(planned(cut.resources), dropped, ctx),
+    );
     expect(unsafe.stack).toEqual([expect.objectContaining({ kind: "code", field: "resource neon:index/project:Project acme-corp" })]);
     // The rewritten line: one safe change; the source's resource leaves, retained, explained by it; nothing else destructive.
-    const finished = diffFleets({ fleet: fleet("move-finish"), stack: { protect: true } }, { fleet: fleet("move-finished"), stack: { protect: true } }, diffResources(planned(fin.resources), planned(done.resources), ctx));
+    const finished = diffFleets(
+      { fleet: fleet("move-finish"), stack: { protect: true } },
+      { fleet: fleet("move-finished"), stack: { protect: true } },
+      diffResources(planned(fin.resources), planned(done.resources), ctx),
+    );
     expect(finished.tenants[0].changes.map((c) => [c.field, c.class])).toEqual([["move", "safe"]]);
     expect(finished.tenants[0].changes[0].why).toMatch(/^move finished: the tenant is its generation 2 project/);
-    expect(finished.resources!.filter((f) => f.class === "destructive")).toEqual([expect.objectContaining({ type: PROJECT, name: "acme-corp", change: "deleted", retained: true, explainedBy: "acme-corp: move finished" })]);
+    expect(finished.resources!.filter((f) => f.class === "destructive")).toEqual([
+      expect.objectContaining({ type: PROJECT, name: "acme-corp", change: "deleted", retained: true, explainedBy: "acme-corp: move finished" }),
+    ]);
     expect(finished.resources!.some((f) => f.name === "acme-corp-g2")).toBe(false);
     expect(finished.summary.unacknowledged).toBe(0);
     // Skipping the finish (the line rewritten straight from the cutover) is destructive: region, major and generation fail unacknowledged.
-    const skipped = diffFleets({ fleet: fleet("move-cutover"), stack: { protect: true } }, { fleet: fleet("move-finished"), stack: { protect: true } }, diffResources(planned(cut.resources), planned(done.resources), ctx));
-    expect(skipped.tenants[0].changes.filter((c) => c.class === "destructive").map((c) => c.kind).sort()).toEqual(["generation", "pgVersion"]);
+    const skipped = diffFleets(
+      { fleet: fleet("move-cutover"), stack: { protect: true } },
+      { fleet: fleet("move-finished"), stack: { protect: true } },
+      diffResources(planned(cut.resources), planned(done.resources), ctx),
+    );
+    expect(
+      skipped.tenants[0].changes
+        .filter((c) => c.class === "destructive")
+        .map((c) => c.kind)
+        .sort(),
+    ).toEqual(["generation", "pgVersion"]);
     expect(skipped.summary.unacknowledged).toBeGreaterThan(0);
   });
 });
 
 describe("a move by logical replication", () => {
-  const logical = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: logical }' }]), "t.yaml").fleet!.tenants[0];
+  const logical = parseTenants(
+    fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: logical }' }]),
+    "t.yaml",
+  ).fleet!.tenants[0];
 
   it("switches the source, and only the source, to wal_level=logical, and the review says so", () => {
     expect(projectArgs(logical, undefined).enableLogicalReplication).toBe("yes");
@@ -182,38 +285,89 @@ describe("a move by logical replication", () => {
     const dump = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!;
     expect(projectArgs(dump.tenants[0], undefined).enableLogicalReplication).toBeUndefined();
     const d = diffFleets({ fleet: dump, stack: { protect: true } }, { fleet: { ...dump, tenants: [logical] }, stack: { protect: true } });
-    expect(d.tenants[0].changes).toEqual([expect.objectContaining({ field: "move.method", class: "review", why: expect.stringMatching(/wal_level=logical \(Neon restarts its computes once, and it cannot be turned off\)/) })]);
-    expect(parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: stream }' }]), "t.yaml").problems.map(formatProblem)).toEqual([
-      expect.stringMatching(/tenants\[0\]\.move\.method: "stream" is not a move method; use dump .* or logical/),
+    expect(d.tenants[0].changes).toEqual([
+      expect.objectContaining({
+        field: "move.method",
+        class: "review",
+        why: expect.stringMatching(/wal_level=logical \(Neon restarts its computes once, and it cannot be turned off\)/),
+      }),
     ]);
+    expect(
+      parseTenants(
+        fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: stream }' }]),
+        "t.yaml",
+      ).problems.map(formatProblem),
+    ).toEqual([expect.stringMatching(/tenants\[0\]\.move\.method: "stream" is not a move method; use dump .* or logical/)]);
   });
 
   it("holds the tenant's migrations while it replicates, and says so at its line; the cutover migrates the target", () => {
-    const text = (move: string) => fleetYaml([{ ...ACME, move }, { ...ACME, id: "other", name: "Other" }]);
+    const text = (move: string) =>
+      fleetYaml([
+        { ...ACME, move },
+        { ...ACME, id: "other", name: "Other" },
+      ]);
     const replicating = parseTenants(text('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: logical }'), "t.yaml");
-    expect(replicating.problems.map(formatProblem)).toEqual([expect.stringMatching(/^t\.yaml:8:\d+: warning: tenants\[0\]\.move\.method: while the tenant replicates into its move target, the fleet's migrations skip it/)]);
-    const migrated = (fleet: Fleet) => [...planFleetBatches(servingFleet(fleet).tenants, { scope: "repository", batchSize: 10, migrations: true, waves: undefined, runners: undefined }).migrations!.values()].flatMap((p) => p.batches.flatMap((b) => b.tenants)).sort();
+    expect(replicating.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^t\.yaml:8:\d+: warning: tenants\[0\]\.move\.method: while the tenant replicates into its move target, the fleet's migrations skip it/,
+      ),
+    ]);
+    const migrated = (fleet: Fleet) =>
+      [
+        ...planFleetBatches(servingFleet(fleet).tenants, {
+          scope: "repository",
+          batchSize: 10,
+          migrations: true,
+          waves: undefined,
+          runners: undefined,
+        }).migrations!.values(),
+      ]
+        .flatMap((p) => p.batches.flatMap((b) => b.tenants))
+        .sort();
     expect(migrated(replicating.fleet!)).toEqual(["other"]);
     const cut = parseTenants(text('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", method: logical, cutover: true }'), "t.yaml");
     expect(cut.problems).toEqual([]);
     expect(migrated(cut.fleet!)).toEqual(["acme-corp", "other"]);
     // A move by dump keeps migrating: its copy is taken with writes (migrations included) paused.
-    expect(migrated(parseTenants(text('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }'), "t.yaml").fleet!)).toEqual(["acme-corp", "other"]);
+    expect(migrated(parseTenants(text('{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }'), "t.yaml").fleet!)).toEqual([
+      "acme-corp",
+      "other",
+    ]);
   });
 
   it("starts replicating, then catches up; a dump move has nothing to catch up", () => {
-    expect(planMove(logical)).toMatchObject({ action: "replicate", method: "logical", steps: expect.arrayContaining([expect.stringMatching(/every table has a primary key or REPLICA IDENTITY FULL/)]) });
-    expect(planMove(logical, true)).toMatchObject({ action: "catch-up", steps: expect.arrayContaining([expect.stringMatching(/copy every sequence's value/)]) });
-    const dump = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!.tenants[0];
-    expect(planMove(dump, true)).toMatchObject({ action: "refuse", why: expect.stringMatching(/moves by dump \(move\.method\): there is no replication to catch up/) });
+    expect(planMove(logical)).toMatchObject({
+      action: "replicate",
+      method: "logical",
+      steps: expect.arrayContaining([expect.stringMatching(/every table has a primary key or REPLICA IDENTITY FULL/)]),
+    });
+    expect(planMove(logical, true)).toMatchObject({
+      action: "catch-up",
+      steps: expect.arrayContaining([expect.stringMatching(/copy every sequence's value/)]),
+    });
+    const dump = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!
+      .tenants[0];
+    expect(planMove(dump, true)).toMatchObject({
+      action: "refuse",
+      why: expect.stringMatching(/moves by dump \(move\.method\): there is no replication to catch up/),
+    });
   });
 });
 
 describe("planFinish", () => {
-  const fleet = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", cutover: true, finish: true }' }]), "t.yaml").fleet!;
+  const fleet = parseTenants(
+    fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", cutover: true, finish: true }' }]),
+    "t.yaml",
+  ).fleet!;
   const t = fleet.tenants[0];
   const since = new Date("2026-11-20T00:00:00Z");
-  const ok: FinishFacts = { now: new Date("2026-12-01T00:00:00Z"), graceDays: 7, serving: { projectId: "tgt-1", since, backups: 3, drills: 1 }, sourceProjectId: "src-1", targetProjectId: "tgt-1" };
+  const ok: FinishFacts = {
+    now: new Date("2026-12-01T00:00:00Z"),
+    graceDays: 7,
+    serving: { projectId: "tgt-1", since, backups: 3, drills: 1 },
+    sourceProjectId: "src-1",
+    targetProjectId: "tgt-1",
+  };
 
   it("deletes the released source once the target has served through the grace period, backed up and drilled", () => {
     expect(planFinish(t, ok)).toMatchObject({
@@ -234,7 +388,10 @@ describe("planFinish", () => {
     expect(why({ ...ok, now: new Date("2026-11-26T00:00:00Z") })).toMatch(/grace period \(moveGraceDays: 7\) ends 2026-11-27T00:00:00.000Z/);
     expect(why({ ...ok, serving: { ...ok.serving!, drills: 0 } })).toMatch(/no successful restore drill/);
     expect(why({ ...ok, sourceProjectId: undefined })).toMatch(/pass --outputs FILE/);
-    const unfinished = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", cutover: true }' }]), "t.yaml").fleet!.tenants[0];
+    const unfinished = parseTenants(
+      fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042", cutover: true }' }]),
+      "t.yaml",
+    ).fleet!.tenants[0];
     expect(planFinish(unfinished, ok)).toMatchObject({ action: "refuse", why: expect.stringMatching(/set finish: true in its move block/) });
     fc.assert(
       fc.property(
@@ -245,7 +402,13 @@ describe("planFinish", () => {
         fc.constantFrom("tgt-1", "src-1", null),
         fc.constantFrom("src-1", "tgt-1", undefined),
         (days, graceDays, backups, drills, serving, source) => {
-          const f: FinishFacts = { now: new Date(since.getTime() + days * 86_400_000), graceDays, serving: { projectId: serving, since, backups, drills }, sourceProjectId: source, targetProjectId: "tgt-1" };
+          const f: FinishFacts = {
+            now: new Date(since.getTime() + days * 86_400_000),
+            graceDays,
+            serving: { projectId: serving, since, backups, drills },
+            sourceProjectId: source,
+            targetProjectId: "tgt-1",
+          };
           const deletes = planFinish(t, f).action === "finish";
           // Deletes exactly when the target serves, the grace period is over, a backup and a drill exist, and the source is another project.
           expect(deletes).toBe(serving === "tgt-1" && days >= graceDays && backups > 0 && drills > 0 && source === "src-1");

@@ -126,7 +126,15 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
     ...(p.org_id ? { org_id: p.org_id } : {}),
   });
   const start = (project_id: string, action: string, branch_id?: string): FakeOperation => {
-    const o: FakeOperation = { id: `9a0e5d3c-0000-4000-8000-${String(seq++).padStart(12, "0")}`, project_id, branch_id, action, status: "running", readsLeft: fake.readsPerOperation, fail: fake.failNextOperation };
+    const o: FakeOperation = {
+      id: `9a0e5d3c-0000-4000-8000-${String(seq++).padStart(12, "0")}`,
+      project_id,
+      branch_id,
+      action,
+      status: "running",
+      readsLeft: fake.readsPerOperation,
+      fail: fake.failNextOperation,
+    };
     fake.failNextOperation = false;
     operations.set(o.id, o);
     return o;
@@ -164,7 +172,13 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
       const b = body as { branch?: { name?: string; parent_id?: string }; endpoints?: { type: string }[] };
       const name = b.branch?.name ?? id("br");
       if ([...branches.values()].some((x) => x.project_id === pr.id && x.name === name)) return [409, { code: "", message: `branch ${name} already exists` }];
-      const branch: FakeBranch = { id: id("br-restore"), project_id: pr.id, name, parent_id: b.branch?.parent_id ?? [...branches.values()].find((x) => x.project_id === pr.id && !x.parent_id)?.id, databases: ["app"] };
+      const branch: FakeBranch = {
+        id: id("br-restore"),
+        project_id: pr.id,
+        name,
+        parent_id: b.branch?.parent_id ?? [...branches.values()].find((x) => x.project_id === pr.id && !x.parent_id)?.id,
+        databases: ["app"],
+      };
       branches.set(branch.id, branch);
       const ops = [start(pr.id, "create_branch", branch.id), ...(b.endpoints?.length ? [start(pr.id, "start_compute", branch.id)] : [])];
       return [201, { branch: branchJson(branch), endpoints: [], operations: ops.map(operationJson), roles: [], databases: [], connection_uris: [] }];
@@ -184,7 +198,8 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
       const branch = branches.get(restore[1]);
       if (!branch) return [404, { message: "branch not found" }];
       const r = body as { source_branch_id?: string; preserve_under_name?: string };
-      if (r.source_branch_id === branch.id && !r.preserve_under_name) return [400, { code: "", message: "preserve_under_name is required when restoring a branch from its own history" }];
+      if (r.source_branch_id === branch.id && !r.preserve_under_name)
+        return [400, { code: "", message: "preserve_under_name is required when restoring a branch from its own history" }];
       if (r.preserve_under_name) {
         const preserved = id("br-preserved");
         branches.set(preserved, { id: preserved, project_id: pr.id, name: r.preserve_under_name, parent_id: branch.id, databases: branch.databases });
@@ -198,7 +213,13 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
       const d = (body as { database: { name: string; owner_name: string } }).database;
       if (branch.databases.includes(d.name)) return [409, { code: "", message: `database ${d.name} already exists` }];
       branch.databases.push(d.name);
-      return [201, { database: { id: seq++, branch_id: branch.id, name: d.name, owner_name: d.owner_name, created_at: NOW, updated_at: NOW }, operations: [operationJson(start(pr.id, "apply_config", branch.id))] }];
+      return [
+        201,
+        {
+          database: { id: seq++, branch_id: branch.id, name: d.name, owner_name: d.owner_name, created_at: NOW, updated_at: NOW },
+          operations: [operationJson(start(pr.id, "apply_config", branch.id))],
+        },
+      ];
     }
     if (rest === "/connection_uri" && req.method === "GET") {
       const branchId = u.searchParams.get("branch_id") ?? "";

@@ -38,7 +38,11 @@ function projectWithGeneratedSdk(): string {
 }
 
 function plan(dir: string, stack: string): { resources: { type: string; name: string; inputs: unknown }[] } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(dir, "scripts/plan.ts"), "--stack", stack, "--json"], { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(dir, "scripts/plan.ts"), "--stack", stack, "--json"], {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -72,6 +76,8 @@ describe("a generator-shaped sdks/neon dropped into the project", () => {
     expect(theirs.length).toBeGreaterThan(20);
     expect(theirs).toEqual(ours);
     // It really ran the copy's SDK.
-    expect(execFileSync(process.execPath, ["-p", "require.resolve('@pulumi/neon')"], { cwd: dir, encoding: "utf8" }).trim()).toBe(path.join(sdk, "bin/index.js"));
+    expect(execFileSync(process.execPath, ["-p", "require.resolve('@pulumi/neon')"], { cwd: dir, encoding: "utf8" }).trim()).toBe(
+      path.join(sdk, "bin/index.js"),
+    );
   });
 });

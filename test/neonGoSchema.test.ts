@@ -112,13 +112,25 @@ describe("reading the provider's schema from Go", () => {
         secret: { type: "string", computed: true, sensitive: true, description: "a b" },
         settings: { type: "map", optional: true },
         store_password: { type: "string", optional: true, forceNew: true, hasDefault: true, description: "yes/no. Whether passwords are stored." },
-        window: { type: "list", optional: true, computed: true, maxItems: 1, elem: { block: { weekdays: { type: "list", required: true, maxItems: 7, minItems: 1, elem: { type: "int" } } } } },
+        window: {
+          type: "list",
+          optional: true,
+          computed: true,
+          maxItems: 1,
+          elem: { block: { weekdays: { type: "list", required: true, maxItems: 7, minItems: 1, elem: { type: "int" } } } },
+        },
       },
     });
-    expect(facts.dataSources.neon_things.attributes.things).toEqual({ type: "list", computed: true, elem: { block: { name: { type: "string", computed: true } } } });
+    expect(facts.dataSources.neon_things.attributes.things).toEqual({
+      type: "list",
+      computed: true,
+      elem: { block: { name: { type: "string", computed: true } } },
+    });
   });
 
   it("says what it cannot read instead of guessing", () => {
-    expect(() => readProviderSchema([PROVIDER, RESOURCE.replace('"region_id": schemaRegionID', '"region_id": unknownHelper()')], { version: "9", source: "t" })).toThrow("neon_thing.region_id: cannot read this attribute's schema");
+    expect(() =>
+      readProviderSchema([PROVIDER, RESOURCE.replace('"region_id": schemaRegionID', '"region_id": unknownHelper()')], { version: "9", source: "t" }),
+    ).toThrow("neon_thing.region_id: cannot read this attribute's schema");
   });
 });

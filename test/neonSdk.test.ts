@@ -34,13 +34,23 @@ describe("the bridge rules", () => {
 
   it("agree with the hand-compiled provider facts on tokens, inputs, replacement and secrets", () => {
     const facts = JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/neon-provider-schema.json"), "utf8"));
-    for (const [name, r] of Object.entries(facts.resources as Record<string, { token: string; inputs: Record<string, { required?: boolean; forcesReplacement?: boolean }>; sdkSecretOutputs?: string[] }>)) {
+    for (const [name, r] of Object.entries(
+      facts.resources as Record<
+        string,
+        { token: string; inputs: Record<string, { required?: boolean; forcesReplacement?: boolean }>; sdkSecretOutputs?: string[] }
+      >,
+    )) {
       const m = model.resources.find((x) => x.name === name)!;
       expect(m.token).toBe(r.token);
       const inputs = m.properties.filter((p) => p.input);
       expect(inputs.map((p) => p.name).sort(), name).toEqual(Object.keys(r.inputs).sort());
       for (const p of inputs) expect([name, p.name, p.forceNew], "ForceNew").toEqual([name, p.name, Boolean(r.inputs[p.name].forcesReplacement)]);
-      expect(m.properties.filter((p) => p.secret).map((p) => p.name).sort()).toEqual([...(r.sdkSecretOutputs ?? [])].sort());
+      expect(
+        m.properties
+          .filter((p) => p.secret)
+          .map((p) => p.name)
+          .sort(),
+      ).toEqual([...(r.sdkSecretOutputs ?? [])].sort());
     }
   });
 });
@@ -48,8 +58,23 @@ describe("the bridge rules", () => {
 describe("sdks/neon", () => {
   it("has exactly the type surface the generator gives kislerdm/neon 0.15.0: every resource, function, input, output and nested type", () => {
     expect(surface).toEqual(expectedSurface(model));
-    expect(Object.keys(surface.resources)).toEqual(["ApiKey", "Branch", "Database", "Endpoint", "JwksUrl", "OrgApiKey", "Project", "ProjectPermission", "Provider", "Role", "VpcEndpointAssignment", "VpcEndpointRestriction"]);
-    expect(Object.keys(surface.functions).sort()).toEqual(["getBranchEndpoints", "getBranchRolePassword", "getBranchRoles", "getBranches", "getProject"].sort());
+    expect(Object.keys(surface.resources)).toEqual([
+      "ApiKey",
+      "Branch",
+      "Database",
+      "Endpoint",
+      "JwksUrl",
+      "OrgApiKey",
+      "Project",
+      "ProjectPermission",
+      "Provider",
+      "Role",
+      "VpcEndpointAssignment",
+      "VpcEndpointRestriction",
+    ]);
+    expect(Object.keys(surface.functions).sort()).toEqual(
+      ["getBranchEndpoints", "getBranchRolePassword", "getBranchRoles", "getBranches", "getProject"].sort(),
+    );
   });
 
   it("is recorded for review in test/fixtures/neon/surface-0.15.0.json (npm run neon-sdk writes it)", () => {
@@ -58,11 +83,13 @@ describe("sdks/neon", () => {
 
   it("says where an output may be undefined, as the bridge does, and takes a nested block's id as an optional input", () => {
     const out = (r: string, p: string) => surface.resources[r].outputs[p].optional;
-    for (const p of ["branch", "defaultEndpointSettings", "historyRetentionSeconds", "maintenanceWindow", "orgId", "quota"]) expect(out("Project", p), `Project.${p}`).toBe(true);
+    for (const p of ["branch", "defaultEndpointSettings", "historyRetentionSeconds", "maintenanceWindow", "orgId", "quota"])
+      expect(out("Project", p), `Project.${p}`).toBe(true);
     expect(out("Branch", "protected")).toBe(true);
     expect(out("Endpoint", "type")).toBe(true);
     for (const p of ["connectionUri", "regionId", "pgVersion", "name"]) expect(out("Project", p), `Project.${p}`).toBe(false);
-    for (const t of ["ProjectDefaultEndpointSettings", "ProjectQuota"]) for (const [f, p] of Object.entries(surface.outputTypes[t])) expect(p.optional, `${t}.${f}`).toBe(false);
+    for (const t of ["ProjectDefaultEndpointSettings", "ProjectQuota"])
+      for (const [f, p] of Object.entries(surface.outputTypes[t])) expect(p.optional, `${t}.${f}`).toBe(false);
     for (const t of ["ProjectBranch", "ProjectDefaultEndpointSettings"]) expect(surface.inputTypes[t].id).toEqual({ type: "string", optional: true });
   });
 
@@ -83,9 +110,14 @@ describe("sdks/neon", () => {
     const walk = (dir: string, base = dir): string[] =>
       readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f), base) : [path.relative(base, path.join(dir, f))]));
     const written = walk(out).sort();
-    expect(walk(SDK).filter((f) => f !== "README.md").sort()).toEqual(written);
+    expect(
+      walk(SDK)
+        .filter((f) => f !== "README.md")
+        .sort(),
+    ).toEqual(written);
     try {
-      for (const f of written) expect(readFileSync(path.join(SDK, f), "utf8"), `${f} is stale: run npm run neon-sdk`).toBe(readFileSync(path.join(out, f), "utf8"));
+      for (const f of written)
+        expect(readFileSync(path.join(SDK, f), "utf8"), `${f} is stale: run npm run neon-sdk`).toBe(readFileSync(path.join(out, f), "utf8"));
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -94,24 +126,52 @@ describe("sdks/neon", () => {
   it("carries the parameterization of kislerdm/neon 0.15.0 in package.json", () => {
     const pkg = JSON.parse(readFileSync(path.join(SDK, "package.json"), "utf8"));
     expect(pkg).toMatchObject({ name: "@pulumi/neon", version: NEON_VERSION, main: "bin/index.js" });
-    expect(pkg.pulumi).toEqual({ resource: true, name: "terraform-provider", version: "1.3.0", parameterization: { name: "neon", version: NEON_VERSION, value: pkg.pulumi.parameterization.value } });
-    expect(Buffer.from(pkg.pulumi.parameterization.value, "base64").toString("utf8")).toBe(`{"remote":{"url":"registry.opentofu.org/kislerdm/neon","version":"${NEON_VERSION}"}}`);
+    expect(pkg.pulumi).toEqual({
+      resource: true,
+      name: "terraform-provider",
+      version: "1.3.0",
+      parameterization: { name: "neon", version: NEON_VERSION, value: pkg.pulumi.parameterization.value },
+    });
+    expect(Buffer.from(pkg.pulumi.parameterization.value, "base64").toString("utf8")).toBe(
+      `{"remote":{"url":"registry.opentofu.org/kislerdm/neon","version":"${NEON_VERSION}"}}`,
+    );
     const root = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
     expect(root.dependencies["@pulumi/neon"]).toBe("file:sdks/neon");
   });
 
   it("is recorded in Pulumi.yaml as pulumi package add records it (any spelling the CLI writes)", () => {
-    expect(neonPackageEntry(parseYaml(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")))).toEqual({ bridge: "terraform-provider", provider: "kislerdm/neon", version: NEON_VERSION });
+    expect(neonPackageEntry(parseYaml(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")))).toEqual({
+      bridge: "terraform-provider",
+      provider: "kislerdm/neon",
+      version: NEON_VERSION,
+    });
     // The spellings a CLI may write: a registry-qualified provider, a `v` on the version, a pinned bridge.
-    expect(neonPackageEntry({ packages: { neon: { source: "terraform-provider", version: "1.3.0", parameters: ["registry.opentofu.org/kislerdm/neon", "v0.15.0"] } } })).toEqual({ bridge: "terraform-provider", provider: "kislerdm/neon", version: "0.15.0" });
-    expect(neonPackageEntry({ packages: { neon: { source: "pulumi/terraform-provider", parameters: ["kislerdm/neon", "0.15.0"] } } })).toEqual({ bridge: "terraform-provider", provider: "kislerdm/neon", version: "0.15.0" });
+    expect(
+      neonPackageEntry({
+        packages: { neon: { source: "terraform-provider", version: "1.3.0", parameters: ["registry.opentofu.org/kislerdm/neon", "v0.15.0"] } },
+      }),
+    ).toEqual({ bridge: "terraform-provider", provider: "kislerdm/neon", version: "0.15.0" });
+    expect(neonPackageEntry({ packages: { neon: { source: "pulumi/terraform-provider", parameters: ["kislerdm/neon", "0.15.0"] } } })).toEqual({
+      bridge: "terraform-provider",
+      provider: "kislerdm/neon",
+      version: "0.15.0",
+    });
     expect(neonPackageEntry({ packages: { neon: "terraform-provider@1.3.0" } })).toBeUndefined();
   });
 
   it("loads under plain Node from the installed dependency", () => {
-    const r = spawnSync(process.execPath, ["-e", "const n = require('@pulumi/neon'); console.log([n.Provider, n.Project, n.ApiKey, n.VpcEndpointRestriction].map(c => c.__pulumiType).join(' '), typeof n.getProject, typeof n.getBranchesOutput)"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        "const n = require('@pulumi/neon'); console.log([n.Provider, n.Project, n.ApiKey, n.VpcEndpointRestriction].map(c => c.__pulumiType).join(' '), typeof n.getProject, typeof n.getBranchesOutput)",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     expect(r.stderr).toBe("");
-    expect(r.stdout.trim()).toBe("neon neon:index/project:Project neon:index/apiKey:ApiKey neon:index/vpcEndpointRestriction:VpcEndpointRestriction function function");
+    expect(r.stdout.trim()).toBe(
+      "neon neon:index/project:Project neon:index/apiKey:ApiKey neon:index/vpcEndpointRestriction:VpcEndpointRestriction function function",
+    );
   });
 });
 
@@ -136,12 +196,25 @@ describe("sdks/neon on the wire (mock runtime)", () => {
     const regPkg = monitor.registerPackage.bind(monitor);
     monitor.registerPackage = (req: any, cb: any) => {
       const p = req.getParameterization();
-      packages.push({ name: req.getName(), version: req.getVersion(), url: req.getDownloadUrl(), pkg: p.getName(), pkgVersion: p.getVersion(), value: Buffer.from(p.getValue_asU8()).toString("utf8") });
+      packages.push({
+        name: req.getName(),
+        version: req.getVersion(),
+        url: req.getDownloadUrl(),
+        pkg: p.getName(),
+        pkgVersion: p.getVersion(),
+        value: Buffer.from(p.getValue_asU8()).toString("utf8"),
+      });
       regPkg(req, cb);
     };
     const reg = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, cb: any) => {
-      registered.push({ type: req.getType(), packageRef: req.getPackageref(), version: req.getVersion(), secrets: req.getAdditionalsecretoutputsList(), inputs: req.getObject().toJavaScript() });
+      registered.push({
+        type: req.getType(),
+        packageRef: req.getPackageref(),
+        version: req.getVersion(),
+        secrets: req.getAdditionalsecretoutputsList(),
+        inputs: req.getObject().toJavaScript(),
+      });
       reg(req, cb);
     };
     program(await import("@pulumi/neon"));
@@ -162,9 +235,24 @@ describe("sdks/neon on the wire (mock runtime)", () => {
         new neon.ApiKey("k", {}, { provider });
       });
     const first = await run();
-    const wire = { name: "terraform-provider", version: "1.3.0", url: "", pkg: "neon", pkgVersion: NEON_VERSION, value: `{"remote":{"url":"registry.opentofu.org/kislerdm/neon","version":"${NEON_VERSION}"}}` };
+    const wire = {
+      name: "terraform-provider",
+      version: "1.3.0",
+      url: "",
+      pkg: "neon",
+      pkgVersion: NEON_VERSION,
+      value: `{"remote":{"url":"registry.opentofu.org/kislerdm/neon","version":"${NEON_VERSION}"}}`,
+    };
     expect(first.packages).toEqual([wire]);
-    expect(first.registered.map((r) => r.type).sort()).toEqual(["neon:index/apiKey:ApiKey", "neon:index/branch:Branch", "neon:index/database:Database", "neon:index/endpoint:Endpoint", "neon:index/project:Project", "neon:index/role:Role", "pulumi:providers:neon"]);
+    expect(first.registered.map((r) => r.type).sort()).toEqual([
+      "neon:index/apiKey:ApiKey",
+      "neon:index/branch:Branch",
+      "neon:index/database:Database",
+      "neon:index/endpoint:Endpoint",
+      "neon:index/project:Project",
+      "neon:index/role:Role",
+      "pulumi:providers:neon",
+    ]);
     for (const r of first.registered) {
       expect(r.packageRef).toBe("mock-uuid");
       // With a package reference the SDK sends no version: the package registration carries it.
@@ -224,6 +312,8 @@ describe("sdks/neon on the wire (mock runtime)", () => {
     state.getStore().supportsParameterization = false;
     const neon = await import("@pulumi/neon");
     // A CLI-generated package throws the runtime's own message, which names no version.
-    expect(() => new neon.Provider("old-cli")).toThrow(OURS ? /^@pulumi\/neon needs a Pulumi CLI that supports parameterized packages: Pulumi v3\.238\.0 or later/ : /does not support parameterization/);
+    expect(() => new neon.Provider("old-cli")).toThrow(
+      OURS ? /^@pulumi\/neon needs a Pulumi CLI that supports parameterized packages: Pulumi v3\.238\.0 or later/ : /does not support parameterization/,
+    );
   });
 });

@@ -50,13 +50,28 @@ describe.each(OPERATION_WORKFLOWS.map((s) => [s.kind, s] as const))("tenant-%s.y
 });
 
 describe("the plan job's script, under bash", () => {
-  const planScript = (kind: string) => (parse(readFileSync(path.join(ROOT, operationWorkflowPath(kind as "erase")), "utf8")) as Workflow).jobs.plan.steps.find((s) => s.id === "plan")!.run!;
+  const planScript = (kind: string) =>
+    (parse(readFileSync(path.join(ROOT, operationWorkflowPath(kind as "erase")), "utf8")) as Workflow).jobs.plan.steps.find((s) => s.id === "plan")!.run!;
   const run = (kind: string, env: Record<string, string>) => {
     const dir = mkdtempSync(path.join(tmpdir(), "tf-opplan-"));
     const out = path.join(dir, "output");
     const summary = path.join(dir, "summary");
     writeFileSync(out, "");
-    const r = spawnSync("bash", ["-c", planScript(kind)], { cwd: ROOT, encoding: "utf8", env: { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, GITHUB_WORKFLOW: `tenant ${kind}`, STACK: "prod", TICKET: "SEC-1", ...env } });
+    const r = spawnSync("bash", ["-c", planScript(kind)], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        RUNNER_TEMP: dir,
+        GITHUB_OUTPUT: out,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_WORKFLOW: `tenant ${kind}`,
+        STACK: "prod",
+        TICKET: "SEC-1",
+        ...env,
+      },
+    });
     return { code: r.status, stdout: r.stdout, output: readFileSync(out, "utf8"), summary: existsSync(summary) ? readFileSync(summary, "utf8") : "" };
   };
 
@@ -91,7 +106,7 @@ describe("the plan job's script, under bash", () => {
     expect(stack.code).toBe(2);
     expect(stack.stdout).toContain("is not a stack name");
     const to = run("restore", { TENANT: "acme-corp", TO: `$(touch ${marker})`, FROM_DUMP: "false" });
-    expect(to.stdout).toContain("--to \"$(touch");
+    expect(to.stdout).toContain('--to "$(touch');
     expect(existsSync(marker)).toBe(false);
   });
 });

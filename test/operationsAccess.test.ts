@@ -60,7 +60,12 @@ describe("the operations role (prod stack)", () => {
 
   it("stays bounded by the vault even if its own policy is widened to everything", () => {
     const widened: Caller = { arn: operator.arn, identity: [ALLOW_EVERYTHING] };
-    expect(s3(world, region, widened, "s3:PutObject", `${bucket}/retain-14d/acme-corp/${STAMP}.dump`, { "s3:if-none-match": "*", "s3:ObjectCreationOperation": true })).toBe("explicit-deny");
+    expect(
+      s3(world, region, widened, "s3:PutObject", `${bucket}/retain-14d/acme-corp/${STAMP}.dump`, {
+        "s3:if-none-match": "*",
+        "s3:ObjectCreationOperation": true,
+      }),
+    ).toBe("explicit-deny");
     expect(s3(world, region, widened, "s3:DeleteObjectVersion", `${bucket}/retain-14d/acme-corp/${STAMP}.dump`)).toBe("explicit-deny");
     expect(s3(world, region, widened, "s3:ListBucketVersions", bucket)).toBe("explicit-deny");
   });
@@ -68,7 +73,8 @@ describe("the operations role (prod stack)", () => {
   it("leaves erasure to the break-glass principal: it may delete every version, nobody else may", () => {
     const glass = { arn: GLASS, identity: [ALLOW_EVERYTHING] };
     const object = `${bucket}/retain-14d/old-mill/${STAMP}.dump`;
-    for (const action of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"]) expect(s3(world, region, glass, action, object), action).toBe("allow");
+    for (const action of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"])
+      expect(s3(world, region, glass, action, object), action).toBe("allow");
     expect(s3(world, region, glass, "s3:ListBucketVersions", bucket)).toBe("allow");
     for (const who of [admin("account-admin"), asCaller(world.writer!), asCaller(world.reader!), { arn: operator.arn, identity: [ALLOW_EVERYTHING] }]) {
       expect(s3(world, region, who, "s3:DeleteObjectVersion", object), who.arn).toBe("explicit-deny");

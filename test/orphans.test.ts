@@ -17,12 +17,15 @@ const listed = (id: string, name: string, region: string, created: string): List
 
 describe("which projects no tenant owns", () => {
   it("owns one project per declared tenant, flags a later one named like it, and one nobody declares", () => {
-    const report = findOrphans([ACME, NORTH], [
-      listed("first-acme-1", "Acme Corp", "aws-eu-central-1", "2026-11-01T10:00:00Z"),
-      listed("retry-acme-2", "Acme Corp", "aws-eu-central-1", "2026-11-01T10:00:03Z"),
-      listed("scratch-3", "scratch", "aws-us-east-2", "2026-10-01T00:00:00Z"),
-      listed("elsewhere-4", "Northwind", "aws-eu-west-2", "2026-10-02T00:00:00Z"),
-    ]);
+    const report = findOrphans(
+      [ACME, NORTH],
+      [
+        listed("first-acme-1", "Acme Corp", "aws-eu-central-1", "2026-11-01T10:00:00Z"),
+        listed("retry-acme-2", "Acme Corp", "aws-eu-central-1", "2026-11-01T10:00:03Z"),
+        listed("scratch-3", "scratch", "aws-us-east-2", "2026-10-01T00:00:00Z"),
+        listed("elsewhere-4", "Northwind", "aws-eu-west-2", "2026-10-02T00:00:00Z"),
+      ],
+    );
     expect(report.verdicts.map((v) => [v.kind, v.project.id])).toEqual([
       ["duplicate", "retry-acme-2"],
       ["unowned", "elsewhere-4"],
@@ -32,13 +35,22 @@ describe("which projects no tenant owns", () => {
     expect(report.orphans).toBe(3);
     expect(report.missing).toEqual([NORTH]);
     const why = Object.fromEntries(report.verdicts.filter((v) => v.kind !== "owned").map((v) => [v.project.id, (v as { why: string }).why]));
-    expect(why["retry-acme-2"]).toBe("a further project named like tenant acme-corp (prod), created after first-acme-1; pass --state to say which one Pulumi tracks");
+    expect(why["retry-acme-2"]).toBe(
+      "a further project named like tenant acme-corp (prod), created after first-acme-1; pass --state to say which one Pulumi tracks",
+    );
     expect(why["elsewhere-4"]).toBe("named like tenant northwind (prod) but in aws-eu-west-2, not aws-us-east-2");
     expect(why["scratch-3"]).toBe("no tenant of any stack sharing the tenants file declares it");
   });
 
   it("with the stacks' state, knows which of two same-named projects Pulumi tracks, even the newer", () => {
-    const report = findOrphans([ACME], [listed("first-acme-1", "Acme Corp", "aws-eu-central-1", "2026-11-01T10:00:00Z"), listed("retry-acme-2", "Acme Corp", "aws-eu-central-1", "2026-11-01T10:00:03Z")], new Set(["retry-acme-2"]));
+    const report = findOrphans(
+      [ACME],
+      [
+        listed("first-acme-1", "Acme Corp", "aws-eu-central-1", "2026-11-01T10:00:00Z"),
+        listed("retry-acme-2", "Acme Corp", "aws-eu-central-1", "2026-11-01T10:00:03Z"),
+      ],
+      new Set(["retry-acme-2"]),
+    );
     expect(report.verdicts.map((v) => [v.kind, v.project.id])).toEqual([
       ["duplicate", "first-acme-1"],
       ["owned", "retry-acme-2"],
@@ -47,13 +59,25 @@ describe("which projects no tenant owns", () => {
 
   it("lets two tenants with the same name and region own one project each", () => {
     const twin = { ...ACME, owner: "tenant acme-corp-2" };
-    const report = findOrphans([ACME, twin], [listed("a", "Acme Corp", "aws-eu-central-1", "2026-01-01T00:00:00Z"), listed("b", "Acme Corp", "aws-eu-central-1", "2026-01-02T00:00:00Z")]);
+    const report = findOrphans(
+      [ACME, twin],
+      [listed("a", "Acme Corp", "aws-eu-central-1", "2026-01-01T00:00:00Z"), listed("b", "Acme Corp", "aws-eu-central-1", "2026-01-02T00:00:00Z")],
+    );
     expect(report.orphans).toBe(0);
     expect(report.missing).toEqual([]);
   });
 
   it("reads tracked ids from pulumi stack export, and refuses anything else", () => {
-    const exported = { version: 3, deployment: { resources: [{ type: "pulumi:providers:neon", id: "p" }, { type: "neon:index/project:Project", id: "first-acme-1" }, { type: "neon:index/project:Project", id: "" }] } };
+    const exported = {
+      version: 3,
+      deployment: {
+        resources: [
+          { type: "pulumi:providers:neon", id: "p" },
+          { type: "neon:index/project:Project", id: "first-acme-1" },
+          { type: "neon:index/project:Project", id: "" },
+        ],
+      },
+    };
     expect(trackedProjectIds(exported)).toEqual(["first-acme-1"]);
     expect(() => trackedProjectIds({ resources: [] })).toThrow("not a `pulumi stack export` document");
   });
@@ -68,7 +92,13 @@ describe("npm run fleet -- orphans", () => {
   // The organisation as Neon would list it: every declared project, a retried create's
   // duplicate of the first tenant, and 400 projects of another team, so the listing takes two pages.
   const projects = [
-    ...declared.map((d, i) => ({ ...item, id: `owned-${i}`, name: d.name, region_id: d.regionId, created_at: `2026-01-01T00:00:${String(i).padStart(2, "0")}Z` })),
+    ...declared.map((d, i) => ({
+      ...item,
+      id: `owned-${i}`,
+      name: d.name,
+      region_id: d.regionId,
+      created_at: `2026-01-01T00:00:${String(i).padStart(2, "0")}Z`,
+    })),
     { ...item, id: "retry-dup-1", name: declared[0].name, region_id: declared[0].regionId, created_at: "2026-06-01T00:00:00Z" },
     ...Array.from({ length: 400 }, (_, i) => ({ ...item, id: `other-team-${i}`, name: `other team ${i}`, created_at: "2025-01-01T00:00:00Z" })),
   ];
@@ -87,7 +117,13 @@ describe("npm run fleet -- orphans", () => {
     const cursor = url.searchParams.get("cursor");
     const start = cursor ? projects.findIndex((p) => p.id === cursor) + 1 : 0;
     const page = projects.slice(start, start + limit);
-    json(200, { projects: page, ...(mode === "partial" ? { unavailable_project_ids: ["slow-project-1"] } : {}), pagination: { cursor: page.at(-1)?.id ?? cursor ?? "" }, applications: {}, integrations: {} });
+    json(200, {
+      projects: page,
+      ...(mode === "partial" ? { unavailable_project_ids: ["slow-project-1"] } : {}),
+      pagination: { cursor: page.at(-1)?.id ?? cursor ?? "" },
+      applications: {},
+      integrations: {},
+    });
   });
   let api = "";
   beforeAll(async () => {
@@ -98,7 +134,11 @@ describe("npm run fleet -- orphans", () => {
 
   const run = (args: string[], env: Record<string, string> = { NEON_API_KEY: KEY }) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/fleet.ts"), "orphans", "--api-url", api, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
+      const child = spawn(
+        process.execPath,
+        [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/fleet.ts"), "orphans", "--api-url", api, ...args],
+        { cwd: ROOT, env: { PATH: process.env.PATH, ...env } },
+      );
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
@@ -116,7 +156,9 @@ describe("npm run fleet -- orphans", () => {
     expect(doc.orgs).toHaveLength(1);
     expect(doc.orgs[0].listed).toBe(projects.length);
     const bad = doc.orgs[0].verdicts.filter((v: { kind: string }) => v.kind !== "owned");
-    expect(bad.map((v: { project: { id: string } }) => v.project.id).sort()).toEqual(["retry-dup-1", ...Array.from({ length: 400 }, (_, i) => `other-team-${i}`)].sort());
+    expect(bad.map((v: { project: { id: string } }) => v.project.id).sort()).toEqual(
+      ["retry-dup-1", ...Array.from({ length: 400 }, (_, i) => `other-team-${i}`)].sort(),
+    );
     expect(doc.orgs[0].missing).toEqual([]);
     expect(seen).toEqual([
       `GET /api/v2/projects?org_id=${ORG}&limit=400 Bearer ${KEY}`,
@@ -129,12 +171,19 @@ describe("npm run fleet -- orphans", () => {
     const exportFile = path.join(dir, "prod.json");
     // Pulumi tracks the retried one; the first is the orphan.
     const trackedIds = projects.filter((p) => p.id.startsWith("owned-") && p.id !== "owned-0").map((p) => p.id);
-    writeFileSync(exportFile, JSON.stringify({ version: 3, deployment: { resources: [...trackedIds, "retry-dup-1"].map((id) => ({ type: "neon:index/project:Project", id })) } }));
+    writeFileSync(
+      exportFile,
+      JSON.stringify({ version: 3, deployment: { resources: [...trackedIds, "retry-dup-1"].map((id) => ({ type: "neon:index/project:Project", id })) } }),
+    );
     const r = await run(["--state", exportFile]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`  orphan   owned-0  ${JSON.stringify(declared[0].name)}  ${declared[0].regionId}  created 2026-01-01T00:00:00Z: named like ${declared[0].owner} (${declared[0].stack}) but not in any stack's state`);
+    expect(r.stdout).toContain(
+      `  orphan   owned-0  ${JSON.stringify(declared[0].name)}  ${declared[0].regionId}  created 2026-01-01T00:00:00Z: named like ${declared[0].owner} (${declared[0].stack}) but not in any stack's state`,
+    );
     expect(r.stdout).not.toMatch(/orphan {3}retry-dup-1/);
-    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("401 project(s) no tenant owns. Nothing was changed: look at each in the Neon console (its branches, its size, when it was last active) before deleting it there; a duplicate may hold writes that went to it.");
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(
+      "401 project(s) no tenant owns. Nothing was changed: look at each in the Neon console (its branches, its size, when it was last active) before deleting it there; a duplicate may hold writes that went to it.",
+    );
   });
 
   it("exits 0 when every listed project is owned", async () => {

@@ -12,39 +12,54 @@ import { workflowErrors } from "./workflowParser";
 import { HEAD_INSTALL, trustFindings, type Workflow } from "./ciTrust";
 
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
-type Job = { permissions?: Record<string, string>; steps: { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[]; needs?: string | string[]; environment?: string; if?: string };
+type Job = {
+  permissions?: Record<string, string>;
+  steps: { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[];
+  needs?: string | string[];
+  environment?: string;
+  if?: string;
+};
 
-describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml", "tenant-restore.yml", "tenant-export.yml", "tenant-erase.yml", "tenant-move.yml"])("%s", (name) => {
-  const text = read(name);
-  const wf = parse(text);
-  const jobs = wf.jobs as Record<string, Job>;
+describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml", "tenant-restore.yml", "tenant-export.yml", "tenant-erase.yml", "tenant-move.yml"])(
+  "%s",
+  (name) => {
+    const text = read(name);
+    const wf = parse(text);
+    const jobs = wf.jobs as Record<string, Job>;
 
-  it("passes GitHub's workflow parser", async () => {
-    expect(await workflowErrors(name, text)).toEqual([]);
-  });
+    it("passes GitHub's workflow parser", async () => {
+      expect(await workflowErrors(name, text)).toEqual([]);
+    });
 
-  it("pins every action to a commit SHA with its version, and holds no literal credential", () => {
-    expect(unpinnedActions(text)).toEqual([]);
-    for (const line of text.split("\n").filter((l) => /uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
-    expect(credentialFindings(text)).toEqual([]);
-  });
+    it("pins every action to a commit SHA with its version, and holds no literal credential", () => {
+      expect(unpinnedActions(text)).toEqual([]);
+      for (const line of text.split("\n").filter((l) => /uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      expect(credentialFindings(text)).toEqual([]);
+    });
 
-  it("grants nothing at the top and least privilege per job", () => {
-    expect(wf.permissions).toEqual({});
-    for (const [id, job] of Object.entries(jobs)) {
-      expect(job.permissions, id).toBeDefined();
-      expect(job.permissions!.contents, id).toBe("read");
-      const aws = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-      expect(job.permissions!["id-token"], id).toBe(aws ? "write" : undefined);
-    }
-  });
-});
+    it("grants nothing at the top and least privilege per job", () => {
+      expect(wf.permissions).toEqual({});
+      for (const [id, job] of Object.entries(jobs)) {
+        expect(job.permissions, id).toBeDefined();
+        expect(job.permissions!.contents, id).toBe("read");
+        const aws = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+        expect(job.permissions!["id-token"], id).toBe(aws ? "write" : undefined);
+      }
+    });
+  },
+);
 
 describe("when pulumi runs", () => {
   const preview = parse(read("preview.yml"));
   const tenantDiff = parse(read("tenant-diff.yml"));
   const deploy = parse(read("deploy.yml"));
-  const commands = (wf: { jobs: Record<string, Job> }) => Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with?.command).filter((c) => c !== undefined));
+  const commands = (wf: { jobs: Record<string, Job> }) =>
+    Object.values(wf.jobs).flatMap((j) =>
+      j.steps
+        .filter((s) => s.uses?.startsWith("pulumi/actions@"))
+        .map((s) => s.with?.command)
+        .filter((c) => c !== undefined),
+    );
 
   it("previews on pull requests with the policy pack, outputs suppressed, never up", () => {
     expect(Object.keys(preview.on)).toEqual(["pull_request"]);
@@ -53,7 +68,9 @@ describe("when pulumi runs", () => {
     expect(preview.on.pull_request["paths-ignore"]).toEqual(["**.md", "docs/**"]);
     expect(commands(preview)).toEqual([]);
     const step = preview.jobs.preview.steps.find((s: { id?: string }) => s.id === "preview");
-    expect(step.run).toContain('pulumi preview --stack "${STACK}" --policy-pack policies --policy-pack-config "${POLICY_CONFIG}" --diff --suppress-outputs --non-interactive');
+    expect(step.run).toContain(
+      'pulumi preview --stack "${STACK}" --policy-pack policies --policy-pack-config "${POLICY_CONFIG}" --diff --suppress-outputs --non-interactive',
+    );
     expect(step.env).toMatchObject({ STACK: "${{ matrix.stack }}", POLICY_CONFIG: "${{ matrix.policyConfig }}" });
     // Every stack of the project, from its stack files.
     expect(preview.jobs.preview.strategy.matrix).toBe("${{ fromJSON(needs.stacks.outputs.all) }}");
@@ -64,14 +81,23 @@ describe("when pulumi runs", () => {
   });
 
   it("comments each stack's report as its own comment, from artifacts, in jobs that run no code of the pull request", () => {
-    for (const [wf, job, kind, source] of [[tenantDiff, "comment-tenant-diff", "tenant-diff", "tenant-diff"], [preview, "comment-preview", "preview", "preview"]] as const) {
+    for (const [wf, job, kind, source] of [
+      [tenantDiff, "comment-tenant-diff", "tenant-diff", "tenant-diff"],
+      [preview, "comment-preview", "preview", "preview"],
+    ] as const) {
       const preview = wf;
       const upload = preview.jobs[source].steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/upload-artifact@"));
       expect(upload).toMatchObject({ if: "always()", with: { name: `${kind}-\${{ matrix.stack }}`, path: "report/" } });
-      expect(preview.jobs[source].steps.find((s: { id?: string }) => s.id === source.replace("tenant-", "")).run).toMatch(new RegExp(`report="(\\.\\./)?report/${kind}-\\$\\{STACK\\}"`));
+      expect(preview.jobs[source].steps.find((s: { id?: string }) => s.id === source.replace("tenant-", "")).run).toMatch(
+        new RegExp(`report="(\\.\\./)?report/${kind}-\\$\\{STACK\\}"`),
+      );
       const steps = preview.jobs[job].steps;
       expect(preview.jobs[job].needs).toBe(source);
-      expect(steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/download-artifact@")).with).toEqual({ pattern: `${kind}-*`, path: "reports", "merge-multiple": true });
+      expect(steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/download-artifact@")).with).toEqual({
+        pattern: `${kind}-*`,
+        path: "reports",
+        "merge-multiple": true,
+      });
       expect(steps.at(-1).run).toBe("set -euo pipefail\nnode scripts/pr-comment.mjs --from reports\n");
       expect(preview.jobs[job].permissions).toEqual({ contents: "read", "pull-requests": "write" });
     }
@@ -88,7 +114,9 @@ describe("when pulumi runs", () => {
     ]);
     const diff = steps.find((s) => s.id === "diff") as Job["steps"][number] & { "working-directory": string };
     expect(diff["working-directory"]).toBe("base");
-    expect(diff.run).toContain('npm run --silent plan -- --stack "${STACK}" --head ../head --sandbox --format md > "${report}/comment.md" 2> ../plan-errors.txt || status=$?');
+    expect(diff.run).toContain(
+      'npm run --silent plan -- --stack "${STACK}" --head ../head --sandbox --format md > "${report}/comment.md" 2> ../plan-errors.txt || status=$?',
+    );
   });
 
   it("plans the pull request's program in bubblewrap, installed first, and fails in that same step, by binaries no PATH entry can replace", () => {
@@ -108,7 +136,7 @@ describe("when pulumi runs", () => {
     expect(diff.run!.match(/plan-errors\.txt.*/g)).toEqual(["plan-errors.txt || status=$?", "plan-errors.txt"]);
     // In the log, the head's errors cannot issue workflow commands: they are off, under a token made after the head ran.
     expect(diff.run).toContain('echo "::stop-commands::${token}"\n/usr/bin/cat ../plan-errors.txt\necho "::${token}::"\n');
-    expect(diff.run).toContain('token="$(/usr/bin/od -An -N16 -tx1 /dev/urandom | /usr/bin/tr -d \' \\n\')"');
+    expect(diff.run).toContain("token=\"$(/usr/bin/od -An -N16 -tx1 /dev/urandom | /usr/bin/tr -d ' \\n')\"");
   });
 
   it("updates on merge: the dev stacks, then the prod stacks behind their environment, one deploy at a time", () => {
@@ -116,18 +144,28 @@ describe("when pulumi runs", () => {
     expect(deploy.on.push.branches).toEqual(["main"]);
     expect(deploy.concurrency).toEqual({ group: "tenant-fleet-deploy", "cancel-in-progress": false });
     expect(commands(deploy)).toEqual(["up", "up"]);
-    expect(deploy.jobs["up-dev"]).toMatchObject({ needs: ["stacks", "test"], environment: "dev", if: "github.ref == 'refs/heads/main' && needs.stacks.outputs.dev_count != '0'" });
+    expect(deploy.jobs["up-dev"]).toMatchObject({
+      needs: ["stacks", "test"],
+      environment: "dev",
+      if: "github.ref == 'refs/heads/main' && needs.stacks.outputs.dev_count != '0'",
+    });
     expect(deploy.jobs["up-prod"]).toMatchObject({ needs: ["stacks", "test", "up-dev"], environment: "prod" });
     // Prod runs after dev succeeded or when there is no dev stack, never after a failure.
     expect(deploy.jobs["up-prod"].if).toBe("${{ !cancelled() && !failure() && github.ref == 'refs/heads/main' && needs.stacks.outputs.prod_count != '0' }}");
-    for (const [job, tier] of [["up-dev", "dev"], ["up-prod", "prod"]]) {
+    for (const [job, tier] of [
+      ["up-dev", "dev"],
+      ["up-prod", "prod"],
+    ]) {
       expect(deploy.jobs[job].strategy).toEqual({ "fail-fast": false, "max-parallel": 2, matrix: `\${{ fromJSON(needs.stacks.outputs.${tier}) }}` });
       const step = deploy.jobs[job].steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
       expect(step.with).toMatchObject({ command: "up", "stack-name": "${{ matrix.stack }}", policyPackConfigs: "${{ matrix.policyConfig }}", parallel: 10 });
     }
   });
 
-  it.each([["preview.yml", preview], ["deploy.yml", deploy]])("%s skips ts-node's type check only in jobs that wait for npm test, which type-checks", (_, wf) => {
+  it.each([
+    ["preview.yml", preview],
+    ["deploy.yml", deploy],
+  ])("%s skips ts-node's type check only in jobs that wait for npm test, which type-checks", (_, wf) => {
     const jobs = wf.jobs as Record<string, Job>;
     expect(jobs.test.steps.map((s) => s.run)).toContain("npm test");
     const runsPulumi = (s: Job["steps"][number]) => (s.uses?.startsWith("pulumi/actions@") && s.with?.command) || /\bpulumi (preview|up)\b/.test(s.run ?? "");
@@ -140,7 +178,10 @@ describe("when pulumi runs", () => {
     }
   });
 
-  it.each([["preview.yml", preview], ["deploy.yml", deploy]])("%s lists the stacks with npm run stacks into the job outputs it reads", (_, wf) => {
+  it.each([
+    ["preview.yml", preview],
+    ["deploy.yml", deploy],
+  ])("%s lists the stacks with npm run stacks into the job outputs it reads", (_, wf) => {
     const job = wf.jobs.stacks;
     const step = job.steps.find((s: { id?: string }) => s.id === "list");
     expect(step.run).toMatch(/npm run --silent stacks -- (--tiers-from "\$\{base\}" )?--github-output >> "\$\{GITHUB_OUTPUT\}"/);
@@ -175,51 +216,229 @@ describe("trust boundaries of this stack's own CI", () => {
   });
 
   it.each<[string, "preview" | "deploy" | "tenant-diff", (wf: Workflow) => void, RegExp]>([
-    ["the organisation's Neon key in the preview", "preview", (wf) => (step(wf, "preview", (s) => s.id === "preview").env!.NEON_API_KEY = "${{ secrets.NEON_API_KEY }}"), /preview: a pull-request job holds NEON_API_KEY/],
-    ["a secret in a job without approval", "preview", (wf) => (step(wf, "test", (s) => s.run === "npm test").env = { PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" }), /test: holds secrets \(PULUMI_CONFIG_PASSPHRASE\) without waiting for approval/],
-    ["every secret at once", "preview", (wf) => (step(wf, "test", (s) => s.run === "npm test").env = { ALL: "${{ toJSON(secrets) }}" }), /test: reads every secret at once/],
+    [
+      "the organisation's Neon key in the preview",
+      "preview",
+      (wf) => (step(wf, "preview", (s) => s.id === "preview").env!.NEON_API_KEY = "${{ secrets.NEON_API_KEY }}"),
+      /preview: a pull-request job holds NEON_API_KEY/,
+    ],
+    [
+      "a secret in a job without approval",
+      "preview",
+      (wf) => (step(wf, "test", (s) => s.run === "npm test").env = { PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" }),
+      /test: holds secrets \(PULUMI_CONFIG_PASSPHRASE\) without waiting for approval/,
+    ],
+    [
+      "every secret at once",
+      "preview",
+      (wf) => (step(wf, "test", (s) => s.run === "npm test").env = { ALL: "${{ toJSON(secrets) }}" }),
+      /test: reads every secret at once/,
+    ],
     ["the prod environment in a pull request", "preview", (wf) => (wf.jobs.preview.environment = "prod"), /preview: a pull-request job names environment prod/],
-    ["a write token next to the pull request's code", "preview", (wf) => (wf.jobs.test.permissions!["pull-requests"] = "write"), /test: runs the pull request's code with pull-requests: write/],
-    ["the comment job running npm", "preview", (wf) => wf.jobs["comment-preview"].steps.push({ run: "npm ci" }), /comment-preview: a job that writes runs more than the comment script/],
-    ["the comment job checking out everything", "tenant-diff", (wf) => delete step(wf, "comment-tenant-diff", (s) => !!s.uses?.startsWith("actions/checkout@")).with!["sparse-checkout"], /comment-tenant-diff: a job that writes checks out more than the comment script/],
-    ["pulumi/actions commenting itself", "preview", (wf) => Object.assign(step(wf, "preview", (s) => !!s.uses?.startsWith("pulumi/actions@")), { with: { command: "preview", "comment-on-pr": true } }), /pulumi\/actions runs "preview"/],
-    ["outputs shown", "preview", (wf) => (step(wf, "preview", (s) => s.id === "preview").run = step(wf, "preview", (s) => s.id === "preview").run!.replace(" --suppress-outputs", "")), /pulumi preview without --suppress-outputs/],
+    [
+      "a write token next to the pull request's code",
+      "preview",
+      (wf) => (wf.jobs.test.permissions!["pull-requests"] = "write"),
+      /test: runs the pull request's code with pull-requests: write/,
+    ],
+    [
+      "the comment job running npm",
+      "preview",
+      (wf) => wf.jobs["comment-preview"].steps.push({ run: "npm ci" }),
+      /comment-preview: a job that writes runs more than the comment script/,
+    ],
+    [
+      "the comment job checking out everything",
+      "tenant-diff",
+      (wf) => delete step(wf, "comment-tenant-diff", (s) => !!s.uses?.startsWith("actions/checkout@")).with!["sparse-checkout"],
+      /comment-tenant-diff: a job that writes checks out more than the comment script/,
+    ],
+    [
+      "pulumi/actions commenting itself",
+      "preview",
+      (wf) =>
+        Object.assign(
+          step(wf, "preview", (s) => !!s.uses?.startsWith("pulumi/actions@")),
+          { with: { command: "preview", "comment-on-pr": true } },
+        ),
+      /pulumi\/actions runs "preview"/,
+    ],
+    [
+      "outputs shown",
+      "preview",
+      (wf) => (step(wf, "preview", (s) => s.id === "preview").run = step(wf, "preview", (s) => s.id === "preview").run!.replace(" --suppress-outputs", "")),
+      /pulumi preview without --suppress-outputs/,
+    ],
     ["workflow_run", "preview", (wf) => (wf.on = { workflow_run: {} }), /triggered by workflow_run/],
-    ["pull_request_target around the preview's secrets", "preview", (wf) => (wf.on = { pull_request_target: {} }), /preview: a pull_request_target job reads secrets \(PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE\)/],
-    ["a secret in the diff", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").env!.NEON_API_KEY = "${{ secrets.NEON_API_KEY }}"), /tenant-diff: a pull_request_target job reads secrets \(NEON_API_KEY\)/],
-    ["a cache in the diff", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => !!s.uses?.startsWith("actions/setup-node@")).with!.cache = "npm"), /tenant-diff: uses a cache/],
-    ["the pull request's checkout keeping its token", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.with?.path === "head").with!["persist-credentials"] = true), /tenant-diff: a checkout keeps its credentials/],
-    ["the pull request in the workspace root", "tenant-diff", (wf) => delete step(wf, "tenant-diff", (s) => s.with?.path === "head").with!.path, /tenant-diff: checks out the pull request into the workspace root/],
-    ["the pull request's install scripts", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "npm ci"), /tenant-diff: runs "npm ci" in the pull request's checkout/],
-    ["the pull request's .npmrc", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "npm ci --ignore-scripts"), /tenant-diff: runs "npm ci --ignore-scripts" in the pull request's checkout/],
-    ["the pull request's install without the base's guard (its workspaces could lead outside head/)", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund"), /tenant-diff: runs "rm -f \.npmrc && npm ci --ignore-scripts --no-audit --no-fund" in the pull request's checkout/],
-    ["the pull request's checker", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff")["working-directory"] = "head"), /tenant-diff: runs "report=.*" in the pull request's checkout/],
-    ["no bubblewrap", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.shift(), /tenant-diff: bubblewrap is not installed before the pull request is checked out/],
-    ["bubblewrap installed after the pull request is on the runner", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.splice(3, 0, wf.jobs["tenant-diff"].steps.shift()!), /tenant-diff: bubblewrap is not installed before the pull request is checked out/],
-    ["the diff's shell from PATH", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").shell = "bash"), /tenant-diff: the step that plans the pull request's program finds its shell on PATH \(shell: bash\)/],
-    ["a tool from PATH after the plan", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace("/usr/bin/cat ../plan-errors.txt", "cat ../plan-errors.txt")), /tenant-diff: runs "cat" from PATH after the pull request's program ran/],
-    ["a tool from PATH in a substitution after the plan", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace("$(/usr/bin/od", "$(od")), /tenant-diff: runs "od" from PATH after the pull request's program ran/],
-    ["a verdict that is not the plan's", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace('exit "${status}"', "exit 0")), /tenant-diff: the verdict is not the planning step's exit status/],
-    ["a later verdict step", "tenant-diff", (wf) => wf.jobs["tenant-diff"].steps.push({ if: "steps.diff.outputs.status != '0'", shell: "bash", run: "exit 1" }), /tenant-diff: runs "exit 1" after the pull request's program ran; decide in the step that plans it/],
-    ["the program planned outside the sandbox", "tenant-diff", (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace(" --sandbox", "")), /tenant-diff: plans the pull request's program outside the sandbox/],
-    ["a write token beside the pull request's checkout", "tenant-diff", (wf) => (wf.jobs["tenant-diff"].permissions!["pull-requests"] = "write"), /tenant-diff: checks out the pull request with pull-requests: write/],
-    ["a secret at job level", "deploy", (wf) => (wf.jobs["up-prod"].env = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" }), /up-prod: job-level env holds secrets \(NEON_API_KEY\)/],
-    ["deploy credentials outside an environment", "deploy", (wf) => delete wf.jobs["up-prod"].environment, /up-prod: holds NEON_API_KEY, TENANT_FLEET_APP_PRIVATE_KEY, PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE outside the dev, prod and tenant-operation environments|up-prod: holds TENANT_FLEET_APP_PRIVATE_KEY/],
-    ["a dispatch on any branch", "deploy", (wf) => (wf.jobs["up-dev"].if = "needs.stacks.outputs.dev_count != '0'"), /up-dev: holds secrets without checking github.ref == 'refs\/heads\/main'/],
-    ["an install after the credentials", "deploy", (wf) => wf.jobs["up-prod"].steps.splice(-1, 0, { run: "npm install left-pad" }), /up-prod: "npm install left-pad" installs after credentials are in the job/],
-    ["a personal token instead of the App's", "deploy", (wf) => (step(wf, "up-prod", (s) => s.with?.command === "up").env!.GITHUB_TOKEN = "${{ secrets.TENANT_FLEET_GITHUB_TOKEN }}"), /up-prod: pulumi up's GitHub token is not the App installation token/],
-    ["an App token for every repository", "deploy", (wf) => delete step(wf, "up-dev", (s) => !!s.uses?.startsWith("actions/create-github-app-token@")).with!.repositories, /up-dev: the App token is not scoped to the stack's one application repository/],
-    ["tiers from the merged files only", "deploy", (wf) => (step(wf, "stacks", (s) => s.id === "list").run = 'npm run --silent stacks -- --github-output >> "${GITHUB_OUTPUT}"\n'), /stacks: stack tiers do not consult the commit before the push/],
+    [
+      "pull_request_target around the preview's secrets",
+      "preview",
+      (wf) => (wf.on = { pull_request_target: {} }),
+      /preview: a pull_request_target job reads secrets \(PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE\)/,
+    ],
+    [
+      "a secret in the diff",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").env!.NEON_API_KEY = "${{ secrets.NEON_API_KEY }}"),
+      /tenant-diff: a pull_request_target job reads secrets \(NEON_API_KEY\)/,
+    ],
+    [
+      "a cache in the diff",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => !!s.uses?.startsWith("actions/setup-node@")).with!.cache = "npm"),
+      /tenant-diff: uses a cache/,
+    ],
+    [
+      "the pull request's checkout keeping its token",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.with?.path === "head").with!["persist-credentials"] = true),
+      /tenant-diff: a checkout keeps its credentials/,
+    ],
+    [
+      "the pull request in the workspace root",
+      "tenant-diff",
+      (wf) => delete step(wf, "tenant-diff", (s) => s.with?.path === "head").with!.path,
+      /tenant-diff: checks out the pull request into the workspace root/,
+    ],
+    [
+      "the pull request's install scripts",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "npm ci"),
+      /tenant-diff: runs "npm ci" in the pull request's checkout/,
+    ],
+    [
+      "the pull request's .npmrc",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "npm ci --ignore-scripts"),
+      /tenant-diff: runs "npm ci --ignore-scripts" in the pull request's checkout/,
+    ],
+    [
+      "the pull request's install without the base's guard (its workspaces could lead outside head/)",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.run === HEAD_INSTALL).run = "rm -f .npmrc && npm ci --ignore-scripts --no-audit --no-fund"),
+      /tenant-diff: runs "rm -f \.npmrc && npm ci --ignore-scripts --no-audit --no-fund" in the pull request's checkout/,
+    ],
+    [
+      "the pull request's checker",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff")["working-directory"] = "head"),
+      /tenant-diff: runs "report=.*" in the pull request's checkout/,
+    ],
+    [
+      "no bubblewrap",
+      "tenant-diff",
+      (wf) => wf.jobs["tenant-diff"].steps.shift(),
+      /tenant-diff: bubblewrap is not installed before the pull request is checked out/,
+    ],
+    [
+      "bubblewrap installed after the pull request is on the runner",
+      "tenant-diff",
+      (wf) => wf.jobs["tenant-diff"].steps.splice(3, 0, wf.jobs["tenant-diff"].steps.shift()!),
+      /tenant-diff: bubblewrap is not installed before the pull request is checked out/,
+    ],
+    [
+      "the diff's shell from PATH",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").shell = "bash"),
+      /tenant-diff: the step that plans the pull request's program finds its shell on PATH \(shell: bash\)/,
+    ],
+    [
+      "a tool from PATH after the plan",
+      "tenant-diff",
+      (wf) =>
+        (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace(
+          "/usr/bin/cat ../plan-errors.txt",
+          "cat ../plan-errors.txt",
+        )),
+      /tenant-diff: runs "cat" from PATH after the pull request's program ran/,
+    ],
+    [
+      "a tool from PATH in a substitution after the plan",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace("$(/usr/bin/od", "$(od")),
+      /tenant-diff: runs "od" from PATH after the pull request's program ran/,
+    ],
+    [
+      "a verdict that is not the plan's",
+      "tenant-diff",
+      (wf) =>
+        (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace('exit "${status}"', "exit 0")),
+      /tenant-diff: the verdict is not the planning step's exit status/,
+    ],
+    [
+      "a later verdict step",
+      "tenant-diff",
+      (wf) => wf.jobs["tenant-diff"].steps.push({ if: "steps.diff.outputs.status != '0'", shell: "bash", run: "exit 1" }),
+      /tenant-diff: runs "exit 1" after the pull request's program ran; decide in the step that plans it/,
+    ],
+    [
+      "the program planned outside the sandbox",
+      "tenant-diff",
+      (wf) => (step(wf, "tenant-diff", (s) => s.id === "diff").run = step(wf, "tenant-diff", (s) => s.id === "diff").run!.replace(" --sandbox", "")),
+      /tenant-diff: plans the pull request's program outside the sandbox/,
+    ],
+    [
+      "a write token beside the pull request's checkout",
+      "tenant-diff",
+      (wf) => (wf.jobs["tenant-diff"].permissions!["pull-requests"] = "write"),
+      /tenant-diff: checks out the pull request with pull-requests: write/,
+    ],
+    [
+      "a secret at job level",
+      "deploy",
+      (wf) => (wf.jobs["up-prod"].env = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" }),
+      /up-prod: job-level env holds secrets \(NEON_API_KEY\)/,
+    ],
+    [
+      "deploy credentials outside an environment",
+      "deploy",
+      (wf) => delete wf.jobs["up-prod"].environment,
+      /up-prod: holds NEON_API_KEY, TENANT_FLEET_APP_PRIVATE_KEY, PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE outside the dev, prod and tenant-operation environments|up-prod: holds TENANT_FLEET_APP_PRIVATE_KEY/,
+    ],
+    [
+      "a dispatch on any branch",
+      "deploy",
+      (wf) => (wf.jobs["up-dev"].if = "needs.stacks.outputs.dev_count != '0'"),
+      /up-dev: holds secrets without checking github.ref == 'refs\/heads\/main'/,
+    ],
+    [
+      "an install after the credentials",
+      "deploy",
+      (wf) => wf.jobs["up-prod"].steps.splice(-1, 0, { run: "npm install left-pad" }),
+      /up-prod: "npm install left-pad" installs after credentials are in the job/,
+    ],
+    [
+      "a personal token instead of the App's",
+      "deploy",
+      (wf) => (step(wf, "up-prod", (s) => s.with?.command === "up").env!.GITHUB_TOKEN = "${{ secrets.TENANT_FLEET_GITHUB_TOKEN }}"),
+      /up-prod: pulumi up's GitHub token is not the App installation token/,
+    ],
+    [
+      "an App token for every repository",
+      "deploy",
+      (wf) => delete step(wf, "up-dev", (s) => !!s.uses?.startsWith("actions/create-github-app-token@")).with!.repositories,
+      /up-dev: the App token is not scoped to the stack's one application repository/,
+    ],
+    [
+      "tiers from the merged files only",
+      "deploy",
+      (wf) => (step(wf, "stacks", (s) => s.id === "list").run = 'npm run --silent stacks -- --github-output >> "${GITHUB_OUTPUT}"\n'),
+      /stacks: stack tiers do not consult the commit before the push/,
+    ],
   ])("catch a planted violation: %s", (_, file, change, finding) => {
     const findings = trustFindings(`${file}.yml`, plant({ preview, deploy, "tenant-diff": tenantDiff }[file], change));
-    expect(findings.some((f) => finding.test(f)), findings.join("\n")).toBe(true);
+    expect(
+      findings.some((f) => finding.test(f)),
+      findings.join("\n"),
+    ).toBe(true);
   });
 });
 
 describe("deploy.yml's base for stack tiers, run under bash", () => {
   const script = (parse(read("deploy.yml")) as Workflow).jobs.stacks.steps.find((s) => s.id === "list")!.run!;
   const dir = mkdtempSync(path.join(tmpdir(), "tf-tiers-"));
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" }).trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" }).trim();
   git("init", "-q");
   git("commit", "-q", "--allow-empty", "-m", "one");
   const first = git("rev-parse", "HEAD");
@@ -231,7 +450,11 @@ describe("deploy.yml's base for stack tiers, run under bash", () => {
   writeFileSync(path.join(dir, "bin/npm"), '#!/bin/sh\nwhile [ "$1" != "--tiers-from" ]; do shift; done\necho "tiers-from=$2"\n', { mode: 0o755 });
   const run = (before: string | undefined) => {
     const out = path.join(dir, "out");
-    const r = spawnSync("bash", ["--noprofile", "--norc", "-c", script], { cwd: dir, encoding: "utf8", env: { PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, GITHUB_OUTPUT: out, ...(before === undefined ? {} : { BEFORE: before }) } });
+    const r = spawnSync("bash", ["--noprofile", "--norc", "-c", script], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, GITHUB_OUTPUT: out, ...(before === undefined ? {} : { BEFORE: before }) },
+    });
     expect(r.status, r.stderr).toBe(0);
     return [...new Set(r.stdout.trim().split("\n"))];
   };

@@ -31,10 +31,18 @@ describe("scripts/launch.mjs (npm run plan, npm run regions)", () => {
 
   it("shows progress on a terminal only", () => {
     // util-linux's script gives the command a terminal.
-    const tty = spawnSync("script", ["-qec", `"${process.execPath}" scripts/launch.mjs scripts/plan.ts`, "/dev/null"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NEON_API_KEY: "" } });
+    const tty = spawnSync("script", ["-qec", `"${process.execPath}" scripts/launch.mjs scripts/plan.ts`, "/dev/null"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NEON_API_KEY: "" },
+    });
     expect(tty.status).toBe(0);
     expect(tty.stdout).toMatch(/6 tenant\(s\) loaded from tenants\/tenants\.yaml; \d+ resources registered/);
-    const piped = spawnSync(process.execPath, [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NEON_API_KEY: "" } });
+    const piped = spawnSync(process.execPath, [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NEON_API_KEY: "" },
+    });
     expect(piped.status).toBe(0);
     expect(piped.stderr).toBe("");
   });
@@ -58,7 +66,14 @@ describe("npm run plan", () => {
     expect(Object.keys(doc)).toEqual(["stack", "example", "tenants", "resources", "outputs", "warnings"]);
     expect(doc.stack).toBe("dev");
     expect(doc.tenants.map((t: { id: string }) => t.id)).toEqual(["dev-eu", "dev-us"]);
-    expect(doc.tenants[0]).toMatchObject({ id: "dev-eu", name: "Dev EU Tenant", region: "aws-eu-central-1", residency: "EU", status: "active", historyRetentionHours: 6 });
+    expect(doc.tenants[0]).toMatchObject({
+      id: "dev-eu",
+      name: "Dev EU Tenant",
+      region: "aws-eu-central-1",
+      residency: "EU",
+      status: "active",
+      historyRetentionHours: 6,
+    });
     for (const res of doc.resources) {
       expect(Object.keys(res)).toEqual(["type", "name", "parent", "inputs", "options"]);
       expect(Object.keys(res.options)).toEqual(["protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges"]);
@@ -69,14 +84,21 @@ describe("npm run plan", () => {
     const r = plan("--json");
     expect(r.stdout.length).toBeGreaterThan(65536);
     const doc = JSON.parse(r.stdout);
-    expect(doc.resources.filter((x: { type: string }) => x.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map((x: { inputs: { value: string } }) => x.inputs.value)).toEqual(Array(5).fill("[secret]"));
+    expect(
+      doc.resources
+        .filter((x: { type: string }) => x.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
+        .map((x: { inputs: { value: string } }) => x.inputs.value),
+    ).toEqual(Array(5).fill("[secret]"));
     expect(r.stdout).not.toMatch(/postgres(ql)?:\/\//);
   });
 
   it("prints every problem of a broken tenants file with file:line:col and exits 1", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tf-plan-"));
     const file = path.join(dir, "broken.yaml");
-    writeFileSync(file, "version: 1\ntenants:\n  - id: acme-corp\n    name: ACME\n    region: aws-eu-west-1\n    residency: EU\n    status: active\n    regoin: x\n");
+    writeFileSync(
+      file,
+      "version: 1\ntenants:\n  - id: acme-corp\n    name: ACME\n    region: aws-eu-west-1\n    residency: EU\n    status: active\n    regoin: x\n",
+    );
     const r = plan("--tenants", file);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
@@ -88,7 +110,8 @@ describe("npm run plan", () => {
   });
 
   it("prints exactly what the docs show for the broken example file, and the README's abridged lines", () => {
-    const shown = (file: string) => /```text\n\$ npm run plan -- --tenants test\/fixtures\/broken-tenants\.yaml\n([\s\S]*?)```/.exec(readFileSync(path.join(ROOT, file), "utf8"))?.[1];
+    const shown = (file: string) =>
+      /```text\n\$ npm run plan -- --tenants test\/fixtures\/broken-tenants\.yaml\n([\s\S]*?)```/.exec(readFileSync(path.join(ROOT, file), "utf8"))?.[1];
     const r = plan("--tenants", "test/fixtures/broken-tenants.yaml");
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(shown("docs/tenants-file.md"));
@@ -96,7 +119,11 @@ describe("npm run plan", () => {
     const printed = r.stderr.split("\n");
     const abridged = shown("README.md")!.trimEnd().split("\n");
     expect(abridged.length).toBeGreaterThanOrEqual(3);
-    for (const line of abridged) expect(printed.some((p) => p.startsWith(line.replace(/ …$/, ""))), line).toBe(true);
+    for (const line of abridged)
+      expect(
+        printed.some((p) => p.startsWith(line.replace(/ …$/, ""))),
+        line,
+      ).toBe(true);
   });
 
   it("applies --config overrides and reports bad ones", () => {

@@ -47,33 +47,74 @@ function credential(props: Record<string, any> = {}): RuleResource {
   });
 }
 
-function vault(overrides: Record<string, Record<string, any> | null> = {}, bucketProps: Record<string, any> = {}, childExtra: Partial<RuleResource> = {}): RuleResource[] {
-  const bucket = res("aws:s3/bucket:Bucket", "backups-eu-central-1", { region: "eu-central-1", bucket: "tf-prod-bk-eu-central-1-abc", arn: BUCKET_ARN, tags: BUCKET_TAGS, ...bucketProps });
-  const key = res("aws:kms/key:Key", "backups-eu-central-1-key", { region: "eu-central-1", arn: KEY_ARN, tags: BUCKET_TAGS, policy: JSON.stringify(vaultKeyPolicy("eu-central-1", { keyAdministrators: [DEPLOY] })) });
+function vault(
+  overrides: Record<string, Record<string, any> | null> = {},
+  bucketProps: Record<string, any> = {},
+  childExtra: Partial<RuleResource> = {},
+): RuleResource[] {
+  const bucket = res("aws:s3/bucket:Bucket", "backups-eu-central-1", {
+    region: "eu-central-1",
+    bucket: "tf-prod-bk-eu-central-1-abc",
+    arn: BUCKET_ARN,
+    tags: BUCKET_TAGS,
+    ...bucketProps,
+  });
+  const key = res("aws:kms/key:Key", "backups-eu-central-1-key", {
+    region: "eu-central-1",
+    arn: KEY_ARN,
+    tags: BUCKET_TAGS,
+    policy: JSON.stringify(vaultKeyPolicy("eu-central-1", { keyAdministrators: [DEPLOY] })),
+  });
   const parts: Record<string, [string, Record<string, any>]> = {
     versioning: ["aws:s3/bucketVersioning:BucketVersioning", { versioningConfiguration: { status: "Enabled" } }],
-    encryption: ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }] }],
-    pab: ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }],
+    encryption: [
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }] },
+    ],
+    pab: [
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    ],
     ownership: ["aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerEnforced" } }],
     policy: ["aws:s3/bucketPolicy:BucketPolicy", { policy: JSON.stringify(bucketPolicy(BUCKET_ARN, "kms", KEY_ARN, {})) }],
     lifecycle: ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", { rules: lifecycleRules([14, 30]) }],
   };
   const children = Object.entries(parts)
     .filter(([k]) => overrides[k] !== null)
-    .map(([k, [type, props]]) => res(type, `backups-eu-central-1-${k}`, { bucket: "backups-eu-central-1-id", ...props, ...(overrides[k] ?? {}) }, { propertyDependencies: { bucket: [bucket.urn] }, ...childExtra }));
+    .map(([k, [type, props]]) =>
+      res(
+        type,
+        `backups-eu-central-1-${k}`,
+        { bucket: "backups-eu-central-1-id", ...props, ...(overrides[k] ?? {}) },
+        { propertyDependencies: { bucket: [bucket.urn] }, ...childExtra },
+      ),
+    );
   return [bucket, key, ...children];
 }
 
 /** A workflow role, and whatever else grants it permissions. */
 function workflowRole(trust: unknown = workflowTrustPolicy(OIDC, [SUB]), props: Record<string, any> = {}): RuleResource {
-  return res("aws:iam/role:Role", "writer", { name: "writer-abc", arn: "arn:aws:iam::123456789012:role/writer-abc", assumeRolePolicy: JSON.stringify(trust), ...props });
+  return res("aws:iam/role:Role", "writer", {
+    name: "writer-abc",
+    arn: "arn:aws:iam::123456789012:role/writer-abc",
+    assumeRolePolicy: JSON.stringify(trust),
+    ...props,
+  });
 }
 const roleUrn = workflowRole().urn;
 const grant = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
-const rolePolicy = (policy: string) => res("aws:iam/rolePolicy:RolePolicy", "writer-permissions", { role: "writer-abc", policy }, { propertyDependencies: { role: [roleUrn] } });
-const WRITER_DOC = JSON.stringify(backupWriterPolicy([{ awsRegion: "eu-central-1", bucketArn: BUCKET_ARN, keyArn: KEY_ARN, tenants: [{ id: "acme-corp", retentionDays: 14 }] }], "tenant"));
+const rolePolicy = (policy: string) =>
+  res("aws:iam/rolePolicy:RolePolicy", "writer-permissions", { role: "writer-abc", policy }, { propertyDependencies: { role: [roleUrn] } });
+const WRITER_DOC = JSON.stringify(
+  backupWriterPolicy([{ awsRegion: "eu-central-1", bucketArn: BUCKET_ARN, keyArn: KEY_ARN, tenants: [{ id: "acme-corp", retentionDays: 14 }] }], "tenant"),
+);
 const trustWith = (...statements: object[]) => ({ Version: "2012-10-17", Statement: [...workflowTrustPolicy(OIDC, [SUB]).Statement, ...statements] });
-const githubStatement = (Condition: object, Federated = OIDC) => ({ Effect: "Allow", Principal: { Federated }, Action: "sts:AssumeRoleWithWebIdentity", Condition });
+const githubStatement = (Condition: object, Federated = OIDC) => ({
+  Effect: "Allow",
+  Principal: { Federated },
+  Action: "sts:AssumeRoleWithWebIdentity",
+  Condition,
+});
 const AUD = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
 
 const BREAK_GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
@@ -89,7 +130,9 @@ function keyWith(extra?: object, access: Partial<Parameters<typeof vaultKeyPolic
 function adminsManageOnly(keys: RuleResource[]): RuleResource[] {
   return keys.map((k) => {
     const doc = JSON.parse(k.props.policy) as { Statement: { Sid?: string; Action?: string[] }[] };
-    const Statement = doc.Statement.map((st) => (st.Sid === "KeyAdministration" ? { ...st, Action: st.Action!.filter((a) => !actionMatches(a, "kms:PutKeyPolicy")) } : st));
+    const Statement = doc.Statement.map((st) =>
+      st.Sid === "KeyAdministration" ? { ...st, Action: st.Action!.filter((a) => !actionMatches(a, "kms:PutKeyPolicy")) } : st,
+    );
     return { ...k, props: { ...k.props, policy: JSON.stringify({ ...doc, Statement }) } };
   });
 }
@@ -113,14 +156,50 @@ interface Fixture {
 }
 
 const fixtures: Fixture[] = [
-  { rule: "neon-project-residency", config: { allowedResidencies: ["EU"] }, compliant: tenantDb("EU", "aws-eu-central-1"), violating: tenantDb("EU", "aws-us-east-1"), message: /outside its tenant's residency EU/ },
-  { rule: "neon-project-residency", config: { allowedResidencies: ["EU"] }, compliant: tenantDb("EU", "aws-eu-central-1"), violating: tenantDb("US", "aws-us-east-1"), message: /residency US, which this stack does not allow/ },
-  { rule: "neon-project-residency", config: { allowedResidencies: ["DE", "EU"] }, compliant: tenantDb("DE", "aws-eu-central-1"), violating: tenantDb("DE", "azure-gwc"), message: /retired/ },
+  {
+    rule: "neon-project-residency",
+    config: { allowedResidencies: ["EU"] },
+    compliant: tenantDb("EU", "aws-eu-central-1"),
+    violating: tenantDb("EU", "aws-us-east-1"),
+    message: /outside its tenant's residency EU/,
+  },
+  {
+    rule: "neon-project-residency",
+    config: { allowedResidencies: ["EU"] },
+    compliant: tenantDb("EU", "aws-eu-central-1"),
+    violating: tenantDb("US", "aws-us-east-1"),
+    message: /residency US, which this stack does not allow/,
+  },
+  {
+    rule: "neon-project-residency",
+    config: { allowedResidencies: ["DE", "EU"] },
+    compliant: tenantDb("DE", "aws-eu-central-1"),
+    violating: tenantDb("DE", "azure-gwc"),
+    message: /retired/,
+  },
   { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ versioning: null }), message: /lacks versioning/ },
   { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ encryption: { rules: [] } }), message: /default encryption/ },
-  { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ pab: { restrictPublicBuckets: false } }), message: /public access blocks \(restrictPublicBuckets\)/ },
-  { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ ownership: { rule: { objectOwnership: "ObjectWriter" } } }), message: /BucketOwnerEnforced/ },
-  { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ policy: { policy: JSON.stringify({ Statement: [] }) } }), message: /denies requests without TLS/ },
+  {
+    rule: "backup-vault-hardening",
+    config: {},
+    compliant: vault(),
+    violating: vault({ pab: { restrictPublicBuckets: false } }),
+    message: /public access blocks \(restrictPublicBuckets\)/,
+  },
+  {
+    rule: "backup-vault-hardening",
+    config: {},
+    compliant: vault(),
+    violating: vault({ ownership: { rule: { objectOwnership: "ObjectWriter" } } }),
+    message: /BucketOwnerEnforced/,
+  },
+  {
+    rule: "backup-vault-hardening",
+    config: {},
+    compliant: vault(),
+    violating: vault({ policy: { policy: JSON.stringify({ Statement: [] }) } }),
+    message: /denies requests without TLS/,
+  },
   { rule: "backup-vault-hardening", config: {}, compliant: vault(), violating: vault({ lifecycle: null }), message: /lifecycle retention/ },
   // The review's bypasses, one fixture each.
   {
@@ -134,7 +213,23 @@ const fixtures: Fixture[] = [
     rule: "backup-vault-hardening",
     config: {},
     compliant: vault(),
-    violating: vault({ policy: { policy: JSON.stringify({ ...bucketPolicy(BUCKET_ARN, "kms", KEY_ARN, {}), Statement: [...bucketPolicy(BUCKET_ARN, "kms", KEY_ARN, {}).Statement, { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:*", Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`] }] }) } }),
+    violating: vault({
+      policy: {
+        policy: JSON.stringify({
+          ...bucketPolicy(BUCKET_ARN, "kms", KEY_ARN, {}),
+          Statement: [
+            ...bucketPolicy(BUCKET_ARN, "kms", KEY_ARN, {}).Statement,
+            {
+              Sid: "Partner",
+              Effect: "Allow",
+              Principal: { AWS: "arn:aws:iam::999999999999:root" },
+              Action: "s3:*",
+              Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
+            },
+          ],
+        }),
+      },
+    }),
     message: /grants nothing \(statement Partner allows access/,
   },
   {
@@ -148,7 +243,9 @@ const fixtures: Fixture[] = [
     rule: "backup-vault-hardening",
     config: {},
     compliant: vault(),
-    violating: vault({ lifecycle: { rules: lifecycleRules([30]).map((r) => (r.id === "housekeeping" ? { ...r, noncurrentVersionExpiration: { noncurrentDays: 7 } } : r)) } }),
+    violating: vault({
+      lifecycle: { rules: lifecycleRules([30]).map((r) => (r.id === "housekeeping" ? { ...r, noncurrentVersionExpiration: { noncurrentDays: 7 } } : r)) },
+    }),
     message: /removes noncurrent versions after 7 day\(s\), before the longest retention \(30 days\)/,
   },
   {
@@ -158,41 +255,231 @@ const fixtures: Fixture[] = [
     compliant: vault(),
     violating: [
       ...vault({}, { bucket: "sibling", arn: "arn:aws:s3:::sibling" }).slice(0, 2),
-      ...vault().slice(2).map((r) => ({ ...r, propertyDependencies: { bucket: ["urn:pulumi:prod::tenant-fleet::aws:s3/bucket:Bucket::other"] }, props: { ...r.props, bucket: "other" } })),
+      ...vault()
+        .slice(2)
+        .map((r) => ({
+          ...r,
+          propertyDependencies: { bucket: ["urn:pulumi:prod::tenant-fleet::aws:s3/bucket:Bucket::other"] },
+          props: { ...r.props, bucket: "other" },
+        })),
     ],
     message: /lacks versioning/,
   },
-  { rule: "backup-vault-jurisdiction", config: {}, compliant: vault(), violating: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "EU GB" } }), message: /serves tenants with residency GB/ },
-  { rule: "backup-vault-jurisdiction", config: {}, compliant: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "", "tenant-fleet:kept": "true" } }), violating: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "" } }), message: /does not say which residencies/ },
-  { rule: "tenant-credentials-jurisdiction", config: {}, compliant: [credential()], violating: [credential({ region: "us-east-1" })], message: /is in us-east-1 \(.*\), outside its residency EU/ },
-  { rule: "tenant-credentials-jurisdiction", config: {}, compliant: [credential()], violating: [credential({ type: "String", keyId: undefined })], message: /as "String"; it must be a SecureString[\s\S]*AWS's default key/ },
-  { rule: "tenant-credentials-jurisdiction", config: {}, compliant: [credential()], violating: [credential({ tags: { "tenant-fleet:tenant": "acme-corp" } })], message: /does not say its tenant's residency/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(workflowTrustPolicy(OIDC, [workflowSubject({ ...repo, repository: "other" }, ".github/workflows/x.yml")]))], message: /does not pin .*sub.*exact workflow files of example-saas\/app/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole(workflowTrustPolicy(OIDC, [workflowSubject({ ...repo, ownerId: "1", repositoryId: "2" }, ".github/workflows/x.yml")]))], violating: [workflowRole({ Statement: [githubStatement({ StringLike: { "token.actions.githubusercontent.com:sub": "repo:example-saas/app:*" } })] })], message: /does not pin token.actions.githubusercontent.com:aud.*any workflow on the default branch/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole({ Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] })], message: /statement Anyone lets any principal of any account assume the role/ },
+  {
+    rule: "backup-vault-jurisdiction",
+    config: {},
+    compliant: vault(),
+    violating: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "EU GB" } }),
+    message: /serves tenants with residency GB/,
+  },
+  {
+    rule: "backup-vault-jurisdiction",
+    config: {},
+    compliant: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "", "tenant-fleet:kept": "true" } }),
+    violating: vault({}, { tags: { ...BUCKET_TAGS, "tenant-fleet:residencies": "" } }),
+    message: /does not say which residencies/,
+  },
+  {
+    rule: "tenant-credentials-jurisdiction",
+    config: {},
+    compliant: [credential()],
+    violating: [credential({ region: "us-east-1" })],
+    message: /is in us-east-1 \(.*\), outside its residency EU/,
+  },
+  {
+    rule: "tenant-credentials-jurisdiction",
+    config: {},
+    compliant: [credential()],
+    violating: [credential({ type: "String", keyId: undefined })],
+    message: /as "String"; it must be a SecureString[\s\S]*AWS's default key/,
+  },
+  {
+    rule: "tenant-credentials-jurisdiction",
+    config: {},
+    compliant: [credential()],
+    violating: [credential({ tags: { "tenant-fleet:tenant": "acme-corp" } })],
+    message: /does not say its tenant's residency/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [workflowRole(workflowTrustPolicy(OIDC, [workflowSubject({ ...repo, repository: "other" }, ".github/workflows/x.yml")]))],
+    message: /does not pin .*sub.*exact workflow files of example-saas\/app/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole(workflowTrustPolicy(OIDC, [workflowSubject({ ...repo, ownerId: "1", repositoryId: "2" }, ".github/workflows/x.yml")]))],
+    violating: [workflowRole({ Statement: [githubStatement({ StringLike: { "token.actions.githubusercontent.com:sub": "repo:example-saas/app:*" } })] })],
+    message: /does not pin token.actions.githubusercontent.com:aud.*any workflow on the default branch/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [workflowRole({ Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] })],
+    message: /statement Anyone lets any principal of any account assume the role/,
+  },
   // Any principal but GitHub's OIDC provider, alone or beside the generated statement (issue 31, finding 5).
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith({ Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }))], message: /statement Partner trusts the AWS principal arn:aws:iam::999999999999:root; a role of this stack is assumed only through GitHub.com's OIDC provider .*: remove this principal/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith({ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole" }))], message: /statement #2 trusts the AWS service ec2.amazonaws.com; .*remove this principal/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [res("aws:iam/role:Role", "lambda", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) })], message: /statement #1 trusts the AWS service lambda.amazonaws.com/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith({ Sid: "SameAccountRole", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:role/deploy"] }, Action: ["sts:AssumeRole", "sts:TagSession"] }))], message: /statement SameAccountRole trusts the AWS principal arn:aws:iam::123456789012:role\/deploy/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith({ Sid: "Canonical", Effect: "Allow", Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" }, Action: "sts:AssumeRole" }))], message: /statement Canonical trusts the canonical user \(an AWS account\) 79a59df9/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith({ Sid: "Saml", Effect: "Allow", Principal: { Federated: "arn:aws:iam::123456789012:saml-provider/okta" }, Action: "sts:AssumeRoleWithSAML" }))], message: /statement Saml trusts the identity provider arn:aws:iam::123456789012:saml-provider\/okta/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith({ Sid: "Second", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRoleWithWebIdentity" }))], message: /statement Second lets any principal/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith(githubStatement({ StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": SUB.replace("17-3", "1?-3") } })))], message: /does not pin .*sub/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith(githubStatement({ stringequals: AUD, stringlike: { "Token.Actions.GitHubUserContent.com:Sub": "repo:example-saas/app:*" } })))], message: /any workflow on the default branch .*can assume it/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith(githubStatement({ StringEquals: AUD, StringEqualsIfExists: { "token.actions.githubusercontent.com:sub": SUB } })))], message: /does not pin token.actions.githubusercontent.com:sub/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(trustWith(githubStatement({ StringEquals: { "ghes.example.com/_services/token:aud": "sts.amazonaws.com", "ghes.example.com/_services/token:sub": SUB } }, GHES)))], message: /trusts the identity provider .*ghes\.example\.com/ },
-  { rule: "oidc-role-trust", config: TRUST_CONFIG, compliant: [workflowRole()], violating: [workflowRole(workflowTrustPolicy(OIDC, [SUB.replace("@refs/heads/main", "@refs/heads/feature")]))], message: /does not pin .*sub/ },
-  { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(), rolePolicy(WRITER_DOC)], violating: [workflowRole(), rolePolicy(grant(["s3:PutObject", "s3:Delete*"]))], message: /is allowed s3:DeleteObject, s3:DeleteObjectVersion, s3:DeleteBucket.* by role policy writer-permissions/ },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [workflowRole(trustWith({ Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }))],
+    message:
+      /statement Partner trusts the AWS principal arn:aws:iam::999999999999:root; a role of this stack is assumed only through GitHub.com's OIDC provider .*: remove this principal/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [workflowRole(trustWith({ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole" }))],
+    message: /statement #2 trusts the AWS service ec2.amazonaws.com; .*remove this principal/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [
+      res("aws:iam/role:Role", "lambda", {
+        assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      }),
+    ],
+    message: /statement #1 trusts the AWS service lambda.amazonaws.com/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [
+      workflowRole(
+        trustWith({
+          Sid: "SameAccountRole",
+          Effect: "Allow",
+          Principal: { AWS: ["arn:aws:iam::123456789012:role/deploy"] },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+        }),
+      ),
+    ],
+    message: /statement SameAccountRole trusts the AWS principal arn:aws:iam::123456789012:role\/deploy/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [
+      workflowRole(
+        trustWith({
+          Sid: "Canonical",
+          Effect: "Allow",
+          Principal: { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" },
+          Action: "sts:AssumeRole",
+        }),
+      ),
+    ],
+    message: /statement Canonical trusts the canonical user \(an AWS account\) 79a59df9/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [
+      workflowRole(
+        trustWith({ Sid: "Saml", Effect: "Allow", Principal: { Federated: "arn:aws:iam::123456789012:saml-provider/okta" }, Action: "sts:AssumeRoleWithSAML" }),
+      ),
+    ],
+    message: /statement Saml trusts the identity provider arn:aws:iam::123456789012:saml-provider\/okta/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [workflowRole(trustWith({ Sid: "Second", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRoleWithWebIdentity" }))],
+    message: /statement Second lets any principal/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [
+      workflowRole(trustWith(githubStatement({ StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": SUB.replace("17-3", "1?-3") } }))),
+    ],
+    message: /does not pin .*sub/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [
+      workflowRole(trustWith(githubStatement({ stringequals: AUD, stringlike: { "Token.Actions.GitHubUserContent.com:Sub": "repo:example-saas/app:*" } }))),
+    ],
+    message: /any workflow on the default branch .*can assume it/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [workflowRole(trustWith(githubStatement({ StringEquals: AUD, StringEqualsIfExists: { "token.actions.githubusercontent.com:sub": SUB } })))],
+    message: /does not pin token.actions.githubusercontent.com:sub/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [
+      workflowRole(
+        trustWith(
+          githubStatement({ StringEquals: { "ghes.example.com/_services/token:aud": "sts.amazonaws.com", "ghes.example.com/_services/token:sub": SUB } }, GHES),
+        ),
+      ),
+    ],
+    message: /trusts the identity provider .*ghes\.example\.com/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    violating: [workflowRole(workflowTrustPolicy(OIDC, [SUB.replace("@refs/heads/main", "@refs/heads/feature")]))],
+    message: /does not pin .*sub/,
+  },
   {
     rule: "backup-role-no-delete",
     config: {},
-    compliant: [workflowRole(), res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lambda-logs", { role: "other", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" })],
-    violating: [workflowRole(), res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-full", { role: "writer-abc", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" })],
+    compliant: [workflowRole(), rolePolicy(WRITER_DOC)],
+    violating: [workflowRole(), rolePolicy(grant(["s3:PutObject", "s3:Delete*"]))],
+    message: /is allowed s3:DeleteObject, s3:DeleteObjectVersion, s3:DeleteBucket.* by role policy writer-permissions/,
+  },
+  {
+    rule: "backup-role-no-delete",
+    config: {},
+    compliant: [
+      workflowRole(),
+      res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lambda-logs", {
+        role: "other",
+        policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+      }),
+    ],
+    violating: [
+      workflowRole(),
+      res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-full", { role: "writer-abc", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
+    ],
     message: /gets arn:aws:iam::aws:policy\/AmazonS3FullAccess from policy attachment s3-full: a policy the stack does not declare cannot be checked/,
   },
-  { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(), rolePolicy(WRITER_DOC)], violating: [workflowRole(), rolePolicy(grant(["kms:PutKeyPolicy"]))], message: /is allowed kms:PutKeyPolicy/ },
-  { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(undefined, { inlinePolicies: [{ name: "w", policy: WRITER_DOC }] })], violating: [workflowRole(undefined, { inlinePolicies: [{ name: "ops", policy: grant(["s3:PutBucketPolicy"]) }] })], message: /is allowed s3:PutBucketPolicy by inline policy ops/ },
+  {
+    rule: "backup-role-no-delete",
+    config: {},
+    compliant: [workflowRole(), rolePolicy(WRITER_DOC)],
+    violating: [workflowRole(), rolePolicy(grant(["kms:PutKeyPolicy"]))],
+    message: /is allowed kms:PutKeyPolicy/,
+  },
+  {
+    rule: "backup-role-no-delete",
+    config: {},
+    compliant: [workflowRole(undefined, { inlinePolicies: [{ name: "w", policy: WRITER_DOC }] })],
+    violating: [workflowRole(undefined, { inlinePolicies: [{ name: "ops", policy: grant(["s3:PutBucketPolicy"]) }] })],
+    message: /is allowed s3:PutBucketPolicy by inline policy ops/,
+  },
   {
     rule: "backup-role-no-delete",
     config: {},
@@ -208,33 +495,150 @@ const fixtures: Fixture[] = [
     rule: "backup-role-no-delete",
     config: {},
     compliant: [workflowRole(undefined, { managedPolicyArns: [] })],
-    violating: [workflowRole(undefined, { managedPolicyArns: ["arn:aws:iam::123456789012:policy/replicate"] }), res("aws:iam/policy:Policy", "replicate", { arn: "arn:aws:iam::123456789012:policy/replicate", policy: grant(["s3:PutReplicationConfiguration"]) })],
+    violating: [
+      workflowRole(undefined, { managedPolicyArns: ["arn:aws:iam::123456789012:policy/replicate"] }),
+      res("aws:iam/policy:Policy", "replicate", { arn: "arn:aws:iam::123456789012:policy/replicate", policy: grant(["s3:PutReplicationConfiguration"]) }),
+    ],
     message: /is allowed s3:PutReplicationConfiguration/,
   },
-  { rule: "backup-role-no-delete", config: {}, compliant: [workflowRole(), rolePolicy(WRITER_DOC)], violating: [workflowRole(), rolePolicy(JSON.stringify({ Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }))], message: /NotAction/ },
+  {
+    rule: "backup-role-no-delete",
+    config: {},
+    compliant: [workflowRole(), rolePolicy(WRITER_DOC)],
+    violating: [workflowRole(), rolePolicy(JSON.stringify({ Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }))],
+    message: /NotAction/,
+  },
   {
     rule: "backup-key-policy",
     config: KEY_CONFIG,
     compliant: vault().slice(1, 2),
-    violating: vault().slice(1, 2).map((k) => ({ ...k, props: { ...k.props, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }) } })),
+    violating: vault()
+      .slice(1, 2)
+      .map((k) => ({
+        ...k,
+        props: {
+          ...k.props,
+          policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }),
+        },
+      })),
     message: /any IAM administrator of the account may kms:ScheduleKeyDeletion/,
   },
   // Key use for a principal the stack does not know: enumerated from the document, not probed with a made-up outsider (issue 31, finding 5).
-  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "PartnerDecrypts", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:role/partner" }, Action: "kms:Decrypt", Resource: "*" }), message: /statement PartnerDecrypts lets arn:aws:iam::999999999999:role\/partner use the key \(kms:Decrypt\), and it is none of the key administrators, the stack's roles or the break-glass principal; .*let only the stack's roles use the key/ },
-  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "Grants", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::999999999999:root"] }, Action: ["kms:CreateGrant", "kms:ListGrants"], Resource: "*" }), message: /statement Grants lets account 999999999999 \(any of its IAM principals its IAM policies allow\) use the key \(kms:CreateGrant\)/ },
-  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "Analytics", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/analytics" }, Action: "kms:*", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } } }), message: /statement Analytics lets arn:aws:iam::123456789012:role\/analytics use the key \(kms:Decrypt, kms:Encrypt, kms:GenerateDataKey,.*kms:CreateGrant, kms:PutKeyPolicy\)/ },
-  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "Trail", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*", Resource: "*" }), message: /statement Trail lets Service principal cloudtrail.amazonaws.com use the key \(kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext\)/ },
-  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: keyWith(), violating: keyWith({ Sid: "AllBut", Effect: "Allow", NotPrincipal: { AWS: DEPLOY }, Action: "kms:ReEncrypt*", Resource: "*" }), message: /statement AllBut lets every principal but .* use the key \(kms:ReEncryptFrom, kms:ReEncryptTo\)/ },
+  {
+    rule: "backup-key-policy",
+    config: KEY_CONFIG,
+    compliant: keyWith(),
+    violating: keyWith({
+      Sid: "PartnerDecrypts",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::999999999999:role/partner" },
+      Action: "kms:Decrypt",
+      Resource: "*",
+    }),
+    message:
+      /statement PartnerDecrypts lets arn:aws:iam::999999999999:role\/partner use the key \(kms:Decrypt\), and it is none of the key administrators, the stack's roles or the break-glass principal; .*let only the stack's roles use the key/,
+  },
+  {
+    rule: "backup-key-policy",
+    config: KEY_CONFIG,
+    compliant: keyWith(),
+    violating: keyWith({
+      Sid: "Grants",
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::999999999999:root"] },
+      Action: ["kms:CreateGrant", "kms:ListGrants"],
+      Resource: "*",
+    }),
+    message: /statement Grants lets account 999999999999 \(any of its IAM principals its IAM policies allow\) use the key \(kms:CreateGrant\)/,
+  },
+  {
+    rule: "backup-key-policy",
+    config: KEY_CONFIG,
+    compliant: keyWith(),
+    violating: keyWith({
+      Sid: "Analytics",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::123456789012:role/analytics" },
+      Action: "kms:*",
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } },
+    }),
+    message:
+      /statement Analytics lets arn:aws:iam::123456789012:role\/analytics use the key \(kms:Decrypt, kms:Encrypt, kms:GenerateDataKey,.*kms:CreateGrant, kms:PutKeyPolicy\)/,
+  },
+  {
+    rule: "backup-key-policy",
+    config: KEY_CONFIG,
+    compliant: keyWith(),
+    violating: keyWith({ Sid: "Trail", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*", Resource: "*" }),
+    message:
+      /statement Trail lets Service principal cloudtrail.amazonaws.com use the key \(kms:GenerateDataKey, kms:GenerateDataKeyWithoutPlaintext, kms:GenerateDataKeyPair, kms:GenerateDataKeyPairWithoutPlaintext\)/,
+  },
+  {
+    rule: "backup-key-policy",
+    config: KEY_CONFIG,
+    compliant: keyWith(),
+    violating: keyWith({ Sid: "AllBut", Effect: "Allow", NotPrincipal: { AWS: DEPLOY }, Action: "kms:ReEncrypt*", Resource: "*" }),
+    message: /statement AllBut lets every principal but .* use the key \(kms:ReEncryptFrom, kms:ReEncryptTo\)/,
+  },
   // The stack's own roles may use the key; the same grant to a role the stack does not declare fails.
-  { rule: "backup-key-policy", config: KEY_CONFIG, compliant: [workflowRole(), ...keyWith(undefined, { writerRoleArn: workflowRole().props.arn })], violating: keyWith(undefined, { writerRoleArn: workflowRole().props.arn }), message: /statement BackupWriterEncryptsThroughS3 lets arn:aws:iam::123456789012:role\/writer-abc use the key \(kms:Decrypt, kms:GenerateDataKey\)/ },
+  {
+    rule: "backup-key-policy",
+    config: KEY_CONFIG,
+    compliant: [workflowRole(), ...keyWith(undefined, { writerRoleArn: workflowRole().props.arn })],
+    violating: keyWith(undefined, { writerRoleArn: workflowRole().props.arn }),
+    message: /statement BackupWriterEncryptsThroughS3 lets arn:aws:iam::123456789012:role\/writer-abc use the key \(kms:Decrypt, kms:GenerateDataKey\)/,
+  },
   // Without the pack config, the key administrators are unknown: their kms:Put* (PutKeyPolicy) is refused until npm run schema writes it.
-  { rule: "backup-key-policy", config: {}, compliant: adminsManageOnly(keyWith(undefined, { breakGlassArn: undefined })), violating: keyWith(undefined, { breakGlassArn: undefined }), message: /statement KeyAdministration lets arn:aws:iam::123456789012:role\/deploy use the key \(kms:PutKeyPolicy\)/ },
-  { rule: "data-resources-protected", config: { requireProtection: true }, compliant: [...tenantDb("EU", "aws-eu-central-1"), ...vault()], violating: tenantDb("EU", "aws-eu-central-1", false), message: /neon:index\/project:Project acme-corp holds or guards tenant data and is not protected/ },
-  { rule: "data-resources-protected", config: { requireProtection: false }, compliant: tenantDb("EU", "aws-eu-central-1", false), violating: vault().map((r) => ({ ...r, protect: false })), message: /aws:kms\/key:Key backups-eu-central-1-key holds or guards tenant data/ },
-  { rule: "data-resources-protected", config: { requireProtection: true }, compliant: vault(), violating: vault({}, {}, { retainOnDelete: false }), message: /BucketLifecycleConfiguration backups-eu-central-1-lifecycle holds or guards tenant data and is not retained on delete/ },
-  { rule: "workflow-no-literal-credentials", config: {}, compliant: file(`${WORKFLOW}      - env:\n          DATABASE_URL: \${{ secrets.DATABASE_URL }}\n          POSTGRES_HOST_AUTH_METHOD: trust\n`), violating: file(`${WORKFLOW}      - env:\n          DATABASE_URL: postgresql://app:s3cr3t@ep-x.neon.tech/app\n`), message: /a database URL with a password/ },
-  { rule: "workflow-no-literal-credentials", config: {}, compliant: file(WORKFLOW, "README.md"), violating: file(`${WORKFLOW}      - env:\n          POSTGRES_PASSWORD: hunter2\n`), message: /a literal password/ },
-  { rule: "workflow-actions-pinned", config: {}, compliant: file(WORKFLOW), violating: file(`${WORKFLOW}      - uses: aws-actions/configure-aws-credentials@v4\n`), message: /uses aws-actions\/configure-aws-credentials@v4 without a full commit SHA/ },
+  {
+    rule: "backup-key-policy",
+    config: {},
+    compliant: adminsManageOnly(keyWith(undefined, { breakGlassArn: undefined })),
+    violating: keyWith(undefined, { breakGlassArn: undefined }),
+    message: /statement KeyAdministration lets arn:aws:iam::123456789012:role\/deploy use the key \(kms:PutKeyPolicy\)/,
+  },
+  {
+    rule: "data-resources-protected",
+    config: { requireProtection: true },
+    compliant: [...tenantDb("EU", "aws-eu-central-1"), ...vault()],
+    violating: tenantDb("EU", "aws-eu-central-1", false),
+    message: /neon:index\/project:Project acme-corp holds or guards tenant data and is not protected/,
+  },
+  {
+    rule: "data-resources-protected",
+    config: { requireProtection: false },
+    compliant: tenantDb("EU", "aws-eu-central-1", false),
+    violating: vault().map((r) => ({ ...r, protect: false })),
+    message: /aws:kms\/key:Key backups-eu-central-1-key holds or guards tenant data/,
+  },
+  {
+    rule: "data-resources-protected",
+    config: { requireProtection: true },
+    compliant: vault(),
+    violating: vault({}, {}, { retainOnDelete: false }),
+    message: /BucketLifecycleConfiguration backups-eu-central-1-lifecycle holds or guards tenant data and is not retained on delete/,
+  },
+  {
+    rule: "workflow-no-literal-credentials",
+    config: {},
+    compliant: file(`${WORKFLOW}      - env:\n          DATABASE_URL: \${{ secrets.DATABASE_URL }}\n          POSTGRES_HOST_AUTH_METHOD: trust\n`),
+    violating: file(`${WORKFLOW}      - env:\n          DATABASE_URL: postgresql://app:s3cr3t@ep-x.neon.tech/app\n`),
+    message: /a database URL with a password/,
+  },
+  {
+    rule: "workflow-no-literal-credentials",
+    config: {},
+    compliant: file(WORKFLOW, "README.md"),
+    violating: file(`${WORKFLOW}      - env:\n          POSTGRES_PASSWORD: hunter2\n`),
+    message: /a literal password/,
+  },
+  {
+    rule: "workflow-actions-pinned",
+    config: {},
+    compliant: file(WORKFLOW),
+    violating: file(`${WORKFLOW}      - uses: aws-actions/configure-aws-credentials@v4\n`),
+    message: /uses aws-actions\/configure-aws-credentials@v4 without a full commit SHA/,
+  },
 ];
 
 describe("policy rules: compliant and violating fixtures", () => {
@@ -253,9 +657,21 @@ describe("policy rules: compliant and violating fixtures", () => {
   });
 
   it("helpers catch what they promise", () => {
-    expect(unpinnedActions("- uses: a/b@v1\n  uses: 'c/d@main'\n- uses: e/f@0123456789abcdef0123456789abcdef01234567\n- uses: docker://alpine@sha256:" + "a".repeat(64))).toEqual(["a/b@v1", "c/d@main"]);
+    expect(
+      unpinnedActions(
+        "- uses: a/b@v1\n  uses: 'c/d@main'\n- uses: e/f@0123456789abcdef0123456789abcdef01234567\n- uses: docker://alpine@sha256:" + "a".repeat(64),
+      ),
+    ).toEqual(["a/b@v1", "c/d@main"]);
     expect(credentialFindings("key: AKIAABCDEFGHIJKLMNOP\ntoken: ghp_" + "a".repeat(36))).toEqual(["an AWS access key id", "a GitHub token"]);
-    expect(dangerousActions({ Statement: [{ Effect: "Allow", Action: "kms:Schedule*" }, { Effect: "Allow", Action: "s3:Get*" }, { Effect: "Deny", Action: "s3:*" }] })).toEqual(["kms:ScheduleKeyDeletion"]);
+    expect(
+      dangerousActions({
+        Statement: [
+          { Effect: "Allow", Action: "kms:Schedule*" },
+          { Effect: "Allow", Action: "s3:Get*" },
+          { Effect: "Deny", Action: "s3:*" },
+        ],
+      }),
+    ).toEqual(["kms:ScheduleKeyDeletion"]);
     expect(dangerousActions({ Statement: [{ Effect: "Allow", Action: "S3:*" }] })).toContain("s3:PutBucketPolicy");
   });
 });
@@ -315,10 +731,14 @@ describe("the pack against what the program declares", async () => {
       const source = run.find((x) => x.type === "neon:index/project:Project" && x.name === "acme-corp")!;
       expect(source.protect).toBe(false);
       const dropped = run.map((x) => (x === source ? { ...x, retainOnDelete: false } : x));
-      expect(rule("data-resources-protected").validate(dropped, { requireProtection: true })).toEqual([expect.objectContaining({ message: expect.stringMatching(/acme-corp holds or guards tenant data and is not retained on delete/) })]);
+      expect(rule("data-resources-protected").validate(dropped, { requireProtection: true })).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(/acme-corp holds or guards tenant data and is not retained on delete/) }),
+      ]);
       // Another tenant's project unprotected is still refused: the release is the parent's, per project.
       const other = run.map((x) => (x.type === "neon:index/project:Project" && x.name === "northwind" ? { ...x, protect: false } : x));
-      expect(rule("data-resources-protected").validate(other, { requireProtection: true })).toEqual([expect.objectContaining({ message: expect.stringMatching(/northwind holds or guards tenant data and is not protected/) })]);
+      expect(rule("data-resources-protected").validate(other, { requireProtection: true })).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(/northwind holds or guards tenant data and is not protected/) }),
+      ]);
     }
   });
 
@@ -328,19 +748,42 @@ describe("the pack against what the program declares", async () => {
     const keys = prod.filter((r) => r.type === "aws:kms/key:Key" && r.props.tags?.["tenant-fleet:purpose"] === "tenant-backups");
     expect(keys.length).toBeGreaterThan(0);
     type Doc = { Statement: { Sid?: string; Action?: string | string[] }[] };
-    const rewrite = (change: (doc: Doc) => Doc) => prod.map((r) => (keys.includes(r) ? { ...r, props: { ...r.props, policy: JSON.stringify(change(JSON.parse(r.props.policy))) } } : r));
+    const rewrite = (change: (doc: Doc) => Doc) =>
+      prod.map((r) => (keys.includes(r) ? { ...r, props: { ...r.props, policy: JSON.stringify(change(JSON.parse(r.props.policy))) } } : r));
     const actions = (st: { Action?: string | string[] }) => (Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : []);
-    const withActions = (doc: Doc, sid: string, f: (a: string[]) => string[]) => ({ ...doc, Statement: doc.Statement.map((st) => (st.Sid === sid ? { ...st, Action: f(actions(st)) } : st)) });
+    const withActions = (doc: Doc, sid: string, f: (a: string[]) => string[]) => ({
+      ...doc,
+      Statement: doc.Statement.map((st) => (st.Sid === sid ? { ...st, Action: f(actions(st)) } : st)),
+    });
     // Before the change: the administrators hold kms:Put*. After: only break-glass holds kms:PutKeyPolicy.
     const before = rewrite((d) => withActions(d, "KeyAdministration", (a) => [...new Set([...a, "kms:Put*"])]));
-    const after = rewrite((d) => withActions(withActions(d, "KeyAdministration", (a) => a.filter((x) => !actionMatches(x, "kms:PutKeyPolicy"))), "BreakGlass", (a) => [...new Set([...a, "kms:PutKeyPolicy"])]));
+    const after = rewrite((d) =>
+      withActions(
+        withActions(d, "KeyAdministration", (a) => a.filter((x) => !actionMatches(x, "kms:PutKeyPolicy"))),
+        "BreakGlass",
+        (a) => [...new Set([...a, "kms:PutKeyPolicy"])],
+      ),
+    );
     expect(keyRule.validate(prod, config)).toEqual([]);
     expect(keyRule.validate(before, config)).toEqual([]);
     expect(keyRule.validate(after, config)).toEqual([]);
-    const partner = rewrite((d) => ({ ...d, Statement: [...d.Statement, { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:role/partner" }, Action: ["kms:Decrypt", "kms:CreateGrant"], Resource: "*" }] }));
+    const partner = rewrite((d) => ({
+      ...d,
+      Statement: [
+        ...d.Statement,
+        {
+          Sid: "Partner",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::999999999999:role/partner" },
+          Action: ["kms:Decrypt", "kms:CreateGrant"],
+          Resource: "*",
+        },
+      ],
+    }));
     const violations = keyRule.validate(partner, config);
     expect(violations.map((v) => v.urn).sort()).toEqual(keys.map((k) => k.urn).sort());
-    for (const v of violations) expect(v.message).toMatch(/statement Partner lets arn:aws:iam::999999999999:role\/partner use the key \(kms:Decrypt, kms:CreateGrant\)/);
+    for (const v of violations)
+      expect(v.message).toMatch(/statement Partner lets arn:aws:iam::999999999999:role\/partner use the key \(kms:Decrypt, kms:CreateGrant\)/);
     // Break-glass is allowed because the config names it: without it, its PutKeyPolicy is refused.
     expect(keyRule.validate(after, { ...config, breakGlassPrincipal: undefined }).length).toBe(keys.length);
   });

@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import { Positions } from "../src/core/diagnostics/positions";
 import { locateConfigKey, locateKey } from "../src/core/config/settings";
 
-const STACK = ["config:", "  aws:region: eu-central-1", "  tenant-fleet:secretScope: repo", "  tenant-fleet:empty:", "  tenant-fleet:list:", "    - a", "    - b", ""].join("\n");
+const STACK = [
+  "config:",
+  "  aws:region: eu-central-1",
+  "  tenant-fleet:secretScope: repo",
+  "  tenant-fleet:empty:",
+  "  tenant-fleet:list:",
+  "    - a",
+  "    - b",
+  "",
+].join("\n");
 
 describe("Positions", () => {
   const at = Positions.of(STACK, "Pulumi.prod.yaml");
@@ -23,7 +32,14 @@ describe("Positions", () => {
   });
 
   it("makes positioned problems with the path written as people read it", () => {
-    expect(at.error(["config", "tenant-fleet:list", 1], "bad")).toEqual({ severity: "error", file: "Pulumi.prod.yaml", line: 7, col: 7, path: "config.tenant-fleet:list[1]", message: "bad" });
+    expect(at.error(["config", "tenant-fleet:list", 1], "bad")).toEqual({
+      severity: "error",
+      file: "Pulumi.prod.yaml",
+      line: 7,
+      col: 7,
+      path: "config.tenant-fleet:list[1]",
+      message: "bad",
+    });
   });
 
   it("reads JSON (policy configs) the same way", () => {

@@ -14,7 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mdCell, mdFence } from "../src/core/escape";
 import { ROOT } from "./program";
 
-interface Comment { id: number; body: string; user: { login: string } }
+interface Comment {
+  id: number;
+  body: string;
+  user: { login: string };
+}
 const BOT = "github-actions[bot]";
 const TOKEN = "ghs_test_token_value";
 
@@ -24,11 +28,19 @@ function fakeGithub() {
   const calls: string[] = [];
   let nextId = 1000;
   let refusePost = false;
-  const body = (req: IncomingMessage) => new Promise<string>((resolve) => { let b = ""; req.on("data", (c) => (b += c)); req.on("end", () => resolve(b)); });
+  const body = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let b = "";
+      req.on("data", (c) => (b += c));
+      req.on("end", () => resolve(b));
+    });
   const server = createServer(async (req, res) => {
     const url = new URL(req.url!, "http://x");
     calls.push(`${req.method} ${url.pathname}${url.search}`);
-    const json = (status: number, value: unknown) => { res.writeHead(status, { "Content-Type": "application/json" }); res.end(JSON.stringify(value)); };
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(value));
+    };
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(401, { message: "Bad credentials" });
     if (req.method === "GET" && url.pathname === "/repos/o/r/issues/7/comments") {
       const per = Number(url.searchParams.get("per_page"));
@@ -93,7 +105,10 @@ describe("pull-request comments", () => {
     const first = await run(api, reports({ "tenant-diff-prod": "prod: 1 destructive change\n", "tenant-diff-dev": "dev: nothing\n" }));
     expect(first).toMatchObject({ code: 0, stderr: "" });
     expect(first.stdout).toBe("tenant-diff-dev: posted comment 1000\ntenant-diff-prod: posted comment 1001\n");
-    expect(gh.calls.filter((c) => c.startsWith("GET"))).toEqual(["GET /repos/o/r/issues/7/comments?per_page=100&page=1", "GET /repos/o/r/issues/7/comments?per_page=100&page=2"]);
+    expect(gh.calls.filter((c) => c.startsWith("GET"))).toEqual([
+      "GET /repos/o/r/issues/7/comments?per_page=100&page=1",
+      "GET /repos/o/r/issues/7/comments?per_page=100&page=2",
+    ]);
 
     const second = await run(api, reports({ "tenant-diff-prod": "prod: acknowledged\n", "tenant-diff-dev": "dev: 2 safe changes\n" }));
     expect(second.stdout).toBe("tenant-diff-dev: updated comment 1000\ntenant-diff-prod: updated comment 1001\n");
@@ -125,7 +140,9 @@ describe("pull-request comments", () => {
     try {
       const r = await run(api, reports({ "tenant-diff-new": "x" }));
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe("pr-comment: tenant-diff-new: POST /repos/o/r/issues/7/comments answered 403: {\"message\":\"Resource not accessible by integration\"}\n");
+      expect(r.stderr).toBe(
+        'pr-comment: tenant-diff-new: POST /repos/o/r/issues/7/comments answered 403: {"message":"Resource not accessible by integration"}\n',
+      );
       expect(r.stderr + r.stdout).not.toContain(TOKEN);
     } finally {
       gh.refuse(false);
@@ -141,7 +158,43 @@ describe("pull-request comments", () => {
 });
 
 /** Pieces a hostile pull request would put in its text: fences of both kinds and lengths, line endings, mentions, HTML, links, images, Markdown blocks. */
-const HOSTILE = fc.constantFrom("~", "~~~", "~~~~~~~~", "`", "```", "````", "\n", "\r\n", "\r", " ", "   ", "@octocat", "@", "team@", "<img src=x onerror=alert(1)>", "</details>", "<!--", "<https://e.vil>", "](https://e.vil/x.png)", "![x]", "[x]", "https://e.vil", "HTTP://E.VIL", "www.e.vil", "WWW.E.VIL", "mailto:a@b.c", "### passes", "> [!NOTE]", "|", "\\", "\t", "\u0000", "\u001b[2K", "a", "é");
+const HOSTILE = fc.constantFrom(
+  "~",
+  "~~~",
+  "~~~~~~~~",
+  "`",
+  "```",
+  "````",
+  "\n",
+  "\r\n",
+  "\r",
+  " ",
+  "   ",
+  "@octocat",
+  "@",
+  "team@",
+  "<img src=x onerror=alert(1)>",
+  "</details>",
+  "<!--",
+  "<https://e.vil>",
+  "](https://e.vil/x.png)",
+  "![x]",
+  "[x]",
+  "https://e.vil",
+  "HTTP://E.VIL",
+  "www.e.vil",
+  "WWW.E.VIL",
+  "mailto:a@b.c",
+  "### passes",
+  "> [!NOTE]",
+  "|",
+  "\\",
+  "\t",
+  "\u0000",
+  "\u001b[2K",
+  "a",
+  "é",
+);
 const hostileText = fc.array(fc.oneof(HOSTILE, fc.string({ maxLength: 6 })), { maxLength: 40 }).map((a) => a.join(""));
 
 /** What would make GitHub mention, link, embed or render HTML, found in rendered Markdown. */
@@ -192,16 +245,27 @@ describe("a pull request's text in a comment", () => {
   describe("npm run plan -- --head DIR --format md, for a head whose program fails and whose tenants file names a hostile tenant", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tf-hostile-head-"));
     const head = path.join(dir, "head");
-    const forged = ["~~~~~~~~~~~~", "### tenant-fleet: tenant diff passes", "@octocat @example-saas/owners <img src=https://e.vil/x.png>", "[approve](https://e.vil) www.e.vil", "````"].join("\n");
+    const forged = [
+      "~~~~~~~~~~~~",
+      "### tenant-fleet: tenant diff passes",
+      "@octocat @example-saas/owners <img src=https://e.vil/x.png>",
+      "[approve](https://e.vil) www.e.vil",
+      "````",
+    ].join("\n");
     beforeAll(() => {
       cpSync(ROOT, head, { recursive: true, filter: (src) => !/\/(node_modules|\.git|reports)$/.test(src) });
       symlinkSync(path.join(ROOT, "node_modules"), path.join(head, "node_modules"));
       writeFileSync(path.join(head, "scripts/plan.ts"), `process.stderr.write(${JSON.stringify(`${forged}\n`)});\nprocess.exit(1);\n`);
       const tenants = path.join(head, "tenants/tenants.yaml");
-      writeFileSync(tenants, readFileSync(tenants, "utf8").replace("name: ACME Corp", "name: \"@octocat <img src=x> ![x](https://e.vil/x.png) www.e.vil\""));
+      writeFileSync(tenants, readFileSync(tenants, "utf8").replace("name: ACME Corp", 'name: "@octocat <img src=x> ![x](https://e.vil/x.png) www.e.vil"'));
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    const plan = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), "--head", head, "--format", "md", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+    const plan = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/plan.ts"), "--head", head, "--format", "md", ...args],
+        { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } },
+      );
 
     it("shows the tenant's new name in its table cell, defanged", () => {
       const r = plan("--tenants-only");

@@ -11,7 +11,12 @@ import { regionsReport, GITHUB_HOSTED } from "../src/plan/regions";
 import { regionsMarkdown } from "../src/review/regionsFormat";
 import { ROOT } from "./program";
 
-const minimal = { neonOrgId: "org-quiet-river-40213377", githubOwner: "example-saas", githubRepository: "app", keyAdministrators: '["arn:aws:iam::123456789012:role/deploy"]' };
+const minimal = {
+  neonOrgId: "org-quiet-river-40213377",
+  githubOwner: "example-saas",
+  githubRepository: "app",
+  keyAdministrators: '["arn:aws:iam::123456789012:role/deploy"]',
+};
 const source = { stack: "prod", file: "Pulumi.prod.yaml" };
 
 describe("runnerLabels", () => {
@@ -32,7 +37,9 @@ describe("runnerLabels", () => {
     const { problems } = loadWorkingTree(readStackConfig(ROOT, "prod", ['runnerLabels=["EU=self-hosted,eu"]']));
     const warning = problems.filter((p) => p.path === "tenant-fleet:runnerLabels").map(formatProblem);
     expect(warning).toHaveLength(1);
-    expect(warning[0]).toContain("maps no runner for DE, GB, US: the backups, drills, migrations, restores and exports of 4 active tenant(s) (brightwave, thames-logistics, northwind, pacific-health) run on GitHub-hosted runners, outside their jurisdiction; add DE=LABELS, GB=LABELS, US=LABELS to tenant-fleet:runnerLabels");
+    expect(warning[0]).toContain(
+      "maps no runner for DE, GB, US: the backups, drills, migrations, restores and exports of 4 active tenant(s) (brightwave, thames-logistics, northwind, pacific-health) run on GitHub-hosted runners, outside their jurisdiction; add DE=LABELS, GB=LABELS, US=LABELS to tenant-fleet:runnerLabels",
+    );
     expect(loadWorkingTree(readStackConfig(ROOT, "prod")).problems.filter((p) => p.path === "tenant-fleet:runnerLabels")).toEqual([]);
   });
 

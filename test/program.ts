@@ -7,7 +7,12 @@ import { runOffline, type OfflineRun } from "../src/engine/offline";
 
 export const ROOT = path.resolve(__dirname, "..");
 
-export async function runProgram(stack: string, overrides: readonly string[] = [], env: Record<string, string | undefined> = {}, preview = true): Promise<OfflineRun> {
+export async function runProgram(
+  stack: string,
+  overrides: readonly string[] = [],
+  env: Record<string, string | undefined> = {},
+  preview = true,
+): Promise<OfflineRun> {
   const cfg = readStackConfig(ROOT, stack, overrides);
   vi.resetModules();
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));

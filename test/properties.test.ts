@@ -37,7 +37,25 @@ const value = fc.oneof(
   fc.boolean(),
   fc.constant(null),
 );
-const keys = fc.constantFrom("id", "name", "region", "residency", "status", "pgVersion", "historyRetentionHours", "compute", "quota", "backup", "database", "minCu", "maxCu", "schedule", "retentionDays", "regoin", "");
+const keys = fc.constantFrom(
+  "id",
+  "name",
+  "region",
+  "residency",
+  "status",
+  "pgVersion",
+  "historyRetentionHours",
+  "compute",
+  "quota",
+  "backup",
+  "database",
+  "minCu",
+  "maxCu",
+  "schedule",
+  "retentionDays",
+  "regoin",
+  "",
+);
 const tenant = fc.dictionary(keys, fc.oneof(value, fc.dictionary(keys, value, { maxKeys: 4 })), { maxKeys: 8 });
 const document = fc.record(
   {
@@ -58,11 +76,17 @@ const validTenant = fc.record({
 
 describe("the loader on arbitrary input", () => {
   it("never throws on random text", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => checkOutcome(text)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => checkOutcome(text)),
+      { numRuns: 300 },
+    );
   });
 
   it("never throws on random documents of the right shape", () => {
-    fc.assert(fc.property(document, (doc) => checkOutcome(stringify(doc))), { numRuns: 400 });
+    fc.assert(
+      fc.property(document, (doc) => checkOutcome(stringify(doc))),
+      { numRuns: 400 },
+    );
   });
 
   it("never throws when a valid file is mutated line by line", () => {

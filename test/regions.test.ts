@@ -3,7 +3,16 @@ import { NEON_REGIONS, ACTIVE_REGION_IDS, activeRegionsFor, canonicalResidency, 
 
 describe("region catalog", () => {
   it("lists Neon's AWS regions as active and its Azure regions as retired with the date and reason", () => {
-    expect(ACTIVE_REGION_IDS).toEqual(["aws-us-east-1", "aws-us-east-2", "aws-us-west-2", "aws-eu-central-1", "aws-eu-west-2", "aws-ap-southeast-1", "aws-ap-southeast-2", "aws-sa-east-1"]);
+    expect(ACTIVE_REGION_IDS).toEqual([
+      "aws-us-east-1",
+      "aws-us-east-2",
+      "aws-us-west-2",
+      "aws-eu-central-1",
+      "aws-eu-west-2",
+      "aws-ap-southeast-1",
+      "aws-ap-southeast-2",
+      "aws-sa-east-1",
+    ]);
     for (const id of ["azure-eastus2", "azure-westus3", "azure-gwc"]) {
       const r = findRegion(id)!;
       expect(r.status).toMatchObject({ state: "retired", since: "2026-08-27" });

@@ -40,7 +40,11 @@ describe("npm run regions -- --observe", () => {
   const add = (i: number, name: string, region: string) => neon.addProject({ id: `p-${i}`, name, region_id: region, pg_version: 17, org_id: ORG });
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), "--observe", "--api-url", neon.url, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, NEON_API_KEY: FAKE_NEON_KEY } });
+      const child = spawn(
+        process.execPath,
+        [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), "--observe", "--api-url", neon.url, ...args],
+        { cwd: ROOT, env: { PATH: process.env.PATH, NEON_API_KEY: FAKE_NEON_KEY } },
+      );
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
@@ -55,7 +59,9 @@ describe("npm run regions -- --observe", () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.observed).toMatchObject({ org: ORG, held: true, unowned: [] });
-    expect(doc.observed.rows.map((x: { tenant: string; status: string }) => `${x.tenant}:${x.status}`)).toEqual(["acme-corp", "brightwave", "thames-logistics", "northwind", "pacific-health", "old-mill"].map((t) => `${t}:as declared`));
+    expect(doc.observed.rows.map((x: { tenant: string; status: string }) => `${x.tenant}:${x.status}`)).toEqual(
+      ["acme-corp", "brightwave", "thames-logistics", "northwind", "pacific-health", "old-mill"].map((t) => `${t}:as declared`),
+    );
     expect(neon.calls.map((c) => c.path)).toEqual([`/projects?org_id=${ORG}&limit=400`]);
   });
 
@@ -71,7 +77,13 @@ describe("npm run regions -- --observe", () => {
     expect(r.code).toBe(1);
     const o = JSON.parse(r.stdout).observed;
     const row = (t: string) => o.rows.find((x: { tenant: string }) => x.tenant === t);
-    expect(row("brightwave")).toEqual({ tenant: "brightwave", residency: "DE", declaredRegion: "aws-eu-central-1", status: "other region", projects: [{ id: "p-1", region: "aws-us-east-1", inResidency: false }] });
+    expect(row("brightwave")).toEqual({
+      tenant: "brightwave",
+      residency: "DE",
+      declaredRegion: "aws-eu-central-1",
+      status: "other region",
+      projects: [{ id: "p-1", region: "aws-us-east-1", inResidency: false }],
+    });
     expect(row("pacific-health")).toMatchObject({ status: "missing", projects: [] });
     expect(row("northwind")).toMatchObject({ status: "duplicates", projects: [{ id: "p-3" }, { id: "p-4" }] });
     expect(o.unowned.map((p: { id: string }) => p.id).sort()).toEqual(["p-1", "p-4", "p-6"]);
@@ -87,7 +99,10 @@ describe("npm run regions -- --observe", () => {
     expect([csv.code, csv.stderr.split("\n")[0]]).toEqual([2, "--observe reports in md or json, not csv"]);
     neon.projects.clear();
     const child = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const c = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), "--observe"], { cwd: ROOT, env: { PATH: process.env.PATH } });
+      const c = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), "--observe"], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH },
+      });
       let stderr = "";
       c.stderr.on("data", (d) => (stderr += d));
       c.on("close", (code) => resolve({ code, stderr }));
@@ -97,19 +112,34 @@ describe("npm run regions -- --observe", () => {
 });
 
 describe("observeRegions during and after a move", () => {
-  const at = (id: string, name: string, region: string, day: number) => ({ id, name, region_id: region, created_at: `2026-11-${String(day).padStart(2, "0")}T00:00:00Z` });
-  const declaredOf = (fleet: Fleet) => fleet.tenants.flatMap(projectsOf).map((t) => ({ stack: "prod", owner: `tenant ${t.id}`, name: projectName(t), regionId: t.region }));
+  const at = (id: string, name: string, region: string, day: number) => ({
+    id,
+    name,
+    region_id: region,
+    created_at: `2026-11-${String(day).padStart(2, "0")}T00:00:00Z`,
+  });
+  const declaredOf = (fleet: Fleet) =>
+    fleet.tenants.flatMap(projectsOf).map((t) => ({ stack: "prod", owner: `tenant ${t.id}`, name: projectName(t), regionId: t.region }));
 
   it("expects both projects of a tenant being moved, and a finished move's generation by its own name", () => {
     const moving = parseTenants(fleetYaml([{ ...ACME, move: '{ region: aws-eu-central-1, pgVersion: 18, ticket: "CHG-2026-0042" }' }]), "t.yaml").fleet!;
     const both = [at("p-1", "ACME Corp", "aws-eu-central-1", 1), at("p-2", "ACME Corp [g2]", "aws-eu-central-1", 20)];
     const o = observeRegions(moving, both, declaredOf(moving));
-    expect(o.rows).toEqual([expect.objectContaining({ tenant: "acme-corp", status: "as declared", moveRegion: "aws-eu-central-1", projects: [expect.objectContaining({ id: "p-1" }), expect.objectContaining({ id: "p-2" })] })]);
+    expect(o.rows).toEqual([
+      expect.objectContaining({
+        tenant: "acme-corp",
+        status: "as declared",
+        moveRegion: "aws-eu-central-1",
+        projects: [expect.objectContaining({ id: "p-1" }), expect.objectContaining({ id: "p-2" })],
+      }),
+    ]);
     // The target is the tenant's, not a project nobody owns.
     expect([o.unowned, o.held]).toEqual([[], true]);
     // The target not created yet: missing.
     expect(observeRegions(moving, both.slice(0, 1), declaredOf(moving)).rows[0].status).toBe("missing");
-    expect(observationMarkdown(o, "org-x")).toContain("| acme-corp | EU | aws-eu-central-1 (moving to aws-eu-central-1) | as declared | p-1 (aws-eu-central-1), p-2 (aws-eu-central-1) |");
+    expect(observationMarkdown(o, "org-x")).toContain(
+      "| acme-corp | EU | aws-eu-central-1 (moving to aws-eu-central-1) | as declared | p-1 (aws-eu-central-1), p-2 (aws-eu-central-1) |",
+    );
 
     const finished = parseTenants(fleetYaml([{ ...ACME, pgVersion: "18", generation: "2" }]), "t.yaml").fleet!;
     const after = observeRegions(finished, both.slice(1), declaredOf(finished));

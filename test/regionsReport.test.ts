@@ -15,7 +15,18 @@ const sample = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "ten
 const meta = { stack: "prod", file: "tenants/tenants.yaml" };
 
 /** Names no tenants file may hold, to prove the formats hold even if validation were bypassed. */
-const HOSTILE = ['Pipe | Corp', "Line\nBreak", "<script>alert(1)</script>", "=HYPERLINK(\"http://x\")", '"Quoted", Inc', "**bold** _it_ `code` [link](x)", "+SUM(A1)", "-1+1", "@cmd", "Tab\there"];
+const HOSTILE = [
+  "Pipe | Corp",
+  "Line\nBreak",
+  "<script>alert(1)</script>",
+  '=HYPERLINK("http://x")',
+  '"Quoted", Inc',
+  "**bold** _it_ `code` [link](x)",
+  "+SUM(A1)",
+  "-1+1",
+  "@cmd",
+  "Tab\there",
+];
 function hostileFleet(): Fleet {
   return { ...sample, tenants: sample.tenants.map((t, i) => ({ ...t, name: HOSTILE[i % HOSTILE.length] })) };
 }
@@ -32,22 +43,19 @@ function readCsv(text: string): string[][] {
       if (ch === '"' && text[i + 1] === '"') {
         cell += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ",") {
       row.push(cell);
       cell = "";
-    }
-    else if (ch === "\r" && text[i + 1] === "\n") {
+    } else if (ch === "\r" && text[i + 1] === "\n") {
       row.push(cell);
       rows.push(row);
       row = [];
       cell = "";
       i++;
-    }
-    else cell += ch;
+    } else cell += ch;
   }
   return rows;
 }
@@ -87,8 +95,15 @@ describe("regions report", () => {
       ["GB", 1, 0, "aws-eu-west-2"],
       ["US", 2, 1, "aws-us-east-1 aws-us-east-2 aws-us-west-2"],
     ]);
-    expect(report.check).toEqual({ tenants: 6, outside: [], held: true, processedOutside: ["acme-corp", "brightwave", "thames-logistics", "northwind", "pacific-health"] });
-    expect(regionsMarkdown(report, meta)).toContain("Residency check held: all 6 tenants have their database and their backups inside their declared residency.");
+    expect(report.check).toEqual({
+      tenants: 6,
+      outside: [],
+      held: true,
+      processedOutside: ["acme-corp", "brightwave", "thames-logistics", "northwind", "pacific-health"],
+    });
+    expect(regionsMarkdown(report, meta)).toContain(
+      "Residency check held: all 6 tenants have their database and their backups inside their declared residency.",
+    );
   });
 
   it("flags a tenant outside its residency (which validation makes impossible)", () => {
@@ -111,7 +126,9 @@ describe("formats stay intact with hostile names", () => {
 
   it("Markdown: every row keeps its columns and no markup survives", () => {
     const md = regionsMarkdown(report, meta);
-    const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| tenant") && !l.startsWith("| residency") && /\| (active|retired) \|/.test(l));
+    const rows = md
+      .split("\n")
+      .filter((l) => l.startsWith("| ") && !l.startsWith("| tenant") && !l.startsWith("| residency") && /\| (active|retired) \|/.test(l));
     expect(rows).toHaveLength(6);
     for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(16);
     expect(md).not.toContain("<script>");
@@ -146,13 +163,19 @@ describe("formats stay intact with hostile names", () => {
 
 describe("npm run regions", () => {
   function regions(...args: string[]) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, INIT_CWD: ROOT },
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
   it("prints Markdown by default, and CSV, JSON or SVG on request", () => {
     expect(regions().stdout).toMatch(/^# Tenant data residency: stack prod/);
-    expect(regions("--format", "csv").stdout.split("\r\n")[0]).toBe("tenant,name,status,declared residency,database region,database city,database country,backup region,backup country,backup schedule (UTC),backup retention (days),PITR window (hours),database in residency,backup in residency,jobs run on,jobs in residency");
+    expect(regions("--format", "csv").stdout.split("\r\n")[0]).toBe(
+      "tenant,name,status,declared residency,database region,database city,database country,backup region,backup country,backup schedule (UTC),backup retention (days),PITR window (hours),database in residency,backup in residency,jobs run on,jobs in residency",
+    );
     expect(JSON.parse(regions("--format", "json", "--stack", "dev").stdout).rows.map((r: { id: string }) => r.id)).toEqual(["dev-eu", "dev-us"]);
     expect(regions("--format", "svg").stdout).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });

@@ -18,7 +18,13 @@ describe("repository-scoped secrets (prod)", async () => {
   const secrets = run.resources.filter((r) => r.type === "github:index/actionsSecret:ActionsSecret");
 
   it("gives each active tenant one Actions secret <ID>_DATABASE_URL holding its connection string as a secret", () => {
-    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["ACME_CORP_DATABASE_URL", "BRIGHTWAVE_DATABASE_URL", "NORTHWIND_DATABASE_URL", "PACIFIC_HEALTH_DATABASE_URL", "THAMES_LOGISTICS_DATABASE_URL"]);
+    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual([
+      "ACME_CORP_DATABASE_URL",
+      "BRIGHTWAVE_DATABASE_URL",
+      "NORTHWIND_DATABASE_URL",
+      "PACIFIC_HEALTH_DATABASE_URL",
+      "THAMES_LOGISTICS_DATABASE_URL",
+    ]);
     for (const s of secrets) {
       expect(s.inputs).toEqual({ repository: "app", secretName: s.inputs.secretName, value: SECRET });
       expect(isWireSecret(s.wireInputs.value)).toBe(true);
@@ -27,7 +33,9 @@ describe("repository-scoped secrets (prod)", async () => {
   });
 
   it("wires nothing for the retired tenant: the manifest names it only among the retired, so the application refuses it", () => {
-    const manifestFile = run.resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.inputs.file === ".github/tenant-fleet/tenant-fleet.json")!;
+    const manifestFile = run.resources.find(
+      (r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.inputs.file === ".github/tenant-fleet/tenant-fleet.json",
+    )!;
     const manifest = JSON.parse(String(manifestFile.inputs.content));
     expect(manifest.retired).toEqual(["old-mill"]);
     expect(JSON.stringify({ ...manifest, retired: [] })).not.toMatch(/OLD_MILL|old-mill/);
@@ -36,17 +44,24 @@ describe("repository-scoped secrets (prod)", async () => {
   });
 
   it("sets each workflow role's ARN and the vaults as variables, not secrets", () => {
-    const vars = Object.fromEntries(run.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => [r.inputs.variableName, r.inputs.value]));
+    const vars = Object.fromEntries(
+      run.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => [r.inputs.variableName, r.inputs.value]),
+    );
     expect(Object.keys(vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_DRILL_ROLE_ARN"]);
     expect(vars.TENANT_FLEET_AWS_ROLE_ARN).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-backup-writer/);
     expect(vars.TENANT_FLEET_DRILL_ROLE_ARN).toMatch(/^arn:aws:iam::\d{12}:role\/github-backups-drill-reader/);
     const vaults = JSON.parse(vars.TENANT_FLEET_BACKUP_VAULTS as string);
     expect(Object.keys(vaults)).toEqual(["eu-central-1", "eu-west-2", "us-east-1", "us-east-2", "us-west-2"]);
-    expect(vaults["eu-central-1"]).toEqual({ bucket: expect.stringMatching(/^tf-prod-bk-eu-central-1-/), kmsKeyArn: expect.stringMatching(/^arn:aws:kms:eu-central-1:/) });
+    expect(vaults["eu-central-1"]).toEqual({
+      bucket: expect.stringMatching(/^tf-prod-bk-eu-central-1-/),
+      kmsKeyArn: expect.stringMatching(/^arn:aws:kms:eu-central-1:/),
+    });
   });
 
   it("commits the generated workflows to the default branch, with the content the renderer produces", () => {
-    const files = run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile" && String(r.inputs.file).startsWith(".github/workflows/"));
+    const files = run.resources.filter(
+      (r) => r.type === "github:index/repositoryFile:RepositoryFile" && String(r.inputs.file).startsWith(".github/workflows/"),
+    );
     const fleet = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "tenants/tenants.yaml").fleet!;
     const expected = renderWorkflows(fleet.tenants, {
       scope: "repository",
@@ -56,11 +71,15 @@ describe("repository-scoped secrets (prod)", async () => {
       migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"], waves: ["canary", "early", "general"], failureBudget: "0" },
       restoreDrillSchedule: "41 4 * * 1",
     });
-    expect(files.map((f) => [f.inputs.file, f.inputs.content, f.inputs.branch, f.inputs.overwriteOnCreate])).toEqual(expected.map((w) => [w.path, w.content, "main", true]));
+    expect(files.map((f) => [f.inputs.file, f.inputs.content, f.inputs.branch, f.inputs.overwriteOnCreate])).toEqual(
+      expected.map((w) => [w.path, w.content, "main", true]),
+    );
   });
 
   it("commits the fleet manifest once, with the host the stack created for each active tenant", () => {
-    const file = run.resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.inputs.file === ".github/tenant-fleet/tenant-fleet.json")!;
+    const file = run.resources.find(
+      (r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.inputs.file === ".github/tenant-fleet/tenant-fleet.json",
+    )!;
     expect(file.inputs.branch).toBe("main");
     const manifest = JSON.parse(String(file.inputs.content));
     const routes = run.outputs.databasesByTenant as Record<string, { host: string }>;
@@ -76,7 +95,9 @@ describe("repository-scoped secrets (prod)", async () => {
   });
 
   it("keeps at most 3 registrations per tenant beyond the shared ones", () => {
-    const perTenant = run.resources.filter((r) => ["tenant-fleet:index:TenantDatabase", "neon:index/project:Project", "github:index/actionsSecret:ActionsSecret"].includes(r.type));
+    const perTenant = run.resources.filter((r) =>
+      ["tenant-fleet:index:TenantDatabase", "neon:index/project:Project", "github:index/actionsSecret:ActionsSecret"].includes(r.type),
+    );
     expect(perTenant.length).toBeLessThanOrEqual(3 * 6);
   });
 
@@ -137,13 +158,22 @@ describe("region-scoped credentials", async () => {
   });
 
   it("keeps each active tenant's pooled and direct strings as SecureStrings in its backup region, under the region's own key", () => {
-    const keys = new Map(run.resources.filter((r) => r.type === "aws:kms/key:Key" && (r.inputs.tags as Record<string, string>)["tenant-fleet:purpose"] === "tenant-credentials").map((k) => [k.inputs.region, k]));
+    const keys = new Map(
+      run.resources
+        .filter((r) => r.type === "aws:kms/key:Key" && (r.inputs.tags as Record<string, string>)["tenant-fleet:purpose"] === "tenant-credentials")
+        .map((k) => [k.inputs.region, k]),
+    );
     expect([...keys.keys()].sort()).toEqual(["eu-central-1", "eu-west-2", "us-east-2", "us-west-2"]);
     expect(parameters).toHaveLength(ACTIVE.length * 2);
     const routes = run.outputs.databasesByTenant as Record<string, { awsRegion: string; credential: { parameter: string; directParameter: string } }>;
     for (const p of parameters) {
       const tenant = (p.inputs.tags as Record<string, string>)["tenant-fleet:tenant"];
-      expect(p.inputs).toMatchObject({ type: "SecureString", tier: "Standard", region: routes[tenant].awsRegion, keyId: keys.get(routes[tenant].awsRegion)!.state!.arn });
+      expect(p.inputs).toMatchObject({
+        type: "SecureString",
+        tier: "Standard",
+        region: routes[tenant].awsRegion,
+        keyId: keys.get(routes[tenant].awsRegion)!.state!.arn,
+      });
       expect([routes[tenant].credential.parameter, routes[tenant].credential.directParameter]).toContain(p.inputs.name);
       expect(isWireSecret(p.wireInputs.value)).toBe(true);
     }
@@ -152,14 +182,27 @@ describe("region-scoped credentials", async () => {
 
   it("outputs the application's policy: the stack's pooled strings in its regions, through SSM only", () => {
     const doc = JSON.parse(String(run.outputs.applicationCredentialsPolicy));
-    expect(doc.Statement[0]).toEqual({ Sid: "ReadTenantPooledStrings", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: expect.arrayContaining(["arn:aws:ssm:eu-central-1:123456789012:parameter/tenant-fleet/prod/*/pooled-url"]) });
+    expect(doc.Statement[0]).toEqual({
+      Sid: "ReadTenantPooledStrings",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter"],
+      Resource: expect.arrayContaining(["arn:aws:ssm:eu-central-1:123456789012:parameter/tenant-fleet/prod/*/pooled-url"]),
+    });
     expect(doc.Statement[0].Resource).toHaveLength(4);
-    expect(doc.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": ["ssm.eu-central-1.amazonaws.com", "ssm.eu-west-2.amazonaws.com", "ssm.us-east-2.amazonaws.com", "ssm.us-west-2.amazonaws.com"] } });
+    expect(doc.Statement[1].Condition).toEqual({
+      StringEquals: {
+        "kms:ViaService": ["ssm.eu-central-1.amazonaws.com", "ssm.eu-west-2.amazonaws.com", "ssm.us-east-2.amazonaws.com", "ssm.us-west-2.amazonaws.com"],
+      },
+    });
   });
 });
 
 describe("the 100-repository-secret limit", () => {
-  const settingsFor = (scope: string) => parseStackSettings({ githubOwner: "o", githubRepository: "r", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]', secretScope: scope }, { stack: "prod", file: "Pulumi.prod.yaml" }).settings!;
+  const settingsFor = (scope: string) =>
+    parseStackSettings(
+      { githubOwner: "o", githubRepository: "r", keyAdministrators: '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]', secretScope: scope },
+      { stack: "prod", file: "Pulumi.prod.yaml" },
+    ).settings!;
   const fleet = (n: number) => fleetYaml(Array.from({ length: n }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` })));
 
   it("refuses more active tenants than fit with repository-scoped secrets, and says to switch scope", () => {
@@ -195,7 +238,9 @@ describe("credentials", () => {
     try {
       pulumi.runtime.setAllConfig({});
       await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", false);
-      expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).toThrow(/^neon:apiKey is not set: export NEON_API_KEY=.*\ngithub:token is not set: export GITHUB_TOKEN \(CI: a GitHub App installation token.*Workflows write/);
+      expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).toThrow(
+        /^neon:apiKey is not set: export NEON_API_KEY=.*\ngithub:token is not set: export GITHUB_TOKEN \(CI: a GitHub App installation token.*Workflows write/,
+      );
       await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "p", "s", true);
       expect(() => requireCredentials([NEON_API_KEY, GITHUB_TOKEN])).not.toThrow();
     } finally {
@@ -206,7 +251,8 @@ describe("credentials", () => {
 
   it("let a preview run with no Neon key: the provider gets a placeholder, as a secret, and never a real key", async () => {
     const { PREVIEW_NEON_API_KEY } = await import("../src/core/config/credentials");
-    const wire = (run: Awaited<ReturnType<typeof runProgram>>) => run.resources.find((r) => r.type === "pulumi:providers:neon")!.wireInputs.apiKey as { value: string };
+    const wire = (run: Awaited<ReturnType<typeof runProgram>>) =>
+      run.resources.find((r) => r.type === "pulumi:providers:neon")!.wireInputs.apiKey as { value: string };
     const without = await runProgram("prod", [], { NEON_API_KEY: undefined, GITHUB_TOKEN: undefined });
     expect(isWireSecret(wire(without))).toBe(true);
     expect(wire(without).value).toBe(PREVIEW_NEON_API_KEY);
@@ -221,7 +267,11 @@ describe("credentials", () => {
     const { GITHUB_PERMISSIONS } = await import("../src/core/config/credentials");
     const covered = new Set(GITHUB_PERMISSIONS.flatMap((p) => p.resourceTypes));
     const registered = new Set<string>();
-    for (const [stack, overrides] of [["prod", ["secretScope=repository"]], ["prod", ["secretScope=environment"]], ["dev", ["devNeonApiKey=k"]]] as const) {
+    for (const [stack, overrides] of [
+      ["prod", ["secretScope=repository"]],
+      ["prod", ["secretScope=environment"]],
+      ["dev", ["devNeonApiKey=k"]],
+    ] as const) {
       const run = await runProgram(stack, overrides);
       for (const r of run.resources) if (r.type.startsWith("github:index/")) registered.add(r.type);
     }
@@ -236,7 +286,14 @@ describe("credentials", () => {
     const run = await runProgram("prod", []);
     const github = run.resources.find((r) => r.type === "pulumi:providers:github")!;
     // The SDK hands provider inputs over as strings, as the engine passes provider config.
-    expect(github.inputs).toMatchObject({ legacyClient: "true", parallelRequests: "false", writeDelayMs: "1000", readDelayMs: "0", maxRetries: "3", retryDelayMs: "1000" });
+    expect(github.inputs).toMatchObject({
+      legacyClient: "true",
+      parallelRequests: "false",
+      writeDelayMs: "1000",
+      readDelayMs: "0",
+      maxRetries: "3",
+      retryDelayMs: "1000",
+    });
     expect(GITHUB_PACING.writeDelayMs).toBeGreaterThanOrEqual(1000); // GitHub: at least one second between writes
   });
 

@@ -40,7 +40,19 @@ describe("reserved tenant ids", () => {
   });
 
   it("accepts ids that only look alike", () => {
-    for (const id of ["retain", "retain-d", "retain-14", "retain-14d-co", "retain-14days", "retain-x14d", "exports-co", "export", "my-exports", "operations-co", "erasures"]) {
+    for (const id of [
+      "retain",
+      "retain-d",
+      "retain-14",
+      "retain-14d-co",
+      "retain-14days",
+      "retain-x14d",
+      "exports-co",
+      "export",
+      "my-exports",
+      "operations-co",
+      "erasures",
+    ]) {
       expect(reservedIdReason(id), id).toBeUndefined();
       expect(problemLines(fleetYaml([{ ...ACME, id }])), id).toEqual([]);
     }
@@ -52,19 +64,31 @@ describe("erasure prefixes of the ids the loader accepts (property)", () => {
   const retired = parseTenants(fleetYaml([{ ...ACME, status: "retired" }]), F).fleet!.tenants[0];
   const tenant = (id: string): Tenant => ({ ...retired, id });
   const prefixesOf = (id: string, classes: number[]): readonly string[] => {
-    const plan = planErasure({ tenant: tenant(id), retentionClasses: classes, vaultRegions: ["eu-central-1"], objectLock: "off", breakGlassPrincipal: "arn:aws:iam::123456789012:role/glass" });
+    const plan = planErasure({
+      tenant: tenant(id),
+      retentionClasses: classes,
+      vaultRegions: ["eu-central-1"],
+      objectLock: "off",
+      breakGlassPrincipal: "arn:aws:iam::123456789012:role/glass",
+    });
     if (plan.action !== "erase") throw new Error(plan.why);
     return plan.prefixes;
   };
   // Slugs, biased toward the layout's own words so the reserved ones come up often.
-  const word = fc.oneof(fc.stringMatching(/^[a-z0-9]{1,6}$/), fc.constantFrom("retain", "exports", "operations", "erasure", "14d", "0d", "7d", "3650d", "d", "g2"));
+  const word = fc.oneof(
+    fc.stringMatching(/^[a-z0-9]{1,6}$/),
+    fc.constantFrom("retain", "exports", "operations", "erasure", "14d", "0d", "7d", "3650d", "d", "g2"),
+  );
   const slug = fc
     .array(word, { minLength: 1, maxLength: 4 })
     .map((parts) => parts.join("-"))
     .filter((id) => id.length <= TENANT_ID_MAX && TENANT_ID_PATTERN.test(id));
   const days = fc.integer({ min: 1, max: 36500 });
   /** Every top-level prefix of the layout an erasure could meet: any retention class, and exports. */
-  const layoutPrefix = fc.oneof(days.map((d) => retentionClassPrefix(d)), fc.constant(EXPORTS_PREFIX));
+  const layoutPrefix = fc.oneof(
+    days.map((d) => retentionClassPrefix(d)),
+    fc.constant(EXPORTS_PREFIX),
+  );
 
   it("no accepted id's prefix equals or holds a layout prefix, and none holds another accepted id's", () => {
     fc.assert(

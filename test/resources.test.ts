@@ -7,7 +7,13 @@ import { replaceForcing } from "../src/engine/review";
 import { parseTenants } from "../tenants/load";
 import { ACME, fleetYaml } from "./helpers";
 
-const res = (type: string, name: string, inputs: Record<string, unknown> = {}, options: Partial<PlannedResource["options"]> = {}, parent = "stack"): PlannedResource => ({
+const res = (
+  type: string,
+  name: string,
+  inputs: Record<string, unknown> = {},
+  options: Partial<PlannedResource["options"]> = {},
+  parent = "stack",
+): PlannedResource => ({
   type,
   name,
   parent,
@@ -16,7 +22,8 @@ const res = (type: string, name: string, inputs: Record<string, unknown> = {}, o
 });
 const PROJECT = "neon:index/project:Project";
 const component = (name: string) => res("tenant-fleet:index:TenantDatabase", name);
-const project = (name: string, inputs: Record<string, unknown>, options: Partial<PlannedResource["options"]> = { protect: true, retainOnDelete: true }) => res(PROJECT, name, inputs, options, name);
+const project = (name: string, inputs: Record<string, unknown>, options: Partial<PlannedResource["options"]> = { protect: true, retainOnDelete: true }) =>
+  res(PROJECT, name, inputs, options, name);
 const ctx = { replaceForcing: replaceForcing(), tenantIds: ["acme", "acme-eu"] };
 const policy = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 
@@ -37,7 +44,10 @@ describe("diffResources", () => {
   it("classes a deleted data-bearing resource destructive, and a deleted secret safe", () => {
     const base = [project("acme", {}), res("github:index/actionsSecret:ActionsSecret", "acme-database-url", { repository: "app", plaintextValue: "[secret]" })];
     const f = diffResources(base, [], ctx);
-    expect(f.map((x) => [x.name, x.change, x.class])).toEqual([["acme", "deleted", "destructive"], ["acme-database-url", "deleted", "safe"]]);
+    expect(f.map((x) => [x.name, x.change, x.class])).toEqual([
+      ["acme", "deleted", "destructive"],
+      ["acme-database-url", "deleted", "safe"],
+    ]);
   });
 
   it("finds protection or retain-on-delete turned off", () => {
@@ -46,9 +56,19 @@ describe("diffResources", () => {
   });
 
   it("finds a secret sent to another repository or environment, and a new secret in a repository that held none", () => {
-    const secret = (repository: string, environment = "tenant-acme") => res("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret", "tenant-acme-database-url", { repository, environment, plaintextValue: "[secret]" });
+    const secret = (repository: string, environment = "tenant-acme") =>
+      res("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret", "tenant-acme-database-url", {
+        repository,
+        environment,
+        plaintextValue: "[secret]",
+      });
     expect(diffResources([secret("app")], [secret("attacker-app")], ctx)).toEqual([
-      expect.objectContaining({ change: "secret-moved", class: "destructive", tenant: "acme", detail: 'its secret goes elsewhere: repository "app" → "attacker-app"' }),
+      expect.objectContaining({
+        change: "secret-moved",
+        class: "destructive",
+        tenant: "acme",
+        detail: 'its secret goes elsewhere: repository "app" → "attacker-app"',
+      }),
       expect.objectContaining({ change: "changed", class: "safe" }),
     ]);
     expect(diffResources([secret("app")], [secret("app", "tenant-acme-2")], ctx)[0]).toMatchObject({ change: "secret-moved", class: "destructive" });
@@ -69,14 +89,19 @@ describe("diffResources", () => {
     ]);
     // Deleting backups is privileged: the same widening with s3:DeleteObject fails (test/diffResources.test.ts has the rest).
     const deleting = policy({ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::vault/retain-30d/acme/*" });
-    expect(diffResources([role(narrow)], [role(deleting)], ctx).filter((f) => f.change === "iam-widened").map((f) => f.class)).toEqual(["destructive"]);
+    expect(
+      diffResources([role(narrow)], [role(deleting)], ctx)
+        .filter((f) => f.change === "iam-widened")
+        .map((f) => f.class),
+    ).toEqual(["destructive"]);
     expect(diffResources([role(narrow)], [role(wider)], ctx).some((f) => f.change === "iam-widened")).toBe(true);
     expect(diffResources([role(wider)], [role(narrow)], ctx).some((f) => f.change === "iam-widened")).toBe(false);
     expect(diffResources([role(wide)], [role(narrow)], ctx).some((f) => f.change === "iam-widened")).toBe(false);
   });
 
   it("reads a new principal, a lifted Deny and a loosened condition as widening", () => {
-    const trust = (principal: string, condition: object) => policy({ Effect: "Allow", Principal: { Federated: principal }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
+    const trust = (principal: string, condition: object) =>
+      policy({ Effect: "Allow", Principal: { Federated: principal }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
     const main = { StringEquals: { "token.actions.githubusercontent.com:sub": "repo:o/app:ref:refs/heads/main" } };
     const any = { StringLike: { "token.actions.githubusercontent.com:sub": "repo:o/app:*" } };
     expect(widenedGrants(trust("oidc", main), trust("oidc", any))).toHaveLength(1);
@@ -93,7 +118,10 @@ describe("diffResources", () => {
     const bucket = res("aws:s3/bucket:Bucket", "backups-eu-west-2", { bucket: "b" }, { protect: true, retainOnDelete: true }, "backups-eu-west-2");
     const key = res("aws:kms/key:Key", "backups-eu-west-2-key", {}, { protect: true, retainOnDelete: true }, "backups-eu-west-2");
     const f = diffResources([vault, bucket, key], [], ctx);
-    expect(f.filter((x) => x.class === "destructive").map((x) => [x.name, x.vault])).toEqual([["backups-eu-west-2-key", "eu-west-2"], ["backups-eu-west-2", "eu-west-2"]]);
+    expect(f.filter((x) => x.class === "destructive").map((x) => [x.name, x.vault])).toEqual([
+      ["backups-eu-west-2-key", "eu-west-2"],
+      ["backups-eu-west-2", "eu-west-2"],
+    ]);
   });
 });
 
@@ -114,7 +142,10 @@ describe("the tenant diff with the programs' findings", () => {
     const d = diffFleets(side("aws-eu-central-1"), side("aws-eu-central-1"), replaced);
     expect(d.stack).toEqual([expect.objectContaining({ field: "resource neon:index/project:Project acme", kind: "code", class: "destructive" })]);
     expect(d.summary.unacknowledged).toBe(1);
-    const acked = parseTenants(`${fleetYaml([{ ...ACME, id: "acme" }])}acknowledgements:\n  - change: code\n    reason: "OPS-9: projects recreated on purpose"\n`, "t").fleet!;
+    const acked = parseTenants(
+      `${fleetYaml([{ ...ACME, id: "acme" }])}acknowledgements:\n  - change: code\n    reason: "OPS-9: projects recreated on purpose"\n`,
+      "t",
+    ).fleet!;
     const ok = diffFleets(side("aws-eu-central-1"), { fleet: acked, stack: { protect: true } }, replaced);
     expect(ok.summary.unacknowledged).toBe(0);
     expect(ok.stack[0].acknowledgement?.reason).toBe("OPS-9: projects recreated on purpose");

@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectFiles, ROOT } from "./program";
 
-const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" });
 
 /** Rewrites one file of a checkout, refusing to run on a text that lacks what it replaces. */
 function edit(dir: string, file: string, from: string, to: string): void {
@@ -38,7 +39,12 @@ function repository(change: (dir: string) => void = renameDatabase): string {
 }
 
 function plan(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(cwd, "scripts/plan.ts"), ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(cwd, "scripts/plan.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, INIT_CWD: cwd },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -67,7 +73,10 @@ describe("the tenant diff of a change of code", () => {
     expect(doc.summary).toMatchObject({ added: 0, changed: 0, removed: 0, unacknowledged: 6 });
     expect(doc.tenants).toEqual([]);
     expect(doc.stackChanges.map((c: { kind: string; field: string }) => [c.kind, c.field])).toEqual(
-      ["acme-corp", "brightwave", "northwind", "old-mill", "pacific-health", "thames-logistics"].map((id) => ["code", `resource neon:index/project:Project ${id}`]),
+      ["acme-corp", "brightwave", "northwind", "old-mill", "pacific-health", "thames-logistics"].map((id) => [
+        "code",
+        `resource neon:index/project:Project ${id}`,
+      ]),
     );
     expect(doc.resources.counts).toMatchObject({ replaced: 6, deleted: 0 });
     expect(doc.resources.findings[0].detail).toContain('"databaseName":"appdb"');
@@ -113,12 +122,17 @@ describe("the tenant diff of code that wipes backups or grants admin", () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     const why = (field: string) => doc.stackChanges.find((c: { field: string }) => c.field === field)?.why;
-    expect(why("resource aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration backups-eu-central-1-lifecycle")).toMatch(/^weakened by a change of the code: rule "retain-14d" expires backups after 1 days: those of the retention class 14d are deleted before their retention ends/);
+    expect(why("resource aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration backups-eu-central-1-lifecycle")).toMatch(
+      /^weakened by a change of the code: rule "retain-14d" expires backups after 1 days: those of the retention class 14d are deleted before their retention ends/,
+    );
     expect(why("resource aws:iam/rolePolicyAttachment:RolePolicyAttachment ops-admin")).toMatch(
       /^iam-widened by a change of the code: role github-backups-backup-writer gets the managed policy arn:aws:iam::aws:policy\/AdministratorAccess \(AdministratorAccess: \* on \*\) by ops-admin: anyone who can assume github-backups-backup-writer \(its trust: Federated:arn:aws:iam::123456789012:oidc-provider\/token\.actions\.githubusercontent\.com for repo:example-saas\/app:job_workflow_ref:.*\) gets full admin of the account/,
     );
     expect(doc.stackChanges.every((c: { kind: string }) => c.kind === "code")).toBe(true);
-    expect(doc.resources.counts).toMatchObject({ weakened: doc.resources.findings.filter((f: { change: string }) => f.change === "weakened").length, "iam-widened": 1 });
+    expect(doc.resources.counts).toMatchObject({
+      weakened: doc.resources.findings.filter((f: { change: string }) => f.change === "weakened").length,
+      "iam-widened": 1,
+    });
   }, 180_000);
 });
 
@@ -127,9 +141,13 @@ describe("the tenant diff of a stack file that hands custody to the deploy role 
   const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
   const OTHER = "arn:aws:iam::123456789012:role/tenant-fleet-vault-officer";
   // The deploy role named as break-glass: before, rc=0 with only a note.
-  const toDeploy = repository((dir) => edit(dir, "Pulumi.prod.yaml", `tenant-fleet:breakGlassPrincipal: ${GLASS}`, `tenant-fleet:breakGlassPrincipal: ${DEPLOY}`));
+  const toDeploy = repository((dir) =>
+    edit(dir, "Pulumi.prod.yaml", `tenant-fleet:breakGlassPrincipal: ${GLASS}`, `tenant-fleet:breakGlassPrincipal: ${DEPLOY}`),
+  );
   // Another principal as break-glass: a custody change, failing until acknowledged.
-  const toOther = repository((dir) => edit(dir, "Pulumi.prod.yaml", `tenant-fleet:breakGlassPrincipal: ${GLASS}`, `tenant-fleet:breakGlassPrincipal: ${OTHER}`));
+  const toOther = repository((dir) =>
+    edit(dir, "Pulumi.prod.yaml", `tenant-fleet:breakGlassPrincipal: ${GLASS}`, `tenant-fleet:breakGlassPrincipal: ${OTHER}`),
+  );
   afterAll(() => {
     rmSync(toDeploy, { recursive: true, force: true });
     rmSync(toOther, { recursive: true, force: true });
@@ -147,7 +165,10 @@ describe("the tenant diff of a stack file that hands custody to the deploy role 
     expect(r.stdout).toMatch(/^error: \(stack\): tenant-fleet:breakGlassPrincipal: .*not acknowledged: add to acknowledgements: \{ change: custody/m);
     // The vaults' Denies now except the new principal: that follows from the setting, not from the code.
     expect(r.stdout).not.toMatch(/change: code/);
-    writeFileSync(path.join(toOther, "tenants/tenants.yaml"), `${readFileSync(path.join(toOther, "tenants/tenants.yaml"), "utf8")}\nacknowledgements:\n  - change: custody\n    reason: "SEC-9: break-glass moves to the vault officer"\n`);
+    writeFileSync(
+      path.join(toOther, "tenants/tenants.yaml"),
+      `${readFileSync(path.join(toOther, "tenants/tenants.yaml"), "utf8")}\nacknowledgements:\n  - change: custody\n    reason: "SEC-9: break-glass moves to the vault officer"\n`,
+    );
     const acked = plan(toOther, "--base", "HEAD~1");
     expect(acked.stdout).toContain("1 destructive change, all acknowledged in the tenants file");
     expect(acked.code).toBe(0);

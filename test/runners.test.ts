@@ -16,7 +16,9 @@ describe("the runner-minute model", () => {
     const settings = { ...SETTINGS, scope, batchSize: 50, batchParallelism: parallel };
     const batches = planFleetBatches(fleet.tenants, { scope, batchSize: 50, migrations: false });
     const backups = renderWorkflows(fleet.tenants, settings).filter((w) => w.kind === "backup");
-    const jobs = backups.flatMap((w) => jobsOf(w.path, w.content, MODEL, slotResolver(batches.backup.get(parse(w.content).on.schedule[0].cron)!.batches), parallel));
+    const jobs = backups.flatMap((w) =>
+      jobsOf(w.path, w.content, MODEL, slotResolver(batches.backup.get(parse(w.content).on.schedule[0].cron)!.batches), parallel),
+    );
     return { backups, jobs, batches };
   };
 

@@ -31,7 +31,21 @@ describe("stack settings", () => {
       shard: undefined,
       neonLimits: { projects: undefined, historyRetentionHours: undefined },
       devProject: undefined,
-      workflows: { migrationsCommand: undefined, migrationsPaths: ["migrations/**"], migrationWaves: ["canary", "early", "general"], migrationFailureBudget: "0", migrationVersionQuery: undefined, migrationsTargetCommand: undefined, restoreDrillSchedule: "41 4 * * 1", repositorySecretHeadroom: 10, batchSize: 50, batchParallelism: 8, alertLabel: "tenant-fleet-alert", alertAssignees: [], runnerLabels: {} },
+      workflows: {
+        migrationsCommand: undefined,
+        migrationsPaths: ["migrations/**"],
+        migrationWaves: ["canary", "early", "general"],
+        migrationFailureBudget: "0",
+        migrationVersionQuery: undefined,
+        migrationsTargetCommand: undefined,
+        restoreDrillSchedule: "41 4 * * 1",
+        repositorySecretHeadroom: 10,
+        batchSize: 50,
+        batchParallelism: 8,
+        alertLabel: "tenant-fleet-alert",
+        alertAssignees: [],
+        runnerLabels: {},
+      },
       backup: {
         encryption: "kms",
         objectLock: "off",
@@ -59,8 +73,12 @@ describe("stack settings", () => {
     expect(problems.map(formatProblem)).toEqual([
       "Pulumi.prod.yaml:3:25: tenant-fleet:catalog: is true, but tenant-fleet:catalogRegion is unset: the fleet catalog's project holds every tenant's id, name and history, so name a Neon region your auditors accept: pulumi config set tenant-fleet:catalogRegion aws-eu-central-1 --stack prod",
     ]);
-    expect(lines({ ...minimal, catalog: "true", catalogRegion: "aws-mars-1" })[0]).toMatch(/tenant-fleet:catalogRegion: "aws-mars-1" is not an active Neon region; use one of aws-/);
-    expect(parseStackSettings({ ...minimal, catalog: "true", catalogRegion: "aws-eu-central-1" }, source).settings!.catalog).toEqual({ region: "aws-eu-central-1" });
+    expect(lines({ ...minimal, catalog: "true", catalogRegion: "aws-mars-1" })[0]).toMatch(
+      /tenant-fleet:catalogRegion: "aws-mars-1" is not an active Neon region; use one of aws-/,
+    );
+    expect(parseStackSettings({ ...minimal, catalog: "true", catalogRegion: "aws-eu-central-1" }, source).settings!.catalog).toEqual({
+      region: "aws-eu-central-1",
+    });
     expect(parseStackSettings({ ...minimal, catalogRegion: "aws-eu-central-1" }, source).settings!.catalog).toBeUndefined();
   });
 
@@ -84,7 +102,10 @@ describe("stack settings", () => {
   });
 
   it("reads the kept vaults and retention classes, sorted and without repeats", () => {
-    const { settings } = parseStackSettings({ ...minimal, keepVaultRegions: '["eu-west-2","eu-central-1","eu-west-2"]', keepRetentionDays: "[90, 14, 90]" }, source);
+    const { settings } = parseStackSettings(
+      { ...minimal, keepVaultRegions: '["eu-west-2","eu-central-1","eu-west-2"]', keepRetentionDays: "[90, 14, 90]" },
+      source,
+    );
     expect(settings!.backup.keep).toEqual({ regions: ["eu-central-1", "eu-west-2"], retentionDays: [14, 90] });
   });
 
@@ -112,19 +133,47 @@ describe("stack settings", () => {
     ["githubOwner", "bad owner", `"bad owner" is not valid; a GitHub owner is the user or organisation name, letters, digits and hyphens`],
     ["allowedResidencies", '["EU","Europe"]', `"Europe" is not EU or an ISO 3166-1 alpha-2 country code; Neon regions serve AU, BR, DE, EU, GB, SG, US`],
     ["allowedResidencies", "[]", `the list is empty; list the residencies this stack may serve, e.g. ["EU", "GB"]`],
-    ["migrationsCommand", "npm run migrate -- ${{ github.event.inputs.x }}", "a migrations command is one line (no line break of any kind, U+2028 and U+0085 included) and contains no ${{ }} expression; put longer logic in a script in the repository"],
-    ["restoreDrillSchedule", "weekly", `"weekly" is not a schedule GitHub runs: it has 1 field; GitHub takes five: minute hour day-of-month month day-of-week; e.g. "17 3 * * *" (03:17 UTC daily)`],
+    [
+      "migrationsCommand",
+      "npm run migrate -- ${{ github.event.inputs.x }}",
+      "a migrations command is one line (no line break of any kind, U+2028 and U+0085 included) and contains no ${{ }} expression; put longer logic in a script in the repository",
+    ],
+    [
+      "restoreDrillSchedule",
+      "weekly",
+      `"weekly" is not a schedule GitHub runs: it has 1 field; GitHub takes five: minute hour day-of-month month day-of-week; e.g. "17 3 * * *" (03:17 UTC daily)`,
+    ],
     ["repositorySecretHeadroom", "-3", `-3 is below 0; keep 0 to 99 repository secrets free`],
     ["repositorySecretHeadroom", "ten", `"ten" is not a whole number; keep 0 to 99 repository secrets free`],
     ["backupEncryption", "sse", `"sse" is not a backup encryption; use kms (a customer-managed key per vault) or s3 (SSE-S3)`],
     ["backupObjectLock", "on", `"on" is not an Object Lock mode; use off, governance or compliance`],
-    ["keyAdministrators", '["arn:aws:iam::123456789012:role/*"]', `"arn:aws:iam::123456789012:role/*" is not valid; an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)`],
-    ["breakGlassPrincipal", "arn:aws:iam::123456789012:root", `"arn:aws:iam::123456789012:root" is not valid; an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)`],
-    ["keepVaultRegions", '["eu-west-9"]', `"eu-west-9" is not an AWS region that holds backup vaults; use one of ap-southeast-1, ap-southeast-2, eu-central-1, eu-west-2, sa-east-1, us-east-1, us-east-2, us-west-2`],
+    [
+      "keyAdministrators",
+      '["arn:aws:iam::123456789012:role/*"]',
+      `"arn:aws:iam::123456789012:role/*" is not valid; an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)`,
+    ],
+    [
+      "breakGlassPrincipal",
+      "arn:aws:iam::123456789012:root",
+      `"arn:aws:iam::123456789012:root" is not valid; an IAM role or user ARN such as arn:aws:iam::123456789012:role/tenant-fleet-deploy (no wildcard)`,
+    ],
+    [
+      "keepVaultRegions",
+      '["eu-west-9"]',
+      `"eu-west-9" is not an AWS region that holds backup vaults; use one of ap-southeast-1, ap-southeast-2, eu-central-1, eu-west-2, sa-east-1, us-east-1, us-east-2, us-west-2`,
+    ],
     ["keepRetentionDays", '["fourteen"]', `"fourteen" is not a whole number of days`],
     ["keepRetentionDays", "[0]", `a retention is 1 to 3650 days`],
-    ["trustPolicyLengthLimit", "9000", `9000 is above 8192; IAM allows 2048 characters by default and up to 8192 after a quota increase (Service Quotas, IAM, "Role trust policy length")`],
-    ["oidcProviderArn", "arn:aws:iam::123:oidc-provider/example.com", `"arn:aws:iam::123:oidc-provider/example.com" is not valid; the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com`],
+    [
+      "trustPolicyLengthLimit",
+      "9000",
+      `9000 is above 8192; IAM allows 2048 characters by default and up to 8192 after a quota increase (Service Quotas, IAM, "Role trust policy length")`,
+    ],
+    [
+      "oidcProviderArn",
+      "arn:aws:iam::123:oidc-provider/example.com",
+      `"arn:aws:iam::123:oidc-provider/example.com" is not valid; the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com`,
+    ],
   ])("rejects %s = %s", (key, value, message) => {
     const { settings, problems } = parseStackSettings({ ...minimal, [key]: value }, { stack: "prod", file: "Pulumi.prod.yaml" });
     expect(settings).toBeUndefined();
@@ -133,7 +182,9 @@ describe("stack settings", () => {
 
   it("wants both GitHub ids or neither", () => {
     const { problems } = parseStackSettings({ ...minimal, githubOwnerId: "123" }, { stack: "prod", file: "Pulumi.prod.yaml" });
-    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["tenant-fleet:githubRepositoryId: missing; githubOwnerId and githubRepositoryId go together: set both or neither"]);
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "tenant-fleet:githubRepositoryId: missing; githubOwnerId and githubRepositoryId go together: set both or neither",
+    ]);
   });
 
   it("reports --config overrides as such", () => {

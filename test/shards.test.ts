@@ -14,7 +14,8 @@ import { ROOT } from "./program";
 import { ACME, fleetYaml } from "./helpers";
 import { fleetNames } from "../src/core/repositoryContract";
 
-const BASE = "  tenant-fleet:githubOwner: example-saas\n  tenant-fleet:githubRepository: app\n  tenant-fleet:keyAdministrators: [\"arn:aws:iam::123456789012:role/tenant-fleet-deploy\"]\n  tenant-fleet:breakGlassPrincipal: arn:aws:iam::123456789012:role/break-glass\n";
+const BASE =
+  '  tenant-fleet:githubOwner: example-saas\n  tenant-fleet:githubRepository: app\n  tenant-fleet:keyAdministrators: ["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]\n  tenant-fleet:breakGlassPrincipal: arn:aws:iam::123456789012:role/break-glass\n';
 
 /** A project directory with the given stack files (config lines) and tenants file. */
 function project(stacks: Record<string, string>, tenants = readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8")): string {
@@ -37,7 +38,8 @@ function inputs(dir: string, stack: string) {
 }
 
 const REPOSITORY_SCOPE_WARNING = /: warning: tenant-fleet:secretScope: repository scope in a protected stack: /;
-const EU = "  tenant-fleet:shardResidencies: [EU, DE, GB]\n  tenant-fleet:oidcProviderArn: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\n";
+const EU =
+  "  tenant-fleet:shardResidencies: [EU, DE, GB]\n  tenant-fleet:oidcProviderArn: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\n";
 const US = "  tenant-fleet:shardResidencies: [US]\n";
 
 describe("shards", () => {
@@ -67,11 +69,17 @@ describe("shards", () => {
   it("refuses a tenant two shards own", () => {
     const dir = project({ "prod-eu": EU, "prod-all": "" });
     const lines = inputs(dir, "prod-eu").lines;
-    expect(lines[0]).toBe("tenants/tenants.yaml:18:16: tenants[0].residency: stacks prod-all and prod-eu both own this tenant (prod-all: every tenant; prod-eu: residencies EU, DE, GB); narrow their shard settings so exactly one does");
+    expect(lines[0]).toBe(
+      "tenants/tenants.yaml:18:16: tenants[0].residency: stacks prod-all and prod-eu both own this tenant (prod-all: every tenant; prod-eu: residencies EU, DE, GB); narrow their shard settings so exactly one does",
+    );
   });
 
   it("keep GitHub names apart and refuse the collisions they cannot avoid", () => {
-    const dir = project({ "prod-eu": `${EU}  tenant-fleet:devProject: true\n`, "Prod_EU": "  tenant-fleet:shardResidencies: [SG]\n  tenant-fleet:devProject: true\n", "prod-us": US });
+    const dir = project({
+      "prod-eu": `${EU}  tenant-fleet:devProject: true\n`,
+      Prod_EU: "  tenant-fleet:shardResidencies: [SG]\n  tenant-fleet:devProject: true\n",
+      "prod-us": US,
+    });
     expect(inputs(dir, "prod-eu").lines).toEqual([
       "Pulumi.prod-eu.yaml:3:34: tenant-fleet:githubRepository: stacks prod-eu and Prod_EU write to example-saas/app under the same name prod-eu; rename one stack",
       "Pulumi.prod-eu.yaml:8:28: tenant-fleet:devProject: stacks Prod_EU, prod-eu all create the dev/test project in example-saas/app; keep devProject on in one of them",
@@ -93,7 +101,9 @@ describe("shards", () => {
       ...Array.from({ length: 50 }, (_, i) => ({ ...ACME, id: `us-${i}`, name: `US ${i}`, region: "aws-us-east-2", residency: "US" })),
     ]);
     const dir = project({ "prod-eu": EU, "prod-us": US }, many);
-    expect(inputs(dir, "prod-eu").lines[0]).toMatch(/^tenants\/tenants.yaml:3:3: tenants: 100 active tenants need 100 repository secrets; .* at most 90 tenants fit/);
+    expect(inputs(dir, "prod-eu").lines[0]).toMatch(
+      /^tenants\/tenants.yaml:3:3: tenants: 100 active tenants need 100 repository secrets; .* at most 90 tenants fit/,
+    );
     const apart = project({ "prod-eu": EU, "prod-us": US.replace("[US]", "[US]\n  tenant-fleet:secretScope: environment") }, many);
     expect(inputs(apart, "prod-eu").lines).toEqual([]);
   });
@@ -114,9 +124,24 @@ describe("shards", () => {
       catalogSecret: "TENANT_FLEET_CATALOG_URL_PROD_EU",
       catalogEnvironment: "tenant_fleet_catalog_prod_eu",
     });
-    expect(fleetNames()).toEqual({ prefix: "tenant-fleet", roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN", drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN", migrationsRoleArnVariable: "TENANT_FLEET_MIGRATIONS_ROLE_ARN", vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS", catalogSecret: "TENANT_FLEET_CATALOG_URL", catalogEnvironment: "tenant_fleet_catalog" });
+    expect(fleetNames()).toEqual({
+      prefix: "tenant-fleet",
+      roleArnVariable: "TENANT_FLEET_AWS_ROLE_ARN",
+      drillRoleArnVariable: "TENANT_FLEET_DRILL_ROLE_ARN",
+      migrationsRoleArnVariable: "TENANT_FLEET_MIGRATIONS_ROLE_ARN",
+      vaultsVariable: "TENANT_FLEET_BACKUP_VAULTS",
+      catalogSecret: "TENANT_FLEET_CATALOG_URL",
+      catalogEnvironment: "tenant_fleet_catalog",
+    });
     const fleet = parseTenants(fleetYaml([ACME]), "t.yaml").fleet!;
-    const ws = renderWorkflows(fleet.tenants, { scope: "repository", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1", names });
+    const ws = renderWorkflows(fleet.tenants, {
+      scope: "repository",
+      encryption: "kms",
+      branch: "main",
+      source: "t.yaml",
+      restoreDrillSchedule: "41 4 * * 1",
+      names,
+    });
     expect(ws.map((w) => path.basename(w.path))).toEqual(["tenant-fleet-prod-eu-backup-17-3-x-x-x.yml", "tenant-fleet-prod-eu-restore-drill.yml"]);
     for (const w of ws) {
       expect(w.content).toContain(w.kind === "backup" ? "vars.TENANT_FLEET_AWS_ROLE_ARN_PROD_EU" : "vars.TENANT_FLEET_DRILL_ROLE_ARN_PROD_EU");
@@ -136,7 +161,10 @@ describe("limits enforced before production", () => {
     ]);
     expect(inputs(project({ prod: "  tenant-fleet:neonProjectLimit: 6\n" }), "prod").lines).toEqual([]);
     // The fleet catalog is a project of the stack's own.
-    expect(inputs(project({ prod: "  tenant-fleet:neonProjectLimit: 6\n  tenant-fleet:catalog: true\n  tenant-fleet:catalogRegion: aws-eu-central-1\n" }), "prod").lines).toEqual([
+    expect(
+      inputs(project({ prod: "  tenant-fleet:neonProjectLimit: 6\n  tenant-fleet:catalog: true\n  tenant-fleet:catalogRegion: aws-eu-central-1\n" }), "prod")
+        .lines,
+    ).toEqual([
       "tenants/tenants.yaml:15:3: tenants: this stack needs 7 Neon projects (6 tenants and 1 of the stack's own: dev/test, catalog) and the Neon plan allows 6 (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit",
     ]);
   });
@@ -147,7 +175,9 @@ describe("limits enforced before production", () => {
       "tenants/tenants.yaml:34:28: tenants[2].historyRetentionHours: a PITR window of 168 h is above the 48 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan",
     ]);
     const free = project({ prod: "  tenant-fleet:neonMaxHistoryRetentionHours: 6\n" });
-    expect(inputs(free, "prod").lines[0]).toBe("tenants/tenants.yaml:11:26: defaults.historyRetentionHours: a PITR window of 24 h is above the 6 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan");
+    expect(inputs(free, "prod").lines[0]).toBe(
+      "tenants/tenants.yaml:11:26: defaults.historyRetentionHours: a PITR window of 24 h is above the 6 h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan",
+    );
   });
 
   it("1,000 lifecycle rules per bucket", () => {
@@ -160,7 +190,9 @@ describe("limits enforced before production", () => {
   });
 
   it("a stack larger than the recommended size is a warning", () => {
-    const r = parseTenants(fleetYaml([ACME, { ...ACME, id: "b", name: "B" }, { ...ACME, id: "c", name: "C" }]), "t.yaml", { limits: { recommendedTenants: 2 } });
+    const r = parseTenants(fleetYaml([ACME, { ...ACME, id: "b", name: "B" }, { ...ACME, id: "c", name: "C" }]), "t.yaml", {
+      limits: { recommendedTenants: 2 },
+    });
     expect(r.fleet).toBeDefined();
     expect(r.problems.map(formatProblem)).toEqual([
       "t.yaml:3:3: warning: tenants: this stack holds 3 tenants, more than the 2 a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)",
@@ -183,7 +215,13 @@ describe("limits enforced before production", () => {
   it("256 matrix jobs per run: one file per schedule, its tenants in slots of 256, never refused", () => {
     const tenants = Array.from({ length: 300 }, (_, i) => ({ ...ACME, id: `t${i}`, name: `T${i}` }));
     const fleet = parseTenants(fleetYaml(tenants), "t.yaml", {}).fleet!;
-    const ws = renderWorkflows(fleet.tenants, { scope: "environment", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" });
+    const ws = renderWorkflows(fleet.tenants, {
+      scope: "environment",
+      encryption: "kms",
+      branch: "main",
+      source: "t.yaml",
+      restoreDrillSchedule: "41 4 * * 1",
+    });
     expect(ws.filter((w) => w.kind === "backup")).toHaveLength(1);
     const plan = planFleetBatches(fleet.tenants, { scope: "environment", batchSize: 50, migrations: false }).backup.get("17 3 * * *")!;
     expect(plan.batches).toHaveLength(300);
@@ -193,10 +231,12 @@ describe("limits enforced before production", () => {
 
 describe("deploy credentials in a stack file", () => {
   it("are warned about at their line: an approved preview can decrypt them", () => {
-    const dir = project({ prod: "  tenant-fleet:secretScope: environment\n  neon:apiKey:\n    secure: v1:AAAABBBBCCCC\n  github:token:\n    secure: v1:DDDDEEEEFFFF\n" });
+    const dir = project({
+      prod: "  tenant-fleet:secretScope: environment\n  neon:apiKey:\n    secure: v1:AAAABBBBCCCC\n  github:token:\n    secure: v1:DDDDEEEEFFFF\n",
+    });
     expect(inputs(dir, "prod").lines).toEqual([
       "Pulumi.prod.yaml:7:3: warning: neon:apiKey: in the stack file, where anyone who can decrypt this stack's config can use it, an approved pull-request preview included; deploys take it from the NEON_API_KEY secret of the dev or prod environment, so run pulumi config rm neon:apiKey --stack prod",
-      "Pulumi.prod.yaml:9:3: warning: github:token: in the stack file, where anyone who can decrypt this stack's config can use it, an approved pull-request preview included; deploys take it from the GitHub App token the deploy jobs mint (docs/deploying.md \"Credentials\"), so run pulumi config rm github:token --stack prod",
+      'Pulumi.prod.yaml:9:3: warning: github:token: in the stack file, where anyone who can decrypt this stack\'s config can use it, an approved pull-request preview included; deploys take it from the GitHub App token the deploy jobs mint (docs/deploying.md "Credentials"), so run pulumi config rm github:token --stack prod',
     ]);
     expect(inputs(project({ prod: "  tenant-fleet:secretScope: environment\n" }), "prod").lines).toEqual([]);
   });

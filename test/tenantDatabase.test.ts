@@ -13,7 +13,14 @@ const PROJECT = "neon:index/project:Project";
 
 describe("projectArgs (pure)", () => {
   const fleet = parseTenants(
-    fleetYaml([{ ...ACME, historyRetentionHours: "1.5", quota: "{ activeTimeHours: 10, writtenDataGiB: 0.5, logicalSizeGiB: 2 }", compute: "{ suspendAfterSeconds: -1 }" }]),
+    fleetYaml([
+      {
+        ...ACME,
+        historyRetentionHours: "1.5",
+        quota: "{ activeTimeHours: 10, writtenDataGiB: 0.5, logicalSizeGiB: 2 }",
+        compute: "{ suspendAfterSeconds: -1 }",
+      },
+    ]),
     "t.yaml",
   ).fleet!;
 
@@ -90,7 +97,9 @@ describe("TenantDatabase in the prod stack (mock runtime)", async () => {
       poolerHost: expect.stringMatching(/^ep-acme-corp-[^.]*-pooler\.[a-z0-9.-]*neon\.tech$/),
       credential: { scope: "environment", environment: "tenant-acme-corp", secret: "DATABASE_URL" },
     });
-    const retired = Object.entries(routes).filter(([, r]) => r.credential === null).map(([id]) => id);
+    const retired = Object.entries(routes)
+      .filter(([, r]) => r.credential === null)
+      .map(([id]) => id);
     expect(retired).toEqual(["old-mill"]); // the sample fleet's one retired tenant
     const everything = JSON.stringify({ outputs: run.outputs, inputs: run.resources.map((r) => r.inputs), logs: run.logs });
     expect(everything).not.toMatch(/postgres(ql)?:\/\//);

@@ -103,27 +103,37 @@ const cases: Case[] = [
   {
     rule: "id that is not a slug",
     text: fleetYaml([{ ...ACME, id: "Acme_Corp" }]),
-    expected: [`${F}:3:9: tenants[0].id: "Acme_Corp" is not allowed; an id is a lowercase slug of at most 40 characters: a letter first, then letters, digits and single hyphens, e.g. acme-corp`],
+    expected: [
+      `${F}:3:9: tenants[0].id: "Acme_Corp" is not allowed; an id is a lowercase slug of at most 40 characters: a letter first, then letters, digits and single hyphens, e.g. acme-corp`,
+    ],
   },
   {
     rule: "id that would become a reserved GitHub secret name",
     text: fleetYaml([{ ...ACME, id: "github-tools" }]),
-    expected: [`${F}:3:9: tenants[0].id: the id would become the secret name GITHUB_TOOLS_DATABASE_URL, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"`],
+    expected: [
+      `${F}:3:9: tenants[0].id: the id would become the secret name GITHUB_TOOLS_DATABASE_URL, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"`,
+    ],
   },
   {
     rule: "name with a bidi override, shown escaped",
     text: fleetYaml([{ ...ACME, name: '"ACME \\u202Egnp.exe"' }]),
-    expected: [`${F}:4:11: tenants[0].name: "ACME \\u{202e}gnp.exe" contains U+202E, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`],
+    expected: [
+      `${F}:4:11: tenants[0].name: "ACME \\u{202e}gnp.exe" contains U+202E, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`,
+    ],
   },
   {
     rule: "name with a zero-width space",
     text: fleetYaml([{ ...ACME, name: '"AC\\u200BME"' }]),
-    expected: [`${F}:4:11: tenants[0].name: "AC\\u{200b}ME" contains U+200B, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`],
+    expected: [
+      `${F}:4:11: tenants[0].name: "AC\\u{200b}ME" contains U+200B, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`,
+    ],
   },
   {
     rule: "name with a control character",
     text: fleetYaml([{ ...ACME, name: '"ACME\\u001b[31m"' }]),
-    expected: [`${F}:4:11: tenants[0].name: "ACME\\u001b[31m" contains U+001B, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`],
+    expected: [
+      `${F}:4:11: tenants[0].name: "ACME\\u001b[31m" contains U+001B, a control, format or unassigned character that can hide or reorder text; write the name with printable characters only`,
+    ],
   },
   {
     rule: "name with a leading space",
@@ -143,7 +153,9 @@ const cases: Case[] = [
   {
     rule: "retired Azure region says why",
     text: fleetYaml([{ ...ACME, region: "azure-gwc" }]),
-    expected: [`${F}:5:13: tenants[0].region: "azure-gwc" is retired: Neon's Azure regions stopped taking new projects on 2026-04-07 and lost support on 2026-08-27; use aws-eu-central-1 (Frankfurt, DE)`],
+    expected: [
+      `${F}:5:13: tenants[0].region: "azure-gwc" is retired: Neon's Azure regions stopped taking new projects on 2026-04-07 and lost support on 2026-08-27; use aws-eu-central-1 (Frankfurt, DE)`,
+    ],
   },
   {
     rule: "residency that does not contain the region",
@@ -174,7 +186,9 @@ const cases: Case[] = [
     rule: "residency the stack does not allow",
     text: fleetYaml([NORTHWIND]),
     ctx: { residencies: { allowed: ["EU", "GB"], source: "Pulumi.prod.yaml tenant-fleet:allowedResidencies" } },
-    expected: [`${F}:6:16: tenants[0].residency: residency "US" is not allowed by this stack (Pulumi.prod.yaml tenant-fleet:allowedResidencies is EU, GB); add it there after review, or correct the tenant`],
+    expected: [
+      `${F}:6:16: tenants[0].residency: residency "US" is not allowed by this stack (Pulumi.prod.yaml tenant-fleet:allowedResidencies is EU, GB); add it there after review, or correct the tenant`,
+    ],
   },
   {
     rule: "unknown status",
@@ -239,22 +253,30 @@ const cases: Case[] = [
   {
     rule: "PITR window above 720 h",
     text: fleetYaml([{ ...ACME, historyRetentionHours: "1000" }]),
-    expected: [`${F}:8:28: tenants[0].historyRetentionHours: 1000 is above 720; historyRetentionHours (the point-in-time restore window) is a number from 0 to 720`],
+    expected: [
+      `${F}:8:28: tenants[0].historyRetentionHours: 1000 is above 720; historyRetentionHours (the point-in-time restore window) is a number from 0 to 720`,
+    ],
   },
   {
     rule: "PITR window below 0",
     text: fleetYaml([{ ...ACME, historyRetentionHours: "-1" }]),
-    expected: [`${F}:8:28: tenants[0].historyRetentionHours: -1 is below 0; historyRetentionHours (the point-in-time restore window) is a number from 0 to 720`],
+    expected: [
+      `${F}:8:28: tenants[0].historyRetentionHours: -1 is below 0; historyRetentionHours (the point-in-time restore window) is a number from 0 to 720`,
+    ],
   },
   {
     rule: "cron with the wrong number of fields",
     text: fleetYaml([{ ...ACME, backup: '{ schedule: "3 * * *" }' }]),
-    expected: [`${F}:8:25: tenants[0].backup.schedule: "3 * * *" is not a schedule GitHub runs: it has 4 fields; GitHub takes five: minute hour day-of-month month day-of-week; e.g. "17 3 * * *" (03:17 UTC daily)`],
+    expected: [
+      `${F}:8:25: tenants[0].backup.schedule: "3 * * *" is not a schedule GitHub runs: it has 4 fields; GitHub takes five: minute hour day-of-month month day-of-week; e.g. "17 3 * * *" (03:17 UTC daily)`,
+    ],
   },
   {
     rule: "cron with an impossible value",
     text: fleetYaml([{ ...ACME, backup: '{ schedule: "17 25 * * *" }' }]),
-    expected: [`${F}:8:25: tenants[0].backup.schedule: "17 25 * * *" is not a schedule GitHub runs: the hour field "25" is not 0–23; e.g. "17 3 * * *" (03:17 UTC daily)`],
+    expected: [
+      `${F}:8:25: tenants[0].backup.schedule: "17 25 * * *" is not a schedule GitHub runs: the hour field "25" is not 0–23; e.g. "17 3 * * *" (03:17 UTC daily)`,
+    ],
   },
   {
     rule: "retention of 0 days",
@@ -274,17 +296,27 @@ const cases: Case[] = [
 ];
 
 describe("display names are data", () => {
-  it.each(["Café & Co — Zürich", "Yahoo!", "E*TRADE", 'Toys"R"Us', "AT&T Inc.®", "ACME ${{ secrets.X }}; rm -rf /", "株式会社 三菱", "O'Brien <Ops> | #1"])("accepts %s", (name) => {
-    const r = parseTenants(fleetYaml([{ ...ACME, name: JSON.stringify(name) }]), "t.yaml");
-    expect(r.problems).toEqual([]);
-    expect(r.fleet!.tenants[0].name).toBe(name);
-  });
+  it.each(["Café & Co — Zürich", "Yahoo!", "E*TRADE", 'Toys"R"Us', "AT&T Inc.®", "ACME ${{ secrets.X }}; rm -rf /", "株式会社 三菱", "O'Brien <Ops> | #1"])(
+    "accepts %s",
+    (name) => {
+      const r = parseTenants(fleetYaml([{ ...ACME, name: JSON.stringify(name) }]), "t.yaml");
+      expect(r.problems).toEqual([]);
+      expect(r.fleet!.tenants[0].name).toBe(name);
+    },
+  );
 
   it("warns when two names look alike (Cyrillic letters for Latin, accents), and only then", () => {
     expect(problemLines(fleetYaml([ACME, { ...NORTHWIND, name: "АСМЕ Corp" }]))).toEqual([
-      "tenants.yaml:9:11: warning: tenants[1].name: \"АСМЕ Corp\" looks like tenants[0]'s \"ACME Corp\"; if they are different customers, make the names easy to tell apart",
+      'tenants.yaml:9:11: warning: tenants[1].name: "АСМЕ Corp" looks like tenants[0]\'s "ACME Corp"; if they are different customers, make the names easy to tell apart',
     ]);
-    expect(problemLines(fleetYaml([{ ...ACME, name: "Café Nord" }, { ...NORTHWIND, name: "Cafe Nord" }]))).toHaveLength(1);
+    expect(
+      problemLines(
+        fleetYaml([
+          { ...ACME, name: "Café Nord" },
+          { ...NORTHWIND, name: "Cafe Nord" },
+        ]),
+      ),
+    ).toHaveLength(1);
     expect(problemLines(fleetYaml([ACME, NORTHWIND]))).toEqual([]);
   });
 });
@@ -292,7 +324,9 @@ describe("display names are data", () => {
 describe("tenants file validation", () => {
   it.each(cases)("$rule", ({ text, expected, ctx }) => {
     const result = parseTenants(text, F, ctx);
-    expect(result.problems.filter((p) => p.severity === "error").map((p) => `${p.file}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ""}${p.message}`)).toEqual(expected);
+    expect(
+      result.problems.filter((p) => p.severity === "error").map((p) => `${p.file}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ""}${p.message}`),
+    ).toEqual(expected);
     expect(result.fleet).toBeUndefined();
   });
 
@@ -334,7 +368,10 @@ describe("files and derived names", () => {
     expect([...githubNameProblems(["acme-corp", "acme_corp", "Acme-Corp", "github-x"])]).toEqual([
       ["acme_corp", "the id collides with tenant acme-corp once turned into the GitHub names ACME_CORP_DATABASE_URL / tenant-acme_corp; choose a distinct id"],
       ["Acme-Corp", "the id collides with tenant acme-corp once turned into the GitHub names ACME_CORP_DATABASE_URL / tenant-Acme-Corp; choose a distinct id"],
-      ["github-x", 'the id would become the secret name GITHUB_X_DATABASE_URL, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"'],
+      [
+        "github-x",
+        'the id would become the secret name GITHUB_X_DATABASE_URL, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"',
+      ],
     ]);
   });
 });
@@ -342,7 +379,7 @@ describe("files and derived names", () => {
 describe("the resolved model", () => {
   const text = fleetYaml(
     [ACME, { ...NORTHWIND, pgVersion: "16", compute: "{ maxCu: 4 }", backup: "{ retentionDays: 30 }" }],
-    "defaults:\n  historyRetentionHours: 48\n  compute: { minCu: 0.5 }\n  backup: { schedule: \"41 2 * * *\" }\n",
+    'defaults:\n  historyRetentionHours: 48\n  compute: { minCu: 0.5 }\n  backup: { schedule: "41 2 * * *" }\n',
   );
   const fleet = parseTenants(text, F).fleet!;
 

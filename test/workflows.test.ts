@@ -3,7 +3,16 @@ import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ACTIONS, chunk, maxBackupAgeHours, renderWorkflows, scheduleSlug, slotJobIds, type RenderedWorkflow, type WorkflowSettings } from "../src/plan/workflows/render";
+import {
+  ACTIONS,
+  chunk,
+  maxBackupAgeHours,
+  renderWorkflows,
+  scheduleSlug,
+  slotJobIds,
+  type RenderedWorkflow,
+  type WorkflowSettings,
+} from "../src/plan/workflows/render";
 import { ENVIRONMENT_SLOTS } from "../src/plan/repository/manifest";
 import { longestGapHours } from "../src/core/cronGap";
 import { parseTenants } from "../tenants/load";
@@ -27,7 +36,14 @@ function syntheticFleet(n: number, extra: Record<string, string> = {}): Tenant[]
   return [...parseTenants(fleetYaml(tenants), "synthetic.yaml").fleet!.tenants];
 }
 
-type Job = { if?: string; needs?: string[]; permissions?: Record<string, string>; strategy?: { matrix: { batch: string } }; steps: { name?: string; uses?: string; run?: string; env?: Record<string, string> }[]; env?: Record<string, string> };
+type Job = {
+  if?: string;
+  needs?: string[];
+  permissions?: Record<string, string>;
+  strategy?: { matrix: { batch: string } };
+  steps: { name?: string; uses?: string; run?: string; env?: Record<string, string> }[];
+  env?: Record<string, string>;
+};
 /** The batch jobs (one matrix entry per batch); the planning and alert jobs are checked on their own. */
 function jobs(w: RenderedWorkflow): Job[] {
   return Object.entries(parse(w.content).jobs as Record<string, Job>)
@@ -89,14 +105,18 @@ describe("every generated workflow", () => {
     for (const round of rounds) {
       const prefix = round === undefined ? "" : `w${round + 1}_`;
       const ids = all.filter((id) => (round === undefined ? !id.startsWith("gate_") : new RegExp(`^migrate-w${round + 1}(-\\d+)?$`).test(id)));
-      expect(ids).toEqual(slotJobIds(round === undefined ? ids[0] : `migrate-w${round + 1}`, environment ? "environment" : "repository", w.kind !== "restore-drill"));
+      expect(ids).toEqual(
+        slotJobIds(round === undefined ? ids[0] : `migrate-w${round + 1}`, environment ? "environment" : "repository", w.kind !== "restore-drill"),
+      );
       expect(ids).toHaveLength(environment ? ENVIRONMENT_SLOTS : 1);
       ids.forEach((id, i) => {
         const job = parse(w.content).jobs[id] as Job;
         expect(job.needs).toEqual(round ? ["plan", `gate_w${round}`] : ["plan"]);
         expect(job.strategy!.matrix).toEqual({ batch: `\${{ fromJSON(needs.plan.outputs.${prefix}slot_${i + 1}) }}` });
         // A later wave's jobs accept a skipped or failed ancestor behind the gate (GitHub's implicit success() would not).
-        const after = round ? `!cancelled() && github.ref == 'refs/heads/main' && needs.plan.result == 'success' && needs.gate_w${round}.result == 'success' && ` : "github.ref == 'refs/heads/main' && ";
+        const after = round
+          ? `!cancelled() && github.ref == 'refs/heads/main' && needs.plan.result == 'success' && needs.gate_w${round}.result == 'success' && `
+          : "github.ref == 'refs/heads/main' && ";
         expect(job.if).toBe(`${after}needs.plan.outputs.${prefix}slot_${i + 1} != '[]'`);
       });
     }
@@ -138,7 +158,8 @@ describe("every generated workflow", () => {
   });
 
   it.each(everyWorkflow)("%s installs its tools before any credential, and no step holding a secret installs or runs tests", (_, w) => {
-    const installs = /\b(npm|yarn|pnpm)\s+(ci|install|i|test)\b|\bapt(-get)?\s+(install|update)\b|\|\s*(sudo\s+)?(ba)?sh\b|\bpip3?\s+install\b|apt\.postgresql\.org\.sh/;
+    const installs =
+      /\b(npm|yarn|pnpm)\s+(ci|install|i|test)\b|\bapt(-get)?\s+(install|update)\b|\|\s*(sudo\s+)?(ba)?sh\b|\bpip3?\s+install\b|apt\.postgresql\.org\.sh/;
     for (const job of jobs(w)) {
       const first = job.steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") || JSON.stringify(s.env ?? {}).includes("secrets"));
       expect(first).toBeGreaterThanOrEqual(0);
@@ -163,13 +184,17 @@ describe("every generated workflow", () => {
       expect(mask).toBeGreaterThan(0);
       if (firstUse >= 0) expect(mask).toBeLessThan(firstUse);
       // A string read from SSM is masked in the job's own output as soon as it is read.
-      if (run.includes("aws ssm get-parameter")) expect(run).toMatch(/--with-decryption [^\n]*\n[^\n]*\n[^\n]*\n\s*if \[ -n "\$\{url\}" \]; then echo "::add-mask::\$\{url\}"/);
+      if (run.includes("aws ssm get-parameter"))
+        expect(run).toMatch(/--with-decryption [^\n]*\n[^\n]*\n[^\n]*\n\s*if \[ -n "\$\{url\}" \]; then echo "::add-mask::\$\{url\}"/);
     }
   });
 
   it.each(everyWorkflow)("%s runs only container images pinned by digest, from src/plan/repository/images.ts", (_, w) => {
     for (const job of jobs(w) as (Job & { services?: Record<string, { image: string }>; container?: string | { image: string } })[]) {
-      const images = [...Object.values(job.services ?? {}).map((x) => x.image), ...(job.container ? [typeof job.container === "string" ? job.container : job.container.image] : [])];
+      const images = [
+        ...Object.values(job.services ?? {}).map((x) => x.image),
+        ...(job.container ? [typeof job.container === "string" ? job.container : job.container.image] : []),
+      ];
       // The image comes from the manifest's batch, which pins it (test/manifest.test.ts).
       for (const image of images) expect(image).toBe("${{ matrix.batch.pg_image }}");
     }
@@ -201,31 +226,80 @@ describe("every generated workflow", () => {
 });
 
 describe("migrations in waves", () => {
-  const w = renderWorkflows(syntheticFleet(3), { ...SETTINGS, migrations: { ...SETTINGS.migrations!, waves: ["canary", "general"], failureBudget: "10%", versionQuery: "select max(id) from drizzle.__drizzle_migrations", targetCommand: "node scripts/target-version.mjs" } }).find((x) => x.kind === "migrations")!;
-  const all = parse(w.content).jobs as Record<string, Job & { name: string; if: string; needs: string[]; permissions: object; steps: (Job["steps"][number] & { with?: Record<string, unknown>; if?: string; "continue-on-error"?: boolean })[] }>;
+  const w = renderWorkflows(syntheticFleet(3), {
+    ...SETTINGS,
+    migrations: {
+      ...SETTINGS.migrations!,
+      waves: ["canary", "general"],
+      failureBudget: "10%",
+      versionQuery: "select max(id) from drizzle.__drizzle_migrations",
+      targetCommand: "node scripts/target-version.mjs",
+    },
+  }).find((x) => x.kind === "migrations")!;
+  const all = parse(w.content).jobs as Record<
+    string,
+    Job & {
+      name: string;
+      if: string;
+      needs: string[];
+      permissions: object;
+      steps: (Job["steps"][number] & { with?: Record<string, unknown>; if?: string; "continue-on-error"?: boolean })[];
+    }
+  >;
 
   it("run each wave after the gate of the one before, and judge each with a gate that runs whatever its jobs did", () => {
     expect(Object.keys(all)).toEqual(["plan", "migrate-w1", "gate_w1", "migrate-w2", "gate_w2", "alert"]);
     expect(all["migrate-w2"].needs).toEqual(["plan", "gate_w1"]);
     // Not success(): an empty canary's skipped job, or its failure within the budget, is behind gate_w1.
-    expect(all["migrate-w2"].if).toBe("!cancelled() && github.ref == 'refs/heads/main' && needs.plan.result == 'success' && needs.gate_w1.result == 'success' && needs.plan.outputs.w2_slot_1 != '[]'");
-    expect(all.gate_w1).toMatchObject({ name: "wave canary: within the failure budget?", needs: ["plan", "migrate-w1"], if: "always() && github.ref == 'refs/heads/main' && needs.plan.result == 'success'", permissions: {} });
+    expect(all["migrate-w2"].if).toBe(
+      "!cancelled() && github.ref == 'refs/heads/main' && needs.plan.result == 'success' && needs.gate_w1.result == 'success' && needs.plan.outputs.w2_slot_1 != '[]'",
+    );
+    expect(all.gate_w1).toMatchObject({
+      name: "wave canary: within the failure budget?",
+      needs: ["plan", "migrate-w1"],
+      if: "always() && github.ref == 'refs/heads/main' && needs.plan.result == 'success'",
+      permissions: {},
+    });
     expect(all.gate_w2.needs).toEqual(["plan", "migrate-w2", "gate_w1"]);
     // A stopped wave stops every later one: the gate after it does not run, so neither does the next wave.
     expect(all.gate_w2.if).toBe("always() && github.ref == 'refs/heads/main' && needs.plan.result == 'success' && needs.gate_w1.result == 'success'");
     expect(all.alert.needs).toEqual(["plan", "migrate-w1", "gate_w1", "migrate-w2", "gate_w2"]);
     const gate = all.gate_w2.steps.filter((x) => x.name !== "Record the wave in the fleet catalog");
-    expect(gate[0]).toMatchObject({ uses: `${ACTIONS.downloadArtifact.uses}`, "continue-on-error": true, with: { pattern: "tenant-fleet-results-w2-*", "merge-multiple": true } });
-    expect(gate[1].env).toEqual({ WAVE: "general", PLANNED: "${{ needs.plan.outputs.w2_tenants }}", BUDGET: "10%", RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results" });
+    expect(gate[0]).toMatchObject({
+      uses: `${ACTIONS.downloadArtifact.uses}`,
+      "continue-on-error": true,
+      with: { pattern: "tenant-fleet-results-w2-*", "merge-multiple": true },
+    });
+    expect(gate[1].env).toEqual({
+      WAVE: "general",
+      PLANNED: "${{ needs.plan.outputs.w2_tenants }}",
+      BUDGET: "10%",
+      RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results",
+    });
     // The gate holds one secret, the catalog's insert-only writer, in the one step that records.
     const holding = all.gate_w1.steps.filter((x) => JSON.stringify(x).includes("secrets."));
-    expect(holding.map((x) => [x.name, x.env])).toEqual([["Record the wave in the fleet catalog", { CATALOG_URL: "${{ secrets.TENANT_FLEET_CATALOG_URL }}", CATALOG_SECRET: "TENANT_FLEET_CATALOG_URL", WHAT: "wave canary", WAVE: "canary", RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results" }]]);
+    expect(holding.map((x) => [x.name, x.env])).toEqual([
+      [
+        "Record the wave in the fleet catalog",
+        {
+          CATALOG_URL: "${{ secrets.TENANT_FLEET_CATALOG_URL }}",
+          CATALOG_SECRET: "TENANT_FLEET_CATALOG_URL",
+          WHAT: "wave canary",
+          WAVE: "canary",
+          RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results",
+        },
+      ],
+    ]);
     expect((holding[0] as { "continue-on-error"?: boolean })["continue-on-error"]).toBe(true);
   });
 
   it("keep each batch's results for its gate, whatever the batch did, and read the target version in a step without secrets", () => {
     const steps = all["migrate-w1"].steps;
-    expect(steps.at(-1)).toMatchObject({ if: "always()", uses: ACTIONS.uploadArtifact.uses, with: { name: "tenant-fleet-results-w1-${{ matrix.batch.key }}", path: "${{ runner.temp }}/tenant-fleet-results/" } });
+    expect(steps.at(-1)).toMatchObject({
+      if: "always()",
+      uses: ACTIONS.uploadArtifact.uses,
+      with: { name: "tenant-fleet-results-w1-${{ matrix.batch.key }}", path: "${{ runner.temp }}/tenant-fleet-results/" },
+    });
     const target = steps.findIndex((s) => s.name === "Target version (no secrets)");
     const batch = steps.findIndex((s) => s.run?.includes("TENANT_FLEET_TENANT_SCRIPT"));
     expect(target).toBeGreaterThan(0);
@@ -239,15 +313,29 @@ describe("migrations in waves", () => {
     expect(parse(w.content).on.workflow_dispatch.inputs).toEqual({
       tenants: { description: "Only these tenants (ids, comma-separated); empty: every tenant", type: "string", required: false, default: "" },
       wave: { description: "Only this wave", type: "choice", required: false, default: "all", options: ["all", "canary", "general"] },
-      retry_run: { description: "Only what this run (its id) left undone: its failed tenants and those a stopped wave never reached", type: "string", required: false, default: "" },
-      behind: { description: "Only tenants whose schema version is behind this one (as the version query prints it)", type: "string", required: false, default: "" },
+      retry_run: {
+        description: "Only what this run (its id) left undone: its failed tenants and those a stopped wave never reached",
+        type: "string",
+        required: false,
+        default: "",
+      },
+      behind: {
+        description: "Only tenants whose schema version is behind this one (as the version query prints it)",
+        type: "string",
+        required: false,
+        default: "",
+      },
     });
     const plan = parse(w.content).jobs.plan.steps.at(-1);
     expect(plan.env).toMatchObject({ ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}", RETRY_RUN: "${{ inputs.retry_run }}" });
     expect(plan.run).not.toContain("inputs.");
     expect(all["migrate-w1"].env).toMatchObject({ BATCH_ONLY: "${{ join(matrix.batch.only || fromJSON('[]'), ' ') }}" });
     // A retry reads the results the other run kept, only when asked, as an action's input (never a script's text).
-    expect(parse(w.content).jobs.plan.steps[1]).toMatchObject({ if: "inputs.retry_run != ''", uses: ACTIONS.downloadArtifact.uses, with: { pattern: "tenant-fleet-results-w*", "run-id": "${{ inputs.retry_run }}", "github-token": "${{ github.token }}" } });
+    expect(parse(w.content).jobs.plan.steps[1]).toMatchObject({
+      if: "inputs.retry_run != ''",
+      uses: ACTIONS.downloadArtifact.uses,
+      with: { pattern: "tenant-fleet-results-w*", "run-id": "${{ inputs.retry_run }}", "github-token": "${{ github.token }}" },
+    });
     // The version asked reaches the planning job (which checks it) and the batch jobs (which compare) through their environment.
     expect(all["migrate-w1"].env).toMatchObject({ ONLY_BEHIND: "${{ inputs.behind }}" });
     expect(plan.env).toMatchObject({ ONLY_BEHIND: "${{ inputs.behind }}" });
@@ -275,7 +363,10 @@ describe("workflow layout", () => {
   it("writes one backup workflow per distinct schedule, not one per tenant", () => {
     const tenants = [...syntheticFleet(10), ...syntheticFleet(3, { backup: '{ schedule: "43 5 * * *" }' }).map((t) => ({ ...t, id: `late-${t.id}` }))];
     const ws = renderWorkflows(tenants, SETTINGS);
-    expect(ws.filter((w) => w.kind === "backup").map((w) => w.path)).toEqual([".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml", ".github/workflows/tenant-fleet-backup-43-5-x-x-x.yml"]);
+    expect(ws.filter((w) => w.kind === "backup").map((w) => w.path)).toEqual([
+      ".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml",
+      ".github/workflows/tenant-fleet-backup-43-5-x-x-x.yml",
+    ]);
     expect(parse(ws[0].content).on.schedule).toEqual([{ cron: "17 3 * * *" }]);
   });
 
@@ -284,7 +375,11 @@ describe("workflow layout", () => {
       const small = renderWorkflows(syntheticFleet(10), { ...SETTINGS, scope });
       const large = renderWorkflows(syntheticFleet(10_000), { ...SETTINGS, scope });
       expect(large).toEqual(small);
-      expect(small.map((w) => path.basename(w.path))).toEqual(["tenant-fleet-backup-17-3-x-x-x.yml", "tenant-fleet-migrations.yml", "tenant-fleet-restore-drill.yml"]);
+      expect(small.map((w) => path.basename(w.path))).toEqual([
+        "tenant-fleet-backup-17-3-x-x-x.yml",
+        "tenant-fleet-migrations.yml",
+        "tenant-fleet-restore-drill.yml",
+      ]);
       for (const w of large) expect(await workflowErrors(w.path, w.content)).toEqual([]);
     }
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
@@ -316,7 +411,18 @@ describe("workflow layout", () => {
 describe("hostile tenant names cannot alter a workflow", () => {
   const benign = syntheticFleet(2);
   // Names are data: the loader accepts these, and no workflow changes by a byte (a name never reaches one).
-  it.each(["O'Brien & Sons (UK) / Ltd.", "Zoë + Partners, Inc.", "東京 データ", "a-b'c", "$(curl evil)", "x`id`", "${{ secrets.GITHUB_TOKEN }}", "x; rm -rf /", "x|y", 'Toys"R"Us'])("%s", (name) => {
+  it.each([
+    "O'Brien & Sons (UK) / Ltd.",
+    "Zoë + Partners, Inc.",
+    "東京 データ",
+    "a-b'c",
+    "$(curl evil)",
+    "x`id`",
+    "${{ secrets.GITHUB_TOKEN }}",
+    "x; rm -rf /",
+    "x|y",
+    'Toys"R"Us',
+  ])("%s", (name) => {
     const loaded = parseTenants(fleetYaml([{ ...ACME, name: JSON.stringify(name) }]), "t.yaml");
     expect(loaded.problems).toEqual([]);
     const hostile = benign.map((t, i) => (i === 0 ? { ...t, name } : t));

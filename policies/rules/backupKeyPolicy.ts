@@ -1,4 +1,14 @@
-import { accountOf, actionApplies, ALLOW_EVERYTHING, asList, evaluate, mayAllow, statementsOf, type PolicyLike, type Statement } from "../../src/core/iam/evaluate";
+import {
+  accountOf,
+  actionApplies,
+  ALLOW_EVERYTHING,
+  asList,
+  evaluate,
+  mayAllow,
+  statementsOf,
+  type PolicyLike,
+  type Statement,
+} from "../../src/core/iam/evaluate";
 import { isBackupKey, policyDocument, TYPES, type Rule, type RuleResource } from "./types";
 
 export interface BackupKeyPolicyConfig {
@@ -92,7 +102,8 @@ export function allowedKeyUsers(resources: readonly RuleResource[], config: Back
 function describe(g: KeyUseGrant): string {
   if (g.kind === "*" || (g.kind.toLowerCase() === "aws" && g.principal === "*")) return "any principal of any account";
   if (g.kind === "NotPrincipal") return g.principal;
-  if (g.kind.toLowerCase() === "aws" && (/^\d{12}$/.test(g.principal) || /:root$/.test(g.principal))) return `account ${accountOf(g.principal) ?? g.principal} (any of its IAM principals its IAM policies allow)`;
+  if (g.kind.toLowerCase() === "aws" && (/^\d{12}$/.test(g.principal) || /:root$/.test(g.principal)))
+    return `account ${accountOf(g.principal) ?? g.principal} (any of its IAM principals its IAM policies allow)`;
   if (g.kind.toLowerCase() === "aws") return g.principal;
   return `${g.kind} principal ${g.principal}`;
 }
@@ -116,7 +127,9 @@ export function keyPolicyGaps(doc: PolicyLike, account: string, allowed: Readonl
   // Every principal the document names for key use, against who may use it.
   for (const g of keyUseGrants(doc)) {
     if (g.kind.toLowerCase() === "aws" && allowed.has(g.principal)) continue;
-    gaps.push(`statement ${g.statement} lets ${describe(g)} use the key (${g.actions.join(", ")}), and it is none of the key administrators, the stack's roles or the break-glass principal`);
+    gaps.push(
+      `statement ${g.statement} lets ${describe(g)} use the key (${g.actions.join(", ")}), and it is none of the key administrators, the stack's roles or the break-glass principal`,
+    );
   }
   return [...new Set(gaps)];
 }
@@ -139,10 +152,18 @@ export const backupKeyPolicy: Rule<BackupKeyPolicyConfig> = {
       if (key.props.policy === undefined) return []; // not known yet (a preview before creation)
       const doc = policyDocument(key.props.policy);
       const account = doc ? keyAccount(key, doc) : undefined;
-      if (!doc || !account || !statementsOf(doc).length) return [{ urn: key.urn, message: `backup key ${key.name} has no explicit key policy naming its administrators; build vaults with the BackupVault component` }];
+      if (!doc || !account || !statementsOf(doc).length)
+        return [
+          { urn: key.urn, message: `backup key ${key.name} has no explicit key policy naming its administrators; build vaults with the BackupVault component` },
+        ];
       const gaps = keyPolicyGaps(doc, account, allowed);
       return gaps.length
-        ? [{ urn: key.urn, message: `backup key ${key.name}: ${gaps.join("; ")}; name key administrators (tenant-fleet:keyAdministrators) and a break-glass principal (tenant-fleet:breakGlassPrincipal) instead of the account, let only the stack's roles use the key, and keep the pack's backup-key-policy config in step (npm run schema writes it)` }]
+        ? [
+            {
+              urn: key.urn,
+              message: `backup key ${key.name}: ${gaps.join("; ")}; name key administrators (tenant-fleet:keyAdministrators) and a break-glass principal (tenant-fleet:breakGlassPrincipal) instead of the account, let only the stack's roles use the key, and keep the pack's backup-key-policy config in step (npm run schema writes it)`,
+            },
+          ]
         : [];
     });
   },

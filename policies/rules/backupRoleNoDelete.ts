@@ -61,11 +61,21 @@ export const backupRoleNoDelete: Rule = {
       .flatMap((role) =>
         permissionsOf(role, resources).flatMap((source) => {
           if (source.opaqueArn) {
-            return [{ urn: role.urn, message: `role ${role.name} gets ${source.opaqueArn} from ${source.from}: a policy the stack does not declare cannot be checked; grant workflow roles only the documents the stack builds` }];
+            return [
+              {
+                urn: role.urn,
+                message: `role ${role.name} gets ${source.opaqueArn} from ${source.from}: a policy the stack does not declare cannot be checked; grant workflow roles only the documents the stack builds`,
+              },
+            ];
           }
           const bad = source.document ? dangerousActions(source.document) : [];
           return bad.length
-            ? [{ urn: role.urn, message: `role ${role.name} is allowed ${bad.join(", ")} by ${source.from}, which could erase backups, weaken a vault or key, or escalate; a backup writer uploads (s3:PutObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts) and a drill reader reads (s3:GetObject, s3:ListBucket), each with its key through S3` }]
+            ? [
+                {
+                  urn: role.urn,
+                  message: `role ${role.name} is allowed ${bad.join(", ")} by ${source.from}, which could erase backups, weaken a vault or key, or escalate; a backup writer uploads (s3:PutObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts) and a drill reader reads (s3:GetObject, s3:ListBucket), each with its key through S3`,
+                },
+              ]
             : [];
         }),
       );

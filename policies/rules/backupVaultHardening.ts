@@ -8,24 +8,35 @@ const CLASS_PREFIX = /^retain-(\d+)d\/$/;
 const ADMIN = "arn:aws:iam::123456789012:role/hypothetical-admin";
 
 function decide(policy: PolicyLike, action: string, resource: string, context: Request["context"]) {
-  return evaluate({ principal: { kind: "aws", arn: ADMIN }, action, resource, context }, { service: "default", account: "123456789012", resourcePolicy: policy }, [ALLOW_EVERYTHING]);
+  return evaluate(
+    { principal: { kind: "aws", arn: ADMIN }, action, resource, context },
+    { service: "default", account: "123456789012", resourcePolicy: policy },
+    [ALLOW_EVERYTHING],
+  );
 }
 
 /** What a backup bucket's policy fails to guarantee, judged by evaluating requests against this very bucket. */
 export function bucketPolicyGaps(policy: PolicyLike, bucketArn: string | undefined): string[] {
   const gaps: string[] = [];
   const grants = statementsOf(policy).filter((s) => s.Effect !== "Deny");
-  if (grants.length) gaps.push(`a bucket policy that grants nothing (statement ${grants.map((s, i) => String(s.Sid ?? `#${i + 1}`)).join(", ")} allows access; workflow roles get theirs from IAM, other accounts none)`);
+  if (grants.length)
+    gaps.push(
+      `a bucket policy that grants nothing (statement ${grants.map((s, i) => String(s.Sid ?? `#${i + 1}`)).join(", ")} allows access; workflow roles get theirs from IAM, other accounts none)`,
+    );
   if (!bucketArn) return gaps; // the bucket's name is not known yet (a preview before creation)
   const object = `${bucketArn}/retain-14d/tenant/20260101T000000Z.dump`;
-  if (decide(policy, "s3:GetObject", object, { "aws:SecureTransport": false }) !== "explicit-deny" || decide(policy, "s3:ListBucket", bucketArn, { "aws:SecureTransport": false }) !== "explicit-deny") {
+  if (
+    decide(policy, "s3:GetObject", object, { "aws:SecureTransport": false }) !== "explicit-deny" ||
+    decide(policy, "s3:ListBucket", bucketArn, { "aws:SecureTransport": false }) !== "explicit-deny"
+  ) {
     gaps.push("a bucket policy that denies requests without TLS (aws:SecureTransport false) on this bucket and its objects");
   }
   if (decide(policy, "s3:PutObject", object, { "aws:SecureTransport": true, "s3:ObjectCreationOperation": true }) !== "explicit-deny") {
     gaps.push("a bucket policy that refuses uploads replacing an object (deny s3:PutObject without s3:if-none-match where s3:ObjectCreationOperation is true)");
   }
   for (const action of ["s3:DeleteObjectVersion", "s3:PutObjectTagging"]) {
-    if (decide(policy, action, object, { "aws:SecureTransport": true }) !== "explicit-deny") gaps.push(`a bucket policy that denies ${action} to everyone but the break-glass principal`);
+    if (decide(policy, action, object, { "aws:SecureTransport": true }) !== "explicit-deny")
+      gaps.push(`a bucket policy that denies ${action} to everyone but the break-glass principal`);
   }
   return gaps;
 }
@@ -58,16 +69,22 @@ export function lifecycleGaps(rules: readonly LifecycleRuleLike[]): string[] {
     const classDays = byPrefix ? Number(byPrefix[1]) : byTag !== undefined ? Number(byTag) : undefined;
     // Exports are copies handed to a customer, not backups: their own rule may expire them.
     if (filter?.prefix === EXPORTS_PREFIX && !filter.tag && !filter.and) continue;
-    if (classDays === undefined) gaps.push(`lifecycle rule ${r.id} expires objects outside a retention class after ${days} day(s) (expire only retain-<days>d/ prefixes, legacy backups by their ${LEGACY_RETENTION_TAG} tag, or ${EXPORTS_PREFIX})`);
+    if (classDays === undefined)
+      gaps.push(
+        `lifecycle rule ${r.id} expires objects outside a retention class after ${days} day(s) (expire only retain-<days>d/ prefixes, legacy backups by their ${LEGACY_RETENTION_TAG} tag, or ${EXPORTS_PREFIX})`,
+      );
     else if (classDays !== days) gaps.push(`lifecycle rule ${r.id} expires the ${classDays}-day retention class after ${days} day(s)`);
     else classes.push(days);
   }
   const longest = Math.max(7, ...classes);
-  const noncurrent = enabled.filter((r) => typeof (first(r.noncurrentVersionExpiration) as { noncurrentDays?: number } | undefined)?.noncurrentDays === "number");
+  const noncurrent = enabled.filter(
+    (r) => typeof (first(r.noncurrentVersionExpiration) as { noncurrentDays?: number } | undefined)?.noncurrentDays === "number",
+  );
   if (!noncurrent.length) gaps.push("noncurrent version expiry in the lifecycle");
   for (const r of noncurrent) {
     const days = (first(r.noncurrentVersionExpiration) as { noncurrentDays: number }).noncurrentDays;
-    if (days < longest) gaps.push(`lifecycle rule ${r.id} removes noncurrent versions after ${days} day(s), before the longest retention (${longest} days) has passed`);
+    if (days < longest)
+      gaps.push(`lifecycle rule ${r.id} removes noncurrent versions after ${days} day(s), before the longest retention (${longest} days) has passed`);
   }
   if (!classes.length) gaps.push("lifecycle retention (an enabled rule expiring a retention class)");
   return gaps;
@@ -77,9 +94,11 @@ export function lifecycleGaps(rules: readonly LifecycleRuleLike[]): string[] {
 export function vaultGaps(bucket: RuleResource, members: readonly RuleResource[]): string[] {
   const of = (type: string) => members.filter((s) => s.type === type);
   const gaps: string[] = [];
-  if (!of(TYPES.versioning).some((v) => first(v.props.versioningConfiguration)?.status === "Enabled")) gaps.push("versioning (BucketVersioning status Enabled)");
+  if (!of(TYPES.versioning).some((v) => first(v.props.versioningConfiguration)?.status === "Enabled"))
+    gaps.push("versioning (BucketVersioning status Enabled)");
   const sse = of(TYPES.encryption).flatMap((e) => asList(e.props.rules) as (Props | undefined)[]);
-  if (!sse.some((r) => ["aws:kms", "aws:kms:dsse", "AES256"].includes(first(r?.applyServerSideEncryptionByDefault)?.sseAlgorithm))) gaps.push("default encryption (aws:kms with the vault key, or AES256)");
+  if (!sse.some((r) => ["aws:kms", "aws:kms:dsse", "AES256"].includes(first(r?.applyServerSideEncryptionByDefault)?.sseAlgorithm)))
+    gaps.push("default encryption (aws:kms with the vault key, or AES256)");
   const pab = of(TYPES.publicAccessBlock);
   const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
   const missingFlags = flags.filter((f) => !pab.some((p) => p.props[f] === true));
@@ -106,7 +125,14 @@ export const backupVaultHardening: Rule = {
   validate(resources) {
     return resources.filter(isBackupBucket).flatMap((bucket) => {
       const gaps = vaultGaps(bucket, configuringBucket(resources, bucket));
-      return gaps.length ? [{ urn: bucket.urn, message: `backup bucket ${bucket.name} lacks ${gaps.join("; ")}; build vaults with the BackupVault component, which declares all of them` }] : [];
+      return gaps.length
+        ? [
+            {
+              urn: bucket.urn,
+              message: `backup bucket ${bucket.name} lacks ${gaps.join("; ")}; build vaults with the BackupVault component, which declares all of them`,
+            },
+          ]
+        : [];
     });
   },
 };

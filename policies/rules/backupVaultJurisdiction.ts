@@ -10,13 +10,32 @@ export const backupVaultJurisdiction: Rule = {
     return resources.filter(isBackupBucket).flatMap((bucket) => {
       const region = bucket.props.region as string | undefined;
       const place = region ? placeOfAwsRegion(region) : undefined;
-      const residencies = String(bucket.props.tags?.[RESIDENCIES_TAG] ?? "").split(/\s+/).filter(Boolean);
-      if (!place) return [{ urn: bucket.urn, message: `backup bucket ${bucket.name} has no known region (${JSON.stringify(region)}); set the per-resource region of the vault` }];
+      const residencies = String(bucket.props.tags?.[RESIDENCIES_TAG] ?? "")
+        .split(/\s+/)
+        .filter(Boolean);
+      if (!place)
+        return [
+          {
+            urn: bucket.urn,
+            message: `backup bucket ${bucket.name} has no known region (${JSON.stringify(region)}); set the per-resource region of the vault`,
+          },
+        ];
       if (!residencies.length && bucket.props.tags?.[KEPT_TAG] === "true") return []; // kept after its last tenant left: serves nobody now
-      if (!residencies.length) return [{ urn: bucket.urn, message: `backup bucket ${bucket.name} does not say which residencies it serves (tag ${RESIDENCIES_TAG}); build vaults with the BackupVault component` }];
+      if (!residencies.length)
+        return [
+          {
+            urn: bucket.urn,
+            message: `backup bucket ${bucket.name} does not say which residencies it serves (tag ${RESIDENCIES_TAG}); build vaults with the BackupVault component`,
+          },
+        ];
       const outside = residencies.filter((r) => !liesIn(place, r));
       return outside.length
-        ? [{ urn: bucket.urn, message: `backup bucket ${bucket.name} in ${region} (${place.city}, ${place.country}) serves tenants with residency ${outside.join(", ")}, outside its jurisdiction; keep each tenant's backups in a vault inside its residency` }]
+        ? [
+            {
+              urn: bucket.urn,
+              message: `backup bucket ${bucket.name} in ${region} (${place.city}, ${place.country}) serves tenants with residency ${outside.join(", ")}, outside its jurisdiction; keep each tenant's backups in a vault inside its residency`,
+            },
+          ]
         : [];
     });
   },

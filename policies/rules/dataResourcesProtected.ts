@@ -14,7 +14,10 @@ export function dataResources(resources: readonly RuleResource[]): RuleResource[
   const anchors = resources.filter((r) => isBackupBucket(r) || isBackupKey(r));
   const anchorUrns = new Set(anchors.map((a) => a.urn));
   const members = resources.filter(
-    (r) => (r.type.startsWith("aws:s3/") || r.type.startsWith("aws:kms/")) && !anchorUrns.has(r.urn) && Object.values(r.propertyDependencies ?? {}).some((urns) => urns.some((u) => anchorUrns.has(u))),
+    (r) =>
+      (r.type.startsWith("aws:s3/") || r.type.startsWith("aws:kms/")) &&
+      !anchorUrns.has(r.urn) &&
+      Object.values(r.propertyDependencies ?? {}).some((urns) => urns.some((u) => anchorUrns.has(u))),
   );
   return [...resources.filter((r) => r.type === TYPES.neonProject), ...anchors, ...members];
 }
@@ -36,7 +39,14 @@ export const dataResourcesProtected: Rule<ProtectionConfig> = {
     };
     return dataResources(resources).flatMap((r) => {
       const missing = [...(!r.protect && !released(r) ? ["protected"] : []), ...(r.retainOnDelete === false ? ["retained on delete"] : [])];
-      return missing.length ? [{ urn: r.urn, message: `${r.type} ${r.name} holds or guards tenant data and is not ${missing.join(" or ")}; set tenant-fleet:protect to true for this stack` }] : [];
+      return missing.length
+        ? [
+            {
+              urn: r.urn,
+              message: `${r.type} ${r.name} holds or guards tenant data and is not ${missing.join(" or ")}; set tenant-fleet:protect to true for this stack`,
+            },
+          ]
+        : [];
     });
   },
 };

@@ -24,11 +24,17 @@ export const neonProjectResidency: Rule<NeonResidencyConfig> = {
       const parent = p.parentUrn ? byUrn.get(p.parentUrn) : undefined;
       const residency = parent?.type === TYPES.tenantDatabase ? (parent.props.residency as string | undefined) : undefined;
       if (!region) {
-        out.push({ urn: p.urn, message: `Neon project ${p.name} has region ${JSON.stringify(regionId)}, which is not a Neon region; set the tenant's region to one in tenants/regions.ts` });
+        out.push({
+          urn: p.urn,
+          message: `Neon project ${p.name} has region ${JSON.stringify(regionId)}, which is not a Neon region; set the tenant's region to one in tenants/regions.ts`,
+        });
         continue;
       }
       if (region.status.state !== "active") {
-        out.push({ urn: p.urn, message: `Neon project ${p.name} is in ${region.id}, which is retired (${region.status.reason}); move the tenant to an active region in its jurisdiction` });
+        out.push({
+          urn: p.urn,
+          message: `Neon project ${p.name} is in ${region.id}, which is retired (${region.status.reason}); move the tenant to an active region in its jurisdiction`,
+        });
       }
       if (parent?.type === TYPES.devTestProject) continue; // test data only: no tenant residency applies
       if (!residency) {
@@ -36,10 +42,16 @@ export const neonProjectResidency: Rule<NeonResidencyConfig> = {
         continue;
       }
       if (!config.allowedResidencies.includes(residency)) {
-        out.push({ urn: p.urn, message: `Neon project ${p.name} belongs to a tenant with residency ${residency}, which this stack does not allow (${config.allowedResidencies.join(", ") || "none"}); add it to tenant-fleet:allowedResidencies and the policy config after review, or move the tenant to another stack` });
+        out.push({
+          urn: p.urn,
+          message: `Neon project ${p.name} belongs to a tenant with residency ${residency}, which this stack does not allow (${config.allowedResidencies.join(", ") || "none"}); add it to tenant-fleet:allowedResidencies and the policy config after review, or move the tenant to another stack`,
+        });
       }
       if (!liesIn(region, residency)) {
-        out.push({ urn: p.urn, message: `Neon project ${p.name} is in ${region.id} (${region.city}, ${region.country}), outside its tenant's residency ${residency}; choose a region that serves ${residency}` });
+        out.push({
+          urn: p.urn,
+          message: `Neon project ${p.name} is in ${region.id} (${region.city}, ${region.country}), outside its tenant's residency ${residency}; choose a region that serves ${residency}`,
+        });
       }
     }
     return out;

@@ -20,7 +20,9 @@ function escape(s: string): string {
 /** The subject of a generated workflow file of the repository on its default branch, and nothing else. */
 export function workflowSubjectPattern(repository: string, branch: string): RegExp {
   const [owner, repo] = repository.split("/");
-  return new RegExp(`^repo:${escape(owner)}(@\\d+)?/${escape(repo)}(@\\d+)?:job_workflow_ref:${escape(owner)}/${escape(repo)}/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/heads/${escape(branch)}$`);
+  return new RegExp(
+    `^repo:${escape(owner)}(@\\d+)?/${escape(repo)}(@\\d+)?:job_workflow_ref:${escape(owner)}/${escape(repo)}/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/heads/${escape(branch)}$`,
+  );
 }
 
 /** Principals a role of this stack must never trust, by their key in a Principal element (lower case). */
@@ -60,7 +62,11 @@ export function hostileTokens(repository: string, branch: string, allowed: reado
     { sub: `${base}:environment:tenant-hostile`, aud, why: "a job in an environment" },
     { sub: file("hostile.yml"), aud, why: "another workflow file on the default branch" },
     { sub: file("hostile.yml", "refs/heads/hostile"), aud, why: "another workflow file on another branch" },
-    { sub: `repo:hostile/${repository.split("/")[1]}:job_workflow_ref:hostile/${repository.split("/")[1]}/.github/workflows/hostile.yml@refs/heads/${branch}`, aud, why: "another repository" },
+    {
+      sub: `repo:hostile/${repository.split("/")[1]}:job_workflow_ref:hostile/${repository.split("/")[1]}/.github/workflows/hostile.yml@refs/heads/${branch}`,
+      aud,
+      why: "another repository",
+    },
   ];
   for (const a of allowed) {
     out.push({ sub: a.replace(`@refs/heads/${branch}`, "@refs/heads/hostile"), aud, why: "a generated file on another branch" });
@@ -87,7 +93,10 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
     }
     const assumes = ASSUME_ACTIONS.some((a) => actionApplies(s, a));
     const principal = s.Principal as unknown;
-    const entries = principal === "*" ? [["*", "*"]] : Object.entries((principal ?? {}) as Record<string, unknown>).flatMap(([k, v]) => asList(v).map((x) => [k.toLowerCase(), String(x)]));
+    const entries =
+      principal === "*"
+        ? [["*", "*"]]
+        : Object.entries((principal ?? {}) as Record<string, unknown>).flatMap(([k, v]) => asList(v).map((x) => [k.toLowerCase(), String(x)]));
     for (const [kind, value] of entries) {
       if (kind === "*" || (kind === "aws" && value === "*")) {
         problems.push(`statement${sid} lets any principal of any account assume the role`);
@@ -98,10 +107,13 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
       } else if (assumes) {
         providers.add(value);
         const aud = exactPins(s.Condition, `${GITHUB_OIDC_HOST}:aud`);
-        if (!aud.some((v) => v.length > 0 && v.every((x) => x === GITHUB_OIDC_AUDIENCE))) problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals`);
+        if (!aud.some((v) => v.length > 0 && v.every((x) => x === GITHUB_OIDC_AUDIENCE)))
+          problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals`);
         const subs = exactPins(s.Condition, `${GITHUB_OIDC_HOST}:sub`).filter((v) => v.length > 0 && v.every((x) => pattern.test(x)));
         if (!subs.length) {
-          problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:sub with StringEquals to exact workflow files of ${config.repository} on ${branch} (repo:OWNER/REPO:job_workflow_ref:OWNER/REPO/.github/workflows/FILE@refs/heads/${branch})`);
+          problems.push(
+            `statement${sid} does not pin ${GITHUB_OIDC_HOST}:sub with StringEquals to exact workflow files of ${config.repository} on ${branch} (repo:OWNER/REPO:job_workflow_ref:OWNER/REPO/.github/workflows/FILE@refs/heads/${branch})`,
+          );
         } else allowed.push(...subs.flat());
       }
     }
@@ -127,7 +139,10 @@ export const oidcRoleTrust: Rule<OidcTrustConfig> = {
   description:
     "A role's trust allows no principal but GitHub.com's OIDC provider (no AWS account, role, user or service, no canonical user, no \"*\", no other identity provider, no NotPrincipal), and through GitHub only tokens with aud sts.amazonaws.com whose subject names an exact workflow file of the configured repository on its default branch; checked by evaluating hostile tokens (other branches, files, pull requests, environments, repositories, audiences).",
   enforcementLevel: "mandatory",
-  configSchema: { properties: { repository: { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" }, branch: { type: "string", default: "main" } }, required: ["repository"] },
+  configSchema: {
+    properties: { repository: { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" }, branch: { type: "string", default: "main" } },
+    required: ["repository"],
+  },
   validate(resources, config) {
     return resources
       .filter((r) => r.type === TYPES.role)
@@ -135,7 +150,14 @@ export const oidcRoleTrust: Rule<OidcTrustConfig> = {
         const doc = trustOf(role);
         if (!doc) return [];
         const problems = trustProblems(doc, config);
-        return problems.length ? [{ urn: role.urn, message: `role ${role.name}: ${problems.join("; ")}; build workflow roles with the WorkflowRoles component for ${config.repository}` }] : [];
+        return problems.length
+          ? [
+              {
+                urn: role.urn,
+                message: `role ${role.name}: ${problems.join("; ")}; build workflow roles with the WorkflowRoles component for ${config.repository}`,
+              },
+            ]
+          : [];
       });
   },
 };

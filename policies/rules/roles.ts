@@ -48,7 +48,8 @@ export function permissionsOf(role: RuleResource, resources: readonly RuleResour
     const document = policyDocument(entry?.policy);
     if (document) out.push({ from: `inline policy ${entry.name ?? "(unnamed)"} of role ${role.name}`, document });
   }
-  for (const arn of asList(role.props.managedPolicyArns)) out.push(resolveManaged(arn, role, "managedPolicyArns", resources, `managed policy ${String(arn)} of role ${role.name}`));
+  for (const arn of asList(role.props.managedPolicyArns))
+    out.push(resolveManaged(arn, role, "managedPolicyArns", resources, `managed policy ${String(arn)} of role ${role.name}`));
   for (const a of resources.filter((r) => r.type === TYPES.rolePolicyAttachment && namesRole(r, "role", role))) {
     out.push(resolveManaged(a.props.policyArn, a, "policyArn", resources, `policy attachment ${a.name}`));
   }

@@ -103,7 +103,9 @@ export function dependsOn(r: RuleResource, property: string, target: RuleResourc
  */
 export function configuringBucket(resources: readonly RuleResource[], bucket: RuleResource): RuleResource[] {
   const name = bucket.props.bucket ?? bucket.props.id;
-  return resources.filter((r) => r !== bucket && r.type.startsWith("aws:s3/") && (dependsOn(r, "bucket", bucket) || (name !== undefined && r.props.bucket === name)));
+  return resources.filter(
+    (r) => r !== bucket && r.type.startsWith("aws:s3/") && (dependsOn(r, "bucket", bucket) || (name !== undefined && r.props.bucket === name)),
+  );
 }
 
 /** The bucket's ARN when known (`arn` output, or built from its name). */

@@ -22,7 +22,9 @@ export const workflowActionsPinned: Rule = {
       .filter((r) => r.type === TYPES.repositoryFile && isWorkflowFile(r.props.file) && typeof r.props.content === "string")
       .flatMap((f) => {
         const bad = unpinnedActions(f.props.content);
-        return bad.length ? [{ urn: f.urn, message: `${f.props.file} uses ${bad.join(", ")} without a full commit SHA; pin each action as owner/repo@<40-hex sha> # vX.Y.Z` }] : [];
+        return bad.length
+          ? [{ urn: f.urn, message: `${f.props.file} uses ${bad.join(", ")} without a full commit SHA; pin each action as owner/repo@<40-hex sha> # vX.Y.Z` }]
+          : [];
       });
   },
 };

@@ -22,14 +22,17 @@ export function isWorkflowFile(path: unknown): boolean {
 /** Generated workflow files contain no literal credential: secrets come from ${{ secrets.* }}. */
 export const workflowNoLiteralCredentials: Rule = {
   name: "workflow-no-literal-credentials",
-  description: "A workflow file written to the application repository contains no literal credential (database URL with password, AWS, GitHub or Neon keys, private keys, passwords).",
+  description:
+    "A workflow file written to the application repository contains no literal credential (database URL with password, AWS, GitHub or Neon keys, private keys, passwords).",
   enforcementLevel: "mandatory",
   validate(resources) {
     return resources
       .filter((r) => r.type === TYPES.repositoryFile && isWorkflowFile(r.props.file) && typeof r.props.content === "string")
       .flatMap((f) => {
         const found = credentialFindings(f.props.content);
-        return found.length ? [{ urn: f.urn, message: `${f.props.file} contains ${found.join(", ")}; reference secrets as \${{ secrets.NAME }} in a step's env instead` }] : [];
+        return found.length
+          ? [{ urn: f.urn, message: `${f.props.file} contains ${found.join(", ")}; reference secrets as \${{ secrets.NAME }} in a step's env instead` }]
+          : [];
       });
   },
 };

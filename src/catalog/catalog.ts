@@ -43,7 +43,9 @@ export async function migrateCatalog(db: Queryable, migrations = catalogMigratio
   const applied: string[] = [];
   await db.query("select pg_advisory_lock($1)", [CATALOG_LOCK_KEY]);
   try {
-    await db.query("create table if not exists catalog_schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())");
+    await db.query(
+      "create table if not exists catalog_schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())",
+    );
     const done = new Set((await db.query<{ version: number }>("select version from catalog_schema_migrations")).rows.map((r) => Number(r.version)));
     for (const m of migrations) {
       if (done.has(m.version)) continue;
@@ -79,7 +81,10 @@ export async function migrateCatalog(db: Queryable, migrations = catalogMigratio
         [CATALOG_WRITER_ROLE],
       )
     ).rows[0];
-    if (writer?.powers.length) throw new Error(`the writer role ${CATALOG_WRITER_ROLE} has ${writer.powers.join(", ")}, so it could do more than insert history: drop it (drop role ${CATALOG_WRITER_ROLE}) and migrate again`);
+    if (writer?.powers.length)
+      throw new Error(
+        `the writer role ${CATALOG_WRITER_ROLE} has ${writer.powers.join(", ")}, so it could do more than insert history: drop it (drop role ${CATALOG_WRITER_ROLE}) and migrate again`,
+      );
     await db.query("revoke create on schema public from public");
     await db.query("revoke all on all tables in schema public from public");
     await db.query(
@@ -107,14 +112,28 @@ export interface CatalogTenant {
 /** The tenants in `pulumi stack output --json`, checked for shape. */
 export function tenantsFromOutputs(outputs: unknown): CatalogTenant[] {
   const o = outputs as { tenants?: unknown; databasesByTenant?: Record<string, { projectId?: unknown }> } | null;
-  if (!o || !Array.isArray(o.tenants)) throw new Error("the stack outputs have no tenants list: run pulumi stack output --json --show-secrets=false after pulumi up");
+  if (!o || !Array.isArray(o.tenants))
+    throw new Error("the stack outputs have no tenants list: run pulumi stack output --json --show-secrets=false after pulumi up");
   return o.tenants.map((t, i) => {
     const r = t as Record<string, unknown>;
-    if (typeof r.id !== "string" || typeof r.name !== "string" || typeof r.neonRegion !== "string" || typeof r.residency !== "string" || (r.status !== "active" && r.status !== "retired")) {
+    if (
+      typeof r.id !== "string" ||
+      typeof r.name !== "string" ||
+      typeof r.neonRegion !== "string" ||
+      typeof r.residency !== "string" ||
+      (r.status !== "active" && r.status !== "retired")
+    ) {
       throw new Error(`tenants[${i}] of the stack outputs is not { id, name, neonRegion, residency, status }`);
     }
     const projectId = o.databasesByTenant?.[r.id]?.projectId;
-    return { id: r.id, name: r.name, region: r.neonRegion, residency: r.residency, status: r.status, ...(typeof projectId === "string" ? { neonProjectId: projectId } : {}) };
+    return {
+      id: r.id,
+      name: r.name,
+      region: r.neonRegion,
+      residency: r.residency,
+      status: r.status,
+      ...(typeof projectId === "string" ? { neonProjectId: projectId } : {}),
+    };
   });
 }
 
@@ -136,7 +155,12 @@ export async function syncTenants(db: Queryable, stack: string, tenants: readonl
        retired_at = case when excluded.status = 'retired' then coalesce(tenants.retired_at, now()) end,
        synced_at = now()
      returning id`,
-    [stack, JSON.stringify(tenants.map((t) => ({ id: t.id, name: t.name, region: t.region, residency: t.residency, status: t.status, neon_project_id: t.neonProjectId ?? null })))],
+    [
+      stack,
+      JSON.stringify(
+        tenants.map((t) => ({ id: t.id, name: t.name, region: t.region, residency: t.residency, status: t.status, neon_project_id: t.neonProjectId ?? null })),
+      ),
+    ],
   );
   return rows.rows.length;
 }
@@ -145,7 +169,13 @@ export async function syncTenants(db: Queryable, stack: string, tenants: readonl
 export interface TenantRecord {
   readonly id: string;
   readonly status: string;
-  readonly migration?: { readonly result: string; readonly versionBefore: string | null; readonly versionAfter: string | null; readonly at: string; readonly runUrl: string | null };
+  readonly migration?: {
+    readonly result: string;
+    readonly versionBefore: string | null;
+    readonly versionAfter: string | null;
+    readonly at: string;
+    readonly runUrl: string | null;
+  };
   /** Its version as its newest migration run left it (after a failure: the version it was at). */
   readonly version?: string | null;
   readonly backup?: { readonly result: string; readonly at: string };
@@ -169,7 +199,9 @@ export async function tenantRecords(db: Queryable): Promise<TenantRecord[]> {
   return rows.map((r) => ({
     id: r.id!,
     status: r.status!,
-    ...(r.m_result ? { migration: { result: r.m_result, versionBefore: r.version_before, versionAfter: r.version_after, at: r.m_at!, runUrl: r.run_url } } : {}),
+    ...(r.m_result
+      ? { migration: { result: r.m_result, versionBefore: r.version_before, versionAfter: r.version_after, at: r.m_at!, runUrl: r.run_url } }
+      : {}),
     ...(r.version !== null && r.version !== undefined ? { version: r.version } : {}),
     ...(r.b_result ? { backup: { result: r.b_result, at: r.b_at! } } : {}),
     ...(r.d_result ? { drill: { result: r.d_result, at: r.d_at! } } : {}),
@@ -278,7 +310,9 @@ export async function servingFacts(db: Queryable, tenantId: string): Promise<Ser
       [tenantId],
     )
   ).rows[0];
-  return row ? { projectId: row.neon_project_id, since: row.since ? new Date(row.since) : null, backups: Number(row.backups), drills: Number(row.drills) } : undefined;
+  return row
+    ? { projectId: row.neon_project_id, since: row.since ? new Date(row.since) : null, backups: Number(row.backups), drills: Number(row.drills) }
+    : undefined;
 }
 
 /** Appends one tenant operation's record (src/catalog/record.ts) to the catalog; an erasure that completed also marks the tenant erased. */
@@ -286,7 +320,23 @@ export async function insertOperation(db: Queryable, r: OperationRecord): Promis
   await db.query(
     `insert into operations (tenant_id, stack, kind, ticket, requested_by, run_id, run_attempt, run_url, result, plan, detail, error, started_at, finished_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14)`,
-    [r.tenant, r.stack, r.kind, r.ticket, r.requestedBy, r.run?.id ?? null, r.run?.attempt ?? null, r.run?.url ?? null, r.result, JSON.stringify(r.plan), JSON.stringify(r.detail), r.error ?? null, r.startedAt, r.finishedAt],
+    [
+      r.tenant,
+      r.stack,
+      r.kind,
+      r.ticket,
+      r.requestedBy,
+      r.run?.id ?? null,
+      r.run?.attempt ?? null,
+      r.run?.url ?? null,
+      r.result,
+      JSON.stringify(r.plan),
+      JSON.stringify(r.detail),
+      r.error ?? null,
+      r.startedAt,
+      r.finishedAt,
+    ],
   );
-  if (r.kind === "erase" && r.result === "ok") await db.query("update tenants set erased_at = $2 where id = $1 and erased_at is null", [r.tenant, r.finishedAt]);
+  if (r.kind === "erase" && r.result === "ok")
+    await db.query("update tenants set erased_at = $2 where id = $1 and erased_at is null", [r.tenant, r.finishedAt]);
 }

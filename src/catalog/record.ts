@@ -32,8 +32,10 @@ const TICKET = /^[\p{L}\p{N}][\p{L}\p{N} #/_.:-]{0,199}$/u;
 
 /** A ticket reference (`SEC-1234`, `https://…/issues/12`): printable, at most 200 characters; else why not. */
 export function ticketProblem(ticket: string | undefined): string | undefined {
-  if (ticket === undefined || ticket.trim() === "") return "--ticket is required: the change or erasure request this operation carries out (e.g. --ticket SEC-1234)";
-  if (!TICKET.test(ticket)) return `--ticket ${JSON.stringify(ticket.slice(0, 60))} is not a ticket reference: letters, digits, spaces and # / _ . : - only, at most 200 characters, e.g. SEC-1234`;
+  if (ticket === undefined || ticket.trim() === "")
+    return "--ticket is required: the change or erasure request this operation carries out (e.g. --ticket SEC-1234)";
+  if (!TICKET.test(ticket))
+    return `--ticket ${JSON.stringify(ticket.slice(0, 60))} is not a ticket reference: letters, digits, spaces and # / _ . : - only, at most 200 characters, e.g. SEC-1234`;
   return undefined;
 }
 

@@ -32,7 +32,10 @@ export const CRON_FIELDS: readonly FieldRange[] = [
 
 /** Surrounding spaces dropped, runs of spaces made one, names lowercased. */
 export function normaliseCron(expr: string): string {
-  return expr.replace(/^ +| +$/g, "").replace(/ {2,}/g, " ").toLowerCase();
+  return expr
+    .replace(/^ +| +$/g, "")
+    .replace(/ {2,}/g, " ")
+    .toLowerCase();
 }
 
 function valueOf(part: string, field: FieldRange): number | undefined {
@@ -68,7 +71,8 @@ function fieldProblem(text: string, field: FieldRange): string | undefined {
     }
     if (to !== undefined) {
       const b = valueOf(to, field);
-      if (b === undefined) return `the ${field.name} field "${cut(to)}" is not ${range}${field.name === "day of the week" && to === "7" ? "; Sunday is 0" : ""}`;
+      if (b === undefined)
+        return `the ${field.name} field "${cut(to)}" is not ${range}${field.name === "day of the week" && to === "7" ? "; Sunday is 0" : ""}`;
       if (b < a) return `the ${field.name} range "${cut(base)}" runs backwards`;
     }
   }
@@ -79,7 +83,8 @@ function fieldProblem(text: string, field: FieldRange): string | undefined {
 export function githubCronProblem(expr: string): string | undefined {
   if (/[^ A-Za-z0-9*,/-]/.test(expr)) return "it holds a character GitHub's cron does not use (only digits, names, spaces and * , - /)";
   const fields = normaliseCron(expr).split(" ");
-  if (fields.length !== 5) return `it has ${fields.length} field${fields.length === 1 ? "" : "s"}; GitHub takes five: minute hour day-of-month month day-of-week`;
+  if (fields.length !== 5)
+    return `it has ${fields.length} field${fields.length === 1 ? "" : "s"}; GitHub takes five: minute hour day-of-month month day-of-week`;
   for (const [i, f] of fields.entries()) {
     const problem = fieldProblem(f, CRON_FIELDS[i]);
     if (problem) return problem;

@@ -57,7 +57,12 @@ export function credentialLocation(tenantId: string, scope: SecretScope, where: 
     case "environment":
       return { scope, environment: environmentName(tenantId), secret: ENVIRONMENT_SECRET_NAME };
     case "region":
-      return { scope, awsRegion: where.awsRegion, parameter: credentialParameter(where.stack, tenantId, "pooled"), directParameter: credentialParameter(where.stack, tenantId, "direct") };
+      return {
+        scope,
+        awsRegion: where.awsRegion,
+        parameter: credentialParameter(where.stack, tenantId, "pooled"),
+        directParameter: credentialParameter(where.stack, tenantId, "direct"),
+      };
   }
 }
 
@@ -115,13 +120,21 @@ export function fleetNames(shardKey = ""): FleetNames {
  * repository secret, or in the environment and region scopes a secret of the catalog's
  * environment (one stack-wide, insert-only credential to metadata, not a tenant's).
  */
-export function catalogWriterLocation(scope: SecretScope, names: FleetNames): { readonly scope: "repository"; readonly secret: string } | { readonly scope: "environment"; readonly environment: string; readonly secret: string } {
-  return scope === "repository" ? { scope, secret: names.catalogSecret } : { scope: "environment", environment: names.catalogEnvironment, secret: names.catalogSecret };
+export function catalogWriterLocation(
+  scope: SecretScope,
+  names: FleetNames,
+): { readonly scope: "repository"; readonly secret: string } | { readonly scope: "environment"; readonly environment: string; readonly secret: string } {
+  return scope === "repository"
+    ? { scope, secret: names.catalogSecret }
+    : { scope: "environment", environment: names.catalogEnvironment, secret: names.catalogSecret };
 }
 
 /** A workflow file's concurrency group prefix: its file name without the extension. */
 export function concurrencyGroup(path: string): string {
-  return path.split("/").pop()!.replace(/\.ya?ml$/, "");
+  return path
+    .split("/")
+    .pop()!
+    .replace(/\.ya?ml$/, "");
 }
 
 /**
@@ -136,7 +149,10 @@ export function githubNameProblems(ids: readonly string[]): Map<string, string> 
   for (const id of ids) {
     const secret = repositorySecretName(id);
     if (secret.startsWith("GITHUB_")) {
-      problems.set(id, `the id would become the secret name ${secret}, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"`);
+      problems.set(
+        id,
+        `the id would become the secret name ${secret}, and GitHub reserves the GITHUB_ prefix; choose an id that does not start with "github-"`,
+      );
       continue;
     }
     const env = environmentName(id).toLowerCase();

@@ -40,7 +40,7 @@ export function declaredByOrg(root: string): Map<string, DeclaredProject[]> {
     }
     out.set(org, list);
   }
-  if (problems.length) throw new DeclarationError(`${problems.join("\n")}\nownership cannot be decided while a stack's settings or tenants file is invalid; fix them first`);
+  if (problems.length)
+    throw new DeclarationError(`${problems.join("\n")}\nownership cannot be decided while a stack's settings or tenants file is invalid; fix them first`);
   return out;
 }
-

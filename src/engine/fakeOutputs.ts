@@ -33,7 +33,14 @@ export function fakeOutputs(type: string, name: string, inputs: Record<string, u
         arn: `arn:aws:kms:${String(inputs.region ?? "us-east-1")}:123456789012:key/${slug}-0000`,
         // Without a policy AWS applies its default one, which hands the key to the account's IAM policies.
         ...(inputs.policy === undefined
-          ? { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }) }
+          ? {
+              policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                  { Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
+                ],
+              }),
+            }
           : {}),
       };
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":

@@ -157,7 +157,10 @@ function recordRegistrations(monitor: MockMonitor, opts: OfflineOptions, recorde
         byUrn.set(entry.urn, entry);
         if (entry.custom) {
           let state: Record<string, unknown> | undefined;
-          Object.defineProperty(entry, "state", { enumerable: true, get: () => (state ??= redact(res.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>) });
+          Object.defineProperty(entry, "state", {
+            enumerable: true,
+            get: () => (state ??= redact(res.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>),
+          });
         }
       }
       cb(err, res);
@@ -185,7 +188,11 @@ function captureLogs(logs: string[]): () => void {
 }
 
 /** Runs the program in a Stack and waits for every registration; its outputs, secrets marked. */
-async function runProgram(opts: OfflineOptions, recorded: readonly RecordedResource[], duplicates: readonly string[]): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[] }> {
+async function runProgram(
+  opts: OfflineOptions,
+  recorded: readonly RecordedResource[],
+  duplicates: readonly string[],
+): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[] }> {
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
   // A program that throws (a missing credential, bad input) must reject this call only:
@@ -204,7 +211,10 @@ async function runProgram(opts: OfflineOptions, recorded: readonly RecordedResou
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module of the SDK, loaded only once the program has run
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
   await settings.waitForRPCs();
-  if (duplicates.length) throw new Error(`duplicate resource URN ${duplicates[0]}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more)` : ""}: pulumi up would refuse it; two resources of the program have the same type, parent and name`);
+  if (duplicates.length)
+    throw new Error(
+      `duplicate resource URN ${duplicates[0]}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more)` : ""}: pulumi up would refuse it; two resources of the program have the same type, parent and name`,
+    );
   // runInPulumiStack gives the outputs resolved (their secrecy gone); the Stack's own
   // registration carries them as the engine receives them, secrets marked.
   const registered = recorded.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};

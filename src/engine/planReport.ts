@@ -28,13 +28,15 @@ export function planDocument(stack: string, fleet: Fleet, _settings: StackSettin
     tenants: fleet.tenants,
     // By URN, not registration order: registrations that wait on an output interleave
     // differently from run to run, and two plans must compare line by line.
-    resources: [...run.resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)).map((r) => ({
-      type: r.type,
-      name: r.name,
-      parent: r.parent,
-      inputs: r.inputs,
-      options: { ...r.options },
-    })),
+    resources: [...run.resources]
+      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
+      .map((r) => ({
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        inputs: r.inputs,
+        options: { ...r.options },
+      })),
     outputs: run.outputs,
     warnings: problems.filter((p) => p.severity === "warning").map(formatProblem),
   };

@@ -57,11 +57,25 @@ const SUDO = "/usr/bin/sudo";
  * (sudoers(5), closefrom); as root this runs first. bash by absolute path, from the runner's
  * read-only system, not a tool cache.
  */
-const CLOSE_FDS = ["/bin/bash", "-c", 'for fd in /proc/$$/fd/*; do fd="${fd##*/}"; if [ "${fd}" -gt 2 ]; then eval "exec ${fd}<&-"; fi; done; exec "$@"', "close-fds"];
+const CLOSE_FDS = [
+  "/bin/bash",
+  "-c",
+  'for fd in /proc/$$/fd/*; do fd="${fd##*/}"; if [ "${fd}" -gt 2 ]; then eval "exec ${fd}<&-"; fi; done; exec "$@"',
+  "close-fds",
+];
 
 /** The read-only system the program runs on: /usr, the merged-/usr links, and the few files of /etc a dynamically linked node reads. */
 const SYSTEM_DIRS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
-const SYSTEM_FILES = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/localtime"];
+const SYSTEM_FILES = [
+  "/etc/ld.so.cache",
+  "/etc/ld.so.conf",
+  "/etc/ld.so.conf.d",
+  "/etc/alternatives",
+  "/etc/passwd",
+  "/etc/group",
+  "/etc/nsswitch.conf",
+  "/etc/localtime",
+];
 
 /**
  * bubblewrap's arguments for running `command` on the head copy at `dir` (see bwrap(1)):
@@ -75,17 +89,57 @@ const SYSTEM_FILES = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"
  */
 export function bwrapArgs(dir: string, nodePath: string, command: string[], mounts: readonly (readonly [string, string])[] = []): string[] {
   const nodeDir = path.dirname(path.dirname(nodePath));
-  const system = SYSTEM_DIRS.filter((d) => existsSync(d)).flatMap((d) => (lstatSync(d).isSymbolicLink() ? ["--symlink", readlinkSync(d), d] : ["--ro-bind", d, d]));
+  const system = SYSTEM_DIRS.filter((d) => existsSync(d)).flatMap((d) =>
+    lstatSync(d).isSymbolicLink() ? ["--symlink", readlinkSync(d), d] : ["--ro-bind", d, d],
+  );
   return [
-    "--unshare-all", "--unshare-user", "--disable-userns", "--uid", String(SANDBOX_ID), "--gid", String(SANDBOX_ID), "--hostname", "sandbox",
-    "--die-with-parent", "--new-session", "--clearenv",
-    "--setenv", "PATH", `${path.dirname(nodePath)}:/usr/bin:/bin`, "--setenv", "HOME", SANDBOX_HOME, "--setenv", "FORCE_COLOR", "0",
-    "--ro-bind", "/usr", "/usr", ...system,
+    "--unshare-all",
+    "--unshare-user",
+    "--disable-userns",
+    "--uid",
+    String(SANDBOX_ID),
+    "--gid",
+    String(SANDBOX_ID),
+    "--hostname",
+    "sandbox",
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+    "--setenv",
+    "PATH",
+    `${path.dirname(nodePath)}:/usr/bin:/bin`,
+    "--setenv",
+    "HOME",
+    SANDBOX_HOME,
+    "--setenv",
+    "FORCE_COLOR",
+    "0",
+    "--ro-bind",
+    "/usr",
+    "/usr",
+    ...system,
     ...SYSTEM_FILES.flatMap((f) => ["--ro-bind-try", f, f]),
     ...(nodeDir.startsWith("/usr/") ? [] : ["--ro-bind", nodeDir, nodeDir]),
-    "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", SANDBOX_HOME,
-    "--ro-bind", dir, SANDBOX_HEAD, ...mounts.flatMap(([from, to]) => ["--ro-bind", from, to]), "--chdir", SANDBOX_HEAD,
-    "--", ...command,
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "--tmpfs",
+    "/dev/shm",
+    "--tmpfs",
+    "/tmp",
+    "--tmpfs",
+    "/var/tmp",
+    "--tmpfs",
+    SANDBOX_HOME,
+    "--ro-bind",
+    dir,
+    SANDBOX_HEAD,
+    ...mounts.flatMap(([from, to]) => ["--ro-bind", from, to]),
+    "--chdir",
+    SANDBOX_HEAD,
+    "--",
+    ...command,
   ];
 }
 
@@ -97,20 +151,34 @@ export function bwrapArgs(dir: string, nodePath: string, command: string[], moun
  * so inside and outside the program is uid 65534, never the caller and never root; on
  * Ubuntu 24.04 it needs its AppArmor `userns` profile, which tenant-diff.yml loads.
  */
-export function planCommand(dir: string, stack: string, sandbox: boolean, mounts: readonly (readonly [string, string])[] = []): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
+export function planCommand(
+  dir: string,
+  stack: string,
+  sandbox: boolean,
+  mounts: readonly (readonly [string, string])[] = [],
+): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
   const plan = (at: string) => [process.execPath, "--import", "tsx", path.join(at, "scripts/plan.ts"), "--stack", stack, "--json"];
   if (!sandbox) {
     const node = plan(dir);
     return { file: node[0], args: node.slice(1), env: { ...process.env, FORCE_COLOR: "0" } };
   }
-  const jail = [SETPRIV, `--reuid=${SANDBOX_ID}`, `--regid=${SANDBOX_ID}`, "--clear-groups", "--", BWRAP, ...bwrapArgs(dir, process.execPath, plan(SANDBOX_HEAD), mounts)];
+  const jail = [
+    SETPRIV,
+    `--reuid=${SANDBOX_ID}`,
+    `--regid=${SANDBOX_ID}`,
+    "--clear-groups",
+    "--",
+    BWRAP,
+    ...bwrapArgs(dir, process.execPath, plan(SANDBOX_HEAD), mounts),
+  ];
   const asRoot = process.getuid?.() === 0;
   return { file: asRoot ? CLOSE_FDS[0] : SUDO, args: asRoot ? [...CLOSE_FDS.slice(1), ...jail] : ["-n", ...jail], env: { PATH: "/usr/bin:/bin" } };
 }
 
 /** Runs the plan of the project at `dir` and returns its registrations. */
 export function planProgramAt(dir: string, stack: string, opts: { sandbox?: boolean; label: string }): PlannedResource[] {
-  if (!existsSync(path.join(dir, "scripts/plan.ts"))) throw new ProgramPlanError(`${opts.label}: ${dir} has no scripts/plan.ts, so its program cannot be planned`);
+  if (!existsSync(path.join(dir, "scripts/plan.ts")))
+    throw new ProgramPlanError(`${opts.label}: ${dir} has no scripts/plan.ts, so its program cannot be planned`);
   // bwrap runs as nobody, who may not traverse the runner's home: it mounts a copy it can
   // read (the copy is this user's; the program sees it read-only). An exported ref's
   // packages are this project's, mounted where its node_modules link was (a link to a
@@ -126,7 +194,14 @@ export function planProgramAt(dir: string, stack: string, opts: { sandbox?: bool
     }
     const at = jail ?? dir;
     const cmd = planCommand(at, stack, opts.sandbox ?? false, mounts);
-    const r = spawnSync(cmd.file, cmd.args, { cwd: at, env: cmd.env, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"], timeout: 15 * 60_000 });
+    const r = spawnSync(cmd.file, cmd.args, {
+      cwd: at,
+      env: cmd.env,
+      encoding: "utf8",
+      maxBuffer: 512 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 15 * 60_000,
+    });
     return planResult(r, stack, opts.label);
   } finally {
     if (jail) rmSync(jail, { recursive: true, force: true });
@@ -135,8 +210,10 @@ export function planProgramAt(dir: string, stack: string, opts: { sandbox?: bool
 
 function planResult(r: SpawnSyncReturns<string>, stack: string, label: string): PlannedResource[] {
   if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : (r.stderr.trim().split("\n").slice(-8).join("\n") || `exit ${r.status}`);
-    const hint = /^bwrap: /m.test(r.stderr ?? "") ? `\nthe sandbox did not start: install bubblewrap (>= 0.8) and, where unprivileged user namespaces are restricted (Ubuntu 24.04), load the AppArmor profile tenant-diff.yml loads` : "";
+    const why = r.error ? r.error.message : r.stderr.trim().split("\n").slice(-8).join("\n") || `exit ${r.status}`;
+    const hint = /^bwrap: /m.test(r.stderr ?? "")
+      ? `\nthe sandbox did not start: install bubblewrap (>= 0.8) and, where unprivileged user namespaces are restricted (Ubuntu 24.04), load the AppArmor profile tenant-diff.yml loads`
+      : "";
     throw new ProgramPlanError(`${label}: its program could not be planned (stack ${stack}):\n${why}${hint}`);
   }
   return readPlan(r.stdout, label);
@@ -156,7 +233,16 @@ export function readPlan(text: string, label: string): PlannedResource[] {
   if (!Array.isArray(resources)) throw new ProgramPlanError(`${label}: its plan has no resources list`);
   return resources.map((r, i) => {
     const o = isRecord(r) && isRecord(r.options) ? r.options : undefined;
-    if (!isRecord(r) || typeof r.type !== "string" || typeof r.name !== "string" || typeof r.parent !== "string" || !isRecord(r.inputs) || !o || typeof o.protect !== "boolean" || typeof o.retainOnDelete !== "boolean") {
+    if (
+      !isRecord(r) ||
+      typeof r.type !== "string" ||
+      typeof r.name !== "string" ||
+      typeof r.parent !== "string" ||
+      !isRecord(r.inputs) ||
+      !o ||
+      typeof o.protect !== "boolean" ||
+      typeof o.retainOnDelete !== "boolean"
+    ) {
       throw new ProgramPlanError(`${label}: resource ${i} of its plan is not { type, name, parent, inputs, options: { protect, retainOnDelete } }`);
     }
     return { type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: { protect: o.protect, retainOnDelete: o.retainOnDelete } };

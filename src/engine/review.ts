@@ -45,7 +45,10 @@ export function replaceForcing(): Record<string, readonly string[]> {
 
 /** The working tree's side for the diff. */
 function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet): Side {
-  return { fleet, stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep, settings: projectSettings(stackConfig.config) } };
+  return {
+    fleet,
+    stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep, settings: projectSettings(stackConfig.config) },
+  };
 }
 
 /** The checkout at `dir`, read by this code: its stack file and tenants file, validated as this code validates. */
@@ -57,13 +60,29 @@ function sideAt(dir: string, stack: string): Side | string {
     return `--head ${dir}: ${(err as Error).message}`;
   }
   const inputs = loadWorkingTree(cfg, dir, `${path.basename(dir)}/${cfg.stackFile}`);
-  if (!inputs.settings || !inputs.fleet) return inputs.problems.filter((p) => p.severity === "error").map(formatProblem).join("\n");
+  if (!inputs.settings || !inputs.fleet)
+    return inputs.problems
+      .filter((p) => p.severity === "error")
+      .map(formatProblem)
+      .join("\n");
   return ownSide(cfg, inputs.settings, inputs.fleet);
 }
 
 async function ownPlan(stackConfig: StackConfig): Promise<PlannedResource[]> {
-  const run = await runOffline({ project: stackConfig.project, stack: stackConfig.stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program: () => import("../../index") });
-  return run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete } }));
+  const run = await runOffline({
+    project: stackConfig.project,
+    stack: stackConfig.stack,
+    config: stackConfig.config,
+    secretKeys: stackConfig.secretKeys,
+    program: () => import("../../index"),
+  });
+  return run.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    parent: r.parent,
+    inputs: r.inputs,
+    options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
+  }));
 }
 
 export async function runReview(args: ReviewArgs, stackConfig: StackConfig, settings: StackSettings, fleet: Fleet): Promise<number> {
@@ -120,6 +139,12 @@ export async function runReview(args: ReviewArgs, stackConfig: StackConfig, sett
   }
   const diff = diffFleets(before, after, findings);
   const meta = { base: label, stack, file: settings.tenantsFile };
-  await write(args.format === "json" ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n` : args.format === "md" ? renderDiffMarkdown(diff, meta) : renderDiffText(diff, meta));
+  await write(
+    args.format === "json"
+      ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n`
+      : args.format === "md"
+        ? renderDiffMarkdown(diff, meta)
+        : renderDiffText(diff, meta),
+  );
   return diffPasses(diff) ? 0 : 1;
 }

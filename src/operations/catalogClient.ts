@@ -8,7 +8,10 @@ export const CATALOG_URL_VARIABLE = "CATALOG_DATABASE_URL";
 /** Connected to the catalog CATALOG_DATABASE_URL names, or a CommandError that never quotes the string. */
 export async function connectCatalog(): Promise<Client> {
   const url = process.env[CATALOG_URL_VARIABLE];
-  if (!url) throw new CommandError(`${CATALOG_URL_VARIABLE} is not set: give the catalog owner's connection string (a stack with catalog: true has it: pulumi stack output --show-secrets catalogOwnerUrl)`);
+  if (!url)
+    throw new CommandError(
+      `${CATALOG_URL_VARIABLE} is not set: give the catalog owner's connection string (a stack with catalog: true has it: pulumi stack output --show-secrets catalogOwnerUrl)`,
+    );
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
   try {
     await client.connect();

@@ -59,13 +59,27 @@ export type ErasurePlan =
 export function planErasure(r: ErasureRequest): ErasurePlan {
   const t = r.tenant;
   if (t.status !== "retired") {
-    return { action: "refuse", why: `${t.id} is active: retire it first (status: retired, merged and deployed), so its secrets, backups and migrations stop before its data goes` };
+    return {
+      action: "refuse",
+      why: `${t.id} is active: retire it first (status: retired, merged and deployed), so its secrets, backups and migrations stop before its data goes`,
+    };
   }
-  if (t.legalHold !== undefined) return { action: "refuse", why: `${t.id} is under legal hold (${JSON.stringify(t.legalHold)}): its data must be kept; remove legalHold in a reviewed change when the hold ends` };
-  if (!r.breakGlassPrincipal) return { action: "refuse", why: "the stack names no breakGlassPrincipal: the vaults let nobody delete a backup, so the erasure could not finish; set it (docs/settings.md) and deploy first" };
+  if (t.legalHold !== undefined)
+    return {
+      action: "refuse",
+      why: `${t.id} is under legal hold (${JSON.stringify(t.legalHold)}): its data must be kept; remove legalHold in a reviewed change when the hold ends`,
+    };
+  if (!r.breakGlassPrincipal)
+    return {
+      action: "refuse",
+      why: "the stack names no breakGlassPrincipal: the vaults let nobody delete a backup, so the erasure could not finish; set it (docs/settings.md) and deploy first",
+    };
   if (r.objectLock === "compliance") {
     const longest = Math.max(...r.retentionClasses, 0);
-    return { action: "refuse", why: `the vaults lock backups in compliance mode: nobody can delete ${t.id}'s backups before their retention ends (up to ${longest} days after the last one); erase then, or record the request and let the lifecycle expire them` };
+    return {
+      action: "refuse",
+      why: `the vaults lock backups in compliance mode: nobody can delete ${t.id}'s backups before their retention ends (up to ${longest} days after the last one); erase then, or record the request and let the lifecycle expire them`,
+    };
   }
   const classes = [...new Set(r.retentionClasses)].sort((a, b) => a - b);
   const prefixes = [...classes.map((days) => backupPrefix(t.id, days)), legacyBackupPrefix(t.id), exportPrefix(t.id)];
@@ -106,7 +120,10 @@ export function prefixProblem(prefix: string): string | undefined {
  * only the listing finds them. Anything else at the top level is no retention class.
  */
 export function retentionClassPrefixesIn(topLevel: readonly string[], tenantId: string): string[] {
-  return [...new Set(topLevel)].filter((p) => p !== EXPORTS_PREFIX && layoutPrefixOf(p)?.prefix === p).sort().map((p) => `${p}${tenantId}/`);
+  return [...new Set(topLevel)]
+    .filter((p) => p !== EXPORTS_PREFIX && layoutPrefixOf(p)?.prefix === p)
+    .sort()
+    .map((p) => `${p}${tenantId}/`);
 }
 
 /** One object version (or delete marker) a vault listed under one of the erasure's prefixes. */
@@ -138,7 +155,11 @@ export function listingProblems(listed: readonly ListedVersion[], otherTenants: 
     if (!rest.includes("/")) continue;
     const segment = rest.slice(0, rest.indexOf("/"));
     const layout = layoutPrefixOf(rest);
-    const whose = others.has(segment) ? `tenant ${segment}'s objects` : layout ? `the vault's ${layout.prefix} (${layout.holds})` : "a path below it, which no object of a tenant has";
+    const whose = others.has(segment)
+      ? `tenant ${segment}'s objects`
+      : layout
+        ? `the vault's ${layout.prefix} (${layout.holds})`
+        : "a path below it, which no object of a tenant has";
     out.push(`${where} lies under ${v.prefix}${segment}/: ${whose}`);
   }
   return out;

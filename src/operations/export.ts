@@ -28,7 +28,12 @@ export interface ExportPlan {
   readonly retentionDays: number;
 }
 
-export function planExport(tenant: Tenant, format: ExportFormat, now: Date, settings: { readonly linkHours: number; readonly retentionDays: number }): ExportPlan {
+export function planExport(
+  tenant: Tenant,
+  format: ExportFormat,
+  now: Date,
+  settings: { readonly linkHours: number; readonly retentionDays: number },
+): ExportPlan {
   const stem = `${exportPrefix(tenant.id)}${backupTimestamp(now)}`;
   return {
     action: "export",

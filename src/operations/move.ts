@@ -39,10 +39,15 @@ export type MovePlan =
 /** The move's next step: `move ID` copies (dump) or starts replicating (logical); `move ID --catch-up` ends a replication. */
 export function planMove(t: Tenant, catchUp = false): MovePlan {
   const target = moveTarget(t);
-  if (!target || !t.move) return { action: "refuse", why: `${t.id} has no move in the tenants file: add move: { region, pgVersion, ticket } to it, merge and deploy, so the stack creates the target project` };
+  if (!target || !t.move)
+    return {
+      action: "refuse",
+      why: `${t.id} has no move in the tenants file: add move: { region, pgVersion, ticket } to it, merge and deploy, so the stack creates the target project`,
+    };
   if (t.move.cutover) return { action: "refuse", why: `${t.id}'s move is cut over: the target serves the application and is not copied into again` };
   const logical = t.move.method === "logical";
-  if (catchUp && !logical) return { action: "refuse", why: `${t.id} moves by dump (move.method): there is no replication to catch up; move ${t.id} copies once, with writes paused` };
+  if (catchUp && !logical)
+    return { action: "refuse", why: `${t.id} moves by dump (move.method): there is no replication to catch up; move ${t.id} copies once, with writes paused` };
   const where = `${target.region}, Postgres ${target.pgVersion}`;
   const compare = "compare: every table on both sides, each table's exact row count and content checksum; a difference fails";
   const after = "routes, secrets, backups and migrations stay on the current project until cutover: true in the move block switches them to the target";
@@ -74,7 +79,13 @@ export function planMove(t: Tenant, catchUp = false): MovePlan {
     ticket: t.move.ticket,
     method: t.move.method,
     source: { name: projectName(t), region: t.region, pgVersion: t.pgVersion, awsRegion: backupRegionOf(t.region) },
-    target: { name: projectName(target), region: target.region, pgVersion: target.pgVersion, awsRegion: backupRegionOf(target.region), resource: projectResourceName(target) },
+    target: {
+      name: projectName(target),
+      region: target.region,
+      pgVersion: target.pgVersion,
+      awsRegion: backupRegionOf(target.region),
+      resource: projectResourceName(target),
+    },
     steps,
   };
 }
@@ -98,7 +109,14 @@ export type FinishPlan =
       /** The project deleted: the released source. */
       readonly source: { readonly name: string; readonly region: string; readonly resource: string; readonly projectId: string | null };
       /** The project that serves and stays. */
-      readonly target: { readonly name: string; readonly region: string; readonly pgVersion: number; readonly resource: string; readonly projectId: string | null; readonly servingSince: string };
+      readonly target: {
+        readonly name: string;
+        readonly region: string;
+        readonly pgVersion: number;
+        readonly resource: string;
+        readonly projectId: string | null;
+        readonly servingSince: string;
+      };
       readonly checks: readonly string[];
       /** The tenant's line afterwards. */
       readonly line: { readonly region: string; readonly pgVersion: number; readonly generation: number };
@@ -117,25 +135,61 @@ const DAY_MS = 86_400_000;
 export function planFinish(t: Tenant, f: FinishFacts): FinishPlan {
   const target = moveTarget(t);
   if (!t.move || !target) return { action: "refuse", why: `${t.id} has no move in the tenants file; nothing to finish` };
-  if (!t.move.finish) return { action: "refuse", why: `${t.id}'s move is not finished in the tenants file: set finish: true in its move block (after the cutover), merge and deploy, so that the stack releases the source project; a protected project is never deleted behind Pulumi's back` };
-  if (!f.serving) return { action: "refuse", why: `the fleet catalog has no record of which project serves ${t.id} (CATALOG_DATABASE_URL unset, or the deploy never synced it): the finish proves the grace period, a backup and a drill from it` };
-  if (f.sourceProjectId === undefined || f.targetProjectId === undefined) return { action: "refuse", why: `the stack's outputs do not name ${t.id}'s source and target projects: pass --outputs FILE (pulumi stack output --json), whose moves.${t.id} names both` };
-  if (f.sourceProjectId === f.targetProjectId) return { action: "refuse", why: `the stack's outputs name the same project (${f.sourceProjectId}) as source and target; refresh the stack` };
+  if (!t.move.finish)
+    return {
+      action: "refuse",
+      why: `${t.id}'s move is not finished in the tenants file: set finish: true in its move block (after the cutover), merge and deploy, so that the stack releases the source project; a protected project is never deleted behind Pulumi's back`,
+    };
+  if (!f.serving)
+    return {
+      action: "refuse",
+      why: `the fleet catalog has no record of which project serves ${t.id} (CATALOG_DATABASE_URL unset, or the deploy never synced it): the finish proves the grace period, a backup and a drill from it`,
+    };
+  if (f.sourceProjectId === undefined || f.targetProjectId === undefined)
+    return {
+      action: "refuse",
+      why: `the stack's outputs do not name ${t.id}'s source and target projects: pass --outputs FILE (pulumi stack output --json), whose moves.${t.id} names both`,
+    };
+  if (f.sourceProjectId === f.targetProjectId)
+    return { action: "refuse", why: `the stack's outputs name the same project (${f.sourceProjectId}) as source and target; refresh the stack` };
   if (f.serving.projectId !== f.targetProjectId) {
-    return { action: "refuse", why: `the fleet catalog says ${t.id} is served by ${f.serving.projectId ?? "no project"}, not the target ${f.targetProjectId}: deploy the cutover and let the catalog sync before finishing` };
+    return {
+      action: "refuse",
+      why: `the fleet catalog says ${t.id} is served by ${f.serving.projectId ?? "no project"}, not the target ${f.targetProjectId}: deploy the cutover and let the catalog sync before finishing`,
+    };
   }
-  if (!f.serving.since) return { action: "refuse", why: `the fleet catalog does not say since when the target serves ${t.id}; let the deploy sync the catalog again` };
+  if (!f.serving.since)
+    return { action: "refuse", why: `the fleet catalog does not say since when the target serves ${t.id}; let the deploy sync the catalog again` };
   const ends = new Date(f.serving.since.getTime() + f.graceDays * DAY_MS);
-  if (f.now < ends) return { action: "refuse", why: `the target has served ${t.id} since ${f.serving.since.toISOString()}; the grace period (moveGraceDays: ${f.graceDays}) ends ${ends.toISOString()}: the source stays until then` };
-  if (f.serving.backups < 1) return { action: "refuse", why: `no successful backup of ${t.id} is recorded since the target began to serve (${f.serving.since.toISOString()}): the source is the only other copy; let a backup run first` };
-  if (f.serving.drills < 1) return { action: "refuse", why: `no successful restore drill of ${t.id} is recorded since the target began to serve (${f.serving.since.toISOString()}): a backup nobody has restored proves nothing; let a drill run first` };
+  if (f.now < ends)
+    return {
+      action: "refuse",
+      why: `the target has served ${t.id} since ${f.serving.since.toISOString()}; the grace period (moveGraceDays: ${f.graceDays}) ends ${ends.toISOString()}: the source stays until then`,
+    };
+  if (f.serving.backups < 1)
+    return {
+      action: "refuse",
+      why: `no successful backup of ${t.id} is recorded since the target began to serve (${f.serving.since.toISOString()}): the source is the only other copy; let a backup run first`,
+    };
+  if (f.serving.drills < 1)
+    return {
+      action: "refuse",
+      why: `no successful restore drill of ${t.id} is recorded since the target began to serve (${f.serving.since.toISOString()}): a backup nobody has restored proves nothing; let a drill run first`,
+    };
   const line = { region: target.region, pgVersion: target.pgVersion, generation: target.generation };
   return {
     action: "finish",
     tenant: t.id,
     ticket: t.move.ticket,
     source: { name: projectName(t), region: t.region, resource: projectResourceName(t), projectId: f.sourceProjectId },
-    target: { name: projectName(target), region: target.region, pgVersion: target.pgVersion, resource: projectResourceName(target), projectId: f.targetProjectId, servingSince: f.serving.since.toISOString() },
+    target: {
+      name: projectName(target),
+      region: target.region,
+      pgVersion: target.pgVersion,
+      resource: projectResourceName(target),
+      projectId: f.targetProjectId,
+      servingSince: f.serving.since.toISOString(),
+    },
     checks: [
       `the catalog says ${f.targetProjectId} has served ${t.id} since ${f.serving.since.toISOString()}, longer than the grace period (${f.graceDays} days)`,
       `${f.serving.backups} successful backup(s) and ${f.serving.drills} restore drill(s) of it since`,

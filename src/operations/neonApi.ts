@@ -47,7 +47,9 @@ export async function listProjects(api: NeonApi, orgId: string): Promise<ListedP
     const limit = 400;
     const data = await call(`list the projects of ${orgId}`, () => api.listProjects({ org_id: orgId, limit, ...(cursor ? { cursor } : {}) }));
     if (data.unavailable_project_ids?.length) {
-      throw new NeonApiError(`Neon listed ${orgId} only in part: ${data.unavailable_project_ids.length} project(s) could not be fetched in time (${data.unavailable_project_ids.slice(0, 5).join(", ")}); run the check again`);
+      throw new NeonApiError(
+        `Neon listed ${orgId} only in part: ${data.unavailable_project_ids.length} project(s) could not be fetched in time (${data.unavailable_project_ids.slice(0, 5).join(", ")}); run the check again`,
+      );
     }
     projects.push(...data.projects.map((p) => ({ id: p.id, name: p.name, region_id: p.region_id, created_at: p.created_at })));
     const next = data.pagination?.cursor;
@@ -67,12 +69,18 @@ export async function projectsNamed(api: NeonApi, orgId: string | undefined, nam
   const named: Awaited<ReturnType<NeonApi["listProjects"]>>["data"]["projects"] = [];
   let cursor: string | undefined;
   for (let page = 0; ; page++) {
-    const data = await call(`search for the project ${JSON.stringify(name)}`, () => api.listProjects({ search: name, limit, ...(orgId ? { org_id: orgId } : {}), ...(cursor ? { cursor } : {}) }));
-    if (data.unavailable_project_ids?.length) throw new NeonApiError(`Neon listed the projects named like ${JSON.stringify(name)} only in part (${data.unavailable_project_ids.length} could not be fetched in time); run again`);
+    const data = await call(`search for the project ${JSON.stringify(name)}`, () =>
+      api.listProjects({ search: name, limit, ...(orgId ? { org_id: orgId } : {}), ...(cursor ? { cursor } : {}) }),
+    );
+    if (data.unavailable_project_ids?.length)
+      throw new NeonApiError(
+        `Neon listed the projects named like ${JSON.stringify(name)} only in part (${data.unavailable_project_ids.length} could not be fetched in time); run again`,
+      );
     named.push(...data.projects.filter((p) => p.name === name));
     const next = data.pagination?.cursor;
     if (data.projects.length < limit || !next) return named;
-    if (next === cursor || page >= 100) throw new NeonApiError(`Neon's pagination of the projects named like ${JSON.stringify(name)} does not advance; run again`);
+    if (next === cursor || page >= 100)
+      throw new NeonApiError(`Neon's pagination of the projects named like ${JSON.stringify(name)} does not advance; run again`);
     cursor = next;
   }
 }
@@ -84,10 +92,19 @@ export async function projectsNamed(api: NeonApi, orgId: string | undefined, nam
  */
 export async function findProject(api: NeonApi, orgId: string | undefined, name: string, regionId: string): Promise<ListedProject> {
   const exact = await projectsNamed(api, orgId, name);
-  if (!exact.length) throw new NeonApiError(`no Neon project is named ${JSON.stringify(name)}${orgId ? ` in ${orgId}` : ""}: has pulumi up created it, or was it deleted outside Pulumi?`);
-  if (exact.length > 1) throw new NeonApiError(`${exact.length} Neon projects are named ${JSON.stringify(name)} (${exact.map((p) => p.id).join(", ")}): a retried create left a duplicate; npm run fleet -- orphans --state … says which one Pulumi tracks; resolve it before operating on the tenant`);
+  if (!exact.length)
+    throw new NeonApiError(
+      `no Neon project is named ${JSON.stringify(name)}${orgId ? ` in ${orgId}` : ""}: has pulumi up created it, or was it deleted outside Pulumi?`,
+    );
+  if (exact.length > 1)
+    throw new NeonApiError(
+      `${exact.length} Neon projects are named ${JSON.stringify(name)} (${exact.map((p) => p.id).join(", ")}): a retried create left a duplicate; npm run fleet -- orphans --state … says which one Pulumi tracks; resolve it before operating on the tenant`,
+    );
   const p = exact[0];
-  if (p.region_id !== regionId) throw new NeonApiError(`the Neon project ${p.id} (${JSON.stringify(name)}) is in ${p.region_id}, the tenants file says ${regionId}: run npm run regions -- --observe and resolve the difference first`);
+  if (p.region_id !== regionId)
+    throw new NeonApiError(
+      `the Neon project ${p.id} (${JSON.stringify(name)}) is in ${p.region_id}, the tenants file says ${regionId}: run npm run regions -- --observe and resolve the difference first`,
+    );
   return { id: p.id, name: p.name, region_id: p.region_id, created_at: p.created_at };
 }
 
@@ -116,10 +133,14 @@ export async function waitForOperations(api: NeonApi, projectId: string, operati
   let current = [...operations];
   for (;;) {
     const failed = current.find((o) => FAILED.has(o.status));
-    if (failed) throw new NeonApiError(`Neon's operation ${failed.action} (${failed.id}) on ${projectId} ${failed.status}${failed.error ? `: ${failed.error}` : ""}`);
+    if (failed)
+      throw new NeonApiError(`Neon's operation ${failed.action} (${failed.id}) on ${projectId} ${failed.status}${failed.error ? `: ${failed.error}` : ""}`);
     const pending = current.filter((o) => !DONE.has(o.status));
     if (!pending.length) return;
-    if (Date.now() > deadline) throw new NeonApiError(`Neon's operations ${pending.map((o) => `${o.action} (${o.id})`).join(", ")} on ${projectId} did not finish in time; look at the project's operations in the console`);
+    if (Date.now() > deadline)
+      throw new NeonApiError(
+        `Neon's operations ${pending.map((o) => `${o.action} (${o.id})`).join(", ")} on ${projectId} did not finish in time; look at the project's operations in the console`,
+      );
     await new Promise((r) => setTimeout(r, pollMs));
     current = [];
     for (const o of pending) current.push((await call(`read the operation ${o.id}`, () => api.getProjectOperation(projectId, o.id))).operation);

@@ -66,7 +66,11 @@ const LSN = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
 
 /** `2026-12-02T03:17:00Z` → `20261202t031700z`: branch-name safe. */
 function stamp(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, "Z").replace(/[-:]/g, "").toLowerCase();
+  return d
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/[-:]/g, "")
+    .toLowerCase();
 }
 
 /** The oldest moment inside the window that a restore may ask for. */
@@ -79,7 +83,8 @@ export function planRestore(r: RestoreRequest): RestorePlan {
   if (t.kind !== "time" && !LSN.test(t.lsn)) return { action: "refuse", why: `${JSON.stringify(t.lsn)} is not a WAL position (e.g. 0/16B3748)` };
   const at = t.at;
   if (at && at.getTime() > r.now.getTime()) return { action: "refuse", why: `${at.toISOString()} is in the future` };
-  const what = t.kind === "time" ? at!.toISOString() : t.kind === "lsn" ? `WAL position ${t.lsn}` : `just before migrations run ${t.run} (WAL position ${t.lsn})`;
+  const what =
+    t.kind === "time" ? at!.toISOString() : t.kind === "lsn" ? `WAL position ${t.lsn}` : `just before migrations run ${t.run} (WAL position ${t.lsn})`;
   const start = windowStart(r.now, r.historyRetentionHours);
   // An LSN without a time: only Neon knows whether it is still in the history; it refuses one that is not.
   const inWindow = at === undefined ? t.kind !== "time" && r.historyRetentionHours > 0 : r.historyRetentionHours > 0 && at.getTime() >= start.getTime();
@@ -92,7 +97,8 @@ export function planRestore(r: RestoreRequest): RestorePlan {
       why: `${what} is inside ${r.tenantId}'s ${r.historyRetentionHours} h point-in-time window: Neon restores ${r.branch} from its own history, keeping its current state as a branch to undo with`,
     };
   }
-  if (at === undefined) return { action: "refuse", why: `a restore from a dump needs a time: give --to TIME (a WAL position alone does not say which dump is before it)` };
+  if (at === undefined)
+    return { action: "refuse", why: `a restore from a dump needs a time: give --to TIME (a WAL position alone does not say which dump is before it)` };
   const candidates = r.dumps.filter((d) => d.verified && d.takenAt.getTime() <= at.getTime()).sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime());
   const dump = candidates[0];
   if (!dump) {
@@ -108,8 +114,9 @@ export function planRestore(r: RestoreRequest): RestorePlan {
     takenAt: dump.takenAt.toISOString(),
     newBranch: `restore-${stamp(at)}`,
     gapHours: Math.round(((at.getTime() - dump.takenAt.getTime()) / 3_600_000) * 100) / 100,
-    why: r.preferDump && inWindow
-      ? `a dump was asked for: the newest verified dump at or before ${what}, into a new branch`
-      : `${what} is outside ${r.tenantId}'s ${r.historyRetentionHours} h point-in-time window: the newest verified dump at or before it, into a new branch`,
+    why:
+      r.preferDump && inWindow
+        ? `a dump was asked for: the newest verified dump at or before ${what}, into a new branch`
+        : `${what} is outside ${r.tenantId}'s ${r.historyRetentionHours} h point-in-time window: the newest verified dump at or before it, into a new branch`,
   };
 }

@@ -15,14 +15,14 @@ export function eraseListingScript(): string {
   return [
     "set -euo pipefail",
     'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/erase-list.XXXXXX")"',
-    'trap \'rm -rf "${work}"\' EXIT',
+    "trap 'rm -rf \"${work}\"' EXIT",
     // The prefixes are listed side by side, then joined in their order.
     "n=0; pids=()",
-    'while IFS= read -r prefix; do',
+    "while IFS= read -r prefix; do",
     '  [ -n "${prefix}" ] || continue',
     "  n=$(( n + 1 ))",
     '  ( aws s3api list-object-versions --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --output json > "${work}/${n}.json" \\',
-    "    && jq -c -n --arg prefix \"${prefix}\" '(try input catch {}) | ((.Versions // [])[], (.DeleteMarkers // [])[]) | {prefix: $prefix, Key, VersionId}' \"${work}/${n}.json\" > \"${work}/${n}.ndjson\" ) &",
+    '    && jq -c -n --arg prefix "${prefix}" \'(try input catch {}) | ((.Versions // [])[], (.DeleteMarkers // [])[]) | {prefix: $prefix, Key, VersionId}\' "${work}/${n}.json" > "${work}/${n}.ndjson" ) &',
     '  pids+=("$!")',
     'done <<< "${ERASE_PREFIXES}"',
     'for pid in "${pids[@]}"; do wait "${pid}"; done',
@@ -41,9 +41,9 @@ export function vaultTopLevelScript(): string {
   return [
     "set -euo pipefail",
     'listing="$(mktemp "${RUNNER_TEMP:-/tmp}/erase-top.XXXXXX")"',
-    'trap \'rm -f "${listing}"\' EXIT',
+    "trap 'rm -f \"${listing}\"' EXIT",
     'aws s3api list-object-versions --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --delimiter / --output json > "${listing}"',
-    "jq -r -n '(try input catch {}) | (.CommonPrefixes // [])[] | .Prefix' \"${listing}\" > \"${PREFIXES_FILE}\"",
+    'jq -r -n \'(try input catch {}) | (.CommonPrefixes // [])[] | .Prefix\' "${listing}" > "${PREFIXES_FILE}"',
   ].join("\n");
 }
 
@@ -59,20 +59,20 @@ export function eraseVersionsScript(): string {
   return [
     "set -euo pipefail",
     'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/erase.XXXXXX")"',
-    'trap \'rm -rf "${work}"\' EXIT',
+    "trap 'rm -rf \"${work}\"' EXIT",
     'bypass=(); if [ "${BYPASS_GOVERNANCE}" = true ]; then bypass=(--bypass-governance-retention); fi',
     ': > "${RESULT_FILE}"',
-    "jq -s -c 'range(0; length; 1000) as $i | .[$i:$i + 1000]' \"${LISTING_FILE}\" > \"${work}/pages.ndjson\"",
-    'while IFS= read -r page; do',
-    "  jq -c '{Objects: [.[] | {Key, VersionId}], Quiet: true}' <<< \"${page}\" > \"${work}/delete.json\"",
+    'jq -s -c \'range(0; length; 1000) as $i | .[$i:$i + 1000]\' "${LISTING_FILE}" > "${work}/pages.ndjson"',
+    "while IFS= read -r page; do",
+    '  jq -c \'{Objects: [.[] | {Key, VersionId}], Quiet: true}\' <<< "${page}" > "${work}/delete.json"',
     '  aws s3api delete-objects --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --delete "file://${work}/delete.json" "${bypass[@]}" --output json > "${work}/deleted.json"',
     // A quiet delete without errors prints nothing: no errors.
-    "  refused=\"$(jq -n '(try input catch {}) | (.Errors // []) | length' \"${work}/deleted.json\")\"",
+    '  refused="$(jq -n \'(try input catch {}) | (.Errors // []) | length\' "${work}/deleted.json")"',
     '  if [ "${refused}" -ne 0 ]; then',
-    "    echo \"::error::S3 refused to delete ${refused} object version(s) in s3://${ERASE_BUCKET}: $(jq -r '.Errors[0] | \"\\(.Key) \\(.VersionId // \"\"): \\(.Code) \\(.Message)\"' \"${work}/deleted.json\")\"",
+    '    echo "::error::S3 refused to delete ${refused} object version(s) in s3://${ERASE_BUCKET}: $(jq -r \'.Errors[0] | "\\(.Key) \\(.VersionId // ""): \\(.Code) \\(.Message)"\' "${work}/deleted.json")"',
     "    exit 1",
     "  fi",
-    "  jq -r '.[].prefix' <<< \"${page}\" >> \"${work}/deleted.txt\"",
+    '  jq -r \'.[].prefix\' <<< "${page}" >> "${work}/deleted.txt"',
     'done < "${work}/pages.ndjson"',
     'if [ -s "${work}/deleted.txt" ]; then awk \'{ n[$0]++ } END { for (p in n) printf "%s\\t%d\\n", p, n[p] }\' "${work}/deleted.txt" > "${RESULT_FILE}"; fi',
     'while IFS=$\'\\t\' read -r prefix n; do echo "erased ${n} object version(s) under s3://${ERASE_BUCKET}/${prefix}"; done < "${RESULT_FILE}"',
@@ -127,7 +127,8 @@ export const LARGE_OBJECTS_NAME = "(large objects)";
 export const LARGE_OBJECTS_SQL = `select '${LARGE_OBJECTS_NAME}', count(*), coalesce(sum(('x' || left(h, 16))::bit(64)::bigint::numeric), 0), coalesce(sum(('x' || right(h, 16))::bit(64)::bigint::numeric), 0) from (select md5(m.oid::text || ':' || md5(lo_get(m.oid))) as h from pg_largeobject_metadata m) r having count(*) > 0`;
 
 /** A row's text depends on these settings (time zone, date, interval, float, bytea and money output): both sides print rows alike. */
-const ROW_TEXT_SETTINGS = "set timezone = 'UTC'; set datestyle = 'ISO, YMD'; set intervalstyle = 'postgres'; set extra_float_digits = 1; set bytea_output = 'hex'; set lc_monetary = 'C';";
+const ROW_TEXT_SETTINGS =
+  "set timezone = 'UTC'; set datestyle = 'ISO, YMD'; set intervalstyle = 'postgres'; set extra_float_digits = 1; set bytea_output = 'hex'; set lc_monetary = 'C';";
 
 /**
  * The start every move script shares: masked passwords, the client, a work directory,
@@ -140,7 +141,7 @@ function movePrelude(contentSql: string): string[] {
     'for u in "${SOURCE_URL}" "${TARGET_URL}"; do p="${u#*://}"; p="${p%%@*}"; case "${p}" in *:*) echo "::add-mask::${p#*:}";; esac; done',
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
     'work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/move.XXXXXX")"',
-    'trap \'rm -rf "${work}"\' EXIT',
+    "trap 'rm -rf \"${work}\"' EXIT",
     `count() { ${movePsql("1")} -c "${contentSql}" > "\${work}/$2.sql"; { echo "${ROW_TEXT_SETTINGS}"; cat "\${work}/$2.sql"; echo "${LARGE_OBJECTS_SQL};"; } | ${movePsql("1")} | sort > "\${work}/$2.tsv"; }`,
     "compared() {",
     '  count "${SOURCE_URL}" source',
@@ -163,7 +164,8 @@ function movePrelude(contentSql: string): string[] {
 export const MOVE_PAUSE_WAIT_SECONDS = 60;
 
 /** `t` when the database itself is set read-only for new sessions (ALTER DATABASE … SET default_transaction_read_only). */
-const DATABASE_READ_ONLY_SQL = "select exists (select from pg_db_role_setting r cross join unnest(r.setconfig) s where r.setrole = 0 and r.setdatabase = (select oid from pg_database where datname = current_database()) and s in ('default_transaction_read_only=on', 'default_transaction_read_only=true'))";
+const DATABASE_READ_ONLY_SQL =
+  "select exists (select from pg_db_role_setting r cross join unnest(r.setconfig) s where r.setrole = 0 and r.setdatabase = (select oid from pg_database where datname = current_database()) and s in ('default_transaction_read_only=on', 'default_transaction_read_only=true'))";
 
 /**
  * Every role setting of default_transaction_read_only that outranks the database's (a role's
@@ -171,10 +173,12 @@ const DATABASE_READ_ONLY_SQL = "select exists (select from pg_db_role_setting r 
  * database settings) and is not "on", as the statements that remove them, `; `-separated.
  * PostgreSQL's docs, ALTER ROLE: https://www.postgresql.org/docs/current/sql-alterrole.html
  */
-const READ_ONLY_OVERRIDES_SQL = "select string_agg(format('ALTER ROLE %I%s RESET default_transaction_read_only', r.rolname, case when s.setdatabase = 0 then '' else format(' IN DATABASE %I', current_database()) end), '; ' order by r.rolname) from pg_db_role_setting s join pg_roles r on r.oid = s.setrole cross join unnest(s.setconfig) c where s.setrole <> 0 and s.setdatabase in (0, (select oid from pg_database where datname = current_database())) and c like 'default_transaction_read_only=%' and lower(split_part(c, '=', 2)) not in ('on', 'true', 'yes', '1')";
+const READ_ONLY_OVERRIDES_SQL =
+  "select string_agg(format('ALTER ROLE %I%s RESET default_transaction_read_only', r.rolname, case when s.setdatabase = 0 then '' else format(' IN DATABASE %I', current_database()) end), '; ' order by r.rolname) from pg_db_role_setting s join pg_roles r on r.oid = s.setrole cross join unnest(s.setconfig) c where s.setrole <> 0 and s.setdatabase in (0, (select oid from pg_database where datname = current_database())) and c like 'default_transaction_read_only=%' and lower(split_part(c, '=', 2)) not in ('on', 'true', 'yes', '1')";
 
 /** The source's client sessions opened before PAUSED_AT (a bash variable), other than the asking one; a session whose start the tenant's role may not see counts. */
-const EARLIER_SESSIONS = "from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (backend_type = 'client backend' or backend_type is null) and coalesce(backend_start < '${paused_at}'::timestamptz, true)";
+const EARLIER_SESSIONS =
+  "from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (backend_type = 'client backend' or backend_type is null) and coalesce(backend_start < '${paused_at}'::timestamptz, true)";
 
 /**
  * A move's copy, with the source's writes paused: the source database set read-only for new
@@ -201,10 +205,10 @@ export function copyCompareScript(contentSql: string): string {
     "resume_writes() {",
     '  if [ "${paused}" != true ]; then return 0; fi',
     `  if ${src} -c "set default_transaction_read_only = off" -c "${alterDatabase("reset default_transaction_read_only")}" > /dev/null 2> "\${work}/resume.err"; then`,
-    '    paused=false',
+    "    paused=false",
     '    echo "writes to the source of ${TENANT_ID} are allowed again (its database is no longer read-only); what is written from now on is not in the target: keep the application\'s writes paused until the cutover"',
     "  else",
-    '    paused=false',
+    "    paused=false",
     '    echo "::error::the source database of ${TENANT_ID} stays read-only: resetting it failed ($(head -n 1 "${work}/resume.err")); as its owner run ALTER DATABASE <its name> RESET default_transaction_read_only"',
     "    return 1",
     "  fi",
@@ -229,7 +233,7 @@ export function copyCompareScript(contentSql: string): string {
     `  left="$(${src} -c "select count(*) ${EARLIER_SESSIONS}")"`,
     '  if [ "${left}" -eq 0 ]; then break; fi',
     `  if [ "\${SECONDS}" -ge "\${deadline}" ]; then echo "::error::\${left} session(s) opened before the pause are still connected to the source of \${TENANT_ID} after ${MOVE_PAUSE_WAIT_SECONDS} s (another role's, which the tenant's role may not end): they could write during the copy; end them, then run the move again. Nothing was copied"; exit 1; fi`,
-        // Those the role may signal: its own (and its member roles'), or any but a superuser's with pg_signal_backend.
+    // Those the role may signal: its own (and its member roles'), or any but a superuser's with pg_signal_backend.
     `  ended=$(( ended + $(${src} -c "select count(*) filter (where pg_terminate_backend(pid)) ${EARLIER_SESSIONS} and (pg_has_role(usesysid, 'member') or (pg_has_role('pg_signal_backend', 'member') and not coalesce((select rolsuper from pg_roles where oid = usesysid), true)))") ))`,
     "  sleep 1",
     "done",

@@ -12,7 +12,16 @@ import type { Tenant } from "../../tenants/model";
 import type { RestorePlan } from "./restore";
 import { listingProblems, prefixProblem, retentionClassPrefixesIn, type ErasurePlan, type ListedVersion } from "./erase";
 import { backupScript, drillScript, MANIFEST_SUFFIX, sseArgs } from "../plan/workflows/backupScripts";
-import { catchUpScript, copyCompareScript, eraseListingScript, eraseVersionsScript, plainExportScript, replicateScript, TABLE_CONTENT_SQL, vaultTopLevelScript } from "./scripts";
+import {
+  catchUpScript,
+  copyCompareScript,
+  eraseListingScript,
+  eraseVersionsScript,
+  plainExportScript,
+  replicateScript,
+  TABLE_CONTENT_SQL,
+  vaultTopLevelScript,
+} from "./scripts";
 import { MOVE_REPLICATION_NAME } from "./move";
 import type { ExportPlan } from "./export";
 import type { BackupEncryption } from "../plan/vaults/plan";
@@ -51,8 +60,13 @@ export interface StackFacts {
 
 /** The tenant's facts in `pulumi stack output --json` (databasesByTenant, backupVaults). */
 export function stackFactsOf(outputs: unknown, tenantId: string, awsRegion: string): StackFacts {
-  const o = outputs as { databasesByTenant?: Record<string, { projectId?: unknown }>; backupVaults?: Record<string, { bucket?: unknown; kmsKeyArn?: unknown }>; moves?: Record<string, { projectId?: unknown; sourceProjectId?: unknown }> } | null;
-  if (!o || typeof o !== "object" || (!o.databasesByTenant && !o.backupVaults)) throw new CommandError("--outputs: not the JSON of pulumi stack output --json (no databasesByTenant or backupVaults)");
+  const o = outputs as {
+    databasesByTenant?: Record<string, { projectId?: unknown }>;
+    backupVaults?: Record<string, { bucket?: unknown; kmsKeyArn?: unknown }>;
+    moves?: Record<string, { projectId?: unknown; sourceProjectId?: unknown }>;
+  } | null;
+  if (!o || typeof o !== "object" || (!o.databasesByTenant && !o.backupVaults))
+    throw new CommandError("--outputs: not the JSON of pulumi stack output --json (no databasesByTenant or backupVaults)");
   const projectId = o.databasesByTenant?.[tenantId]?.projectId;
   const bucket = o.backupVaults?.[awsRegion]?.bucket;
   const kmsKeyArn = o.backupVaults?.[awsRegion]?.kmsKeyArn;
@@ -62,7 +76,11 @@ export function stackFactsOf(outputs: unknown, tenantId: string, awsRegion: stri
   return {
     ...(Object.keys(vaults).length ? { vaults } : {}),
     ...(typeof moveProjectId === "string" ? { moveProjectId } : {}),
-    ...(typeof moveSourceProjectId === "string" ? { moveSourceProjectId } : {}), ...(typeof projectId === "string" ? { projectId } : {}), ...(typeof bucket === "string" ? { bucket } : {}), ...(typeof kmsKeyArn === "string" ? { kmsKeyArn } : {}) };
+    ...(typeof moveSourceProjectId === "string" ? { moveSourceProjectId } : {}),
+    ...(typeof projectId === "string" ? { projectId } : {}),
+    ...(typeof bucket === "string" ? { bucket } : {}),
+    ...(typeof kmsKeyArn === "string" ? { kmsKeyArn } : {}),
+  };
 }
 
 /**
@@ -74,30 +92,52 @@ export async function tenantProject(api: NeonApi, tenant: Tenant, orgId: string 
   if (!facts.projectId) return findProject(api, orgId, name, tenant.region);
   const { project } = await call(`read the project ${facts.projectId}`, () => api.getProject(facts.projectId!));
   if (project.name !== name || project.region_id !== tenant.region) {
-    throw new NeonApiError(`the stack's outputs name ${facts.projectId} as ${tenant.id}'s project, but Neon says it is ${JSON.stringify(project.name)} in ${project.region_id} (the tenants file: ${JSON.stringify(name)} in ${tenant.region}); refresh the stack (pulumi refresh) before operating on the tenant`);
+    throw new NeonApiError(
+      `the stack's outputs name ${facts.projectId} as ${tenant.id}'s project, but Neon says it is ${JSON.stringify(project.name)} in ${project.region_id} (the tenants file: ${JSON.stringify(name)} in ${tenant.region}); refresh the stack (pulumi refresh) before operating on the tenant`,
+    );
   }
   return { id: project.id, name: project.name, region_id: project.region_id, created_at: project.created_at };
 }
 
 /** Neon's branch restore, the current state kept under the plan's preserved name. */
-export async function branchRestore(api: NeonApi, project: ListedProject, plan: Extract<RestorePlan, { action: "branch-restore" }>, waiting?: Waiting): Promise<Record<string, unknown>> {
+export async function branchRestore(
+  api: NeonApi,
+  project: ListedProject,
+  plan: Extract<RestorePlan, { action: "branch-restore" }>,
+  waiting?: Waiting,
+): Promise<Record<string, unknown>> {
   const branch = await findBranch(api, project.id, plan.branch);
   const source = "timestamp" in plan.source ? { source_timestamp: plan.source.timestamp } : { source_lsn: plan.source.lsn };
   const done = await call(`restore ${plan.branch} of ${project.id}`, () =>
     api.restoreProjectBranch(project.id, branch.id, { source_branch_id: branch.id, ...source, preserve_under_name: plan.preserveUnderName }),
   );
   await waitForOperations(api, project.id, done.operations, waiting);
-  return { project: project.id, branch: branch.id, branchName: plan.branch, restoredTo: plan.source, preservedAs: plan.preserveUnderName, operations: done.operations.map((o) => o.id) };
+  return {
+    project: project.id,
+    branch: branch.id,
+    branchName: plan.branch,
+    restoredTo: plan.source,
+    preservedAs: plan.preserveUnderName,
+    operations: done.operations.map((o) => o.id),
+  };
 }
 
 /**
  * A new branch for a restore from a dump, with an empty database owned by the tenant's
  * role, and its connection string (a secret: never printed, never recorded).
  */
-export async function dumpRestoreTarget(api: NeonApi, project: ListedProject, tenant: Tenant, plan: Extract<RestorePlan, { action: "dump-restore" }>, waiting?: Waiting): Promise<{ branchId: string; url: string }> {
+export async function dumpRestoreTarget(
+  api: NeonApi,
+  project: ListedProject,
+  tenant: Tenant,
+  plan: Extract<RestorePlan, { action: "dump-restore" }>,
+  waiting?: Waiting,
+): Promise<{ branchId: string; url: string }> {
   const parent = await findBranch(api, project.id, tenant.database.branch);
   const created = await call(`create the branch ${plan.newBranch} in ${project.id}`, () =>
-    api.createProjectBranch(project.id, { branch: { name: plan.newBranch, parent_id: parent.id }, endpoints: [{ type: "read_write" }] } as Parameters<NeonApi["createProjectBranch"]>[1]),
+    api.createProjectBranch(project.id, { branch: { name: plan.newBranch, parent_id: parent.id }, endpoints: [{ type: "read_write" }] } as Parameters<
+      NeonApi["createProjectBranch"]
+    >[1]),
   );
   await waitForOperations(api, project.id, created.operations, waiting);
   const db = await call(`create the database ${RESTORED_DATABASE} on ${plan.newBranch}`, () =>
@@ -105,7 +145,13 @@ export async function dumpRestoreTarget(api: NeonApi, project: ListedProject, te
   );
   await waitForOperations(api, project.id, db.operations, waiting);
   const { uri } = await call(`read the connection string of ${plan.newBranch}`, () =>
-    api.getConnectionUri({ projectId: project.id, branch_id: created.branch.id, database_name: RESTORED_DATABASE, role_name: tenant.database.role, pooled: false }),
+    api.getConnectionUri({
+      projectId: project.id,
+      branch_id: created.branch.id,
+      database_name: RESTORED_DATABASE,
+      role_name: tenant.database.role,
+      pooled: false,
+    }),
   );
   return { branchId: created.branch.id, url: uri };
 }
@@ -113,7 +159,9 @@ export async function dumpRestoreTarget(api: NeonApi, project: ListedProject, te
 /** Runs a bash script with only the environment given (plus PATH, HOME and the AWS settings); its output passes through to stderr unless `echo` is false. */
 export function runScript(script: string, env: Record<string, string>, options: { echo?: boolean } = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(PATH|HOME|LANG|TMPDIR|RUNNER_TEMP|AWS_[A-Z_]+|PG[A-Z]+)$/.test(k) && k !== "PGPASSWORD")) as Record<string, string>;
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => /^(PATH|HOME|LANG|TMPDIR|RUNNER_TEMP|AWS_[A-Z_]+|PG[A-Z]+)$/.test(k) && k !== "PGPASSWORD"),
+    ) as Record<string, string>;
     const child = spawn("bash", ["-c", script], { env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const pass = (d: Buffer) => {
@@ -130,7 +178,13 @@ export function runScript(script: string, env: Record<string, string>, options: 
  * The dump restored into the target with the drill's own checks (manifest, size, SHA-256,
  * every table and its rows), by the drill's script.
  */
-export async function restoreDump(tenant: Tenant, plan: Extract<RestorePlan, { action: "dump-restore" }>, bucket: string, url: string, now: Date): Promise<Record<string, unknown>> {
+export async function restoreDump(
+  tenant: Tenant,
+  plan: Extract<RestorePlan, { action: "dump-restore" }>,
+  bucket: string,
+  url: string,
+  now: Date,
+): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-restore-"));
   const { code, output } = await runScript(drillScript(), {
     TENANT_ID: tenant.id,
@@ -142,7 +196,10 @@ export async function restoreDump(tenant: Tenant, plan: Extract<RestorePlan, { a
     RESTORE_URL: url,
     RUNNER_TEMP: work,
   });
-  if (code !== 0) throw new CommandError(`the restore of ${plan.dump} into ${plan.newBranch} failed (exit ${code}): ${lastError(output)}; the branch is left as it is for a look, delete it in the console when done`);
+  if (code !== 0)
+    throw new CommandError(
+      `the restore of ${plan.dump} into ${plan.newBranch} failed (exit ${code}): ${lastError(output)}; the branch is left as it is for a look, delete it in the console when done`,
+    );
   const summary = /restored (\S+) .*: (\d+) tables and (\d+) rows/.exec(output);
   return { tables: summary ? Number(summary[2]) : undefined, rows: summary ? Number(summary[3]) : undefined };
 }
@@ -150,7 +207,8 @@ export async function restoreDump(tenant: Tenant, plan: Extract<RestorePlan, { a
 function lastError(output: string): string {
   const lines = output.split("\n");
   // The script's own words first, then what Postgres or its client said, then the last line.
-  const said = lines.filter((l) => l.startsWith("::error::")).at(-1) ?? lines.filter((l) => /^(ERROR|FATAL):|^(psql|pg_dump|pg_restore): error:/.test(l)).at(-1);
+  const said =
+    lines.filter((l) => l.startsWith("::error::")).at(-1) ?? lines.filter((l) => /^(ERROR|FATAL):|^(psql|pg_dump|pg_restore): error:/.test(l)).at(-1);
   return (said ?? output.trim().split("\n").at(-1) ?? "").replace(/^::error::/, "").slice(0, 400);
 }
 
@@ -185,8 +243,16 @@ function someOf(items: readonly string[], shown = 5): string {
  */
 async function discoveredPrefixes(plan: Extract<ErasurePlan, { action: "erase" }>, vault: Vault, work: string): Promise<string[]> {
   const file = path.join(work, `top-${vault.awsRegion}.txt`);
-  const { code, output } = await runScript(vaultTopLevelScript(), { ERASE_BUCKET: vault.bucket, ERASE_REGION: vault.awsRegion, PREFIXES_FILE: file, RUNNER_TEMP: work });
-  if (code !== 0) throw new CommandError(`listing the retention classes in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; nothing was deleted, run the erasure again`);
+  const { code, output } = await runScript(vaultTopLevelScript(), {
+    ERASE_BUCKET: vault.bucket,
+    ERASE_REGION: vault.awsRegion,
+    PREFIXES_FILE: file,
+    RUNNER_TEMP: work,
+  });
+  if (code !== 0)
+    throw new CommandError(
+      `listing the retention classes in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; nothing was deleted, run the erasure again`,
+    );
   const found = retentionClassPrefixesIn(readFileSync(file, "utf8").split("\n").filter(Boolean), plan.tenant).filter((p) => !plan.prefixes.includes(p));
   const problem = found.map(prefixProblem).find((p) => p !== undefined);
   if (problem) throw new CommandError(`refusing to erase ${plan.tenant}: ${problem}; nothing was deleted`);
@@ -194,10 +260,24 @@ async function discoveredPrefixes(plan: Extract<ErasurePlan, { action: "erase" }
 }
 
 /** Every version under the prefixes in one vault (src/operations/scripts.ts), each with its VersionId. */
-async function listVault(plan: Extract<ErasurePlan, { action: "erase" }>, vault: Vault, prefixes: readonly string[], work: string): Promise<(ListedVersion & { readonly versionId?: string })[]> {
+async function listVault(
+  plan: Extract<ErasurePlan, { action: "erase" }>,
+  vault: Vault,
+  prefixes: readonly string[],
+  work: string,
+): Promise<(ListedVersion & { readonly versionId?: string })[]> {
   const listing = path.join(work, `listing-${vault.awsRegion}.ndjson`);
-  const { code, output } = await runScript(eraseListingScript(), { ERASE_BUCKET: vault.bucket, ERASE_REGION: vault.awsRegion, ERASE_PREFIXES: prefixes.join("\n"), LISTING_FILE: listing, RUNNER_TEMP: work });
-  if (code !== 0) throw new CommandError(`listing ${plan.tenant}'s objects in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; nothing was deleted in this round, run the erasure again`);
+  const { code, output } = await runScript(eraseListingScript(), {
+    ERASE_BUCKET: vault.bucket,
+    ERASE_REGION: vault.awsRegion,
+    ERASE_PREFIXES: prefixes.join("\n"),
+    LISTING_FILE: listing,
+    RUNNER_TEMP: work,
+  });
+  if (code !== 0)
+    throw new CommandError(
+      `listing ${plan.tenant}'s objects in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; nothing was deleted in this round, run the erasure again`,
+    );
   return readFileSync(listing, "utf8")
     .split("\n")
     .filter(Boolean)
@@ -214,9 +294,15 @@ async function listVault(plan: Extract<ErasurePlan, { action: "erase" }>, vault:
  * in any vault), then deletes exactly the versions listed and checked; the empty listing
  * of every prefix in every vault that ends it is the proof.
  */
-export async function eraseVaults(plan: Extract<ErasurePlan, { action: "erase" }>, vaults: readonly Vault[], otherTenants: readonly string[]): Promise<{ deleted: number; byPrefix: Record<string, number>; vaults: VaultErasure[] }> {
+export async function eraseVaults(
+  plan: Extract<ErasurePlan, { action: "erase" }>,
+  vaults: readonly Vault[],
+  otherTenants: readonly string[],
+): Promise<{ deleted: number; byPrefix: Record<string, number>; vaults: VaultErasure[] }> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-erase-"));
-  const done = new Map<string, { found: number; deleted: number; byPrefix: Record<string, number> }>(vaults.map((v) => [v.awsRegion, { found: 0, deleted: 0, byPrefix: {} }]));
+  const done = new Map<string, { found: number; deleted: number; byPrefix: Record<string, number> }>(
+    vaults.map((v) => [v.awsRegion, { found: 0, deleted: 0, byPrefix: {} }]),
+  );
   // A retention class the stack dropped still holds the tenant's backups: each vault's own classes are listed first.
   const discovered = new Map(await Promise.all(vaults.map(async (v) => [v.awsRegion, await discoveredPrefixes(plan, v, work)] as const)));
   for (let round = 1; ; round++) {
@@ -224,19 +310,37 @@ export async function eraseVaults(plan: Extract<ErasurePlan, { action: "erase" }
     if (!listed.length) break;
     const problems = listingProblems(listed, otherTenants);
     if (problems.length) {
-      throw new CommandError(`refusing to erase ${plan.tenant}${round > 1 ? " any further" : ""}: what the vaults list under its prefixes is not only its own: ${someOf(problems)}; ${round > 1 ? "the objects listed earlier are deleted, these and the project are not" : "nothing was deleted"}. Find out how these objects came there before erasing`);
+      throw new CommandError(
+        `refusing to erase ${plan.tenant}${round > 1 ? " any further" : ""}: what the vaults list under its prefixes is not only its own: ${someOf(problems)}; ${round > 1 ? "the objects listed earlier are deleted, these and the project are not" : "nothing was deleted"}. Find out how these objects came there before erasing`,
+      );
     }
-    if (round > ERASURE_ROUNDS) throw new CommandError(`${listed.length} object version(s) of ${plan.tenant} are still listed after ${ERASURE_ROUNDS} rounds of deleting: is something still writing under ${plan.prefixes.join(", ")}? The project is not deleted; stop the writer and run the erasure again`);
+    if (round > ERASURE_ROUNDS)
+      throw new CommandError(
+        `${listed.length} object version(s) of ${plan.tenant} are still listed after ${ERASURE_ROUNDS} rounds of deleting: is something still writing under ${plan.prefixes.join(", ")}? The project is not deleted; stop the writer and run the erasure again`,
+      );
     for (const vault of vaults) {
       const mine = listed.filter((v) => v.awsRegion === vault.awsRegion);
       const tally = done.get(vault.awsRegion)!;
       if (round === 1) tally.found = mine.length;
       if (!mine.length) continue;
       const listing = path.join(work, `delete-${vault.awsRegion}.ndjson`);
-      writeFileSync(listing, mine.map((v) => JSON.stringify({ prefix: v.prefix, Key: v.key, ...(v.versionId ? { VersionId: v.versionId } : {}) })).join("\n") + "\n");
+      writeFileSync(
+        listing,
+        mine.map((v) => JSON.stringify({ prefix: v.prefix, Key: v.key, ...(v.versionId ? { VersionId: v.versionId } : {}) })).join("\n") + "\n",
+      );
       const result = path.join(work, `erased-${vault.awsRegion}.tsv`);
-      const { code, output } = await runScript(eraseVersionsScript(), { ERASE_BUCKET: vault.bucket, ERASE_REGION: vault.awsRegion, LISTING_FILE: listing, BYPASS_GOVERNANCE: String(plan.bypassGovernance), RESULT_FILE: result, RUNNER_TEMP: work });
-      if (code !== 0) throw new CommandError(`erasing ${plan.tenant}'s objects in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; run the erasure again: it deletes what is left`);
+      const { code, output } = await runScript(eraseVersionsScript(), {
+        ERASE_BUCKET: vault.bucket,
+        ERASE_REGION: vault.awsRegion,
+        LISTING_FILE: listing,
+        BYPASS_GOVERNANCE: String(plan.bypassGovernance),
+        RESULT_FILE: result,
+        RUNNER_TEMP: work,
+      });
+      if (code !== 0)
+        throw new CommandError(
+          `erasing ${plan.tenant}'s objects in s3://${vault.bucket} (${vault.awsRegion}) failed (exit ${code}): ${lastError(output)}; run the erasure again: it deletes what is left`,
+        );
       for (const line of readFileSync(result, "utf8").split("\n").filter(Boolean)) {
         const [prefix, n] = line.split("\t");
         tally.byPrefix[prefix] = (tally.byPrefix[prefix] ?? 0) + Number(n);
@@ -244,7 +348,11 @@ export async function eraseVaults(plan: Extract<ErasurePlan, { action: "erase" }
       }
     }
   }
-  const perVault = vaults.map((v) => ({ ...v, ...done.get(v.awsRegion)!, ...(discovered.get(v.awsRegion)!.length ? { discoveredPrefixes: discovered.get(v.awsRegion)! } : {}) }));
+  const perVault = vaults.map((v) => ({
+    ...v,
+    ...done.get(v.awsRegion)!,
+    ...(discovered.get(v.awsRegion)!.length ? { discoveredPrefixes: discovered.get(v.awsRegion)! } : {}),
+  }));
   const byPrefix: Record<string, number> = {};
   for (const v of perVault) for (const [prefix, n] of Object.entries(v.byPrefix)) byPrefix[prefix] = (byPrefix[prefix] ?? 0) + n;
   return { deleted: perVault.reduce((a, v) => a + v.deleted, 0), byPrefix, vaults: perVault };
@@ -258,7 +366,9 @@ export async function eraseVaults(plan: Extract<ErasurePlan, { action: "erase" }
 export function vaultsOf(plan: Extract<ErasurePlan, { action: "erase" }>, facts: StackFacts): Vault[] {
   const missing = plan.vaultRegions.filter((r) => !facts.vaults?.[r]);
   if (missing.length) {
-    throw new CommandError(`the vault of ${missing.join(", ")} is not known: pass --outputs FILE (pulumi stack output --json > FILE, after pulumi up), whose backupVaults names every vault of the stack; ${plan.tenant}'s prefixes are erased in each, so nothing was deleted`);
+    throw new CommandError(
+      `the vault of ${missing.join(", ")} is not known: pass --outputs FILE (pulumi stack output --json > FILE, after pulumi up), whose backupVaults names every vault of the stack; ${plan.tenant}'s prefixes are erased in each, so nothing was deleted`,
+    );
   }
   return plan.vaultRegions.map((awsRegion) => ({ awsRegion, bucket: facts.vaults![awsRegion] }));
 }
@@ -276,7 +386,13 @@ export async function deleteProject(api: NeonApi, project: ListedProject): Promi
  * project may be the tenant's (created again, or imported under another id), and nobody
  * should read the erasure as done; it refuses, before anything is deleted.
  */
-export async function presentProject(api: NeonApi, tenant: Tenant, orgId: string | undefined, facts: StackFacts, what = "project"): Promise<ListedProject | undefined> {
+export async function presentProject(
+  api: NeonApi,
+  tenant: Tenant,
+  orgId: string | undefined,
+  facts: StackFacts,
+  what = "project",
+): Promise<ListedProject | undefined> {
   const name = projectName(tenant);
   if (facts.projectId) {
     const gone = await api.getProject(facts.projectId).then(
@@ -312,7 +428,9 @@ export async function refuseEarlierProjects(api: NeonApi, tenant: Tenant, orgId:
     left.push(...(await projectsNamed(api, orgId, name)).map((p) => `${p.id} ${JSON.stringify(p.name)} (${p.region_id}, generation ${generation})`));
   }
   if (left.length) {
-    throw new NeonApiError(`Neon still holds ${left.join(", ")}: ${tenant.id}'s project before a move, which the stack no longer tracks and which holds the tenant's data; delete it first (npm run tenant -- move ${tenant.id} --finish deletes a released source; else in Neon's console, after checking it is the tenant's), then erase again; nothing was deleted`);
+    throw new NeonApiError(
+      `Neon still holds ${left.join(", ")}: ${tenant.id}'s project before a move, which the stack no longer tracks and which holds the tenant's data; delete it first (npm run tenant -- move ${tenant.id} --finish deletes a released source; else in Neon's console, after checking it is the tenant's), then erase again; nothing was deleted`,
+    );
   }
 }
 
@@ -325,7 +443,13 @@ export function nothingLeft(what = "project"): Record<string, unknown> {
  * The tenant's project (checked like tenantProject) deleted, or a note that it is gone
  * already (presentProject: gone by its id and by its name).
  */
-export async function deleteProjectIfPresent(api: NeonApi, tenant: Tenant, orgId: string | undefined, facts: StackFacts, what = "project"): Promise<Record<string, unknown>> {
+export async function deleteProjectIfPresent(
+  api: NeonApi,
+  tenant: Tenant,
+  orgId: string | undefined,
+  facts: StackFacts,
+  what = "project",
+): Promise<Record<string, unknown>> {
   const project = await presentProject(api, tenant, orgId, facts, what);
   return project ? deleteProject(api, project) : nothingLeft(what);
 }
@@ -344,8 +468,16 @@ export async function tenantUrl(api: NeonApi, project: ListedProject, tenant: Te
  * host is the project's, the database has tables, the dump holds every table's data, a
  * new object only) and the same manifest beside it; then, in plain format, the SQL copy.
  */
-export async function exportTenant(tenant: Tenant, plan: ExportPlan, target: { bucket: string; encryption: BackupEncryption; kmsKeyArn?: string }, url: string): Promise<Record<string, unknown>> {
-  if (target.encryption === "kms" && !target.kmsKeyArn) throw new CommandError(`the vault in ${plan.awsRegion} encrypts with KMS and the stack's outputs give no kmsKeyArn for it: pass --outputs from pulumi stack output --json after pulumi up`);
+export async function exportTenant(
+  tenant: Tenant,
+  plan: ExportPlan,
+  target: { bucket: string; encryption: BackupEncryption; kmsKeyArn?: string },
+  url: string,
+): Promise<Record<string, unknown>> {
+  if (target.encryption === "kms" && !target.kmsKeyArn)
+    throw new CommandError(
+      `the vault in ${plan.awsRegion} encrypts with KMS and the stack's outputs give no kmsKeyArn for it: pass --outputs from pulumi stack output --json after pulumi up`,
+    );
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-export-"));
   const results = path.join(work, "results");
   const host = new URL(url).hostname;
@@ -366,10 +498,26 @@ export async function exportTenant(tenant: Tenant, plan: ExportPlan, target: { b
   const dumped = await runScript(backupScript(target.encryption), env);
   if (dumped.code !== 0) throw new CommandError(`the export of ${tenant.id} failed (exit ${dumped.code}): ${lastError(dumped.output)}`);
   if (plan.plainKey) {
-    const plain = await runScript(plainExportScript(sseArgs(target.encryption)), { EXPORT_BUCKET: target.bucket, DUMP_KEY: plan.key, PLAIN_KEY: plan.plainKey, PG_MAJOR: env.PG_MAJOR, ...(target.kmsKeyArn ? { BACKUP_KMS_KEY: target.kmsKeyArn } : {}), RESULT_FILE: results, RUNNER_TEMP: work });
-    if (plain.code !== 0) throw new CommandError(`the plain SQL export of ${tenant.id} failed (exit ${plain.code}): ${lastError(plain.output)}; the custom-format export ${plan.key} is complete`);
+    const plain = await runScript(plainExportScript(sseArgs(target.encryption)), {
+      EXPORT_BUCKET: target.bucket,
+      DUMP_KEY: plan.key,
+      PLAIN_KEY: plan.plainKey,
+      PG_MAJOR: env.PG_MAJOR,
+      ...(target.kmsKeyArn ? { BACKUP_KMS_KEY: target.kmsKeyArn } : {}),
+      RESULT_FILE: results,
+      RUNNER_TEMP: work,
+    });
+    if (plain.code !== 0)
+      throw new CommandError(
+        `the plain SQL export of ${tenant.id} failed (exit ${plain.code}): ${lastError(plain.output)}; the custom-format export ${plan.key} is complete`,
+      );
   }
-  const fields = Object.fromEntries(readFileSync(results, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const fields = Object.fromEntries(
+    readFileSync(results, "utf8")
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
   return {
     bucket: target.bucket,
     key: fields.key,
@@ -393,13 +541,36 @@ function moveWaitSeconds(): string {
  * `replicate` (schema, publication, slot, subscription, first copy) or `catch-up` (wait,
  * sequences, compare, drop the replication). The numbers it reports come from its result file.
  */
-export async function moveData(step: "copy" | "replicate" | "catch-up", tenant: Tenant, target: Tenant, sourceUrl: string, targetUrl: string): Promise<Record<string, unknown>> {
+export async function moveData(
+  step: "copy" | "replicate" | "catch-up",
+  tenant: Tenant,
+  target: Tenant,
+  sourceUrl: string,
+  targetUrl: string,
+): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-move-"));
   const results = path.join(work, "results");
   const script = { copy: copyCompareScript, replicate: replicateScript, "catch-up": catchUpScript }[step](TABLE_CONTENT_SQL);
-  const env = { SOURCE_URL: sourceUrl, TARGET_URL: targetUrl, PG_MAJOR: clientMajor(target), TENANT_ID: tenant.id, RUNNER_TEMP: work, RESULT_FILE: results, NAME: MOVE_REPLICATION_NAME, WAIT_SECONDS: moveWaitSeconds() };
+  const env = {
+    SOURCE_URL: sourceUrl,
+    TARGET_URL: targetUrl,
+    PG_MAJOR: clientMajor(target),
+    TENANT_ID: tenant.id,
+    RUNNER_TEMP: work,
+    RESULT_FILE: results,
+    NAME: MOVE_REPLICATION_NAME,
+    WAIT_SECONDS: moveWaitSeconds(),
+  };
   const { code, output } = await runScript(script, env);
-  if (code !== 0) throw new CommandError(`the ${step === "copy" ? "copy" : step === "replicate" ? "replication" : "catch-up"} of ${tenant.id} into its move target failed (exit ${code}): ${lastError(output)}`);
-  const fields = Object.fromEntries(readFileSync(results, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => l.split("=") as [string, string]));
+  if (code !== 0)
+    throw new CommandError(
+      `the ${step === "copy" ? "copy" : step === "replicate" ? "replication" : "catch-up"} of ${tenant.id} into its move target failed (exit ${code}): ${lastError(output)}`,
+    );
+  const fields = Object.fromEntries(
+    readFileSync(results, "utf8")
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => l.split("=") as [string, string]),
+  );
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Number(v)]));
 }

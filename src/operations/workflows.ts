@@ -30,7 +30,13 @@ export const RECORD_RETENTION_DAYS = 90;
 const RUNNER = "ubuntu-24.04";
 const ON_MAIN = "github.ref == 'refs/heads/main'";
 
-type Input = { readonly description: string; readonly type: "string" | "boolean" | "choice"; readonly required: boolean; readonly default?: string | boolean; readonly options?: readonly string[] };
+type Input = {
+  readonly description: string;
+  readonly type: "string" | "boolean" | "choice";
+  readonly required: boolean;
+  readonly default?: string | boolean;
+  readonly options?: readonly string[];
+};
 
 interface OperationSpec {
   /** The workflow's name (tenant-<kind>.yml) and, unless `command` says otherwise, the command's. */
@@ -64,7 +70,12 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     inputs: {
       ...COMMON_INPUTS,
       to: { description: "A time with its zone (2026-12-02T09:00:00Z), a WAL position (0/16B3748), or before-migration RUN", type: "string", required: true },
-      from_dump: { description: "Restore the newest verified dump before that point into a new branch, even inside the PITR window", type: "boolean", required: false, default: false },
+      from_dump: {
+        description: "Restore the newest verified dump before that point into a new branch, even inside the PITR window",
+        type: "boolean",
+        required: false,
+        default: false,
+      },
     },
     env: { TO: "${{ inputs.to }}", FROM_DUMP: "${{ inputs.from_dump }}" },
     args: 'if [[ "${TO}" == before-migration* ]]; then args+=(--to before-migration "${TO#before-migration }"); else args+=(--to "${TO}"); fi\nif [ "${FROM_DUMP}" = true ]; then args+=(--from-dump); fi',
@@ -75,7 +86,16 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     title: "tenant export",
     environment: OPERATIONS_ENVIRONMENT,
     roleVariable: "TENANT_FLEET_OPERATIONS_ROLE_ARN",
-    inputs: { ...COMMON_INPUTS, format: { description: "custom (pg_restore) or plain (SQL, beside the custom dump)", type: "choice", required: true, default: "custom", options: ["custom", "plain"] } },
+    inputs: {
+      ...COMMON_INPUTS,
+      format: {
+        description: "custom (pg_restore) or plain (SQL, beside the custom dump)",
+        type: "choice",
+        required: true,
+        default: "custom",
+        options: ["custom", "plain"],
+      },
+    },
     env: { FORMAT: "${{ inputs.format }}" },
     args: 'args+=(--format "${FORMAT}")',
     planWithoutCatalogMayRefuse: false,
@@ -97,7 +117,12 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     // Database to database through Neon: no vault, no AWS.
     inputs: {
       ...COMMON_INPUTS,
-      catch_up: { description: "A move by logical replication: wait for the target, copy sequences, compare, stop replicating (writes paused)", type: "boolean", required: false, default: false },
+      catch_up: {
+        description: "A move by logical replication: wait for the target, copy sequences, compare, stop replicating (writes paused)",
+        type: "boolean",
+        required: false,
+        default: false,
+      },
     },
     env: { CATCH_UP: "${{ inputs.catch_up }}" },
     args: 'if [ "${CATCH_UP}" = true ]; then args+=(--catch-up); fi',
@@ -151,20 +176,21 @@ function planStep(spec: OperationSpec, inputEnv: StepEnv) {
     id: "plan",
     shell: "bash",
     env: inputEnv,
-    run: [
-      commandPrelude(spec),
-      'status=0',
-      'npm run --silent tenant -- "${args[@]}" > "${RUNNER_TEMP}/plan.txt" 2>&1 || status=$?',
-      'npm run --silent tenant -- "${args[@]}" --json > "${RUNNER_TEMP}/plan.json" 2> /dev/null || true',
-      '{ echo "### ${TENANT}: ${GITHUB_WORKFLOW} (${STACK}), ticket ${TICKET}"; echo; echo "\\`\\`\\`"; cat "${RUNNER_TEMP}/plan.txt"; echo "\\`\\`\\`"; } >> "${GITHUB_STEP_SUMMARY}"',
-      'cat "${RUNNER_TEMP}/plan.txt"',
-      'echo "aws_region=$(jq -r \'.awsRegion // empty\' "${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "${GITHUB_OUTPUT}"',
-      // Where the apply job runs: the tenant's residency's runner labels (runnerLabels), else GitHub-hosted.
-      `echo "runs_on=$(jq -c '.runsOn // "${RUNNER}"' "\${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "\${GITHUB_OUTPUT}"`,
-      spec.planWithoutCatalogMayRefuse
-        ? 'if [ "${status}" -ne 0 ]; then echo "::warning::planned without the fleet catalog; the apply job plans again with it, and refuses if it must"; fi'
-        : 'exit "${status}"',
-    ].join("\n") + "\n",
+    run:
+      [
+        commandPrelude(spec),
+        "status=0",
+        'npm run --silent tenant -- "${args[@]}" > "${RUNNER_TEMP}/plan.txt" 2>&1 || status=$?',
+        'npm run --silent tenant -- "${args[@]}" --json > "${RUNNER_TEMP}/plan.json" 2> /dev/null || true',
+        '{ echo "### ${TENANT}: ${GITHUB_WORKFLOW} (${STACK}), ticket ${TICKET}"; echo; echo "\\`\\`\\`"; cat "${RUNNER_TEMP}/plan.txt"; echo "\\`\\`\\`"; } >> "${GITHUB_STEP_SUMMARY}"',
+        'cat "${RUNNER_TEMP}/plan.txt"',
+        'echo "aws_region=$(jq -r \'.awsRegion // empty\' "${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "${GITHUB_OUTPUT}"',
+        // Where the apply job runs: the tenant's residency's runner labels (runnerLabels), else GitHub-hosted.
+        `echo "runs_on=$(jq -c '.runsOn // "${RUNNER}"' "\${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "\${GITHUB_OUTPUT}"`,
+        spec.planWithoutCatalogMayRefuse
+          ? 'if [ "${status}" -ne 0 ]; then echo "::warning::planned without the fleet catalog; the apply job plans again with it, and refuses if it must"; fi'
+          : 'exit "${status}"',
+      ].join("\n") + "\n",
   };
 }
 
@@ -181,20 +207,21 @@ function applyStep(spec: OperationSpec, inputEnv: StepEnv) {
       PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
       PG_CLIENT_MAJOR: String(OPERATIONS_PG_MAJOR),
     },
-    run: [
-      commandPrelude(spec),
-      'if [ -n "${PULUMI_BACKEND_URL}" ]; then pulumi login "${PULUMI_BACKEND_URL}" > /dev/null; fi',
-      'outputs="${RUNNER_TEMP}/outputs.json"',
-      'pulumi stack output --stack "${STACK}" --json > "${outputs}"',
-      // The catalog owner's string (a secret output), masked before anything could print it.
-      'if [ -n "$(jq -r \'.fleetCatalog.projectId // empty\' "${outputs}")" ]; then',
-      '  CATALOG_DATABASE_URL="$(pulumi stack output --stack "${STACK}" --show-secrets catalogOwnerUrl)"',
-      '  echo "::add-mask::${CATALOG_DATABASE_URL}"',
-      "  export CATALOG_DATABASE_URL",
-      "fi",
-      'mkdir -p "${RUNNER_TEMP}/record"',
-      'npm run --silent tenant -- "${args[@]}" --apply --ticket "${TICKET}" --outputs "${outputs}" --record "${RUNNER_TEMP}/record/${TENANT}-${GITHUB_RUN_ID}.json"',
-    ].join("\n") + "\n",
+    run:
+      [
+        commandPrelude(spec),
+        'if [ -n "${PULUMI_BACKEND_URL}" ]; then pulumi login "${PULUMI_BACKEND_URL}" > /dev/null; fi',
+        'outputs="${RUNNER_TEMP}/outputs.json"',
+        'pulumi stack output --stack "${STACK}" --json > "${outputs}"',
+        // The catalog owner's string (a secret output), masked before anything could print it.
+        'if [ -n "$(jq -r \'.fleetCatalog.projectId // empty\' "${outputs}")" ]; then',
+        '  CATALOG_DATABASE_URL="$(pulumi stack output --stack "${STACK}" --show-secrets catalogOwnerUrl)"',
+        '  echo "::add-mask::${CATALOG_DATABASE_URL}"',
+        "  export CATALOG_DATABASE_URL",
+        "fi",
+        'mkdir -p "${RUNNER_TEMP}/record"',
+        'npm run --silent tenant -- "${args[@]}" --apply --ticket "${TICKET}" --outputs "${outputs}" --record "${RUNNER_TEMP}/record/${TENANT}-${GITHUB_RUN_ID}.json"',
+      ].join("\n") + "\n",
   };
 }
 
@@ -231,7 +258,11 @@ function applyJob(spec: OperationSpec, inputEnv: StepEnv) {
             {
               name: "AWS credentials (OIDC)",
               uses: ACTIONS.configureAwsCredentials.uses,
-              with: { "role-to-assume": `\${{ vars.${spec.roleVariable} }}`, "aws-region": "${{ needs.plan.outputs.aws_region }}", "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}` },
+              with: {
+                "role-to-assume": `\${{ vars.${spec.roleVariable} }}`,
+                "aws-region": "${{ needs.plan.outputs.aws_region }}",
+                "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}`,
+              },
             },
           ]
         : []),
@@ -240,7 +271,12 @@ function applyJob(spec: OperationSpec, inputEnv: StepEnv) {
         name: "Keep the operation's record",
         if: "always()",
         uses: ACTIONS.uploadArtifact.uses,
-        with: { name: `tenant-${spec.kind}-record-\${{ github.run_id }}`, path: "${{ runner.temp }}/record/", "if-no-files-found": "warn", "retention-days": RECORD_RETENTION_DAYS },
+        with: {
+          name: `tenant-${spec.kind}-record-\${{ github.run_id }}`,
+          path: "${{ runner.temp }}/record/",
+          "if-no-files-found": "warn",
+          "retention-days": RECORD_RETENTION_DAYS,
+        },
       },
     ],
   };

@@ -42,7 +42,8 @@ export function fleetContext(settings: StackSettings, stackFile: string, shards:
             owners: (t) => shards.filter((s) => owns(s.settings, t)).map((s) => s.stack),
             summary: shards.map((s) => `${s.stack}: ${describeShard(s.settings)}`).join("; "),
             // Shards writing repository secrets to the same repository share its 100 secrets.
-            countsForSecretLimit: (t) => shards.some((s) => owns(s.settings, t) && s.settings.secretScope === "repository" && repo(s.settings) === repo(settings)),
+            countsForSecretLimit: (t) =>
+              shards.some((s) => owns(s.settings, t) && s.settings.secretScope === "repository" && repo(s.settings) === repo(settings)),
           },
         }
       : {}),
@@ -82,7 +83,9 @@ export function resolveStackInputs(raw: Readonly<Record<string, string | undefin
   const settings = parsed.settings;
   const outside = process.env[ALLOW_OUTSIDE_PROJECT] === "1" ? undefined : outsideProject(root, path.resolve(root, settings.tenantsFile));
   if (outside !== undefined) {
-    const where = source.overridden?.has("tenantsFile") ? { file: "--tenants", line: 1, col: 1 } : { file: source.file, ...locateKey(source.text, "tenantsFile") };
+    const where = source.overridden?.has("tenantsFile")
+      ? { file: "--tenants", line: 1, col: 1 }
+      : { file: source.file, ...locateKey(source.text, "tenantsFile") };
     const named = path.resolve(root, settings.tenantsFile);
     const message = `${JSON.stringify(shorten(settings.tenantsFile))} ${named === outside ? "is" : `leads to ${JSON.stringify(shorten(outside))},`} outside the project (${root}): a pull request or a link could make the stack read any file; keep the tenants file in the project, or run with --allow-outside-project (${ALLOW_OUTSIDE_PROJECT}=1) when that is what you mean`;
     return { settings, problems: [{ severity: "error", ...where, path: `${NAMESPACE}:tenantsFile`, message }], shards: [] };
@@ -103,7 +106,13 @@ export function resolveStackInputs(raw: Readonly<Record<string, string | undefin
  * account, and a word when nobody could ever erase a backup or retire a key.
  */
 export function accessProblems(settings: StackSettings, fleet: Fleet, shards: readonly ShardStack[], source: SettingsSource): Problem[] {
-  const at = (key: string, severity: Problem["severity"], message: string): Problem => ({ severity, file: source.file, ...locateKey(source.text, key), path: `${NAMESPACE}:${key}`, message });
+  const at = (key: string, severity: Problem["severity"], message: string): Problem => ({
+    severity,
+    file: source.file,
+    ...locateKey(source.text, key),
+    path: `${NAMESPACE}:${key}`,
+    message,
+  });
   const problems: Problem[] = [];
   const files = planWorkflows(fleet.tenants, workflowSettings(settings, fleetNames(shardKey(settings.stack, shards))));
   const limit = settings.backup.trustPolicyLengthLimit;
@@ -154,7 +163,12 @@ export function accessProblems(settings: StackSettings, fleet: Fleet, shards: re
         at(
           "runnerLabels",
           "warning",
-          `maps no runner for ${residencies.join(", ")}: the backups, drills, migrations, restores and exports of ${unmapped.length} active tenant(s) (${unmapped.slice(0, 5).map((t) => t.id).join(", ")}${unmapped.length > 5 ? ", ..." : ""}) run on GitHub-hosted runners, outside their jurisdiction; add ${residencies.map((r) => `${r}=LABELS`).join(", ")} to ${NAMESPACE}:runnerLabels`,
+          `maps no runner for ${residencies.join(", ")}: the backups, drills, migrations, restores and exports of ${unmapped.length} active tenant(s) (${unmapped
+            .slice(0, 5)
+            .map((t) => t.id)
+            .join(
+              ", ",
+            )}${unmapped.length > 5 ? ", ..." : ""}) run on GitHub-hosted runners, outside their jurisdiction; add ${residencies.map((r) => `${r}=LABELS`).join(", ")} to ${NAMESPACE}:runnerLabels`,
         ),
       );
     }

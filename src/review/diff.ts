@@ -84,9 +84,15 @@ export function weakening(field: string, before: unknown, after: unknown): strin
     case "backup.retentionDays":
       return Number(after) < Number(before) ? `weakens protection: backups are kept ${String(after)} days instead of ${String(before)}` : undefined;
     case "historyRetentionHours":
-      return Number(after) < Number(before) ? `weakens protection: the point-in-time restore window shrinks from ${String(before)} h to ${String(after)} h` : undefined;
+      return Number(after) < Number(before)
+        ? `weakens protection: the point-in-time restore window shrinks from ${String(before)} h to ${String(after)} h`
+        : undefined;
     case "backup.rpoHours":
-      return after === undefined ? `weakens protection: the stated RPO of ${String(before)} h is dropped` : before !== undefined && Number(after) > Number(before) ? `weakens protection: the stated RPO grows from ${String(before)} h to ${String(after)} h` : undefined;
+      return after === undefined
+        ? `weakens protection: the stated RPO of ${String(before)} h is dropped`
+        : before !== undefined && Number(after) > Number(before)
+          ? `weakens protection: the stated RPO grows from ${String(before)} h to ${String(after)} h`
+          : undefined;
     case "backup.schedule": {
       const [a, b] = [longestGapHours(String(before)), longestGapHours(String(after))];
       return b > a ? `weakens protection: the longest gap between backups grows from ${a} h to ${b} h` : undefined;
@@ -107,16 +113,33 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
       ? { class: "safe", why: "keeps the database and its backups; removes its secret and stops its backups and migrations" }
       : { class: "safe", why: "wires the tenant's secret, backups and migrations again" };
   }
-  if (field === "residency") return { class: "safe", why: `declared jurisdiction changes from ${String(before)} to ${String(after)}; the region must still lie inside it` };
+  if (field === "residency")
+    return { class: "safe", why: `declared jurisdiction changes from ${String(before)} to ${String(after)}; the region must still lie inside it` };
   if (field.startsWith("backup.")) return { class: "safe", why: "changes the generated backup workflows" };
-  if (field === "move.finish" && after === true) return { class: "safe", why: "move finish: the source project is released (no longer protected, still retained on delete: Pulumi never deletes it); npm run tenant -- move --finish deletes it once the target has served through the grace period, backed up and drilled" };
+  if (field === "move.finish" && after === true)
+    return {
+      class: "safe",
+      why: "move finish: the source project is released (no longer protected, still retained on delete: Pulumi never deletes it); npm run tenant -- move --finish deletes it once the target has served through the grace period, backed up and drilled",
+    };
   if (field === "move.finish" && before === true) return { class: "safe", why: "move finish undone: the source project is protected again" };
-  if (field === "move.cutover" && after === true) return { class: "safe", why: "move cutover: routes, secrets, backups and migrations switch to the target project; the current one stays, protected" };
-  if (field === "move.cutover" && before === true) return { class: "safe", why: "move cutover undone: routes, secrets, backups and migrations return to the current project (writes made on the target since stay there)" };
-  if (field === "move.method" && after === "logical") return { class: "review", why: "move by logical replication: the source project is switched to wal_level=logical (Neon restarts its computes once, and it cannot be turned off); every table needs a primary key or REPLICA IDENTITY FULL" };
+  if (field === "move.cutover" && after === true)
+    return { class: "safe", why: "move cutover: routes, secrets, backups and migrations switch to the target project; the current one stays, protected" };
+  if (field === "move.cutover" && before === true)
+    return {
+      class: "safe",
+      why: "move cutover undone: routes, secrets, backups and migrations return to the current project (writes made on the target since stay there)",
+    };
+  if (field === "move.method" && after === "logical")
+    return {
+      class: "review",
+      why: "move by logical replication: the source project is switched to wal_level=logical (Neon restarts its computes once, and it cannot be turned off); every table needs a primary key or REPLICA IDENTITY FULL",
+    };
   if (field.startsWith("move.")) {
     return before === undefined
-      ? { class: "safe", why: "move: the target project is created beside the current one, which keeps serving; npm run tenant -- move copies and compares the data" }
+      ? {
+          class: "safe",
+          why: "move: the target project is created beside the current one, which keeps serving; npm run tenant -- move copies and compares the data",
+        }
       : after === undefined
         ? { class: "safe", why: "move withdrawn: the target project leaves the program (a protected stack refuses to delete it; the resource review says so)" }
         : { class: "safe", why: "move: the target changes before any cutover (the resource review shows a replaced target)" };
@@ -179,14 +202,56 @@ export interface ExplainedFinding extends ResourceFinding {
 export function diffFleets(before: Side | undefined, after: Side, resources?: readonly ResourceFinding[]): FleetDiff {
   const acks = after.fleet.acknowledgements;
   const used = new Set<Acknowledgement>();
+  const tenants = tenantDiffs(before, after, acks, used);
+  const stackChanges = before ? stackFieldChanges(before, after) : [];
+  const principals = configuredPrincipals(after.stack.settings, new Set(stackChanges.map((c) => c.field)), resources ?? []);
+  const explained = resources?.map((f) => explain(f, tenants, stackChanges, principals));
+  stackChanges.push(...unexplainedCodeChanges(explained ?? []));
+  const stack = acknowledge(stackChanges, acks, undefined, used);
+
+  const all = [...tenants.flatMap((t) => t.changes), ...stack];
+  const destructive = all.filter((c) => c.class === "destructive");
+  const count = (change: TenantChange) => tenants.filter((t) => t.change === change).length;
+  return {
+    tenants,
+    stack,
+    unusedAcknowledgements: acks.filter((a) => !used.has(a)),
+    ...(explained ? { resources: explained } : {}),
+    summary: {
+      added: count("added"),
+      removed: count("removed"),
+      retired: count("retired"),
+      reactivated: count("reactivated"),
+      changed: count("changed"),
+      destructive: destructive.length,
+      unacknowledged: destructive.filter((c) => !c.acknowledgement).length,
+      review: all.filter((c) => c.class === "review").length,
+    },
+  };
+}
+
+/** Each tenant's line compared, added and removed lines included, sorted by id; `used` collects the acknowledgements that matched. */
+function tenantDiffs(before: Side | undefined, after: Side, acks: readonly Acknowledgement[], used: Set<Acknowledgement>): TenantDiff[] {
   const old = new Map((before?.fleet.tenants ?? []).map((t) => [t.id, t]));
   const now = new Map(after.fleet.tenants.map((t) => [t.id, t]));
   const tenants: TenantDiff[] = [];
-
   for (const t of after.fleet.tenants) {
     const prev = old.get(t.id);
     if (!prev) {
-      tenants.push({ id: t.id, name: t.name, change: "added", changes: [{ field: "tenant", before: undefined, after: t.status, class: "safe", why: t.status === "active" ? "creates its Neon project, secret, backups and migrations" : "creates its Neon project (retired: not wired)" }] });
+      tenants.push({
+        id: t.id,
+        name: t.name,
+        change: "added",
+        changes: [
+          {
+            field: "tenant",
+            before: undefined,
+            after: t.status,
+            class: "safe",
+            why: t.status === "active" ? "creates its Neon project, secret, backups and migrations" : "creates its Neon project (retired: not wired)",
+          },
+        ],
+      });
       continue;
     }
     // A finished move's line becomes its target's: compared with the target, the move itself is one safe change.
@@ -207,9 +272,14 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
     const changes = acknowledge([{ field: "tenant", before: t.status, after: undefined, class: "destructive", kind: "removal", why }], acks, t.id, used);
     tenants.push({ id: t.id, name: t.name, change: "removed", changes });
   }
+  tenants.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return tenants;
+}
 
+/** The stack-wide changes: organisation, protection, the backup layout and the stack settings. */
+function stackFieldChanges(before: Side, after: Side): FieldChange[] {
   const stackChanges: FieldChange[] = [];
-  if (before && before.stack.neonOrgId !== after.stack.neonOrgId) {
+  if (before.stack.neonOrgId !== after.stack.neonOrgId) {
     if (before.stack.neonOrgId !== undefined && after.stack.neonOrgId === undefined) {
       // The provider suppresses the diff of an org_id removed from config (DiffSuppressFunc in
       // resource_project.go): nothing is replaced; only projects created later are affected.
@@ -221,45 +291,50 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
         why: `existing projects stay in ${before.stack.neonOrgId} (the provider ignores a removed organisation id); projects created from now on get none: Neon puts them in the API key's organisation, or refuses them for a personal key`,
       });
     } else {
-      stackChanges.push({ field: "tenant-fleet:neonOrgId", before: before.stack.neonOrgId, after: after.stack.neonOrgId, class: "destructive", kind: "orgId", why: CHANGE_KINDS.orgId.why });
+      stackChanges.push({
+        field: "tenant-fleet:neonOrgId",
+        before: before.stack.neonOrgId,
+        after: after.stack.neonOrgId,
+        class: "destructive",
+        kind: "orgId",
+        why: CHANGE_KINDS.orgId.why,
+      });
     }
   }
-  if (before && before.stack.protect && !after.stack.protect) {
-    stackChanges.push({ field: "tenant-fleet:protect", before: true, after: false, class: "destructive", kind: "protection", why: CHANGE_KINDS.protection.why });
-  } else if (before && !before.stack.protect && after.stack.protect) {
+  if (before.stack.protect && !after.stack.protect) {
+    stackChanges.push({
+      field: "tenant-fleet:protect",
+      before: true,
+      after: false,
+      class: "destructive",
+      kind: "protection",
+      why: CHANGE_KINDS.protection.why,
+    });
+  } else if (!before.stack.protect && after.stack.protect) {
     stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
   }
-  if (before) stackChanges.push(...backupLayoutChanges(before, after));
-  if (before?.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
-  const principals = configuredPrincipals(after.stack.settings, new Set(stackChanges.map((c) => c.field)), resources ?? []);
-  const explained = resources?.map((f) => explain(f, tenants, stackChanges, principals));
-  for (const f of explained ?? []) {
+  stackChanges.push(...backupLayoutChanges(before, after));
+  if (before.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
+  return stackChanges;
+}
+
+/** A destructive resource finding that no tenant or stack change accounts for is a change of the code: a stack change of its own. */
+function unexplainedCodeChanges(explained: readonly ExplainedFinding[]): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const f of explained) {
     if (f.class !== "destructive" || f.explainedBy) continue;
     // What a weakening or a grant would let whom do is the reason itself: say it here, not only under "resources".
     const what = f.change === "weakened" || f.change === "iam-widened" ? `: ${f.detail}` : "";
-    stackChanges.push({ field: `resource ${f.type} ${f.name}`, before: "deployed", after: f.change, class: "destructive", kind: "code", why: `${f.change} by a change of the code${what}: neither the tenants file nor the stack settings account for it (the proof is under "resources")` });
+    changes.push({
+      field: `resource ${f.type} ${f.name}`,
+      before: "deployed",
+      after: f.change,
+      class: "destructive",
+      kind: "code",
+      why: `${f.change} by a change of the code${what}: neither the tenants file nor the stack settings account for it (the proof is under "resources")`,
+    });
   }
-  const stack = acknowledge(stackChanges, acks, undefined, used);
-
-  const all = [...tenants.flatMap((t) => t.changes), ...stack];
-  const destructive = all.filter((c) => c.class === "destructive");
-  tenants.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  return {
-    tenants,
-    stack,
-    unusedAcknowledgements: acks.filter((a) => !used.has(a)),
-    ...(explained ? { resources: explained } : {}),
-    summary: {
-      added: tenants.filter((t) => t.change === "added").length,
-      removed: tenants.filter((t) => t.change === "removed").length,
-      retired: tenants.filter((t) => t.change === "retired").length,
-      reactivated: tenants.filter((t) => t.change === "reactivated").length,
-      changed: tenants.filter((t) => t.change === "changed").length,
-      destructive: destructive.length,
-      unacknowledged: destructive.filter((c) => !c.acknowledgement).length,
-      review: all.filter((c) => c.class === "review").length,
-    },
-  };
+  return changes;
 }
 
 /** Which stack-wide kinds account for which resource findings. */
@@ -292,9 +367,21 @@ interface ConfiguredPrincipals {
 }
 
 /** The principals each of those settings names in the head's stack settings. */
-function configuredPrincipals(settings: Readonly<Record<string, string | undefined>> | undefined, changed: ReadonlySet<string>, resources: readonly ResourceFinding[]): ConfiguredPrincipals {
-  const all = new Map(settings ? PRINCIPAL_SETTINGS.map((key) => [`tenant-fleet:${key}`, new Set([settingValue(settings, key)].flat().filter((v): v is string => typeof v === "string"))] as const) : []);
-  const fresh = new Set(resources.filter((f) => f.change === "created" && f.vault !== undefined && (f.type === AWS_TYPES.key || f.type === AWS_TYPES.bucket)).map((f) => f.vault!));
+function configuredPrincipals(
+  settings: Readonly<Record<string, string | undefined>> | undefined,
+  changed: ReadonlySet<string>,
+  resources: readonly ResourceFinding[],
+): ConfiguredPrincipals {
+  const all = new Map(
+    settings
+      ? PRINCIPAL_SETTINGS.map(
+          (key) => [`tenant-fleet:${key}`, new Set([settingValue(settings, key)].flat().filter((v): v is string => typeof v === "string"))] as const,
+        )
+      : [],
+  );
+  const fresh = new Set(
+    resources.filter((f) => f.change === "created" && f.vault !== undefined && (f.type === AWS_TYPES.key || f.type === AWS_TYPES.bucket)).map((f) => f.vault!),
+  );
   return { all, changed: new Map([...all].filter(([field]) => changed.has(field))), fresh };
 }
 
@@ -305,7 +392,8 @@ const retentionField = (days: number) => `retention class ${days}d`;
 function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[], principals: ConfiguredPrincipals): ExplainedFinding {
   if (f.class !== "destructive") return f;
   // A lifecycle rule of a retention class that leaves the stack (itself failing until acknowledged).
-  if (f.classes?.length && f.classes.every((d) => stack.some((c) => c.kind === "retention" && c.field === retentionField(d)))) return { ...f, explainedBy: f.classes.map(retentionField).join(", ") };
+  if (f.classes?.length && f.classes.every((d) => stack.some((c) => c.kind === "retention" && c.field === retentionField(d))))
+    return { ...f, explainedBy: f.classes.map(retentionField).join(", ") };
   // A grant to the deploy identities, break-glass or the OIDC provider a setting names, which this diff changes (or on a vault
   // it creates): the stack's design, reviewed with the setting. A Deny's new exception: only break-glass changing accounts for it.
   const usable = f.vault !== undefined && principals.fresh.has(f.vault) ? principals.all : principals.changed;
@@ -318,8 +406,15 @@ function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: read
   const own = mine.find((c) => c.class === "destructive");
   if (own) return { ...f, explainedBy: `${f.tenant}: ${own.field}` };
   // A finished move's source: released (unprotected, still retained), then forgotten by Pulumi; deleting it is the finish operation's.
-  if (f.change === "unprotected" && f.lowered?.join() === "protect" && f.type === "neon:index/project:Project" && mine.some((c) => c.field === "move.finish" && c.after === true)) return { ...f, explainedBy: `${f.tenant}: move.finish` };
-  if (f.change === "deleted" && f.retained && mine.some((c) => c.field === "move" && c.after === "finished")) return { ...f, explainedBy: `${f.tenant}: move finished` };
+  if (
+    f.change === "unprotected" &&
+    f.lowered?.join() === "protect" &&
+    f.type === "neon:index/project:Project" &&
+    mine.some((c) => c.field === "move.finish" && c.after === true)
+  )
+    return { ...f, explainedBy: `${f.tenant}: move.finish` };
+  if (f.change === "deleted" && f.retained && mine.some((c) => c.field === "move" && c.after === "finished"))
+    return { ...f, explainedBy: `${f.tenant}: move finished` };
   const change = stack.find((c) => c.class === "destructive" && c.kind !== undefined && EXPLAINS[c.kind]?.(f, c));
   return change ? { ...f, explainedBy: change.field } : f;
 }
@@ -375,7 +470,11 @@ function settingChanges(before: Readonly<Record<string, string | undefined>>, af
     const [b, a] = [settingValue(before, key), settingValue(after, key)];
     if (JSON.stringify(b) === JSON.stringify(a)) continue;
     const secret = SETTINGS[key].secretOnly === true;
-    const shown = { field: `tenant-fleet:${key}`, before: secret ? (b === undefined ? undefined : "(secret)") : b, after: secret ? (a === undefined ? undefined : "(secret, changed)") : a };
+    const shown = {
+      field: `tenant-fleet:${key}`,
+      before: secret ? (b === undefined ? undefined : "(secret)") : b,
+      after: secret ? (a === undefined ? undefined : "(secret, changed)") : a,
+    };
     if (review.class === "destructive" && (!review.when || review.when(b, a))) out.push({ ...shown, class: "destructive", kind: review.kind, why: review.why });
     else out.push({ ...shown, class: review.class === "safe" ? "safe" : "review", why: review.why });
   }

@@ -18,7 +18,8 @@ function show(v: unknown): string {
 
 function verdict(diff: FleetDiff): string {
   const s = diff.summary;
-  if (s.unacknowledged) return `${s.unacknowledged} destructive change${s.unacknowledged === 1 ? "" : "s"} not acknowledged: this change must not merge as it is`;
+  if (s.unacknowledged)
+    return `${s.unacknowledged} destructive change${s.unacknowledged === 1 ? "" : "s"} not acknowledged: this change must not merge as it is`;
   if (s.destructive) return `${s.destructive} destructive change${s.destructive === 1 ? "" : "s"}, all acknowledged in the tenants file`;
   return "no destructive change";
 }
@@ -49,7 +50,8 @@ const shownFindings = (diff: FleetDiff): ExplainedFinding[] => (diff.resources ?
 
 function findingText(f: ExplainedFinding): string {
   const who = f.tenant ? ` (tenant ${f.tenant})` : f.vault ? ` (vault ${f.vault})` : "";
-  const because = f.class === "destructive" ? (f.explainedBy ? `; follows from ${show(f.explainedBy)}, above` : "; the code did it, see (stack) above") : "; review it";
+  const because =
+    f.class === "destructive" ? (f.explainedBy ? `; follows from ${show(f.explainedBy)}, above` : "; the code did it, see (stack) above") : "; review it";
   return `${f.type} ${show(f.name)}${who}: ${f.change}: ${show(f.detail)}${because}`;
 }
 
@@ -58,12 +60,16 @@ export function renderDiffText(diff: FleetDiff, meta: DiffMeta): string {
   const all = rows(diff);
   const destructive = all.filter((r) => r.c.class === "destructive");
   for (const { who, c } of destructive) {
-    const status = c.acknowledgement ? `acknowledged: ${show(c.acknowledgement.reason)}` : `not acknowledged: add to acknowledgements: { ${who === "(stack)" ? "" : `tenant: ${who}, `}change: ${c.kind}, reason: "..." }`;
+    const status = c.acknowledgement
+      ? `acknowledged: ${show(c.acknowledgement.reason)}`
+      : `not acknowledged: add to acknowledgements: { ${who === "(stack)" ? "" : `tenant: ${who}, `}change: ${c.kind}, reason: "..." }`;
     lines.push(`${c.acknowledgement ? "warning" : "error"}: ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)}: ${c.why}; ${status}`);
   }
-  for (const { who, c } of all.filter((r) => r.c.class === "review")) lines.push(`note: ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)}: ${c.why}; review it`);
+  for (const { who, c } of all.filter((r) => r.c.class === "review"))
+    lines.push(`note: ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)}: ${c.why}; review it`);
   for (const { who, c } of all.filter((r) => r.c.class === "safe")) lines.push(`  ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)} (${c.why})`);
-  for (const a of diff.unusedAcknowledgements) lines.push(`warning: acknowledgement ${a.tenant ? `${a.tenant}/` : ""}${a.change} matches no change against ${meta.base}; remove it`);
+  for (const a of diff.unusedAcknowledgements)
+    lines.push(`warning: acknowledgement ${a.tenant ? `${a.tenant}/` : ""}${a.change} matches no change against ${meta.base}; remove it`);
   if (!all.length) lines.push("  no tenant or stack change");
   const counted = resourceLine(diff);
   if (counted) {
@@ -82,21 +88,31 @@ export function renderDiffMarkdown(diff: FleetDiff, meta: DiffMeta): string {
   out.push("");
   out.push(`Against \`${mdCell(meta.base)}\` · ${mdCell(meta.file)} · ${counts(diff)}`);
   out.push("");
-  out.push(diff.summary.unacknowledged ? `> [!CAUTION]\n> ${verdict(diff)}.` : diff.summary.destructive ? `> [!WARNING]\n> ${verdict(diff)}.` : `> [!NOTE]\n> ${verdict(diff)}.`);
+  out.push(
+    diff.summary.unacknowledged
+      ? `> [!CAUTION]\n> ${verdict(diff)}.`
+      : diff.summary.destructive
+        ? `> [!WARNING]\n> ${verdict(diff)}.`
+        : `> [!NOTE]\n> ${verdict(diff)}.`,
+  );
   if (destructive.length) {
     out.push("", "#### Destructive changes", "", "| tenant | field | before | after | why | acknowledged |", "|---|---|---|---|---|---|");
     for (const { who, c } of destructive) {
-      out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} | ${c.acknowledgement ? `yes: ${mdCell(show(c.acknowledgement.reason))}` : "**no**"} |`);
+      out.push(
+        `| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} | ${c.acknowledgement ? `yes: ${mdCell(show(c.acknowledgement.reason))}` : "**no**"} |`,
+      );
     }
   }
   const review = all.filter((r) => r.c.class === "review");
   if (review.length) {
     out.push("", "#### Changes to review", "", "| tenant | field | before | after | why it matters |", "|---|---|---|---|---|");
-    for (const { who, c } of review) out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} |`);
+    for (const { who, c } of review)
+      out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} |`);
   }
   if (safe.length) {
     out.push("", "#### Other changes", "", "| tenant | field | before | after | effect |", "|---|---|---|---|---|");
-    for (const { who, c } of safe) out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} |`);
+    for (const { who, c } of safe)
+      out.push(`| ${mdCell(who)} | ${mdCell(c.field)} | ${mdCell(show(c.before))} | ${mdCell(show(c.after))} | ${mdCell(c.why)} |`);
   }
   if (diff.unusedAcknowledgements.length) {
     out.push("", "#### Acknowledgements to remove", "");
@@ -109,7 +125,10 @@ export function renderDiffMarkdown(diff: FleetDiff, meta: DiffMeta): string {
     const shown = shownFindings(diff);
     if (shown.length) {
       out.push("", "| class | resource | tenant or vault | change | detail | follows from |", "|---|---|---|---|---|---|");
-      for (const f of shown) out.push(`| ${f.class} | ${mdCell(`${f.type} ${f.name}`)} | ${mdCell(f.tenant ?? (f.vault ? `vault ${f.vault}` : ""))} | ${f.change} | ${mdCell(show(f.detail))} | ${f.class === "destructive" ? mdCell(f.explainedBy ?? "the code (see above)") : ""} |`);
+      for (const f of shown)
+        out.push(
+          `| ${f.class} | ${mdCell(`${f.type} ${f.name}`)} | ${mdCell(f.tenant ?? (f.vault ? `vault ${f.vault}` : ""))} | ${f.change} | ${mdCell(show(f.detail))} | ${f.class === "destructive" ? mdCell(f.explainedBy ?? "the code (see above)") : ""} |`,
+        );
     }
     out.push("", "</details>");
   }
@@ -123,7 +142,14 @@ export function renderDiffMarkdown(diff: FleetDiff, meta: DiffMeta): string {
  * Markdown.
  */
 export function renderDiffFailureMarkdown(stack: string, message: string): string {
-  return [`### tenant-fleet: tenant diff for \`${mdCell(stack)}\` could not run`, "", "> [!CAUTION]", "> The change could not be compared with the base: this change must not merge as it is.", "", mdFence(message)].join("\n");
+  return [
+    `### tenant-fleet: tenant diff for \`${mdCell(stack)}\` could not run`,
+    "",
+    "> [!CAUTION]",
+    "> The change could not be compared with the base: this change must not merge as it is.",
+    "",
+    mdFence(message),
+  ].join("\n");
 }
 
 /** `--json`: `{ base, stack, file, passes, summary, tenants, stackChanges, unusedAcknowledgements, resources? }` (`resources`: counts and the findings that are not safe). */

@@ -25,7 +25,11 @@ const shown = (v: unknown) => JSON.stringify(v) ?? "(unset)";
 
 /** The environments (repository, name) that hold a secret in a plan. */
 function secretEnvironments(plan: readonly PlannedResource[], holdsSecret: (r: PlannedResource) => boolean): Set<string> {
-  return new Set(plan.filter((r) => r.inputs.environment !== undefined && r.type !== GITHUB_TYPES.environment && r.type !== GITHUB_TYPES.deploymentPolicy && holdsSecret(r)).map(envKey));
+  return new Set(
+    plan
+      .filter((r) => r.inputs.environment !== undefined && r.type !== GITHUB_TYPES.environment && r.type !== GITHUB_TYPES.deploymentPolicy && holdsSecret(r))
+      .map(envKey),
+  );
 }
 
 /** One finding about an environment's protection, on the resource it concerns. */
@@ -40,7 +44,11 @@ export interface EnvironmentFinding {
  * policy; a deployment policy's pattern changed, a new one on an environment that had
  * protection, or one gone while its environment stays.
  */
-export function environmentFindings(base: readonly PlannedResource[], head: readonly PlannedResource[], holdsSecret: (r: PlannedResource) => boolean): EnvironmentFinding[] {
+export function environmentFindings(
+  base: readonly PlannedResource[],
+  head: readonly PlannedResource[],
+  holdsSecret: (r: PlannedResource) => boolean,
+): EnvironmentFinding[] {
   const guarded = new Set([...secretEnvironments(base, holdsSecret), ...secretEnvironments(head, holdsSecret)]);
   const key = (r: PlannedResource) => `${r.type}\u0000${r.name}`;
   const before = new Map(base.map((r) => [key(r), r]));
@@ -48,23 +56,40 @@ export function environmentFindings(base: readonly PlannedResource[], head: read
   const headEnvironments = new Set(head.filter((r) => r.type === GITHUB_TYPES.environment).map(envKey));
   const baseEnvironments = new Set(base.filter((r) => r.type === GITHUB_TYPES.environment).map(envKey));
   const out: EnvironmentFinding[] = [];
-  const weak = (resource: PlannedResource, detail: string) => out.push({ resource, weakening: { change: "weakened", class: "destructive", detail: `environment ${String(resource.inputs.environment)} holds a secret: ${detail}` } });
+  const weak = (resource: PlannedResource, detail: string) =>
+    out.push({
+      resource,
+      weakening: { change: "weakened", class: "destructive", detail: `environment ${String(resource.inputs.environment)} holds a secret: ${detail}` },
+    });
   for (const r of head) {
     if (!guarded.has(envKey(r))) continue;
     const old = before.get(key(r));
     if (r.type === GITHUB_TYPES.environment) {
       const changed = ENVIRONMENT_PROTECTION.filter((k) => old !== undefined && !same(old.inputs[k], r.inputs[k]));
-      if (changed.length) weak(r, `its protection changes (${changed.map((k) => `${k} ${shown(old!.inputs[k])} → ${shown(r.inputs[k])}`).join(", ")}): a job on another branch, or without approval, may read it`);
-      else if (!old && r.inputs.deploymentBranchPolicy === undefined) weak(r, "it is created without a deployment branch policy: a job on any branch may read it");
+      if (changed.length)
+        weak(
+          r,
+          `its protection changes (${changed.map((k) => `${k} ${shown(old!.inputs[k])} → ${shown(r.inputs[k])}`).join(", ")}): a job on another branch, or without approval, may read it`,
+        );
+      else if (!old && r.inputs.deploymentBranchPolicy === undefined)
+        weak(r, "it is created without a deployment branch policy: a job on any branch may read it");
     } else if (r.type === GITHUB_TYPES.deploymentPolicy) {
       const changed = POLICY_PATTERNS.filter((k) => old !== undefined && !same(old.inputs[k], r.inputs[k]));
-      if (changed.length) weak(r, `the refs that may deploy change (${changed.map((k) => `${k} ${shown(old!.inputs[k])} → ${shown(r.inputs[k])}`).join(", ")}): a job on those refs may read it`);
-      else if (!old && baseEnvironments.has(envKey(r))) weak(r, `a new deployment policy lets ${shown(r.inputs.branchPattern ?? r.inputs.tagPattern)} deploy too: a job on those refs may read it`);
+      if (changed.length)
+        weak(
+          r,
+          `the refs that may deploy change (${changed.map((k) => `${k} ${shown(old!.inputs[k])} → ${shown(r.inputs[k])}`).join(", ")}): a job on those refs may read it`,
+        );
+      else if (!old && baseEnvironments.has(envKey(r)))
+        weak(r, `a new deployment policy lets ${shown(r.inputs.branchPattern ?? r.inputs.tagPattern)} deploy too: a job on those refs may read it`);
     }
   }
   for (const r of base) {
     if (r.type !== GITHUB_TYPES.deploymentPolicy || after.has(key(r)) || !guarded.has(envKey(r)) || !headEnvironments.has(envKey(r))) continue;
-    weak(r, `its deployment policy ${shown(r.inputs.branchPattern ?? r.inputs.tagPattern)} is gone while the environment stays: other refs may then deploy (none left: any branch)`);
+    weak(
+      r,
+      `its deployment policy ${shown(r.inputs.branchPattern ?? r.inputs.tagPattern)} is gone while the environment stays: other refs may then deploy (none left: any branch)`,
+    );
   }
   return out;
 }

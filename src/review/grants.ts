@@ -45,12 +45,22 @@ export function grantsOf(doc: unknown): Grant[] {
     const condition = raw.Condition === undefined ? "" : JSON.stringify(raw.Condition);
     const sid = typeof raw.Sid === "string" ? raw.Sid : "";
     if (raw.NotAction !== undefined || raw.NotResource !== undefined || raw.NotPrincipal !== undefined) {
-      out.push({ effect, principal: JSON.stringify(raw.Principal ?? raw.NotPrincipal ?? null), action: JSON.stringify(raw.Action ?? raw.NotAction), resource: JSON.stringify(raw.Resource ?? raw.NotResource), condition, negated: true, sid });
+      out.push({
+        effect,
+        principal: JSON.stringify(raw.Principal ?? raw.NotPrincipal ?? null),
+        action: JSON.stringify(raw.Action ?? raw.NotAction),
+        resource: JSON.stringify(raw.Resource ?? raw.NotResource),
+        condition,
+        negated: true,
+        sid,
+      });
       continue;
     }
-    for (const principal of principals(s)) for (const action of asList(raw.Action)) for (const resource of asList(raw.Resource ?? "*")) {
-      out.push({ effect, principal, action: String(action), resource: String(resource), condition, negated: false, sid });
-    }
+    for (const principal of principals(s))
+      for (const action of asList(raw.Action))
+        for (const resource of asList(raw.Resource ?? "*")) {
+          out.push({ effect, principal, action: String(action), resource: String(resource), condition, negated: false, sid });
+        }
   }
   return out;
 }
@@ -62,7 +72,8 @@ export function covers(base: Grant, head: Grant): boolean {
   return actionMatches(base.action, head.action) && (base.resource === head.resource || arnMatches(base.resource, head.resource));
 }
 
-export const showGrant = (g: Grant) => `${g.effect} ${g.principal === IDENTITY ? "" : `${g.principal} `}${g.action} on ${g.resource}${g.condition ? ` if ${g.condition}` : ""}`;
+export const showGrant = (g: Grant) =>
+  `${g.effect} ${g.principal === IDENTITY ? "" : `${g.principal} `}${g.action} on ${g.resource}${g.condition ? ` if ${g.condition}` : ""}`;
 
 /** What the head's document allows that the base's did not: Allow grants no base Allow grant covers, and Deny grants the head no longer has. */
 export interface Widening {
@@ -86,7 +97,8 @@ export function widenedGrants(base: unknown, head: unknown): string[] {
 
 const MAX_SHOWN = 5;
 /** At most five items, then how many more. */
-export const list = (items: readonly string[]) => (items.length > MAX_SHOWN ? `${items.slice(0, MAX_SHOWN).join("; ")}; and ${items.length - MAX_SHOWN} more` : items.join("; "));
+export const list = (items: readonly string[]) =>
+  items.length > MAX_SHOWN ? `${items.slice(0, MAX_SHOWN).join("; ")}; and ${items.length - MAX_SHOWN} more` : items.join("; ");
 
 /** An input that may be one string or a list of them, as strings. */
 export const asStrings = (v: unknown): string[] => (v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String));

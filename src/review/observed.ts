@@ -51,8 +51,21 @@ export function observeRegions(fleet: Fleet, listed: readonly ListedProject[], d
       const region = findRegion(p.region_id);
       return { id: p.id, region: p.region_id, inResidency: region !== undefined && liesIn(region, t.residency) };
     });
-    const status: ObservedStatus = found.some((f) => !f.length) ? "missing" : found.some((f) => f.length > 1) ? "duplicates" : found.every((f, i) => f[0].region_id === expected[i].region) ? "as declared" : "other region";
-    return { tenant: t.id, residency: t.residency, declaredRegion: t.region, ...(t.move && t.status === "active" ? { moveRegion: t.move.region } : {}), status, projects };
+    const status: ObservedStatus = found.some((f) => !f.length)
+      ? "missing"
+      : found.some((f) => f.length > 1)
+        ? "duplicates"
+        : found.every((f, i) => f[0].region_id === expected[i].region)
+          ? "as declared"
+          : "other region";
+    return {
+      tenant: t.id,
+      residency: t.residency,
+      declaredRegion: t.region,
+      ...(t.move && t.status === "active" ? { moveRegion: t.move.region } : {}),
+      status,
+      projects,
+    };
   });
   const unowned = findOrphans(declared, listed)
     .verdicts.filter((v) => v.kind !== "owned")
@@ -69,12 +82,17 @@ export function observationMarkdown(o: Observation, org: string): string {
     "",
     "| tenant | residency | declared region | observed | project | inside residency |",
     "|---|---|---|---|---|---|",
-    ...o.rows.map((r) => `| ${r.tenant} | ${r.residency} | ${r.declaredRegion}${r.moveRegion ? ` (moving to ${r.moveRegion})` : ""} | ${r.status} | ${r.projects.map((p) => `${p.id} (${p.region})`).join(", ") || "none"} | ${r.projects.length ? r.projects.map((p) => (p.inResidency ? "yes" : "**no**")).join(", ") : "n/a"} |`),
+    ...o.rows.map(
+      (r) =>
+        `| ${r.tenant} | ${r.residency} | ${r.declaredRegion}${r.moveRegion ? ` (moving to ${r.moveRegion})` : ""} | ${r.status} | ${r.projects.map((p) => `${p.id} (${p.region})`).join(", ") || "none"} | ${r.projects.length ? r.projects.map((p) => (p.inResidency ? "yes" : "**no**")).join(", ") : "n/a"} |`,
+    ),
     "",
     o.unowned.length ? `Projects no tenant owns (${o.unowned.length}):` : "Every project of the organisation is owned by a tenant or by a stack's own project.",
     ...o.unowned.map((p) => `- ${p.id} ${JSON.stringify(p.name)} in ${p.region_id}, created ${p.created_at}: ${p.why}`),
     "",
-    o.held ? "Observed: every tenant's project is where the tenants file says, inside its residency." : "Observed: **differences** (above); the declared report alone does not hold for this organisation.",
+    o.held
+      ? "Observed: every tenant's project is where the tenants file says, inside its residency."
+      : "Observed: **differences** (above); the declared report alone does not hold for this organisation.",
     "",
   ];
   return lines.join("\n");

@@ -59,7 +59,12 @@ export function findOrphans(declared: readonly DeclaredProject[], listed: readon
     } else {
       claim = ps.slice(0, ds.length);
       for (const p of ps.slice(ds.length)) {
-        verdicts.push({ kind: "duplicate", project: p, owner: ds[0], why: `a further project named like ${ds[0].owner} (${ds[0].stack}), created after ${claim.map((c) => c.id).join(", ")}; pass --state to say which one Pulumi tracks` });
+        verdicts.push({
+          kind: "duplicate",
+          project: p,
+          owner: ds[0],
+          why: `a further project named like ${ds[0].owner} (${ds[0].stack}), created after ${claim.map((c) => c.id).join(", ")}; pass --state to say which one Pulumi tracks`,
+        });
       }
     }
     claim.forEach((p, i) => verdicts.push({ kind: "owned", project: p, owner: ds[Math.min(i, ds.length - 1)], ...(tracked ? { tracked: true } : {}) }));
@@ -72,12 +77,16 @@ export function findOrphans(declared: readonly DeclaredProject[], listed: readon
       verdicts.push({
         kind: "unowned",
         project: p,
-        why: sameName ? `named like ${sameName.owner} (${sameName.stack}) but in ${p.region_id}, not ${sameName.regionId}` : "no tenant of any stack sharing the tenants file declares it",
+        why: sameName
+          ? `named like ${sameName.owner} (${sameName.stack}) but in ${p.region_id}, not ${sameName.regionId}`
+          : "no tenant of any stack sharing the tenants file declares it",
       });
     }
   }
   const order = { duplicate: 0, unowned: 1, owned: 2 } as const;
-  verdicts.sort((a, b) => order[a.kind] - order[b.kind] || a.project.name.localeCompare(b.project.name) || a.project.created_at.localeCompare(b.project.created_at));
+  verdicts.sort(
+    (a, b) => order[a.kind] - order[b.kind] || a.project.name.localeCompare(b.project.name) || a.project.created_at.localeCompare(b.project.created_at),
+  );
   return { verdicts, missing, orphans: verdicts.filter((v) => v.kind !== "owned").length };
 }
 

@@ -30,16 +30,22 @@ function checkLine(report: RegionsReport): string {
   const processing = report.check.processedOutside.length
     ? ` Processing: the jobs that hold the data of ${report.check.processedOutside.length} active tenant(s) run on GitHub-hosted runners, which are in no tenant's jurisdiction (map runners with tenant-fleet:runnerLabels).`
     : "";
-  return (report.check.held
-    ? `Residency check held: all ${report.check.tenants} tenants have their database and their backups inside their declared residency.`
-    : `RESIDENCY VIOLATION: ${report.check.outside.join(", ")} ${report.check.outside.length === 1 ? "has" : "have"} a database or backup region outside the declared residency.`) + processing;
+  return (
+    (report.check.held
+      ? `Residency check held: all ${report.check.tenants} tenants have their database and their backups inside their declared residency.`
+      : `RESIDENCY VIOLATION: ${report.check.outside.join(", ")} ${report.check.outside.length === 1 ? "has" : "have"} a database or backup region outside the declared residency.`) +
+    processing
+  );
 }
 
 export function regionsMarkdown(report: RegionsReport, meta: ReportMeta, svgFile?: string): string {
   const out = [`# Tenant data residency: stack ${mdCell(meta.stack)}`, "", `Source: ${mdCell(meta.file)}. ${checkLine(report)}`, ""];
   if (svgFile) out.push(`![Tenants per region and jurisdiction](${encodeURI(svgFile)})`, "");
   out.push("## Per jurisdiction", "", "| residency | | active | retired | database regions | backup regions |", "|---|---|---|---|---|---|");
-  for (const j of report.jurisdictions) out.push(`| ${mdCell(j.residency)} | ${mdCell(j.name)} | ${j.active} | ${j.retired} | ${mdCell(j.neonRegions.join(", "))} | ${mdCell(j.backupRegions.join(", "))} |`);
+  for (const j of report.jurisdictions)
+    out.push(
+      `| ${mdCell(j.residency)} | ${mdCell(j.name)} | ${j.active} | ${j.retired} | ${mdCell(j.neonRegions.join(", "))} | ${mdCell(j.backupRegions.join(", "))} |`,
+    );
   out.push("", "## Per tenant", "", `| ${COLUMNS.map(([, h]) => h).join(" | ")} |`, `|${COLUMNS.map(() => "---").join("|")}|`);
   for (const r of report.rows) {
     out.push(`| ${COLUMNS.map(([k]) => (typeof r[k] === "boolean" ? (r[k] ? "yes" : "**NO**") : mdCell(r[k]))).join(" | ")} |`);
@@ -65,7 +71,12 @@ export function regionsSvg(report: RegionsReport, meta: ReportMeta): string {
     j,
     bars: j.neonRegions.map((region) => {
       const rows = report.rows.filter((r) => r.residency === j.residency && r.neonRegion === region);
-      return { region, city: rows[0]?.city ?? "", active: rows.filter((r) => r.status === "active").length, retired: rows.filter((r) => r.status === "retired").length };
+      return {
+        region,
+        city: rows[0]?.city ?? "",
+        active: rows.filter((r) => r.status === "active").length,
+        retired: rows.filter((r) => r.status === "retired").length,
+      };
     }),
   }));
   const most = Math.max(1, ...groups.flatMap((g) => g.bars.map((b) => b.active + b.retired)));
@@ -79,7 +90,8 @@ export function regionsSvg(report: RegionsReport, meta: ReportMeta): string {
       const wr = Math.round((b.retired / most) * barMax);
       parts.push(`<text x="32" y="${y + 16}" class="label">${xmlText(`${b.region} (${b.city})`)}</text>`);
       if (wa) parts.push(`<rect x="${left}" y="${y + 4}" width="${wa}" height="16" class="active"><title>${xmlText(`${b.active} active`)}</title></rect>`);
-      if (wr) parts.push(`<rect x="${left + wa}" y="${y + 4}" width="${wr}" height="16" class="retired"><title>${xmlText(`${b.retired} retired`)}</title></rect>`);
+      if (wr)
+        parts.push(`<rect x="${left + wa}" y="${y + 4}" width="${wr}" height="16" class="retired"><title>${xmlText(`${b.retired} retired`)}</title></rect>`);
       parts.push(`<text x="${left + wa + wr + 8}" y="${y + 16}" class="count">${b.active + b.retired}</text>`);
       y += rowH;
     }

@@ -28,7 +28,9 @@ export const AWS_REPLACE_FORCING: Readonly<Record<string, readonly string[]>> = 
 };
 
 /** The inputs of each type that hold an IAM document (the table with how each is judged: IAM_DOCUMENTS in src/review/weakening.ts). */
-export const POLICY_INPUTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(Object.entries(IAM_DOCUMENTS).map(([type, docs]) => [type, docs.map((d) => d.input)]));
+export const POLICY_INPUTS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(IAM_DOCUMENTS).map(([type, docs]) => [type, docs.map((d) => d.input)]),
+);
 
 /** Inputs that say where a secret-bearing resource delivers its value. */
 const DESTINATION_INPUTS = ["repository", "environment", "name", "keyId"] as const;
@@ -54,7 +56,11 @@ function holdsSecret(v: unknown): boolean {
 
 /** Whose a resource is: the tenant whose component it sits under or whose id its name carries (the longest that fits), else the vault's region. */
 function owner(r: PlannedResource, byName: ReadonlyMap<string, PlannedResource>, ids: readonly string[]): { tenant?: string; vault?: string } {
-  for (let at: PlannedResource | undefined = r, depth = 0; at && depth < 32; at = at.parent === at.name && at !== r ? undefined : byName.get(at.parent), depth++) {
+  for (
+    let at: PlannedResource | undefined = r, depth = 0;
+    at && depth < 32;
+    at = at.parent === at.name && at !== r ? undefined : byName.get(at.parent), depth++
+  ) {
     if (at.type === "tenant-fleet:index:TenantDatabase") {
       // A later generation's project (acme-corp-g2) is its tenant's, unless a tenant has that id.
       const later = /^(.+)-g\d+$/.exec(at.name);
@@ -83,28 +89,42 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
   const [baseByName, headByName] = [components(base), components(head)];
   const whose = (r: PlannedResource, side: ReadonlyMap<string, PlannedResource>) => owner(r, side, ctx.tenantIds);
   const known = knownFrom(base, head, ctx.tenantIds);
-  const secretRepositories = new Set(base.filter((r) => Object.values(r.inputs).some(holdsSecret)).map((r) => r.inputs.repository).filter((x) => x !== undefined).map(String));
+  const secretRepositories = new Set(
+    base
+      .filter((r) => Object.values(r.inputs).some(holdsSecret))
+      .map((r) => r.inputs.repository)
+      .filter((x) => x !== undefined)
+      .map(String),
+  );
 
   for (const [key, r] of before) {
     const next = after.get(key);
     const at = { type: r.type, name: r.name, ...whose(r, baseByName) };
     if (!next) {
-      const data = DATA_BEARING.has(r.type);
-      const hardening = VAULT_HARDENING[r.type];
-      const what = data ? "holds tenant data or the key to it" : hardening ? `hardens a vault (${hardening}) and leaves the program: ${r.options.retainOnDelete ? "nothing enforces it any more" : "Pulumi removes it"}` : "leaves the program";
-      const detail = `${what}${r.options.retainOnDelete ? " (retained on delete: Pulumi forgets it, its configuration stays as it is)" : ""}${r.options.protect ? "; it is protected, so pulumi up refuses until protection is lifted" : ""}`;
-      out.push({ ...at, change: "deleted", class: data || hardening || r.options.protect ? "destructive" : "safe", detail, ...(r.options.retainOnDelete ? { retained: true } : {}) });
+      out.push(deletedFinding(r, at));
       continue;
     }
     const forcing = (ctx.replaceForcing[r.type] ?? []).filter((k) => !same(r.inputs[k], next.inputs[k]));
     if (forcing.length) {
-      out.push({ ...at, change: "replaced", class: DATA_BEARING.has(r.type) ? "destructive" : "review", detail: `the provider replaces it: ${forcing.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}` });
+      out.push({
+        ...at,
+        change: "replaced",
+        class: DATA_BEARING.has(r.type) ? "destructive" : "review",
+        detail: `the provider replaces it: ${forcing.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}`,
+      });
     }
     const lowered = (["protect", "retainOnDelete"] as const).filter((o) => r.options[o] && !next.options[o]);
-    if (lowered.length) out.push({ ...at, change: "unprotected", class: "destructive", detail: `${lowered.join(" and ")} turned off: a later change could delete it`, lowered });
+    if (lowered.length)
+      out.push({ ...at, change: "unprotected", class: "destructive", detail: `${lowered.join(" and ")} turned off: a later change could delete it`, lowered });
     if (Object.values(next.inputs).some(holdsSecret)) {
       const moved = DESTINATION_INPUTS.filter((k) => k in r.inputs || k in next.inputs).filter((k) => !same(r.inputs[k], next.inputs[k]));
-      if (moved.length) out.push({ ...at, change: "secret-moved", class: "destructive", detail: `its secret goes elsewhere: ${moved.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}` });
+      if (moved.length)
+        out.push({
+          ...at,
+          change: "secret-moved",
+          class: "destructive",
+          detail: `its secret goes elsewhere: ${moved.map((k) => `${k} ${JSON.stringify(r.inputs[k]) ?? "(unset)"} → ${JSON.stringify(next.inputs[k]) ?? "(unset)"}`).join(", ")}`,
+        });
     }
     for (const w of weakenings(r, next, known)) out.push({ ...at, ...finding(w) });
     if (!forcing.length && !same(r.inputs, next.inputs)) out.push({ ...at, change: "changed", class: "safe", detail: "updated in place" });
@@ -114,11 +134,21 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
     const at = { type: r.type, name: r.name, ...whose(r, headByName) };
     const repository = r.inputs.repository;
     if (repository !== undefined && Object.values(r.inputs).some(holdsSecret) && secretRepositories.size && !secretRepositories.has(String(repository))) {
-      out.push({ ...at, change: "secret-moved", class: "destructive", detail: `a secret is written to repository ${JSON.stringify(repository)}, which held none of the stack's secrets before` });
+      out.push({
+        ...at,
+        change: "secret-moved",
+        class: "destructive",
+        detail: `a secret is written to repository ${JSON.stringify(repository)}, which held none of the stack's secrets before`,
+      });
     }
     const replacing = singletonBefore(r, base, head);
     if (replacing === "unresolved") {
-      out.push({ ...at, change: "weakened", class: "destructive", detail: `a ${r.type.split(":").pop()} for ${String(r.inputs.bucket ?? r.inputs.keyId ?? "(unknown)")}, which the review cannot tie to a bucket or key of either program: a bucket has one of these and a key one policy, so it may replace an existing vault's` });
+      out.push({
+        ...at,
+        change: "weakened",
+        class: "destructive",
+        detail: `a ${r.type.split(":").pop()} for ${String(r.inputs.bucket ?? r.inputs.keyId ?? "(unknown)")}, which the review cannot tie to a bucket or key of either program: a bucket has one of these and a key one policy, so it may replace an existing vault's`,
+      });
     }
     for (const w of weakenings(typeof replacing === "object" ? replacing : undefined, r, known)) out.push({ ...at, ...finding(w) });
     out.push({ ...at, change: "created", class: "safe", detail: "created" });
@@ -129,8 +159,37 @@ export function diffResources(base: readonly PlannedResource[], head: readonly P
   return out.sort((a, b) => rank(a) - rank(b) || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** A resource that leaves the program: destructive when it holds data, hardens a vault or is protected. */
+function deletedFinding(r: PlannedResource, at: Pick<ResourceFinding, "type" | "name" | "tenant" | "vault">): ResourceFinding {
+  const data = DATA_BEARING.has(r.type);
+  const hardening = VAULT_HARDENING[r.type];
+  const what = data
+    ? "holds tenant data or the key to it"
+    : hardening
+      ? `hardens a vault (${hardening}) and leaves the program: ${r.options.retainOnDelete ? "nothing enforces it any more" : "Pulumi removes it"}`
+      : "leaves the program";
+  const detail = `${what}${r.options.retainOnDelete ? " (retained on delete: Pulumi forgets it, its configuration stays as it is)" : ""}${r.options.protect ? "; it is protected, so pulumi up refuses until protection is lifted" : ""}`;
+  return {
+    ...at,
+    change: "deleted",
+    class: data || hardening || r.options.protect ? "destructive" : "safe",
+    detail,
+    ...(r.options.retainOnDelete ? { retained: true } : {}),
+  };
+}
+
 /** Types a bucket has at most one of (S3 keeps one policy, lifecycle, versioning, ... configuration per bucket): a new one replaces the current. */
-const PER_BUCKET: readonly string[] = [AWS_TYPES.bucketPolicy, AWS_TYPES.lifecycle, AWS_TYPES.versioning, AWS_TYPES.publicAccessBlock, AWS_TYPES.objectLock, AWS_TYPES.ownership, AWS_TYPES.encryption, AWS_TYPES.acl, AWS_TYPES.replication];
+const PER_BUCKET: readonly string[] = [
+  AWS_TYPES.bucketPolicy,
+  AWS_TYPES.lifecycle,
+  AWS_TYPES.versioning,
+  AWS_TYPES.publicAccessBlock,
+  AWS_TYPES.objectLock,
+  AWS_TYPES.ownership,
+  AWS_TYPES.encryption,
+  AWS_TYPES.acl,
+  AWS_TYPES.replication,
+];
 
 /**
  * What a new per-bucket or per-key singleton (a bucket's policy, lifecycle, ... ; a key's
@@ -154,14 +213,24 @@ function singletonBefore(r: PlannedResource, base: readonly PlannedResource[], h
 }
 
 /** A finding of src/review/weakening.ts as a resource finding (its optional fields only when set). */
-const finding = (w: Weakening) => ({ change: w.change, class: w.class, detail: w.detail, ...(w.principals ? { principals: w.principals } : {}), ...(w.exceptions?.length ? { exceptions: w.exceptions } : {}), ...(w.classes ? { classes: w.classes } : {}) });
+const finding = (w: Weakening) => ({
+  change: w.change,
+  class: w.class,
+  detail: w.detail,
+  ...(w.principals ? { principals: w.principals } : {}),
+  ...(w.exceptions?.length ? { exceptions: w.exceptions } : {}),
+  ...(w.classes ? { classes: w.classes } : {}),
+});
 
 const CLASS_RANK: Record<ChangeClass, number> = { destructive: 0, review: 1, safe: 2 };
 const rank = (f: ResourceFinding) => CLASS_RANK[f.class];
 
 /** Counts per change and type, for the summary of what is safe. */
 export function resourceCounts(findings: readonly ResourceFinding[]): Record<ResourceChange, number> {
-  const counts = { created: 0, deleted: 0, replaced: 0, changed: 0, unprotected: 0, "secret-moved": 0, "iam-widened": 0, weakened: 0 } as Record<ResourceChange, number>;
+  const counts = { created: 0, deleted: 0, replaced: 0, changed: 0, unprotected: 0, "secret-moved": 0, "iam-widened": 0, weakened: 0 } as Record<
+    ResourceChange,
+    number
+  >;
   for (const f of findings) counts[f.change]++;
   return counts;
 }

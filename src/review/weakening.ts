@@ -36,7 +36,11 @@ export type { Known, Weakening } from "./weakeningTypes";
 const T = AWS_TYPES;
 
 /** Who holds an identity document: a role (by its `role` input), a user, a group, or whoever a managed policy is attached to. */
-type Holder = { readonly kind: "role" | "user" | "group"; readonly input: string } | { readonly kind: "self" } | { readonly kind: "attached" } | { readonly kind: "resource" };
+type Holder =
+  | { readonly kind: "role" | "user" | "group"; readonly input: string }
+  | { readonly kind: "self" }
+  | { readonly kind: "attached" }
+  | { readonly kind: "resource" };
 
 interface DocumentInput {
   readonly input: string;
@@ -66,11 +70,27 @@ export const IAM_DOCUMENTS: Readonly<Record<string, readonly DocumentInput[]>> =
 };
 
 /** Types that attach a managed policy: the policy ARN input and who gets it. */
-const ATTACHMENTS: Readonly<Record<string, { readonly arns: string; readonly members: readonly { readonly kind: "role" | "user" | "group"; readonly input: string; readonly many?: boolean }[]; readonly exclusive?: boolean }>> = {
+const ATTACHMENTS: Readonly<
+  Record<
+    string,
+    {
+      readonly arns: string;
+      readonly members: readonly { readonly kind: "role" | "user" | "group"; readonly input: string; readonly many?: boolean }[];
+      readonly exclusive?: boolean;
+    }
+  >
+> = {
   [T.rolePolicyAttachment]: { arns: "policyArn", members: [{ kind: "role", input: "role" }] },
   [T.userPolicyAttachment]: { arns: "policyArn", members: [{ kind: "user", input: "user" }] },
   [T.groupPolicyAttachment]: { arns: "policyArn", members: [{ kind: "group", input: "group" }] },
-  [T.policyAttachment]: { arns: "policyArn", members: [{ kind: "role", input: "roles", many: true }, { kind: "user", input: "users", many: true }, { kind: "group", input: "groups", many: true }] },
+  [T.policyAttachment]: {
+    arns: "policyArn",
+    members: [
+      { kind: "role", input: "roles", many: true },
+      { kind: "user", input: "users", many: true },
+      { kind: "group", input: "groups", many: true },
+    ],
+  },
   [T.rolePolicyAttachmentsExclusive]: { arns: "policyArns", members: [{ kind: "role", input: "roleName" }], exclusive: true },
   [T.userPolicyAttachmentsExclusive]: { arns: "policyArns", members: [{ kind: "user", input: "userName" }], exclusive: true },
   [T.groupPolicyAttachmentsExclusive]: { arns: "policyArns", members: [{ kind: "group", input: "groupName" }], exclusive: true },
@@ -162,7 +182,12 @@ export function knownFrom(base: readonly PlannedResource[], head: readonly Plann
       }
     }
   }
-  const subjectShapes = new Set(base.filter((r) => r.type === T.role).flatMap((r) => grantsOf(r.inputs.assumeRolePolicy)).flatMap((g) => subjectsOf(g.condition).map(([, v]) => subjectShape(v))));
+  const subjectShapes = new Set(
+    base
+      .filter((r) => r.type === T.role)
+      .flatMap((r) => grantsOf(r.inputs.assumeRolePolicy))
+      .flatMap((g) => subjectsOf(g.condition).map(([, v]) => subjectShape(v))),
+  );
   const baseKeys = new Set(base.map((r) => `${r.type}\u0000${r.name}`));
   const fresh = head.filter((r) => (r.type === T.bucket || r.type === T.key) && !baseKeys.has(`${r.type}\u0000${r.name}`)).flatMap((r) => identifiersOf(r));
   return { base, head, accounts, principals, held, classes: lifecycleClasses([...base, ...head]), subjectShapes, fresh, tenantIds };
@@ -174,12 +199,17 @@ export function identifiersOf(r: PlannedResource): string[] {
 }
 
 /** A reference (an id, a name, an ARN) points at one of these identifiers. */
-export const refersTo = (ref: string, ids: readonly string[]) => ids.some((id) => ref === id || ref.endsWith(`/${id}`) || ref.endsWith(`:${id}`) || ref.split(/[/:]/).some((part) => part.startsWith(id) && id.endsWith("-")));
+export const refersTo = (ref: string, ids: readonly string[]) =>
+  ids.some((id) => ref === id || ref.endsWith(`/${id}`) || ref.endsWith(`:${id}`) || ref.split(/[/:]/).some((part) => part.startsWith(id) && id.endsWith("-")));
 
 /** The OIDC subject conditions of a grant: `[operator, value]` for every `…:sub` key. */
 function subjectsOf(condition: string): [string, string][] {
   const parsed = (condition ? JSON.parse(condition) : {}) as Record<string, Record<string, unknown>>;
-  return Object.entries(parsed).flatMap(([op, keys]) => Object.entries(keys ?? {}).filter(([k]) => k.endsWith(":sub")).flatMap(([, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [op, String(x)])));
+  return Object.entries(parsed).flatMap(([op, keys]) =>
+    Object.entries(keys ?? {})
+      .filter(([k]) => k.endsWith(":sub"))
+      .flatMap(([, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [op, String(x)])),
+  );
 }
 
 /** A subject with its generated workflow's file name as `*`: a new tenant's or kind's workflow has the shape of the base's. */
@@ -238,10 +268,18 @@ function trustOf(role: PlannedResource | undefined): string {
   if (!role) return "a role this program does not declare";
   const allows = grantsOf(role.inputs.assumeRolePolicy).filter((g) => g.effect === "Allow");
   if (!allows.length) return "nobody";
-  const parts = [...new Set(allows.map((g) => {
-    const subjects = Object.values((g.condition ? JSON.parse(g.condition) : {}) as Record<string, Record<string, unknown>>).flatMap((op) => Object.entries(op).filter(([k]) => k.endsWith(":sub")).flatMap(([, v]) => (Array.isArray(v) ? v : [v]).map(String)));
-    return `${g.principal}${subjects.length ? ` for ${subjects.length > 2 ? `${subjects.slice(0, 2).join(", ")} and ${subjects.length - 2} more` : subjects.join(", ")}` : ""}`;
-  }))];
+  const parts = [
+    ...new Set(
+      allows.map((g) => {
+        const subjects = Object.values((g.condition ? JSON.parse(g.condition) : {}) as Record<string, Record<string, unknown>>).flatMap((op) =>
+          Object.entries(op)
+            .filter(([k]) => k.endsWith(":sub"))
+            .flatMap(([, v]) => (Array.isArray(v) ? v : [v]).map(String)),
+        );
+        return `${g.principal}${subjects.length ? ` for ${subjects.length > 2 ? `${subjects.slice(0, 2).join(", ")} and ${subjects.length - 2} more` : subjects.join(", ")}` : ""}`;
+      }),
+    ),
+  ];
   return list(parts);
 }
 
@@ -263,9 +301,11 @@ function consequence(grants: readonly Grant[]): string {
   if (grants.some((g) => g.action === "*" && g.resource === "*" && !g.negated)) return "gets full admin of the account";
   if (grants.some((g) => g.negated)) return "gets everything but what a NotAction/NotResource/NotPrincipal statement names, which the review cannot bound";
   if (actions.some((a) => a === "*")) return `may do anything on ${list([...new Set(grants.filter((g) => g.action === "*").map((g) => g.resource))])}`;
-  if (actions.some((a) => a.toLowerCase().startsWith("iam:") && (isWildcardAction(a) || matchesAny(a, PRIVILEGED_ACTIONS)))) return "can change IAM, so can make itself or anyone admin";
+  if (actions.some((a) => a.toLowerCase().startsWith("iam:") && (isWildcardAction(a) || matchesAny(a, PRIVILEGED_ACTIONS))))
+    return "can change IAM, so can make itself or anyone admin";
   if (actions.some((a) => matchesAny(a, ["sts:AssumeRole"]))) return "can become other roles";
-  if (actions.some((a) => matchesAny(a, PRIVILEGED_ACTIONS))) return "can delete backups or strip a vault's protection (its lifecycle, versioning, policies, key)";
+  if (actions.some((a) => matchesAny(a, PRIVILEGED_ACTIONS)))
+    return "can delete backups or strip a vault's protection (its lifecycle, versioning, policies, key)";
   if (actions.some((a) => matchesAny(a, ["kms:Decrypt", "s3:GetObject", "ssm:GetParameter"]))) return "can read backups or connection strings";
   if (actions.some((a) => matchesAny(a, ["sts:AssumeRoleWithWebIdentity"]))) return "may assume the role and do everything it may";
   return "gets more access";
@@ -286,7 +326,8 @@ function foreign(principal: string, known: Known): boolean {
 }
 
 /** A resource policy's `*` is the resource it is attached to (a key policy's key): named so, reads compare per key. */
-const ownResource = (g: Grant, r: PlannedResource, holder: Holder): Grant => (holder.kind === "resource" && g.resource === "*" ? { ...g, resource: `self:${r.name}` } : g);
+const ownResource = (g: Grant, r: PlannedResource, holder: Holder): Grant =>
+  holder.kind === "resource" && g.resource === "*" ? { ...g, resource: `self:${r.name}` } : g;
 
 /** A widened Allow that no narrow change of the tenants explains: see the module's doc. `fresh`: the document comes with a new bucket or key. */
 function sweeping(g: Grant, holder: string, known: Known, fresh = false): boolean {
@@ -299,7 +340,10 @@ function sweeping(g: Grant, holder: string, known: Known, fresh = false): boolea
   if (widensSubjects(g, known)) return true;
   // Reading a vault's backups: sweeping for a principal that did not read that bucket or key before (unless the vault is new).
   if (matchesAny(g.action, VAULT_READS) && !fresh && !refersTo(g.resource, known.fresh)) {
-    const readBefore = known.held.some((h) => h.principal === who && !h.negated && actionMatches(h.action, g.action) && (h.resource === "*" || vaultOfArn(h.resource) === vaultOfArn(g.resource)));
+    const readBefore = known.held.some(
+      (h) =>
+        h.principal === who && !h.negated && actionMatches(h.action, g.action) && (h.resource === "*" || vaultOfArn(h.resource) === vaultOfArn(g.resource)),
+    );
     if (!readBefore) return true;
   }
   return foreign(g.principal, known);
@@ -338,14 +382,23 @@ function documentFindings(before: PlannedResource | undefined, after: PlannedRes
       const w = widening(old.get(name), doc);
       if (!w.added.length && !w.lifted.length) continue;
       const denies = grantsOf(doc).filter((h) => h.effect === "Deny");
-      const again = (g: Grant) => denies.filter((h) => h.sid === g.sid && h.principal === g.principal && h.action === g.action && h.resource === g.resource && h.negated === g.negated);
+      const again = (g: Grant) =>
+        denies.filter((h) => h.sid === g.sid && h.principal === g.principal && h.action === g.action && h.resource === g.resource && h.negated === g.negated);
       // A Deny gone fails. A privileged Deny still there under another condition fails too: when the
       // condition is the planner's break-glass exception (for one principal) its new principal is what a
       // change of break-glass may account for; any other condition (another operator, key or shape) nothing can.
       const gone = w.lifted.filter((g) => !again(g).length);
       const moved = w.lifted.filter((g) => again(g).length && (isWildcardAction(g.action) || matchesAny(g.action, PRIVILEGED_ACTIONS)));
-      const excepted = [...new Set(moved.flatMap((g) => again(g).flatMap((h) => breakGlassException(h.condition) ?? [])).filter((v) => !moved.some((g) => breakGlassException(g.condition) === v)))];
-      const reshaped = moved.filter((g) => again(g).some((h) => breakGlassException(h.condition) === undefined || (g.condition !== "" && breakGlassException(g.condition) === undefined)));
+      const excepted = [
+        ...new Set(
+          moved
+            .flatMap((g) => again(g).flatMap((h) => breakGlassException(h.condition) ?? []))
+            .filter((v) => !moved.some((g) => breakGlassException(g.condition) === v)),
+        ),
+      ];
+      const reshaped = moved.filter((g) =>
+        again(g).some((h) => breakGlassException(h.condition) === undefined || (g.condition !== "" && breakGlassException(g.condition) === undefined)),
+      );
       const key = holderKey(after, d.holder, known.head);
       const fresh = !before && [after.name, after.inputs.bucket, after.inputs.keyId].some((ref) => typeof ref === "string" && refersTo(ref, known.fresh));
       const broad = w.added.filter((g) => sweeping(ownResource(g, after, d.holder), key, known, fresh));
@@ -361,7 +414,15 @@ function documentFindings(before: PlannedResource | undefined, after: PlannedRes
       } else if (d.holder.kind === "attached") {
         detail = `${label} ${nameOf(after)} allows ${list(shown)}: whoever it is attached to ${worst.length ? consequence(worst) : "loses a Deny that protected something"}`;
       } else {
-        const who = [...new Set(worst.map((g) => (g.principal === "*" ? "anyone" : `${g.principal}${foreign(g.principal, known) ? " (not trusted before: another account, anyone, or a new service or provider)" : ""}`)))];
+        const who = [
+          ...new Set(
+            worst.map((g) =>
+              g.principal === "*"
+                ? "anyone"
+                : `${g.principal}${foreign(g.principal, known) ? " (not trusted before: another account, anyone, or a new service or provider)" : ""}`,
+            ),
+          ),
+        ];
         const does = d.input === "assumeRolePolicy" ? `may assume ${nameOf(after)} and do everything it may` : consequence(worst);
         const said = worst.length
           ? `${list(who)} ${does}`
@@ -373,7 +434,12 @@ function documentFindings(before: PlannedResource | undefined, after: PlannedRes
         detail = `${label} allows more: ${list(shown)}: ${said}`;
       }
       // Only a change of settings may account for these principals (src/review/diff.ts); a Deny gone or reshaped, nothing.
-      const byPrincipal = broad.every((g) => g.principal !== IDENTITY && g.principal !== "*") && !broad.some((g) => widensSubjects(g, known)) && !gone.length && !reshaped.length && (broad.length > 0 || excepted.length > 0);
+      const byPrincipal =
+        broad.every((g) => g.principal !== IDENTITY && g.principal !== "*") &&
+        !broad.some((g) => widensSubjects(g, known)) &&
+        !gone.length &&
+        !reshaped.length &&
+        (broad.length > 0 || excepted.length > 0);
       const principals = byPrincipal ? [...new Set(broad.map((g) => rawPrincipal(g.principal)))] : undefined;
       out.push({ change: "iam-widened", class: fails ? "destructive" : "review", detail, ...(principals ? { principals, exceptions: excepted } : {}) });
     }
@@ -381,14 +447,19 @@ function documentFindings(before: PlannedResource | undefined, after: PlannedRes
   return out;
 }
 
-
 /** What a managed policy ARN gives, as far as the review can tell offline: what it allows, and what its holder gets. */
 function managedPolicy(arn: string, plan: readonly PlannedResource[]): { allows: string; gets: string } {
   const unknown = "gets whatever it allows";
   const awsManaged = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
-  if (awsManaged) return AWS_MANAGED[awsManaged[1]] ? { allows: `${awsManaged[1]}: ${AWS_MANAGED[awsManaged[1]].allows}`, gets: AWS_MANAGED[awsManaged[1]].gets } : { allows: `${awsManaged[1]}, AWS-managed: its document cannot be read offline`, gets: unknown };
+  if (awsManaged)
+    return AWS_MANAGED[awsManaged[1]]
+      ? { allows: `${awsManaged[1]}: ${AWS_MANAGED[awsManaged[1]].allows}`, gets: AWS_MANAGED[awsManaged[1]].gets }
+      : { allows: `${awsManaged[1]}, AWS-managed: its document cannot be read offline`, gets: unknown };
   const declared = plan.find((r) => r.type === T.policy && (arn.endsWith(`/${nameOf(r)}`) || arn === r.name));
-  return { allows: declared ? `the managed policy ${nameOf(declared)} declared here, judged on its own` : "the account's own: its document cannot be read offline", gets: unknown };
+  return {
+    allows: declared ? `the managed policy ${nameOf(declared)} declared here, judged on its own` : "the account's own: its document cannot be read offline",
+    gets: unknown,
+  };
 }
 
 /** Managed policy ARNs on a role, attachments and the exclusive attachment sets. */
@@ -399,7 +470,11 @@ function attachmentFindings(before: PlannedResource | undefined, after: PlannedR
     const h = whoHolds("role", after.name, known.head);
     for (const arn of asStrings(after.inputs.managedPolicyArns).filter((a) => !old.has(a))) {
       const m = managedPolicy(arn, known.head);
-      out.push({ change: "iam-widened", class: "destructive", detail: `${h.name} gets the managed policy ${arn} (${m.allows}) by managedPolicyArns: ${h.who} ${m.gets}` });
+      out.push({
+        change: "iam-widened",
+        class: "destructive",
+        detail: `${h.name} gets the managed policy ${arn} (${m.allows}) by managedPolicyArns: ${h.who} ${m.gets}`,
+      });
     }
   }
   const a = ATTACHMENTS[after.type];
@@ -413,7 +488,9 @@ function attachmentFindings(before: PlannedResource | undefined, after: PlannedR
         for (const arn of arns.filter((x) => !(oldArns.has(x) && oldMembers.has(member)))) {
           const h = whoHolds(m.kind, member, known.head);
           const policy = managedPolicy(arn, known.head);
-          const how = a.exclusive ? `keeps the managed policy ${arn} (${policy.allows}) attached, and any other detached, by ${after.name}` : `gets the managed policy ${arn} (${policy.allows}) by ${after.name}`;
+          const how = a.exclusive
+            ? `keeps the managed policy ${arn} (${policy.allows}) attached, and any other detached, by ${after.name}`
+            : `gets the managed policy ${arn} (${policy.allows}) by ${after.name}`;
           out.push({ change: "iam-widened", class: "destructive", detail: `${h.name} ${how}: ${h.who} ${policy.gets}` });
         }
       }
@@ -425,7 +502,11 @@ function attachmentFindings(before: PlannedResource | undefined, after: PlannedR
     const added = asStrings(after.inputs.policyNames).filter((n) => !old.has(n));
     if (added.length) {
       const h = whoHolds(e.kind, after.inputs[e.input], known.head);
-      out.push({ change: "iam-widened", class: "destructive", detail: `${h.name} keeps the inline policies ${added.join(", ")} (and loses any other) by ${after.name}: ${h.who} gets whatever they allow, which this resource does not show` });
+      out.push({
+        change: "iam-widened",
+        class: "destructive",
+        detail: `${h.name} keeps the inline policies ${added.join(", ")} (and loses any other) by ${after.name}: ${h.who} gets whatever they allow, which this resource does not show`,
+      });
     }
   }
   return out;
@@ -436,7 +517,11 @@ function grantFindings(before: PlannedResource | undefined, after: PlannedResour
   if (after.type !== T.grant) return [];
   const ops = asStrings(after.inputs.operations);
   const oldOps = new Set(asStrings(before?.inputs.operations));
-  const sameWho = before && before.inputs.granteePrincipal === after.inputs.granteePrincipal && before.inputs.keyId === after.inputs.keyId && JSON.stringify(before.inputs.constraints) === JSON.stringify(after.inputs.constraints);
+  const sameWho =
+    before &&
+    before.inputs.granteePrincipal === after.inputs.granteePrincipal &&
+    before.inputs.keyId === after.inputs.keyId &&
+    JSON.stringify(before.inputs.constraints) === JSON.stringify(after.inputs.constraints);
   const added = sameWho ? ops.filter((o) => !oldOps.has(o)) : ops;
   const retiring = before?.inputs.retiringPrincipal !== after.inputs.retiringPrincipal && after.inputs.retiringPrincipal !== undefined;
   if (!added.length && !retiring) return [];
@@ -460,7 +545,8 @@ const purposeOf = (r: PlannedResource) => (r.inputs.tags as Record<string, unkno
  * new way in for workflows, and fails.
  */
 function newRoleFindings(before: PlannedResource | undefined, after: PlannedResource, known: Known): Weakening[] {
-  if (before || after.type !== T.role || !grantsOf(after.inputs.assumeRolePolicy).some((g) => g.effect === "Allow" && g.principal.startsWith("Federated:"))) return [];
+  if (before || after.type !== T.role || !grantsOf(after.inputs.assumeRolePolicy).some((g) => g.effect === "Allow" && g.principal.startsWith("Federated:")))
+    return [];
   const purpose = purposeOf(after);
   const parent = known.head.find((r) => r.name === after.parent && r.type.startsWith("tenant-fleet:"));
   const generated =
@@ -469,7 +555,13 @@ function newRoleFindings(before: PlannedResource | undefined, after: PlannedReso
     !known.base.some((r) => r.type === T.role && purposeOf(r) === purpose) &&
     known.head.filter((r) => r.type === T.role && purposeOf(r) === purpose).length === 1;
   if (generated) return [];
-  return [{ change: "iam-widened", class: "destructive", detail: `a new role ${nameOf(after)} that GitHub workflows may assume (its trust: ${trustOf(after)}), not one of the stack's generated roles (one per purpose): whatever it is granted, those workflows get` }];
+  return [
+    {
+      change: "iam-widened",
+      class: "destructive",
+      detail: `a new role ${nameOf(after)} that GitHub workflows may assume (its trust: ${trustOf(after)}), not one of the stack's generated roles (one per purpose): whatever it is granted, those workflows get`,
+    },
+  ];
 }
 
 /** Every finding of this module for one resource, base against head; `before` absent: created. */

@@ -20,10 +20,25 @@ export function goldenCases(): GoldenCase[] {
   return [
     {
       name: "prod-repository-kms",
-      workflows: renderWorkflows(prod.tenants, { ...base, scope: "repository", encryption: "kms", source: prod.file, migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"] } }),
+      workflows: renderWorkflows(prod.tenants, {
+        ...base,
+        scope: "repository",
+        encryption: "kms",
+        source: prod.file,
+        migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"] },
+      }),
     },
     // With a stack-created catalog, whose writer string lives in its own environment.
-    { name: "dev-environment-s3", workflows: renderWorkflows(dev.tenants, { ...base, scope: "environment", encryption: "s3", source: dev.file, catalog: { environment: "tenant_fleet_catalog" } }) },
+    {
+      name: "dev-environment-s3",
+      workflows: renderWorkflows(dev.tenants, {
+        ...base,
+        scope: "environment",
+        encryption: "s3",
+        source: dev.file,
+        catalog: { environment: "tenant_fleet_catalog" },
+      }),
+    },
     { name: "dev-test-project", workflows: renderDevWorkflows(devStackSettings().devProject, "main") },
   ];
 }

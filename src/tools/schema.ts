@@ -61,14 +61,21 @@ export function renderSchema(): string {
 /** Pulumi.yaml with its `config:` block replaced by the one the settings declare; everything else (and its comments) kept. */
 export function renderProjectFile(text: string): string {
   const doc = parseDocument(text);
-  const comment = doc.get("config", true) ? (doc.contents as { items: { key: { commentBefore?: string; value: string } }[] }).items.find((p) => p.key.value === "config")?.key.commentBefore : undefined;
+  const comment = doc.get("config", true)
+    ? (doc.contents as { items: { key: { commentBefore?: string; value: string } }[] }).items.find((p) => p.key.value === "config")?.key.commentBefore
+    : undefined;
   doc.set("config", doc.createNode(pulumiConfigBlock()));
   const pair = (doc.contents as { items: { key: { commentBefore?: string; value: string } }[] }).items.find((p) => p.key.value === "config");
   if (pair && comment) pair.key.commentBefore = comment;
   // Quoted where a YAML 1.1 reader (or a human) could take a string for something else: off, cron lines.
   visit(doc.get("config", true) as never, {
     Scalar(_, node) {
-      if (isScalar(node) && typeof node.value === "string" && (node.value === "" || /^(y|n|yes|no|on|off|true|false|null|~)$/i.test(node.value) || /[*#]/.test(node.value))) node.type = Scalar.QUOTE_DOUBLE;
+      if (
+        isScalar(node) &&
+        typeof node.value === "string" &&
+        (node.value === "" || /^(y|n|yes|no|on|off|true|false|null|~)$/i.test(node.value) || /[*#]/.test(node.value))
+      )
+        node.type = Scalar.QUOTE_DOUBLE;
     },
   });
   visit(doc.get("config", true) as never, {
@@ -98,7 +105,11 @@ export function schemaFiles(): Generated {
   const errors: string[] = [];
   const rel = (file: string) => path.relative(ROOT, file);
   files.push({ path: rel(SCHEMA_FILE), content: renderSchema(), note: path.relative(process.cwd(), SCHEMA_FILE) });
-  files.push({ path: rel(PROJECT_FILE), content: renderProjectFile(readFileSync(PROJECT_FILE, "utf8")), note: `the config block of ${path.relative(process.cwd(), PROJECT_FILE)}` });
+  files.push({
+    path: rel(PROJECT_FILE),
+    content: renderProjectFile(readFileSync(PROJECT_FILE, "utf8")),
+    note: `the config block of ${path.relative(process.cwd(), PROJECT_FILE)}`,
+  });
   for (const stack of listStacks(ROOT)) {
     const cfg = readStackConfig(ROOT, stack);
     const { settings, problems } = parseStackSettings(projectSettings(cfg.config), { stack, file: cfg.stackFile, text: cfg.stackFileText });

@@ -8,7 +8,8 @@ export const acknowledgementScope: Rule = ({ acknowledgements, at }) => {
   acknowledgements.forEach((a, index) => {
     if (!a.change) return;
     const stackWide = STACK_WIDE_CHANGES.includes(a.change);
-    if (stackWide && a.tenant !== undefined) out.push(at.error(["acknowledgements", index, "tenant"], `a ${a.change} change is stack-wide; remove tenant from this acknowledgement`));
+    if (stackWide && a.tenant !== undefined)
+      out.push(at.error(["acknowledgements", index, "tenant"], `a ${a.change} change is stack-wide; remove tenant from this acknowledgement`));
     if (!stackWide && a.tenant === undefined) out.push(at.error(["acknowledgements", index], `a ${a.change} change belongs to one tenant; add tenant: <id>`));
   });
   return out;

@@ -20,7 +20,12 @@ function fieldProblems(compute: DefaultsInput["compute"], path: DocPath, at: Pos
   }
   const s = compute.suspendAfterSeconds;
   if (s !== undefined && s > 0 && s < MIN_SUSPEND_SECONDS) {
-    out.push(at.error([...path, "suspendAfterSeconds"], `${s} is not accepted by Neon; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}`));
+    out.push(
+      at.error(
+        [...path, "suspendAfterSeconds"],
+        `${s} is not accepted by Neon; use -1 (never), 0 (Neon's default) or ${MIN_SUSPEND_SECONDS} to ${MAX_SUSPEND_SECONDS}`,
+      ),
+    );
   }
   return out;
 }
@@ -35,7 +40,12 @@ export const computeSizes: Rule = ({ defaults, entries, at }) => {
     if (compute.minCu > compute.maxCu) {
       out.push(at.error(where, `minCu ${compute.minCu} is above maxCu ${compute.maxCu}; lower minCu or raise maxCu`));
     } else if (compute.maxCu - compute.minCu > CU_MAX_SPREAD) {
-      out.push(at.error(where, `maxCu ${compute.maxCu} − minCu ${compute.minCu} is ${compute.maxCu - compute.minCu} CU; Neon allows at most ${CU_MAX_SPREAD} CU between them, raise minCu or lower maxCu`));
+      out.push(
+        at.error(
+          where,
+          `maxCu ${compute.maxCu} − minCu ${compute.minCu} is ${compute.maxCu - compute.minCu} CU; Neon allows at most ${CU_MAX_SPREAD} CU between them, raise minCu or lower maxCu`,
+        ),
+      );
     }
   }
   return out;

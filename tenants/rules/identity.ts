@@ -39,7 +39,14 @@ export const distinctNames: Rule = ({ entries, at }) => {
     // Names that read alike (Cyrillic "А" for Latin "A", "Café" and "Cafe") confuse reviewers and support.
     const skeleton = confusableSkeleton(raw.name.normalize("NFKC")).toLowerCase().replace(/\s+/g, " ");
     const twin = lookalikes.get(skeleton);
-    if (twin) out.push(at.error(path, `${quote(raw.name)} looks like tenants[${twin.index}]'s ${quote(twin.name)}; if they are different customers, make the names easy to tell apart`, "warning"));
+    if (twin)
+      out.push(
+        at.error(
+          path,
+          `${quote(raw.name)} looks like tenants[${twin.index}]'s ${quote(twin.name)}; if they are different customers, make the names easy to tell apart`,
+          "warning",
+        ),
+      );
     else lookalikes.set(skeleton, { index, name: raw.name });
   }
   return out;

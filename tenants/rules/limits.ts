@@ -23,7 +23,12 @@ export const lifecycleRulesPerVault: Rule = ({ defaults, owned, at }) => {
     retentions.add(raw.backup?.retentionDays ?? defaults.backup?.retentionDays ?? CODE_DEFAULTS.backup.retentionDays);
     retentionsByVault.set(vault, retentions);
     if (retentions.size === S3_LIFECYCLE_RULE_LIMIT) {
-      out.push(at.error(["tenants", index, "backup"], `${vault} would need ${retentions.size + 1} lifecycle rules (one per distinct retentionDays, plus housekeeping) and S3 allows ${S3_LIFECYCLE_RULE_LIMIT}; use fewer distinct retention periods`));
+      out.push(
+        at.error(
+          ["tenants", index, "backup"],
+          `${vault} would need ${retentions.size + 1} lifecycle rules (one per distinct retentionDays, plus housekeeping) and S3 allows ${S3_LIFECYCLE_RULE_LIMIT}; use fewer distinct retention periods`,
+        ),
+      );
     }
   }
   return out;
@@ -36,8 +41,18 @@ export const pitrWithinPlan: Rule = ({ defaults, owned, ctx, at }) => {
   for (const { index, raw } of owned) {
     const hours = raw.historyRetentionHours ?? defaults.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours;
     if (hours <= max) continue;
-    const where = raw.historyRetentionHours !== undefined ? ["tenants", index, "historyRetentionHours"] : defaults.historyRetentionHours !== undefined ? ["defaults", "historyRetentionHours"] : ["tenants", index];
-    out.push(at.error(where, `a PITR window of ${hours} h is above the ${max} h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan`));
+    const where =
+      raw.historyRetentionHours !== undefined
+        ? ["tenants", index, "historyRetentionHours"]
+        : defaults.historyRetentionHours !== undefined
+          ? ["defaults", "historyRetentionHours"]
+          : ["tenants", index];
+    out.push(
+      at.error(
+        where,
+        `a PITR window of ${hours} h is above the ${max} h the Neon plan allows (tenant-fleet:neonMaxHistoryRetentionHours); shorten it or upgrade the plan`,
+      ),
+    );
   }
   return out;
 };
@@ -49,13 +64,24 @@ export const neonProjects: Rule = ({ owned, ctx, at }) => {
   const moving = owned.filter((t) => t.raw.move).length;
   const projects = owned.length + moving + extra;
   if (limit === undefined || projects <= limit) return [];
-  return [at.error(["tenants"], `this stack needs ${projects} Neon projects (${owned.length} tenants${moving ? `, ${moving} move target(s)` : ""}${extra ? ` and ${extra} of the stack's own: dev/test, catalog` : ""}) and the Neon plan allows ${limit} (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit`)];
+  return [
+    at.error(
+      ["tenants"],
+      `this stack needs ${projects} Neon projects (${owned.length} tenants${moving ? `, ${moving} move target(s)` : ""}${extra ? ` and ${extra} of the stack's own: dev/test, catalog` : ""}) and the Neon plan allows ${limit} (tenant-fleet:neonProjectLimit); retire and erase tenants, or raise the plan's limit`,
+    ),
+  ];
 };
 
 export const stackSize: Rule = ({ owned, ctx, at }) => {
   const recommended = ctx.limits?.recommendedTenants;
   if (recommended === undefined || owned.length <= recommended) return [];
-  return [at.error(["tenants"], `this stack holds ${owned.length} tenants, more than the ${recommended} a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)`, "warning")];
+  return [
+    at.error(
+      ["tenants"],
+      `this stack holds ${owned.length} tenants, more than the ${recommended} a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)`,
+      "warning",
+    ),
+  ];
 };
 
 export const repositorySecrets: Rule = ({ entries, ctx, at }) => {
@@ -85,6 +111,9 @@ export const credentialParameters: Rule = ({ owned, ctx, at }) => {
   return [...perRegion]
     .filter(([, n]) => n > limit)
     .map(([region, n]) =>
-      at.error(["tenants"], `${n / 2} active tenants keep their connection strings in ${region}: ${n} SSM parameters, and a region holds ${limit} standard parameters per account; shard the stack (shardRegions, shardResidencies) or give the stacks separate AWS accounts`),
+      at.error(
+        ["tenants"],
+        `${n / 2} active tenants keep their connection strings in ${region}: ${n} SSM parameters, and a region holds ${limit} standard parameters per account; shard the stack (shardRegions, shardResidencies) or give the stacks separate AWS accounts`,
+      ),
     );
 };

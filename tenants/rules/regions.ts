@@ -27,14 +27,29 @@ export const regionAndResidency: Rule = ({ entries, ctx, at }) => {
     if (canonical) {
       out.push(at.error([...base, "residency"], `"${raw.residency}" is a deprecated code; write ${canonical}`));
     } else if (!isResidency(raw.residency)) {
-      out.push(at.error([...base, "residency"], `"${raw.residency}" is not an ISO 3166-1 alpha-2 country code or EU; Neon regions serve ${KNOWN_JURISDICTIONS.join(", ")}`));
+      out.push(
+        at.error(
+          [...base, "residency"],
+          `"${raw.residency}" is not an ISO 3166-1 alpha-2 country code or EU; Neon regions serve ${KNOWN_JURISDICTIONS.join(", ")}`,
+        ),
+      );
     } else {
       const allowed = ctx.residencies;
       if (allowed && !allowed.allowed.includes(raw.residency)) {
-        out.push(at.error([...base, "residency"], `residency "${raw.residency}" is not allowed by this stack (${allowed.source} is ${allowed.allowed.join(", ") || "empty"}); add it there after review, or correct the tenant`));
+        out.push(
+          at.error(
+            [...base, "residency"],
+            `residency "${raw.residency}" is not allowed by this stack (${allowed.source} is ${allowed.allowed.join(", ") || "empty"}); add it there after review, or correct the tenant`,
+          ),
+        );
       }
       if (region && region.status.state === "active" && !liesIn(region, raw.residency)) {
-        out.push(at.error([...base, "region"], `"${raw.region}" is in ${region.city}, ${region.country}, outside the declared residency ${raw.residency}; ${alternatives(raw.residency)}`));
+        out.push(
+          at.error(
+            [...base, "region"],
+            `"${raw.region}" is in ${region.city}, ${region.country}, outside the declared residency ${raw.residency}; ${alternatives(raw.residency)}`,
+          ),
+        );
       }
     }
   }

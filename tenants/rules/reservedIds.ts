@@ -31,7 +31,12 @@ export function reservedIdReason(id: string): string | undefined {
   }
   const environment = environmentName(id);
   const stack = STACK_ENVIRONMENTS[environment];
-  if (stack) return `the id is reserved: the tenant's GitHub environment would be ${environment}, the stack's own (${stack}); choose another id (not ${Object.keys(STACK_ENVIRONMENTS).map((e) => e.slice(environmentName("").length)).join(" or ")})`;
+  if (stack)
+    return `the id is reserved: the tenant's GitHub environment would be ${environment}, the stack's own (${stack}); choose another id (not ${Object.keys(
+      STACK_ENVIRONMENTS,
+    )
+      .map((e) => e.slice(environmentName("").length))
+      .join(" or ")})`;
   return undefined;
 }
 

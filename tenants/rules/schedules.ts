@@ -9,7 +9,13 @@ function minuteWarning(schedule: string | undefined, path: DocPath, at: Position
   if (!schedule) return [];
   const minute = schedule.trim().split(/\s+/)[0];
   if (minute === "0" || minute === "*" || minute === "00") {
-    return [at.error(path, `"${schedule}" runs at minute ${minute === "*" ? "every minute" : "0"}; GitHub delays scheduled runs at the top of the hour, pick a minute such as 17`, "warning")];
+    return [
+      at.error(
+        path,
+        `"${schedule}" runs at minute ${minute === "*" ? "every minute" : "0"}; GitHub delays scheduled runs at the top of the hour, pick a minute such as 17`,
+        "warning",
+      ),
+    ];
   }
   return [];
 }
@@ -33,8 +39,18 @@ export const scheduleKeepsRpo: Rule = ({ defaults, entries, at }) =>
       return []; // the schedule's own problem is reported where it is
     }
     if (gap <= rpo) return [];
-    const path = raw.backup?.rpoHours !== undefined ? ["tenants", index, "backup", "rpoHours"] : raw.backup?.schedule !== undefined ? ["tenants", index, "backup", "schedule"] : ["tenants", index];
-    return [at.error(path, `the schedule "${schedule}" leaves up to ${gap} h between backups, longer than the stated RPO of ${rpo} h; schedule backups at least every ${rpo} h (e.g. "17 */${Math.min(rpo, 24)} * * *") or state the RPO the schedule keeps`)];
+    const path =
+      raw.backup?.rpoHours !== undefined
+        ? ["tenants", index, "backup", "rpoHours"]
+        : raw.backup?.schedule !== undefined
+          ? ["tenants", index, "backup", "schedule"]
+          : ["tenants", index];
+    return [
+      at.error(
+        path,
+        `the schedule "${schedule}" leaves up to ${gap} h between backups, longer than the stated RPO of ${rpo} h; schedule backups at least every ${rpo} h (e.g. "17 */${Math.min(rpo, 24)} * * *") or state the RPO the schedule keeps`,
+      ),
+    ];
   });
 
 /** Each rollout names one of the stack's migration waves. */
@@ -42,6 +58,13 @@ export const rolloutWaves: Rule = ({ defaults, entries, ctx, at }) => {
   const waves = ctx.waves;
   if (!waves) return [];
   const check = (wave: string | undefined, path: DocPath): Problem[] =>
-    wave === undefined || waves.names.includes(wave) ? [] : [at.error(path, `"${wave}" is not a migration wave of this stack (${waves.source} is ${waves.names.join(", ")}); use one of them, or add the wave there`)];
+    wave === undefined || waves.names.includes(wave)
+      ? []
+      : [
+          at.error(
+            path,
+            `"${wave}" is not a migration wave of this stack (${waves.source} is ${waves.names.join(", ")}); use one of them, or add the wave there`,
+          ),
+        ];
   return [...check(defaults.rollout, ["defaults", "rollout"]), ...entries.flatMap(({ index, raw }) => check(raw.rollout, ["tenants", index, "rollout"]))];
 };

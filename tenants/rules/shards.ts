@@ -11,7 +11,12 @@ export const oneOwner: Rule = ({ entries, ctx, at }) => {
     const owners = shards.owners(raw);
     const path = ["tenants", index, "residency"];
     if (owners.length === 0) {
-      out.push(at.error(path, `no stack sharing this file owns a tenant with residency ${raw.residency} in ${raw.region} (${shards.summary}); add it to one stack's tenant-fleet:shardResidencies or shardRegions`));
+      out.push(
+        at.error(
+          path,
+          `no stack sharing this file owns a tenant with residency ${raw.residency} in ${raw.region} (${shards.summary}); add it to one stack's tenant-fleet:shardResidencies or shardRegions`,
+        ),
+      );
     } else if (owners.length > 1) {
       out.push(at.error(path, `stacks ${owners.join(" and ")} both own this tenant (${shards.summary}); narrow their shard settings so exactly one does`));
     }

@@ -244,7 +244,12 @@ export function annotationOf(line: string, step?: string): Annotation | undefine
       .filter((p) => p.includes("="))
       .map((p) => [p.slice(0, p.indexOf("=")), unescapeCommand(p.slice(p.indexOf("=") + 1), true)]),
   );
-  return { level: m[1] as Annotation["level"], ...(props.title ? { title: props.title } : {}), message: unescapeCommand(m[3]), ...(step !== undefined ? { step } : {}) };
+  return {
+    level: m[1] as Annotation["level"],
+    ...(props.title ? { title: props.title } : {}),
+    message: unescapeCommand(m[3]),
+    ...(step !== undefined ? { step } : {}),
+  };
 }
 
 /** Collects annotations as GitHub keeps them: the first 10 of each level per step, 50 per job (ANNOTATIONS). */
@@ -328,7 +333,15 @@ interface Workflow {
 
 function baseContexts(workflow: Workflow, ctx: RunContext, matrix: Json | undefined, temp: string): Record<string, Json> {
   return {
-    github: { ref: ctx.ref, repository: ctx.repository, workflow: ctx.workflowName ?? workflow.name, run_id: ctx.runId ?? "4242", event_name: "schedule", token: ctx.secrets.GITHUB_TOKEN ?? "", ...((ctx.github ?? {}) as Record<string, Json>) },
+    github: {
+      ref: ctx.ref,
+      repository: ctx.repository,
+      workflow: ctx.workflowName ?? workflow.name,
+      run_id: ctx.runId ?? "4242",
+      event_name: "schedule",
+      token: ctx.secrets.GITHUB_TOKEN ?? "",
+      ...((ctx.github ?? {}) as Record<string, Json>),
+    },
     vars: ctx.vars,
     secrets: ctx.secrets,
     inputs: ctx.inputs ?? {},
@@ -354,7 +367,17 @@ function jobRuns(workflow: Workflow, jobId: string, ctx: RunContext): boolean {
 }
 
 function notRun(result: Result, settings: JobResult["settings"], annotations: Annotation[] = []): JobResult {
-  return { result, steps: [], log: "", annotations, errors: annotations.filter((a) => a.level === "error" && !a.title).map((a) => a.message), warnings: [], summary: "", outputs: {}, settings };
+  return {
+    result,
+    steps: [],
+    log: "",
+    annotations,
+    errors: annotations.filter((a) => a.level === "error" && !a.title).map((a) => a.message),
+    warnings: [],
+    summary: "",
+    outputs: {},
+    settings,
+  };
 }
 
 /** Runs `jobId` of the workflow text for one matrix entry (or none). */
@@ -372,7 +395,8 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
   // A job whose condition is false does not run: skipped, or cancelled when the run was (CANCEL).
   if (!jobRuns(workflow, jobId, ctx)) return notRun(runStatusOf(ctx).cancelled ? "cancelled" : "skipped", settings);
 
-  const envOf = (layer: Record<string, string> | undefined): Record<string, string> => Object.fromEntries(Object.entries(layer ?? {}).map(([k, v]) => [k, interpolate(String(v), contexts)]));
+  const envOf = (layer: Record<string, string> | undefined): Record<string, string> =>
+    Object.fromEntries(Object.entries(layer ?? {}).map(([k, v]) => [k, interpolate(String(v), contexts)]));
   let env: Record<string, string> = { ...envOf(workflow.env) };
   contexts.env = env;
   env = substitutions.jobEnv({ ...env, ...envOf(job.env) });
@@ -425,8 +449,7 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
         writeFileSync(path.join(temp, file), content);
       }
       result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
-    }
-    else if (substitute?.kind === "copy") {
+    } else if (substitute?.kind === "copy") {
       mkdirSync(substitute.to, { recursive: true });
       for (const from of substitute.from) if (existsSync(from)) cpSync(from, substitute.to, { recursive: true });
       result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
@@ -449,7 +472,15 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
     }
     if (existsSync(summaryFile)) {
       const bytes = statSync(summaryFile).size;
-      if (bytes > MAX_STEP_SUMMARY_BYTES) annotations.add({ level: "error", message: `$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of ${MAX_STEP_SUMMARY_BYTES / 1024}k, got ${Math.ceil(bytes / 1024)}k.`, step: name }, String(index));
+      if (bytes > MAX_STEP_SUMMARY_BYTES)
+        annotations.add(
+          {
+            level: "error",
+            message: `$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of ${MAX_STEP_SUMMARY_BYTES / 1024}k, got ${Math.ceil(bytes / 1024)}k.`,
+            step: name,
+          },
+          String(index),
+        );
       else if (bytes > 0) summaries.push(readFileSync(summaryFile, "utf8"));
     }
     const outputs = parseOutputs(output);
@@ -457,7 +488,8 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
     env = { ...env, ...parseOutputs(githubEnv) };
     contexts.env = env;
     const outcome = result.code === 0 ? "success" : "failure";
-    const continueOnError = typeof step["continue-on-error"] === "string" ? interpolate(step["continue-on-error"], contexts) === "true" : step["continue-on-error"] === true;
+    const continueOnError =
+      typeof step["continue-on-error"] === "string" ? interpolate(step["continue-on-error"], contexts) === "true" : step["continue-on-error"] === true;
     const conclusion = outcome === "failure" && continueOnError ? "success" : outcome;
     recordStep(step, { name, outcome, conclusion, output: result.output, outputs, seconds: result.seconds });
     log += `## ${name}\n${result.output}`;
@@ -471,17 +503,31 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
   const outputs: Record<string, string> = {};
   for (const [key, value] of Object.entries(job.outputs ?? {})) {
     const evaluated = interpolate(String(value), contexts);
-    if (secretValues.some((v) => evaluated.includes(v))) annotations.add({ level: "warning", message: `Skip output '${key}' since it may contain secret.` }, "job");
+    if (secretValues.some((v) => evaluated.includes(v)))
+      annotations.add({ level: "warning", message: `Skip output '${key}' since it may contain secret.` }, "job");
     else outputs[key] = evaluated;
   }
   const tooLarge = outputBytes(outputs) > MAX_JOB_OUTPUT_BYTES;
   if (tooLarge) {
-    annotations.add({ level: "error", message: `Fail to evaluate job outputs: ${outputBytes(outputs)} bytes, over the ${MAX_JOB_OUTPUT_BYTES} a job may have` }, "job");
+    annotations.add(
+      { level: "error", message: `Fail to evaluate job outputs: ${outputBytes(outputs)} bytes, over the ${MAX_JOB_OUTPUT_BYTES} a job may have` },
+      "job",
+    );
     status = "failure";
   }
   const kept = annotations.kept;
   const untitled = (level: Annotation["level"]) => kept.filter((a) => a.level === level && !a.title).map((a) => a.message);
-  return { result: status, steps, log, annotations: kept, errors: untitled("error"), warnings: untitled("warning"), summary: summaries.slice(0, MAX_STEP_SUMMARIES).join(""), outputs: tooLarge ? {} : outputs, settings };
+  return {
+    result: status,
+    steps,
+    log,
+    annotations: kept,
+    errors: untitled("error"),
+    warnings: untitled("warning"),
+    summary: summaries.slice(0, MAX_STEP_SUMMARIES).join(""),
+    outputs: tooLarge ? {} : outputs,
+    settings,
+  };
 }
 
 export interface WorkflowRun {
@@ -527,8 +573,16 @@ export async function runWorkflow(
       const [[key, value]] = Object.entries(matrix);
       // The strategy sees github, needs, vars and inputs (JOB_IF_CONTEXTS' page lists it with them).
       const strategyContexts = jobIfContexts(baseContexts(workflow, jobCtx, undefined, ""));
-      const list = typeof value === "string" ? JSON.parse(JSON.stringify(evaluateExpression(value.replace(/^\$\{\{\s*|\s*\}\}$/g, ""), strategyContexts), data.replacer)) : value;
-      const error = !Array.isArray(list) || list.length === 0 ? `Matrix vector '${key}' does not contain any values` : list.length > MAX_MATRIX_ENTRIES ? `Strategy expansion exceeded ${MAX_MATRIX_ENTRIES} results for job '${id}'` : undefined;
+      const list =
+        typeof value === "string"
+          ? JSON.parse(JSON.stringify(evaluateExpression(value.replace(/^\$\{\{\s*|\s*\}\}$/g, ""), strategyContexts), data.replacer))
+          : value;
+      const error =
+        !Array.isArray(list) || list.length === 0
+          ? `Matrix vector '${key}' does not contain any values`
+          : list.length > MAX_MATRIX_ENTRIES
+            ? `Strategy expansion exceeded ${MAX_MATRIX_ENTRIES} results for job '${id}'`
+            : undefined;
       if (error) {
         done[id] = { result: "failure", outputs: {}, runs: [], ancestors, error: `Error when evaluating 'strategy' for job '${id}': ${error}` };
         continue;
@@ -538,11 +592,23 @@ export async function runWorkflow(
     const runs: JobResult[] = [];
     for (const entry of entries) runs.push(await runJob(workflowText, id, entry, jobCtx, substitutions));
     const results = runs.map((r) => r.result);
-    const result: Result = results.includes("failure") ? "failure" : results.includes("cancelled") ? "cancelled" : results.every((r) => r === "skipped") ? "skipped" : "success";
+    const result: Result = results.includes("failure")
+      ? "failure"
+      : results.includes("cancelled")
+        ? "cancelled"
+        : results.every((r) => r === "skipped")
+          ? "skipped"
+          : "success";
     const outputs: Record<string, string> = Object.assign({}, ...runs.map((r) => r.outputs));
     runOutputBytes += outputBytes(outputs);
     if (runOutputBytes > MAX_RUN_OUTPUT_BYTES) {
-      done[id] = { result: "failure", outputs: {}, runs, ancestors, error: `Fail to evaluate job outputs: the run's outputs exceed ${MAX_RUN_OUTPUT_BYTES} bytes` };
+      done[id] = {
+        result: "failure",
+        outputs: {},
+        runs,
+        ancestors,
+        error: `Fail to evaluate job outputs: the run's outputs exceed ${MAX_RUN_OUTPUT_BYTES} bytes`,
+      };
       continue;
     }
     done[id] = { result, outputs, runs, ancestors };

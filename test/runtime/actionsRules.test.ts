@@ -11,10 +11,21 @@ import type { Substitutions } from "./substitutions";
 
 /** Nothing to stand in for: every step is a `run:`. */
 const NONE: Substitutions = { forStep: () => undefined, jobEnv: (env) => env };
-const CTX: Omit<RunContext, "needs" | "run"> = { repository: "example/app", ref: "refs/heads/main", vars: {}, secrets: { TOKEN: "s3cr3t-value" }, runnerEnv: { PATH: "/usr/bin:/bin" } };
+const CTX: Omit<RunContext, "needs" | "run"> = {
+  repository: "example/app",
+  ref: "refs/heads/main",
+  vars: {},
+  secrets: { TOKEN: "s3cr3t-value" },
+  runnerEnv: { PATH: "/usr/bin:/bin" },
+};
 
 type Job = { needs?: string[]; if?: string; outputs?: Record<string, string>; strategy?: object; steps?: object[] };
-const workflow = (jobs: Record<string, Job>) => stringify({ name: "rules", on: "push", jobs: Object.fromEntries(Object.entries(jobs).map(([id, j]) => [id, { "runs-on": "ubuntu-24.04", steps: [{ run: "true" }], ...j }])) });
+const workflow = (jobs: Record<string, Job>) =>
+  stringify({
+    name: "rules",
+    on: "push",
+    jobs: Object.fromEntries(Object.entries(jobs).map(([id, j]) => [id, { "runs-on": "ubuntu-24.04", steps: [{ run: "true" }], ...j }])),
+  });
 const run = (jobs: Record<string, Job>, options: { cancelDuring?: string } = {}) => runWorkflow(workflow(jobs), CTX, NONE, options);
 const results = (r: WorkflowRun) => Object.fromEntries(Object.entries(r.jobs).map(([id, j]) => [id, j.result]));
 const FAIL = [{ run: "exit 1" }];
@@ -37,7 +48,13 @@ describe("needs and if", () => {
   });
 
   it("gives failure() true when any ancestor failed, and always() true whatever happened (IMPLICIT_SUCCESS)", async () => {
-    const r = await run({ a: { steps: FAIL }, b: { needs: ["a"], if: "always()" }, c: { needs: ["b"], if: "failure()" }, d: { needs: ["b"], if: "success()" }, e: { needs: ["d"], if: "always()" } });
+    const r = await run({
+      a: { steps: FAIL },
+      b: { needs: ["a"], if: "always()" },
+      c: { needs: ["b"], if: "failure()" },
+      d: { needs: ["b"], if: "success()" },
+      e: { needs: ["d"], if: "always()" },
+    });
     expect(results(r)).toEqual({ a: "failure", b: "success", c: "success", d: "skipped", e: "success" });
   });
 
@@ -47,7 +64,16 @@ describe("needs and if", () => {
   });
 
   it("cancels the running job and every later job whose condition is false once the run is cancelled; always() goes on (CANCEL)", async () => {
-    const r = await run({ a: {}, b: { needs: ["a"] }, c: { needs: ["b"], if: "!cancelled()" }, d: { needs: ["b"], if: "always() && needs.b.result == 'cancelled'" }, e: { needs: ["a"], if: "cancelled()" } }, { cancelDuring: "b" });
+    const r = await run(
+      {
+        a: {},
+        b: { needs: ["a"] },
+        c: { needs: ["b"], if: "!cancelled()" },
+        d: { needs: ["b"], if: "always() && needs.b.result == 'cancelled'" },
+        e: { needs: ["a"], if: "cancelled()" },
+      },
+      { cancelDuring: "b" },
+    );
     expect(results(r)).toEqual({ a: "success", b: "cancelled", c: "cancelled", d: "success", e: "success" });
   });
 
@@ -56,7 +82,11 @@ describe("needs and if", () => {
       ok: {},
       bad: { steps: FAIL },
       off: { if: "false" },
-      all: { needs: ["ok", "bad", "off"], if: "always()", steps: [{ id: "r", run: 'echo "seen=${{ needs.ok.result }} ${{ needs.bad.result }} ${{ needs.off.result }}" >> "$GITHUB_OUTPUT"' }] },
+      all: {
+        needs: ["ok", "bad", "off"],
+        if: "always()",
+        steps: [{ id: "r", run: 'echo "seen=${{ needs.ok.result }} ${{ needs.bad.result }} ${{ needs.off.result }}" >> "$GITHUB_OUTPUT"' }],
+      },
     });
     expect(r.jobs.all.runs[0].steps[0].outputs.seen).toBe("success failure skipped");
   });
@@ -79,21 +109,33 @@ describe("steps", () => {
     });
     const job = r.jobs.a.runs[0];
     expect(job.result).toBe("success");
-    expect(job.steps.map((s) => [s.outcome, s.conclusion])).toEqual([["failure", "success"], ["success", "success"], ["skipped", "skipped"]]);
+    expect(job.steps.map((s) => [s.outcome, s.conclusion])).toEqual([
+      ["failure", "success"],
+      ["success", "success"],
+      ["skipped", "skipped"],
+    ]);
   });
 
   it("runs a later step after a failure only with failure() or always()", async () => {
-    const r = await run({ a: { steps: [{ run: "exit 1" }, { run: "echo plain" }, { if: "failure()", run: "echo failure" }, { if: "always()", run: "echo always" }] } });
+    const r = await run({
+      a: { steps: [{ run: "exit 1" }, { run: "echo plain" }, { if: "failure()", run: "echo failure" }, { if: "always()", run: "echo always" }] },
+    });
     expect(r.jobs.a.runs[0].steps.map((s) => s.outcome)).toEqual(["failure", "skipped", "success", "success"]);
   });
 });
 
 describe("annotations", () => {
   it("keeps the first 10 errors and 10 warnings of a step: an 11th, however important, is not shown (ANNOTATIONS)", async () => {
-    const lines = [...Array.from({ length: 12 }, (_, i) => `echo "::error::tenant-${i + 1} failed"`), ...Array.from({ length: 12 }, (_, i) => `echo "::warning::note ${i + 1}"`), 'echo "::error title=failed tenants::all twelve"'];
+    const lines = [
+      ...Array.from({ length: 12 }, (_, i) => `echo "::error::tenant-${i + 1} failed"`),
+      ...Array.from({ length: 12 }, (_, i) => `echo "::warning::note ${i + 1}"`),
+      'echo "::error title=failed tenants::all twelve"',
+    ];
     const r = await run({ a: { steps: [{ run: lines.join("\n") }] } });
     const job = r.jobs.a.runs[0];
-    expect(job.annotations.filter((a) => a.level === "error").map((a) => a.message)).toEqual(Array.from({ length: MAX_ANNOTATIONS_PER_STEP }, (_, i) => `tenant-${i + 1} failed`));
+    expect(job.annotations.filter((a) => a.level === "error").map((a) => a.message)).toEqual(
+      Array.from({ length: MAX_ANNOTATIONS_PER_STEP }, (_, i) => `tenant-${i + 1} failed`),
+    );
     expect(job.warnings).toHaveLength(MAX_ANNOTATIONS_PER_STEP);
     expect(job.annotations.some((a) => a.title === "failed tenants")).toBe(false);
     // The log keeps every line.
@@ -110,7 +152,15 @@ describe("annotations", () => {
   });
 
   it("drops a step summary over 1 MiB with an error annotation, and keeps each step's own (SUMMARY)", async () => {
-    const r = await run({ a: { steps: [{ run: 'echo "first" >> "$GITHUB_STEP_SUMMARY"' }, { run: 'head -c 1100000 /dev/zero | tr "\\0" x >> "$GITHUB_STEP_SUMMARY"' }, { run: 'echo "third" >> "$GITHUB_STEP_SUMMARY"' }] } });
+    const r = await run({
+      a: {
+        steps: [
+          { run: 'echo "first" >> "$GITHUB_STEP_SUMMARY"' },
+          { run: 'head -c 1100000 /dev/zero | tr "\\0" x >> "$GITHUB_STEP_SUMMARY"' },
+          { run: 'echo "third" >> "$GITHUB_STEP_SUMMARY"' },
+        ],
+      },
+    });
     const job = r.jobs.a.runs[0];
     expect(job.summary).toBe("first\nthird\n");
     expect(job.errors).toEqual(["$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got 1075k."]);
@@ -128,7 +178,10 @@ describe("job outputs", () => {
 
   it("fails a job whose outputs exceed 1 MB in UTF-16, and its dependants do not run", async () => {
     const r = await run({
-      a: { outputs: { big: "${{ steps.s.outputs.big }}" }, steps: [{ id: "s", run: 'echo "big=$(head -c 600000 /dev/zero | tr "\\0" x)" >> "$GITHUB_OUTPUT"' }] },
+      a: {
+        outputs: { big: "${{ steps.s.outputs.big }}" },
+        steps: [{ id: "s", run: 'echo "big=$(head -c 600000 /dev/zero | tr "\\0" x)" >> "$GITHUB_OUTPUT"' }],
+      },
       b: { needs: ["a"] },
     });
     expect(results(r)).toEqual({ a: "failure", b: "skipped" });
@@ -152,12 +205,19 @@ describe("matrix", () => {
     const full = await run(matrixJob(MAX_MATRIX_ENTRIES));
     expect([full.jobs.each.result, full.jobs.each.runs.length]).toEqual(["success", MAX_MATRIX_ENTRIES]);
     const over = await run(matrixJob(MAX_MATRIX_ENTRIES + 1));
-    expect([over.jobs.each.result, over.jobs.each.runs.length, over.jobs.each.error]).toEqual(["failure", 0, "Error when evaluating 'strategy' for job 'each': Strategy expansion exceeded 256 results for job 'each'"]);
+    expect([over.jobs.each.result, over.jobs.each.runs.length, over.jobs.each.error]).toEqual([
+      "failure",
+      0,
+      "Error when evaluating 'strategy' for job 'each': Strategy expansion exceeded 256 results for job 'each'",
+    ]);
   });
 
   it("fails an empty matrix rather than skipping it", async () => {
     const r = await run({ plan: {}, each: { needs: ["plan"], strategy: { matrix: { n: "${{ fromJSON('[]') }}" } } } });
-    expect([r.jobs.each.result, r.jobs.each.error]).toEqual(["failure", "Error when evaluating 'strategy' for job 'each': Matrix vector 'n' does not contain any values"]);
+    expect([r.jobs.each.result, r.jobs.each.error]).toEqual([
+      "failure",
+      "Error when evaluating 'strategy' for job 'each': Matrix vector 'n' does not contain any values",
+    ]);
   });
 });
 

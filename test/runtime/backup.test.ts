@@ -30,7 +30,10 @@ const prefixOf = (tenantId: string) => backupPrefix(tenantId, 14);
 describe("a nightly backup and the weekly drill of a real database", () => {
   it("streams the dump in parts the bucket policy accepts, writes a manifest last, and the drill restores exactly what it recorded", async () => {
     // Enough rows that the dump spans several 5 MiB parts (S3's smallest).
-    world.tenantDb.sql("app", "set role app_owner; insert into orders select g, 1 + g % 1000, g, md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) from generate_series(3001, 100000) g; analyze orders");
+    world.tenantDb.sql(
+      "app",
+      "set role app_owner; insert into orders select g, 1 + g % 1000, g, md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) from generate_series(3001, 100000) g; analyze orders",
+    );
     const backup = await world.backup("acme-corp", { partBytes: PART });
     expect(backup.errors).toEqual([]);
     expect(backup.result, backup.log).toBe("success");
@@ -39,14 +42,27 @@ describe("a nightly backup and the weekly drill of a real database", () => {
     const manifestKey = dump.key.replace(/\.dump$/, MANIFEST_SUFFIX);
     expect(objects.map((o) => o.key)).toContain(manifestKey);
     const manifest = JSON.parse((await world.s3.read(world.bucketOf("acme-corp"), manifestKey)).toString());
-    expect(manifest).toMatchObject({ format: 1, tenant: "acme-corp", key: dump.key, host: world.repo.databases.get("acme-corp")!.host, bytes: dump.size, empty_allowed: false });
+    expect(manifest).toMatchObject({
+      format: 1,
+      tenant: "acme-corp",
+      key: dump.key,
+      host: world.repo.databases.get("acme-corp")!.host,
+      bytes: dump.size,
+      empty_allowed: false,
+    });
     expect(manifest.tables).toEqual({ "public.customers": 1000, "public.orders": 100000, 'audit."Events"': 10 });
     expect(manifest.parts).toBeGreaterThanOrEqual(2);
     expect(Number(manifest.server_version)).toBeGreaterThan(100000);
     // Every request the CLI made was one the stack's policies allow, and the upload was multipart.
     const calls = world.s3.calls.filter((c) => c.role.endsWith("backup-writer"));
     expect(calls.filter((c) => c.status >= 400)).toEqual([]);
-    expect(calls.map((c) => c.operation)).toEqual(["CreateMultipartUpload", ...Array(manifest.parts).fill("UploadPart"), "ListParts", "CompleteMultipartUpload", "PutObject"]);
+    expect(calls.map((c) => c.operation)).toEqual([
+      "CreateMultipartUpload",
+      ...Array(manifest.parts).fill("UploadPart"),
+      "ListParts",
+      "CompleteMultipartUpload",
+      "PutObject",
+    ]);
     for (const c of calls) expect(c.decisions.every((d) => d.decision === "allow")).toBe(true);
 
     const drill = await world.drill("acme-corp");
@@ -61,7 +77,9 @@ describe("a nightly backup and the weekly drill of a real database", () => {
     world.s3.loseNextPart = true;
     const r = await world.backup("acme-corp", { partBytes: PART });
     expect(r.result).toBe("failure");
-    expect(r.errors).toEqual(["S3's record of the upload of acme-corp's dump differs from the parts sent (a part missing, replaced or of another size): not completed"]);
+    expect(r.errors).toEqual([
+      "S3's record of the upload of acme-corp's dump differs from the parts sent (a part missing, replaced or of another size): not completed",
+    ]);
     expect(world.s3.calls.at(-1)!.operation).toBe("AbortMultipartUpload");
   });
 
@@ -98,7 +116,9 @@ describe("a nightly backup and the weekly drill of a real database", () => {
 
   it("names a missing secret instead of failing on a socket", async () => {
     const r = await world.backup("brightwave", { secret: "" });
-    expect(r.errors).toEqual(["secret BRIGHTWAVE_DATABASE_URL is empty or missing for brightwave: pulumi up writes it, and only runs of the default branch can read it"]);
+    expect(r.errors).toEqual([
+      "secret BRIGHTWAVE_DATABASE_URL is empty or missing for brightwave: pulumi up writes it, and only runs of the default branch can read it",
+    ]);
   });
 });
 
@@ -118,7 +138,11 @@ describe("the drill, against what can be under a tenant's prefix", () => {
 
   it("fails when the newest backup does not restore the tables and rows its manifest recorded", async () => {
     const objects = await world.s3.list(bucket());
-    const real = objects.filter((o) => o.key.startsWith(prefixOf("acme-corp")) && o.key.endsWith(MANIFEST_SUFFIX)).map((o) => o.key).sort().at(-1)!;
+    const real = objects
+      .filter((o) => o.key.startsWith(prefixOf("acme-corp")) && o.key.endsWith(MANIFEST_SUFFIX))
+      .map((o) => o.key)
+      .sort()
+      .at(-1)!;
     const manifest = JSON.parse((await world.s3.read(bucket(), real)).toString());
     const dump = await world.s3.read(bucket(), manifest.key);
     const key = `${prefixOf("acme-corp")}${stamp(0)}`;
@@ -127,13 +151,19 @@ describe("the drill, against what can be under a tenant's prefix", () => {
     await world.s3.plant(bucket(), `${key}${MANIFEST_SUFFIX}`, JSON.stringify(forged));
     const drill = await world.drill("acme-corp");
     expect(drill.result, drill.log).toBe("failure");
-    expect(drill.errors[0]).toMatch(/does not restore what its manifest recorded \(2 difference\(s\), exact row counts, taken in the dump's snapshot\): missing table public\.invoices;public\.orders: 100000 rows restored, 150000 backed up/);
+    expect(drill.errors[0]).toMatch(
+      /does not restore what its manifest recorded \(2 difference\(s\), exact row counts, taken in the dump's snapshot\): missing table public\.invoices;public\.orders: 100000 rows restored, 150000 backed up/,
+    );
   });
 
   it("fails when the dump changed after the backup wrote it", async () => {
     const key = `${prefixOf("acme-corp")}${stamp(-0.01)}`;
     const objects = await world.s3.list(bucket());
-    const real = objects.filter((o) => o.key.startsWith(prefixOf("acme-corp")) && o.key.endsWith(MANIFEST_SUFFIX)).map((o) => o.key).sort().at(-1)!;
+    const real = objects
+      .filter((o) => o.key.startsWith(prefixOf("acme-corp")) && o.key.endsWith(MANIFEST_SUFFIX))
+      .map((o) => o.key)
+      .sort()
+      .at(-1)!;
     const manifest = JSON.parse((await world.s3.read(bucket(), real)).toString());
     const dump = Buffer.from(await world.s3.read(bucket(), manifest.key));
     dump[dump.length - 10] ^= 0xff;
@@ -149,7 +179,12 @@ describe("row counts the drill can trust (exact, in the dump's own snapshot)", (
   const bucket = () => world.bucketOf("brightwave");
   const prefix = prefixOf("brightwave");
   const stamp = (secondsAhead: number) => backupTimestamp(new Date(Date.now() + secondsAhead * 1000));
-  const newestManifest = async () => (await world.s3.list(bucket())).map((o) => o.key).filter((k) => k.startsWith(prefix) && k.endsWith(MANIFEST_SUFFIX)).sort().at(-1)!;
+  const newestManifest = async () =>
+    (await world.s3.list(bucket()))
+      .map((o) => o.key)
+      .filter((k) => k.startsWith(prefix) && k.endsWith(MANIFEST_SUFFIX))
+      .sort()
+      .at(-1)!;
   /** A copy of the real backup under a newer name, with its manifest changed by `edit`. */
   const plantCopy = async (real: Record<string, unknown>, secondsAhead: number, edit: (m: Record<string, unknown>) => Record<string, unknown>) => {
     const key = `${prefix}${stamp(secondsAhead)}`;
@@ -161,15 +196,24 @@ describe("row counts the drill can trust (exact, in the dump's own snapshot)", (
   it("records exact counts where the planner's estimate is stale: the drill passes, a count changed by one row fails it, an older manifest's estimate is judged within the tolerance", async () => {
     seedDatabase(world.tenantDb, "bright_exact", 100);
     // Statistics taken at 4,000 rows, then 1,000 deleted before autovacuum looks again: the estimate stays 4,000.
-    world.tenantDb.sql("bright_exact", "set role app_owner; create table stale (id int primary key, v text) with (autovacuum_enabled = off); insert into stale select g, md5(g::text) from generate_series(1, 4000) g");
+    world.tenantDb.sql(
+      "bright_exact",
+      "set role app_owner; create table stale (id int primary key, v text) with (autovacuum_enabled = off); insert into stale select g, md5(g::text) from generate_series(1, 4000) g",
+    );
     world.tenantDb.sql("bright_exact", "vacuum analyze stale");
     world.tenantDb.sql("bright_exact", "delete from stale where id <= 1000");
-    expect(world.tenantDb.sql("bright_exact", "select reltuples::bigint || '/' || (select count(*) from stale) from pg_class where relname = 'stale'")).toBe("4000/3000");
+    expect(world.tenantDb.sql("bright_exact", "select reltuples::bigint || '/' || (select count(*) from stale) from pg_class where relname = 'stale'")).toBe(
+      "4000/3000",
+    );
 
     const backup = await world.backup("brightwave", { secret: world.secretFor("brightwave", "bright_exact") });
     expect(backup.result, backup.log).toBe("success");
     const real = JSON.parse((await world.s3.read(bucket(), await newestManifest())).toString());
-    expect(real).toMatchObject({ format: 1, row_counts: "exact", tables: { "public.stale": 3000, "public.customers": 100, "public.orders": 300, 'audit."Events"': 10 } });
+    expect(real).toMatchObject({
+      format: 1,
+      row_counts: "exact",
+      tables: { "public.stale": 3000, "public.customers": 100, "public.orders": 300, 'audit."Events"': 10 },
+    });
     const drill = await world.drill("brightwave");
     expect(drill.errors).toEqual([]);
     expect(drill.result, drill.log).toBe("success");
@@ -179,7 +223,9 @@ describe("row counts the drill can trust (exact, in the dump's own snapshot)", (
     await plantCopy(real, 2, (m) => ({ ...m, tables: { ...(m.tables as object), "public.stale": 3001 } }));
     const tampered = await world.drill("brightwave");
     expect(tampered.result, tampered.log).toBe("failure");
-    expect(tampered.errors[0]).toMatch(/does not restore what its manifest recorded \(1 difference\(s\), exact row counts, taken in the dump's snapshot\): public\.stale: 3000 rows restored, 3001 backed up$/);
+    expect(tampered.errors[0]).toMatch(
+      /does not restore what its manifest recorded \(1 difference\(s\), exact row counts, taken in the dump's snapshot\): public\.stale: 3000 rows restored, 3001 backed up$/,
+    );
 
     // A manifest from before exact counts (no row_counts): its estimates are judged within the tolerance, and the drill says so.
     const { row_counts: _, ...older } = real;
@@ -193,7 +239,9 @@ describe("row counts the drill can trust (exact, in the dump's own snapshot)", (
     await world.s3.plant(bucket(), `${prefix}20261399T259999Z${MANIFEST_SUFFIX}`, "{}");
     const drill = await world.drill("brightwave");
     expect(drill.result, drill.log).toBe("success");
-    expect(drill.warnings).toEqual([`ignored 1 object(s) of brightwave named like a backup but not at a real UTC time (YYYYMMDDTHHMMSSZ), which the backup job never writes: ${prefix}20261399T259999Z${MANIFEST_SUFFIX}`]);
+    expect(drill.warnings).toEqual([
+      `ignored 1 object(s) of brightwave named like a backup but not at a real UTC time (YYYYMMDDTHHMMSSZ), which the backup job never writes: ${prefix}20261399T259999Z${MANIFEST_SUFFIX}`,
+    ]);
   });
 });
 
@@ -224,7 +272,23 @@ describe("locks", () => {
   it("gives up on a table a migration holds instead of queueing behind it", async () => {
     const { spawn } = await import("node:child_process");
     // A migration holding ACCESS EXCLUSIVE on orders for longer than pg_dump waits.
-    const holder = spawn(`${world.tenantDb.bin}/psql`, ["-X", "-h", "127.0.0.1", "-p", String(world.tenantDb.port), "-U", "postgres", "-d", "app", "-c", "begin; lock table orders in access exclusive mode; select pg_sleep(120); commit;"], { stdio: "ignore" });
+    const holder = spawn(
+      `${world.tenantDb.bin}/psql`,
+      [
+        "-X",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(world.tenantDb.port),
+        "-U",
+        "postgres",
+        "-d",
+        "app",
+        "-c",
+        "begin; lock table orders in access exclusive mode; select pg_sleep(120); commit;",
+      ],
+      { stdio: "ignore" },
+    );
     try {
       await new Promise((r) => setTimeout(r, 1000));
       const started = Date.now();
@@ -243,7 +307,23 @@ describe("locks", () => {
   it("waits while a migration of the tenant holds the tenant's lock, then backs up", async () => {
     const { spawn } = await import("node:child_process");
     // What the migrations job's wrapper holds while the team's command runs: the tenant's advisory lock.
-    const holder = spawn(`${world.tenantDb.bin}/psql`, ["-X", "-h", "127.0.0.1", "-p", String(world.tenantDb.port), "-U", "postgres", "-d", "app", "-c", `select pg_advisory_lock(${TENANT_LOCK_KEY}); select pg_sleep(7);`], { stdio: "ignore" });
+    const holder = spawn(
+      `${world.tenantDb.bin}/psql`,
+      [
+        "-X",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(world.tenantDb.port),
+        "-U",
+        "postgres",
+        "-d",
+        "app",
+        "-c",
+        `select pg_advisory_lock(${TENANT_LOCK_KEY}); select pg_sleep(7);`,
+      ],
+      { stdio: "ignore" },
+    );
     try {
       await new Promise((r) => setTimeout(r, 1000));
       const r = await world.backup("acme-corp", { partBytes: PART });
@@ -273,7 +353,10 @@ describe("a tenant new to the fleet manifest", () => {
   beforeAll(async () => {
     github = await startFakeGithub("example-saas/app", "ghs_run_token");
     fresh = await startWorld(undefined, undefined, { url: github.url, token: "ghs_run_token" });
-    fresh.tenantDb.sql("postgres", "do $$ begin if not exists (select from pg_roles where rolname = 'app_owner') then create role app_owner login; end if; end $$");
+    fresh.tenantDb.sql(
+      "postgres",
+      "do $$ begin if not exists (select from pg_roles where rolname = 'app_owner') then create role app_owner login; end if; end $$",
+    );
     fresh.tenantDb.sql("postgres", "create database empty_db owner app_owner");
   });
   afterAll(async () => {
@@ -294,9 +377,13 @@ describe("a tenant new to the fleet manifest", () => {
     const { plan, job } = await fresh.runBatch("backup", ["brightwave"], { secrets: { brightwave: fresh.secretFor("brightwave", "empty_db") } });
     expect(plan.log).toContain("new in the last 7 days: brightwave");
     // The history was asked as of seven days ago, with the run's own token.
-    expect(github.calls.find((c) => c.path.includes("/commits?"))!.path).toMatch(/path=\.github%2Ftenant-fleet%2Ftenant-fleet\.json|path=\.github\/tenant-fleet\/tenant-fleet\.json/);
+    expect(github.calls.find((c) => c.path.includes("/commits?"))!.path).toMatch(
+      /path=\.github%2Ftenant-fleet%2Ftenant-fleet\.json|path=\.github\/tenant-fleet\/tenant-fleet\.json/,
+    );
     expect(job.result, job.log).toBe("success");
-    expect(job.warnings).toEqual(["brightwave's database has no tables; backed up anyway because the tenant is new to the fleet manifest (its schema is migrated when it is onboarded)"]);
+    expect(job.warnings).toEqual([
+      "brightwave's database has no tables; backed up anyway because the tenant is new to the fleet manifest (its schema is migrated when it is onboarded)",
+    ]);
     const drill = await fresh.drill("brightwave");
     expect(drill.result, drill.log).toBe("success");
     expect(drill.warnings[0]).toMatch(/restored no table; it was taken while brightwave was new to the fleet manifest/);
@@ -335,14 +422,20 @@ describe("a tenant database with an extension's configuration table (PostGIS's s
     const dir = path.join(world.tenantDb.sql("postgres", "select setting from pg_config where name = 'SHAREDIR'"), "extension");
     files = [path.join(dir, `${name}.control`), path.join(dir, `${name}--1.0.sql`)];
     writeFileSync(files[0], "default_version = '1.0'\nrelocatable = false\nsuperuser = true\n");
-    writeFileSync(files[1], [
-      "create table settings (name text primary key, value text, builtin boolean not null default false);",
-      "insert into settings values ('shipped-a', '1', true), ('shipped-b', '2', true);",
-      "select pg_catalog.pg_extension_config_dump('settings', 'WHERE NOT builtin');",
-    ].join("\n"));
+    writeFileSync(
+      files[1],
+      [
+        "create table settings (name text primary key, value text, builtin boolean not null default false);",
+        "insert into settings values ('shipped-a', '1', true), ('shipped-b', '2', true);",
+        "select pg_catalog.pg_extension_config_dump('settings', 'WHERE NOT builtin');",
+      ].join("\n"),
+    );
     world.tenantDb.sql("postgres", "drop database if exists ext_db");
     world.tenantDb.sql("postgres", "create database ext_db owner app_owner");
-    world.tenantDb.sql("ext_db", `create extension ${name}; insert into settings values ('tenant-1', 'x'), ('tenant-2', 'y'), ('tenant-3', 'z'); create table items (id int primary key); alter table items owner to app_owner; insert into items select generate_series(1, 7); grant select on settings to app_owner`);
+    world.tenantDb.sql(
+      "ext_db",
+      `create extension ${name}; insert into settings values ('tenant-1', 'x'), ('tenant-2', 'y'), ('tenant-3', 'z'); create table items (id int primary key); alter table items owner to app_owner; insert into items select generate_series(1, 7); grant select on settings to app_owner`,
+    );
     const backup = await world.backup("brightwave", { secret: world.secretFor("brightwave", "ext_db") });
     expect(backup.errors).toEqual([]);
     expect(backup.result, backup.log).toBe("success");

@@ -19,13 +19,21 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.stop());
 
-const manifests = async (tenant: string) => (await world.s3.list(world.bucketOf(tenant))).filter((o) => o.key.startsWith(backupPrefix(tenant, 14)) && o.key.endsWith(MANIFEST_SUFFIX));
+const manifests = async (tenant: string) =>
+  (await world.s3.list(world.bucketOf(tenant))).filter((o) => o.key.startsWith(backupPrefix(tenant, 14)) && o.key.endsWith(MANIFEST_SUFFIX));
 
 describe("a batch of three tenants", () => {
   it("plans one job for the batch from the manifest, with the batch's secrets only", async () => {
-    const { plan, entry } = await world.runBatch("backup", ["acme-corp"], { narrow: false, secrets: { "acme-corp": world.secretFor("acme-corp", "acme_db"), brightwave: "", "fresh-start": world.secretFor("fresh-start", "fresh_db") } });
+    const { plan, entry } = await world.runBatch("backup", ["acme-corp"], {
+      narrow: false,
+      secrets: { "acme-corp": world.secretFor("acme-corp", "acme_db"), brightwave: "", "fresh-start": world.secretFor("fresh-start", "fresh_db") },
+    });
     expect(plan.log).toContain("3 tenant(s) in 1 job(s) from .github/tenant-fleet/tenant-fleet.json");
-    expect(entry).toMatchObject({ key: "eu-central-1-pg17-1", aws_region: "eu-central-1", secrets: ["ACME_CORP_DATABASE_URL", "BRIGHTWAVE_DATABASE_URL", "FRESH_START_DATABASE_URL"] });
+    expect(entry).toMatchObject({
+      key: "eu-central-1-pg17-1",
+      aws_region: "eu-central-1",
+      secrets: ["ACME_CORP_DATABASE_URL", "BRIGHTWAVE_DATABASE_URL", "FRESH_START_DATABASE_URL"],
+    });
   });
 
   it("backs up every tenant it can, names the one it could not, and fails", async () => {
@@ -33,10 +41,18 @@ describe("a batch of three tenants", () => {
     const { job } = await world.runBatch("backup", ["acme-corp"], {
       narrow: false,
       // brightwave's secret points at a database that does not exist.
-      secrets: { "acme-corp": world.secretFor("acme-corp", "acme_db"), brightwave: world.secretFor("brightwave", "gone_db"), "fresh-start": world.secretFor("fresh-start", "fresh_db") },
+      secrets: {
+        "acme-corp": world.secretFor("acme-corp", "acme_db"),
+        brightwave: world.secretFor("brightwave", "gone_db"),
+        "fresh-start": world.secretFor("fresh-start", "fresh_db"),
+      },
     });
     expect(job.result).toBe("failure");
-    expect(job.errors).toEqual([expect.stringMatching(/^psql could not back up brightwave with the connection string in secret BRIGHTWAVE_DATABASE_URL: its role or database does not exist on the server/)]);
+    expect(job.errors).toEqual([
+      expect.stringMatching(
+        /^psql could not back up brightwave with the connection string in secret BRIGHTWAVE_DATABASE_URL: its role or database does not exist on the server/,
+      ),
+    ]);
     expect(job.log).toContain(`::error title=${FAILED_TENANTS_TITLE}::brightwave`);
     expect(job.log).toContain("1 of 3 tenant(s) failed: brightwave");
     expect((await manifests("acme-corp")).length).toBe(before.acme + 1);
@@ -47,7 +63,13 @@ describe("a batch of three tenants", () => {
     expect(job.summary).toMatch(/\| brightwave \| failed \| \d+ \| psql could not back up brightwave/);
     expect(job.summary).toMatch(/\| fresh-start \| ok \|/);
     // The job installed one client and took one set of credentials for the three.
-    expect(job.steps.map((s) => s.name)).toEqual(["Fleet manifest", "Postgres client of the tenant's major version", "AWS credentials (OIDC)", "Dump, check and upload each tenant", "Keep the results for the fleet catalog"]);
+    expect(job.steps.map((s) => s.name)).toEqual([
+      "Fleet manifest",
+      "Postgres client of the tenant's major version",
+      "AWS credentials (OIDC)",
+      "Dump, check and upload each tenant",
+      "Keep the results for the fleet catalog",
+    ]);
   });
 
   it("drills the batch, each tenant restored into its own database, and names the tenant without a backup", async () => {

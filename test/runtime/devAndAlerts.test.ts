@@ -89,7 +89,8 @@ describe("the dev/test preview branch and cleanup", () => {
   it("installs the pull request's dependencies in a job without the key; the test job fetches the string first, then unpacks that install and runs", async () => {
     // A setup command that leaves a mark and records what it could see; a preview command that checks both.
     const setup = "mkdir -p node_modules && echo installed > node_modules/marker && env > install-env.txt";
-    const check = 'grep -qx installed node_modules/marker && ! grep -q NEON_API_KEY install-env.txt && ! env | grep -q NEON_API_KEY && test -n "$DATABASE_URL" && echo preview-ran';
+    const check =
+      'grep -qx installed node_modules/marker && ! grep -q NEON_API_KEY install-env.txt && ! env | grep -q NEON_API_KEY && test -n "$DATABASE_URL" && echo preview-ran';
     const custom = await repositoryOf("dev", ["devNeonApiKey=napi_offline", `devSetupCommand=${setup}`, `devPreviewCommand=${check}`]);
     const workflow = [...custom.workflows].find(([p]) => p.endsWith("tenant-fleet-dev-preview-branch.yml"))![1];
     const artifacts = `${runner.env.HOME}/dev-artifacts-${Date.now()}`;
@@ -98,9 +99,20 @@ describe("the dev/test preview branch and cleanup", () => {
     const install = await runJob(workflow, "install", undefined, ctx, substitutions);
     expect(install.result, install.log).toBe("success");
     expect(install.log).not.toContain(NEON_KEY);
-    const test = await runJob(workflow, "test", undefined, { ...ctx, needs: { branch: { result: "success", outputs: { branch_id: "br-pr-7" } }, install: { result: "success" } } }, substitutions);
+    const test = await runJob(
+      workflow,
+      "test",
+      undefined,
+      { ...ctx, needs: { branch: { result: "success", outputs: { branch_id: "br-pr-7" } }, install: { result: "success" } } },
+      substitutions,
+    );
     expect(test.result, test.log).toBe("success");
-    expect(test.steps.map((s) => s.name)).toEqual(["Connection string of the branch (the only step with the Neon API key)", "The installed workspace", "Unpack it", "Run with DATABASE_URL of the branch"]);
+    expect(test.steps.map((s) => s.name)).toEqual([
+      "Connection string of the branch (the only step with the Neon API key)",
+      "The installed workspace",
+      "Unpack it",
+      "Run with DATABASE_URL of the branch",
+    ]);
     expect(test.log).toContain("preview-ran");
     expect(test.log).not.toContain(NEON_KEY);
     // The key asked Neon for this pull request's branch, in the job's first step (the order above).
@@ -110,7 +122,12 @@ describe("the dev/test preview branch and cleanup", () => {
   it("cleanup goes on past a branch deleted under it (404) and deletes the rest", async () => {
     neon.branches.clear();
     const old = new Date(Date.now() - 10 * 24 * 3_600_000).toISOString();
-    for (const [id, n] of [["br-a", "preview/pr-1-a"], ["br-b", "preview/pr-2-b"], ["br-c", "preview/pr-3-c"]]) neon.branches.set(id, { id, name: n, created_at: old, current_state: "ready", pollsUntilReady: 0 });
+    for (const [id, n] of [
+      ["br-a", "preview/pr-1-a"],
+      ["br-b", "preview/pr-2-b"],
+      ["br-c", "preview/pr-3-c"],
+    ])
+      neon.branches.set(id, { id, name: n, created_at: old, current_state: "ready", pollsUntilReady: 0 });
     neon.branches.set("br-main", { id: "br-main", name: "main", created_at: old, current_state: "ready", pollsUntilReady: 0 });
     // The closed pull request's job deletes br-a between the listing and cleanup's DELETE.
     const original = neon.branches.get.bind(neon.branches);
@@ -144,7 +161,16 @@ describe("the alert job of a scheduled workflow", () => {
       backupFile()[1],
       "alert",
       undefined,
-      { repository: REPOSITORY, ref: "refs/heads/main", vars: prod.vars, secrets: { GITHUB_TOKEN }, needs: { plan: { result: "success" }, backup: { result } }, runId: String(1000 + github.calls.length), workflowName: "tenant-fleet backups (17 3 * * *)", runnerEnv: runner.env },
+      {
+        repository: REPOSITORY,
+        ref: "refs/heads/main",
+        vars: prod.vars,
+        secrets: { GITHUB_TOKEN },
+        needs: { plan: { result: "success" }, backup: { result } },
+        runId: String(1000 + github.calls.length),
+        workflowName: "tenant-fleet backups (17 3 * * *)",
+        runnerEnv: runner.env,
+      },
       runner.substitutions({ artifacts }),
     );
 
@@ -166,7 +192,12 @@ describe("the alert job of a scheduled workflow", () => {
     expect(first.result).toBe("failure");
     expect(github.issues, first.log).toHaveLength(1);
     const issue = github.issues[0];
-    expect(issue).toMatchObject({ title: "tenant-fleet: tenant-fleet backups (17 3 * * *) is failing", state: "open", labels: ["tenant-fleet-alert"], assignees: ["oncall-dba"] });
+    expect(issue).toMatchObject({
+      title: "tenant-fleet: tenant-fleet backups (17 3 * * *) is failing",
+      state: "open",
+      labels: ["tenant-fleet-alert"],
+      assignees: ["oncall-dba"],
+    });
     expect(issue.body).toContain("failed for 2 tenant(s)");
     expect(issue.body).toContain("- brightwave: failure (https://github.com/example-saas/app/actions/runs/1/job/2)");
     expect(issue.body).toContain("- fresh-start: cancelled");
@@ -192,9 +223,24 @@ describe("the alert job of a scheduled workflow", () => {
   it("names the failed tenants of a batch job from its annotation, and a batch that failed without one by its key", async () => {
     github.issues.length = 0;
     github.jobs = [
-      { name: "backup eu-central-1-pg17-1", conclusion: "failure", html_url: "https://github.com/x/1", check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/901` },
-      { name: "backup eu-west-2-pg17-1", conclusion: "success", html_url: "https://github.com/x/2", check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/902` },
-      { name: "backup us-east-2-pg16-1", conclusion: "cancelled", html_url: "https://github.com/x/3", check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/903` },
+      {
+        name: "backup eu-central-1-pg17-1",
+        conclusion: "failure",
+        html_url: "https://github.com/x/1",
+        check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/901`,
+      },
+      {
+        name: "backup eu-west-2-pg17-1",
+        conclusion: "success",
+        html_url: "https://github.com/x/2",
+        check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/902`,
+      },
+      {
+        name: "backup us-east-2-pg16-1",
+        conclusion: "cancelled",
+        html_url: "https://github.com/x/3",
+        check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/903`,
+      },
     ];
     github.annotations = {
       "901": [
@@ -217,11 +263,28 @@ describe("the alert job of a scheduled workflow", () => {
     // Twelve tenants in one batch (the default batch is 50), every secret missing: each tenant's log has its own error.
     const ids = Array.from({ length: 12 }, (_, i) => `shop-${String(i + 1).padStart(2, "0")}`);
     const fixture = join(fs.mkdtempSync(join(os.tmpdir(), "tf-twelve-")), "tenants.yaml");
-    fs.writeFileSync(fixture, ["version: 1", "defaults:", "  pgVersion: 17", "tenants:", ...ids.flatMap((id) => [`  - id: ${id}`, `    name: Shop ${id.slice(5)}`, "    region: aws-eu-central-1", "    residency: EU", "    status: active"])].join("\n") + "\n");
+    fs.writeFileSync(
+      fixture,
+      [
+        "version: 1",
+        "defaults:",
+        "  pgVersion: 17",
+        "tenants:",
+        ...ids.flatMap((id) => [`  - id: ${id}`, `    name: Shop ${id.slice(5)}`, "    region: aws-eu-central-1", "    residency: EU", "    status: active"]),
+      ].join("\n") + "\n",
+    );
     const twelve = await repositoryOf("prod", ["secretScope=repository", `tenantsFile=${fixture}`, "migrationsSetupCommand=", "migrationsCommand=true"]);
     const migrations = [...twelve.workflows].find(([p]) => p.endsWith("-migrations.yml"))![1];
     const artifacts = fs.mkdtempSync(join(os.tmpdir(), "tf-artifacts-"));
-    const ctx = { repository: REPOSITORY, ref: "refs/heads/main", vars: twelve.vars, secrets: { GITHUB_TOKEN }, runId: "3012", workflowName: "tenant-fleet migrations", runnerEnv: runner.env };
+    const ctx = {
+      repository: REPOSITORY,
+      ref: "refs/heads/main",
+      vars: twelve.vars,
+      secrets: { GITHUB_TOKEN },
+      runId: "3012",
+      workflowName: "tenant-fleet migrations",
+      runnerEnv: runner.env,
+    };
     const run = await runWorkflow(migrations, ctx, runner.substitutions({ files: twelve.files, artifacts }), { skip: ["alert"] });
     const batch = run.jobs["migrate-w3"].runs[0];
     expect(batch.result).toBe("failure");
@@ -231,9 +294,18 @@ describe("the alert job of a scheduled workflow", () => {
     expect(batch.summary).toContain(`Failed (12): ${ids.join(" ")}`);
 
     github.issues.length = 0;
-    github.jobs = [{ name: "migrate general-eu-central-1-pg17-1", conclusion: "failure", html_url: "https://github.com/x/12", check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/912` }];
+    github.jobs = [
+      {
+        name: "migrate general-eu-central-1-pg17-1",
+        conclusion: "failure",
+        html_url: "https://github.com/x/12",
+        check_run_url: `${github.url}/repos/${REPOSITORY}/check-runs/912`,
+      },
+    ];
     // The check run's annotations are the ones the runner kept, as GitHub's API would list them.
-    github.annotations = { "912": batch.annotations.map((a) => ({ title: a.title ?? "", message: a.message, annotation_level: a.level === "error" ? "failure" : a.level })) };
+    github.annotations = {
+      "912": batch.annotations.map((a) => ({ title: a.title ?? "", message: a.message, annotation_level: a.level === "error" ? "failure" : a.level })),
+    };
     // The migrations workflow's own alert job, after this run's jobs.
     const needs = Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, { result: j.result }]));
     const alertOf = (store: string) => runJob(migrations, "alert", undefined, { ...ctx, needs }, runner.substitutions({ artifacts: store }));
@@ -270,10 +342,19 @@ describe("the alert job of a scheduled workflow", () => {
 
   it("reads every page of a run's jobs (256 tenants), and reports a run that failed before any tenant job", async () => {
     github.issues.length = 0;
-    github.jobs = Array.from({ length: 256 }, (_, i) => ({ name: `backup t-${i}`, conclusion: i === 250 ? "failure" : "success", html_url: `https://github.com/x/${i}` }));
+    github.jobs = Array.from({ length: 256 }, (_, i) => ({
+      name: `backup t-${i}`,
+      conclusion: i === 250 ? "failure" : "success",
+      html_url: `https://github.com/x/${i}`,
+    }));
     await alert("failure");
     expect(github.issues[0].body).toContain("- t-250: failure");
-    expect(github.calls.filter((c) => c.path.includes("/jobs?")).map((c) => new URL(c.path, "http://x").searchParams.get("page")).slice(-3)).toEqual(["1", "2", "3"]);
+    expect(
+      github.calls
+        .filter((c) => c.path.includes("/jobs?"))
+        .map((c) => new URL(c.path, "http://x").searchParams.get("page"))
+        .slice(-3),
+    ).toEqual(["1", "2", "3"]);
     github.issues.length = 0;
     github.jobs = [];
     await alert("failure");

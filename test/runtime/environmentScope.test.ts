@@ -22,5 +22,7 @@ it("backs up from the tenant's environment secret and the drill restores it", as
 
 it("names the environment's secret when it is missing", async () => {
   const r = await world.backup("brightwave", { secret: "" });
-  expect(r.errors).toEqual(["secret DATABASE_URL of environment tenant-brightwave is empty or missing for brightwave: pulumi up writes it, and only runs of the default branch can read it"]);
+  expect(r.errors).toEqual([
+    "secret DATABASE_URL of environment tenant-brightwave is empty or missing for brightwave: pulumi up writes it, and only runs of the default branch can read it",
+  ]);
 });

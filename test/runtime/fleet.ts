@@ -31,7 +31,8 @@ export async function repositoryOf(stack: string, overrides: readonly string[] =
   const files: Record<string, string> = {};
   const vars: Record<string, string> = {};
   for (const r of run.resources) {
-    if (r.type === "github:index/repositoryFile:RepositoryFile" && String(r.inputs.file).startsWith(`${WORKFLOW_DIR}/`)) workflows.set(String(r.inputs.file), String(r.inputs.content));
+    if (r.type === "github:index/repositoryFile:RepositoryFile" && String(r.inputs.file).startsWith(`${WORKFLOW_DIR}/`))
+      workflows.set(String(r.inputs.file), String(r.inputs.content));
     else if (r.type === "github:index/repositoryFile:RepositoryFile") files[String(r.inputs.file)] = String(r.inputs.content);
     if (r.type === "github:index/actionsVariable:ActionsVariable") vars[String(r.inputs.variableName)] = String((r.state ?? r.inputs).value);
   }

@@ -42,14 +42,27 @@ export interface World {
    * tenants. Each tenant's connection string goes where the stack's scope keeps it (a
    * repository secret, the environment's secret, or an SSM parameter); `""` leaves it out.
    */
-  runBatch(kind: RunKind, tenantIds: readonly string[], options?: { secrets?: Record<string, string>; partBytes?: number; narrow?: boolean }): Promise<BatchRun>;
+  runBatch(
+    kind: RunKind,
+    tenantIds: readonly string[],
+    options?: { secrets?: Record<string, string>; partBytes?: number; narrow?: boolean },
+  ): Promise<BatchRun>;
   /**
    * Runs a kind's whole workflow (planning job, every batch job, migrations' wave gates) over
    * the stack's manifest, as GitHub would schedule it; the alert job is left out. Each
    * tenant's string is its `secrets` entry, else the tenant's `app` database; `files`
    * replaces the committed files (a later deploy's manifest).
    */
-  runWorkflow(kind: RunKind, options?: { secrets?: Record<string, string>; files?: Record<string, string>; runId?: string; repositorySecrets?: Record<string, string>; inputs?: Record<string, string> }): Promise<WorkflowRun>;
+  runWorkflow(
+    kind: RunKind,
+    options?: {
+      secrets?: Record<string, string>;
+      files?: Record<string, string>;
+      runId?: string;
+      repositorySecrets?: Record<string, string>;
+      inputs?: Record<string, string>;
+    },
+  ): Promise<WorkflowRun>;
   backup(tenantId: string, options?: { secret?: string; partBytes?: number }): Promise<JobResult>;
   drill(tenantId: string): Promise<JobResult>;
   /** The migrations job for the tenant, against one database of the tenant cluster. */
@@ -64,7 +77,12 @@ export interface WorldGithub {
 }
 
 /** `callers`: principals the S3 gateway accepts beyond the stack's roles (the break-glass principal). */
-export async function startWorld(stack = "prod", overrides: readonly string[] = ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`], github?: WorldGithub, callers: readonly WorldRole[] = []): Promise<World> {
+export async function startWorld(
+  stack = "prod",
+  overrides: readonly string[] = ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`],
+  github?: WorldGithub,
+  callers: readonly WorldRole[] = [],
+): Promise<World> {
   const repo = await repositoryOf(stack, overrides);
   const started: { stop(): unknown }[] = [];
   try {
@@ -76,7 +94,14 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
     started.push(s3);
     const runner = runnerSetup({ s3: s3.endpoint, drillPgPort: drillDb.port, githubApi: github?.url });
     // github.token is the run's token: the stand-in's, when the world has one.
-    const context = (secrets: Record<string, string>, needs?: RunContext["needs"]): RunContext => ({ repository: "example-saas/app", ref: "refs/heads/main", vars: repo.vars, secrets: github ? { GITHUB_TOKEN: github.token, ...secrets } : secrets, needs, runnerEnv: runner.env });
+    const context = (secrets: Record<string, string>, needs?: RunContext["needs"]): RunContext => ({
+      repository: "example-saas/app",
+      ref: "refs/heads/main",
+      vars: repo.vars,
+      secrets: github ? { GITHUB_TOKEN: github.token, ...secrets } : secrets,
+      needs,
+      runnerEnv: runner.env,
+    });
     const vaults = JSON.parse(repo.vars[VARIABLES.vaults]) as Record<string, { bucket: string }>;
     const tenantOf = (id: string) => repo.manifest.tenants.find((t) => t.id === id)!;
     const artifactsByRun = new Map<string, string>();
@@ -95,11 +120,18 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
       async runBatch(kind, tenantIds, options = {}) {
         const { content, batch } = batchFor(repo, kind, tenantIds[0]);
         const files = options.narrow === false ? { ...repo.files } : narrowedFiles(repo, kind, batch.key, tenantIds);
-        const subs = runner.substitutions({ partBytes: options.partBytes, files, credentialsFor: (arn) => s3.credentialsFor(arn), artifacts: mkdtempSync(path.join(tmpdir(), "tf-artifacts-")) });
+        const subs = runner.substitutions({
+          partBytes: options.partBytes,
+          files,
+          credentialsFor: (arn) => s3.credentialsFor(arn),
+          artifacts: mkdtempSync(path.join(tmpdir(), "tf-artifacts-")),
+        });
         const plan = await runJob(content, "plan", undefined, context({}), subs);
         if (plan.result !== "success") throw new Error(`the planning job failed:\n${plan.log}`);
         // Migrations run wave by wave: the batch's wave names its slot and its job.
-        const waves = JSON.parse((parse(content) as { jobs: { plan: { steps: { env?: Record<string, string> }[] } } }).jobs.plan.steps.at(-1)!.env?.WAVES ?? "null") as string[] | null;
+        const waves = JSON.parse(
+          (parse(content) as { jobs: { plan: { steps: { env?: Record<string, string> }[] } } }).jobs.plan.steps.at(-1)!.env?.WAVES ?? "null",
+        ) as string[] | null;
         const round = waves && batch.wave ? `w${waves.indexOf(batch.wave) + 1}` : undefined;
         const slot = plan.steps.find((s) => s.outputs[round ? `${round}_slot_1` : "slot_1"] !== undefined)!.outputs[round ? `${round}_slot_1` : "slot_1"];
         const entry = (JSON.parse(slot) as Record<string, unknown>[]).find((e) => e.key === batch.key);
@@ -118,7 +150,13 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
         // Every job it needs (a later wave's: the gate before it) succeeded; the plan's outputs are the ones just planned.
         const needed = [(parse(content) as { jobs: Record<string, { needs?: string[] }> }).jobs[jobId].needs ?? []].flat();
         const needs = Object.fromEntries(needed.map((n) => [n, n === "plan" ? { result: "success", outputs: plan.outputs } : { result: "success" }]));
-        const job = await runJob(content, jobId, { batch: localMatrix(entry, kind === "drill" ? drillDb.major : tenantDb.major) } as never, context(secrets, needs), subs);
+        const job = await runJob(
+          content,
+          jobId,
+          { batch: localMatrix(entry, kind === "drill" ? drillDb.major : tenantDb.major) } as never,
+          context(secrets, needs),
+          subs,
+        );
         // The service container is new for every job: drop what the drill restored.
         if (kind === "drill") for (const db of tenantIds.map((_, i) => `drill_${i + 1}`)) drillDb.sql("postgres", `drop database if exists ${db}`);
         return { plan, job, entry };
@@ -145,7 +183,12 @@ export async function startWorld(stack = "prod", overrides: readonly string[] = 
         });
       },
       async backup(tenantId, options = {}) {
-        return (await world.runBatch("backup", [tenantId], { secrets: options.secret !== undefined ? { [tenantId]: options.secret } : {}, partBytes: options.partBytes })).job;
+        return (
+          await world.runBatch("backup", [tenantId], {
+            secrets: options.secret !== undefined ? { [tenantId]: options.secret } : {},
+            partBytes: options.partBytes,
+          })
+        ).job;
       },
       async drill(tenantId) {
         return (await world.runBatch("drill", [tenantId])).job;

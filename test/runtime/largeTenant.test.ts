@@ -35,5 +35,11 @@ it("backs up and restores a ~300 MB tenant in 128 MiB parts, and records the ste
   const drill = await world.drill("acme-corp");
   expect(drill.result, drill.log).toBe("success");
   expect(drill.log).toContain("4 tables and 1204010 rows, as its manifest recorded");
-  recordTiming("about 300 MB", { databaseBytes: size, dumpBytes: manifest.bytes, parts: manifest.parts, ...stepTimings(backup.log), ...stepTimings(drill.log) });
+  recordTiming("about 300 MB", {
+    databaseBytes: size,
+    dumpBytes: manifest.bytes,
+    parts: manifest.parts,
+    ...stepTimings(backup.log),
+    ...stepTimings(drill.log),
+  });
 });

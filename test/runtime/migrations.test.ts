@@ -50,11 +50,15 @@ const settings = (fixture: string, budget: string) => [
   "migrationsTargetCommand=echo 2",
   `migrationFailureBudget=${budget}`,
 ];
-const hasTier = (world: World, db: string) => world.tenantDb.sql(db, "select count(*) from information_schema.columns where table_name = 'customers' and column_name = 'tier'") === "1";
+const hasTier = (world: World, db: string) =>
+  world.tenantDb.sql(db, "select count(*) from information_schema.columns where table_name = 'customers' and column_name = 'tier'") === "1";
 /** A tenant's database: seeded (customers exists) or bare (its migration fails). */
 const database = (world: World, id: string, seeded: boolean) => {
   const db = id.replace(/-/g, "_");
-  world.tenantDb.sql("postgres", "do $$ begin if not exists (select from pg_roles where rolname = 'app_owner') then create role app_owner login; end if; end $$");
+  world.tenantDb.sql(
+    "postgres",
+    "do $$ begin if not exists (select from pg_roles where rolname = 'app_owner') then create role app_owner login; end if; end $$",
+  );
   if (seeded) seedDatabase(world.tenantDb, db, 10);
   else {
     world.tenantDb.sql("postgres", `drop database if exists ${db}`);
@@ -76,7 +80,11 @@ describe("a batch", () => {
   it("migrates every tenant of the batch, names the one that failed, and fails the job", async () => {
     const { job, entry } = await world.runBatch("migrate", ["acme-corp"], {
       narrow: false,
-      secrets: { "acme-corp": world.secretFor("acme-corp", "acme_db"), brightwave: world.secretFor("brightwave", "bright_db"), "fresh-start": world.secretFor("fresh-start", "fresh_db") },
+      secrets: {
+        "acme-corp": world.secretFor("acme-corp", "acme_db"),
+        brightwave: world.secretFor("brightwave", "bright_db"),
+        "fresh-start": world.secretFor("fresh-start", "fresh_db"),
+      },
     });
     // No rollout in the file: every tenant is in the last wave, the general population.
     expect(entry.key).toBe("general-eu-central-1-pg17-1");
@@ -94,7 +102,13 @@ describe("a batch", () => {
   it("migrates every tenant in the default waves when no tenant names a rollout: the empty canary and early waves do not stop the general one", async () => {
     // The stack's default waves are canary, early, general; this fleet names none, so the first two plan nothing.
     seedDatabase(world.tenantDb, "bright_db", 10);
-    const run = await world.runWorkflow("migrate", { secrets: { "acme-corp": world.secretFor("acme-corp", "acme_db"), brightwave: world.secretFor("brightwave", "bright_db"), "fresh-start": world.secretFor("fresh-start", "fresh_db") } });
+    const run = await world.runWorkflow("migrate", {
+      secrets: {
+        "acme-corp": world.secretFor("acme-corp", "acme_db"),
+        brightwave: world.secretFor("brightwave", "bright_db"),
+        "fresh-start": world.secretFor("fresh-start", "fresh_db"),
+      },
+    });
     expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result]))).toEqual({
       plan: "success",
       "migrate-w1": "skipped",
@@ -104,7 +118,9 @@ describe("a batch", () => {
       "migrate-w3": "success",
       gate_w3: "success",
     });
-    expect(run.jobs.gate_w1.runs[0].log).toContain("wave canary: 0 of 0 tenant(s) failed or did not report, within the failure budget of 0 (0): the next wave goes ahead");
+    expect(run.jobs.gate_w1.runs[0].log).toContain(
+      "wave canary: 0 of 0 tenant(s) failed or did not report, within the failure budget of 0 (0): the next wave goes ahead",
+    );
     expect(run.jobs.gate_w3.runs[0].log).toContain("wave general: 0 of 3 tenant(s) failed or did not report");
     for (const db of ["acme_db", "bright_db", "fresh_db"]) expect(hasTier(world, db), db).toBe(true);
   });
@@ -113,10 +129,20 @@ describe("a batch", () => {
 describe("a secret holding another tenant's string", () => {
   let world: World;
   beforeAll(async () => {
-    world = await startWorld("prod", ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`, "migrationsSetupCommand=", `migrationsCommand=${MIGRATION}`, `migrationVersionQuery=${VERSION_QUERY}`, "migrationsTargetCommand=echo 2"]);
+    world = await startWorld("prod", [
+      "secretScope=repository",
+      `tenantsFile=${FIXTURE_TENANTS}`,
+      "migrationsSetupCommand=",
+      `migrationsCommand=${MIGRATION}`,
+      `migrationVersionQuery=${VERSION_QUERY}`,
+      "migrationsTargetCommand=echo 2",
+    ]);
     // acme-corp's database is at the target already; brightwave's real one is not migrated yet.
     seedDatabase(world.tenantDb, "acme_db", 10);
-    world.tenantDb.sql("acme_db", "set role app_owner; create table schema_migrations (version int primary key); insert into schema_migrations values (2); alter table customers add column tier text");
+    world.tenantDb.sql(
+      "acme_db",
+      "set role app_owner; create table schema_migrations (version int primary key); insert into schema_migrations values (2); alter table customers add column tier text",
+    );
     seedDatabase(world.tenantDb, "bright_db", 10);
   });
   afterAll(async () => world?.stop());
@@ -125,7 +151,9 @@ describe("a secret holding another tenant's string", () => {
     const other = world.secretFor("acme-corp", "acme_db");
     const { job } = await world.runBatch("migrate", ["brightwave"], { secrets: { brightwave: other } });
     expect(job.result, job.log).toBe("failure");
-    expect(job.log).toContain(`::error::the connection string in secret BRIGHTWAVE_DATABASE_URL does not point at the database the stack created for brightwave (host ${world.repo.databases.get("brightwave")!.host}); it may hold another tenant's string. pulumi up writes the right one`);
+    expect(job.log).toContain(
+      `::error::the connection string in secret BRIGHTWAVE_DATABASE_URL does not point at the database the stack created for brightwave (host ${world.repo.databases.get("brightwave")!.host}); it may hold another tenant's string. pulumi up writes the right one`,
+    );
     expect(job.summary).toMatch(/\| brightwave \| failed \|/);
     expect(job.summary).not.toMatch(/current/);
     // brightwave's real database is not migrated (the run does not pretend it is current), and acme-corp's is as it was.
@@ -160,7 +188,9 @@ describe("waves with no failure budget", () => {
       gate_w3: "skipped",
     });
     const gate = run.jobs.gate_w1.runs[0];
-    expect(gate.log).toContain(`::error title=${ROLLOUT_STOPPED_TITLE}::wave canary: 1 of 1 tenant(s) failed or did not report, over the failure budget of 0 (0): the later waves are not migrated; failed: canary-co`);
+    expect(gate.log).toContain(
+      `::error title=${ROLLOUT_STOPPED_TITLE}::wave canary: 1 of 1 tenant(s) failed or did not report, over the failure budget of 0 (0): the later waves are not migrated; failed: canary-co`,
+    );
     for (const db of ["early_one", "early_two", "late_one", "late_two"]) expect(hasTier(world, db), db).toBe(false);
   });
 });
@@ -206,7 +236,9 @@ describe("waves with a failure budget of one tenant", () => {
       gate_w3: "success",
     });
     expect(run.jobs["migrate-w2"].runs[0].log).toContain(`::error title=${FAILED_TENANTS_TITLE}::early-two`);
-    expect(run.jobs.gate_w2.runs[0].log).toContain("wave early: 1 of 2 tenant(s) failed or did not report, within the failure budget of 1 (1): the next wave goes ahead");
+    expect(run.jobs.gate_w2.runs[0].log).toContain(
+      "wave early: 1 of 2 tenant(s) failed or did not report, within the failure budget of 1 (1): the next wave goes ahead",
+    );
     for (const db of ["canary_co", "early_one", "late_one"]) expect(hasTier(world, db), db).toBe(true);
     expect(hasTier(world, "late_two")).toBe(false);
 
@@ -224,9 +256,12 @@ describe("waves with a failure budget of one tenant", () => {
 
     // Each gate recorded its wave in the fleet catalog, and npm run status shows the fleet from it.
     for (const w of [1, 2, 3]) expect(run.jobs[`gate_w${w}`].runs[0].log).toMatch(/recorded \d tenant\(s\) of wave \w+ in the fleet catalog/);
-    expect(world.tenantDb.sql("catalog", "select string_agg(tenant_id || ':' || result || ':' || coalesce(version_after, '-') || ':' || (lsn_before is not null) || ':' || run_id, ',' order by tenant_id) from migration_runs")).toBe(
-      "canary-co:ok:2:true:101,early-one:ok:2:true:101,early-two:failed:-:true:101,late-one:ok:2:true:101,late-two:current:2:true:101",
-    );
+    expect(
+      world.tenantDb.sql(
+        "catalog",
+        "select string_agg(tenant_id || ':' || result || ':' || coalesce(version_after, '-') || ':' || (lsn_before is not null) || ':' || run_id, ',' order by tenant_id) from migration_runs",
+      ),
+    ).toBe("canary-co:ok:2:true:101,early-one:ok:2:true:101,early-two:failed:-:true:101,late-one:ok:2:true:101,late-two:current:2:true:101");
     const status = JSON.parse(catalog(world, ["status", "--json"]));
     expect(status).toMatchObject({ target: "2", versions: { "2": 4, "(none)": 1 }, failed: ["early-two"], neverMigrated: [] });
   });
@@ -252,25 +287,42 @@ describe("waves with a failure budget of one tenant", () => {
     const night = await world.runWorkflow("backup", { secrets, repositorySecrets: catalogSecret, runId: "201" });
     expect(Object.fromEntries(Object.entries(night.jobs).map(([id, j]) => [id, j.result]))).toEqual({ plan: "success", backup: "success", record: "success" });
     expect(night.jobs.record.runs[0].log).toContain("recorded 5 tenant(s) of tenant-fleet backups (17 3 * * *) in the fleet catalog");
-    const rows = world.tenantDb.sql("catalog", "select string_agg(tenant_id || ':' || result || ':' || (object_key like 'retain-14d/' || tenant_id || '/%.dump') || ':' || (bytes > 0) || ':' || tables || ':' || run_id || ':' || (run_url like '%/actions/runs/201'), ',' order by tenant_id) from backups");
+    const rows = world.tenantDb.sql(
+      "catalog",
+      "select string_agg(tenant_id || ':' || result || ':' || (object_key like 'retain-14d/' || tenant_id || '/%.dump') || ':' || (bytes > 0) || ':' || tables || ':' || run_id || ':' || (run_url like '%/actions/runs/201'), ',' order by tenant_id) from backups",
+    );
     // Each row carries the tables the tenant's database has (the dump was checked against them).
-    const tables = (id: string) => world.tenantDb.sql(id.replace(/-/g, "_"), "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')");
+    const tables = (id: string) =>
+      world.tenantDb.sql(id.replace(/-/g, "_"), "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')");
     expect(rows).toBe(["canary-co", "early-one", "early-two", "late-one", "late-two"].map((id) => `${id}:ok:true:true:${tables(id)}:201:true`).join(","));
     const drill = await world.runWorkflow("drill", { repositorySecrets: catalogSecret, runId: "202" });
     expect(Object.fromEntries(Object.entries(drill.jobs).map(([id, j]) => [id, j.result]))).toEqual({ plan: "success", drill: "success", record: "success" });
     // The drill restored the very dump the night recorded.
-    expect(world.tenantDb.sql("catalog", "select count(*) from drills d join backups b using (tenant_id, object_key) where d.result = 'ok' and d.run_id = 202")).toBe("5");
+    expect(
+      world.tenantDb.sql("catalog", "select count(*) from drills d join backups b using (tenant_id, object_key) where d.result = 'ok' and d.run_id = 202"),
+    ).toBe("5");
     const status = JSON.parse(catalog(world, ["status", "--json"]));
     for (const t of status.tenants) expect(t, t.id).toMatchObject({ backup: { result: "ok" }, drill: { result: "ok" } });
   });
 
   it("plans a tenant's restore from what the catalog recorded: just before a migration, or the dump a drill verified", () => {
     const tenant = (args: string[]) => {
-      const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/tenant.ts"), ...args, "--tenants", "test/runtime/fixtures/rollout.yaml", "--json"], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, CATALOG_DATABASE_URL: `postgresql://catalog_owner:owner-pw@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable` },
-      });
+      const r = spawnSync(
+        process.execPath,
+        [
+          path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+          path.join(ROOT, "scripts/tenant.ts"),
+          ...args,
+          "--tenants",
+          "test/runtime/fixtures/rollout.yaml",
+          "--json",
+        ],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+          env: { ...process.env, CATALOG_DATABASE_URL: `postgresql://catalog_owner:owner-pw@127.0.0.1:${world.tenantDb.port}/catalog?sslmode=disable` },
+        },
+      );
       return { code: r.status, plan: r.stdout ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };
     };
     // Run 101 recorded early-one's WAL position before its migration: the restore goes to exactly that.
@@ -283,7 +335,10 @@ describe("waves with a failure budget of one tenant", () => {
     const dump = tenant(["restore", "early-one", "--to", new Date().toISOString(), "--from-dump"]);
     expect(dump.plan).toMatchObject({ action: "dump-restore", dump: key });
     const none = tenant(["restore", "early-one", "--to", "before-migration", "999"]);
-    expect([none.code, none.stderr.trim()]).toEqual([1, "the fleet catalog has no WAL position of migrations run 999 for this tenant (was it migrated in that run?)"]);
+    expect([none.code, none.stderr.trim()]).toEqual([
+      1,
+      "the fleet catalog has no WAL position of migrations run 999 for this tenant (was it migrated in that run?)",
+    ]);
   });
 
   it("runs by hand for some tenants or one wave, and refuses a tenant the manifest does not have", async () => {
@@ -293,7 +348,12 @@ describe("waves with a failure budget of one tenant", () => {
     expect([1, 2, 3].flatMap((w) => readKept(one.jobs[`gate_w${w}`].runs[0].log)).map(([id, result]) => [id, result])).toEqual([["early-one", "ok"]]);
     expect(one.jobs["migrate-w1"].result).toBe("skipped");
     const wave = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "", wave: "general" } });
-    expect([1, 2, 3].flatMap((w) => readKept(wave.jobs[`gate_w${w}`].runs[0].log)).map(([id]) => id).sort()).toEqual(["late-one", "late-two"]);
+    expect(
+      [1, 2, 3]
+        .flatMap((w) => readKept(wave.jobs[`gate_w${w}`].runs[0].log))
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(["late-one", "late-two"]);
     const unknown = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "early-one, nobody", wave: "all" } });
     expect(unknown.jobs.plan.result).toBe("failure");
     expect(unknown.jobs.plan.runs[0].log).toContain("::error::not an active tenant of .github/tenant-fleet/tenant-fleet.json: nobody");
@@ -303,19 +363,39 @@ describe("waves with a failure budget of one tenant", () => {
 
   it("retries what a run left undone, and runs by hand for the tenants behind a version", async () => {
     // Run 101 (the first test) failed early-two and migrated or found current every other tenant.
-    const retry = await world.runWorkflow("migrate", { secrets, repositorySecrets: catalogSecret, runId: "103", inputs: { tenants: "", wave: "all", retry_run: "101", behind: "" } });
+    const retry = await world.runWorkflow("migrate", {
+      secrets,
+      repositorySecrets: catalogSecret,
+      runId: "103",
+      inputs: { tenants: "", wave: "all", retry_run: "101", behind: "" },
+    });
     expect(retry.jobs.plan.runs[0].log).toContain("retrying what run 101 left undone: early-two");
     // The canary wave has nothing left to do: its job is skipped, and the early wave still runs.
-    expect(Object.fromEntries(Object.entries(retry.jobs).map(([id, j]) => [id, j.result]))).toEqual({ plan: "success", "migrate-w1": "skipped", gate_w1: "success", "migrate-w2": "success", gate_w2: "success", "migrate-w3": "skipped", gate_w3: "success" });
+    expect(Object.fromEntries(Object.entries(retry.jobs).map(([id, j]) => [id, j.result]))).toEqual({
+      plan: "success",
+      "migrate-w1": "skipped",
+      gate_w1: "success",
+      "migrate-w2": "success",
+      gate_w2: "success",
+      "migrate-w3": "skipped",
+      gate_w3: "success",
+    });
     expect([1, 2, 3].flatMap((w) => readKept(retry.jobs[`gate_w${w}`].runs[0].log)).map(([id]) => id)).toEqual(["early-two"]);
     const gone = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "", wave: "all", retry_run: "999", behind: "" } });
-    expect(gone.jobs.plan.runs[0].log).toContain("::error::run 999 kept no migration results (not a run of this workflow, or its results expired after 30 days): name the tenants instead");
+    expect(gone.jobs.plan.runs[0].log).toContain(
+      "::error::run 999 kept no migration results (not a run of this workflow, or its results expired after 30 days): name the tenants instead",
+    );
     const both = await world.runWorkflow("migrate", { secrets, inputs: { tenants: "early-one", wave: "all", retry_run: "101", behind: "" } });
     expect(both.jobs.plan.runs[0].log).toContain("::error::give the tenants input or retry_run, not both");
 
     // early-one falls back to version 1; a run for the tenants behind 2 migrates it and leaves the rest alone.
     world.tenantDb.sql("early_one", "delete from schema_migrations; insert into schema_migrations values (1)");
-    const behind = await world.runWorkflow("migrate", { secrets, repositorySecrets: catalogSecret, runId: "104", inputs: { tenants: "", wave: "all", retry_run: "", behind: "2" } });
+    const behind = await world.runWorkflow("migrate", {
+      secrets,
+      repositorySecrets: catalogSecret,
+      runId: "104",
+      inputs: { tenants: "", wave: "all", retry_run: "", behind: "2" },
+    });
     const kept = [1, 2, 3].flatMap((w) => readKept(behind.jobs[`gate_w${w}`].runs[0].log));
     expect(kept.map(([id, result, , before, after]) => [id, result, before, after]).sort()).toEqual([
       ["canary-co", "skipped", "2", "2"],
@@ -334,7 +414,9 @@ describe("waves with a failure budget of one tenant", () => {
 
   it("migrates a tenant the next deploy onboards, in the run that deploy's manifest starts", async () => {
     const fixture = "test/runtime/fixtures/rollout.yaml";
-    const added = readFileSync(path.join(ROOT, fixture), "utf8") + "\n  - id: newcomer\n    name: Newcomer\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n";
+    const added =
+      readFileSync(path.join(ROOT, fixture), "utf8") +
+      "\n  - id: newcomer\n    name: Newcomer\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n";
     const later = await repositoryOf("prod", settings(writeFixture(added), "1"));
     // The workflows do not change with the fleet; only the manifest does, and it is on the workflow's push paths.
     const body = (text: string) => text.split("\n").slice(1).join("\n"); // the header names the tenants file
@@ -344,7 +426,10 @@ describe("waves with a failure budget of one tenant", () => {
     const db = "newcomer";
     world.tenantDb.sql("postgres", `create database ${db} owner app_owner`);
     world.tenantDb.sql(db, "set role app_owner; create table customers (id bigint primary key)");
-    const run = await world.runWorkflow("migrate", { files: later.files, secrets: { ...secrets, newcomer: world.tenantDb.url(db, "app_owner", later.databases.get("newcomer")!.host) } });
+    const run = await world.runWorkflow("migrate", {
+      files: later.files,
+      secrets: { ...secrets, newcomer: world.tenantDb.url(db, "app_owner", later.databases.get("newcomer")!.host) },
+    });
     const kept = [1, 2, 3].flatMap((w) => readKept(run.jobs[`gate_w${w}`].runs[0].log));
     expect(kept.filter(([, result]) => result === "ok").map(([id]) => id)).toEqual(["newcomer"]);
     expect(hasTier(world, db)).toBe(true);
@@ -356,9 +441,24 @@ describe("waves with a failure budget of one tenant", () => {
     world.tenantDb.sql("postgres", "drop database if exists canary_bare");
     world.tenantDb.sql("postgres", "create database canary_bare owner app_owner");
     const run = await world.runWorkflow("migrate", { secrets: { ...secrets, "canary-co": world.secretFor("canary-co", "canary_bare") } });
-    expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result]))).toEqual({ plan: "success", "migrate-w1": "failure", gate_w1: "success", "migrate-w2": "success", gate_w2: "success", "migrate-w3": "success", gate_w3: "success" });
-    expect(run.jobs.gate_w1.runs[0].log).toContain("wave canary: 1 of 1 tenant(s) failed or did not report, within the failure budget of 1 (1): the next wave goes ahead");
-    expect([2, 3].flatMap((w) => readKept(run.jobs[`gate_w${w}`].runs[0].log)).map(([id]) => id).sort()).toEqual(["early-one", "early-two", "late-one", "late-two"]);
+    expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result]))).toEqual({
+      plan: "success",
+      "migrate-w1": "failure",
+      gate_w1: "success",
+      "migrate-w2": "success",
+      gate_w2: "success",
+      "migrate-w3": "success",
+      gate_w3: "success",
+    });
+    expect(run.jobs.gate_w1.runs[0].log).toContain(
+      "wave canary: 1 of 1 tenant(s) failed or did not report, within the failure budget of 1 (1): the next wave goes ahead",
+    );
+    expect(
+      [2, 3]
+        .flatMap((w) => readKept(run.jobs[`gate_w${w}`].runs[0].log))
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(["early-one", "early-two", "late-one", "late-two"]);
   });
 
   it("runs backups and the drill for a schedule the manifest plans nothing on: the batch job is skipped, not failed, and the record job still runs", async () => {
@@ -368,7 +468,11 @@ describe("waves with a failure budget of one tenant", () => {
     const files = { ...world.repo.files, [world.repo.manifestPath]: JSON.stringify(manifest) };
     for (const kind of ["backup", "drill"] as const) {
       const run = await world.runWorkflow(kind, { files, repositorySecrets: catalogSecret });
-      expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result])), kind).toEqual({ plan: "success", [kind]: "skipped", record: "success" });
+      expect(Object.fromEntries(Object.entries(run.jobs).map(([id, j]) => [id, j.result])), kind).toEqual({
+        plan: "success",
+        [kind]: "skipped",
+        record: "success",
+      });
       expect(run.jobs.plan.runs[0].log).toContain("0 tenant(s) in 0 job(s)");
       expect(run.jobs.record.runs[0].log).toMatch(/no result of .* to record/);
     }

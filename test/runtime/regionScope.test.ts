@@ -20,7 +20,12 @@ afterAll(async () => world?.stop());
 
 it("commits no tenant secret and no environment to the repository", () => {
   // Roles and vaults only (the migrations role reads parameters too).
-  expect(Object.keys(world.repo.vars).sort()).toEqual(["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS", "TENANT_FLEET_DRILL_ROLE_ARN", "TENANT_FLEET_MIGRATIONS_ROLE_ARN"]);
+  expect(Object.keys(world.repo.vars).sort()).toEqual([
+    "TENANT_FLEET_AWS_ROLE_ARN",
+    "TENANT_FLEET_BACKUP_VAULTS",
+    "TENANT_FLEET_DRILL_ROLE_ARN",
+    "TENANT_FLEET_MIGRATIONS_ROLE_ARN",
+  ]);
   expect(world.repo.manifest.tenants.map((t) => t.credential)).toContainEqual({
     scope: "region",
     awsRegion: "eu-central-1",
@@ -64,5 +69,8 @@ it("migrates with the migrations role, which reads the direct string and nothing
   // The migrations role holds no backup permission.
   expect(world.s3.calls.filter((c) => c.role.endsWith("migrations"))).toEqual([]);
   const migrator = world.repo.world.migrator!;
-  expect(ssmRead(world.repo.world, "eu-central-1", asCaller(migrator), credentialParameter("prod", "acme-corp", "pooled")).map((d) => d.decision)).toEqual(["implicit-deny", "implicit-deny"]);
+  expect(ssmRead(world.repo.world, "eu-central-1", asCaller(migrator), credentialParameter("prod", "acme-corp", "pooled")).map((d) => d.decision)).toEqual([
+    "implicit-deny",
+    "implicit-deny",
+  ]);
 });

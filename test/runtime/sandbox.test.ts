@@ -117,9 +117,20 @@ async function prepareRunner(): Promise<Runner> {
 function writeProbe(head: string, runner: Runner, mark: string): void {
   mkdirSync(path.join(head, "scripts"), { recursive: true });
   writeFileSync(path.join(head, "scripts/plan.ts"), PROBE);
-  writeFileSync(path.join(head, "probe.json"), JSON.stringify({ port: (runner.tcp.address() as { port: number }).port, parent: process.pid, socket: runner.socket, base: runner.base, toolCache: runner.toolCache, mark }));
+  writeFileSync(
+    path.join(head, "probe.json"),
+    JSON.stringify({
+      port: (runner.tcp.address() as { port: number }).port,
+      parent: process.pid,
+      socket: runner.socket,
+      base: runner.base,
+      toolCache: runner.toolCache,
+      mark,
+    }),
+  );
   // A pull request's checkout has them from npm ci --ignore-scripts.
-  for (const pkg of ["tsx", "esbuild", "@esbuild"]) cpSync(path.join(ROOT, "node_modules", pkg), path.join(head, "node_modules", pkg), { recursive: true, dereference: true });
+  for (const pkg of ["tsx", "esbuild", "@esbuild"])
+    cpSync(path.join(ROOT, "node_modules", pkg), path.join(head, "node_modules", pkg), { recursive: true, dereference: true });
 }
 
 /** Every file named `mark` under the shared places, as seen from outside after the run. */
@@ -151,7 +162,15 @@ describe("the sandbox a pull request's program is planned in", () => {
     const mark = `tf-mark-control-${process.pid}`;
     const seen = probe(false, mark);
     try {
-      expect(seen).toMatchObject({ network: "connected", unixSocket: "connected", sawParent: true, secret: "a-token-of-the-job", tool: "written", readBase: "a file of the base checkout", userns: "created" });
+      expect(seen).toMatchObject({
+        network: "connected",
+        unixSocket: "connected",
+        sawParent: true,
+        secret: "a-token-of-the-job",
+        tool: "written",
+        readBase: "a file of the base checkout",
+        userns: "created",
+      });
       expect(Object.values(seen.marks)).toEqual(Array(6).fill("written"));
       expect(marksLeft(mark, runner, seen.home)).toHaveLength(5);
       expect(readdirSync(runner.toolCache)).toContain("bash");
@@ -196,7 +215,10 @@ describe("the file descriptors the sandbox's program holds", () => {
     runner = await prepareRunner();
     head = mkdtempSync(path.join(tmpdir(), "tf-sandbox-fds-"));
     writeProbe(head, runner, `tf-mark-fds-${process.pid}`);
-    writeFileSync(path.join(head, "check.ts"), `import { planProgramAt } from ${JSON.stringify(path.join(ROOT, "src/engine/programPlan"))};\nprocess.stdout.write(JSON.stringify(planProgramAt(process.argv[2], "prod", { sandbox: process.argv[3] === "sandbox", label: "probe" })[0].inputs.fds));\n`);
+    writeFileSync(
+      path.join(head, "check.ts"),
+      `import { planProgramAt } from ${JSON.stringify(path.join(ROOT, "src/engine/programPlan"))};\nprocess.stdout.write(JSON.stringify(planProgramAt(process.argv[2], "prod", { sandbox: process.argv[3] === "sandbox", label: "probe" })[0].inputs.fds));\n`,
+    );
   });
   afterAll(() => {
     runner.tcp.close();
@@ -205,7 +227,11 @@ describe("the file descriptors the sandbox's program holds", () => {
     rmSync(path.dirname(runner.base), { recursive: true, force: true });
   });
   const fdsSeen = (where: "sandbox" | "control"): string[] => {
-    const r = spawnSync("/bin/bash", ["-c", 'exec 100< /dev/null 200> /dev/null; exec "$@"', "checker", process.execPath, "--import", "tsx", path.join(head, "check.ts"), head, where], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const r = spawnSync(
+      "/bin/bash",
+      ["-c", 'exec 100< /dev/null 200> /dev/null; exec "$@"', "checker", process.execPath, "--import", "tsx", path.join(head, "check.ts"), head, where],
+      { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout) as string[];
   };
@@ -253,7 +279,12 @@ function stepRuns(text: string | undefined, steps: Record<string, { outputs: Rec
  * (the artifact upload) run the runner's own node, which no PATH entry changes: they count
  * as successes. Returns the job's result and each step's outcome.
  */
-function runDiffJob(workflow: string, workspace: string, stack: string, pathValue: string): { result: "success" | "failure"; steps: Record<string, string>; log: string } {
+function runDiffJob(
+  workflow: string,
+  workspace: string,
+  stack: string,
+  pathValue: string,
+): { result: "success" | "failure"; steps: Record<string, string>; log: string } {
   const job = (parse(workflow) as Workflow).jobs["tenant-diff"];
   const from = job.steps.findIndex((s) => s.id === "diff");
   const outputs: Record<string, Record<string, string>> = {};
@@ -275,20 +306,34 @@ function runDiffJob(workflow: string, workspace: string, stack: string, pathValu
     writeFileSync(script, step.run!);
     const outputFile = path.join(temp, `${id}.output`);
     writeFileSync(outputFile, "");
-    const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => {
-      if (v.includes("${{") && v !== "${{ matrix.stack }}") throw new Error(`step ${id}: env ${k} holds an expression this test does not evaluate: ${v}`);
-      return [k, v.includes("${{") ? stack : v];
-    }));
+    const env = Object.fromEntries(
+      Object.entries(step.env ?? {}).map(([k, v]) => {
+        if (v.includes("${{") && v !== "${{ matrix.stack }}") throw new Error(`step ${id}: env ${k} holds an expression this test does not evaluate: ${v}`);
+        return [k, v.includes("${{") ? stack : v];
+      }),
+    );
     const [file, ...args] = shellOf(step).map((a) => (a === "{0}" ? script : a));
     const r = spawnSync(file, args, {
       cwd: path.join(workspace, step["working-directory"] ?? "."),
-      env: { ...env, PATH: pathValue, HOME: process.env.HOME!, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: path.join(temp, "summary.md"), RUNNER_TEMP: temp },
+      env: {
+        ...env,
+        PATH: pathValue,
+        HOME: process.env.HOME!,
+        GITHUB_OUTPUT: outputFile,
+        GITHUB_STEP_SUMMARY: path.join(temp, "summary.md"),
+        RUNNER_TEMP: temp,
+      },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 240_000,
     });
     log += `${r.stdout ?? ""}${r.stderr ?? ""}`;
-    outputs[id] = Object.fromEntries(readFileSync(outputFile, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    outputs[id] = Object.fromEntries(
+      readFileSync(outputFile, "utf8")
+        .split("\n")
+        .filter((l) => l.includes("="))
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
     outcomes[id] = r.status === 0 ? "success" : "failure";
     if (r.status !== 0) status = "failure";
   }

@@ -60,7 +60,14 @@ export function localMatrix<T extends { pg?: number | string }>(entry: T, localM
 export interface RunnerSetup {
   /** Environment every step gets: PATH with the AWS CLI, its config, the endpoints. */
   readonly env: Record<string, string>;
-  readonly substitutions: (options?: { partBytes?: number; neonApi?: string; credentialsFor?: (roleArn: string) => Record<string, string>; files?: Record<string, string>; artifacts?: string; artifactsOf?: (runId: string) => string | undefined }) => Substitutions;
+  readonly substitutions: (options?: {
+    partBytes?: number;
+    neonApi?: string;
+    credentialsFor?: (roleArn: string) => Record<string, string>;
+    files?: Record<string, string>;
+    artifacts?: string;
+    artifactsOf?: (runId: string) => string | undefined;
+  }) => Substitutions;
 }
 
 export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }, options: { instantSleep?: boolean } = {}): RunnerSetup {
@@ -82,7 +89,9 @@ export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; gith
     AWS_PAGER: "",
     ...(endpoints.s3 ? { AWS_ENDPOINT_URL: endpoints.s3 } : {}),
     ...(endpoints.drillPgPort ? { PGPORT: String(endpoints.drillPgPort) } : {}),
-    ...(endpoints.githubApi ? { GITHUB_API_URL: endpoints.githubApi, GITHUB_SERVER_URL: "https://github.com" } : { GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_SERVER_URL: "https://github.com" }),
+    ...(endpoints.githubApi
+      ? { GITHUB_API_URL: endpoints.githubApi, GITHUB_SERVER_URL: "https://github.com" }
+      : { GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_SERVER_URL: "https://github.com" }),
   };
   return {
     env,
@@ -91,18 +100,31 @@ export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; gith
         if (step.uses === ACTIONS.configureAwsCredentials.uses) {
           if (!options.credentialsFor) throw new Error("this job assumes an AWS role; give the suite's S3 service");
           const region = ctx.with["aws-region"];
-          return { kind: "env", env: { ...options.credentialsFor(ctx.with["role-to-assume"]), AWS_REGION: region, AWS_DEFAULT_REGION: region }, why: `credentials of ${ctx.with["role-to-assume"]}` };
+          return {
+            kind: "env",
+            env: { ...options.credentialsFor(ctx.with["role-to-assume"]), AWS_REGION: region, AWS_DEFAULT_REGION: region },
+            why: `credentials of ${ctx.with["role-to-assume"]}`,
+          };
         }
-        if (step.uses === ACTIONS.checkout.uses) return options.files ? { kind: "files", files: options.files, why: `checkout of ${Object.keys(options.files).join(", ")}` } : { kind: "skip", why: "checkout" };
+        if (step.uses === ACTIONS.checkout.uses)
+          return options.files
+            ? { kind: "files", files: options.files, why: `checkout of ${Object.keys(options.files).join(", ")}` }
+            : { kind: "skip", why: "checkout" };
         if (step.name === PG_CLIENT_STEP_NAME) return { kind: "skip", why: "this machine's Postgres client" };
         if (step.uses === ACTIONS.uploadArtifact.uses || step.uses === ACTIONS.downloadArtifact.uses) {
           if (!options.artifacts) throw new Error("this job keeps or reads artifacts; give the run an artifact store");
-          if (step.uses === ACTIONS.uploadArtifact.uses) return { kind: "copy", from: [ctx.with.path], to: path.join(options.artifacts, ctx.with.name), why: `artifact ${ctx.with.name}` };
+          if (step.uses === ACTIONS.uploadArtifact.uses)
+            return { kind: "copy", from: [ctx.with.path], to: path.join(options.artifacts, ctx.with.name), why: `artifact ${ctx.with.name}` };
           const pattern = new RegExp(`^${ctx.with.pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
           // Another run's artifacts (a retry): the store kept for that run id, or none.
           const store = ctx.with["run-id"] ? options.artifactsOf?.(ctx.with["run-id"]) : options.artifacts;
           const names = store ? readdirSync(store).filter((n) => pattern.test(n)) : [];
-          return { kind: "copy", from: names.map((n) => path.join(store!, n)), to: ctx.with.path, why: `artifacts ${names.join(", ") || "(none)"}${ctx.with["run-id"] ? ` of run ${ctx.with["run-id"]}` : ""}` };
+          return {
+            kind: "copy",
+            from: names.map((n) => path.join(store!, n)),
+            to: ctx.with.path,
+            why: `artifacts ${names.join(", ") || "(none)"}${ctx.with["run-id"] ? ` of run ${ctx.with["run-id"]}` : ""}`,
+          };
         }
         return undefined;
       },

@@ -30,7 +30,10 @@ export interface RouteManifest {
 }
 
 export class UnknownTenantError extends Error {
-  constructor(readonly tenantId: string, stack: string) {
+  constructor(
+    readonly tenantId: string,
+    stack: string,
+  ) {
     super(`tenant ${JSON.stringify(tenantId)} is not in the fleet manifest of stack ${stack}`);
     this.name = "UnknownTenantError";
   }
@@ -69,7 +72,8 @@ export function readManifest(value: unknown): RouteManifest {
   if (m.format !== 1 && m.format !== 2) throw problem(`format ${JSON.stringify(m.format)}, this module reads formats 1 and 2`);
   if (typeof m.stack !== "string" || !Array.isArray(m.tenants) || !Array.isArray(m.retired)) throw problem("stack, tenants or retired is missing");
   for (const t of m.tenants) {
-    if (!t || typeof t.id !== "string" || typeof t.awsRegion !== "string" || !t.credential || typeof t.credential.scope !== "string") throw problem(`a tenant entry is malformed: ${JSON.stringify(t).slice(0, 80)}`);
+    if (!t || typeof t.id !== "string" || typeof t.awsRegion !== "string" || !t.credential || typeof t.credential.scope !== "string")
+      throw problem(`a tenant entry is malformed: ${JSON.stringify(t).slice(0, 80)}`);
   }
   return m as RouteManifest;
 }
@@ -105,7 +109,9 @@ export class TenantRoutes {
     const route = this.routes.get(tenantId);
     if (!route) throw this.retired.has(tenantId) ? new RetiredTenantError(tenantId) : new UnknownTenantError(tenantId, this.stack);
     if (!("parameter" in route)) {
-      throw new Error(`tenant ${JSON.stringify(tenantId)} keeps its connection string in GitHub (secretScope ${route.scope}); the application can read it only in the region scope (secretScope region)`);
+      throw new Error(
+        `tenant ${JSON.stringify(tenantId)} keeps its connection string in GitHub (secretScope ${route.scope}); the application can read it only in the region scope (secretScope region)`,
+      );
     }
     const hit = this.cache.get(tenantId);
     if (hit && hit.expires > this.now()) {

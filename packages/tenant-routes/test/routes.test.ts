@@ -18,14 +18,24 @@ const loaded = parseTenants(readFileSync(file, "utf8"), "tenants/tenants.yaml");
 if (!loaded.fleet) throw new Error("the sample tenants file does not load");
 const tenants = loaded.fleet.tenants;
 const manifestOf = (scope: "region" | "repository") =>
-  JSON.parse(JSON.stringify(fleetManifest(tenants, { stack: "prod", source: "tenants/tenants.yaml", scope, batchSize: 25, migrations: false }, new Map(tenants.map((t) => [t.id, `ep-${t.id}.neon.tech`])))));
+  JSON.parse(
+    JSON.stringify(
+      fleetManifest(
+        tenants,
+        { stack: "prod", source: "tenants/tenants.yaml", scope, batchSize: 25, migrations: false },
+        new Map(tenants.map((t) => [t.id, `ep-${t.id}.neon.tech`])),
+      ),
+    ),
+  );
 
 const clients = new Map<string, SSMClient>();
 const mocks = new Map<string, ReturnType<typeof mockClient>>();
 function clientFor(region: string): SSMClient {
   const client = new SSMClient({ region, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
   const mock = mockClient(client);
-  mock.on(GetParameterCommand).callsFake((input: { Name: string }) => ({ Parameter: { Name: input.Name, Value: `postgresql://app:pw@${region}.example/${input.Name.split("/")[3]}`, Type: "SecureString" } }));
+  mock.on(GetParameterCommand).callsFake((input: { Name: string }) => ({
+    Parameter: { Name: input.Name, Value: `postgresql://app:pw@${region}.example/${input.Name.split("/")[3]}`, Type: "SecureString" },
+  }));
   clients.set(region, client);
   mocks.set(region, mock);
   return client;
@@ -66,10 +76,12 @@ describe("TenantRoutes", () => {
     await routes.getTenantDatabaseUrl("northwind"); // evicts brightwave
     expect(routes.cached).toBe(2);
     await routes.getTenantDatabaseUrl("acme-corp");
-    expect(mocks.get("eu-central-1")!.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name)).toEqual([
-      credentialParameter("prod", "acme-corp", "pooled"),
-      credentialParameter("prod", "brightwave", "pooled"),
-    ]);
+    expect(
+      mocks
+        .get("eu-central-1")!
+        .commandCalls(GetParameterCommand)
+        .map((c) => c.args[0].input.Name),
+    ).toEqual([credentialParameter("prod", "acme-corp", "pooled"), credentialParameter("prod", "brightwave", "pooled")]);
     await routes.getTenantDatabaseUrl("brightwave");
     expect(mocks.get("eu-central-1")!.commandCalls(GetParameterCommand)).toHaveLength(3);
   });
@@ -92,7 +104,10 @@ describe("TenantRoutes", () => {
   it("passes the SDK's error on and does not cache it", async () => {
     const failing = (region: string) => {
       const client = clientFor(region);
-      mocks.get(region)!.on(GetParameterCommand).rejects(new ParameterNotFound({ message: "gone", $metadata: {} }));
+      mocks
+        .get(region)!
+        .on(GetParameterCommand)
+        .rejects(new ParameterNotFound({ message: "gone", $metadata: {} }));
       return client;
     };
     const routes = new TenantRoutes({ manifest: manifestOf("region"), clientFor: failing });

@@ -84,7 +84,14 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
     const awsRegion = cfg.config["aws:region"];
     if (!awsRegion || !AWS_REGION.test(awsRegion)) {
       const { line, col } = locateConfigKey(cfg.stackFileText, "aws:region") ?? { line: 1, col: 1 };
-      problems.push({ severity: "error", file: cfg.stackFile, line, col, path: "aws:region", message: `${awsRegion ? `${JSON.stringify(awsRegion)} is not an AWS region` : `not set in stack ${stack}`}; CI signs in to AWS there and the AWS provider needs it: pulumi config set aws:region <region, e.g. eu-central-1> --stack ${stack}` });
+      problems.push({
+        severity: "error",
+        file: cfg.stackFile,
+        line,
+        col,
+        path: "aws:region",
+        message: `${awsRegion ? `${JSON.stringify(awsRegion)} is not an AWS region` : `not set in stack ${stack}`}; CI signs in to AWS there and the AWS provider needs it: pulumi config set aws:region <region, e.g. eu-central-1> --stack ${stack}`,
+      });
       continue;
     }
 
@@ -111,11 +118,24 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
       for (const [key, value] of Object.entries(values)) {
         const found = config[rule]?.[key];
         if (!sameValue(found, value)) {
-          problems.push({ severity: "error", file, ...locate(text, rule, key), path: `${rule}.${key}`, message: `${JSON.stringify(found ?? null)} is not what ${cfg.stackFile} says (${JSON.stringify(value)}); ${fix}` });
+          problems.push({
+            severity: "error",
+            file,
+            ...locate(text, rule, key),
+            path: `${rule}.${key}`,
+            message: `${JSON.stringify(found ?? null)} is not what ${cfg.stackFile} says (${JSON.stringify(value)}); ${fix}`,
+          });
         }
       }
     }
-    stacks.push({ stack, ...tierOf(settings.protect, baseProtection?.(stack)), policyConfig: file, githubOwner: settings.github.owner, githubRepository: settings.github.repository, awsRegion });
+    stacks.push({
+      stack,
+      ...tierOf(settings.protect, baseProtection?.(stack)),
+      policyConfig: file,
+      githubOwner: settings.github.owner,
+      githubRepository: settings.github.repository,
+      awsRegion,
+    });
   }
   return { stacks, problems };
 }
@@ -131,6 +151,8 @@ export interface MatrixEntry {
 
 export function ciMatrices(stacks: readonly CiStack[]): Record<"all" | Tier, { include: MatrixEntry[] }> {
   const entries = (tier?: Tier) =>
-    stacks.filter((s) => !tier || s.tier === tier).map((s) => ({ stack: s.stack, policyConfig: s.policyConfig, githubOwner: s.githubOwner, githubRepository: s.githubRepository, awsRegion: s.awsRegion }));
+    stacks
+      .filter((s) => !tier || s.tier === tier)
+      .map((s) => ({ stack: s.stack, policyConfig: s.policyConfig, githubOwner: s.githubOwner, githubRepository: s.githubRepository, awsRegion: s.awsRegion }));
   return { all: { include: entries() }, dev: { include: entries("dev") }, prod: { include: entries("prod") } };
 }

@@ -79,7 +79,13 @@ export function parseCommand(text: string, depth = 0): ParsedCommand {
     if ("comment" in e) continue;
   }
   flush();
-  if (unknownVariables.size) opaque.push(`variables it cannot know (${[...unknownVariables].sort().map((v) => `$${v}`).join(", ")})`);
+  if (unknownVariables.size)
+    opaque.push(
+      `variables it cannot know (${[...unknownVariables]
+        .sort()
+        .map((v) => `$${v}`)
+        .join(", ")})`,
+    );
 
   const expanded: string[][] = [];
   const expandedPipes: boolean[] = [];
@@ -148,7 +154,8 @@ export function installSteps(text: string): string[] {
   const found: string[] = [];
   commands.forEach((words, i) => {
     const next = commands[i + 1]?.[0] === "sudo" ? commands[i + 1]?.[1] : commands[i + 1]?.[0];
-    if (["curl", "wget"].includes(basename(words[0])) && pipes[i] && next !== undefined && SHELLS.has(basename(next))) found.push("a download piped into a shell");
+    if (["curl", "wget"].includes(basename(words[0])) && pipes[i] && next !== undefined && SHELLS.has(basename(next)))
+      found.push("a download piped into a shell");
     const args = words[0] === "sudo" ? words.slice(1) : words;
     const program = basename(args[0] ?? "");
     const sub = args.slice(1).find((w) => !w.startsWith("-"));

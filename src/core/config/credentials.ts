@@ -37,19 +37,57 @@ export interface GithubPermission {
  */
 export const GITHUB_PERMISSIONS: readonly GithubPermission[] = [
   { permission: "Metadata", access: "read", resourceTypes: [], why: "every App and fine-grained token has it; reads the repository" },
-  { permission: "Contents", access: "write", resourceTypes: ["github:index/repositoryFile:RepositoryFile"], why: "commits the generated workflows and the fleet manifest to the default branch" },
-  { permission: "Workflows", access: "write", resourceTypes: ["github:index/repositoryFile:RepositoryFile"], why: "GitHub refuses writes under .github/workflows/ without it" },
-  { permission: "Secrets", access: "write", resourceTypes: ["github:index/actionsSecret:ActionsSecret"], why: "repository-scoped connection strings (secretScope repository)" },
-  { permission: "Variables", access: "write", resourceTypes: ["github:index/actionsVariable:ActionsVariable"], why: "role ARNs, vaults and the dev project id, which are not secret" },
-  { permission: "Administration", access: "write", resourceTypes: ["github:index/repositoryEnvironment:RepositoryEnvironment", "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"], why: "per-tenant and dev environments and their branch policies" },
-  { permission: "Environments", access: "write", resourceTypes: ["github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"], why: "environment-scoped connection strings and the dev project's Neon key" },
-  { permission: "Actions", access: "write", resourceTypes: ["github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate"], why: "the OIDC subject template the AWS roles' trust depends on" },
+  {
+    permission: "Contents",
+    access: "write",
+    resourceTypes: ["github:index/repositoryFile:RepositoryFile"],
+    why: "commits the generated workflows and the fleet manifest to the default branch",
+  },
+  {
+    permission: "Workflows",
+    access: "write",
+    resourceTypes: ["github:index/repositoryFile:RepositoryFile"],
+    why: "GitHub refuses writes under .github/workflows/ without it",
+  },
+  {
+    permission: "Secrets",
+    access: "write",
+    resourceTypes: ["github:index/actionsSecret:ActionsSecret"],
+    why: "repository-scoped connection strings (secretScope repository)",
+  },
+  {
+    permission: "Variables",
+    access: "write",
+    resourceTypes: ["github:index/actionsVariable:ActionsVariable"],
+    why: "role ARNs, vaults and the dev project id, which are not secret",
+  },
+  {
+    permission: "Administration",
+    access: "write",
+    resourceTypes: [
+      "github:index/repositoryEnvironment:RepositoryEnvironment",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+    ],
+    why: "per-tenant and dev environments and their branch policies",
+  },
+  {
+    permission: "Environments",
+    access: "write",
+    resourceTypes: ["github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"],
+    why: "environment-scoped connection strings and the dev project's Neon key",
+  },
+  {
+    permission: "Actions",
+    access: "write",
+    resourceTypes: ["github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate"],
+    why: "the OIDC subject template the AWS roles' trust depends on",
+  },
 ];
 
 export const GITHUB_TOKEN: Credential = {
   configKey: "github:token",
   envVar: "GITHUB_TOKEN",
-  inCi: "the GitHub App token the deploy jobs mint (docs/deploying.md \"Credentials\")",
+  inCi: 'the GitHub App token the deploy jobs mint (docs/deploying.md "Credentials")',
   fix: `export GITHUB_TOKEN (CI: a GitHub App installation token from actions/create-github-app-token, scoped to the application repository; a workstation: a fine-grained token); either needs, on the application repository only: ${GITHUB_PERMISSIONS.map((p) => `${p.permission} ${p.access}`).join(", ")}. Without Workflows write GitHub refuses to write .github/workflows/*`,
 };
 
@@ -94,5 +132,11 @@ export function devWorkflowApiKey(): pulumi.Output<string> | undefined {
  * `Retry-After` when GitHub asks. These are terraform-provider-github v6's defaults with its
  * legacy client; docs/scale.md has what they cost a large first deploy.
  */
-export const GITHUB_PACING = Object.freeze({ legacyClient: true, parallelRequests: false, writeDelayMs: 1000, readDelayMs: 0, maxRetries: 3, retryDelayMs: 1000 });
-
+export const GITHUB_PACING = Object.freeze({
+  legacyClient: true,
+  parallelRequests: false,
+  writeDelayMs: 1000,
+  readDelayMs: 0,
+  maxRetries: 3,
+  retryDelayMs: 1000,
+});

@@ -51,7 +51,8 @@ export function commandReasons(value: string, fleet: Fleet): string[] {
   );
   if (otherDatabase) why.push("it connects to a database of its own; use $DATABASE_URL, which the workflow sets to the dev branch");
   if (words.some((w) => DUMP_TOOLS.test(w))) why.push("it dumps a database; seed from a test-data file or generator instead");
-  if (parsed.opaque.length) why.push(`it cannot be checked without running it (${parsed.opaque.join("; ")}); call a script from the repository, whose review covers what it does`);
+  if (parsed.opaque.length)
+    why.push(`it cannot be checked without running it (${parsed.opaque.join("; ")}); call a script from the repository, whose review covers what it does`);
   return why;
 }
 

@@ -9,7 +9,24 @@ import { RETENTION_DAYS_MAX } from "../../../tenants/schema";
 import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../iam/limits";
 import { SECRET_SCOPES } from "../repositoryContract";
 
-import { GITHUB_NAME, GITHUB_REPO, GIT_BRANCH, IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE, NEON_ORG, OIDC_ARN, type SettingSpec, activeNeonRegion, bool, commandSetting, cronSetting, numberSetting, pathSetting, pattern, stringList } from "./settingSchemas";
+import {
+  GITHUB_NAME,
+  GITHUB_REPO,
+  GIT_BRANCH,
+  IAM_PRINCIPAL_ARN,
+  IAM_PRINCIPAL_RULE,
+  NEON_ORG,
+  OIDC_ARN,
+  type SettingSpec,
+  activeNeonRegion,
+  bool,
+  commandSetting,
+  cronSetting,
+  numberSetting,
+  pathSetting,
+  pattern,
+  stringList,
+} from "./settingSchemas";
 
 const DECLARED = {
   tenantsFile: {
@@ -20,7 +37,8 @@ const DECLARED = {
   secretScope: {
     schema: z.enum(SECRET_SCOPES, { error: (iss) => `${JSON.stringify(iss.input)} is not a secret scope; use repository, environment or region` }),
     default: "repository",
-    description: "Where tenant connection strings go: repository (one Actions secret per tenant, up to ~90 tenants; any workflow run on any branch can read them all), environment (one GitHub environment per tenant, readable only by default-branch jobs that name it; one job per tenant) or region (SSM SecureString parameters in the tenant's backup AWS region under a customer-managed key; GitHub holds nothing per tenant; only the roles of the generated workflows and the applicationRoleArns can read them; batched jobs; use it for large fleets).",
+    description:
+      "Where tenant connection strings go: repository (one Actions secret per tenant, up to ~90 tenants; any workflow run on any branch can read them all), environment (one GitHub environment per tenant, readable only by default-branch jobs that name it; one job per tenant) or region (SSM SecureString parameters in the tenant's backup AWS region under a customer-managed key; GitHub holds nothing per tenant; only the roles of the generated workflows and the applicationRoleArns can read them; batched jobs; use it for large fleets).",
   },
   protect: {
     schema: bool,
@@ -53,35 +71,44 @@ const DECLARED = {
   },
   githubOwnerId: {
     schema: pattern(/^[0-9]{1,20}$/, "the numeric id of the owner (gh api users/OWNER --jq .id)"),
-    description: "Numeric id of the repository owner. Set it, with githubRepositoryId, when the repository's OIDC subjects carry ids (repositories created after 2026-07-15).",
+    description:
+      "Numeric id of the repository owner. Set it, with githubRepositoryId, when the repository's OIDC subjects carry ids (repositories created after 2026-07-15).",
   },
   githubRepositoryId: {
     schema: pattern(/^[0-9]{1,20}$/, "the numeric id of the repository (gh api repos/OWNER/REPO --jq .id)"),
     description: "Numeric id of the application repository; see githubOwnerId.",
   },
   backupEncryption: {
-    schema: z.enum(["kms", "s3"], { error: (iss) => `${JSON.stringify(iss.input)} is not a backup encryption; use kms (a customer-managed key per vault) or s3 (SSE-S3)` }),
+    schema: z.enum(["kms", "s3"], {
+      error: (iss) => `${JSON.stringify(iss.input)} is not a backup encryption; use kms (a customer-managed key per vault) or s3 (SSE-S3)`,
+    }),
     default: "kms",
     description: "Default encryption of the backup vaults: kms (customer-managed key per region, bucket keys on) or s3 (SSE-S3).",
   },
   backupObjectLock: {
-    schema: z.enum(["off", "governance", "compliance"], { error: (iss) => `${JSON.stringify(iss.input)} is not an Object Lock mode; use off, governance or compliance` }),
+    schema: z.enum(["off", "governance", "compliance"], {
+      error: (iss) => `${JSON.stringify(iss.input)} is not an Object Lock mode; use off, governance or compliance`,
+    }),
     default: "off",
     description: "S3 Object Lock on new backup vaults: off, governance or compliance. Irreversible: a bucket can never turn it off.",
   },
   migrationsCommand: {
     group: "migrations",
     schema: commandSetting("a migrations command"),
-    description: "Command the migrations workflow runs for each tenant, with DATABASE_URL set (e.g. npm run migrate). It may not install or download code: that goes in migrationsSetupCommand. Unset: no migrations workflow.",
+    description:
+      "Command the migrations workflow runs for each tenant, with DATABASE_URL set (e.g. npm run migrate). It may not install or download code: that goes in migrationsSetupCommand. Unset: no migrations workflow.",
   },
   migrationsSetupCommand: {
     group: "migrations",
     schema: commandSetting("a setup command"),
-    description: "Command the migrations workflow runs before the migrations, in a step that holds no secret: installing dependencies (e.g. npm ci). Unset: nothing is installed.",
+    description:
+      "Command the migrations workflow runs before the migrations, in a step that holds no secret: installing dependencies (e.g. npm ci). Unset: nothing is installed.",
   },
   migrationsPaths: {
     group: "migrations",
-    schema: stringList.pipe(z.array(pathSetting("path filter")).min(1, { error: "the list is empty; list the paths whose change runs migrations, e.g. [\"migrations/**\"]" })),
+    schema: stringList.pipe(
+      z.array(pathSetting("path filter")).min(1, { error: 'the list is empty; list the paths whose change runs migrations, e.g. ["migrations/**"]' }),
+    ),
     default: ["migrations/**"],
     description: "Paths on the default branch whose change runs the migrations workflow.",
   },
@@ -95,34 +122,40 @@ const DECLARED = {
         .refine((w) => new Set(w).size === w.length, { error: "a wave is named twice" }),
     ),
     default: ["canary", "early", "general"],
-    description: "The migration waves, in the order they run; a tenant's rollout names one (unset: the last). Each wave starts only when the one before stayed within migrationFailureBudget.",
+    description:
+      "The migration waves, in the order they run; a tenant's rollout names one (unset: the last). Each wave starts only when the one before stayed within migrationFailureBudget.",
   },
   migrationFailureBudget: {
     group: "migrations",
     schema: pattern(/^(?:[0-9]{1,5}|(?:100|[1-9]?[0-9])%)$/, "a count of tenants (e.g. 2) or a percentage of the wave (e.g. 5%)"),
     default: "0",
-    description: "Failed tenants a wave may have and the rollout still go on to the next wave: a count (2) or a percentage of the wave's tenants (5%, rounded down). Every failure still fails the run and opens the alert.",
+    description:
+      "Failed tenants a wave may have and the rollout still go on to the next wave: a count (2) or a percentage of the wave's tenants (5%, rounded down). Every failure still fails the run and opens the alert.",
   },
   migrationVersionQuery: {
     group: "migrations",
     schema: commandSetting("a version query"),
-    description: "SQL that returns a tenant's schema version as one value (the migrations record it before and after, and skip a tenant already at the target), e.g. select coalesce(max(created_at), 0) from drizzle.__drizzle_migrations (docs/migrations.md: Drizzle, Prisma, Atlas, plain SQL). Unset: versions are not read.",
+    description:
+      "SQL that returns a tenant's schema version as one value (the migrations record it before and after, and skip a tenant already at the target), e.g. select coalesce(max(created_at), 0) from drizzle.__drizzle_migrations (docs/migrations.md: Drizzle, Prisma, Atlas, plain SQL). Unset: versions are not read.",
   },
   migrationsTargetCommand: {
     group: "migrations",
     schema: commandSetting("a target version command"),
-    description: "Command that prints the version the migrations bring a tenant to (run in the repository, with no secret), compared with migrationVersionQuery to skip tenants already there. Unset: every tenant runs the migrations command (which must then be idempotent, as migration tools are).",
+    description:
+      "Command that prints the version the migrations bring a tenant to (run in the repository, with no secret), compared with migrationVersionQuery to skip tenants already there. Unset: every tenant runs the migrations command (which must then be idempotent, as migration tools are).",
   },
   catalog: {
     group: "migrations",
     schema: bool,
     default: false,
-    description: "Create the fleet catalog: a small Neon project (catalogRegion) of metadata only (tenants, migration runs, backups, drills), whose insert-only writer string the stack keeps for the generated jobs like a tenant's (docs/migrations.md).",
+    description:
+      "Create the fleet catalog: a small Neon project (catalogRegion) of metadata only (tenants, migration runs, backups, drills), whose insert-only writer string the stack keeps for the generated jobs like a tenant's (docs/migrations.md).",
   },
   catalogRegion: {
     group: "migrations",
     schema: activeNeonRegion(),
-    description: "Neon region of the fleet catalog (required with catalog): it holds every tenant's id, name, region and history, so choose a region your auditors accept for that metadata.",
+    description:
+      "Neon region of the fleet catalog (required with catalog): it holds every tenant's id, name, region and history, so choose a region your auditors accept for that metadata.",
   },
   restoreDrillSchedule: {
     schema: cronSetting(),
@@ -130,20 +163,30 @@ const DECLARED = {
     description: "Cron (UTC) of the weekly restore drill.",
   },
   alertLabel: {
-    schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._:-]{0,49}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a label this stack writes; use up to 50 letters, digits, spaces and . _ : -, e.g. tenant-fleet-alert` }),
+    schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._:-]{0,49}$/, {
+      error: (iss) =>
+        `${JSON.stringify(iss.input)} is not a label this stack writes; use up to 50 letters, digits, spaces and . _ : -, e.g. tenant-fleet-alert`,
+    }),
     default: "tenant-fleet-alert",
     description: "Label of the one issue per scheduled workflow (backups, restore drill) that opens when a run fails and closes on the next green run.",
   },
   alertAssignees: {
     unset: ["[]"],
-    schema: stringList.pipe(z.array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a GitHub login` })).max(10, { error: "GitHub assigns at most 10 people to an issue" })),
+    schema: stringList.pipe(
+      z
+        .array(
+          z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a GitHub login` }),
+        )
+        .max(10, { error: "GitHub assigns at most 10 people to an issue" }),
+    ),
     default: [],
     description: "GitHub logins assigned to a failure issue (they get GitHub's notification); they need access to the application repository.",
   },
   batchSize: {
     schema: numberSetting(1, 100, "a batch holds 1 to 100 tenants"),
     default: 50,
-    description: "Tenants per backup, restore-drill or migrations job in the repository and region scopes (tenants of one AWS region and Postgres major). Raised automatically, with a warning, when a schedule would need more than 256 jobs. The environment scope runs one tenant per job (a job reads one environment).",
+    description:
+      "Tenants per backup, restore-drill or migrations job in the repository and region scopes (tenants of one AWS region and Postgres major). Raised automatically, with a warning, when a schedule would need more than 256 jobs. The environment scope runs one tenant per job (a job reads one environment).",
   },
   batchParallelism: {
     schema: numberSetting(1, 16, "run 1 to 16 tenants at once in a job"),
@@ -153,17 +196,20 @@ const DECLARED = {
   applicationRoleArns: {
     unset: ["[]"],
     schema: stringList.pipe(z.array(pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE))),
-    description: "With secretScope region: the application's runtime IAM roles, which the credentials keys let decrypt the tenants' pooled connection strings through SSM (attach the stack output applicationCredentialsPolicy to them).",
+    description:
+      "With secretScope region: the application's runtime IAM roles, which the credentials keys let decrypt the tenants' pooled connection strings through SSM (attach the stack output applicationCredentialsPolicy to them).",
   },
   repositorySecretHeadroom: {
     schema: numberSetting(0, 99, "keep 0 to 99 repository secrets free"),
     default: 10,
-    description: "Repository secrets left free for the repository's own use; with secretScope repository the fleet may hold 100 minus this many active tenants.",
+    description:
+      "Repository secrets left free for the repository's own use; with secretScope repository the fleet may hold 100 minus this many active tenants.",
   },
   shardResidencies: {
     unset: ["[]"],
     schema: stringList,
-    description: "Shard by jurisdiction: this stack owns the tenants whose residency is listed (with shardRegions, both must match). Unset: every tenant of the file.",
+    description:
+      "Shard by jurisdiction: this stack owns the tenants whose residency is listed (with shardRegions, both must match). Unset: every tenant of the file.",
   },
   shardRegions: {
     unset: ["[]"],
@@ -173,7 +219,8 @@ const DECLARED = {
   neonProjectLimit: {
     unset: ["0"],
     schema: numberSetting(1, 1_000_000, "the number of projects the Neon plan allows"),
-    description: "Projects your Neon plan allows in the organisation (tenants of this stack, retired ones included, plus the dev/test project and the fleet catalog). Unset: not checked.",
+    description:
+      "Projects your Neon plan allows in the organisation (tenants of this stack, retired ones included, plus the dev/test project and the fleet catalog). Unset: not checked.",
   },
   neonMaxHistoryRetentionHours: {
     unset: ["0"],
@@ -223,7 +270,8 @@ const DECLARED = {
   devPreviewCommand: {
     group: "dev",
     schema: commandSetting("a preview command"),
-    description: "Command run for each pull request against its own Neon branch (DATABASE_URL set, never the Neon API key), e.g. npm test. Installs go in devSetupCommand.",
+    description:
+      "Command run for each pull request against its own Neon branch (DATABASE_URL set, never the Neon API key), e.g. npm test. Installs go in devSetupCommand.",
   },
   devBranchMaxAgeHours: {
     group: "dev",
@@ -246,50 +294,78 @@ const DECLARED = {
   keyAdministrators: {
     unset: ["[]"],
     schema: stringList.pipe(z.array(pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE))),
-    description: "IAM roles or users that administer the vault keys; required with backupEncryption kms: every identity that runs pulumi up for this stack (KMS refuses a key policy that would lock its caller out). They manage the keys (and, without a breakGlassPrincipal, their policies); they cannot use them, disable them or schedule their deletion. List one deploy role per tier: each stack only its own.",
+    description:
+      "IAM roles or users that administer the vault keys; required with backupEncryption kms: every identity that runs pulumi up for this stack (KMS refuses a key policy that would lock its caller out). They manage the keys (and, without a breakGlassPrincipal, their policies); they cannot use them, disable them or schedule their deletion. List one deploy role per tier: each stack only its own.",
   },
   breakGlassPrincipal: {
     schema: pattern(IAM_PRINCIPAL_ARN, IAM_PRINCIPAL_RULE),
-    description: "The one IAM role or user that may delete backups, change their tags and disable or schedule the deletion of the vault keys (erasure, decommissioning), and the only one that may change an existing vault's lifecycle, bucket policy, versioning, public access block, Object Lock, ownership, encryption or replication, or rewrite its key policy (docs/deploying.md, vault custody). Unset: nobody can delete or destroy, and the vaults' configuration and key policies stay with the keyAdministrators.",
+    description:
+      "The one IAM role or user that may delete backups, change their tags and disable or schedule the deletion of the vault keys (erasure, decommissioning), and the only one that may change an existing vault's lifecycle, bucket policy, versioning, public access block, Object Lock, ownership, encryption or replication, or rewrite its key policy (docs/deploying.md, vault custody). Unset: nobody can delete or destroy, and the vaults' configuration and key policies stay with the keyAdministrators.",
   },
   runnerLabels: {
     unset: ["[]"],
     group: "operations",
     schema: stringList.pipe(
       z
-        .array(pattern(/^[A-Z]{2}=[A-Za-z0-9._-]{1,100}(,[A-Za-z0-9._-]{1,100}){0,9}$/, "RESIDENCY=LABEL[,LABEL...], e.g. EU=self-hosted,linux,eu-central-1 (a residency as tenants declare it, then the runner labels of machines inside it)"))
-        .refine((items) => new Set(items.map((i) => i.split("=")[0])).size === items.length, { error: "a residency is mapped twice; give each residency one list of labels" })
-        .transform((items) => Object.freeze(Object.fromEntries(items.map((i) => [i.slice(0, 2), Object.freeze(i.slice(3).split(","))])) as Readonly<Record<string, readonly string[]>>)),
+        .array(
+          pattern(
+            /^[A-Z]{2}=[A-Za-z0-9._-]{1,100}(,[A-Za-z0-9._-]{1,100}){0,9}$/,
+            "RESIDENCY=LABEL[,LABEL...], e.g. EU=self-hosted,linux,eu-central-1 (a residency as tenants declare it, then the runner labels of machines inside it)",
+          ),
+        )
+        .refine((items) => new Set(items.map((i) => i.split("=")[0])).size === items.length, {
+          error: "a residency is mapped twice; give each residency one list of labels",
+        })
+        .transform((items) =>
+          Object.freeze(
+            Object.fromEntries(items.map((i) => [i.slice(0, 2), Object.freeze(i.slice(3).split(","))])) as Readonly<Record<string, readonly string[]>>,
+          ),
+        ),
     ),
-    description: "Where jobs that hold a tenant's data run, per residency: RESIDENCY=LABEL[,LABEL...] (runner labels of self-hosted or larger runners inside that jurisdiction). Backups, drills and migrations of a batch whose tenants share a mapping run there, and so do restores and exports; GitHub-hosted runners are not in any tenant's jurisdiction, so an active tenant without a mapping is a warning and the regions report says where its data is processed.",
+    description:
+      "Where jobs that hold a tenant's data run, per residency: RESIDENCY=LABEL[,LABEL...] (runner labels of self-hosted or larger runners inside that jurisdiction). Backups, drills and migrations of a batch whose tenants share a mapping run there, and so do restores and exports; GitHub-hosted runners are not in any tenant's jurisdiction, so an active tenant without a mapping is a warning and the regions report says where its data is processed.",
   },
   operationsRepository: {
-    schema: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/[A-Za-z0-9._-]{1,100}$/, "OWNER/REPOSITORY of the repository that holds this stack, e.g. example-saas/tenant-fleet"),
+    schema: pattern(
+      /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/[A-Za-z0-9._-]{1,100}$/,
+      "OWNER/REPOSITORY of the repository that holds this stack, e.g. example-saas/tenant-fleet",
+    ),
     group: "operations",
-    description: "The repository that holds this stack (OWNER/REPOSITORY): the stack creates the operations role that its tenant-restore and tenant-export workflows assume, trusted only for jobs in its tenant-operations environment. Unset: no operations role (restores inside the PITR window still work; restores from dumps and exports need the role).",
+    description:
+      "The repository that holds this stack (OWNER/REPOSITORY): the stack creates the operations role that its tenant-restore and tenant-export workflows assume, trusted only for jobs in its tenant-operations environment. Unset: no operations role (restores inside the PITR window still work; restores from dumps and exports need the role).",
   },
   exportLinkHours: {
     schema: numberSetting(1, 168, "a link lives 1 to 168 hours (S3 signs for at most 7 days)"),
     default: 24,
     group: "operations",
-    description: "How long the presigned link to a tenant's export (npm run tenant -- share) works, hours. Whoever holds the link can download the export until then.",
+    description:
+      "How long the presigned link to a tenant's export (npm run tenant -- share) works, hours. Whoever holds the link can download the export until then.",
   },
   exportRetentionDays: {
     schema: numberSetting(1, 365, "keep exports 1 to 365 days"),
     default: 7,
     group: "operations",
-    description: "Days an export stays in the tenant's vault under exports/<id>/ before the lifecycle deletes it (its own rule, apart from the backups' retention classes).",
+    description:
+      "Days an export stays in the tenant's vault under exports/<id>/ before the lifecycle deletes it (its own rule, apart from the backups' retention classes).",
   },
   moveGraceDays: {
     schema: numberSetting(1, 365, "wait 1 to 365 days after a move's cutover"),
     default: 7,
     group: "operations",
-    description: "Days a moved tenant's target project serves (counted from the catalog's record of the cutover) before npm run tenant -- move ID --finish may delete the source project; a backup and a restore drill of the target since the cutover are required too.",
+    description:
+      "Days a moved tenant's target project serves (counted from the catalog's record of the cutover) before npm run tenant -- move ID --finish may delete the source project; a backup and a restore drill of the target since the cutover are required too.",
   },
   keepVaultRegions: {
     unset: ["[]"],
-    schema: stringList.pipe(z.array(z.enum(VAULT_REGIONS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region that holds backup vaults; use one of ${VAULT_REGIONS.join(", ")}` }))),
-    description: "AWS regions whose backup vault the stack keeps although no tenant of the tenants file backs up there any more (after erasing a region's last tenant, until its backups have expired).",
+    schema: stringList.pipe(
+      z.array(
+        z.enum(VAULT_REGIONS as [string, ...string[]], {
+          error: (iss) => `${JSON.stringify(iss.input)} is not an AWS region that holds backup vaults; use one of ${VAULT_REGIONS.join(", ")}`,
+        }),
+      ),
+    ),
+    description:
+      "AWS regions whose backup vault the stack keeps although no tenant of the tenants file backs up there any more (after erasing a region's last tenant, until its backups have expired).",
   },
   keepRetentionDays: {
     unset: ["[]"],
@@ -300,23 +376,40 @@ const DECLARED = {
         try {
           return JSON.parse(v);
         } catch {
-          return v.split(",").map((s) => s.trim()).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+          return v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
         }
       },
       z.array(
-        z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number of days` }).int({ error: (iss) => `${iss.input} is not a whole number of days` }).min(1, { error: `a retention is 1 to ${RETENTION_DAYS_MAX} days` }).max(RETENTION_DAYS_MAX, { error: `a retention is 1 to ${RETENTION_DAYS_MAX} days` }),
+        z
+          .number({ error: (iss) => `${JSON.stringify(iss.input)} is not a whole number of days` })
+          .int({ error: (iss) => `${iss.input} is not a whole number of days` })
+          .min(1, { error: `a retention is 1 to ${RETENTION_DAYS_MAX} days` })
+          .max(RETENTION_DAYS_MAX, { error: `a retention is 1 to ${RETENTION_DAYS_MAX} days` }),
         { error: (iss) => `${JSON.stringify(iss.input)} is not a list of days, e.g. [14, 30]` },
       ),
     ),
-    description: "Retention classes (days) whose lifecycle rule every vault keeps although no tenant uses them any more, so the backups already in them still expire.",
+    description:
+      "Retention classes (days) whose lifecycle rule every vault keeps although no tenant uses them any more, so the backups already in them still expire.",
   },
   trustPolicyLengthLimit: {
-    schema: numberSetting(TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX, `IAM allows ${TRUST_POLICY_LIMIT_DEFAULT} characters by default and up to ${TRUST_POLICY_LIMIT_MAX} after a quota increase (Service Quotas, IAM, "Role trust policy length")`),
+    schema: numberSetting(
+      TRUST_POLICY_LIMIT_DEFAULT,
+      TRUST_POLICY_LIMIT_MAX,
+      `IAM allows ${TRUST_POLICY_LIMIT_DEFAULT} characters by default and up to ${TRUST_POLICY_LIMIT_MAX} after a quota increase (Service Quotas, IAM, "Role trust policy length")`,
+    ),
     default: TRUST_POLICY_LIMIT_DEFAULT,
-    description: "The role trust policy length IAM allows in this AWS account (2048 by default); raise it, up to 8192, only after the Service Quotas increase is granted.",
+    description:
+      "The role trust policy length IAM allows in this AWS account (2048 by default); raise it, up to 8192, only after the Service Quotas increase is granted.",
   },
   oidcProviderArn: {
-    schema: pattern(OIDC_ARN, "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"),
+    schema: pattern(
+      OIDC_ARN,
+      "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+    ),
     description: "ARN of an existing GitHub OIDC provider in the AWS account to reuse (an account holds one per URL). Empty: the stack creates it.",
   },
 } satisfies Record<string, SettingSpec>;
@@ -332,5 +425,5 @@ export function defaultOf<K extends SettingKey>(key: K): Setting<K> {
 }
 
 /** A setting's value once parsed: its schema's output, or undefined for an optional setting without a default. */
-export type Setting<K extends SettingKey> = z.output<(typeof DECLARED)[K]["schema"]> | ((typeof DECLARED)[K] extends { default: unknown } | { required: string } ? never : undefined);
-
+export type Setting<K extends SettingKey> =
+  z.output<(typeof DECLARED)[K]["schema"]> | ((typeof DECLARED)[K] extends { default: unknown } | { required: string } ? never : undefined);

@@ -60,7 +60,8 @@ export function pulumiConfigBlock(): Record<string, PulumiConfigDeclaration> {
     if (spec.secretOnly) continue;
     const d = spec.default;
     const unset = spec.unset?.[0];
-    const type = typeof d === "boolean" ? "boolean" : typeof d === "number" || unset === "0" ? "integer" : Array.isArray(d) || unset === "[]" ? "array" : "string";
+    const type =
+      typeof d === "boolean" ? "boolean" : typeof d === "number" || unset === "0" ? "integer" : Array.isArray(d) || unset === "[]" ? "array" : "string";
     const fallback = type === "array" ? [] : type === "integer" ? 0 : "";
     out[key] = {
       type,
@@ -71,4 +72,3 @@ export function pulumiConfigBlock(): Record<string, PulumiConfigDeclaration> {
   }
   return out;
 }
-

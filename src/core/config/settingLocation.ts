@@ -12,11 +12,10 @@ export function locateKey(text: string | undefined, key: string, atKey = false):
 }
 
 function configStart(text: string | undefined): Position {
-  return text ? Positions.of(text, "").find(["config"]) ?? { line: 1, col: 1 } : { line: 1, col: 1 };
+  return text ? (Positions.of(text, "").find(["config"]) ?? { line: 1, col: 1 }) : { line: 1, col: 1 };
 }
 
 /** Where a full config key (`neon:apiKey`) sits in a stack file, or undefined when it is not there. */
 export function locateConfigKey(text: string | undefined, fullKey: string, atKey = false): Position | undefined {
   return text ? Positions.of(text, "").find(["config", fullKey], atKey) : undefined;
 }
-

@@ -14,7 +14,12 @@ import type { SettingKey } from "./settingDeclarations";
  */
 export type SettingReview =
   | { readonly class: "safe" | "review"; readonly why: string }
-  | { readonly class: "destructive"; readonly kind: AcknowledgedChange; readonly why: string; /** Destructive only in this direction; otherwise review. */ readonly when?: (before: unknown, after: unknown) => boolean }
+  | {
+      readonly class: "destructive";
+      readonly kind: AcknowledgedChange;
+      readonly why: string;
+      /** Destructive only in this direction; otherwise review. */ readonly when?: (before: unknown, after: unknown) => boolean;
+    }
   | { readonly class: "elsewhere"; readonly why: string };
 
 const REVIEW_IAM = "changes who the stack's keys, roles or trusts name";
@@ -75,7 +80,11 @@ export const SETTING_REVIEW = {
     // The same principals in another order are the same administrators.
     when: (before, after) => JSON.stringify([before].flat().sort()) !== JSON.stringify([after].flat().sort()),
   },
-  breakGlassPrincipal: { class: "destructive", kind: "custody", why: "the one principal that may delete backups and keys, and change the vaults' configuration, changes" },
+  breakGlassPrincipal: {
+    class: "destructive",
+    kind: "custody",
+    why: "the one principal that may delete backups and keys, and change the vaults' configuration, changes",
+  },
   runnerLabels: { class: "review", why: "tenants' data is processed on other machines" },
   operationsRepository: { class: "review", why: "another repository's tenant-operations environment may read every backup and write exports" },
   exportLinkHours: { class: "review", why: "export links work for longer or shorter" },
@@ -86,4 +95,3 @@ export const SETTING_REVIEW = {
   trustPolicyLengthLimit: { class: "safe", why: "the plan's trust-size check moves" },
   oidcProviderArn: { class: "review", why: "the roles trust another OIDC provider" },
 } as const satisfies Record<SettingKey, SettingReview>;
-

@@ -24,7 +24,9 @@ export const IAM_PRINCIPAL_RULE = "an IAM role or user ARN such as arn:aws:iam::
 
 /** A Neon region a new project may be created in (the dev/test project's, the catalog's). */
 export function activeNeonRegion() {
-  return z.enum(ACTIVE_REGION_IDS as [string, ...string[]], { error: (iss) => `${JSON.stringify(iss.input)} is not an active Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}` });
+  return z.enum(ACTIVE_REGION_IDS as [string, ...string[]], {
+    error: (iss) => `${JSON.stringify(iss.input)} is not an active Neon region; use one of ${ACTIVE_REGION_IDS.join(", ")}`,
+  });
 }
 
 /** One entry per setting: key, schema over the raw string, default, documentation. */
@@ -54,7 +56,10 @@ export const stringList = z.preprocess(
     try {
       return JSON.parse(v);
     } catch {
-      return v.split(",").map((s) => s.trim()).filter(Boolean);
+      return v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     }
   },
   z.array(z.string({ error: (iss) => `${JSON.stringify(iss.input)} is not a string` }), { error: (iss) => `${JSON.stringify(iss.input)} is not a list` }),
@@ -87,7 +92,9 @@ export function commandSetting(what: string) {
   return z
     .string()
     .min(1)
-    .refine((v) => !v.includes("${{") && !LINE_BREAKS.test(v), { error: `${what} is one line (no line break of any kind, U+2028 and U+0085 included) and contains no \${{ }} expression; put longer logic in a script in the repository` });
+    .refine((v) => !v.includes("${{") && !LINE_BREAKS.test(v), {
+      error: `${what} is one line (no line break of any kind, U+2028 and U+0085 included) and contains no \${{ }} expression; put longer logic in a script in the repository`,
+    });
 }
 
 /** A path or path filter: one line, no control character, no expression. */
@@ -96,10 +103,12 @@ export function pathSetting(what: string) {
     .string()
     .min(1, { error: `the ${what} is empty` })
     .refine((v) => !v.includes("${{"), { error: `a ${what} contains no \${{ }} expression` })
-    .refine((v) => !LINE_BREAKS.test(v) && !/[\p{Cc}\p{Cf}]/u.test(v), { error: (iss) => `${JSON.stringify(String(iss.input).slice(0, 80))} holds a line break or control character; a ${what} is one line of printable characters` });
+    .refine((v) => !LINE_BREAKS.test(v) && !/[\p{Cc}\p{Cf}]/u.test(v), {
+      error: (iss) =>
+        `${JSON.stringify(String(iss.input).slice(0, 80))} holds a line break or control character; a ${what} is one line of printable characters`,
+    });
 }
 
 export function pattern(re: RegExp, rule: string) {
   return z.string().regex(re, { error: (iss) => `${JSON.stringify(iss.input)} is not valid; ${rule}` });
 }
-

@@ -32,7 +32,11 @@ export function protectFromConfig(config: Readonly<Record<string, string>>): boo
 /** The `tenant-fleet:*` entries of a stack's config, keyed without the namespace (other namespaces dropped). */
 export function projectSettings(config: Readonly<Record<string, string>>): Record<string, string> {
   const prefix = `${NAMESPACE}:`;
-  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
 }
 
 export type { SecretScope } from "../repositoryContract";
@@ -144,13 +148,19 @@ export function readSetting(key: SettingKey, given: string | undefined): { value
 }
 
 /** Every declared setting read from the raw values, and the problems of unknown, missing or malformed ones. */
-function readSettings(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource, at: RuleInput["at"]): { values: Record<string, unknown>; problems: Problem[] } {
+function readSettings(
+  raw: Readonly<Record<string, string | undefined>>,
+  source: SettingsSource,
+  at: RuleInput["at"],
+): { values: Record<string, unknown>; problems: Problem[] } {
   const problems: Problem[] = [];
   const values: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {
     if (!(key in SETTINGS)) {
       const guess = closest(key, Object.keys(SETTINGS));
-      problems.push(at(key, `unknown setting; ${guess ? `did you mean ${NAMESPACE}:${guess}?` : `known settings are ${Object.keys(SETTINGS).join(", ")}`}`, true));
+      problems.push(
+        at(key, `unknown setting; ${guess ? `did you mean ${NAMESPACE}:${guess}?` : `known settings are ${Object.keys(SETTINGS).join(", ")}`}`, true),
+      );
     }
   }
   for (const [key, spec] of Object.entries(SETTINGS)) {
@@ -261,7 +271,10 @@ function assemble(values: Readonly<Record<string, unknown>>, stack: string): Sta
  * Reads settings from raw config values (`key` without namespace → string, as Pulumi
  * hands them over; lists and booleans may also arrive as JSON text).
  */
-export function parseStackSettings(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource): { settings?: StackSettings; problems: Problem[] } {
+export function parseStackSettings(
+  raw: Readonly<Record<string, string | undefined>>,
+  source: SettingsSource,
+): { settings?: StackSettings; problems: Problem[] } {
   const at = (key: string, message: string, atKey = false): Problem => ({
     severity: "error",
     ...(source.overridden?.has(key) ? { file: "--config", line: 1, col: 1 } : { file: source.file, ...locateKey(source.text, key, atKey) }),

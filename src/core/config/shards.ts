@@ -34,7 +34,10 @@ export function describeShard(settings: StackSettings): string {
 /** The key that keeps shared GitHub names apart: empty when the file has one stack. */
 export function shardKey(stack: string, shards: readonly ShardStack[]): string {
   if (shards.length <= 1) return "";
-  return stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return stack
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /**
@@ -57,7 +60,8 @@ export function shardStacks(root: string, self: { stack: string; settings: Stack
     }
     const raw = projectSettings(cfg.config);
     const { settings } = parseStackSettings(raw, { stack, file: cfg.stackFile, text: cfg.stackFileText });
-    if (settings && path.normalize(settings.tenantsFile) === path.normalize(self.settings.tenantsFile)) out.push({ stack, file: cfg.stackFile, text: cfg.stackFileText, settings });
+    if (settings && path.normalize(settings.tenantsFile) === path.normalize(self.settings.tenantsFile))
+      out.push({ stack, file: cfg.stackFile, text: cfg.stackFileText, settings });
   }
   return out.sort((a, b) => a.stack.localeCompare(b.stack));
 }
@@ -66,17 +70,35 @@ export function shardStacks(root: string, self: { stack: string; settings: Stack
 export function shardCollisions(self: string, shards: readonly ShardStack[], selfText?: string): Problem[] {
   if (shards.length <= 1) return [];
   const me = shards.find((s) => s.stack === self)!;
-  const at = (key: string, severity: Problem["severity"], message: string): Problem => ({ severity, file: me.file, ...locateKey(selfText, key), path: `${NAMESPACE}:${key}`, message });
+  const at = (key: string, severity: Problem["severity"], message: string): Problem => ({
+    severity,
+    file: me.file,
+    ...locateKey(selfText, key),
+    path: `${NAMESPACE}:${key}`,
+    message,
+  });
   const out: Problem[] = [];
   const repo = (s: ShardStack) => `${s.settings.github.owner}/${s.settings.github.repository}`.toLowerCase();
   const sameRepo = shards.filter((s) => repo(s) === repo(me));
   const sameKey = sameRepo.filter((s) => s.stack !== self && shardKey(s.stack, shards) === shardKey(self, shards));
   if (sameKey.length) {
-    out.push(at("githubRepository", "error", `stacks ${[self, ...sameKey.map((s) => s.stack)].join(" and ")} write to ${repo(me)} under the same name ${shardKey(self, shards)}; rename one stack`));
+    out.push(
+      at(
+        "githubRepository",
+        "error",
+        `stacks ${[self, ...sameKey.map((s) => s.stack)].join(" and ")} write to ${repo(me)} under the same name ${shardKey(self, shards)}; rename one stack`,
+      ),
+    );
   }
   const dev = sameRepo.filter((s) => s.settings.devProject);
   if (me.settings.devProject && dev.length > 1) {
-    out.push(at("devProject", "error", `stacks ${dev.map((s) => s.stack).join(", ")} all create the dev/test project in ${repo(me)}; keep devProject on in one of them`));
+    out.push(
+      at(
+        "devProject",
+        "error",
+        `stacks ${dev.map((s) => s.stack).join(", ")} all create the dev/test project in ${repo(me)}; keep devProject on in one of them`,
+      ),
+    );
   }
   const creators = shards.filter((s) => !s.settings.oidcProviderArn);
   if (!me.settings.oidcProviderArn && creators.length > 1 && creators[0].stack !== self) {

@@ -103,7 +103,10 @@ export function globToRegExp(pattern: string, ignoreCase = false): RegExp {
   const key = `${ignoreCase ? "i" : "c"}${pattern}`;
   let re = cache.get(key);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     re = new RegExp(`^${body}$`, ignoreCase ? "is" : "s");
     cache.set(key, re);
   }
@@ -242,7 +245,8 @@ export function conditionHolds(condition: unknown, context: RequestContext | und
       } else {
         const list = items(present);
         const results = list.map((i) => itemMatches(base, i, values));
-        if (set === "all" || (set === undefined && NEGATED.has(base))) holds = results.every((r) => r === true) ? true : results.some((r) => r === false) ? false : "unknown";
+        if (set === "all" || (set === undefined && NEGATED.has(base)))
+          holds = results.every((r) => r === true) ? true : results.some((r) => r === false) ? false : "unknown";
         else holds = results.some((r) => r === true) ? true : results.every((r) => r === false) ? false : "unknown";
       }
       if (holds === false) return false;

@@ -74,14 +74,41 @@ export function credentialsKeyPolicy(access: CredentialsKeyAccess): PolicyDocume
     // Unlike a vault key, the administrators keep PutKeyPolicy here: the key holds nothing
     // they cannot rewrite (they write every parameter it protects, from Neon's answers), and
     // adding an application role (applicationRoleArns) must not need break-glass.
-    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: [...KEY_ADMIN_ACTIONS, ...KEY_POLICY_ACTIONS], Resource: "*" },
-    { Sid: "StackWritesItsParametersThroughSsm", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: [...PARAMETER_WRITE_KEY_ACTIONS], Resource: "*", Condition: through(["direct", "pooled"]) },
+    {
+      Sid: "KeyAdministration",
+      Effect: "Allow",
+      Principal: { AWS: [...access.keyAdministrators] },
+      Action: [...KEY_ADMIN_ACTIONS, ...KEY_POLICY_ACTIONS],
+      Resource: "*",
+    },
+    {
+      Sid: "StackWritesItsParametersThroughSsm",
+      Effect: "Allow",
+      Principal: { AWS: [...access.keyAdministrators] },
+      Action: [...PARAMETER_WRITE_KEY_ACTIONS],
+      Resource: "*",
+      Condition: through(["direct", "pooled"]),
+    },
   ];
   if (access.workflowReaders.length) {
-    statements.push({ Sid: "WorkflowsDecryptDirectStringsThroughSsm", Effect: "Allow", Principal: { AWS: [...access.workflowReaders] }, Action: [...PARAMETER_DECRYPT_ACTIONS], Resource: "*", Condition: through(["direct"]) });
+    statements.push({
+      Sid: "WorkflowsDecryptDirectStringsThroughSsm",
+      Effect: "Allow",
+      Principal: { AWS: [...access.workflowReaders] },
+      Action: [...PARAMETER_DECRYPT_ACTIONS],
+      Resource: "*",
+      Condition: through(["direct"]),
+    });
   }
   if (access.applicationReaders.length) {
-    statements.push({ Sid: "ApplicationDecryptsPooledStringsThroughSsm", Effect: "Allow", Principal: { AWS: [...access.applicationReaders] }, Action: [...PARAMETER_DECRYPT_ACTIONS], Resource: "*", Condition: through(["pooled"]) });
+    statements.push({
+      Sid: "ApplicationDecryptsPooledStringsThroughSsm",
+      Effect: "Allow",
+      Principal: { AWS: [...access.applicationReaders] },
+      Action: [...PARAMETER_DECRYPT_ACTIONS],
+      Resource: "*",
+      Condition: through(["pooled"]),
+    });
   }
   statements.push(...keyBreakGlass(access.breakGlassArn));
   return policy(statements);
@@ -98,7 +125,13 @@ export interface CredentialGrant {
 export type CredentialScope = "tenant" | "class";
 
 /** The statements that let a role read these tenants' strings of one kind: GetParameter on them, Decrypt through SSM. */
-export function credentialReadStatements(stack: string, grants: readonly CredentialGrant[], kind: CredentialKind, scope: CredentialScope, sidPrefix = "ReadTenantCredentials"): PolicyStatement[] {
+export function credentialReadStatements(
+  stack: string,
+  grants: readonly CredentialGrant[],
+  kind: CredentialKind,
+  scope: CredentialScope,
+  sidPrefix = "ReadTenantCredentials",
+): PolicyStatement[] {
   const used = grants.filter((g) => g.tenants.length);
   if (!used.length) return [];
   const resources = used.flatMap((g) => {

@@ -12,7 +12,15 @@
  * tag: erasure is the break-glass role's, in its own environment.
  */
 import { EXPORTS_PREFIX, retentionClassPrefix } from "../../../tenants/naming";
-import { BACKUP_READ_ACTIONS, BACKUP_UPLOAD_ACTIONS, policy, s3ViaService, UPLOAD_KEY_ACTIONS, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
+import {
+  BACKUP_READ_ACTIONS,
+  BACKUP_UPLOAD_ACTIONS,
+  policy,
+  s3ViaService,
+  UPLOAD_KEY_ACTIONS,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../vaults/plan";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, subjectRepository, type VaultGrant } from "./workflowAccess";
 import { OPERATIONS_ENVIRONMENT } from "../../core/repositoryContract";
 
@@ -49,7 +57,13 @@ export function operatorPolicy(grants: readonly VaultGrant[]): PolicyDocument {
   const statements: PolicyStatement[] = [];
   const reads = used.flatMap((g) => [...classes(g).map((d) => `${g.bucketArn}/${retentionClassPrefix(d)}*`), `${g.bucketArn}/${EXPORTS_PREFIX}*`]);
   if (reads.length) statements.push({ Sid: "ReadBackupsAndExports", Effect: "Allow", Action: [...BACKUP_READ_ACTIONS], Resource: reads });
-  if (used.length) statements.push({ Sid: "WriteNewExports", Effect: "Allow", Action: [...BACKUP_UPLOAD_ACTIONS], Resource: used.map((g) => `${g.bucketArn}/${EXPORTS_PREFIX}*`) });
+  if (used.length)
+    statements.push({
+      Sid: "WriteNewExports",
+      Effect: "Allow",
+      Action: [...BACKUP_UPLOAD_ACTIONS],
+      Resource: used.map((g) => `${g.bucketArn}/${EXPORTS_PREFIX}*`),
+    });
   statements.push({
     Sid: "NeverReplaceAnObject",
     Effect: "Deny",

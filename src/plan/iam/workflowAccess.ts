@@ -107,7 +107,12 @@ const WORST_PROVIDER_ARN = `arn:aws-us-gov:iam::123456789012:oidc-provider/${GIT
 
 /** The trust policy's length for these workflow files, before any ARN is known. */
 export function trustPolicyLength(repo: GithubRepositoryRef, paths: readonly string[]): number {
-  return policyLength(workflowTrustPolicy(WORST_PROVIDER_ARN, paths.map((p) => workflowSubject(repo, p))));
+  return policyLength(
+    workflowTrustPolicy(
+      WORST_PROVIDER_ARN,
+      paths.map((p) => workflowSubject(repo, p)),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -120,9 +125,25 @@ export type RolePurpose = "backupWriter" | "drillReader" | "migrator";
  * the role exists only where tenants' credentials live in AWS (secretScope region).
  */
 export const ROLE_PURPOSES = Object.freeze({
-  backupWriter: { workflowKind: "backup", title: "backup writer", regionScopeOnly: false, description: "uploads new backups of the tenants that back up (and, in the region scope, reads their direct connection strings); cannot read, overwrite, retag or delete backups" },
-  drillReader: { workflowKind: "restore-drill", title: "drill reader", regionScopeOnly: false, description: "lists and reads the backups of the tenants it drills; cannot write or delete" },
-  migrator: { workflowKind: "migrations", title: "migrations", regionScopeOnly: true, description: "reads the direct connection strings of the tenants it migrates; no backup access" },
+  backupWriter: {
+    workflowKind: "backup",
+    title: "backup writer",
+    regionScopeOnly: false,
+    description:
+      "uploads new backups of the tenants that back up (and, in the region scope, reads their direct connection strings); cannot read, overwrite, retag or delete backups",
+  },
+  drillReader: {
+    workflowKind: "restore-drill",
+    title: "drill reader",
+    regionScopeOnly: false,
+    description: "lists and reads the backups of the tenants it drills; cannot write or delete",
+  },
+  migrator: {
+    workflowKind: "migrations",
+    title: "migrations",
+    regionScopeOnly: true,
+    description: "reads the direct connection strings of the tenants it migrates; no backup access",
+  },
 } as const);
 
 /** The purposes a stack has roles for, by secret scope. */
@@ -212,15 +233,16 @@ export function migratorPolicy(credentials: CredentialAccess, scope: GrantScope)
  */
 export function drillReaderPolicy(grants: readonly VaultGrant[], scope: GrantScope): PolicyDocument {
   const used = grants.filter((g) => g.tenants.length);
-  const statements: PolicyStatement[] = used.map(
-    (g, i): PolicyStatement => ({
-      Sid: `ListDrilledBackups${i}`,
-      Effect: "Allow",
-      Action: [...BACKUP_LIST_ACTIONS],
-      Resource: g.bucketArn,
-      Condition: scope === "tenant" ? { StringEquals: { "s3:prefix": objectPrefixes(g, scope) } } : { StringLike: { "s3:prefix": objectPrefixes(g, scope).map((p) => `${p}*`) } },
-    }),
-  );
+  const statements: PolicyStatement[] = used.map((g, i): PolicyStatement => ({
+    Sid: `ListDrilledBackups${i}`,
+    Effect: "Allow",
+    Action: [...BACKUP_LIST_ACTIONS],
+    Resource: g.bucketArn,
+    Condition:
+      scope === "tenant"
+        ? { StringEquals: { "s3:prefix": objectPrefixes(g, scope) } }
+        : { StringLike: { "s3:prefix": objectPrefixes(g, scope).map((p) => `${p}*`) } },
+  }));
   const reads = used.flatMap((g) => objectPrefixes(g, scope).map((p) => `${g.bucketArn}/${p}*`));
   if (reads.length) statements.push({ Sid: "ReadDrilledBackups", Effect: "Allow", Action: [...BACKUP_READ_ACTIONS], Resource: reads });
   statements.push(...keyStatement("DecryptThroughS3", used, READ_KEY_ACTIONS));
@@ -256,7 +278,10 @@ function worstCredentials(stack: string, shapes: readonly CredentialShape[] | un
  * Per role, per-tenant prefixes (and parameters) where they fit IAM's inline policy size,
  * else per retention class (and the stack's parameters in each region). Decided on plain data.
  */
-export function grantScopes(vaults: readonly VaultShape[], credentials?: { readonly stack: string; readonly backedUp: readonly CredentialShape[]; readonly migrated: readonly CredentialShape[] }): Record<RolePurpose, GrantScope> {
+export function grantScopes(
+  vaults: readonly VaultShape[],
+  credentials?: { readonly stack: string; readonly backedUp: readonly CredentialShape[]; readonly migrated: readonly CredentialShape[] },
+): Record<RolePurpose, GrantScope> {
   const worst = worstGrants(vaults);
   const fits = (doc: PolicyDocument) => policyLength(doc) <= INLINE_POLICY_BUDGET;
   const backedUp = worstCredentials(credentials?.stack ?? "", credentials?.backedUp);

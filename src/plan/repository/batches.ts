@@ -93,9 +93,14 @@ export function planBatches(tenants: readonly Batchable[], requested: number, ma
       const { awsRegion, pg, runsOn } = members[0];
       const runners = runnerIndex.get(`${awsRegion}-pg${pg}`)!;
       const r = runners.length > 1 ? `r${runners.indexOf((runsOn ?? []).join(",")) + 1}-` : "";
-      batches.push({ key: size === 1 ? members[0].id : `${keyPrefix}${awsRegion}-pg${pg}-${r}${i + 1}`, awsRegion, pg, tenants: members.map((t) => t.id), ...(runsOn?.length ? { runsOn } : {}) });
+      batches.push({
+        key: size === 1 ? members[0].id : `${keyPrefix}${awsRegion}-pg${pg}-${r}${i + 1}`,
+        awsRegion,
+        pg,
+        tenants: members.map((t) => t.id),
+        ...(runsOn?.length ? { runsOn } : {}),
+      });
     }
   }
   return { batches, size, requested };
 }
-

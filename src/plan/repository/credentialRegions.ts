@@ -4,7 +4,10 @@ import { backupRegionOf } from "../../../tenants/placement";
 import { byId, compare } from "./batches";
 
 /** The region scope's credentials, per backup AWS region: its active tenants, and which of them backups and migrations read. */
-export function credentialRegions(tenants: readonly Tenant[], migrations: boolean): { awsRegion: string; active: Tenant[]; backedUp: string[]; migrated: string[] }[] {
+export function credentialRegions(
+  tenants: readonly Tenant[],
+  migrations: boolean,
+): { awsRegion: string; active: Tenant[]; backedUp: string[]; migrated: string[] }[] {
   const byRegion = new Map<string, Tenant[]>();
   for (const t of [...tenants].sort(byId)) {
     if (!isActive(t)) continue;
@@ -13,5 +16,10 @@ export function credentialRegions(tenants: readonly Tenant[], migrations: boolea
   }
   return [...byRegion.entries()]
     .sort(([a], [b]) => compare(a, b))
-    .map(([awsRegion, active]) => ({ awsRegion, active, backedUp: active.filter(isBackedUp).map((t) => t.id), migrated: migrations ? active.map((t) => t.id) : [] }));
+    .map(([awsRegion, active]) => ({
+      awsRegion,
+      active,
+      backedUp: active.filter(isBackedUp).map((t) => t.id),
+      migrated: migrations ? active.map((t) => t.id) : [],
+    }));
 }

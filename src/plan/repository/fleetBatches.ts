@@ -35,17 +35,25 @@ export interface FleetBatches {
   readonly migrations?: ReadonlyMap<string, BatchPlan>;
 }
 
-
 function batchable(t: Tenant, runners?: Readonly<Record<string, readonly string[]>>): Batchable {
   const runsOn = runnerOf(t, runners);
   return { id: t.id, awsRegion: backupRegionOf(t.region), pg: t.pgVersion, ...(runsOn ? { runsOn } : {}) };
 }
 
 /** The batches of every kind of job; retired tenants get none, and a tenant replicating into its move target gets no migrations (migrationsHeld, tenants/serving.ts). */
-export function planFleetBatches(tenants: readonly Tenant[], settings: Pick<ManifestSettings, "scope" | "batchSize" | "migrations" | "waves" | "runners">): FleetBatches {
+export function planFleetBatches(
+  tenants: readonly Tenant[],
+  settings: Pick<ManifestSettings, "scope" | "batchSize" | "migrations" | "waves" | "runners">,
+): FleetBatches {
   const active = tenants.filter(isActive).sort(byId);
   const backedUp = active.filter(isBackedUp);
-  const plan = (list: readonly Tenant[], credentials = true, keyPrefix = "") => planBatches(list.map((t) => batchable(t, settings.runners)), effectiveBatchSize(settings.scope, settings.batchSize, credentials), maxJobs(settings.scope, credentials), keyPrefix);
+  const plan = (list: readonly Tenant[], credentials = true, keyPrefix = "") =>
+    planBatches(
+      list.map((t) => batchable(t, settings.runners)),
+      effectiveBatchSize(settings.scope, settings.batchSize, credentials),
+      maxJobs(settings.scope, credentials),
+      keyPrefix,
+    );
   const waves = wavesOf(settings);
   const migrations = new Map<string, BatchPlan>();
   for (const wave of waves) {
@@ -53,7 +61,8 @@ export function planFleetBatches(tenants: readonly Tenant[], settings: Pick<Mani
     if (members.length) migrations.set(wave, plan(members, true, `${wave}-`));
   }
   const backup = new Map<string, BatchPlan>();
-  for (const schedule of [...new Set(backedUp.map((t) => t.backup.schedule))].sort()) backup.set(schedule, plan(backedUp.filter((t) => t.backup.schedule === schedule)));
+  for (const schedule of [...new Set(backedUp.map((t) => t.backup.schedule))].sort())
+    backup.set(schedule, plan(backedUp.filter((t) => t.backup.schedule === schedule)));
   return {
     backup,
     ...(backedUp.length ? { restoreDrill: plan(backedUp, false) } : {}),
@@ -70,5 +79,8 @@ export function batchWarnings(batches: FleetBatches): string[] {
   ];
   return kinds
     .filter(([, p]) => p && p.size > p.requested)
-    .map(([what, p]) => `${what} would need more than ${MAX_MATRIX_JOBS} jobs with ${p!.requested} tenant(s) per job, so each job serves up to ${p!.size}; raise tenant-fleet:batchSize or shard the stack to keep jobs short`);
+    .map(
+      ([what, p]) =>
+        `${what} would need more than ${MAX_MATRIX_JOBS} jobs with ${p!.requested} tenant(s) per job, so each job serves up to ${p!.size}; raise tenant-fleet:batchSize or shard the stack to keep jobs short`,
+    );
 }

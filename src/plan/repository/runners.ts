@@ -5,4 +5,3 @@ import type { Tenant } from "../../../tenants/model";
 export function runnerOf(t: Pick<Tenant, "residency">, runners: Readonly<Record<string, readonly string[]>> = {}): readonly string[] | undefined {
   return runners[t.residency];
 }
-

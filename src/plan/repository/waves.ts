@@ -10,4 +10,3 @@ export function wavesOf(settings: { readonly waves?: readonly string[] }): reado
 export function waveOf(t: Tenant, waves: readonly string[]): string {
   return t.rollout ?? waves[waves.length - 1];
 }
-

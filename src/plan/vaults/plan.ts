@@ -136,7 +136,10 @@ export const INCOMPLETE_UPLOAD_DAYS = 1;
 
 /** UTC timestamp in object keys: sortable, no locale names, e.g. 20261122T031700Z. */
 export function backupTimestamp(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }
 /** The same format for `date -u +…` in workflow scripts. */
 export const BACKUP_TIMESTAMP_DATE_FORMAT = "%Y%m%dT%H%M%SZ";
@@ -205,7 +208,12 @@ export function planVaults(tenants: readonly Tenant[], keep: VaultKeeping = {}):
 
 /** Bucket name prefix (S3 allows 37 characters; the provider appends a unique suffix). */
 export function bucketPrefix(stack: string, awsRegion: string): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/-+/g, "-")
+      .replace(/^-|-$/g, "");
   const tail = `-bk-${clean(awsRegion)}-`;
   return `tf-${clean(stack)}`.slice(0, 37 - tail.length) + tail;
 }
@@ -232,23 +240,21 @@ export function noncurrentVersionDays(retentions: readonly number[]): number {
  */
 export function lifecycleRules(retentions: readonly number[], exportRetentionDays?: number): LifecycleRule[] {
   return [
-    ...retentions.map(
-      (days): LifecycleRule => ({
-        id: `retain-${days}d`,
-        status: "Enabled",
-        filter: { prefix: retentionClassPrefix(days) },
-        expiration: { days },
-      }),
-    ),
-    ...retentions.map(
-      (days): LifecycleRule => ({
-        id: `legacy-retention-${days}d`,
-        status: "Enabled",
-        filter: { tag: { key: LEGACY_RETENTION_TAG, value: String(days) } },
-        expiration: { days },
-      }),
-    ),
-    ...(exportRetentionDays !== undefined ? [{ id: "exports", status: "Enabled" as const, filter: { prefix: EXPORTS_PREFIX }, expiration: { days: exportRetentionDays } }] : []),
+    ...retentions.map((days): LifecycleRule => ({
+      id: `retain-${days}d`,
+      status: "Enabled",
+      filter: { prefix: retentionClassPrefix(days) },
+      expiration: { days },
+    })),
+    ...retentions.map((days): LifecycleRule => ({
+      id: `legacy-retention-${days}d`,
+      status: "Enabled",
+      filter: { tag: { key: LEGACY_RETENTION_TAG, value: String(days) } },
+      expiration: { days },
+    })),
+    ...(exportRetentionDays !== undefined
+      ? [{ id: "exports", status: "Enabled" as const, filter: { prefix: EXPORTS_PREFIX }, expiration: { days: exportRetentionDays } }]
+      : []),
     {
       id: "housekeeping",
       status: "Enabled",
@@ -312,6 +318,56 @@ function exceptBreakGlass(breakGlassArn?: string): Pick<PolicyStatement, "Condit
   return breakGlassArn ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": breakGlassArn } } } : {};
 }
 
+/** What every object put must be: over TLS, new (never an overwrite or a copy), and encrypted the vault's way. */
+function objectPutDenies(bucketArn: string, encryption: BackupEncryption, keyArn: string | undefined): PolicyStatement[] {
+  const objects = `${bucketArn}/*`;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, objects],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyOverwrites",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } },
+    },
+    { Sid: "DenyCopies", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { Null: { "s3:x-amz-copy-source": "false" } } },
+    {
+      Sid: "DenyOtherEncryption",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: {
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption": encryption === "kms" ? "aws:kms" : "AES256" },
+      },
+    },
+  ];
+  if (encryption === "kms") {
+    if (!keyArn) throw new Error("internal: a KMS vault needs its key ARN");
+    statements.push({
+      Sid: "DenyOtherKmsKeys",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: {
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
+      },
+    });
+  }
+  return statements;
+}
+
 /**
  * The bucket policy grants nothing; it only denies, to everyone it concerns, whatever the
  * identity policies of the account might otherwise allow:
@@ -330,39 +386,14 @@ function exceptBreakGlass(breakGlassArn?: string): Pick<PolicyStatement, "Condit
  *   (components/backupVault.ts orders them) and cannot change them afterwards;
  * - to each workflow role, every action but its own.
  */
-export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, keyArn: string | undefined, access: Omit<VaultAccess, "keyAdministrators">): PolicyDocument {
+export function bucketPolicy(
+  bucketArn: string,
+  encryption: BackupEncryption,
+  keyArn: string | undefined,
+  access: Omit<VaultAccess, "keyAdministrators">,
+): PolicyDocument {
   const objects = `${bucketArn}/*`;
-  const statements: PolicyStatement[] = [
-    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, objects], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-    {
-      Sid: "DenyOverwrites",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: objects,
-      Condition: { Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } },
-    },
-    { Sid: "DenyCopies", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { Null: { "s3:x-amz-copy-source": "false" } } },
-    {
-      Sid: "DenyOtherEncryption",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: objects,
-      Condition: { Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": encryption === "kms" ? "aws:kms" : "AES256" } },
-    },
-  ];
-  if (encryption === "kms") {
-    if (!keyArn) throw new Error("internal: a KMS vault needs its key ARN");
-    statements.push({
-      Sid: "DenyOtherKmsKeys",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:PutObject",
-      Resource: objects,
-      Condition: { Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
-    });
-  }
+  const statements = objectPutDenies(bucketArn, encryption, keyArn);
   statements.push({
     Sid: "DenyErasureButBreakGlass",
     Effect: "Deny",
@@ -372,18 +403,41 @@ export function bucketPolicy(bucketArn: string, encryption: BackupEncryption, ke
     ...exceptBreakGlass(access.breakGlassArn),
   });
   if (vaultGuarded(access)) {
-    statements.push({ Sid: VAULT_GUARD_SID, Effect: "Deny", Principal: "*", Action: [...VAULT_CONFIGURATION_ACTIONS], Resource: bucketArn, ...exceptBreakGlass(access.breakGlassArn) });
+    statements.push({
+      Sid: VAULT_GUARD_SID,
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...VAULT_CONFIGURATION_ACTIONS],
+      Resource: bucketArn,
+      ...exceptBreakGlass(access.breakGlassArn),
+    });
   }
   const roleBoundary = (Sid: string, roleArn: string | undefined, allowed: readonly string[]) =>
     roleArn
-      ? [{ Sid, Effect: "Deny" as const, Principal: "*" as const, NotAction: [...allowed], Resource: [bucketArn, objects], Condition: { ArnEquals: { "aws:PrincipalArn": roleArn } } }]
+      ? [
+          {
+            Sid,
+            Effect: "Deny" as const,
+            Principal: "*" as const,
+            NotAction: [...allowed],
+            Resource: [bucketArn, objects],
+            Condition: { ArnEquals: { "aws:PrincipalArn": roleArn } },
+          },
+        ]
       : [];
   statements.push(...roleBoundary("BackupWriterUploadsOnly", access.writerRoleArn, BACKUP_UPLOAD_ACTIONS));
   statements.push(...roleBoundary("DrillReaderReadsOnly", access.readerRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_LIST_ACTIONS]));
   // The operations role reads and uploads; it uploads only under exports/, whatever its identity policy says.
   statements.push(...roleBoundary("OperatorReadsAndExportsOnly", access.operatorRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_UPLOAD_ACTIONS]));
   if (access.operatorRoleArn) {
-    statements.push({ Sid: "OperatorUploadsOnlyExports", Effect: "Deny", Principal: "*", Action: [...BACKUP_UPLOAD_ACTIONS], NotResource: `${bucketArn}/${EXPORTS_PREFIX}*`, Condition: { ArnEquals: { "aws:PrincipalArn": access.operatorRoleArn } } });
+    statements.push({
+      Sid: "OperatorUploadsOnlyExports",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...BACKUP_UPLOAD_ACTIONS],
+      NotResource: `${bucketArn}/${EXPORTS_PREFIX}*`,
+      Condition: { ArnEquals: { "aws:PrincipalArn": access.operatorRoleArn } },
+    });
   }
   return policy(statements);
 }
@@ -406,19 +460,54 @@ export function vaultKeyPolicy(awsRegion: string, access: VaultAccess): PolicyDo
   const viaS3 = { StringEquals: { "kms:ViaService": s3ViaService(awsRegion) } };
   const guarded = vaultGuarded(access);
   const statements: PolicyStatement[] = [
-    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [...access.keyAdministrators] }, Action: guarded ? [...KEY_ADMIN_ACTIONS] : [...KEY_ADMIN_ACTIONS, ...KEY_POLICY_ACTIONS], Resource: "*" },
+    {
+      Sid: "KeyAdministration",
+      Effect: "Allow",
+      Principal: { AWS: [...access.keyAdministrators] },
+      Action: guarded ? [...KEY_ADMIN_ACTIONS] : [...KEY_ADMIN_ACTIONS, ...KEY_POLICY_ACTIONS],
+      Resource: "*",
+    },
   ];
   if (access.writerRoleArn) {
-    statements.push({ Sid: "BackupWriterEncryptsThroughS3", Effect: "Allow", Principal: { AWS: access.writerRoleArn }, Action: [...UPLOAD_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+    statements.push({
+      Sid: "BackupWriterEncryptsThroughS3",
+      Effect: "Allow",
+      Principal: { AWS: access.writerRoleArn },
+      Action: [...UPLOAD_KEY_ACTIONS],
+      Resource: "*",
+      Condition: viaS3,
+    });
   }
   if (access.operatorRoleArn) {
-    statements.push({ Sid: "OperatorUsesThroughS3", Effect: "Allow", Principal: { AWS: access.operatorRoleArn }, Action: [...UPLOAD_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+    statements.push({
+      Sid: "OperatorUsesThroughS3",
+      Effect: "Allow",
+      Principal: { AWS: access.operatorRoleArn },
+      Action: [...UPLOAD_KEY_ACTIONS],
+      Resource: "*",
+      Condition: viaS3,
+    });
   }
   if (access.readerRoleArn) {
-    statements.push({ Sid: "DrillReaderDecryptsThroughS3", Effect: "Allow", Principal: { AWS: access.readerRoleArn }, Action: [...READ_KEY_ACTIONS], Resource: "*", Condition: viaS3 });
+    statements.push({
+      Sid: "DrillReaderDecryptsThroughS3",
+      Effect: "Allow",
+      Principal: { AWS: access.readerRoleArn },
+      Action: [...READ_KEY_ACTIONS],
+      Resource: "*",
+      Condition: viaS3,
+    });
   }
   statements.push(...keyBreakGlass(access.breakGlassArn));
-  if (guarded) statements.push({ Sid: KEY_POLICY_GUARD_SID, Effect: "Deny", Principal: "*", Action: [...KEY_POLICY_ACTIONS], Resource: "*", ...exceptBreakGlass(access.breakGlassArn) });
+  if (guarded)
+    statements.push({
+      Sid: KEY_POLICY_GUARD_SID,
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...KEY_POLICY_ACTIONS],
+      Resource: "*",
+      ...exceptBreakGlass(access.breakGlassArn),
+    });
   return policy(statements);
 }
 
@@ -440,6 +529,13 @@ export function keyBreakGlass(breakGlassArn: string | undefined): PolicyStatemen
           },
         ]
       : []),
-    { Sid: "DenyKeyDestructionButBreakGlass", Effect: "Deny", Principal: "*", Action: [...KEY_DESTRUCTION_ACTIONS], Resource: "*", ...exceptBreakGlass(breakGlassArn) },
+    {
+      Sid: "DenyKeyDestructionButBreakGlass",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...KEY_DESTRUCTION_ACTIONS],
+      Resource: "*",
+      ...exceptBreakGlass(breakGlassArn),
+    },
   ];
 }

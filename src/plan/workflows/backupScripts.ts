@@ -43,7 +43,8 @@ const SHELL_BACKUP_PREFIX = backupPrefix("${TENANT_ID}", "${RETENTION_DAYS}");
  * port, path or query), as written. The tenant scripts' host check and the batch job's lock
  * (batchScripts.ts) read a string's host with this one function.
  */
-export const HOST_OF_FUNCTION = 'host_of() { local rest="${1#*://}" host; case "${rest}" in *@*) rest="${rest#*@}";; esac; host="${rest%%[/?]*}"; if [[ "${host}" =~ ^(.*):[0-9]+$ ]]; then host="${BASH_REMATCH[1]}"; fi; printf \'%s\' "${host}"; }';
+export const HOST_OF_FUNCTION =
+  'host_of() { local rest="${1#*://}" host; case "${rest}" in *@*) rest="${rest#*@}";; esac; host="${rest%%[/?]*}"; if [[ "${host}" =~ ^(.*):[0-9]+$ ]]; then host="${BASH_REMATCH[1]}"; fi; printf \'%s\' "${host}"; }';
 
 /**
  * Bash for a step that holds DATABASE_URL: a missing secret is named, not met with a
@@ -77,7 +78,7 @@ export const HOST_CHECK = [
  */
 const EXPLAIN_FUNCTION = [
   "explain() {",
-  '  local first reason part',
+  "  local first reason part",
   '  first="$(head -n 1 "$3")"',
   '  case "${first}" in',
   '    *"connection info string"*|*"invalid URI"*|*"invalid connection option"*|*"invalid sslmode"*|*"invalid channel_binding"*|*"invalid integer value"*|*"invalid percent-encoded"*|*\'missing "="\'*|*"unterminated quoted string"*) reason="it does not hold a valid connection string";;',
@@ -86,15 +87,17 @@ const EXPLAIN_FUNCTION = [
   '    *"server version mismatch"*) reason="pg_dump ${PG_MAJOR} is older than the server; the tenant\'s pgVersion must be the server\'s major";;',
   '    *"SSL"*|*"channel binding"*|*"certificate"*) reason="the TLS or channel-binding handshake failed";;',
   '    *"Connection refused"*|*"timeout expired"*|*"timed out"*|*"No route to host"*|*"Network is unreachable"*) reason="its server did not answer";;',
-  '    *"could not obtain lock"*|*"lock timeout"*|*"canceling statement due to statement timeout"*) reason="a table stayed locked for ' + PG_DUMP_LOCK_WAIT_TIMEOUT + ' (a migration or a long transaction); the next run retries";;',
+  '    *"could not obtain lock"*|*"lock timeout"*|*"canceling statement due to statement timeout"*) reason="a table stayed locked for ' +
+    PG_DUMP_LOCK_WAIT_TIMEOUT +
+    ' (a migration or a long transaction); the next run retries";;',
   '    *"does not exist"*) reason="its role or database does not exist on the server";;',
-  '    *)',
+  "    *)",
   '      reason="${first//"${DATABASE_URL}"/[connection string]}"',
   '      for part in "${url_password}" "${url_user}" "${url_host}" "${url_db}"; do',
   '        if [ "${#part}" -ge 3 ]; then reason="${reason//"${part}"/[from the secret]}"; fi',
-  '      done',
+  "      done",
   '      reason="exit $2: ${reason}";;',
-  '  esac',
+  "  esac",
   '  echo "::error::$1 could not back up ${TENANT_ID} with the connection string in ${SECRET_LABEL}: ${reason}"',
   "}",
 ];
@@ -155,13 +158,13 @@ export function backupScript(encryption: BackupEncryption): string {
     'key="${stem}.dump"',
     `manifest_key="\${stem}${MANIFEST_SUFFIX}"`,
     'work="$(mktemp -d "${RUNNER_TEMP}/${TENANT_ID}.backup.XXXXXX")"',
-    'ms() { echo $(( $(date +%s%N) / 1000000 )); }',
+    "ms() { echo $(( $(date +%s%N) / 1000000 )); }",
     't_start="$(ms)"',
     // One snapshot for the counts and the dump: a session exports it and holds its transaction
     // open until pg_dump is done (pg_export_snapshot needs a direct connection, not Neon's
     // pooler: the host checked above is the direct one). Every table's exact row count is
     // taken in it, so the manifest records what the dump holds.
-    'status=0',
+    "status=0",
     'coproc SNAPSHOT { exec "${bin}/psql" -X -q -At -v ON_ERROR_STOP=1 --dbname="${DATABASE_URL}" 2> "${work}/snapshot.err"; }',
     'snapshot_pid="${SNAPSHOT_PID}"',
     'end_snapshot() { if [ -n "${snapshot_pid:-}" ]; then kill "${snapshot_pid}" 2> /dev/null || true; wait "${snapshot_pid}" 2> /dev/null || true; snapshot_pid=""; fi; }',
@@ -179,8 +182,8 @@ export function backupScript(encryption: BackupEncryption): string {
     "commit;",
     "SQL",
     'if [ "${status}" -ne 0 ]; then explain psql "${status}" "${work}/stats.err"; exit 1; fi',
-    "server_version=\"$(awk -F'\\t' '$1 == \"server\" { print $2 }' \"${work}/stats.tsv\")\"",
-    "awk -F'\\t' '$1 != \"server\"' \"${work}/stats.tsv\" > \"${work}/tables.tsv\"",
+    'server_version="$(awk -F\'\\t\' \'$1 == "server" { print $2 }\' "${work}/stats.tsv")"',
+    'awk -F\'\\t\' \'$1 != "server"\' "${work}/stats.tsv" > "${work}/tables.tsv"',
     'table_count="$(wc -l < "${work}/tables.tsv")"',
     'empty_allowed=false empty_reason=""',
     'if [ "${table_count}" -eq 0 ]; then',
@@ -200,19 +203,19 @@ export function backupScript(encryption: BackupEncryption): string {
     `upload_id="$(aws s3api create-multipart-upload --bucket "\${BACKUP_BUCKET}" --key "\${key}" ${sse} --content-type application/octet-stream --query UploadId --output text)"`,
     'abort() { aws s3api abort-multipart-upload --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" > /dev/null 2>&1 || true; }',
     "trap 'abort' ERR",
-    'export BACKUP_BUCKET key upload_id work',
+    "export BACKUP_BUCKET key upload_id work",
     "upload_part() {",
     "  set -euo pipefail",
     '  cat > "${FILE}"',
-    '  local n=$(( 10#${FILE##*.} )) md5 etag',
+    "  local n=$(( 10#${FILE##*.} )) md5 etag",
     '  md5="$(openssl md5 -binary "${FILE}" | base64)"',
     '  etag="$(aws s3api upload-part --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" --part-number "${n}" --body "${FILE}" --content-md5 "${md5}" --query ETag --output text)"',
-    "  printf '%s\\t%s\\t%s\\n' \"${n}\" \"${etag}\" \"$(stat -c %s \"${FILE}\")\" >> \"${work}/parts.tsv\"",
+    '  printf \'%s\\t%s\\t%s\\n\' "${n}" "${etag}" "$(stat -c %s "${FILE}")" >> "${work}/parts.tsv"',
     '  rm -f "${FILE}"',
     "}",
     "export -f upload_part",
     'mkfifo "${work}/sha.fifo" "${work}/toc.fifo"',
-    "sha256sum < \"${work}/sha.fifo\" | cut -d ' ' -f 1 > \"${work}/sha256\" &",
+    'sha256sum < "${work}/sha.fifo" | cut -d \' \' -f 1 > "${work}/sha256" &',
     "sha_pid=$!",
     '"${bin}/pg_restore" --list < "${work}/toc.fifo" > "${work}/toc.txt" 2> "${work}/toc.err" &',
     "toc_pid=$!",
@@ -227,16 +230,16 @@ export function backupScript(encryption: BackupEncryption): string {
     "end_snapshot",
     "set -e",
     'if [ "${statuses[0]}" -ne 0 ]; then abort; explain pg_dump "${statuses[0]}" "${work}/dump.err"; exit 1; fi',
-    'if [ "${statuses[2]}" -ne 0 ]; then abort; echo "::error::the upload of ${TENANT_ID}\'s dump to s3://${BACKUP_BUCKET}/${key} failed: $(grep -v \'^$\' "${work}/split.err" | tail -n 3 | tr \'\\n\' \' \')"; exit 1; fi',
+    "if [ \"${statuses[2]}\" -ne 0 ]; then abort; echo \"::error::the upload of ${TENANT_ID}'s dump to s3://${BACKUP_BUCKET}/${key} failed: $(grep -v '^$' \"${work}/split.err\" | tail -n 3 | tr '\\n' ' ')\"; exit 1; fi",
     'if [ "${toc_status}" -ne 0 ]; then abort; echo "::error::pg_restore cannot read the dump of ${TENANT_ID}: $(head -n 1 "${work}/toc.err")"; exit 1; fi',
-    "dumped_tables=\"$(awk '$4 == \"TABLE\" && $5 == \"DATA\"' \"${work}/toc.txt\" | wc -l)\"",
+    'dumped_tables="$(awk \'$4 == "TABLE" && $5 == "DATA"\' "${work}/toc.txt" | wc -l)"',
     'if [ "${dumped_tables}" -ne "${table_count}" ]; then abort; echo "::error::the dump of ${TENANT_ID} holds the data of ${dumped_tables} table(s), the database ${table_count}: not uploaded"; exit 1; fi',
     "bytes=\"$(awk -F'\\t' '{ s += $3 } END { print s + 0 }' \"${work}/parts.tsv\" 2> /dev/null || echo 0)\"",
     'if [ "${bytes}" -eq 0 ]; then abort; echo "::error::the dump of ${TENANT_ID} is empty"; exit 1; fi',
     // S3's own record of the upload: every part, its size and ETag, as sent (S3 checked each part's MD5 on receipt).
     'aws s3api list-parts --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" --output json > "${work}/listed.json"',
-    "if [ \"$(jq -r '(.Parts // [])[] | \"\\(.PartNumber)\\t\\(.ETag)\\t\\(.Size)\"' \"${work}/listed.json\" | sort -n)\" != \"$(sort -n \"${work}/parts.tsv\")\" ]; then abort; echo \"::error::S3's record of the upload of ${TENANT_ID}'s dump differs from the parts sent (a part missing, replaced or of another size): not completed\"; exit 1; fi",
-    "sort -n \"${work}/parts.tsv\" | jq -R -s '{Parts: [split(\"\\n\")[] | select(length > 0) | split(\"\\t\") | {PartNumber: (.[0] | tonumber), ETag: .[1]}]}' > \"${work}/parts.json\"",
+    'if [ "$(jq -r \'(.Parts // [])[] | "\\(.PartNumber)\\t\\(.ETag)\\t\\(.Size)"\' "${work}/listed.json" | sort -n)" != "$(sort -n "${work}/parts.tsv")" ]; then abort; echo "::error::S3\'s record of the upload of ${TENANT_ID}\'s dump differs from the parts sent (a part missing, replaced or of another size): not completed"; exit 1; fi',
+    'sort -n "${work}/parts.tsv" | jq -R -s \'{Parts: [split("\\n")[] | select(length > 0) | split("\\t") | {PartNumber: (.[0] | tonumber), ETag: .[1]}]}\' > "${work}/parts.json"',
     'parts="$(jq \'.Parts | length\' "${work}/parts.json")"',
     'aws s3api complete-multipart-upload --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" --multipart-upload "file://${work}/parts.json" --if-none-match \'*\' > /dev/null',
     "trap - ERR",
@@ -250,13 +253,13 @@ export function backupScript(encryption: BackupEncryption): string {
       '--argjson bytes "${bytes}" --arg sha256 "$(cat "${work}/sha256")" --argjson parts "${parts}" --argjson part_bytes "${BACKUP_PART_BYTES}"',
       '--argjson empty_allowed "${empty_allowed}" --arg empty_reason "${empty_reason}"',
       `--arg row_counts ${EXACT_ROW_COUNTS} --rawfile tables "\${work}/tables.tsv"`,
-      "'{format: $format, tenant: $tenant, key: $key, host: $host, database: $database, server_version: $server_version, pg_dump: $pg_dump, started_at: $started_at, finished_at: $finished_at, bytes: $bytes, sha256: $sha256, parts: $parts, part_bytes: $part_bytes, empty_allowed: $empty_allowed, empty_reason: $empty_reason, row_counts: $row_counts, tables: ($tables | split(\"\\n\") | map(select(length > 0) | split(\"\\t\") | {key: .[0], value: (.[1] | tonumber)}) | from_entries)}'",
+      '\'{format: $format, tenant: $tenant, key: $key, host: $host, database: $database, server_version: $server_version, pg_dump: $pg_dump, started_at: $started_at, finished_at: $finished_at, bytes: $bytes, sha256: $sha256, parts: $parts, part_bytes: $part_bytes, empty_allowed: $empty_allowed, empty_reason: $empty_reason, row_counts: $row_counts, tables: ($tables | split("\\n") | map(select(length > 0) | split("\\t") | {key: .[0], value: (.[1] | tonumber)}) | from_entries)}\'',
       '> "${work}/manifest.json"',
     ].join(" "),
     `aws s3api put-object --bucket "\${BACKUP_BUCKET}" --key "\${manifest_key}" --body "\${work}/manifest.json" --content-type application/json --if-none-match '*' ${sse} > /dev/null`,
     'echo "backed up ${TENANT_ID} to s3://${BACKUP_BUCKET}/${key}: ${bytes} bytes in ${parts} part(s), ${table_count} table(s), Postgres ${server_version}"',
     // For the fleet catalog (RESULT_RECORDS): the object, its size, its tables and their rows.
-    "{ echo \"key=${key}\"; echo \"bytes=${bytes}\"; echo \"tables=${table_count}\"; echo \"rows=$(awk -F'\\t' '{ s += $2 } END { print s + 0 }' \"${work}/tables.tsv\")\"; } >> \"${GITHUB_OUTPUT:-/dev/null}\"",
+    '{ echo "key=${key}"; echo "bytes=${bytes}"; echo "tables=${table_count}"; echo "rows=$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/tables.tsv")"; } >> "${GITHUB_OUTPUT:-/dev/null}"',
     'echo "timings (ms): inspect $(( t_dump - t_start )), dump and upload $(( t_uploaded - t_dump )), complete and manifest $(( $(ms) - t_uploaded ))"',
     'rm -rf "${work}"',
   ].join("\n");
@@ -280,7 +283,7 @@ export function newestBackupScript(): string {
     // fails, or mktime moves it to another time) is no backup of the job's: "invalid".
     `jq -r --arg prefix "\${prefix}" '(.Contents // [])[] | select(.Key | startswith($prefix)) | select(.Key | ltrimstr($prefix) | test("${manifestPattern}")) | (.Key | ltrimstr($prefix) | rtrimstr("${MANIFEST_SUFFIX}")) as $stamp | ($stamp | try (strptime("${BACKUP_TIMESTAMP_DATE_FORMAT}") | mktime) catch null) as $taken | if $taken != null and ($taken | gmtime | strftime("${BACKUP_TIMESTAMP_DATE_FORMAT}")) == $stamp then [.Key, $taken, (.LastModified | sub("\\\\.[0-9]+"; "") | sub("(\\\\+00:00|Z)$"; "Z") | fromdateiso8601)] else [.Key, "invalid", ""] end | @tsv' "\${listing}" > "\${listing}.tsv"`,
     'newest="" newest_at=0 forged=() invalid=()',
-    'while IFS=$\'\\t\' read -r key taken uploaded; do',
+    "while IFS=$'\\t' read -r key taken uploaded; do",
     '  if [ "${taken}" = invalid ]; then invalid+=("${key}"); continue; fi',
     '  if [ "${taken}" -gt $(( uploaded + CLOCK_SKEW_SECONDS )) ]; then forged+=("${key}"); continue; fi',
     '  if [ "${taken}" -gt "${newest_at}" ]; then newest="${key}"; newest_at="${taken}"; fi',
@@ -290,7 +293,7 @@ export function newestBackupScript(): string {
     'if [ -z "${newest}" ]; then echo "::error::no complete backup of ${TENANT_ID} under s3://${BACKUP_BUCKET}/${prefix} (a complete backup has a .manifest.json beside its .dump)"; exit 1; fi',
     'now="$(date -u +%s)"',
     'if [ "${newest_at}" -gt $(( now + CLOCK_SKEW_SECONDS )) ]; then echo "::error::the newest backup of ${TENANT_ID} (${newest}) is dated in the future, beyond ${CLOCK_SKEW_SECONDS} s of clock skew"; exit 1; fi',
-    'age_minutes=$(( ( now - newest_at ) / 60 ))',
+    "age_minutes=$(( ( now - newest_at ) / 60 ))",
     'if [ "${age_minutes}" -gt $(( MAX_AGE_HOURS * 60 )) ]; then echo "::error::the newest backup of ${TENANT_ID} (${newest}) is $(( age_minutes / 60 )) h $(( age_minutes % 60 )) min old; its schedule allows ${MAX_AGE_HOURS} h"; exit 1; fi',
     `echo "key=\${newest%${MANIFEST_SUFFIX}}.dump" >> "\${GITHUB_OUTPUT}"`,
     'echo "manifest=${newest}" >> "${GITHUB_OUTPUT}"',
@@ -313,7 +316,7 @@ export function drillScript(): string {
     'bin="/usr/lib/postgresql/${PG_MAJOR}/bin"',
     'work="$(mktemp -d "${RUNNER_TEMP}/${TENANT_ID}.drill.XXXXXX")"',
     'dump="${work}/backup.dump" manifest="${work}/manifest.json"',
-    'ms() { echo $(( $(date +%s%N) / 1000000 )); }',
+    "ms() { echo $(( $(date +%s%N) / 1000000 )); }",
     't_start="$(ms)"',
     'aws s3api get-object --bucket "${BACKUP_BUCKET}" --key "${MANIFEST_KEY}" "${manifest}" > /dev/null',
     `if ! jq -e '.format == ${MANIFEST_FORMAT} and (.tables | type) == "object" and (.bytes | type) == "number" and (.sha256 | type) == "string"' "\${manifest}" > /dev/null; then echo "::error::\${MANIFEST_KEY} is not a tenant-fleet manifest of format ${MANIFEST_FORMAT}"; exit 1; fi`,
@@ -322,7 +325,7 @@ export function drillScript(): string {
     't_downloaded="$(ms)"',
     'size="$(stat -c %s "${dump}")" expected_size="$(jq -r .bytes "${manifest}")"',
     'if [ "${size}" -ne "${expected_size}" ]; then echo "::error::${BACKUP_KEY} is ${size} bytes; its manifest says ${expected_size}"; exit 1; fi',
-    "sha=\"$(sha256sum \"${dump}\" | cut -d ' ' -f 1)\"",
+    'sha="$(sha256sum "${dump}" | cut -d \' \' -f 1)"',
     'if [ "${sha}" != "$(jq -r .sha256 "${manifest}")" ]; then echo "::error::${BACKUP_KEY} does not match the SHA-256 in its manifest: it changed after the backup wrote it"; exit 1; fi',
     't_verified="$(ms)"',
     'if [ -n "${RESTORE_URL:-}" ]; then',
@@ -359,7 +362,7 @@ export function drillScript(): string {
       '| ($restored | split("\\n") | map(select(length > 0) | split("\\t") | {key: .[0], value: (.[1] | tonumber)}) | from_entries) as $got',
       '| ([$want | keys[] | select($got[.] == null) | "missing table \\(.)"]',
       '+ [$got | keys[] | select($want[.] == null) | "table \\(.) is not in the manifest"]',
-      '+ [$want | to_entries[] | select($got[.key] != null) | . as $t | ($got[$t.key]) as $n',
+      "+ [$want | to_entries[] | select($got[.key] != null) | . as $t | ($got[$t.key]) as $n",
       '   | if $exact then select($n != $t.value) | "\\($t.key): \\($n) rows restored, \\($t.value) backed up"',
       '     else select((($n - $t.value) | fabs) > ([$abs, ($t.value * $pct / 100)] | max)) | "\\($t.key): \\($n) rows restored, about \\($t.value) backed up" end])',
       "| .[]'",
@@ -369,7 +372,7 @@ export function drillScript(): string {
     '  echo "::error::${BACKUP_KEY} does not restore what its manifest recorded ($(wc -l < "${work}/mismatch.txt") difference(s), ${method}): $(head -n 5 "${work}/mismatch.txt" | paste -sd \';\' -)"',
     "  exit 1",
     "fi",
-    'rows="$(awk -F\'\\t\' \'{ s += $2 } END { print s + 0 }\' "${work}/restored.tsv")"',
+    "rows=\"$(awk -F'\\t' '{ s += $2 } END { print s + 0 }' \"${work}/restored.tsv\")\"",
     'echo "restored ${BACKUP_KEY} (${AGE_MINUTES} min old, ${size} bytes) into Postgres ${PG_MAJOR}: ${tables} tables and ${rows} rows, as its manifest recorded (${method})"',
     'echo "timings (ms): download $(( t_downloaded - t_start )), verify $(( t_verified - t_downloaded )), restore $(( t_restored - t_verified )), check $(( $(ms) - t_restored ))"',
     'rm -rf "${work}"',

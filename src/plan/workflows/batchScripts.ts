@@ -23,7 +23,11 @@ export type BatchKind = "backup" | "restoreDrill" | "migrations";
  * columns they go to (src/catalog/migrations/).
  */
 export const RESULT_RECORDS = Object.freeze({
-  migrations: { table: "migration_runs", fields: ["version_before", "version_after", "lsn_before"], columns: { version_before: "text", version_after: "text", lsn_before: "pg_lsn" } },
+  migrations: {
+    table: "migration_runs",
+    fields: ["version_before", "version_after", "lsn_before"],
+    columns: { version_before: "text", version_after: "text", lsn_before: "pg_lsn" },
+  },
   backup: { table: "backups", fields: ["key", "bytes", "tables", "rows"], columns: { object_key: "text", bytes: "bigint", tables: "int", rows: "bigint" } },
   restoreDrill: { table: "drills", fields: ["key"], columns: { object_key: "text" } },
 } as const satisfies Record<BatchKind, { table: string; fields: readonly string[]; columns: Record<string, string> }>);
@@ -69,18 +73,18 @@ const CHECK_MANIFEST = [
 export function planScript(): string {
   const entry = [
     "{key, aws_region: .awsRegion, pg}",
-    '+ (if .pgImage then {pg_image: .pgImage} else {} end)',
-    '+ (if .runsOn then {runs_on: .runsOn} else {} end)',
+    "+ (if .pgImage then {pg_image: .pgImage} else {} end)",
+    "+ (if .runsOn then {runs_on: .runsOn} else {} end)",
     `+ {timeout_minutes: ([((.tenants | length) / $parallel | ceil) * ([.tenants[] | ($t[.].backup.timeoutMinutes // ${MIGRATION_TIMEOUT_MINUTES})] | max) + ${JOB_OVERHEAD_MINUTES}, ${JOB_TIMEOUT_CAP_MINUTES}] | min)}`,
     // Only tenant secret names reach the batch job's `secrets[…]` lookups, whatever the manifest says.
     '+ (if $secrets then {secrets: [.tenants[] | $t[.].credential.secret | if type == "string" and test("^[A-Z][A-Z0-9_]*_DATABASE_URL$") then . else error("\\(tostring) is not a tenant secret name") end]} else {} end)',
     // A run for some tenants only: the batch job migrates those of its batch and no other.
-    '+ (if ($only | length) > 0 then {only: [.tenants[] | select(IN($only[]))]} else {} end)',
+    "+ (if ($only | length) > 0 then {only: [.tenants[] | select(IN($only[]))]} else {} end)",
     // Backups: the batch's tenants that are new (not in the manifest NEW_TENANT_DAYS ago).
-    '+ ([.tenants[] | select(IN($new[]))] | if length > 0 then {new: .} else {} end)',
+    "+ ([.tenants[] | select(IN($new[]))] | if length > 0 then {new: .} else {} end)",
   ].join(" ");
-  const ofWave = '(' + BATCHES_OF_KIND + ')[] | select($wave == "" or .wave == $wave) | select(($only | length) == 0 or any(.tenants[]; IN($only[])))';
-  const counted = '.tenants | if ($only | length) > 0 then map(select(IN($only[]))) else . end | length';
+  const ofWave = "(" + BATCHES_OF_KIND + ')[] | select($wave == "" or .wave == $wave) | select(($only | length) == 0 or any(.tenants[]; IN($only[])))';
+  const counted = ".tenants | if ($only | length) > 0 then map(select(IN($only[]))) else . end | length";
   return [
     "set -euo pipefail",
     ...CHECK_MANIFEST,
@@ -223,7 +227,7 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     "fi",
     // BATCH_ONLY (space-separated ids, a manual run for some tenants): the others of the batch are left alone.
     'if [ -n "${BATCH_ONLY:-}" ]; then',
-    "  awk -F $'\\x1f' -v only=\" ${BATCH_ONLY} \" 'index(only, \" \" $2 \" \") > 0' \"${work}/tenants.tsv\" > \"${work}/tenants.only\"",
+    '  awk -F $\'\\x1f\' -v only=" ${BATCH_ONLY} " \'index(only, " " $2 " ") > 0\' "${work}/tenants.tsv" > "${work}/tenants.only"',
     '  mv "${work}/tenants.only" "${work}/tenants.tsv"',
     "fi",
     ...(options.lock ? LOCK_FUNCTIONS : []),
@@ -252,8 +256,10 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     "  fi",
     ...(options.lock ? ["  release_lock"] : []),
     '  if [ "${status}" -ne 0 ] && ! grep -q "^::error::" "${log}"; then echo "::error::${id} failed (exit ${status}); its log is in the group above" >> "${log}"; fi',
-    ...(options.drill ? ['  "/usr/lib/postgresql/${PG_MAJOR}/bin/dropdb" --host=localhost --username=postgres --if-exists "drill_${index}" >> "${log}" 2>&1 || true'] : []),
-    "  printf '%s\\t%s\\t%s\\t%s\\n' \"${index}\" \"${id}\" \"${status}\" \"$(( $(date +%s) - started ))\" > \"${work}/${index}.result\"",
+    ...(options.drill
+      ? ['  "/usr/lib/postgresql/${PG_MAJOR}/bin/dropdb" --host=localhost --username=postgres --if-exists "drill_${index}" >> "${log}" 2>&1 || true']
+      : []),
+    '  printf \'%s\\t%s\\t%s\\t%s\\n\' "${index}" "${id}" "${status}" "$(( $(date +%s) - started ))" > "${work}/${index}.result"',
     "}",
     "running=0",
     "while IFS=$'\\x1f' read -r index id host retention minutes max_age empty_until label parameter aws_region; do",
@@ -283,13 +289,16 @@ export function batchScript(tenantScript: string, options: { readonly drill?: bo
     // RESULTS_DIR: one line per tenant for the wave's gate and the catalog: id, result, seconds, then the kind's fields (RESULT_RECORDS).
     '  if [ -n "${RESULTS_DIR:-}" ]; then',
     '    mkdir -p "${RESULTS_DIR}"',
-    "    field() { grep -m 1 \"^$1=\" \"${work}/${index}.out\" 2> /dev/null | cut -d = -f 2- | tr -d '\\t\\r' | cut -c 1-200 || true; }",
+    '    field() { grep -m 1 "^$1=" "${work}/${index}.out" 2> /dev/null | cut -d = -f 2- | tr -d \'\\t\\r\' | cut -c 1-200 || true; }',
     '    result="$(field result)"; if [ "${status}" != 0 ]; then result="failed"; elif [ -z "${result}" ]; then result="ok"; fi',
     `    line="\${id}"$'\\t'"\${result}"$'\\t'"\${seconds}"; for f in ${fields.join(" ")}; do line+=$'\\t'"$(field "\${f}")"; done`,
     '    printf \'%s\\n\' "${line}" >> "${RESULTS_DIR}/${BATCH_KEY}.tsv"',
     '    case "${result}" in current|skipped) verdict="${result}";; esac',
     ...(fields.includes("version_before")
-      ? ['    version_before="$(field version_before)"; version_after="$(field version_after)"', '    if [ -z "${detail}" ] && [ -n "${version_before}${version_after}" ]; then detail="version ${version_before:-(none)} → ${version_after:-${version_before:-(none)}}"; fi']
+      ? [
+          '    version_before="$(field version_before)"; version_after="$(field version_after)"',
+          '    if [ -z "${detail}" ] && [ -n "${version_before}${version_after}" ]; then detail="version ${version_before:-(none)} → ${version_after:-${version_before:-(none)}}"; fi',
+        ]
       : []),
     "  fi",
     '  echo "| ${id} | ${verdict} | ${seconds} | ${detail} |" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
@@ -328,8 +337,8 @@ export function gateScript(): string {
     "  recorded=$(( recorded + 1 ))",
     '  case "${result}" in ok) migrated=$(( migrated + 1 ));; current) current=$(( current + 1 ));; skipped) skipped=$(( skipped + 1 ));; *) failed+=("${id}");; esac',
     `done < <(${resultLines("RESULTS_DIR")})`,
-    "missing=$(( PLANNED - recorded )); if [ \"${missing}\" -lt 0 ]; then missing=0; fi",
-    'failures=$(( ${#failed[@]} + missing ))',
+    'missing=$(( PLANNED - recorded )); if [ "${missing}" -lt 0 ]; then missing=0; fi',
+    "failures=$(( ${#failed[@]} + missing ))",
     'case "${BUDGET}" in *%) allowed=$(( PLANNED * ${BUDGET%\\%} / 100 ));; *) allowed="${BUDGET}";; esac',
     '{ echo "### wave ${WAVE}: ${PLANNED} tenant(s)"; echo; echo "${migrated} migrated, ${current} already at the target, ${skipped} not behind the version asked, ${#failed[@]} failed, ${missing} did not report; failure budget ${BUDGET} (${allowed} tenant(s))"; } >> "${GITHUB_STEP_SUMMARY:-/dev/null}"',
     'if [ "${failures}" -gt "${allowed}" ]; then',
@@ -361,7 +370,16 @@ export function recordScript(kind: BatchKind): string {
     wave ? ", wave: $wave})" : "})",
   ].join(" ");
   const targets = ["tenant_id", "run_id", "run_attempt", "run_url", ...(wave ? ["wave"] : []), "result", ...columns.map(([name]) => name), "seconds"];
-  const values = ["r.tenant_id", ":'run_id'::bigint", ":'attempt'::int", ":'run_url'", ...(wave ? ["r.wave"] : []), "r.result", ...columns.map(([name, type]) => (type === "text" ? `r.${name}` : `r.${name}::${type}`)), "r.seconds"];
+  const values = [
+    "r.tenant_id",
+    ":'run_id'::bigint",
+    ":'attempt'::int",
+    ":'run_url'",
+    ...(wave ? ["r.wave"] : []),
+    "r.result",
+    ...columns.map(([name, type]) => (type === "text" ? `r.${name}` : `r.${name}::${type}`)),
+    "r.seconds",
+  ];
   const recordset = ["tenant_id text", ...(wave ? ["wave text"] : []), "result text", ...columns.map(([name]) => `${name} text`), "seconds int"];
   return [
     "set -euo pipefail",

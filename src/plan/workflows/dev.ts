@@ -135,7 +135,11 @@ function seedWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow
       },
     },
   };
-  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-seed.yml`, kind: "dev-seed", content: renderWorkflow(body, header("Seeds the dev/test project's main branch with test data, never a tenant's")) };
+  return {
+    path: `${WORKFLOW_DIR}/tenant-fleet-dev-seed.yml`,
+    kind: "dev-seed",
+    content: renderWorkflow(body, header("Seeds the dev/test project's main branch with test data, never a tenant's")),
+  };
 }
 
 const FROM_THIS_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository";
@@ -143,7 +147,8 @@ const FROM_THIS_REPOSITORY = "github.event.pull_request.head.repo.full_name == g
 /** The pull request the preview jobs work for: its number and head branch (the branch name is computed from them). */
 const PR_ENV = { PR_NUMBER: "${{ github.event.pull_request.number }}", HEAD_REF: "${{ github.head_ref }}" };
 /** Bash: `find_branch` prints the id of the Neon branch called `${name}`, or nothing. */
-const FIND_BRANCH = 'find_branch() { api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" \'$n | @uri\')" | jq -r --arg name "${name}" \'[.branches[] | select(.name == $name) | .id][0] // ""\'; }';
+const FIND_BRANCH =
+  'find_branch() { api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" \'$n | @uri\')" | jq -r --arg name "${name}" \'[.branches[] | select(.name == $name) | .id][0] // ""\'; }';
 
 /** Bash both branch steps start with: strict mode, the API helpers, the branch's name and its lookup. */
 const BRANCH_PRELUDE = ["set -euo pipefail", API_FUNCTION, PREVIEW_BRANCH_SCRIPT, FIND_BRANCH];
@@ -194,7 +199,7 @@ function deleteBranchScript(): string[] {
     'case "${code}" in',
     '  2??) echo "deleted Neon branch ${name}";;',
     '  404) echo "Neon branch ${name} was already gone";;',
-    "  *) echo \"::error::Neon did not delete branch ${name} (HTTP ${code}): $(jq -r '.message // empty' \"${reply}\" 2> /dev/null | head -c 300)\"; exit 1;;",
+    '  *) echo "::error::Neon did not delete branch ${name} (HTTP ${code}): $(jq -r \'.message // empty\' "${reply}" 2> /dev/null | head -c 300)"; exit 1;;',
     "esac",
   ];
 }
@@ -221,7 +226,11 @@ function previewInstallJob(dev: DevProjectSettings): Job {
         // Never packs itself: the runner's temp directory is outside the workspace on GitHub's runners, not everywhere.
         run: `set -euo pipefail\nmkdir -p "\${WORKSPACE_DIR}"\ntar --exclude="./${DEV_WORKSPACE_ARTIFACT}" -czf "\${WORKSPACE_DIR}/workspace.tgz" .\n`,
       },
-      { name: "Hand it to the test job", uses: ACTIONS.uploadArtifact.uses, with: { name: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "retention-days": 1, overwrite: true } },
+      {
+        name: "Hand it to the test job",
+        uses: ACTIONS.uploadArtifact.uses,
+        with: { name: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "retention-days": 1, overwrite: true },
+      },
     ],
   };
 }
@@ -240,8 +249,17 @@ function previewTestJob(command: string): Job {
     // and the pull request's code then runs in steps that never hold the key.
     steps: [
       connectionStep("BRANCH_ID"),
-      { name: "The installed workspace", uses: ACTIONS.downloadArtifact.uses, with: { pattern: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "merge-multiple": true } },
-      { name: "Unpack it", shell: "bash", env: { WORKSPACE_DIR }, run: 'set -euo pipefail\ntar -xzf "${WORKSPACE_DIR}/workspace.tgz"\nrm -rf "${WORKSPACE_DIR}"\n' },
+      {
+        name: "The installed workspace",
+        uses: ACTIONS.downloadArtifact.uses,
+        with: { pattern: DEV_WORKSPACE_ARTIFACT, path: `${WORKSPACE_DIR}/`, "merge-multiple": true },
+      },
+      {
+        name: "Unpack it",
+        shell: "bash",
+        env: { WORKSPACE_DIR },
+        run: 'set -euo pipefail\ntar -xzf "${WORKSPACE_DIR}/workspace.tgz"\nrm -rf "${WORKSPACE_DIR}"\n',
+      },
       { name: "Run with DATABASE_URL of the branch", shell: "bash", run: `set -euo pipefail\n${command}\n` },
     ],
   };
@@ -285,7 +303,10 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
   return {
     path: `${WORKFLOW_DIR}/tenant-fleet-dev-preview-branch.yml`,
     kind: "dev-preview",
-    content: renderWorkflow(body, header("A Neon branch of the dev/test project per pull request, deleted when it closes. Pull requests from forks get no secrets and no branch")),
+    content: renderWorkflow(
+      body,
+      header("A Neon branch of the dev/test project per pull request, deleted when it closes. Pull requests from forks get no secrets and no branch"),
+    ),
   };
 }
 
@@ -297,12 +318,12 @@ function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkf
     `api "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches" | jq -r --arg prefix "${PREVIEW_BRANCH_PREFIX}" --argjson cutoff "\${cutoff}" '.branches[] | select(.name | startswith($prefix)) | select((.created_at | sub("\\\\.[0-9]+"; "") | fromdateiso8601) < $cutoff) | "\\(.id) \\(.name)"' > old-branches.txt`,
     // Every old branch is tried; one already gone (a closed pull request's job was first) is fine.
     "failed=0 deleted=0",
-    'while read -r id name; do',
+    "while read -r id name; do",
     '  api_write DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}" < /dev/null',
     '  case "${code}" in',
     '    2??) deleted=$(( deleted + 1 )); echo "deleted ${name} (older than ${MAX_AGE_HOURS} h)";;',
     '    404) echo "${name} was already gone";;',
-    "    *) failed=$(( failed + 1 )); echo \"::error::Neon did not delete ${name} (HTTP ${code}): $(jq -r '.message // empty' \"${reply}\" 2> /dev/null | head -c 300)\";;",
+    '    *) failed=$(( failed + 1 )); echo "::error::Neon did not delete ${name} (HTTP ${code}): $(jq -r \'.message // empty\' "${reply}" 2> /dev/null | head -c 300)";;',
     "  esac",
     "done < old-branches.txt",
     'echo "${deleted} preview branch(es) deleted"',
@@ -326,7 +347,11 @@ function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkf
       },
     },
   };
-  return { path: `${WORKFLOW_DIR}/tenant-fleet-dev-branch-cleanup.yml`, kind: "dev-cleanup", content: renderWorkflow(body, header(`Deletes preview branches older than ${dev.branchMaxAgeHours} h`)) };
+  return {
+    path: `${WORKFLOW_DIR}/tenant-fleet-dev-branch-cleanup.yml`,
+    kind: "dev-cleanup",
+    content: renderWorkflow(body, header(`Deletes preview branches older than ${dev.branchMaxAgeHours} h`)),
+  };
 }
 
 /** The dev/test workflows; none when the dev project is off. */

@@ -58,7 +58,14 @@ type Migrations = NonNullable<WorkflowSettings["migrations"]>;
 function migrationsTriggers(settings: WorkflowSettings, migrations: Migrations, waves: readonly string[]): Triggers {
   const names = settings.names ?? fleetNames();
   const behind: Record<string, DispatchInput> = migrations.versionQuery
-    ? { behind: { description: "Only tenants whose schema version is behind this one (as the version query prints it)", type: "string", required: false, default: "" } }
+    ? {
+        behind: {
+          description: "Only tenants whose schema version is behind this one (as the version query prints it)",
+          type: "string",
+          required: false,
+          default: "",
+        },
+      }
     : {};
   return {
     // The manifest is on the list: the deploy that onboards a tenant migrates it (tenants already at the target are left alone).
@@ -67,7 +74,12 @@ function migrationsTriggers(settings: WorkflowSettings, migrations: Migrations, 
       inputs: {
         tenants: { description: "Only these tenants (ids, comma-separated); empty: every tenant", type: "string", required: false, default: "" },
         wave: { description: "Only this wave", type: "choice", required: false, default: "all", options: ["all", ...waves] },
-        retry_run: { description: "Only what this run (its id) left undone: its failed tenants and those a stopped wave never reached", type: "string", required: false, default: "" },
+        retry_run: {
+          description: "Only what this run (its id) left undone: its failed tenants and those a stopped wave never reached",
+          type: "string",
+          required: false,
+          default: "",
+        },
         ...behind,
       },
     },
@@ -79,7 +91,13 @@ function migrationsTools(migrations: Migrations): RunStep[] {
   return [
     ...(migrations.setupCommand ? [{ name: "Install (no secrets)", shell: "bash" as const, run: `set -euo pipefail\n${migrations.setupCommand}\n` }] : []),
     ...(migrations.targetCommand
-      ? [{ name: "Target version (no secrets)", shell: "bash" as const, run: `set -euo pipefail\ntarget="$(${migrations.targetCommand})"\nif [ -z "\${target}" ]; then echo "::error::the target version command printed nothing"; exit 1; fi\nif [[ "\${target}" == *$'\\n'* ]]; then echo "::error::the target version command printed more than one line"; exit 1; fi\necho "TARGET_VERSION=\${target}" >> "\${GITHUB_ENV}"\necho "target version: \${target}"\n` }]
+      ? [
+          {
+            name: "Target version (no secrets)",
+            shell: "bash" as const,
+            run: `set -euo pipefail\ntarget="$(${migrations.targetCommand})"\nif [ -z "\${target}" ]; then echo "::error::the target version command printed nothing"; exit 1; fi\nif [[ "\${target}" == *$'\\n'* ]]; then echo "::error::the target version command printed more than one line"; exit 1; fi\necho "TARGET_VERSION=\${target}" >> "\${GITHUB_ENV}"\necho "target version: \${target}"\n`,
+          },
+        ]
       : []),
   ];
 }

@@ -23,7 +23,15 @@ export { BACKUP_JOB_PREFIX, BACKUP_MAX_PARALLEL, DRILL_JOB_PREFIX, DRILL_MAX_PAR
 export type * from "./model";
 export { INSTALL_PG_CLIENT, PG_CLIENT_STEP_NAME, RESULTS_ARTIFACT } from "./steps";
 export { NEW_TENANT_DAYS, slotCount, slotJobIds, tenantDatabaseConcurrency } from "./tenantWorkflow";
-export { DEFAULT_ALERTS, DEFAULT_BATCH_PARALLELISM, DEFAULT_BATCH_SIZE, workflowSettings, type PlannedWorkflow, type RenderedWorkflow, type WorkflowSettings } from "./workflowSettings";
+export {
+  DEFAULT_ALERTS,
+  DEFAULT_BATCH_PARALLELISM,
+  DEFAULT_BATCH_SIZE,
+  workflowSettings,
+  type PlannedWorkflow,
+  type RenderedWorkflow,
+  type WorkflowSettings,
+} from "./workflowSettings";
 
 /** `17 3 * * *` → `17-3-x-x-x`: stable, file-name safe. */
 export function scheduleSlug(cron: string): string {
@@ -79,6 +87,10 @@ export function planWorkflows(tenants: readonly Tenant[], settings: Pick<Workflo
 /** Every generated workflow for a fleet, in the order planWorkflows gives. */
 export function renderWorkflows(tenants: readonly Tenant[], settings: WorkflowSettings): RenderedWorkflow[] {
   return planWorkflows(tenants, settings).map((file) =>
-    file.kind === "backup" ? backupWorkflow(file, settings) : file.kind === "migrations" ? migrationsWorkflow(file, settings, settings.migrations!) : restoreDrillWorkflow(file, settings),
+    file.kind === "backup"
+      ? backupWorkflow(file, settings)
+      : file.kind === "migrations"
+        ? migrationsWorkflow(file, settings, settings.migrations!)
+        : restoreDrillWorkflow(file, settings),
   );
 }

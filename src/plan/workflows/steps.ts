@@ -63,7 +63,12 @@ export function manifestCheckoutStep(): ActionStep {
 
 /** Every batch job's result lines of this run, in RESULTS_DIR (none at all is the reader's to judge). */
 export function runResultsStep(): ActionStep {
-  return { name: "The run's results", uses: ACTIONS.downloadArtifact.uses, "continue-on-error": true, with: { pattern: `${RESULTS_ARTIFACT}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true } };
+  return {
+    name: "The run's results",
+    uses: ACTIONS.downloadArtifact.uses,
+    "continue-on-error": true,
+    with: { pattern: `${RESULTS_ARTIFACT}-*`, path: `${RESULTS_DIR}/`, "merge-multiple": true },
+  };
 }
 
 /** A recording job enters the catalog's environment when the stack keeps the writer string there. */
@@ -76,7 +81,13 @@ export function recordStep(kind: BatchKind, what: string, names: FleetNames, wav
   return {
     name: wave ? "Record the wave in the fleet catalog" : "Record the results in the fleet catalog",
     shell: "bash",
-    env: { CATALOG_URL: `\${{ secrets.${names.catalogSecret} }}`, CATALOG_SECRET: names.catalogSecret, WHAT: what, ...(wave ? { WAVE: wave } : {}), RESULTS_DIR },
+    env: {
+      CATALOG_URL: `\${{ secrets.${names.catalogSecret} }}`,
+      CATALOG_SECRET: names.catalogSecret,
+      WHAT: what,
+      ...(wave ? { WAVE: wave } : {}),
+      RESULTS_DIR,
+    },
     run: `${recordScript(kind)}\n`,
   };
 }

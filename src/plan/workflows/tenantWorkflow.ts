@@ -13,7 +13,18 @@ import { manifestPath } from "../repository/manifest";
 import { ACTIONS, defaultBranchOnly, header, renderWorkflow, RUNNER } from "./actions";
 import { batchScript, gateScript, planScript, type BatchKind } from "./batchScripts";
 import type { ActionStep, Concurrency, Env, Job, RunStep, Step, Triggers, Workflow } from "./model";
-import { alertJob, awsCredentialsStep, catalogEnvironment, drillServices, manifestCheckoutStep, recordStep, RESULTS_ARTIFACT, RESULTS_DIR, RETRY_DIR, runResultsStep } from "./steps";
+import {
+  alertJob,
+  awsCredentialsStep,
+  catalogEnvironment,
+  drillServices,
+  manifestCheckoutStep,
+  recordStep,
+  RESULTS_ARTIFACT,
+  RESULTS_DIR,
+  RETRY_DIR,
+  runResultsStep,
+} from "./steps";
 import { DEFAULT_BATCH_SIZE, type PlannedWorkflow, type RenderedWorkflow, type WorkflowSettings } from "./workflowSettings";
 
 /** A tenant the fleet manifest did not list this many days ago is new: its database may still be empty. */
@@ -74,7 +85,10 @@ interface CredentialBinding {
 function credentialBinding(scope: SecretScope, slots: number): CredentialBinding {
   switch (scope) {
     case "repository":
-      return { source: "slots", env: Object.fromEntries(Array.from({ length: slots }, (_, i) => [`DATABASE_URL_${i + 1}`, `\${{ secrets[matrix.batch.secrets[${i}]] }}`])) };
+      return {
+        source: "slots",
+        env: Object.fromEntries(Array.from({ length: slots }, (_, i) => [`DATABASE_URL_${i + 1}`, `\${{ secrets[matrix.batch.secrets[${i}]] }}`])),
+      };
     case "environment":
       return { source: "environment", env: { DATABASE_URL: `\${{ secrets.${ENVIRONMENT_SECRET_NAME} }}` } };
     case "region":
@@ -151,12 +165,23 @@ function batchSteps(l: Layout, round: number, stepEnv: Env): Step[] {
     spec.checkout,
     ...spec.tools,
     ...(spec.role ? [awsCredentialsStep(spec.role.session, spec.role.variable)] : []),
-    { name: spec.stepName, shell: "bash", env: stepEnv, run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials, kind: spec.batchKind })}\n` },
+    {
+      name: spec.stepName,
+      shell: "bash",
+      env: stepEnv,
+      run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials, kind: spec.batchKind })}\n`,
+    },
     {
       name: spec.waves ? "Keep the results for the wave's gate" : "Keep the results for the fleet catalog",
       if: "always()",
       uses: ACTIONS.uploadArtifact.uses,
-      with: { name: `${RESULTS_ARTIFACT}-${spec.waves ? `w${round + 1}-` : ""}\${{ matrix.batch.key }}`, path: `${RESULTS_DIR}/`, "if-no-files-found": "ignore", "retention-days": 30, overwrite: true },
+      with: {
+        name: `${RESULTS_ARTIFACT}-${spec.waves ? `w${round + 1}-` : ""}\${{ matrix.batch.key }}`,
+        path: `${RESULTS_DIR}/`,
+        "if-no-files-found": "ignore",
+        "retention-days": 30,
+        overwrite: true,
+      },
     },
   ];
 }
@@ -172,9 +197,10 @@ function slotJob(l: Layout, round: number, i: number, env: Env, steps: readonly 
     // skipped (an empty wave, a slot left empty, a resumed run) or failed (within the budget):
     // GitHub's implicit success() is false after any such ancestor, so they say which results
     // they accept: the plan's and the gate's success, and the run not cancelled.
-    if: round > 0
-      ? `!cancelled() && ${l.branchOnly.if} && needs.plan.result == 'success' && needs.${l.gateId(round - 1)}.result == 'success' && needs.plan.outputs.${output} != '[]'`
-      : `${l.branchOnly.if} && needs.plan.outputs.${output} != '[]'`,
+    if:
+      round > 0
+        ? `!cancelled() && ${l.branchOnly.if} && needs.plan.result == 'success' && needs.${l.gateId(round - 1)}.result == 'success' && needs.plan.outputs.${output} != '[]'`
+        : `${l.branchOnly.if} && needs.plan.outputs.${output} != '[]'`,
     // The batch's runner labels (runnerLabels) when its tenants' residency maps to some, else GitHub-hosted.
     "runs-on": `\${{ matrix.batch.runs_on || '${RUNNER}' }}`,
     "timeout-minutes": "${{ matrix.batch.timeout_minutes }}",
@@ -244,7 +270,14 @@ function planEnv(l: Layout): Env {
     BATCH_KIND: spec.batchKind,
     ...(spec.schedule ? { BATCH_SCHEDULE: spec.schedule } : {}),
     ...(spec.waves
-      ? { WAVES: JSON.stringify(spec.waves.names), ONLY_TENANTS: "${{ inputs.tenants }}", ONLY_WAVE: "${{ inputs.wave }}", RETRY_RUN: "${{ inputs.retry_run }}", RETRY_DIR, ...(spec.env.ONLY_BEHIND ? { ONLY_BEHIND: "${{ inputs.behind }}" } : {}) }
+      ? {
+          WAVES: JSON.stringify(spec.waves.names),
+          ONLY_TENANTS: "${{ inputs.tenants }}",
+          ONLY_WAVE: "${{ inputs.wave }}",
+          RETRY_RUN: "${{ inputs.retry_run }}",
+          RETRY_DIR,
+          ...(spec.env.ONLY_BEHIND ? { ONLY_BEHIND: "${{ inputs.behind }}" } : {}),
+        }
       : {}),
     SLOTS: String(l.slots.length),
     BATCH_PARALLELISM: String(spec.parallelism),
@@ -263,7 +296,13 @@ function planJob(l: Layout): Job {
     uses: ACTIONS.downloadArtifact.uses,
     // A run without results is judged by the plan, which names it.
     "continue-on-error": true,
-    with: { pattern: `${RESULTS_ARTIFACT}-w*`, path: `${RETRY_DIR}/`, "merge-multiple": true, "run-id": "${{ inputs.retry_run }}", "github-token": "${{ github.token }}" },
+    with: {
+      pattern: `${RESULTS_ARTIFACT}-w*`,
+      path: `${RETRY_DIR}/`,
+      "merge-multiple": true,
+      "run-id": "${{ inputs.retry_run }}",
+      "github-token": "${{ github.token }}",
+    },
   };
   const planStep: RunStep = { name: "Plan the batches from the fleet manifest", id: "plan", shell: "bash", env: planEnv(l), run: `${planScript()}\n` };
   return {

@@ -37,7 +37,8 @@ export function renderApi(rows: readonly ApiRow[]): string {
   out.push("");
   out.push("per type, largest size, fresh up:");
   const last = rows[rows.length - 1];
-  for (const [type, t] of Object.entries(last.up.byType).sort()) out.push(`  ${type.replace(/^github:index\//, "")}: ${t.resources} resources, ${t.reads} reads, ${t.writes} writes`);
+  for (const [type, t] of Object.entries(last.up.byType).sort())
+    out.push(`  ${type.replace(/^github:index\//, "")}: ${t.resources} resources, ${t.reads} reads, ${t.writes} writes`);
   const bound = minimumMinutes(last.up, GITHUB_LIMITS.personalPerHour).bound;
   out.push(`  least wall-clock bound by: ${bound}`);
   out.push("");
@@ -45,7 +46,10 @@ export function renderApi(rows: readonly ApiRow[]): string {
   const thousand = rows.find((r) => r.tenants === 1000 && r.scope === "region");
   const upCalls = thousand ? thousand.up.reads + thousand.up.writes : undefined;
   if (upCalls === undefined) out.push("  (no 1,000-tenant region-scope row: add 1000 to --sizes for the target)");
-  else out.push(`  ${upCalls < 200 ? "met   " : "missed"} GitHub API calls to create a 1,000-tenant fleet in region scope under 200: ${upCalls.toLocaleString("en")}`);
+  else
+    out.push(
+      `  ${upCalls < 200 ? "met   " : "missed"} GitHub API calls to create a 1,000-tenant fleet in region scope under 200: ${upCalls.toLocaleString("en")}`,
+    );
   const files = Math.max(...rows.map((r) => r.addOne.filesWritten));
   out.push(`  ${files <= 1 ? "met   " : "missed"} files written when one tenant is added: 1 (largest here: ${files})`);
   return `${out.join("\n")}\n`;

@@ -78,7 +78,18 @@ function runPlanCommand(tenantsFile: string, scope: string, json: boolean): { ms
   const start = performance.now();
   const r = spawnSync(
     process.execPath,
-    [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts", "--tenants", tenantsFile, "--allow-outside-project", "--config", `secretScope=${scope}`, "--config", `allowedResidencies=${JSON.stringify(residencies)}`, ...(json ? ["--json"] : [])],
+    [
+      path.join(ROOT, "scripts/launch.mjs"),
+      "scripts/plan.ts",
+      "--tenants",
+      tenantsFile,
+      "--allow-outside-project",
+      "--config",
+      `secretScope=${scope}`,
+      "--config",
+      `allowedResidencies=${JSON.stringify(residencies)}`,
+      ...(json ? ["--json"] : []),
+    ],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "" } },
   );
   const ms = Math.round(performance.now() - start);
@@ -105,7 +116,13 @@ function modelRunners(tenants: number, model: JobModel, scope: SecretScope, over
     .filter((w) => w.kind === "backup")
     .flatMap((w) => {
       const schedule = (parse(w.content) as { on: { schedule: { cron: string }[] } }).on.schedule[0].cron;
-      return jobsOf(w.path, w.content, model, slotResolver(batches.backup.get(schedule)?.batches ?? []), scope === "environment" ? 1 : settings.workflows.batchParallelism);
+      return jobsOf(
+        w.path,
+        w.content,
+        model,
+        slotResolver(batches.backup.get(schedule)?.batches ?? []),
+        scope === "environment" ? 1 : settings.workflows.batchParallelism,
+      );
     });
   const schedules = new Set(fleet.tenants.filter(isBackedUp).map((t) => t.backup.schedule)).size;
   return runnerRow(tenants, workflows.length + 1, nightly, concentrated ? `${scope}*` : scope, schedules);
@@ -122,7 +139,14 @@ function measureApi(tenants: number, scope: string): ApiRow {
     };
     const before = plan(syntheticTenantsYaml(tenants));
     const after = plan(syntheticTenantsYaml(tenants, { addedAt: Math.floor(tenants / 2) }));
-    return { tenants, scope, unknown: unknownTypes(after), up: budgetOf(before, "create"), addOne: changeBudget(before, after), refresh: budgetOf(before, "refresh") };
+    return {
+      tenants,
+      scope,
+      unknown: unknownTypes(after),
+      up: budgetOf(before, "create"),
+      addOne: changeBudget(before, after),
+      refresh: budgetOf(before, "refresh"),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -225,7 +249,9 @@ function main(): void {
       ...(values.parallelism === undefined ? [] : [`batchParallelism=${count("--parallelism", values.parallelism)}`]),
     ];
     const rows = [
-      ...sizes.flatMap((n) => [...(n <= 90 ? (["repository"] as const) : []), "environment" as const, "region" as const].map((scope) => modelRunners(n, model, scope, overrides))),
+      ...sizes.flatMap((n) =>
+        [...(n <= 90 ? (["repository"] as const) : []), "environment" as const, "region" as const].map((scope) => modelRunners(n, model, scope, overrides)),
+      ),
       ...sizes.map((n) => modelRunners(n, model, "region", overrides, true)),
     ];
     process.stdout.write(values.json ? `${JSON.stringify({ model, rows }, null, 2)}\n` : renderRunners(rows, model));
@@ -246,7 +272,9 @@ function main(): void {
   const rows: Row[] = [];
   const failed: string[] = [];
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${memoryGiB.toFixed(0)} GiB, node ${process.version}; node args: ${pulumiNodeArgs().join(" ") || "(none)"}`);
+  log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${memoryGiB.toFixed(0)} GiB, node ${process.version}; node args: ${pulumiNodeArgs().join(" ") || "(none)"}`,
+  );
 
   // Repository-scoped secrets stop at 90 tenants (GitHub's 100 secrets minus headroom).
   const cases: [number, string][] = [[90, "repository"], ...sizes.map((n): [number, string] => [n, "environment"])];
@@ -271,7 +299,9 @@ function main(): void {
   }
 
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ nodeArgs: pulumiNodeArgs(), cpus: os.cpus().length, memoryGiB: Math.round(memoryGiB), rows, startup, failed }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ nodeArgs: pulumiNodeArgs(), cpus: os.cpus().length, memoryGiB: Math.round(memoryGiB), rows, startup, failed }, null, 2)}\n`,
+    );
     return;
   }
   process.stdout.write(renderBench(rows, failed) + renderStartup(startup));

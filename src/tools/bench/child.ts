@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   counter?.disable();
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
   if (mode === "program" && recording) writeFileSync(recording, JSON.stringify(run.resources.map(({ wireInputs: _, ...r }) => r)));
-  process.stdout.write(`${JSON.stringify({ mode, count, scope, ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), registrations: run.resources.length, ...(counter ? { promises } : {}) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ mode, count, scope, ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), registrations: run.resources.length, ...(counter ? { promises } : {}) })}\n`,
+  );
 }
 
 main().then(

@@ -106,9 +106,20 @@ const seconds = (ms: number) => (ms / 1000).toFixed(2);
 /** The printed report: one line per size, growth between sizes, then the targets. */
 export function renderBench(rows: readonly Row[], failed: readonly string[]): string {
   const header: [string, number][] = [
-    ["tenants", 8], ["secrets", 11], ["regs", 6], ["/tenant", 7],
-    ["ours s", 7], ["sdk s", 6], ["×sdk", 5], ["plain s", 7], ["×plain", 6],
-    ["ours MiB", 8], ["sdk MiB", 7], ["×sdk", 5], ["plain MiB", 9], ["×plain", 6],
+    ["tenants", 8],
+    ["secrets", 11],
+    ["regs", 6],
+    ["/tenant", 7],
+    ["ours s", 7],
+    ["sdk s", 6],
+    ["×sdk", 5],
+    ["plain s", 7],
+    ["×plain", 6],
+    ["ours MiB", 8],
+    ["sdk MiB", 7],
+    ["×sdk", 5],
+    ["plain MiB", 9],
+    ["×plain", 6],
   ];
   const fixed = fixedRegistrations(rows);
   const lines = columns(
@@ -116,9 +127,20 @@ export function renderBench(rows: readonly Row[], failed: readonly string[]): st
     rows.map((r) => {
       const per = perTenant(r, fixed);
       return [
-        r.tenants, r.scope, r.ours.registrations, per === undefined ? "n/a" : per.toFixed(2),
-        seconds(r.ours.ms), seconds(r.sdk.ms), ratio(r.ours.ms, r.sdk.ms), seconds(r.floor.ms), ratio(r.ours.ms, r.floor.ms),
-        r.ours.maxRssMiB, r.sdk.maxRssMiB, ratio(r.ours.maxRssMiB, r.sdk.maxRssMiB), r.floor.maxRssMiB, ratio(r.ours.maxRssMiB, r.floor.maxRssMiB),
+        r.tenants,
+        r.scope,
+        r.ours.registrations,
+        per === undefined ? "n/a" : per.toFixed(2),
+        seconds(r.ours.ms),
+        seconds(r.sdk.ms),
+        ratio(r.ours.ms, r.sdk.ms),
+        seconds(r.floor.ms),
+        ratio(r.ours.ms, r.floor.ms),
+        r.ours.maxRssMiB,
+        r.sdk.maxRssMiB,
+        ratio(r.ours.maxRssMiB, r.sdk.maxRssMiB),
+        r.floor.maxRssMiB,
+        ratio(r.ours.maxRssMiB, r.floor.maxRssMiB),
       ];
     }),
   );
@@ -142,7 +164,15 @@ export function renderBench(rows: readonly Row[], failed: readonly string[]): st
 export function commandLines(rows: readonly Row[]): string[] {
   const measured = rows.filter((r) => r.commands && r.ours.processMs !== undefined);
   if (measured.length === 0) return [];
-  const header: [string, number][] = [["tenants", 8], ["secrets", 11], ["program s", 9], ["plan s", 7], ["×program", 8], ["plan --json s", 13], ["×program", 8]];
+  const header: [string, number][] = [
+    ["tenants", 8],
+    ["secrets", 11],
+    ["program s", 9],
+    ["plan s", 7],
+    ["×program", 8],
+    ["plan --json s", 13],
+    ["×program", 8],
+  ];
   const cells = measured.map((r) => {
     const [program, plan, json] = [r.ours.processMs!, median(r.commands!.plan), median(r.commands!.planJson)];
     return [r.tenants, r.scope, seconds(program), seconds(plan), ratio(plan, program), seconds(json), ratio(json, program)];
@@ -154,7 +184,16 @@ export function commandLines(rows: readonly Row[]): string[] {
 export function promiseLines(rows: readonly Row[]): string[] {
   const counted = rows.filter((r) => r.promises);
   if (counted.length === 0) return [];
-  const header: [string, number][] = [["tenants", 8], ["secrets", 11], ["ours", 10], ["sdk", 10], ["×sdk", 5], ["plain", 10], ["×plain", 6], ["ours-sdk/tenant", 15]];
+  const header: [string, number][] = [
+    ["tenants", 8],
+    ["secrets", 11],
+    ["ours", 10],
+    ["sdk", 10],
+    ["×sdk", 5],
+    ["plain", 10],
+    ["×plain", 6],
+    ["ours-sdk/tenant", 15],
+  ];
   const cells = counted.map((r) => {
     const p = r.promises!;
     return [r.tenants, r.scope, p.ours, p.sdk, ratio(p.ours, p.sdk), p.floor, ratio(p.ours, p.floor), ((p.ours - p.sdk) / r.tenants).toFixed(0)];
@@ -172,7 +211,10 @@ export function targetLines(rows: readonly Row[], failed: readonly string[]): st
   const atScale = env.filter((r) => r.tenants >= 1000);
   const judged = atScale.length > 0 ? atScale : env.slice(-1);
   if (judged.length > 0) {
-    for (const [label, floor] of [["SDK floor", (r: Row) => r.sdk], ["plain floor", (r: Row) => r.floor]] as const) {
+    for (const [label, floor] of [
+      ["SDK floor", (r: Row) => r.sdk],
+      ["plain floor", (r: Row) => r.floor],
+    ] as const) {
       const figures = judged.map((r) => ({ tenants: r.tenants, time: r.ours.ms / floor(r).ms, memory: r.ours.maxRssMiB / floor(r).maxRssMiB }));
       const ok = figures.every((f) => f.time <= TARGETS.ratio && f.memory <= TARGETS.ratio);
       const detail = figures.map((f) => `${f.tenants}: ${f.time.toFixed(2)}× time, ${f.memory.toFixed(2)}× memory`).join("; ");
@@ -184,17 +226,28 @@ export function targetLines(rows: readonly Row[], failed: readonly string[]): st
   const repoPer = repo && perTenant(repo, fixed);
   // The fixed count comes from the environment runs, so the repository figure carries a
   // hundredth or two of scope-specific fixed registrations; compare it at one decimal.
-  if (repoPer !== undefined) out.push(`  ${mark(Math.round(repoPer * 10) / 10 <= TARGETS.repositoryRegistrationsPerTenant)} at most ${TARGETS.repositoryRegistrationsPerTenant} registrations per tenant with repository secrets: ${repoPer.toFixed(2)}`);
+  if (repoPer !== undefined)
+    out.push(
+      `  ${mark(Math.round(repoPer * 10) / 10 <= TARGETS.repositoryRegistrationsPerTenant)} at most ${TARGETS.repositoryRegistrationsPerTenant} registrations per tenant with repository secrets: ${repoPer.toFixed(2)}`,
+    );
   const thousand = env.find((r) => r.tenants === 1000);
   if (thousand?.commands && thousand.ours.processMs !== undefined) {
     const worst = Math.max(median(thousand.commands.plan), median(thousand.commands.planJson));
     const ok = worst <= thousand.ours.processMs * TARGETS.commandRatio && worst < TARGETS.thousandTenantsCommandMs;
-    out.push(`  ${mark(ok)} npm run plan within ${TARGETS.commandRatio}× of the program and under ${TARGETS.thousandTenantsCommandMs / 1000} s at 1,000 tenants: ${seconds(worst)} s (program ${seconds(thousand.ours.processMs)} s)`);
+    out.push(
+      `  ${mark(ok)} npm run plan within ${TARGETS.commandRatio}× of the program and under ${TARGETS.thousandTenantsCommandMs / 1000} s at 1,000 tenants: ${seconds(worst)} s (program ${seconds(thousand.ours.processMs)} s)`,
+    );
   }
-  if (thousand) out.push(`  ${mark(thousand.ours.ms < TARGETS.thousandTenantsMs)} 1,000 tenants under ${TARGETS.thousandTenantsMs / 1000} s: ${seconds(thousand.ours.ms)} s (median of ${thousand.ours.runsMs.length})`);
+  if (thousand)
+    out.push(
+      `  ${mark(thousand.ours.ms < TARGETS.thousandTenantsMs)} 1,000 tenants under ${TARGETS.thousandTenantsMs / 1000} s: ${seconds(thousand.ours.ms)} s (median of ${thousand.ours.runsMs.length})`,
+    );
   const tenThousand = env.find((r) => r.tenants === 10000);
   const tenThousandFailed = failed.some((f) => f.startsWith("10000 tenants"));
-  if (tenThousand || tenThousandFailed) out.push(`  ${mark(!!tenThousand && !tenThousandFailed)} 10,000 tenants in one process${tenThousand ? `: ${seconds(tenThousand.ours.ms)} s, ${tenThousand.ours.maxRssMiB} MiB` : ""}`);
+  if (tenThousand || tenThousandFailed)
+    out.push(
+      `  ${mark(!!tenThousand && !tenThousandFailed)} 10,000 tenants in one process${tenThousand ? `: ${seconds(tenThousand.ours.ms)} s, ${tenThousand.ours.maxRssMiB} MiB` : ""}`,
+    );
   return out;
 }
 

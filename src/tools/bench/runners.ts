@@ -48,7 +48,10 @@ function expand(matrix: unknown, resolve: (expression: string) => unknown): { te
     const dims = Object.entries(matrix as Record<string, unknown>);
     if (dims.length === 1 && typeof dims[0][1] === "string") {
       const values = resolve(dims[0][1] as string);
-      if (Array.isArray(values)) return values.map((v) => ({ tenants: v && typeof v === "object" && Array.isArray((v as { tenants?: unknown[] }).tenants) ? (v as { tenants: unknown[] }).tenants.length : 1 }));
+      if (Array.isArray(values))
+        return values.map((v) => ({
+          tenants: v && typeof v === "object" && Array.isArray((v as { tenants?: unknown[] }).tenants) ? (v as { tenants: unknown[] }).tenants.length : 1,
+        }));
     }
   }
   const m = typeof matrix === "string" ? resolve(matrix) : matrix;
@@ -57,12 +60,19 @@ function expand(matrix: unknown, resolve: (expression: string) => unknown): { te
   const entries = Object.entries(m as Record<string, unknown>).filter(([k]) => k !== "include" && k !== "exclude");
   const combos = entries.reduce((n, [, v]) => n * (Array.isArray(v) ? v.length : 1), entries.length ? 1 : 0);
   const include = Array.isArray((m as { include?: unknown[] }).include) ? (m as { include: unknown[] }).include : [];
-  const tenantsOf = (x: unknown) => (x && typeof x === "object" && Array.isArray((x as { tenants?: unknown[] }).tenants) ? (x as { tenants: unknown[] }).tenants.length : 1);
+  const tenantsOf = (x: unknown) =>
+    x && typeof x === "object" && Array.isArray((x as { tenants?: unknown[] }).tenants) ? (x as { tenants: unknown[] }).tenants.length : 1;
   return [...Array.from({ length: combos }, () => ({ tenants: 1 })), ...include.map((x) => ({ tenants: tenantsOf(x) }))];
 }
 
 /** Every job a workflow file starts in one run, with its modelled duration. */
-export function jobsOf(path: string, yaml: string, model: JobModel = DEFAULT_JOB_MODEL, resolve: (expression: string) => unknown = () => undefined, parallel = 1): Job[] {
+export function jobsOf(
+  path: string,
+  yaml: string,
+  model: JobModel = DEFAULT_JOB_MODEL,
+  resolve: (expression: string) => unknown = () => undefined,
+  parallel = 1,
+): Job[] {
   const doc = parse(yaml) as { jobs: Record<string, { strategy?: { matrix?: unknown }; steps?: unknown[] }> };
   const out: Job[] = [];
   for (const [name, job] of Object.entries(doc.jobs)) {
@@ -85,7 +95,10 @@ export function billedMinutes(jobs: readonly Job[]): number {
  * on the runner free soonest, then the jobs that wait for them (the alert).
  */
 export function wallClockSeconds(jobs: readonly Job[], concurrency: number): number {
-  const work = jobs.filter((j) => j.tenants > 0).map((j) => j.seconds).sort((a, b) => b - a);
+  const work = jobs
+    .filter((j) => j.tenants > 0)
+    .map((j) => j.seconds)
+    .sort((a, b) => b - a);
   const after = jobs.filter((j) => j.tenants === 0).reduce((m, j) => Math.max(m, j.seconds), 0);
   const runners = new Array<number>(Math.min(concurrency, Math.max(1, work.length))).fill(0);
   for (const s of work) {
@@ -121,18 +134,25 @@ export function renderRunners(rows: readonly RunnerRow[], model: JobModel): stri
     `one night of backups (setup ${model.setupSeconds} s per job, ${model.dumpSeconds} s per tenant; --setup-seconds, --dump-seconds)`,
     `${pad("tenants", 8)} ${pad("scope", 11)} ${pad("sched.", 6)} ${pad("files", 6)} ${pad("jobs", 6)} ${pad("billed min", 11)} ${CONCURRENCY.map((c) => pad(`wall @${c}`, 10)).join(" ")}`,
   ];
-  for (const r of rows) out.push(`${pad(r.tenants, 8)} ${pad(r.scope, 11)} ${pad(r.schedules, 6)} ${pad(r.files, 6)} ${pad(r.jobs, 6)} ${pad(r.billedMinutes, 11)} ${CONCURRENCY.map((c) => pad(`${r.wallClockMinutes[c].toFixed(1)} min`, 10)).join(" ")}`);
+  for (const r of rows)
+    out.push(
+      `${pad(r.tenants, 8)} ${pad(r.scope, 11)} ${pad(r.schedules, 6)} ${pad(r.files, 6)} ${pad(r.jobs, 6)} ${pad(r.billedMinutes, 11)} ${CONCURRENCY.map((c) => pad(`${r.wallClockMinutes[c].toFixed(1)} min`, 10)).join(" ")}`,
+    );
   out.push("region*: the same fleet concentrated in three regions on one schedule; the others spread over every active region and three schedules");
   out.push("", "targets (region scope, 1,000 tenants):");
   for (const thousand of rows.filter((r) => r.tenants === 1000 && r.scope.startsWith("region"))) {
     const shape = thousand.scope === "region*" ? "concentrated" : "spread";
     out.push(`  ${thousand.billedMinutes < 60 ? "met   " : "missed"} nightly backup under 60 billed runner-minutes (${shape}): ${thousand.billedMinutes}`);
-    out.push(`  ${thousand.wallClockMinutes[20] < 15 ? "met   " : "missed"} under 15 minutes wall-clock with 20 concurrent jobs (${shape}): ${thousand.wallClockMinutes[20].toFixed(1)} min`);
+    out.push(
+      `  ${thousand.wallClockMinutes[20] < 15 ? "met   " : "missed"} under 15 minutes wall-clock with 20 concurrent jobs (${shape}): ${thousand.wallClockMinutes[20].toFixed(1)} min`,
+    );
   }
   const byScope = new Map<string, RunnerRow[]>();
   for (const r of rows) byScope.set(r.scope, [...(byScope.get(r.scope) ?? []), r]);
   // Files are one per schedule plus fixed ones: the part that is not the schedules must not move with N.
   const independent = [...byScope.values()].every((rs) => new Set(rs.map((r) => r.files - r.schedules)).size <= 1);
-  out.push(`  ${independent ? "met   " : "missed"} files besides one per schedule independent of the fleet size: ${[...byScope].map(([scope, rs]) => `${scope} ${rs.map((r) => `${r.files - r.schedules} at ${r.tenants}`).join(", ")}`).join("; ")}`);
+  out.push(
+    `  ${independent ? "met   " : "missed"} files besides one per schedule independent of the fleet size: ${[...byScope].map(([scope, rs]) => `${scope} ${rs.map((r) => `${r.files - r.schedules} at ${r.tenants}`).join(", ")}`).join("; ")}`,
+  );
   return `${out.join("\n")}\n`;
 }

@@ -87,7 +87,8 @@ const PRIMS: Record<string, Primitive> = { string: "string", int: "number", floa
 
 function typeOf(a: TfAttribute, typeName: string): PType {
   if (PRIMS[a.type]) return { kind: "primitive", name: PRIMS[a.type] };
-  const elem: PType = a.elem && "block" in a.elem ? { kind: "object", name: typeName } : { kind: "primitive", name: PRIMS[a.elem?.type ?? "string"] ?? "string" };
+  const elem: PType =
+    a.elem && "block" in a.elem ? { kind: "object", name: typeName } : { kind: "primitive", name: PRIMS[a.elem?.type ?? "string"] ?? "string" };
   if (a.type === "map") return { kind: "map", of: elem };
   return isMaxOneBlock(a) ? elem : { kind: "array", of: elem };
 }
@@ -155,12 +156,26 @@ export function bridge(facts: TfSchema): Model {
   const resources = Object.entries(facts.resources).map(([tfName, r]: [string, TfResource]): ResourceModel => {
     const name = pascal(strip(tfName));
     const module = camel(strip(tfName));
-    return { tfName, name, module: `index/${module}`, token: `neon:index/${module}:${name}`, ...(r.description ? { description: r.description } : {}), properties: properties(name, r.attributes, "resource", collect) };
+    return {
+      tfName,
+      name,
+      module: `index/${module}`,
+      token: `neon:index/${module}:${name}`,
+      ...(r.description ? { description: r.description } : {}),
+      properties: properties(name, r.attributes, "resource", collect),
+    };
   });
   const fnCollect: Collect = { inputTypes: new Map(), outputTypes: new Map() };
   const functions = Object.entries(facts.dataSources).map(([tfName, r]): FunctionModel => {
     const name = `get${pascal(strip(tfName))}`;
-    return { tfName, name, module: `index/${name}`, token: `neon:index/${name}:${name}`, ...(r.description ? { description: r.description } : {}), properties: properties(`Get${pascal(strip(tfName))}`, r.attributes, "function", fnCollect) };
+    return {
+      tfName,
+      name,
+      module: `index/${name}`,
+      token: `neon:index/${name}:${name}`,
+      ...(r.description ? { description: r.description } : {}),
+      properties: properties(`Get${pascal(strip(tfName))}`, r.attributes, "function", fnCollect),
+    };
   });
   const config = Object.entries(facts.config).map(([tfName, a]): Property => ({
     name: camel(tfName),
@@ -225,7 +240,10 @@ export function expectedSurface(model: Model): Surface {
       outputs: propsOf(r.properties.map((p) => [p.name, typeText(p.type), p.outputOptional])),
       args: propsOf(r.properties.filter((p) => p.input).map((p) => [p.name, typeText(p.type), !p.input!.required])),
       state: propsOf(r.properties.map((p) => [p.name, typeText(p.type), true])),
-      secretOutputs: r.properties.filter((p) => p.secret).map((p) => p.name).sort(),
+      secretOutputs: r.properties
+        .filter((p) => p.secret)
+        .map((p) => p.name)
+        .sort(),
       methods: [],
     };
   }

@@ -242,7 +242,10 @@ class Evaluator {
       if (env.has(name)) return env.get(name)!;
       const local = name.includes(".") ? name.split(".").pop()! : name;
       if (name.startsWith("schema.")) return { kind: "ref", name };
-      const v = this.program.vars.get(name) ?? this.program.consts.get(name) ?? (name.split(".").length === 2 ? this.program.vars.get(local) ?? this.program.consts.get(local) : undefined);
+      const v =
+        this.program.vars.get(name) ??
+        this.program.consts.get(name) ??
+        (name.split(".").length === 2 ? (this.program.vars.get(local) ?? this.program.consts.get(local)) : undefined);
       if (v) return this.eval(v, 0, v.length, new Map(), depth + 1);
       return { kind: "ref", name };
     }
@@ -440,7 +443,10 @@ function main(argv: string[]): void {
     process.stderr.write("usage: npx tsx src/tools/neon/goSchema.ts <provider checkout> <version>\n");
     process.exit(2);
   }
-  const goFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith(".go") && !f.endsWith("_test.go")).map((f) => readFileSync(path.join(d, f), "utf8"));
+  const goFiles = (d: string) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
+      .map((f) => readFileSync(path.join(d, f), "utf8"));
   const files = [...goFiles(path.join(dir, "provider")), ...goFiles(path.join(dir, "provider/types"))];
   const facts = readProviderSchema(files, { version, source: `github.com/kislerdm/terraform-provider-neon v${version}, provider/*.go` });
   process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);

@@ -61,7 +61,9 @@ export function canon(node: ts.TypeNode | undefined): { type: string; optional: 
   if (!node) return { type: "any", optional: false };
   if (ts.isParenthesizedTypeNode(node)) return canon(node.type);
   if (ts.isUnionTypeNode(node)) {
-    const parts = node.types.filter((t) => t.kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword));
+    const parts = node.types.filter(
+      (t) => t.kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
+    );
     const optional = parts.length < node.types.length;
     const inner = parts.map(canon);
     const types = [...new Set(inner.map((i) => i.type))];
@@ -128,7 +130,9 @@ export function readSurface(dir: string): Surface {
         else if (rel === "types/output.d.ts") outputTypes[st.name.text] = p;
         else interfaces.set(st.name.text, p);
       } else if (ts.isClassDeclaration(st) && st.name) {
-        const methods = st.members.filter((m) => ts.isMethodDeclaration(m) && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword)).map((m) => m.name!.getText());
+        const methods = st.members
+          .filter((m) => ts.isMethodDeclaration(m) && !m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword))
+          .map((m) => m.name!.getText());
         classes.set(st.name.text, { outputs: props(st.members, "class"), methods: methods.sort(), file: rel });
       } else if (ts.isFunctionDeclaration(st) && st.name && !st.name.text.endsWith("Output") && rel !== "utilities.d.ts") {
         declaredFunctions.add(st.name.text);
@@ -142,7 +146,9 @@ export function readSurface(dir: string): Surface {
   }
 
   // What only the JavaScript says.
-  const js = files(bin, ".js").map((f) => readFileSync(f, "utf8")).join("\n");
+  const js = files(bin, ".js")
+    .map((f) => readFileSync(f, "utf8"))
+    .join("\n");
   const tokenOf = new Map<string, string>();
   for (const m of js.matchAll(/(\w+)\.__pulumiType\s*=\s*["']([^"']+)["']/g)) tokenOf.set(m[1], m[2]);
   const secretsOf = new Map<string, string[]>();

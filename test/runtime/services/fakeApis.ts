@@ -82,7 +82,13 @@ export async function startFakeNeon(projectId: string): Promise<FakeNeon> {
       fake.failNextCreate = undefined;
       if (failure && !failure.committed) return [failure.status, { message: "injected failure before commit" }];
       if ([...branches.values()].some((b) => b.name === name)) return [409, { message: `branch ${name} already exists` }];
-      const branch: NeonBranch = { id: `br-fake-${next++}`, name, created_at: new Date().toISOString(), current_state: "init", pollsUntilReady: fake.pollsUntilReady };
+      const branch: NeonBranch = {
+        id: `br-fake-${next++}`,
+        name,
+        created_at: new Date().toISOString(),
+        current_state: "init",
+        pollsUntilReady: fake.pollsUntilReady,
+      };
       branches.set(branch.id, branch);
       if (failure) return [failure.status, { message: "injected failure after commit" }];
       return [201, { branch: { id: branch.id, name } }];
@@ -132,9 +138,22 @@ export interface FakeGithub {
 export async function startFakeGithub(repository: string, token: string): Promise<FakeGithub> {
   const calls: Call[] = [];
   const issues: FakeIssue[] = [];
-  const fake: Partial<FakeGithub> & { issues: FakeIssue[]; calls: Call[]; jobs: FakeGithub["jobs"]; annotations: FakeGithub["annotations"]; history: FakeGithub["history"] } = { calls, issues, jobs: [], annotations: {}, history: [] };
+  const fake: Partial<FakeGithub> & {
+    issues: FakeIssue[];
+    calls: Call[];
+    jobs: FakeGithub["jobs"];
+    annotations: FakeGithub["annotations"];
+    history: FakeGithub["history"];
+  } = { calls, issues, jobs: [], annotations: {}, history: [] };
   const base = `/repos/${repository}`;
-  const view = (i: FakeIssue) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: i.labels.map((name) => ({ name })), user: { login: i.creator } });
+  const view = (i: FakeIssue) => ({
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    labels: i.labels.map((name) => ({ name })),
+    user: { login: i.creator },
+  });
   const { url, server } = await serve((req, u, body) => {
     if (req.headers.authorization !== `Bearer ${token}`) return [401, { message: "Bad credentials" }];
     const jobs = new RegExp(`^${base}/actions/runs/\\d+/attempts/\\d+/jobs$`).exec(u.pathname);
@@ -165,7 +184,16 @@ export async function startFakeGithub(repository: string, token: string): Promis
     }
     if (u.pathname === `${base}/issues` && req.method === "POST") {
       const b = body as { title: string; body: string; labels: string[]; assignees: string[] };
-      const issue: FakeIssue = { number: issues.length + 1, title: b.title, body: b.body, state: "open", labels: b.labels, assignees: b.assignees, comments: [], creator: "github-actions[bot]" };
+      const issue: FakeIssue = {
+        number: issues.length + 1,
+        title: b.title,
+        body: b.body,
+        state: "open",
+        labels: b.labels,
+        assignees: b.assignees,
+        comments: [],
+        creator: "github-actions[bot]",
+      };
       issues.push(issue);
       return [201, view(issue)];
     }

@@ -43,7 +43,8 @@ export async function startPostgres(name: string): Promise<PgCluster> {
   if (!major) throw new Error("no PostgreSQL server here: .ci/run installs Debian's postgresql package (apt-get install postgresql)");
   const bin = path.join(PG_ROOT, major, "bin");
   const root = mkdtempSync(path.join(tmpdir(), `tf-pg-${name}-`));
-  if (process.getuid?.() === 0) chownSync(root, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), Number(execFileSync("id", ["-g", "postgres"]).toString().trim()));
+  if (process.getuid?.() === 0)
+    chownSync(root, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), Number(execFileSync("id", ["-g", "postgres"]).toString().trim()));
   const data = path.join(root, "data");
   const run = (cmd: string, args: string[]) => {
     const [c, a] = asPostgres(cmd, args);
@@ -58,7 +59,16 @@ export async function startPostgres(name: string): Promise<PgCluster> {
     port = await freePort();
     try {
       // wal_level=logical: a move by logical replication publishes from one database of the cluster to another (Neon: enableLogicalReplication).
-      run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(root, `log-${attempt}`), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c full_page_writes=off -c wal_level=logical`, "start"]);
+      run(path.join(bin, "pg_ctl"), [
+        "-D",
+        data,
+        "-l",
+        path.join(root, `log-${attempt}`),
+        "-w",
+        "-o",
+        `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c full_page_writes=off -c wal_level=logical`,
+        "start",
+      ]);
       break;
     } catch (e) {
       const log = existsSync(path.join(root, `log-${attempt}`)) ? readFileSync(path.join(root, `log-${attempt}`), "utf8") : "";
@@ -70,10 +80,14 @@ export async function startPostgres(name: string): Promise<PgCluster> {
     major,
     bin,
     sql(database, sql) {
-      const r = spawnSync(path.join(bin, "psql"), ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-c", sql], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const r = spawnSync(
+        path.join(bin, "psql"),
+        ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-c", sql],
+        {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       if (r.status !== 0) throw new Error(`psql on ${name}/${database}: ${r.stderr}`);
       return r.stdout.trim();
     },

@@ -88,7 +88,8 @@ interface Operation {
 /** Which S3 operation a path-style request is, and the IAM actions AWS checks for it. */
 export function operationOf(method: string, key: string | undefined, query: URLSearchParams, headers: IncomingMessage["headers"]): Operation {
   if (!key) {
-    if (method === "GET" && query.has("versions")) return { name: "ListObjectVersions", actions: ["s3:ListBucketVersions"], creates: false, resource: "bucket" };
+    if (method === "GET" && query.has("versions"))
+      return { name: "ListObjectVersions", actions: ["s3:ListBucketVersions"], creates: false, resource: "bucket" };
     if (method === "POST" && query.has("delete")) return { name: "DeleteObjects", actions: [], creates: false, resource: "bucket" };
     if (method === "GET" || method === "HEAD") return { name: "ListObjectsV2", actions: ["s3:ListBucket"], creates: false, resource: "bucket" };
     return { name: `${method} bucket`, actions: ["s3:CreateBucket"], creates: false, resource: "bucket" };
@@ -97,11 +98,13 @@ export function operationOf(method: string, key: string | undefined, query: URLS
   if (method === "PUT" && query.has("uploadId")) return { name: "UploadPart", actions: ["s3:PutObject"], creates: false, resource: "object" };
   if (method === "POST" && query.has("uploadId")) return { name: "CompleteMultipartUpload", actions: ["s3:PutObject"], creates: true, resource: "object" };
   if (method === "GET" && query.has("uploadId")) return { name: "ListParts", actions: ["s3:ListMultipartUploadParts"], creates: false, resource: "object" };
-  if (method === "DELETE" && query.has("uploadId")) return { name: "AbortMultipartUpload", actions: ["s3:AbortMultipartUpload"], creates: false, resource: "object" };
+  if (method === "DELETE" && query.has("uploadId"))
+    return { name: "AbortMultipartUpload", actions: ["s3:AbortMultipartUpload"], creates: false, resource: "object" };
   if (method === "PUT" && query.has("tagging")) return { name: "PutObjectTagging", actions: ["s3:PutObjectTagging"], creates: false, resource: "object" };
   if (method === "PUT" && headers["x-amz-copy-source"]) return { name: "CopyObject", actions: ["s3:PutObject"], creates: true, resource: "object" };
   if (method === "PUT") return { name: "PutObject", actions: ["s3:PutObject"], creates: true, resource: "object" };
-  if (method === "GET" || method === "HEAD") return { name: method === "GET" ? "GetObject" : "HeadObject", actions: ["s3:GetObject"], creates: false, resource: "object" };
+  if (method === "GET" || method === "HEAD")
+    return { name: method === "GET" ? "GetObject" : "HeadObject", actions: ["s3:GetObject"], creates: false, resource: "object" };
   if (method === "DELETE") return { name: "DeleteObject", actions: ["s3:DeleteObject"], creates: false, resource: "object" };
   return { name: `${method} object`, actions: [`s3:${method}`], creates: false, resource: "object" };
 }
@@ -138,7 +141,14 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
   let backendPort = 0;
   for (let attempt = 1; !backend; attempt++) {
     backendPort = await freePort();
-    const candidate = new S3rver({ address: "127.0.0.1", port: backendPort, directory, silent: true, vhostBuckets: false, configureBuckets: [...bucketRegion.keys()].map((name) => ({ name })) });
+    const candidate = new S3rver({
+      address: "127.0.0.1",
+      port: backendPort,
+      directory,
+      silent: true,
+      vhostBuckets: false,
+      configureBuckets: [...bucketRegion.keys()].map((name) => ({ name })),
+    });
     try {
       await candidate.run();
       backend = candidate;
@@ -164,13 +174,37 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
     if (target !== "GetParameter") return answer(400, { __type: "InvalidAction", message: `the stand-in serves GetParameter only, not ${target}` });
     if (!role) return answer(400, { __type: "UnrecognizedClientException", message: `unknown caller ${keyId}` });
     const decisions = ssmRead(world, region, asCaller(role), name);
-    if (decisions[0].decision !== "allow") return answer(400, { __type: "AccessDeniedException", message: `User: ${role.arn} is not authorized to perform: ssm:GetParameter on resource: ${name} because no identity-based policy allows the ssm:GetParameter action` }, decisions);
+    if (decisions[0].decision !== "allow")
+      return answer(
+        400,
+        {
+          __type: "AccessDeniedException",
+          message: `User: ${role.arn} is not authorized to perform: ssm:GetParameter on resource: ${name} because no identity-based policy allows the ssm:GetParameter action`,
+        },
+        decisions,
+      );
     const value = parameters.get(`${region}\u0000${name}`);
     if (value === undefined) return answer(400, { __type: "ParameterNotFound", message: "" }, decisions);
     if (body.WithDecryption && decisions.some((d) => d.decision !== "allow")) {
-      return answer(400, { __type: "AccessDeniedException", message: `User: ${role.arn} is not authorized to perform: kms:Decrypt (through SSM) on the key of ${name}` }, decisions);
+      return answer(
+        400,
+        { __type: "AccessDeniedException", message: `User: ${role.arn} is not authorized to perform: kms:Decrypt (through SSM) on the key of ${name}` },
+        decisions,
+      );
     }
-    return answer(200, { Parameter: { Name: name, Type: "SecureString", Value: body.WithDecryption ? value : "(encrypted)", Version: 1, ARN: world.credentials.get(region)?.parameters.get(name) ?? "" } }, decisions);
+    return answer(
+      200,
+      {
+        Parameter: {
+          Name: name,
+          Type: "SecureString",
+          Value: body.WithDecryption ? value : "(encrypted)",
+          Version: 1,
+          ARN: world.credentials.get(region)?.parameters.get(name) ?? "",
+        },
+      },
+      decisions,
+    );
   };
   const listParts = (res: ServerResponse, bucket: string, key: string, uploadId: string) => {
     const dir = path.join(backend.store.getResourcePath(bucket, undefined, "uploads"), uploadId);
@@ -179,9 +213,14 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
       .filter((f) => /^\d+$/.test(f))
       .map(Number)
       .sort((a, b) => a - b)
-      .map((n) => `<Part><PartNumber>${n}</PartNumber><LastModified>${statSync(path.join(dir, String(n))).mtime.toISOString()}</LastModified><ETag>&quot;${readFileSync(path.join(dir, `${n}.md5`), "utf8")}&quot;</ETag><Size>${statSync(path.join(dir, String(n))).size}</Size></Part>`);
+      .map(
+        (n) =>
+          `<Part><PartNumber>${n}</PartNumber><LastModified>${statSync(path.join(dir, String(n))).mtime.toISOString()}</LastModified><ETag>&quot;${readFileSync(path.join(dir, `${n}.md5`), "utf8")}&quot;</ETag><Size>${statSync(path.join(dir, String(n))).size}</Size></Part>`,
+      );
     res.writeHead(200, { "content-type": "application/xml" });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>${parts.length}</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>${parts.join("")}</ListPartsResult>`);
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>${parts.length}</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>${parts.join("")}</ListPartsResult>`,
+    );
   };
 
   /**
@@ -216,7 +255,9 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
         : `<Version><Key>${xml(r.key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${new Date(r.object.lastModifiedDate).toISOString()}</LastModified><ETag>&quot;${(r.object.metadata.etag ?? "").replace(/"/g, "")}&quot;</ETag><Size>${r.object.metadata["content-length"] ?? 0}</Size><StorageClass>STANDARD</StorageClass></Version>`,
     );
     res.writeHead(200, { "content-type": "application/xml" });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><Delimiter>${xml(delimiter)}</Delimiter><KeyMarker>${xml(marker)}</KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextKeyMarker>${xml(page.at(-1)!.key)}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : ""}${body.join("")}</ListVersionsResult>`);
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><Delimiter>${xml(delimiter)}</Delimiter><KeyMarker>${xml(marker)}</KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextKeyMarker>${xml(page.at(-1)!.key)}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : ""}${body.join("")}</ListVersionsResult>`,
+    );
   };
   const gateway: Server = createServer((req, res) => {
     void (async () => {
@@ -227,7 +268,8 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
       const key = rest.length ? decodeURIComponent(rest.join("/")) : undefined;
       const op = operationOf(req.method ?? "GET", key, url.searchParams, req.headers);
       // A presigned URL carries its credential in the query (X-Amz-Credential), a signed request in its header.
-      const keyId = /Credential=([^/]+)\//.exec(header(req.headers, "authorization") ?? "")?.[1] ?? url.searchParams.get("X-Amz-Credential")?.split("/")[0] ?? "";
+      const keyId =
+        /Credential=([^/]+)\//.exec(header(req.headers, "authorization") ?? "")?.[1] ?? url.searchParams.get("X-Amz-Credential")?.split("/")[0] ?? "";
       const role = roles.get(keyId);
       const region = bucketRegion.get(bucket);
       const record = (decisions: S3Call["decisions"], status: number) => calls.push({ role: keyId, operation: op.name, bucket, key, decisions, status });
@@ -239,18 +281,30 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
       const context: RequestContext = {
         "s3:ObjectCreationOperation": op.creates,
         ...(header(req.headers, "if-none-match") ? { "s3:if-none-match": header(req.headers, "if-none-match")! } : {}),
-        ...(header(req.headers, "x-amz-server-side-encryption") ? { "s3:x-amz-server-side-encryption": header(req.headers, "x-amz-server-side-encryption")! } : {}),
-        ...(header(req.headers, "x-amz-server-side-encryption-aws-kms-key-id") ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": header(req.headers, "x-amz-server-side-encryption-aws-kms-key-id")! } : {}),
+        ...(header(req.headers, "x-amz-server-side-encryption")
+          ? { "s3:x-amz-server-side-encryption": header(req.headers, "x-amz-server-side-encryption")! }
+          : {}),
+        ...(header(req.headers, "x-amz-server-side-encryption-aws-kms-key-id")
+          ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": header(req.headers, "x-amz-server-side-encryption-aws-kms-key-id")! }
+          : {}),
         ...(header(req.headers, "x-amz-copy-source") ? { "s3:x-amz-copy-source": header(req.headers, "x-amz-copy-source")! } : {}),
         ...(op.resource === "bucket" ? { "s3:prefix": url.searchParams.get("prefix") ?? "" } : {}),
         // The condition key S3 sets for a listing with a delimiter (https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
         ...(op.resource === "bucket" && url.searchParams.get("delimiter") ? { "s3:delimiter": url.searchParams.get("delimiter")! } : {}),
       };
       const resource = op.resource === "bucket" ? vault.bucketArn : `${vault.bucketArn}/${key}`;
-      const decisions: { action: string; decision: Decision }[] = op.actions.map((action) => ({ action, decision: s3(world, region, asCaller(role), action, resource, context) }));
+      const decisions: { action: string; decision: Decision }[] = op.actions.map((action) => ({
+        action,
+        decision: s3(world, region, asCaller(role), action, resource, context),
+      }));
       // SSE-KMS: S3 asks KMS on the caller's behalf (a data key to write, Decrypt to read or to add parts).
       if (vault.keyArn) {
-        const kmsActions = op.name === "GetObject" || op.name === "HeadObject" ? ["kms:Decrypt"] : ["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"].includes(op.name) ? ["kms:GenerateDataKey", ...(op.name === "PutObject" ? [] : ["kms:Decrypt"])] : [];
+        const kmsActions =
+          op.name === "GetObject" || op.name === "HeadObject"
+            ? ["kms:Decrypt"]
+            : ["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"].includes(op.name)
+              ? ["kms:GenerateDataKey", ...(op.name === "PutObject" ? [] : ["kms:Decrypt"])]
+              : [];
         for (const action of kmsActions) decisions.push({ action, decision: kms(world, region, asCaller(role), action, true) });
       }
       if (decisions.some((d) => d.decision !== "allow")) {
@@ -270,9 +324,14 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
         const objects = (listed.objects ?? []) as { key: string; lastModifiedDate: Date; metadata: Record<string, string> }[];
         const page = objects.slice(0, max);
         const truncated = objects.length > max;
-        const versions = page.map((o) => `<Version><Key>${xml(o.key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${new Date(o.lastModifiedDate).toISOString()}</LastModified><ETag>&quot;${(o.metadata.etag ?? "").replace(/"/g, "")}&quot;</ETag><Size>${o.metadata["content-length"] ?? 0}</Size><StorageClass>STANDARD</StorageClass></Version>`);
+        const versions = page.map(
+          (o) =>
+            `<Version><Key>${xml(o.key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${new Date(o.lastModifiedDate).toISOString()}</LastModified><ETag>&quot;${(o.metadata.etag ?? "").replace(/"/g, "")}&quot;</ETag><Size>${o.metadata["content-length"] ?? 0}</Size><StorageClass>STANDARD</StorageClass></Version>`,
+        );
         res.writeHead(200, { "content-type": "application/xml" });
-        return res.end(`<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextKeyMarker>${xml(page.at(-1)!.key)}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : ""}${versions.join("")}</ListVersionsResult>`);
+        return res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextKeyMarker>${xml(page.at(-1)!.key)}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : ""}${versions.join("")}</ListVersionsResult>`,
+        );
       }
       if (op.name === "DeleteObjects") {
         const chunks: Buffer[] = [];
@@ -289,9 +348,18 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
           const objectArn = `${vault.bucketArn}/${e.key}`;
           const actions = ["s3:DeleteObject", ...(e.version ? ["s3:DeleteObjectVersion"] : []), ...(bypass ? ["s3:BypassGovernanceRetention"] : [])];
           const perKey = actions.map((action) => ({ action, decision: s3(world, region, asCaller(role), action, objectArn, context) }));
-          calls.push({ role: keyId, operation: "DeleteObjects", bucket, key: e.key, decisions: perKey, status: perKey.every((d) => d.decision === "allow") ? 200 : 403 });
+          calls.push({
+            role: keyId,
+            operation: "DeleteObjects",
+            bucket,
+            key: e.key,
+            decisions: perKey,
+            status: perKey.every((d) => d.decision === "allow") ? 200 : 403,
+          });
           if (perKey.some((d) => d.decision !== "allow")) {
-            errors.push(`<Error><Key>${xml(e.key)}</Key>${e.version ? `<VersionId>${e.version}</VersionId>` : ""}<Code>AccessDenied</Code><Message>Access Denied</Message></Error>`);
+            errors.push(
+              `<Error><Key>${xml(e.key)}</Key>${e.version ? `<VersionId>${e.version}</VersionId>` : ""}<Code>AccessDenied</Code><Message>Access Denied</Message></Error>`,
+            );
             continue;
           }
           await backend.store.deleteObject(bucket, e.key);
@@ -370,7 +438,9 @@ export async function startS3(world: World, callers: readonly WorldRole[] = []):
     async plant(bucket, key, body) {
       const { Readable } = await import("node:stream");
       const content = Buffer.from(body);
-      await backend.store.putObject(new S3Object(bucket, key, Readable.from([content]), { "content-type": "application/octet-stream", "content-length": String(content.length) }));
+      await backend.store.putObject(
+        new S3Object(bucket, key, Readable.from([content]), { "content-type": "application/octet-stream", "content-length": String(content.length) }),
+      );
     },
     async stop() {
       await new Promise<void>((resolve) => gateway.close(() => resolve()));
