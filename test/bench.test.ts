@@ -3,9 +3,8 @@
  * ratio measures nothing. Replays the prod stack's plan and compares registration by
  * registration.
  */
-import { describe, expect, it, vi } from "vitest";
-import { readStackConfig } from "../src/core/config/stackFiles";
-import { isWireSecret, runOffline, type OfflineRun, type RecordedResource } from "../src/engine/offline";
+import { describe, expect, it } from "vitest";
+import { isWireSecret, type OfflineRun, type RecordedResource } from "../src/engine/offline";
 import { replayInput } from "../src/tools/bench/replayInput";
 import { sdkClass } from "../src/tools/bench/sdkFloor";
 import {
@@ -20,7 +19,7 @@ import {
   type Row,
   type Sample,
 } from "../src/tools/bench/report";
-import { ROOT, runProgram } from "./program";
+import { ROOT, runProgram, runStackProgram } from "./program";
 
 function shape(r: RecordedResource) {
   return {
@@ -53,19 +52,11 @@ describe("SDK floor of the benchmark", () => {
   it.each(["prod", "dev"])("replays the %s stack registration for registration", async (stack) => {
     const ours: OfflineRun = await runProgram(stack);
     replayInput.recorded = JSON.parse(JSON.stringify(ours.resources.map(({ wireInputs: _, ...r }) => r)));
-    const cfg = readStackConfig(ROOT, stack, []);
-    vi.resetModules();
-    const floor = await runOffline({
-      project: cfg.project,
-      stack: cfg.stack,
-      config: cfg.config,
-      secretKeys: cfg.secretKeys,
-      program: async () => {
-        // The replay module must see the recording set above after the module reset.
-        const input = await import("../src/tools/bench/replayInput");
-        input.replayInput.recorded = replayInput.recorded;
-        return import("../src/tools/bench/sdkFloor");
-      },
+    const floor = await runStackProgram(stack, async () => {
+      // The replay module must see the recording set above after the module reset.
+      const input = await import("../src/tools/bench/replayInput");
+      input.replayInput.recorded = replayInput.recorded;
+      return import("../src/tools/bench/sdkFloor");
     });
     expect(floor.resources.length).toBe(ours.resources.length);
     const byUrn = new Map(floor.resources.map((r) => [r.urn, shape(r)]));

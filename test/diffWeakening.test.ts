@@ -6,7 +6,7 @@
  * head fails the diff as a change of the code, saying what it would let whom do; the
  * unchanged program, on both sample stacks, gives no finding.
  */
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -16,9 +16,8 @@ import { diffFleets, diffPasses } from "../src/review/diff";
 import { diffResources } from "../src/review/resources";
 import type { PlannedResource } from "../src/review/findings";
 import { replaceForcing } from "../src/engine/review";
-import { runOffline } from "../src/engine/offline";
 import { parseTenants } from "../tenants/load";
-import { ROOT } from "./program";
+import { ROOT, runStackProgram } from "./program";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 type Aws = typeof import("@pulumi/aws");
@@ -32,14 +31,9 @@ interface HeadCode {
 
 /** One stack's program, as it is or with a change of code on top. */
 async function plan(stack: string, code: HeadCode = {}, overrides: readonly string[] = []): Promise<PlannedResource[]> {
-  const cfg = readStackConfig(ROOT, stack, overrides);
-  vi.resetModules();
-  const run = await runOffline({
-    project: cfg.project,
-    stack: cfg.stack,
-    config: cfg.config,
-    secretKeys: cfg.secretKeys,
-    program: async () => {
+  const run = await runStackProgram(
+    stack,
+    async () => {
       const pulumi = await import("@pulumi/pulumi");
       if (code.transform) {
         const t = code.transform;
@@ -52,7 +46,8 @@ async function plan(stack: string, code: HeadCode = {}, overrides: readonly stri
       code.add?.(await import("@pulumi/aws"), pulumi);
       return outputs;
     },
-  });
+    overrides,
+  );
   return run.resources.map((r) => ({
     type: r.type,
     name: r.name,

@@ -13,26 +13,29 @@ export async function runProgram(
   env: Record<string, string | undefined> = {},
   preview = true,
 ): Promise<OfflineRun> {
-  const cfg = readStackConfig(ROOT, stack, overrides);
-  vi.resetModules();
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
   try {
-    return await runOffline({
-      project: cfg.project,
-      stack: cfg.stack,
-      config: cfg.config,
-      secretKeys: cfg.secretKeys,
-      program: () => import("../index"),
-      preview,
-    });
+    return await runStackProgram(stack, () => import("../index"), overrides, preview);
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
   }
+}
+
+/** Any program (index.ts with a change on top, the SDK floor) under the mock runtime with a stack file's config, after a module reset. */
+export async function runStackProgram(
+  stack: string,
+  program: () => Promise<Record<string, unknown>>,
+  overrides: readonly string[] = [],
+  preview = true,
+): Promise<OfflineRun> {
+  const cfg = readStackConfig(ROOT, stack, overrides);
+  vi.resetModules();
+  return runOffline({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys, program, preview });
 }
 
 /**
