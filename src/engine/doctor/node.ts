@@ -32,12 +32,12 @@ export function satisfies(version: string, range: string): boolean | undefined {
   const results = range.split("||").map((alternative) => {
     const parts = alternative.trim().split(/\s+/).filter(Boolean);
     if (!parts.length) return undefined;
-    return parts.every((part) => {
+    const verdicts = parts.map((part) => {
       const m = /^(>=|<=|>|<|=)?(.+)$/.exec(part);
       const bound = m && parseVersion(m[2]);
-      if (!m || !bound) return undefined;
-      return OPERATORS[m[1] ?? "="](compare(v, bound));
+      return m && bound ? OPERATORS[m[1] ?? "="](compare(v, bound)) : undefined;
     });
+    return verdicts.includes(undefined) ? undefined : verdicts.every(Boolean);
   });
   if (results.some((r) => r === undefined)) return undefined;
   return results.some(Boolean);
