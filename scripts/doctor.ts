@@ -15,7 +15,7 @@ import { readStackConfig } from "../src/core/config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
 import { runOffline } from "../src/engine/offline";
 import { runDoctor } from "../src/engine/doctor/doctor";
-import { exitCode, renderJson, renderText } from "../src/engine/doctor/report";
+import { exitCode, fail, renderJson, renderText } from "../src/engine/doctor/report";
 
 const USAGE = [
   "usage: npm run doctor -- [--stack S] [--tenants FILE] [--config KEY=VALUE ...] [--json]",
@@ -35,7 +35,15 @@ async function main(argv: string[]): Promise<number> {
   const { settings, fleet, problems } = loadWorkingTree(stackConfig);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!settings || !fleet) {
-    process.stderr.write("the stack does not load; fix the problems above (npm run plan shows the same), then run the doctor again.\n");
+    const errors = problems.filter((p) => p.severity === "error").length;
+    const checks = [
+      fail(
+        `stack ${stackConfig.stack}`,
+        `${errors} problem(s) in its settings or tenants file (above)`,
+        "fix them (npm run plan shows the same), then run the doctor again",
+      ),
+    ];
+    await write(args.json ? renderJson(stackConfig.stack, checks) : renderText(checks));
     return 1;
   }
   const run = await runOffline({
