@@ -135,7 +135,7 @@ describe("GitHub", () => {
     });
     expect(bare.find((c) => c.name.startsWith("ci environment prod"))).toMatchObject({
       status: "fail",
-      detail: "no required reviewers; deploys from every branch",
+      detail: "no required reviewers, deploys from every branch",
       fix: "add them (Deployment protection rules → Required reviewers); allow main only (Deployment branches and tags → Selected branches → main)",
     });
     const unreadable = await checkCiEnvironments({ base: gh.url, token: "no-secrets" }, CI_REPO, wanted);
@@ -268,7 +268,7 @@ describe("AWS", () => {
     const who = await callerIdentity("eu-central-1");
     if (!("caller" in who)) throw new Error("no caller");
     const [kms, s3] = await checkDeployPermissions("eu-central-1", who.caller, sims);
-    expect(kms).toMatchObject({ status: "fail", detail: "arn:aws:iam::123456789012:user/nokms may not: kms:CreateKey on * (explicitDeny)" });
+    expect(kms).toMatchObject({ status: "fail", detail: "arn:aws:iam::123456789012:user/nokms may not: kms:CreateKey (explicitDeny) on *" });
     expect(kms.fix).toMatch(/^allow these in arn:aws:iam::123456789012:user\/nokms's identity policy/);
     expect(s3.status).toBe("ok");
   });
@@ -279,7 +279,7 @@ describe("AWS", () => {
     if (!("caller" in who)) throw new Error("no caller");
     const [kms, s3] = await checkDeployPermissions("eu-central-1", who.caller, sims);
     expect(kms.detail).toMatch(/^arn:aws:iam::123456789012:role\/ci\/tenant-fleet-deploy may do/);
-    expect(s3.detail).toContain("s3:CreateBucket on arn:aws:s3:::tf-prod-bk-eu-central-1-* (implicitDeny)");
+    expect(s3.detail).toContain("s3:CreateBucket (implicitDeny) on arn:aws:s3:::tf-prod-bk-eu-central-1-*");
     as("AKIANOSIM");
     const nosim = await callerIdentity("eu-central-1");
     if (!("caller" in nosim)) throw new Error("no caller");

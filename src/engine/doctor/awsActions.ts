@@ -65,11 +65,13 @@ export const AWS_DEPLOY_ACTIONS: Readonly<Record<string, AwsTypeActions>> = {
       "kms:EnableKeyRotation",
       "kms:ListResourceTags",
       "kms:TagResource",
+      // ListAliases has no resource type: it is granted on "*" only.
+      "kms:ListAliases",
     ],
     resource: () => "*",
   },
   "aws:kms/alias:Alias": {
-    actions: ["kms:CreateAlias", "kms:ListAliases"],
+    actions: ["kms:CreateAlias"],
     resource: (r, scope) => `arn:aws:kms:${regionOf(r, scope)}:${scope.account}:${str(r.inputs.name) ?? "alias/*"}`,
   },
   [BUCKET]: {

@@ -64,8 +64,9 @@ export async function checkDeployPermissions(region: string, caller: Caller, sim
   if (/:root$/.test(caller.arn))
     return [skip("aws permissions", "the caller is the account's root user, which IAM does not limit", "deploy with a role, not the root user")];
   const principal = await principalOf(iam, caller);
-  const denied = new Map<string, string[]>();
-  const services = new Set<string>();
+  /** service → action → decision → resources. */
+  const denied = new Map<string, Map<string, Map<string, string[]>>>();
+  const allowed = new Map<string, Set<string>>();
   for (const sim of simulations) {
     let results: EvaluationResult[];
     try {
@@ -81,24 +82,33 @@ export async function checkDeployPermissions(region: string, caller: Caller, sim
     }
     for (const r of results) {
       const action = r.EvalActionName ?? "?";
-      services.add(serviceOf(action));
-      if (r.EvalDecision === "allowed") continue;
-      const list = denied.get(serviceOf(action)) ?? [];
-      list.push(`${action} on ${r.EvalResourceName ?? sim.resource} (${r.EvalDecision})`);
-      denied.set(serviceOf(action), list);
+      const service = serviceOf(action);
+      if (!allowed.has(service)) allowed.set(service, new Set());
+      if (r.EvalDecision === "allowed") {
+        allowed.get(service)!.add(action);
+        continue;
+      }
+      const byAction = denied.get(service) ?? new Map<string, Map<string, string[]>>();
+      const byDecision = byAction.get(action) ?? new Map<string, string[]>();
+      byDecision.set(r.EvalDecision ?? "denied", [...(byDecision.get(r.EvalDecision ?? "denied") ?? []), r.EvalResourceName ?? sim.resource]);
+      byAction.set(action, byDecision);
+      denied.set(service, byAction);
     }
   }
-  return [...services].sort().map((service) => {
+  return [...allowed.keys()].sort().map((service) => {
     const name = `aws permissions: ${service}`;
     const no = denied.get(service);
-    const count = simulations.flatMap((s) => s.actions).filter((a) => serviceOf(a) === service).length;
-    return no
-      ? fail(
-          name,
-          `${principal} may not: ${no.join(", ")}`,
-          `allow these in ${principal}'s identity policy (an explicitDeny comes from a deny statement, a permissions boundary or an SCP: lift it there)`,
-        )
-      : ok(name, `${principal} may do the ${count} action(s) the deploy needs`);
+    if (!no) return ok(name, `${principal} may do the ${allowed.get(service)!.size} action(s) the deploy needs`);
+    const what = [...no.entries()].flatMap(([action, byDecision]) =>
+      [...byDecision.entries()].map(
+        ([decision, where]) => `${action} (${decision}) on ${where.length === 1 ? where[0] : `${where.length} resources, e.g. ${where[0]}`}`,
+      ),
+    );
+    return fail(
+      name,
+      `${principal} may not: ${what.join(", ")}`,
+      `allow these in ${principal}'s identity policy (an explicitDeny comes from a deny statement, a permissions boundary or an SCP: lift it there)`,
+    );
   });
 }
 

@@ -162,7 +162,7 @@ export async function checkCiEnvironments(t: { base: string; token: string }, ci
     const problems = environmentProblems(want, listed, policies);
     checks.push(
       problems.length
-        ? fail(name, problems.map((p) => p.split(": ")[0]).join("; "), problems.map((p) => p.split(": ").slice(1).join(": ")).join("; "))
+        ? fail(name, problems.map((p) => p.split(": ")[0]).join(", "), problems.map((p) => p.split(": ").slice(1).join(": ")).join("; "))
         : ok(name, describeWanted(want)),
     );
   }
