@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { GITHUB_PERMISSIONS } from "../src/core/config/credentials";
 import { AWS_DEPLOY_ACTIONS, awsSimulations } from "../src/engine/doctor/awsActions";
-import { readWorkflows } from "../src/engine/doctor/doctor";
+import { githubToken, readWorkflows } from "../src/engine/doctor/doctor";
+import { readStackConfig } from "../src/core/config/stackFiles";
 import {
   ciEnvironments,
   ENVIRONMENT_RULES,
@@ -94,6 +95,21 @@ describe("the GitHub permissions the stack uses", () => {
     expect(await names(["secretScope=environment"])).toEqual(["Metadata", "Contents", "Workflows", "Variables", "Administration", "Environments", "Actions"]);
     expect(await names(["secretScope=repository"])).toEqual(["Metadata", "Contents", "Workflows", "Secrets", "Variables", "Actions"]);
     expect(await names(["secretScope=region"])).toEqual(["Metadata", "Contents", "Workflows", "Variables", "Actions"]);
+  });
+});
+
+describe("the GitHub token", () => {
+  it("is the one the stack's provider gets: github:token from the stack file, else GITHUB_TOKEN", () => {
+    const plain = readStackConfig(ROOT, "prod", ["github:token=ghp_from_config"]);
+    expect(githubToken({ stackConfig: plain, env: { GITHUB_TOKEN: "from-env" } })).toEqual({ token: "ghp_from_config" });
+    const none = readStackConfig(ROOT, "prod");
+    expect(githubToken({ stackConfig: none, env: { GITHUB_TOKEN: "from-env" } })).toEqual({ token: "from-env" });
+    expect(githubToken({ stackConfig: none, env: {} })).toMatchObject({ missing: { status: "skip", detail: "GITHUB_TOKEN is not set" } });
+    const encrypted = { ...none, config: { ...none.config, "github:token": "[secret]" }, secretKeys: ["github:token"] };
+    expect(githubToken({ stackConfig: encrypted, env: {} })).toMatchObject({
+      missing: { status: "skip", detail: "Pulumi.prod.yaml keeps github:token encrypted, which only pulumi can decrypt" },
+    });
+    expect(githubToken({ stackConfig: encrypted, env: { GITHUB_TOKEN: "same" } })).toEqual({ token: "same" });
   });
 });
 

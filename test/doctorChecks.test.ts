@@ -206,6 +206,9 @@ describe("Neon", () => {
     delete process.env.NEON_API_KEY;
     const [none] = await checkNeon(process.env, { orgId: "org-a", plannedProjects: [] });
     expect(none).toMatchObject({ status: "skip", detail: "NEON_API_KEY is not set" });
+    process.env.NEON_API_KEY = "org-key";
+    const [noOrg] = await checkNeon(process.env, { plannedProjects: [] });
+    expect(noOrg).toMatchObject({ status: "skip", fix: expect.stringMatching(/^set tenant-fleet:neonOrgId/) });
   });
 });
 
