@@ -20,6 +20,10 @@ export interface DeclaredProject {
   readonly owner: string;
   readonly name: string;
   readonly regionId: string;
+  /** The tenant's id, for a tenant's project. */
+  readonly tenantId?: string;
+  /** The existing project it is bound to (an adopted tenant, tenants/binding.ts). */
+  readonly projectId?: string;
 }
 
 export type Verdict =
