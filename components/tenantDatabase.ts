@@ -60,6 +60,9 @@ export class TenantDatabase extends pulumi.ComponentResource {
       provider: args.provider,
       protect: protect && !args.released,
       retainOnDelete: protect || Boolean(args.released),
+      // An adopted tenant (tenants/binding.ts): the first up imports its existing project, whose
+      // settings the tenant's line states exactly as Neon reports them (npm run fleet -- adopt).
+      ...(tenant.neonProjectId ? { import: tenant.neonProjectId } : {}),
     });
     this.projectId = this.project.id;
     this.host = this.project.databaseHost;

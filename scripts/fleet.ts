@@ -11,6 +11,13 @@
  *
  * Exit status: 0 every listed project is owned; 1 orphans found (listed); 2 the check could
  * not be made (usage, invalid stack or tenants file, credentials, API error, incomplete listing).
+ *
+ *   npm run fleet -- adopt --org <org id> --out <file> [--stack S] [--force] [--json] [--requests-per-minute N]
+ *
+ * `adopt` writes a tenants file binding each project of the organisation that no stack declares
+ * and that the tenants file can state exactly (src/operations/adopt/, docs/adopt.md); it lists
+ * the others with why. Reads only. Exit status: 0 written; 1 nothing adoptable or an API error;
+ * 2 usage.
  */
 import { readFileSync } from "node:fs";
 import { listProjects, neonApi, NeonApiError } from "../src/operations/neonApi";
@@ -19,6 +26,7 @@ import { UsageError } from "../src/core/config/stackFiles";
 import { findOrphans, trackedProjectIds } from "../src/review/orphans";
 import { declaredByOrg, DeclarationError } from "../src/engine/declaredProjects";
 import { parseCommandLine, runMain, write } from "../src/cli/cli";
+import { ADOPT_USAGE, adoptFlow } from "../src/operations/adopt/cli";
 
 const USAGE = "usage: npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
 
@@ -93,6 +101,7 @@ async function orphans(argv: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "adopt") return adoptFlow(rest, () => declaredByOrg(PROJECT_ROOT));
   if (command === "orphans") {
     try {
       return await orphans(rest);
@@ -105,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (command === undefined || command === "-h" || command === "--help") {
-    await write(`${USAGE}\n`);
+    await write(`${USAGE}\n${ADOPT_USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
   throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);

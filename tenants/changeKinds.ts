@@ -61,6 +61,14 @@ export const CHANGE_KINDS = {
     why: "the tenant's project becomes another resource (<id>-g<generation>): a new, empty project is created and the current one leaves the program",
     instead: "change generation only to finish a move: the line becomes the move's target (region, pgVersion, generation) once finish: true is deployed",
   },
+  binding: {
+    scope: "tenant",
+    fields: ["neonProjectId"],
+    projectInputs: [],
+    why: "the tenant's project resource is bound to another Neon project than the one the stack manages: Pulumi deletes (a protected stack refuses; retained on delete: forgets) the one in its state and imports the other",
+    instead:
+      "keep the binding an adopted tenant was imported with; to serve the tenant from another project, move it (move:) or add a new tenant bound to that project",
+  },
   removal: {
     scope: "tenant",
     fields: ["the tenant's line"],

@@ -51,6 +51,7 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): T
     database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
     ...((raw.rollout ?? defaults?.rollout) !== undefined ? { rollout: raw.rollout ?? defaults?.rollout } : {}),
     ...(raw.legalHold !== undefined ? { legalHold: raw.legalHold } : {}),
+    ...(raw.neonProjectId !== undefined ? { neonProjectId: raw.neonProjectId } : {}),
     ...(raw.move
       ? {
           move: {

@@ -58,6 +58,8 @@ export interface Tenant {
   readonly rollout?: string;
   /** Why its data must be kept: erasure is refused while set. */
   readonly legalHold?: string;
+  /** An existing Neon project the tenant is bound to (adopted): its project resource imports it (tenants/binding.ts). */
+  readonly neonProjectId?: string;
   /** Which of its projects is the tenant's own: 1, or the target of its last finished move (tenants/serving.ts). */
   readonly generation: number;
   /** A move in progress: the target project's region and major (resolved), the approving ticket and its stage. */

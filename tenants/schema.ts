@@ -11,6 +11,7 @@ import { CronExpressionParser } from "cron-parser";
 import { githubCronProblem, normaliseCron } from "../src/core/cronGrammar";
 import { ALL_REGION_IDS, ACTIVE_REGION_IDS, type RegionId } from "./regions";
 import { ACKNOWLEDGEABLE_CHANGES, STACK_WIDE_CHANGES } from "./changeKinds";
+import { NEON_PROJECT_ID_MAX, NEON_PROJECT_ID_PATTERN, NEON_PROJECT_ID_RULE } from "./binding";
 
 export const SCHEMA_VERSION = 1;
 
@@ -383,6 +384,12 @@ export const TenantSchema = z
         description:
           "Which of the tenant's projects is its own: 1 (default, resource <id>) or, after a finished move, the move's target (resource <id>-g<generation>, project name '<name> [g<generation>]'). Set only when finishing a move; any other change would create a new, empty project.",
       }),
+    neonProjectId: text(NEON_PROJECT_ID_PATTERN, NEON_PROJECT_ID_MAX, NEON_PROJECT_ID_RULE)
+      .meta({
+        description:
+          "Binds the tenant to an existing Neon project (npm run fleet -- adopt writes it): the next pulumi up imports that project instead of creating one, and every setting above must be what Neon reports for it. Unique in the file; generation 1 only. Changing it later replaces the project (destructive); removing it only stops a fresh stack from importing.",
+      })
+      .optional(),
     legalHold: reasonText("hold", "say why the tenant's data must be kept, with the case or ticket reference")
       .meta({ description: "Why this tenant's data must be kept (a case or ticket reference): while it is set, npm run tenant -- erase refuses." })
       .optional(),

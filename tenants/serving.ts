@@ -10,10 +10,13 @@
  */
 import { isActive, type Fleet, type Tenant } from "./model";
 
-/** The tenant as its target project is declared: same id and database names, the next generation, the target's region and major. */
+/**
+ * The tenant as its target project is declared: same id and database names, the next generation, the target's region and major.
+ * The target is a new project: the binding to an adopted project (neonProjectId) stays with the tenant's own.
+ */
 export function moveTarget(t: Tenant): Tenant | undefined {
   if (!t.move || !isActive(t)) return undefined;
-  const { move: _move, ...rest } = t;
+  const { move: _move, neonProjectId: _bound, ...rest } = t;
   return { ...rest, generation: t.generation + 1, region: t.move.region, pgVersion: t.move.pgVersion };
 }
 

@@ -11,3 +11,16 @@ export interface ListedProject {
   readonly region_id: string;
   readonly created_at: string;
 }
+
+/** A Neon project a stack declares. */
+export interface DeclaredProject {
+  readonly stack: string;
+  /** `tenant <id>` or `dev/test project`. */
+  readonly owner: string;
+  readonly name: string;
+  readonly regionId: string;
+  /** The tenant's id, for a tenant's project. */
+  readonly tenantId?: string;
+  /** The existing project it is bound to (an adopted tenant, tenants/binding.ts). */
+  readonly projectId?: string;
+}

@@ -28,7 +28,14 @@ export function declaredByOrg(root: string): Map<string, DeclaredProject[]> {
     // A tenant being moved owns its target too.
     for (const t of r.fleet.tenants.flatMap(projectsOf)) {
       const a = projectArgs(t, r.settings.neonOrgId);
-      list.push({ stack, owner: `tenant ${t.id}`, name: a.name, regionId: a.regionId });
+      list.push({
+        stack,
+        owner: `tenant ${t.id}`,
+        name: a.name,
+        regionId: a.regionId,
+        tenantId: t.id,
+        ...(t.neonProjectId ? { projectId: t.neonProjectId } : {}),
+      });
     }
     if (r.settings.devProject) {
       const a = devProjectArgs(r.settings.devProject, stack, r.settings.neonOrgId);

@@ -2,7 +2,7 @@
  * Runs the Pulumi program under Pulumi's mock runtime and records every registration:
  * type, name, parent, inputs (secrets replaced by "[secret]") and the resource options
  * that only the monitor sees (protect, retainOnDelete, deleteBeforeReplace,
- * ignoreChanges). Used by the offline plan, the benchmark and the tests.
+ * ignoreChanges, import). Used by the offline plan, the benchmark and the tests.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
@@ -20,6 +20,8 @@ export interface RecordedOptions {
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
   readonly ignoreChanges: readonly string[];
+  /** The id of an existing resource the engine imports (the `import` option); absent when it creates the resource. */
+  readonly import?: string;
 }
 
 export interface RecordedResource {
@@ -123,6 +125,7 @@ function entryOf(req: RegisterResourceRequest, wire: Record<string, unknown>): {
       retainOnDelete: !!req.getRetainondelete?.(),
       deleteBeforeReplace: !!req.getDeletebeforereplace(),
       ignoreChanges: req.getIgnorechangesList(),
+      ...(req.getImportid?.() ? { import: req.getImportid() } : {}),
     },
     provider: req.getProvider() || undefined,
     packageRef: req.getPackageref?.() || undefined,
@@ -236,7 +239,8 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({
-        id: args.custom ? `${args.name}-id` : undefined,
+        // An imported resource keeps the id it is imported with, as in the engine.
+        id: args.custom ? args.id || `${args.name}-id` : undefined,
         state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) },
       }),
       call: (args) => args.inputs,

@@ -15,7 +15,7 @@ export interface PlanDocument {
     name: string;
     parent: string;
     inputs: Record<string, unknown>;
-    options: { protect: boolean; retainOnDelete: boolean; deleteBeforeReplace: boolean; ignoreChanges: readonly string[] };
+    options: { protect: boolean; retainOnDelete: boolean; deleteBeforeReplace: boolean; ignoreChanges: readonly string[]; import?: string };
   }[];
   readonly outputs: Record<string, unknown>;
   readonly warnings: readonly string[];
@@ -51,6 +51,7 @@ function flags(r: RecordedResource): string {
   if (r.options.protect) f.push("protected");
   if (r.options.retainOnDelete) f.push("retained on delete");
   if (r.options.ignoreChanges.length) f.push(`ignores ${r.options.ignoreChanges.join(", ")}`);
+  if (r.options.import) f.push(`imports ${r.options.import}`);
   return f.length ? `  [${f.join("; ")}]` : "";
 }
 

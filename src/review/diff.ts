@@ -10,6 +10,7 @@ import { retentionClasses, vaultRegions, type VaultKeeping } from "../plan/vault
 import { longestGapHours } from "../core/cronGap";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../core/config/settings";
 import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
+import { adoptedWhy, BINDING_FIELD, bindingChange } from "../../tenants/binding";
 
 export interface FieldChange {
   readonly field: string;
@@ -23,7 +24,8 @@ export interface FieldChange {
   readonly acknowledgement?: Acknowledgement;
 }
 
-export type TenantChange = "added" | "removed" | "retired" | "reactivated" | "changed";
+/** `adopted`: added with a binding to an existing Neon project, which the stack imports (tenants/binding.ts). */
+export type TenantChange = "added" | "adopted" | "removed" | "retired" | "reactivated" | "changed";
 
 export interface TenantDiff {
   readonly id: string;
@@ -56,6 +58,7 @@ export interface FleetDiff {
   readonly resources?: readonly ExplainedFinding[];
   readonly summary: {
     readonly added: number;
+    readonly adopted: number;
     readonly removed: number;
     readonly retired: number;
     readonly reactivated: number;
@@ -103,6 +106,10 @@ export function weakening(field: string, before: unknown, after: unknown): strin
 }
 
 function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
+  if (field === BINDING_FIELD) {
+    const binding = bindingChange(before, after);
+    return binding.class === "destructive" ? { ...binding, kind: "binding" } : binding;
+  }
   const kind = kindOfTenantField(field);
   if (kind === "weakening") {
     const why = weakening(field, before, after);
@@ -219,6 +226,7 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
     ...(explained ? { resources: explained } : {}),
     summary: {
       added: count("added"),
+      adopted: count("adopted"),
       removed: count("removed"),
       retired: count("retired"),
       reactivated: count("reactivated"),
@@ -241,14 +249,18 @@ function tenantDiffs(before: Side | undefined, after: Side, acks: readonly Ackno
       tenants.push({
         id: t.id,
         name: t.name,
-        change: "added",
+        change: t.neonProjectId ? "adopted" : "added",
         changes: [
           {
             field: "tenant",
             before: undefined,
             after: t.status,
             class: "safe",
-            why: t.status === "active" ? "creates its Neon project, secret, backups and migrations" : "creates its Neon project (retired: not wired)",
+            why: t.neonProjectId
+              ? adoptedWhy(t.neonProjectId, t.status === "active")
+              : t.status === "active"
+                ? "creates its Neon project, secret, backups and migrations"
+                : "creates its Neon project (retired: not wired)",
           },
         ],
       });

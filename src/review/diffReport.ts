@@ -26,7 +26,7 @@ function verdict(diff: FleetDiff): string {
 
 function counts(diff: FleetDiff): string {
   const s = diff.summary;
-  return `${s.added} added, ${s.retired} retired, ${s.reactivated} reactivated, ${s.removed} removed, ${s.changed} changed`;
+  return `${s.added} added, ${s.adopted ? `${s.adopted} adopted, ` : ""}${s.retired} retired, ${s.reactivated} reactivated, ${s.removed} removed, ${s.changed} changed`;
 }
 
 interface Row {

@@ -11,16 +11,8 @@
  * for the dev/test project). Names alone cannot say which of two same-named projects Pulumi
  * tracks; the ids in `pulumi stack export` can, so given them the verdict is exact.
  */
-import type { ListedProject } from "../core/neonProject";
-
-/** A Neon project a stack declares. */
-export interface DeclaredProject {
-  readonly stack: string;
-  /** `tenant <id>` or `dev/test project`. */
-  readonly owner: string;
-  readonly name: string;
-  readonly regionId: string;
-}
+import type { DeclaredProject, ListedProject } from "../core/neonProject";
+export type { DeclaredProject } from "../core/neonProject";
 
 export type Verdict =
   | { readonly kind: "owned"; readonly project: ListedProject; readonly owner: DeclaredProject; readonly tracked?: boolean }

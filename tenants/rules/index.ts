@@ -12,6 +12,7 @@ import { acknowledgementScope } from "./acknowledgements";
 import { oneOwner } from "./shards";
 import { credentialParameters, lifecycleRulesPerVault, neonProjects, pitrWithinPlan, repositorySecrets, stackSize } from "./limits";
 import { moveTarget, projectNames } from "./move";
+import { bindings } from "./binding";
 import type { Rule } from "./types";
 
 export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
@@ -33,6 +34,7 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   credentialParameters,
   moveTarget,
   projectNames,
+  bindings,
 });
 
 export type { LoadContext, Rule, RuleInput, Entry, Placeable } from "./types";
