@@ -10,6 +10,7 @@
  */
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
+import { defaultStack } from "../src/core/config/defaultStack";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--base and --head: give one; --base REF compares this tree with REF, --head DIR compares DIR with this tree\n${USAGE}`);
   if ((args.sandbox || args["tenants-only"]) && !reviewing) throw new UsageError(`--sandbox and --tenants-only go with --base or --head\n${USAGE}`);
 
-  const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
+  const stackConfig = readStackConfig(PROJECT_ROOT, defaultStack(PROJECT_ROOT, args.stack), args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
 
   const { settings, fleet, problems } = loadWorkingTree(stackConfig);
