@@ -149,6 +149,21 @@ describe("npm run init -- --fleet-size", () => {
     expect(stacks.stderr).toContain("dev: not run by CI: a shipped sample");
   });
 
+  it("says in the plan when the stack file's residencies and its policy config disagree, with the command that fixes it", () => {
+    const dir = copyOfProject();
+    expect(run(dir, "scripts/init.ts", ...ARGS).code).toBe(0);
+    const stackFile = path.join(dir, "Pulumi.acme.yaml");
+    writeFileSync(
+      stackFile,
+      readFileSync(stackFile, "utf8").replace("tenant-fleet:allowedResidencies:\n    - US\n", "tenant-fleet:allowedResidencies:\n    - US\n    - EU\n"),
+    );
+    const plan = run(dir, "scripts/plan.ts");
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain(
+      'policies/config.acme.json:3:27: warning: neon-project-residency.allowedResidencies: ["US"] is not what Pulumi.acme.yaml says (["US","EU"]); run npm run schema, which writes policies/config.acme.json from Pulumi.acme.yaml (npm run stacks, and so CI, refuse stack acme until it agrees)',
+    );
+  });
+
   it("refuses a size that is not a number of tenants, before writing anything", () => {
     const dir = copyOfProject();
     const r = run(dir, "scripts/init.ts", ...ARGS, "--fleet-size", "lots");

@@ -75,6 +75,45 @@ function locate(text: string, rule: string, key?: string): Position {
   return Positions.of(text, "").at(key ? [rule, key] : [rule]);
 }
 
+/**
+ * Where `policies/config.<stack>.json` is missing, is not JSON, or says anything other than
+ * the stack's settings: errors at the file's own lines, each with the command that rewrites it.
+ */
+export function policyConfigProblems(root: string, stack: string, settings: StackSettings): Problem[] {
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const file = policyConfigPath(stack);
+  const fix = `run npm run schema, which writes ${file} from ${stackFile}`;
+  let text: string;
+  try {
+    text = readFileSync(path.join(root, file), "utf8");
+  } catch {
+    return [{ severity: "error", file: stackFile, line: 1, col: 1, path: "", message: `stack ${stack} has no policy config ${file}; ${fix}` }];
+  }
+  let config: Record<string, Record<string, unknown> | undefined>;
+  try {
+    config = JSON.parse(text);
+  } catch (err) {
+    return [{ severity: "error", file, line: 1, col: 1, path: "", message: `not valid JSON (${(err as Error).message}); ${fix}` }];
+  }
+  // Every value the settings imply, compared where the file says it (sets compared as sets).
+  const sameValue = (a: unknown, b: unknown) => JSON.stringify(Array.isArray(a) ? [...a].sort() : a) === JSON.stringify(Array.isArray(b) ? [...b].sort() : b);
+  const problems: Problem[] = [];
+  for (const [rule, values] of Object.entries(policyConfigFor(settings))) {
+    for (const [key, value] of Object.entries(values)) {
+      const found = config[rule]?.[key];
+      if (sameValue(found, value)) continue;
+      problems.push({
+        severity: "error",
+        file,
+        ...locate(text, rule, key),
+        path: `${rule}.${key}`,
+        message: `${JSON.stringify(found ?? null)} is not what ${stackFile} says (${JSON.stringify(value)}); ${fix}`,
+      });
+    }
+  }
+  return problems;
+}
+
 /** Whether each stack was protected on the base branch (undefined: the stack did not exist there). */
 export type BaseProtection = (stack: string) => boolean | undefined;
 
@@ -118,38 +157,7 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
     }
 
     const file = policyConfigPath(stack);
-    const fix = `run npm run schema, which writes ${file} from ${cfg.stackFile}`;
-    let text: string;
-    try {
-      text = readFileSync(path.join(root, file), "utf8");
-    } catch {
-      problems.push({ severity: "error", file: cfg.stackFile, line: 1, col: 1, path: "", message: `stack ${stack} has no policy config ${file}; ${fix}` });
-      continue;
-    }
-    let config: Record<string, Record<string, unknown> | undefined>;
-    try {
-      config = JSON.parse(text);
-    } catch (err) {
-      problems.push({ severity: "error", file, line: 1, col: 1, path: "", message: `not valid JSON (${(err as Error).message}); ${fix}` });
-      continue;
-    }
-    // Every value the settings imply, compared where the file says it (sets compared as sets).
-    const sameValue = (a: unknown, b: unknown) => JSON.stringify(Array.isArray(a) ? [...a].sort() : a) === JSON.stringify(Array.isArray(b) ? [...b].sort() : b);
-    const wanted = policyConfigFor(settings);
-    for (const [rule, values] of Object.entries(wanted)) {
-      for (const [key, value] of Object.entries(values)) {
-        const found = config[rule]?.[key];
-        if (!sameValue(found, value)) {
-          problems.push({
-            severity: "error",
-            file,
-            ...locate(text, rule, key),
-            path: `${rule}.${key}`,
-            message: `${JSON.stringify(found ?? null)} is not what ${cfg.stackFile} says (${JSON.stringify(value)}); ${fix}`,
-          });
-        }
-      }
-    }
+    problems.push(...policyConfigProblems(root, stack, settings));
     stacks.push({
       stack,
       ...tierOf(settings.protect, baseProtection?.(stack)),
