@@ -164,6 +164,33 @@ describe("npm run init -- --fleet-size", () => {
     );
   });
 
+  it("reviews the first real tenants file against the starter with nothing to acknowledge", () => {
+    const dir = copyOfProject();
+    expect(run(dir, "scripts/init.ts", ...ARGS).code).toBe(0);
+    const git = (...args: string[]) => spawnSync("git", ["-c", "user.email=t@example.invalid", "-c", "user.name=t", ...args], { cwd: dir, encoding: "utf8" });
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "npm run init");
+    // The team's first pull request: the starter's tenant replaced by two customers, a retention of their own.
+    writeFileSync(
+      path.join(dir, "tenants/acme.yaml"),
+      [
+        "version: 1",
+        "defaults:",
+        "  backup: { schedule: '17 3 * * *', retentionDays: 35 }",
+        "tenants:",
+        "  - { id: northwind, name: Northwind, region: aws-us-east-2, residency: US, status: active }",
+        "  - { id: contoso, name: Contoso, region: aws-us-east-2, residency: US, status: active }",
+        "",
+      ].join("\n"),
+    );
+    const review = run(dir, "scripts/plan.ts", "--base", "HEAD", "--format", "json");
+    expect(review.stderr).toContain("note: the base's tenants/acme.yaml is an example fleet (example: true), which pulumi up never deployed");
+    expect(review.code).toBe(0);
+    const doc = JSON.parse(review.stdout) as { summary: Record<string, number> };
+    expect(doc.summary).toMatchObject({ added: 2, removed: 0, destructive: 0, unacknowledged: 0 });
+  });
+
   it("refuses a size that is not a number of tenants, before writing anything", () => {
     const dir = copyOfProject();
     const r = run(dir, "scripts/init.ts", ...ARGS, "--fleet-size", "lots");
