@@ -191,6 +191,17 @@ describe("npm run init -- --fleet-size", () => {
     expect(doc.summary).toMatchObject({ added: 2, removed: 0, destructive: 0, unacknowledged: 0 });
   });
 
+  // util-linux's script(1) gives init a terminal, as a person running it has.
+  it.skipIf(spawnSync("script", ["--version"]).status !== 0)("asks for the fleet size on a terminal, and checks the answer like the option", () => {
+    const dir = copyOfProject();
+    const command = [process.execPath, path.join(dir, "scripts/launch.mjs"), "scripts/init.ts", ...ARGS].map((a) => `'${a}'`).join(" ");
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: dir, encoding: "utf8", input: "lots\n", env: { ...process.env, INIT_CWD: dir } });
+    expect(r.stdout).toContain("How many tenants will this stack hold, roughly (sizes the stack; Enter to skip)? ");
+    expect(r.stdout).toContain('--fleet-size "lots": give the number of tenants');
+    expect(r.status).toBe(2);
+    expect(existsSync(path.join(dir, "Pulumi.acme.yaml"))).toBe(false);
+  });
+
   it("refuses a size that is not a number of tenants, before writing anything", () => {
     const dir = copyOfProject();
     const r = run(dir, "scripts/init.ts", ...ARGS, "--fleet-size", "lots");
