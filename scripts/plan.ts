@@ -10,7 +10,10 @@
  */
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
-import { formatProblem } from "../src/core/diagnostics/problems";
+import { defaultStack } from "../src/core/config/defaultStack";
+import { formatProblem, type Problem } from "../src/core/diagnostics/problems";
+import { policyConfigProblems } from "../src/core/config/ciStacks";
+import type { StackSettings } from "../src/core/config/settings";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
 import { runOffline } from "../src/engine/offline";
@@ -51,10 +54,12 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--base and --head: give one; --base REF compares this tree with REF, --head DIR compares DIR with this tree\n${USAGE}`);
   if ((args.sandbox || args["tenants-only"]) && !reviewing) throw new UsageError(`--sandbox and --tenants-only go with --base or --head\n${USAGE}`);
 
-  const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
+  const stackConfig = readStackConfig(PROJECT_ROOT, defaultStack(PROJECT_ROOT, args.stack), args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
 
-  const { settings, fleet, problems } = loadWorkingTree(stackConfig);
+  const inputs = loadWorkingTree(stackConfig);
+  const { settings, fleet } = inputs;
+  const problems = settings ? [...inputs.problems, ...policyConfigWarnings(stackConfig.stack, settings, args.config.length > 0)] : inputs.problems;
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
   if (!settings || !fleet) {
     const errors = problems.filter((p) => p.severity === "error").length;
@@ -84,6 +89,20 @@ async function main(argv: string[]): Promise<number> {
       : renderPlanText(stackConfig.stack, fleet, settings, run),
   );
   return 0;
+}
+
+/**
+ * The policy config the pack checks this stack against, where it disagrees with the stack file
+ * (npm run stacks, and so CI, refuse the stack until it agrees): warnings here, so the plan
+ * says it too. Not with --config overrides, which the file rightly does not know.
+ */
+function policyConfigWarnings(stack: string, settings: StackSettings, overridden: boolean): Problem[] {
+  if (overridden) return [];
+  return policyConfigProblems(PROJECT_ROOT, stack, settings).map((p) => ({
+    ...p,
+    severity: "warning",
+    message: `${p.message} (npm run stacks, and so CI, refuse stack ${stack} until it agrees)`,
+  }));
 }
 
 /** One status line on stderr, rewritten at most four times a second, erased when done. */

@@ -13,6 +13,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
+import { defaultStack } from "../src/core/config/defaultStack";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${args.format}: use ${FORMATS.join(", ")}\n${USAGE}`);
   if (args.observe && (format === "csv" || format === "svg")) throw new UsageError(`--observe reports in md or json, not ${format}\n${USAGE}`);
 
-  const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
+  const stackConfig = readStackConfig(PROJECT_ROOT, defaultStack(PROJECT_ROOT, args.stack), args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
   const { settings, fleet, problems } = loadWorkingTree(stackConfig);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);

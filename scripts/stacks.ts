@@ -9,6 +9,8 @@
  *                                       # a stack protected at the ref stays prod (deploy.yml
  *                                       # passes the commit before the push)
  *
+ * A stack whose fleet says `example: true` is previewed, not deployed; once the project has a
+ * stack of its own, the shipped samples are left out (both said on stderr).
  * Exits 1, listing every problem, when a stack cannot run as it is.
  */
 import { PROJECT_ROOT } from "../src/plan/stack";
@@ -37,12 +39,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const base = args["tiers-from"];
   if (base !== undefined) resolveRef(base, PROJECT_ROOT, "--tiers-from");
-  const { stacks, problems } = ciStacks(PROJECT_ROOT, base === undefined ? undefined : (stack) => protectedAtRef(PROJECT_ROOT, base, stack));
+  const { stacks, problems, setAside } = ciStacks(PROJECT_ROOT, base === undefined ? undefined : (stack) => protectedAtRef(PROJECT_ROOT, base, stack));
   if (problems.length > 0) {
     for (const p of sortProblems(problems)) process.stderr.write(`${formatProblem(p)}\n`);
     process.stderr.write("CI runs no stack until these are fixed.\n");
     return 1;
   }
+  for (const s of setAside) process.stderr.write(`${s.stack}: not run by CI: ${s.why}\n`);
+  for (const s of stacks.filter((x) => x.example))
+    process.stderr.write(
+      `${s.stack}: previewed, not deployed: its tenants file says example: true, which pulumi up refuses (a fleet of your own deploys once that line is gone)\n`,
+    );
   for (const s of stacks.filter((x) => x.tierFromBase)) {
     process.stderr.write(
       `${s.stack}: protect is false in Pulumi.${s.stack}.yaml but true at ${base}; it deploys as prod, behind the prod environment's reviewers\n`,

@@ -19,6 +19,7 @@ import * as path from "node:path";
 import { CATALOG_URL_VARIABLE, connectCatalog } from "../src/operations/catalogClient";
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { CommandError, parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
+import { defaultStack } from "../src/core/config/defaultStack";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
@@ -319,7 +320,7 @@ async function main(argv: string[]): Promise<number> {
     const problem = ticketProblem(args.ticket);
     if (problem) throw new UsageError(`${problem}\n${USAGE}`);
   }
-  const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
+  const stackConfig = readStackConfig(PROJECT_ROOT, defaultStack(PROJECT_ROOT, args.stack), args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
   const { settings, fleet, problems } = loadWorkingTree(stackConfig);
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);

@@ -30,17 +30,43 @@ const usShard = prodStackFile.replace(
 const usPolicy = prodPolicy.replace(/"allowedResidencies": \[[^\]]*\]/, '"allowedResidencies": ["US"]');
 
 describe("stacks CI runs", () => {
-  it("reads this project's stacks: dev by its protect setting, prod likewise", () => {
-    const { stacks, problems } = ciStacks(ROOT);
+  it("reads this project's stacks: dev by its protect setting, prod likewise; both sample fleets are previewed, never deployed", () => {
+    const { stacks, problems, setAside } = ciStacks(ROOT);
     expect(problems).toEqual([]);
+    expect(setAside).toEqual([]);
     const dev = { stack: "dev", policyConfig: "policies/config.dev.json", githubOwner: "example-saas", githubRepository: "app-dev", awsRegion: "eu-central-1" };
     const prod = { stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app", awsRegion: "eu-central-1" };
     expect(stacks).toEqual([
-      { ...dev, tier: "dev" },
-      { ...prod, tier: "prod" },
+      { ...dev, tier: "dev", example: true },
+      { ...prod, tier: "prod", example: true },
     ]);
     // Each entry names the application repository, which the deploy's GitHub App token is scoped to.
-    expect(ciMatrices(stacks)).toEqual({ all: { include: [dev, prod] }, dev: { include: [dev] }, prod: { include: [prod] } });
+    // pulumi up refuses an example fleet: a deploy job for one could only fail (and a failed dev deploy holds back prod).
+    expect(ciMatrices(stacks)).toEqual({ all: { include: [dev, prod] }, dev: { include: [] }, prod: { include: [] } });
+    // The same fleets without the example line deploy.
+    const real = stacks.map(({ example: _, ...s }) => s);
+    expect(ciMatrices(real)).toEqual({ all: { include: [dev, prod] }, dev: { include: [dev] }, prod: { include: [prod] } });
+  });
+
+  it("sets the shipped samples aside once the project has a stack of its own, and previews a starter without deploying it", () => {
+    const dir = project({
+      "Pulumi.acme.yaml": prodStackFile.replace("tenants/tenants.yaml", "tenants/acme.yaml"),
+      "policies/config.acme.json": prodPolicy,
+    });
+    mkdirSync(path.join(dir, "tenants"));
+    for (const f of ["tenants/tenants.yaml", "tenants/tenants.dev.yaml"]) copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    const starter = "version: 1\nexample: true\ntenants:\n  - { id: first-customer, name: First, region: aws-eu-central-1, residency: EU }\n";
+    writeFileSync(path.join(dir, "tenants/acme.yaml"), starter);
+    const first = ciStacks(dir);
+    expect(first.problems).toEqual([]);
+    expect(first.setAside.map((s) => s.stack)).toEqual(["dev", "prod"]);
+    expect(first.setAside[0].why).toBe("a shipped sample (tenants/tenants.dev.yaml says example: true); CI runs this project's own stacks: acme");
+    expect(ciMatrices(first.stacks)).toMatchObject({ all: { include: [{ stack: "acme" }] }, dev: { include: [] }, prod: { include: [] } });
+    // The first real tenants file: acme deploys, as prod (protected), alone.
+    writeFileSync(path.join(dir, "tenants/acme.yaml"), starter.replace("example: true\n", ""));
+    const real = ciMatrices(ciStacks(dir).stacks);
+    expect(real.prod.include.map((s) => s.stack)).toEqual(["acme"]);
+    expect(real.all.include.map((s) => s.stack)).toEqual(["acme"]);
   });
 
   it("runs a new shard once its stack file and policy config exist, with no workflow edit", () => {
@@ -147,7 +173,15 @@ describe("npm run stacks", () => {
 
   it("prints a table, the matrices as JSON, and key=value lines for $GITHUB_OUTPUT", () => {
     const table = stacks();
-    expect(table).toMatchObject({ code: 0, stderr: "" });
+    expect(table.code).toBe(0);
+    expect(table.stderr).toBe(
+      ["dev", "prod"]
+        .map(
+          (s) =>
+            `${s}: previewed, not deployed: its tenants file says example: true, which pulumi up refuses (a fleet of your own deploys once that line is gone)\n`,
+        )
+        .join(""),
+    );
     expect(table.stdout).toBe(
       [
         "stack  tier  policy config              repository            aws region",
@@ -159,10 +193,16 @@ describe("npm run stacks", () => {
     expect(JSON.parse(stacks("--json").stdout)).toEqual(ciMatrices(ciStacks(ROOT).stacks));
     const out = stacks("--github-output").stdout.trimEnd().split("\n");
     expect(out.map((l) => l.split("=")[0])).toEqual(["all", "dev", "prod", "dev_count", "prod_count"]);
-    expect(JSON.parse(out[2].slice("prod=".length))).toEqual({
-      include: [{ stack: "prod", policyConfig: "policies/config.prod.json", githubOwner: "example-saas", githubRepository: "app", awsRegion: "eu-central-1" }],
+    expect(JSON.parse(out[0].slice("all=".length)).include[1]).toEqual({
+      stack: "prod",
+      policyConfig: "policies/config.prod.json",
+      githubOwner: "example-saas",
+      githubRepository: "app",
+      awsRegion: "eu-central-1",
     });
-    expect(out.slice(3)).toEqual(["dev_count=1", "prod_count=1"]);
+    // The sample fleets are previewed only: nothing to deploy.
+    expect(JSON.parse(out[2].slice("prod=".length))).toEqual({ include: [] });
+    expect(out.slice(3)).toEqual(["dev_count=0", "prod_count=0"]);
   });
 
   it("refuses an unknown option with the usage line", () => {

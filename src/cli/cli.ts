@@ -40,9 +40,13 @@ export function runMain(name: string, main: (argv: string[]) => Promise<number>)
   );
 }
 
-/** Options every stack-reading command takes: which stack, which tenants file, which overrides. */
+/**
+ * Options every stack-reading command takes: which stack, which tenants file, which overrides.
+ * Without --stack, a command works on the project's default stack (defaultStack in
+ * src/core/config/defaultStack.ts: the one stack of the team's own, else the sample prod).
+ */
 export const STACK_OPTIONS = {
-  stack: { type: "string", default: "prod" },
+  stack: { type: "string" },
   tenants: { type: "string" },
   "allow-outside-project": { type: "boolean", default: false },
   config: { type: "string", multiple: true, default: [] },

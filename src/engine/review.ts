@@ -16,6 +16,7 @@ import { readStackConfig, type StackConfig } from "../core/config/stackFiles";
 import type { Fleet } from "../../tenants/model";
 import { formatProblem } from "../core/diagnostics/problems";
 import { diffFleets, diffPasses, type Side } from "../review/diff";
+import { comparableBase } from "../review/exampleBase";
 import { diffDocument, renderDiffFailureMarkdown, renderDiffMarkdown, renderDiffText } from "../review/diffReport";
 import { AWS_REPLACE_FORCING, diffResources } from "../review/resources";
 import type { PlannedResource } from "../review/findings";
@@ -124,6 +125,10 @@ export async function runReview(args: ReviewArgs, stackConfig: StackConfig, sett
       }
     };
   }
+  const comparable = comparableBase(before, after, settings.tenantsFile);
+  if ("refusal" in comparable) return fail(comparable.refusal);
+  if (comparable.note) process.stderr.write(`note: ${comparable.note}\n`);
+  before = comparable.before;
   let findings;
   if (!args.tenantsOnly && before) {
     let planned: [PlannedResource[], PlannedResource[]];

@@ -10,12 +10,18 @@
  * `policies/config.<stack>.json`, which is derived from the stack's own settings
  * (policyConfigFor; `npm run schema` and `npm run init` write it); a file that says anything
  * else is an error at its line, since the pack would otherwise enforce the wrong thing.
+ *
+ * Samples step aside: once the project has a stack of its own (defaultStack.ts), the shipped
+ * sample stacks leave every matrix (they exist in no team's Pulumi backend), and a stack
+ * whose fleet says `example: true` (a sample, or `npm run init`'s starter) is previewed but
+ * never deployed, since `pulumi up` refuses it and a failed dev deploy would hold back prod.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Positions, type Position } from "../diagnostics/positions";
 import { locateConfigKey, parseStackSettings, projectSettings, type StackSettings } from "./settings";
-import { listStacks, readStackConfig } from "./stackFiles";
+import { readStackConfig } from "./stackFiles";
+import { stackKinds } from "./defaultStack";
 import type { Problem } from "../diagnostics/problems";
 
 export type Tier = "dev" | "prod";
@@ -32,6 +38,14 @@ export interface CiStack {
   readonly policyConfig: string;
   /** The stack's `aws:region`: where the deploy and preview jobs sign in to AWS. */
   readonly awsRegion: string;
+  /** Its fleet says `example: true`: previewed, never deployed (`pulumi up` refuses it). */
+  readonly example?: true;
+}
+
+/** A stack CI leaves out, and why. */
+export interface SetAside {
+  readonly stack: string;
+  readonly why: string;
 }
 
 /** An AWS region id as `aws:region` takes it (eu-central-1, us-gov-west-1, ap-southeast-2). */
@@ -61,6 +75,45 @@ function locate(text: string, rule: string, key?: string): Position {
   return Positions.of(text, "").at(key ? [rule, key] : [rule]);
 }
 
+/**
+ * Where `policies/config.<stack>.json` is missing, is not JSON, or says anything other than
+ * the stack's settings: errors at the file's own lines, each with the command that rewrites it.
+ */
+export function policyConfigProblems(root: string, stack: string, settings: StackSettings): Problem[] {
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const file = policyConfigPath(stack);
+  const fix = `run npm run schema, which writes ${file} from ${stackFile}`;
+  let text: string;
+  try {
+    text = readFileSync(path.join(root, file), "utf8");
+  } catch {
+    return [{ severity: "error", file: stackFile, line: 1, col: 1, path: "", message: `stack ${stack} has no policy config ${file}; ${fix}` }];
+  }
+  let config: Record<string, Record<string, unknown> | undefined>;
+  try {
+    config = JSON.parse(text);
+  } catch (err) {
+    return [{ severity: "error", file, line: 1, col: 1, path: "", message: `not valid JSON (${(err as Error).message}); ${fix}` }];
+  }
+  // Every value the settings imply, compared where the file says it (sets compared as sets).
+  const sameValue = (a: unknown, b: unknown) => JSON.stringify(Array.isArray(a) ? [...a].sort() : a) === JSON.stringify(Array.isArray(b) ? [...b].sort() : b);
+  const problems: Problem[] = [];
+  for (const [rule, values] of Object.entries(policyConfigFor(settings))) {
+    for (const [key, value] of Object.entries(values)) {
+      const found = config[rule]?.[key];
+      if (sameValue(found, value)) continue;
+      problems.push({
+        severity: "error",
+        file,
+        ...locate(text, rule, key),
+        path: `${rule}.${key}`,
+        message: `${JSON.stringify(found ?? null)} is not what ${stackFile} says (${JSON.stringify(value)}); ${fix}`,
+      });
+    }
+  }
+  return problems;
+}
+
 /** Whether each stack was protected on the base branch (undefined: the stack did not exist there). */
 export type BaseProtection = (stack: string) => boolean | undefined;
 
@@ -71,10 +124,18 @@ export function tierOf(protect: boolean, protectedAtBase: boolean | undefined): 
 }
 
 /** The stacks of a project and every problem that stops CI from running them as they are. */
-export function ciStacks(root: string, baseProtection?: BaseProtection): { stacks: CiStack[]; problems: Problem[] } {
+export function ciStacks(root: string, baseProtection?: BaseProtection): { stacks: CiStack[]; problems: Problem[]; setAside: SetAside[] } {
   const stacks: CiStack[] = [];
   const problems: Problem[] = [];
-  for (const stack of listStacks(root)) {
+  const kinds = stackKinds(root);
+  const own = kinds.filter((k) => !k.sample).map((k) => k.stack);
+  const setAside: SetAside[] = own.length
+    ? kinds
+        .filter((k) => k.sample)
+        .map((k) => ({ stack: k.stack, why: `a shipped sample (${k.tenantsFile} says example: true); CI runs this project's own stacks: ${own.join(", ")}` }))
+    : [];
+  for (const { stack, example } of kinds) {
+    if (setAside.some((x) => x.stack === stack)) continue;
     const cfg = readStackConfig(root, stack);
     const raw = projectSettings(cfg.config);
     const { settings, problems: settingProblems } = parseStackSettings(raw, { stack, file: cfg.stackFile, text: cfg.stackFileText });
@@ -96,38 +157,7 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
     }
 
     const file = policyConfigPath(stack);
-    const fix = `run npm run schema, which writes ${file} from ${cfg.stackFile}`;
-    let text: string;
-    try {
-      text = readFileSync(path.join(root, file), "utf8");
-    } catch {
-      problems.push({ severity: "error", file: cfg.stackFile, line: 1, col: 1, path: "", message: `stack ${stack} has no policy config ${file}; ${fix}` });
-      continue;
-    }
-    let config: Record<string, Record<string, unknown> | undefined>;
-    try {
-      config = JSON.parse(text);
-    } catch (err) {
-      problems.push({ severity: "error", file, line: 1, col: 1, path: "", message: `not valid JSON (${(err as Error).message}); ${fix}` });
-      continue;
-    }
-    // Every value the settings imply, compared where the file says it (sets compared as sets).
-    const sameValue = (a: unknown, b: unknown) => JSON.stringify(Array.isArray(a) ? [...a].sort() : a) === JSON.stringify(Array.isArray(b) ? [...b].sort() : b);
-    const wanted = policyConfigFor(settings);
-    for (const [rule, values] of Object.entries(wanted)) {
-      for (const [key, value] of Object.entries(values)) {
-        const found = config[rule]?.[key];
-        if (!sameValue(found, value)) {
-          problems.push({
-            severity: "error",
-            file,
-            ...locate(text, rule, key),
-            path: `${rule}.${key}`,
-            message: `${JSON.stringify(found ?? null)} is not what ${cfg.stackFile} says (${JSON.stringify(value)}); ${fix}`,
-          });
-        }
-      }
-    }
+    problems.push(...policyConfigProblems(root, stack, settings));
     stacks.push({
       stack,
       ...tierOf(settings.protect, baseProtection?.(stack)),
@@ -135,9 +165,10 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
       githubOwner: settings.github.owner,
       githubRepository: settings.github.repository,
       awsRegion,
+      ...(example ? { example: true as const } : {}),
     });
   }
-  return { stacks, problems };
+  return { stacks, problems, setAside };
 }
 
 /** GitHub Actions matrices (`{"include": [...]}`) for the workflows' `fromJSON`. */
@@ -152,7 +183,8 @@ export interface MatrixEntry {
 export function ciMatrices(stacks: readonly CiStack[]): Record<"all" | Tier, { include: MatrixEntry[] }> {
   const entries = (tier?: Tier) =>
     stacks
-      .filter((s) => !tier || s.tier === tier)
+      // The deploy matrices (per tier) leave example fleets out; the preview matrix (all) keeps them.
+      .filter((s) => !tier || (s.tier === tier && !s.example))
       .map((s) => ({ stack: s.stack, policyConfig: s.policyConfig, githubOwner: s.githubOwner, githubRepository: s.githubRepository, awsRegion: s.awsRegion }));
   return { all: { include: entries() }, dev: { include: entries("dev") }, prod: { include: entries("prod") } };
 }

@@ -35,15 +35,11 @@ import { NEON_REGIONS } from "../../../tenants/regions";
 import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./report";
 import { budgetOf, changeBudget, unknownTypes, type PlannedResource } from "./githubApi";
 import { renderApi, type ApiRow } from "./apiReport";
-import { DEFAULT_JOB_MODEL, jobsOf, renderRunners, runnerRow, slotResolver, type JobModel, type RunnerRow } from "./runners";
+import { DEFAULT_JOB_MODEL, renderRunners, type JobModel, type RunnerRow } from "./runners";
+import { nightlyBackups } from "./nightly";
 import { readStackConfig } from "../../core/config/stackFiles";
 import { parseStackSettingsOrThrow, projectSettings } from "../../core/config/settings";
-import { parseTenants } from "../../../tenants/load";
-import { isBackedUp } from "../../../tenants/model";
-import { renderWorkflows, workflowSettings } from "../../plan/workflows/render";
-import { fleetNames, type SecretScope } from "../../core/repositoryContract";
-import { planFleetBatches } from "../../plan/repository/manifest";
-import { parse } from "yaml";
+import type { SecretScope } from "../../core/repositoryContract";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -101,31 +97,11 @@ function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): 
   return runPlanCommand(tenantsFile, scope, json).ms;
 }
 
-/**
- * One night of backups of a synthetic fleet in a scope: the generated workflows, and the
- * jobs their planning jobs would start from the manifest the stack would commit.
- */
+/** One night of backups of a synthetic fleet in a scope, with the prod stack's settings (and the ones to try). */
 function modelRunners(tenants: number, model: JobModel, scope: SecretScope, overrides: readonly string[] = [], concentrated = false): RunnerRow {
   const cfg = readStackConfig(ROOT, "prod", [`secretScope=${scope}`, ...overrides]);
   const settings = parseStackSettingsOrThrow(projectSettings(cfg.config), { stack: "prod", file: cfg.stackFile, text: cfg.stackFileText });
-  const fleet = parseTenants(syntheticTenantsYaml(tenants, { concentrated }), "synthetic.yaml").fleet!;
-  const names = fleetNames();
-  const workflows = renderWorkflows(fleet.tenants, workflowSettings(settings, names));
-  const batches = planFleetBatches(fleet.tenants, { scope, batchSize: settings.workflows.batchSize, migrations: false });
-  const nightly = workflows
-    .filter((w) => w.kind === "backup")
-    .flatMap((w) => {
-      const schedule = (parse(w.content) as { on: { schedule: { cron: string }[] } }).on.schedule[0].cron;
-      return jobsOf(
-        w.path,
-        w.content,
-        model,
-        slotResolver(batches.backup.get(schedule)?.batches ?? []),
-        scope === "environment" ? 1 : settings.workflows.batchParallelism,
-      );
-    });
-  const schedules = new Set(fleet.tenants.filter(isBackedUp).map((t) => t.backup.schedule)).size;
-  return runnerRow(tenants, workflows.length + 1, nightly, concentrated ? `${scope}*` : scope, schedules);
+  return nightlyBackups(tenants, settings, model, concentrated);
 }
 
 /** The GitHub API budget of the plans of `tenants` and of the same fleet with one tenant added. */

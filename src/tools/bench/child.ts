@@ -2,13 +2,15 @@
  * One benchmark measurement in a fresh process (the parent, src/tools/bench/bench.ts, starts it
  * with the node arguments Pulumi.yaml gives the real program). Prints one JSON line.
  *
- *   bench-child program <tenants> <repository|environment> [recording.json]
+ *   bench-child program <tenants> <repository|environment|region> [recording.json]
  *   bench-child floor <registrations>
  *   bench-child sdk <recording.json>
  *
  * `program` writes what it registered to the recording (after the clock stops) for `sdk`,
  * the floor that replays those registrations with the same SDK classes. With
- * TENANT_FLEET_BENCH_PROMISES=1 it also counts the promises the run creates.
+ * TENANT_FLEET_BENCH_PROMISES=1 it also counts the promises the run creates; TENANT_FLEET_BENCH_CONFIG
+ * (a JSON object of namespaced settings) replaces the bench's stack settings with a stack's own
+ * (npm run init sizes the stack it is about to write).
  */
 import { createHook } from "node:async_hooks";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -29,15 +31,18 @@ async function main(): Promise<void> {
   if (!PROGRAMS[process.argv[2]]) throw new Error(`bench-child: unknown mode ${process.argv[2]}`);
   const [mode, countText, scope = "environment", recording] = process.argv.slice(2);
   const count = mode === "sdk" ? 0 : Number(countText);
-  const config: Record<string, string> = {
-    "tenant-fleet:githubOwner": "bench",
-    "tenant-fleet:githubRepository": "app",
-    "tenant-fleet:secretScope": scope,
-    "tenant-fleet:protect": "true",
-    "tenant-fleet:migrationsCommand": "npm run migrate",
-    "tenant-fleet:keyAdministrators": '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]',
-    "tenant-fleet:breakGlassPrincipal": "arn:aws:iam::123456789012:role/tenant-fleet-break-glass",
-  };
+  const own = process.env.TENANT_FLEET_BENCH_CONFIG;
+  const config: Record<string, string> = own
+    ? { ...(JSON.parse(own) as Record<string, string>), "tenant-fleet:secretScope": scope }
+    : {
+        "tenant-fleet:githubOwner": "bench",
+        "tenant-fleet:githubRepository": "app",
+        "tenant-fleet:secretScope": scope,
+        "tenant-fleet:protect": "true",
+        "tenant-fleet:migrationsCommand": "npm run migrate",
+        "tenant-fleet:keyAdministrators": '["arn:aws:iam::123456789012:role/tenant-fleet-deploy"]',
+        "tenant-fleet:breakGlassPrincipal": "arn:aws:iam::123456789012:role/tenant-fleet-break-glass",
+      };
   if (mode === "floor") process.env.TENANT_FLEET_FLOOR_REGISTRATIONS = String(count);
   if (mode === "sdk") replayInput.recorded = JSON.parse(readFileSync(countText, "utf8")) as Replayed[];
   if (mode === "program") {
