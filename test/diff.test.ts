@@ -15,6 +15,7 @@ import { parseTenants } from "../tenants/load";
 import { ROOT } from "./program";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 import { formatProblem } from "../src/core/diagnostics/problems";
+import { EXAMPLE_REASON } from "../tenants/schema";
 
 const RETIRED = { id: "old-mill", name: "Old Mill", region: "aws-us-east-1", residency: "US", status: "retired" };
 const BASE_TENANTS = fleetYaml([ACME, NORTHWIND, RETIRED]);
@@ -181,7 +182,10 @@ describe("tenant diff: every change class", () => {
     const acked = diffAgainstBase(
       fleetYaml(
         [{ ...ACME, ...change }, NORTHWIND, RETIRED],
-        `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n`,
+        // Leaving the EU for GB widens the residency too (a jurisdiction that does not contain the old one): acknowledged apart.
+        `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n${
+          "residency" in change ? "  - tenant: acme-corp\n    change: residency\n    reason: Customer moved its contract to the UK, ticket OPS-124\n" : ""
+        }`,
       ),
       { stack: keep },
     );
@@ -217,7 +221,7 @@ describe("tenant diff: every change class", () => {
       "error: (stack): backup vault us-east-1: kept → (none): no tenant backs up to us-east-1 any more",
     );
     expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain(
-      'not acknowledged: add to acknowledgements: { change: vault, reason: "..." }',
+      `not acknowledged: add to acknowledgements: { change: vault, reason: "${EXAMPLE_REASON}" }`,
     );
     expect(diffPasses(d)).toBe(false);
     const kept = diffAgainstBase(fleetYaml([ACME, NORTHWIND], ack), { stack: { neonOrgId: "org-a-1", protect: true, keep: { regions: ["us-east-1"] } } });
@@ -331,18 +335,20 @@ describe("tenant diff: every change class", () => {
 });
 
 describe("diff output", () => {
-  const d = diffAgainstBase(fleetYaml([{ ...ACME, region: "aws-eu-west-2", residency: "GB" }, NORTHWIND]));
+  // Leaving the EU for GB: the region replaces the project and the residency widens (GB does not lie inside EU).
+  const d = diffAgainstBase(fleetYaml([{ ...ACME, name: "ACME Corporation", region: "aws-eu-west-2", residency: "GB" }, NORTHWIND]));
 
   it("puts destructive changes first, as errors, with the acknowledgement to add", () => {
     const text = renderDiffText(d, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" });
     const lines = text.split("\n");
     expect(lines[1]).toBe(
-      "0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 4 destructive changes not acknowledged: this change must not merge as it is",
+      "0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 5 destructive changes not acknowledged: this change must not merge as it is",
     );
     expect(lines[3]).toMatch(/^error: \(stack\): backup vault eu-central-1: kept → \(none\)/);
     expect(lines[4]).toMatch(/^error: \(stack\): backup vault us-east-1: kept → \(none\)/);
     expect(lines[5]).toMatch(/^error: acme-corp: region: aws-eu-central-1 → aws-eu-west-2/);
-    expect(text).toContain('add to acknowledgements: { tenant: acme-corp, change: region, reason: "..." }');
+    expect(lines[6]).toMatch(/^error: acme-corp: residency: EU → GB: the declared residency widens from EU to GB/);
+    expect(text).toContain(`or acknowledge: { tenant: acme-corp, change: region, reason: "${EXAMPLE_REASON}" }`);
   });
 
   it("keeps a renamed tenant's hostile but valid name inert in the Markdown comment and the text", () => {
@@ -364,7 +370,7 @@ describe("diff output", () => {
     expect(md).toContain("> [!CAUTION]");
     expect(md.indexOf("#### Destructive changes")).toBeLessThan(md.indexOf("#### Other changes"));
     for (const line of md.split("\n").filter((l) => l.startsWith("| acme-corp") || l.startsWith("| old-mill"))) {
-      expect(line.split(/(?<!\\)\|/).length - 2).toBe(line.startsWith("| acme-corp | residency") ? 5 : 6);
+      expect(line.split(/(?<!\\)\|/).length - 2).toBe(line.startsWith("| acme-corp | name") ? 5 : 6);
     }
   });
 });

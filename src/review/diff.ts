@@ -10,6 +10,9 @@ import { retentionClasses, vaultRegions, type VaultKeeping } from "../plan/vault
 import { longestGapHours } from "../core/cronGap";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../core/config/settings";
 import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
+import { residencyLoosened } from "../../tenants/residency";
+import { DiffLocator, type SideSource, type SourcePosition } from "./diffPositions";
+import { insteadOf } from "./diffWayOut";
 
 export interface FieldChange {
   readonly field: string;
@@ -21,6 +24,10 @@ export interface FieldChange {
   readonly why: string;
   /** The acknowledgement that accepts this destructive change, if any. */
   readonly acknowledgement?: Acknowledgement;
+  /** For destructive changes: what to do instead (a move for a region or major change). */
+  readonly instead?: string;
+  /** Where the change is written: the head file's line and column (a removal: the base file's); absent when the text was not read. */
+  readonly at?: SourcePosition;
 }
 
 export type TenantChange = "added" | "removed" | "retired" | "reactivated" | "changed";
@@ -45,6 +52,8 @@ export interface StackView {
 export interface Side {
   readonly fleet: Fleet;
   readonly stack: StackView;
+  /** The files' text, for the findings' positions. */
+  readonly source?: SideSource;
 }
 
 export interface FleetDiff {
@@ -104,8 +113,8 @@ export function weakening(field: string, before: unknown, after: unknown): strin
 
 function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   const kind = kindOfTenantField(field);
-  if (kind === "weakening") {
-    const why = weakening(field, before, after);
+  if (kind === "weakening" || kind === "residency") {
+    const why = kind === "weakening" ? weakening(field, before, after) : residencyWidening(before, after);
     if (why) return { class: "destructive", kind, why };
   } else if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
   if (field === "status") {
@@ -147,6 +156,13 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   return { class: "safe", why: "updated in place" };
 }
 
+/** A residency that does not contain the old one (DE → EU) loosens the tenant's jurisdiction (why); a tightening does not (undefined). */
+function residencyWidening(before: unknown, after: unknown): string | undefined {
+  return residencyLoosened(String(before), String(after))
+    ? `the declared residency widens from ${String(before)} to ${String(after)}: ${CHANGE_KINDS.residency.why.replace(/^[^:]*: /, "")}`
+    : undefined;
+}
+
 /** The field change of a finished move: the name `move` with `finished` after is what explains the source's resource leaving (explain). */
 function finishedChange(prev: Tenant): FieldChange {
   return {
@@ -176,7 +192,10 @@ function compareTenant(before: Tenant, after: Tenant): FieldChange[] {
   const fields = [...new Set([...a.keys(), ...b.keys()])];
   return fields
     .filter((f) => JSON.stringify(a.get(f)) !== JSON.stringify(b.get(f)))
-    .map((field) => ({ field, before: a.get(field), after: b.get(field), ...ruleFor(field, a.get(field), b.get(field)) }));
+    .map((field) => {
+      const rule = ruleFor(field, a.get(field), b.get(field));
+      return { field, before: a.get(field), after: b.get(field), ...rule, ...(rule.kind ? { instead: insteadOf(rule.kind, before, after) } : {}) };
+    });
 }
 
 function acknowledge(changes: FieldChange[], acks: readonly Acknowledgement[], tenant: string | undefined, used: Set<Acknowledgement>): FieldChange[] {
@@ -210,11 +229,12 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
   const stack = acknowledge(stackChanges, acks, undefined, used);
 
   const all = [...tenants.flatMap((t) => t.changes), ...stack];
+  const located = locate(before, after, tenants, stack);
   const destructive = all.filter((c) => c.class === "destructive");
   const count = (change: TenantChange) => tenants.filter((t) => t.change === change).length;
   return {
-    tenants,
-    stack,
+    tenants: located.tenants,
+    stack: located.stack,
     unusedAcknowledgements: acks.filter((a) => !used.has(a)),
     ...(explained ? { resources: explained } : {}),
     summary: {
@@ -227,6 +247,20 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
       unacknowledged: destructive.filter((c) => !c.acknowledgement).length,
       review: all.filter((c) => c.class === "review").length,
     },
+  };
+}
+
+/** Each change with its position (diffPositions.ts) and, when destructive, the catalogue's way out if it has none of its own. */
+function locate(before: Side | undefined, after: Side, tenants: readonly TenantDiff[], stack: readonly FieldChange[]) {
+  const at = new DiffLocator(before && { file: before.fleet.file, source: before.source }, { file: after.fleet.file, source: after.source });
+  const finish = (c: FieldChange, where: SourcePosition | undefined): FieldChange => ({
+    ...c,
+    ...(c.kind && !c.instead ? { instead: insteadOf(c.kind, undefined, undefined) } : {}),
+    ...(where ? { at: where } : {}),
+  });
+  return {
+    tenants: tenants.map((t) => ({ ...t, changes: t.changes.map((c) => finish(c, at.tenantChange(t.id, c.field, t.change === "removed"))) })),
+    stack: stack.map((c) => finish(c, at.stackChange(c.field))),
   };
 }
 
