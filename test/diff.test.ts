@@ -502,6 +502,24 @@ describe("npm run plan -- --base", () => {
     );
   });
 
+  it("points each change at its line (the base file's for a removal) and keeps one line per finding unless --verbose", () => {
+    const text = readFileSync(changed, "utf8");
+    const before = text.slice(0, text.indexOf("region: aws-us-west-2")).split("\n");
+    const r = plan("--base", "HEAD", "--tenants", changed, "--tenants-only");
+    const line = r.stdout.split("\n").find((l) => l.includes("error: northwind: region"))!;
+    expect(
+      line.startsWith(`${changed}:${before.length}:${before.at(-1)!.length + "region: ".length + 1}: error: northwind: region: aws-us-east-2 → aws-us-west-2`),
+    ).toBe(true);
+    expect(line).toContain('instead: keep region: aws-us-east-2 and move the tenant: move: { region: aws-us-west-2, ticket: "');
+    expect(r.stdout).not.toMatch(/^ {4}instead:/m);
+    const verbose = plan("--base", "HEAD", "--tenants", changed, "--tenants-only", "--verbose");
+    expect(verbose.stdout).toMatch(/^ {4}instead: keep it with tenant-fleet:keepVaultRegions/m);
+    const json = JSON.parse(plan("--base", "HEAD", "--tenants", changed, "--json", "--tenants-only").stdout);
+    const region = json.tenants.find((t: { id: string }) => t.id === "northwind").changes[0];
+    expect(region.at).toMatchObject({ file: changed, line: before.length, side: "head", of: "field" });
+    expect(plan("--verbose").code).toBe(2);
+  });
+
   it("names a missing ref as a usage error", () => {
     const r = plan("--base", "no-such-ref");
     expect(r.code).toBe(2);

@@ -216,7 +216,8 @@ describe("short output, detail on request", () => {
     const text = renderDiffText(d, META, { verbose: true });
     expect(text).toContain("holds tenant data");
     expect(text).toContain("policy allows more: Allow s3:PutObject on x");
-    expect(text).toMatch(/^ {4}why: .*the provider replaces the project/m);
+    expect(text).toMatch(/^ {4}why: no tenant backs up to us-east-1 .*: removing the vault strips its versioning.*keepVaultRegions/m);
+    expect(text).toMatch(/^ {4}instead: keep it with tenant-fleet:keepVaultRegions/m);
   });
 
   it("the Markdown keeps its tables and columns, with the line in the field's cell and the way out", () => {

@@ -30,7 +30,8 @@ export function baseSide(root: string, ref: string, stack: string): { side: Side
   const raw = projectSettings(cfg);
   const baseSettings = parseStackSettings(raw, { stack, file: stackFile }).settings;
   const fleet = baseSettings ? { ...result.fleet, tenants: result.fleet.tenants.filter((t) => owns(baseSettings, t)) } : result.fleet;
-  return { side: { fleet, stack: { neonOrgId, protect, keep: keeping(get), settings: raw } } };
+  const source = { tenantsText: text, stackFile: `${ref}:${stackFile}`, stackText: fileAtRef(ref, stackFile, root) };
+  return { side: { fleet, stack: { neonOrgId, protect, keep: keeping(get), settings: raw }, source } };
 }
 
 /** Whether the stack was protected at the ref; undefined when its stack file did not exist there. */

@@ -27,6 +27,8 @@ export interface SideSource {
   /** The stack file as it is named in messages, and its text. */
   readonly stackFile?: string;
   readonly stackText?: string;
+  /** Settings given on the command line (`--config`, `--tenants`), without the namespace: the stack file's line is not where they come from. */
+  readonly overridden?: ReadonlySet<string>;
 }
 
 /** One side's files, parsed once, with each tenant's index in `tenants:`. */
@@ -34,6 +36,7 @@ class SideFiles {
   private readonly tenants?: Positions;
   private readonly index = new Map<string, number>();
   private readonly stack?: Positions;
+  private readonly overridden: ReadonlySet<string>;
 
   constructor(
     private readonly side: "head" | "base",
@@ -50,6 +53,7 @@ class SideFiles {
         });
     }
     if (source?.stackText !== undefined && source.stackFile) this.stack = Positions.of(source.stackText, source.stackFile);
+    this.overridden = source?.overridden ?? new Set();
   }
 
   private place(at: Positions, path: DocPath, of: SourcePosition["of"]): SourcePosition | undefined {
@@ -70,9 +74,15 @@ class SideFiles {
     );
   }
 
+  /** Whether the command line gives this setting (`tenant-fleet:tenantsFile`) rather than the stack file. */
+  overrides(key: string): boolean {
+    return this.overridden.has(key.slice(key.indexOf(":") + 1));
+  }
+
   /** A stack setting's key (`tenant-fleet:secretScope`) in the stack file. */
   setting(key: string): SourcePosition | undefined {
-    return this.stack ? this.place(this.stack, ["config", key], "setting") : undefined;
+    if (!this.stack || this.overrides(key)) return undefined;
+    return this.place(this.stack, ["config", key], "setting");
   }
 }
 
@@ -99,6 +109,7 @@ export class DiffLocator {
   /** A stack change named after a setting (`tenant-fleet:protect`): in the head stack file, else in the base's. */
   stackChange(field: string): SourcePosition | undefined {
     if (!/^[a-z][a-z0-9-]*:[A-Za-z]/.test(field)) return undefined;
+    if (this.head.overrides(field)) return undefined;
     return this.head.setting(field) ?? this.base.setting(field);
   }
 }

@@ -95,9 +95,9 @@ function destructiveLine(who: string, c: FieldChange): string {
   return `${prefix(c)}${c.acknowledgement ? "warning" : "error"}: ${who}: ${c.field}: ${show(c.before)} → ${show(c.after)}${placeNote(c)}: ${shortWhy(c.why)}; ${status}`;
 }
 
-/** --verbose: a change's whole reason and its way out, indented under its line. */
+/** --verbose: a change's whole reason (when its line shows the first clause) and its way out, indented under its line. */
 function detailLines(c: FieldChange): string[] {
-  return [`    why: ${c.why}`, ...(c.instead ? [`    instead: ${c.instead}`] : [])];
+  return [...(shortWhy(c.why) === c.why ? [] : [`    why: ${c.why}`]), ...(c.instead ? [`    instead: ${c.instead}`] : [])];
 }
 
 function resourceLines(diff: FleetDiff, verbose: boolean): string[] {
