@@ -477,7 +477,7 @@ describe("npm run plan -- --base", () => {
     // The programs' layer is test/reviewPrograms.test.ts's subject; the other formats need only the files'.
     const md = plan("--base", "HEAD", "--tenants", changed, "--format", "md", "--tenants-only");
     expect(md.code).toBe(1);
-    expect(md.stdout).toContain("| northwind | region | aws-us-east-2 | aws-us-west-2 |");
+    expect(md.stdout).toMatch(/^\| northwind \| region \(line \d+\) \| aws-us-east-2 \| aws-us-west-2 \|/m);
     const json = plan("--base", "HEAD", "--tenants", changed, "--json", "--tenants-only");
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ base: "HEAD", stack: "prod", passes: false, summary: { destructive: 2, unacknowledged: 2 } });
