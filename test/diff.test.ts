@@ -347,7 +347,7 @@ describe("diff output", () => {
     expect(lines[3]).toMatch(/^error: \(stack\): backup vault eu-central-1: kept → \(none\)/);
     expect(lines[4]).toMatch(/^error: \(stack\): backup vault us-east-1: kept → \(none\)/);
     expect(lines[5]).toMatch(/^error: acme-corp: region: aws-eu-central-1 → aws-eu-west-2/);
-    expect(lines[6]).toMatch(/^error: acme-corp: residency: EU → GB: the declared residency widens from EU to GB/);
+    expect(lines[6]).toMatch(/^error: acme-corp: residency: EU → GB: the declared residency changes from EU to GB, which does not contain it/);
     expect(text).toContain(`or acknowledge: { tenant: acme-corp, change: region, reason: "${EXAMPLE_REASON}" }`);
   });
 

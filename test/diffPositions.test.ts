@@ -13,6 +13,8 @@ import { CHANGE_KINDS, kindOfTenantField } from "../tenants/changeKinds";
 import { parseTenants } from "../tenants/load";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 import type { ResourceFinding } from "../src/review/findings";
+import { EU_MEMBER_STATES, residencyContains } from "../tenants/residency";
+import { NEON_REGIONS } from "../tenants/regions";
 
 const STACK = { neonOrgId: "org-a-1", protect: true };
 const BASE_TEXT = fleetYaml([ACME, NORTHWIND, { id: "old-mill", name: "Old Mill", region: "aws-us-east-1", residency: "US", status: "retired" }]);
@@ -160,6 +162,24 @@ describe("a loosened residency", () => {
     const d = diff(base, fleetYaml([{ ...RESIDENT, residency: "EU" }, NORTHWIND]));
     expect(d.tenants[0].changes).toMatchObject([{ field: "residency", before: "EU", after: "DE", class: "safe" }]);
     expect(diffPasses(d)).toBe(true);
+  });
+
+  it("leaving the jurisdiction: the residency change says so, and the region change offers no move (a move stays inside the residency)", () => {
+    const d = diff(fleetYaml([{ ...ACME, region: "aws-eu-west-2", residency: "GB" }, NORTHWIND]), fleetYaml([ACME, NORTHWIND]));
+    const [region, residency] = d.tenants[0].changes;
+    expect(residency.why).toMatch(/^the declared residency changes from EU to GB, which does not contain it/);
+    expect(region.instead).toBe(
+      "a move stays inside the residency (EU), and aws-eu-west-2 is not: create a new tenant there, migrate the data, retire this one",
+    );
+  });
+
+  it("agrees with the region catalogue: a place inside EU is in a member state, and every jurisdiction of a place contains its country", () => {
+    expect(EU_MEMBER_STATES.size).toBe(27);
+    for (const r of NEON_REGIONS) {
+      if (r.jurisdictions.includes("EU")) expect(EU_MEMBER_STATES.has(r.country), r.id).toBe(true);
+      for (const j of r.jurisdictions) expect(residencyContains(j, r.country), `${r.id}: ${j}`).toBe(true);
+    }
+    expect(residencyContains("EU", "GB")).toBe(false);
   });
 
   it("is a tenant kind of its own, of the residency field", () => {

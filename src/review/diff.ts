@@ -10,7 +10,7 @@ import { retentionClasses, vaultRegions, type VaultKeeping } from "../plan/vault
 import { longestGapHours } from "../core/cronGap";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../core/config/settings";
 import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
-import { residencyLoosened } from "../../tenants/residency";
+import { residencyContains, residencyLoosened } from "../../tenants/residency";
 import { DiffLocator, type SideSource, type SourcePosition } from "./diffPositions";
 import { insteadOf } from "./diffWayOut";
 
@@ -158,9 +158,10 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
 
 /** A residency that does not contain the old one (DE → EU) loosens the tenant's jurisdiction (why); a tightening does not (undefined). */
 function residencyWidening(before: unknown, after: unknown): string | undefined {
-  return residencyLoosened(String(before), String(after))
-    ? `the declared residency widens from ${String(before)} to ${String(after)}: ${CHANGE_KINDS.residency.why.replace(/^[^:]*: /, "")}`
-    : undefined;
+  const [b, a] = [String(before), String(after)];
+  if (!residencyLoosened(b, a)) return undefined;
+  const how = residencyContains(a, b) ? `widens from ${b} to ${a}` : `changes from ${b} to ${a}, which does not contain it`;
+  return `the declared residency ${how}: ${CHANGE_KINDS.residency.why.replace(/^[^:]*: /, "")}`;
 }
 
 /** The field change of a finished move: the name `move` with `finished` after is what explains the source's resource leaving (explain). */

@@ -7,6 +7,7 @@
 import type { Tenant } from "../../tenants/model";
 import { CHANGE_KINDS, type AcknowledgedChange } from "../../tenants/changeKinds";
 import { EXAMPLE_TICKET } from "../../tenants/schema";
+import { getRegion } from "../../tenants/regions";
 
 const MOVE_DOC = 'docs/operations.md, "Move a tenant"';
 
@@ -15,6 +16,8 @@ function moveInstead(before: Tenant, after: Tenant): string {
   const region = before.region !== after.region;
   const major = before.pgVersion !== after.pgVersion;
   const keep = [region ? `region: ${before.region}` : "", major ? `pgVersion: ${before.pgVersion}` : ""].filter(Boolean).join(", ");
+  if (region && !getRegion(after.region).jurisdictions.includes(before.residency))
+    return `a move stays inside the residency (${before.residency}), and ${after.region} is not: create a new tenant there, migrate the data, retire this one`;
   if (major && after.pgVersion < before.pgVersion)
     return `keep ${keep}; a move never goes to an older major: dump and restore into a new tenant on Postgres ${after.pgVersion}, then retire this one`;
   const target = [`region: ${after.region}`, major ? `pgVersion: ${after.pgVersion}` : "", `ticket: "${EXAMPLE_TICKET}"`].filter(Boolean).join(", ");
