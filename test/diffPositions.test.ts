@@ -248,3 +248,35 @@ describe("short output, detail on request", () => {
     expect(row).toContain("move the tenant");
   });
 });
+
+describe("a role widened to retention classes", () => {
+  const tenant = { backupWriter: "tenant", drillReader: "tenant", migrator: "tenant" } as const;
+  const widened = { ...tenant, backupWriter: "class" } as const;
+  const stackText = "config:\n  tenant-fleet:githubOwner: o\n  tenant-fleet:shardRegions: [aws-eu-central-1]\n";
+  const sides = (before: typeof tenant | typeof widened, after: typeof tenant | typeof widened) => {
+    const b = side(BASE_TEXT, "origin/main:tenants/tenants.yaml");
+    const a = side(BASE_TEXT, "tenants/tenants.yaml");
+    return diffFleets(
+      { ...b, stack: { ...b.stack, grantScopes: before } },
+      { ...a, stack: { ...a.stack, grantScopes: after }, source: { ...a.source, stackFile: "Pulumi.prod.yaml", stackText } },
+    );
+  };
+
+  it("is shown for review at the stack file's shard setting, naming it; narrowed back is safe", () => {
+    const d = sides(tenant, widened);
+    expect(d.stack).toMatchObject([
+      {
+        field: "role backup writer: grant scope",
+        before: "tenant",
+        after: "class",
+        class: "review",
+        at: { file: "Pulumi.prod.yaml", line: 3, col: 30, side: "head", of: "setting" },
+      },
+    ]);
+    expect(d.stack[0].why).toContain("shard the stack with tenant-fleet:shardRegions or shardResidencies");
+    expect(diffPasses(d)).toBe(true);
+    expect(renderDiffText(d, META)).toContain("Pulumi.prod.yaml:3:30: note: (stack): role backup writer: grant scope: tenant → class");
+    expect(sides(widened, tenant).stack).toMatchObject([{ class: "safe" }]);
+    expect(sides(widened, widened).stack).toEqual([]);
+  });
+});

@@ -27,6 +27,7 @@ import { runOffline } from "./offline";
 import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
 import { write } from "../cli/cli";
 import { loadWorkingTree } from "./workingTree";
+import { stackGrantScopes } from "../plan/grantScopeWarning";
 
 export interface ReviewArgs {
   readonly base?: string;
@@ -50,7 +51,13 @@ export function replaceForcing(): Record<string, readonly string[]> {
 function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet, root = PROJECT_ROOT): Side {
   return {
     fleet,
-    stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep, settings: projectSettings(stackConfig.config) },
+    stack: {
+      neonOrgId: settings.neonOrgId,
+      protect: settings.protect,
+      keep: settings.backup.keep,
+      settings: projectSettings(stackConfig.config),
+      grantScopes: stackGrantScopes(settings, fleet),
+    },
     source: {
       tenantsText: readIfAny(path.resolve(root, settings.tenantsFile)),
       stackFile: stackConfig.stackFile,

@@ -13,6 +13,7 @@ import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
 import { residencyContains, residencyLoosened } from "../../tenants/residency";
 import { DiffLocator, type SideSource, type SourcePosition } from "./diffPositions";
 import { insteadOf } from "./diffWayOut";
+import { grantScopeChanges, type GrantScopes } from "./diffGrantScope";
 
 export interface FieldChange {
   readonly field: string;
@@ -47,6 +48,8 @@ export interface StackView {
   readonly keep?: VaultKeeping;
   /** Every `tenant-fleet:*` setting as the stack file gives it (raw, without the namespace): each is compared by its SETTING_REVIEW class. */
   readonly settings?: Readonly<Record<string, string | undefined>>;
+  /** The workflow roles' grant scopes this side's program grants (src/plan/grantScopeWarning.ts): a widening is shown for review. */
+  readonly grantScopes?: GrantScopes;
 }
 
 export interface Side {
@@ -348,7 +351,7 @@ function stackFieldChanges(before: Side, after: Side): FieldChange[] {
   } else if (!before.stack.protect && after.stack.protect) {
     stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
   }
-  stackChanges.push(...backupLayoutChanges(before, after));
+  stackChanges.push(...backupLayoutChanges(before, after), ...grantScopeChanges(before.stack.grantScopes, after.stack.grantScopes));
   if (before.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
   return stackChanges;
 }

@@ -79,6 +79,12 @@ class SideFiles {
     return this.overridden.has(key.slice(key.indexOf(":") + 1));
   }
 
+  /** The stack file's shard setting (shardRegions, else shardResidencies), else the start of its config: where a stack is narrowed. */
+  shardSetting(): SourcePosition | undefined {
+    if (!this.stack) return undefined;
+    return this.setting("tenant-fleet:shardRegions") ?? this.setting("tenant-fleet:shardResidencies") ?? this.place(this.stack, ["config"], "setting");
+  }
+
   /** A stack setting's key (`tenant-fleet:secretScope`) in the stack file. */
   setting(key: string): SourcePosition | undefined {
     if (!this.stack || this.overrides(key)) return undefined;
@@ -108,6 +114,7 @@ export class DiffLocator {
 
   /** A stack change named after a setting (`tenant-fleet:protect`): in the head stack file, else in the base's. */
   stackChange(field: string): SourcePosition | undefined {
+    if (/^role .*: grant scope$/.test(field)) return this.head.shardSetting();
     if (!/^[a-z][a-z0-9-]*:[A-Za-z]/.test(field)) return undefined;
     if (this.head.overrides(field)) return undefined;
     return this.head.setting(field) ?? this.base.setting(field);
