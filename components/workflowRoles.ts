@@ -114,7 +114,7 @@ export class WorkflowRoles extends pulumi.ComponentResource {
   /**
    * Attaches each role's permissions: per vault, the prefixes of the tenants it serves
    * there; in the region scope, per region, their parameters. Past IAM's inline size the
-   * grant widens to retention classes (and the stack's parameters) and the plan warns.
+   * grant widens to retention classes (and the stack's parameters); the stack's inputs warn (src/plan/grantScopeWarning.ts).
    */
   grant(
     vaults: readonly { readonly vault: BackupVault; readonly tenants: VaultGrant["tenants"] }[],
@@ -150,12 +150,7 @@ export class WorkflowRoles extends pulumi.ComponentResource {
       migrator: () => access("migrated").apply((c) => migratorPolicy(c!, scopes.migrator)),
     };
     for (const [purpose, role] of Object.entries(this.roles) as [RolePurpose, aws.iam.Role][]) {
-      if (scopes[purpose] === "class") {
-        pulumi.log.warn(
-          `the ${ROLE_PURPOSES[purpose].title} role is granted whole retention classes (retain-<days>d/*) and the stack's parameters in each region instead of one prefix and parameter per tenant: per-tenant grants would pass IAM's inline policy size; shard the stack to keep per-tenant scope`,
-          this,
-        );
-      }
+      // A role widened to retention classes is warned about at the stack file's shard setting (src/plan/grantScopeWarning.ts), before any resource.
       new aws.iam.RolePolicy(
         `${this.name}-${ROLE_NAMES[purpose]}-permissions`,
         { role: role.id, policy: documents[purpose]().apply((d) => JSON.stringify(d)) },

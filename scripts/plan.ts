@@ -5,8 +5,8 @@
  * destructive changes.
  *
  *   npm run plan -- [--stack dev|prod] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...] [--json]
- *   npm run plan -- --base <git ref> [--format text|md|json] [--tenants-only]
- *   npm run plan -- --head <dir> [--sandbox] [--format text|md|json]    (CI: run from the base's checkout)
+ *   npm run plan -- --base <git ref> [--format text|md|json] [--tenants-only] [--verbose]
+ *   npm run plan -- --head <dir> [--sandbox] [--format text|md|json] [--verbose]    (CI: run from the base's checkout)
  */
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
@@ -22,8 +22,8 @@ import { runReview } from "../src/engine/review";
 
 const USAGE = [
   "usage: npm run plan -- [--stack dev|prod] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...] [--json]",
-  "       npm run plan -- --base <git ref> [--stack S] [--format text|md|json] [--tenants-only]",
-  "       npm run plan -- --head <dir> [--stack S] [--format text|md|json] [--sandbox] [--tenants-only]",
+  "       npm run plan -- --base <git ref> [--stack S] [--format text|md|json] [--tenants-only] [--verbose]",
+  "       npm run plan -- --head <dir> [--stack S] [--format text|md|json] [--sandbox] [--tenants-only] [--verbose]",
 ].join("\n");
 
 type Format = "text" | "md" | "json";
@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       sandbox: { type: "boolean", default: false },
       "tenants-only": { type: "boolean", default: false },
       format: { type: "string" },
+      verbose: { type: "boolean", default: false },
     },
     USAGE,
   );
@@ -52,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
   if (format === "md" && !reviewing) throw new UsageError(`--format md goes with --base or --head (the pull-request comment)\n${USAGE}`);
   if (args.base && args.head)
     throw new UsageError(`--base and --head: give one; --base REF compares this tree with REF, --head DIR compares DIR with this tree\n${USAGE}`);
-  if ((args.sandbox || args["tenants-only"]) && !reviewing) throw new UsageError(`--sandbox and --tenants-only go with --base or --head\n${USAGE}`);
+  if ((args.sandbox || args["tenants-only"] || args.verbose) && !reviewing)
+    throw new UsageError(`--sandbox, --tenants-only and --verbose go with --base or --head\n${USAGE}`);
 
   const stackConfig = readStackConfig(PROJECT_ROOT, defaultStack(PROJECT_ROOT, args.stack), args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
@@ -68,7 +70,12 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (reviewing)
-    return runReview({ base: args.base, head: args.head, format, sandbox: args.sandbox!, tenantsOnly: args["tenants-only"]! }, stackConfig, settings, fleet);
+    return runReview(
+      { base: args.base, head: args.head, format, sandbox: args.sandbox!, tenantsOnly: args["tenants-only"]!, verbose: args.verbose },
+      stackConfig,
+      settings,
+      fleet,
+    );
 
   // Progress on a terminal only: nothing on a pipe, a file or with --json.
   const progress =

@@ -31,14 +31,16 @@ export const CHANGE_KINDS = {
     fields: ["region"],
     projectInputs: ["regionId"],
     why: REPLACES,
-    instead: "create a new tenant in the new region, migrate the data, retire the old one",
+    instead:
+      'keep region as it is and move the tenant: move: { region: <new region>, ticket: <change> } creates the target beside it (docs/operations.md, "Move a tenant")',
   },
   pgVersion: {
     scope: "tenant",
     fields: ["pgVersion"],
     projectInputs: ["pgVersion"],
     why: REPLACES,
-    instead: "create a new tenant on the new major, dump and restore, retire the old one",
+    instead:
+      'keep pgVersion as it is and move the tenant: move: { region: <its region>, pgVersion: <new major>, ticket: <change> } (docs/operations.md, "Move a tenant"); a move never goes to an older major: dump and restore into a new tenant for that',
   },
   database: {
     scope: "tenant",
@@ -53,6 +55,14 @@ export const CHANGE_KINDS = {
     projectInputs: [],
     why: "weakens the tenant's protection: backups stop, are kept a shorter time or taken less often, or the point-in-time restore window shrinks",
     instead: "keep the protection; when lowering it is intended (a contract change), acknowledge it with the approval",
+  },
+  residency: {
+    scope: "tenant",
+    fields: ["residency"],
+    projectInputs: [],
+    why: "the tenant's declared residency widens (DE to EU, or to a jurisdiction that does not contain the old one): every check that keeps its data, backups, moves and jobs inside the jurisdiction then accepts places the customer did not agree to",
+    instead:
+      "keep the residency; widen it only with the customer's written agreement, acknowledged with its reference (a tightening the region still lies in is safe)",
   },
   generation: {
     scope: "tenant",

@@ -287,6 +287,9 @@ export const DefaultsSchema = z.strictObject(tenantSettings).meta({
   description: "Settings every tenant inherits unless it sets its own.",
 });
 
+/** The shortest reason, ticket or hold a reviewer accepts. */
+export const REASON_MIN_LENGTH = 10;
+
 /**
  * Free text a reviewer reads (an acknowledgement's reason, a legal hold): 10 to 500
  * printable characters, so it can neither hide nor rewrite the review's output.
@@ -294,12 +297,24 @@ export const DefaultsSchema = z.strictObject(tenantSettings).meta({
 function reasonText(noun: string, ask: string) {
   return z
     .string({ error: (iss) => `${describe(iss.input)} is not a string; ${ask}` })
-    .min(10, { error: () => `the ${noun} is too short; ${ask}` })
+    .min(REASON_MIN_LENGTH, { error: () => `the ${noun} is too short; ${ask}` })
     .max(500, { error: () => `the ${noun} is longer than 500 characters; link a ticket instead` })
     .refine((r) => !DISPLAY_NAME_FORBIDDEN.test(r), {
       error: (iss) =>
         `${describe(iss.input)} contains ${codePoint(DISPLAY_NAME_FORBIDDEN.exec(String(iss.input))![0])}, a control, format or unassigned character that could hide or rewrite the review's output; write the ${noun} in printable characters`,
     });
+}
+
+/** An example ticket for messages and hints: the move's ticket rule accepts it (checked when this module loads). */
+export const EXAMPLE_TICKET = accepted("ticket", "CHG-2026-0042");
+
+/** An example acknowledgement reason for hints: the reason rule accepts it (checked when this module loads). */
+export const EXAMPLE_REASON = accepted("reason", `approved in ${EXAMPLE_TICKET}`);
+
+/** The example itself, once the reason rule has accepted it: an example a user copies must never be refused. */
+function accepted(noun: string, example: string): string {
+  if (!reasonText(noun, "").safeParse(example).success) throw new Error(`internal: the example ${noun} ${JSON.stringify(example)} breaks the ${noun} rule`);
+  return example;
 }
 
 /** A tenant's move to another region or Postgres major (issue: tenant operations): the target beside the current project, the cutover, then the finish. */
@@ -311,7 +326,7 @@ export const MoveSchema = z
       })
       .meta({ description: "The Neon region of the target project; it must lie inside the tenant's residency." }),
     pgVersion: pgVersion.optional().meta({ description: "The target's Postgres major (default: the tenant's); not lower than the current one." }),
-    ticket: reasonText("ticket", "name the change that approves the move, e.g. CHG-1234 (at least 10 characters)").meta({
+    ticket: reasonText("ticket", `name the change that approves the move, at least ${REASON_MIN_LENGTH} characters, e.g. ${EXAMPLE_TICKET}`).meta({
       description: "The change or request approving the move.",
     }),
     method: z

@@ -34,7 +34,8 @@ describe("the change kinds", () => {
 
   it("classify the tenant fields that reach a replace-forcing input or a new resource, and no others", () => {
     const fields = [...flattenTenant(tenant).keys()];
-    const destructive = fields.filter((f) => kindOfTenantField(f) !== undefined && kindOfTenantField(f) !== "weakening").sort();
+    const oneWay = ["weakening", "residency"];
+    const destructive = fields.filter((f) => kindOfTenantField(f) !== undefined && !oneWay.includes(kindOfTenantField(f)!)).sort();
     // generation names the project's resource: another generation is another (new, empty) project.
     expect(destructive).toEqual(["database.branch", "database.name", "database.role", "generation", "pgVersion", "region"]);
     // A move's stages are moves, never destructive: the finish releases the source, retained on delete.
@@ -46,6 +47,8 @@ describe("the change kinds", () => {
       "backup.schedule",
       "historyRetentionHours",
     ]);
+    // The residency, destructive only when it widens (DE → EU; the diff decides the direction).
+    expect(fields.filter((f) => kindOfTenantField(f) === "residency")).toEqual(["residency"]);
     expect(kindOfTenantField("database.name")).toBe("database");
     expect(kindOfTenantField("databases")).toBeUndefined();
     expect(kindOfTenantField("compute.minCu")).toBeUndefined();

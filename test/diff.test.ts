@@ -15,6 +15,7 @@ import { parseTenants } from "../tenants/load";
 import { ROOT } from "./program";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 import { formatProblem } from "../src/core/diagnostics/problems";
+import { EXAMPLE_REASON } from "../tenants/schema";
 
 const RETIRED = { id: "old-mill", name: "Old Mill", region: "aws-us-east-1", residency: "US", status: "retired" };
 const BASE_TENANTS = fleetYaml([ACME, NORTHWIND, RETIRED]);
@@ -181,7 +182,10 @@ describe("tenant diff: every change class", () => {
     const acked = diffAgainstBase(
       fleetYaml(
         [{ ...ACME, ...change }, NORTHWIND, RETIRED],
-        `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n`,
+        // Leaving the EU for GB widens the residency too (a jurisdiction that does not contain the old one): acknowledged apart.
+        `acknowledgements:\n  - tenant: acme-corp\n    change: ${kind}\n    reason: Data migrated to the new project, ticket OPS-123\n${
+          "residency" in change ? "  - tenant: acme-corp\n    change: residency\n    reason: Customer moved its contract to the UK, ticket OPS-124\n" : ""
+        }`,
       ),
       { stack: keep },
     );
@@ -217,7 +221,7 @@ describe("tenant diff: every change class", () => {
       "error: (stack): backup vault us-east-1: kept → (none): no tenant backs up to us-east-1 any more",
     );
     expect(renderDiffText(d, { base: "HEAD", stack: "prod", file: "t.yaml" })).toContain(
-      'not acknowledged: add to acknowledgements: { change: vault, reason: "..." }',
+      `not acknowledged: add to acknowledgements: { change: vault, reason: "${EXAMPLE_REASON}" }`,
     );
     expect(diffPasses(d)).toBe(false);
     const kept = diffAgainstBase(fleetYaml([ACME, NORTHWIND], ack), { stack: { neonOrgId: "org-a-1", protect: true, keep: { regions: ["us-east-1"] } } });
@@ -331,18 +335,20 @@ describe("tenant diff: every change class", () => {
 });
 
 describe("diff output", () => {
-  const d = diffAgainstBase(fleetYaml([{ ...ACME, region: "aws-eu-west-2", residency: "GB" }, NORTHWIND]));
+  // Leaving the EU for GB: the region replaces the project and the residency widens (GB does not lie inside EU).
+  const d = diffAgainstBase(fleetYaml([{ ...ACME, name: "ACME Corporation", region: "aws-eu-west-2", residency: "GB" }, NORTHWIND]));
 
   it("puts destructive changes first, as errors, with the acknowledgement to add", () => {
     const text = renderDiffText(d, { base: "origin/main", stack: "prod", file: "tenants/tenants.yaml" });
     const lines = text.split("\n");
     expect(lines[1]).toBe(
-      "0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 4 destructive changes not acknowledged: this change must not merge as it is",
+      "0 added, 0 retired, 0 reactivated, 1 removed, 1 changed · 5 destructive changes not acknowledged: this change must not merge as it is",
     );
     expect(lines[3]).toMatch(/^error: \(stack\): backup vault eu-central-1: kept → \(none\)/);
     expect(lines[4]).toMatch(/^error: \(stack\): backup vault us-east-1: kept → \(none\)/);
     expect(lines[5]).toMatch(/^error: acme-corp: region: aws-eu-central-1 → aws-eu-west-2/);
-    expect(text).toContain('add to acknowledgements: { tenant: acme-corp, change: region, reason: "..." }');
+    expect(lines[6]).toMatch(/^error: acme-corp: residency: EU → GB: the declared residency changes from EU to GB, which does not contain it/);
+    expect(text).toContain(`or acknowledge: { tenant: acme-corp, change: region, reason: "${EXAMPLE_REASON}" }`);
   });
 
   it("keeps a renamed tenant's hostile but valid name inert in the Markdown comment and the text", () => {
@@ -364,7 +370,7 @@ describe("diff output", () => {
     expect(md).toContain("> [!CAUTION]");
     expect(md.indexOf("#### Destructive changes")).toBeLessThan(md.indexOf("#### Other changes"));
     for (const line of md.split("\n").filter((l) => l.startsWith("| acme-corp") || l.startsWith("| old-mill"))) {
-      expect(line.split(/(?<!\\)\|/).length - 2).toBe(line.startsWith("| acme-corp | residency") ? 5 : 6);
+      expect(line.split(/(?<!\\)\|/).length - 2).toBe(line.startsWith("| acme-corp | name") ? 5 : 6);
     }
   });
 });
@@ -471,7 +477,7 @@ describe("npm run plan -- --base", () => {
     // The programs' layer is test/reviewPrograms.test.ts's subject; the other formats need only the files'.
     const md = plan("--base", "HEAD", "--tenants", changed, "--format", "md", "--tenants-only");
     expect(md.code).toBe(1);
-    expect(md.stdout).toContain("| northwind | region | aws-us-east-2 | aws-us-west-2 |");
+    expect(md.stdout).toMatch(/^\| northwind \| region \(line \d+\) \| aws-us-east-2 \| aws-us-west-2 \|/m);
     const json = plan("--base", "HEAD", "--tenants", changed, "--json", "--tenants-only");
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ base: "HEAD", stack: "prod", passes: false, summary: { destructive: 2, unacknowledged: 2 } });
@@ -494,6 +500,24 @@ describe("npm run plan -- --base", () => {
     expect(admins.stdout).toMatch(
       /^error: \(stack\): tenant-fleet:keyAdministrators: .* changes; not acknowledged: add to acknowledgements: \{ change: custody/m,
     );
+  });
+
+  it("points each change at its line (the base file's for a removal) and keeps one line per finding unless --verbose", () => {
+    const text = readFileSync(changed, "utf8");
+    const before = text.slice(0, text.indexOf("region: aws-us-west-2")).split("\n");
+    const r = plan("--base", "HEAD", "--tenants", changed, "--tenants-only");
+    const line = r.stdout.split("\n").find((l) => l.includes("error: northwind: region"))!;
+    expect(
+      line.startsWith(`${changed}:${before.length}:${before.at(-1)!.length + "region: ".length + 1}: error: northwind: region: aws-us-east-2 → aws-us-west-2`),
+    ).toBe(true);
+    expect(line).toContain('instead: keep region: aws-us-east-2 and move the tenant: move: { region: aws-us-west-2, ticket: "');
+    expect(r.stdout).not.toMatch(/^ {4}instead:/m);
+    const verbose = plan("--base", "HEAD", "--tenants", changed, "--tenants-only", "--verbose");
+    expect(verbose.stdout).toMatch(/^ {4}instead: keep it with tenant-fleet:keepVaultRegions/m);
+    const json = JSON.parse(plan("--base", "HEAD", "--tenants", changed, "--json", "--tenants-only").stdout);
+    const region = json.tenants.find((t: { id: string }) => t.id === "northwind").changes[0];
+    expect(region.at).toMatchObject({ file: changed, line: before.length, side: "head", of: "field" });
+    expect(plan("--verbose").code).toBe(2);
   });
 
   it("names a missing ref as a usage error", () => {

@@ -133,9 +133,10 @@ describe("the tenant diff with the programs' findings", () => {
   it("accounts for a replacement the tenants file explains (the tenant's region changed)", () => {
     const d = diffFleets(side("aws-eu-central-1"), side("aws-eu-west-2"), replaced);
     expect(d.resources).toEqual([expect.objectContaining({ change: "replaced", explainedBy: "acme: region" })]);
-    // The tenant's region change and its old region's vault fail; nothing is left to the code.
+    // The tenant's region change, its residency leaving the EU for GB and its old region's vault fail; nothing is left to the code.
     expect(d.stack.map((c) => c.kind)).toEqual(["vault"]);
-    expect(d.summary.unacknowledged).toBe(2);
+    expect(d.tenants[0].changes.filter((c) => c.class === "destructive").map((c) => c.kind)).toEqual(["region", "residency"]);
+    expect(d.summary.unacknowledged).toBe(3);
   });
 
   it("fails a replacement nothing in the files explains, as a change of the code, until acknowledged", () => {

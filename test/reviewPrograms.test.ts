@@ -162,7 +162,9 @@ describe("the tenant diff of a stack file that hands custody to the deploy role 
   it("fails another break-glass principal as custody, and passes it once acknowledged", () => {
     const r = plan(toOther, "--base", "HEAD~1");
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^error: \(stack\): tenant-fleet:breakGlassPrincipal: .*not acknowledged: add to acknowledgements: \{ change: custody/m);
+    expect(r.stdout).toMatch(
+      /^Pulumi\.prod\.yaml:\d+:\d+: error: \(stack\): tenant-fleet:breakGlassPrincipal: .*not acknowledged: add to acknowledgements: \{ change: custody/m,
+    );
     // The vaults' Denies now except the new principal: that follows from the setting, not from the code.
     expect(r.stdout).not.toMatch(/change: code/);
     writeFileSync(

@@ -9,6 +9,7 @@ import type { Problem } from "../core/diagnostics/problems";
 import type { Side } from "../review/diff";
 import { fileAtRef, resolveRef } from "../cli/git";
 import { stackConfigFromText } from "../core/config/stackFiles";
+import { stackGrantScopes } from "../plan/grantScopeWarning";
 
 /** `side` undefined: the tenants file did not exist at the ref (every tenant is new). */
 export function baseSide(root: string, ref: string, stack: string): { side: Side | undefined } | { problems: readonly Problem[] } {
@@ -30,7 +31,9 @@ export function baseSide(root: string, ref: string, stack: string): { side: Side
   const raw = projectSettings(cfg);
   const baseSettings = parseStackSettings(raw, { stack, file: stackFile }).settings;
   const fleet = baseSettings ? { ...result.fleet, tenants: result.fleet.tenants.filter((t) => owns(baseSettings, t)) } : result.fleet;
-  return { side: { fleet, stack: { neonOrgId, protect, keep: keeping(get), settings: raw } } };
+  const source = { tenantsText: text, stackFile: `${ref}:${stackFile}`, stackText: fileAtRef(ref, stackFile, root) };
+  const grantScopes = baseSettings ? stackGrantScopes(baseSettings, fleet) : undefined;
+  return { side: { fleet, stack: { neonOrgId, protect, keep: keeping(get), settings: raw, grantScopes }, source } };
 }
 
 /** Whether the stack was protected at the ref; undefined when its stack file did not exist there. */

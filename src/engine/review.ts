@@ -9,6 +9,7 @@
  *   request cannot edit the rules it is judged by); the head is the pull request's checkout
  *   at DIR, its files read by this code and its program run in a sandbox (`--sandbox`).
  */
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../plan/stack";
 import { projectSettings, type StackSettings } from "../core/config/settings";
@@ -27,6 +28,7 @@ import { runOffline } from "./offline";
 import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
 import { write } from "../cli/cli";
 import { loadWorkingTree } from "./workingTree";
+import { stackGrantScopes } from "../plan/grantScopeWarning";
 
 export interface ReviewArgs {
   readonly base?: string;
@@ -36,6 +38,8 @@ export interface ReviewArgs {
   readonly sandbox: boolean;
   /** Compare tenants files and settings only, without planning either program. */
   readonly tenantsOnly: boolean;
+  /** Text: each change's whole reason and way out, and every resource finding (default: one line per finding). */
+  readonly verbose?: boolean;
 }
 
 /** Replace-forcing inputs of every type the programs register: Neon's from its schema, AWS's declared. */
@@ -44,12 +48,33 @@ export function replaceForcing(): Record<string, readonly string[]> {
   return { ...AWS_REPLACE_FORCING, ...neon };
 }
 
-/** The working tree's side for the diff. */
-function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet): Side {
+/** The working tree's side for the diff (`root`: the checkout it was read from), with its files' text for the findings' positions. */
+function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet, root = PROJECT_ROOT): Side {
   return {
     fleet,
-    stack: { neonOrgId: settings.neonOrgId, protect: settings.protect, keep: settings.backup.keep, settings: projectSettings(stackConfig.config) },
+    stack: {
+      neonOrgId: settings.neonOrgId,
+      protect: settings.protect,
+      keep: settings.backup.keep,
+      settings: projectSettings(stackConfig.config),
+      grantScopes: stackGrantScopes(settings, fleet),
+    },
+    source: {
+      tenantsText: readIfAny(path.resolve(root, settings.tenantsFile)),
+      stackFile: stackConfig.stackFile,
+      stackText: stackConfig.stackFileText,
+      overridden: stackConfig.overridden,
+    },
   };
+}
+
+/** A file's text, or undefined when it cannot be read now (the findings then go without positions). */
+function readIfAny(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** The checkout at `dir`, read by this code: its stack file and tenants file, validated as this code validates. */
@@ -66,7 +91,7 @@ function sideAt(dir: string, stack: string): Side | string {
       .filter((p) => p.severity === "error")
       .map(formatProblem)
       .join("\n");
-  return ownSide(cfg, inputs.settings, inputs.fleet);
+  return ownSide(cfg, inputs.settings, inputs.fleet, dir);
 }
 
 async function ownPlan(stackConfig: StackConfig): Promise<PlannedResource[]> {
@@ -149,7 +174,7 @@ export async function runReview(args: ReviewArgs, stackConfig: StackConfig, sett
       ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n`
       : args.format === "md"
         ? renderDiffMarkdown(diff, meta)
-        : renderDiffText(diff, meta),
+        : renderDiffText(diff, meta, { verbose: args.verbose }),
   );
   return diffPasses(diff) ? 0 : 1;
 }

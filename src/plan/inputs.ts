@@ -15,6 +15,7 @@ import { ROLE_PURPOSES, trustPolicyLength } from "./iam/workflowAccess";
 import { devSeedProblems } from "../core/config/devSeed";
 import { GITHUB_TOKEN, NEON_API_KEY } from "../core/config/credentials";
 import { fleetNames } from "../core/repositoryContract";
+import { grantScopeProblem } from "./grantScopeWarning";
 
 /** Tenants per stack above which the loader warns: see docs/scale.md. */
 export const RECOMMENDED_STACK_SIZE = 2000;
@@ -97,6 +98,8 @@ export function resolveStackInputs(raw: Readonly<Record<string, string | undefin
   if (!result.fleet || problems.some((p) => p.severity === "error")) return { settings, problems, shards };
   const fleet: Fleet = Object.freeze({ ...result.fleet, tenants: Object.freeze(result.fleet.tenants.filter((t) => owns(settings, t))) });
   problems.push(...accessProblems(settings, fleet, shards, source));
+  const widened = grantScopeProblem(settings, fleet, source);
+  if (widened) problems.push(widened);
   if (problems.some((p) => p.severity === "error")) return { settings, problems, shards };
   return { settings, fleet, problems, shards };
 }

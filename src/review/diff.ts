@@ -11,6 +11,10 @@ import { longestGapHours } from "../core/cronGap";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../core/config/settings";
 import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
 import { adoptedWhy, BINDING_FIELD, bindingChange } from "../../tenants/binding";
+import { residencyContains, residencyLoosened } from "../../tenants/residency";
+import { DiffLocator, type SideSource, type SourcePosition } from "./diffPositions";
+import { insteadOf } from "./diffWayOut";
+import { grantScopeChanges, type GrantScopes } from "./diffGrantScope";
 
 export interface FieldChange {
   readonly field: string;
@@ -22,6 +26,10 @@ export interface FieldChange {
   readonly why: string;
   /** The acknowledgement that accepts this destructive change, if any. */
   readonly acknowledgement?: Acknowledgement;
+  /** For destructive changes: what to do instead (a move for a region or major change). */
+  readonly instead?: string;
+  /** Where the change is written: the head file's line and column (a removal: the base file's); absent when the text was not read. */
+  readonly at?: SourcePosition;
 }
 
 /** `adopted`: added with a binding to an existing Neon project, which the stack imports (tenants/binding.ts). */
@@ -42,11 +50,15 @@ export interface StackView {
   readonly keep?: VaultKeeping;
   /** Every `tenant-fleet:*` setting as the stack file gives it (raw, without the namespace): each is compared by its SETTING_REVIEW class. */
   readonly settings?: Readonly<Record<string, string | undefined>>;
+  /** The workflow roles' grant scopes this side's program grants (src/plan/grantScopeWarning.ts): a widening is shown for review. */
+  readonly grantScopes?: GrantScopes;
 }
 
 export interface Side {
   readonly fleet: Fleet;
   readonly stack: StackView;
+  /** The files' text, for the findings' positions. */
+  readonly source?: SideSource;
 }
 
 export interface FleetDiff {
@@ -111,8 +123,8 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
     return binding.class === "destructive" ? { ...binding, kind: "binding" } : binding;
   }
   const kind = kindOfTenantField(field);
-  if (kind === "weakening") {
-    const why = weakening(field, before, after);
+  if (kind === "weakening" || kind === "residency") {
+    const why = kind === "weakening" ? weakening(field, before, after) : residencyWidening(before, after);
     if (why) return { class: "destructive", kind, why };
   } else if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
   if (field === "status") {
@@ -154,6 +166,14 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   return { class: "safe", why: "updated in place" };
 }
 
+/** A residency that does not contain the old one (DE → EU) loosens the tenant's jurisdiction (why); a tightening does not (undefined). */
+function residencyWidening(before: unknown, after: unknown): string | undefined {
+  const [b, a] = [String(before), String(after)];
+  if (!residencyLoosened(b, a)) return undefined;
+  const how = residencyContains(a, b) ? `widens from ${b} to ${a}` : `changes from ${b} to ${a}, which does not contain it`;
+  return `the declared residency ${how}: ${CHANGE_KINDS.residency.why.replace(/^[^:]*: /, "")}`;
+}
+
 /** The field change of a finished move: the name `move` with `finished` after is what explains the source's resource leaving (explain). */
 function finishedChange(prev: Tenant): FieldChange {
   return {
@@ -183,7 +203,10 @@ function compareTenant(before: Tenant, after: Tenant): FieldChange[] {
   const fields = [...new Set([...a.keys(), ...b.keys()])];
   return fields
     .filter((f) => JSON.stringify(a.get(f)) !== JSON.stringify(b.get(f)))
-    .map((field) => ({ field, before: a.get(field), after: b.get(field), ...ruleFor(field, a.get(field), b.get(field)) }));
+    .map((field) => {
+      const rule = ruleFor(field, a.get(field), b.get(field));
+      return { field, before: a.get(field), after: b.get(field), ...rule, ...(rule.kind ? { instead: insteadOf(rule.kind, before, after) } : {}) };
+    });
 }
 
 function acknowledge(changes: FieldChange[], acks: readonly Acknowledgement[], tenant: string | undefined, used: Set<Acknowledgement>): FieldChange[] {
@@ -217,11 +240,12 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
   const stack = acknowledge(stackChanges, acks, undefined, used);
 
   const all = [...tenants.flatMap((t) => t.changes), ...stack];
+  const located = locate(before, after, tenants, stack);
   const destructive = all.filter((c) => c.class === "destructive");
   const count = (change: TenantChange) => tenants.filter((t) => t.change === change).length;
   return {
-    tenants,
-    stack,
+    tenants: located.tenants,
+    stack: located.stack,
     unusedAcknowledgements: acks.filter((a) => !used.has(a)),
     ...(explained ? { resources: explained } : {}),
     summary: {
@@ -235,6 +259,20 @@ export function diffFleets(before: Side | undefined, after: Side, resources?: re
       unacknowledged: destructive.filter((c) => !c.acknowledgement).length,
       review: all.filter((c) => c.class === "review").length,
     },
+  };
+}
+
+/** Each change with its position (diffPositions.ts) and, when destructive, the catalogue's way out if it has none of its own. */
+function locate(before: Side | undefined, after: Side, tenants: readonly TenantDiff[], stack: readonly FieldChange[]) {
+  const at = new DiffLocator(before && { file: before.fleet.file, source: before.source }, { file: after.fleet.file, source: after.source });
+  const finish = (c: FieldChange, where: SourcePosition | undefined): FieldChange => ({
+    ...c,
+    ...(c.kind && !c.instead ? { instead: insteadOf(c.kind, undefined, undefined) } : {}),
+    ...(where ? { at: where } : {}),
+  });
+  return {
+    tenants: tenants.map((t) => ({ ...t, changes: t.changes.map((c) => finish(c, at.tenantChange(t.id, c.field, t.change === "removed"))) })),
+    stack: stack.map((c) => finish(c, at.stackChange(c.field))),
   };
 }
 
@@ -325,7 +363,7 @@ function stackFieldChanges(before: Side, after: Side): FieldChange[] {
   } else if (!before.stack.protect && after.stack.protect) {
     stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
   }
-  stackChanges.push(...backupLayoutChanges(before, after));
+  stackChanges.push(...backupLayoutChanges(before, after), ...grantScopeChanges(before.stack.grantScopes, after.stack.grantScopes));
   if (before.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
   return stackChanges;
 }
