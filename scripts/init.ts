@@ -9,12 +9,12 @@
  *   npm run init -- --stack prod --github-owner acme --github-repository app \
  *     --neon-org org-... --aws-region eu-central-1 --key-administrator arn:aws:iam::…:role/deploy
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../src/plan/stack";
-import { parseCommandLine, runMain, write } from "../src/cli/cli";
+import { parseCommandLine, runMain, write, writeOutputFile } from "../src/cli/cli";
 import { UsageError } from "../src/core/config/stackFiles";
 import { parseStackSettings, projectSettings } from "../src/core/config/settings";
 import { AWS_REGION, policyConfigPath, renderPolicyConfig } from "../src/core/config/ciStacks";
@@ -110,10 +110,6 @@ function report(wrote: readonly string[], stack: string, tenantsFile: string): s
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, OPTIONS, USAGE);
-  if (args.help) {
-    await write(`${USAGE}\n`);
-    return 0;
-  }
   const { stack, awsRegion } = checkArguments(args);
   const stackFile = `Pulumi.${stack}.yaml`;
   const policyFile = policyConfigPath(stack);
@@ -148,15 +144,14 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const wrote: string[] = [];
-  writeFileSync(path.join(PROJECT_ROOT, stackFile), stackText);
+  writeOutputFile(path.join(PROJECT_ROOT, stackFile), stackText);
   wrote.push(
     `${stackFile}: the stack's settings (repository ${args["github-owner"]}/${args["github-repository"]}@${args["github-branch"]}, ${args["neon-org"] ? `Neon organisation ${args["neon-org"]}` : "Neon personal account (no --neon-org)"}, AWS ${awsRegion}, residencies ${residencies.join(", ")}, protection ${protect ? "on" : "off"}, secrets per GitHub environment)`,
   );
-  mkdirSync(path.join(PROJECT_ROOT, "policies"), { recursive: true });
-  writeFileSync(path.join(PROJECT_ROOT, policyFile), renderPolicyConfig(settings));
+  writeOutputFile(path.join(PROJECT_ROOT, policyFile), renderPolicyConfig(settings), { mkdir: true });
   wrote.push(`${policyFile}: what the policy pack checks this stack against (the same repository, residencies and protection)`);
   if (!existsSync(path.join(PROJECT_ROOT, tenantsFile))) {
-    writeFileSync(path.join(PROJECT_ROOT, tenantsFile), starterTenants(stack, region, residencies));
+    writeOutputFile(path.join(PROJECT_ROOT, tenantsFile), starterTenants(stack, region, residencies), { mkdir: true });
     wrote.push(`${tenantsFile}: a starter fleet of one tenant in ${region.id}, marked example: true`);
   }
   await write(report(wrote, stack, tenantsFile));
