@@ -14,7 +14,7 @@ import * as path from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../src/plan/stack";
-import { parseCommandLine, runMain, write, writeOutputFile } from "../src/cli/cli";
+import { checkWritable, parseCommandLine, runMain, write, writeOutputFile } from "../src/cli/cli";
 import { UsageError } from "../src/core/config/stackFiles";
 import { parseStackSettings, projectSettings } from "../src/core/config/settings";
 import { AWS_REGION, policyConfigPath, renderPolicyConfig } from "../src/core/config/ciStacks";
@@ -144,13 +144,18 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const wrote: string[] = [];
+  // Every target checked first: a path that cannot be written stops the command before it writes any.
+  const writesTenants = !existsSync(path.join(PROJECT_ROOT, tenantsFile));
+  for (const f of [stackFile, policyFile, ...(writesTenants ? [tenantsFile] : [])]) {
+    if (existsSync(path.join(PROJECT_ROOT, path.dirname(f)))) checkWritable(path.join(PROJECT_ROOT, f));
+  }
   writeOutputFile(path.join(PROJECT_ROOT, stackFile), stackText);
   wrote.push(
     `${stackFile}: the stack's settings (repository ${args["github-owner"]}/${args["github-repository"]}@${args["github-branch"]}, ${args["neon-org"] ? `Neon organisation ${args["neon-org"]}` : "Neon personal account (no --neon-org)"}, AWS ${awsRegion}, residencies ${residencies.join(", ")}, protection ${protect ? "on" : "off"}, secrets per GitHub environment)`,
   );
   writeOutputFile(path.join(PROJECT_ROOT, policyFile), renderPolicyConfig(settings), { mkdir: true });
   wrote.push(`${policyFile}: what the policy pack checks this stack against (the same repository, residencies and protection)`);
-  if (!existsSync(path.join(PROJECT_ROOT, tenantsFile))) {
+  if (writesTenants) {
     writeOutputFile(path.join(PROJECT_ROOT, tenantsFile), starterTenants(stack, region, residencies), { mkdir: true });
     wrote.push(`${tenantsFile}: a starter fleet of one tenant in ${region.id}, marked example: true`);
   }
