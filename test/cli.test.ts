@@ -32,7 +32,7 @@ function copyOfProject(): string {
   return dir;
 }
 
-/** Every file under `dir` (node_modules aside) with a hash of its content: what a command changed shows as a difference. */
+/** Every file under `dir` (node_modules aside) with its modification time and a hash of its content: what a command wrote shows as a difference. */
 function snapshot(dir: string, rel = ""): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(path.join(dir, rel))) {
@@ -40,10 +40,11 @@ function snapshot(dir: string, rel = ""): Record<string, string> {
     if (file === "node_modules") continue;
     const st = statSync(path.join(dir, file));
     if (st.isDirectory()) Object.assign(out, snapshot(dir, file));
+    // The modification time too: a generator that rewrites a file with the same content has still written it.
     else
-      out[file] = createHash("sha256")
+      out[file] = `${st.mtimeMs} ${createHash("sha256")
         .update(readFileSync(path.join(dir, file)))
-        .digest("hex");
+        .digest("hex")}`;
   }
   return out;
 }
