@@ -104,6 +104,14 @@ describe("Pulumi ESC imports", () => {
     expect(lines[0]).toMatch(/tenant-fleet:githubOwner: missing; /);
   });
 
+  it("under pulumi up (the config as Pulumi resolved it, ESC values in it) the imports are no unknown", () => {
+    const text = withEsc(PROD);
+    const cfg = stackConfigFromText(PROJECT, "prod", text);
+    const { settings, problems } = parseStackSettings(projectSettings(cfg.config), { stack: "prod", file: "Pulumi.prod.yaml", text, live: true });
+    expect(problems).toEqual([]);
+    expect(settings).toBeDefined();
+  });
+
   it("npm run plan of such a stack plans, and prints the note", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tf-esc-"));
     for (const f of projectFiles()) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });

@@ -136,6 +136,11 @@ export interface SettingsSource {
   readonly text?: string;
   /** Keys given on the command line (`--config`), reported as such rather than in the file. */
   readonly overridden?: ReadonlySet<string>;
+  /**
+   * The values are the running stack's config as Pulumi resolved it (Pulumi ESC imports
+   * included), not read from the files: an `environment:` import is then no unknown.
+   */
+  readonly live?: boolean;
 }
 
 /**
@@ -277,7 +282,7 @@ export function parseStackSettings(
   raw: Readonly<Record<string, string | undefined>>,
   source: SettingsSource,
 ): { settings?: StackSettings; problems: Problem[] } {
-  const esc = escImports(source.text);
+  const esc = source.live ? undefined : escImports(source.text);
   // Unset in the file but imported from ESC: it may be set there, so it is never "missing", only unreadable offline.
   const fromEnvironment = (key: string, message: string) =>
     esc !== undefined && message.startsWith("missing") && !source.overridden?.has(key) && !locateConfigKey(source.text, `${NAMESPACE}:${key}`);
