@@ -4,11 +4,11 @@
  *
  *   npm run catalog -- migrate                       apply the catalog's schema migrations; create the writer role (password derived from the owner's)
  *   npm run catalog -- sync --stack S --outputs F    upsert the stack's tenants (F: pulumi stack output --json)
- *   npm run status [-- --json] [--target V]          the fleet: versions, who is behind, failed, never migrated; last backup and drill
+ *   npm run status [-- --json] [--target V] [--stack S]   the fleet (of one stack with --stack): versions, who is behind, failed, never migrated; last backup and drill
  */
 import { readFileSync } from "node:fs";
 import { CATALOG_URL_VARIABLE, connectCatalog } from "../src/operations/catalogClient";
-import { CommandError, parseCommandLine, runMain, write } from "../src/cli/cli";
+import { CommandError, parseCommandLine, parseSubcommand, runMain, write } from "../src/cli/cli";
 import { UsageError } from "../src/core/config/stackFiles";
 import { passwordOf, catalogWriterPassword, CATALOG_WRITER_ROLE } from "../src/plan/projects/catalogWriter";
 import { fleetStatus, migrateCatalog, renderStatus, syncTenants, tenantRecords, tenantsFromOutputs } from "../src/catalog/catalog";
@@ -16,22 +16,23 @@ import { fleetStatus, migrateCatalog, renderStatus, syncTenants, tenantRecords, 
 const USAGE = [
   "usage: npm run catalog -- migrate",
   "       npm run catalog -- sync --stack S --outputs FILE   (FILE: pulumi stack output --json; - for stdin)",
-  "       npm run status [-- --json] [--target VERSION]",
+  "       npm run status [-- --json] [--target VERSION] [--stack S]",
   `       with ${CATALOG_URL_VARIABLE} set to the catalog's connection string`,
 ].join("\n");
 
+const COMMANDS = ["migrate", "sync", "status"] as const;
+
+/** What each command takes: an option another command takes is unknown here (exit 2), not ignored. */
+const OPTIONS = {
+  migrate: {},
+  sync: { stack: { type: "string" }, outputs: { type: "string" } },
+  status: { stack: { type: "string" }, json: { type: "boolean", default: false }, target: { type: "string" } },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === "--help" || command === "-h") {
-    await write(`${USAGE}\n`);
-    return command ? 0 : 2;
-  }
-  if (!["migrate", "sync", "status"].includes(command)) throw new UsageError(`${command}: not a catalog command\n${USAGE}`);
-  const args = parseCommandLine(
-    rest,
-    { stack: { type: "string" }, outputs: { type: "string" }, json: { type: "boolean", default: false }, target: { type: "string" } },
-    USAGE,
-  );
+  const { command, rest } = parseSubcommand(argv, COMMANDS, USAGE);
+  // Typed as every command's options: the ones this command does not take are refused, so they stay undefined.
+  const args = parseCommandLine(rest, OPTIONS[command] as typeof OPTIONS.sync & typeof OPTIONS.status, USAGE);
   if (command === "sync" && (!args.stack || !args.outputs)) throw new UsageError(`sync needs --stack and --outputs\n${USAGE}`);
   let outputs: unknown;
   if (command === "sync") {
@@ -64,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       const n = await syncTenants(db, args.stack!, tenants);
       await write(`${n} tenant(s) of stack ${args.stack} synced\n`);
     } else {
-      const status = fleetStatus(await tenantRecords(db), args.target);
+      const status = fleetStatus(await tenantRecords(db, args.stack), args.target);
       await write(args.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
     }
   } catch (err) {

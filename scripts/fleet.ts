@@ -1,10 +1,10 @@
 /**
  * Fleet operations that read the real Neon organisation.
  *
- *   npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json]
+ *   npm run fleet -- orphans [--org <org id> | --stack S] [--state <pulumi stack export file> ...] [--json]
  *
  * `orphans` lists the organisation's Neon projects that no tenant (or dev/test project) of
- * any stack of this project declares, and the further projects named like a tenant's: the
+ * any stack of this project declares (in every stack's organisation, or in the one of --org or --stack), and the further projects named like a tenant's: the
  * ones the provider's retried creates leave behind (src/review/orphans.ts says how). With the
  * stacks' `pulumi stack export` documents it says exactly which projects Pulumi tracks.
  * Needs NEON_API_KEY (read access to the organisation's projects); reads only.
@@ -22,33 +22,35 @@
 import { readFileSync } from "node:fs";
 import { listProjects, neonApi, NeonApiError } from "../src/operations/neonApi";
 import { PROJECT_ROOT } from "../src/plan/stack";
-import { UsageError } from "../src/core/config/stackFiles";
+import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
+import { NAMESPACE } from "../src/core/config/settings";
 import { findOrphans, trackedProjectIds } from "../src/review/orphans";
 import { declaredByOrg, DeclarationError } from "../src/engine/declaredProjects";
-import { parseCommandLine, runMain, write } from "../src/cli/cli";
+import { parseCommandLine, parseSubcommand, runMain, write } from "../src/cli/cli";
 import { ADOPT_USAGE, adoptFlow } from "../src/operations/adopt/cli";
 
-const USAGE = "usage: npm run fleet -- orphans [--org <org id>] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
+const USAGE = "usage: npm run fleet -- orphans [--org <org id> | --stack S] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
+const COMMANDS = ["orphans", "adopt"] as const;
 
 async function orphans(argv: string[]): Promise<number> {
   const args = parseCommandLine(
     argv,
     {
       org: { type: "string" },
+      stack: { type: "string" },
       state: { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
       "api-url": { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
     USAGE,
   );
-  if (args.help) {
-    await write(`${USAGE}\n`);
-    return 0;
-  }
+  const stackOrg = args.stack === undefined ? undefined : orgOfStack(args.stack);
+  if (args.org && stackOrg && args.org !== stackOrg)
+    throw new UsageError(`--org ${args.org} and --stack ${args.stack} (whose organisation is ${stackOrg}) disagree; give one\n${USAGE}`);
   const api = neonApi("list the organisation's projects", args["api-url"]);
   const declared = declaredByOrg(PROJECT_ROOT);
-  const orgs = args.org ? [args.org] : [...declared.keys()].filter((o) => o !== "(no organisation)");
+  const chosen = args.org ?? stackOrg;
+  const orgs = chosen ? [chosen] : [...declared.keys()].filter((o) => o !== "(no organisation)");
   if (!orgs.length) throw new UsageError(`no stack names tenant-fleet:neonOrgId; say which organisation: --org <org id>\n${USAGE}`);
   let tracked: Set<string> | undefined;
   if (args.state.length) {
@@ -99,8 +101,15 @@ async function orphans(argv: string[]): Promise<number> {
   return found ? 1 : 0;
 }
 
+/** The Neon organisation a stack names (tenant-fleet:neonOrgId), or a UsageError saying it names none. */
+function orgOfStack(stack: string): string {
+  const org = readStackConfig(PROJECT_ROOT, stack).config[`${NAMESPACE}:neonOrgId`];
+  if (!org) throw new UsageError(`--stack ${stack}: Pulumi.${stack}.yaml names no ${NAMESPACE}:neonOrgId; say which organisation: --org <org id>\n${USAGE}`);
+  return org;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const { command, rest } = parseSubcommand(argv, COMMANDS, `${USAGE}\n${ADOPT_USAGE}`);
   if (command === "adopt") return adoptFlow(rest, () => declaredByOrg(PROJECT_ROOT));
   if (command === "orphans") {
     try {
@@ -112,10 +121,6 @@ async function main(argv: string[]): Promise<number> {
       }
       throw err;
     }
-  }
-  if (command === undefined || command === "-h" || command === "--help") {
-    await write(`${USAGE}\n${ADOPT_USAGE}\n`);
-    return command === undefined ? 2 : 0;
   }
   throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
 }

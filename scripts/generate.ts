@@ -12,11 +12,7 @@ import { generate } from "../src/tools/generate";
 const USAGE = "usage: npm run generate [-- --neon]";
 
 runMain("generate", async (argv) => {
-  const args = parseCommandLine(argv, { neon: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } }, USAGE);
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommandLine(argv, { neon: { type: "boolean", default: false } }, USAGE);
   generate({ neon: args.neon });
   return process.exitCode === 1 ? 1 : 0;
 });

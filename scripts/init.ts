@@ -14,13 +14,13 @@
  *   npm run init -- --stack prod --github-owner acme --github-repository app \
  *     --neon-org org-... --aws-region eu-central-1 --key-administrator arn:aws:iam::…:role/deploy
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import * as path from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../src/plan/stack";
-import { CommandError, parseCommandLine, runMain, write } from "../src/cli/cli";
+import { checkWritable, CommandError, parseCommandLine, runMain, write, writeOutputFile } from "../src/cli/cli";
 import { UsageError } from "../src/core/config/stackFiles";
 import { defaultStack } from "../src/core/config/defaultStack";
 import { parseStackSettings, projectSettings } from "../src/core/config/settings";
@@ -216,10 +216,6 @@ async function chooseScope(args: InitArgs, p: Prospect, tenants: number | undefi
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, OPTIONS, USAGE);
-  if (args.help) {
-    await write(`${USAGE}\n`);
-    return 0;
-  }
   const { stack, awsRegion } = checkArguments(args);
   const stackFile = `Pulumi.${stack}.yaml`;
   const policyFile = policyConfigPath(stack);
@@ -255,15 +251,19 @@ async function main(argv: string[]): Promise<number> {
 function writeStack(args: InitArgs, p: Prospect, chosen: { text: string; settings: StackSettings; scope: SecretScope }, region: NeonRegion): string[] {
   const wrote: string[] = [];
   const policyFile = policyConfigPath(p.stack);
-  writeFileSync(path.join(PROJECT_ROOT, p.stackFile), chosen.text);
+  // Every target checked first: a path that cannot be written stops the command before it writes any.
+  const writesTenants = !existsSync(path.join(PROJECT_ROOT, p.tenantsFile));
+  for (const f of [p.stackFile, policyFile, ...(writesTenants ? [p.tenantsFile] : [])]) {
+    if (existsSync(path.join(PROJECT_ROOT, path.dirname(f)))) checkWritable(path.join(PROJECT_ROOT, f));
+  }
+  writeOutputFile(path.join(PROJECT_ROOT, p.stackFile), chosen.text);
   wrote.push(
     `${p.stackFile}: the stack's settings (repository ${args["github-owner"]}/${args["github-repository"]}@${args["github-branch"]}, ${args["neon-org"] ? `Neon organisation ${args["neon-org"]}` : "Neon personal account (no --neon-org)"}, AWS ${p.awsRegion}, residencies ${p.residencies.join(", ")}, protection ${p.protect ? "on" : "off"}, ${SCOPE_WORDS[chosen.scope]})`,
   );
-  mkdirSync(path.join(PROJECT_ROOT, "policies"), { recursive: true });
-  writeFileSync(path.join(PROJECT_ROOT, policyFile), renderPolicyConfig(chosen.settings));
+  writeOutputFile(path.join(PROJECT_ROOT, policyFile), renderPolicyConfig(chosen.settings), { mkdir: true });
   wrote.push(`${policyFile}: what the policy pack checks this stack against (the same repository, residencies and protection)`);
-  if (!existsSync(path.join(PROJECT_ROOT, p.tenantsFile))) {
-    writeFileSync(path.join(PROJECT_ROOT, p.tenantsFile), starterTenants(p.stack, region, p.residencies));
+  if (writesTenants) {
+    writeOutputFile(path.join(PROJECT_ROOT, p.tenantsFile), starterTenants(p.stack, region, p.residencies), { mkdir: true });
     wrote.push(`${p.tenantsFile}: a starter fleet of one tenant in ${region.id}, marked example: true`);
   }
   return wrote;

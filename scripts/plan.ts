@@ -43,10 +43,6 @@ async function main(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (args.help) {
-    await write(`${USAGE}\n`);
-    return 0;
-  }
   const format: Format = args.json ? "json" : ((args.format ?? "text") as Format);
   if (!["text", "md", "json"].includes(format)) throw new UsageError(`--format ${args.format}: use text, md or json\n${USAGE}`);
   const reviewing = args.base !== undefined || args.head !== undefined;

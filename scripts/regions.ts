@@ -9,10 +9,9 @@
  * beside the declaration, with every project of the organisation that no stack declares;
  * a difference exits 1 (src/review/observed.ts).
  */
-import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../src/plan/stack";
-import { parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
+import { checkWritable, parseCommandLine, runMain, STACK_OPTIONS, write, writeOutputFile } from "../src/cli/cli";
 import { defaultStack } from "../src/core/config/defaultStack";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
@@ -43,10 +42,6 @@ async function main(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (args.help) {
-    await write(`${USAGE}\n`);
-    return 0;
-  }
   const format = args.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${args.format}: use ${FORMATS.join(", ")}\n${USAGE}`);
   if (args.observe && (format === "csv" || format === "svg")) throw new UsageError(`--observe reports in md or json, not ${format}\n${USAGE}`);
@@ -77,9 +72,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const out = args.out ? path.resolve(process.env.INIT_CWD ?? process.cwd(), args.out) : undefined;
   let svgName: string | undefined;
+  // The report's own path first: a bad --out is named as given, and nothing is half written.
+  if (out) checkWritable(out);
   if (out && format === "md") {
     const svgFile = out.replace(/\.md$/i, "") + ".svg";
-    writeFileSync(svgFile, regionsSvg(report, meta));
+    writeOutputFile(svgFile, regionsSvg(report, meta));
     svgName = path.basename(svgFile);
   }
   let text =
@@ -96,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
         ? `${text}${observationMarkdown(observed.observation, observed.org)}`
         : `${JSON.stringify({ ...JSON.parse(text), observed: { org: observed.org, ...observed.observation } }, null, 2)}\n`;
   if (out) {
-    writeFileSync(out, text);
+    writeOutputFile(out, text);
     process.stderr.write(`wrote ${out}${svgName ? ` and ${path.join(path.dirname(out), svgName)}` : ""}\n`);
   } else {
     await write(text);

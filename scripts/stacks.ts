@@ -5,6 +5,7 @@
  *   npm run stacks                      # a table
  *   npm run stacks -- --json            # the GitHub Actions matrices: {"all", "dev", "prod"}
  *   npm run stacks -- --github-output   # key=value lines for $GITHUB_OUTPUT (the workflows)
+ *   npm run stacks -- --stack S [...]           # one stack only: its row and its problems
  *   npm run stacks -- --tiers-from <git ref> [...]
  *                                       # a stack protected at the ref stays prod (deploy.yml
  *                                       # passes the commit before the push)
@@ -17,10 +18,11 @@ import { PROJECT_ROOT } from "../src/plan/stack";
 import { ciMatrices, ciStacks } from "../src/core/config/ciStacks";
 import { formatProblem, sortProblems } from "../src/core/diagnostics/problems";
 import { parseCommandLine, runMain, write } from "../src/cli/cli";
+import { listStacks, UsageError } from "../src/core/config/stackFiles";
 import { protectedAtRef } from "../src/engine/baseSide";
 import { resolveRef } from "../src/cli/git";
 
-const USAGE = "usage: npm run stacks -- [--json | --github-output] [--tiers-from <git ref>]";
+const USAGE = "usage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]";
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(
@@ -29,17 +31,19 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       "github-output": { type: "boolean", default: false },
       "tiers-from": { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
+      stack: { type: "string" },
     },
     USAGE,
   );
-  if (args.help) {
-    await write(`${USAGE}\n`);
-    return 0;
-  }
+  const only = args.stack;
+  if (only !== undefined && !listStacks(PROJECT_ROOT).includes(only))
+    throw new UsageError(`--stack ${only}: no Pulumi.${only}.yaml here; stacks here: ${listStacks(PROJECT_ROOT).join(", ")}\n${USAGE}`);
   const base = args["tiers-from"];
   if (base !== undefined) resolveRef(base, PROJECT_ROOT, "--tiers-from");
-  const { stacks, problems, setAside } = ciStacks(PROJECT_ROOT, base === undefined ? undefined : (stack) => protectedAtRef(PROJECT_ROOT, base, stack));
+  const all = ciStacks(PROJECT_ROOT, base === undefined ? undefined : (stack) => protectedAtRef(PROJECT_ROOT, base, stack));
+  const { setAside } = all;
+  const stacks = all.stacks.filter((s) => only === undefined || s.stack === only);
+  const problems = all.problems.filter((p) => only === undefined || p.file === `Pulumi.${only}.yaml` || p.file.endsWith(`config.${only}.json`));
   if (problems.length > 0) {
     for (const p of sortProblems(problems)) process.stderr.write(`${formatProblem(p)}\n`);
     process.stderr.write("CI runs no stack until these are fixed.\n");

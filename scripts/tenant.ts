@@ -14,11 +14,22 @@
  * Neon through NEON_API_KEY; the vaults through the AWS CLI's credentials (the operations
  * role; erasure: the break-glass role). F for --outputs: pulumi stack output --json.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CATALOG_URL_VARIABLE, connectCatalog } from "../src/operations/catalogClient";
 import { PROJECT_ROOT } from "../src/plan/stack";
-import { CommandError, parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
+import {
+  checkWritable,
+  CommandError,
+  helpAsked,
+  HelpRequested,
+  parseCommandLine,
+  parseSubcommand,
+  runMain,
+  STACK_OPTIONS,
+  write,
+  writeOutputFile,
+} from "../src/cli/cli";
 import { defaultStack } from "../src/core/config/defaultStack";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
@@ -69,7 +80,6 @@ const USAGE = [
 ].join("\n");
 
 const OPERATIONS = ["restore", "export", "share", "erase", "move"] as const;
-type Command = (typeof OPERATIONS)[number];
 
 /** `--to before-migration 101` is two words on the command line; the parser takes one. */
 function joinTarget(argv: string[]): string[] {
@@ -198,7 +208,7 @@ async function carryOut(
     startedAt,
     finishedAt: new Date().toISOString(),
   };
-  if (recordFile) writeFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), recordFile), `${JSON.stringify(record, null, 2)}\n`);
+  if (recordFile) writeOutputFile(path.resolve(process.env.INIT_CWD ?? process.cwd(), recordFile), `${JSON.stringify(record, null, 2)}\n`);
   let recorded = "no fleet catalog: recorded in the file only";
   if (process.env[CATALOG_URL_VARIABLE]) {
     const db = await connectCatalog();
@@ -303,17 +313,17 @@ interface Operation {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, id, ...rest] = joinTarget(argv);
-  if (!command || command === "--help" || command === "-h") {
-    await write(`${USAGE}\n`);
-    return command ? 0 : 2;
-  }
-  if (!OPERATIONS.includes(command as Command)) throw new UsageError(`${command}: not a tenant operation (${OPERATIONS.join(", ")})\n${USAGE}`);
+  if (helpAsked(argv, OPTIONS)) throw new HelpRequested(USAGE);
+  const {
+    command,
+    rest: [id, ...rest],
+  } = parseSubcommand(joinTarget(argv), OPERATIONS, USAGE);
   if (!id || id.startsWith("--")) throw new UsageError(`${command} needs a tenant id\n${USAGE}`);
   const positional = command === "share" ? rest.shift() : undefined;
   if (command === "share" && (!positional || positional.startsWith("--")))
     throw new UsageError(`share needs the export's object key (the export printed it)\n${USAGE}`);
   const args = parseCommandLine(rest, OPTIONS, USAGE);
+  if (args.record) checkWritable(path.resolve(process.env.INIT_CWD ?? process.cwd(), args.record));
   if ((args.finish || args["catch-up"]) && command !== "move") throw new UsageError(`--finish and --catch-up belong to move\n${USAGE}`);
   if (args.finish && args["catch-up"]) throw new UsageError(`--finish or --catch-up, not both\n${USAGE}`);
   if (args.apply) {

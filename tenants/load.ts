@@ -19,6 +19,7 @@ import { schemaProblems, validFields } from "./schemaProblems";
 import { RULES, type Entry, type LoadContext } from "./rules";
 import { sortProblems, InputError, type Problem } from "../src/core/diagnostics/problems";
 import { Positions } from "../src/core/diagnostics/positions";
+import { explainYamlError } from "../src/core/diagnostics/yamlSyntax";
 import { normaliseCron } from "../src/core/cronGrammar";
 
 export type { LoadContext } from "./rules";
@@ -72,15 +73,13 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
   const deep = nestingProblem(text);
   if (deep) return { problems: [{ severity: "error", file, line: deep.line, col: deep.col, path: "", message: deep.message }] };
   const at = Positions.of(text, file, { uniqueKeys: true, strict: true });
-  const yamlProblems: Problem[] = at.syntaxErrors().map((e) => ({
-    severity: "error",
-    file,
-    ...e.position,
-    path: "",
-    message:
-      e.code === "DUPLICATE_KEY" ? "duplicate key; each key may appear once per mapping, remove or rename the repeat" : `${e.message}; fix the YAML syntax`,
-  }));
-  if (yamlProblems.length) return { problems: sortProblems(yamlProblems) };
+  // Every repeated key, and the first other syntax error: what follows one usually follows from it (a tab, a stray indent).
+  const errors = at.syntaxErrors().sort((a, b) => a.position.line - b.position.line || a.position.col - b.position.col);
+  const firstOther = errors.find((e) => e.code !== "DUPLICATE_KEY");
+  const shown: Problem[] = errors
+    .filter((e) => e === firstOther || e.code === "DUPLICATE_KEY")
+    .map((e) => ({ severity: "error", file, ...e.position, path: "", message: explainYamlError(text, e.code, e.message, e.position.line, e.position.col) }));
+  if (shown.length) return { problems: shown };
   const doc = at.doc;
 
   let data: unknown;

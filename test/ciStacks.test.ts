@@ -208,7 +208,7 @@ describe("npm run stacks", () => {
   it("refuses an unknown option with the usage line", () => {
     const r = stacks("--matrix");
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("usage: npm run stacks -- [--json | --github-output] [--tiers-from <git ref>]");
+    expect(r.stderr).toBe("unknown option --matrix\nusage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]\n");
   });
 
   it("reads tiers from a base commit, and names a missing one as a usage error", () => {

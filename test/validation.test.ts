@@ -38,7 +38,46 @@ const cases: Case[] = [
   {
     rule: "duplicate YAML keys",
     text: fleetYaml([{ ...ACME, region: "aws-eu-central-1", ["region "]: "aws-us-east-1" }]).replace("region : aws-us-east-1", "region: aws-us-east-1"),
-    expected: [`${F}:8:5: duplicate key; each key may appear once per mapping, remove or rename the repeat`],
+    expected: [
+      `${F}:8:5: duplicate key; region appears twice in one mapping (first at line 5): keep one, or if this starts another entry of a list, begin it with "- "`,
+    ],
+  },
+  {
+    rule: "a name with an unquoted colon (YAML reads a nested key)",
+    text: fleetYaml([{ ...ACME, name: "Acme: EU" }]),
+    expected: [`${F}:4:11: the value of name holds ": ", which YAML reads as another key; quote the name: name: "Acme: EU"`],
+  },
+  {
+    rule: "a tab as indentation",
+    text: fleetYaml([ACME]).replace("    name:", "\tname:"),
+    expected: [`${F}:4:1: a tab indents this line; YAML indents with spaces only: replace the tab with spaces, lined up with the keys it belongs with`],
+  },
+  {
+    rule: "a key indented deeper than the one above it",
+    text: fleetYaml([ACME]).replace("    name:", "     name:"),
+    expected: [`${F}:3:9: line 4 is indented deeper (column 6) than id (column 5) above it; keys of one mapping start in the same column`],
+  },
+  {
+    rule: "a key indented less than the tenant's other keys",
+    text: fleetYaml([ACME]).replace("    name:", "   name:"),
+    expected: [`${F}:4:1: name starts in column 4, the keys above in column 5; line it up with the keys of the same entry (or start a new entry with "- ")`],
+  },
+  {
+    rule: "a key out of line after the tenant's keys",
+    text: fleetYaml([ACME]).replace("    status:", "  status:"),
+    expected: [
+      `${F}:7:1: status starts in column 3, the key above in column 5; keys of one mapping start in the same column: indent it with spaces like the keys it belongs with`,
+    ],
+  },
+  {
+    rule: "an unclosed quote",
+    text: fleetYaml([{ ...ACME, name: '"ACME Corp' }]),
+    expected: [`${F}:8:1: a quoted value is not closed before this point; add the closing quote (") at the end of the value`],
+  },
+  {
+    rule: "a value starting with a reserved character",
+    text: fleetYaml([{ ...ACME, name: "@acme" }]),
+    expected: [`${F}:4:11: a value cannot start with @ unless quoted; quote the name: name: "@acme"`],
   },
   {
     rule: "unknown key with a near miss",

@@ -182,7 +182,7 @@ export interface TenantRecord {
   readonly drill?: { readonly result: string; readonly at: string };
 }
 
-export async function tenantRecords(db: Queryable): Promise<TenantRecord[]> {
+export async function tenantRecords(db: Queryable, stack?: string): Promise<TenantRecord[]> {
   const { rows } = await db.query<Record<string, string | null>>(
     `select t.id::text as id, t.status,
             m.result as m_result, m.version_before, m.version_after, m.recorded_at::text as m_at, m.run_url,
@@ -194,7 +194,9 @@ export async function tenantRecords(db: Queryable): Promise<TenantRecord[]> {
      left join lateral (select * from migration_runs x where x.tenant_id = t.id order by x.recorded_at desc, x.id desc limit 1) m on true
      left join lateral (select * from backups x where x.tenant_id = t.id order by x.recorded_at desc, x.id desc limit 1) b on true
      left join lateral (select * from drills x where x.tenant_id = t.id order by x.recorded_at desc, x.id desc limit 1) d on true
+     where $1::text is null or t.stack = $1
      order by t.id`,
+    [stack ?? null],
   );
   return rows.map((r) => ({
     id: r.id!,

@@ -1,7 +1,18 @@
-/** What the offline commands share: flushed output, exit codes, and no stack trace for known errors. */
+/**
+ * What the offline commands share: flushed output, exit codes, no stack trace for known
+ * errors, and one command-line parser: `--help`/`-h` prints the usage and exits 0 before
+ * anything is read or written; an unknown option or subcommand exits 2 with "did you mean"
+ * and the usage. docs/commands.md describes the conventions.
+ */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../core/config/stackFiles";
+import { InputError } from "../core/diagnostics/problems";
 import { GitError } from "./git";
+import { CommandError, HelpRequested } from "./errors";
+import { suggestCommand, suggestOption } from "./suggest";
+
+export { CommandError, HelpRequested } from "./errors";
+export { checkWritable, writeOutputFile } from "./outputFile";
 
 /** Resolves once the text is flushed: a pipe takes output in 64 KiB pieces and exit() would cut it. */
 export function write(text: string): Promise<void> {
@@ -9,35 +20,38 @@ export function write(text: string): Promise<void> {
 }
 
 /**
- * An error of the command's input or surroundings: runMain exits 1 with its message, no stack
- * trace. Every such error is this class or a subclass (ProgramPlanError); its name stays
- * "RunError", which is what the message-only output and older callers know it by.
+ * Runs a command's main and exits with its code. A help request prints the usage (exit 0);
+ * usage and git errors exit 2 and a CommandError or InputError (invalid input under the
+ * program) exits 1, each as its message; anything else is a bug and keeps its stack trace.
  */
-export class CommandError extends Error {
-  override name = "RunError";
+export function runMain(name: string, main: (argv: string[]) => Promise<number> | number): void {
+  Promise.resolve()
+    .then(() => main(process.argv.slice(2)))
+    .then(
+      (code) => process.exit(code),
+      (err) => exitOnError(name, err),
+    );
 }
 
-/**
- * Runs a command's main and exits with its code. Usage and git errors exit 2 and a
- * CommandError (invalid input under the program) exits 1, each as one message; anything
- * else is a bug and keeps its stack trace.
- */
-export function runMain(name: string, main: (argv: string[]) => Promise<number>): void {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      if (err instanceof UsageError || err instanceof GitError) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        process.exit(2);
-      }
-      if (err instanceof CommandError) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        process.exit(1);
-      }
-      process.stderr.write(`${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-      process.exit(70);
-    },
-  );
+/** How runMain ends a command that threw. */
+function exitOnError(name: string, err: unknown): void {
+  if (err instanceof HelpRequested) {
+    write(`${err.usage}\n`).then(() => process.exit(0));
+    return;
+  }
+  const known: [new (...args: never[]) => Error, number][] = [
+    [UsageError, 2],
+    [GitError, 2],
+    [CommandError, 1],
+    [InputError, 1],
+  ];
+  const code = known.find(([cls]) => err instanceof cls)?.[1];
+  if (code !== undefined) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(code);
+  }
+  process.stderr.write(`${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(70);
 }
 
 /**
@@ -53,11 +67,57 @@ export const STACK_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
-/** parseArgs with the command's usage: a bad option is a UsageError (exit 2, usage shown). */
-export function parseCommandLine<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, usage: string) {
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Whether the arguments ask for help: `--help` or `-h` as an option, not as another option's value. */
+export function helpAsked(argv: string[], options: Options): boolean {
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  return tokens.some((t) => t.kind === "option" && (t.name === "help" || t.rawName === "-h"));
+}
+
+/** The first option the command does not take, as a UsageError with "did you mean", or undefined. */
+function unknownOption(argv: string[], options: Options, usage: string): UsageError | undefined {
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const known = Object.keys(options);
+  for (const t of tokens) {
+    if (t.kind === "option" && !(t.name in options) && !Object.values(options).some((o) => o.short === t.name))
+      return new UsageError(`unknown option ${t.rawName}${suggestOption(t.rawName, known)}\n${usage}`);
+    if (t.kind === "positional") return new UsageError(`unexpected argument ${JSON.stringify(t.value.slice(0, 60))}${suggestOption(t.value, known)}\n${usage}`);
+  }
+  return undefined;
+}
+
+/**
+ * parseArgs with the command's usage: `--help`/`-h` anywhere is a HelpRequested (runMain prints
+ * the usage, exit 0, before anything else runs); an unknown option is a UsageError with the
+ * nearest known one; a missing or malformed value is a UsageError as Node words it.
+ */
+export function parseCommandLine<O extends Options>(argv: string[], options: O, usage: string) {
+  const withHelp = { help: { type: "boolean", short: "h", default: false }, ...options } as const;
+  if (helpAsked(argv, withHelp)) throw new HelpRequested(usage);
+  const unknown = unknownOption(argv, withHelp, usage);
+  if (unknown) throw unknown;
   try {
     return parseArgs({ args: argv, options, allowPositionals: false }).values;
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n${usage}`);
   }
+}
+
+/**
+ * The subcommand of a command with several (`fleet orphans`, `catalog migrate`): the first
+ * argument, checked. None, or `--help`/`-h` first: HelpRequested (none: a UsageError, exit 2);
+ * an unknown one: a UsageError with the nearest known one.
+ */
+export function parseSubcommand<C extends string>(argv: string[], commands: readonly C[], usage: string): { command: C; rest: string[] } {
+  const [command, ...rest] = argv;
+  if (command === "--help" || command === "-h") throw new HelpRequested(usage);
+  if (command === undefined) throw new UsageError(`say which command: ${commands.join(", ")}\n${usage}`);
+  if (!commands.includes(command as C)) {
+    const what = command.startsWith("-")
+      ? `say the command (${commands.join(", ")}) before the options`
+      : `unknown command ${JSON.stringify(command.slice(0, 40))}`;
+    throw new UsageError(`${what}${command.startsWith("-") ? "" : suggestCommand(command, commands)}\n${usage}`);
+  }
+  return { command: command as C, rest };
 }

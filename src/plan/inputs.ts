@@ -93,7 +93,8 @@ export function resolveStackInputs(raw: Readonly<Record<string, string | undefin
   }
   const shards = shardStacks(root, { stack: settings.stack, settings });
   const result = loadTenantsFile(path.resolve(root, settings.tenantsFile), fleetContext(settings, source.file, shards), settings.tenantsFile);
-  const problems: Problem[] = [...result.problems, ...shardCollisions(settings.stack, shards, source.text)];
+  // The settings' warnings (a key in a namespace this stack does not read, ESC imports) come first.
+  const problems: Problem[] = [...parsed.problems, ...result.problems, ...shardCollisions(settings.stack, shards, source.text)];
   if (result.fleet) problems.push(...devSeedProblems(settings, result.fleet, source));
   if (!result.fleet || problems.some((p) => p.severity === "error")) return { settings, problems, shards };
   const fleet: Fleet = Object.freeze({ ...result.fleet, tenants: Object.freeze(result.fleet.tenants.filter((t) => owns(settings, t))) });

@@ -33,7 +33,12 @@ export function rawSettings(): Record<string, string> {
 export function loadStackInputs(): { settings: StackSettings; fleet: Fleet; shards: readonly ShardStack[] } {
   const stack = pulumi.getStack();
   const stackFile = `Pulumi.${stack}.yaml`;
-  const inputs = resolveStackInputs(rawSettings(), { stack, file: stackFile, text: readOptional(path.join(PROJECT_ROOT, stackFile)) }, PROJECT_ROOT);
+  // live: Pulumi hands over the config with any ESC environment's values already in it.
+  const inputs = resolveStackInputs(
+    rawSettings(),
+    { stack, file: stackFile, text: readOptional(path.join(PROJECT_ROOT, stackFile)), live: true },
+    PROJECT_ROOT,
+  );
   if (!inputs.settings || !inputs.fleet) {
     throw new pulumi.RunError(new InputError(inputs.problems.filter((p) => p.severity === "error")).message);
   }

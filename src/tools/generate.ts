@@ -10,7 +10,8 @@
  * - with --neon only, npm run neon-sdk (src/tools/neon/generate.ts): sdks/neon, compiled, and
  *   its surface fixture, from the provider's schema facts; slow, and not compared in memory.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { writeOutputFile } from "../cli/cli";
 import * as path from "node:path";
 import { renderOperationWorkflows } from "../operations/workflows";
 import { GOLDEN_DIR, goldenFiles } from "./golden";
@@ -78,8 +79,7 @@ export function generate(options: { neon: boolean }): void {
   for (const g of renderAll()) {
     for (const f of g.files) {
       if (!f.unchanged) {
-        mkdirSync(path.dirname(path.join(ROOT, f.path)), { recursive: true });
-        writeFileSync(path.join(ROOT, f.path), f.content);
+        writeOutputFile(path.join(ROOT, f.path), f.content, { mkdir: true });
       }
       process.stdout.write(`${f.unchanged ? "unchanged" : "wrote    "} ${f.path}\n`);
     }

@@ -4,7 +4,8 @@
  * they differ from what the code renders. Test files only: what the project ships (this
  * repository's workflows, the schema, the docs tables) is npm run generate's (src/tools/generate.ts).
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
+import { writeOutputFile } from "../cli/cli";
 import * as path from "node:path";
 import { goldenCases } from "./goldenCases";
 import type { GeneratedFile } from "./schema";
@@ -24,8 +25,7 @@ export function writeGolden(root = ROOT): string[] {
   rmSync(path.join(root, GOLDEN_DIR), { recursive: true, force: true });
   const files = goldenFiles();
   for (const f of files) {
-    mkdirSync(path.dirname(path.join(root, f.path)), { recursive: true });
-    writeFileSync(path.join(root, f.path), f.content);
+    writeOutputFile(path.join(root, f.path), f.content, { mkdir: true });
   }
   return files.map((f) => f.path);
 }

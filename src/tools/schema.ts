@@ -5,7 +5,8 @@
  * from the settings and the catalogue of destructive changes (tenants/changeKinds.ts). Tests
  * fail when any is stale.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeOutputFile } from "../cli/cli";
 import * as path from "node:path";
 import { isScalar, parseDocument, Scalar, visit } from "yaml";
 import { tenantsJsonSchema } from "../../tenants/schema";
@@ -129,7 +130,7 @@ export function schemaFiles(): Generated {
 export function writeSchemaFiles(): void {
   const { files, errors } = schemaFiles();
   for (const f of files) {
-    writeFileSync(path.join(ROOT, f.path), f.content);
+    writeOutputFile(path.join(ROOT, f.path), f.content);
     process.stdout.write(`wrote ${f.note ?? f.path}\n`);
   }
   for (const e of errors) process.stderr.write(`${e}\n`);

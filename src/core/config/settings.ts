@@ -14,13 +14,15 @@
 import { closest, InputError, sortProblems, type Problem } from "../diagnostics/problems";
 import { normaliseCron } from "../cronGrammar";
 import { SETTINGS, type Setting, type SettingKey } from "./settingDeclarations";
-import { locateKey } from "./settingLocation";
+import { locateConfigKey, locateKey } from "./settingLocation";
+import { escImports, escNote, fromEsc, stackFileKeyProblems } from "./stackFileChecks";
 import { crossFieldProblems, type RuleInput } from "./settingRules";
 import { NAMESPACE, type SettingSpec } from "./settingSchemas";
 
 export { defaultOf, SETTINGS, type Setting, type SettingKey } from "./settingDeclarations";
 export { pulumiConfigBlock, settingsSummary, settingsTable, type PulumiConfigDeclaration } from "./settingDocs";
 export { locateConfigKey, locateKey } from "./settingLocation";
+export { escImports, type EscImports } from "./stackFileChecks";
 export { SETTING_REVIEW, type SettingReview } from "./settingReview";
 export { LINE_BREAKS, NAMESPACE, shorten } from "./settingSchemas";
 
@@ -134,6 +136,11 @@ export interface SettingsSource {
   readonly text?: string;
   /** Keys given on the command line (`--config`), reported as such rather than in the file. */
   readonly overridden?: ReadonlySet<string>;
+  /**
+   * The values are the running stack's config as Pulumi resolved it (Pulumi ESC imports
+   * included), not read from the files: an `environment:` import is then no unknown.
+   */
+  readonly live?: boolean;
 }
 
 /**
@@ -275,16 +282,35 @@ export function parseStackSettings(
   raw: Readonly<Record<string, string | undefined>>,
   source: SettingsSource,
 ): { settings?: StackSettings; problems: Problem[] } {
+  const esc = source.live ? undefined : escImports(source.text);
+  // Unset in the file but imported from ESC: it may be set there, so it is never "missing", only unreadable offline.
+  const fromEnvironment = (key: string, message: string) =>
+    esc !== undefined && message.startsWith("missing") && !source.overridden?.has(key) && !locateConfigKey(source.text, `${NAMESPACE}:${key}`);
   const at = (key: string, message: string, atKey = false): Problem => ({
     severity: "error",
-    ...(source.overridden?.has(key) ? { file: "--config", line: 1, col: 1 } : { file: source.file, ...locateKey(source.text, key, atKey) }),
+    ...(source.overridden?.has(key)
+      ? { file: "--config", line: 1, col: 1 }
+      : fromEnvironment(key, message)
+        ? { file: source.file, ...esc!.position }
+        : { file: source.file, ...locateKey(source.text, key, atKey) }),
     path: `${NAMESPACE}:${key}`,
-    message,
+    message: fromEnvironment(key, message) ? fromEsc(esc!, key) : message,
   });
   const { values, problems } = readSettings(raw, source, at);
   problems.push(...crossFieldProblems({ values, raw, stack: source.stack, at }));
-  if (problems.length) return { problems: sortProblems(problems) };
-  return { settings: Object.freeze(assemble(values, source.stack)), problems: [] };
+  const fileProblems = source.text ? stackFileKeyProblems(source.text, source.file) : [];
+  problems.push(...fileProblems.filter((p) => p.severity === "error"));
+  const warnings = fileProblems.filter((p) => p.severity !== "error");
+  if (esc)
+    warnings.push(
+      escNote(
+        esc,
+        source.file,
+        Object.keys(SETTINGS).filter((k) => !locateConfigKey(source.text, `${NAMESPACE}:${k}`)),
+      ),
+    );
+  if (problems.length) return { problems: sortProblems([...problems, ...warnings]) };
+  return { settings: Object.freeze(assemble(values, source.stack)), problems: sortProblems(warnings) };
 }
 
 export function parseStackSettingsOrThrow(raw: Readonly<Record<string, string | undefined>>, source: SettingsSource): StackSettings {

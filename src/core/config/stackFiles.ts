@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { Positions } from "../diagnostics/positions";
+import { explainYamlError } from "../diagnostics/yamlSyntax";
 import { NAMESPACE } from "./settings";
 
 export interface StackConfig {
@@ -25,7 +26,7 @@ export class UsageError extends Error {}
 function parseYaml(text: string, file: string): unknown {
   const positions = Positions.of(text, file);
   const [e] = positions.syntaxErrors();
-  if (e) throw new UsageError(`${file}:${e.position.line}:${e.position.col}: ${e.message}; fix the YAML syntax`);
+  if (e) throw new UsageError(`${file}:${e.position.line}:${e.position.col}: ${explainYamlError(text, e.code, e.message, e.position.line, e.position.col)}`);
   return positions.doc.toJS();
 }
 

@@ -16,7 +16,7 @@
  * `--promises` adds one untimed run per program that counts the promises it creates: the
  * SDK's work, in a figure that machine noise cannot move.
  *
- *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--startup 1000] [--promises] [--json]
+ *   npm run bench -- [--sizes 100,1000,2000,10000] [--runs 3] [--startup 1000] [--promises] [--json] [--stack S]
  *
  * `--api` instead counts the GitHub API calls of the plans at each size (githubApi.ts): a
  * fresh up, adding one tenant, a refresh, and the least wall-clock GitHub's limits allow.
@@ -28,7 +28,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { pulumiNodeArgs } from "../../../scripts/launch.mjs";
 import { syntheticTenantsYaml } from "./syntheticFleet";
 import { NEON_REGIONS } from "../../../tenants/regions";
@@ -37,11 +36,38 @@ import { budgetOf, changeBudget, unknownTypes, type PlannedResource } from "./gi
 import { renderApi, type ApiRow } from "./apiReport";
 import { DEFAULT_JOB_MODEL, renderRunners, type JobModel, type RunnerRow } from "./runners";
 import { nightlyBackups } from "./nightly";
-import { readStackConfig } from "../../core/config/stackFiles";
+import { readStackConfig, UsageError } from "../../core/config/stackFiles";
+import { defaultStack } from "../../core/config/defaultStack";
+import { parseCommandLine, runMain, STACK_OPTIONS } from "../../cli/cli";
 import { parseStackSettingsOrThrow, projectSettings } from "../../core/config/settings";
 import type { SecretScope } from "../../core/repositoryContract";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
+
+const USAGE = [
+  "usage: npm run bench -- [--sizes N,N,...] [--runs N] [--startup N] [--promises] [--json] [--stack S]",
+  "       npm run bench -- --api [--sizes N,N,...] [--json] [--stack S]",
+  "       npm run bench -- --runners [--sizes N,N,...] [--setup-seconds S] [--dump-seconds D] [--batch-size N] [--parallelism N] [--json] [--stack S]",
+  "       --stack: whose settings the planned fleets take (secret scope and residencies are set per measurement)",
+].join("\n");
+
+const OPTIONS = {
+  stack: STACK_OPTIONS.stack,
+  sizes: { type: "string" },
+  runs: { type: "string" },
+  startup: { type: "string" },
+  promises: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  api: { type: "boolean", default: false },
+  runners: { type: "boolean", default: false },
+  "setup-seconds": { type: "string" },
+  "dump-seconds": { type: "string" },
+  "batch-size": { type: "string" },
+  parallelism: { type: "string" },
+} as const;
+
+/** The stack whose settings the measured plans take (--stack); set once by main, before any measurement. */
+let benchStack: string = defaultStack(ROOT);
 
 export { pulumiNodeArgs };
 
@@ -77,6 +103,8 @@ function runPlanCommand(tenantsFile: string, scope: string, json: boolean): { ms
     [
       path.join(ROOT, "scripts/launch.mjs"),
       "scripts/plan.ts",
+      "--stack",
+      benchStack,
       "--tenants",
       tenantsFile,
       "--allow-outside-project",
@@ -97,10 +125,10 @@ function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): 
   return runPlanCommand(tenantsFile, scope, json).ms;
 }
 
-/** One night of backups of a synthetic fleet in a scope, with the prod stack's settings (and the ones to try). */
+/** One night of backups of a synthetic fleet in a scope, with the bench stack's settings (and the ones to try). */
 function modelRunners(tenants: number, model: JobModel, scope: SecretScope, overrides: readonly string[] = [], concentrated = false): RunnerRow {
-  const cfg = readStackConfig(ROOT, "prod", [`secretScope=${scope}`, ...overrides]);
-  const settings = parseStackSettingsOrThrow(projectSettings(cfg.config), { stack: "prod", file: cfg.stackFile, text: cfg.stackFileText });
+  const cfg = readStackConfig(ROOT, benchStack, [`secretScope=${scope}`, ...overrides]);
+  const settings = parseStackSettingsOrThrow(projectSettings(cfg.config), { stack: benchStack, file: cfg.stackFile, text: cfg.stackFileText });
   return nightlyBackups(tenants, settings, model, concentrated);
 }
 
@@ -197,22 +225,11 @@ function measureStartup(tenants: number, runs: number): StartupRow[] {
   });
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: "string" },
-      runs: { type: "string" },
-      startup: { type: "string" },
-      promises: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      api: { type: "boolean", default: false },
-      runners: { type: "boolean", default: false },
-      "setup-seconds": { type: "string" },
-      "dump-seconds": { type: "string" },
-      "batch-size": { type: "string" },
-      parallelism: { type: "string" },
-    },
-  });
+function main(argv: string[]): number {
+  const values = parseCommandLine(argv, OPTIONS, USAGE);
+  benchStack = defaultStack(ROOT, values.stack);
+  // A stack that does not exist (or does not parse) stops here, before minutes of measuring.
+  readStackConfig(ROOT, benchStack);
   if (values.runners) {
     const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [10, 100, 1000, 10000];
     const model: JobModel = {
@@ -231,14 +248,14 @@ function main(): void {
       ...sizes.map((n) => modelRunners(n, model, "region", overrides, true)),
     ];
     process.stdout.write(values.json ? `${JSON.stringify({ model, rows }, null, 2)}\n` : renderRunners(rows, model));
-    return;
+    return 0;
   }
   if (values.api) {
     const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [100, 1000];
     // 89 + 1 fits the 90 repository secrets a repository leaves the fleet.
     const rows = [measureApi(89, "repository"), ...sizes.flatMap((n) => [measureApi(n, "environment"), measureApi(n, "region")])];
     process.stdout.write(values.json ? `${JSON.stringify({ rows }, null, 2)}\n` : renderApi(rows));
-    return;
+    return 0;
   }
   const memoryGiB = os.totalmem() / 2 ** 30;
   const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : memoryGiB >= 20 ? [100, 1000, 2000, 10000] : [100, 1000, 2000];
@@ -278,23 +295,17 @@ function main(): void {
     process.stdout.write(
       `${JSON.stringify({ nodeArgs: pulumiNodeArgs(), cpus: os.cpus().length, memoryGiB: Math.round(memoryGiB), rows, startup, failed }, null, 2)}\n`,
     );
-    return;
+    return 0;
   }
   process.stdout.write(renderBench(rows, failed) + renderStartup(startup));
+  return 0;
 }
 
 /** A whole number of at least `min` from the command line, or an error that says so. */
 function count(flag: string, text: string, min = 1): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} ${JSON.stringify(text)}: expected a whole number of at least ${min}`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a whole number of at least ${min}\n${USAGE}`);
   return n;
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (err) {
-    process.stderr.write(`bench: ${(err as Error).message}\n`);
-    process.exit(2);
-  }
-}
+if (require.main === module) runMain("bench", main);

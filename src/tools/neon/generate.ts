@@ -9,7 +9,8 @@
  * writes test/fixtures/neon/surface-<version>.json, the type surface those facts imply, so a
  * review sees which outputs may be undefined and which nested inputs take an id.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { parseCommandLine, runMain, write, writeOutputFile } from "../../cli/cli";
 import * as path from "node:path";
 import { bridge, expectedSurface } from "./bridge";
 import type { TfSchema } from "./goSchema";
@@ -40,12 +41,16 @@ export function writeNeonSdk(): string[] {
   const model = bridge(neonFacts());
   writeSdk(dir, renderSdk(model, packageFacts(), "ours"), "ours", ["README.md"]);
   // The surface those facts imply, for review: which outputs may be undefined, which nested inputs take an id.
-  writeFileSync(surfaceFile(), `${JSON.stringify(expectedSurface(model), null, 2)}\n`);
+  writeOutputFile(surfaceFile(), `${JSON.stringify(expectedSurface(model), null, 2)}\n`);
   return [path.relative(ROOT, dir), path.relative(ROOT, surfaceFile())];
 }
 
 // Run as `npm run neon-sdk` (this very file, not another generate.ts that imports it).
 if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
-  const [dir, surface] = writeNeonSdk();
-  process.stdout.write(`wrote ${dir} and ${surface}\n`);
+  runMain("neon-sdk", async (argv) => {
+    parseCommandLine(argv, {}, "usage: npm run neon-sdk   (rewrites sdks/neon and its surface fixture from src/tools/neon/facts/)");
+    const [dir, surface] = writeNeonSdk();
+    await write(`wrote ${dir} and ${surface}\n`);
+    return 0;
+  });
 }
