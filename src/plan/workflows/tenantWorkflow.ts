@@ -11,7 +11,7 @@ import { concurrencyGroup, ENVIRONMENT_SECRET_NAME, environmentName, fleetNames,
 import { effectiveBatchSize, ENVIRONMENT_SLOTS } from "../repository/limits";
 import { manifestPath } from "../repository/manifest";
 import { ACTIONS, defaultBranchOnly, header, renderWorkflow, RUNNER } from "./actions";
-import { batchScript, gateScript, planScript, type BatchKind } from "./batchScripts";
+import { batchScript, batchScriptEnv, GATE_SCRIPT_ENV, gateScript, PLAN_SCRIPT_ENV, planScript, type BatchKind } from "./batchScripts";
 import type { ActionStep, Concurrency, Env, Job, RunStep, Step, Triggers, Workflow } from "./model";
 import {
   alertJob,
@@ -155,6 +155,7 @@ function batchEnv(l: Layout): Env {
     CREDENTIAL_SOURCE: l.binding.source,
     PG_MAJOR: "${{ matrix.batch.pg }}",
     ...spec.env,
+    ...batchScriptEnv(spec.batchKind, spec.credentials),
   };
 }
 
@@ -169,7 +170,7 @@ function batchSteps(l: Layout, round: number, stepEnv: Env): Step[] {
       name: spec.stepName,
       shell: "bash",
       env: stepEnv,
-      run: `${batchScript(spec.tenantScript, { drill: spec.drill, lock: spec.credentials, kind: spec.batchKind })}\n`,
+      run: `${batchScript(spec.tenantScript, spec.credentials)}\n`,
     },
     {
       name: spec.waves ? "Keep the results for the wave's gate" : "Keep the results for the fleet catalog",
@@ -241,7 +242,7 @@ function gateJob(l: Layout, round: number): Job {
       {
         name: "Stop the rollout when the wave is over its failure budget",
         shell: "bash",
-        env: { WAVE: rounds[round]!, PLANNED: `\${{ needs.plan.outputs.w${round + 1}_tenants }}`, BUDGET: spec.waves!.budget, RESULTS_DIR },
+        env: { WAVE: rounds[round]!, PLANNED: `\${{ needs.plan.outputs.w${round + 1}_tenants }}`, BUDGET: spec.waves!.budget, RESULTS_DIR, ...GATE_SCRIPT_ENV },
         run: `${gateScript()}\n`,
       },
     ],
@@ -284,6 +285,7 @@ function planEnv(l: Layout): Env {
     WITH_SECRETS: String(l.binding.source === "slots"),
     // Backups: who is new to the manifest, read from its history with the run's token.
     ...(spec.batchKind === "backup" ? { NEW_TENANT_DAYS: String(NEW_TENANT_DAYS), GH_TOKEN: "${{ github.token }}" } : {}),
+    ...PLAN_SCRIPT_ENV,
   };
 }
 
