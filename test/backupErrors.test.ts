@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderWorkflows } from "../src/plan/workflows/render";
-import { backupScript } from "../src/plan/workflows/backupScripts";
+import { backupScript, backupScriptEnv } from "../src/plan/workflows/backupScripts";
 import { parseTenants } from "../tenants/load";
 import { ACME, fleetYaml } from "./helpers";
 
@@ -35,7 +35,9 @@ const backup = renderWorkflows(fleet.tenants, {
 const batchStep = (parse(backup.content).jobs.backup as { steps: { name: string; run: string }[] }).steps.find(
   (s) => s.name === "Dump, check and upload each tenant",
 )!;
-const step = { run: backupScript("kms") };
+const jobEnv = parse(backup.content).jobs.backup.env as Record<string, string>;
+// The constants the script reads, as the generated job's env holds them.
+const step = { run: backupScript(), env: Object.fromEntries(Object.keys(backupScriptEnv("kms")).map((k) => [k, String(jobEnv[k])])) };
 
 /** The host part of a URL-form string, as the stack would expect it (none for a key=value string). */
 const hostOf = (url: string) =>
@@ -49,6 +51,7 @@ function runStep(databaseUrl: string, bin?: string, extraPath = ""): { code: num
     // stdin not a socket: Debian's bash would read ~/.bashrc as if run by sshd.
     stdio: ["ignore", "pipe", "pipe"],
     env: {
+      ...step.env,
       PATH: `${extraPath}${process.env.PATH}`,
       EXPECTED_DB_HOST: hostOf(databaseUrl),
       MANIFEST: ".github/tenant-fleet/tenant-fleet.json",

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import {
   previewBranchName,
+  PREVIEW_BRANCH_ENV,
   PREVIEW_BRANCH_SCRIPT,
   renderDevWorkflows,
   DEV_ENVIRONMENT,
@@ -38,7 +39,7 @@ const DEV: DevProjectSettings = {
 
 function bashBranchName(pr: string, headRef: string): { name: string; code: number | null } {
   const r = spawnSync("bash", ["--noprofile", "--norc", "-c", `set -euo pipefail\n${PREVIEW_BRANCH_SCRIPT}\nprintf '%s' "\${name}"`], {
-    env: { PATH: process.env.PATH, PR_NUMBER: pr, HEAD_REF: headRef },
+    env: { PATH: process.env.PATH, ...PREVIEW_BRANCH_ENV, PR_NUMBER: pr, HEAD_REF: headRef },
     encoding: "utf8",
   });
   return { name: r.stdout, code: r.status };
@@ -188,7 +189,8 @@ describe("dev/test workflows", () => {
     expect(cleanup.jobs.cleanup.if).toBe("github.ref == 'refs/heads/main'");
     expect(cleanup.jobs.cleanup.env.MAX_AGE_HOURS).toBe("72");
     expect(cleanup.jobs.cleanup.steps[0].run).toContain("select(.name | startswith($prefix))");
-    expect(cleanup.jobs.cleanup.steps[0].run).toContain('--arg prefix "preview/pr-"');
+    expect(cleanup.jobs.cleanup.env.PREVIEW_BRANCH_PREFIX).toBe("preview/pr-");
+    expect(cleanup.jobs.cleanup.steps[0].run).toContain('--arg prefix "${PREVIEW_BRANCH_PREFIX}"');
   });
 
   it("the project is small, with test-data history, on the configured region", () => {

@@ -15,14 +15,16 @@ import { parse } from "yaml";
 import { backupTimestamp } from "../src/plan/vaults/plan";
 import { backupPrefix } from "../tenants/naming";
 import { goldenCases } from "../src/tools/goldenCases";
-import { newestBackupScript } from "../src/plan/workflows/backupScripts";
+import { NEWEST_BACKUP_SCRIPT_ENV, newestBackupScript } from "../src/plan/workflows/backupScripts";
 
 const drill = goldenCases()[0].workflows.find((w) => w.kind === "restore-drill")!;
 // The first part of each tenant's drill script, as the batch step writes it out and runs it.
 const batchStep = (parse(drill.content).jobs.drill.steps as { name: string; env?: Record<string, string>; run?: string }[]).find(
   (s) => s.name === "Find, verify and restore each tenant's newest backup",
 )!;
-const step = { run: newestBackupScript(), env: { CLOCK_SKEW_SECONDS: String(parse(drill.content).jobs.drill.env.CLOCK_SKEW_SECONDS) } };
+const jobEnv = parse(drill.content).jobs.drill.env as Record<string, string>;
+// The constants the script reads, as the generated job's env holds them.
+const step = { run: newestBackupScript(), env: Object.fromEntries(Object.keys(NEWEST_BACKUP_SCRIPT_ENV).map((k) => [k, String(jobEnv[k])])) };
 const PREFIX = backupPrefix("acme-corp", 14);
 const MINUTE = 60_000;
 

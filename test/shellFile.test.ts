@@ -23,13 +23,14 @@ function shellFiles(dir = ROOT): string[] {
 /** Set by the runner or by bash itself, never by the workflow's env. */
 const AMBIENT = /^(GITHUB_\w+|RUNNER_\w+|HOME|PATH|PWD|IFS|BASH_REMATCH|BASH_SOURCE|PIPESTATUS|RANDOM|SECONDS|LINENO|OPTARG|OPTIND|CI|TMPDIR)$/;
 
-/** Upper-case names the script assigns itself (NAME=, read NAME, for NAME in, mapfile NAME, local/declare/export NAME). */
+/** Upper-case names the script assigns itself (NAME=, read NAME, for NAME in, mapfile NAME, local/declare/export NAME, and coproc NAME: bash sets NAME and NAME_PID). */
 function assigned(body: string): Set<string> {
   const names = new Set<string>();
   for (const m of body.matchAll(/(?:^|[\s;(&|])(?:local |declare(?: -\w+)* |export |readonly )?([A-Z][A-Z0-9_]*)\+?=/gm)) names.add(m[1]);
   for (const m of body.matchAll(/\bread\b[^;\n]*/g)) for (const n of m[0].matchAll(/\b([A-Z][A-Z0-9_]*)\b/g)) names.add(n[1]);
   for (const m of body.matchAll(/\bfor ([A-Z][A-Z0-9_]*) in\b/g)) names.add(m[1]);
   for (const m of body.matchAll(/\b(?:mapfile|readarray)(?: -\w+)* ([A-Z][A-Z0-9_]*)/g)) names.add(m[1]);
+  for (const m of body.matchAll(/\bcoproc ([A-Z][A-Z0-9_]*)\b/g)) for (const n of [m[1], `${m[1]}_PID`]) names.add(n);
   return names;
 }
 

@@ -14,6 +14,7 @@ import {
   type WorkflowSettings,
 } from "../src/plan/workflows/render";
 import { ENVIRONMENT_SLOTS } from "../src/plan/repository/manifest";
+import { recordScriptEnv, ROLLOUT_STOPPED_TITLE, TENANT_LOCK_KEY } from "../src/plan/workflows/batchScripts";
 import { longestGapHours } from "../src/core/cronGap";
 import { parseTenants } from "../tenants/load";
 import type { Tenant } from "../tenants/model";
@@ -214,11 +215,16 @@ describe("every generated workflow", () => {
     for (const job of jobs(w)) {
       const group = (job as Job & { concurrency?: { group: string } }).concurrency?.group;
       const run = batchStep(job).run!;
+      // The lock is taken where the job's env holds its key (the batch step's take_lock call is guarded by it).
+      const env = (job as Job & { env: Record<string, string> }).env;
       if (w.kind === "restore-drill") {
         expect(group).toBeUndefined();
-        expect(run).not.toContain("take_lock");
+        expect(env.TENANT_LOCK_KEY).toBeUndefined();
+        expect(run).not.toContain("take_lock() {");
         continue;
       }
+      expect(env.TENANT_LOCK_KEY).toBe(String(TENANT_LOCK_KEY));
+      expect(run).toContain("take_lock() {");
       expect(run).toContain('take_lock "${id}" "${url}" "${log}"');
       expect(group).toBe(w.content.includes("environment: tenant-") ? "tenant-fleet-database-${{ matrix.batch.key }}" : undefined);
     }
@@ -275,6 +281,7 @@ describe("migrations in waves", () => {
       PLANNED: "${{ needs.plan.outputs.w2_tenants }}",
       BUDGET: "10%",
       RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results",
+      ROLLOUT_STOPPED_TITLE,
     });
     // The gate holds one secret, the catalog's insert-only writer, in the one step that records.
     const holding = all.gate_w1.steps.filter((x) => JSON.stringify(x).includes("secrets."));
@@ -287,6 +294,7 @@ describe("migrations in waves", () => {
           WHAT: "wave canary",
           WAVE: "canary",
           RESULTS_DIR: "${{ runner.temp }}/tenant-fleet-results",
+          ...recordScriptEnv("migrations"),
         },
       ],
     ]);

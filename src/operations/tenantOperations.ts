@@ -11,7 +11,7 @@ import * as path from "node:path";
 import type { Tenant } from "../../tenants/model";
 import type { RestorePlan } from "./restore";
 import { listingProblems, prefixProblem, retentionClassPrefixesIn, type ErasurePlan, type ListedVersion } from "./erase";
-import { backupScript, drillScript, MANIFEST_SUFFIX, sseArgs } from "../plan/workflows/backupScripts";
+import { backupScript, backupScriptEnv, DRILL_SCRIPT_ENV, drillScript, MANIFEST_SUFFIX, sseArgs } from "../plan/workflows/backupScripts";
 import {
   catchUpScript,
   copyCompareScript,
@@ -187,6 +187,7 @@ export async function restoreDump(
 ): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-restore-"));
   const { code, output } = await runScript(drillScript(), {
+    ...DRILL_SCRIPT_ENV,
     TENANT_ID: tenant.id,
     PG_MAJOR: clientMajor(tenant),
     BACKUP_BUCKET: bucket,
@@ -482,6 +483,7 @@ export async function exportTenant(
   const results = path.join(work, "results");
   const host = new URL(url).hostname;
   const env = {
+    ...backupScriptEnv(target.encryption),
     TENANT_ID: tenant.id,
     PG_MAJOR: clientMajor(tenant),
     RETENTION_DAYS: String(tenant.backup.retentionDays),
@@ -495,7 +497,7 @@ export async function exportTenant(
     GITHUB_OUTPUT: results,
     RUNNER_TEMP: work,
   };
-  const dumped = await runScript(backupScript(target.encryption), env);
+  const dumped = await runScript(backupScript(), env);
   if (dumped.code !== 0) throw new CommandError(`the export of ${tenant.id} failed (exit ${dumped.code}): ${lastError(dumped.output)}`);
   if (plan.plainKey) {
     const plain = await runScript(plainExportScript(sseArgs(target.encryption)), {

@@ -338,8 +338,11 @@ describe("locks", () => {
     const backup = [...world.repo.workflows].find(([p]) => p.includes("-backup-"))![1];
     const migrations = [...world.repo.workflows].find(([p]) => p.endsWith("-migrations.yml"));
     for (const text of [backup, migrations?.[1]].filter((t): t is string => t !== undefined)) {
-      const jobs = Object.values(parse(text).jobs as Record<string, { steps?: { run?: string }[] }>);
-      expect(jobs.some((j) => j.steps?.some((st) => st.run?.includes(`pg_try_advisory_lock(${TENANT_LOCK_KEY})`)))).toBe(true);
+      const jobs = Object.values(parse(text).jobs as Record<string, { env?: Record<string, string>; steps?: { run?: string }[] }>);
+      // The batch step's lock query reads the key from its job's env.
+      const locking = jobs.filter((j) => j.steps?.some((st) => st.run?.includes("pg_try_advisory_lock(${TENANT_LOCK_KEY})")));
+      expect(locking.length).toBeGreaterThan(0);
+      for (const j of locking) expect(j.env?.TENANT_LOCK_KEY).toBe(String(TENANT_LOCK_KEY));
     }
     const drill = [...world.repo.workflows].find(([p]) => p.endsWith("-restore-drill.yml"))![1];
     expect(drill).not.toContain("pg_try_advisory_lock");

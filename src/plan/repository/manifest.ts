@@ -30,8 +30,6 @@ export { waveOf, wavesOf } from "./waves";
  * would find none).
  */
 export const FLEET_MANIFEST_FORMAT = 2;
-/** @deprecated the old name of FLEET_MANIFEST_FORMAT, still imported by batchScripts.ts. */
-export const MANIFEST_FORMAT = FLEET_MANIFEST_FORMAT;
 /** The folder of the manifests, beside the workflows (one file per stack or shard). */
 export const MANIFEST_DIR = ".github/tenant-fleet";
 

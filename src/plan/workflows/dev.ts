@@ -5,6 +5,7 @@
  * key that only these workflows read (the `neon-dev-branches` environment). Pure.
  */
 import { ACTIONS, defaultBranchOnly, renderWorkflow, RUNNER } from "./actions";
+import { shellScript } from "./shell";
 import type { Job, RunStep, Workflow } from "./model";
 import type { RenderedWorkflow } from "./workflowSettings";
 import type { DevProjectSettings } from "../../core/config/settings";
@@ -49,26 +50,14 @@ export function previewBranchName(pr: number, headRef: string): string {
   return `${PREVIEW_BRANCH_PREFIX}${pr}${slug ? `-${slug}` : ""}`;
 }
 
-/** Bash that sets `name` from PR_NUMBER and HEAD_REF exactly as previewBranchName does. */
-export const PREVIEW_BRANCH_SCRIPT = [
-  'case "${PR_NUMBER}" in ""|*[!0-9]*) echo "::error::PR_NUMBER is not a number"; exit 1;; esac',
-  `slug="$(printf '%s' "\${HEAD_REF}" | LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C tr -c 'a-z0-9' '-' | tr -s '-' | sed 's/^-//; s/-$//' | cut -c1-${PREVIEW_SLUG_MAX} | sed 's/-$//')"`,
-  `name="${PREVIEW_BRANCH_PREFIX}\${PR_NUMBER}\${slug:+-\${slug}}"`,
-].join("\n");
+/** Bash that sets `name` from PR_NUMBER and HEAD_REF exactly as previewBranchName does (sh/preview-branch.sh; PREVIEW_BRANCH_ENV). */
+export const PREVIEW_BRANCH_SCRIPT = shellScript("preview-branch.sh");
+/** What sh/preview-branch.sh reads besides the pull request's number and head branch. */
+export const PREVIEW_BRANCH_ENV: Readonly<Record<string, string>> = Object.freeze({
+  PREVIEW_BRANCH_PREFIX,
+  PREVIEW_SLUG_MAX: String(PREVIEW_SLUG_MAX),
+});
 
-/**
- * `api URL`: a read (GET), retried on any error since reading twice changes nothing.
- * `api_write METHOD URL [BODY]`: one request, never retried by curl (a POST whose answer
- * was lost may have created the branch); leaves the answer in the file `reply` and its
- * HTTP status in `code` (000 when no answer came).
- */
-const API_FUNCTION = [
-  'api() { curl -fsS --retry 3 --retry-all-errors -H "Authorization: Bearer ${NEON_API_KEY}" -H "Accept: application/json" "$@"; }',
-  'reply="$(mktemp)"',
-  "api_write() {",
-  '  code="$(curl -sS -o "${reply}" -w \'%{http_code}\' -X "$1" -H "Authorization: Bearer ${NEON_API_KEY}" -H "Accept: application/json" -H "Content-Type: application/json" "$2" ${3:+-d "$3"} || true)"',
-  "}",
-].join("\n");
 /** Polls for a branch to be ready this many times, 2 s apart, before the job fails. */
 export const BRANCH_READY_POLLS = 60;
 
@@ -92,17 +81,13 @@ const apiKeyEnv = { NEON_API_KEY: "${{ secrets.NEON_API_KEY }}" };
  * A step that asks Neon for the connection string of a branch ("" = the default branch)
  * and hands it, masked, to the job's later steps as DATABASE_URL. The key stays here.
  */
-function connectionStep(branchIdVar: string | undefined): RunStep {
-  const query = `database_name=${DEV_DATABASE.name}&role_name=${DEV_DATABASE.role}${branchIdVar ? `&branch_id=\${${branchIdVar}}` : ""}`;
-  const script = [
-    "set -euo pipefail",
-    API_FUNCTION,
-    `uri="$(api "\${NEON_API}/projects/\${NEON_PROJECT_ID}/connection_uri?${query}" | jq -r '.uri')"`,
-    'if [ -z "${uri}" ] || [ "${uri}" = "null" ]; then echo "::error::Neon returned no connection string"; exit 1; fi',
-    'echo "::add-mask::${uri}"',
-    'echo "DATABASE_URL=${uri}" >> "${GITHUB_ENV}"',
-  ];
-  return { name: "Connection string of the branch (the only step with the Neon API key)", shell: "bash", env: apiKeyEnv, run: `${script.join("\n")}\n` };
+function connectionStep(): RunStep {
+  return {
+    name: "Connection string of the branch (the only step with the Neon API key)",
+    shell: "bash",
+    env: { ...apiKeyEnv, DEV_DATABASE_NAME: DEV_DATABASE.name, DEV_DATABASE_ROLE: DEV_DATABASE.role },
+    run: `${shellScript("neon-api.sh", "connection-string.sh")}\n`,
+  };
 }
 
 /** Installs what the commands need, before any secret exists in the job. */
@@ -129,7 +114,7 @@ function seedWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow
         steps: [
           { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
           ...setupSteps(dev),
-          connectionStep(undefined),
+          connectionStep(),
           { name: "Apply the test data", shell: "bash", run: `set -euo pipefail\n${seed}\n` },
         ],
       },
@@ -146,62 +131,17 @@ const FROM_THIS_REPOSITORY = "github.event.pull_request.head.repo.full_name == g
 
 /** The pull request the preview jobs work for: its number and head branch (the branch name is computed from them). */
 const PR_ENV = { PR_NUMBER: "${{ github.event.pull_request.number }}", HEAD_REF: "${{ github.head_ref }}" };
-/** Bash: `find_branch` prints the id of the Neon branch called `${name}`, or nothing. */
-const FIND_BRANCH =
-  'find_branch() { api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" \'$n | @uri\')" | jq -r --arg name "${name}" \'[.branches[] | select(.name == $name) | .id][0] // ""\'; }';
+/** The files both branch steps start with: strict mode and the API helpers, the branch's name and its lookup. */
+const BRANCH_PRELUDE = ["neon-api.sh", "preview-branch.sh", "find-branch.sh"];
 
-/** Bash both branch steps start with: strict mode, the API helpers, the branch's name and its lookup. */
-const BRANCH_PRELUDE = ["set -euo pipefail", API_FUNCTION, PREVIEW_BRANCH_SCRIPT, FIND_BRANCH];
-
-/** Bash: creates the pull request's Neon branch, or reuses it, and waits until it is ready. */
-function ensureBranchScript(): string[] {
-  // Create once; after a failed POST, look the name up before anything else: a POST whose
-  // answer was lost may have created the branch. Only a POST Neon refused for a retryable
-  // reason (locked, throttled, 5xx) and that left no branch is sent again.
-  return [
-    ...BRANCH_PRELUDE,
-    'id="$(find_branch)"',
-    'if [ -n "${id}" ]; then echo "reusing Neon branch ${name} (${id})"; fi',
-    "attempt=0",
-    'while [ -z "${id}" ]; do',
-    "  attempt=$(( attempt + 1 ))",
-    `  api_write POST "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches" "$(jq -cn --arg name "\${name}" '{branch: {name: $name}, endpoints: [{type: "read_write"}]}')"`,
-    '  case "${code}" in',
-    '    2??) id="$(jq -r .branch.id "${reply}")"; echo "created Neon branch ${name} (${id})"; break;;',
-    "  esac",
-    '  id="$(find_branch)"',
-    '  if [ -n "${id}" ]; then echo "Neon answered ${code} to the create, but branch ${name} exists (${id}): using it"; break; fi',
-    '  case "${code}" in',
-    '    000|423|429|5??) if [ "${attempt}" -lt 3 ]; then echo "Neon answered ${code} and created nothing; trying again"; sleep $(( attempt * 5 )); continue; fi;;',
-    "  esac",
-    '  echo "::error::Neon refused to create branch ${name} (HTTP ${code}): $(jq -r \'.message // empty\' "${reply}" 2> /dev/null | head -c 300)"',
-    "  exit 1",
-    "done",
-    'state=""',
-    `for _ in $(seq 1 ${BRANCH_READY_POLLS}); do`,
-    `  state="$(api "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches/\${id}" | jq -r '.branch.current_state')"`,
-    '  if [ "${state}" = "ready" ]; then break; fi',
-    "  sleep 2",
-    "done",
-    `if [ "\${state}" != "ready" ]; then echo "::error::Neon branch \${name} (\${id}) is still \${state:-unknown} after ${BRANCH_READY_POLLS * 2} s; the tests would run against a branch that is not there yet"; exit 1; fi`,
-    'echo "branch_id=${id}" >> "${GITHUB_OUTPUT}"',
-    'echo "branch_name=${name}" >> "${GITHUB_OUTPUT}"',
-  ];
+/** Bash: creates the pull request's Neon branch, or reuses it, and waits until it is ready (sh/ensure-branch.sh). */
+function ensureBranchScript(): string {
+  return shellScript(...BRANCH_PRELUDE, "ensure-branch.sh");
 }
 
-/** Bash: deletes the pull request's Neon branch (one already gone is fine). */
-function deleteBranchScript(): string[] {
-  return [
-    ...BRANCH_PRELUDE,
-    'id="$(find_branch)"',
-    'if [ -z "${id}" ]; then echo "no Neon branch ${name}"; exit 0; fi',
-    'api_write DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}"',
-    'case "${code}" in',
-    '  2??) echo "deleted Neon branch ${name}";;',
-    '  404) echo "Neon branch ${name} was already gone";;',
-    '  *) echo "::error::Neon did not delete branch ${name} (HTTP ${code}): $(jq -r \'.message // empty\' "${reply}" 2> /dev/null | head -c 300)"; exit 1;;',
-    "esac",
-  ];
+/** Bash: deletes the pull request's Neon branch (one already gone is fine; sh/delete-branch.sh). */
+function deleteBranchScript(): string {
+  return shellScript(...BRANCH_PRELUDE, "delete-branch.sh");
 }
 
 /**
@@ -222,9 +162,8 @@ function previewInstallJob(dev: DevProjectSettings): Job {
       {
         name: "Pack the installed workspace",
         shell: "bash",
-        env: { WORKSPACE_DIR },
-        // Never packs itself: the runner's temp directory is outside the workspace on GitHub's runners, not everywhere.
-        run: `set -euo pipefail\nmkdir -p "\${WORKSPACE_DIR}"\ntar --exclude="./${DEV_WORKSPACE_ARTIFACT}" -czf "\${WORKSPACE_DIR}/workspace.tgz" .\n`,
+        env: { WORKSPACE_DIR, WORKSPACE_ARTIFACT: DEV_WORKSPACE_ARTIFACT },
+        run: `${shellScript("pack-workspace.sh")}\n`,
       },
       {
         name: "Hand it to the test job",
@@ -248,7 +187,7 @@ function previewTestJob(command: string): Job {
     // The key's step comes first: nothing of the pull request exists in this job before it,
     // and the pull request's code then runs in steps that never hold the key.
     steps: [
-      connectionStep("BRANCH_ID"),
+      connectionStep(),
       {
         name: "The installed workspace",
         uses: ACTIONS.downloadArtifact.uses,
@@ -258,7 +197,7 @@ function previewTestJob(command: string): Job {
         name: "Unpack it",
         shell: "bash",
         env: { WORKSPACE_DIR },
-        run: 'set -euo pipefail\ntar -xzf "${WORKSPACE_DIR}/workspace.tgz"\nrm -rf "${WORKSPACE_DIR}"\n',
+        run: `${shellScript("unpack-workspace.sh")}\n`,
       },
       { name: "Run with DATABASE_URL of the branch", shell: "bash", run: `set -euo pipefail\n${command}\n` },
     ],
@@ -275,8 +214,16 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
       environment: DEV_ENVIRONMENT,
       permissions: {},
       outputs: { branch_id: "${{ steps.ensure.outputs.branch_id }}", branch_name: "${{ steps.ensure.outputs.branch_name }}" },
-      env: { ...projectEnv, ...PR_ENV },
-      steps: [{ id: "ensure", name: "Create or reuse the branch", shell: "bash", env: apiKeyEnv, run: `${ensureBranchScript().join("\n")}\n` }],
+      env: { ...projectEnv, ...PR_ENV, ...PREVIEW_BRANCH_ENV },
+      steps: [
+        {
+          id: "ensure",
+          name: "Create or reuse the branch",
+          shell: "bash",
+          env: { ...apiKeyEnv, BRANCH_READY_POLLS: String(BRANCH_READY_POLLS) },
+          run: `${ensureBranchScript()}\n`,
+        },
+      ],
     },
   };
   if (dev.previewCommand) {
@@ -290,8 +237,8 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
     "timeout-minutes": 10,
     environment: DEV_ENVIRONMENT,
     permissions: {},
-    env: { ...projectEnv, ...PR_ENV },
-    steps: [{ name: "Delete the branch", shell: "bash", env: apiKeyEnv, run: `${deleteBranchScript().join("\n")}\n` }],
+    env: { ...projectEnv, ...PR_ENV, ...PREVIEW_BRANCH_ENV },
+    steps: [{ name: "Delete the branch", shell: "bash", env: apiKeyEnv, run: `${deleteBranchScript()}\n` }],
   };
   const body: Workflow = {
     name: "tenant-fleet dev preview branch",
@@ -311,24 +258,6 @@ function previewWorkflow(dev: DevProjectSettings): RenderedWorkflow {
 }
 
 function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkflow {
-  const script = [
-    "set -euo pipefail",
-    API_FUNCTION,
-    'cutoff="$(date -u -d "-${MAX_AGE_HOURS} hours" +%s)"',
-    `api "\${NEON_API}/projects/\${NEON_PROJECT_ID}/branches" | jq -r --arg prefix "${PREVIEW_BRANCH_PREFIX}" --argjson cutoff "\${cutoff}" '.branches[] | select(.name | startswith($prefix)) | select((.created_at | sub("\\\\.[0-9]+"; "") | fromdateiso8601) < $cutoff) | "\\(.id) \\(.name)"' > old-branches.txt`,
-    // Every old branch is tried; one already gone (a closed pull request's job was first) is fine.
-    "failed=0 deleted=0",
-    "while read -r id name; do",
-    '  api_write DELETE "${NEON_API}/projects/${NEON_PROJECT_ID}/branches/${id}" < /dev/null',
-    '  case "${code}" in',
-    '    2??) deleted=$(( deleted + 1 )); echo "deleted ${name} (older than ${MAX_AGE_HOURS} h)";;',
-    '    404) echo "${name} was already gone";;',
-    '    *) failed=$(( failed + 1 )); echo "::error::Neon did not delete ${name} (HTTP ${code}): $(jq -r \'.message // empty\' "${reply}" 2> /dev/null | head -c 300)";;',
-    "  esac",
-    "done < old-branches.txt",
-    'echo "${deleted} preview branch(es) deleted"',
-    'if [ "${failed}" -gt 0 ]; then exit 1; fi',
-  ];
   const body: Workflow = {
     name: "tenant-fleet dev branch cleanup",
     on: { schedule: [{ cron: dev.cleanupSchedule }], workflow_dispatch: {} },
@@ -342,8 +271,8 @@ function cleanupWorkflow(dev: DevProjectSettings, branch: string): RenderedWorkf
         ...defaultBranchOnly(branch),
         environment: DEV_ENVIRONMENT,
         permissions: {},
-        env: { ...projectEnv, MAX_AGE_HOURS: String(dev.branchMaxAgeHours) },
-        steps: [{ name: "Delete old preview branches", shell: "bash", env: apiKeyEnv, run: `${script.join("\n")}\n` }],
+        env: { ...projectEnv, MAX_AGE_HOURS: String(dev.branchMaxAgeHours), PREVIEW_BRANCH_PREFIX },
+        steps: [{ name: "Delete old preview branches", shell: "bash", env: apiKeyEnv, run: `${shellScript("neon-api.sh", "cleanup-branches.sh")}\n` }],
       },
     },
   };

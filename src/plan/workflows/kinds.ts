@@ -6,7 +6,7 @@ import { fleetNames } from "../../core/repositoryContract";
 import { manifestPath } from "../repository/manifest";
 import { wavesOf } from "../repository/waves";
 import { ACTIONS } from "./actions";
-import { BACKUP_PART_BYTES, backupScript, CLOCK_SKEW_SECONDS, drillTenantScript, migrationTenantScript } from "./backupScripts";
+import { backupScript, backupScriptEnv, DRILL_SCRIPT_ENV, drillTenantScript, migrationTenantScript, NEWEST_BACKUP_SCRIPT_ENV } from "./backupScripts";
 import type { DispatchInput, RunStep, Triggers } from "./model";
 import { installPgClientStep, manifestCheckoutStep, vaultExpr } from "./steps";
 import { tenantWorkflow } from "./tenantWorkflow";
@@ -42,12 +42,12 @@ export function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings
       // The batch's tenants the plan found new (an empty database is allowed, with a warning).
       BATCH_NEW: "${{ join(matrix.batch.new || fromJSON('[]'), ' ') }}",
       ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${vaultExpr(names)}.kmsKeyArn }}` } : {}),
-      BACKUP_PART_BYTES: String(BACKUP_PART_BYTES),
+      ...backupScriptEnv(settings.encryption),
     },
     checkout: manifestCheckoutStep(),
     tools: [installPgClientStep()],
     stepName: "Dump, check and upload each tenant",
-    tenantScript: backupScript(settings.encryption),
+    tenantScript: backupScript(),
     alert: true,
   });
 }
@@ -147,7 +147,7 @@ export function restoreDrillWorkflow(file: PlannedWorkflow, settings: WorkflowSe
     parallelism: settings.batchParallelism ?? DEFAULT_BATCH_PARALLELISM,
     role: { variable: names.drillRoleArnVariable, session: "tenant-fleet-restore-drill" },
     credentials: false,
-    env: { BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`, CLOCK_SKEW_SECONDS: String(CLOCK_SKEW_SECONDS) },
+    env: { BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`, ...NEWEST_BACKUP_SCRIPT_ENV, ...DRILL_SCRIPT_ENV },
     checkout: manifestCheckoutStep(),
     tools: [installPgClientStep()],
     stepName: "Find, verify and restore each tenant's newest backup",

@@ -6,8 +6,8 @@
 import type { FleetNames } from "../../core/repositoryContract";
 import { MANIFEST_DIR } from "../repository/manifest";
 import { ACTIONS, defaultBranchOnly, RUNNER } from "./actions";
-import { alertScript } from "./alertScript";
-import { recordScript, type BatchKind } from "./batchScripts";
+import { ALERT_SCRIPT_ENV, alertScript } from "./alertScript";
+import { recordScript, recordScriptEnv, type BatchKind } from "./batchScripts";
 import type { ActionStep, Job, RunStep, Service } from "./model";
 import { DEFAULT_ALERTS, type WorkflowSettings } from "./workflowSettings";
 
@@ -87,8 +87,9 @@ export function recordStep(kind: BatchKind, what: string, names: FleetNames, wav
       WHAT: what,
       ...(wave ? { WAVE: wave } : {}),
       RESULTS_DIR,
+      ...recordScriptEnv(kind),
     },
-    run: `${recordScript(kind)}\n`,
+    run: `${recordScript()}\n`,
   };
 }
 
@@ -133,6 +134,7 @@ export function alertJob(needs: readonly string[], jobPrefix: string, settings: 
           JOB_PREFIX: jobPrefix,
           ALERT_LABEL: alerts.label,
           ALERT_ASSIGNEES: JSON.stringify(alerts.assignees),
+          ...ALERT_SCRIPT_ENV,
         },
         run: `${alertScript()}\n`,
       },
