@@ -79,7 +79,25 @@ function ciRun(name: string, env: Record<string, string>, { hide = [], node = "2
     // Only the commands the script needs, each linked from where the machine has it, minus the hidden ones.
     const only = path.join(dir, "onlybin");
     mkdirSync(only);
-    for (const cmd of ["bash", "jq", "openssl", "dirname", "id", "rm", "mkdir", "chmod", "mv", "mktemp", "sort", "head", "tar", "gzip", "uname", "shellcheck", "sudo"]) {
+    for (const cmd of [
+      "bash",
+      "jq",
+      "openssl",
+      "dirname",
+      "id",
+      "rm",
+      "mkdir",
+      "chmod",
+      "mv",
+      "mktemp",
+      "sort",
+      "head",
+      "tar",
+      "gzip",
+      "uname",
+      "shellcheck",
+      "sudo",
+    ]) {
       const where = spawnSync("bash", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).stdout.trim();
       if (where && !hide.includes(cmd)) symlinkSync(where, path.join(only, cmd));
     }
