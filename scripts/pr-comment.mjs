@@ -10,7 +10,7 @@
  * workflow's own token (COMMENT_AUTHOR, default github-actions[bot]) is edited; another
  * stack's comment, or a person's comment that quotes the marker, is never touched.
  *
- * Plain Node 20 with no dependencies: the comment jobs run it without `npm ci`, so no
+ * Plain Node.js with no dependencies: the comment jobs run it without `npm ci`, so no
  * package of the pull request runs next to their write token. Environment:
  * GITHUB_TOKEN, GITHUB_REPOSITORY (owner/name), PR_NUMBER, GITHUB_API_URL (optional).
  */

@@ -14,7 +14,7 @@
  * record is kept as an artifact for 90 days. Inputs reach scripts through the environment
  * only, and the command checks each.
  */
-import { ACTIONS, INSTALL_PG_CLIENT, renderYaml } from "../plan/workflows/render";
+import { ACTIONS, INSTALL_PG_CLIENT, NODE_MAJOR, renderYaml } from "../plan/workflows/render";
 import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../core/repositoryContract";
 
 /** Actions these workflows use besides the generated workflows' own (ACTIONS), pinned like them. */
@@ -161,7 +161,7 @@ function commandPrelude(spec: OperationSpec): string {
 function setupSteps(): object[] {
   return [
     { uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-    { uses: OPERATION_ACTIONS.setupNode.uses, with: { "node-version": 20, cache: "npm" } },
+    { uses: OPERATION_ACTIONS.setupNode.uses, with: { "node-version": NODE_MAJOR, cache: "npm" } },
     { run: "npm ci" },
   ];
 }

@@ -17,6 +17,14 @@ export const ACTIONS = Object.freeze({
 export const RUNNER = "ubuntu-24.04";
 
 /**
+ * The Node.js major every workflow that runs this project's code sets up (actions/setup-node's
+ * node-version): the lowest major package.json's "engines" accept. The hand-written workflows
+ * (deploy, preview, tenant-diff) carry it as a literal; test/nodeVersion.test.ts ties them,
+ * engines and .ci/node's pinned release to this one.
+ */
+export const NODE_MAJOR = 22;
+
+/**
  * Runs a job only for the default branch (its schedule, a push to it, or a dispatch of it):
  * a dispatch of a generated file on another ref stops before any step. This guards the
  * generated files only; a workflow someone writes on another branch is not bound by it,
