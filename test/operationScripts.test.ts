@@ -120,6 +120,12 @@ describe("the plain export (sh/plain-export.sh)", () => {
     expect(r.aws[1]).toMatch(/--if-none-match \* --server-side-encryption AES256$/);
   });
 
+  it("refuses an encryption it does not know before reading anything", () => {
+    const r = plainExport({ BACKUP_ENCRYPTION: "aes" });
+    expect([r.code, r.aws]).toEqual([1, []]);
+    expect(r.out).toContain('::error::BACKUP_ENCRYPTION is "aes": kms or s3');
+  });
+
   it("refuses SQL larger than one PUT takes, naming the custom dump to hand over, and uploads nothing", () => {
     const r = plainExport({ BACKUP_ENCRYPTION: "s3", SINGLE_PUT_LIMIT_BYTES: "10" });
     expect(SINGLE_PUT_LIMIT_BYTES).toBe(5 * 1024 ** 3);

@@ -9,15 +9,18 @@
 #   DUMP_KEY                 the custom-format export's key
 #   PLAIN_KEY                the key the SQL is written to
 #   PG_MAJOR                 the Postgres client's major version
-#   BACKUP_ENCRYPTION        the vault's encryption: kms or s3
+#   BACKUP_ENCRYPTION        the vault's encryption: kms (BACKUP_KMS_KEY) or s3 (SSE-S3, AES256)
 #   BACKUP_KMS_KEY           the vault's key (kms only)
 #   SINGLE_PUT_LIMIT_BYTES   the largest object S3 takes in one PUT
 #   RESULT_FILE              gets a "plain_bytes=" line (appended)
 #   RUNNER_TEMP              where the work directory goes (default /tmp)
 
 set -euo pipefail
-sse=(--server-side-encryption AES256)
-if [ "${BACKUP_ENCRYPTION}" = kms ]; then sse=(--server-side-encryption aws:kms --ssekms-key-id "${BACKUP_KMS_KEY}"); fi
+case "${BACKUP_ENCRYPTION}" in
+  kms) sse=(--server-side-encryption aws:kms --ssekms-key-id "${BACKUP_KMS_KEY}") ;;
+  s3) sse=(--server-side-encryption AES256) ;;
+  *) echo "::error::BACKUP_ENCRYPTION is \"${BACKUP_ENCRYPTION}\": kms or s3"; exit 1 ;;
+esac
 bin="/usr/lib/postgresql/${PG_MAJOR}/bin"
 work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/plain.XXXXXX")"
 aws s3api get-object --bucket "${EXPORT_BUCKET}" --key "${DUMP_KEY}" "${work}/export.dump" > /dev/null
