@@ -107,8 +107,12 @@ export const CODE_DEFAULTS = Object.freeze({
   database: Object.freeze({ branch: "main", name: "app", role: "app_owner" }),
 });
 
-/** Whether a tenant (or a report's row about one) is served (active), not retired: the one test of a tenant's status. */
-export function isActive(t: { readonly status: string }): boolean {
+/**
+ * Whether a tenant (or a report's row, a catalog record or a tenants file's entry about one) is
+ * served (active), not retired: the one test of a tenant's status. An entry without a valid
+ * status is not active.
+ */
+export function isActive(t: { readonly status?: string }): boolean {
   return t.status === "active";
 }
 

@@ -30,7 +30,7 @@ describe.each(OPERATION_WORKFLOWS.map((s) => [s.kind, s] as const))("tenant-%s.y
     expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
     expect(JSON.stringify(wf.jobs.plan)).not.toMatch(/secrets\.|id-token/);
     // Deleting data (an erasure, a move's source) has its own approval.
-    expect(wf.jobs.apply).toMatchObject({ needs: "plan", environment: kind === "erase" || kind === "move-finish" ? "tenant-erasure" : "tenant-operations" });
+    expect(wf.jobs.apply).toMatchObject({ needs: ["plan"], environment: kind === "erase" || kind === "move-finish" ? "tenant-erasure" : "tenant-operations" });
     expect(wf.jobs.apply.if).toContain("github.ref == 'refs/heads/main'");
     const role = wf.jobs.apply.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     // A move goes database to database through Neon, and its finish deletes a project there: no AWS, no OIDC token.
@@ -43,6 +43,15 @@ describe.each(OPERATION_WORKFLOWS.map((s) => [s.kind, s] as const))("tenant-%s.y
     expect(spec.roleVariable).toBe(kind === "erase" ? "TENANT_FLEET_BREAK_GLASS_ROLE_ARN" : "TENANT_FLEET_OPERATIONS_ROLE_ARN");
   });
 
+  it("runs bash that parses in every run: step", () => {
+    for (const job of Object.values(wf.jobs))
+      for (const s of job.steps.filter((s) => s.run !== undefined)) {
+        expect(s.shell, s.name).toBe("bash");
+        const r = spawnSync("bash", ["-n"], { input: s.run, encoding: "utf8" });
+        expect(r.status, `${s.name}: ${r.stderr}`).toBe(0);
+      }
+  });
+
   it("passes inputs to scripts through the environment only", () => {
     for (const job of Object.values(wf.jobs)) for (const s of job.steps) expect(s.run ?? "", s.name).not.toMatch(/\$\{\{/);
     expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(expect.arrayContaining(["stack", "tenant", "ticket"]));
@@ -50,14 +59,16 @@ describe.each(OPERATION_WORKFLOWS.map((s) => [s.kind, s] as const))("tenant-%s.y
 });
 
 describe("the plan job's script, under bash", () => {
-  const planScript = (kind: string) =>
-    (parse(readFileSync(path.join(ROOT, operationWorkflowPath(kind as "erase")), "utf8")) as Workflow).jobs.plan.steps.find((s) => s.id === "plan")!.run!;
+  const planStep = (kind: string) =>
+    (parse(readFileSync(path.join(ROOT, operationWorkflowPath(kind as "erase")), "utf8")) as Workflow).jobs.plan.steps.find((s) => s.id === "plan")!;
+  /** The step's own constants (the command, the default runner, ...): its env without the expressions the runner fills in. */
+  const constants = (kind: string) => Object.fromEntries(Object.entries(planStep(kind).env ?? {}).filter(([, v]) => !v.includes("${{")));
   const run = (kind: string, env: Record<string, string>) => {
     const dir = mkdtempSync(path.join(tmpdir(), "tf-opplan-"));
     const out = path.join(dir, "output");
     const summary = path.join(dir, "summary");
     writeFileSync(out, "");
-    const r = spawnSync("bash", ["-c", planScript(kind)], {
+    const r = spawnSync("bash", ["-c", planStep(kind).run!], {
       cwd: ROOT,
       encoding: "utf8",
       env: {
@@ -67,6 +78,7 @@ describe("the plan job's script, under bash", () => {
         GITHUB_OUTPUT: out,
         GITHUB_STEP_SUMMARY: summary,
         GITHUB_WORKFLOW: `tenant ${kind}`,
+        ...constants(kind),
         STACK: "prod",
         TICKET: "SEC-1",
         ...env,

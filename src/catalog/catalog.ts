@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CATALOG_WRITER_ROLE, scramVerifier } from "../plan/projects/catalogWriter";
+import { isActive } from "../../tenants/model";
 import type { OperationRecord } from "./record";
 
 export { CATALOG_WRITER_ROLE };
@@ -227,7 +228,7 @@ export interface FleetStatus {
  * counted.
  */
 export function fleetStatus(records: readonly TenantRecord[], target?: string): FleetStatus {
-  const active = records.filter((r) => r.status === "active");
+  const active = records.filter(isActive);
   const versions: Record<string, number> = {};
   for (const r of active) versions[r.version ?? "(none)"] = (versions[r.version ?? "(none)"] ?? 0) + 1;
   const measured = Object.entries(versions).filter(([v]) => v !== "(none)");

@@ -11,15 +11,16 @@ import * as path from "node:path";
 import type { Tenant } from "../../tenants/model";
 import type { RestorePlan } from "./restore";
 import { listingProblems, prefixProblem, retentionClassPrefixesIn, type ErasurePlan, type ListedVersion } from "./erase";
-import { backupScript, backupScriptEnv, DRILL_SCRIPT_ENV, drillScript, MANIFEST_SUFFIX, sseArgs } from "../plan/workflows/backupScripts";
+import { backupScript, backupScriptEnv, DRILL_SCRIPT_ENV, drillScript, MANIFEST_SUFFIX } from "../plan/workflows/backupScripts";
 import {
   catchUpScript,
   copyCompareScript,
   eraseListingScript,
   eraseVersionsScript,
+  MOVE_SCRIPT_ENV,
+  PLAIN_EXPORT_ENV,
   plainExportScript,
   replicateScript,
-  TABLE_CONTENT_SQL,
   vaultTopLevelScript,
 } from "./scripts";
 import { MOVE_REPLICATION_NAME } from "./move";
@@ -500,11 +501,13 @@ export async function exportTenant(
   const dumped = await runScript(backupScript(), env);
   if (dumped.code !== 0) throw new CommandError(`the export of ${tenant.id} failed (exit ${dumped.code}): ${lastError(dumped.output)}`);
   if (plan.plainKey) {
-    const plain = await runScript(plainExportScript(sseArgs(target.encryption)), {
+    const plain = await runScript(plainExportScript(), {
+      ...PLAIN_EXPORT_ENV,
       EXPORT_BUCKET: target.bucket,
       DUMP_KEY: plan.key,
       PLAIN_KEY: plan.plainKey,
       PG_MAJOR: env.PG_MAJOR,
+      BACKUP_ENCRYPTION: target.encryption,
       ...(target.kmsKeyArn ? { BACKUP_KMS_KEY: target.kmsKeyArn } : {}),
       RESULT_FILE: results,
       RUNNER_TEMP: work,
@@ -531,7 +534,6 @@ export async function exportTenant(
   };
 }
 
-/** A move's copy and comparison (src/operations/scripts.ts), with the newer of the two majors' client. */
 /** How long a logical move's steps wait for the first copy and for the catch-up (MOVE_WAIT_SECONDS; the workflow job has 180 minutes). */
 function moveWaitSeconds(): string {
   const s = process.env.MOVE_WAIT_SECONDS;
@@ -541,7 +543,8 @@ function moveWaitSeconds(): string {
 /**
  * A move's data step between the two databases: `copy` (dump and restore, then compare),
  * `replicate` (schema, publication, slot, subscription, first copy) or `catch-up` (wait,
- * sequences, compare, drop the replication). The numbers it reports come from its result file.
+ * sequences, compare, drop the replication), with the client clientMajor gives for the target
+ * (PG_CLIENT_MAJOR, else the target's major). The numbers it reports come from its result file.
  */
 export async function moveData(
   step: "copy" | "replicate" | "catch-up",
@@ -552,8 +555,9 @@ export async function moveData(
 ): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(process.env.RUNNER_TEMP ?? tmpdir(), "tf-move-"));
   const results = path.join(work, "results");
-  const script = { copy: copyCompareScript, replicate: replicateScript, "catch-up": catchUpScript }[step](TABLE_CONTENT_SQL);
+  const script = { copy: copyCompareScript, replicate: replicateScript, "catch-up": catchUpScript }[step]();
   const env = {
+    ...MOVE_SCRIPT_ENV,
     SOURCE_URL: sourceUrl,
     TARGET_URL: targetUrl,
     PG_MAJOR: clientMajor(target),

@@ -1,8 +1,9 @@
 /**
  * The dispatch workflows of this stack's own repository that carry out tenant operations
  * (.github/workflows/tenant-restore.yml, tenant-export.yml, tenant-erase.yml, tenant-move.yml,
- * tenant-move-finish.yml), rendered from typed objects. Pure; `npm run generate` writes them
- * and a test fails when the files in the repository differ.
+ * tenant-move-finish.yml), built on the typed workflow model (src/plan/workflows/model.ts)
+ * and rendered by renderWorkflow; their bash is in src/operations/sh/ (operation-*.sh). Pure;
+ * `npm run generate` writes them and a test fails when the files in the repository differ.
  *
  * Each has two jobs. `plan` holds no secret: it plans the operation with the inputs
  * (`npm run tenant -- … --json`, shown in the run's summary) for the reviewers to read.
@@ -14,8 +15,11 @@
  * record is kept as an artifact for 90 days. Inputs reach scripts through the environment
  * only, and the command checks each.
  */
-import { ACTIONS, INSTALL_PG_CLIENT, NODE_MAJOR, renderYaml } from "../plan/workflows/render";
+import { ACTIONS, INSTALL_PG_CLIENT, NODE_MAJOR, renderWorkflow, RUNNER } from "../plan/workflows/render";
+import type { DispatchInput, Env, Job, RunStep, Step, Workflow } from "../plan/workflows/model";
 import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../core/repositoryContract";
+import { shellBody } from "../core/shellFile";
+import { OPERATION_SCRIPT_DIR } from "./scripts";
 
 /** Actions these workflows use besides the generated workflows' own (ACTIONS), pinned like them. */
 export const OPERATION_ACTIONS = Object.freeze({
@@ -27,16 +31,7 @@ export const OPERATION_ACTIONS = Object.freeze({
 export const OPERATIONS_PG_MAJOR = 18;
 /** How long a run keeps the operation's record (the auditor downloads what must be kept longer). */
 export const RECORD_RETENTION_DAYS = 90;
-const RUNNER = "ubuntu-24.04";
 const ON_MAIN = "github.ref == 'refs/heads/main'";
-
-type Input = {
-  readonly description: string;
-  readonly type: "string" | "boolean" | "choice";
-  readonly required: boolean;
-  readonly default?: string | boolean;
-  readonly options?: readonly string[];
-};
 
 interface OperationSpec {
   /** The workflow's name (tenant-<kind>.yml) and, unless `command` says otherwise, the command's. */
@@ -46,16 +41,16 @@ interface OperationSpec {
   readonly environment: string;
   /** The repository variable (of the environment) holding the role to assume; none: the job needs no AWS. */
   readonly roleVariable?: string;
-  readonly inputs: Readonly<Record<string, Input>>;
+  readonly inputs: Readonly<Record<string, DispatchInput>>;
   /** Environment variables from inputs, beside STACK, TENANT and TICKET. */
-  readonly env: Readonly<Record<string, string>>;
-  /** Bash appending the operation's own options to `args`. */
-  readonly args: string;
+  readonly env: Env;
+  /** The file in sh/ appending the operation's own options to `args` (none: the command takes none). */
+  readonly argsScript?: string;
   /** A refusal without the catalog is not final (a restore's dumps are known only to it): the plan job reports it and lets the apply job decide. */
   readonly planWithoutCatalogMayRefuse: boolean;
 }
 
-const COMMON_INPUTS: Record<string, Input> = {
+const COMMON_INPUTS: Record<string, DispatchInput> = {
   stack: { description: "The stack (prod, dev, or a shard)", type: "string", required: true, default: "prod" },
   tenant: { description: "The tenant's id", type: "string", required: true },
   ticket: { description: "The change or request this carries out (e.g. SEC-1234)", type: "string", required: true },
@@ -78,7 +73,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
       },
     },
     env: { TO: "${{ inputs.to }}", FROM_DUMP: "${{ inputs.from_dump }}" },
-    args: 'if [[ "${TO}" == before-migration* ]]; then args+=(--to before-migration "${TO#before-migration }"); else args+=(--to "${TO}"); fi\nif [ "${FROM_DUMP}" = true ]; then args+=(--from-dump); fi',
+    argsScript: "operation-args-restore.sh",
     planWithoutCatalogMayRefuse: true,
   },
   {
@@ -97,7 +92,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
       },
     },
     env: { FORMAT: "${{ inputs.format }}" },
-    args: 'args+=(--format "${FORMAT}")',
+    argsScript: "operation-args-export.sh",
     planWithoutCatalogMayRefuse: false,
   },
   {
@@ -107,7 +102,6 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     roleVariable: "TENANT_FLEET_BREAK_GLASS_ROLE_ARN",
     inputs: { ...COMMON_INPUTS },
     env: {},
-    args: ":",
     planWithoutCatalogMayRefuse: false,
   },
   {
@@ -125,7 +119,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
       },
     },
     env: { CATCH_UP: "${{ inputs.catch_up }}" },
-    args: 'if [ "${CATCH_UP}" = true ]; then args+=(--catch-up); fi',
+    argsScript: "operation-args-move.sh",
     planWithoutCatalogMayRefuse: false,
   },
   {
@@ -136,7 +130,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     environment: ERASURE_ENVIRONMENT,
     inputs: { ...COMMON_INPUTS },
     env: {},
-    args: "args+=(--finish)",
+    argsScript: "operation-args-move-finish.sh",
     // The grace period, backups and drills since the cutover are the catalog's to prove: the apply job plans again with it.
     planWithoutCatalogMayRefuse: true,
   },
@@ -146,56 +140,37 @@ export function operationWorkflowPath(kind: OperationSpec["kind"]): string {
   return `.github/workflows/tenant-${kind}.yml`;
 }
 
-/** Checks the stack and tenant inputs (they name files) and builds the command's arguments; the command checks every input again. */
-function commandPrelude(spec: OperationSpec): string {
-  return [
-    "set -euo pipefail",
-    'if ! [[ "${STACK}" =~ ^[a-z0-9][a-z0-9-]{0,62}$ ]]; then echo "::error::stack ${STACK@Q} is not a stack name"; exit 2; fi',
-    // It names the record's file too: a tenant id's shape, before anything uses it.
-    'if ! [[ "${TENANT}" =~ ^[a-z][a-z0-9-]{0,62}$ ]]; then echo "::error::tenant ${TENANT@Q} is not a tenant id"; exit 2; fi',
-    `args=(${spec.command ?? spec.kind} "\${TENANT}" --stack "\${STACK}")`,
-    spec.args,
-  ].join("\n");
+/**
+ * A step's script: the stack and tenant checked and the command begun (sh/operation-command.sh),
+ * the operation's own options (its argsScript), then the step's own file. Fixed files, each
+ * with its header, composed; everything that varies reaches them through the step's env.
+ */
+function stepScript(spec: OperationSpec, step: "operation-plan.sh" | "operation-apply.sh"): string {
+  const parts = ["operation-command.sh", ...(spec.argsScript ? [spec.argsScript] : []), step];
+  return `${parts.map((name) => shellBody(OPERATION_SCRIPT_DIR, name)).join("\n")}\n`;
 }
 
-function setupSteps(): object[] {
+function setupSteps(): Step[] {
   return [
-    { uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
-    { uses: OPERATION_ACTIONS.setupNode.uses, with: { "node-version": NODE_MAJOR, cache: "npm" } },
-    { run: "npm ci" },
+    { name: "Check out", uses: ACTIONS.checkout.uses, with: { "persist-credentials": false } },
+    { name: "Node.js", uses: OPERATION_ACTIONS.setupNode.uses, with: { "node-version": NODE_MAJOR, cache: "npm" } },
+    { name: "Dependencies", shell: "bash", run: "npm ci" },
   ];
 }
 
-/** The environment every step of an operation workflow gets: the dispatch's inputs and the operation's own. */
-type StepEnv = Record<string, string>;
-
-/** The plan job's step: plans without secrets, shows the plan, and says where the apply job runs. */
-function planStep(spec: OperationSpec, inputEnv: StepEnv) {
+/** The plan job's step: plans without secrets, shows the plan, and says where the apply job runs (sh/operation-plan.sh). */
+function planStep(spec: OperationSpec, inputEnv: Env): RunStep {
   return {
     name: "Plan (no secrets)",
     id: "plan",
     shell: "bash",
-    env: inputEnv,
-    run:
-      [
-        commandPrelude(spec),
-        "status=0",
-        'npm run --silent tenant -- "${args[@]}" > "${RUNNER_TEMP}/plan.txt" 2>&1 || status=$?',
-        'npm run --silent tenant -- "${args[@]}" --json > "${RUNNER_TEMP}/plan.json" 2> /dev/null || true',
-        '{ echo "### ${TENANT}: ${GITHUB_WORKFLOW} (${STACK}), ticket ${TICKET}"; echo; echo "\\`\\`\\`"; cat "${RUNNER_TEMP}/plan.txt"; echo "\\`\\`\\`"; } >> "${GITHUB_STEP_SUMMARY}"',
-        'cat "${RUNNER_TEMP}/plan.txt"',
-        'echo "aws_region=$(jq -r \'.awsRegion // empty\' "${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "${GITHUB_OUTPUT}"',
-        // Where the apply job runs: the tenant's residency's runner labels (runnerLabels), else GitHub-hosted.
-        `echo "runs_on=$(jq -c '.runsOn // "${RUNNER}"' "\${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "\${GITHUB_OUTPUT}"`,
-        spec.planWithoutCatalogMayRefuse
-          ? 'if [ "${status}" -ne 0 ]; then echo "::warning::planned without the fleet catalog; the apply job plans again with it, and refuses if it must"; fi'
-          : 'exit "${status}"',
-      ].join("\n") + "\n",
+    env: { ...inputEnv, DEFAULT_RUNNER: RUNNER, PLAN_NEEDS_CATALOG: String(spec.planWithoutCatalogMayRefuse) },
+    run: stepScript(spec, "operation-plan.sh"),
   };
 }
 
-/** The apply job's step: reads the stack's outputs (and the catalog owner's string, masked) and carries the plan out. */
-function applyStep(spec: OperationSpec, inputEnv: StepEnv) {
+/** The apply job's step: reads the stack's outputs (and the catalog owner's string, masked) and carries the plan out (sh/operation-apply.sh). */
+function applyStep(spec: OperationSpec, inputEnv: Env): RunStep {
   return {
     name: `${spec.title} (--apply)`,
     shell: "bash",
@@ -207,26 +182,12 @@ function applyStep(spec: OperationSpec, inputEnv: StepEnv) {
       PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
       PG_CLIENT_MAJOR: String(OPERATIONS_PG_MAJOR),
     },
-    run:
-      [
-        commandPrelude(spec),
-        'if [ -n "${PULUMI_BACKEND_URL}" ]; then pulumi login "${PULUMI_BACKEND_URL}" > /dev/null; fi',
-        'outputs="${RUNNER_TEMP}/outputs.json"',
-        'pulumi stack output --stack "${STACK}" --json > "${outputs}"',
-        // The catalog owner's string (a secret output), masked before anything could print it.
-        'if [ -n "$(jq -r \'.fleetCatalog.projectId // empty\' "${outputs}")" ]; then',
-        '  CATALOG_DATABASE_URL="$(pulumi stack output --stack "${STACK}" --show-secrets catalogOwnerUrl)"',
-        '  echo "::add-mask::${CATALOG_DATABASE_URL}"',
-        "  export CATALOG_DATABASE_URL",
-        "fi",
-        'mkdir -p "${RUNNER_TEMP}/record"',
-        'npm run --silent tenant -- "${args[@]}" --apply --ticket "${TICKET}" --outputs "${outputs}" --record "${RUNNER_TEMP}/record/${TENANT}-${GITHUB_RUN_ID}.json"',
-      ].join("\n") + "\n",
+    run: stepScript(spec, "operation-apply.sh"),
   };
 }
 
 /** Plans without secrets on main; its outputs say the vault's region and where the apply job runs. */
-function planJob(spec: OperationSpec, inputEnv: StepEnv) {
+function planJob(spec: OperationSpec, inputEnv: Env): Job {
   return {
     name: "plan",
     if: ON_MAIN,
@@ -238,11 +199,27 @@ function planJob(spec: OperationSpec, inputEnv: StepEnv) {
   };
 }
 
+/** The role the apply job assumes through OIDC, when the operation needs AWS. */
+function awsSteps(spec: OperationSpec): Step[] {
+  if (!spec.roleVariable) return [];
+  return [
+    {
+      name: "AWS credentials (OIDC)",
+      uses: ACTIONS.configureAwsCredentials.uses,
+      with: {
+        "role-to-assume": `\${{ vars.${spec.roleVariable} }}`,
+        "aws-region": "${{ needs.plan.outputs.aws_region }}",
+        "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}`,
+      },
+    },
+  ];
+}
+
 /** Waits for approval in the operation's environment, then installs, assumes the role and carries the plan out. */
-function applyJob(spec: OperationSpec, inputEnv: StepEnv) {
+function applyJob(spec: OperationSpec, inputEnv: Env): Job {
   return {
     name: `${spec.kind} (approved in ${spec.environment})`,
-    needs: "plan",
+    needs: ["plan"],
     if: `${ON_MAIN} && needs.plan.outputs.aws_region != ''`,
     // The tenant's data is processed where its residency's runners are (runnerLabels), else on GitHub-hosted runners.
     "runs-on": "${{ fromJSON(needs.plan.outputs.runs_on) }}",
@@ -253,19 +230,7 @@ function applyJob(spec: OperationSpec, inputEnv: StepEnv) {
       ...setupSteps(),
       { name: "Postgres client (newest major)", shell: "bash", env: { PG_MAJOR: String(OPERATIONS_PG_MAJOR) }, run: `${INSTALL_PG_CLIENT}\n` },
       { name: "Pulumi CLI (install only)", uses: OPERATION_ACTIONS.pulumi.uses },
-      ...(spec.roleVariable
-        ? [
-            {
-              name: "AWS credentials (OIDC)",
-              uses: ACTIONS.configureAwsCredentials.uses,
-              with: {
-                "role-to-assume": `\${{ vars.${spec.roleVariable} }}`,
-                "aws-region": "${{ needs.plan.outputs.aws_region }}",
-                "role-session-name": `tenant-fleet-${spec.kind}-\${{ github.run_id }}`,
-              },
-            },
-          ]
-        : []),
+      ...awsSteps(spec),
       applyStep(spec, inputEnv),
       {
         name: "Keep the operation's record",
@@ -283,8 +248,15 @@ function applyJob(spec: OperationSpec, inputEnv: StepEnv) {
 }
 
 function render(spec: OperationSpec): string {
-  const inputEnv = { STACK: "${{ inputs.stack }}", TENANT: "${{ inputs.tenant }}", TICKET: "${{ inputs.ticket }}", ...spec.env };
-  const body = {
+  // The command (a constant) and the dispatch's inputs, for both jobs' scripts.
+  const inputEnv: Env = {
+    OPERATION: spec.command ?? spec.kind,
+    STACK: "${{ inputs.stack }}",
+    TENANT: "${{ inputs.tenant }}",
+    TICKET: "${{ inputs.ticket }}",
+    ...spec.env,
+  };
+  const workflow: Workflow = {
     name: spec.title,
     on: { workflow_dispatch: { inputs: spec.inputs } },
     permissions: {},
@@ -293,8 +265,8 @@ function render(spec: OperationSpec): string {
     jobs: { plan: planJob(spec, inputEnv), apply: applyJob(spec, inputEnv) },
   };
   const versions = new Map<string, string>([...Object.values(ACTIONS), ...Object.values(OPERATION_ACTIONS)].map((a) => [a.uses, a.version]));
-  return renderYaml(
-    body,
+  return renderWorkflow(
+    workflow,
     [
       ` ${spec.title}: npm run tenant -- ${spec.kind}, dispatched by hand. Generated by src/operations/workflows.ts (npm run generate): do not edit.`,
       ` The plan job holds no secret and shows what will be done; the apply job waits for approval in the ${spec.environment} environment`,

@@ -3,7 +3,7 @@
  * which changes are destructive (the Neon project would be replaced or deleted, or
  * protection dropped), and which of those the tenants file acknowledges. Pure.
  */
-import type { Acknowledgement, AcknowledgedChange, Fleet, Tenant } from "../../tenants/model";
+import { isActive, type Acknowledgement, type AcknowledgedChange, type Fleet, type Tenant } from "../../tenants/model";
 import { CHANGE_KINDS, kindOfTenantField } from "../../tenants/changeKinds";
 import { finishedTenant } from "../../tenants/serving";
 import { retentionClasses, vaultRegions, type VaultKeeping } from "../plan/vaults/plan";
@@ -295,8 +295,8 @@ function tenantDiffs(before: Side | undefined, after: Side, acks: readonly Ackno
             after: t.status,
             class: "safe",
             why: t.neonProjectId
-              ? adoptedWhy(t.neonProjectId, t.status === "active")
-              : t.status === "active"
+              ? adoptedWhy(t.neonProjectId, isActive(t))
+              : isActive(t)
                 ? "creates its Neon project, secret, backups and migrations"
                 : "creates its Neon project (retired: not wired)",
           },
@@ -315,10 +315,9 @@ function tenantDiffs(before: Side | undefined, after: Side, acks: readonly Ackno
   }
   for (const t of before?.fleet.tenants ?? []) {
     if (now.has(t.id)) continue;
-    const why =
-      t.status === "active"
-        ? "an active tenant's line is gone: its secret and backups stop and Pulumi would delete its Neon project (a protected stack refuses; retire it instead)"
-        : "the retired tenant's line is gone: Pulumi forgets its Neon project (retained on delete in protected stacks) — the last step of the erasure path";
+    const why = isActive(t)
+      ? "an active tenant's line is gone: its secret and backups stop and Pulumi would delete its Neon project (a protected stack refuses; retire it instead)"
+      : "the retired tenant's line is gone: Pulumi forgets its Neon project (retained on delete in protected stacks) — the last step of the erasure path";
     const changes = acknowledge([{ field: "tenant", before: t.status, after: undefined, class: "destructive", kind: "removal", why }], acks, t.id, used);
     tenants.push({ id: t.id, name: t.name, change: "removed", changes });
   }

@@ -4,7 +4,7 @@
  * declare in; per tenant, where its project really is and whether that lies inside its
  * residency, and every project of the organisation no stack declares.
  */
-import type { Fleet } from "../../tenants/model";
+import { isActive, type Fleet } from "../../tenants/model";
 import { findRegion } from "../../tenants/regions";
 import { liesIn } from "../../tenants/placement";
 import { findOrphans, type DeclaredProject } from "./orphans";
@@ -62,7 +62,7 @@ export function observeRegions(fleet: Fleet, listed: readonly ListedProject[], d
       tenant: t.id,
       residency: t.residency,
       declaredRegion: t.region,
-      ...(t.move && t.status === "active" ? { moveRegion: t.move.region } : {}),
+      ...(t.move && isActive(t) ? { moveRegion: t.move.region } : {}),
       status,
       projects,
     };

@@ -1,6 +1,7 @@
 /** The regions report as Markdown, CSV, JSON and an SVG picture (no network, no browser). */
 import type { RegionsReport, RegionRow } from "../plan/regions";
 import { csvRow, mdCell, xmlText } from "../core/escape";
+import { isActive } from "../../tenants/model";
 
 export interface ReportMeta {
   readonly stack: string;
@@ -74,7 +75,7 @@ export function regionsSvg(report: RegionsReport, meta: ReportMeta): string {
       return {
         region,
         city: rows[0]?.city ?? "",
-        active: rows.filter((r) => r.status === "active").length,
+        active: rows.filter(isActive).length,
         retired: rows.filter((r) => r.status === "retired").length,
       };
     }),

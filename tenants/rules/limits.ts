@@ -1,5 +1,5 @@
 /** The stack fits the limits of S3, Neon and GitHub it will meet, checked before anything is created. */
-import { CODE_DEFAULTS } from "../model";
+import { CODE_DEFAULTS, isActive } from "../model";
 import { backupRegionOf } from "../placement";
 import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
@@ -89,7 +89,7 @@ export const repositorySecrets: Rule = ({ entries, ctx, at }) => {
   if (limit === undefined) return [];
   // Unsharded, this stack owns every entry; sharded, a tenant counts when its stack writes repository secrets here.
   const counts = (e: (typeof entries)[number]) => !ctx.shards || ctx.shards.countsForSecretLimit(e.raw);
-  const active = entries.filter((e) => e.raw.status === "active" && counts(e)).length;
+  const active = entries.filter((e) => isActive(e.raw) && counts(e)).length;
   if (active <= limit) return [];
   return [
     at.error(
@@ -104,7 +104,7 @@ export const credentialParameters: Rule = ({ owned, ctx, at }) => {
   if (limit === undefined) return [];
   const perRegion = new Map<string, number>();
   for (const { raw } of owned) {
-    if (raw.status !== "active" || raw.region === undefined) continue;
+    if (!isActive(raw) || raw.region === undefined) continue;
     const r = backupRegionOf(raw.region);
     perRegion.set(r, (perRegion.get(r) ?? 0) + 2);
   }

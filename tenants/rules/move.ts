@@ -8,7 +8,7 @@ import { findRegion, activeRegionsFor } from "../regions";
 import { DISPLAY_NAME_MAX, MAX_GENERATION } from "../schema";
 import { projectName, projectResourceName } from "../naming";
 import { liesIn } from "../placement";
-import { CODE_DEFAULTS } from "../model";
+import { CODE_DEFAULTS, isActive } from "../model";
 import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
@@ -48,7 +48,7 @@ export const moveTarget: Rule = ({ entries, defaults, at }) => {
           `the name is too long for a move: the target project is named '<name> [g${next}]' and Neon allows ${DISPLAY_NAME_MAX} characters; shorten it`,
         ),
       );
-    if (raw.move.method === "logical" && !raw.move.cutover && raw.status === "active")
+    if (raw.move.method === "logical" && !raw.move.cutover && isActive(raw))
       out.push(
         at.error(
           [...base, "method"],

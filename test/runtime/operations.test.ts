@@ -20,7 +20,7 @@ import { seedDatabase, startWorld, type World } from "./harness";
 import { CATALOG_WRITER_ROLE } from "../../src/catalog/catalog";
 import { startPostgres, type PgCluster } from "./services/postgres";
 import { runScript } from "../../src/operations/tenantOperations";
-import { copyCompareScript, TABLE_CONTENT_SQL } from "../../src/operations/scripts";
+import { copyCompareScript, MOVE_SCRIPT_ENV } from "../../src/operations/scripts";
 
 const GLASS = "arn:aws:iam::123456789012:role/tenant-fleet-break-glass";
 const SETTINGS = [
@@ -632,8 +632,16 @@ describe("a move by dump while the application keeps updating rows (the row coun
     pg.sql("postgres", `create database ${target} owner app_owner`);
     const work = mkdtempSync(path.join(tmpdir(), "tf-move-"));
     return runScript(
-      copyCompareScript(TABLE_CONTENT_SQL),
-      { SOURCE_URL: url(source), TARGET_URL: url(target), PG_MAJOR: pg.major, TENANT_ID: "keep-co", RUNNER_TEMP: work, RESULT_FILE: path.join(work, "result") },
+      copyCompareScript(),
+      {
+        ...MOVE_SCRIPT_ENV,
+        SOURCE_URL: url(source),
+        TARGET_URL: url(target),
+        PG_MAJOR: pg.major,
+        TENANT_ID: "keep-co",
+        RUNNER_TEMP: work,
+        RESULT_FILE: path.join(work, "result"),
+      },
       { echo: false },
     );
   }

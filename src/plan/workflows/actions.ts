@@ -47,14 +47,6 @@ const VERSION_OF = new Map<string, string>(Object.values(ACTIONS).map((a) => [a.
 
 /** YAML text of a workflow: pinned actions carry their version as a comment (`versions` adds actions beyond ACTIONS), cron strings are quoted. */
 export function renderWorkflow(body: Workflow, comment: string, versions: ReadonlyMap<string, string> = VERSION_OF): string {
-  return renderYaml(body, comment, versions);
-}
-
-/**
- * renderWorkflow for a body not built from the typed model: src/operations/workflows.ts still
- * builds its workflows as plain objects. New code calls renderWorkflow.
- */
-export function renderYaml(body: object, comment: string, versions: ReadonlyMap<string, string> = VERSION_OF): string {
   const doc = new Document(body);
   doc.commentBefore = comment;
   visit(doc, {

@@ -2,9 +2,9 @@
  * The typed model of a generated GitHub Actions workflow: the part of GitHub's workflow
  * syntax this stack emits ("Workflow syntax for GitHub Actions",
  * https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions).
- * Every renderer builds these and `renderYaml` writes them; a key GitHub does not know, or a
- * value of the wrong shape, fails the type check instead of the run. Key order in the file is
- * the order the renderers write the keys in, so the types say nothing about it.
+ * Every renderer builds these and `renderWorkflow` (actions.ts) writes them; a key GitHub does
+ * not know, or a value of the wrong shape, fails the type check instead of the run. Key order
+ * in the file is the order the renderers write the keys in, so the types say nothing about it.
  */
 
 /** `env:` of a workflow, job or step: names to strings (expressions included). */

@@ -17,7 +17,7 @@ import type { PlannedWorkflow, RenderedWorkflow, WorkflowSettings } from "./work
 
 export { BACKUP_AGE_SLACK_HOURS, maxBackupAgeHours } from "../../core/cronGap";
 export { MAX_MATRIX_JOBS } from "../repository/limits";
-export { ACTIONS, defaultBranchOnly, NODE_MAJOR, renderWorkflow, renderYaml, RUNNER } from "./actions";
+export { ACTIONS, defaultBranchOnly, NODE_MAJOR, renderWorkflow, RUNNER } from "./actions";
 export { CLOCK_SKEW_SECONDS } from "./backupScripts";
 export { BACKUP_JOB_PREFIX, BACKUP_MAX_PARALLEL, DRILL_JOB_PREFIX, DRILL_MAX_PARALLEL, MIGRATION_MAX_PARALLEL } from "./kinds";
 export type * from "./model";
