@@ -54,6 +54,9 @@ describe("shellBody", () => {
 
 describe("the project's .sh files", () => {
   const files = shellFiles();
+  it("finds them (the job and operation scripts are .sh files)", () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
   it.each(files.map((f) => [path.relative(ROOT, f)]))("%s names every environment input it reads", (rel) => {
     const dir = path.dirname(path.join(ROOT, rel));
     const name = path.basename(rel);

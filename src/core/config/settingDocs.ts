@@ -36,7 +36,7 @@ function firstSentence(text: string, max = 72): string {
 export function settingsSummary(): string {
   const rows = Object.entries(SETTINGS)
     .filter(([, spec]) => spec.group === undefined)
-    .map(([key, spec]) => `| \`${key}\` | ${defaultCell(spec)} | ${firstSentence(spec.description).replace(/\|/g, "\\|")} |`);
+    .map(([key, spec]) => `| \`${key}\` | ${defaultCell(spec)} | ${firstSentence(spec.description, 56).replace(/\|/g, "\\|")} |`);
   return ["| key (`tenant-fleet:`) | default | what it is |", "|---|---|---|", ...rows].join("\n");
 }
 
