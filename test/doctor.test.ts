@@ -25,8 +25,14 @@ describe("the Node check", () => {
     expect(satisfies("v20.18.9", ">=20.19")).toBe(false);
     expect(satisfies("v22.1.0", ">=22 <25")).toBe(true);
     expect(satisfies("v25.0.0", ">=22 <25")).toBe(false);
-    expect(satisfies("v18.0.0", "^18 || >=22")).toBeUndefined();
+    expect(satisfies("v18.0.0", "^18 || >=22")).toBe(true);
     expect(satisfies("v18.0.0", "18 || >=22")).toBe(true);
+    // The project's own range: npm's caret, and 23 left out.
+    expect(satisfies("v22.13.0", "^22.13.0 || >=24")).toBe(true);
+    expect(satisfies("v22.12.9", "^22.13.0 || >=24")).toBe(false);
+    expect(satisfies("v23.5.0", "^22.13.0 || >=24")).toBe(false);
+    expect(satisfies("v24.0.0", "^22.13.0 || >=24")).toBe(true);
+    expect(satisfies("v22.1.0", "not a range")).toBeUndefined();
   });
 
   it("says which Node to install when the running one is too old", () => {
