@@ -60,13 +60,22 @@ describe("stacks CI runs", () => {
     const first = ciStacks(dir);
     expect(first.problems).toEqual([]);
     expect(first.setAside.map((s) => s.stack)).toEqual(["dev", "prod"]);
-    expect(first.setAside[0].why).toBe("a shipped sample (tenants/tenants.dev.yaml says example: true); CI runs this project's own stacks: acme");
+    expect(first.setAside[0].why).toBe(
+      "a shipped sample (stack dev with tenants/tenants.dev.yaml, example: true); CI runs this project's own stacks: acme; to run it too, give it a tenants file of its own (npm run init -- --stack dev --force)",
+    );
     expect(ciMatrices(first.stacks)).toMatchObject({ all: { include: [{ stack: "acme" }] }, dev: { include: [] }, prod: { include: [] } });
     // The first real tenants file: acme deploys, as prod (protected), alone.
     writeFileSync(path.join(dir, "tenants/acme.yaml"), starter.replace("example: true\n", ""));
     const real = ciMatrices(ciStacks(dir).stacks);
     expect(real.prod.include.map((s) => s.stack)).toEqual(["acme"]);
     expect(real.all.include.map((s) => s.stack)).toEqual(["acme"]);
+    // A pull request that deletes a sample's example line does not bring it into the deploys (hostile review):
+    // the base's tenant diff never ran for it, and a failed dev deploy would hold back acme's.
+    const devTenants = path.join(dir, "tenants/tenants.dev.yaml");
+    writeFileSync(devTenants, readFileSync(devTenants, "utf8").replace(/\nexample: true\n/, "\n"));
+    const revived = ciStacks(dir);
+    expect(revived.setAside.map((s) => s.stack)).toEqual(["dev", "prod"]);
+    expect(ciMatrices(revived.stacks).all.include.map((s) => s.stack)).toEqual(["acme"]);
   });
 
   it("runs a new shard once its stack file and policy config exist, with no workflow edit", () => {

@@ -132,7 +132,10 @@ export function ciStacks(root: string, baseProtection?: BaseProtection): { stack
   const setAside: SetAside[] = own.length
     ? kinds
         .filter((k) => k.sample)
-        .map((k) => ({ stack: k.stack, why: `a shipped sample (${k.tenantsFile} says example: true); CI runs this project's own stacks: ${own.join(", ")}` }))
+        .map((k) => ({
+          stack: k.stack,
+          why: `a shipped sample (stack ${k.stack} with ${k.tenantsFile}${k.example ? ", example: true" : ""}); CI runs this project's own stacks: ${own.join(", ")}; to run it too, give it a tenants file of its own (npm run init -- --stack ${k.stack} --force)`,
+        }))
     : [];
   for (const { stack, example } of kinds) {
     if (setAside.some((x) => x.stack === stack)) continue;

@@ -13,8 +13,13 @@ import { NAMESPACE } from "./settingSchemas";
 
 /**
  * The sample stacks this project ships, each with its sample fleet. A stack is one of them
- * while its stack file keeps the sample's name and tenants file and that fleet still says
- * `example: true`; `npm run init -- --stack prod --force` makes `prod` a team's own.
+ * while its stack file keeps the sample's name and tenants file and either that fleet says
+ * `example: true` or no stack of the team's own reads the same file. So deleting
+ * `example: true` in a pull request does not bring a sample into CI's deploys beside the
+ * team's own stacks, where no tenant diff of the base ever ran for it (hostile review), while
+ * a real fleet in the sample's file that the team shards (Pulumi.prod-us.yaml reading
+ * tenants/tenants.yaml) keeps every shard running. `npm run init -- --stack prod --force`
+ * makes `prod` a team's own (its tenants file is tenants/prod.yaml).
  */
 export const SAMPLE_STACKS: readonly { readonly stack: string; readonly tenantsFile: string }[] = Object.freeze([
   { stack: "prod", tenantsFile: "tenants/tenants.yaml" },
@@ -33,7 +38,7 @@ export interface StackKind {
   readonly tenantsFile: string;
   /** The fleet says `example: true`: planned, refused by `pulumi up`. */
   readonly example: boolean;
-  /** One of the shipped samples, unchanged (SAMPLE_STACKS). */
+  /** One of the shipped samples (SAMPLE_STACKS): its name and tenants file, an example fleet or one no stack of the team's own reads. */
   readonly sample: boolean;
 }
 
@@ -55,19 +60,19 @@ export function isExampleFleet(root: string, tenantsFile: string): boolean {
 
 /** Every stack of the project: its tenants file, whether its fleet is an example, and whether it is a shipped sample. */
 export function stackKinds(root: string): StackKind[] {
-  const out: StackKind[] = [];
-  for (const stack of listStacks(root)) {
+  const read = listStacks(root).map((stack) => {
     let tenantsFile = DEFAULT_TENANTS_FILE;
     try {
       tenantsFile = readStackConfig(root, stack).config[`${NAMESPACE}:tenantsFile`] ?? DEFAULT_TENANTS_FILE;
     } catch {
       // A stack file that does not parse is its own stack's error; here it counts as the team's own.
     }
-    const example = isExampleFleet(root, tenantsFile);
-    const sample = example && SAMPLE_STACKS.some((s) => s.stack === stack && s.tenantsFile === tenantsFile);
-    out.push({ stack, tenantsFile, example, sample });
-  }
-  return out;
+    const shipped = SAMPLE_STACKS.some((s) => s.stack === stack && s.tenantsFile === tenantsFile);
+    return { stack, tenantsFile, example: isExampleFleet(root, tenantsFile), shipped };
+  });
+  // A team's own stack sharing a sample's tenants file (a shard of the sample prod turned real) makes that fleet the team's.
+  const ownFiles = new Set(read.filter((k) => !k.shipped).map((k) => k.tenantsFile));
+  return read.map(({ shipped, ...k }) => ({ ...k, sample: shipped && (k.example || !ownFiles.has(k.tenantsFile)) }));
 }
 
 /**
