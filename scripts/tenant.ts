@@ -14,22 +14,9 @@
  * Neon through NEON_API_KEY; the vaults through the AWS CLI's credentials (the operations
  * role; erasure: the break-glass role). F for --outputs: pulumi stack output --json.
  */
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { CATALOG_URL_VARIABLE, connectCatalog } from "../src/operations/catalogClient";
 import { PROJECT_ROOT } from "../src/plan/stack";
-import {
-  checkWritable,
-  CommandError,
-  helpAsked,
-  HelpRequested,
-  parseCommandLine,
-  parseSubcommand,
-  runMain,
-  STACK_OPTIONS,
-  write,
-  writeOutputFile,
-} from "../src/cli/cli";
+import { checkWritable, CommandError, helpAsked, HelpRequested, parseCommandLine, parseSubcommand, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
 import { defaultStack } from "../src/core/config/defaultStack";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
@@ -37,8 +24,9 @@ import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree
 import { planRestore, type RestorePlan, type RestoreTarget } from "../src/operations/restore";
 import { planErasure, NEON_PROJECT_RECOVERY_DAYS, type ErasurePlan } from "../src/operations/erase";
 import { EXPORT_FORMATS, planExport, type ExportFormat, type ExportPlan } from "../src/operations/export";
-import { OPERATION_RECORD_FORMAT, requesterOf, runOf, ticketProblem, type OperationKind, type OperationRecord } from "../src/catalog/record";
-import { insertOperation, restoreFacts, servingFacts, type RestoreFacts, type ServingFacts } from "../src/catalog/catalog";
+import { ticketProblem } from "../src/catalog/record";
+import type { RestoreFacts } from "../src/catalog/catalog";
+import { bucketOf, carryOut, catalogFacts, catalogServing, readOutputs } from "../src/operations/tenantCommand";
 import { retentionClasses, vaultRegions } from "../src/plan/vaults/plan";
 import { exportPrefix } from "../tenants/naming";
 import { backupRegionOf } from "../tenants/placement";
@@ -62,10 +50,8 @@ import {
   vaultsOf,
   restoreDump,
   runScript,
-  stackFactsOf,
   tenantProject,
   tenantUrl,
-  type StackFacts,
 } from "../src/operations/tenantOperations";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
@@ -130,107 +116,6 @@ function renderErasure(plan: ErasurePlan): string {
   ].join("\n");
 }
 
-/** The catalog's facts for a restore, or undefined without a catalog. */
-async function catalogFacts(tenant: Tenant, to: string, quiet: boolean): Promise<RestoreFacts | undefined> {
-  if (!process.env[CATALOG_URL_VARIABLE]) {
-    if (!quiet)
-      process.stderr.write("no fleet catalog (CATALOG_DATABASE_URL unset): the dumps are unknown, so only a restore inside the window can be planned\n");
-    return undefined;
-  }
-  const run = /^before-migration:(\d+)$/.exec(to)?.[1];
-  return readCatalog((db) => restoreFacts(db, tenant.id, run === undefined ? undefined : Number(run)));
-}
-
-/** One read of the fleet catalog, its failure a one-line error of the command. */
-async function readCatalog<T>(read: (db: Awaited<ReturnType<typeof connectCatalog>>) => Promise<T>): Promise<T> {
-  const db = await connectCatalog();
-  try {
-    return await read(db);
-  } catch (err) {
-    throw new CommandError(`the fleet catalog (${CATALOG_URL_VARIABLE}): ${(err as Error).message.split("\n")[0]}`);
-  } finally {
-    await db.end().catch(() => undefined);
-  }
-}
-
-function readOutputs(file: string | undefined, tenant: Tenant, awsRegion: string): StackFacts {
-  if (!file) return {};
-  let outputs: unknown;
-  try {
-    outputs = JSON.parse(readFileSync(file === "-" ? 0 : file, "utf8"));
-  } catch (err) {
-    throw new CommandError(`--outputs ${file}: not the JSON of pulumi stack output --json (${(err as Error).message.split("\n")[0]})`);
-  }
-  return stackFactsOf(outputs, tenant.id, awsRegion);
-}
-
-function bucketOf(facts: StackFacts, awsRegion: string): string {
-  if (!facts.bucket)
-    throw new CommandError(`the vault of ${awsRegion} is not known: pass --outputs FILE (pulumi stack output --json > FILE), whose backupVaults names it`);
-  return facts.bucket;
-}
-
-/**
- * Carries out an operation and records it whatever happens: the record file, then the
- * catalog. A failure to record is a failure of the command (the file still holds it).
- */
-async function carryOut(
-  kind: OperationKind,
-  tenant: Tenant,
-  settings: StackSettings,
-  ticket: string,
-  plan: unknown,
-  recordFile: string | undefined,
-  work: () => Promise<Record<string, unknown>>,
-): Promise<number> {
-  const startedAt = new Date().toISOString();
-  let detail: Record<string, unknown> = {};
-  let error: string | undefined;
-  try {
-    detail = await work();
-  } catch (err) {
-    if (!(err instanceof CommandError)) throw err;
-    error = (err as Error).message;
-  }
-  const run = runOf(process.env);
-  const record: OperationRecord = {
-    format: OPERATION_RECORD_FORMAT,
-    kind,
-    tenant: tenant.id,
-    stack: settings.stack,
-    ticket,
-    requestedBy: requesterOf(process.env),
-    ...(run ? { run } : {}),
-    result: error ? "failed" : "ok",
-    plan,
-    detail,
-    ...(error ? { error } : {}),
-    startedAt,
-    finishedAt: new Date().toISOString(),
-  };
-  if (recordFile) writeOutputFile(path.resolve(process.env.INIT_CWD ?? process.cwd(), recordFile), `${JSON.stringify(record, null, 2)}\n`);
-  let recorded = "no fleet catalog: recorded in the file only";
-  if (process.env[CATALOG_URL_VARIABLE]) {
-    const db = await connectCatalog();
-    try {
-      await insertOperation(db, record);
-      recorded = "recorded in the fleet catalog";
-    } catch (err) {
-      throw new CommandError(
-        `the ${kind} of ${tenant.id} ${record.result === "ok" ? "was done" : "failed"} but the fleet catalog refused its record: ${(err as Error).message.split("\n")[0]}${recordFile ? `; the record is in ${recordFile}` : ""}`,
-      );
-    } finally {
-      await db.end().catch(() => undefined);
-    }
-  }
-  if (error) {
-    process.stderr.write(`${error}\n${recorded}\n`);
-    return 1;
-  }
-  await write(`${kind} of ${tenant.id} done: ${JSON.stringify(detail)}\n${recorded}${recordFile ? `; record: ${recordFile}` : ""}\n`);
-  return 0;
-}
-
 function renderFinish(plan: FinishPlan): string {
   if (plan.action === "refuse") return `cannot finish the move: ${plan.why}\n`;
   return [
@@ -240,11 +125,6 @@ function renderFinish(plan: FinishPlan): string {
     `  afterwards: ${plan.afterwards.join("; ")}`,
     "",
   ].join("\n");
-}
-
-/** The catalog's record of who serves the tenant, or undefined without a catalog. */
-async function catalogServing(tenant: Tenant): Promise<ServingFacts | undefined> {
-  return process.env[CATALOG_URL_VARIABLE] ? readCatalog((db) => servingFacts(db, tenant.id)) : undefined;
 }
 
 /** `move ID --finish`: deletes a finished move's released source project, once the catalog proves the target serves, backed up and drilled. */

@@ -21,13 +21,16 @@
  *   policies, KMS grants): any Allow the base does not cover fails, and a managed policy ARN
  *   fails always, since no document behind it can be read offline.
  * A new role the OIDC provider may assume fails unless it is one of the stack's generated
- * roles; lifecycle rules compare by what they do, not by their ids.
+ * roles; lifecycle rules compare by what they do, not by their ids. Managed policy ARNs and
+ * attachments are read in attachmentWeakening.ts, who a reference names in identities.ts.
  */
 import { accountOf, actionMatches } from "../core/iam/evaluate";
 import { BACKUP_DESTRUCTION_ACTIONS, KEY_DESTRUCTION_ACTIONS, keyBreakGlass } from "../plan/vaults/plan";
 import { PURPOSE_TAG } from "../core/tags";
 import { AWS_TYPES, type PlannedResource } from "./findings";
 import { asStrings, grantsOf, IDENTITY, list, showGrant, widening, type Grant } from "./grants";
+import { attachmentFindings } from "./attachmentWeakening";
+import { identity, nameOf, slug, trustOf, whoHolds } from "./identities";
 import { lifecycleClasses, lifecycleFindings, vaultFindings } from "./vaultWeakening";
 import type { Known, Weakening } from "./weakeningTypes";
 
@@ -67,40 +70,6 @@ export const IAM_DOCUMENTS: Readonly<Record<string, readonly DocumentInput[]>> =
   [T.keyPolicy]: [{ input: "policy", holder: { kind: "resource" }, routine: false, what: "key policy (a KeyPolicy resource)" }],
   [T.bucketPolicy]: [{ input: "policy", holder: { kind: "resource" }, routine: true, what: "bucket policy" }],
   [T.bucket]: [{ input: "policy", holder: { kind: "resource" }, routine: false, what: "inline bucket policy" }],
-};
-
-/** Types that attach a managed policy: the policy ARN input and who gets it. */
-const ATTACHMENTS: Readonly<
-  Record<
-    string,
-    {
-      readonly arns: string;
-      readonly members: readonly { readonly kind: "role" | "user" | "group"; readonly input: string; readonly many?: boolean }[];
-      readonly exclusive?: boolean;
-    }
-  >
-> = {
-  [T.rolePolicyAttachment]: { arns: "policyArn", members: [{ kind: "role", input: "role" }] },
-  [T.userPolicyAttachment]: { arns: "policyArn", members: [{ kind: "user", input: "user" }] },
-  [T.groupPolicyAttachment]: { arns: "policyArn", members: [{ kind: "group", input: "group" }] },
-  [T.policyAttachment]: {
-    arns: "policyArn",
-    members: [
-      { kind: "role", input: "roles", many: true },
-      { kind: "user", input: "users", many: true },
-      { kind: "group", input: "groups", many: true },
-    ],
-  },
-  [T.rolePolicyAttachmentsExclusive]: { arns: "policyArns", members: [{ kind: "role", input: "roleName" }], exclusive: true },
-  [T.userPolicyAttachmentsExclusive]: { arns: "policyArns", members: [{ kind: "user", input: "userName" }], exclusive: true },
-  [T.groupPolicyAttachmentsExclusive]: { arns: "policyArns", members: [{ kind: "group", input: "groupName" }], exclusive: true },
-};
-
-/** Types that keep a named set of inline policies on an identity (and delete any other). */
-const INLINE_EXCLUSIVE: Readonly<Record<string, { readonly kind: "role" | "user" | "group"; readonly input: string }>> = {
-  [T.rolePoliciesExclusive]: { kind: "role", input: "roleName" },
-  [T.userPoliciesExclusive]: { kind: "user", input: "userName" },
-  [T.groupPoliciesExclusive]: { kind: "group", input: "groupName" },
 };
 
 /** What each resource that hardens a vault keeps, for the message when it leaves the program. */
@@ -154,15 +123,6 @@ export const PRIVILEGED_ACTIONS = Object.freeze([
   "s3:PutReplicationConfiguration",
   "s3:PutBucketObjectLockConfiguration",
 ] as const);
-
-/** Well-known AWS-managed policies and what they give; any other managed policy is unknown offline. */
-const AWS_MANAGED: Readonly<Record<string, { readonly allows: string; readonly gets: string }>> = {
-  AdministratorAccess: { allows: "* on *", gets: "gets full admin of the account" },
-  PowerUserAccess: { allows: "every action but IAM's and Organizations'", gets: "can delete every backup and key" },
-  IAMFullAccess: { allows: "iam:* on *", gets: "can make itself or anyone admin" },
-  AmazonS3FullAccess: { allows: "s3:* on *", gets: "can delete every backup and strip the vaults' protection" },
-  AWSKeyManagementServicePowerUser: { allows: "kms key management on *", gets: "can change key policies and grants" },
-};
 
 const ACCOUNT_IN_ARN = /arn:aws[\w-]*:[\w-]*:[\w-]*:(\d{12}):/g;
 
@@ -240,18 +200,6 @@ function documents(value: unknown, named?: boolean): [string, unknown][] {
   return (Array.isArray(value) ? value : []).map((p: { name?: unknown; policy?: unknown }, i) => [String(p?.name ?? `#${i}`), p?.policy]);
 }
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
-const KIND_TYPE = { role: T.role, user: "aws:iam/user:User", group: "aws:iam/group:Group" } as const;
-
-/** The resource an identity reference (name, id, ARN as the plan resolves it) points to, in one plan. */
-function identity(kind: "role" | "user" | "group", ref: unknown, plan: readonly PlannedResource[]): PlannedResource | undefined {
-  if (typeof ref !== "string") return undefined;
-  const last = ref.split("/").pop();
-  return plan.find((r) => r.type === KIND_TYPE[kind] && [r.name, `${r.name}-id`, slug(r.name), r.inputs.name].some((n) => n === ref || n === last));
-}
-
-const nameOf = (r: PlannedResource) => String(r.inputs.name ?? r.name);
-
 /** The key that stands for an identity document's holder among the base's grants. */
 function holderKey(r: PlannedResource, holder: Holder, plan: readonly PlannedResource[]): string {
   if (holder.kind === "self") return `role:${r.name}`;
@@ -261,35 +209,6 @@ function holderKey(r: PlannedResource, holder: Holder, plan: readonly PlannedRes
     return `${holder.kind}:${found ? found.name : String(ref)}`;
   }
   return `${holder.kind}:${r.name}`;
-}
-
-/** A role's trust, short: who may assume it, and for web identities the subjects. */
-function trustOf(role: PlannedResource | undefined): string {
-  if (!role) return "a role this program does not declare";
-  const allows = grantsOf(role.inputs.assumeRolePolicy).filter((g) => g.effect === "Allow");
-  if (!allows.length) return "nobody";
-  const parts = [
-    ...new Set(
-      allows.map((g) => {
-        const subjects = Object.values((g.condition ? JSON.parse(g.condition) : {}) as Record<string, Record<string, unknown>>).flatMap((op) =>
-          Object.entries(op)
-            .filter(([k]) => k.endsWith(":sub"))
-            .flatMap(([, v]) => (Array.isArray(v) ? v : [v]).map(String)),
-        );
-        return `${g.principal}${subjects.length ? ` for ${subjects.length > 2 ? `${subjects.slice(0, 2).join(", ")} and ${subjects.length - 2} more` : subjects.join(", ")}` : ""}`;
-      }),
-    ),
-  ];
-  return list(parts);
-}
-
-/** Who gets what an identity document or attachment grants, as the start of a sentence. */
-function whoHolds(kind: "role" | "user" | "group", ref: unknown, plan: readonly PlannedResource[]): { name: string; who: string } {
-  const found = identity(kind, ref, plan);
-  const name = found ? nameOf(found) : String(ref ?? "(unknown until deployed)");
-  if (kind === "role") return { name: `role ${name}`, who: `anyone who can assume ${name} (its trust: ${trustOf(found)})` };
-  if (kind === "user") return { name: `user ${name}`, who: `whoever holds ${name}'s credentials` };
-  return { name: `group ${name}`, who: `every member of ${name}` };
 }
 
 const matchesAny = (pattern: string, actions: readonly string[]) => actions.some((a) => actionMatches(pattern, a));
@@ -442,71 +361,6 @@ function documentFindings(before: PlannedResource | undefined, after: PlannedRes
         (broad.length > 0 || excepted.length > 0);
       const principals = byPrincipal ? [...new Set(broad.map((g) => rawPrincipal(g.principal)))] : undefined;
       out.push({ change: "iam-widened", class: fails ? "destructive" : "review", detail, ...(principals ? { principals, exceptions: excepted } : {}) });
-    }
-  }
-  return out;
-}
-
-/** What a managed policy ARN gives, as far as the review can tell offline: what it allows, and what its holder gets. */
-function managedPolicy(arn: string, plan: readonly PlannedResource[]): { allows: string; gets: string } {
-  const unknown = "gets whatever it allows";
-  const awsManaged = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
-  if (awsManaged)
-    return AWS_MANAGED[awsManaged[1]]
-      ? { allows: `${awsManaged[1]}: ${AWS_MANAGED[awsManaged[1]].allows}`, gets: AWS_MANAGED[awsManaged[1]].gets }
-      : { allows: `${awsManaged[1]}, AWS-managed: its document cannot be read offline`, gets: unknown };
-  const declared = plan.find((r) => r.type === T.policy && (arn.endsWith(`/${nameOf(r)}`) || arn === r.name));
-  return {
-    allows: declared ? `the managed policy ${nameOf(declared)} declared here, judged on its own` : "the account's own: its document cannot be read offline",
-    gets: unknown,
-  };
-}
-
-/** Managed policy ARNs on a role, attachments and the exclusive attachment sets. */
-function attachmentFindings(before: PlannedResource | undefined, after: PlannedResource, known: Known): Weakening[] {
-  const out: Weakening[] = [];
-  if (after.type === T.role) {
-    const old = new Set(asStrings(before?.inputs.managedPolicyArns));
-    const h = whoHolds("role", after.name, known.head);
-    for (const arn of asStrings(after.inputs.managedPolicyArns).filter((a) => !old.has(a))) {
-      const m = managedPolicy(arn, known.head);
-      out.push({
-        change: "iam-widened",
-        class: "destructive",
-        detail: `${h.name} gets the managed policy ${arn} (${m.allows}) by managedPolicyArns: ${h.who} ${m.gets}`,
-      });
-    }
-  }
-  const a = ATTACHMENTS[after.type];
-  if (a) {
-    const oldArns = new Set(asStrings(before?.inputs[a.arns]));
-    const newArns = asStrings(after.inputs[a.arns]);
-    const arns = newArns.length ? newArns : ["(unknown until deployed)"];
-    for (const m of a.members) {
-      const oldMembers = new Set(asStrings(before?.inputs[m.input]));
-      for (const member of asStrings(after.inputs[m.input])) {
-        for (const arn of arns.filter((x) => !(oldArns.has(x) && oldMembers.has(member)))) {
-          const h = whoHolds(m.kind, member, known.head);
-          const policy = managedPolicy(arn, known.head);
-          const how = a.exclusive
-            ? `keeps the managed policy ${arn} (${policy.allows}) attached, and any other detached, by ${after.name}`
-            : `gets the managed policy ${arn} (${policy.allows}) by ${after.name}`;
-          out.push({ change: "iam-widened", class: "destructive", detail: `${h.name} ${how}: ${h.who} ${policy.gets}` });
-        }
-      }
-    }
-  }
-  const e = INLINE_EXCLUSIVE[after.type];
-  if (e) {
-    const old = new Set(asStrings(before?.inputs.policyNames));
-    const added = asStrings(after.inputs.policyNames).filter((n) => !old.has(n));
-    if (added.length) {
-      const h = whoHolds(e.kind, after.inputs[e.input], known.head);
-      out.push({
-        change: "iam-widened",
-        class: "destructive",
-        detail: `${h.name} keeps the inline policies ${added.join(", ")} (and loses any other) by ${after.name}: ${h.who} gets whatever they allow, which this resource does not show`,
-      });
     }
   }
   return out;
