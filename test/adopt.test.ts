@@ -12,6 +12,7 @@ import { createApiClient } from "@neondatabase/api-client";
 import { parseTenants } from "../tenants/load";
 import { moveTarget } from "../tenants/serving";
 import { diffFleets } from "../src/review/diff";
+import { otherStackTenants } from "../src/engine/otherStacks";
 import { ACKNOWLEDGEABLE_CHANGES } from "../tenants/changeKinds";
 import { chooseId, slugOf } from "../src/operations/adopt/ids";
 import { NeonReader, retryAfterMs } from "../src/operations/adopt/reader";
@@ -75,6 +76,45 @@ describe("the binding in the tenants file", () => {
     const dropped = diffFleets(side(fleetYaml([BOUND])), side(fleetYaml([ACME])));
     expect(dropped.tenants[0].changes).toMatchObject([{ class: "review" }]);
     expect(dropped.summary).toMatchObject({ destructive: 0, review: 1 });
+  });
+
+  it("is not a safe adoption when another stack binds the project or declares a tenant of that name in that region (hostile review)", () => {
+    const base = side(fleetYaml([ACME]));
+    const head = side(fleetYaml([ACME, { ...NORTHWIND, neonProjectId: "bold-leaf-10000000" }]));
+    const other = { stack: "beta", file: "tenants/beta.yaml", region: NORTHWIND.region };
+    // Bound to the same project in another stack's file.
+    const bound = diffFleets(base, { ...head, otherStacks: [{ ...other, id: "nw", name: "Other", neonProjectId: "bold-leaf-10000000" }] });
+    expect(bound.tenants[0].changes).toMatchObject([
+      { field: "neonProjectId", class: "destructive", kind: "binding", why: expect.stringMatching(/bound in stack beta \(tenants\/beta.yaml\) to tenant nw/) },
+    ]);
+    expect(bound.summary).toMatchObject({ adopted: 1, destructive: 1, unacknowledged: 1 });
+    // Created by another stack under the tenant's name, in its region (its id lives only in that stack's state).
+    const named = diffFleets(base, { ...head, otherStacks: [{ ...other, id: "northwind-eu", name: NORTHWIND.name.toUpperCase() }] });
+    expect(named.tenants[0].changes).toMatchObject([{ class: "destructive", kind: "binding", why: expect.stringMatching(/declares tenant northwind-eu/) }]);
+    // The same name in another region, or another project bound elsewhere: a safe adoption still.
+    const elsewhere = diffFleets(base, {
+      ...head,
+      otherStacks: [
+        { ...other, id: "a", name: NORTHWIND.name, region: "aws-eu-central-1" },
+        { ...other, id: "b", name: "B", neonProjectId: "misty-dawn-20000000" },
+      ],
+    });
+    expect(elsewhere.tenants[0].changes).toMatchObject([{ class: "safe" }]);
+    // An acknowledgement of the binding accepts it, as for the other destructive kinds.
+    const acked = fleetYaml([ACME, { ...NORTHWIND, neonProjectId: "bold-leaf-10000000" }]).replace(
+      "tenants:",
+      'acknowledgements:\n  - { tenant: northwind, change: binding, reason: "CHG-2026-0042: checked in the Neon console, no stack manages it" }\ntenants:',
+    );
+    const accepted = diffFleets(base, { ...side(acked), otherStacks: [{ ...other, id: "nw", name: "Other", neonProjectId: "bold-leaf-10000000" }] });
+    expect(accepted.summary).toMatchObject({ destructive: 1, unacknowledged: 0 });
+  });
+
+  it("reads the other stacks' tenants from the trusted side (this checkout, or the base ref through git)", () => {
+    const fromProd = otherStackTenants(ROOT, "prod");
+    expect(fromProd.length).toBeGreaterThan(0);
+    expect(new Set(fromProd.map((t) => t.stack))).toEqual(new Set(["dev"]));
+    expect(fromProd[0]).toMatchObject({ file: "tenants/tenants.dev.yaml" });
+    expect(otherStackTenants(ROOT, "prod", "HEAD").map((t) => t.id)).toEqual(fromProd.map((t) => t.id));
   });
 });
 

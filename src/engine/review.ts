@@ -24,6 +24,7 @@ import type { PlannedResource } from "../review/findings";
 import { bridge } from "../tools/neon/bridge";
 import { neonFacts } from "../tools/neon/generate";
 import { baseSide } from "./baseSide";
+import { otherStackTenants } from "./otherStacks";
 import { runOffline } from "./offline";
 import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
 import { write } from "../cli/cli";
@@ -167,7 +168,9 @@ export async function runReview(args: ReviewArgs, stackConfig: StackConfig, sett
     const tenantIds = [...new Set([...before.fleet.tenants, ...after.fleet.tenants].map((t) => t.id))];
     findings = diffResources(basePlan, headPlan, { replaceForcing: replaceForcing(), tenantIds });
   }
-  const diff = diffFleets(before, after, findings);
+  // The other stacks' tenants from the trusted side: this checkout when it judges a head, else the base ref.
+  const others = otherStackTenants(PROJECT_ROOT, stack, args.head ? undefined : args.base);
+  const diff = diffFleets(before, { ...after, otherStacks: others }, findings);
   const meta = { base: label, stack, file: settings.tenantsFile };
   await write(
     args.format === "json"

@@ -11,6 +11,7 @@ import { longestGapHours } from "../core/cronGap";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../core/config/settings";
 import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
 import { adoptedWhy, BINDING_FIELD, bindingChange } from "../../tenants/binding";
+import { bindingConflict, type OtherStackTenant } from "./bindingConflicts";
 import { residencyContains, residencyLoosened } from "../../tenants/residency";
 import { DiffLocator, type SideSource, type SourcePosition } from "./diffPositions";
 import { insteadOf } from "./diffWayOut";
@@ -59,6 +60,8 @@ export interface Side {
   readonly stack: StackView;
   /** The files' text, for the findings' positions. */
   readonly source?: SideSource;
+  /** The other stacks' tenants, from the trusted side: a new binding to one of their projects is not a safe adoption. */
+  readonly otherStacks?: readonly OtherStackTenant[];
 }
 
 export interface FleetDiff {
@@ -284,6 +287,17 @@ function tenantDiffs(before: Side | undefined, after: Side, acks: readonly Ackno
   for (const t of after.fleet.tenants) {
     const prev = old.get(t.id);
     if (!prev) {
+      const conflict = bindingConflict(t, after.otherStacks ?? []);
+      if (conflict) {
+        const changes = acknowledge(
+          [{ field: BINDING_FIELD, before: undefined, after: t.neonProjectId, class: "destructive", kind: "binding", why: conflict }],
+          acks,
+          t.id,
+          used,
+        );
+        tenants.push({ id: t.id, name: t.name, change: "adopted", changes });
+        continue;
+      }
       tenants.push({
         id: t.id,
         name: t.name,
