@@ -143,6 +143,14 @@ export const CHANGE_KINDS = {
     instead:
       "change custody only through the documented break-glass path (docs/deploying.md, vault custody), acknowledged with the approval of who holds the vaults afterwards",
   },
+  esc: {
+    scope: "stack",
+    fields: ["environment", "tenant-fleet:<setting> (removed while ESC environments are imported)"],
+    projectInputs: [],
+    why: "the stack's settings come from Pulumi ESC environments the review cannot read: whoever may write those environments sets any value at deploy (protection, the tenants file, custody), and the stack file wins over ESC only for keys it still sets",
+    instead:
+      "keep the settings the review must see in the stack file; import an ESC environment only for secrets, acknowledged with who may write that environment",
+  },
   code: {
     scope: "stack",
     fields: ["resource <type> <name>"],

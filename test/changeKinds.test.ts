@@ -57,7 +57,18 @@ describe("the change kinds", () => {
   it("are what the schema accepts, with stack-wide ones refusing a tenant", () => {
     for (const kind of ACKNOWLEDGEABLE_CHANGES) expect(AcknowledgementSchema.safeParse({ change: kind, reason: "ticket OPS-1 approved" }).success).toBe(true);
     expect(AcknowledgementSchema.safeParse({ change: "rename", reason: "ticket OPS-1 approved" }).success).toBe(false);
-    expect([...STACK_WIDE_CHANGES].sort()).toEqual(["code", "custody", "encryption", "orgId", "protection", "repository", "retention", "secretScope", "vault"]);
+    expect([...STACK_WIDE_CHANGES].sort()).toEqual([
+      "code",
+      "custody",
+      "encryption",
+      "esc",
+      "orgId",
+      "protection",
+      "repository",
+      "retention",
+      "secretScope",
+      "vault",
+    ]);
   });
 
   it("make one row each in the catalogue (docs/tenants-file.md)", () => {

@@ -12,6 +12,7 @@ import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingRev
 import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
 import { adoptedWhy, BINDING_FIELD, bindingChange } from "../../tenants/binding";
 import { bindingConflict, type OtherStackTenant } from "./bindingConflicts";
+import { escChanges } from "./escImports";
 import { residencyContains, residencyLoosened } from "../../tenants/residency";
 import { DiffLocator, type SideSource, type SourcePosition } from "./diffPositions";
 import { insteadOf } from "./diffWayOut";
@@ -378,6 +379,8 @@ function stackFieldChanges(before: Side, after: Side): FieldChange[] {
   }
   stackChanges.push(...backupLayoutChanges(before, after), ...grantScopeChanges(before.stack.grantScopes, after.stack.grantScopes));
   if (before.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
+  const esc = (side: Side) => ({ stackText: side.source?.stackText, settings: side.stack.settings });
+  stackChanges.push(...escChanges(esc(before), esc(after)));
   return stackChanges;
 }
 
