@@ -56,10 +56,12 @@ type Machine = {
   cached?: boolean;
   /** What `uname -m` says, when not this machine's. */
   cpu?: string;
+  /** The cache directory made writable by everyone (a shared XDG_CACHE_HOME). */
+  openCache?: boolean;
 };
 
 /** Runs a copy of .ci/run (with .ci/node and package.json) on a machine as described. */
-function ciRun(name: string, env: Record<string, string>, { hide = [], node = "24.1.0", cached = false, cpu }: Machine = {}) {
+function ciRun(name: string, env: Record<string, string>, { hide = [], node = "24.1.0", cached = false, cpu, openCache = false }: Machine = {}) {
   const dir = path.join(scratch, name);
   const bin = path.join(dir, "fakebin");
   mkdirSync(path.join(dir, ".ci"), { recursive: true });
@@ -73,6 +75,7 @@ function ciRun(name: string, env: Record<string, string>, { hide = [], node = "2
   if (cached) {
     mkdirSync(path.dirname(path.join(dir, "cache", CACHED)), { recursive: true });
     writeFileSync(path.join(dir, "cache", CACHED), fakeNode(PINNED_NODE), { mode: 0o755 });
+    if (openCache) chmodSync(path.join(dir, "cache", "tenant-fleet"), 0o777);
   }
   let PATH = `${bin}:${process.env.PATH}`;
   if (hide.length) {
@@ -95,6 +98,7 @@ function ciRun(name: string, env: Record<string, string>, { hide = [], node = "2
       "tar",
       "gzip",
       "uname",
+      "stat",
       "shellcheck",
       "sudo",
     ]) {
@@ -148,6 +152,14 @@ describe(".ci/run", () => {
     expect(r.stderr).toContain(`this machine's node is 20.20.2, older than 22.13.0 (package.json engines): using Node ${PINNED_NODE}`);
     expect(r.stdout.trim().split("\n").at(-1)).toBe("3 passed, 0 failed");
     expect(r.status).toBe(0);
+  });
+
+  it("refuses a cached Node that others could have replaced (a cache directory writable by group or others)", () => {
+    const r = ciRun("old-node-open-cache", {}, { node: "20.20.2", cached: true, openCache: true });
+    expect(r.stderr).toMatch(/cache\/tenant-fleet is owned by uid \d+ with mode 777: others could have replaced the cached Node/);
+    expect(r.calls).not.toContain(`node for npm ci: v${PINNED_NODE}`);
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("0 passed, 0 failed");
+    expect(r.status).toBe(1);
   });
 
   it("refuses a downloaded Node whose tarball differs from the pinned integrity, runs nothing and caches nothing", () => {
