@@ -178,3 +178,24 @@ describe("the report", () => {
     expect(JSON.parse(renderJson("prod", checks.slice(0, 2)))).toEqual({ stack: "prod", blocked: false, checks: checks.slice(0, 2) });
   });
 });
+
+describe("where the doctor sends credentials (hostile review)", () => {
+  it("names every endpoint the environment redirects, and nothing when none is", async () => {
+    const { endpointsCheck } = await import("../src/engine/doctor/doctor");
+    expect(endpointsCheck({})).toEqual([]);
+    expect(endpointsCheck({ NEON_API_URL: "https://neon.example/api/v2", PULUMI_BACKEND_URL: "https://pulumi.example" })).toEqual([
+      {
+        name: "endpoints",
+        status: "ok",
+        detail: "credentials go where the environment points: NEON_API_URL=https://neon.example/api/v2, PULUMI_BACKEND_URL=https://pulumi.example",
+      },
+    ]);
+  });
+
+  it("refuses to send a Pulumi token over plain http off this machine, and sends none", async () => {
+    const { checkPulumiBackend } = await import("../src/engine/doctor/pulumiBackend");
+    const c = await checkPulumiBackend({ PULUMI_BACKEND_URL: "http://pulumi.example.com", PULUMI_ACCESS_TOKEN: "pul-secret" });
+    expect(c).toMatchObject({ status: "fail", detail: expect.stringMatching(/plain http: the token would cross the network unencrypted/) });
+    expect(JSON.stringify(c)).not.toContain("pul-secret");
+  });
+});

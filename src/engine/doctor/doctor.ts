@@ -18,7 +18,7 @@ import { ciEnvironments, neededPermissions } from "./githubRequirements";
 import { checkNeon } from "./neonChecks";
 import { nodeCheck } from "./node";
 import { checkPulumiBackend } from "./pulumiBackend";
-import { skip, type Check } from "./report";
+import { ok, skip, type Check } from "./report";
 
 export const NEON_PROJECT_TYPE = "neon:index/project:Project";
 
@@ -41,7 +41,7 @@ export function readWorkflows(root: string): Record<string, string> {
 
 export async function runDoctor(d: DoctorInputs): Promise<Check[]> {
   const engines = (JSON.parse(readFileSync(path.join(d.root, "package.json"), "utf8")) as { engines?: { node?: string } }).engines?.node;
-  const checks: Check[] = [nodeCheck(d.nodeVersion, engines)];
+  const checks: Check[] = [nodeCheck(d.nodeVersion, engines), ...endpointsCheck(d.env)];
   checks.push(await checkPulumiBackend(d.env));
   checks.push(
     ...(await checkNeon(d.env, {
@@ -103,4 +103,19 @@ async function awsChecks(d: DoctorInputs): Promise<Check[]> {
   const checks = [who.check, ...(await checkDeployPermissions(region, who.caller, simulations))];
   if (unknown.length) checks.push(skip("aws permissions: other", `the doctor does not know the actions of ${unknown.join(", ")}`));
   return checks;
+}
+
+/** The endpoints other than the services' own that this run sends credentials to (set in the environment): named, so a redirected token is seen. */
+const ENDPOINT_VARIABLES = [
+  "NEON_API_URL",
+  "GITHUB_BASE_URL",
+  "PULUMI_BACKEND_URL",
+  "AWS_ENDPOINT_URL",
+  "AWS_ENDPOINT_URL_STS",
+  "AWS_ENDPOINT_URL_IAM",
+] as const;
+
+export function endpointsCheck(env: NodeJS.ProcessEnv): Check[] {
+  const set = ENDPOINT_VARIABLES.filter((v) => env[v]).map((v) => `${v}=${env[v]}`);
+  return set.length ? [ok("endpoints", `credentials go where the environment points: ${set.join(", ")}`)] : [];
 }

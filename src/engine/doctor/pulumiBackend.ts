@@ -95,6 +95,9 @@ async function cloudBackend(url: string, from: string, env: NodeJS.ProcessEnv): 
   const token = env.PULUMI_ACCESS_TOKEN ?? cliCredentials(env).accessTokens?.[url.replace(/\/+$/, "")];
   if (!token)
     return skip(NAME, `Pulumi Cloud ${api} (from ${from}): no token (PULUMI_ACCESS_TOKEN, or pulumi login)`, "export PULUMI_ACCESS_TOKEN or run pulumi login");
+  const host = new URL(api).hostname;
+  if (api.startsWith("http://") && !["127.0.0.1", "localhost", "[::1]"].includes(host))
+    return fail(NAME, `Pulumi Cloud ${api} (from ${from}) is plain http: the token would cross the network unencrypted`, "use the backend's https:// URL");
   let res: Response;
   try {
     res = await fetch(`${api}/api/user`, { method: "GET", headers: { Authorization: `token ${token}`, Accept: "application/vnd.pulumi+8" } });
