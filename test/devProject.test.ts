@@ -127,7 +127,7 @@ describe("dev/test workflows", () => {
         if (step.env?.NEON_API_KEY === undefined) continue;
         keyed++;
         expect(step.env.NEON_API_KEY).toBe("${{ secrets.NEON_API_KEY }}");
-        expect(step.run).toMatch(/^set -euo pipefail\napi\(\) \{ curl /);
+        expect(step.run).toMatch(/^set -euo pipefail\napi\(\) \{\s+curl /);
         expect(step.run).not.toMatch(/\b(npm|npx|yarn|pnpm|pip|make)\b|\s\.\//);
       }
     }

@@ -20,13 +20,18 @@ while IFS= read -r prefix; do
   [ -n "${prefix}" ] || continue
   n=$((n + 1))
   (
-    aws s3api list-object-versions --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --prefix "${prefix}" --output json > "${work}/${n}.json" &&
+    aws s3api list-object-versions --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --prefix "${prefix}" \
+      --output json > "${work}/${n}.json" &&
       jq -c -n --arg prefix "${prefix}" \
         '(try input catch {}) | ((.Versions // [])[], (.DeleteMarkers // [])[]) | {prefix: $prefix, Key, VersionId}' \
         "${work}/${n}.json" > "${work}/${n}.ndjson"
   ) &
   pids+=("$!")
 done <<< "${ERASE_PREFIXES}"
-for pid in "${pids[@]}"; do wait "${pid}"; done
+for pid in "${pids[@]}"; do
+  wait "${pid}"
+done
 : > "${LISTING_FILE}"
-for i in $(seq 1 "${n}"); do cat "${work}/${i}.ndjson" >> "${LISTING_FILE}"; done
+for i in $(seq 1 "${n}"); do
+  cat "${work}/${i}.ndjson" >> "${LISTING_FILE}"
+done

@@ -16,13 +16,15 @@ set -euo pipefail
 work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/erase.XXXXXX")"
 trap 'rm -rf "${work}"' EXIT
 bypass=()
-if [ "${BYPASS_GOVERNANCE}" = true ]; then bypass=(--bypass-governance-retention); fi
+if [ "${BYPASS_GOVERNANCE}" = true ]; then
+  bypass=(--bypass-governance-retention)
+fi
 : > "${RESULT_FILE}"
 jq -s -c 'range(0; length; 1000) as $i | .[$i:$i + 1000]' "${LISTING_FILE}" > "${work}/pages.ndjson"
 while IFS= read -r page; do
   jq -c '{Objects: [.[] | {Key, VersionId}], Quiet: true}' <<< "${page}" > "${work}/delete.json"
-  aws s3api delete-objects --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --delete "file://${work}/delete.json" "${bypass[@]}" \
-    --output json > "${work}/deleted.json"
+  aws s3api delete-objects --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" \
+    --delete "file://${work}/delete.json" "${bypass[@]}" --output json > "${work}/deleted.json"
   # A quiet delete without errors prints nothing: no errors.
   refused="$(jq -n '(try input catch {}) | (.Errors // []) | length' "${work}/deleted.json")"
   if [ "${refused}" -ne 0 ]; then

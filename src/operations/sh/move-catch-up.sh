@@ -17,7 +17,8 @@ if [ "$(on_target -c "select count(*) from pg_subscription where subname = '${NA
   exit 1
 fi
 deadline=$((SECONDS + WAIT_SECONDS))
-until [ "$(on_target -c "select count(*) from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid where s.subname = '${NAME}' and r.srsubstate <> 'r'")" -eq 0 ]; do
+until [ "$(on_target -c "select count(*) from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid
+  where s.subname = '${NAME}' and r.srsubstate <> 'r'")" -eq 0 ]; do
   if [ "${SECONDS}" -ge "${deadline}" ]; then
     echo "::error::${TENANT_ID}: tables are still being copied after ${WAIT_SECONDS} s; run the catch-up again later (the target's log says why if a table is stuck)"
     exit 1
@@ -25,20 +26,23 @@ until [ "$(on_target -c "select count(*) from pg_subscription_rel r join pg_subs
   sleep 1
 done
 lsn="$(on_source -c "select pg_current_wal_lsn()")"
-until [ "$(on_source -c "select coalesce(bool_and(confirmed_flush_lsn >= '${lsn}'), false) from pg_replication_slots where slot_name = '${NAME}'")" = t ]; do
+until [ "$(on_source -c "select coalesce(bool_and(confirmed_flush_lsn >= '${lsn}'), false)
+  from pg_replication_slots where slot_name = '${NAME}'")" = t ]; do
   if [ "${SECONDS}" -ge "${deadline}" ]; then
     echo "::error::${TENANT_ID}: the target has not confirmed the source's changes up to ${lsn} after ${WAIT_SECONDS} s; is the subscription running? nothing was changed"
     exit 1
   fi
   sleep 1
 done
-on_source -c "select format('select setval(%L, %s, %s);', format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), (last_value is not null)::text)
+on_source -c "select format('select setval(%L, %s, %s);', format('%I.%I', schemaname, sequencename),
+    coalesce(last_value, start_value), (last_value is not null)::text)
   from pg_sequences where schemaname not in ('pg_catalog', 'information_schema')" > "${work}/sequences.sql"
 on_target < "${work}/sequences.sql" > /dev/null
 sequences="$(wc -l < "${work}/sequences.sql")"
 compared 'the catch-up'
 on_target -c "drop subscription ${NAME}"
 on_source -c "drop publication if exists ${NAME}"
-on_source -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '${NAME}'" > /dev/null
+on_source -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '${NAME}'" \
+  > /dev/null
 echo "sequences=${sequences}" >> "${RESULT_FILE}"
 echo "caught up ${TENANT_ID}: ${tables} tables and ${rows} rows the same on both sides, ${sequences} sequence(s) copied; the replication is dropped: set cutover: true"

@@ -21,7 +21,9 @@ set -euo pipefail
 for u in "${SOURCE_URL}" "${TARGET_URL}"; do
   p="${u#*://}"
   p="${p%%@*}"
-  case "${p}" in *:*) echo "::add-mask::${p#*:}" ;; esac
+  case "${p}" in
+    *:*) echo "::add-mask::${p#*:}" ;;
+  esac
 done
 bin="/usr/lib/postgresql/${PG_MAJOR}/bin"
 work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/move.XXXXXX")"
@@ -36,18 +38,28 @@ on_target() { psql_at "${TARGET_URL}" "$@"; }
 # missing or extra row changes it, an update that leaves the count alone too.
 table_content_sql="select format('select %L, count(*), coalesce(sum((''x'' || left(h, 16))::bit(64)::bigint::numeric), 0), coalesce(sum((''x'' || right(h, 16))::bit(64)::bigint::numeric), 0) from (select md5(row(t.*)::text) as h from %I.%I t) r;',
   format('%I.%I', n.nspname, c.relname), n.nspname, c.relname) ${USER_TABLES_SQL}"
-# The name the listings give the database's large objects (no table can be named so: a table's name is schema.table).
+# The name the listings give the database's large objects (no table can be named so: a table's
+# name is schema.table).
 large_objects='(large objects)'
 # The database's large objects as one more line of the listing, with the same sums over the md5
 # of each object's id and content, and nothing when it has none. pg_dump carries them with their
 # ids; a table's checksum never sees them, and logical replication does not carry them at all.
-large_objects_sql="select '${large_objects}', count(*), coalesce(sum(('x' || left(h, 16))::bit(64)::bigint::numeric), 0), coalesce(sum(('x' || right(h, 16))::bit(64)::bigint::numeric), 0)
-  from (select md5(m.oid::text || ':' || md5(lo_get(m.oid))) as h from pg_largeobject_metadata m) r having count(*) > 0"
-# A row's text depends on these settings (time zone, date, interval, float, bytea and money output): both sides print rows alike.
-row_text_settings="set timezone = 'UTC'; set datestyle = 'ISO, YMD'; set intervalstyle = 'postgres'; set extra_float_digits = 1; set bytea_output = 'hex'; set lc_monetary = 'C';"
+large_objects_sql="select '${large_objects}', count(*),
+    coalesce(sum(('x' || left(h, 16))::bit(64)::bigint::numeric), 0),
+    coalesce(sum(('x' || right(h, 16))::bit(64)::bigint::numeric), 0)
+  from (select md5(m.oid::text || ':' || md5(lo_get(m.oid))) as h from pg_largeobject_metadata m) r
+  having count(*) > 0"
+# A row's text depends on these settings (time zone, date, interval, float, bytea and money output):
+# both sides print rows alike.
+row_text_settings="set timezone = 'UTC'; set datestyle = 'ISO, YMD'; set intervalstyle = 'postgres';
+  set extra_float_digits = 1; set bytea_output = 'hex'; set lc_monetary = 'C';"
 count() {
   psql_at "$1" -c "${table_content_sql}" > "${work}/$2.sql"
-  { echo "${row_text_settings}"; cat "${work}/$2.sql"; echo "${large_objects_sql};"; } | psql_at "$1" | sort > "${work}/$2.tsv"
+  {
+    echo "${row_text_settings}"
+    cat "${work}/$2.sql"
+    echo "${large_objects_sql};"
+  } | psql_at "$1" | sort > "${work}/$2.tsv"
 }
 compared() {
   count "${SOURCE_URL}" source
@@ -75,5 +87,8 @@ compared() {
     echo "::error::${TENANT_ID}'s database has no tables: nothing to move"
     exit 1
   fi
-  { echo "tables=${tables}"; echo "rows=${rows}"; } >> "${RESULT_FILE}"
+  {
+    echo "tables=${tables}"
+    echo "rows=${rows}"
+  } >> "${RESULT_FILE}"
 }

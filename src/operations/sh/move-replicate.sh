@@ -26,8 +26,10 @@ if [ "$(on_target -c "select count(*) from pg_subscription where subname = '${NA
   echo "::error::the target of ${TENANT_ID} already subscribes to the source (${NAME}): run the catch-up, or drop the subscription; nothing was changed"
   exit 1
 fi
-# Tables whose updates and deletes a publication cannot carry: no replica identity, or the default one without a primary key (or a chosen index gone).
-without_identity_sql="select coalesce(string_agg(format('%I.%I', n.nspname, c.relname), ', ' order by 1), '') ${USER_TABLES_SQL}
+# Tables whose updates and deletes a publication cannot carry: no replica identity, or the default
+# one without a primary key (or a chosen index gone).
+without_identity_sql="select coalesce(string_agg(format('%I.%I', n.nspname, c.relname), ', ' order by 1), '')
+  ${USER_TABLES_SQL}
   and (c.relreplident = 'n'
     or (c.relreplident = 'd' and not exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary))
     or (c.relreplident = 'i' and not exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)))"
@@ -41,46 +43,58 @@ if ! [ -s "${work}/tables.txt" ]; then
   echo "::error::${TENANT_ID}'s database has no tables: nothing to move"
   exit 1
 fi
-on_target -c "select format('%I.%I', n.nspname, c.relname) ${USER_TABLES_SQL} order by 1" > "${work}/target-tables.txt"
+on_target -c "select format('%I.%I', n.nspname, c.relname) ${USER_TABLES_SQL} order by 1" \
+  > "${work}/target-tables.txt"
 if [ -s "${work}/target-tables.txt" ]; then
   # An earlier attempt's schema, with no row in it: reused; anything else is refused.
   count "${TARGET_URL}" target
-  if ! cmp -s "${work}/tables.txt" "${work}/target-tables.txt" || [ "$(awk -F'\t' '{ s += $2 } END { print s + 0 }' "${work}/target.tsv")" -ne 0 ]; then
+  if ! cmp -s "${work}/tables.txt" "${work}/target-tables.txt" \
+    || [ "$(awk -F'\t' '{ s += $2 } END { print s + 0 }' "${work}/target.tsv")" -ne 0 ]; then
     echo "::error::the target database of ${TENANT_ID} already holds $(wc -l < "${work}/target-tables.txt") table(s) with data or another schema: a move copies into an empty database; nothing was changed"
     exit 1
   fi
   echo "the target holds the source's schema from an earlier attempt, without rows: reusing it"
 else
-  "${bin}/pg_dump" --schema-only --format=custom --no-owner --no-privileges --no-publications --no-subscriptions --dbname="${SOURCE_URL}" --file="${work}/schema.dump"
-  "${bin}/pg_restore" --no-owner --no-privileges --exit-on-error --single-transaction --dbname="${TARGET_URL}" "${work}/schema.dump"
+  "${bin}/pg_dump" --schema-only --format=custom --no-owner --no-privileges --no-publications --no-subscriptions \
+    --dbname="${SOURCE_URL}" --file="${work}/schema.dump"
+  "${bin}/pg_restore" --no-owner --no-privileges --exit-on-error --single-transaction --dbname="${TARGET_URL}" \
+    "${work}/schema.dump"
 fi
 
 undo() {
   echo "::error::${TENANT_ID}: the replication could not be started; undoing it (subscription, slot, publication)"
   on_target -c "select 1" > /dev/null 2>&1 &&
     on_target -c "do \$\$ begin if exists (select from pg_subscription where subname = '${NAME}') then
-      execute 'alter subscription ${NAME} disable'; execute 'alter subscription ${NAME} set (slot_name = none)'; execute 'drop subscription ${NAME}';
+      execute 'alter subscription ${NAME} disable';
+      execute 'alter subscription ${NAME} set (slot_name = none)';
+      execute 'drop subscription ${NAME}';
     end if; end \$\$" ||
     true
-  on_source -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '${NAME}'" > /dev/null || true
+  on_source -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '${NAME}'" \
+    > /dev/null || true
   on_source -c "drop publication if exists ${NAME}" || true
 }
 trap 'status=$?; if [ "${status}" -ne 0 ]; then undo; fi; rm -rf "${work}"' EXIT
 on_source -c "create publication ${NAME} for table $(paste -sd, "${work}/tables.txt")"
 on_source -c "select pg_create_logical_replication_slot('${NAME}', 'pgoutput')" > /dev/null
 on_target -v source="${SOURCE_URL}" -v name="${NAME}" <<'SQL'
-create subscription :"name" connection :'source' publication :"name" with (create_slot = false, slot_name = :'name', copy_data = true);
+create subscription :"name" connection :'source' publication :"name"
+  with (create_slot = false, slot_name = :'name', copy_data = true);
 SQL
 # From here the replication stands: a timeout leaves it running, and says so.
 trap 'rm -rf "${work}"' EXIT
 tables="$(wc -l < "${work}/tables.txt")"
 deadline=$((SECONDS + WAIT_SECONDS))
 while :; do
-  ready="$(on_target -c "select count(*) from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid where s.subname = '${NAME}' and r.srsubstate = 'r'")"
+  ready="$(on_target -c "select count(*) from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid
+    where s.subname = '${NAME}' and r.srsubstate = 'r'")"
   if [ "${ready}" -ge "${tables}" ] || [ "${SECONDS}" -ge "${deadline}" ]; then break; fi
   sleep 1
 done
-{ echo "tables=${tables}"; echo "ready=${ready}"; } >> "${RESULT_FILE}"
+{
+  echo "tables=${tables}"
+  echo "ready=${ready}"
+} >> "${RESULT_FILE}"
 if [ "${ready}" -lt "${tables}" ]; then
   echo "::warning::${TENANT_ID}: ${ready} of ${tables} tables copied after ${WAIT_SECONDS} s; the replication goes on, and the catch-up waits for the rest"
 fi

@@ -12,7 +12,9 @@
 #   PULUMI_BACKEND_URL   the state backend to log in to (empty: Pulumi Cloud)
 # shellcheck disable=SC2154 # args is built by operation-command.sh and the operation's args file, which run first
 
-if [ -n "${PULUMI_BACKEND_URL}" ]; then pulumi login "${PULUMI_BACKEND_URL}" > /dev/null; fi
+if [ -n "${PULUMI_BACKEND_URL}" ]; then
+  pulumi login "${PULUMI_BACKEND_URL}" > /dev/null
+fi
 outputs="${RUNNER_TEMP}/outputs.json"
 pulumi stack output --stack "${STACK}" --json > "${outputs}"
 if [ -n "$(jq -r '.fleetCatalog.projectId // empty' "${outputs}")" ]; then
@@ -21,4 +23,5 @@ if [ -n "$(jq -r '.fleetCatalog.projectId // empty' "${outputs}")" ]; then
   export CATALOG_DATABASE_URL
 fi
 mkdir -p "${RUNNER_TEMP}/record"
-npm run --silent tenant -- "${args[@]}" --apply --ticket "${TICKET}" --outputs "${outputs}" --record "${RUNNER_TEMP}/record/${TENANT}-${GITHUB_RUN_ID}.json"
+npm run --silent tenant -- "${args[@]}" --apply --ticket "${TICKET}" --outputs "${outputs}" \
+  --record "${RUNNER_TEMP}/record/${TENANT}-${GITHUB_RUN_ID}.json"

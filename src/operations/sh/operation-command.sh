@@ -10,6 +10,12 @@
 # shellcheck disable=SC2034 # args is used by the step's own file, which the renderer puts after the operation's args file
 
 set -euo pipefail
-if ! [[ "${STACK}" =~ ^[a-z0-9][a-z0-9-]{0,62}$ ]]; then echo "::error::stack ${STACK@Q} is not a stack name"; exit 2; fi
-if ! [[ "${TENANT}" =~ ^[a-z][a-z0-9-]{0,62}$ ]]; then echo "::error::tenant ${TENANT@Q} is not a tenant id"; exit 2; fi
+if ! [[ "${STACK}" =~ ^[a-z0-9][a-z0-9-]{0,62}$ ]]; then
+  echo "::error::stack ${STACK@Q} is not a stack name"
+  exit 2
+fi
+if ! [[ "${TENANT}" =~ ^[a-z][a-z0-9-]{0,62}$ ]]; then
+  echo "::error::tenant ${TENANT@Q} is not a tenant id"
+  exit 2
+fi
 args=("${OPERATION}" "${TENANT}" --stack "${STACK}")

@@ -15,10 +15,17 @@
 status=0
 npm run --silent tenant -- "${args[@]}" > "${RUNNER_TEMP}/plan.txt" 2>&1 || status=$?
 npm run --silent tenant -- "${args[@]}" --json > "${RUNNER_TEMP}/plan.json" 2> /dev/null || true
-{ echo "### ${TENANT}: ${GITHUB_WORKFLOW} (${STACK}), ticket ${TICKET}"; echo; echo "\`\`\`"; cat "${RUNNER_TEMP}/plan.txt"; echo "\`\`\`"; } >> "${GITHUB_STEP_SUMMARY}"
+{
+  echo "### ${TENANT}: ${GITHUB_WORKFLOW} (${STACK}), ticket ${TICKET}"
+  echo
+  echo "\`\`\`"
+  cat "${RUNNER_TEMP}/plan.txt"
+  echo "\`\`\`"
+} >> "${GITHUB_STEP_SUMMARY}"
 cat "${RUNNER_TEMP}/plan.txt"
 echo "aws_region=$(jq -r '.awsRegion // empty' "${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "${GITHUB_OUTPUT}"
-echo "runs_on=$(jq -c --arg runner "${DEFAULT_RUNNER}" '.runsOn // $runner' "${RUNNER_TEMP}/plan.json" 2> /dev/null)" >> "${GITHUB_OUTPUT}"
+echo "runs_on=$(jq -c --arg runner "${DEFAULT_RUNNER}" '.runsOn // $runner' "${RUNNER_TEMP}/plan.json" 2> /dev/null)" \
+  >> "${GITHUB_OUTPUT}"
 if [ "${status}" -ne 0 ] && [ "${PLAN_NEEDS_CATALOG}" = true ]; then
   echo "::warning::planned without the fleet catalog; the apply job plans again with it, and refuses if it must"
   status=0

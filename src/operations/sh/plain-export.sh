@@ -19,7 +19,9 @@ set -euo pipefail
 case "${BACKUP_ENCRYPTION}" in
   kms) sse=(--server-side-encryption aws:kms --ssekms-key-id "${BACKUP_KMS_KEY}") ;;
   s3) sse=(--server-side-encryption AES256) ;;
-  *) echo "::error::BACKUP_ENCRYPTION is \"${BACKUP_ENCRYPTION}\": kms or s3"; exit 1 ;;
+  *)
+    echo "::error::BACKUP_ENCRYPTION is \"${BACKUP_ENCRYPTION}\": kms or s3"
+    exit 1 ;;
 esac
 bin="/usr/lib/postgresql/${PG_MAJOR}/bin"
 work="$(mktemp -d "${RUNNER_TEMP:-/tmp}/plain.XXXXXX")"
@@ -30,8 +32,8 @@ if [ "${bytes}" -gt "${SINGLE_PUT_LIMIT_BYTES}" ]; then
   echo "::error::the plain SQL export is ${bytes} bytes, more than S3 takes in one upload; hand over the custom-format dump (${DUMP_KEY}) instead"
   exit 1
 fi
-aws s3api put-object --bucket "${EXPORT_BUCKET}" --key "${PLAIN_KEY}" --body "${work}/export.sql" --content-type application/sql \
-  --if-none-match '*' "${sse[@]}" > /dev/null
+aws s3api put-object --bucket "${EXPORT_BUCKET}" --key "${PLAIN_KEY}" --body "${work}/export.sql" \
+  --content-type application/sql --if-none-match '*' "${sse[@]}" > /dev/null
 echo "plain_bytes=${bytes}" >> "${RESULT_FILE}"
 echo "wrote the plain SQL export s3://${EXPORT_BUCKET}/${PLAIN_KEY} (${bytes} bytes)"
 rm -rf "${work}"

@@ -11,5 +11,6 @@
 set -euo pipefail
 listing="$(mktemp "${RUNNER_TEMP:-/tmp}/erase-top.XXXXXX")"
 trap 'rm -f "${listing}"' EXIT
-aws s3api list-object-versions --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --delimiter / --output json > "${listing}"
+aws s3api list-object-versions --region "${ERASE_REGION}" --bucket "${ERASE_BUCKET}" --delimiter / --output json \
+  > "${listing}"
 jq -r -n '(try input catch {}) | (.CommonPrefixes // [])[] | .Prefix' "${listing}" > "${PREFIXES_FILE}"

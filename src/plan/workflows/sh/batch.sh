@@ -25,13 +25,19 @@
 
 work="$(mktemp -d "${RUNNER_TEMP}/batch.XXXXXX")"
 tenant_script > "${work}/tenant.sh"
-if ! jq -r -e --arg kind "${BATCH_KIND}" --arg schedule "${BATCH_SCHEDULE:-}" --arg key "${BATCH_KEY}" --argjson default_minutes "${MIGRATION_TIMEOUT_MINUTES}" "$(fleet_jq_defs)"'
+if ! jq -r -e --arg kind "${BATCH_KIND}" --arg schedule "${BATCH_SCHEDULE:-}" --arg key "${BATCH_KEY}" \
+  --argjson default_minutes "${MIGRATION_TIMEOUT_MINUTES}" "$(fleet_jq_defs)"'
   (.tenants | map({key: .id, value: .}) | from_entries) as $t
   | ([batches_of_kind[] | select(.key == $key)][0] // error("no batch")) | .tenants | to_entries[] | $t[.value] as $x
   | if $x == null then error("no tenant") else
-    [(.key + 1), .value, ($x.host // ""), ($x.backup.retentionDays // ""), ($x.backup.timeoutMinutes // $default_minutes), ($x.backup.maxAgeHours // ""), ($x.backup.emptyAllowedUntil // ""),
-     ($x.credential | if .scope == "repository" then "secret \(.secret)" elif .scope == "environment" then "secret \(.secret) of environment \(.environment)" else "parameter \(.directParameter) in \(.awsRegion)" end),
-     ($x.credential.directParameter // ""), $x.awsRegion] | map(tostring) | join("\u001f") end' "${MANIFEST}" > "${work}/tenants.tsv" 2> "${work}/tenants.err"; then
+    [(.key + 1), .value, ($x.host // ""), ($x.backup.retentionDays // ""),
+     ($x.backup.timeoutMinutes // $default_minutes), ($x.backup.maxAgeHours // ""), ($x.backup.emptyAllowedUntil // ""),
+     ($x.credential
+       | if .scope == "repository" then "secret \(.secret)"
+         elif .scope == "environment" then "secret \(.secret) of environment \(.environment)"
+         else "parameter \(.directParameter) in \(.awsRegion)" end),
+     ($x.credential.directParameter // ""), $x.awsRegion] | map(tostring) | join("\u001f") end' \
+  "${MANIFEST}" > "${work}/tenants.tsv" 2> "${work}/tenants.err"; then
   echo "::error::${MANIFEST} has no batch ${BATCH_KEY} of ${BATCH_KIND} whose tenants it lists ($(head -n 1 "${work}/tenants.err")): the manifest changed since this run was planned, or was edited by hand; run pulumi up"
   exit 1
 fi
@@ -41,69 +47,130 @@ if [ -n "${BATCH_ONLY:-}" ]; then
   mv "${work}/tenants.only" "${work}/tenants.tsv"
 fi
 run_one() {
-  local index="$1" id="$2" host="$3" retention="$4" minutes="$5" max_age="$6" empty_until="$7" label="$8" parameter="$9" aws_region="${10}"
+  local index="$1" id="$2" host="$3" retention="$4" minutes="$5" max_age="$6" empty_until="$7" label="$8" \
+    parameter="$9" aws_region="${10}"
   local log="${work}/${index}.log" status=0 url="" started
   started="$(date +%s)"
   : > "${log}"
   case "${CREDENTIAL_SOURCE}" in
-    slots) local slot="DATABASE_URL_${index}"; url="${!slot:-}";;
+    slots)
+      local slot="DATABASE_URL_${index}"
+      url="${!slot:-}";;
     environment) url="${DATABASE_URL:-}";;
     parameter) # masked in the job's own output at once, before anything could print it
-      if ! url="$(aws ssm get-parameter --region "${aws_region}" --name "${parameter}" --with-decryption --query Parameter.Value --output text 2> "${work}/${index}.ssm.err")"; then
+      if ! url="$(aws ssm get-parameter --region "${aws_region}" --name "${parameter}" \
+        --with-decryption --query Parameter.Value --output text 2> "${work}/${index}.ssm.err")"; then
         echo "::error::could not read ${label} for ${id}: $(grep -v '^$' "${work}/${index}.ssm.err" | tail -n 1)" >> "${log}"; status=1; url=""
       fi
       if [ -n "${url}" ]; then echo "::add-mask::${url}"; fi;;
   esac
-  if [ -n "${TENANT_LOCK_KEY:-}" ] && [ "${status}" -eq 0 ] && host_matches "${url}" "${host}"; then take_lock "${id}" "${url}" "${log}" || status=$?; fi
+  if [ -n "${TENANT_LOCK_KEY:-}" ] && [ "${status}" -eq 0 ] && host_matches "${url}" "${host}"; then
+    take_lock "${id}" "${url}" "${log}" || status=$?
+  fi
   if [ "${status}" -eq 0 ]; then
     # BATCH_NEW: the tenants of the batch the plan found new (backups).
-    local new_tenant=false; if [[ " ${BATCH_NEW:-} " == *" ${id} "* ]]; then new_tenant=true; fi
-    ( export TENANT_ID="${id}" EXPECTED_DB_HOST="${host}" RETENTION_DAYS="${retention}" MAX_AGE_HOURS="${max_age}" EMPTY_ALLOWED_UNTIL="${empty_until}" NEW_TENANT="${new_tenant}" SECRET_LABEL="${label}" DATABASE_URL="${url}" DRILL_DATABASE="drill_${index}" GITHUB_OUTPUT="${work}/${index}.out"
-      exec timeout --kill-after=30 "$(( minutes * 60 ))" bash --noprofile --norc -eo pipefail "${work}/tenant.sh" ) >> "${log}" 2>&1 || status=$?
-    if [ "${status}" -eq 124 ] || [ "${status}" -eq 137 ]; then echo "::error::${id} did not finish within its ${minutes} min (backup.timeoutMinutes) and was stopped" >> "${log}"; fi
+    local new_tenant=false
+    if [[ " ${BATCH_NEW:-} " == *" ${id} "* ]]; then
+      new_tenant=true
+    fi
+    (
+      export TENANT_ID="${id}" EXPECTED_DB_HOST="${host}" RETENTION_DAYS="${retention}" MAX_AGE_HOURS="${max_age}" \
+        EMPTY_ALLOWED_UNTIL="${empty_until}" NEW_TENANT="${new_tenant}" SECRET_LABEL="${label}" DATABASE_URL="${url}" \
+        DRILL_DATABASE="drill_${index}" GITHUB_OUTPUT="${work}/${index}.out"
+      exec timeout --kill-after=30 "$(( minutes * 60 ))" bash --noprofile --norc -eo pipefail "${work}/tenant.sh"
+    ) >> "${log}" 2>&1 || status=$?
+    if [ "${status}" -eq 124 ] || [ "${status}" -eq 137 ]; then
+      echo "::error::${id} did not finish within its ${minutes} min (backup.timeoutMinutes) and was stopped" >> "${log}"
+    fi
   fi
-  if [ -n "${TENANT_LOCK_KEY:-}" ]; then release_lock; fi
-  if [ "${status}" -ne 0 ] && ! grep -q "^::error::" "${log}"; then echo "::error::${id} failed (exit ${status}); its log is in the group above" >> "${log}"; fi
+  if [ -n "${TENANT_LOCK_KEY:-}" ]; then
+    release_lock
+  fi
+  if [ "${status}" -ne 0 ] && ! grep -q "^::error::" "${log}"; then
+    echo "::error::${id} failed (exit ${status}); its log is in the group above" >> "${log}"
+  fi
   # A drill's scratch database goes with its run.
-  if [ "${BATCH_KIND}" = restoreDrill ]; then "/usr/lib/postgresql/${PG_MAJOR}/bin/dropdb" --host=localhost --username=postgres --if-exists "drill_${index}" >> "${log}" 2>&1 || true; fi
+  if [ "${BATCH_KIND}" = restoreDrill ]; then
+    "/usr/lib/postgresql/${PG_MAJOR}/bin/dropdb" --host=localhost --username=postgres --if-exists "drill_${index}" \
+      >> "${log}" 2>&1 || true
+  fi
   printf '%s\t%s\t%s\t%s\n' "${index}" "${id}" "${status}" "$(( $(date +%s) - started ))" > "${work}/${index}.result"
 }
 running=0
 while IFS=$'\x1f' read -r index id host retention minutes max_age empty_until label parameter aws_region; do
-  run_one "${index}" "${id}" "${host}" "${retention}" "${minutes}" "${max_age}" "${empty_until}" "${label}" "${parameter}" "${aws_region}" &
+  run_one "${index}" "${id}" "${host}" "${retention}" "${minutes}" "${max_age}" "${empty_until}" "${label}" \
+    "${parameter}" "${aws_region}" &
   running=$(( running + 1 ))
-  if [ "${running}" -ge "${BATCH_PARALLELISM}" ]; then wait -n || true; running=$(( running - 1 )); fi
+  if [ "${running}" -ge "${BATCH_PARALLELISM}" ]; then
+    wait -n || true
+    running=$(( running - 1 ))
+  fi
 done < "${work}/tenants.tsv"
 wait || true
 # The failed tenants first, in the step's first annotation and at the top of its summary: GitHub
 # keeps only a step's first 10 error annotations, and each failed tenant's log below has its own.
 failed=()
 while IFS=$'\x1f' read -r index id _; do
-  status="lost"; if [ -f "${work}/${index}.result" ]; then IFS=$'\t' read -r _ _ status _ < "${work}/${index}.result"; fi
-  if [ "${status}" != 0 ]; then failed+=("${id}"); fi
+  status="lost"
+  if [ -f "${work}/${index}.result" ]; then
+    IFS=$'\t' read -r _ _ status _ < "${work}/${index}.result"
+  fi
+  if [ "${status}" != 0 ]; then
+    failed+=("${id}")
+  fi
 done < "${work}/tenants.tsv"
-if [ "${#failed[@]}" -gt 0 ]; then echo "::error title=${FAILED_TENANTS_TITLE}::${failed[*]}"; fi
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "::error title=${FAILED_TENANTS_TITLE}::${failed[*]}"
+fi
 # Then each tenant's log in order, the table and the verdict.
 total="$(wc -l < "${work}/tenants.tsv")"
-{ echo "### ${BATCH_KIND} ${BATCH_KEY}: ${total} tenant(s)"; echo; if [ "${#failed[@]}" -gt 0 ]; then echo "Failed (${#failed[@]}): ${failed[*]}"; echo; fi; echo "| tenant | result | seconds | detail |"; echo "|---|---|---|---|"; } >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
+{
+  echo "### ${BATCH_KIND} ${BATCH_KEY}: ${total} tenant(s)"
+  echo
+  if [ "${#failed[@]}" -gt 0 ]; then
+    echo "Failed (${#failed[@]}): ${failed[*]}"
+    echo
+  fi
+  echo "| tenant | result | seconds | detail |"
+  echo "|---|---|---|---|"
+} >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
 while IFS=$'\x1f' read -r index id _; do
-  if [ -f "${work}/${index}.result" ]; then IFS=$'\t' read -r _ _ status seconds < "${work}/${index}.result"; else status="lost" seconds=0; fi
+  if [ -f "${work}/${index}.result" ]; then
+    IFS=$'\t' read -r _ _ status seconds < "${work}/${index}.result"
+  else
+    status="lost" seconds=0
+  fi
   if [ "${status}" = 0 ]; then verdict="ok"; else verdict="failed"; fi
   echo "::group::${id}: ${verdict} (${seconds} s)"
   cat "${work}/${index}.log" 2> /dev/null || true
   echo "::endgroup::"
-  detail="$(grep -h '^::error::' "${work}/${index}.log" 2> /dev/null | head -n 1 | sed -e 's/^::error:://' -e 's/|/\\|/g' | cut -c 1-300 || true)"
-  # RESULTS_DIR: one line per tenant for the wave's gate and the catalog: id, result, seconds, then the kind's RESULT_FIELDS.
+  detail="$(grep -h '^::error::' "${work}/${index}.log" 2> /dev/null | head -n 1 \
+    | sed -e 's/^::error:://' -e 's/|/\\|/g' | cut -c 1-300 || true)"
+  # RESULTS_DIR: one line per tenant for the wave's gate and the catalog: id, result, seconds,
+  # then the kind's RESULT_FIELDS.
   if [ -n "${RESULTS_DIR:-}" ]; then
     mkdir -p "${RESULTS_DIR}"
-    field() { grep -m 1 "^$1=" "${work}/${index}.out" 2> /dev/null | cut -d = -f 2- | tr -d '\t\r' | cut -c 1-200 || true; }
-    result="$(field result)"; if [ "${status}" != 0 ]; then result="failed"; elif [ -z "${result}" ]; then result="ok"; fi
-    line="${id}"$'\t'"${result}"$'\t'"${seconds}"; for f in ${RESULT_FIELDS}; do line+=$'\t'"$(field "${f}")"; done
+    field() {
+      grep -m 1 "^$1=" "${work}/${index}.out" 2> /dev/null | cut -d = -f 2- | tr -d '\t\r' | cut -c 1-200 || true
+    }
+    result="$(field result)"
+    if [ "${status}" != 0 ]; then
+      result="failed"
+    elif [ -z "${result}" ]; then
+      result="ok"
+    fi
+    line="${id}"$'\t'"${result}"$'\t'"${seconds}"
+    for f in ${RESULT_FIELDS}; do
+      line+=$'\t'"$(field "${f}")"
+    done
     printf '%s\n' "${line}" >> "${RESULTS_DIR}/${BATCH_KEY}.tsv"
     case "${result}" in current|skipped) verdict="${result}";; esac
     # Migrations: the versions before and after, when nothing failed.
-    version_before="$(field version_before)"; version_after="$(field version_after)"
-    if [ -z "${detail}" ] && [ -n "${version_before}${version_after}" ]; then detail="version ${version_before:-(none)} → ${version_after:-${version_before:-(none)}}"; fi
+    version_before="$(field version_before)"
+    version_after="$(field version_after)"
+    if [ -z "${detail}" ] && [ -n "${version_before}${version_after}" ]; then
+      detail="version ${version_before:-(none)} → ${version_after:-${version_before:-(none)}}"
+    fi
   fi
   echo "| ${id} | ${verdict} | ${seconds} | ${detail} |" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
 done < "${work}/tenants.tsv"

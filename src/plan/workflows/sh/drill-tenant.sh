@@ -4,5 +4,7 @@
 # the drill's inputs.
 # Inputs (environment): none
 
-BACKUP_KEY="$(sed -n 's/^key=//p' "${GITHUB_OUTPUT}")" MANIFEST_KEY="$(sed -n 's/^manifest=//p' "${GITHUB_OUTPUT}")" AGE_MINUTES="$(sed -n 's/^age_minutes=//p' "${GITHUB_OUTPUT}")"
+BACKUP_KEY="$(sed -n 's/^key=//p' "${GITHUB_OUTPUT}")" \
+  MANIFEST_KEY="$(sed -n 's/^manifest=//p' "${GITHUB_OUTPUT}")" \
+  AGE_MINUTES="$(sed -n 's/^age_minutes=//p' "${GITHUB_OUTPUT}")"
 export BACKUP_KEY MANIFEST_KEY AGE_MINUTES

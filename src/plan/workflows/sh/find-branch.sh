@@ -6,4 +6,7 @@
 #   NEON_PROJECT_ID   the dev/test project
 # shellcheck disable=SC2154 # name: set by preview-branch.sh, composed before this file
 
-find_branch() { api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" '$n | @uri')" | jq -r --arg name "${name}" '[.branches[] | select(.name == $name) | .id][0] // ""'; }
+find_branch() {
+  api "${NEON_API}/projects/${NEON_PROJECT_ID}/branches?search=$(jq -rn --arg n "${name}" '$n | @uri')" \
+    | jq -r --arg name "${name}" '[.branches[] | select(.name == $name) | .id][0] // ""'
+}

@@ -9,5 +9,11 @@
 #   MANIFEST           the fleet manifest's path, for messages
 # shellcheck disable=SC2154 # url_host: set by database-url.sh, composed before this file
 
-if [ -z "${EXPECTED_DB_HOST:-}" ]; then echo "::error::no expected database host for ${TENANT_ID} in the fleet manifest ${MANIFEST}: pulumi up writes it"; exit 1; fi
-if [ "${url_host,,}" != "${EXPECTED_DB_HOST,,}" ]; then echo "::error::the connection string in ${SECRET_LABEL} does not point at the database the stack created for ${TENANT_ID} (host ${EXPECTED_DB_HOST}); it may hold another tenant's string. pulumi up writes the right one"; exit 1; fi
+if [ -z "${EXPECTED_DB_HOST:-}" ]; then
+  echo "::error::no expected database host for ${TENANT_ID} in the fleet manifest ${MANIFEST}: pulumi up writes it"
+  exit 1
+fi
+if [ "${url_host,,}" != "${EXPECTED_DB_HOST,,}" ]; then
+  echo "::error::the connection string in ${SECRET_LABEL} does not point at the database the stack created for ${TENANT_ID} (host ${EXPECTED_DB_HOST}); it may hold another tenant's string. pulumi up writes the right one"
+  exit 1
+fi

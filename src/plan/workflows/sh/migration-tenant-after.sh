@@ -8,8 +8,14 @@
 #   TARGET_VERSION   optional: the version the migration brings every tenant to
 
 if [ -n "${VERSION_QUERY:-}" ]; then
-  version_after="$(read_version)" || { echo "::error::${TENANT_ID}: the version query failed after the migration: $(head -n 1 "${RUNNER_TEMP:-/tmp}/version.err.$$")"; exit 1; }
+  version_after="$(read_version)" || {
+    echo "::error::${TENANT_ID}: the version query failed after the migration: $(head -n 1 "${RUNNER_TEMP:-/tmp}/version.err.$$")"
+    exit 1
+  }
   echo "version_after=${version_after}" >> "${GITHUB_OUTPUT}"
   echo "${TENANT_ID}: schema version ${version_after} after the migration"
-  if [ -n "${TARGET_VERSION:-}" ] && [ "${version_after}" != "${TARGET_VERSION}" ]; then echo "::error::${TENANT_ID} is at version ${version_after:-(none)} after its migration, not the target ${TARGET_VERSION}"; exit 1; fi
+  if [ -n "${TARGET_VERSION:-}" ] && [ "${version_after}" != "${TARGET_VERSION}" ]; then
+    echo "::error::${TENANT_ID} is at version ${version_after:-(none)} after its migration, not the target ${TARGET_VERSION}"
+    exit 1
+  fi
 fi

@@ -8,8 +8,17 @@
 # shellcheck disable=SC2034 # code: read by the files composed after this one
 
 set -euo pipefail
-api() { curl -fsS --retry 3 --retry-all-errors -H "Authorization: Bearer ${NEON_API_KEY}" -H "Accept: application/json" "$@"; }
+api() {
+  curl -fsS --retry 3 --retry-all-errors \
+    -H "Authorization: Bearer ${NEON_API_KEY}" \
+    -H "Accept: application/json" \
+    "$@"
+}
 reply="$(mktemp)"
 api_write() {
-  code="$(curl -sS -o "${reply}" -w '%{http_code}' -X "$1" -H "Authorization: Bearer ${NEON_API_KEY}" -H "Accept: application/json" -H "Content-Type: application/json" "$2" ${3:+-d "$3"} || true)"
+  code="$(curl -sS -o "${reply}" -w '%{http_code}' -X "$1" \
+    -H "Authorization: Bearer ${NEON_API_KEY}" \
+    -H "Accept: application/json" \
+    -H "Content-Type: application/json" \
+    "$2" ${3:+-d "$3"} || true)"
 }

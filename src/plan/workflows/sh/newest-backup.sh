@@ -15,7 +15,8 @@
 #   CLOCK_SKEW_SECONDS        how far a key's stamp may run ahead of its upload
 
 set -euo pipefail
-prefix="${BACKUP_PREFIX_LAYOUT//\{days\}/${RETENTION_DAYS}}"; prefix="${prefix//\{tenant\}/${TENANT_ID}}"
+prefix="${BACKUP_PREFIX_LAYOUT//\{days\}/${RETENTION_DAYS}}"
+prefix="${prefix//\{tenant\}/${TENANT_ID}}"
 listing="${RUNNER_TEMP}/${TENANT_ID}.listing.json"
 aws s3api list-objects-v2 --bucket "${BACKUP_BUCKET}" --prefix "${prefix}" --output json > "${listing}"
 # A name shaped like a stamp but not a real UTC time (month 13, 25 h, 31 November: strptime
@@ -31,17 +32,40 @@ jq -r --arg prefix "${prefix}" --arg suffix "${BACKUP_MANIFEST_SUFFIX}" --arg fo
   | @tsv' "${listing}" > "${listing}.tsv"
 newest="" newest_at=0 forged=() invalid=()
 while IFS=$'\t' read -r key taken uploaded; do
-  if [ "${taken}" = invalid ]; then invalid+=("${key}"); continue; fi
-  if [ "${taken}" -gt $(( uploaded + CLOCK_SKEW_SECONDS )) ]; then forged+=("${key}"); continue; fi
-  if [ "${taken}" -gt "${newest_at}" ]; then newest="${key}"; newest_at="${taken}"; fi
+  if [ "${taken}" = invalid ]; then
+    invalid+=("${key}")
+    continue
+  fi
+  if [ "${taken}" -gt $(( uploaded + CLOCK_SKEW_SECONDS )) ]; then
+    forged+=("${key}")
+    continue
+  fi
+  if [ "${taken}" -gt "${newest_at}" ]; then
+    newest="${key}"
+    newest_at="${taken}"
+  fi
 done < "${listing}.tsv"
-if [ "${#invalid[@]}" -gt 0 ]; then echo "::warning::ignored ${#invalid[@]} object(s) of ${TENANT_ID} named like a backup but not at a real UTC time (YYYYMMDDTHHMMSSZ), which the backup job never writes: ${invalid[*]}"; fi
-if [ "${#forged[@]}" -gt 0 ]; then echo "::error::${#forged[@]} backup(s) of ${TENANT_ID} are dated after their own upload, so the backup job did not write them: ${forged[*]}. Investigate before trusting this vault"; exit 1; fi
-if [ -z "${newest}" ]; then echo "::error::no complete backup of ${TENANT_ID} under s3://${BACKUP_BUCKET}/${prefix} (a complete backup has a ${BACKUP_MANIFEST_SUFFIX} beside its .dump)"; exit 1; fi
+if [ "${#invalid[@]}" -gt 0 ]; then
+  echo "::warning::ignored ${#invalid[@]} object(s) of ${TENANT_ID} named like a backup but not at a real UTC time (YYYYMMDDTHHMMSSZ), which the backup job never writes: ${invalid[*]}"
+fi
+if [ "${#forged[@]}" -gt 0 ]; then
+  echo "::error::${#forged[@]} backup(s) of ${TENANT_ID} are dated after their own upload, so the backup job did not write them: ${forged[*]}. Investigate before trusting this vault"
+  exit 1
+fi
+if [ -z "${newest}" ]; then
+  echo "::error::no complete backup of ${TENANT_ID} under s3://${BACKUP_BUCKET}/${prefix} (a complete backup has a ${BACKUP_MANIFEST_SUFFIX} beside its .dump)"
+  exit 1
+fi
 now="$(date -u +%s)"
-if [ "${newest_at}" -gt $(( now + CLOCK_SKEW_SECONDS )) ]; then echo "::error::the newest backup of ${TENANT_ID} (${newest}) is dated in the future, beyond ${CLOCK_SKEW_SECONDS} s of clock skew"; exit 1; fi
+if [ "${newest_at}" -gt $(( now + CLOCK_SKEW_SECONDS )) ]; then
+  echo "::error::the newest backup of ${TENANT_ID} (${newest}) is dated in the future, beyond ${CLOCK_SKEW_SECONDS} s of clock skew"
+  exit 1
+fi
 age_minutes=$(( ( now - newest_at ) / 60 ))
-if [ "${age_minutes}" -gt $(( MAX_AGE_HOURS * 60 )) ]; then echo "::error::the newest backup of ${TENANT_ID} (${newest}) is $(( age_minutes / 60 )) h $(( age_minutes % 60 )) min old; its schedule allows ${MAX_AGE_HOURS} h"; exit 1; fi
+if [ "${age_minutes}" -gt $(( MAX_AGE_HOURS * 60 )) ]; then
+  echo "::error::the newest backup of ${TENANT_ID} (${newest}) is $(( age_minutes / 60 )) h $(( age_minutes % 60 )) min old; its schedule allows ${MAX_AGE_HOURS} h"
+  exit 1
+fi
 echo "key=${newest%"${BACKUP_MANIFEST_SUFFIX}"}.dump" >> "${GITHUB_OUTPUT}"
 echo "manifest=${newest}" >> "${GITHUB_OUTPUT}"
 echo "age_minutes=${age_minutes}" >> "${GITHUB_OUTPUT}"
