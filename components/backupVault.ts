@@ -5,16 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { BACKUP_PURPOSE, KEPT_TAG, PURPOSE_TAG, RESIDENCIES_TAG, STACK_TAG } from "../src/core/tags";
-import {
-  bucketPolicy,
-  bucketPrefix,
-  keyBypassesLockoutCheck,
-  lifecycleRules,
-  vaultKeyPolicy,
-  type BackupEncryption,
-  type ObjectLockMode,
-  type VaultPlan,
-} from "../src/plan/vaults/plan";
+import { bucketPrefix, lifecycleRules, type BackupEncryption, type ObjectLockMode, type VaultPlan } from "../src/plan/vaults/plan";
+import { bucketPolicy, keyBypassesLockoutCheck, vaultKeyPolicy } from "../src/plan/vaults/policies";
 
 export interface BackupVaultArgs {
   /** The vault's AWS region, tenants, retention classes and residencies (src/plan/vaults/plan.ts). */

@@ -42,17 +42,16 @@ import {
   deleteProject,
   deleteProjectIfPresent,
   dumpRestoreTarget,
-  eraseVaults,
   exportTenant,
   nothingLeft,
   presentProject,
   refuseEarlierProjects,
-  vaultsOf,
   restoreDump,
   runScript,
   tenantProject,
   tenantUrl,
 } from "../src/operations/tenantOperations";
+import { eraseVaults, vaultsOf } from "../src/operations/vaultErasure";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [

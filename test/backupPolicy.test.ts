@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { backupKey, backupTimestamp, bucketPolicy, bucketPrefix, lifecycleRules, planVaults, vaultKeyPolicy } from "../src/plan/vaults/plan";
+import { backupKey, backupTimestamp, bucketPrefix, lifecycleRules, planVaults } from "../src/plan/vaults/plan";
+import { bucketPolicy, vaultKeyPolicy } from "../src/plan/vaults/policies";
 import { credentialsKeyPolicy } from "../src/plan/iam/credentials";
 import { actionMatches } from "../src/core/iam/evaluate";
 import { TRUST_POLICY_LIMIT_DEFAULT } from "../src/core/iam/limits";

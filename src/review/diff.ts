@@ -1,90 +1,24 @@
 /**
  * The tenant-level diff of a pull request: what changes per tenant and for the stack,
  * which changes are destructive (the Neon project would be replaced or deleted, or
- * protection dropped), and which of those the tenants file acknowledges. Pure.
+ * protection dropped), and which of those the tenants file acknowledges. Pure. The
+ * stack-wide changes are compared in ./diffStack.ts; the shapes are in ./diffTypes.ts.
  */
-import { isActive, type Acknowledgement, type AcknowledgedChange, type Fleet, type Tenant } from "../../tenants/model";
+import { isActive, type Acknowledgement, type AcknowledgedChange, type Tenant } from "../../tenants/model";
 import { CHANGE_KINDS, kindOfTenantField } from "../../tenants/changeKinds";
 import { finishedTenant } from "../../tenants/serving";
-import { retentionClasses, vaultRegions, type VaultKeeping } from "../plan/vaults/plan";
 import { longestGapHours } from "../core/cronGap";
-import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../core/config/settings";
+import type { SettingKey } from "../core/config/settings";
 import { AWS_TYPES, type ChangeClass, type ResourceFinding } from "./findings";
 import { adoptedWhy, BINDING_FIELD, bindingChange } from "../../tenants/binding";
-import { bindingConflict, type OtherStackTenant } from "./bindingConflicts";
-import { escChanges } from "./escImports";
+import { bindingConflict } from "./bindingConflicts";
 import { residencyContains, residencyLoosened } from "../../tenants/residency";
-import { DiffLocator, type SideSource, type SourcePosition } from "./diffPositions";
+import { DiffLocator, type SourcePosition } from "./diffPositions";
 import { insteadOf } from "./diffWayOut";
-import { grantScopeChanges, type GrantScopes } from "./diffGrantScope";
+import { retentionField, settingValue, stackFieldChanges } from "./diffStack";
+import type { ExplainedFinding, FieldChange, FleetDiff, Side, TenantChange, TenantDiff } from "./diffTypes";
 
-export interface FieldChange {
-  readonly field: string;
-  readonly before: unknown;
-  readonly after: unknown;
-  readonly class: ChangeClass;
-  /** For destructive changes: the acknowledgement kind that accepts it. */
-  readonly kind?: AcknowledgedChange;
-  readonly why: string;
-  /** The acknowledgement that accepts this destructive change, if any. */
-  readonly acknowledgement?: Acknowledgement;
-  /** For destructive changes: what to do instead (a move for a region or major change). */
-  readonly instead?: string;
-  /** Where the change is written: the head file's line and column (a removal: the base file's); absent when the text was not read. */
-  readonly at?: SourcePosition;
-}
-
-/** `adopted`: added with a binding to an existing Neon project, which the stack imports (tenants/binding.ts). */
-export type TenantChange = "added" | "adopted" | "removed" | "retired" | "reactivated" | "changed";
-
-export interface TenantDiff {
-  readonly id: string;
-  readonly name: string;
-  readonly change: TenantChange;
-  readonly changes: readonly FieldChange[];
-}
-
-/** The stack settings whose change matters to tenant data. */
-export interface StackView {
-  readonly neonOrgId?: string;
-  readonly protect: boolean;
-  /** Vaults and retention classes the stack keeps beyond its tenants (keepVaultRegions, keepRetentionDays). */
-  readonly keep?: VaultKeeping;
-  /** Every `tenant-fleet:*` setting as the stack file gives it (raw, without the namespace): each is compared by its SETTING_REVIEW class. */
-  readonly settings?: Readonly<Record<string, string | undefined>>;
-  /** The workflow roles' grant scopes this side's program grants (src/plan/grantScopeWarning.ts): a widening is shown for review. */
-  readonly grantScopes?: GrantScopes;
-}
-
-export interface Side {
-  readonly fleet: Fleet;
-  readonly stack: StackView;
-  /** The files' text, for the findings' positions. */
-  readonly source?: SideSource;
-  /** The other stacks' tenants, from the trusted side: a new binding to one of their projects is not a safe adoption. */
-  readonly otherStacks?: readonly OtherStackTenant[];
-}
-
-export interface FleetDiff {
-  readonly tenants: readonly TenantDiff[];
-  readonly stack: readonly FieldChange[];
-  /** Acknowledgements that match no destructive change of this diff: remove them. */
-  readonly unusedAcknowledgements: readonly Acknowledgement[];
-  /** The resource-level proof underneath, when both programs were planned: every finding, whether a tenant or stack change explains it. */
-  readonly resources?: readonly ExplainedFinding[];
-  readonly summary: {
-    readonly added: number;
-    readonly adopted: number;
-    readonly removed: number;
-    readonly retired: number;
-    readonly reactivated: number;
-    readonly changed: number;
-    readonly destructive: number;
-    readonly unacknowledged: number;
-    /** Changes shown for review that do not fail the diff. */
-    readonly review: number;
-  };
-}
+export type { ExplainedFinding, FieldChange, FleetDiff, Side, StackView, TenantChange, TenantDiff } from "./diffTypes";
 
 interface FieldRule {
   readonly class: ChangeClass;
@@ -223,11 +157,6 @@ function acknowledge(changes: FieldChange[], acks: readonly Acknowledgement[], t
   });
 }
 
-/** A resource-level finding and the tenant or stack change that accounts for it (none: the code did it). */
-export interface ExplainedFinding extends ResourceFinding {
-  readonly explainedBy?: string;
-}
-
 /**
  * The tenant-level diff of two sides; with `resources` (the findings of both programs'
  * registrations), every destructive finding that no destructive tenant or stack change
@@ -340,50 +269,6 @@ function tenantDiffs(before: Side | undefined, after: Side, acks: readonly Ackno
   return tenants;
 }
 
-/** The stack-wide changes: organisation, protection, the backup layout and the stack settings. */
-function stackFieldChanges(before: Side, after: Side): FieldChange[] {
-  const stackChanges: FieldChange[] = [];
-  if (before.stack.neonOrgId !== after.stack.neonOrgId) {
-    if (before.stack.neonOrgId !== undefined && after.stack.neonOrgId === undefined) {
-      // The provider suppresses the diff of an org_id removed from config (DiffSuppressFunc in
-      // resource_project.go): nothing is replaced; only projects created later are affected.
-      stackChanges.push({
-        field: "tenant-fleet:neonOrgId",
-        before: before.stack.neonOrgId,
-        after: undefined,
-        class: "safe",
-        why: `existing projects stay in ${before.stack.neonOrgId} (the provider ignores a removed organisation id); projects created from now on get none: Neon puts them in the API key's organisation, or refuses them for a personal key`,
-      });
-    } else {
-      stackChanges.push({
-        field: "tenant-fleet:neonOrgId",
-        before: before.stack.neonOrgId,
-        after: after.stack.neonOrgId,
-        class: "destructive",
-        kind: "orgId",
-        why: CHANGE_KINDS.orgId.why,
-      });
-    }
-  }
-  if (before.stack.protect && !after.stack.protect) {
-    stackChanges.push({
-      field: "tenant-fleet:protect",
-      before: true,
-      after: false,
-      class: "destructive",
-      kind: "protection",
-      why: CHANGE_KINDS.protection.why,
-    });
-  } else if (!before.stack.protect && after.stack.protect) {
-    stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
-  }
-  stackChanges.push(...backupLayoutChanges(before, after), ...grantScopeChanges(before.stack.grantScopes, after.stack.grantScopes));
-  if (before.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
-  const esc = (side: Side) => ({ stackText: side.source?.stackText, settings: side.stack.settings });
-  stackChanges.push(...escChanges(esc(before), esc(after)));
-  return stackChanges;
-}
-
 /** A destructive resource finding that no tenant or stack change accounts for is a change of the code: a stack change of its own. */
 function unexplainedCodeChanges(explained: readonly ExplainedFinding[]): FieldChange[] {
   const changes: FieldChange[] = [];
@@ -451,9 +336,6 @@ function configuredPrincipals(
   return { all, changed: new Map([...all].filter(([field]) => changed.has(field))), fresh };
 }
 
-/** The field of a retention class leaving the stack (backupLayoutChanges), which accounts for its lifecycle rules. */
-const retentionField = (days: number) => `retention class ${days}d`;
-
 /** The destructive change of the tenants file or the settings a finding follows from, if any. */
 function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: readonly FieldChange[], principals: ConfiguredPrincipals): ExplainedFinding {
   if (f.class !== "destructive") return f;
@@ -483,68 +365,6 @@ function explain(f: ResourceFinding, tenants: readonly TenantDiff[], stack: read
     return { ...f, explainedBy: `${f.tenant}: move finished` };
   const change = stack.find((c) => c.class === "destructive" && c.kind !== undefined && EXPLAINS[c.kind]?.(f, c));
   return change ? { ...f, explainedBy: change.field } : f;
-}
-
-/**
- * A vault or retention class that leaves the program: the vault's versioning, lifecycle,
- * policy and public access block would be removed while backups may still be in it, and a
- * class's rule would stop expiring the backups already under its prefix (an erased tenant's
- * among them). Both are kept by a stack setting until the backups have expired.
- */
-function backupLayoutChanges(before: Side, after: Side): FieldChange[] {
-  const out: FieldChange[] = [];
-  const headRegions = new Set(vaultRegions(after.fleet.tenants, after.stack.keep));
-  for (const region of vaultRegions(before.fleet.tenants, before.stack.keep).filter((r) => !headRegions.has(r))) {
-    out.push({
-      field: `backup vault ${region}`,
-      before: "kept",
-      after: undefined,
-      class: "destructive",
-      kind: "vault",
-      why: `no tenant backs up to ${region} any more, and its backups are there until their retention ends: removing the vault strips its versioning, lifecycle, policy and public access block (the bucket and key are retained, unmanaged). Keep it with tenant-fleet:keepVaultRegions until the last backup has expired`,
-    });
-  }
-  const headClasses = new Set(retentionClasses(after.fleet.tenants, after.stack.keep));
-  for (const days of retentionClasses(before.fleet.tenants, before.stack.keep).filter((d) => !headClasses.has(d))) {
-    out.push({
-      field: retentionField(days),
-      before: "expires",
-      after: undefined,
-      class: "destructive",
-      kind: "retention",
-      why: `no tenant keeps backups ${days} days any more: without its lifecycle rule, the backups already under retain-${days}d/ never expire (an erased tenant's included). Keep it with tenant-fleet:keepRetentionDays for ${days} days after the last such backup`,
-    });
-  }
-  return out;
-}
-
-/** A setting's value as the stack runs with it: parsed, its default when unset, the raw text when it does not parse. */
-function settingValue(raw: Readonly<Record<string, string | undefined>>, key: SettingKey): unknown {
-  const read = readSetting(key, raw[key]);
-  return "value" in read ? read.value : raw[key];
-}
-
-/**
- * Every stack setting that changes, classed by SETTING_REVIEW next to its declaration: a
- * destructive one fails unless acknowledged (its kind), a review one is shown, a safe one
- * listed. Secret settings say that they changed, never their values.
- */
-function settingChanges(before: Readonly<Record<string, string | undefined>>, after: Readonly<Record<string, string | undefined>>): FieldChange[] {
-  const out: FieldChange[] = [];
-  for (const [key, review] of Object.entries(SETTING_REVIEW) as [SettingKey, SettingReview][]) {
-    if (review.class === "elsewhere") continue;
-    const [b, a] = [settingValue(before, key), settingValue(after, key)];
-    if (JSON.stringify(b) === JSON.stringify(a)) continue;
-    const secret = SETTINGS[key].secretOnly === true;
-    const shown = {
-      field: `tenant-fleet:${key}`,
-      before: secret ? (b === undefined ? undefined : "(secret)") : b,
-      after: secret ? (a === undefined ? undefined : "(secret, changed)") : a,
-    };
-    if (review.class === "destructive" && (!review.when || review.when(b, a))) out.push({ ...shown, class: "destructive", kind: review.kind, why: review.why });
-    else out.push({ ...shown, class: review.class === "safe" ? "safe" : "review", why: review.why });
-  }
-  return out;
 }
 
 /** True when the diff may merge: every destructive change is acknowledged. */

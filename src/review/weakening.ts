@@ -25,7 +25,8 @@
  * attachments are read in attachmentWeakening.ts, who a reference names in identities.ts.
  */
 import { accountOf, actionMatches } from "../core/iam/evaluate";
-import { BACKUP_DESTRUCTION_ACTIONS, KEY_DESTRUCTION_ACTIONS, keyBreakGlass } from "../plan/vaults/plan";
+import { BACKUP_DESTRUCTION_ACTIONS, KEY_DESTRUCTION_ACTIONS } from "../plan/vaults/plan";
+import { keyBreakGlass } from "../plan/vaults/policies";
 import { PURPOSE_TAG } from "../core/tags";
 import { AWS_TYPES, type PlannedResource } from "./findings";
 import { asStrings, grantsOf, IDENTITY, list, showGrant, widening, type Grant } from "./grants";

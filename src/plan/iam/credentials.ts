@@ -10,7 +10,8 @@
  * `kms:ViaService` says it is only through SSM of that region.
  */
 import { credentialParameter, parameterPath, type CredentialKind } from "../../core/repositoryContract";
-import { KEY_ADMIN_ACTIONS, KEY_POLICY_ACTIONS, keyBreakGlass, policy, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
+import { KEY_ADMIN_ACTIONS, KEY_POLICY_ACTIONS, policy, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
+import { keyBreakGlass } from "../vaults/policies";
 
 /** The one SSM action a reader needs (the AWS CLI's get-parameter, the SDK's GetParameterCommand). */
 export const PARAMETER_READ_ACTIONS = Object.freeze(["ssm:GetParameter"] as const);

@@ -12,15 +12,8 @@
  * tag: erasure is the break-glass role's, in its own environment.
  */
 import { EXPORTS_PREFIX, retentionClassPrefix } from "../../../tenants/naming";
-import {
-  BACKUP_READ_ACTIONS,
-  BACKUP_UPLOAD_ACTIONS,
-  policy,
-  s3ViaService,
-  UPLOAD_KEY_ACTIONS,
-  type PolicyDocument,
-  type PolicyStatement,
-} from "../vaults/plan";
+import { BACKUP_READ_ACTIONS, BACKUP_UPLOAD_ACTIONS, policy, UPLOAD_KEY_ACTIONS, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
+import { s3ViaService } from "../vaults/policies";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, subjectRepository, type VaultGrant } from "./workflowAccess";
 import { OPERATIONS_ENVIRONMENT } from "../../core/repositoryContract";
 

@@ -12,11 +12,11 @@ import {
   BACKUP_UPLOAD_ACTIONS,
   policy,
   READ_KEY_ACTIONS,
-  s3ViaService,
   UPLOAD_KEY_ACTIONS,
   type PolicyDocument,
   type PolicyStatement,
 } from "../vaults/plan";
+import { s3ViaService } from "../vaults/policies";
 
 // ---------------------------------------------------------------------------------------
 // GitHub OIDC
