@@ -18,19 +18,27 @@
  * and that the tenants file can state exactly (src/operations/adopt/, docs/adopt.md); it lists
  * the others with why. Reads only. Exit status: 0 written; 1 nothing adoptable or an API error;
  * 2 usage.
+ *
+ *   npm run fleet -- usage [--stack S] [--month YYYY-MM] [--format md|csv|json] [--out FILE] [--state <file> ...]
+ *
+ * `usage` reports what each tenant of the stack costs in a month (src/operations/usage/,
+ * docs/usage.md): Neon's consumption per tenant priced by the stack's usage prices, beside its
+ * declared compute, quota and backup layers, flagged when over its quota or far under its
+ * compute. Reads only. Exit status: 0 reported; 1 an invalid stack or an API error; 2 usage.
  */
 import { readFileSync } from "node:fs";
 import { listProjects, neonApi, NeonApiError } from "../src/operations/neonApi";
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
 import { NAMESPACE } from "../src/core/config/settings";
-import { findOrphans, trackedProjectIds } from "../src/review/orphans";
+import { findOrphans, ownedProjects, trackedProjectIds } from "../src/review/orphans";
 import { declaredByOrg, DeclarationError } from "../src/engine/declaredProjects";
 import { parseCommandLine, parseSubcommand, runMain, write } from "../src/cli/cli";
 import { ADOPT_USAGE, adoptFlow } from "../src/operations/adopt/cli";
+import { USAGE_USAGE, usageFlow } from "../src/operations/usage/cli";
 
 const USAGE = "usage: npm run fleet -- orphans [--org <org id> | --stack S] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
-const COMMANDS = ["orphans", "adopt"] as const;
+const COMMANDS = ["orphans", "adopt", "usage"] as const;
 
 async function orphans(argv: string[]): Promise<number> {
   const args = parseCommandLine(
@@ -109,8 +117,9 @@ function orgOfStack(stack: string): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { command, rest } = parseSubcommand(argv, COMMANDS, `${USAGE}\n${ADOPT_USAGE}`);
+  const { command, rest } = parseSubcommand(argv, COMMANDS, `${USAGE}\n${ADOPT_USAGE}\n${USAGE_USAGE}`);
   if (command === "adopt") return adoptFlow(rest, () => declaredByOrg(PROJECT_ROOT));
+  if (command === "usage") return usageFlow(rest, { ownedProjects, trackedProjectIds });
   if (command === "orphans") {
     try {
       return await orphans(rest);

@@ -29,7 +29,9 @@ describe("the generated Markdown tables", () => {
       expect(text, file).toBe(renderMarkdown(file, text));
     }
     const { SETTINGS } = await import("../src/core/config/settings");
-    const full = ["docs/settings.md", "docs/dev.md", "docs/migrations.md", "docs/operations.md"].map((f) => readFileSync(markdownPath(f), "utf8")).join("");
+    const full = ["docs/settings.md", "docs/dev.md", "docs/migrations.md", "docs/operations.md", "docs/usage.md"]
+      .map((f) => readFileSync(markdownPath(f), "utf8"))
+      .join("");
     for (const key of Object.keys(SETTINGS)) expect(full).toContain(`| \`${key}\``);
     const { ACKNOWLEDGEABLE_CHANGES } = await import("../tenants/changeKinds");
     const catalogue = readFileSync(markdownPath("docs/tenants-file.md"), "utf8");

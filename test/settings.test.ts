@@ -30,6 +30,7 @@ describe("stack settings", () => {
       oidcProviderArn: undefined,
       shard: undefined,
       neonLimits: { projects: undefined, historyRetentionHours: undefined },
+      usage: { pricePlan: undefined, prices: {} },
       devProject: undefined,
       workflows: {
         migrationsCommand: undefined,

@@ -88,3 +88,17 @@ export function trackedProjectIds(exported: unknown): string[] {
   if (!Array.isArray(resources)) throw new Error("not a `pulumi stack export` document (no deployment.resources)");
   return resources.filter((r) => r.type === "neon:index/project:Project" && typeof r.id === "string" && r.id !== "").map((r) => r.id!);
 }
+
+/**
+ * Each declared project's own listed project, as findOrphans decides ownership (name and
+ * region; with `tracked`, the ids in the stacks' state): what `npm run fleet -- usage` reports on.
+ */
+export function ownedProjects(
+  declared: readonly DeclaredProject[],
+  listed: readonly ListedProject[],
+  tracked?: ReadonlySet<string>,
+): Map<DeclaredProject, ListedProject> {
+  const out = new Map<DeclaredProject, ListedProject>();
+  for (const v of findOrphans(declared, listed, tracked).verdicts) if (v.kind === "owned" && !out.has(v.owner)) out.set(v.owner, v.project);
+  return out;
+}

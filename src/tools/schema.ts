@@ -36,6 +36,7 @@ export const GENERATED_MARKDOWN: Readonly<Record<string, readonly GeneratedBlock
   "docs/dev.md": [{ name: "dev settings table", source: "src/core/config/settings.ts", render: () => settingsTable("dev") }],
   "docs/migrations.md": [{ name: "migrations settings table", source: "src/core/config/settings.ts", render: () => settingsTable("migrations") }],
   "docs/operations.md": [{ name: "operations settings table", source: "src/core/config/settings.ts", render: () => settingsTable("operations") }],
+  "docs/usage.md": [{ name: "usage settings table", source: "src/core/config/settings.ts", render: () => settingsTable("usage") }],
 };
 
 /** A Markdown file with each of its generated blocks rewritten between its markers. */

@@ -37,6 +37,8 @@ export interface StandInOptions {
   readonly now?: () => number;
   /** Every n-th request is refused with 429 (rule 4); 0: never. */
   readonly contentionEvery?: number;
+  /** Another route of the API served beside these (after rules 1, 3 and 4): true when it answered. */
+  readonly route?: (path: string, url: URL, send: (status: number, body: unknown, headers?: Record<string, string>) => void) => boolean;
 }
 
 export interface NeonOrgStandIn {
@@ -92,6 +94,7 @@ export async function startNeonOrgStandIn(org: string, options: StandInOptions =
     const wait = limited(routeOf(path));
     if (wait) return fail(429, "rate limit exceeded", { "retry-after": String(wait) });
     if (req.method !== "GET") return fail(405, "the stand-in serves reads only");
+    if (options.route?.(path, url, send)) return;
     const m = /^\/projects(?:\/([^/]+)(?:\/branches(?:\/([^/]+)\/(endpoints|databases))?)?)?$/.exec(path);
     if (!m) return fail(404, "not found");
     const [, id, branchId, what] = m;

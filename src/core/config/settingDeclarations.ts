@@ -8,6 +8,7 @@ import { KNOWN_JURISDICTIONS, VAULT_REGIONS } from "../../../tenants/regions";
 import { RETENTION_DAYS_MAX } from "../../../tenants/schema";
 import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../iam/limits";
 import { SECRET_SCOPES } from "../repositoryContract";
+import { PRICE_MAX, PRICE_PLANS, PRICE_UNITS, PUBLISHED_PRICES_SOURCE, type PriceUnit } from "../usagePrices";
 
 import {
   GITHUB_NAME,
@@ -394,6 +395,35 @@ const DECLARED = {
     ),
     description:
       "Retention classes (days) whose lifecycle rule every vault keeps although no tenant uses them any more, so the backups already in them still expire.",
+  },
+  usagePricePlan: {
+    group: "usage",
+    schema: z.enum(PRICE_PLANS, {
+      error: (iss) => `${JSON.stringify(iss.input)} is not a plan whose rates Neon publishes; use launch or scale, or give every rate in usagePrices`,
+    }),
+    description: `The Neon plan whose published per-unit rates npm run fleet -- usage estimates costs with: launch or scale (${PUBLISHED_PRICES_SOURCE}). Unset: only usagePrices; without a rate for every unit the report shows no cost.`,
+  },
+  usagePrices: {
+    group: "usage",
+    unset: ["[]"],
+    schema: stringList.pipe(
+      z
+        .array(
+          pattern(
+            new RegExp(`^(${PRICE_UNITS.join("|")})=(0|[1-9][0-9]{0,2})(\\.[0-9]{1,6})?$`),
+            `UNIT=DOLLARS with UNIT one of ${PRICE_UNITS.join(", ")}, e.g. computeCuHour=0.16`,
+          ),
+        )
+        .refine((items) => new Set(items.map((i) => i.split("=")[0])).size === items.length, { error: "a unit is priced twice; give each unit one price" })
+        .refine((items) => items.every((i) => Number(i.split("=")[1]) <= PRICE_MAX), {
+          error: `a price is above ${PRICE_MAX} dollars a unit; prices are in dollars (0.106, not 10.6 cents)`,
+        })
+        .transform((items) =>
+          Object.freeze(Object.fromEntries(items.map((i) => [i.split("=")[0], Number(i.split("=")[1])])) as Partial<Record<PriceUnit, number>>),
+        ),
+    ),
+    description:
+      "Per-unit rates in US dollars for npm run fleet -- usage, over usagePricePlan's: UNIT=DOLLARS with UNIT computeCuHour, storageGbMonth (root and child branches), instantRestoreGbMonth (PITR history), snapshotGbMonth, publicTransferGb or privateTransferGb, e.g. computeCuHour=0.222 for Agent or a negotiated rate.",
   },
   trustPolicyLengthLimit: {
     schema: numberSetting(

@@ -92,6 +92,8 @@ export const SETTING_REVIEW = {
   moveGraceDays: { class: "review", why: "a moved tenant's source project may be deleted sooner or later after the cutover" },
   keepVaultRegions: { class: "elsewhere", why: "compared by the diff's vault rule" },
   keepRetentionDays: { class: "elsewhere", why: "compared by the diff's retention rule" },
+  usagePricePlan: { class: "safe", why: "only the usage report's estimated costs change" },
+  usagePrices: { class: "safe", why: "only the usage report's estimated costs change" },
   trustPolicyLengthLimit: { class: "safe", why: "the plan's trust-size check moves" },
   oidcProviderArn: { class: "review", why: "the roles trust another OIDC provider" },
 } as const satisfies Record<SettingKey, SettingReview>;

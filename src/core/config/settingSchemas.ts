@@ -42,7 +42,7 @@ export interface SettingSpec {
   /** Set with `pulumi config set --secret` only, so not declared in Pulumi.yaml (a declared key needs a default). */
   readonly secretOnly?: true;
   /** Where the docs list it: the main settings table (docs/settings.md), or the dev/test project's (docs/dev.md). */
-  readonly group?: "dev" | "migrations" | "operations";
+  readonly group?: "dev" | "migrations" | "operations" | "usage";
 }
 
 export const bool = z.preprocess(

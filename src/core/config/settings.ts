@@ -92,6 +92,11 @@ export interface StackSettings {
     readonly projects: Setting<"neonProjectLimit">;
     readonly historyRetentionHours: Setting<"neonMaxHistoryRetentionHours">;
   };
+  /** The usage report's per-unit prices (src/core/usagePrices.ts): a published plan's and overrides. */
+  readonly usage: {
+    readonly pricePlan: Setting<"usagePricePlan">;
+    readonly prices: NonNullable<Setting<"usagePrices">>;
+  };
   /** The dev/test Neon project and its preview branches; undefined when `devProject` is off. */
   readonly devProject?: DevProjectSettings;
   /** The fleet catalog's project; undefined when `catalog` is off. */
@@ -268,6 +273,7 @@ function assemble(values: Readonly<Record<string, unknown>>, stack: string): Sta
       projects: v("neonProjectLimit"),
       historyRetentionHours: v("neonMaxHistoryRetentionHours"),
     },
+    usage: { pricePlan: v("usagePricePlan"), prices: v("usagePrices") ?? {} },
     devProject: devProjectOf(v),
     catalog: v("catalog") ? { region: v("catalogRegion")! } : undefined,
     backup: backupOf(v),
