@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { usageWindow } from "../src/operations/usage/window";
 import { costOf, farUnder, FAR_UNDER_FRACTION, hoursExisting, layersOf, quotaFlags, tenantRow, usageOf, type Usage } from "../src/operations/usage/report";
 import { batches, readConsumption, REPORTED_METRICS, sumProject, zeroTotals, type RawTotals } from "../src/operations/usage/consumption";
-import { renderCsv, renderJson, renderMarkdown, usageDocument } from "../src/operations/usage/format";
+import { pricesLine, renderCsv, renderJson, renderMarkdown, usageDocument } from "../src/operations/usage/format";
 import { NeonReader } from "../src/operations/adopt/reader";
 import type { NeonApi } from "../src/operations/neonApi";
 import { PUBLISHED_PRICES, resolvePrices } from "../src/core/usagePrices";
@@ -259,6 +259,16 @@ describe("renderings", () => {
     const row = md.split("\n").find((l) => l.startsWith("| evil"))!;
     expect(row).toContain("\\| \\*bold\\* &lt;b&gt; next");
     expect(row.split(/(?<!\\)\|/)).toHaveLength(15);
+  });
+
+  it("says where the prices come from: the published list, what usagePrices sets over it", () => {
+    expect(pricesLine({ ...doc, pricePlan: "scale", prices: PUBLISHED_PRICES.scale })).toBe(
+      "Prices (US dollars): Neon's published scale rates; public transfer is priced without the organisation's included allowance.",
+    );
+    expect(pricesLine({ ...doc, pricePlan: "scale", prices: { ...PUBLISHED_PRICES.scale, computeCuHour: 0.3 } })).toMatch(
+      /^Prices \(US dollars\): Neon's published scale rates, with usagePrices computeCuHour 0\.3;/,
+    );
+    expect(pricesLine({ ...doc, prices: PUBLISHED_PRICES.launch })).toMatch(/^Prices \(US dollars\): usagePrices computeCuHour 0\.106, storageGbMonth 0\.35, /);
   });
 
   it("JSON carries its version, the window and no cost without prices", () => {

@@ -5,7 +5,7 @@
  * document itself, shape versioned by `version`; docs/usage.md describes it).
  */
 import { csvRow, mdCell, mdText } from "../../core/escape";
-import type { PriceUnit, UsagePrices } from "../../core/usagePrices";
+import { PRICE_UNITS, PUBLISHED_PRICES, type PricePlan, type PriceUnit, type UsagePrices } from "../../core/usagePrices";
 import { FAR_UNDER_FRACTION, round, sumCost, sumUsage, type Cost, type Declared, type Usage, type UsageRow } from "./report";
 import type { UsageWindow } from "./window";
 
@@ -103,13 +103,22 @@ export function layersText(l: Declared["layers"]): string {
 
 const flagsText = (r: UsageRow) => r.flags.map((f) => `${f.kind}: ${f.detail}`).join("; ");
 
+/** Where the prices come from: a published list, the units set over it, or why there are none. */
+export function pricesLine(d: UsageDocument): string {
+  if (!d.prices)
+    return `No costs: no price for ${d.pricesMissing.join(", ")}; set tenant-fleet:usagePricePlan (launch or scale) or tenant-fleet:usagePrices (docs/usage.md).`;
+  const published = d.pricePlan ? PUBLISHED_PRICES[d.pricePlan as PricePlan] : undefined;
+  const set = PRICE_UNITS.filter((u) => !published || published[u] !== d.prices![u]);
+  const own = set.map((u) => `${u} ${d.prices![u]}`).join(", ");
+  const source = published ? `Neon's published ${d.pricePlan} rates${set.length ? `, with usagePrices ${own}` : ""}` : `usagePrices ${own}`;
+  return `Prices (US dollars): ${source}; public transfer is priced without the organisation's included allowance.`;
+}
+
 export function renderMarkdown(d: UsageDocument): string {
   const w = d.window;
   const head = [
     `Neon usage of stack ${d.stack} (${d.org}), ${w.month}${w.complete ? "" : ` to date (${round(w.hoursElapsed, 1)} h)`}: ${d.tenants.length} tenant(s), ${d.flagged} flagged.`,
-    d.prices
-      ? `Prices: ${d.pricePlan ? `Neon's published ${d.pricePlan} rates` : "usagePrices"}${d.pricePlan ? " with usagePrices over them" : ""}; public transfer is priced without the organisation's included allowance.`
-      : `No costs: no price for ${d.pricesMissing.join(", ")}; set tenant-fleet:usagePricePlan (launch or scale) or tenant-fleet:usagePrices (docs/usage.md).`,
+    pricesLine(d),
     "",
   ];
   const cols = [
