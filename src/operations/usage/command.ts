@@ -58,8 +58,8 @@ export async function locateProjects(req: UsageRequest, reader: NeonReader): Pro
     declared.set(t, { own, bound });
   }
   const all = [...declared.values()].flatMap((d) => d.own);
-  const needsListing = all.length > 0 || [...declared.values()].some((d) => d.bound.length);
-  const listed = needsListing ? await reader.listProjects(req.org) : [];
+  // Listed even when every tenant is bound: the listing gives each project's creation time.
+  const listed = req.tenants.length ? await reader.listProjects(req.org) : [];
   const byId = new Map(listed.map((p) => [p.id, p]));
   const owned = all.length ? req.ownedProjects(all, listed, req.tracked) : new Map<DeclaredProject, ListedProject>();
   return req.tenants.map((tenant) => {
