@@ -1,8 +1,8 @@
 /** `npm run neon-sdk`'s command line: which provider's facts it generates from, and what it says when there are none. */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bridge, expectedSurface } from "../src/tools/neon/bridge";
 import { factsFile, NEON_PROVIDER, NEON_VERSION, neonFacts, packageFacts, requestedSdk } from "../src/tools/neon/generate";
 import { renderSdk, writeSdk } from "../src/tools/neon/render";
@@ -51,8 +51,10 @@ describe("npm run neon-sdk", () => {
     // A provider's facts laid out where goSchema's output is to go: the stack's own facts under another provider name.
     const version = "9.9.9";
     const file = factsFile(version, "neondatabase/neon");
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify({ ...neonFacts(), provider: "neondatabase/neon", version }));
+    beforeAll(() => {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify({ ...neonFacts(), provider: "neondatabase/neon", version }));
+    });
     afterAll(() => rmSync(path.dirname(file), { recursive: true, force: true }));
 
     it("generates from that provider's facts, parameterized for that provider", () => {
@@ -76,3 +78,44 @@ describe("npm run neon-sdk", () => {
     });
   });
 });
+
+describe("the program's one door to the Neon SDK (.dependency-cruiser.cjs)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the config is CommonJS, as dependency-cruiser reads it
+  const config = require(path.join(ROOT, ".dependency-cruiser.cjs"));
+  const rule = config.forbidden.find((r: { name: string }) => r.name === "neon-sdk-only-through-components-neon");
+  const matches = (re: string, p: string) => new RegExp(re).test(p);
+
+  it("forbids every program file but components/neon.ts to import @pulumi/neon, types included", () => {
+    expect(config.options.tsPreCompilationDeps).toBe(true);
+    for (const from of [
+      "components/tenantDatabase.ts",
+      "index.ts",
+      "src/plan/projects/args.ts",
+      "src/operations/adopt/providerState.ts",
+      "src/tools/bench/child.ts",
+    ])
+      expect(matches(rule.from.pathNot, from), from).toBe(false);
+    for (const from of ["components/neon.ts", "test/neonSdk.test.ts", "src/tools/neon/render.ts", "src/tools/bench/sdkFloor.ts"])
+      expect(matches(rule.from.pathNot, from), from).toBe(true);
+    expect(matches(rule.to.path, "node_modules/@pulumi/neon/bin/index.js")).toBe(true);
+    expect(matches(rule.to.path, "node_modules/@pulumi/aws/index.js")).toBe(false);
+  });
+
+  it("keeps @pulumi/neon in the graph it checks (other packages are left out)", () => {
+    expect(matches(config.options.exclude.path, "node_modules/@pulumi/neon/bin/index.js")).toBe(false);
+    expect(matches(config.options.exclude.path, "node_modules/@pulumi/aws/index.js")).toBe(true);
+  });
+
+  it("is the only program file that imports it", () => {
+    const importers = ["index.ts", ...["components", "src/plan", "src/operations", "src/review", "src/catalog", "src/engine"].flatMap((d) => walk(d))].filter(
+      (f) => /from "@pulumi\/neon"|require\("@pulumi\/neon"\)/.test(readFileSync(path.join(ROOT, f), "utf8")),
+    );
+    expect(importers).toEqual(["components/neon.ts"]);
+  });
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+  );
+}

@@ -2,7 +2,6 @@
  * Pure mapping from a tenant to the Neon project it declares. Units are converted here
  * (hours → seconds, GiB → bytes), nowhere else.
  */
-import type * as neon from "@pulumi/neon";
 import { isActive, type QuotaSettings, type Tenant } from "../../../tenants/model";
 import type { DevProjectSettings } from "../../core/config/settings";
 import { DEV_DATABASE } from "../workflows/dev";
@@ -12,7 +11,7 @@ import { CATALOG_DATABASE, CATALOG_OWNER_ROLE } from "./catalogWriter";
 export const SECONDS_PER_HOUR = 3600;
 export const BYTES_PER_GIB = 2 ** 30;
 
-/** Plain (non-Output) project arguments: everything here is known before deployment. */
+/** Plain (non-Output) project arguments: everything here is known before deployment (components/neon.ts checks they fit the SDK). */
 export interface PlainProjectArgs {
   readonly name: string;
   readonly regionId: string;
@@ -84,11 +83,6 @@ export function projectArgs(tenant: Tenant, orgId: string | undefined): PlainPro
     // The source of a move by logical replication publishes its changes to the target.
     ...(tenant.move?.method === "logical" && isActive(tenant) ? { enableLogicalReplication: "yes" as const } : {}),
   };
-  return args;
-}
-
-/** Compile-time check that the plain arguments fit the SDK's ProjectArgs. */
-export function asSdkArgs(args: PlainProjectArgs): neon.ProjectArgs {
   return args;
 }
 
