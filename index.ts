@@ -5,7 +5,7 @@
 import { loadStackInputs } from "./src/plan/stack";
 import { refuseSampleFleet } from "./src/core/config/sampleFleet";
 import { credential, devWorkflowApiKey, GITHUB_PACING, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./src/core/config/credentials";
-import * as neon from "@pulumi/neon";
+import * as neon from "./components/neon";
 import { TenantDatabase } from "./components/tenantDatabase";
 import { moveTarget, servingFleet } from "./tenants/serving";
 import { projectResourceName } from "./tenants/naming";

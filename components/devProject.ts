@@ -4,7 +4,7 @@
  * child branch. It is protected like tenant projects and is never a tenant.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as neon from "@pulumi/neon";
+import * as neon from "./neon";
 import * as github from "@pulumi/github";
 import type { DevProjectSettings } from "../src/core/config/settings";
 import { DEV_ENVIRONMENT, DEV_PROJECT_VARIABLE, PULL_REQUEST_REF_PATTERN } from "../src/plan/workflows/dev";

@@ -6,7 +6,7 @@
  * RepositoryWiring keeps it as the secret scope says. Protected like tenant projects.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as neon from "@pulumi/neon";
+import * as neon from "./neon";
 import { catalogProjectArgs } from "../src/plan/projects/args";
 import { catalogWriterUrl } from "../src/plan/projects/catalogWriter";
 

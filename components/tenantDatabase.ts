@@ -3,9 +3,9 @@
  * never matters; protected and retained on delete where the stack protects data.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as neon from "@pulumi/neon";
+import * as neon from "./neon";
 import type { Tenant } from "../tenants/model";
-import { asSdkArgs, projectArgs } from "../src/plan/projects/args";
+import { projectArgs } from "../src/plan/projects/args";
 
 export interface TenantDatabaseArgs {
   /** The tenant, resolved and validated by the loader. */
@@ -55,7 +55,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     super(TenantDatabase.TYPE, name, {}, opts);
     const protect = args.protect ?? true;
     this.tenantId = tenant.id;
-    this.project = new neon.Project(name, asSdkArgs(projectArgs(tenant, args.orgId)), {
+    this.project = new neon.Project(name, neon.asSdkArgs(projectArgs(tenant, args.orgId)), {
       parent: this,
       provider: args.provider,
       protect: protect && !args.released,

@@ -1,6 +1,6 @@
 /**
  * What `npm run fleet -- adopt` reads of one Neon project: the calls the Neon provider's own
- * read makes (kislerdm/terraform-provider-neon v0.15.0, provider/resource_project.go,
+ * read makes (kislerdm/neon 0.15.0 and 0.18.0 alike, provider/resource_project.go,
  * resourceProjectRead: GET /projects/{id}, GET /projects/{id}/branches, then the default
  * branch's endpoints and databases), as `@neondatabase/api-client` types them.
  */
