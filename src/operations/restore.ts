@@ -218,7 +218,7 @@ function fromBackups(r: RestoreRequest, at: Date, what: string, inWindow: boolea
           : `${outside}: the newest verified dump at or before it, into a new branch${weighed}`,
     };
   }
-  return { action: "refuse", why: refusal(r, at, what, inWindow, prefer, { dump, snapshot, later }) };
+  return { action: "refuse", why: refusal(r, at, what, inWindow, prefer, { dump, later }) };
 }
 
 function refusal(
@@ -227,7 +227,7 @@ function refusal(
   what: string,
   inWindow: boolean,
   prefer: RestoreLayer | undefined,
-  found: { dump?: Dump; snapshot?: Snapshot; later: number },
+  found: { dump?: Dump; later: number },
 ): string {
   const oldDump = oldest(
     r.dumps.filter((d) => d.verified),
@@ -240,7 +240,7 @@ function refusal(
   const window = inWindow ? "" : `, and ${what} is outside its ${r.historyRetentionHours} h point-in-time window`;
   if (prefer === "snapshot")
     return `${r.tenantId} has ${noSnap(at.toISOString())}${window}${found.dump ? `; the verified dump ${found.dump.key} is at or before it: drop --prefer snapshot` : ""}`;
-  if (prefer === "dump" || r.snapshots === undefined)
-    return `${r.tenantId} has ${noDump}${window}${prefer === "dump" && found.snapshot ? `; Neon's snapshot ${found.snapshot.name} is at or before it: drop --prefer dump (--from-dump)` : ""}`;
+  // With a dump asked for, the snapshots are not listed (snapshotsMatter): they change nothing, the refusal included.
+  if (prefer === "dump" || r.snapshots === undefined) return `${r.tenantId} has ${noDump}${window}`;
   return `${r.tenantId} has ${noDump} and ${noSnap("it")}${window}`;
 }
