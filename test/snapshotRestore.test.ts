@@ -12,6 +12,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./program";
 import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
 import { addSnapshotRoutes, type FakeSnapshots } from "./neonSnapshotsFake";
+import { neonApi } from "../src/operations/neonApi";
+import { tenantSnapshots } from "../src/operations/snapshotRestore";
+import { CODE_DEFAULTS, type Tenant } from "../tenants/model";
 
 const PROJECT = "quiet-lake-123456";
 const MAIN = `br-${PROJECT}-main`;
@@ -166,5 +169,18 @@ describe("tenant restore from a Neon snapshot", () => {
     const keyless = await run(["restore", "acme-corp", "--to", point.toISOString()], { NEON_API_KEY: "" });
     expect(keyless.stderr).toContain("no NEON_API_KEY: Neon's snapshots are unknown");
     expect(keyless.code).toBe(1);
+  });
+
+  it("refuses a snapshot whose time does not parse, rather than guess which side of the point it is on", async () => {
+    process.env.NEON_API_KEY = FAKE_NEON_KEY;
+    const api = neonApi("test", neon.url);
+    const acme = { id: "acme-corp", name: "ACME Corp", region: "aws-eu-central-1", database: CODE_DEFAULTS.database } as Tenant;
+    const project = { id: PROJECT, name: "ACME Corp", region_id: "aws-eu-central-1", created_at: "2026-01-01T00:00:00Z" };
+    const listed = await tenantSnapshots(api, project, acme, new Date());
+    expect(listed.map((s) => s.id).sort()).toEqual(["snap-4d", "snap-6d", "snap-7d", "snap-of-point"]);
+    snaps.snapshots.set("snap-bad", { id: "snap-bad", name: "odd", project_id: PROJECT, source_branch_id: MAIN, created_at: "yesterday" });
+    await expect(tenantSnapshots(api, project, acme, new Date())).rejects.toThrow(
+      'Neon lists the snapshot snap-bad of quiet-lake-123456 with the time "yesterday", which is not a time; look at it in the console',
+    );
   });
 });

@@ -3,7 +3,9 @@
  *
  * - the tenant's snapshots: `GET /projects/{project_id}/snapshots` (listSnapshots; Neon's
  *   reference https://api-docs.neon.tech/reference/listsnapshots), those of the tenant's
- *   branch (`source_branch_id`) that have not expired (`expires_at`); the moment a snapshot's
+ *   branch (`source_branch_id`; one without it, which the schema allows, is counted as the
+ *   tenant's: the stack schedules snapshots of the root branch only) that have not expired
+ *   (`expires_at`); the moment a snapshot's
  *   data is of is its `timestamp` when Neon gives one (a snapshot taken of a point in the
  *   restore window), else its `created_at`;
  * - a restore from one: `POST /projects/{project_id}/snapshots/{snapshot_id}/restore`
