@@ -3,7 +3,7 @@
  * out (the dispatch workflows in .github/workflows/tenant-*.yml run it behind an approval)
  * and leaves a record (--record FILE, and the fleet catalog's operations table).
  *
- *   npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--from-dump]
+ *   npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--prefer dump|snapshot] [--from-dump]
  *   npm run tenant -- export ID [--format custom|plain]
  *   npm run tenant -- share ID KEY
  *   npm run tenant -- erase ID
@@ -11,7 +11,7 @@
  *   each: [--json] [--apply --ticket T [--outputs F] [--record F]] [--stack S] [--tenants F] [--config K=V ...]
  *
  * Dumps, drills and migration runs come from the fleet catalog (CATALOG_DATABASE_URL);
- * Neon through NEON_API_KEY; the vaults through the AWS CLI's credentials (the operations
+ * Neon (and a restore's snapshots) through NEON_API_KEY; the vaults through the AWS CLI's credentials (the operations
  * role; erasure: the break-glass role). F for --outputs: pulumi stack output --json.
  */
 import * as path from "node:path";
@@ -21,12 +21,24 @@ import { defaultStack } from "../src/core/config/defaultStack";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
 import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
-import { planRestore, type RestorePlan, type RestoreTarget } from "../src/operations/restore";
+import {
+  planRestore,
+  RESTORE_LAYERS,
+  snapshotsMatter,
+  type RestoreLayer,
+  type RestorePlan,
+  type RestoreRequest,
+  type RestoreTarget,
+  type Snapshot,
+} from "../src/operations/restore";
+import { snapshotRestore, tenantSnapshots } from "../src/operations/snapshotRestore";
+import type { ListedProject } from "../src/core/neonProject";
 import { planErasure, NEON_PROJECT_RECOVERY_DAYS, type ErasurePlan } from "../src/operations/erase";
 import { EXPORT_FORMATS, planExport, type ExportFormat, type ExportPlan } from "../src/operations/export";
 import { ticketProblem } from "../src/catalog/record";
 import type { RestoreFacts } from "../src/catalog/catalog";
 import { bucketOf, carryOut, catalogFacts, catalogServing, readOutputs } from "../src/operations/tenantCommand";
+import type { StackFacts } from "../src/operations/tenantOperations";
 import { retentionClasses, vaultRegions } from "../src/plan/vaults/plan";
 import { exportPrefix } from "../tenants/naming";
 import { backupRegionOf } from "../tenants/placement";
@@ -55,12 +67,14 @@ import { eraseVaults, vaultsOf } from "../src/operations/vaultErasure";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [
-  `usage: npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--from-dump] ${COMMON}`,
+  `usage: npm run tenant -- restore ID --to TIME|LSN|before-migration RUN [--prefer dump|snapshot] [--from-dump] ${COMMON}`,
   `       npm run tenant -- export ID [--format custom|plain] ${COMMON}`,
   "       npm run tenant -- share ID KEY [--outputs FILE] [--stack S]",
   `       npm run tenant -- erase ID ${COMMON}`,
   `       npm run tenant -- move ID [--catch-up | --finish] ${COMMON}`,
   "       TIME: 2026-12-02T09:00:00Z; LSN: 0/16B3748; RUN: a migrations run id; KEY: an export's object key",
+  "       restore: inside the PITR window Neon's branch restore; else the closest of the newest Neon snapshot and the newest verified dump at or before",
+  "       the point, into a new branch; --prefer LAYER uses that layer only (--from-dump: --prefer dump); the plan says which and why",
   "       --outputs: pulumi stack output --json (project ids, vaults); the catalog (CATALOG_DATABASE_URL) gives dumps and runs and records operations",
 ].join("\n");
 
@@ -96,6 +110,9 @@ function renderRestore(plan: RestorePlan, tenant: string): string {
   }
   if (plan.action === "dump-restore") {
     return `restore ${tenant}: dump ${plan.dump} (taken ${plan.takenAt}) into a new branch ${plan.newBranch}; ${plan.gapHours} h before the point asked for are not in it\n  ${plan.why}\n`;
+  }
+  if (plan.action === "snapshot-restore") {
+    return `restore ${tenant}: Neon snapshot ${plan.snapshotName} (${plan.snapshot}, of ${plan.takenAt}) into a new branch ${plan.newBranch}, not finalized; ${plan.gapHours} h before the point asked for are not in it\n  ${plan.why}\n`;
   }
   return `cannot restore ${tenant}: ${plan.why}\n`;
 }
@@ -166,6 +183,7 @@ const OPTIONS = {
   ...STACK_OPTIONS,
   to: { type: "string" },
   "from-dump": { type: "boolean", default: false },
+  prefer: { type: "string" },
   finish: { type: "boolean", default: false },
   "catch-up": { type: "boolean", default: false },
   format: { type: "string", default: "custom" },
@@ -205,6 +223,7 @@ async function main(argv: string[]): Promise<number> {
   if (args.record) checkWritable(path.resolve(process.env.INIT_CWD ?? process.cwd(), args.record));
   if ((args.finish || args["catch-up"]) && command !== "move") throw new UsageError(`--finish and --catch-up belong to move\n${USAGE}`);
   if (args.finish && args["catch-up"]) throw new UsageError(`--finish or --catch-up, not both\n${USAGE}`);
+  if ((args.prefer !== undefined || args["from-dump"]) && command !== "restore") throw new UsageError(`--prefer and --from-dump belong to restore\n${USAGE}`);
   if (args.apply) {
     const problem = ticketProblem(args.ticket);
     if (problem) throw new UsageError(`${problem}\n${USAGE}`);
@@ -239,28 +258,65 @@ async function main(argv: string[]): Promise<number> {
   return eraseFlow(op);
 }
 
-async function restoreFlow({ tenant, settings, args, now, show, api }: Operation): Promise<number> {
+/** `--prefer LAYER`, or `--from-dump` (the older form of `--prefer dump`); both only when they agree. */
+function preferOf(args: Args): RestoreLayer | undefined {
+  const prefer = args.prefer;
+  if (prefer !== undefined && !RESTORE_LAYERS.includes(prefer as RestoreLayer))
+    throw new UsageError(`--prefer ${JSON.stringify(prefer.slice(0, 20))}: use ${RESTORE_LAYERS.join(" or ")}\n${USAGE}`);
+  if (args["from-dump"] && prefer !== undefined && prefer !== "dump")
+    throw new UsageError(`--from-dump asks for a dump and --prefer ${prefer} for a snapshot: give one of them\n${USAGE}`);
+  return (prefer as RestoreLayer | undefined) ?? (args["from-dump"] ? "dump" : undefined);
+}
+
+/**
+ * The tenant's Neon snapshots when the plan could depend on them (outside the window, or a
+ * snapshot asked for), with the project they were listed from; without NEON_API_KEY a plan
+ * (not an apply) goes on without them and says so.
+ */
+async function restoreSnapshots(
+  { tenant, settings, args, now, api }: Operation,
+  request: RestoreRequest,
+  outputs: StackFacts,
+): Promise<{ neon?: NeonApi; project?: ListedProject; snapshots?: Snapshot[] }> {
+  if (!snapshotsMatter(request)) return {};
+  if (!args.apply && !process.env.NEON_API_KEY) {
+    if (!args.json) process.stderr.write("no NEON_API_KEY: Neon's snapshots are unknown, so only dumps are weighed (the apply plans again with them)\n");
+    return {};
+  }
+  const neon = api();
+  const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
+  return { neon, project, snapshots: await tenantSnapshots(neon, project, tenant, now) };
+}
+
+async function restoreFlow(op: Operation): Promise<number> {
+  const { tenant, settings, args, now, show, api } = op;
   if (!args.to) throw new UsageError(`restore needs --to\n${USAGE}`);
+  const prefer = preferOf(args);
   const facts = await catalogFacts(tenant, args.to, args.json);
-  const plan = planRestore({
+  const request: RestoreRequest = {
     tenantId: tenant.id,
     now,
     historyRetentionHours: tenant.historyRetentionHours,
     branch: tenant.database.branch,
     target: parseTarget(args.to, facts),
     dumps: facts?.dumps ?? [],
-    preferDump: args["from-dump"],
-  });
+    ...(prefer ? { prefer } : {}),
+  };
+  const awsRegion = backupRegionOf(tenant.region);
+  const outputs = readOutputs(args.outputs, tenant, awsRegion);
+  const listed = await restoreSnapshots(op, request, outputs);
+  const plan = planRestore({ ...request, ...(listed.snapshots ? { snapshots: listed.snapshots } : {}) });
   if (!args.apply || plan.action === "refuse") {
     await show(plan, renderRestore(plan, tenant.id));
     return plan.action === "refuse" ? 1 : 0;
   }
-  const awsRegion = backupRegionOf(tenant.region);
-  const outputs = readOutputs(args.outputs, tenant, awsRegion);
+  // The layer chosen and why, before it is carried out (the workflow's apply log shows it).
+  if (!args.json) await write(renderRestore(plan, tenant.id));
   return carryOut("restore", tenant, settings, args.ticket!, plan, args.record, async () => {
-    const neon = api();
-    const project = await tenantProject(neon, tenant, settings.neonOrgId, outputs);
+    const neon = listed.neon ?? api();
+    const project = listed.project ?? (await tenantProject(neon, tenant, settings.neonOrgId, outputs));
     if (plan.action === "branch-restore") return branchRestore(neon, project, plan);
+    if (plan.action === "snapshot-restore") return snapshotRestore(neon, project, plan);
     const bucket = bucketOf(outputs, awsRegion);
     const target = await dumpRestoreTarget(neon, project, tenant, plan);
     const restored = await restoreDump(tenant, plan, bucket, target.url, now);

@@ -25,13 +25,31 @@ export interface FakeProject {
   org_id?: string;
 }
 
-interface FakeBranch {
+export interface FakeBranch {
   id: string;
   project_id: string;
   name: string;
   parent_id?: string;
   databases: string[];
+  /** The snapshot a restore created it from (Neon's `restored_from`). */
+  restored_from?: string;
 }
+
+/** What an extra set of routes (test/neonSnapshotsFake.ts) gets to answer with. */
+export interface FakeKit {
+  readonly branches: Map<string, FakeBranch>;
+  /** A new id with the prefix. */
+  id(prefix: string): string;
+  /** Starts an operation as Neon does (running, finishing after reads) and gives its JSON. */
+  operation(projectId: string, action: string, branchId?: string): unknown;
+  branchJson(b: FakeBranch): unknown;
+}
+
+/** An answer: status and body. */
+export type FakeAnswer = [number, unknown];
+
+/** Routes under /projects/{id}: undefined when the route is not theirs. */
+export type FakeRoutes = (req: { method: string; rest: string; url: URL; body: unknown; project: FakeProject }, kit: FakeKit) => FakeAnswer | undefined;
 
 interface FakeOperation {
   id: string;
@@ -55,6 +73,8 @@ export interface FakeNeonApi {
   failNextOperation: boolean;
   /** Reads an operation takes to finish. */
   readsPerOperation: number;
+  /** More routes under /projects/{id}, tried before the 404 (test/neonSnapshotsFake.ts). */
+  readonly routes: FakeRoutes[];
   /** What `connection_uri` answers, per branch id; default: a made-up host. */
   connectionUri: (branchId: string, database: string, role: string) => string;
   stop(): Promise<void>;
@@ -81,6 +101,7 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
     project_id: b.project_id,
     name: b.name,
     ...(b.parent_id ? { parent_id: b.parent_id, parent_lsn: "0/1FA22C0", parent_timestamp: NOW } : {}),
+    ...(b.restored_from ? { restored_from: b.restored_from, restore_status: "restored" } : {}),
     current_state: "ready",
     state_changed_at: NOW,
     creation_source: "console",
@@ -139,7 +160,8 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
     operations.set(o.id, o);
     return o;
   };
-  const route = (req: IncomingMessage, u: URL, body: unknown): [number, unknown] => {
+  const kit: FakeKit = { branches, id, operation: (project, action, branch) => operationJson(start(project, action, branch)), branchJson };
+  const route = (req: IncomingMessage, u: URL, body: unknown): FakeAnswer => {
     if (req.headers.authorization !== `Bearer ${FAKE_NEON_KEY}`) return [401, { code: "", message: "authentication failed" }];
     const p = u.pathname.replace(/^\/api\/v2/, "");
     if (p === "/projects" && req.method === "GET") {
@@ -225,6 +247,10 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
       const branchId = u.searchParams.get("branch_id") ?? "";
       return [200, { uri: fake.connectionUri(branchId, u.searchParams.get("database_name") ?? "", u.searchParams.get("role_name") ?? "") }];
     }
+    for (const more of fake.routes) {
+      const answer = more({ method: req.method ?? "GET", rest, url: u, body, project: pr }, kit);
+      if (answer) return answer;
+    }
     return [404, { message: `no route ${req.method} ${p}` }];
   };
   const server: Server = createServer((req, res) => {
@@ -249,6 +275,7 @@ export async function startFakeNeonApi(): Promise<FakeNeonApi> {
     branches,
     failNextOperation: false,
     readsPerOperation: 1,
+    routes: [],
     connectionUri: (branchId, database, role) => `postgresql://${role}:secret@${branchId}.example.neon.tech/${database}?sslmode=require`,
     addProject(p, branch = "main") {
       projects.set(p.id, p);

@@ -108,6 +108,18 @@ describe("the plan job's script, under bash", () => {
     expect(r.output).toBe('aws_region=eu-west-2\nruns_on="ubuntu-24.04"\n');
   });
 
+  it("passes the prefer input as --prefer, and plans a snapshot restore without Neon's key as not final (issue 35)", () => {
+    const r = run("restore", { TENANT: "thames-logistics", TO: "2020-01-01T00:00:00Z", FROM_DUMP: "false", PREFER: "snapshot" });
+    expect(r.code).toBe(0);
+    expect(r.summary).toContain("no NEON_API_KEY: Neon's snapshots are unknown");
+    expect(r.summary).toContain(
+      "cannot restore thames-logistics: thames-logistics has no Neon snapshot taken at or before 2020-01-01T00:00:00.000Z (Neon's snapshots were not listed)",
+    );
+    expect(r.stdout).toContain("::warning::planned without the fleet catalog (and Neon's snapshots)");
+    const asked = run("restore", { TENANT: "thames-logistics", TO: "2020-01-01T00:00:00Z", FROM_DUMP: "true", PREFER: "snapshot" });
+    expect(asked.summary).toContain("--from-dump asks for a dump and --prefer snapshot for a snapshot: give one of them");
+  });
+
   it("treats hostile inputs as data", () => {
     const marker = path.join(tmpdir(), `tf-pwned-${process.pid}`);
     const tenant = run("export", { TENANT: `acme-corp"; touch ${marker}; "`, FORMAT: "custom" });

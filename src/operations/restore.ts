@@ -1,12 +1,17 @@
 /**
- * Planning a tenant's restore to a point in time (issue: tenant operations). Pure: the
- * tenant's PITR window, the verified dumps it has and the point asked for in, the action out.
+ * Planning a tenant's restore to a point in time (issue: tenant operations; issue 35: three
+ * layers). Pure: the tenant's PITR window, the Neon snapshots and verified dumps it has and the
+ * point asked for in, the action out, and why.
  *
  * - Inside the PITR window (with a safety margin at its old edge, where Neon may already
  *   have dropped history), Neon restores the tenant's branch from its own history, keeping
- *   the state it replaces under a preserved branch name so the restore can be undone.
- * - Outside it, or when asked, the newest verified dump taken at or before the point is
- *   restored into a new branch (the tenant's branch is left as it is).
+ *   the state it replaces under a preserved branch name so the restore can be undone: nothing
+ *   is closer to the point than the point itself.
+ * - Outside it (or when a layer is asked for), the backup taken at or before the point that is
+ *   closest to it: the newest Neon snapshot (restored by Neon into a new branch, never
+ *   finalized over the tenant's branch) or the newest verified dump (restored into a new
+ *   branch). A snapshot wins only when it is strictly closer than the dump: on a tie the dump,
+ *   which a drill has verified. A backup taken after the point holds what came after: never.
  * - Otherwise the restore is refused, saying what is available.
  */
 
@@ -28,6 +33,18 @@ export interface Dump {
   readonly verified: boolean;
 }
 
+/** A Neon snapshot of the tenant's branch (GET /projects/{id}/snapshots). */
+export interface Snapshot {
+  readonly id: string;
+  readonly name: string;
+  /** The moment its data is of: Neon's `timestamp` when given, else its `created_at`. */
+  readonly at: Date;
+}
+
+/** The backup layers a restore can be asked to use (`--prefer`). */
+export const RESTORE_LAYERS = ["dump", "snapshot"] as const;
+export type RestoreLayer = (typeof RESTORE_LAYERS)[number];
+
 export interface RestoreRequest {
   readonly tenantId: string;
   readonly now: Date;
@@ -37,7 +54,11 @@ export interface RestoreRequest {
   readonly branch: string;
   readonly target: RestoreTarget;
   readonly dumps: readonly Dump[];
-  /** Restore from a dump even inside the window (into a new branch, nothing replaced). */
+  /** The tenant's Neon snapshots; undefined: not listed (then only dumps are weighed). */
+  readonly snapshots?: readonly Snapshot[];
+  /** Restore from that layer only, even inside the window (into a new branch, nothing replaced). */
+  readonly prefer?: RestoreLayer;
+  /** The older form of `prefer: "dump"`; `prefer` wins when both are given. */
   readonly preferDump?: boolean;
 }
 
@@ -60,6 +81,19 @@ export type RestorePlan =
       readonly gapHours: number;
       readonly why: string;
     }
+  | {
+      readonly action: "snapshot-restore";
+      /** Neon's snapshot id. */
+      readonly snapshot: string;
+      readonly snapshotName: string;
+      /** The moment the snapshot's data is of. */
+      readonly takenAt: string;
+      /** Neon restores the snapshot into this new branch, not finalized: the tenant's branch is not touched. */
+      readonly newBranch: string;
+      /** Hours between the snapshot and the point asked for: what the snapshot does not hold. */
+      readonly gapHours: number;
+      readonly why: string;
+    }
   | { readonly action: "refuse"; readonly why: string };
 
 const LSN = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
@@ -78,45 +112,135 @@ export function windowStart(now: Date, historyRetentionHours: number): Date {
   return new Date(now.getTime() - historyRetentionHours * 3_600_000 + WINDOW_MARGIN_MINUTES * 60_000);
 }
 
-export function planRestore(r: RestoreRequest): RestorePlan {
+/** The request's point, as far as the target alone decides: a refusal or the branch restore, else what the backups are weighed with. */
+type Assessed =
+  | { readonly plan: RestorePlan }
+  | { readonly at: Date | undefined; readonly what: string; readonly inWindow: boolean; readonly prefer: RestoreLayer | undefined };
+
+function assess(r: RestoreRequest): Assessed {
   const t = r.target;
-  if (t.kind !== "time" && !LSN.test(t.lsn)) return { action: "refuse", why: `${JSON.stringify(t.lsn)} is not a WAL position (e.g. 0/16B3748)` };
+  if (t.kind !== "time" && !LSN.test(t.lsn)) return { plan: { action: "refuse", why: `${JSON.stringify(t.lsn)} is not a WAL position (e.g. 0/16B3748)` } };
   const at = t.at;
-  if (at && at.getTime() > r.now.getTime()) return { action: "refuse", why: `${at.toISOString()} is in the future` };
+  if (at && at.getTime() > r.now.getTime()) return { plan: { action: "refuse", why: `${at.toISOString()} is in the future` } };
   const what =
     t.kind === "time" ? at!.toISOString() : t.kind === "lsn" ? `WAL position ${t.lsn}` : `just before migrations run ${t.run} (WAL position ${t.lsn})`;
   const start = windowStart(r.now, r.historyRetentionHours);
   // An LSN without a time: only Neon knows whether it is still in the history; it refuses one that is not.
   const inWindow = at === undefined ? t.kind !== "time" && r.historyRetentionHours > 0 : r.historyRetentionHours > 0 && at.getTime() >= start.getTime();
-  if (inWindow && !r.preferDump) {
+  const prefer = r.prefer ?? (r.preferDump ? "dump" : undefined);
+  if (inWindow && !prefer) {
     return {
-      action: "branch-restore",
-      branch: r.branch,
-      source: t.kind === "time" ? { timestamp: at!.toISOString() } : { lsn: t.lsn.toUpperCase() },
-      preserveUnderName: `${r.branch}-before-restore-${stamp(r.now)}`,
-      why: `${what} is inside ${r.tenantId}'s ${r.historyRetentionHours} h point-in-time window: Neon restores ${r.branch} from its own history, keeping its current state as a branch to undo with`,
+      plan: {
+        action: "branch-restore",
+        branch: r.branch,
+        source: t.kind === "time" ? { timestamp: at!.toISOString() } : { lsn: t.lsn.toUpperCase() },
+        preserveUnderName: `${r.branch}-before-restore-${stamp(r.now)}`,
+        why: `${what} is inside ${r.tenantId}'s ${r.historyRetentionHours} h point-in-time window: Neon restores ${r.branch} from its own history, keeping its current state as a branch to undo with`,
+      },
     };
   }
   if (at === undefined)
-    return { action: "refuse", why: `a restore from a dump needs a time: give --to TIME (a WAL position alone does not say which dump is before it)` };
-  const candidates = r.dumps.filter((d) => d.verified && d.takenAt.getTime() <= at.getTime()).sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime());
-  const dump = candidates[0];
-  if (!dump) {
-    const oldest = [...r.dumps].filter((d) => d.verified).sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime())[0];
     return {
-      action: "refuse",
-      why: `${r.tenantId} has no verified dump taken at or before ${at.toISOString()}${oldest ? ` (its oldest verified dump is of ${oldest.takenAt.toISOString()})` : " (no dump a drill has verified)"}${inWindow ? "" : `, and ${what} is outside its ${r.historyRetentionHours} h point-in-time window`}`,
+      plan: {
+        action: "refuse",
+        why: `a restore from ${prefer === "snapshot" ? "a snapshot" : "a dump"} needs a time: give --to TIME (a WAL position alone does not say which ${prefer === "snapshot" ? "snapshot" : "dump"} is before it)`,
+      },
+    };
+  return { at, what, inWindow, prefer };
+}
+
+/** Whether the plan could depend on Neon's snapshots: the command lists them only then. */
+export function snapshotsMatter(r: RestoreRequest): boolean {
+  const a = assess(r);
+  return !("plan" in a) && a.prefer !== "dump";
+}
+
+export function planRestore(r: RestoreRequest): RestorePlan {
+  const a = assess(r);
+  return "plan" in a ? a.plan : fromBackups(r, a.at!, a.what, a.inWindow, a.prefer);
+}
+
+const hours = (from: Date, to: Date) => Math.round(((to.getTime() - from.getTime()) / 3_600_000) * 100) / 100;
+
+/** The newest of the items at or before `at`. */
+function newestBefore<T>(items: readonly T[], time: (x: T) => Date, at: Date): T | undefined {
+  return items.filter((x) => time(x).getTime() <= at.getTime()).sort((a, b) => time(b).getTime() - time(a).getTime())[0];
+}
+
+function oldest<T>(items: readonly T[], time: (x: T) => Date): T | undefined {
+  return [...items].sort((a, b) => time(a).getTime() - time(b).getTime())[0];
+}
+
+/** Outside the window, or a layer asked for: the closest backup at or before the point, else a refusal saying what there is. */
+function fromBackups(r: RestoreRequest, at: Date, what: string, inWindow: boolean, prefer: RestoreLayer | undefined): RestorePlan {
+  const verified = r.dumps.filter((d) => d.verified);
+  const snapshots = r.snapshots ?? [];
+  const dump = newestBefore(verified, (d) => d.takenAt, at);
+  const snapshot = newestBefore(snapshots, (s) => s.at, at);
+  const later = snapshots.filter((s) => s.at.getTime() > at.getTime()).length;
+  const useSnapshot = prefer !== "dump" && snapshot !== undefined && (prefer === "snapshot" || !dump || snapshot.at.getTime() > dump.takenAt.getTime());
+  const outside = `${what} is outside ${r.tenantId}'s ${r.historyRetentionHours} h point-in-time window`;
+  const ignored = later ? `; ${later} snapshot(s) taken after it ignored (they hold what came after)` : "";
+  if (useSnapshot) {
+    const gap = hours(snapshot.at, at);
+    const against =
+      prefer === "snapshot"
+        ? ""
+        : dump
+          ? `, closer than the newest verified dump (${hours(dump.takenAt, at)} h before it)`
+          : ", and no verified dump is at or before it";
+    return {
+      action: "snapshot-restore",
+      snapshot: snapshot.id,
+      snapshotName: snapshot.name,
+      takenAt: snapshot.at.toISOString(),
+      newBranch: `restore-${stamp(at)}`,
+      gapHours: gap,
+      why: `${prefer === "snapshot" && inWindow ? "a snapshot was asked for" : outside}: Neon's snapshot ${snapshot.name} of ${snapshot.at.toISOString()} is ${gap} h before it${against}; Neon restores it into a new branch, not finalized (${r.branch} is not touched)${ignored}`,
     };
   }
-  return {
-    action: "dump-restore",
-    dump: dump.key,
-    takenAt: dump.takenAt.toISOString(),
-    newBranch: `restore-${stamp(at)}`,
-    gapHours: Math.round(((at.getTime() - dump.takenAt.getTime()) / 3_600_000) * 100) / 100,
-    why:
-      r.preferDump && inWindow
-        ? `a dump was asked for: the newest verified dump at or before ${what}, into a new branch`
-        : `${what} is outside ${r.tenantId}'s ${r.historyRetentionHours} h point-in-time window: the newest verified dump at or before it, into a new branch`,
-  };
+  if (dump && prefer !== "snapshot") {
+    const weighed =
+      r.snapshots === undefined || prefer === "dump"
+        ? ""
+        : snapshot
+          ? `; the newest snapshot at or before it (${snapshot.name}, ${hours(snapshot.at, at)} h before it) is no closer`
+          : `; no Neon snapshot is at or before it${ignored}`;
+    return {
+      action: "dump-restore",
+      dump: dump.key,
+      takenAt: dump.takenAt.toISOString(),
+      newBranch: `restore-${stamp(at)}`,
+      gapHours: hours(dump.takenAt, at),
+      why:
+        prefer === "dump" && inWindow
+          ? `a dump was asked for: the newest verified dump at or before ${what}, into a new branch`
+          : `${outside}: the newest verified dump at or before it, into a new branch${weighed}`,
+    };
+  }
+  return { action: "refuse", why: refusal(r, at, what, inWindow, prefer, { dump, later }) };
+}
+
+function refusal(
+  r: RestoreRequest,
+  at: Date,
+  what: string,
+  inWindow: boolean,
+  prefer: RestoreLayer | undefined,
+  found: { dump?: Dump; later: number },
+): string {
+  const oldDump = oldest(
+    r.dumps.filter((d) => d.verified),
+    (d) => d.takenAt,
+  );
+  const oldSnap = oldest(r.snapshots ?? [], (s) => s.at);
+  const noDump = `no verified dump taken at or before ${at.toISOString()}${oldDump ? ` (its oldest verified dump is of ${oldDump.takenAt.toISOString()})` : " (no dump a drill has verified)"}`;
+  const noSnap = (when: string) =>
+    `no Neon snapshot taken at or before ${when}${oldSnap ? ` (its oldest snapshot is of ${oldSnap.at.toISOString()}${found.later ? `; ${found.later} taken after the point, which hold what came after` : ""})` : r.snapshots === undefined ? " (Neon's snapshots were not listed)" : " (Neon lists none)"}`;
+  const window = inWindow ? "" : `, and ${what} is outside its ${r.historyRetentionHours} h point-in-time window`;
+  if (prefer === "snapshot")
+    return `${r.tenantId} has ${noSnap(at.toISOString())}${window}${found.dump ? `; the verified dump ${found.dump.key} is at or before it: drop --prefer snapshot` : ""}`;
+  // With a dump asked for, the snapshots are not listed (snapshotsMatter): they change nothing, the refusal included.
+  if (prefer === "dump" || r.snapshots === undefined) return `${r.tenantId} has ${noDump}${window}`;
+  return `${r.tenantId} has ${noDump} and ${noSnap("it")}${window}`;
 }

@@ -46,7 +46,7 @@ interface OperationSpec {
   readonly env: Env;
   /** The file in sh/ appending the operation's own options to `args` (none: the command takes none). */
   readonly argsScript?: string;
-  /** A refusal without the catalog is not final (a restore's dumps are known only to it): the plan job reports it and lets the apply job decide. */
+  /** A refusal without the catalog is not final (a restore's dumps are known only to it, its snapshots only to Neon's key): the plan job reports it and lets the apply job decide. */
   readonly planWithoutCatalogMayRefuse: boolean;
 }
 
@@ -66,13 +66,21 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
       ...COMMON_INPUTS,
       to: { description: "A time with its zone (2026-12-02T09:00:00Z), a WAL position (0/16B3748), or before-migration RUN", type: "string", required: true },
       from_dump: {
-        description: "Restore the newest verified dump before that point into a new branch, even inside the PITR window",
+        description: "Restore the newest verified dump before that point into a new branch, even inside the PITR window (the same as prefer: dump)",
         type: "boolean",
         required: false,
         default: false,
       },
+      prefer: {
+        description:
+          "The backup layer: auto (PITR inside the window, else the closest of the newest Neon snapshot and the newest verified dump before the point), or dump or snapshot only (into a new branch)",
+        type: "choice",
+        required: false,
+        default: "auto",
+        options: ["auto", "dump", "snapshot"],
+      },
     },
-    env: { TO: "${{ inputs.to }}", FROM_DUMP: "${{ inputs.from_dump }}" },
+    env: { TO: "${{ inputs.to }}", FROM_DUMP: "${{ inputs.from_dump }}", PREFER: "${{ inputs.prefer }}" },
     argsScript: "operation-args-restore.sh",
     planWithoutCatalogMayRefuse: true,
   },
