@@ -50,7 +50,7 @@ export function replaceForcing(): Record<string, readonly string[]> {
 }
 
 /** The working tree's side for the diff (`root`: the checkout it was read from), with its files' text for the findings' positions. */
-function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet, root = PROJECT_ROOT): Side {
+export function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet, root = PROJECT_ROOT): Side {
   return {
     fleet,
     stack: {
