@@ -79,3 +79,22 @@ export function idsEverUsed(file: string, cwd: string): Map<string, IdUse> {
   const log = git(["log", "--follow", "-p", "-U0", "--no-color", "--no-ext-diff", "--format=%x00%h %cs", "--", rel], cwd);
   return idsInPatches(log);
 }
+
+/** Every file of the commit checked out at `cwd` (HEAD) with its blob id: path → object id. */
+export function treeOf(cwd: string, ref = "HEAD"): Map<string, string> {
+  const out = new Map<string, string>();
+  const listing = git(["ls-tree", "-r", "-z", "--full-tree", ref], cwd);
+  for (const entry of listing.split("\0")) {
+    const tab = entry.indexOf("\t");
+    if (tab < 0) continue;
+    const [mode, , id] = entry.slice(0, tab).split(" ");
+    out.set(entry.slice(tab + 1), `${mode} ${id}`);
+  }
+  return out;
+}
+
+/** The paths that differ between two trees (added, removed or changed in content or mode), sorted. */
+export function changedPaths(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter((p) => before.get(p) !== after.get(p)).sort();
+}

@@ -6,7 +6,7 @@
  * acknowledgement, a resource change no added tenant explains, any other file) waits for a
  * person, and the reasons say why. Pure.
  */
-import type { FleetDiff } from "./diffTypes";
+import type { ExplainedFinding, FleetDiff } from "./diffTypes";
 
 /** The commit status (context) the checker posts on a pull request's head commit. */
 export const AUTO_MERGE_STATUS = "tenant-fleet/auto-merge-eligible";
@@ -30,6 +30,25 @@ const NOT_AN_ADDITION = {
 } as const;
 
 /**
+ * Why a resource finding needs a person, or undefined. With the tenants file the only file
+ * changed, both sides run the same code, so a finding follows from the file: a creation or an
+ * in-place update (the manifest, a role's policy) is what every added tenant brings; an IAM
+ * widening is accepted only when each grant it adds names an added tenant's prefix
+ * (`.../<id>/...`); anything destructive, unprotected, moved or weakened is a person's call.
+ */
+function findingReason(f: ExplainedFinding, added: ReadonlySet<string>): string | undefined {
+  if (f.tenant && !added.has(f.tenant)) return `${f.change} for ${f.tenant}, which is not added`;
+  if (f.class === "destructive") return `${f.change} (destructive)`;
+  if (f.change === "created" || f.change === "changed") return f.class === "safe" ? undefined : `${f.change} (${f.class})`;
+  if (f.change === "iam-widened") {
+    const grants = f.detail.replace(/^[^:]*:\s*/, "").split("; ");
+    const other = grants.find((g) => ![...added].some((id) => g.includes(`/${id}/`)));
+    return other === undefined ? undefined : `allows more than the added tenants' prefixes: ${other.slice(0, 200)}`;
+  }
+  return `${f.change} (${f.class})`;
+}
+
+/**
  * The verdict of one stack's tenant diff; `changedFiles` (paths relative to the repository)
  * must be the tenants files in `allowedFiles` and nothing else. A stack that gains no tenant
  * (a shard that does not own the new one) is not a reason by itself: combineVerdicts asks
@@ -50,9 +69,8 @@ export function signupVerdict(diff: FleetDiff, changedFiles: readonly string[], 
   for (const a of diff.unusedAcknowledgements) reasons.push(`acknowledgement ${a.tenant ? `${a.tenant}/` : ""}${a.change} is added or left over`);
   const addedIds = new Set(added);
   for (const f of diff.resources ?? []) {
-    const creation = f.change === "created" && f.class === "safe";
-    if (!creation) reasons.push(`resource ${f.type} ${f.name}: ${f.change} (${f.class})`);
-    else if (f.tenant && !addedIds.has(f.tenant)) reasons.push(`resource ${f.type} ${f.name}: created for ${f.tenant}, which is not added`);
+    const why = findingReason(f, addedIds);
+    if (why) reasons.push(`resource ${f.type} ${f.name}: ${why}`);
   }
   const allowed = new Set(allowedFiles.map((f) => f.replace(/^\.\//, "")));
   const others = changedFiles.filter((f) => !allowed.has(f));

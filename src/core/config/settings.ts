@@ -109,6 +109,8 @@ export interface StackSettings {
     readonly exports: { readonly linkHours: Setting<"exportLinkHours">; readonly retentionDays: Setting<"exportRetentionDays"> };
     /** Days a moved tenant's target serves before its source may be deleted (npm run tenant -- move ID --finish). */
     readonly moveGraceDays: Setting<"moveGraceDays">;
+    /** Self-serve signups (the tenant-signup workflow): pull requests it may open per hour and per day. */
+    readonly signups: { readonly perHour: Setting<"signupsPerHour">; readonly perDay: Setting<"signupsPerDay"> };
     /** The stack's own repository, whose tenant-operations environment assumes the operations role. */
     readonly operationsRepository: Setting<"operationsRepository">;
   };
@@ -233,6 +235,7 @@ function backupOf(v: ValueOf): StackSettings["backup"] {
     trustPolicyLengthLimit: v("trustPolicyLengthLimit"),
     exports: { linkHours: v("exportLinkHours"), retentionDays: v("exportRetentionDays") },
     moveGraceDays: v("moveGraceDays"),
+    signups: { perHour: v("signupsPerHour"), perDay: v("signupsPerDay") },
     operationsRepository: v("operationsRepository"),
   };
 }
