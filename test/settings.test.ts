@@ -46,6 +46,7 @@ describe("stack settings", () => {
         alertAssignees: [],
         runnerLabels: {},
       },
+      signups: { perHour: 20, perDay: 200 },
       backup: {
         encryption: "kms",
         objectLock: "off",
@@ -55,7 +56,6 @@ describe("stack settings", () => {
         trustPolicyLengthLimit: 2048,
         exports: { linkHours: 24, retentionDays: 7 },
         moveGraceDays: 7,
-        signups: { perHour: 20, perDay: 200 },
       },
     });
   });

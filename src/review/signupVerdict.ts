@@ -8,8 +8,7 @@
  */
 import type { ExplainedFinding, FleetDiff } from "./diffTypes";
 
-/** The commit status (context) the checker posts on a pull request's head commit. */
-export const AUTO_MERGE_STATUS = "tenant-fleet/auto-merge-eligible";
+export { AUTO_MERGE_STATUS } from "../core/repositoryContract";
 
 export interface SignupVerdict {
   /** True only when the change adds tenants and does nothing else. */

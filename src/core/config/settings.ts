@@ -96,6 +96,8 @@ export interface StackSettings {
   readonly devProject?: DevProjectSettings;
   /** The fleet catalog's project; undefined when `catalog` is off. */
   readonly catalog?: { readonly region: NonNullable<Setting<"catalogRegion">> };
+  /** Self-serve signups (the tenant-signup workflow, docs/signup.md): pull requests it may open per hour and per day. */
+  readonly signups: { readonly perHour: Setting<"signupsPerHour">; readonly perDay: Setting<"signupsPerDay"> };
   readonly backup: {
     readonly encryption: Setting<"backupEncryption">;
     readonly objectLock: Setting<"backupObjectLock">;
@@ -109,8 +111,6 @@ export interface StackSettings {
     readonly exports: { readonly linkHours: Setting<"exportLinkHours">; readonly retentionDays: Setting<"exportRetentionDays"> };
     /** Days a moved tenant's target serves before its source may be deleted (npm run tenant -- move ID --finish). */
     readonly moveGraceDays: Setting<"moveGraceDays">;
-    /** Self-serve signups (the tenant-signup workflow): pull requests it may open per hour and per day. */
-    readonly signups: { readonly perHour: Setting<"signupsPerHour">; readonly perDay: Setting<"signupsPerDay"> };
     /** The stack's own repository, whose tenant-operations environment assumes the operations role. */
     readonly operationsRepository: Setting<"operationsRepository">;
   };
@@ -235,7 +235,6 @@ function backupOf(v: ValueOf): StackSettings["backup"] {
     trustPolicyLengthLimit: v("trustPolicyLengthLimit"),
     exports: { linkHours: v("exportLinkHours"), retentionDays: v("exportRetentionDays") },
     moveGraceDays: v("moveGraceDays"),
-    signups: { perHour: v("signupsPerHour"), perDay: v("signupsPerDay") },
     operationsRepository: v("operationsRepository"),
   };
 }
@@ -273,6 +272,7 @@ function assemble(values: Readonly<Record<string, unknown>>, stack: string): Sta
     },
     devProject: devProjectOf(v),
     catalog: v("catalog") ? { region: v("catalogRegion")! } : undefined,
+    signups: { perHour: v("signupsPerHour"), perDay: v("signupsPerDay") },
     backup: backupOf(v),
   };
 }
