@@ -5,13 +5,13 @@
  * App tokens come after every install, and the verdict step reads what the base's checker
  * wrote: run here under bash with `gh` standing in for GitHub's API.
  */
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ROOT } from "./program";
+import { projectFiles, ROOT } from "./program";
 import { trustFindings, type Workflow } from "./ciTrust";
 import { workflowErrors } from "./workflowParser";
 import { renderSignupWorkflow, SIGNUP_WORKFLOW_PATH } from "../src/operations/signupWorkflow";
@@ -134,4 +134,82 @@ describe("the verdict step, against a stand-in of GitHub's API", () => {
     const missing = run({ prod: yes("prod") });
     expect(missing.posted).toContain("description=a person reviews: dev: its tenant diff left no verdict (it failed or did not run)");
   }, 60_000);
+});
+
+describe("the signup job's edit step, in a copy of the project with a stand-in for gh", () => {
+  const step = wf.jobs.signup.steps.find((s) => s.id === "request")!;
+  const request = { ACTION: "add", STACK: "prod", TENANT: "zeta-labs", NAME: "Zeta Labs", REGION: "aws-eu-central-1", RESIDENCY: "EU", REQUEST: "signup-8812" };
+
+  /** The project as a repository of its own (tenant add reads the tenants file's history), and `gh pr list` answering with `signups` creation times. */
+  function project(signups: string[]): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "signup-edit-"));
+    for (const f of projectFiles()) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: dir, stdio: "pipe" });
+    git("init", "-q");
+    git("add", "tenants");
+    git("commit", "-qm", "tenants");
+    mkdirSync(path.join(dir, ".bin"));
+    const listing = JSON.stringify(signups.map((createdAt) => ({ createdAt })));
+    writeFileSync(path.join(dir, ".bin", "gh"), `#!/usr/bin/env bash\necho "gh $*" >> "${dir}/gh.log"\nprintf '%s\\n' '${listing}'\n`);
+    chmodSync(path.join(dir, ".bin", "gh"), 0o755);
+    for (const f of ["out", "summary"]) writeFileSync(path.join(dir, f), "");
+    return dir;
+  }
+
+  function run(dir: string, env: Record<string, string>) {
+    const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+      cwd: dir,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PATH: `${path.join(dir, ".bin")}:${process.env.PATH}`,
+        RUNNER_TEMP: dir,
+        GITHUB_OUTPUT: path.join(dir, "out"),
+        GITHUB_STEP_SUMMARY: path.join(dir, "summary"),
+        GITHUB_REPOSITORY: "example-saas/fleet",
+        SIGNUP_LABEL: "tenant-signup",
+        GH_TOKEN: "stand-in",
+        INIT_CWD: dir,
+        ...env,
+      },
+    });
+    return {
+      status: r.status,
+      stderr: r.stderr,
+      out: readFileSync(path.join(dir, "out"), "utf8"),
+      tenants: readFileSync(path.join(dir, "tenants/tenants.yaml"), "utf8"),
+    };
+  }
+
+  it("checks the request, counts the signups, adds the tenant and shows the diff", () => {
+    const dir = project([new Date(Date.now() - 30 * 60_000).toISOString()]);
+    const r = run(dir, request);
+    expect(r.stderr).toBe("written: tenants/tenants.yaml\n");
+    expect(r.status).toBe(0);
+    expect(r.out).toBe("action=add\nstack=prod\ntenant=zeta-labs\nrequest=signup-8812\nbranch=signup/prod/zeta-labs\n");
+    expect(r.tenants).toBe(
+      `${readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8")}\n  - id: zeta-labs\n    name: Zeta Labs\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n`,
+    );
+    expect(readFileSync(path.join(dir, "summary"), "utf8")).toContain("zeta-labs: tenant: (none) → active");
+    expect(readFileSync(path.join(dir, "gh.log"), "utf8")).toMatch(
+      /^gh pr list --repo example-saas\/fleet --label tenant-signup --state all --search created:>=\S+ --limit 1000 --json createdAt\n$/,
+    );
+  }, 120_000);
+
+  it("refuses past the hourly limit, and a hostile field before anything runs, leaving the file as it was", () => {
+    const before = readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8");
+    const busy = project(Array.from({ length: 20 }, (_, i) => new Date(Date.now() - (i + 1) * 60_000).toISOString()));
+    const limited = run(busy, request);
+    expect(limited.status).toBe(1);
+    expect(limited.stderr).toMatch(/the signup is refused: 20 signups in the last hour, the limit is 20 \(signupsPerHour\); try again after \d{4}-/);
+    expect(limited.tenants).toBe(before);
+    const hostile = project([]);
+    const r = run(hostile, { ...request, TENANT: 'x"; touch /tmp/owned; "', NAME: "Zeta\nLabs" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("the signup request is refused:");
+    expect(r.stderr).toContain('tenant "x\\"; touch /tmp/owned; \\"": a tenant id');
+    expect(r.out).toBe("");
+    expect(r.tenants).toBe(before);
+  }, 120_000);
 });
