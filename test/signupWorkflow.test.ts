@@ -124,7 +124,7 @@ describe("the verdict step, against a stand-in of GitHub's API", () => {
     expect(ok.posted).toContain("state=success");
     expect(ok.posted).toContain("context=tenant-fleet/auto-merge-eligible");
     expect(ok.posted).toContain("description=tenants added, nothing else changed: zeta-labs");
-  }, 60_000);
+  }, 240_000);
 
   it("posts failure with the first reason when one stack's change is more than an addition, or its verdict is missing", () => {
     const changed = run({ dev: { ...yes("dev"), eligible: false, reasons: ["acme-corp: changes an existing tenant"] }, prod: yes("prod") });
@@ -133,7 +133,7 @@ describe("the verdict step, against a stand-in of GitHub's API", () => {
     expect(changed.posted).toContain("description=a person reviews: dev: acme-corp: changes an existing tenant");
     const missing = run({ prod: yes("prod") });
     expect(missing.posted).toContain("description=a person reviews: dev: its tenant diff left no verdict (it failed or did not run)");
-  }, 60_000);
+  }, 240_000);
 });
 
 describe("the signup job's edit step, in a copy of the project with a stand-in for gh", () => {
@@ -195,7 +195,7 @@ describe("the signup job's edit step, in a copy of the project with a stand-in f
     expect(readFileSync(path.join(dir, "gh.log"), "utf8")).toMatch(
       /^gh pr list --repo example-saas\/fleet --label tenant-signup --state all --search created:>=\S+ --limit 1000 --json createdAt\n$/,
     );
-  }, 120_000);
+  }, 240_000);
 
   it("refuses past the hourly limit, and a hostile field before anything runs, leaving the file as it was", () => {
     const before = readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8");
@@ -211,5 +211,5 @@ describe("the signup job's edit step, in a copy of the project with a stand-in f
     expect(r.stderr).toContain('tenant "x\\"; touch /tmp/owned; \\"": a tenant id');
     expect(r.out).toBe("");
     expect(r.tenants).toBe(before);
-  }, 120_000);
+  }, 240_000);
 });

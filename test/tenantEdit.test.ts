@@ -206,7 +206,7 @@ describe("npm run tenant -- add | retire", () => {
     expect(readFileSync(file, "utf8")).toContain(
       "  - id: acme-corp\n    name: ACME Corp\n    region: aws-eu-central-1\n    residency: EU\n    status: retired\n",
     );
-  }, 60_000);
+  }, 240_000);
 
   it("names each bad argument with its value and the fix", () => {
     const dir = repository();
@@ -216,5 +216,5 @@ describe("npm run tenant -- add | retire", () => {
     expect(bad.stderr).toContain('--name " " is empty; give a value');
     expect(bad.stderr).toContain("--residency is missing");
     expect(readFileSync(path.join(dir, "tenants.yaml"), "utf8")).toBe(SAMPLE);
-  }, 60_000);
+  }, 240_000);
 });

@@ -14,7 +14,7 @@ import { idsEverUsed } from "../cli/git";
 import { defaultStack } from "../core/config/defaultStack";
 import { NAMESPACE } from "../core/config/settings";
 import { readStackConfig, UsageError, type StackConfig } from "../core/config/stackFiles";
-import { formatProblem, type Problem } from "../core/diagnostics/problems";
+import { formatProblem } from "../core/diagnostics/problems";
 import { addTenantEntry, idShapeProblem, quoteValue, retireTenantEntry, type EditResult } from "../../tenants/edit";
 import { diffFleets } from "../review/diff";
 import { diffDocument, renderDiffText } from "../review/diffReport";
@@ -49,7 +49,7 @@ interface TenantsFile {
   readonly shown: string;
 }
 
-function loadStack(args: Args): { stackConfig: StackConfig; file: TenantsFile; problems: readonly Problem[]; ok: boolean } {
+function loadStack(args: Args): { stackConfig: StackConfig; file: TenantsFile; inputs: ReturnType<typeof loadWorkingTree> } {
   const stackConfig = readStackConfig(PROJECT_ROOT, defaultStack(PROJECT_ROOT, args.stack), args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
   const inputs = loadWorkingTree(stackConfig);
@@ -57,8 +57,7 @@ function loadStack(args: Args): { stackConfig: StackConfig; file: TenantsFile; p
   return {
     stackConfig,
     file: { absolute: path.resolve(PROJECT_ROOT, shown), shown },
-    problems: inputs.problems,
-    ok: Boolean(inputs.settings && inputs.fleet),
+    inputs,
   };
 }
 
@@ -115,12 +114,11 @@ export async function tenantEditCommand(command: EditCommand, id: string, rest: 
     const problems = addArgumentProblems(id, args);
     if (problems.length) throw new UsageError(`${problems.join("\n")}\n${EDIT_USAGE}`);
   }
-  const { stackConfig, file, problems, ok } = loadStack(args);
-  if (!ok) {
-    for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+  const { stackConfig, file, inputs: before } = loadStack(args);
+  if (!before.settings || !before.fleet) {
+    for (const p of before.problems) process.stderr.write(`${formatProblem(p)}\n`);
     throw new CommandError(`${file.shown} (or the stack's settings) is not valid as it is: fix the problems above first; nothing was written`);
   }
-  const before = loadWorkingTree(stackConfig);
   const text = readFileSync(file.absolute, "utf8");
   if (command === "add") refuseUsedId(id, file);
   const edit: EditResult =
