@@ -22,8 +22,9 @@ import { runReview } from "../src/engine/review";
 
 const USAGE = [
   "usage: npm run plan -- [--stack dev|prod] [--tenants FILE [--allow-outside-project]] [--config KEY=VALUE ...] [--json]",
-  "       npm run plan -- --base <git ref> [--stack S] [--format text|md|json] [--tenants-only] [--verbose]",
-  "       npm run plan -- --head <dir> [--stack S] [--format text|md|json] [--sandbox] [--tenants-only] [--verbose]",
+  "       npm run plan -- --base <git ref> [--stack S] [--format text|md|json] [--tenants-only] [--verbose] [--verdict FILE]",
+  "       npm run plan -- --head <dir> [--stack S] [--format text|md|json] [--sandbox] [--tenants-only] [--verbose] [--verdict FILE]",
+  "       --verdict FILE: the signup verdict as JSON (tenants added and nothing else changed, the tenants file the only file changed; docs/signup.md)",
 ].join("\n");
 
 type Format = "text" | "md" | "json";
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       "tenants-only": { type: "boolean", default: false },
       format: { type: "string" },
       verbose: { type: "boolean", default: false },
+      verdict: { type: "string" },
     },
     USAGE,
   );
@@ -49,8 +51,8 @@ async function main(argv: string[]): Promise<number> {
   if (format === "md" && !reviewing) throw new UsageError(`--format md goes with --base or --head (the pull-request comment)\n${USAGE}`);
   if (args.base && args.head)
     throw new UsageError(`--base and --head: give one; --base REF compares this tree with REF, --head DIR compares DIR with this tree\n${USAGE}`);
-  if ((args.sandbox || args["tenants-only"] || args.verbose) && !reviewing)
-    throw new UsageError(`--sandbox, --tenants-only and --verbose go with --base or --head\n${USAGE}`);
+  if ((args.sandbox || args["tenants-only"] || args.verbose || args.verdict) && !reviewing)
+    throw new UsageError(`--sandbox, --tenants-only, --verbose and --verdict go with --base or --head\n${USAGE}`);
 
   const stackConfig = readStackConfig(PROJECT_ROOT, defaultStack(PROJECT_ROOT, args.stack), args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
@@ -67,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (reviewing)
     return runReview(
-      { base: args.base, head: args.head, format, sandbox: args.sandbox!, tenantsOnly: args["tenants-only"]!, verbose: args.verbose },
+      { base: args.base, head: args.head, format, sandbox: args.sandbox!, tenantsOnly: args["tenants-only"]!, verbose: args.verbose, verdict: args.verdict },
       stackConfig,
       settings,
       fleet,

@@ -8,6 +8,7 @@
  *   npm run tenant -- share ID KEY
  *   npm run tenant -- erase ID
  *   npm run tenant -- move ID [--catch-up | --finish]
+ *   npm run tenant -- add ID --name N --region R --residency C | retire ID  (the tenants file, src/engine/tenantEdit.ts)
  *   each: [--json] [--apply --ticket T [--outputs F] [--record F]] [--stack S] [--tenants F] [--config K=V ...]
  *
  * Dumps, drills and migration runs come from the fleet catalog (CATALOG_DATABASE_URL);
@@ -64,6 +65,7 @@ import {
   tenantUrl,
 } from "../src/operations/tenantOperations";
 import { eraseVaults, vaultsOf } from "../src/operations/vaultErasure";
+import { EDIT_COMMANDS, EDIT_USAGE, tenantEditCommand, type EditCommand } from "../src/engine/tenantEdit";
 
 const COMMON = "[--json] [--apply --ticket T [--outputs FILE] [--record FILE]] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]";
 const USAGE = [
@@ -76,9 +78,10 @@ const USAGE = [
   "       restore: inside the PITR window Neon's branch restore; else the closest of the newest Neon snapshot and the newest verified dump at or before",
   "       the point, into a new branch; --prefer LAYER uses that layer only (--from-dump: --prefer dump); the plan says which and why",
   "       --outputs: pulumi stack output --json (project ids, vaults); the catalog (CATALOG_DATABASE_URL) gives dumps and runs and records operations",
+  EDIT_USAGE.replace(/^usage: /, "       "),
 ].join("\n");
 
-const OPERATIONS = ["restore", "export", "share", "erase", "move"] as const;
+const OPERATIONS = ["restore", "export", "share", "erase", "move", ...EDIT_COMMANDS] as const;
 
 /** `--to before-migration 101` is two words on the command line; the parser takes one. */
 function joinTarget(argv: string[]): string[] {
@@ -216,6 +219,7 @@ async function main(argv: string[]): Promise<number> {
     rest: [id, ...rest],
   } = parseSubcommand(joinTarget(argv), OPERATIONS, USAGE);
   if (!id || id.startsWith("--")) throw new UsageError(`${command} needs a tenant id\n${USAGE}`);
+  if ((EDIT_COMMANDS as readonly string[]).includes(command)) return tenantEditCommand(command as EditCommand, id, rest);
   const positional = command === "share" ? rest.shift() : undefined;
   if (command === "share" && (!positional || positional.startsWith("--")))
     throw new UsageError(`share needs the export's object key (the export printed it)\n${USAGE}`);

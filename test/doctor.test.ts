@@ -130,6 +130,7 @@ describe("the CI environments", () => {
     expect(byName.dev).toMatchObject({ mainOnly: true, reviewers: false });
     expect(byName["tenant-erasure"]).toMatchObject({ mainOnly: true, reviewersOtherThan: "tenant-operations" });
     expect(byName["tenant-erasure"].workflows).toEqual(["tenant-erase.yml", "tenant-move-finish.yml"]);
+    expect(byName["tenant-signup"]).toMatchObject({ mainOnly: true, reviewers: false, workflows: ["tenant-signup.yml"] });
   });
 
   it("says what is wrong with an environment and how to fix it", () => {

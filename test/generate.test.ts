@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { GENERATORS, plannedChanges, renderAll } from "../src/tools/generate";
 import { goldenFiles, writeGolden } from "../src/tools/golden";
 import { OPERATION_WORKFLOWS, operationWorkflowPath } from "../src/operations/workflows";
+import { SIGNUP_WORKFLOW_PATH } from "../src/operations/signupWorkflow";
 import { listStacks } from "../src/core/config/stackFiles";
 import { policyConfigPath } from "../src/core/config/ciStacks";
 import { GENERATED_MARKDOWN } from "../src/tools/schema";
@@ -31,10 +32,11 @@ describe("npm run generate", () => {
       ...listStacks(ROOT).map(policyConfigPath),
       ...Object.keys(GENERATED_MARKDOWN),
       ...OPERATION_WORKFLOWS.map((s) => operationWorkflowPath(s.kind)),
+      SIGNUP_WORKFLOW_PATH,
       ...goldenFiles().map((f) => f.path),
     ];
     expect([...paths].sort()).toEqual([...expected].sort());
-    expect(GENERATORS.map((g) => g.name)).toEqual(["npm run schema", "tenant-operation workflows", "npm run golden"]);
+    expect(GENERATORS.map((g) => g.name)).toEqual(["npm run schema", "tenant-operation workflows", "tenant-signup workflow", "npm run golden"]);
   });
 });
 

@@ -20,34 +20,40 @@ type Job = {
   if?: string;
 };
 
-describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml", "tenant-restore.yml", "tenant-export.yml", "tenant-erase.yml", "tenant-move.yml"])(
-  "%s",
-  (name) => {
-    const text = read(name);
-    const wf = parse(text);
-    const jobs = wf.jobs as Record<string, Job>;
+describe.each([
+  "preview.yml",
+  "tenant-diff.yml",
+  "deploy.yml",
+  "tenant-restore.yml",
+  "tenant-export.yml",
+  "tenant-erase.yml",
+  "tenant-move.yml",
+  "tenant-signup.yml",
+])("%s", (name) => {
+  const text = read(name);
+  const wf = parse(text);
+  const jobs = wf.jobs as Record<string, Job>;
 
-    it("passes GitHub's workflow parser", async () => {
-      expect(await workflowErrors(name, text)).toEqual([]);
-    });
+  it("passes GitHub's workflow parser", async () => {
+    expect(await workflowErrors(name, text)).toEqual([]);
+  });
 
-    it("pins every action to a commit SHA with its version, and holds no literal credential", () => {
-      expect(unpinnedActions(text)).toEqual([]);
-      for (const line of text.split("\n").filter((l) => /uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
-      expect(credentialFindings(text)).toEqual([]);
-    });
+  it("pins every action to a commit SHA with its version, and holds no literal credential", () => {
+    expect(unpinnedActions(text)).toEqual([]);
+    for (const line of text.split("\n").filter((l) => /^\s*(- )?uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    expect(credentialFindings(text)).toEqual([]);
+  });
 
-    it("grants nothing at the top and least privilege per job", () => {
-      expect(wf.permissions).toEqual({});
-      for (const [id, job] of Object.entries(jobs)) {
-        expect(job.permissions, id).toBeDefined();
-        expect(job.permissions!.contents, id).toBe("read");
-        const aws = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-        expect(job.permissions!["id-token"], id).toBe(aws ? "write" : undefined);
-      }
-    });
-  },
-);
+  it("grants nothing at the top and least privilege per job", () => {
+    expect(wf.permissions).toEqual({});
+    for (const [id, job] of Object.entries(jobs)) {
+      expect(job.permissions, id).toBeDefined();
+      expect(job.permissions!.contents, id).toBe("read");
+      const aws = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      expect(job.permissions!["id-token"], id).toBe(aws ? "write" : undefined);
+    }
+  });
+});
 
 describe("when pulumi runs", () => {
   const preview = parse(read("preview.yml"));
@@ -115,7 +121,7 @@ describe("when pulumi runs", () => {
     const diff = steps.find((s) => s.id === "diff") as Job["steps"][number] & { "working-directory": string };
     expect(diff["working-directory"]).toBe("base");
     expect(diff.run).toContain(
-      'npm run --silent plan -- --stack "${STACK}" --head ../head --sandbox --format md > "${report}/comment.md" 2> ../plan-errors.txt || status=$?',
+      'npm run --silent plan -- --stack "${STACK}" --head ../head --sandbox --format md --verdict "${report}/verdict.json" > "${report}/comment.md" 2> ../plan-errors.txt || status=$?',
     );
   });
 

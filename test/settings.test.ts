@@ -47,6 +47,7 @@ describe("stack settings", () => {
         alertAssignees: [],
         runnerLabels: {},
       },
+      signups: { perHour: 20, perDay: 200 },
       backup: {
         encryption: "kms",
         objectLock: "off",

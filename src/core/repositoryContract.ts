@@ -166,3 +166,6 @@ export function githubNameProblems(ids: readonly string[]): Map<string, string> 
   }
   return problems;
 }
+
+/** The commit status (context) carrying the signup verdict on a pull request's head commit (docs/signup.md). */
+export const AUTO_MERGE_STATUS = "tenant-fleet/auto-merge-eligible";

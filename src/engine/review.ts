@@ -16,7 +16,7 @@ import { projectSettings, type StackSettings } from "../core/config/settings";
 import { readStackConfig, type StackConfig } from "../core/config/stackFiles";
 import type { Fleet } from "../../tenants/model";
 import { formatProblem } from "../core/diagnostics/problems";
-import { diffFleets, diffPasses, type Side } from "../review/diff";
+import { diffFleets, diffPasses, type FleetDiff, type Side } from "../review/diff";
 import { comparableBase } from "../review/exampleBase";
 import { diffDocument, renderDiffFailureMarkdown, renderDiffMarkdown, renderDiffText } from "../review/diffReport";
 import { AWS_REPLACE_FORCING, diffResources } from "../review/resources";
@@ -27,7 +27,9 @@ import { baseSide } from "./baseSide";
 import { otherStackTenants } from "./otherStacks";
 import { runOffline } from "./offline";
 import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
-import { write } from "../cli/cli";
+import { write, writeOutputFile } from "../cli/cli";
+import { changedPaths, treeOf } from "../cli/git";
+import { signupVerdict } from "../review/signupVerdict";
 import { loadWorkingTree } from "./workingTree";
 import { stackGrantScopes } from "../plan/grantScopeWarning";
 
@@ -41,6 +43,8 @@ export interface ReviewArgs {
   readonly tenantsOnly: boolean;
   /** Text: each change's whole reason and way out, and every resource finding (default: one line per finding). */
   readonly verbose?: boolean;
+  /** Writes the signup verdict ("tenants added, nothing else changed", src/review/signupVerdict.ts) to this file as JSON. */
+  readonly verdict?: string;
 }
 
 /** Replace-forcing inputs of every type the programs register: Neon's from its schema, AWS's declared. */
@@ -50,7 +54,7 @@ export function replaceForcing(): Record<string, readonly string[]> {
 }
 
 /** The working tree's side for the diff (`root`: the checkout it was read from), with its files' text for the findings' positions. */
-function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet, root = PROJECT_ROOT): Side {
+export function ownSide(stackConfig: StackConfig, settings: StackSettings, fleet: Fleet, root = PROJECT_ROOT): Side {
   return {
     fleet,
     stack: {
@@ -110,6 +114,23 @@ async function ownPlan(stackConfig: StackConfig): Promise<PlannedResource[]> {
     inputs: r.inputs,
     options: { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
   }));
+}
+
+/**
+ * The signup verdict of this review, as JSON in `args.verdict`: the files that differ between
+ * the two commits compared (git trees: `--head DIR`'s checkout against this one, or this
+ * checkout against `--base REF`) must be the stack's tenants file only.
+ */
+function writeVerdict(args: ReviewArgs, stack: string, diff: FleetDiff, tenantsFiles: readonly string[]): void {
+  const headDir = args.head ? path.resolve(process.env.INIT_CWD ?? process.cwd(), args.head) : PROJECT_ROOT;
+  const changed = args.head ? changedPaths(treeOf(PROJECT_ROOT), treeOf(headDir)) : changedPaths(treeOf(PROJECT_ROOT, args.base!), treeOf(PROJECT_ROOT));
+  const allowed = tenantsFiles.map((f) => path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, f)).split(path.sep).join("/"));
+  const verdict = signupVerdict(diff, changed, allowed);
+  writeOutputFile(
+    path.resolve(process.env.INIT_CWD ?? process.cwd(), args.verdict!),
+    `${JSON.stringify({ stack, passes: diffPasses(diff), ...verdict }, null, 2)}\n`,
+    { mkdir: true },
+  );
 }
 
 export async function runReview(args: ReviewArgs, stackConfig: StackConfig, settings: StackSettings, fleet: Fleet): Promise<number> {
@@ -172,6 +193,7 @@ export async function runReview(args: ReviewArgs, stackConfig: StackConfig, sett
   const others = otherStackTenants(PROJECT_ROOT, stack, args.head ? undefined : args.base);
   const diff = diffFleets(before, { ...after, otherStacks: others }, findings);
   const meta = { base: label, stack, file: settings.tenantsFile };
+  if (args.verdict) writeVerdict(args, stack, diff, [settings.tenantsFile, after.fleet.file]);
   await write(
     args.format === "json"
       ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n`

@@ -5,7 +5,7 @@
  * - npm run schema (src/tools/schema.ts): tenants/tenants.schema.json, the config block of
  *   Pulumi.yaml, the policy pack's policies/config.<stack>.json, the docs' generated tables;
  * - this repository's tenant-operation workflows, .github/workflows/tenant-*.yml
- *   (src/operations/workflows.ts);
+ *   (src/operations/workflows.ts), and its tenant-signup workflow (src/operations/signupWorkflow.ts);
  * - npm run golden (src/tools/golden.ts): test/golden/, a stale file removed;
  * - with --neon only, npm run neon-sdk (src/tools/neon/generate.ts): sdks/neon, compiled, and
  *   its surface fixture, from the provider's schema facts; slow, and not compared in memory.
@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { writeOutputFile } from "../cli/cli";
 import * as path from "node:path";
 import { renderOperationWorkflows } from "../operations/workflows";
+import { renderSignupWorkflow } from "../operations/signupWorkflow";
 import { GOLDEN_DIR, goldenFiles } from "./golden";
 import { writeNeonSdk } from "./neon/generate";
 import { schemaFiles, type Generated } from "./schema";
@@ -31,6 +32,7 @@ interface Generator {
 export const GENERATORS: readonly Generator[] = [
   { name: "npm run schema", render: schemaFiles },
   { name: "tenant-operation workflows", render: () => ({ files: renderOperationWorkflows(), errors: [] }) },
+  { name: "tenant-signup workflow", render: () => ({ files: [renderSignupWorkflow()], errors: [] }) },
   { name: "npm run golden", owns: GOLDEN_DIR, render: () => ({ files: goldenFiles(), errors: [] }) },
 ];
 

@@ -356,6 +356,20 @@ const DECLARED = {
     description:
       "Days a moved tenant's target project serves (counted from the catalog's record of the cutover) before npm run tenant -- move ID --finish may delete the source project; a backup and a restore drill of the target since the cutover are required too.",
   },
+  signupsPerHour: {
+    schema: numberSetting(0, 10000, "allow 0 (signups off) to 10000 signups an hour"),
+    default: 20,
+    group: "operations",
+    description:
+      "Signup pull requests the tenant-signup workflow opens in any hour (counted over the last 60 minutes, open, merged or closed); a request past it is refused and the application retries later. 0 turns self-serve signup off (docs/signup.md).",
+  },
+  signupsPerDay: {
+    schema: numberSetting(0, 100000, "allow 0 (signups off) to 100000 signups a day"),
+    default: 200,
+    group: "operations",
+    description:
+      "Signup pull requests the tenant-signup workflow opens in any 24 hours; with signupsPerHour it bounds how fast a burst of signups (or a runaway caller) can grow the fleet and its bill (docs/signup.md).",
+  },
   keepVaultRegions: {
     unset: ["[]"],
     schema: stringList.pipe(

@@ -89,6 +89,8 @@ export const SETTING_REVIEW = {
   operationsRepository: { class: "review", why: "another repository's tenant-operations environment may read every backup and write exports" },
   exportLinkHours: { class: "review", why: "export links work for longer or shorter" },
   exportRetentionDays: { class: "review", why: "exports are kept longer or deleted sooner" },
+  signupsPerHour: { class: "review", why: "how many self-serve signups the tenant-signup workflow accepts an hour" },
+  signupsPerDay: { class: "review", why: "how many self-serve signups the tenant-signup workflow accepts a day" },
   moveGraceDays: { class: "review", why: "a moved tenant's source project may be deleted sooner or later after the cutover" },
   keepVaultRegions: { class: "elsewhere", why: "compared by the diff's vault rule" },
   keepRetentionDays: { class: "elsewhere", why: "compared by the diff's retention rule" },

@@ -101,6 +101,8 @@ export interface StackSettings {
   readonly devProject?: DevProjectSettings;
   /** The fleet catalog's project; undefined when `catalog` is off. */
   readonly catalog?: { readonly region: NonNullable<Setting<"catalogRegion">> };
+  /** Self-serve signups (the tenant-signup workflow, docs/signup.md): pull requests it may open per hour and per day. */
+  readonly signups: { readonly perHour: Setting<"signupsPerHour">; readonly perDay: Setting<"signupsPerDay"> };
   readonly backup: {
     readonly encryption: Setting<"backupEncryption">;
     readonly objectLock: Setting<"backupObjectLock">;
@@ -276,6 +278,7 @@ function assemble(values: Readonly<Record<string, unknown>>, stack: string): Sta
     usage: { pricePlan: v("usagePricePlan"), prices: v("usagePrices") ?? {} },
     devProject: devProjectOf(v),
     catalog: v("catalog") ? { region: v("catalogRegion")! } : undefined,
+    signups: { perHour: v("signupsPerHour"), perDay: v("signupsPerDay") },
     backup: backupOf(v),
   };
 }

@@ -62,6 +62,8 @@ export const ENVIRONMENT_RULES: Readonly<Record<string, EnvironmentRule>> = {
   prod: { reviewers: true, preventSelfReview: true },
   "tenant-operations": { reviewers: true, preventSelfReview: true },
   "tenant-erasure": { reviewers: true, preventSelfReview: false, reviewersOtherThan: "tenant-operations" },
+  // Self-serve signup (docs/signup.md): no reviewers by design (the approval gate is the base's checker), main only.
+  "tenant-signup": { reviewers: false, preventSelfReview: false },
 };
 
 /** An environment the CI's workflows name, with what it must enforce. */

@@ -95,6 +95,8 @@ export interface Triggers {
   readonly push?: { readonly branches: readonly string[]; readonly paths?: readonly string[] };
   readonly pull_request?: { readonly types: readonly ("opened" | "reopened" | "synchronize" | "closed")[] };
   readonly workflow_dispatch?: { readonly inputs?: Readonly<Record<string, DispatchInput>> };
+  /** Started by POST /repos/{owner}/{repo}/dispatches with one of these event types (runs on the default branch). */
+  readonly repository_dispatch?: { readonly types: readonly string[] };
 }
 
 /** A workflow file. */
