@@ -14,6 +14,8 @@ import {
   environmentName,
   repositorySecretName,
   fleetNames,
+  NEON_ACTIVITY_SECRET,
+  neonActivityEnvironment,
   type FleetNames,
 } from "../src/core/repositoryContract";
 
@@ -47,6 +49,16 @@ export interface RepositoryWiringArgs {
   readonly names?: FleetNames;
   /** The fleet catalog's insert-only writer string (secret), when the stack creates the catalog. @default none */
   readonly catalogWriterUrl?: pulumi.Output<string>;
+  /**
+   * Given when the backup workflows read Neon's activity (backupMaxSkipDays above 0): their
+   * planning job enters an environment restricted to the default branch
+   * (neonActivityEnvironment), which no job that holds a tenant's string enters, and reads
+   * `apiKey` (secret; the neonActivityApiKey setting) from it. Without a key the environment
+   * is still created, restricted and empty: the planning job names it, and GitHub would
+   * otherwise create it unrestricted on the first run.
+   * @default none: the workflows do not read Neon
+   */
+  readonly neonActivity?: { readonly apiKey?: pulumi.Output<string> };
 }
 
 /** The resource name of a workflow file: its file name without the extension. */
@@ -83,7 +95,7 @@ function restrictedEnvironmentSecret(
   branch: string,
   environment: string,
   secretName: string,
-  value: pulumi.Input<string>,
+  value: pulumi.Input<string> | undefined,
   child: pulumi.CustomResourceOptions,
 ): void {
   const env = new github.RepositoryEnvironment(
@@ -92,7 +104,21 @@ function restrictedEnvironmentSecret(
     child,
   );
   new github.RepositoryEnvironmentDeploymentPolicy(resources.branch, { repository, environment: env.environment, branchPattern: branch }, child);
-  new github.ActionsEnvironmentSecret(resources.secret, { repository, environment: env.environment, secretName, value }, child);
+  if (value !== undefined) new github.ActionsEnvironmentSecret(resources.secret, { repository, environment: env.environment, secretName, value }, child);
+}
+
+/**
+ * The backups' activity key (NEON_ACTIVITY_SECRET) in its environment, restricted to the
+ * default branch; the environment alone when the stack has no key.
+ */
+function neonActivitySecret(name: string, args: RepositoryWiringArgs, names: FleetNames, child: pulumi.CustomResourceOptions, listing: Listing): void {
+  if (!args.neonActivity) return;
+  const environment = neonActivityEnvironment(names);
+  const key = args.neonActivity.apiKey;
+  const resources = { environment: `${name}-neon-activity-environment`, branch: `${name}-neon-activity-branch`, secret: `${name}-neon-activity-key` };
+  restrictedEnvironmentSecret(resources, args.repository, args.branch, environment, NEON_ACTIVITY_SECRET, key, child);
+  listing.environments.push(environment);
+  if (key) listing.secrets.push(`${environment}/${NEON_ACTIVITY_SECRET}`);
 }
 
 /** Each tenant's connection string: a repository secret, or a secret of the tenant's environment (none in the region scope). */
@@ -210,6 +236,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     tenantSecrets(args, child, listing);
     const names = args.names ?? fleetNames();
     catalogWriterSecret(name, args, names, child, listing);
+    neonActivitySecret(name, args, names, child, listing);
     const variables = repositoryVariables(args, names, child);
     repositoryFiles(args, child);
     this.summary = {

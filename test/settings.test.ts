@@ -48,6 +48,7 @@ describe("stack settings", () => {
       },
       backup: {
         encryption: "kms",
+        maxSkipDays: 7,
         objectLock: "off",
         keyAdministrators: [DEPLOY],
         breakGlassPrincipal: undefined,
