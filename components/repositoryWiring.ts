@@ -58,7 +58,10 @@ export interface RepositoryWiringArgs {
    * otherwise create it unrestricted on the first run.
    * @default none: the workflows do not read Neon
    */
-  readonly neonActivity?: { readonly apiKey?: pulumi.Output<string> };
+  readonly neonActivity?: {
+    /** The key (secret). @default none: the environment is created empty, and every tenant is dumped every night */
+    readonly apiKey?: pulumi.Output<string>;
+  };
 }
 
 /** The resource name of a workflow file: its file name without the extension. */

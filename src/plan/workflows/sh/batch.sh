@@ -29,6 +29,9 @@
 
 work="$(mktemp -d "${RUNNER_TEMP}/batch.XXXXXX")"
 tenant_script > "${work}/tenant.sh"
+if declare -F precheck_script > /dev/null; then
+  precheck_script > "${work}/precheck.sh"
+fi
 if ! jq -r -e --arg kind "${BATCH_KIND}" --arg schedule "${BATCH_SCHEDULE:-}" --arg key "${BATCH_KEY}" \
   --argjson default_minutes "${MIGRATION_TIMEOUT_MINUTES}" "$(fleet_jq_defs)"'
   (.tenants | map({key: .id, value: .}) | from_entries) as $t
@@ -58,7 +61,7 @@ precheck() {
   (
     unset DATABASE_URL "${!DATABASE_URL_@}"
     export TENANT_ID="$2" RETENTION_DAYS="$3" LAST_ACTIVE="${last_active}" GITHUB_OUTPUT="${work}/$1.out"
-    precheck_script | exec timeout --kill-after=30 600 bash --noprofile --norc -eo pipefail
+    exec timeout --kill-after=30 600 bash --noprofile --norc -eo pipefail "${work}/precheck.sh"
   ) >> "$4" 2>&1 || status=$?
   if [ "${status}" -ne 0 ]; then
     echo "::warning::could not tell whether $2 changed since its last dump (exit ${status}): dumped" >> "$4"

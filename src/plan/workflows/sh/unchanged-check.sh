@@ -25,8 +25,9 @@ if [ -z "${LAST_ACTIVE:-}" ]; then
 fi
 check="$(mktemp -d "${RUNNER_TEMP}/${TENANT_ID}.unchanged.XXXXXX")"
 # The newest verified dump, as the drill would find it; any age (checked below).
+newest_backup_script > "${check}/newest.sh"
 if ! (export GITHUB_OUTPUT="${check}/newest.out" MAX_AGE_HOURS=1000000
-  newest_backup_script | bash --noprofile --norc -eo pipefail) > "${check}/newest.log" 2>&1; then
+  bash --noprofile --norc -eo pipefail "${check}/newest.sh") > "${check}/newest.log" 2>&1; then
   echo "${TENANT_ID}: no verified dump to compare with ($(grep -m 1 '^::error::' "${check}/newest.log" | sed 's/^::error:://' | cut -c 1-200)): dumped"
   exit 0
 fi
