@@ -12,6 +12,7 @@
 #   NEON_MAX_ATTEMPTS          tries of one request before Neon counts as unreachable
 #   NEON_REQUEST_SPACING_MS    the pause after each request
 #   NEON_RETRY_AFTER_CAP       the longest Retry-After honoured, in seconds
+# shellcheck disable=SC2034 # neon_failure: read by the files composed after this one
 
 set -euo pipefail
 # `neon_get URL OUT`: one GET into OUT, retried on 429 (after Retry-After), 5xx and no answer.
