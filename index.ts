@@ -216,7 +216,7 @@ const wiring = new RepositoryWiring(
     names,
     catalogWriterUrl: catalog?.writerUrl,
     // The backup workflows' planning job reads Neon's activity from its own environment (docs/backups.md).
-    neonActivity: settings.backup.maxSkipDays > 0 && workflows.some((w) => w.kind === "backup") ? { apiKey: neonActivityApiKey() } : undefined,
+    neonActivityApiKey: settings.backup.maxSkipDays > 0 && workflows.some((w) => w.kind === "backup") ? neonActivityApiKey() : undefined,
   },
   { providers: [githubProvider] },
 );

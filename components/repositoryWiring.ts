@@ -50,18 +50,16 @@ export interface RepositoryWiringArgs {
   /** The fleet catalog's insert-only writer string (secret), when the stack creates the catalog. @default none */
   readonly catalogWriterUrl?: pulumi.Output<string>;
   /**
-   * Given when the backup workflows read Neon's activity (backupMaxSkipDays above 0): their
-   * planning job enters an environment restricted to the default branch
-   * (neonActivityEnvironment), which no job that holds a tenant's string enters, and reads
-   * `apiKey` (secret; the neonActivityApiKey setting) from it. Without a key the environment
-   * is still created, restricted and empty: the planning job names it, and GitHub would
-   * otherwise create it unrestricted on the first run.
-   * @default none: the workflows do not read Neon
+   * The Neon key the backup workflows' planning job reads each tenant's last activity with
+   * (secret; the neonActivityApiKey setting, given when backupMaxSkipDays is above 0), put in
+   * environment neonActivityEnvironment, restricted to the default branch, which no job that
+   * holds a tenant's string enters. Without it nothing is created: the planning job names the
+   * environment anyway, GitHub creates it empty on the first run (nothing to read), and the
+   * deploy that brings the key takes it over with the branch restriction (GitHub's environment
+   * API creates or updates). Only then does the GitHub token need the Environments permission.
+   * @default none: every tenant is dumped every night
    */
-  readonly neonActivity?: {
-    /** The key (secret). @default none: the environment is created empty, and every tenant is dumped every night */
-    readonly apiKey?: pulumi.Output<string>;
-  };
+  readonly neonActivityApiKey?: pulumi.Output<string>;
 }
 
 /** The resource name of a workflow file: its file name without the extension. */
@@ -98,7 +96,7 @@ function restrictedEnvironmentSecret(
   branch: string,
   environment: string,
   secretName: string,
-  value: pulumi.Input<string> | undefined,
+  value: pulumi.Input<string>,
   child: pulumi.CustomResourceOptions,
 ): void {
   const env = new github.RepositoryEnvironment(
@@ -107,21 +105,21 @@ function restrictedEnvironmentSecret(
     child,
   );
   new github.RepositoryEnvironmentDeploymentPolicy(resources.branch, { repository, environment: env.environment, branchPattern: branch }, child);
-  if (value !== undefined) new github.ActionsEnvironmentSecret(resources.secret, { repository, environment: env.environment, secretName, value }, child);
+  new github.ActionsEnvironmentSecret(resources.secret, { repository, environment: env.environment, secretName, value }, child);
 }
 
 /**
  * The backups' activity key (NEON_ACTIVITY_SECRET) in its environment, restricted to the
- * default branch; the environment alone when the stack has no key.
+ * default branch; nothing without a key.
  */
 function neonActivitySecret(name: string, args: RepositoryWiringArgs, names: FleetNames, child: pulumi.CustomResourceOptions, listing: Listing): void {
-  if (!args.neonActivity) return;
+  const key = args.neonActivityApiKey;
+  if (!key) return;
   const environment = neonActivityEnvironment(names);
-  const key = args.neonActivity.apiKey;
   const resources = { environment: `${name}-neon-activity-environment`, branch: `${name}-neon-activity-branch`, secret: `${name}-neon-activity-key` };
   restrictedEnvironmentSecret(resources, args.repository, args.branch, environment, NEON_ACTIVITY_SECRET, key, child);
   listing.environments.push(environment);
-  if (key) listing.secrets.push(`${environment}/${NEON_ACTIVITY_SECRET}`);
+  listing.secrets.push(`${environment}/${NEON_ACTIVITY_SECRET}`);
 }
 
 /** Each tenant's connection string: a repository secret, or a secret of the tenant's environment (none in the region scope). */

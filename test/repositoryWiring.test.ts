@@ -47,7 +47,11 @@ describe("the backups' Neon activity key (neonActivityApiKey)", async () => {
     }
   });
 
-  it("is neither wired nor read when backupMaxSkipDays is 0: every tenant is dumped every night", () => {
+  it("is neither wired nor read when backupMaxSkipDays is 0: every tenant is dumped every night", async () => {
+    // Without a key nothing is wired either, though the planning job still names the environment.
+    const keyless = await runProgram("prod", ["secretScope=repository"]);
+    expect(keyless.resources.filter((r) => /repositoryEnvironment|actionsEnvironmentSecret/.test(r.type))).toEqual([]);
+    expect(workflowsOf(keyless).some((f) => String(f.inputs.content).includes(`environment: ${NEON_ACTIVITY_ENV}\n`))).toBe(true);
     expect(off.resources.filter((r) => /repositoryEnvironment|actionsEnvironmentSecret/.test(r.type))).toEqual([]);
     for (const file of workflowsOf(off)) expect(String(file.inputs.content)).not.toMatch(/NEON_ACTIVITY_API_KEY|neon_activity/);
   });
@@ -69,9 +73,8 @@ describe("repository-scoped secrets (prod)", async () => {
       expect(s.inputs).toEqual({ repository: "app", secretName: s.inputs.secretName, value: SECRET });
       expect(isWireSecret(s.wireInputs.value)).toBe(true);
     }
-    // The one environment is the backups' Neon activity key's (restricted, empty without the key): none per tenant.
-    const envs = run.resources.filter((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment");
-    expect(envs.map((e) => e.inputs.environment)).toEqual([NEON_ACTIVITY_ENV]);
+    // No environment at all: none per tenant, and no Neon activity key in this stack.
+    expect(run.resources.some((r) => r.type.startsWith("github:index/repositoryEnvironment"))).toBe(false);
   });
 
   it("wires nothing for the retired tenant: the manifest names it only among the retired, so the application refuses it", () => {
@@ -150,7 +153,7 @@ describe("repository-scoped secrets (prod)", async () => {
   it("exports the names of what the repository receives", () => {
     expect(run.outputs.githubWiring).toEqual({
       secrets: ACTIVE.map((id) => `${id.toUpperCase().replace(/-/g, "_")}_DATABASE_URL`).sort(),
-      environments: [NEON_ACTIVITY_ENV],
+      environments: [],
       variables: ["TENANT_FLEET_AWS_ROLE_ARN", "TENANT_FLEET_DRILL_ROLE_ARN", "TENANT_FLEET_BACKUP_VAULTS"],
       manifest: ".github/tenant-fleet/tenant-fleet.json",
       workflows: [
@@ -168,12 +171,10 @@ describe("environment-scoped secrets", async () => {
 
   it("gives each active tenant an environment restricted to the default branch, holding DATABASE_URL", () => {
     const envs = run.resources.filter((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment");
-    expect(envs.map((e) => e.inputs.environment).sort()).toEqual([...ACTIVE.map((id) => `tenant-${id}`), NEON_ACTIVITY_ENV]);
+    expect(envs.map((e) => e.inputs.environment).sort()).toEqual(ACTIVE.map((id) => `tenant-${id}`));
     for (const e of envs) expect(e.inputs.deploymentBranchPolicy).toEqual({ protectedBranches: false, customBranchPolicies: true });
     const policies = run.resources.filter((r) => r.type === "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy");
-    expect(policies.map((p) => [p.inputs.environment, p.inputs.branchPattern]).sort()).toEqual(
-      [...ACTIVE.map((id) => `tenant-${id}`), NEON_ACTIVITY_ENV].map((e) => [e, "main"]),
-    );
+    expect(policies.map((p) => [p.inputs.environment, p.inputs.branchPattern]).sort()).toEqual(ACTIVE.map((id) => [`tenant-${id}`, "main"]));
     const secrets = run.resources.filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
     expect(secrets).toHaveLength(ACTIVE.length);
     for (const s of secrets) {
@@ -190,17 +191,13 @@ describe("region-scoped credentials", async () => {
 
   it("writes nothing per tenant to GitHub: no secret, no environment, one manifest", () => {
     const github = run.resources.filter((r) => r.type.startsWith("github:index/"));
-    expect(github.filter((r) => /actionsSecret|actionsEnvironmentSecret/.test(r.type))).toEqual([]);
-    // The backups' Neon activity environment (restricted to main, no key set here) is the fleet's, not a tenant's.
-    expect(github.filter((r) => /repositoryEnvironment/.test(r.type)).map((r) => r.inputs.environment)).toEqual([NEON_ACTIVITY_ENV, NEON_ACTIVITY_ENV]);
+    expect(github.filter((r) => /actionsSecret|actionsEnvironmentSecret|repositoryEnvironment/.test(r.type))).toEqual([]);
     expect(github.map((r) => r.type).sort()).toEqual([
       "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate",
       "github:index/actionsVariable:ActionsVariable",
       "github:index/actionsVariable:ActionsVariable",
       "github:index/actionsVariable:ActionsVariable",
       "github:index/actionsVariable:ActionsVariable",
-      "github:index/repositoryEnvironment:RepositoryEnvironment",
-      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
       "github:index/repositoryFile:RepositoryFile",
       "github:index/repositoryFile:RepositoryFile",
       "github:index/repositoryFile:RepositoryFile",
