@@ -4,7 +4,16 @@
  */
 import { loadStackInputs } from "./src/plan/stack";
 import { refuseSampleFleet } from "./src/core/config/sampleFleet";
-import { credential, devWorkflowApiKey, GITHUB_PACING, GITHUB_TOKEN, NEON_API_KEY, neonApiKey, requireCredentials } from "./src/core/config/credentials";
+import {
+  credential,
+  devWorkflowApiKey,
+  GITHUB_PACING,
+  GITHUB_TOKEN,
+  NEON_API_KEY,
+  neonActivityApiKey,
+  neonApiKey,
+  requireCredentials,
+} from "./src/core/config/credentials";
 import * as neon from "./components/neon";
 import { TenantDatabase } from "./components/tenantDatabase";
 import { moveTarget, servingFleet } from "./tenants/serving";
@@ -192,8 +201,13 @@ const wiring = new RepositoryWiring(
     manifest: {
       path: manifestPath(names),
       content: pulumi
-        .all(Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.host])))
-        .apply((hosts) => renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts))))),
+        .all([
+          Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.host])),
+          Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.projectId])),
+        ])
+        .apply(([hosts, projects]) =>
+          renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts)), new Map(Object.entries(projects)))),
+        ),
     },
     roleArns: { backupWriter: roles.arnOf("backupWriter"), drillReader: roles.arnOf("drillReader"), migrator: roles.arnOf("migrator") },
     vaults: vaults.map(({ plan, vault }) => ({ awsRegion: plan.awsRegion, bucket: vault.bucketName, kmsKeyArn: vault.keyArn })),
@@ -201,6 +215,8 @@ const wiring = new RepositoryWiring(
     source: settings.tenantsFile,
     names,
     catalogWriterUrl: catalog?.writerUrl,
+    // The backup workflows' planning job reads Neon's activity from its own environment (docs/backups.md).
+    neonActivityApiKey: settings.backup.maxSkipDays > 0 && workflows.some((w) => w.kind === "backup") ? neonActivityApiKey() : undefined,
   },
   { providers: [githubProvider] },
 );

@@ -14,6 +14,8 @@ import {
   environmentName,
   repositorySecretName,
   fleetNames,
+  NEON_ACTIVITY_SECRET,
+  neonActivityEnvironment,
   type FleetNames,
 } from "../src/core/repositoryContract";
 
@@ -47,6 +49,17 @@ export interface RepositoryWiringArgs {
   readonly names?: FleetNames;
   /** The fleet catalog's insert-only writer string (secret), when the stack creates the catalog. @default none */
   readonly catalogWriterUrl?: pulumi.Output<string>;
+  /**
+   * The Neon key the backup workflows' planning job reads each tenant's last activity with
+   * (secret; the neonActivityApiKey setting, given when backupMaxSkipDays is above 0), put in
+   * environment neonActivityEnvironment, restricted to the default branch, which no job that
+   * holds a tenant's string enters. Without it nothing is created: the planning job names the
+   * environment anyway, GitHub creates it empty on the first run (nothing to read), and the
+   * deploy that brings the key takes it over with the branch restriction (GitHub's environment
+   * API creates or updates). Only then does the GitHub token need the Environments permission.
+   * @default none: every tenant is dumped every night
+   */
+  readonly neonActivityApiKey?: pulumi.Output<string>;
 }
 
 /** The resource name of a workflow file: its file name without the extension. */
@@ -93,6 +106,20 @@ function restrictedEnvironmentSecret(
   );
   new github.RepositoryEnvironmentDeploymentPolicy(resources.branch, { repository, environment: env.environment, branchPattern: branch }, child);
   new github.ActionsEnvironmentSecret(resources.secret, { repository, environment: env.environment, secretName, value }, child);
+}
+
+/**
+ * The backups' activity key (NEON_ACTIVITY_SECRET) in its environment, restricted to the
+ * default branch; nothing without a key.
+ */
+function neonActivitySecret(name: string, args: RepositoryWiringArgs, names: FleetNames, child: pulumi.CustomResourceOptions, listing: Listing): void {
+  const key = args.neonActivityApiKey;
+  if (!key) return;
+  const environment = neonActivityEnvironment(names);
+  const resources = { environment: `${name}-neon-activity-environment`, branch: `${name}-neon-activity-branch`, secret: `${name}-neon-activity-key` };
+  restrictedEnvironmentSecret(resources, args.repository, args.branch, environment, NEON_ACTIVITY_SECRET, key, child);
+  listing.environments.push(environment);
+  listing.secrets.push(`${environment}/${NEON_ACTIVITY_SECRET}`);
 }
 
 /** Each tenant's connection string: a repository secret, or a secret of the tenant's environment (none in the region scope). */
@@ -210,6 +237,7 @@ export class RepositoryWiring extends pulumi.ComponentResource {
     tenantSecrets(args, child, listing);
     const names = args.names ?? fleetNames();
     catalogWriterSecret(name, args, names, child, listing);
+    neonActivitySecret(name, args, names, child, listing);
     const variables = repositoryVariables(args, names, child);
     repositoryFiles(args, child);
     this.summary = {

@@ -136,8 +136,15 @@ describe("bucket policy", () => {
       ["DenyErasureButBreakGlass", "Deny"],
       ["DenyVaultConfigurationButBreakGlass", "Deny"],
       ["BackupWriterUploadsOnly", "Deny"],
+      ["BackupWriterReadsOnlyManifests", "Deny"],
       ["DrillReaderReadsOnly", "Deny"],
     ]);
+    // The writer reads nothing but manifests (the nightly unchanged check), whatever its identity policy says.
+    expect(doc.Statement.find((s) => s.Sid === "BackupWriterReadsOnlyManifests")).toMatchObject({
+      Action: ["s3:GetObject"],
+      NotResource: `${arn}/*.manifest.json`,
+      Condition: { ArnEquals: { "aws:PrincipalArn": WRITER } },
+    });
     expect(doc.Statement[1].Condition).toEqual({ Null: { "s3:if-none-match": "true" }, Bool: { "s3:ObjectCreationOperation": "true" } });
     expect(doc.Statement[3].Condition).toEqual({
       Null: { "s3:x-amz-server-side-encryption": "false" },
@@ -301,13 +308,20 @@ describe("workflow role permissions", () => {
     { awsRegion: "us-east-2", bucketArn: "arn:aws:s3:::us", keyArn: "arn:aws:kms:us-east-2:1:key/b", tenants: [] },
   ];
 
-  it("lets the writer upload new objects under each tenant's prefix, and nothing else", () => {
+  it("lets the writer upload new objects under each tenant's prefix, read there (manifests: the bucket policy), list its classes, and nothing else", () => {
     expect(backupWriterPolicy(grants, "tenant").Statement).toEqual([
       {
-        Sid: "UploadNewBackups",
+        Sid: "UploadNewBackupsReadManifests",
         Effect: "Allow",
-        Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject"],
         Resource: ["arn:aws:s3:::eu/retain-14d/acme-corp/*", "arn:aws:s3:::eu/retain-35d/brightwave/*"],
+      },
+      {
+        Sid: "ListBackupClasses0",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: "arn:aws:s3:::eu",
+        Condition: { StringLike: { "s3:prefix": ["retain-14d/*", "retain-35d/*"] } },
       },
       {
         Sid: "NeverReplaceABackup",

@@ -344,7 +344,13 @@ function checkStack(s: Stack): void {
       ).toBe("explicit-deny");
       expect(s3(world, plan.awsRegion, writer!, "s3:PutObjectTagging", key), "retag").not.toBe("allow");
       expect(s3(world, plan.awsRegion, writer!, "s3:DeleteObjectVersion", key), "delete").not.toBe("allow");
-      expect(s3(world, plan.awsRegion, writer!, "s3:GetObject", key), "writer reads").not.toBe("allow");
+      expect(s3(world, plan.awsRegion, writer!, "s3:GetObject", key), "writer reads a dump").not.toBe("allow");
+      // The nightly unchanged check: the writer lists its tenant's prefix and reads its manifests, nothing more.
+      expect(s3(world, plan.awsRegion, writer!, "s3:GetObject", `${key}.manifest.json`), "writer reads a manifest").toBe("allow");
+      expect(
+        s3(world, plan.awsRegion, writer!, "s3:ListBucket", vault.bucketArn, { "s3:prefix": backupPrefix(t.id, t.backup.retentionDays) }),
+        "writer lists",
+      ).toBe("allow");
       if (s.scopes.backupWriter === "tenant") {
         expect(s3(world, plan.awsRegion, writer!, "s3:PutObject", object(vault.bucketArn, t, 1), put({})), "shorter class").not.toBe("allow");
       }
@@ -366,6 +372,11 @@ function checkStack(s: Stack): void {
           s3(world, plan.awsRegion, writer ?? admin("none", "999999999999"), "s3:PutObject", object(vault.bucketArn, t), put({})),
           `${s.label} write ${t.id}`,
         ).not.toBe("allow");
+      if (s.scopes.backupWriter === "tenant")
+        expect(
+          s3(world, plan.awsRegion, writer ?? admin("none", "999999999999"), "s3:GetObject", `${object(vault.bucketArn, t)}.manifest.json`),
+          `${s.label} read ${t.id}'s manifest`,
+        ).not.toBe("allow");
       if (s.scopes.drillReader === "tenant") {
         expect(
           s3(world, plan.awsRegion, reader ?? admin("none", "999999999999"), "s3:GetObject", object(vault.bucketArn, t)),
@@ -381,7 +392,7 @@ function checkStack(s: Stack): void {
     // Every action outside each role's job is denied, on the bucket, any object and the key.
     const resourcesOf = [vault.bucketArn, `${vault.bucketArn}/*`, ...plan.backedUp.slice(0, 3).map((t) => object(vault.bucketArn, t))];
     for (const [caller, allowed] of [
-      [writer, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]],
+      [writer, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject", "s3:ListBucket"]],
       [reader, ["s3:GetObject", "s3:ListBucket"]],
     ] as [Caller | undefined, string[]][]) {
       if (!caller) continue;
@@ -398,7 +409,7 @@ function checkStack(s: Stack): void {
     fc.assert(
       fc.property(fc.stringMatching(/^(s3|kms|iam|sts|ec2|secretsmanager):[A-Z][A-Za-z]{2,30}$/), (action) => {
         for (const [caller, allowed] of [
-          [writer, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]],
+          [writer, ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject", "s3:ListBucket"]],
           [reader, ["s3:GetObject", "s3:ListBucket"]],
         ] as [Caller | undefined, string[]][]) {
           if (!caller || allowed.includes(action)) continue;

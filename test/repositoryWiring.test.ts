@@ -10,8 +10,52 @@ import { formatProblem } from "../src/core/diagnostics/problems";
 import * as path from "node:path";
 import { ROOT, runProgram } from "./program";
 import { ACME, fleetYaml } from "./helpers";
+import { parse } from "yaml";
 
 const ACTIVE = ["acme-corp", "brightwave", "northwind", "pacific-health", "thames-logistics"];
+const NEON_ACTIVITY_ENV = "tenant_fleet_neon_activity";
+
+describe("the backups' Neon activity key (neonActivityApiKey)", async () => {
+  const keyed = await runProgram("prod", ["secretScope=repository", "neonActivityApiKey=napi_org_key"]);
+  const off = await runProgram("prod", ["secretScope=repository", "neonActivityApiKey=napi_org_key", "backupMaxSkipDays=0"]);
+  const workflowsOf = (run: typeof keyed) =>
+    run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile" && String(r.inputs.file).startsWith(".github/workflows/"));
+
+  it("is a secret of an environment only the default branch may enter, and only the backups' planning job enters it", () => {
+    const env = keyed.resources.find((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment")!;
+    expect(env.inputs).toMatchObject({ environment: NEON_ACTIVITY_ENV, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } });
+    const policy = keyed.resources.find((r) => r.type === "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy")!;
+    expect(policy.inputs).toMatchObject({ environment: NEON_ACTIVITY_ENV, branchPattern: "main" });
+    const [secret] = keyed.resources.filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+    expect(secret.inputs).toMatchObject({ environment: NEON_ACTIVITY_ENV, secretName: "NEON_ACTIVITY_API_KEY" });
+    expect(isWireSecret(secret.wireInputs.value)).toBe(true);
+    expect((keyed.outputs.githubWiring as { secrets: string[] }).secrets).toContain(`${NEON_ACTIVITY_ENV}/NEON_ACTIVITY_API_KEY`);
+    for (const file of workflowsOf(keyed)) {
+      const workflow = parse(String(file.inputs.content)) as {
+        jobs: Record<string, { environment?: string; steps: { name: string; env?: Record<string, string> }[] }>;
+      };
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        const readers = job.steps.filter((st) => JSON.stringify(st.env ?? {}).includes("NEON_ACTIVITY_API_KEY"));
+        if (id === "plan" && String(file.inputs.file).includes("-backup-")) {
+          expect(job.environment).toBe(NEON_ACTIVITY_ENV);
+          expect(readers.map((st) => st.name)).toEqual(["Which tenants were active (Neon)"]);
+        } else {
+          expect(job.environment, `${String(file.inputs.file)} ${id}`).not.toBe(NEON_ACTIVITY_ENV);
+          expect(readers, `${String(file.inputs.file)} ${id}`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it("is neither wired nor read when backupMaxSkipDays is 0: every tenant is dumped every night", async () => {
+    // Without a key nothing is wired either, though the planning job still names the environment.
+    const keyless = await runProgram("prod", ["secretScope=repository"]);
+    expect(keyless.resources.filter((r) => /repositoryEnvironment|actionsEnvironmentSecret/.test(r.type))).toEqual([]);
+    expect(workflowsOf(keyless).some((f) => String(f.inputs.content).includes(`environment: ${NEON_ACTIVITY_ENV}\n`))).toBe(true);
+    expect(off.resources.filter((r) => /repositoryEnvironment|actionsEnvironmentSecret/.test(r.type))).toEqual([]);
+    for (const file of workflowsOf(off)) expect(String(file.inputs.content)).not.toMatch(/NEON_ACTIVITY_API_KEY|neon_activity/);
+  });
+});
 
 describe("repository-scoped secrets (prod)", async () => {
   const run = await runProgram("prod", ["secretScope=repository"]);
@@ -29,6 +73,7 @@ describe("repository-scoped secrets (prod)", async () => {
       expect(s.inputs).toEqual({ repository: "app", secretName: s.inputs.secretName, value: SECRET });
       expect(isWireSecret(s.wireInputs.value)).toBe(true);
     }
+    // No environment at all: none per tenant, and no Neon activity key in this stack.
     expect(run.resources.some((r) => r.type.startsWith("github:index/repositoryEnvironment"))).toBe(false);
   });
 
@@ -70,6 +115,7 @@ describe("repository-scoped secrets (prod)", async () => {
       source: "tenants/tenants.yaml",
       migrations: { command: "npm run migrate", setupCommand: "npm ci", paths: ["migrations/**"], waves: ["canary", "early", "general"], failureBudget: "0" },
       restoreDrillSchedule: "41 4 * * 1",
+      neonOrgId: "org-quiet-river-40213377",
     });
     expect(files.map((f) => [f.inputs.file, f.inputs.content, f.inputs.branch, f.inputs.overwriteOnCreate])).toEqual(
       expected.map((w) => [w.path, w.content, "main", true]),
@@ -84,6 +130,9 @@ describe("repository-scoped secrets (prod)", async () => {
     const manifest = JSON.parse(String(file.inputs.content));
     const routes = run.outputs.databasesByTenant as Record<string, { host: string }>;
     expect(manifest.tenants.map((t: { id: string; host: string }) => [t.id, t.host])).toEqual(ACTIVE.map((id) => [id, routes[id].host]));
+    // And its Neon project, by which the backups' planning job reads its last activity.
+    const projects = run.outputs.databasesByTenant as Record<string, { projectId: string }>;
+    expect(manifest.tenants.map((t: { id: string; neonProject: string }) => [t.id, t.neonProject])).toEqual(ACTIVE.map((id) => [id, projects[id].projectId]));
     expect(manifest.tenants[0].host).toMatch(/\.neon\.tech$/);
   });
 

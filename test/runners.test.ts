@@ -57,8 +57,34 @@ describe("the runner-minute model", () => {
     expect(() => jobsOf("w.yml", yaml, MODEL, () => "not a matrix")).toThrow(/cannot read/);
   });
 
+  it("with an idle share, checks every tenant, dumps the active ones and the idle ones due, and counts the computes woken", () => {
+    const yaml = [
+      "jobs:",
+      "  plan: { runs-on: x, steps: [{ run: plan }] }",
+      "  backup: { runs-on: x, strategy: { matrix: { batch: '${{ x }}' } }, steps: [{ run: pg_dump }] }",
+    ].join("\n");
+    const batches = [{ tenants: Array.from({ length: 50 }, (_, i) => `t${i}`) }, { tenants: Array.from({ length: 50 }, (_, i) => `u${i}`) }];
+    const idle = { ...MODEL, idleShare: 0.7, checkSeconds: 2, maxSkipDays: 7 };
+    const jobs = jobsOf("w.yml", yaml, idle, () => batches, 8);
+    // 50 tenants: 15 active + 35 idle, 5 of them due (35 / 7): 20 dumped, 3 rounds of 8; 50 checked, 7 rounds.
+    expect(jobs.map((j) => [j.job, j.tenants, j.dumped, j.seconds])).toEqual([
+      ["plan", 0, 0, 10],
+      ["backup", 50, 20, 60 + 7 * 2 + 3 * 10],
+      ["backup", 50, 20, 60 + 7 * 2 + 3 * 10],
+    ]);
+    expect(runnerRow(100, 1, jobs).computesWoken).toBe(40);
+    // Without an idle share, as before: every tenant dumped, no check.
+    const all = jobsOf("w.yml", yaml, MODEL, () => batches, 8);
+    expect(all.map((j) => [j.dumped, j.seconds])).toEqual([
+      [0, 10],
+      [50, 60 + 7 * 10],
+      [50, 60 + 7 * 10],
+    ]);
+    expect(runnerRow(100, 1, all).computesWoken).toBe(100);
+  });
+
   it("schedules the longest jobs first on the runner free soonest, then the jobs that wait", () => {
-    const job = (seconds: number, tenants = 1): Job => ({ workflow: "w", job: "j", tenants, seconds });
+    const job = (seconds: number, tenants = 1): Job => ({ workflow: "w", job: "j", tenants, dumped: tenants, seconds });
     const jobs = [job(60), job(60), job(120), job(10, 0)];
     expect(wallClockSeconds(jobs, 1)).toBe(240 + 10);
     expect(wallClockSeconds(jobs, 2)).toBe(120 + 10);

@@ -50,6 +50,7 @@ describe("stack settings", () => {
       signups: { perHour: 20, perDay: 200 },
       backup: {
         encryption: "kms",
+        maxSkipDays: 7,
         objectLock: "off",
         keyAdministrators: [DEPLOY],
         breakGlassPrincipal: undefined,

@@ -15,6 +15,7 @@ import {
 } from "../src/plan/workflows/render";
 import { ENVIRONMENT_SLOTS } from "../src/plan/repository/manifest";
 import { recordScriptEnv, ROLLOUT_STOPPED_TITLE, TENANT_LOCK_KEY } from "../src/plan/workflows/batchScripts";
+import { ACTIVITY_STEP_NAME } from "../src/plan/workflows/tenantWorkflow";
 import { longestGapHours } from "../src/core/cronGap";
 import { parseTenants } from "../tenants/load";
 import type { Tenant } from "../tenants/model";
@@ -39,6 +40,7 @@ function syntheticFleet(n: number, extra: Record<string, string> = {}): Tenant[]
 
 type Job = {
   if?: string;
+  environment?: string;
   needs?: string[];
   permissions?: Record<string, string>;
   strategy?: { matrix: { batch: string } };
@@ -52,6 +54,22 @@ function jobs(w: RenderedWorkflow): Job[] {
     .map(([, job]) => job);
 }
 const planJob = (w: RenderedWorkflow): Job => parse(w.content).jobs.plan;
+/**
+ * The planning job without its Neon step (backups: the one step that holds a secret, the
+ * Neon activity key of the environment the job enters); checks that the step is that alone.
+ */
+function planWithoutActivity(w: RenderedWorkflow): Job {
+  const plan = planJob(w);
+  const activity = plan.steps.filter((st) => st.name === ACTIVITY_STEP_NAME);
+  if (w.kind !== "backup") expect(activity).toEqual([]);
+  for (const st of activity) {
+    expect(Object.entries(st.env ?? {}).filter(([, v]) => String(v).includes("secrets."))).toEqual([
+      ["NEON_ACTIVITY_API_KEY", "${{ secrets.NEON_ACTIVITY_API_KEY }}"],
+    ]);
+    expect(plan.environment).toMatch(/^tenant_fleet_neon_activity/);
+  }
+  return { ...plan, steps: plan.steps.filter((st) => st.name !== ACTIVITY_STEP_NAME) };
+}
 /** The batch step: the one that writes each tenant's script out and runs it. */
 const batchStep = (job: Job) => job.steps.find((s) => s.run?.includes("TENANT_FLEET_TENANT_SCRIPT"))!;
 
@@ -94,7 +112,7 @@ describe("every generated workflow", () => {
     }
     // The migrations' planning job may read another run's results (a retry); it holds no secret.
     expect(planJob(w).permissions).toEqual(w.kind === "migrations" ? { contents: "read", actions: "read" } : { contents: "read" });
-    expect(JSON.stringify(planJob(w))).not.toMatch(/secrets\./);
+    expect(JSON.stringify(planWithoutActivity(w))).not.toMatch(/secrets\./);
   });
 
   it.each(everyWorkflow)("%s lists no tenant: its batch jobs take their matrix from the planning job, slot by slot (migrations: wave by wave)", (_, w) => {
@@ -139,7 +157,10 @@ describe("every generated workflow", () => {
 
   it.each(everyWorkflow)("%s reads secrets only through a step's environment", (_, w) => {
     const refs = [...w.content.matchAll(/\$\{\{\s*secrets(\.|\[)[^}]*\}\}/g)].map((m) => m[0]);
-    for (const r of refs) expect(r).toMatch(/^\$\{\{ (secrets\.DATABASE_URL|secrets\[matrix\.batch\.secrets\[\d+\]\]|secrets\.TENANT_FLEET_CATALOG_URL) \}\}$/);
+    for (const r of refs)
+      expect(r).toMatch(
+        /^\$\{\{ (secrets\.DATABASE_URL|secrets\[matrix\.batch\.secrets\[\d+\]\]|secrets\.TENANT_FLEET_CATALOG_URL|secrets\.NEON_ACTIVITY_API_KEY) \}\}$/,
+      );
     for (const job of jobs(w)) {
       expect(JSON.stringify(job.env ?? {})).not.toContain("secrets");
       for (const step of job.steps) if (JSON.stringify(step.env ?? {}).includes("secrets")) expect(step.run).toBeDefined();
@@ -153,8 +174,8 @@ describe("every generated workflow", () => {
       expect(credential).toBe(true);
       expect(job.if!.startsWith("github.ref == 'refs/heads/main' && ")).toBe(true);
     }
-    // The planning job reads the manifest only, and only on the default branch too.
-    expect(JSON.stringify(planJob(w))).not.toMatch(/\$\{\{[^}]*secrets|configure-aws-credentials|id-token/);
+    // The planning job reads the manifest only (and, backups, Neon's activity), and only on the default branch too.
+    expect(JSON.stringify(planWithoutActivity(w))).not.toMatch(/\$\{\{[^}]*secrets|configure-aws-credentials|id-token/);
     expect(planJob(w).if).toBe("github.ref == 'refs/heads/main'");
   });
 

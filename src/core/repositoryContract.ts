@@ -129,6 +129,21 @@ export function catalogWriterLocation(
     : { scope: "environment", environment: names.catalogEnvironment, secret: names.catalogSecret };
 }
 
+/**
+ * The Neon API key the backups' planning job reads each tenant's last activity with (and the
+ * drill's snapshot check): one name in every stack, held in the stack's own environment.
+ */
+export const NEON_ACTIVITY_SECRET = "NEON_ACTIVITY_API_KEY";
+
+/**
+ * The environment that holds NEON_ACTIVITY_SECRET: restricted to the default branch, entered
+ * only by the jobs that read Neon (never by a job that holds a tenant's string). One per
+ * stack or shard (`tenant_fleet_neon_activity`, `…_<shard>`); underscores, like the catalog's.
+ */
+export function neonActivityEnvironment(names: FleetNames): string {
+  return names.catalogEnvironment.replace(/^tenant_fleet_catalog/, "tenant_fleet_neon_activity");
+}
+
 /** A workflow file's concurrency group prefix: its file name without the extension. */
 export function concurrencyGroup(path: string): string {
   return path

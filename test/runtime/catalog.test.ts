@@ -56,7 +56,7 @@ describe("the fleet catalog", () => {
     const first = catalog(["migrate"]);
     expect(first.stderr).toBe("");
     expect(first.stdout).toBe(
-      `applied 0001_init.sql, 0002_run_details.sql, 0003_operations.sql, 0004_serving_since.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`,
+      `applied 0001_init.sql, 0002_run_details.sql, 0003_operations.sql, 0004_serving_since.sql, 0005_unchanged_backups.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`,
     );
     expect(catalog(["migrate"]).stdout).toMatch(/^the catalog's schema is current\n/);
     expect(pg.sql("catalog", "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'public'")).toBe(

@@ -14,7 +14,7 @@ import { batchFor, KINDS, narrowedFiles, repositoryOf, type Repository, type Run
 import { startPostgres, type PgCluster } from "./services/postgres";
 import { startS3, type S3Service } from "./services/s3";
 import { localMatrix, runnerSetup, type RunnerSetup } from "./substitutions";
-import { ENVIRONMENT_SECRET_NAME, VARIABLES } from "../../src/core/repositoryContract";
+import { ENVIRONMENT_SECRET_NAME, NEON_ACTIVITY_SECRET, VARIABLES } from "../../src/core/repositoryContract";
 
 export const FIXTURE_TENANTS = "test/runtime/fixtures/tenants.yaml";
 
@@ -24,6 +24,8 @@ export interface BatchRun {
   /** The batch job, with the matrix entry the plan gave for the batch. */
   readonly job: JobResult;
   readonly entry: Record<string, unknown>;
+  /** The run's artifact store: the batch's result lines under `tenant-fleet-results-<key>/`. */
+  readonly artifacts: string;
 }
 
 export interface World {
@@ -45,7 +47,7 @@ export interface World {
   runBatch(
     kind: RunKind,
     tenantIds: readonly string[],
-    options?: { secrets?: Record<string, string>; partBytes?: number; narrow?: boolean },
+    options?: { secrets?: Record<string, string>; partBytes?: number; narrow?: boolean; neon?: { url: string; key?: string } },
   ): Promise<BatchRun>;
   /**
    * Runs a kind's whole workflow (planning job, every batch job, migrations' wave gates) over
@@ -120,13 +122,17 @@ export async function startWorld(
       async runBatch(kind, tenantIds, options = {}) {
         const { content, batch } = batchFor(repo, kind, tenantIds[0]);
         const files = options.narrow === false ? { ...repo.files } : narrowedFiles(repo, kind, batch.key, tenantIds);
+        const artifacts = mkdtempSync(path.join(tmpdir(), "tf-artifacts-"));
         const subs = runner.substitutions({
           partBytes: options.partBytes,
           files,
           credentialsFor: (arn) => s3.credentialsFor(arn),
-          artifacts: mkdtempSync(path.join(tmpdir(), "tf-artifacts-")),
+          artifacts,
+          // The backups' planning job reads Neon's activity: the stand-in's, with the key its environment holds.
+          neonApi: options.neon?.url,
         });
-        const plan = await runJob(content, "plan", undefined, context({}), subs);
+        const planSecrets: Record<string, string> = options.neon?.key ? { [NEON_ACTIVITY_SECRET]: options.neon.key } : {};
+        const plan = await runJob(content, "plan", undefined, context(planSecrets), subs);
         if (plan.result !== "success") throw new Error(`the planning job failed:\n${plan.log}`);
         // Migrations run wave by wave: the batch's wave names its slot and its job.
         const waves = JSON.parse(
@@ -159,7 +165,7 @@ export async function startWorld(
         );
         // The service container is new for every job: drop what the drill restored.
         if (kind === "drill") for (const db of tenantIds.map((_, i) => `drill_${i + 1}`)) drillDb.sql("postgres", `drop database if exists ${db}`);
-        return { plan, job, entry };
+        return { plan, job, entry, artifacts };
       },
       async runWorkflow(kind, options = {}) {
         const files = options.files ?? repo.files;

@@ -125,6 +125,11 @@ export function devWorkflowApiKey(): pulumi.Output<string> | undefined {
   return new pulumi.Config("tenant-fleet").getSecret("devNeonApiKey");
 }
 
+/** The backups' activity key (secret config only), which the wiring puts in the default-branch environment of the planning job. */
+export function neonActivityApiKey(): pulumi.Output<string> | undefined {
+  return new pulumi.Config("tenant-fleet").getSecret("neonActivityApiKey");
+}
+
 /**
  * How the GitHub provider paces its calls, pinned rather than left to defaults that may
  * change: one request at a time, a second between writes (GitHub's guidance for avoiding

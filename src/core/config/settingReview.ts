@@ -72,6 +72,8 @@ export const SETTING_REVIEW = {
   devPreviewCommand: { class: "review", why: "changes what runs with a preview branch's string" },
   devBranchMaxAgeHours: { class: "safe", why: "preview branches live longer or shorter" },
   devBranchCleanupSchedule: { class: "safe", why: "preview cleanup runs at another time" },
+  backupMaxSkipDays: { class: "review", why: "idle tenants are dumped more or less often, and the restore drill accepts older or only younger dumps" },
+  neonActivityApiKey: { class: "review", why: "the key the backups' planning job reads Neon with changes (its value is never shown)" },
   devNeonApiKey: { class: "review", why: "the dev/test workflows' Neon key changes (its value is never shown)" },
   keyAdministrators: {
     class: "destructive",

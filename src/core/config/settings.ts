@@ -105,6 +105,8 @@ export interface StackSettings {
   readonly signups: { readonly perHour: Setting<"signupsPerHour">; readonly perDay: Setting<"signupsPerDay"> };
   readonly backup: {
     readonly encryption: Setting<"backupEncryption">;
+    /** Days an idle tenant's dump may be skipped; 0: never skipped. */
+    readonly maxSkipDays: Setting<"backupMaxSkipDays">;
     readonly objectLock: Setting<"backupObjectLock">;
     /** Deduplicated and sorted. */
     readonly keyAdministrators: readonly string[];
@@ -230,6 +232,7 @@ function devProjectOf(v: ValueOf): DevProjectSettings | undefined {
 function backupOf(v: ValueOf): StackSettings["backup"] {
   return {
     encryption: v("backupEncryption"),
+    maxSkipDays: v("backupMaxSkipDays"),
     objectLock: v("backupObjectLock"),
     keyAdministrators: Object.freeze([...new Set(v("keyAdministrators") ?? [])].sort()),
     breakGlassPrincipal: v("breakGlassPrincipal"),

@@ -200,13 +200,26 @@ function keyStatement(Sid: string, grants: readonly VaultGrant[], actions: reado
 /**
  * The backup writer: upload (single PUT or multipart) under the prefix of each tenant it
  * backs up, in that tenant's retention class, and only as a new object; use the vault keys
- * only through S3. Nothing else: no read, list, tag or delete.
+ * only through S3. To leave an idle tenant asleep (sh/unchanged-check.sh) it also reads
+ * under those prefixes, which the vault's bucket policy narrows to the backups' manifests
+ * (BackupWriterReadsOnlyManifests: tables, row counts, times; never a dump), and lists its
+ * retention classes (key names: tenant ids and times). Both ride on statements of the size
+ * the uploads already need, so a fleet keeps per-tenant upload grants as long as before.
+ * Nothing else: no dump read, no tag, no delete.
  */
 export function backupWriterPolicy(grants: readonly VaultGrant[], scope: GrantScope, credentials?: CredentialAccess): PolicyDocument {
   const used = grants.filter((g) => g.tenants.length);
   const resources = used.flatMap((g) => objectPrefixes(g, scope).map((p) => `${g.bucketArn}/${p}*`));
+  const actions = [...BACKUP_UPLOAD_ACTIONS, ...BACKUP_READ_ACTIONS];
   return policy([
-    ...(resources.length ? [{ Sid: "UploadNewBackups", Effect: "Allow" as const, Action: [...BACKUP_UPLOAD_ACTIONS], Resource: resources }] : []),
+    ...(resources.length ? [{ Sid: "UploadNewBackupsReadManifests", Effect: "Allow" as const, Action: actions, Resource: resources }] : []),
+    ...used.map((g, i): PolicyStatement => ({
+      Sid: `ListBackupClasses${i}`,
+      Effect: "Allow",
+      Action: [...BACKUP_LIST_ACTIONS],
+      Resource: g.bucketArn,
+      Condition: { StringLike: { "s3:prefix": objectPrefixes(g, "class").map((p) => `${p}*`) } },
+    })),
     {
       Sid: "NeverReplaceABackup",
       Effect: "Deny",

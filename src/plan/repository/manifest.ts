@@ -45,6 +45,8 @@ export interface ManifestTenant {
   readonly pg: number;
   /** The direct host the stack created: a backup of a connection string pointing elsewhere fails. */
   readonly host: string;
+  /** The tenant's Neon project id: the backups' planning job reads its last activity by it. Absent when not known. */
+  readonly neonProject?: string;
   readonly credential: CredentialLocation;
   /** Absent when the tenant does not back up. */
   readonly backup?: {
@@ -78,8 +80,13 @@ export interface FleetManifest {
   };
 }
 
-/** The manifest for these tenants, with the host `pulumi up` created for each active one. */
-export function fleetManifest(tenants: readonly Tenant[], settings: ManifestSettings, hosts: ReadonlyMap<string, string>): FleetManifest {
+/** The manifest for these tenants, with the host `pulumi up` created for each active one (and its Neon project id, when given). */
+export function fleetManifest(
+  tenants: readonly Tenant[],
+  settings: ManifestSettings,
+  hosts: ReadonlyMap<string, string>,
+  projects: ReadonlyMap<string, string> = new Map(),
+): FleetManifest {
   const sorted = [...tenants].sort(byId);
   const batches = planFleetBatches(sorted, settings);
   const entry = (t: Tenant): ManifestTenant => {
@@ -92,6 +99,7 @@ export function fleetManifest(tenants: readonly Tenant[], settings: ManifestSett
       awsRegion,
       pg: t.pgVersion,
       host,
+      ...(projects.has(t.id) ? { neonProject: projects.get(t.id)! } : {}),
       credential: credentialLocation(t.id, settings.scope, { stack: settings.stack, awsRegion }),
       ...(t.backup.enabled
         ? {

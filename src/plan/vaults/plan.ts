@@ -143,6 +143,8 @@ export function backupTimestamp(at: Date): string {
 }
 /** The same format for `date -u +…` in workflow scripts. */
 export const BACKUP_TIMESTAMP_DATE_FORMAT = "%Y%m%dT%H%M%SZ";
+/** A backup's manifest: its dump's key with this suffix instead of `.dump` (src/plan/workflows/backupScripts.ts). */
+export const MANIFEST_SUFFIX = ".manifest.json";
 
 /** `retain-<days>d/<tenant-id>/<UTC timestamp>.dump` */
 export function backupKey(tenantId: string, retentionDays: number, at: Date): string {

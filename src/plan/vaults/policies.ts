@@ -9,6 +9,7 @@ import {
   BACKUP_LIST_ACTIONS,
   BACKUP_READ_ACTIONS,
   BACKUP_UPLOAD_ACTIONS,
+  MANIFEST_SUFFIX,
   KEY_ADMIN_ACTIONS,
   KEY_DESTRUCTION_ACTIONS,
   KEY_POLICY_ACTIONS,
@@ -182,7 +183,18 @@ export function bucketPolicy(
           },
         ]
       : [];
-  statements.push(...roleBoundary("BackupWriterUploadsOnly", access.writerRoleArn, BACKUP_UPLOAD_ACTIONS));
+  // The writer also lists, and reads manifests (never a dump): the nightly check that leaves an idle tenant asleep.
+  statements.push(...roleBoundary("BackupWriterUploadsOnly", access.writerRoleArn, [...BACKUP_UPLOAD_ACTIONS, ...BACKUP_LIST_ACTIONS, ...BACKUP_READ_ACTIONS]));
+  if (access.writerRoleArn) {
+    statements.push({
+      Sid: "BackupWriterReadsOnlyManifests",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...BACKUP_READ_ACTIONS],
+      NotResource: `${bucketArn}/*${MANIFEST_SUFFIX}`,
+      Condition: { ArnEquals: { "aws:PrincipalArn": access.writerRoleArn } },
+    });
+  }
   statements.push(...roleBoundary("DrillReaderReadsOnly", access.readerRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_LIST_ACTIONS]));
   // The operations role reads and uploads; it uploads only under exports/, whatever its identity policy says.
   statements.push(...roleBoundary("OperatorReadsAndExportsOnly", access.operatorRoleArn, [...BACKUP_READ_ACTIONS, ...BACKUP_UPLOAD_ACTIONS]));

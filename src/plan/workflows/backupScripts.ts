@@ -18,7 +18,7 @@
  * for older manifests, which recorded the planner's estimates).
  */
 import { backupPrefix } from "../../../tenants/naming";
-import { BACKUP_TIMESTAMP_DATE_FORMAT, type BackupEncryption } from "../vaults/plan";
+import { BACKUP_TIMESTAMP_DATE_FORMAT, MANIFEST_SUFFIX, type BackupEncryption } from "../vaults/plan";
 import { shellScript, sqlText } from "./shell";
 
 /** Streamed upload part size: 128 MiB parts reach S3's 10,000-part limit at 1.25 TiB; one part at a time sits on the runner's disk. */
@@ -32,7 +32,7 @@ export const ROW_TOLERANCE_PERCENT = 20;
 export const CLOCK_SKEW_SECONDS = 300;
 /** The backup manifest's format; the drill refuses one it does not know. (The fleet manifest's is FLEET_MANIFEST_FORMAT.) */
 export const BACKUP_MANIFEST_FORMAT = 1;
-export const MANIFEST_SUFFIX = ".manifest.json";
+export { MANIFEST_SUFFIX };
 /**
  * The manifest's `row_counts` when its `tables` are exact counts, taken with count(*) in the
  * snapshot pg_dump dumped; a manifest without the field (older backups) holds estimates.

@@ -28,6 +28,7 @@ export const RESULT_RECORDS = Object.freeze({
     fields: ["version_before", "version_after", "lsn_before"],
     columns: { version_before: "text", version_after: "text", lsn_before: "pg_lsn" },
   },
+  // A backup's result is ok, failed or unchanged (an idle tenant left asleep: its key is the dump it still has).
   backup: { table: "backups", fields: ["key", "bytes", "tables", "rows"], columns: { object_key: "text", bytes: "bigint", tables: "int", rows: "bigint" } },
   restoreDrill: { table: "drills", fields: ["key"], columns: { object_key: "text" } },
 } as const satisfies Record<BatchKind, { table: string; fields: readonly string[]; columns: Record<string, string> }>);
@@ -89,18 +90,28 @@ export function batchScriptEnv(kind: BatchKind, lock: boolean): Record<string, s
 
 /** The heredoc delimiter that carries the tenant script inside the batch script. */
 const TENANT_SCRIPT_DELIMITER = "TENANT_FLEET_TENANT_SCRIPT";
+const PRECHECK_DELIMITER = "TENANT_FLEET_PRECHECK";
 
 /**
  * A batch job's step: every tenant of the batch through `tenantScript`, BATCH_PARALLELISM at
  * a time (sh/batch.sh; its header names its environment, batchScriptEnv the constants). The
  * tenant script reaches it as the function `tenant_script`, which prints it (a quoted
  * heredoc: its text is not expanded), for each tenant's run under its own timeout. With
- * `lock` (as batchScriptEnv's), the advisory lock's functions (sh/tenant-lock.sh).
+ * `lock` (as batchScriptEnv's), the advisory lock's functions (sh/tenant-lock.sh). With
+ * `precheck` (backups: activityScripts.ts), the function `precheck_script`, run for each
+ * tenant before its string is read; it may settle the tenant as unchanged.
  */
-export function batchScript(tenantScript: string, lock: boolean): string {
-  if (tenantScript.split("\n").includes(TENANT_SCRIPT_DELIMITER)) throw new Error("internal: the tenant script contains the heredoc delimiter");
-  const carrier = ["tenant_script() {", `  cat <<'${TENANT_SCRIPT_DELIMITER}'`, tenantScript, TENANT_SCRIPT_DELIMITER, "}"].join("\n");
-  return [shellScript("fleet-manifest.sh"), carrier, shellScript(...(lock ? ["host-of.sh", "tenant-lock.sh"] : []), "batch.sh")].join("\n");
+export function batchScript(tenantScript: string, lock: boolean, precheck?: string): string {
+  const carrier = (fn: string, delimiter: string, script: string) => {
+    if (script.split("\n").includes(delimiter)) throw new Error(`internal: the script of ${fn} contains the heredoc delimiter`);
+    return [`${fn}() {`, `  cat <<'${delimiter}'`, script, delimiter, "}"].join("\n");
+  };
+  return [
+    shellScript("fleet-manifest.sh"),
+    carrier("tenant_script", TENANT_SCRIPT_DELIMITER, tenantScript),
+    ...(precheck !== undefined ? [carrier("precheck_script", PRECHECK_DELIMITER, precheck)] : []),
+    shellScript(...(lock ? ["host-of.sh", "tenant-lock.sh"] : []), "batch.sh"),
+  ].join("\n");
 }
 
 /** The title of the annotation that says a rollout stopped at a wave. */

@@ -2,15 +2,30 @@
  * The three kinds of tenant workflow, each a KindSpec for tenantWorkflow: nightly backups (one
  * file per schedule), migrations (on push, wave by wave) and the weekly restore drill.
  */
-import { fleetNames } from "../../core/repositoryContract";
+import { fleetNames, neonActivityEnvironment } from "../../core/repositoryContract";
 import { manifestPath } from "../repository/manifest";
 import { wavesOf } from "../repository/waves";
 import { ACTIONS } from "./actions";
-import { backupScript, backupScriptEnv, DRILL_SCRIPT_ENV, drillTenantScript, migrationTenantScript, NEWEST_BACKUP_SCRIPT_ENV } from "./backupScripts";
+import { unchangedCheckEnv, unchangedCheckScript } from "./activityScripts";
+import {
+  backupScript,
+  backupScriptEnv,
+  CLOCK_SKEW_SECONDS,
+  DRILL_SCRIPT_ENV,
+  drillTenantScript,
+  migrationTenantScript,
+  NEWEST_BACKUP_SCRIPT_ENV,
+} from "./backupScripts";
 import type { DispatchInput, RunStep, Triggers } from "./model";
 import { installPgClientStep, manifestCheckoutStep, vaultExpr } from "./steps";
 import { tenantWorkflow } from "./tenantWorkflow";
-import { DEFAULT_BATCH_PARALLELISM, type PlannedWorkflow, type RenderedWorkflow, type WorkflowSettings } from "./workflowSettings";
+import {
+  DEFAULT_BACKUP_MAX_SKIP_DAYS,
+  DEFAULT_BATCH_PARALLELISM,
+  type PlannedWorkflow,
+  type RenderedWorkflow,
+  type WorkflowSettings,
+} from "./workflowSettings";
 
 /** Batch jobs of one workflow that run at once (each works on BATCH_PARALLELISM tenants). */
 export const BACKUP_MAX_PARALLEL = 8;
@@ -24,7 +39,17 @@ export const DRILL_JOB_PREFIX = "restore ";
 export function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): RenderedWorkflow {
   const schedule = file.schedule!;
   const names = settings.names ?? fleetNames();
+  const maxSkipDays = settings.backupMaxSkipDays ?? DEFAULT_BACKUP_MAX_SKIP_DAYS;
+  // Idle tenants stay asleep: the plan reads Neon's activity, each tenant is checked before its string is read.
+  const activity =
+    maxSkipDays > 0
+      ? {
+          activity: { environment: neonActivityEnvironment(names), ...(settings.neonOrgId ? { orgId: settings.neonOrgId } : {}) },
+          precheck: unchangedCheckScript(),
+        }
+      : {};
   return tenantWorkflow(file, settings, {
+    ...activity,
     kind: "backup",
     batchKind: "backup",
     jobId: "backup",
@@ -43,6 +68,13 @@ export function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings
       BATCH_NEW: "${{ join(matrix.batch.new || fromJSON('[]'), ' ') }}",
       ...(settings.encryption === "kms" ? { BACKUP_KMS_KEY: `\${{ ${vaultExpr(names)}.kmsKeyArn }}` } : {}),
       ...backupScriptEnv(settings.encryption),
+      ...(maxSkipDays > 0
+        ? {
+            // Neon's last activity of the batch's tenants, as the plan read it ({} when it could not).
+            BATCH_LAST_ACTIVE: "${{ toJSON(matrix.batch.last_active || fromJSON('{}')) }}",
+            ...unchangedCheckEnv(maxSkipDays, CLOCK_SKEW_SECONDS),
+          }
+        : {}),
     },
     checkout: manifestCheckoutStep(),
     tools: [installPgClientStep()],
@@ -135,6 +167,7 @@ export function migrationsWorkflow(file: PlannedWorkflow, settings: WorkflowSett
 
 export function restoreDrillWorkflow(file: PlannedWorkflow, settings: WorkflowSettings): RenderedWorkflow {
   const names = settings.names ?? fleetNames();
+  const maxSkipDays = settings.backupMaxSkipDays ?? DEFAULT_BACKUP_MAX_SKIP_DAYS;
   return tenantWorkflow(file, settings, {
     kind: "restore-drill",
     batchKind: "restoreDrill",
@@ -147,7 +180,13 @@ export function restoreDrillWorkflow(file: PlannedWorkflow, settings: WorkflowSe
     parallelism: settings.batchParallelism ?? DEFAULT_BATCH_PARALLELISM,
     role: { variable: names.drillRoleArnVariable, session: "tenant-fleet-restore-drill" },
     credentials: false,
-    env: { BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`, ...NEWEST_BACKUP_SCRIPT_ENV, ...DRILL_SCRIPT_ENV },
+    env: {
+      BACKUP_BUCKET: `\${{ ${vaultExpr(names)}.bucket }}`,
+      ...NEWEST_BACKUP_SCRIPT_ENV,
+      ...DRILL_SCRIPT_ENV,
+      // Idle tenants' dumps are skipped for up to backupMaxSkipDays: their newest may be that much older.
+      ...(maxSkipDays > 0 ? { MAX_SKIP_HOURS: String(maxSkipDays * 24) } : {}),
+    },
     checkout: manifestCheckoutStep(),
     tools: [installPgClientStep()],
     stepName: "Find, verify and restore each tenant's newest backup",

@@ -10,6 +10,7 @@
 import { concurrencyGroup, environmentName } from "../../core/repositoryContract";
 import { manifestPath } from "../repository/manifest";
 import { ACTIONS, header, renderWorkflow, RUNNER } from "./actions";
+import { ACTIVITY_FILE, NEON_API, neonActivityEnv, neonActivityScript } from "./activityScripts";
 import { batchScript, batchScriptEnv, GATE_SCRIPT_ENV, gateScript, PLAN_SCRIPT_ENV, planScript } from "./batchScripts";
 import type { ActionStep, Env, Job, RunStep, Step, Workflow } from "./model";
 import {
@@ -28,6 +29,9 @@ import { Layout, tenantDatabaseConcurrency, type KindSpec } from "./workflowLayo
 import type { PlannedWorkflow, RenderedWorkflow, WorkflowSettings } from "./workflowSettings";
 
 export { slotCount, slotJobIds, tenantDatabaseConcurrency, type KindSpec } from "./workflowLayout";
+
+/** The planning job's step that reads the tenants' last activity from Neon (the runtime suite finds it by name). */
+export const ACTIVITY_STEP_NAME = "Which tenants were active (Neon)";
 
 /** A tenant the fleet manifest did not list this many days ago is new: its database may still be empty. */
 export const NEW_TENANT_DAYS = 7;
@@ -59,7 +63,7 @@ function batchSteps(l: Layout, round: number, stepEnv: Env): Step[] {
       name: spec.stepName,
       shell: "bash",
       env: stepEnv,
-      run: `${batchScript(spec.tenantScript, spec.credentials)}\n`,
+      run: `${batchScript(spec.tenantScript, spec.credentials, spec.precheck)}\n`,
     },
     {
       name: spec.waves ? "Keep the results for the wave's gate" : "Keep the results for the fleet catalog",
@@ -174,6 +178,8 @@ function planEnv(l: Layout): Env {
     WITH_SECRETS: String(l.binding.source === "slots"),
     // Backups: who is new to the manifest, read from its history with the run's token.
     ...(spec.batchKind === "backup" ? { NEW_TENANT_DAYS: String(NEW_TENANT_DAYS), GH_TOKEN: "${{ github.token }}" } : {}),
+    // Backups: each tenant's last activity, as the Neon step before read it.
+    ...(spec.activity ? { ACTIVITY_FILE } : {}),
     ...PLAN_SCRIPT_ENV,
   };
 }
@@ -196,11 +202,25 @@ function planJob(l: Layout): Job {
     },
   };
   const planStep: RunStep = { name: "Plan the batches from the fleet manifest", id: "plan", shell: "bash", env: planEnv(l), run: `${planScript()}\n` };
+  // Backups: the Neon key is in this step's env only, and the job enters the environment that holds it.
+  const activity: RunStep[] = spec.activity
+    ? [
+        {
+          name: ACTIVITY_STEP_NAME,
+          // Fail safe: whatever goes wrong here, the plan runs and every tenant without a known activity is dumped.
+          "continue-on-error": true,
+          shell: "bash",
+          env: neonActivityEnv(manifestPath(l.names), spec.activity.orgId),
+          run: `${neonActivityScript()}\n`,
+        },
+      ]
+    : [];
   return {
     name: "plan",
     "runs-on": RUNNER,
     "timeout-minutes": 10,
     ...l.branchOnly,
+    ...(spec.activity ? { environment: spec.activity.environment, env: { NEON_API } } : {}),
     // Migrations: reading another run's results (a retry) needs actions: read.
     permissions: spec.waves ? { contents: "read", actions: "read" } : { contents: "read" },
     outputs: Object.fromEntries(
@@ -209,7 +229,7 @@ function planJob(l: Layout): Job {
         ...(spec.waves ? [[`w${round + 1}_tenants`, `\${{ steps.plan.outputs.w${round + 1}_tenants }}`]] : []),
       ]),
     ),
-    steps: [manifestCheckoutStep(), ...(spec.waves ? [retryResults] : []), planStep],
+    steps: [manifestCheckoutStep(), ...(spec.waves ? [retryResults] : []), ...activity, planStep],
   };
 }
 

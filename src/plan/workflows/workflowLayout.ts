@@ -34,6 +34,10 @@ export interface KindSpec {
   readonly checkout: ActionStep;
   readonly stepName: string;
   readonly tenantScript: string;
+  /** Backups: run for each tenant before its string is read; may settle it as unchanged (activityScripts.ts). */
+  readonly precheck?: string;
+  /** Backups: the planning job reads each tenant's last activity from Neon first, in this environment (neonActivityEnvironment). */
+  readonly activity?: { readonly environment: string; readonly orgId?: string };
   readonly drill?: boolean;
   readonly alert: boolean;
   /** Migrations: the waves in order, each gated on the one before staying within the budget. */

@@ -39,6 +39,14 @@ export interface WorkflowSettings {
    * it they read a repository secret of the same name, if someone set one.
    */
   readonly catalog?: { readonly environment?: string };
+  /**
+   * Days an idle tenant's dump may be skipped (the backups' planning job reads each tenant's
+   * last activity from Neon); 0: every tenant is dumped every night, and Neon is not read.
+   * @default the backupMaxSkipDays setting's
+   */
+  readonly backupMaxSkipDays?: number;
+  /** The Neon organisation of the tenants' projects (a personal key lists them with it). */
+  readonly neonOrgId?: string;
 }
 
 /** One generated workflow file before it is rendered: its kind, path and (backups) schedule. */
@@ -59,6 +67,7 @@ export interface RenderedWorkflow {
 /** The settings' defaults, for callers that build WorkflowSettings by hand. */
 export const DEFAULT_BATCH_SIZE = defaultOf("batchSize");
 export const DEFAULT_BATCH_PARALLELISM = defaultOf("batchParallelism");
+export const DEFAULT_BACKUP_MAX_SKIP_DAYS = defaultOf("backupMaxSkipDays");
 /** The failure issue's label and assignees when WorkflowSettings names none: the settings' defaults. */
 export const DEFAULT_ALERTS = Object.freeze({ label: defaultOf("alertLabel"), assignees: Object.freeze([...defaultOf("alertAssignees")]) });
 
@@ -86,6 +95,8 @@ export function workflowSettings(settings: StackSettings, names: FleetNames): Wo
     batchSize: settings.workflows.batchSize,
     batchParallelism: settings.workflows.batchParallelism,
     catalog: settings.catalog ? catalogOf(catalogWriterLocation(settings.secretScope, names)) : undefined,
+    backupMaxSkipDays: settings.backup.maxSkipDays,
+    neonOrgId: settings.neonOrgId,
   };
 }
 

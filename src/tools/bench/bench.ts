@@ -21,7 +21,8 @@
  * `--api` instead counts the GitHub API calls of the plans at each size (githubApi.ts): a
  * fresh up, adding one tenant, a refresh, and the least wall-clock GitHub's limits allow.
  * `--runners [--setup-seconds S] [--dump-seconds D]` models one night of backups from the
- * generated workflow files (runners.ts): jobs, billed minutes, wall-clock at 20/60/500 jobs.
+ * generated workflow files (runners.ts): jobs, billed minutes, wall-clock at 20/60/500 jobs,
+ * computes woken; `--idle-share 0.7 [--check-seconds C]` with that share of tenants idle.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -34,7 +35,7 @@ import { NEON_REGIONS } from "../../../tenants/regions";
 import { renderBench, renderStartup, summarise, type Mode, type Row, type Sample, type StartupRow } from "./report";
 import { budgetOf, changeBudget, unknownTypes, type PlannedResource } from "./githubApi";
 import { renderApi, type ApiRow } from "./apiReport";
-import { DEFAULT_JOB_MODEL, renderRunners, type JobModel, type RunnerRow } from "./runners";
+import { DEFAULT_CHECK_SECONDS, DEFAULT_JOB_MODEL, renderRunners, type JobModel, type RunnerRow } from "./runners";
 import { nightlyBackups } from "./nightly";
 import { readStackConfig, UsageError } from "../../core/config/stackFiles";
 import { defaultStack } from "../../core/config/defaultStack";
@@ -47,7 +48,7 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 const USAGE = [
   "usage: npm run bench -- [--sizes N,N,...] [--runs N] [--startup N] [--promises] [--json] [--stack S]",
   "       npm run bench -- --api [--sizes N,N,...] [--json] [--stack S]",
-  "       npm run bench -- --runners [--sizes N,N,...] [--setup-seconds S] [--dump-seconds D] [--batch-size N] [--parallelism N] [--json] [--stack S]",
+  "       npm run bench -- --runners [--sizes N,N,...] [--setup-seconds S] [--dump-seconds D] [--batch-size N] [--parallelism N] [--idle-share 0.7] [--check-seconds C] [--json] [--stack S]",
   "       --stack: whose settings the planned fleets take (secret scope and residencies are set per measurement)",
 ].join("\n");
 
@@ -60,6 +61,8 @@ const OPTIONS = {
   json: { type: "boolean", default: false },
   api: { type: "boolean", default: false },
   runners: { type: "boolean", default: false },
+  "idle-share": { type: "string" },
+  "check-seconds": { type: "string" },
   "setup-seconds": { type: "string" },
   "dump-seconds": { type: "string" },
   "batch-size": { type: "string" },
@@ -235,6 +238,13 @@ function main(argv: string[]): number {
     const model: JobModel = {
       setupSeconds: values["setup-seconds"] === undefined ? DEFAULT_JOB_MODEL.setupSeconds : count("--setup-seconds", values["setup-seconds"], 0),
       dumpSeconds: values["dump-seconds"] === undefined ? DEFAULT_JOB_MODEL.dumpSeconds : count("--dump-seconds", values["dump-seconds"], 0),
+      ...(values["idle-share"] === undefined
+        ? {}
+        : {
+            idleShare: share("--idle-share", values["idle-share"]),
+            checkSeconds: values["check-seconds"] === undefined ? DEFAULT_CHECK_SECONDS : count("--check-seconds", values["check-seconds"], 0),
+            maxSkipDays: benchMaxSkipDays(),
+          }),
     };
     // The stack's batch settings, or the ones to try.
     const overrides = [
@@ -302,6 +312,20 @@ function main(argv: string[]): number {
 }
 
 /** A whole number of at least `min` from the command line, or an error that says so. */
+/** A share between 0 and 1 (`0.7`, or `70%`). */
+function share(flag: string, text: string): number {
+  const n = text.endsWith("%") ? Number(text.slice(0, -1)) / 100 : Number(text);
+  if (!Number.isFinite(n) || n < 0 || n > 1 || text.trim() === "")
+    throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a share between 0 and 1 (0.7) or a percentage (70%)\n${USAGE}`);
+  return n;
+}
+
+/** The bench stack's backupMaxSkipDays (how often an idle tenant is dumped anyway). */
+function benchMaxSkipDays(): number {
+  const cfg = readStackConfig(ROOT, benchStack);
+  return parseStackSettingsOrThrow(projectSettings(cfg.config), { stack: benchStack, file: cfg.stackFile, text: cfg.stackFileText }).backup.maxSkipDays;
+}
+
 function count(flag: string, text: string, min = 1): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a whole number of at least ${min}\n${USAGE}`);

@@ -7,6 +7,12 @@
  * Per job it assumes a setup time (runner start, checkout, Postgres client install, AWS
  * sign-in) and a dump time per tenant the job handles, run `parallel` at a time; both are
  * parameters, their defaults from the runtime suite's measurements (docs/backups.md).
+ *
+ * With an idle share (`--idle-share 0.7`, issue 35), that share of each job's tenants is idle
+ * since its last dump: every tenant first costs the unchanged check (sh/unchanged-check.sh:
+ * one S3 listing and one manifest read), an idle one is then left asleep, except that each is
+ * dumped once every `maxSkipDays` nights (backupMaxSkipDays), so on an average night
+ * `idle / maxSkipDays` of them are dumped too. A dumped tenant is a compute woken.
  */
 import { parse } from "yaml";
 import { MAX_MATRIX_JOBS } from "../../plan/repository/manifest";
@@ -14,7 +20,16 @@ import { MAX_MATRIX_JOBS } from "../../plan/repository/manifest";
 export interface JobModel {
   readonly setupSeconds: number;
   readonly dumpSeconds: number;
+  /** The share (0 to 1) of tenants idle since their last dump; absent: every tenant is dumped, no check runs. */
+  readonly idleShare?: number;
+  /** Seconds of the unchanged check per tenant (two S3 requests through the AWS CLI). */
+  readonly checkSeconds?: number;
+  /** backupMaxSkipDays: an idle tenant is dumped once in this many nights. */
+  readonly maxSkipDays?: number;
 }
+
+/** The unchanged check's default cost: two AWS CLI calls of about a second each. */
+export const DEFAULT_CHECK_SECONDS = 2;
 
 /** Defaults: the runtime suite's small tenant took 8 s to inspect, dump, upload and complete; setup is the apt install of the Postgres client plus sign-in on a GitHub runner. */
 export const DEFAULT_JOB_MODEL: JobModel = Object.freeze({ setupSeconds: 60, dumpSeconds: 10 });
@@ -24,7 +39,18 @@ export interface Job {
   readonly job: string;
   /** Tenants the job handles (1 for a job per tenant). */
   readonly tenants: number;
+  /** Of those, the ones dumped on an average night (each wakes its compute); fractional with an idle share. */
+  readonly dumped: number;
   readonly seconds: number;
+}
+
+/** A backup job's tenants dumped on an average night, and its seconds, under the model. */
+function tenantJob(tenants: number, model: JobModel, parallel: number): { dumped: number; seconds: number } {
+  if (model.idleShare === undefined) return { dumped: tenants, seconds: model.setupSeconds + Math.ceil(tenants / parallel) * model.dumpSeconds };
+  const idle = tenants * model.idleShare;
+  const dumped = tenants - idle + idle / Math.max(1, model.maxSkipDays ?? 1);
+  const check = Math.ceil(tenants / parallel) * (model.checkSeconds ?? DEFAULT_CHECK_SECONDS);
+  return { dumped, seconds: model.setupSeconds + check + Math.ceil(dumped / parallel) * model.dumpSeconds };
 }
 
 /**
@@ -78,8 +104,8 @@ export function jobsOf(
   for (const [name, job] of Object.entries(doc.jobs)) {
     const handlesTenants = JSON.stringify(job.steps ?? []).includes("pg_dump");
     for (const { tenants } of expand(job.strategy?.matrix, resolve)) {
-      const seconds = handlesTenants ? model.setupSeconds + Math.ceil(tenants / parallel) * model.dumpSeconds : 10;
-      out.push({ workflow: path, job: name, tenants: handlesTenants ? tenants : 0, seconds });
+      const { dumped, seconds } = handlesTenants ? tenantJob(tenants, model, parallel) : { dumped: 0, seconds: 10 };
+      out.push({ workflow: path, job: name, tenants: handlesTenants ? tenants : 0, dumped, seconds });
     }
   }
   return out;
@@ -124,23 +150,31 @@ export interface RunnerRow {
   readonly jobs: number;
   readonly billedMinutes: number;
   readonly wallClockMinutes: Readonly<Record<(typeof CONCURRENCY)[number], number>>;
+  /** Computes a night's dumps wake (every tenant dumped wakes its compute if it was asleep), rounded. */
+  readonly computesWoken: number;
 }
 
 export function runnerRow(tenants: number, files: number, jobs: readonly Job[], scope = "environment", schedules = 1): RunnerRow {
   const wall = Object.fromEntries(CONCURRENCY.map((c) => [c, wallClockSeconds(jobs, c) / 60])) as Record<(typeof CONCURRENCY)[number], number>;
-  return { tenants, scope, schedules, files, jobs: jobs.length, billedMinutes: billedMinutes(jobs), wallClockMinutes: wall };
+  const computesWoken = Math.round(jobs.reduce((n, j) => n + j.dumped, 0));
+  return { tenants, scope, schedules, files, jobs: jobs.length, billedMinutes: billedMinutes(jobs), wallClockMinutes: wall, computesWoken };
 }
 
 export function renderRunners(rows: readonly RunnerRow[], model: JobModel): string {
   const pad = (s: string | number, n: number) => String(s).padStart(n);
+  const idle =
+    model.idleShare === undefined
+      ? ""
+      : `; ${Math.round(model.idleShare * 100)} % of tenants idle (--idle-share), each checked in ${model.checkSeconds ?? DEFAULT_CHECK_SECONDS} s and dumped anyway once in ${model.maxSkipDays ?? 1} nights (backupMaxSkipDays)`;
   const out = [
-    `one night of backups (setup ${model.setupSeconds} s per job, ${model.dumpSeconds} s per tenant; --setup-seconds, --dump-seconds)`,
-    `${pad("tenants", 8)} ${pad("scope", 11)} ${pad("sched.", 6)} ${pad("files", 6)} ${pad("jobs", 6)} ${pad("billed min", 11)} ${CONCURRENCY.map((c) => pad(`wall @${c}`, 10)).join(" ")}`,
+    `one night of backups (setup ${model.setupSeconds} s per job, ${model.dumpSeconds} s per tenant; --setup-seconds, --dump-seconds${idle})`,
+    `${pad("tenants", 8)} ${pad("scope", 11)} ${pad("sched.", 6)} ${pad("files", 6)} ${pad("jobs", 6)} ${pad("billed min", 11)} ${CONCURRENCY.map((c) => pad(`wall @${c}`, 10)).join(" ")} ${pad("woken", 7)}`,
   ];
   for (const r of rows)
     out.push(
-      `${pad(r.tenants, 8)} ${pad(r.scope, 11)} ${pad(r.schedules, 6)} ${pad(r.files, 6)} ${pad(r.jobs, 6)} ${pad(r.billedMinutes, 11)} ${CONCURRENCY.map((c) => pad(`${r.wallClockMinutes[c].toFixed(1)} min`, 10)).join(" ")}`,
+      `${pad(r.tenants, 8)} ${pad(r.scope, 11)} ${pad(r.schedules, 6)} ${pad(r.files, 6)} ${pad(r.jobs, 6)} ${pad(r.billedMinutes, 11)} ${CONCURRENCY.map((c) => pad(`${r.wallClockMinutes[c].toFixed(1)} min`, 10)).join(" ")} ${pad(r.computesWoken, 7)}`,
     );
+  out.push("woken: computes the night's dumps start (a dump wakes a suspended compute; an idle tenant left asleep wakes none)");
   out.push("region*: the same fleet concentrated in three regions on one schedule; the others spread over every active region and three schedules");
   out.push("", "targets (region scope, 1,000 tenants):");
   for (const thousand of rows.filter((r) => r.tenants === 1000 && r.scope.startsWith("region"))) {

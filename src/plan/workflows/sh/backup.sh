@@ -4,7 +4,8 @@
 # must hold tables (unless the tenant is new); every table's exact row count is taken in the
 # snapshot the dump is made from; the dump's table of contents must list every table; the
 # upload streams in parts S3 checks (Content-MD5) and completes only as a new object; a
-# manifest written last (same stem, BACKUP_MANIFEST_SUFFIX) records what was dumped.
+# manifest written last (same stem, BACKUP_MANIFEST_SUFFIX) records what was dumped, and until
+# when nothing had been written since (quiet_through, for the nightly activity check).
 # Inputs (environment):
 #   TENANT_ID                   the tenant's id
 #   PG_MAJOR                    the Postgres client's major version (/usr/lib/postgresql/N/bin)
@@ -118,6 +119,7 @@ set lock_timeout = :'lock_timeout';
 begin isolation level repeatable read, read only;
 set transaction snapshot :'snapshot';
 select 'server', current_setting('server_version_num');
+select 'xmax', txid_snapshot_xmax(txid_current_snapshot());
 :count_sql \gexec
 commit;
 SQL
@@ -126,7 +128,8 @@ if [ "${status}" -ne 0 ]; then
   exit 1
 fi
 server_version="$(awk -F'\t' '$1 == "server" { print $2 }' "${work}/stats.tsv")"
-awk -F'\t' '$1 != "server"' "${work}/stats.tsv" > "${work}/tables.tsv"
+snapshot_xmax="$(awk -F'\t' '$1 == "xmax" { print $2 }' "${work}/stats.tsv")"
+awk -F'\t' '$1 != "server" && $1 != "xmax"' "${work}/stats.tsv" > "${work}/tables.tsv"
 table_count="$(wc -l < "${work}/tables.tsv")"
 empty_allowed=false empty_reason=""
 if [ "${table_count}" -eq 0 ]; then
@@ -224,6 +227,15 @@ parts="$(jq '.Parts | length' "${work}/parts.json")"
 aws s3api complete-multipart-upload --bucket "${BACKUP_BUCKET}" --key "${key}" --upload-id "${upload_id}" \
   --multipart-upload "file://${work}/parts.json" --if-none-match '*' > /dev/null
 trap - ERR
+# Until when the dump holds everything the database held (the nightly activity check compares
+# Neon's record of the compute's last activity with it): every write takes a transaction id and
+# reads never do, so when none was assigned since the dump's snapshot, nothing was written
+# until now; otherwise only until the snapshot (the stamp), and the next night dumps again.
+quiet_through="${stamp}"
+if xmax_now="$("${bin}/psql" -X -q -At -v ON_ERROR_STOP=1 --dbname="${DATABASE_URL}" \
+  -c "select txid_snapshot_xmax(txid_current_snapshot())" 2> /dev/null)" && [ "${xmax_now}" = "${snapshot_xmax}" ]; then
+  quiet_through="$(date -u +"${BACKUP_TIMESTAMP_FORMAT}")"
+fi
 # The manifest last: its presence says the dump above is complete and checked.
 jq -n --argjson format "${BACKUP_MANIFEST_FORMAT}" \
   --arg tenant "${TENANT_ID}" --arg key "${key}" --arg host "${EXPECTED_DB_HOST}" --arg database "${url_db}" \
@@ -232,12 +244,13 @@ jq -n --argjson format "${BACKUP_MANIFEST_FORMAT}" \
   --argjson bytes "${bytes}" --arg sha256 "$(cat "${work}/sha256")" --argjson parts "${parts}" \
   --argjson part_bytes "${BACKUP_PART_BYTES}" \
   --argjson empty_allowed "${empty_allowed}" --arg empty_reason "${empty_reason}" \
-  --arg row_counts "${EXACT_ROW_COUNTS}" --rawfile tables "${work}/tables.tsv" \
+  --arg row_counts "${EXACT_ROW_COUNTS}" --rawfile tables "${work}/tables.tsv" --arg quiet_through "${quiet_through}" \
   '{format: $format, tenant: $tenant, key: $key, host: $host, database: $database,
     server_version: $server_version, pg_dump: $pg_dump,
     started_at: $started_at, finished_at: $finished_at, bytes: $bytes, sha256: $sha256, parts: $parts,
     part_bytes: $part_bytes,
     empty_allowed: $empty_allowed, empty_reason: $empty_reason, row_counts: $row_counts,
+    quiet_through: $quiet_through,
     tables: ($tables | split("\n")
       | map(select(length > 0) | split("\t") | {key: .[0], value: (.[1] | tonumber)}) | from_entries)}' \
   > "${work}/manifest.json"

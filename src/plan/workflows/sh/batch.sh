@@ -2,7 +2,10 @@
 # A batch job's step: every tenant of the batch through the kind's tenant script, at most
 # BATCH_PARALLELISM at a time, each under its own timeout and its own credential. Composed
 # after fleet-manifest.sh, the function `tenant_script` (which prints the kind's tenant script)
-# and, for a kind that holds each tenant's lock (TENANT_LOCK_KEY), host-of.sh and tenant-lock.sh. Every tenant is attempted whatever the others do; the job
+# and, for a kind that holds each tenant's lock (TENANT_LOCK_KEY), host-of.sh and tenant-lock.sh.
+# Backups may also define `precheck_script` (sh/unchanged-check.sh): run first for each tenant,
+# without its connection string, it may settle the tenant as unchanged, which is then neither
+# read nor locked nor dumped. Every tenant is attempted whatever the others do; the job
 # names the failed tenants first (its first annotation, the top of its summary), prints each
 # tenant's log in a group, writes a table to the job summary, keeps one result line per tenant
 # in RESULTS_DIR (the wave's gate, the catalog and the alert job read them), and fails.
@@ -14,6 +17,7 @@
 #   BATCH_PARALLELISM           tenants at once
 #   BATCH_ONLY                  a manual run's tenants of this batch (space separated), if any
 #   BATCH_NEW                   backups: the tenants of the batch the plan found new
+#   BATCH_LAST_ACTIVE           backups: {"<tenant>": epoch seconds} of Neon's last activity, as the plan read it
 #   CREDENTIAL_SOURCE           slots (DATABASE_URL_<n>), environment (DATABASE_URL), parameter (SSM) or none
 #   DATABASE_URL                the environment scope's tenant string
 #   PG_MAJOR                    the batch's Postgres major
@@ -25,6 +29,9 @@
 
 work="$(mktemp -d "${RUNNER_TEMP}/batch.XXXXXX")"
 tenant_script > "${work}/tenant.sh"
+if declare -F precheck_script > /dev/null; then
+  precheck_script > "${work}/precheck.sh"
+fi
 if ! jq -r -e --arg kind "${BATCH_KIND}" --arg schedule "${BATCH_SCHEDULE:-}" --arg key "${BATCH_KEY}" \
   --argjson default_minutes "${MIGRATION_TIMEOUT_MINUTES}" "$(fleet_jq_defs)"'
   (.tenants | map({key: .id, value: .}) | from_entries) as $t
@@ -46,12 +53,32 @@ if [ -n "${BATCH_ONLY:-}" ]; then
   awk -F $'\x1f' -v only=" ${BATCH_ONLY} " 'index(only, " " $2 " ") > 0' "${work}/tenants.tsv" > "${work}/tenants.only"
   mv "${work}/tenants.only" "${work}/tenants.tsv"
 fi
+# `precheck INDEX ID RETENTION LOG`: the tenant's precheck, with no connection string in its
+# environment; true when it settled the tenant as unchanged. A precheck that fails settles nothing.
+precheck() {
+  local last_active status=0
+  last_active="$(jq -r --arg id "$2" '.[$id] // empty' <<< "${BATCH_LAST_ACTIVE:-"{}"}" 2> /dev/null || true)"
+  (
+    unset DATABASE_URL "${!DATABASE_URL_@}"
+    export TENANT_ID="$2" RETENTION_DAYS="$3" LAST_ACTIVE="${last_active}" GITHUB_OUTPUT="${work}/$1.out"
+    exec timeout --kill-after=30 600 bash --noprofile --norc -eo pipefail "${work}/precheck.sh"
+  ) >> "$4" 2>&1 || status=$?
+  if [ "${status}" -ne 0 ]; then
+    echo "::warning::could not tell whether $2 changed since its last dump (exit ${status}): dumped" >> "$4"
+    return 1
+  fi
+  grep -q '^result=unchanged$' "${work}/$1.out" 2> /dev/null
+}
 run_one() {
   local index="$1" id="$2" host="$3" retention="$4" minutes="$5" max_age="$6" empty_until="$7" label="$8" \
     parameter="$9" aws_region="${10}"
   local log="${work}/${index}.log" status=0 url="" started
   started="$(date +%s)"
   : > "${log}"
+  if declare -F precheck_script > /dev/null && precheck "${index}" "${id}" "${retention}" "${log}"; then
+    printf '%s\t%s\t%s\t%s\n' "${index}" "${id}" 0 "$(( $(date +%s) - started ))" > "${work}/${index}.result"
+    return 0
+  fi
   case "${CREDENTIAL_SOURCE}" in
     slots)
       local slot="DATABASE_URL_${index}"
@@ -164,7 +191,10 @@ while IFS=$'\x1f' read -r index id _; do
       line+=$'\t'"$(field "${f}")"
     done
     printf '%s\n' "${line}" >> "${RESULTS_DIR}/${BATCH_KEY}.tsv"
-    case "${result}" in current|skipped) verdict="${result}";; esac
+    case "${result}" in current|skipped|unchanged) verdict="${result}";; esac
+    if [ "${result}" = unchanged ]; then
+      detail="unchanged since $(field key)"
+    fi
     # Migrations: the versions before and after, when nothing failed.
     version_before="$(field version_before)"
     version_after="$(field version_after)"

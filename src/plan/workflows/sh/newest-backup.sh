@@ -8,6 +8,7 @@
 #   TENANT_ID                 the tenant's id
 #   RETENTION_DAYS            the tenant's retention class, in days
 #   MAX_AGE_HOURS             how old the newest backup may be
+#   MAX_SKIP_HOURS            how much older it may be when the tenant was idle (backupMaxSkipDays), if any
 #   BACKUP_BUCKET             the vault's bucket
 #   BACKUP_PREFIX_LAYOUT      the key prefix of a tenant's backups, {tenant} and {days} in it
 #   BACKUP_TIMESTAMP_FORMAT   strftime format of a backup's stamp (its key's name)
@@ -62,8 +63,10 @@ if [ "${newest_at}" -gt $(( now + CLOCK_SKEW_SECONDS )) ]; then
   exit 1
 fi
 age_minutes=$(( ( now - newest_at ) / 60 ))
-if [ "${age_minutes}" -gt $(( MAX_AGE_HOURS * 60 )) ]; then
-  echo "::error::the newest backup of ${TENANT_ID} (${newest}) is $(( age_minutes / 60 )) h $(( age_minutes % 60 )) min old; its schedule allows ${MAX_AGE_HOURS} h"
+# An idle tenant's dump is skipped for up to backupMaxSkipDays: its newest dump may be that much older.
+allowed_hours=$(( MAX_AGE_HOURS + ${MAX_SKIP_HOURS:-0} ))
+if [ "${age_minutes}" -gt $(( allowed_hours * 60 )) ]; then
+  echo "::error::the newest backup of ${TENANT_ID} (${newest}) is $(( age_minutes / 60 )) h $(( age_minutes % 60 )) min old; its schedule allows ${MAX_AGE_HOURS} h${MAX_SKIP_HOURS:+, and ${MAX_SKIP_HOURS} h more for an idle tenant (backupMaxSkipDays)}"
   exit 1
 fi
 echo "key=${newest%"${BACKUP_MANIFEST_SUFFIX}"}.dump" >> "${GITHUB_OUTPUT}"

@@ -23,6 +23,7 @@
 #   ONLY_BEHIND                 a manual run's behind input (a schema version)
 #   NEW_TENANT_DAYS             backups: a tenant the manifest did not list this many days ago is new
 #   GH_TOKEN                    the run's token, to read the manifest's history
+#   ACTIVITY_FILE               backups: {"<tenant>": epoch seconds} of Neon's last activity (neon-activity.sh), if read
 
 # ONLY_TENANTS (a manual run's input): ids, comma or space separated; each must be an active tenant.
 ids_pattern='^[a-z0-9, -]*$'
@@ -99,6 +100,11 @@ if [ -n "${NEW_TENANT_DAYS:-}" ]; then
     echo "new in the last ${NEW_TENANT_DAYS} days: $(jq -r 'join(", ")' <<< "${new}")"
   fi
 fi
+# ACTIVITY_FILE (backups): each batch's entry carries its tenants' last activity; none read, none carried.
+activity='{}'
+if [ -n "${ACTIVITY_FILE:-}" ] && [ -s "${ACTIVITY_FILE}" ] && jq -e 'type == "object"' "${ACTIVITY_FILE}" > /dev/null 2>&1; then
+  activity="$(jq -c . "${ACTIVITY_FILE}")"
+fi
 # jq: `of_wave`, the batches of this kind in $wave (all when empty) that hold a tenant of the
 # run ($only, all when empty); `entry`, a batch's matrix entry; `counted`, its tenants of the run.
 plan_jq="$(fleet_jq_defs)"'
@@ -122,13 +128,16 @@ def entry($t): {key, aws_region: .awsRegion, pg}
   # A run for some tenants only: the batch job migrates those of its batch and no other.
   + (if ($only | length) > 0 then {only: [.tenants[] | select(IN($only[]))]} else {} end)
   # Backups: the tenants of the batch that are new (not in the manifest NEW_TENANT_DAYS ago).
-  + ([.tenants[] | select(IN($new[]))] | if length > 0 then {new: .} else {} end);'
+  + ([.tenants[] | select(IN($new[]))] | if length > 0 then {new: .} else {} end)
+  # Backups: when Neon last saw each tenant of the batch active (epoch seconds), where it said.
+  + ([.tenants[] | select($activity[.] | type == "number") | {key: ., value: $activity[.]}] | from_entries
+    | if length > 0 then {last_active: .} else {} end);'
 # plan_batches WAVE PREFIX: the batches (of one wave, or all) as PREFIXslot_N outputs, and PREFIXtenants.
 plan_batches() {
   local wave="$1" prefix="$2" plan="${RUNNER_TEMP}/batches-$2.json" count tenants
   jq -c --arg kind "${BATCH_KIND}" --arg schedule "${BATCH_SCHEDULE:-}" --arg wave "${wave}" \
     --argjson parallel "${BATCH_PARALLELISM}" --argjson secrets "${WITH_SECRETS}" \
-    --argjson only "${only}" --argjson new "${new}" \
+    --argjson only "${only}" --argjson new "${new}" --argjson activity "${activity}" \
     --argjson default_minutes "${MIGRATION_TIMEOUT_MINUTES}" --argjson overhead "${JOB_OVERHEAD_MINUTES}" \
     --argjson cap "${JOB_TIMEOUT_CAP_MINUTES}" \
     "${plan_jq}"' (.tenants | map({key: .id, value: .}) | from_entries) as $t | [of_wave | entry($t)]' \

@@ -1,0 +1,173 @@
+/**
+ * Nightly work proportional to change (issue 35), run for real: the backup workflow's planning
+ * job reads each tenant's last activity from a Neon API stand-in (services/neonActivity.ts),
+ * and the batch job leaves a tenant idle since its newest verified dump asleep, without
+ * connecting to it: its connection string points at a listener that records every connection
+ * (a control run shows the listener sees a backup's connection). An active tenant is dumped
+ * and verified as before; a tenant without a dump, one idle past backupMaxSkipDays, and every
+ * tenant when Neon cannot be read are dumped.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backupPrefix } from "../../tenants/naming";
+import { MANIFEST_SUFFIX } from "../../src/plan/workflows/backupScripts";
+import { RESULTS_ARTIFACT } from "../../src/plan/workflows/steps";
+import { ACTIVITY_STEP_NAME } from "../../src/plan/workflows/tenantWorkflow";
+import { seedDatabase, startWorld, type BatchRun, type World } from "./harness";
+import { FAKE_ACTIVITY_KEY, startFakeNeonActivity, type FakeNeonActivity } from "./services/neonActivity";
+
+/** A TCP listener standing where a tenant's database would be: it counts connections and closes them. */
+interface Trap {
+  readonly port: number;
+  readonly connections: () => number;
+  stop(): Promise<void>;
+}
+async function startTrap(): Promise<Trap> {
+  let count = 0;
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket) => {
+    count += 1;
+    sockets.push(socket);
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    connections: () => count,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let world: World;
+let neon: FakeNeonActivity;
+let trap: Trap;
+beforeAll(async () => {
+  world = await startWorld();
+  seedDatabase(world.tenantDb, "app");
+  neon = await startFakeNeonActivity();
+  trap = await startTrap();
+  // Other projects of the organisation: the tenants' are found across pages (400 a page).
+  for (let i = 0; i < 450; i++) neon.projects.set(`other-${String(i).padStart(4, "0")}`, "2026-01-01T00:00:00Z");
+});
+afterAll(async () => {
+  await trap?.stop();
+  await neon?.stop();
+  await world?.stop();
+});
+
+const projectOf = (id: string) => world.repo.manifest.tenants.find((t) => t.id === id)!.neonProject!;
+/** The tenant's connection string with its port moved to the trap (host unchanged: the host check would pass). */
+const trapped = (id: string) => world.secretFor(id).replace(/:(\d+)\//, `:${trap.port}/`);
+const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+const stampEpoch = (stamp: string) =>
+  Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(9, 11), +stamp.slice(11, 13), +stamp.slice(13, 15)) / 1000;
+
+async function manifestsOf(id: string): Promise<{ key: string; body: Record<string, string> }[]> {
+  const bucket = world.bucketOf(id);
+  const keys = (await world.s3.list(bucket)).map((o) => o.key).filter((k) => k.startsWith(backupPrefix(id, 14)) && k.endsWith(MANIFEST_SUFFIX));
+  return Promise.all(keys.sort().map(async (key) => ({ key, body: JSON.parse((await world.s3.read(bucket, key)).toString()) as Record<string, string> })));
+}
+
+/** The batch's result lines (id, result, seconds, key, bytes, tables, rows) by tenant. */
+function resultLines(run: BatchRun): Map<string, string[]> {
+  const dir = path.join(run.artifacts, `${RESULTS_ARTIFACT}-${String(run.entry.key)}`);
+  const lines = readdirSync(dir).flatMap((f) => readFileSync(path.join(dir, f), "utf8").split("\n").filter(Boolean));
+  return new Map(lines.map((l) => [l.split("\t")[0], l.split("\t")]));
+}
+
+describe("nightly backups leave idle tenants asleep", () => {
+  it("dumps a tenant that has no dump yet, however idle Neon says it is", async () => {
+    neon.projects.set(projectOf("acme-corp"), "2026-01-02T00:00:00Z");
+    neon.projects.set(projectOf("brightwave"), "2026-01-02T00:00:00Z");
+    const run = await world.runBatch("backup", ["acme-corp", "brightwave"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(run.job.result, run.job.log).toBe("success");
+    expect(run.plan.log).toMatch(/read the activity of \d+ of \d+ tenant\(s\) from Neon in 2 request\(s\)/);
+    expect(run.entry.last_active).toEqual({ "acme-corp": Date.UTC(2026, 0, 2) / 1000, brightwave: Date.UTC(2026, 0, 2) / 1000 });
+    expect(run.job.log).toMatch(/acme-corp: no verified dump to compare with \(no complete backup of acme-corp/);
+    for (const id of ["acme-corp", "brightwave"]) {
+      const [m] = await manifestsOf(id);
+      expect(resultLines(run).get(id)!.slice(0, 2)).toEqual([id, "ok"]);
+      // Nothing was written during the dump: the manifest says the data held until its end.
+      expect(stampEpoch(m.body.quiet_through)).toBeGreaterThanOrEqual(stampEpoch(m.body.started_at));
+    }
+    // The Neon key reached the activity step only: the plan step and the batch job never saw it.
+    expect(run.plan.steps.map((s) => s.name)).toContain(ACTIVITY_STEP_NAME);
+  });
+
+  it("skips the idle tenant without connecting to it and dumps the active one, verified as before", async () => {
+    const [idleBefore] = await manifestsOf("acme-corp");
+    const activeBefore = await manifestsOf("brightwave");
+    // acme-corp's compute was last active before its dump ended (the dump itself); brightwave's since.
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(idleBefore.body.quiet_through) - 5));
+    neon.projects.set(projectOf("brightwave"), iso(Math.floor(Date.now() / 1000) + 600));
+    // One 429 first: the job waits its Retry-After and carries on.
+    neon.throttleNext = { count: 1, retryAfter: 1 };
+    const callsBefore = neon.calls.length;
+    await new Promise((r) => setTimeout(r, 1100)); // a new second for the new stamp
+    const run = await world.runBatch("backup", ["acme-corp", "brightwave"], {
+      neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
+      secrets: { "acme-corp": trapped("acme-corp") },
+    });
+    expect(run.job.result, run.job.log).toBe("success");
+    const calls = neon.calls.slice(callsBefore);
+    expect(calls.map((c) => c.status)).toEqual([429, 200, 200]);
+    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1000);
+    expect(trap.connections()).toBe(0);
+    const dumpKey = idleBefore.key.replace(MANIFEST_SUFFIX, ".dump");
+    expect(run.job.log).toContain(`unchanged since ${dumpKey}`);
+    expect(resultLines(run).get("acme-corp")).toEqual(["acme-corp", "unchanged", expect.stringMatching(/^\d+$/), dumpKey, "", "", ""]);
+    expect(run.job.summary).toMatch(new RegExp(`\\| acme-corp \\| unchanged \\| \\d+ \\| unchanged since ${dumpKey.replace(/[.]/g, "\\.")} \\|`));
+    expect(await manifestsOf("acme-corp")).toHaveLength(1);
+    // The active tenant got a new dump, counted and checked as every night.
+    const activeAfter = await manifestsOf("brightwave");
+    expect(activeAfter).toHaveLength(activeBefore.length + 1);
+    expect(resultLines(run).get("brightwave")!.slice(0, 2)).toEqual(["brightwave", "ok"]);
+    expect(activeAfter.at(-1)!.body.tables).toEqual({ "public.customers": 1000, "public.orders": 3000, 'audit."Events"': 10 });
+
+    // Control: the same trapped string on a night the tenant was active is connected to (and fails).
+    neon.projects.set(projectOf("acme-corp"), iso(Math.floor(Date.now() / 1000) + 600));
+    const control = await world.runBatch("backup", ["acme-corp"], {
+      neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
+      secrets: { "acme-corp": trapped("acme-corp") },
+    });
+    expect(control.job.result).toBe("failure");
+    expect(trap.connections()).toBeGreaterThan(0);
+  });
+
+  it("dumps an idle tenant whose newest dump is older than backupMaxSkipDays, and says so", async () => {
+    // fresh-start's only dump is ten days old and nothing happened since.
+    const old = Math.floor(Date.now() / 1000) - 10 * 86400;
+    const stamp = iso(old).replace(/[-:]/g, "");
+    const key = `${backupPrefix("fresh-start", 14)}${stamp}`;
+    const bucket = world.bucketOf("fresh-start");
+    await world.s3.plant(bucket, `${key}.dump`, "old dump");
+    await world.s3.plant(
+      bucket,
+      `${key}${MANIFEST_SUFFIX}`,
+      JSON.stringify({ format: 1, tenant: "fresh-start", key: `${key}.dump`, started_at: stamp, quiet_through: stamp }),
+    );
+    neon.projects.set(projectOf("fresh-start"), iso(old - 60));
+    const run = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(run.job.result, run.job.log).toBe("success");
+    expect(run.job.log).toContain(`fresh-start has been idle since ${key}.dump, 10 day(s) ago: dumped anyway (backupMaxSkipDays 7)`);
+    expect(resultLines(run).get("fresh-start")!.slice(0, 2)).toEqual(["fresh-start", "ok"]);
+  });
+
+  it("dumps every tenant when Neon cannot be read, and when the stack has no key", async () => {
+    neon.down = 503;
+    const [idle] = await manifestsOf("acme-corp");
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(idle.body.quiet_through) - 5));
+    const down = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    neon.down = undefined;
+    expect(down.job.result, down.job.log).toBe("success");
+    expect(down.plan.warnings).toContain("could not read Neon's project list (HTTP 503 after 5 tries): every tenant is dumped tonight");
+    expect(down.entry.last_active).toBeUndefined();
+    expect(resultLines(down).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+
+    const keyless = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url } });
+    expect(keyless.plan.log).toContain("no NEON_ACTIVITY_API_KEY: every tenant is dumped tonight");
+    expect(resultLines(keyless).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+  });
+});
