@@ -192,8 +192,13 @@ const wiring = new RepositoryWiring(
     manifest: {
       path: manifestPath(names),
       content: pulumi
-        .all(Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.host])))
-        .apply((hosts) => renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts))))),
+        .all([
+          Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.host])),
+          Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.projectId])),
+        ])
+        .apply(([hosts, projectIds]) =>
+          renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts)), new Map(Object.entries(projectIds)))),
+        ),
     },
     roleArns: { backupWriter: roles.arnOf("backupWriter"), drillReader: roles.arnOf("drillReader"), migrator: roles.arnOf("migrator") },
     vaults: vaults.map(({ plan, vault }) => ({ awsRegion: plan.awsRegion, bucket: vault.bucketName, kmsKeyArn: vault.keyArn })),
