@@ -133,7 +133,7 @@ describe("ids for adopted projects", () => {
   });
 });
 
-describe("what an import compares (kislerdm/neon 0.15.0's read, Pulumi's import check)", () => {
+describe("what an import compares (kislerdm/neon 0.18.0's read, Pulumi's import check)", () => {
   const observed = projectOf(3, adoptableShape(3));
   const state = importedState(observed);
   const program = {
@@ -142,7 +142,10 @@ describe("what an import compares (kislerdm/neon 0.15.0's read, Pulumi's import 
     pgVersion: observed.project.pg_version,
     orgId: ORG,
     historyRetentionSeconds: observed.project.history_retention_seconds,
-    defaultEndpointSettings: { autoscalingLimitMinCu: 1, autoscalingLimitMaxCu: 8, suspendTimeoutSeconds: -1 },
+    autoscalingLimitMinCu: 1,
+    autoscalingLimitMaxCu: 8,
+    suspendTimeoutSeconds: -1,
+    primaryCompute: { autoscalingLimitMinCu: 1, autoscalingLimitMaxCu: 8, suspendTimeoutSeconds: -1 },
     branch: { name: "main", databaseName: "neondb", roleName: "neondb_owner" },
   };
 

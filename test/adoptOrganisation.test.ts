@@ -149,6 +149,6 @@ describe("adopting an organisation of 300 Neon projects", () => {
       importDifferences(r.inputs, importedState(observed))
         .map((d) => d.input)
         .sort(),
-    ).toEqual(["branch.roleName", "defaultEndpointSettings.autoscalingLimitMaxCu", "historyRetentionSeconds"]);
+    ).toEqual(["autoscalingLimitMaxCu", "branch.roleName", "historyRetentionSeconds"]);
   });
 });

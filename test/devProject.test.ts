@@ -200,7 +200,10 @@ describe("dev/test workflows", () => {
       pgVersion: 17,
       orgId: "org-a-1",
       historyRetentionSeconds: 21600,
-      defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
+      autoscalingLimitMinCu: 0.25,
+      autoscalingLimitMaxCu: 1,
+      suspendTimeoutSeconds: 300,
+      primaryCompute: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
       branch: { name: "main", databaseName: "app", roleName: "app_owner" },
     });
   });

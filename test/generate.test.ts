@@ -70,7 +70,7 @@ describe(".gitattributes", () => {
     const whole = renderAll()
       .flatMap((g) => g.files.map((f) => f.path))
       .filter((f) => !partial.has(f));
-    const neon = ["sdks/neon/index.ts", "sdks/neon/bin/index.js", "test/fixtures/neon/surface-0.15.0.json", "src/tools/neon/facts/tfschema-0.15.0.json"];
+    const neon = ["sdks/neon/index.ts", "sdks/neon/bin/index.js", "test/fixtures/neon/surface-0.18.0.json", "src/tools/neon/facts/tfschema-0.18.0.json"];
     const byHand = [
       ...partial,
       ".github/workflows/tenant-diff.yml",

@@ -68,7 +68,8 @@ describe("a generator-shaped sdks/neon dropped into the project", () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", dir], { encoding: "utf8" });
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);
-  });
+    // A whole-project tsc: over a minute on a loaded 2-core machine.
+  }, 240_000);
 
   it.each(["prod", "dev"])("plans the %s stack with the same resources and inputs", (stack) => {
     const theirs = plan(dir, stack).resources;

@@ -134,3 +134,80 @@ describe("reading the provider's schema from Go", () => {
     ).toThrow("neon_thing.region_id: cannot read this attribute's schema");
   });
 });
+
+/** A terraform-plugin-framework resource written the way kislerdm/neon 0.17 writes neon_branch_backup_schedule, muxed beside the SDKv2 provider. */
+const FRAMEWORK = `package provider
+
+type widgetResource struct{ client *neonClient }
+
+func NewWidgetResource() resource.Resource {
+	return &widgetResource{}
+}
+
+func (r *widgetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_widget"
+}
+
+func (r *widgetResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A widget.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true},
+			"project_id": schema.StringAttribute{
+				Required: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"tags": schema.ListAttribute{Optional: true, ElementType: types.StringType},
+			"token": schema.StringAttribute{Computed: true, Sensitive: true},
+			"slot": schema.ListNestedAttribute{
+				Required: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"kind": schema.StringAttribute{Required: true, Validators: []validator.String{kindValidator{}}},
+						"hour": schema.Int64Attribute{Optional: true, Description: "Hour " + "of day."},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (p *frameworkProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewWidgetResource,
+	}
+}
+`;
+
+describe("reading terraform-plugin-framework resources", () => {
+  it("finds the provider's framework resources by their constructors and reads their attributes into the SDKv2 vocabulary", () => {
+    const facts = readProviderSchema([PROVIDER, RESOURCE, FRAMEWORK], { version: "9.9.9", source: "test" });
+    expect(Object.keys(facts.resources)).toEqual(["neon_thing", "neon_widget"]);
+    expect(facts.resources.neon_widget).toEqual({
+      description: "A widget.",
+      framework: true,
+      attributes: {
+        id: { type: "string", computed: true },
+        project_id: { type: "string", required: true, forceNew: true },
+        slot: {
+          type: "list",
+          required: true,
+          elem: { block: { hour: { type: "int", optional: true, description: "Hour of day." }, kind: { type: "string", required: true } } },
+        },
+        tags: { type: "list", optional: true, elem: { type: "string" } },
+        token: { type: "string", computed: true, sensitive: true },
+      },
+    });
+    // The SDKv2 resources are read as before.
+    expect(facts.resources.neon_thing).toEqual(readProviderSchema([PROVIDER, RESOURCE], { version: "9.9.9", source: "test" }).resources.neon_thing);
+  });
+
+  it("refuses an attribute kind it does not know, naming it", () => {
+    expect(() =>
+      readProviderSchema([PROVIDER, RESOURCE, FRAMEWORK.replace('"token": schema.StringAttribute', '"token": schema.DynamicAttribute')], {
+        version: "9",
+        source: "t",
+      }),
+    ).toThrow("neon_widget.token: schema.DynamicAttribute is not an attribute kind the reader knows");
+  });
+});

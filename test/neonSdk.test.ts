@@ -1,6 +1,6 @@
 /**
  * sdks/neon (the local @pulumi/neon package) against what `pulumi package add
- * terraform-provider kislerdm/neon 0.15.0` generates. The comparisons are semantic (type
+ * terraform-provider kislerdm/neon 0.18.0` generates (NEON_VERSION). The comparisons are semantic (type
  * surfaces read with the TypeScript compiler API, package facts read as data), so a real
  * regeneration, with its quote style, `Input<T | undefined>` spellings, postinstall script
  * and Pulumi.yaml entry, passes them too.
@@ -33,6 +33,8 @@ describe("the bridge rules", () => {
   });
 
   it("agree with the hand-compiled provider facts on tokens, inputs, replacement and secrets", () => {
+    // Those facts describe kislerdm/neon 0.15.0 (written before 0.16 moved the compute settings): compare like with like.
+    const model = bridge(neonFacts("0.15.0"));
     const facts = JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/neon-provider-schema.json"), "utf8"));
     for (const [name, r] of Object.entries(
       facts.resources as Record<
@@ -56,11 +58,12 @@ describe("the bridge rules", () => {
 });
 
 describe("sdks/neon", () => {
-  it("has exactly the type surface the generator gives kislerdm/neon 0.15.0: every resource, function, input, output and nested type", () => {
+  it(`has exactly the type surface the generator gives kislerdm/neon ${NEON_VERSION}: every resource, function, input, output and nested type`, () => {
     expect(surface).toEqual(expectedSurface(model));
     expect(Object.keys(surface.resources)).toEqual([
       "ApiKey",
       "Branch",
+      "BranchBackupSchedule",
       "Database",
       "Endpoint",
       "JwksUrl",
@@ -77,20 +80,56 @@ describe("sdks/neon", () => {
     );
   });
 
-  it("is recorded for review in test/fixtures/neon/surface-0.15.0.json (npm run neon-sdk writes it)", () => {
+  it(`is recorded for review in test/fixtures/neon/surface-${NEON_VERSION}.json (npm run neon-sdk writes it)`, () => {
     expect(JSON.parse(readFileSync(surfaceFile(), "utf8"))).toEqual(expectedSurface(model));
   });
 
   it("says where an output may be undefined, as the bridge does, and takes a nested block's id as an optional input", () => {
     const out = (r: string, p: string) => surface.resources[r].outputs[p].optional;
-    for (const p of ["branch", "defaultEndpointSettings", "historyRetentionSeconds", "maintenanceWindow", "orgId", "quota"])
+    for (const p of ["branch", "primaryCompute", "historyRetentionSeconds", "maintenanceWindow", "orgId", "quota"])
       expect(out("Project", p), `Project.${p}`).toBe(true);
     expect(out("Branch", "protected")).toBe(true);
     expect(out("Endpoint", "type")).toBe(true);
-    for (const p of ["connectionUri", "regionId", "pgVersion", "name"]) expect(out("Project", p), `Project.${p}`).toBe(false);
-    for (const t of ["ProjectDefaultEndpointSettings", "ProjectQuota"])
+    for (const p of ["connectionUri", "regionId", "pgVersion", "name", "autoscalingLimitMinCu", "autoscalingLimitMaxCu", "suspendTimeoutSeconds"])
+      expect(out("Project", p), `Project.${p}`).toBe(false);
+    for (const t of ["ProjectPrimaryCompute", "ProjectQuota"])
       for (const [f, p] of Object.entries(surface.outputTypes[t])) expect(p.optional, `${t}.${f}`).toBe(false);
-    for (const t of ["ProjectBranch", "ProjectDefaultEndpointSettings"]) expect(surface.inputTypes[t].id).toEqual({ type: "string", optional: true });
+    for (const t of ["ProjectBranch", "ProjectPrimaryCompute"]) expect(surface.inputTypes[t].id).toEqual({ type: "string", optional: true });
+  });
+
+  it("has 0.16's compute settings and 0.17's BranchBackupSchedule as the bridge names them, and none of what 0.16 removed", () => {
+    expect(surface.resources.Project.args.defaultEndpointSettings).toBeUndefined();
+    expect(surface.inputTypes.ProjectDefaultEndpointSettings).toBeUndefined();
+    for (const p of ["poolerEnabled", "poolerMode"]) expect(surface.resources.Endpoint.args[p], `Endpoint.${p}`).toBeUndefined();
+    expect(surface.resources.Endpoint.outputs.hostPooling).toEqual({ type: "string", optional: false });
+    expect(surface.resources.Endpoint.args.name).toEqual({ type: "string", optional: true });
+    expect(surface.resources.Project.args.primaryCompute).toEqual({ type: "ProjectPrimaryCompute", optional: true });
+    expect(surface.inputTypes.ProjectPrimaryCompute).toEqual({
+      autoscalingLimitMaxCu: { type: "number", optional: true },
+      autoscalingLimitMinCu: { type: "number", optional: true },
+      id: { type: "string", optional: true },
+      name: { type: "string", optional: true },
+      suspendTimeoutSeconds: { type: "number", optional: true },
+    });
+    const schedule = surface.resources.BranchBackupSchedule;
+    expect(schedule.token).toBe("neon:index/branchBackupSchedule:BranchBackupSchedule");
+    // A framework ListNestedAttribute: never flattened, and its singular name pluralised.
+    expect(schedule.args).toEqual({
+      branchId: { type: "string", optional: false },
+      projectId: { type: "string", optional: false },
+      schedules: { type: "BranchBackupScheduleSchedule[]", optional: false },
+    });
+    expect(schedule.outputs.schedules).toEqual({ type: "BranchBackupScheduleSchedule[]", optional: false });
+    expect(surface.inputTypes.BranchBackupScheduleSchedule).toEqual({
+      day: { type: "number", optional: true },
+      frequency: { type: "string", optional: false },
+      hour: { type: "number", optional: true },
+      month: { type: "number", optional: true },
+      retentionSeconds: { type: "number", optional: true },
+    });
+    // Neither id replaces the schedule: the framework resource has no RequiresReplace plan modifier.
+    const m = model.resources.find((r) => r.name === "BranchBackupSchedule")!;
+    expect(m.properties.filter((p) => p.forceNew)).toEqual([]);
   });
 
   it("registers one resource module per resource, as the runtime looks them up", () => {
@@ -123,7 +162,7 @@ describe("sdks/neon", () => {
     }
   });
 
-  it("carries the parameterization of kislerdm/neon 0.15.0 in package.json", () => {
+  it(`carries the parameterization of kislerdm/neon ${NEON_VERSION} in package.json`, () => {
     const pkg = JSON.parse(readFileSync(path.join(SDK, "package.json"), "utf8"));
     expect(pkg).toMatchObject({ name: "@pulumi/neon", version: NEON_VERSION, main: "bin/index.js" });
     expect(pkg.pulumi).toEqual({

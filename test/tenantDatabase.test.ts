@@ -31,7 +31,10 @@ describe("projectArgs (pure)", () => {
       pgVersion: 17,
       orgId: "org-a-1",
       historyRetentionSeconds: 5400,
-      defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2, suspendTimeoutSeconds: -1 },
+      autoscalingLimitMinCu: 0.25,
+      autoscalingLimitMaxCu: 2,
+      suspendTimeoutSeconds: -1,
+      primaryCompute: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2, suspendTimeoutSeconds: -1 },
       quota: { activeTimeSeconds: 36000, writtenDataBytes: 536870912, logicalSizeBytes: 2147483648 },
       branch: { name: "main", databaseName: "app", roleName: "app_owner" },
     });
@@ -69,7 +72,10 @@ describe("TenantDatabase in the prod stack (mock runtime)", async () => {
       pgVersion: 17,
       orgId: "org-quiet-river-40213377",
       historyRetentionSeconds: 86400,
-      defaultEndpointSettings: { autoscalingLimitMinCu: 0.5, autoscalingLimitMaxCu: 4, suspendTimeoutSeconds: 300 },
+      autoscalingLimitMinCu: 0.5,
+      autoscalingLimitMaxCu: 4,
+      suspendTimeoutSeconds: 300,
+      primaryCompute: { autoscalingLimitMinCu: 0.5, autoscalingLimitMaxCu: 4, suspendTimeoutSeconds: 300 },
       branch: { name: "main", databaseName: "app", roleName: "app_owner" },
     });
     expect(projects.find((p) => p.name === "pacific-health")!.inputs.quota).toEqual({ computeTimeSeconds: 720000, logicalSizeBytes: 53687091200 });

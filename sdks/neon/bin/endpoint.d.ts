@@ -30,19 +30,17 @@ export declare class Endpoint extends pulumi.CustomResource {
      * Endpoint URI.
      */
     readonly host: pulumi.Output<string>;
+    /**
+     * Endpoint URI for connection pooling.
+     */
+    readonly hostPooling: pulumi.Output<string>;
+    /**
+     * Compute name.
+     */
+    readonly name: pulumi.Output<string>;
     readonly pgSettings: pulumi.Output<{
         [key: string]: string;
     } | undefined>;
-    /**
-     * Activate connection pooling.
-     * See details: https://neon.tech/docs/connect/connection-pooling
-     */
-    readonly poolerEnabled: pulumi.Output<boolean>;
-    /**
-     * Mode of connections pooling.
-     * See details: https://neon.tech/docs/connect/connection-pooling
-     */
-    readonly poolerMode: pulumi.Output<string>;
     /**
      * Project ID.
      */
@@ -87,19 +85,17 @@ export interface EndpointState {
      * Endpoint URI.
      */
     host?: pulumi.Input<string>;
+    /**
+     * Endpoint URI for connection pooling.
+     */
+    hostPooling?: pulumi.Input<string>;
+    /**
+     * Compute name.
+     */
+    name?: pulumi.Input<string>;
     pgSettings?: pulumi.Input<{
         [key: string]: pulumi.Input<string>;
     }>;
-    /**
-     * Activate connection pooling.
-     * See details: https://neon.tech/docs/connect/connection-pooling
-     */
-    poolerEnabled?: pulumi.Input<boolean>;
-    /**
-     * Mode of connections pooling.
-     * See details: https://neon.tech/docs/connect/connection-pooling
-     */
-    poolerMode?: pulumi.Input<string>;
     /**
      * Project ID.
      */
@@ -138,19 +134,13 @@ export interface EndpointArgs {
      * Disable the endpoint.
      */
     disabled?: pulumi.Input<boolean>;
+    /**
+     * Compute name.
+     */
+    name?: pulumi.Input<string>;
     pgSettings?: pulumi.Input<{
         [key: string]: pulumi.Input<string>;
     }>;
-    /**
-     * Activate connection pooling.
-     * See details: https://neon.tech/docs/connect/connection-pooling
-     */
-    poolerEnabled?: pulumi.Input<boolean>;
-    /**
-     * Mode of connections pooling.
-     * See details: https://neon.tech/docs/connect/connection-pooling
-     */
-    poolerMode?: pulumi.Input<string>;
     /**
      * Project ID.
      */

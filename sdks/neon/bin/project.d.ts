@@ -22,6 +22,16 @@ export declare class Project extends pulumi.CustomResource {
      */
     readonly allowedIps: pulumi.Output<string[] | undefined>;
     readonly allowedIpsProtectedBranchesOnly: pulumi.Output<string | undefined>;
+    /**
+     * Maximal value of the project-wide autoscaling limit.
+     * Note that it is not retrospectively applicable, i.e., existing compute resources are not affected by this configuration.
+     */
+    readonly autoscalingLimitMaxCu: pulumi.Output<number>;
+    /**
+     * Minimal value of the project-wide autoscaling limit.
+     * Note that it is not retrospectively applicable, i.e., existing compute resources are not affected by this configuration.
+     */
+    readonly autoscalingLimitMinCu: pulumi.Output<number>;
     readonly blockPublicConnections: pulumi.Output<string | undefined>;
     readonly blockVpcConnections: pulumi.Output<string | undefined>;
     readonly branch: pulumi.Output<outputs.ProjectBranch | undefined>;
@@ -70,7 +80,6 @@ export declare class Project extends pulumi.CustomResource {
      * Default endpoint ID.
      */
     readonly defaultEndpointId: pulumi.Output<string>;
-    readonly defaultEndpointSettings: pulumi.Output<outputs.ProjectDefaultEndpointSettings | undefined>;
     readonly enableLogicalReplication: pulumi.Output<string | undefined>;
     readonly hipaa: pulumi.Output<string | undefined>;
     /**
@@ -95,6 +104,10 @@ export declare class Project extends pulumi.CustomResource {
      */
     readonly pgVersion: pulumi.Output<number>;
     /**
+     * Primary read-write compute resource provisioned with the project.
+     */
+    readonly primaryCompute: pulumi.Output<outputs.ProjectPrimaryCompute | undefined>;
+    /**
      * Per-project consumption quota. If the quota is exceeded, all active computes
      * are automatically suspended and it will not be possible to start them with
      * an API method call or incoming proxy connections. The only exception is
@@ -114,6 +127,13 @@ export declare class Project extends pulumi.CustomResource {
      */
     readonly regionId: pulumi.Output<string>;
     readonly storePassword: pulumi.Output<string | undefined>;
+    /**
+     * Duration of inactivity in seconds after which the compute endpoint is automatically suspended.
+     * The value 0 means use the global default.
+     * The value -1 means never suspend. The default value is 300 seconds (5 minutes).
+     * The maximum value is 604800 seconds (1 week)
+     */
+    readonly suspendTimeoutSeconds: pulumi.Output<number>;
     /** Create a Project resource with the given unique name, arguments, and options. */
     constructor(name: string, args?: ProjectArgs, opts?: pulumi.CustomResourceOptions);
 }
@@ -125,6 +145,16 @@ export interface ProjectState {
      */
     allowedIps?: pulumi.Input<pulumi.Input<string>[]>;
     allowedIpsProtectedBranchesOnly?: pulumi.Input<string>;
+    /**
+     * Maximal value of the project-wide autoscaling limit.
+     * Note that it is not retrospectively applicable, i.e., existing compute resources are not affected by this configuration.
+     */
+    autoscalingLimitMaxCu?: pulumi.Input<number>;
+    /**
+     * Minimal value of the project-wide autoscaling limit.
+     * Note that it is not retrospectively applicable, i.e., existing compute resources are not affected by this configuration.
+     */
+    autoscalingLimitMinCu?: pulumi.Input<number>;
     blockPublicConnections?: pulumi.Input<string>;
     blockVpcConnections?: pulumi.Input<string>;
     branch?: pulumi.Input<inputs.ProjectBranch>;
@@ -173,7 +203,6 @@ export interface ProjectState {
      * Default endpoint ID.
      */
     defaultEndpointId?: pulumi.Input<string>;
-    defaultEndpointSettings?: pulumi.Input<inputs.ProjectDefaultEndpointSettings>;
     enableLogicalReplication?: pulumi.Input<string>;
     hipaa?: pulumi.Input<string>;
     /**
@@ -198,6 +227,10 @@ export interface ProjectState {
      */
     pgVersion?: pulumi.Input<number>;
     /**
+     * Primary read-write compute resource provisioned with the project.
+     */
+    primaryCompute?: pulumi.Input<inputs.ProjectPrimaryCompute>;
+    /**
      * Per-project consumption quota. If the quota is exceeded, all active computes
      * are automatically suspended and it will not be possible to start them with
      * an API method call or incoming proxy connections. The only exception is
@@ -217,6 +250,13 @@ export interface ProjectState {
      */
     regionId?: pulumi.Input<string>;
     storePassword?: pulumi.Input<string>;
+    /**
+     * Duration of inactivity in seconds after which the compute endpoint is automatically suspended.
+     * The value 0 means use the global default.
+     * The value -1 means never suspend. The default value is 300 seconds (5 minutes).
+     * The maximum value is 604800 seconds (1 week)
+     */
+    suspendTimeoutSeconds?: pulumi.Input<number>;
 }
 /** The set of arguments for constructing a Project resource. */
 export interface ProjectArgs {
@@ -226,6 +266,16 @@ export interface ProjectArgs {
      */
     allowedIps?: pulumi.Input<pulumi.Input<string>[]>;
     allowedIpsProtectedBranchesOnly?: pulumi.Input<string>;
+    /**
+     * Maximal value of the project-wide autoscaling limit.
+     * Note that it is not retrospectively applicable, i.e., existing compute resources are not affected by this configuration.
+     */
+    autoscalingLimitMaxCu?: pulumi.Input<number>;
+    /**
+     * Minimal value of the project-wide autoscaling limit.
+     * Note that it is not retrospectively applicable, i.e., existing compute resources are not affected by this configuration.
+     */
+    autoscalingLimitMinCu?: pulumi.Input<number>;
     blockPublicConnections?: pulumi.Input<string>;
     blockVpcConnections?: pulumi.Input<string>;
     branch?: pulumi.Input<inputs.ProjectBranch>;
@@ -238,7 +288,6 @@ export interface ProjectArgs {
      * Set default branch as protected. **Note** that the default value is false.
      */
     defaultBranchProtected?: pulumi.Input<boolean>;
-    defaultEndpointSettings?: pulumi.Input<inputs.ProjectDefaultEndpointSettings>;
     enableLogicalReplication?: pulumi.Input<string>;
     hipaa?: pulumi.Input<string>;
     /**
@@ -263,6 +312,10 @@ export interface ProjectArgs {
      */
     pgVersion?: pulumi.Input<number>;
     /**
+     * Primary read-write compute resource provisioned with the project.
+     */
+    primaryCompute?: pulumi.Input<inputs.ProjectPrimaryCompute>;
+    /**
      * Per-project consumption quota. If the quota is exceeded, all active computes
      * are automatically suspended and it will not be possible to start them with
      * an API method call or incoming proxy connections. The only exception is
@@ -282,4 +335,11 @@ export interface ProjectArgs {
      */
     regionId?: pulumi.Input<string>;
     storePassword?: pulumi.Input<string>;
+    /**
+     * Duration of inactivity in seconds after which the compute endpoint is automatically suspended.
+     * The value 0 means use the global default.
+     * The value -1 means never suspend. The default value is 300 seconds (5 minutes).
+     * The maximum value is 604800 seconds (1 week)
+     */
+    suspendTimeoutSeconds?: pulumi.Input<number>;
 }

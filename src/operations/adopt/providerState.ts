@@ -1,7 +1,8 @@
 /**
  * What importing a Neon project compares, modelled from the provider that does it
- * (kislerdm/terraform-provider-neon v0.15.0, provider/resource_project.go), so that a test can
- * prove an adopted tenant's inputs equal the project's before any `pulumi up`:
+ * (kislerdm/neon 0.18.0: neondatabase/terraform-provider-neon@da3c1cf provider/resource_project.go,
+ * which continues it; the schema facts are src/tools/neon/facts/tfschema-0.18.0.json), so that a
+ * test can prove an adopted tenant's inputs equal the project's before any `pulumi up`:
  *
  * - `importedState` is what the provider's read (updateStateProject) writes into the state,
  *   from Neon's answers, under the Pulumi SDK's input names.
@@ -32,11 +33,11 @@ export function importedState(o: ObservedProject): Record<string, unknown> {
   const endpoint = providerEndpoint(o);
   const s = p.settings;
   const d = p.default_endpoint_settings;
-  const settings = {
+  // updateStateProject (0.16+): the project-wide defaults from Neon's default_endpoint_settings, each only when Neon reports it.
+  const defaults = {
     autoscalingLimitMinCu: d?.autoscaling_limit_min_cu,
     autoscalingLimitMaxCu: d?.autoscaling_limit_max_cu,
     suspendTimeoutSeconds: d?.suspend_timeout_seconds,
-    ...(endpoint ? { id: endpoint.id } : {}),
   };
   const quota = s?.quota;
   const state: Record<string, unknown> = {
@@ -47,8 +48,19 @@ export function importedState(o: ObservedProject): Record<string, unknown> {
     historyRetentionSeconds: p.history_retention_seconds,
     computeProvisioner: p.provisioner,
     storePassword: tristate(p.store_passwords),
-    // Set only when Neon reports default endpoint settings or the default compute exists.
-    ...(d || endpoint ? { defaultEndpointSettings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) } : {}),
+    ...Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)),
+    // primary_compute: the default compute as it runs (findDefaultEndpoint), set only when there is one; its name "" when unnamed.
+    ...(endpoint
+      ? {
+          primaryCompute: {
+            id: endpoint.id,
+            autoscalingLimitMinCu: endpoint.autoscaling_limit_min_cu,
+            autoscalingLimitMaxCu: endpoint.autoscaling_limit_max_cu,
+            suspendTimeoutSeconds: endpoint.suspend_timeout_seconds,
+            name: endpoint.name ?? "",
+          },
+        }
+      : {}),
     branch: { id: branch?.id ?? "", name: branch?.name ?? "", roleName: database?.owner_name ?? "", databaseName: database?.name ?? "" },
     quota: quota
       ? {
@@ -86,7 +98,7 @@ export interface InputDifference {
 const same = (a: unknown, b: unknown) => (typeof a === "number" || typeof b === "number" ? Number(a) === Number(b) : JSON.stringify(a) === JSON.stringify(b));
 
 /** Nested blocks (a TF list of one object whose fields are Optional+Computed): each field the program sets is compared. */
-const BLOCKS = new Set(["defaultEndpointSettings", "branch", "quota"]);
+const BLOCKS = new Set(["primaryCompute", "branch", "quota"]);
 
 /** Every input on which the program's declaration and the imported project differ; empty when the import changes nothing. */
 export function importDifferences(program: Readonly<Record<string, unknown>>, state: Readonly<Record<string, unknown>>): InputDifference[] {

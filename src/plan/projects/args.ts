@@ -19,11 +19,12 @@ export interface PlainProjectArgs {
   readonly pgVersion: number;
   readonly orgId?: string;
   readonly historyRetentionSeconds: number;
-  readonly defaultEndpointSettings: {
-    readonly autoscalingLimitMinCu: number;
-    readonly autoscalingLimitMaxCu: number;
-    readonly suspendTimeoutSeconds: number;
-  };
+  /** Project-wide compute defaults (kislerdm/neon 0.16+): what Neon gives computes created later; they do not change existing ones. */
+  readonly autoscalingLimitMinCu: number;
+  readonly autoscalingLimitMaxCu: number;
+  readonly suspendTimeoutSeconds: number;
+  /** The compute created with the project (its default branch's read-write endpoint): what sizes the tenant's database. */
+  readonly primaryCompute: ComputeArgs;
   readonly quota?: {
     readonly activeTimeSeconds?: number;
     readonly computeTimeSeconds?: number;
@@ -34,6 +35,22 @@ export interface PlainProjectArgs {
   readonly branch: { readonly name: string; readonly databaseName: string; readonly roleName: string };
   /** wal_level=logical, for a move by logical replication out of this project (Neon: in place, cannot be turned off, restarts its computes once). */
   readonly enableLogicalReplication?: "yes";
+}
+
+/** One compute's size and suspend timeout, in the provider's names. */
+export interface ComputeArgs {
+  readonly autoscalingLimitMinCu: number;
+  readonly autoscalingLimitMaxCu: number;
+  readonly suspendTimeoutSeconds: number;
+}
+
+/**
+ * A compute setting as kislerdm/neon 0.16+ takes it: the same values as the project's
+ * defaults (for computes created later) and as its primary compute (the one that exists).
+ * 0.15's `defaultEndpointSettings` did both at once; see docs/neon-provider.md.
+ */
+export function computeArgs(compute: ComputeArgs): ComputeArgs & { readonly primaryCompute: ComputeArgs } {
+  return { ...compute, primaryCompute: { ...compute } };
 }
 
 function quotaArgs(q: QuotaSettings): PlainProjectArgs["quota"] {
@@ -57,11 +74,11 @@ export function projectArgs(tenant: Tenant, orgId: string | undefined): PlainPro
     pgVersion: tenant.pgVersion,
     ...(orgId ? { orgId } : {}),
     historyRetentionSeconds: Math.round(tenant.historyRetentionHours * SECONDS_PER_HOUR),
-    defaultEndpointSettings: {
+    ...computeArgs({
       autoscalingLimitMinCu: tenant.compute.minCu,
       autoscalingLimitMaxCu: tenant.compute.maxCu,
       suspendTimeoutSeconds: tenant.compute.suspendAfterSeconds,
-    },
+    }),
     ...(quotaArgs(tenant.quota) ? { quota: quotaArgs(tenant.quota) } : {}),
     branch: { name: tenant.database.branch, databaseName: tenant.database.name, roleName: tenant.database.role },
     // The source of a move by logical replication publishes its changes to the target.
@@ -75,6 +92,9 @@ export function asSdkArgs(args: PlainProjectArgs): neon.ProjectArgs {
   return args;
 }
 
+/** The dev/test and catalog projects' compute: the smallest autoscaling range, suspended after Neon's default 5 minutes. */
+const SMALL_COMPUTE: ComputeArgs = { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 };
+
 /** Plain arguments of the dev/test project (tested without the engine). */
 export function devProjectArgs(dev: DevProjectSettings, stack: string, orgId: string | undefined) {
   return {
@@ -84,7 +104,7 @@ export function devProjectArgs(dev: DevProjectSettings, stack: string, orgId: st
     ...(orgId ? { orgId } : {}),
     // Six hours of history: enough to undo a bad seed, and within Neon's Free plan.
     historyRetentionSeconds: 6 * 3600,
-    defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
+    ...computeArgs(SMALL_COMPUTE),
     branch: { name: DEV_DATABASE.branch, databaseName: DEV_DATABASE.name, roleName: DEV_DATABASE.role },
   };
 }
@@ -98,7 +118,7 @@ export function catalogProjectArgs(region: string, stack: string, orgId: string 
     ...(orgId ? { orgId } : {}),
     // Six hours of history (every Neon plan allows it): the catalog's rows are append-only.
     historyRetentionSeconds: 6 * 3600,
-    defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 1, suspendTimeoutSeconds: 300 },
+    ...computeArgs(SMALL_COMPUTE),
     branch: { name: "main", databaseName: CATALOG_DATABASE, roleName: CATALOG_OWNER_ROLE },
   };
 }

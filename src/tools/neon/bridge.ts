@@ -13,7 +13,9 @@
  * - Outputs: defined when Required or Computed, except a MaxItems=1 block (flattened to one
  *   object), which may be absent.
  * - A MaxItems=1 block is one object; other blocks are arrays, their type named after the
- *   singular of the attribute. Nested input fields are optional unless Required, so a
+ *   singular of the attribute, and a list or set property's name is plural (`schedule` →
+ *   `schedules`). A terraform-plugin-framework nested attribute has no MaxItems, so it is
+ *   never flattened (the bridge flattens only a nested block limited to one element). Nested input fields are optional unless Required, so a
  *   Computed-only field (a block's `id`) is an optional input.
  * - Data sources are `get<Name>` functions; their arguments include `id` (optional unless
  *   the data source requires it) and their nested argument types come plain and as
@@ -34,6 +36,14 @@ export function singular(word: string): string {
   if (/(ch|sh|x|ss)es$/.test(word)) return word.replace(/es$/, "");
   if (/s$/.test(word) && !/ss$/.test(word)) return word.replace(/s$/, "");
   return word;
+}
+
+/** The bridge's plural of a list or set attribute's singular name (`schedule` → `schedules`); a plural name stays. */
+export function plural(word: string): string {
+  if (singular(word) !== word) return word;
+  if (/[^aeiou]y$/.test(word)) return word.replace(/y$/, "ies");
+  if (/(ch|sh|x|ss)$/.test(word)) return `${word}es`;
+  return `${word}s`;
 }
 
 export type Primitive = "string" | "number" | "boolean";
@@ -108,7 +118,7 @@ function collectNested(owner: string, tfName: string, a: TfAttribute, sides: { i
   const fields = Object.entries(a.elem.block).map(([f, fa]) => {
     collectNested(name, f, fa, sides, out);
     return {
-      name: camel(f),
+      name: camel((fa.type === "list" || fa.type === "set") && !isMaxOneBlock(fa) ? plural(f) : f),
       type: typeOf(fa, nestedName(name, f, fa)),
       ...(fa.description ? { description: fa.description } : {}),
       inputOptional: !fa.required,
@@ -126,7 +136,8 @@ function properties(owner: string, attrs: Record<string, TfAttribute>, kind: "re
   // SDKv2 adds `id` (Optional+Computed) to a resource that declares none.
   if (!("id" in all)) all.id = kind === "resource" ? { type: "string", optional: true, computed: true } : { type: "string", optional: true, computed: true };
   for (const [tfName, a] of Object.entries(all)) {
-    let name = camel(tfName);
+    // A list or set that is not flattened (no MaxItems 1) takes a plural name: `schedule` → `schedules`.
+    let name = camel((a.type === "list" || a.type === "set") && !isMaxOneBlock(a) ? plural(tfName) : tfName);
     if (tfName === "id") {
       if (kind === "resource") {
         if (a.computed && !a.optional && !a.required) continue; // Pulumi's own id

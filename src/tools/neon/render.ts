@@ -441,10 +441,10 @@ export function renderSdk(model: Model, pkg: PackageFacts, style: Style): Record
     {
       name: "@pulumi/neon",
       version: model.version,
-      description: `Pulumi local package for the community Neon provider (Terraform provider kislerdm/neon ${model.version}, bridged by terraform-provider ${pkg.bridgeVersion}).`,
+      description: `Pulumi local package for the Neon provider (Terraform provider ${pkg.provider} ${model.version}, bridged by terraform-provider ${pkg.bridgeVersion}).`,
       keywords: ["pulumi", "neon", "category/cloud"],
-      homepage: "https://github.com/kislerdm/terraform-provider-neon",
-      repository: "https://github.com/kislerdm/terraform-provider-neon",
+      homepage: providerRepository(pkg.provider),
+      repository: providerRepository(pkg.provider),
       license: "MPL-2.0",
       main: "bin/index.js",
       types: "bin/index.d.ts",
@@ -464,7 +464,13 @@ export function renderSdk(model: Model, pkg: PackageFacts, style: Style): Record
   if (style === "generator") {
     files["scripts/postinstall.js"] =
       "// Builds bin/ when the package is installed from sources; a no-op when bin/ is there.\nconst fs = require('fs');\nif (!fs.existsSync(__dirname + '/../bin/index.js')) require('child_process').execSync('tsc', { cwd: __dirname + '/..', stdio: 'inherit' });\n";
-    files["README.md"] = "# @pulumi/neon\n\nA Pulumi package for the Neon provider, bridged from the Terraform provider kislerdm/neon.\n";
+    files["README.md"] = `# @pulumi/neon\n\nA Pulumi package for the Neon provider, bridged from the Terraform provider ${pkg.provider}.\n`;
   }
   return files;
+}
+
+/** A Terraform provider's source repository: `<owner>/<name>` is github.com/<owner>/terraform-provider-<name> (the registry's convention). */
+function providerRepository(provider: string): string {
+  const [owner, name] = provider.split("/");
+  return `https://github.com/${owner}/terraform-provider-${name}`;
 }

@@ -1,4 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
+export interface BranchBackupScheduleSchedule {
+    /**
+     * Day of the week or month, when applicable.
+     */
+    day?: pulumi.Input<number>;
+    /**
+     * Snapshot frequency: daily, weekly, or monthly.
+     */
+    frequency: pulumi.Input<string>;
+    /**
+     * Hour of the day, when applicable.
+     */
+    hour?: pulumi.Input<number>;
+    /**
+     * Month of the year, when applicable.
+     */
+    month?: pulumi.Input<number>;
+    /**
+     * How long to retain scheduled snapshots, in seconds.
+     */
+    retentionSeconds?: pulumi.Input<number>;
+}
 export interface GetBranchEndpointsEndpoint {
     /**
      * Endpoint URI.
@@ -72,21 +94,6 @@ export interface ProjectBranch {
      */
     roleName?: pulumi.Input<string>;
 }
-export interface ProjectDefaultEndpointSettings {
-    autoscalingLimitMaxCu?: pulumi.Input<number>;
-    autoscalingLimitMinCu?: pulumi.Input<number>;
-    /**
-     * Endpoint ID.
-     */
-    id?: pulumi.Input<string>;
-    /**
-     * Duration of inactivity in seconds after which the compute endpoint is automatically suspended.
-     * The value 0 means use the global default.
-     * The value -1 means never suspend. The default value is 300 seconds (5 minutes).
-     * The maximum value is 604800 seconds (1 week)
-     */
-    suspendTimeoutSeconds?: pulumi.Input<number>;
-}
 export interface ProjectMaintenanceWindow {
     /**
      * End time of the maintenance window, in the format of "HH:MM". Uses UTC.
@@ -100,6 +107,31 @@ export interface ProjectMaintenanceWindow {
      * A list of weekdays when the maintenance window is active. Encoded as ints, where 1 - Monday, and 7 - Sunday.
      */
     weekdays: pulumi.Input<pulumi.Input<number>[]>;
+}
+export interface ProjectPrimaryCompute {
+    /**
+     * Maximal value of the autoscaling limit for the primary project compute.
+     */
+    autoscalingLimitMaxCu?: pulumi.Input<number>;
+    /**
+     * Minimal value of the autoscaling limit for the primary project compute.
+     */
+    autoscalingLimitMinCu?: pulumi.Input<number>;
+    /**
+     * Endpoint ID.
+     */
+    id?: pulumi.Input<string>;
+    /**
+     * Compute name.
+     */
+    name?: pulumi.Input<string>;
+    /**
+     * Duration of inactivity in seconds after which the default compute endpoint is automatically suspended.
+     * The value 0 means use the global default.
+     * The value -1 means never suspend. The default value is 300 seconds (5 minutes).
+     * The maximum value is 604800 seconds (1 week)
+     */
+    suspendTimeoutSeconds?: pulumi.Input<number>;
 }
 export interface ProjectQuota {
     /**

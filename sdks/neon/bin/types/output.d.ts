@@ -1,3 +1,25 @@
+export interface BranchBackupScheduleSchedule {
+    /**
+     * Day of the week or month, when applicable.
+     */
+    day?: number;
+    /**
+     * Snapshot frequency: daily, weekly, or monthly.
+     */
+    frequency: string;
+    /**
+     * Hour of the day, when applicable.
+     */
+    hour?: number;
+    /**
+     * Month of the year, when applicable.
+     */
+    month?: number;
+    /**
+     * How long to retain scheduled snapshots, in seconds.
+     */
+    retentionSeconds?: number;
+}
 export interface GetBranchEndpointsEndpoint {
     /**
      * Endpoint URI.
@@ -67,21 +89,6 @@ export interface ProjectBranch {
      */
     roleName: string;
 }
-export interface ProjectDefaultEndpointSettings {
-    autoscalingLimitMaxCu: number;
-    autoscalingLimitMinCu: number;
-    /**
-     * Endpoint ID.
-     */
-    id: string;
-    /**
-     * Duration of inactivity in seconds after which the compute endpoint is automatically suspended.
-     * The value 0 means use the global default.
-     * The value -1 means never suspend. The default value is 300 seconds (5 minutes).
-     * The maximum value is 604800 seconds (1 week)
-     */
-    suspendTimeoutSeconds: number;
-}
 export interface ProjectMaintenanceWindow {
     /**
      * End time of the maintenance window, in the format of "HH:MM". Uses UTC.
@@ -95,6 +102,31 @@ export interface ProjectMaintenanceWindow {
      * A list of weekdays when the maintenance window is active. Encoded as ints, where 1 - Monday, and 7 - Sunday.
      */
     weekdays: number[];
+}
+export interface ProjectPrimaryCompute {
+    /**
+     * Maximal value of the autoscaling limit for the primary project compute.
+     */
+    autoscalingLimitMaxCu: number;
+    /**
+     * Minimal value of the autoscaling limit for the primary project compute.
+     */
+    autoscalingLimitMinCu: number;
+    /**
+     * Endpoint ID.
+     */
+    id: string;
+    /**
+     * Compute name.
+     */
+    name: string;
+    /**
+     * Duration of inactivity in seconds after which the default compute endpoint is automatically suspended.
+     * The value 0 means use the global default.
+     * The value -1 means never suspend. The default value is 300 seconds (5 minutes).
+     * The maximum value is 604800 seconds (1 week)
+     */
+    suspendTimeoutSeconds: number;
 }
 export interface ProjectQuota {
     /**
