@@ -50,6 +50,7 @@ const projects = new Map(
       provider: neonProvider,
       protect: settings.protect,
       released: tenant.move?.finish,
+      serves: !tenant.move?.cutover,
     }),
   ]),
 );
@@ -62,7 +63,13 @@ const moveTargets = new Map(
       ? [
           [
             t.id,
-            new TenantDatabase(projectResourceName(target), { tenant: target, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
+            new TenantDatabase(projectResourceName(target), {
+              tenant: target,
+              orgId: settings.neonOrgId,
+              provider: neonProvider,
+              protect: settings.protect,
+              serves: Boolean(t.move?.cutover),
+            }),
           ] as const,
         ]
       : [];
