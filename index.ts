@@ -59,6 +59,7 @@ const projects = new Map(
       provider: neonProvider,
       protect: settings.protect,
       released: tenant.move?.finish,
+      serves: !tenant.move?.cutover,
     }),
   ]),
 );
@@ -71,7 +72,13 @@ const moveTargets = new Map(
       ? [
           [
             t.id,
-            new TenantDatabase(projectResourceName(target), { tenant: target, orgId: settings.neonOrgId, provider: neonProvider, protect: settings.protect }),
+            new TenantDatabase(projectResourceName(target), {
+              tenant: target,
+              orgId: settings.neonOrgId,
+              provider: neonProvider,
+              protect: settings.protect,
+              serves: Boolean(t.move?.cutover),
+            }),
           ] as const,
         ]
       : [];
@@ -205,8 +212,8 @@ const wiring = new RepositoryWiring(
           Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.host])),
           Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.projectId])),
         ])
-        .apply(([hosts, projects]) =>
-          renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts)), new Map(Object.entries(projects)))),
+        .apply(([hosts, projectIds]) =>
+          renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts)), new Map(Object.entries(projectIds)))),
         ),
     },
     roleArns: { backupWriter: roles.arnOf("backupWriter"), drillReader: roles.arnOf("drillReader"), migrator: roles.arnOf("migrator") },

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as neon from "./neon";
 import type { Tenant } from "../tenants/model";
 import { projectArgs } from "../src/plan/projects/args";
+import { snapshotScheduleName, snapshotSchedules } from "../src/plan/projects/snapshots";
 
 export interface TenantDatabaseArgs {
   /** The tenant, resolved and validated by the loader. */
@@ -27,6 +28,12 @@ export interface TenantDatabaseArgs {
    * @default false
    */
   readonly released?: boolean;
+  /**
+   * Whether this project serves the tenant (a move's source until the cutover, its target
+   * after): only that one takes Neon snapshots, when the tenant asks for them.
+   * @default true
+   */
+  readonly serves?: boolean;
 }
 
 export class TenantDatabase extends pulumi.ComponentResource {
@@ -44,6 +51,8 @@ export class TenantDatabase extends pulumi.ComponentResource {
   readonly connectionUri: pulumi.Output<string>;
   /** The same through the pooler, for the application (region scope publishes it). Secret. */
   readonly pooledConnectionUri: pulumi.Output<string>;
+  /** Neon's scheduled snapshots of the root branch (tenants/snapshots.ts); absent when the tenant takes none here. */
+  readonly snapshotSchedule?: neon.BranchBackupSchedule;
 
   /**
    * @param name the tenant id at the project's generation (projectResourceName: `acme-corp`,
@@ -71,6 +80,15 @@ export class TenantDatabase extends pulumi.ComponentResource {
     // it secret even where that marking is absent (the mock runtime, a regenerated SDK).
     this.connectionUri = pulumi.secret(this.project.connectionUri);
     this.pooledConnectionUri = pulumi.secret(this.project.connectionUriPooler);
+    // Neon's own snapshots, the first backup layer, on the root branch. Updated in place; its
+    // delete sends an empty schedule and the snapshots already taken stay until they expire.
+    const schedules = snapshotSchedules(tenant, args.serves ?? true);
+    if (schedules)
+      this.snapshotSchedule = new neon.BranchBackupSchedule(
+        snapshotScheduleName(name),
+        { projectId: this.project.id, branchId: this.project.defaultBranchId, schedules },
+        { parent: this, provider: args.provider },
+      );
     // The tenant's declaration travels with its database, so the policy pack can check the
     // project's region against the residency without reading the tenants file.
     // Plain values only: per-tenant Outputs here would cost promises for nothing.

@@ -51,9 +51,9 @@ export const CHANGE_KINDS = {
   },
   weakening: {
     scope: "tenant",
-    fields: ["backup.enabled", "backup.retentionDays", "backup.schedule", "backup.rpoHours", "historyRetentionHours"],
+    fields: ["backup.enabled", "backup.retentionDays", "backup.schedule", "backup.rpoHours", "backup.snapshots", "historyRetentionHours"],
     projectInputs: [],
-    why: "weakens the tenant's protection: backups stop, are kept a shorter time or taken less often, or the point-in-time restore window shrinks",
+    why: "weakens the tenant's protection: backups or Neon snapshots stop, are kept a shorter time or taken less often, or the point-in-time restore window shrinks",
     instead: "keep the protection; when lowering it is intended (a contract change), acknowledge it with the approval",
   },
   residency: {

@@ -36,7 +36,8 @@ function normaliseSchedule<T extends { schedule: string }>(backup: T): T {
   return { ...backup, schedule: normaliseCron(backup.schedule) };
 }
 
-function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): Tenant {
+function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined, ctx: LoadContext): Tenant {
+  const snapshots = raw.backup?.snapshots ?? defaults?.backup?.snapshots ?? ctx.snapshots?.default ?? CODE_DEFAULTS.backup.snapshots;
   return {
     id: raw.id,
     name: raw.name,
@@ -48,7 +49,7 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined): T
     historyRetentionHours: raw.historyRetentionHours ?? defaults?.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours,
     compute: { ...CODE_DEFAULTS.compute, ...defaults?.compute, ...raw.compute },
     quota: { ...defaults?.quota, ...raw.quota },
-    backup: normaliseSchedule({ ...CODE_DEFAULTS.backup, ...defaults?.backup, ...raw.backup }),
+    backup: { ...normaliseSchedule({ ...CODE_DEFAULTS.backup, ...defaults?.backup, ...raw.backup }), snapshots },
     database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
     ...((raw.rollout ?? defaults?.rollout) !== undefined ? { rollout: raw.rollout ?? defaults?.rollout } : {}),
     ...(raw.legalHold !== undefined ? { legalHold: raw.legalHold } : {}),
@@ -119,7 +120,7 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
   const fleet: Fleet = {
     file,
     version: 1,
-    tenants: parsed.data.tenants.map((t) => resolveTenant(t, parsed.data.defaults)),
+    tenants: parsed.data.tenants.map((t) => resolveTenant(t, parsed.data.defaults, ctx)),
     acknowledgements: (parsed.data.acknowledgements ?? []).map((a) => ({ ...a })),
     example: parsed.data.example === true,
   };

@@ -5,6 +5,7 @@
  */
 
 import type { RegionId } from "./regions";
+import type { SnapshotSetting } from "./snapshots";
 
 export type TenantStatus = "active" | "retired";
 
@@ -34,6 +35,8 @@ export interface BackupSettings {
   readonly emptyAllowedUntil?: string;
   /** The recovery point objective, hours: no gap between backups may be longer. */
   readonly rpoHours?: number;
+  /** Neon's own snapshots of the root branch (tenants/snapshots.ts): the tenant's, the defaults', else the stack's snapshotSchedule. */
+  readonly snapshots: SnapshotSetting;
 }
 
 export interface DatabaseNames {
@@ -103,7 +106,7 @@ export const CODE_DEFAULTS = Object.freeze({
   pgVersion: 17,
   historyRetentionHours: 24,
   compute: Object.freeze({ minCu: 0.25, maxCu: 2, suspendAfterSeconds: 300 }),
-  backup: Object.freeze({ schedule: "17 3 * * *", retentionDays: 14, enabled: true, timeoutMinutes: 60 }),
+  backup: Object.freeze({ schedule: "17 3 * * *", retentionDays: 14, enabled: true, timeoutMinutes: 60, snapshots: "off" as const }),
   database: Object.freeze({ branch: "main", name: "app", role: "app_owner" }),
 });
 

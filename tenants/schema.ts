@@ -12,6 +12,7 @@ import { githubCronProblem, normaliseCron } from "../src/core/cronGrammar";
 import { ALL_REGION_IDS, ACTIVE_REGION_IDS, type RegionId } from "./regions";
 import { ACKNOWLEDGEABLE_CHANGES, STACK_WIDE_CHANGES } from "./changeKinds";
 import { NEON_PROJECT_ID_MAX, NEON_PROJECT_ID_PATTERN, NEON_PROJECT_ID_RULE } from "./binding";
+import { SnapshotsSchema } from "./snapshots";
 
 export const SCHEMA_VERSION = 1;
 
@@ -241,8 +242,9 @@ export const BackupSchema = z
           "A new tenant whose schema is not there yet: until this date (UTC, inclusive) a backup of a database without tables warns instead of failing. Remove it once the schema exists.",
       })
       .optional(),
+    snapshots: SnapshotsSchema.optional(),
   })
-  .meta({ description: "Nightly pg_dump to the tenant's regional S3 vault." });
+  .meta({ description: "Nightly pg_dump to the tenant's regional S3 vault, and Neon's own snapshots (snapshots)." });
 
 export const DatabaseSchema = z
   .strictObject({

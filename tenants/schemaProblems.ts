@@ -16,6 +16,10 @@ const MISSING_HINTS: Record<string, string> = {
   region: "add region: <Neon region id>, e.g. region: aws-eu-central-1",
   residency: "add residency: <EU or ISO country code>, e.g. residency: EU",
   status: "add status: active (or retired)",
+  frequency: "add frequency: daily, weekly or monthly (or write snapshots: off)",
+  hour: "add hour: the hour of the day in UTC, 0 to 23",
+  day: "add day: 1 to 7 (weekly: the day of the week) or 1 to 28 (monthly: the day of the month)",
+  retentionDays: "add retentionDays: the days each snapshot is kept (without one Neon keeps and bills a snapshot forever)",
 };
 
 function unwrap(schema: z.ZodType): z.ZodType {

@@ -1,7 +1,7 @@
 /** The fleet catalog's pure parts: the status summary, the outputs it syncs from, its schema files. (test/runtime/catalog.test.ts runs it on PostgreSQL.) */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { catalogMigrations, fleetStatus, tenantsFromOutputs, type TenantRecord } from "../src/catalog/catalog";
+import { catalogMigrations, fleetStatus, renderStatus, tenantsFromOutputs, type TenantRecord } from "../src/catalog/catalog";
 import { runProgram } from "./program";
 import { CATALOG_WRITER_ROLE, catalogWriterPassword, catalogWriterUrl, passwordOf, scramVerifier } from "../src/plan/projects/catalogWriter";
 
@@ -47,6 +47,35 @@ describe("the catalog's inputs", () => {
     const tenants = tenantsFromOutputs(JSON.parse(JSON.stringify(run.outputs)));
     expect(tenants.map((t) => [t.id, t.status])).toContainEqual(["old-mill", "retired"]);
     expect(tenants[0]).toMatchObject({ id: "acme-corp", region: "aws-eu-central-1", residency: "EU", neonProjectId: expect.any(String) });
+    // Its backup layers as the stack declares them (prod: daily snapshots kept 7 days); none taken for the retired tenant.
+    expect(tenants[0].layers).toEqual({
+      pitrHours: 24,
+      snapshots: { schedule: "daily at 02:00 UTC", retentionDays: 7 },
+      dumps: { enabled: true, schedule: "17 3 * * *", retentionDays: 14 },
+    });
+    expect(tenants.find((t) => t.id === "old-mill")!.layers).toMatchObject({ snapshots: { schedule: "off" }, dumps: { enabled: false } });
+    // Outputs from before the layers still read, without them.
+    const old = JSON.parse(JSON.stringify(run.outputs));
+    for (const row of old.tenants) delete row.snapshotSchedule;
+    expect(tenantsFromOutputs(old)[0].layers).toBeUndefined();
+  });
+
+  it("shows each tenant's layers and the ages of its newest dump and drill", () => {
+    const layers = {
+      pitrHours: 24,
+      snapshots: { schedule: "daily at 02:00 UTC", retentionDays: 7 },
+      dumps: { enabled: true, schedule: "17 3 * * *", retentionDays: 14 },
+    };
+    const text = renderStatus(
+      fleetStatus([
+        { ...rec("a", "3", "ok"), layers, backup: { result: "ok", at: "2026-12-02 03:17:09.5+00" }, drill: { result: "ok", at: "2026-11-30 04:41:00+00" } },
+        rec("b", "3", "ok"),
+      ]),
+      new Date("2026-12-02T08:17:10Z"),
+    );
+    expect(text).toMatch(/^a\s+active\s+3\s+ok 2026-12-02 03:17:09\s+ok 2026-11-30 04:41:00 \(2 d ago\)$/m);
+    expect(text).toContain("layers: PITR 24 h · snapshots daily at 02:00 UTC, 7 d · dumps 17 3 * * *, 14 d; newest dump 5 h ago");
+    expect(text).toContain("layers: (not synced)");
   });
 
   it("refuses outputs of another shape, naming the entry", () => {

@@ -45,6 +45,7 @@ describe("the change kinds", () => {
       "backup.enabled",
       "backup.retentionDays",
       "backup.schedule",
+      "backup.snapshots",
       "historyRetentionHours",
     ]);
     // The residency, destructive only when it widens (DE → EU; the diff decides the direction).

@@ -11,7 +11,9 @@ import { loadTenantsFile } from "../tenants/load";
 import type { Fleet } from "../tenants/model";
 import { ROOT, runProgram } from "./program";
 
-const sample = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "tenants/tenants.yaml").fleet!;
+// With the prod stack's default Neon snapshots (Pulumi.prod.yaml tenant-fleet:snapshotSchedule), as the stack resolves them.
+const PROD_SNAPSHOTS = { default: { frequency: "daily", hour: 2, retentionDays: 7 } } as const;
+const sample = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), { snapshots: PROD_SNAPSHOTS }, "tenants/tenants.yaml").fleet!;
 const meta = { stack: "prod", file: "tenants/tenants.yaml" };
 
 /** Names no tenants file may hold, to prove the formats hold even if validation were bypassed. */
@@ -79,13 +81,21 @@ describe("regions report", () => {
       backupRetentionDays: 14,
       backupsEnabled: true,
       pitrHours: 168,
+      snapshotSchedule: "daily at 02:00 UTC",
+      snapshotRetentionDays: 7,
       databaseInResidency: true,
       backupInResidency: true,
       // No runnerLabels: its jobs run on GitHub-hosted runners (test/processing.test.ts maps some).
       processedOn: "GitHub-hosted (no jurisdiction)",
       processedInResidency: false,
     });
-    expect(report.rows.find((r) => r.id === "old-mill")).toMatchObject({ status: "retired", backupsEnabled: false });
+    // Retired: no dumps, and its project takes no Neon snapshots.
+    expect(report.rows.find((r) => r.id === "old-mill")).toMatchObject({
+      status: "retired",
+      backupsEnabled: false,
+      snapshotSchedule: "off",
+      snapshotRetentionDays: 0,
+    });
   });
 
   it("summarises per jurisdiction and shows that the residency check held", () => {
@@ -130,7 +140,7 @@ describe("formats stay intact with hostile names", () => {
       .split("\n")
       .filter((l) => l.startsWith("| ") && !l.startsWith("| tenant") && !l.startsWith("| residency") && /\| (active|retired) \|/.test(l));
     expect(rows).toHaveLength(6);
-    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(16);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(18);
     expect(md).not.toContain("<script>");
     expect(md).not.toMatch(/\[link\]\(x\)/);
     expect(mdCell("a|b\nc")).toBe("a\\|b c");
@@ -139,7 +149,7 @@ describe("formats stay intact with hostile names", () => {
   it("CSV: reads back to the same cells, formulas defused", () => {
     const rows = readCsv(regionsCsv(report));
     expect(rows).toHaveLength(7);
-    expect(rows.every((r) => r.length === 16)).toBe(true);
+    expect(rows.every((r) => r.length === 18)).toBe(true);
     const names = rows.slice(1).map((r) => r[1]);
     expect(names).toEqual(report.rows.map((r) => (/^[=+\-@\t\r]/.test(r.name) ? `'${r.name}` : r.name)));
     expect(csvField("=1+1")).toBe(`"'=1+1"`);
@@ -174,7 +184,7 @@ describe("npm run regions", () => {
   it("prints Markdown by default, and CSV, JSON or SVG on request", () => {
     expect(regions().stdout).toMatch(/^# Tenant data residency: stack prod/);
     expect(regions("--format", "csv").stdout.split("\r\n")[0]).toBe(
-      "tenant,name,status,declared residency,database region,database city,database country,backup region,backup country,backup schedule (UTC),backup retention (days),PITR window (hours),database in residency,backup in residency,jobs run on,jobs in residency",
+      "tenant,name,status,declared residency,database region,database city,database country,backup region,backup country,backup schedule (UTC),backup retention (days),PITR window (hours),Neon snapshots (UTC),snapshot retention (days),database in residency,backup in residency,jobs run on,jobs in residency",
     );
     expect(JSON.parse(regions("--format", "json", "--stack", "dev").stdout).rows.map((r: { id: string }) => r.id)).toEqual(["dev-eu", "dev-us"]);
     expect(regions("--format", "svg").stdout).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

@@ -132,7 +132,7 @@ describe("repository-scoped secrets (prod)", async () => {
     expect(manifest.tenants.map((t: { id: string; host: string }) => [t.id, t.host])).toEqual(ACTIVE.map((id) => [id, routes[id].host]));
     // And its Neon project, by which the backups' planning job reads its last activity.
     const projects = run.outputs.databasesByTenant as Record<string, { projectId: string }>;
-    expect(manifest.tenants.map((t: { id: string; neonProject: string }) => [t.id, t.neonProject])).toEqual(ACTIVE.map((id) => [id, projects[id].projectId]));
+    expect(manifest.tenants.map((t: { id: string; projectId: string }) => [t.id, t.projectId])).toEqual(ACTIVE.map((id) => [id, projects[id].projectId]));
     expect(manifest.tenants[0].host).toMatch(/\.neon\.tech$/);
   });
 

@@ -58,6 +58,7 @@ describe("stack settings", () => {
         trustPolicyLengthLimit: 2048,
         exports: { linkHours: 24, retentionDays: 7 },
         moveGraceDays: 7,
+        snapshots: "off",
       },
     });
   });

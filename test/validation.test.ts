@@ -430,12 +430,12 @@ describe("the resolved model", () => {
       historyRetentionHours: 48,
       compute: { minCu: 0.5, maxCu: 2, suspendAfterSeconds: 300 },
       quota: {},
-      backup: { schedule: "41 2 * * *", retentionDays: 14, enabled: true, timeoutMinutes: 60 },
+      backup: { schedule: "41 2 * * *", retentionDays: 14, enabled: true, timeoutMinutes: 60, snapshots: "off" },
       database: { branch: "main", name: "app", role: "app_owner" },
     });
     expect(fleet.tenants[1].pgVersion).toBe(16);
     expect(fleet.tenants[1].compute).toEqual({ minCu: 0.5, maxCu: 4, suspendAfterSeconds: 300 });
-    expect(fleet.tenants[1].backup).toEqual({ schedule: "41 2 * * *", retentionDays: 30, enabled: true, timeoutMinutes: 60 });
+    expect(fleet.tenants[1].backup).toEqual({ schedule: "41 2 * * *", retentionDays: 30, enabled: true, timeoutMinutes: 60, snapshots: "off" });
   });
 
   it("is deeply frozen", () => {

@@ -13,6 +13,8 @@ import {
   type RenderedWorkflow,
   type WorkflowSettings,
 } from "../src/plan/workflows/render";
+import { SNAPSHOT_CHECK_JOB } from "../src/plan/workflows/snapshotCheck";
+import { DRILL_JOB_PREFIX } from "../src/plan/workflows/kinds";
 import { ENVIRONMENT_SLOTS } from "../src/plan/repository/manifest";
 import { recordScriptEnv, ROLLOUT_STOPPED_TITLE, TENANT_LOCK_KEY } from "../src/plan/workflows/batchScripts";
 import { ACTIVITY_STEP_NAME } from "../src/plan/workflows/tenantWorkflow";
@@ -50,7 +52,7 @@ type Job = {
 /** The batch jobs (one matrix entry per batch); the planning and alert jobs are checked on their own. */
 function jobs(w: RenderedWorkflow): Job[] {
   return Object.entries(parse(w.content).jobs as Record<string, Job>)
-    .filter(([id]) => id !== "alert" && id !== "plan" && id !== "record" && !id.startsWith("gate_"))
+    .filter(([id]) => id !== "alert" && id !== "plan" && id !== "record" && id !== SNAPSHOT_CHECK_JOB && !id.startsWith("gate_"))
     .map(([, job]) => job);
 }
 const planJob = (w: RenderedWorkflow): Job => parse(w.content).jobs.plan;
@@ -118,7 +120,7 @@ describe("every generated workflow", () => {
   it.each(everyWorkflow)("%s lists no tenant: its batch jobs take their matrix from the planning job, slot by slot (migrations: wave by wave)", (_, w) => {
     // A job reads one environment's secrets: the environment scope runs a tenant per job, in slots.
     const environment = w.content.includes("environment: tenant-");
-    const all = Object.keys(parse(w.content).jobs).filter((id) => id !== "alert" && id !== "plan" && id !== "record");
+    const all = Object.keys(parse(w.content).jobs).filter((id) => id !== "alert" && id !== "plan" && id !== "record" && id !== SNAPSHOT_CHECK_JOB);
     const waves = w.kind === "migrations" ? all.filter((id) => id.startsWith("gate_")).length : 0;
     const rounds = waves ? Array.from({ length: waves }, (_, r) => r) : [undefined];
     for (const round of rounds) {
@@ -167,6 +169,22 @@ describe("every generated workflow", () => {
     }
     expect(w.content).not.toMatch(/postgres(ql)?:\/\//);
   });
+
+  it.each(everyWorkflow.filter(([, w]) => w.kind === "restore-drill"))(
+    "%s checks Neon's snapshots in a job of its own: a read key in one step's env, default branch only, nothing installed, its failure told",
+    (_, w) => {
+      const all = parse(w.content).jobs as Record<string, Job & { name: string }>;
+      const job = all[SNAPSHOT_CHECK_JOB];
+      expect(job.name).toBe(`${DRILL_JOB_PREFIX}${SNAPSHOT_CHECK_JOB}`);
+      expect(job.permissions).toEqual({ contents: "read" });
+      expect(job.if).toBe("github.ref == 'refs/heads/main'");
+      expect(JSON.stringify(job.env)).not.toContain("secrets");
+      const holding = job.steps.filter((s) => JSON.stringify(s.env ?? {}).includes("secrets"));
+      expect(holding.map((s) => s.env!.NEON_ACTIVITY_API_KEY)).toEqual(["${{ secrets.NEON_ACTIVITY_API_KEY }}"]);
+      expect(holding[0].run).not.toMatch(/\b(npm|apt(-get)?|pip3?)\s+(ci|install)\b/);
+      expect(all.alert.needs).toContain(SNAPSHOT_CHECK_JOB);
+    },
+  );
 
   it.each(everyWorkflow)("%s holds a credential only in jobs that refuse any ref but the default branch", (_, w) => {
     for (const job of jobs(w)) {

@@ -108,6 +108,35 @@ export interface CatalogTenant {
   readonly residency: string;
   readonly status: "active" | "retired";
   readonly neonProjectId?: string;
+  /** Its backup layers as the stack declares them (absent in outputs older than the layers). */
+  readonly layers?: BackupLayers;
+}
+
+/** A tenant's backup layers: Neon's PITR window and snapshots, and the dumps in its own vault. */
+export interface BackupLayers {
+  readonly pitrHours: number;
+  readonly snapshots: { readonly schedule: string; readonly retentionDays: number };
+  readonly dumps: { readonly enabled: boolean; readonly schedule: string; readonly retentionDays: number };
+}
+
+/** The layers of a `tenants` row of the stack outputs (src/plan/regions.ts RegionRow), when it has them all. */
+function layersOf(r: Record<string, unknown>): BackupLayers | undefined {
+  const { pitrHours, snapshotSchedule, snapshotRetentionDays, backupsEnabled, backupSchedule, backupRetentionDays } = r;
+  if (typeof pitrHours !== "number" || typeof snapshotSchedule !== "string" || typeof snapshotRetentionDays !== "number") return undefined;
+  if (typeof backupsEnabled !== "boolean" || typeof backupSchedule !== "string" || typeof backupRetentionDays !== "number") return undefined;
+  return {
+    pitrHours,
+    snapshots: { schedule: snapshotSchedule, retentionDays: snapshotRetentionDays },
+    dumps: { enabled: backupsEnabled, schedule: backupSchedule, retentionDays: backupRetentionDays },
+  };
+}
+
+/** The layers in a line: "PITR 24 h · snapshots daily at 02:00 UTC, 7 d · dumps 17 3 * * *, 14 d". */
+export function describeLayers(l: BackupLayers | undefined): string {
+  if (!l) return "(not synced)";
+  const snapshots = l.snapshots.schedule === "off" ? "snapshots off" : `snapshots ${l.snapshots.schedule}, ${l.snapshots.retentionDays} d`;
+  const dumps = l.dumps.enabled ? `dumps ${l.dumps.schedule}, ${l.dumps.retentionDays} d` : "dumps off";
+  return `PITR ${l.pitrHours} h · ${snapshots} · ${dumps}`;
 }
 
 /** The tenants in `pulumi stack output --json`, checked for shape. */
@@ -127,6 +156,7 @@ export function tenantsFromOutputs(outputs: unknown): CatalogTenant[] {
       throw new Error(`tenants[${i}] of the stack outputs is not { id, name, neonRegion, residency, status }`);
     }
     const projectId = o.databasesByTenant?.[r.id]?.projectId;
+    const layers = layersOf(r);
     return {
       id: r.id,
       name: r.name,
@@ -134,6 +164,7 @@ export function tenantsFromOutputs(outputs: unknown): CatalogTenant[] {
       residency: r.residency,
       status: r.status,
       ...(typeof projectId === "string" ? { neonProjectId: projectId } : {}),
+      ...(layers ? { layers } : {}),
     };
   });
 }
@@ -146,20 +177,29 @@ export function tenantsFromOutputs(outputs: unknown): CatalogTenant[] {
 export async function syncTenants(db: Queryable, stack: string, tenants: readonly CatalogTenant[]): Promise<number> {
   if (!tenants.length) return 0;
   const rows = await db.query(
-    `insert into tenants (id, stack, name, region, residency, status, neon_project_id, neon_project_since, retired_at)
-     select t.id, $1, t.name, t.region, t.residency, t.status, t.neon_project_id, case when t.neon_project_id is not null then now() end, case when t.status = 'retired' then now() end
-     from jsonb_to_recordset($2::jsonb) as t (id citext, name text, region text, residency text, status text, neon_project_id text)
+    `insert into tenants (id, stack, name, region, residency, status, neon_project_id, neon_project_since, retired_at, backup_layers)
+     select t.id, $1, t.name, t.region, t.residency, t.status, t.neon_project_id, case when t.neon_project_id is not null then now() end, case when t.status = 'retired' then now() end, t.backup_layers
+     from jsonb_to_recordset($2::jsonb) as t (id citext, name text, region text, residency text, status text, neon_project_id text, backup_layers jsonb)
      on conflict (id) do update set
        stack = excluded.stack, name = excluded.name, region = excluded.region, residency = excluded.residency,
        status = excluded.status, neon_project_id = coalesce(excluded.neon_project_id, tenants.neon_project_id),
        neon_project_since = case when excluded.neon_project_id is distinct from tenants.neon_project_id and excluded.neon_project_id is not null then now() else tenants.neon_project_since end,
        retired_at = case when excluded.status = 'retired' then coalesce(tenants.retired_at, now()) end,
+       backup_layers = coalesce(excluded.backup_layers, tenants.backup_layers),
        synced_at = now()
      returning id`,
     [
       stack,
       JSON.stringify(
-        tenants.map((t) => ({ id: t.id, name: t.name, region: t.region, residency: t.residency, status: t.status, neon_project_id: t.neonProjectId ?? null })),
+        tenants.map((t) => ({
+          id: t.id,
+          name: t.name,
+          region: t.region,
+          residency: t.residency,
+          status: t.status,
+          neon_project_id: t.neonProjectId ?? null,
+          backup_layers: t.layers ?? null,
+        })),
       ),
     ],
   );
@@ -181,11 +221,13 @@ export interface TenantRecord {
   readonly version?: string | null;
   readonly backup?: { readonly result: string; readonly at: string };
   readonly drill?: { readonly result: string; readonly at: string };
+  /** Its backup layers as last synced from the stack (absent before the first sync that carried them). */
+  readonly layers?: BackupLayers;
 }
 
 export async function tenantRecords(db: Queryable, stack?: string): Promise<TenantRecord[]> {
-  const { rows } = await db.query<Record<string, string | null>>(
-    `select t.id::text as id, t.status,
+  const { rows } = await db.query<Record<string, string | null> & { backup_layers?: BackupLayers | null }>(
+    `select t.id::text as id, t.status, t.backup_layers,
             m.result as m_result, m.version_before, m.version_after, m.recorded_at::text as m_at, m.run_url,
             -- After a success, the version it reached; after a failure, the one it was at.
             case when m.result = 'failed' then m.version_before else coalesce(m.version_after, m.version_before) end as version,
@@ -208,6 +250,7 @@ export async function tenantRecords(db: Queryable, stack?: string): Promise<Tena
     ...(r.version !== null && r.version !== undefined ? { version: r.version } : {}),
     ...(r.b_result ? { backup: { result: r.b_result, at: r.b_at! } } : {}),
     ...(r.d_result ? { drill: { result: r.d_result, at: r.d_at! } } : {}),
+    ...(r.backup_layers ? { layers: r.backup_layers } : {}),
   }));
 }
 
@@ -243,8 +286,14 @@ export function fleetStatus(records: readonly TenantRecord[], target?: string): 
   };
 }
 
-/** The status as text for a terminal. */
-export function renderStatus(s: FleetStatus): string {
+/** How long ago a catalog timestamp was, in whole hours (days past two days). */
+export function ageOf(at: string, now: Date): string {
+  const hours = Math.max(0, Math.floor((now.getTime() - Date.parse(at.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00"))) / 3_600_000));
+  return hours >= 48 ? `${Math.floor(hours / 24)} d ago` : `${hours} h ago`;
+}
+
+/** The status as text for a terminal: per tenant its newest backup and drill with their ages, then its backup layers. */
+export function renderStatus(s: FleetStatus, now: Date = new Date()): string {
   const lines = [`fleet catalog · target version ${s.target ?? "(none yet)"}`, ""];
   lines.push("version                        tenants");
   for (const [v, n] of Object.entries(s.versions).sort()) lines.push(`${v.padEnd(30)} ${n}${v === s.target ? "  (target)" : ""}`);
@@ -255,7 +304,10 @@ export function renderStatus(s: FleetStatus): string {
   lines.push("", "tenant                         status    version              last backup                  last drill");
   for (const t of s.tenants) {
     const at = (x?: { result: string; at: string }) => (x ? `${x.result} ${x.at.slice(0, 19)}` : "never");
-    lines.push(`${t.id.padEnd(30)} ${t.status.padEnd(9)} ${String(t.version ?? "(none)").padEnd(20)} ${at(t.backup).padEnd(28)} ${at(t.drill)}`);
+    const age = (x?: { at: string }) => (x ? ` (${ageOf(x.at, now)})` : "");
+    lines.push(`${t.id.padEnd(30)} ${t.status.padEnd(9)} ${String(t.version ?? "(none)").padEnd(20)} ${at(t.backup).padEnd(28)} ${at(t.drill)}${age(t.drill)}`);
+    // The newest dump's age, then every layer the stack declares (snapshot ages: Neon's API, not the catalog).
+    lines.push(`${"".padEnd(30)} layers: ${describeLayers(t.layers)}${t.backup ? `; newest dump ${ageOf(t.backup.at, now)}` : ""}`);
   }
   return `${lines.join("\n")}\n`;
 }

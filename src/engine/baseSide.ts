@@ -24,12 +24,13 @@ export function baseSide(root: string, ref: string, stack: string): { side: Side
   const neonOrgId = get("neonOrgId") || undefined;
   const text = fileAtRef(ref, tenantsFile, root);
   if (text === undefined) return { side: undefined };
-  const result = parseTenants(text, `${ref}:${tenantsFile}`);
+  const raw = projectSettings(cfg);
+  const baseSettings = parseStackSettings(raw, { stack, file: stackFile }).settings;
+  // The stack's default snapshots resolve each tenant's at the ref as the program did then.
+  const result = parseTenants(text, `${ref}:${tenantsFile}`, baseSettings ? { snapshots: { default: baseSettings.backup.snapshots } } : {});
   if (!result.fleet) return { problems: result.problems.filter((p) => p.severity === "error") };
   // A sharded stack compares only the tenants it owned at the ref: a tenant that moved to
   // another shard shows as removed here (its project would be deleted by this stack).
-  const raw = projectSettings(cfg);
-  const baseSettings = parseStackSettings(raw, { stack, file: stackFile }).settings;
   const fleet = baseSettings ? { ...result.fleet, tenants: result.fleet.tenants.filter((t) => owns(baseSettings, t)) } : result.fleet;
   const source = { tenantsText: text, stackFile: `${ref}:${stackFile}`, stackText: fileAtRef(ref, stackFile, root) };
   const grantScopes = baseSettings ? stackGrantScopes(baseSettings, fleet) : undefined;

@@ -27,6 +27,7 @@ export function fleetContext(settings: StackSettings, stackFile: string, shards:
   return {
     residencies: { allowed: settings.allowedResidencies, source: `${stackFile} ${NAMESPACE}:allowedResidencies` },
     waves: { names: settings.workflows.migrationWaves, source: `${stackFile} ${NAMESPACE}:migrationWaves` },
+    snapshots: { default: settings.backup.snapshots },
     limits: {
       repositorySecrets: settings.secretScope === "repository" ? GITHUB_REPOSITORY_SECRET_LIMIT - settings.workflows.repositorySecretHeadroom : undefined,
       parametersPerRegion: settings.secretScope === "region" ? SSM_STANDARD_PARAMETER_LIMIT : undefined,

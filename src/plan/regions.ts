@@ -3,10 +3,11 @@
  * backup region, and the check that both lie inside the residency. Built from the same
  * placement the stack's vaults and policies use, so it cannot disagree with `pulumi up`.
  */
-import { isActive, isBackedUp, type Fleet } from "../../tenants/model";
+import { isActive, isBackedUp, type Fleet, type Tenant } from "../../tenants/model";
 import { residencyName } from "../../tenants/regions";
 import { placementOf } from "../../tenants/placement";
 import { runnerOf } from "./repository/manifest";
+import { describeSnapshots } from "../../tenants/snapshots";
 
 /** What the report says of a tenant whose jobs run on GitHub-hosted runners. */
 export const GITHUB_HOSTED = "GitHub-hosted (no jurisdiction)";
@@ -26,6 +27,10 @@ export interface RegionRow {
   readonly backupRetentionDays: number;
   readonly backupsEnabled: boolean;
   readonly pitrHours: number;
+  /** Neon's own snapshots (the first backup layer, kept in Neon): "off", or when they are taken, e.g. "daily at 02:00 UTC". */
+  readonly snapshotSchedule: string;
+  /** Days each snapshot is kept; 0 when off. */
+  readonly snapshotRetentionDays: number;
   readonly databaseInResidency: boolean;
   readonly backupInResidency: boolean;
   /** Where dumps, drills, migrations, restores and exports of its data run: runner labels, or GitHub-hosted. */
@@ -53,6 +58,11 @@ export interface RegionsReport {
   readonly check: { readonly tenants: number; readonly outside: readonly string[]; readonly held: boolean; readonly processedOutside: readonly string[] };
 }
 
+/** When a tenant's snapshots are taken, without the retention (its own column). */
+function snapshotWhen(s: Tenant["backup"]["snapshots"]): string {
+  return describeSnapshots(s).replace(/, kept \d+ days$/, "");
+}
+
 export function regionsReport(fleet: Fleet, runners: Readonly<Record<string, readonly string[]>> = {}): RegionsReport {
   const rows: RegionRow[] = fleet.tenants.map((t) => {
     const { database, backup } = placementOf(t);
@@ -71,6 +81,9 @@ export function regionsReport(fleet: Fleet, runners: Readonly<Record<string, rea
       backupRetentionDays: t.backup.retentionDays,
       backupsEnabled: isBackedUp(t),
       pitrHours: t.historyRetentionHours,
+      // A retired tenant's project takes none (components/tenantDatabase.ts).
+      snapshotSchedule: snapshotWhen(isActive(t) ? t.backup.snapshots : "off"),
+      snapshotRetentionDays: t.backup.snapshots === "off" || !isActive(t) ? 0 : t.backup.snapshots.retentionDays,
       databaseInResidency: database.inResidency,
       backupInResidency: backup.inResidency,
       processedOn: runnerOf(t, runners)?.join(", ") ?? GITHUB_HOSTED,

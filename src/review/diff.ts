@@ -16,6 +16,7 @@ import { residencyContains, residencyLoosened } from "../../tenants/residency";
 import { DiffLocator, type SourcePosition } from "./diffPositions";
 import { insteadOf } from "./diffWayOut";
 import { retentionField, settingValue, stackFieldChanges } from "./diffStack";
+import { snapshotText, snapshotWeakening, type SnapshotSetting } from "../../tenants/snapshots";
 import type { ExplainedFinding, FieldChange, FleetDiff, Side, TenantChange, TenantDiff } from "./diffTypes";
 
 export type { ExplainedFinding, FieldChange, FleetDiff, Side, StackView, TenantChange, TenantDiff } from "./diffTypes";
@@ -46,6 +47,8 @@ export function weakening(field: string, before: unknown, after: unknown): strin
         : before !== undefined && Number(after) > Number(before)
           ? `weakens protection: the stated RPO grows from ${String(before)} h to ${String(after)} h`
           : undefined;
+    case "backup.snapshots":
+      return snapshotWeakening(before, after);
     case "backup.schedule": {
       const [a, b] = [longestGapHours(String(before)), longestGapHours(String(after))];
       return b > a ? `weakens protection: the longest gap between backups grows from ${a} h to ${b} h` : undefined;
@@ -72,6 +75,11 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
   }
   if (field === "residency")
     return { class: "safe", why: `declared jurisdiction changes from ${String(before)} to ${String(after)}; the region must still lie inside it` };
+  if (field === "backup.snapshots")
+    return {
+      class: "safe",
+      why: "changes the tenant's Neon snapshot schedule (its BranchBackupSchedule, updated in place; snapshots taken stay until they expire)",
+    };
   if (field.startsWith("backup.")) return { class: "safe", why: "changes the generated backup workflows" };
   if (field === "move.finish" && after === true)
     return {
@@ -127,7 +135,9 @@ function finishedChange(prev: Tenant): FieldChange {
 export function flattenTenant(t: Tenant): Map<string, unknown> {
   const out = new Map<string, unknown>();
   const walk = (prefix: string, v: unknown) => {
-    if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    // A snapshot schedule is one value (its one-line spelling): its parts only mean something together.
+    if (prefix === "backup.snapshots") out.set(prefix, snapshotText(v as SnapshotSetting));
+    else if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
     else out.set(prefix, v);
   };
   walk("", t);

@@ -21,6 +21,8 @@ const COLUMNS: readonly [keyof RegionRow, string][] = [
   ["backupSchedule", "backup schedule (UTC)"],
   ["backupRetentionDays", "backup retention (days)"],
   ["pitrHours", "PITR window (hours)"],
+  ["snapshotSchedule", "Neon snapshots (UTC)"],
+  ["snapshotRetentionDays", "snapshot retention (days)"],
   ["databaseInResidency", "database in residency"],
   ["backupInResidency", "backup in residency"],
   ["processedOn", "jobs run on"],

@@ -1,5 +1,6 @@
 /** What every rule of the tenants loader reads, and what it returns. */
 import type { AcknowledgementInput, DefaultsInput, TenantInput } from "../schema";
+import type { SnapshotSetting } from "../snapshots";
 import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Positions } from "../../src/core/diagnostics/positions";
 
@@ -25,6 +26,8 @@ export interface LoadContext {
     /** Projects beyond the tenants' (the dev/test project). */
     readonly extraProjects?: number;
   };
+  /** The stack's default Neon snapshots (tenant-fleet:snapshotSchedule) for tenants that set none. Absent: off. */
+  readonly snapshots?: { readonly default: SnapshotSetting };
   /** The stack's migration waves in order, and where they are set (for messages). Absent: any wave name. */
   readonly waves?: { readonly names: readonly string[]; readonly source: string };
   /** Stacks sharing this tenants file, each owning part of it. */

@@ -56,7 +56,7 @@ describe("the fleet catalog", () => {
     const first = catalog(["migrate"]);
     expect(first.stderr).toBe("");
     expect(first.stdout).toBe(
-      `applied 0001_init.sql, 0002_run_details.sql, 0003_operations.sql, 0004_serving_since.sql, 0005_unchanged_backups.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`,
+      `applied 0001_init.sql, 0002_run_details.sql, 0003_operations.sql, 0004_serving_since.sql, 0005_unchanged_backups.sql, 0006_backup_layers.sql\nthe writer role ${CATALOG_WRITER_ROLE} may insert history, with the password the stack derives\n`,
     );
     expect(catalog(["migrate"]).stdout).toMatch(/^the catalog's schema is current\n/);
     expect(pg.sql("catalog", "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'public'")).toBe(
@@ -150,7 +150,9 @@ describe("the fleet catalog", () => {
     expect(text).toContain("fleet catalog · target version 2");
     expect(text).toMatch(/^newest migration failed: early-two$/m);
     expect(text).toMatch(/^never migrated: late-two$/m);
-    expect(text).toMatch(/^canary-co\s+active\s+2\s+ok 2026-\d\d-\d\d \d\d:\d\d:\d\d\s+ok /m);
+    expect(text).toMatch(/^canary-co\s+active\s+2\s+ok 2026-\d\d-\d\d \d\d:\d\d:\d\d\s+ok .* \(0 h ago\)$/m);
+    // The layers the sync copied from the stack's tenants output, and the newest dump's age.
+    expect(text).toMatch(/^\s+layers: PITR \d+ h · snapshots .* · dumps .*; newest dump 0 h ago$/m);
   });
 
   it("refuses a writer role that could do more than insert", () => {

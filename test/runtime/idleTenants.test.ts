@@ -57,7 +57,7 @@ afterAll(async () => {
   await world?.stop();
 });
 
-const projectOf = (id: string) => world.repo.manifest.tenants.find((t) => t.id === id)!.neonProject!;
+const projectOf = (id: string) => world.repo.manifest.tenants.find((t) => t.id === id)!.projectId!;
 /** The tenant's connection string with its port moved to the trap (host unchanged: the host check would pass). */
 const trapped = (id: string) => world.secretFor(id).replace(/:(\d+)\//, `:${trap.port}/`);
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { KNOWN_JURISDICTIONS, VAULT_REGIONS } from "../../../tenants/regions";
 import { RETENTION_DAYS_MAX } from "../../../tenants/schema";
+import { NEON_SNAPSHOT_LIMIT, parseSnapshotText } from "../../../tenants/snapshots";
 import { TRUST_POLICY_LIMIT_DEFAULT, TRUST_POLICY_LIMIT_MAX } from "../iam/limits";
 import { SECRET_SCOPES } from "../repositoryContract";
 import { PRICE_MAX, PRICE_PLANS, PRICE_UNITS, PUBLISHED_PRICES_SOURCE, type PriceUnit } from "../usagePrices";
@@ -176,6 +177,16 @@ const DECLARED = {
     schema: cronSetting(),
     default: "41 4 * * 1",
     description: "Cron (UTC) of the weekly restore drill.",
+  },
+  snapshotSchedule: {
+    schema: z.string().transform((text, ctx) => {
+      const read = parseSnapshotText(text);
+      if ("value" in read) return read.value;
+      ctx.addIssue({ code: "custom", message: read.problem });
+      return z.NEVER;
+    }),
+    default: "off",
+    description: `Tenants' Neon snapshots. For tenants whose backup.snapshots is unset: off, or frequency=daily|weekly|monthly hour=H [day=D] retentionDays=N (UTC hour; day 1-7 weekly, 1-28 monthly; a retention is required and Neon keeps at most ${NEON_SNAPSHOT_LIMIT} snapshots per project). Needs a paid Neon plan other than Agent; $0.09/GB-month of snapshot storage (docs/backups.md).`,
   },
   alertLabel: {
     schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._:-]{0,49}$/, {

@@ -52,6 +52,7 @@ export const SETTING_REVIEW = {
   catalog: { class: "review", why: "the fleet catalog's project and its writer secret come or go (its history goes with a deleted project)" },
   catalogRegion: { class: "review", why: "the fleet catalog's project would be replaced, and its history with it" },
   restoreDrillSchedule: { class: "safe", why: "the weekly drill runs at another time" },
+  snapshotSchedule: { class: "elsewhere", why: "compared per tenant: each tenant's resolved backup.snapshots is in the tenant diff" },
   alertLabel: { class: "safe", why: "failure issues carry another label" },
   alertAssignees: { class: "safe", why: "failure issues go to other people" },
   batchSize: { class: "safe", why: "jobs serve more or fewer tenants each" },

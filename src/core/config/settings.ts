@@ -120,6 +120,8 @@ export interface StackSettings {
     readonly moveGraceDays: Setting<"moveGraceDays">;
     /** The stack's own repository, whose tenant-operations environment assumes the operations role. */
     readonly operationsRepository: Setting<"operationsRepository">;
+    /** Neon snapshots of tenants that set none (tenants/snapshots.ts): off, or a schedule with its retention. */
+    readonly snapshots: Setting<"snapshotSchedule">;
   };
 }
 
@@ -244,6 +246,7 @@ function backupOf(v: ValueOf): StackSettings["backup"] {
     exports: { linkHours: v("exportLinkHours"), retentionDays: v("exportRetentionDays") },
     moveGraceDays: v("moveGraceDays"),
     operationsRepository: v("operationsRepository"),
+    snapshots: v("snapshotSchedule"),
   };
 }
 

@@ -16,6 +16,7 @@ import { credentialLocation, type CredentialLocation, type FleetNames, type Secr
 import { byId, type Batch } from "./batches";
 import { planFleetBatches, type ManifestSettings } from "./fleetBatches";
 import { postgresImage } from "./images";
+import { snapshotMaxAgeHours, type SnapshotFrequency } from "../../../tenants/snapshots";
 
 export { planBatches, type Batch, type BatchPlan } from "./batches";
 export { credentialRegions } from "./credentialRegions";
@@ -32,6 +33,8 @@ export { waveOf, wavesOf } from "./waves";
 export const FLEET_MANIFEST_FORMAT = 2;
 /** The folder of the manifests, beside the workflows (one file per stack or shard). */
 export const MANIFEST_DIR = ".github/tenant-fleet";
+/** Hours past a snapshot schedule's period before its newest snapshot is overdue: Neon takes it within its hour, and a drill runs at its own time. */
+export const SNAPSHOT_SLACK_HOURS = 6;
 
 export function manifestPath(names: FleetNames): string {
   return `${MANIFEST_DIR}/${names.prefix}.json`;
@@ -45,9 +48,17 @@ export interface ManifestTenant {
   readonly pg: number;
   /** The direct host the stack created: a backup of a connection string pointing elsewhere fails. */
   readonly host: string;
-  /** The tenant's Neon project id: the backups' planning job reads its last activity by it. Absent when not known. */
-  readonly neonProject?: string;
   readonly credential: CredentialLocation;
+  /** The Neon project (not secret), when `pulumi up` learnt it: runtime jobs read Neon's API about it. */
+  readonly projectId?: string;
+  /** Neon's own snapshots of its root branch (tenants/snapshots.ts); absent when off. maxAgeHours: the drill's limit for the newest. */
+  readonly snapshots?: {
+    readonly frequency: SnapshotFrequency;
+    readonly hour: number;
+    readonly day?: number;
+    readonly retentionDays: number;
+    readonly maxAgeHours: number;
+  };
   /** Absent when the tenant does not back up. */
   readonly backup?: {
     readonly schedule: string;
@@ -80,12 +91,12 @@ export interface FleetManifest {
   };
 }
 
-/** The manifest for these tenants, with the host `pulumi up` created for each active one (and its Neon project id, when given). */
+/** The manifest for these tenants, with the host `pulumi up` created for each active one (and its project id, when given). */
 export function fleetManifest(
   tenants: readonly Tenant[],
   settings: ManifestSettings,
   hosts: ReadonlyMap<string, string>,
-  projects: ReadonlyMap<string, string> = new Map(),
+  projectIds: ReadonlyMap<string, string> = new Map(),
 ): FleetManifest {
   const sorted = [...tenants].sort(byId);
   const batches = planFleetBatches(sorted, settings);
@@ -99,8 +110,11 @@ export function fleetManifest(
       awsRegion,
       pg: t.pgVersion,
       host,
-      ...(projects.has(t.id) ? { neonProject: projects.get(t.id)! } : {}),
       credential: credentialLocation(t.id, settings.scope, { stack: settings.stack, awsRegion }),
+      ...(projectIds.has(t.id) ? { projectId: projectIds.get(t.id) } : {}),
+      ...(t.backup.snapshots !== "off"
+        ? { snapshots: { ...t.backup.snapshots, maxAgeHours: snapshotMaxAgeHours(t.backup.snapshots, SNAPSHOT_SLACK_HOURS) } }
+        : {}),
       ...(t.backup.enabled
         ? {
             backup: {

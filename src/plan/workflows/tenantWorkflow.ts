@@ -26,6 +26,7 @@ import {
   runResultsStep,
 } from "./steps";
 import { Layout, tenantDatabaseConcurrency, type KindSpec } from "./workflowLayout";
+import { SNAPSHOT_CHECK_JOB, snapshotCheckJob } from "./snapshotCheck";
 import type { PlannedWorkflow, RenderedWorkflow, WorkflowSettings } from "./workflowSettings";
 
 export { slotCount, slotJobIds, tenantDatabaseConcurrency, type KindSpec } from "./workflowLayout";
@@ -252,7 +253,8 @@ function batchJobs(l: Layout): [string, Job][] {
 /** A tenant workflow of the kind `spec` describes, rendered to its file. */
 export function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec: KindSpec): RenderedWorkflow {
   const l = new Layout(settings, spec);
-  const jobs = batchJobs(l);
+  // The drill also checks that Neon's own snapshots (the first backup layer) are taken on schedule.
+  const jobs = [...batchJobs(l), ...(spec.drill ? [[SNAPSHOT_CHECK_JOB, snapshotCheckJob(l.names, settings.branch, spec.jobPrefix)] as [string, Job]] : [])];
   const body: Workflow = {
     name: spec.name,
     on: spec.on,

@@ -27,7 +27,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function serve(handler: (req: IncomingMessage, url: URL, body: unknown) => [number, unknown], calls: Call[]): Promise<{ url: string; server: Server }> {
+export async function serve(
+  handler: (req: IncomingMessage, url: URL, body: unknown) => [number, unknown],
+  calls: Call[],
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     void bodyOf(req)
       .then((body) => {

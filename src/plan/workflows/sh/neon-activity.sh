@@ -50,7 +50,7 @@ jq -s -c '{active: ([.[].projects[] | select(.compute_last_active_at != null)
     | select(.value != null)]
     | from_entries), unavailable: [.[].unavailable_project_ids[]?]}' "${pages}"/*.json > "${pages}/all.json"
 if ! jq -c --slurpfile neon "${pages}/all.json" '$neon[0] as $n
-  | [.tenants[] | select(.neonProject != null) | .neonProject as $p
+  | [.tenants[] | select(.projectId != null) | .projectId as $p
     | select(($n.unavailable | index($p)) | not) | select($n.active[$p] != null)
     | {key: .id, value: $n.active[$p]}] | from_entries' \
   "${MANIFEST}" > "${pages}/activity.json" 2> "${pages}/jq.err"; then
