@@ -179,6 +179,8 @@ describe("every generated workflow", () => {
       expect(job.permissions).toEqual({ contents: "read" });
       expect(job.if).toBe("github.ref == 'refs/heads/main'");
       expect(JSON.stringify(job.env)).not.toContain("secrets");
+      // The key is an environment secret, in the environment limited to the default branch.
+      expect(job.environment).toMatch(/^tenant_fleet_neon_activity/);
       const holding = job.steps.filter((s) => JSON.stringify(s.env ?? {}).includes("secrets"));
       expect(holding.map((s) => s.env!.NEON_ACTIVITY_API_KEY)).toEqual(["${{ secrets.NEON_ACTIVITY_API_KEY }}"]);
       expect(holding[0].run).not.toMatch(/\b(npm|apt(-get)?|pip3?)\s+(ci|install)\b/);

@@ -11,7 +11,8 @@ import { startFakeNeonSnapshots, type FakeNeonSnapshots } from "./services/neonS
 import { runnerSetup, type RunnerSetup } from "./substitutions";
 import { FAILED_TENANTS_TITLE } from "../../src/plan/workflows/batchScripts";
 import { DRILL_JOB_PREFIX } from "../../src/plan/workflows/kinds";
-import { NEON_READ_KEY_SECRET, SNAPSHOT_CHECK_JOB } from "../../src/plan/workflows/snapshotCheck";
+import { SNAPSHOT_CHECK_JOB } from "../../src/plan/workflows/snapshotCheck";
+import { NEON_ACTIVITY_SECRET as NEON_READ_KEY_SECRET } from "../../src/core/repositoryContract";
 import type { FleetManifest } from "../../src/plan/repository/manifest";
 
 const KEY = "napi_read_only_test";

@@ -2,8 +2,8 @@
  * The restore drill's check of Neon snapshots (sh/snapshot-check.sh): one job beside the
  * drill's batches that reads, for each tenant with snapshots, Neon's list of its project's
  * snapshots and fails the tenants whose newest scheduled snapshot is overdue. It holds no
- * connection string, only a Neon read key (the repository secret NEON_ACTIVITY_API_KEY, the
- * same the backup planning reads); without it the job says so and passes. Its name carries
+ * connection string, only the Neon key the backup planning reads (NEON_ACTIVITY_SECRET, in
+ * the default-branch-only environment neonActivityEnvironment); without it the job says so and passes. Its name carries
  * the drill's job prefix, so the alert job lists its failed tenants like a batch's.
  */
 import { manifestPath } from "../repository/manifest";
@@ -13,10 +13,8 @@ import { NEON_API } from "./dev";
 import type { Job } from "./model";
 import { shellScript } from "./shell";
 import { manifestCheckoutStep } from "./steps";
-import type { FleetNames } from "../../core/repositoryContract";
+import { NEON_ACTIVITY_SECRET, neonActivityEnvironment, type FleetNames } from "../../core/repositoryContract";
 
-/** The repository secret holding a Neon API key that can read the tenants' projects (never write). */
-export const NEON_READ_KEY_SECRET = "NEON_ACTIVITY_API_KEY";
 /** The job's id in the drill workflow. */
 export const SNAPSHOT_CHECK_JOB = "snapshots";
 
@@ -31,6 +29,8 @@ export function snapshotCheckJob(names: FleetNames, branch: string, jobPrefix: s
     "timeout-minutes": 30,
     ...defaultBranchOnly(branch),
     permissions: { contents: "read" },
+    // The key lives in this environment, limited to the default branch (repositoryContract.ts).
+    environment: neonActivityEnvironment(names),
     // A job-level env: the runtime suite points NEON_API at its Neon stand-in.
     env: { MANIFEST: manifestPath(names), NEON_API },
     steps: [
@@ -38,7 +38,7 @@ export function snapshotCheckJob(names: FleetNames, branch: string, jobPrefix: s
       {
         name: "Each tenant's newest Neon snapshot is within its schedule",
         shell: "bash",
-        env: { NEON_ACTIVITY_API_KEY: `\${{ secrets.${NEON_READ_KEY_SECRET} }}`, ...SNAPSHOT_CHECK_ENV },
+        env: { NEON_ACTIVITY_API_KEY: `\${{ secrets.${NEON_ACTIVITY_SECRET} }}`, ...SNAPSHOT_CHECK_ENV },
         run: `${shellScript("snapshot-check.sh")}\n`,
       },
     ],
