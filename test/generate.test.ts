@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { GENERATORS, plannedChanges, renderAll } from "../src/tools/generate";
 import { goldenFiles, writeGolden } from "../src/tools/golden";
 import { OPERATION_WORKFLOWS, operationWorkflowPath } from "../src/operations/workflows";
+import { DRIFT_WORKFLOW_PATH } from "../src/operations/driftWorkflow";
 import { listStacks } from "../src/core/config/stackFiles";
 import { policyConfigPath } from "../src/core/config/ciStacks";
 import { GENERATED_MARKDOWN } from "../src/tools/schema";
@@ -22,7 +23,7 @@ describe("npm run generate", () => {
     expect(plannedChanges().map((c) => `${c.action} ${c.path}`)).toEqual([]);
   });
 
-  it("runs every generator: the tenants schema, Pulumi.yaml's config, the policy configs, the docs tables, the operation workflows, the goldens", () => {
+  it("runs every generator: the tenants schema, Pulumi.yaml's config, the policy configs, the docs tables, the operation workflows, the drift workflow, the goldens", () => {
     const paths = renderAll().flatMap((g) => g.files.map((f) => f.path));
     expect(new Set(paths).size).toBe(paths.length);
     const expected = [
@@ -31,10 +32,11 @@ describe("npm run generate", () => {
       ...listStacks(ROOT).map(policyConfigPath),
       ...Object.keys(GENERATED_MARKDOWN),
       ...OPERATION_WORKFLOWS.map((s) => operationWorkflowPath(s.kind)),
+      DRIFT_WORKFLOW_PATH,
       ...goldenFiles().map((f) => f.path),
     ];
     expect([...paths].sort()).toEqual([...expected].sort());
-    expect(GENERATORS.map((g) => g.name)).toEqual(["npm run schema", "tenant-operation workflows", "npm run golden"]);
+    expect(GENERATORS.map((g) => g.name)).toEqual(["npm run schema", "tenant-operation workflows", "the drift workflow", "npm run golden"]);
   });
 });
 

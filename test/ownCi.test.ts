@@ -20,7 +20,7 @@ type Job = {
   if?: string;
 };
 
-describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml", "tenant-restore.yml", "tenant-export.yml", "tenant-erase.yml", "tenant-move.yml"])(
+describe.each(["preview.yml", "tenant-diff.yml", "deploy.yml", "tenant-restore.yml", "tenant-export.yml", "tenant-erase.yml", "tenant-move.yml", "drift.yml"])(
   "%s",
   (name) => {
     const text = read(name);
