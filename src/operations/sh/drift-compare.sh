@@ -7,12 +7,13 @@
 # issue's body. A preview that proposes changes exits non-zero by --expect-no-changes; the
 # report, not the exit status, tells drift from a failure (Pulumi uses one status for both).
 # The preview's own JSON stays in RAW_DIR (state values); only the report goes to REPORT_DIR.
+# The commands it runs read the step's credentials themselves (NEON_API_KEY, the Pulumi token
+# and passphrase, GITHUB_TOKEN, the AWS role's session); this script reads none of them.
 # Inputs (environment):
 #   STACK            the stack (from npm run stacks)
 #   RAW_DIR          where the preview's and the regions check's output is written
 #   REPORT_DIR       where the report (issue.md, drift.json, summary.md) is written
 #   RUN_URL          this run's page, for the issue
-#   NEON_API_KEY     the drift environment's Neon key (the regions check and the provider's reads)
 
 set -uo pipefail
 mkdir -p "${RAW_DIR}" "${REPORT_DIR}"
