@@ -74,6 +74,7 @@ function observedPart(file: string | undefined, exit: number | undefined): { obs
     if (!doc.observed || !Array.isArray(doc.observed.rows)) return { observedError: `${file}: no "observed" part: was --observe given?` };
     return { observed: doc.observed };
   } catch (e) {
+    if (e instanceof CommandError) return { observedError: e.message };
     return { observedError: `${file}: not the regions check's JSON (${(e as Error).message.slice(0, 200)})` };
   }
 }

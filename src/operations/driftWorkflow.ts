@@ -117,7 +117,6 @@ function driftJob(): Job {
           STACK: "${{ matrix.stack }}",
           RAW_DIR: "${{ runner.temp }}/drift-raw",
           REPORT_DIR: "${{ runner.temp }}/drift/${{ matrix.stack }}",
-          RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
           NEON_API_KEY: "${{ secrets.NEON_API_KEY }}",
           GITHUB_TOKEN: "${{ steps.app.outputs.token }}",
           PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",

@@ -13,9 +13,9 @@
 #   STACK            the stack (from npm run stacks)
 #   RAW_DIR          where the preview's and the regions check's output is written
 #   REPORT_DIR       where the report (issue.md, drift.json, summary.md) is written
-#   RUN_URL          this run's page, for the issue
 
 set -uo pipefail
+run_url="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}"
 mkdir -p "${RAW_DIR}" "${REPORT_DIR}"
 preview_exit=0
 pulumi preview --stack "${STACK}" --refresh --expect-no-changes --json --suppress-outputs --non-interactive --color never \
@@ -27,6 +27,6 @@ npm run --silent regions -- --stack "${STACK}" --observe --format json --out "${
 echo "regions --observe: exit ${observed_exit}"
 status=0
 npm run --silent drift -- report --stack "${STACK}" --preview "${RAW_DIR}/preview.json" --preview-exit "${preview_exit}" \
-  --observed "${RAW_DIR}/observed.json" --observed-exit "${observed_exit}" --run-url "${RUN_URL}" --out "${REPORT_DIR}" || status=$?
+  --observed "${RAW_DIR}/observed.json" --observed-exit "${observed_exit}" --run-url "${run_url}" --out "${REPORT_DIR}" || status=$?
 if [ -f "${REPORT_DIR}/summary.md" ]; then cat "${REPORT_DIR}/summary.md" >> "${GITHUB_STEP_SUMMARY}"; fi
 exit "${status}"

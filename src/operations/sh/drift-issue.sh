@@ -53,8 +53,8 @@ if [ "${clean}" != "true" ]; then
     jq -n --arg body "${body}" '{body: $body}' | send -X POST "${repo}/issues/${issue}/comments" --data-binary @- > /dev/null
     echo "::warning::stack ${STACK} drifted; commented on issue #${issue}"
   else
-    issue="$(jq -n --arg title "${title}" --arg body "${body}" --arg label "${ALERT_LABEL}" \
-      '{title: $title, body: $body, labels: [$label]}' | send -X POST "${repo}/issues" --data-binary @- | jq -r .number)"
+    issue="$(jq -n --arg title "${title}" --arg body "${body}" --arg alert_label "${ALERT_LABEL}" \
+      '{title: $title, body: $body, labels: [$alert_label]}' | send -X POST "${repo}/issues" --data-binary @- | jq -r .number)"
     echo "::warning::stack ${STACK} drifted; opened issue #${issue}"
   fi
   exit 0
