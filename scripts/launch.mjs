@@ -12,7 +12,7 @@
  *   node scripts/launch.mjs scripts/plan.ts [arguments...]
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import minVersion from "semver/ranges/min-version.js";
@@ -51,7 +51,9 @@ export function launchArgs(script, args = []) {
   return [...pulumiNodeArgs(), "--import", "tsx", join(root, script), ...args];
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Node resolves a symlinked main module to its real path (import.meta.url), so argv[1] is compared the same
+// way: run through a symlinked checkout, the command must run, not exit 0 having done nothing.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const [script, ...args] = process.argv.slice(2);
   if (!script) {
     process.stderr.write("usage: node scripts/launch.mjs <script.ts> [arguments...]\n");

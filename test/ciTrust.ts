@@ -5,7 +5,7 @@
  * files and on copies with planted violations.
  */
 
-import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../src/core/repositoryContract";
+import { DRIFT_ENVIRONMENT, ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../src/core/repositoryContract";
 
 export interface Step {
   id?: string;
@@ -38,8 +38,12 @@ export interface Workflow {
 export const PREVIEW_SECRETS = ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
 /** Credentials that change the fleet; only dev and prod environment jobs on the default branch. */
 export const DEPLOY_SECRETS = ["NEON_API_KEY", "TENANT_FLEET_APP_PRIVATE_KEY", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
-/** Where deploy credentials may be: the deploy's environments, and the tenant operations' (each with reviewers of its own). */
-const DEPLOY_ENVIRONMENTS = ["dev", "prod", OPERATIONS_ENVIRONMENT, ERASURE_ENVIRONMENT];
+/**
+ * Where deploy credentials may be: the deploy's environments, the tenant operations' (each with
+ * reviewers of its own), and the nightly drift's (main only; its Neon key is one of its own,
+ * since Neon has no read-only key, and its other credentials read only: docs/drift.md).
+ */
+const DEPLOY_ENVIRONMENTS = ["dev", "prod", OPERATIONS_ENVIRONMENT, ERASURE_ENVIRONMENT, DRIFT_ENVIRONMENT];
 const ON_DEFAULT_BRANCH = "github.ref == 'refs/heads/main'";
 const COMMENT_SCRIPT = "node scripts/pr-comment.mjs --from reports";
 
@@ -170,6 +174,7 @@ export function trustFindings(file: string, wf: Workflow): string[] {
   if ("pull_request_target" in wf.on) out.push(...pullRequestTargetFindings(file, wf));
   if (secretsIn(wf.env).length) out.push(`${file}: workflow-level env holds secrets (${secretsIn(wf.env).join(", ")})`);
   if (wf.permissions === undefined || JSON.stringify(wf.permissions) !== "{}") out.push(`${file}: top-level permissions are not {}`);
+  const deploys = Object.values(wf.jobs).some((j) => j.steps.some((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up"));
 
   for (const [id, job] of Object.entries(wf.jobs)) {
     const at = `${file} ${id}`;
@@ -228,7 +233,8 @@ export function trustFindings(file: string, wf: Workflow): string[] {
           out.push(`${at}: the App token is not scoped to the stack's one application repository`);
         if (up.with?.["suppress-outputs"] !== true) out.push(`${at}: pulumi up shows stack outputs in the log`);
       }
-      for (const s of job.steps)
+      // Tiers decide what a deploy may do without approval; a workflow that never runs `up` has none to decide.
+      for (const s of deploys ? job.steps : [])
         if (/npm run --silent stacks\b/.test(s.run ?? "") && !/--tiers-from "\$\{base\}"/.test(s.run!))
           out.push(`${at}: stack tiers do not consult the commit before the push`);
     }

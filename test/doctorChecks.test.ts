@@ -37,8 +37,9 @@ const HEALTHY_ENVIRONMENTS = [
   environment("tenant-operations", { reviewers: [1, 2], preventSelfReview: true }),
   environment("tenant-erasure", { reviewers: [3] }),
   environment("tenant-signup"),
+  environment("tenant-fleet-drift"),
 ];
-const HEALTHY_POLICIES = { dev: main, prod: main, "tenant-operations": main, "tenant-erasure": main, "tenant-signup": main };
+const HEALTHY_POLICIES = { dev: main, prod: main, "tenant-operations": main, "tenant-erasure": main, "tenant-signup": main, "tenant-fleet-drift": main };
 
 const standIns: StandIn[] = [];
 afterAll(async () => {
@@ -124,6 +125,7 @@ describe("GitHub", () => {
       ["ci environment preview (preview.yml)", "ok"],
       ["ci environment prod (deploy.yml)", "ok"],
       ["ci environment tenant-erasure (tenant-erase.yml, tenant-move-finish.yml)", "ok"],
+      ["ci environment tenant-fleet-drift (drift.yml)", "ok"],
       ["ci environment tenant-operations (tenant-export.yml, tenant-move.yml, tenant-restore.yml)", "ok"],
       ["ci environment tenant-signup (tenant-signup.yml)", "ok"],
     ]);

@@ -13,6 +13,7 @@ import { GENERATORS, plannedChanges, renderAll } from "../src/tools/generate";
 import { goldenFiles, writeGolden } from "../src/tools/golden";
 import { OPERATION_WORKFLOWS, operationWorkflowPath } from "../src/operations/workflows";
 import { SIGNUP_WORKFLOW_PATH } from "../src/operations/signupWorkflow";
+import { DRIFT_WORKFLOW_PATH } from "../src/operations/driftWorkflow";
 import { listStacks } from "../src/core/config/stackFiles";
 import { policyConfigPath } from "../src/core/config/ciStacks";
 import { GENERATED_MARKDOWN } from "../src/tools/schema";
@@ -23,7 +24,7 @@ describe("npm run generate", () => {
     expect(plannedChanges().map((c) => `${c.action} ${c.path}`)).toEqual([]);
   });
 
-  it("runs every generator: the tenants schema, Pulumi.yaml's config, the policy configs, the docs tables, the operation workflows, the goldens", () => {
+  it("runs every generator: the tenants schema, Pulumi.yaml's config, the policy configs, the docs tables, the operation workflows, the drift workflow, the goldens", () => {
     const paths = renderAll().flatMap((g) => g.files.map((f) => f.path));
     expect(new Set(paths).size).toBe(paths.length);
     const expected = [
@@ -33,10 +34,11 @@ describe("npm run generate", () => {
       ...Object.keys(GENERATED_MARKDOWN),
       ...OPERATION_WORKFLOWS.map((s) => operationWorkflowPath(s.kind)),
       SIGNUP_WORKFLOW_PATH,
+      DRIFT_WORKFLOW_PATH,
       ...goldenFiles().map((f) => f.path),
     ];
     expect([...paths].sort()).toEqual([...expected].sort());
-    expect(GENERATORS.map((g) => g.name)).toEqual(["npm run schema", "tenant-operation workflows", "tenant-signup workflow", "npm run golden"]);
+    expect(GENERATORS.map((g) => g.name)).toEqual(["npm run schema", "tenant-operation workflows", "tenant-signup workflow", "the drift workflow", "npm run golden"]);
   });
 });
 

@@ -29,6 +29,7 @@ describe.each([
   "tenant-erase.yml",
   "tenant-move.yml",
   "tenant-signup.yml",
+  "drift.yml",
 ])("%s", (name) => {
   const text = read(name);
   const wf = parse(text);

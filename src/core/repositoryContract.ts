@@ -15,6 +15,8 @@ export const SECRET_SCOPES = ["repository", "environment", "region"] as const;
 export const OPERATIONS_ENVIRONMENT = "tenant-operations";
 /** The environment whose jobs use the break-glass role (erasure), with reviewers of its own. */
 export const ERASURE_ENVIRONMENT = "tenant-erasure";
+/** The environment of the nightly drift workflow (drift.yml): read-only credentials, main only, no reviewers (a schedule cannot wait). */
+export const DRIFT_ENVIRONMENT = "tenant-fleet-drift";
 export type SecretScope = (typeof SECRET_SCOPES)[number];
 
 /** `acme-corp` → `ACME_CORP_DATABASE_URL` (repository-scoped Actions secret). */

@@ -5,7 +5,8 @@
  * - npm run schema (src/tools/schema.ts): tenants/tenants.schema.json, the config block of
  *   Pulumi.yaml, the policy pack's policies/config.<stack>.json, the docs' generated tables;
  * - this repository's tenant-operation workflows, .github/workflows/tenant-*.yml
- *   (src/operations/workflows.ts), and its tenant-signup workflow (src/operations/signupWorkflow.ts);
+ *   (src/operations/workflows.ts), its tenant-signup workflow (src/operations/signupWorkflow.ts)
+ *   and its nightly drift workflow, .github/workflows/drift.yml (src/operations/driftWorkflow.ts);
  * - npm run golden (src/tools/golden.ts): test/golden/, a stale file removed;
  * - with --neon only, npm run neon-sdk (src/tools/neon/generate.ts): sdks/neon, compiled, and
  *   its surface fixture, from the provider's schema facts; slow, and not compared in memory.
@@ -13,6 +14,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { writeOutputFile } from "../cli/cli";
 import * as path from "node:path";
+import { renderDriftWorkflow } from "../operations/driftWorkflow";
 import { renderOperationWorkflows } from "../operations/workflows";
 import { renderSignupWorkflow } from "../operations/signupWorkflow";
 import { GOLDEN_DIR, goldenFiles } from "./golden";
@@ -33,6 +35,7 @@ export const GENERATORS: readonly Generator[] = [
   { name: "npm run schema", render: schemaFiles },
   { name: "tenant-operation workflows", render: () => ({ files: renderOperationWorkflows(), errors: [] }) },
   { name: "tenant-signup workflow", render: () => ({ files: [renderSignupWorkflow()], errors: [] }) },
+  { name: "the drift workflow", render: () => ({ files: [renderDriftWorkflow()], errors: [] }) },
   { name: "npm run golden", owns: GOLDEN_DIR, render: () => ({ files: goldenFiles(), errors: [] }) },
 ];
 

@@ -8,7 +8,7 @@
  * What cannot run here is substituted, and only in test/runtime/substitutions.ts.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
@@ -452,6 +452,13 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
     } else if (substitute?.kind === "copy") {
       mkdirSync(substitute.to, { recursive: true });
       for (const from of substitute.from) if (existsSync(from)) cpSync(from, substitute.to, { recursive: true });
+      result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
+    } else if (substitute?.kind === "link") {
+      // A checkout of this repository: its top-level entries, linked into the workspace.
+      for (const entry of readdirSync(substitute.from)) if (entry !== ".git") symlinkSync(path.join(substitute.from, entry), path.join(temp, entry));
+      result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
+    } else if (substitute?.kind === "outputs") {
+      for (const [k, v] of Object.entries(substitute.outputs)) appendFileSync(output, `${k}=${v}\n`);
       result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
     } else if (substitute?.kind === "env") {
       for (const [k, v] of Object.entries(substitute.env)) appendFileSync(githubEnv, `${k}=${v}\n`);

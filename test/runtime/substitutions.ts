@@ -32,14 +32,79 @@
  * 10. SSM Parameter Store (region scope): the S3 gateway answers GetParameter for the
  *    parameters a test puts, authorised by the stack's role and key policies
  *    (test/runtime/services/s3.ts); the CLI reaches it through AWS_ENDPOINT_URL like S3.
+ * 12. This repository's own workflows (the drift workflow), when a test gives `repository`:
+ *    `actions/checkout` links this checkout's top-level entries into the job's workspace;
+ *    `actions/setup-node` puts the Node running the suite (22, as the workflow asks) first on
+ *    PATH; the install step named DEPENDENCIES_STEP_NAME (`npm ci`) is skipped, this checkout's
+ *    node_modules (installed by `npm ci` from the same lockfile) standing in, since running it
+ *    would replace them; `actions/create-github-app-token` outputs a fixed test token.
+ * 13. The Pulumi CLI, when a test gives `pulumi`: `pulumi/actions` (install only) puts
+ *    recordedPulumi's stand-in first on PATH instead of the CLI. It answers exactly the drift
+ *    workflow's `pulumi preview --stack S --refresh --expect-no-changes --json ...` with a
+ *    recorded PreviewDigest and exit status, and refuses every other command. A preview that
+ *    proposes changes under --expect-no-changes fails with Pulumi's one error status, 255
+ *    (https://github.com/pulumi/pulumi/issues/8992: "uses a single exit code for both cases").
+ * 14. NEON_API_URL, when a test gives the `neonApi` endpoint: the project's own Neon client
+ *    (src/operations/neonApi.ts) talks to the suite's Neon organisation stand-in.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ACTIONS, PG_CLIENT_STEP_NAME } from "../../src/plan/workflows/render";
+import { DEPENDENCIES_STEP_NAME, DRIFT_ACTIONS } from "../../src/operations/driftWorkflow";
+import { OPERATION_ACTIONS } from "../../src/operations/workflows";
+import { NEON_API_URL_VARIABLE } from "../../src/operations/neonApi";
+
+/** The GitHub App token the drift workflow's token step outputs here (12). */
+export const TEST_APP_TOKEN = "ghs_drift_app_read_only";
+
+/** The steps of this repository's own workflows that cannot run here (12). */
+function ownRepositoryStep(
+  step: { name?: string; uses?: string; run?: string },
+  ctx: { env: Record<string, string> },
+  repository: string,
+): Substitute | undefined {
+  if (step.uses === ACTIONS.checkout.uses) return { kind: "link", from: repository, why: `checkout of ${repository}` };
+  if (step.uses === OPERATION_ACTIONS.setupNode.uses)
+    return { kind: "env", env: { PATH: `${path.dirname(process.execPath)}:${ctx.env.PATH}` }, why: `Node ${process.version}` };
+  if (step.name === DEPENDENCIES_STEP_NAME && step.run?.trim() === "npm ci") return { kind: "skip", why: "this checkout's node_modules" };
+  if (step.uses === DRIFT_ACTIONS.createAppToken.uses) return { kind: "outputs", outputs: { token: TEST_APP_TOKEN }, why: "a fixed App token" };
+  return undefined;
+}
+
+/**
+ * The Pulumi CLI stand-in (13): a bash script `pulumi` in `dir` that answers the drift preview
+ * with `dir/recording.json` on stdout and `dir/recording.exit` as its status (a test writes
+ * both per night), and refuses anything else with status 2.
+ */
+export function recordedPulumi(dir: string): { record(previewJson: string, exit: number): void } {
+  mkdirSync(dir, { recursive: true });
+  const script = [
+    "#!/usr/bin/env bash",
+    'here="$(dirname "$0")"',
+    'if [ "$1" = preview ] && [[ " $* " == *" --refresh "* ]] && [[ " $* " == *" --expect-no-changes "* ]] && [[ " $* " == *" --json "* ]]; then',
+    '  cat "${here}/recording.json"',
+    '  code="$(cat "${here}/recording.exit")"',
+    '  if [ "${code}" != 0 ]; then echo "error: no changes were expected but changes were proposed" >&2; fi',
+    '  exit "${code}"',
+    "fi",
+    'echo "pulumi stand-in (test/runtime/substitutions.ts): only the drift preview is recorded; refused: pulumi $*" >&2',
+    "exit 2",
+    "",
+  ].join("\n");
+  writeFileSync(path.join(dir, "pulumi"), script, { mode: 0o755 });
+  return {
+    record(previewJson, exit) {
+      writeFileSync(path.join(dir, "recording.json"), previewJson);
+      writeFileSync(path.join(dir, "recording.exit"), String(exit));
+    },
+  };
+}
 
 export type Substitute =
   | { kind: "skip"; why: string }
+  | { kind: "link"; from: string; why: string }
+  | { kind: "outputs"; outputs: Record<string, string>; why: string }
   | { kind: "env"; env: Record<string, string>; why: string }
   | { kind: "files"; files: Record<string, string>; why: string }
   | { kind: "copy"; from: string[]; to: string; why: string };
@@ -67,10 +132,17 @@ export interface RunnerSetup {
     files?: Record<string, string>;
     artifacts?: string;
     artifactsOf?: (runId: string) => string | undefined;
+    /** This repository, checked out (12). */
+    repository?: string;
+    /** The folder of recordedPulumi's stand-in (13). */
+    pulumi?: string;
   }) => Substitutions;
 }
 
-export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; githubApi?: string }, options: { instantSleep?: boolean } = {}): RunnerSetup {
+export function runnerSetup(
+  endpoints: { s3?: string; drillPgPort?: number; githubApi?: string; neonApi?: string },
+  options: { instantSleep?: boolean } = {},
+): RunnerSetup {
   if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: .ci/run installs Debian's awscli package (apt-get install awscli)`);
   const home = mkdtempSync(path.join(tmpdir(), "tf-runner-home-"));
   const bin = path.join(home, "bin");
@@ -89,6 +161,7 @@ export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; gith
     AWS_PAGER: "",
     ...(endpoints.s3 ? { AWS_ENDPOINT_URL: endpoints.s3 } : {}),
     ...(endpoints.drillPgPort ? { PGPORT: String(endpoints.drillPgPort) } : {}),
+    ...(endpoints.neonApi ? { [NEON_API_URL_VARIABLE]: endpoints.neonApi } : {}),
     ...(endpoints.githubApi
       ? { GITHUB_API_URL: endpoints.githubApi, GITHUB_SERVER_URL: "https://github.com" }
       : { GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_SERVER_URL: "https://github.com" }),
@@ -106,6 +179,12 @@ export function runnerSetup(endpoints: { s3?: string; drillPgPort?: number; gith
             why: `credentials of ${ctx.with["role-to-assume"]}`,
           };
         }
+        if (options.repository) {
+          const own = ownRepositoryStep(step, ctx, options.repository);
+          if (own) return own;
+        }
+        if (options.pulumi && step.uses === OPERATION_ACTIONS.pulumi.uses)
+          return { kind: "env", env: { PATH: `${options.pulumi}:${ctx.env.PATH}` }, why: "the recorded pulumi stand-in, first on PATH" };
         if (step.uses === ACTIONS.checkout.uses)
           return options.files
             ? { kind: "files", files: options.files, why: `checkout of ${Object.keys(options.files).join(", ")}` }

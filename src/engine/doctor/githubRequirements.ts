@@ -15,6 +15,7 @@
  */
 import { parse } from "yaml";
 import { GITHUB_PERMISSIONS, type GithubPermission } from "../../core/config/credentials";
+import { DRIFT_ENVIRONMENT } from "../../core/repositoryContract";
 
 export interface Probe {
   /** A route (relative to /repos/OWNER/REPO) that needs the permission's read half; undefined: GitHub has none. */
@@ -64,6 +65,8 @@ export const ENVIRONMENT_RULES: Readonly<Record<string, EnvironmentRule>> = {
   "tenant-erasure": { reviewers: true, preventSelfReview: false, reviewersOtherThan: "tenant-operations" },
   // Self-serve signup (docs/signup.md): no reviewers by design (the approval gate is the base's checker), main only.
   "tenant-signup": { reviewers: false, preventSelfReview: false },
+  // The nightly drift check: a schedule cannot wait for reviewers; its credentials read only (docs/drift.md).
+  [DRIFT_ENVIRONMENT]: { reviewers: false, preventSelfReview: false },
 };
 
 /** An environment the CI's workflows name, with what it must enforce. */

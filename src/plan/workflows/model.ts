@@ -60,7 +60,8 @@ export interface Service {
 export interface Strategy {
   readonly "fail-fast": boolean;
   readonly "max-parallel": number;
-  readonly matrix: Readonly<Record<string, string | readonly unknown[]>>;
+  /** A list per variable (or an expression per variable), or one expression for the whole matrix (`${{ fromJSON(...) }}`). */
+  readonly matrix: Readonly<Record<string, string | readonly unknown[]>> | string;
 }
 
 /** One job (`jobs.<id>`). `timeout-minutes` may be an expression (a matrix value). */

@@ -5,6 +5,9 @@
  *   branch that never becomes ready, a branch deleted by someone else first (404).
  * - GitHub (the alert job): a run's jobs, their check runs' annotations, and the
  *   repository's issues and comments.
+ * - Neon (an organisation's projects, for the regions check): GET /projects by org_id, in
+ *   pages of `limit` (at most 400) with `pagination.cursor`, as listProjects documents it
+ *   (https://api-docs.neon.tech/reference/listprojects).
  * Paths, methods and JSON shapes are those of the public REST APIs the scripts use.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -214,4 +217,30 @@ export async function startFakeGithub(repository: string, token: string): Promis
     return [404, { message: `no route ${req.method} ${u.pathname}` }];
   }, calls);
   return Object.assign(fake, { url, stop: () => new Promise<void>((r) => server.close(() => r())) }) as FakeGithub;
+}
+
+export interface FakeNeonOrganisation {
+  readonly url: string;
+  readonly calls: Call[];
+  /** The organisation's projects, as GET /projects lists them. */
+  projects: { id: string; name: string; region_id: string; created_at: string }[];
+  stop(): Promise<void>;
+}
+
+/** An organisation's project listing; `key` is the only API key it accepts. */
+export async function startFakeNeonOrganisation(orgId: string, key: string): Promise<FakeNeonOrganisation> {
+  const calls: Call[] = [];
+  const fake: Partial<FakeNeonOrganisation> & { calls: Call[]; projects: FakeNeonOrganisation["projects"] } = { calls, projects: [] };
+  const { url, server } = await serve((req, u) => {
+    if (req.headers.authorization !== `Bearer ${key}`) return [401, { message: "authentication required" }];
+    if (u.pathname !== "/projects" || req.method !== "GET") return [404, { message: `no route ${req.method} ${u.pathname}` }];
+    if (u.searchParams.get("org_id") !== orgId) return [404, { message: "organization not found" }];
+    const limit = Number(u.searchParams.get("limit") ?? 10);
+    if (!(limit >= 1 && limit <= 400)) return [400, { message: "limit must be between 1 and 400" }];
+    const sorted = [...fake.projects].sort((a, b) => a.id.localeCompare(b.id));
+    const cursor = u.searchParams.get("cursor");
+    const page = sorted.filter((p) => !cursor || p.id > cursor).slice(0, limit);
+    return [200, { projects: page, pagination: { cursor: page.at(-1)?.id ?? cursor ?? "" }, applications: {}, subscriptions: {} }];
+  }, calls);
+  return Object.assign(fake, { url, stop: () => new Promise<void>((r) => server.close(() => r())) }) as FakeNeonOrganisation;
 }

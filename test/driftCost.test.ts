@@ -1,0 +1,63 @@
+/**
+ * The drift run's API cost model (src/review/drift/cost.ts): calls per service from resource
+ * counts, the projection to 1,000 and 10,000 tenants, and the budgets' arithmetic.
+ */
+import { describe, expect, it } from "vitest";
+import { PAGE_LIMIT } from "../src/operations/adopt/reader";
+import { DRIFT_TYPES } from "../src/review/drift/classify";
+import { costMarkdown, countTypes, driftCost, projectCounts, READS } from "../src/review/drift/cost";
+import { runProgram } from "./program";
+
+const P = "neon:index/project:Project";
+const ENV = "github:index/repositoryEnvironment:RepositoryEnvironment";
+const SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret";
+const BUCKET = "aws:s3/bucket:Bucket";
+
+describe("driftCost", () => {
+  it("multiplies each type's reads by its count, adds the project listing and the issue", () => {
+    const c = driftCost({ [P]: 10, [ENV]: 10, [SECRET]: 10, [BUCKET]: 2, "pulumi:providers:neon": 1, "tenant-fleet:index:TenantDatabase": 10 }, 10, PAGE_LIMIT);
+    expect(c.services).toEqual([
+      { service: "neon", calls: 10 * 4 + 1, budgetMinutes: (41 / 700) * 1 },
+      { service: "github", calls: 10 * 1 + 10 * 2 + 3, budgetMinutes: (33 / 5000) * 60 },
+      { service: "aws", calls: 2 * 15 },
+    ]);
+    expect(c.unknown).toEqual([]);
+  });
+
+  it("pages the organisation's projects PAGE_LIMIT at a time", () => {
+    expect(driftCost({ [P]: 10_000 }, 10_000, PAGE_LIMIT).services[0].calls).toBe(40_000 + Math.ceil(10_000 / PAGE_LIMIT));
+  });
+
+  it("names a type it has no reads for instead of counting it as free", () => {
+    expect(driftCost({ "aws:rds/instance:Instance": 1 }, 1, PAGE_LIMIT).unknown).toEqual(["aws:rds/instance:Instance"]);
+  });
+
+  it("knows the same types as the drift table", () => {
+    expect(Object.keys(READS).sort()).toEqual(Object.keys(DRIFT_TYPES).sort());
+  });
+});
+
+describe("the projection to 1,000 and 10,000 tenants", () => {
+  it("scales per-tenant types and keeps the vaults and roles", () => {
+    expect(projectCounts({ [P]: 6, [ENV]: 5, [BUCKET]: 5 }, 6, 10_000)).toEqual({ [P]: 10_000, [ENV]: 8334, [BUCKET]: 5 });
+  });
+
+  it("gives the sample prod stack's calls (the figures docs/drift.md quotes)", async () => {
+    const plan = await runProgram("prod");
+    const counts = countTypes(plan.resources.map((r) => ({ type: r.type, key: r.urn })));
+    const at = (n: number) => driftCost(projectCounts(counts, 6, n), n, PAGE_LIMIT).services.map((s) => [s.service, s.calls]);
+    expect(at(1000)).toEqual([
+      ["neon", 4003],
+      ["github", 3353],
+      ["aws", 139],
+    ]);
+    expect(at(10_000)).toEqual([
+      ["neon", 40_025],
+      ["github", 33_353],
+      ["aws", 139],
+    ]);
+    const table = costMarkdown([1000, 10_000].map((n) => driftCost(projectCounts(counts, 6, n), n, PAGE_LIMIT)));
+    expect(table).toContain("| neon | 700 a minute per Neon account | 4,003 (5.7 min) | 40,025 (57.2 min) |");
+    expect(table).toContain("| github | 5,000 an hour per App installation | 3,353 (40.2 min) | 33,353 (6.7 h) |");
+  }, 60_000);
+});

@@ -1,0 +1,92 @@
+/**
+ * The drift role can only read (src/plan/iam/drift.ts), proven with the project's IAM evaluator
+ * (src/core/iam/evaluate.ts): every action its policy allows has a read verb, every write the
+ * deploy role needs (src/engine/doctor/awsActions.ts) and every destructive action is denied,
+ * data reads are denied explicitly, and the reads the refresh needs are allowed.
+ */
+import { describe, expect, it } from "vitest";
+import { evaluate, type Request } from "../src/core/iam/evaluate";
+import { DRIFT_ENVIRONMENT } from "../src/core/repositoryContract";
+import { AWS_DEPLOY_ACTIONS } from "../src/engine/doctor/awsActions";
+import { DRIFT_DENIED_DATA_READS, DRIFT_READ_ACTIONS, driftRolePolicy, driftRoleTrust } from "../src/plan/iam/drift";
+
+const ACCOUNT = "111122223333";
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/tenant-fleet-drift`;
+const RESOURCES = [
+  "arn:aws:s3:::tf-prod-bk-eu-central-1-20261101",
+  "arn:aws:s3:::tf-prod-bk-eu-central-1-20261101/prod/acme-corp/2026-12-01.dump",
+  `arn:aws:kms:eu-central-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  `arn:aws:iam::${ACCOUNT}:role/tenant-fleet-backup-writer`,
+  `arn:aws:ssm:eu-central-1:${ACCOUNT}:parameter/tenant-fleet/prod/acme-corp/direct-url`,
+];
+const decide = (action: string, resource: string) => {
+  const req: Request = { principal: { kind: "aws", arn: ROLE }, action, resource };
+  return evaluate(req, { service: "default", account: ACCOUNT }, [driftRolePolicy()]);
+};
+const READ_VERB = /^[a-z0-9]+:(Get|List|Describe|Head)/;
+
+/** Writes and destructive actions on what the stack owns, beyond those the deploy role needs. */
+const DESTRUCTIVE = [
+  "s3:DeleteBucket",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:PutObject",
+  "s3:BypassGovernanceRetention",
+  "s3:PutObjectRetention",
+  "s3:DeleteBucketPolicy",
+  "kms:ScheduleKeyDeletion",
+  "kms:DisableKey",
+  "kms:PutKeyPolicy",
+  "kms:CreateGrant",
+  "iam:DeleteRole",
+  "iam:AttachRolePolicy",
+  "iam:PassRole",
+  "sts:AssumeRole",
+  "ssm:DeleteParameter",
+];
+
+describe("the drift role's policy", () => {
+  it("allows only actions with a read verb", () => {
+    const allowed = driftRolePolicy()
+      .Statement.filter((s) => s.Effect === "Allow")
+      .flatMap((s) => s.Action as string[]);
+    expect(allowed.filter((a) => !READ_VERB.test(a))).toEqual([]);
+    expect(allowed).toEqual([...DRIFT_READ_ACTIONS]);
+  });
+
+  const writes = [...new Set(Object.values(AWS_DEPLOY_ACTIONS).flatMap((t) => t.actions))].filter((a) => !READ_VERB.test(a));
+  it.each([...writes, ...DESTRUCTIVE])("denies %s on everything the stack owns", (action) => {
+    for (const r of RESOURCES) expect(decide(action, r), r).toBe("implicit-deny");
+  });
+
+  it.each(["s3:GetObject", "s3:GetObjectVersion", "kms:Decrypt", "kms:GenerateDataKey", "ssm:GetParameter", "ssm:GetParametersByPath"])(
+    "denies the data read %s explicitly",
+    (action) => {
+      for (const r of RESOURCES) expect(decide(action, r), r).toBe("explicit-deny");
+    },
+  );
+
+  it("allows every read the deploy role's types are refreshed with, but the connection strings' (ssm:GetParameter)", () => {
+    const reads = [...new Set(Object.values(AWS_DEPLOY_ACTIONS).flatMap((t) => t.actions))].filter((a) => READ_VERB.test(a));
+    const refused = reads.filter((a) => decide(a, RESOURCES[0]) !== "allow");
+    expect(refused).toEqual(["ssm:GetParameter"]);
+    expect(DRIFT_DENIED_DATA_READS).toContain("ssm:GetParameter*");
+  });
+
+  it("is assumed only from this repository's drift environment", () => {
+    const trust = driftRoleTrust(`arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, "example-saas/tenant-fleet");
+    const assume = (sub: string) =>
+      evaluate(
+        {
+          principal: { kind: "federated", provider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+          action: "sts:AssumeRoleWithWebIdentity",
+          resource: ROLE,
+          context: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": sub },
+        },
+        { service: "trust", account: ACCOUNT, resourcePolicy: trust },
+      );
+    expect(assume(`repo:example-saas/tenant-fleet:environment:${DRIFT_ENVIRONMENT}`)).toBe("allow");
+    expect(assume("repo:example-saas/tenant-fleet:environment:prod")).toBe("implicit-deny");
+    expect(assume("repo:example-saas/tenant-fleet:pull_request")).toBe("implicit-deny");
+  });
+});
