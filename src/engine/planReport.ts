@@ -55,11 +55,28 @@ function flags(r: RecordedResource): string {
   return f.length ? `  [${f.join("; ")}]` : "";
 }
 
-function tree(resources: readonly RecordedResource[], parentUrn: string, depth: number, out: string[]): void {
-  for (const r of resources.filter((x) => x.parentUrn === parentUrn)) {
-    out.push(`${"  ".repeat(depth)}${r.type}  ${r.name}${flags(r)}`);
-    tree(resources, r.urn, depth + 1, out);
+/**
+ * The resources as an indented tree, each under its parent, siblings in registration order.
+ * Children are looked up in a map built once: scanning every resource for each resource's
+ * children made the text plan quadratic (at 10,000 tenants, 51,000 registrations, it took
+ * longer than the program itself).
+ */
+export function resourceTree(resources: readonly RecordedResource[]): string[] {
+  const urns = new Set(resources.map((r) => r.urn));
+  const children = new Map<string, RecordedResource[]>();
+  for (const r of resources) {
+    const siblings = children.get(r.parentUrn);
+    if (siblings) siblings.push(r);
+    else children.set(r.parentUrn, [r]);
   }
+  const out: string[] = [];
+  const visit = (r: RecordedResource, depth: number): void => {
+    out.push(`${"  ".repeat(depth)}${r.type}  ${r.name}${flags(r)}`);
+    for (const child of children.get(r.urn) ?? []) visit(child, depth + 1);
+  };
+  // Top level: resources whose parent is not among them (the stack, left out of the run).
+  for (const root of resources) if (!urns.has(root.parentUrn)) visit(root, 1);
+  return out;
 }
 
 export function renderPlanText(stack: string, fleet: Fleet, settings: StackSettings, run: OfflineRun): string {
@@ -81,13 +98,8 @@ export function renderPlanText(stack: string, fleet: Fleet, settings: StackSetti
     );
   }
   lines.push("");
-  const top = run.resources.filter((r) => !run.resources.some((p) => p.urn === r.parentUrn));
   lines.push(`Resources (${run.resources.length} registrations)`);
-  const out: string[] = [];
-  for (const root of top) {
-    out.push(`  ${root.type}  ${root.name}${flags(root)}`);
-    tree(run.resources, root.urn, 2, out);
-  }
+  const out = resourceTree(run.resources);
   lines.push(...(out.length ? out : ["  (none)"]));
   lines.push("");
   const outputs = Object.keys(run.outputs);

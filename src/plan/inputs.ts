@@ -16,6 +16,7 @@ import { devSeedProblems } from "../core/config/devSeed";
 import { GITHUB_TOKEN, NEON_API_KEY } from "../core/config/credentials";
 import { fleetNames } from "../core/repositoryContract";
 import { grantScopeProblem } from "./grantScopeWarning";
+import { planMemoryBudgetMiB } from "../core/planMemory";
 
 /** Tenants per stack above which the loader warns: see docs/scale.md. */
 export const RECOMMENDED_STACK_SIZE = 2000;
@@ -36,6 +37,7 @@ export function fleetContext(settings: StackSettings, stackFile: string, shards:
       // The stack's own projects: the dev/test project and the fleet catalog.
       extraProjects: (settings.devProject ? 1 : 0) + (settings.catalog ? 1 : 0),
       recommendedTenants: RECOMMENDED_STACK_SIZE,
+      planMemoryMiB: planMemoryBudgetMiB(),
     },
     ...(sharded
       ? {

@@ -10,7 +10,7 @@ import { computeSizes } from "./compute";
 import { rolloutWaves, scheduleKeepsRpo, scheduleMinutes } from "./schedules";
 import { acknowledgementScope } from "./acknowledgements";
 import { oneOwner } from "./shards";
-import { credentialParameters, lifecycleRulesPerVault, neonProjects, pitrWithinPlan, repositorySecrets, stackSize } from "./limits";
+import { credentialParameters, lifecycleRulesPerVault, neonProjects, pitrWithinPlan, planMemory, repositorySecrets, stackSize } from "./limits";
 import { moveTarget, projectNames } from "./move";
 import { bindings } from "./binding";
 import type { Rule } from "./types";
@@ -30,6 +30,7 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   pitrWithinPlan,
   neonProjects,
   stackSize,
+  planMemory,
   repositorySecrets,
   credentialParameters,
   moveTarget,

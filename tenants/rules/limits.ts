@@ -3,6 +3,15 @@ import { CODE_DEFAULTS, isActive } from "../model";
 import { backupRegionOf } from "../placement";
 import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
+import {
+  maxTenantsWithin,
+  PLAN_MEMORY_BUDGET_MIB,
+  PLAN_MEMORY_ENV,
+  PLAN_MEMORY_MODEL,
+  planPeakMiB,
+  shardsNeeded,
+  STANDARD_RUNNER_MEMORY_GB,
+} from "../../src/core/planMemory";
 
 /** S3 allows this many lifecycle rules per bucket (one per distinct retention, plus housekeeping). */
 export const S3_LIFECYCLE_RULE_LIMIT = 1000;
@@ -80,6 +89,30 @@ export const stackSize: Rule = ({ owned, ctx, at }) => {
       ["tenants"],
       `this stack holds ${owned.length} tenants, more than the ${recommended} a stack handles comfortably (npm run bench); split the fleet into shards (tenant-fleet:shardResidencies or shardRegions)`,
       "warning",
+    ),
+  ];
+};
+
+/**
+ * A stack whose plan would not fit its CI runner's memory is refused before anything is
+ * planned (the program would otherwise die out of memory minutes into pulumi up), with the
+ * estimate, the budget and the shards that bring each stack within it.
+ */
+export const planMemory: Rule = ({ owned, ctx, at }) => {
+  const budget = ctx.limits?.planMemoryMiB;
+  if (budget === undefined || owned.length <= maxTenantsWithin(budget)) return [];
+  const n = (x: number) => x.toLocaleString("en-US");
+  const byRegion = new Map<string, number>();
+  for (const { raw } of owned) if (raw.region !== undefined) byRegion.set(raw.region, (byRegion.get(raw.region) ?? 0) + 1);
+  const regions = [...byRegion].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([r, c]) => `${r}: ${n(c)}`);
+  return [
+    at.error(
+      ["tenants"],
+      `this stack holds ${n(owned.length)} tenants and planning them takes about ${n(Math.round(planPeakMiB(owned.length)))} MiB ` +
+        `(${n(PLAN_MEMORY_MODEL.fixedMiB)} MiB + ${n(PLAN_MEMORY_MODEL.perThousandTenantsMiB)} MiB per 1,000 tenants, npm run bench -- --plan-output), ` +
+        `more than the ${n(Math.round(budget))} MiB a plan may take (${budget === PLAN_MEMORY_BUDGET_MIB ? `on a standard GitHub-hosted runner of a private repository, ${STANDARD_RUNNER_MEMORY_GB.private} GB` : PLAN_MEMORY_ENV}): ` +
+        `at most ${n(maxTenantsWithin(budget))} tenants fit one stack; split the fleet into at least ${shardsNeeded(owned.length, budget)} stacks with ` +
+        `tenant-fleet:shardRegions (this stack's tenants by region: ${regions.join(", ")}) or tenant-fleet:shardResidencies, one stack per part (docs/scale.md, "Shards")`,
     ),
   ];
 };

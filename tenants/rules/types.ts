@@ -23,6 +23,8 @@ export interface LoadContext {
     readonly parametersPerRegion?: number;
     /** Above this many tenants in one stack the loader warns (see npm run bench). */
     readonly recommendedTenants?: number;
+    /** Memory one plan of the stack may take, MiB (src/core/planMemory.ts); more tenants than fit are refused. */
+    readonly planMemoryMiB?: number;
     /** Projects beyond the tenants' (the dev/test project). */
     readonly extraProjects?: number;
   };

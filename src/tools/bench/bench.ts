@@ -23,9 +23,11 @@
  * `--runners [--setup-seconds S] [--dump-seconds D]` models one night of backups from the
  * generated workflow files (runners.ts): jobs, billed minutes, wall-clock at 20/60/500 jobs,
  * computes woken; `--idle-share 0.7 [--check-seconds C]` with that share of tenants idle.
+ * `--plan-output` times and weighs `npm run plan`'s text and --json outputs (default 1,000 and
+ * 10,000 tenants) against their targets (planOutput.ts).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -37,6 +39,8 @@ import { budgetOf, changeBudget, unknownTypes, type PlannedResource } from "./gi
 import { renderApi, type ApiRow } from "./apiReport";
 import { DEFAULT_CHECK_SECONDS, DEFAULT_JOB_MODEL, renderRunners, type JobModel, type RunnerRow } from "./runners";
 import { nightlyBackups } from "./nightly";
+import { renderPlanOutput, type PlanOutputRow, type PlanRun } from "./planOutput";
+import { PLAN_MEMORY_ENV, planMemoryBudgetMiB } from "../../core/planMemory";
 import { readStackConfig, UsageError } from "../../core/config/stackFiles";
 import { defaultStack } from "../../core/config/defaultStack";
 import { parseCommandLine, runMain, STACK_OPTIONS } from "../../cli/cli";
@@ -48,6 +52,7 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 const USAGE = [
   "usage: npm run bench -- [--sizes N,N,...] [--runs N] [--startup N] [--promises] [--json] [--stack S]",
   "       npm run bench -- --api [--sizes N,N,...] [--json] [--stack S]",
+  "       npm run bench -- --plan-output [--sizes N,N,...] [--json] [--stack S]",
   "       npm run bench -- --runners [--sizes N,N,...] [--setup-seconds S] [--dump-seconds D] [--batch-size N] [--parallelism N] [--idle-share 0.7] [--check-seconds C] [--json] [--stack S]",
   "       --stack: whose settings the planned fleets take (secret scope and residencies are set per measurement)",
 ].join("\n");
@@ -63,6 +68,7 @@ const OPTIONS = {
   runners: { type: "boolean", default: false },
   "idle-share": { type: "string" },
   "check-seconds": { type: "string" },
+  "plan-output": { type: "boolean", default: false },
   "setup-seconds": { type: "string" },
   "dump-seconds": { type: "string" },
   "batch-size": { type: "string" },
@@ -99,29 +105,100 @@ function measure(args: string[], launch: Launch = TSX): Sample & { processMs: nu
  * synthetic fleet, every residency allowed: wall time of the whole process.
  */
 function runPlanCommand(tenantsFile: string, scope: string, json: boolean): { ms: number; stdout: string } {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts", ...planArgs(tenantsFile, scope, json)], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 1024 * 1024 * 1024,
+    // Measured at any size this machine holds, as the program is (child.ts); --plan-output judges the CI runner's budget.
+    env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "", [PLAN_MEMORY_ENV]: process.env[PLAN_MEMORY_ENV] ?? String(Math.floor(os.totalmem() / 2 ** 20)) },
+  });
+  const ms = Math.round(performance.now() - start);
+  if (r.status !== 0) throw new Error(`npm run plan${json ? " -- --json" : ""} failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  return { ms, stdout: r.stdout };
+}
+
+/** The plan command's arguments for a synthetic fleet: the bench stack, every residency allowed. */
+function planArgs(tenantsFile: string, scope: string, json: boolean): string[] {
   const residencies = [...new Set(NEON_REGIONS.flatMap((r) => r.jurisdictions))];
+  return [
+    "--stack",
+    benchStack,
+    "--tenants",
+    tenantsFile,
+    "--allow-outside-project",
+    "--config",
+    `secretScope=${scope}`,
+    "--config",
+    `allowedResidencies=${JSON.stringify(residencies)}`,
+    ...(json ? ["--json"] : []),
+  ];
+}
+
+/**
+ * One plan command, timed and weighed: the process scripts/launch.mjs starts (Pulumi.yaml's
+ * node arguments, tsx), with peakMemory.cjs preloaded to report its peak resident set; the
+ * output goes to a file, not a pipe. A refusal (exit 1) is a result, not a failure.
+ */
+function weighPlanCommand(dir: string, tenantsFile: string, json: boolean): PlanRun {
+  const peakFile = path.join(dir, "peak");
+  const outFile = path.join(dir, json ? "plan.json" : "plan.txt");
+  const out = openSync(outFile, "w");
   const start = performance.now();
   const r = spawnSync(
     process.execPath,
     [
-      path.join(ROOT, "scripts/launch.mjs"),
-      "scripts/plan.ts",
-      "--stack",
-      benchStack,
-      "--tenants",
-      tenantsFile,
-      "--allow-outside-project",
-      "--config",
-      `secretScope=${scope}`,
-      "--config",
-      `allowedResidencies=${JSON.stringify(residencies)}`,
-      ...(json ? ["--json"] : []),
+      ...pulumiNodeArgs(),
+      "--require",
+      path.join(ROOT, "src/tools/bench/peakMemory.cjs"),
+      "--import",
+      "tsx",
+      path.join(ROOT, "scripts/plan.ts"),
+      ...planArgs(tenantsFile, "environment", json),
     ],
-    { cwd: ROOT, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "" } },
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", out, "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "", TENANT_FLEET_BENCH_PEAK_FILE: peakFile },
+    },
   );
   const ms = Math.round(performance.now() - start);
-  if (r.status !== 0) throw new Error(`npm run plan${json ? " -- --json" : ""} failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
-  return { ms, stdout: r.stdout };
+  closeSync(out);
+  rmSync(outFile, { force: true });
+  const peakMiB = Math.round(Number(readFileSync(peakFile, "utf8")) / 1024);
+  if (r.status === 1) {
+    const errors = r.stderr.split("\n").filter((l) => l.trim() && !l.includes(": warning: "));
+    return { ms, peakMiB, refused: errors.find((l) => l.includes(": tenants: ")) ?? errors[0] ?? "exit 1" };
+  }
+  if (r.status !== 0)
+    throw new Error(`npm run plan${json ? " -- --json" : ""} failed (${r.signal ?? `exit ${r.status}`}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  return { ms, peakMiB };
+}
+
+/**
+ * The text and JSON plans of one synthetic fleet. Up to 2,000 tenants each runs twice, in the
+ * order text, json, json, text (neither always pays for a cold cache), and the faster run and
+ * the larger peak count; above, once each: a 10,000-tenant plan takes minutes and most of the
+ * machine's memory.
+ */
+function measurePlanOutput(tenants: number): PlanOutputRow {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tf-bench-plan-"));
+  try {
+    const tenantsFile = path.join(dir, "tenants.yaml");
+    writeFileSync(tenantsFile, syntheticTenantsYaml(tenants));
+    const order = tenants > 2000 ? [false, true] : [false, true, true, false];
+    const runs = order.map((json) => ({ json, run: weighPlanCommand(dir, tenantsFile, json) }));
+    const best = (json: boolean): PlanRun => {
+      const mine = runs.filter((r) => r.json === json).map((r) => r.run);
+      const refused = mine.find((r) => r.refused)?.refused;
+      return { ms: Math.min(...mine.map((r) => r.ms)), peakMiB: Math.max(...mine.map((r) => r.peakMiB)), ...(refused ? { refused } : {}) };
+    };
+    return { tenants, text: best(false), json: best(true) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function measurePlanCommand(tenantsFile: string, scope: string, json: boolean): number {
@@ -258,6 +335,15 @@ function main(argv: string[]): number {
       ...sizes.map((n) => modelRunners(n, model, "region", overrides, true)),
     ];
     process.stdout.write(values.json ? `${JSON.stringify({ model, rows }, null, 2)}\n` : renderRunners(rows, model));
+    return 0;
+  }
+  if (values["plan-output"]) {
+    const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [1000, 10000];
+    const rows = sizes.map((n) => {
+      process.stderr.write(`planning ${n} tenants, text then --json ...\n`);
+      return measurePlanOutput(n);
+    });
+    process.stdout.write(values.json ? `${JSON.stringify({ rows }, null, 2)}\n` : renderPlanOutput(rows, planMemoryBudgetMiB()));
     return 0;
   }
   if (values.api) {

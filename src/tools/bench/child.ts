@@ -14,10 +14,11 @@
  */
 import { createHook } from "node:async_hooks";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, totalmem } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { runOffline } from "../../engine/offline";
+import { PLAN_MEMORY_ENV } from "../../core/planMemory";
 import { syntheticTenantsYaml } from "./syntheticFleet";
 import { replayInput, type Replayed } from "./replayInput";
 
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     config["tenant-fleet:tenantsFile"] = file;
     // The synthetic fleet lives in a temporary directory, outside the project.
     process.env.TENANT_FLEET_ALLOW_OUTSIDE_PROJECT = "1";
+    // The program is measured at any size this machine holds; the CI runner's budget is --plan-output's to judge.
+    process.env[PLAN_MEMORY_ENV] ??= String(Math.floor(totalmem() / 2 ** 20));
   }
   // Promises the run creates: a measure of the SDK's work that machine noise cannot move.
   // Counting slows the run, so the parent asks for it in separate, untimed runs.
