@@ -38,7 +38,13 @@ describe("npm run generate", () => {
       ...goldenFiles().map((f) => f.path),
     ];
     expect([...paths].sort()).toEqual([...expected].sort());
-    expect(GENERATORS.map((g) => g.name)).toEqual(["npm run schema", "tenant-operation workflows", "tenant-signup workflow", "the drift workflow", "npm run golden"]);
+    expect(GENERATORS.map((g) => g.name)).toEqual([
+      "npm run schema",
+      "tenant-operation workflows",
+      "tenant-signup workflow",
+      "the drift workflow",
+      "npm run golden",
+    ]);
   });
 });
 

@@ -26,7 +26,9 @@ const MOVE_STEPS = ["move-copy.sh", "move-replicate.sh", "move-catch-up.sh"];
 
 describe("the operations' scripts", () => {
   it("uses every .sh file of src/operations/sh, and each parses as bash", () => {
-    const used = ["scripts.ts", "workflows.ts", "signupWorkflow.ts"].map((f) => readFileSync(path.join(__dirname, "../src/operations", f), "utf8")).join("\n");
+    const used = ["scripts.ts", "workflows.ts", "signupWorkflow.ts", "driftWorkflow.ts"]
+      .map((f) => readFileSync(path.join(__dirname, "../src/operations", f), "utf8"))
+      .join("\n");
     for (const file of readdirSync(OPERATION_SCRIPT_DIR).filter((f) => f.endsWith(".sh"))) expect(used, file).toContain(`"${file}"`);
     for (const text of [
       eraseListingScript(),

@@ -305,38 +305,41 @@ function measureStartup(tenants: number, runs: number): StartupRow[] {
   });
 }
 
+/** `--runners`: one night of backups modelled from the generated workflow files (runners.ts). */
+function runnersMain(values: ReturnType<typeof parseCommandLine<typeof OPTIONS>>): number {
+  const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [10, 100, 1000, 10000];
+  const model: JobModel = {
+    setupSeconds: values["setup-seconds"] === undefined ? DEFAULT_JOB_MODEL.setupSeconds : count("--setup-seconds", values["setup-seconds"], 0),
+    dumpSeconds: values["dump-seconds"] === undefined ? DEFAULT_JOB_MODEL.dumpSeconds : count("--dump-seconds", values["dump-seconds"], 0),
+    ...(values["idle-share"] === undefined
+      ? {}
+      : {
+          idleShare: share("--idle-share", values["idle-share"]),
+          checkSeconds: values["check-seconds"] === undefined ? DEFAULT_CHECK_SECONDS : count("--check-seconds", values["check-seconds"], 0),
+          maxSkipDays: benchMaxSkipDays(),
+        }),
+  };
+  // The stack's batch settings, or the ones to try.
+  const overrides = [
+    ...(values["batch-size"] === undefined ? [] : [`batchSize=${count("--batch-size", values["batch-size"])}`]),
+    ...(values.parallelism === undefined ? [] : [`batchParallelism=${count("--parallelism", values.parallelism)}`]),
+  ];
+  const rows = [
+    ...sizes.flatMap((n) =>
+      [...(n <= 90 ? (["repository"] as const) : []), "environment" as const, "region" as const].map((scope) => modelRunners(n, model, scope, overrides)),
+    ),
+    ...sizes.map((n) => modelRunners(n, model, "region", overrides, true)),
+  ];
+  process.stdout.write(values.json ? `${JSON.stringify({ model, rows }, null, 2)}\n` : renderRunners(rows, model));
+  return 0;
+}
+
 function main(argv: string[]): number {
   const values = parseCommandLine(argv, OPTIONS, USAGE);
   benchStack = defaultStack(ROOT, values.stack);
   // A stack that does not exist (or does not parse) stops here, before minutes of measuring.
   readStackConfig(ROOT, benchStack);
-  if (values.runners) {
-    const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [10, 100, 1000, 10000];
-    const model: JobModel = {
-      setupSeconds: values["setup-seconds"] === undefined ? DEFAULT_JOB_MODEL.setupSeconds : count("--setup-seconds", values["setup-seconds"], 0),
-      dumpSeconds: values["dump-seconds"] === undefined ? DEFAULT_JOB_MODEL.dumpSeconds : count("--dump-seconds", values["dump-seconds"], 0),
-      ...(values["idle-share"] === undefined
-        ? {}
-        : {
-            idleShare: share("--idle-share", values["idle-share"]),
-            checkSeconds: values["check-seconds"] === undefined ? DEFAULT_CHECK_SECONDS : count("--check-seconds", values["check-seconds"], 0),
-            maxSkipDays: benchMaxSkipDays(),
-          }),
-    };
-    // The stack's batch settings, or the ones to try.
-    const overrides = [
-      ...(values["batch-size"] === undefined ? [] : [`batchSize=${count("--batch-size", values["batch-size"])}`]),
-      ...(values.parallelism === undefined ? [] : [`batchParallelism=${count("--parallelism", values.parallelism)}`]),
-    ];
-    const rows = [
-      ...sizes.flatMap((n) =>
-        [...(n <= 90 ? (["repository"] as const) : []), "environment" as const, "region" as const].map((scope) => modelRunners(n, model, scope, overrides)),
-      ),
-      ...sizes.map((n) => modelRunners(n, model, "region", overrides, true)),
-    ];
-    process.stdout.write(values.json ? `${JSON.stringify({ model, rows }, null, 2)}\n` : renderRunners(rows, model));
-    return 0;
-  }
+  if (values.runners) return runnersMain(values);
   if (values["plan-output"]) {
     const sizes = values.sizes ? values.sizes.split(",").map((n) => count("--sizes", n)) : [1000, 10000];
     const rows = sizes.map((n) => {
