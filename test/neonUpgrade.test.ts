@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTenants } from "../tenants/load";
 import { neonFacts } from "../src/tools/neon/generate";
-import { forceNewPaths, planChanges, readCompute018, toTerraform, upgradeState, type TfValues } from "../src/tools/neon/upgrade";
+import { forceNewPaths, planChanges, primaryComputeUpdate, readCompute018, toTerraform, upgradeState, type TfValues } from "../src/tools/neon/upgrade";
 import { ROOT, runProgram } from "./program";
 
 const PROJECT = "neon:index/project:Project";
@@ -106,6 +106,32 @@ describe("kislerdm/neon 0.15.0 → 0.18.0: what the upgrade makes of a 0.15 stat
             primaryCompute: compute,
           });
         }
+      });
+
+      it("needs the refresh first: without it the upgraded state has no primary_compute, and 0.18's update would name no endpoint", () => {
+        const p = projects[0];
+        const compute = computes.get(p.name)!;
+        const { autoscalingLimitMinCu, autoscalingLimitMaxCu, suspendTimeoutSeconds, primaryCompute, ...common } = p.inputs as Record<string, unknown>;
+        void [autoscalingLimitMinCu, autoscalingLimitMaxCu, suspendTimeoutSeconds, primaryCompute];
+        const { state } = upgradeState(state015({ ...common, defaultEndpointSettings: compute }, "ep-first"), from, to, p.name);
+        const changes = planChanges(toTerraform(p.inputs as Record<string, unknown>, to.attributes), state, to);
+        // Not refreshed: every compute attribute looks new, none replaces, and the update has no endpoint id.
+        expect(changes.every((c) => !c.forceNew)).toBe(true);
+        expect(changes.map((c) => c.path)).toContain("primary_compute.autoscaling_limit_max_cu");
+        expect(primaryComputeUpdate(changes, state)).toEqual({ endpointId: "" });
+        // Refreshed: 0.18's read fills primary_compute with the compute's id, and nothing is left to update.
+        const endpoint = {
+          id: "ep-first",
+          autoscaling_limit_min_cu: compute.autoscalingLimitMinCu,
+          autoscaling_limit_max_cu: compute.autoscalingLimitMaxCu,
+          suspend_timeout_seconds: compute.suspendTimeoutSeconds,
+        };
+        const refreshed = { ...state, ...readCompute018({ defaults: endpoint, endpoint }) };
+        const after = planChanges(toTerraform(p.inputs as Record<string, unknown>, to.attributes), refreshed, to);
+        expect(primaryComputeUpdate(after, refreshed)).toBeUndefined();
+        expect(primaryComputeUpdate([{ path: "primary_compute.name", state: "", config: "x", forceNew: false }], refreshed)).toEqual({
+          endpointId: "ep-first",
+        });
       });
 
       it("updates in place a compute that 0.15 left behind (its update changed only the project's defaults): primary_compute, never a ForceNew attribute", () => {

@@ -145,3 +145,17 @@ export function readCompute018(neon: { defaults?: NeonCompute; endpoint?: NeonCo
       : {}),
   };
 }
+
+/**
+ * The compute 0.18's update would change for this plan, and on which endpoint id: its
+ * `resourceProjectUpdate` (neondatabase/terraform-provider-neon@da3c1cf provider/resource_project.go)
+ * sends a `primary_compute` change to `UpdateProjectEndpoint(project, primary_compute.0.id)`, the id
+ * the state holds. Only the read sets that id: a state that was upgraded but not refreshed has no
+ * `primary_compute`, so the update would name the empty endpoint id and Neon would refuse it (the
+ * `up` fails; nothing is replaced). Hence the migration's `pulumi refresh` first (docs/neon-provider.md).
+ */
+export function primaryComputeUpdate(changes: readonly Change[], state: TfValues): { endpointId: string } | undefined {
+  if (!changes.some((c) => c.path.startsWith("primary_compute."))) return undefined;
+  const held = Array.isArray(state.primary_compute) ? (state.primary_compute as TfValues[])[0] : undefined;
+  return { endpointId: typeof held?.id === "string" ? held.id : "" };
+}
