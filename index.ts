@@ -28,6 +28,7 @@ import * as github from "@pulumi/github";
 import { RepositoryWiring } from "./components/repositoryWiring";
 import { DevTestProject } from "./components/devProject";
 import { renderDevWorkflows } from "./src/plan/workflows/dev";
+import { readsNeonActivity } from "./src/plan/workflows/activityScripts";
 import { activeTenants, isActive } from "./tenants/model";
 import { placementOf } from "./tenants/placement";
 import { catalogWriterLocation, credentialLocation } from "./src/core/repositoryContract";
@@ -222,8 +223,8 @@ const wiring = new RepositoryWiring(
     source: settings.tenantsFile,
     names,
     catalogWriterUrl: catalog?.writerUrl,
-    // The backup workflows' planning job reads Neon's activity from its own environment (docs/backups.md).
-    neonActivityApiKey: settings.backup.maxSkipDays > 0 && workflows.some((w) => w.kind === "backup") ? neonActivityApiKey() : undefined,
+    // The backups' planning job and the drill's snapshot check read Neon from their own environment (docs/backups.md).
+    neonActivityApiKey: readsNeonActivity(workflows, settings.backup.maxSkipDays, activeTenants(fleet)) ? neonActivityApiKey() : undefined,
   },
   { providers: [githubProvider] },
 );

@@ -17,11 +17,13 @@ const NEON_ACTIVITY_ENV = "tenant_fleet_neon_activity";
 
 describe("the backups' Neon activity key (neonActivityApiKey)", async () => {
   const keyed = await runProgram("prod", ["secretScope=repository", "neonActivityApiKey=napi_org_key"]);
-  const off = await runProgram("prod", ["secretScope=repository", "neonActivityApiKey=napi_org_key", "backupMaxSkipDays=0"]);
+  const off = await runProgram("prod", ["secretScope=repository", "neonActivityApiKey=napi_org_key", "backupMaxSkipDays=0", "snapshotSchedule=off"]);
+  // Idle tenants always dumped, but the drill still checks the prod sample's daily snapshots with the key.
+  const snapshotsOnly = await runProgram("prod", ["secretScope=repository", "neonActivityApiKey=napi_org_key", "backupMaxSkipDays=0"]);
   const workflowsOf = (run: typeof keyed) =>
     run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile" && String(r.inputs.file).startsWith(".github/workflows/"));
 
-  it("is a secret of an environment only the default branch may enter, and only the backups' planning job enters it", () => {
+  it("is a secret of an environment only the default branch may enter, and only the backups' planning job and the drill's snapshot check enter it", () => {
     const env = keyed.resources.find((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment")!;
     expect(env.inputs).toMatchObject({ environment: NEON_ACTIVITY_ENV, deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } });
     const policy = keyed.resources.find((r) => r.type === "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy")!;
@@ -39,6 +41,9 @@ describe("the backups' Neon activity key (neonActivityApiKey)", async () => {
         if (id === "plan" && String(file.inputs.file).includes("-backup-")) {
           expect(job.environment).toBe(NEON_ACTIVITY_ENV);
           expect(readers.map((st) => st.name)).toEqual(["Which tenants were active (Neon)"]);
+        } else if (id === "snapshots" && String(file.inputs.file).includes("-restore-drill")) {
+          expect(job.environment).toBe(NEON_ACTIVITY_ENV);
+          expect(readers.map((st) => st.name)).toEqual(["Each tenant's newest Neon snapshot is within its schedule"]);
         } else {
           expect(job.environment, `${String(file.inputs.file)} ${id}`).not.toBe(NEON_ACTIVITY_ENV);
           expect(readers, `${String(file.inputs.file)} ${id}`).toEqual([]);
@@ -47,7 +52,15 @@ describe("the backups' Neon activity key (neonActivityApiKey)", async () => {
     }
   });
 
-  it("is neither wired nor read when backupMaxSkipDays is 0: every tenant is dumped every night", async () => {
+  it("is wired for the drill's snapshot check alone when backupMaxSkipDays is 0 and tenants take snapshots", () => {
+    expect(
+      snapshotsOnly.resources.filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map((r) => r.inputs.environment),
+    ).toEqual([NEON_ACTIVITY_ENV]);
+    const readers = workflowsOf(snapshotsOnly).filter((f) => String(f.inputs.content).includes("NEON_ACTIVITY_API_KEY"));
+    expect(readers.map((f) => String(f.inputs.file).replace(/.*\//, ""))).toEqual([expect.stringMatching(/-restore-drill\.yml$/)]);
+  });
+
+  it("is neither wired nor read when backupMaxSkipDays is 0 and no tenant takes snapshots: every tenant is dumped every night", async () => {
     // Without a key nothing is wired either, though the planning job still names the environment.
     const keyless = await runProgram("prod", ["secretScope=repository"]);
     expect(keyless.resources.filter((r) => /repositoryEnvironment|actionsEnvironmentSecret/.test(r.type))).toEqual([]);

@@ -170,7 +170,16 @@ describe("every generated workflow", () => {
     expect(w.content).not.toMatch(/postgres(ql)?:\/\//);
   });
 
-  it.each(everyWorkflow.filter(([, w]) => w.kind === "restore-drill"))(
+  const drills = everyWorkflow.filter(([, w]) => w.kind === "restore-drill");
+  const withSnapshotCheck = drills.filter(([, w]) => SNAPSHOT_CHECK_JOB in (parse(w.content).jobs as object));
+  it("has the snapshot check exactly in the drills of fleets where a tenant takes Neon snapshots (the prod sample's daily ones)", () => {
+    expect(withSnapshotCheck.map(([n]) => n)).toContain("prod-repository-kms tenant-fleet-restore-drill.yml");
+    const none = renderWorkflows(syntheticFleet(3), { ...SETTINGS, scope: "environment" }).find((w) => w.kind === "restore-drill")!;
+    expect(Object.keys(parse(none.content).jobs as object)).not.toContain(SNAPSHOT_CHECK_JOB);
+    expect(none.content).not.toContain("NEON_ACTIVITY_API_KEY");
+  });
+
+  it.each(withSnapshotCheck)(
     "%s checks Neon's snapshots in a job of its own: a read key in one step's env, default branch only, nothing installed, its failure told",
     (_, w) => {
       const all = parse(w.content).jobs as Record<string, Job & { name: string }>;

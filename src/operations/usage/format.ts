@@ -4,6 +4,7 @@
  * a cell a spreadsheet would run as a formula defused, src/core/escape.ts) and JSON (the
  * document itself, shape versioned by `version`; docs/usage.md describes it).
  */
+import { describeSnapshots } from "../../../tenants/snapshots";
 import { csvRow, mdCell, mdText } from "../../core/escape";
 import { PRICE_UNITS, PUBLISHED_PRICES, type PricePlan, type PriceUnit, type UsagePrices } from "../../core/usagePrices";
 import { FAR_UNDER_FRACTION, round, sumCost, sumUsage, type Cost, type Declared, type Usage, type UsageRow } from "./report";
@@ -95,7 +96,7 @@ export function quotaText(q: Declared["quota"]): string {
 }
 
 export function layersText(l: Declared["layers"]): string {
-  const snap = l.snapshots === undefined ? [] : [`snapshots ${typeof l.snapshots === "string" ? l.snapshots : JSON.stringify(l.snapshots)}`];
+  const snap = l.snapshots === undefined ? [] : [`snapshots ${describeSnapshots(l.snapshots)}`];
   return [l.pitrHours ? `PITR ${l.pitrHours} h` : "no PITR", l.dumps ? `dumps ${l.dumps.schedule}, kept ${l.dumps.retentionDays} d` : "no dumps", ...snap].join(
     "; ",
   );

@@ -10,7 +10,8 @@
  * the invoice), so the sum of tenants' transfer costs is an upper bound.
  */
 import { CU_MIN } from "../../../tenants/schema";
-import { isBackedUp, type Tenant } from "../../../tenants/model";
+import { isActive, isBackedUp, type Tenant } from "../../../tenants/model";
+import type { SnapshotSchedule } from "../../../tenants/snapshots";
 import type { UsagePrices } from "../../core/usagePrices";
 // Quotas are written in GiB and hours (tenants/schema.ts QuotaSchema), converted by these.
 import { BYTES_PER_GIB, SECONDS_PER_HOUR } from "../../plan/projects/args";
@@ -89,8 +90,8 @@ export interface BackupLayers {
   readonly pitrHours: number;
   /** The nightly dumps to the tenant's vault; undefined when off (disabled or retired). */
   readonly dumps?: { readonly schedule: string; readonly retentionDays: number };
-  /** Neon's own scheduled snapshots (`backup.snapshots`), as declared; undefined when the tenant model has none. */
-  readonly snapshots?: unknown;
+  /** Neon's own scheduled snapshots (`backup.snapshots`), as declared; undefined when off or the tenant is retired (its project takes none). */
+  readonly snapshots?: SnapshotSchedule;
 }
 
 export function usageOf(raw: RawTotals): Usage {
@@ -115,12 +116,9 @@ export function costOf(u: Usage, p: UsagePrices): Cost {
   return { compute, storage, instantRestore, snapshots, transfer, total: compute + storage + instantRestore + snapshots + transfer };
 }
 
-/**
- * Hook for Neon snapshots as a backup layer: the tenant's `backup.snapshots` once the tenant
- * model declares it (issue 35, "Snapshots as the first backup layer"), shown as declared.
- */
-export function snapshotsOf(t: Tenant): unknown {
-  return (t.backup as { readonly snapshots?: unknown }).snapshots;
+/** The tenant's Neon snapshots as TenantDatabase declares them: none when off or retired. */
+export function snapshotsOf(t: Tenant): SnapshotSchedule | undefined {
+  return isActive(t) && t.backup.snapshots !== "off" ? t.backup.snapshots : undefined;
 }
 
 export function layersOf(t: Tenant): BackupLayers {

@@ -74,3 +74,18 @@ export function unchangedCheckScript(): string {
   if (newest.split("\n").includes(NEWEST_DELIMITER)) throw new Error("internal: newest-backup.sh contains its heredoc delimiter");
   return ["newest_backup_script() {", `  cat <<'${NEWEST_DELIMITER}'`, newest, NEWEST_DELIMITER, "}", shellScript("unchanged-check.sh")].join("\n");
 }
+
+/**
+ * Whether the stack's workflows read Neon with NEON_ACTIVITY_SECRET, so the key and its
+ * environment are wired: the backups' planning job when idle tenants may be skipped
+ * (maxSkipDays above 0), and the restore drill's snapshot check when a tenant takes Neon
+ * snapshots. Otherwise nothing holds the key.
+ */
+export function readsNeonActivity(
+  workflows: readonly { readonly kind: string }[],
+  maxSkipDays: number,
+  tenants: readonly { readonly backup: { readonly snapshots: unknown } }[],
+): boolean {
+  const has = (kind: string) => workflows.some((w) => w.kind === kind);
+  return (maxSkipDays > 0 && has("backup")) || (has("restore-drill") && tenants.some((t) => t.backup.snapshots !== "off"));
+}

@@ -80,7 +80,9 @@ export function planWorkflows(tenants: readonly Tenant[], settings: Pick<Workflo
   return [
     ...schedules.map((schedule): PlannedWorkflow => ({ kind: "backup", path: path(`backup-${slugs.get(schedule)}`), schedule })),
     ...(settings.migrations && active.length ? [{ kind: "migrations" as const, path: path("migrations") }] : []),
-    ...(backedUp.length ? [{ kind: "restore-drill" as const, path: path("restore-drill") }] : []),
+    ...(backedUp.length
+      ? [{ kind: "restore-drill" as const, path: path("restore-drill"), snapshotCheck: active.some((t) => t.backup.snapshots !== "off") }]
+      : []),
   ];
 }
 

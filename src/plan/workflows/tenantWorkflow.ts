@@ -253,8 +253,11 @@ function batchJobs(l: Layout): [string, Job][] {
 /** A tenant workflow of the kind `spec` describes, rendered to its file. */
 export function tenantWorkflow(file: PlannedWorkflow, settings: WorkflowSettings, spec: KindSpec): RenderedWorkflow {
   const l = new Layout(settings, spec);
-  // The drill also checks that Neon's own snapshots (the first backup layer) are taken on schedule.
-  const jobs = [...batchJobs(l), ...(spec.drill ? [[SNAPSHOT_CHECK_JOB, snapshotCheckJob(l.names, settings.branch, spec.jobPrefix)] as [string, Job]] : [])];
+  // The drill also checks that Neon's own snapshots (the first backup layer) are taken on schedule, when a tenant takes them.
+  const jobs = [
+    ...batchJobs(l),
+    ...(spec.drill && file.snapshotCheck ? [[SNAPSHOT_CHECK_JOB, snapshotCheckJob(l.names, settings.branch, spec.jobPrefix)] as [string, Job]] : []),
+  ];
   const body: Workflow = {
     name: spec.name,
     on: spec.on,

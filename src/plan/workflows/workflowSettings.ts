@@ -55,6 +55,8 @@ export interface PlannedWorkflow {
   readonly path: string;
   /** Backups: the cron they run on. */
   readonly schedule?: string;
+  /** The drill: a tenant takes Neon snapshots, so a job checks they are on schedule (snapshotCheck.ts). */
+  readonly snapshotCheck?: boolean;
 }
 
 export interface RenderedWorkflow {

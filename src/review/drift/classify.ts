@@ -39,6 +39,9 @@ export const DRIFT_TYPES: Readonly<Record<string, TypeRule>> = {
   // A role owns its objects; dropping it drops or orphans them, and its password rotates.
   "neon:index/role:Role": { holdsData: true, retention: [] },
   "neon:index/endpoint:Endpoint": PLAIN,
+  // Deleting the schedule keeps the snapshots taken (destroy sends an empty schedule), but its
+  // retentionSeconds says how long they are kept: reverting a longer retention set in Neon expires some.
+  "neon:index/branchBackupSchedule:BranchBackupSchedule": { holdsData: false, retention: ["schedules"] },
   "aws:s3/bucket:Bucket": { holdsData: true, retention: ["objectLockEnabled"] },
   "aws:kms/key:Key": { holdsData: true, retention: ["deletionWindowInDays", "isEnabled"] },
   "aws:kms/alias:Alias": PLAIN,
