@@ -445,7 +445,7 @@ describe("npm run doctor", () => {
     expect(lines).toContain(
       "ok    neon projects of org-quiet-river-40213377: 2 project(s) now, 6 more after the first pulumi up (8); tenant-fleet:neonProjectLimit is not set, so nothing to compare with",
     );
-    expect(lines.filter((l) => l.startsWith("ok    ci environment "))).toHaveLength(6);
+    expect(lines.filter((l) => l.startsWith("ok    ci environment "))).toHaveLength(7);
     expect(lines.filter((l) => l.startsWith("ok    aws permissions: ")).map((l) => l.split(":")[0])).toEqual([
       "ok    aws permissions",
       "ok    aws permissions",

@@ -47,17 +47,17 @@ describe("the projection to 1,000 and 10,000 tenants", () => {
     const counts = countTypes(plan.resources.map((r) => ({ type: r.type, key: r.urn })));
     const at = (n: number) => driftCost(projectCounts(counts, 6, n), n, PAGE_LIMIT).services.map((s) => [s.service, s.calls]);
     expect(at(1000)).toEqual([
-      ["neon", 4003],
+      ["neon", 4837],
       ["github", 3353],
       ["aws", 139],
     ]);
     expect(at(10_000)).toEqual([
-      ["neon", 40_025],
+      ["neon", 48_359],
       ["github", 33_353],
       ["aws", 139],
     ]);
     const table = costMarkdown([1000, 10_000].map((n) => driftCost(projectCounts(counts, 6, n), n, PAGE_LIMIT)));
-    expect(table).toContain("| neon | 700 a minute per Neon account | 4,003 (5.7 min) | 40,025 (57.2 min) |");
+    expect(table).toContain("| neon | 700 a minute per Neon account | 4,837 (6.9 min) | 48,359 (69.1 min) |");
     expect(table).toContain("| github | 5,000 an hour per App installation | 3,353 (40.2 min) | 33,353 (6.7 h) |");
   }, 60_000);
 });

@@ -111,5 +111,6 @@ function minimalSettings() {
     devProject: false,
     catalog: false,
     github: { owner: "o", repository: "r" },
+    backup: { snapshots: "off" },
   };
 }

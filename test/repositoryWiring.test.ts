@@ -120,7 +120,9 @@ describe("repository-scoped secrets (prod)", async () => {
     const files = run.resources.filter(
       (r) => r.type === "github:index/repositoryFile:RepositoryFile" && String(r.inputs.file).startsWith(".github/workflows/"),
     );
-    const fleet = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "tenants/tenants.yaml").fleet!;
+    // The prod stack's snapshot default (Pulumi.prod.yaml) reaches every tenant, and with it the drill's snapshot check.
+    const snapshots = { frequency: "daily", hour: 2, retentionDays: 7 } as const;
+    const fleet = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), { snapshots: { default: snapshots } }, "tenants/tenants.yaml").fleet!;
     const expected = renderWorkflows(fleet.tenants, {
       scope: "repository",
       encryption: "kms",

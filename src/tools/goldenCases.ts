@@ -14,7 +14,9 @@ export interface GoldenCase {
 }
 
 export function goldenCases(): GoldenCase[] {
-  const prod = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), {}, "tenants/tenants.yaml").fleet!;
+  // The prod fleet with its stack's snapshot default (Pulumi.prod.yaml: daily), so the drill's snapshot check is kept too.
+  const prodSnapshots = stackSettings("prod").backup.snapshots;
+  const prod = loadTenantsFile(path.join(ROOT, "tenants/tenants.yaml"), { snapshots: { default: prodSnapshots } }, "tenants/tenants.yaml").fleet!;
   const dev = loadTenantsFile(path.join(ROOT, "tenants/tenants.dev.yaml"), {}, "tenants/tenants.dev.yaml").fleet!;
   const base: Omit<WorkflowSettings, "scope" | "encryption" | "source"> = { branch: "main", restoreDrillSchedule: "41 4 * * 1" };
   return [
@@ -39,13 +41,13 @@ export function goldenCases(): GoldenCase[] {
         catalog: { environment: "tenant_fleet_catalog" },
       }),
     },
-    { name: "dev-test-project", workflows: renderDevWorkflows(devStackSettings().devProject, "main") },
+    { name: "dev-test-project", workflows: renderDevWorkflows(stackSettings("dev").devProject, "main") },
   ];
 }
 
-/** The dev stack's settings as Pulumi.dev.yaml gives them. */
-function devStackSettings() {
-  const cfg = readStackConfig(ROOT, "dev").config;
+/** A sample stack's settings as its Pulumi.<stack>.yaml gives them. */
+function stackSettings(stack: "dev" | "prod") {
+  const cfg = readStackConfig(ROOT, stack).config;
   const raw = projectSettings(cfg);
-  return parseStackSettings(raw, { stack: "dev", file: "Pulumi.dev.yaml" }).settings!;
+  return parseStackSettings(raw, { stack, file: `Pulumi.${stack}.yaml` }).settings!;
 }

@@ -34,6 +34,13 @@ export const READS: Readonly<Record<string, Read>> = {
   "neon:index/database:Database": { service: "neon", calls: 1, perTenant: true, source: `${NEON_READ}resource_database.go: GET .../databases/{name}` },
   "neon:index/role:Role": { service: "neon", calls: 1, perTenant: true, source: `${NEON_READ}resource_role.go: GET .../roles/{name}` },
   "neon:index/endpoint:Endpoint": { service: "neon", calls: 1, perTenant: true, source: `${NEON_READ}resource_endpoint.go: GET .../endpoints/{id}` },
+  "neon:index/branchBackupSchedule:BranchBackupSchedule": {
+    service: "neon",
+    calls: 1,
+    perTenant: true,
+    source:
+      "kislerdm/terraform-provider-neon provider/resource_branch_backup_schedule.go Read: GetSnapshotSchedule, GET /projects/{id}/branches/{branch}/backup_schedule",
+  },
   "github:index/repositoryEnvironment:RepositoryEnvironment": {
     service: "github",
     calls: 1,

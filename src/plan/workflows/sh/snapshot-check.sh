@@ -4,7 +4,7 @@
 # read per tenant, retried) and fails the tenant when its newest scheduled snapshot (not
 # `manual`) is older than the schedule allows (snapshots.maxAgeHours: its period plus
 # slack) or there is none. Expired snapshots are Neon's to delete and are not looked for.
-# Without a Neon read key (the repository's NEON_ACTIVITY_API_KEY secret) the check is skipped
+# Without a Neon read key (NEON_ACTIVITY_API_KEY of the default-branch-only environment) the check is skipped
 # with a notice. Failed tenants go into the first annotation (FAILED_TENANTS_TITLE), which the
 # alert job reads, then one error each.
 # Inputs (environment):
@@ -15,7 +15,7 @@
 
 set -euo pipefail
 if [ -z "${NEON_ACTIVITY_API_KEY:-}" ]; then
-  echo "::notice title=Neon snapshots not checked::the repository has no NEON_ACTIVITY_API_KEY secret; add a Neon API key that can read the tenants' projects to check that their snapshots are taken on schedule"
+  echo "::notice title=Neon snapshots not checked::no NEON_ACTIVITY_API_KEY in this job's environment; set the stack's secret setting tenant-fleet:neonActivityApiKey (pulumi config set --secret), which the stack puts in that environment, never as a repository secret (Neon keys are not read-only)"
   exit 0
 fi
 work="$(mktemp -d)"
