@@ -4,7 +4,9 @@
  * deploy role needs (src/engine/doctor/awsActions.ts) and every destructive action is denied,
  * data reads are denied explicitly, and the reads the refresh needs are allowed.
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { ROOT } from "./program";
 import { evaluate, type Request } from "../src/core/iam/evaluate";
 import { DRIFT_ENVIRONMENT } from "../src/core/repositoryContract";
 import { AWS_DEPLOY_ACTIONS } from "../src/engine/doctor/awsActions";
@@ -102,4 +104,16 @@ describe("the drift role's policy", () => {
     ])
       expect(assume(sub), sub).toBe("implicit-deny");
   });
+
+  it("is printed by npm run drift -- role-trust for the repository given, refusing a pattern", () => {
+    const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+    const cli = (...args: string[]) => spawnSync("npm", ["run", "--silent", "drift", "--", "role-trust", ...args], { cwd: ROOT, encoding: "utf8" });
+    const ok = cli("--oidc-provider", provider, "--repository", "example-saas/tenant-fleet");
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual(driftRoleTrust(provider, { owner: "example-saas", repository: "tenant-fleet", branch: "main" }));
+    const bad = cli("--oidc-provider", provider, "--repository", "example-saas/*");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('refusing an OIDC subject for "example-saas/*": owner and repository must be literal names');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });
