@@ -11,6 +11,8 @@
  *       `npm run plan -- --json`, projected to other fleet sizes.
  *   npm run drift -- role-policy
  *       the drift role's identity policy (src/plan/iam/drift.ts), to create it by hand.
+ *   npm run drift -- role-trust --oidc-provider ARN --repository OWNER/REPO [--branch main]
+ *       its trust policy: jobs of drift.yml on that branch of the repository only.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -18,7 +20,7 @@ import { CommandError, parseCommandLine, parseSubcommand, runMain, write, writeO
 import { UsageError } from "../src/core/config/stackFiles";
 import { InputError } from "../src/core/diagnostics/problems";
 import { PAGE_LIMIT } from "../src/operations/adopt/reader";
-import { driftRolePolicy } from "../src/plan/iam/drift";
+import { driftRolePolicy, driftRoleTrust } from "../src/plan/iam/drift";
 import { classifyPreview, type Classification } from "../src/review/drift/classify";
 import { costMarkdown, countTypes, driftCost, projectCounts } from "../src/review/drift/cost";
 import { parsePreview, type PreviewDigest } from "../src/review/drift/preview";
@@ -29,8 +31,9 @@ const USAGE = [
   "usage: npm run drift -- report --stack S --preview FILE --preview-exit N [--observed FILE --observed-exit N] --run-url URL --out DIR",
   "       npm run drift -- cost --counts FILE [--tenants N] [--at 1000,10000]",
   "       npm run drift -- role-policy",
+  "       npm run drift -- role-trust --oidc-provider ARN --repository OWNER/REPO [--branch main]",
 ].join("\n");
-const COMMANDS = ["report", "cost", "role-policy"] as const;
+const COMMANDS = ["report", "cost", "role-policy", "role-trust"] as const;
 const STACK = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 const cwdPath = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
@@ -157,10 +160,32 @@ async function cost(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The drift role's trust policy for the repository given, refusing anything but literal names. */
+async function roleTrust(argv: string[]): Promise<number> {
+  const a = parseCommandLine(argv, { "oidc-provider": { type: "string" }, repository: { type: "string" }, branch: { type: "string", default: "main" } }, USAGE);
+  const provider = a["oidc-provider"] ?? "";
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(provider))
+    throw new UsageError(
+      `--oidc-provider ${JSON.stringify(provider.slice(0, 120))}: the ARN of GitHub's OIDC provider in the account (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)\n${USAGE}`,
+    );
+  const [owner, repository, extra] = (a.repository ?? "").split("/");
+  if (!owner || !repository || extra !== undefined)
+    throw new UsageError(`--repository ${JSON.stringify((a.repository ?? "").slice(0, 120))}: OWNER/REPO\n${USAGE}`);
+  let trust: unknown;
+  try {
+    trust = driftRoleTrust(provider, { owner, repository, branch: a.branch! });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+  await write(`${JSON.stringify(trust, null, 2)}\n`);
+  return 0;
+}
+
 runMain("drift", async (argv) => {
   const { command, rest } = parseSubcommand(argv, COMMANDS, USAGE);
   if (command === "report") return report(rest);
   if (command === "cost") return cost(rest);
+  if (command === "role-trust") return roleTrust(rest);
   parseCommandLine(rest, {}, USAGE);
   await write(`${JSON.stringify(driftRolePolicy(), null, 2)}\n`);
   return 0;

@@ -4,7 +4,7 @@
  *
  *   npm run signup -- request [--github-output]          the request from the environment, checked
  *   npm run signup -- rate --prs FILE [--stack S]         one more signup fits signupsPerHour/signupsPerDay?
- *   npm run signup -- verdict --from DIR [--stacks JSON] [--github-output]
+ *   npm run signup -- verdict --from DIR [--stacks JSON] [--head-sha SHA] [--github-output]
  *                                                         the stacks' verdicts (plan --verdict) combined
  *   npm run signup -- body --diff FILE                   the pull request's text (the request from the environment)
  *
@@ -21,14 +21,14 @@ import { formatProblem } from "../src/core/diagnostics/problems";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
 import { loadWorkingTree } from "../src/engine/workingTree";
 import { parseSignupRequest, rateDecision, signupBranch } from "../src/operations/signup";
-import { combineVerdicts, type SignupVerdict } from "../src/review/signupVerdict";
+import { combineVerdicts, judgedCommitReason, type SignupVerdict } from "../src/review/signupVerdict";
 import { mdFence } from "../src/core/escape";
 import { ciMatrices, ciStacks } from "../src/core/config/ciStacks";
 
 const USAGE = [
   "usage: npm run signup -- request [--github-output]",
   "       npm run signup -- rate --prs FILE [--stack S]",
-  "       npm run signup -- verdict --from DIR [--stacks JSON] [--github-output]",
+  "       npm run signup -- verdict --from DIR [--stacks JSON] [--head-sha SHA] [--github-output]",
   "       npm run signup -- body --diff FILE",
 ].join("\n");
 
@@ -78,8 +78,15 @@ async function rate(argv: string[]): Promise<number> {
 }
 
 async function verdict(argv: string[]): Promise<number> {
-  const args = parseCommandLine(argv, { from: { type: "string" }, stacks: { type: "string" }, "github-output": { type: "boolean", default: false } }, USAGE);
+  const args = parseCommandLine(
+    argv,
+    { from: { type: "string" }, stacks: { type: "string" }, "head-sha": { type: "string" }, "github-output": { type: "boolean", default: false } },
+    USAGE,
+  );
   if (!args.from) throw new UsageError(`verdict needs --from DIR\n${USAGE}`);
+  const head = args["head-sha"];
+  if (head !== undefined && !/^[0-9a-f]{40}$/.test(head))
+    throw new UsageError(`--head-sha ${JSON.stringify(head.slice(0, 60))}: a full commit id (40 hex digits)\n${USAGE}`);
   let stacks: string[];
   try {
     // Without --stacks: the stacks this checkout's CI judges (the tenant-diff matrix, npm run stacks' "all").
@@ -95,8 +102,11 @@ async function verdict(argv: string[]): Promise<number> {
     const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), args.from!, `tenant-diff-${stack}`);
     const file = [path.join(dir, "verdict.json"), path.join(dir, `tenant-diff-${stack}`, "verdict.json")].find((f) => existsSync(f)) ?? "";
     try {
-      const v = JSON.parse(readFileSync(file, "utf8")) as SignupVerdict & { passes: boolean };
-      return { stack, eligible: v.eligible === true && v.passes === true, added: v.added ?? [], reasons: v.reasons ?? [] };
+      const v = JSON.parse(readFileSync(file, "utf8")) as SignupVerdict & { passes: boolean; headSha?: unknown };
+      // With --head-sha: a verdict about another commit (an earlier push) is no verdict about this one.
+      const stale = head === undefined ? undefined : judgedCommitReason(v.headSha, head);
+      const reasons = [...(stale ? [stale] : []), ...(v.reasons ?? [])];
+      return { stack, eligible: v.eligible === true && v.passes === true && !stale, added: v.added ?? [], reasons };
     } catch {
       return { stack, eligible: false, added: [], reasons: ["its tenant diff left no verdict (it failed or did not run)"] };
     }

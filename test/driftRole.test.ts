@@ -4,7 +4,9 @@
  * deploy role needs (src/engine/doctor/awsActions.ts) and every destructive action is denied,
  * data reads are denied explicitly, and the reads the refresh needs are allowed.
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { ROOT } from "./program";
 import { evaluate, type Request } from "../src/core/iam/evaluate";
 import { DRIFT_ENVIRONMENT } from "../src/core/repositoryContract";
 import { AWS_DEPLOY_ACTIONS } from "../src/engine/doctor/awsActions";
@@ -73,20 +75,45 @@ describe("the drift role's policy", () => {
     expect(DRIFT_DENIED_DATA_READS).toContain("ssm:GetParameter*");
   });
 
-  it("is assumed only from this repository's drift environment", () => {
-    const trust = driftRoleTrust(`arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, "example-saas/tenant-fleet");
-    const assume = (sub: string) =>
+  it("is assumed only by jobs of drift.yml on the default branch: no other workflow, branch, environment or pull request", () => {
+    const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+    const trust = driftRoleTrust(provider, { owner: "example-saas", repository: "tenant-fleet", branch: "main" });
+    const assume = (sub: string, aud = "sts.amazonaws.com") =>
       evaluate(
         {
-          principal: { kind: "federated", provider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+          principal: { kind: "federated", provider },
           action: "sts:AssumeRoleWithWebIdentity",
           resource: ROLE,
-          context: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": sub },
+          context: { "token.actions.githubusercontent.com:aud": aud, "token.actions.githubusercontent.com:sub": sub },
         },
         { service: "trust", account: ACCOUNT, resourcePolicy: trust },
       );
-    expect(assume(`repo:example-saas/tenant-fleet:environment:${DRIFT_ENVIRONMENT}`)).toBe("allow");
-    expect(assume("repo:example-saas/tenant-fleet:environment:prod")).toBe("implicit-deny");
-    expect(assume("repo:example-saas/tenant-fleet:pull_request")).toBe("implicit-deny");
+    // The repository's subject template is repo + job_workflow_ref (OIDC_SUBJECT_CLAIM_KEYS).
+    const R = "repo:example-saas/tenant-fleet";
+    expect(assume(`${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/drift.yml@refs/heads/main`)).toBe("allow");
+    expect(assume(`${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/drift.yml@refs/heads/main`, "other")).toBe("implicit-deny");
+    for (const sub of [
+      `${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/deploy.yml@refs/heads/main`,
+      `${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/drift.yml@refs/heads/feature`,
+      `${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/drift.yml@refs/pull/7/merge`,
+      `repo:example-saas/other:job_workflow_ref:example-saas/other/.github/workflows/drift.yml@refs/heads/main`,
+      `${R}:environment:${DRIFT_ENVIRONMENT}`,
+      `${R}:environment:prod`,
+      `${R}:pull_request`,
+      `${R}:ref:refs/heads/main`,
+    ])
+      expect(assume(sub), sub).toBe("implicit-deny");
   });
+
+  it("is printed by npm run drift -- role-trust for the repository given, refusing a pattern", () => {
+    const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+    const cli = (...args: string[]) => spawnSync("npm", ["run", "--silent", "drift", "--", "role-trust", ...args], { cwd: ROOT, encoding: "utf8" });
+    const ok = cli("--oidc-provider", provider, "--repository", "example-saas/tenant-fleet");
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual(driftRoleTrust(provider, { owner: "example-saas", repository: "tenant-fleet", branch: "main" }));
+    const bad = cli("--oidc-provider", provider, "--repository", "example-saas/*");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('refusing an OIDC subject for "example-saas/*": owner and repository must be literal names');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });

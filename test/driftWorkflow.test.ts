@@ -4,7 +4,7 @@
  * writes, its credentials read only, and the job that writes issues runs nothing of the repository.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -12,7 +12,7 @@ import { ROOT } from "./program";
 import { trustFindings, type Workflow } from "./ciTrust";
 import { workflowErrors } from "./workflowParser";
 import { DRIFT_APP_PERMISSIONS, DRIFT_CRON, DRIFT_WORKFLOW_PATH, renderDriftWorkflow } from "../src/operations/driftWorkflow";
-import { DRIFT_ENVIRONMENT } from "../src/core/repositoryContract";
+import { DRIFT_ENVIRONMENT, DRIFT_SECRETS } from "../src/core/repositoryContract";
 import { GITHUB_PERMISSIONS } from "../src/core/config/credentials";
 
 const text = readFileSync(path.join(ROOT, DRIFT_WORKFLOW_PATH), "utf8");
@@ -33,6 +33,19 @@ describe("drift.yml", () => {
     expect(trustFindings("drift.yml", wf)).toEqual([]);
     expect(wf.jobs.drift.environment).toBe(DRIFT_ENVIRONMENT);
     expect(JSON.stringify(wf.jobs.stacks)).not.toMatch(/secrets\.|id-token/);
+  });
+
+  it("reads secrets by names of its own, which no other workflow reads (a missing environment secret falls back to a repository or organisation one of the same name)", () => {
+    const secretsOf = (t: string) => new Set([...t.matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]));
+    const dir = path.join(ROOT, ".github/workflows");
+    const others = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f) && f !== path.basename(DRIFT_WORKFLOW_PATH))
+      .flatMap((f) => [...secretsOf(readFileSync(path.join(dir, f), "utf8"))]);
+    const own = secretsOf(text);
+    expect([...own].filter((n) => others.includes(n))).toEqual([]);
+    // Each reaches the tool as the variable it reads.
+    const env = wf.jobs.drift.steps.find((s) => s.run?.includes("pulumi preview") || JSON.stringify(s.env ?? {}).includes("NEON_API_KEY"))!.env!;
+    for (const [variable, secret] of Object.entries(DRIFT_SECRETS)) expect(env[variable], variable).toBe(`\${{ secrets.${secret} }}`);
   });
 
   it("only previews: no pulumi command that writes state or resources", () => {

@@ -17,6 +17,9 @@ import { workflowErrors } from "./workflowParser";
 import { renderSignupWorkflow, SIGNUP_WORKFLOW_PATH } from "../src/operations/signupWorkflow";
 
 const text = readFileSync(path.join(ROOT, SIGNUP_WORKFLOW_PATH), "utf8");
+/** The signup pull request's head commit, and an earlier push to its branch. */
+const HEAD = "4f2a9c0d1e3b5a7c9e1f3a5b7c9d1e3f5a7b9c0d";
+const OLD = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
 const wf = parse(text) as Workflow & { on: Record<string, unknown> };
 
 describe("tenant-signup.yml", () => {
@@ -74,15 +77,21 @@ describe("the verdict step, against a stand-in of GitHub's API", () => {
       mkdirSync(path.join(artifacts, `tenant-diff-${stack}`, `tenant-diff-${stack}`), { recursive: true });
       writeFileSync(path.join(artifacts, `tenant-diff-${stack}`, `tenant-diff-${stack}`, "verdict.json"), JSON.stringify(v));
     }
-    const runs = { workflow_runs: [{ id: 77, status: "completed", head_sha: "base0", pull_requests: [{ number: 12, head: { sha: "abc123" } }] }] };
+    // Run 76 judged an earlier push; GitHub fills its pull_requests[] from the pull request as it is now (head HEAD).
+    const runs = {
+      workflow_runs: [
+        { id: 76, status: "completed", head_sha: OLD, pull_requests: [{ number: 12, head: { sha: HEAD } }] },
+        { id: 77, status: "completed", head_sha: HEAD, pull_requests: [{ number: 12, head: { sha: HEAD } }] },
+      ],
+    };
     writeFileSync(path.join(dir, "runs.json"), JSON.stringify(runs));
     const gh = [
       "#!/usr/bin/env bash",
       'echo "gh $*" >> "${STAND_IN}/calls.log"',
       'case "$1 $2" in',
-      '  "pr view") echo abc123 ;;',
+      `  "pr view") echo ${HEAD} ;;`,
       '  "run download") for ((i = 1; i <= $#; i++)); do if [ "${!i}" = "--dir" ]; then j=$((i + 1)); cp -r "${STAND_IN}/artifacts/." "${!j}"; fi; done ;;',
-      '  "api --method") echo "${@: -8}" >> "${STAND_IN}/status.log" ;;',
+      '  "api --method") echo "$*" >> "${STAND_IN}/status.log" ;;',
       '  api\\ *) jq -r "${4}" "${STAND_IN}/runs.json" ;;',
       "esac",
     ].join("\n");
@@ -115,12 +124,15 @@ describe("the verdict step, against a stand-in of GitHub's API", () => {
     return { ...r, out: readFileSync(path.join(dir, "out"), "utf8"), status: r.status, posted: readFileSync(path.join(dir, "status.log"), "utf8") };
   }
 
-  const yes = (stack: string) => ({ stack, passes: true, eligible: true, added: ["zeta-labs"], reasons: [] });
+  const yes = (stack: string) => ({ stack, passes: true, eligible: true, added: ["zeta-labs"], reasons: [], headSha: HEAD, baseSha: OLD });
 
   it("posts success and says eligible only when every stack's checker found tenants added and nothing else", () => {
     const ok = run({ dev: { ...yes("dev"), added: [] }, prod: yes("prod") });
     expect(ok.stderr).toBe("");
-    expect(ok.out).toBe("eligible=true\nhead_sha=abc123\nnumber=12\n");
+    expect(ok.out).toBe(`eligible=true\nhead_sha=${HEAD}\nnumber=12\n`);
+    // The run of the head commit itself, never one that judged an earlier push.
+    expect(ok.posted).toContain("target_url=https://github.com/example-saas/fleet/actions/runs/77");
+    expect(ok.posted).toContain(`statuses/${HEAD}`);
     expect(ok.posted).toContain("state=success");
     expect(ok.posted).toContain("context=tenant-fleet/auto-merge-eligible");
     expect(ok.posted).toContain("description=tenants added, nothing else changed: zeta-labs");
@@ -133,6 +145,18 @@ describe("the verdict step, against a stand-in of GitHub's API", () => {
     expect(changed.posted).toContain("description=a person reviews: dev: acme-corp: changes an existing tenant");
     const missing = run({ prod: yes("prod") });
     expect(missing.posted).toContain("description=a person reviews: dev: its tenant diff left no verdict (it failed or did not run)");
+  }, 240_000);
+
+  it("refuses a verdict about another commit than the pull request's head, or one naming no commit", () => {
+    const stale = run({ dev: yes("dev"), prod: { ...yes("prod"), headSha: OLD } });
+    expect(stale.out).toContain("eligible=false");
+    expect(stale.posted).toContain("state=failure");
+    expect(stale.posted).toContain(
+      `description=a person reviews: prod: its verdict judged ${OLD.slice(0, 12)}, not the pull request's head ${HEAD.slice(0, 12)}`,
+    );
+    const { headSha: _, ...unnamed } = yes("prod");
+    const none = run({ dev: yes("dev"), prod: unnamed });
+    expect(none.posted).toContain("description=a person reviews: prod: its verdict names no judged commit (headSha)");
   }, 240_000);
 });
 
@@ -212,4 +236,147 @@ describe("the signup job's edit step, in a copy of the project with a stand-in f
     expect(r.out).toBe("");
     expect(r.tenants).toBe(before);
   }, 240_000);
+});
+
+describe("the verdict file tenant-diff writes (plan --verdict)", () => {
+  it("names the commit it judged (headSha) and the base (baseSha), keeping its other fields", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "signup-verdict-file-"));
+    const file = path.join(dir, "verdict.json");
+    execFileSync("npm", ["run", "--silent", "plan", "--", "--stack", "dev", "--base", "HEAD", "--verdict", file], { cwd: ROOT, stdio: "pipe" });
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const v = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    expect(Object.keys(v)).toEqual(["stack", "passes", "eligible", "added", "reasons", "headSha", "baseSha"]);
+    expect(v).toMatchObject({ stack: "dev", headSha: head, baseSha: head, eligible: false, reasons: ["changes no file"] });
+  }, 240_000);
+});
+
+describe("the approve step, against a stand-in of GitHub's API", () => {
+  const step = wf.jobs.approve.steps.find((s) => s.run?.includes("/reviews"))!;
+
+  /**
+   * `gh pr view --json headRefOid` answers the pull request's head, one line of `heads` per
+   * call (the last one repeats: a push lands between two reads); POST .../reviews creates a
+   * review and answers its id (https://docs.github.com/en/rest/pulls/reviews#create-a-review-for-a-pull-request);
+   * PUT .../reviews/{id}/dismissals and `gh pr merge --disable-auto` are recorded
+   * (https://docs.github.com/en/rest/pulls/reviews#dismiss-a-review-for-a-pull-request,
+   * https://cli.github.com/manual/gh_pr_merge).
+   */
+  function run(heads: string[]) {
+    const dir = mkdtempSync(path.join(tmpdir(), "signup-approve-"));
+    mkdirSync(path.join(dir, "bin"));
+    writeFileSync(path.join(dir, "heads"), heads.join("\n") + "\n");
+    const gh = [
+      "#!/usr/bin/env bash",
+      'echo "gh $*" >> "${STAND_IN}/calls.log"',
+      'case "$1 $2" in',
+      '  "pr view") n=$(cat "${STAND_IN}/n" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "${STAND_IN}/n"; sed -n "$(( n < $(wc -l < "${STAND_IN}/heads") ? n : $(wc -l < "${STAND_IN}/heads") ))p" "${STAND_IN}/heads" ;;',
+      '  "api --method") [ "$3" = POST ] && echo 5501 ;;',
+      "esac",
+    ].join("\n");
+    writeFileSync(path.join(dir, "bin", "gh"), gh);
+    chmodSync(path.join(dir, "bin", "gh"), 0o755);
+    writeFileSync(path.join(dir, "summary"), "");
+    const r = spawnSync("bash", ["-c", step.run!], {
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+        STAND_IN: dir,
+        GITHUB_STEP_SUMMARY: path.join(dir, "summary"),
+        GITHUB_REPOSITORY: "example-saas/fleet",
+        GH_TOKEN: "stand-in",
+        NUMBER: "12",
+        HEAD_SHA: HEAD,
+      },
+    });
+    return {
+      status: r.status,
+      stderr: r.stdout + r.stderr,
+      calls: readFileSync(path.join(dir, "calls.log"), "utf8"),
+      summary: readFileSync(path.join(dir, "summary"), "utf8"),
+    };
+  }
+
+  it("approves the judged commit by its id while it is the head, and leaves auto-merge on", () => {
+    const r = run([HEAD]);
+    expect(r.status).toBe(0);
+    expect(r.calls).toContain(`gh api --method POST repos/example-saas/fleet/pulls/12/reviews -f commit_id=${HEAD} -f event=APPROVE`);
+    expect(r.calls).not.toContain("dismissals");
+    expect(r.calls).not.toContain("--disable-auto");
+    expect(r.summary).toBe(`approved #12 at ${HEAD}\n`);
+  });
+
+  it("refuses to approve when the head moved after the verdict", () => {
+    const r = run([OLD]);
+    expect(r.status).toBe(1);
+    expect(r.calls).not.toContain("/reviews");
+    expect(r.stderr).toContain(`::error::#12 moved to ${OLD} after the verdict on ${HEAD}: not approved`);
+  });
+
+  it("dismisses its approval and turns auto-merge off when the head moves while approving", () => {
+    const r = run([HEAD, OLD]);
+    expect(r.status).toBe(1);
+    expect(r.calls).toContain("gh api --method PUT repos/example-saas/fleet/pulls/12/reviews/5501/dismissals");
+    expect(r.calls).toContain("gh pr merge --repo example-saas/fleet --disable-auto 12");
+    expect(r.summary).toContain(`approval withdrawn: #12 moved to ${OLD} while ${HEAD} was approved`);
+  });
+});
+
+describe("the pull request step, in a scratch repository with stand-ins for gh and npm", () => {
+  const step = wf.jobs.signup.steps.find((s) => s.id === "pr")!;
+
+  it("arms auto-merge for the commit it pushed only (--match-head-commit)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "signup-pr-"));
+    execFileSync("git", ["init", "-q", "--bare", path.join(dir, "origin.git")]);
+    mkdirSync(path.join(dir, "work"));
+    const work = path.join(dir, "work");
+    const g = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: work, encoding: "utf8", stdio: "pipe" });
+    g("init", "-q");
+    writeFileSync(path.join(work, "tenants.yaml"), "tenants: []\n");
+    g("add", ".");
+    g("commit", "-qm", "base");
+    g("remote", "add", "origin", path.join(dir, "origin.git"));
+    writeFileSync(path.join(work, "tenants.yaml"), "tenants: [zeta-labs]\n");
+    mkdirSync(path.join(dir, "bin"));
+    const gh = [
+      "#!/usr/bin/env bash",
+      `echo "gh $*" >> "${dir}/calls.log"`,
+      'case "$1 $2" in',
+      '  "pr list") echo "" ;;',
+      '  "api users/signup-app[bot]") echo 4242 ;;',
+      '  "pr create") echo https://github.com/example-saas/fleet/pull/12 ;;',
+      "esac",
+    ].join("\n");
+    writeFileSync(path.join(dir, "bin", "gh"), gh);
+    writeFileSync(path.join(dir, "bin", "npm"), "#!/usr/bin/env bash\necho body\n");
+    for (const f of ["gh", "npm"]) chmodSync(path.join(dir, "bin", f), 0o755);
+    for (const f of ["out", "summary"]) writeFileSync(path.join(dir, f), "");
+    const r = spawnSync("bash", ["-c", step.run!], {
+      cwd: work,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+        RUNNER_TEMP: dir,
+        GITHUB_OUTPUT: path.join(dir, "out"),
+        GITHUB_STEP_SUMMARY: path.join(dir, "summary"),
+        GITHUB_REPOSITORY: "example-saas/fleet",
+        GH_TOKEN: "stand-in",
+        APP_SLUG: "signup-app",
+        ACTION: "add",
+        TENANT: "zeta-labs",
+        REQUEST: "signup-8812",
+        BRANCH: "signup/prod/zeta-labs",
+        BASE_BRANCH: "main",
+        SIGNUP_LABEL: "tenant-signup",
+      },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const pushed = execFileSync("git", ["rev-parse", "refs/heads/signup/prod/zeta-labs"], { cwd: path.join(dir, "origin.git"), encoding: "utf8" }).trim();
+    expect(readFileSync(path.join(dir, "calls.log"), "utf8")).toContain(
+      `gh pr merge --repo example-saas/fleet --auto --squash --match-head-commit ${pushed} https://github.com/example-saas/fleet/pull/12`,
+    );
+  });
 });

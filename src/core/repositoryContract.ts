@@ -17,6 +17,19 @@ export const OPERATIONS_ENVIRONMENT = "tenant-operations";
 export const ERASURE_ENVIRONMENT = "tenant-erasure";
 /** The environment of the nightly drift workflow (drift.yml): read-only credentials, main only, no reviewers (a schedule cannot wait). */
 export const DRIFT_ENVIRONMENT = "tenant-fleet-drift";
+/** The nightly drift workflow's file: the drift role trusts jobs of this file on the default branch only. */
+export const DRIFT_WORKFLOW_PATH = ".github/workflows/drift.yml";
+/**
+ * The drift job's secrets (in DRIFT_ENVIRONMENT), named apart from the deploy's: a secret the
+ * environment lacks falls back to a repository or organisation secret of the same name
+ * (https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions),
+ * so shared names could hand the drift job the deploy's keys. Each maps to the env var its tool reads.
+ */
+export const DRIFT_SECRETS = Object.freeze({
+  NEON_API_KEY: "TENANT_FLEET_DRIFT_NEON_API_KEY",
+  PULUMI_ACCESS_TOKEN: "TENANT_FLEET_DRIFT_PULUMI_ACCESS_TOKEN",
+  PULUMI_CONFIG_PASSPHRASE: "TENANT_FLEET_DRIFT_PULUMI_CONFIG_PASSPHRASE",
+} as const);
 export type SecretScope = (typeof SECRET_SCOPES)[number];
 
 /** `acme-corp` → `ACME_CORP_DATABASE_URL` (repository-scoped Actions secret). */

@@ -28,7 +28,7 @@ import { otherStackTenants } from "./otherStacks";
 import { runOffline } from "./offline";
 import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
 import { write, writeOutputFile } from "../cli/cli";
-import { changedPaths, treeOf } from "../cli/git";
+import { changedPaths, resolveRef, treeOf } from "../cli/git";
 import { signupVerdict } from "../review/signupVerdict";
 import { loadWorkingTree } from "./workingTree";
 import { stackGrantScopes } from "../plan/grantScopeWarning";
@@ -119,16 +119,20 @@ async function ownPlan(stackConfig: StackConfig): Promise<PlannedResource[]> {
 /**
  * The signup verdict of this review, as JSON in `args.verdict`: the files that differ between
  * the two commits compared (git trees: `--head DIR`'s checkout against this one, or this
- * checkout against `--base REF`) must be the stack's tenants file only.
+ * checkout against `--base REF`) must be the stack's tenants file only. It names the commits
+ * judged (headSha, baseSha), so a verdict cannot be taken for a later push.
  */
 function writeVerdict(args: ReviewArgs, stack: string, diff: FleetDiff, tenantsFiles: readonly string[]): void {
   const headDir = args.head ? path.resolve(process.env.INIT_CWD ?? process.cwd(), args.head) : PROJECT_ROOT;
   const changed = args.head ? changedPaths(treeOf(PROJECT_ROOT), treeOf(headDir)) : changedPaths(treeOf(PROJECT_ROOT, args.base!), treeOf(PROJECT_ROOT));
   const allowed = tenantsFiles.map((f) => path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, f)).split(path.sep).join("/"));
   const verdict = signupVerdict(diff, changed, allowed);
+  // The commits judged (docs/signup.md): the approver approves only a verdict about the pull request's current head.
+  const headSha = args.head ? resolveRef("HEAD", headDir, "--head") : resolveRef("HEAD", PROJECT_ROOT);
+  const baseSha = args.head ? resolveRef("HEAD", PROJECT_ROOT) : resolveRef(args.base!, PROJECT_ROOT);
   writeOutputFile(
     path.resolve(process.env.INIT_CWD ?? process.cwd(), args.verdict!),
-    `${JSON.stringify({ stack, passes: diffPasses(diff), ...verdict }, null, 2)}\n`,
+    `${JSON.stringify({ stack, passes: diffPasses(diff), ...verdict, headSha, baseSha }, null, 2)}\n`,
     { mkdir: true },
   );
 }

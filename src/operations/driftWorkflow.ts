@@ -17,12 +17,12 @@
 import { ISSUE_LIST_CHARS } from "../plan/workflows/alertScript";
 import { ACTIONS, NODE_MAJOR, renderWorkflow, RUNNER } from "../plan/workflows/render";
 import type { Job, Step, Workflow } from "../plan/workflows/model";
-import { DRIFT_ENVIRONMENT } from "../core/repositoryContract";
+import { DRIFT_ENVIRONMENT, DRIFT_SECRETS, DRIFT_WORKFLOW_PATH } from "../core/repositoryContract";
 import { shellBody } from "../core/shellFile";
 import { OPERATION_ACTIONS } from "./workflows";
 import { OPERATION_SCRIPT_DIR } from "./scripts";
 
-export const DRIFT_WORKFLOW_PATH = ".github/workflows/drift.yml";
+export { DRIFT_WORKFLOW_PATH };
 /** Nightly at 02:23 UTC: off the hour, when GitHub's schedules queue most ("High load times ... the start of every hour"). */
 export const DRIFT_CRON = "23 2 * * *";
 /** The label of the drift issues. */
@@ -117,10 +117,11 @@ function driftJob(): Job {
           STACK: "${{ matrix.stack }}",
           RAW_DIR: "${{ runner.temp }}/drift-raw",
           REPORT_DIR: "${{ runner.temp }}/drift/${{ matrix.stack }}",
-          NEON_API_KEY: "${{ secrets.NEON_API_KEY }}",
+          // Secrets of the drift environment's own names (DRIFT_SECRETS), as the variables the tools read.
+          NEON_API_KEY: `\${{ secrets.${DRIFT_SECRETS.NEON_API_KEY} }}`,
           GITHUB_TOKEN: "${{ steps.app.outputs.token }}",
-          PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
-          PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+          PULUMI_ACCESS_TOKEN: `\${{ secrets.${DRIFT_SECRETS.PULUMI_ACCESS_TOKEN} }}`,
+          PULUMI_CONFIG_PASSPHRASE: `\${{ secrets.${DRIFT_SECRETS.PULUMI_CONFIG_PASSPHRASE} }}`,
           PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
           PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         },

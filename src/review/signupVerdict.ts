@@ -87,3 +87,17 @@ export function combineVerdicts(verdicts: readonly (SignupVerdict & { readonly s
   if (!added.length) reasons.push("adds no tenant");
   return { eligible: reasons.length === 0, added, reasons };
 }
+
+const COMMIT = /^[0-9a-f]{40}$/;
+
+/**
+ * Why a stack's verdict (verdict.json) cannot stand for the pull request's head commit
+ * `head`, or undefined: it must name the commit it judged (headSha), and that commit must be
+ * the head. A verdict about an earlier push (or one that names no commit) says nothing
+ * about what would merge.
+ */
+export function judgedCommitReason(judged: unknown, head: string): string | undefined {
+  if (typeof judged !== "string" || !COMMIT.test(judged)) return "its verdict names no judged commit (headSha)";
+  if (judged !== head) return `its verdict judged ${judged.slice(0, 12)}, not the pull request's head ${head.slice(0, 12)}`;
+  return undefined;
+}

@@ -83,9 +83,10 @@ describe("drift.yml, night by night", () => {
           {
             ...ctx,
             secrets: {
-              NEON_API_KEY: NEON_KEY,
-              PULUMI_ACCESS_TOKEN: "pul-read-only",
-              PULUMI_CONFIG_PASSPHRASE: "pass",
+              // The drift environment's own names; the deploy's (NEON_API_KEY ...) would fall back to other secrets.
+              TENANT_FLEET_DRIFT_NEON_API_KEY: NEON_KEY,
+              TENANT_FLEET_DRIFT_PULUMI_ACCESS_TOKEN: "pul-read-only",
+              TENANT_FLEET_DRIFT_PULUMI_CONFIG_PASSPHRASE: "pass",
               TENANT_FLEET_DRIFT_APP_PRIVATE_KEY: "pem",
             },
             needs: { stacks },

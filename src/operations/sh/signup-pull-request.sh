@@ -39,6 +39,8 @@ echo "::add-mask::${auth}"
 git -c "http.extraheader=AUTHORIZATION: basic ${auth}" push --quiet --force origin "HEAD:refs/heads/${BRANCH}"
 npm run --silent signup -- body --diff "${RUNNER_TEMP}/diff.txt" > "${RUNNER_TEMP}/body.md"
 url="$(gh pr create --repo "${GITHUB_REPOSITORY}" --base "${BASE_BRANCH}" --head "${BRANCH}" --title "tenant signup: ${ACTION} ${TENANT}" --body-file "${RUNNER_TEMP}/body.md" --label "${SIGNUP_LABEL}")"
-gh pr merge --repo "${GITHUB_REPOSITORY}" --auto --squash "${url}"
+# Auto-merge pinned to the commit pushed here (--match-head-commit, GraphQL expectedHeadOid;
+# https://cli.github.com/manual/gh_pr_merge): a later push to the branch is not merged by it.
+gh pr merge --repo "${GITHUB_REPOSITORY}" --auto --squash --match-head-commit "$(git rev-parse HEAD)" "${url}"
 echo "pull_request=${url}" >> "${GITHUB_OUTPUT}"
 echo "opened ${url}; it merges by itself once the base's checker finds it adds tenants and nothing else" >> "${GITHUB_STEP_SUMMARY}"

@@ -4,7 +4,7 @@
 # code) of the signup pull request's head commit, downloads its per-stack verdicts (plan
 # --verdict), combines them (npm run signup -- verdict) and posts the commit status
 # tenant-fleet/auto-merge-eligible on that commit: success only when every stack's checker
-# found tenants added and nothing else changed.
+# found tenants added and nothing else changed, each verdict about that very commit (headSha).
 # gh reads GH_TOKEN (GITHUB_TOKEN: actions read, statuses write, pull-requests read) itself.
 # Inputs (environment):
 #   PR_URL          the signup pull request
@@ -19,7 +19,9 @@ if ! [[ "${number}" =~ ^[0-9]+$ ]]; then
 fi
 head_sha="$(gh pr view "${PR_URL}" --json headRefOid --jq .headRefOid)"
 deadline=$(($(date +%s) + WAIT_SECONDS))
-filter="[.workflow_runs[] | select(.status == \"completed\") | select((.head_sha == \"${head_sha}\") or any(.pull_requests[]; .number == ${number} and .head.sha == \"${head_sha}\"))][0].id // empty"
+# A run of the head commit itself (its head_sha); the run's pull_requests[] names the pull
+# request's current head, not the commit the run judged, so it never selects a run.
+filter="[.workflow_runs[] | select(.status == \"completed\") | select(.head_sha == \"${head_sha}\")][0].id // empty"
 while :; do
   run="$(gh api "repos/${GITHUB_REPOSITORY}/actions/workflows/tenant-diff.yml/runs?event=pull_request_target&per_page=100" --jq "${filter}")"
   if [ -n "${run}" ]; then break; fi
@@ -30,7 +32,7 @@ while :; do
   sleep 20
 done
 gh run download "${run}" --repo "${GITHUB_REPOSITORY}" --pattern 'tenant-diff-*' --dir "${RUNNER_TEMP}/reports"
-npm run --silent signup -- verdict --from "${RUNNER_TEMP}/reports" --github-output > "${RUNNER_TEMP}/verdict.txt"
+npm run --silent signup -- verdict --from "${RUNNER_TEMP}/reports" --head-sha "${head_sha}" --github-output > "${RUNNER_TEMP}/verdict.txt"
 eligible="$(sed -n 's/^eligible=//p' "${RUNNER_TEMP}/verdict.txt")"
 description="$(sed -n 's/^description=//p' "${RUNNER_TEMP}/verdict.txt")"
 state=failure

@@ -2,7 +2,7 @@
  * The AWS role of the nightly drift workflow (.github/workflows/drift.yml): what `pulumi preview
  * --refresh` needs to read the stack's AWS resources, and nothing that writes or reads tenant
  * data. Created by hand like the CI roles (docs/drift.md prints how: `npm run drift --
- * role-policy`), trusting the repository's `tenant-fleet-drift` environment only.
+ * role-policy`), trusting jobs of drift.yml on the default branch only.
  *
  * The reads are those the AWS provider's Read makes for each type the stack declares (the
  * Service Authorization Reference lists each action's access level: "Read" or "List";
@@ -14,7 +14,9 @@
  * test/driftRole.test.ts proves with src/core/iam/evaluate.ts that every write action the
  * deploy role needs (src/engine/doctor/awsActions.ts) and every data read is denied.
  */
-import { DRIFT_ENVIRONMENT } from "../../core/repositoryContract";
+import { DRIFT_WORKFLOW_PATH } from "../../core/repositoryContract";
+import { workflowSubject, workflowTrustPolicy, type GithubRepositoryRef } from "./workflowAccess";
+import type { PolicyDocument } from "../vaults/plan";
 
 /** The actions the refresh reads with, per service (Read and List access levels only). */
 export const DRIFT_READ_ACTIONS: readonly string[] = [
@@ -54,22 +56,12 @@ export function driftRolePolicy(): { Version: string; Statement: Record<string, 
   };
 }
 
-/** The drift role's trust policy: GitHub's OIDC tokens of this repository's drift environment only. */
-export function driftRoleTrust(oidcProviderArn: string, repository: string): Record<string, unknown> {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": `repo:${repository}:environment:${DRIFT_ENVIRONMENT}`,
-          },
-        },
-      },
-    ],
-  };
+/**
+ * The drift role's trust policy: GitHub's OIDC tokens of jobs of drift.yml on the default
+ * branch only (the subject names the workflow file, job_workflow_ref, like every workflow
+ * role's: src/plan/iam/workflowAccess.ts). Never an environment subject: GitHub creates an
+ * environment a job names if it does not exist, without rules, so any branch could get one.
+ */
+export function driftRoleTrust(oidcProviderArn: string, repo: GithubRepositoryRef): PolicyDocument {
+  return workflowTrustPolicy(oidcProviderArn, [workflowSubject(repo, DRIFT_WORKFLOW_PATH)]);
 }
