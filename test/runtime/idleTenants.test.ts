@@ -7,12 +7,14 @@
  * and verified as before; a tenant without a dump, one idle past backupMaxSkipDays, and every
  * tenant when Neon cannot be read are dumped.
  */
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupPrefix } from "../../tenants/naming";
 import { MANIFEST_SUFFIX } from "../../src/plan/workflows/backupScripts";
+import { ACTIVITY_SLACK_SECONDS } from "../../src/plan/workflows/activityScripts";
 import { RESULTS_ARTIFACT } from "../../src/plan/workflows/steps";
 import { ACTIVITY_STEP_NAME } from "../../src/plan/workflows/tenantWorkflow";
 import { seedDatabase, startWorld, type BatchRun, type World } from "./harness";
@@ -85,7 +87,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     expect(run.job.result, run.job.log).toBe("success");
     expect(run.plan.log).toMatch(/read the activity of \d+ of \d+ tenant\(s\) from Neon in 2 request\(s\)/);
     expect(run.entry.last_active).toEqual({ "acme-corp": Date.UTC(2026, 0, 2) / 1000, brightwave: Date.UTC(2026, 0, 2) / 1000 });
-    expect(run.job.log).toMatch(/acme-corp: no verified dump to compare with \(no complete backup of acme-corp/);
+    expect(run.job.log).toMatch(/acme-corp: no verified dump younger than backupMaxSkipDays \(7\) to compare with \(no complete backup of acme-corp/);
     for (const id of ["acme-corp", "brightwave"]) {
       const [m] = await manifestsOf(id);
       expect(resultLines(run).get(id)!.slice(0, 2)).toEqual([id, "ok"]);
@@ -100,7 +102,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     const [idleBefore] = await manifestsOf("acme-corp");
     const activeBefore = await manifestsOf("brightwave");
     // acme-corp's compute was last active before its dump ended (the dump itself); brightwave's since.
-    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(idleBefore.body.quiet_through) - 5));
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(idleBefore.body.quiet_through) - ACTIVITY_SLACK_SECONDS - 5));
     neon.projects.set(projectOf("brightwave"), iso(Math.floor(Date.now() / 1000) + 600));
     // One 429 first: the job waits its Retry-After and carries on.
     neon.throttleNext = { count: 1, retryAfter: 1 };
@@ -151,7 +153,8 @@ describe("nightly backups leave idle tenants asleep", () => {
     neon.projects.set(projectOf("fresh-start"), iso(old - 60));
     const run = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(run.job.result, run.job.log).toBe("success");
-    expect(run.job.log).toContain(`fresh-start has been idle since ${key}.dump, 10 day(s) ago: dumped anyway (backupMaxSkipDays 7)`);
+    expect(run.job.log).toContain("fresh-start: no verified dump younger than backupMaxSkipDays (7) to compare with (the newest backup of fresh-start");
+    expect(run.job.log).toMatch(/is 240 h \d+ min old; its schedule allows 168 h\): dumped/);
     expect(resultLines(run).get("fresh-start")!.slice(0, 2)).toEqual(["fresh-start", "ok"]);
   });
 
@@ -169,5 +172,79 @@ describe("nightly backups leave idle tenants asleep", () => {
     const keyless = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url } });
     expect(keyless.plan.log).toContain("no NEON_ACTIVITY_API_KEY: every tenant is dumped tonight");
     expect(resultLines(keyless).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+  });
+
+  it("dumps a tenant active within the slack before its dump was known quiet (the safe direction)", async () => {
+    const [idle] = (await manifestsOf("acme-corp")).slice(-1);
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(idle.body.quiet_through) - 5));
+    const run = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(run.job.result, run.job.log).toBe("success");
+    expect(run.job.log).toContain(`not ${ACTIVITY_SLACK_SECONDS} s before its newest dump`);
+    expect(resultLines(run).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+  });
+
+  it("does not trust a manifest's own dates or a manifest of another object: dumped, with a notice", async () => {
+    const bucket = world.bucketOf("fresh-start");
+    const now = Math.floor(Date.now() / 1000);
+    const plant = async (at: number, body: (key: string, stamp: string) => Record<string, unknown>) => {
+      const stamp = iso(at).replace(/[-:]/g, "");
+      const key = `${backupPrefix("fresh-start", 14)}${stamp}`;
+      await world.s3.plant(bucket, `${key}.dump`, "dump");
+      await world.s3.plant(bucket, `${key}${MANIFEST_SUFFIX}`, JSON.stringify({ format: 1, ...body(`${key}.dump`, stamp) }));
+      return `${key}.dump`;
+    };
+    const cases: [number, (key: string, stamp: string) => Record<string, unknown>, string][] = [
+      // Dates in the future inside the manifest: the old check skipped it for ever.
+      // (Stamps a little ahead: newer than the real dump each run takes, within CLOCK_SKEW_SECONDS.)
+      [
+        now + 30,
+        (key) => ({ tenant: "fresh-start", key, started_at: "20991231T000000Z", quiet_through: "20991231T000000Z" }),
+        "tenant, key or started_at differ",
+      ],
+      // started_at matches the key, quiet_through is later than S3 received the manifest.
+      [now + 60, (key, stamp) => ({ tenant: "fresh-start", key, started_at: stamp, quiet_through: "20991231T000000Z" }), "quiet_through is not between"],
+      // Another tenant's manifest copied under this tenant's prefix.
+      [
+        now + 90,
+        (_key, stamp) => ({ tenant: "acme-corp", key: `${backupPrefix("acme-corp", 14)}${stamp}.dump`, started_at: stamp, quiet_through: stamp }),
+        "tenant, key or started_at differ",
+      ],
+    ];
+    for (const [at, body, why] of cases) {
+      const key = await plant(at, body);
+      neon.projects.set(projectOf("fresh-start"), iso(at - 100));
+      const run = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+      expect(run.job.result, run.job.log).toBe("success");
+      expect(run.job.log).toContain(`fresh-start: the manifest of its newest dump ${key} is not trusted for the idle check (its ${why}`);
+      expect(resultLines(run).get("fresh-start")!.slice(0, 2)).toEqual(["fresh-start", "ok"]);
+    }
+  });
+
+  it("records quiet_through as the snapshot when a writer held a transaction id at the dump's snapshot", async () => {
+    // T takes an xid before the dump, a later writer commits (xmax passes T), T commits only after the dump.
+    const psql = spawn(
+      path.join(world.tenantDb.bin, "psql"),
+      ["-X", "-q", "-At", "-h", "127.0.0.1", "-p", String(world.tenantDb.port), "-U", "postgres", "-d", "app"],
+      {
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    const xid = new Promise<string>((resolve) => psql.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())));
+    psql.stdin.write(`begin; insert into audit."Events"(what) values ('in flight'); select txid_current();\n`);
+    expect(await xid).toMatch(/^\d+$/);
+    world.tenantDb.sql("app", `insert into audit."Events"(what) values ('committed after T took its xid')`);
+    const before = (await manifestsOf("brightwave")).length;
+    neon.projects.set(projectOf("brightwave"), iso(Math.floor(Date.now() / 1000) + 600));
+    await new Promise((r) => setTimeout(r, 1100));
+    const run = await world.runBatch("backup", ["brightwave"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    psql.stdin.end(`delete from audit."Events" where what = 'in flight'; commit;\n`);
+    await new Promise((r) => psql.once("close", r));
+    world.tenantDb.sql("app", `delete from audit."Events" where what = 'committed after T took its xid'`);
+    expect(run.job.result, run.job.log).toBe("success");
+    const after = await manifestsOf("brightwave");
+    expect(after).toHaveLength(before + 1);
+    const m = after.at(-1)!.body;
+    expect(m.quiet_through).toBe(m.started_at);
+    expect(stampEpoch(m.finished_at)).toBeGreaterThan(stampEpoch(m.started_at));
   });
 });

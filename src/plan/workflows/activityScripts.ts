@@ -23,10 +23,9 @@ export const NEON_MAX_ATTEMPTS = 5;
 /** The longest Retry-After the planning job waits for (its job has 10 minutes). */
 export const NEON_RETRY_AFTER_CAP = 60;
 /**
- * How far Neon's record of a compute's last activity may trail the end of the dump that made
- * that activity (clock skew, the interval at which the compute reports activity). A write
- * within this many seconds after a dump, followed by no activity at all, is dumped only at
- * backupMaxSkipDays (docs/backups.md).
+ * Activity Neon records this close before a dump's quiet_through counts as after it (Neon's
+ * clock may trail the runner's and S3's, and it reports activity at intervals): the tenant is
+ * dumped. Applied in the safe direction only (sh/unchanged-check.sh; docs/backups.md).
  */
 export const ACTIVITY_SLACK_SECONDS = 30;
 /** Where the planning job keeps the tenants' activity between its two steps. */

@@ -119,6 +119,7 @@ set lock_timeout = :'lock_timeout';
 begin isolation level repeatable read, read only;
 set transaction snapshot :'snapshot';
 select 'server', current_setting('server_version_num');
+select 'xmin', txid_snapshot_xmin(txid_current_snapshot());
 select 'xmax', txid_snapshot_xmax(txid_current_snapshot());
 :count_sql \gexec
 commit;
@@ -128,8 +129,9 @@ if [ "${status}" -ne 0 ]; then
   exit 1
 fi
 server_version="$(awk -F'\t' '$1 == "server" { print $2 }' "${work}/stats.tsv")"
+snapshot_xmin="$(awk -F'\t' '$1 == "xmin" { print $2 }' "${work}/stats.tsv")"
 snapshot_xmax="$(awk -F'\t' '$1 == "xmax" { print $2 }' "${work}/stats.tsv")"
-awk -F'\t' '$1 != "server" && $1 != "xmax"' "${work}/stats.tsv" > "${work}/tables.tsv"
+awk -F'\t' '$1 != "server" && $1 != "xmin" && $1 != "xmax"' "${work}/stats.tsv" > "${work}/tables.tsv"
 table_count="$(wc -l < "${work}/tables.tsv")"
 empty_allowed=false empty_reason=""
 if [ "${table_count}" -eq 0 ]; then
@@ -229,11 +231,15 @@ aws s3api complete-multipart-upload --bucket "${BACKUP_BUCKET}" --key "${key}" -
 trap - ERR
 # Until when the dump holds everything the database held (the nightly activity check compares
 # Neon's record of the compute's last activity with it): every write takes a transaction id and
-# reads never do, so when none was assigned since the dump's snapshot, nothing was written
-# until now; otherwise only until the snapshot (the stamp), and the next night dumps again.
+# reads never do. Quiet until now only when the dump's snapshot had no transaction in flight
+# (xmin = xmax: a writer holding an older xid could commit during the dump without moving xmax,
+# its rows invisible to the dump) and no xid was assigned or left in flight since (the end
+# snapshot's xmin and xmax both equal the dump's xmax); otherwise only until the snapshot (the
+# stamp), and the next night dumps again.
 quiet_through="${stamp}"
-if xmax_now="$("${bin}/psql" -X -q -At -v ON_ERROR_STOP=1 --dbname="${DATABASE_URL}" \
-  -c "select txid_snapshot_xmax(txid_current_snapshot())" 2> /dev/null)" && [ "${xmax_now}" = "${snapshot_xmax}" ]; then
+if [ "${snapshot_xmin}" = "${snapshot_xmax}" ] && now_snapshot="$("${bin}/psql" -X -q -At -v ON_ERROR_STOP=1 \
+  --dbname="${DATABASE_URL}" -c "select txid_snapshot_xmin(s) || ' ' || txid_snapshot_xmax(s) from txid_current_snapshot() s" \
+  2> /dev/null)" && [ "${now_snapshot}" = "${snapshot_xmax} ${snapshot_xmax}" ]; then
   quiet_through="$(date -u +"${BACKUP_TIMESTAMP_FORMAT}")"
 fi
 # The manifest last: its presence says the dump above is complete and checked.

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # Before a tenant's backup, and before anything connects to its database: was the tenant
 # active since its newest verified dump? It is left asleep (no dump, no connection, so Neon
-# starts no compute) when Neon's record of its compute's last activity (LAST_ACTIVE, from the
-# planning job) is no later than the time its newest dump recorded nothing had been written
-# since its snapshot (the manifest's quiet_through) plus ACTIVITY_SLACK_SECONDS, and that dump
-# is younger than BACKUP_MAX_SKIP_DAYS. It then writes `result=unchanged` and `key=<the dump>`
-# to GITHUB_OUTPUT; otherwise it writes nothing and says why the tenant is dumped: no activity
-# known (no key, Neon unreadable, no project), no verified dump yet, a dump older than
-# the manifest field, activity since, or the dump past the maximum age. Composed after the
+# starts no compute) when that dump is younger than BACKUP_MAX_SKIP_DAYS by its key's stamp
+# (newest-backup.sh checks the stamp against S3's LastModified and bounds the age), its
+# manifest describes it (same tenant, key, started_at = the stamp) and says until when nothing
+# was written (quiet_through, between the stamp and S3's upload time of the manifest plus
+# CLOCK_SKEW_SECONDS), and Neon's record of the compute's last activity (LAST_ACTIVE, from the
+# planning job) is at least ACTIVITY_SLACK_SECONDS before quiet_through. It then writes
+# `result=unchanged` and `key=<the dump>` to GITHUB_OUTPUT; otherwise it writes nothing and
+# says why the tenant is dumped (a manifest not trusted gets a notice). Composed after the
 # function `newest_backup_script`, which prints sh/newest-backup.sh (it reads its own inputs:
-# RETENTION_DAYS, BACKUP_PREFIX_LAYOUT, CLOCK_SKEW_SECONDS ...).
+# RETENTION_DAYS, BACKUP_PREFIX_LAYOUT ...).
 # Inputs (environment):
 #   TENANT_ID                 the tenant's id
 #   LAST_ACTIVE               when Neon last saw the tenant's compute active (epoch seconds), if known
 #   BACKUP_MAX_SKIP_DAYS      the age at which a dump is taken however idle the tenant
-#   ACTIVITY_SLACK_SECONDS    how far Neon's clock and its activity record may trail the dump's end
+#   ACTIVITY_SLACK_SECONDS    activity this close before quiet_through counts as after it (clocks)
+#   CLOCK_SKEW_SECONDS        how far the runner's clock may run ahead of S3's
 #   BACKUP_BUCKET             the vault's bucket
 #   BACKUP_TIMESTAMP_FORMAT   strftime format of a backup's stamp
+#   BACKUP_MANIFEST_SUFFIX    the manifest's key suffix, after the stamp
 
 set -euo pipefail
 if [ -z "${LAST_ACTIVE:-}" ]; then
@@ -24,35 +27,52 @@ if [ -z "${LAST_ACTIVE:-}" ]; then
   exit 0
 fi
 check="$(mktemp -d "${RUNNER_TEMP}/${TENANT_ID}.unchanged.XXXXXX")"
-# The newest verified dump, as the drill would find it; any age (checked below).
+# The newest verified dump, as the drill would find it, no older than backupMaxSkipDays: its
+# age is the key's stamp, which newest-backup.sh checked against S3's LastModified.
 newest_backup_script > "${check}/newest.sh"
-if ! (export GITHUB_OUTPUT="${check}/newest.out" MAX_AGE_HOURS=1000000
+if ! (export GITHUB_OUTPUT="${check}/newest.out" MAX_AGE_HOURS=$(( BACKUP_MAX_SKIP_DAYS * 24 )) MAX_SKIP_HOURS=
   bash --noprofile --norc -eo pipefail "${check}/newest.sh") > "${check}/newest.log" 2>&1; then
-  echo "${TENANT_ID}: no verified dump to compare with ($(grep -m 1 '^::error::' "${check}/newest.log" | sed 's/^::error:://' | cut -c 1-200)): dumped"
+  echo "${TENANT_ID}: no verified dump younger than backupMaxSkipDays (${BACKUP_MAX_SKIP_DAYS}) to compare with ($(grep -m 1 '^::error::' "${check}/newest.log" | sed 's/^::error:://' | cut -c 1-200)): dumped"
   exit 0
 fi
 key="$(grep -m 1 '^key=' "${check}/newest.out" | cut -d = -f 2-)"
 manifest_key="$(grep -m 1 '^manifest=' "${check}/newest.out" | cut -d = -f 2-)"
-aws s3api get-object --bucket "${BACKUP_BUCKET}" --key "${manifest_key}" "${check}/manifest.json" > /dev/null
+age_minutes="$(grep -m 1 '^age_minutes=' "${check}/newest.out" | cut -d = -f 2-)"
+stamp="${manifest_key##*/}"
+stamp="${stamp%"${BACKUP_MANIFEST_SUFFIX}"}"
+# S3's own time of the manifest's upload (server clock), from the same request that reads it.
+aws s3api get-object --bucket "${BACKUP_BUCKET}" --key "${manifest_key}" "${check}/manifest.json" --output json \
+  > "${check}/object.json"
 stamp_epoch() {
   jq -n -r --arg s "$1" --arg f "${BACKUP_TIMESTAMP_FORMAT}" '$s | try (strptime($f) | mktime) catch ""'
 }
-taken="$(stamp_epoch "$(jq -r '.started_at // ""' "${check}/manifest.json")")"
-quiet="$(stamp_epoch "$(jq -r '.quiet_through // ""' "${check}/manifest.json")")"
-if [ -z "${taken}" ] || [ -z "${quiet}" ]; then
-  echo "${TENANT_ID}: its newest dump ${key} does not record until when nothing was written (an older backup job wrote it): dumped"
+uploaded="$(jq -r '.LastModified // "" | sub("\\.[0-9]+"; "") | sub("(\\+00:00|Z)$"; "Z") | try fromdateiso8601 catch ""' "${check}/object.json")"
+taken="$(stamp_epoch "${stamp}")"
+quiet="$(jq -r 'try (.quiet_through // "") catch ""' "${check}/manifest.json" 2> /dev/null || true)"
+quiet="$(stamp_epoch "${quiet}")"
+# The manifest must describe the object it names, at the key's time, and must not say the
+# tenant was quiet later than S3 received it (plus CLOCK_SKEW_SECONDS): anything else (an older
+# job's manifest, a copy of another tenant's, a date in the future) is not trusted: dumped.
+distrust=""
+if ! jq -e --arg t "${TENANT_ID}" --arg k "${key}" --arg s "${stamp}" \
+  '.tenant == $t and .key == $k and .started_at == $s' "${check}/manifest.json" > /dev/null 2>&1; then
+  distrust="its tenant, key or started_at differ from the object ${key}"
+elif [ -z "${quiet}" ] || [ -z "${taken}" ] || [ -z "${uploaded}" ]; then
+  distrust="it does not record until when nothing was written (an older backup job wrote it)"
+elif [ "${quiet}" -lt "${taken}" ] || [ "${quiet}" -gt $(( uploaded + CLOCK_SKEW_SECONDS )) ]; then
+  distrust="its quiet_through is not between the key's stamp and S3's upload time (+${CLOCK_SKEW_SECONDS} s)"
+fi
+if [ -n "${distrust}" ]; then
+  echo "::notice::${TENANT_ID}: the manifest of its newest dump ${key} is not trusted for the idle check (${distrust}): dumped"
   exit 0
 fi
-if [ "${LAST_ACTIVE}" -gt $(( quiet + ${ACTIVITY_SLACK_SECONDS} )) ]; then
-  echo "${TENANT_ID}: active at $(date -u -d "@${LAST_ACTIVE}" +%FT%TZ), after its newest dump ${key}: dumped"
+# Safe direction: activity within ACTIVITY_SLACK_SECONDS before quiet_through may be a write the
+# dump's quiet check did not see (Neon's clock may trail S3's and the runner's): dumped.
+if [ "${LAST_ACTIVE}" -gt $(( quiet - ACTIVITY_SLACK_SECONDS )) ]; then
+  echo "${TENANT_ID}: active at $(date -u -d "@${LAST_ACTIVE}" +%FT%TZ), not ${ACTIVITY_SLACK_SECONDS} s before its newest dump ${key} was known quiet: dumped"
   exit 0
 fi
-age_days=$(( ($(date -u +%s) - taken) / 86400 ))
-if [ "${age_days}" -ge "${BACKUP_MAX_SKIP_DAYS}" ]; then
-  echo "::notice::${TENANT_ID} has been idle since ${key}, ${age_days} day(s) ago: dumped anyway (backupMaxSkipDays ${BACKUP_MAX_SKIP_DAYS}), so the restore drill keeps a dump this young"
-  exit 0
-fi
-echo "unchanged since ${key}: Neon last saw ${TENANT_ID} active at $(date -u -d "@${LAST_ACTIVE}" +%FT%TZ), before that dump ended; not connected, its compute sleeps"
+echo "unchanged since ${key} (taken $(( age_minutes / 60 )) h ago): Neon last saw ${TENANT_ID} active at $(date -u -d "@${LAST_ACTIVE}" +%FT%TZ), before that dump was known quiet; not connected, its compute sleeps"
 {
   echo "result=unchanged"
   echo "key=${key}"
