@@ -29,7 +29,7 @@ import { runOffline } from "./offline";
 import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
 import { write, writeOutputFile } from "../cli/cli";
 import { changedPaths, resolveRef, treeOf } from "../cli/git";
-import { signupVerdict } from "../review/signupVerdict";
+import { signupVerdict, type SignupVerdict } from "../review/signupVerdict";
 import { loadWorkingTree } from "./workingTree";
 import { stackGrantScopes } from "../plan/grantScopeWarning";
 
@@ -124,15 +124,22 @@ async function ownPlan(stackConfig: StackConfig): Promise<PlannedResource[]> {
  */
 function writeVerdict(args: ReviewArgs, stack: string, diff: FleetDiff, tenantsFiles: readonly string[]): void {
   const headDir = args.head ? path.resolve(process.env.INIT_CWD ?? process.cwd(), args.head) : PROJECT_ROOT;
-  const changed = args.head ? changedPaths(treeOf(PROJECT_ROOT), treeOf(headDir)) : changedPaths(treeOf(PROJECT_ROOT, args.base!), treeOf(PROJECT_ROOT));
   const allowed = tenantsFiles.map((f) => path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, f)).split(path.sep).join("/"));
-  const verdict = signupVerdict(diff, changed, allowed);
-  // The commits judged (docs/signup.md): the approver approves only a verdict about the pull request's current head.
-  const headSha = args.head ? resolveRef("HEAD", headDir, "--head") : resolveRef("HEAD", PROJECT_ROOT);
-  const baseSha = args.head ? resolveRef("HEAD", PROJECT_ROOT) : resolveRef(args.base!, PROJECT_ROOT);
+  let judged: SignupVerdict & { headSha?: string; baseSha?: string };
+  try {
+    const changed = args.head ? changedPaths(treeOf(PROJECT_ROOT), treeOf(headDir)) : changedPaths(treeOf(PROJECT_ROOT, args.base!), treeOf(PROJECT_ROOT));
+    // The commits judged (docs/signup.md): the approver approves only a verdict about the pull request's current head.
+    const headSha = args.head ? resolveRef("HEAD", headDir, "--head") : resolveRef("HEAD", PROJECT_ROOT);
+    const baseSha = args.head ? resolveRef("HEAD", PROJECT_ROOT) : resolveRef(args.base!, PROJECT_ROOT);
+    judged = { ...signupVerdict(diff, changed, allowed), headSha, baseSha };
+  } catch (err) {
+    // Without both commits' trees nothing proves the change is the tenants file alone: a person decides, and the diff itself still reports.
+    const verdict = signupVerdict(diff, [], allowed);
+    judged = { eligible: false, added: verdict.added, reasons: [`the commits could not be compared (${(err as Error).message.split("\n")[0]})`] };
+  }
   writeOutputFile(
     path.resolve(process.env.INIT_CWD ?? process.cwd(), args.verdict!),
-    `${JSON.stringify({ stack, passes: diffPasses(diff), ...verdict, headSha, baseSha }, null, 2)}\n`,
+    `${JSON.stringify({ stack, passes: diffPasses(diff), ...judged }, null, 2)}\n`,
     { mkdir: true },
   );
 }
