@@ -377,7 +377,9 @@ describe("the tenant-diff job after a hostile head ran in it", () => {
     expect(job.result, job.log).toBe("failure");
     expect(readdirSync(runner.toolCache).sort()).toEqual(["node", "npm"]);
     expect(marksLeft(`tf-mark-job-${process.pid}`, runner, "/nonexistent")).toEqual([]);
-    expect(readFileSync(path.join(workspace, "report/tenant-diff-prod/comment.md"), "utf8"), job.log).toMatch(/not acknowledged: this change must not merge as it is/);
+    expect(readFileSync(path.join(workspace, "report/tenant-diff-prod/comment.md"), "utf8"), job.log).toMatch(
+      /not acknowledged: this change must not merge as it is/,
+    );
     // The plan's errors reached the log with workflow commands off, under a fresh token.
     const token = /^::stop-commands::([0-9a-f]{32})$/m.exec(job.log)?.[1];
     expect(token, job.log).toBeDefined();
