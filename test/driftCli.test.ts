@@ -119,7 +119,7 @@ describe("npm run drift -- cost and role-policy", () => {
     writeFileSync(file, plan.stdout);
     const r = drift(["cost", "--counts", file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("| neon | 700 a minute per Neon account | 25 (0.0 min) | 4,003 (5.7 min) | 40,025 (57.2 min) |");
+    expect(r.stdout).toContain("| neon | 700 a minute per Neon account | 30 (0.0 min) | 4,837 (6.9 min) | 48,359 (69.1 min) |");
   }, 60_000);
 
   it("prints the role policy the evaluator proves read-only", () => {
