@@ -26,7 +26,6 @@
  * declared compute, quota and backup layers, flagged when over its quota or far under its
  * compute. Reads only. Exit status: 0 reported; 1 an invalid stack or an API error; 2 usage.
  */
-import { readFileSync } from "node:fs";
 import { listProjects, neonApi, NeonApiError } from "../src/operations/neonApi";
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
@@ -35,7 +34,7 @@ import { findOrphans, ownedProjects, trackedProjectIds } from "../src/review/orp
 import { declaredByOrg, DeclarationError } from "../src/engine/declaredProjects";
 import { parseCommandLine, parseSubcommand, runMain, write } from "../src/cli/cli";
 import { ADOPT_USAGE, adoptFlow } from "../src/operations/adopt/cli";
-import { USAGE_USAGE, usageFlow } from "../src/operations/usage/cli";
+import { trackedOf, USAGE_USAGE, usageFlow } from "../src/operations/usage/cli";
 
 const USAGE = "usage: npm run fleet -- orphans [--org <org id> | --stack S] [--state <pulumi stack export file> ...] [--json] [--api-url <Neon API base URL>]";
 const COMMANDS = ["orphans", "adopt", "usage"] as const;
@@ -60,23 +59,7 @@ async function orphans(argv: string[]): Promise<number> {
   const chosen = args.org ?? stackOrg;
   const orgs = chosen ? [chosen] : [...declared.keys()].filter((o) => o !== "(no organisation)");
   if (!orgs.length) throw new UsageError(`no stack names tenant-fleet:neonOrgId; say which organisation: --org <org id>\n${USAGE}`);
-  let tracked: Set<string> | undefined;
-  if (args.state.length) {
-    tracked = new Set();
-    for (const file of args.state) {
-      let doc: unknown;
-      try {
-        doc = JSON.parse(readFileSync(file, "utf8"));
-      } catch (err) {
-        throw new UsageError(`--state ${file}: ${(err as Error).message}; pass the output of pulumi stack export --stack <stack>`);
-      }
-      try {
-        for (const id of trackedProjectIds(doc)) tracked.add(id);
-      } catch (err) {
-        throw new UsageError(`--state ${file}: ${(err as Error).message}`);
-      }
-    }
-  }
+  const tracked = trackedOf(args.state, trackedProjectIds);
 
   const reports = [];
   for (const org of orgs) {

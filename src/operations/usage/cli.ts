@@ -34,8 +34,8 @@ function stackOf(stack: string) {
   return { settings: r.settings, tenants: r.fleet.tenants, org: r.settings.neonOrgId };
 }
 
-/** The ids of the projects in the stacks' state (`--state` files), by `trackedProjectIds` of the review. */
-function trackedOf(files: readonly string[], trackedProjectIds: (doc: unknown) => string[]): Set<string> | undefined {
+/** The ids of the projects in the stacks' state (`--state` files), by `trackedProjectIds` of the review; undefined without files. */
+export function trackedOf(files: readonly string[], trackedProjectIds: (doc: unknown) => string[]): Set<string> | undefined {
   if (!files.length) return undefined;
   const out = new Set<string>();
   for (const file of files) {
