@@ -12,6 +12,7 @@ import {
   PROD_ADDITIONS_ENVIRONMENT,
   PROD_ENVIRONMENT_CHOICE,
 } from "../src/core/repositoryContract";
+import { DEPLOY_SCRIPTS } from "../src/operations/scripts";
 
 export interface Step {
   id?: string;
@@ -276,8 +277,8 @@ function fastPathFindings(at: string, wf: Workflow): string[] {
   const granted = Object.entries(job.permissions ?? {}).filter(([, v]) => v !== "read" && v !== "none");
   if (granted.length) out.push(`${at}: the fast-path job can write (${granted.map(([k]) => k).join(", ")})`);
   const decide = job.steps.find((s) => s.id === "decide");
-  if (!decide || decide.run?.trim() !== "bash src/operations/sh/deploy-fast-path.sh")
-    out.push(`${at}: the fast path's decision is not the deployed commit's checker (bash src/operations/sh/deploy-fast-path.sh)`);
+  const checker = `bash src/operations/sh/${DEPLOY_SCRIPTS.fastPath}`;
+  if (!decide || decide.run?.trim() !== checker) out.push(`${at}: the fast path's decision is not the deployed commit's checker (${checker})`);
   if (!JSON.stringify(job).includes('"fast":"${{ steps.decide.outputs.fast }}"')) out.push(`${at}: the fast-path job's output fast is not its decide step's`);
   const needs = [wf.jobs["up-prod"]?.needs ?? []].flat();
   if (!needs.includes("fast-path")) out.push(`${at}: does not wait for the fast-path job`);

@@ -10,14 +10,16 @@
 #     the App's installation token, which already holds Contents: write there
 #     (POST /repos/{o}/{r}/dispatches, https://docs.github.com/en/rest/repos/repos#create-a-repository-dispatch-event).
 # A tenant is ready for the application once the update created it and its credential is written.
+# gh reads GH_TOKEN (GITHUB_TOKEN: statuses write) itself; the dispatch passes APP_TOKEN as GH_TOKEN.
 # Nothing here fails the deploy: an update that succeeded stays a success, with a warning.
 # Inputs (environment):
-#   STACK, PULUMI_BACKEND_URL (and Pulumi's credentials)
+#   STACK           the stack
+#   PULUMI_BACKEND_URL  the state backend (empty: Pulumi Cloud; its credentials from the step's env as well)
 #   RECORD          where `before` writes the tenants and `after` reads them
 #   STATUS_PREFIX   the status context's prefix (tenant-fleet/ready)
 #   DISPATCH_EVENT  the event type (tenant-fleet-ready)
 #   APP_REPOSITORY  OWNER/REPO of the stack's application
-#   GH_TOKEN        GITHUB_TOKEN (the status); APP_TOKEN the App's token (the dispatch)
+#   APP_TOKEN       the App's installation token for the application repository (the dispatch)
 
 set -uo pipefail
 active_tenants() {
