@@ -23,6 +23,8 @@ export const DRIFT_ENVIRONMENT = "tenant-fleet-drift";
  * that everything since the last prod deploy adds tenants and nothing else (docs/deploying.md).
  */
 export const PROD_ADDITIONS_ENVIRONMENT = "prod-additions";
+/** This repository's deploy workflow (hand-written): the deploy roles trust its jobs on the default branch only. */
+export const DEPLOY_WORKFLOW_PATH = ".github/workflows/deploy.yml";
 /** deploy.yml's up-prod environment: prod, unless its fast-path job said fast=true. */
 export const PROD_ENVIRONMENT_CHOICE = `\${{ needs.fast-path.outputs.fast == 'true' && '${PROD_ADDITIONS_ENVIRONMENT}' || 'prod' }}`;
 /** The commit status a deploy posts on its commit once it created tenants: `<prefix>/<stack>` (docs/signup.md). */
