@@ -53,7 +53,11 @@ if [ "$(jq 'length' <<< "${created}")" = "0" ]; then
 fi
 names="$(jq -r 'join(", ")' <<< "${created}")"
 description="ready: ${names}"
-if [ "${#description}" -gt 140 ]; then description="${description:0:127}… ($(jq 'length' <<< "${created}") tenants)"; fi
+# A commit status's description holds 140 characters.
+if [ "${#description}" -gt 140 ]; then
+  suffix="… ($(jq 'length' <<< "${created}") tenants)"
+  description="${description:0:$((140 - ${#suffix}))}${suffix}"
+fi
 run_url="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}"
 if gh api --method POST "repos/${GITHUB_REPOSITORY}/statuses/${GITHUB_SHA}" -f state=success -f context="${STATUS_PREFIX}/${STACK}" \
   -f description="${description}" -f target_url="${run_url}" > /dev/null; then
@@ -61,7 +65,7 @@ if gh api --method POST "repos/${GITHUB_REPOSITORY}/statuses/${GITHUB_SHA}" -f s
 else
   echo "::warning::the commit status ${STATUS_PREFIX}/${STACK} could not be posted"
 fi
-payload="$(jq -n --arg stack "${STACK}" --argjson tenants "${created}" --arg sha "${GITHUB_SHA}" --arg repository "${GITHUB_REPOSITORY}" --arg run "${run_url}" \
+payload="$(jq -nc --arg stack "${STACK}" --argjson tenants "${created}" --arg sha "${GITHUB_SHA}" --arg repository "${GITHUB_REPOSITORY}" --arg run "${run_url}" \
   --arg event "${DISPATCH_EVENT}" \
   '{event_type: $event, client_payload: {stack: $stack, tenants: $tenants, sha: $sha, repository: $repository, run: $run}}')"
 if GH_TOKEN="${APP_TOKEN}" gh api --method POST "repos/${APP_REPOSITORY}/dispatches" --input - <<< "${payload}" > /dev/null; then
