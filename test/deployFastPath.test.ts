@@ -128,6 +128,13 @@ describe("deploy-deployed-commit.sh: the last commit deployed to prod, from reco
     expect(r.log).toContain(`run at ${c2}: a prod deployment did not succeed (failure success), skipped`);
   });
 
+  it("counts only success and inactive: an error, a deployment without any status, or an unknown state is no deploy", () => {
+    for (const states of [["error"], [], ["success", "destroyed"]]) {
+      const r = find({ runs: [run(c1), run(c2)], deployments: [deployment(c1, "prod", "success"), deployment(c2, "prod", ...states)] });
+      expect(r.sha, states.join(",")).toBe(`sha=${c1}\n`);
+    }
+  });
+
   it("never trusts a deployment alone: a record of a commit no successful push run of deploy.yml on main deployed", () => {
     const r = find({
       runs: [

@@ -51,7 +51,11 @@ for sha in ${runs}; do
     echo "run at ${sha}: no deployment to ${ENVIRONMENTS}, skipped"
     continue
   fi
-  if [[ " ${states} " =~ \ (error|failure|pending|queued|in_progress|waiting|none)\  ]]; then
+  settled=true
+  for state in ${states}; do
+    if [ "${state}" != success ] && [ "${state}" != inactive ]; then settled=false; fi
+  done
+  if [ "${settled}" != true ]; then
     echo "run at ${sha}: a prod deployment did not succeed (${states# }), skipped"
     continue
   fi
