@@ -222,13 +222,13 @@ describe("deploy-fast-path.sh: the deployed commit's own checker decides", () =>
       },
     });
     expect(r.status, r.stderr).toBe(0);
-    const outputs = Object.fromEntries(
+    const outputs: Record<string, string> = Object.fromEntries(
       readFileSync(out, "utf8")
         .trim()
         .split("\n")
         .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
     );
-    return { ...outputs, log: r.stdout, work };
+    return { fast: outputs.fast, added: outputs.added, reason: outputs.reason, log: r.stdout, work };
   }
 
   it("is fast when everything since the deployed commit adds tenants and nothing else", () => {
