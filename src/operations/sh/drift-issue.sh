@@ -13,6 +13,7 @@
 #   DRIFT_RESULT     the drift jobs' result (success, failure, cancelled, skipped)
 #   ALERT_LABEL      the issue's label
 #   ISSUE_LIST_CHARS the most characters of a body this writes
+# shellcheck disable=SC2154 # run_url: set by issue-keep.sh, composed before this file
 
 set -euo pipefail
 if ! [[ "${STACK}" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$ ]]; then

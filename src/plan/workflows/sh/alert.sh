@@ -18,6 +18,7 @@
 #   ALERT_ASSIGNEES        the issue's assignees (JSON array)
 #   FAILED_TENANTS_TITLE   the title of a batch job's annotation naming its failed tenants
 #   ISSUE_LIST_CHARS       characters of the issue's list before it says how many more
+# shellcheck disable=SC2154 # repo, run_url: set by issue-keep.sh, composed before this file
 
 set -euo pipefail
 title="tenant-fleet: ${GITHUB_WORKFLOW} is failing"

@@ -9,6 +9,7 @@
 # JSON by hand.
 # Inputs (environment):
 #   GH_TOKEN         the job's token (`issues: write`)
+# shellcheck disable=SC2034 # run_url: read by the files composed after this one (alert.sh, drift-issue.sh)
 
 repo="${GITHUB_API_URL}/repos/${GITHUB_REPOSITORY}"
 run_url="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}"
