@@ -108,6 +108,40 @@ describe("npm run drift -- report", () => {
   });
 });
 
+describe("npm run drift -- pace", () => {
+  /** A state export (Pulumi's UntypedDeployment) of the resources a recorded preview refreshed. */
+  const stateOf = (fixture: string) => {
+    const digest = JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/drift", fixture), "utf8")) as {
+      steps: { urn: string; oldState?: { type: string; inputs?: unknown; outputs?: unknown } }[];
+    };
+    const resources = digest.steps.filter((s) => s.oldState).map((s) => ({ urn: s.urn, type: s.oldState!.type, custom: true, outputs: s.oldState!.outputs }));
+    const dir = mkdtempSync(path.join(tmpdir(), "tf-drift-pace-"));
+    writeFileSync(path.join(dir, "state.json"), JSON.stringify({ version: 3, deployment: { resources } }));
+    return dir;
+  };
+
+  it("prints the estimate before the run and writes the preview's --parallel and limit", () => {
+    const dir = stateOf("preview-drift.json");
+    const r = drift(["pace", "--stack", "prod", "--state", path.join(dir, "state.json"), "--out", path.join(dir, "pace.env"), "--call-seconds", "0.5"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^prod: \d+ tenants, \d+ Neon and \d+ GitHub calls; a Neon call took 500 ms, so --parallel 2 keeps under 350 of Neon's 700 a minute/,
+    );
+    expect(readFileSync(path.join(dir, "pace.env"), "utf8")).toMatch(/^parallel=2\ntimeout_minutes=[1-9]\d*\nfits=true\n$/);
+  });
+
+  it("refuses a call time that is not one, and a file that is not a state, naming them", () => {
+    const dir = stateOf("preview-clean.json");
+    const bad = drift(["pace", "--stack", "prod", "--state", path.join(dir, "state.json"), "--out", path.join(dir, "p"), "--call-seconds", "fast"]);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--call-seconds "fast": a positive number of seconds')]);
+    writeFileSync(path.join(dir, "other.json"), "{}");
+    const other = drift(["pace", "--stack", "prod", "--state", path.join(dir, "other.json"), "--out", path.join(dir, "p"), "--call-seconds", "1"]);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain("other.json: neither a preview's JSON (steps), an offline plan's (resources) nor a state export");
+    expect(other.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe("npm run drift -- cost and role-policy", () => {
   it("prints the calls at the plan's size, 1,000 and 10,000 tenants", () => {
     const plan = spawnSync(process.execPath, [path.join(ROOT, "scripts/launch.mjs"), "scripts/plan.ts", "--json"], {
@@ -120,6 +154,7 @@ describe("npm run drift -- cost and role-policy", () => {
     const r = drift(["cost", "--counts", file]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("| neon | 700 a minute per Neon account | 30 (0.0 min) | 4,837 (6.9 min) | 48,359 (69.1 min) |");
+    expect(r.stdout).toMatch(/\| github \| 5,000 an hour per App installation \| [\d,]+ \([\d.]+ min\) \| 2,519 \(30\.2 min\) \| 25,019 \(5\.0 h\) \|/);
   }, 60_000);
 
   it("prints the role policy the evaluator proves read-only", () => {

@@ -17,6 +17,7 @@
  */
 import { ISSUE_KEEP_SCRIPT, ISSUE_LIST_CHARS } from "../plan/workflows/alertScript";
 import { shellScript } from "../plan/workflows/shell";
+import { JOB_TIMEOUT_CAP_MINUTES } from "../plan/workflows/batchScripts";
 import { ACTIONS, NODE_MAJOR, renderWorkflow, RUNNER } from "../plan/workflows/render";
 import type { Job, Step, Workflow } from "../plan/workflows/model";
 import { DRIFT_ENVIRONMENT, DRIFT_SECRETS, DRIFT_WORKFLOW_PATH } from "../core/repositoryContract";
@@ -84,7 +85,8 @@ function driftJob(): Job {
     needs: ["stacks"],
     if: ON_MAIN,
     "runs-on": RUNNER,
-    "timeout-minutes": 120,
+    // The preview paces itself and has its own limit (sh/drift-compare.sh, src/review/drift/pace.ts); the job may take a hosted job's whole time.
+    "timeout-minutes": JOB_TIMEOUT_CAP_MINUTES,
     environment: DRIFT_ENVIRONMENT,
     permissions: { contents: "read", "id-token": "write" },
     strategy: { "fail-fast": false, "max-parallel": 1, matrix: MATRIX },

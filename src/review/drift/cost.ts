@@ -8,6 +8,9 @@
  */
 export type Service = "neon" | "github" | "aws";
 
+/** A Neon project: one a tenant, and what the regions check lists. */
+export const NEON_PROJECT = "neon:index/project:Project";
+
 interface Read {
   readonly service: Service;
   /** API calls one refresh of one resource makes. */
@@ -25,7 +28,7 @@ const AWS_READ = "hashicorp/terraform-provider-aws internal/service/";
 
 /** Calls per resource refresh, per type the stack declares (the drift table's types; test/driftCost.test.ts checks they match). */
 export const READS: Readonly<Record<string, Read>> = {
-  "neon:index/project:Project": {
+  [NEON_PROJECT]: {
     service: "neon",
     calls: 4,
     perTenant: true,
@@ -181,7 +184,7 @@ export function driftCost(counts: Readonly<Record<string, number>>, tenants: num
     if (!read) unknown.push(type);
     else calls[read.service] += read.calls * n;
   }
-  const projects = counts["neon:index/project:Project"] ?? 0;
+  const projects = counts[NEON_PROJECT] ?? 0;
   calls.neon += Math.max(1, Math.ceil(projects / projectsPerPage));
   calls.github += ISSUE_JOB_CALLS;
   const services = (Object.keys(calls) as Service[]).map((service): ServiceCost => {
