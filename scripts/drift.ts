@@ -1,10 +1,11 @@
 /**
  * npm run drift: the nightly drift workflow's judgement (.github/workflows/drift.yml, docs/drift.md).
  *
- *   npm run drift -- report --stack S --preview FILE --preview-exit N [--observed FILE --observed-exit N] --run-url URL --out DIR
+ *   npm run drift -- report --stack S --preview FILE --preview-exit N [--not-previewed FILE] [--observed FILE --observed-exit N] --run-url URL --out DIR
  *       classifies `pulumi preview --refresh --json` (src/review/drift/classify.ts), adds the
  *       regions check (`npm run regions -- --observe --format json`), and writes DIR/issue.md
  *       (the issue's body), DIR/drift.json and DIR/summary.md (with the run's API calls).
+ *       --not-previewed FILE: the preview did not run, for the reason FILE holds (the pace's).
  *       Exit 0: nothing found; 1: drift, or a check that could not compare.
  *   npm run drift -- cost --counts FILE [--tenants N] [--at 1000,10000]
  *       the API calls of one nightly run (src/review/drift/cost.ts), from a preview's JSON or
@@ -34,7 +35,7 @@ import { driftMarkdown, nightIsClean, type DriftNight } from "../src/review/drif
 import type { Observation } from "../src/review/observed";
 
 const USAGE = [
-  "usage: npm run drift -- report --stack S --preview FILE --preview-exit N [--observed FILE --observed-exit N] --run-url URL --out DIR",
+  "usage: npm run drift -- report --stack S --preview FILE --preview-exit N [--not-previewed FILE] [--observed FILE --observed-exit N] --run-url URL --out DIR",
   "       npm run drift -- cost --counts FILE [--tenants N] [--at 1000,10000]",
   "       npm run drift -- pace --stack S --state FILE --out FILE [--call-seconds S]",
   "       npm run drift -- role-policy",
@@ -124,6 +125,7 @@ async function report(argv: string[]): Promise<number> {
       stack: { type: "string" },
       preview: { type: "string" },
       "preview-exit": { type: "string" },
+      "not-previewed": { type: "string" },
       observed: { type: "string" },
       "observed-exit": { type: "string" },
       "run-url": { type: "string", default: "" },
@@ -135,7 +137,10 @@ async function report(argv: string[]): Promise<number> {
   if (!a.stack || !STACK.test(a.stack)) throw new UsageError(`--stack ${JSON.stringify((a.stack ?? "").slice(0, 40))} is not a stack name\n${USAGE}`);
   if (!a.preview || !a.out) throw new UsageError(`report needs --preview FILE and --out DIR\n${USAGE}`);
   const previewExit = exitCode(a["preview-exit"], "--preview-exit") ?? 0;
-  const { digest, ...p } = previewPart(a.preview, previewExit);
+  const skipped = a["not-previewed"];
+  const { digest, ...p } = skipped
+    ? { digest: undefined, previewError: `not previewed: ${readText(skipped, "why the preview did not run").trim().slice(0, 2000)}` }
+    : previewPart(a.preview, previewExit);
   const night: DriftNight = { stack: a.stack, ...p, ...observedPart(a.observed, exitCode(a["observed-exit"], "--observed-exit")) };
   const clean = nightIsClean(night);
   const body = driftMarkdown(night, a["run-url"]);

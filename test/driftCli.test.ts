@@ -101,6 +101,30 @@ describe("npm run drift -- report", () => {
     expect(json.previewError).toMatch(/preview\.json:3:29: steps\[0\]\.urn: is 7, not a Pulumi URN/);
   });
 
+  it("a stack the pace did not preview is 'could not compare', with the pace's reason in the issue", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tf-drift-skipped-"));
+    writeFileSync(path.join(dir, "pace.txt"), "prod: 10,000 tenants ... Split the stack into shards of at most 3,934 tenants.\n");
+    const r = drift([
+      "report",
+      "--stack",
+      "prod",
+      "--preview",
+      path.join(dir, "absent.json"),
+      "--preview-exit",
+      "0",
+      "--not-previewed",
+      path.join(dir, "pace.txt"),
+      "--observed",
+      observed(true),
+      "--out",
+      dir,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(readFileSync(path.join(dir, "drift.json"), "utf8"));
+    expect([json.clean, json.previewError]).toEqual([false, "not previewed: prod: 10,000 tenants ... Split the stack into shards of at most 3,934 tenants."]);
+    expect(readFileSync(path.join(dir, "issue.md"), "utf8")).toContain("shards of at most 3,934 tenants");
+  });
+
   it("refuses a stack name that is not one, before reading anything", () => {
     const r = drift(["report", "--stack", "prod; rm -rf /", "--preview", "x", "--out", "y"]);
     expect(r.code).toBe(2);

@@ -27,7 +27,8 @@ mkdir -p "${RAW_DIR}" "${REPORT_DIR}"
 parallel=1 limit="" fits=true
 if pulumi stack export --stack "${STACK}" --file "${RAW_DIR}/state.json" 2>> "${RAW_DIR}/preview.log" \
   && npm run --silent drift -- pace --stack "${STACK}" --state "${RAW_DIR}/state.json" --out "${RAW_DIR}/pace.env" \
-    | tee -a "${GITHUB_STEP_SUMMARY}"; then
+    | tee "${RAW_DIR}/pace.txt"; then
+  cat "${RAW_DIR}/pace.txt" >> "${GITHUB_STEP_SUMMARY}"
   parallel="$(sed -n 's/^parallel=\([1-9][0-9]\{0,3\}\)$/\1/p' "${RAW_DIR}/pace.env")"
   limit="$(sed -n 's/^timeout_minutes=\([1-9][0-9]\{0,5\}\)$/\1/p' "${RAW_DIR}/pace.env")"
   fits="$(sed -n 's/^fits=\(true\|false\)$/\1/p' "${RAW_DIR}/pace.env")"
@@ -35,11 +36,10 @@ else
   echo "::warning::stack ${STACK}: the preview could not be paced (see the lines above); it reads one resource at a time, within the job's limit"
 fi
 rm -f "${RAW_DIR}/state.json"
-preview_exit=0
+preview_exit=0 skipped=()
 if [ "${fits}" = false ]; then
   echo "::error::stack ${STACK} is too large to compare in one job: see the pace above; not previewed"
-  echo "the stack is too large to compare in one job (npm run drift -- pace): not previewed" >> "${RAW_DIR}/preview.log"
-  preview_exit=3
+  skipped=(--not-previewed "${RAW_DIR}/pace.txt")
 else
   timed=()
   if [ -n "${limit}" ]; then timed=(timeout --signal=INT --kill-after=5m "${limit}m"); fi
@@ -52,7 +52,7 @@ observed_exit=0
 npm run --silent regions -- --stack "${STACK}" --observe --format json --out "${RAW_DIR}/observed.json" || observed_exit=$?
 echo "regions --observe: exit ${observed_exit}"
 status=0
-npm run --silent drift -- report --stack "${STACK}" --preview "${RAW_DIR}/preview.json" --preview-exit "${preview_exit}" \
+npm run --silent drift -- report --stack "${STACK}" --preview "${RAW_DIR}/preview.json" --preview-exit "${preview_exit}" "${skipped[@]}" \
   --observed "${RAW_DIR}/observed.json" --observed-exit "${observed_exit}" --run-url "${run_url}" --out "${REPORT_DIR}" || status=$?
 if [ -f "${REPORT_DIR}/summary.md" ]; then cat "${REPORT_DIR}/summary.md" >> "${GITHUB_STEP_SUMMARY}"; fi
 exit "${status}"
