@@ -177,7 +177,7 @@ describe("npm run drift -- cost and role-policy", () => {
     writeFileSync(file, plan.stdout);
     const r = drift(["cost", "--counts", file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("| neon | 700 a minute per Neon account | 30 (0.0 min) | 4,837 (6.9 min) | 48,359 (69.1 min) |");
+    expect(r.stdout).toContain("| neon | 700 a minute per Neon account | 33 (0.0 min) | 4,840 (6.9 min) | 48,362 (69.1 min) |");
     expect(r.stdout).toMatch(/\| github \| 5,000 an hour per App installation \| [\d,]+ \([\d.]+ min\) \| 2,519 \(30\.2 min\) \| 25,019 \(5\.0 h\) \|/);
   }, 60_000);
 

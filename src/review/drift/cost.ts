@@ -146,6 +146,12 @@ export const BUDGETS: Readonly<Record<Service, { readonly calls: number; readonl
   aws: undefined,
 };
 
+/**
+ * The Neon calls the drift job makes to time one call before the preview (src/review/drift/pace.ts):
+ * one-project listings, the least of which counts; a few, so one slow answer does not slow the night.
+ */
+export const NEON_PROBE_CALLS = 3;
+
 /** The issue job's GitHub calls for one stack: the open issues' list and at most two writes (a comment, then the close). */
 export const ISSUE_JOB_CALLS = 3;
 
@@ -170,8 +176,8 @@ export function projectCounts(counts: Readonly<Record<string, number>>, tenants:
 }
 
 /**
- * The calls of one drift run of a stack with these resource counts: the refresh's reads, the
- * regions check's project listing (`projectsPerPage` a page: PAGE_LIMIT of
+ * The calls of one drift run of a stack with these resource counts: the pace's timed Neon calls,
+ * the refresh's reads, the regions check's project listing (`projectsPerPage` a page: PAGE_LIMIT of
  * src/operations/adopt/reader.ts, given by the caller) and the issue job's (a list and at most
  * two writes).
  */
@@ -185,7 +191,7 @@ export function driftCost(counts: Readonly<Record<string, number>>, tenants: num
     else calls[read.service] += read.calls * n;
   }
   const projects = counts[NEON_PROJECT] ?? 0;
-  calls.neon += Math.max(1, Math.ceil(projects / projectsPerPage));
+  calls.neon += Math.max(1, Math.ceil(projects / projectsPerPage)) + NEON_PROBE_CALLS;
   calls.github += ISSUE_JOB_CALLS;
   const services = (Object.keys(calls) as Service[]).map((service): ServiceCost => {
     const budget = BUDGETS[service];

@@ -42,9 +42,6 @@ export const DRIFT_JOB_OVERHEAD_MINUTES = 15;
 /** The preview's time limit over its estimate: a night at half the expected speed still finishes. */
 export const TIMEOUT_FACTOR = 2;
 
-/** How many one-project listings time a Neon call before the preview (the least of them counts): a few, so one slow answer does not slow the night. */
-export const NEON_PROBE_CALLS = 3;
-
 /** Calls Neon's API may take a second from the drift, at its share. */
 export function neonCallsPerSecond(): number {
   const neon = BUDGETS.neon!;
