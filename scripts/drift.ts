@@ -1,14 +1,19 @@
 /**
  * npm run drift: the nightly drift workflow's judgement (.github/workflows/drift.yml, docs/drift.md).
  *
- *   npm run drift -- report --stack S --preview FILE --preview-exit N [--observed FILE --observed-exit N] --run-url URL --out DIR
+ *   npm run drift -- report --stack S --preview FILE --preview-exit N [--not-previewed FILE] [--observed FILE --observed-exit N] --run-url URL --out DIR
  *       classifies `pulumi preview --refresh --json` (src/review/drift/classify.ts), adds the
  *       regions check (`npm run regions -- --observe --format json`), and writes DIR/issue.md
  *       (the issue's body), DIR/drift.json and DIR/summary.md (with the run's API calls).
+ *       --not-previewed FILE: the preview did not run, for the reason FILE holds (the pace's).
  *       Exit 0: nothing found; 1: drift, or a check that could not compare.
  *   npm run drift -- cost --counts FILE [--tenants N] [--at 1000,10000]
  *       the API calls of one nightly run (src/review/drift/cost.ts), from a preview's JSON or
  *       `npm run plan -- --json`, projected to other fleet sizes.
+ *   npm run drift -- pace --stack S --state FILE --out FILE [--call-seconds S]
+ *       the pace of the stack's drift preview (src/review/drift/pace.ts) from its state
+ *       (`pulumi stack export`): times a few Neon calls (unless --call-seconds), prints the
+ *       estimate, and writes `parallel=`, `timeout_minutes=` and `fits=` lines to FILE.
  *   npm run drift -- role-policy
  *       the drift role's identity policy (src/plan/iam/drift.ts), to create it by hand.
  *   npm run drift -- role-trust --oidc-provider ARN --repository OWNER/REPO [--branch main]
@@ -23,18 +28,21 @@ import { PAGE_LIMIT } from "../src/operations/adopt/reader";
 import { driftRolePolicy, driftRoleTrust } from "../src/plan/iam/drift";
 import { GITHUB_OIDC_PROVIDER_ARN } from "../src/plan/iam/workflowAccess";
 import { classifyPreview, type Classification } from "../src/review/drift/classify";
-import { costMarkdown, countTypes, driftCost, projectCounts } from "../src/review/drift/cost";
+import { costMarkdown, countTypes, driftCost, NEON_PROBE_CALLS, NEON_PROJECT, projectCounts } from "../src/review/drift/cost";
+import { driftPace, neonCallsPerSecond, paceText } from "../src/review/drift/pace";
+import { call, neonApi } from "../src/operations/neonApi";
 import { parsePreview, type PreviewDigest } from "../src/review/drift/preview";
 import { driftMarkdown, nightIsClean, type DriftNight } from "../src/review/drift/report";
 import type { Observation } from "../src/review/observed";
 
 const USAGE = [
-  "usage: npm run drift -- report --stack S --preview FILE --preview-exit N [--observed FILE --observed-exit N] --run-url URL --out DIR",
+  "usage: npm run drift -- report --stack S --preview FILE --preview-exit N [--not-previewed FILE] [--observed FILE --observed-exit N] --run-url URL --out DIR",
   "       npm run drift -- cost --counts FILE [--tenants N] [--at 1000,10000]",
+  "       npm run drift -- pace --stack S --state FILE --out FILE [--call-seconds S]",
   "       npm run drift -- role-policy",
   "       npm run drift -- role-trust --oidc-provider ARN --repository OWNER/REPO [--branch main]",
 ].join("\n");
-const COMMANDS = ["report", "cost", "role-policy", "role-trust"] as const;
+const COMMANDS = ["report", "cost", "pace", "role-policy", "role-trust"] as const;
 const STACK = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 const cwdPath = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
@@ -83,8 +91,11 @@ function observedPart(file: string | undefined, exit: number | undefined): { obs
   }
 }
 
-/** Resource counts per type from a preview digest (each URN once) or an offline plan (`resources`). */
+/** Resource counts per type from a preview digest (each URN once), an offline plan (`resources`) or a state export (`deployment.resources`). */
 function countsOf(doc: unknown, file: string): Record<string, number> {
+  const state = (doc as { deployment?: { resources?: unknown } } | null)?.deployment?.resources;
+  if (Array.isArray(state))
+    return countTypes((state as { urn?: string; type?: string }[]).map((r) => ({ type: String(r.type ?? ""), key: String(r.urn ?? "") })));
   const d = doc as {
     steps?: { urn: string; newState?: { type?: string }; oldState?: { type?: string } }[];
     resources?: { type: string; name: string; parent?: string }[];
@@ -93,7 +104,7 @@ function countsOf(doc: unknown, file: string): Record<string, number> {
     return countTypes(d.steps.map((s) => ({ type: s.newState?.type ?? s.oldState?.type ?? s.urn.split("::")[2]?.split("$").at(-1) ?? "", key: s.urn })));
   if (Array.isArray(d.resources)) return countTypes(d.resources.map((r) => ({ type: r.type, key: `${r.type}\u0000${r.parent ?? ""}\u0000${r.name}` })));
   throw new CommandError(
-    `${file}: neither a preview's JSON (steps) nor an offline plan's (resources): give \`pulumi preview --json\` or \`npm run plan -- --json\``,
+    `${file}: neither a preview's JSON (steps), an offline plan's (resources) nor a state export (deployment.resources): give \`pulumi preview --json\`, \`npm run plan -- --json\` or \`pulumi stack export\``,
   );
 }
 
@@ -115,6 +126,7 @@ async function report(argv: string[]): Promise<number> {
       stack: { type: "string" },
       preview: { type: "string" },
       "preview-exit": { type: "string" },
+      "not-previewed": { type: "string" },
       observed: { type: "string" },
       "observed-exit": { type: "string" },
       "run-url": { type: "string", default: "" },
@@ -126,7 +138,10 @@ async function report(argv: string[]): Promise<number> {
   if (!a.stack || !STACK.test(a.stack)) throw new UsageError(`--stack ${JSON.stringify((a.stack ?? "").slice(0, 40))} is not a stack name\n${USAGE}`);
   if (!a.preview || !a.out) throw new UsageError(`report needs --preview FILE and --out DIR\n${USAGE}`);
   const previewExit = exitCode(a["preview-exit"], "--preview-exit") ?? 0;
-  const { digest, ...p } = previewPart(a.preview, previewExit);
+  const skipped = a["not-previewed"];
+  const { digest, ...p } = skipped
+    ? { digest: undefined, previewError: `not previewed: ${readText(skipped, "why the preview did not run").trim().slice(0, 2000)}` }
+    : previewPart(a.preview, previewExit);
   const night: DriftNight = { stack: a.stack, ...p, ...observedPart(a.observed, exitCode(a["observed-exit"], "--observed-exit")) };
   const clean = nightIsClean(night);
   const body = driftMarkdown(night, a["run-url"]);
@@ -161,6 +176,63 @@ async function cost(argv: string[]): Promise<number> {
   return 0;
 }
 
+function readJson(file: string, what: string): unknown {
+  const text = readText(file, what);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CommandError(`${file}: not JSON (${(e as Error).message.slice(0, 200)})`);
+  }
+}
+
+/** The Neon organisation of the state's first project (its orgId output, else its input). */
+function orgOf(doc: unknown): string | undefined {
+  const resources = (doc as { deployment: { resources: { type?: string; outputs?: { orgId?: unknown }; inputs?: { orgId?: unknown } }[] } }).deployment
+    .resources;
+  const project = resources.find((r) => r.type === NEON_PROJECT);
+  const org = project?.outputs?.orgId ?? project?.inputs?.orgId;
+  return typeof org === "string" && org ? org : undefined;
+}
+
+/** The least time, in seconds, of NEON_PROBE_CALLS one-project listings of the organisation. */
+async function timeNeonCall(org: string): Promise<number> {
+  const api = neonApi("list the organisation's projects");
+  let least = Infinity;
+  for (let i = 0; i < NEON_PROBE_CALLS; i++) {
+    const start = performance.now();
+    await call(`list one project of ${org}`, () => api.listProjects({ org_id: org, limit: 1 }));
+    least = Math.min(least, (performance.now() - start) / 1000);
+  }
+  return Math.max(least, 0.001);
+}
+
+async function pace(argv: string[]): Promise<number> {
+  const a = parseCommandLine(
+    argv,
+    { stack: { type: "string" }, state: { type: "string" }, out: { type: "string" }, "call-seconds": { type: "string" } },
+    USAGE,
+  );
+  if (!a.stack || !STACK.test(a.stack)) throw new UsageError(`--stack ${JSON.stringify((a.stack ?? "").slice(0, 40))} is not a stack name\n${USAGE}`);
+  if (!a.state || !a.out) throw new UsageError(`pace needs --state FILE and --out FILE\n${USAGE}`);
+  const doc = readJson(a.state, "the stack's state export");
+  const counts = countsOf(doc, a.state);
+  const tenants = counts[NEON_PROJECT] ?? 0;
+  const cost = driftCost(counts, tenants, PAGE_LIMIT);
+  let callSeconds: number;
+  if (a["call-seconds"] !== undefined) {
+    callSeconds = Number(a["call-seconds"]);
+    if (!/^\d{1,3}(\.\d{1,6})?$/.test(a["call-seconds"]) || !(callSeconds > 0))
+      throw new UsageError(`--call-seconds ${JSON.stringify(a["call-seconds"].slice(0, 40))}: a positive number of seconds, e.g. 0.25\n${USAGE}`);
+  } else {
+    const org = orgOf(doc);
+    callSeconds = org ? await timeNeonCall(org) : 1 / neonCallsPerSecond();
+  }
+  const p = driftPace(cost, callSeconds);
+  writeOutputFile(cwdPath(a.out), `parallel=${p.parallel}\ntimeout_minutes=${p.timeoutMinutes}\nfits=${p.fits}\n`);
+  await write(`${paceText(a.stack, cost, p, callSeconds)}\n`);
+  return 0;
+}
+
 /** The drift role's trust policy for the repository given, refusing anything but literal names. */
 async function roleTrust(argv: string[]): Promise<number> {
   const a = parseCommandLine(argv, { "oidc-provider": { type: "string" }, repository: { type: "string" }, branch: { type: "string", default: "main" } }, USAGE);
@@ -186,6 +258,7 @@ runMain("drift", async (argv) => {
   const { command, rest } = parseSubcommand(argv, COMMANDS, USAGE);
   if (command === "report") return report(rest);
   if (command === "cost") return cost(rest);
+  if (command === "pace") return pace(rest);
   if (command === "role-trust") return roleTrust(rest);
   parseCommandLine(rest, {}, USAGE);
   await write(`${JSON.stringify(driftRolePolicy(), null, 2)}\n`);

@@ -50,9 +50,13 @@ describe("drift.yml", () => {
 
   it("only previews: no pulumi command that writes state or resources", () => {
     const runs = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ""));
-    // Commands only: lines that start with pulumi (comments and messages may name it).
-    const pulumi = runs.flatMap((r) => r.split("\n").filter((l) => /^\s*pulumi\s/.test(l))).map((l) => l.trim());
-    expect(pulumi).toEqual([expect.stringMatching(/^pulumi preview --stack "\$\{STACK\}" --refresh --expect-no-changes --json --suppress-outputs /)]);
+    // Every pulumi command, wherever it stands on a line (comments and messages may name it): the refreshed preview, and the state export the pace counts.
+    const lines = runs.flatMap((r) => r.split("\n")).filter((l) => !/^\s*(#|echo\s)/.test(l));
+    const pulumi = lines.flatMap((l) => [...l.matchAll(/(?:^|[\s;&|(])pulumi\s+([^|;&]*)/g)].map((m) => m[1].trim()));
+    expect(pulumi).toEqual([
+      expect.stringMatching(/^stack export --stack "\$\{STACK\}" --file "\$\{RAW_DIR\}\/state\.json" 2>>/),
+      expect.stringMatching(/^preview --stack "\$\{STACK\}" --refresh --expect-no-changes --json --suppress-outputs /),
+    ]);
     for (const s of Object.values(wf.jobs).flatMap((j) => j.steps)) if (s.uses?.startsWith("pulumi/actions@")) expect(s.with?.command).toBeUndefined();
   });
 

@@ -12,9 +12,12 @@
  *   --json`, the regions check and `npm run drift -- report`. Its GITHUB_TOKEN reads contents
  *   only. The report (never the preview's JSON, which holds state values) is kept as an artifact.
  * - `issue`, per stack, after every drift job: `issues: write` and nothing of the repository
- *   checked out or run; sh/drift-issue.sh opens, comments on or closes the stack's issue.
+ *   checked out or run; sh/drift-issue.sh, with the alert job's issue functions
+ *   (src/plan/workflows/sh/issue-keep.sh), opens, comments on or closes the stack's issue.
  */
-import { ISSUE_LIST_CHARS } from "../plan/workflows/alertScript";
+import { ISSUE_KEEP_SCRIPT, ISSUE_LIST_CHARS } from "../plan/workflows/alertScript";
+import { shellScript } from "../plan/workflows/shell";
+import { JOB_TIMEOUT_CAP_MINUTES } from "../plan/workflows/batchScripts";
 import { ACTIONS, NODE_MAJOR, renderWorkflow, RUNNER } from "../plan/workflows/render";
 import type { Job, Step, Workflow } from "../plan/workflows/model";
 import { DRIFT_ENVIRONMENT, DRIFT_SECRETS, DRIFT_WORKFLOW_PATH } from "../core/repositoryContract";
@@ -82,7 +85,8 @@ function driftJob(): Job {
     needs: ["stacks"],
     if: ON_MAIN,
     "runs-on": RUNNER,
-    "timeout-minutes": 120,
+    // The preview paces itself and has its own limit (sh/drift-compare.sh, src/review/drift/pace.ts); the job may take a hosted job's whole time.
+    "timeout-minutes": JOB_TIMEOUT_CAP_MINUTES,
     environment: DRIFT_ENVIRONMENT,
     permissions: { contents: "read", "id-token": "write" },
     strategy: { "fail-fast": false, "max-parallel": 1, matrix: MATRIX },
@@ -163,7 +167,7 @@ function issueJob(): Job {
           ALERT_LABEL: DRIFT_LABEL,
           ISSUE_LIST_CHARS: String(ISSUE_LIST_CHARS),
         },
-        run: `${shellBody(OPERATION_SCRIPT_DIR, "drift-issue.sh")}\n`,
+        run: `${shellScript(ISSUE_KEEP_SCRIPT)}\n${shellBody(OPERATION_SCRIPT_DIR, "drift-issue.sh")}\n`,
       },
     ],
   };

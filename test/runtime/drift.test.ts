@@ -107,7 +107,15 @@ describe("drift.yml, night by night", () => {
     pulumi.record(recording("preview-drift.json"), 255);
     const { drift, issue } = await runNight();
     expect(drift!.result, drift!.log).toBe("failure");
-    expect(drift!.log).toContain("pulumi preview --refresh: exit 255");
+    // Paced before it ran: the estimate from the state's counts and a timed Neon call, then the preview at that --parallel.
+    const paced =
+      /prod: \d+ tenants, [\d,]+ Neon and [\d,]+ GitHub calls; a Neon call took \d+ ms, so --parallel (\d+) keeps under 350 of Neon's 700 a minute .*; estimate [\d.]+ min, preview limit (\d+) min\./.exec(
+        drift!.log,
+      );
+    expect(paced, drift!.log).not.toBeNull();
+    expect(drift!.summary).toContain(paced![0]);
+    expect(drift!.log).toContain(`pulumi preview --refresh --parallel ${paced![1]}: exit 255 (limit ${paced![2]} min)`);
+    expect(fs.readFileSync(join(pulumiDir, "preview.args"), "utf8")).toContain(`--parallel ${paced![1]}`);
     expect(drift!.log).toContain("prod: drift (3 would lose data if reverted, 3 the next up reverts)");
     expect(issue.result, issue.log).toBe("success");
     expect(github.issues).toHaveLength(1);
@@ -123,8 +131,8 @@ describe("drift.yml, night by night", () => {
     expect(opened.body).toContain(`[this run](https://github.com/${REPOSITORY}/actions/runs/7001)`);
     // The run's summary carries the API calls of the night, projected to 1,000 and 10,000 tenants.
     expect(drift!.summary).toMatch(/\| neon \| 700 a minute per Neon account \| [\d,]+ \(.*\) \| [\d,]+ \(.*\) \| [\d,]+ \(.*\) \|/);
-    // The regions check listed the organisation once, with the drift key.
-    expect(neon.calls.map((c) => c.path)).toEqual([`/projects?org_id=${ORG}&limit=400`]);
+    // The pace timed three one-project listings; the regions check listed the organisation once; both with the drift key.
+    expect(neon.calls.map((c) => c.path)).toEqual([...Array(3).fill(`/projects?org_id=${ORG}&limit=1`), `/projects?org_id=${ORG}&limit=400`]);
   }, 180_000);
 
   it("another night with drift comments on the same issue", async () => {
@@ -154,7 +162,7 @@ describe("drift.yml, night by night", () => {
     expect(github.issues[0].comments.at(-1)).toContain("no drift in stack prod");
   }, 180_000);
 
-  it("the stand-in refuses every pulumi command but the drift preview", () => {
+  it("the stand-in refuses every pulumi command but the drift preview and its state export", () => {
     const r = spawnSync(join(pulumiDir, "pulumi"), ["up", "--yes"], { encoding: "utf8" });
     expect([r.status, r.stderr]).toEqual([2, expect.stringContaining("refused: pulumi up --yes")]);
   });

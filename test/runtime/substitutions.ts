@@ -75,7 +75,10 @@ function ownRepositoryStep(
 /**
  * The Pulumi CLI stand-in (13): a bash script `pulumi` in `dir` that answers the drift preview
  * with `dir/recording.json` on stdout and `dir/recording.exit` as its status (a test writes
- * both per night), and refuses anything else with status 2.
+ * both per night), keeping its arguments in `dir/preview.args`; answers `stack export --file F`
+ * with the state the recording was refreshed from (its steps' old states, in the export's
+ * shape: `{version: 3, deployment: {resources: [{urn, type, custom, inputs, outputs}]}}`, Pulumi's
+ * apitype.UntypedDeployment and ResourceV3); and refuses anything else with status 2.
  */
 export function recordedPulumi(dir: string): { record(previewJson: string, exit: number): void } {
   mkdirSync(dir, { recursive: true });
@@ -83,12 +86,18 @@ export function recordedPulumi(dir: string): { record(previewJson: string, exit:
     "#!/usr/bin/env bash",
     'here="$(dirname "$0")"',
     'if [ "$1" = preview ] && [[ " $* " == *" --refresh "* ]] && [[ " $* " == *" --expect-no-changes "* ]] && [[ " $* " == *" --json "* ]]; then',
+    '  echo "$*" > "${here}/preview.args"',
     '  cat "${here}/recording.json"',
     '  code="$(cat "${here}/recording.exit")"',
     '  if [ "${code}" != 0 ]; then echo "error: no changes were expected but changes were proposed" >&2; fi',
     '  exit "${code}"',
     "fi",
-    'echo "pulumi stand-in (test/runtime/substitutions.ts): only the drift preview is recorded; refused: pulumi $*" >&2',
+    'if [ "$1" = stack ] && [ "$2" = export ] && [ "$5" = --file ] && [ "$#" = 6 ]; then',
+    "  jq '{version: 3, deployment: {resources: [.steps[] | select(.oldState) | {urn, type: .oldState.type, custom: true, inputs: .oldState.inputs, outputs: .oldState.outputs}]}}' \\",
+    '    "${here}/recording.json" > "$6"',
+    "  exit",
+    "fi",
+    'echo "pulumi stand-in (test/runtime/substitutions.ts): only the drift preview and its state export are recorded; refused: pulumi $*" >&2',
     "exit 2",
     "",
   ].join("\n");

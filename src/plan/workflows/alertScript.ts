@@ -15,11 +15,14 @@ export const ALERT_SCRIPT_ENV: Readonly<Record<string, string>> = Object.freeze(
   ISSUE_LIST_CHARS: String(ISSUE_LIST_CHARS),
 });
 
+/** The functions that keep one issue per key (sh/issue-keep.sh), shared by the alert and drift issue jobs. */
+export const ISSUE_KEEP_SCRIPT = "issue-keep.sh";
+
 /**
- * The alert job's bash (sh/alert.sh; its header says what it does and reads): one issue per
- * scheduled workflow, opened when a run fails (naming the failed tenants), commented on while
- * it stays red, closed on the next fully green run.
+ * The alert job's bash (sh/alert.sh after sh/issue-keep.sh; their headers say what they do and
+ * read): one issue per scheduled workflow, opened when a run fails (naming the failed tenants),
+ * commented on while it stays red, closed on the next fully green run.
  */
 export function alertScript(): string {
-  return shellScript("alert.sh");
+  return shellScript(ISSUE_KEEP_SCRIPT, "alert.sh");
 }

@@ -8,6 +8,9 @@
  */
 export type Service = "neon" | "github" | "aws";
 
+/** A Neon project: one a tenant, and what the regions check lists. */
+export const NEON_PROJECT = "neon:index/project:Project";
+
 interface Read {
   readonly service: Service;
   /** API calls one refresh of one resource makes. */
@@ -19,12 +22,13 @@ interface Read {
 }
 
 const NEON_READ = "kislerdm/terraform-provider-neon v0.15.0 provider/";
-const GH_READ = "integrations/terraform-provider-github v6 github/resource_github_";
+/** The GitHub provider @pulumi/github 6.15 bridges (its ActionsEnvironmentSecret has `repositoryId`, added in v6.11.0); lines are v6.13.0's. */
+const GH_READ = "integrations/terraform-provider-github v6.13.0 github/resource_github_";
 const AWS_READ = "hashicorp/terraform-provider-aws internal/service/";
 
 /** Calls per resource refresh, per type the stack declares (the drift table's types; test/driftCost.test.ts checks they match). */
 export const READS: Readonly<Record<string, Read>> = {
-  "neon:index/project:Project": {
+  [NEON_PROJECT]: {
     service: "neon",
     calls: 4,
     perTenant: true,
@@ -45,43 +49,43 @@ export const READS: Readonly<Record<string, Read>> = {
     service: "github",
     calls: 1,
     perTenant: true,
-    source: `${GH_READ}repository_environment.go: GET /repos/{o}/{r}/environments/{name}`,
+    source: `${GH_READ}repository_environment.go Read L205-L289: GetEnvironment, GET /repos/{o}/{r}/environments/{name}`,
   },
   "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": {
     service: "github",
-    calls: 2,
+    calls: 1,
     perTenant: true,
-    source: `${GH_READ}actions_environment_secret.go: GET /repos/{o}/{r} (its id), GET .../environments/{env}/secrets/{name}`,
+    source: `${GH_READ}actions_environment_secret.go Read L209-L254: GetEnvSecret (L218), GET /repositories/{repository_id}/environments/{env}/secrets/{name}, with the repository id kept in state (before v6.11.0 a Repositories.Get came first)`,
   },
   "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": {
     service: "github",
     calls: 1,
     perTenant: true,
-    source: `${GH_READ}repository_environment_deployment_policy.go: GET .../deployment-branch-policies/{id}`,
+    source: `${GH_READ}repository_environment_deployment_policy.go Read L150-L187: GetDeploymentBranchPolicy (L161), GET .../deployment-branch-policies/{id}`,
   },
   "github:index/actionsSecret:ActionsSecret": {
     service: "github",
     calls: 1,
     perTenant: true,
-    source: `${GH_READ}actions_secret.go: GET .../actions/secrets/{name}`,
+    source: `${GH_READ}actions_secret.go Read L211-L255: GetRepoSecret (L219), GET .../actions/secrets/{name}`,
   },
   "github:index/actionsVariable:ActionsVariable": {
     service: "github",
     calls: 1,
     perTenant: false,
-    source: `${GH_READ}actions_variable.go: GET .../actions/variables/{name}`,
+    source: `${GH_READ}actions_variable.go Read L123-L155: GetRepoVariable (L131), GET .../actions/variables/{name}`,
   },
   "github:index/repositoryFile:RepositoryFile": {
     service: "github",
     calls: 2,
     perTenant: false,
-    source: `${GH_READ}repository_file.go: GET .../contents/{path}, GET .../commits?path= (its last commit)`,
+    source: `${GH_READ}repository_file.go Read L268-L364: GetContents (L285), then GetCommit of the commit_sha in state (L328)`,
   },
   "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate": {
     service: "github",
     calls: 1,
     perTenant: false,
-    source: `${GH_READ}actions_repository_oidc_subject_claim_customization_template.go: GET .../actions/oidc/customization/sub`,
+    source: `${GH_READ}actions_repository_oidc_subject_claim_customization_template.go Read L86: GetRepoOIDCSubjectClaimCustomTemplate (L93), GET .../actions/oidc/customization/sub`,
   },
   "aws:s3/bucket:Bucket": {
     service: "aws",
@@ -142,6 +146,15 @@ export const BUDGETS: Readonly<Record<Service, { readonly calls: number; readonl
   aws: undefined,
 };
 
+/**
+ * The Neon calls the drift job makes to time one call before the preview (src/review/drift/pace.ts):
+ * one-project listings, the least of which counts; a few, so one slow answer does not slow the night.
+ */
+export const NEON_PROBE_CALLS = 3;
+
+/** The issue job's GitHub calls for one stack: the open issues' list and at most two writes (a comment, then the close). */
+export const ISSUE_JOB_CALLS = 3;
+
 export interface ServiceCost {
   readonly service: Service;
   readonly calls: number;
@@ -163,8 +176,8 @@ export function projectCounts(counts: Readonly<Record<string, number>>, tenants:
 }
 
 /**
- * The calls of one drift run of a stack with these resource counts: the refresh's reads, the
- * regions check's project listing (`projectsPerPage` a page: PAGE_LIMIT of
+ * The calls of one drift run of a stack with these resource counts: the pace's timed Neon calls,
+ * the refresh's reads, the regions check's project listing (`projectsPerPage` a page: PAGE_LIMIT of
  * src/operations/adopt/reader.ts, given by the caller) and the issue job's (a list and at most
  * two writes).
  */
@@ -177,9 +190,9 @@ export function driftCost(counts: Readonly<Record<string, number>>, tenants: num
     if (!read) unknown.push(type);
     else calls[read.service] += read.calls * n;
   }
-  const projects = counts["neon:index/project:Project"] ?? 0;
-  calls.neon += Math.max(1, Math.ceil(projects / projectsPerPage));
-  calls.github += 3;
+  const projects = counts[NEON_PROJECT] ?? 0;
+  calls.neon += Math.max(1, Math.ceil(projects / projectsPerPage)) + NEON_PROBE_CALLS;
+  calls.github += ISSUE_JOB_CALLS;
   const services = (Object.keys(calls) as Service[]).map((service): ServiceCost => {
     const budget = BUDGETS[service];
     return { service, calls: calls[service], ...(budget ? { budgetMinutes: (calls[service] / budget.calls) * budget.perMinutes } : {}) };

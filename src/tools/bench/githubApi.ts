@@ -8,8 +8,11 @@
  * v6.13.0 (which @pulumi/github 6.x bridges), file github/resource_github_<type>.go:
  * creates look the repository up and, for secrets, fetch the public key, then write, then
  * read back; a RepositoryFile also checks the branch and the existing file and reads the
- * commit it made. Provider start-up (one or two calls per run) is not counted.
+ * commit it made. Provider start-up (one or two calls per run) is not counted. A refresh's reads
+ * are the drift cost model's (READS in src/review/drift/cost.ts, each cited to its Read): stated
+ * there once, so the bench and the nightly drift count the same calls.
  */
+import { READS } from "../../review/drift/cost";
 
 export interface Calls {
   readonly reads: number;
@@ -20,57 +23,62 @@ interface TypeCalls {
   readonly create: Calls;
   readonly update: Calls;
   readonly refresh: Calls;
-  /** Where the counts come from. */
+  /** Where the create and update counts come from (the refresh's: READS' source). */
   readonly source: string;
 }
 
 const r = (reads: number, writes = 0): Calls => ({ reads, writes });
 
-/** Calls per resource and operation, by Pulumi type. */
-export const GITHUB_CALLS: Readonly<Record<string, TypeCalls>> = {
+/** A GitHub type's refresh: the reads READS states for it (a type it does not know is an internal error). */
+function refreshOf(type: string): Calls {
+  const read = READS[type];
+  if (read?.service !== "github") throw new Error(`internal: READS (src/review/drift/cost.ts) has no GitHub read for ${type}`);
+  return r(read.calls);
+}
+
+/** Calls per resource on create and update, by Pulumi type, from the provider's Create and Update. */
+const CHANGE_CALLS: Readonly<Record<string, Omit<TypeCalls, "refresh">>> = {
   "github:index/actionsSecret:ActionsSecret": {
     create: r(3, 1), // Repositories.Get, GetRepoPublicKey, CreateOrUpdateRepoSecret, GetRepoSecret
     update: r(2, 1), // GetRepoPublicKey, CreateOrUpdateRepoSecret, GetRepoSecret
-    refresh: r(1),
-    source: "resource_github_actions_secret.go: Create L131-208, Update L257-330, Read L211",
+    source: "resource_github_actions_secret.go: Create L131-208, Update L257-330",
   },
   "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": {
     create: r(3, 1), // Repositories.Get, GetEnvPublicKey, CreateOrUpdateEnvSecret, GetEnvSecret
     update: r(2, 1),
-    refresh: r(1),
-    source: "resource_github_actions_environment_secret.go: Create L126-206, Update L256-332, Read L209",
+    source: "resource_github_actions_environment_secret.go: Create L126-206, Update L256-332",
   },
   "github:index/repositoryEnvironment:RepositoryEnvironment": {
     create: r(1, 1), // CreateUpdateEnvironment, Repositories.Get
     update: r(0, 1),
-    refresh: r(1),
-    source: "resource_github_repository_environment.go: Create L173-203, Update L291, Read L205",
+    source: "resource_github_repository_environment.go: Create L173-203, Update L291",
   },
   "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": {
     create: r(1, 1), // CreateDeploymentBranchPolicy, Repositories.Get
     update: r(0, 1),
-    refresh: r(1),
-    source: "resource_github_repository_environment_deployment_policy.go: Create L102-148, Update L189, Read L150",
+    source: "resource_github_repository_environment_deployment_policy.go: Create L102-148, Update L189",
   },
   "github:index/actionsVariable:ActionsVariable": {
     create: r(2, 1), // CreateRepoVariable, Repositories.Get, GetRepoVariable
     update: r(1, 1), // UpdateRepoVariable, GetRepoVariable
-    refresh: r(1),
-    source: "resource_github_actions_variable.go: Create L73-121, Update L157-197, Read L123",
+    source: "resource_github_actions_variable.go: Create L73-121, Update L157-197",
   },
   "github:index/repositoryFile:RepositoryFile": {
     create: r(5, 1), // Repositories.Get, GetBranch, GetContents (exists?), CreateFile (a commit), then Read: GetContents, GetCommit
     update: r(2, 1), // UpdateFile (a commit), then Read
-    refresh: r(2),
-    source: "resource_github_repository_file.go: Create L168-265, Update L366-402, Read L268-364; util_repo.go L16",
+    source: "resource_github_repository_file.go: Create L168-265, Update L366-402; util_repo.go L16",
   },
   "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate": {
     create: r(1, 1), // SetRepoOIDCSubjectClaimCustomTemplate, then Read
     update: r(1, 1),
-    refresh: r(1),
-    source: "resource_github_actions_repository_oidc_subject_claim_customization_template.go: Create L77-83, Read L93",
+    source: "resource_github_actions_repository_oidc_subject_claim_customization_template.go: Create L77-83",
   },
 };
+
+/** Calls per resource and operation, by Pulumi type: the change calls above, the refresh's from READS. */
+export const GITHUB_CALLS: Readonly<Record<string, TypeCalls>> = Object.fromEntries(
+  Object.entries(CHANGE_CALLS).map(([type, calls]) => [type, { ...calls, refresh: refreshOf(type) }]),
+);
 
 /** A resource as `npm run plan -- --json` lists it. */
 export interface PlannedResource {

@@ -9,10 +9,8 @@
 # file holds every tenant, where GitHub shows only a step's first 10 error annotations. Without
 # lines, from the annotation the batch job writes first (FAILED_TENANTS_TITLE, `checks: read`);
 # a job that failed with neither (cancelled, timed out before its lines) is listed by its name.
-# The issue is found by its exact title among the open issues the Actions bot opened (a label
-# alone could be dropped when the token may not set labels).
+# The issue is kept by the functions of issue-keep.sh, whose body the renderer puts before this one.
 # Inputs (environment):
-#   GH_TOKEN               the job's token
 #   RESULT                 the tenant jobs' result: success or failure
 #   JOB_PREFIX             the batch jobs' name prefix
 #   RESULTS_DIR            where the run's result lines were downloaded
@@ -20,26 +18,9 @@
 #   ALERT_ASSIGNEES        the issue's assignees (JSON array)
 #   FAILED_TENANTS_TITLE   the title of a batch job's annotation naming its failed tenants
 #   ISSUE_LIST_CHARS       characters of the issue's list before it says how many more
+# shellcheck disable=SC2154 # repo, run_url: set by issue-keep.sh, composed before this file
 
 set -euo pipefail
-# Reads are retried; writes are sent once (a retried POST could open a second issue).
-api() {
-  curl -sS --fail-with-body --retry 3 \
-    -H "Authorization: Bearer ${GH_TOKEN}" \
-    -H "Accept: application/vnd.github+json" \
-    -H "X-GitHub-Api-Version: 2022-11-28" \
-    "$@"
-}
-send() {
-  curl -sS --fail-with-body \
-    -H "Authorization: Bearer ${GH_TOKEN}" \
-    -H "Accept: application/vnd.github+json" \
-    -H "X-GitHub-Api-Version: 2022-11-28" \
-    -H "Content-Type: application/json" \
-    "$@"
-}
-repo="${GITHUB_API_URL}/repos/${GITHUB_REPOSITORY}"
-run_url="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}"
 title="tenant-fleet: ${GITHUB_WORKFLOW} is failing"
 work="$(mktemp -d "${RUNNER_TEMP}/alert.XXXXXX")"
 # Every tenant job of this attempt, over all pages.
@@ -87,10 +68,7 @@ if [ "${failed}" -eq 0 ] && [ "${RESULT}" != "success" ]; then
   failed=1
 fi
 # The open issue of this workflow, if any.
-api "${repo}/issues?state=open&creator=github-actions%5Bbot%5D&per_page=100" \
-  | jq -r --arg t "${title}" '[.[] | select(.title == $t and (.pull_request | not))][0].number // empty' \
-  > "${work}/issue"
-issue="$(cat "${work}/issue")"
+issue="$(issue_find "${title}")"
 if [ "${failed}" -gt 0 ]; then
   shown="$(awk -v max="${ISSUE_LIST_CHARS}" '
     { n += length($0) + 1; if (n > max) more++; else print }
@@ -99,23 +77,16 @@ if [ "${failed}" -gt 0 ]; then
   body="$(printf '[Run %s](%s) of %s failed for %s tenant(s):\n\n%s\n\nThis issue closes itself after the next run in which every tenant succeeds.' \
     "${GITHUB_RUN_ID}" "${run_url}" "${GITHUB_WORKFLOW}" "${failed}" "${shown}")"
   if [ -n "${issue}" ]; then
-    jq -n --arg body "${body}" '{body: $body}' \
-      | send -X POST "${repo}/issues/${issue}/comments" --data-binary @- > /dev/null
+    issue_comment "${issue}" "${body}"
     echo "::error::${failed} tenant job(s) failed; commented on issue #${issue}"
   else
-    issue="$(jq -n --arg title "${title}" --arg body "${body}" --arg alert_label "${ALERT_LABEL}" \
-      --argjson assignees "${ALERT_ASSIGNEES}" \
-      '{title: $title, body: $body, labels: [$alert_label], assignees: $assignees}' \
-      | send -X POST "${repo}/issues" --data-binary @- | jq -r .number)"
+    issue="$(issue_open "${title}" "${body}" "${ALERT_LABEL}" "${ALERT_ASSIGNEES}")"
     echo "::error::${failed} tenant job(s) failed; opened issue #${issue}"
   fi
   exit 1
 fi
 if [ -n "${issue}" ]; then
-  jq -n --arg body "[Run ${GITHUB_RUN_ID}](${run_url}): every tenant succeeded." '{body: $body}' \
-    | send -X POST "${repo}/issues/${issue}/comments" --data-binary @- > /dev/null
-  jq -n '{state: "closed", state_reason: "completed"}' \
-    | send -X PATCH "${repo}/issues/${issue}" --data-binary @- > /dev/null
+  issue_close "${issue}" "[Run ${GITHUB_RUN_ID}](${run_url}): every tenant succeeded."
   echo "every tenant succeeded; closed issue #${issue}"
 else
   echo "every tenant succeeded"
