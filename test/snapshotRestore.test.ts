@@ -18,7 +18,9 @@ import { CODE_DEFAULTS, type Tenant } from "../tenants/model";
 
 const PROJECT = "quiet-lake-123456";
 const MAIN = `br-${PROJECT}-main`;
-const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+// One instant for the whole file: a time taken again at an assertion can fall in the next minute.
+const NOW = Date.now();
+const daysAgo = (d: number) => new Date(NOW - d * 86_400_000);
 /** Whole minutes: the point given on the command line and the times Neon lists compare exactly. */
 const minute = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000);
 
