@@ -75,34 +75,51 @@ describe("the drift role's policy", () => {
     expect(DRIFT_DENIED_DATA_READS).toContain("ssm:GetParameter*");
   });
 
-  it("is assumed only by jobs of drift.yml on the default branch: no other workflow, branch, environment or pull request", () => {
+  it("is assumed only by jobs of drift.yml on the default branch in its environment: no other workflow, branch, environment or pull request", () => {
     const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
     const trust = driftRoleTrust(provider, { owner: "example-saas", repository: "tenant-fleet", branch: "main" });
-    const assume = (sub: string, aud = "sts.amazonaws.com") =>
-      evaluate(
+    // GitHub's token for a job of this repository (default subject template,
+    // https://docs.github.com/en/actions/reference/security/oidc), as the claims AWS sees.
+    const assume = (job: { repository?: string; workflow?: string; ref?: string; environment?: string; pullRequest?: boolean; aud?: string }) => {
+      const repository = job.repository ?? "example-saas/tenant-fleet";
+      const ref = job.ref ?? "refs/heads/main";
+      const sub = job.environment
+        ? `repo:${repository}:environment:${job.environment}`
+        : job.pullRequest
+          ? `repo:${repository}:pull_request`
+          : `repo:${repository}:ref:${ref}`;
+      const H = "token.actions.githubusercontent.com";
+      return evaluate(
         {
           principal: { kind: "federated", provider },
           action: "sts:AssumeRoleWithWebIdentity",
           resource: ROLE,
-          context: { "token.actions.githubusercontent.com:aud": aud, "token.actions.githubusercontent.com:sub": sub },
+          context: {
+            [`${H}:aud`]: job.aud ?? "sts.amazonaws.com",
+            [`${H}:sub`]: sub,
+            [`${H}:ref`]: ref,
+            [`${H}:job_workflow_ref`]: `${repository}/${job.workflow ?? ".github/workflows/drift.yml"}@${ref}`,
+            ...(job.environment ? { [`${H}:environment`]: job.environment } : {}),
+          },
         },
         { service: "trust", account: ACCOUNT, resourcePolicy: trust },
       );
-    // The repository's subject template is repo + job_workflow_ref (OIDC_SUBJECT_CLAIM_KEYS).
-    const R = "repo:example-saas/tenant-fleet";
-    expect(assume(`${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/drift.yml@refs/heads/main`)).toBe("allow");
-    expect(assume(`${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/drift.yml@refs/heads/main`, "other")).toBe("implicit-deny");
-    for (const sub of [
-      `${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/deploy.yml@refs/heads/main`,
-      `${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/drift.yml@refs/heads/feature`,
-      `${R}:job_workflow_ref:example-saas/tenant-fleet/.github/workflows/drift.yml@refs/pull/7/merge`,
-      `repo:example-saas/other:job_workflow_ref:example-saas/other/.github/workflows/drift.yml@refs/heads/main`,
-      `${R}:environment:${DRIFT_ENVIRONMENT}`,
-      `${R}:environment:prod`,
-      `${R}:pull_request`,
-      `${R}:ref:refs/heads/main`,
-    ])
-      expect(assume(sub), sub).toBe("implicit-deny");
+    };
+    expect(assume({ environment: DRIFT_ENVIRONMENT })).toBe("allow");
+    const refused: Record<string, Parameters<typeof assume>[0]> = {
+      "another audience": { environment: DRIFT_ENVIRONMENT, aud: "other" },
+      "deploy.yml in the drift environment": { environment: DRIFT_ENVIRONMENT, workflow: ".github/workflows/deploy.yml" },
+      "drift.yml of a branch in the drift environment (GitHub creates an environment a job names)": {
+        environment: DRIFT_ENVIRONMENT,
+        ref: "refs/heads/feature",
+      },
+      "drift.yml of a tag named main": { environment: DRIFT_ENVIRONMENT, ref: "refs/tags/main" },
+      "drift.yml without the environment": {},
+      "drift.yml in prod": { environment: "prod" },
+      "a pull request": { pullRequest: true, ref: "refs/pull/7/merge" },
+      "another repository's drift.yml": { repository: "example-saas/other", environment: DRIFT_ENVIRONMENT },
+    };
+    for (const [why, job] of Object.entries(refused)) expect(assume(job), why).toBe("implicit-deny");
   });
 
   it("is printed by npm run drift -- role-trust for the repository given, refusing a pattern", () => {

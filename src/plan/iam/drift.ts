@@ -14,8 +14,9 @@
  * test/driftRole.test.ts proves with src/core/iam/evaluate.ts that every write action the
  * deploy role needs (src/engine/doctor/awsActions.ts) and every data read is denied.
  */
-import { DRIFT_WORKFLOW_PATH } from "../../core/repositoryContract";
-import { workflowSubject, workflowTrustPolicy, type GithubRepositoryRef } from "./workflowAccess";
+import { DRIFT_ENVIRONMENT, DRIFT_WORKFLOW_PATH } from "../../core/repositoryContract";
+import { ownWorkflowTrust } from "./ownWorkflowTrust";
+import type { GithubRepositoryRef } from "./workflowAccess";
 import type { PolicyDocument } from "../vaults/plan";
 
 /** The actions the refresh reads with, per service (Read and List access levels only). */
@@ -58,10 +59,11 @@ export function driftRolePolicy(): { Version: string; Statement: Record<string, 
 
 /**
  * The drift role's trust policy: GitHub's OIDC tokens of jobs of drift.yml on the default
- * branch only (the subject names the workflow file, job_workflow_ref, like every workflow
- * role's: src/plan/iam/workflowAccess.ts). Never an environment subject: GitHub creates an
- * environment a job names if it does not exist, without rules, so any branch could get one.
+ * branch, in the environment that holds the drift's secrets (DRIFT_ENVIRONMENT), only. This
+ * repository keeps GitHub's default subject template, as the deploy roles' trust does, so the
+ * subject is the environment's and the workflow file and branch are the token's own claims
+ * (src/plan/iam/ownWorkflowTrust.ts says why the subject alone would not do).
  */
 export function driftRoleTrust(oidcProviderArn: string, repo: GithubRepositoryRef): PolicyDocument {
-  return workflowTrustPolicy(oidcProviderArn, [workflowSubject(repo, DRIFT_WORKFLOW_PATH)]);
+  return ownWorkflowTrust(oidcProviderArn, repo, { sid: "DriftWorkflowOnDefaultBranch", workflowPath: DRIFT_WORKFLOW_PATH, environments: [DRIFT_ENVIRONMENT] });
 }
