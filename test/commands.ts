@@ -88,29 +88,38 @@ function capture(): { out: string[]; err: string[]; restore: () => void } {
   return { out, err, restore };
 }
 
-/** Sets `env` over process.env and `cwd` as the working directory; the returned function undoes both. */
-function enter(cwd: string, env: Record<string, string>): () => void {
+/**
+ * Sets `env` over process.env (only `env` when `bare`: a process started with that environment
+ * alone) and `cwd` as the working directory; the returned function undoes both.
+ */
+function enter(cwd: string, env: Record<string, string | undefined>, bare: boolean): () => void {
   const savedCwd = process.cwd();
-  const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
+  const savedEnv = { ...process.env };
+  if (bare) for (const k of Object.keys(process.env)) delete process.env[k];
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   process.chdir(cwd);
   return () => {
     process.chdir(savedCwd);
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
   };
 }
 
 /**
  * Runs the command `script` (an absolute path to a file that calls runMain) with `args`, in
- * `cwd` with `env` over the test's environment, as its process would, and returns its exit
- * code and output.
+ * `cwd` with `env` over the test's environment (or, `bareEnv`, with `env` alone; a variable
+ * set to undefined is removed), as its process would, and returns its exit code and output.
  */
-export function runInProcess(script: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Ran> {
+export function runInProcess(
+  script: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; bareEnv?: boolean },
+): Promise<Ran> {
   return serially(async () => {
-    const leave = enter(options.cwd, options.env ?? {});
+    const leave = enter(options.cwd, options.env ?? {}, options.bareEnv ?? false);
     const output = capture();
     try {
       const { name, main, run } = await entryOf(script);
