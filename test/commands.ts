@@ -4,12 +4,15 @@
  * through runCommand, the function runMain ends the real process with, so the exit code and
  * what is printed are the command's own. A run gets the arguments, working directory and
  * environment a process would; stdout and stderr (process.stdout/stderr and console) are
- * captured. Runs are one at a time (they share the process's streams, cwd and environment).
+ * captured; the HTTP agents' kept-alive sockets are closed after each run, as the process's end
+ * would. Runs are one at a time (they share the process's streams, cwd and environment).
  *
  * A real process adds what happens before main: scripts/launch.mjs's Node check and node
  * arguments, tsx's loader, the exit itself. test/cli.test.ts keeps real launches for those and
  * checks that both ways print the same.
  */
+import * as http from "node:http";
+import * as https from "node:https";
 import { format } from "node:util";
 import { COLLECT_MAIN, type runCommand } from "../src/cli/cli";
 
@@ -128,6 +131,9 @@ export function runInProcess(
     } finally {
       output.restore();
       leave();
+      // A process ends with its connections: the next run must not reuse a kept-alive socket the server may have closed.
+      http.globalAgent.destroy();
+      https.globalAgent.destroy();
     }
   });
 }
