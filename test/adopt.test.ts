@@ -3,7 +3,7 @@
  * stand-in's rules, the reader's pacing and retries, the ids, and `npm run fleet -- adopt` as a
  * user runs it, with `npm run plan -- --json` showing the import.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -22,6 +22,7 @@ import type { Fleet } from "../tenants/model";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 import { ROOT } from "./program";
+import { runInProcess } from "./commands";
 import { startNeonOrgStandIn, STAND_IN_KEY, type NeonOrgStandIn } from "./adopt/neonOrgStandIn";
 import { adoptableShape, ORG, projectOf } from "./adopt/org";
 
@@ -265,16 +266,12 @@ describe("npm run fleet -- adopt", () => {
     }
   });
   afterAll(() => neon.stop());
+  // The command in this process (test/commands.ts), with the environment the process had: PATH, the stand-in's key and URL.
   const run = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/fleet.ts"), "adopt", ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, NEON_API_KEY: STAND_IN_KEY, NEON_API_URL: neon.url, ...env },
-      });
-      let [stdout, stderr] = ["", ""];
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    runInProcess(path.join(ROOT, "scripts/fleet.ts"), ["adopt", ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, NEON_API_KEY: STAND_IN_KEY, NEON_API_URL: neon.url, ...env },
+      bareEnv: true,
     });
 
   it("writes the file, prints the mapping, refuses to overwrite it, and the plan imports each project", async () => {

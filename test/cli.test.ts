@@ -3,6 +3,10 @@
  * usage (exit 0) and changes no file; an unknown option or subcommand exits 2 with the usage
  * and the nearest known name; every stack-reading command takes --stack; a file that cannot
  * be written is named, with what to do (exit 1), never an internal error.
+ *
+ * The commands run inside this test's process (test/commands.ts: the script's own main and
+ * runMain's exit codes, without a Node and tsx start of a few seconds' CPU each); a few run
+ * as real processes, the way package.json's lines start them, and must print the same.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,6 +15,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectFiles, ROOT } from "./program";
+import { runInProcess, type Ran } from "./commands";
 import { checkWritable, writeOutputFile, writeProblem } from "../src/cli/outputFile";
 import { HelpRequested, parseCommandLine, parseSubcommand } from "../src/cli/cli";
 import { CommandError } from "../src/cli/errors";
@@ -49,27 +54,32 @@ function snapshot(dir: string, rel = ""): Record<string, string> {
   return out;
 }
 
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** What a command sees of the environment here: no credentials, and npm's INIT_CWD. */
+const envIn = (dir: string) => ({ NEON_API_KEY: "", GITHUB_TOKEN: "", CATALOG_DATABASE_URL: "", INIT_CWD: dir });
 
-/** Runs a package.json script's command line as npm would, in `dir`, with `args` appended. */
+/** Runs a package.json script's command line as npm would, in `dir`, with `args` appended: a process of its own. */
 function runScript(dir: string, script: string, args: string[]): Promise<Ran> {
   const [tool, ...rest] = SCRIPTS[script].split(" ");
   const argv = tool === "tsx" ? [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), ...rest] : rest;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...argv, ...args], {
-      cwd: dir,
-      env: { ...process.env, NEON_API_KEY: "", GITHUB_TOKEN: "", CATALOG_DATABASE_URL: "", INIT_CWD: dir },
-    });
+    const child = spawn(process.execPath, [...argv, ...args], { cwd: dir, env: { ...process.env, ...envIn(dir) } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Runs a package.json script's command in this process (test/commands.ts): the script file of
+ * its line (after `tsx` or `node scripts/launch.mjs`) under `dir`, with the line's own
+ * arguments, then `args`, in `dir`.
+ */
+function runInside(dir: string, script: string, args: string[]): Promise<Ran> {
+  const words = SCRIPTS[script].split(" ");
+  const [file, ...own] = words[0] === "tsx" ? words.slice(1) : words.slice(2);
+  return runInProcess(path.join(dir, file), [...own, ...args], { cwd: dir, env: envIn(dir) });
 }
 
 /** Runs every case, three at a time (the machine is shared). */
@@ -91,8 +101,8 @@ describe("every command of package.json", () => {
   beforeAll(async () => {
     dir = copyOfProject();
     before = snapshot(dir);
-    help = await runAll(COMMANDS, (c) => runScript(dir, c, ["--help"]));
-    unknown = await runAll(COMMANDS, (c) => runScript(dir, c, ["--no-such-option"]));
+    help = await runAll(COMMANDS, (c) => runInside(dir, c, ["--help"]));
+    unknown = await runAll(COMMANDS, (c) => runInside(dir, c, ["--no-such-option"]));
   }, 600_000);
 
   it("are every script but the tool runners (a new command is in the tables below by itself)", () => {
@@ -162,7 +172,7 @@ describe("near misses, subcommands, -h and --stack", () => {
   ];
   let results: Map<(typeof CASES)[number], Ran>;
   beforeAll(async () => {
-    results = await runAll(CASES, ([command, args]) => runScript(dir, command, args));
+    results = await runAll(CASES, ([command, args]) => runInside(dir, command, args));
   }, 600_000);
 
   it.each(CASES)("%s %j exits %i", (...c) => {
@@ -172,10 +182,33 @@ describe("near misses, subcommands, -h and --stack", () => {
   });
 
   it("stacks --stack prod lists that stack alone", async () => {
-    const r = await runScript(dir, "stacks", ["--stack", "prod", "--json"]);
+    const r = await runInside(dir, "stacks", ["--stack", "prod", "--json"]);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { all: { include: { stack: string }[] } }).all.include.map((s) => s.stack)).toEqual(["prod"]);
   }, 60_000);
+});
+
+describe("as processes, the way package.json's lines start them", () => {
+  // Through scripts/launch.mjs (plan), through tsx (fleet), with the line's own argument (status), and a command
+  // that reads the stacks and prints JSON (stacks).
+  const CASES: [string, string[], number][] = [
+    ["plan", ["--help"], 0],
+    ["fleet", ["orphan"], 2],
+    ["status", ["--jsn"], 2],
+    ["stacks", ["--stack", "prod", "--json"], 0],
+  ];
+  let processes: Map<(typeof CASES)[number], Ran>;
+  beforeAll(async () => {
+    processes = await runAll(CASES, ([command, args]) => runScript(ROOT, command, args));
+  }, 600_000);
+
+  it.each(CASES)("%s %j: exits %i, no stack trace, and prints exactly what the in-process run prints", async (...c) => {
+    const ran = processes.get(CASES.find((x) => x[0] === c[0] && x[1] === c[1])!)!;
+    expect(ran.code).toBe(c[2]);
+    expect(ran.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(ran.stdout + ran.stderr).not.toBe("");
+    expect(await runInside(ROOT, c[0], c[1])).toEqual(ran);
+  });
 });
 
 describe("parseCommandLine and parseSubcommand", () => {

@@ -1,5 +1,4 @@
 /** `npm run neon-sdk`'s command line: which provider's facts it generates from, and what it says when there are none. */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,25 +7,22 @@ import { factsFile, NEON_PROVIDER, NEON_VERSION, neonFacts, packageFacts, reques
 import { renderSdk, writeSdk } from "../src/tools/neon/render";
 import { readSurface } from "../src/tools/neon/surface";
 import { ROOT } from "./program";
+import { runInProcess } from "./commands";
 
-function neonSdk(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "src/tools/neon/generate.ts"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-}
+/** The command in this process (test/commands.ts); test/cli.test.ts runs it as a process through package.json's line. */
+const neonSdk = (...args: string[]) => runInProcess(path.join(ROOT, "src/tools/neon/generate.ts"), args, { cwd: ROOT });
 
 describe("npm run neon-sdk", () => {
-  it("prints its usage for --help and exits 0, writing nothing", () => {
-    const r = neonSdk("--help");
-    expect(r.status).toBe(0);
+  it("prints its usage for --help and exits 0, writing nothing", async () => {
+    const r = await neonSdk("--help");
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain("usage: npm run neon-sdk [-- --provider <owner>/<name> --version <version>]");
     expect(r.stdout).toContain(`${NEON_PROVIDER} ${NEON_VERSION}`);
   });
 
-  it("exits 2 naming the missing facts file and how to produce it when a provider has none", () => {
-    const r = neonSdk("--provider", "neondatabase/neon", "--version", "0.1.0");
-    expect(r.status).toBe(2);
+  it("exits 2 naming the missing facts file and how to produce it when a provider has none", async () => {
+    const r = await neonSdk("--provider", "neondatabase/neon", "--version", "0.1.0");
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("no schema facts for neondatabase/neon 0.1.0: src/tools/neon/facts/neondatabase-neon/tfschema-0.1.0.json does not exist.");
     expect(r.stderr).toContain("git clone https://github.com/neondatabase/terraform-provider-neon /tmp/provider && git -C /tmp/provider checkout v0.1.0");

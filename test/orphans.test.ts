@@ -1,5 +1,4 @@
 /** Neon projects no tenant owns: the pure verdicts, and `npm run fleet -- orphans` against a local stand-in for Neon's API. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +9,7 @@ import { findOrphans, trackedProjectIds, type DeclaredProject } from "../src/rev
 import type { ListedProject } from "../src/core/neonProject";
 import { declaredByOrg } from "../src/engine/declaredProjects";
 import { ROOT } from "./program";
+import { runInProcess } from "./commands";
 
 const ACME: DeclaredProject = { stack: "prod", owner: "tenant acme-corp", name: "Acme Corp", regionId: "aws-eu-central-1" };
 const NORTH: DeclaredProject = { stack: "prod", owner: "tenant northwind", name: "Northwind", regionId: "aws-us-east-2" };
@@ -132,18 +132,12 @@ describe("npm run fleet -- orphans", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+  // The command in this process (test/commands.ts), with the environment the process had: PATH and `env` alone.
   const run = (args: string[], env: Record<string, string> = { NEON_API_KEY: KEY }) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/fleet.ts"), "orphans", "--api-url", api, ...args],
-        { cwd: ROOT, env: { PATH: process.env.PATH, ...env } },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    runInProcess(path.join(ROOT, "scripts/fleet.ts"), ["orphans", "--api-url", api, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      bareEnv: true,
     });
 
   it("lists the retried duplicate and the projects nobody declares, over every page, and exits 1", async () => {

@@ -5,10 +5,10 @@
  * a missing one, a retried create's duplicate and another team's project are each reported
  * and exit 1; the organisation as declared exits 0.
  */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./program";
+import { runInProcess } from "./commands";
 import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
 import { observationMarkdown, observeRegions } from "../src/review/observed";
 import { projectsOf } from "../tenants/serving";
@@ -38,19 +38,10 @@ describe("npm run regions -- --observe", () => {
     neon.calls.length = 0;
   });
   const add = (i: number, name: string, region: string) => neon.addProject({ id: `p-${i}`, name, region_id: region, pg_version: 17, org_id: ORG });
-  const run = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), "--observe", "--api-url", neon.url, ...args],
-        { cwd: ROOT, env: { PATH: process.env.PATH, NEON_API_KEY: FAKE_NEON_KEY } },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+  // The command in this process (test/commands.ts), with the environment the process had: PATH and the key alone.
+  const observe = (args: string[], env: Record<string, string>) =>
+    runInProcess(path.join(ROOT, "scripts/regions.ts"), ["--observe", ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, bareEnv: true });
+  const run = (args: string[]) => observe(["--api-url", neon.url, ...args], { NEON_API_KEY: FAKE_NEON_KEY });
 
   it("holds when every tenant's project is where the file says and nothing else is there", async () => {
     SAMPLE.forEach(([name, region], i) => add(i, name, region));
@@ -98,15 +89,7 @@ describe("npm run regions -- --observe", () => {
     const csv = await run(["--format", "csv"]);
     expect([csv.code, csv.stderr.split("\n")[0]]).toEqual([2, "--observe reports in md or json, not csv"]);
     neon.projects.clear();
-    const child = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const c = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), "--observe"], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH },
-      });
-      let stderr = "";
-      c.stderr.on("data", (d) => (stderr += d));
-      c.on("close", (code) => resolve({ code, stderr }));
-    });
+    const child = await observe([], {});
     expect([child.code, child.stderr.trim()]).toEqual([2, "NEON_API_KEY is not set: a Neon API key that can list the organisation's projects"]);
   });
 });

@@ -1,5 +1,4 @@
 /** The auditors' regions report: content, the residency check, and every format with hostile names. */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -10,6 +9,7 @@ import { csvField, mdCell, xmlText } from "../src/core/escape";
 import { loadTenantsFile } from "../tenants/load";
 import type { Fleet } from "../tenants/model";
 import { ROOT, runProgram } from "./program";
+import { runInProcess } from "./commands";
 
 // With the prod stack's default Neon snapshots (Pulumi.prod.yaml tenant-fleet:snapshotSchedule), as the stack resolves them.
 const PROD_SNAPSHOTS = { default: { frequency: "daily", hour: 2, retentionDays: 7 } } as const;
@@ -172,34 +172,28 @@ describe("formats stay intact with hostile names", () => {
 });
 
 describe("npm run regions", () => {
-  function regions(...args: string[]) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/regions.ts"), ...args], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, INIT_CWD: ROOT },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  }
+  // The command in this process (test/commands.ts); test/cli.test.ts runs regions as a process.
+  const regions = (...args: string[]) => runInProcess(path.join(ROOT, "scripts/regions.ts"), args, { cwd: ROOT, env: { INIT_CWD: ROOT } });
 
-  it("prints Markdown by default, and CSV, JSON or SVG on request", () => {
-    expect(regions().stdout).toMatch(/^# Tenant data residency: stack prod/);
-    expect(regions("--format", "csv").stdout.split("\r\n")[0]).toBe(
+  it("prints Markdown by default, and CSV, JSON or SVG on request", async () => {
+    expect((await regions()).stdout).toMatch(/^# Tenant data residency: stack prod/);
+    expect((await regions("--format", "csv")).stdout.split("\r\n")[0]).toBe(
       "tenant,name,status,declared residency,database region,database city,database country,backup region,backup country,backup schedule (UTC),backup retention (days),PITR window (hours),Neon snapshots (UTC),snapshot retention (days),database in residency,backup in residency,jobs run on,jobs in residency",
     );
-    expect(JSON.parse(regions("--format", "json", "--stack", "dev").stdout).rows.map((r: { id: string }) => r.id)).toEqual(["dev-eu", "dev-us"]);
-    expect(regions("--format", "svg").stdout).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(JSON.parse((await regions("--format", "json", "--stack", "dev")).stdout).rows.map((r: { id: string }) => r.id)).toEqual(["dev-eu", "dev-us"]);
+    expect((await regions("--format", "svg")).stdout).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 
-  it("writes the SVG next to the Markdown and links it", () => {
+  it("writes the SVG next to the Markdown and links it", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tf-regions-"));
-    const r = regions("--out", path.join(dir, "residency.md"));
+    const r = await regions("--out", path.join(dir, "residency.md"));
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(dir, "residency.md"), "utf8")).toContain("![Tenants per region and jurisdiction](residency.svg)");
     expect(readFileSync(path.join(dir, "residency.svg"), "utf8")).toContain("residency check held");
   });
 
-  it("refuses a broken tenants file and a bad format", () => {
-    expect(regions("--tenants", "test/fixtures/broken-tenants.yaml").code).toBe(1);
-    expect(regions("--format", "pdf")).toMatchObject({ code: 2 });
+  it("refuses a broken tenants file and a bad format", async () => {
+    expect((await regions("--tenants", "test/fixtures/broken-tenants.yaml")).code).toBe(1);
+    expect(await regions("--format", "pdf")).toMatchObject({ code: 2 });
   });
 });

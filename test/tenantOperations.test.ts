@@ -5,12 +5,12 @@
  * bodies, and the record each leaves, failures included. The parts that need Postgres and
  * S3 run in test/runtime/operations.test.ts.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./program";
+import { runInProcess } from "./commands";
 import { FAKE_NEON_KEY, startFakeNeonApi, type FakeNeonApi } from "./neonApiFake";
 import { listingProblems, planErasure, prefixProblem, retentionClassPrefixesIn, type ErasureRequest, type ListedVersion } from "../src/operations/erase";
 import { planExport } from "../src/operations/export";
@@ -186,21 +186,12 @@ describe("carrying out against Neon's API", () => {
     neon.addProject({ id: "dusty-mill-654321", name: "Old Mill Bakery", region_id: "aws-us-east-1", pg_version: 17, org_id: "org-quiet-river-40213377" });
   });
 
+  // The command in this process (test/commands.ts), with the environment the process had: PATH and Neon's key, URL and polling.
   const run = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "scripts/tenant.ts"), ...args, "--tenants", path.relative(ROOT, tenants)],
-        {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH, NEON_API_KEY: FAKE_NEON_KEY, NEON_API_URL: neon.url, NEON_API_POLL_MS: "5", ...env },
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    runInProcess(path.join(ROOT, "scripts/tenant.ts"), [...args, "--tenants", path.relative(ROOT, tenants)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, NEON_API_KEY: FAKE_NEON_KEY, NEON_API_URL: neon.url, NEON_API_POLL_MS: "5", ...env },
+      bareEnv: true,
     });
   const record = (file: string) => JSON.parse(readFileSync(file, "utf8"));
 

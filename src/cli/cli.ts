@@ -20,24 +20,46 @@ export function write(text: string): Promise<void> {
 }
 
 /**
- * Runs a command's main and exits with its code. A help request prints the usage (exit 0);
- * usage and git errors exit 2 and a CommandError or InputError (invalid input under the
- * program) exits 1, each as its message; anything else is a bug and keeps its stack trace.
+ * Set on globalThis by the tests' in-process runner (test/commands.ts): a command module that
+ * calls runMain hands its main over, with this module's runCommand, instead of running it and
+ * exiting.
  */
-export function runMain(name: string, main: (argv: string[]) => Promise<number> | number): void {
+export const COLLECT_MAIN = Symbol.for("tenant-fleet.runMain.collect");
+
+type Main = (argv: string[]) => Promise<number> | number;
+
+/**
+ * Runs a command's main and exits with its code (runCommand). Under the tests' in-process
+ * runner (COLLECT_MAIN), hands the main over instead.
+ */
+export function runMain(name: string, main: Main): void {
+  const collect = (globalThis as { [COLLECT_MAIN]?: (name: string, main: Main, run: typeof runCommand) => void })[COLLECT_MAIN];
+  if (collect) return collect(name, main, runCommand);
+  // After the module has run to its end: code below the runMain call is defined by then.
   Promise.resolve()
-    .then(() => main(process.argv.slice(2)))
-    .then(
-      (code) => process.exit(code),
-      (err) => exitOnError(name, err),
-    );
+    .then(() => runCommand(name, main, process.argv.slice(2)))
+    .then((code) => process.exit(code));
 }
 
-/** How runMain ends a command that threw. */
-function exitOnError(name: string, err: unknown): void {
+/**
+ * Runs a command's main and resolves with the exit code the process ends with. A help request
+ * prints the usage (exit 0); usage and git errors exit 2 and a CommandError or InputError
+ * (invalid input under the program) exits 1, each as its message; anything else is a bug and
+ * keeps its stack trace (exit 70).
+ */
+export async function runCommand(name: string, main: Main, argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (err) {
+    return exitCodeOf(name, err);
+  }
+}
+
+/** What a command that threw prints, and the exit code it ends with. */
+async function exitCodeOf(name: string, err: unknown): Promise<number> {
   if (err instanceof HelpRequested) {
-    write(`${err.usage}\n`).then(() => process.exit(0));
-    return;
+    await write(`${err.usage}\n`);
+    return 0;
   }
   const known: [new (...args: never[]) => Error, number][] = [
     [UsageError, 2],
@@ -48,10 +70,10 @@ function exitOnError(name: string, err: unknown): void {
   const code = known.find(([cls]) => err instanceof cls)?.[1];
   if (code !== undefined) {
     process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(code);
+    return code;
   }
   process.stderr.write(`${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(70);
+  return 70;
 }
 
 /**
