@@ -90,7 +90,7 @@ describe("tiers in the loader", () => {
   it("refuses a tier the file does not declare at the tenant's tier line, with the tiers, the users and the nearest name", () => {
     const text = fleetText(TIERS).replace("    tier: starter", "    tier: startr");
     expect(errors(text)).toEqual([
-      `${FILE}:32:11: tenants[2].tier: "startr" is not a tier of this file (the tiers are scale, starter); it is named by 1 tenant(s): northwind; did you mean "starter"? declare it under tiers: (or keep it while a tenant names it), or change the tenants' tier`,
+      `${FILE}:32:11: tenants[2].tier: "startr" is not a tier of this file (the tiers are scale, starter); it is named by 1 tenant(s): northwind; did you mean "starter"? declare it under tiers: (a tier stays while any tenant names it), or change these tenants' tier`,
     ]);
   });
 

@@ -23,7 +23,7 @@ export const tierReferences: Rule = ({ tiers, entries, at }) => {
     out.push(
       at.error(
         ["tenants", index, "tier"],
-        `${quote(raw.tier)} is not a tier of this file (${known}); it is named by ${ids.length} tenant(s): ${named}; ${guess ? `did you mean ${quote(guess)}? ` : ""}declare it under tiers: (or keep it while a tenant names it), or change the tenants' tier`,
+        `${quote(raw.tier)} is not a tier of this file (${known}); it is named by ${ids.length} tenant(s): ${named}; ${guess ? `did you mean ${quote(guess)}? ` : ""}declare it under tiers: (a tier stays while any tenant names it), or change these tenants' tier`,
       ),
     );
   }
