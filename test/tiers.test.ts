@@ -8,6 +8,7 @@ import { parseTenants } from "../tenants/load";
 import { formatProblem } from "../src/core/diagnostics/problems";
 import { diffFleets, type StackView } from "../src/review/diff";
 import { signupVerdict } from "../src/review/signupVerdict";
+import { renderDiffMarkdown, renderDiffText } from "../src/review/diffReport";
 import type { Fleet } from "../tenants/model";
 
 const FILE = "tenants/tenants.yaml";
@@ -140,6 +141,18 @@ describe("tiers in the tenant diff", () => {
         why: "tier scale preset changes: its tenants (acme-corp, brightwave) change with it, each listed with its effective settings",
       }),
     ]);
+  });
+
+  it("places a change that comes from the tier at the tier's value, in the text and Markdown reports", () => {
+    const head = fleetText(TIERS.replace("retentionDays: 35", "retentionDays: 21"));
+    const d = diffFleets({ fleet: load(fleetText(TIERS)), stack: STACK }, { fleet: load(head), stack: STACK, source: { tenantsText: head } });
+    const acme = d.tenants.find((t) => t.id === "acme-corp")!;
+    expect(acme.changes[0]).toMatchObject({ field: "backup.retentionDays", at: { file: FILE, line: 8, col: 30, side: "head", of: "tier" } });
+    const meta = { base: "main", stack: "prod", file: FILE };
+    expect(renderDiffText(d, meta)).toContain(`${FILE}:8:30: error: acme-corp: backup.retentionDays: 35 → 21 (set in its tier): weakens protection`);
+    expect(renderDiffMarkdown(d, meta)).toContain("| acme-corp | backup.retentionDays (tier, line 8) | 35 | 21 |");
+    // Every tenant of the tier is listed, brightwave too (its own compute does not touch its retention).
+    expect(d.tenants.map((t) => t.id)).toEqual(["acme-corp", "brightwave"]);
   });
 
   it("a weakening through a tier is destructive for each tenant it reaches", () => {
