@@ -45,7 +45,7 @@ const HEALTHY_ENVIRONMENTS = [
 /** The ruleset and CODEOWNERS docs/signup.md asks for, for the sample stacks (dev, prod). */
 const HEALTHY_RULES = {
   rules: healthyRules(["dev", "prod"]),
-  files: { ".github/CODEOWNERS": "# platform reviews CI\n* @example-saas/dev\n/.github/ @example-saas/platform\n" },
+  files: { ".github/CODEOWNERS": "# platform reviews CI\n* @example-saas/dev\n/.github/ @example-saas/platform\n/tenants/*.yaml\n" },
 };
 const HEALTHY_POLICIES = { dev: main, prod: main, "tenant-operations": main, "tenant-erasure": main, "tenant-signup": main, "tenant-fleet-drift": main };
 
@@ -82,6 +82,12 @@ describe("GitHub", () => {
             files: { "docs/CODEOWNERS": "/.github/workflows/deploy.yml @example-saas/platform\n" },
           },
           "example-saas/broken": { private: true, environments: [], rulesStatus: 500 },
+          "example-saas/owned": {
+            private: true,
+            environments: [],
+            rules: healthyRules(["dev", "prod"]),
+            files: { ".github/CODEOWNERS": "* @example-saas/dev\n/.github/ @example-saas/platform\n" },
+          },
         },
       }),
     );
@@ -165,7 +171,7 @@ describe("GitHub", () => {
   });
 
   it("checks the default branch's ruleset and CODEOWNERS when signups are on, and says why it cannot", async () => {
-    const guarded = guardedPaths(Object.keys(readWorkflows(ROOT)));
+    const guarded = { guarded: guardedPaths(Object.keys(readWorkflows(ROOT))), unowned: ["tenants/tenants.yaml"] };
     const checks = ["tenant diff (dev)", "tenant diff (prod)"];
     const on = { inUse: "self-serve signup is on (signupsPerHour 20, signupsPerDay 200)" };
     const t = (token: string, repository: string) => ({ base: gh.url, token, repository });
@@ -176,7 +182,11 @@ describe("GitHub", () => {
         "ok",
         "a pull request with an approval, stale approvals dismissed, the last push approved, code owners' review, and the checks tenant diff (dev), tenant diff (prod)",
       ],
-      [`signup codeowners of ${CI_REPO} (main)`, "ok", ".github/CODEOWNERS gives every path under .github/ an owner"],
+      [
+        `signup codeowners of ${CI_REPO} (main)`,
+        "ok",
+        ".github/CODEOWNERS gives every path under .github/ an owner and leaves tenants/tenants.yaml to the required approval",
+      ],
     ]);
     expect(gh.calls).toContain(`GET /repos/${CI_REPO}/rules/branches/main`);
 
@@ -187,6 +197,14 @@ describe("GitHub", () => {
     });
     expect(rules.fix).toContain('tick "Require approval of the most recent reviewable push"');
     expect(owners).toMatchObject({ status: "fail", detail: expect.stringMatching(/^docs\/CODEOWNERS leaves ".github\/workflows\/drift.yml", /) });
+
+    const ownedTenants = await checkSignupRuleset(t("classic-full", "example-saas/owned"), on, checks, guarded);
+    expect(ownedTenants[1]).toMatchObject({
+      status: "fail",
+      detail:
+        '.github/CODEOWNERS gives "tenants/tenants.yaml" to @example-saas/dev: with code owners\' review required, every signup pull request would wait for them (the approver App cannot be a code owner)',
+      fix: "end .github/CODEOWNERS with a line naming the file and no owner (`/tenants/tenants.yaml`), so an approval of the tenants file is enough",
+    });
 
     const broken = await checkSignupRuleset(t("classic-full", "example-saas/broken"), on, checks, guarded);
     expect(broken.map((c) => [c.status, c.detail])).toEqual([
@@ -504,7 +522,7 @@ describe("npm run doctor", () => {
     expect(lines.filter((l) => l.startsWith("ok    ci environment "))).toHaveLength(7);
     expect(lines.filter((l) => l.startsWith("ok    signup "))).toEqual([
       `ok    signup ruleset of ${CI_REPO} (main): a pull request with an approval, stale approvals dismissed, the last push approved, code owners' review, and the checks tenant diff (dev), tenant diff (prod)`,
-      `ok    signup codeowners of ${CI_REPO} (main): .github/CODEOWNERS gives every path under .github/ an owner`,
+      `ok    signup codeowners of ${CI_REPO} (main): .github/CODEOWNERS gives every path under .github/ an owner and leaves tenants/tenants.yaml to the required approval`,
     ]);
     expect(lines.filter((l) => l.startsWith("ok    aws permissions: ")).map((l) => l.split(":")[0])).toEqual([
       "ok    aws permissions",

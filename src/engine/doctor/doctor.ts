@@ -99,7 +99,9 @@ async function githubChecks(d: DoctorInputs): Promise<Check[]> {
   checks.push(...(await checkCiEnvironments({ base, token: got.token }, ciRepository, environments)));
   const requiredChecks = ciStacks(d.root).stacks.map((s) => tenantDiffCheck(s.stack));
   const target = { base, token: got.token, repository: ciRepository };
-  checks.push(...(await checkSignupRuleset(target, signupUse(d.settings, Object.keys(workflows)), requiredChecks, guardedPaths(Object.keys(workflows)))));
+  const tenantsFile = path.relative(d.root, path.resolve(d.root, d.settings.tenantsFile)).split(path.sep).join("/");
+  const owners = { guarded: guardedPaths(Object.keys(workflows)), unowned: tenantsFile.startsWith("..") ? [] : [tenantsFile] };
+  checks.push(...(await checkSignupRuleset(target, signupUse(d.settings, Object.keys(workflows)), requiredChecks, owners)));
   return checks;
 }
 

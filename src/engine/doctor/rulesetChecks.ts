@@ -5,7 +5,7 @@
  */
 import { githubGet, type GithubAnswer } from "./githubChecks";
 import { fail, ok, quoted, skip, type Check } from "./report";
-import { CODEOWNERS_LOCATIONS, rulesetProblems, unownedPaths, type BranchRule } from "./rulesetRequirements";
+import { CODEOWNERS_LOCATIONS, ownedPaths, rulesetProblems, unownedPaths, type BranchRule } from "./rulesetRequirements";
 
 export interface RulesetTarget {
   readonly base: string;
@@ -53,7 +53,13 @@ async function codeowners(t: RulesetTarget, branch: string): Promise<{ file?: st
 }
 
 /** The ruleset line and the CODEOWNERS line; a skip when the signup path is off. */
-export async function checkSignupRuleset(t: RulesetTarget, use: SignupUse, requiredChecks: readonly string[], guarded: readonly string[]): Promise<Check[]> {
+/** What the CODEOWNERS must say: these paths owned (the workflows), those not (the tenants files signups edit). */
+export interface OwnerWants {
+  readonly guarded: readonly string[];
+  readonly unowned: readonly string[];
+}
+
+export async function checkSignupRuleset(t: RulesetTarget, use: SignupUse, requiredChecks: readonly string[], owners: OwnerWants): Promise<Check[]> {
   const name = `signup ruleset of ${t.repository}`;
   if (!use.inUse) return [skip(name, `not needed: ${use.off}`)];
   const repo = await githubGet(t.base, t.token, `/repos/${t.repository}`);
@@ -91,11 +97,11 @@ export async function checkSignupRuleset(t: RulesetTarget, use: SignupUse, requi
           ),
     );
   }
-  checks.push(await codeownersCheck(t, branch, guarded));
+  checks.push(await codeownersCheck(t, branch, owners));
   return checks;
 }
 
-async function codeownersCheck(t: RulesetTarget, branch: string, guarded: readonly string[]): Promise<Check> {
+async function codeownersCheck(t: RulesetTarget, branch: string, want: OwnerWants): Promise<Check> {
   const name = `signup codeowners of ${t.repository} (${branch})`;
   const found = await codeowners(t, branch);
   if ("error" in found)
@@ -106,12 +112,20 @@ async function codeownersCheck(t: RulesetTarget, branch: string, guarded: readon
       `no CODEOWNERS on ${branch} (${CODEOWNERS_LOCATIONS.join(", ")})`,
       "add .github/CODEOWNERS with a line such as `/.github/ @OWNER/TEAM`, so a change to a workflow needs a person's review",
     );
-  const unowned = unownedPaths(found.text, guarded);
-  return unowned.length
-    ? fail(
-        name,
-        `${found.file} leaves ${unowned.map((p) => quoted(p)).join(", ")} without an owner`,
-        `add a line \`/.github/ @OWNER/TEAM\` at the end of ${found.file} (the last matching line decides)`,
-      )
-    : ok(name, `${found.file} gives every path under .github/ an owner`);
+  const unowned = unownedPaths(found.text, want.guarded);
+  if (unowned.length)
+    return fail(
+      name,
+      `${found.file} leaves ${unowned.map((p) => quoted(p)).join(", ")} without an owner`,
+      `add a line \`/.github/ @OWNER/TEAM\` at the end of ${found.file} (the last matching line decides)`,
+    );
+  // A code owner is a person or a team; the approver App is neither, so an owned tenants file would make every signup wait for its owner.
+  const owned = ownedPaths(found.text, want.unowned);
+  if (owned.length)
+    return fail(
+      name,
+      `${found.file} gives ${owned.map((o) => `${quoted(o.path)} to ${o.owners.join(" ")}`).join(", ")}: with code owners' review required, every signup pull request would wait for them (the approver App cannot be a code owner)`,
+      `end ${found.file} with a line naming the file and no owner (\`/${owned[0].path}\`), so an approval of the tenants file is enough`,
+    );
+  return ok(name, `${found.file} gives every path under .github/ an owner and leaves ${want.unowned.join(", ")} to the required approval`);
 }

@@ -125,6 +125,12 @@ export function ownersOf(lines: readonly OwnerLine[], file: string): readonly st
   return [];
 }
 
+/** Each path that CODEOWNERS gives an owner, with its owners. */
+export function ownedPaths(codeowners: string, paths: readonly string[]): { path: string; owners: readonly string[] }[] {
+  const lines = parseCodeowners(codeowners);
+  return paths.map((p) => ({ path: p, owners: ownersOf(lines, p) })).filter((p) => p.owners.length > 0);
+}
+
 /** The guarded paths CODEOWNERS leaves without an owner. */
 export function unownedPaths(codeowners: string, paths: readonly string[]): string[] {
   const lines = parseCodeowners(codeowners);
