@@ -20,7 +20,7 @@ import { exitCode, fail, renderJson, renderText } from "../src/engine/doctor/rep
 const USAGE = [
   "usage: npm run doctor -- [--stack S] [--tenants FILE] [--config KEY=VALUE ...] [--json]",
   "Checks, without changing anything (read-only calls only), what the first pulumi up and the CI need:",
-  "Node, the Pulumi backend, NEON_API_KEY, the GitHub token and the CI environments, AWS credentials and permissions.",
+  "Node, the Pulumi backend, NEON_API_KEY, the GitHub token, the CI environments and the signup path's ruleset, AWS credentials and permissions.",
   "Exit 0: nothing blocks; 1: something does (each FAIL line says what to do); 2: usage.",
 ].join("\n");
 

@@ -18,6 +18,8 @@ export interface NewTenant {
   readonly name: string;
   readonly region: string;
   readonly residency: string;
+  /** One of the file's tiers (tenants/tiers.ts), written as `tier:` after `status:`; the loader checks it is declared. */
+  readonly tier?: string;
 }
 
 /** An edit that could not be made: where (1-based), what was found, and what to do. */
@@ -87,9 +89,21 @@ function itemIndent(text: string, offset: number): { dash: number; content: numb
   return { dash: dash < 0 ? 0 : dash, content: offset - lineStart };
 }
 
+/** The entry's data, in the order it is written. */
+function entryData(entry: NewTenant): Record<string, string> {
+  return {
+    id: entry.id,
+    name: entry.name,
+    region: entry.region,
+    residency: entry.residency,
+    status: "active",
+    ...(entry.tier !== undefined ? { tier: entry.tier } : {}),
+  };
+}
+
 /** The new entry as block YAML, indented like the list's items; yaml's own stringify quotes what needs quoting. */
 function renderEntry(entry: NewTenant, indent: { dash: number; content: number }): string {
-  const body = stringify({ id: entry.id, name: entry.name, region: entry.region, residency: entry.residency, status: "active" }, { lineWidth: 0 });
+  const body = stringify(entryData(entry), { lineWidth: 0 });
   const lines = body.trimEnd().split("\n");
   const pad = (n: number) => " ".repeat(n);
   const dashPad = pad(indent.dash) + "-" + pad(Math.max(1, indent.content - indent.dash - 1));
@@ -136,7 +150,7 @@ export function addTenantEntry(text: string, entry: NewTenant): EditResult {
   const out = head + insert + text.slice(at);
   const entryLine = head.split("\n").length + (spaced ? 1 : 0);
   return checked(text, out, entryLine, (data) => {
-    data.tenants = [...(data.tenants ?? []), { id: entry.id, name: entry.name, region: entry.region, residency: entry.residency, status: "active" }];
+    data.tenants = [...(data.tenants ?? []), entryData(entry)];
   });
 }
 

@@ -9,6 +9,7 @@ import {
   TenantsFileSchema,
   TenantSchema,
   DefaultsSchema,
+  TierSchema,
   AcknowledgementSchema,
   type AcknowledgementInput,
   type TenantInput,
@@ -21,6 +22,7 @@ import { sortProblems, InputError, type Problem } from "../src/core/diagnostics/
 import { Positions } from "../src/core/diagnostics/positions";
 import { explainYamlError } from "../src/core/diagnostics/yamlSyntax";
 import { normaliseCron } from "../src/core/cronGrammar";
+import { layered, presetOf, type Layer } from "./tiers";
 
 export type { LoadContext } from "./rules";
 export { GITHUB_REPOSITORY_SECRET_LIMIT, S3_LIFECYCLE_RULE_LIMIT, SSM_STANDARD_PARAMETER_LIMIT } from "./rules";
@@ -36,7 +38,8 @@ function normaliseSchedule<T extends { schedule: string }>(backup: T): T {
   return { ...backup, schedule: normaliseCron(backup.schedule) };
 }
 
-function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined, ctx: LoadContext): Tenant {
+/** A tenant with every setting resolved: its own, else `defaults` (the file's defaults with its tier's preset over them: tenants/tiers.ts), else the code's. */
+function resolveTenant(raw: TenantInput, defaults: Layer | undefined, ctx: LoadContext): Tenant {
   const snapshots = raw.backup?.snapshots ?? defaults?.backup?.snapshots ?? ctx.snapshots?.default ?? CODE_DEFAULTS.backup.snapshots;
   return {
     id: raw.id,
@@ -52,6 +55,7 @@ function resolveTenant(raw: TenantInput, defaults: DefaultsInput | undefined, ct
     backup: { ...normaliseSchedule({ ...CODE_DEFAULTS.backup, ...defaults?.backup, ...raw.backup }), snapshots },
     database: { ...CODE_DEFAULTS.database, ...defaults?.database, ...raw.database },
     ...((raw.rollout ?? defaults?.rollout) !== undefined ? { rollout: raw.rollout ?? defaults?.rollout } : {}),
+    ...(raw.tier !== undefined ? { tier: raw.tier } : {}),
     ...(raw.legalHold !== undefined ? { legalHold: raw.legalHold } : {}),
     ...(raw.neonProjectId !== undefined ? { neonProjectId: raw.neonProjectId } : {}),
     ...(raw.move
@@ -96,33 +100,40 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
   const parsed = TenantsFileSchema.safeParse(data, { reportInput: true });
   const problems: Problem[] = [];
   let defaults: Partial<DefaultsInput> = {};
+  let tiers: Record<string, Partial<DefaultsInput>> = {};
+  let rawEntries: { index: number; raw: Partial<TenantInput> }[] = [];
   let entries: Entry[] = [];
   let acks: Partial<AcknowledgementInput>[] = [];
   if (parsed.success) {
     defaults = parsed.data.defaults ?? {};
-    entries = parsed.data.tenants.map((raw, index) => ({ index, raw }));
+    tiers = parsed.data.tiers ?? {};
+    rawEntries = parsed.data.tenants.map((raw, index) => ({ index, raw }));
     acks = parsed.data.acknowledgements ?? [];
   } else {
     problems.push(...schemaProblems(parsed.error.issues, data, at));
     // Keep checking the fields that did parse, so one run reports every problem.
     const record = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
     defaults = validFields(DefaultsSchema, record.defaults);
+    if (record.tiers && typeof record.tiers === "object" && !Array.isArray(record.tiers))
+      tiers = Object.fromEntries(Object.entries(record.tiers).map(([name, preset]) => [name, validFields(TierSchema, preset)]));
     if (Array.isArray(record.tenants)) {
-      entries = record.tenants.map((t, index) => ({ index, raw: validFields(TenantSchema, t) }));
+      rawEntries = record.tenants.map((t, index) => ({ index, raw: validFields(TenantSchema, t) }));
     }
     if (Array.isArray(record.acknowledgements)) acks = record.acknowledgements.map((a) => validFields(AcknowledgementSchema, a));
   }
+  entries = rawEntries.map((e) => ({ ...e, layer: layered(defaults, presetOf(tiers, e.raw.tier)) }));
   const owned = ctx.shards ? entries.filter((e) => ctx.shards!.owners(e.raw).includes(ctx.shards!.stack)) : entries;
-  for (const rule of Object.values(RULES)) problems.push(...rule({ defaults, entries, owned, acknowledgements: acks, ctx, at }));
+  for (const rule of Object.values(RULES)) problems.push(...rule({ defaults, tiers, entries, owned, acknowledgements: acks, ctx, at }));
   const sorted = sortProblems(problems);
   if (!parsed.success || sorted.some((p) => p.severity === "error")) return { problems: sorted };
 
   const fleet: Fleet = {
     file,
     version: 1,
-    tenants: parsed.data.tenants.map((t) => resolveTenant(t, parsed.data.defaults, ctx)),
+    tenants: parsed.data.tenants.map((t) => resolveTenant(t, layered(parsed.data.defaults, presetOf(tiers, t.tier)), ctx)),
     acknowledgements: (parsed.data.acknowledgements ?? []).map((a) => ({ ...a })),
     example: parsed.data.example === true,
+    ...(parsed.data.tiers ? { tiers: parsed.data.tiers } : {}),
   };
   return { fleet: deepFreeze(fleet), problems: sorted };
 }

@@ -59,6 +59,8 @@ export interface Tenant {
   readonly database: DatabaseNames;
   /** Its migration wave; unset: the stack's last wave. */
   readonly rollout?: string;
+  /** The tier it names (tenants/tiers.ts); its settings above are already resolved through it. */
+  readonly tier?: string;
   /** Why its data must be kept: erasure is refused while set. */
   readonly legalHold?: string;
   /** An existing Neon project the tenant is bound to (adopted): its project resource imports it (tenants/binding.ts). */
@@ -77,6 +79,7 @@ export interface Tenant {
 }
 
 import type { AcknowledgedChange } from "./changeKinds";
+import type { TierInput } from "./schema";
 export type { AcknowledgedChange } from "./changeKinds";
 
 /** A reviewed acceptance of one destructive change, written in the tenants file. */
@@ -95,6 +98,8 @@ export interface Fleet {
   readonly acknowledgements: readonly Acknowledgement[];
   /** A sample fleet (`example: true`): planned, never deployed. */
   readonly example: boolean;
+  /** The file's tiers as written (name → preset), when it declares any: the review compares them. */
+  readonly tiers?: Readonly<Record<string, TierInput>>;
 }
 
 /**

@@ -289,6 +289,16 @@ export const DefaultsSchema = z.strictObject(tenantSettings).meta({
   description: "Settings every tenant inherits unless it sets its own.",
 });
 
+/** A tier's name: lowercase letters, digits and hyphens (it is written in every tenant of the tier). */
+export const TIER_NAME_PATTERN = /^[a-z][a-z0-9-]{0,29}$/;
+const TIER_NAME_RULE = "a tier's name is lowercase letters, digits and hyphens, a letter first, at most 30 characters, e.g. scale";
+
+/** A tier's preset: the same settings as `defaults`, with their own types (tenants/tiers.ts resolves them). */
+export const TierSchema = z.strictObject(tenantSettings).meta({
+  description:
+    "A preset of per-tenant settings (compute, quota, backup, ...): a tenant with tier: <name> takes these unless it sets its own, and they win over defaults.",
+});
+
 /** The shortest reason, ticket or hold a reviewer accepts. */
 export const REASON_MIN_LENGTH = 10;
 
@@ -407,6 +417,9 @@ export const TenantSchema = z
           "Binds the tenant to an existing Neon project (npm run fleet -- adopt writes it): the next pulumi up imports that project instead of creating one, and every setting above must be what Neon reports for it. Unique in the file; generation 1 only. Changing it later replaces the project (destructive); removing it only stops a fresh stack from importing.",
       })
       .optional(),
+    tier: text(TIER_NAME_PATTERN, 30, TIER_NAME_RULE)
+      .meta({ description: "One of the file's tiers: its preset's settings apply where the tenant sets none (own fields > tier > defaults)." })
+      .optional(),
     legalHold: reasonText("hold", "say why the tenant's data must be kept, with the case or ticket reference")
       .meta({ description: "Why this tenant's data must be kept (a case or ticket reference): while it is set, npm run tenant -- erase refuses." })
       .optional(),
@@ -442,6 +455,15 @@ export const TenantsFileSchema = z
       .optional()
       .meta({ description: "A sample fleet: npm run plan shows it, pulumi up refuses to create it. Remove the line once the tenants are your own." }),
     defaults: DefaultsSchema.optional(),
+    tiers: z
+      .record(text(TIER_NAME_PATTERN, 30, TIER_NAME_RULE), TierSchema, {
+        error: (iss) =>
+          iss.code === "invalid_key"
+            ? `${describe(iss.input)} is not allowed; ${TIER_NAME_RULE}`
+            : `${describe(iss.input)} is not a mapping; tiers maps a tier's name to its settings, e.g. tiers: { scale: { compute: { maxCu: 8 } } }`,
+      })
+      .optional()
+      .meta({ description: "Named presets of per-tenant settings; a tenant names one with tier: <name>." }),
     acknowledgements: z
       .array(AcknowledgementSchema, { error: (iss) => `${describe(iss.input)} is not a list; acknowledgements is a list of { tenant, change, reason }` })
       .optional()
@@ -458,6 +480,7 @@ export const TenantsFileSchema = z
 export type TenantsFileInput = z.infer<typeof TenantsFileSchema>;
 export type TenantInput = z.infer<typeof TenantSchema>;
 export type DefaultsInput = z.infer<typeof DefaultsSchema>;
+export type TierInput = z.infer<typeof TierSchema>;
 export type AcknowledgementInput = z.infer<typeof AcknowledgementSchema>;
 
 /** The JSON Schema committed as `tenants/tenants.schema.json`. */

@@ -34,6 +34,7 @@ function allowedKeys(path: DocPath): string[] {
   for (const part of path) {
     schema = unwrap(schema);
     if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
     else if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(part)];
     if (!schema) return [];
   }

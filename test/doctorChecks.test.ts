@@ -14,6 +14,9 @@ import { ciEnvironments, neededPermissions } from "../src/engine/doctor/githubRe
 import { readWorkflows } from "../src/engine/doctor/doctor";
 import { checkNeon } from "../src/engine/doctor/neonChecks";
 import { checkPulumiBackend } from "../src/engine/doctor/pulumiBackend";
+import { checkSignupRuleset } from "../src/engine/doctor/rulesetChecks";
+import { guardedPaths } from "../src/engine/doctor/rulesetRequirements";
+import { healthyRules, PULL_REQUEST_RULE, statusChecksRule } from "./fixtures/github-branch-rules";
 import { environment, startAws, startGithub, startNeon, startPulumiCloud, type StandIn } from "./doctorStandIns";
 import { ROOT } from "./program";
 
@@ -49,6 +52,11 @@ const HEALTHY_POLICIES = {
   "tenant-signup": main,
   "tenant-fleet-drift": main,
 };
+/** The ruleset and CODEOWNERS docs/signup.md asks for, for the sample stacks (dev, prod). */
+const HEALTHY_RULES = {
+  rules: healthyRules(["dev", "prod"]),
+  files: { ".github/CODEOWNERS": "# platform reviews CI\n* @example-saas/dev\n/.github/ @example-saas/platform\n/tenants/*.yaml\n" },
+};
 
 const standIns: StandIn[] = [];
 afterAll(async () => {
@@ -71,8 +79,24 @@ describe("GitHub", () => {
         },
         repos: {
           [APP]: { private: true, environments: [] },
-          [CI_REPO]: { private: true, environments: HEALTHY_ENVIRONMENTS, branchPolicies: HEALTHY_POLICIES },
+          [CI_REPO]: { private: true, environments: HEALTHY_ENVIRONMENTS, branchPolicies: HEALTHY_POLICIES, ...HEALTHY_RULES },
           "example-saas/bare": { private: true, environments: [environment("prod", { branches: "all" })] },
+          "example-saas/weak": {
+            private: true,
+            environments: [],
+            rules: [
+              { ...PULL_REQUEST_RULE, parameters: { ...PULL_REQUEST_RULE.parameters, require_last_push_approval: false } },
+              statusChecksRule(["tenant diff (dev)"]),
+            ],
+            files: { "docs/CODEOWNERS": "/.github/workflows/deploy.yml @example-saas/platform\n" },
+          },
+          "example-saas/broken": { private: true, environments: [], rulesStatus: 500 },
+          "example-saas/owned": {
+            private: true,
+            environments: [],
+            rules: healthyRules(["dev", "prod"]),
+            files: { ".github/CODEOWNERS": "* @example-saas/dev\n/.github/ @example-saas/platform\n" },
+          },
         },
       }),
     );
@@ -154,6 +178,56 @@ describe("GitHub", () => {
     });
     const unreadable = await checkCiEnvironments({ base: gh.url, token: "no-secrets" }, CI_REPO, wanted);
     expect(unreadable).toEqual([expect.objectContaining({ status: "fail", detail: 'cannot list them (HTTP 404: "Not Found")' })]);
+  });
+
+  it("checks the default branch's ruleset and CODEOWNERS when signups are on, and says why it cannot", async () => {
+    const guarded = { guarded: guardedPaths(Object.keys(readWorkflows(ROOT))), unowned: ["tenants/tenants.yaml"] };
+    const checks = ["tenant diff (dev)", "tenant diff (prod)"];
+    const on = { inUse: "self-serve signup is on (signupsPerHour 20, signupsPerDay 200)" };
+    const t = (token: string, repository: string) => ({ base: gh.url, token, repository });
+    const healthy = await checkSignupRuleset(t("full", CI_REPO), on, checks, guarded);
+    expect(healthy.map((c) => [c.name, c.status, c.detail])).toEqual([
+      [
+        `signup ruleset of ${CI_REPO} (main)`,
+        "ok",
+        "a pull request with an approval, stale approvals dismissed, the last push approved, code owners' review, and the checks tenant diff (dev), tenant diff (prod)",
+      ],
+      [
+        `signup codeowners of ${CI_REPO} (main)`,
+        "ok",
+        ".github/CODEOWNERS gives every path under .github/ an owner and leaves tenants/tenants.yaml to the required approval",
+      ],
+    ]);
+    expect(gh.calls).toContain(`GET /repos/${CI_REPO}/rules/branches/main`);
+
+    const [rules, owners] = await checkSignupRuleset(t("classic-full", "example-saas/weak"), on, checks, guarded);
+    expect(rules).toMatchObject({
+      status: "fail",
+      detail: `${on.inUse}, but require_last_push_approval is off; required status checks lack "tenant diff (prod)"`,
+    });
+    expect(rules.fix).toContain('tick "Require approval of the most recent reviewable push"');
+    expect(owners).toMatchObject({ status: "fail", detail: expect.stringMatching(/^docs\/CODEOWNERS leaves ".github\/workflows\/drift.yml", /) });
+
+    const ownedTenants = await checkSignupRuleset(t("classic-full", "example-saas/owned"), on, checks, guarded);
+    expect(ownedTenants[1]).toMatchObject({
+      status: "fail",
+      detail:
+        '.github/CODEOWNERS gives "tenants/tenants.yaml" to @example-saas/dev: with code owners\' review required, every signup pull request would wait for them (the approver App cannot be a code owner)',
+      fix: "end .github/CODEOWNERS with a line naming the file and no owner (`/tenants/tenants.yaml`), so an approval of the tenants file is enough",
+    });
+
+    const broken = await checkSignupRuleset(t("classic-full", "example-saas/broken"), on, checks, guarded);
+    expect(broken.map((c) => [c.status, c.detail])).toEqual([
+      ["fail", 'cannot check: GET /repos/example-saas/broken/rules/branches/main (HTTP 500: "Server Error")'],
+      ["fail", "no CODEOWNERS on main (.github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS)"],
+    ]);
+    const hidden = await checkSignupRuleset(t("other-repo", CI_REPO), on, checks, guarded);
+    expect(hidden).toEqual([
+      expect.objectContaining({ status: "fail", detail: `cannot check: GET /repos/${CI_REPO} did not answer with its default branch (HTTP 404: "Not Found")` }),
+    ]);
+    expect(await checkSignupRuleset(t("full", CI_REPO), { off: "self-serve signup is off (signupsPerHour 0, signupsPerDay 200)" }, checks, guarded)).toEqual([
+      { name: `signup ruleset of ${CI_REPO}`, status: "skip", detail: "not needed: self-serve signup is off (signupsPerHour 0, signupsPerDay 200)" },
+    ]);
   });
 
   it("made only GET requests", () => {
@@ -386,7 +460,7 @@ describe("npm run doctor", () => {
           tokens: { full: { kind: "fine-grained", repositories: [APP, CI_REPO], permissions: FULL_FINE_GRAINED } },
           repos: {
             [APP]: { private: true, environments: [] },
-            [CI_REPO]: { private: true, environments: HEALTHY_ENVIRONMENTS, branchPolicies: HEALTHY_POLICIES },
+            [CI_REPO]: { private: true, environments: HEALTHY_ENVIRONMENTS, branchPolicies: HEALTHY_POLICIES, ...HEALTHY_RULES },
           },
         }),
       ),
@@ -456,6 +530,10 @@ describe("npm run doctor", () => {
       "ok    neon projects of org-quiet-river-40213377: 2 project(s) now, 6 more after the first pulumi up (8); tenant-fleet:neonProjectLimit is not set, so nothing to compare with",
     );
     expect(lines.filter((l) => l.startsWith("ok    ci environment "))).toHaveLength(8);
+    expect(lines.filter((l) => l.startsWith("ok    signup "))).toEqual([
+      `ok    signup ruleset of ${CI_REPO} (main): a pull request with an approval, stale approvals dismissed, the last push approved, code owners' review, and the checks tenant diff (dev), tenant diff (prod)`,
+      `ok    signup codeowners of ${CI_REPO} (main): .github/CODEOWNERS gives every path under .github/ an owner and leaves tenants/tenants.yaml to the required approval`,
+    ]);
     expect(lines.filter((l) => l.startsWith("ok    aws permissions: ")).map((l) => l.split(":")[0])).toEqual([
       "ok    aws permissions",
       "ok    aws permissions",

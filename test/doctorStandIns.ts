@@ -50,6 +50,12 @@ export interface GithubRepo {
   readonly private: boolean;
   readonly environments: readonly Record<string, unknown>[];
   readonly branchPolicies?: Readonly<Record<string, readonly { name: string; type: string }[]>>;
+  /** The active rules on the default branch, as "Get rules for a branch" lists them. */
+  readonly rules?: readonly Record<string, unknown>[];
+  /** Files of the default branch (path → text), for "Get repository content". */
+  readonly files?: Readonly<Record<string, string>>;
+  /** An answer other than 200 for the rules route (a stand-in GitHub failing). */
+  readonly rulesStatus?: number;
 }
 
 export interface GithubWorld {
@@ -72,7 +78,8 @@ export interface GithubWorld {
  * (https://docs.github.com/en/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-a-repository),
  * "List environments" and "List deployment branch policies" actions:read
  * (https://docs.github.com/en/rest/deployments/environments#list-environments,
- * https://docs.github.com/en/rest/deployments/branch-policies#list-deployment-branch-policies).
+ * https://docs.github.com/en/rest/deployments/branch-policies#list-deployment-branch-policies),
+ * "Get rules for a branch" metadata:read (https://docs.github.com/en/rest/repos/rules#get-rules-for-a-branch).
  */
 const GITHUB_ROUTES: readonly { pattern: RegExp; permission: string }[] = [
   { pattern: /^$/, permission: "metadata" },
@@ -83,6 +90,7 @@ const GITHUB_ROUTES: readonly { pattern: RegExp; permission: string }[] = [
   { pattern: /^\/actions\/oidc\/customization\/sub$/, permission: "actions" },
   { pattern: /^\/environments$/, permission: "actions" },
   { pattern: /^\/environments\/[^/]+\/deployment-branch-policies$/, permission: "actions" },
+  { pattern: /^\/rules\/branches\/[^/]+$/, permission: "metadata" },
 ];
 
 export async function startGithub(world: GithubWorld): Promise<StandIn> {
@@ -119,9 +127,32 @@ export async function startGithub(world: GithubWorld): Promise<StandIn> {
       if (route.permission !== "metadata" && !token.permissions[route.permission])
         return json(res, 403, { message: "Resource not accessible by personal access token" }, headers);
     }
+    if (m[2].startsWith("/rules/branches/")) return rulesAnswer(res, url, repo, headers);
+    const file = /^\/contents\/(.+)$/.exec(m[2]);
+    if (file) {
+      // Rule: a file is answered with its text base64-encoded in `content` (`encoding: "base64"`);
+      // a path that is not there is 404 (https://docs.github.com/en/rest/repos/contents#get-repository-content).
+      const text = repo.files?.[file[1]];
+      if (text === undefined) return json(res, 404, { message: "Not Found" }, headers);
+      return json(res, 200, { type: "file", path: file[1], encoding: "base64", content: Buffer.from(text).toString("base64") }, headers);
+    }
     return json(res, 200, githubBody(m[2], repo), headers);
   });
   return { ...server, calls, writes };
+}
+
+/**
+ * "Get rules for a branch" (https://docs.github.com/en/rest/repos/rules#get-rules-for-a-branch):
+ * an array of the active rules, paged by `per_page` (default 30, at most 100) and `page`
+ * ("Using pagination in the REST API": https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api).
+ * The branch need not exist, so any name answers with the rules (here: every rule of the repository).
+ */
+function rulesAnswer(res: ServerResponse, url: URL, repo: GithubRepo, headers: Record<string, string>): void {
+  if (repo.rulesStatus) return json(res, repo.rulesStatus, { message: "Server Error" }, headers);
+  const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), 100);
+  const page = Number(url.searchParams.get("page") ?? 1);
+  const rules = repo.rules ?? [];
+  return json(res, 200, rules.slice((page - 1) * perPage, page * perPage), headers);
 }
 
 function githubBody(rest: string, repo: GithubRepo): unknown {

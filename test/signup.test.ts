@@ -100,6 +100,8 @@ describe("a signup request", () => {
       request: { action: "add", stack: "prod", tenant: "zeta-labs", request: "sig_123", name: "Zeta Labs", region: "aws-eu-central-1", residency: "EU" },
     });
     expect(signupBranch({ stack: "prod", tenant: "zeta-labs", action: "add" })).toBe("signup/prod/zeta-labs");
+    expect(parseSignupRequest({ ...env, TIER: "scale" })).toEqual({ request: expect.objectContaining({ tier: "scale" }) });
+    expect(parseSignupRequest({ ...env, TIER: "" })).toEqual(parsed);
     expect(signupBranch({ stack: "prod", tenant: "acme-corp", action: "retire" })).toBe("signup/prod/retire-acme-corp");
   });
 
@@ -115,8 +117,11 @@ describe("a signup request", () => {
       ],
     });
     expect(parseSignupRequest({ ...env, RESIDENCY: "eu" })).toEqual({ problems: ['residency "eu": an ISO 3166-1 alpha-2 code in capitals, or EU'] });
+    expect(parseSignupRequest({ ...env, TIER: "--force" })).toEqual({
+      problems: ['tier "--force": one of the tenants file\'s tiers: lowercase letters, digits and hyphens, a letter first (or none)'],
+    });
     expect(parseSignupRequest({ ACTION: "retire", STACK: "prod", TENANT: "acme-corp", REQUEST: "r1", NAME: "x" })).toEqual({
-      problems: ["retire takes the tenant only (no name, region or residency)"],
+      problems: ["retire takes the tenant only (no name, region, residency or tier)"],
     });
   });
 });

@@ -221,6 +221,22 @@ describe("the signup job's edit step, in a copy of the project with a stand-in f
     );
   }, 240_000);
 
+  it("adds the tenant in the tier the request names; a tier the file does not declare is refused and nothing is written", () => {
+    const dir = project([]);
+    const file = path.join(dir, "tenants/tenants.yaml");
+    const tiered = readFileSync(file, "utf8").replace("tenants:\n", "tiers:\n  scale: { compute: { minCu: 1, maxCu: 8 } }\ntenants:\n");
+    writeFileSync(file, tiered);
+    const unknown = run(dir, { ...request, TIER: "enterprise" });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/tenants\/tenants\.yaml:\d+:11: tenants\[6\]\.tier: "enterprise" is not a tier of this file \(the tiers are scale\)/);
+    expect(unknown.tenants).toBe(tiered);
+    const r = run(dir, { ...request, TIER: "scale" });
+    expect(r.status).toBe(0);
+    expect(r.tenants).toBe(
+      `${tiered}\n  - id: zeta-labs\n    name: Zeta Labs\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n    tier: scale\n`,
+    );
+  }, 240_000);
+
   it("refuses past the hourly limit, and a hostile field before anything runs, leaving the file as it was", () => {
     const before = readFileSync(path.join(ROOT, "tenants/tenants.yaml"), "utf8");
     const busy = project(Array.from({ length: 20 }, (_, i) => new Date(Date.now() - (i + 1) * 60_000).toISOString()));

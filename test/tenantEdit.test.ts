@@ -96,6 +96,35 @@ describe("tenant add: the file as a document", () => {
   });
 });
 
+describe("tenant add --tier", () => {
+  const TIERED = SAMPLE.replace("tenants:\n", "tiers:\n  scale: { compute: { minCu: 1, maxCu: 8 }, backup: { retentionDays: 35 } }\ntenants:\n");
+
+  it("writes tier: after status, keeps every other byte, and the loader resolves the tier's preset", () => {
+    const result = addTenantEntry(TIERED, { ...ZETA, tier: "scale" });
+    if (!("text" in result)) throw new Error(result.problem.message);
+    expect(withoutInsert(TIERED, result.text)).toBe(TIERED);
+    expect(result.text.split("\n").slice(result.entryLine - 1, result.entryLine + 5)).toEqual([
+      "  - id: zeta-labs",
+      "    name: Zeta Labs",
+      "    region: aws-eu-central-1",
+      "    residency: EU",
+      "    status: active",
+      "    tier: scale",
+    ]);
+    const added = parseTenants(result.text, "tenants.yaml").fleet!.tenants.at(-1)!;
+    expect(added).toMatchObject({ tier: "scale", compute: { minCu: 1, maxCu: 8 }, backup: { retentionDays: 35 } });
+  });
+
+  it("leaves a tier the file does not declare to the loader, which refuses it at its line", () => {
+    const result = addTenantEntry(TIERED, { ...ZETA, tier: "scael" });
+    if (!("text" in result)) throw new Error(result.problem.message);
+    const errors = parseTenants(result.text, "tenants.yaml").problems.filter((p) => p.severity === "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ line: result.entryLine + 5, col: 11, path: "tenants[6].tier" });
+    expect(errors[0].message).toContain('"scael" is not a tier of this file (the tiers are scale)');
+  });
+});
+
 describe("tenant retire", () => {
   it("changes the status scalar only, in its quoting", () => {
     const result = retireTenantEntry(AWKWARD, "acme-corp") as { text: string; entryLine: number };
@@ -206,6 +235,29 @@ describe("npm run tenant -- add | retire", () => {
     expect(readFileSync(file, "utf8")).toContain(
       "  - id: acme-corp\n    name: ACME Corp\n    region: aws-eu-central-1\n    residency: EU\n    status: retired\n",
     );
+  }, 240_000);
+
+  it("adds with --tier: the tier is written and resolved, still a pure addition; an undeclared tier is refused with its place", () => {
+    const dir = repository();
+    const file = path.join(dir, "tenants.yaml");
+    const tiered = SAMPLE.replace("tenants:\n", "tiers:\n  scale: { compute: { minCu: 1, maxCu: 8 } }\ntenants:\n");
+    writeFileSync(file, tiered);
+    const unknown = run(dir, ["add", "zeta-labs", "--name", "Zeta Labs", "--region", "aws-eu-central-1", "--residency", "EU", "--tier", "scalee"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /tenants\.yaml:\d+:11: tenants\[6\]\.tier: "scalee" is not a tier of this file \(the tiers are scale\); it is named by 1 tenant\(s\): zeta-labs; did you mean "scale"\?/,
+    );
+    expect(unknown.stderr).toContain("nothing was written");
+    expect(readFileSync(file, "utf8")).toBe(tiered);
+    const added = run(dir, ["add", "zeta-labs", "--name", "Zeta Labs", "--region", "aws-eu-central-1", "--residency", "EU", "--tier", "scale", "--json"]);
+    expect(added.stderr).toBe("");
+    expect(added.status).toBe(0);
+    const doc = JSON.parse(added.stdout);
+    expect(doc.signup).toEqual({ eligible: true, added: ["zeta-labs"], reasons: [] });
+    expect(readFileSync(file, "utf8")).toMatch(/ {4}status: active\n {4}tier: scale\n$/);
+    const retire = run(dir, ["retire", "acme-corp", "--tier", "scale"]);
+    expect(retire.status).toBe(2);
+    expect(retire.stderr).toContain("retire takes the id only");
   }, 240_000);
 
   it("names each bad argument with its value and the fix", () => {

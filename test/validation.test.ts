@@ -87,7 +87,7 @@ const cases: Case[] = [
   {
     rule: "unknown key without a near miss lists the allowed keys",
     text: fleetYaml([ACME], "owner: platform\n"),
-    expected: [`${F}:2:1: owner: unknown key "owner"; allowed keys here are version, example, defaults, acknowledgements, tenants`],
+    expected: [`${F}:2:1: owner: unknown key "owner"; allowed keys here are version, example, defaults, tiers, acknowledgements, tenants`],
   },
   {
     rule: "missing required key",

@@ -213,3 +213,12 @@ export function githubNameProblems(ids: readonly string[]): Map<string, string> 
 
 /** The commit status (context) carrying the signup verdict on a pull request's head commit (docs/signup.md). */
 export const AUTO_MERGE_STATUS = "tenant-fleet/auto-merge-eligible";
+
+/**
+ * The check run of one stack's tenant diff as GitHub names it (tenant-diff.yml's matrix job
+ * `name: tenant diff (${{ matrix.stack }})`): what the ruleset on the default branch must
+ * require (docs/signup.md; `npm run doctor` checks it).
+ */
+export function tenantDiffCheck(stack: string): string {
+  return `tenant diff (${stack})`;
+}

@@ -26,9 +26,9 @@ export const EDIT_COMMANDS = ["add", "retire"] as const;
 export type EditCommand = (typeof EDIT_COMMANDS)[number];
 
 export const EDIT_USAGE = [
-  "usage: npm run tenant -- add ID --name NAME --region REGION --residency CODE [--dry-run] [--json] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]",
+  "usage: npm run tenant -- add ID --name NAME --region REGION --residency CODE [--tier TIER] [--dry-run] [--json] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]",
   "       npm run tenant -- retire ID [--dry-run] [--json] [--stack S] [--tenants FILE] [--config KEY=VALUE ...]",
-  "       add: a new active tenant after the last one (an id the file ever held is refused); retire: status: retired (the database is kept)",
+  "       add: a new active tenant after the last one (an id the file ever held is refused), with --tier one of the file's tiers; retire: status: retired (the database is kept)",
   "       the file is validated as the program validates it before it is written; the tenant diff is printed (--json: with the signup verdict)",
 ].join("\n");
 
@@ -37,6 +37,7 @@ const OPTIONS = {
   name: { type: "string" },
   region: { type: "string" },
   residency: { type: "string" },
+  tier: { type: "string" },
   "dry-run": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
 } as const;
@@ -71,6 +72,8 @@ function addArgumentProblems(id: string, args: Args): string[] {
     if (value === undefined) out.push(`--${key} is missing: add needs --name, --region and --residency`);
     else if (value.trim() === "") out.push(`--${key} ${quoteValue(value)} is empty; give a value`);
   }
+  if (args.tier !== undefined && args.tier.trim() === "")
+    out.push(`--tier ${quoteValue(args.tier)} is empty; name one of the file's tiers, or leave --tier out`);
   return out;
 }
 
@@ -109,7 +112,8 @@ function validate(candidate: string, stackConfig: StackConfig, file: TenantsFile
 /** The edit made, validated, written (unless --dry-run) and shown as the tenant diff; exit 0. */
 export async function tenantEditCommand(command: EditCommand, id: string, rest: string[]): Promise<number> {
   const args = parseCommandLine(rest, OPTIONS, EDIT_USAGE);
-  if (command === "retire" && (args.name || args.region || args.residency)) throw new UsageError(`retire takes the id only\n${EDIT_USAGE}`);
+  if (command === "retire" && (args.name || args.region || args.residency || args.tier !== undefined))
+    throw new UsageError(`retire takes the id only\n${EDIT_USAGE}`);
   if (command === "add") {
     const problems = addArgumentProblems(id, args);
     if (problems.length) throw new UsageError(`${problems.join("\n")}\n${EDIT_USAGE}`);
@@ -122,7 +126,15 @@ export async function tenantEditCommand(command: EditCommand, id: string, rest: 
   const text = readFileSync(file.absolute, "utf8");
   if (command === "add") refuseUsedId(id, file);
   const edit: EditResult =
-    command === "add" ? addTenantEntry(text, { id, name: args.name!, region: args.region!, residency: args.residency! }) : retireTenantEntry(text, id);
+    command === "add"
+      ? addTenantEntry(text, {
+          id,
+          name: args.name!,
+          region: args.region!,
+          residency: args.residency!,
+          ...(args.tier !== undefined ? { tier: args.tier } : {}),
+        })
+      : retireTenantEntry(text, id);
   if ("problem" in edit) throw new CommandError(`${file.shown}:${edit.problem.line}:${edit.problem.col}: ${edit.problem.message}; nothing was written`);
   const { temp, inputs } = validate(edit.text, stackConfig, file, edit.entryLine);
   let diffText: string;

@@ -5,6 +5,7 @@
  * field here, before any of it names a branch or a pull request; the rate of signups is
  * judged from the signup pull requests GitHub lists. Pure.
  */
+import { TIER_NAME_PATTERN } from "../../tenants/schema";
 
 /** The `repository_dispatch` event type the application sends (POST /repos/{owner}/{repo}/dispatches). */
 export const SIGNUP_EVENT = "tenant-signup";
@@ -25,6 +26,8 @@ export interface SignupRequest {
   readonly name?: string;
   readonly region?: string;
   readonly residency?: string;
+  /** One of the tenants file's tiers (add; optional): `tenant add --tier`, which the loader checks is declared. */
+  readonly tier?: string;
 }
 
 const STACK = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -32,6 +35,8 @@ const TENANT = /^[a-z][a-z0-9-]{0,62}$/;
 const REQUEST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const RESIDENCY = /^[A-Z]{2}$/;
+/** A tier's name as the tenants file's schema has it (tenants/schema.ts). */
+const TIER = TIER_NAME_PATTERN;
 /** Any control, format, separator-line or unassigned character: never part of a name shown in a pull request. */
 const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cn}]/u;
 
@@ -60,14 +65,21 @@ export function parseSignupRequest(env: Readonly<Record<string, string | undefin
   const request = field("REQUEST", REQUEST, "the application's request id: letters, digits, '.', '_', '-', at most 64", true);
   const region = field("REGION", REGION, "a Neon region id (aws-eu-central-1, ...)", adding);
   const residency = field("RESIDENCY", RESIDENCY, "an ISO 3166-1 alpha-2 code in capitals, or EU", adding);
+  const tier = field("TIER", TIER, "one of the tenants file's tiers: lowercase letters, digits and hyphens, a letter first (or none)", false);
   const name = env.NAME ?? "";
   if (adding && name.trim() === "") problems.push("name is missing: the customer's display name");
   else if (name && (HIDDEN.test(name) || name.length > 256 || name !== name.trim()))
     problems.push(`name ${shown(name)}: printable text of at most 256 characters, no control or invisible characters, no leading or trailing space`);
-  if (action === "retire" && (name || region || residency)) problems.push("retire takes the tenant only (no name, region or residency)");
+  if (action === "retire" && (name || region || residency || tier)) problems.push("retire takes the tenant only (no name, region, residency or tier)");
   if (problems.length) return { problems };
   return {
-    request: { action, stack: stack!, tenant: tenant!, request: request!, ...(adding ? { name, region: region!, residency: residency! } : {}) },
+    request: {
+      action,
+      stack: stack!,
+      tenant: tenant!,
+      request: request!,
+      ...(adding ? { name, region: region!, residency: residency!, ...(tier ? { tier } : {}) } : {}),
+    },
   };
 }
 

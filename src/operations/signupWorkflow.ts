@@ -45,6 +45,7 @@ const INPUTS: Readonly<Record<string, DispatchInput>> = {
   name: { description: "The customer's display name (add)", type: "string", required: false },
   region: { description: "The Neon region, e.g. aws-eu-central-1 (add)", type: "string", required: false },
   residency: { description: "The residency: an ISO 3166-1 alpha-2 code or EU (add)", type: "string", required: false },
+  tier: { description: "One of the tenants file's tiers (add; optional)", type: "string", required: false },
   request: { description: "The application's id of the request", type: "string", required: true },
 };
 
@@ -58,6 +59,7 @@ function requestEnv(): Env {
     NAME: field("name"),
     REGION: field("region"),
     RESIDENCY: field("residency"),
+    TIER: field("tier"),
     REQUEST: field("request"),
     SIGNUP_LABEL,
   };

@@ -68,6 +68,11 @@ function ruleFor(field: string, before: unknown, after: unknown): FieldRule {
     const why = kind === "weakening" ? weakening(field, before, after) : residencyWidening(before, after);
     if (why) return { class: "destructive", kind, why };
   } else if (kind) return { class: "destructive", kind, why: CHANGE_KINDS[kind].why };
+  if (field === "tier")
+    return {
+      class: "safe",
+      why: `${before === undefined ? "takes" : after === undefined ? "leaves its tier for" : "changes to"} ${after === undefined ? "the file's defaults" : `tier ${String(after)}`}: each setting that changes with it is listed here`,
+    };
   if (field === "status") {
     return after === "retired"
       ? { class: "safe", why: "keeps the database and its backups; removes its secret and stops its backups and migrations" }

@@ -16,8 +16,8 @@ export interface SourcePosition {
   readonly col: number;
   /** `head`: the file the pull request proposes; `base`: the file as it was (a removal). */
   readonly side: "head" | "base";
-  /** `field`: the changed value; `defaults`: the `defaults:` value the tenant inherits; `entry`: the tenant's entry; `setting`: the stack file's key. */
-  readonly of: "field" | "defaults" | "entry" | "setting";
+  /** `field`: the changed value; `tier`: its tier's preset value (tenants/tiers.ts); `defaults`: the `defaults:` value the tenant inherits; `entry`: the tenant's entry; `setting`: the stack file's key. */
+  readonly of: "field" | "tier" | "defaults" | "entry" | "setting";
 }
 
 /** The text behind a side of the diff, when the caller read it (positions are left out otherwise). */
@@ -67,8 +67,11 @@ class SideFiles {
     if (!this.tenants || i === undefined) return undefined;
     const keys = field === undefined ? [] : field.split(".");
     if (!keys.length) return this.place(this.tenants, ["tenants", i], "entry");
+    const tier = this.tenants.nodeAt(["tenants", i, "tier"]);
+    const inTier = isScalar(tier) && keys[0] !== "tier" ? this.place(this.tenants, ["tiers", String(tier.value), ...keys], "tier") : undefined;
     return (
       this.place(this.tenants, ["tenants", i, ...keys], "field") ??
+      inTier ??
       this.place(this.tenants, ["defaults", ...keys], "defaults") ??
       this.place(this.tenants, ["tenants", i], "entry")
     );

@@ -77,7 +77,7 @@ const prefix = (c: FieldChange) => (c.at ? `${show(c.at.file)}:${c.at.line}:${c.
 /** What the position is, when it is not the changed value itself. */
 function placeNote(c: FieldChange): string {
   if (c.at?.side === "base") return " (the line as it was in the base)";
-  return c.at?.of === "defaults" ? " (set in defaults)" : "";
+  return c.at?.of === "defaults" ? " (set in defaults)" : c.at?.of === "tier" ? " (set in its tier)" : "";
 }
 
 /** The hint to acknowledge a change, with a reason the schema accepts. */
@@ -134,7 +134,7 @@ export function renderDiffText(diff: FleetDiff, meta: DiffMeta, options: TextOpt
 /** The field's cell: its name and line (`region (line 12)`, `tenant (base line 40)`, `backup.retentionDays (defaults, line 9)`). */
 function mdField(c: FieldChange): string {
   if (!c.at) return mdCell(c.field);
-  const where = c.at.side === "base" ? "base line" : c.at.of === "defaults" ? "defaults, line" : "line";
+  const where = c.at.side === "base" ? "base line" : c.at.of === "defaults" ? "defaults, line" : c.at.of === "tier" ? "tier, line" : "line";
   return `${mdCell(c.field)} (${where} ${c.at.line})`;
 }
 

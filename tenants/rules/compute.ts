@@ -4,6 +4,7 @@ import { CODE_DEFAULTS } from "../model";
 import type { Problem } from "../../src/core/diagnostics/problems";
 import type { DocPath, Positions } from "../../src/core/diagnostics/positions";
 import type { Rule } from "./types";
+import { layerPath, presetOf } from "../tiers";
 
 const CU_STEPS = "0.25, 0.5 or a whole number from 1 to 16";
 function isCuStep(v: number): boolean {
@@ -30,13 +31,14 @@ function fieldProblems(compute: DefaultsInput["compute"], path: DocPath, at: Pos
   return out;
 }
 
-export const computeSizes: Rule = ({ defaults, entries, at }) => {
+export const computeSizes: Rule = ({ defaults, tiers, entries, at }) => {
   const out = fieldProblems(defaults.compute, ["defaults", "compute"], at);
-  for (const { index, raw } of entries) {
+  for (const [name, preset] of Object.entries(tiers)) out.push(...fieldProblems(preset.compute, ["tiers", name, "compute"], at));
+  for (const { index, raw, layer } of entries) {
     const base = ["tenants", index];
     out.push(...fieldProblems(raw.compute, [...base, "compute"], at));
-    const compute = { ...CODE_DEFAULTS.compute, ...defaults.compute, ...raw.compute };
-    const where = raw.compute ? [...base, "compute"] : defaults.compute ? ["defaults", "compute"] : base;
+    const compute = { ...CODE_DEFAULTS.compute, ...layer.compute, ...raw.compute };
+    const where = raw.compute ? [...base, "compute"] : (layerPath(raw.tier, presetOf(tiers, raw.tier), defaults, ["compute"]) ?? base);
     if (compute.minCu > compute.maxCu) {
       out.push(at.error(where, `minCu ${compute.minCu} is above maxCu ${compute.maxCu}; lower minCu or raise maxCu`));
     } else if (compute.maxCu - compute.minCu > CU_MAX_SPREAD) {

@@ -13,6 +13,7 @@ import { oneOwner } from "./shards";
 import { credentialParameters, lifecycleRulesPerVault, neonProjects, pitrWithinPlan, planMemory, repositorySecrets, stackSize } from "./limits";
 import { moveTarget, projectNames } from "./move";
 import { bindings } from "./binding";
+import { tierReferences } from "./tiers";
 import type { Rule } from "./types";
 
 export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
@@ -36,6 +37,7 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   moveTarget,
   projectNames,
   bindings,
+  tierReferences,
 });
 
 export type { LoadContext, Rule, RuleInput, Entry, Placeable } from "./types";

@@ -2,6 +2,7 @@
 import { CODE_DEFAULTS, isActive } from "../model";
 import { backupRegionOf } from "../placement";
 import type { Problem } from "../../src/core/diagnostics/problems";
+import { layerPath, presetOf } from "../tiers";
 import type { Rule } from "./types";
 import {
   maxTenantsWithin,
@@ -22,14 +23,14 @@ export const SSM_STANDARD_PARAMETER_LIMIT = 10_000;
 /** GitHub's limit of Actions secrets per repository. */
 export const GITHUB_REPOSITORY_SECRET_LIMIT = 100;
 
-export const lifecycleRulesPerVault: Rule = ({ defaults, owned, at }) => {
+export const lifecycleRulesPerVault: Rule = ({ owned, at }) => {
   const out: Problem[] = [];
   const retentionsByVault = new Map<string, Set<number>>();
-  for (const { index, raw } of owned) {
+  for (const { index, raw, layer } of owned) {
     if (raw.region === undefined) continue;
     const vault = backupRegionOf(raw.region);
     const retentions = retentionsByVault.get(vault) ?? new Set<number>();
-    retentions.add(raw.backup?.retentionDays ?? defaults.backup?.retentionDays ?? CODE_DEFAULTS.backup.retentionDays);
+    retentions.add(raw.backup?.retentionDays ?? layer.backup?.retentionDays ?? CODE_DEFAULTS.backup.retentionDays);
     retentionsByVault.set(vault, retentions);
     if (retentions.size === S3_LIFECYCLE_RULE_LIMIT) {
       out.push(
@@ -43,19 +44,17 @@ export const lifecycleRulesPerVault: Rule = ({ defaults, owned, at }) => {
   return out;
 };
 
-export const pitrWithinPlan: Rule = ({ defaults, owned, ctx, at }) => {
+export const pitrWithinPlan: Rule = ({ defaults, tiers, owned, ctx, at }) => {
   const max = ctx.limits?.neonHistoryRetentionHours;
   if (max === undefined) return [];
   const out: Problem[] = [];
-  for (const { index, raw } of owned) {
-    const hours = raw.historyRetentionHours ?? defaults.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours;
+  for (const { index, raw, layer } of owned) {
+    const hours = raw.historyRetentionHours ?? layer.historyRetentionHours ?? CODE_DEFAULTS.historyRetentionHours;
     if (hours <= max) continue;
     const where =
       raw.historyRetentionHours !== undefined
         ? ["tenants", index, "historyRetentionHours"]
-        : defaults.historyRetentionHours !== undefined
-          ? ["defaults", "historyRetentionHours"]
-          : ["tenants", index];
+        : (layerPath(raw.tier, presetOf(tiers, raw.tier), defaults, ["historyRetentionHours"]) ?? ["tenants", index]);
     out.push(
       at.error(
         where,

@@ -12,13 +12,13 @@ import { CODE_DEFAULTS, isActive } from "../model";
 import type { Problem } from "../../src/core/diagnostics/problems";
 import type { Rule } from "./types";
 
-export const moveTarget: Rule = ({ entries, defaults, at }) => {
+export const moveTarget: Rule = ({ entries, at }) => {
   const out: Problem[] = [];
-  for (const { index, raw } of entries) {
+  for (const { index, raw, layer } of entries) {
     if (!raw.move) continue;
     const base = ["tenants", index, "move"];
     const region = findRegion(raw.move.region);
-    const current = raw.pgVersion ?? defaults?.pgVersion ?? CODE_DEFAULTS.pgVersion;
+    const current = raw.pgVersion ?? layer.pgVersion ?? CODE_DEFAULTS.pgVersion;
     const target = raw.move.pgVersion ?? current;
     if (raw.status === "retired") out.push(at.error(base, "a retired tenant is not moved; remove move, or reactivate the tenant first"));
     if (region && region.status.state !== "active")

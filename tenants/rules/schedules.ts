@@ -4,6 +4,7 @@ import type { DocPath, Positions } from "../../src/core/diagnostics/positions";
 import type { Rule } from "./types";
 import { longestGapHours } from "../../src/core/cronGap";
 import { CODE_DEFAULTS } from "../model";
+import { layerPath, presetOf } from "../tiers";
 
 function minuteWarning(schedule: string | undefined, path: DocPath, at: Positions): Problem[] {
   if (!schedule) return [];
@@ -20,18 +21,19 @@ function minuteWarning(schedule: string | undefined, path: DocPath, at: Position
   return [];
 }
 
-export const scheduleMinutes: Rule = ({ defaults, entries, at }) => [
+export const scheduleMinutes: Rule = ({ defaults, tiers, entries, at }) => [
   ...minuteWarning(defaults.backup?.schedule, ["defaults", "backup", "schedule"], at),
+  ...Object.entries(tiers).flatMap(([name, preset]) => minuteWarning(preset.backup?.schedule, ["tiers", name, "backup", "schedule"], at)),
   ...entries.flatMap(({ index, raw }) => minuteWarning(raw.backup?.schedule, ["tenants", index, "backup", "schedule"], at)),
 ];
 
 /** A stated RPO the schedule keeps: its longest gap between two backups is not longer. */
-export const scheduleKeepsRpo: Rule = ({ defaults, entries, at }) =>
-  entries.flatMap(({ index, raw }) => {
-    const rpo = raw.backup?.rpoHours ?? defaults.backup?.rpoHours;
-    const enabled = raw.backup?.enabled ?? defaults.backup?.enabled ?? CODE_DEFAULTS.backup.enabled;
+export const scheduleKeepsRpo: Rule = ({ defaults, tiers, entries, at }) =>
+  entries.flatMap(({ index, raw, layer }) => {
+    const rpo = raw.backup?.rpoHours ?? layer.backup?.rpoHours;
+    const enabled = raw.backup?.enabled ?? layer.backup?.enabled ?? CODE_DEFAULTS.backup.enabled;
     if (rpo === undefined || !enabled) return [];
-    const schedule = raw.backup?.schedule ?? defaults.backup?.schedule ?? CODE_DEFAULTS.backup.schedule;
+    const schedule = raw.backup?.schedule ?? layer.backup?.schedule ?? CODE_DEFAULTS.backup.schedule;
     let gap: number;
     try {
       gap = longestGapHours(schedule);
@@ -44,7 +46,7 @@ export const scheduleKeepsRpo: Rule = ({ defaults, entries, at }) =>
         ? ["tenants", index, "backup", "rpoHours"]
         : raw.backup?.schedule !== undefined
           ? ["tenants", index, "backup", "schedule"]
-          : ["tenants", index];
+          : (layerPath(raw.tier, presetOf(tiers, raw.tier), defaults, ["backup", "rpoHours"]) ?? ["tenants", index]);
     return [
       at.error(
         path,
@@ -54,7 +56,7 @@ export const scheduleKeepsRpo: Rule = ({ defaults, entries, at }) =>
   });
 
 /** Each rollout names one of the stack's migration waves. */
-export const rolloutWaves: Rule = ({ defaults, entries, ctx, at }) => {
+export const rolloutWaves: Rule = ({ defaults, tiers, entries, ctx, at }) => {
   const waves = ctx.waves;
   if (!waves) return [];
   const check = (wave: string | undefined, path: DocPath): Problem[] =>
@@ -66,5 +68,9 @@ export const rolloutWaves: Rule = ({ defaults, entries, ctx, at }) => {
             `"${wave}" is not a migration wave of this stack (${waves.source} is ${waves.names.join(", ")}); use one of them, or add the wave there`,
           ),
         ];
-  return [...check(defaults.rollout, ["defaults", "rollout"]), ...entries.flatMap(({ index, raw }) => check(raw.rollout, ["tenants", index, "rollout"]))];
+  return [
+    ...check(defaults.rollout, ["defaults", "rollout"]),
+    ...Object.entries(tiers).flatMap(([name, preset]) => check(preset.rollout, ["tiers", name, "rollout"])),
+    ...entries.flatMap(({ index, raw }) => check(raw.rollout, ["tenants", index, "rollout"])),
+  ];
 };

@@ -49,10 +49,14 @@ export interface Entry {
   readonly index: number;
   /** The fields of the entry that passed their own schema (all of them when the file is valid). */
   readonly raw: Partial<TenantInput>;
+  /** What it inherits: its tier's preset over the file's defaults (tenants/tiers.ts); the defaults alone without a tier. */
+  readonly layer: Partial<DefaultsInput>;
 }
 
 export interface RuleInput {
   readonly defaults: Partial<DefaultsInput>;
+  /** The file's tiers (name → preset): the fields of each that passed their schema. */
+  readonly tiers: Readonly<Record<string, Partial<DefaultsInput>>>;
   readonly entries: readonly Entry[];
   /** The entries this stack owns: all of them unless the file is shared by shards. */
   readonly owned: readonly Entry[];

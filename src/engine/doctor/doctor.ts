@@ -10,7 +10,9 @@ import path from "node:path";
 import { GITHUB_TOKEN } from "../../core/config/credentials";
 import type { StackConfig } from "../../core/config/stackFiles";
 import type { StackSettings } from "../../core/config/settings";
-import { WORKFLOW_DIR } from "../../core/repositoryContract";
+import { tenantDiffCheck, WORKFLOW_DIR } from "../../core/repositoryContract";
+import { ciStacks } from "../../core/config/ciStacks";
+import { SIGNUP_WORKFLOW_PATH } from "../../operations/signupWorkflow";
 import { awsSimulations, type PlannedAwsResource } from "./awsActions";
 import { callerIdentity, checkDeployPermissions } from "./awsChecks";
 import { checkCiEnvironments, checkRepositoryAccess, GITHUB_API } from "./githubChecks";
@@ -18,6 +20,8 @@ import { ciEnvironments, neededPermissions } from "./githubRequirements";
 import { checkNeon } from "./neonChecks";
 import { nodeCheck } from "./node";
 import { checkPulumiBackend } from "./pulumiBackend";
+import { checkSignupRuleset, type SignupUse } from "./rulesetChecks";
+import { guardedPaths } from "./rulesetRequirements";
 import { ok, skip, type Check } from "./report";
 
 export const NEON_PROJECT_TYPE = "neon:index/project:Project";
@@ -90,9 +94,24 @@ async function githubChecks(d: DoctorInputs): Promise<Check[]> {
     );
     return checks;
   }
-  const { environments } = ciEnvironments(readWorkflows(d.root));
+  const workflows = readWorkflows(d.root);
+  const { environments } = ciEnvironments(workflows);
   checks.push(...(await checkCiEnvironments({ base, token: got.token }, ciRepository, environments)));
+  const requiredChecks = ciStacks(d.root).stacks.map((s) => tenantDiffCheck(s.stack));
+  const target = { base, token: got.token, repository: ciRepository };
+  const tenantsFile = path.relative(d.root, path.resolve(d.root, d.settings.tenantsFile)).split(path.sep).join("/");
+  const owners = { guarded: guardedPaths(Object.keys(workflows)), unowned: tenantsFile.startsWith("..") ? [] : [tenantsFile] };
+  checks.push(...(await checkSignupRuleset(target, signupUse(d.settings, Object.keys(workflows)), requiredChecks, owners)));
   return checks;
+}
+
+/** The signup path is in use when its workflow is in this repository and the stack takes signups (signupsPerHour and signupsPerDay above 0). */
+export function signupUse(settings: Pick<StackSettings, "signups">, workflowFiles: readonly string[]): SignupUse {
+  const file = path.basename(SIGNUP_WORKFLOW_PATH);
+  const { perHour, perDay } = settings.signups;
+  if (!workflowFiles.includes(file)) return { off: `${SIGNUP_WORKFLOW_PATH} is not in this repository` };
+  if (perHour === 0 || perDay === 0) return { off: `self-serve signup is off (signupsPerHour ${perHour}, signupsPerDay ${perDay})` };
+  return { inUse: `self-serve signup is on (signupsPerHour ${perHour}, signupsPerDay ${perDay}) and merges pure additions without a person` };
 }
 
 async function awsChecks(d: DoctorInputs): Promise<Check[]> {

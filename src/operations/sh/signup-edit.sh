@@ -11,6 +11,7 @@
 #   NAME        the customer's display name (add)
 #   REGION      the Neon region (add)
 #   RESIDENCY   the residency, an ISO 3166-1 alpha-2 code or EU (add)
+#   TIER        one of the tenants file's tiers (add; empty: none)
 #   SIGNUP_LABEL  the label every signup pull request carries
 
 set -euo pipefail
@@ -21,6 +22,9 @@ npm run --silent signup -- rate --prs "${RUNNER_TEMP}/signups.json" --stack "${S
 args=("${ACTION}" "${TENANT}" --stack "${STACK}")
 if [ "${ACTION}" = "add" ]; then
   args+=(--name "${NAME}" --region "${REGION}" --residency "${RESIDENCY}")
+  if [ -n "${TIER:-}" ]; then
+    args+=(--tier "${TIER}")
+  fi
 fi
 npm run --silent tenant -- "${args[@]}" > "${RUNNER_TEMP}/diff.txt"
 cat "${RUNNER_TEMP}/diff.txt" >> "${GITHUB_STEP_SUMMARY}"
