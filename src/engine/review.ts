@@ -205,7 +205,8 @@ export async function runReview(args: ReviewArgs, stackConfig: StackConfig, sett
   const others = otherStackTenants(PROJECT_ROOT, stack, args.head ? undefined : args.base);
   const diff = diffFleets(before, { ...after, otherStacks: others }, findings);
   const meta = { base: label, stack, file: settings.tenantsFile };
-  if (args.verdict) writeVerdict(args, stack, diff, [settings.tenantsFile, after.fleet.file]);
+  // Another stack's tenants file may change too: that stack's own verdict judges it, and the signup needs every stack's.
+  if (args.verdict) writeVerdict(args, stack, diff, [settings.tenantsFile, after.fleet.file, ...new Set(others.map((o) => o.file))]);
   await write(
     args.format === "json"
       ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n`
