@@ -450,6 +450,7 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
       GITHUB_ENV: githubEnv,
       GITHUB_REPOSITORY: ctx.repository,
       GITHUB_REF: ctx.ref,
+      GITHUB_SHA: String((contexts.github as Record<string, Json>).sha ?? ""),
       GITHUB_RUN_ID: ctx.runId ?? "4242",
       GITHUB_RUN_ATTEMPT: "1",
       GITHUB_WORKFLOW: String((contexts.github as Record<string, Json>).workflow),

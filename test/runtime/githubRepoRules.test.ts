@@ -57,6 +57,8 @@ describe("GitHub's pull request rules, as the stand-in keeps them", () => {
     github.recordRun({
       workflow: "tenant-diff.yml",
       event: "pull_request_target",
+      head_branch: "main",
+      path: ".github/workflows/tenant-diff.yml",
       head_sha: sha,
       conclusion,
       jobs: { "tenant diff (prod)": conclusion },
@@ -146,5 +148,39 @@ describe("GitHub's pull request rules, as the stand-in keeps them", () => {
     const second = pushMore("signup/g", "other.txt", "y\n", "a-maintainer");
     expect(merge()).toEqual([github.sha("main"), second]);
     expect(github.events.map((e) => e.action)).toEqual(["opened", "synchronize"]);
+  });
+
+  it("lists runs by branch, event and status, deployments by environment and sha with their newest status, and answers a dispatch 204 (RUNS, DEPLOYMENTS, DISPATCH)", async () => {
+    const sha = github.sha("main");
+    const record = (branch: string, event: string, conclusion: "success" | "failure") =>
+      github.recordRun({
+        workflow: "deploy.yml",
+        event,
+        head_sha: sha,
+        head_branch: branch,
+        path: ".github/workflows/deploy.yml",
+        conclusion,
+        jobs: {},
+        artifacts: {},
+      });
+    const ok = record("main", "push", "success");
+    record("main", "push", "failure");
+    record("other", "push", "success");
+    record("main", "workflow_dispatch", "success");
+    const runs = await call(TOKENS.person, "GET", `repos/${REPO}/actions/workflows/deploy.yml/runs?branch=main&event=push&status=success`);
+    expect((runs.body.workflow_runs as { id: number }[]).map((r) => r.id)).toEqual([ok.id]);
+    github.recordDeployment(sha, "prod", "success");
+    github.recordDeployment(sha, "staging", "failure");
+    const listed = await call(TOKENS.person, "GET", `repos/${REPO}/deployments?environment=prod&sha=${sha}`);
+    const [deployment] = listed.body as unknown as { id: number }[];
+    expect((listed.body as unknown as unknown[]).length).toBe(1);
+    expect((await call(TOKENS.person, "GET", `repos/${REPO}/deployments/${deployment.id}/statuses`)).body).toEqual([{ state: "success", environment: "prod" }]);
+    const res = await fetch(`${github.url}/repos/example/app/dispatches`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKENS.app}` },
+      body: JSON.stringify({ event_type: "tenant-fleet-ready", client_payload: { tenants: ["a"] } }),
+    });
+    expect([res.status, await res.text()]).toEqual([204, ""]);
+    expect(github.dispatches).toEqual([{ repository: "example/app", event_type: "tenant-fleet-ready", client_payload: { tenants: ["a"] } }]);
   });
 });

@@ -54,7 +54,8 @@
  *    repository (origin is its path, not https://github.com/...) at `ref` (default: the run's
  *    commit) into `path`, every branch with `fetch-depth: 0` and the one commit otherwise, as
  *    the action does; this checkout's node_modules (and policies/node_modules) are linked in, and
- *    every `npm ci` step is skipped (the same lockfile installed them). The bubblewrap install
+ *    every `npm ci` step is skipped (the same lockfile installed them), and so is the fast path's
+ *    install of the deployed commit's checker (CHECKER_INSTALL). The bubblewrap install
  *    step (sudo apt-get) is skipped: this machine's bwrap is used.
  * 17. `actions/create-github-app-token` (`github`): a token per App, from its client id, that
  *    the GitHub stand-in knows as that App's bot.
@@ -138,6 +139,8 @@ export interface GithubRepository {
   readonly app: (clientId: string) => { token: string; slug: string };
   /** The update of `pulumi up` for a stack, in a checkout: what it printed and the stack's outputs (18). */
   readonly pulumiUp?: (workspace: string, stack: string) => Promise<{ output: string; outputs: Record<string, unknown> }>;
+  /** Where each stack's outputs are kept (`<stack>.json`), as the state backend would (18). */
+  readonly pulumiState: string;
 }
 
 const GH_STAND_IN = path.join(__dirname, "gh", "gh.mjs");
@@ -203,7 +206,7 @@ function githubRepositoryStep(
       kind: "call",
       run: async (workspace) => {
         const done = await up(workspace, ctx.with["stack-name"]);
-        writeFileSync(path.join(bin, "outputs.json"), JSON.stringify(done.outputs));
+        writeFileSync(path.join(github.pulumiState, `${ctx.with["stack-name"]}.json`), JSON.stringify(done.outputs));
         return { output: done.output, env: { PATH: `${bin}:${ctx.env.PATH}` } };
       },
       why: `pulumi up --stack ${ctx.with["stack-name"]}`,
@@ -212,13 +215,18 @@ function githubRepositoryStep(
   return undefined;
 }
 
-/** A `gh` (15) and a `pulumi` answering `stack output --json` (18), in `bin`. */
-function githubTools(bin: string): void {
+/** A `gh` (15) and a `pulumi` answering `stack output --stack S --json [NAME]` from the kept outputs (18), in `bin`. */
+function githubTools(bin: string, state: string): void {
   mkdirSync(bin, { recursive: true });
   writeFileSync(path.join(bin, "gh"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(GH_STAND_IN)} "$@"\n`, { mode: 0o755 });
   const pulumi = [
     "#!/usr/bin/env bash",
-    'if [ "$1 $2" = "stack output" ] && [[ " $* " == *" --json "* ]]; then cat "$(dirname "$0")/outputs.json"; exit 0; fi',
+    `state=${JSON.stringify(state)}`,
+    'if [ "$1 $2" = "stack output" ] && [ "$3" = --stack ] && [ "$5" = --json ]; then',
+    '  if [ ! -f "${state}/$4.json" ]; then echo "error: no stack named \'$4\' found" >&2; exit 255; fi',
+    '  if [ -n "${6:-}" ]; then jq --arg name "$6" \'.[$name]\' "${state}/$4.json"; else cat "${state}/$4.json"; fi',
+    "  exit 0",
+    "fi",
     'echo "pulumi stand-in (test/runtime/substitutions.ts, 18): only stack output --json after an update; refused: pulumi $*" >&2',
     "exit 2",
     "",
@@ -290,7 +298,7 @@ export function runnerSetup(
     env,
     substitutions: (options = {}) => {
       const githubBin = options.github ? mkdtempSync(path.join(tmpdir(), "tf-github-tools-")) : "";
-      if (options.github) githubTools(githubBin);
+      if (options.github) githubTools(githubBin, options.github.pulumiState);
       return {
         forStep(step, ctx) {
           if (options.github) {
@@ -344,6 +352,8 @@ export function runnerSetup(
           const out = { ...env };
           // The gh stand-in first on PATH (15).
           if (options.github) out.PATH = `${githubBin}:${env.PATH ?? runnerEnvPath}`;
+          // The fast path's checker of the deployed commit installs its packages with CHECKER_INSTALL (16: linked, same lockfile).
+          if (options.github) out.CHECKER_INSTALL = `ln -s ${path.join(PROJECT_ROOT, "node_modules")} node_modules`;
           if (options.partBytes !== undefined && out.BACKUP_PART_BYTES !== undefined) out.BACKUP_PART_BYTES = String(options.partBytes);
           if (options.neonApi !== undefined && out.NEON_API !== undefined) out.NEON_API = options.neonApi;
           return out;

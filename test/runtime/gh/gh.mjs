@@ -34,6 +34,7 @@ function parseArgs(args) {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "-f" || a === "--raw-field") fields.push(args[++i]);
+    else if (a === "--input" && args[i + 1] === "-") flags.input = args[++i];
     else if (["--auto", "--squash", "--disable-auto"].includes(a)) flags[a.slice(2)] = true;
     else if (a.startsWith("--")) flags[a.slice(2)] = args[++i];
     else positional.push(a);
@@ -161,7 +162,9 @@ async function api({ flags, fields, positional }) {
   const params = Object.fromEntries(fields.map((f) => [f.slice(0, f.indexOf("=")), f.slice(f.indexOf("=") + 1)]));
   let route = positional[0];
   if (method === "GET" && fields.length) route += `${route.includes("?") ? "&" : "?"}${new URLSearchParams(params)}`;
-  const res = await call(method, route, method === "GET" || !fields.length ? undefined : params);
+  // `--input -`: the request body is stdin, as JSON (https://cli.github.com/manual/gh_api).
+  const body = flags.input === "-" ? JSON.parse(readFileSync(0, "utf8")) : method === "GET" || !fields.length ? undefined : params;
+  const res = await call(flags.input === "-" && !flags.method ? "POST" : method, route, body);
   const text = await res.text();
   if (text) print(JSON.parse(text), flags.jq);
 }

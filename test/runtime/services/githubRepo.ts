@@ -30,6 +30,14 @@
  * - RUNS: GET /repos/{o}/{r}/actions/workflows/{file}/runs lists runs newest first with head_sha,
  *   status and conclusion (https://docs.github.com/en/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow);
  *   a run's artifacts are listed and downloaded as zip archives (https://docs.github.com/en/rest/actions/artifacts).
+ *   `branch`, `event` and `status` filter the list.
+ * - DEPLOYMENTS: a job that references an environment creates a deployment of the run's commit
+ *   to it, whose status follows the job ("the workflow job... creates a deployment", https://docs.github.com/en/actions/reference/workflows-and-actions/deployments-and-environments);
+ *   GET /repos/{o}/{r}/deployments filters by `environment` and `sha`, newest first, and a
+ *   deployment's statuses are listed newest first (https://docs.github.com/en/rest/deployments/deployments#list-deployments,
+ *   https://docs.github.com/en/rest/deployments/statuses#list-deployment-statuses).
+ * - DISPATCH: POST /repos/{o}/{r}/dispatches answers 204 No Content
+ *   (https://docs.github.com/en/rest/repos/repos#create-a-repository-dispatch-event).
  */
 import { execFileSync } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -65,6 +73,9 @@ export interface Run {
   workflow: string;
   event: string;
   head_sha: string;
+  /** The branch the run is for, and the workflow file `path@ref`, as the runs API gives them. */
+  head_branch: string;
+  path: string;
   status: "completed";
   conclusion: "success" | "failure";
   /** Job name → conclusion: each a check run on head_sha. */
@@ -89,6 +100,12 @@ export interface GithubRepo {
   readonly pulls: Pull[];
   readonly runs: Run[];
   readonly statuses: { sha: string; state: string; context: string; description: string }[];
+  /** Deployments (DEPLOYMENTS), with their newest status. */
+  readonly deployments: { id: number; sha: string; environment: string; state: string }[];
+  /** repository_dispatch events sent to other repositories (the application's). */
+  readonly dispatches: { repository: string; event_type: string; client_payload: unknown }[];
+  /** A deployment a job that names `environment` made, with its final state (DEPLOYMENTS). */
+  recordDeployment(sha: string, environment: string, state: string): void;
   /** What GitHub would start a workflow for, oldest first; the test takes them off. */
   readonly events: RepoEvent[];
   /** The bare repository. */
@@ -126,6 +143,8 @@ export async function startGithubRepo(options: {
   const runs: Run[] = [];
   const statuses: GithubRepo["statuses"] = [];
   const events: RepoEvent[] = [];
+  const deployments: GithubRepo["deployments"] = [];
+  const dispatches: GithubRepo["dispatches"] = [];
   const base = `/repos/${repository}`;
   const sha = (ref: string) => gitIn(git, ["rev-parse", "--verify", `${ref}^{commit}`]);
   let clock = 0;
@@ -191,6 +210,23 @@ export async function startGithubRepo(options: {
     const user = /^\/users\/([^/]+)$/.exec(u.pathname);
     if (user) return [200, { login: decodeURIComponent(user[1]), id: 4200 + decodeURIComponent(user[1]).length }];
     if (u.pathname === "/graphql" && method === "POST") return graphql(body as { query: string; variables: Record<string, string> });
+    const dispatch = /^\/repos\/([^/]+\/[^/]+)\/dispatches$/.exec(u.pathname);
+    if (dispatch && method === "POST") {
+      const b = body as { event_type: string; client_payload: unknown };
+      dispatches.push({ repository: dispatch[1], event_type: b.event_type, client_payload: b.client_payload });
+      return [204, null];
+    }
+    if (u.pathname === `${base}/deployments` && method === "GET") {
+      const env = u.searchParams.get("environment");
+      const at = u.searchParams.get("sha");
+      const found = deployments.filter((d) => (!env || d.environment === env) && (!at || d.sha === at)).sort((a, b) => b.id - a.id);
+      return [200, found.map((d) => ({ id: d.id, sha: d.sha, environment: d.environment }))];
+    }
+    const deploymentStatuses = new RegExp(`^${base}/deployments/(\\d+)/statuses$`).exec(u.pathname);
+    if (deploymentStatuses) {
+      const d = deployments.find((x) => x.id === Number(deploymentStatuses[1]));
+      return d ? [200, [{ state: d.state, environment: d.environment }]] : [404, { message: "Not Found" }];
+    }
     if (u.pathname === `${base}/pulls` && method === "GET") {
       const state = u.searchParams.get("state") ?? "open";
       const head = u.searchParams.get("head");
@@ -260,8 +296,11 @@ export async function startGithubRepo(options: {
     }
     const list = new RegExp(`^${base}/actions/workflows/([^/]+)/runs$`).exec(u.pathname);
     if (list && method === "GET") {
-      const event = u.searchParams.get("event");
-      const found = runs.filter((r) => r.workflow === list[1] && (!event || r.event === event)).sort((a, b) => b.id - a.id);
+      const [event, branch, status] = ["event", "branch", "status"].map((k) => u.searchParams.get(k));
+      const found = runs
+        .filter((r) => r.workflow === list[1] && (!event || r.event === event) && (!branch || r.head_branch === branch))
+        .filter((r) => !status || r.status === status || r.conclusion === status)
+        .sort((a, b) => b.id - a.id);
       return [200, { total_count: found.length, workflow_runs: found.map(({ jobs: _, artifacts: __, ...r }) => r) }];
     }
     const artifacts = new RegExp(`^${base}/actions/runs/(\\d+)/artifacts$`).exec(u.pathname);
@@ -315,7 +354,7 @@ export async function startGithubRepo(options: {
         return;
       }
       res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(answer));
+      res.end(status === 204 ? "" : JSON.stringify(answer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -327,6 +366,11 @@ export async function startGithubRepo(options: {
     pulls,
     runs,
     statuses,
+    deployments,
+    dispatches,
+    recordDeployment(sha, environment, state) {
+      deployments.push({ id: 700 + deployments.length + 1, sha, environment, state });
+    },
     events,
     git,
     requiredChecks: options.requiredChecks,
