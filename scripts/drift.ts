@@ -21,6 +21,7 @@ import { UsageError } from "../src/core/config/stackFiles";
 import { InputError } from "../src/core/diagnostics/problems";
 import { PAGE_LIMIT } from "../src/operations/adopt/reader";
 import { driftRolePolicy, driftRoleTrust } from "../src/plan/iam/drift";
+import { GITHUB_OIDC_PROVIDER_ARN } from "../src/plan/iam/workflowAccess";
 import { classifyPreview, type Classification } from "../src/review/drift/classify";
 import { costMarkdown, countTypes, driftCost, projectCounts } from "../src/review/drift/cost";
 import { parsePreview, type PreviewDigest } from "../src/review/drift/preview";
@@ -164,7 +165,7 @@ async function cost(argv: string[]): Promise<number> {
 async function roleTrust(argv: string[]): Promise<number> {
   const a = parseCommandLine(argv, { "oidc-provider": { type: "string" }, repository: { type: "string" }, branch: { type: "string", default: "main" } }, USAGE);
   const provider = a["oidc-provider"] ?? "";
-  if (!/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(provider))
+  if (!GITHUB_OIDC_PROVIDER_ARN.test(provider))
     throw new UsageError(
       `--oidc-provider ${JSON.stringify(provider.slice(0, 120))}: the ARN of GitHub's OIDC provider in the account (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)\n${USAGE}`,
     );

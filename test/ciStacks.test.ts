@@ -217,7 +217,10 @@ describe("npm run stacks", () => {
   it("refuses an unknown option with the usage line", () => {
     const r = stacks("--matrix");
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("unknown option --matrix\nusage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]\n");
+    expect(r.stderr).toBe(
+      "unknown option --matrix\nusage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]\n" +
+        "       npm run stacks -- --deploy-role-trust dev|prod --oidc-provider ARN --repository OWNER/REPO [--branch main]\n",
+    );
   });
 
   it("reads tiers from a base commit, and names a missing one as a usage error", () => {

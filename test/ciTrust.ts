@@ -5,7 +5,14 @@
  * files and on copies with planted violations.
  */
 
-import { DRIFT_ENVIRONMENT, ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../src/core/repositoryContract";
+import {
+  DRIFT_ENVIRONMENT,
+  ERASURE_ENVIRONMENT,
+  OPERATIONS_ENVIRONMENT,
+  PROD_ADDITIONS_ENVIRONMENT,
+  PROD_ENVIRONMENT_CHOICE,
+} from "../src/core/repositoryContract";
+import { DEPLOY_SCRIPTS } from "../src/operations/scripts";
 
 export interface Step {
   id?: string;
@@ -43,7 +50,7 @@ export const DEPLOY_SECRETS = ["NEON_API_KEY", "TENANT_FLEET_APP_PRIVATE_KEY", "
  * reviewers of its own), and the nightly drift's (main only; its Neon key is one of its own,
  * since Neon has no read-only key, and its other credentials read only: docs/drift.md).
  */
-const DEPLOY_ENVIRONMENTS = ["dev", "prod", OPERATIONS_ENVIRONMENT, ERASURE_ENVIRONMENT, DRIFT_ENVIRONMENT];
+const DEPLOY_ENVIRONMENTS = ["dev", "prod", PROD_ADDITIONS_ENVIRONMENT, OPERATIONS_ENVIRONMENT, ERASURE_ENVIRONMENT, DRIFT_ENVIRONMENT];
 const ON_DEFAULT_BRANCH = "github.ref == 'refs/heads/main'";
 const COMMENT_SCRIPT = "node scripts/pr-comment.mjs --from reports";
 
@@ -55,6 +62,16 @@ function secretsIn(value: unknown): string[] {
 }
 
 const environmentOf = (job: Job) => (typeof job.environment === "string" ? job.environment : job.environment?.name);
+/**
+ * Every environment a job may run in: its name, or both names of deploy.yml's one choice
+ * (prod unless the fast path proved a pure tenant addition). Any other expression could
+ * name any environment, so it is reported as itself and matches none.
+ */
+const environmentsOf = (job: Job): string[] => {
+  const env = environmentOf(job);
+  if (env === PROD_ENVIRONMENT_CHOICE) return ["prod", PROD_ADDITIONS_ENVIRONMENT];
+  return env === undefined ? [] : [env];
+};
 const isInstall = (step: Step) => /\b(npm|yarn|pnpm)\s+(ci|install|i)\b|\bapt(-get)?\s+install\b|\|\s*(ba)?sh\b/.test(step.run ?? "");
 /** Steps that run code from the checked-out tree (the pull request's, in preview.yml). */
 const runsRepositoryCode = (step: Step) => /\b(npm|npx|pulumi|node|tsx)\b/.test(step.run ?? "") && step.run !== `set -euo pipefail\n${COMMENT_SCRIPT}\n`;
@@ -222,8 +239,13 @@ export function trustFindings(file: string, wf: Workflow): string[] {
       }
     } else {
       const deploySecrets = jobSecrets.filter((s) => DEPLOY_SECRETS.includes(s));
-      if (deploySecrets.length && !DEPLOY_ENVIRONMENTS.includes(env ?? ""))
+      const envs = environmentsOf(job);
+      if (deploySecrets.length && (!envs.length || !envs.every((e) => DEPLOY_ENVIRONMENTS.includes(e))))
         out.push(`${at}: holds ${deploySecrets.join(", ")} outside the dev, prod and tenant-operation environments`);
+      // The reviewer-less prod environment only through the fast path's decision, in deploy.yml's prod job.
+      if (env?.includes(PROD_ADDITIONS_ENVIRONMENT) && (file !== "deploy.yml" || id !== "up-prod" || env !== PROD_ENVIRONMENT_CHOICE))
+        out.push(`${at}: names environment ${PROD_ADDITIONS_ENVIRONMENT} other than through the fast path's decision (${PROD_ENVIRONMENT_CHOICE})`);
+      if (env === PROD_ENVIRONMENT_CHOICE) out.push(...fastPathFindings(at, wf));
       if (jobSecrets.length && !(job.if ?? "").includes(ON_DEFAULT_BRANCH)) out.push(`${at}: holds secrets without checking ${ON_DEFAULT_BRANCH}`);
       const up = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up");
       if (up) {
@@ -239,5 +261,26 @@ export function trustFindings(file: string, wf: Workflow): string[] {
           out.push(`${at}: stack tiers do not consult the commit before the push`);
     }
   }
+  return out;
+}
+
+/**
+ * The fast path that lets up-prod skip the prod reviewers: its decision comes from the
+ * fast-path job's decide step (the deployed commit's checker, src/operations/sh/deploy-fast-path.sh),
+ * which holds no secret and cannot write.
+ */
+function fastPathFindings(at: string, wf: Workflow): string[] {
+  const out: string[] = [];
+  const job = wf.jobs["fast-path"];
+  if (!job) return [`${at}: chooses its environment from a fast-path job that does not exist`];
+  if (secretsIn(job).length) out.push(`${at}: the fast-path job holds secrets (${secretsIn(job).join(", ")})`);
+  const granted = Object.entries(job.permissions ?? {}).filter(([, v]) => v !== "read" && v !== "none");
+  if (granted.length) out.push(`${at}: the fast-path job can write (${granted.map(([k]) => k).join(", ")})`);
+  const decide = job.steps.find((s) => s.id === "decide");
+  const checker = `bash src/operations/sh/${DEPLOY_SCRIPTS.fastPath}`;
+  if (!decide || decide.run?.trim() !== checker) out.push(`${at}: the fast path's decision is not the deployed commit's checker (${checker})`);
+  if (!JSON.stringify(job).includes('"fast":"${{ steps.decide.outputs.fast }}"')) out.push(`${at}: the fast-path job's output fast is not its decide step's`);
+  const needs = [wf.jobs["up-prod"]?.needs ?? []].flat();
+  if (!needs.includes("fast-path")) out.push(`${at}: does not wait for the fast-path job`);
   return out;
 }

@@ -34,12 +34,21 @@ const HEALTHY_ENVIRONMENTS = [
   environment("preview", { reviewers: [1], preventSelfReview: true, branches: "all" }),
   environment("dev"),
   environment("prod", { reviewers: [1], preventSelfReview: true }),
+  environment("prod-additions"),
   environment("tenant-operations", { reviewers: [1, 2], preventSelfReview: true }),
   environment("tenant-erasure", { reviewers: [3] }),
   environment("tenant-signup"),
   environment("tenant-fleet-drift"),
 ];
-const HEALTHY_POLICIES = { dev: main, prod: main, "tenant-operations": main, "tenant-erasure": main, "tenant-signup": main, "tenant-fleet-drift": main };
+const HEALTHY_POLICIES = {
+  dev: main,
+  prod: main,
+  "prod-additions": main,
+  "tenant-operations": main,
+  "tenant-erasure": main,
+  "tenant-signup": main,
+  "tenant-fleet-drift": main,
+};
 
 const standIns: StandIn[] = [];
 afterAll(async () => {
@@ -124,6 +133,7 @@ describe("GitHub", () => {
       ["ci environment dev (deploy.yml)", "ok"],
       ["ci environment preview (preview.yml)", "ok"],
       ["ci environment prod (deploy.yml)", "ok"],
+      ["ci environment prod-additions (deploy.yml)", "ok"],
       ["ci environment tenant-erasure (tenant-erase.yml, tenant-move-finish.yml)", "ok"],
       ["ci environment tenant-fleet-drift (drift.yml)", "ok"],
       ["ci environment tenant-operations (tenant-export.yml, tenant-move.yml, tenant-restore.yml)", "ok"],
@@ -445,7 +455,7 @@ describe("npm run doctor", () => {
     expect(lines).toContain(
       "ok    neon projects of org-quiet-river-40213377: 2 project(s) now, 6 more after the first pulumi up (8); tenant-fleet:neonProjectLimit is not set, so nothing to compare with",
     );
-    expect(lines.filter((l) => l.startsWith("ok    ci environment "))).toHaveLength(7);
+    expect(lines.filter((l) => l.startsWith("ok    ci environment "))).toHaveLength(8);
     expect(lines.filter((l) => l.startsWith("ok    aws permissions: ")).map((l) => l.split(":")[0])).toEqual([
       "ok    aws permissions",
       "ok    aws permissions",

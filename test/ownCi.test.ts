@@ -10,6 +10,7 @@ import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentia
 import { ROOT } from "./program";
 import { workflowErrors } from "./workflowParser";
 import { HEAD_INSTALL, trustFindings, type Workflow } from "./ciTrust";
+import { PROD_ENVIRONMENT_CHOICE } from "../src/core/repositoryContract";
 
 const read = (name: string) => readFileSync(path.join(ROOT, ".github/workflows", name), "utf8");
 type Job = {
@@ -156,9 +157,19 @@ describe("when pulumi runs", () => {
       environment: "dev",
       if: "github.ref == 'refs/heads/main' && needs.stacks.outputs.dev_count != '0'",
     });
-    expect(deploy.jobs["up-prod"]).toMatchObject({ needs: ["stacks", "test", "up-dev"], environment: "prod" });
-    // Prod runs after dev succeeded or when there is no dev stack, never after a failure.
-    expect(deploy.jobs["up-prod"].if).toBe("${{ !cancelled() && !failure() && github.ref == 'refs/heads/main' && needs.stacks.outputs.prod_count != '0' }}");
+    // Behind the prod reviewers, unless the deployed commit's checker proved a pure tenant addition.
+    expect(deploy.jobs["up-prod"]).toMatchObject({ needs: ["stacks", "test", "up-dev", "fast-path"], environment: PROD_ENVIRONMENT_CHOICE });
+    // Prod runs after dev succeeded or when there is no dev stack, never after a failure; a failed fast path only means "wait".
+    expect(deploy.jobs["up-prod"].if).toBe(
+      "${{ !cancelled() && needs.stacks.result == 'success' && needs.test.result == 'success' && (needs.up-dev.result == 'success' || needs.up-dev.result == 'skipped') && github.ref == 'refs/heads/main' && needs.stacks.outputs.prod_count != '0' }}",
+    );
+    expect(deploy.jobs["fast-path"]).toMatchObject({
+      needs: "stacks",
+      if: "github.ref == 'refs/heads/main' && needs.stacks.outputs.prod_count != '0'",
+      permissions: { contents: "read", actions: "read", deployments: "read" },
+      outputs: { fast: "${{ steps.decide.outputs.fast }}", added: "${{ steps.decide.outputs.added }}", deployed: "${{ steps.deployed.outputs.sha }}" },
+    });
+    expect(deploy.jobs["fast-path"].environment).toBeUndefined();
     for (const [job, tier] of [
       ["up-dev", "dev"],
       ["up-prod", "prod"],
@@ -425,6 +436,48 @@ describe("trust boundaries of this stack's own CI", () => {
       "deploy",
       (wf) => delete step(wf, "up-dev", (s) => !!s.uses?.startsWith("actions/create-github-app-token@")).with!.repositories,
       /up-dev: the App token is not scoped to the stack's one application repository/,
+    ],
+    [
+      "prod-additions without the fast path's decision",
+      "deploy",
+      (wf) => (wf.jobs["up-prod"].environment = "prod-additions"),
+      /up-prod: names environment prod-additions other than through the fast path's decision/,
+    ],
+    [
+      "prod-additions for the dev stacks",
+      "deploy",
+      (wf) => (wf.jobs["up-dev"].environment = PROD_ENVIRONMENT_CHOICE),
+      /up-dev: names environment prod-additions other than through the fast path's decision/,
+    ],
+    [
+      "an environment chosen by another expression",
+      "deploy",
+      (wf) => (wf.jobs["up-prod"].environment = "${{ needs.fast-path.outputs.fast == 'true' && 'preview' || 'prod' }}"),
+      /up-prod: holds .* outside the dev, prod and tenant-operation environments/,
+    ],
+    [
+      "a secret in the fast-path job",
+      "deploy",
+      (wf) => (step(wf, "fast-path", (s) => s.id === "decide").env!.NEON_API_KEY = "${{ secrets.NEON_API_KEY }}"),
+      /up-prod: the fast-path job holds secrets \(NEON_API_KEY\)/,
+    ],
+    [
+      "a fast-path job that can write",
+      "deploy",
+      (wf) => (wf.jobs["fast-path"].permissions!.deployments = "write"),
+      /up-prod: the fast-path job can write \(deployments\)/,
+    ],
+    [
+      "a decision that is not the deployed commit's checker",
+      "deploy",
+      (wf) => (step(wf, "fast-path", (s) => s.id === "decide").run = 'echo fast=true >> "${GITHUB_OUTPUT}"'),
+      /up-prod: the fast path's decision is not the deployed commit's checker/,
+    ],
+    [
+      "up-prod not waiting for the fast path",
+      "deploy",
+      (wf) => (wf.jobs["up-prod"].needs = ["stacks", "test", "up-dev"]),
+      /up-prod: does not wait for the fast-path job/,
     ],
     [
       "tiers from the merged files only",

@@ -17,6 +17,20 @@ export const OPERATIONS_ENVIRONMENT = "tenant-operations";
 export const ERASURE_ENVIRONMENT = "tenant-erasure";
 /** The environment of the nightly drift workflow (drift.yml): read-only credentials, main only, no reviewers (a schedule cannot wait). */
 export const DRIFT_ENVIRONMENT = "tenant-fleet-drift";
+/**
+ * The prod stacks' second environment (default branch only, no reviewers, the same deploy
+ * secrets and role as prod): deploy.yml's up-prod runs in it only when the fast path proved
+ * that everything since the last prod deploy adds tenants and nothing else (docs/deploying.md).
+ */
+export const PROD_ADDITIONS_ENVIRONMENT = "prod-additions";
+/** This repository's deploy workflow (hand-written): the deploy roles trust its jobs on the default branch only. */
+export const DEPLOY_WORKFLOW_PATH = ".github/workflows/deploy.yml";
+/** deploy.yml's up-prod environment: prod, unless its fast-path job said fast=true. */
+export const PROD_ENVIRONMENT_CHOICE = `\${{ needs.fast-path.outputs.fast == 'true' && '${PROD_ADDITIONS_ENVIRONMENT}' || 'prod' }}`;
+/** The commit status a deploy posts on its commit once it created tenants: `<prefix>/<stack>` (docs/signup.md). */
+export const READY_STATUS_PREFIX = "tenant-fleet/ready";
+/** The repository_dispatch event a deploy sends to the stack's application repository once it created tenants. */
+export const READY_DISPATCH_EVENT = "tenant-fleet-ready";
 /** The nightly drift workflow's file: the drift role trusts jobs of this file on the default branch only. */
 export const DRIFT_WORKFLOW_PATH = ".github/workflows/drift.yml";
 /**

@@ -14,6 +14,17 @@ export const OPERATION_SCRIPT_DIR = path.join(__dirname, "sh");
 
 const script = (name: string): string => shellBody(OPERATION_SCRIPT_DIR, name);
 
+/**
+ * The scripts .github/workflows/deploy.yml (hand-written) runs from its checkout as
+ * `bash src/operations/sh/<file>`: the fast path's two steps and the readiness report
+ * (docs/deploying.md, docs/signup.md).
+ */
+export const DEPLOY_SCRIPTS = Object.freeze({
+  deployedCommit: "deploy-deployed-commit.sh",
+  fastPath: "deploy-fast-path.sh",
+  ready: "deploy-ready.sh",
+} as const);
+
 /** Every version and delete marker under each prefix in one vault, as JSON lines (sh/erase-listing.sh). */
 export function eraseListingScript(): string {
   return script("erase-listing.sh");

@@ -15,7 +15,7 @@
  */
 import { parse } from "yaml";
 import { GITHUB_PERMISSIONS, type GithubPermission } from "../../core/config/credentials";
-import { DRIFT_ENVIRONMENT } from "../../core/repositoryContract";
+import { DRIFT_ENVIRONMENT, PROD_ADDITIONS_ENVIRONMENT, PROD_ENVIRONMENT_CHOICE } from "../../core/repositoryContract";
 
 export interface Probe {
   /** A route (relative to /repos/OWNER/REPO) that needs the permission's read half; undefined: GitHub has none. */
@@ -61,6 +61,8 @@ export const ENVIRONMENT_RULES: Readonly<Record<string, EnvironmentRule>> = {
   preview: { reviewers: true, preventSelfReview: true },
   dev: { reviewers: false, preventSelfReview: false },
   prod: { reviewers: true, preventSelfReview: true },
+  // The deploy's fast path (docs/deploying.md): only a proven pure tenant addition enters it, main only.
+  [PROD_ADDITIONS_ENVIRONMENT]: { reviewers: false, preventSelfReview: false },
   "tenant-operations": { reviewers: true, preventSelfReview: true },
   "tenant-erasure": { reviewers: true, preventSelfReview: false, reviewersOtherThan: "tenant-operations" },
   // Self-serve signup (docs/signup.md): no reviewers by design (the approval gate is the base's checker), main only.
@@ -94,12 +96,15 @@ export function ciEnvironments(workflows: Readonly<Record<string, string>>): { e
   for (const [file, text] of Object.entries(workflows).sort(([a], [b]) => a.localeCompare(b))) {
     const doc = parse(text) as { jobs?: Record<string, ParsedJob> } | null;
     for (const job of Object.values(doc?.jobs ?? {})) {
-      const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
-      if (!env || env.includes("${{")) continue;
-      const entry = found.get(env) ?? { workflows: new Set<string>(), mainOnly: true };
-      entry.workflows.add(file);
-      entry.mainOnly &&= ON_MAIN.test(String(job.if ?? ""));
-      found.set(env, entry);
+      const named = typeof job.environment === "string" ? job.environment : job.environment?.name;
+      // deploy.yml's one choice names both of its environments; any other expression, none the doctor can know.
+      const envs = named === PROD_ENVIRONMENT_CHOICE ? ["prod", PROD_ADDITIONS_ENVIRONMENT] : named && !named.includes("${{") ? [named] : [];
+      for (const env of envs) {
+        const entry = found.get(env) ?? { workflows: new Set<string>(), mainOnly: true };
+        entry.workflows.add(file);
+        entry.mainOnly &&= ON_MAIN.test(String(job.if ?? ""));
+        found.set(env, entry);
+      }
     }
   }
   const unruled = [...found.keys()].filter((name) => !ENVIRONMENT_RULES[name]).sort();

@@ -24,6 +24,8 @@ import { s3ViaService } from "../vaults/policies";
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
+/** The ARN of GitHub's OIDC provider in an AWS account, as a role's trust names it. */
+export const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
 /**
  * The claims the application repository's OIDC subject is made of (the stack sets this
