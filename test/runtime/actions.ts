@@ -625,7 +625,10 @@ export async function runWorkflow(
     if (typeof matrix === "string") {
       // MATRIX: a whole matrix from an expression ({"include":[...]}): one job per include entry.
       const whole = JSON.parse(
-        JSON.stringify(evaluateExpression(matrix.replace(/^\$\{\{\s*|\s*\}\}$/g, ""), jobIfContexts(baseContexts(workflow, jobCtx, undefined, ""))), data.replacer),
+        JSON.stringify(
+          evaluateExpression(matrix.replace(/^\$\{\{\s*|\s*\}\}$/g, ""), jobIfContexts(baseContexts(workflow, jobCtx, undefined, ""))),
+          data.replacer,
+        ),
       ) as { include?: Json[] };
       const list = whole.include ?? [];
       if (list.length === 0 || list.length > MAX_MATRIX_ENTRIES) {
