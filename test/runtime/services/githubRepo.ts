@@ -48,6 +48,8 @@ export interface Review {
   user: string;
   state: "APPROVED" | "DISMISSED" | "CHANGES_REQUESTED" | "COMMENTED";
   commit_id: string;
+  /** When it was submitted (ms since the epoch). */
+  submittedAt: number;
 }
 
 export interface Pull {
@@ -276,7 +278,7 @@ export async function startGithubRepo(options: {
       const b = body as { commit_id?: string; event: string };
       if (b.event === "APPROVE" && login === p.author) return [422, { message: "Unprocessable Entity", errors: ["Can not approve your own pull request"] }];
       const state = b.event === "APPROVE" ? "APPROVED" : b.event === "REQUEST_CHANGES" ? "CHANGES_REQUESTED" : "COMMENTED";
-      const review: Review = { id: 9000 + p.reviews.length + 1, user: login, state, commit_id: b.commit_id ?? p.headSha };
+      const review: Review = { id: 9000 + p.reviews.length + 1, user: login, state, commit_id: b.commit_id ?? p.headSha, submittedAt: Date.now() };
       p.reviews.push(review);
       tryAutoMerge(p);
       return [200, { id: review.id, state: review.state, commit_id: review.commit_id, user: { login } }];
