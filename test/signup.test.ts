@@ -4,7 +4,11 @@ import { combineVerdicts, signupVerdict } from "../src/review/signupVerdict";
 import type { ResourceFinding } from "../src/review/findings";
 import { parseSignupRequest, rateDecision, signupBranch } from "../src/operations/signup";
 import { parseTenants } from "../tenants/load";
-import { changedPaths } from "../src/cli/git";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { changedPaths, judgedCommit } from "../src/cli/git";
 import { ACME, NORTHWIND, fleetYaml } from "./helpers";
 
 const STACK: StackView = { neonOrgId: "org-a-1", protect: true, settings: { signupsPerHour: "20" } };
@@ -145,5 +149,43 @@ describe("the signup rate", () => {
   it("is off at 0 and ignores what is not a time", () => {
     expect(rateDecision([], now, { perHour: 0, perDay: 10 })).toMatchObject({ allowed: false, why: expect.stringContaining("off") });
     expect(rateDecision(["not a time", minutesAgo(-5)], now, { perHour: 1, perDay: 1 })).toMatchObject({ allowed: true, lastHour: 0 });
+  });
+});
+
+describe("the commit a verdict names (judgedCommit)", () => {
+  // tenant-diff.yml checks out refs/pull/N/merge (parents: the base, the pull request's head); the
+  // run's head_sha and the approval are about the head, so the verdict must name the head too.
+  const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" };
+  const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env, encoding: "utf8" }).trim();
+  const repo = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tf-judged-"));
+    git(dir, "init", "--quiet", "--initial-branch=main");
+    writeFileSync(path.join(dir, "tenants.yaml"), "a\n");
+    git(dir, "add", "-A");
+    git(dir, "commit", "--quiet", "-m", "base");
+    const base = git(dir, "rev-parse", "HEAD");
+    writeFileSync(path.join(dir, "tenants.yaml"), "a\nb\n");
+    git(dir, "commit", "--quiet", "-am", "head");
+    const head = git(dir, "rev-parse", "HEAD");
+    const merge = git(dir, "commit-tree", `${head}^{tree}`, "-p", base, "-p", head, "-m", "test merge");
+    return { dir, base, head, merge };
+  };
+
+  it("is the pull request's head for its test merge commit, also in a checkout of that one commit", () => {
+    const { dir, base, head, merge } = repo();
+    git(dir, "checkout", "--quiet", "--detach", merge);
+    expect(judgedCommit(dir, base)).toBe(head);
+    const shallow = mkdtempSync(path.join(tmpdir(), "tf-judged-shallow-"));
+    git(shallow, "init", "--quiet");
+    git(shallow, "fetch", "--quiet", "--depth", "1", `file://${dir}`, merge);
+    git(shallow, "checkout", "--quiet", "--detach", "FETCH_HEAD");
+    expect(judgedCommit(shallow, base)).toBe(head);
+  });
+
+  it("is the commit itself otherwise: a plain commit, or a merge whose first parent is not the base", () => {
+    const { dir, base, head, merge } = repo();
+    expect(judgedCommit(dir, base)).toBe(head);
+    git(dir, "checkout", "--quiet", "--detach", merge);
+    expect(judgedCommit(dir, head)).toBe(merge);
   });
 });

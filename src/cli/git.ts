@@ -18,6 +18,23 @@ export function resolveRef(ref: string, cwd: string, option = "--base"): string 
   }
 }
 
+/**
+ * The commit a checkout at `cwd` stands for when it is judged against `baseSha`: a pull
+ * request's test merge commit (refs/pull/N/merge, what tenant-diff.yml checks out: parents the
+ * base and the pull request's head) stands for its second parent, the pull request's head,
+ * which is what GitHub's run (head_sha) and the approval name; any other commit for itself.
+ * Read from the commit object, so a checkout of that one commit (fetch-depth 1) answers too.
+ */
+export function judgedCommit(cwd: string, baseSha: string): string {
+  const head = resolveRef("HEAD", cwd, "--head");
+  const parents = git(["cat-file", "commit", head], cwd)
+    .split("\n\n")[0]
+    .split("\n")
+    .filter((l) => l.startsWith("parent "))
+    .map((l) => l.slice("parent ".length));
+  return parents.length === 2 && parents[0] === baseSha ? parents[1] : head;
+}
+
 /** The file at `ref` (path relative to `cwd`), or undefined when it did not exist there. */
 export function fileAtRef(ref: string, path: string, cwd: string): string | undefined {
   const commit = resolveRef(ref, cwd);

@@ -28,7 +28,7 @@ import { otherStackTenants } from "./otherStacks";
 import { runOffline } from "./offline";
 import { exportRef, planProgramAt, ProgramPlanError } from "./programPlan";
 import { write, writeOutputFile } from "../cli/cli";
-import { changedPaths, resolveRef, treeOf } from "../cli/git";
+import { changedPaths, judgedCommit, resolveRef, treeOf } from "../cli/git";
 import { signupVerdict, type SignupVerdict } from "../review/signupVerdict";
 import { loadWorkingTree } from "./workingTree";
 import { stackGrantScopes } from "../plan/grantScopeWarning";
@@ -129,8 +129,9 @@ function writeVerdict(args: ReviewArgs, stack: string, diff: FleetDiff, tenantsF
   try {
     const changed = args.head ? changedPaths(treeOf(PROJECT_ROOT), treeOf(headDir)) : changedPaths(treeOf(PROJECT_ROOT, args.base!), treeOf(PROJECT_ROOT));
     // The commits judged (docs/signup.md): the approver approves only a verdict about the pull request's current head.
-    const headSha = args.head ? resolveRef("HEAD", headDir, "--head") : resolveRef("HEAD", PROJECT_ROOT);
     const baseSha = args.head ? resolveRef("HEAD", PROJECT_ROOT) : resolveRef(args.base!, PROJECT_ROOT);
+    // A pull request's merge checkout stands for the pull request's head (judgedCommit).
+    const headSha = args.head ? judgedCommit(headDir, baseSha) : resolveRef("HEAD", PROJECT_ROOT);
     judged = { ...signupVerdict(diff, changed, allowed), headSha, baseSha };
   } catch (err) {
     // Without both commits' trees nothing proves the change is the tenants file alone: a person decides, and the diff itself still reports.
@@ -204,7 +205,8 @@ export async function runReview(args: ReviewArgs, stackConfig: StackConfig, sett
   const others = otherStackTenants(PROJECT_ROOT, stack, args.head ? undefined : args.base);
   const diff = diffFleets(before, { ...after, otherStacks: others }, findings);
   const meta = { base: label, stack, file: settings.tenantsFile };
-  if (args.verdict) writeVerdict(args, stack, diff, [settings.tenantsFile, after.fleet.file]);
+  // Another stack's tenants file may change too: that stack's own verdict judges it, and the signup needs every stack's.
+  if (args.verdict) writeVerdict(args, stack, diff, [settings.tenantsFile, after.fleet.file, ...new Set(others.map((o) => o.file))]);
   await write(
     args.format === "json"
       ? `${JSON.stringify(diffDocument(diff, meta), null, 2)}\n`

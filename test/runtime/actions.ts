@@ -58,8 +58,21 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
  *   https://docs.github.com/en/actions/how-tos/write-workflows/choose-what-workflows-do/pass-job-outputs
  * - MATRIX: "A matrix will generate a maximum of 256 jobs per workflow run." A larger one, or an
  *   empty one ("Matrix vector 'batch' does not contain any values", as GitHub reports it; the
- *   docs do not say), fails the job before any entry runs.
+ *   docs do not say), fails the job before any entry runs. A matrix given whole by an expression
+ *   (`matrix: ${{ fromJSON(...) }}`, `{"include":[...]}`) runs one job per include entry, with that
+ *   entry's keys as `matrix.*` ("Matrix must define at least one vector" when it has none).
  *   https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstrategymatrix
+ * - REVIEWERS: "Use required reviewers to require a specific person or team to approve workflow
+ *   jobs that reference the environment"; the job waits until one approves (or rejects: it then
+ *   fails without running). `environment:` is a name or `{ name, url }`, expressions allowed.
+ *   https://docs.github.com/en/actions/how-tos/deploy/configure-and-manage-deployments/manage-environments#required-reviewers
+ *   https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idenvironment
+ * - WORKING_DIRECTORY: a step's `working-directory` is where its `run:` starts, relative to the workspace.
+ *   https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstepsrunworking-directory
+ * - RUNNER_TEMP: "The path to a temporary directory on the runner", apart from GITHUB_WORKSPACE
+ *   (where actions/checkout puts the repository); a context asks for it with `ownWorkspace`, so a
+ *   `git status` in the workspace sees the checkout only.
+ *   https://docs.github.com/en/actions/reference/workflows-and-actions/variables#default-environment-variables
  */
 
 /** A job's or step's result, in GitHub's words (RESULTS). */
@@ -139,6 +152,8 @@ export interface RunContext {
   readonly github?: Record<string, unknown>;
   /** A manual run's inputs (workflow_dispatch); empty for other triggers. */
   readonly inputs?: Record<string, string>;
+  /** RUNNER_TEMP and the runner's own files outside the workspace (RUNNER_TEMP). */
+  readonly ownWorkspace?: boolean;
 }
 
 const STATUS_FUNCTIONS = ["success", "failure", "always", "cancelled"] as const;
@@ -308,6 +323,7 @@ interface Step {
   uses?: string;
   run?: string;
   shell?: string;
+  "working-directory"?: string;
   env?: Record<string, string>;
   with?: Record<string, string>;
   "continue-on-error"?: boolean | string;
@@ -320,9 +336,10 @@ interface WorkflowJob {
   env?: Record<string, string>;
   outputs?: Record<string, string>;
   steps: Step[];
-  strategy?: { matrix?: Record<string, unknown> };
+  strategy?: { matrix?: Record<string, unknown> | string };
   "timeout-minutes"?: string | number;
   concurrency?: { group: string };
+  environment?: string | { name: string; url?: string };
 }
 
 interface Workflow {
@@ -386,7 +403,9 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
   const job = workflow.jobs[jobId];
   if (!job) throw new Error(`no job ${jobId} in ${workflow.name}`);
   const temp = mkdtempSync(path.join(tmpdir(), "tf-runner-"));
-  const contexts = baseContexts(workflow, ctx, matrix, temp);
+  // The runner's temporary directory: the workspace itself unless the context asks for its own (RUNNER_TEMP).
+  const runnerTemp = ctx.ownWorkspace ? mkdtempSync(path.join(tmpdir(), "tf-runner-temp-")) : temp;
+  const contexts = baseContexts(workflow, ctx, matrix, runnerTemp);
   const settings = {
     name: job.name ? interpolate(job.name, contexts) : jobId,
     timeoutMinutes: job["timeout-minutes"] !== undefined ? interpolate(String(job["timeout-minutes"]), contexts) : undefined,
@@ -401,7 +420,7 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
   contexts.env = env;
   env = substitutions.jobEnv({ ...env, ...envOf(job.env) });
   contexts.env = env;
-  const githubEnv = path.join(temp, "github_env");
+  const githubEnv = path.join(runnerTemp, "github_env");
   writeFileSync(githubEnv, "");
   const steps: StepResult[] = [];
   let status: "success" | "failure" = "success";
@@ -420,10 +439,10 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
       continue;
     }
     const stepEnv = { ...env, ...envOf(step.env) };
-    const output = path.join(temp, `output-${index}`);
+    const output = path.join(runnerTemp, `output-${index}`);
     writeFileSync(output, "");
     // Each step writes a summary file of its own (SUMMARY).
-    const summaryFile = path.join(temp, `step_summary_${index}.md`);
+    const summaryFile = path.join(runnerTemp, `step_summary_${index}.md`);
     const runnerEnv: Record<string, string> = {
       ...ctx.runnerEnv,
       ...stepEnv,
@@ -431,10 +450,11 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
       GITHUB_ENV: githubEnv,
       GITHUB_REPOSITORY: ctx.repository,
       GITHUB_REF: ctx.ref,
+      GITHUB_SHA: String((contexts.github as Record<string, Json>).sha ?? ""),
       GITHUB_RUN_ID: ctx.runId ?? "4242",
       GITHUB_RUN_ATTEMPT: "1",
       GITHUB_WORKFLOW: String((contexts.github as Record<string, Json>).workflow),
-      RUNNER_TEMP: temp,
+      RUNNER_TEMP: runnerTemp,
       GITHUB_WORKSPACE: temp,
       GITHUB_STEP_SUMMARY: summaryFile,
       CI: "true",
@@ -463,8 +483,17 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
     } else if (substitute?.kind === "env") {
       for (const [k, v] of Object.entries(substitute.env)) appendFileSync(githubEnv, `${k}=${v}\n`);
       result = { code: 0, output: `(substituted: ${substitute.why})\n`, seconds: 0 };
+    } else if (substitute?.kind === "call") {
+      try {
+        const done = await substitute.run(temp);
+        for (const [k, v] of Object.entries(done.env ?? {})) appendFileSync(githubEnv, `${k}=${v}\n`);
+        result = { code: 0, output: `(substituted: ${substitute.why})\n${done.output}`, seconds: 0 };
+      } catch (e) {
+        result = { code: 1, output: `(substituted: ${substitute.why})\n${(e as Error).message}\n`, seconds: 0 };
+      }
     } else if (step.run !== undefined) {
-      result = await bash(interpolate(step.run, contexts), runnerEnv, temp);
+      // WORKING_DIRECTORY: relative to the workspace.
+      result = await bash(interpolate(step.run, contexts), runnerEnv, path.resolve(temp, interpolate(step["working-directory"] ?? ".", contexts)));
     } else throw new Error(`step "${name}" uses ${step.uses}, which test/runtime/substitutions.ts does not stand in for`);
     // The runner consumes ::add-mask:: and shows each masked value as *** from then on.
     const shown = result.output.split("\n").filter((line) => {
@@ -539,7 +568,21 @@ export async function runJob(workflowText: string, jobId: string, matrix: Json |
 
 export interface WorkflowRun {
   /** Per job, in the file's order: its result (the matrix's, all entries together), each entry's run, and why it failed before any ran. */
-  readonly jobs: Record<string, { readonly result: Result; readonly runs: JobResult[]; readonly error?: string }>;
+  readonly jobs: Record<string, { readonly result: Result; readonly runs: JobResult[]; readonly error?: string; readonly environment?: string }>;
+}
+
+/** Environments by name, with whether they have required reviewers (REVIEWERS). */
+export interface Environments {
+  readonly protection: Readonly<Record<string, { readonly requiredReviewers: boolean }>>;
+  /** A reviewer's decision on a job waiting for the environment: true approves, false rejects. */
+  readonly review: (jobId: string, environment: string) => Promise<boolean>;
+}
+
+/** The environment a job names, evaluated (REVIEWERS); undefined when it names none. */
+export function environmentOf(job: { environment?: string | { name: string } }, contexts: Record<string, Json>): string | undefined {
+  if (job.environment === undefined) return undefined;
+  const name = typeof job.environment === "string" ? job.environment : job.environment.name;
+  return interpolate(name, contexts);
 }
 
 /**
@@ -554,10 +597,13 @@ export async function runWorkflow(
   workflowText: string,
   ctx: Omit<RunContext, "needs" | "run">,
   substitutions: Substitutions,
-  options: { skip?: readonly string[]; entry?: (entry: Json) => Json; cancelDuring?: string } = {},
+  options: { skip?: readonly string[]; entry?: (entry: Json) => Json; cancelDuring?: string; environments?: Environments } = {},
 ): Promise<WorkflowRun> {
   const workflow = parse(workflowText) as Workflow;
-  const done: Record<string, { result: Result; outputs: Record<string, string>; runs: JobResult[]; ancestors: Set<string>; error?: string }> = {};
+  const done: Record<
+    string,
+    { result: Result; outputs: Record<string, string>; runs: JobResult[]; ancestors: Set<string>; error?: string; environment?: string }
+  > = {};
   let cancelled = false;
   let runOutputBytes = 0;
   for (const [id, job] of Object.entries(workflow.jobs)) {
@@ -576,7 +622,22 @@ export async function runWorkflow(
     }
     const matrix = job.strategy?.matrix;
     let entries: (Json | undefined)[] = [undefined];
-    if (matrix) {
+    if (typeof matrix === "string") {
+      // MATRIX: a whole matrix from an expression ({"include":[...]}): one job per include entry.
+      const whole = JSON.parse(
+        JSON.stringify(
+          evaluateExpression(matrix.replace(/^\$\{\{\s*|\s*\}\}$/g, ""), jobIfContexts(baseContexts(workflow, jobCtx, undefined, ""))),
+          data.replacer,
+        ),
+      ) as { include?: Json[] };
+      const list = whole.include ?? [];
+      if (list.length === 0 || list.length > MAX_MATRIX_ENTRIES) {
+        const why = list.length === 0 ? "Matrix must define at least one vector" : `Strategy expansion exceeded ${MAX_MATRIX_ENTRIES} results for job '${id}'`;
+        done[id] = { result: "failure", outputs: {}, runs: [], ancestors, error: `Error when evaluating 'strategy' for job '${id}': ${why}` };
+        continue;
+      }
+      entries = list.map((e) => (options.entry ? options.entry(e) : e));
+    } else if (matrix) {
       const [[key, value]] = Object.entries(matrix);
       // The strategy sees github, needs, vars and inputs (JOB_IF_CONTEXTS' page lists it with them).
       const strategyContexts = jobIfContexts(baseContexts(workflow, jobCtx, undefined, ""));
@@ -596,6 +657,15 @@ export async function runWorkflow(
       }
       entries = (list as Json[]).map((e) => ({ [key]: (options.entry ? options.entry(e) : e) as Json }));
     }
+    // REVIEWERS: a job naming an environment with required reviewers waits for one's decision.
+    const environment = environmentOf(job, jobIfContexts(baseContexts(workflow, jobCtx, undefined, "")));
+    if (environment !== undefined && options.environments?.protection[environment]?.requiredReviewers) {
+      if (!(await options.environments.review(id, environment))) {
+        done[id] = { result: "failure", outputs: {}, runs: [], ancestors, environment, error: `the ${environment} environment's reviewers rejected ${id}` };
+        continue;
+      }
+    } else if (environment !== undefined && options.environments && !options.environments.protection[environment])
+      throw new Error(`job ${id} names the environment ${environment}, which the run's environments do not declare`);
     const runs: JobResult[] = [];
     for (const entry of entries) runs.push(await runJob(workflowText, id, entry, jobCtx, substitutions));
     const results = runs.map((r) => r.result);
@@ -618,7 +688,14 @@ export async function runWorkflow(
       };
       continue;
     }
-    done[id] = { result, outputs, runs, ancestors };
+    done[id] = { result, outputs, runs, ancestors, environment };
   }
-  return { jobs: Object.fromEntries(Object.entries(done).map(([id, j]) => [id, { result: j.result, runs: j.runs, ...(j.error ? { error: j.error } : {}) }])) };
+  return {
+    jobs: Object.fromEntries(
+      Object.entries(done).map(([id, j]) => [
+        id,
+        { result: j.result, runs: j.runs, ...(j.error ? { error: j.error } : {}), ...(j.environment !== undefined ? { environment: j.environment } : {}) },
+      ]),
+    ),
+  };
 }

@@ -19,14 +19,14 @@ const CTX: Omit<RunContext, "needs" | "run"> = {
   runnerEnv: { PATH: "/usr/bin:/bin" },
 };
 
-type Job = { needs?: string[]; if?: string; outputs?: Record<string, string>; strategy?: object; steps?: object[] };
+type Job = { needs?: string[]; if?: string; outputs?: Record<string, string>; strategy?: object; steps?: object[]; environment?: string | object };
 const workflow = (jobs: Record<string, Job>) =>
   stringify({
     name: "rules",
     on: "push",
     jobs: Object.fromEntries(Object.entries(jobs).map(([id, j]) => [id, { "runs-on": "ubuntu-24.04", steps: [{ run: "true" }], ...j }])),
   });
-const run = (jobs: Record<string, Job>, options: { cancelDuring?: string } = {}) => runWorkflow(workflow(jobs), CTX, NONE, options);
+const run = (jobs: Record<string, Job>, options: Parameters<typeof runWorkflow>[3] = {}) => runWorkflow(workflow(jobs), CTX, NONE, options);
 const results = (r: WorkflowRun) => Object.fromEntries(Object.entries(r.jobs).map(([id, j]) => [id, j.result]));
 const FAIL = [{ run: "exit 1" }];
 
@@ -226,5 +226,66 @@ describe("a job run on its own", () => {
     const text = workflow({ a: {}, b: { needs: ["a"] } });
     expect((await runJob(text, "b", undefined, { ...CTX, needs: { a: { result: "skipped" } } }, NONE)).result).toBe("skipped");
     expect((await runJob(text, "b", undefined, { ...CTX, needs: { a: { result: "success" } } }, NONE)).result).toBe("success");
+  });
+});
+
+describe("a matrix given whole by an expression (MATRIX)", () => {
+  it("runs one job per include entry, each entry's keys in matrix", async () => {
+    const r = await run({
+      plan: {
+        outputs: { all: "${{ steps.s.outputs.all }}" },
+        steps: [{ id: "s", run: `echo 'all={"include":[{"stack":"dev"},{"stack":"prod"}]}' >> "$GITHUB_OUTPUT"` }],
+      },
+      each: { needs: ["plan"], strategy: { matrix: "${{ fromJSON(needs.plan.outputs.all) }}" }, steps: [{ run: 'echo "stack=${{ matrix.stack }}"' }] },
+    });
+    expect(r.jobs.each.runs.map((j) => j.log.match(/stack=(\w+)/)?.[1])).toEqual(["dev", "prod"]);
+  });
+
+  it("fails one with no include entry", async () => {
+    const r = await run({ each: { strategy: { matrix: "${{ fromJSON('{\"include\":[]}') }}" } } });
+    expect([r.jobs.each.result, r.jobs.each.error]).toEqual([
+      "failure",
+      "Error when evaluating 'strategy' for job 'each': Matrix must define at least one vector",
+    ]);
+  });
+});
+
+describe("environments with required reviewers (REVIEWERS)", () => {
+  const protection = { prod: { requiredReviewers: true }, dev: { requiredReviewers: false } };
+  it("a job naming one waits for a reviewer's decision before it starts; one without reviewers does not wait", async () => {
+    const asked: string[] = [];
+    const r = await run(
+      { dev: { environment: "dev" }, prod: { needs: ["dev"], environment: { name: "${{ 'pr' }}od" } } },
+      { environments: { protection, review: (job, env) => (asked.push(`${job}@${env}`), Promise.resolve(true)) } },
+    );
+    expect(asked).toEqual(["prod@prod"]);
+    expect(results(r)).toEqual({ dev: "success", prod: "success" });
+    expect(r.jobs.prod.environment).toBe("prod");
+  });
+
+  it("a rejected job fails without running, and the jobs that need it are skipped", async () => {
+    const r = await run(
+      { prod: { environment: "prod", steps: [{ run: "echo ran" }] }, after: { needs: ["prod"] } },
+      { environments: { protection, review: () => Promise.resolve(false) } },
+    );
+    expect(results(r)).toEqual({ prod: "failure", after: "skipped" });
+    expect(r.jobs.prod.runs).toEqual([]);
+  });
+});
+
+describe("where a step runs", () => {
+  it("starts a run: step in its working-directory, relative to the workspace (WORKING_DIRECTORY)", async () => {
+    const text = workflow({ a: { steps: [{ run: "mkdir -p sub/dir" }, { "working-directory": "sub/dir", run: 'echo "at=${PWD#$GITHUB_WORKSPACE}"' }] } });
+    expect((await runJob(text, "a", undefined, CTX, NONE)).log).toContain("at=/sub/dir");
+  });
+
+  it("keeps RUNNER_TEMP and the runner's own files out of the workspace when the context asks (RUNNER_TEMP)", async () => {
+    const text = workflow({
+      a: { steps: [{ run: 'echo x > "$RUNNER_TEMP/t"; echo "listing=$(ls -A | tr "\\n" " ")"; [ "$RUNNER_TEMP" != "$GITHUB_WORKSPACE" ]' }] },
+    });
+    const own = await runJob(text, "a", undefined, { ...CTX, ownWorkspace: true }, NONE);
+    expect(own.result, own.log).toBe("success");
+    expect(own.log).toContain("listing=\n");
+    expect((await runJob(text, "a", undefined, CTX, NONE)).result).toBe("failure");
   });
 });

@@ -46,7 +46,26 @@
  *    (https://github.com/pulumi/pulumi/issues/8992: "uses a single exit code for both cases").
  * 14. NEON_API_URL, when a test gives the `neonApi` endpoint: the project's own Neon client
  *    (src/operations/neonApi.ts) talks to the suite's Neon organisation stand-in.
+ * 15. The GitHub CLI, when a test gives `github` (the signup test): this machine has no `gh`;
+ *    test/runtime/gh/gh.mjs, first on PATH, makes the REST or GraphQL call the real CLI makes for
+ *    each invocation the signup scripts use, against the suite's GitHub stand-in
+ *    (test/runtime/services/githubRepo.ts), and refuses any other.
+ * 16. `actions/checkout` of GitHub's repository (`github`): a git clone of the suite's bare
+ *    repository (origin is its path, not https://github.com/...) at `ref` (default: the run's
+ *    commit) into `path`, every branch with `fetch-depth: 0` and the one commit otherwise, as
+ *    the action does; this checkout's node_modules (and policies/node_modules) are linked in, and
+ *    every `npm ci` step is skipped (the same lockfile installed them), and so is the fast path's
+ *    install of the deployed commit's checker (CHECKER_INSTALL). The bubblewrap install
+ *    step (sudo apt-get) is skipped: this machine's bwrap is used.
+ * 17. `actions/create-github-app-token` (`github`): a token per App, from its client id, that
+ *    the GitHub stand-in knows as that App's bot.
+ * 18. `pulumi/actions` with `command: up` (`github`): the test's `pulumiUp` stands in for the
+ *    update (the program under Pulumi's mock runtime, test/program.ts; each tenant's database
+ *    created in the suite's PostgreSQL), and a `pulumi` first on PATH answers
+ *    `pulumi stack output --json` with the outputs that update left; deploy.yml's `npm test`
+ *    step is skipped (the offline suite runs on every commit in its own workflow).
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -116,7 +135,113 @@ export type Substitute =
   | { kind: "outputs"; outputs: Record<string, string>; why: string }
   | { kind: "env"; env: Record<string, string>; why: string }
   | { kind: "files"; files: Record<string, string>; why: string }
-  | { kind: "copy"; from: string[]; to: string; why: string };
+  | { kind: "copy"; from: string[]; to: string; why: string }
+  | { kind: "call"; run: (workspace: string) => Promise<{ output: string; env?: Record<string, string> }>; why: string };
+
+/** GitHub's repository as the signup test gives it (15-18). */
+export interface GithubRepository {
+  /** The bare repository. */
+  readonly bare: string;
+  /** The commit the run is for: a checkout without `ref` takes it. */
+  readonly sha: string;
+  /** The token the stand-in knows as the App with this client id, and the App's slug (17). */
+  readonly app: (clientId: string) => { token: string; slug: string };
+  /** The update of `pulumi up` for a stack, in a checkout: what it printed and the stack's outputs (18). */
+  readonly pulumiUp?: (workspace: string, stack: string) => Promise<{ output: string; outputs: Record<string, unknown> }>;
+  /** Where each stack's outputs are kept (`<stack>.json`), as the state backend would (18). */
+  readonly pulumiState: string;
+}
+
+const GH_STAND_IN = path.join(__dirname, "gh", "gh.mjs");
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** A checkout of GitHub's repository (16): `git init` and a fetch of the one ref, deep or the commit alone. */
+function cloneOf(github: GithubRepository, to: string, ref: string, deep: boolean, hardLinks: boolean): string {
+  mkdirSync(to, { recursive: true });
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: to, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  git("init", "--quiet", "--initial-branch=main");
+  git("remote", "add", "origin", github.bare);
+  const url = `file://${github.bare}`;
+  if (deep) git("fetch", "--quiet", url, "+refs/heads/*:refs/remotes/origin/*");
+  git("fetch", "--quiet", ...(deep ? [] : ["--depth", "1"]), url, ref);
+  git("checkout", "--quiet", "--detach", "FETCH_HEAD");
+  for (const dir of ["", "policies"]) {
+    const modules = path.join(PROJECT_ROOT, dir, "node_modules");
+    if (!existsSync(modules) || !existsSync(path.join(to, dir))) continue;
+    // A directory, as npm ci makes it (.gitignore's `node_modules/` matches directories only): in a sub-folder
+    // checkout (tenant-diff's head, planned in a sandbox that sees that folder only) a tree of hard links,
+    // elsewhere links to the installed packages.
+    if (hardLinks) execFileSync("cp", ["-al", modules, path.join(to, dir, "node_modules")]);
+    else {
+      mkdirSync(path.join(to, dir, "node_modules"));
+      for (const entry of readdirSync(modules)) symlinkSync(path.join(modules, entry), path.join(to, dir, "node_modules", entry));
+    }
+  }
+  return git("rev-parse", "HEAD").trim();
+}
+
+/** The steps that differ when a job works on GitHub's repository (15-18). */
+function githubRepositoryStep(
+  step: { name?: string; uses?: string; run?: string },
+  ctx: { with: Record<string, string>; env: Record<string, string> },
+  github: GithubRepository,
+  bin: string,
+): Substitute | undefined {
+  if (step.uses === ACTIONS.checkout.uses) {
+    const ref = ctx.with.ref ?? github.sha;
+    return {
+      kind: "call",
+      run: (workspace) =>
+        Promise.resolve({
+          output: `HEAD ${cloneOf(github, path.join(workspace, ctx.with.path ?? ""), ref, ctx.with["fetch-depth"] === "0", ctx.with.path !== undefined)}\n`,
+        }),
+      why: `checkout of ${ref}${ctx.with.path ? ` into ${ctx.with.path}` : ""}`,
+    };
+  }
+  if (step.uses === OPERATION_ACTIONS.setupNode.uses)
+    return { kind: "env", env: { PATH: `${path.dirname(process.execPath)}:${ctx.env.PATH}` }, why: `Node ${process.version}` };
+  if (step.run !== undefined && /(^|&& )npm ci\b/m.test(step.run)) return { kind: "skip", why: "this checkout's node_modules, linked at checkout" };
+  if (step.run?.trim() === "npm test") return { kind: "skip", why: "the offline suite runs on every commit in its own workflow" };
+  if (step.run?.includes("apt-get install -y -q --no-install-recommends bubblewrap")) return { kind: "skip", why: "this machine's bwrap" };
+  if (step.uses === DRIFT_ACTIONS.createAppToken.uses)
+    return {
+      kind: "outputs",
+      outputs: { token: github.app(ctx.with["client-id"]).token, "app-slug": github.app(ctx.with["client-id"]).slug },
+      why: `the token of App ${ctx.with["client-id"]}`,
+    };
+  if (step.uses === OPERATION_ACTIONS.pulumi.uses && ctx.with.command === "up" && github.pulumiUp) {
+    const up = github.pulumiUp;
+    return {
+      kind: "call",
+      run: async (workspace) => {
+        const done = await up(workspace, ctx.with["stack-name"]);
+        writeFileSync(path.join(github.pulumiState, `${ctx.with["stack-name"]}.json`), JSON.stringify(done.outputs));
+        return { output: done.output, env: { PATH: `${bin}:${ctx.env.PATH}` } };
+      },
+      why: `pulumi up --stack ${ctx.with["stack-name"]}`,
+    };
+  }
+  return undefined;
+}
+
+/** A `gh` (15) and a `pulumi` answering `stack output --stack S --json [NAME]` from the kept outputs (18), in `bin`. */
+function githubTools(bin: string, state: string): void {
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(path.join(bin, "gh"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(GH_STAND_IN)} "$@"\n`, { mode: 0o755 });
+  const pulumi = [
+    "#!/usr/bin/env bash",
+    `state=${JSON.stringify(state)}`,
+    'if [ "$1 $2" = "stack output" ] && [ "$3" = --stack ] && [ "$5" = --json ]; then',
+    '  if [ ! -f "${state}/$4.json" ]; then echo "error: no stack named \'$4\' found" >&2; exit 255; fi',
+    '  if [ -n "${6:-}" ]; then jq --arg name "$6" \'.[$name]\' "${state}/$4.json"; else cat "${state}/$4.json"; fi',
+    "  exit 0",
+    "fi",
+    'echo "pulumi stand-in (test/runtime/substitutions.ts, 18): only stack output --json after an update; refused: pulumi $*" >&2',
+    "exit 2",
+    "",
+  ].join("\n");
+  writeFileSync(path.join(bin, "pulumi"), pulumi, { mode: 0o755 });
+}
 
 export interface Substitutions {
   forStep(step: { name?: string; uses?: string }, ctx: { with: Record<string, string>; matrix: unknown; env: Record<string, string> }): Substitute | undefined;
@@ -145,6 +270,8 @@ export interface RunnerSetup {
     repository?: string;
     /** The folder of recordedPulumi's stand-in (13). */
     pulumi?: string;
+    /** GitHub's repository (15-18). */
+    github?: GithubRepository;
   }) => Substitutions;
 }
 
@@ -175,53 +302,72 @@ export function runnerSetup(
       ? { GITHUB_API_URL: endpoints.githubApi, GITHUB_SERVER_URL: "https://github.com" }
       : { GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_SERVER_URL: "https://github.com" }),
   };
+  const runnerEnvPath = env.PATH;
   return {
     env,
-    substitutions: (options = {}) => ({
-      forStep(step, ctx) {
-        if (step.uses === ACTIONS.configureAwsCredentials.uses) {
-          if (!options.credentialsFor) throw new Error("this job assumes an AWS role; give the suite's S3 service");
-          const region = ctx.with["aws-region"];
-          return {
-            kind: "env",
-            env: { ...options.credentialsFor(ctx.with["role-to-assume"]), AWS_REGION: region, AWS_DEFAULT_REGION: region },
-            why: `credentials of ${ctx.with["role-to-assume"]}`,
-          };
-        }
-        if (options.repository) {
-          const own = ownRepositoryStep(step, ctx, options.repository);
-          if (own) return own;
-        }
-        if (options.pulumi && step.uses === OPERATION_ACTIONS.pulumi.uses)
-          return { kind: "env", env: { PATH: `${options.pulumi}:${ctx.env.PATH}` }, why: "the recorded pulumi stand-in, first on PATH" };
-        if (step.uses === ACTIONS.checkout.uses)
-          return options.files
-            ? { kind: "files", files: options.files, why: `checkout of ${Object.keys(options.files).join(", ")}` }
-            : { kind: "skip", why: "checkout" };
-        if (step.name === PG_CLIENT_STEP_NAME) return { kind: "skip", why: "this machine's Postgres client" };
-        if (step.uses === ACTIONS.uploadArtifact.uses || step.uses === ACTIONS.downloadArtifact.uses) {
-          if (!options.artifacts) throw new Error("this job keeps or reads artifacts; give the run an artifact store");
-          if (step.uses === ACTIONS.uploadArtifact.uses)
-            return { kind: "copy", from: [ctx.with.path], to: path.join(options.artifacts, ctx.with.name), why: `artifact ${ctx.with.name}` };
-          const pattern = new RegExp(`^${ctx.with.pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-          // Another run's artifacts (a retry): the store kept for that run id, or none.
-          const store = ctx.with["run-id"] ? options.artifactsOf?.(ctx.with["run-id"]) : options.artifacts;
-          const names = store ? readdirSync(store).filter((n) => pattern.test(n)) : [];
-          return {
-            kind: "copy",
-            from: names.map((n) => path.join(store!, n)),
-            to: ctx.with.path,
-            why: `artifacts ${names.join(", ") || "(none)"}${ctx.with["run-id"] ? ` of run ${ctx.with["run-id"]}` : ""}`,
-          };
-        }
-        return undefined;
-      },
-      jobEnv(env) {
-        const out = { ...env };
-        if (options.partBytes !== undefined && out.BACKUP_PART_BYTES !== undefined) out.BACKUP_PART_BYTES = String(options.partBytes);
-        if (options.neonApi !== undefined && out.NEON_API !== undefined) out.NEON_API = options.neonApi;
-        return out;
-      },
-    }),
+    substitutions: (options = {}) => {
+      const githubBin = options.github ? mkdtempSync(path.join(tmpdir(), "tf-github-tools-")) : "";
+      if (options.github) githubTools(githubBin, options.github.pulumiState);
+      return {
+        forStep(step, ctx) {
+          if (options.github) {
+            const own = githubRepositoryStep(step, ctx, options.github, githubBin);
+            if (own) return own;
+          }
+          if (step.uses === ACTIONS.configureAwsCredentials.uses) {
+            if (!options.credentialsFor) throw new Error("this job assumes an AWS role; give the suite's S3 service");
+            const region = ctx.with["aws-region"];
+            return {
+              kind: "env",
+              env: { ...options.credentialsFor(ctx.with["role-to-assume"]), AWS_REGION: region, AWS_DEFAULT_REGION: region },
+              why: `credentials of ${ctx.with["role-to-assume"]}`,
+            };
+          }
+          if (options.repository) {
+            const own = ownRepositoryStep(step, ctx, options.repository);
+            if (own) return own;
+          }
+          if (options.pulumi && step.uses === OPERATION_ACTIONS.pulumi.uses)
+            return { kind: "env", env: { PATH: `${options.pulumi}:${ctx.env.PATH}` }, why: "the recorded pulumi stand-in, first on PATH" };
+          if (step.uses === ACTIONS.checkout.uses)
+            return options.files
+              ? { kind: "files", files: options.files, why: `checkout of ${Object.keys(options.files).join(", ")}` }
+              : { kind: "skip", why: "checkout" };
+          if (step.name === PG_CLIENT_STEP_NAME) return { kind: "skip", why: "this machine's Postgres client" };
+          if (step.uses === ACTIONS.uploadArtifact.uses || step.uses === ACTIONS.downloadArtifact.uses) {
+            if (!options.artifacts) throw new Error("this job keeps or reads artifacts; give the run an artifact store");
+            if (step.uses === ACTIONS.uploadArtifact.uses)
+              // A relative path is the workspace's.
+              return {
+                kind: "copy",
+                from: [path.resolve(ctx.env.GITHUB_WORKSPACE ?? ".", ctx.with.path)],
+                to: path.join(options.artifacts, ctx.with.name),
+                why: `artifact ${ctx.with.name}`,
+              };
+            const pattern = new RegExp(`^${ctx.with.pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+            // Another run's artifacts (a retry): the store kept for that run id, or none.
+            const store = ctx.with["run-id"] ? options.artifactsOf?.(ctx.with["run-id"]) : options.artifacts;
+            const names = store ? readdirSync(store).filter((n) => pattern.test(n)) : [];
+            return {
+              kind: "copy",
+              from: names.map((n) => path.join(store!, n)),
+              to: ctx.with.path,
+              why: `artifacts ${names.join(", ") || "(none)"}${ctx.with["run-id"] ? ` of run ${ctx.with["run-id"]}` : ""}`,
+            };
+          }
+          return undefined;
+        },
+        jobEnv(env) {
+          const out = { ...env };
+          // The gh stand-in first on PATH (15).
+          if (options.github) out.PATH = `${githubBin}:${env.PATH ?? runnerEnvPath}`;
+          // The fast path's checker of the deployed commit installs its packages with CHECKER_INSTALL (16: linked, same lockfile).
+          if (options.github) out.CHECKER_INSTALL = `ln -s ${path.join(PROJECT_ROOT, "node_modules")} node_modules`;
+          if (options.partBytes !== undefined && out.BACKUP_PART_BYTES !== undefined) out.BACKUP_PART_BYTES = String(options.partBytes);
+          if (options.neonApi !== undefined && out.NEON_API !== undefined) out.NEON_API = options.neonApi;
+          return out;
+        },
+      };
+    },
   };
 }
