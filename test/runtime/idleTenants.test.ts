@@ -77,7 +77,7 @@ interface BackupManifest extends Record<string, unknown> {
   readonly started_at: string;
   readonly quiet_through: string;
   readonly finished_at: string;
-  readonly neon_written?: { bytes: number; period_start: string; read_at: string };
+  readonly neon_written?: { project: string; bytes: number; period_start: string; read_at: string };
 }
 
 async function manifestsOf(id: string): Promise<{ key: string; body: BackupManifest }[]> {
@@ -117,7 +117,12 @@ describe("nightly backups leave idle tenants asleep", () => {
       // Nothing was written during the dump: the manifest says the data held until its end.
       expect(stampEpoch(m.body.quiet_through)).toBeGreaterThanOrEqual(stampEpoch(m.body.started_at));
       // The WAL written as read before the dump began, recorded in its manifest.
-      expect(m.body.neon_written).toEqual({ bytes: 0, period_start: FIRST_PERIOD.start, read_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
+      expect(m.body.neon_written).toEqual({
+        project: projectOf(id),
+        bytes: 0,
+        period_start: FIRST_PERIOD.start,
+        read_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      });
       expect(isoEpoch(m.body.neon_written!.read_at)).toBeLessThanOrEqual(stampEpoch(m.body.started_at));
     }
     // The Neon key reached the activity step only: the plan step and the batch job never saw it.
@@ -339,6 +344,40 @@ describe("nightly backups leave idle tenants asleep", () => {
     expect(period.job.log).toContain(`Neon's billing period changed since (from ${FIRST_PERIOD.start} to 2027-01-01T00:00:00Z): dumped`);
     expect(resultLines(period).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
     expect((await manifestsOf("acme-corp")).at(-1)!.body.neon_written).toMatchObject({ period_start: "2027-01-01T00:00:00Z" });
+  });
+
+  it("compares WAL written only within the same Neon project: a dump's record of another project proves nothing", async () => {
+    const bucket = world.bucketOf("fresh-start");
+    const project = projectOf("fresh-start");
+    const plant = async (at: number, recordedProject: string) => {
+      const stamp = iso(at).replace(/[-:]/g, "");
+      const key = `${backupPrefix("fresh-start", 14)}${stamp}`;
+      const neonWritten = {
+        project: recordedProject,
+        bytes: neon.writtenNow(project),
+        period_start: FIRST_PERIOD.start,
+        read_at: iso(Math.floor(Date.now() / 1000) - 60),
+      };
+      await world.s3.plant(bucket, `${key}.dump`, "dump");
+      await world.s3.plant(
+        bucket,
+        `${key}${MANIFEST_SUFFIX}`,
+        JSON.stringify({ format: 1, tenant: "fresh-start", key: `${key}.dump`, started_at: stamp, quiet_through: stamp, neon_written: neonWritten }),
+      );
+      // Neon saw the compute after the dump was known quiet (the backup's own query, as in production).
+      neon.projects.set(project, iso(at + 5));
+      return `${key}.dump`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const same = await plant(now + 120, project);
+    const skipped = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(skipped.job.log).toContain(`unchanged since ${same} (taken 0 h ago): no WAL written since`);
+    const other = await plant(now + 150, "other-0001");
+    const dumped = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(dumped.job.result, dumped.job.log).toBe("success");
+    expect(dumped.job.log).toContain(`the WAL written its manifest records is of Neon project other-0001, the tenant's project is now ${project}: dumped`);
+    expect(dumped.job.log).not.toContain(`unchanged since ${other}`);
+    expect(resultLines(dumped).get("fresh-start")!.slice(0, 2)).toEqual(["fresh-start", "ok"]);
   });
 
   it("dumps a tenant whose project Neon cannot read one by one (404), and says how many", async () => {

@@ -28,7 +28,7 @@
 #   SECRET_LABEL                where the string lives, for messages
 #   OBJECT_STEM                 optional: the object's key without its suffix (an export)
 #   NEON_WRITTEN                optional: its project's WAL written as the plan read it before this dump,
-#                               "bytes period_start read_at" (epoch seconds): the manifest's neon_written
+#                               "bytes period_start read_at project" (epoch seconds): the manifest's neon_written
 #   FILE                        set by split --filter for upload_part: the part's file
 # shellcheck disable=SC2154 # url_user, url_password, url_host, url_db: set by database-url.sh, composed before this file
 
@@ -248,9 +248,9 @@ fi
 # metered is in the dump, so a later read with the same bytes in the same period proves nothing
 # was written since (sh/unchanged-check.sh). Absent when the plan could not read it.
 neon_written="null"
-if [[ "${NEON_WRITTEN:-}" =~ ^[0-9]+\ [0-9]+\ [0-9]+$ ]]; then
-  neon_written="$(jq -n -c --arg w "${NEON_WRITTEN}" '$w | split(" ") | map(tonumber)
-    | {bytes: .[0], period_start: (.[1] | todate), read_at: (.[2] | todate)}')"
+if [[ "${NEON_WRITTEN:-}" =~ ^[0-9]+\ [0-9]+\ [0-9]+\ [a-z0-9][a-z0-9-]*$ ]]; then
+  neon_written="$(jq -n -c --arg w "${NEON_WRITTEN}" '$w | split(" ")
+    | {project: .[3], bytes: (.[0] | tonumber), period_start: (.[1] | tonumber | todate), read_at: (.[2] | tonumber | todate)}')"
 fi
 # The manifest last: its presence says the dump above is complete and checked.
 jq -n --argjson format "${BACKUP_MANIFEST_FORMAT}" \

@@ -55,10 +55,13 @@ if [ -n "${BATCH_ONLY:-}" ]; then
   mv "${work}/tenants.only" "${work}/tenants.tsv"
 fi
 # `neon_written ID`: the tenant's project's WAL written as the plan read it ("bytes period_start
-# read_at", epoch seconds), or nothing.
+# read_at project": whole epoch seconds, and the Neon project the manifest names for the
+# tenant, which the value is of), or nothing.
 neon_written() {
-  jq -r --arg id "$1" '.[$id] // empty | select(type == "array" and length == 3 and all(type == "number")) | map(tostring) | join(" ")' \
-    <<< "${BATCH_NEON_WRITTEN:-"{}"}" 2> /dev/null || true
+  jq -r --arg id "$1" --argjson w "${BATCH_NEON_WRITTEN:-"{}"}" '($w[$id] // empty) as $v
+    | select($v | type == "array" and length == 3 and all(type == "number" and . >= 0 and . == floor))
+    | (first(.tenants[] | select(.id == $id)) | .projectId // empty) as $p
+    | $v | map(tostring) + [$p] | join(" ")' "${MANIFEST}" 2> /dev/null || true
 }
 # `precheck INDEX ID RETENTION LOG`: the tenant's precheck, with no connection string in its
 # environment; true when it settled the tenant as unchanged. A precheck that fails settles nothing.

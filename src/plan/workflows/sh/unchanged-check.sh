@@ -10,8 +10,8 @@
 #   job) is at least ACTIVITY_SLACK_SECONDS before quiet_through;
 # - WAL written: the manifest records its project's written_data_bytes and billing period as
 #   read before the dump (neon_written, read_at no later than the dump's stamp), and tonight's
-#   read (NEON_WRITTEN) has the same period and the same bytes: no WAL reached Neon's storage
-#   since (up to the value's lag: docs/backups.md says what that costs).
+#   read (NEON_WRITTEN) is of the same project and has the same period and the same bytes: no
+#   WAL reached Neon's storage since (up to the value's lag: docs/backups.md says what that costs).
 # It then writes `result=unchanged`, `key=<the dump>` and `rule=last_active` or `rule=wal` to
 # GITHUB_OUTPUT; otherwise it writes nothing and says why the tenant is dumped (a manifest not
 # trusted gets a notice). Composed after the
@@ -20,7 +20,7 @@
 # Inputs (environment):
 #   TENANT_ID                 the tenant's id
 #   LAST_ACTIVE               when Neon last saw the tenant's compute active (epoch seconds), if known
-#   NEON_WRITTEN              its project's WAL written tonight: "bytes period_start read_at" (epoch seconds), if known
+#   NEON_WRITTEN              its project's WAL written tonight: "bytes period_start read_at project" (epoch seconds), if known
 #   BACKUP_MAX_SKIP_DAYS      the age at which a dump is taken however idle the tenant
 #   ACTIVITY_SLACK_SECONDS    activity this close before quiet_through counts as after it (clocks)
 #   CLOCK_SKEW_SECONDS        how far the runner's clock may run ahead of S3's
@@ -87,17 +87,20 @@ fi
 # clock skew): then every write it metered is in the dump, and equal bytes in the same billing
 # period since mean no write reached Neon's storage after it.
 wal_reason=""
-recorded="$(jq -r '.neon_written | select(type == "object")
+recorded="$(jq -r '.neon_written | select(type == "object") | . as $w
   | [.bytes, ((.period_start, .read_at) | try (sub("\\.[0-9]+"; "") | fromdateiso8601) catch null)]
-  | select(all(type == "number")) | map(tostring) | join(" ")' "${check}/manifest.json" 2> /dev/null || true)"
+  | select(all(type == "number") and ($w.project | type == "string" and test("^[a-z0-9][a-z0-9-]*$")))
+  | map(tostring) + [$w.project] | join(" ")' "${check}/manifest.json" 2> /dev/null || true)"
 if [ -z "${NEON_WRITTEN:-}" ]; then
   wal_reason="its project's WAL written is not known tonight"
 elif [ -z "${recorded}" ]; then
   wal_reason="the manifest of ${key} records no WAL written (the plan could not read it that night)"
 else
-  read -r now_bytes now_period now_read <<< "${NEON_WRITTEN}"
-  read -r was_bytes was_period was_read <<< "${recorded}"
-  if [ "${was_read}" -gt $(( taken + CLOCK_SKEW_SECONDS )) ]; then
+  read -r now_bytes now_period now_read now_project <<< "${NEON_WRITTEN}"
+  read -r was_bytes was_period was_read was_project <<< "${recorded}"
+  if [ "${was_project}" != "${now_project:-}" ]; then
+    wal_reason="the WAL written its manifest records is of Neon project ${was_project}, the tenant's project is now ${now_project:-unknown}"
+  elif [ "${was_read}" -gt $(( taken + CLOCK_SKEW_SECONDS )) ]; then
     wal_reason="the WAL written its manifest records was read at $(when "${was_read}"), after the dump began"
   elif [ "${now_period}" != "${was_period}" ]; then
     wal_reason="Neon's billing period changed since (from $(when "${was_period}") to $(when "${now_period}"))"
