@@ -209,7 +209,7 @@ describe("the planning job over 10,000 tenants", () => {
         w.path.endsWith("backup-17-3-x-x-x.yml"),
       )!;
       const r = runPlan(manifest, backup);
-    expect(r.status, r.stderr).toBe(0);
+      expect(r.status, r.stderr).toBe(0);
       const slots = Object.keys(r.outputs).filter((k) => k.startsWith("slot_"));
       expect(slots).toHaveLength(scope === "environment" ? ENVIRONMENT_SLOTS : 1);
       const entries = slots.flatMap((k) => JSON.parse(r.outputs[k]) as { key: string; timeout_minutes: number }[]);
