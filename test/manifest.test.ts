@@ -161,8 +161,15 @@ describe("the fleet manifest", () => {
 function runPlan(
   manifest: FleetManifest,
   w: { content: string },
+  neon?: { activity: Record<string, number>; written: Record<string, number[]> },
 ): { status: number | null; outputs: Record<string, string>; bytes: number; stdout: string; stderr: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "tf-plan-"));
+  // What the Neon step before leaves for the plan (sh/neon-activity.sh), when given.
+  const neonFiles = neon ? { ACTIVITY_FILE: path.join(dir, "activity.json"), WRITTEN_FILE: path.join(dir, "written.json") } : {};
+  if (neon) {
+    writeFileSync(neonFiles.ACTIVITY_FILE!, JSON.stringify(neon.activity));
+    writeFileSync(neonFiles.WRITTEN_FILE!, JSON.stringify(neon.written));
+  }
   const step = (parse(w.content).jobs.plan.steps as { id?: string; env: Record<string, string>; run: string }[]).find((s) => s.id === "plan")!;
   mkdirSync(path.join(dir, ".github/tenant-fleet"), { recursive: true });
   writeFileSync(path.join(dir, step.env.MANIFEST), renderManifest(manifest));
@@ -179,6 +186,7 @@ function runPlan(
       GITHUB_OUTPUT: output,
       GITHUB_REF: "refs/heads/main",
       ...Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, v.includes("${{") ? "" : v])),
+      ...neonFiles,
     },
   });
   const text = readFileSync(output, "utf8");
@@ -212,6 +220,29 @@ describe("the planning job over 10,000 tenants", () => {
       for (const e of entries) expect(e.timeout_minutes).toBeLessThanOrEqual(360);
     });
   }
+
+  it("carries every tenant's last activity and WAL written in its batch's entry, still under 1 MB (files, not arguments: over 128 KiB one argument fails)", () => {
+    const manifest = fleetManifest(tenants, SETTINGS, hostsOf(tenants));
+    const backup = renderWorkflows(tenants, { scope: "region", encryption: "kms", branch: "main", source: "t.yaml", restoreDrillSchedule: "41 4 * * 1" }).find(
+      (w) => w.path.endsWith("backup-17-3-x-x-x.yml"),
+    )!;
+    // Realistic widths: epoch seconds of 2026, a project that wrote 123 GB of WAL this month.
+    const ids = tenants.map((t) => t.id);
+    const activity = Object.fromEntries(ids.map((id) => [id, 1_796_000_000]));
+    const written = Object.fromEntries(ids.map((id) => [id, [123_456_789_012, 1_795_000_000, 1_796_100_000]]));
+    const r = runPlan(manifest, backup, { activity, written: { ...written, "not-a-tenant": [1, 2, 3], [ids[0]]: [1, "2", 3] as number[] } });
+    expect(r.status, r.stderr).toBe(0);
+    const entries = Object.keys(r.outputs)
+      .filter((k) => k.startsWith("slot_"))
+      .flatMap((k) => JSON.parse(r.outputs[k]) as { tenants?: never; last_active?: Record<string, number>; neon_written?: Record<string, number[]> }[]);
+    const carried = Object.assign({}, ...entries.map((e) => e.neon_written ?? {})) as Record<string, number[]>;
+    const onSchedule = manifest.batches.backup["17 3 * * *"].flatMap((b) => b.tenants);
+    // A value of another shape is not carried (that tenant is dumped); every other tenant of the schedule is.
+    expect(Object.keys(carried).sort()).toEqual(onSchedule.filter((id) => id !== ids[0]).sort());
+    expect(carried[onSchedule.find((id) => id !== ids[0])!]).toEqual([123_456_789_012, 1_795_000_000, 1_796_100_000]);
+    expect(Object.keys(Object.assign({}, ...entries.map((e) => e.last_active ?? {}))).sort()).toEqual([...onSchedule].sort());
+    expect(r.bytes).toBeLessThan(1024 * 1024);
+  });
 
   it("refuses a missing manifest and one of another format, naming it", () => {
     const tenantsSmall = fleetOf(3);

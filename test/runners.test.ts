@@ -1,7 +1,11 @@
 /** The runner-minute model of `npm run bench -- --runners`, on real generated workflows and on hand-made ones. */
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { billedMinutes, jobsOf, runnerRow, slotResolver, wallClockSeconds, type Job } from "../src/tools/bench/runners";
+import { billedMinutes, jobsOf, neonReads, renderRunners, runnerRow, slotResolver, wallClockSeconds, type Job } from "../src/tools/bench/runners";
+import { nightlyBackups } from "../src/tools/bench/nightly";
+import { parseStackSettingsOrThrow, projectSettings } from "../src/core/config/settings";
+import { readStackConfig } from "../src/core/config/stackFiles";
+import { ROOT } from "./program";
 import { planFleetBatches } from "../src/plan/repository/manifest";
 import { renderWorkflows } from "../src/plan/workflows/render";
 import { parseTenants } from "../tenants/load";
@@ -81,6 +85,31 @@ describe("the runner-minute model", () => {
       [50, 60 + 7 * 10],
     ]);
     expect(runnerRow(100, 1, all).computesWoken).toBe(100);
+  });
+
+  it("counts the planning jobs' Neon calls (list pages and one read per tenant's project) and their paced seconds", () => {
+    // 1,000 tenants of an organisation of 1,000 projects: 3 pages of 400 100 ms apart, 1,000 reads 200 ms apart.
+    expect(neonReads(1000, 1000)).toEqual({ listCalls: 3, projectCalls: 1000, seconds: 200.3 });
+    // The largest stack the plan's memory allows (about 7,400 tenants): about 25 minutes of reads, inside the step's budget.
+    expect(neonReads(7420, 7420)).toEqual({ listCalls: 19, projectCalls: 7420, seconds: 1485.9 });
+    expect(neonReads(0, 0).listCalls).toBe(1);
+  });
+
+  it("with an idle share, a night's planning jobs read Neon first: their calls are printed and their time is in the night's minutes", () => {
+    const cfg = readStackConfig(ROOT, "prod", ["secretScope=region"]);
+    const settings = parseStackSettingsOrThrow(projectSettings(cfg.config), { stack: "prod", file: cfg.stackFile, text: cfg.stackFileText });
+    const idle = { ...MODEL, idleShare: 0.7, checkSeconds: 2, maxSkipDays: 7 };
+    const night = nightlyBackups(1000, settings, idle, true);
+    expect(night.neon).toMatchObject({ listCalls: 3, projectCalls: 1000 });
+    expect(night.neon!.longestPlanSeconds).toBeCloseTo(10 + 200.3, 5);
+    const without = nightlyBackups(1000, settings, MODEL, true);
+    expect(without.neon).toBeUndefined();
+    // The planning job waits for the reads: the night lasts at least that long.
+    expect(night.wallClockMinutes[20]).toBeGreaterThanOrEqual(night.neon!.longestPlanSeconds / 60);
+    const text = renderRunners([night], idle);
+    expect(text).toContain("Neon calls a night (planning jobs, before any dump;");
+    expect(text).toMatch(/ {2}1000 {5}region\*: 1003 calls \(3 list \+ 1000 project\), 200 s paced, longest planning job 3\.5 min/);
+    expect(renderRunners([without], MODEL)).not.toContain("Neon calls");
   });
 
   it("schedules the longest jobs first on the runner free soonest, then the jobs that wait", () => {

@@ -1,11 +1,15 @@
 /**
  * Nightly work proportional to change (issue 35), run for real: the backup workflow's planning
- * job reads each tenant's last activity from a Neon API stand-in (services/neonActivity.ts),
- * and the batch job leaves a tenant idle since its newest verified dump asleep, without
- * connecting to it: its connection string points at a listener that records every connection
- * (a control run shows the listener sees a backup's connection). An active tenant is dumped
- * and verified as before; a tenant without a dump, one idle past backupMaxSkipDays, and every
- * tenant when Neon cannot be read are dumped.
+ * job reads each tenant's last activity and its project's WAL written from a Neon API
+ * stand-in (services/neonActivity.ts), and the batch job leaves a tenant that provably did not
+ * change since its newest verified dump asleep, without connecting to it: its connection
+ * string points at a listener that records every connection (a control run shows the listener
+ * sees a backup's connection). An active tenant is dumped and verified as before; a tenant
+ * without a dump, one idle past backupMaxSkipDays, and every tenant when Neon cannot be read
+ * are dumped. As in production, where the backup's own last query is compute activity, a
+ * tenant Neon last saw active after its dump was known quiet is still left asleep when its
+ * project wrote no WAL since the read made before that dump; moved bytes or a new billing
+ * period dump it.
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -14,11 +18,11 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupPrefix } from "../../tenants/naming";
 import { MANIFEST_SUFFIX } from "../../src/plan/workflows/backupScripts";
-import { ACTIVITY_SLACK_SECONDS } from "../../src/plan/workflows/activityScripts";
+import { ACTIVITY_SLACK_SECONDS, NEON_PROJECT_SPACING_MS } from "../../src/plan/workflows/activityScripts";
 import { RESULTS_ARTIFACT } from "../../src/plan/workflows/steps";
 import { ACTIVITY_STEP_NAME } from "../../src/plan/workflows/tenantWorkflow";
 import { seedDatabase, startWorld, type BatchRun, type World } from "./harness";
-import { FAKE_ACTIVITY_KEY, startFakeNeonActivity, type FakeNeonActivity } from "./services/neonActivity";
+import { FAKE_ACTIVITY_KEY, FIRST_PERIOD, startFakeNeonActivity, type FakeNeonActivity } from "./services/neonActivity";
 
 /** A TCP listener standing where a tenant's database would be: it counts connections and closes them. */
 interface Trap {
@@ -63,13 +67,23 @@ const projectOf = (id: string) => world.repo.manifest.tenants.find((t) => t.id =
 /** The tenant's connection string with its port moved to the trap (host unchanged: the host check would pass). */
 const trapped = (id: string) => world.secretFor(id).replace(/:(\d+)\//, `:${trap.port}/`);
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+/** Some WAL written by the tenant's project, as Neon meters it. */
+const writes = (id: string, bytes = 8192) => neon.write(projectOf(id), bytes);
+const isoEpoch = (text: string) => Date.parse(text) / 1000;
 const stampEpoch = (stamp: string) =>
   Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(9, 11), +stamp.slice(11, 13), +stamp.slice(13, 15)) / 1000;
 
-async function manifestsOf(id: string): Promise<{ key: string; body: Record<string, string> }[]> {
+interface BackupManifest extends Record<string, unknown> {
+  readonly started_at: string;
+  readonly quiet_through: string;
+  readonly finished_at: string;
+  readonly neon_written?: { project: string; bytes: number; period_start: string; read_at: string };
+}
+
+async function manifestsOf(id: string): Promise<{ key: string; body: BackupManifest }[]> {
   const bucket = world.bucketOf(id);
   const keys = (await world.s3.list(bucket)).map((o) => o.key).filter((k) => k.startsWith(backupPrefix(id, 14)) && k.endsWith(MANIFEST_SUFFIX));
-  return Promise.all(keys.sort().map(async (key) => ({ key, body: JSON.parse((await world.s3.read(bucket, key)).toString()) as Record<string, string> })));
+  return Promise.all(keys.sort().map(async (key) => ({ key, body: JSON.parse((await world.s3.read(bucket, key)).toString()) as BackupManifest })));
 }
 
 /** The batch's result lines (id, result, seconds, key, bytes, tables, rows) by tenant. */
@@ -88,11 +102,28 @@ describe("nightly backups leave idle tenants asleep", () => {
     expect(run.plan.log).toMatch(/read the activity of \d+ of \d+ tenant\(s\) from Neon in 2 request\(s\)/);
     expect(run.entry.last_active).toEqual({ "acme-corp": Date.UTC(2026, 0, 2) / 1000, brightwave: Date.UTC(2026, 0, 2) / 1000 });
     expect(run.job.log).toMatch(/acme-corp: no verified dump younger than backupMaxSkipDays \(7\) to compare with \(no complete backup of acme-corp/);
+    // Each project's WAL written, read once, paced (NEON_PROJECT_SPACING_MS), before any dump.
+    expect(run.plan.log).toMatch(/read the WAL written of 2 of \d+ project\(s\) from Neon in \d+ request\(s\)/);
+    const reads = neon.calls.filter((c) => /^\/projects\/[^/?]+$/.test(c.path));
+    expect(reads.map((c) => c.path)).toEqual(expect.arrayContaining([`/projects/${projectOf("acme-corp")}`, `/projects/${projectOf("brightwave")}`]));
+    for (let i = 1; i < reads.length; i++) expect(reads[i].at - reads[i - 1].at).toBeGreaterThanOrEqual(NEON_PROJECT_SPACING_MS - 5);
+    expect(run.entry.neon_written).toEqual({
+      "acme-corp": [0, isoEpoch(FIRST_PERIOD.start), expect.any(Number)],
+      brightwave: [0, isoEpoch(FIRST_PERIOD.start), expect.any(Number)],
+    });
     for (const id of ["acme-corp", "brightwave"]) {
       const [m] = await manifestsOf(id);
       expect(resultLines(run).get(id)!.slice(0, 2)).toEqual([id, "ok"]);
       // Nothing was written during the dump: the manifest says the data held until its end.
       expect(stampEpoch(m.body.quiet_through)).toBeGreaterThanOrEqual(stampEpoch(m.body.started_at));
+      // The WAL written as read before the dump began, recorded in its manifest.
+      expect(m.body.neon_written).toEqual({
+        project: projectOf(id),
+        bytes: 0,
+        period_start: FIRST_PERIOD.start,
+        read_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      });
+      expect(isoEpoch(m.body.neon_written!.read_at)).toBeLessThanOrEqual(stampEpoch(m.body.started_at));
     }
     // The Neon key reached the activity step only: the plan step and the batch job never saw it.
     expect(run.plan.steps.map((s) => s.name)).toContain(ACTIVITY_STEP_NAME);
@@ -104,6 +135,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     // acme-corp's compute was last active before its dump ended (the dump itself); brightwave's since.
     neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(idleBefore.body.quiet_through) - ACTIVITY_SLACK_SECONDS - 5));
     neon.projects.set(projectOf("brightwave"), iso(Math.floor(Date.now() / 1000) + 600));
+    writes("brightwave");
     // One 429 first: the job waits its Retry-After and carries on.
     neon.throttleNext = { count: 1, retryAfter: 1 };
     const callsBefore = neon.calls.length;
@@ -113,14 +145,17 @@ describe("nightly backups leave idle tenants asleep", () => {
       secrets: { "acme-corp": trapped("acme-corp") },
     });
     expect(run.job.result, run.job.log).toBe("success");
-    const calls = neon.calls.slice(callsBefore);
+    const calls = neon.calls.slice(callsBefore).filter((c) => c.path.startsWith("/projects?"));
     expect(calls.map((c) => c.status)).toEqual([429, 200, 200]);
     expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1000);
     expect(trap.connections()).toBe(0);
     const dumpKey = idleBefore.key.replace(MANIFEST_SUFFIX, ".dump");
     expect(run.job.log).toContain(`unchanged since ${dumpKey}`);
     expect(resultLines(run).get("acme-corp")).toEqual(["acme-corp", "unchanged", expect.stringMatching(/^\d+$/), dumpKey, "", "", ""]);
-    expect(run.job.summary).toMatch(new RegExp(`\\| acme-corp \\| unchanged \\| \\d+ \\| unchanged since ${dumpKey.replace(/[.]/g, "\\.")} \\|`));
+    expect(run.job.summary).toMatch(
+      new RegExp(`\\| acme-corp \\| unchanged \\| \\d+ \\| unchanged since ${dumpKey.replace(/[.]/g, "\\.")}: not active since \\|`),
+    );
+    expect(run.job.summary).toContain("Left asleep: 1 of 2 tenant(s), 1 by Neon's last activity, 0 by its WAL written");
     expect(await manifestsOf("acme-corp")).toHaveLength(1);
     // The active tenant got a new dump, counted and checked as every night.
     const activeAfter = await manifestsOf("brightwave");
@@ -130,6 +165,7 @@ describe("nightly backups leave idle tenants asleep", () => {
 
     // Control: the same trapped string on a night the tenant was active is connected to (and fails).
     neon.projects.set(projectOf("acme-corp"), iso(Math.floor(Date.now() / 1000) + 600));
+    writes("acme-corp");
     const control = await world.runBatch("backup", ["acme-corp"], {
       neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
       secrets: { "acme-corp": trapped("acme-corp") },
@@ -235,6 +271,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     world.tenantDb.sql("app", `insert into audit."Events"(what) values ('committed after T took its xid')`);
     const before = (await manifestsOf("brightwave")).length;
     neon.projects.set(projectOf("brightwave"), iso(Math.floor(Date.now() / 1000) + 600));
+    writes("brightwave");
     await new Promise((r) => setTimeout(r, 1100));
     const run = await world.runBatch("backup", ["brightwave"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     psql.stdin.end(`delete from audit."Events" where what = 'in flight'; commit;\n`);
@@ -246,5 +283,122 @@ describe("nightly backups leave idle tenants asleep", () => {
     const m = after.at(-1)!.body;
     expect(m.quiet_through).toBe(m.started_at);
     expect(stampEpoch(m.finished_at)).toBeGreaterThan(stampEpoch(m.started_at));
+  });
+
+  it("as in production (Neon saw the backup's own query after quiet_through): skips a tenant whose project wrote no WAL since, dumps one whose bytes moved or whose billing period changed", async () => {
+    const [acme] = (await manifestsOf("acme-corp")).slice(-1);
+    const [bright] = (await manifestsOf("brightwave")).slice(-1);
+    expect(acme.body.neon_written).toBeDefined();
+    // Neon's last activity lands just after each dump was known quiet: the last-activity rule proves nothing.
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(acme.body.quiet_through) + 5));
+    neon.projects.set(projectOf("brightwave"), iso(stampEpoch(bright.body.quiet_through) + 5));
+    writes("brightwave", 16384);
+    const connections = trap.connections();
+    const brightBefore = (await manifestsOf("brightwave")).length;
+    await new Promise((r) => setTimeout(r, 1100));
+    const night = await world.runBatch("backup", ["acme-corp", "brightwave"], {
+      neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
+      secrets: { "acme-corp": trapped("acme-corp") },
+    });
+    expect(night.job.result, night.job.log).toBe("success");
+    expect(trap.connections()).toBe(connections);
+    const acmeKey = acme.key.replace(MANIFEST_SUFFIX, ".dump");
+    expect(night.job.log).toContain(
+      `unchanged since ${acmeKey} (taken 0 h ago): no WAL written since: its project's written_data_bytes is ${acme.body.neon_written!.bytes}`,
+    );
+    expect(resultLines(night).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "unchanged"]);
+    expect(night.job.summary).toContain(`unchanged since ${acmeKey}: no WAL written since |`);
+    expect(night.job.summary).toContain("Left asleep: 1 of 2 tenant(s), 0 by Neon's last activity, 1 by its WAL written");
+    const moved = bright.body.neon_written!.bytes;
+    expect(night.job.log).toContain(`its project wrote WAL since (${moved} bytes then, ${moved + 16384} now): dumped`);
+    expect(resultLines(night).get("brightwave")!.slice(0, 2)).toEqual(["brightwave", "ok"]);
+    const brightAfter = await manifestsOf("brightwave");
+    expect(brightAfter).toHaveLength(brightBefore + 1);
+    expect(brightAfter.at(-1)!.body.neon_written).toMatchObject({ bytes: moved + 16384, period_start: FIRST_PERIOD.start });
+
+    // A write Neon has not metered yet (its lag) is not seen tonight: left asleep, as docs/backups.md says.
+    // (Here 30 s, shorter than Neon's hour so that the older writes of this file stay metered.)
+    neon.lagMs = 30_000;
+    writes("acme-corp", 4096);
+    const lagged = await world.runBatch("backup", ["acme-corp"], {
+      neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
+      secrets: { "acme-corp": trapped("acme-corp") },
+    });
+    expect(resultLines(lagged).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "unchanged"]);
+    expect(trap.connections()).toBe(connections);
+    // ... and the next night, once it is metered, the bytes differ from the recorded ones: dumped.
+    neon.lagMs = 0;
+    const metered = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(metered.job.result, metered.job.log).toBe("success");
+    expect(metered.job.log).toContain("its project wrote WAL since");
+    expect(resultLines(metered).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+
+    // A new billing period resets the bytes: the equal-bytes proof no longer holds, dumped.
+    const [acmeNow] = (await manifestsOf("acme-corp")).slice(-1);
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(acmeNow.body.quiet_through) + 5));
+    neon.newPeriod(projectOf("acme-corp"), "2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z");
+    neon.write(projectOf("acme-corp"), acmeNow.body.neon_written!.bytes, Date.now() - 1000);
+    await new Promise((r) => setTimeout(r, 1100));
+    const period = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(period.job.result, period.job.log).toBe("success");
+    expect(period.job.log).toContain(`Neon's billing period changed since (from ${FIRST_PERIOD.start} to 2027-01-01T00:00:00Z): dumped`);
+    expect(resultLines(period).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+    expect((await manifestsOf("acme-corp")).at(-1)!.body.neon_written).toMatchObject({ period_start: "2027-01-01T00:00:00Z" });
+  });
+
+  it("compares WAL written only within the same Neon project: a dump's record of another project proves nothing", async () => {
+    const bucket = world.bucketOf("fresh-start");
+    const project = projectOf("fresh-start");
+    const plant = async (at: number, recordedProject: string) => {
+      const stamp = iso(at).replace(/[-:]/g, "");
+      const key = `${backupPrefix("fresh-start", 14)}${stamp}`;
+      const neonWritten = {
+        project: recordedProject,
+        bytes: neon.writtenNow(project),
+        period_start: FIRST_PERIOD.start,
+        read_at: iso(Math.floor(Date.now() / 1000) - 60),
+      };
+      await world.s3.plant(bucket, `${key}.dump`, "dump");
+      await world.s3.plant(
+        bucket,
+        `${key}${MANIFEST_SUFFIX}`,
+        JSON.stringify({ format: 1, tenant: "fresh-start", key: `${key}.dump`, started_at: stamp, quiet_through: stamp, neon_written: neonWritten }),
+      );
+      // Neon saw the compute after the dump was known quiet (the backup's own query, as in production).
+      neon.projects.set(project, iso(at + 5));
+      return `${key}.dump`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const same = await plant(now + 120, project);
+    const skipped = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(skipped.job.log).toContain(`unchanged since ${same} (taken 0 h ago): no WAL written since`);
+    const other = await plant(now + 150, "other-0001");
+    const dumped = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(dumped.job.result, dumped.job.log).toBe("success");
+    expect(dumped.job.log).toContain(`the WAL written its manifest records is of Neon project other-0001, the tenant's project is now ${project}: dumped`);
+    expect(dumped.job.log).not.toContain(`unchanged since ${other}`);
+    expect(resultLines(dumped).get("fresh-start")!.slice(0, 2)).toEqual(["fresh-start", "ok"]);
+  });
+
+  it("dumps a tenant whose project Neon cannot read one by one (404), and says how many", async () => {
+    const project = projectOf("acme-corp");
+    const [acme] = (await manifestsOf("acme-corp")).slice(-1);
+    // Listed (its activity known, after quiet_through as in production), but its own read answers 404.
+    neon.projects.set(project, iso(stampEpoch(acme.body.quiet_through) + 5));
+    const hidden = neon.hideProject(project);
+    try {
+      const run = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+      expect(run.job.result, run.job.log).toBe("success");
+      expect(run.plan.warnings.join("\n")).toMatch(
+        /the WAL written of \d+ project\(s\) is not known tonight, their tenants are dumped: [1-9]\d* not found \(404\)/,
+      );
+      expect(run.entry.neon_written).toBeUndefined();
+      expect(run.job.log).toContain("its project's WAL written is not known tonight: dumped");
+      expect(resultLines(run).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+      // Its manifest records nothing: the next night cannot skip it by the WAL rule.
+      expect((await manifestsOf("acme-corp")).at(-1)!.body.neon_written).toBeUndefined();
+    } finally {
+      hidden();
+    }
   });
 });

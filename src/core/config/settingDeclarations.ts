@@ -92,14 +92,14 @@ const DECLARED = {
     schema: numberSetting(0, 365, "skip an idle tenant's dump for 0 (never skip) to 365 days"),
     default: 7,
     description:
-      "Nightly backups leave a tenant asleep (no dump, no compute started) while Neon saw no activity since its newest dump, for at most this many days, after which it is dumped anyway; the restore drill then accepts a dump this much older. 0: every tenant is dumped every night. Needs neonActivityApiKey (docs/backups.md).",
+      "Nightly backups leave a tenant asleep (no dump, no compute started) while Neon shows it unchanged since its newest dump (no compute activity, or no WAL written), for at most this many days, after which it is dumped anyway; the restore drill then accepts a dump this much older. 0: every tenant is dumped every night. Needs neonActivityApiKey (docs/backups.md).",
   },
   neonActivityApiKey: {
     group: "operations",
     secretOnly: true,
     schema: z.string().min(1),
     description:
-      "Secret: a Neon API key that can list the tenants' projects (Neon has no read-only keys: an organisation key), which only the backups' planning job reads, from a GitHub environment restricted to the default branch, to skip idle tenants (pulumi config set --secret). Unset: every tenant is dumped every night.",
+      "Secret: a Neon API key that can list and read the tenants' projects (Neon has no read-only keys: an organisation key), which only the backups' planning job reads, from a GitHub environment restricted to the default branch, to skip idle tenants (pulumi config set --secret). Unset: every tenant is dumped every night.",
   },
   backupObjectLock: {
     schema: z.enum(["off", "governance", "compliance"], {

@@ -1,12 +1,15 @@
 /**
  * Nightly work proportional to change (issue 35): the backup workflow's planning job reads
- * from Neon when each tenant's compute was last active (sh/neon-read.sh, sh/neon-activity.sh),
- * and each batch job, before it reads a tenant's connection string, compares that with the
- * tenant's newest verified dump (sh/unchanged-check.sh): a tenant idle since is left asleep
- * and recorded as `unchanged`. The key (NEON_ACTIVITY_API_KEY) lives only in the planning
- * job's environment (neonActivityLocation); without it every tenant is dumped.
+ * from Neon when each tenant's compute was last active and how much WAL its project has
+ * written this billing period (sh/neon-read.sh, sh/neon-activity.sh), and each batch job,
+ * before it reads a tenant's connection string, compares those with the tenant's newest
+ * verified dump (sh/unchanged-check.sh): a tenant that provably did not change since is left
+ * asleep and recorded as `unchanged`. The key (NEON_ACTIVITY_API_KEY) lives only in the
+ * planning job's environment (neonActivityLocation); without it every tenant is dumped.
  */
+import { maxTenantsWithin } from "../../core/planMemory";
 import { NEON_ACTIVITY_SECRET } from "../../core/repositoryContract";
+import { FLEET_MANIFEST_FORMAT } from "../repository/manifest";
 import { newestBackupScript } from "./backupScripts";
 import { shellScript } from "./shell";
 
@@ -30,6 +33,25 @@ export const NEON_RETRY_AFTER_CAP = 60;
 export const ACTIVITY_SLACK_SECONDS = 30;
 /** Where the planning job keeps the tenants' activity between its two steps. */
 export const ACTIVITY_FILE = "${{ runner.temp }}/tenant-fleet-neon-activity.json";
+/** Where it keeps each tenant's project's WAL written ({"<tenant>": [bytes, period start, read at]}, epoch seconds). */
+export const WRITTEN_FILE = "${{ runner.temp }}/tenant-fleet-neon-written.json";
+
+/**
+ * The pause between the starts of two `GET /projects/{id}` (one per tenant's project, for its
+ * `written_data_bytes`): 5 a second, 300 a minute, under half of Neon's 700 a minute per account
+ * so that `pulumi up` and the Console keep room (https://api-docs.neon.tech/reference/api-rate-limiting).
+ */
+export const NEON_PROJECT_SPACING_MS = 200;
+/**
+ * The project reads of one night stop after this many seconds; a tenant not read by then is
+ * dumped. Sized for the largest stack the plan's memory allows (maxTenantsWithin, about 7,400
+ * tenants: 1,484 s at NEON_PROJECT_SPACING_MS) with a fifth more for Neon's answer times and retries.
+ */
+export const NEON_PROJECT_READ_SECONDS = Math.ceil(((maxTenantsWithin() * NEON_PROJECT_SPACING_MS) / 1000) * 1.2);
+/** After this many project reads in a row that Neon did not answer (after their retries), the rest are not tried: Neon is down. */
+export const NEON_PROJECT_GIVE_UP_AFTER = 3;
+/** The Neon step's timeout: the project reads, the list and the longest retry waits on top. */
+export const NEON_STEP_TIMEOUT_MINUTES = Math.ceil(NEON_PROJECT_READ_SECONDS / 60) + 5;
 
 /** What sh/neon-read.sh reads besides the key. */
 export const NEON_READ_ENV: Readonly<Record<string, string>> = Object.freeze({
@@ -38,21 +60,32 @@ export const NEON_READ_ENV: Readonly<Record<string, string>> = Object.freeze({
   NEON_RETRY_AFTER_CAP: String(NEON_RETRY_AFTER_CAP),
 });
 
-/** The env of the planning job's Neon step (sh/neon-activity.sh): the key from the job's environment, and nothing of a tenant's. */
-export function neonActivityEnv(manifest: string, orgId: string | undefined): Record<string, string> {
+/**
+ * The env of the planning job's Neon step (sh/neon-activity.sh): the key from the job's
+ * environment, and nothing of a tenant's; `schedule`: the backup schedule whose tenants'
+ * projects are read one by one.
+ */
+export function neonActivityEnv(manifest: string, orgId: string | undefined, schedule: string): Record<string, string> {
   return {
     NEON_ACTIVITY_API_KEY: `\${{ secrets.${NEON_ACTIVITY_SECRET} }}`,
     NEON_ORG_ID: orgId ?? "",
     NEON_PAGE_LIMIT: String(NEON_PAGE_LIMIT),
     MANIFEST: manifest,
+    MANIFEST_FORMAT: String(FLEET_MANIFEST_FORMAT),
+    BATCH_KIND: "backup",
+    BATCH_SCHEDULE: schedule,
     ACTIVITY_FILE,
+    WRITTEN_FILE,
+    NEON_PROJECT_SPACING_MS: String(NEON_PROJECT_SPACING_MS),
+    NEON_PROJECT_READ_SECONDS: String(NEON_PROJECT_READ_SECONDS),
+    NEON_PROJECT_GIVE_UP_AFTER: String(NEON_PROJECT_GIVE_UP_AFTER),
     ...NEON_READ_ENV,
   };
 }
 
-/** The planning job's Neon step: each tenant's last activity into ACTIVITY_FILE. */
+/** The planning job's Neon step: each tenant's last activity into ACTIVITY_FILE, its project's WAL written into WRITTEN_FILE. */
 export function neonActivityScript(): string {
-  return shellScript("neon-read.sh", "neon-activity.sh");
+  return shellScript("fleet-manifest.sh", "neon-read.sh", "neon-activity.sh");
 }
 
 /** What sh/unchanged-check.sh reads besides the backup's own env (BACKUP_SCRIPT_ENV) and the tenant's. */

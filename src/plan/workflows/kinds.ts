@@ -72,6 +72,8 @@ export function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings
         ? {
             // Neon's last activity of the batch's tenants, as the plan read it ({} when it could not).
             BATCH_LAST_ACTIVE: "${{ toJSON(matrix.batch.last_active || fromJSON('{}')) }}",
+            // Their projects' WAL written, as the plan read it before tonight's dumps ({} when it could not).
+            BATCH_NEON_WRITTEN: "${{ toJSON(matrix.batch.neon_written || fromJSON('{}')) }}",
             ...unchangedCheckEnv(maxSkipDays, CLOCK_SKEW_SECONDS),
           }
         : {}),

@@ -31,6 +31,8 @@ interface StepBase {
   readonly if?: string;
   readonly env?: Env;
   readonly "continue-on-error"?: boolean;
+  /** The step is stopped after this long (GitHub: jobs.<job_id>.steps[*].timeout-minutes). */
+  readonly "timeout-minutes"?: number;
 }
 
 /** A step running a script (`run:`), always in bash here. */

@@ -10,7 +10,7 @@
 import { concurrencyGroup, environmentName } from "../../core/repositoryContract";
 import { manifestPath } from "../repository/manifest";
 import { ACTIONS, header, renderWorkflow, RUNNER } from "./actions";
-import { ACTIVITY_FILE, NEON_API, neonActivityEnv, neonActivityScript } from "./activityScripts";
+import { ACTIVITY_FILE, NEON_API, NEON_STEP_TIMEOUT_MINUTES, neonActivityEnv, neonActivityScript, WRITTEN_FILE } from "./activityScripts";
 import { batchScript, batchScriptEnv, GATE_SCRIPT_ENV, gateScript, PLAN_SCRIPT_ENV, planScript } from "./batchScripts";
 import type { ActionStep, Env, Job, RunStep, Step, Workflow } from "./model";
 import {
@@ -33,6 +33,9 @@ export { slotCount, slotJobIds, tenantDatabaseConcurrency, type KindSpec } from 
 
 /** The planning job's step that reads the tenants' last activity from Neon (the runtime suite finds it by name). */
 export const ACTIVITY_STEP_NAME = "Which tenants were active (Neon)";
+
+/** The planning job's minutes without the Neon step (checkout, plan). */
+const PLAN_JOB_MINUTES = 10;
 
 /** A tenant the fleet manifest did not list this many days ago is new: its database may still be empty. */
 export const NEW_TENANT_DAYS = 7;
@@ -179,8 +182,8 @@ function planEnv(l: Layout): Env {
     WITH_SECRETS: String(l.binding.source === "slots"),
     // Backups: who is new to the manifest, read from its history with the run's token.
     ...(spec.batchKind === "backup" ? { NEW_TENANT_DAYS: String(NEW_TENANT_DAYS), GH_TOKEN: "${{ github.token }}" } : {}),
-    // Backups: each tenant's last activity, as the Neon step before read it.
-    ...(spec.activity ? { ACTIVITY_FILE } : {}),
+    // Backups: each tenant's last activity and its project's WAL written, as the Neon step before read them.
+    ...(spec.activity ? { ACTIVITY_FILE, WRITTEN_FILE } : {}),
     ...PLAN_SCRIPT_ENV,
   };
 }
@@ -210,8 +213,10 @@ function planJob(l: Layout): Job {
           name: ACTIVITY_STEP_NAME,
           // Fail safe: whatever goes wrong here, the plan runs and every tenant without a known activity is dumped.
           "continue-on-error": true,
+          // One project read per tenant, paced: the step's own budget bounds them (activityScripts.ts).
+          "timeout-minutes": NEON_STEP_TIMEOUT_MINUTES,
           shell: "bash",
-          env: neonActivityEnv(manifestPath(l.names), spec.activity.orgId),
+          env: neonActivityEnv(manifestPath(l.names), spec.activity.orgId, spec.schedule ?? ""),
           run: `${neonActivityScript()}\n`,
         },
       ]
@@ -219,7 +224,8 @@ function planJob(l: Layout): Job {
   return {
     name: "plan",
     "runs-on": RUNNER,
-    "timeout-minutes": 10,
+    // The plan's own 10 minutes, and the Neon step's on top when it reads.
+    "timeout-minutes": PLAN_JOB_MINUTES + (spec.activity ? NEON_STEP_TIMEOUT_MINUTES : 0),
     ...l.branchOnly,
     ...(spec.activity ? { environment: spec.activity.environment, env: { NEON_API } } : {}),
     // Migrations: reading another run's results (a retry) needs actions: read.

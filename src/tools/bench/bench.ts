@@ -22,7 +22,8 @@
  * fresh up, adding one tenant, a refresh, and the least wall-clock GitHub's limits allow.
  * `--runners [--setup-seconds S] [--dump-seconds D]` models one night of backups from the
  * generated workflow files (runners.ts): jobs, billed minutes, wall-clock at 20/60/500 jobs,
- * computes woken; `--idle-share 0.7 [--check-seconds C]` with that share of tenants idle.
+ * computes woken; `--idle-share 0.7 [--check-seconds C]` with that share of tenants idle, and
+ * the planning jobs' Neon calls a night (list pages and one project read per tenant) and their paced time.
  * `--plan-output` times and weighs `npm run plan`'s text and --json outputs (default 1,000 and
  * 10,000 tenants) against their targets (planOutput.ts).
  */

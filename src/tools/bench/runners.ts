@@ -12,9 +12,12 @@
  * since its last dump: every tenant first costs the unchanged check (sh/unchanged-check.sh:
  * one S3 listing and one manifest read), an idle one is then left asleep, except that each is
  * dumped once every `maxSkipDays` nights (backupMaxSkipDays), so on an average night
- * `idle / maxSkipDays` of them are dumped too. A dumped tenant is a compute woken.
+ * `idle / maxSkipDays` of them are dumped too. A dumped tenant is a compute woken. Deciding
+ * costs Neon calls in each workflow's planning job before any batch starts (`neonReads`): the
+ * project list and one paced `GET /projects/{id}` per tenant's project; they lengthen that job.
  */
 import { parse } from "yaml";
+import { NEON_PAGE_LIMIT, NEON_PROJECT_SPACING_MS, NEON_REQUEST_SPACING_MS } from "../../plan/workflows/activityScripts";
 import { MAX_MATRIX_JOBS } from "../../plan/repository/manifest";
 
 export interface JobModel {
@@ -51,6 +54,34 @@ function tenantJob(tenants: number, model: JobModel, parallel: number): { dumped
   const dumped = tenants - idle + idle / Math.max(1, model.maxSkipDays ?? 1);
   const check = Math.ceil(tenants / parallel) * (model.checkSeconds ?? DEFAULT_CHECK_SECONDS);
   return { dumped, seconds: model.setupSeconds + check + Math.ceil(dumped / parallel) * model.dumpSeconds };
+}
+
+/** The Neon calls of one or more planning jobs, and the seconds their pacing takes at least. */
+export interface NeonReads {
+  /** `GET /projects` pages: the organisation's projects, NEON_PAGE_LIMIT a page. */
+  readonly listCalls: number;
+  /** `GET /projects/{id}`: one per project of the workflow's tenants. */
+  readonly projectCalls: number;
+  /** The pacing alone (answers faster than the spacing): list pages NEON_REQUEST_SPACING_MS apart, project reads NEON_PROJECT_SPACING_MS apart. */
+  readonly seconds: number;
+}
+
+/**
+ * One backup workflow's Neon reads (sh/neon-activity.sh): the list over `projectsInOrg`
+ * projects (at least one page) and a read per project of its `tenants` (one project each).
+ */
+export function neonReads(tenants: number, projectsInOrg: number): NeonReads {
+  const listCalls = Math.max(1, Math.ceil(projectsInOrg / NEON_PAGE_LIMIT));
+  return { listCalls, projectCalls: tenants, seconds: (listCalls * NEON_REQUEST_SPACING_MS + tenants * NEON_PROJECT_SPACING_MS) / 1000 };
+}
+
+/** Several planning jobs' reads together. */
+export function addNeonReads(all: readonly NeonReads[]): NeonReads {
+  return all.reduce((a, b) => ({ listCalls: a.listCalls + b.listCalls, projectCalls: a.projectCalls + b.projectCalls, seconds: a.seconds + b.seconds }), {
+    listCalls: 0,
+    projectCalls: 0,
+    seconds: 0,
+  });
 }
 
 /**
@@ -152,12 +183,37 @@ export interface RunnerRow {
   readonly wallClockMinutes: Readonly<Record<(typeof CONCURRENCY)[number], number>>;
   /** Computes a night's dumps wake (every tenant dumped wakes its compute if it was asleep), rounded. */
   readonly computesWoken: number;
+  /** With an idle share: the planning jobs' Neon calls of the night (all schedules), and the longest one's paced seconds. */
+  readonly neon?: NeonReads & { readonly longestPlanSeconds: number };
 }
 
-export function runnerRow(tenants: number, files: number, jobs: readonly Job[], scope = "environment", schedules = 1): RunnerRow {
+export function runnerRow(tenants: number, files: number, jobs: readonly Job[], scope = "environment", schedules = 1, neon?: RunnerRow["neon"]): RunnerRow {
   const wall = Object.fromEntries(CONCURRENCY.map((c) => [c, wallClockSeconds(jobs, c) / 60])) as Record<(typeof CONCURRENCY)[number], number>;
   const computesWoken = Math.round(jobs.reduce((n, j) => n + j.dumped, 0));
-  return { tenants, scope, schedules, files, jobs: jobs.length, billedMinutes: billedMinutes(jobs), wallClockMinutes: wall, computesWoken };
+  return {
+    tenants,
+    scope,
+    schedules,
+    files,
+    jobs: jobs.length,
+    billedMinutes: billedMinutes(jobs),
+    wallClockMinutes: wall,
+    computesWoken,
+    ...(neon ? { neon } : {}),
+  };
+}
+
+/** The Neon calls lines: what the planning jobs ask Neon for a night, and the time their pacing takes. */
+function renderNeonReads(rows: readonly RunnerRow[]): string[] {
+  const read = rows.filter((r) => r.neon);
+  if (read.length === 0) return [];
+  return [
+    `Neon calls a night (planning jobs, before any dump; list pages ${NEON_REQUEST_SPACING_MS} ms apart, one GET /projects/{id} per tenant ${NEON_PROJECT_SPACING_MS} ms apart; in wall-clock and billed minutes above):`,
+    ...read.map((r) => {
+      const n = r.neon!;
+      return `  ${String(r.tenants).padStart(6)} ${r.scope.padStart(11)}: ${n.listCalls + n.projectCalls} calls (${n.listCalls} list + ${n.projectCalls} project), ${n.seconds.toFixed(0)} s paced, longest planning job ${(n.longestPlanSeconds / 60).toFixed(1)} min`;
+    }),
+  ];
 }
 
 export function renderRunners(rows: readonly RunnerRow[], model: JobModel): string {
@@ -175,6 +231,7 @@ export function renderRunners(rows: readonly RunnerRow[], model: JobModel): stri
       `${pad(r.tenants, 8)} ${pad(r.scope, 11)} ${pad(r.schedules, 6)} ${pad(r.files, 6)} ${pad(r.jobs, 6)} ${pad(r.billedMinutes, 11)} ${CONCURRENCY.map((c) => pad(`${r.wallClockMinutes[c].toFixed(1)} min`, 10)).join(" ")} ${pad(r.computesWoken, 7)}`,
     );
   out.push("woken: computes the night's dumps start (a dump wakes a suspended compute; an idle tenant left asleep wakes none)");
+  out.push(...renderNeonReads(rows));
   out.push("region*: the same fleet concentrated in three regions on one schedule; the others spread over every active region and three schedules");
   out.push("", "targets (region scope, 1,000 tenants):");
   for (const thousand of rows.filter((r) => r.tenants === 1000 && r.scope.startsWith("region"))) {

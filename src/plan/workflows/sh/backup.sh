@@ -27,6 +27,8 @@
 #   DATABASE_URL                the tenant's connection string (a secret)
 #   SECRET_LABEL                where the string lives, for messages
 #   OBJECT_STEM                 optional: the object's key without its suffix (an export)
+#   NEON_WRITTEN                optional: its project's WAL written as the plan read it before this dump,
+#                               "bytes period_start read_at project" (epoch seconds): the manifest's neon_written
 #   FILE                        set by split --filter for upload_part: the part's file
 # shellcheck disable=SC2154 # url_user, url_password, url_host, url_db: set by database-url.sh, composed before this file
 
@@ -242,6 +244,14 @@ if [ "${snapshot_xmin}" = "${snapshot_xmax}" ] && now_snapshot="$("${bin}/psql" 
   2> /dev/null)" && [ "${now_snapshot}" = "${snapshot_xmax} ${snapshot_xmax}" ]; then
   quiet_through="$(date -u +"${BACKUP_TIMESTAMP_FORMAT}")"
 fi
+# The plan's read of the project's WAL written, made before this dump began: every write it
+# metered is in the dump, so a later read with the same bytes in the same period proves nothing
+# was written since (sh/unchanged-check.sh). Absent when the plan could not read it.
+neon_written="null"
+if [[ "${NEON_WRITTEN:-}" =~ ^[0-9]+\ [0-9]+\ [0-9]+\ [a-z0-9][a-z0-9-]*$ ]]; then
+  neon_written="$(jq -n -c --arg w "${NEON_WRITTEN}" '$w | split(" ")
+    | {project: .[3], bytes: (.[0] | tonumber), period_start: (.[1] | tonumber | todate), read_at: (.[2] | tonumber | todate)}')"
+fi
 # The manifest last: its presence says the dump above is complete and checked.
 jq -n --argjson format "${BACKUP_MANIFEST_FORMAT}" \
   --arg tenant "${TENANT_ID}" --arg key "${key}" --arg host "${EXPECTED_DB_HOST}" --arg database "${url_db}" \
@@ -251,6 +261,7 @@ jq -n --argjson format "${BACKUP_MANIFEST_FORMAT}" \
   --argjson part_bytes "${BACKUP_PART_BYTES}" \
   --argjson empty_allowed "${empty_allowed}" --arg empty_reason "${empty_reason}" \
   --arg row_counts "${EXACT_ROW_COUNTS}" --rawfile tables "${work}/tables.tsv" --arg quiet_through "${quiet_through}" \
+  --argjson neon_written "${neon_written}" \
   '{format: $format, tenant: $tenant, key: $key, host: $host, database: $database,
     server_version: $server_version, pg_dump: $pg_dump,
     started_at: $started_at, finished_at: $finished_at, bytes: $bytes, sha256: $sha256, parts: $parts,
@@ -258,7 +269,8 @@ jq -n --argjson format "${BACKUP_MANIFEST_FORMAT}" \
     empty_allowed: $empty_allowed, empty_reason: $empty_reason, row_counts: $row_counts,
     quiet_through: $quiet_through,
     tables: ($tables | split("\n")
-      | map(select(length > 0) | split("\t") | {key: .[0], value: (.[1] | tonumber)}) | from_entries)}' \
+      | map(select(length > 0) | split("\t") | {key: .[0], value: (.[1] | tonumber)}) | from_entries)}
+    + (if $neon_written == null then {} else {neon_written: $neon_written} end)' \
   > "${work}/manifest.json"
 aws s3api put-object --bucket "${BACKUP_BUCKET}" --key "${manifest_key}" --body "${work}/manifest.json" \
   --content-type application/json --if-none-match '*' "${sse[@]}" > /dev/null

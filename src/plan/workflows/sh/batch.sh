@@ -18,6 +18,7 @@
 #   BATCH_ONLY                  a manual run's tenants of this batch (space separated), if any
 #   BATCH_NEW                   backups: the tenants of the batch the plan found new
 #   BATCH_LAST_ACTIVE           backups: {"<tenant>": epoch seconds} of Neon's last activity, as the plan read it
+#   BATCH_NEON_WRITTEN          backups: {"<tenant>": [bytes, period start, read at]} of its project's WAL written, as the plan read it
 #   CREDENTIAL_SOURCE           slots (DATABASE_URL_<n>), environment (DATABASE_URL), parameter (SSM) or none
 #   DATABASE_URL                the environment scope's tenant string
 #   PG_MAJOR                    the batch's Postgres major
@@ -53,14 +54,24 @@ if [ -n "${BATCH_ONLY:-}" ]; then
   awk -F $'\x1f' -v only=" ${BATCH_ONLY} " 'index(only, " " $2 " ") > 0' "${work}/tenants.tsv" > "${work}/tenants.only"
   mv "${work}/tenants.only" "${work}/tenants.tsv"
 fi
+# `neon_written ID`: the tenant's project's WAL written as the plan read it ("bytes period_start
+# read_at project": whole epoch seconds, and the Neon project the manifest names for the
+# tenant, which the value is of), or nothing.
+neon_written() {
+  jq -r --arg id "$1" --argjson w "${BATCH_NEON_WRITTEN:-"{}"}" '($w[$id] // empty) as $v
+    | select($v | type == "array" and length == 3 and all(type == "number" and . >= 0 and . == floor))
+    | (first(.tenants[] | select(.id == $id)) | .projectId // empty) as $p
+    | $v | map(tostring) + [$p] | join(" ")' "${MANIFEST}" 2> /dev/null || true
+}
 # `precheck INDEX ID RETENTION LOG`: the tenant's precheck, with no connection string in its
 # environment; true when it settled the tenant as unchanged. A precheck that fails settles nothing.
 precheck() {
-  local last_active status=0
+  local last_active written status=0
   last_active="$(jq -r --arg id "$2" '.[$id] // empty' <<< "${BATCH_LAST_ACTIVE:-"{}"}" 2> /dev/null || true)"
+  written="$(neon_written "$2")"
   (
     unset DATABASE_URL "${!DATABASE_URL_@}"
-    export TENANT_ID="$2" RETENTION_DAYS="$3" LAST_ACTIVE="${last_active}" GITHUB_OUTPUT="${work}/$1.out"
+    export TENANT_ID="$2" RETENTION_DAYS="$3" LAST_ACTIVE="${last_active}" NEON_WRITTEN="${written}" GITHUB_OUTPUT="${work}/$1.out"
     exec timeout --kill-after=30 600 bash --noprofile --norc -eo pipefail "${work}/precheck.sh"
   ) >> "$4" 2>&1 || status=$?
   if [ "${status}" -ne 0 ]; then
@@ -72,8 +83,9 @@ precheck() {
 run_one() {
   local index="$1" id="$2" host="$3" retention="$4" minutes="$5" max_age="$6" empty_until="$7" label="$8" \
     parameter="$9" aws_region="${10}"
-  local log="${work}/${index}.log" status=0 url="" started
+  local log="${work}/${index}.log" status=0 url="" started written
   started="$(date +%s)"
+  written="$(neon_written "${id}")"
   : > "${log}"
   if declare -F precheck_script > /dev/null && precheck "${index}" "${id}" "${retention}" "${log}"; then
     printf '%s\t%s\t%s\t%s\n' "${index}" "${id}" 0 "$(( $(date +%s) - started ))" > "${work}/${index}.result"
@@ -103,7 +115,7 @@ run_one() {
     (
       export TENANT_ID="${id}" EXPECTED_DB_HOST="${host}" RETENTION_DAYS="${retention}" MAX_AGE_HOURS="${max_age}" \
         EMPTY_ALLOWED_UNTIL="${empty_until}" NEW_TENANT="${new_tenant}" SECRET_LABEL="${label}" DATABASE_URL="${url}" \
-        DRILL_DATABASE="drill_${index}" GITHUB_OUTPUT="${work}/${index}.out"
+        DRILL_DATABASE="drill_${index}" NEON_WRITTEN="${written}" GITHUB_OUTPUT="${work}/${index}.out"
       exec timeout --kill-after=30 "$(( minutes * 60 ))" bash --noprofile --norc -eo pipefail "${work}/tenant.sh"
     ) >> "${log}" 2>&1 || status=$?
     if [ "${status}" -eq 124 ] || [ "${status}" -eq 137 ]; then
@@ -151,6 +163,7 @@ if [ "${#failed[@]}" -gt 0 ]; then
 fi
 # Then each tenant's log in order, the table and the verdict.
 total="$(wc -l < "${work}/tenants.tsv")"
+asleep_active=0 asleep_wal=0
 {
   echo "### ${BATCH_KIND} ${BATCH_KEY}: ${total} tenant(s)"
   echo
@@ -193,7 +206,11 @@ while IFS=$'\x1f' read -r index id _; do
     printf '%s\n' "${line}" >> "${RESULTS_DIR}/${BATCH_KEY}.tsv"
     case "${result}" in current|skipped|unchanged) verdict="${result}";; esac
     if [ "${result}" = unchanged ]; then
-      detail="unchanged since $(field key)"
+      # Which rule proved it (sh/unchanged-check.sh), counted below the table.
+      case "$(field rule)" in
+        wal) detail="unchanged since $(field key): no WAL written since" asleep_wal=$(( asleep_wal + 1 ));;
+        *) detail="unchanged since $(field key): not active since" asleep_active=$(( asleep_active + 1 ));;
+      esac
     fi
     # Migrations: the versions before and after, when nothing failed.
     version_before="$(field version_before)"
@@ -204,6 +221,11 @@ while IFS=$'\x1f' read -r index id _; do
   fi
   echo "| ${id} | ${verdict} | ${seconds} | ${detail} |" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
 done < "${work}/tenants.tsv"
+if [ "$(( asleep_active + asleep_wal ))" -gt 0 ]; then
+  summary_line="left asleep: $(( asleep_active + asleep_wal )) of ${total} tenant(s), ${asleep_active} by Neon's last activity, ${asleep_wal} by its WAL written"
+  printf '\n%s\n' "${summary_line^}" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
+  echo "${summary_line}"
+fi
 rm -rf "${work}"
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "${#failed[@]} of ${total} tenant(s) failed: ${failed[*]}"

@@ -24,6 +24,7 @@
 #   NEW_TENANT_DAYS             backups: a tenant the manifest did not list this many days ago is new
 #   GH_TOKEN                    the run's token, to read the manifest's history
 #   ACTIVITY_FILE               backups: {"<tenant>": epoch seconds} of Neon's last activity (neon-activity.sh), if read
+#   WRITTEN_FILE                backups: {"<tenant>": [bytes, period start, read at]} of its project's WAL written (neon-activity.sh), if read
 
 # ONLY_TENANTS (a manual run's input): ids, comma or space separated; each must be an active tenant.
 ids_pattern='^[a-z0-9, -]*$'
@@ -100,10 +101,18 @@ if [ -n "${NEW_TENANT_DAYS:-}" ]; then
     echo "new in the last ${NEW_TENANT_DAYS} days: $(jq -r 'join(", ")' <<< "${new}")"
   fi
 fi
-# ACTIVITY_FILE (backups): each batch's entry carries its tenants' last activity; none read, none carried.
-activity='{}'
-if [ -n "${ACTIVITY_FILE:-}" ] && [ -s "${ACTIVITY_FILE}" ] && jq -e 'type == "object"' "${ACTIVITY_FILE}" > /dev/null 2>&1; then
-  activity="$(jq -c . "${ACTIVITY_FILE}")"
+# ACTIVITY_FILE (backups): each batch's entry carries its tenants' last activity; none read, none
+# carried. WRITTEN_FILE: likewise each tenant's project's WAL written (three whole numbers). Both
+# reach jq as files: at thousands of tenants they exceed what one command-line argument may hold.
+neon_read="${RUNNER_TEMP}/neon-read.json"
+echo '[{}, {}]' > "${neon_read}"
+if [ -n "${ACTIVITY_FILE:-}" ] && [ -s "${ACTIVITY_FILE}" ] && [ -s "${WRITTEN_FILE:-/dev/null}" ]; then
+  jq -s -c '[(.[0] | if type == "object" then with_entries(select(.value | type == "number")) else {} end),
+    (.[1] | if type == "object" then with_entries(select(.value | type == "array" and length == 3 and all(type == "number"))) else {} end)]' \
+    "${ACTIVITY_FILE}" "${WRITTEN_FILE}" > "${neon_read}.new" 2> /dev/null && mv "${neon_read}.new" "${neon_read}"
+elif [ -n "${ACTIVITY_FILE:-}" ] && [ -s "${ACTIVITY_FILE}" ]; then
+  jq -c '[(if type == "object" then with_entries(select(.value | type == "number")) else {} end), {}]' \
+    "${ACTIVITY_FILE}" > "${neon_read}.new" 2> /dev/null && mv "${neon_read}.new" "${neon_read}"
 fi
 # jq: `of_wave`, the batches of this kind in $wave (all when empty) that hold a tenant of the
 # run ($only, all when empty); `entry`, a batch's matrix entry; `counted`, its tenants of the run.
@@ -130,14 +139,17 @@ def entry($t): {key, aws_region: .awsRegion, pg}
   # Backups: the tenants of the batch that are new (not in the manifest NEW_TENANT_DAYS ago).
   + ([.tenants[] | select(IN($new[]))] | if length > 0 then {new: .} else {} end)
   # Backups: when Neon last saw each tenant of the batch active (epoch seconds), where it said.
-  + ([.tenants[] | select($activity[.] | type == "number") | {key: ., value: $activity[.]}] | from_entries
-    | if length > 0 then {last_active: .} else {} end);'
+  + ([.tenants[] | select($neon[0][0][.] != null) | {key: ., value: $neon[0][0][.]}] | from_entries
+    | if length > 0 then {last_active: .} else {} end)
+  # Backups: the WAL written of the project of each tenant, its period and when it was read, where Neon said.
+  + ([.tenants[] | select($neon[0][1][.] != null) | {key: ., value: $neon[0][1][.]}] | from_entries
+    | if length > 0 then {neon_written: .} else {} end);'
 # plan_batches WAVE PREFIX: the batches (of one wave, or all) as PREFIXslot_N outputs, and PREFIXtenants.
 plan_batches() {
   local wave="$1" prefix="$2" plan="${RUNNER_TEMP}/batches-$2.json" count tenants
   jq -c --arg kind "${BATCH_KIND}" --arg schedule "${BATCH_SCHEDULE:-}" --arg wave "${wave}" \
     --argjson parallel "${BATCH_PARALLELISM}" --argjson secrets "${WITH_SECRETS}" \
-    --argjson only "${only}" --argjson new "${new}" --argjson activity "${activity}" \
+    --argjson only "${only}" --argjson new "${new}" --slurpfile neon "${neon_read}" \
     --argjson default_minutes "${MIGRATION_TIMEOUT_MINUTES}" --argjson overhead "${JOB_OVERHEAD_MINUTES}" \
     --argjson cap "${JOB_TIMEOUT_CAP_MINUTES}" \
     "${plan_jq}"' (.tenants | map({key: .id, value: .}) | from_entries) as $t | [of_wave | entry($t)]' \

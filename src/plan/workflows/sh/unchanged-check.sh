@@ -5,15 +5,22 @@
 # (newest-backup.sh checks the stamp against S3's LastModified and bounds the age), its
 # manifest describes it (same tenant, key, started_at = the stamp) and says until when nothing
 # was written (quiet_through, between the stamp and S3's upload time of the manifest plus
-# CLOCK_SKEW_SECONDS), and Neon's record of the compute's last activity (LAST_ACTIVE, from the
-# planning job) is at least ACTIVITY_SLACK_SECONDS before quiet_through. It then writes
-# `result=unchanged` and `key=<the dump>` to GITHUB_OUTPUT; otherwise it writes nothing and
-# says why the tenant is dumped (a manifest not trusted gets a notice). Composed after the
+# CLOCK_SKEW_SECONDS), and one of two rules proves that nothing changed since:
+# - last activity: Neon's record of the compute's last activity (LAST_ACTIVE, from the planning
+#   job) is at least ACTIVITY_SLACK_SECONDS before quiet_through;
+# - WAL written: the manifest records its project's written_data_bytes and billing period as
+#   read before the dump (neon_written, read_at no later than the dump's stamp), and tonight's
+#   read (NEON_WRITTEN) is of the same project and has the same period and the same bytes: no
+#   WAL reached Neon's storage since (up to the value's lag: docs/backups.md says what that costs).
+# It then writes `result=unchanged`, `key=<the dump>` and `rule=last_active` or `rule=wal` to
+# GITHUB_OUTPUT; otherwise it writes nothing and says why the tenant is dumped (a manifest not
+# trusted gets a notice). Composed after the
 # function `newest_backup_script`, which prints sh/newest-backup.sh (it reads its own inputs:
 # RETENTION_DAYS, BACKUP_PREFIX_LAYOUT ...).
 # Inputs (environment):
 #   TENANT_ID                 the tenant's id
 #   LAST_ACTIVE               when Neon last saw the tenant's compute active (epoch seconds), if known
+#   NEON_WRITTEN              its project's WAL written tonight: "bytes period_start read_at project" (epoch seconds), if known
 #   BACKUP_MAX_SKIP_DAYS      the age at which a dump is taken however idle the tenant
 #   ACTIVITY_SLACK_SECONDS    activity this close before quiet_through counts as after it (clocks)
 #   CLOCK_SKEW_SECONDS        how far the runner's clock may run ahead of S3's
@@ -22,7 +29,7 @@
 #   BACKUP_MANIFEST_SUFFIX    the manifest's key suffix, after the stamp
 
 set -euo pipefail
-if [ -z "${LAST_ACTIVE:-}" ]; then
+if [ -z "${LAST_ACTIVE:-}" ] && [ -z "${NEON_WRITTEN:-}" ]; then
   echo "${TENANT_ID}: Neon's record of its activity is not known tonight: dumped"
   exit 0
 fi
@@ -66,15 +73,57 @@ if [ -n "${distrust}" ]; then
   echo "::notice::${TENANT_ID}: the manifest of its newest dump ${key} is not trusted for the idle check (${distrust}): dumped"
   exit 0
 fi
-# Safe direction: activity within ACTIVITY_SLACK_SECONDS before quiet_through may be a write the
-# dump's quiet check did not see (Neon's clock may trail S3's and the runner's): dumped.
-if [ "${LAST_ACTIVE}" -gt $(( quiet - ACTIVITY_SLACK_SECONDS )) ]; then
-  echo "${TENANT_ID}: active at $(date -u -d "@${LAST_ACTIVE}" +%FT%TZ), not ${ACTIVITY_SLACK_SECONDS} s before its newest dump ${key} was known quiet: dumped"
+# Rule 1, last activity. Safe direction: activity within ACTIVITY_SLACK_SECONDS before
+# quiet_through may be a write the dump's quiet check did not see (Neon's clock may trail S3's
+# and the runner's): not proven.
+when() { date -u -d "@$1" +%FT%TZ; }
+active_reason=""
+if [ -z "${LAST_ACTIVE:-}" ]; then
+  active_reason="Neon's record of its activity is not known tonight"
+elif [ "${LAST_ACTIVE}" -gt $(( quiet - ACTIVITY_SLACK_SECONDS )) ]; then
+  active_reason="active at $(when "${LAST_ACTIVE}"), not ${ACTIVITY_SLACK_SECONDS} s before its newest dump ${key} was known quiet"
+fi
+# Rule 2, WAL written. The recorded read must precede the dump (its stamp, plus the runners'
+# clock skew): then every write it metered is in the dump, and equal bytes in the same billing
+# period since mean no write reached Neon's storage after it.
+wal_reason=""
+recorded="$(jq -r '.neon_written | select(type == "object") | . as $w
+  | [.bytes, ((.period_start, .read_at) | try (sub("\\.[0-9]+"; "") | fromdateiso8601) catch null)]
+  | select(all(type == "number") and ($w.project | type == "string" and test("^[a-z0-9][a-z0-9-]*$")))
+  | map(tostring) + [$w.project] | join(" ")' "${check}/manifest.json" 2> /dev/null || true)"
+if [ -z "${NEON_WRITTEN:-}" ]; then
+  wal_reason="its project's WAL written is not known tonight"
+elif [ -z "${recorded}" ]; then
+  wal_reason="the manifest of ${key} records no WAL written (the plan could not read it that night)"
+else
+  read -r now_bytes now_period now_read now_project <<< "${NEON_WRITTEN}"
+  read -r was_bytes was_period was_read was_project <<< "${recorded}"
+  if [ "${was_project}" != "${now_project:-}" ]; then
+    wal_reason="the WAL written its manifest records is of Neon project ${was_project}, the tenant's project is now ${now_project:-unknown}"
+  elif [ "${was_read}" -gt $(( taken + CLOCK_SKEW_SECONDS )) ]; then
+    wal_reason="the WAL written its manifest records was read at $(when "${was_read}"), after the dump began"
+  elif [ "${now_period}" != "${was_period}" ]; then
+    wal_reason="Neon's billing period changed since (from $(when "${was_period}") to $(when "${now_period}"))"
+  elif [ "${now_bytes}" != "${was_bytes}" ]; then
+    wal_reason="its project wrote WAL since (${was_bytes} bytes then, ${now_bytes} now)"
+  elif [ "${now_read}" -le "${was_read}" ]; then
+    wal_reason="tonight's read of its WAL written is not later than the one its dump records"
+  fi
+fi
+if [ -z "${active_reason}" ]; then
+  rule=last_active
+  how="Neon last saw ${TENANT_ID} active at $(when "${LAST_ACTIVE}"), before that dump was known quiet"
+elif [ -z "${wal_reason}" ]; then
+  rule=wal
+  how="no WAL written since: its project's written_data_bytes is ${now_bytes}, as read before that dump, in the billing period from $(when "${now_period}")"
+else
+  echo "${TENANT_ID}: ${active_reason}; ${wal_reason}: dumped"
   exit 0
 fi
-echo "unchanged since ${key} (taken $(( age_minutes / 60 )) h ago): Neon last saw ${TENANT_ID} active at $(date -u -d "@${LAST_ACTIVE}" +%FT%TZ), before that dump was known quiet; not connected, its compute sleeps"
+echo "unchanged since ${key} (taken $(( age_minutes / 60 )) h ago): ${how}; not connected, its compute sleeps"
 {
   echo "result=unchanged"
   echo "key=${key}"
+  echo "rule=${rule}"
 } >> "${GITHUB_OUTPUT}"
 rm -rf "${check}"
