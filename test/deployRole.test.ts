@@ -16,6 +16,7 @@ import { evaluate } from "../src/core/iam/evaluate";
 import { deployRoleTrust, type DeployTier } from "../src/plan/iam/deploy";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../src/plan/iam/workflowAccess";
 import { PROD_ENVIRONMENT_CHOICE } from "../src/core/repositoryContract";
+import { oidcClaims, type OidcJob } from "./githubOidcClaims";
 import { ROOT } from "./program";
 import type { Workflow } from "./ciTrust";
 
@@ -25,33 +26,10 @@ const OWNER = "example-saas";
 const REPO = "tenant-fleet";
 const R = `${OWNER}/${REPO}`;
 
-interface Job {
-  repository?: string;
-  workflow?: string;
-  ref?: string;
-  environment?: string;
-  pullRequest?: boolean;
-  aud?: string;
-}
+type Job = Partial<OidcJob>;
 
-/** GitHub's token for a job, as the claims AWS sees. */
-function claims(job: Job): Record<string, string> {
-  const repository = job.repository ?? R;
-  const ref = job.ref ?? "refs/heads/main";
-  const sub = job.environment
-    ? `repo:${repository}:environment:${job.environment}`
-    : job.pullRequest
-      ? `repo:${repository}:pull_request`
-      : `repo:${repository}:ref:${ref}`;
-  return {
-    [`${GITHUB_OIDC_HOST}:aud`]: job.aud ?? GITHUB_OIDC_AUDIENCE,
-    [`${GITHUB_OIDC_HOST}:sub`]: sub,
-    [`${GITHUB_OIDC_HOST}:ref`]: ref,
-    [`${GITHUB_OIDC_HOST}:job_workflow_ref`]: `${repository}/${job.workflow ?? ".github/workflows/deploy.yml"}@${ref}`,
-    [`${GITHUB_OIDC_HOST}:repository`]: repository,
-    ...(job.environment ? { [`${GITHUB_OIDC_HOST}:environment`]: job.environment } : {}),
-  };
-}
+/** GitHub's token for a job of this repository (deploy.yml unless said), as the claims AWS sees. */
+const claims = (job: Job): Record<string, string> => oidcClaims({ repository: R, workflow: ".github/workflows/deploy.yml", ...job });
 
 const ROLE = (tier: DeployTier) => `arn:aws:iam::${ACCOUNT}:role/${tier === "prod" ? "tenant-fleet-deploy" : "tenant-fleet-deploy-dev"}`;
 

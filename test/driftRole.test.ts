@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "./program";
 import { evaluate, type Request } from "../src/core/iam/evaluate";
 import { DRIFT_ENVIRONMENT } from "../src/core/repositoryContract";
+import { oidcClaims, type OidcJob } from "./githubOidcClaims";
 import { AWS_DEPLOY_ACTIONS } from "../src/engine/doctor/awsActions";
 import { DRIFT_DENIED_DATA_READS, DRIFT_READ_ACTIONS, driftRolePolicy, driftRoleTrust } from "../src/plan/iam/drift";
 
@@ -78,33 +79,16 @@ describe("the drift role's policy", () => {
   it("is assumed only by jobs of drift.yml on the default branch in its environment: no other workflow, branch, environment or pull request", () => {
     const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
     const trust = driftRoleTrust(provider, { owner: "example-saas", repository: "tenant-fleet", branch: "main" });
-    // GitHub's token for a job of this repository (default subject template,
-    // https://docs.github.com/en/actions/reference/security/oidc), as the claims AWS sees.
-    const assume = (job: { repository?: string; workflow?: string; ref?: string; environment?: string; pullRequest?: boolean; aud?: string }) => {
-      const repository = job.repository ?? "example-saas/tenant-fleet";
-      const ref = job.ref ?? "refs/heads/main";
-      const sub = job.environment
-        ? `repo:${repository}:environment:${job.environment}`
-        : job.pullRequest
-          ? `repo:${repository}:pull_request`
-          : `repo:${repository}:ref:${ref}`;
-      const H = "token.actions.githubusercontent.com";
-      return evaluate(
+    const assume = (job: Partial<OidcJob>) =>
+      evaluate(
         {
           principal: { kind: "federated", provider },
           action: "sts:AssumeRoleWithWebIdentity",
           resource: ROLE,
-          context: {
-            [`${H}:aud`]: job.aud ?? "sts.amazonaws.com",
-            [`${H}:sub`]: sub,
-            [`${H}:ref`]: ref,
-            [`${H}:job_workflow_ref`]: `${repository}/${job.workflow ?? ".github/workflows/drift.yml"}@${ref}`,
-            ...(job.environment ? { [`${H}:environment`]: job.environment } : {}),
-          },
+          context: oidcClaims({ repository: "example-saas/tenant-fleet", workflow: ".github/workflows/drift.yml", ...job }),
         },
         { service: "trust", account: ACCOUNT, resourcePolicy: trust },
       );
-    };
     expect(assume({ environment: DRIFT_ENVIRONMENT })).toBe("allow");
     const refused: Record<string, Parameters<typeof assume>[0]> = {
       "another audience": { environment: DRIFT_ENVIRONMENT, aud: "other" },
