@@ -119,19 +119,21 @@ describe("deploy-deployed-commit.sh: the last commit deployed to prod, from reco
     expect(r.sha).toBe(`sha=${c3}\n`);
   });
 
-  it("skips a commit one of whose shards failed or is still waiting, and takes the one before", () => {
+  it("is empty when the newest deploy has a shard that failed or is still waiting: no older commit stands in for it", () => {
     const r = find({
-      runs: [run(c1), run(c2), run(c3)],
-      deployments: [deployment(c1, "prod", "success"), deployment(c2, "prod", "success"), deployment(c2, "prod", "failure"), deployment(c3, "prod", "waiting")],
+      runs: [run(c1), run(c2)],
+      deployments: [deployment(c1, "prod", "success"), deployment(c2, "prod", "success"), deployment(c2, "prod", "failure")],
     });
-    expect(r.sha).toBe(`sha=${c1}\n`);
-    expect(r.log).toContain(`run at ${c2}: a prod deployment did not succeed (failure success), skipped`);
+    expect(r.sha).toBe("sha=\n");
+    expect(r.log).toContain(`run at ${c2}: a prod deployment did not succeed (failure success): no older deploy stands in for it`);
+    const waiting = find({ runs: [run(c1), run(c3)], deployments: [deployment(c1, "prod", "success"), deployment(c3, "prod", "waiting")] });
+    expect(waiting.sha).toBe("sha=\n");
   });
 
   it("counts only success and inactive: an error, a deployment without any status, or an unknown state is no deploy", () => {
     for (const states of [["error"], [], ["success", "destroyed"]]) {
       const r = find({ runs: [run(c1), run(c2)], deployments: [deployment(c1, "prod", "success"), deployment(c2, "prod", ...states)] });
-      expect(r.sha, states.join(",")).toBe(`sha=${c1}\n`);
+      expect(r.sha, states.join(",")).toBe("sha=\n");
     }
   });
 
@@ -154,13 +156,15 @@ describe("deploy-deployed-commit.sh: the last commit deployed to prod, from reco
     expect(r.sha).toBe(`sha=${c1}\n`);
   });
 
-  it("skips a commit that is not an ancestor of this one (a tag or branch named like main), and this very commit", () => {
+  it("passes over this very commit's own earlier deploy, but is empty when the newest deploy is not an ancestor (a tag or branch named like main)", () => {
     const r = find({
       runs: [run(c1), run(branchCommit), run(head)],
       deployments: [deployment(c1, "prod", "success"), deployment(branchCommit, "prod", "success"), deployment(head, "prod", "success")],
     });
-    expect(r.sha).toBe(`sha=${c1}\n`);
-    expect(r.log).toContain(`run at ${branchCommit}: not an ancestor of ${head}, skipped`);
+    expect(r.sha).toBe("sha=\n");
+    expect(r.log).toContain(`run at ${branchCommit}: the newest prod deploy is not an ancestor of ${head}`);
+    const own = find({ runs: [run(c1), run(head)], deployments: [deployment(c1, "prod", "success"), deployment(head, "prod", "success")] });
+    expect(own.sha).toBe(`sha=${c1}\n`);
   });
 
   it("is empty, and the step still succeeds, when nothing proves a deploy or GitHub does not answer", () => {
@@ -242,12 +246,13 @@ describe("deploy-fast-path.sh: the deployed commit's own checker decides", () =>
   it("waits for the reviewers when a commit since changed anything else", () => {
     const r = decide(withCode, { DEPLOYED: deployed });
     expect(r).toMatchObject({ fast: "false", added: "" });
-    expect(r.reason).toMatch(/^a person reviews: prod: changes files other than the tenants file: components\/README-note\.ts/);
+    // Decided by the trees, before anything of this commit is installed or run.
+    expect(r.reason).toMatch(/^files other than the tenants files changed since [0-9a-f]{12}: components\/README-note\.ts/);
   }, 180_000);
 
   it("waits when no deployed commit is known, or it is not in the repository", () => {
     expect(decide(added, { DEPLOYED: "" })).toMatchObject({ fast: "false", reason: "no deployed commit is known: the prod reviewers decide" });
-    expect(decide(added, { DEPLOYED: "f".repeat(40) }).reason).toBe(`the deployed commit ${"f".repeat(12)} cannot be checked out`);
+    expect(decide(added, { DEPLOYED: "f".repeat(40) }).reason).toBe(`the deployed commit ${"f".repeat(12)} and this one cannot be compared`);
   }, 60_000);
 
   it("waits when the deployed commit's checker cannot be installed or fails", () => {

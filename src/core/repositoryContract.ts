@@ -25,8 +25,8 @@ export const DRIFT_ENVIRONMENT = "tenant-fleet-drift";
 export const PROD_ADDITIONS_ENVIRONMENT = "prod-additions";
 /** This repository's deploy workflow (hand-written): the deploy roles trust its jobs on the default branch only. */
 export const DEPLOY_WORKFLOW_PATH = ".github/workflows/deploy.yml";
-/** deploy.yml's up-prod environment: prod, unless its fast-path job said fast=true. */
-export const PROD_ENVIRONMENT_CHOICE = `\${{ needs.fast-path.outputs.fast == 'true' && '${PROD_ADDITIONS_ENVIRONMENT}' || 'prod' }}`;
+/** deploy.yml's up-prod environment: prod, unless its fast-path job said fast=true in this run's first attempt (a re-run reuses that old answer, decided before any later deploy). */
+export const PROD_ENVIRONMENT_CHOICE = `\${{ needs.fast-path.outputs.fast == 'true' && github.run_attempt == '1' && '${PROD_ADDITIONS_ENVIRONMENT}' || 'prod' }}`;
 /** The commit status a deploy posts on its commit once it created tenants: `<prefix>/<stack>` (docs/signup.md). */
 export const READY_STATUS_PREFIX = "tenant-fleet/ready";
 /** The repository_dispatch event a deploy sends to the stack's application repository once it created tenants. */

@@ -16,11 +16,12 @@ const script = (name: string): string => shellBody(OPERATION_SCRIPT_DIR, name);
 
 /**
  * The scripts .github/workflows/deploy.yml (hand-written) runs from its checkout as
- * `bash src/operations/sh/<file>`: the fast path's two steps and the readiness report
- * (docs/deploying.md, docs/signup.md).
+ * `bash src/operations/sh/<file>`: the fast path's two steps (both run `onlyTenants` first) and
+ * the readiness report (docs/deploying.md, docs/signup.md).
  */
 export const DEPLOY_SCRIPTS = Object.freeze({
   deployedCommit: "deploy-deployed-commit.sh",
+  onlyTenants: "deploy-only-tenants.sh",
   fastPath: "deploy-fast-path.sh",
   ready: "deploy-ready.sh",
 } as const);

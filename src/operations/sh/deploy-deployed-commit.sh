@@ -13,6 +13,14 @@
 #      https://docs.github.com/en/rest/deployments/statuses#list-deployment-statuses):
 #      a job that names an environment creates one, so the prod jobs really ran there;
 #   3. the commit is an ancestor of this one (git merge-base --is-ancestor).
+# The newest run that deployed prod decides: when its commit is not an ancestor of this one
+# (a re-run of an older deploy, a force push) or its deployments did not all succeed, no older
+# commit stands in for it, or a re-run of an old deploy could roll prod back without a
+# reviewer. A run that deployed no prod stack changed nothing there and is passed over.
+# Then the trees (deploy-only-tenants.sh): only the tenants files may differ between it and
+# this commit. Anything else leaves sha empty before any of this commit's code is installed or
+# run (the job's npm ci and the checker need sha): with only data changed, the code that
+# judges is the deployed commit's code.
 # Anything unknown leaves sha empty: the deploy then waits for the prod reviewers.
 # gh reads GH_TOKEN (GITHUB_TOKEN: actions read, deployments read) itself.
 # Inputs (environment):
@@ -31,10 +39,6 @@ runs="$(gh api "repos/${GITHUB_REPOSITORY}/actions/workflows/${WORKFLOW_FILE##*/
 }
 for sha in ${runs}; do
   if ! [[ "${sha}" =~ ^[0-9a-f]{40}$ ]] || [ "${sha}" = "${HEAD_SHA}" ]; then continue; fi
-  if ! git merge-base --is-ancestor "${sha}" "${HEAD_SHA}" 2> /dev/null; then
-    echo "run at ${sha}: not an ancestor of ${HEAD_SHA}, skipped"
-    continue
-  fi
   states=""
   for environment in ${ENVIRONMENTS}; do
     ids="$(gh api "repos/${GITHUB_REPOSITORY}/deployments?environment=${environment}&sha=${sha}&per_page=100" --jq '.[].id' || echo none)"
@@ -56,12 +60,23 @@ for sha in ${runs}; do
     if [ "${state}" != success ] && [ "${state}" != inactive ]; then settled=false; fi
   done
   if [ "${settled}" != true ]; then
-    echo "run at ${sha}: a prod deployment did not succeed (${states# }), skipped"
-    continue
+    echo "run at ${sha}: a prod deployment did not succeed (${states# }): no older deploy stands in for it"
+    break
+  fi
+  if ! git merge-base --is-ancestor "${sha}" "${HEAD_SHA}" 2> /dev/null; then
+    echo "run at ${sha}: the newest prod deploy is not an ancestor of ${HEAD_SHA} (a re-run of an older deploy, or a force push)"
+    break
   fi
   found="${sha}"
   break
 done
+if [ -n "${found}" ]; then
+  other="$(bash "$(dirname "$0")/deploy-only-tenants.sh" "${found}" "${HEAD_SHA}")" || other="(the commits cannot be compared)"
+  if [ -n "${other}" ]; then
+    echo "since ${found}: files other than the tenants files changed ($(head -n 3 <<< "${other}" | paste -sd, -)): the prod reviewers decide"
+    found=""
+  fi
+fi
 if [ -n "${found}" ]; then
   echo "deployed to prod: ${found}"
 else

@@ -24,6 +24,10 @@ decide() {
   exit 0
 }
 if ! [[ "${DEPLOYED}" =~ ^[0-9a-f]{40}$ ]]; then decide false "" "no deployed commit is known: the prod reviewers decide"; fi
+# Nothing of this commit runs unless only its tenants files differ from the deployed commit
+# (the finder checked it too; this step may be run on its own).
+other="$(bash "$(dirname "$0")/deploy-only-tenants.sh" "${DEPLOYED}" "${HEAD_SHA}")" || decide false "" "the deployed commit ${DEPLOYED:0:12} and this one cannot be compared"
+if [ -n "${other}" ]; then decide false "" "files other than the tenants files changed since ${DEPLOYED:0:12}: $(head -n 3 <<< "${other}" | paste -sd, -)"; fi
 head_dir="$(pwd)"
 checker="${WORK}/deployed-checker"
 reports="${WORK}/fast-path-verdicts"
