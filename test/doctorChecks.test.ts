@@ -195,7 +195,7 @@ describe("GitHub", () => {
       [
         `signup codeowners of ${CI_REPO} (main)`,
         "ok",
-        ".github/CODEOWNERS gives every path under .github/ an owner and leaves tenants/tenants.yaml to the required approval",
+        ".github/CODEOWNERS gives every path under .github/ and the deploy's scripts an owner and leaves tenants/tenants.yaml to the required approval",
       ],
     ]);
     expect(gh.calls).toContain(`GET /repos/${CI_REPO}/rules/branches/main`);
@@ -532,7 +532,7 @@ describe("npm run doctor", () => {
     expect(lines.filter((l) => l.startsWith("ok    ci environment "))).toHaveLength(8);
     expect(lines.filter((l) => l.startsWith("ok    signup "))).toEqual([
       `ok    signup ruleset of ${CI_REPO} (main): a pull request with an approval, stale approvals dismissed, the last push approved, code owners' review, and the checks tenant diff (dev), tenant diff (prod)`,
-      `ok    signup codeowners of ${CI_REPO} (main): .github/CODEOWNERS gives every path under .github/ an owner and leaves tenants/tenants.yaml to the required approval`,
+      `ok    signup codeowners of ${CI_REPO} (main): .github/CODEOWNERS gives every path under .github/ and the deploy's scripts an owner and leaves tenants/tenants.yaml to the required approval`,
     ]);
     expect(lines.filter((l) => l.startsWith("ok    aws permissions: ")).map((l) => l.split(":")[0])).toEqual([
       "ok    aws permissions",

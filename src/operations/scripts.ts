@@ -11,6 +11,8 @@ import { USER_TABLES_SQL } from "../plan/workflows/backupScripts";
 
 /** Where the operations' .sh files are. */
 export const OPERATION_SCRIPT_DIR = path.join(__dirname, "sh");
+/** The same directory as workflows name it, relative to the repository (`bash src/operations/sh/<file>`). */
+export const OPERATION_SCRIPT_PATH = "src/operations/sh";
 
 const script = (name: string): string => shellBody(OPERATION_SCRIPT_DIR, name);
 

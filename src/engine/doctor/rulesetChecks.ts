@@ -127,5 +127,8 @@ async function codeownersCheck(t: RulesetTarget, branch: string, want: OwnerWant
       `${found.file} gives ${owned.map((o) => `${quoted(o.path)} to ${o.owners.join(" ")}`).join(", ")}: with code owners' review required, every signup pull request would wait for them (the approver App cannot be a code owner)`,
       `end ${found.file} with a line naming the file and no owner (\`/${owned[0].path}\`), so an approval of the tenants file is enough`,
     );
-  return ok(name, `${found.file} gives every path under .github/ an owner and leaves ${want.unowned.join(", ")} to the required approval`);
+  return ok(
+    name,
+    `${found.file} gives every path under .github/ and the deploy's scripts an owner and leaves ${want.unowned.join(", ")} to the required approval`,
+  );
 }

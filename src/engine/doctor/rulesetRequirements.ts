@@ -19,6 +19,7 @@
  */
 
 /** A rule as "Get rules for a branch" lists it (the fields the doctor reads). */
+import { DEPLOY_SCRIPTS, OPERATION_SCRIPT_PATH } from "../../operations/scripts";
 export interface BranchRule {
   readonly type: string;
   readonly parameters?: Readonly<Record<string, unknown>>;
@@ -29,11 +30,15 @@ export interface BranchRule {
 export const CODEOWNERS_LOCATIONS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] as const;
 
 /**
- * Paths whose changes must get a person's review: this repository's workflow files and one that
- * does not exist yet (a pattern naming today's files only would leave a new workflow unowned).
+ * Paths whose changes must get a code owner's review: this repository's workflow files, one
+ * that does not exist yet (a pattern naming today's files only would leave a new workflow
+ * unowned), and the scripts deploy.yml runs from the merged commit to choose prod-additions
+ * (DEPLOY_SCRIPTS, and a new one beside them): a change to either could send a deploy past the
+ * prod reviewers (docs/deploying.md, "Who can reach prod-additions' secrets").
  */
 export function guardedPaths(workflowFiles: readonly string[]): string[] {
-  return [...workflowFiles.map((f) => `.github/workflows/${f}`), ".github/workflows/a-new-workflow.yml", ".github/a-new-file"];
+  const deployScripts = [...Object.values(DEPLOY_SCRIPTS), "deploy-a-new-step.sh"].map((f) => `${OPERATION_SCRIPT_PATH}/${f}`);
+  return [...workflowFiles.map((f) => `.github/workflows/${f}`), ".github/workflows/a-new-workflow.yml", ".github/a-new-file", ...deployScripts];
 }
 
 /** What the signup path needs of the branch's rules: one line per shortfall, each with its fix. */
