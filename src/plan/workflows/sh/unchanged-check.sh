@@ -83,9 +83,12 @@ if [ -z "${LAST_ACTIVE:-}" ]; then
 elif [ "${LAST_ACTIVE}" -gt $(( quiet - ACTIVITY_SLACK_SECONDS )) ]; then
   active_reason="active at $(when "${LAST_ACTIVE}"), not ${ACTIVITY_SLACK_SECONDS} s before its newest dump ${key} was known quiet"
 fi
-# Rule 2, WAL written. The recorded read must precede the dump (its stamp, plus the runners'
-# clock skew): then every write it metered is in the dump, and equal bytes in the same billing
-# period since mean no write reached Neon's storage after it.
+# Rule 2, WAL written. The recorded read must precede the dump (its stamp; the same second
+# counts): then every write it metered is in the dump, and equal bytes in the same billing
+# period since mean no write reached Neon's storage after it. No clock allowance: the planning
+# job reads before the batch job that dumps even starts (needs:), so a record dated after the
+# stamp is a clock error or a forgery, and an allowance there would be on the unsafe side (a
+# write metered after the dump began would sit in the baseline, never seen as a change).
 wal_reason=""
 recorded="$(jq -r '.neon_written | select(type == "object") | . as $w
   | [.bytes, ((.period_start, .read_at) | try (sub("\\.[0-9]+"; "") | fromdateiso8601) catch null)]
@@ -100,7 +103,7 @@ else
   read -r was_bytes was_period was_read was_project <<< "${recorded}"
   if [ "${was_project}" != "${now_project:-}" ]; then
     wal_reason="the WAL written its manifest records is of Neon project ${was_project}, the tenant's project is now ${now_project:-unknown}"
-  elif [ "${was_read}" -gt $(( taken + CLOCK_SKEW_SECONDS )) ]; then
+  elif [ "${was_read}" -gt "${taken}" ]; then
     wal_reason="the WAL written its manifest records was read at $(when "${was_read}"), after the dump began"
   elif [ "${now_period}" != "${was_period}" ]; then
     wal_reason="Neon's billing period changed since (from $(when "${was_period}") to $(when "${now_period}"))"
