@@ -26,6 +26,9 @@ active_tenants() {
   if [ -n "${PULUMI_BACKEND_URL:-}" ]; then pulumi login "${PULUMI_BACKEND_URL}" > /dev/null || return 1; fi
   pulumi stack output --stack "${STACK}" --json databasesByTenant | jq -c '[to_entries[] | select(.value.credential != null) | .key] | sort'
 }
+# The backend URL is a variable, not a secret; a URL that carries a credential (a database
+# backend) must not reach the log through an error message below.
+if [ -n "${PULUMI_BACKEND_URL:-}" ]; then echo "::add-mask::${PULUMI_BACKEND_URL}"; fi
 if [ "${1:-}" = "before" ]; then
   # A stack never deployed has no outputs: every tenant it creates is new.
   if ! list="$(active_tenants 2> "${RECORD}.err")"; then
