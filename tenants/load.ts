@@ -134,6 +134,7 @@ export function parseTenants(text: string, file: string, ctx: LoadContext = {}):
     acknowledgements: (parsed.data.acknowledgements ?? []).map((a) => ({ ...a })),
     example: parsed.data.example === true,
     ...(parsed.data.tiers ? { tiers: parsed.data.tiers } : {}),
+    ...(parsed.data.defaults ? { defaults: parsed.data.defaults } : {}),
   };
   return { fleet: deepFreeze(fleet), problems: sorted };
 }

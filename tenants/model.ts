@@ -100,6 +100,8 @@ export interface Fleet {
   readonly example: boolean;
   /** The file's tiers as written (name → preset), when it declares any: the review compares them. */
   readonly tiers?: Readonly<Record<string, TierInput>>;
+  /** The file's defaults as written, when it declares them: the review compares them (src/review/diffTiers.ts). */
+  readonly defaults?: Readonly<TierInput>;
 }
 
 /**

@@ -196,6 +196,20 @@ describe("tiers in the tenant diff", () => {
     expect(preset.reasons).toEqual(["northwind: changes an existing tenant", "(stack) tier starter changes"]);
   });
 
+  it("the signup verdict: a defaults edit is a stack change for a person, even one no tenant of today inherits", () => {
+    const file = (retention: number, extra = "") =>
+      `version: 1\ndefaults:\n  backup: { retentionDays: ${retention} }\ntenants:\n  - id: acme-corp\n    name: ACME Corp\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n    backup: { retentionDays: 35 }\n${extra}`;
+    const zeta = `  - id: zeta-labs\n    name: Zeta Labs\n    region: aws-eu-central-1\n    residency: EU\n    status: active\n    backup: { retentionDays: 35 }\n`;
+    // acme-corp sets its own retention: lowering the default moves no tenant of today, only every one added later.
+    const d = diff(file(14), file(7, zeta));
+    expect(d.tenants.filter((t) => t.change !== "added")).toEqual([]);
+    expect(d.stack.map((c) => [c.field, c.class])).toEqual([["defaults", "review"]]);
+    const verdict = signupVerdict(d, [FILE], [FILE]);
+    expect(verdict.eligible).toBe(false);
+    expect(verdict.reasons).toEqual(["(stack) defaults changes"]);
+    expect(signupVerdict(diff(file(14), file(14, zeta)), [FILE], [FILE])).toEqual({ eligible: true, added: ["zeta-labs"], reasons: [] });
+  });
+
   it("reordering a preset's keys changes nothing", () => {
     const reordered = TIERS.replace(
       "    compute: { minCu: 1, maxCu: 8 }\n    backup: { retentionDays: 35 }",

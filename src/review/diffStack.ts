@@ -8,7 +8,7 @@ import { retentionClasses, vaultRegions } from "../plan/vaults/plan";
 import { readSetting, SETTING_REVIEW, SETTINGS, type SettingKey, type SettingReview } from "../core/config/settings";
 import { escChanges } from "./escImports";
 import { grantScopeChanges } from "./diffGrantScope";
-import { tierChanges } from "./diffTiers";
+import { defaultsChanges, tierChanges } from "./diffTiers";
 import type { FieldChange, Side } from "./diffTypes";
 
 /** The stack-wide changes: organisation, protection, the backup layout and the stack settings. */
@@ -48,7 +48,7 @@ export function stackFieldChanges(before: Side, after: Side): FieldChange[] {
   } else if (!before.stack.protect && after.stack.protect) {
     stackChanges.push({ field: "tenant-fleet:protect", before: false, after: true, class: "safe", why: "tenant projects, buckets and keys become protected" });
   }
-  stackChanges.push(...tierChanges(before.fleet, after.fleet));
+  stackChanges.push(...defaultsChanges(before.fleet, after.fleet), ...tierChanges(before.fleet, after.fleet));
   stackChanges.push(...backupLayoutChanges(before, after), ...grantScopeChanges(before.stack.grantScopes, after.stack.grantScopes));
   if (before.stack.settings && after.stack.settings) stackChanges.push(...settingChanges(before.stack.settings, after.stack.settings));
   const esc = (side: Side) => ({ stackText: side.source?.stackText, settings: side.stack.settings });

@@ -27,6 +27,27 @@ function canonical(value: unknown): string | undefined {
 
 const usersOf = (fleet: Fleet, name: string) => fleet.tenants.filter((t) => t.tier === name).map((t) => t.id);
 
+/**
+ * The file's `defaults:` changing, as a stack change like a tier's: its effect on today's
+ * tenants shows through their effective settings, but a default every tenant overrides still
+ * reaches every tenant added later, so the change itself is data a person reviews (and never
+ * "tenants added, nothing else").
+ */
+export function defaultsChanges(before: Fleet, after: Fleet): FieldChange[] {
+  const was = canonical(before.defaults);
+  const now = canonical(after.defaults);
+  if (was === now) return [];
+  return [
+    {
+      field: "defaults",
+      before: was,
+      after: now,
+      class: "review",
+      why: "the tenants file's defaults change: every tenant that sets none of these fields, and every tenant added later, takes them",
+    },
+  ];
+}
+
 export function tierChanges(before: Fleet, after: Fleet): FieldChange[] {
   const names = [...new Set([...Object.keys(before.tiers ?? {}), ...Object.keys(after.tiers ?? {})])].sort();
   const out: FieldChange[] = [];
