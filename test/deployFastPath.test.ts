@@ -6,7 +6,7 @@
  * project, with the project's real plan and verdict).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -163,6 +163,8 @@ describe("deploy-deployed-commit.sh: the last commit deployed to prod, from reco
     });
     expect(r.sha).toBe("sha=\n");
     expect(r.log).toContain(`run at ${branchCommit}: the newest prod deploy is not an ancestor of ${head}`);
+    // The same rule stops a re-run of an older deploy run from judging against an older base and
+    // rolling prod back (hostile review F2): the newest deploy decides or nothing does.
     const own = find({ runs: [run(c1), run(head)], deployments: [deployment(c1, "prod", "success"), deployment(head, "prod", "success")] });
     expect(own.sha).toBe(`sha=${c1}\n`);
   });
@@ -246,8 +248,11 @@ describe("deploy-fast-path.sh: the deployed commit's own checker decides", () =>
   it("waits for the reviewers when a commit since changed anything else", () => {
     const r = decide(withCode, { DEPLOYED: deployed });
     expect(r).toMatchObject({ fast: "false", added: "" });
-    // Decided by the trees, before anything of this commit is installed or run.
+    // Decided by the trees, before anything of this commit is installed or run: no checker was
+    // even made, so this commit's program never ran beside it (it once did, unsandboxed, and
+    // could rewrite the checker: hostile review F1).
     expect(r.reason).toMatch(/^files other than the tenants files changed since [0-9a-f]{12}: components\/README-note\.ts/);
+    expect(existsSync(path.join(r.work, "deployed-checker"))).toBe(false);
   }, 180_000);
 
   it("waits when no deployed commit is known, or it is not in the repository", () => {
