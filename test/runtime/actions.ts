@@ -355,6 +355,10 @@ function baseContexts(workflow: Workflow, ctx: RunContext, matrix: Json | undefi
       repository: ctx.repository,
       workflow: ctx.workflowName ?? workflow.name,
       run_id: ctx.runId ?? "4242",
+      // RUN_ATTEMPT: "A unique number for each attempt of a particular workflow run in a repository.
+      // This number begins at 1 for the workflow run's first attempt, and increments with each re-run."
+      // https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#github-context
+      run_attempt: "1",
       event_name: "schedule",
       token: ctx.secrets.GITHUB_TOKEN ?? "",
       ...((ctx.github ?? {}) as Record<string, Json>),

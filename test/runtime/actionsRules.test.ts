@@ -91,6 +91,11 @@ describe("needs and if", () => {
     expect(r.jobs.all.runs[0].steps[0].outputs.seen).toBe("success failure skipped");
   });
 
+  it("gives a run's first attempt github.run_attempt '1' (RUN_ATTEMPT), as a job's if and environment see it", async () => {
+    const r = await run({ a: { if: "github.run_attempt == '1'" }, b: { if: "github.run_attempt != '1'" } });
+    expect(results(r)).toEqual({ a: "success", b: "skipped" });
+  });
+
   it("lets a job's if read github, needs, vars and inputs only: a matrix in it is refused (JOB_IF_CONTEXTS)", async () => {
     await expect(run({ a: { if: "matrix.x == 1", strategy: { matrix: { x: [1] } } } })).rejects.toThrow(/matrix/);
   });
