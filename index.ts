@@ -212,9 +212,10 @@ const wiring = new RepositoryWiring(
         .all([
           Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.host])),
           Object.fromEntries(activeTenants(fleet).map((t) => [t.id, databases.get(t.id)!.projectId])),
+          catalog?.projectId,
         ])
-        .apply(([hosts, projectIds]) =>
-          renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts)), new Map(Object.entries(projectIds)))),
+        .apply(([hosts, projectIds, catalogProjectId]) =>
+          renderManifest(fleetManifest(fleet.tenants, manifestSettings, new Map(Object.entries(hosts)), new Map(Object.entries(projectIds)), catalogProjectId)),
         ),
     },
     roleArns: { backupWriter: roles.arnOf("backupWriter"), drillReader: roles.arnOf("drillReader"), migrator: roles.arnOf("migrator") },

@@ -122,6 +122,18 @@ describe("the fleet manifest", () => {
     expect(manifestPath(fleetNames("prod-eu"))).toBe(".github/tenant-fleet/tenant-fleet-prod-eu.json");
   });
 
+  it("names the fleet catalog's project when the stack has one (the backups' WAL canary reads it), and adds no key without", () => {
+    const withCatalog = fleetManifest(tenants, SETTINGS, hostsOf(tenants), new Map(), "fleet-catalog-1234");
+    expect(withCatalog.catalog).toEqual({ projectId: "fleet-catalog-1234" });
+    const text = renderManifest(withCatalog);
+    expect(text.split("\n")).toContain('  "catalog": {"projectId":"fleet-catalog-1234"},');
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(withCatalog)));
+    // Without a catalog the file is what it was before the key existed.
+    expect(manifest.catalog).toBeUndefined();
+    expect(renderManifest(manifest)).not.toContain('"catalog"');
+    expect(renderManifest(withCatalog).replace('  "catalog": {"projectId":"fleet-catalog-1234"},\n', "")).toBe(renderManifest(manifest));
+  });
+
   it("is the only file that changes when a tenant is added", () => {
     const before = fleetOf(500);
     const after = parseTenants(syntheticTenantsYaml(500, { addedAt: 250 }), "s.yaml").fleet!.tenants;

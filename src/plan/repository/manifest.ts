@@ -81,6 +81,11 @@ export interface FleetManifest {
   readonly stack: string;
   readonly source: string;
   readonly secretScope: SecretScope;
+  /**
+   * The fleet catalog's Neon project, when the stack creates one: the backups' canary reads its
+   * WAL written to prove Neon still meters it (sh/wal-canary.sh). Absent without a catalog.
+   */
+  readonly catalog?: { readonly projectId: string };
   readonly tenants: readonly ManifestTenant[];
   /** Retired tenants: the application's resolver refuses them by name. */
   readonly retired: readonly string[];
@@ -91,12 +96,16 @@ export interface FleetManifest {
   };
 }
 
-/** The manifest for these tenants, with the host `pulumi up` created for each active one (and its project id, when given). */
+/**
+ * The manifest for these tenants, with the host `pulumi up` created for each active one (and its
+ * project id, when given), and the fleet catalog's project id when the stack has one.
+ */
 export function fleetManifest(
   tenants: readonly Tenant[],
   settings: ManifestSettings,
   hosts: ReadonlyMap<string, string>,
   projectIds: ReadonlyMap<string, string> = new Map(),
+  catalogProjectId?: string,
 ): FleetManifest {
   const sorted = [...tenants].sort(byId);
   const batches = planFleetBatches(sorted, settings);
@@ -133,6 +142,7 @@ export function fleetManifest(
     stack: settings.stack,
     source: settings.source,
     secretScope: settings.scope,
+    ...(catalogProjectId ? { catalog: { projectId: catalogProjectId } } : {}),
     tenants: sorted.filter(isActive).map(entry),
     retired: sorted.filter((t) => t.status === "retired").map((t) => t.id),
     batches: {
@@ -157,6 +167,7 @@ export function renderManifest(m: FleetManifest): string {
     `  "stack": ${line(m.stack)},`,
     `  "source": ${line(m.source)},`,
     `  "secretScope": ${line(m.secretScope)},`,
+    ...(m.catalog ? [`  "catalog": ${line(m.catalog)},`] : []),
     `  "tenants": ${list(m.tenants, "  ")},`,
     `  "retired": ${line(m.retired)},`,
     '  "batches": {',
