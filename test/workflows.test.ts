@@ -18,6 +18,7 @@ import { DRILL_JOB_PREFIX } from "../src/plan/workflows/kinds";
 import { ENVIRONMENT_SLOTS } from "../src/plan/repository/manifest";
 import { recordScriptEnv, ROLLOUT_STOPPED_TITLE, TENANT_LOCK_KEY } from "../src/plan/workflows/batchScripts";
 import { ACTIVITY_STEP_NAME } from "../src/plan/workflows/tenantWorkflow";
+import { CANARY_STEP_NAME } from "../src/plan/workflows/activityScripts";
 import { longestGapHours } from "../src/core/cronGap";
 import { parseTenants } from "../tenants/load";
 import type { Tenant } from "../tenants/model";
@@ -46,8 +47,9 @@ type Job = {
   needs?: string[];
   permissions?: Record<string, string>;
   strategy?: { matrix: { batch: string } };
-  steps: { name?: string; uses?: string; run?: string; env?: Record<string, string> }[];
+  steps: { name?: string; id?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> }[];
   env?: Record<string, string>;
+  outputs?: Record<string, string>;
 };
 /** The batch jobs (one matrix entry per batch); the planning and alert jobs are checked on their own. */
 function jobs(w: RenderedWorkflow): Job[] {
@@ -57,12 +59,14 @@ function jobs(w: RenderedWorkflow): Job[] {
 }
 const planJob = (w: RenderedWorkflow): Job => parse(w.content).jobs.plan;
 /**
- * The planning job without its Neon step (backups: the one step that holds a secret, the
- * Neon activity key of the environment the job enters); checks that the step is that alone.
+ * The planning job without its Neon steps (backups: the activity read and the WAL rule's
+ * canary, the steps that hold a secret, the Neon activity key of the environment the job
+ * enters); checks that each holds that one secret alone.
  */
+const NEON_STEPS = [ACTIVITY_STEP_NAME, CANARY_STEP_NAME];
 function planWithoutActivity(w: RenderedWorkflow): Job {
   const plan = planJob(w);
-  const activity = plan.steps.filter((st) => st.name === ACTIVITY_STEP_NAME);
+  const activity = plan.steps.filter((st) => NEON_STEPS.includes(st.name ?? ""));
   if (w.kind !== "backup") expect(activity).toEqual([]);
   for (const st of activity) {
     expect(Object.entries(st.env ?? {}).filter(([, v]) => String(v).includes("secrets."))).toEqual([
@@ -70,7 +74,7 @@ function planWithoutActivity(w: RenderedWorkflow): Job {
     ]);
     expect(plan.environment).toMatch(/^tenant_fleet_neon_activity/);
   }
-  return { ...plan, steps: plan.steps.filter((st) => st.name !== ACTIVITY_STEP_NAME) };
+  return { ...plan, steps: plan.steps.filter((st) => !NEON_STEPS.includes(st.name ?? "")) };
 }
 /** The batch step: the one that writes each tenant's script out and runs it. */
 const batchStep = (job: Job) => job.steps.find((s) => s.run?.includes("TENANT_FLEET_TENANT_SCRIPT"))!;
@@ -112,8 +116,10 @@ describe("every generated workflow", () => {
       expect(Object.keys(job.permissions ?? {}).sort()).toEqual(assumesRole ? ["contents", "id-token"] : ["contents"]);
       expect(job.permissions!.contents).toBe("read");
     }
-    // The migrations' planning job may read another run's results (a retry); it holds no secret.
-    expect(planJob(w).permissions).toEqual(w.kind === "migrations" ? { contents: "read", actions: "read" } : { contents: "read" });
+    // The migrations' planning job may read another run's results (a retry); it holds no secret. A backup's with the
+    // WAL rule's canary reads the previous run's kept read of the fleet catalog (wal-canary.sh), and only then.
+    const readsRuns = w.kind === "migrations" || planJob(w).steps.some((st) => st.name === CANARY_STEP_NAME);
+    expect(planJob(w).permissions).toEqual(readsRuns ? { contents: "read", actions: "read" } : { contents: "read" });
     expect(JSON.stringify(planWithoutActivity(w))).not.toMatch(/secrets\./);
   });
 
@@ -206,6 +212,29 @@ describe("every generated workflow", () => {
     // The planning job reads the manifest only (and, backups, Neon's activity), and only on the default branch too.
     expect(JSON.stringify(planWithoutActivity(w))).not.toMatch(/\$\{\{[^}]*secrets|configure-aws-credentials|id-token/);
     expect(planJob(w).if).toBe("github.ref == 'refs/heads/main'");
+  });
+
+  it.each(everyWorkflow)("%s uses the WAL rule only on the planning job's canary verdict, and never without a fleet catalog", (_, w) => {
+    const batch = jobs(w).filter((j) => j.env?.WAL_RULE !== undefined);
+    if (w.kind !== "backup" || !planJob(w).steps.some((st) => st.name === ACTIVITY_STEP_NAME)) {
+      expect(batch).toEqual([]);
+      return;
+    }
+    expect(batch.length).toBeGreaterThan(0);
+    const plan = planJob(w);
+    const canary = plan.steps.find((st) => st.name === CANARY_STEP_NAME);
+    for (const j of batch)
+      expect(j.env!.WAL_RULE).toBe(
+        canary
+          ? "${{ needs.plan.outputs.wal_rule || 'off: the planning job did not decide (its canary step did not run)' }}"
+          : "off: this stack has no fleet catalog, whose written_data_bytes would show that Neon meters written data (set the catalog setting)",
+      );
+    if (!canary) return;
+    expect(plan.outputs!.wal_rule).toBe(`\${{ steps.${canary.id}.outputs.wal_rule }}`);
+    // The canary reads this file's own earlier runs, and keeps tonight's read for the next one.
+    expect(canary.env!.CANARY_WORKFLOW).toBe(w.path.split("/").at(-1));
+    const keep = plan.steps[plan.steps.indexOf(canary) + 1];
+    expect(keep.with).toMatchObject({ name: canary.env!.CANARY_ARTIFACT, "if-no-files-found": "ignore" });
   });
 
   it.each(everyWorkflow)("%s installs its tools before any credential, and no step holding a secret installs or runs tests", (_, w) => {

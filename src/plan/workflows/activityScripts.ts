@@ -88,9 +88,70 @@ export function neonActivityScript(): string {
   return shellScript("fleet-manifest.sh", "neon-read.sh", "neon-activity.sh");
 }
 
-/** What sh/unchanged-check.sh reads besides the backup's own env (BACKUP_SCRIPT_ENV) and the tenant's. */
-export function unchangedCheckEnv(maxSkipDays: number, clockSkewSeconds: number): Record<string, string> {
+/** The artifact each backup run keeps its read of the fleet catalog's WAL written in, for the next run's canary (sh/wal-canary.sh). */
+export const CANARY_ARTIFACT = "tenant-fleet-wal-canary";
+/** Where the canary step leaves tonight's read (canary.json), for the upload step. */
+export const CANARY_DIR = "${{ runner.temp }}/tenant-fleet-wal-canary";
+/** Earlier runs of the same workflow file the canary looks at for a kept read, newest first. */
+export const CANARY_RUNS = 5;
+/** The canary step's id; its output `wal_rule` is the planning job's, which the batch jobs read. */
+export const CANARY_STEP_ID = "canary";
+/** The canary step's timeout: one Neon read and a few GitHub reads, with neon_get's retries (up to NEON_RETRY_AFTER_CAP each). */
+export const CANARY_STEP_TIMEOUT_MINUTES = 5;
+/** The canary step's name (the runtime suite finds it by name). */
+export const CANARY_STEP_NAME = "Does Neon meter written data (the fleet catalog's)";
+
+/** Where the WAL rule's canary runs: this workflow's file on its branch, trusting a read for at most maxSkipDays. */
+export interface CanarySpec {
+  readonly workflow: string;
+  readonly branch: string;
+  readonly maxSkipDays: number;
+}
+
+/**
+ * The env of the planning job's canary step (sh/wal-canary.sh): the Neon key, the manifest
+ * (which names the catalog's project) and where to find the earlier run's read. An earlier
+ * read is trusted for at most backupMaxSkipDays, the longest any proof of idleness counts.
+ */
+export function walCanaryEnv(manifest: string, canary: CanarySpec): Record<string, string> {
   return {
+    NEON_ACTIVITY_API_KEY: `\${{ secrets.${NEON_ACTIVITY_SECRET} }}`,
+    MANIFEST: manifest,
+    CANARY_DIR,
+    CANARY_ARTIFACT,
+    CANARY_WORKFLOW: canary.workflow,
+    CANARY_BRANCH: canary.branch,
+    CANARY_MAX_AGE_SECONDS: String(canary.maxSkipDays * 86_400),
+    CANARY_RUNS: String(CANARY_RUNS),
+    GH_TOKEN: "${{ github.token }}",
+    ...NEON_READ_ENV,
+  };
+}
+
+/** The canary step's script: neon-read.sh's neon_get, then sh/wal-canary.sh. */
+export function walCanaryScript(): string {
+  return shellScript("neon-read.sh", "wal-canary.sh");
+}
+
+/** The canary's artifact lives as long as a read of it can count (backupMaxSkipDays), within GitHub's 1 to 90 days. */
+export function canaryRetentionDays(maxSkipDays: number): number {
+  return Math.min(90, Math.max(1, maxSkipDays));
+}
+
+/**
+ * What the batch jobs read as WAL_RULE: the planning job's canary verdict, or, for a stack
+ * without a fleet catalog, a standing "off" with the reason (nothing would show the metric moves).
+ */
+export function walRuleExpression(hasCatalog: boolean): string {
+  return hasCatalog
+    ? `\${{ needs.plan.outputs.wal_rule || 'off: the planning job did not decide (its canary step did not run)' }}`
+    : "off: this stack has no fleet catalog, whose written_data_bytes would show that Neon meters written data (set the catalog setting)";
+}
+
+/** What sh/unchanged-check.sh reads besides the backup's own env (BACKUP_SCRIPT_ENV) and the tenant's. */
+export function unchangedCheckEnv(maxSkipDays: number, clockSkewSeconds: number, hasCatalog: boolean): Record<string, string> {
+  return {
+    WAL_RULE: walRuleExpression(hasCatalog),
     BACKUP_MAX_SKIP_DAYS: String(maxSkipDays),
     ACTIVITY_SLACK_SECONDS: String(ACTIVITY_SLACK_SECONDS),
     CLOCK_SKEW_SECONDS: String(clockSkewSeconds),

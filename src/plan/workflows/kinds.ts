@@ -2,6 +2,7 @@
  * The three kinds of tenant workflow, each a KindSpec for tenantWorkflow: nightly backups (one
  * file per schedule), migrations (on push, wave by wave) and the weekly restore drill.
  */
+import * as path from "node:path";
 import { fleetNames, neonActivityEnvironment } from "../../core/repositoryContract";
 import { manifestPath } from "../repository/manifest";
 import { wavesOf } from "../repository/waves";
@@ -44,7 +45,12 @@ export function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings
   const activity =
     maxSkipDays > 0
       ? {
-          activity: { environment: neonActivityEnvironment(names), ...(settings.neonOrgId ? { orgId: settings.neonOrgId } : {}) },
+          activity: {
+            environment: neonActivityEnvironment(names),
+            ...(settings.neonOrgId ? { orgId: settings.neonOrgId } : {}),
+            // The WAL rule's canary: the fleet catalog's WAL written, compared with this file's previous run's read.
+            ...(settings.catalog ? { canary: { workflow: path.posix.basename(file.path), branch: settings.branch, maxSkipDays } } : {}),
+          },
           precheck: unchangedCheckScript(),
         }
       : {};
@@ -74,7 +80,7 @@ export function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings
             BATCH_LAST_ACTIVE: "${{ toJSON(matrix.batch.last_active || fromJSON('{}')) }}",
             // Their projects' WAL written, as the plan read it before tonight's dumps ({} when it could not).
             BATCH_NEON_WRITTEN: "${{ toJSON(matrix.batch.neon_written || fromJSON('{}')) }}",
-            ...unchangedCheckEnv(maxSkipDays, CLOCK_SKEW_SECONDS),
+            ...unchangedCheckEnv(maxSkipDays, CLOCK_SKEW_SECONDS, settings.catalog !== undefined),
           }
         : {}),
     },

@@ -10,7 +10,23 @@
 import { concurrencyGroup, environmentName } from "../../core/repositoryContract";
 import { manifestPath } from "../repository/manifest";
 import { ACTIONS, header, renderWorkflow, RUNNER } from "./actions";
-import { ACTIVITY_FILE, NEON_API, NEON_STEP_TIMEOUT_MINUTES, neonActivityEnv, neonActivityScript, WRITTEN_FILE } from "./activityScripts";
+import {
+  ACTIVITY_FILE,
+  CANARY_ARTIFACT,
+  CANARY_DIR,
+  CANARY_STEP_ID,
+  CANARY_STEP_NAME,
+  CANARY_STEP_TIMEOUT_MINUTES,
+  canaryRetentionDays,
+  NEON_API,
+  NEON_STEP_TIMEOUT_MINUTES,
+  neonActivityEnv,
+  neonActivityScript,
+  walCanaryEnv,
+  walCanaryScript,
+  WRITTEN_FILE,
+  type CanarySpec,
+} from "./activityScripts";
 import { batchScript, batchScriptEnv, GATE_SCRIPT_ENV, gateScript, PLAN_SCRIPT_ENV, planScript } from "./batchScripts";
 import type { ActionStep, Env, Job, RunStep, Step, Workflow } from "./model";
 import {
@@ -221,23 +237,54 @@ function planJob(l: Layout): Job {
         },
       ]
     : [];
+  const canary = spec.activity?.canary;
   return {
     name: "plan",
     "runs-on": RUNNER,
-    // The plan's own 10 minutes, and the Neon step's on top when it reads.
-    "timeout-minutes": PLAN_JOB_MINUTES + (spec.activity ? NEON_STEP_TIMEOUT_MINUTES : 0),
+    // The plan's own 10 minutes, and the Neon steps' on top when they read.
+    "timeout-minutes": PLAN_JOB_MINUTES + (spec.activity ? NEON_STEP_TIMEOUT_MINUTES : 0) + (canary ? CANARY_STEP_TIMEOUT_MINUTES : 0),
     ...l.branchOnly,
     ...(spec.activity ? { environment: spec.activity.environment, env: { NEON_API } } : {}),
-    // Migrations: reading another run's results (a retry) needs actions: read.
-    permissions: spec.waves ? { contents: "read", actions: "read" } : { contents: "read" },
-    outputs: Object.fromEntries(
-      l.rounds.flatMap((_, round) => [
+    // Migrations: reading another run's results (a retry) needs actions: read; so does the canary (the previous run's read).
+    permissions: spec.waves || canary ? { contents: "read", actions: "read" } : { contents: "read" },
+    outputs: Object.fromEntries([
+      ...l.rounds.flatMap((_, round) => [
         ...l.slots.map((_s, i) => [l.output(round, i), `\${{ steps.plan.outputs.${l.output(round, i)} }}`]),
         ...(spec.waves ? [[`w${round + 1}_tenants`, `\${{ steps.plan.outputs.w${round + 1}_tenants }}`]] : []),
       ]),
-    ),
-    steps: [manifestCheckoutStep(), ...(spec.waves ? [retryResults] : []), ...activity, planStep],
+      ...(canary ? [["wal_rule", `\${{ steps.${CANARY_STEP_ID}.outputs.wal_rule }}`]] : []),
+    ]),
+    steps: [manifestCheckoutStep(), ...(spec.waves ? [retryResults] : []), ...activity, ...(canary ? canarySteps(l, canary) : []), planStep],
   };
+}
+
+/**
+ * The WAL rule's canary (sh/wal-canary.sh): tonight's read of the fleet catalog's WAL written
+ * against the previous run's, then tonight's kept for the next run. Fail safe: a step that goes
+ * wrong leaves wal_rule unset, which the batch jobs read as off.
+ */
+function canarySteps(l: Layout, canary: CanarySpec): Step[] {
+  return [
+    {
+      name: CANARY_STEP_NAME,
+      id: CANARY_STEP_ID,
+      "continue-on-error": true,
+      "timeout-minutes": CANARY_STEP_TIMEOUT_MINUTES,
+      shell: "bash",
+      env: walCanaryEnv(manifestPath(l.names), canary),
+      run: `${walCanaryScript()}\n`,
+    },
+    {
+      name: "Keep the fleet catalog's read for the next run's canary",
+      uses: ACTIONS.uploadArtifact.uses,
+      with: {
+        name: CANARY_ARTIFACT,
+        path: `${CANARY_DIR}/`,
+        "if-no-files-found": "ignore",
+        "retention-days": canaryRetentionDays(canary.maxSkipDays),
+      },
+    },
+  ];
 }
 
 /** The batch jobs in file order: each round's slots (then its gate), and the recording job. */

@@ -6,6 +6,7 @@
 import { ENVIRONMENT_SECRET_NAME, fleetNames, type FleetNames, type SecretScope } from "../../core/repositoryContract";
 import { effectiveBatchSize, ENVIRONMENT_SLOTS } from "../repository/limits";
 import { defaultBranchOnly } from "./actions";
+import type { CanarySpec } from "./activityScripts";
 import type { BatchKind } from "./batchScripts";
 import type { ActionStep, Concurrency, Env, Step, Triggers } from "./model";
 import { DEFAULT_BATCH_SIZE, type PlannedWorkflow, type WorkflowSettings } from "./workflowSettings";
@@ -37,7 +38,7 @@ export interface KindSpec {
   /** Backups: run for each tenant before its string is read; may settle it as unchanged (activityScripts.ts). */
   readonly precheck?: string;
   /** Backups: the planning job reads each tenant's last activity from Neon first, in this environment (neonActivityEnvironment). */
-  readonly activity?: { readonly environment: string; readonly orgId?: string };
+  readonly activity?: { readonly environment: string; readonly orgId?: string; readonly canary?: CanarySpec };
   readonly drill?: boolean;
   readonly alert: boolean;
   /** Migrations: the waves in order, each gated on the one before staying within the budget. */

@@ -19,6 +19,7 @@
 #   BATCH_NEW                   backups: the tenants of the batch the plan found new
 #   BATCH_LAST_ACTIVE           backups: {"<tenant>": epoch seconds} of Neon's last activity, as the plan read it
 #   BATCH_NEON_WRITTEN          backups: {"<tenant>": [bytes, period start, read at]} of its project's WAL written, as the plan read it
+#   WAL_RULE                    backups: `on`, or `off: <why>` (the planning job's canary; unchanged-check.sh reads it too)
 #   CREDENTIAL_SOURCE           slots (DATABASE_URL_<n>), environment (DATABASE_URL), parameter (SSM) or none
 #   DATABASE_URL                the environment scope's tenant string
 #   PG_MAJOR                    the batch's Postgres major
@@ -225,6 +226,10 @@ if [ "$(( asleep_active + asleep_wal ))" -gt 0 ]; then
   summary_line="left asleep: $(( asleep_active + asleep_wal )) of ${total} tenant(s), ${asleep_active} by Neon's last activity, ${asleep_wal} by its WAL written"
   printf '\n%s\n' "${summary_line^}" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
   echo "${summary_line}"
+fi
+# Backups: a night the WAL rule could not be used says why under the table (the canary, wal-canary.sh).
+if [ -n "${WAL_RULE:-}" ] && [ "${WAL_RULE}" != on ]; then
+  printf '\nThe WAL rule was off tonight: %s.\n' "${WAL_RULE#off: }" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
 fi
 rm -rf "${work}"
 if [ "${#failed[@]}" -gt 0 ]; then

@@ -11,7 +11,8 @@
 # - WAL written: the manifest records its project's written_data_bytes and billing period as
 #   read before the dump (neon_written, read_at no later than the dump's stamp), and tonight's
 #   read (NEON_WRITTEN) is of the same project and has the same period and the same bytes: no
-#   WAL reached Neon's storage since (up to the value's lag: docs/backups.md says what that costs).
+#   WAL reached Neon's storage since (up to the value's lag: docs/backups.md says what that costs);
+#   only on a night the planning job's canary saw Neon meter written data (WAL_RULE=on).
 # It then writes `result=unchanged`, `key=<the dump>` and `rule=last_active` or `rule=wal` to
 # GITHUB_OUTPUT; otherwise it writes nothing and says why the tenant is dumped (a manifest not
 # trusted gets a notice). Composed after the
@@ -21,6 +22,7 @@
 #   TENANT_ID                 the tenant's id
 #   LAST_ACTIVE               when Neon last saw the tenant's compute active (epoch seconds), if known
 #   NEON_WRITTEN              its project's WAL written tonight: "bytes period_start read_at project" (epoch seconds), if known
+#   WAL_RULE                  `on` when tonight's canary showed Neon metering written data (wal-canary.sh), else `off: <why>`
 #   BACKUP_MAX_SKIP_DAYS      the age at which a dump is taken however idle the tenant
 #   ACTIVITY_SLACK_SECONDS    activity this close before quiet_through counts as after it (clocks)
 #   CLOCK_SKEW_SECONDS        how far the runner's clock may run ahead of S3's
@@ -94,7 +96,10 @@ recorded="$(jq -r '.neon_written | select(type == "object") | . as $w
   | [.bytes, ((.period_start, .read_at) | try (sub("\\.[0-9]+"; "") | fromdateiso8601) catch null)]
   | select(all(type == "number") and ($w.project | type == "string" and test("^[a-z0-9][a-z0-9-]*$")))
   | map(tostring) + [$w.project] | join(" ")' "${check}/manifest.json" 2> /dev/null || true)"
-if [ -z "${NEON_WRITTEN:-}" ]; then
+rule_off="${WAL_RULE:-off: not decided}"
+if [ "${WAL_RULE:-}" != on ]; then
+  wal_reason="the WAL rule is off tonight (${rule_off#off: })"
+elif [ -z "${NEON_WRITTEN:-}" ]; then
   wal_reason="its project's WAL written is not known tonight"
 elif [ -z "${recorded}" ]; then
   wal_reason="the manifest of ${key} records no WAL written (the plan could not read it that night)"
