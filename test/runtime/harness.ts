@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { runJob, runWorkflow, type JobResult, type RunContext, type WorkflowRun } from "./actions";
 import { batchFor, KINDS, narrowedFiles, repositoryOf, type Repository, type RunKind } from "./fleet";
+import type { ActionsRun } from "./services/actionsRuns";
 import { startPostgres, type PgCluster } from "./services/postgres";
 import { startS3, type S3Service } from "./services/s3";
 import { localMatrix, runnerSetup, type RunnerSetup } from "./substitutions";
@@ -76,6 +77,23 @@ export interface World {
 export interface WorldGithub {
   readonly url: string;
   readonly token: string;
+  /** Where a batch run is recorded as a workflow run with its artifacts (fakeApis.ts FakeGithub.runs), if anywhere. */
+  readonly runs?: ActionsRun[];
+}
+
+/** A scheduled run of the workflow file on main, in progress, whose artifacts go to `store`. */
+function recordRun(runs: ActionsRun[], file: string, store: string): ActionsRun {
+  const run: ActionsRun = {
+    id: 9000 + runs.length + 1,
+    workflow: path.posix.basename(file),
+    event: "schedule",
+    head_branch: "main",
+    status: "in_progress",
+    created_at: new Date().toISOString(),
+    store,
+  };
+  runs.push(run);
+  return run;
 }
 
 /** `callers`: principals the S3 gateway accepts beyond the stack's roles (the break-glass principal). */
@@ -120,7 +138,7 @@ export async function startWorld(
         return tenantDb.url(database, "app_owner", repo.databases.get(tenantId)!.host);
       },
       async runBatch(kind, tenantIds, options = {}) {
-        const { content, batch } = batchFor(repo, kind, tenantIds[0]);
+        const { path: file, content, batch } = batchFor(repo, kind, tenantIds[0]);
         const files = options.narrow === false ? { ...repo.files } : narrowedFiles(repo, kind, batch.key, tenantIds);
         const artifacts = mkdtempSync(path.join(tmpdir(), "tf-artifacts-"));
         const subs = runner.substitutions({
@@ -132,7 +150,10 @@ export async function startWorld(
           neonApi: options.neon?.url,
         });
         const planSecrets: Record<string, string> = options.neon?.key ? { [NEON_ACTIVITY_SECRET]: options.neon.key } : {};
-        const plan = await runJob(content, "plan", undefined, context(planSecrets), subs);
+        // With a GitHub that keeps runs, each batch run is one scheduled run of its file, with its own id and artifacts.
+        const run = github?.runs ? recordRun(github.runs, file, artifacts) : undefined;
+        const plan = await runJob(content, "plan", undefined, { ...context(planSecrets), ...(run ? { runId: String(run.id) } : {}) }, subs);
+        if (run) run.status = "completed";
         if (plan.result !== "success") throw new Error(`the planning job failed:\n${plan.log}`);
         // Migrations run wave by wave: the batch's wave names its slot and its job.
         const waves = JSON.parse(
@@ -160,7 +181,7 @@ export async function startWorld(
           content,
           jobId,
           { batch: localMatrix(entry, kind === "drill" ? drillDb.major : tenantDb.major) } as never,
-          context(secrets, needs),
+          { ...context(secrets, needs), ...(run ? { runId: String(run.id) } : {}) },
           subs,
         );
         // The service container is new for every job: drop what the drill restored.

@@ -9,19 +9,25 @@
  * are dumped. As in production, where the backup's own last query is compute activity, a
  * tenant Neon last saw active after its dump was known quiet is still left asleep when its
  * project wrote no WAL since the read made before that dump; moved bytes or a new billing
- * period dump it.
+ * period dump it. The WAL rule is used only on a night its canary shows Neon metering written
+ * data: the fleet catalog's bytes, which every run's record job writes to, grew since the
+ * previous run of the same file read them (kept as that run's artifact, read back through the
+ * GitHub stand-in's runs API, services/actionsRuns.ts).
  */
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer, type Server, type Socket } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backupPrefix } from "../../tenants/naming";
 import { MANIFEST_SUFFIX } from "../../src/plan/workflows/backupScripts";
-import { ACTIVITY_SLACK_SECONDS, NEON_PROJECT_SPACING_MS } from "../../src/plan/workflows/activityScripts";
+import { ACTIVITY_SLACK_SECONDS, CANARY_ARTIFACT, CANARY_RUNS, NEON_PROJECT_SPACING_MS } from "../../src/plan/workflows/activityScripts";
 import { RESULTS_ARTIFACT } from "../../src/plan/workflows/steps";
 import { ACTIVITY_STEP_NAME } from "../../src/plan/workflows/tenantWorkflow";
-import { seedDatabase, startWorld, type BatchRun, type World } from "./harness";
+import { batchFor } from "./fleet";
+import { FIXTURE_TENANTS, seedDatabase, startWorld, type BatchRun, type World } from "./harness";
+import { startFakeGithub, type FakeGithub } from "./services/fakeApis";
 import { FAKE_ACTIVITY_KEY, FIRST_PERIOD, startFakeNeonActivity, type FakeNeonActivity } from "./services/neonActivity";
 
 /** A TCP listener standing where a tenant's database would be: it counts connections and closes them. */
@@ -49,19 +55,39 @@ async function startTrap(): Promise<Trap> {
 let world: World;
 let neon: FakeNeonActivity;
 let trap: Trap;
+let github: FakeGithub;
+const RUN_TOKEN = "ghs_run_token";
+/** The fleet catalog's Neon project (the stack creates one), whose WAL written is the WAL rule's canary. */
+let catalog: string;
 beforeAll(async () => {
-  world = await startWorld();
+  github = await startFakeGithub("example-saas/app", RUN_TOKEN);
+  const overrides = ["secretScope=repository", `tenantsFile=${FIXTURE_TENANTS}`, "catalog=true", "catalogRegion=aws-eu-central-1"];
+  world = await startWorld("prod", overrides, { url: github.url, token: RUN_TOKEN, runs: github.runs });
+  catalog = world.repo.manifest.catalog!.projectId;
   seedDatabase(world.tenantDb, "app");
   neon = await startFakeNeonActivity();
+  neon.projects.set(catalog, "2026-01-01T00:00:00Z");
   trap = await startTrap();
   // Other projects of the organisation: the tenants' are found across pages (400 a page).
   for (let i = 0; i < 450; i++) neon.projects.set(`other-${String(i).padStart(4, "0")}`, "2026-01-01T00:00:00Z");
 });
 afterAll(async () => {
+  await github?.stop();
   await trap?.stop();
   await neon?.stop();
   await world?.stop();
 });
+
+/**
+ * One night's backup run of the batch: the planning job and the batch job, then the record job's
+ * inserts into the fleet catalog, which Neon meters as WAL written. They land at the run's end;
+ * the next night's read comes a day later, past Neon's lag, so they are written here as metered.
+ */
+async function backupNight(tenantIds: string[], options?: Parameters<World["runBatch"]>[2]): Promise<BatchRun> {
+  const run = await world.runBatch("backup", tenantIds, options);
+  neon.write(catalog, 2048, Date.now() - 3_600_000);
+  return run;
+}
 
 const projectOf = (id: string) => world.repo.manifest.tenants.find((t) => t.id === id)!.projectId!;
 /** The tenant's connection string with its port moved to the trap (host unchanged: the host check would pass). */
@@ -97,10 +123,13 @@ describe("nightly backups leave idle tenants asleep", () => {
   it("dumps a tenant that has no dump yet, however idle Neon says it is", async () => {
     neon.projects.set(projectOf("acme-corp"), "2026-01-02T00:00:00Z");
     neon.projects.set(projectOf("brightwave"), "2026-01-02T00:00:00Z");
-    const run = await world.runBatch("backup", ["acme-corp", "brightwave"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const run = await backupNight(["acme-corp", "brightwave"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(run.job.result, run.job.log).toBe("success");
     expect(run.plan.log).toMatch(/read the activity of \d+ of \d+ tenant\(s\) from Neon in 2 request\(s\)/);
     expect(run.entry.last_active).toEqual({ "acme-corp": Date.UTC(2026, 0, 2) / 1000, brightwave: Date.UTC(2026, 0, 2) / 1000 });
+    // The first night has no earlier read of the fleet catalog: the WAL rule is off, and the summary says why.
+    expect(run.plan.outputs.wal_rule).toMatch(/^off: no earlier run of tenant-fleet-backup-[a-z0-9-]+\.yml on main among the last 5 kept a canary/);
+    expect(run.job.summary).toContain("The WAL rule was off tonight: no earlier run of");
     expect(run.job.log).toMatch(/acme-corp: no verified dump younger than backupMaxSkipDays \(7\) to compare with \(no complete backup of acme-corp/);
     // Each project's WAL written, read once, paced (NEON_PROJECT_SPACING_MS), before any dump.
     expect(run.plan.log).toMatch(/read the WAL written of 2 of \d+ project\(s\) from Neon in \d+ request\(s\)/);
@@ -140,7 +169,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     neon.throttleNext = { count: 1, retryAfter: 1 };
     const callsBefore = neon.calls.length;
     await new Promise((r) => setTimeout(r, 1100)); // a new second for the new stamp
-    const run = await world.runBatch("backup", ["acme-corp", "brightwave"], {
+    const run = await backupNight(["acme-corp", "brightwave"], {
       neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
       secrets: { "acme-corp": trapped("acme-corp") },
     });
@@ -166,7 +195,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     // Control: the same trapped string on a night the tenant was active is connected to (and fails).
     neon.projects.set(projectOf("acme-corp"), iso(Math.floor(Date.now() / 1000) + 600));
     writes("acme-corp");
-    const control = await world.runBatch("backup", ["acme-corp"], {
+    const control = await backupNight(["acme-corp"], {
       neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
       secrets: { "acme-corp": trapped("acme-corp") },
     });
@@ -187,7 +216,7 @@ describe("nightly backups leave idle tenants asleep", () => {
       JSON.stringify({ format: 1, tenant: "fresh-start", key: `${key}.dump`, started_at: stamp, quiet_through: stamp }),
     );
     neon.projects.set(projectOf("fresh-start"), iso(old - 60));
-    const run = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const run = await backupNight(["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(run.job.result, run.job.log).toBe("success");
     expect(run.job.log).toContain("fresh-start: no verified dump younger than backupMaxSkipDays (7) to compare with (the newest backup of fresh-start");
     expect(run.job.log).toMatch(/is 240 h \d+ min old; its schedule allows 168 h\): dumped/);
@@ -198,14 +227,14 @@ describe("nightly backups leave idle tenants asleep", () => {
     neon.down = 503;
     const [idle] = await manifestsOf("acme-corp");
     neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(idle.body.quiet_through) - 5));
-    const down = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const down = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     neon.down = undefined;
     expect(down.job.result, down.job.log).toBe("success");
     expect(down.plan.warnings).toContain("could not read Neon's project list (HTTP 503 after 5 tries): every tenant is dumped tonight");
     expect(down.entry.last_active).toBeUndefined();
     expect(resultLines(down).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
 
-    const keyless = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url } });
+    const keyless = await backupNight(["acme-corp"], { neon: { url: neon.url } });
     expect(keyless.plan.log).toContain("no NEON_ACTIVITY_API_KEY: every tenant is dumped tonight");
     expect(resultLines(keyless).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
   });
@@ -213,7 +242,7 @@ describe("nightly backups leave idle tenants asleep", () => {
   it("dumps a tenant active within the slack before its dump was known quiet (the safe direction)", async () => {
     const [idle] = (await manifestsOf("acme-corp")).slice(-1);
     neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(idle.body.quiet_through) - 5));
-    const run = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const run = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(run.job.result, run.job.log).toBe("success");
     expect(run.job.log).toContain(`not ${ACTIVITY_SLACK_SECONDS} s before its newest dump`);
     expect(resultLines(run).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
@@ -249,7 +278,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     for (const [at, body, why] of cases) {
       const key = await plant(at, body);
       neon.projects.set(projectOf("fresh-start"), iso(at - 100));
-      const run = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+      const run = await backupNight(["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
       expect(run.job.result, run.job.log).toBe("success");
       expect(run.job.log).toContain(`fresh-start: the manifest of its newest dump ${key} is not trusted for the idle check (its ${why}`);
       expect(resultLines(run).get("fresh-start")!.slice(0, 2)).toEqual(["fresh-start", "ok"]);
@@ -273,7 +302,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     neon.projects.set(projectOf("brightwave"), iso(Math.floor(Date.now() / 1000) + 600));
     writes("brightwave");
     await new Promise((r) => setTimeout(r, 1100));
-    const run = await world.runBatch("backup", ["brightwave"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const run = await backupNight(["brightwave"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     psql.stdin.end(`delete from audit."Events" where what = 'in flight'; commit;\n`);
     await new Promise((r) => psql.once("close", r));
     world.tenantDb.sql("app", `delete from audit."Events" where what = 'committed after T took its xid'`);
@@ -296,11 +325,15 @@ describe("nightly backups leave idle tenants asleep", () => {
     const connections = trap.connections();
     const brightBefore = (await manifestsOf("brightwave")).length;
     await new Promise((r) => setTimeout(r, 1100));
-    const night = await world.runBatch("backup", ["acme-corp", "brightwave"], {
+    const night = await backupNight(["acme-corp", "brightwave"], {
       neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
       secrets: { "acme-corp": trapped("acme-corp") },
     });
     expect(night.job.result, night.job.log).toBe("success");
+    expect(night.plan.outputs.wal_rule).toBe("on");
+    expect(night.plan.log).toMatch(
+      new RegExp(`the WAL rule is on tonight: the fleet catalog's project ${catalog} wrote 2048 bytes of WAL since run \\d+ read`),
+    );
     expect(trap.connections()).toBe(connections);
     const acmeKey = acme.key.replace(MANIFEST_SUFFIX, ".dump");
     expect(night.job.log).toContain(
@@ -320,7 +353,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     // (Here 30 s, shorter than Neon's hour so that the older writes of this file stay metered.)
     neon.lagMs = 30_000;
     writes("acme-corp", 4096);
-    const lagged = await world.runBatch("backup", ["acme-corp"], {
+    const lagged = await backupNight(["acme-corp"], {
       neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
       secrets: { "acme-corp": trapped("acme-corp") },
     });
@@ -328,7 +361,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     expect(trap.connections()).toBe(connections);
     // ... and the next night, once it is metered, the bytes differ from the recorded ones: dumped.
     neon.lagMs = 0;
-    const metered = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const metered = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(metered.job.result, metered.job.log).toBe("success");
     expect(metered.job.log).toContain("its project wrote WAL since");
     expect(resultLines(metered).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
@@ -339,7 +372,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     neon.newPeriod(projectOf("acme-corp"), "2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z");
     neon.write(projectOf("acme-corp"), acmeNow.body.neon_written!.bytes, Date.now() - 1000);
     await new Promise((r) => setTimeout(r, 1100));
-    const period = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const period = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(period.job.result, period.job.log).toBe("success");
     expect(period.job.log).toContain(`Neon's billing period changed since (from ${FIRST_PERIOD.start} to 2027-01-01T00:00:00Z): dumped`);
     expect(resultLines(period).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
@@ -370,10 +403,10 @@ describe("nightly backups leave idle tenants asleep", () => {
     };
     const now = Math.floor(Date.now() / 1000);
     const same = await plant(now + 120, project);
-    const skipped = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const skipped = await backupNight(["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(skipped.job.log).toContain(`unchanged since ${same} (taken 0 h ago): no WAL written since`);
     const other = await plant(now + 150, "other-0001");
-    const dumped = await world.runBatch("backup", ["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    const dumped = await backupNight(["fresh-start"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(dumped.job.result, dumped.job.log).toBe("success");
     expect(dumped.job.log).toContain(`the WAL written its manifest records is of Neon project other-0001, the tenant's project is now ${project}: dumped`);
     expect(dumped.job.log).not.toContain(`unchanged since ${other}`);
@@ -387,7 +420,7 @@ describe("nightly backups leave idle tenants asleep", () => {
     neon.projects.set(project, iso(stampEpoch(acme.body.quiet_through) + 5));
     const hidden = neon.hideProject(project);
     try {
-      const run = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+      const run = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
       expect(run.job.result, run.job.log).toBe("success");
       expect(run.plan.warnings.join("\n")).toMatch(
         /the WAL written of \d+ project\(s\) is not known tonight, their tenants are dumped: [1-9]\d* not found \(404\)/,
@@ -399,6 +432,78 @@ describe("nightly backups leave idle tenants asleep", () => {
       expect((await manifestsOf("acme-corp")).at(-1)!.body.neon_written).toBeUndefined();
     } finally {
       hidden();
+    }
+  });
+
+  it("uses the WAL rule only on a night the fleet catalog's bytes grew since the previous run read them: a metric that stopped dumps the tenants it would have skipped", async () => {
+    // A night whose record job wrote to the catalog (backupNight); acme-corp's newest dump (the 404 night's) records
+    // no WAL written, so it is dumped, recording it.
+    const first = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(first.plan.outputs.wal_rule).toBe("on");
+    const [acme] = (await manifestsOf("acme-corp")).slice(-1);
+    expect(acme.body.neon_written).toBeDefined();
+    // As in production: Neon saw the backup's own query after quiet_through, so only the WAL rule can skip acme-corp.
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(acme.body.quiet_through) + 5));
+    const connections = trap.connections();
+    await new Promise((r) => setTimeout(r, 1100));
+    // A run after which nothing reached the catalog (its record job failed, or Neon stopped metering written data):
+    // tonight the rule is still on (the first night's inserts were metered) and acme-corp sleeps ...
+    const frozen = await world.runBatch("backup", ["acme-corp"], {
+      neon: { url: neon.url, key: FAKE_ACTIVITY_KEY },
+      secrets: { "acme-corp": trapped("acme-corp") },
+    });
+    expect(frozen.plan.outputs.wal_rule).toBe("on");
+    expect(resultLines(frozen).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "unchanged"]);
+    // ... so the next night's canary sees the same bytes: the rule is off, with a warning, and acme-corp is dumped.
+    const off = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(off.job.result, off.job.log).toBe("success");
+    const bytes = neon.writtenNow(catalog) - 2048;
+    const why = "the fleet catalog's written_data_bytes did not grow since run";
+    expect(off.plan.outputs.wal_rule).toMatch(new RegExp(`^off: the fleet catalog's written_data_bytes did not grow since run \\d+ read ${bytes} bytes at `));
+    expect(off.plan.warnings.join("\n")).toContain(why);
+    expect(off.job.log).toContain("acme-corp: active at");
+    expect(off.job.log).toContain(`; the WAL rule is off tonight (${why}`);
+    expect(resultLines(off).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+    expect(off.job.summary).toContain(`The WAL rule was off tonight: ${why}`);
+    expect(trap.connections()).toBe(connections);
+  });
+
+  it("trusts only a canary kept by a scheduled or manual run of the same file on main, not expired: a fork's pull request named main or an expired artifact proves nothing", async () => {
+    // Kept reads that would make tonight's bytes look grown (0 bytes, same project and period, a minute ago).
+    const forged = (id: number, event: string, expired: boolean) => {
+      const store = mkdtempSync(path.join(tmpdir(), "tf-forged-"));
+      mkdirSync(path.join(store, CANARY_ARTIFACT));
+      const read = { project: catalog, bytes: 0, period_start: isoEpoch(FIRST_PERIOD.start), read_at: Math.floor(Date.now() / 1000) - 60 };
+      writeFileSync(path.join(store, CANARY_ARTIFACT, "canary.json"), JSON.stringify(read));
+      const workflow = path.posix.basename(batchFor(world.repo, "backup", "acme-corp").path);
+      return {
+        id,
+        workflow,
+        event,
+        head_branch: "main",
+        status: "completed" as const,
+        created_at: new Date().toISOString(),
+        store,
+        ...(expired ? { expired: new Set([CANARY_ARTIFACT]) } : {}),
+      };
+    };
+    // A pull request from a fork whose branch is called main, and a newer scheduled run whose canary expired.
+    github.runs.push(forged(99_001, "pull_request", false), forged(99_002, "schedule", true));
+    try {
+      // The genuine previous run read the catalog after everything written so far; nothing was written since.
+      const genuine = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+      const run = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+      // The runs the suite ran, oldest first: the last is tonight's, the one before it the genuine previous run.
+      const genuineId = github.runs.filter((r) => r.id < 99_000).at(-2)!.id;
+      expect(genuine.plan.outputs.wal_rule).toBe("on");
+      expect(run.plan.outputs.wal_rule).toMatch(new RegExp(`^off: the fleet catalog's written_data_bytes did not grow since run ${genuineId} read`));
+      // The expired artifact was never downloaded; the fork's run was never looked at.
+      const paths = github.calls.map((c) => c.path);
+      expect(paths.some((p) => p.includes("/actions/runs/99001/"))).toBe(false);
+      expect(paths.some((p) => p.includes("/actions/artifacts/99002"))).toBe(false);
+      expect(paths.some((p) => p.includes(`per_page=${CANARY_RUNS}`))).toBe(true);
+    } finally {
+      github.runs.splice(0, github.runs.length, ...github.runs.filter((r) => r.id < 99_000));
     }
   });
 });

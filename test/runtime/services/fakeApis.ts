@@ -11,6 +11,7 @@
  * Paths, methods and JSON shapes are those of the public REST APIs the scripts use.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { actionsRunsRoute, blobRoute, type ActionsRun, type RawAnswer } from "./actionsRuns";
 
 export interface Call {
   readonly method: string;
@@ -25,22 +26,25 @@ async function bodyOf(req: IncomingMessage): Promise<unknown> {
   return text ? JSON.parse(text) : undefined;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+/** A JSON answer, or raw bytes (an archive); `headers` adds to it (a redirect's Location). */
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (Buffer.isBuffer(body)) {
+    res.writeHead(status, { "content-type": "application/zip", ...headers });
+    res.end(body);
+    return;
+  }
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(status === 302 ? "" : JSON.stringify(body));
 }
 
-export async function serve(
-  handler: (req: IncomingMessage, url: URL, body: unknown) => [number, unknown],
-  calls: Call[],
-): Promise<{ url: string; server: Server }> {
+export async function serve(handler: (req: IncomingMessage, url: URL, body: unknown) => RawAnswer, calls: Call[]): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     void bodyOf(req)
       .then((body) => {
         const url = new URL(req.url ?? "/", "http://api");
         calls.push({ method: req.method ?? "GET", path: url.pathname + url.search, body });
-        const [status, answer] = handler(req, url, body);
-        send(res, status, answer);
+        const [status, answer, headers] = handler(req, url, body);
+        send(res, status, answer, headers);
       })
       .catch((e: unknown) => send(res, 500, { message: String(e) }));
   });
@@ -138,6 +142,8 @@ export interface FakeGithub {
   annotations: Record<string, { title: string; message: string; annotation_level: string }[]>;
   /** Commits of repository files (the fleet manifest's history): the commits and contents APIs answer from it. */
   history: { sha: string; date: string; path: string; content: unknown }[];
+  /** Workflow runs and their artifacts (actionsRuns.ts): a run the suite ran is recorded here. */
+  runs: ActionsRun[];
   stop(): Promise<void>;
 }
 
@@ -150,7 +156,8 @@ export async function startFakeGithub(repository: string, token: string): Promis
     jobs: FakeGithub["jobs"];
     annotations: FakeGithub["annotations"];
     history: FakeGithub["history"];
-  } = { calls, issues, jobs: [], annotations: {}, history: [] };
+    runs: ActionsRun[];
+  } = { calls, issues, jobs: [], annotations: {}, history: [], runs: [] };
   const base = `/repos/${repository}`;
   const view = (i: FakeIssue) => ({
     number: i.number,
@@ -160,8 +167,14 @@ export async function startFakeGithub(repository: string, token: string): Promis
     labels: i.labels.map((name) => ({ name })),
     user: { login: i.creator },
   });
+  // A download's redirect names another host (actionsRuns.ts SIGNED_URL): this server by its name, not its address.
+  let blobOrigin = "";
   const { url, server } = await serve((req, u, body) => {
+    const blob = blobRoute(fake.runs, req, u);
+    if (blob) return blob;
     if (req.headers.authorization !== `Bearer ${token}`) return [401, { message: "Bad credentials" }];
+    const run = actionsRunsRoute(fake.runs, base, u, blobOrigin);
+    if (run) return run;
     const jobs = new RegExp(`^${base}/actions/runs/\\d+/attempts/\\d+/jobs$`).exec(u.pathname);
     if (jobs) {
       const per = Number(u.searchParams.get("per_page") ?? 30);
@@ -216,7 +229,10 @@ export async function startFakeGithub(repository: string, token: string): Promis
     }
     return [404, { message: `no route ${req.method} ${u.pathname}` }];
   }, calls);
-  return Object.assign(fake, { url, stop: () => new Promise<void>((r) => server.close(() => r())) }) as FakeGithub;
+  blobOrigin = url.replace("127.0.0.1", "localhost");
+  // Idle keep-alive connections (a test's fetch) would hold close() open.
+  const stop = () => new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections()));
+  return Object.assign(fake, { url, stop }) as FakeGithub;
 }
 
 export interface FakeNeonOrganisation {
