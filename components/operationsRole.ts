@@ -3,7 +3,9 @@
  * repository assume (restores from dumps, exports), trusted only for their jobs of the
  * default branch in its tenant-operations environment, with the trust and permissions of
  * src/plan/iam/operations.ts. A change of the trust is an in-place update of the role's
- * assumeRolePolicy: its name and ARN stay. Like the
+ * assumeRolePolicy (terraform-provider-aws, internal/service/iam/role.go: resourceRoleUpdate
+ * calls UpdateAssumeRolePolicy; neither it nor description forces a new role): its name and
+ * ARN stay. Like the
  * workflow roles, it and the vaults name each other: construct it, then the vaults (which
  * bound it in their bucket and key policies), then call `grant`.
  */
