@@ -1,7 +1,11 @@
 /**
  * OperationsRole: the AWS role the tenant-operations workflows of the stack's own
- * repository assume (restores from dumps, exports), trusted only for jobs in its
- * tenant-operations environment, with the permissions of src/plan/iam/operations.ts. Like the
+ * repository assume (restores from dumps, exports), trusted only for their jobs of the
+ * default branch in its tenant-operations environment, with the trust and permissions of
+ * src/plan/iam/operations.ts. A change of the trust is an in-place update of the role's
+ * assumeRolePolicy (terraform-provider-aws, internal/service/iam/role.go: resourceRoleUpdate
+ * calls UpdateAssumeRolePolicy; neither it nor description forces a new role): its name and
+ * ARN stay. Like the
  * workflow roles, it and the vaults name each other: construct it, then the vaults (which
  * bound it in their bucket and key policies), then call `grant`.
  */
@@ -9,8 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { OPERATOR_PURPOSE, PURPOSE_TAG, STACK_TAG } from "../src/core/tags";
 import type { BackupVault } from "./backupVault";
-import { operationsTrustPolicy, operatorPolicy } from "../src/plan/iam/operations";
-import { OPERATIONS_ENVIRONMENT } from "../src/core/repositoryContract";
+import { operationRoleWorkflowPaths, operationsTrustPolicy, operatorPolicy } from "../src/plan/iam/operations";
+import { OPERATIONS_BRANCH, OPERATIONS_ENVIRONMENT } from "../src/core/repositoryContract";
 import type { VaultGrant } from "../src/plan/iam/workflowAccess";
 
 export interface OperationsRoleArgs {
@@ -36,7 +40,11 @@ export class OperationsRole extends pulumi.ComponentResource {
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
-        description: `tenant-fleet ${args.stack}: tenant operations (restores from dumps, exports); reads backups, writes new exports; assumed only by jobs of ${args.repository} in its ${OPERATIONS_ENVIRONMENT} environment`,
+        description: `tenant-fleet ${args.stack}: tenant operations (restores from dumps, exports); reads backups, writes new exports; assumed only by ${operationRoleWorkflowPaths(
+          "operations",
+        )
+          .map((p) => p.split("/").pop())
+          .join(" and ")} of ${args.repository} on ${OPERATIONS_BRANCH} in its ${OPERATIONS_ENVIRONMENT} environment`,
         assumeRolePolicy: pulumi.output(args.providerArn).apply((arn) => JSON.stringify(operationsTrustPolicy(arn, args.repository))),
         maxSessionDuration: 3600,
         tags: { [STACK_TAG]: args.stack, [PURPOSE_TAG]: OPERATOR_PURPOSE },

@@ -11,6 +11,8 @@
  *                                       # passes the commit before the push)
  *   npm run stacks -- --deploy-role-trust dev|prod --oidc-provider ARN --repository OWNER/REPO [--branch main]
  *                                       # the tier's AWS deploy role trust policy (src/plan/iam/deploy.ts)
+ *   npm run stacks -- --break-glass-role-trust --oidc-provider ARN --repository OWNER/REPO
+ *                                       # the break-glass role's trust policy (src/plan/iam/operations.ts)
  *
  * A stack whose fleet says `example: true` is previewed, not deployed; once the project has a
  * stack of its own, the shipped samples are left out (both said on stderr).
@@ -24,26 +26,50 @@ import { listStacks, UsageError } from "../src/core/config/stackFiles";
 import { protectedAtRef } from "../src/engine/baseSide";
 import { resolveRef } from "../src/cli/git";
 import { deployRoleTrust } from "../src/plan/iam/deploy";
+import { operationRoleTrust } from "../src/plan/iam/operations";
+import { OPERATIONS_BRANCH } from "../src/core/repositoryContract";
 import { GITHUB_OIDC_PROVIDER_ARN } from "../src/plan/iam/workflowAccess";
 
 const USAGE = [
   "usage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]",
   "       npm run stacks -- --deploy-role-trust dev|prod --oidc-provider ARN --repository OWNER/REPO [--branch main]",
+  "       npm run stacks -- --break-glass-role-trust --oidc-provider ARN --repository OWNER/REPO",
 ].join("\n");
 
-/** The tier's deploy role trust for this repository, refusing anything but literal names. */
-async function deployTrust(tier: string, provider: string, repository: string, branch: string): Promise<number> {
-  if (tier !== "dev" && tier !== "prod") throw new UsageError(`--deploy-role-trust ${JSON.stringify(tier.slice(0, 40))}: dev or prod\n${USAGE}`);
+function checkProvider(provider: string): void {
   if (!GITHUB_OIDC_PROVIDER_ARN.test(provider))
     throw new UsageError(
       `--oidc-provider ${JSON.stringify(provider.slice(0, 120))}: the ARN of GitHub's OIDC provider in the account (arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com)\n${USAGE}`,
     );
+}
+
+/** The tier's deploy role trust for this repository, refusing anything but literal names. */
+async function deployTrust(tier: string, provider: string, repository: string, branch: string): Promise<number> {
+  if (tier !== "dev" && tier !== "prod") throw new UsageError(`--deploy-role-trust ${JSON.stringify(tier.slice(0, 40))}: dev or prod\n${USAGE}`);
+  checkProvider(provider);
   const [owner, name, extra] = repository.split("/");
   if (!owner || !name || extra !== undefined)
     throw new UsageError(`--repository ${JSON.stringify(repository.slice(0, 120))}: OWNER/REPO of this stack's repository\n${USAGE}`);
   let trust: unknown;
   try {
     trust = deployRoleTrust(provider, { owner, repository: name, branch }, tier);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+  await write(`${JSON.stringify(trust, null, 2)}\n`);
+  return 0;
+}
+
+/** The break-glass role's trust: tenant-erase.yml and the vault custody deploy of main, in tenant-erasure. */
+async function breakGlassTrust(provider: string, repository: string, branch: string): Promise<number> {
+  checkProvider(provider);
+  if (branch !== OPERATIONS_BRANCH)
+    throw new UsageError(
+      `--branch ${JSON.stringify(branch.slice(0, 120))}: the tenant-operation workflows run on ${OPERATIONS_BRANCH} only; leave --branch out\n${USAGE}`,
+    );
+  let trust: unknown;
+  try {
+    trust = operationRoleTrust(provider, repository, "breakGlass");
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${USAGE}`);
   }
@@ -60,12 +86,14 @@ async function main(argv: string[]): Promise<number> {
       "tiers-from": { type: "string" },
       stack: { type: "string" },
       "deploy-role-trust": { type: "string" },
+      "break-glass-role-trust": { type: "boolean", default: false },
       "oidc-provider": { type: "string" },
       repository: { type: "string" },
       branch: { type: "string", default: "main" },
     },
     USAGE,
   );
+  if (args["break-glass-role-trust"]) return breakGlassTrust(args["oidc-provider"] ?? "", args.repository ?? "", args.branch!);
   if (args["deploy-role-trust"] !== undefined) return deployTrust(args["deploy-role-trust"], args["oidc-provider"] ?? "", args.repository ?? "", args.branch!);
   const only = args.stack;
   if (only !== undefined && !listStacks(PROJECT_ROOT).includes(only))

@@ -219,7 +219,8 @@ describe("npm run stacks", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       "unknown option --matrix\nusage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]\n" +
-        "       npm run stacks -- --deploy-role-trust dev|prod --oidc-provider ARN --repository OWNER/REPO [--branch main]\n",
+        "       npm run stacks -- --deploy-role-trust dev|prod --oidc-provider ARN --repository OWNER/REPO [--branch main]\n" +
+        "       npm run stacks -- --break-glass-role-trust --oidc-provider ARN --repository OWNER/REPO\n",
     );
   });
 

@@ -165,6 +165,14 @@ export function assume(world: World, r: WorldRole, sub: string, aud: string = GI
   );
 }
 
+/** AssumeRoleWithWebIdentity with a token's whole claims (test/githubOidcClaims.ts), as the role's trust decides it. */
+export function assumeWithClaims(world: World, r: WorldRole, claims: RequestContext, provider = world.provider): Decision {
+  return evaluate(
+    { principal: { kind: "federated", provider }, action: "sts:AssumeRoleWithWebIdentity", resource: r.arn, context: claims },
+    { service: "trust", account: ACCOUNT, resourcePolicy: r.trust },
+  );
+}
+
 /**
  * SSM GetParameter of a SecureString with decryption, as AWS decides it: the caller's
  * identity policy for ssm:GetParameter on the parameter (parameters have no resource

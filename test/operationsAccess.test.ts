@@ -6,7 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram } from "./program";
-import { admin, asCaller, assume, kms, s3, worldOf, type Caller, type World } from "./iamWorld";
+import { admin, asCaller, assume, assumeWithClaims, kms, s3, worldOf, type Caller, type World } from "./iamWorld";
+import { oidcClaims, type OidcJob } from "./githubOidcClaims";
 import { ALLOW_EVERYTHING } from "../src/core/iam/evaluate";
 
 const REPO = "example-saas/tenant-fleet";
@@ -27,19 +28,27 @@ describe("the operations role (prod stack)", () => {
     expect(run.outputs.operationsRoleArn).toBe(world.operator!.arn);
   });
 
-  it("is assumed only by jobs of the stack's repository in its tenant-operations environment", () => {
-    expect(assume(world, world.operator!, `repo:${REPO}:environment:tenant-operations`)).toBe("allow");
-    for (const sub of [
-      `repo:${REPO}:environment:prod`,
-      `repo:${REPO}:environment:tenant-erasure`,
-      `repo:${REPO}:ref:refs/heads/main`,
-      `repo:${REPO}:pull_request`,
-      `repo:example-saas/app:environment:tenant-operations`,
-      `repo:${REPO}:environment:tenant-operations-2`,
+  it("is assumed only by tenant-restore.yml and tenant-export.yml of main in the stack's repository's tenant-operations environment", () => {
+    // The declared role's trust, evaluated; every case a token GitHub issues (test/operationsTrust.test.ts has the rest).
+    const job = (j: Partial<OidcJob>) =>
+      assumeWithClaims(world, world.operator!, oidcClaims({ repository: REPO, workflow: ".github/workflows/tenant-restore.yml", ...j }));
+    expect(job({ environment: "tenant-operations" })).toBe("allow");
+    expect(job({ environment: "tenant-operations", workflow: ".github/workflows/tenant-export.yml" })).toBe("allow");
+    for (const j of [
+      { environment: "prod" },
+      { environment: "tenant-erasure" },
+      {},
+      { pullRequest: true, ref: "refs/pull/7/merge" },
+      { environment: "tenant-operations", repository: "example-saas/app" },
+      { environment: "tenant-operations-2" },
+      { environment: "tenant-operations", workflow: ".github/workflows/tenant-move.yml" },
+      { environment: "tenant-operations", ref: "refs/heads/feature" },
+      { environment: "tenant-operations", aud: "other-audience" },
     ]) {
-      expect(assume(world, world.operator!, sub), sub).not.toBe("allow");
+      expect(job(j), JSON.stringify(j)).not.toBe("allow");
     }
-    expect(assume(world, world.operator!, `repo:${REPO}:environment:tenant-operations`, "other-audience")).not.toBe("allow");
+    // The environment's subject alone no longer suffices.
+    expect(assume(world, world.operator!, `repo:${REPO}:environment:tenant-operations`)).not.toBe("allow");
   });
 
   it("reads backups and exports, and writes only new exports", () => {

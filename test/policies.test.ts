@@ -8,7 +8,9 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RULES } from "../policies/rules";
-import { actionMatches } from "../src/core/iam/evaluate";
+import { actionMatches, evaluate } from "../src/core/iam/evaluate";
+import { stackHostileTokens } from "../policies/rules/oidcRoleTrust";
+import { operationRoleWorkflowPaths, operationsTrustPolicy } from "../src/plan/iam/operations";
 import type { RuleResource } from "../policies/rules/types";
 import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
@@ -24,6 +26,25 @@ const OIDC = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubuserco
 const GHES = "arn:aws:iam::123456789012:oidc-provider/ghes.example.com/_services/token";
 const repo = { owner: "example-saas", repository: "app", branch: "main" };
 const TRUST_CONFIG = { repository: "example-saas/app", branch: "main" };
+const STACK_REPO = "example-saas/tenant-fleet";
+const STACK_TRUST_CONFIG = { ...TRUST_CONFIG, stackRepository: STACK_REPO };
+/** The operations role's trust before: the environment's subject alone. */
+const ENVIRONMENT_SUBJECT_ONLY = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { Federated: OIDC },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": `repo:${STACK_REPO}:environment:tenant-operations`,
+        },
+      },
+    },
+  ],
+};
 const SUB = workflowSubject(repo, ".github/workflows/tenant-fleet-backup-17-3-x-x-x.yml");
 const BUCKET_ARN = "arn:aws:s3:::tf-prod-bk-eu-central-1-abc";
 const KEY_ARN = "arn:aws:kms:eu-central-1:123456789012:key/k";
@@ -444,6 +465,30 @@ const fixtures: Fixture[] = [
     violating: [workflowRole(workflowTrustPolicy(OIDC, [SUB.replace("@refs/heads/main", "@refs/heads/feature")]))],
     message: /does not pin .*sub/,
   },
+  // The stack's own repository (operationsRepository): the operations role's trust, and the subject-only trust it replaced.
+  {
+    rule: "oidc-role-trust",
+    config: STACK_TRUST_CONFIG,
+    compliant: [workflowRole(), workflowRole(operationsTrustPolicy(OIDC, STACK_REPO))],
+    violating: [workflowRole(ENVIRONMENT_SUBJECT_ONLY)],
+    message: /does not pin .*sub.*nor to environments of example-saas\/tenant-fleet with its environment, job_workflow_ref/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: TRUST_CONFIG,
+    compliant: [workflowRole()],
+    // Without stackRepository no role may trust the stack's own repository.
+    violating: [workflowRole(operationsTrustPolicy(OIDC, STACK_REPO))],
+    message: /statement TenantOperationsWorkflowsOnDefaultBranch does not pin .*sub/,
+  },
+  {
+    rule: "oidc-role-trust",
+    config: STACK_TRUST_CONFIG,
+    compliant: [workflowRole(operationsTrustPolicy(OIDC, STACK_REPO))],
+    // A branch's files: the shape of the stack's trust, another ref.
+    violating: [workflowRole(JSON.parse(JSON.stringify(operationsTrustPolicy(OIDC, STACK_REPO)).replace(/refs\/heads\/main/g, "refs/heads/feature")))],
+    message: /does not pin .*sub/,
+  },
   {
     rule: "backup-role-no-delete",
     config: {},
@@ -706,6 +751,7 @@ describe("the pack's inventory", () => {
     expect(config["data-resources-protected"].requireProtection).toBe(settings["tenant-fleet:protect"]);
     expect(config["oidc-role-trust"].repository).toBe(`${settings["tenant-fleet:githubOwner"]}/${settings["tenant-fleet:githubRepository"]}`);
     expect(config["oidc-role-trust"].branch).toBe(settings["tenant-fleet:githubBranch"] ?? "main");
+    expect(config["oidc-role-trust"].stackRepository).toBe(settings["tenant-fleet:operationsRepository"]);
     expect(config["backup-key-policy"].keyAdministrators).toEqual(settings["tenant-fleet:keyAdministrators"]);
     expect(config["backup-key-policy"].breakGlassPrincipal).toBe(settings["tenant-fleet:breakGlassPrincipal"]);
     expect(Object.keys(config).every((k) => RULES.some((r) => r.name === k))).toBe(true);
@@ -722,6 +768,35 @@ describe("the pack against what the program declares", async () => {
     for (const r of RULES) expect(r.validate(prod, prodConfig[r.name] ?? {}), r.name).toEqual([]);
     for (const r of RULES) expect(r.validate(regionScope, prodConfig[r.name] ?? {}), r.name).toEqual([]);
     expect(regionScope.filter((x) => x.type === "aws:ssm/parameter:Parameter").length).toBeGreaterThan(0);
+  });
+
+  it("a stack with operationsRepository passes every rule when its config names the stack's repository (as npm run schema writes it), and fails oidc-role-trust without", async () => {
+    const run = toRuleResources(await runProgram("prod", [`operationsRepository=${STACK_REPO}`]));
+    const settings = { ...prodConfig["oidc-role-trust"], stackRepository: STACK_REPO };
+    for (const r of RULES) expect(r.validate(run, r.name === "oidc-role-trust" ? settings : (prodConfig[r.name] ?? {})), r.name).toEqual([]);
+    expect(rule("oidc-role-trust").validate(run, prodConfig["oidc-role-trust"])).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^role tenant-operations-role: statement TenantOperationsWorkflowsOnDefaultBranch does not pin/),
+      }),
+    ]);
+  });
+
+  it("the hostile tokens for the stack's own workflows are refused by its trust, and the subject-only trust let them in", () => {
+    const files = operationRoleWorkflowPaths("operations");
+    const tokens = stackHostileTokens(STACK_REPO, { files, environments: ["tenant-operations"] });
+    const admits = (doc: unknown, context: Record<string, string>) =>
+      evaluate(
+        { principal: { kind: "federated", provider: OIDC }, action: "sts:AssumeRoleWithWebIdentity", resource: "arn:aws:iam::123456789012:role/r", context },
+        { service: "trust", account: "123456789012", resourcePolicy: doc as never },
+      );
+    for (const t of tokens) expect(admits(operationsTrustPolicy(OIDC, STACK_REPO), t.claims), t.why).toBe("implicit-deny");
+    const before = tokens.filter((t) => admits(ENVIRONMENT_SUBJECT_ONLY, t.claims) === "allow").map((t) => t.why);
+    expect(before).toEqual([
+      "another workflow file of main in tenant-operations",
+      ".github/workflows/tenant-restore.yml of another branch in tenant-operations",
+      ".github/workflows/tenant-restore.yml at a tag in tenant-operations",
+      "the environment's subject alone",
+    ]);
   });
 
   it("a move passes every rule at each stage; only the finished move's released source may be unprotected, and only while retained", async () => {

@@ -1,5 +1,6 @@
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../src/plan/iam/workflowAccess";
-import { accountOf, actionApplies, asList, evaluate, mayAllow, statementsOf, type PolicyLike, type Request } from "../../src/core/iam/evaluate";
+import { OPERATIONS_BRANCH } from "../../src/core/repositoryContract";
+import { accountOf, actionApplies, asList, evaluate, mayAllow, statementsOf, type PolicyLike } from "../../src/core/iam/evaluate";
 import { trustOf } from "./roles";
 import { TYPES, type Rule } from "./types";
 
@@ -8,6 +9,13 @@ export interface OidcTrustConfig {
   readonly repository: string;
   /** Its default branch, the only ref whose workflow files may assume a role. */
   readonly branch?: string;
+  /**
+   * `owner/repository` of the stack's own repository (the setting operationsRepository): its
+   * roles (the operations role) trust exact workflow files of its default branch in an
+   * environment, by the environment's subject and the token's own claims
+   * (src/plan/iam/ownWorkflowTrust.ts). Unset: no role may trust it.
+   */
+  readonly stackRepository?: string;
 }
 
 const ASSUME_ACTIONS = ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRole", "sts:AssumeRoleWithSAML"];
@@ -77,6 +85,63 @@ export function hostileTokens(repository: string, branch: string, allowed: reado
   return out;
 }
 
+/** A trust of the stack's own workflows: the files (`.github/workflows/F.yml`) and environments its statement pins. */
+interface StackTrust {
+  readonly files: string[];
+  readonly environments: string[];
+}
+
+const claim = (k: string) => `${GITHUB_OIDC_HOST}:${k}`;
+
+/**
+ * The statement pins, each with exact values, the subject to environments of the stack's
+ * repository, the `environment` claim, the `job_workflow_ref` claim to files of its default
+ * branch and the `ref` claim to that branch: the shape of src/plan/iam/ownWorkflowTrust.ts.
+ */
+function stackTrustOf(condition: unknown, stackRepository: string): StackTrust | undefined {
+  const repo = escape(stackRepository);
+  const branch = escape(OPERATIONS_BRANCH);
+  const pinned = (key: string, shape: RegExp) => exactPins(condition, claim(key)).find((v) => v.length > 0 && v.every((x) => shape.test(x)));
+  const subjects = pinned("sub", new RegExp(`^repo:${repo}:environment:[^:*?]+$`));
+  const environments = pinned("environment", /^[^*?]+$/);
+  const refs = pinned("job_workflow_ref", new RegExp(`^${repo}/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/heads/${branch}$`));
+  const ref = pinned("ref", new RegExp(`^refs/heads/${branch}$`));
+  if (!subjects || !environments || !refs || !ref) return undefined;
+  return { files: refs.map((r) => r.slice(stackRepository.length + 1, r.lastIndexOf("@"))), environments };
+}
+
+/** GitHub's token for a job, as the claims AWS sees (https://docs.github.com/en/actions/reference/security/oidc). */
+function tokenOf(job: { repository: string; file: string; ref: string; environment?: string; pullRequest?: boolean; aud?: string }): Record<string, string> {
+  const sub = job.environment ? `environment:${job.environment}` : job.pullRequest ? "pull_request" : `ref:${job.ref}`;
+  return {
+    [claim("aud")]: job.aud ?? GITHUB_OIDC_AUDIENCE,
+    [claim("sub")]: `repo:${job.repository}:${sub}`,
+    [claim("ref")]: job.ref,
+    [claim("job_workflow_ref")]: `${job.repository}/${job.file}@${job.ref}`,
+    ...(job.environment ? { [claim("environment")]: job.environment } : {}),
+  };
+}
+
+/** Tokens no trust of the stack's workflows may let in: another file, branch, tag, environment, repository, a pull request, a subject alone. */
+export function stackHostileTokens(stackRepository: string, t: StackTrust): { claims: Record<string, string>; why: string }[] {
+  const main = `refs/heads/${OPERATIONS_BRANCH}`;
+  const job = { repository: stackRepository, file: t.files[0], ref: main, environment: t.environments[0] };
+  const other = `hostile/${stackRepository.split("/")[1]}`;
+  return [
+    { claims: tokenOf({ ...job, file: ".github/workflows/hostile.yml" }), why: `another workflow file of ${OPERATIONS_BRANCH} in ${job.environment}` },
+    { claims: tokenOf({ ...job, ref: "refs/heads/hostile" }), why: `${job.file} of another branch in ${job.environment}` },
+    { claims: tokenOf({ ...job, ref: `refs/tags/${OPERATIONS_BRANCH}` }), why: `${job.file} at a tag in ${job.environment}` },
+    { claims: tokenOf({ ...job, environment: "tenant-hostile" }), why: `${job.file} in another environment` },
+    { claims: tokenOf({ ...job, environment: undefined, pullRequest: true, ref: "refs/pull/1/merge" }), why: "a pull request" },
+    { claims: tokenOf({ ...job, repository: other }), why: "another repository" },
+    { claims: tokenOf({ ...job, aud: `https://github.com/${stackRepository.split("/")[0]}` }), why: `${job.file} with another audience` },
+    {
+      claims: { [claim("aud")]: GITHUB_OIDC_AUDIENCE, [claim("sub")]: `repo:${stackRepository}:environment:${job.environment}` },
+      why: "the environment's subject alone",
+    },
+  ];
+}
+
 /** Problems of one trust document: who can assume the role, by meaning. */
 export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[] {
   const branch = config.branch ?? "main";
@@ -84,6 +149,7 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
   const problems: string[] = [];
   const providers = new Set<string>();
   const allowed: string[] = [];
+  const stackTrusts: StackTrust[] = [];
   for (const [i, s] of statementsOf(doc).entries()) {
     if (s.Effect !== "Allow") continue;
     const sid = s.Sid ? ` ${String(s.Sid)}` : ` #${i + 1}`;
@@ -109,10 +175,19 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
         const aud = exactPins(s.Condition, `${GITHUB_OIDC_HOST}:aud`);
         if (!aud.some((v) => v.length > 0 && v.every((x) => x === GITHUB_OIDC_AUDIENCE)))
           problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals`);
+        const own = config.stackRepository ? stackTrustOf(s.Condition, config.stackRepository) : undefined;
+        if (own) {
+          stackTrusts.push(own);
+          continue;
+        }
         const subs = exactPins(s.Condition, `${GITHUB_OIDC_HOST}:sub`).filter((v) => v.length > 0 && v.every((x) => pattern.test(x)));
         if (!subs.length) {
           problems.push(
-            `statement${sid} does not pin ${GITHUB_OIDC_HOST}:sub with StringEquals to exact workflow files of ${config.repository} on ${branch} (repo:OWNER/REPO:job_workflow_ref:OWNER/REPO/.github/workflows/FILE@refs/heads/${branch})`,
+            `statement${sid} does not pin ${GITHUB_OIDC_HOST}:sub with StringEquals to exact workflow files of ${config.repository} on ${branch} (repo:OWNER/REPO:job_workflow_ref:OWNER/REPO/.github/workflows/FILE@refs/heads/${branch})${
+              config.stackRepository
+                ? `, nor to environments of ${config.stackRepository} with its environment, job_workflow_ref (exact files of ${OPERATIONS_BRANCH}) and ref claims pinned too (src/plan/iam/ownWorkflowTrust.ts)`
+                : ""
+            }`,
           );
         } else allowed.push(...subs.flat());
       }
@@ -121,14 +196,19 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
   // Then by evaluation: no token a workflow author could obtain elsewhere gets in.
   const provider = [...providers][0] ?? "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
   const account = accountOf(provider) ?? "123456789012";
+  const admits = (context: Record<string, string>) =>
+    mayAllow(
+      evaluate(
+        { principal: { kind: "federated", provider }, action: "sts:AssumeRoleWithWebIdentity", resource: `arn:aws:iam::${account}:role/workflow`, context },
+        { service: "trust", account, resourcePolicy: doc },
+      ),
+    );
   for (const t of hostileTokens(config.repository, branch, allowed)) {
-    const req: Request = {
-      principal: { kind: "federated", provider },
-      action: "sts:AssumeRoleWithWebIdentity",
-      resource: `arn:aws:iam::${account}:role/workflow`,
-      context: { [`${GITHUB_OIDC_HOST}:sub`]: t.sub, [`${GITHUB_OIDC_HOST}:aud`]: t.aud },
-    };
-    if (mayAllow(evaluate(req, { service: "trust", account, resourcePolicy: doc }))) problems.push(`${t.why} can assume it (subject ${t.sub})`);
+    if (admits({ [`${GITHUB_OIDC_HOST}:sub`]: t.sub, [`${GITHUB_OIDC_HOST}:aud`]: t.aud })) problems.push(`${t.why} can assume it (subject ${t.sub})`);
+  }
+  for (const t of stackTrusts.flatMap((st) => stackHostileTokens(config.stackRepository!, st))) {
+    if (admits(t.claims))
+      problems.push(`${t.why} can assume it (subject ${t.claims[claim("sub")]}, job_workflow_ref ${t.claims[claim("job_workflow_ref")] ?? "none"})`);
   }
   return [...new Set(problems)];
 }
@@ -137,10 +217,14 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
 export const oidcRoleTrust: Rule<OidcTrustConfig> = {
   name: "oidc-role-trust",
   description:
-    "A role's trust allows no principal but GitHub.com's OIDC provider (no AWS account, role, user or service, no canonical user, no \"*\", no other identity provider, no NotPrincipal), and through GitHub only tokens with aud sts.amazonaws.com whose subject names an exact workflow file of the configured repository on its default branch; checked by evaluating hostile tokens (other branches, files, pull requests, environments, repositories, audiences).",
+    "A role's trust allows no principal but GitHub.com's OIDC provider (no AWS account, role, user or service, no canonical user, no \"*\", no other identity provider, no NotPrincipal), and through GitHub only tokens with aud sts.amazonaws.com whose subject names an exact workflow file of the configured repository on its default branch, or, for the stack's own repository (stackRepository), whose subject names one of its environments and whose environment, job_workflow_ref (exact files of its default branch) and ref claims are pinned; checked by evaluating hostile tokens (other branches, files, pull requests, environments, repositories, audiences, a subject alone).",
   enforcementLevel: "mandatory",
   configSchema: {
-    properties: { repository: { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" }, branch: { type: "string", default: "main" } },
+    properties: {
+      repository: { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" },
+      branch: { type: "string", default: "main" },
+      stackRepository: { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" },
+    },
     required: ["repository"],
   },
   validate(resources, config) {

@@ -15,6 +15,50 @@ export const SECRET_SCOPES = ["repository", "environment", "region"] as const;
 export const OPERATIONS_ENVIRONMENT = "tenant-operations";
 /** The environment whose jobs use the break-glass role (erasure), with reviewers of its own. */
 export const ERASURE_ENVIRONMENT = "tenant-erasure";
+/**
+ * The branch the tenant-operation workflows run from: their apply jobs check it, and the
+ * operations and break-glass roles trust their jobs of this branch only.
+ */
+export const OPERATIONS_BRANCH = "main";
+/** The AWS roles a tenant operation's apply job may assume, each by the variable of its environment holding the ARN. */
+export const OPERATION_ROLES = Object.freeze({
+  /** Created by the stack (operationsRepository): restores from dumps and exports. */
+  operations: Object.freeze({ variable: "TENANT_FLEET_OPERATIONS_ROLE_ARN", environment: OPERATIONS_ENVIRONMENT }),
+  /** The stack's breakGlassPrincipal, created by hand: erasure. */
+  breakGlass: Object.freeze({ variable: "TENANT_FLEET_BREAK_GLASS_ROLE_ARN", environment: ERASURE_ENVIRONMENT }),
+} as const);
+export type OperationRole = keyof typeof OPERATION_ROLES;
+/**
+ * Each tenant operation's dispatch workflow (`.github/workflows/tenant-<kind>.yml`): the
+ * environment its apply job waits for approval in and the role it assumes (none: no AWS).
+ * The roles trust exactly the files named here, so a file in the same environment that
+ * assumes no role (a move) can never obtain one.
+ */
+export const OPERATION_WORKFLOW_ACCESS = Object.freeze({
+  restore: Object.freeze({ environment: OPERATIONS_ENVIRONMENT, role: "operations" }),
+  export: Object.freeze({ environment: OPERATIONS_ENVIRONMENT, role: "operations" }),
+  erase: Object.freeze({ environment: ERASURE_ENVIRONMENT, role: "breakGlass" }),
+  move: Object.freeze({ environment: OPERATIONS_ENVIRONMENT, role: undefined }),
+  "move-finish": Object.freeze({ environment: ERASURE_ENVIRONMENT, role: undefined }),
+} as const satisfies Record<string, { environment: string; role: OperationRole | undefined }>);
+export type OperationKind = keyof typeof OPERATION_WORKFLOW_ACCESS;
+
+/** `.github/workflows/tenant-<kind>.yml`: a tenant operation's dispatch workflow. */
+export function operationWorkflowPath(kind: OperationKind): string {
+  return `.github/workflows/tenant-${kind}.yml`;
+}
+
+/**
+ * The vault custody deploy's workflow (docs/deploying.md, "Vault custody"): written by hand,
+ * its job runs in ERASURE_ENVIRONMENT and assumes the break-glass role, which trusts this
+ * file of the default branch besides the erasure workflow.
+ */
+export const VAULT_CUSTODY_WORKFLOW_PATH = ".github/workflows/vault-custody.yml";
+
+/** The operation workflow files whose apply job assumes the role, in declaration order. */
+export function operationRoleWorkflows(role: OperationRole): string[] {
+  return (Object.keys(OPERATION_WORKFLOW_ACCESS) as OperationKind[]).filter((k) => OPERATION_WORKFLOW_ACCESS[k].role === role).map(operationWorkflowPath);
+}
 /** The environment of the nightly drift workflow (drift.yml): read-only credentials, main only, no reviewers (a schedule cannot wait). */
 export const DRIFT_ENVIRONMENT = "tenant-fleet-drift";
 /**

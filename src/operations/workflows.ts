@@ -17,7 +17,7 @@
  */
 import { ACTIONS, INSTALL_PG_CLIENT, NODE_MAJOR, renderWorkflow, RUNNER } from "../plan/workflows/render";
 import type { DispatchInput, Env, Job, RunStep, Step, Workflow } from "../plan/workflows/model";
-import { ERASURE_ENVIRONMENT, OPERATIONS_ENVIRONMENT } from "../core/repositoryContract";
+import { OPERATION_ROLES, OPERATION_WORKFLOW_ACCESS, OPERATIONS_BRANCH, operationWorkflowPath, type OperationKind } from "../core/repositoryContract";
 import { shellBody } from "../core/shellFile";
 import { OPERATION_SCRIPT_DIR } from "./scripts";
 
@@ -31,13 +31,14 @@ export const OPERATION_ACTIONS = Object.freeze({
 export const OPERATIONS_PG_MAJOR = 18;
 /** How long a run keeps the operation's record (the auditor downloads what must be kept longer). */
 export const RECORD_RETENTION_DAYS = 90;
-const ON_MAIN = "github.ref == 'refs/heads/main'";
+const ON_MAIN = `github.ref == 'refs/heads/${OPERATIONS_BRANCH}'`;
 
 interface OperationSpec {
   /** The workflow's name (tenant-<kind>.yml) and, unless `command` says otherwise, the command's. */
-  readonly kind: "restore" | "export" | "erase" | "move" | "move-finish";
+  readonly kind: OperationKind;
   readonly command?: "move";
   readonly title: string;
+  /** The environment and role variable, from OPERATION_WORKFLOW_ACCESS (the roles' trust names the same files): access(kind). */
   readonly environment: string;
   /** The repository variable (of the environment) holding the role to assume; none: the job needs no AWS. */
   readonly roleVariable?: string;
@@ -50,6 +51,12 @@ interface OperationSpec {
   readonly planWithoutCatalogMayRefuse: boolean;
 }
 
+/** The operation's environment and role variable, as the repository contract declares them. */
+function access(kind: OperationKind): { environment: string; roleVariable?: string } {
+  const { environment, role } = OPERATION_WORKFLOW_ACCESS[kind];
+  return role ? { environment, roleVariable: OPERATION_ROLES[role].variable } : { environment };
+}
+
 const COMMON_INPUTS: Record<string, DispatchInput> = {
   stack: { description: "The stack (prod, dev, or a shard)", type: "string", required: true, default: "prod" },
   tenant: { description: "The tenant's id", type: "string", required: true },
@@ -60,8 +67,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
   {
     kind: "restore",
     title: "tenant restore",
-    environment: OPERATIONS_ENVIRONMENT,
-    roleVariable: "TENANT_FLEET_OPERATIONS_ROLE_ARN",
+    ...access("restore"),
     inputs: {
       ...COMMON_INPUTS,
       to: { description: "A time with its zone (2026-12-02T09:00:00Z), a WAL position (0/16B3748), or before-migration RUN", type: "string", required: true },
@@ -87,8 +93,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
   {
     kind: "export",
     title: "tenant export",
-    environment: OPERATIONS_ENVIRONMENT,
-    roleVariable: "TENANT_FLEET_OPERATIONS_ROLE_ARN",
+    ...access("export"),
     inputs: {
       ...COMMON_INPUTS,
       format: {
@@ -106,8 +111,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
   {
     kind: "erase",
     title: "tenant erase",
-    environment: ERASURE_ENVIRONMENT,
-    roleVariable: "TENANT_FLEET_BREAK_GLASS_ROLE_ARN",
+    ...access("erase"),
     inputs: { ...COMMON_INPUTS },
     env: {},
     planWithoutCatalogMayRefuse: false,
@@ -115,7 +119,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
   {
     kind: "move",
     title: "tenant move",
-    environment: OPERATIONS_ENVIRONMENT,
+    ...access("move"),
     // Database to database through Neon: no vault, no AWS.
     inputs: {
       ...COMMON_INPUTS,
@@ -135,7 +139,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
     kind: "move-finish",
     command: "move",
     title: "tenant move finish",
-    environment: ERASURE_ENVIRONMENT,
+    ...access("move-finish"),
     inputs: { ...COMMON_INPUTS },
     env: {},
     argsScript: "operation-args-move-finish.sh",
@@ -144,9 +148,7 @@ export const OPERATION_WORKFLOWS: readonly OperationSpec[] = [
   },
 ];
 
-export function operationWorkflowPath(kind: OperationSpec["kind"]): string {
-  return `.github/workflows/tenant-${kind}.yml`;
-}
+export { operationWorkflowPath };
 
 /**
  * A step's script: the stack and tenant checked and the command begun (sh/operation-command.sh),

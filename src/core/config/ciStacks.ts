@@ -59,7 +59,12 @@ export function policyConfigPath(stack: string): string {
 export function policyConfigFor(settings: StackSettings) {
   return {
     "neon-project-residency": { allowedResidencies: [...settings.allowedResidencies] },
-    "oidc-role-trust": { repository: `${settings.github.owner}/${settings.github.repository}`, branch: settings.github.branch },
+    "oidc-role-trust": {
+      repository: `${settings.github.owner}/${settings.github.repository}`,
+      branch: settings.github.branch,
+      // The operations role trusts this repository's own workflows; unset, the key is left out.
+      stackRepository: settings.backup.operationsRepository,
+    },
     "data-resources-protected": { requireProtection: settings.protect },
     "backup-key-policy": { keyAdministrators: [...settings.backup.keyAdministrators], breakGlassPrincipal: settings.backup.breakGlassPrincipal },
   };

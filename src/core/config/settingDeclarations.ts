@@ -358,7 +358,7 @@ const DECLARED = {
     ),
     group: "operations",
     description:
-      "The repository that holds this stack (OWNER/REPOSITORY): the stack creates the operations role that its tenant-restore and tenant-export workflows assume, trusted only for jobs in its tenant-operations environment. Unset: no operations role (restores inside the PITR window still work; restores from dumps and exports need the role).",
+      "The repository that holds this stack (OWNER/REPOSITORY): the stack creates the operations role that its tenant-restore and tenant-export workflows assume, trusted only for the jobs of those two files of main in its tenant-operations environment. Unset: no operations role (restores inside the PITR window still work; restores from dumps and exports need the role).",
   },
   exportLinkHours: {
     schema: numberSetting(1, 168, "a link lives 1 to 168 hours (S3 signs for at most 7 days)"),

@@ -26,7 +26,7 @@ export const DEPLOY_ROLE_ENVIRONMENTS: Readonly<Record<DeployTier, readonly stri
 export function deployRoleTrust(oidcProviderArn: string, repo: GithubRepositoryRef, tier: DeployTier): PolicyDocument {
   return ownWorkflowTrust(oidcProviderArn, repo, {
     sid: tier === "prod" ? "DeployWorkflowInProdEnvironmentsOnDefaultBranch" : "DeployWorkflowInDevEnvironmentOnDefaultBranch",
-    workflowPath: DEPLOY_WORKFLOW_PATH,
+    workflowPaths: [DEPLOY_WORKFLOW_PATH],
     environments: DEPLOY_ROLE_ENVIRONMENTS[tier],
   });
 }

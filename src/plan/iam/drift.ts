@@ -65,5 +65,9 @@ export function driftRolePolicy(): { Version: string; Statement: Record<string, 
  * (src/plan/iam/ownWorkflowTrust.ts says why the subject alone would not do).
  */
 export function driftRoleTrust(oidcProviderArn: string, repo: GithubRepositoryRef): PolicyDocument {
-  return ownWorkflowTrust(oidcProviderArn, repo, { sid: "DriftWorkflowOnDefaultBranch", workflowPath: DRIFT_WORKFLOW_PATH, environments: [DRIFT_ENVIRONMENT] });
+  return ownWorkflowTrust(oidcProviderArn, repo, {
+    sid: "DriftWorkflowOnDefaultBranch",
+    workflowPaths: [DRIFT_WORKFLOW_PATH],
+    environments: [DRIFT_ENVIRONMENT],
+  });
 }

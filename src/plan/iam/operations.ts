@@ -1,11 +1,16 @@
 /**
  * The operations role: what the tenant-operations workflows of this stack's own repository
  * (.github/workflows/tenant-restore.yml, tenant-export.yml) may do in the vaults, and who
- * may assume it. Pure; proven by evaluation in test/operationsAccess.test.ts.
+ * may assume it; and who may assume the break-glass role (the stack's breakGlassPrincipal,
+ * created by hand), whose trust `npm run stacks -- --break-glass-role-trust` prints. Pure;
+ * proven by evaluation in test/operationsTrust.test.ts and test/operationsAccess.test.ts.
  *
- * Who: only jobs of the stack's repository that run in its `tenant-operations` environment
- * (required reviewers, default branch only): GitHub's default OIDC subject for such a job
- * is `repo:OWNER/REPO:environment:tenant-operations`, matched exactly.
+ * Who: only the workflow files whose apply job assumes the role (OPERATION_WORKFLOW_ACCESS),
+ * of the default branch, run from it, in the role's environment (tenant-operations;
+ * break-glass: tenant-erasure, and the hand-written vault custody deploy's file): the
+ * environment's subject and the token's `environment`, `job_workflow_ref` and `ref` claims
+ * (src/plan/iam/ownWorkflowTrust.ts says why the subject alone would not do). A move's
+ * workflows run in the same environments and assume no role: they never obtain one.
  * What: read any backup of the stack (a restore from a dump), write new objects under
  * exports/ only (an export, never replacing one), read exports (a shared link is signed
  * with these permissions), and use the vault keys through S3. No list, no delete, no
@@ -14,29 +19,36 @@
 import { EXPORTS_PREFIX, retentionClassPrefix } from "../../../tenants/naming";
 import { BACKUP_READ_ACTIONS, BACKUP_UPLOAD_ACTIONS, policy, UPLOAD_KEY_ACTIONS, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
 import { s3ViaService } from "../vaults/policies";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, subjectRepository, type VaultGrant } from "./workflowAccess";
-import { OPERATIONS_ENVIRONMENT } from "../../core/repositoryContract";
+import type { VaultGrant } from "./workflowAccess";
+import { ownWorkflowTrust } from "./ownWorkflowTrust";
+import { OPERATION_ROLES, operationRoleWorkflows, OPERATIONS_BRANCH, VAULT_CUSTODY_WORKFLOW_PATH, type OperationRole } from "../../core/repositoryContract";
 
 /** What the operations role may do in a vault. */
 export const OPERATOR_ACTIONS = Object.freeze([...BACKUP_READ_ACTIONS, ...BACKUP_UPLOAD_ACTIONS] as const);
 
-/** `repo:OWNER/REPO:environment:tenant-operations`: GitHub's default subject of a job in that environment. */
-export function operationsSubject(repository: string): string {
-  const [owner, name, ...more] = repository.split("/");
-  if (more.length || !owner || !name) throw new Error(`refusing an OIDC subject for ${JSON.stringify(repository)}: write OWNER/REPOSITORY`);
-  return `${subjectRepository({ owner, repository: name, branch: "main" })}:environment:${OPERATIONS_ENVIRONMENT}`;
+/** The workflow files trusted with the role: its operation workflows (break-glass: and the vault custody deploy's). */
+export function operationRoleWorkflowPaths(role: OperationRole): string[] {
+  return role === "breakGlass" ? [...operationRoleWorkflows(role), VAULT_CUSTODY_WORKFLOW_PATH] : operationRoleWorkflows(role);
 }
 
-export function operationsTrustPolicy(oidcProviderArn: string, repository: string): PolicyDocument {
-  return policy([
+/** The role's trust policy for the stack's repository (OWNER/REPOSITORY), refusing anything but literal names. */
+export function operationRoleTrust(oidcProviderArn: string, repository: string, role: OperationRole): PolicyDocument {
+  const [owner, name, ...more] = repository.split("/");
+  if (more.length || !owner || !name) throw new Error(`refusing an OIDC subject for ${JSON.stringify(repository)}: write OWNER/REPOSITORY`);
+  return ownWorkflowTrust(
+    oidcProviderArn,
+    { owner, repository: name, branch: OPERATIONS_BRANCH },
     {
-      Sid: "TenantOperationsEnvironmentOnly",
-      Effect: "Allow",
-      Principal: { Federated: oidcProviderArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: operationsSubject(repository) } },
+      sid: role === "operations" ? "TenantOperationsWorkflowsOnDefaultBranch" : "ErasureWorkflowsOnDefaultBranch",
+      workflowPaths: operationRoleWorkflowPaths(role),
+      environments: [OPERATION_ROLES[role].environment],
     },
-  ]);
+  );
+}
+
+/** The operations role's trust (the stack creates the role with it). */
+export function operationsTrustPolicy(oidcProviderArn: string, repository: string): PolicyDocument {
+  return operationRoleTrust(oidcProviderArn, repository, "operations");
 }
 
 /** Every retention class a vault holds backups of (its tenants', retired ones included). */
