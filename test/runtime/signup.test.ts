@@ -308,13 +308,19 @@ describe("a signup request, end to end", () => {
     at.deploy = Date.now();
     // The application learns it is ready: the commit status and the repository_dispatch to its repository.
     expect(github.statuses).toContainEqual(
-      expect.objectContaining({ sha: pull.merged!.sha, context: "tenant-fleet/ready/prod", state: "success", description: "ready: zeta-labs" }),
+      expect.objectContaining({
+        sha: pull.merged!.sha,
+        context: "tenant-fleet/ready/prod",
+        state: "success",
+        description: "ready: zeta-labs",
+        creator: "github-actions[bot]",
+      }),
     );
     expect(github.dispatches).toContainEqual(
       expect.objectContaining({
         repository: "example-saas/app",
         event_type: "tenant-fleet-ready",
-        client_payload: expect.objectContaining({ tenants: ["zeta-labs"] }),
+        client_payload: expect.objectContaining({ tenants: ["zeta-labs"], commits: [{ sha: pull.merged!.sha, tenants: ["zeta-labs"] }] }),
       }),
     );
 
