@@ -9,10 +9,10 @@
  *   (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_output/);
  * - `gh api`: test/githubDeploysStandIn.mjs (workflow runs, commit statuses, dispatches; each
  *   rule cites GitHub's REST reference there).
- * GitHub's concurrency rule the range exists for: "any existing pending job or workflow in the
- * same concurrency group will be canceled and the new queued job or workflow will take its
- * place" (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/control-the-concurrency-of-workflows-and-jobs):
- * two merges during a deploy leave one run for both.
+ * GitHub's concurrency rule the range exists for: by default a concurrency group holds at most
+ * one pending run, and a newly queued run cancels and replaces it
+ * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/control-the-concurrency-of-workflows-and-jobs):
+ * two merges during a deploy leave one run for both (the F3a test's cancelled run).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
