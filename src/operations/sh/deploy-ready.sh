@@ -72,8 +72,10 @@ run_url="${runs_url}${GITHUB_RUN_ID}"
 if ! gh api "repos/${GITHUB_REPOSITORY}/actions/workflows/${WORKFLOW_FILE##*/}/runs?branch=${BRANCH}&event=push&status=success&per_page=50" \
   --jq ".workflow_runs[] | select(.head_branch == \"${BRANCH}\" and .event == \"push\" and .conclusion == \"success\" and ((.path // \"\") | split(\"@\")[0]) == \"${WORKFLOW_FILE}\" and (.id | tostring) != \"${GITHUB_RUN_ID}\") | .head_sha" \
   > "${work}/deployed"; then
-  echo "::warning::the deploy runs could not be listed: the range is the newest commits that changed the tenants file"
-  : > "${work}/deployed"
+  # Without the bound, this commit alone: a walk down to older commits would announce tenants of
+  # long ago. The next run, with its bound, still finds what this one could not.
+  echo "::warning::the deploy runs could not be listed: only ${GITHUB_SHA} is examined; the next deploy examines the rest"
+  git rev-parse --verify --quiet "${GITHUB_SHA}^1" > "${work}/deployed" || : > "${work}/deployed"
 fi
 if ! npm run --silent signup -- ready-commits --stack "${STACK}" --head "${GITHUB_SHA}" --deployed "${work}/deployed" > "${work}/commits.json" 2> "${work}/commits.err"; then
   echo "::warning::the commits since the last deploy could not be read ($(head -c 300 "${work}/commits.err")): only the tenants this update created are announced, on ${GITHUB_SHA}"
