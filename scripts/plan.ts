@@ -25,6 +25,7 @@ const USAGE = [
   "       npm run plan -- --base <git ref> [--stack S] [--format text|md|json] [--tenants-only] [--verbose] [--verdict FILE]",
   "       npm run plan -- --head <dir> [--stack S] [--format text|md|json] [--sandbox] [--tenants-only] [--verbose] [--verdict FILE]",
   "       --verdict FILE: the signup verdict as JSON (tenants added and nothing else changed, the tenants file the only file changed; docs/signup.md)",
+  "       --head-commit SHA (with --head and --verdict): the verdict names the checkout's commit, SHA, even a merge on top of this one (deploy.yml's fast path)",
 ].join("\n");
 
 type Format = "text" | "md" | "json";
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: "string" },
       verbose: { type: "boolean", default: false },
       verdict: { type: "string" },
+      "head-commit": { type: "string" },
     },
     USAGE,
   );
@@ -53,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--base and --head: give one; --base REF compares this tree with REF, --head DIR compares DIR with this tree\n${USAGE}`);
   if ((args.sandbox || args["tenants-only"] || args.verbose || args.verdict) && !reviewing)
     throw new UsageError(`--sandbox, --tenants-only, --verbose and --verdict go with --base or --head\n${USAGE}`);
+  const headCommit = args["head-commit"];
+  if (headCommit !== undefined && (!args.head || !args.verdict)) throw new UsageError(`--head-commit goes with --head and --verdict\n${USAGE}`);
+  if (headCommit !== undefined && !/^[0-9a-f]{40}$/.test(headCommit))
+    throw new UsageError(`--head-commit ${JSON.stringify(headCommit.slice(0, 60))}: a full commit id (40 hex digits)\n${USAGE}`);
 
   const stackConfig = readStackConfig(PROJECT_ROOT, defaultStack(PROJECT_ROOT, args.stack), args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
@@ -69,7 +75,16 @@ async function main(argv: string[]): Promise<number> {
 
   if (reviewing)
     return runReview(
-      { base: args.base, head: args.head, format, sandbox: args.sandbox!, tenantsOnly: args["tenants-only"]!, verbose: args.verbose, verdict: args.verdict },
+      {
+        base: args.base,
+        head: args.head,
+        format,
+        sandbox: args.sandbox!,
+        tenantsOnly: args["tenants-only"]!,
+        verbose: args.verbose,
+        verdict: args.verdict,
+        headCommit,
+      },
       stackConfig,
       settings,
       fleet,

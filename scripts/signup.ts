@@ -7,6 +7,10 @@
  *   npm run signup -- verdict --from DIR [--stacks JSON] [--head-sha SHA] [--github-output]
  *                                                         the stacks' verdicts (plan --verdict) combined
  *   npm run signup -- body --diff FILE                   the pull request's text (the request from the environment)
+ *   npm run signup -- ready-commits --stack S --head SHA --deployed FILE
+ *                                                         deploy-ready.sh: the range's commits that added tenants
+ *   npm run signup -- ready-plan --commits FILE --statuses DIR --active JSON --created JSON --head SHA --runs-url URL
+ *                                                         deploy-ready.sh: the ready statuses this run owes
  *
  * FILE: `gh pr list --label tenant-signup --state all --json createdAt`; JSON: the stacks
  * job's `all` output ({"include":[{"stack":...}]}; default: this checkout's, as npm run stacks lists them); DIR: the tenant-diff reports
@@ -24,15 +28,18 @@ import { parseSignupRequest, rateDecision, signupBranch } from "../src/operation
 import { combineVerdicts, judgedCommitReason, type SignupVerdict } from "../src/review/signupVerdict";
 import { mdFence } from "../src/core/escape";
 import { ciMatrices, ciStacks } from "../src/core/config/ciStacks";
+import { readyCommitsCommand, readyPlanCommand } from "../src/operations/readinessCommand";
 
 const USAGE = [
   "usage: npm run signup -- request [--github-output]",
   "       npm run signup -- rate --prs FILE [--stack S]",
   "       npm run signup -- verdict --from DIR [--stacks JSON] [--head-sha SHA] [--github-output]",
   "       npm run signup -- body --diff FILE",
+  "       npm run signup -- ready-commits --stack S --head SHA --deployed FILE",
+  "       npm run signup -- ready-plan --commits FILE --statuses DIR --active JSON --created JSON --head SHA --runs-url URL",
 ].join("\n");
 
-const COMMANDS = ["request", "rate", "verdict", "body"] as const;
+const COMMANDS = ["request", "rate", "verdict", "body", "ready-commits", "ready-plan"] as const;
 
 /** A JSON file the workflow wrote, or a CommandError naming it. */
 function readJson(file: string, what: string): unknown {
@@ -152,6 +159,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === "request") return request(rest);
   if (command === "rate") return rate(rest);
   if (command === "body") return body(rest);
+  if (command === "ready-commits") return readyCommitsCommand(rest, USAGE);
+  if (command === "ready-plan") return readyPlanCommand(rest, USAGE);
   return verdict(rest);
 }
 

@@ -207,6 +207,14 @@ describe("deploy-fast-path.sh: the deployed commit's own checker decides", () =>
   tenantAdd();
   git("commit", "-qam", "signup on top of it");
   const addedOnBroken = git("rev-parse", "HEAD");
+  // A pull request merged with a merge commit (not squashed) right on top of the deployed
+  // commit: main's head then has the parents a test merge has (the base, the pull request's head).
+  git("checkout", "-q", "-b", "side", deployed);
+  tenantAdd();
+  git("commit", "-qam", "signup on a branch");
+  git("checkout", "-q", "-b", "merged", deployed);
+  git("merge", "-q", "--no-ff", "-m", "Merge pull request #7 from example-saas/side", "side");
+  const mergeCommit = git("rev-parse", "HEAD");
   const prod = JSON.stringify({ include: [{ stack: "prod" }] });
 
   function decide(head: string, env: Record<string, string>) {
@@ -243,6 +251,16 @@ describe("deploy-fast-path.sh: the deployed commit's own checker decides", () =>
     // The verdict is the deployed commit's, about this very commit.
     const verdict = JSON.parse(readFileSync(path.join(r.work, "fast-path-verdicts/tenant-diff-prod/verdict.json"), "utf8"));
     expect(verdict).toMatchObject({ stack: "prod", eligible: true, headSha: added, baseSha: deployed, added: ["zeta-labs"] });
+  }, 180_000);
+
+  it("is fast for a merge commit on top of the deployed one, and the verdict names that merge commit (hostile review F10)", () => {
+    expect(git("rev-list", "--parents", "-n", "1", mergeCommit).split(" ").slice(1)[0]).toBe(deployed);
+    const r = decide(mergeCommit, { DEPLOYED: deployed });
+    // The verdict once named the merge's second parent, as for a pull request's test merge, and so
+    // never matched --head-sha: the fast path could not fire for such a merge.
+    expect(r).toMatchObject({ fast: "true", added: "zeta-labs" });
+    const verdict = JSON.parse(readFileSync(path.join(r.work, "fast-path-verdicts/tenant-diff-prod/verdict.json"), "utf8"));
+    expect(verdict).toMatchObject({ eligible: true, headSha: mergeCommit, baseSha: deployed });
   }, 180_000);
 
   it("waits for the reviewers when a commit since changed anything else", () => {

@@ -188,4 +188,11 @@ describe("the commit a verdict names (judgedCommit)", () => {
     git(dir, "checkout", "--quiet", "--detach", merge);
     expect(judgedCommit(dir, head)).toBe(merge);
   });
+
+  it("is the checkout's own commit when named as is (plan --head-commit: a merge on main judged by the fast path), and refuses another", () => {
+    const { dir, base, head, merge } = repo();
+    git(dir, "checkout", "--quiet", "--detach", merge);
+    expect(judgedCommit(dir, base, merge)).toBe(merge);
+    expect(() => judgedCommit(dir, base, head)).toThrow(`--head-commit ${head.slice(0, 12)}: the --head checkout is at ${merge.slice(0, 12)}`);
+  });
 });

@@ -24,9 +24,16 @@ export function resolveRef(ref: string, cwd: string, option = "--base"): string 
  * base and the pull request's head) stands for its second parent, the pull request's head,
  * which is what GitHub's run (head_sha) and the approval name; any other commit for itself.
  * Read from the commit object, so a checkout of that one commit (fetch-depth 1) answers too.
+ * `asIs` (plan --head-commit SHA: deploy.yml's fast path, judging a commit of main, where a
+ * merge of a pull request on top of the deployed commit has the same two parents) names the
+ * checkout's own commit, which must be that one.
  */
-export function judgedCommit(cwd: string, baseSha: string): string {
+export function judgedCommit(cwd: string, baseSha: string, asIs?: string): string {
   const head = resolveRef("HEAD", cwd, "--head");
+  if (asIs !== undefined) {
+    if (asIs !== head) throw new GitError(`--head-commit ${asIs.slice(0, 12)}: the --head checkout is at ${head.slice(0, 12)}`);
+    return head;
+  }
   const parents = git(["cat-file", "commit", head], cwd)
     .split("\n\n")[0]
     .split("\n")

@@ -45,6 +45,8 @@ export interface ReviewArgs {
   readonly verbose?: boolean;
   /** Writes the signup verdict ("tenants added, nothing else changed", src/review/signupVerdict.ts) to this file as JSON. */
   readonly verdict?: string;
+  /** With --head: the commit the checkout is, named by the verdict as it is (never a test merge's pull-request head; judgedCommit). */
+  readonly headCommit?: string;
 }
 
 /** Replace-forcing inputs of every type the programs register: Neon's from its schema, AWS's declared. */
@@ -131,7 +133,7 @@ function writeVerdict(args: ReviewArgs, stack: string, diff: FleetDiff, tenantsF
     // The commits judged (docs/signup.md): the approver approves only a verdict about the pull request's current head.
     const baseSha = args.head ? resolveRef("HEAD", PROJECT_ROOT) : resolveRef(args.base!, PROJECT_ROOT);
     // A pull request's merge checkout stands for the pull request's head (judgedCommit).
-    const headSha = args.head ? judgedCommit(headDir, baseSha) : resolveRef("HEAD", PROJECT_ROOT);
+    const headSha = args.head ? judgedCommit(headDir, baseSha, args.headCommit) : resolveRef("HEAD", PROJECT_ROOT);
     judged = { ...signupVerdict(diff, changed, allowed), headSha, baseSha };
   } catch (err) {
     // Without both commits' trees nothing proves the change is the tenants file alone: a person decides, and the diff itself still reports.

@@ -183,4 +183,17 @@ describe("GitHub's pull request rules, as the stand-in keeps them", () => {
     expect([res.status, await res.text()]).toEqual([204, ""]);
     expect(github.dispatches).toEqual([{ repository: "example/app", event_type: "tenant-fleet-ready", client_payload: { tenants: ["a"] } }]);
   });
+
+  it("lists a commit's statuses newest first, each with the user whose token posted it (STATUSES)", async () => {
+    const sha = github.sha("main");
+    const post = (token: string, description: string) =>
+      call(token, "POST", `repos/${REPO}/statuses/${sha}`, { state: "success", context: "c", description, target_url: "https://x/1" });
+    expect((await post(TOKENS.app, "first")).status).toBe(201);
+    await post(TOKENS.person, "second");
+    const listed = (await call(TOKENS.other, "GET", `repos/${REPO}/commits/${sha}/statuses?per_page=100`)).body as unknown as Record<string, unknown>[];
+    expect(listed).toEqual([
+      { state: "success", context: "c", description: "second", target_url: "https://x/1", creator: { login: "a-maintainer" } },
+      { state: "success", context: "c", description: "first", target_url: "https://x/1", creator: { login: "signup[bot]" } },
+    ]);
+  });
 });

@@ -306,15 +306,25 @@ describe("a signup request, end to end", () => {
     expect(deployed.jobs["up-prod"].environment).toBe("prod-additions");
     expect(waits).toEqual([]);
     at.deploy = Date.now();
-    // The application learns it is ready: the commit status and the repository_dispatch to its repository.
+    // The application learns it is ready: the commit status and the repository_dispatch to its repository,
+    // over the commits since the deploy GitHub's runs record (the merge commit), with nothing read or posted in vain.
+    const ready = deployed.jobs["up-prod"].runs[0]!;
+    expect(ready.log).toMatch(/commits that changed the tenants file since [0-9a-f]{40}: 1\n/);
+    expect(ready.warnings.filter((w) => /could not|not examined|no status/.test(w))).toEqual([]);
     expect(github.statuses).toContainEqual(
-      expect.objectContaining({ sha: pull.merged!.sha, context: "tenant-fleet/ready/prod", state: "success", description: "ready: zeta-labs" }),
+      expect.objectContaining({
+        sha: pull.merged!.sha,
+        context: "tenant-fleet/ready/prod",
+        state: "success",
+        description: "ready: zeta-labs",
+        creator: "github-actions[bot]",
+      }),
     );
     expect(github.dispatches).toContainEqual(
       expect.objectContaining({
         repository: "example-saas/app",
         event_type: "tenant-fleet-ready",
-        client_payload: expect.objectContaining({ tenants: ["zeta-labs"] }),
+        client_payload: expect.objectContaining({ tenants: ["zeta-labs"], commits: [{ sha: pull.merged!.sha, tenants: ["zeta-labs"] }] }),
       }),
     );
 

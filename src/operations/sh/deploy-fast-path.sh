@@ -46,7 +46,9 @@ if [ -z "${stacks}" ]; then decide false "" "no prod stack to judge"; fi
 for stack in ${stacks}; do
   mkdir -p "${reports}/tenant-diff-${stack}"
   # Its exit status is the diff's (1 on an unacknowledged destructive change); the verdict file says the rest.
-  npm run --silent plan -- --stack "${stack}" --head "${head_dir}" --verdict "${reports}/tenant-diff-${stack}/verdict.json" \
+  # --head-commit: the verdict is about this commit of main, even a merge whose first parent is
+  # the deployed commit (without it, such a merge is taken for a pull request's test merge).
+  npm run --silent plan -- --stack "${stack}" --head "${head_dir}" --head-commit "${HEAD_SHA}" --verdict "${reports}/tenant-diff-${stack}/verdict.json" \
     > "${reports}/tenant-diff-${stack}/diff.txt" 2> "${reports}/tenant-diff-${stack}/errors.txt" ||
     echo "${stack}: the deployed commit's checker exited $? ($(tail -n 1 "${reports}/tenant-diff-${stack}/errors.txt" | cut -c1-200))"
 done

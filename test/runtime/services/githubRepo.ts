@@ -36,6 +36,11 @@
  *   GET /repos/{o}/{r}/deployments filters by `environment` and `sha`, newest first, and a
  *   deployment's statuses are listed newest first (https://docs.github.com/en/rest/deployments/deployments#list-deployments,
  *   https://docs.github.com/en/rest/deployments/statuses#list-deployment-statuses).
+ * - STATUSES: POST /repos/{o}/{r}/statuses/{sha} creates a status whose `creator` is the token's
+ *   user (https://docs.github.com/en/rest/commits/statuses#create-a-commit-status);
+ *   GET /repos/{o}/{r}/commits/{ref}/statuses lists every status of the commit "in reverse
+ *   chronological order", with state, context, description, target_url and creator
+ *   (https://docs.github.com/en/rest/commits/statuses#list-commit-statuses-for-a-reference).
  * - DISPATCH: POST /repos/{o}/{r}/dispatches answers 204 No Content
  *   (https://docs.github.com/en/rest/repos/repos#create-a-repository-dispatch-event).
  */
@@ -101,7 +106,7 @@ export interface GithubRepo {
   readonly calls: Call[];
   readonly pulls: Pull[];
   readonly runs: Run[];
-  readonly statuses: { sha: string; state: string; context: string; description: string }[];
+  readonly statuses: { sha: string; state: string; context: string; description: string; target_url?: string; creator?: string }[];
   /** Deployments (DEPLOYMENTS), with their newest status. */
   readonly deployments: { id: number; sha: string; environment: string; state: string }[];
   /** repository_dispatch events sent to other repositories (the application's). */
@@ -292,9 +297,18 @@ export async function startGithubRepo(options: {
     }
     const status = new RegExp(`^${base}/statuses/([0-9a-f]{40})$`).exec(u.pathname);
     if (status && method === "POST") {
-      const b = body as { state: string; context: string; description: string };
-      statuses.push({ sha: status[1], state: b.state, context: b.context, description: b.description });
+      const b = body as { state: string; context: string; description: string; target_url?: string };
+      statuses.push({ sha: status[1], state: b.state, context: b.context, description: b.description, target_url: b.target_url, creator: login });
       return [201, { state: b.state, context: b.context }];
+    }
+    const listStatuses = new RegExp(`^${base}/commits/([0-9a-f]{40})/statuses$`).exec(u.pathname);
+    if (listStatuses && method === "GET") {
+      const perPage = Number(u.searchParams.get("per_page") ?? 30);
+      const found = statuses
+        .filter((st) => st.sha === listStatuses[1])
+        .reverse()
+        .slice(0, perPage);
+      return [200, found.map(({ sha: _, creator, ...st }) => ({ ...st, creator: { login: creator } }))];
     }
     const list = new RegExp(`^${base}/actions/workflows/([^/]+)/runs$`).exec(u.pathname);
     if (list && method === "GET") {
