@@ -234,7 +234,10 @@ describe("every generated workflow", () => {
     // The canary reads this file's own earlier runs, and keeps tonight's read for the next one.
     expect(canary.env!.CANARY_WORKFLOW).toBe(w.path.split("/").at(-1));
     const keep = plan.steps[plan.steps.indexOf(canary) + 1];
-    expect(keep.with).toMatchObject({ name: canary.env!.CANARY_ARTIFACT, "if-no-files-found": "ignore" });
+    // A re-run is the same run: without overwrite, upload-artifact answers 409 and the plan would fail (hostile review F1).
+    expect(keep.with).toMatchObject({ name: canary.env!.CANARY_ARTIFACT, "if-no-files-found": "ignore", overwrite: true });
+    expect((keep as { "continue-on-error"?: boolean })["continue-on-error"]).toBe(true);
+    expect(batch.every((j) => j.env!.WAL_ALIVE_SINCE === "${{ needs.plan.outputs.wal_alive_since }}")).toBe(true);
   });
 
   it.each(everyWorkflow)("%s installs its tools before any credential, and no step holding a secret installs or runs tests", (_, w) => {

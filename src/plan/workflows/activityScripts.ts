@@ -101,11 +101,21 @@ export const CANARY_STEP_TIMEOUT_MINUTES = 5;
 /** The canary step's name (the runtime suite finds it by name). */
 export const CANARY_STEP_NAME = "Does Neon meter written data (the fleet catalog's)";
 
-/** Where the WAL rule's canary runs: this workflow's file on its branch, trusting a read for at most maxSkipDays. */
+/**
+ * Where the WAL rule's canary runs: this workflow's file on its branch. The previous scheduled
+ * run's read counts for at most the schedule's longest gap plus slack (maxBackupAgeHours), and
+ * never longer than backupMaxSkipDays: only the run just before tonight's proves anything.
+ */
 export interface CanarySpec {
   readonly workflow: string;
   readonly branch: string;
   readonly maxSkipDays: number;
+  readonly scheduleMaxAgeHours: number;
+}
+
+/** How old the previous run's read may be, in seconds. */
+export function canaryMaxAgeSeconds(canary: CanarySpec): number {
+  return Math.min(canary.scheduleMaxAgeHours * 3600, canary.maxSkipDays * 86_400);
 }
 
 /**
@@ -121,7 +131,7 @@ export function walCanaryEnv(manifest: string, canary: CanarySpec): Record<strin
     CANARY_ARTIFACT,
     CANARY_WORKFLOW: canary.workflow,
     CANARY_BRANCH: canary.branch,
-    CANARY_MAX_AGE_SECONDS: String(canary.maxSkipDays * 86_400),
+    CANARY_MAX_AGE_SECONDS: String(canaryMaxAgeSeconds(canary)),
     CANARY_RUNS: String(CANARY_RUNS),
     GH_TOKEN: "${{ github.token }}",
     ...NEON_READ_ENV,
@@ -133,9 +143,9 @@ export function walCanaryScript(): string {
   return shellScript("neon-read.sh", "wal-canary.sh");
 }
 
-/** The canary's artifact lives as long as a read of it can count (backupMaxSkipDays), within GitHub's 1 to 90 days. */
-export function canaryRetentionDays(maxSkipDays: number): number {
-  return Math.min(90, Math.max(1, maxSkipDays));
+/** The canary's artifact lives as long as a read of it can count (a day more), within GitHub's 1 to 90 days. */
+export function canaryRetentionDays(canary: CanarySpec): number {
+  return Math.min(90, Math.max(1, Math.ceil(canaryMaxAgeSeconds(canary) / 86_400) + 1));
 }
 
 /**
@@ -152,6 +162,7 @@ export function walRuleExpression(hasCatalog: boolean): string {
 export function unchangedCheckEnv(maxSkipDays: number, clockSkewSeconds: number, hasCatalog: boolean): Record<string, string> {
   return {
     WAL_RULE: walRuleExpression(hasCatalog),
+    ...(hasCatalog ? { WAL_ALIVE_SINCE: "${{ needs.plan.outputs.wal_alive_since }}" } : {}),
     BACKUP_MAX_SKIP_DAYS: String(maxSkipDays),
     ACTIVITY_SLACK_SECONDS: String(ACTIVITY_SLACK_SECONDS),
     CLOCK_SKEW_SECONDS: String(clockSkewSeconds),

@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { fleetNames, neonActivityEnvironment } from "../../core/repositoryContract";
+import { maxBackupAgeHours } from "../../core/cronGap";
 import { manifestPath } from "../repository/manifest";
 import { wavesOf } from "../repository/waves";
 import { ACTIONS } from "./actions";
@@ -49,7 +50,9 @@ export function backupWorkflow(file: PlannedWorkflow, settings: WorkflowSettings
             environment: neonActivityEnvironment(names),
             ...(settings.neonOrgId ? { orgId: settings.neonOrgId } : {}),
             // The WAL rule's canary: the fleet catalog's WAL written, compared with this file's previous run's read.
-            ...(settings.catalog ? { canary: { workflow: path.posix.basename(file.path), branch: settings.branch, maxSkipDays } } : {}),
+            ...(settings.catalog
+              ? { canary: { workflow: path.posix.basename(file.path), branch: settings.branch, maxSkipDays, scheduleMaxAgeHours: maxBackupAgeHours(schedule) } }
+              : {}),
           },
           precheck: unchangedCheckScript(),
         }

@@ -252,7 +252,12 @@ function planJob(l: Layout): Job {
         ...l.slots.map((_s, i) => [l.output(round, i), `\${{ steps.plan.outputs.${l.output(round, i)} }}`]),
         ...(spec.waves ? [[`w${round + 1}_tenants`, `\${{ steps.plan.outputs.w${round + 1}_tenants }}`]] : []),
       ]),
-      ...(canary ? [["wal_rule", `\${{ steps.${CANARY_STEP_ID}.outputs.wal_rule }}`]] : []),
+      ...(canary
+        ? [
+            ["wal_rule", `\${{ steps.${CANARY_STEP_ID}.outputs.wal_rule }}`],
+            ["wal_alive_since", `\${{ steps.${CANARY_STEP_ID}.outputs.wal_alive_since }}`],
+          ]
+        : []),
     ]),
     steps: [manifestCheckoutStep(), ...(spec.waves ? [retryResults] : []), ...activity, ...(canary ? canarySteps(l, canary) : []), planStep],
   };
@@ -277,11 +282,15 @@ function canarySteps(l: Layout, canary: CanarySpec): Step[] {
     {
       name: "Keep the fleet catalog's read for the next run's canary",
       uses: ACTIONS.uploadArtifact.uses,
+      // A read not kept only turns the next night's rule off: never a reason to fail the plan.
+      "continue-on-error": true,
       with: {
         name: CANARY_ARTIFACT,
         path: `${CANARY_DIR}/`,
         "if-no-files-found": "ignore",
-        "retention-days": canaryRetentionDays(canary.maxSkipDays),
+        "retention-days": canaryRetentionDays(canary),
+        // A re-run is the same run: upload-artifact v4+ refuses a name the run already has unless overwritten.
+        overwrite: true,
       },
     },
   ];

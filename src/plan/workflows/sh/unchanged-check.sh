@@ -12,7 +12,8 @@
 #   read before the dump (neon_written, read_at no later than the dump's stamp), and tonight's
 #   read (NEON_WRITTEN) is of the same project and has the same period and the same bytes: no
 #   WAL reached Neon's storage since (up to the value's lag: docs/backups.md says what that costs);
-#   only on a night the planning job's canary saw Neon meter written data (WAL_RULE=on).
+#   only on a night the planning job's canary saw Neon meter written data (WAL_RULE=on), and
+#   only for a record read since the canary has shown it without a break (WAL_ALIVE_SINCE).
 # It then writes `result=unchanged`, `key=<the dump>` and `rule=last_active` or `rule=wal` to
 # GITHUB_OUTPUT; otherwise it writes nothing and says why the tenant is dumped (a manifest not
 # trusted gets a notice). Composed after the
@@ -23,6 +24,7 @@
 #   LAST_ACTIVE               when Neon last saw the tenant's compute active (epoch seconds), if known
 #   NEON_WRITTEN              its project's WAL written tonight: "bytes period_start read_at project" (epoch seconds), if known
 #   WAL_RULE                  `on` when tonight's canary showed Neon metering written data (wal-canary.sh), else `off: <why>`
+#   WAL_ALIVE_SINCE           with `on`: since when (epoch seconds) every run's canary grew; a record read before it is not trusted
 #   BACKUP_MAX_SKIP_DAYS      the age at which a dump is taken however idle the tenant
 #   ACTIVITY_SLACK_SECONDS    activity this close before quiet_through counts as after it (clocks)
 #   CLOCK_SKEW_SECONDS        how far the runner's clock may run ahead of S3's
@@ -108,6 +110,11 @@ else
   read -r was_bytes was_period was_read was_project <<< "${recorded}"
   if [ "${was_project}" != "${now_project:-}" ]; then
     wal_reason="the WAL written its manifest records is of Neon project ${was_project}, the tenant's project is now ${now_project:-unknown}"
+  # Only a record read after the canary's chain began (strictly: the canary step runs after the
+  # tenants' reads, so a record read on a night the canary was off is never later than that
+  # night's catalog read, the chain's start): every night between it and tonight showed growth.
+  elif ! [[ "${WAL_ALIVE_SINCE:-}" =~ ^[0-9]{1,19}$ ]] || [ "${was_read}" -le "${WAL_ALIVE_SINCE}" ]; then
+    wal_reason="the WAL written its manifest records was read at $(when "${was_read}"), before Neon was last shown metering written data without a break (since $(when "${WAL_ALIVE_SINCE:-0}")): a write Neon missed before then would not show"
   elif [ "${was_read}" -gt "${taken}" ]; then
     wal_reason="the WAL written its manifest records was read at $(when "${was_read}"), after the dump began"
   elif [ "${now_period}" != "${was_period}" ]; then
