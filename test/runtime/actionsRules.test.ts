@@ -4,10 +4,14 @@
  * GitHub lets a generated workflow pass here and fail there (issue 32: the migrations' later
  * waves skipped after an empty canary), so each rule is held to what GitHub does.
  */
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { MAX_ANNOTATIONS_PER_JOB, MAX_ANNOTATIONS_PER_STEP, MAX_MATRIX_ENTRIES, runJob, runWorkflow, type RunContext, type WorkflowRun } from "./actions";
-import type { Substitutions } from "./substitutions";
+import { runnerSetup, type Substitutions } from "./substitutions";
+import { ACTIONS } from "../../src/plan/workflows/actions";
 
 /** Nothing to stand in for: every step is a `run:`. */
 const NONE: Substitutions = { forStep: () => undefined, jobEnv: (env) => env };
@@ -292,5 +296,35 @@ describe("where a step runs", () => {
     expect(own.result, own.log).toBe("success");
     expect(own.log).toContain("listing=\n");
     expect((await runJob(text, "a", undefined, CTX, NONE)).result).toBe("failure");
+  });
+});
+
+describe("artifacts (UPLOAD_CONFLICT)", () => {
+  it("refuses a second upload of a name the run already has, unless it overwrites: a re-run is the same run", async () => {
+    const store = mkdtempSync(path.join(tmpdir(), "tf-artifacts-"));
+    const subs = runnerSetup({}).substitutions({ artifacts: store });
+    const upload = (overwrite?: boolean) => ({
+      uses: ACTIONS.uploadArtifact.uses,
+      with: { name: "kept", path: "out/", ...(overwrite === undefined ? {} : { overwrite }) },
+    });
+    const text = workflow({
+      a: { steps: [{ run: "mkdir -p out && echo 1 > out/x" }, upload(), upload(true)] },
+      b: { steps: [{ run: "mkdir -p out && echo 2 > out/x" }, upload()] },
+    });
+    const first = await runJob(text, "a", undefined, CTX, subs);
+    expect(first.result, first.log).toBe("success");
+    const again = await runJob(text, "b", undefined, CTX, subs);
+    expect(again.result).toBe("failure");
+    expect(again.log).toContain("(409) Conflict: an artifact with this name already exists on the workflow run");
+  });
+
+  it("uploads no artifact when nothing is at the path (NO_FILES): ignore and warn pass, error fails", async () => {
+    const store = mkdtempSync(path.join(tmpdir(), "tf-artifacts-"));
+    const subs = runnerSetup({}).substitutions({ artifacts: store });
+    const upload = (mode: string) => ({ uses: ACTIONS.uploadArtifact.uses, with: { name: `none-${mode}`, path: "missing/", "if-no-files-found": mode } });
+    const text = workflow({ a: { steps: [upload("ignore"), upload("warn")] }, b: { steps: [upload("error")] } });
+    expect((await runJob(text, "a", undefined, CTX, subs)).result).toBe("success");
+    expect(readdirSync(store)).toEqual([]);
+    expect((await runJob(text, "b", undefined, CTX, subs)).result).toBe("failure");
   });
 });

@@ -128,8 +128,8 @@ describe("nightly backups leave idle tenants asleep", () => {
     expect(run.plan.log).toMatch(/read the activity of \d+ of \d+ tenant\(s\) from Neon in 2 request\(s\)/);
     expect(run.entry.last_active).toEqual({ "acme-corp": Date.UTC(2026, 0, 2) / 1000, brightwave: Date.UTC(2026, 0, 2) / 1000 });
     // The first night has no earlier read of the fleet catalog: the WAL rule is off, and the summary says why.
-    expect(run.plan.outputs.wal_rule).toMatch(/^off: no earlier run of tenant-fleet-backup-[a-z0-9-]+\.yml on main among the last 5 kept a canary/);
-    expect(run.job.summary).toContain("The WAL rule was off tonight: no earlier run of");
+    expect(run.plan.outputs.wal_rule).toMatch(/^off: no earlier scheduled run of tenant-fleet-backup-[a-z0-9-]+\.yml on main among the last 5 kept a canary/);
+    expect(run.job.summary).toContain("The WAL rule was off tonight: no earlier scheduled run of");
     expect(run.job.log).toMatch(/acme-corp: no verified dump younger than backupMaxSkipDays \(7\) to compare with \(no complete backup of acme-corp/);
     // Each project's WAL written, read once, paced (NEON_PROJECT_SPACING_MS), before any dump.
     expect(run.plan.log).toMatch(/read the WAL written of 2 of \d+ project\(s\) from Neon in \d+ request\(s\)/);
@@ -466,9 +466,30 @@ describe("nightly backups leave idle tenants asleep", () => {
     expect(resultLines(off).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
     expect(off.job.summary).toContain(`The WAL rule was off tonight: ${why}`);
     expect(trap.connections()).toBe(connections);
+
+    // Metering resumes (the catalog's bytes grow again) but a write acme-corp made meanwhile was never metered
+    // (no backfill): its dump of the off night recorded bytes read while the metric stood still. The rule is on
+    // again, yet that record is older than the chain of growing nights: not trusted, acme-corp is dumped.
+    const [offDump] = (await manifestsOf("acme-corp")).slice(-1);
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(offDump.body.quiet_through) + 5));
+    await new Promise((r) => setTimeout(r, 1100));
+    const back = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
+    expect(back.plan.outputs.wal_rule).toBe("on");
+    const since = Number(back.plan.outputs.wal_alive_since);
+    expect(since).toBeGreaterThanOrEqual(isoEpoch(offDump.body.neon_written!.read_at));
+    expect(back.job.log).toContain("before Neon was last shown metering written data without a break");
+    expect(resultLines(back).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "ok"]);
+    // The next night the chain still starts there, and the dump taken since is trusted: acme-corp sleeps.
+    const [backDump] = (await manifestsOf("acme-corp")).slice(-1);
+    neon.projects.set(projectOf("acme-corp"), iso(stampEpoch(backDump.body.quiet_through) + 5));
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY }, secrets: { "acme-corp": trapped("acme-corp") } });
+    expect(later.plan.outputs.wal_alive_since).toBe(String(since));
+    expect(resultLines(later).get("acme-corp")!.slice(0, 2)).toEqual(["acme-corp", "unchanged"]);
+    expect(trap.connections()).toBe(connections);
   });
 
-  it("trusts only a canary kept by a scheduled or manual run of the same file on main, not expired: a fork's pull request named main or an expired artifact proves nothing", async () => {
+  it("trusts only a canary kept by a scheduled run of the same file on main, not expired: a fork's pull request named main, a manual run at a tag called main or an expired artifact proves nothing", async () => {
     // Kept reads that would make tonight's bytes look grown (0 bytes, same project and period, a minute ago).
     const forged = (id: number, event: string, expired: boolean) => {
       const store = mkdtempSync(path.join(tmpdir(), "tf-forged-"));
@@ -487,8 +508,9 @@ describe("nightly backups leave idle tenants asleep", () => {
         ...(expired ? { expired: new Set([CANARY_ARTIFACT]) } : {}),
       };
     };
-    // A pull request from a fork whose branch is called main, and a newer scheduled run whose canary expired.
-    github.runs.push(forged(99_001, "pull_request", false), forged(99_002, "schedule", true));
+    // A pull request from a fork whose branch is called main, a manual run at a tag called main (its
+    // head_branch is main too), and a newer scheduled run whose canary expired.
+    github.runs.push(forged(99_001, "pull_request", false), forged(99_003, "workflow_dispatch", false), forged(99_002, "schedule", true));
     try {
       // The genuine previous run read the catalog after everything written so far; nothing was written since.
       const genuine = await world.runBatch("backup", ["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
@@ -499,7 +521,7 @@ describe("nightly backups leave idle tenants asleep", () => {
       expect(run.plan.outputs.wal_rule).toMatch(new RegExp(`^off: the fleet catalog's written_data_bytes did not grow since run ${genuineId} read`));
       // The expired artifact was never downloaded; the fork's run was never looked at.
       const paths = github.calls.map((c) => c.path);
-      expect(paths.some((p) => p.includes("/actions/runs/99001/"))).toBe(false);
+      expect(paths.some((p) => p.includes("/actions/runs/99001/") || p.includes("/actions/runs/99003/"))).toBe(false);
       expect(paths.some((p) => p.includes("/actions/artifacts/99002"))).toBe(false);
       expect(paths.some((p) => p.includes(`per_page=${CANARY_RUNS}`))).toBe(true);
     } finally {

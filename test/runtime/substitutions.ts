@@ -26,7 +26,9 @@
  * 9. `sleep`, when a test asks: returns at once, so polling loops (a branch that never
  *    becomes ready: 60 polls 2 s apart) run their full count in no time.
  * 11. `actions/upload-artifact` and `actions/download-artifact` (the batches' results for
- *    their wave's gate or the record job): a directory per artifact in the run's store; a
+ *    their wave's gate or the record job): a directory per artifact in the run's store (a
+ *    name the run already has is refused unless `overwrite: true`, UPLOAD_CONFLICT; nothing
+ *    at the path uploads no artifact, NO_FILES); a
  *    download by pattern merges the matching ones, as `merge-multiple` does; a download with
  *    `run-id` (a retry) reads the store the suite kept for that run id.
  * 10. SSM Parameter Store (region scope): the S3 gateway answers GetParameter for the
@@ -66,7 +68,7 @@
  *    step is skipped (the offline suite runs on every commit in its own workflow).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ACTIONS, PG_CLIENT_STEP_NAME } from "../../src/plan/workflows/render";
@@ -336,6 +338,22 @@ export function runnerSetup(
           if (step.name === PG_CLIENT_STEP_NAME) return { kind: "skip", why: "this machine's Postgres client" };
           if (step.uses === ACTIONS.uploadArtifact.uses || step.uses === ACTIONS.downloadArtifact.uses) {
             if (!options.artifacts) throw new Error("this job keeps or reads artifacts; give the run an artifact store");
+            // UPLOAD_CONFLICT: an artifact's name is the run's (every attempt's); upload-artifact v4+ refuses a
+            // second upload of a name the run has unless `overwrite: true` ("Unable to upload an artifact with the
+            // same name ... multiple times": https://github.com/actions/upload-artifact#not-uploading-to-the-same-artifact).
+            if (step.uses === ACTIONS.uploadArtifact.uses && existsSync(path.join(options.artifacts, ctx.with.name)) && String(ctx.with.overwrite) !== "true")
+              return {
+                kind: "call",
+                run: () => Promise.reject(new Error(`Failed to CreateArtifact: (409) Conflict: an artifact with this name already exists on the workflow run`)),
+                why: `artifact ${ctx.with.name}, already uploaded by this run`,
+              };
+            // NO_FILES: nothing at the path uploads no artifact; `if-no-files-found: error` fails the step, the
+            // default `warn` and `ignore` do not (https://github.com/actions/upload-artifact#inputs).
+            const source = step.uses === ACTIONS.uploadArtifact.uses ? path.resolve(ctx.env.GITHUB_WORKSPACE ?? ".", ctx.with.path) : "";
+            if (source && (!existsSync(source) || (statSync(source).isDirectory() && readdirSync(source).length === 0)))
+              return ctx.with["if-no-files-found"] === "error"
+                ? { kind: "call", run: () => Promise.reject(new Error(`No files were found with the provided path: ${ctx.with.path}`)), why: "no files" }
+                : { kind: "skip", why: `no files at ${ctx.with.path}: no artifact ${ctx.with.name}` };
             if (step.uses === ACTIONS.uploadArtifact.uses)
               // A relative path is the workspace's.
               return {
