@@ -438,6 +438,8 @@ describe("nightly backups leave idle tenants asleep", () => {
   it("uses the WAL rule only on a night the fleet catalog's bytes grew since the previous run read them: a metric that stopped dumps the tenants it would have skipped", async () => {
     // A night whose record job wrote to the catalog (backupNight); acme-corp's newest dump (the 404 night's) records
     // no WAL written, so it is dumped, recording it.
+    // (Active since: however long the runs before took, acme-corp is dumped tonight.)
+    neon.projects.set(projectOf("acme-corp"), iso(Math.floor(Date.now() / 1000) + 600));
     const first = await backupNight(["acme-corp"], { neon: { url: neon.url, key: FAKE_ACTIVITY_KEY } });
     expect(first.plan.outputs.wal_rule).toBe("on");
     const [acme] = (await manifestsOf("acme-corp")).slice(-1);
