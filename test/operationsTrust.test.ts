@@ -185,6 +185,9 @@ describe("the operation roles over the real workflows", () => {
     expect(branch.status).toBe(2);
     expect(branch.stderr).toContain('--branch "trunk": the tenant-operation workflows run on main only');
     expect(ok.stderr).toContain("aws iam update-assume-role-policy replaces the trust with it");
+    const alone = cli("--custody-workflow", W("vault-custody.yml"));
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain("--custody-workflow goes with --break-glass-role-trust only");
   }, 60_000);
 
   it("prints the custody workflow's trust only when asked, and keeps the statements of --keep-statement-file", () => {
