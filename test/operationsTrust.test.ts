@@ -263,5 +263,9 @@ describe("the printed trust merged with the statements an owner keeps", () => {
     expect(() => mergeKeptStatements(printed, { nothing: true })).toThrow(/holds no trust policy/);
     expect(() => mergeKeptStatements(printed, [WORKSTATION, "Allow"])).toThrow(/statement #2 is not an IAM policy statement/);
     expect(() => mergeKeptStatements(printed, [{ ...WORKSTATION, Sid: "ErasureWorkflowsOnDefaultBranch" }])).toThrow(/has the printed statement's Sid/);
+    expect(() => mergeKeptStatements(printed, [{ ...WORKSTATION, Principal: { AWS: ["*"] } }])).toThrow(
+      /"SecondPersonWithMfa" lets any principal of any account/,
+    );
+    expect(() => mergeKeptStatements(printed, [{ ...WORKSTATION, Principal: "*" }])).toThrow(/lets any principal/);
   });
 });

@@ -5,7 +5,8 @@
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html takes the
  * complete `PolicyDocument`), so a printed document applied alone drops every other statement.
  * Here: the printed statements, then every kept statement that does not trust GitHub's OIDC
- * provider (those are what the printed statement replaces: one GitHub path, the printed one).
+ * provider (those are what the printed statement replaces: one GitHub path, the printed one);
+ * a kept statement letting anyone in is refused, whatever else it says.
  * Pure; tested in test/operationsTrust.test.ts.
  */
 import { policy, type PolicyDocument, type PolicyStatement } from "../vaults/plan";
@@ -40,6 +41,13 @@ function trustsGithub(st: Record<string, unknown>): boolean {
   return values.some((v) => typeof v === "string" && v.endsWith(`:oidc-provider/${GITHUB_OIDC_HOST}`));
 }
 
+/** Whether a Principal element admits anyone ("*", or "*" among the AWS principals). */
+function anyone(principal: unknown): boolean {
+  if (principal === "*") return true;
+  if (!isObject(principal)) return false;
+  return Object.entries(principal).some(([k, v]) => k.toLowerCase() === "aws" && (Array.isArray(v) ? v : [v]).includes("*"));
+}
+
 /** `printed` with the statements of `given` kept; throws, naming the statement, on one that is not a statement or reuses a printed Sid. */
 export function mergeKeptStatements(printed: PolicyDocument, given: unknown): MergedTrust {
   const own = new Set(printed.Statement.map((s) => s.Sid).filter((s) => s !== undefined));
@@ -53,6 +61,8 @@ export function mergeKeptStatements(printed: PolicyDocument, given: unknown): Me
       replaced.push(name);
       continue;
     }
+    if (st.Effect === "Allow" && anyone(st.Principal))
+      throw new Error(`${name} lets any principal of any account assume the role: name the workstation's or SSO role's ARN (with an MFA condition)`);
     if (typeof st.Sid === "string" && own.has(st.Sid))
       throw new Error(`${name} has the printed statement's Sid: rename it, or leave it out if it is an older copy`);
     kept.push(st as unknown as PolicyStatement);
