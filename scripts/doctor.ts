@@ -11,25 +11,30 @@
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { parseCommandLine, runMain, STACK_OPTIONS, write } from "../src/cli/cli";
 import { formatProblem } from "../src/core/diagnostics/problems";
-import { readStackConfig } from "../src/core/config/stackFiles";
+import { readStackConfig, UsageError } from "../src/core/config/stackFiles";
+import { custodyWorkflowProblem } from "../src/core/repositoryContract";
 import { applyTenantsOverride, loadWorkingTree } from "../src/engine/workingTree";
 import { runOffline } from "../src/engine/offline";
 import { runDoctor } from "../src/engine/doctor/doctor";
 import { exitCode, fail, renderJson, renderText } from "../src/engine/doctor/report";
 
 const USAGE = [
-  "usage: npm run doctor -- [--stack S] [--tenants FILE] [--config KEY=VALUE ...] [--json]",
+  "usage: npm run doctor -- [--stack S] [--tenants FILE] [--config KEY=VALUE ...] [--custody-workflow .github/workflows/F.yml] [--json]",
   "Checks, without changing anything (read-only calls only), what the first pulumi up and the CI need:",
-  "Node, the Pulumi backend, NEON_API_KEY, the GitHub token, the CI environments and the signup path's ruleset, AWS credentials and permissions.",
+  "Node, the Pulumi backend, NEON_API_KEY, the GitHub token, the CI environments and the signup path's ruleset, AWS credentials and permissions,",
+  "and that no workflow this project did not generate names tenant-operations or tenant-erasure but the custody deploy named by --custody-workflow.",
   "Exit 0: nothing blocks; 1: something does (each FAIL line says what to do); 2: usage.",
 ].join("\n");
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseCommandLine(argv, { ...STACK_OPTIONS, json: { type: "boolean", default: false } }, USAGE);
+  const args = parseCommandLine(argv, { ...STACK_OPTIONS, json: { type: "boolean", default: false }, "custody-workflow": { type: "string" } }, USAGE);
   if (args.help) {
     await write(`${USAGE}\n`);
     return 0;
   }
+  const custodyWorkflow = args["custody-workflow"];
+  const custody = custodyWorkflow === undefined ? undefined : custodyWorkflowProblem(custodyWorkflow);
+  if (custody) throw new UsageError(`--custody-workflow ${custody}\n${USAGE}`);
   const stackConfig = readStackConfig(PROJECT_ROOT, args.stack!, args.config);
   applyTenantsOverride(stackConfig, args.tenants, args["allow-outside-project"]);
   const { settings, fleet, problems } = loadWorkingTree(stackConfig);
@@ -53,7 +58,15 @@ async function main(argv: string[]): Promise<number> {
     secretKeys: stackConfig.secretKeys,
     program: () => import("../index"),
   });
-  const checks = await runDoctor({ root: PROJECT_ROOT, stackConfig, settings, resources: run.resources, env: process.env, nodeVersion: process.version });
+  const checks = await runDoctor({
+    root: PROJECT_ROOT,
+    stackConfig,
+    settings,
+    resources: run.resources,
+    env: process.env,
+    nodeVersion: process.version,
+    custodyWorkflow,
+  });
   await write(args.json ? renderJson(stackConfig.stack, checks) : renderText(checks));
   return exitCode(checks);
 }

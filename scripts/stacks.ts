@@ -12,12 +12,18 @@
  *   npm run stacks -- --deploy-role-trust dev|prod --oidc-provider ARN --repository OWNER/REPO [--branch main]
  *                                       # the tier's AWS deploy role trust policy (src/plan/iam/deploy.ts)
  *   npm run stacks -- --break-glass-role-trust --oidc-provider ARN --repository OWNER/REPO
- *                                       # the break-glass role's trust policy (src/plan/iam/operations.ts)
+ *                     [--custody-workflow .github/workflows/F.yml] [--keep-statement-file FILE]
+ *                                       # the break-glass role's trust policy (src/plan/iam/operations.ts):
+ *                                       # tenant-erase.yml, and the custody deploy's file only when named;
+ *                                       # with the statements of FILE that do not trust GitHub kept
+ *                                       # (src/plan/iam/trustMerge.ts): update-assume-role-policy
+ *                                       # replaces the whole trust
  *
  * A stack whose fleet says `example: true` is previewed, not deployed; once the project has a
  * stack of its own, the shipped samples are left out (both said on stderr).
  * Exits 1, listing every problem, when a stack cannot run as it is.
  */
+import { readFileSync } from "node:fs";
 import { PROJECT_ROOT } from "../src/plan/stack";
 import { ciMatrices, ciStacks } from "../src/core/config/ciStacks";
 import { formatProblem, sortProblems } from "../src/core/diagnostics/problems";
@@ -27,13 +33,14 @@ import { protectedAtRef } from "../src/engine/baseSide";
 import { resolveRef } from "../src/cli/git";
 import { deployRoleTrust } from "../src/plan/iam/deploy";
 import { operationRoleTrust } from "../src/plan/iam/operations";
-import { OPERATIONS_BRANCH } from "../src/core/repositoryContract";
+import { custodyWorkflowProblem, OPERATIONS_BRANCH } from "../src/core/repositoryContract";
+import { mergeKeptStatements } from "../src/plan/iam/trustMerge";
 import { GITHUB_OIDC_PROVIDER_ARN } from "../src/plan/iam/workflowAccess";
 
 const USAGE = [
   "usage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]",
   "       npm run stacks -- --deploy-role-trust dev|prod --oidc-provider ARN --repository OWNER/REPO [--branch main]",
-  "       npm run stacks -- --break-glass-role-trust --oidc-provider ARN --repository OWNER/REPO",
+  "       npm run stacks -- --break-glass-role-trust --oidc-provider ARN --repository OWNER/REPO [--custody-workflow .github/workflows/F.yml] [--keep-statement-file FILE]",
 ].join("\n");
 
 function checkProvider(provider: string): void {
@@ -60,20 +67,68 @@ async function deployTrust(tier: string, provider: string, repository: string, b
   return 0;
 }
 
-/** The break-glass role's trust: tenant-erase.yml and the vault custody deploy of main, in tenant-erasure. */
-async function breakGlassTrust(provider: string, repository: string, branch: string): Promise<number> {
-  checkProvider(provider);
-  if (branch !== OPERATIONS_BRANCH)
-    throw new UsageError(
-      `--branch ${JSON.stringify(branch.slice(0, 120))}: the tenant-operation workflows run on ${OPERATIONS_BRANCH} only; leave --branch out\n${USAGE}`,
-    );
-  let trust: unknown;
+interface BreakGlassOptions {
+  readonly provider: string;
+  readonly repository: string;
+  readonly branch: string;
+  readonly custodyWorkflow?: string;
+  readonly keepStatementFile?: string;
+}
+
+/** A JSON file's value; a syntax error names the file, line and column. */
+function readJsonFile(file: string, option: string): unknown {
+  let text: string;
   try {
-    trust = operationRoleTrust(provider, repository, "breakGlass");
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`${option} ${JSON.stringify(file.slice(0, 120))}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // V8 names the position of most errors ("… in JSON at position 7 (line 1 column 8)"), quotes the text of the others.
+    const message = (e as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const before = at ? text.slice(0, Number(at[1])).split("\n") : undefined;
+    const where = before ? `${file}:${before.length}:${before[before.length - 1].length + 1}` : file;
+    throw new UsageError(
+      `${where}: not JSON (${message.split(" in JSON")[0]}); save the role's trust with aws iam get-role --role-name ROLE --query Role.AssumeRolePolicyDocument --output json`,
+    );
+  }
+}
+
+/** The break-glass role's trust: tenant-erase.yml of main in tenant-erasure, the custody deploy's file when named, the kept statements. */
+async function breakGlassTrust(o: BreakGlassOptions): Promise<number> {
+  checkProvider(o.provider);
+  if (o.branch !== OPERATIONS_BRANCH)
+    throw new UsageError(
+      `--branch ${JSON.stringify(o.branch.slice(0, 120))}: the tenant-operation workflows run on ${OPERATIONS_BRANCH} only; leave --branch out\n${USAGE}`,
+    );
+  const custody = o.custodyWorkflow === undefined ? undefined : custodyWorkflowProblem(o.custodyWorkflow);
+  if (custody) throw new UsageError(`--custody-workflow ${custody}\n${USAGE}`);
+  let trust;
+  try {
+    trust = operationRoleTrust(o.provider, o.repository, "breakGlass", o.custodyWorkflow);
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${USAGE}`);
   }
-  await write(`${JSON.stringify(trust, null, 2)}\n`);
+  if (o.keepStatementFile === undefined) {
+    process.stderr.write(
+      "This is the role's whole trust: aws iam update-assume-role-policy replaces the trust with it, dropping every other statement (a workstation's or SSO path to break-glass); to keep them, save the current trust and pass it with --keep-statement-file (docs/operations.md).\n",
+    );
+    await write(`${JSON.stringify(trust, null, 2)}\n`);
+    return 0;
+  }
+  const given = readJsonFile(o.keepStatementFile, "--keep-statement-file");
+  let merged;
+  try {
+    merged = mergeKeptStatements(trust, given);
+  } catch (e) {
+    throw new UsageError(`--keep-statement-file ${o.keepStatementFile}: ${(e as Error).message}`);
+  }
+  const replaced = merged.replaced.length ? `; replaced ${merged.replaced.join(", ")} (GitHub's OIDC provider: only the printed statement trusts it)` : "";
+  process.stderr.write(`kept ${merged.kept} statement(s) of ${o.keepStatementFile}${replaced}\n`);
+  await write(`${JSON.stringify(merged.document, null, 2)}\n`);
   return 0;
 }
 
@@ -90,10 +145,21 @@ async function main(argv: string[]): Promise<number> {
       "oidc-provider": { type: "string" },
       repository: { type: "string" },
       branch: { type: "string", default: "main" },
+      "custody-workflow": { type: "string" },
+      "keep-statement-file": { type: "string" },
     },
     USAGE,
   );
-  if (args["break-glass-role-trust"]) return breakGlassTrust(args["oidc-provider"] ?? "", args.repository ?? "", args.branch!);
+  if (args["break-glass-role-trust"])
+    return breakGlassTrust({
+      provider: args["oidc-provider"] ?? "",
+      repository: args.repository ?? "",
+      branch: args.branch!,
+      custodyWorkflow: args["custody-workflow"],
+      keepStatementFile: args["keep-statement-file"],
+    });
+  for (const only of ["custody-workflow", "keep-statement-file"] as const)
+    if (args[only] !== undefined) throw new UsageError(`--${only} goes with --break-glass-role-trust only\n${USAGE}`);
   if (args["deploy-role-trust"] !== undefined) return deployTrust(args["deploy-role-trust"], args["oidc-provider"] ?? "", args.repository ?? "", args.branch!);
   const only = args.stack;
   if (only !== undefined && !listStacks(PROJECT_ROOT).includes(only))

@@ -220,7 +220,7 @@ describe("npm run stacks", () => {
     expect(r.stderr).toBe(
       "unknown option --matrix\nusage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]\n" +
         "       npm run stacks -- --deploy-role-trust dev|prod --oidc-provider ARN --repository OWNER/REPO [--branch main]\n" +
-        "       npm run stacks -- --break-glass-role-trust --oidc-provider ARN --repository OWNER/REPO\n",
+        "       npm run stacks -- --break-glass-role-trust --oidc-provider ARN --repository OWNER/REPO [--custody-workflow .github/workflows/F.yml] [--keep-statement-file FILE]\n",
     );
   });
 

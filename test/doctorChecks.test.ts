@@ -3,7 +3,7 @@
  * ok, each failure with its fix, skip when a credential is absent, and never a write.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { checkNeon } from "../src/engine/doctor/neonChecks";
 import { checkPulumiBackend } from "../src/engine/doctor/pulumiBackend";
 import { checkSignupRuleset } from "../src/engine/doctor/rulesetChecks";
 import { guardedPaths } from "../src/engine/doctor/rulesetRequirements";
+import { handWrittenOperationWorkflows, operationWorkflowsCheck } from "../src/engine/doctor/operationWorkflows";
 import { healthyRules, PULL_REQUEST_RULE, statusChecksRule } from "./fixtures/github-branch-rules";
 import { environment, startAws, startGithub, startNeon, startPulumiCloud, type StandIn } from "./doctorStandIns";
 import { ROOT } from "./program";
@@ -449,6 +450,49 @@ describe("the Pulumi backend", () => {
   });
 });
 
+describe("workflows naming the operation environments", () => {
+  const real = readWorkflows(ROOT);
+  const custody = readFileSync(path.join(ROOT, "test/fixtures/vault-custody.yml"), "utf8");
+
+  it("the generated tenant-operation workflows alone name them here", () => {
+    expect(handWrittenOperationWorkflows(real)).toEqual([]);
+    expect(operationWorkflowsCheck(real)).toEqual({
+      name: "operation environments",
+      status: "ok",
+      detail: "only the generated tenant-operation workflows name tenant-operations, tenant-erasure",
+    });
+  });
+
+  it("fails a hand-written file naming one, unless it is the custody deploy the doctor was told of", () => {
+    const added = { ...real, "vault-custody.yml": custody, "ops-helper.yml": "jobs:\n  x:\n    environment: { name: tenant-operations }\n" };
+    expect(handWrittenOperationWorkflows(added)).toEqual(["ops-helper.yml", "vault-custody.yml"]);
+    const unknown = operationWorkflowsCheck(added);
+    expect(unknown).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/^ops-helper\.yml, vault-custody\.yml name\(s\) tenant-operations, tenant-erasure/),
+    });
+    expect(unknown.fix).toContain("--custody-workflow .github/workflows/<file>");
+    expect(operationWorkflowsCheck(added, ".github/workflows/vault-custody.yml")).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/^ops-helper\.yml name/),
+    });
+    const { "ops-helper.yml": _, ...onlyCustody } = added;
+    expect(operationWorkflowsCheck(onlyCustody, ".github/workflows/vault-custody.yml")).toMatchObject({
+      status: "ok",
+      detail: expect.stringMatching(/, and the custody deploy \.github\/workflows\/vault-custody\.yml$/),
+    });
+    // A longer name is another environment; the word itself anywhere (an expression, a comment) counts.
+    expect(handWrittenOperationWorkflows({ "a.yml": "environment: tenant-operations-2\n", "b.yml": "# runs in tenant-erasure\n" })).toEqual(["b.yml"]);
+  });
+
+  it("fails a custody deploy named but not in the repository: the trust would be a key to a file nobody wrote", () => {
+    expect(operationWorkflowsCheck(real, ".github/workflows/vault-custody.yml")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("names a file nobody wrote yet"),
+    });
+  });
+});
+
 describe("npm run doctor", () => {
   let apis: { gh: StandIn; neon: StandIn; aws: StandIn; cloud: StandIn };
   let home: string;
@@ -516,6 +560,10 @@ describe("npm run doctor", () => {
     expect(r.stdout).toContain("without changing anything (read-only calls only)");
     expect(callCount()).toBe(before);
     expect((await doctor(["--nope"])).status).toBe(2);
+    const outside = await doctor(["--custody-workflow", "../custody.yml"]);
+    expect(outside.status).toBe(2);
+    expect(outside.stderr).toContain('--custody-workflow "../custody.yml": the custody deploy\'s workflow is one file directly under .github/workflows/');
+    expect(callCount()).toBe(before);
   });
 
   it("passes a ready setup with every check ok, and only reads", async () => {
@@ -530,6 +578,7 @@ describe("npm run doctor", () => {
       "ok    neon projects of org-quiet-river-40213377: 2 project(s) now, 6 more after the first pulumi up (8); tenant-fleet:neonProjectLimit is not set, so nothing to compare with",
     );
     expect(lines.filter((l) => l.startsWith("ok    ci environment "))).toHaveLength(8);
+    expect(lines).toContain("ok    operation environments: only the generated tenant-operation workflows name tenant-operations, tenant-erasure");
     expect(lines.filter((l) => l.startsWith("ok    signup "))).toEqual([
       `ok    signup ruleset of ${CI_REPO} (main): a pull request with an approval, stale approvals dismissed, the last push approved, code owners' review, and the checks tenant diff (dev), tenant diff (prod)`,
       `ok    signup codeowners of ${CI_REPO} (main): .github/CODEOWNERS gives every path under .github/ and the deploy's scripts an owner and leaves tenants/tenants.yaml to the required approval`,

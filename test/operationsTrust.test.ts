@@ -9,14 +9,16 @@
  * the default subject template, https://docs.github.com/en/actions/reference/security/oidc).
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { evaluate } from "../src/core/iam/evaluate";
 import { operationRoleTrust, operationsTrustPolicy } from "../src/plan/iam/operations";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../src/plan/iam/workflowAccess";
-import { PROD_ENVIRONMENT_CHOICE, type OperationRole } from "../src/core/repositoryContract";
+import { custodyWorkflowProblem, PROD_ENVIRONMENT_CHOICE, type OperationRole } from "../src/core/repositoryContract";
+import { mergeKeptStatements } from "../src/plan/iam/trustMerge";
 import { oidcClaims, type OidcJob } from "./githubOidcClaims";
 import { ROOT } from "./program";
 import type { Workflow } from "./ciTrust";
@@ -36,7 +38,7 @@ const TRUST: Record<OperationRole, () => unknown> = {
   breakGlass: () => operationRoleTrust(PROVIDER, R, "breakGlass"),
 };
 
-function assume(role: OperationRole, context: Record<string, string>) {
+function assume(role: OperationRole, context: Record<string, string>, trust: unknown = TRUST[role]()) {
   return evaluate(
     {
       principal: { kind: "federated", provider: PROVIDER },
@@ -44,7 +46,7 @@ function assume(role: OperationRole, context: Record<string, string>) {
       resource: `arn:aws:iam::${ACCOUNT}:role/${role}`,
       context,
     },
-    { service: "trust", account: ACCOUNT, resourcePolicy: TRUST[role]() as never },
+    { service: "trust", account: ACCOUNT, resourcePolicy: trust as never },
   );
 }
 
@@ -85,21 +87,37 @@ describe("the operations role's trust", () => {
 });
 
 describe("the break-glass role's trust", () => {
-  it("lets tenant-erase.yml and the vault custody deploy of main assume it in tenant-erasure", () => {
+  it("lets tenant-erase.yml of main assume it in tenant-erasure, and no custody file unless one is named", () => {
     expect(assume("breakGlass", claims({ environment: "tenant-erasure", workflow: W("tenant-erase.yml") }))).toBe("allow");
-    expect(assume("breakGlass", claims({ environment: "tenant-erasure", workflow: W("vault-custody.yml") }))).toBe("allow");
+    // The file name the docs once suggested is no key by default: whoever merged it first would get break-glass.
+    expect(assume("breakGlass", claims({ environment: "tenant-erasure", workflow: W("vault-custody.yml") }))).toBe("implicit-deny");
   });
 
-  it.each<[string, Job]>([
-    ["tenant-move-finish.yml of main in tenant-erasure (it assumes no role)", { environment: "tenant-erasure", workflow: W("tenant-move-finish.yml") }],
-    ["tenant-restore.yml of main in tenant-erasure", { environment: "tenant-erasure" }],
-    ["a writer's new workflow of main in tenant-erasure", { environment: "tenant-erasure", workflow: W("cleanup.yml") }],
-    ["tenant-erase.yml of a branch in tenant-erasure", { environment: "tenant-erasure", workflow: W("tenant-erase.yml"), ref: "refs/heads/feature" }],
-    ["tenant-erase.yml of main in tenant-operations", { environment: "tenant-operations", workflow: W("tenant-erase.yml") }],
-    ["a pull request", { pullRequest: true, workflow: W("tenant-erase.yml"), ref: "refs/pull/7/merge" }],
-    ["another repository's tenant-erase.yml", { environment: "tenant-erasure", workflow: W("tenant-erase.yml"), repository: "example-saas/app" }],
-  ])("refuses %s", (_, job) => {
-    expect(assume("breakGlass", claims(job))).toBe("implicit-deny");
+  it("with a custody workflow named, lets that file of main in tenant-erasure assume it too, and nothing else", () => {
+    const trust = operationRoleTrust(PROVIDER, R, "breakGlass", W("break-glass-custody.yaml"));
+    const custody = (job: Job) => assume("breakGlass", claims({ environment: "tenant-erasure", workflow: W("break-glass-custody.yaml"), ...job }), trust);
+    expect(custody({})).toBe("allow");
+    expect(assume("breakGlass", claims({ environment: "tenant-erasure", workflow: W("tenant-erase.yml") }), trust)).toBe("allow");
+    expect(custody({ workflow: W("vault-custody.yml") })).toBe("implicit-deny");
+    expect(custody({ ref: "refs/heads/feature" })).toBe("implicit-deny");
+    expect(custody({ ref: "refs/tags/main" })).toBe("implicit-deny");
+    expect(custody({ environment: "tenant-operations" })).toBe("implicit-deny");
+    expect(() => operationRoleTrust(PROVIDER, R, "operations", W("break-glass-custody.yaml"))).toThrow(/only the break-glass role/);
+  });
+
+  it.each([
+    ["vault-custody.yml", /one file directly under \.github\/workflows\//],
+    [".github/workflows/sub/vault-custody.yml", /one file directly under/],
+    [".github/workflows/../workflows/vault-custody.yml", /no "\.\."/],
+    [".github/workflows/..yml", /no "\.\."/],
+    [".github/workflows/vault-custody.json", /ending \.yml or \.yaml/],
+    [".github/workflows/*.yml", /one file directly under/],
+    [".github/workflows/tenant-move-finish.yml", /belongs to this project/],
+    [".github/workflows/tenant-erase.yml", /belongs to this project/],
+    [".github/workflows/deploy.yml", /belongs to this project/],
+  ])("refuses the custody workflow %s", (file, why) => {
+    expect(custodyWorkflowProblem(file)).toMatch(why);
+    expect(() => operationRoleTrust(PROVIDER, R, "breakGlass", file)).toThrow(why);
   });
 
   it("refuses the environment's subject alone (the trust the docs asked for before)", () => {
@@ -108,25 +126,50 @@ describe("the break-glass role's trust", () => {
   });
 });
 
+/** This repository's workflow files (name → text), and the test's hand-written custody deploy under `as` when given. */
+function workflows(custodyAs?: string): Record<string, string> {
+  const dir = path.join(ROOT, ".github/workflows");
+  const real = Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => [f, readFileSync(path.join(dir, f), "utf8")]),
+  );
+  return custodyAs ? { ...real, [custodyAs]: readFileSync(path.join(ROOT, "test/fixtures/vault-custody.yml"), "utf8") } : real;
+}
+
+/** Every job the break-glass and operations trusts let in, given GitHub's token for it (each job gets one here, to ask the trust alone). */
+function granted(files: Record<string, string>, custodyWorkflow?: string): string[] {
+  const trusts = { operations: TRUST.operations(), breakGlass: operationRoleTrust(PROVIDER, R, "breakGlass", custodyWorkflow) };
+  const out: string[] = [];
+  for (const [file, text] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+    const wf = parse(text) as Workflow;
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
+      const environments = env === PROD_ENVIRONMENT_CHOICE ? ["prod", "prod-additions"] : [env];
+      const asks = job.steps.some((s) => typeof s.with?.["role-to-assume"] === "string");
+      for (const environment of environments)
+        for (const role of ["operations", "breakGlass"] as const)
+          if (assume(role, claims({ workflow: W(file), environment }), trusts[role]) === "allow")
+            out.push(`${file} ${id} ${role}${asks ? "" : " (asks for no role)"}`);
+    }
+  }
+  return out;
+}
+
+const APPLY_JOBS = ["tenant-erase.yml apply breakGlass", "tenant-export.yml apply operations", "tenant-restore.yml apply operations"];
+
 describe("the operation roles over the real workflows", () => {
   it("are assumed by exactly the apply jobs that ask for them, and by no other job of this repository", () => {
-    const granted: string[] = [];
-    const dir = path.join(ROOT, ".github/workflows");
-    for (const file of readdirSync(dir)
-      .filter((f) => f.endsWith(".yml"))
-      .sort()) {
-      const wf = parse(readFileSync(path.join(dir, file), "utf8")) as Workflow;
-      for (const [id, job] of Object.entries(wf.jobs)) {
-        // Without id-token: write a job gets no token at all; here every job is given one, to ask the trust alone.
-        const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
-        const environments = env === PROD_ENVIRONMENT_CHOICE ? ["prod", "prod-additions"] : [env];
-        const asks = job.steps.some((s) => typeof s.with?.["role-to-assume"] === "string");
-        for (const environment of environments)
-          for (const role of ["operations", "breakGlass"] as const)
-            if (assume(role, claims({ workflow: W(file), environment })) === "allow") granted.push(`${file} ${id} ${role}${asks ? "" : " (asks for no role)"}`);
-      }
-    }
-    expect(granted).toEqual(["tenant-erase.yml apply breakGlass", "tenant-export.yml apply operations", "tenant-restore.yml apply operations"]);
+    expect(granted(workflows())).toEqual(APPLY_JOBS);
+  });
+
+  // The project does not own the custody deploy and keeps no record of the name its owner chose
+  // (the trust lives in AWS): the real files are judged by the default trust, which no
+  // hand-written file passes, and the custody file by the trust that names it.
+  it("a hand-written custody deploy gets break-glass only from the trust that names it", () => {
+    expect(granted(workflows("vault-custody.yml"))).toEqual(APPLY_JOBS);
+    expect(granted(workflows("vault-custody.yml"), W("vault-custody.yml"))).toEqual([...APPLY_JOBS, "vault-custody.yml custody breakGlass"].sort());
+    expect(granted(workflows("vault-custody.yml"), W("break-glass.yml"))).toEqual(APPLY_JOBS);
   });
 
   it("is printed for the break-glass role by npm run stacks -- --break-glass-role-trust, refusing a pattern", () => {
@@ -141,5 +184,88 @@ describe("the operation roles over the real workflows", () => {
     const branch = cli("--break-glass-role-trust", "--oidc-provider", PROVIDER, "--repository", R, "--branch", "trunk");
     expect(branch.status).toBe(2);
     expect(branch.stderr).toContain('--branch "trunk": the tenant-operation workflows run on main only');
+    expect(ok.stderr).toContain("aws iam update-assume-role-policy replaces the trust with it");
+    const alone = cli("--custody-workflow", W("vault-custody.yml"));
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain("--custody-workflow goes with --break-glass-role-trust only");
   }, 60_000);
+
+  it("prints the custody workflow's trust only when asked, and keeps the statements of --keep-statement-file", () => {
+    const cli = (...args: string[]) =>
+      spawnSync("npm", ["run", "--silent", "stacks", "--", "--break-glass-role-trust", "--oidc-provider", PROVIDER, "--repository", R, ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+    const custody = cli("--custody-workflow", W("vault-custody.yml"));
+    expect(custody.status, custody.stderr).toBe(0);
+    expect(JSON.parse(custody.stdout)).toEqual(operationRoleTrust(PROVIDER, R, "breakGlass", W("vault-custody.yml")));
+    const outside = cli("--custody-workflow", ".github/workflows/../../x.yml");
+    expect(outside.status).toBe(2);
+    expect(outside.stderr).toContain('--custody-workflow ".github/workflows/../../x.yml": the custody deploy\'s workflow is one file directly under');
+    const dir = mkdtempSync(path.join(tmpdir(), "break-glass-"));
+    writeFileSync(path.join(dir, "trust.json"), JSON.stringify({ Version: "2012-10-17", Statement: [SUBJECT_ONLY, WORKSTATION] }, null, 2));
+    const kept = cli("--keep-statement-file", path.join(dir, "trust.json"));
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(JSON.parse(kept.stdout)).toEqual({ Version: "2012-10-17", Statement: [...operationRoleTrust(PROVIDER, R, "breakGlass").Statement, WORKSTATION] });
+    expect(kept.stderr).toContain("kept 1 statement(s) of");
+    expect(kept.stderr).toContain('replaced statement "ErasureEnvironment"');
+    writeFileSync(path.join(dir, "broken.json"), '{\n  "Statement": [\n    {"Effect" "Allow"}\n  ]\n}\n');
+    const broken = cli("--keep-statement-file", path.join(dir, "broken.json"));
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain(`${path.join(dir, "broken.json")}:3:15: not JSON`);
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+/** A trust from the earlier documentation: the environment's subject alone. */
+const SUBJECT_ONLY = {
+  Sid: "ErasureEnvironment",
+  Effect: "Allow",
+  Principal: { Federated: PROVIDER },
+  Action: "sts:AssumeRoleWithWebIdentity",
+  Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: `repo:${R}:environment:tenant-erasure` } },
+};
+/** The owner's path for when GitHub is down: a person's role, with MFA. */
+const WORKSTATION = {
+  Sid: "SecondPersonWithMfa",
+  Effect: "Allow",
+  Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/platform-admin` },
+  Action: "sts:AssumeRole",
+  Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+};
+
+describe("the printed trust merged with the statements an owner keeps", () => {
+  const printed = operationRoleTrust(PROVIDER, R, "breakGlass");
+
+  it("keeps every statement that does not trust GitHub's provider, after the printed one, and replaces the ones that do", () => {
+    const merged = mergeKeptStatements(printed, { Version: "2012-10-17", Statement: [SUBJECT_ONLY, WORKSTATION] });
+    expect(merged.document.Statement).toEqual([...printed.Statement, WORKSTATION]);
+    expect(merged).toMatchObject({ kept: 1, replaced: ['statement "ErasureEnvironment"'] });
+    // The merged trust: the workstation still gets in, the old subject-only token no longer does.
+    const person = evaluate(
+      {
+        principal: { kind: "aws", arn: `arn:aws:iam::${ACCOUNT}:role/platform-admin` },
+        action: "sts:AssumeRole",
+        resource: `arn:aws:iam::${ACCOUNT}:role/breakGlass`,
+        context: { "aws:MultiFactorAuthPresent": "true" },
+      } as never,
+      { service: "trust", account: ACCOUNT, resourcePolicy: merged.document as never },
+    );
+    expect(person).toBe("allow");
+    const only = { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: `repo:${R}:environment:tenant-erasure` };
+    expect(assume("breakGlass", only, merged.document)).toBe("implicit-deny");
+    expect(assume("breakGlass", claims({ environment: "tenant-erasure", workflow: W("tenant-erase.yml") }), merged.document)).toBe("allow");
+  });
+
+  it("takes a statement list or one statement too, and refuses what is not a statement or reuses the printed Sid", () => {
+    expect(mergeKeptStatements(printed, [WORKSTATION]).document.Statement).toEqual([...printed.Statement, WORKSTATION]);
+    expect(mergeKeptStatements(printed, WORKSTATION).kept).toBe(1);
+    expect(() => mergeKeptStatements(printed, { nothing: true })).toThrow(/holds no trust policy/);
+    expect(() => mergeKeptStatements(printed, [WORKSTATION, "Allow"])).toThrow(/statement #2 is not an IAM policy statement/);
+    expect(() => mergeKeptStatements(printed, [{ ...WORKSTATION, Sid: "ErasureWorkflowsOnDefaultBranch" }])).toThrow(/has the printed statement's Sid/);
+    expect(() => mergeKeptStatements(printed, [{ ...WORKSTATION, Principal: { AWS: ["*"] } }])).toThrow(
+      /"SecondPersonWithMfa" lets any principal of any account/,
+    );
+    expect(() => mergeKeptStatements(printed, [{ ...WORKSTATION, Principal: "*" }])).toThrow(/lets any principal/);
+  });
 });

@@ -11,6 +11,7 @@ import { RULES } from "../policies/rules";
 import { actionMatches, evaluate } from "../src/core/iam/evaluate";
 import { stackHostileTokens } from "../policies/rules/oidcRoleTrust";
 import { operationRoleWorkflowPaths, operationsTrustPolicy } from "../src/plan/iam/operations";
+import { ownWorkflowTrust } from "../src/plan/iam/ownWorkflowTrust";
 import type { RuleResource } from "../policies/rules/types";
 import { unpinnedActions } from "../policies/rules/workflowActionsPinned";
 import { credentialFindings } from "../policies/rules/workflowNoLiteralCredentials";
@@ -489,6 +490,32 @@ const fixtures: Fixture[] = [
     violating: [workflowRole(JSON.parse(JSON.stringify(operationsTrustPolicy(OIDC, STACK_REPO)).replace(/refs\/heads\/main/g, "refs/heads/feature")))],
     message: /does not pin .*sub/,
   },
+  // The shape with the wrong files or environment: only OPERATION_WORKFLOW_ACCESS's pairs pass (hostile3 F9).
+  ...(
+    [
+      [["tenant-restore.yml", "tenant-export.yml", "tenant-move.yml"], "tenant-operations"],
+      [["deploy.yml"], "tenant-operations"],
+      [["tenant-erase.yml"], "tenant-operations"],
+      [["tenant-restore.yml"], "tenant-erasure"],
+      [["tenant-erase.yml", "vault-custody.yml"], "tenant-erasure"],
+    ] as const
+  ).map(([files, environment]): Fixture => ({
+    rule: "oidc-role-trust",
+    config: STACK_TRUST_CONFIG,
+    compliant: [workflowRole(operationsTrustPolicy(OIDC, STACK_REPO))],
+    violating: [
+      workflowRole(
+        ownWorkflowTrust(
+          OIDC,
+          { owner: "example-saas", repository: "tenant-fleet", branch: "main" },
+          { sid: "Regression", workflowPaths: files.map((f) => `.github/workflows/${f}`), environments: [environment] },
+        ),
+      ),
+    ],
+    message: new RegExp(
+      `statement Regression trusts .*${files[files.length - 1].replace(/\./g, "\\.")} in ${environment}, but a role of the stack's own workflows may trust only the files whose apply job assumes it, in its environment \\(OPERATION_WORKFLOW_ACCESS`,
+    ),
+  })),
   {
     rule: "backup-role-no-delete",
     config: {},
@@ -792,6 +819,7 @@ describe("the pack against what the program declares", async () => {
     for (const t of tokens) expect(admits(operationsTrustPolicy(OIDC, STACK_REPO), t.claims), t.why).toBe("implicit-deny");
     const before = tokens.filter((t) => admits(ENVIRONMENT_SUBJECT_ONLY, t.claims) === "allow").map((t) => t.why);
     expect(before).toEqual([
+      ".github/workflows/tenant-move.yml of main in tenant-operations",
       "another workflow file of main in tenant-operations",
       ".github/workflows/tenant-restore.yml of another branch in tenant-operations",
       ".github/workflows/tenant-restore.yml at a tag in tenant-operations",

@@ -1,5 +1,13 @@
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../src/plan/iam/workflowAccess";
-import { OPERATIONS_BRANCH } from "../../src/core/repositoryContract";
+import {
+  OPERATION_ROLES,
+  OPERATION_WORKFLOW_ACCESS,
+  operationRoleWorkflows,
+  OPERATIONS_BRANCH,
+  operationWorkflowPath,
+  type OperationKind,
+  type OperationRole,
+} from "../../src/core/repositoryContract";
 import { accountOf, actionApplies, asList, evaluate, mayAllow, statementsOf, type PolicyLike } from "../../src/core/iam/evaluate";
 import { trustOf } from "./roles";
 import { TYPES, type Rule } from "./types";
@@ -86,7 +94,7 @@ export function hostileTokens(repository: string, branch: string, allowed: reado
 }
 
 /** A trust of the stack's own workflows: the files (`.github/workflows/F.yml`) and environments its statement pins. */
-interface StackTrust {
+export interface StackTrust {
   readonly files: string[];
   readonly environments: string[];
 }
@@ -110,6 +118,21 @@ function stackTrustOf(condition: unknown, stackRepository: string): StackTrust |
   return { files: refs.map((r) => r.slice(stackRepository.length + 1, r.lastIndexOf("@"))), environments };
 }
 
+/**
+ * Whether the files and environments a trust of the stack's workflows pins are those the
+ * repository contract gives one operation role (OPERATION_WORKFLOW_ACCESS: the files whose
+ * apply job assumes it, in its environment); else what is wrong. The shape alone would let a
+ * regression trust a move's file, deploy.yml or another environment.
+ */
+export function contractProblem(t: StackTrust): string | undefined {
+  const roles = Object.keys(OPERATION_ROLES) as OperationRole[];
+  const fits = (role: OperationRole) =>
+    t.files.every((f) => operationRoleWorkflows(role).includes(f)) && t.environments.every((e) => e === OPERATION_ROLES[role].environment);
+  if (roles.some(fits)) return undefined;
+  const allowed = roles.map((r) => `${operationRoleWorkflows(r).join(", ")} in ${OPERATION_ROLES[r].environment}`).join("; ");
+  return `trusts ${t.files.join(", ")} in ${t.environments.join(", ")}, but a role of the stack's own workflows may trust only the files whose apply job assumes it, in its environment (OPERATION_WORKFLOW_ACCESS in src/core/repositoryContract.ts): ${allowed}`;
+}
+
 /** GitHub's token for a job, as the claims AWS sees (https://docs.github.com/en/actions/reference/security/oidc). */
 function tokenOf(job: { repository: string; file: string; ref: string; environment?: string; pullRequest?: boolean; aud?: string }): Record<string, string> {
   const sub = job.environment ? `environment:${job.environment}` : job.pullRequest ? "pull_request" : `ref:${job.ref}`;
@@ -127,7 +150,15 @@ export function stackHostileTokens(stackRepository: string, t: StackTrust): { cl
   const main = `refs/heads/${OPERATIONS_BRANCH}`;
   const job = { repository: stackRepository, file: t.files[0], ref: main, environment: t.environments[0] };
   const other = `hostile/${stackRepository.split("/")[1]}`;
+  // The contract's other files of the same environment (a move's: it shares the environment and assumes no role).
+  const neighbours = (Object.keys(OPERATION_WORKFLOW_ACCESS) as OperationKind[])
+    .filter((k) => OPERATION_WORKFLOW_ACCESS[k].environment === job.environment && !t.files.includes(operationWorkflowPath(k)))
+    .map((k) => ({
+      claims: tokenOf({ ...job, file: operationWorkflowPath(k) }),
+      why: `${operationWorkflowPath(k)} of ${OPERATIONS_BRANCH} in ${job.environment}`,
+    }));
   return [
+    ...neighbours,
     { claims: tokenOf({ ...job, file: ".github/workflows/hostile.yml" }), why: `another workflow file of ${OPERATIONS_BRANCH} in ${job.environment}` },
     { claims: tokenOf({ ...job, ref: "refs/heads/hostile" }), why: `${job.file} of another branch in ${job.environment}` },
     { claims: tokenOf({ ...job, ref: `refs/tags/${OPERATIONS_BRANCH}` }), why: `${job.file} at a tag in ${job.environment}` },
@@ -177,6 +208,8 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
           problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals`);
         const own = config.stackRepository ? stackTrustOf(s.Condition, config.stackRepository) : undefined;
         if (own) {
+          const off = contractProblem(own);
+          if (off) problems.push(`statement${sid} ${off}`);
           stackTrusts.push(own);
           continue;
         }
@@ -217,7 +250,7 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
 export const oidcRoleTrust: Rule<OidcTrustConfig> = {
   name: "oidc-role-trust",
   description:
-    "A role's trust allows no principal but GitHub.com's OIDC provider (no AWS account, role, user or service, no canonical user, no \"*\", no other identity provider, no NotPrincipal), and through GitHub only tokens with aud sts.amazonaws.com whose subject names an exact workflow file of the configured repository on its default branch, or, for the stack's own repository (stackRepository), whose subject names one of its environments and whose environment, job_workflow_ref (exact files of its default branch) and ref claims are pinned; checked by evaluating hostile tokens (other branches, files, pull requests, environments, repositories, audiences, a subject alone).",
+    "A role's trust allows no principal but GitHub.com's OIDC provider (no AWS account, role, user or service, no canonical user, no \"*\", no other identity provider, no NotPrincipal), and through GitHub only tokens with aud sts.amazonaws.com whose subject names an exact workflow file of the configured repository on its default branch, or, for the stack's own repository (stackRepository), whose subject names one of its environments and whose environment, job_workflow_ref (exact files of its default branch) and ref claims are pinned, to files and an environment the repository contract gives one operation role (OPERATION_WORKFLOW_ACCESS); checked by evaluating hostile tokens (other branches, files, pull requests, environments, repositories, audiences, a subject alone).",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

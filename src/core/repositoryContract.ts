@@ -49,11 +49,27 @@ export function operationWorkflowPath(kind: OperationKind): string {
 }
 
 /**
- * The vault custody deploy's workflow (docs/deploying.md, "Vault custody"): written by hand,
- * its job runs in ERASURE_ENVIRONMENT and assumes the break-glass role, which trusts this
- * file of the default branch besides the erasure workflow.
+ * The vault custody deploy's workflow (docs/deploying.md, "Vault custody") is written by hand,
+ * under a name its owner picks: the break-glass trust names it only when asked
+ * (`npm run stacks -- --break-glass-role-trust --custody-workflow PATH`), never by default, so
+ * no file name grants break-glass before its owner wrote that file. What the path must be, or
+ * undefined: a file directly in .github/workflows (GitHub runs no other:
+ * https://docs.github.com/en/actions/writing-workflows/about-workflows), `.yml` or `.yaml`,
+ * no `..`, and none of the files this project writes or names (a generated operation
+ * workflow would take break-glass for a job that needs no AWS).
  */
-export const VAULT_CUSTODY_WORKFLOW_PATH = ".github/workflows/vault-custody.yml";
+export function custodyWorkflowProblem(file: string): string | undefined {
+  const shown = JSON.stringify(file.length > 120 ? `${file.slice(0, 120)}…` : file);
+  if (!/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/.test(file) || file.includes(".."))
+    return `${shown}: the custody deploy's workflow is one file directly under ${WORKFLOW_DIR}/, named with letters, digits, ".", "_" or "-" (no ".."), ending .yml or .yaml, e.g. ${WORKFLOW_DIR}/vault-custody.yml`;
+  const project = [...(Object.keys(OPERATION_WORKFLOW_ACCESS) as OperationKind[]).map(operationWorkflowPath), DEPLOY_WORKFLOW_PATH, DRIFT_WORKFLOW_PATH];
+  if (project.includes(file))
+    return `${shown}: that file belongs to this project, and a job of it must never hold break-glass; name the hand-written custody workflow`;
+  return undefined;
+}
+
+/** The environments whose jobs run tenant operations: only the project's operation workflows (and a configured custody deploy) may name them. */
+export const OPERATION_ENVIRONMENTS: readonly string[] = Object.freeze([...new Set(Object.values(OPERATION_WORKFLOW_ACCESS).map((a) => a.environment))]);
 
 /** The operation workflow files whose apply job assumes the role, in declaration order. */
 export function operationRoleWorkflows(role: OperationRole): string[] {

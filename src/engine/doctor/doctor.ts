@@ -22,6 +22,7 @@ import { nodeCheck } from "./node";
 import { checkPulumiBackend } from "./pulumiBackend";
 import { checkSignupRuleset, type SignupUse } from "./rulesetChecks";
 import { guardedPaths } from "./rulesetRequirements";
+import { operationWorkflowsCheck } from "./operationWorkflows";
 import { ok, skip, type Check } from "./report";
 
 export const NEON_PROJECT_TYPE = "neon:index/project:Project";
@@ -34,6 +35,8 @@ export interface DoctorInputs {
   readonly resources: readonly PlannedAwsResource[];
   readonly env: NodeJS.ProcessEnv;
   readonly nodeVersion: string;
+  /** The vault custody deploy's workflow the break-glass trust names (`--custody-workflow`), if any. */
+  readonly custodyWorkflow?: string;
 }
 
 /** This repository's workflow files (name → text). */
@@ -45,7 +48,7 @@ export function readWorkflows(root: string): Record<string, string> {
 
 export async function runDoctor(d: DoctorInputs): Promise<Check[]> {
   const engines = (JSON.parse(readFileSync(path.join(d.root, "package.json"), "utf8")) as { engines?: { node?: string } }).engines?.node;
-  const checks: Check[] = [nodeCheck(d.nodeVersion, engines), ...endpointsCheck(d.env)];
+  const checks: Check[] = [nodeCheck(d.nodeVersion, engines), ...endpointsCheck(d.env), operationWorkflowsCheck(readWorkflows(d.root), d.custodyWorkflow)];
   checks.push(await checkPulumiBackend(d.env));
   checks.push(
     ...(await checkNeon(d.env, {

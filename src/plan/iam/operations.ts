@@ -7,7 +7,8 @@
  *
  * Who: only the workflow files whose apply job assumes the role (OPERATION_WORKFLOW_ACCESS),
  * of the default branch, run from it, in the role's environment (tenant-operations;
- * break-glass: tenant-erasure, and the hand-written vault custody deploy's file): the
+ * break-glass: tenant-erasure, and the hand-written vault custody deploy's file only when its
+ * owner names it: custodyWorkflowProblem says why no file is trusted by default): the
  * environment's subject and the token's `environment`, `job_workflow_ref` and `ref` claims
  * (src/plan/iam/ownWorkflowTrust.ts says why the subject alone would not do). A move's
  * workflows run in the same environments and assume no role: they never obtain one.
@@ -21,18 +22,25 @@ import { BACKUP_READ_ACTIONS, BACKUP_UPLOAD_ACTIONS, policy, UPLOAD_KEY_ACTIONS,
 import { s3ViaService } from "../vaults/policies";
 import type { VaultGrant } from "./workflowAccess";
 import { ownWorkflowTrust } from "./ownWorkflowTrust";
-import { OPERATION_ROLES, operationRoleWorkflows, OPERATIONS_BRANCH, VAULT_CUSTODY_WORKFLOW_PATH, type OperationRole } from "../../core/repositoryContract";
+import { custodyWorkflowProblem, OPERATION_ROLES, operationRoleWorkflows, OPERATIONS_BRANCH, type OperationRole } from "../../core/repositoryContract";
 
 /** What the operations role may do in a vault. */
 export const OPERATOR_ACTIONS = Object.freeze([...BACKUP_READ_ACTIONS, ...BACKUP_UPLOAD_ACTIONS] as const);
 
-/** The workflow files trusted with the role: its operation workflows (break-glass: and the vault custody deploy's). */
-export function operationRoleWorkflowPaths(role: OperationRole): string[] {
-  return role === "breakGlass" ? [...operationRoleWorkflows(role), VAULT_CUSTODY_WORKFLOW_PATH] : operationRoleWorkflows(role);
+/** The workflow files trusted with the role: its operation workflows (break-glass: and the custody deploy's file, when one is named). */
+export function operationRoleWorkflowPaths(role: OperationRole, custodyWorkflow?: string): string[] {
+  if (custodyWorkflow === undefined) return operationRoleWorkflows(role);
+  if (role !== "breakGlass") throw new Error("internal: only the break-glass role trusts a custody workflow");
+  const problem = custodyWorkflowProblem(custodyWorkflow);
+  if (problem) throw new Error(`refusing the custody workflow ${problem}`);
+  return [...operationRoleWorkflows(role), custodyWorkflow];
 }
 
-/** The role's trust policy for the stack's repository (OWNER/REPOSITORY), refusing anything but literal names. */
-export function operationRoleTrust(oidcProviderArn: string, repository: string, role: OperationRole): PolicyDocument {
+/**
+ * The role's trust policy for the stack's repository (OWNER/REPOSITORY), refusing anything but
+ * literal names; the break-glass role's trusts `custodyWorkflow` too when given.
+ */
+export function operationRoleTrust(oidcProviderArn: string, repository: string, role: OperationRole, custodyWorkflow?: string): PolicyDocument {
   const [owner, name, ...more] = repository.split("/");
   if (more.length || !owner || !name) throw new Error(`refusing an OIDC subject for ${JSON.stringify(repository)}: write OWNER/REPOSITORY`);
   return ownWorkflowTrust(
@@ -40,7 +48,7 @@ export function operationRoleTrust(oidcProviderArn: string, repository: string, 
     { owner, repository: name, branch: OPERATIONS_BRANCH },
     {
       sid: role === "operations" ? "TenantOperationsWorkflowsOnDefaultBranch" : "ErasureWorkflowsOnDefaultBranch",
-      workflowPaths: operationRoleWorkflowPaths(role),
+      workflowPaths: operationRoleWorkflowPaths(role, custodyWorkflow),
       environments: [OPERATION_ROLES[role].environment],
     },
   );

@@ -1,0 +1,52 @@
+/**
+ * Who else names the operation environments. A job of any workflow file that names
+ * tenant-operations or tenant-erasure runs with that environment's secrets once its reviewers
+ * approve, and a role's trust may name a file by its path (the break-glass trust names the
+ * custody deploy's when its owner asks: `npm run stacks -- --break-glass-role-trust
+ * --custody-workflow PATH`). So such a file is as sensitive as a change to that trust, and a
+ * reviewer of a pull request that adds one sees an ordinary new workflow. The doctor lists
+ * every file naming those environments that this project did not generate (the tenant-operation
+ * workflows of OPERATION_WORKFLOW_ACCESS), the named custody deploy excepted, and fails when the
+ * named custody deploy is missing (the trust would then be a key to a file nobody wrote yet).
+ * Pure: file name → text in, one check out.
+ */
+import path from "node:path";
+import { OPERATION_ENVIRONMENTS, OPERATION_WORKFLOW_ACCESS, operationWorkflowPath, type OperationKind } from "../../core/repositoryContract";
+import { fail, ok, type Check } from "./report";
+
+const NAME = "operation environments";
+
+/** Whether the text names the environment as a whole word (tenant-operations, not tenant-operations-2). */
+function names(text: string, environment: string): boolean {
+  return new RegExp(`(?<![A-Za-z0-9_-])${environment.replace(/[-.]/g, "\\$&")}(?![A-Za-z0-9_-])`).test(text);
+}
+
+/** The files (names under .github/workflows) naming an operation environment that this project did not generate, sorted. */
+export function handWrittenOperationWorkflows(workflows: Readonly<Record<string, string>>): string[] {
+  const generated = new Set((Object.keys(OPERATION_WORKFLOW_ACCESS) as OperationKind[]).map((k) => path.posix.basename(operationWorkflowPath(k))));
+  return Object.entries(workflows)
+    .filter(([file, text]) => !generated.has(file) && OPERATION_ENVIRONMENTS.some((e) => names(text, e)))
+    .map(([file]) => file)
+    .sort();
+}
+
+/** The doctor's line: ok when only the generated files (and the named custody deploy) name the environments. */
+export function operationWorkflowsCheck(workflows: Readonly<Record<string, string>>, custodyWorkflow?: string): Check {
+  const envs = OPERATION_ENVIRONMENTS.join(", ");
+  const custody = custodyWorkflow === undefined ? undefined : path.posix.basename(custodyWorkflow);
+  if (custody !== undefined && workflows[custody] === undefined)
+    return fail(
+      NAME,
+      `the custody deploy ${custodyWorkflow} is not in this repository, so a break-glass trust printed with it names a file nobody wrote yet: whoever merges one of that name first gets break-glass`,
+      "write and merge the custody workflow first, or print and apply the trust without --custody-workflow (docs/deploying.md, Vault custody)",
+    );
+  const strangers = handWrittenOperationWorkflows(workflows).filter((f) => f !== custody);
+  if (strangers.length)
+    return fail(
+      NAME,
+      `${strangers.join(", ")} name(s) ${envs} and this project did not generate them: their jobs run with that environment's secrets once its reviewers approve`,
+      `remove them, or, for the vault custody deploy, run the doctor with --custody-workflow .github/workflows/<file> (the path the break-glass trust was printed with) and review that file like a change to the role's trust`,
+    );
+  const named = custody === undefined ? "" : `, and the custody deploy ${custodyWorkflow}`;
+  return ok(NAME, `only the generated tenant-operation workflows name ${envs}${named}`);
+}
