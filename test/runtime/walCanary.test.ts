@@ -51,7 +51,7 @@ function keptRun(id: number, read: unknown): void {
 }
 
 /** Runs the canary step's script; returns its GITHUB_OUTPUT lines, its log and what it kept. */
-async function canary(): Promise<{ outputs: string[]; log: string; kept?: Record<string, number | string> }> {
+async function canary(attempt = "1"): Promise<{ outputs: string[]; log: string; kept?: Record<string, number | string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), "tf-canary-"));
   const manifest = path.join(dir, "manifest.json");
   writeFileSync(manifest, JSON.stringify({ format: 2, catalog: { projectId: CATALOG }, tenants: [] }));
@@ -74,6 +74,7 @@ async function canary(): Promise<{ outputs: string[]; log: string; kept?: Record
     GITHUB_API_URL: github.url,
     GITHUB_REPOSITORY: REPOSITORY,
     GITHUB_RUN_ID: "1",
+    GITHUB_RUN_ATTEMPT: attempt,
     GITHUB_OUTPUT: path.join(dir, "out"),
   };
   const { stdout } = await promisify(execFile)("bash", ["-c", walCanaryScript()], { env });
@@ -121,10 +122,20 @@ describe("the WAL rule's canary script", () => {
     expect(same.log).toContain("::warning::the WAL rule is off tonight");
   });
 
+  it("decides off on a re-run and keeps nothing: the first attempt's verdict and kept read stand (hostile review G1)", async () => {
+    const earlier = Math.floor(Date.now() / 1000) - 3600;
+    keptRun(13, { project: CATALOG, bytes: 100, period_start: PERIOD, read_at: earlier, alive_since: earlier - 864_000 });
+    answer = catalogProject(5000);
+    // Attempt 1 would be on (the bytes grew); attempt 2 of the same run must not be, nor replace attempt 1's read.
+    const rerun = await canary("2");
+    expect(rerun.outputs).toEqual(["wal_rule=off: attempt 2 of this run: only a run's first attempt reads the canary, and its verdict stands for the night"]);
+    expect(rerun.kept).toBeUndefined();
+  });
+
   it("does not take a read older than the schedule's gap allows", async () => {
-    keptRun(12, { project: CATALOG, bytes: 1, period_start: PERIOD, read_at: Math.floor(Date.now() / 1000) - 200_000 });
+    keptRun(14, { project: CATALOG, bytes: 1, period_start: PERIOD, read_at: Math.floor(Date.now() / 1000) - 200_000 });
     answer = catalogProject(5000);
     const { outputs } = await canary();
-    expect(outputs[0]).toMatch(/^wal_rule=off: run 12's read of the fleet catalog, at .*, is not between 108000 s ago and now$/);
+    expect(outputs[0]).toMatch(/^wal_rule=off: run 14's read of the fleet catalog, at .*, is not between 108000 s ago and now$/);
   });
 });

@@ -31,7 +31,7 @@
 #   CANARY_MAX_AGE_SECONDS  an earlier read older than this proves nothing (the schedule's gap, at most backupMaxSkipDays)
 #   CANARY_RUNS             earlier scheduled runs looked at, newest first
 #   GH_TOKEN                the run's token (actions: read)
-#   GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID   as GitHub sets them
+#   GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT   as GitHub sets them
 # shellcheck disable=SC2154 # neon_failure: set by neon_get (neon-read.sh)
 
 work="$(mktemp -d)"
@@ -58,6 +58,13 @@ decide() {
 }
 # A whole number jq printed as digits (no exponent, no sign, at most 19 digits: bash's arithmetic holds it).
 whole() { [[ "$1" =~ ^[0-9]{1,19}$ ]]; }
+# Only a run's first attempt: a re-run is the same run (its own id is excluded below), so it
+# would compare with the run before, could find growth an off first attempt did not, and would
+# replace that attempt's kept read (overwrite) with an older chain start, trusting again the
+# records of a night the metric stood still. A later attempt keeps nothing and decides off.
+if [ "${GITHUB_RUN_ATTEMPT:-1}" != 1 ]; then
+  decide off "attempt ${GITHUB_RUN_ATTEMPT} of this run: only a run's first attempt reads the canary, and its verdict stands for the night"
+fi
 if [ -z "${NEON_ACTIVITY_API_KEY:-}" ]; then
   decide off "no NEON_ACTIVITY_API_KEY"
 fi
