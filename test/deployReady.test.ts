@@ -412,7 +412,9 @@ describe("deploy-ready.sh trusts only records a deploy run of main wrote", () =>
     // The old step took these for an announcement: no status, no dispatch.
     expect(r.posted()).toEqual({ [head]: ["ready: quiet-co"] });
     expect(r.state().dispatches.map((d) => d.client_payload.tenants)).toEqual([["quiet-co"]]);
-    expect(out).toContain("::warning::run 9999 could not be looked up");
+    expect(out).toContain("::warning::run 9999 is no run of this repository (404)");
+    // A settled answer (404) does not keep the step from completing: its marker is posted.
+    expect(r.posted(DONE)).toEqual({ [head]: ["the ready step completed"] });
     const lookups = r
       .calls()
       .split("\n")

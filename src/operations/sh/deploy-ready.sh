@@ -108,8 +108,13 @@ lookup_runs() {
       continue
     fi
     lookups=$((lookups + 1))
-    if gh api "repos/${GITHUB_REPOSITORY}/actions/runs/${id}" > "${work}/runs/${id}.part"; then mv "${work}/runs/${id}.part" "${work}/runs/${id}.json"; else
-      incomplete "run ${id} could not be looked up: its statuses do not count"
+    if gh api "repos/${GITHUB_REPOSITORY}/actions/runs/${id}" > "${work}/runs/${id}.part" 2> "${work}/runs/${id}.err"; then
+      mv "${work}/runs/${id}.part" "${work}/runs/${id}.json"
+    elif grep -q "HTTP 404" "${work}/runs/${id}.err"; then
+      # No such run (a forged id): a settled answer, so it does not keep the step from completing.
+      echo "::warning::run ${id} is no run of this repository (404): its statuses do not count"
+    else
+      incomplete "run ${id} could not be looked up ($(head -c 200 "${work}/runs/${id}.err")): its statuses do not count"
     fi
   done < <(jq -r --arg context "${context}" --arg url "${runs_url}" '.[]? | select(.state == "success" and .context == $context
     and .creator.login == "github-actions[bot]" and ((.target_url // "") | type) == "string" and ((.target_url // "") | startswith($url)))
