@@ -454,7 +454,7 @@ describe("deploy-ready.sh trusts only records a deploy run of main wrote", () =>
     const h2 = repo.commit("a code change");
     // Both deploys succeeded; neither left a marker (a step before markers, or one that failed softly).
     const r = runner(repo, { runs: [deployRun(older), deployRun(h1)] });
-    expect(r.up(h2, has("quiet2-co"), has("quiet2-co"))).toContain(`since ${older} (no verified ready-done marker on the newest deploys): 1`);
+    expect(r.up(h2, has("quiet2-co"), has("quiet2-co"))).toContain(`since ${older}: 1\nno verified ${DONE} on the 10 newest deployed commits`);
     expect(r.posted()).toEqual({ [h1]: ["ready: quiet2-co"] });
     const refused = runner(repo, { runs: [deployRun(older)], failOn: `dispatches` });
     expect(refused.up(h2, has(), has("quiet2-co"))).toContain(`no ${DONE} on ${h2}`);

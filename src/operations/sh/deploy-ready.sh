@@ -132,7 +132,10 @@ if ! npm run --silent signup -- ready-commits --stack "${STACK}" --head "${GITHU
   incomplete "the commits since the last deploy could not be read ($(head -c 300 "${work}/commits.err")): only the tenants this update created are announced, on ${GITHUB_SHA}"
   jq -n --arg stack "${STACK}" --arg head "${GITHUB_SHA}" '{stack: $stack, head: $head, commits: [], more: 0}' > "${work}/commits.json"
 fi
-echo "$(jq -r '"commits that changed the tenants file since " + (.bound // "the start of the walk") + (if .boundKind == "oldest-checked-deploy" then " (no verified ready-done marker on the newest deploys)" else "" end) + ": " + (.commits | length | tostring) + (if .more > 0 then " (and \(.more) older, past the bound)" else "" end)' "${work}/commits.json")"
+echo "$(jq -r '"commits that changed the tenants file since " + (.bound // "the start of the walk") + ": " + (.commits | length | tostring) + (if .more > 0 then " (and \(.more) older, past the bound)" else "" end)' "${work}/commits.json")"
+if [ "$(jq -r '.boundKind // ""' "${work}/commits.json")" = "oldest-checked-deploy" ]; then
+  echo "no verified ${STATUS_PREFIX}-done/${STACK} on the ${BOUND_DEPLOYS} newest deployed commits: the range reaches back to the oldest of them"
+fi
 if [ "$(jq '.more' "${work}/commits.json")" != "0" ]; then
   echo "::warning::$(jq '.more' "${work}/commits.json") older commits of the range are not examined: a tenant they added that this update created is announced on ${GITHUB_SHA}"
 fi
