@@ -7,9 +7,9 @@
  *   npm run signup -- verdict --from DIR [--stacks JSON] [--head-sha SHA] [--github-output]
  *                                                         the stacks' verdicts (plan --verdict) combined
  *   npm run signup -- body --diff FILE                   the pull request's text (the request from the environment)
- *   npm run signup -- ready-commits --stack S --head SHA --deployed FILE
+ *   npm run signup -- ready-commits --stack S --head SHA --deployed FILE [--done DIR --runs DIR --runs-url URL]
  *                                                         deploy-ready.sh: the range's commits that added tenants
- *   npm run signup -- ready-plan --commits FILE --statuses DIR --active JSON --created JSON --head SHA --runs-url URL
+ *   npm run signup -- ready-plan --commits FILE --statuses DIR --active JSON --created JSON --head SHA --runs-url URL [--runs DIR]
  *                                                         deploy-ready.sh: the ready statuses this run owes
  *
  * FILE: `gh pr list --label tenant-signup --state all --json createdAt`; JSON: the stacks
@@ -35,8 +35,8 @@ const USAGE = [
   "       npm run signup -- rate --prs FILE [--stack S]",
   "       npm run signup -- verdict --from DIR [--stacks JSON] [--head-sha SHA] [--github-output]",
   "       npm run signup -- body --diff FILE",
-  "       npm run signup -- ready-commits --stack S --head SHA --deployed FILE",
-  "       npm run signup -- ready-plan --commits FILE --statuses DIR --active JSON --created JSON --head SHA --runs-url URL",
+  "       npm run signup -- ready-commits --stack S --head SHA --deployed FILE [--done DIR --runs DIR --runs-url URL]",
+  "       npm run signup -- ready-plan --commits FILE --statuses DIR --active JSON --created JSON --head SHA --runs-url URL [--runs DIR]",
 ].join("\n");
 
 const COMMANDS = ["request", "rate", "verdict", "body", "ready-commits", "ready-plan"] as const;

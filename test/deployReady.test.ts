@@ -23,13 +23,14 @@ import { parse } from "yaml";
 import { projectFiles, ROOT } from "./program";
 import type { Workflow } from "./ciTrust";
 import { DEPLOY_SCRIPTS } from "../src/operations/scripts";
-import { READY_DISPATCH_EVENT, READY_STATUS_PREFIX } from "../src/core/repositoryContract";
+import { READY_DISPATCH_EVENT, READY_DONE_PREFIX, READY_STATUS_PREFIX } from "../src/core/repositoryContract";
 import { READY_MAX_COMMITS } from "../src/operations/readiness";
 
 const deploy = parse(readFileSync(path.join(ROOT, ".github/workflows/deploy.yml"), "utf8")) as Workflow;
 const SCRIPT = path.join(ROOT, "src/operations/sh", DEPLOY_SCRIPTS.ready);
 const RUNS = "https://github.com/example-saas/tenant-fleet/actions/runs/";
 const CONTEXT = `${READY_STATUS_PREFIX}/prod`;
+const DONE = `${READY_DONE_PREFIX}/prod`;
 const BOT = "github-actions[bot]";
 
 type Outputs = Record<string, { credential: unknown }> | "missing" | "broken";
@@ -78,8 +79,12 @@ function repository() {
   return { dir, git, commit, root: git("rev-parse", "HEAD") };
 }
 
-/** A runner of one up job's ready steps at `head`: pulumi answers `outputs` (before, then after), gh is the stand-in over `world`. */
-function runner(repo: ReturnType<typeof repository>, world: Partial<World>) {
+/**
+ * A runner of one up job's ready steps at `head` as run `runId` of deploy.yml (a push on main,
+ * in progress: GitHub knows the run while its jobs run): pulumi answers `outputs` (before, then
+ * after), gh is the stand-in over `world`.
+ */
+function runner(repo: ReturnType<typeof repository>, world: Partial<World>, runId = 4242) {
   const dir = mkdtempSync(path.join(tmpdir(), "tf-ready-"));
   mkdirSync(path.join(dir, "bin"));
   writeFileSync(
@@ -103,6 +108,9 @@ function runner(repo: ReturnType<typeof repository>, world: Partial<World>) {
   const step = (job: string, id: string) => deploy.jobs[job].steps.find((s) => s.id === id)!;
   const run = (head: string, mode: "before" | "after", outputs: Outputs) => {
     repo.git("checkout", "-q", "--detach", head);
+    const current = { ...deployRun(head, null), id: runId, status: "in_progress" };
+    const now = state();
+    writeFileSync(worldFile, JSON.stringify({ ...now, runs: [...now.runs.filter((x) => x.id !== runId), current] }));
     writeFileSync(path.join(dir, "outputs"), typeof outputs === "string" ? outputs : JSON.stringify(outputs));
     const env = (mode === "before" ? step("up-prod", "before").env! : step("up-prod", "ready").env!) as Record<string, string>;
     const r = spawnSync("bash", ["--noprofile", "--norc", SCRIPT, mode], {
@@ -125,7 +133,7 @@ function runner(repo: ReturnType<typeof repository>, world: Partial<World>) {
         GITHUB_REPOSITORY: "example-saas/tenant-fleet",
         GITHUB_SHA: head,
         GITHUB_SERVER_URL: "https://github.com",
-        GITHUB_RUN_ID: "4242",
+        GITHUB_RUN_ID: String(runId),
       },
     });
     expect(r.status, r.stderr).toBe(0);
@@ -137,14 +145,15 @@ function runner(repo: ReturnType<typeof repository>, world: Partial<World>) {
     return run(head, "after", after);
   };
   const state = () => JSON.parse(readFileSync(worldFile, "utf8")) as World;
-  /** The ready statuses this run (4242) posted: commit → the descriptions, oldest first. */
-  const posted = () => {
+  /** The ready statuses (or, with `context` DONE, the markers) this run posted: commit → the descriptions, oldest first. */
+  const posted = (context = CONTEXT) => {
     const out: Record<string, string[]> = {};
-    for (const s of state().statuses.filter((x) => x.context === CONTEXT && x.creator.login === BOT && x.target_url === `${RUNS}4242`))
+    for (const s of state().statuses.filter((x) => x.context === context && x.creator.login === BOT && x.target_url === `${RUNS}${runId}`))
       (out[s.sha] ??= []).push(s.description);
     return out;
   };
-  return { run, up, state, posted };
+  const calls = () => readFileSync(`${worldFile}.log`, "utf8");
+  return { run, up, state, posted, calls };
 }
 
 let clock = 0;
@@ -171,6 +180,10 @@ const readyStatus = (sha: string, description: string, over: Partial<Status> = {
   created_at: at(),
   ...over,
 });
+
+/** The marker a run's completed ready step leaves on its own commit. */
+const doneMarker = (run: { id: number; head_sha: string }, over: Partial<Status> = {}) =>
+  readyStatus(run.head_sha, "the ready step completed", { context: DONE, target_url: `${RUNS}${run.id}`, ...over });
 
 describe("deploy.yml's readiness steps", () => {
   it("record the tenants before pulumi up and report after the catalog sync, in both up jobs, with the declared names", () => {
@@ -240,7 +253,8 @@ describe("deploy-ready.sh", () => {
     const first = repo.commit("signup: first-co", "first-co");
     const second = repo.commit("signup: second-co", "second-co");
     // The run of `first` was pending while another deploy ran and was cancelled when `second`'s queued.
-    const r = runner(repo, { runs: [deployRun(deployed), deployRun(first, "cancelled")] });
+    const last = deployRun(deployed);
+    const r = runner(repo, { runs: [last, deployRun(first, "cancelled")], statuses: [doneMarker(last)] });
     const out = r.up(second, has("acme-corp"), has("acme-corp", "first-co", "second-co"));
     // The old step posted both on `second` only: the application polling `first` never heard.
     expect(r.posted()).toEqual({ [first]: ["ready: first-co"], [second]: ["ready: second-co"] });
@@ -261,14 +275,15 @@ describe("deploy-ready.sh", () => {
     const next = repo.commit("signup: next-co", "next-co");
     const announced = repo.commit("signup: told-co", "told-co");
     const r = runner(repo, {
-      runs: [deployRun(deployed), deployRun(lost, "failure"), deployRun(next, "cancelled")],
+      // Run 77 at `announced` posted told-co's status, then failed (another shard).
+      runs: [deployRun(deployed), deployRun(lost, "failure"), deployRun(next, "cancelled"), { ...deployRun(announced, "failure"), id: 77 }],
       // told-co was announced by a run whose job failed later (another shard): the record says so.
       statuses: [readyStatus(announced, "ready: told-co")],
     });
     // lost-co and told-co exist already: the update creates next-co only.
     const out = r.up(announced, has("lost-co", "told-co"), has("lost-co", "next-co", "told-co"));
     expect(r.posted()).toEqual({ [lost]: ["ready: lost-co"], [next]: ["ready: next-co"] });
-    expect(out).not.toContain(`on ${announced}`);
+    expect(out).not.toContain(`${CONTEXT} on ${announced}`);
     expect(r.state().dispatches[0].client_payload.tenants).toEqual(["lost-co", "next-co"]);
     // A second run over the same range finds every tenant announced and says nothing.
     expect(r.up(announced, has("lost-co", "next-co", "told-co"), has("lost-co", "next-co", "told-co"))).toContain(
@@ -281,7 +296,8 @@ describe("deploy-ready.sh", () => {
     const deployed = repo.commit("deployed");
     const head = repo.commit("signup: forged-co", "forged-co");
     const r = runner(repo, {
-      runs: [deployRun(deployed)],
+      // Run 77 is a deploy run of head: only the other properties of the statuses disqualify them.
+      runs: [deployRun(deployed), { ...deployRun(head, "failure"), id: 77 }],
       statuses: [
         readyStatus(head, "ready: forged-co", { creator: { login: "mallory" } }),
         readyStatus(head, "ready: forged-co", { target_url: "https://example.com/actions/runs/1" }),
@@ -297,7 +313,8 @@ describe("deploy-ready.sh", () => {
     const old = repo.commit("signup long ago: never-told", "never-told");
     const deployed = repo.commit("deployed");
     const head = repo.commit("a code change");
-    const r = runner(repo, { runs: [deployRun(old), deployRun(deployed)] });
+    const last = deployRun(deployed);
+    const r = runner(repo, { runs: [deployRun(old), last], statuses: [doneMarker(last)] });
     // reborn-co reappears (a reactivation: its entry was never added in the range); never-told is outside it.
     r.up(head, has("never-told"), has("never-told", "reborn-co"));
     expect(r.posted()).toEqual({ [head]: ["ready: reborn-co"] });
@@ -332,7 +349,8 @@ describe("deploy-ready.sh", () => {
     const head = repo.commit("a change");
     const r = runner(repo, { runs: [deployRun(deployed)] });
     expect(r.up(head, has("acme-corp", "old-mill"), { ...has("acme-corp"), "old-mill": { credential: null } })).toContain("the update created no tenant");
-    expect(r.state().statuses).toEqual([]);
+    // Only the marker: the step completed.
+    expect(r.state().statuses.map((x) => [x.context, x.sha])).toEqual([[DONE, head]]);
     expect(r.state().dispatches).toEqual([]);
   }, 60_000);
 
@@ -363,5 +381,83 @@ describe("deploy-ready.sh", () => {
     const noRuns = runner(repo, { runs: [deployRun(deployed)], failOn: "/runs?" });
     expect(noRuns.up(head, has("fresh-co"), has("late-co", "fresh-co"))).toContain(`::warning::the deploy runs could not be listed: only ${head} is examined`);
     expect(noRuns.posted()).toEqual({ [head]: ["ready: late-co"] });
+  }, 120_000);
+});
+
+describe("deploy-ready.sh trusts only records a deploy run of main wrote", () => {
+  const repo = repository();
+
+  it("G4: a ready status counts only when its run is a push run of deploy.yml on main at a commit of main's first-parent chain", () => {
+    const deployed = repo.commit("deployed");
+    const head = repo.commit("signup: quiet-co", "quiet-co");
+    // A commit off main (a tag called main points at it; its deploy.yml was edited).
+    repo.git("checkout", "-q", "--detach", head);
+    repo.git("commit", "-q", "--allow-empty", "-m", "an edited deploy.yml");
+    const side = repo.git("rev-parse", "HEAD");
+    repo.git("checkout", "-q", "main");
+    const last = deployRun(deployed);
+    const forgers = [
+      { ...deployRun(head), id: 9001, event: "pull_request", head_branch: "signup-quiet-co" },
+      { ...deployRun(head), id: 9002, path: ".github/workflows/ci.yml" },
+      { ...deployRun(side), id: 9003 },
+      { ...deployRun(head), id: 9004, head_branch: "feature" },
+    ];
+    const forged = (id: number) => readyStatus(head, "ready: quiet-co", { target_url: `${RUNS}${id}` });
+    const r = runner(repo, {
+      runs: [last, ...forgers],
+      // 9999 is no run at all (404); 9001 posted twice: looked up once.
+      statuses: [doneMarker(last), ...[9001, 9001, 9002, 9003, 9004, 9999].map(forged)],
+    });
+    const out = r.up(head, has(), has("quiet-co"));
+    // The old step took these for an announcement: no status, no dispatch.
+    expect(r.posted()).toEqual({ [head]: ["ready: quiet-co"] });
+    expect(r.state().dispatches.map((d) => d.client_payload.tenants)).toEqual([["quiet-co"]]);
+    expect(out).toContain("::warning::run 9999 is no run of this repository (404)");
+    // A settled answer (404) does not keep the step from completing: its marker is posted.
+    expect(r.posted(DONE)).toEqual({ [head]: ["the ready step completed"] });
+    const lookups = r
+      .calls()
+      .split("\n")
+      .filter((l) => /\tgh api repos\/\S+\/actions\/runs\/\d+$/.test(l));
+    expect(lookups.map((l) => l.split("/").at(-1)).sort()).toEqual([String(last.id), "9001", "9002", "9003", "9004", "9999"].sort());
+  }, 90_000);
+
+  it("G10: a ready step that failed softly leaves no marker, so the next run's range still holds its commit and announces its tenant", () => {
+    const deployed = repo.commit("deployed");
+    const h1 = repo.commit("signup: lost2-co", "lost2-co");
+    const h2 = repo.commit("a code change");
+    const last = deployRun(deployed);
+    // Run 501 at h1: pulumi up created lost2-co, then reading the outputs failed (a transient backend error). The step exits 0.
+    const first = runner(repo, { runs: [last], statuses: [doneMarker(last)] }, 501);
+    first.run(h1, "before", has());
+    expect(first.run(h1, "after", "broken")).toContain("no readiness reported");
+    expect(first.posted(DONE)).toEqual({});
+    // Its run concluded success; a pull request's run forged a marker on h1.
+    const soft = { ...deployRun(h1), id: 501 };
+    const pr = { ...deployRun(h1), id: 9005, event: "pull_request", head_branch: "x" };
+    const second = runner(repo, { runs: [last, soft, pr], statuses: [doneMarker(last), doneMarker(pr)] }, 502);
+    const out = second.up(h2, has("lost2-co"), has("lost2-co"));
+    expect(out).toContain(`commits that changed the tenants file since ${deployed}: 1`);
+    expect(second.posted()).toEqual({ [h1]: ["ready: lost2-co"] });
+    expect(second.state().dispatches.map((d) => d.client_payload.tenants)).toEqual([["lost2-co"]]);
+    // This step completed: its marker, on its own commit, bounds the next run.
+    expect(second.posted(DONE)).toEqual({ [h2]: ["the ready step completed"] });
+    const third = runner(repo, { runs: [last, soft, { ...deployRun(h2), id: 502 }], statuses: second.state().statuses }, 503);
+    const h3 = repo.commit("another change");
+    expect(third.up(h3, has("lost2-co"), has("lost2-co"))).toContain(`since ${h2}: 0`);
+    expect(third.state().dispatches).toEqual([]);
+  }, 120_000);
+
+  it("G10: without a verified marker on the newest deploys, the range reaches back to the oldest of them; a refused status or dispatch leaves no marker", () => {
+    const older = repo.commit("deployed long ago");
+    const h1 = repo.commit("signup: quiet2-co", "quiet2-co");
+    const h2 = repo.commit("a code change");
+    // Both deploys succeeded; neither left a marker (a step before markers, or one that failed softly).
+    const r = runner(repo, { runs: [deployRun(older), deployRun(h1)] });
+    expect(r.up(h2, has("quiet2-co"), has("quiet2-co"))).toContain(`since ${older}: 1\nno verified ${DONE} on the 10 newest deployed commits`);
+    expect(r.posted()).toEqual({ [h1]: ["ready: quiet2-co"] });
+    const refused = runner(repo, { runs: [deployRun(older)], failOn: `dispatches` });
+    expect(refused.up(h2, has(), has("quiet2-co"))).toContain(`no ${DONE} on ${h2}`);
+    expect(refused.posted(DONE)).toEqual({});
   }, 120_000);
 });

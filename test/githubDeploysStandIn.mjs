@@ -17,6 +17,9 @@
  *   triggering event, `status` the status or the conclusion (success is a conclusion);
  *   the answer is {"total_count", "workflow_runs"}, newest first; runs of other workflow
  *   files are not listed.
+ * - Get a workflow run (https://docs.github.com/en/rest/actions/workflow-runs#get-a-workflow-run):
+ *   GET .../actions/runs/{run_id} answers the run (id, path, event, head_branch, head_sha, ...)
+ *   of any workflow of the repository; an unknown id is 404.
  * - List deployments (https://docs.github.com/en/rest/deployments/deployments#list-deployments):
  *   filtered by `sha` and `environment`; an array, newest first.
  * - List deployment statuses (https://docs.github.com/en/rest/deployments/statuses#list-deployment-statuses):
@@ -88,6 +91,9 @@ if (method === "POST" && (m = /^\/repos\/[^/]+\/[^/]+\/statuses\/([0-9a-f]{40})$
     .sort(newestFirst)
     .slice(0, perPage);
   body = { total_count: runs.length, workflow_runs: runs };
+} else if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/.exec(url.pathname))) {
+  body = (world.runs ?? []).find((r) => String(r.id) === m[1]);
+  if (!body) fail("HTTP 404: Not Found (stand-in)");
 } else if ((m = /^\/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/.exec(url.pathname))) {
   const deployment = world.deployments.find((d) => String(d.id) === m[1]);
   if (!deployment) fail("HTTP 404: Not Found (stand-in)");

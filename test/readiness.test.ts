@@ -5,17 +5,26 @@
  * - a status's description is at most 140 characters
  *   (https://docs.github.com/en/rest/commits/statuses#create-a-commit-status);
  * - List commit statuses for a reference answers every status of the commit with its `creator`
- *   (https://docs.github.com/en/rest/commits/statuses#list-commit-statuses-for-a-reference).
+ *   (https://docs.github.com/en/rest/commits/statuses#list-commit-statuses-for-a-reference);
+ * - Get a workflow run answers its `path` (the workflow file, `@<ref>` possibly appended),
+ *   `event`, `head_branch` and `head_sha`
+ *   (https://docs.github.com/en/rest/actions/workflow-runs#get-a-workflow-run); every workflow
+ *   of the repository, a pull request's too, posts statuses as github-actions[bot].
  */
 import { describe, expect, it } from "vitest";
 import {
   activeIds,
   addedTenants,
   announcedTenants,
+  boundIndex,
+  hasDoneMarker,
+  isDeployRun,
   readinessPlan,
   readyDescriptions,
   STATUS_DESCRIPTION_MAX,
   WORKFLOW_TOKEN_LOGIN,
+  type DeployRunRule,
+  type ListedRun,
   type ListedStatus,
 } from "../src/operations/readiness";
 
@@ -30,6 +39,15 @@ const ok = (description: string, over: Partial<ListedStatus> = {}): ListedStatus
   description,
   target_url: `${RUNS}12`,
   creator: { login: WORKFLOW_TOKEN_LOGIN },
+  ...over,
+});
+const RULE: DeployRunRule = { workflowFile: ".github/workflows/deploy.yml", branch: "main", chain: new Set([HEAD, B, A]) };
+const deployRun = (over: Partial<Record<keyof ListedRun, unknown>> = {}): ListedRun => ({
+  id: 12,
+  path: ".github/workflows/deploy.yml",
+  event: "push",
+  head_branch: "main",
+  head_sha: A,
   ...over,
 });
 const file = (...entries: string[]) => `version: 1\ntenants:\n${entries.join("")}`;
@@ -54,7 +72,11 @@ describe("the tenants a commit added", () => {
 
 describe("the tenants a commit's statuses already announced", () => {
   it("are named by success statuses of the context, posted by the workflow token with a run of this repository as target", () => {
-    expect(announcedTenants([ok("ready: a, b")], CONTEXT, RUNS)).toEqual(new Set(["a", "b"]));
+    const trusted = (id: string) => id === "12";
+    expect(announcedTenants([ok("ready: a, b")], CONTEXT, RUNS, trusted)).toEqual(new Set(["a", "b"]));
+    // Without a verified run, nothing counts (hostile4 G4: any workflow posts as the workflow token).
+    expect(announcedTenants([ok("ready: a, b")], CONTEXT, RUNS)).toEqual(new Set());
+    expect(announcedTenants([ok("ready: a", { target_url: `${RUNS}13` })], CONTEXT, RUNS, trusted)).toEqual(new Set());
     for (const forged of [
       ok("ready: a", { creator: { login: "mallory" } }),
       ok("ready: a", { creator: null }),
@@ -64,11 +86,55 @@ describe("the tenants a commit's statuses already announced", () => {
       ok("ready: a", { target_url: `${RUNS}12/../../other` }),
       ok("not ready: a"),
     ])
-      expect(announcedTenants([forged], CONTEXT, RUNS), JSON.stringify(forged)).toEqual(new Set());
+      expect(
+        announcedTenants([forged], CONTEXT, RUNS, () => true),
+        JSON.stringify(forged),
+      ).toEqual(new Set());
   });
 
   it("leave out a name an older, shortened description cut", () => {
-    expect(announcedTenants([ok("ready: alpha, beta, gam… (4 tenants)")], CONTEXT, RUNS)).toEqual(new Set(["alpha", "beta"]));
+    expect(announcedTenants([ok("ready: alpha, beta, gam… (4 tenants)")], CONTEXT, RUNS, () => true)).toEqual(new Set(["alpha", "beta"]));
+  });
+});
+
+describe("a deploy run (whose statuses count)", () => {
+  it("is a push run of deploy.yml on main at a commit of main's first-parent chain", () => {
+    expect(isDeployRun(deployRun(), RULE)).toBe(true);
+    expect(isDeployRun(deployRun({ path: ".github/workflows/deploy.yml@refs/heads/main" }), RULE)).toBe(true);
+    for (const other of [
+      deployRun({ event: "pull_request" }),
+      deployRun({ path: ".github/workflows/ci.yml" }),
+      deployRun({ head_branch: "feature" }),
+      // A tag called main reports head_branch main; its commit is not on main's chain.
+      deployRun({ head_sha: "d".repeat(40) }),
+      deployRun({ path: undefined }),
+    ])
+      expect(isDeployRun(other, RULE), JSON.stringify(other)).toBe(false);
+    expect(isDeployRun(undefined, RULE)).toBe(false);
+  });
+
+  it("leaves a ready-done marker that counts only on the run's own commit", () => {
+    const DONE = "tenant-fleet/ready-done/prod";
+    const marker = ok("the ready step completed", { context: DONE });
+    const runOf = (id: string) => (id === "12" ? deployRun() : undefined);
+    expect(hasDoneMarker(A, [marker], DONE, RUNS, runOf, RULE)).toBe(true);
+    expect(hasDoneMarker(B, [marker], DONE, RUNS, runOf, RULE)).toBe(false);
+    expect(hasDoneMarker(A, [{ ...marker, target_url: `${RUNS}13` }], DONE, RUNS, runOf, RULE)).toBe(false);
+    expect(hasDoneMarker(A, [{ ...marker, context: CONTEXT }], DONE, RUNS, runOf, RULE)).toBe(false);
+  });
+});
+
+describe("the range's bound", () => {
+  const chain = [HEAD, "1".repeat(40), B, "2".repeat(40), A];
+  it("is the newest deploy with a verified marker; without one, the oldest deploy checked; without a check, the newest deploy", () => {
+    const deployed = new Set([HEAD, B, A]);
+    expect(boundIndex(chain, deployed, { checked: new Set([B, A]), marked: new Set([A]) })).toEqual({ stop: 4, kind: "ready-done" });
+    expect(boundIndex(chain, deployed, { checked: new Set([B, A]), marked: new Set() })).toEqual({ stop: 4, kind: "oldest-checked-deploy" });
+    expect(boundIndex(chain, deployed, { checked: new Set([B]), marked: new Set() })).toEqual({ stop: 2, kind: "oldest-checked-deploy" });
+    expect(boundIndex(chain, deployed, { checked: new Set(), marked: new Set() })).toEqual({ stop: 2, kind: "deploy" });
+    expect(boundIndex(chain, deployed)).toEqual({ stop: 2, kind: "deploy" });
+    // The run's own commit is never its bound.
+    expect(boundIndex(chain, new Set([HEAD]))).toEqual({ stop: -1, kind: "none" });
   });
 });
 

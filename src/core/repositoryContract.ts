@@ -89,6 +89,8 @@ export const DEPLOY_WORKFLOW_PATH = ".github/workflows/deploy.yml";
 export const PROD_ENVIRONMENT_CHOICE = `\${{ needs.fast-path.outputs.fast == 'true' && github.run_attempt == '1' && '${PROD_ADDITIONS_ENVIRONMENT}' || 'prod' }}`;
 /** The commit status a deploy posts on its commit once it created tenants: `<prefix>/<stack>` (docs/signup.md). */
 export const READY_STATUS_PREFIX = "tenant-fleet/ready";
+/** The commit status a deploy's ready step posts on its own commit as its last act, once every step of it succeeded: `<prefix>/<stack>`; it bounds the next run's range (docs/signup.md). */
+export const READY_DONE_PREFIX = `${READY_STATUS_PREFIX}-done`;
 /** The repository_dispatch event a deploy sends to the stack's application repository once it created tenants. */
 export const READY_DISPATCH_EVENT = "tenant-fleet-ready";
 /** The nightly drift workflow's file: the drift role trusts jobs of this file on the default branch only. */

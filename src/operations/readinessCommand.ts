@@ -10,8 +10,20 @@ import { UsageError } from "../core/config/stackFiles";
 import { stackKinds } from "../core/config/defaultStack";
 import { PROJECT_ROOT } from "../plan/stack";
 import { TENANT_ID_PATTERN } from "../../tenants/schema";
-import { announcedTenants, readinessPlan, readyCommits, type ListedStatus, type ReadyCommit } from "./readiness";
-import { READY_STATUS_PREFIX } from "../core/repositoryContract";
+import {
+  announcedTenants,
+  boundIndex,
+  firstParentChain,
+  hasDoneMarker,
+  isDeployRun,
+  readinessPlan,
+  readyCommits,
+  type DeployRunRule,
+  type ListedRun,
+  type ListedStatus,
+  type ReadyCommit,
+} from "./readiness";
+import { DEPLOY_WORKFLOW_PATH, OPERATIONS_BRANCH, READY_DONE_PREFIX, READY_STATUS_PREFIX } from "../core/repositoryContract";
 
 const SHA = /^[0-9a-f]{40}$/;
 const from = (file: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
@@ -37,6 +49,37 @@ function idList(text: string | undefined, option: string, usage: string): string
   return list as string[];
 }
 
+/** The JSON files `<name>.json` of a directory the script filled (a file GitHub's answer did not make valid JSON holds nothing); none when the directory is not given. */
+function jsonFiles(dir: string | undefined, name: RegExp): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (!dir) return out;
+  let names: string[];
+  try {
+    names = readdirSync(from(dir));
+  } catch (err) {
+    throw new CommandError(`${dir}: cannot read the directory (${(err as Error).message.split("\n")[0]})`);
+  }
+  for (const file of names.filter((n) => n.endsWith(".json") && name.test(n.slice(0, -5)))) {
+    try {
+      out.set(file.slice(0, -5), JSON.parse(readFileSync(path.join(from(dir), file), "utf8")));
+    } catch {
+      out.set(file.slice(0, -5), undefined);
+    }
+  }
+  return out;
+}
+
+/** The rule a status's run must meet (src/operations/readiness.ts isDeployRun) and the runs the script looked up (`--runs DIR`: `<id>.json`, Get a workflow run's answer). */
+function deployRunCheck(args: Record<string, string | undefined>, chain: readonly string[]) {
+  const runs = jsonFiles(args.runs, /^\d+$/);
+  const rule: DeployRunRule = { workflowFile: args["workflow-file"] ?? DEPLOY_WORKFLOW_PATH, branch: args.branch ?? OPERATIONS_BRANCH, chain: new Set(chain) };
+  const runOf = (id: string) => runs.get(id) as ListedRun | undefined;
+  return { rule, runOf, trusted: (id: string) => isDeployRun(runOf(id), rule) };
+}
+
+const list = (value: unknown) => (Array.isArray(value) ? (value as ListedStatus[]) : []);
+const verifyOptions = { runs: { type: "string" }, "workflow-file": { type: "string" }, branch: { type: "string" }, "runs-url": { type: "string" } } as const;
+
 function sha(value: string | undefined, option: string, usage: string): string {
   if (!value || !SHA.test(value)) throw new UsageError(`${option} ${JSON.stringify((value ?? "").slice(0, 60))}: a full commit id (40 hex digits)\n${usage}`);
   return value;
@@ -44,9 +87,11 @@ function sha(value: string | undefined, option: string, usage: string): string {
 
 /** The range's commits that changed the stack's tenants file, with the tenants each added (JSON). */
 export async function readyCommitsCommand(argv: string[], usage: string): Promise<number> {
-  const args = parseCommandLine(argv, { stack: { type: "string" }, head: { type: "string" }, deployed: { type: "string" } }, usage);
+  const options = { stack: { type: "string" }, head: { type: "string" }, deployed: { type: "string" }, done: { type: "string" }, ...verifyOptions } as const;
+  const args = parseCommandLine(argv, options, usage);
   const head = sha(args.head, "--head", usage);
   if (!args.deployed) throw new UsageError(`ready-commits needs --deployed FILE (the commits of successful deploys, one a line)\n${usage}`);
+  if (args.done && !args["runs-url"]) throw new UsageError(`ready-commits --done needs --runs-url URL (the markers' runs)\n${usage}`);
   const kind = stackKinds(PROJECT_ROOT).find((k) => k.stack === args.stack);
   if (!kind) throw new UsageError(`--stack ${JSON.stringify((args.stack ?? "").slice(0, 60))}: no such stack here (Pulumi.<stack>.yaml)\n${usage}`);
   const deployed = new Set(
@@ -54,10 +99,19 @@ export async function readyCommitsCommand(argv: string[], usage: string): Promis
       .split("\n")
       .filter((l) => SHA.test(l)),
   );
+  const doneLists = jsonFiles(args.done, SHA);
+  const context = `${READY_DONE_PREFIX}/${kind.stack}`;
+  // The bound: the newest deploy whose ready step left a verified marker (`--done DIR`: each checked commit's statuses).
+  const bound = (chain: readonly string[]) => {
+    if (!args.done) return boundIndex(chain, deployed);
+    const { rule, runOf } = deployRunCheck(args, chain);
+    const marked = [...doneLists].filter(([c, listed]) => hasDoneMarker(c, list(listed), context, args["runs-url"]!, runOf, rule)).map(([c]) => c);
+    return boundIndex(chain, deployed, { checked: new Set(doneLists.keys()), marked: new Set(marked) });
+  };
   const file = path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, kind.tenantsFile)).split(path.sep).join("/");
   let found: ReturnType<typeof readyCommits>;
   try {
-    found = readyCommits(PROJECT_ROOT, head, file, deployed);
+    found = readyCommits(PROJECT_ROOT, head, file, bound);
   } catch (err) {
     throw new CommandError(
       `the history of ${file} cannot be read (${(err as Error).message.split("\n")[0]}); the checkout needs main's history (fetch-depth: 0)`,
@@ -75,7 +129,7 @@ export async function readyPlanCommand(argv: string[], usage: string): Promise<n
     active: { type: "string" },
     created: { type: "string" },
     head: { type: "string" },
-    "runs-url": { type: "string" },
+    ...verifyOptions,
   } as const;
   const args = parseCommandLine(argv, options, usage);
   const head = sha(args.head, "--head", usage);
@@ -89,17 +143,19 @@ export async function readyPlanCommand(argv: string[], usage: string): Promise<n
     throw new CommandError(`${args.commits}: not ready-commits' answer (${(err as Error).message.split("\n")[0]})`);
   }
   const context = `${READY_STATUS_PREFIX}/${found.stack}`;
-  const announced: Record<string, Set<string>> = {};
-  for (const name of readdirSync(from(args.statuses)).filter((n) => SHA.test(n.replace(/\.json$/, "")))) {
-    let listed: unknown;
-    try {
-      listed = JSON.parse(readFileSync(path.join(from(args.statuses), name), "utf8"));
-    } catch {
-      listed = [];
-    }
-    // A list GitHub did not give proves no announcement: the tenants are announced (again) rather than missed.
-    announced[name.replace(/\.json$/, "")] = announcedTenants(Array.isArray(listed) ? (listed as ListedStatus[]) : [], context, args["runs-url"]);
+  // A status counts only when its run is a deploy run (`--runs DIR`); a run not looked up proves nothing.
+  let chain: string[];
+  try {
+    chain = firstParentChain(PROJECT_ROOT, head);
+  } catch (err) {
+    throw new CommandError(
+      `the history of ${head} cannot be read (${(err as Error).message.split("\n")[0]}); the checkout needs main's history (fetch-depth: 0)`,
+    );
   }
+  const { trusted } = deployRunCheck(args, chain);
+  const announced: Record<string, Set<string>> = {};
+  // A list GitHub did not give proves no announcement: the tenants are announced (again) rather than missed.
+  for (const [c, listed] of jsonFiles(args.statuses, SHA)) announced[c] = announcedTenants(list(listed), context, args["runs-url"], trusted);
   const plan = readinessPlan({
     commits: found.commits,
     announced,

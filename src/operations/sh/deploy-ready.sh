@@ -19,6 +19,16 @@
 #   - then one repository_dispatch <DISPATCH_EVENT> naming them all to the stack's application
 #     repository with the App's installation token, which already holds Contents: write there
 #     (POST /repos/{o}/{r}/dispatches, https://docs.github.com/en/rest/repos/repos#create-a-repository-dispatch-event).
+# A status counts (as an announcement, or as the range's bound) only when its run is a push run
+# of deploy.yml on main at a commit of main's first-parent chain (GET /repos/{o}/{r}/actions/runs/{id},
+# https://docs.github.com/en/rest/actions/workflow-runs#get-a-workflow-run): any workflow of the
+# repository, a same-repository pull request's too, posts as github-actions[bot]. At most
+# MAX_RUN_LOOKUPS runs are looked up per run of this step (each id once); a status whose run was not
+# looked up does not count (its tenants are announced again).
+# As its last act, once every step above succeeded, the step posts the marker
+# <STATUS_PREFIX>-done/<stack> on GITHUB_SHA; the next run's range starts after the newest of the
+# BOUND_DEPLOYS newest successful deploys carrying a verified marker (without one, after the
+# oldest of them): a step that failed softly (exit 0, its run a success) bounds nothing.
 # The bounds (commits examined, statuses posted) are src/operations/readiness.ts's.
 # A tenant is ready for the application once an update created it and its credential is written.
 # gh reads GH_TOKEN (GITHUB_TOKEN: statuses write, actions read) itself; the dispatch passes APP_TOKEN as GH_TOKEN.
@@ -35,6 +45,8 @@
 #   BRANCH          the default branch (main)
 
 set -uo pipefail
+BOUND_DEPLOYS=10
+MAX_RUN_LOOKUPS=40
 active_tenants() {
   if [ -n "${PULUMI_BACKEND_URL:-}" ]; then pulumi login "${PULUMI_BACKEND_URL}" > /dev/null || return 1; fi
   pulumi stack output --stack "${STACK}" --json databasesByTenant | jq -c '[to_entries[] | select(.value.credential != null) | .key] | sort'
@@ -67,6 +79,12 @@ fi
 work="$(mktemp -d)"
 runs_url="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/"
 run_url="${runs_url}${GITHUB_RUN_ID}"
+# Every warning below leaves this run's ready step incomplete: no marker, so its commit bounds nothing.
+complete=1
+incomplete() {
+  complete=0
+  echo "::warning::$1"
+}
 # The range's bound: commits of successful push runs of deploy.yml on main (not this run). A
 # failed or cancelled run bounds nothing, so what it left unannounced stays in range.
 if ! gh api "repos/${GITHUB_REPOSITORY}/actions/workflows/${WORKFLOW_FILE##*/}/runs?branch=${BRANCH}&event=push&status=success&per_page=50" \
@@ -74,32 +92,81 @@ if ! gh api "repos/${GITHUB_REPOSITORY}/actions/workflows/${WORKFLOW_FILE##*/}/r
   > "${work}/deployed"; then
   # Without the bound, this commit alone: a walk down to older commits would announce tenants of
   # long ago. The next run, with its bound, still finds what this one could not.
-  echo "::warning::the deploy runs could not be listed: only ${GITHUB_SHA} is examined; the next deploy examines the rest"
+  incomplete "the deploy runs could not be listed: only ${GITHUB_SHA} is examined; the next deploy examines the rest"
   git rev-parse --verify --quiet "${GITHUB_SHA}^1" > "${work}/deployed" || : > "${work}/deployed"
 fi
-if ! npm run --silent signup -- ready-commits --stack "${STACK}" --head "${GITHUB_SHA}" --deployed "${work}/deployed" > "${work}/commits.json" 2> "${work}/commits.err"; then
-  echo "::warning::the commits since the last deploy could not be read ($(head -c 300 "${work}/commits.err")): only the tenants this update created are announced, on ${GITHUB_SHA}"
+mkdir -p "${work}/done" "${work}/runs" "${work}/statuses"
+lookups=0
+# Look up (once per id, at most MAX_RUN_LOOKUPS) the runs the workflow token's success statuses of context $1 in the files $2... point at.
+lookup_runs() {
+  local context="$1" id
+  shift
+  while read -r id; do
+    if [ -e "${work}/runs/${id}.json" ]; then continue; fi
+    if [ "${lookups}" -ge "${MAX_RUN_LOOKUPS}" ]; then
+      echo "::warning::more than ${MAX_RUN_LOOKUPS} runs to look up: the statuses of run ${id} do not count"
+      continue
+    fi
+    lookups=$((lookups + 1))
+    if gh api "repos/${GITHUB_REPOSITORY}/actions/runs/${id}" > "${work}/runs/${id}.part" 2> "${work}/runs/${id}.err"; then
+      mv "${work}/runs/${id}.part" "${work}/runs/${id}.json"
+    elif grep -q "HTTP 404" "${work}/runs/${id}.err"; then
+      # No such run (a forged id): a settled answer, so it does not keep the step from completing.
+      echo "::warning::run ${id} is no run of this repository (404): its statuses do not count"
+    else
+      incomplete "run ${id} could not be looked up ($(head -c 200 "${work}/runs/${id}.err")): its statuses do not count"
+    fi
+  done < <(jq -r --arg context "${context}" --arg url "${runs_url}" '.[]? | select(.state == "success" and .context == $context
+    and .creator.login == "github-actions[bot]" and ((.target_url // "") | type) == "string" and ((.target_url // "") | startswith($url)))
+    | .target_url[($url | length):] | select(test("^[0-9]+$"))' "$@" 2> /dev/null | sort -u)
+}
+# The markers of the newest successful deploys (their statuses), and the runs they name.
+for sha in $(awk '!seen[$0]++' "${work}/deployed" | grep -E '^[0-9a-f]{40}$' | head -n "${BOUND_DEPLOYS}"); do
+  if gh api "repos/${GITHUB_REPOSITORY}/commits/${sha}/statuses?per_page=100" > "${work}/done/${sha}.part"; then mv "${work}/done/${sha}.part" "${work}/done/${sha}.json"; else
+    incomplete "the statuses of the deployed commit ${sha} could not be read: its marker does not count"
+  fi
+done
+if compgen -G "${work}/done/*.json" > /dev/null; then lookup_runs "${STATUS_PREFIX}-done/${STACK}" "${work}/done/"*.json; fi
+if ! npm run --silent signup -- ready-commits --stack "${STACK}" --head "${GITHUB_SHA}" --deployed "${work}/deployed" --done "${work}/done" --runs "${work}/runs" \
+  --runs-url "${runs_url}" --workflow-file "${WORKFLOW_FILE}" --branch "${BRANCH}" > "${work}/commits.json" 2> "${work}/commits.err"; then
+  incomplete "the commits since the last deploy could not be read ($(head -c 300 "${work}/commits.err")): only the tenants this update created are announced, on ${GITHUB_SHA}"
   jq -n --arg stack "${STACK}" --arg head "${GITHUB_SHA}" '{stack: $stack, head: $head, commits: [], more: 0}' > "${work}/commits.json"
 fi
 echo "$(jq -r '"commits that changed the tenants file since " + (.bound // "the start of the walk") + ": " + (.commits | length | tostring) + (if .more > 0 then " (and \(.more) older, past the bound)" else "" end)' "${work}/commits.json")"
+if [ "$(jq -r '.boundKind // ""' "${work}/commits.json")" = "oldest-checked-deploy" ]; then
+  echo "no verified ${STATUS_PREFIX}-done/${STACK} on the ${BOUND_DEPLOYS} newest deployed commits: the range reaches back to the oldest of them"
+fi
 if [ "$(jq '.more' "${work}/commits.json")" != "0" ]; then
   echo "::warning::$(jq '.more' "${work}/commits.json") older commits of the range are not examined: a tenant they added that this update created is announced on ${GITHUB_SHA}"
 fi
 # The statuses of each commit that added a tenant the stack has (and of this one when the update created any).
-mkdir -p "${work}/statuses"
 for sha in $(jq -r --argjson active "${after}" --argjson created "${created}" \
   '[(.commits[] | select([.added[] | IN($active[])] | any) | .sha), (if ($created | length) > 0 then .head else empty end)] | unique | .[]' "${work}/commits.json"); do
   if ! [[ "${sha}" =~ ^[0-9a-f]{40}$ ]]; then continue; fi
-  gh api "repos/${GITHUB_REPOSITORY}/commits/${sha}/statuses?per_page=100" > "${work}/statuses/${sha}.json" ||
+  if gh api "repos/${GITHUB_REPOSITORY}/commits/${sha}/statuses?per_page=100" > "${work}/statuses/${sha}.part"; then mv "${work}/statuses/${sha}.part" "${work}/statuses/${sha}.json"; else
     echo "::warning::the statuses of ${sha} could not be read: its tenants are announced again"
+  fi
 done
+if compgen -G "${work}/statuses/*.json" > /dev/null; then lookup_runs "${STATUS_PREFIX}/${STACK}" "${work}/statuses/"*.json; fi
 if ! npm run --silent signup -- ready-plan --commits "${work}/commits.json" --statuses "${work}/statuses" --active "${after}" --created "${created}" \
-  --head "${GITHUB_SHA}" --runs-url "${runs_url}" > "${work}/plan.json" 2> "${work}/plan.err"; then
+  --head "${GITHUB_SHA}" --runs-url "${runs_url}" --runs "${work}/runs" --workflow-file "${WORKFLOW_FILE}" --branch "${BRANCH}" > "${work}/plan.json" 2> "${work}/plan.err"; then
   echo "::warning::the readiness could not be worked out ($(head -c 300 "${work}/plan.err")): no readiness reported"
   exit 0
 fi
+# The marker: this step completed (every tenant owed is announced, or nothing was owed); the next run's range starts after this commit.
+mark_done() {
+  if [ "${complete}" != 1 ]; then
+    echo "::warning::the ready step did not complete: no ${STATUS_PREFIX}-done/${STACK} on ${GITHUB_SHA}, so the next deploy examines this commit's range again"
+  elif gh api --method POST "repos/${GITHUB_REPOSITORY}/statuses/${GITHUB_SHA}" -f state=success -f context="${STATUS_PREFIX}-done/${STACK}" \
+    -f description="the ready step completed" -f target_url="${run_url}" > /dev/null; then
+    echo "${STATUS_PREFIX}-done/${STACK} on ${GITHUB_SHA}"
+  else
+    echo "::warning::the marker ${STATUS_PREFIX}-done/${STACK} could not be posted on ${GITHUB_SHA}: the next deploy examines this commit's range again"
+  fi
+}
 if [ "$(jq '.tenants | length' "${work}/plan.json")" = "0" ]; then
   echo "the update created no tenant, and every tenant the range added is announced"
+  mark_done
   exit 0
 fi
 while IFS=$'\t' read -r sha description; do
@@ -107,7 +174,7 @@ while IFS=$'\t' read -r sha description; do
     -f description="${description}" -f target_url="${run_url}" > /dev/null; then
     echo "${STATUS_PREFIX}/${STACK} on ${sha}: ${description}"
   else
-    echo "::warning::the commit status ${STATUS_PREFIX}/${STACK} could not be posted on ${sha} (${description})"
+    incomplete "the commit status ${STATUS_PREFIX}/${STACK} could not be posted on ${sha} (${description})"
   fi
 done < <(jq -r '.posts[] | [.sha, .description] | @tsv' "${work}/plan.json")
 if [ "$(jq '.unposted | length' "${work}/plan.json")" != "0" ]; then
@@ -121,7 +188,8 @@ payload="$(jq -nc --arg stack "${STACK}" --argjson tenants "${tenants}" --arg sh
 if GH_TOKEN="${APP_TOKEN}" gh api --method POST "repos/${APP_REPOSITORY}/dispatches" --input - <<< "${payload}" > /dev/null; then
   echo "${DISPATCH_EVENT} sent to ${APP_REPOSITORY}"
 else
-  echo "::warning::${DISPATCH_EVENT} could not be sent to ${APP_REPOSITORY}; the status ${STATUS_PREFIX}/${STACK} and the manifest still say it"
+  incomplete "${DISPATCH_EVENT} could not be sent to ${APP_REPOSITORY}; the status ${STATUS_PREFIX}/${STACK} and the manifest still say it"
 fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then echo "${STACK}: ready: ${names}" >> "${GITHUB_STEP_SUMMARY}"; fi
+mark_done
 exit 0

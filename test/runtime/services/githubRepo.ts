@@ -30,7 +30,7 @@
  * - RUNS: GET /repos/{o}/{r}/actions/workflows/{file}/runs lists runs newest first with head_sha,
  *   status and conclusion (https://docs.github.com/en/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow);
  *   a run's artifacts are listed and downloaded as zip archives (https://docs.github.com/en/rest/actions/artifacts).
- *   `branch`, `event` and `status` filter the list.
+ *   `branch`, `event` and `status` filter the list; GET .../actions/runs/{id} answers one run (404 for an unknown id).
  * - DEPLOYMENTS: a job that references an environment creates a deployment of the run's commit
  *   to it, whose status follows the job ("the workflow job... creates a deployment", https://docs.github.com/en/actions/reference/workflows-and-actions/deployments-and-environments);
  *   GET /repos/{o}/{r}/deployments filters by `environment` and `sha`, newest first, and a
@@ -318,6 +318,14 @@ export async function startGithubRepo(options: {
         .filter((r) => !status || r.status === status || r.conclusion === status)
         .sort((a, b) => b.id - a.id);
       return [200, { total_count: found.length, workflow_runs: found.map(({ jobs: _, artifacts: __, ...r }) => r) }];
+    }
+    // Get a workflow run (https://docs.github.com/en/rest/actions/workflow-runs#get-a-workflow-run): any run of the repository; an unknown id is 404.
+    const runOne = new RegExp(`^${base}/actions/runs/(\\d+)$`).exec(u.pathname);
+    if (runOne && method === "GET") {
+      const run = runs.find((r) => r.id === Number(runOne[1]));
+      if (!run) return [404, { message: "Not Found" }];
+      const { jobs: _, artifacts: __, ...shown } = run;
+      return [200, shown];
     }
     const artifacts = new RegExp(`^${base}/actions/runs/(\\d+)/artifacts$`).exec(u.pathname);
     if (artifacts) {
