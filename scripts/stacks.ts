@@ -15,7 +15,9 @@
  *                     [--custody-workflow .github/workflows/F.yml] [--keep-statement-file FILE]
  *                                       # the break-glass role's trust policy (src/plan/iam/operations.ts):
  *                                       # tenant-erase.yml, and the custody deploy's file only when named;
- *                                       # with the statements of FILE that do not trust GitHub kept
+ *                                       # with the AWS-principal and Deny statements of FILE kept, its
+ *                                       # GitHub ones replaced, anything else refused, and the result
+ *                                       # checked by the pack's oidc-role-trust rule
  *                                       # (src/plan/iam/trustMerge.ts): update-assume-role-policy
  *                                       # replaces the whole trust
  *
@@ -36,6 +38,8 @@ import { operationRoleTrust } from "../src/plan/iam/operations";
 import { custodyWorkflowProblem, OPERATIONS_BRANCH } from "../src/core/repositoryContract";
 import { mergeKeptStatements } from "../src/plan/iam/trustMerge";
 import { GITHUB_OIDC_PROVIDER_ARN } from "../src/plan/iam/workflowAccess";
+import { trustProblems } from "../policies/rules/oidcRoleTrust";
+import { accountOf } from "../src/core/iam/evaluate";
 
 const USAGE = [
   "usage: npm run stacks -- [--json | --github-output] [--stack S] [--tiers-from <git ref>]",
@@ -122,7 +126,10 @@ async function breakGlassTrust(o: BreakGlassOptions): Promise<number> {
   const given = readJsonFile(o.keepStatementFile, "--keep-statement-file");
   let merged;
   try {
-    merged = mergeKeptStatements(trust, given);
+    // The pack's own check, with the kept AWS principals and the named custody file vouched for.
+    const vet = (doc: typeof trust, awsPrincipals: readonly string[]) =>
+      trustProblems(doc, { repository: o.repository, stackRepository: o.repository }, { awsPrincipals, custodyWorkflow: o.custodyWorkflow });
+    merged = mergeKeptStatements(trust, given, { account: accountOf(o.provider), vet });
   } catch (e) {
     throw new UsageError(`--keep-statement-file ${o.keepStatementFile}: ${(e as Error).message}`);
   }

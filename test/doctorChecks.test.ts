@@ -17,6 +17,7 @@ import { checkPulumiBackend } from "../src/engine/doctor/pulumiBackend";
 import { checkSignupRuleset } from "../src/engine/doctor/rulesetChecks";
 import { guardedPaths } from "../src/engine/doctor/rulesetRequirements";
 import { handWrittenOperationWorkflows, operationWorkflowsCheck } from "../src/engine/doctor/operationWorkflows";
+import { PROD_ENVIRONMENT_CHOICE } from "../src/core/repositoryContract";
 import { healthyRules, PULL_REQUEST_RULE, statusChecksRule } from "./fixtures/github-branch-rules";
 import { environment, startAws, startGithub, startNeon, startPulumiCloud, type StandIn } from "./doctorStandIns";
 import { ROOT } from "./program";
@@ -483,6 +484,25 @@ describe("workflows naming the operation environments", () => {
     });
     // A longer name is another environment; the word itself anywhere (an expression, a comment) counts.
     expect(handWrittenOperationWorkflows({ "a.yml": "environment: tenant-operations-2\n", "b.yml": "# runs in tenant-erasure\n" })).toEqual(["b.yml"]);
+  });
+
+  it("reads each job's environment: another case, a YAML escape and an expression count; deploy.yml's prod choice does not (hostile4 G7)", () => {
+    const files = {
+      "a.yml": "jobs:\n  x:\n    environment: ${{ format('tenant-{0}', 'erasure') }}\n",
+      "b.yml": 'jobs:\n  x:\n    environment: "tenant-\\x65rasure"\n',
+      "c.yml": "jobs:\n  x:\n    environment: Tenant-Erasure\n",
+      "d.yml": "jobs:\n  x:\n    environment:\n      name: ${{ vars.WHERE }}\n",
+      "e.yml": "jobs:\n  x:\n    environment: TENANT-OPERATIONS-2\n  y:\n    environment: prod\n",
+      "f.yml": `jobs:\n  x:\n    environment: ${JSON.stringify(PROD_ENVIRONMENT_CHOICE)}\n`,
+      "g.yml": "jobs: [unclosed\n",
+    };
+    expect(handWrittenOperationWorkflows(files)).toEqual(["a.yml", "b.yml", "c.yml", "d.yml"]);
+    expect(operationWorkflowsCheck({ ...real, ...files })).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(
+        /^a\.yml, b\.yml, c\.yml, d\.yml name\(s\) tenant-operations, tenant-erasure \(in any case, or a job's environment is an expression/,
+      ),
+    });
   });
 
   it("fails a custody deploy named but not in the repository: the trust would be a key to a file nobody wrote", () => {

@@ -14,11 +14,13 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { evaluate } from "../src/core/iam/evaluate";
+import { ALLOW_EVERYTHING, evaluate } from "../src/core/iam/evaluate";
 import { operationRoleTrust, operationsTrustPolicy } from "../src/plan/iam/operations";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../src/plan/iam/workflowAccess";
 import { custodyWorkflowProblem, PROD_ENVIRONMENT_CHOICE, type OperationRole } from "../src/core/repositoryContract";
 import { mergeKeptStatements } from "../src/plan/iam/trustMerge";
+import type { PolicyDocument } from "../src/plan/vaults/plan";
+import { trustProblems } from "../policies/rules/oidcRoleTrust";
 import { oidcClaims, type OidcJob } from "./githubOidcClaims";
 import { ROOT } from "./program";
 import type { Workflow } from "./ciTrust";
@@ -209,6 +211,17 @@ describe("the operation roles over the real workflows", () => {
     expect(JSON.parse(kept.stdout)).toEqual({ Version: "2012-10-17", Statement: [...operationRoleTrust(PROVIDER, R, "breakGlass").Statement, WORKSTATION] });
     expect(kept.stderr).toContain("kept 1 statement(s) of");
     expect(kept.stderr).toContain('replaced statement "ErasureEnvironment"');
+    // With the custody file named, the pack's check vouches for it; a kept web identity is refused, nothing printed.
+    const both = cli("--custody-workflow", W("vault-custody.yml"), "--keep-statement-file", path.join(dir, "trust.json"));
+    expect(both.status, both.stderr).toBe(0);
+    expect(JSON.parse(both.stdout).Statement).toEqual([...operationRoleTrust(PROVIDER, R, "breakGlass", W("vault-custody.yml")).Statement, WORKSTATION]);
+    const google = { Sid: "Google", Effect: "Allow", Principal: { Federated: "accounts.google.com" }, Action: "sts:AssumeRoleWithWebIdentity" };
+    writeFileSync(path.join(dir, "google.json"), JSON.stringify({ Version: "2012-10-17", Statement: [WORKSTATION, google] }));
+    const refused = cli("--keep-statement-file", path.join(dir, "google.json"));
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain(`--keep-statement-file ${path.join(dir, "google.json")}: statement "Google" trusts "Federated"`);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
     writeFileSync(path.join(dir, "broken.json"), '{\n  "Statement": [\n    {"Effect" "Allow"}\n  ]\n}\n');
     const broken = cli("--keep-statement-file", path.join(dir, "broken.json"));
     expect(broken.status).toBe(2);
@@ -267,5 +280,115 @@ describe("the printed trust merged with the statements an owner keeps", () => {
       /"SecondPersonWithMfa" lets any principal of any account/,
     );
     expect(() => mergeKeptStatements(printed, [{ ...WORKSTATION, Principal: "*" }])).toThrow(/lets any principal/);
+  });
+});
+
+/** The merged trust's answer for a principal asking with an action and a context. */
+function asks(doc: unknown, principal: unknown, action: string, context: Record<string, string> = {}) {
+  // The caller's own policies allow everything: only the trust decides.
+  const target = { service: "trust", account: ACCOUNT, resourcePolicy: doc as never } as const;
+  return evaluate({ principal, action, resource: `arn:aws:iam::${ACCOUNT}:role/breakGlass`, context } as never, target, [ALLOW_EVERYTHING]);
+}
+const ENTERPRISE = `${PROVIDER}/example-saas`;
+const allow = (over: Record<string, unknown>) => ({ Effect: "Allow", Action: "sts:AssumeRole", ...over });
+
+describe("what the merge keeps: an allow-list (hostile4 G5, G6)", () => {
+  const printed = operationRoleTrust(PROVIDER, R, "breakGlass");
+
+  it("replaces every GitHub statement, whatever the issuer path or spelling of the provider (GitHub Enterprise's unique issuer)", () => {
+    const broad = {
+      Sid: "OldGithub",
+      Effect: "Allow",
+      Principal: { Federated: ENTERPRISE },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: { StringLike: { "token.actions.githubusercontent.com/example-saas:sub": "repo:example-saas/*" } },
+    };
+    const odd = [`${PROVIDER}/`, PROVIDER.replace("token.actions", "TOKEN.actions")].map((p) => ({ ...broad, Sid: undefined, Principal: { Federated: [p] } }));
+    const merged = mergeKeptStatements(printed, [broad, ...odd, WORKSTATION], { account: ACCOUNT });
+    expect(merged).toMatchObject({ kept: 1, replaced: ['statement "OldGithub"', "statement #2", "statement #3"] });
+    expect(merged.document.Statement).toEqual([...printed.Statement, WORKSTATION]);
+    const anyRepo = { "token.actions.githubusercontent.com/example-saas:sub": "repo:example-saas/random-app:ref:refs/heads/feature" };
+    expect(asks(merged.document, { kind: "federated", provider: ENTERPRISE }, "sts:AssumeRoleWithWebIdentity", anyRepo)).toBe("implicit-deny");
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ["a public web identity", allow({ Principal: { Federated: "accounts.google.com" }, Action: "sts:AssumeRoleWithWebIdentity" }), /trusts "Federated"/],
+    ["Cognito", allow({ Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }), /trusts "Federated"/],
+    [
+      "a SAML provider",
+      allow({ Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` }, Action: "sts:AssumeRoleWithSAML" }),
+      /trusts "Federated"/,
+    ],
+    ["a service", allow({ Principal: { Service: "ec2.amazonaws.com" } }), /trusts "Service"/],
+    ["an AWS principal beside a service", allow({ Principal: { AWS: WORKSTATION.Principal.AWS, Service: "lambda.amazonaws.com" } }), /trusts "AWS", "Service"/],
+    ["NotPrincipal", allow({ NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }), /every principal but a list assume the role \(NotPrincipal\)/],
+    ["NotAction", { Effect: "Allow", Principal: WORKSTATION.Principal, NotAction: "sts:AssumeRoleWithSAML" }, /has "NotAction"/],
+    ["another account's root", allow({ Principal: { AWS: "arn:aws:iam::999999999999:root" } }), /every principal another account allows/],
+    ["a wildcard ARN", allow({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/*` } }), /any principal of any account/],
+    ["an account ID", allow({ Principal: { AWS: ACCOUNT } }), /not the ARN of an IAM role or user/],
+    ["a session ARN", allow({ Principal: { AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/admin/me` } }), /not the ARN of an IAM role or user/],
+    [
+      "a web identity action",
+      allow({ Principal: WORKSTATION.Principal, Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"] }),
+      /allows "sts:AssumeRoleWithWebIdentity"/,
+    ],
+    ["sts:*", allow({ Principal: WORKSTATION.Principal, Action: "sts:*" }), /allows "sts:\*"/],
+  ])("refuses %s, naming the statement, why and the fix", (_, st, why) => {
+    const run = () => mergeKeptStatements(printed, [WORKSTATION, st], { account: ACCOUNT });
+    expect(run).toThrow(why);
+    expect(run).toThrow(/^statement #2 .*: leave it out of the file given here, and once you have reviewed it, add it to the printed document by hand$/);
+  });
+
+  it("keeps Deny statements, this account's root and role/user ARNs, and admits only our GitHub job and those principals", () => {
+    const deny = { Sid: "NoGuests", Effect: "Deny", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:*" };
+    const teamArns = [`arn:aws:iam::${ACCOUNT}:root`, "arn:aws:iam::210987654321:role/sso/AWSReservedSSO_Admin"];
+    const team = allow({
+      Sid: "Team",
+      Principal: { AWS: teamArns },
+      Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+      Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+    });
+    const merged = mergeKeptStatements(printed, [WORKSTATION, deny, team], { account: ACCOUNT });
+    expect(merged.document.Statement).toEqual([...printed.Statement, WORKSTATION, deny, team]);
+    expect(merged.awsPrincipals).toEqual([WORKSTATION.Principal.AWS, ...teamArns]);
+    const mfa = { "aws:MultiFactorAuthPresent": "true" };
+    const aws = (arn: string) => ({ kind: "aws", arn });
+    expect(asks(merged.document, aws(WORKSTATION.Principal.AWS), "sts:AssumeRole", mfa)).toBe("allow");
+    expect(asks(merged.document, aws("arn:aws:iam::210987654321:role/sso/AWSReservedSSO_Admin"), "sts:TagSession", mfa)).toBe("allow");
+    expect(asks(merged.document, aws(WORKSTATION.Principal.AWS), "sts:AssumeRole")).toBe("implicit-deny");
+    expect(asks(merged.document, aws("arn:aws:iam::999999999999:role/admin"), "sts:AssumeRole", mfa)).not.toBe("allow");
+    // This account's root: any principal of the account whose own policies allow it, with MFA.
+    expect(asks(merged.document, aws(`arn:aws:iam::${ACCOUNT}:role/other`), "sts:AssumeRole", mfa)).toBe("allow");
+    expect(asks(merged.document, aws(`arn:aws:iam::${ACCOUNT}:role/other`), "sts:AssumeRoleWithWebIdentity", mfa)).not.toBe("allow");
+    expect(asks(merged.document, { kind: "service", service: "ec2.amazonaws.com" }, "sts:AssumeRole")).toBe("implicit-deny");
+    expect(asks(merged.document, { kind: "federated", provider: "accounts.google.com" }, "sts:AssumeRoleWithWebIdentity")).toBe("implicit-deny");
+    expect(assume("breakGlass", claims({ environment: "tenant-erasure", workflow: W("tenant-erase.yml") }), merged.document)).toBe("allow");
+    expect(assume("breakGlass", claims({ environment: "tenant-erasure", workflow: W("vault-custody.yml") }), merged.document)).toBe("implicit-deny");
+  });
+});
+
+describe("the merged trust passes the policy pack's oidc-role-trust rule before it is printed (hostile4 G8)", () => {
+  const config = { repository: R, stackRepository: R };
+
+  it("accepts the printed trust with the kept AWS principals and the named custody file vouched for, and nothing more", () => {
+    const printed = operationRoleTrust(PROVIDER, R, "breakGlass");
+    expect(trustProblems(printed, config)).toEqual([]);
+    const custody = operationRoleTrust(PROVIDER, R, "breakGlass", W("vault-custody.yml"));
+    expect(trustProblems(custody, config, { custodyWorkflow: W("vault-custody.yml") })).toEqual([]);
+    expect(trustProblems(custody, config).join("; ")).toMatch(/trusts .*vault-custody\.yml/);
+    const merged = mergeKeptStatements(printed, [WORKSTATION], { account: ACCOUNT });
+    expect(trustProblems(merged.document, config, { awsPrincipals: merged.awsPrincipals })).toEqual([]);
+    expect(trustProblems(merged.document, config).join("; ")).toMatch(/trusts the AWS principal arn:aws:iam::123456789012:role\/platform-admin/);
+  });
+
+  it("refuses to return a merged document the rule refuses", () => {
+    const printed = operationRoleTrust(PROVIDER, R, "breakGlass");
+    // Vetted against another stack repository, the printed statement itself is one the rule refuses.
+    const vet = (doc: PolicyDocument, awsPrincipals: readonly string[]) =>
+      trustProblems(doc, { repository: "example-saas/other", stackRepository: "example-saas/other" }, { awsPrincipals });
+    expect(() => mergeKeptStatements(printed, [WORKSTATION], { account: ACCOUNT, vet })).toThrow(
+      /^the merged trust fails the policy pack's oidc-role-trust rule, so it is not printed: statement ErasureWorkflowsOnDefaultBranch/,
+    );
+    expect(mergeKeptStatements(printed, [WORKSTATION], { account: ACCOUNT, vet: (doc, p) => trustProblems(doc, config, { awsPrincipals: p }) }).kept).toBe(1);
   });
 });

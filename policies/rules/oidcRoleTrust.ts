@@ -9,6 +9,7 @@ import {
   type OperationRole,
 } from "../../src/core/repositoryContract";
 import { accountOf, actionApplies, asList, evaluate, mayAllow, statementsOf, type PolicyLike } from "../../src/core/iam/evaluate";
+import { operationRoleWorkflowPaths } from "../../src/plan/iam/operations";
 import { trustOf } from "./roles";
 import { TYPES, type Rule } from "./types";
 
@@ -124,10 +125,10 @@ function stackTrustOf(condition: unknown, stackRepository: string): StackTrust |
  * apply job assumes it, in its environment); else what is wrong. The shape alone would let a
  * regression trust a move's file, deploy.yml or another environment.
  */
-export function contractProblem(t: StackTrust): string | undefined {
+export function contractProblem(t: StackTrust, custodyWorkflow?: string): string | undefined {
   const roles = Object.keys(OPERATION_ROLES) as OperationRole[];
-  const fits = (role: OperationRole) =>
-    t.files.every((f) => operationRoleWorkflows(role).includes(f)) && t.environments.every((e) => e === OPERATION_ROLES[role].environment);
+  const files = (role: OperationRole) => operationRoleWorkflowPaths(role, role === "breakGlass" ? custodyWorkflow : undefined);
+  const fits = (role: OperationRole) => t.files.every((f) => files(role).includes(f)) && t.environments.every((e) => e === OPERATION_ROLES[role].environment);
   if (roles.some(fits)) return undefined;
   const allowed = roles.map((r) => `${operationRoleWorkflows(r).join(", ")} in ${OPERATION_ROLES[r].environment}`).join("; ");
   return `trusts ${t.files.join(", ")} in ${t.environments.join(", ")}, but a role of the stack's own workflows may trust only the files whose apply job assumes it, in its environment (OPERATION_WORKFLOW_ACCESS in src/core/repositoryContract.ts): ${allowed}`;
@@ -173,8 +174,20 @@ export function stackHostileTokens(stackRepository: string, t: StackTrust): { cl
   ];
 }
 
+/**
+ * What a caller vouches for beyond the rule's config: the hand-made break-glass role's trust
+ * (scripts/stacks.ts --keep-statement-file) keeps its owner's AWS principals, which
+ * src/plan/iam/trustMerge.ts has allow-listed, and may trust the custody deploy's file.
+ */
+export interface TrustAllowances {
+  /** AWS principal ARNs the trust may name (exactly these). */
+  readonly awsPrincipals?: readonly string[];
+  /** The custody deploy's workflow file the break-glass role may trust too (.github/workflows/F.yml). */
+  readonly custodyWorkflow?: string;
+}
+
 /** Problems of one trust document: who can assume the role, by meaning. */
-export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[] {
+export function trustProblems(doc: PolicyLike, config: OidcTrustConfig, allow: TrustAllowances = {}): string[] {
   const branch = config.branch ?? "main";
   const pattern = workflowSubjectPattern(config.repository, branch);
   const problems: string[] = [];
@@ -199,6 +212,8 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
         problems.push(`statement${sid} lets any principal of any account assume the role`);
       } else if (kind === "federated" && !GITHUB_PROVIDER.test(value)) {
         problems.push(`statement${sid} trusts the identity provider ${value}; only GitHub.com's provider (${GITHUB_OIDC_HOST}) may assume a workflow role`);
+      } else if (kind === "aws" && allow.awsPrincipals?.includes(value)) {
+        continue;
       } else if (kind !== "federated") {
         problems.push(`statement${sid} trusts ${OTHER_PRINCIPALS[kind] ?? `the ${kind} principal`} ${value}; ${ONLY_GITHUB}`);
       } else if (assumes) {
@@ -208,7 +223,7 @@ export function trustProblems(doc: PolicyLike, config: OidcTrustConfig): string[
           problems.push(`statement${sid} does not pin ${GITHUB_OIDC_HOST}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals`);
         const own = config.stackRepository ? stackTrustOf(s.Condition, config.stackRepository) : undefined;
         if (own) {
-          const off = contractProblem(own);
+          const off = contractProblem(own, allow.custodyWorkflow);
           if (off) problems.push(`statement${sid} ${off}`);
           stackTrusts.push(own);
           continue;
